@@ -1,0 +1,137 @@
+"""The product's record: what the swipe file, search and status views read.
+
+Dagster's event log is the operator's record; these tables are the product's, so they must be
+true on their own (every attempt a ``jobs`` row, every failure a ``dead_letters`` row).
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UrlStatus(enum.StrEnum):
+    PENDING_INGEST = "pending_ingest"
+    QUEUED = "queued"
+    DOWNLOADING = "downloading"
+    DOWNLOADED = "downloaded"
+    TRANSCRIBING = "transcribing"
+    TRANSCRIBED = "transcribed"
+    FAILED = "failed"
+
+
+#: Statuses that mean "a run owns this URL right now"; reconciliation watches these.
+IN_PROGRESS = (UrlStatus.QUEUED, UrlStatus.DOWNLOADING, UrlStatus.TRANSCRIBING)
+
+
+class JobOutcome(enum.StrEnum):
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    REUSED = "reused"  # a valid output existed; no work done
+    RETRYING = "retrying"  # failed transiently; Dagster will retry the step
+    FAILED = "failed"
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class Url(Base):
+    __tablename__ = "urls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    partition_key: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[str] = mapped_column(String(32), index=True, default=UrlStatus.PENDING_INGEST)
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    #: Bumped by ``vsl retry`` so the sensor's run key differs from the previous attempt's.
+    queue_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Video(Base):
+    __tablename__ = "videos"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    duration_s: Mapped[float] = mapped_column(Float)
+    container: Mapped[str | None] = mapped_column(String(64), default=None)
+    video_codec: Mapped[str | None] = mapped_column(String(32), default=None)
+    audio_codec: Mapped[str | None] = mapped_column(String(32), default=None)
+    width: Mapped[int | None] = mapped_column(Integer, default=None)
+    height: Mapped[int | None] = mapped_column(Integer, default=None)
+    bitrate: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Audio(Base):
+    __tablename__ = "audio"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"), unique=True)
+    path: Mapped[str] = mapped_column(Text)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    duration_s: Mapped[float] = mapped_column(Float)
+    codec: Mapped[str | None] = mapped_column(String(32), default=None)
+    sample_rate: Mapped[int | None] = mapped_column(Integer, default=None)
+    channels: Mapped[int | None] = mapped_column(Integer, default=None)
+    bitrate: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class TranscriptRow(Base):
+    __tablename__ = "transcripts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
+    engine: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(128))
+    segments: Mapped[list[Any]] = mapped_column(JSON)
+    duration_s: Mapped[float | None] = mapped_column(Float, default=None)
+    word_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_url_step", "url_id", "step"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"))
+    step: Mapped[str] = mapped_column(String(32))
+    run_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    outcome: Mapped[str] = mapped_column(String(16), default=JobOutcome.RUNNING)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+
+
+class DeadLetter(Base):
+    __tablename__ = "dead_letters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"), index=True)
+    step: Mapped[str] = mapped_column(String(32))
+    run_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    error_class: Mapped[str] = mapped_column(String(128))
+    message: Mapped[str] = mapped_column(Text)
+    attempt: Mapped[int] = mapped_column(Integer, default=1)
+    #: What is needed to retry: the URL, its key, the step and the assets to re-materialize.
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: Set when ``vsl retry`` re-queued the URL.
+    retried_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

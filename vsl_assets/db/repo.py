@@ -1,0 +1,287 @@
+"""Repository functions: every read and write the assets, sensors and CLI make.
+
+Bulk operations work in chunks so that one statement never exceeds SQLite's variable limit,
+and none of them issues a query per URL: the sensor calls them with thousands of keys.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from vsl_assets.db.models import (
+    IN_PROGRESS,
+    Audio,
+    DeadLetter,
+    Job,
+    JobOutcome,
+    TranscriptRow,
+    Url,
+    UrlStatus,
+    Video,
+    utcnow,
+)
+from vsl_assets.errors import VslError
+from vsl_assets.urls import partition_key_for
+
+CHUNK = 500
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+@dataclass(frozen=True)
+class AddResult:
+    url: str
+    partition_key: str
+    created: bool
+    status: str
+
+
+def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult]:
+    """Insert new URLs as ``pending_ingest``; existing ones are reported, not duplicated."""
+    by_key: dict[str, str] = {}
+    for url in normalized_urls:
+        by_key.setdefault(partition_key_for(url), url)
+    keys = list(by_key)
+    existing: dict[str, str] = {}
+    for part in chunks(keys):
+        for key, status in session.execute(select(Url.partition_key, Url.status).where(Url.partition_key.in_(part))):
+            existing[key] = status
+    now = utcnow()
+    new_rows = [
+        {
+            "url": by_key[k],
+            "partition_key": k,
+            "status": UrlStatus.PENDING_INGEST.value,
+            "queue_count": 0,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for k in keys
+        if k not in existing
+    ]
+    for part in chunks(new_rows):
+        session.execute(Url.__table__.insert(), list(part))
+    return [
+        AddResult(by_key[k], k, k not in existing, existing.get(k, UrlStatus.PENDING_INGEST.value)) for k in keys
+    ]
+
+
+def get_url(session: Session, key: str) -> Url | None:
+    return session.scalar(select(Url).where(Url.partition_key == key))
+
+
+def require_url(session: Session, key: str) -> Url:
+    row = get_url(session, key)
+    if row is None:
+        raise KeyError(f"no URL with partition key {key!r} in the database (add it with `vsl add`)")
+    return row
+
+
+def pending(session: Session, limit: int) -> list[tuple[str, int]]:
+    """(key, queue_count) of the oldest ``pending_ingest`` URLs."""
+    rows = session.execute(
+        select(Url.partition_key, Url.queue_count)
+        .where(Url.status == UrlStatus.PENDING_INGEST.value)
+        .order_by(Url.id)
+        .limit(limit)
+    )
+    return [(k, n) for k, n in rows]
+
+
+def set_status(session: Session, keys: Sequence[str], status: UrlStatus, reason: str | None = None) -> None:
+    now = utcnow()
+    for part in chunks(keys):
+        session.execute(
+            update(Url)
+            .where(Url.partition_key.in_(part))
+            .values(status=status.value, reason=reason, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def start_job(session: Session, key: str, step: str, run_id: str | None, attempt: int, status: UrlStatus | None) -> int:
+    """Open a ``jobs`` row for one step attempt and move the URL to ``status``."""
+    url = require_url(session, key)
+    job = Job(url_id=url.id, step=step, run_id=run_id, attempt=attempt, outcome=JobOutcome.RUNNING.value)
+    session.add(job)
+    if status is not None:
+        url.status = status.value
+        url.reason = None
+    session.flush()
+    return job.id
+
+
+def finish_job(session: Session, job_id: int, outcome: JobOutcome, error: str | None = None) -> None:
+    session.execute(
+        update(Job).where(Job.id == job_id).values(outcome=outcome.value, error=error, finished_at=utcnow())
+    )
+
+
+def record_failure(
+    session: Session,
+    *,
+    key: str,
+    job_id: int | None,
+    step: str,
+    run_id: str | None,
+    attempt: int,
+    error: VslError,
+    final: bool,
+    payload: dict[str, Any],
+) -> None:
+    """Close the job; on the final attempt fail the URL and write the dead letter."""
+    url = require_url(session, key)
+    if job_id is not None:
+        finish_job(session, job_id, JobOutcome.FAILED if final else JobOutcome.RETRYING, error.reason)
+    if final:
+        url.status = UrlStatus.FAILED.value
+        url.reason = error.reason
+        session.add(
+            DeadLetter(
+                url_id=url.id,
+                step=step,
+                run_id=run_id,
+                error_class=error.error_class,
+                message=error.reason if not error.detail else f"{error.reason}\n{error.detail}",
+                attempt=attempt,
+                payload=payload,
+            )
+        )
+    else:
+        url.reason = f"retrying after attempt {attempt}: {error.reason}"
+
+
+def upsert(session: Session, model: type[Video] | type[Audio] | type[TranscriptRow], url_id: int, **values: Any) -> None:
+    row = session.scalar(select(model).where(model.url_id == url_id))
+    if row is None:
+        session.add(model(url_id=url_id, **values))
+    else:
+        for name, value in values.items():
+            setattr(row, name, value)
+        row.created_at = utcnow()
+
+
+def get_output(session: Session, model: type[Video] | type[Audio] | type[TranscriptRow], key: str) -> Any:
+    return session.scalar(select(model).join(Url, Url.id == model.url_id).where(Url.partition_key == key))
+
+
+def status_rows(session: Session, status: str | None = None) -> list[dict[str, Any]]:
+    query = select(Url).order_by(Url.id)
+    if status:
+        query = query.where(Url.status == status)
+    return [
+        {
+            "url": u.url,
+            "partition_key": u.partition_key,
+            "status": u.status,
+            "reason": u.reason,
+            "created_at": u.created_at.isoformat() if u.created_at else None,
+            "updated_at": u.updated_at.isoformat() if u.updated_at else None,
+        }
+        for u in session.scalars(query)
+    ]
+
+
+def status_counts(session: Session) -> dict[str, int]:
+    return dict(session.execute(select(Url.status, func.count()).group_by(Url.status)).all())
+
+
+def requeue(session: Session, keys: Sequence[str]) -> list[str]:
+    """Send URLs back to ``pending_ingest`` for the sensor; returns the keys re-queued."""
+    done: list[str] = []
+    now = utcnow()
+    for part in chunks(keys):
+        rows = list(session.scalars(select(Url).where(Url.partition_key.in_(part))))
+        for url in rows:
+            url.status = UrlStatus.PENDING_INGEST.value
+            url.reason = None
+            url.queue_count += 1
+            url.updated_at = now
+            done.append(url.partition_key)
+        session.execute(
+            update(DeadLetter)
+            .where(DeadLetter.url_id.in_([u.id for u in rows]), DeadLetter.retried_at.is_(None))
+            .values(retried_at=now)
+        )
+    return done
+
+
+def failed_keys(session: Session) -> list[str]:
+    return list(session.scalars(select(Url.partition_key).where(Url.status == UrlStatus.FAILED.value).order_by(Url.id)))
+
+
+@dataclass(frozen=True)
+class InProgress:
+    key: str
+    status: str
+    updated_at: datetime
+    run_ids: tuple[str, ...]
+
+
+def in_progress(session: Session) -> list[InProgress]:
+    """URLs a run should own right now, with the run ids of their open job rows."""
+    urls = list(session.execute(select(Url.id, Url.partition_key, Url.status, Url.updated_at).where(
+        Url.status.in_([s.value for s in IN_PROGRESS])
+    )))
+    runs: dict[int, set[str]] = {}
+    for part in chunks([u.id for u in urls]):
+        for url_id, run_id in session.execute(
+            select(Job.url_id, Job.run_id).where(
+                Job.url_id.in_(part), Job.outcome.in_([JobOutcome.RUNNING.value, JobOutcome.RETRYING.value])
+            )
+        ):
+            if run_id:
+                runs.setdefault(url_id, set()).add(run_id)
+    return [InProgress(k, s, t, tuple(sorted(runs.get(i, ())))) for i, k, s, t in urls]
+
+
+def fail_abandoned(
+    session: Session,
+    key: str,
+    run_id: str | None,
+    reason: str,
+    from_statuses: Sequence[UrlStatus] = IN_PROGRESS,
+) -> bool:
+    """Fail a URL whose run ended without its asset code recording the outcome.
+
+    Returns False (and changes nothing) when the URL is no longer in progress, so a late or
+    repeated reconciliation never overwrites what a newer run recorded.
+    """
+    url = get_url(session, key)
+    if url is None or url.status not in {s.value for s in from_statuses}:
+        return False
+    latest = session.scalar(select(Job.run_id).where(Job.url_id == url.id).order_by(Job.id.desc()).limit(1))
+    if run_id is not None and latest is not None and latest != run_id:
+        return False  # a newer run owns the URL now (e.g. after `vsl retry`)
+    open_jobs = list(
+        session.scalars(select(Job).where(Job.url_id == url.id, Job.outcome.in_([JobOutcome.RUNNING.value, JobOutcome.RETRYING.value])))
+    )
+    for job in open_jobs:
+        job.outcome = JobOutcome.FAILED.value
+        job.error = reason
+        job.finished_at = utcnow()
+    step = open_jobs[-1].step if open_jobs else "run"
+    url.status = UrlStatus.FAILED.value
+    url.reason = reason
+    session.add(
+        DeadLetter(
+            url_id=url.id,
+            step=step,
+            run_id=run_id,
+            error_class="RunAbandoned",
+            message=reason,
+            attempt=max((j.attempt for j in open_jobs), default=1),
+            payload={"url": url.url, "partition_key": key, "step": step},
+        )
+    )
+    return True

@@ -1,0 +1,70 @@
+"""Extract the audio track as small mono 16 kHz compressed audio.
+
+16 kHz mono is what Whisper consumes; at 32 kbit/s Opus a 100-minute VSL stays under the
+OpenAI API's 25 MB upload limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from vsl_assets.errors import MediaError
+from vsl_assets.media.ffmpeg import run_ffmpeg
+from vsl_assets.media.probe import MediaInfo, probe
+from vsl_assets.storage import atomic_path
+
+
+@dataclass(frozen=True)
+class AudioFormat:
+    #: File extension, which also tells the OpenAI API the format (``ogg`` = Opus in Ogg).
+    ext: str
+    codec_args: tuple[str, ...]
+    container: str
+
+
+AUDIO_FORMATS: dict[str, AudioFormat] = {
+    "opus": AudioFormat("ogg", ("-c:a", "libopus", "-application", "voip"), "ogg"),
+    "mp3": AudioFormat("mp3", ("-c:a", "libmp3lame"), "mp3"),
+}
+
+
+def audio_format(name: str) -> AudioFormat:
+    try:
+        return AUDIO_FORMATS[name]
+    except KeyError:
+        raise MediaError(f"unknown audio format {name!r}; choose one of {', '.join(AUDIO_FORMATS)}") from None
+
+
+def extract_audio(
+    video: Path,
+    dest: Path,
+    *,
+    fmt: str = "opus",
+    bitrate: str = "32k",
+    sample_rate: int = 16000,
+    timeout_s: float = 3600.0,
+) -> MediaInfo:
+    source = probe(video)
+    if not source.has_audio:
+        raise MediaError("the video has no audio track, so there is nothing to transcribe")
+    spec = audio_format(fmt)
+    with atomic_path(dest) as tmp:
+        result = run_ffmpeg(
+            [
+                "-loglevel", "error",
+                "-i", str(video),
+                "-map", "0:a:0", "-vn", "-sn", "-dn",
+                "-ac", "1", "-ar", str(sample_rate),
+                *spec.codec_args, "-b:a", bitrate,
+                "-f", spec.container,
+                str(tmp),
+            ],
+            timeout_s=timeout_s,
+        )
+        if result.returncode != 0:
+            raise MediaError("ffmpeg could not extract the audio track", detail=result.tail())
+        info = probe(tmp)
+        if info.duration_s <= 0:
+            raise MediaError("the extracted audio is empty")
+    return probe(dest)

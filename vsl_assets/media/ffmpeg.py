@@ -1,0 +1,96 @@
+"""Finding and running ffmpeg.
+
+A fresh machine has only Python: when no ``ffmpeg`` is on PATH the binary that the
+``imageio-ffmpeg`` wheel ships is used.  ``VSL_FFMPEG`` overrides both.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from vsl_assets.errors import ConfigurationError, TransientError
+
+#: Network protocols ffmpeg may use.  ``file``, ``concat``, ``subfile`` and ``data`` are absent
+#: on purpose: a hostile playlist naming them could read local files (CVE-2016-1897 family).
+NETWORK_PROTOCOLS = "http,https,tcp,tls,crypto"
+
+#: Sent with every request; some CDNs refuse ffmpeg's default Lavf user agent.
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
+)
+
+
+@functools.cache
+def find_ffmpeg(override: str | None = None) -> str:
+    candidate = override or os.environ.get("VSL_FFMPEG") or shutil.which("ffmpeg")
+    if candidate:
+        return candidate
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        raise ConfigurationError(
+            "ffmpeg was not found: install ffmpeg, `pip install imageio-ffmpeg`, or set VSL_FFMPEG"
+        ) from None
+    return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+@dataclass(frozen=True)
+class FfmpegResult:
+    returncode: int
+    stderr: str
+    elapsed_s: float
+
+    def tail(self, lines: int = 12) -> str:
+        return "\n".join(self.stderr.strip().splitlines()[-lines:])
+
+
+def run_ffmpeg(
+    args: Sequence[str],
+    *,
+    timeout_s: float,
+    progress: Callable[[dict[str, str]], None] | None = None,
+    ffmpeg: str | None = None,
+) -> FfmpegResult:
+    """Run ffmpeg with ``args``; stderr is captured (to a file, so it cannot block the pipe).
+
+    With ``progress``, ffmpeg's ``-progress`` key/value blocks are handed over as they arrive.
+    A wall-clock overrun kills ffmpeg and raises :class:`TransientError`.
+    """
+    cmd = [ffmpeg or find_ffmpeg(), "-nostdin", "-hide_banner", "-y"]
+    if progress is not None:
+        cmd += ["-progress", "pipe:1", "-stats_period", "5"]
+    cmd += list(args)
+    start = time.monotonic()
+    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
+        proc = subprocess.Popen(
+            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE if progress else subprocess.DEVNULL, stderr=err, text=True
+        )
+        try:
+            if progress is not None and proc.stdout is not None:
+                block: dict[str, str] = {}
+                for line in proc.stdout:
+                    name, _, value = line.strip().partition("=")
+                    block[name] = value
+                    if name == "progress":
+                        progress(block)
+                        block = {}
+                    if time.monotonic() - start > timeout_s:
+                        break
+            remaining = max(0.1, timeout_s - (time.monotonic() - start))
+            proc.wait(timeout=remaining)
+        except subprocess.TimeoutExpired:
+            pass
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+                raise TransientError(f"ffmpeg did not finish within {timeout_s:.0f} s and was stopped")
+        err.seek(0)
+        return FfmpegResult(proc.returncode, err.read(), time.monotonic() - start)

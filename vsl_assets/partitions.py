@@ -1,0 +1,16 @@
+"""The one partitions definition: a dynamic partition per VSL URL."""
+
+from __future__ import annotations
+
+from dagster import DynamicPartitionsDefinition
+
+from vsl_assets.urls import partition_key_for
+
+PARTITIONS_NAME = "vsl_urls"
+
+vsl_urls = DynamicPartitionsDefinition(name=PARTITIONS_NAME)
+
+#: Keys per ``add_dynamic_partitions`` call; SQLite caps the variables in one statement.
+ADD_CHUNK = 500
+
+__all__ = ["ADD_CHUNK", "PARTITIONS_NAME", "partition_key_for", "vsl_urls"]

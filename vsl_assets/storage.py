@@ -1,0 +1,111 @@
+"""The storage root: where each partition's files live, and how they are written.
+
+Paths are built only from partition keys (validated here), so no URL or page content can pick a
+path, and nothing can leave the storage root.  Files are written to a temp file in the same
+directory, fsynced and renamed: a file at its final path is always complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+_KEY_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+#: Prefix of in-progress files; anything with it is garbage from an interrupted write.
+TEMP_PREFIX = ".tmp-"
+
+
+def validate_key(key: str) -> str:
+    """Refuse any partition key that could escape a directory or look like a hidden file."""
+    if not _KEY_RE.match(key):
+        raise ValueError(f"invalid partition key {key!r}")
+    return key
+
+
+@dataclass(frozen=True)
+class StorageLayout:
+    """The directory tree under the storage root (``VSL_STORAGE_DIR``)."""
+
+    root: Path
+
+    @property
+    def videos(self) -> Path:
+        return self.root / "videos"
+
+    @property
+    def audio(self) -> Path:
+        return self.root / "audio"
+
+    @property
+    def transcripts(self) -> Path:
+        return self.root / "transcripts"
+
+    def video_path(self, key: str) -> Path:
+        return self.videos / f"{validate_key(key)}.mp4"
+
+    def audio_path(self, key: str, ext: str) -> Path:
+        return self.audio / f"{validate_key(key)}.{ext}"
+
+    def transcript_path(self, key: str, ext: str) -> Path:
+        return self.transcripts / f"{validate_key(key)}.{ext}"
+
+    def ensure(self) -> None:
+        for d in (self.videos, self.audio, self.transcripts):
+            d.mkdir(parents=True, exist_ok=True)
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def atomic_path(final: Path) -> Iterator[Path]:
+    """Yield a temp path beside ``final``; on success fsync it and rename it into place.
+
+    On any exception the temp file is removed and ``final`` is left untouched, so a crash
+    or a failed ffmpeg never leaves a partial file that a later run could take as valid.
+    A SIGKILL can leave a ``.tmp-*`` file behind; it is never read as output and
+    :func:`remove_stale_temps` clears it.
+    """
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{final.stem}-", suffix=final.suffix, dir=final.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        _fsync_dir(final.parent)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_bytes(final: Path, data: bytes) -> None:
+    with atomic_path(final) as tmp:
+        tmp.write_bytes(data)
+
+
+def atomic_write_text(final: Path, text: str) -> None:
+    atomic_write_bytes(final, text.encode("utf-8"))
+
+
+def remove_stale_temps(directory: Path, key: str) -> int:
+    """Delete leftovers of interrupted writes for one partition; returns how many went."""
+    removed = 0
+    if directory.is_dir():
+        for p in directory.glob(f"{TEMP_PREFIX}{validate_key(key)}*"):
+            p.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -1,0 +1,496 @@
+"""OpenAI-compatible transcription endpoint for offline tests.
+
+The real `openai` client is pointed at this server so that its multipart
+encoding, auth header, retry policy and response parsing are all part of
+what the tests exercise; only the model is fake.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from dataclasses import dataclass, field
+from email.message import Message
+from email.parser import BytesHeaderParser
+from typing import Any, cast
+
+import av
+
+from ._base import BackgroundServer, QuietHandler
+
+__all__ = [
+    "DEFAULT_API_KEY",
+    "LANGUAGE_NAMES",
+    "SUPPORTED_EXTENSIONS",
+    "FakeOpenAIServer",
+    "MultipartPart",
+    "TranscriptionRequest",
+    "parse_multipart",
+]
+
+DEFAULT_API_KEY = "sk-test-fake-openai-key"
+
+# Whisper's verbose_json reports the language as a lowercase English name,
+# not the ISO code the caller sent.
+LANGUAGE_NAMES: dict[str, str] = {
+    "en": "english",
+    "pt": "portuguese",
+    "es": "spanish",
+    "fr": "french",
+    "de": "german",
+    "it": "italian",
+    "nl": "dutch",
+    "ja": "japanese",
+    "zh": "chinese",
+    "ru": "russian",
+    "ko": "korean",
+    "ar": "arabic",
+    "hi": "hindi",
+    "pl": "polish",
+    "tr": "turkish",
+}
+
+# What api.openai.com accepts (by filename extension) for whisper-1.
+# Notably ".opus" is NOT in the list: the real API rejects it by name.
+SUPPORTED_EXTENSIONS: frozenset[str] = frozenset(
+    {"flac", "m4a", "mp3", "mp4", "mpeg", "mpga", "oga", "ogg", "wav", "webm"}
+)
+
+_ERROR_META: dict[int, tuple[str, str | None, str]] = {
+    400: ("invalid_request_error", None, "Bad request"),
+    401: ("invalid_request_error", "invalid_api_key", "Incorrect API key provided"),
+    403: ("invalid_request_error", "unsupported_country_region_territory", "Forbidden"),
+    404: ("invalid_request_error", "unknown_url", "Not found"),
+    408: ("server_error", "timeout", "Request timed out"),
+    409: ("invalid_request_error", "conflict", "Conflict"),
+    413: ("invalid_request_error", "request_too_large", "Request entity too large"),
+    429: ("requests", "rate_limit_exceeded", "Rate limit reached for requests"),
+    500: ("server_error", None, "The server had an error while processing your request."),
+    502: ("server_error", None, "Bad gateway."),
+    503: ("server_error", None, "The engine is currently overloaded, please try again later."),
+}
+
+
+@dataclass
+class MultipartPart:
+    name: str
+    filename: str | None
+    content_type: str | None
+    data: bytes
+
+
+@dataclass
+class TranscriptionRequest:
+    """What one call to the fake looked like, for assertions."""
+
+    model: str | None
+    language: str | None
+    response_format: str | None
+    prompt: str | None
+    filename: str | None
+    content_type: str | None
+    size_bytes: int
+    duration_s: float | None
+    authorization_ok: bool
+    status: int
+    temperature: float | None = None
+    timestamp_granularities: list[str] = field(default_factory=list)
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def parse_multipart(body: bytes, content_type_header: str) -> list[MultipartPart]:
+    """Split a multipart/form-data body without the deprecated `cgi` module."""
+    header_msg = BytesHeaderParser().parsebytes(f"Content-Type: {content_type_header}\r\n\r\n".encode())
+    boundary = header_msg.get_param("boundary")
+    if not isinstance(boundary, str) or not boundary:
+        raise ValueError("multipart body without boundary")
+    delimiter = b"--" + boundary.encode("latin-1")
+    parts: list[MultipartPart] = []
+    chunks = body.split(delimiter)
+    # chunks[0] is the preamble; the chunk after the closing delimiter starts with "--".
+    for chunk in chunks[1:]:
+        if chunk.startswith(b"--"):
+            break
+        chunk = chunk.removeprefix(b"\r\n").removesuffix(b"\r\n")
+        head, sep, data = chunk.partition(b"\r\n\r\n")
+        if not sep:
+            continue
+        headers: Message = BytesHeaderParser().parsebytes(head + b"\r\n\r\n")
+        name = headers.get_param("name", header="content-disposition")
+        filename = headers.get_param("filename", header="content-disposition")
+        parts.append(
+            MultipartPart(
+                name=str(name) if name is not None else "",
+                filename=str(filename) if filename is not None else None,
+                content_type=headers.get("Content-Type"),
+                data=data,
+            )
+        )
+    return parts
+
+
+def _probe_duration(data: bytes) -> float | None:
+    try:
+        with av.open(io.BytesIO(data)) as container:
+            if container.duration is not None:
+                return float(container.duration) / 1_000_000
+            durations = [
+                float(s.duration * s.time_base)
+                for s in container.streams
+                if s.duration is not None and s.time_base is not None
+            ]
+            if durations:
+                return max(durations)
+            # No header duration (e.g. raw ADTS): decode to count samples.
+            audio = container.streams.audio[0]
+            samples = sum(frame.samples for frame in container.decode(audio))
+            rate = audio.codec_context.sample_rate
+            return samples / rate if rate else None
+    except Exception:  # noqa: BLE001 - any decode failure means "unknown duration"
+        return None
+
+
+def _error_body(status: int, message: str | None = None, param: str | None = None) -> bytes:
+    err_type, code, default_message = _ERROR_META.get(status, ("server_error", None, f"HTTP {status}"))
+    return json.dumps(
+        {"error": {"message": message or default_message, "type": err_type, "param": param, "code": code}}
+    ).encode()
+
+
+def _timestamp(seconds: float, sep: str) -> str:
+    millis = round(seconds * 1000)
+    hours, rem = divmod(millis, 3_600_000)
+    minutes, rem = divmod(rem, 60_000)
+    secs, ms = divmod(rem, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{sep}{ms:03d}"
+
+
+class _OpenAIHandler(QuietHandler):
+    @property
+    def owner(self) -> FakeOpenAIServer:
+        return cast(FakeOpenAIServer, self.server.owner)  # type: ignore[attr-defined]
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            out = bytearray()
+            while True:
+                size = int(self.rfile.readline().split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    # Trailer section ends with an empty line.
+                    while self.rfile.readline() not in (b"\r\n", b"\n", b""):
+                        pass
+                    return bytes(out)
+                out += self.rfile.read(size)
+                self.rfile.readline()
+        length = int(self.headers.get("Content-Length") or 0)
+        return self.rfile.read(length) if length else b""
+
+    def _json(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:
+        self.send_bytes(status, json.dumps(payload).encode(), "application/json", headers)
+
+    def _error(
+        self, status: int, message: str | None = None, *, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_bytes(status, _error_body(status, message), "application/json", headers)
+
+    def do_GET(self) -> None:
+        if self.path.rstrip("/") == "/v1/models":
+            self._json(200, {"object": "list", "data": [{"id": "whisper-1", "object": "model"}]})
+            return
+        self._error(404, f"Unknown request URL: GET {self.path}.")
+
+    def do_POST(self) -> None:
+        body = self._read_body()
+        if self.path.split("?", 1)[0].rstrip("/") != "/v1/audio/transcriptions":
+            self._error(404, f"Unknown request URL: POST {self.path}.")
+            return
+        self._transcribe(body)
+
+    def _transcribe(self, body: bytes) -> None:
+        owner = self.owner
+        if owner.delay_s > 0 and owner.stopping.wait(owner.delay_s):
+            self.close_connection = True
+            return
+
+        fields: dict[str, list[str]] = {}
+        file_part: MultipartPart | None = None
+        parse_error: str | None = None
+        try:
+            for part in parse_multipart(body, self.headers.get("Content-Type", "")):
+                if part.name == "file":
+                    file_part = part
+                else:
+                    fields.setdefault(part.name, []).append(part.data.decode("utf-8", "replace"))
+        except ValueError as exc:
+            parse_error = str(exc)
+
+        def first(name: str) -> str | None:
+            values = fields.get(name)
+            return values[0] if values else None
+
+        data = file_part.data if file_part is not None else b""
+        duration = _probe_duration(data) if data else None
+        temperature_raw = first("temperature")
+        try:
+            temperature = float(temperature_raw) if temperature_raw is not None else None
+        except ValueError:
+            temperature = None
+        auth_ok = self.headers.get("Authorization", "") == f"Bearer {owner.api_key}"
+        record = TranscriptionRequest(
+            model=first("model"),
+            language=first("language"),
+            response_format=first("response_format"),
+            prompt=first("prompt"),
+            filename=file_part.filename if file_part is not None else None,
+            content_type=file_part.content_type if file_part is not None else None,
+            size_bytes=len(data),
+            duration_s=duration,
+            authorization_ok=auth_ok,
+            status=0,
+            temperature=temperature,
+            timestamp_granularities=fields.get("timestamp_granularities[]", [])
+            + fields.get("timestamp_granularities", []),
+            fields=fields,
+            headers={k.lower(): v for k, v in self.headers.items()},
+        )
+        reply = self._decide(record, file_part, parse_error)
+        record.status = reply.status
+        # Record before replying: a test may inspect `.requests` the moment
+        # the client returns.
+        owner._record(record)
+        self.send_bytes(reply.status, reply.body, reply.content_type, reply.headers)
+
+    def _decide(
+        self, req: TranscriptionRequest, file_part: MultipartPart | None, parse_error: str | None
+    ) -> _Reply:
+        owner = self.owner
+        if not req.authorization_ok:
+            message = (
+                "Incorrect API key provided"
+                if self.headers.get("Authorization")
+                else "You didn't provide an API key. You need to provide your API key in an "
+                "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+            )
+            return _Reply.error(401, message)
+
+        injected = owner._take_failure()
+        if injected is not None:
+            headers: dict[str, str] = {}
+            if injected == 429:
+                headers["retry-after"] = "0"
+            if owner.retry_after_ms is not None and (injected == 429 or injected >= 500):
+                # The client prefers retry-after-ms over its own exponential
+                # backoff (0.5 s, 1 s, ...), which keeps retry tests fast.
+                headers["retry-after-ms"] = str(owner.retry_after_ms)
+            return _Reply.error(injected, headers=headers)
+
+        if parse_error is not None:
+            return _Reply.error(400, f"Could not parse multipart form: {parse_error}")
+        if file_part is None:
+            return _Reply.error(400, "Missing required parameter: 'file'.")
+        if req.size_bytes == 0:
+            return _Reply.error(400, "The audio file is empty.")
+        if req.size_bytes > owner.max_bytes:
+            return _Reply.error(
+                413,
+                f"Maximum content size limit ({owner.max_bytes}) exceeded ({req.size_bytes} bytes read)",
+            )
+        if not req.model:
+            return _Reply.error(400, "you must provide a model parameter")
+        filename = req.filename or ""
+        ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+        if owner.check_extension and ext not in SUPPORTED_EXTENSIONS:
+            return _Reply.error(
+                400, f"Invalid file format. Supported formats: {sorted(SUPPORTED_EXTENSIONS)}"
+            )
+        if req.duration_s is None and owner.reject_undecodable:
+            return _Reply.error(400, "Audio file might be corrupted or unsupported")
+        if (
+            owner.max_duration_s is not None
+            and req.duration_s is not None
+            and req.duration_s > owner.max_duration_s
+        ):
+            return _Reply.error(
+                400,
+                f"audio duration {req.duration_s:.1f} seconds is longer than "
+                f"{owner.max_duration_s} seconds which is the maximum for this model",
+            )
+
+        fmt = req.response_format or "json"
+        segments = owner._segments_for(req.duration_s)
+        text = " ".join(t.strip() for _, _, t in segments)
+        if fmt == "json":
+            return _Reply.json(200, {"text": text})
+        if fmt == "text":
+            return _Reply(200, (text + "\n").encode(), "text/plain; charset=utf-8")
+        if fmt == "verbose_json":
+            return _Reply.json(200, owner._verbose(req, segments, text))
+        if fmt in ("srt", "vtt"):
+            return _Reply(200, _subtitles(fmt, segments).encode(), "text/plain; charset=utf-8")
+        return _Reply.error(
+            400,
+            f"Invalid value: '{fmt}'. Supported values are: "
+            "'json', 'text', 'srt', 'verbose_json', and 'vtt'.",
+        )
+
+
+@dataclass
+class _Reply:
+    status: int
+    body: bytes
+    content_type: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def json(cls, status: int, payload: object) -> _Reply:
+        return cls(status, json.dumps(payload).encode(), "application/json")
+
+    @classmethod
+    def error(
+        cls, status: int, message: str | None = None, *, headers: dict[str, str] | None = None
+    ) -> _Reply:
+        return cls(status, _error_body(status, message), "application/json", headers or {})
+
+
+def _subtitles(fmt: str, segments: list[tuple[float, float, str]]) -> str:
+    if fmt == "vtt":
+        lines = ["WEBVTT", ""]
+        for start, end, text in segments:
+            lines += [f"{_timestamp(start, '.')} --> {_timestamp(end, '.')}", text.strip(), ""]
+    else:
+        lines = []
+        for i, (start, end, text) in enumerate(segments, 1):
+            lines += [str(i), f"{_timestamp(start, ',')} --> {_timestamp(end, ',')}", text.strip(), ""]
+    return "\n".join(lines) + "\n"
+
+
+class FakeOpenAIServer(BackgroundServer):
+    """OpenAI `/v1/audio/transcriptions` stand-in with fault injection.
+
+    Language in verbose_json: `language_reply` if set; otherwise the
+    requested ISO code mapped to Whisper's full lowercase name ("en" ->
+    "english", as the real API does), unknown codes echoed verbatim, and
+    "english" when no language was requested.
+
+    When the upload cannot be decoded, `duration_s` is None; the default
+    segment then spans 0-1 s and no clipping is applied (unless
+    `reject_undecodable` makes such uploads a 400, like the real API).
+    """
+
+    def __init__(
+        self,
+        api_key: str = DEFAULT_API_KEY,
+        *,
+        max_bytes: int = 25 * 1024 * 1024,
+        max_duration_s: float | None = None,
+        check_extension: bool = False,
+        reject_undecodable: bool = False,
+        retry_after_ms: int | None = 10,
+    ) -> None:
+        super().__init__(_OpenAIHandler)
+        self.api_key = api_key
+        self.max_bytes = max_bytes
+        self.max_duration_s = max_duration_s
+        self.check_extension = check_extension
+        self.reject_undecodable = reject_undecodable
+        self.retry_after_ms = retry_after_ms
+        self.segments: list[tuple[float, float, str]] | None = None
+        self.default_text = "fake transcript"
+        self.language_reply: str | None = None
+        self.delay_s = 0.0
+        self.requests: list[TranscriptionRequest] = []
+        self._lock = threading.Lock()
+        self._failures: list[int] = []
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @property
+    def root_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def fail_next(self, *statuses: int) -> None:
+        """Queue error statuses for the next authorised requests, in order."""
+        with self._lock:
+            self._failures.extend(statuses)
+
+    def pending_failures(self) -> list[int]:
+        with self._lock:
+            return list(self._failures)
+
+    @property
+    def successful_requests(self) -> list[TranscriptionRequest]:
+        with self._lock:
+            return [r for r in self.requests if r.status == 200]
+
+    def _take_failure(self) -> int | None:
+        with self._lock:
+            return self._failures.pop(0) if self._failures else None
+
+    def _record(self, record: TranscriptionRequest) -> None:
+        with self._lock:
+            self.requests.append(record)
+
+    def _segments_for(self, duration: float | None) -> list[tuple[float, float, str]]:
+        configured = self.segments
+        if configured is None:
+            return [(0.0, round(duration, 3) if duration is not None else 1.0, self.default_text)]
+        if duration is None:
+            return list(configured)
+        clipped: list[tuple[float, float, str]] = []
+        for start, end, text in configured:
+            if start >= duration:
+                continue
+            clipped.append((start, min(end, round(duration, 3)), text))
+        return clipped
+
+    def _language(self, requested: str | None) -> str:
+        if self.language_reply is not None:
+            return self.language_reply
+        if not requested:
+            return "english"
+        return LANGUAGE_NAMES.get(requested.lower(), requested)
+
+    def _verbose(
+        self, req: TranscriptionRequest, segments: list[tuple[float, float, str]], text: str
+    ) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "task": "transcribe",
+            "language": self._language(req.language),
+            "duration": req.duration_s if req.duration_s is not None else (segments[-1][1] if segments else 0.0),
+            "text": text,
+            "segments": [
+                {
+                    "id": i,
+                    "seek": int(start * 100),
+                    "start": start,
+                    "end": end,
+                    "text": seg_text,
+                    "tokens": [],
+                    "temperature": 0.0,
+                    "avg_logprob": -0.2,
+                    "compression_ratio": 1.2,
+                    "no_speech_prob": 0.01,
+                }
+                for i, (start, end, seg_text) in enumerate(segments)
+            ],
+        }
+        if "word" in req.timestamp_granularities:
+            payload["words"] = _words(segments)
+        return payload
+
+
+def _words(segments: list[tuple[float, float, str]]) -> list[dict[str, Any]]:
+    """Spread each segment's words evenly over its span."""
+    words: list[dict[str, Any]] = []
+    for start, end, text in segments:
+        tokens = text.split()
+        if not tokens:
+            continue
+        step = (end - start) / len(tokens)
+        for i, token in enumerate(tokens):
+            words.append({"word": token, "start": round(start + i * step, 3), "end": round(start + (i + 1) * step, 3)})
+    return words

@@ -1,0 +1,97 @@
+"""Real ffmpeg against real HLS served on 127.0.0.1."""
+
+from pathlib import Path
+
+import pytest
+
+from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError
+from vsl_assets.media import download_stream, extract_audio, probe
+from vsl_assets.media.ffmpeg import NETWORK_PROTOCOLS
+from vsl_assets_tests.conftest import SPEECH_EN
+from vsl_assets_tests.servers import audio_duration
+
+
+def _leftovers(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir()) if directory.exists() else []
+
+
+def test_download_hls_and_extract_audio(media_server, tmp_path: Path) -> None:
+    logged: list[str] = []
+    video = download_stream(media_server.url("/good/index.m3u8"), tmp_path / "v.mp4", log=logged.append)
+    assert video.video_codec == "h264" and video.audio_codec == "aac"
+    assert (video.width, video.height) == (320, 240)
+    assert abs(video.duration_s - audio_duration(SPEECH_EN)) < 0.5
+    assert video.size_bytes == (tmp_path / "v.mp4").stat().st_size > 10_000
+    assert any("downloaded" in line for line in logged)
+    segs = [p for p in media_server.paths_requested("GET") if p.endswith(".ts")]
+    assert len(segs) == len(list((media_server.root / "good").glob("*.ts"))) >= 9
+
+    audio = extract_audio(tmp_path / "v.mp4", tmp_path / "a.ogg", fmt="opus", bitrate="32k")
+    assert audio.audio_codec == "opus" and audio.channels == 1 and audio.video_codec is None
+    assert abs(audio.duration_s - video.duration_s) < 1.0
+    # 32 kbit/s: about 4 KB per second of audio, far under the API's 25 MB for an hour and a half.
+    assert audio.size_bytes < 6_000 * audio.duration_s
+    assert _leftovers(tmp_path) == ["a.ogg", "v.mp4"]
+
+
+def test_direct_mp4_url(media_server, tmp_path: Path) -> None:
+    info = download_stream(media_server.url("/direct/video.mp4"), tmp_path / "v.mp4")
+    assert info.audio_codec == "aac" and info.duration_s > 15
+
+
+def test_mp3_audio_format(media_server, tmp_path: Path) -> None:
+    download_stream(media_server.url("/good/index.m3u8"), tmp_path / "v.mp4")
+    info = extract_audio(tmp_path / "v.mp4", tmp_path / "a.mp3", fmt="mp3", bitrate="32k")
+    assert info.audio_codec == "mp3" and info.sample_rate == 16000 and info.channels == 1
+
+
+@pytest.mark.parametrize(
+    ("setup", "url", "error", "reason"),
+    [
+        (lambda s: None, "/missing/index.m3u8", DownloadError, "HTTP 404 from the stream URL"),
+        (lambda s: s.set_status("/good/index.m3u8", 403), "/good/index.m3u8", DownloadError, "HTTP 403 from the stream URL"),
+        (lambda s: s.set_status("/good/index.m3u8", 503), "/good/index.m3u8", TransientDownloadError, "HTTP 503"),
+        (lambda s: None, "/notvideo/index.m3u8", DownloadError, "not a playable video stream"),
+        (lambda s: s.set_status("/good/seg_003.ts", 404), "/good/index.m3u8", TransientDownloadError, "segment"),
+    ],
+)
+def test_bad_streams_fail_with_reason_and_leave_nothing(media_server, tmp_path, setup, url, error, reason) -> None:
+    setup(media_server)
+    with pytest.raises(error) as info:
+        download_stream(media_server.url(url), tmp_path / "v.mp4")
+    assert reason in info.value.reason
+    assert _leftovers(tmp_path) == []
+
+
+def test_connection_refused_is_transient(tmp_path: Path) -> None:
+    with pytest.raises(TransientDownloadError) as info:
+        download_stream("http://127.0.0.1:9/index.m3u8", tmp_path / "v.mp4")
+    assert "connection refused" in info.value.reason
+
+
+def test_file_protocol_in_playlist_is_not_followed(media_server, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    playlist = f"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nfile://{secret}\n#EXT-X-ENDLIST\n"
+    media_server.add_route("/evil/index.m3u8", playlist.encode(), "application/vnd.apple.mpegurl")
+    out = tmp_path / "out"
+    with pytest.raises(DownloadError):
+        download_stream(media_server.url("/evil/index.m3u8"), out / "v.mp4")
+    assert "file" not in NETWORK_PROTOCOLS.split(",")
+    assert _leftovers(out) == []
+
+
+def test_video_without_audio_is_refused_by_extraction(media_server, tmp_path: Path) -> None:
+    info = download_stream(media_server.url("/noaudio/index.m3u8"), tmp_path / "v.mp4")
+    assert info.audio_codec is None
+    with pytest.raises(MediaError) as err:
+        extract_audio(tmp_path / "v.mp4", tmp_path / "a.ogg")
+    assert "no audio track" in err.value.reason
+    assert not (tmp_path / "a.ogg").exists()
+
+
+def test_probe_rejects_non_media(tmp_path: Path) -> None:
+    p = tmp_path / "x.mp4"
+    p.write_bytes(b"not media at all" * 100)
+    with pytest.raises(MediaError):
+        probe(p)
