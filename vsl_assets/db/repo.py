@@ -161,18 +161,18 @@ def record_failure(
         url.reason = f"retrying after attempt {attempt}: {error.reason}"
 
 
-def upsert(session: Session, model: type[Video] | type[Audio] | type[TranscriptRow], url_id: int, **values: Any) -> None:
-    row = session.scalar(select(model).where(model.url_id == url_id))
+def upsert(session: Session, table: type[Video] | type[Audio] | type[TranscriptRow], url_id: int, **values: Any) -> None:
+    row = session.scalar(select(table).where(table.url_id == url_id))
     if row is None:
-        session.add(model(url_id=url_id, **values))
+        session.add(table(url_id=url_id, **values))
     else:
         for name, value in values.items():
             setattr(row, name, value)
         row.created_at = utcnow()
 
 
-def get_output(session: Session, model: type[Video] | type[Audio] | type[TranscriptRow], key: str) -> Any:
-    return session.scalar(select(model).join(Url, Url.id == model.url_id).where(Url.partition_key == key))
+def get_output(session: Session, table: type[Video] | type[Audio] | type[TranscriptRow], key: str) -> Any:
+    return session.scalar(select(table).join(Url, Url.id == table.url_id).where(Url.partition_key == key))
 
 
 def status_rows(session: Session, status: str | None = None) -> list[dict[str, Any]]:

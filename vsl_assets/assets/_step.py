@@ -1,0 +1,131 @@
+"""What every asset does around its work: jobs row, URL status, failure handling, metadata.
+
+Keeping this in one place is what lets each asset stay a few lines long: load the URL row,
+open a ``jobs`` row and move the status; on a typed domain error close the job, on the final
+attempt fail the URL and write the dead letter, and raise a Dagster ``Failure`` that allows a
+retry only for transient errors.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from dagster import AssetExecutionContext, Config, Failure, MetadataValue, RetryPolicy
+from dagster._core.definitions.policy import Backoff, Jitter
+from pydantic import Field
+
+from vsl_assets.db import JobOutcome, UrlStatus
+from vsl_assets.db import repo
+from vsl_assets.errors import VslError
+from vsl_assets.media.probe import MediaInfo
+from vsl_assets.resources import DatabaseResource
+from vsl_assets.settings import env
+from vsl_assets.urls import redact_url
+
+#: Steps re-materialized when a URL is retried.
+PIPELINE_ASSETS = ("video_file", "audio_file", "transcript")
+
+MAX_RETRIES = int(env("VSL_MAX_RETRIES"))
+
+#: Transient failures are retried with exponential backoff and jitter; permanent ones raise
+#: ``Failure(allow_retries=False)`` and skip this policy.  The OpenAI client's own retries sit
+#: below it, so a rate-limited request is retried by the client first.
+RETRY_POLICY = RetryPolicy(max_retries=MAX_RETRIES, delay=2.0, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+
+
+class StepConfig(Config):
+    force: bool = Field(default=False, description="Redo the work even if a valid output already exists.")
+
+
+@dataclass
+class Step:
+    key: str
+    url: str
+    url_id: int
+    job_id: int
+    reused: bool = False
+
+
+class UnknownPartitionError(VslError):
+    """The partition exists in Dagster but not in the application database."""
+
+
+@contextlib.contextmanager
+def tracked_step(
+    context: AssetExecutionContext,
+    db: DatabaseResource,
+    step_name: str,
+    start_status: UrlStatus,
+    done_status: UrlStatus,
+) -> Iterator[Step]:
+    key = context.partition_key
+    attempt = context.retry_number + 1
+    with db.session() as s:
+        row = repo.get_url(s, key)
+        if row is None:
+            raise Failure(
+                description=f"partition {key!r} has no URL in the vsl database; add URLs with `vsl add`",
+                allow_retries=False,
+            )
+        step = Step(key, row.url, row.id, repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status))
+    context.log.info(f"{step_name} for {redact_url(step.url)} (attempt {attempt})")
+    try:
+        yield step
+    except VslError as exc:
+        _fail(context, db, step, step_name, attempt, exc)
+    except Failure:
+        raise
+    except Exception as exc:
+        # A bug or an unforeseen library error: record it like any failure so the URL does not
+        # stay in an in-progress status, and do not retry blindly.
+        _fail(context, db, step, step_name, attempt, VslError(f"internal error in {step_name}: {type(exc).__name__}: {exc}"))
+    with db.session() as s:
+        repo.finish_job(s, step.job_id, JobOutcome.REUSED if step.reused else JobOutcome.SUCCEEDED)
+        repo.set_status(s, [key], done_status)
+
+
+def _fail(context: AssetExecutionContext, db: DatabaseResource, step: Step, step_name: str, attempt: int, exc: VslError) -> None:
+    final = not exc.transient or attempt > MAX_RETRIES
+    with db.session() as s:
+        repo.record_failure(
+            s,
+            key=step.key,
+            job_id=step.job_id,
+            step=step_name,
+            run_id=context.run.run_id,
+            attempt=attempt,
+            error=exc,
+            final=final,
+            payload={"url": step.url, "partition_key": step.key, "step": step_name, "assets": list(PIPELINE_ASSETS)},
+        )
+    what = "failed" if final else "failed (will retry)"
+    context.log.error(f"{step_name} {what}: {exc.reason}" + (f"\n{exc.detail}" if exc.detail else ""))
+    raise Failure(
+        description=exc.reason,
+        metadata={"error_class": exc.error_class, "transient": exc.transient, "attempt": attempt},
+        allow_retries=exc.transient,
+    ) from None
+
+
+def human_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return f"{size:.1f} GB"
+
+
+def media_metadata(info: MediaInfo, reused: bool) -> dict[str, Any]:
+    return {
+        "path": MetadataValue.path(info.path),
+        "size_bytes": MetadataValue.int(info.size_bytes),
+        "size": human_bytes(info.size_bytes),
+        "duration_s": MetadataValue.float(info.duration_s),
+        "container": info.container,
+        "bitrate_bps": MetadataValue.int(info.bitrate or 0),
+        "reused_existing": reused,
+    }

@@ -1,0 +1,104 @@
+"""``transcript``: the audio transcribed by the configured engine, stored as JSON/TXT/SRT/VTT."""
+
+
+import json
+from pathlib import Path
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from vsl_assets.assets._step import RETRY_POLICY, StepConfig, human_bytes, tracked_step
+from vsl_assets.assets.media import audio_file
+from vsl_assets.db import TranscriptRow, UrlStatus
+from vsl_assets.db import repo
+from vsl_assets.errors import MediaError
+from vsl_assets.partitions import vsl_urls
+from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource
+from vsl_assets.storage import StorageLayout, remove_stale_temps
+from vsl_assets.transcription import Transcript, write_outputs
+
+PREVIEW_SEGMENTS = 12
+
+
+def _existing(layout: StorageLayout, key: str, audio: Path) -> Transcript | None:
+    """A transcript written after the current audio; JSON is written last, so it marks completeness."""
+    path = layout.transcript_path(key, "json")
+    if not path.is_file() or path.stat().st_mtime < audio.stat().st_mtime:
+        return None
+    if not all(layout.transcript_path(key, ext).is_file() for ext in ("txt", "srt", "vtt")):
+        return None
+    try:
+        return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _timestamp(seconds: float) -> str:
+    m, s = divmod(int(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h:d}:{m:02d}:{s:02d}" if h else f"{m:d}:{s:02d}"
+
+
+def preview_markdown(t: Transcript) -> str:
+    lines = [f"**{t.word_count} words**, language `{t.language or '?'}`, {t.engine} / {t.model}", ""]
+    for seg in t.segments[:PREVIEW_SEGMENTS]:
+        lines.append(f"- `[{_timestamp(seg.start)}]` {seg.text.strip()}")
+    if len(t.segments) > PREVIEW_SEGMENTS:
+        lines.append(f"- … {len(t.segments) - PREVIEW_SEGMENTS} more segments")
+    return "\n".join(lines)
+
+
+@asset(
+    partitions_def=vsl_urls,
+    group_name="vsl",
+    pool="transcription",
+    retry_policy=RETRY_POLICY,
+    deps=[audio_file],
+    kinds={"whisper"},
+    description="The transcript (segments with timestamps) from the OpenAI Whisper API or local faster-whisper.",
+)
+def transcript(
+    context: AssetExecutionContext,
+    config: StepConfig,
+    db: DatabaseResource,
+    storage: StorageResource,
+    media: MediaResource,
+    transcriber: TranscriberResource,
+) -> MaterializeResult:
+    layout = storage.layout
+    key = context.partition_key
+    audio = layout.audio_path(key, media.audio_ext)
+    with tracked_step(context, db, "transcript", UrlStatus.TRANSCRIBING, UrlStatus.TRANSCRIBED) as step:
+        remove_stale_temps(layout.transcripts, key)
+        if not audio.is_file():
+            raise MediaError("the audio file is missing; materialize audio_file first")
+        result = None if config.force else _existing(layout, key, audio)
+        step.reused = result is not None
+        if result is None:
+            engine = transcriber.build()
+            result = engine.transcribe(audio, language=transcriber.language_code, log=context.log.info)
+            # Files first: a transcript the API returned is on disk before anything else can fail.
+            write_outputs(result, layout, key)
+        with db.session() as s:
+            repo.upsert(
+                s, TranscriptRow, step.url_id,
+                text=result.text, language=result.language, engine=result.engine, model=result.model,
+                segments=[seg for seg in result.to_dict()["segments"]], duration_s=result.duration_s,
+                word_count=result.word_count,
+            )
+    json_path = layout.transcript_path(key, "json")
+    return MaterializeResult(
+        metadata={
+            "path": MetadataValue.path(str(json_path)),
+            "text_path": MetadataValue.path(str(layout.transcript_path(key, "txt"))),
+            "size_bytes": MetadataValue.int(json_path.stat().st_size),
+            "size": human_bytes(json_path.stat().st_size),
+            "duration_s": MetadataValue.float(float(result.duration_s or 0.0)),
+            "language": result.language or "unknown",
+            "engine": result.engine,
+            "model": result.model,
+            "segment_count": MetadataValue.int(len(result.segments)),
+            "word_count": MetadataValue.int(result.word_count),
+            "preview": MetadataValue.md(preview_markdown(result)),
+            "reused_existing": step.reused,
+        }
+    )

@@ -1,0 +1,64 @@
+"""Asset checks: properties of each output that a later step or a person relies on."""
+
+
+from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, asset_check
+
+from vsl_assets.assets import audio_file, transcript, video_file
+from vsl_assets.db import Audio, TranscriptRow, Video
+from vsl_assets.db import repo
+from vsl_assets.errors import MediaError
+from vsl_assets.media import probe
+from vsl_assets.media.speech import speech_seconds
+from vsl_assets.partitions import vsl_urls
+from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource
+
+DURATION_TOLERANCE_S = 1.0
+MIN_SPEECH_S = 2.0
+
+
+@asset_check(asset=video_file, partitions_def=vsl_urls, description="The video has an audio stream and a positive duration.")
+def video_has_audio_and_duration(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
+    path = storage.layout.video_path(context.partition_key)
+    try:
+        info = probe(path)
+    except MediaError as exc:
+        return AssetCheckResult(passed=False, metadata={"reason": exc.reason})
+    return AssetCheckResult(
+        passed=info.has_audio and info.duration_s > 0,
+        metadata={"has_audio": info.has_audio, "duration_s": info.duration_s},
+    )
+
+
+@asset_check(asset=audio_file, partitions_def=vsl_urls, description="The audio lasts as long as the video (within 1 s).")
+def audio_matches_video_duration(context: AssetCheckExecutionContext, db: DatabaseResource) -> AssetCheckResult:
+    with db.session() as s:
+        video = repo.get_output(s, Video, context.partition_key)
+        audio = repo.get_output(s, Audio, context.partition_key)
+    if video is None or audio is None:
+        return AssetCheckResult(passed=False, metadata={"reason": "video or audio row missing"})
+    diff = abs(video.duration_s - audio.duration_s)
+    return AssetCheckResult(
+        passed=diff <= DURATION_TOLERANCE_S,
+        metadata={"video_duration_s": video.duration_s, "audio_duration_s": audio.duration_s, "difference_s": round(diff, 3)},
+    )
+
+
+@asset_check(asset=transcript, partitions_def=vsl_urls, description="The transcript is not empty when the audio has speech.")
+def transcript_not_empty_for_speech(
+    context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource, media: MediaResource
+) -> AssetCheckResult:
+    with db.session() as s:
+        row = repo.get_output(s, TranscriptRow, context.partition_key)
+    words = row.word_count if row else 0
+    if words > 0:
+        return AssetCheckResult(passed=True, metadata={"word_count": words})
+    speech = speech_seconds(storage.layout.audio_path(context.partition_key, media.audio_ext))
+    return AssetCheckResult(
+        passed=speech < MIN_SPEECH_S,
+        severity=AssetCheckSeverity.ERROR,
+        metadata={"word_count": words, "speech_seconds": round(speech, 1)},
+        description="empty transcript but the audio has speech" if speech >= MIN_SPEECH_S else "no speech in the audio",
+    )
+
+
+ALL_CHECKS = [video_has_audio_and_duration, audio_matches_video_duration, transcript_not_empty_for_speech]

@@ -1,0 +1,224 @@
+"""The ``vsl`` command: add URLs, watch their status, read transcripts, process without a daemon.
+
+Errors go to stderr with a non-zero exit status; normal output goes to stdout so that
+``vsl status --json`` can be piped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from vsl_assets.db import session_scope
+from vsl_assets.db import repo
+from vsl_assets.errors import InvalidUrlError
+from vsl_assets.settings import Settings
+from vsl_assets.storage import StorageLayout, validate_key
+from vsl_assets.urls import normalize_url
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    print(f"vsl: {message}", file=sys.stderr)
+
+
+def _instance():  # noqa: ANN202 - DagsterInstance, imported lazily to keep `vsl status` fast
+    """The Dagster instance of ``DAGSTER_HOME``; the current directory if it holds a dagster.yaml."""
+    from dagster import DagsterInstance
+
+    if not os.environ.get("DAGSTER_HOME") and Path("dagster.yaml").is_file():
+        os.environ["DAGSTER_HOME"] = str(Path.cwd())
+    if not os.environ.get("DAGSTER_HOME"):
+        return None
+    return DagsterInstance.get()
+
+
+def _read_urls(args: argparse.Namespace) -> list[str]:
+    urls = list(args.urls)
+    if args.file:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        urls += [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return urls
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    raw = _read_urls(args)
+    if not raw:
+        _err("no URLs given (pass URLs or --file FILE)")
+        return EXIT_USAGE
+    valid: list[str] = []
+    bad = 0
+    for url in raw:
+        try:
+            valid.append(normalize_url(url))
+        except InvalidUrlError as exc:
+            _err(f"invalid URL {url[:200]!r}: {exc.reason}")
+            bad += 1
+    with session_scope(settings.database_url) as s:
+        results = repo.add_urls(s, valid)
+    instance = _instance()
+    if instance is not None:
+        from vsl_assets.partitions import ADD_CHUNK, PARTITIONS_NAME
+
+        keys = [r.partition_key for r in results]
+        for part in repo.chunks(keys, ADD_CHUNK):
+            instance.add_dynamic_partitions(PARTITIONS_NAME, list(part))
+    else:
+        _err("DAGSTER_HOME is not set: partitions will be registered by the sensor")
+    lines = []
+    for r in results:
+        state = "added" if r.created else f"already known ({r.status})"
+        lines.append(f"{r.partition_key}\t{state}\t{r.url}")
+    print("\n".join(lines))
+    if bad:
+        _err(f"{bad} invalid URL(s) refused; {len(results)} accepted")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    with session_scope(settings.database_url) as s:
+        rows = repo.status_rows(s, args.status)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print("no URLs yet: add some with `vsl add URL`")
+        return EXIT_OK
+    for r in rows:
+        reason = f"  — {r['reason']}" if r["reason"] else ""
+        print(f"{r['partition_key']:<40} {r['status']:<15} {r['url']}{reason}")
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        key = validate_key(args.key)
+    except ValueError:
+        _err(f"{args.key!r} is not a partition key (see `vsl status`)")
+        return EXIT_USAGE
+    with session_scope(settings.database_url) as s:
+        row = repo.get_url(s, key)
+    if row is None:
+        _err(f"no URL with key {key}")
+        return EXIT_FAILED
+    path = StorageLayout(settings.storage_dir).transcript_path(key, args.format)
+    if not path.is_file():
+        why = f": {row.reason}" if row.reason else ""
+        _err(f"{key} has no transcript yet (status {row.status}{why})")
+        return EXIT_FAILED
+    sys.stdout.write(path.read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+def _run_config(force: bool) -> dict[str, Any]:
+    if not force:
+        return {}
+    from vsl_assets.assets._step import PIPELINE_ASSETS
+
+    return {"ops": {name: {"config": {"force": True}} for name in PIPELINE_ASSETS}}
+
+
+def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
+    from dagster import DagsterInstance
+
+    from vsl_assets.db import UrlStatus
+    from vsl_assets.definitions import build_definitions
+    from vsl_assets.jobs import INGEST_JOB_NAME
+    from vsl_assets.partitions import PARTITIONS_NAME
+
+    instance = _instance() or DagsterInstance.ephemeral()
+    job = build_definitions().resolve_job_def(INGEST_JOB_NAME)
+    limit = args.limit if args.limit and args.limit > 0 else settings.sensor_batch
+    with session_scope(settings.database_url) as s:
+        keys = [k for k, _ in repo.pending(s, limit)]
+    if not keys:
+        print("nothing pending")
+        return EXIT_OK
+    instance.add_dynamic_partitions(PARTITIONS_NAME, keys)
+    failed = 0
+    for key in keys:
+        start = time.monotonic()
+        with session_scope(settings.database_url) as s:
+            repo.set_status(s, [key], UrlStatus.QUEUED)
+        result = job.execute_in_process(
+            partition_key=key, instance=instance, raise_on_error=False, run_config=_run_config(args.force)
+        )
+        with session_scope(settings.database_url) as s:
+            row = repo.get_url(s, key)
+        if not result.success:
+            failed += 1
+            if row is not None and row.status != UrlStatus.FAILED:
+                with session_scope(settings.database_url) as s:
+                    repo.fail_abandoned(s, key, result.run_id, f"run {result.run_id[:8]} failed", from_statuses=list(UrlStatus))
+        status = row.status if row else "?"
+        reason = f" — {row.reason}" if row is not None and row.reason else ""
+        print(f"{key}\t{status}\t{time.monotonic() - start:.1f}s{reason}")
+    print(f"processed {len(keys)}: {len(keys) - failed} ok, {failed} failed")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.keys and not args.failed:
+        _err("name partition keys or pass --failed")
+        return EXIT_USAGE
+    with session_scope(settings.database_url) as s:
+        keys = list(args.keys) + (repo.failed_keys(s) if args.failed else [])
+        unknown = [k for k in args.keys if repo.get_url(s, k) is None]
+        done = repo.requeue(s, [k for k in dict.fromkeys(keys) if k not in unknown])
+    for k in unknown:
+        _err(f"no URL with key {k}")
+    for k in done:
+        print(f"{k}\tre-queued")
+    if not done and not unknown:
+        print("nothing to retry")
+    return EXIT_FAILED if unknown else EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vsl", description="VSL swipe file: URLs in, transcripts out.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("add", help="add URLs (validated, de-duplicated) as pending_ingest")
+    p.add_argument("urls", nargs="*", metavar="URL")
+    p.add_argument("--file", "-f", help="file with one URL per line ('-' = stdin)")
+    p.set_defaults(func=cmd_add)
+    p = sub.add_parser("status", help="list URLs with status and reason")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--status", help="only URLs with this status")
+    p.set_defaults(func=cmd_status)
+    p = sub.add_parser("show", help="print a transcript")
+    p.add_argument("key")
+    p.add_argument("--format", choices=("txt", "srt", "vtt", "json"), default="txt")
+    p.set_defaults(func=cmd_show)
+    p = sub.add_parser("process", help="materialize pending URLs in this process (no daemon needed)")
+    p.add_argument("--limit", type=int, default=0, help="at most N URLs (default: VSL_SENSOR_BATCH)")
+    p.add_argument("--force", action="store_true", help="redo work even where valid outputs exist")
+    p.set_defaults(func=cmd_process)
+    p = sub.add_parser("retry", help="re-queue URLs (the sensor or `vsl process` picks them up)")
+    p.add_argument("keys", nargs="*", metavar="KEY")
+    p.add_argument("--failed", action="store_true", help="re-queue every failed URL")
+    p.set_defaults(func=cmd_retry)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args, Settings.from_env())
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except OSError as exc:
+        _err(str(exc))
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

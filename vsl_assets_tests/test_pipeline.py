@@ -1,0 +1,182 @@
+"""The whole per-URL job, executed for real: ffmpeg, faster-whisper, SQLite, a Dagster instance."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from sqlalchemy import select
+
+from vsl_assets.db import Audio, DeadLetter, Job, TranscriptRow, Url, Video
+from vsl_assets.storage import StorageLayout
+from vsl_assets_tests.conftest import add_urls, db_session, heard, run_partition
+
+
+def _layout(vsl_env) -> StorageLayout:
+    return StorageLayout(Path(vsl_env["VSL_STORAGE_DIR"]))
+
+
+def _all_files(layout: StorageLayout) -> list[str]:
+    """Every file under the media directories, temp files included."""
+    return sorted(
+        str(p.relative_to(layout.root))
+        for d in (layout.videos, layout.audio, layout.transcripts)
+        for p in d.rglob("*")
+        if p.is_file()
+    )
+
+
+def _materializations(result, asset: str) -> list:
+    return [e for e in result.get_asset_materialization_events() if e.asset_key.path == [asset]]
+
+
+def test_good_url_end_to_end(vsl_env, instance, media_server) -> None:
+    [key] = add_urls(media_server.url("/good/index.m3u8"))
+    result = run_partition(instance, key)
+    assert result.success
+
+    layout = _layout(vsl_env)
+    assert _all_files(layout) == sorted(
+        [f"videos/{key}.mp4", f"audio/{key}.ogg"] + [f"transcripts/{key}.{e}" for e in ("json", "txt", "srt", "vtt")]
+    )
+    text = layout.transcript_path(key, "txt").read_text().lower()
+    assert heard(text) >= 0.8, text
+    assert "WEBVTT" in layout.transcript_path(key, "vtt").read_text()
+    assert "-->" in layout.transcript_path(key, "srt").read_text()
+    doc = json.loads(layout.transcript_path(key, "json").read_text())
+    starts = [s["start"] for s in doc["segments"]]
+    assert starts == sorted(starts) and doc["segments"][-1]["end"] <= 20.0
+
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert (url.status, url.reason) == ("transcribed", None)
+        video = s.scalar(select(Video).where(Video.url_id == url.id))
+        assert video.video_codec == "h264" and video.width == 320 and video.duration_s > 18
+        audio = s.scalar(select(Audio).where(Audio.url_id == url.id))
+        assert audio.codec == "opus" and audio.sample_rate == 16000 and audio.channels == 1
+        row = s.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id))
+        assert row.engine == "local" and row.language == "en" and row.word_count > 30
+        assert heard(row.text) >= 0.8 and len(row.segments) >= 2
+        jobs = s.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
+        assert [(j.step, j.outcome, j.run_id) for j in jobs] == [
+            ("video_file", "succeeded", result.run_id),
+            ("audio_file", "succeeded", result.run_id),
+            ("transcript", "succeeded", result.run_id),
+        ]
+        assert all(j.finished_at is not None for j in jobs)
+
+    [video_mat] = _materializations(result, "video_file")
+    md = video_mat.materialization.metadata
+    assert md["size_bytes"].value == video.size_bytes and md["duration_s"].value > 18
+    assert md["video_codec"].value == "h264" and md["resolution"].value == "320x240"
+    assert md["path"].value == str(layout.video_path(key))
+    amd = _materializations(result, "audio_file")[0].materialization.metadata
+    assert amd["sample_rate_hz"].value == 16000 and amd["codec"].value == "opus"
+    tmd = _materializations(result, "transcript")[0].materialization.metadata
+    assert tmd["language"].value == "en" and tmd["word_count"].value == row.word_count
+    assert tmd["segment_count"].value == len(row.segments) and "[0:0" in tmd["preview"].value
+    assert tmd["engine"].value == "local"
+
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks == {
+        "video_has_audio_and_duration": True,
+        "audio_matches_video_duration": True,
+        "transcript_not_empty_for_speech": True,
+    }
+
+
+def test_rerun_reuses_outputs_and_force_redoes_them(vsl_env, instance, media_server) -> None:
+    [key] = add_urls(media_server.url("/good2/index.m3u8"))
+    assert run_partition(instance, key).success
+    layout = _layout(vsl_env)
+    paths = [layout.video_path(key), layout.audio_path(key, "ogg"), layout.transcript_path(key, "json")]
+    before = [p.stat().st_mtime_ns for p in paths]
+    segment_gets = len([p for p in media_server.paths_requested("GET") if p.endswith(".ts")])
+
+    again = run_partition(instance, key)
+    assert again.success
+    assert [p.stat().st_mtime_ns for p in paths] == before
+    assert len([p for p in media_server.paths_requested("GET") if p.endswith(".ts")]) == segment_gets
+    assert _materializations(again, "transcript")[0].materialization.metadata["reused_existing"].value is True
+
+    forced = run_partition(instance, key, force=True)
+    assert forced.success
+    assert all(p.stat().st_mtime_ns > b for p, b in zip(paths, before, strict=True))
+    with db_session() as s:
+        outcomes = [j.outcome for j in s.scalars(select(Job).order_by(Job.id))]
+    assert outcomes == ["succeeded"] * 3 + ["reused"] * 3 + ["succeeded"] * 3
+
+
+def test_404_fails_with_reason_dead_letter_no_files_and_next_url_processes(vsl_env, instance, media_server) -> None:
+    bad, good = add_urls(media_server.url("/gone/index.m3u8"), media_server.url("/good/index.m3u8"))
+    failed = run_partition(instance, bad)
+    assert not failed.success
+    layout = _layout(vsl_env)
+    assert _all_files(layout) == []
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == bad))
+        assert url.status == "failed"
+        assert url.reason == "HTTP 404 from the stream URL"
+        [letter] = s.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id)).all()
+        assert letter.step == "video_file" and letter.error_class == "DownloadError" and letter.attempt == 1
+        assert letter.payload["url"] == media_server.url("/gone/index.m3u8")
+        assert letter.payload["assets"] == ["video_file", "audio_file", "transcript"]
+        assert letter.run_id == failed.run_id
+        [job] = s.scalars(select(Job).where(Job.url_id == url.id)).all()
+        assert (job.step, job.outcome, job.error) == ("video_file", "failed", "HTTP 404 from the stream URL")
+    # Permanent: no Dagster retry happened (one attempt only).
+    assert len([p for p in media_server.paths_requested("GET") if p == "/gone/index.m3u8"]) == 1
+
+    assert run_partition(instance, good).success
+    with db_session() as s:
+        assert s.scalar(select(Url.status).where(Url.partition_key == good)) == "transcribed"
+
+
+def test_video_without_audio_fails_at_audio_step(vsl_env, instance, media_server) -> None:
+    [key] = add_urls(media_server.url("/noaudio/index.m3u8"))
+    result = run_partition(instance, key)
+    assert not result.success
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "failed"
+        assert url.reason == "the video has no audio track, so there is nothing to transcribe"
+        assert s.scalar(select(DeadLetter.step).where(DeadLetter.url_id == url.id)) == "audio_file"
+    layout = _layout(vsl_env)
+    assert _all_files(layout) == [f"videos/{key}.mp4"]
+
+
+def test_silent_audio_gives_empty_transcript_and_check_passes(vsl_env, instance, media_server) -> None:
+    [key] = add_urls(media_server.url("/silent/index.m3u8"))
+    result = run_partition(instance, key)
+    assert result.success
+    with db_session() as s:
+        row = s.scalar(select(TranscriptRow).join(Url).where(Url.partition_key == key))
+        assert row.word_count == 0
+    check = next(e for e in result.get_asset_check_evaluations() if e.check_name == "transcript_not_empty_for_speech")
+    assert check.passed and check.metadata["speech_seconds"].value < 2.0
+
+
+def test_transient_error_is_retried_then_dead_lettered(vsl_env, instance, media_server, monkeypatch) -> None:
+    [key] = add_urls(media_server.url("/good/index.m3u8"))
+    media_server.set_status("/good/index.m3u8", 503)
+    result = run_partition(instance, key)
+    assert not result.success
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "failed" and url.reason == "HTTP 503 from the stream URL"
+        jobs = s.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
+        assert [(j.attempt, j.outcome) for j in jobs] == [(1, "retrying"), (2, "retrying"), (3, "failed")]
+        [letter] = s.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id)).all()
+        assert letter.attempt == 3 and letter.error_class == "TransientDownloadError"
+
+
+def test_flapping_server_recovers_by_retry(vsl_env, instance, media_server) -> None:
+    [key] = add_urls(media_server.url("/good/index.m3u8"))
+    media_server.set_status("/good/index.m3u8", 500, times=1)
+    assert run_partition(instance, key).success
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "transcribed" and url.reason is None
+        jobs = s.scalars(select(Job).where(Job.url_id == url.id, Job.step == "video_file").order_by(Job.id)).all()
+        assert [j.outcome for j in jobs] == ["retrying", "succeeded"]
+        assert s.scalars(select(DeadLetter)).all() == []
