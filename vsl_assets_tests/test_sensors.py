@@ -1,0 +1,102 @@
+"""Sensors evaluated against a real Dagster instance and a real SQLite database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from dagster import DagsterRunStatus, SensorResult, SkipReason, build_sensor_context
+from sqlalchemy import select
+
+from vsl_assets.db import DeadLetter, Job, Url, UrlStatus
+from vsl_assets.db import repo
+from vsl_assets.partitions import PARTITIONS_NAME
+from vsl_assets.resources import DatabaseResource
+from vsl_assets.sensors import pending_urls_sensor, reconcile
+from vsl_assets_tests.conftest import add_urls, db_session
+
+
+def _db(vsl_env) -> DatabaseResource:
+    return DatabaseResource(url=vsl_env["VSL_DATABASE_URL"])
+
+
+def _tick(instance, vsl_env):
+    ctx = build_sensor_context(instance=instance, resources={"db": _db(vsl_env)})
+    return pending_urls_sensor(ctx)
+
+
+def test_no_pending_urls_skips(vsl_env, instance) -> None:
+    result = _tick(instance, vsl_env)
+    assert isinstance(result, SkipReason) and "no pending" in result.skip_message
+
+
+def test_tick_adds_partitions_requests_runs_and_marks_queued(vsl_env, instance) -> None:
+    keys = add_urls(*[f"https://cdn.example.com/v{i}/main.m3u8" for i in range(1200)])
+    instance.add_dynamic_partitions(PARTITIONS_NAME, keys[:3])  # some already registered
+    result = _tick(instance, vsl_env)
+    assert isinstance(result, SensorResult)
+    # Default batch is 1000: the oldest 1000 URLs, one run each, run_key = partition key.
+    assert [r.partition_key for r in result.run_requests] == keys[:1000]
+    assert [r.run_key for r in result.run_requests] == keys[:1000]
+    added = [k for req in result.dynamic_partitions_requests for k in req.partition_keys]
+    assert added == keys[3:1000]
+    assert all(len(req.partition_keys) <= 500 for req in result.dynamic_partitions_requests)
+    with db_session() as s:
+        counts = repo.status_counts(s)
+    assert counts == {"queued": 1000, "pending_ingest": 200}
+
+    second = _tick(instance, vsl_env)
+    assert [r.partition_key for r in second.run_requests] == keys[1000:]
+    assert isinstance(_tick(instance, vsl_env), SkipReason)
+
+
+def test_retried_url_gets_a_fresh_run_key(vsl_env, instance) -> None:
+    [key] = add_urls("https://cdn.example.com/a/main.m3u8")
+    first = _tick(instance, vsl_env)
+    with db_session() as s:
+        repo.set_status(s, [key], UrlStatus.FAILED, "HTTP 404 from the stream URL")
+        assert repo.requeue(s, [key]) == [key]
+    second = _tick(instance, vsl_env)
+    assert first.run_requests[0].run_key == key
+    assert second.run_requests[0].run_key == f"{key}:retry-1"
+
+
+def _start_job(key: str, run_id: str, step: str = "video_file", status=UrlStatus.DOWNLOADING) -> None:
+    with db_session() as s:
+        repo.start_job(s, key, step, run_id, 1, status)
+
+
+def test_reconcile_fails_urls_whose_run_died(vsl_env, instance) -> None:
+    from dagster._core.test_utils import create_run_for_test
+
+    dead, alive, missing = add_urls(*[f"https://cdn.example.com/{n}.m3u8" for n in ("dead", "alive", "missing")])
+    dead_run = create_run_for_test(instance, job_name="ingest_vsl", status=DagsterRunStatus.FAILURE)
+    alive_run = create_run_for_test(instance, job_name="ingest_vsl", status=DagsterRunStatus.STARTED)
+    _start_job(dead, dead_run.run_id)
+    _start_job(alive, alive_run.run_id, "transcript", UrlStatus.TRANSCRIBING)
+    _start_job(missing, "0" * 36)
+
+    counts = reconcile(instance, _db(vsl_env))
+    assert counts == {"failed": 2, "requeued": 0}
+    with db_session() as s:
+        rows = {u.partition_key: u for u in s.scalars(select(Url))}
+        assert rows[dead].status == "failed"
+        assert f"the run {dead_run.run_id[:8]} failed before this step recorded a result" in rows[dead].reason
+        assert rows[missing].status == "failed" and "no longer exists" in rows[missing].reason
+        assert rows[alive].status == "transcribing"
+        letters = {d.url_id: d for d in s.scalars(select(DeadLetter))}
+        assert letters[rows[dead].id].error_class == "RunAbandoned" and letters[rows[dead].id].step == "video_file"
+        assert s.scalar(select(Job.outcome).where(Job.url_id == rows[dead].id)) == "failed"
+    # Idempotent: a second pass changes nothing.
+    assert reconcile(instance, _db(vsl_env)) == {"failed": 0, "requeued": 0}
+
+
+def test_reconcile_requeues_queued_urls_whose_run_request_was_lost(vsl_env, instance) -> None:
+    lost, fresh = add_urls("https://cdn.example.com/lost.m3u8", "https://cdn.example.com/fresh.m3u8")
+    with db_session() as s:
+        repo.set_status(s, [lost, fresh], UrlStatus.QUEUED)
+    assert reconcile(instance, _db(vsl_env)) == {"failed": 0, "requeued": 0}  # within the grace period
+    later = datetime.now(UTC) + timedelta(minutes=11)
+    assert reconcile(instance, _db(vsl_env), now=later) == {"failed": 0, "requeued": 2}
+    with db_session() as s:
+        assert {u.status for u in s.scalars(select(Url))} == {"pending_ingest"}
+        assert {u.queue_count for u in s.scalars(select(Url))} == {1}
