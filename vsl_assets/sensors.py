@@ -22,7 +22,7 @@ from dagster import (
     run_status_sensor,
     sensor,
 )
-from dagster._core.storage.dagster_run import FINISHED_STATUSES
+from dagster._core.storage.dagster_run import FINISHED_STATUSES, DagsterRun
 
 from vsl_assets.db import UrlStatus
 from vsl_assets.db import repo
@@ -30,6 +30,7 @@ from vsl_assets.jobs import ingest_vsl
 from vsl_assets.partitions import ADD_CHUNK, PARTITIONS_NAME, vsl_urls
 from vsl_assets.resources import DatabaseResource
 from vsl_assets.settings import env
+from vsl_assets.worker import worker_alive
 
 PARTITION_TAG = "dagster/partition"
 #: A URL queued this long without any run for it lost its run request (e.g. a failed tick).
@@ -81,31 +82,45 @@ def _finished_reason(run_id: str, status: DagsterRunStatus | None) -> str:
 
 
 def reconcile(instance, db: DatabaseResource, now: datetime | None = None) -> dict[str, int]:  # noqa: ANN001
-    """Fail URLs whose owning run is over; re-queue URLs whose run request was lost."""
+    """Make URL statuses true again after runs that died without their asset code noticing.
+
+    - A URL whose open step belongs to a finished (or vanished) run is failed.
+    - A URL whose step worker on this host no longer exists (``kill -9``, OOM) is failed, and the
+      run, which Dagster's default launcher would leave "started" forever, is reported failed.
+    - A URL queued long ago with no run at all (a lost run request) is re-queued.
+    """
     now = now or datetime.now(UTC)
     counts = {"failed": 0, "requeued": 0}
     with db.session() as s:
         stuck = repo.in_progress(s)
     run_ids = sorted({r for item in stuck for r in item.run_ids})
-    runs = {}
+    runs: dict[str, DagsterRun] = {}
     for part in repo.chunks(run_ids, 100):
         runs.update({r.run_id: r for r in instance.get_runs(RunsFilter(run_ids=list(part)))})
-    queued_without_job = [
-        i for i in stuck if not i.run_ids and _aware(i.updated_at) < now - QUEUED_GRACE
-    ]
-    latest_by_key: dict[str, object] = {}
+    queued_without_job = [i for i in stuck if not i.jobs and _aware(i.updated_at) < now - QUEUED_GRACE]
+    latest_by_key: dict[str, DagsterRun] = {}
     for part in repo.chunks([i.key for i in queued_without_job], 100):
         for run in instance.get_runs(RunsFilter(tags={PARTITION_TAG: list(part)})):
-            latest_by_key.setdefault(run.tags.get(PARTITION_TAG), run)  # newest first
+            latest_by_key.setdefault(run.tags.get(PARTITION_TAG, ""), run)  # newest first
     with db.session() as s:
         for item in stuck:
-            if item.run_ids:
-                states = [runs.get(r) for r in item.run_ids]
-                if all(r is None or r.status in FINISHED_STATUSES for r in states):
-                    last = item.run_ids[-1]
-                    status = runs[last].status if last in runs else None
-                    if repo.fail_abandoned(s, item.key, last, _finished_reason(last, status)):
-                        counts["failed"] += 1
+            if item.jobs:
+                last_run_id, last_worker = item.jobs[-1]
+                run = runs.get(last_run_id)
+                run_over = all(runs.get(r) is None or runs[r].status in FINISHED_STATUSES for r in item.run_ids)
+                if run_over:
+                    reason = _finished_reason(last_run_id, run.status if run else None)
+                elif worker_alive(last_worker) is False:
+                    reason = f"the process running run {last_run_id[:8]} died (killed or crashed) before this step finished"
+                    if run is not None and run.status not in FINISHED_STATUSES:
+                        instance.report_run_failed(run, reason)
+                        # A killed worker never releases its ffmpeg/transcription pool slots;
+                        # left claimed, they would block every later run.
+                        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+                else:
+                    continue
+                if repo.fail_abandoned(s, item.key, last_run_id, reason):
+                    counts["failed"] += 1
             elif item in queued_without_job:
                 run = latest_by_key.get(item.key)
                 if run is None:
@@ -122,7 +137,7 @@ def _aware(ts: datetime) -> datetime:
 
 @sensor(
     name="run_reconciliation_sensor",
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=int(env("VSL_RECONCILE_INTERVAL_S")),
     default_status=DefaultSensorStatus.RUNNING,
     description="Fails URLs left in an in-progress status by a run that died; re-queues lost run requests.",
 )

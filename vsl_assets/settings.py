@@ -24,6 +24,7 @@ ENV_DEFAULTS: dict[str, str] = {
     "VSL_DOWNLOAD_TIMEOUT_S": "30",  # ffmpeg -rw_timeout (no bytes for this long = failure)
     "VSL_SENSOR_BATCH": "1000",  # pending URLs per sensor tick
     "VSL_SENSOR_INTERVAL_S": "15",
+    "VSL_RECONCILE_INTERVAL_S": "30",  # how often run/URL statuses are reconciled
     "VSL_MAX_RETRIES": "2",  # Dagster retries of a step on transient errors
     "OPENAI_API_KEY": "",
     "OPENAI_BASE_URL": "",

@@ -88,6 +88,7 @@ def write_dagster_yaml(home: Path, storage: str | None = None) -> Path:
             run_monitoring:
               enabled: true
               poll_interval_seconds: 5
+              free_slots_after_run_end_seconds: 5
             telemetry:
               enabled: false
             """

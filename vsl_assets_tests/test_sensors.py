@@ -100,3 +100,33 @@ def test_reconcile_requeues_queued_urls_whose_run_request_was_lost(vsl_env, inst
     with db_session() as s:
         assert {u.status for u in s.scalars(select(Url))} == {"pending_ingest"}
         assert {u.queue_count for u in s.scalars(select(Url))} == {1}
+
+
+def test_reconcile_detects_a_killed_worker_and_fails_its_run(vsl_env, instance) -> None:
+    import subprocess
+    import sys
+
+    from dagster._core.test_utils import create_run_for_test
+
+    from vsl_assets.worker import current_worker, worker_alive
+
+    [key] = add_urls("https://cdn.example.com/killed.m3u8")
+    run = create_run_for_test(instance, job_name="ingest_vsl", status=DagsterRunStatus.STARTED)
+    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    host, _, _ = current_worker().split(":")
+    ticks = open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()[19]
+    worker = f"{host}:{proc.pid}:{ticks}"
+    with db_session() as s:
+        repo.start_job(s, key, "transcript", run.run_id, 1, UrlStatus.TRANSCRIBING, worker)
+    assert worker_alive(worker) is True
+    assert reconcile(instance, _db(vsl_env)) == {"failed": 0, "requeued": 0}
+
+    proc.kill()
+    proc.wait()
+    assert worker_alive(worker) is False
+    assert worker_alive("other-host:1:1") is None
+    assert reconcile(instance, _db(vsl_env)) == {"failed": 1, "requeued": 0}
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "failed" and "died (killed or crashed)" in url.reason
+    assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE

@@ -24,6 +24,7 @@ from vsl_assets.media.probe import MediaInfo
 from vsl_assets.resources import DatabaseResource
 from vsl_assets.settings import env
 from vsl_assets.urls import redact_url
+from vsl_assets.worker import current_worker
 
 #: Steps re-materialized when a URL is retried.
 PIPELINE_ASSETS = ("video_file", "audio_file", "transcript")
@@ -70,7 +71,7 @@ def tracked_step(
                 description=f"partition {key!r} has no URL in the vsl database; add URLs with `vsl add`",
                 allow_retries=False,
             )
-        step = Step(key, row.url, row.id, repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status))
+        step = Step(key, row.url, row.id, repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, current_worker()))
     context.log.info(f"{step_name} for {redact_url(step.url)} (attempt {attempt})")
     try:
         yield step

@@ -109,10 +109,18 @@ def set_status(session: Session, keys: Sequence[str], status: UrlStatus, reason:
         )
 
 
-def start_job(session: Session, key: str, step: str, run_id: str | None, attempt: int, status: UrlStatus | None) -> int:
+def start_job(
+    session: Session,
+    key: str,
+    step: str,
+    run_id: str | None,
+    attempt: int,
+    status: UrlStatus | None,
+    worker: str | None = None,
+) -> int:
     """Open a ``jobs`` row for one step attempt and move the URL to ``status``."""
     url = require_url(session, key)
-    job = Job(url_id=url.id, step=step, run_id=run_id, attempt=attempt, outcome=JobOutcome.RUNNING.value)
+    job = Job(url_id=url.id, step=step, run_id=run_id, worker=worker, attempt=attempt, outcome=JobOutcome.RUNNING.value)
     session.add(job)
     if status is not None:
         url.status = status.value
@@ -225,7 +233,12 @@ class InProgress:
     key: str
     status: str
     updated_at: datetime
-    run_ids: tuple[str, ...]
+    #: (run_id, worker) of the URL's open job rows.
+    jobs: tuple[tuple[str, str | None], ...]
+
+    @property
+    def run_ids(self) -> tuple[str, ...]:
+        return tuple(sorted({r for r, _ in self.jobs}))
 
 
 def in_progress(session: Session) -> list[InProgress]:
@@ -233,16 +246,16 @@ def in_progress(session: Session) -> list[InProgress]:
     urls = list(session.execute(select(Url.id, Url.partition_key, Url.status, Url.updated_at).where(
         Url.status.in_([s.value for s in IN_PROGRESS])
     )))
-    runs: dict[int, set[str]] = {}
+    jobs: dict[int, list[tuple[str, str | None]]] = {}
     for part in chunks([u.id for u in urls]):
-        for url_id, run_id in session.execute(
-            select(Job.url_id, Job.run_id).where(
-                Job.url_id.in_(part), Job.outcome.in_([JobOutcome.RUNNING.value, JobOutcome.RETRYING.value])
-            )
+        for url_id, run_id, worker in session.execute(
+            select(Job.url_id, Job.run_id, Job.worker)
+            .where(Job.url_id.in_(part), Job.outcome.in_([JobOutcome.RUNNING.value, JobOutcome.RETRYING.value]))
+            .order_by(Job.id)
         ):
             if run_id:
-                runs.setdefault(url_id, set()).add(run_id)
-    return [InProgress(k, s, t, tuple(sorted(runs.get(i, ())))) for i, k, s, t in urls]
+                jobs.setdefault(url_id, []).append((run_id, worker))
+    return [InProgress(k, s, t, tuple(jobs.get(i, ()))) for i, k, s, t in urls]
 
 
 def fail_abandoned(

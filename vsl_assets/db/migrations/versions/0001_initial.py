@@ -87,6 +87,7 @@ def upgrade() -> None:
         _url_fk(),
         sa.Column("step", sa.String(32), nullable=False),
         sa.Column("run_id", sa.String(64), nullable=True),
+        sa.Column("worker", sa.String(128), nullable=True),
         sa.Column("attempt", sa.Integer(), nullable=False),
         _ts("started_at"),
         _ts("finished_at", nullable=True),

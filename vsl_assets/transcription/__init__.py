@@ -1,0 +1,40 @@
+"""Audio -> transcript: engines (OpenAI API, local faster-whisper), the transcript model, writers.
+
+Plain Python with no Dagster imports; the asset layer picks an engine from settings and maps the
+typed errors in :mod:`vsl_assets.errors` to run outcomes.
+"""
+
+from vsl_assets.transcription.base import LogFn, Transcriber
+from vsl_assets.transcription.bundled import bundled_base_model_dir, bundled_tiny_en_model_dir
+from vsl_assets.transcription.languages import language_code, request_language
+from vsl_assets.transcription.local_engine import LocalTranscriber
+from vsl_assets.transcription.models import Segment, Transcript, Word
+from vsl_assets.transcription.openai_engine import OpenAITranscriber
+from vsl_assets.transcription.writers import (
+    OUTPUT_EXTENSIONS,
+    to_json,
+    to_srt,
+    to_txt,
+    to_vtt,
+    write_outputs,
+)
+
+__all__ = [
+    "OUTPUT_EXTENSIONS",
+    "LocalTranscriber",
+    "LogFn",
+    "OpenAITranscriber",
+    "Segment",
+    "Transcriber",
+    "Transcript",
+    "Word",
+    "bundled_base_model_dir",
+    "bundled_tiny_en_model_dir",
+    "language_code",
+    "request_language",
+    "to_json",
+    "to_srt",
+    "to_txt",
+    "to_vtt",
+    "write_outputs",
+]

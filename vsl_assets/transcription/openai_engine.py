@@ -1,0 +1,245 @@
+"""Transcription through the OpenAI audio API (``whisper-1`` and the gpt-4o-transcribe family).
+
+Retries and timeouts are the official client's: ``max_retries`` is the number of *re*-tries
+(attempts = max_retries + 1) of connection errors, 408, 409, 429 and 5xx, with exponential
+backoff from 0.5 s (capped at 8 s) or the server's ``Retry-After``; ``timeout_s`` bounds each
+attempt, not the whole call.  What is still failing after that becomes a typed error whose
+``reason`` a person can act on.  The API key never appears in any reason, detail, log line or
+returned data: API messages are scrubbed and the client's exceptions are not chained.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import re
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openai
+
+from vsl_assets.errors import ConfigurationError, TranscriptionError, TransientTranscriptionError
+from vsl_assets.transcription.audio import probe_duration, require_file
+from vsl_assets.transcription.base import LogFn
+from vsl_assets.transcription.languages import language_code, request_language
+from vsl_assets.transcription.models import Segment, Transcript
+
+#: Anything shaped like an OpenAI key (``sk-...``, ``sk-proj-...``), including masked echoes.
+_KEY_RE = re.compile(r"sk-[A-Za-z0-9_\-*.]{3,}")
+
+#: Upload names the API would refuse by extension even though the content is fine: ``.opus``
+#: is Opus in an Ogg container, which the API accepts as ``.ogg``.
+_UPLOAD_SUFFIX = {".opus": ".ogg"}
+
+#: Connection setup gets its own short bound so an unreachable API fails in seconds, not after
+#: the whole (upload-sized) request timeout.
+_CONNECT_TIMEOUT_S = 10.0
+
+_MAX_MESSAGE_CHARS = 300
+
+
+def _supports_verbose_json(model: str) -> bool:
+    # Only the Whisper models return segments; gpt-4o-transcribe & co. accept "json"/"text" only.
+    return model.startswith("whisper")
+
+
+def _format_duration(seconds: float) -> str:
+    minutes, secs = divmod(round(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class OpenAITranscriber:
+    """Sends one audio file per call to ``/v1/audio/transcriptions``.
+
+    The audio must already fit the API's upload limit (25 MB); the media layer encodes it as
+    low-bitrate mono Opus for that reason.  A client is built per call, which costs nothing
+    next to an upload and lets each call count its own attempts for the error reason.
+    """
+
+    engine = "openai"
+
+    def __init__(
+        self,
+        api_key: str,
+        model: str = "whisper-1",
+        base_url: str | None = None,
+        timeout_s: float = 600.0,
+        max_retries: int = 2,
+    ) -> None:
+        if not api_key or not api_key.strip():
+            raise ConfigurationError("the OpenAI engine needs an API key; set OPENAI_API_KEY")
+        if timeout_s <= 0:
+            raise ConfigurationError(f"OpenAI timeout must be positive, got {timeout_s}")
+        if max_retries < 0:
+            raise ConfigurationError(f"OpenAI max_retries must be 0 or more, got {max_retries}")
+        self._api_key = api_key.strip()
+        self.model = model
+        self.base_url = base_url
+        self.timeout_s = timeout_s
+        self.max_retries = max_retries
+
+    def __repr__(self) -> str:
+        # Hand-written so the key can never leak through a repr in a log or traceback.
+        return f"OpenAITranscriber(model={self.model!r}, base_url={self.base_url!r})"
+
+    def _scrub(self, text: str) -> str:
+        text = text.replace(self._api_key, "***")
+        text = _KEY_RE.sub("sk-***", text)
+        if len(text) > _MAX_MESSAGE_CHARS:
+            text = text[: _MAX_MESSAGE_CHARS - 1] + "…"
+        return text
+
+    def _api_message(self, exc: openai.APIStatusError) -> str:
+        body = exc.body
+        message: object = None
+        if isinstance(body, dict):
+            message = body.get("message")
+        elif isinstance(body, str):
+            message = body
+        if not isinstance(message, str) or not message.strip():
+            message = exc.message
+        return self._scrub(" ".join(str(message).split()))
+
+    def _client(self, on_request: Callable[[object], None]) -> openai.OpenAI:
+        timeout = openai.Timeout(self.timeout_s, connect=min(self.timeout_s, _CONNECT_TIMEOUT_S))
+        http_client = openai.DefaultHttpxClient(timeout=timeout, event_hooks={"request": [on_request]})
+        kwargs: dict[str, Any] = {}
+        if self.base_url:
+            kwargs["base_url"] = self.base_url
+        return openai.OpenAI(
+            api_key=self._api_key,
+            timeout=timeout,
+            max_retries=self.max_retries,
+            http_client=http_client,
+            **kwargs,
+        )
+
+    def transcribe(self, audio: Path, *, language: str | None, log: LogFn | None = None) -> Transcript:
+        require_file(audio)
+        # Probing first turns a broken file into a clear local error instead of a paid upload
+        # and an opaque 400, and gives the duration the json-only models do not report.
+        duration = probe_duration(audio)
+        lang = request_language(language)
+        verbose = _supports_verbose_json(self.model)
+        upload_name = audio.stem + _UPLOAD_SUFFIX.get(audio.suffix.lower(), audio.suffix)
+        content_type = mimetypes.guess_type(upload_name)[0] or "application/octet-stream"
+        size_mb = audio.stat().st_size / 1_000_000
+
+        params: dict[str, Any] = {"model": self.model}
+        if lang:
+            params["language"] = lang
+        if verbose:
+            params["response_format"] = "verbose_json"
+            params["timestamp_granularities"] = ["segment"]
+        else:
+            params["response_format"] = "json"
+
+        if log:
+            log(
+                f"uploading {upload_name} ({size_mb:.1f} MB, {_format_duration(duration)} of audio) "
+                f"to OpenAI {self.model}, language={lang or 'auto'}"
+            )
+        attempts = 0
+
+        def count_attempt(request: object) -> None:
+            nonlocal attempts
+            attempts += 1
+
+        started = time.monotonic()
+        failure: TranscriptionError | TransientTranscriptionError | None = None
+        try:
+            with self._client(count_attempt) as client, audio.open("rb") as fh:
+                # A seekable file handle lets the client rewind and resend it on a retry.
+                response = client.audio.transcriptions.create(file=(upload_name, fh, content_type), **params)
+        except OSError as exc:
+            raise TranscriptionError(f"audio file could not be read: {exc.strerror or exc}") from exc
+        except openai.OpenAIError as exc:
+            failure = self._map_error(exc, max(attempts, 1))
+        if failure is not None:
+            # Raised outside the except block so the client's exception (whose text may echo
+            # a masked key) is neither the cause nor the context of what callers log.
+            raise failure
+        elapsed = time.monotonic() - started
+
+        if verbose:
+            transcript = self._from_verbose(response, duration)
+        else:
+            transcript = self._from_json(response, duration, lang)
+        if log:
+            log(
+                f"OpenAI {self.model} returned {len(transcript.segments)} segment(s), "
+                f"{transcript.word_count} words, language={transcript.language or 'unknown'} "
+                f"in {elapsed:.1f} s ({attempts} attempt(s))"
+            )
+        return transcript
+
+    def _from_verbose(self, response: Any, probed_duration: float) -> Transcript:
+        text = str(getattr(response, "text", "") or "").strip()
+        raw_duration = getattr(response, "duration", None)
+        duration = float(raw_duration) if isinstance(raw_duration, int | float) else probed_duration
+        segments = [
+            Segment(start=float(s.start), end=float(s.end), text=s.text.strip())
+            for s in (getattr(response, "segments", None) or [])
+        ]
+        if not segments and text:
+            segments = [Segment(start=0.0, end=duration, text=text)]
+        return Transcript(
+            text=text,
+            language=language_code(getattr(response, "language", None)),
+            segments=segments,
+            engine=self.engine,
+            model=self.model,
+            duration_s=duration,
+        )
+
+    def _from_json(self, response: Any, duration: float, requested: str | None) -> Transcript:
+        text = str(getattr(response, "text", "") or "").strip()
+        # json replies carry no language; newer models may list detected ones.
+        detected = getattr(response, "languages", None) or []
+        language = requested or (language_code(detected[0].code) if detected else None)
+        return Transcript(
+            text=text,
+            language=language,
+            segments=[Segment(start=0.0, end=duration, text=text)] if text else [],
+            engine=self.engine,
+            model=self.model,
+            duration_s=duration,
+        )
+
+    def _map_error(self, exc: openai.OpenAIError, attempts: int) -> TranscriptionError | TransientTranscriptionError:
+        tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
+        detail = self._scrub(f"{type(exc).__name__}: {exc}")
+        if isinstance(exc, openai.APIStatusError):
+            request_id = exc.request_id
+            if request_id:
+                detail += f" (request id {request_id})"
+            status = exc.status_code
+            message = self._api_message(exc)
+            if isinstance(exc, openai.AuthenticationError):
+                return TranscriptionError(f"OpenAI rejected the API key (HTTP {status})", detail=f"HTTP {status}")
+            if isinstance(exc, openai.RateLimitError):
+                return TransientTranscriptionError(f"OpenAI API rate limit (HTTP 429) {tries}", detail=detail)
+            if status >= 500:
+                return TransientTranscriptionError(f"OpenAI API server error (HTTP {status}) {tries}", detail=detail)
+            if status in (408, 409):
+                return TransientTranscriptionError(
+                    f"OpenAI API could not take the request now (HTTP {status}) {tries}: {message}", detail=detail
+                )
+            if status == 413:
+                return TranscriptionError(
+                    f"the audio file is too large for the OpenAI API (HTTP 413): {message}", detail=detail
+                )
+            return TranscriptionError(f"OpenAI API refused the request (HTTP {status}): {message}", detail=detail)
+        if isinstance(exc, openai.APITimeoutError):
+            return TransientTranscriptionError(
+                f"OpenAI API request timed out (limit {self.timeout_s:g} s per attempt) {tries}", detail=detail
+            )
+        if isinstance(exc, openai.APIConnectionError):
+            cause = exc.__cause__
+            why = self._scrub(str(cause)) if cause is not None and str(cause) else "connection failed"
+            return TransientTranscriptionError(f"could not reach the OpenAI API {tries}: {why}", detail=detail)
+        if isinstance(exc, openai.APIResponseValidationError):
+            return TranscriptionError("OpenAI API returned a response in an unexpected shape", detail=detail)
+        return TranscriptionError(f"OpenAI client error: {self._scrub(str(exc))}", detail=detail)

@@ -1,0 +1,131 @@
+"""The real thing: `dagster dev` (webserver + daemon) picks up URLs added with `vsl add`.
+
+No manual step: the sensor registers partitions and launches runs, run workers download and
+transcribe, and a run worker killed with SIGKILL mid-download is noticed and its URL failed
+with a reason, then retried to completion.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from vsl_assets.db import Job, Url
+from vsl_assets_tests.conftest import REPO, db_session
+from vsl_assets_tests.test_cli import vsl
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(what: str, cond: Callable[[], object], timeout: float, log: Path) -> object:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = cond()
+        if value:
+            return value
+        time.sleep(0.5)
+    tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
+    raise AssertionError(f"timed out waiting for {what}\n--- dagster dev log tail ---\n{tail}")
+
+
+def _statuses() -> dict[str, tuple[str, str | None]]:
+    with db_session() as s:
+        return {u.partition_key: (u.status, u.reason) for u in s.scalars(select(Url))}
+
+
+def _up(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("VSL_SENSOR_INTERVAL_S", "2")
+    monkeypatch.setenv("VSL_RECONCILE_INTERVAL_S", "3")
+    port = _free_port()
+    log = tmp_path / "dagster-dev.log"
+    dagster = Path(sys.executable).with_name("dagster")
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [str(dagster), "dev", "-m", "vsl_assets.definitions", "-h", "127.0.0.1", "-p", str(port)],
+            cwd=REPO, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    try:
+        _wait("the webserver", lambda: _up(port), 120, log)
+        good, missing, slow = (
+            media_server.url("/good/index.m3u8"),
+            media_server.url("/missing/index.m3u8"),
+            media_server.url("/good2/index.m3u8"),
+        )
+        media_server.set_delay("/good2/seg_", 3.0)  # a slow CDN: time to kill the download
+        added = vsl("add", good, missing, slow)
+        assert added.returncode == 0, added.stderr
+        key = {line.split("\t")[2]: line.split("\t")[0] for line in added.stdout.splitlines()}
+
+        # Kill the run worker of the slow URL while it downloads.
+        def downloading_worker() -> int | None:
+            with db_session() as s:
+                job = s.scalar(
+                    select(Job).join(Url).where(Url.partition_key == key[slow], Job.step == "video_file", Job.outcome == "running")
+                )
+                return int(job.worker.split(":")[1]) if job and job.worker else None
+
+        pid = _wait("the slow download to start", downloading_worker, 180, log)
+        time.sleep(1.0)
+        os.kill(pid, signal.SIGKILL)
+
+        def settled() -> dict[str, tuple[str, str | None]] | None:
+            st = _statuses()
+            return st if all(st[k][0] in ("transcribed", "failed") for k in key.values()) else None
+
+        final = _wait("all URLs to settle", settled, 240, log)
+        assert final[key[good]] == ("transcribed", None)
+        assert final[key[missing]] == ("failed", "HTTP 404 from the stream URL")
+        assert final[key[slow]][0] == "failed"
+        assert "died (killed or crashed)" in final[key[slow]][1] or "failed before" in final[key[slow]][1]
+        storage = Path(vsl_env["VSL_STORAGE_DIR"])
+        assert not (storage / "videos" / f"{key[slow]}.mp4").exists()
+
+        # The Dagster side agrees: the killed run is not left "started".
+        from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+        instance = DagsterInstance.get()
+        runs = {r.tags["dagster/partition"]: r.status for r in instance.get_runs(RunsFilter(job_name="ingest_vsl"))}
+        assert runs[key[good]] == DagsterRunStatus.SUCCESS
+        assert runs[key[missing]] == DagsterRunStatus.FAILURE
+        _wait("the killed run to be marked failed", lambda: instance.get_runs(
+            RunsFilter(tags={"dagster/partition": key[slow]}))[0].status == DagsterRunStatus.FAILURE, 60, log)
+
+        # Retry: the sensor launches a new run (fresh run key) and it completes.
+        media_server.set_delay("/good2/seg_", 0)
+        assert vsl("retry", key[slow]).returncode == 0
+        _wait("the retried URL to be transcribed", lambda: _statuses()[key[slow]][0] == "transcribed", 180, log)
+        assert not list((storage / "videos").glob(".tmp-*"))  # the killed download's temp file was cleared
+        status = json.loads(vsl("status", "--json").stdout)
+        assert sorted(r["status"] for r in status) == ["failed", "transcribed", "transcribed"]
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()

@@ -1,0 +1,94 @@
+"""The pipeline with the `openai` engine: the real openai client against a local compatible server."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select
+
+from vsl_assets.db import DeadLetter, Job, TranscriptRow, Url
+from vsl_assets_tests.conftest import add_urls, db_session, run_partition
+from vsl_assets_tests.servers import FakeOpenAIServer
+
+SECRET = "sk-test-SECRET-0123456789abcdef"
+
+
+def _use_openai(monkeypatch, server: FakeOpenAIServer) -> None:
+    monkeypatch.setenv("VSL_TRANSCRIBER", "openai")
+    monkeypatch.delenv("VSL_WHISPER_MODEL", raising=False)
+    monkeypatch.setenv("OPENAI_API_KEY", SECRET)
+    monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
+    monkeypatch.setenv("VSL_LANGUAGE", "pt")
+
+
+def _everything_recorded(instance, vsl_env) -> str:
+    """All text the platform persisted: event log (logs + metadata), database, storage files."""
+    parts = []
+    for run in instance.get_runs():
+        parts += [str(e) for e in instance.all_logs(run.run_id)]
+    db_file = Path(vsl_env["VSL_DATABASE_URL"].removeprefix("sqlite:///"))
+    for p in db_file.parent.rglob("*"):
+        if p.is_file():
+            parts.append(p.read_bytes().decode("latin-1"))
+    return "\n".join(parts)
+
+
+def test_openai_engine_end_to_end_with_retry(vsl_env, instance, media_server, monkeypatch) -> None:
+    with FakeOpenAIServer(api_key=SECRET) as api:
+        api.segments = [(0.0, 4.2, "Você está cansado de dietas?"), (4.2, 9.0, "Clique no botão abaixo.")]
+        api.fail_next(429, 500)  # the client's own retries absorb these
+        _use_openai(monkeypatch, api)
+        [key] = add_urls(media_server.url("/good/index.m3u8"))
+        result = run_partition(instance, key)
+        assert result.success
+
+        ok = [r for r in api.requests if r.status == 200]
+        assert [r.status for r in api.requests] == [429, 500, 200]
+        req = ok[0]
+        assert req.model == "whisper-1" and req.language == "pt" and req.response_format == "verbose_json"
+        assert req.filename == f"{key}.ogg" and req.size_bytes > 10_000
+        assert abs(req.duration_s - 19.0) < 1.0
+
+    with db_session() as s:
+        row = s.scalar(select(TranscriptRow).join(Url).where(Url.partition_key == key))
+        assert row.engine == "openai" and row.model == "whisper-1" and row.language == "pt"
+        assert row.text == "Você está cansado de dietas? Clique no botão abaixo."
+        assert [(seg["start"], seg["end"]) for seg in row.segments] == [(0.0, 4.2), (4.2, 9.0)]
+    srt = Path(vsl_env["VSL_STORAGE_DIR"], "transcripts", f"{key}.srt").read_text(encoding="utf-8")
+    assert "00:00:04,200 --> 00:00:09,000\nClique no botão abaixo." in srt
+    assert SECRET not in _everything_recorded(instance, vsl_env)
+
+
+def test_openai_bad_key_fails_permanently_without_leaking_it(vsl_env, instance, media_server, monkeypatch) -> None:
+    with FakeOpenAIServer(api_key="sk-the-right-key") as api:
+        _use_openai(monkeypatch, api)
+        [key] = add_urls(media_server.url("/good/index.m3u8"))
+        result = run_partition(instance, key)
+        assert not result.success
+        assert len(api.requests) == 1  # permanent: neither the client nor Dagster retried
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "failed" and "API key" in url.reason and "401" in url.reason
+        letter = s.scalar(select(DeadLetter).where(DeadLetter.url_id == url.id))
+        assert letter.step == "transcript" and letter.error_class == "TranscriptionError"
+    assert SECRET not in _everything_recorded(instance, vsl_env)
+    # The media is kept: only the transcript needs redoing once the key is fixed.
+    assert Path(vsl_env["VSL_STORAGE_DIR"], "audio", f"{key}.ogg").is_file()
+    assert not Path(vsl_env["VSL_STORAGE_DIR"], "transcripts", f"{key}.json").exists()
+
+
+def test_openai_rate_limit_exhausted_is_retried_by_dagster_then_dead_lettered(vsl_env, instance, media_server, monkeypatch) -> None:
+    monkeypatch.setenv("VSL_MAX_RETRIES", "2")
+    with FakeOpenAIServer(api_key=SECRET) as api:
+        api.fail_next(*([429] * 9))  # 3 client attempts x 3 Dagster attempts
+        _use_openai(monkeypatch, api)
+        [key] = add_urls(media_server.url("/good/index.m3u8"))
+        result = run_partition(instance, key)
+        assert not result.success
+        assert len(api.requests) == 9
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "failed" and "429" in url.reason
+        jobs = s.scalars(select(Job).where(Job.url_id == url.id, Job.step == "transcript").order_by(Job.id)).all()
+        assert [j.outcome for j in jobs] == ["retrying", "retrying", "failed"]
+        assert s.scalar(select(DeadLetter.attempt).where(DeadLetter.url_id == url.id)) == 3
