@@ -1,0 +1,87 @@
+"""The Definitions object, the instance files, and the `dagster` CLI working on our partitions."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+from dagster import AssetKey, DefaultSensorStatus, instance_for_test
+from sqlalchemy import select
+
+from vsl_assets.db import Url
+from vsl_assets.definitions import build_definitions
+from vsl_assets_tests.conftest import REPO, db_session, heard
+from vsl_assets_tests.test_cli import vsl
+
+
+def test_assets_checks_sensors_and_job() -> None:
+    defs = build_definitions()
+    graph = defs.resolve_asset_graph()
+    keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
+    assert keys == {"video_file", "audio_file", "transcript"}
+    for key in keys:
+        node = graph.get(AssetKey(key))
+        assert node.group_name == "vsl"
+        assert node.partitions_def.name == "vsl_urls"
+    assert graph.get(AssetKey("audio_file")).parent_keys == {AssetKey("video_file")}
+    assert graph.get(AssetKey("transcript")).parent_keys == {AssetKey("audio_file")}
+    assert {s.name for s in defs.sensors} >= {"pending_urls_sensor", "run_reconciliation_sensor"}
+    sensor = next(s for s in defs.sensors if s.name == "pending_urls_sensor")
+    assert sensor.default_status == DefaultSensorStatus.RUNNING
+    job = defs.resolve_job_def("ingest_vsl")
+    assert job.executor_def.name == "in_process"
+    pools = {n.key.to_user_string(): graph.get(n.key).pools for n in (graph.get(AssetKey(k)) for k in keys)}
+    assert pools == {"video_file": {"ffmpeg"}, "audio_file": {"ffmpeg"}, "transcript": {"transcription"}}
+
+
+def test_secret_is_configured_by_env_var_name_not_value(monkeypatch) -> None:
+    monkeypatch.setenv("OPENAI_API_KEY", "sk-never-shown-123")
+    monkeypatch.delenv("VSL_TRANSCRIBER", raising=False)
+    transcriber = build_definitions().resources["transcriber"]
+    # What the UI shows as the resource's configuration: the variable's name, not the key.
+    shown = transcriber.get_resource_definition().config_schema.default_value
+    assert shown["openai_api_key"] == {"env": "OPENAI_API_KEY"}
+    assert "sk-never-shown-123" not in repr(shown)
+    assert shown["engine"] == "openai"  # an API key present selects the openai engine by default
+
+
+def test_repo_instance_files_are_valid() -> None:
+    for path in (REPO / "dagster.yaml", REPO / "deploy" / "postgres" / "dagster.yaml"):
+        config = yaml.safe_load(path.read_text())
+        assert config["concurrency"]["runs"]["max_concurrent_runs"] >= 1
+        assert config["concurrency"]["pools"]["default_limit"] == 1
+        assert config["run_monitoring"]["enabled"] is True
+    sqlite_cfg = yaml.safe_load((REPO / "dagster.yaml").read_text())
+    assert sqlite_cfg["storage"]["sqlite"]["base_dir"].startswith("storage/dagster")
+    with instance_for_test(overrides={k: v for k, v in sqlite_cfg.items() if k not in ("storage", "local_artifact_storage", "compute_logs")}) as inst:
+        assert inst.get_concurrency_config().run_queue_config.max_concurrent_runs == 4
+
+
+def test_workspace_and_pyproject_point_at_definitions() -> None:
+    workspace = yaml.safe_load((REPO / "workspace.yaml").read_text())
+    assert workspace["load_from"][0]["python_module"]["module_name"] == "vsl_assets.definitions"
+    import tomllib
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    assert project["tool"]["dagster"]["module_name"] == "vsl_assets.definitions"
+    assert project["tool"]["dg"]["project"]["root_module"] == "vsl_assets"
+    assert project["project"]["scripts"]["vsl"] == "vsl_assets.cli:main"
+
+
+def test_dagster_asset_materialize_cli_works_right_after_vsl_add(vsl_env, media_server) -> None:
+    added = vsl("add", media_server.url("/good/index.m3u8"))
+    key = added.stdout.split("\t")[0]
+    dagster = Path(sys.executable).with_name("dagster")
+    out = subprocess.run(
+        [str(dagster), "asset", "materialize", "-m", "vsl_assets.definitions",
+         "--select", "video_file,audio_file,transcript", "--partition", key],
+        capture_output=True, text=True, env=os.environ.copy(), cwd=REPO, timeout=300,
+    )
+    assert out.returncode == 0, out.stderr[-3000:]
+    with db_session() as s:
+        assert s.scalar(select(Url.status).where(Url.partition_key == key)) == "transcribed"
+    txt = Path(vsl_env["VSL_STORAGE_DIR"], "transcripts", f"{key}.txt").read_text()
+    assert heard(txt) >= 0.8
