@@ -4,8 +4,7 @@
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, asset_check
 
 from vsl_assets.assets import audio_file, transcript, video_file
-from vsl_assets.db import Audio, TranscriptRow, Video
-from vsl_assets.db import repo
+from vsl_assets.db import Audio, TranscriptRow, Video, repo
 from vsl_assets.errors import MediaError
 from vsl_assets.media import probe
 from vsl_assets.media.speech import speech_seconds

@@ -15,8 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from vsl_assets.db import session_scope
-from vsl_assets.db import repo
+from vsl_assets.db import repo, session_scope
 from vsl_assets.errors import InvalidUrlError
 from vsl_assets.settings import Settings
 from vsl_assets.storage import StorageLayout, validate_key
@@ -133,7 +132,6 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets.definitions import build_definitions
     from vsl_assets.jobs import INGEST_JOB_NAME
     from vsl_assets.partitions import PARTITIONS_NAME
-
     from vsl_assets.resources import DatabaseResource
     from vsl_assets.sensors import reconcile
 

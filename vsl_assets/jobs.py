@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dagster import AssetSelection, define_asset_job, in_process_executor
 
-
 INGEST_JOB_NAME = "ingest_vsl"
 
 ingest_vsl = define_asset_job(

@@ -24,8 +24,7 @@ from dagster import (
 )
 from dagster._core.storage.dagster_run import FINISHED_STATUSES, DagsterRun
 
-from vsl_assets.db import UrlStatus
-from vsl_assets.db import repo
+from vsl_assets.db import UrlStatus, repo
 from vsl_assets.jobs import ingest_vsl
 from vsl_assets.partitions import ADD_CHUNK, PARTITIONS_NAME, vsl_urls
 from vsl_assets.resources import DatabaseResource

@@ -7,8 +7,7 @@ from datetime import UTC, datetime, timedelta
 from dagster import DagsterRunStatus, SensorResult, SkipReason, build_sensor_context
 from sqlalchemy import select
 
-from vsl_assets.db import DeadLetter, Job, Url, UrlStatus
-from vsl_assets.db import repo
+from vsl_assets.db import DeadLetter, Job, Url, UrlStatus, repo
 from vsl_assets.partitions import PARTITIONS_NAME
 from vsl_assets.resources import DatabaseResource
 from vsl_assets.sensors import pending_urls_sensor, reconcile

@@ -17,8 +17,7 @@ from dagster import AssetExecutionContext, Config, Failure, MetadataValue, Retry
 from dagster._core.definitions.policy import Backoff, Jitter
 from pydantic import Field
 
-from vsl_assets.db import JobOutcome, UrlStatus
-from vsl_assets.db import repo
+from vsl_assets.db import JobOutcome, UrlStatus, repo
 from vsl_assets.errors import VslError
 from vsl_assets.media.probe import MediaInfo
 from vsl_assets.resources import DatabaseResource

@@ -6,8 +6,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
 from vsl_assets.assets._step import RETRY_POLICY, StepConfig, media_metadata, tracked_step
-from vsl_assets.db import Audio, UrlStatus, Video
-from vsl_assets.db import repo
+from vsl_assets.db import Audio, UrlStatus, Video, repo
 from vsl_assets.errors import MediaError
 from vsl_assets.media import MediaInfo, download_stream, extract_audio, probe
 from vsl_assets.partitions import vsl_urls

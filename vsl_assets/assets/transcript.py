@@ -8,8 +8,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, ass
 
 from vsl_assets.assets._step import RETRY_POLICY, StepConfig, human_bytes, tracked_step
 from vsl_assets.assets.media import audio_file
-from vsl_assets.db import TranscriptRow, UrlStatus
-from vsl_assets.db import repo
+from vsl_assets.db import TranscriptRow, UrlStatus, repo
 from vsl_assets.errors import MediaError
 from vsl_assets.partitions import vsl_urls
 from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource

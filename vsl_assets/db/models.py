@@ -41,7 +41,7 @@ class JobOutcome(enum.StrEnum):
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+    pass
 
 
 class Url(Base):

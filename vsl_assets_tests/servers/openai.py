@@ -148,7 +148,7 @@ def _probe_duration(data: bytes) -> float | None:
             samples = sum(frame.samples for frame in container.decode(audio))
             rate = audio.codec_context.sample_rate
             return samples / rate if rate else None
-    except Exception:  # noqa: BLE001 - any decode failure means "unknown duration"
+    except Exception:
         return None
 
 

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Set up (first run) and run the whole test suite. Extra arguments go to pytest.
+# pytest's exit status is passed through (5 = no tests collected counts as a failure).
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/bootstrap.sh
+exec python -m pytest -q -p no:cacheprovider "$@"

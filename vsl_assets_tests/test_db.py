@@ -1,0 +1,69 @@
+"""The application database: migrations, models and bulk repository functions."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, select
+
+from vsl_assets.db import Url, UrlStatus, dispose_all, get_engine, normalise_database_url, session_scope
+from vsl_assets.db import repo
+from vsl_assets.db.models import Base
+
+
+def test_migration_matches_models_and_is_idempotent(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    engine = get_engine(url)
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
+        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+    dispose_all()
+    get_engine(url)  # a second process start: schema already at head
+    assert set(inspect(create_engine(url)).get_table_names()) >= {"urls", "jobs", "dead_letters", "alembic_version"}
+
+
+def test_concurrent_first_use_migrates_once(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'b.db'}"
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            with session_scope(url) as s:
+                repo.add_urls(s, ["https://cdn.example.com/x.m3u8"])
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    with session_scope(url) as s:
+        assert len(s.scalars(select(Url)).all()) == 1
+
+
+def test_postgres_urls_get_the_psycopg2_driver() -> None:
+    assert normalise_database_url("postgres://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert normalise_database_url("postgresql://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert normalise_database_url("postgresql+psycopg2://u@h/db") == "postgresql+psycopg2://u@h/db"
+    assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
+
+
+def test_bulk_add_chunks_past_sqlite_variable_limit(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'c.db'}"
+    urls = [f"https://cdn.example.com/{i}.m3u8" for i in range(40_000)]
+    with session_scope(url) as s:
+        first = repo.add_urls(s, urls)
+    with session_scope(url) as s:
+        again = repo.add_urls(s, urls[:10] + ["https://cdn.example.com/new.m3u8"])
+        assert repo.status_counts(s) == {"pending_ingest": 40_001}
+    assert all(r.created for r in first) and len({r.partition_key for r in first}) == 40_000
+    assert [r.created for r in again] == [False] * 10 + [True]
+    with session_scope(url) as s:
+        keys = [r.partition_key for r in first]
+        repo.set_status(s, keys, UrlStatus.QUEUED)
+        assert repo.status_counts(s) == {"queued": 40_000, "pending_ingest": 1}
