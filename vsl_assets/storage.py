@@ -60,8 +60,9 @@ class StorageLayout:
             d.mkdir(parents=True, exist_ok=True)
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
+def fsync_path(path: Path) -> None:
+    """fsync a file or a directory (a rename is durable only once its directory is synced)."""
+    fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:
@@ -86,7 +87,7 @@ def atomic_path(final: Path) -> Iterator[Path]:
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, final)
-        _fsync_dir(final.parent)
+        fsync_path(final.parent)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

@@ -9,8 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select
 
-from vsl_assets.db import Url, UrlStatus, dispose_all, get_engine, normalise_database_url, session_scope
-from vsl_assets.db import repo
+from vsl_assets.db import Url, UrlStatus, dispose_all, get_engine, normalise_database_url, repo, session_scope
 from vsl_assets.db.models import Base
 
 
@@ -59,7 +58,7 @@ def test_bulk_add_chunks_past_sqlite_variable_limit(tmp_path: Path) -> None:
     with session_scope(url) as s:
         first = repo.add_urls(s, urls)
     with session_scope(url) as s:
-        again = repo.add_urls(s, urls[:10] + ["https://cdn.example.com/new.m3u8"])
+        again = repo.add_urls(s, [*urls[:10], "https://cdn.example.com/new.m3u8"])
         assert repo.status_counts(s) == {"pending_ingest": 40_001}
     assert all(r.created for r in first) and len({r.partition_key for r in first}) == 40_000
     assert [r.created for r in again] == [False] * 10 + [True]

@@ -85,3 +85,15 @@ def test_dagster_asset_materialize_cli_works_right_after_vsl_add(vsl_env, media_
         assert s.scalar(select(Url.status).where(Url.partition_key == key)) == "transcribed"
     txt = Path(vsl_env["VSL_STORAGE_DIR"], "transcripts", f"{key}.txt").read_text()
     assert heard(txt) >= 0.8
+
+
+def test_dg_cli_lists_the_project_definitions() -> None:
+    import json
+
+    dg = Path(sys.executable).with_name("dg")
+    out = subprocess.run([str(dg), "list", "defs", "--json"], capture_output=True, text=True, cwd=REPO, timeout=180)
+    assert out.returncode == 0, out.stderr[-2000:]
+    listed = json.loads(out.stdout)
+    assert {a["asset_key"] for a in listed["assets"]} == {"video_file", "audio_file", "transcript"}
+    assert {a["group_name"] for a in listed["assets"]} == {"vsl"}
+    assert "pending_urls_sensor" in {s["name"] for s in listed["sensors"]}

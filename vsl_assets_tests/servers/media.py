@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import BinaryIO
 
 import av
 
@@ -51,9 +52,9 @@ def run_ffmpeg(args: list[str], *, timeout: float = 120.0) -> None:
         )
 
 
-def audio_duration(path: Path) -> float:
-    """Container duration in seconds, so fixtures can be sized to their audio."""
-    with av.open(str(path)) as container:
+def audio_duration(source: Path | BinaryIO) -> float:
+    """Container duration in seconds (of a file or an in-memory upload)."""
+    with av.open(str(source) if isinstance(source, Path) else source) as container:
         if container.duration is not None:
             return float(container.duration) / 1_000_000
         durations = [
@@ -62,7 +63,7 @@ def audio_duration(path: Path) -> float:
             if s.duration is not None and s.time_base is not None
         ]
     if not durations:
-        raise ValueError(f"cannot determine duration of {path}")
+        raise ValueError(f"cannot determine duration of {source}")
     return max(durations)
 
 

@@ -18,6 +18,7 @@ from typing import Any, cast
 import av
 
 from ._base import BackgroundServer, QuietHandler
+from .media import audio_duration
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -133,16 +134,13 @@ def parse_multipart(body: bytes, content_type_header: str) -> list[MultipartPart
 
 def _probe_duration(data: bytes) -> float | None:
     try:
+        return audio_duration(io.BytesIO(data))
+    except ValueError:
+        pass
+    except Exception:
+        return None
+    try:
         with av.open(io.BytesIO(data)) as container:
-            if container.duration is not None:
-                return float(container.duration) / 1_000_000
-            durations = [
-                float(s.duration * s.time_base)
-                for s in container.streams
-                if s.duration is not None and s.time_base is not None
-            ]
-            if durations:
-                return max(durations)
             # No header duration (e.g. raw ADTS): decode to count samples.
             audio = container.streams.audio[0]
             samples = sum(frame.samples for frame in container.decode(audio))
