@@ -1,8 +1,10 @@
 """Sensors: launch runs for pending URLs, and keep URL statuses true when runs die.
 
 ``pending_urls_sensor`` makes no per-URL call to Dagster or the database: one query for the
-batch, one call for the existing partition keys, one bulk status update.  A tick with 10,000
-pending URLs therefore stays far below Dagster's 60 s evaluation limit (``benchmarks/``).
+batch, one lookup of which of its keys exist, one bulk status update.  Each run request also
+carries its resolved partition tags: without them Dagster validates every request's partition
+one by one while evaluating the tick (measured: 10,000 requests took 8.6-30 s that way, ~0.4 s
+with the tags; ``benchmarks/bench_pipeline.py``), which counts against the 60 s tick limit.
 """
 
 
@@ -23,15 +25,15 @@ from dagster import (
     sensor,
 )
 from dagster._core.storage.dagster_run import FINISHED_STATUSES, DagsterRun
+from dagster._core.storage.tags import PARTITION_NAME_TAG, PARTITION_SET_TAG
 
 from vsl_assets.db import UrlStatus, repo
-from vsl_assets.jobs import ingest_vsl
+from vsl_assets.jobs import INGEST_JOB_NAME, ingest_vsl
 from vsl_assets.partitions import ADD_CHUNK, PARTITIONS_NAME, vsl_urls
 from vsl_assets.resources import DatabaseResource
 from vsl_assets.settings import env
 from vsl_assets.worker import worker_alive
 
-PARTITION_TAG = "dagster/partition"
 #: A URL queued this long without any run for it lost its run request (e.g. a failed tick).
 QUEUED_GRACE = timedelta(minutes=10)
 
@@ -41,18 +43,25 @@ def run_key(key: str, queue_count: int) -> str:
     return key if queue_count == 0 else f"{key}:retry-{queue_count}"
 
 
+def partition_tags(key: str) -> dict[str, str]:
+    """The tags Dagster would resolve for this partition; every key here exists or is being added."""
+    return {PARTITION_NAME_TAG: key, PARTITION_SET_TAG: f"{INGEST_JOB_NAME}_partition_set"}
+
+
 def plan_tick(instance, db: DatabaseResource, batch: int) -> SensorResult | SkipReason:  # noqa: ANN001
     with db.session() as s:
         rows = repo.pending(s, batch)
     if not rows:
         return SkipReason("no pending URLs")
     keys = [k for k, _ in rows]
-    existing = set(instance.get_dynamic_partitions(PARTITIONS_NAME))
+    existing = instance.get_existing_dynamic_partitions(PARTITIONS_NAME, keys)
     new_keys = [k for k in keys if k not in existing]
     with db.session() as s:
         repo.set_status(s, keys, UrlStatus.QUEUED)
     return SensorResult(
-        run_requests=[RunRequest(run_key=run_key(k, n), partition_key=k) for k, n in rows],
+        run_requests=[
+            RunRequest(run_key=run_key(k, n), partition_key=k, tags=partition_tags(k)) for k, n in rows
+        ],
         dynamic_partitions_requests=[
             vsl_urls.build_add_request(list(chunk)) for chunk in repo.chunks(new_keys, ADD_CHUNK)
         ],
@@ -96,11 +105,12 @@ def reconcile(instance, db: DatabaseResource, now: datetime | None = None) -> di
     runs: dict[str, DagsterRun] = {}
     for part in repo.chunks(run_ids, 100):
         runs.update({r.run_id: r for r in instance.get_runs(RunsFilter(run_ids=list(part)))})
-    queued_without_job = [i for i in stuck if not i.jobs and _aware(i.updated_at) < now - QUEUED_GRACE]
+    queued_without_job = {i.key: i for i in stuck if not i.jobs and _aware(i.updated_at) < now - QUEUED_GRACE}
     latest_by_key: dict[str, DagsterRun] = {}
-    for part in repo.chunks([i.key for i in queued_without_job], 100):
-        for run in instance.get_runs(RunsFilter(tags={PARTITION_TAG: list(part)})):
-            latest_by_key.setdefault(run.tags.get(PARTITION_TAG, ""), run)  # newest first
+    for part in repo.chunks(list(queued_without_job), 100):
+        for run in instance.get_runs(RunsFilter(tags={PARTITION_NAME_TAG: list(part)})):
+            latest_by_key.setdefault(run.tags.get(PARTITION_NAME_TAG, ""), run)  # newest first
+    lost: list[str] = []
     with db.session() as s:
         for item in stuck:
             if item.jobs:
@@ -120,13 +130,14 @@ def reconcile(instance, db: DatabaseResource, now: datetime | None = None) -> di
                     continue
                 if repo.fail_abandoned(s, item.key, last_run_id, reason):
                     counts["failed"] += 1
-            elif item in queued_without_job:
+            elif item.key in queued_without_job:
                 run = latest_by_key.get(item.key)
                 if run is None:
-                    counts["requeued"] += len(repo.requeue(s, [item.key]))
+                    lost.append(item.key)
                 elif run.status in FINISHED_STATUSES and run.status != DagsterRunStatus.SUCCESS:
                     if repo.fail_abandoned(s, item.key, run.run_id, _finished_reason(run.run_id, run.status)):
                         counts["failed"] += 1
+        counts["requeued"] = len(repo.requeue(s, lost))
     return counts
 
 
@@ -147,7 +158,7 @@ def run_reconciliation_sensor(context: SensorEvaluationContext, db: DatabaseReso
 
 def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: str) -> None:
     run = context.dagster_run
-    key = run.tags.get(PARTITION_TAG)
+    key = run.tags.get(PARTITION_NAME_TAG)
     if not key:
         return
     reason = f"the run {run.run_id[:8]} {what} before the pipeline finished"

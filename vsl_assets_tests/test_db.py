@@ -24,6 +24,14 @@ def test_migration_matches_models_and_is_idempotent(tmp_path: Path) -> None:
     assert set(inspect(create_engine(url)).get_table_names()) >= {"urls", "jobs", "dead_letters", "alembic_version"}
 
 
+def test_schema_head_constant_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from vsl_assets.db.engine import SCHEMA_HEAD, alembic_config
+
+    assert ScriptDirectory.from_config(alembic_config()).get_current_head() == SCHEMA_HEAD
+
+
 def test_concurrent_first_use_migrates_once(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'b.db'}"
     errors: list[BaseException] = []

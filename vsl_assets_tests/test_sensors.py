@@ -129,3 +129,20 @@ def test_reconcile_detects_a_killed_worker_and_fails_its_run(vsl_env, instance) 
         url = s.scalar(select(Url).where(Url.partition_key == key))
         assert url.status == "failed" and "died (killed or crashed)" in url.reason
     assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE
+
+
+def test_tick_as_the_daemon_evaluates_it_carries_resolved_partitions(vsl_env, instance, monkeypatch) -> None:
+    """evaluate_tick is what the code server runs for the daemon (its speed: benchmarks/)."""
+    from vsl_assets.definitions import build_definitions
+
+    keys = add_urls(*[f"https://cdn.example.com/{i}/main.m3u8" for i in range(3000)])
+    instance.add_dynamic_partitions(PARTITIONS_NAME, keys[:1500])  # half registered already
+    monkeypatch.setenv("VSL_SENSOR_BATCH", "3000")
+    ctx = build_sensor_context(instance=instance, resources={"db": _db(vsl_env)}, definitions=build_definitions())
+    data = pending_urls_sensor.evaluate_tick(ctx)
+    assert len(data.run_requests) == 3000
+    first = data.run_requests[0]
+    assert first.tags["dagster/partition"] == keys[0] and first.partition_key == keys[0]
+    assert first.tags["dagster/partition_set"] == "ingest_vsl_partition_set"
+    added = [k for req in data.dynamic_partitions_requests for k in req.partition_keys]
+    assert added == keys[1500:]

@@ -15,15 +15,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
+#: The newest migration's revision; a test keeps it equal to Alembic's head.  Comparing against
+#: it lets every process start without importing Alembic (~0.3 s) when the schema is current.
+SCHEMA_HEAD = "0001"
 _ADVISORY_LOCK_ID = 0x5653_4C00  # "VSL\0"
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
@@ -42,22 +41,20 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-def _alembic_config(connection: Any) -> Config:
+def alembic_config(connection: Any = None) -> Any:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(_MIGRATIONS))
     cfg.attributes["connection"] = connection
     return cfg
 
 
-def _head() -> str | None:
-    cfg = Config()
-    cfg.set_main_option("script_location", str(_MIGRATIONS))
-    return ScriptDirectory.from_config(cfg).get_current_head()
-
-
 def _current(engine: Engine) -> str | None:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 @contextlib.contextmanager
@@ -86,15 +83,16 @@ def _migration_lock(engine: Engine) -> Iterator[None]:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to head; a no-op (one query) when it already is."""
-    head = _head()
-    if _current(engine) == head:
+    """Bring the schema to head; a no-op (two cheap queries) when it already is."""
+    if _current(engine) == SCHEMA_HEAD:
         return
     with _migration_lock(engine):
-        if _current(engine) == head:
+        if _current(engine) == SCHEMA_HEAD:
             return
+        from alembic import command
+
         with engine.begin() as conn:
-            command.upgrade(_alembic_config(conn), "head")
+            command.upgrade(alembic_config(conn), "head")
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:

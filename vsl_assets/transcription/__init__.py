@@ -7,9 +7,7 @@ typed errors in :mod:`vsl_assets.errors` to run outcomes.
 from vsl_assets.transcription.base import LogFn, Transcriber
 from vsl_assets.transcription.bundled import bundled_base_model_dir, bundled_tiny_en_model_dir
 from vsl_assets.transcription.languages import language_code, request_language
-from vsl_assets.transcription.local_engine import LocalTranscriber
 from vsl_assets.transcription.models import Segment, Transcript, Word
-from vsl_assets.transcription.openai_engine import OpenAITranscriber
 from vsl_assets.transcription.writers import (
     OUTPUT_EXTENSIONS,
     to_json,
@@ -18,6 +16,21 @@ from vsl_assets.transcription.writers import (
     to_vtt,
     write_outputs,
 )
+
+_LAZY = {
+    "LocalTranscriber": "vsl_assets.transcription.local_engine",
+    "OpenAITranscriber": "vsl_assets.transcription.openai_engine",
+}
+
+
+def __getattr__(name: str) -> object:
+    """Engines load on first use: importing faster-whisper or openai costs ~0.5 s per run process."""
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(name)
+
 
 __all__ = [
     "OUTPUT_EXTENSIONS",

@@ -72,6 +72,7 @@ def hub_unreachable_reason(endpoint: str, timeout_s: float = HUB_PROBE_TIMEOUT_S
     covered by socket timeouts; a probe that overruns is abandoned, which costs one idle thread.
     """
     outcome: list[str | None] = []
+    no_answer = f"no answer within {timeout_s:g} s"
 
     def probe() -> None:
         try:
@@ -79,8 +80,11 @@ def hub_unreachable_reason(endpoint: str, timeout_s: float = HUB_PROBE_TIMEOUT_S
                 outcome.append(None)
         except urllib.error.HTTPError:
             outcome.append(None)  # any HTTP status means the Hub is reachable
+        except TimeoutError:
+            outcome.append(no_answer)  # the socket's timeout fired before the join's deadline
         except urllib.error.URLError as exc:
-            outcome.append(_short(str(exc.reason)))
+            timed_out = isinstance(exc.reason, TimeoutError)
+            outcome.append(no_answer if timed_out else _short(str(exc.reason)))
         except (OSError, ValueError) as exc:
             outcome.append(_short(exc))
 
@@ -88,7 +92,7 @@ def hub_unreachable_reason(endpoint: str, timeout_s: float = HUB_PROBE_TIMEOUT_S
     worker.start()
     worker.join(timeout_s)
     if not outcome:
-        return f"no answer within {timeout_s:g} s"
+        return no_answer
     return outcome[0]
 
 
