@@ -18,7 +18,7 @@ def test_migration_matches_models_and_is_idempotent(tmp_path: Path) -> None:
     engine = get_engine(url)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
-        assert MigrationContext.configure(conn).get_current_revision() == "0001"
+        assert MigrationContext.configure(conn).get_current_revision() == "0002"
     dispose_all()
     get_engine(url)  # a second process start: schema already at head
     assert set(inspect(create_engine(url)).get_table_names()) >= {"urls", "jobs", "dead_letters", "alembic_version"}
@@ -74,3 +74,29 @@ def test_bulk_add_chunks_past_sqlite_variable_limit(tmp_path: Path) -> None:
         keys = [r.partition_key for r in first]
         repo.set_status(s, keys, UrlStatus.QUEUED)
         assert repo.status_counts(s) == {"queued": 40_000, "pending_ingest": 1}
+
+
+def test_upgrade_from_0001_keeps_data(tmp_path: Path) -> None:
+    from alembic import command
+    from sqlalchemy import text
+
+    from vsl_assets.db.engine import alembic_config
+    from vsl_assets.db.models import TranscriptRow
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(url)
+    with old.begin() as conn:
+        command.upgrade(alembic_config(conn), "0001")
+        conn.execute(text(
+            "INSERT INTO urls (url, partition_key, status, queue_count, created_at, updated_at) "
+            "VALUES ('https://a.example/x.m3u8', 'a-example-000000000000', 'transcribed', 0, '2026-01-01', '2026-01-01')"
+        ))
+        conn.execute(text(
+            "INSERT INTO transcripts (url_id, text, engine, model, segments, word_count, created_at) "
+            "VALUES (1, 'olá mundo', 'local', 'base', '[]', 2, '2026-01-01')"
+        ))
+    old.dispose()
+    with session_scope(url) as s:  # first use migrates to head
+        row = s.scalar(select(TranscriptRow))
+        assert (row.text, row.chunk_count, row.cost_usd) == ("olá mundo", 1, None)
+        assert s.scalar(select(Url.status)) == "transcribed"

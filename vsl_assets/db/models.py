@@ -10,7 +10,7 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -58,6 +58,27 @@ class Url(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
+class Source(Base):
+    """What the page URL resolved to: the stream to download and what the page showed."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"), unique=True)
+    page_url: Mapped[str] = mapped_column(Text)
+    stream_url: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text, default=None)
+    thumbnail: Mapped[str | None] = mapped_column(Text, default=None)
+    other_videos: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    cta_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    referer: Mapped[str | None] = mapped_column(Text, default=None)
+    #: Request headers players check (Referer, Origin); never credentials.
+    headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    drm: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
 class Video(Base):
     __tablename__ = "videos"
 
@@ -102,6 +123,9 @@ class TranscriptRow(Base):
     segments: Mapped[list[Any]] = mapped_column(JSON)
     duration_s: Mapped[float | None] = mapped_column(Float, default=None)
     word_count: Mapped[int] = mapped_column(Integer, default=0)
+    chunk_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    billed_minutes: Mapped[float | None] = mapped_column(Float, default=None)
+    cost_usd: Mapped[float | None] = mapped_column(Float, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
