@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError, VslError
 from vsl_assets.media.ffmpeg import NETWORK_PROTOCOLS, USER_AGENT, FfmpegResult, run_ffmpeg
+from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
 from vsl_assets.media.probe import MediaInfo, probe
 from vsl_assets.storage import atomic_path
 from vsl_assets.urls import redact_url
@@ -29,6 +31,8 @@ class DownloadOptions:
     max_duration_s: float = 4 * 3600.0
     user_agent: str = USER_AGENT
     referer: str | None = None
+    #: Extra request headers players check (Origin, yt-dlp's per-format headers).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 _HTTP_STATUS = re.compile(r"(?:Server returned|HTTP error) (\d{3})")
@@ -76,7 +80,10 @@ def download_stream(
 ) -> MediaInfo:
     """Fetch ``url`` into ``dest`` (atomically) and return what the file contains."""
     opts = options or DownloadOptions()
-    headers = f"Referer: {opts.referer}\r\n" if opts.referer else ""
+    lines = ([("Referer", opts.referer)] if opts.referer else []) + [
+        (k, v) for k, v in opts.headers if k.lower() not in ("referer", "user-agent")
+    ]
+    headers = "".join(f"{k}: {v}\r\n" for k, v in lines)
     args = [
         "-loglevel", "warning",
         "-protocol_whitelist", NETWORK_PROTOCOLS,
@@ -129,3 +136,39 @@ def download_stream(
         if log is not None:
             log(f"downloaded {redact_url(url)}: {info.size_bytes} bytes, {info.duration_s:.1f} s in {result.elapsed_s:.1f} s")
     return probe(dest)
+
+
+def fetch_video(
+    stream_url: str,
+    dest: Path,
+    options: DownloadOptions | None = None,
+    *,
+    hls: bool | None = None,
+    hls_options: HlsOptions | None = None,
+    log: Callable[[str], None] | None = None,
+) -> MediaInfo:
+    """Download a resolved stream: HLS with concurrent fragments, anything else with ffmpeg.
+
+    ``hls=None`` decides by the URL; a URL that turns out not to be a playlist falls back to
+    ffmpeg, which handles direct media and names the problem when it is not media at all.
+    """
+    opts = options or DownloadOptions()
+    if hls is None:
+        hls = ".m3u8" in urlsplit(stream_url).path.lower()
+    if hls:
+        base = hls_options or HlsOptions()
+        extra = {k: v for k, v in opts.headers if k.lower() not in ("referer", "user-agent")}
+        tuned = replace(
+            base,
+            referer=opts.referer or base.referer,
+            headers={**dict(base.headers), **extra},
+            read_timeout_s=opts.read_timeout_s,
+            step_timeout_s=opts.step_timeout_s,
+            max_duration_s=opts.max_duration_s,
+        )
+        try:
+            return download_hls(stream_url, dest, tuned, log)
+        except NotHlsError:
+            if log is not None:
+                log("the stream URL is not an HLS playlist; downloading it with ffmpeg")
+    return download_stream(stream_url, dest, opts, log)

@@ -19,6 +19,10 @@ class QuietThreadingHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: eight simultaneous connects (a concurrent HLS
+    # download) can overflow it and the kernel drops a SYN the client resends only after 1 s.
+    # Real CDNs have big backlogs.
+    request_queue_size = 128
 
     def handle_error(self, request: object, client_address: object) -> None:
         # Clients hanging up mid-response is an expected outcome in these tests.

@@ -1,0 +1,1 @@
+"""Tests of the concurrent HLS downloader (vsl_assets.media.hls)."""
