@@ -16,7 +16,7 @@ from vsl_assets.checks import ALL_CHECKS
 from vsl_assets.jobs import ingest_vsl
 from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource
 from vsl_assets.sensors import ALL_SENSORS
-from vsl_assets.settings import ENV_DEFAULTS, Settings, default_transcriber
+from vsl_assets.settings import ENV_DEFAULTS, Settings, default_transcriber, env
 
 
 def _from_env(name: str, default: str | None = None) -> str | EnvVar:
@@ -33,7 +33,9 @@ def build_resources() -> dict[str, object]:
         "media": MediaResource(
             audio_format=_from_env("VSL_AUDIO_FORMAT"),
             audio_bitrate=_from_env("VSL_AUDIO_BITRATE"),
-            read_timeout_s=float(os.environ.get("VSL_DOWNLOAD_TIMEOUT_S") or ENV_DEFAULTS["VSL_DOWNLOAD_TIMEOUT_S"]),
+            read_timeout_s=float(env("VSL_DOWNLOAD_TIMEOUT_S")),
+            hls_concurrency=int(env("VSL_HLS_CONCURRENCY")),
+            variant_policy=_from_env("VSL_HLS_VARIANT"),
         ),
         "transcriber": TranscriberResource(
             engine=_from_env("VSL_TRANSCRIBER", default_transcriber()),

@@ -19,6 +19,7 @@ from vsl_assets.db.engine import session_scope
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.media.audio import audio_format
 from vsl_assets.media.download import DownloadOptions
+from vsl_assets.media.hls import HlsOptions
 from vsl_assets.settings import default_model, normalise_language
 from vsl_assets.storage import StorageLayout
 
@@ -52,17 +53,26 @@ class MediaResource(ConfigurableResource):
     read_timeout_s: float = Field(default=30.0)
     max_duration_s: float = Field(default=4 * 3600.0)
     step_timeout_s: float = Field(default=4 * 3600.0)
+    hls_concurrency: int = Field(default=8, description="HLS fragments fetched at once.")
+    variant_policy: str = Field(default="best<=720", description="best<=HEIGHT, best or smallest.")
 
     @property
     def audio_ext(self) -> str:
         return audio_format(self.audio_format).ext
 
-    def download_options(self) -> DownloadOptions:
+    def download_options(
+        self, referer: str | None = None, headers: tuple[tuple[str, str], ...] = ()
+    ) -> DownloadOptions:
         return DownloadOptions(
             read_timeout_s=self.read_timeout_s,
             step_timeout_s=self.step_timeout_s,
             max_duration_s=self.max_duration_s,
+            referer=referer,
+            headers=headers,
         )
+
+    def hls_options(self) -> HlsOptions:
+        return HlsOptions(concurrency=self.hls_concurrency, variant_policy=self.variant_policy)
 
 
 class TranscriberResource(ConfigurableResource):

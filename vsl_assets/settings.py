@@ -21,7 +21,9 @@ ENV_DEFAULTS: dict[str, str] = {
     "VSL_FFMPEG": "",  # default: ffmpeg on PATH, else the imageio-ffmpeg binary
     "VSL_AUDIO_FORMAT": "opus",  # opus or mp3
     "VSL_AUDIO_BITRATE": "32k",
-    "VSL_DOWNLOAD_TIMEOUT_S": "30",  # ffmpeg -rw_timeout (no bytes for this long = failure)
+    "VSL_DOWNLOAD_TIMEOUT_S": "30",  # read timeout (no bytes for this long = failure)
+    "VSL_HLS_CONCURRENCY": "8",  # HLS fragments fetched at once
+    "VSL_HLS_VARIANT": "best<=720",  # which variant of a master playlist
     "VSL_SENSOR_BATCH": "1000",  # pending URLs per sensor tick
     "VSL_SENSOR_INTERVAL_S": "15",
     "VSL_RECONCILE_INTERVAL_S": "30",  # how often run/URL statuses are reconciled

@@ -76,7 +76,7 @@ def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path:
             media_server.url("/missing/index.m3u8"),
             media_server.url("/good2/index.m3u8"),
         )
-        media_server.set_delay("/good2/seg_", 3.0)  # a slow CDN: time to kill the download
+        media_server.set_delay("/good2/seg_", 10.0)  # a slow CDN: time to kill the download
         added = vsl("add", good, missing, slow)
         assert added.returncode == 0, added.stderr
         key = {line.split("\t")[2]: line.split("\t")[0] for line in added.stdout.splitlines()}

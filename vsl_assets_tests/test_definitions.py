@@ -21,11 +21,12 @@ def test_assets_checks_sensors_and_job() -> None:
     defs = build_definitions()
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"video_file", "audio_file", "transcript"}
+    assert keys == {"source_page", "video_file", "audio_file", "transcript"}
     for key in keys:
         node = graph.get(AssetKey(key))
         assert node.group_name == "vsl"
         assert node.partitions_def.name == "vsl_urls"
+    assert graph.get(AssetKey("video_file")).parent_keys == {AssetKey("source_page")}
     assert graph.get(AssetKey("audio_file")).parent_keys == {AssetKey("video_file")}
     assert graph.get(AssetKey("transcript")).parent_keys == {AssetKey("audio_file")}
     assert {s.name for s in defs.sensors} >= {"pending_urls_sensor", "run_reconciliation_sensor"}
@@ -34,7 +35,9 @@ def test_assets_checks_sensors_and_job() -> None:
     job = defs.resolve_job_def("ingest_vsl")
     assert job.executor_def.name == "in_process"
     pools = {n.key.to_user_string(): graph.get(n.key).pools for n in (graph.get(AssetKey(k)) for k in keys)}
-    assert pools == {"video_file": {"ffmpeg"}, "audio_file": {"ffmpeg"}, "transcript": {"transcription"}}
+    assert pools == {
+        "source_page": set(), "video_file": {"ffmpeg"}, "audio_file": {"ffmpeg"}, "transcript": {"transcription"}
+    }
 
 
 def test_secret_is_configured_by_env_var_name_not_value(monkeypatch) -> None:
@@ -94,6 +97,6 @@ def test_dg_cli_lists_the_project_definitions() -> None:
     out = subprocess.run([str(dg), "list", "defs", "--json"], capture_output=True, text=True, cwd=REPO, timeout=180)
     assert out.returncode == 0, out.stderr[-2000:]
     listed = json.loads(out.stdout)
-    assert {a["asset_key"] for a in listed["assets"]} == {"video_file", "audio_file", "transcript"}
+    assert {a["asset_key"] for a in listed["assets"]} == {"source_page", "video_file", "audio_file", "transcript"}
     assert {a["group_name"] for a in listed["assets"]} == {"vsl"}
     assert "pending_urls_sensor" in {s["name"] for s in listed["sensors"]}

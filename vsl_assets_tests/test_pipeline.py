@@ -59,6 +59,7 @@ def test_good_url_end_to_end(vsl_env, instance, media_server) -> None:
         assert heard(row.text) >= 0.8 and len(row.segments) >= 2
         jobs = s.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
         assert [(j.step, j.outcome, j.run_id) for j in jobs] == [
+            ("source_page", "succeeded", result.run_id),
             ("video_file", "succeeded", result.run_id),
             ("audio_file", "succeeded", result.run_id),
             ("transcript", "succeeded", result.run_id),
@@ -104,7 +105,7 @@ def test_rerun_reuses_outputs_and_force_redoes_them(vsl_env, instance, media_ser
     assert all(p.stat().st_mtime_ns > b for p, b in zip(paths, before, strict=True))
     with db_session() as s:
         outcomes = [j.outcome for j in s.scalars(select(Job).order_by(Job.id))]
-    assert outcomes == ["succeeded"] * 3 + ["reused"] * 3 + ["succeeded"] * 3
+    assert outcomes == ["succeeded"] * 4 + ["reused"] * 4 + ["succeeded"] * 4
 
 
 def test_404_fails_with_reason_dead_letter_no_files_and_next_url_processes(vsl_env, instance, media_server) -> None:
@@ -118,12 +119,12 @@ def test_404_fails_with_reason_dead_letter_no_files_and_next_url_processes(vsl_e
         assert url.status == "failed"
         assert url.reason == "HTTP 404 from the stream URL"
         [letter] = s.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id)).all()
-        assert letter.step == "video_file" and letter.error_class == "DownloadError" and letter.attempt == 1
+        assert letter.step == "source_page" and letter.error_class == "HttpStatusError" and letter.attempt == 1
         assert letter.payload["url"] == media_server.url("/gone/index.m3u8")
-        assert letter.payload["assets"] == ["video_file", "audio_file", "transcript"]
+        assert letter.payload["assets"] == ["source_page", "video_file", "audio_file", "transcript"]
         assert letter.run_id == failed.run_id
         [job] = s.scalars(select(Job).where(Job.url_id == url.id)).all()
-        assert (job.step, job.outcome, job.error) == ("video_file", "failed", "HTTP 404 from the stream URL")
+        assert (job.step, job.outcome, job.error) == ("source_page", "failed", url.reason)
     # Permanent: no Dagster retry happened (one attempt only).
     assert len([p for p in media_server.paths_requested("GET") if p == "/gone/index.m3u8"]) == 1
 
@@ -167,7 +168,7 @@ def test_transient_error_is_retried_then_dead_lettered(vsl_env, instance, media_
         jobs = s.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
         assert [(j.attempt, j.outcome) for j in jobs] == [(1, "retrying"), (2, "retrying"), (3, "failed")]
         [letter] = s.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id)).all()
-        assert letter.attempt == 3 and letter.error_class == "TransientDownloadError"
+        assert letter.attempt == 3 and letter.error_class == "TransientHttpError" and letter.step == "source_page"
 
 
 def test_flapping_server_recovers_by_retry(vsl_env, instance, media_server) -> None:
@@ -177,6 +178,6 @@ def test_flapping_server_recovers_by_retry(vsl_env, instance, media_server) -> N
     with db_session() as s:
         url = s.scalar(select(Url).where(Url.partition_key == key))
         assert url.status == "transcribed" and url.reason is None
-        jobs = s.scalars(select(Job).where(Job.url_id == url.id, Job.step == "video_file").order_by(Job.id)).all()
+        jobs = s.scalars(select(Job).where(Job.url_id == url.id, Job.step == "source_page").order_by(Job.id)).all()
         assert [j.outcome for j in jobs] == ["retrying", "succeeded"]
         assert s.scalars(select(DeadLetter)).all() == []

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from dagster import AssetExecutionContext, Config, Failure, MetadataValue, RetryPolicy
@@ -18,15 +19,15 @@ from dagster._core.definitions.policy import Backoff, Jitter
 from pydantic import Field
 
 from vsl_assets.db import JobOutcome, UrlStatus, repo
-from vsl_assets.errors import VslError
-from vsl_assets.media.probe import MediaInfo
+from vsl_assets.errors import MediaError, VslError
+from vsl_assets.media.probe import MediaInfo, probe
 from vsl_assets.resources import DatabaseResource
 from vsl_assets.settings import env
 from vsl_assets.urls import redact_url
 from vsl_assets.worker import current_worker
 
 #: Steps re-materialized when a URL is retried.
-PIPELINE_ASSETS = ("video_file", "audio_file", "transcript")
+PIPELINE_ASSETS = ("source_page", "video_file", "audio_file", "transcript")
 
 MAX_RETRIES = int(env("VSL_MAX_RETRIES"))
 
@@ -129,3 +130,14 @@ def media_metadata(info: MediaInfo, reused: bool) -> dict[str, Any]:
         "bitrate_bps": MetadataValue.int(info.bitrate or 0),
         "reused_existing": reused,
     }
+
+
+def reusable(path: Path, newer_than: Path | None = None) -> MediaInfo | None:
+    """A complete earlier output (files are renamed into place only when complete)."""
+    if not path.is_file() or (newer_than is not None and path.stat().st_mtime < newer_than.stat().st_mtime):
+        return None
+    try:
+        info = probe(path)
+    except MediaError:
+        return None
+    return info if info.duration_s > 0 else None

@@ -1,28 +1,18 @@
 """``video_file`` and ``audio_file``: download the stream, extract the audio."""
 
 
-from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
 
-from vsl_assets.assets._step import RETRY_POLICY, StepConfig, media_metadata, tracked_step
-from vsl_assets.db import Audio, UrlStatus, Video, repo
+from vsl_assets.assets._step import RETRY_POLICY, StepConfig, media_metadata, reusable, tracked_step
+from vsl_assets.assets.source import source_page
+from vsl_assets.db import Audio, Source, UrlStatus, Video, repo
 from vsl_assets.errors import MediaError
-from vsl_assets.media import MediaInfo, download_stream, extract_audio, probe
+from vsl_assets.media import extract_audio
+from vsl_assets.media.download import fetch_video
 from vsl_assets.partitions import vsl_urls
 from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.storage import remove_stale_temps
-
-
-def reusable(path: Path, newer_than: Path | None = None) -> MediaInfo | None:
-    """A complete earlier output (files are renamed into place only when complete)."""
-    if not path.is_file() or (newer_than is not None and path.stat().st_mtime < newer_than.stat().st_mtime):
-        return None
-    try:
-        info = probe(path)
-    except MediaError:
-        return None
-    return info if info.duration_s > 0 else None
 
 
 @asset(
@@ -30,8 +20,9 @@ def reusable(path: Path, newer_than: Path | None = None) -> MediaInfo | None:
     group_name="vsl",
     pool="ffmpeg",
     retry_policy=RETRY_POLICY,
+    deps=[source_page],
     kinds={"ffmpeg"},
-    description="The VSL video, downloaded from its HLS or direct media URL into storage/videos/<key>.mp4.",
+    description="The VSL video: its HLS stream (fragments fetched concurrently) or direct media, as storage/videos/<key>.mp4.",
 )
 def video_file(
     context: AssetExecutionContext,
@@ -47,7 +38,16 @@ def video_file(
         info = None if config.force else reusable(dest)
         step.reused = info is not None
         if info is None:
-            info = download_stream(step.url, dest, media.download_options(), log=context.log.info)
+            with db.session() as s:
+                source = repo.get_output(s, Source, step.key)
+            # Without a resolved source (source_page not materialized) the URL is the stream.
+            stream = source.stream_url if source is not None else step.url
+            referer = source.referer if source is not None else None
+            headers = tuple((source.headers or {}).items()) if source is not None else ()
+            info = fetch_video(
+                stream, dest, media.download_options(referer=referer, headers=headers),
+                hls_options=media.hls_options(), log=context.log.info,
+            )
         with db.session() as s:
             repo.upsert(
                 s, Video, step.url_id,

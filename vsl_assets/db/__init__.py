@@ -1,7 +1,18 @@
 """The application database: models, migrated engines and repository functions."""
 
 from vsl_assets.db.engine import dispose_all, get_engine, normalise_database_url, session_scope
-from vsl_assets.db.models import IN_PROGRESS, Audio, DeadLetter, Job, JobOutcome, TranscriptRow, Url, UrlStatus, Video
+from vsl_assets.db.models import (
+    IN_PROGRESS,
+    Audio,
+    DeadLetter,
+    Job,
+    JobOutcome,
+    Source,
+    TranscriptRow,
+    Url,
+    UrlStatus,
+    Video,
+)
 
 __all__ = [
     "IN_PROGRESS",
@@ -9,6 +20,7 @@ __all__ = [
     "DeadLetter",
     "Job",
     "JobOutcome",
+    "Source",
     "TranscriptRow",
     "Url",
     "UrlStatus",

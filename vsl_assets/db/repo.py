@@ -20,6 +20,7 @@ from vsl_assets.db.models import (
     DeadLetter,
     Job,
     JobOutcome,
+    Source,
     TranscriptRow,
     Url,
     UrlStatus,
@@ -169,7 +170,7 @@ def record_failure(
         url.reason = f"retrying after attempt {attempt}: {error.reason}"
 
 
-def upsert(session: Session, table: type[Video] | type[Audio] | type[TranscriptRow], url_id: int, **values: Any) -> None:
+def upsert(session: Session, table: type[Source] | type[Video] | type[Audio] | type[TranscriptRow], url_id: int, **values: Any) -> None:
     row = session.scalar(select(table).where(table.url_id == url_id))
     if row is None:
         session.add(table(url_id=url_id, **values))
@@ -179,7 +180,7 @@ def upsert(session: Session, table: type[Video] | type[Audio] | type[TranscriptR
         row.created_at = utcnow()
 
 
-def get_output(session: Session, table: type[Video] | type[Audio] | type[TranscriptRow], key: str) -> Any:
+def get_output(session: Session, table: type[Source] | type[Video] | type[Audio] | type[TranscriptRow], key: str) -> Any:
     return session.scalar(select(table).join(Url, Url.id == table.url_id).where(Url.partition_key == key))
 
 

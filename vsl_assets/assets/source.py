@@ -1,0 +1,58 @@
+"""``source_page``: resolve the pasted URL (a sales page, a player page or a stream) to its stream."""
+
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+
+from vsl_assets.assets._step import RETRY_POLICY, StepConfig, reusable, tracked_step
+from vsl_assets.db import Source, UrlStatus, repo
+from vsl_assets.media.pages import resolve
+from vsl_assets.partitions import vsl_urls
+from vsl_assets.resources import DatabaseResource, StorageResource
+from vsl_assets.urls import redact_url
+
+
+def _md_list(urls: list[str]) -> str:
+    return "\n".join(f"- {redact_url(u)}" for u in urls) or "none"
+
+
+@asset(
+    partitions_def=vsl_urls,
+    group_name="vsl",
+    retry_policy=RETRY_POLICY,
+    kinds={"html"},
+    description="What the URL points at: the player found on the page and the stream it plays.",
+)
+def source_page(
+    context: AssetExecutionContext, config: StepConfig, db: DatabaseResource, storage: StorageResource
+) -> MaterializeResult:
+    key = context.partition_key
+    with tracked_step(context, db, "source_page", UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADING) as step:
+        with db.session() as s:
+            known = repo.get_output(s, Source, key)
+        # Signed stream URLs expire: keep an earlier resolution only while its video is on disk.
+        if known is not None and not config.force and reusable(storage.layout.video_path(key)):
+            step.reused = True
+            row = {c: getattr(known, c) for c in ("stream_url", "kind", "title", "thumbnail", "other_videos",
+                                                  "cta_seconds", "referer", "headers", "drm")}
+        else:
+            found = resolve(step.url)
+            row = {
+                "stream_url": found.stream_url, "kind": found.kind, "title": found.title,
+                "thumbnail": found.thumbnail, "other_videos": list(found.other_videos),
+                "cta_seconds": found.cta_seconds, "referer": found.referer, "headers": dict(found.headers),
+                "drm": found.drm,
+            }
+            with db.session() as s:
+                repo.upsert(s, Source, step.url_id, page_url=step.url, **row)
+            context.log.info(f"resolved {redact_url(step.url)} to a {found.kind} stream: {redact_url(found.stream_url)}")
+    metadata = {
+        "player": row["kind"],
+        "stream_url": redact_url(row["stream_url"]),
+        "page_title": row["title"] or "",
+        "other_videos": MetadataValue.md(_md_list(row["other_videos"])),
+        "other_video_count": MetadataValue.int(len(row["other_videos"])),
+        "cta_seconds": MetadataValue.float(float(row["cta_seconds"])) if row["cta_seconds"] is not None else "unknown",
+        "reused_existing": step.reused,
+    }
+    if row["thumbnail"]:
+        metadata["thumbnail"] = MetadataValue.url(row["thumbnail"])
+    return MaterializeResult(metadata=metadata)
