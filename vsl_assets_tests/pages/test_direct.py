@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
 import pytest
 
 from vsl_assets.media.pages import ResolveOptions, resolve
 from vsl_assets.media.pages.fetch import Fetcher
-from vsl_assets_tests.pages._support import FAKE_MP4, HLS_TYPE, MEDIA, Hosts, running_hosts
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Hosts]:
-    with running_hosts() as hosts:
-        yield hosts
-
-
-@pytest.fixture
-def hosts(servers: Hosts) -> Hosts:
-    servers.reset()
-    return servers
+from vsl_assets_tests.pages._support import FAKE_MP4, HLS_TYPE, MEDIA, Hosts
 
 
 def test_direct_master_playlist(hosts: Hosts) -> None:

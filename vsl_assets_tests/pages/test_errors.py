@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import time
-from collections.abc import Iterator
 
 import pytest
 
@@ -21,22 +20,10 @@ from vsl_assets.media.pages import (
     TransientHttpError,
     resolve,
 )
-from vsl_assets_tests.pages._support import FIXTURES, HLS_TYPE, HTML_TYPE, MASTER, Hosts, running_hosts
+from vsl_assets_tests.pages._support import FIXTURES, HLS_TYPE, HTML_TYPE, MASTER, Hosts
 
 NO_YTDLP = ResolveOptions(use_ytdlp=False)
 EXPIRED_REASON = "the stream URL has expired (signed URL token no longer valid)"
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Hosts]:
-    with running_hosts() as hosts:
-        yield hosts
-
-
-@pytest.fixture
-def hosts(servers: Hosts) -> Hosts:
-    servers.reset()
-    return servers
 
 
 def _page_with_video(hosts: Hosts, stream: str) -> str:

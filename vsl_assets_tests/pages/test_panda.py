@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from vsl_assets.media.pages import DrmProtectedError, PlayerConfigError, ResolveOptions, resolve
 from vsl_assets.media.pages.players import panda
-from vsl_assets_tests.pages._support import HTML_TYPE, Hosts, running_hosts
+from vsl_assets_tests.pages._support import HTML_TYPE, Hosts
 
 LIB = "7b6cf9e4-8bf"
 MAIN = "3f6c8b1e-2d4a-4c6e-9f1a-7b8c9d0e1f2a"
 SECOND = "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"
 LOCAL = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Hosts]:
-    with running_hosts() as hosts:
-        yield hosts
-
-
-@pytest.fixture
-def hosts(servers: Hosts) -> Hosts:
-    servers.reset()
-    return servers
 
 
 @pytest.mark.parametrize(

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from vsl_assets.media.pages import resolve
 from vsl_assets.media.pages.page import decode_html, parse_page
 from vsl_assets.media.pages.players import html5, videojs
-from vsl_assets_tests.pages._support import FAKE_MP4, Hosts, running_hosts
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Hosts]:
-    with running_hosts() as hosts:
-        yield hosts
-
-
-@pytest.fixture
-def hosts(servers: Hosts) -> Hosts:
-    servers.reset()
-    return servers
+from vsl_assets_tests.pages._support import FAKE_MP4, Hosts
 
 
 def _assert_cdn_saw_referer(hosts: Hosts, referer: str, origin: str) -> None:

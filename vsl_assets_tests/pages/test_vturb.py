@@ -2,32 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from vsl_assets.media.pages import DrmProtectedError, PlayerConfigError, resolve
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import vturb
-from vsl_assets_tests.pages._support import Hosts, running_hosts
+from vsl_assets_tests.pages._support import Hosts
 
 ACCOUNT = "5e0c8a2b-41f7-4c3d-9a6e-2b8f1d7c4e90"
 PLAYER = "6650a1b2c3d4e5f6a7b8c9d0"
 VIDEO = "6650a0f1e2d3c4b5a6978899"
 TESTIMONIAL = "6650a1b2c3d4e5f6a7b8c9e1"
 TESTIMONIAL_VIDEO = "6650a0f1e2d3c4b5a69788aa"
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Hosts]:
-    with running_hosts() as hosts:
-        yield hosts
-
-
-@pytest.fixture
-def hosts(servers: Hosts) -> Hosts:
-    servers.reset()
-    return servers
 
 
 def _player_js(hosts: Hosts, player: str, video: str, *, drm: str = "false") -> bytes:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from vsl_assets.media.pages import DrmProtectedError, HttpStatusError, NoPlayerFoundError, ResolveOptions, resolve
@@ -12,21 +10,9 @@ from vsl_assets.media.pages.hosts import is_known_host
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import embeds
 from vsl_assets.media.pages.ytdlp import _error
-from vsl_assets_tests.pages._support import HTML_TYPE, Hosts, running_hosts
+from vsl_assets_tests.pages._support import HTML_TYPE, Hosts
 
 pytest.importorskip("yt_dlp")
-
-
-@pytest.fixture(scope="module")
-def servers() -> Iterator[Hosts]:
-    with running_hosts() as hosts:
-        yield hosts
-
-
-@pytest.fixture
-def hosts(servers: Hosts) -> Hosts:
-    servers.reset()
-    return servers
 
 
 def test_jw_player_setup_falls_back_to_ytdlp(hosts: Hosts) -> None:
