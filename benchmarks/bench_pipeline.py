@@ -164,13 +164,17 @@ def status_counts(database_url):
 
 
 def raw_work(url, out_dir, transcriber, language="en"):
-    """What the three assets do, minus Dagster and the database; returns seconds per part."""
-    from vsl_assets.media import DownloadOptions, download_stream, extract_audio
+    """What the four assets do, minus Dagster and the database; returns seconds per part."""
+    from vsl_assets.media import DownloadOptions, extract_audio, fetch_video
+    from vsl_assets.media.pages import resolve
 
     parts = {}
     with Timer() as t:
-        download_stream(url, out_dir / "video.mp4", DownloadOptions())
-    parts["download_stream"] = t.s
+        source = resolve(url)
+    parts["resolve"] = t.s
+    with Timer() as t:
+        fetch_video(source.stream_url, out_dir / "video.mp4", DownloadOptions(referer=source.referer))
+    parts["fetch_video"] = t.s
     with Timer() as t:
         extract_audio(out_dir / "video.mp4", out_dir / "audio.ogg", fmt="opus", bitrate="32k", sample_rate=16000)
     parts["extract_audio"] = t.s
@@ -606,7 +610,7 @@ def print_report(o, s, a, elapsed):
 
     if o:
         print("\n1. Per-URL orchestration overhead  (HLS of speech_en.opus over HTTP, tiny.en, in-process executor)")
-        print(f"   raw work (download_stream + extract_audio + transcribe): {spread(o['raw'])}")
+        print(f"   raw work (resolve + fetch_video + extract_audio + transcribe): {spread(o['raw'])}")
         for part in o["raw_parts"][0]:
             print(f"     {part:<54} median {fmt_s(median([p[part] for p in o['raw_parts']]))}")
         print(f"   full Dagster run (job.execute_in_process):                {spread(o['full'])}")
