@@ -1,6 +1,9 @@
 """Asset checks: properties of each output that a later step or a person relies on."""
 
 
+import json
+from typing import Any
+
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, asset_check
 
 from vsl_assets.assets import audio_file, transcript, video_file
@@ -10,6 +13,8 @@ from vsl_assets.media import probe
 from vsl_assets.media.speech import speech_seconds
 from vsl_assets.partitions import vsl_urls
 from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource
+from vsl_assets.transcription import Transcript
+from vsl_assets.transcription.quality import coverage, repetition, words_per_minute
 
 DURATION_TOLERANCE_S = 1.0
 MIN_SPEECH_S = 2.0
@@ -60,4 +65,56 @@ def transcript_not_empty_for_speech(
     )
 
 
-ALL_CHECKS = [video_has_audio_and_duration, audio_matches_video_duration, transcript_not_empty_for_speech]
+def _stored_transcript(storage: StorageResource, key: str) -> Transcript:
+    path = storage.layout.transcript_path(key, "json")
+    return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _result(r: Any, severity: AssetCheckSeverity = AssetCheckSeverity.ERROR) -> AssetCheckResult:
+    metadata = {k: v for k, v in r.metadata.items() if v is not None}
+    return AssetCheckResult(passed=r.passed, severity=severity, description=r.description, metadata=metadata)
+
+
+def _audio_duration(db: DatabaseResource, key: str) -> float:
+    with db.session() as s:
+        audio = repo.get_output(s, Audio, key)
+    return audio.duration_s if audio is not None else 0.0
+
+
+@asset_check(
+    asset=transcript, partitions_def=vsl_urls,
+    description="The transcript reaches the end of the audio (last segment within a few seconds, or a silent tail).",
+)
+def transcript_covers_audio(
+    context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource, media: MediaResource
+) -> AssetCheckResult:
+    key = context.partition_key
+    t = _stored_transcript(storage, key)
+    if t.word_count == 0:
+        return AssetCheckResult(passed=True, description="empty transcript: judged by the speech check")
+    audio = storage.layout.audio_path(key, media.audio_ext)
+    return _result(coverage(t, _audio_duration(db, key), audio=audio))
+
+
+@asset_check(asset=transcript, partitions_def=vsl_urls, description="No hallucinated repetition of the same text.")
+def transcript_has_no_repetition_loop(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
+    return _result(repetition(_stored_transcript(storage, context.partition_key)))
+
+
+@asset_check(asset=transcript, partitions_def=vsl_urls, description="Words per minute in a plausible range for speech.")
+def transcript_words_per_minute(
+    context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource
+) -> AssetCheckResult:
+    key = context.partition_key
+    # WARN: music-heavy or silent VSLs legitimately fall below the range.
+    return _result(words_per_minute(_stored_transcript(storage, key), _audio_duration(db, key)), AssetCheckSeverity.WARN)
+
+
+ALL_CHECKS = [
+    video_has_audio_and_duration,
+    audio_matches_video_duration,
+    transcript_not_empty_for_speech,
+    transcript_covers_audio,
+    transcript_has_no_repetition_loop,
+    transcript_words_per_minute,
+]

@@ -16,7 +16,7 @@ from vsl_assets.checks import ALL_CHECKS
 from vsl_assets.jobs import ingest_vsl
 from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource
 from vsl_assets.sensors import ALL_SENSORS
-from vsl_assets.settings import ENV_DEFAULTS, Settings, default_transcriber, env
+from vsl_assets.settings import ENV_DEFAULTS, Settings, default_transcriber, env, env_flag
 
 
 def _from_env(name: str, default: str | None = None) -> str | EnvVar:
@@ -43,6 +43,10 @@ def build_resources() -> dict[str, object]:
             language=_from_env("VSL_LANGUAGE"),
             openai_api_key=_from_env("OPENAI_API_KEY"),
             openai_base_url=_from_env("OPENAI_BASE_URL"),
+            max_chunk_s=float(env("VSL_MAX_CHUNK_S")),
+            concurrency=int(env("VSL_TRANSCRIBE_CONCURRENCY")),
+            continuity=env_flag("VSL_TRANSCRIBE_CONTINUITY"),
+            word_timestamps=env_flag("VSL_WORD_TIMESTAMPS"),
         ),
     }
 

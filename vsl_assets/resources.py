@@ -87,6 +87,14 @@ class TranscriberResource(ConfigurableResource):
     max_retries: int = Field(default=2, description="Client-side retries of 429/5xx/timeouts.")
     device: str = Field(default="cpu")
     compute_type: str = Field(default="int8")
+    max_chunk_s: float = Field(
+        default=0.0, description="Longest chunk sent at once (cut at silences); 0 = the engine's own limits."
+    )
+    concurrency: int = Field(default=4, description="API chunk requests at once when continuity is off.")
+    continuity: bool = Field(
+        default=True, description="API engine: send chunk i-1's last words as chunk i's prompt (chunks run in order)."
+    )
+    word_timestamps: bool = Field(default=False, description="Local engine: keep word-level timestamps.")
 
     @property
     def language_code(self) -> str | None:
@@ -109,9 +117,18 @@ class TranscriberResource(ConfigurableResource):
                 base_url=self.openai_base_url or None,
                 timeout_s=self.timeout_s,
                 max_retries=self.max_retries,
+                max_chunk_s=self.max_chunk_s or None,
+                max_concurrency=self.concurrency,
+                continuity=self.continuity,
             )
         if self.engine == "local":
             from vsl_assets.transcription.local_engine import LocalTranscriber
 
-            return LocalTranscriber(model=self.model_name, device=self.device, compute_type=self.compute_type)
+            return LocalTranscriber(
+                model=self.model_name,
+                device=self.device,
+                compute_type=self.compute_type,
+                word_timestamps=self.word_timestamps,
+                max_chunk_s=self.max_chunk_s or None,
+            )
         raise ConfigurationError(f"unknown transcriber {self.engine!r}: set VSL_TRANSCRIBER to local or openai")

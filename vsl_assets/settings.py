@@ -19,6 +19,10 @@ ENV_DEFAULTS: dict[str, str] = {
     "VSL_WHISPER_MODEL": "",  # default: "whisper-1" for openai, "base" for local
     "VSL_LANGUAGE": "auto",  # pt, en, es, ... or auto
     "VSL_FFMPEG": "",  # default: ffmpeg on PATH, else the imageio-ffmpeg binary
+    "VSL_MAX_CHUNK_S": "0",  # longest transcription chunk; 0 = the engine's limits (25 MB, 1,400 s)
+    "VSL_TRANSCRIBE_CONCURRENCY": "4",  # API chunk requests at once (when continuity is off)
+    "VSL_TRANSCRIBE_CONTINUITY": "1",  # API: previous chunk's words as the next chunk's prompt
+    "VSL_WORD_TIMESTAMPS": "0",  # local engine: keep word timestamps
     "VSL_AUDIO_FORMAT": "opus",  # opus or mp3
     "VSL_AUDIO_BITRATE": "32k",
     "VSL_DOWNLOAD_TIMEOUT_S": "30",  # read timeout (no bytes for this long = failure)
@@ -49,6 +53,10 @@ def default_transcriber() -> str:
 
 def default_model(engine: str) -> str:
     return "whisper-1" if engine == "openai" else "base"
+
+
+def env_flag(name: str) -> bool:
+    return env(name).lower() in ("1", "true", "yes", "on")
 
 
 def normalise_language(value: str | None) -> str | None:

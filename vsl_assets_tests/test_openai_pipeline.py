@@ -92,3 +92,28 @@ def test_openai_rate_limit_exhausted_is_retried_by_dagster_then_dead_lettered(vs
         jobs = s.scalars(select(Job).where(Job.url_id == url.id, Job.step == "transcript").order_by(Job.id)).all()
         assert [j.outcome for j in jobs] == ["retrying", "retrying", "failed"]
         assert s.scalar(select(DeadLetter.attempt).where(DeadLetter.url_id == url.id)) == 3
+
+
+def test_chunked_transcript_records_chunks_billing_and_monotonic_times(vsl_env, instance, media_server, monkeypatch) -> None:
+    monkeypatch.setenv("VSL_MAX_CHUNK_S", "8")
+    with FakeOpenAIServer(api_key=SECRET) as api:
+        _use_openai(monkeypatch, api)
+        [key] = add_urls(media_server.url("/good/index.m3u8"))
+        result = run_partition(instance, key)
+        assert result.success
+        ok = [r for r in api.requests if r.status == 200]
+        assert len(ok) >= 3 and all(r.duration_s <= 8.5 for r in ok)
+        assert ok[1].prompt  # continuity: the previous chunk's words
+    with db_session() as s:
+        row = s.scalar(select(TranscriptRow).join(Url).where(Url.partition_key == key))
+        assert row.chunk_count == len(ok)
+        assert abs(row.billed_minutes - sum(r.duration_s for r in ok) / 60) < 0.01
+        assert abs(row.cost_usd - row.billed_minutes * 0.006) < 1e-6
+        starts = [seg["start"] for seg in row.segments]
+        assert starts == sorted(starts) and row.segments[-1]["end"] > 15.0
+    meta = next(e for e in result.get_asset_materialization_events() if e.asset_key.path == ["transcript"])
+    assert meta.materialization.metadata["chunk_count"].value == row.chunk_count
+    checks = {e.check_name: e.passed for e in result.get_asset_check_evaluations()}
+    assert checks["transcript_covers_audio"]
+    # The fake answers every chunk with the same text: exactly the shape of a hallucination loop.
+    assert checks["transcript_has_no_repetition_loop"] is False

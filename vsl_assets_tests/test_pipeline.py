@@ -83,7 +83,11 @@ def test_good_url_end_to_end(vsl_env, instance, media_server) -> None:
         "video_has_audio_and_duration": True,
         "audio_matches_video_duration": True,
         "transcript_not_empty_for_speech": True,
+        "transcript_covers_audio": True,
+        "transcript_has_no_repetition_loop": True,
+        "transcript_words_per_minute": True,
     }
+    assert tmd["chunk_count"].value == 1 and tmd["estimated_cost_usd"].value == 0.0
 
 
 def test_rerun_reuses_outputs_and_force_redoes_them(vsl_env, instance, media_server) -> None:

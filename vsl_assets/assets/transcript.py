@@ -38,7 +38,8 @@ def _timestamp(seconds: float) -> str:
 
 
 def preview_markdown(t: Transcript) -> str:
-    lines = [f"**{t.word_count} words**, language `{t.language or '?'}`, {t.engine} / {t.model}", ""]
+    chunks = f", {t.chunk_count} chunks" if t.chunk_count > 1 else ""
+    lines = [f"**{t.word_count} words**, language `{t.language or '?'}`, {t.engine} / {t.model}{chunks}", ""]
     for seg in t.segments[:PREVIEW_SEGMENTS]:
         lines.append(f"- `[{_timestamp(seg.start)}]` {seg.text.strip()}")
     if len(t.segments) > PREVIEW_SEGMENTS:
@@ -82,7 +83,8 @@ def transcript(
                 s, TranscriptRow, step.url_id,
                 text=result.text, language=result.language, engine=result.engine, model=result.model,
                 segments=[seg for seg in result.to_dict()["segments"]], duration_s=result.duration_s,
-                word_count=result.word_count,
+                word_count=result.word_count, chunk_count=result.chunk_count,
+                billed_minutes=result.billed_minutes, cost_usd=result.cost_usd,
             )
     json_path = layout.transcript_path(key, "json")
     return MaterializeResult(
@@ -97,6 +99,9 @@ def transcript(
             "model": result.model,
             "segment_count": MetadataValue.int(len(result.segments)),
             "word_count": MetadataValue.int(result.word_count),
+            "chunk_count": MetadataValue.int(result.chunk_count),
+            "billed_minutes": MetadataValue.float(float(result.billed_minutes or 0.0)),
+            "estimated_cost_usd": MetadataValue.float(float(result.cost_usd or 0.0)),
             "preview": MetadataValue.md(preview_markdown(result)),
             "reused_existing": step.reused,
         }

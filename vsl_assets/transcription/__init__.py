@@ -8,6 +8,7 @@ from vsl_assets.transcription.base import LogFn, Transcriber
 from vsl_assets.transcription.bundled import bundled_base_model_dir, bundled_tiny_en_model_dir
 from vsl_assets.transcription.languages import language_code, request_language
 from vsl_assets.transcription.models import Segment, Transcript, Word
+from vsl_assets.transcription.pricing import PRICE_PER_MINUTE_USD, ModelLimits, estimate_cost_usd, limits_for
 from vsl_assets.transcription.writers import (
     OUTPUT_EXTENSIONS,
     to_json,
@@ -20,6 +21,11 @@ from vsl_assets.transcription.writers import (
 _LAZY = {
     "LocalTranscriber": "vsl_assets.transcription.local_engine",
     "OpenAITranscriber": "vsl_assets.transcription.openai_engine",
+    "SilenceOptions": "vsl_assets.transcription.chunking",
+    "coverage": "vsl_assets.transcription.quality",
+    "repetition": "vsl_assets.transcription.quality",
+    "words_per_minute": "vsl_assets.transcription.quality",
+    "word_error_rate": "vsl_assets.transcription.quality",
 }
 
 
@@ -34,20 +40,29 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     "OUTPUT_EXTENSIONS",
+    "PRICE_PER_MINUTE_USD",
     "LocalTranscriber",
     "LogFn",
+    "ModelLimits",
     "OpenAITranscriber",
     "Segment",
+    "SilenceOptions",
     "Transcriber",
     "Transcript",
     "Word",
     "bundled_base_model_dir",
     "bundled_tiny_en_model_dir",
+    "coverage",
+    "estimate_cost_usd",
     "language_code",
+    "limits_for",
+    "repetition",
     "request_language",
     "to_json",
     "to_srt",
     "to_txt",
     "to_vtt",
+    "word_error_rate",
+    "words_per_minute",
     "write_outputs",
 ]

@@ -25,15 +25,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import huggingface_hub.constants
-from faster_whisper import WhisperModel, available_models
+from faster_whisper import BatchedInferencePipeline, WhisperModel, available_models
 from faster_whisper.transcribe import Segment as WhisperSegment
 from faster_whisper.utils import download_model
 
 from vsl_assets.errors import ConfigurationError, TranscriptionError
 from vsl_assets.transcription import bundled
-from vsl_assets.transcription.audio import SAMPLE_RATE, load_audio
+from vsl_assets.transcription.audio import load_audio, probe_duration
 from vsl_assets.transcription.base import LogFn
+from vsl_assets.transcription.chunking import SilenceOptions
 from vsl_assets.transcription.languages import request_language
+from vsl_assets.transcription.longform import Chunk, ChunkResult, LongformOptions, transcribe_long
 from vsl_assets.transcription.models import Segment, Transcript, Word
 
 logger = logging.getLogger(__name__)
@@ -121,7 +123,15 @@ class LoadedModel:
 
 
 class LocalTranscriber:
-    """faster-whisper on CPU (or CUDA); see the module docstring for how models are found."""
+    """faster-whisper on CPU (or CUDA); see the module docstring for how models are found.
+
+    One pass over the whole file by default (faster-whisper windows long audio itself);
+    ``max_chunk_s`` cuts it at pauses first (:mod:`~vsl_assets.transcription.longform`), which
+    bounds memory on very long files.  ``batched`` selects faster-whisper's
+    ``BatchedInferencePipeline`` (VAD windows decoded ``batch_size`` at a time): off on CPU by
+    default because on this project's benchmark it was ~1.6x faster but dropped words
+    (WER 0.13 vs 0.04 on tiny.en), on by default on CUDA where the speed-up is large.
+    """
 
     engine = "local"
 
@@ -136,6 +146,14 @@ class LocalTranscriber:
         cpu_threads: int = 0,
         download_root: Path | None = None,
         bundled_cache_dir: Path | None = None,
+        *,
+        max_chunk_s: float | None = None,
+        batched: bool | None = None,
+        batch_size: int = 8,
+        continuity: bool = False,
+        initial_prompt: str | None = None,
+        silence: SilenceOptions | None = None,
+        work_dir: Path | None = None,
     ) -> None:
         if not model.strip():
             raise ConfigurationError("no Whisper model configured")
@@ -149,6 +167,24 @@ class LocalTranscriber:
         self.download_root = download_root
         #: Where the bundled base model is assembled (default ``~/.cache/vsl-assets/models``).
         self.bundled_cache_dir = bundled_cache_dir
+        #: Split audio longer than this at pauses (None: one pass, faster-whisper windows it
+        #: itself).  Chunking bounds memory: a decoded hour is 230 MB of float32 samples.
+        self.max_chunk_s = max_chunk_s
+        #: faster-whisper's BatchedInferencePipeline: None = on for CUDA, off on CPU.
+        self.batched = batched
+        if batch_size < 1:
+            raise ConfigurationError(f"batch size must be 1 or more, got {batch_size}")
+        self.batch_size = batch_size
+        #: Pass the previous chunk's text as ``initial_prompt`` of the next one.  Off by default:
+        #: measured on tiny.en and base (benchmarks/bench_transcription.py), a prompt from the
+        #: previous chunk sometimes tips these small models into hallucinated text and
+        #: temperature fallback, while within a chunk faster-whisper already conditions on the
+        #: text before.  The API engines' large models are prompted by default.
+        self.continuity = continuity
+        self.initial_prompt = initial_prompt
+        self.silence = silence or SilenceOptions()
+        self.work_dir = work_dir
+        self._options().validate()
         self._loaded: LoadedModel | None = None
         self._lock = threading.Lock()
 
@@ -261,10 +297,23 @@ class LocalTranscriber:
         if log:
             log(f"WARNING: {message}")
 
+    @property
+    def use_batched(self) -> bool:
+        """Batched inference by default only on a GPU: on a few CPU cores it is no faster."""
+        return self.batched if self.batched is not None else self.device == "cuda"
+
+    def _options(self) -> LongformOptions:
+        return LongformOptions(
+            max_chunk_s=self.max_chunk_s,
+            continuity=self.continuity,
+            prompt=self.initial_prompt,
+            silence=self.silence,
+            work_dir=self.work_dir,
+        )
+
     def transcribe(self, audio: Path, *, language: str | None, log: LogFn | None = None) -> Transcript:
-        # Decode before loading so an undecodable file fails fast and cheaply.
-        samples = load_audio(audio)
-        audio_s = samples.shape[0] / SAMPLE_RATE
+        # Probe before loading so an undecodable file fails fast and cheaply.
+        duration = probe_duration(audio)
         loaded = self.load()
         if loaded.warning:
             self._warn(loaded.warning, log)
@@ -287,55 +336,92 @@ class LocalTranscriber:
         elif lang is not None and lang not in loaded.model.supported_languages:
             raise ConfigurationError(f"language {lang!r} is not supported by Whisper; use an ISO-639-1 code")
 
+        mode = f"batched x{self.batch_size}" if self.use_batched else "sequential"
         if log:
             log(
-                f"transcribing {audio.name} ({_fmt_time(audio_s)} of audio) with local Whisper "
-                f"{loaded.name!r} on {self.device}/{self.compute_type}, language={lang or 'auto'}"
+                f"transcribing {audio.name} ({_fmt_time(duration)} of audio) with local Whisper "
+                f"{loaded.name!r} on {self.device}/{self.compute_type} ({mode}), language={lang or 'auto'}"
             )
         started = time.monotonic()
-        try:
-            raw_segments, info = loaded.model.transcribe(
-                samples,
-                language=lang,
-                beam_size=self.beam_size,
-                vad_filter=self.vad_filter,
-                word_timestamps=self.word_timestamps,
+
+        def one(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
+            return self._transcribe_chunk(loaded, chunk, duration, language, prompt, log, started)
+
+        result = transcribe_long(audio, one, language=lang, options=self._options(), log=log, duration_s=duration)
+        elapsed = time.monotonic() - started
+        transcript = Transcript(
+            text=result.text,
+            language=result.language or lang,
+            segments=result.segments,
+            engine=self.engine,
+            model=loaded.name,
+            duration_s=duration,
+            chunk_count=len(result.chunks),
+        )
+        if log:
+            chunks = f" in {len(result.chunks)} chunks" if len(result.chunks) > 1 else ""
+            log(
+                f"transcribed {_fmt_time(duration)}{chunks} in {elapsed:.1f} s (real-time factor "
+                f"{elapsed / max(duration, 0.001):.2f}): {len(transcript.segments)} segment(s), "
+                f"{transcript.word_count} words, language={transcript.language}"
             )
-            if lang is None and log:
+        return transcript
+
+    def _transcribe_chunk(
+        self,
+        loaded: LoadedModel,
+        chunk: Chunk,
+        total_s: float,
+        language: str | None,
+        prompt: str | None,
+        log: LogFn | None,
+        started: float,
+    ) -> ChunkResult:
+        samples = load_audio(chunk.path)
+        if log and chunk.count > 1:
+            log(f"{chunk.label}: transcribing" + (" with the previous chunk's text as prompt" if prompt else ""))
+        try:
+            if self.use_batched:
+                # The batched pipeline finds its windows with VAD, so VAD is always on here;
+                # timestamps are asked for explicitly (its default is one segment per ~30 s window).
+                raw_segments, info = BatchedInferencePipeline(loaded.model).transcribe(
+                    samples,
+                    language=language,
+                    beam_size=self.beam_size,
+                    vad_filter=True,
+                    without_timestamps=False,
+                    word_timestamps=self.word_timestamps,
+                    initial_prompt=prompt,
+                    batch_size=self.batch_size,
+                )
+            else:
+                raw_segments, info = loaded.model.transcribe(
+                    samples,
+                    language=language,
+                    beam_size=self.beam_size,
+                    vad_filter=self.vad_filter,
+                    word_timestamps=self.word_timestamps,
+                    initial_prompt=prompt,
+                )
+            if language is None and log:
                 log(f"detected language {info.language!r} (probability {info.language_probability:.2f})")
             duration = float(info.duration)
             segments: list[Segment] = []
-            last_report = started
+            last_report = time.monotonic()
             for raw in raw_segments:
                 segments.append(self._segment(raw, duration))
                 now = time.monotonic()
                 if log and now - last_report >= PROGRESS_INTERVAL_S:
                     last_report = now
-                    done = min(raw.end, duration)
+                    done = min(chunk.start + min(raw.end, duration), total_s)
                     log(
-                        f"transcribed {100 * done / duration:.0f}% ({_fmt_time(done)} of {_fmt_time(duration)}), "
+                        f"transcribed {100 * done / total_s:.0f}% ({_fmt_time(done)} of {_fmt_time(total_s)}), "
                         f"elapsed {now - started:.0f} s, real-time factor {(now - started) / max(done, 0.001):.2f}"
                     )
         except RuntimeError as exc:
             raise TranscriptionError(f"local Whisper model failed: {_short(exc)}", detail=repr(exc)) from exc
-
-        elapsed = time.monotonic() - started
         text = " ".join(s.text for s in segments if s.text)
-        transcript = Transcript(
-            text=text,
-            language=info.language,
-            segments=segments,
-            engine=self.engine,
-            model=loaded.name,
-            duration_s=duration,
-        )
-        if log:
-            log(
-                f"transcribed {_fmt_time(duration)} in {elapsed:.1f} s (real-time factor "
-                f"{elapsed / max(duration, 0.001):.2f}): {len(segments)} segment(s), "
-                f"{transcript.word_count} words, language={info.language}"
-            )
-        return transcript
+        return ChunkResult(text=text, segments=segments, language=info.language, model=loaded.name)
 
     @staticmethod
     def _segment(raw: WhisperSegment, duration: float) -> Segment:

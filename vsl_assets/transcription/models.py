@@ -27,6 +27,15 @@ def _optional_float(data: Mapping[str, Any], name: str) -> float | None:
     return _float(data, name)
 
 
+def _int(data: Mapping[str, Any], name: str, default: int) -> int:
+    value = data.get(name, default)
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{name!r} must be an integer, got {type(value).__name__}")
+    return value
+
+
 def _str(data: Mapping[str, Any], name: str) -> str:
     value = data[name]
     if not isinstance(value, str):
@@ -98,6 +107,11 @@ class Transcript:
 
     ``model`` is the model that actually ran (e.g. ``"tiny.en (bundled)"`` after a fallback),
     not the one that was asked for, so a poor transcript can be traced to its cause.
+
+    ``chunk_count`` is how many requests (or local passes) the audio was split into;
+    ``billed_minutes`` and ``cost_usd`` are set by the API engines only (audio seconds of all
+    requests / 60, and that times the model's price per minute).  All three are absent from
+    transcripts written before they existed and default on reading.
     """
 
     text: str
@@ -106,6 +120,9 @@ class Transcript:
     engine: str
     model: str
     duration_s: float | None
+    chunk_count: int = 1
+    billed_minutes: float | None = None
+    cost_usd: float | None = None
 
     @property
     def word_count(self) -> int:
@@ -120,6 +137,9 @@ class Transcript:
             "model": self.model,
             "duration_s": self.duration_s,
             "word_count": self.word_count,
+            "chunk_count": self.chunk_count,
+            "billed_minutes": self.billed_minutes,
+            "cost_usd": self.cost_usd,
             "segments": [s.to_dict() for s in self.segments],
         }
 
@@ -136,4 +156,7 @@ class Transcript:
             engine=_str(data, "engine"),
             model=_str(data, "model"),
             duration_s=_optional_float(data, "duration_s"),
+            chunk_count=_int(data, "chunk_count", 1),
+            billed_minutes=_optional_float(data, "billed_minutes"),
+            cost_usd=_optional_float(data, "cost_usd"),
         )

@@ -22,8 +22,11 @@ import openai
 from vsl_assets.errors import ConfigurationError, TranscriptionError, TransientTranscriptionError
 from vsl_assets.transcription.audio import probe_duration, require_file
 from vsl_assets.transcription.base import LogFn
+from vsl_assets.transcription.chunking import SilenceOptions
 from vsl_assets.transcription.languages import language_code, request_language
+from vsl_assets.transcription.longform import Chunk, ChunkResult, LongformOptions, transcribe_long
 from vsl_assets.transcription.models import Segment, Transcript
+from vsl_assets.transcription.pricing import billed_minutes, estimate_cost_usd, limits_for
 
 #: Anything shaped like an OpenAI key (``sk-...``, ``sk-proj-...``), including masked echoes.
 _KEY_RE = re.compile(r"sk-[A-Za-z0-9_\-*.]{3,}")
@@ -51,11 +54,14 @@ def _format_duration(seconds: float) -> str:
 
 
 class OpenAITranscriber:
-    """Sends one audio file per call to ``/v1/audio/transcriptions``.
+    """Sends audio to ``/v1/audio/transcriptions``, split into chunks when it exceeds a limit.
 
-    The audio must already fit the API's upload limit (25 MB); the media layer encodes it as
-    low-bitrate mono Opus for that reason.  A client is built per call, which costs nothing
-    next to an upload and lets each call count its own attempts for the error reason.
+    Audio within the model's limits (see :mod:`~vsl_assets.transcription.pricing`) goes up as
+    it is, in one request.  Longer or bigger audio is cut at pauses and sent chunk by chunk
+    (:mod:`~vsl_assets.transcription.longform`), each with the tail of the previous chunk's
+    text as its prompt unless ``continuity`` is off, in which case up to ``max_concurrency``
+    requests run at once.  A client is built per request, which costs nothing next to an
+    upload and lets each request count its own attempts for the error reason.
     """
 
     engine = "openai"
@@ -67,6 +73,14 @@ class OpenAITranscriber:
         base_url: str | None = None,
         timeout_s: float = 600.0,
         max_retries: int = 2,
+        *,
+        max_chunk_s: float | None = None,
+        max_bytes: int | None = None,
+        max_concurrency: int = 4,
+        continuity: bool = True,
+        prompt: str | None = None,
+        silence: SilenceOptions | None = None,
+        work_dir: Path | None = None,
     ) -> None:
         if not api_key or not api_key.strip():
             raise ConfigurationError("the OpenAI engine needs an API key; set OPENAI_API_KEY")
@@ -79,6 +93,21 @@ class OpenAITranscriber:
         self.base_url = base_url
         self.timeout_s = timeout_s
         self.max_retries = max_retries
+        limits = limits_for(model)
+        if max_bytes is not None and max_bytes <= 0:
+            raise ConfigurationError(f"OpenAI max_bytes must be positive, got {max_bytes}")
+        #: Upload size per request: the model's limit (with margin) unless set lower or higher here.
+        self.max_bytes = max_bytes if max_bytes is not None else limits.max_bytes
+        #: Audio seconds per request the model accepts (None: no duration limit, e.g. whisper-1).
+        self.max_duration_s = limits.max_duration_s
+        #: Longest chunk wanted regardless of the model's limits (None: only the limits).
+        self.max_chunk_s = max_chunk_s
+        self.max_concurrency = max_concurrency
+        self.continuity = continuity
+        self.prompt = prompt
+        self.silence = silence or SilenceOptions()
+        self.work_dir = work_dir
+        self._options().validate()
 
     def __repr__(self) -> str:
         # Hand-written so the key can never leak through a repr in a log or traceback.
@@ -116,20 +145,75 @@ class OpenAITranscriber:
             **kwargs,
         )
 
+    def _options(self) -> LongformOptions:
+        return LongformOptions(
+            max_chunk_s=self.max_chunk_s,
+            max_bytes=self.max_bytes,
+            max_duration_s=self.max_duration_s,
+            max_concurrency=self.max_concurrency,
+            continuity=self.continuity,
+            prompt=self.prompt,
+            silence=self.silence,
+            work_dir=self.work_dir,
+        )
+
     def transcribe(self, audio: Path, *, language: str | None, log: LogFn | None = None) -> Transcript:
         require_file(audio)
         # Probing first turns a broken file into a clear local error instead of a paid upload
         # and an opaque 400, and gives the duration the json-only models do not report.
         duration = probe_duration(audio)
         lang = request_language(language)
+        upload_stem = audio.stem
+        upload_suffix = _UPLOAD_SUFFIX.get(audio.suffix.lower(), audio.suffix)
+
+        def one(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
+            whole = chunk.count == 1
+            name = f"{upload_stem}{upload_suffix}" if whole else f"{upload_stem}-part{chunk.index + 1:02d}{upload_suffix}"
+            chunk_duration = duration if whole else probe_duration(chunk.path)
+            try:
+                return self._request(chunk.path, name, chunk_duration, language, prompt, log)
+            except (TranscriptionError, TransientTranscriptionError) as exc:
+                if whole:
+                    raise
+                # Same type (transient stays transient), with the chunk named for the reader.
+                raise type(exc)(f"{chunk.label}: {exc.reason}", detail=exc.detail) from None
+
+        result = transcribe_long(audio, one, language=lang, options=self._options(), log=log, duration_s=duration)
+        minutes = billed_minutes([r.billed_s or 0.0 for r in result.results])
+        cost = estimate_cost_usd(self.model, minutes)
+        transcript = Transcript(
+            text=result.text,
+            language=result.language or lang,
+            segments=result.segments,
+            engine=self.engine,
+            model=self.model,
+            duration_s=duration,
+            chunk_count=len(result.chunks),
+            billed_minutes=round(minutes, 4),
+            cost_usd=cost,
+        )
+        if log and len(result.chunks) > 1:
+            log(
+                f"OpenAI {self.model}: {len(result.chunks)} chunks, {len(transcript.segments)} segment(s), "
+                f"{transcript.word_count} words, {minutes:.2f} billed minutes"
+                + (f" (about ${cost:.3f})" if cost is not None else "")
+                + f", {result.attempts} attempt(s)"
+            )
+        return transcript
+
+    def _request(
+        self, audio: Path, upload_name: str, duration: float, lang: str | None, prompt: str | None, log: LogFn | None
+    ) -> ChunkResult:
+        """One upload of one file (a whole audio or a chunk) -> segments relative to its start."""
         verbose = _supports_verbose_json(self.model)
-        upload_name = audio.stem + _UPLOAD_SUFFIX.get(audio.suffix.lower(), audio.suffix)
         content_type = mimetypes.guess_type(upload_name)[0] or "application/octet-stream"
         size_mb = audio.stat().st_size / 1_000_000
 
         params: dict[str, Any] = {"model": self.model}
         if lang:
             params["language"] = lang
+        if prompt:
+            params["prompt"] = prompt
         if verbose:
             params["response_format"] = "verbose_json"
             params["timestamp_granularities"] = ["segment"]
@@ -163,19 +247,18 @@ class OpenAITranscriber:
             raise failure
         elapsed = time.monotonic() - started
 
-        if verbose:
-            transcript = self._from_verbose(response, duration)
-        else:
-            transcript = self._from_json(response, duration, lang)
+        result = self._from_verbose(response, duration) if verbose else self._from_json(response, duration, lang)
+        result.attempts = max(attempts, 1)
         if log:
+            words = sum(1 for token in result.text.split() if any(c.isalnum() for c in token))
             log(
-                f"OpenAI {self.model} returned {len(transcript.segments)} segment(s), "
-                f"{transcript.word_count} words, language={transcript.language or 'unknown'} "
+                f"OpenAI {self.model} returned {len(result.segments)} segment(s), "
+                f"{words} words, language={result.language or 'unknown'} "
                 f"in {elapsed:.1f} s ({attempts} attempt(s))"
             )
-        return transcript
+        return result
 
-    def _from_verbose(self, response: Any, probed_duration: float) -> Transcript:
+    def _from_verbose(self, response: Any, probed_duration: float) -> ChunkResult:
         text = str(getattr(response, "text", "") or "").strip()
         raw_duration = getattr(response, "duration", None)
         duration = float(raw_duration) if isinstance(raw_duration, int | float) else probed_duration
@@ -185,27 +268,24 @@ class OpenAITranscriber:
         ]
         if not segments and text:
             segments = [Segment(start=0.0, end=duration, text=text)]
-        return Transcript(
+        return ChunkResult(
             text=text,
             language=language_code(getattr(response, "language", None)),
             segments=segments,
-            engine=self.engine,
-            model=self.model,
-            duration_s=duration,
+            billed_s=duration,
         )
 
-    def _from_json(self, response: Any, duration: float, requested: str | None) -> Transcript:
+    def _from_json(self, response: Any, duration: float, requested: str | None) -> ChunkResult:
         text = str(getattr(response, "text", "") or "").strip()
         # json replies carry no language; newer models may list detected ones.
         detected = getattr(response, "languages", None) or []
         language = requested or (language_code(detected[0].code) if detected else None)
-        return Transcript(
+        # No timestamps in json: the text spans its whole request (a chunk, on a long file).
+        return ChunkResult(
             text=text,
             language=language,
             segments=[Segment(start=0.0, end=duration, text=text)] if text else [],
-            engine=self.engine,
-            model=self.model,
-            duration_s=duration,
+            billed_s=duration,
         )
 
     def _map_error(self, exc: openai.OpenAIError, attempts: int) -> TranscriptionError | TransientTranscriptionError:
