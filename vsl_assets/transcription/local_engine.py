@@ -414,9 +414,11 @@ class LocalTranscriber:
                 if log and now - last_report >= PROGRESS_INTERVAL_S:
                     last_report = now
                     done = min(chunk.start + min(raw.end, duration), total_s)
+                    rtf = (now - started) / max(done, 0.001)
                     log(
                         f"transcribed {100 * done / total_s:.0f}% ({_fmt_time(done)} of {_fmt_time(total_s)}), "
-                        f"elapsed {now - started:.0f} s, real-time factor {(now - started) / max(done, 0.001):.2f}"
+                        f"elapsed {now - started:.0f} s, real-time factor {rtf:.2f}, "
+                        f"ETA {_fmt_time((total_s - done) * rtf)}"
                     )
         except RuntimeError as exc:
             raise TranscriptionError(f"local Whisper model failed: {_short(exc)}", detail=repr(exc)) from exc
