@@ -1,9 +1,8 @@
-"""Test plumbing for the page resolver: hosts that record request headers, fixture rendering.
+"""Test plumbing for the page resolver: three hosts and fixture rendering.
 
-``MediaHTTPServer`` records only method and path; the resolver's contract includes the Referer
-and Origin it sends to player and CDN hosts, so this subclass also keeps each request's headers
-and can answer with a redirect.  Three servers stand for the three origins of a real VSL: the
-sales page, the player host (scripts, embeds) and the CDN.
+Three servers stand for the three origins of a real VSL: the sales page, the player host
+(scripts, embeds) and the CDN; each records request headers (Referer/Origin are part of the
+resolver's contract).
 """
 
 from __future__ import annotations
@@ -12,11 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import cast
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 from vsl_assets_tests.servers import MediaHTTPServer
-from vsl_assets_tests.servers.http import _MediaHandler
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MASTER = (FIXTURES / "hls" / "master.m3u8").read_bytes()
@@ -27,46 +24,8 @@ HTML_TYPE = "text/html; charset=utf-8"
 FAKE_MP4 = b"\x00\x00\x00\x20ftypisom\x00\x00\x02\x00isomiso2avc1mp41" + b"\x00" * 8192
 
 
-@dataclass(frozen=True)
-class Received:
-    method: str
-    path: str
-    headers: dict[str, str]
-
-
-class _RecordingHandler(_MediaHandler):
-    def _serve(self, *, head_only: bool) -> None:
-        owner = cast(RecordingServer, self.owner)
-        owner.received.append(Received(self.command, self.path, {k.lower(): v for k, v in self.headers.items()}))
-        target = owner.redirects.get(unquote(urlsplit(self.path).path))
-        if target is not None:
-            self.send_bytes(302, b"", "text/plain", {"Location": target}, head_only=head_only)
-            return
-        super()._serve(head_only=head_only)
-
-
 class RecordingServer(MediaHTTPServer):
-    """MediaHTTPServer that also records request headers and can redirect."""
-
-    def __init__(self, root: Path) -> None:
-        super().__init__(root)
-        self._handler = _RecordingHandler
-        self.received: list[Received] = []
-        self.redirects: dict[str, str] = {}
-
-    def reset(self) -> None:
-        """Forget routes, faults and recorded requests so one server can serve many tests."""
-        with self._lock:
-            self._routes.clear()
-            self._statuses.clear()
-            self._delays.clear()
-            self._stalls.clear()
-        self.redirects.clear()
-        self.received.clear()
-        self.requests.clear()
-
-    def requests_to(self, path_prefix: str) -> list[Received]:
-        return [r for r in self.received if urlsplit(r.path).path.startswith(path_prefix)]
+    """MediaHTTPServer with HLS fixture helpers for the resolver tests."""
 
     def add_hls(self, prefix: str, master: bytes = MASTER, media: bytes = MEDIA) -> str:
         """Serve a master playlist at ``<prefix>`` (its variants beside it); return its URL."""

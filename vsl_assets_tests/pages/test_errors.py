@@ -81,8 +81,8 @@ def test_connection_refused_is_transient() -> None:
 
 
 def test_redirect_loop(hosts: Hosts) -> None:
-    hosts.page.redirects["/a/"] = "/b/"
-    hosts.page.redirects["/b/"] = "/a/"
+    hosts.page.add_redirect("/a/", "/b/")
+    hosts.page.add_redirect("/b/", "/a/")
     with pytest.raises(TooManyRedirectsError) as info:
         resolve(hosts.page.url("/a/"))
     assert info.value.reason == "the page redirected too many times (redirect loop?)"
@@ -91,7 +91,7 @@ def test_redirect_loop(hosts: Hosts) -> None:
 
 def test_redirects_are_followed_and_the_final_url_is_the_base(hosts: Hosts) -> None:
     hosts.cdn.add_hls("/lp/new/media/master.m3u8")
-    hosts.page.redirects["/old"] = hosts.cdn.url("/lp/new/")
+    hosts.page.add_redirect("/old", hosts.cdn.url("/lp/new/"))
     hosts.cdn.add_route("/lp/new/", b'<video controls src="media/master.m3u8"></video>', HTML_TYPE)
     source = resolve(hosts.page.url("/old"))
     assert source.stream_url == hosts.cdn.url("/lp/new/media/master.m3u8")

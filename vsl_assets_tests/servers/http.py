@@ -64,6 +64,13 @@ def _content_type(path: Path) -> str:
     return guessed or "application/octet-stream"
 
 
+@dataclass(frozen=True)
+class Received:
+    method: str
+    path: str
+    headers: dict[str, str]
+
+
 class _MediaHandler(QuietHandler):
     @property
     def owner(self) -> MediaHTTPServer:
@@ -78,8 +85,13 @@ class _MediaHandler(QuietHandler):
     def _serve(self, *, head_only: bool) -> None:
         owner = self.owner
         method = "HEAD" if head_only else "GET"
-        owner._record(method, self.path)
+        owner._record(method, self.path, {k.lower(): v for k, v in self.headers.items()})
         path = unquote(urlsplit(self.path).path)
+
+        redirect = owner._redirect_for(path)
+        if redirect is not None:
+            self.send_bytes(302, b"", "text/plain", {"Location": redirect}, head_only=head_only)
+            return
 
         delay = owner._delay_for(path)
         if delay > 0 and owner.stopping.wait(delay):
@@ -171,6 +183,9 @@ class MediaHTTPServer(BackgroundServer):
         self._delays: dict[str | None, float] = {}
         self._routes: dict[str, _Route] = {}
         self._stalls: dict[str, int] = {}
+        self._redirects: dict[str, str] = {}
+        #: Every request with its (lower-cased) headers: players and CDNs check Referer/Origin.
+        self.received: list[Received] = []
 
     # -- public API -----------------------------------------------------
 
@@ -208,15 +223,37 @@ class MediaHTTPServer(BackgroundServer):
         with self._lock:
             self._stalls.pop(_norm(path), None)
 
+    def add_redirect(self, path: str, target: str) -> None:
+        """Answer `path` with a 302 to `target`."""
+        with self._lock:
+            self._redirects[_norm(path)] = target
+
+    def requests_to(self, path_prefix: str) -> list[Received]:
+        with self._lock:
+            return [r for r in self.received if urlsplit(r.path).path.startswith(path_prefix)]
+
+    def reset(self) -> None:
+        """Forget routes, faults, redirects and recorded requests so one server serves many tests."""
+        with self._lock:
+            for table in (self._routes, self._statuses, self._delays, self._stalls, self._redirects):
+                table.clear()
+            self.received.clear()
+            self.requests.clear()
+
     def paths_requested(self, method: str | None = None) -> list[str]:
         with self._lock:
             return [p for m, p in self.requests if method is None or m == method]
 
     # -- handler hooks ----------------------------------------------------
 
-    def _record(self, method: str, raw_path: str) -> None:
+    def _record(self, method: str, raw_path: str, headers: dict[str, str]) -> None:
         with self._lock:
             self.requests.append((method, raw_path))
+            self.received.append(Received(method, raw_path, headers))
+
+    def _redirect_for(self, path: str) -> str | None:
+        with self._lock:
+            return self._redirects.get(path)
 
     def _take_status(self, path: str) -> int | None:
         with self._lock:
