@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, Config, Failure, MetadataValue, RetryPolicy
+from dagster import AssetExecutionContext, Config, Failure, MetadataValue, RetryPolicy, asset
 from dagster._core.definitions.policy import Backoff, Jitter
 from pydantic import Field
 
 from vsl_assets.db import JobOutcome, UrlStatus, repo
 from vsl_assets.errors import MediaError, VslError
 from vsl_assets.media.probe import MediaInfo, probe
+from vsl_assets.partitions import vsl_urls
 from vsl_assets.resources import DatabaseResource
 from vsl_assets.settings import env
 from vsl_assets.urls import redact_url
@@ -35,6 +36,11 @@ MAX_RETRIES = int(env("VSL_MAX_RETRIES"))
 #: ``Failure(allow_retries=False)`` and skip this policy.  The OpenAI client's own retries sit
 #: below it, so a rate-limited request is retried by the client first.
 RETRY_POLICY = RetryPolicy(max_retries=MAX_RETRIES, delay=2.0, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+
+
+def vsl_asset(**kwargs: Any) -> Any:
+    """``@asset`` with what every pipeline asset shares: the URL partitions, group, retry policy."""
+    return asset(partitions_def=vsl_urls, group_name="vsl", retry_policy=RETRY_POLICY, **kwargs)
 
 
 class StepConfig(Config):

@@ -2,24 +2,20 @@
 
 
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from vsl_assets.assets._step import RETRY_POLICY, StepConfig, media_metadata, reusable, tracked_step
+from vsl_assets.assets._step import StepConfig, media_metadata, reusable, tracked_step, vsl_asset
 from vsl_assets.assets.source import source_page
 from vsl_assets.db import Audio, Source, UrlStatus, Video, repo
 from vsl_assets.errors import MediaError
 from vsl_assets.media import extract_audio
 from vsl_assets.media.download import fetch_video
-from vsl_assets.partitions import vsl_urls
 from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.storage import remove_stale_temps
 
 
-@asset(
-    partitions_def=vsl_urls,
-    group_name="vsl",
+@vsl_asset(
     pool="ffmpeg",
-    retry_policy=RETRY_POLICY,
     deps=[source_page],
     kinds={"ffmpeg"},
     description="The VSL video: its HLS stream (fragments fetched concurrently) or direct media, as storage/videos/<key>.mp4.",
@@ -65,11 +61,8 @@ def video_file(
     )
 
 
-@asset(
-    partitions_def=vsl_urls,
-    group_name="vsl",
+@vsl_asset(
     pool="ffmpeg",
-    retry_policy=RETRY_POLICY,
     deps=[video_file],
     kinds={"ffmpeg"},
     description="Mono 16 kHz compressed audio of the video (Opus in Ogg by default), small enough for the Whisper API.",

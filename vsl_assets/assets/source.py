@@ -1,11 +1,10 @@
 """``source_page``: resolve the pasted URL (a sales page, a player page or a stream) to its stream."""
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from vsl_assets.assets._step import RETRY_POLICY, StepConfig, reusable, tracked_step
+from vsl_assets.assets._step import StepConfig, reusable, tracked_step, vsl_asset
 from vsl_assets.db import Source, UrlStatus, repo
 from vsl_assets.media.pages import resolve
-from vsl_assets.partitions import vsl_urls
 from vsl_assets.resources import DatabaseResource, StorageResource
 from vsl_assets.urls import redact_url
 
@@ -14,10 +13,7 @@ def _md_list(urls: list[str]) -> str:
     return "\n".join(f"- {redact_url(u)}" for u in urls) or "none"
 
 
-@asset(
-    partitions_def=vsl_urls,
-    group_name="vsl",
-    retry_policy=RETRY_POLICY,
+@vsl_asset(
     kinds={"html"},
     description="What the URL points at: the player found on the page and the stream it plays.",
 )

@@ -4,13 +4,12 @@
 import json
 from pathlib import Path
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue, asset
+from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from vsl_assets.assets._step import RETRY_POLICY, StepConfig, human_bytes, tracked_step
+from vsl_assets.assets._step import StepConfig, human_bytes, tracked_step, vsl_asset
 from vsl_assets.assets.media import audio_file
 from vsl_assets.db import TranscriptRow, UrlStatus, repo
 from vsl_assets.errors import MediaError
-from vsl_assets.partitions import vsl_urls
 from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource
 from vsl_assets.storage import StorageLayout, remove_stale_temps
 from vsl_assets.transcription import Transcript, write_outputs
@@ -47,11 +46,8 @@ def preview_markdown(t: Transcript) -> str:
     return "\n".join(lines)
 
 
-@asset(
-    partitions_def=vsl_urls,
-    group_name="vsl",
+@vsl_asset(
     pool="transcription",
-    retry_policy=RETRY_POLICY,
     deps=[audio_file],
     kinds={"whisper"},
     description="The transcript (segments with timestamps) from the OpenAI Whisper API or local faster-whisper.",
