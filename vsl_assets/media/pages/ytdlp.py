@@ -27,6 +27,7 @@ from vsl_assets.media.pages.errors import (
 )
 from vsl_assets.media.pages.options import ResolveOptions
 from vsl_assets.media.pages.players.base import Candidate
+from vsl_assets.netguard import check_url
 from vsl_assets.urls import redact_url
 
 #: Format choice: one URL carrying audio (video+audio if the site has it, else audio alone),
@@ -48,6 +49,9 @@ def extract(url: str, *, referer: str | None, options: ResolveOptions, what: str
         import yt_dlp
     except ImportError:
         raise ConfigurationError(f"yt-dlp is needed to resolve {redact_url(url)}: `pip install yt-dlp`") from None
+    # yt-dlp does its own HTTP: it cannot use our guarded client, so the page URL is vetted here
+    # and the chosen format URL below (what it fetches in between is its own business; see netguard).
+    check_url(url)
     headers = {"User-Agent": options.user_agent, "Accept-Language": options.accept_language}
     if referer:
         headers["Referer"] = referer
@@ -78,7 +82,10 @@ def extract(url: str, *, referer: str | None, options: ResolveOptions, what: str
         raise error from None
     if not isinstance(info, dict):
         raise NoPlayerFoundError("no video player found on page")
-    return _candidate(info, referer)
+    candidate = _candidate(info, referer)
+    if candidate.stream_url:
+        check_url(candidate.stream_url)
+    return candidate
 
 
 def _candidate(info: dict[str, Any], referer: str | None) -> Candidate:
