@@ -185,3 +185,16 @@ def test_flapping_server_recovers_by_retry(vsl_env, instance, media_server) -> N
         jobs = s.scalars(select(Job).where(Job.url_id == url.id, Job.step == "source_page").order_by(Job.id)).all()
         assert [j.outcome for j in jobs] == ["retrying", "succeeded"]
         assert s.scalars(select(DeadLetter)).all() == []
+
+
+def test_private_address_is_refused_unless_allowed(vsl_env, instance, media_server, monkeypatch) -> None:
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
+    [key] = add_urls(media_server.url("/good/index.m3u8"))
+    assert not run_partition(instance, key).success
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "failed" and "127.0.0.1" in url.reason and "VSL_ALLOW_PRIVATE_NETWORKS" in url.reason
+        letter = s.scalar(select(DeadLetter).where(DeadLetter.url_id == url.id))
+        assert (letter.step, letter.error_class) == ("source_page", "ForbiddenAddressError")
+    assert media_server.requests == []  # refused before any request was made
+    assert _all_files(_layout(vsl_env)) == []
