@@ -14,11 +14,14 @@ class VslError(Exception):
     #: Whether retrying the same work later can succeed (timeouts, 429/5xx, resets).
     transient: bool = False
 
-    def __init__(self, reason: str, *, detail: str | None = None) -> None:
+    def __init__(self, reason: str, *, detail: str | None = None, retried: bool = False) -> None:
         super().__init__(reason)
         self.reason = reason
         #: Extra technical text (e.g. the last ffmpeg stderr lines) for dead letters and logs.
         self.detail = detail
+        #: The layer that raised it already retried with backoff (e.g. the OpenAI client): the
+        #: orchestrator must not retry again, or the attempts multiply (3 client x 3 Dagster).
+        self.retried = retried
 
     @property
     def error_class(self) -> str:

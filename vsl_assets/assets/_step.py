@@ -95,7 +95,9 @@ def tracked_step(
 
 
 def _fail(context: AssetExecutionContext, db: DatabaseResource, step: Step, step_name: str, attempt: int, exc: VslError) -> None:
-    final = not exc.transient or attempt > MAX_RETRIES
+    # Retried here only when transient and not already retried by the layer below.
+    retryable = exc.transient and not exc.retried
+    final = not retryable or attempt > MAX_RETRIES
     with db.session() as s:
         repo.record_failure(
             s,
@@ -113,7 +115,7 @@ def _fail(context: AssetExecutionContext, db: DatabaseResource, step: Step, step
     raise Failure(
         description=exc.reason,
         metadata={"error_class": exc.error_class, "transient": exc.transient, "attempt": attempt},
-        allow_retries=exc.transient,
+        allow_retries=retryable,
     ) from None
 
 

@@ -241,6 +241,9 @@ class OpenAITranscriber:
             raise TranscriptionError(f"audio file could not be read: {exc.strerror or exc}") from exc
         except openai.OpenAIError as exc:
             failure = self._map_error(exc, max(attempts, 1))
+            # The client already retried 429/5xx/timeouts with backoff; say so, so that Dagster
+            # does not retry the whole step on top (attempts would multiply).
+            failure.retried = self.max_retries > 0
         if failure is not None:
             # Raised outside the except block so the client's exception (whose text may echo
             # a masked key) is neither the cause nor the context of what callers log.
