@@ -35,11 +35,12 @@ def test_schema_head_constant_is_alembics_head() -> None:
 def test_concurrent_first_use_migrates_once(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'b.db'}"
     errors: list[BaseException] = []
+    created: list[bool] = []
 
     def start() -> None:
         try:
             with session_scope(url) as s:
-                repo.add_urls(s, ["https://cdn.example.com/x.m3u8"])
+                created.extend(r.created for r in repo.add_urls(s, ["https://cdn.example.com/x.m3u8"]))
         except BaseException as exc:
             errors.append(exc)
 
@@ -49,6 +50,8 @@ def test_concurrent_first_use_migrates_once(tmp_path: Path) -> None:
     for t in threads:
         t.join()
     assert errors == []
+    # The same URL added by four writers at once: one insert wins, the others report it as known.
+    assert sorted(created) == [False, False, False, True]
     with session_scope(url) as s:
         assert len(s.scalars(select(Url)).all()) == 1
 

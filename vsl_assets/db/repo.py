@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from vsl_assets.db.models import (
@@ -70,11 +72,26 @@ def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult
         for k in keys
         if k not in existing
     ]
+    inserted: set[str] = set()
     for part in chunks(new_rows):
-        session.execute(Url.__table__.insert(), list(part))
+        # Another process may add the same URL between the SELECT above and this INSERT
+        # (two `vsl add` at once): the conflict is ignored and the URL reported as known.
+        stmt = _insert(session).values(list(part)).on_conflict_do_nothing(index_elements=["partition_key"])
+        inserted.update(session.scalars(stmt.returning(Url.partition_key)))
+    raced = [k for k in keys if k not in existing and k not in inserted]
+    for part in chunks(raced):
+        for key, status in session.execute(select(Url.partition_key, Url.status).where(Url.partition_key.in_(part))):
+            existing[key] = status
     return [
-        AddResult(by_key[k], k, k not in existing, existing.get(k, UrlStatus.PENDING_INGEST.value)) for k in keys
+        AddResult(by_key[k], k, k in inserted, existing.get(k, UrlStatus.PENDING_INGEST.value)) for k in keys
     ]
+
+
+def _insert(session: Session) -> Any:
+    """The dialect's INSERT, which knows ON CONFLICT (SQLite and PostgreSQL alike)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql_insert(Url)
+    return sqlite_insert(Url)
 
 
 def get_url(session: Session, key: str) -> Url | None:
