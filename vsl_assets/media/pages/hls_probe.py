@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from vsl_assets.errors import InvalidUrlError
 from vsl_assets.media.pages.errors import DrmProtectedError, HttpStatusError, NotAStreamError, StreamExpiredError
 from vsl_assets.media.pages.fetch import Fetched, Fetcher, sniff
 from vsl_assets.media.pages.signed import is_expired, is_signed
@@ -149,6 +150,13 @@ def drm_error(playlist: Playlist) -> DrmProtectedError | None:
 def _with_variant(fetcher: Fetcher, master: Playlist, headers: dict[str, str]) -> Playlist:
     """Read the best variant: keys and segment durations are only in media playlists."""
     variant_url = master.variants[0].url
+    scheme = urlsplit(variant_url).scheme.lower()
+    if scheme not in ("http", "https"):
+        # Checked here: an HTTP client would read a host-less file:///… as a relative path.
+        raise InvalidUrlError(
+            f"refusing to fetch a URL with scheme {scheme or 'none'!r}: only http and https are fetched",
+            detail=redact_url(master.url),
+        )
     fetched = _get(fetcher, variant_url, headers, "stream URL (variant playlist)")
     media = parse_playlist(fetched.body.decode("utf-8", errors="replace"), fetched.url)
     if media.segments == 0 and not media.is_master:

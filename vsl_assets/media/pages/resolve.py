@@ -132,8 +132,9 @@ class _Resolver:
                 inner, frame = found
                 return self._finish(url, inner, document=frame, others=others, embed_url=frame, page=page)
             return self._finish(url, candidate, document=page.url, others=others, page=page)
-        if self.options.use_ytdlp:
+        if self.options.use_ytdlp and not page.truncated:
             # The player runs in this page: its CDN sees the page as Referer, so yt-dlp sends it too.
+            # Not for a page cut at the size limit: yt-dlp would fetch it whole and bypass the cap.
             candidate = ytdlp.extract(page.url, referer=page.url, options=self.options)
             return self._finish(url, candidate, document=page.url, others=others + list(candidate.others), page=page)
         raise NoPlayerFoundError(_no_player_reason(page))
