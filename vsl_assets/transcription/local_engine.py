@@ -35,7 +35,7 @@ from vsl_assets.transcription.audio import load_audio, probe_duration
 from vsl_assets.transcription.base import LogFn
 from vsl_assets.transcription.chunking import SilenceOptions
 from vsl_assets.transcription.languages import request_language
-from vsl_assets.transcription.longform import Chunk, ChunkResult, LongformOptions, transcribe_long
+from vsl_assets.transcription.longform import Chunk, ChunkResult, LongformOptions, fmt_time, transcribe_long
 from vsl_assets.transcription.models import Segment, Transcript, Word
 
 logger = logging.getLogger(__name__)
@@ -59,12 +59,6 @@ def _short(error: BaseException | str, limit: int = 160) -> str:
     text = str(error).strip()
     text = text.splitlines()[0] if text else type(error).__name__
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def _fmt_time(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def hub_unreachable_reason(endpoint: str, timeout_s: float = HUB_PROBE_TIMEOUT_S) -> str | None:
@@ -339,7 +333,7 @@ class LocalTranscriber:
         mode = f"batched x{self.batch_size}" if self.use_batched else "sequential"
         if log:
             log(
-                f"transcribing {audio.name} ({_fmt_time(duration)} of audio) with local Whisper "
+                f"transcribing {audio.name} ({fmt_time(duration)} of audio) with local Whisper "
                 f"{loaded.name!r} on {self.device}/{self.compute_type} ({mode}), language={lang or 'auto'}"
             )
         started = time.monotonic()
@@ -361,7 +355,7 @@ class LocalTranscriber:
         if log:
             chunks = f" in {len(result.chunks)} chunks" if len(result.chunks) > 1 else ""
             log(
-                f"transcribed {_fmt_time(duration)}{chunks} in {elapsed:.1f} s (real-time factor "
+                f"transcribed {fmt_time(duration)}{chunks} in {elapsed:.1f} s (real-time factor "
                 f"{elapsed / max(duration, 0.001):.2f}): {len(transcript.segments)} segment(s), "
                 f"{transcript.word_count} words, language={transcript.language}"
             )
@@ -416,9 +410,9 @@ class LocalTranscriber:
                     done = min(chunk.start + min(raw.end, duration), total_s)
                     rtf = (now - started) / max(done, 0.001)
                     log(
-                        f"transcribed {100 * done / total_s:.0f}% ({_fmt_time(done)} of {_fmt_time(total_s)}), "
+                        f"transcribed {100 * done / total_s:.0f}% ({fmt_time(done)} of {fmt_time(total_s)}), "
                         f"elapsed {now - started:.0f} s, real-time factor {rtf:.2f}, "
-                        f"ETA {_fmt_time((total_s - done) * rtf)}"
+                        f"ETA {fmt_time((total_s - done) * rtf)}"
                     )
         except RuntimeError as exc:
             raise TranscriptionError(f"local Whisper model failed: {_short(exc)}", detail=repr(exc)) from exc

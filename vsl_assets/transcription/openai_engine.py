@@ -24,7 +24,7 @@ from vsl_assets.transcription.audio import probe_duration, require_file
 from vsl_assets.transcription.base import LogFn
 from vsl_assets.transcription.chunking import SilenceOptions
 from vsl_assets.transcription.languages import language_code, request_language
-from vsl_assets.transcription.longform import Chunk, ChunkResult, LongformOptions, transcribe_long
+from vsl_assets.transcription.longform import Chunk, ChunkResult, LongformOptions, fmt_time, transcribe_long
 from vsl_assets.transcription.models import Segment, Transcript
 from vsl_assets.transcription.pricing import billed_minutes, estimate_cost_usd, limits_for
 
@@ -45,12 +45,6 @@ _MAX_MESSAGE_CHARS = 300
 def _supports_verbose_json(model: str) -> bool:
     # Only the Whisper models return segments; gpt-4o-transcribe & co. accept "json"/"text" only.
     return model.startswith("whisper")
-
-
-def _format_duration(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 class OpenAITranscriber:
@@ -222,7 +216,7 @@ class OpenAITranscriber:
 
         if log:
             log(
-                f"uploading {upload_name} ({size_mb:.1f} MB, {_format_duration(duration)} of audio) "
+                f"uploading {upload_name} ({size_mb:.1f} MB, {fmt_time(duration)} of audio) "
                 f"to OpenAI {self.model}, language={lang or 'auto'}"
             )
         attempts = 0
