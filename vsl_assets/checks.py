@@ -1,6 +1,5 @@
 """Asset checks: properties of each output that a later step or a person relies on."""
 
-
 import json
 from typing import Any
 

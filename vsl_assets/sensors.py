@@ -7,7 +7,6 @@ one by one while evaluating the tick (measured: 10,000 requests took 8.6-30 s th
 with the tags; ``benchmarks/bench_pipeline.py``), which counts against the 60 s tick limit.
 """
 
-
 from datetime import UTC, datetime, timedelta
 
 from dagster import (

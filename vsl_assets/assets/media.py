@@ -1,7 +1,5 @@
 """``video_file`` and ``audio_file``: download the stream, extract the audio."""
 
-
-
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
 from vsl_assets.assets._step import StepConfig, media_metadata, reusable, tracked_step, vsl_asset

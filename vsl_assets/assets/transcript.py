@@ -1,6 +1,5 @@
 """``transcript``: the audio transcribed by the configured engine, stored as JSON/TXT/SRT/VTT."""
 
-
 import json
 from pathlib import Path
 
