@@ -11,6 +11,7 @@ from vsl_assets.db import TranscriptRow, UrlStatus, repo
 from vsl_assets.errors import MediaError
 from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource
 from vsl_assets.storage import StorageLayout, remove_stale_temps
+from vsl_assets.timefmt import clock
 from vsl_assets.transcription import Transcript, write_outputs
 
 PREVIEW_SEGMENTS = 12
@@ -29,17 +30,11 @@ def _existing(layout: StorageLayout, key: str, audio: Path) -> Transcript | None
         return None
 
 
-def _timestamp(seconds: float) -> str:
-    m, s = divmod(int(seconds), 60)
-    h, m = divmod(m, 60)
-    return f"{h:d}:{m:02d}:{s:02d}" if h else f"{m:d}:{s:02d}"
-
-
 def preview_markdown(t: Transcript) -> str:
     chunks = f", {t.chunk_count} chunks" if t.chunk_count > 1 else ""
     lines = [f"**{t.word_count} words**, language `{t.language or '?'}`, {t.engine} / {t.model}{chunks}", ""]
     for seg in t.segments[:PREVIEW_SEGMENTS]:
-        lines.append(f"- `[{_timestamp(seg.start)}]` {seg.text.strip()}")
+        lines.append(f"- `[{clock(seg.start)}]` {seg.text.strip()}")
     if len(t.segments) > PREVIEW_SEGMENTS:
         lines.append(f"- … {len(t.segments) - PREVIEW_SEGMENTS} more segments")
     return "\n".join(lines)

@@ -57,9 +57,10 @@ from vsl_assets.media.hls_playlist import (
     is_playlist,
     parse_playlist,
 )
-from vsl_assets.media.probe import MediaInfo, probe
+from vsl_assets.media.probe import MediaInfo, audio_gaps, probe
 from vsl_assets.netguard import check_urls, guard_async_client_kwargs
 from vsl_assets.storage import atomic_path
+from vsl_assets.timefmt import clock
 from vsl_assets.urls import redact_url
 
 __all__ = [
@@ -822,6 +823,10 @@ def _describe(tracks: list[_Track]) -> str:
     return f"{n} segments, {main.playlist.duration_s:.1f} s, {kind}{extra}"
 
 
+#: A hole this long in the downloaded audio fails the download (audio frames last 20-64 ms).
+MAX_AUDIO_GAP_S = 0.5
+
+
 def _check_output(tmp: Path, tracks: list[_Track]) -> MediaInfo:
     try:
         info = probe(tmp)
@@ -836,6 +841,16 @@ def _check_output(tmp: Path, tracks: list[_Track]) -> MediaInfo:
             f"the downloaded video lasts {info.duration_s:.1f} s but the playlist announces {expected:.1f} s "
             "(segments are missing or unreadable)"
         )
+    # Timestamps restart or jump at a discontinuity by design; elsewhere a jump is lost media.
+    if info.has_audio and not any(s.discontinuity for t in tracks for s in t.playlist.segments):
+        gaps = audio_gaps(tmp, MAX_AUDIO_GAP_S)
+        if gaps:
+            missing = sum(g.length_s for g in gaps)
+            where = ", ".join(clock(g.at_s) for g in gaps[:3]) + (", …" if len(gaps) > 3 else "")
+            raise DownloadError(
+                f"the downloaded video is missing {missing:.1f} s of audio at {where} "
+                "(a segment arrived incomplete or unreadable)"
+            )
     return info
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -77,3 +78,36 @@ def probe(path: Path) -> MediaInfo:
         raise MediaError(f"media file is missing: {path.name}") from None
     except av.FFmpegError as exc:
         raise MediaError(f"the file is not readable media ({exc.strerror or type(exc).__name__})") from None
+
+
+@dataclass(frozen=True)
+class Gap:
+    """Missing media inside a track: ``length_s`` seconds with no packet, from ``at_s``."""
+
+    at_s: float
+    length_s: float
+
+
+def audio_gaps(path: Path, min_gap_s: float = 0.5) -> list[Gap]:
+    """Holes in the first audio track: stretches of at least ``min_gap_s`` with no audio packet.
+
+    A remux with ``-c copy`` keeps the source timestamps, so a segment that arrived cut short
+    leaves a jump in them while the overall duration still looks right.  Audio is what is
+    checked: its frames last tens of milliseconds, whereas a slideshow VSL's video may
+    legitimately hold one frame for seconds.  Only packet headers are read (no decoding).
+    """
+    try:
+        with av.open(str(path)) as container:
+            stream = next(iter(container.streams.audio), None)
+            if stream is None or stream.time_base is None:
+                return []
+            tb = float(stream.time_base)
+            times = sorted(p.pts for p in container.demux(stream) if p.pts is not None)
+    except av.FFmpegError as exc:
+        raise MediaError(f"the file is not readable media ({exc.strerror or type(exc).__name__})") from None
+    start = times[0] * tb if times else 0.0
+    return [
+        Gap(round(a * tb - start, 3), round((b - a) * tb, 3))
+        for a, b in itertools.pairwise(times)
+        if (b - a) * tb >= min_gap_s
+    ]

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vsl_assets.errors import ConfigurationError, TranscriptionError
+from vsl_assets.timefmt import clock as fmt_time
 from vsl_assets.transcription.audio import probe_duration, require_file
 from vsl_assets.transcription.base import LogFn
 from vsl_assets.transcription.chunking import (
@@ -134,12 +135,6 @@ class LongformResult:
     @property
     def attempts(self) -> int:
         return sum(r.attempts for r in self.results)
-
-
-def fmt_time(seconds: float) -> str:
-    minutes, secs = divmod(round(seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def prompt_tail(text: str, max_chars: int = PROMPT_TAIL_CHARS) -> str:

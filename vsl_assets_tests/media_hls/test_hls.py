@@ -448,6 +448,26 @@ def test_duration_mismatch_with_the_playlist_is_an_error(server: TimedServer, tm
     _assert_nothing_left(tmp_path / "v")
 
 
+def test_segment_cut_short_is_missing_audio_not_a_complete_video(server: TimedServer, media: Path,
+                                                                 tmp_path: Path) -> None:
+    # A CDN serves segment 4 cut in half with a matching Content-Length: every byte "arrives",
+    # the overall duration still matches (the timestamps jump over the hole), the audio does not.
+    whole = (media / "plain" / "seg_003.ts").read_bytes()
+    server.add_route("/plain/cut/seg_003.ts", whole[: len(whole) // 2], "video/mp2t")
+    lines = [line for line in (media / "plain" / "index.m3u8").read_text().splitlines()]
+    lines = [("cut/" + line if line == "seg_003.ts" else line) for line in lines]
+    url = _route_playlist(server, "/plain/cut.m3u8", lines)
+    dest = tmp_path / "v" / "x.mp4"
+    with pytest.raises(DownloadError) as info:
+        download_hls(url, dest, FAST)
+    reason = info.value.reason
+    assert reason.startswith("the downloaded video is missing ") and "s of audio at 0:0" in reason, reason
+    assert "segment arrived incomplete" in reason and not info.value.transient
+    missing = float(reason.split("missing ")[1].split(" s")[0])
+    assert 0.5 <= missing <= 2.0
+    _assert_nothing_left(tmp_path / "v")
+
+
 def test_byte_budget_stops_the_download(server: TimedServer, tmp_path: Path) -> None:
     with pytest.raises(DownloadError, match="larger than the limit"):
         download_hls(server.url("plain/index.m3u8"), tmp_path / "v" / "x.mp4", HlsOptions(max_total_bytes=100_000))
