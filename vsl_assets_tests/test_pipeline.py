@@ -175,6 +175,25 @@ def test_transient_error_is_retried_then_dead_lettered(vsl_env, instance, media_
         assert letter.attempt == 3 and letter.error_class == "TransientHttpError" and letter.step == "source_page"
 
 
+def test_segment_retries_are_not_multiplied_by_step_retries(vsl_env, instance, media_server) -> None:
+    # The downloader retries a failing segment itself (4 attempts with backoff); a transient
+    # failure that survives them is not retried again by Dagster's RetryPolicy (that would be
+    # 4 x 3 requests against a CDN that is down), so the URL fails after one step attempt.
+    [key] = add_urls(media_server.url("/good/index.m3u8"))
+    media_server.set_status("/good/seg_002.ts", 503)
+    assert not run_partition(instance, key).success
+    assert media_server.paths_requested("GET").count("/good/seg_002.ts") == 4
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "failed"
+        assert url.reason == "segment 3 of 10 could not be downloaded after 4 attempts (HTTP 503)"
+        jobs = s.scalars(select(Job).where(Job.url_id == url.id, Job.step == "video_file")).all()
+        assert [(j.attempt, j.outcome) for j in jobs] == [(1, "failed")]
+        [letter] = s.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id)).all()
+        assert (letter.step, letter.error_class, letter.attempt) == ("video_file", "TransientDownloadError", 1)
+    assert _all_files(_layout(vsl_env)) == []
+
+
 def test_flapping_server_recovers_by_retry(vsl_env, instance, media_server) -> None:
     [key] = add_urls(media_server.url("/good/index.m3u8"))
     media_server.set_status("/good/index.m3u8", 500, times=1)

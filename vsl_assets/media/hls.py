@@ -335,7 +335,8 @@ class _Http:
         else:
             reason = f"{label} could not be downloaded{tries} ({failure.cause})"
         kind = TransientDownloadError if failure.transient else DownloadError
-        return kind(reason, detail=f"{redact_url(url)}: {failure.detail}")
+        # Retried here with backoff already: Dagster must not retry the step on top (4 x 3 requests).
+        return kind(reason, detail=f"{redact_url(url)}: {failure.detail}", retried=attempts > 1)
 
     async def _get_once(
         self, url: str, byterange: ByteRange | None, limit: int | None, playlist: str | None
