@@ -55,6 +55,10 @@ class StorageLayout:
     def transcript_path(self, key: str, ext: str) -> Path:
         return self.transcripts / f"{validate_key(key)}.{ext}"
 
+    def checkpoint_dir(self, key: str) -> Path:
+        """Chunk results of a transcription in progress (kept until the transcript is stored)."""
+        return self.transcripts / ".checkpoints" / validate_key(key)
+
     def ensure(self) -> None:
         for d in (self.videos, self.audio, self.transcripts):
             d.mkdir(parents=True, exist_ok=True)

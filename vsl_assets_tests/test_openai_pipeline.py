@@ -118,3 +118,42 @@ def test_chunked_transcript_records_chunks_billing_and_monotonic_times(vsl_env, 
     assert checks["transcript_covers_audio"]
     # The fake answers every chunk with the same text: exactly the shape of a hallucination loop.
     assert checks["transcript_has_no_repetition_loop"] is False
+
+
+def test_chunks_returned_before_a_failure_are_not_paid_for_again(vsl_env, instance, media_server, monkeypatch) -> None:
+    # 19 s of speech in chunks of at most 8 s, cut at pauses (3-4 requests); the 3rd fails for good
+    # (400).  The two answers already received are on disk the moment they arrive, so the rerun
+    # starts at chunk 3, with the same prompt as before (continuity survives); nothing is billed twice.
+    monkeypatch.setenv("VSL_MAX_CHUNK_S", "8")
+    storage = Path(vsl_env["VSL_STORAGE_DIR"])
+    with FakeOpenAIServer(api_key=SECRET) as api:
+        api.segments = [(0.0, 1.5, "Você está cansado de dietas?"), (1.5, 7.0, "Clique no botão abaixo.")]
+        _use_openai(monkeypatch, api)
+        [key] = add_urls(media_server.url("/good/index.m3u8"))
+        checkpoints = storage / "transcripts" / ".checkpoints" / key
+        api.fail_request(3, 400)
+        assert not run_partition(instance, key).success
+        first = list(api.requests)
+        assert [r.status for r in first] == [200, 200, 400]
+        with db_session() as s:
+            url = s.scalar(select(Url).where(Url.partition_key == key))
+            assert url.status == "failed" and url.reason.startswith("chunk 3/"), url.reason
+            count = int(url.reason.split("/")[1].split(" ")[0])
+        assert len(list(checkpoints.glob("chunk-*.json"))) == 2
+        assert not (storage / "transcripts" / f"{key}.json").exists()
+
+        result = run_partition(instance, key)
+        assert result.success
+        again = api.requests[len(first):]
+        assert [r.status for r in again] == [200] * (count - 2)  # chunks 1 and 2 are not sent again
+        assert again[0].prompt == first[2].prompt and again[0].duration_s == first[2].duration_s
+        logs = "\n".join(str(e) for e in instance.all_logs(result.run_id))
+        assert f"chunk 2/{count}" in logs and "reusing the result saved by an earlier attempt" in logs
+    with db_session() as s:
+        row = s.scalar(select(TranscriptRow).join(Url).where(Url.partition_key == key))
+        assert row.chunk_count == count and row.text.count("Clique no botão abaixo.") == count
+        paid = [first[0], first[1], *again]
+        assert abs(row.billed_minutes - sum(r.duration_s for r in paid) / 60) < 0.01
+        starts = [seg["start"] for seg in row.segments]
+        assert starts == sorted(starts) and row.segments[-1]["end"] > 15.0
+    assert not checkpoints.exists()  # cleared once the transcript is stored

@@ -1,6 +1,7 @@
 """``transcript``: the audio transcribed by the configured engine, stored as JSON/TXT/SRT/VTT."""
 
 import json
+import shutil
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
@@ -61,12 +62,18 @@ def transcript(
         remove_stale_temps(layout.transcripts, key)
         if not audio.is_file():
             raise MediaError("the audio file is missing; materialize audio_file first")
+        checkpoints = layout.checkpoint_dir(key)
+        if config.force:
+            shutil.rmtree(checkpoints, ignore_errors=True)
         result = None if config.force else _existing(layout, key, audio)
         step.reused = result is not None
         if result is None:
             engine = transcriber.build()
-            result = engine.transcribe(audio, language=transcriber.language_code, log=context.log.info)
-            # Files first: a transcript the API returned is on disk before anything else can fail.
+            # Each chunk the engine returns is saved under `checkpoints` at once, so a failure
+            # or a crash later in this step never makes a retry pay for it again.
+            result = engine.transcribe(
+                audio, language=transcriber.language_code, log=context.log.info, checkpoint_dir=checkpoints
+            )
             write_outputs(result, layout, key)
         with db.session() as s:
             repo.upsert(
@@ -76,6 +83,7 @@ def transcript(
                 word_count=result.word_count, chunk_count=result.chunk_count,
                 billed_minutes=result.billed_minutes, cost_usd=result.cost_usd,
             )
+        shutil.rmtree(checkpoints, ignore_errors=True)
     json_path = layout.transcript_path(key, "json")
     return MaterializeResult(
         metadata={

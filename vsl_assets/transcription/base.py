@@ -25,6 +25,12 @@ class Transcriber(Protocol):
     engine: str
     model: str
 
-    def transcribe(self, audio: Path, *, language: str | None, log: LogFn | None = None) -> Transcript:
-        """Transcribe ``audio``; ``language`` is an ISO-639-1 code, or None to auto-detect."""
+    def transcribe(
+        self, audio: Path, *, language: str | None, log: LogFn | None = None, checkpoint_dir: Path | None = None
+    ) -> Transcript:
+        """Transcribe ``audio``; ``language`` is an ISO-639-1 code, or None to auto-detect.
+
+        With ``checkpoint_dir``, each chunk's result is saved there as soon as it is known and an
+        identical request of a later call is answered from it (never paid for twice).
+        """
         ...

@@ -296,16 +296,23 @@ class LocalTranscriber:
         """Batched inference by default only on a GPU: on a few CPU cores it is no faster."""
         return self.batched if self.batched is not None else self.device == "cuda"
 
-    def _options(self) -> LongformOptions:
+    def _options(self, checkpoint_dir: Path | None = None, model_name: str = "") -> LongformOptions:
         return LongformOptions(
             max_chunk_s=self.max_chunk_s,
             continuity=self.continuity,
             prompt=self.initial_prompt,
             silence=self.silence,
             work_dir=self.work_dir,
+            checkpoint_dir=checkpoint_dir,
+            checkpoint_tag=(
+                f"local/{model_name}/{self.compute_type}/beam{self.beam_size}/vad{int(self.vad_filter)}"
+                f"/words{int(self.word_timestamps)}/batched{int(self.use_batched)}"
+            ),
         )
 
-    def transcribe(self, audio: Path, *, language: str | None, log: LogFn | None = None) -> Transcript:
+    def transcribe(
+        self, audio: Path, *, language: str | None, log: LogFn | None = None, checkpoint_dir: Path | None = None
+    ) -> Transcript:
         # Probe before loading so an undecodable file fails fast and cheaply.
         duration = probe_duration(audio)
         loaded = self.load()
@@ -341,7 +348,8 @@ class LocalTranscriber:
         def one(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
             return self._transcribe_chunk(loaded, chunk, duration, language, prompt, log, started)
 
-        result = transcribe_long(audio, one, language=lang, options=self._options(), log=log, duration_s=duration)
+        options = self._options(checkpoint_dir, loaded.name)
+        result = transcribe_long(audio, one, language=lang, options=options, log=log, duration_s=duration)
         elapsed = time.monotonic() - started
         transcript = Transcript(
             text=result.text,

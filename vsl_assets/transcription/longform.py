@@ -26,6 +26,8 @@ alone before the others so every chunk is transcribed in the same language.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
 import tempfile
 import time
@@ -35,6 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from vsl_assets.errors import ConfigurationError, TranscriptionError
+from vsl_assets.storage import atomic_write_text
 from vsl_assets.timefmt import clock as fmt_time
 from vsl_assets.transcription.audio import probe_duration, require_file
 from vsl_assets.transcription.base import LogFn
@@ -91,6 +94,34 @@ class ChunkResult:
     #: The model that actually ran, when the engine knows better than its configuration.
     model: str | None = None
     attempts: int = 1
+    #: Read back from a checkpoint: transcribed (and paid for) by an earlier attempt.
+    reused: bool = False
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "segments": [s.to_dict() for s in self.segments],
+            "language": self.language,
+            "billed_s": self.billed_s,
+            "model": self.model,
+            "attempts": self.attempts,
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, object]) -> ChunkResult:
+        segments = data.get("segments")
+        if not isinstance(segments, list) or not isinstance(data.get("text"), str):
+            raise ValueError("not a chunk result")
+        billed = data.get("billed_s")
+        return cls(
+            text=str(data["text"]),
+            segments=[Segment.from_dict(seg) for seg in segments],
+            language=data["language"] if isinstance(data.get("language"), str) else None,
+            billed_s=float(billed) if isinstance(billed, int | float) else None,
+            model=data["model"] if isinstance(data.get("model"), str) else None,
+            attempts=0,
+            reused=True,
+        )
 
 
 #: Transcribes one chunk: ``fn(chunk, language=..., prompt=..., log=...)``.
@@ -111,6 +142,12 @@ class LongformOptions:
     silence: SilenceOptions = field(default_factory=SilenceOptions)
     #: Where the temp directory for chunk files is made (default: the system temp dir).
     work_dir: Path | None = None
+    #: Each chunk's result is saved here the moment the engine returns it, so that a retry after
+    #: a later failure or a crash does not transcribe (or pay for) that chunk again.
+    checkpoint_dir: Path | None = None
+    #: What produced the results (engine, model, decoding settings): a checkpoint is reused only
+    #: by the same configuration on the same audio bytes, language and prompt.
+    checkpoint_tag: str = ""
 
     def validate(self) -> None:
         if self.max_concurrency < 1:
@@ -135,6 +172,11 @@ class LongformResult:
     @property
     def attempts(self) -> int:
         return sum(r.attempts for r in self.results)
+
+    @property
+    def reused(self) -> int:
+        """Chunks read back from checkpoints instead of being transcribed again."""
+        return sum(1 for r in self.results if r.reused)
 
 
 def prompt_tail(text: str, max_chars: int = PROMPT_TAIL_CHARS) -> str:
@@ -243,6 +285,43 @@ def _shifted(finder: SilenceFinder, offset: float) -> SilenceFinder:
     return Shifted()
 
 
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def checkpointed(fn: ChunkFn, audio: Path, directory: Path, tag: str) -> ChunkFn:
+    """``fn`` whose results are stored in ``directory`` as they arrive and read back on a rerun.
+
+    The file name hashes the audio's bytes, ``tag``, the chunk's span, the language and the
+    prompt, so only the very same request is ever answered from a checkpoint; an unreadable
+    checkpoint (a crash mid-write cannot make one: writes are atomic) is simply redone.
+    """
+    audio_digest = _file_digest(audio)
+
+    def run(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
+        ident = json.dumps([tag, audio_digest, round(chunk.start, 3), round(chunk.end, 3), language, prompt])
+        path = directory / f"chunk-{round(chunk.start * 1000):09d}-{hashlib.sha256(ident.encode()).hexdigest()[:20]}.json"
+        if path.is_file():
+            try:
+                result = ChunkResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
+            except (OSError, ValueError, KeyError, TypeError):
+                path.unlink(missing_ok=True)
+            else:
+                if log:
+                    log(f"{chunk.label}: reusing the result saved by an earlier attempt (not transcribed again)")
+                return result
+        result = fn(chunk, language=language, prompt=prompt, log=log)
+        directory.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps(result.to_dict(), ensure_ascii=False))
+        return result
+
+    return run
+
+
 def transcribe_long(
     audio: Path,
     transcribe_chunk: ChunkFn,
@@ -260,6 +339,8 @@ def transcribe_long(
     options.validate()
     require_file(audio)
     duration = probe_duration(audio) if duration_s is None else duration_s
+    if options.checkpoint_dir is not None:
+        transcribe_chunk = checkpointed(transcribe_chunk, audio, options.checkpoint_dir, options.checkpoint_tag)
     max_s = max_chunk_seconds(
         duration, audio.stat().st_size,
         max_bytes=options.max_bytes, max_duration_s=options.max_duration_s, max_chunk_s=options.max_chunk_s,

@@ -139,7 +139,7 @@ class OpenAITranscriber:
             **kwargs,
         )
 
-    def _options(self) -> LongformOptions:
+    def _options(self, checkpoint_dir: Path | None = None) -> LongformOptions:
         return LongformOptions(
             max_chunk_s=self.max_chunk_s,
             max_bytes=self.max_bytes,
@@ -149,9 +149,13 @@ class OpenAITranscriber:
             prompt=self.prompt,
             silence=self.silence,
             work_dir=self.work_dir,
+            checkpoint_dir=checkpoint_dir,
+            checkpoint_tag=f"openai/{self.model}",
         )
 
-    def transcribe(self, audio: Path, *, language: str | None, log: LogFn | None = None) -> Transcript:
+    def transcribe(
+        self, audio: Path, *, language: str | None, log: LogFn | None = None, checkpoint_dir: Path | None = None
+    ) -> Transcript:
         require_file(audio)
         # Probing first turns a broken file into a clear local error instead of a paid upload
         # and an opaque 400, and gives the duration the json-only models do not report.
@@ -172,7 +176,8 @@ class OpenAITranscriber:
                 # Same type (transient stays transient), with the chunk named for the reader.
                 raise type(exc)(f"{chunk.label}: {exc.reason}", detail=exc.detail) from None
 
-        result = transcribe_long(audio, one, language=lang, options=self._options(), log=log, duration_s=duration)
+        options = self._options(checkpoint_dir)
+        result = transcribe_long(audio, one, language=lang, options=options, log=log, duration_s=duration)
         minutes = billed_minutes([r.billed_s or 0.0 for r in result.results])
         cost = estimate_cost_usd(self.model, minutes)
         transcript = Transcript(
@@ -192,6 +197,7 @@ class OpenAITranscriber:
                 f"{transcript.word_count} words, {minutes:.2f} billed minutes"
                 + (f" (about ${cost:.3f})" if cost is not None else "")
                 + f", {result.attempts} attempt(s)"
+                + (f", {result.reused} chunk(s) reused from an earlier attempt" if result.reused else "")
             )
         return transcript
 

@@ -401,6 +401,8 @@ class FakeOpenAIServer(BackgroundServer):
         self.requests: list[TranscriptionRequest] = []
         self._lock = threading.Lock()
         self._failures: list[int] = []
+        self._authorised = 0
+        self._fail_at: dict[int, int] = {}
 
     @property
     def base_url(self) -> str:
@@ -415,6 +417,11 @@ class FakeOpenAIServer(BackgroundServer):
         with self._lock:
             self._failures.extend(statuses)
 
+    def fail_request(self, number: int, status: int) -> None:
+        """Answer the ``number``-th authorised request (1-based, counted from now on) with ``status``."""
+        with self._lock:
+            self._fail_at[self._authorised + number] = status
+
     def pending_failures(self) -> list[int]:
         with self._lock:
             return list(self._failures)
@@ -426,6 +433,9 @@ class FakeOpenAIServer(BackgroundServer):
 
     def _take_failure(self) -> int | None:
         with self._lock:
+            self._authorised += 1
+            if self._authorised in self._fail_at:
+                return self._fail_at.pop(self._authorised)
             return self._failures.pop(0) if self._failures else None
 
     def _record(self, record: TranscriptionRequest) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import av
 import pytest
 
+from vsl_assets.errors import TranscriptionError
 from vsl_assets.transcription.audio import probe_duration
 from vsl_assets.transcription.chunking import (
     FfmpegSilenceFinder,
@@ -206,3 +207,48 @@ def test_chunks_denser_than_average_are_split_again_under_the_size_limit(tmp_pat
     assert [c.index for c in result.chunks] == list(range(len(seen)))
     assert result.text == " ".join(f"c{i}" for i in range(len(seen)))
     assert not any(work.iterdir())
+
+
+def test_checkpoints_answer_only_the_identical_request(tmp_path: Path) -> None:
+    audio = tmp_path / "a.ogg"
+    audio.write_bytes(SPEECH_EN.read_bytes())
+    calls: list[tuple[int, str | None]] = []
+
+    def fake(chunk: Chunk, *, language: str | None, prompt: str | None, log: object) -> ChunkResult:
+        calls.append((chunk.index, prompt))
+        if chunk.index == 2 and fail:
+            raise TranscriptionError("boom")
+        return ChunkResult(f"words {chunk.index}", [Segment(0.0, 1.0, f"words {chunk.index}")], "en", billed_s=5.0)
+
+    def run(tag: str = "openai/whisper-1", language: str = "en") -> object:
+        options = LongformOptions(max_chunk_s=6, checkpoint_dir=tmp_path / "ckpt", checkpoint_tag=tag)
+        return transcribe_long(audio, fake, language=language, options=options)
+
+    fail = True
+    with pytest.raises(TranscriptionError):
+        run()
+    assert [i for i, _ in calls] == [0, 1, 2] and len(list((tmp_path / "ckpt").iterdir())) == 2
+    fail = False
+    calls.clear()
+    result = run()
+    assert [i for i, _ in calls][0] == 2 and result.reused == 2  # chunks 1 and 2 came from disk
+    assert result.text.startswith("words 0 words 1 words 2") and result.billed_s == 5.0 * len(result.chunks)
+    reference = result.text
+
+    calls.clear()
+    run(tag="openai/gpt-4o-transcribe")  # another model: nothing is reused
+    assert [i for i, _ in calls] == list(range(len(result.chunks)))
+    calls.clear()
+    run(language="pt")  # another language: nothing is reused
+    assert [i for i, _ in calls] == list(range(len(result.chunks)))
+
+    # A damaged checkpoint is redone, not trusted; other bytes in the audio are another request.
+    first = sorted((tmp_path / "ckpt").glob("chunk-000000000-*.json"))
+    for path in first:
+        path.write_text("{not json")
+    calls.clear()
+    assert run().text == reference and calls == [(0, None)]
+    audio.write_bytes(SPEECH_EN.read_bytes() + b"\0")
+    calls.clear()
+    run()
+    assert len(calls) == len(result.chunks)
