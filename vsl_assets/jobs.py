@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from dagster import AssetSelection, define_asset_job, in_process_executor
 
+from vsl_assets.assets._step import PIPELINE_ASSETS
+from vsl_assets.settings import env
+
 INGEST_JOB_NAME = "ingest_vsl"
+
+#: Backstop for a run wedged where no step deadline is checked (e.g. inside native code): run
+#: monitoring (dagster.yaml) terminates a run older than every step's cap plus slack, and the
+#: cancelled-run sensor then fails its URL with a reason.
+MAX_RUNTIME_S = len(PIPELINE_ASSETS) * int(float(env("VSL_STEP_TIMEOUT_S"))) + 600
 
 ingest_vsl = define_asset_job(
     INGEST_JOB_NAME,
     selection=AssetSelection.groups("vsl"),
     executor_def=in_process_executor,
+    tags={"dagster/max_runtime": str(MAX_RUNTIME_S)},
     description="Download, extract audio and transcribe one VSL URL (one partition).",
 )

@@ -34,6 +34,8 @@ def test_assets_checks_sensors_and_job() -> None:
     assert sensor.default_status == DefaultSensorStatus.RUNNING
     job = defs.resolve_job_def("ingest_vsl")
     assert job.executor_def.name == "in_process"
+    # Run monitoring's backstop: four step caps (VSL_STEP_TIMEOUT_S, 4 h) plus ten minutes.
+    assert job.tags["dagster/max_runtime"] == str(4 * 14400 + 600)
     pools = {n.key.to_user_string(): graph.get(n.key).pools for n in (graph.get(AssetKey(k)) for k in keys)}
     assert pools == {
         "source_page": set(), "video_file": {"ffmpeg"}, "audio_file": {"ffmpeg"}, "transcript": {"transcription"}

@@ -18,6 +18,7 @@ from dagster import AssetExecutionContext, Config, Failure, MetadataValue, Retry
 from dagster._core.definitions.policy import Backoff, Jitter
 from pydantic import Field
 
+from vsl_assets import deadline
 from vsl_assets.db import JobOutcome, UrlStatus, repo
 from vsl_assets.errors import MediaError, VslError
 from vsl_assets.media.probe import MediaInfo, probe
@@ -80,7 +81,8 @@ def tracked_step(
         step = Step(key, row.url, row.id, repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, current_worker()))
     context.log.info(f"{step_name} for {redact_url(step.url)} (attempt {attempt})")
     try:
-        yield step
+        with deadline.step_deadline(float(env("VSL_STEP_TIMEOUT_S")), step_name):
+            yield step
     except VslError as exc:
         _fail(context, db, step, step_name, attempt, exc)
     except Failure:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TransientError
 
 #: Network protocols ffmpeg may use.  ``file``, ``concat``, ``subfile`` and ``data`` are absent
@@ -63,6 +64,7 @@ def run_ffmpeg(
     With ``progress``, ffmpeg's ``-progress`` key/value blocks are handed over as they arrive.
     A wall-clock overrun kills ffmpeg and raises :class:`TransientError`.
     """
+    timeout_s = deadline.remaining(timeout_s)
     cmd = [ffmpeg or find_ffmpeg(), "-nostdin", "-hide_banner", "-y"]
     if progress is not None:
         cmd += ["-progress", "pipe:1", "-stats_period", "5"]
@@ -91,6 +93,7 @@ def run_ffmpeg(
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+                deadline.check()  # the step's cap, not ffmpeg's own limit, is what ran out
                 raise TransientError(f"ffmpeg did not finish within {timeout_s:.0f} s and was stopped")
         err.seek(0)
         return FfmpegResult(proc.returncode, err.read(), time.monotonic() - start)

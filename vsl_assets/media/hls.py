@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import dataclasses
 import math
 import os
@@ -44,6 +45,7 @@ import httpx
 from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
+from vsl_assets import deadline as step_deadline
 from vsl_assets.errors import ConfigurationError, DownloadError, MediaError, TransientDownloadError
 from vsl_assets.media.ffmpeg import USER_AGENT, find_ffmpeg
 from vsl_assets.media.hls_playlist import (
@@ -880,10 +882,11 @@ async def _download(url: str, dest: Path, opts: HlsOptions, log: Log) -> MediaIn
 
 async def _bounded(url: str, dest: Path, opts: HlsOptions, log: Log) -> MediaInfo:
     try:
-        async with asyncio.timeout(opts.step_timeout_s) as deadline:
+        async with asyncio.timeout(step_deadline.remaining(opts.step_timeout_s)) as timer:
             return await _download(url, dest, opts, log)
     except TimeoutError:
-        if deadline.expired():
+        if timer.expired():
+            step_deadline.check()
             raise TransientDownloadError(
                 f"the HLS download did not finish within {opts.step_timeout_s:.0f} s and was stopped"
             ) from None
@@ -914,4 +917,4 @@ def download_hls(
     except RuntimeError:
         return asyncio.run(coro)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="download_hls") as pool:
-        return pool.submit(asyncio.run, coro).result()
+        return pool.submit(contextvars.copy_context().run, asyncio.run, coro).result()

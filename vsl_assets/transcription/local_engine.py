@@ -29,6 +29,7 @@ from faster_whisper import BatchedInferencePipeline, WhisperModel, available_mod
 from faster_whisper.transcribe import Segment as WhisperSegment
 from faster_whisper.utils import download_model
 
+from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError
 from vsl_assets.transcription import bundled
 from vsl_assets.transcription.audio import load_audio, probe_duration
@@ -411,6 +412,7 @@ class LocalTranscriber:
             segments: list[Segment] = []
             last_report = time.monotonic()
             for raw in raw_segments:
+                deadline.check()
                 segments.append(self._segment(raw, duration))
                 now = time.monotonic()
                 if log and now - last_report >= PROGRESS_INTERVAL_S:

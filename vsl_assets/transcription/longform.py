@@ -26,6 +26,7 @@ alone before the others so every chunk is transcribed in the same language.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import shutil
@@ -36,6 +37,7 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError
 from vsl_assets.storage import atomic_write_text
 from vsl_assets.timefmt import clock as fmt_time
@@ -380,6 +382,7 @@ def _run(
     started = time.monotonic()
 
     def one(i: int, lang: str | None) -> ChunkResult:
+        deadline.check()
         previous = results[i - 1] if options.continuity and i > 0 else None
         prompt = build_prompt(options.prompt, previous.text if previous else None, options.prompt_tail_chars)
         result = fn(chunks[i], language=lang, prompt=prompt, log=log)
@@ -412,7 +415,7 @@ def _run_pool(indices: range, work: Callable[[int], ChunkResult], workers: int) 
     error raised is that of the earliest failed chunk, so a retry's log reads the same.
     """
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vsl-chunk") as pool:
-        futures = {pool.submit(work, i): i for i in indices}
+        futures = {pool.submit(contextvars.copy_context().run, work, i): i for i in indices}
         done, pending = wait(futures, return_when=FIRST_EXCEPTION)
         if pending and any(f.exception() is not None for f in done):
             for f in pending:

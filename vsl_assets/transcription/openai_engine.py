@@ -19,6 +19,7 @@ from typing import Any
 
 import openai
 
+from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError, TransientTranscriptionError
 from vsl_assets.transcription.audio import probe_duration, require_file
 from vsl_assets.transcription.base import LogFn
@@ -126,7 +127,9 @@ class OpenAITranscriber:
         return self._scrub(" ".join(str(message).split()))
 
     def _client(self, on_request: Callable[[object], None]) -> openai.OpenAI:
-        timeout = openai.Timeout(self.timeout_s, connect=min(self.timeout_s, _CONNECT_TIMEOUT_S))
+        # A request never outlives the step's wall-clock cap (VSL_STEP_TIMEOUT_S).
+        limit = deadline.remaining(self.timeout_s)
+        timeout = openai.Timeout(limit, connect=min(limit, _CONNECT_TIMEOUT_S))
         http_client = openai.DefaultHttpxClient(timeout=timeout, event_hooks={"request": [on_request]})
         kwargs: dict[str, Any] = {}
         if self.base_url:
@@ -247,6 +250,7 @@ class OpenAITranscriber:
         if failure is not None:
             # Raised outside the except block so the client's exception (whose text may echo
             # a masked key) is neither the cause nor the context of what callers log.
+            deadline.check()  # a request cut short by the step's cap: say that, not "timed out"
             raise failure
         elapsed = time.monotonic() - started
 
