@@ -7,6 +7,7 @@ with a reason, then retried to completion.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -15,14 +16,15 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from vsl_assets.db import Job, Url
+from vsl_assets.db import Job, TranscriptRow, Url
 from vsl_assets_tests.conftest import REPO, db_session
+from vsl_assets_tests.servers import FakeOpenAIServer
 from vsl_assets_tests.test_cli import vsl
 
 pytestmark = pytest.mark.slow
@@ -58,19 +60,42 @@ def _up(port: int) -> bool:
         return False
 
 
-def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("VSL_SENSOR_INTERVAL_S", "2")
-    monkeypatch.setenv("VSL_RECONCILE_INTERVAL_S", "3")
+@contextlib.contextmanager
+def _dagster_dev(log: Path) -> Iterator[subprocess.Popen]:
+    """`dagster dev` (webserver, daemon, code server, run workers) in its own process group."""
     port = _free_port()
-    log = tmp_path / "dagster-dev.log"
     dagster = Path(sys.executable).with_name("dagster")
-    with open(log, "w") as out:
+    with open(log, "a") as out:
         proc = subprocess.Popen(
             [str(dagster), "dev", "-m", "vsl_assets.definitions", "-h", "127.0.0.1", "-p", str(port)],
             cwd=REPO, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
         )
     try:
         _wait("the webserver", lambda: _up(port), 120, log)
+        yield proc
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+
+
+def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("VSL_SENSOR_INTERVAL_S", "2")
+    monkeypatch.setenv("VSL_RECONCILE_INTERVAL_S", "3")
+    log = tmp_path / "dagster-dev.log"
+    with _dagster_dev(log):
         good, missing, slow = (
             media_server.url("/good/index.m3u8"),
             media_server.url("/missing/index.m3u8"),
@@ -122,10 +147,62 @@ def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path:
         assert not list((storage / "videos").glob(".tmp-*"))  # the killed download's temp file was cleared
         status = json.loads(vsl("status", "--json").stdout)
         assert sorted(r["status"] for r in status) == ["failed", "transcribed", "transcribed"]
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+
+
+def test_whole_platform_killed_mid_transcription_loses_nothing(vsl_env, media_server, tmp_path: Path,
+                                                                monkeypatch) -> None:
+    """kill -9 of everything (daemon, webserver, code server, run worker) while chunk 2 of a
+    transcript is at the API, as in a power cut: after a restart the URL is not left
+    "transcribing", the Dagster run is not left "started", and the retry completes without
+    paying again for chunk 1, whose answer had arrived before the kill."""
+    monkeypatch.setenv("VSL_SENSOR_INTERVAL_S", "2")
+    monkeypatch.setenv("VSL_RECONCILE_INTERVAL_S", "3")
+    monkeypatch.setenv("VSL_MAX_CHUNK_S", "8")
+    log = tmp_path / "dagster-dev.log"
+    storage = Path(vsl_env["VSL_STORAGE_DIR"])
+    with FakeOpenAIServer(api_key="sk-test-crash") as api:
+        monkeypatch.setenv("VSL_TRANSCRIBER", "openai")
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-crash")
+        monkeypatch.setenv("OPENAI_BASE_URL", api.base_url)
+        api.delay_request(2, 600)  # chunk 2 hangs at the "API": the kill lands mid-transcription
+        with _dagster_dev(log) as proc:
+            added = vsl("add", media_server.url("/good/index.m3u8"))
+            assert added.returncode == 0, added.stderr
+            key = added.stdout.split("\t")[0]
+            _wait("chunk 2 to reach the API", lambda: api.received >= 2, 180, log)
+            checkpoints = storage / "transcripts" / ".checkpoints" / key
+            assert len(list(checkpoints.glob("chunk-*.json"))) == 1  # chunk 1's answer, on disk
+            with db_session() as s:
+                job = s.scalar(select(Job).join(Url).where(Url.partition_key == key, Job.step == "transcript"))
+                worker_pid = int(job.worker.split(":")[1])
+            assert _statuses()[key][0] == "transcribing" and _alive(worker_pid)
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+            _wait("every process of the group to be gone", lambda: not _alive(worker_pid), 30, log)
+        assert _statuses()[key][0] == "transcribing"  # what a crash leaves behind
+        first_attempt = list(api.successful_requests)
+        assert len(first_attempt) == 1
+
+        with _dagster_dev(log):
+            _wait("the crashed URL to be reconciled", lambda: _statuses()[key][0] != "transcribing", 120, log)
+            status, reason = _statuses()[key]
+            assert status == "failed" and ("died (killed or crashed)" in reason or "failed before" in reason), reason
+
+            from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+            instance = DagsterInstance.get()
+            _wait("the crashed run to be marked failed", lambda: instance.get_runs(
+                RunsFilter(tags={"dagster/partition": key}))[0].status == DagsterRunStatus.FAILURE, 60, log)
+
+            assert vsl("retry", key).returncode == 0
+            _wait("the retried URL to be transcribed", lambda: _statuses()[key][0] == "transcribed", 180, log)
+
+    with db_session() as s:
+        row = s.scalar(select(TranscriptRow).join(Url).where(Url.partition_key == key))
+        paid = api.successful_requests
+        # Every chunk was paid exactly once: chunk 1 before the crash, the others after it.
+        assert row.chunk_count == len(paid) and len(paid) >= 3
+        assert abs(row.billed_minutes - sum(r.duration_s for r in paid) / 60) < 0.01
+        assert row.segments[-1]["end"] > 15.0
+    assert (storage / "transcripts" / f"{key}.json").is_file() and not checkpoints.exists()
+    assert not [p for p in storage.rglob(".tmp-*")]

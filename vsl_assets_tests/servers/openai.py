@@ -208,7 +208,8 @@ class _OpenAIHandler(QuietHandler):
 
     def _transcribe(self, body: bytes) -> None:
         owner = self.owner
-        if owner.delay_s > 0 and owner.stopping.wait(owner.delay_s):
+        delay = owner._arrived()
+        if delay > 0 and owner.stopping.wait(delay):
             self.close_connection = True
             return
 
@@ -403,6 +404,9 @@ class FakeOpenAIServer(BackgroundServer):
         self._failures: list[int] = []
         self._authorised = 0
         self._fail_at: dict[int, int] = {}
+        #: Transcription POSTs received so far (counted on arrival, before any delay or answer).
+        self.received = 0
+        self._delay_at: dict[int, float] = {}
 
     @property
     def base_url(self) -> str:
@@ -416,6 +420,16 @@ class FakeOpenAIServer(BackgroundServer):
         """Queue error statuses for the next authorised requests, in order."""
         with self._lock:
             self._failures.extend(statuses)
+
+    def delay_request(self, number: int, seconds: float) -> None:
+        """Hold the ``number``-th transcription POST from now on for ``seconds`` before answering."""
+        with self._lock:
+            self._delay_at[self.received + number] = seconds
+
+    def _arrived(self) -> float:
+        with self._lock:
+            self.received += 1
+            return self._delay_at.pop(self.received, self.delay_s)
 
     def fail_request(self, number: int, status: int) -> None:
         """Answer the ``number``-th authorised request (1-based, counted from now on) with ``status``."""
