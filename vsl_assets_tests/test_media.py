@@ -6,7 +6,7 @@ import pytest
 
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError
 from vsl_assets.media import download_stream, extract_audio, probe
-from vsl_assets.media.ffmpeg import NETWORK_PROTOCOLS
+from vsl_assets.netguard import ForbiddenAddressError
 from vsl_assets_tests.conftest import SPEECH_EN
 from vsl_assets_tests.servers import audio_duration
 
@@ -52,7 +52,14 @@ def test_mp3_audio_format(media_server, tmp_path: Path) -> None:
         (lambda s: s.set_status("/good/index.m3u8", 403), "/good/index.m3u8", DownloadError, "HTTP 403 from the stream URL"),
         (lambda s: s.set_status("/good/index.m3u8", 503), "/good/index.m3u8", TransientDownloadError, "HTTP 503"),
         (lambda s: None, "/notvideo/index.m3u8", DownloadError, "not a playable video stream"),
-        (lambda s: s.set_status("/good/seg_003.ts", 404), "/good/index.m3u8", TransientDownloadError, "segment"),
+        (lambda s: s.set_status("/good/seg_003.ts", 404), "/good/index.m3u8", DownloadError,
+         "segment 4 of 10 could not be downloaded after 2 attempts (HTTP 404)"),
+        (lambda s: s.set_status("/direct/video.mp4", 404), "/direct/video.mp4", DownloadError,
+         "HTTP 404 from the stream URL"),
+        (lambda s: s.set_status("/direct/video.mp4", 503), "/direct/video.mp4", TransientDownloadError,
+         "HTTP 503 from the stream URL"),
+        (lambda s: s.add_route("/direct/page.mp4", b"<html>sold out</html>", "text/html"), "/direct/page.mp4",
+         DownloadError, "the stream URL returned a web page (text/html), not a video"),
     ],
 )
 def test_bad_streams_fail_with_reason_and_leave_nothing(media_server, tmp_path, setup, url, error, reason) -> None:
@@ -77,8 +84,42 @@ def test_file_protocol_in_playlist_is_not_followed(media_server, tmp_path: Path)
     out = tmp_path / "out"
     with pytest.raises(DownloadError):
         download_stream(media_server.url("/evil/index.m3u8"), out / "v.mp4")
-    assert "file" not in NETWORK_PROTOCOLS.split(",")
     assert _leftovers(out) == []
+
+
+def test_direct_media_that_is_really_a_local_file_playlist_opens_nothing(media_server, tmp_path: Path) -> None:
+    # An ".mp4" that is an HLS playlist (or a concat script) naming local files: the bytes are
+    # fetched by our client and ffmpeg reads them with only the `file` protocol and plain media
+    # demuxers, so neither the hls nor the concat demuxer may run and no local file is opened.
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    evil = {
+        "/evil/hls.mp4": f"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nfile://{secret}\n#EXT-X-ENDLIST\n",
+        "/evil/concat.mp4": f"ffconcat version 1.0\nfile '{secret}'\n",
+        "/evil/subfile.mp4": f"#EXTM3U\n#EXTINF:2.0,\nsubfile,,start,0,end,0,,:{secret}\n#EXT-X-ENDLIST\n",
+    }
+    for path, body in evil.items():
+        media_server.add_route(path, body.encode(), "video/mp4")
+        out = tmp_path / "out"
+        with pytest.raises(DownloadError) as info:
+            download_stream(media_server.url(path), out / "v.mp4")
+        assert "not a playable video stream" in info.value.reason or "forbidden" in info.value.reason, info.value.reason
+        assert "TOP-SECRET" not in (info.value.detail or "") and _leftovers(out) == []
+
+
+def test_direct_media_redirects_are_checked_hop_by_hop(media_server, tmp_path: Path, monkeypatch) -> None:
+    # 127.0.0.1 is allowed explicitly; a redirect to another loopback address is not, and is
+    # refused before any connection to it (ffmpeg used to follow such redirects unchecked).
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
+    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1/32")
+    port = media_server.url("/").split(":")[2].split("/")[0]
+    media_server.add_redirect("/hop/video.mp4", f"http://127.0.0.2:{port}/direct/video.mp4")
+    with pytest.raises(ForbiddenAddressError) as info:
+        download_stream(media_server.url("/hop/video.mp4"), tmp_path / "v.mp4")
+    assert "127.0.0.2" in info.value.reason and "loopback" in info.value.reason
+    assert _leftovers(tmp_path) == []
+    # The same file without the hop downloads fine under the same policy.
+    assert download_stream(media_server.url("/direct/video.mp4"), tmp_path / "v.mp4").audio_codec == "aac"
 
 
 def test_video_without_audio_is_refused_by_extraction(media_server, tmp_path: Path) -> None:

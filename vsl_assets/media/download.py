@@ -1,24 +1,31 @@
 """Download a stream (HLS ``.m3u8`` or direct media) into an MP4 with ffmpeg ``-c copy``.
 
-ffmpeg's HLS demuxer skips a segment it cannot fetch with only a warning; a gap in the audio
-is a broken transcript, so any skipped segment fails the download instead of passing silently.
+HLS goes through :mod:`~vsl_assets.media.hls`.  Direct media (an ``.mp4``/``.webm`` URL) is
+fetched by our own guarded HTTP client — every connection, redirects included, is checked
+against the network policy, with a byte cap and read timeouts — into a temp file that ffmpeg
+then remuxes with only the ``file`` protocol and a whitelist of plain media demuxers, so a
+hostile "video" that is really a playlist or a concat script cannot make ffmpeg open anything.
 ffmpeg's messages are turned into reasons a person understands ("HTTP 404 from the stream URL").
 """
 
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import httpx
+
+from vsl_assets import deadline
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError, VslError
-from vsl_assets.media.ffmpeg import NETWORK_PROTOCOLS, USER_AGENT, FfmpegResult, run_ffmpeg
+from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, run_ffmpeg
 from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
 from vsl_assets.media.probe import MediaInfo, probe
-from vsl_assets.netguard import check_url
-from vsl_assets.storage import atomic_path
+from vsl_assets.netguard import check_url, guard_client_kwargs
+from vsl_assets.storage import TEMP_PREFIX, atomic_path
 from vsl_assets.urls import redact_url
 
 
@@ -34,10 +41,18 @@ class DownloadOptions:
     referer: str | None = None
     #: Extra request headers players check (Origin, yt-dlp's per-format headers).
     headers: tuple[tuple[str, str], ...] = ()
+    #: A direct media file larger than this is refused (before, or while, downloading it).
+    max_bytes: int = 16 * 1024**3
+    max_redirects: int = 5
+    connect_timeout_s: float = 10.0
+
+
+#: Demuxers ffmpeg may use on a downloaded direct-media file: containers of audio/video only.
+#: Not hls, concat, playlists, image sequences or anything else that opens other files/URLs.
+MEDIA_DEMUXERS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts,flv,avi,asf,mp3,aac,ogg,wav"
 
 
 _HTTP_STATUS = re.compile(r"(?:Server returned|HTTP error) (\d{3})")
-_SEGMENT_FAILED = re.compile(r"Failed to open segment (\d+)|Unable to open key file|skipping.*segment", re.I)
 
 
 def _reason_from_stderr(result: FfmpegResult, what: str) -> VslError:
@@ -73,65 +88,107 @@ def _reason_from_stderr(result: FfmpegResult, what: str) -> VslError:
     return DownloadError(f"ffmpeg could not download the {what} (exit code {result.returncode})", detail=detail)
 
 
-def download_stream(
+def _request_headers(opts: DownloadOptions) -> dict[str, str]:
+    headers = {"User-Agent": opts.user_agent, "Accept": "*/*"}
+    if opts.referer:
+        headers["Referer"] = opts.referer
+    headers.update({k: v for k, v in opts.headers if k.lower() not in ("referer", "user-agent")})
+    return headers
+
+
+def _status_error(code: int) -> VslError:
+    if code in (408, 425, 429) or code >= 500:
+        return TransientDownloadError(f"HTTP {code} from the stream URL")
+    return DownloadError(f"HTTP {code} from the stream URL")
+
+
+def _fetch_file(url: str, dest: Path, opts: DownloadOptions, log: Callable[[str], None] | None) -> int:
+    """Stream ``url`` into ``dest`` through the guarded client; returns the bytes written."""
+    timeout = httpx.Timeout(deadline.remaining(opts.read_timeout_s), connect=opts.connect_timeout_s)
+    written = 0
+    started = last = time.monotonic()
+    try:
+        with (
+            httpx.Client(
+                headers=_request_headers(opts), timeout=timeout, follow_redirects=True,
+                max_redirects=opts.max_redirects, **guard_client_kwargs(),
+            ) as client,
+            client.stream("GET", url) as response,
+        ):
+            if response.status_code >= 400:
+                raise _status_error(response.status_code)
+            ctype = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            if ctype in ("text/html", "application/xhtml+xml"):
+                raise DownloadError(f"the stream URL returned a web page ({ctype}), not a video")
+            declared = int(response.headers.get("content-length") or 0) or None
+            if declared is not None and declared > opts.max_bytes:
+                raise DownloadError(f"the video is {declared} bytes, more than the limit of {opts.max_bytes}")
+            with dest.open("wb") as fh:
+                for block in response.iter_bytes(1 << 20):
+                    written += len(block)
+                    if written > opts.max_bytes:
+                        raise DownloadError(f"the video is larger than the limit of {opts.max_bytes} bytes")
+                    fh.write(block)
+                    deadline.check()
+                    now = time.monotonic()
+                    if log is not None and now - last >= 30:
+                        last = now
+                        log(f"downloaded {written / 1e6:.1f} MB ({written / 1e6 / (now - started):.1f} MB/s)")
+            if declared is not None and written != declared:
+                raise TransientDownloadError(f"the stream URL's body ended after {written} of {declared} bytes")
+    except httpx.TooManyRedirects:
+        raise DownloadError("the stream URL redirected too many times (redirect loop?)", detail=redact_url(url)) from None
+    except httpx.UnsupportedProtocol:
+        raise DownloadError("the stream URL redirected to a non-HTTP URL", detail=redact_url(url)) from None
+    except httpx.TimeoutException as exc:
+        deadline.check()
+        what = "connection to the stream URL server timed out" if isinstance(exc, httpx.ConnectTimeout) else (
+            "the stream URL server stopped sending data (read timeout)")
+        raise TransientDownloadError(what, detail=redact_url(url)) from None
+    except httpx.ConnectError as exc:
+        raise TransientDownloadError("could not connect to the stream URL server", detail=str(exc)) from None
+    except httpx.TransportError as exc:
+        raise TransientDownloadError(
+            f"the connection to the stream URL server broke ({type(exc).__name__})", detail=redact_url(url)
+        ) from None
+    if written == 0:
+        raise DownloadError("the stream URL returned an empty body")
+    return written
+
+
+def download_direct(
     url: str,
     dest: Path,
     options: DownloadOptions | None = None,
     log: Callable[[str], None] | None = None,
 ) -> MediaInfo:
-    """Fetch ``url`` into ``dest`` (atomically) and return what the file contains."""
+    """Fetch the direct media at ``url`` into the MP4 ``dest`` (atomically); return what it holds."""
     opts = options or DownloadOptions()
-    # ffmpeg resolves and connects by itself: vet the URL now.  Its redirects (and a rebinding
-    # DNS answer between this check and its connect) are not covered; HLS goes through
-    # download_hls, whose client checks every connection.
-    check_url(url)
-    lines = ([("Referer", opts.referer)] if opts.referer else []) + [
-        (k, v) for k, v in opts.headers if k.lower() not in ("referer", "user-agent")
-    ]
-    headers = "".join(f"{k}: {v}\r\n" for k, v in lines)
-    args = [
-        "-loglevel", "warning",
-        "-protocol_whitelist", NETWORK_PROTOCOLS,
-        "-rw_timeout", str(int(opts.read_timeout_s * 1_000_000)),
-        "-user_agent", opts.user_agent,
-    ]
-    if headers:
-        args += ["-headers", headers]
-    state = {"last": 0.0}
-
-    def on_progress(block: dict[str, str]) -> None:
-        if log is None:
-            return
-        seconds = int(block.get("out_time_us", "0") or 0) / 1e6 if block.get("out_time_us", "N/A") != "N/A" else 0.0
-        size = int(block.get("total_size", "0") or 0) if block.get("total_size", "N/A") != "N/A" else 0
-        if block.get("progress") == "end" or seconds - state["last"] >= 30:
-            state["last"] = seconds
-            log(f"downloaded {seconds:.0f} s of media, {size / 1e6:.1f} MB, speed {block.get('speed', '?')}")
-
+    check_url(url)  # a clear reason before any connection; the client checks every hop again
+    started = time.monotonic()
     with atomic_path(dest) as tmp:
-        result = run_ffmpeg(
-            [
-                *args,
-                "-i", url,
-                "-t", str(opts.max_duration_s),
-                "-map", "0:v:0?", "-map", "0:a:0?",
-                "-c", "copy",
-                "-movflags", "+faststart",
-                "-f", "mp4",
-                str(tmp),
-            ],
-            timeout_s=opts.step_timeout_s,
-            progress=on_progress,
-        )
+        raw = tmp.with_name(f"{TEMP_PREFIX}{dest.stem}-source")
+        try:
+            size = _fetch_file(url, raw, opts, log)
+            result = run_ffmpeg(
+                [
+                    "-loglevel", "warning",
+                    "-protocol_whitelist", "file",
+                    "-format_whitelist", MEDIA_DEMUXERS,
+                    "-i", str(raw),
+                    "-t", str(opts.max_duration_s),
+                    "-map", "0:v:0?", "-map", "0:a:0?",
+                    "-c", "copy",
+                    "-movflags", "+faststart",
+                    "-f", "mp4",
+                    str(tmp),
+                ],
+                timeout_s=opts.step_timeout_s,
+            )
+        finally:
+            raw.unlink(missing_ok=True)
         if result.returncode != 0:
             raise _reason_from_stderr(result, "stream URL")
-        skipped = _SEGMENT_FAILED.search(result.stderr)
-        if skipped:
-            inner = _reason_from_stderr(result, "stream segment")
-            reason = "a segment of the stream could not be downloaded"
-            if not isinstance(inner, DownloadError) or "exit code" not in inner.reason:
-                reason += f" ({inner.reason})"
-            raise TransientDownloadError(reason, detail=result.tail())
         try:
             info = probe(tmp)
         except MediaError as exc:
@@ -139,7 +196,10 @@ def download_stream(
         if info.duration_s <= 0:
             raise DownloadError("the stream has no duration (empty or not a video)")
         if log is not None:
-            log(f"downloaded {redact_url(url)}: {info.size_bytes} bytes, {info.duration_s:.1f} s in {result.elapsed_s:.1f} s")
+            log(
+                f"downloaded {redact_url(url)}: {size / 1e6:.1f} MB, {info.duration_s:.1f} s of media "
+                f"in {time.monotonic() - started:.1f} s"
+            )
     return probe(dest)
 
 
@@ -176,4 +236,14 @@ def fetch_video(
         except NotHlsError:
             if log is not None:
                 log("the stream URL is not an HLS playlist; downloading it with ffmpeg")
-    return download_stream(stream_url, dest, opts, log)
+    return download_direct(stream_url, dest, opts, log)
+
+
+def download_stream(
+    url: str,
+    dest: Path,
+    options: DownloadOptions | None = None,
+    log: Callable[[str], None] | None = None,
+) -> MediaInfo:
+    """Download whatever stream ``url`` is (HLS or direct media) into the MP4 ``dest``."""
+    return fetch_video(url, dest, options, log=log)

@@ -18,10 +18,6 @@ from dataclasses import dataclass
 from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TransientError
 
-#: Network protocols ffmpeg may use.  ``file``, ``concat``, ``subfile`` and ``data`` are absent
-#: on purpose: a hostile playlist naming them could read local files (CVE-2016-1897 family).
-NETWORK_PROTOCOLS = "http,https,tcp,tls,crypto"
-
 #: Sent with every request; some CDNs refuse ffmpeg's default Lavf user agent.
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"

@@ -19,7 +19,7 @@ playlists (no ``#EXT-X-ENDLIST``), ``#EXT-X-GAP`` segments, a change of init sec
 and streams over the duration/segment/byte limits.
 
 A URL that does not answer with an M3U8 playlist raises :class:`NotHlsError` after reading only
-its first bytes: the caller should then fall back to :func:`vsl_assets.media.download.download_stream`
+its first bytes: the caller should then fall back to :func:`vsl_assets.media.download.download_direct`
 (ffmpeg), which handles direct media files.
 """
 
@@ -80,7 +80,7 @@ Log = Callable[[str], None]
 class NotHlsError(DownloadError):
     """The URL answered with something other than an M3U8 playlist (a direct MP4, an HTML page).
 
-    Not a verdict on the URL: the caller should hand it to ``download_stream`` (ffmpeg), which
+    Not a verdict on the URL: the caller should hand it to ``download_direct``, which
     downloads direct media and gives the reason when it is not media at all.
     """
 

@@ -231,7 +231,7 @@ def test_checkpoints_answer_only_the_identical_request(tmp_path: Path) -> None:
     fail = False
     calls.clear()
     result = run()
-    assert [i for i, _ in calls][0] == 2 and result.reused == 2  # chunks 1 and 2 came from disk
+    assert calls[0][0] == 2 and result.reused == 2  # chunks 1 and 2 came from disk
     assert result.text.startswith("words 0 words 1 words 2") and result.billed_s == 5.0 * len(result.chunks)
     reference = result.text
 
