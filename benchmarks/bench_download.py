@@ -46,7 +46,7 @@ os.environ.setdefault("VSL_ALLOW_PRIVATE_NETWORKS", "1")
 
 import httpx  # noqa: E402
 
-from vsl_assets.media.ffmpeg import NETWORK_PROTOCOLS, USER_AGENT, find_ffmpeg  # noqa: E402
+from vsl_assets.media.ffmpeg import USER_AGENT, find_ffmpeg  # noqa: E402
 from vsl_assets.media.hls import HlsOptions, download_hls  # noqa: E402
 from vsl_assets.media.probe import probe  # noqa: E402
 from vsl_assets_tests.servers import MediaHTTPServer, loop_audio, make_hls, run_ffmpeg  # noqa: E402
@@ -95,7 +95,7 @@ def loopback_bandwidth(client: httpx.Client, url: str, repeats: int) -> tuple[fl
 def ffmpeg_sequential(url: str, out: Path) -> float:
     cmd = [
         find_ffmpeg(), "-nostdin", "-hide_banner", "-y", "-loglevel", "error",
-        "-protocol_whitelist", NETWORK_PROTOCOLS, "-user_agent", USER_AGENT,
+        "-protocol_whitelist", "http,https,tcp,tls,crypto", "-user_agent", USER_AGENT,
         "-i", url, "-map", "0:v:0?", "-map", "0:a:0?", "-c", "copy", "-movflags", "+faststart", str(out),
     ]
     start = time.perf_counter()
