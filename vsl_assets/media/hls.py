@@ -56,6 +56,7 @@ from vsl_assets.media.hls_playlist import (
     PlaylistError,
     Rendition,
     Variant,
+    drm_system,
     is_playlist,
     parse_playlist,
 )
@@ -480,8 +481,8 @@ def _human_s(seconds: float) -> str:
 
 
 def _drm_reason(key: Key) -> str:
-    fmt = f", KEYFORMAT={key.keyformat}" if key.keyformat != "identity" else ""
-    return f"the video is DRM-protected (EXT-X-KEY METHOD={key.method}{fmt}); it cannot be downloaded"
+    why = drm_system(key.method, key.keyformat, key.uri) or f"{key.method} encryption in the HLS playlist"
+    return f"the video is DRM-protected ({why}); it cannot be downloaded"
 
 
 def _track(playlist: MediaPlaylist, prefix: str, opts: HlsOptions) -> _Track:

@@ -46,6 +46,35 @@ class ByteRange:
         return f"bytes={self.offset}-{self.offset + self.length - 1}"
 
 
+#: KEYFORMAT values of the DRM systems, by the name a person recognises.
+DRM_KEYFORMATS = {
+    "com.apple.streamingkeydelivery": "FairPlay",
+    "urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed": "Widevine",
+    "com.widevine": "Widevine",
+    "com.microsoft.playready": "PlayReady",
+    "urn:uuid:9a04f079-9840-4286-ab92-e65be0885f95": "PlayReady",
+}
+DRM_METHODS = ("SAMPLE-AES", "SAMPLE-AES-CTR", "SAMPLE-AES-CENC", "ISO-23001-7")
+
+
+def drm_system(method: str, keyformat: str | None, uri: str | None) -> str | None:
+    """Why a key needs a DRM licence ("FairPlay key in the HLS playlist"), or None if it does not.
+
+    The one classification of HLS keys: the resolver's quick check and the downloader both use it.
+    """
+    method = method.strip().upper()
+    if method in ("", "NONE"):
+        return None
+    keyformat = (keyformat or "identity").strip().lower()
+    if keyformat != "identity":
+        return f"{DRM_KEYFORMATS.get(keyformat, keyformat)} key in the HLS playlist"
+    if (uri or "").lower().startswith("skd://"):
+        return "FairPlay key in the HLS playlist"
+    if method in DRM_METHODS:
+        return f"{method} encryption in the HLS playlist"
+    return None  # AES-128 with a plain key URI: decryptable with the key, not DRM
+
+
 @dataclass(frozen=True)
 class Key:
     """One ``#EXT-X-KEY``: how the following segments are encrypted."""

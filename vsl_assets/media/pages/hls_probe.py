@@ -13,21 +13,13 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from vsl_assets.errors import InvalidUrlError
+from vsl_assets.media.hls_playlist import drm_system
 from vsl_assets.media.pages.errors import DrmProtectedError, HttpStatusError, NotAStreamError, StreamExpiredError
 from vsl_assets.media.pages.fetch import Fetched, Fetcher, sniff
 from vsl_assets.media.pages.signed import is_expired, is_signed
 from vsl_assets.urls import redact_url
 
 _ATTR = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)')
-#: KEYFORMAT values of the DRM systems, by the name a person recognises.
-_KEYFORMATS = {
-    "com.apple.streamingkeydelivery": "FairPlay",
-    "urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed": "Widevine",
-    "com.widevine": "Widevine",
-    "com.microsoft.playready": "PlayReady",
-    "urn:uuid:9a04f079-9840-4286-ab92-e65be0885f95": "PlayReady",
-}
-_DRM_METHODS = ("SAMPLE-AES", "SAMPLE-AES-CTR", "SAMPLE-AES-CENC", "ISO-23001-7")
 
 
 @dataclass(frozen=True)
@@ -198,16 +190,4 @@ def _variant(url: str, attrs: dict[str, str]) -> Variant:
 
 
 def _drm_reason(attrs: dict[str, str]) -> str | None:
-    method = attrs.get("METHOD", "").upper()
-    if method in ("", "NONE"):
-        return None
-    keyformat = attrs.get("KEYFORMAT", "identity").strip().lower()
-    uri = attrs.get("URI", "")
-    if keyformat != "identity":
-        system = _KEYFORMATS.get(keyformat, keyformat)
-        return f"{system} key in the HLS playlist"
-    if uri.lower().startswith("skd://"):
-        return "FairPlay key in the HLS playlist"
-    if method in _DRM_METHODS:
-        return f"{method} encryption in the HLS playlist"
-    return None  # AES-128 with a plain key URI: ffmpeg decrypts it itself.
+    return drm_system(attrs.get("METHOD", ""), attrs.get("KEYFORMAT"), attrs.get("URI"))
