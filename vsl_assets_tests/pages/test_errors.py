@@ -138,7 +138,23 @@ def test_playlist_url_serving_html(hosts: Hosts) -> None:
     hosts.cdn.add_route("/err/master.m3u8", b"<html><body>Access denied</body></html>", "text/html")
     with pytest.raises(NotAStreamError) as info:
         resolve(_page_with_video(hosts, hosts.cdn.url("/err/master.m3u8")))
-    assert info.value.reason == "the stream URL did not return an HLS playlist (got text/html)"
+    assert info.value.reason == "the stream URL did not return an HLS playlist (got a web page)"
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype", "got"),
+    [
+        (b"<!DOCTYPE html><html><body>Expired</body></html>", "application/vnd.apple.mpegurl", "a web page"),
+        (b"", "application/vnd.apple.mpegurl", "an empty response"),
+        (b"\x00\x01 binary", "application/octet-stream", "application/octet-stream"),
+    ],
+)
+def test_playlist_url_says_what_came_instead(hosts: Hosts, body: bytes, ctype: str, got: str) -> None:
+    # The content type promises a playlist; the reason describes the body, not the header.
+    hosts.cdn.add_route("/err/x.m3u8", body, ctype)
+    with pytest.raises(NotAStreamError) as info:
+        resolve(_page_with_video(hosts, hosts.cdn.url("/err/x.m3u8")))
+    assert info.value.reason == f"the stream URL did not return an HLS playlist (got {got})"
 
 
 def test_variant_playlist_missing(hosts: Hosts) -> None:

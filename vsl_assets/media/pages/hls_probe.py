@@ -129,10 +129,20 @@ def check_stream(
         return StreamCheck(True, content_type, playlist)
     if sniff(content_type, body) == "media":
         return StreamCheck(False, content_type)
-    shown = content_type or "no content type"
+    shown = _what_came(content_type, head)
     if hls_hint:
         raise NotAStreamError(f"the stream URL did not return an HLS playlist (got {shown})", detail=redact_url(url))
     raise NotAStreamError(f"the stream URL did not return video (got {shown})", detail=redact_url(url))
+
+
+def _what_came(content_type: str, head: bytes) -> str:
+    """What the server sent, in words: the body says more than a (possibly wrong) content type."""
+    if not head:
+        return "an empty response"
+    start = head[:512].lower()
+    if start.startswith((b"<!doctype html", b"<html")) or b"<body" in start or b"<head" in start:
+        return "a web page"
+    return content_type or "no content type"
 
 
 def drm_error(playlist: Playlist) -> DrmProtectedError | None:
