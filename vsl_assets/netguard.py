@@ -11,6 +11,9 @@ Two layers, because a check before the fetch alone is not enough:
   is enough to refuse) and raises :class:`ForbiddenAddressError`.  It guards the paths where
   another program does the fetching (yt-dlp, ffmpeg) and lets HLS refuse a playlist whose segments
   point somewhere forbidden before any segment is fetched.
+* For a library that does its own HTTP in our thread (yt-dlp), :func:`guarded_resolution` vets
+  every address ``socket.getaddrinfo`` returns on that thread while it runs; the library then
+  connects to exactly those addresses, so its redirects and API calls are covered too.
 * For httpx, the guarded transports resolve the host *at connection time*, refuse the connection
   if any address is forbidden, connect to a vetted address (pinning it, so a DNS-rebinding answer
   that changes between check and connect cannot slip through) and re-check the peer address the
@@ -27,11 +30,13 @@ an internal CDN, and for tests that need one allowed private host next to a forb
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import ipaddress
 import os
 import socket
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -54,6 +59,7 @@ __all__ = [
     "guard_async_client_kwargs",
     "guard_client_kwargs",
     "guarded_async_transport",
+    "guarded_resolution",
     "guarded_transport",
     "install_guard",
     "is_public_address",
@@ -469,3 +475,53 @@ def install_guard(client: httpx.Client | httpx.AsyncClient) -> bool:
         client.event_hooks = {**hooks, "request": [hook, *hooks["request"]]}
     transport = getattr(client, "_transport", None)
     return _guard_pool(transport)
+
+
+# -- libraries with their own HTTP stack (yt-dlp) ---------------------------------------------------
+
+
+class RefusedResolution(OSError):
+    """What a guarded ``getaddrinfo`` raises: libraries treat it as a failed connection."""
+
+    def __init__(self, refusal: ForbiddenAddressError) -> None:
+        super().__init__(refusal.reason)
+        self.refusal = refusal
+
+
+_guard_state = threading.local()
+_install_lock = threading.Lock()
+_original_getaddrinfo = socket.getaddrinfo
+
+
+def _guarded_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
+    results = _original_getaddrinfo(host, port, *args, **kwargs)
+    refused: list[ForbiddenAddressError] | None = getattr(_guard_state, "refused", None)
+    if refused is None or private_networks_allowed():
+        return results
+    name = host.decode() if isinstance(host, bytes) else str(host)
+    for *_rest, sockaddr in results:
+        try:
+            check_address(str(sockaddr[0]), host=name.rstrip(".").lower(), allow_private=False)
+        except ForbiddenAddressError as exc:
+            refused.append(exc)
+            raise RefusedResolution(exc) from None
+    return results
+
+
+@contextlib.contextmanager
+def guarded_resolution() -> Iterator[list[ForbiddenAddressError]]:
+    """While active, every host name resolved *on this thread* must resolve to allowed addresses.
+
+    Yields the list of refusals, so the caller can report the guard's reason instead of the
+    library's generic "connection failed".  Other threads are not affected.
+    """
+    with _install_lock:
+        if socket.getaddrinfo is not _guarded_getaddrinfo:
+            socket.getaddrinfo = _guarded_getaddrinfo
+    previous = getattr(_guard_state, "refused", None)
+    refused: list[ForbiddenAddressError] = []
+    _guard_state.refused = refused
+    try:
+        yield refused
+    finally:
+        _guard_state.refused = previous

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+
 import pytest
 
 from vsl_assets.media.pages import DrmProtectedError, HttpStatusError, NoPlayerFoundError, ResolveOptions, resolve
@@ -9,7 +12,8 @@ from vsl_assets.media.pages.errors import ExtractorError, NetworkError, Transien
 from vsl_assets.media.pages.hosts import is_known_host
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import embeds
-from vsl_assets.media.pages.ytdlp import _error
+from vsl_assets.media.pages.ytdlp import _error, extract
+from vsl_assets.netguard import ForbiddenAddressError, guarded_resolution
 from vsl_assets_tests.pages._support import HTML_TYPE, Hosts
 
 pytest.importorskip("yt_dlp")
@@ -138,3 +142,35 @@ def test_ytdlp_messages_become_typed_errors(message: str, error: type, reason: s
 def test_ytdlp_error_reasons_hide_signed_urls() -> None:
     converted = _error("ERROR: [x] weird failure at https://cdn.example/v.m3u8?token=SECRET", "page")
     assert "SECRET" not in converted.reason and "https://cdn.example/v.m3u8?…" in converted.reason
+
+
+def test_ytdlp_own_requests_are_guarded(hosts: Hosts, monkeypatch: pytest.MonkeyPatch) -> None:
+    # yt-dlp fetches with its own HTTP stack.  The page (on 127.0.0.1, allowed explicitly) redirects
+    # it to 127.0.0.2, another loopback address: the guard refuses the host name resolution on
+    # yt-dlp's thread, so no connection is made, and the reason is the guard's, not yt-dlp's.
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
+    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1/32")
+    port = hosts.cdn.url("/").split(":")[2].split("/")[0]
+    hosts.page.add_redirect("/go/", f"http://127.0.0.2:{port}/internal/admin")
+    with pytest.raises(ForbiddenAddressError) as info:
+        extract(hosts.page.url("/go/"), referer=None, options=ResolveOptions())
+    assert "127.0.0.2 is a loopback address" in info.value.reason
+    assert hosts.page.requests_to("/go/") and hosts.cdn.requests_to("/internal") == []
+    # The guard is scoped: outside extraction, this thread resolves anything again.
+    assert socket.getaddrinfo("127.0.0.2", 80)
+
+
+def test_guarded_resolution_is_per_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
+    seen: list[object] = []
+
+    def other_thread() -> None:
+        seen.append(socket.getaddrinfo("127.0.0.1", 80)[0][4][0])
+
+    with guarded_resolution() as refused:
+        with pytest.raises(OSError, match="loopback"):
+            socket.getaddrinfo("127.0.0.1", 80)
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join()
+    assert seen == ["127.0.0.1"] and len(refused) == 1

@@ -27,7 +27,7 @@ from vsl_assets.media.pages.errors import (
 )
 from vsl_assets.media.pages.options import ResolveOptions
 from vsl_assets.media.pages.players.base import Candidate
-from vsl_assets.netguard import check_url
+from vsl_assets.netguard import check_url, guarded_resolution
 from vsl_assets.urls import redact_url
 
 #: Format choice: one URL carrying audio (video+audio if the site has it, else audio alone),
@@ -49,8 +49,9 @@ def extract(url: str, *, referer: str | None, options: ResolveOptions, what: str
         import yt_dlp
     except ImportError:
         raise ConfigurationError(f"yt-dlp is needed to resolve {redact_url(url)}: `pip install yt-dlp`") from None
-    # yt-dlp does its own HTTP: it cannot use our guarded client, so the page URL is vetted here
-    # and the chosen format URL below (what it fetches in between is its own business; see netguard).
+    # yt-dlp does its own HTTP: the page URL is vetted here for a clear reason, every host it
+    # resolves while extracting (redirects, player APIs) by guarded_resolution, and the chosen
+    # format URL below (it is fetched later by our own guarded client).
     check_url(url)
     headers = {"User-Agent": options.user_agent, "Accept-Language": options.accept_language}
     if referer:
@@ -74,9 +75,11 @@ def extract(url: str, *, referer: str | None, options: ResolveOptions, what: str
         "check_formats": False,
     }
     try:
-        with yt_dlp.YoutubeDL(params) as ydl:
+        with guarded_resolution() as refused, yt_dlp.YoutubeDL(params) as ydl:
             info = ydl.extract_info(url, download=False, process=True)
     except yt_dlp.utils.DownloadError as exc:
+        if refused:
+            raise refused[0] from None
         error = _error(str(exc), what)
         error.detail = "\n".join([error.detail or "", *(_redact(m) for m in logger.messages[-5:])]).strip()
         raise error from None
