@@ -36,6 +36,7 @@ import ipaddress
 import os
 import socket
 import threading
+import urllib.request
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 from urllib.parse import urlsplit
@@ -430,15 +431,30 @@ def guarded_async_transport(**kwargs: Any) -> httpx.AsyncHTTPTransport:
     return transport
 
 
+def _proxied(url: str) -> bool:
+    """Whether httpx (trusting the environment) sends ``url`` through an HTTP(S)_PROXY."""
+    proxies = urllib.request.getproxies()
+    if not proxies:
+        return False
+    parts = urlsplit(url)
+    if not (proxies.get(parts.scheme.lower()) or proxies.get("all")):
+        return False
+    return not urllib.request.proxy_bypass(parts.hostname or "")
+
+
 def _precheck(request: httpx.Request) -> None:
     """Event hook: refuse other schemes and literal forbidden hosts before any connection.
 
     Runs for the first request and for every redirect hop httpx follows.  Host names are
-    resolved and checked by the transport, at connection time.
+    resolved and checked by the transport, at connection time; through an HTTP(S)_PROXY the
+    transport connects to the proxy instead, so the host is resolved and checked here (the proxy
+    resolves it again: it should enforce the same egress policy).
     """
     url = str(request.url)
     host, _port = _host_and_port(url)
-    _check_static(host, url, private_networks_allowed())
+    allow_private = private_networks_allowed()
+    if not _check_static(host, url, allow_private) and _proxied(url):
+        check_url(url, allow_private=allow_private)
 
 
 async def _async_precheck(request: httpx.Request) -> None:

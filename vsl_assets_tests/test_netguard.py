@@ -262,3 +262,33 @@ def test_connection_goes_to_the_vetted_address(server: MediaHTTPServer, monkeypa
         with pytest.raises(ForbiddenAddressError, match=r"cdn\.invalid resolves to a private address \(10\.0\.0\.5\)"):
             client.get(url)
     assert len(server.requests) == 1
+
+
+@pytest.mark.usefixtures("guarded")
+@pytest.mark.parametrize("host", ["127.1", "0x7f.1", "2130706433", "017700000001"])
+def test_names_that_resolve_to_loopback_are_refused_through_a_proxy_too(
+    server: MediaHTTPServer, monkeypatch: pytest.MonkeyPatch, host: str
+) -> None:
+    """Legacy IPv4 spellings are not IP literals to Python but resolve to 127.0.0.1.
+
+    Direct, the transport vets the resolved address at connect time.  Our own clients pass a
+    transport, so httpx ignores HTTP(S)_PROXY for them; a client built elsewhere and guarded with
+    install_guard may use the proxy, whose transport only sees the proxy's address, so the request
+    hook resolves and vets the target itself (the proxy here is a closed port: had the request gone
+    out, the error would be a ConnectError).
+    """
+    port = server.url("/").split(":")[2].split("/")[0]
+    url = f"http://{host}:{port}/x"
+    with httpx.Client(**guard_client_kwargs()) as client, pytest.raises(ForbiddenAddressError) as direct:
+        client.get(url)
+    assert "127.0.0.1" in direct.value.reason
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "")
+    with httpx.Client(**guard_client_kwargs()) as client, pytest.raises(ForbiddenAddressError):
+        client.get(url)  # env proxies do not apply to a client with its own transport
+    proxied_client = httpx.Client()
+    install_guard(proxied_client)  # guards its direct transport; the proxy mount only meets the hook
+    with proxied_client, pytest.raises(ForbiddenAddressError) as proxied:
+        proxied_client.get(url)
+    assert "resolves to a loopback address (127.0.0.1)" in proxied.value.reason
+    assert server.requests == []
