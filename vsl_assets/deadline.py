@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from vsl_assets.errors import PermanentError
-from vsl_assets.timefmt import clock
+from vsl_assets.humanize import clock
 
 
 class StepTimeoutError(PermanentError):

@@ -36,6 +36,8 @@ def build_resources() -> dict[str, object]:
             read_timeout_s=float(env("VSL_DOWNLOAD_TIMEOUT_S")),
             hls_concurrency=int(env("VSL_HLS_CONCURRENCY")),
             variant_policy=_from_env("VSL_HLS_VARIANT"),
+            max_duration_s=float(env("VSL_MAX_DURATION_S")),
+            max_download_bytes=int(float(env("VSL_MAX_DOWNLOAD_MB")) * 1024**2),
         ),
         "transcriber": TranscriberResource(
             engine=_from_env("VSL_TRANSCRIBER", default_transcriber()),

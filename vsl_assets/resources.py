@@ -51,7 +51,8 @@ class MediaResource(ConfigurableResource):
     audio_format: str = Field(default="opus", description="opus (Ogg) or mp3.")
     audio_bitrate: str = Field(default="32k")
     read_timeout_s: float = Field(default=30.0)
-    max_duration_s: float = Field(default=4 * 3600.0)
+    max_duration_s: float = Field(default=4 * 3600.0, description="Longest video accepted, in seconds.")
+    max_download_bytes: int = Field(default=16 * 1024**3, description="Largest download accepted.")
     step_timeout_s: float = Field(default=4 * 3600.0)
     hls_concurrency: int = Field(default=8, description="HLS fragments fetched at once.")
     variant_policy: str = Field(default="best<=720", description="best<=HEIGHT, best or smallest.")
@@ -67,12 +68,18 @@ class MediaResource(ConfigurableResource):
             read_timeout_s=self.read_timeout_s,
             step_timeout_s=self.step_timeout_s,
             max_duration_s=self.max_duration_s,
+            max_bytes=self.max_download_bytes,
             referer=referer,
             headers=headers,
         )
 
     def hls_options(self) -> HlsOptions:
-        return HlsOptions(concurrency=self.hls_concurrency, variant_policy=self.variant_policy)
+        return HlsOptions(
+            concurrency=self.hls_concurrency,
+            variant_policy=self.variant_policy,
+            max_total_bytes=self.max_download_bytes,
+            max_duration_s=self.max_duration_s,
+        )
 
 
 class TranscriberResource(ConfigurableResource):

@@ -28,6 +28,9 @@ ENV_DEFAULTS: dict[str, str] = {
     "VSL_DOWNLOAD_TIMEOUT_S": "30",  # read timeout (no bytes for this long = failure)
     "VSL_HLS_CONCURRENCY": "8",  # HLS fragments fetched at once
     "VSL_HLS_VARIANT": "best<=720",  # which variant of a master playlist
+    "VSL_MAX_DURATION_S": "14400",  # longest video accepted (a playlist announcing more is refused)
+    "VSL_MAX_DOWNLOAD_MB": "16384",  # largest download accepted (HLS total or direct file)
+    "VSL_MAX_PAGE_MB": "5",  # sales page bytes read (the rest of a bigger page is ignored)
     "VSL_SENSOR_BATCH": "1000",  # pending URLs per sensor tick
     "VSL_SENSOR_INTERVAL_S": "15",
     "VSL_RECONCILE_INTERVAL_S": "30",  # how often run/URL statuses are reconciled

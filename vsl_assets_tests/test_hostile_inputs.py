@@ -214,6 +214,13 @@ CASES: list[Case] = [
          ("invalid data",), "video_file"),
     Case("stalled-segment", _stall, ("segment 2 of 2", "read timeout"), "video_file", {"VSL_DOWNLOAD_TIMEOUT_S": "1"}),
     Case("video-only-stream", lambda c: c.server.url("/noaudio/index.m3u8"), ("no audio track",), "audio_file"),
+    # -- configurable caps ------------------------------------------------------------------------------------
+    Case("longer-than-duration-cap", lambda c: c.server.url("/good/index.m3u8"),
+         ("lasts 19 s, longer than the limit of 10 s",), "video_file", {"VSL_MAX_DURATION_S": "10"}),
+    Case("hls-over-size-cap", lambda c: c.server.url("/good/index.m3u8"), ("larger than the limit of 52.4 KB (VSL_MAX_DOWNLOAD_MB)",), "video_file",
+         {"VSL_MAX_DOWNLOAD_MB": "0.05"}),
+    Case("direct-over-size-cap", lambda c: c.server.url("/direct/video.mp4"), ("the video is ", " KB, more than the limit of 52.4 KB (VSL_MAX_DOWNLOAD_MB)"),
+         "video_file", {"VSL_MAX_DOWNLOAD_MB": "0.05"}),
 ]
 
 

@@ -21,6 +21,7 @@ from pydantic import Field
 from vsl_assets import deadline
 from vsl_assets.db import JobOutcome, UrlStatus, repo
 from vsl_assets.errors import MediaError, VslError
+from vsl_assets.humanize import human_bytes
 from vsl_assets.media.probe import MediaInfo, probe
 from vsl_assets.partitions import vsl_urls
 from vsl_assets.resources import DatabaseResource
@@ -119,15 +120,6 @@ def _fail(context: AssetExecutionContext, db: DatabaseResource, step: Step, step
         metadata={"error_class": exc.error_class, "transient": exc.transient, "attempt": attempt},
         allow_retries=retryable,
     ) from None
-
-
-def human_bytes(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return f"{size:.1f} GB"
 
 
 def media_metadata(info: MediaInfo, reused: bool) -> dict[str, Any]:

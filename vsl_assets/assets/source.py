@@ -4,8 +4,9 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
 from vsl_assets.assets._step import StepConfig, reusable, tracked_step, vsl_asset
 from vsl_assets.db import Source, UrlStatus, repo
-from vsl_assets.media.pages import resolve
+from vsl_assets.media.pages import ResolveOptions, resolve
 from vsl_assets.resources import DatabaseResource, StorageResource
+from vsl_assets.settings import env
 from vsl_assets.urls import redact_url
 
 
@@ -30,7 +31,8 @@ def source_page(
             row = {c: getattr(known, c) for c in ("stream_url", "kind", "title", "thumbnail", "other_videos",
                                                   "cta_seconds", "referer", "headers", "drm")}
         else:
-            found = resolve(step.url)
+            page_cap = int(float(env("VSL_MAX_PAGE_MB")) * 1024**2)
+            found = resolve(step.url, options=ResolveOptions(max_page_bytes=page_cap))
             row = {
                 "stream_url": found.stream_url, "kind": found.kind, "title": found.title,
                 "thumbnail": found.thumbnail, "other_videos": list(found.other_videos),

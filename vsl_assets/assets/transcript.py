@@ -6,13 +6,13 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from vsl_assets.assets._step import StepConfig, human_bytes, tracked_step, vsl_asset
+from vsl_assets.assets._step import StepConfig, tracked_step, vsl_asset
 from vsl_assets.assets.media import audio_file
 from vsl_assets.db import TranscriptRow, UrlStatus, repo
 from vsl_assets.errors import MediaError
+from vsl_assets.humanize import clock, human_bytes
 from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource
 from vsl_assets.storage import StorageLayout, remove_stale_temps
-from vsl_assets.timefmt import clock
 from vsl_assets.transcription import Transcript, write_outputs
 
 PREVIEW_SEGMENTS = 12

@@ -21,6 +21,7 @@ import httpx
 
 from vsl_assets import deadline
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError, VslError
+from vsl_assets.humanize import human_bytes
 from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, run_ffmpeg
 from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
 from vsl_assets.media.probe import MediaInfo, probe
@@ -122,12 +123,15 @@ def _fetch_file(url: str, dest: Path, opts: DownloadOptions, log: Callable[[str]
                 raise DownloadError(f"the stream URL returned a web page ({ctype}), not a video")
             declared = int(response.headers.get("content-length") or 0) or None
             if declared is not None and declared > opts.max_bytes:
-                raise DownloadError(f"the video is {declared} bytes, more than the limit of {opts.max_bytes}")
+                raise DownloadError(
+                    f"the video is {human_bytes(declared)}, more than the limit of {human_bytes(opts.max_bytes)} "
+                    "(VSL_MAX_DOWNLOAD_MB)"
+                )
             with dest.open("wb") as fh:
                 for block in response.iter_bytes(1 << 20):
                     written += len(block)
                     if written > opts.max_bytes:
-                        raise DownloadError(f"the video is larger than the limit of {opts.max_bytes} bytes")
+                        raise DownloadError(f"the video is larger than the limit of {human_bytes(opts.max_bytes)} (VSL_MAX_DOWNLOAD_MB)")
                     fh.write(block)
                     deadline.check()
                     now = time.monotonic()

@@ -47,6 +47,7 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from vsl_assets import deadline as step_deadline
 from vsl_assets.errors import ConfigurationError, DownloadError, MediaError, TransientDownloadError
+from vsl_assets.humanize import clock, human_bytes
 from vsl_assets.media.ffmpeg import USER_AGENT, find_ffmpeg
 from vsl_assets.media.hls_playlist import (
     ByteRange,
@@ -63,7 +64,6 @@ from vsl_assets.media.hls_playlist import (
 from vsl_assets.media.probe import MediaInfo, audio_gaps, probe
 from vsl_assets.netguard import check_urls, guard_async_client_kwargs
 from vsl_assets.storage import atomic_path
-from vsl_assets.timefmt import clock
 from vsl_assets.urls import redact_url
 
 __all__ = [
@@ -384,7 +384,7 @@ class _Http:
                 raise _Failure(f"more than the limit of {limit} bytes", retryable=False, transient=False)
             if self.received > self.opts.max_total_bytes:
                 raise DownloadError(
-                    f"the stream is larger than the limit of {self.opts.max_total_bytes / 1e6:.0f} MB (max_total_bytes)"
+                    f"the stream is larger than the limit of {human_bytes(self.opts.max_total_bytes)} (VSL_MAX_DOWNLOAD_MB)"
                 )
         body = b"".join(chunks)
         if not checked:

@@ -39,8 +39,8 @@ from pathlib import Path
 
 from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError
+from vsl_assets.humanize import clock as fmt_time
 from vsl_assets.storage import atomic_write_text
-from vsl_assets.timefmt import clock as fmt_time
 from vsl_assets.transcription.audio import probe_duration, require_file
 from vsl_assets.transcription.base import LogFn
 from vsl_assets.transcription.chunking import (
