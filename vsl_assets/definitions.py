@@ -38,6 +38,7 @@ def build_resources() -> dict[str, object]:
             variant_policy=_from_env("VSL_HLS_VARIANT"),
             max_duration_s=float(env("VSL_MAX_DURATION_S")),
             max_download_bytes=int(float(env("VSL_MAX_DOWNLOAD_MB")) * 1024**2),
+            max_page_bytes=int(float(env("VSL_MAX_PAGE_MB")) * 1024**2),
         ),
         "transcriber": TranscriberResource(
             engine=_from_env("VSL_TRANSCRIBER", default_transcriber()),

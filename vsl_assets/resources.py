@@ -53,6 +53,7 @@ class MediaResource(ConfigurableResource):
     read_timeout_s: float = Field(default=30.0)
     max_duration_s: float = Field(default=4 * 3600.0, description="Longest video accepted, in seconds.")
     max_download_bytes: int = Field(default=16 * 1024**3, description="Largest download accepted.")
+    max_page_bytes: int = Field(default=5 * 1024**2, description="Sales page bytes read when looking for the player.")
     step_timeout_s: float = Field(default=4 * 3600.0)
     hls_concurrency: int = Field(default=8, description="HLS fragments fetched at once.")
     variant_policy: str = Field(default="best<=720", description="best<=HEIGHT, best or smallest.")

@@ -5,8 +5,7 @@ from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 from vsl_assets.assets._step import StepConfig, reusable, tracked_step, vsl_asset
 from vsl_assets.db import Source, UrlStatus, repo
 from vsl_assets.media.pages import ResolveOptions, resolve
-from vsl_assets.resources import DatabaseResource, StorageResource
-from vsl_assets.settings import env
+from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.urls import redact_url
 
 
@@ -19,7 +18,11 @@ def _md_list(urls: list[str]) -> str:
     description="What the URL points at: the player found on the page and the stream it plays.",
 )
 def source_page(
-    context: AssetExecutionContext, config: StepConfig, db: DatabaseResource, storage: StorageResource
+    context: AssetExecutionContext,
+    config: StepConfig,
+    db: DatabaseResource,
+    storage: StorageResource,
+    media: MediaResource,
 ) -> MaterializeResult:
     key = context.partition_key
     with tracked_step(context, db, "source_page", UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADING) as step:
@@ -31,8 +34,7 @@ def source_page(
             row = {c: getattr(known, c) for c in ("stream_url", "kind", "title", "thumbnail", "other_videos",
                                                   "cta_seconds", "referer", "headers", "drm")}
         else:
-            page_cap = int(float(env("VSL_MAX_PAGE_MB")) * 1024**2)
-            found = resolve(step.url, options=ResolveOptions(max_page_bytes=page_cap))
+            found = resolve(step.url, options=ResolveOptions(max_page_bytes=media.max_page_bytes))
             row = {
                 "stream_url": found.stream_url, "kind": found.kind, "title": found.title,
                 "thumbnail": found.thumbnail, "other_videos": list(found.other_videos),
