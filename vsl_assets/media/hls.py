@@ -728,6 +728,10 @@ async def _remux(http: _Http, tracks: list[_Track], out: Path, opts: HlsOptions,
                 _grow_pipe(write_fd)
                 writers.append(await _PipeWriter.open(write_fd))
                 fmt = _input_format(track, first)
+                if any(s.discontinuity for s in track.playlist.segments):
+                    # Timestamps may jump at EXT-X-DISCONTINUITY (stitched clips, ads): let ffmpeg
+                    # close jumps over 3 s instead of keeping them as holes (its default is 10 s).
+                    cmd += ["-dts_delta_threshold", str(DISCONTINUITY_JUMP_S)]
                 cmd += ["-protocol_whitelist", "pipe"] + (["-f", fmt] if fmt else []) + ["-i", f"pipe:{read_fd}"]
             if len(tracks) > 1:
                 cmd += ["-map", "0:v:0?", "-map", "1:a:0"]
@@ -829,6 +833,8 @@ def _describe(tracks: list[_Track]) -> str:
 
 #: A hole this long in the downloaded audio fails the download (audio frames last 20-64 ms).
 MAX_AUDIO_GAP_S = 0.5
+#: At a discontinuity, a timestamp jump longer than this is closed up by ffmpeg.
+DISCONTINUITY_JUMP_S = 3
 
 
 def _check_output(tmp: Path, tracks: list[_Track]) -> MediaInfo:

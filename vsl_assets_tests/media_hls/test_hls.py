@@ -278,6 +278,18 @@ def test_discontinuity_joins_streams_with_restarted_timestamps(server: TimedServ
     assert abs(info.duration_s - 20.0) < 0.5 and abs(_decoded_audio_s(tmp_path / "v.mp4") - 20.0) < 0.5
 
 
+def test_discontinuity_with_timestamps_jumping_forward(server: TimedServer, tmp_path: Path) -> None:
+    # Segments 1-2, then (after a cut) 6-10: timestamps jump forward by 6 s.  Kept as they are,
+    # the MP4 would "last" 20 s with a 6 s hole and fail the duration check; ffmpeg closes it.
+    head = [line for i in range(2) for line in ("#EXTINF:2.0,", f"seg_{i:03d}.ts")]
+    tail = [line for i in range(5, 10) for line in ("#EXTINF:2.0,", f"seg_{i:03d}.ts")]
+    url = _route_playlist(server, "/plain/cut.m3u8", ["#EXTM3U", "#EXT-X-TARGETDURATION:2", *head,
+                                                      "#EXT-X-DISCONTINUITY", *tail, "#EXT-X-ENDLIST"])
+    info = download_hls(url, tmp_path / "v.mp4", FAST)
+    assert abs(info.duration_s - 13.0) < 1.5, info.duration_s
+    assert abs(_decoded_audio_s(tmp_path / "v.mp4") - 13.0) < 1.5
+
+
 def test_callable_from_a_running_event_loop(server: TimedServer, tmp_path: Path) -> None:
     async def inside_a_loop() -> float:
         return download_hls(server.url("plain/index.m3u8"), tmp_path / "v.mp4").duration_s
