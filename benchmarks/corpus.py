@@ -129,6 +129,13 @@ PT_SCRIPTS: list[tuple[str, int, str]] = [
      "vídeo e garanta a sua vaga."),
 ]
 
+#: The same scripts read a second time by the other accent's female variant, 5 wpm slower: a
+#: different acoustic rendering of the same text doubles the corpus (and the independent chances
+#: for the decoder to go wrong) without writing new scripts.
+EN_SCRIPTS_B: list[tuple[str, int, str]] = [
+    (("en-gb" if voice == "en-us" else "en-us") + "+f2", wpm - 5, text) for voice, wpm, text in EN_SCRIPTS
+]
+
 # -- numbers back to words ---------------------------------------------------------------------
 
 _EN_ONES = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
@@ -212,6 +219,8 @@ class Program:
     scripts: int
     voices: tuple[str, ...]
     synthetic: bool  # False: the committed Opus fixtures were used (espeak-ng missing)
+    #: The reference text of each script, in reading order (for per-script error counts).
+    texts: tuple[str, ...] = ()
 
 
 def _read_pcm(path: Path) -> np.ndarray:
@@ -244,7 +253,8 @@ def build_program(
         ffmpeg(["-stream_loop", "5", "-i", str(clip), "-ac", "1", "-ar", str(SAMPLE_RATE), "-c:a", "pcm_s16le", str(dest)])
         reference = " ".join([script.strip()] * 6)
         samples = _read_pcm(dest)
-        return Program(language, dest, reference, len(reference.split()), len(samples) / SAMPLE_RATE, 1, ("fixture",), False)
+        return Program(language, dest, reference, len(reference.split()), len(samples) / SAMPLE_RATE, 1, ("fixture",),
+                       False, (script.strip(),) * 6)
     rng = np.random.default_rng(1234)
     pieces: list[np.ndarray] = [np.zeros(int(0.5 * SAMPLE_RATE), dtype=np.int16)]
     for i, (voice, wpm, text) in enumerate(scripts):
@@ -258,5 +268,5 @@ def build_program(
     reference = " ".join(text for _, _, text in scripts)
     return Program(
         language, dest, reference, len(reference.split()), len(samples) / SAMPLE_RATE, len(scripts),
-        tuple(sorted({v for v, _, _ in scripts})), True,
+        tuple(sorted({v for v, _, _ in scripts})), True, tuple(text for _, _, text in scripts),
     )
