@@ -139,7 +139,10 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     # Without a daemon nobody else notices a `vsl process` that was killed mid-run.
     fixed = reconcile(instance, DatabaseResource(url=settings.database_url))
     if fixed["failed"] or fixed["requeued"]:
-        print(f"reconciled: {fixed['failed']} abandoned URL(s) failed, {fixed['requeued']} re-queued")
+        print(
+            f"reconciled: {fixed['failed']} abandoned URL(s) failed ({fixed['resumed']} of them re-queued after "
+            f"a crash), {fixed['requeued']} re-queued"
+        )
     job = build_definitions().resolve_job_def(INGEST_JOB_NAME)
     limit = args.limit if args.limit and args.limit > 0 else settings.sensor_batch
     with session_scope(settings.database_url) as s:

@@ -35,6 +35,8 @@ from vsl_assets.worker import worker_alive
 
 #: A URL queued this long without any run for it lost its run request (e.g. a failed tick).
 QUEUED_GRACE = timedelta(minutes=10)
+#: Dead-letter class of a step whose worker process died under it.
+WORKER_DIED = "WorkerDied"
 
 
 def run_key(key: str, queue_count: int) -> str:
@@ -92,12 +94,16 @@ def reconcile(instance, db: DatabaseResource, now: datetime | None = None) -> di
     """Make URL statuses true again after runs that died without their asset code noticing.
 
     - A URL whose open step belongs to a finished (or vanished) run is failed.
-    - A URL whose step worker on this host no longer exists (``kill -9``, OOM) is failed, and the
-      run, which Dagster's default launcher would leave "started" forever, is reported failed.
+    - A URL whose step worker on this host no longer exists (``kill -9``, OOM, a power cut) is
+      failed, and the run, which Dagster's default launcher would leave "started" forever, is
+      reported failed.  The crash is not the URL's fault: it is re-queued at once, up to
+      ``VSL_CRASH_RETRIES`` times (a URL that keeps killing its worker, e.g. by running out of
+      memory, then stays failed); the new run reuses finished outputs and transcript checkpoints.
     - A URL queued long ago with no run at all (a lost run request) is re-queued.
     """
     now = now or datetime.now(UTC)
-    counts = {"failed": 0, "requeued": 0}
+    counts = {"failed": 0, "requeued": 0, "resumed": 0}
+    crash_retries = int(env("VSL_CRASH_RETRIES"))
     with db.session() as s:
         stuck = repo.in_progress(s)
     run_ids = sorted({r for item in stuck for r in item.run_ids})
@@ -116,9 +122,11 @@ def reconcile(instance, db: DatabaseResource, now: datetime | None = None) -> di
                 last_run_id, last_worker = item.jobs[-1]
                 run = runs.get(last_run_id)
                 run_over = all(runs.get(r) is None or runs[r].status in FINISHED_STATUSES for r in item.run_ids)
+                crashed = False
                 if run_over:
                     reason = _finished_reason(last_run_id, run.status if run else None)
                 elif worker_alive(last_worker) is False:
+                    crashed = True
                     reason = f"the process running run {last_run_id[:8]} died (killed or crashed) before this step finished"
                     if run is not None and run.status not in FINISHED_STATUSES:
                         instance.report_run_failed(run, reason)
@@ -127,8 +135,12 @@ def reconcile(instance, db: DatabaseResource, now: datetime | None = None) -> di
                         instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
                 else:
                     continue
-                if repo.fail_abandoned(s, item.key, last_run_id, reason):
+                kind = WORKER_DIED if crashed else "RunAbandoned"
+                if repo.fail_abandoned(s, item.key, last_run_id, reason, error_class=kind):
                     counts["failed"] += 1
+                    if crashed and repo.dead_letter_count(s, item.key, WORKER_DIED) <= crash_retries:
+                        repo.requeue(s, [item.key])
+                        counts["resumed"] += 1
             elif item.key in queued_without_job:
                 run = latest_by_key.get(item.key)
                 if run is None:
@@ -152,7 +164,10 @@ def _aware(ts: datetime) -> datetime:
 )
 def run_reconciliation_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SkipReason:
     counts = reconcile(context.instance, db)
-    return SkipReason(f"reconciled: {counts['failed']} failed, {counts['requeued']} re-queued")
+    return SkipReason(
+        f"reconciled: {counts['failed']} failed ({counts['resumed']} re-queued after a crash), "
+        f"{counts['requeued']} lost run requests re-queued"
+    )
 
 
 def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: str) -> None:
@@ -162,6 +177,10 @@ def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: s
         return
     reason = f"the run {run.run_id[:8]} {what} before the pipeline finished"
     with db.session() as s:
+        url = repo.get_url(s, key)
+        requested_as = run.tags.get("dagster/run_key")
+        if url is not None and requested_as is not None and requested_as != run_key(key, url.queue_count):
+            return  # the URL was re-queued after this run (vsl retry, crash resume): a newer run owns it
         if repo.fail_abandoned(
             s, key, run.run_id, reason, from_statuses=(UrlStatus.QUEUED, UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED, UrlStatus.TRANSCRIBING)
         ):

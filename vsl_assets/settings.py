@@ -35,6 +35,7 @@ ENV_DEFAULTS: dict[str, str] = {
     "VSL_SENSOR_INTERVAL_S": "15",
     "VSL_RECONCILE_INTERVAL_S": "30",  # how often run/URL statuses are reconciled
     "VSL_MAX_RETRIES": "2",  # Dagster retries of a step on transient errors
+    "VSL_CRASH_RETRIES": "1",  # automatic re-runs of a URL whose worker process died (kill -9, OOM, power cut)
     "VSL_STEP_TIMEOUT_S": "14400",  # wall-clock cap of one step (download, extraction, transcription)
     "VSL_ALLOW_PRIVATE_NETWORKS": "0",  # 1 = also fetch private/loopback/link-local addresses (tests, intranets)
     "VSL_ALLOW_ADDRESSES": "",  # comma-separated IPs/CIDRs fetched although private (e.g. 10.0.0.0/24)

@@ -75,7 +75,7 @@ def test_reconcile_fails_urls_whose_run_died(vsl_env, instance) -> None:
     _start_job(missing, "0" * 36)
 
     counts = reconcile(instance, _db(vsl_env))
-    assert counts == {"failed": 2, "requeued": 0}
+    assert counts == {"failed": 2, "requeued": 0, "resumed": 0}
     with db_session() as s:
         rows = {u.partition_key: u for u in s.scalars(select(Url))}
         assert rows[dead].status == "failed"
@@ -86,16 +86,16 @@ def test_reconcile_fails_urls_whose_run_died(vsl_env, instance) -> None:
         assert letters[rows[dead].id].error_class == "RunAbandoned" and letters[rows[dead].id].step == "video_file"
         assert s.scalar(select(Job.outcome).where(Job.url_id == rows[dead].id)) == "failed"
     # Idempotent: a second pass changes nothing.
-    assert reconcile(instance, _db(vsl_env)) == {"failed": 0, "requeued": 0}
+    assert reconcile(instance, _db(vsl_env)) == {"failed": 0, "requeued": 0, "resumed": 0}
 
 
 def test_reconcile_requeues_queued_urls_whose_run_request_was_lost(vsl_env, instance) -> None:
     lost, fresh = add_urls("https://cdn.example.com/lost.m3u8", "https://cdn.example.com/fresh.m3u8")
     with db_session() as s:
         repo.set_status(s, [lost, fresh], UrlStatus.QUEUED)
-    assert reconcile(instance, _db(vsl_env)) == {"failed": 0, "requeued": 0}  # within the grace period
+    assert reconcile(instance, _db(vsl_env)) == {"failed": 0, "requeued": 0, "resumed": 0}  # within the grace period
     later = datetime.now(UTC) + timedelta(minutes=11)
-    assert reconcile(instance, _db(vsl_env), now=later) == {"failed": 0, "requeued": 2}
+    assert reconcile(instance, _db(vsl_env), now=later) == {"failed": 0, "requeued": 2, "resumed": 0}
     with db_session() as s:
         assert {u.status for u in s.scalars(select(Url))} == {"pending_ingest"}
         assert {u.queue_count for u in s.scalars(select(Url))} == {1}
@@ -110,25 +110,42 @@ def test_reconcile_detects_a_killed_worker_and_fails_its_run(vsl_env, instance) 
     from vsl_assets.worker import current_worker, worker_alive
 
     [key] = add_urls("https://cdn.example.com/killed.m3u8")
-    run = create_run_for_test(instance, job_name="ingest_vsl", status=DagsterRunStatus.STARTED)
-    proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
-    host, _, _ = current_worker().split(":")
-    ticks = open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()[19]
-    worker = f"{host}:{proc.pid}:{ticks}"
-    with db_session() as s:
-        repo.start_job(s, key, "transcript", run.run_id, 1, UrlStatus.TRANSCRIBING, worker)
-    assert worker_alive(worker) is True
-    assert reconcile(instance, _db(vsl_env)) == {"failed": 0, "requeued": 0}
 
-    proc.kill()
-    proc.wait()
-    assert worker_alive(worker) is False
+    def crash() -> tuple[str, str]:
+        run = create_run_for_test(instance, job_name="ingest_vsl", status=DagsterRunStatus.STARTED)
+        proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+        host, _, _ = current_worker().split(":")
+        ticks = open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()[19]
+        worker = f"{host}:{proc.pid}:{ticks}"
+        with db_session() as s:
+            repo.start_job(s, key, "transcript", run.run_id, 1, UrlStatus.TRANSCRIBING, worker)
+        assert worker_alive(worker) is True
+        assert reconcile(instance, _db(vsl_env)) == {"failed": 0, "requeued": 0, "resumed": 0}
+        proc.kill()
+        proc.wait()
+        assert worker_alive(worker) is False
+        return run.run_id, worker
+
+    # First crash: not the URL's fault, so it is failed with the reason and re-queued at once
+    # (VSL_CRASH_RETRIES=1); the dead letter stays as the record, marked retried.
+    run_id, _ = crash()
     assert worker_alive("other-host:1:1") is None
-    assert reconcile(instance, _db(vsl_env)) == {"failed": 1, "requeued": 0}
+    assert reconcile(instance, _db(vsl_env)) == {"failed": 1, "requeued": 0, "resumed": 1}
+    assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert (url.status, url.reason, url.queue_count) == ("pending_ingest", None, 1)
+        [letter] = s.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id)).all()
+        assert letter.error_class == "WorkerDied" and "died (killed or crashed)" in letter.message
+        assert letter.retried_at is not None and letter.step == "transcript"
+
+    # Second crash of the same URL (e.g. it runs the worker out of memory): it stays failed.
+    run_id, _ = crash()
+    assert reconcile(instance, _db(vsl_env)) == {"failed": 1, "requeued": 0, "resumed": 0}
     with db_session() as s:
         url = s.scalar(select(Url).where(Url.partition_key == key))
         assert url.status == "failed" and "died (killed or crashed)" in url.reason
-    assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(run_id).status == DagsterRunStatus.FAILURE
 
 
 def test_tick_as_the_daemon_evaluates_it_carries_resolved_partitions(vsl_env, instance, monkeypatch) -> None:

@@ -282,6 +282,7 @@ def fail_abandoned(
     run_id: str | None,
     reason: str,
     from_statuses: Sequence[UrlStatus] = IN_PROGRESS,
+    error_class: str = "RunAbandoned",
 ) -> bool:
     """Fail a URL whose run ended without its asset code recording the outcome.
 
@@ -309,10 +310,19 @@ def fail_abandoned(
             url_id=url.id,
             step=step,
             run_id=run_id,
-            error_class="RunAbandoned",
+            error_class=error_class,
             message=reason,
             attempt=max((j.attempt for j in open_jobs), default=1),
             payload={"url": url.url, "partition_key": key, "step": step},
         )
     )
     return True
+
+
+def dead_letter_count(session: Session, key: str, error_class: str) -> int:
+    """How many dead letters of ``error_class`` the URL has (e.g. how often its worker died)."""
+    return session.scalar(
+        select(func.count(DeadLetter.id)).join(Url, Url.id == DeadLetter.url_id).where(
+            Url.partition_key == key, DeadLetter.error_class == error_class
+        )
+    ) or 0
