@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from vsl_assets.db import DeadLetter, Url
+from vsl_assets.db import DeadLetter, TranscriptRow, Url
 from vsl_assets.partitions import PARTITIONS_NAME
 from vsl_assets_tests.conftest import REPO, db_session, heard
 
@@ -97,3 +97,49 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     assert rows[bad_key]["status"] == "transcribed"
     assert vsl("retry", "no-such-key-1").returncode == 1
     assert vsl("retry").returncode == 2
+
+
+def test_vsl_process_killed_mid_transcription_resumes_on_the_next_call(vsl_env, instance, media_server,
+                                                                       monkeypatch) -> None:
+    """Without a daemon: `vsl process` is SIGKILLed while chunk 2 is at the API.  The next
+    `vsl process` reconciles (the worker is dead), re-queues the URL and finishes it, paying
+    only for the chunks that had not been answered."""
+    import signal
+    import time
+
+    from vsl_assets_tests.servers import FakeOpenAIServer
+
+    monkeypatch.setenv("VSL_MAX_CHUNK_S", "8")
+    with FakeOpenAIServer(api_key="sk-test-cli") as api:
+        monkeypatch.setenv("VSL_TRANSCRIBER", "openai")
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-cli")
+        monkeypatch.setenv("OPENAI_BASE_URL", api.base_url)
+        assert vsl("add", media_server.url("/good/index.m3u8")).returncode == 0
+        [key] = [r["partition_key"] for r in json.loads(vsl("status", "--json").stdout)]
+        api.delay_request(2, 600)
+        exe = Path(sys.executable).with_name("vsl")
+        proc = subprocess.Popen([str(exe), "process"], env=os.environ.copy(), cwd=REPO,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while api.received < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert api.received >= 2, "chunk 2 never reached the API"
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        assert json.loads(vsl("status", "--json").stdout)[0]["status"] == "transcribing"
+        first = list(api.successful_requests)
+
+        out = vsl("process")
+        assert out.returncode == 0, out.stdout + out.stderr
+        assert "1 abandoned URL(s) failed (1 of them re-queued after a crash)" in out.stdout
+        [row] = json.loads(vsl("status", "--json").stdout)
+        assert row["status"] == "transcribed" and row["reason"] is None
+        paid = api.successful_requests
+        assert len(first) == 1 and paid[0] == first[0]
+        again = paid[1:]
+        assert again and all(r.duration_s != first[0].duration_s or r.prompt != first[0].prompt for r in again)
+    with db_session() as s:
+        transcript = s.scalar(select(TranscriptRow).join(Url).where(Url.partition_key == key))
+        assert transcript.chunk_count == len(paid)  # each chunk paid exactly once
+        letter = s.scalar(select(DeadLetter).join(Url).where(Url.partition_key == key))
+        assert letter.error_class == "WorkerDied" and letter.retried_at is not None
