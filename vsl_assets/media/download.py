@@ -5,12 +5,11 @@ fetched by our own guarded HTTP client — every connection, redirects included,
 against the network policy, with a byte cap and read timeouts — into a temp file that ffmpeg
 then remuxes with only the ``file`` protocol and a whitelist of plain media demuxers, so a
 hostile "video" that is really a playlist or a concat script cannot make ffmpeg open anything.
-ffmpeg's messages are turned into reasons a person understands ("HTTP 404 from the stream URL").
+Failures become reasons a person understands ("HTTP 404 from the stream URL").
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -53,40 +52,17 @@ class DownloadOptions:
 MEDIA_DEMUXERS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts,flv,avi,asf,mp3,aac,ogg,wav"
 
 
-_HTTP_STATUS = re.compile(r"(?:Server returned|HTTP error) (\d{3})")
-
-
-def _reason_from_stderr(result: FfmpegResult, what: str) -> VslError:
+def _remux_failure(result: FfmpegResult) -> VslError:
+    """Why ffmpeg could not remux a downloaded file (it reads only that file: no network errors)."""
     err = result.stderr
     detail = result.tail()
-    status = _HTTP_STATUS.search(err)
-    if "Server returned 4XX Client Error" in err and not status:
-        return DownloadError(f"HTTP 4xx client error from the {what}", detail=detail)
-    if status:
-        code = int(status.group(1))
-        if code in (408, 425, 429) or code >= 500:
-            return TransientDownloadError(f"HTTP {code} from the {what}", detail=detail)
-        return DownloadError(f"HTTP {code} from the {what}", detail=detail)
-    if "Server returned 5XX" in err:
-        return TransientDownloadError(f"HTTP 5xx server error from the {what}", detail=detail)
-    for needle, reason in (
-        ("Connection refused", f"connection refused by the {what} server"),
-        ("Connection timed out", f"connection to the {what} server timed out"),
-        ("timed out", f"the {what} server stopped sending data (read timeout)"),
-        ("Connection reset", f"connection reset by the {what} server"),
-        ("Name or service not known", f"the {what} host name does not resolve"),
-        ("Temporary failure in name resolution", f"DNS lookup of the {what} host failed"),
-        ("I/O error", f"network I/O error while reading the {what}"),
-    ):
-        if needle in err:
-            return TransientDownloadError(reason, detail=detail)
     if "not on whitelist" in err:
-        return DownloadError(f"the {what} refers to a forbidden protocol (only http/https are allowed)", detail=detail)
+        return DownloadError("the stream URL is not a plain media file (ffmpeg refused its format)", detail=detail)
     if "Invalid data found" in err or "could not find codec parameters" in err.lower():
-        return DownloadError(f"the {what} is not a playable video stream (invalid data)", detail=detail)
-    if "does not contain any stream" in err or "Output file does not contain any stream" in err:
-        return DownloadError(f"the {what} contains no audio or video stream", detail=detail)
-    return DownloadError(f"ffmpeg could not download the {what} (exit code {result.returncode})", detail=detail)
+        return DownloadError("the stream URL is not a playable video stream (invalid data)", detail=detail)
+    if "does not contain any stream" in err:
+        return DownloadError("the stream URL contains no audio or video stream", detail=detail)
+    return DownloadError(f"ffmpeg could not read the downloaded stream (exit code {result.returncode})", detail=detail)
 
 
 def _request_headers(opts: DownloadOptions) -> dict[str, str]:
@@ -192,7 +168,7 @@ def download_direct(
         finally:
             raw.unlink(missing_ok=True)
         if result.returncode != 0:
-            raise _reason_from_stderr(result, "stream URL")
+            raise _remux_failure(result)
         try:
             info = probe(tmp)
         except MediaError as exc:
@@ -239,7 +215,7 @@ def fetch_video(
             return download_hls(stream_url, dest, tuned, log)
         except NotHlsError:
             if log is not None:
-                log("the stream URL is not an HLS playlist; downloading it with ffmpeg")
+                log("the stream URL is not an HLS playlist; downloading it as a media file")
     return download_direct(stream_url, dest, opts, log)
 
 
