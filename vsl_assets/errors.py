@@ -7,6 +7,14 @@ and the UI, so it must say what went wrong in plain words, never a traceback or 
 
 from __future__ import annotations
 
+#: HTTP statuses that say "try again later": request timeout, too early, rate limited.
+_RETRY_LATER = frozenset({408, 425, 429})
+
+
+def is_transient_status(code: int) -> bool:
+    """Whether an HTTP error status may pass by itself (408/425/429 and every 5xx)."""
+    return code in _RETRY_LATER or code >= 500
+
 
 class VslError(Exception):
     """Base class: a failure with a human-readable reason."""

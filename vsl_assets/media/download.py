@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from vsl_assets import deadline
-from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError, VslError
+from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError, VslError, is_transient_status
 from vsl_assets.humanize import human_bytes
 from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, run_ffmpeg
 from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
@@ -74,7 +74,7 @@ def _request_headers(opts: DownloadOptions) -> dict[str, str]:
 
 
 def _status_error(code: int) -> VslError:
-    if code in (408, 425, 429) or code >= 500:
+    if is_transient_status(code):
         return TransientDownloadError(f"HTTP {code} from the stream URL")
     return DownloadError(f"HTTP {code} from the stream URL")
 

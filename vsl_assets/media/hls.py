@@ -46,7 +46,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from vsl_assets import deadline as step_deadline
-from vsl_assets.errors import ConfigurationError, DownloadError, MediaError, TransientDownloadError
+from vsl_assets.errors import ConfigurationError, DownloadError, MediaError, TransientDownloadError, is_transient_status
 from vsl_assets.humanize import clock, human_bytes
 from vsl_assets.media.ffmpeg import USER_AGENT, find_ffmpeg
 from vsl_assets.media.hls_playlist import (
@@ -234,7 +234,7 @@ def _status_failure(response: httpx.Response) -> _Failure:
     header = response.headers.get("retry-after", "").strip()
     if header.isdigit():
         retry_after = float(header)
-    transient = code in (408, 425, 429) or code >= 500
+    transient = is_transient_status(code)
     return _Failure(f"HTTP {code}", transient=transient, retryable=transient or 400 <= code < 500, status=code,
                     retry_after=retry_after)
 

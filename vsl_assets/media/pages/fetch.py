@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from vsl_assets.errors import is_transient_status
 from vsl_assets.media.pages.errors import HttpStatusError, NetworkError, TooManyRedirectsError, TransientHttpError
 from vsl_assets.media.pages.options import ResolveOptions
 from vsl_assets.netguard import guard_client_kwargs, install_guard
@@ -189,7 +190,7 @@ def _raise_for_status(response: httpx.Response, what: str) -> None:
     if status < 400:
         return
     detail = redact_url(str(response.url))
-    if status in (408, 425, 429) or status >= 500:
+    if is_transient_status(status):
         raise TransientHttpError(status, what, detail=detail)
     raise HttpStatusError(status, what, detail=detail)
 

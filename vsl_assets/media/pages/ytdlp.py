@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from vsl_assets.errors import ConfigurationError, VslError
+from vsl_assets.errors import ConfigurationError, VslError, is_transient_status
 from vsl_assets.media.pages.errors import (
     DrmProtectedError,
     ExtractorError,
@@ -140,7 +140,7 @@ def _error(message: str, what: str) -> VslError:
         return DrmProtectedError("the site reports DRM", detail=text)
     if status:
         code = int(status.group(1))
-        if code in (408, 425, 429) or code >= 500:
+        if is_transient_status(code):
             return TransientHttpError(code, what, detail=text)
         return HttpStatusError(code, what, detail=text)
     if any(needle in lowered for needle in _NETWORK_NEEDLES):
