@@ -19,8 +19,8 @@ playlists (no ``#EXT-X-ENDLIST``), ``#EXT-X-GAP`` segments, a change of init sec
 and streams over the duration/segment/byte limits.
 
 A URL that does not answer with an M3U8 playlist raises :class:`NotHlsError` after reading only
-its first bytes: the caller should then fall back to :func:`vsl_assets.media.download.download_direct`
-(ffmpeg), which handles direct media files.
+its first bytes: the caller should then fall back to :func:`vsl_assets.media.download.download_direct`,
+which handles direct media files.
 """
 
 from __future__ import annotations
@@ -464,6 +464,11 @@ class _Track:
     def has_init(self) -> bool:
         return bool(self.items) and not self.items[0].is_segment
 
+    @property
+    def has_discontinuity(self) -> bool:
+        """Timestamps may restart or jump at an ``EXT-X-DISCONTINUITY`` (stitched clips, ads)."""
+        return any(s.discontinuity for s in self.playlist.segments)
+
 
 def _iv(key: Key | None, sequence: int) -> bytes | None:
     if key is None:
@@ -728,9 +733,9 @@ async def _remux(http: _Http, tracks: list[_Track], out: Path, opts: HlsOptions,
                 _grow_pipe(write_fd)
                 writers.append(await _PipeWriter.open(write_fd))
                 fmt = _input_format(track, first)
-                if any(s.discontinuity for s in track.playlist.segments):
-                    # Timestamps may jump at EXT-X-DISCONTINUITY (stitched clips, ads): let ffmpeg
-                    # close jumps over 3 s instead of keeping them as holes (its default is 10 s).
+                if track.has_discontinuity:
+                    # Let ffmpeg close timestamp jumps over 3 s instead of keeping them as holes
+                    # (its default is 10 s).
                     cmd += ["-dts_delta_threshold", str(DISCONTINUITY_JUMP_S)]
                 cmd += ["-protocol_whitelist", "pipe"] + (["-f", fmt] if fmt else []) + ["-i", f"pipe:{read_fd}"]
             if len(tracks) > 1:
@@ -852,7 +857,7 @@ def _check_output(tmp: Path, tracks: list[_Track]) -> MediaInfo:
             "(segments are missing or unreadable)"
         )
     # Timestamps restart or jump at a discontinuity by design; elsewhere a jump is lost media.
-    if info.has_audio and not any(s.discontinuity for t in tracks for s in t.playlist.segments):
+    if info.has_audio and not any(t.has_discontinuity for t in tracks):
         gaps = audio_gaps(tmp, MAX_AUDIO_GAP_S)
         if gaps:
             missing = sum(g.length_s for g in gaps)
