@@ -51,11 +51,6 @@ def remaining(default: float) -> float:
     return max(0.1, min(default, deadline.ends_at - time.monotonic()))
 
 
-def expired() -> bool:
-    deadline = _current.get()
-    return deadline is not None and time.monotonic() >= deadline.ends_at
-
-
 def check() -> None:
     """Raise :class:`StepTimeoutError` once the current step is past its cap."""
     deadline = _current.get()

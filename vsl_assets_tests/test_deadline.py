@@ -24,8 +24,8 @@ SLOW_FFMPEG = ["-re", "-f", "lavfi", "-i", "sine=duration=60", "-f", "null", "-"
 
 
 def test_outside_a_step_there_is_no_deadline() -> None:
-    assert deadline.remaining(12.0) == 12.0 and not deadline.expired()
-    deadline.check()
+    assert deadline.remaining(12.0) == 12.0
+    deadline.check()  # no deadline: never raises
 
 
 def test_ffmpeg_is_stopped_at_the_steps_cap_with_the_steps_reason() -> None:
