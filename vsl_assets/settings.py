@@ -19,7 +19,7 @@ ENV_DEFAULTS: dict[str, str] = {
     "VSL_WHISPER_MODEL": "",  # default: "whisper-1" for openai, "base" for local
     "VSL_LANGUAGE": "auto",  # pt, en, es, ... or auto
     "VSL_FFMPEG": "",  # default: ffmpeg on PATH, else the imageio-ffmpeg binary
-    "VSL_MAX_CHUNK_S": "0",  # longest transcription chunk; 0 = the engine's limits (25 MB, 1,400 s)
+    "VSL_MAX_CHUNK_S": "0",  # longest transcription chunk; 0 = the engine's limits (25 MB; gpt-4o: ~5 min)
     "VSL_TRANSCRIBE_CONCURRENCY": "4",  # API chunk requests at once (when continuity is off)
     "VSL_TRANSCRIBE_CONTINUITY": "1",  # API: previous chunk's words as the next chunk's prompt
     "VSL_WORD_TIMESTAMPS": "0",  # local engine: keep word timestamps

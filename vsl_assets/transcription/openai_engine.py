@@ -10,8 +10,10 @@ returned data: API messages are scrubbed and the client's exceptions are not cha
 
 from __future__ import annotations
 
+import dataclasses
 import mimetypes
 import re
+import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -23,11 +25,19 @@ from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError, TransientTranscriptionError
 from vsl_assets.transcription.audio import probe_duration, require_file
 from vsl_assets.transcription.base import LogFn
-from vsl_assets.transcription.chunking import SilenceOptions
+from vsl_assets.transcription.chunking import FfmpegSilenceFinder, SilenceOptions, cut_chunk, plan_chunks
 from vsl_assets.transcription.languages import language_code, request_language
-from vsl_assets.transcription.longform import Chunk, ChunkResult, LongformOptions, fmt_time, transcribe_long
+from vsl_assets.transcription.longform import (
+    PROMPT_TAIL_CHARS,
+    Chunk,
+    ChunkResult,
+    LongformOptions,
+    build_prompt,
+    fmt_time,
+    transcribe_long,
+)
 from vsl_assets.transcription.models import Segment, Transcript
-from vsl_assets.transcription.pricing import billed_minutes, estimate_cost_usd, limits_for
+from vsl_assets.transcription.pricing import ModelLimits, billed_minutes, estimate_cost_usd, limits_for
 
 #: Anything shaped like an OpenAI key (``sk-...``, ``sk-proj-...``), including masked echoes.
 _KEY_RE = re.compile(r"sk-[A-Za-z0-9_\-*.]{3,}")
@@ -41,6 +51,13 @@ _UPLOAD_SUFFIX = {".opus": ".ogg"}
 _CONNECT_TIMEOUT_S = 10.0
 
 _MAX_MESSAGE_CHARS = 300
+
+#: A reply whose output tokens come this close to the model's cap is taken as cut short.
+_CUT_SHORT_MARGIN_TOKENS = 8
+#: Audio cut short by the output cap is halved at most this many times (1/16 of a chunk) ...
+_MAX_HALVINGS = 4
+#: ... and never into pieces shorter than this.
+_MIN_HALF_S = 15.0
 
 
 def _supports_verbose_json(model: str) -> bool:
@@ -71,6 +88,7 @@ class OpenAITranscriber:
         *,
         max_chunk_s: float | None = None,
         max_bytes: int | None = None,
+        max_output_tokens: int | None = None,
         max_concurrency: int = 4,
         continuity: bool = True,
         prompt: str | None = None,
@@ -93,8 +111,14 @@ class OpenAITranscriber:
             raise ConfigurationError(f"OpenAI max_bytes must be positive, got {max_bytes}")
         #: Upload size per request: the model's limit (with margin) unless set lower or higher here.
         self.max_bytes = max_bytes if max_bytes is not None else limits.max_bytes
-        #: Audio seconds per request the model accepts (None: no duration limit, e.g. whisper-1).
-        self.max_duration_s = limits.max_duration_s
+        if max_output_tokens is not None and max_output_tokens < 0:
+            raise ConfigurationError(f"OpenAI max_output_tokens must be 0 or more, got {max_output_tokens}")
+        #: Text tokens the model writes per request at most (None or 0: no cap, e.g. whisper-1).  A
+        #: reply that reaches it was cut short: its audio is transcribed again in halves.
+        self.max_output_tokens = limits.max_output_tokens if max_output_tokens is None else (max_output_tokens or None)
+        #: Audio seconds per request: the model's duration limit and, under an output cap, the
+        #: audio whose fast speech fills 85 % of it (None: no limit, e.g. whisper-1).
+        self.max_duration_s = ModelLimits(None, limits.max_duration_s, self.max_output_tokens).request_duration_s()
         #: Longest chunk wanted regardless of the model's limits (None: only the limits).
         self.max_chunk_s = max_chunk_s
         self.max_concurrency = max_concurrency
@@ -172,7 +196,7 @@ class OpenAITranscriber:
             name = f"{upload_stem}{upload_suffix}" if whole else f"{upload_stem}-part{chunk.index + 1:02d}{upload_suffix}"
             chunk_duration = duration if whole else probe_duration(chunk.path)
             try:
-                return self._request(chunk.path, name, chunk_duration, language, prompt, log)
+                return self._complete(chunk.path, name, chunk_duration, language, prompt, log)
             except (TranscriptionError, TransientTranscriptionError) as exc:
                 if whole:
                     raise
@@ -203,6 +227,65 @@ class OpenAITranscriber:
                 + (f", {result.reused} chunk(s) reused from an earlier attempt" if result.reused else "")
             )
         return transcript
+
+    def _cut_short(self, result: ChunkResult) -> bool:
+        cap, used = self.max_output_tokens, result.output_tokens
+        return bool(cap) and used is not None and used >= cap - _CUT_SHORT_MARGIN_TOKENS
+
+    def _complete(
+        self, audio: Path, upload_name: str, duration: float, lang: str | None, prompt: str | None,
+        log: LogFn | None, depth: int = 0,
+    ) -> ChunkResult:
+        """:meth:`_request`, and when the reply stopped at the model's output cap (its text cut
+        short, which the API does not report as an error), the same audio again in two halves
+        cut at a pause, recursively; every request is billed, the cut-short one included."""
+        result = self._request(audio, upload_name, duration, lang, prompt, log)
+        if not self._cut_short(result):
+            return result
+        what = (
+            f"OpenAI {self.model} stopped at its limit of {self.max_output_tokens} output tokens on "
+            f"{fmt_time(duration)} of audio, so its text was cut short"
+        )
+        if depth >= _MAX_HALVINGS or duration < 2 * _MIN_HALF_S:
+            raise TranscriptionError(f"{what}, and the audio cannot usefully be split further")
+        if log:
+            log(f"{what}; transcribing that audio again in two halves")
+        stem, dot, suffix = upload_name.rpartition(".")
+        texts: list[str] = []
+        segments: list[Segment] = []
+        billed, attempts = result.billed_s or 0.0, result.attempts
+        language, part_prompt = lang or result.language, prompt
+        with tempfile.TemporaryDirectory(prefix="vsl-halves-", dir=self.work_dir) as tmp:
+            spans = plan_chunks(
+                duration, duration * 0.6, FfmpegSilenceFinder(audio, self.silence),
+                search_window_s=self.silence.search_window_s,
+            )
+            for span in spans:
+                last = span.index == len(spans) - 1
+                part = cut_chunk(
+                    audio, span.start, None if last else span.end, Path(tmp) / f"part-{span.index}{audio.suffix}",
+                    timeout_s=self.silence.timeout_s,
+                )
+                name = f"{stem}-{span.index + 1}{dot}{suffix}" if dot else f"{upload_name}-{span.index + 1}"
+                sub = self._complete(part, name, probe_duration(part), language, part_prompt, log, depth + 1)
+                texts.append(sub.text)
+                segments += [
+                    dataclasses.replace(
+                        seg, start=seg.start + span.start, end=seg.end + span.start,
+                        words=[dataclasses.replace(w, start=w.start + span.start, end=w.end + span.start)
+                               for w in seg.words],
+                    )
+                    for seg in sub.segments
+                ]
+                billed += sub.billed_s or 0.0
+                attempts += sub.attempts
+                language = language or sub.language
+                if self.continuity:
+                    part_prompt = build_prompt(self.prompt, sub.text, PROMPT_TAIL_CHARS)
+        return ChunkResult(
+            text=" ".join(t for t in texts if t), segments=segments, language=language, billed_s=billed,
+            attempts=attempts,
+        )
 
     def _request(
         self, audio: Path, upload_name: str, duration: float, lang: str | None, prompt: str | None, log: LogFn | None
@@ -287,12 +370,16 @@ class OpenAITranscriber:
         # json replies carry no language; newer models may list detected ones.
         detected = getattr(response, "languages", None) or []
         language = requested or (language_code(detected[0].code) if detected else None)
+        # Token-billed models report what they wrote; reaching the cap means the text was cut.
+        usage = getattr(response, "usage", None)
+        output_tokens = getattr(usage, "output_tokens", None) if getattr(usage, "type", None) == "tokens" else None
         # No timestamps in json: the text spans its whole request (a chunk, on a long file).
         return ChunkResult(
             text=text,
             language=language,
             segments=[Segment(start=0.0, end=duration, text=text)] if text else [],
             billed_s=duration,
+            output_tokens=output_tokens if isinstance(output_tokens, int) else None,
         )
 
     def _map_error(self, exc: openai.OpenAIError, attempts: int) -> TranscriptionError | TransientTranscriptionError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import threading
 from dataclasses import dataclass, field
 from email.message import Message
@@ -27,6 +28,8 @@ __all__ = [
     "FakeOpenAIServer",
     "MultipartPart",
     "TranscriptionRequest",
+    "cap_tokens",
+    "count_tokens",
     "parse_multipart",
 ]
 
@@ -96,6 +99,8 @@ class TranscriptionRequest:
     authorization_ok: bool
     status: int
     temperature: float | None = None
+    #: Tokens of text the reply carried (json replies of non-Whisper models).
+    output_tokens: int | None = None
     timestamp_granularities: list[str] = field(default_factory=list)
     fields: dict[str, list[str]] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
@@ -155,6 +160,22 @@ def _error_body(status: int, message: str | None = None, param: str | None = Non
     return json.dumps(
         {"error": {"message": message or default_message, "type": err_type, "param": param, "code": code}}
     ).encode()
+
+
+_TOKEN_RE = re.compile(r"\w+|[^\w\s]")
+
+
+def count_tokens(text: str) -> int:
+    """The fake's tokenizer: a word or a punctuation mark is one token (real ones split finer)."""
+    return len(_TOKEN_RE.findall(text))
+
+
+def cap_tokens(text: str, cap: int) -> tuple[str, int]:
+    """``text`` cut after its first ``cap`` tokens, as a model that ran out of output stops; and its tokens."""
+    matches = list(_TOKEN_RE.finditer(text))
+    if len(matches) <= cap:
+        return text, len(matches)
+    return text[: matches[cap - 1].end()], cap
 
 
 def _timestamp(seconds: float, sep: str) -> str:
@@ -320,6 +341,20 @@ class _OpenAIHandler(QuietHandler):
         fmt = req.response_format or "json"
         segments = owner._segments_for(req.duration_s)
         text = " ".join(t.strip() for _, _, t in segments)
+        if fmt == "json" and not req.model.startswith("whisper"):
+            # The gpt-4o family: billed by tokens, and the text silently stops at the output cap.
+            if owner.max_output_tokens is not None:
+                text, output_tokens = cap_tokens(text, owner.max_output_tokens)
+            else:
+                output_tokens = count_tokens(text)
+            req.output_tokens = output_tokens
+            audio_tokens = round((req.duration_s or 0.0) * 10)
+            usage = {
+                "type": "tokens", "input_tokens": audio_tokens, "output_tokens": output_tokens,
+                "total_tokens": audio_tokens + output_tokens,
+                "input_token_details": {"audio_tokens": audio_tokens, "text_tokens": 0},
+            }
+            return _Reply.json(200, {"text": text, "usage": usage})
         if fmt == "json":
             return _Reply.json(200, {"text": text})
         if fmt == "text":
@@ -384,6 +419,7 @@ class FakeOpenAIServer(BackgroundServer):
         *,
         max_bytes: int = 25 * 1024 * 1024,
         max_duration_s: float | None = None,
+        max_output_tokens: int | None = None,
         check_extension: bool = False,
         reject_undecodable: bool = False,
         retry_after_ms: int | None = 10,
@@ -392,6 +428,8 @@ class FakeOpenAIServer(BackgroundServer):
         self.api_key = api_key
         self.max_bytes = max_bytes
         self.max_duration_s = max_duration_s
+        #: Non-Whisper models write at most this many tokens per reply, then stop without an error.
+        self.max_output_tokens = max_output_tokens
         self.check_extension = check_extension
         self.reject_undecodable = reject_undecodable
         self.retry_after_ms = retry_after_ms

@@ -1,15 +1,18 @@
 """An hour of speech through the OpenAI engine: chunked under the limits, prompted, stitched, billed.
 
-The real ``openai`` client talks to the fake server, which enforces an upload size limit and
-the gpt-4o models' 1,500 s duration limit, probes every upload's duration with PyAV and
+The real ``openai`` client talks to the fake server, which enforces an upload size limit, the
+gpt-4o models' 1,500 s duration limit and (when asked) their output cap, after which a reply's
+text just stops, as the real models do.  It probes every upload's duration with PyAV and
 answers each request with text of its own ("Part 2 line 7."), one segment per 10 s of the
-audio it received, timed from the start of that upload as the real API does.
+audio it received, timed from the start of that upload as the real API does; ``filler`` words
+per line set how fast the "speaker" talks.
 """
 
 from __future__ import annotations
 
 import json
 import math
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -17,12 +20,13 @@ from pathlib import Path
 
 import pytest
 
-from vsl_assets.errors import TransientTranscriptionError
+from vsl_assets.errors import TranscriptionError, TransientTranscriptionError
 from vsl_assets.storage import StorageLayout
 from vsl_assets.transcription import OpenAITranscriber, Transcript, write_outputs
 from vsl_assets.transcription.audio import probe_duration
 from vsl_assets.transcription.chunking import detect_silences
 from vsl_assets.transcription.longform import prompt_tail
+from vsl_assets.transcription.pricing import GPT4O_MAX_OUTPUT_TOKENS
 from vsl_assets.transcription.quality import coverage, repetition
 from vsl_assets.transcription.writers import srt_timestamp, vtt_timestamp
 from vsl_assets_tests.servers import FakeOpenAIServer
@@ -36,9 +40,10 @@ ENGINE_MAX_BYTES = 4_500_000
 class NumberingServer(FakeOpenAIServer):
     """Distinct text per request, in arrival order, and a record of how many ran at once."""
 
-    def __init__(self, *args: object, hold_s: float = 0.0, **kwargs: object) -> None:
+    def __init__(self, *args: object, hold_s: float = 0.0, filler: int = 0, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.hold_s = hold_s
+        self.filler = filler
         self._count_lock = threading.Lock()
         self._count = 0
         self.active = 0
@@ -56,7 +61,15 @@ class NumberingServer(FakeOpenAIServer):
             with self._count_lock:
                 self.active -= 1
         d = round(duration or 1.0, 3)
-        return [(k * 10.0, min(k * 10.0 + 9.5, d), f"Part {n} line {k}.") for k in range(math.ceil(d / 10))]
+        return [(k * 10.0, min(k * 10.0 + 9.5, d), self.line(n, k)) for k in range(math.ceil(d / 10))]
+
+    def line(self, n: int, k: int) -> str:
+        """"Part n line k." and ``filler`` words: 6 + filler tokens per 10 s of audio."""
+        words = " ".join(FILLER[(k + j) % len(FILLER)] for j in range(self.filler))
+        return f"Part {n} line {k}: {words}." if words else f"Part {n} line {k}."
+
+
+FILLER = "you can lose weight with this simple morning habit that doctors never mention".split()
 
 
 @pytest.fixture(scope="module")
@@ -162,26 +175,111 @@ def test_an_hour_through_whisper_1_in_chunks_under_the_size_limit(
     assert Transcript.from_dict(json.loads(paths["json"].read_text(encoding="utf-8"))) == t
 
 
-def test_an_hour_through_gpt_4o_transcribe_in_1400_s_chunks(hour: Path) -> None:
+def lines_in(text: str) -> list[tuple[int, int]]:
+    """The (part, line) labels of the fake's lines that came back whole (with their final period)."""
+    return [(int(a), int(b)) for a, b in re.findall(r"Part (\d+) line (\d+)(?::[a-z ]*)?\.", text)]
+
+
+def test_an_hour_through_gpt_4o_transcribe_in_chunks_under_its_duration_and_output_limits(hour: Path) -> None:
+    """180 tokens a minute (ordinary speech): 1,400 s requests would each need ~4,200 tokens of text
+    from a model that writes 2,000; the planner's ~5-minute chunks stay well under the cap."""
     duration = probe_duration(hour)
-    with NumberingServer(api_key=KEY, max_duration_s=1500) as srv:
-        t = OpenAITranscriber(KEY, base_url=srv.base_url, model="gpt-4o-transcribe").transcribe(hour, language="en")
+    with NumberingServer(api_key=KEY, max_duration_s=1500, max_output_tokens=GPT4O_MAX_OUTPUT_TOKENS, filler=24) as srv:
+        engine = OpenAITranscriber(KEY, base_url=srv.base_url, model="gpt-4o-transcribe")
+        assert engine.max_output_tokens == 2000 and engine.max_duration_s == pytest.approx(309.09, abs=0.01)
+        t = engine.transcribe(hour, language="en")
         reqs = srv.requests
 
-    assert [r.status for r in reqs] == [200] * 3
-    assert all(r.response_format == "json" and r.duration_s is not None and r.duration_s <= 1400.1 for r in reqs)
-    assert t.chunk_count == 3
+    assert [r.status for r in reqs] == [200] * 12
+    assert all(r.response_format == "json" and r.duration_s is not None and r.duration_s <= 309.1 for r in reqs)
+    # Every reply ended on its own, far from the cap: nothing was cut.
+    assert all(r.output_tokens is not None and r.output_tokens < 0.6 * GPT4O_MAX_OUTPUT_TOKENS for r in reqs)
+    assert t.chunk_count == 12
     # No timestamps from these models: one segment per chunk, spanning it.
-    assert len(t.segments) == 3
+    assert len(t.segments) == 12
     assert [s.text for s in t.segments] == list(chunk_texts(t).values())
     assert t.segments[0].start == 0.0 and t.segments[-1].end == pytest.approx(duration)
     for a, b in zip(t.segments, t.segments[1:], strict=False):
         assert a.end == b.start
-        assert b.start - a.start <= 1400.1
+        assert b.start - a.start <= 309.1
     assert_monotonic_and_complete(t, duration)
     assert_prompts_chain(reqs, t)
+    # Every line of every reply is in the transcript, in order: one per 10 s of each request.
+    assert lines_in(t.text) == [(n, k) for n, r in enumerate(reqs) for k in range(math.ceil(round(r.duration_s, 3) / 10))]
     assert t.billed_minutes == pytest.approx(60.0, abs=0.02)
     assert t.cost_usd == pytest.approx(0.36, abs=1e-3)
+
+
+def test_without_the_output_cap_in_the_plan_an_hour_loses_nearly_half_its_words_silently(hour: Path) -> None:
+    """What the planner prevents: 1,400 s requests to a model that stops writing at 2,000 tokens.
+    No error anywhere, coverage passes (text-only segments span their chunk), and each request
+    returns only its first 66 lines of 120."""
+    duration = probe_duration(hour)
+    with NumberingServer(api_key=KEY, max_duration_s=1500, max_output_tokens=GPT4O_MAX_OUTPUT_TOKENS, filler=24) as srv:
+        engine = OpenAITranscriber(KEY, base_url=srv.base_url, model="gpt-4o-transcribe", max_output_tokens=0)
+        assert engine.max_duration_s == 1400.0
+        t = engine.transcribe(hour, language="en")
+        reqs = srv.requests
+    assert [r.output_tokens for r in reqs] == [GPT4O_MAX_OUTPUT_TOKENS] * 3
+    assert coverage(t, duration).passed
+    said = sum(math.ceil(round(r.duration_s, 3) / 10) for r in reqs)
+    assert said >= 360 and len(lines_in(t.text)) == 3 * (GPT4O_MAX_OUTPUT_TOKENS // 30) == 198  # 30 tokens a line
+
+
+def test_a_reply_cut_short_at_the_output_cap_is_transcribed_again_in_halves(ten_minutes: Path, tmp_path: Path) -> None:
+    """A speaker faster than the planner assumes (480 tokens a minute): each ~5-minute reply stops at
+    2,000 tokens; the engine sees it in the reply's usage and sends the two halves of that audio."""
+    duration = probe_duration(ten_minutes)
+    work = tmp_path / "work"
+    lines: list[str] = []
+    with NumberingServer(api_key=KEY, max_output_tokens=GPT4O_MAX_OUTPUT_TOKENS, filler=74) as srv:
+        engine = OpenAITranscriber(KEY, base_url=srv.base_url, model="gpt-4o-transcribe", work_dir=work)
+        t = engine.transcribe(ten_minutes, language="en", log=lines.append)
+        reqs = srv.requests
+
+    # chunk 1 (cut short), its halves, chunk 2 (cut short), its halves.
+    assert [r.status for r in reqs] == [200] * 6
+    assert [r.output_tokens == GPT4O_MAX_OUTPUT_TOKENS for r in reqs] == [True, False, False, True, False, False]
+    assert [r.filename for r in reqs] == [
+        "vsl-ten-part01.ogg", "vsl-ten-part01-1.ogg", "vsl-ten-part01-2.ogg",
+        "vsl-ten-part02.ogg", "vsl-ten-part02-1.ogg", "vsl-ten-part02-2.ogg",
+    ]
+    for whole, a, b in (reqs[0:3], reqs[3:6]):
+        assert a.duration_s + b.duration_s == pytest.approx(whole.duration_s, abs=0.05)
+        assert 100 < a.duration_s < 200
+    # The halves' text only, every line whole and in order; the cut-short replies left no trace.
+    assert lines_in(t.text) == [(n, k) for n in (1, 2, 4, 5) for k in range(math.ceil(round(reqs[n].duration_s, 3) / 10))]
+    assert not any(p in (0, 3) for p, _ in lines_in(t.text)) and "Part 0 " not in t.text and "Part 3 " not in t.text
+    # Continuity inside a chunk as between chunks: each half is prompted with what came before.
+    assert reqs[0].prompt is None and reqs[1].prompt is None
+    def said(n: int) -> str:
+        return " ".join(srv.line(n, k) for k in range(math.ceil(round(reqs[n].duration_s, 3) / 10)))
+
+    assert reqs[2].prompt == prompt_tail(said(1))
+    assert reqs[3].prompt == reqs[4].prompt == prompt_tail(said(1) + " " + said(2))  # chunk 2 follows chunk 1's halves
+    assert reqs[5].prompt == prompt_tail(said(4))
+    # One segment per half, on the original timeline.
+    assert t.chunk_count == 2 and len(t.segments) == 4
+    assert_monotonic_and_complete(t, duration)
+    assert t.segments[1].start == pytest.approx(reqs[1].duration_s, abs=0.05)
+    # Every request is paid for, the two cut-short ones included.
+    assert t.billed_minutes == pytest.approx(2 * duration / 60, abs=0.02)
+    cut = [x for x in lines if "stopped at its limit of 2000 output tokens" in x]
+    assert len(cut) == 2 and cut[0].endswith("so its text was cut short; transcribing that audio again in two halves")
+    assert work.is_dir() and not any(work.iterdir())
+
+
+def test_a_reply_cut_short_on_audio_too_short_to_halve_fails_with_the_reason(tmp_path: Path) -> None:
+    clip = pipeline_encode(SPEECH_EN, tmp_path / "clip.ogg")  # 19 s
+    with NumberingServer(api_key=KEY, max_output_tokens=GPT4O_MAX_OUTPUT_TOKENS, filler=1200) as srv:
+        engine = OpenAITranscriber(KEY, base_url=srv.base_url, model="gpt-4o-mini-transcribe")
+        with pytest.raises(TranscriptionError) as info:
+            engine.transcribe(clip, language="en")
+        assert len(srv.requests) == 1
+    assert info.value.reason == (
+        "OpenAI gpt-4o-mini-transcribe stopped at its limit of 2000 output tokens on 0:19 of audio, so its text "
+        "was cut short, and the audio cannot usefully be split further"
+    )
 
 
 def test_without_continuity_chunks_run_concurrently_after_the_first(ten_minutes: Path) -> None:

@@ -11,6 +11,7 @@ from vsl_assets.transcription.pricing import (
     GPT4O_MAX_DURATION_S,
     PRICE_PER_MINUTE_USD,
     UPLOAD_LIMIT_BYTES,
+    ModelLimits,
     estimate_cost_usd,
     limits_for,
     price_per_minute,
@@ -130,6 +131,14 @@ def test_pricing_table_and_limits() -> None:
     assert limits_for("gpt-4o-mini-transcribe").max_duration_s == GPT4O_MAX_DURATION_S
     assert limits_for("gpt-4o-transcribe-2025-03-20").max_duration_s == GPT4O_MAX_DURATION_S
     assert limits_for("some-compatible-model").max_bytes == UPLOAD_LIMIT_BYTES
+    # The gpt-4o family also stops writing at 2,000 tokens: its requests carry ~5 min of fast speech
+    # (330 tokens a minute fill 85 % of the cap), whisper-1's are bounded by size alone.
+    assert limits_for("gpt-4o-transcribe").max_output_tokens == 2000
+    assert limits_for("gpt-4o-mini-transcribe").request_duration_s() == pytest.approx(309.09, abs=0.01)
+    assert limits_for("some-compatible-model").request_duration_s() == pytest.approx(309.09, abs=0.01)
+    assert limits_for("whisper-1").max_output_tokens is None and limits_for("whisper-1").request_duration_s() is None
+    assert ModelLimits(None, 1400.0, None).request_duration_s() == 1400.0
+    assert ModelLimits(None, 1400.0, 20_000).request_duration_s() == 1400.0
     assert price_per_minute("gpt-4o-mini-transcribe-2025-12-15") == 0.003
     assert estimate_cost_usd("gpt-4o-mini-transcribe", 60.0) == pytest.approx(0.18)
     assert estimate_cost_usd("unknown", 60.0) is None
