@@ -127,7 +127,7 @@ class LocalTranscriber:
 
     One pass over the whole file by default (faster-whisper windows long audio itself);
     ``max_chunk_s`` cuts it at pauses first (:mod:`~vsl_assets.transcription.longform`), which
-    bounds memory on very long files, and decodes each later chunk after a lead-in (``lead_in_s``).  ``batched`` selects faster-whisper's
+    bounds memory on very long files.  ``batched`` selects faster-whisper's
     ``BatchedInferencePipeline`` (VAD windows decoded ``batch_size`` at a time): off on CPU by
     default because on this project's benchmark it was ~1.6x faster but dropped words
     (WER 0.13 vs 0.04 on tiny.en), on by default on CUDA where the speed-up is large.
