@@ -25,19 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import huggingface_hub.constants
-import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel, available_models
 from faster_whisper.transcribe import Segment as WhisperSegment
-from faster_whisper.transcribe import restore_speech_timestamps
 from faster_whisper.utils import download_model
-from faster_whisper.vad import VadOptions, get_speech_timestamps
 
 from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError
 from vsl_assets.transcription import bundled
-from vsl_assets.transcription.audio import SAMPLE_RATE, load_audio, probe_duration
+from vsl_assets.transcription.audio import load_audio, probe_duration
 from vsl_assets.transcription.base import LogFn
-from vsl_assets.transcription.chunking import SilenceOptions, cut_chunk
+from vsl_assets.transcription.chunking import SilenceOptions
 from vsl_assets.transcription.languages import request_language
 from vsl_assets.transcription.longform import Chunk, ChunkResult, LongformOptions, fmt_time, transcribe_long
 from vsl_assets.transcription.models import Segment, Transcript, Word
@@ -48,8 +45,6 @@ logger = logging.getLogger(__name__)
 HUB_PROBE_TIMEOUT_S = 3.0
 #: Progress lines go to the ``log`` callback at most this often.
 PROGRESS_INTERVAL_S = 5.0
-#: Audio before a chunk decoded ahead of it, its text dropped: one Whisper window (see ``lead_in_s``).
-LEAD_IN_S = 30.0
 
 _ModelKey = tuple[str, str, str, int]
 _MODELS: dict[_ModelKey, WhisperModel] = {}
@@ -154,7 +149,6 @@ class LocalTranscriber:
         initial_prompt: str | None = None,
         silence: SilenceOptions | None = None,
         work_dir: Path | None = None,
-        lead_in_s: float = LEAD_IN_S,
     ) -> None:
         if not model.strip():
             raise ConfigurationError("no Whisper model configured")
@@ -183,15 +177,6 @@ class LocalTranscriber:
         #: text before.  The API engines' large models are prompted by default.
         self.continuity = continuity
         self.initial_prompt = initial_prompt
-        if lead_in_s < 0:
-            raise ConfigurationError(f"lead-in must be 0 s or more, got {lead_in_s}")
-        #: When chunking, each chunk after the first is decoded together with this much of the
-        #: audio before it, in two clips whose context carries over: the first words of the chunk
-        #: are read with the text before them, as in one pass, and the lead-in's own text is
-        #: dropped.  A chunk that starts cold loses that context, which the benchmark measured at
-        #: ~1.6x the word errors with a cut every minute.  0 = chunks start cold.  Not with
-        #: ``batched`` (its windows never see the text before them anyway).
-        self.lead_in_s = lead_in_s
         self.silence = silence or SilenceOptions()
         self.work_dir = work_dir
         self._options().validate()
@@ -322,7 +307,7 @@ class LocalTranscriber:
             checkpoint_dir=checkpoint_dir,
             checkpoint_tag=(
                 f"local/{model_name}/{self.compute_type}/beam{self.beam_size}/vad{int(self.vad_filter)}"
-                f"/words{int(self.word_timestamps)}/batched{int(self.use_batched)}/lead{self.lead_in_s:g}"
+                f"/words{int(self.word_timestamps)}/batched{int(self.use_batched)}"
             ),
         )
 
@@ -362,8 +347,7 @@ class LocalTranscriber:
         started = time.monotonic()
 
         def one(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
-            lead = self._lead_in(audio, chunk)
-            return self._transcribe_chunk(loaded, chunk, duration, language, prompt, log, started, lead)
+            return self._transcribe_chunk(loaded, chunk, duration, language, prompt, log, started)
 
         options = self._options(checkpoint_dir, loaded.name)
         result = transcribe_long(audio, one, language=lang, options=options, log=log, duration_s=duration)
@@ -395,22 +379,12 @@ class LocalTranscriber:
         prompt: str | None,
         log: LogFn | None,
         started: float,
-        lead: np.ndarray | None = None,
     ) -> ChunkResult:
         samples = load_audio(chunk.path)
         if log and chunk.count > 1:
-            log(
-                f"{chunk.label}: transcribing"
-                + (" with the previous chunk's text as prompt" if prompt else "")
-                + (f" after a {len(lead) / SAMPLE_RATE:.0f} s lead-in" if lead is not None else "")
-            )
-        offset = 0.0
+            log(f"{chunk.label}: transcribing" + (" with the previous chunk's text as prompt" if prompt else ""))
         try:
-            decoded = None if lead is None else self._decode_after_lead_in(loaded.model, lead, samples, language, prompt)
-            if decoded is not None:
-                raw_segments, info = decoded
-                offset = len(lead) / SAMPLE_RATE
-            elif self.use_batched:
+            if self.use_batched:
                 # The batched pipeline finds its windows with VAD, so VAD is always on here;
                 # timestamps are asked for explicitly (its default is one segment per ~30 s window).
                 raw_segments, info = BatchedInferencePipeline(loaded.model).transcribe(
@@ -434,16 +408,16 @@ class LocalTranscriber:
                 )
             if language is None and log:
                 log(f"detected language {info.language!r} (probability {info.language_probability:.2f})")
-            duration = len(samples) / SAMPLE_RATE if decoded is not None else float(info.duration)
+            duration = float(info.duration)
             segments: list[Segment] = []
             last_report = time.monotonic()
             for raw in raw_segments:
                 deadline.check()
-                segments.append(self._segment(raw, duration, offset))
+                segments.append(self._segment(raw, duration))
                 now = time.monotonic()
                 if log and now - last_report >= PROGRESS_INTERVAL_S:
                     last_report = now
-                    done = min(chunk.start + min(raw.end - offset, duration), total_s)
+                    done = min(chunk.start + min(raw.end, duration), total_s)
                     rtf = (now - started) / max(done, 0.001)
                     log(
                         f"transcribed {100 * done / total_s:.0f}% ({fmt_time(done)} of {fmt_time(total_s)}), "
@@ -455,59 +429,12 @@ class LocalTranscriber:
         text = " ".join(s.text for s in segments if s.text)
         return ChunkResult(text=text, segments=segments, language=info.language, model=loaded.name)
 
-    def _lead_in(self, audio: Path, chunk: Chunk) -> np.ndarray | None:
-        """The ``lead_in_s`` of ``audio`` before ``chunk`` (stream-copied, then decoded), or None."""
-        if chunk.index == 0 or self.lead_in_s <= 0 or self.use_batched or chunk.start <= 0:
-            return None
-        start = max(0.0, chunk.start - self.lead_in_s)
-        dest = chunk.path.with_name(f"{chunk.path.stem}-lead{chunk.path.suffix}")
-        try:
-            cut_chunk(audio, start, chunk.start, dest, timeout_s=self.silence.timeout_s)
-            return load_audio(dest)
-        finally:
-            dest.unlink(missing_ok=True)
-
-    def _decode_after_lead_in(
-        self, model: WhisperModel, lead: np.ndarray, samples: np.ndarray, language: str | None, prompt: str | None
-    ) -> tuple[Iterator[WhisperSegment], object] | None:
-        """Decode ``lead + samples`` as faster-whisper's one pass would (same VAD, same context
-        carried from window to window), with a clip boundary where ``samples`` begin so that no
-        segment straddles it; only the segments after the boundary are returned, timed from the
-        start of ``lead``.  None when VAD finds no speech in ``samples`` (nothing to lead into)."""
-        audio = np.concatenate([lead, samples])
-        boundary = len(lead)
-        speech = get_speech_timestamps(audio, VadOptions()) if self.vad_filter else None
-        if speech is not None:
-            if not any(part["end"] > boundary for part in speech):
-                return None
-            # What faster-whisper's vad_filter does: decode the speech only, then map times back.
-            at = 0
-            for part in speech:
-                if boundary < part["end"]:
-                    at += max(0, boundary - part["start"])
-                    break
-                at += part["end"] - part["start"]
-            audio, boundary = np.concatenate([audio[p["start"]:p["end"]] for p in speech]), at
-        cut_s = boundary / SAMPLE_RATE
-        raw, info = model.transcribe(
-            audio,
-            language=language,
-            beam_size=self.beam_size,
-            vad_filter=False,
-            word_timestamps=self.word_timestamps,
-            initial_prompt=prompt,
-            clip_timestamps=[0.0, cut_s, cut_s],
-        )
-        after = (s for s in raw if s.start >= cut_s - 0.01)
-        return (restore_speech_timestamps(after, speech, SAMPLE_RATE) if speech else after), info
-
     @staticmethod
-    def _segment(raw: WhisperSegment, duration: float, offset: float = 0.0) -> Segment:
+    def _segment(raw: WhisperSegment, duration: float) -> Segment:
         # Whisper can overshoot the end of the audio by a few ms; clamp so players and
-        # downstream checks can rely on 0 <= start <= end <= duration.  ``offset``: seconds of
-        # lead-in decoded before the chunk.
+        # downstream checks can rely on 0 <= start <= end <= duration.
         def clamp(t: float) -> float:
-            return min(max(float(t) - offset, 0.0), duration)
+            return min(max(float(t), 0.0), duration)
 
         start = clamp(raw.start)
         end = max(start, clamp(raw.end))

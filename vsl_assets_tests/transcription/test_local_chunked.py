@@ -78,35 +78,3 @@ def test_batched_with_word_timestamps_in_chunks(tiny_en: str) -> None:
     for seg in t.segments:
         for w in seg.words:
             assert seg.start - 0.5 <= w.start <= w.end <= seg.end + 0.5, (seg, w)
-
-
-def test_a_chunk_is_decoded_after_a_lead_in_whose_text_is_dropped(tiny_en: str, speech_57s: Path, tmp_path: Path) -> None:
-    """Each chunk after the first is read with the 30 s before it (here the whole previous chunk,
-    the same 19 s sentence), so its first words have their context; the lead-in's own words must
-    not reach the transcript: the same sentence three times, not five."""
-    duration = probe_duration(speech_57s)
-    whole = LocalTranscriber(tiny_en).transcribe(speech_57s, language="en")
-    lines: list[str] = []
-    led = LocalTranscriber(tiny_en, max_chunk_s=20, word_timestamps=True, work_dir=tmp_path / "w").transcribe(
-        speech_57s, language="en", log=lines.append
-    )
-    cold = LocalTranscriber(tiny_en, max_chunk_s=20, lead_in_s=0, work_dir=tmp_path / "w").transcribe(
-        speech_57s, language="en"
-    )
-
-    assert [x for x in lines if "lead-in" in x] == [
-        "chunk 2/3 (0:19-0:38): transcribing after a 19 s lead-in",
-        "chunk 3/3 (0:38-0:57): transcribing after a 30 s lead-in",
-    ]
-    assert led.chunk_count == cold.chunk_count == 3
-    for t in (led, cold):
-        assert abs(len(t.text.split()) - len(whole.text.split())) <= 3, (t.text, whole.text)
-        assert word_error_rate(whole.text, t.text).wer <= 0.15
-    assert word_error_rate(" ".join([SPEECH_EN_TEXT] * 3), led.text).wer <= 0.15, led.text
-    assert_timeline(led, duration)
-    # Times are the chunk's, not the lead-in's: each repetition's words start where it is spoken.
-    words = [w for s in led.segments for w in s.words]
-    firsts = [w.start for w in words if w.word.strip().lower().strip(",.") == words[0].word.strip().lower().strip(",.")]
-    assert len(firsts) == 3, [w.word for w in words]
-    for k, at in enumerate(firsts):
-        assert k * 18.99 - 0.5 <= at <= k * 18.99 + 2.0, firsts
