@@ -10,7 +10,6 @@ returned data: API messages are scrubbed and the client's exceptions are not cha
 
 from __future__ import annotations
 
-import dataclasses
 import mimetypes
 import re
 import tempfile
@@ -34,6 +33,7 @@ from vsl_assets.transcription.longform import (
     LongformOptions,
     build_prompt,
     fmt_time,
+    stitch,
     transcribe_long,
 )
 from vsl_assets.transcription.models import Segment, Transcript
@@ -251,8 +251,8 @@ class OpenAITranscriber:
         if log:
             log(f"{what}; transcribing that audio again in two halves")
         stem, dot, suffix = upload_name.rpartition(".")
-        texts: list[str] = []
-        segments: list[Segment] = []
+        halves: list[Chunk] = []
+        results: list[ChunkResult] = []
         billed, attempts = result.billed_s or 0.0, result.attempts
         language, part_prompt = lang or result.language, prompt
         with tempfile.TemporaryDirectory(prefix="vsl-halves-", dir=self.work_dir) as tmp:
@@ -268,23 +268,17 @@ class OpenAITranscriber:
                 )
                 name = f"{stem}-{span.index + 1}{dot}{suffix}" if dot else f"{upload_name}-{span.index + 1}"
                 sub = self._complete(part, name, probe_duration(part), language, part_prompt, log, depth + 1)
-                texts.append(sub.text)
-                segments += [
-                    dataclasses.replace(
-                        seg, start=seg.start + span.start, end=seg.end + span.start,
-                        words=[dataclasses.replace(w, start=w.start + span.start, end=w.end + span.start)
-                               for w in seg.words],
-                    )
-                    for seg in sub.segments
-                ]
+                end = duration if last else span.end
+                halves.append(Chunk(span.index, len(spans), span.start, end, part, part.stat().st_size))
+                results.append(sub)
                 billed += sub.billed_s or 0.0
                 attempts += sub.attempts
                 language = language or sub.language
                 if self.continuity:
                     part_prompt = build_prompt(self.prompt, sub.text, PROMPT_TAIL_CHARS)
         return ChunkResult(
-            text=" ".join(t for t in texts if t), segments=segments, language=language, billed_s=billed,
-            attempts=attempts,
+            text=" ".join(r.text for r in results if r.text), segments=stitch(halves, results), language=language,
+            billed_s=billed, attempts=attempts,
         )
 
     def _request(
