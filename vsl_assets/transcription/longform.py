@@ -14,8 +14,9 @@ text of chunk *i-1* exists only once chunk *i-1* is done, so the two cannot both
   between its 30 s windows.  Cutting is finished before the first request, so nothing else
   waits.  The price is latency: *n* round trips in a row.  It is small in practice: at the
   pipeline's 32 kbit/s Opus, whisper-1 takes up to ~100 minutes in one request, and the
-  gpt-4o models, whose replies stop at 2,000 tokens, split a 60-minute VSL into 12; and Dagster already runs several URLs at once
-  (the ``transcription`` pool), so a worker's throughput does not depend on it.
+  gpt-4o models, whose replies stop at 2,000 tokens, split a 60-minute VSL into 12; and
+  Dagster already runs several URLs at once (the ``transcription`` pool), so a worker's
+  throughput does not depend on it.
 * ``continuity=False`` sends all chunks through a bounded pool of ``max_concurrency``
   workers, each with only the configured base prompt: lowest latency for one long file.
 

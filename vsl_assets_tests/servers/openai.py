@@ -29,7 +29,6 @@ __all__ = [
     "MultipartPart",
     "TranscriptionRequest",
     "cap_tokens",
-    "count_tokens",
     "parse_multipart",
 ]
 
@@ -165,15 +164,11 @@ def _error_body(status: int, message: str | None = None, param: str | None = Non
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
 
 
-def count_tokens(text: str) -> int:
-    """The fake's tokenizer: a word or a punctuation mark is one token (real ones split finer)."""
-    return len(_TOKEN_RE.findall(text))
-
-
-def cap_tokens(text: str, cap: int) -> tuple[str, int]:
-    """``text`` cut after its first ``cap`` tokens, as a model that ran out of output stops; and its tokens."""
+def cap_tokens(text: str, cap: int | None) -> tuple[str, int]:
+    """``text`` cut after its first ``cap`` tokens (None: whole), as a model that ran out of output
+    stops, and its token count.  The fake's tokenizer: a word or a punctuation mark is one token."""
     matches = list(_TOKEN_RE.finditer(text))
-    if len(matches) <= cap:
+    if cap is None or len(matches) <= cap:
         return text, len(matches)
     return text[: matches[cap - 1].end()], cap
 
@@ -343,10 +338,7 @@ class _OpenAIHandler(QuietHandler):
         text = " ".join(t.strip() for _, _, t in segments)
         if fmt == "json" and not req.model.startswith("whisper"):
             # The gpt-4o family: billed by tokens, and the text silently stops at the output cap.
-            if owner.max_output_tokens is not None:
-                text, output_tokens = cap_tokens(text, owner.max_output_tokens)
-            else:
-                output_tokens = count_tokens(text)
+            text, output_tokens = cap_tokens(text, owner.max_output_tokens)
             req.output_tokens = output_tokens
             audio_tokens = round((req.duration_s or 0.0) * 10)
             usage = {
