@@ -449,18 +449,18 @@ def main() -> None:
                         help="decode the copies G at a time as one long file (so long chunks have joins)")
     parser.add_argument("--no-one-pass", action="store_true", help="skip the one-pass pipeline path (long runs)")
     args = parser.parse_args()
-    wanted = set(args.models.split(",")) if args.models else None
+    wanted = set(args.models.split(",")) if args.models else {"tiny.en"} if args.quick else {"tiny.en", "base"}
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-transcription-") as tmp_name:
         tmp = Path(tmp_name)
         models: dict[str, Path] = {}
         tiny = bundled.bundled_tiny_en_model_dir()
-        if tiny is not None and (wanted is None or "tiny.en" in wanted):
+        if tiny is not None and "tiny.en" in wanted:
             models["tiny.en"] = tiny
         base = None
-        if not args.quick or args.pt or (wanted and "base" in wanted):
+        if "base" in wanted or args.pt:
             base = bundled.bundled_base_model_dir(tmp / "models")  # what LocalTranscriber(model="base") uses
-            if base is not None and ((not args.quick and wanted is None) or (wanted and "base" in wanted)):
+            if base is not None and "base" in wanted:
                 models["base"] = base
         load_audio(DATA / "speech_en.opus")  # import/decoder warm-up outside the timings
 
