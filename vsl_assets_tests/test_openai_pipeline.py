@@ -157,3 +157,30 @@ def test_chunks_returned_before_a_failure_are_not_paid_for_again(vsl_env, instan
         starts = [seg["start"] for seg in row.segments]
         assert starts == sorted(starts) and row.segments[-1]["end"] > 15.0
     assert not checkpoints.exists()  # cleared once the transcript is stored
+
+
+def test_a_reply_cut_short_by_the_output_cap_fails_the_url_with_the_reason(vsl_env, instance, media_server, monkeypatch) -> None:
+    """gpt-4o-mini-transcribe stops writing at 2,000 tokens without an error; on 19 s of audio (too
+    short to halve) that is a permanent failure naming the cap, not a silently shortened transcript."""
+    with FakeOpenAIServer(api_key=SECRET, max_output_tokens=2000) as api:
+        api.default_text = " ".join(["palavra"] * 2100)
+        _use_openai(monkeypatch, api)
+        monkeypatch.setenv("VSL_WHISPER_MODEL", "gpt-4o-mini-transcribe")
+        [key] = add_urls(media_server.url("/good/index.m3u8"))
+        result = run_partition(instance, key)
+        assert not result.success
+        assert [(r.status, r.output_tokens) for r in api.requests] == [(200, 2000)]  # permanent: not retried
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "failed"
+        assert url.reason.endswith(
+            "OpenAI gpt-4o-mini-transcribe stopped at its limit of 2000 output tokens on 0:19 of audio, so its text "
+            "was cut short, and the audio cannot usefully be split further"
+        ), url.reason
+        letter = s.scalar(select(DeadLetter).where(DeadLetter.url_id == url.id))
+        assert (letter.step, letter.error_class) == ("transcript", "TranscriptionError")
+        assert s.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id)) is None
+    storage = Path(vsl_env["VSL_STORAGE_DIR"])
+    assert not [p for p in (storage / "transcripts").rglob("*") if key in p.name]  # no output, no checkpoint
+    assert not [p for p in storage.rglob("*") if p.name.startswith(".tmp-")]
+    assert Path(storage, "audio", f"{key}.ogg").is_file()  # the media is kept for a retry
