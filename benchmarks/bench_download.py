@@ -54,24 +54,72 @@ from vsl_assets_tests.servers import MediaHTTPServer, loop_audio, make_hls, run_
 SPEECH_EN = REPO / "vsl_assets_tests" / "data" / "speech_en.opus"
 
 
-def make_stream(out_dir: Path, audio: Path, *, duration_s: float, segment_s: float, width: int, height: int,
-                fps: int, video_kbps: int) -> Path:
+def make_stream(
+    out_dir: Path,
+    audio: Path,
+    *,
+    duration_s: float,
+    segment_s: float,
+    width: int,
+    height: int,
+    fps: int,
+    video_kbps: int,
+) -> Path:
     """Like make_hls (testsrc2 + speech, keyframes on segment boundaries) at a realistic bitrate."""
     out_dir.mkdir(parents=True, exist_ok=True)
     playlist = out_dir / "index.m3u8"
     run_ffmpeg(
         [
-            "-f", "lavfi", "-i", f"testsrc2=size={width}x{height}:rate={fps}",
-            "-i", str(audio),
-            "-map", "0:v:0", "-map", "1:a:0",
-            "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-            "-b:v", f"{video_kbps}k", "-minrate", f"{video_kbps}k", "-maxrate", f"{video_kbps}k",
-            "-bufsize", f"{2 * video_kbps}k", "-x264-params", "nal-hrd=cbr",
-            "-force_key_frames", f"expr:gte(t,n_forced*{segment_s})",
-            "-af", "apad", "-c:a", "aac", "-b:a", "96k", "-ac", "2", "-ar", "44100",
-            "-t", f"{duration_s:.3f}",
-            "-f", "hls", "-hls_time", f"{segment_s}", "-hls_playlist_type", "vod",
-            "-hls_segment_type", "mpegts", "-hls_segment_filename", str(out_dir / "seg_%03d.ts"),
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={width}x{height}:rate={fps}",
+            "-i",
+            str(audio),
+            "-map",
+            "0:v:0",
+            "-map",
+            "1:a:0",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-b:v",
+            f"{video_kbps}k",
+            "-minrate",
+            f"{video_kbps}k",
+            "-maxrate",
+            f"{video_kbps}k",
+            "-bufsize",
+            f"{2 * video_kbps}k",
+            "-x264-params",
+            "nal-hrd=cbr",
+            "-force_key_frames",
+            f"expr:gte(t,n_forced*{segment_s})",
+            "-af",
+            "apad",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "96k",
+            "-ac",
+            "2",
+            "-ar",
+            "44100",
+            "-t",
+            f"{duration_s:.3f}",
+            "-f",
+            "hls",
+            "-hls_time",
+            f"{segment_s}",
+            "-hls_playlist_type",
+            "vod",
+            "-hls_segment_type",
+            "mpegts",
+            "-hls_segment_filename",
+            str(out_dir / "seg_%03d.ts"),
             str(playlist),
         ],
         timeout=600,
@@ -94,9 +142,27 @@ def loopback_bandwidth(client: httpx.Client, url: str, repeats: int) -> tuple[fl
 
 def ffmpeg_sequential(url: str, out: Path) -> float:
     cmd = [
-        find_ffmpeg(), "-nostdin", "-hide_banner", "-y", "-loglevel", "error",
-        "-protocol_whitelist", "http,https,tcp,tls,crypto", "-user_agent", USER_AGENT,
-        "-i", url, "-map", "0:v:0?", "-map", "0:a:0?", "-c", "copy", "-movflags", "+faststart", str(out),
+        find_ffmpeg(),
+        "-nostdin",
+        "-hide_banner",
+        "-y",
+        "-loglevel",
+        "error",
+        "-protocol_whitelist",
+        "http,https,tcp,tls,crypto",
+        "-user_agent",
+        USER_AGENT,
+        "-i",
+        url,
+        "-map",
+        "0:v:0?",
+        "-map",
+        "0:a:0?",
+        "-c",
+        "copy",
+        "-movflags",
+        "+faststart",
+        str(out),
     ]
     start = time.perf_counter()
     proc = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=900)
@@ -129,8 +195,16 @@ def main() -> int:
         if args.make_hls:
             make_hls(stream_dir, speech, duration_s=args.duration, segment_s=args.segment, width=1280, height=720)
         else:
-            make_stream(stream_dir, speech, duration_s=args.duration, segment_s=args.segment, width=1280,
-                        height=720, fps=10, video_kbps=args.video_kbps)
+            make_stream(
+                stream_dir,
+                speech,
+                duration_s=args.duration,
+                segment_s=args.segment,
+                width=1280,
+                height=720,
+                fps=10,
+                video_kbps=args.video_kbps,
+            )
         generation_s = time.perf_counter() - t0
         segments = sorted(stream_dir.glob("seg_*.ts"))
         total_bytes = sum(p.stat().st_size for p in segments)
@@ -164,24 +238,34 @@ def main() -> int:
     mb = total_bytes / 1e6
 
     print()
-    print(f"HLS download benchmark: {args.duration / 60:.0f} min of 1280x720 H.264 + AAC, {n} x {args.segment:g} s "
-          f"MPEG-TS segments, {mb:.1f} MB (fixture made in {generation_s:.1f} s)")
-    print(f"CDN fixture: MediaHTTPServer on 127.0.0.1 (threaded), +{args.delay * 1000:.0f} ms on every request; "
-          f"loopback bandwidth {bandwidth / 1e6:.0f} MB/s (largest segment, {largest_size / 1e6:.2f} MB, median of 5)")
+    print(
+        f"HLS download benchmark: {args.duration / 60:.0f} min of 1280x720 H.264 + AAC, {n} x {args.segment:g} s "
+        f"MPEG-TS segments, {mb:.1f} MB (fixture made in {generation_s:.1f} s)"
+    )
+    print(
+        f"CDN fixture: MediaHTTPServer on 127.0.0.1 (threaded), +{args.delay * 1000:.0f} ms on every request; "
+        f"loopback bandwidth {bandwidth / 1e6:.0f} MB/s (largest segment, {largest_size / 1e6:.2f} MB, median of 5)"
+    )
     print()
     print(f"{'':46}{'time':>9}  {'ratio':>7}  {'target':>8}")
     print(f"{'ffmpeg -i URL -c copy (sequential, 1 run)':46}{ffmpeg_s:8.2f}s  {1.0:7.2f}")
     runs = ", ".join(f"{t:.2f}" for t in ours)
-    print(f"{f'download_hls, concurrency {args.concurrency} (median of {args.runs})':46}{ours_s:8.2f}s  "
-          f"{ratio:7.3f}  {'<= 0.35':>8}  {verdict(ratio, 0.35)}")
+    print(
+        f"{f'download_hls, concurrency {args.concurrency} (median of {args.runs})':46}{ours_s:8.2f}s  "
+        f"{ratio:7.3f}  {'<= 0.35':>8}  {verdict(ratio, 0.35)}"
+    )
     print(f"{f'ideal: {n}/{args.concurrency} x {args.delay:.3f} s + {mb:.1f} MB / bandwidth':46}{ideal:8.2f}s")
     print(f"{'download_hls / ideal':46}{'':9}  {vs_ideal:6.2f}x  {'<= 1.5x':>8}  {verdict(vs_ideal, 1.5)}")
     print()
-    print(f"download_hls runs: {runs} s; output {ours_info.duration_s:.1f} s, {ours_info.width}x{ours_info.height} "
-          f"{ours_info.video_codec}+{ours_info.audio_codec}, {ours_info.size_bytes / 1e6:.1f} MB")
+    print(
+        f"download_hls runs: {runs} s; output {ours_info.duration_s:.1f} s, {ours_info.width}x{ours_info.height} "
+        f"{ours_info.video_codec}+{ours_info.audio_codec}, {ours_info.size_bytes / 1e6:.1f} MB"
+    )
     if ffmpeg_info is not None:
-        print(f"ffmpeg output: {ffmpeg_info.duration_s:.1f} s, {ffmpeg_info.size_bytes / 1e6:.1f} MB, "
-              f"{ffmpeg_requests} requests ({ffmpeg_s / max(ffmpeg_requests, 1) * 1000:.0f} ms each)")
+        print(
+            f"ffmpeg output: {ffmpeg_info.duration_s:.1f} s, {ffmpeg_info.size_bytes / 1e6:.1f} MB, "
+            f"{ffmpeg_requests} requests ({ffmpeg_s / max(ffmpeg_requests, 1) * 1000:.0f} ms each)"
+        )
     return 0
 
 

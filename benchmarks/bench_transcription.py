@@ -101,7 +101,9 @@ API_LIMIT_MB = 25.0
 PT_SCRIPTS = 5
 #: A candidate Opus mode the product does not define, registered for this process only so that
 #: ``extract_audio`` itself (not a copy of its ffmpeg command) writes the candidate files.
-media_audio.AUDIO_FORMATS.setdefault("opus-audio", AudioFormat("ogg", ("-c:a", "libopus", "-application", "audio"), "ogg"))
+media_audio.AUDIO_FORMATS.setdefault(
+    "opus-audio", AudioFormat("ogg", ("-c:a", "libopus", "-application", "audio"), "ogg")
+)
 #: (label, extract_audio fmt, sample rate fed to the encoder, bitrate); the first is the product default.
 SETTINGS = (
     ("opus voip 16k 32k", "opus", 16000, "32k"),
@@ -183,7 +185,9 @@ class Runs:
         return self.errors / self.words if self.words else 0.0
 
     def sdi(self) -> str:
-        return "/".join(str(sum(getattr(s, k) for s in self.scored)) for k in ("substitutions", "deletions", "insertions"))
+        return "/".join(
+            str(sum(getattr(s, k) for s in self.scored)) for k in ("substitutions", "deletions", "insertions")
+        )
 
     def spread(self) -> str:
         if len(self.scored) < 2:
@@ -212,11 +216,17 @@ def concatenated(programs: list[corpus.Program], dest: Path) -> corpus.Program:
         w.setparams(params)
         w.writeframes(b"".join(samples))
     first = programs[0]
-    return corpus.Program(**{
-        **first.__dict__, "wav": dest, "reference": " ".join(p.reference for p in programs),
-        "words": sum(p.words for p in programs), "duration_s": sum(p.duration_s for p in programs),
-        "texts": tuple(t for p in programs for t in p.texts), "copies": sum(p.copies for p in programs),
-    })
+    return corpus.Program(
+        **{
+            **first.__dict__,
+            "wav": dest,
+            "reference": " ".join(p.reference for p in programs),
+            "words": sum(p.words for p in programs),
+            "duration_s": sum(p.duration_s for p in programs),
+            "texts": tuple(t for p in programs for t in p.texts),
+            "copies": sum(p.copies for p in programs),
+        }
+    )
 
 
 def run_direct(engine: LocalTranscriber, wav: Path, language: str) -> tuple[str, float]:
@@ -225,8 +235,12 @@ def run_direct(engine: LocalTranscriber, wav: Path, language: str) -> tuple[str,
     ctranslate2.set_random_seed(0)  # only matters if a temperature fallback samples
     started = time.monotonic()
     segments, _ = model.transcribe(
-        str(wav), language=language, beam_size=engine.beam_size, vad_filter=engine.vad_filter,
-        word_timestamps=engine.word_timestamps, initial_prompt=engine.initial_prompt,
+        str(wav),
+        language=language,
+        beam_size=engine.beam_size,
+        vad_filter=engine.vad_filter,
+        word_timestamps=engine.word_timestamps,
+        initial_prompt=engine.initial_prompt,
     )
     text = " ".join(s.text.strip() for s in segments)
     return text, time.monotonic() - started
@@ -250,8 +264,9 @@ def store(wav: Path, setting: tuple[str, str, int, str], dest_dir: Path) -> Path
 
 def ci_cells(pipe: Runs, direct: Runs) -> str:
     ci = wer_stats.paired_ratio(pipe.scored, direct.scored)
-    return (f"{ci.ratio:>5.2f} [{ci.low:4.2f}-{ci.high:4.2f}] {ci.difference:>+5d} "
-            f"{wer_stats.verdict(ci, TARGET_RATIO):>7}")
+    return (
+        f"{ci.ratio:>5.2f} [{ci.low:4.2f}-{ci.high:4.2f}] {ci.difference:>+5d} {wer_stats.verdict(ci, TARGET_RATIO):>7}"
+    )
 
 
 @dataclass
@@ -265,8 +280,12 @@ class ModelResult:
 
 
 def accuracy(
-    copies: list[corpus.Program], models: dict[str, Path], tmp: Path, timings: list[tuple[str, str, float, float]],
-    chunk_s: float = CHUNK_S, one_pass: bool = True,
+    copies: list[corpus.Program],
+    models: dict[str, Path],
+    tmp: Path,
+    timings: list[tuple[str, str, float, float]],
+    chunk_s: float = CHUNK_S,
+    one_pass: bool = True,
 ) -> tuple[list[str], dict[str, ModelResult]]:
     lang = copies[0].language
     header = (
@@ -295,16 +314,25 @@ def accuracy(
                 runs.chunks, runs.fallbacks = chunks, runs.fallbacks + counter.count - before
             if len(copies) > 1:  # a long run reports as it goes
                 done = len(res.direct.scored)
-                whole = f"1x {res.whole.errors} ({res.whole.errors / max(res.direct.errors, 1):.3f}), " if one_pass else ""
-                print(f"   .. {model_name} file {done}/{len(copies)}: errors direct {res.direct.errors}, {whole}"
-                      f"chunked {res.chunked.errors} ({res.chunked.errors / max(res.direct.errors, 1):.3f})", flush=True)
+                whole = (
+                    f"1x {res.whole.errors} ({res.whole.errors / max(res.direct.errors, 1):.3f}), " if one_pass else ""
+                )
+                print(
+                    f"   .. {model_name} file {done}/{len(copies)}: errors direct {res.direct.errors}, {whole}"
+                    f"chunked {res.chunked.errors} ({res.chunked.errors / max(res.direct.errors, 1):.3f})",
+                    flush=True,
+                )
         audio_s = sum(p.duration_s for p in copies)
         timings += [
             (model_name, f"{lang} direct, WAV", audio_s, sum(res.direct.seconds)),
             *([(model_name, f"{lang} pipeline 1x, opus 32k", audio_s, sum(res.whole.seconds))] if one_pass else []),
             (model_name, f"{lang} pipeline chunked ({res.chunked.chunks})", audio_s, sum(res.chunked.seconds)),
         ]
-        for label, runs in (("direct", res.direct), ("pipe 1x", res.whole), (f"pipe chunk x{res.chunked.chunks}", res.chunked)):
+        for label, runs in (
+            ("direct", res.direct),
+            ("pipe 1x", res.whole),
+            (f"pipe chunk x{res.chunked.chunks}", res.chunked),
+        ):
             if not runs.scored:
                 continue
             compare = ci_cells(runs, res.direct) if runs is not res.direct else f"{'':>18} {'':>5} {'':>7}"
@@ -362,7 +390,9 @@ def sweep(copies: list[corpus.Program], results: dict[str, ModelResult], tmp: Pa
                 for program in copies:
                     text, _secs, _ = run_engine(res.engine, store(program.wav, setting, tmp), lang)
                     runs.scored.append(score(program, text))
-            rows.append(f"{name:<8} {setting[0]:<20} | {runs.errors:>4} {runs.wer:>6.3f} | {ci_cells(runs, res.direct)}")
+            rows.append(
+                f"{name:<8} {setting[0]:<20} | {runs.errors:>4} {runs.wer:>6.3f} | {ci_cells(runs, res.direct)}"
+            )
     rows.append("(one pass through LocalTranscriber, same copies and direct runs as section 1)")
     return rows
 
@@ -371,28 +401,45 @@ def speed(timings: list[tuple[str, str, float, float]]) -> list[str]:
     rows = [f"{'model':<8} {'run':<32} {'audio s':>7} {'compute s':>9} {'RTF':>6} {'x real time':>11}"]
     rows.append("-" * len(rows[0]))
     for model, what, audio_s, secs in timings:
-        rows.append(f"{model:<8} {what:<32} {audio_s:>7.1f} {secs:>9.1f} {secs / audio_s:>6.3f} {audio_s / secs:>11.1f}")
+        rows.append(
+            f"{model:<8} {what:<32} {audio_s:>7.1f} {secs:>9.1f} {secs / audio_s:>6.3f} {audio_s / secs:>11.1f}"
+        )
     rows.append("(RTF = compute seconds per second of audio; CPU int8, sequential, beam 5, VAD; shared 2-core machine)")
     return rows
 
 
 def portuguese(model_dir: Path, tmp: Path, timings: list[tuple[str, str, float, float]]) -> list[str]:
     program = corpus.build_program(
-        "pt", corpus.PT_SCRIPTS[:PT_SCRIPTS], tmp / "pt.wav", ffmpeg,
-        (DATA / "speech_pt.opus", (DATA / "speech_pt.txt").read_text(encoding="utf-8")))
+        "pt",
+        corpus.PT_SCRIPTS[:PT_SCRIPTS],
+        tmp / "pt.wav",
+        ffmpeg,
+        (DATA / "speech_pt.opus", (DATA / "speech_pt.txt").read_text(encoding="utf-8")),
+    )
     engine = LocalTranscriber(str(model_dir))
-    counter = FallbackCounter(engine.load().model) if not isinstance(engine.load().model.transcribe, FallbackCounter) \
+    counter = (
+        FallbackCounter(engine.load().model)
+        if not isinstance(engine.load().model.transcribe, FallbackCounter)
         else engine.load().model.transcribe
+    )
     rows = [f"pt: {program.duration_s / 60:.1f} min, {program.words} words, voices {', '.join(program.voices)}"]
-    for label, go in (("direct", lambda: run_direct(engine, program.wav, "pt")),
-                      ("pipe 1x", lambda: run_engine(engine, store(program.wav, DEFAULT_SETTING, tmp), "pt")[:2])):
+    for label, go in (
+        ("direct", lambda: run_direct(engine, program.wav, "pt")),
+        ("pipe 1x", lambda: run_engine(engine, store(program.wav, DEFAULT_SETTING, tmp), "pt")[:2]),
+    ):
         before = counter.count
         text, secs = go()
         s = score(program, text)
         timings.append(("base", f"pt {label}", program.duration_s, secs))
-        rows.append(f"base     {label:<8} errs {s.errors:>4} WER {s.wer:.3f}  fallback segments {counter.count - before}")
-    rows.append("NOT JUDGED: with a direct WER this high the model is guessing at espeak-ng's pt-BR voice; a ratio of two")
-    rows.append("guesses says nothing about the codec or chunking. Judging pt needs recorded pt-BR speech with a transcript.")
+        rows.append(
+            f"base     {label:<8} errs {s.errors:>4} WER {s.wer:.3f}  fallback segments {counter.count - before}"
+        )
+    rows.append(
+        "NOT JUDGED: with a direct WER this high the model is guessing at espeak-ng's pt-BR voice; a ratio of two"
+    )
+    rows.append(
+        "guesses says nothing about the codec or chunking. Judging pt needs recorded pt-BR speech with a transcript."
+    )
     return rows
 
 
@@ -440,13 +487,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny.en on English set A only, no 60-min plan (~1.5 min)")
     parser.add_argument("--sweep", action="store_true", help="also the WER of each candidate storage setting")
-    parser.add_argument("--repeats", type=int, default=1, help="run every path on N copies differing by 1 LSB of dither")
+    parser.add_argument(
+        "--repeats", type=int, default=1, help="run every path on N copies differing by 1 LSB of dither"
+    )
     parser.add_argument("--pt", action="store_true", help="also Portuguese with base (informational, never judged)")
     parser.add_argument("--models", help="comma-separated subset of tiny.en,base (default: both; --quick: tiny.en)")
-    parser.add_argument("--chunk-s", type=float, default=CHUNK_S,
-                        help=f"max_chunk_s of the chunked path (default {CHUNK_S:g}: a stress test; 309 = gpt-4o's chunks)")
-    parser.add_argument("--group", type=int, default=1,
-                        help="decode the copies G at a time as one long file (so long chunks have joins)")
+    parser.add_argument(
+        "--chunk-s",
+        type=float,
+        default=CHUNK_S,
+        help=f"max_chunk_s of the chunked path (default {CHUNK_S:g}: a stress test; 309 = gpt-4o's chunks)",
+    )
+    parser.add_argument(
+        "--group",
+        type=int,
+        default=1,
+        help="decode the copies G at a time as one long file (so long chunks have joins)",
+    )
     parser.add_argument("--no-one-pass", action="store_true", help="skip the one-pass pipeline path (long runs)")
     args = parser.parse_args()
     wanted = set(args.models.split(",")) if args.models else {"tiny.en"} if args.quick else {"tiny.en", "base"}
@@ -465,35 +522,57 @@ def main() -> None:
         load_audio(DATA / "speech_en.opus")  # import/decoder warm-up outside the timings
 
         scripts = corpus.EN_SCRIPTS if args.quick else corpus.EN_SCRIPTS + corpus.EN_SCRIPTS_B
-        en = corpus.build_program("en", scripts, tmp / "en.wav", ffmpeg,
-                                  (DATA / "speech_en.opus", (DATA / "speech_en.txt").read_text(encoding="utf-8")))
+        en = corpus.build_program(
+            "en",
+            scripts,
+            tmp / "en.wav",
+            ffmpeg,
+            (DATA / "speech_en.opus", (DATA / "speech_en.txt").read_text(encoding="utf-8")),
+        )
         copies = [en]
         for k in range(1, max(args.repeats, 1)):
             wav = dithered(en.wav, tmp / f"en-dither{k}.wav", seed=k)
             copies.append(corpus.Program(**{**en.__dict__, "wav": wav}))
         group = max(args.group, 1)
         if group > 1:
-            copies = [concatenated(copies[i:i + group], tmp / f"en-group{i // group}.wav")
-                      for i in range(0, len(copies), group)]
+            copies = [
+                concatenated(copies[i : i + group], tmp / f"en-group{i // group}.wav")
+                for i in range(0, len(copies), group)
+            ]
         print("== 0. Corpus: the lossless 'original' (16 kHz mono 16-bit PCM WAV) ==")
-        source = (f"espeak-ng, {en.scripts} readings of {len(corpus.EN_SCRIPTS)} scripts, voices {', '.join(en.voices)}"
-                  if en.synthetic else
-                  "espeak-ng NOT FOUND: committed Opus fixture decoded and looped 6x (lossy original, errors repeat)")
-        print(f"   en: {en.duration_s / 60:.1f} min, {en.words} words, {en.words / (en.duration_s / 60):.0f} wpm; {source}")
+        source = (
+            f"espeak-ng, {en.scripts} readings of {len(corpus.EN_SCRIPTS)} scripts, voices {', '.join(en.voices)}"
+            if en.synthetic
+            else "espeak-ng NOT FOUND: committed Opus fixture decoded and looped 6x (lossy original, errors repeat)"
+        )
+        print(
+            f"   en: {en.duration_s / 60:.1f} min, {en.words} words, {en.words / (en.duration_s / 60):.0f} wpm; {source}"
+        )
         if args.repeats > 1:
-            print(f"   x{args.repeats} copies: the original and {args.repeats - 1} with 1 LSB rms of dither "
-                  f"(seeds 1..{args.repeats - 1})" + (f", decoded {group} at a time as {len(copies)} files of "
-                                                       f"{copies[0].duration_s / 60:.1f} min" if group > 1 else ""))
+            print(
+                f"   x{args.repeats} copies: the original and {args.repeats - 1} with 1 LSB rms of dither "
+                f"(seeds 1..{args.repeats - 1})"
+                + (
+                    f", decoded {group} at a time as {len(copies)} files of {copies[0].duration_s / 60:.1f} min"
+                    if group > 1
+                    else ""
+                )
+            )
         print(f"   models: {', '.join(models)}")
         print()
 
         timings: list[tuple[str, str, float, float]] = []
-        print("== 1. Word errors: pipeline path (extract_audio, LocalTranscriber) vs faster-whisper direct on the WAV ==")
+        print(
+            "== 1. Word errors: pipeline path (extract_audio, LocalTranscriber) vs faster-whisper direct on the WAV =="
+        )
         rows, results = accuracy(copies, models, tmp, timings, args.chunk_s, not args.no_one_pass)
         for row in rows:
             print("  ", row)
         print()
-        print("== 1b. Candidate storage settings: size" + (" and one-pass accuracy ==" if args.sweep else " (--sweep adds WER) =="))
+        print(
+            "== 1b. Candidate storage settings: size"
+            + (" and one-pass accuracy ==" if args.sweep else " (--sweep adds WER) ==")
+        )
         for row in storage(en, tmp):
             print("  ", row)
         if args.sweep:

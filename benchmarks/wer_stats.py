@@ -48,8 +48,14 @@ class Scored:
         if n * copies != len(self.per_script):
             raise ValueError(f"{len(self.per_script)} scripts do not fold into {copies} copies")
         per = np.array(self.per_script).reshape(copies, n).sum(axis=0)
-        return Scored(self.errors, self.substitutions, self.deletions, self.insertions, self.reference_words,
-                      tuple(int(x) for x in per))
+        return Scored(
+            self.errors,
+            self.substitutions,
+            self.deletions,
+            self.insertions,
+            self.reference_words,
+            tuple(int(x) for x in per),
+        )
 
 
 def align(ref: list[str], hyp: list[str]) -> tuple[list[int], int, int, int]:
@@ -110,8 +116,9 @@ class RatioCI:
     difference: int  # pipeline errors minus direct errors
 
 
-def paired_ratio(pipe: list[Scored], direct: list[Scored], *, level: float = 0.90, draws: int = 4000,
-                 seed: int = 7) -> RatioCI:
+def paired_ratio(
+    pipe: list[Scored], direct: list[Scored], *, level: float = 0.90, draws: int = 4000, seed: int = 7
+) -> RatioCI:
     """sum(pipe)/sum(direct) over all runs and scripts, with a paired bootstrap interval over scripts.
 
     ``pipe`` and ``direct`` are lists of runs (one per input variant) on the same program; the

@@ -19,7 +19,9 @@ DURATION_TOLERANCE_S = 1.0
 MIN_SPEECH_S = 2.0
 
 
-@asset_check(asset=video_file, partitions_def=vsl_urls, description="The video has an audio stream and a positive duration.")
+@asset_check(
+    asset=video_file, partitions_def=vsl_urls, description="The video has an audio stream and a positive duration."
+)
 def video_has_audio_and_duration(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
     path = storage.layout.video_path(context.partition_key)
     try:
@@ -32,7 +34,9 @@ def video_has_audio_and_duration(context: AssetCheckExecutionContext, storage: S
     )
 
 
-@asset_check(asset=audio_file, partitions_def=vsl_urls, description="The audio lasts as long as the video (within 1 s).")
+@asset_check(
+    asset=audio_file, partitions_def=vsl_urls, description="The audio lasts as long as the video (within 1 s)."
+)
 def audio_matches_video_duration(context: AssetCheckExecutionContext, db: DatabaseResource) -> AssetCheckResult:
     with db.session() as s:
         video = repo.get_output(s, Video, context.partition_key)
@@ -42,11 +46,17 @@ def audio_matches_video_duration(context: AssetCheckExecutionContext, db: Databa
     diff = abs(video.duration_s - audio.duration_s)
     return AssetCheckResult(
         passed=diff <= DURATION_TOLERANCE_S,
-        metadata={"video_duration_s": video.duration_s, "audio_duration_s": audio.duration_s, "difference_s": round(diff, 3)},
+        metadata={
+            "video_duration_s": video.duration_s,
+            "audio_duration_s": audio.duration_s,
+            "difference_s": round(diff, 3),
+        },
     )
 
 
-@asset_check(asset=transcript, partitions_def=vsl_urls, description="The transcript is not empty when the audio has speech.")
+@asset_check(
+    asset=transcript, partitions_def=vsl_urls, description="The transcript is not empty when the audio has speech."
+)
 def transcript_not_empty_for_speech(
     context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource, media: MediaResource
 ) -> AssetCheckResult:
@@ -81,7 +91,8 @@ def _audio_duration(db: DatabaseResource, key: str) -> float:
 
 
 @asset_check(
-    asset=transcript, partitions_def=vsl_urls,
+    asset=transcript,
+    partitions_def=vsl_urls,
     description="The transcript reaches the end of the audio (last segment within a few seconds, or a silent tail).",
 )
 def transcript_covers_audio(
@@ -96,7 +107,9 @@ def transcript_covers_audio(
 
 
 @asset_check(asset=transcript, partitions_def=vsl_urls, description="No hallucinated repetition of the same text.")
-def transcript_has_no_repetition_loop(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
+def transcript_has_no_repetition_loop(
+    context: AssetCheckExecutionContext, storage: StorageResource
+) -> AssetCheckResult:
     return _result(repetition(_stored_transcript(storage, context.partition_key)))
 
 
@@ -106,7 +119,9 @@ def transcript_words_per_minute(
 ) -> AssetCheckResult:
     key = context.partition_key
     # WARN: music-heavy or silent VSLs legitimately fall below the range.
-    return _result(words_per_minute(_stored_transcript(storage, key), _audio_duration(db, key)), AssetCheckSeverity.WARN)
+    return _result(
+        words_per_minute(_stored_transcript(storage, key), _audio_duration(db, key)), AssetCheckSeverity.WARN
+    )
 
 
 ALL_CHECKS = [

@@ -165,7 +165,9 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
             failed += 1
             if row is not None and row.status != UrlStatus.FAILED:
                 with session_scope(settings.database_url) as s:
-                    repo.fail_abandoned(s, key, result.run_id, f"run {result.run_id[:8]} failed", from_statuses=list(UrlStatus))
+                    repo.fail_abandoned(
+                        s, key, result.run_id, f"run {result.run_id[:8]} failed", from_statuses=list(UrlStatus)
+                    )
         status = row.status if row else "?"
         reason = f" — {row.reason}" if row is not None and row.reason else ""
         print(f"{key}\t{status}\t{time.monotonic() - start:.1f}s{reason}")

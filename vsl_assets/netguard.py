@@ -115,7 +115,9 @@ def allowed_addresses() -> tuple[IPNetwork, ...]:
         try:
             networks.append(ipaddress.ip_network(text, strict=False))
         except ValueError:
-            raise InvalidUrlError(f"{ALLOW_ADDRESSES_ENV} has an entry that is not an IP address or network: {text!r}") from None
+            raise InvalidUrlError(
+                f"{ALLOW_ADDRESSES_ENV} has an entry that is not an IP address or network: {text!r}"
+            ) from None
     return tuple(networks)
 
 
@@ -307,7 +309,10 @@ class _GuardedBackend(httpcore.NetworkBackend):
         socket_options: Iterable[Any] | None = None,
     ) -> httpcore.NetworkStream:
         connect = functools.partial(
-            self._inner.connect_tcp, port=port, timeout=timeout, local_address=local_address,
+            self._inner.connect_tcp,
+            port=port,
+            timeout=timeout,
+            local_address=local_address,
             socket_options=socket_options,
         )
         if private_networks_allowed():
@@ -332,8 +337,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
         assert last is not None
         raise last
 
-    def connect_unix_socket(self, path: str, timeout: float | None = None,
-                            socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+    def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.NetworkStream:
         raise ForbiddenAddressError("the pipeline does not fetch over Unix sockets")
 
     def sleep(self, seconds: float) -> None:
@@ -357,7 +363,10 @@ class _AsyncGuardedBackend(httpcore.AsyncNetworkBackend):
         import anyio
 
         connect = functools.partial(
-            self._inner.connect_tcp, port=port, timeout=timeout, local_address=local_address,
+            self._inner.connect_tcp,
+            port=port,
+            timeout=timeout,
+            local_address=local_address,
             socket_options=socket_options,
         )
         if private_networks_allowed():
@@ -386,8 +395,9 @@ class _AsyncGuardedBackend(httpcore.AsyncNetworkBackend):
         assert last is not None
         raise last
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[Any] | None = None) -> httpcore.AsyncNetworkStream:
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
+    ) -> httpcore.AsyncNetworkStream:
         raise ForbiddenAddressError("the pipeline does not fetch over Unix sockets")
 
     async def sleep(self, seconds: float) -> None:

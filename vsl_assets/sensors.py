@@ -60,9 +60,7 @@ def plan_tick(instance, db: DatabaseResource, batch: int) -> SensorResult | Skip
     with db.session() as s:
         repo.set_status(s, keys, UrlStatus.QUEUED)
     return SensorResult(
-        run_requests=[
-            RunRequest(run_key=run_key(k, n), partition_key=k, tags=partition_tags(k)) for k, n in rows
-        ],
+        run_requests=[RunRequest(run_key=run_key(k, n), partition_key=k, tags=partition_tags(k)) for k, n in rows],
         dynamic_partitions_requests=[
             vsl_urls.build_add_request(list(chunk)) for chunk in repo.chunks(new_keys, ADD_CHUNK)
         ],
@@ -127,7 +125,9 @@ def reconcile(instance, db: DatabaseResource, now: datetime | None = None) -> di
                     reason = _finished_reason(last_run_id, run.status if run else None)
                 elif worker_alive(last_worker) is False:
                     crashed = True
-                    reason = f"the process running run {last_run_id[:8]} died (killed or crashed) before this step finished"
+                    reason = (
+                        f"the process running run {last_run_id[:8]} died (killed or crashed) before this step finished"
+                    )
                     if run is not None and run.status not in FINISHED_STATUSES:
                         instance.report_run_failed(run, reason)
                         # A killed worker never releases its ffmpeg/transcription pool slots;
@@ -182,7 +182,11 @@ def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: s
         if url is not None and requested_as is not None and requested_as != run_key(key, url.queue_count):
             return  # the URL was re-queued after this run (vsl retry, crash resume): a newer run owns it
         if repo.fail_abandoned(
-            s, key, run.run_id, reason, from_statuses=(UrlStatus.QUEUED, UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED, UrlStatus.TRANSCRIBING)
+            s,
+            key,
+            run.run_id,
+            reason,
+            from_statuses=(UrlStatus.QUEUED, UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED, UrlStatus.TRANSCRIBING),
         ):
             context.log.warning(f"{key}: {reason}")
 

@@ -22,8 +22,22 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 #: Words of speech_en.txt that a small Whisper model should hear in the espeak recording.
-KNOWN_WORDS = ("short", "video", "morning", "ritual", "thousands", "people", "watch", "special", "offer",
-               "available", "today", "button", "instant", "access")
+KNOWN_WORDS = (
+    "short",
+    "video",
+    "morning",
+    "ritual",
+    "thousands",
+    "people",
+    "watch",
+    "special",
+    "offer",
+    "available",
+    "today",
+    "button",
+    "instant",
+    "access",
+)
 
 
 def heard(text: str, words: tuple[str, ...] = KNOWN_WORDS) -> float:
@@ -169,7 +183,9 @@ def run_partition(instance: object, key: str, *, force: bool = False, env_overri
 
     instance.add_dynamic_partitions(PARTITIONS_NAME, [key])  # type: ignore[attr-defined]
     job = build_definitions().resolve_job_def(INGEST_JOB_NAME)
-    return job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False, run_config=_run_config(force))
+    return job.execute_in_process(
+        partition_key=key, instance=instance, raise_on_error=False, run_config=_run_config(force)
+    )
 
 
 def db_session():

@@ -30,7 +30,9 @@ def test_console_script_is_installed() -> None:
 def test_add_validates_dedupes_and_registers_partitions(vsl_env, instance, tmp_path) -> None:
     url = "https://cdn.example.com/vsl/main.m3u8"
     listing = tmp_path / "urls.txt"
-    listing.write_text(f"# comment\n{url}\nhttps://CDN.example.com:443/vsl/main.m3u8#again\n\nhttps://cdn.example.com/other.m3u8\n")
+    listing.write_text(
+        f"# comment\n{url}\nhttps://CDN.example.com:443/vsl/main.m3u8#again\n\nhttps://cdn.example.com/other.m3u8\n"
+    )
     out = vsl("add", url, "--file", str(listing))
     assert out.returncode == 0, out.stderr
     lines = [line.split("\t") for line in out.stdout.strip().splitlines()]
@@ -60,7 +62,10 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     good, bad = media_server.url("/good/index.m3u8"), media_server.url("/nothing/index.m3u8")
     assert vsl("add", bad, good).returncode == 0
     status = json.loads(vsl("status", "--json").stdout)
-    assert [(r["url"], r["status"], r["reason"]) for r in status] == [(bad, "pending_ingest", None), (good, "pending_ingest", None)]
+    assert [(r["url"], r["status"], r["reason"]) for r in status] == [
+        (bad, "pending_ingest", None),
+        (good, "pending_ingest", None),
+    ]
     bad_key, good_key = (r["partition_key"] for r in status)
 
     out = vsl("process")
@@ -78,7 +83,10 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     assert " --> " in vsl("show", good_key, "--format", "srt").stdout
     assert json.loads(vsl("show", good_key, "--format", "json").stdout)["segments"]
     missing = vsl("show", bad_key)
-    assert missing.returncode == 1 and "has no transcript yet (status failed: HTTP 404 from the stream URL)" in missing.stderr
+    assert (
+        missing.returncode == 1
+        and "has no transcript yet (status failed: HTTP 404 from the stream URL)" in missing.stderr
+    )
     assert vsl("show", "../../etc/passwd").returncode == 2
     assert "no URL with key" in vsl("show", "nope-123").stderr
 
@@ -86,8 +94,11 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     assert good_key in table and "transcribed" in table and "HTTP 404 from the stream URL" in table
 
     # The stream comes back: retry --failed re-queues it and the next pass transcribes it.
-    media_server.add_route("/nothing/index.m3u8", (media_server.root / "good" / "index.m3u8").read_bytes().replace(
-        b"seg_", b"/good/seg_"), "application/vnd.apple.mpegurl")
+    media_server.add_route(
+        "/nothing/index.m3u8",
+        (media_server.root / "good" / "index.m3u8").read_bytes().replace(b"seg_", b"/good/seg_"),
+        "application/vnd.apple.mpegurl",
+    )
     retry = vsl("retry", "--failed")
     assert retry.returncode == 0 and f"{bad_key}\tre-queued" in retry.stdout
     with db_session() as s:
@@ -99,8 +110,9 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     assert vsl("retry").returncode == 2
 
 
-def test_vsl_process_killed_mid_transcription_resumes_on_the_next_call(vsl_env, instance, media_server,
-                                                                       monkeypatch) -> None:
+def test_vsl_process_killed_mid_transcription_resumes_on_the_next_call(
+    vsl_env, instance, media_server, monkeypatch
+) -> None:
     """Without a daemon: `vsl process` is SIGKILLed while chunk 2 is at the API.  The next
     `vsl process` reconciles (the worker is dead), re-queues the URL and finishes it, paying
     only for the chunks that had not been answered."""
@@ -118,8 +130,9 @@ def test_vsl_process_killed_mid_transcription_resumes_on_the_next_call(vsl_env, 
         [key] = [r["partition_key"] for r in json.loads(vsl("status", "--json").stdout)]
         api.delay_request(2, 600)
         exe = Path(sys.executable).with_name("vsl")
-        proc = subprocess.Popen([str(exe), "process"], env=os.environ.copy(), cwd=REPO,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc = subprocess.Popen(
+            [str(exe), "process"], env=os.environ.copy(), cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 120
         while api.received < 2 and time.monotonic() < deadline:
             time.sleep(0.2)

@@ -68,7 +68,11 @@ def _dagster_dev(log: Path) -> Iterator[subprocess.Popen]:
     with open(log, "a") as out:
         proc = subprocess.Popen(
             [str(dagster), "dev", "-m", "vsl_assets.definitions", "-h", "127.0.0.1", "-p", str(port)],
-            cwd=REPO, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=REPO,
+            env=os.environ.copy(),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         _wait("the webserver", lambda: _up(port), 120, log)
@@ -111,7 +115,9 @@ def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path:
         def downloading_worker() -> int | None:
             with db_session() as s:
                 job = s.scalar(
-                    select(Job).join(Url).where(Url.partition_key == key[slow], Job.step == "video_file", Job.outcome == "running")
+                    select(Job)
+                    .join(Url)
+                    .where(Url.partition_key == key[slow], Job.step == "video_file", Job.outcome == "running")
                 )
                 return int(job.worker.split(":")[1]) if job and job.worker else None
 
@@ -138,8 +144,15 @@ def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path:
         runs = {r.tags["dagster/partition"]: r.status for r in instance.get_runs(RunsFilter(job_name="ingest_vsl"))}
         assert runs[key[good]] == DagsterRunStatus.SUCCESS
         assert runs[key[missing]] == DagsterRunStatus.FAILURE
-        _wait("the killed run to be marked failed", lambda: instance.get_runs(
-            RunsFilter(tags={"dagster/partition": key[slow]}))[0].status == DagsterRunStatus.FAILURE, 60, log)
+        _wait(
+            "the killed run to be marked failed",
+            lambda: (
+                instance.get_runs(RunsFilter(tags={"dagster/partition": key[slow]}))[0].status
+                == DagsterRunStatus.FAILURE
+            ),
+            60,
+            log,
+        )
 
         # Retry: the sensor launches a new run (fresh run key) and it completes.
         media_server.set_delay("/good2/seg_", 0)
@@ -150,8 +163,9 @@ def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path:
         assert sorted(r["status"] for r in status) == ["failed", "transcribed", "transcribed"]
 
 
-def test_whole_platform_killed_mid_transcription_loses_nothing(vsl_env, media_server, tmp_path: Path,
-                                                                monkeypatch) -> None:
+def test_whole_platform_killed_mid_transcription_loses_nothing(
+    vsl_env, media_server, tmp_path: Path, monkeypatch
+) -> None:
     """kill -9 of everything (daemon, webserver, code server, run worker) while chunk 2 of a
     transcript is at the API, as in a power cut: after a restart the URL is not left
     "transcribing", the Dagster run is not left "started", and the URL resumes by itself
@@ -193,11 +207,16 @@ def test_whole_platform_killed_mid_transcription_loses_nothing(vsl_env, media_se
             from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 
             instance = DagsterInstance.get()
+
             def runs() -> list:
                 return instance.get_runs(RunsFilter(tags={"dagster/partition": key}))  # newest first
 
-            _wait("the resumed run to succeed", lambda: [r.status for r in runs()] == [
-                DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE], 60, log)
+            _wait(
+                "the resumed run to succeed",
+                lambda: [r.status for r in runs()] == [DagsterRunStatus.SUCCESS, DagsterRunStatus.FAILURE],
+                60,
+                log,
+            )
             assert runs()[0].tags["dagster/run_key"] == f"{key}:retry-1"
 
     with db_session() as s:

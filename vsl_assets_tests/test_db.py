@@ -90,14 +90,18 @@ def test_upgrade_from_0001_keeps_data(tmp_path: Path) -> None:
     old = create_engine(url)
     with old.begin() as conn:
         command.upgrade(alembic_config(conn), "0001")
-        conn.execute(text(
-            "INSERT INTO urls (url, partition_key, status, queue_count, created_at, updated_at) "
-            "VALUES ('https://a.example/x.m3u8', 'a-example-000000000000', 'transcribed', 0, '2026-01-01', '2026-01-01')"
-        ))
-        conn.execute(text(
-            "INSERT INTO transcripts (url_id, text, engine, model, segments, word_count, created_at) "
-            "VALUES (1, 'olá mundo', 'local', 'base', '[]', 2, '2026-01-01')"
-        ))
+        conn.execute(
+            text(
+                "INSERT INTO urls (url, partition_key, status, queue_count, created_at, updated_at) "
+                "VALUES ('https://a.example/x.m3u8', 'a-example-000000000000', 'transcribed', 0, '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO transcripts (url_id, text, engine, model, segments, word_count, created_at) "
+                "VALUES (1, 'olá mundo', 'local', 'base', '[]', 2, '2026-01-01')"
+            )
+        )
     old.dispose()
     with session_scope(url) as s:  # first use migrates to head
         row = s.scalar(select(TranscriptRow))

@@ -33,7 +33,10 @@ def test_ffmpeg_is_stopped_at_the_steps_cap_with_the_steps_reason() -> None:
     with step_deadline(1.0, "audio_file"), pytest.raises(StepTimeoutError) as info:
         run_ffmpeg(SLOW_FFMPEG, timeout_s=600)
     assert time.monotonic() - started < 5
-    assert info.value.reason == "the audio_file step ran longer than its limit of 0:01 and was stopped (VSL_STEP_TIMEOUT_S)"
+    assert (
+        info.value.reason
+        == "the audio_file step ran longer than its limit of 0:01 and was stopped (VSL_STEP_TIMEOUT_S)"
+    )
     assert not info.value.transient
 
 
@@ -67,7 +70,9 @@ def test_a_hung_transcription_api_fails_the_url_at_the_cap(vsl_env, instance, me
     with db_session() as s:
         url = s.scalar(select(Url).where(Url.partition_key == key))
         assert url.status == "failed"
-        assert url.reason == "the transcript step ran longer than its limit of 0:08 and was stopped (VSL_STEP_TIMEOUT_S)"
+        assert (
+            url.reason == "the transcript step ran longer than its limit of 0:08 and was stopped (VSL_STEP_TIMEOUT_S)"
+        )
         jobs = s.scalars(select(Job).where(Job.url_id == url.id, Job.step == "transcript")).all()
         assert [(j.attempt, j.outcome) for j in jobs] == [(1, "failed")]
         letter = s.scalar(select(DeadLetter).where(DeadLetter.url_id == url.id))

@@ -38,7 +38,10 @@ def test_assets_checks_sensors_and_job() -> None:
     assert job.tags["dagster/max_runtime"] == str(4 * 14400 + 600)
     pools = {n.key.to_user_string(): graph.get(n.key).pools for n in (graph.get(AssetKey(k)) for k in keys)}
     assert pools == {
-        "source_page": set(), "video_file": {"ffmpeg"}, "audio_file": {"ffmpeg"}, "transcript": {"transcription"}
+        "source_page": set(),
+        "video_file": {"ffmpeg"},
+        "audio_file": {"ffmpeg"},
+        "transcript": {"transcription"},
     }
 
 
@@ -61,7 +64,11 @@ def test_repo_instance_files_are_valid() -> None:
         assert config["run_monitoring"]["enabled"] is True
     sqlite_cfg = yaml.safe_load((REPO / "dagster.yaml").read_text())
     assert sqlite_cfg["storage"]["sqlite"]["base_dir"].startswith("storage/dagster")
-    with instance_for_test(overrides={k: v for k, v in sqlite_cfg.items() if k not in ("storage", "local_artifact_storage", "compute_logs")}) as inst:
+    with instance_for_test(
+        overrides={
+            k: v for k, v in sqlite_cfg.items() if k not in ("storage", "local_artifact_storage", "compute_logs")
+        }
+    ) as inst:
         assert inst.get_concurrency_config().run_queue_config.max_concurrent_runs == 4
 
 
@@ -81,9 +88,22 @@ def test_dagster_asset_materialize_cli_works_right_after_vsl_add(vsl_env, media_
     key = added.stdout.split("\t")[0]
     dagster = Path(sys.executable).with_name("dagster")
     out = subprocess.run(
-        [str(dagster), "asset", "materialize", "-m", "vsl_assets.definitions",
-         "--select", "video_file,audio_file,transcript", "--partition", key],
-        capture_output=True, text=True, env=os.environ.copy(), cwd=REPO, timeout=300,
+        [
+            str(dagster),
+            "asset",
+            "materialize",
+            "-m",
+            "vsl_assets.definitions",
+            "--select",
+            "video_file,audio_file,transcript",
+            "--partition",
+            key,
+        ],
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+        cwd=REPO,
+        timeout=300,
     )
     assert out.returncode == 0, out.stderr[-3000:]
     with db_session() as s:

@@ -128,13 +128,18 @@ def _latin1(ctx: Ctx) -> str:
 
 
 def _malformed_html(ctx: Ctx) -> str:
-    body = b"<html><head><titl>broken<</head><body><div <p>>>\x00\x01 <scr" + b"ipt>var x = '<video';</scr" \
+    body = (
+        b"<html><head><titl>broken<</head><body><div <p>>>\x00\x01 <scr"
+        + b"ipt>var x = '<video';</scr"
         + b"<iframe src=\n<a href='javascript:alert(1)'><<<>>> &#xZZZ; &bogus <video src=\"\"><source src=>"
+    )
     return ctx.page("/h/malformed.html", body)
 
 
 def _flapping(ctx: Ctx) -> str:
-    url = ctx.page("/h/flap.html", f'<html><body><video src="{ctx.server.url("/good/index.m3u8")}"></video></body></html>')
+    url = ctx.page(
+        "/h/flap.html", f'<html><body><video src="{ctx.server.url("/good/index.m3u8")}"></video></body></html>'
+    )
     ctx.server.set_status("/h/flap.html", 500, times=1)
     return url
 
@@ -142,85 +147,216 @@ def _flapping(ctx: Ctx) -> str:
 CASES: list[Case] = [
     # -- local files and non-http protocols inside playlists ------------------------------------------
     Case("file-segment", lambda c: c.playlist("/h/file.m3u8", vod(c.file_url)), ("forbidden protocol",), "video_file"),
-    Case("concat-segment", lambda c: c.playlist("/h/concat.m3u8", vod(f"concat:{c.secret}|{c.secret}")),
-         ("forbidden protocol",), "video_file"),
-    Case("subfile-segment", lambda c: c.playlist("/h/subfile.m3u8", vod(f"subfile,,start,0,end,0,,:{c.secret}")),
-         ("segment 1 of 1", "HTTP 404"), "video_file"),
-    Case("data-segment", lambda c: c.playlist(
-        "/h/data.m3u8", vod("data:video/mp2t;base64," + base64.b64encode(b"\x47" * 376).decode())),
-        ("forbidden protocol",), "video_file"),
-    Case("file-init-map", lambda c: c.playlist("/h/map.m3u8", vod(c.good(0), header=f'#EXT-X-MAP:URI="{c.file_url}"')),
-         ("forbidden protocol",), "video_file"),
-    Case("file-variant", lambda c: c.playlist("/h/filevariant.m3u8", master(c.file_url)),
-         ("scheme 'file'",), "source_page"),
-    Case("page-video-file-url", lambda c: c.page("/h/filevideo.html", f'<html><body><video src="{c.file_url}"></video></body></html>'),
-         ("scheme 'file'",), "source_page"),
-    Case("redirect-to-file", lambda c: (c.server.add_redirect("/h/tofile.html", c.file_url), c.server.url("/h/tofile.html"))[1],
-         ("scheme 'file'",), "source_page"),
+    Case(
+        "concat-segment",
+        lambda c: c.playlist("/h/concat.m3u8", vod(f"concat:{c.secret}|{c.secret}")),
+        ("forbidden protocol",),
+        "video_file",
+    ),
+    Case(
+        "subfile-segment",
+        lambda c: c.playlist("/h/subfile.m3u8", vod(f"subfile,,start,0,end,0,,:{c.secret}")),
+        ("segment 1 of 1", "HTTP 404"),
+        "video_file",
+    ),
+    Case(
+        "data-segment",
+        lambda c: c.playlist("/h/data.m3u8", vod("data:video/mp2t;base64," + base64.b64encode(b"\x47" * 376).decode())),
+        ("forbidden protocol",),
+        "video_file",
+    ),
+    Case(
+        "file-init-map",
+        lambda c: c.playlist("/h/map.m3u8", vod(c.good(0), header=f'#EXT-X-MAP:URI="{c.file_url}"')),
+        ("forbidden protocol",),
+        "video_file",
+    ),
+    Case(
+        "file-variant",
+        lambda c: c.playlist("/h/filevariant.m3u8", master(c.file_url)),
+        ("scheme 'file'",),
+        "source_page",
+    ),
+    Case(
+        "page-video-file-url",
+        lambda c: c.page("/h/filevideo.html", f'<html><body><video src="{c.file_url}"></video></body></html>'),
+        ("scheme 'file'",),
+        "source_page",
+    ),
+    Case(
+        "redirect-to-file",
+        lambda c: (c.server.add_redirect("/h/tofile.html", c.file_url), c.server.url("/h/tofile.html"))[1],
+        ("scheme 'file'",),
+        "source_page",
+    ),
     # -- SSRF: private and metadata addresses ---------------------------------------------------------
-    Case("segment-metadata-ip", lambda c: c.playlist("/h/meta.m3u8", vod("http://169.254.169.254/latest/meta-data/seg.ts")),
-         ("169.254.169.254",), "video_file", GUARD_ON),
-    Case("key-metadata-ip", lambda c: c.playlist(
-        "/h/metakey.m3u8", vod(c.good(0), header='#EXT-X-KEY:METHOD=AES-128,URI="http://169.254.169.254/key"')),
-        ("169.254.169.254",), "video_file", GUARD_ON),
-    Case("loopback-guard-off", lambda c: c.server.url("/good/index.m3u8"),
-         ("127.0.0.1", "VSL_ALLOW_PRIVATE_NETWORKS"), "source_page", {"VSL_ALLOW_PRIVATE_NETWORKS": "0"}),
-    Case("redirect-to-10.0.0.1", lambda c: (c.server.add_redirect("/h/r10.m3u8", "http://10.0.0.1/x.m3u8"),
-                                            c.server.url("/h/r10.m3u8"))[1], ("10.0.0.1",), "source_page", GUARD_ON),
-    Case("redirect-to-metadata", lambda c: (c.server.add_redirect("/h/rmeta.html", "http://169.254.169.254/latest/"),
-                                            c.server.url("/h/rmeta.html"))[1], ("169.254.169.254",), "source_page", GUARD_ON),
+    Case(
+        "segment-metadata-ip",
+        lambda c: c.playlist("/h/meta.m3u8", vod("http://169.254.169.254/latest/meta-data/seg.ts")),
+        ("169.254.169.254",),
+        "video_file",
+        GUARD_ON,
+    ),
+    Case(
+        "key-metadata-ip",
+        lambda c: c.playlist(
+            "/h/metakey.m3u8", vod(c.good(0), header='#EXT-X-KEY:METHOD=AES-128,URI="http://169.254.169.254/key"')
+        ),
+        ("169.254.169.254",),
+        "video_file",
+        GUARD_ON,
+    ),
+    Case(
+        "loopback-guard-off",
+        lambda c: c.server.url("/good/index.m3u8"),
+        ("127.0.0.1", "VSL_ALLOW_PRIVATE_NETWORKS"),
+        "source_page",
+        {"VSL_ALLOW_PRIVATE_NETWORKS": "0"},
+    ),
+    Case(
+        "redirect-to-10.0.0.1",
+        lambda c: (c.server.add_redirect("/h/r10.m3u8", "http://10.0.0.1/x.m3u8"), c.server.url("/h/r10.m3u8"))[1],
+        ("10.0.0.1",),
+        "source_page",
+        GUARD_ON,
+    ),
+    Case(
+        "redirect-to-metadata",
+        lambda c: (
+            c.server.add_redirect("/h/rmeta.html", "http://169.254.169.254/latest/"),
+            c.server.url("/h/rmeta.html"),
+        )[1],
+        ("169.254.169.254",),
+        "source_page",
+        GUARD_ON,
+    ),
     # -- HTTP status --------------------------------------------------------------------------------------
     Case("page-404", lambda c: c.server.url("/h/missing.html"), ("HTTP 404 from the page",), "source_page"),
-    Case("page-403", lambda c: c.page("/h/forbidden.html", "no", status=403), ("HTTP 403 from the page",), "source_page"),
-    Case("page-500-persistent", lambda c: (c.server.set_status("/h/p500.html", 500), c.server.url("/h/p500.html"))[1],
-         ("HTTP 500 from the page",), "source_page"),
+    Case(
+        "page-403", lambda c: c.page("/h/forbidden.html", "no", status=403), ("HTTP 403 from the page",), "source_page"
+    ),
+    Case(
+        "page-500-persistent",
+        lambda c: (c.server.set_status("/h/p500.html", 500), c.server.url("/h/p500.html"))[1],
+        ("HTTP 500 from the page",),
+        "source_page",
+    ),
     Case("page-500-flapping", _flapping, (), None, status="transcribed"),
-    Case("redirect-loop", lambda c: (c.server.add_redirect("/h/loop1.html", c.server.url("/h/loop2.html")),
-                                     c.server.add_redirect("/h/loop2.html", c.server.url("/h/loop1.html")),
-                                     c.server.url("/h/loop1.html"))[2], ("redirect",), "source_page"),
+    Case(
+        "redirect-loop",
+        lambda c: (
+            c.server.add_redirect("/h/loop1.html", c.server.url("/h/loop2.html")),
+            c.server.add_redirect("/h/loop2.html", c.server.url("/h/loop1.html")),
+            c.server.url("/h/loop1.html"),
+        )[2],
+        ("redirect",),
+        "source_page",
+    ),
     # -- pages ----------------------------------------------------------------------------------------------
-    Case("page-without-video", lambda c: c.page("/h/novideo.html", "<html><body><h1>Buy now</h1></body></html>"),
-         ("no video player found",), "source_page"),
+    Case(
+        "page-without-video",
+        lambda c: c.page("/h/novideo.html", "<html><body><h1>Buy now</h1></body></html>"),
+        ("no video player found",),
+        "source_page",
+    ),
     Case("malformed-html", _malformed_html, ("no video player found",), "source_page"),
     Case("page-over-5mb", _huge_page, ("very large page",), "source_page"),
     Case("latin1-page", _latin1, (), None, status="transcribed"),
     # -- playlists ------------------------------------------------------------------------------------------
     Case("html-as-m3u8", lambda c: c.server.url("/notvideo/index.m3u8"), ("not", "HLS playlist"), "source_page"),
     Case("empty-playlist-body", lambda c: c.playlist("/h/empty.m3u8", ""), ("HLS playlist",), "source_page"),
-    Case("playlist-no-segments", lambda c: c.playlist("/h/noseg.m3u8", "#EXTM3U\n#EXT-X-ENDLIST\n"),
-         ("no segments",), "source_page"),
+    Case(
+        "playlist-no-segments",
+        lambda c: c.playlist("/h/noseg.m3u8", "#EXTM3U\n#EXT-X-ENDLIST\n"),
+        ("no segments",),
+        "source_page",
+    ),
     Case("playlist-over-cap", _huge_playlist, ("limit",), "video_file"),
-    Case("live-playlist", lambda c: c.playlist("/h/live.m3u8", vod(c.good(0), c.good(1), endlist=False)),
-         ("live",), "video_file"),
-    Case("malformed-attributes", lambda c: c.playlist(
-        "/h/badattr.m3u8", vod(c.good(0), header='#EXT-X-KEY:METHOD=AES-128,URI="http://x/k,IV=0x')),
-        ("malformed attribute",), "video_file"),
-    Case("bad-iv", lambda c: c.playlist(
-        "/h/badiv.m3u8", vod(c.good(0), header=f'#EXT-X-KEY:METHOD=AES-128,URI="{c.server.url("/h/k.key")}",IV=0xZZ')),
-        ("invalid encryption IV",), "video_file"),
-    Case("drm-sample-aes", lambda c: c.playlist(
-        "/h/drm.m3u8", vod(c.good(0), header='#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://key42",'
-                                             'KEYFORMAT="com.apple.streamingkeydelivery",KEYFORMATVERSIONS="1"')),
-        ("DRM",), "source_page"),
-    Case("aes-key-404", lambda c: c.playlist(
-        "/h/aes404.m3u8", vod(c.good(0), header=f'#EXT-X-KEY:METHOD=AES-128,URI="{c.server.url("/h/missing.key")}"')),
-        ("decryption key", "HTTP 404"), "video_file"),
-    Case("master-variants-404", lambda c: c.playlist("/h/master404.m3u8", master(
-        c.server.url("/h/v1/missing.m3u8"), c.server.url("/h/v2/missing.m3u8"))), ("HTTP 404",), "source_page"),
+    Case(
+        "live-playlist",
+        lambda c: c.playlist("/h/live.m3u8", vod(c.good(0), c.good(1), endlist=False)),
+        ("live",),
+        "video_file",
+    ),
+    Case(
+        "malformed-attributes",
+        lambda c: c.playlist(
+            "/h/badattr.m3u8", vod(c.good(0), header='#EXT-X-KEY:METHOD=AES-128,URI="http://x/k,IV=0x')
+        ),
+        ("malformed attribute",),
+        "video_file",
+    ),
+    Case(
+        "bad-iv",
+        lambda c: c.playlist(
+            "/h/badiv.m3u8",
+            vod(c.good(0), header=f'#EXT-X-KEY:METHOD=AES-128,URI="{c.server.url("/h/k.key")}",IV=0xZZ'),
+        ),
+        ("invalid encryption IV",),
+        "video_file",
+    ),
+    Case(
+        "drm-sample-aes",
+        lambda c: c.playlist(
+            "/h/drm.m3u8",
+            vod(
+                c.good(0),
+                header='#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://key42",'
+                'KEYFORMAT="com.apple.streamingkeydelivery",KEYFORMATVERSIONS="1"',
+            ),
+        ),
+        ("DRM",),
+        "source_page",
+    ),
+    Case(
+        "aes-key-404",
+        lambda c: c.playlist(
+            "/h/aes404.m3u8", vod(c.good(0), header=f'#EXT-X-KEY:METHOD=AES-128,URI="{c.server.url("/h/missing.key")}"')
+        ),
+        ("decryption key", "HTTP 404"),
+        "video_file",
+    ),
+    Case(
+        "master-variants-404",
+        lambda c: c.playlist(
+            "/h/master404.m3u8", master(c.server.url("/h/v1/missing.m3u8"), c.server.url("/h/v2/missing.m3u8"))
+        ),
+        ("HTTP 404",),
+        "source_page",
+    ),
     # -- media ------------------------------------------------------------------------------------------------
     Case("truncated-segment", _truncated, ("missing", "s of audio", "segment arrived incomplete"), "video_file"),
     Case("corrupt-segment", _corrupt, ("invalid data",), "video_file"),
-    Case("corrupt-direct-mp4", lambda c: c.page("/h/bad.mp4", os.urandom(100_000), "video/mp4"),
-         ("invalid data",), "video_file"),
+    Case(
+        "corrupt-direct-mp4",
+        lambda c: c.page("/h/bad.mp4", os.urandom(100_000), "video/mp4"),
+        ("invalid data",),
+        "video_file",
+    ),
     Case("stalled-segment", _stall, ("segment 2 of 2", "read timeout"), "video_file", {"VSL_DOWNLOAD_TIMEOUT_S": "1"}),
     Case("video-only-stream", lambda c: c.server.url("/noaudio/index.m3u8"), ("no audio track",), "audio_file"),
     # -- configurable caps ------------------------------------------------------------------------------------
-    Case("longer-than-duration-cap", lambda c: c.server.url("/good/index.m3u8"),
-         ("lasts 19 s, longer than the limit of 10 s",), "video_file", {"VSL_MAX_DURATION_S": "10"}),
-    Case("hls-over-size-cap", lambda c: c.server.url("/good/index.m3u8"), ("larger than the limit of 52.4 KB (VSL_MAX_DOWNLOAD_MB)",), "video_file",
-         {"VSL_MAX_DOWNLOAD_MB": "0.05"}),
-    Case("direct-over-size-cap", lambda c: c.server.url("/direct/video.mp4"), ("the video is ", " KB, more than the limit of 52.4 KB (VSL_MAX_DOWNLOAD_MB)"),
-         "video_file", {"VSL_MAX_DOWNLOAD_MB": "0.05"}),
+    Case(
+        "longer-than-duration-cap",
+        lambda c: c.server.url("/good/index.m3u8"),
+        ("lasts 19 s, longer than the limit of 10 s",),
+        "video_file",
+        {"VSL_MAX_DURATION_S": "10"},
+    ),
+    Case(
+        "hls-over-size-cap",
+        lambda c: c.server.url("/good/index.m3u8"),
+        ("larger than the limit of 52.4 KB (VSL_MAX_DOWNLOAD_MB)",),
+        "video_file",
+        {"VSL_MAX_DOWNLOAD_MB": "0.05"},
+    ),
+    Case(
+        "direct-over-size-cap",
+        lambda c: c.server.url("/direct/video.mp4"),
+        ("the video is ", " KB, more than the limit of 52.4 KB (VSL_MAX_DOWNLOAD_MB)"),
+        "video_file",
+        {"VSL_MAX_DOWNLOAD_MB": "0.05"},
+    ),
 ]
 
 
@@ -243,7 +379,10 @@ def secret(tmp_path: Path) -> tuple[Path, str]:
 
 def _media_files(storage: Path) -> list[str]:
     return sorted(
-        str(p.relative_to(storage)) for d in ("videos", "audio", "transcripts") for p in (storage / d).rglob("*") if p.is_file()
+        str(p.relative_to(storage))
+        for d in ("videos", "audio", "transcripts")
+        for p in (storage / d).rglob("*")
+        if p.is_file()
     )
 
 
@@ -274,7 +413,9 @@ def test_hostile_input(case: Case, vsl_env, instance, media_server, media_root, 
     with db_session() as s:
         row = s.scalar(select(Url).where(Url.partition_key == key))
         status, reason = row.status, row.reason
-        letters = [(d.step, d.error_class, d.message) for d in s.scalars(select(DeadLetter).where(DeadLetter.url_id == row.id))]
+        letters = [
+            (d.step, d.error_class, d.message) for d in s.scalars(select(DeadLetter).where(DeadLetter.url_id == row.id))
+        ]
     files = _media_files(storage)
     assert not [f for f in files if ".tmp-" in f], files
     _assert_no_leak(instance, storage, Path(vsl_env["DAGSTER_HOME"]), [result.run_id], marker)
@@ -292,8 +433,18 @@ def test_hostile_input(case: Case, vsl_env, instance, media_server, media_root, 
 
 def test_good_url_queued_after_bad_ones_still_transcribes(vsl_env, instance, media_server, media_root, secret) -> None:
     ctx = Ctx(media_server, media_root, secret[0])
-    bad = [CASES_BY_ID[i].setup(ctx) for i in ("file-segment", "concat-segment", "page-404", "html-as-m3u8",
-                                                "corrupt-segment", "page-without-video", "drm-sample-aes")]
+    bad = [
+        CASES_BY_ID[i].setup(ctx)
+        for i in (
+            "file-segment",
+            "concat-segment",
+            "page-404",
+            "html-as-m3u8",
+            "corrupt-segment",
+            "page-without-video",
+            "drm-sample-aes",
+        )
+    ]
     *bad_keys, good_key = add_urls(*bad, media_server.url("/good/index.m3u8"))
     for key in bad_keys:
         assert not run_partition(instance, key).success
@@ -304,7 +455,8 @@ def test_good_url_queued_after_bad_ones_still_transcribes(vsl_env, instance, med
     assert [statuses[k] for k in bad_keys] == ["failed"] * len(bad_keys)
     assert statuses[good_key] == "transcribed"
     assert _media_files(Path(vsl_env["VSL_STORAGE_DIR"])) == sorted(
-        [f"videos/{good_key}.mp4", f"audio/{good_key}.ogg"] + [f"transcripts/{good_key}.{e}" for e in ("json", "txt", "srt", "vtt")]
+        [f"videos/{good_key}.mp4", f"audio/{good_key}.ogg"]
+        + [f"transcripts/{good_key}.{e}" for e in ("json", "txt", "srt", "vtt")]
     )
 
 
@@ -326,7 +478,19 @@ CASES_BY_ID = {c.id: c for c in CASES}
         ("http://exa_mple.com/", "invalid host name"),
         ("http://example.com:99999/", "malformed URL"),
     ],
-    ids=["javascript", "ftp", "file", "credentials", "space", "crlf", "blank", "too-long", "no-host", "bad-host", "bad-port"],
+    ids=[
+        "javascript",
+        "ftp",
+        "file",
+        "credentials",
+        "space",
+        "crlf",
+        "blank",
+        "too-long",
+        "no-host",
+        "bad-host",
+        "bad-port",
+    ],
 )
 def test_add_refuses_bad_urls(raw: str, reason: str) -> None:
     with pytest.raises(InvalidUrlError) as info:

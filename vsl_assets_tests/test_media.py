@@ -49,17 +49,38 @@ def test_mp3_audio_format(media_server, tmp_path: Path) -> None:
     ("setup", "url", "error", "reason"),
     [
         (lambda s: None, "/missing/index.m3u8", DownloadError, "HTTP 404 from the stream URL"),
-        (lambda s: s.set_status("/good/index.m3u8", 403), "/good/index.m3u8", DownloadError, "HTTP 403 from the stream URL"),
+        (
+            lambda s: s.set_status("/good/index.m3u8", 403),
+            "/good/index.m3u8",
+            DownloadError,
+            "HTTP 403 from the stream URL",
+        ),
         (lambda s: s.set_status("/good/index.m3u8", 503), "/good/index.m3u8", TransientDownloadError, "HTTP 503"),
         (lambda s: None, "/notvideo/index.m3u8", DownloadError, "not a playable video stream"),
-        (lambda s: s.set_status("/good/seg_003.ts", 404), "/good/index.m3u8", DownloadError,
-         "segment 4 of 10 could not be downloaded after 2 attempts (HTTP 404)"),
-        (lambda s: s.set_status("/direct/video.mp4", 404), "/direct/video.mp4", DownloadError,
-         "HTTP 404 from the stream URL"),
-        (lambda s: s.set_status("/direct/video.mp4", 503), "/direct/video.mp4", TransientDownloadError,
-         "HTTP 503 from the stream URL"),
-        (lambda s: s.add_route("/direct/page.mp4", b"<html>sold out</html>", "text/html"), "/direct/page.mp4",
-         DownloadError, "the stream URL returned a web page (text/html), not a video"),
+        (
+            lambda s: s.set_status("/good/seg_003.ts", 404),
+            "/good/index.m3u8",
+            DownloadError,
+            "segment 4 of 10 could not be downloaded after 2 attempts (HTTP 404)",
+        ),
+        (
+            lambda s: s.set_status("/direct/video.mp4", 404),
+            "/direct/video.mp4",
+            DownloadError,
+            "HTTP 404 from the stream URL",
+        ),
+        (
+            lambda s: s.set_status("/direct/video.mp4", 503),
+            "/direct/video.mp4",
+            TransientDownloadError,
+            "HTTP 503 from the stream URL",
+        ),
+        (
+            lambda s: s.add_route("/direct/page.mp4", b"<html>sold out</html>", "text/html"),
+            "/direct/page.mp4",
+            DownloadError,
+            "the stream URL returned a web page (text/html), not a video",
+        ),
     ],
 )
 def test_bad_streams_fail_with_reason_and_leave_nothing(media_server, tmp_path, setup, url, error, reason) -> None:
@@ -95,9 +116,14 @@ def test_direct_media_that_is_really_a_local_file_playlist_opens_nothing(media_s
     secret.write_text("TOP-SECRET-CONTENT")
     invalid = "the stream URL is not a playable video stream (invalid data)"
     evil = {
-        "/evil/hls.mp4": (f"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nfile://{secret}\n#EXT-X-ENDLIST\n", invalid),
-        "/evil/concat.mp4": (f"ffconcat version 1.0\nfile '{secret}'\n",
-                             "the stream URL is not a plain media file (ffmpeg refused its format)"),
+        "/evil/hls.mp4": (
+            f"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nfile://{secret}\n#EXT-X-ENDLIST\n",
+            invalid,
+        ),
+        "/evil/concat.mp4": (
+            f"ffconcat version 1.0\nfile '{secret}'\n",
+            "the stream URL is not a plain media file (ffmpeg refused its format)",
+        ),
         "/evil/subfile.mp4": (f"#EXTM3U\n#EXTINF:2.0,\nsubfile,,start,0,end,0,,:{secret}\n#EXT-X-ENDLIST\n", invalid),
     }
     for path, (body, reason) in evil.items():

@@ -140,7 +140,9 @@ def test_page_on_a_private_address_is_not_resolved(server: MediaHTTPServer) -> N
 
 
 @pytest.mark.usefixtures("guarded")
-def test_redirect_hop_to_a_forbidden_address_is_refused(server: MediaHTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_redirect_hop_to_a_forbidden_address_is_refused(
+    server: MediaHTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1")
     server.add_route("/ok.html", b"<html><title>ok</title></html>", HTML)
     server.add_redirect("/go", f"http://127.0.0.2:{server.port}/internal")

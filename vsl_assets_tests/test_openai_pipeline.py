@@ -77,7 +77,9 @@ def test_openai_bad_key_fails_permanently_without_leaking_it(vsl_env, instance, 
     assert not Path(vsl_env["VSL_STORAGE_DIR"], "transcripts", f"{key}.json").exists()
 
 
-def test_openai_rate_limit_exhausted_is_retried_once_layer_deep_then_dead_lettered(vsl_env, instance, media_server, monkeypatch) -> None:
+def test_openai_rate_limit_exhausted_is_retried_once_layer_deep_then_dead_lettered(
+    vsl_env, instance, media_server, monkeypatch
+) -> None:
     """The client retries 429s with backoff; Dagster does not retry on top (no 3 x 3 = 9 requests)."""
     with FakeOpenAIServer(api_key=SECRET) as api:
         api.fail_next(*([429] * 9))
@@ -95,7 +97,9 @@ def test_openai_rate_limit_exhausted_is_retried_once_layer_deep_then_dead_letter
         assert (letter.step, letter.error_class, letter.attempt) == ("transcript", "TransientTranscriptionError", 1)
 
 
-def test_chunked_transcript_records_chunks_billing_and_monotonic_times(vsl_env, instance, media_server, monkeypatch) -> None:
+def test_chunked_transcript_records_chunks_billing_and_monotonic_times(
+    vsl_env, instance, media_server, monkeypatch
+) -> None:
     monkeypatch.setenv("VSL_MAX_CHUNK_S", "8")
     with FakeOpenAIServer(api_key=SECRET) as api:
         _use_openai(monkeypatch, api)
@@ -144,7 +148,7 @@ def test_chunks_returned_before_a_failure_are_not_paid_for_again(vsl_env, instan
 
         result = run_partition(instance, key)
         assert result.success
-        again = api.requests[len(first):]
+        again = api.requests[len(first) :]
         assert [r.status for r in again] == [200] * (count - 2)  # chunks 1 and 2 are not sent again
         assert again[0].prompt == first[2].prompt and again[0].duration_s == first[2].duration_s
         logs = "\n".join(str(e) for e in instance.all_logs(result.run_id))
@@ -159,7 +163,9 @@ def test_chunks_returned_before_a_failure_are_not_paid_for_again(vsl_env, instan
     assert not checkpoints.exists()  # cleared once the transcript is stored
 
 
-def test_a_reply_cut_short_by_the_output_cap_fails_the_url_with_the_reason(vsl_env, instance, media_server, monkeypatch) -> None:
+def test_a_reply_cut_short_by_the_output_cap_fails_the_url_with_the_reason(
+    vsl_env, instance, media_server, monkeypatch
+) -> None:
     """gpt-4o-mini-transcribe stops writing at 2,000 tokens without an error; on 19 s of audio (too
     short to halve) that is a permanent failure naming the cap, not a silently shortened transcript."""
     with FakeOpenAIServer(api_key=SECRET, max_output_tokens=2000) as api:

@@ -70,9 +70,22 @@ def test_hls_playlist_is_vod_with_expected_segments(hls_dir: Path) -> None:
 def test_ffmpeg_downloads_hls_over_http(media_server: MediaHTTPServer, tmp_path: Path) -> None:
     out = tmp_path / "out.mp4"
     subprocess.run(
-        [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-         "-i", media_server.url("index.m3u8"), "-c", "copy", str(out)],
-        check=True, capture_output=True, timeout=60,
+        [
+            ffmpeg_exe(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-nostdin",
+            "-y",
+            "-i",
+            media_server.url("index.m3u8"),
+            "-c",
+            "copy",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
     )
     kinds, duration = _streams(out)
     assert {"audio", "video"} <= kinds
@@ -102,9 +115,23 @@ def test_ffmpeg_reads_direct_mp4_over_http(tmp_path: Path) -> None:
     out = tmp_path / "audio.m4a"
     with MediaHTTPServer(tmp_path / "site") as server:
         subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-nostdin", "-y",
-             "-i", server.url("video.mp4"), "-vn", "-c:a", "copy", str(out)],
-            check=True, capture_output=True, timeout=60,
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-loglevel",
+                "error",
+                "-nostdin",
+                "-y",
+                "-i",
+                server.url("video.mp4"),
+                "-vn",
+                "-c:a",
+                "copy",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
     assert _streams(out) == ({"audio"}, pytest.approx(4.0, abs=0.2))
 
@@ -205,8 +232,13 @@ def _client(server: FakeOpenAIServer, *, api_key: str = DEFAULT_API_KEY, max_ret
 def test_openai_verbose_json_with_real_client(fake_openai: FakeOpenAIServer) -> None:
     with _client(fake_openai) as client, SPEECH.open("rb") as fh:
         result = client.audio.transcriptions.create(
-            model="whisper-1", file=fh, response_format="verbose_json", language="en",
-            timestamp_granularities=["segment", "word"], temperature=0.0, prompt="VSL",
+            model="whisper-1",
+            file=fh,
+            response_format="verbose_json",
+            language="en",
+            timestamp_granularities=["segment", "word"],
+            temperature=0.0,
+            prompt="VSL",
         )
     assert result.text == "fake transcript"
     assert result.language == "english"
@@ -236,7 +268,8 @@ def test_openai_segments_clipped_and_formats(fake_openai: FakeOpenAIServer) -> N
         )
         assert verbose.language == "en"
         assert [(s.start, s.end, s.text) for s in verbose.segments or []] == [
-            (0.0, 8.0, "hello there"), (8.0, pytest.approx(19.0, abs=0.05), "buy now"),
+            (0.0, 8.0, "hello there"),
+            (8.0, pytest.approx(19.0, abs=0.05), "buy now"),
         ]
         plain = client.audio.transcriptions.create(
             model="whisper-1", file=("a.ogg", SPEECH.read_bytes()), response_format="text"
@@ -292,9 +325,9 @@ def test_openai_size_and_duration_limits() -> None:
 
 def test_parse_multipart_repeated_fields() -> None:
     body = (
-        b"--XyZ\r\nContent-Disposition: form-data; name=\"a[]\"\r\n\r\n1\r\n"
-        b"--XyZ\r\nContent-Disposition: form-data; name=\"a[]\"\r\n\r\n2\r\n"
-        b"--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"x.wav\"\r\n"
+        b'--XyZ\r\nContent-Disposition: form-data; name="a[]"\r\n\r\n1\r\n'
+        b'--XyZ\r\nContent-Disposition: form-data; name="a[]"\r\n\r\n2\r\n'
+        b'--XyZ\r\nContent-Disposition: form-data; name="file"; filename="x.wav"\r\n'
         b"Content-Type: audio/wav\r\n\r\n\x00\r\n--\r\n\x01\r\n--XyZ--\r\n"
     )
     parts = parse_multipart(body, 'multipart/form-data; boundary="XyZ"')

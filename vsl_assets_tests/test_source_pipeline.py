@@ -82,18 +82,40 @@ def test_vturb_sales_page_is_resolved_downloaded_and_transcribed(vsl_env, instan
         (lambda h: h.serve_page("noplayer.html", "/oferta/"), "no video player found on page", "NoPlayerFoundError"),
         (lambda h: _vturb_page(h, drm="true"), "DRM", "DrmProtectedError"),
         (lambda h: h.page.url("/does-not-exist/"), "HTTP 404 from the page", "HttpStatusError"),
-        (lambda h: h.page.url("/oferta/") if h.page.add_route(
-            "/oferta/", f'<html><video src="{h.cdn.url("/nothing/main.m3u8")}"></video></html>'.encode(), "text/html"
-        ) is None else "", "404", "HttpStatusError"),
-        (lambda h: h.page.url("/oferta/") if h.page.add_route(
-            "/oferta/",
-            f'<html><video src="{h.cdn.url(f"/{ACCOUNT}/{VIDEO}/main.m3u8")}?Expires={int(time.time()) - 3600}&Signature=abc"></video></html>'.encode(),
-            "text/html",
-        ) is None else "", "expired", "StreamExpiredError"),
+        (
+            lambda h: (
+                h.page.url("/oferta/")
+                if h.page.add_route(
+                    "/oferta/",
+                    f'<html><video src="{h.cdn.url("/nothing/main.m3u8")}"></video></html>'.encode(),
+                    "text/html",
+                )
+                is None
+                else ""
+            ),
+            "404",
+            "HttpStatusError",
+        ),
+        (
+            lambda h: (
+                h.page.url("/oferta/")
+                if h.page.add_route(
+                    "/oferta/",
+                    f'<html><video src="{h.cdn.url(f"/{ACCOUNT}/{VIDEO}/main.m3u8")}?Expires={int(time.time()) - 3600}&Signature=abc"></video></html>'.encode(),
+                    "text/html",
+                )
+                is None
+                else ""
+            ),
+            "expired",
+            "StreamExpiredError",
+        ),
     ],
     ids=["no-player", "drm", "page-404", "stream-404", "expired-token"],
 )
-def test_bad_pages_fail_with_reason_dead_letter_and_no_files(vsl_env, instance, hosts, setup, reason_part, error_class) -> None:
+def test_bad_pages_fail_with_reason_dead_letter_and_no_files(
+    vsl_env, instance, hosts, setup, reason_part, error_class
+) -> None:
     page = setup(hosts)
     [key] = add_urls(page)
     assert not run_partition(instance, key).success

@@ -79,7 +79,12 @@ def tracked_step(
                 description=f"partition {key!r} has no URL in the vsl database; add URLs with `vsl add`",
                 allow_retries=False,
             )
-        step = Step(key, row.url, row.id, repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, current_worker()))
+        step = Step(
+            key,
+            row.url,
+            row.id,
+            repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, current_worker()),
+        )
     context.log.info(f"{step_name} for {redact_url(step.url)} (attempt {attempt})")
     try:
         with deadline.step_deadline(float(env("VSL_STEP_TIMEOUT_S")), step_name):
@@ -91,13 +96,22 @@ def tracked_step(
     except Exception as exc:
         # A bug or an unforeseen library error: record it like any failure so the URL does not
         # stay in an in-progress status, and do not retry blindly.
-        _fail(context, db, step, step_name, attempt, VslError(f"internal error in {step_name}: {type(exc).__name__}: {exc}"))
+        _fail(
+            context,
+            db,
+            step,
+            step_name,
+            attempt,
+            VslError(f"internal error in {step_name}: {type(exc).__name__}: {exc}"),
+        )
     with db.session() as s:
         repo.finish_job(s, step.job_id, JobOutcome.REUSED if step.reused else JobOutcome.SUCCEEDED)
         repo.set_status(s, [key], done_status)
 
 
-def _fail(context: AssetExecutionContext, db: DatabaseResource, step: Step, step_name: str, attempt: int, exc: VslError) -> None:
+def _fail(
+    context: AssetExecutionContext, db: DatabaseResource, step: Step, step_name: str, attempt: int, exc: VslError
+) -> None:
     # Retried here only when transient and not already retried by the layer below.
     retryable = exc.transient and not exc.retried
     final = not retryable or attempt > MAX_RETRIES

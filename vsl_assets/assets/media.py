@@ -39,14 +39,25 @@ def video_file(
             referer = source.referer if source is not None else None
             headers = tuple((source.headers or {}).items()) if source is not None else ()
             info = fetch_video(
-                stream, dest, media.download_options(referer=referer, headers=headers),
-                hls_options=media.hls_options(), log=context.log.info,
+                stream,
+                dest,
+                media.download_options(referer=referer, headers=headers),
+                hls_options=media.hls_options(),
+                log=context.log.info,
             )
         with db.session() as s:
             repo.upsert(
-                s, Video, step.url_id,
-                path=str(dest), size_bytes=info.size_bytes, duration_s=info.duration_s, container=info.container,
-                video_codec=info.video_codec, audio_codec=info.audio_codec, width=info.width, height=info.height,
+                s,
+                Video,
+                step.url_id,
+                path=str(dest),
+                size_bytes=info.size_bytes,
+                duration_s=info.duration_s,
+                container=info.container,
+                video_codec=info.video_codec,
+                audio_codec=info.audio_codec,
+                width=info.width,
+                height=info.height,
                 bitrate=info.bitrate,
             )
     return MaterializeResult(
@@ -84,14 +95,25 @@ def audio_file(
         step.reused = info is not None
         if info is None:
             info = extract_audio(
-                video, dest, fmt=media.audio_format, bitrate=media.audio_bitrate, sample_rate=sample_rate,
+                video,
+                dest,
+                fmt=media.audio_format,
+                bitrate=media.audio_bitrate,
+                sample_rate=sample_rate,
                 timeout_s=media.step_timeout_s,
             )
         with db.session() as s:
             repo.upsert(
-                s, Audio, step.url_id,
-                path=str(dest), size_bytes=info.size_bytes, duration_s=info.duration_s, codec=info.audio_codec,
-                sample_rate=sample_rate, channels=info.channels, bitrate=info.bitrate,
+                s,
+                Audio,
+                step.url_id,
+                path=str(dest),
+                size_bytes=info.size_bytes,
+                duration_s=info.duration_s,
+                codec=info.audio_codec,
+                sample_rate=sample_rate,
+                channels=info.channels,
+                bitrate=info.bitrate,
             )
     return MaterializeResult(
         metadata={

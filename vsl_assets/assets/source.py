@@ -31,19 +31,38 @@ def source_page(
         # Signed stream URLs expire: keep an earlier resolution only while its video is on disk.
         if known is not None and not config.force and reusable(storage.layout.video_path(key)):
             step.reused = True
-            row = {c: getattr(known, c) for c in ("stream_url", "kind", "title", "thumbnail", "other_videos",
-                                                  "cta_seconds", "referer", "headers", "drm")}
+            row = {
+                c: getattr(known, c)
+                for c in (
+                    "stream_url",
+                    "kind",
+                    "title",
+                    "thumbnail",
+                    "other_videos",
+                    "cta_seconds",
+                    "referer",
+                    "headers",
+                    "drm",
+                )
+            }
         else:
             found = resolve(step.url, options=ResolveOptions(max_page_bytes=media.max_page_bytes))
             row = {
-                "stream_url": found.stream_url, "kind": found.kind, "title": found.title,
-                "thumbnail": found.thumbnail, "other_videos": list(found.other_videos),
-                "cta_seconds": found.cta_seconds, "referer": found.referer, "headers": dict(found.headers),
+                "stream_url": found.stream_url,
+                "kind": found.kind,
+                "title": found.title,
+                "thumbnail": found.thumbnail,
+                "other_videos": list(found.other_videos),
+                "cta_seconds": found.cta_seconds,
+                "referer": found.referer,
+                "headers": dict(found.headers),
                 "drm": found.drm,
             }
             with db.session() as s:
                 repo.upsert(s, Source, step.url_id, page_url=step.url, **row)
-            context.log.info(f"resolved {redact_url(step.url)} to a {found.kind} stream: {redact_url(found.stream_url)}")
+            context.log.info(
+                f"resolved {redact_url(step.url)} to a {found.kind} stream: {redact_url(found.stream_url)}"
+            )
     metadata = {
         "player": row["kind"],
         "stream_url": redact_url(row["stream_url"]),

@@ -77,11 +77,19 @@ def transcript(
             write_outputs(result, layout, key)
         with db.session() as s:
             repo.upsert(
-                s, TranscriptRow, step.url_id,
-                text=result.text, language=result.language, engine=result.engine, model=result.model,
-                segments=[seg for seg in result.to_dict()["segments"]], duration_s=result.duration_s,
-                word_count=result.word_count, chunk_count=result.chunk_count,
-                billed_minutes=result.billed_minutes, cost_usd=result.cost_usd,
+                s,
+                TranscriptRow,
+                step.url_id,
+                text=result.text,
+                language=result.language,
+                engine=result.engine,
+                model=result.model,
+                segments=[seg for seg in result.to_dict()["segments"]],
+                duration_s=result.duration_s,
+                word_count=result.word_count,
+                chunk_count=result.chunk_count,
+                billed_minutes=result.billed_minutes,
+                cost_usd=result.cost_usd,
             )
         shutil.rmtree(checkpoints, ignore_errors=True)
     json_path = layout.transcript_path(key, "json")

@@ -82,9 +82,7 @@ def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult
     for part in chunks(raced):
         for key, status in session.execute(select(Url.partition_key, Url.status).where(Url.partition_key.in_(part))):
             existing[key] = status
-    return [
-        AddResult(by_key[k], k, k in inserted, existing.get(k, UrlStatus.PENDING_INGEST.value)) for k in keys
-    ]
+    return [AddResult(by_key[k], k, k in inserted, existing.get(k, UrlStatus.PENDING_INGEST.value)) for k in keys]
 
 
 def _insert(session: Session) -> Any:
@@ -187,7 +185,9 @@ def record_failure(
         url.reason = f"retrying after attempt {attempt}: {error.reason}"
 
 
-def upsert(session: Session, table: type[Source] | type[Video] | type[Audio] | type[TranscriptRow], url_id: int, **values: Any) -> None:
+def upsert(
+    session: Session, table: type[Source] | type[Video] | type[Audio] | type[TranscriptRow], url_id: int, **values: Any
+) -> None:
     row = session.scalar(select(table).where(table.url_id == url_id))
     if row is None:
         session.add(table(url_id=url_id, **values))
@@ -197,7 +197,9 @@ def upsert(session: Session, table: type[Source] | type[Video] | type[Audio] | t
         row.created_at = utcnow()
 
 
-def get_output(session: Session, table: type[Source] | type[Video] | type[Audio] | type[TranscriptRow], key: str) -> Any:
+def get_output(
+    session: Session, table: type[Source] | type[Video] | type[Audio] | type[TranscriptRow], key: str
+) -> Any:
     return session.scalar(select(table).join(Url, Url.id == table.url_id).where(Url.partition_key == key))
 
 
@@ -261,9 +263,13 @@ class InProgress:
 
 def in_progress(session: Session) -> list[InProgress]:
     """URLs a run should own right now, with the run ids of their open job rows."""
-    urls = list(session.execute(select(Url.id, Url.partition_key, Url.status, Url.updated_at).where(
-        Url.status.in_([s.value for s in IN_PROGRESS])
-    )))
+    urls = list(
+        session.execute(
+            select(Url.id, Url.partition_key, Url.status, Url.updated_at).where(
+                Url.status.in_([s.value for s in IN_PROGRESS])
+            )
+        )
+    )
     jobs: dict[int, list[tuple[str, str | None]]] = {}
     for part in chunks([u.id for u in urls]):
         for url_id, run_id, worker in session.execute(
@@ -296,7 +302,11 @@ def fail_abandoned(
     if run_id is not None and latest is not None and latest != run_id:
         return False  # a newer run owns the URL now (e.g. after `vsl retry`)
     open_jobs = list(
-        session.scalars(select(Job).where(Job.url_id == url.id, Job.outcome.in_([JobOutcome.RUNNING.value, JobOutcome.RETRYING.value])))
+        session.scalars(
+            select(Job).where(
+                Job.url_id == url.id, Job.outcome.in_([JobOutcome.RUNNING.value, JobOutcome.RETRYING.value])
+            )
+        )
     )
     for job in open_jobs:
         job.outcome = JobOutcome.FAILED.value
@@ -321,8 +331,11 @@ def fail_abandoned(
 
 def dead_letter_count(session: Session, key: str, error_class: str) -> int:
     """How many dead letters of ``error_class`` the URL has (e.g. how often its worker died)."""
-    return session.scalar(
-        select(func.count(DeadLetter.id)).join(Url, Url.id == DeadLetter.url_id).where(
-            Url.partition_key == key, DeadLetter.error_class == error_class
+    return (
+        session.scalar(
+            select(func.count(DeadLetter.id))
+            .join(Url, Url.id == DeadLetter.url_id)
+            .where(Url.partition_key == key, DeadLetter.error_class == error_class)
         )
-    ) or 0
+        or 0
+    )

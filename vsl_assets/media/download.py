@@ -87,8 +87,11 @@ def _fetch_file(url: str, dest: Path, opts: DownloadOptions, log: Callable[[str]
     try:
         with (
             httpx.Client(
-                headers=_request_headers(opts), timeout=timeout, follow_redirects=True,
-                max_redirects=opts.max_redirects, **guard_client_kwargs(),
+                headers=_request_headers(opts),
+                timeout=timeout,
+                follow_redirects=True,
+                max_redirects=opts.max_redirects,
+                **guard_client_kwargs(),
             ) as client,
             client.stream("GET", url) as response,
         ):
@@ -107,7 +110,9 @@ def _fetch_file(url: str, dest: Path, opts: DownloadOptions, log: Callable[[str]
                 for block in response.iter_bytes(1 << 20):
                     written += len(block)
                     if written > opts.max_bytes:
-                        raise DownloadError(f"the video is larger than the limit of {human_bytes(opts.max_bytes)} (VSL_MAX_DOWNLOAD_MB)")
+                        raise DownloadError(
+                            f"the video is larger than the limit of {human_bytes(opts.max_bytes)} (VSL_MAX_DOWNLOAD_MB)"
+                        )
                     fh.write(block)
                     deadline.check()
                     now = time.monotonic()
@@ -117,13 +122,18 @@ def _fetch_file(url: str, dest: Path, opts: DownloadOptions, log: Callable[[str]
             if declared is not None and written != declared:
                 raise TransientDownloadError(f"the stream URL's body ended after {written} of {declared} bytes")
     except httpx.TooManyRedirects:
-        raise DownloadError("the stream URL redirected too many times (redirect loop?)", detail=redact_url(url)) from None
+        raise DownloadError(
+            "the stream URL redirected too many times (redirect loop?)", detail=redact_url(url)
+        ) from None
     except httpx.UnsupportedProtocol:
         raise DownloadError("the stream URL redirected to a non-HTTP URL", detail=redact_url(url)) from None
     except httpx.TimeoutException as exc:
         deadline.check()
-        what = "connection to the stream URL server timed out" if isinstance(exc, httpx.ConnectTimeout) else (
-            "the stream URL server stopped sending data (read timeout)")
+        what = (
+            "connection to the stream URL server timed out"
+            if isinstance(exc, httpx.ConnectTimeout)
+            else ("the stream URL server stopped sending data (read timeout)")
+        )
         raise TransientDownloadError(what, detail=redact_url(url)) from None
     except httpx.ConnectError as exc:
         raise TransientDownloadError("could not connect to the stream URL server", detail=str(exc)) from None
@@ -152,15 +162,26 @@ def download_direct(
             size = _fetch_file(url, raw, opts, log)
             result = run_ffmpeg(
                 [
-                    "-loglevel", "warning",
-                    "-protocol_whitelist", "file",
-                    "-format_whitelist", MEDIA_DEMUXERS,
-                    "-i", str(raw),
-                    "-t", str(opts.max_duration_s),
-                    "-map", "0:v:0?", "-map", "0:a:0?",
-                    "-c", "copy",
-                    "-movflags", "+faststart",
-                    "-f", "mp4",
+                    "-loglevel",
+                    "warning",
+                    "-protocol_whitelist",
+                    "file",
+                    "-format_whitelist",
+                    MEDIA_DEMUXERS,
+                    "-i",
+                    str(raw),
+                    "-t",
+                    str(opts.max_duration_s),
+                    "-map",
+                    "0:v:0?",
+                    "-map",
+                    "0:a:0?",
+                    "-c",
+                    "copy",
+                    "-movflags",
+                    "+faststart",
+                    "-f",
+                    "mp4",
                     str(tmp),
                 ],
                 timeout_s=opts.step_timeout_s,

@@ -19,9 +19,7 @@ from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TransientError
 
 #: Sent with every request; some CDNs refuse ffmpeg's default Lavf user agent.
-USER_AGENT = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
-)
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
 
 @functools.cache
@@ -68,7 +66,11 @@ def run_ffmpeg(
     start = time.monotonic()
     with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as err:
         proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE if progress else subprocess.DEVNULL, stderr=err, text=True
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if progress else subprocess.DEVNULL,
+            stderr=err,
+            text=True,
         )
         try:
             if progress is not None and proc.stdout is not None:

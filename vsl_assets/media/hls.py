@@ -235,8 +235,13 @@ def _status_failure(response: httpx.Response) -> _Failure:
     if header.isdigit():
         retry_after = float(header)
     transient = is_transient_status(code)
-    return _Failure(f"HTTP {code}", transient=transient, retryable=transient or 400 <= code < 500, status=code,
-                    retry_after=retry_after)
+    return _Failure(
+        f"HTTP {code}",
+        transient=transient,
+        retryable=transient or 400 <= code < 500,
+        status=code,
+        retry_after=retry_after,
+    )
 
 
 def _chain_text(exc: BaseException) -> str:
@@ -265,8 +270,9 @@ def _transport_failure(exc: httpx.HTTPError) -> _Failure:
     elif isinstance(exc, httpx.TimeoutException):
         cause = "timed out"
     elif isinstance(exc, httpx.UnsupportedProtocol):
-        return _Failure("unsupported protocol (only http/https are allowed)", retryable=False, transient=False,
-                        detail=text)
+        return _Failure(
+            "unsupported protocol (only http/https are allowed)", retryable=False, transient=False, detail=text
+        )
     elif isinstance(exc, httpx.TooManyRedirects):
         return _Failure("too many redirects", retryable=False, transient=False, detail=text)
     elif isinstance(exc, httpx.ConnectError):
@@ -359,8 +365,9 @@ class _Http:
             if response.status_code != 206:  # the server ignored Range: cut the sub-range out
                 body = body[byterange.offset : byterange.offset + byterange.length]
             if len(body) != byterange.length:
-                raise _Failure(f"got {len(body)} bytes for a byte range of {byterange.length}", retryable=False,
-                               transient=False)
+                raise _Failure(
+                    f"got {len(body)} bytes for a byte range of {byterange.length}", retryable=False, transient=False
+                )
         if not body:
             raise _Failure("empty response")
         return body, final_url
@@ -518,8 +525,16 @@ def _track(playlist: MediaPlaylist, prefix: str, opts: HlsOptions) -> _Track:
     items: list[_Item] = []
     init = segments[0].init
     if init is not None:
-        items.append(_Item(f"the {prefix}init segment (EXT-X-MAP)", init.uri, init.byterange, init.key,
-                           _iv(init.key, init.sequence), False))
+        items.append(
+            _Item(
+                f"the {prefix}init segment (EXT-X-MAP)",
+                init.uri,
+                init.byterange,
+                init.key,
+                _iv(init.key, init.sequence),
+                False,
+            )
+        )
     for i, s in enumerate(segments, 1):
         items.append(_Item(f"{prefix}segment {i} of {n}", s.uri, s.byterange, s.key, _iv(s.key, s.sequence), True))
     return _Track(prefix, playlist, items)

@@ -144,10 +144,16 @@ def detect_silences(
     if duration is not None:
         args += ["-t", f"{duration:.3f}"]
     args += [
-        "-i", str(audio),
-        "-vn", "-sn", "-dn",
-        "-af", f"silencedetect=noise={noise_db:g}dB:d={min_silence_s:g}",
-        "-f", "null", "-",
+        "-i",
+        str(audio),
+        "-vn",
+        "-sn",
+        "-dn",
+        "-af",
+        f"silencedetect=noise={noise_db:g}dB:d={min_silence_s:g}",
+        "-f",
+        "null",
+        "-",
     ]
     result = run_ffmpeg(args, timeout_s=timeout_s)
     if result.returncode != 0:

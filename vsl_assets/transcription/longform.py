@@ -217,8 +217,12 @@ def stitch(chunks: list[Chunk], results: list[ChunkResult]) -> list[Segment]:
             start = place(seg.start, max(chunk.start, previous_end))
             end = max(start, place(seg.end, chunk.start))
             words = [
-                Word(start=place(w.start, chunk.start), end=place(w.end, chunk.start), word=w.word,
-                     probability=w.probability)
+                Word(
+                    start=place(w.start, chunk.start),
+                    end=place(w.end, chunk.start),
+                    word=w.word,
+                    probability=w.probability,
+                )
                 for w in seg.words
             ]
             out.append(Segment(start=start, end=end, text=seg.text.strip(), words=words))
@@ -227,12 +231,19 @@ def stitch(chunks: list[Chunk], results: list[ChunkResult]) -> list[Segment]:
 
 
 def _prepare(
-    audio: Path, duration: float, max_s: float, options: LongformOptions, tmp: Path, log: LogFn | None,
+    audio: Path,
+    duration: float,
+    max_s: float,
+    options: LongformOptions,
+    tmp: Path,
+    log: LogFn | None,
     finder: SilenceFinder | None,
 ) -> list[Chunk]:
     finder = finder or FfmpegSilenceFinder(audio, options.silence)
     spans = plan_chunks(
-        duration, max_s, finder,
+        duration,
+        max_s,
+        finder,
         search_window_s=options.silence.search_window_s,
     )
     pieces: list[tuple[float, float, bool, Path]] = []
@@ -253,7 +264,8 @@ def _prepare(
             dest.unlink()
             sub_max = span.duration * options.max_bytes / size * 0.9
             sub = plan_chunks(
-                span.duration, sub_max,
+                span.duration,
+                sub_max,
                 _shifted(finder, span.start),
                 search_window_s=options.silence.search_window_s,
             )
@@ -272,8 +284,11 @@ def _prepare(
         hard = [c for c in chunks if c.hard_cut]
         log(
             f"split {fmt_time(duration)} of audio into {count} chunks of at most {fmt_time(max_s)} at pauses"
-            + (f"; {len(hard)} hard cut(s) where no pause was found, at "
-               + ", ".join(fmt_time(c.end) for c in hard) if hard else "")
+            + (
+                f"; {len(hard)} hard cut(s) where no pause was found, at " + ", ".join(fmt_time(c.end) for c in hard)
+                if hard
+                else ""
+            )
         )
     return chunks
 
@@ -309,7 +324,9 @@ def checkpointed(fn: ChunkFn, audio: Path, directory: Path, tag: str) -> ChunkFn
 
     def run(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
         ident = json.dumps([tag, audio_digest, round(chunk.start, 3), round(chunk.end, 3), language, prompt])
-        path = directory / f"chunk-{round(chunk.start * 1000):09d}-{hashlib.sha256(ident.encode()).hexdigest()[:20]}.json"
+        path = (
+            directory / f"chunk-{round(chunk.start * 1000):09d}-{hashlib.sha256(ident.encode()).hexdigest()[:20]}.json"
+        )
         if path.is_file():
             try:
                 result = ChunkResult.from_dict(json.loads(path.read_text(encoding="utf-8")))
@@ -347,15 +364,22 @@ def transcribe_long(
     if options.checkpoint_dir is not None:
         transcribe_chunk = checkpointed(transcribe_chunk, audio, options.checkpoint_dir, options.checkpoint_tag)
     max_s = max_chunk_seconds(
-        duration, audio.stat().st_size,
-        max_bytes=options.max_bytes, max_duration_s=options.max_duration_s, max_chunk_s=options.max_chunk_s,
+        duration,
+        audio.stat().st_size,
+        max_bytes=options.max_bytes,
+        max_duration_s=options.max_duration_s,
+        max_chunk_s=options.max_chunk_s,
     )
     if max_s is None:
         whole = Chunk(0, 1, 0.0, duration, audio, audio.stat().st_size)
         result = transcribe_chunk(whole, language=language, prompt=build_prompt(options.prompt, None, 0), log=log)
         return LongformResult(
-            text=result.text.strip(), language=result.language, segments=stitch([whole], [result]),
-            duration_s=duration, chunks=[whole], results=[result],
+            text=result.text.strip(),
+            language=result.language,
+            segments=stitch([whole], [result]),
+            duration_s=duration,
+            chunks=[whole],
+            results=[result],
         )
 
     root = options.work_dir
@@ -379,7 +403,11 @@ def transcribe_long(
 
 
 def _run(
-    chunks: list[Chunk], fn: ChunkFn, language: str | None, options: LongformOptions, log: LogFn | None,
+    chunks: list[Chunk],
+    fn: ChunkFn,
+    language: str | None,
+    options: LongformOptions,
+    log: LogFn | None,
 ) -> list[ChunkResult]:
     results: list[ChunkResult | None] = [None] * len(chunks)
     started = time.monotonic()

@@ -193,7 +193,9 @@ class OpenAITranscriber:
 
         def one(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
             whole = chunk.count == 1
-            name = f"{upload_stem}{upload_suffix}" if whole else f"{upload_stem}-part{chunk.index + 1:02d}{upload_suffix}"
+            name = (
+                f"{upload_stem}{upload_suffix}" if whole else f"{upload_stem}-part{chunk.index + 1:02d}{upload_suffix}"
+            )
             chunk_duration = duration if whole else probe_duration(chunk.path)
             try:
                 return self._complete(chunk.path, name, chunk_duration, language, prompt, log)
@@ -233,8 +235,14 @@ class OpenAITranscriber:
         return bool(cap) and used is not None and used >= cap - _CUT_SHORT_MARGIN_TOKENS
 
     def _complete(
-        self, audio: Path, upload_name: str, duration: float, lang: str | None, prompt: str | None,
-        log: LogFn | None, depth: int = 0,
+        self,
+        audio: Path,
+        upload_name: str,
+        duration: float,
+        lang: str | None,
+        prompt: str | None,
+        log: LogFn | None,
+        depth: int = 0,
     ) -> ChunkResult:
         """:meth:`_request`, and when the reply stopped at the model's output cap (its text cut
         short, which the API does not report as an error), the same audio again in two halves
@@ -257,13 +265,18 @@ class OpenAITranscriber:
         language, part_prompt = lang or result.language, prompt
         with tempfile.TemporaryDirectory(prefix="vsl-halves-", dir=self.work_dir) as tmp:
             spans = plan_chunks(
-                duration, duration * 0.6, FfmpegSilenceFinder(audio, self.silence),
+                duration,
+                duration * 0.6,
+                FfmpegSilenceFinder(audio, self.silence),
                 search_window_s=self.silence.search_window_s,
             )
             for span in spans:
                 last = span.index == len(spans) - 1
                 part = cut_chunk(
-                    audio, span.start, None if last else span.end, Path(tmp) / f"part-{span.index}{audio.suffix}",
+                    audio,
+                    span.start,
+                    None if last else span.end,
+                    Path(tmp) / f"part-{span.index}{audio.suffix}",
                     timeout_s=self.silence.timeout_s,
                 )
                 name = f"{stem}-{span.index + 1}{dot}{suffix}" if dot else f"{upload_name}-{span.index + 1}"
@@ -277,8 +290,11 @@ class OpenAITranscriber:
                 if self.continuity:
                     part_prompt = build_prompt(self.prompt, sub.text, PROMPT_TAIL_CHARS)
         return ChunkResult(
-            text=" ".join(r.text for r in results if r.text), segments=stitch(halves, results), language=language,
-            billed_s=billed, attempts=attempts,
+            text=" ".join(r.text for r in results if r.text),
+            segments=stitch(halves, results),
+            language=language,
+            billed_s=billed,
+            attempts=attempts,
         )
 
     def _request(

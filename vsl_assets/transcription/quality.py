@@ -105,8 +105,12 @@ def coverage(
     if not passed and audio is not None:
         opts = silence or SilenceOptions()
         found = detect_silences(
-            audio, start=last_end, duration=gap, noise_db=opts.noise_db,
-            min_silence_s=opts.min_silence_s, timeout_s=opts.timeout_s,
+            audio,
+            start=last_end,
+            duration=gap,
+            noise_db=opts.noise_db,
+            min_silence_s=opts.min_silence_s,
+            timeout_s=opts.timeout_s,
         )
         # One pause from (about) the last words to the very end.
         tail_silent = any(s.start <= last_end + tolerance_s and s.end >= audio_duration_s - 0.1 for s in found)
@@ -251,7 +255,11 @@ def words_per_minute(
     words = transcript.word_count
     if not duration or duration <= 0:
         return WordsPerMinuteResult(
-            False, None, words, duration, "the audio duration is unknown, so the pace cannot be checked",
+            False,
+            None,
+            words,
+            duration,
+            "the audio duration is unknown, so the pace cannot be checked",
             {"wpm": None, "words": words, "duration_s": duration, "low": low, "high": high},
         )
     wpm = words / (duration / 60.0)
@@ -263,7 +271,11 @@ def words_per_minute(
     else:
         description = f"{wpm:.0f} words per minute (expected at most {high:g}): text may be invented or repeated"
     return WordsPerMinuteResult(
-        passed, round(wpm, 1), words, duration, description,
+        passed,
+        round(wpm, 1),
+        words,
+        duration,
+        description,
         {"wpm": round(wpm, 1), "words": words, "duration_s": round(duration, 3), "low": low, "high": high},
     )
 

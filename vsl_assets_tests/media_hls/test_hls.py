@@ -28,19 +28,52 @@ FAST = HlsOptions(backoff_s=0.01, backoff_max_s=0.05)
 # -- fixtures: real streams, generated once ----------------------------------------------------
 
 
-def _encoded_hls(out_dir: Path, duration_s: float, *hls_args: str, playlist: str = "index.m3u8",
-                 segments: str | None = "seg_%03d.ts") -> Path:
+def _encoded_hls(
+    out_dir: Path, duration_s: float, *hls_args: str, playlist: str = "index.m3u8", segments: str | None = "seg_%03d.ts"
+) -> Path:
     """testsrc2 + the speech recording as HLS, with extra hls muxer options (keys, fMP4, single file)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    run_ffmpeg([
-        "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=10", "-i", str(SPEECH_EN),
-        "-map", "0:v:0", "-map", "1:a:0", "-af", "apad", "-c:a", "aac", "-b:a", "48k", "-ac", "1",
-        "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-        "-force_key_frames", "expr:gte(t,n_forced*2)", "-t", f"{duration_s:.3f}",
-        "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod", *hls_args,
-        *(["-hls_segment_filename", str(out_dir / segments)] if segments else []),
-        str(out_dir / playlist),
-    ])
+    run_ffmpeg(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=320x240:rate=10",
+            "-i",
+            str(SPEECH_EN),
+            "-map",
+            "0:v:0",
+            "-map",
+            "1:a:0",
+            "-af",
+            "apad",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "48k",
+            "-ac",
+            "1",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-force_key_frames",
+            "expr:gte(t,n_forced*2)",
+            "-t",
+            f"{duration_s:.3f}",
+            "-f",
+            "hls",
+            "-hls_time",
+            "2",
+            "-hls_playlist_type",
+            "vod",
+            *hls_args,
+            *(["-hls_segment_filename", str(out_dir / segments)] if segments else []),
+            str(out_dir / playlist),
+        ]
+    )
     return out_dir / playlist
 
 
@@ -86,19 +119,38 @@ def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
     variants = []
     for width, height, kbps in ((320, 180, 300), (640, 360, 800), (1280, 720, 2500)):
         make_hls(root / "master" / f"v{height}", SPEECH_EN, duration_s=6.0, width=width, height=height)
-        variants.append(f'#EXT-X-STREAM-INF:BANDWIDTH={kbps}000,RESOLUTION={width}x{height},'
-                        f'CODECS="avc1.42c01e,mp4a.40.2"\nv{height}/index.m3u8')
+        variants.append(
+            f"#EXT-X-STREAM-INF:BANDWIDTH={kbps}000,RESOLUTION={width}x{height},"
+            f'CODECS="avc1.42c01e,mp4a.40.2"\nv{height}/index.m3u8'
+        )
     (root / "master" / "index.m3u8").write_text("#EXTM3U\n" + "\n".join(variants) + "\n")
 
     # Video-only variant plus the speech as a separate audio rendition (EXT-X-MEDIA TYPE=AUDIO).
     make_hls(root / "alt" / "video", None, with_audio=False, duration_s=19.0)
     (root / "alt" / "audio").mkdir()
-    run_ffmpeg([
-        "-i", str(SPEECH_EN), "-map", "0:a:0", "-c:a", "aac", "-b:a", "48k", "-ac", "1",
-        "-f", "hls", "-hls_time", "2", "-hls_playlist_type", "vod",
-        "-hls_segment_filename", str(root / "alt" / "audio" / "seg_%03d.ts"),
-        str(root / "alt" / "audio" / "index.m3u8"),
-    ])
+    run_ffmpeg(
+        [
+            "-i",
+            str(SPEECH_EN),
+            "-map",
+            "0:a:0",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "48k",
+            "-ac",
+            "1",
+            "-f",
+            "hls",
+            "-hls_time",
+            "2",
+            "-hls_playlist_type",
+            "vod",
+            "-hls_segment_filename",
+            str(root / "alt" / "audio" / "seg_%03d.ts"),
+            str(root / "alt" / "audio" / "index.m3u8"),
+        ]
+    )
     (root / "alt" / "index.m3u8").write_text(
         "#EXTM3U\n"
         '#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="aud",NAME="English",LANGUAGE="en",DEFAULT=YES,AUTOSELECT=YES,'
@@ -191,8 +243,9 @@ def test_segments_are_fetched_concurrently_up_to_the_limit(server: TimedServer, 
 
 def test_progress_is_logged(server: TimedServer, tmp_path: Path) -> None:
     logged: list[str] = []
-    download_hls(server.url("plain/index.m3u8"), tmp_path / "a.mp4", HlsOptions(progress_interval_s=0),
-                 log=logged.append)
+    download_hls(
+        server.url("plain/index.m3u8"), tmp_path / "a.mp4", HlsOptions(progress_interval_s=0), log=logged.append
+    )
     progress = [line for line in logged if line.startswith("HLS: ") and "segments (" in line]
     assert progress and "MB/s" in progress[0] and "ETA" in progress[0] and "/10 segments" in progress[0]
 
@@ -213,11 +266,16 @@ def test_aes128_with_media_sequence_iv_is_decrypted(server: TimedServer, tmp_pat
     assert abs(_decoded_audio_s(tmp_path / "v.mp4") - audio_duration(SPEECH_EN)) < 0.5
 
 
-def test_identity_key_is_used_when_a_drm_key_is_listed_beside_it(server: TimedServer, media: Path,
-                                                                 tmp_path: Path) -> None:
-    text = (media / "aes" / "index.m3u8").read_text().replace(
-        "#EXT-X-KEY:", '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://x",KEYFORMAT="com.apple.streamingkeydelivery"\n'
-        "#EXT-X-KEY:",
+def test_identity_key_is_used_when_a_drm_key_is_listed_beside_it(
+    server: TimedServer, media: Path, tmp_path: Path
+) -> None:
+    text = (
+        (media / "aes" / "index.m3u8")
+        .read_text()
+        .replace(
+            "#EXT-X-KEY:",
+            '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://x",KEYFORMAT="com.apple.streamingkeydelivery"\n#EXT-X-KEY:',
+        )
     )
     server.add_route("/aes/multi.m3u8", text.encode(), "application/vnd.apple.mpegurl")
     info = download_hls(server.url("aes/multi.m3u8"), tmp_path / "v.mp4", FAST)
@@ -261,8 +319,9 @@ def test_separate_audio_rendition_is_muxed(server: TimedServer, tmp_path: Path) 
 
 
 def test_request_headers(server: TimedServer, tmp_path: Path) -> None:
-    options = HlsOptions(referer="https://page.example/vsl", origin="https://page.example",
-                         headers={"X-Player": "vturb"})
+    options = HlsOptions(
+        referer="https://page.example/vsl", origin="https://page.example", headers={"X-Player": "vturb"}
+    )
     download_hls(server.url("aes/index.m3u8"), tmp_path / "v.mp4", options)
     assert len(server.headers) == 12  # playlist, key, 10 segments
     for _, headers in server.headers:
@@ -272,8 +331,11 @@ def test_request_headers(server: TimedServer, tmp_path: Path) -> None:
 
 def test_discontinuity_joins_streams_with_restarted_timestamps(server: TimedServer, tmp_path: Path) -> None:
     first = [line for i in range(5) for line in ("#EXTINF:2.0,", f"seg_{i:03d}.ts")]
-    url = _route_playlist(server, "/plain/ads.m3u8", ["#EXTM3U", "#EXT-X-TARGETDURATION:2", *first,
-                                                      "#EXT-X-DISCONTINUITY", *first, "#EXT-X-ENDLIST"])
+    url = _route_playlist(
+        server,
+        "/plain/ads.m3u8",
+        ["#EXTM3U", "#EXT-X-TARGETDURATION:2", *first, "#EXT-X-DISCONTINUITY", *first, "#EXT-X-ENDLIST"],
+    )
     info = download_hls(url, tmp_path / "v.mp4", FAST)
     assert abs(info.duration_s - 20.0) < 0.5 and abs(_decoded_audio_s(tmp_path / "v.mp4") - 20.0) < 0.5
 
@@ -283,8 +345,11 @@ def test_discontinuity_with_timestamps_jumping_forward(server: TimedServer, tmp_
     # the MP4 would "last" 20 s with a 6 s hole and fail the duration check; ffmpeg closes it.
     head = [line for i in range(2) for line in ("#EXTINF:2.0,", f"seg_{i:03d}.ts")]
     tail = [line for i in range(5, 10) for line in ("#EXTINF:2.0,", f"seg_{i:03d}.ts")]
-    url = _route_playlist(server, "/plain/cut.m3u8", ["#EXTM3U", "#EXT-X-TARGETDURATION:2", *head,
-                                                      "#EXT-X-DISCONTINUITY", *tail, "#EXT-X-ENDLIST"])
+    url = _route_playlist(
+        server,
+        "/plain/cut.m3u8",
+        ["#EXTM3U", "#EXT-X-TARGETDURATION:2", *head, "#EXT-X-DISCONTINUITY", *tail, "#EXT-X-ENDLIST"],
+    )
     info = download_hls(url, tmp_path / "v.mp4", FAST)
     assert abs(info.duration_s - 13.0) < 1.5, info.duration_s
     assert abs(_decoded_audio_s(tmp_path / "v.mp4") - 13.0) < 1.5
@@ -406,19 +471,43 @@ SEGMENTS = [line for i in range(3) for line in ("#EXTINF:2.0,", f"seg_{i:03d}.ts
     [
         (["#EXTM3U", "#EXT-X-TARGETDURATION:2", *SEGMENTS], "the stream is live (no end marker"),
         (["#EXTM3U", "#EXT-X-PLAYLIST-TYPE:EVENT", *SEGMENTS], "the stream is live (no end marker"),
-        (["#EXTM3U", '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://abc",KEYFORMAT="com.apple.streamingkeydelivery"',
-          *SEGMENTS, "#EXT-X-ENDLIST"], "the video is DRM-protected (FairPlay key in the HLS playlist); it cannot be downloaded"),
-        (["#EXTM3U", '#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,URI="data:text/plain;base64,AAAA",'
-          'KEYFORMAT="urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"', *SEGMENTS, "#EXT-X-ENDLIST"],
-         "the video is DRM-protected (Widevine key in the HLS playlist); it cannot be downloaded"),
-        (["#EXTM3U", '#EXT-X-KEY:METHOD=AES-128,URI="k",KEYFORMAT="com.microsoft.playready"', *SEGMENTS,
-          "#EXT-X-ENDLIST"], "the video is DRM-protected (PlayReady key in the HLS playlist); it cannot be downloaded"),
-        (["#EXTM3U", *SEGMENTS[:2], "#EXT-X-GAP", *SEGMENTS[2:], "#EXT-X-ENDLIST"],
-         "the playlist marks segment 2 of 3 as missing (EXT-X-GAP)"),
+        (
+            [
+                "#EXTM3U",
+                '#EXT-X-KEY:METHOD=SAMPLE-AES,URI="skd://abc",KEYFORMAT="com.apple.streamingkeydelivery"',
+                *SEGMENTS,
+                "#EXT-X-ENDLIST",
+            ],
+            "the video is DRM-protected (FairPlay key in the HLS playlist); it cannot be downloaded",
+        ),
+        (
+            [
+                "#EXTM3U",
+                '#EXT-X-KEY:METHOD=SAMPLE-AES-CTR,URI="data:text/plain;base64,AAAA",'
+                'KEYFORMAT="urn:uuid:edef8ba9-79d6-4ace-a3c8-27dcd51d21ed"',
+                *SEGMENTS,
+                "#EXT-X-ENDLIST",
+            ],
+            "the video is DRM-protected (Widevine key in the HLS playlist); it cannot be downloaded",
+        ),
+        (
+            [
+                "#EXTM3U",
+                '#EXT-X-KEY:METHOD=AES-128,URI="k",KEYFORMAT="com.microsoft.playready"',
+                *SEGMENTS,
+                "#EXT-X-ENDLIST",
+            ],
+            "the video is DRM-protected (PlayReady key in the HLS playlist); it cannot be downloaded",
+        ),
+        (
+            ["#EXTM3U", *SEGMENTS[:2], "#EXT-X-GAP", *SEGMENTS[2:], "#EXT-X-ENDLIST"],
+            "the playlist marks segment 2 of 3 as missing (EXT-X-GAP)",
+        ),
     ],
 )
-def test_refused_before_any_segment_is_fetched(server: TimedServer, tmp_path: Path, lines: list[str],
-                                               reason: str) -> None:
+def test_refused_before_any_segment_is_fetched(
+    server: TimedServer, tmp_path: Path, lines: list[str], reason: str
+) -> None:
     url = _route_playlist(server, "/plain/refused.m3u8", lines)
     with pytest.raises(DownloadError) as info:
         download_hls(url, tmp_path / "v.mp4", FAST)
@@ -433,8 +522,9 @@ def test_refused_before_any_segment_is_fetched(server: TimedServer, tmp_path: Pa
         (HlsOptions(max_segments=5), "the stream has 10 segments, more than the limit of 5"),
     ],
 )
-def test_limits_refuse_before_downloading(server: TimedServer, tmp_path: Path, options: HlsOptions,
-                                          reason: str) -> None:
+def test_limits_refuse_before_downloading(
+    server: TimedServer, tmp_path: Path, options: HlsOptions, reason: str
+) -> None:
     with pytest.raises(DownloadError) as info:
         download_hls(server.url("plain/index.m3u8"), tmp_path / "v.mp4", options)
     assert info.value.reason == reason
@@ -444,8 +534,11 @@ def test_limits_refuse_before_downloading(server: TimedServer, tmp_path: Path, o
 def test_segments_that_are_not_media_fail_with_ffmpegs_reason(server: TimedServer, tmp_path: Path) -> None:
     for i in range(3):
         server.add_route(f"/junk/{i}.ts", b"<html>maintenance</html>" * 50, "video/mp2t")
-    url = _route_playlist(server, "/junk/index.m3u8", ["#EXTM3U", *[line for i in range(3) for line in
-                                                                    ("#EXTINF:2,", f"{i}.ts")], "#EXT-X-ENDLIST"])
+    url = _route_playlist(
+        server,
+        "/junk/index.m3u8",
+        ["#EXTM3U", *[line for i in range(3) for line in ("#EXTINF:2,", f"{i}.ts")], "#EXT-X-ENDLIST"],
+    )
     with pytest.raises(DownloadError, match="not a playable video stream") as info:
         download_hls(url, tmp_path / "v" / "x.mp4", FAST)
     assert info.value.detail
@@ -460,8 +553,9 @@ def test_duration_mismatch_with_the_playlist_is_an_error(server: TimedServer, tm
     _assert_nothing_left(tmp_path / "v")
 
 
-def test_segment_cut_short_is_missing_audio_not_a_complete_video(server: TimedServer, media: Path,
-                                                                 tmp_path: Path) -> None:
+def test_segment_cut_short_is_missing_audio_not_a_complete_video(
+    server: TimedServer, media: Path, tmp_path: Path
+) -> None:
     # A CDN serves segment 4 cut in half with a matching Content-Length: every byte "arrives",
     # the overall duration still matches (the timestamps jump over the hole), the audio does not.
     whole = (media / "plain" / "seg_003.ts").read_bytes()

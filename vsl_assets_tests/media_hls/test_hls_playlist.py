@@ -34,7 +34,7 @@ def master(text: str) -> MasterPlaylist:
 def test_attributes_quoted_commas_and_enums() -> None:
     attrs = parse_attributes('BANDWIDTH=800000,CODECS="avc1.4d401f,mp4a.40.2", RESOLUTION=640x360,AUDIO="aud"')
     assert attrs == {"BANDWIDTH": "800000", "CODECS": "avc1.4d401f,mp4a.40.2", "RESOLUTION": "640x360", "AUDIO": "aud"}
-    for bad in ('BANDWIDTH=1,,X=2', 'A="unterminated', "lowercase=1", "A=1,A=2"):
+    for bad in ("BANDWIDTH=1,,X=2", 'A="unterminated', "lowercase=1", "A=1,A=2"):
         with pytest.raises(PlaylistError):
             parse_attributes(bad)
 
@@ -179,8 +179,12 @@ def test_audio_rendition_choice() -> None:
 
 
 def test_human_durations() -> None:
-    assert [_human_s(s) for s in (19.2, 605, 4 * 3600, 5 * 3600 + 600)] == ["19 s", "10 min 05 s", "4 h 00 min",
-                                                                           "5 h 10 min"]
+    assert [_human_s(s) for s in (19.2, 605, 4 * 3600, 5 * 3600 + 600)] == [
+        "19 s",
+        "10 min 05 s",
+        "4 h 00 min",
+        "5 h 10 min",
+    ]
 
 
 def test_options_refuse_unknown_policy_and_zero_concurrency() -> None:
@@ -189,7 +193,8 @@ def test_options_refuse_unknown_policy_and_zero_concurrency() -> None:
     with pytest.raises(ConfigurationError):
         HlsOptions(concurrency=0)
     assert HlsOptions().window == 16 and HlsOptions(concurrency=3, reorder_window=4).window == 4
-    headers = HlsOptions(referer="https://page.example/", origin="https://page.example",
-                         headers={"X-Token": "1"}).request_headers()
+    headers = HlsOptions(
+        referer="https://page.example/", origin="https://page.example", headers={"X-Token": "1"}
+    ).request_headers()
     assert headers["Referer"] == "https://page.example/" and headers["Origin"] == "https://page.example"
     assert headers["X-Token"] == "1" and headers["User-Agent"].startswith("Mozilla/5.0")

@@ -105,7 +105,9 @@ def test_no_player_on_page(hosts: Hosts) -> None:
 
 
 def test_player_beyond_the_page_size_limit(hosts: Hosts) -> None:
-    html = "<html><body>" + "<p>texto de vendas</p>" * 500 + f'<video src="{hosts.cdn.url("/hls/master.m3u8")}"></video>'
+    html = (
+        "<html><body>" + "<p>texto de vendas</p>" * 500 + f'<video src="{hosts.cdn.url("/hls/master.m3u8")}"></video>'
+    )
     hosts.page.add_route("/long/", html.encode(), HTML_TYPE)
     with pytest.raises(NoPlayerFoundError) as info:
         resolve(hosts.page.url("/long/"), options=ResolveOptions(use_ytdlp=False, max_page_bytes=4096))
@@ -187,7 +189,10 @@ def test_sample_aes_identity_key_counts_as_drm(hosts: Hosts) -> None:
     hosts.cdn.add_route("/sa/index.m3u8", body, HLS_TYPE)
     with pytest.raises(DrmProtectedError) as info:
         resolve(hosts.cdn.url("/sa/index.m3u8"))
-    assert info.value.reason == "the video is DRM-protected (SAMPLE-AES encryption in the HLS playlist); it cannot be downloaded"
+    assert (
+        info.value.reason
+        == "the video is DRM-protected (SAMPLE-AES encryption in the HLS playlist); it cannot be downloaded"
+    )
 
 
 def test_aes128_is_not_drm(hosts: Hosts) -> None:

@@ -30,7 +30,10 @@ def test_media_playlist_duration() -> None:
 
 @pytest.mark.parametrize(
     ("name", "why"),
-    [("fairplay.m3u8", "FairPlay key in the HLS playlist"), ("widevine_master.m3u8", "Widevine key in the HLS playlist")],
+    [
+        ("fairplay.m3u8", "FairPlay key in the HLS playlist"),
+        ("widevine_master.m3u8", "Widevine key in the HLS playlist"),
+    ],
 )
 def test_drm_keys(name: str, why: str) -> None:
     assert parse_playlist((FIXTURES / "hls" / name).read_text(), "https://x/p.m3u8").drm == why

@@ -25,7 +25,10 @@ LOCAL = "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f"
             f"https://player-vz-{LIB}.tv.pandavideo.com.br/embed/?color=ff0000&v={MAIN.upper()}",
             f"https://b-vz-{LIB}.tv.pandavideo.com.br/{MAIN}/playlist.m3u8",
         ),
-        (f"https://player-vz-{LIB}.tv.pandavideo.com/embed/?v={MAIN}", f"https://b-vz-{LIB}.tv.pandavideo.com/{MAIN}/playlist.m3u8"),
+        (
+            f"https://player-vz-{LIB}.tv.pandavideo.com/embed/?v={MAIN}",
+            f"https://b-vz-{LIB}.tv.pandavideo.com/{MAIN}/playlist.m3u8",
+        ),
         (f"https://player.pandavideo.com.br/embed/?v={MAIN}", None),  # old shape: needs the embed page
         (f"https://player-vz-{LIB}.tv.pandavideo.com.br/embed/?v=not-a-uuid", None),
     ],
@@ -70,7 +73,9 @@ def test_embed_page_with_drm(hosts: Hosts) -> None:
     hosts.player.add_route("/embed/", hosts.render("panda_embed.html", drm="true").encode(), HTML_TYPE)
     with pytest.raises(DrmProtectedError) as info:
         resolve(hosts.serve_page("panda_local.html"))
-    assert info.value.reason == "the video is DRM-protected (Panda Video player has DRM enabled); it cannot be downloaded"
+    assert (
+        info.value.reason == "the video is DRM-protected (Panda Video player has DRM enabled); it cannot be downloaded"
+    )
 
 
 def test_embed_page_without_playlist(hosts: Hosts) -> None:

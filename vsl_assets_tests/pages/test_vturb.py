@@ -23,7 +23,9 @@ def _player_js(hosts: Hosts, player: str, video: str, *, drm: str = "false") -> 
 def _serve_v4(hosts: Hosts, *, drm: str = "false") -> str:
     for player, video in ((PLAYER, VIDEO), (TESTIMONIAL, TESTIMONIAL_VIDEO)):
         hosts.player.add_route(
-            f"/{ACCOUNT}/players/{player}/v4/player.js", _player_js(hosts, player, video, drm=drm), "application/javascript"
+            f"/{ACCOUNT}/players/{player}/v4/player.js",
+            _player_js(hosts, player, video, drm=drm),
+            "application/javascript",
         )
         hosts.cdn.add_hls(f"/{ACCOUNT}/{video}/main.m3u8")
     return hosts.serve_page("vturb_v4.html")
@@ -86,7 +88,9 @@ def test_player_config_gives_cdn_account_and_video() -> None:
     )
     assert config.cta_seconds == 930 and config.drm is False
 
-    with_url = '{"video":{"url":"https:\\/\\/cdn.converteai.net\\/acc-123456\\/vid-abcdef\\/main.m3u8"},"displayTime":42}'
+    with_url = (
+        '{"video":{"url":"https:\\/\\/cdn.converteai.net\\/acc-123456\\/vid-abcdef\\/main.m3u8"},"displayTime":42}'
+    )
     config = vturb.parse_player_config(with_url, script_url)
     assert config.stream_url == "https://cdn.converteai.net/acc-123456/vid-abcdef/main.m3u8"
     assert config.cta_seconds == 42
@@ -99,13 +103,18 @@ def test_player_config_gives_cdn_account_and_video() -> None:
 @pytest.mark.parametrize(
     ("script", "why"),
     [
-        ('!function(){var e={id:"67b5f0b6a6d6f7e4c0a3b1c2",cdn:"cdn.converteai.net"}}();', "no video id in the player script"),
+        (
+            '!function(){var e={id:"67b5f0b6a6d6f7e4c0a3b1c2",cdn:"cdn.converteai.net"}}();',
+            "no video id in the player script",
+        ),
         ("<!DOCTYPE html><html><body>Bad gateway</body></html>", "the player script is an HTML page"),
     ],
 )
 def test_unparseable_player_config(script: str, why: str) -> None:
     with pytest.raises(PlayerConfigError) as info:
-        vturb.parse_player_config(script, "https://scripts.converteai.net/acc-123456/players/67b5f0b6a6d6f7e4c0a3b1c2/player.js")
+        vturb.parse_player_config(
+            script, "https://scripts.converteai.net/acc-123456/players/67b5f0b6a6d6f7e4c0a3b1c2/player.js"
+        )
     assert info.value.reason == f"the vturb player config could not be parsed: {why}"
 
 
@@ -143,7 +152,9 @@ def test_resolve_v3_page_uses_preload_when_script_fails(hosts: Hosts) -> None:
     # No route for the player script: it 404s, and the preloaded playlist is enough.
     source = resolve(hosts.serve_page("vturb_v3.html"))
     assert source.kind == "vturb"
-    assert source.stream_url == hosts.cdn.url("/0b1f5a6e-3c2d-4e5f-8a9b-0c1d2e3f4a5b/65f1c0aa0000111122223333/main.m3u8")
+    assert source.stream_url == hosts.cdn.url(
+        "/0b1f5a6e-3c2d-4e5f-8a9b-0c1d2e3f4a5b/65f1c0aa0000111122223333/main.m3u8"
+    )
     assert source.cta_seconds == 1838
     assert source.thumbnail == hosts.cdn.url("/images/0b1f5a6e/65f1c0ffee1234567890abcd/thumbnail.jpg")
     assert source.title == "Método Renda Extra Digital - Vídeo Exclusivo"

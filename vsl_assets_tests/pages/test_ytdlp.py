@@ -37,7 +37,7 @@ def test_embedded_player_page_goes_through_ytdlp(hosts: Hosts) -> None:
     hosts.serve_page("jwplayer.html", "/players/vsl.html", server=hosts.player)
     embed = hosts.player.url("/players/vsl.html")
     html = (
-        '<html><head><title>Página da Oferta</title>'
+        "<html><head><title>Página da Oferta</title>"
         f'<meta property="og:video" content="{embed}"><meta property="og:video:type" content="text/html">'
         "</head><body></body></html>"
     )
@@ -68,7 +68,10 @@ def test_hosted_embed_without_ytdlp_says_why(hosts: Hosts) -> None:
     hosts.page.add_route("/vimeo/", html.encode(), HTML_TYPE)
     with pytest.raises(NoPlayerFoundError) as info:
         resolve(hosts.page.url("/vimeo/"), options=ResolveOptions(use_ytdlp=False))
-    assert info.value.reason == "no video player found on page (the video is embedded from player.vimeo.com, which needs yt-dlp)"
+    assert (
+        info.value.reason
+        == "no video player found on page (the video is embedded from player.vimeo.com, which needs yt-dlp)"
+    )
     assert [r.path for r in hosts.page.received] == ["/vimeo/"]
 
 
@@ -120,17 +123,37 @@ def test_embed_shapes_on_real_pages() -> None:
     ("message", "error", "reason"),
     [
         ("ERROR: Unsupported URL: https://x.example/page", NoPlayerFoundError, "no video player found on page"),
-        ("ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found", HttpStatusError, "HTTP 404 from the page"),
-        ("ERROR: [vimeo] 123: Unable to download JSON metadata: HTTP Error 503: Service Unavailable", TransientHttpError, "HTTP 503 from the page"),
-        ("ERROR: [youtube] abc: This video is DRM protected", DrmProtectedError,
-         "the video is DRM-protected (the site reports DRM); it cannot be downloaded"),
-        ("ERROR: [generic] Unable to download webpage: <urlopen error timed out>", NetworkError,
-         "the page could not be reached by yt-dlp"),
-        ("ERROR: [vimeo] 76979871: Unable to download webpage: HTTPSConnection(host='vimeo.com', port=443): "
-         "Failed to resolve 'vimeo.com' ([Errno -2] Name or service not known)", NetworkError,
-         "the page could not be reached by yt-dlp"),
-        ("ERROR: [youtube] abc: Private video. Sign in if you've been granted access to this video", ExtractorError,
-         "yt-dlp could not extract the video: [youtube] abc: Private video. Sign in if you've been granted access to this video"),
+        (
+            "ERROR: [generic] Unable to download webpage: HTTP Error 404: Not Found",
+            HttpStatusError,
+            "HTTP 404 from the page",
+        ),
+        (
+            "ERROR: [vimeo] 123: Unable to download JSON metadata: HTTP Error 503: Service Unavailable",
+            TransientHttpError,
+            "HTTP 503 from the page",
+        ),
+        (
+            "ERROR: [youtube] abc: This video is DRM protected",
+            DrmProtectedError,
+            "the video is DRM-protected (the site reports DRM); it cannot be downloaded",
+        ),
+        (
+            "ERROR: [generic] Unable to download webpage: <urlopen error timed out>",
+            NetworkError,
+            "the page could not be reached by yt-dlp",
+        ),
+        (
+            "ERROR: [vimeo] 76979871: Unable to download webpage: HTTPSConnection(host='vimeo.com', port=443): "
+            "Failed to resolve 'vimeo.com' ([Errno -2] Name or service not known)",
+            NetworkError,
+            "the page could not be reached by yt-dlp",
+        ),
+        (
+            "ERROR: [youtube] abc: Private video. Sign in if you've been granted access to this video",
+            ExtractorError,
+            "yt-dlp could not extract the video: [youtube] abc: Private video. Sign in if you've been granted access to this video",
+        ),
     ],
 )
 def test_ytdlp_messages_become_typed_errors(message: str, error: type, reason: str) -> None:

@@ -119,9 +119,7 @@ class _MediaHandler(QuietHandler):
             return
         self._send_body(path, 200, target.read_bytes(), _content_type(target), head_only=head_only)
 
-    def _send_body(
-        self, path: str, status: int, body: bytes, content_type: str, *, head_only: bool
-    ) -> None:
+    def _send_body(self, path: str, status: int, body: bytes, content_type: str, *, head_only: bool) -> None:
         headers = {"Accept-Ranges": "bytes"} if status == 200 else {}
         start, end = 0, len(body)
         range_header = self.headers.get("Range")
@@ -136,7 +134,10 @@ class _MediaHandler(QuietHandler):
                 end = min(end, len(body))
                 if start >= len(body) or start >= end:
                     self.send_bytes(
-                        416, b"", "text/plain", {"Content-Range": f"bytes */{len(body)}"},
+                        416,
+                        b"",
+                        "text/plain",
+                        {"Content-Range": f"bytes */{len(body)}"},
                         head_only=head_only,
                     )
                     return
@@ -269,11 +270,7 @@ class MediaHTTPServer(BackgroundServer):
 
     def _delay_for(self, path: str) -> float:
         with self._lock:
-            matches = [
-                seconds
-                for prefix, seconds in self._delays.items()
-                if prefix is None or path.startswith(prefix)
-            ]
+            matches = [seconds for prefix, seconds in self._delays.items() if prefix is None or path.startswith(prefix)]
         return max(matches, default=0.0)
 
     def _route(self, path: str) -> _Route | None:
@@ -293,4 +290,3 @@ class MediaHTTPServer(BackgroundServer):
 
 def _norm(path: str) -> str:
     return "/" + path.lstrip("/")
-

@@ -47,9 +47,7 @@ def run_ffmpeg(args: list[str], *, timeout: float = 120.0) -> None:
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
     if proc.returncode != 0:
-        raise RuntimeError(
-            f"ffmpeg failed with exit code {proc.returncode}: {' '.join(cmd)}\n{proc.stderr[-4000:]}"
-        )
+        raise RuntimeError(f"ffmpeg failed with exit code {proc.returncode}: {' '.join(cmd)}\n{proc.stderr[-4000:]}")
 
 
 def audio_duration(source: Path | BinaryIO) -> float:
@@ -95,15 +93,23 @@ def _av_inputs_and_maps(
         # shorter than the requested duration.
         args += ["-map", "1:a:0", "-af", "apad", "-c:a", "aac", "-b:a", "48k", "-ac", "1", "-ar", "44100"]
     args += [
-        "-c:v", "libx264",
-        "-preset", "ultrafast",
-        "-pix_fmt", "yuv420p",
-        "-b:v", "150k",
-        "-maxrate", "200k",
-        "-bufsize", "400k",
+        "-c:v",
+        "libx264",
+        "-preset",
+        "ultrafast",
+        "-pix_fmt",
+        "yuv420p",
+        "-b:v",
+        "150k",
+        "-maxrate",
+        "200k",
+        "-bufsize",
+        "400k",
         # Keyframes on segment boundaries so HLS segments have the requested length.
-        "-force_key_frames", f"expr:gte(t,n_forced*{segment_s})",
-        "-t", f"{duration:.3f}",
+        "-force_key_frames",
+        f"expr:gte(t,n_forced*{segment_s})",
+        "-t",
+        f"{duration:.3f}",
     ]
     return args
 
@@ -132,11 +138,16 @@ def make_hls(
         with_audio=with_audio,
     )
     args += [
-        "-f", "hls",
-        "-hls_time", f"{segment_s}",
-        "-hls_playlist_type", "vod",
-        "-hls_segment_type", "mpegts",
-        "-hls_segment_filename", str(out_dir / "seg_%03d.ts"),
+        "-f",
+        "hls",
+        "-hls_time",
+        f"{segment_s}",
+        "-hls_playlist_type",
+        "vod",
+        "-hls_segment_type",
+        "mpegts",
+        "-hls_segment_filename",
+        str(out_dir / "seg_%03d.ts"),
         str(playlist),
     ]
     run_ffmpeg(args)
@@ -177,11 +188,15 @@ def loop_audio(src: Path, out_path: Path, total_s: float) -> Path:
     codec = _AUDIO_CODECS.get(out_path.suffix.lower(), [])
     run_ffmpeg(
         [
-            "-stream_loop", "-1",
-            "-i", str(src),
+            "-stream_loop",
+            "-1",
+            "-i",
+            str(src),
             "-vn",
-            "-map", "0:a:0",
-            "-t", f"{total_s:.3f}",
+            "-map",
+            "0:a:0",
+            "-t",
+            f"{total_s:.3f}",
             *codec,
             str(out_path),
         ]

@@ -204,9 +204,7 @@ class _OpenAIHandler(QuietHandler):
     def _json(self, status: int, payload: object, headers: dict[str, str] | None = None) -> None:
         self.send_bytes(status, json.dumps(payload).encode(), "application/json", headers)
 
-    def _error(
-        self, status: int, message: str | None = None, *, headers: dict[str, str] | None = None
-    ) -> None:
+    def _error(self, status: int, message: str | None = None, *, headers: dict[str, str] | None = None) -> None:
         self.send_bytes(status, _error_body(status, message), "application/json", headers)
 
     def do_GET(self) -> None:
@@ -277,9 +275,7 @@ class _OpenAIHandler(QuietHandler):
         owner._record(record)
         self.send_bytes(reply.status, reply.body, reply.content_type, reply.headers)
 
-    def _decide(
-        self, req: TranscriptionRequest, file_part: MultipartPart | None, parse_error: str | None
-    ) -> _Reply:
+    def _decide(self, req: TranscriptionRequest, file_part: MultipartPart | None, parse_error: str | None) -> _Reply:
         owner = self.owner
         if not req.authorization_ok:
             message = (
@@ -317,16 +313,10 @@ class _OpenAIHandler(QuietHandler):
         filename = req.filename or ""
         ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
         if owner.check_extension and ext not in SUPPORTED_EXTENSIONS:
-            return _Reply.error(
-                400, f"Invalid file format. Supported formats: {sorted(SUPPORTED_EXTENSIONS)}"
-            )
+            return _Reply.error(400, f"Invalid file format. Supported formats: {sorted(SUPPORTED_EXTENSIONS)}")
         if req.duration_s is None and owner.reject_undecodable:
             return _Reply.error(400, "Audio file might be corrupted or unsupported")
-        if (
-            owner.max_duration_s is not None
-            and req.duration_s is not None
-            and req.duration_s > owner.max_duration_s
-        ):
+        if owner.max_duration_s is not None and req.duration_s is not None and req.duration_s > owner.max_duration_s:
             return _Reply.error(
                 400,
                 f"audio duration {req.duration_s:.1f} seconds is longer than "
@@ -342,7 +332,9 @@ class _OpenAIHandler(QuietHandler):
             req.output_tokens = output_tokens
             audio_tokens = round((req.duration_s or 0.0) * 10)
             usage = {
-                "type": "tokens", "input_tokens": audio_tokens, "output_tokens": output_tokens,
+                "type": "tokens",
+                "input_tokens": audio_tokens,
+                "output_tokens": output_tokens,
                 "total_tokens": audio_tokens + output_tokens,
                 "input_token_details": {"audio_tokens": audio_tokens, "text_tokens": 0},
             }
@@ -357,8 +349,7 @@ class _OpenAIHandler(QuietHandler):
             return _Reply(200, _subtitles(fmt, segments).encode(), "text/plain; charset=utf-8")
         return _Reply.error(
             400,
-            f"Invalid value: '{fmt}'. Supported values are: "
-            "'json', 'text', 'srt', 'verbose_json', and 'vtt'.",
+            f"Invalid value: '{fmt}'. Supported values are: 'json', 'text', 'srt', 'verbose_json', and 'vtt'.",
         )
 
 
@@ -374,9 +365,7 @@ class _Reply:
         return cls(status, json.dumps(payload).encode(), "application/json")
 
     @classmethod
-    def error(
-        cls, status: int, message: str | None = None, *, headers: dict[str, str] | None = None
-    ) -> _Reply:
+    def error(cls, status: int, message: str | None = None, *, headers: dict[str, str] | None = None) -> _Reply:
         return cls(status, _error_body(status, message), "application/json", headers or {})
 
 

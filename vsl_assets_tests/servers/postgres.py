@@ -172,7 +172,9 @@ class PostgresServer:
         # Also covers a postmaster left behind by a timed-out start.
         if self.work_dir is not None and (self.data_dir / "postmaster.pid").exists():
             subprocess.run(
-                self._as_postgres([str(self._exe("pg_ctl")), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop"]),
+                self._as_postgres(
+                    [str(self._exe("pg_ctl")), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop"]
+                ),
                 capture_output=True,
                 text=True,
                 timeout=30,
@@ -266,10 +268,14 @@ class PostgresServer:
     def _initdb(self) -> None:
         cmd = [
             str(self._exe("initdb")),
-            "-D", str(self.data_dir),
-            "-A", "trust",
-            "-U", _SUPERUSER,
-            "-E", "UTF8",
+            "-D",
+            str(self.data_dir),
+            "-A",
+            "trust",
+            "-U",
+            _SUPERUSER,
+            "-E",
+            "UTF8",
             "--locale=C",
             "--no-sync",
             "--no-instructions",
@@ -305,11 +311,15 @@ class PostgresServer:
     def _pg_ctl_start(self, port: int) -> tuple[bool, str]:
         cmd = [
             str(self._exe("pg_ctl")),
-            "-D", str(self.data_dir),
-            "-l", str(self.log_path),
-            "-o", f"-p {port}",
+            "-D",
+            str(self.data_dir),
+            "-l",
+            str(self.log_path),
+            "-o",
+            f"-p {port}",
             "-w",
-            "-t", str(self.start_timeout_s),
+            "-t",
+            str(self.start_timeout_s),
             "start",
         ]
         proc = subprocess.run(

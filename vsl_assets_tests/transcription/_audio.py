@@ -34,8 +34,19 @@ def tone(dest: Path, seconds: float) -> Path:
     """A continuous 440 Hz tone: audio with no pause anywhere."""
     run_ffmpeg(
         [
-            "-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=16000:duration={seconds}",
-            "-ac", "1", "-c:a", "libopus", "-b:a", "32k", "-f", "ogg", str(dest),
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=440:sample_rate=16000:duration={seconds}",
+            "-ac",
+            "1",
+            "-c:a",
+            "libopus",
+            "-b:a",
+            "32k",
+            "-f",
+            "ogg",
+            str(dest),
         ]
     )
     return dest

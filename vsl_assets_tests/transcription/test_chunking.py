@@ -71,7 +71,10 @@ def test_plan_cuts_inside_pauses_with_the_fewest_chunks() -> None:
 def test_plan_without_pauses_falls_back_to_hard_cuts_at_the_maximum() -> None:
     spans = plan_chunks(30.0, 8.0, static_finder([]))
     assert [(s.start, s.end, s.hard_cut) for s in spans] == [
-        (0.0, 8.0, True), (8.0, 16.0, True), (16.0, 24.0, True), (24.0, 30.0, False),
+        (0.0, 8.0, True),
+        (8.0, 16.0, True),
+        (16.0, 24.0, True),
+        (24.0, 30.0, False),
     ]
 
 
@@ -146,7 +149,12 @@ def test_audio_without_pauses_gets_hard_cuts_at_the_maximum(tmp_path: Path) -> N
     assert [s.hard_cut for s in spans] == [True, True, True, False]
     # Every fallback threshold was tried, on both windows, before giving up.
     assert [(db, d) for _, _, db, d, _ in finder.scans[:6]] == [
-        (-35.0, 0.3), (-35.0, 0.3), (-30.0, 0.25), (-30.0, 0.25), (-25.0, 0.2), (-25.0, 0.2),
+        (-35.0, 0.3),
+        (-35.0, 0.3),
+        (-30.0, 0.25),
+        (-30.0, 0.25),
+        (-25.0, 0.2),
+        (-25.0, 0.2),
     ]
 
 
@@ -162,7 +170,10 @@ def test_stitch_offsets_clamps_and_keeps_times_monotonic() -> None:
     ]
     segs = stitch(chunks, results)
     assert [(s.start, s.end, s.text) for s in segs] == [
-        (0.0, 6.0, "one"), (6.0, 10.0, "two"), (10.0, 13.0, "three"), (13.0, 18.0, "four"),
+        (0.0, 6.0, "one"),
+        (6.0, 10.0, "two"),
+        (10.0, 13.0, "three"),
+        (13.0, 18.0, "four"),
     ]
     assert segs[2].words == [Word(10.2, 10.6, " three", 0.9)]
 
@@ -181,10 +192,30 @@ def test_chunks_denser_than_average_are_split_again_under_the_size_limit(tmp_pat
     mixed = tmp_path / "mixed.ogg"
     run_ffmpeg(
         [
-            "-f", "lavfi", "-t", "60", "-i", "anullsrc=r=16000:cl=mono",
-            "-stream_loop", "2", "-i", str(SPEECH_EN),
-            "-filter_complex", "[0:a][1:a]concat=n=2:v=0:a=1",
-            "-ac", "1", "-ar", "16000", "-c:a", "libopus", "-b:a", "32k", "-application", "voip", "-f", "ogg",
+            "-f",
+            "lavfi",
+            "-t",
+            "60",
+            "-i",
+            "anullsrc=r=16000:cl=mono",
+            "-stream_loop",
+            "2",
+            "-i",
+            str(SPEECH_EN),
+            "-filter_complex",
+            "[0:a][1:a]concat=n=2:v=0:a=1",
+            "-ac",
+            "1",
+            "-ar",
+            "16000",
+            "-c:a",
+            "libopus",
+            "-b:a",
+            "32k",
+            "-application",
+            "voip",
+            "-f",
+            "ogg",
             str(mixed),
         ]
     )
@@ -198,9 +229,7 @@ def test_chunks_denser_than_average_are_split_again_under_the_size_limit(tmp_pat
         return ChunkResult(f"c{chunk.index}", [Segment(0.0, chunk.duration, f"c{chunk.index}")], language)
 
     work = tmp_path / "work"
-    result = transcribe_long(
-        mixed, fake, language="en", options=LongformOptions(max_bytes=max_bytes, work_dir=work)
-    )
+    result = transcribe_long(mixed, fake, language="en", options=LongformOptions(max_bytes=max_bytes, work_dir=work))
     assert all(size <= max_bytes for _, _, size in seen), seen
     assert seen[0][0] == 0.0 and seen[-1][1] == pytest.approx(probe_duration(mixed))
     assert all(a[1] == b[0] for a, b in itertools.pairwise(seen))

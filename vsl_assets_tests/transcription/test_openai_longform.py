@@ -64,7 +64,7 @@ class NumberingServer(FakeOpenAIServer):
         return [(k * 10.0, min(k * 10.0 + 9.5, d), self.line(n, k)) for k in range(math.ceil(d / 10))]
 
     def line(self, n: int, k: int) -> str:
-        """"Part n line k." and ``filler`` words: 6 + filler tokens per 10 s of audio."""
+        """ "Part n line k." and ``filler`` words: 6 + filler tokens per 10 s of audio."""
         words = " ".join(FILLER[(k + j) % len(FILLER)] for j in range(self.filler))
         return f"Part {n} line {k}: {words}." if words else f"Part {n} line {k}."
 
@@ -205,7 +205,9 @@ def test_an_hour_through_gpt_4o_transcribe_in_chunks_under_its_duration_and_outp
     assert_monotonic_and_complete(t, duration)
     assert_prompts_chain(reqs, t)
     # Every line of every reply is in the transcript, in order: one per 10 s of each request.
-    assert lines_in(t.text) == [(n, k) for n, r in enumerate(reqs) for k in range(math.ceil(round(r.duration_s, 3) / 10))]
+    assert lines_in(t.text) == [
+        (n, k) for n, r in enumerate(reqs) for k in range(math.ceil(round(r.duration_s, 3) / 10))
+    ]
     assert t.billed_minutes == pytest.approx(60.0, abs=0.02)
     assert t.cost_usd == pytest.approx(0.36, abs=1e-3)
 
@@ -241,17 +243,24 @@ def test_a_reply_cut_short_at_the_output_cap_is_transcribed_again_in_halves(ten_
     assert [r.status for r in reqs] == [200] * 6
     assert [r.output_tokens == GPT4O_MAX_OUTPUT_TOKENS for r in reqs] == [True, False, False, True, False, False]
     assert [r.filename for r in reqs] == [
-        "vsl-ten-part01.ogg", "vsl-ten-part01-1.ogg", "vsl-ten-part01-2.ogg",
-        "vsl-ten-part02.ogg", "vsl-ten-part02-1.ogg", "vsl-ten-part02-2.ogg",
+        "vsl-ten-part01.ogg",
+        "vsl-ten-part01-1.ogg",
+        "vsl-ten-part01-2.ogg",
+        "vsl-ten-part02.ogg",
+        "vsl-ten-part02-1.ogg",
+        "vsl-ten-part02-2.ogg",
     ]
     for whole, a, b in (reqs[0:3], reqs[3:6]):
         assert a.duration_s + b.duration_s == pytest.approx(whole.duration_s, abs=0.05)
         assert 100 < a.duration_s < 200
     # The halves' text only, every line whole and in order; the cut-short replies left no trace.
-    assert lines_in(t.text) == [(n, k) for n in (1, 2, 4, 5) for k in range(math.ceil(round(reqs[n].duration_s, 3) / 10))]
+    assert lines_in(t.text) == [
+        (n, k) for n in (1, 2, 4, 5) for k in range(math.ceil(round(reqs[n].duration_s, 3) / 10))
+    ]
     assert not any(p in (0, 3) for p, _ in lines_in(t.text)) and "Part 0 " not in t.text and "Part 3 " not in t.text
     # Continuity inside a chunk as between chunks: each half is prompted with what came before.
     assert reqs[0].prompt is None and reqs[1].prompt is None
+
     def said(n: int) -> str:
         return " ".join(srv.line(n, k) for k in range(math.ceil(round(reqs[n].duration_s, 3) / 10)))
 

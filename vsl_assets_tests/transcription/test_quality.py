@@ -60,8 +60,19 @@ def test_coverage_allows_a_silent_tail_when_given_the_audio(tmp_path: Path) -> N
     audio = tmp_path / "tail.ogg"
     run_ffmpeg(
         [
-            "-f", "lavfi", "-i", "sine=frequency=300:sample_rate=16000:duration=5",
-            "-af", "apad=whole_dur=25", "-ac", "1", "-c:a", "libopus", "-b:a", "32k", str(audio),
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=frequency=300:sample_rate=16000:duration=5",
+            "-af",
+            "apad=whole_dur=25",
+            "-ac",
+            "1",
+            "-c:a",
+            "libopus",
+            "-b:a",
+            "32k",
+            str(audio),
         ]
     )
     t = make([(0.0, 5.0, "A tone.")], duration=25.0)

@@ -167,7 +167,9 @@ class Fetcher:
                 f"the {what} redirected too many times (redirect loop?)", detail=redact_url(url)
             ) from None
         except httpx.TimeoutException as exc:
-            raise NetworkError(f"the {what} did not respond in time ({type(exc).__name__})", detail=redact_url(url)) from None
+            raise NetworkError(
+                f"the {what} did not respond in time ({type(exc).__name__})", detail=redact_url(url)
+            ) from None
         except httpx.ConnectError as exc:
             host = urlsplit(url).hostname or "?"
             raise NetworkError(f"could not connect to the {what} host {host}", detail=str(exc)) from None

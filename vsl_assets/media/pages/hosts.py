@@ -9,9 +9,25 @@ from urllib.parse import urlsplit
 
 #: Video platforms: their page URLs and their embeds on a sales page go to yt-dlp.
 VIDEO_HOSTS = (
-    "youtube.com", "youtu.be", "youtube-nocookie.com", "vimeo.com", "wistia.com", "wistia.net", "wi.st",
-    "jwplayer.com", "jwplatform.com", "mediadelivery.net", "video.bunnycdn.com", "dailymotion.com", "dai.ly",
-    "loom.com", "vidyard.com", "brightcove.net", "streamable.com", "rumble.com", "twitch.tv",
+    "youtube.com",
+    "youtu.be",
+    "youtube-nocookie.com",
+    "vimeo.com",
+    "wistia.com",
+    "wistia.net",
+    "wi.st",
+    "jwplayer.com",
+    "jwplatform.com",
+    "mediadelivery.net",
+    "video.bunnycdn.com",
+    "dailymotion.com",
+    "dai.ly",
+    "loom.com",
+    "vidyard.com",
+    "brightcove.net",
+    "streamable.com",
+    "rumble.com",
+    "twitch.tv",
 )
 #: Social networks: a post URL given directly goes to yt-dlp, but their iframes on a sales page
 #: are like buttons and pixels far more often than videos.

@@ -80,6 +80,7 @@ def resolve(url: str, *, client: httpx.Client | None = None, options: ResolveOpt
     with Fetcher(options, client) as fetcher:
         return _Resolver(fetcher, options).run(url)
 
+
 #: Players whose kind survives being found inside an iframe.
 _NAMED_PLAYERS = frozenset({vturb.KIND, panda.KIND})
 
@@ -183,8 +184,12 @@ class _Resolver:
             embed_url = embed_url or candidate.embed_url
             if not self.options.use_ytdlp:
                 host = urlsplit(candidate.embed_url).hostname
-                raise NoPlayerFoundError(f"no video player found on page (the video is embedded from {host}, which needs yt-dlp)")
-            resolved = ytdlp.extract(candidate.embed_url, referer=document, options=self.options, what="embedded player")
+                raise NoPlayerFoundError(
+                    f"no video player found on page (the video is embedded from {host}, which needs yt-dlp)"
+                )
+            resolved = ytdlp.extract(
+                candidate.embed_url, referer=document, options=self.options, what="embedded player"
+            )
             candidate = replace(
                 resolved,
                 title=candidate.title or resolved.title,
@@ -212,7 +217,9 @@ class _Resolver:
                 thumbnail=candidate.thumbnail or page.image,
             )
         all_others = [*candidate.others, *others]
-        return self._source(url, candidate.stream_url, candidate.kind, candidate, check, referer, headers, all_others, embed_url)
+        return self._source(
+            url, candidate.stream_url, candidate.kind, candidate, check, referer, headers, all_others, embed_url
+        )
 
     def _source(
         self,

@@ -37,9 +37,17 @@ _URL_IN_TEXT = re.compile(r"https?://\S+")
 _HTTP_ERROR = re.compile(r"HTTP Error (\d{3})")
 #: Failures of the network rather than of the site: worth a later retry.
 _NETWORK_NEEDLES = (
-    "timed out", "connection refused", "connection reset", "connection aborted", "temporary failure",
-    "failed to resolve", "name or service not known", "remote end closed", "transporterror",
-    "unable to download webpage", "unable to download json metadata",
+    "timed out",
+    "connection refused",
+    "connection reset",
+    "connection aborted",
+    "temporary failure",
+    "failed to resolve",
+    "name or service not known",
+    "remote end closed",
+    "transporterror",
+    "unable to download webpage",
+    "unable to download json metadata",
 )
 
 

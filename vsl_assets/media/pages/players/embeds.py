@@ -15,7 +15,9 @@ from vsl_assets.media.pages.players.base import Candidate, iframe_src
 
 KIND = "embed"
 _WISTIA_ASYNC = re.compile(r"\bwistia_async_([0-9a-z]{6,20})\b", re.I)
-_JW_SCRIPT = re.compile(r"(?:https?:)?//(?:cdn\.jwplayer\.com|content\.jwplatform\.com)/players/([0-9A-Za-z]{8})-[0-9A-Za-z]{8}\.js")
+_JW_SCRIPT = re.compile(
+    r"(?:https?:)?//(?:cdn\.jwplayer\.com|content\.jwplatform\.com)/players/([0-9A-Za-z]{8})-[0-9A-Za-z]{8}\.js"
+)
 
 
 def detect(page: Page) -> Candidate | None:

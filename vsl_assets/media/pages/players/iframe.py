@@ -14,10 +14,24 @@ from vsl_assets.media.pages.players.base import Candidate, iframe_src
 
 KIND = "iframe"
 _NOT_PLAYERS = (
-    "googletagmanager.com", "google.com", "doubleclick.net", "facebook.com/plugins", "facebook.com/tr",
-    "recaptcha.net", "hotjar.com", "hotmart.com/checkout", "pay.hotmart.com", "typeform.com",
-    "calendly.com", "maps.google", "googlesyndication.com", "tiktok.com/embed/v2/pixel", "zopim.com",
-    "tawk.to", "intercom.io", "clarity.ms",
+    "googletagmanager.com",
+    "google.com",
+    "doubleclick.net",
+    "facebook.com/plugins",
+    "facebook.com/tr",
+    "recaptcha.net",
+    "hotjar.com",
+    "hotmart.com/checkout",
+    "pay.hotmart.com",
+    "typeform.com",
+    "calendly.com",
+    "maps.google",
+    "googlesyndication.com",
+    "tiktok.com/embed/v2/pixel",
+    "zopim.com",
+    "tawk.to",
+    "intercom.io",
+    "clarity.ms",
 )
 
 

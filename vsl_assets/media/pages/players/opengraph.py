@@ -17,7 +17,9 @@ def detect(page: Page) -> Candidate | None:
     video = page.absolute(page.meta("og:video:secure_url", "og:video:url", "og:video", "twitter:player:stream"))
     player = page.absolute(page.meta("twitter:player"))
     mime = (page.meta("og:video:type") or "").lower()
-    if video and (mime.startswith(("video/", "application/x-mpegurl", "application/vnd.apple")) or is_stream_url(video)):
+    if video and (
+        mime.startswith(("video/", "application/x-mpegurl", "application/vnd.apple")) or is_stream_url(video)
+    ):
         others = (player,) if player else ()
         return Candidate(kind=KIND, stream_url=video, thumbnail=page.image, others=others)
     embed = video or player

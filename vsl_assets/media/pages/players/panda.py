@@ -82,7 +82,9 @@ def detect(page: Page) -> Candidate | None:
         text = decode_html(fetched.body, fetched.charset).replace("\\/", "/")
         match = M3U8_IN_TEXT.search(text) or re.search(r"[\"'](?P<url>[^\"'\s]+\.m3u8(?:\?[^\"'\s]*)?)[\"']", text)
         if match is None:
-            raise PlayerConfigError("the Panda Video player config could not be parsed: no playlist URL in the embed page")
+            raise PlayerConfigError(
+                "the Panda Video player config could not be parsed: no playlist URL in the embed page"
+            )
         stream = urljoin(fetched.url, match.group("url"))
         return replace(
             base,
