@@ -1,8 +1,12 @@
-"""OpenAI-compatible transcription endpoint for offline tests.
+"""OpenAI-compatible transcription and chat-completion endpoints for offline tests.
 
 The real `openai` client is pointed at this server so that its multipart
 encoding, auth header, retry policy and response parsing are all part of
-what the tests exercise; only the model is fake.
+what the tests exercise; only the model is fake.  The chat route
+(``/v1/chat/completions``) answers structured-output requests: with a reply
+the test sets (a JSON document, a refusal, broken JSON, a cut-short answer)
+or, by default, a document built from the request's own JSON schema and the
+``[second] text`` lines of its prompt.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import io
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import Message
 from email.parser import BytesHeaderParser
@@ -25,11 +30,16 @@ __all__ = [
     "DEFAULT_API_KEY",
     "LANGUAGE_NAMES",
     "SUPPORTED_EXTENSIONS",
+    "ChatReply",
+    "ChatRequest",
+    "ChatResponder",
     "FakeOpenAIServer",
     "MultipartPart",
     "TranscriptionRequest",
     "cap_tokens",
+    "derive_document",
     "parse_multipart",
+    "strict_schema_problem",
 ]
 
 DEFAULT_API_KEY = "sk-test-fake-openai-key"
@@ -103,6 +113,166 @@ class TranscriptionRequest:
     timestamp_granularities: list[str] = field(default_factory=list)
     fields: dict[str, list[str]] = field(default_factory=dict)
     headers: dict[str, str] = field(default_factory=dict)
+
+
+_TIMED_LINE_RE = re.compile(r"^\[(\d+)\]\s?(.*)$")
+
+
+@dataclass
+class ChatRequest:
+    """What one call to ``/v1/chat/completions`` looked like, for assertions."""
+
+    model: str | None
+    messages: list[dict[str, Any]]
+    response_format: dict[str, Any] | None
+    authorization_ok: bool
+    status: int
+    max_completion_tokens: int | None = None
+    temperature: float | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    body: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def json_schema(self) -> dict[str, Any] | None:
+        """``response_format.json_schema`` (name, strict, schema) when the request asked for one."""
+        fmt = self.response_format or {}
+        spec = fmt.get("json_schema") if fmt.get("type") == "json_schema" else None
+        return spec if isinstance(spec, dict) else None
+
+    @property
+    def schema(self) -> dict[str, Any] | None:
+        spec = self.json_schema
+        schema = spec.get("schema") if spec else None
+        return schema if isinstance(schema, dict) else None
+
+    def text(self, role: str | None = None) -> str:
+        """The messages' text (of one role, or all), joined by newlines."""
+        return "\n".join(_content_text(m.get("content")) for m in self.messages if role in (None, m.get("role")))
+
+    def timed_lines(self) -> list[tuple[int, str]]:
+        """The ``[second] text`` lines of the user messages: the transcript the model was shown."""
+        found: list[tuple[int, str]] = []
+        for line in self.text("user").splitlines():
+            match = _TIMED_LINE_RE.match(line.strip())
+            if match:
+                found.append((int(match.group(1)), match.group(2)))
+        return found
+
+
+def _content_text(content: object) -> str:
+    # Content is a string or a list of parts ({"type": "text", "text": ...}).
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return "\n".join(str(p.get("text", "")) for p in content if isinstance(p, dict))
+    return ""
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    """One answer of the fake chat model: text content, or a refusal, and why it stopped."""
+
+    content: str | None = None
+    refusal: str | None = None
+    finish_reason: str = "stop"
+
+    @classmethod
+    def document(cls, doc: object) -> ChatReply:
+        """A structured-output answer: ``doc`` as JSON."""
+        return cls(content=json.dumps(doc, ensure_ascii=False))
+
+    @classmethod
+    def refused(cls, reason: str) -> ChatReply:
+        return cls(content=None, refusal=reason)
+
+
+#: Answers a request; lets a test reply per request (e.g. per window of a long transcript).
+ChatResponder = Callable[[ChatRequest], ChatReply]
+
+
+def strict_schema_problem(schema: object, path: tuple[str, ...] = ()) -> str | None:
+    """What the real API would refuse in a ``strict`` schema, or None: every object must list
+    all its properties as required and forbid additional ones, and a ``$ref`` takes no siblings."""
+    if isinstance(schema, list):
+        for i, item in enumerate(schema):
+            if (problem := strict_schema_problem(item, (*path, str(i)))) is not None:
+                return problem
+        return None
+    if not isinstance(schema, dict):
+        return None
+    context = f"In context={path!r}"
+    if "$ref" in schema and len(schema) > 1:
+        return f"{context}, $ref cannot have keywords {sorted(k for k in schema if k != '$ref')}."
+    if schema.get("type") == "object" or "properties" in schema:
+        if schema.get("additionalProperties") is not False:
+            return f"{context}, 'additionalProperties' is required to be supplied and to be false."
+        properties = schema.get("properties") or {}
+        missing = [k for k in properties if k not in (schema.get("required") or [])]
+        if missing:
+            return (
+                f"{context}, 'required' is required to be supplied and to be an array including every key in "
+                f"properties. Missing '{missing[0]}'."
+            )
+    for key, value in schema.items():
+        if key in ("properties", "$defs", "definitions") and isinstance(value, dict):
+            for name, sub in value.items():
+                if (problem := strict_schema_problem(sub, (*path, key, name))) is not None:
+                    return problem
+        elif key in ("items", "anyOf", "allOf", "oneOf"):
+            if (problem := strict_schema_problem(value, (*path, key))) is not None:
+                return problem
+    return None
+
+
+def derive_document(schema: dict[str, Any], lines: list[tuple[int, str]]) -> object:
+    """A document valid for ``schema`` read deterministically off the transcript ``lines``.
+
+    Top-level values come from the first line; an array of objects gets one item per line (item
+    ``i`` from line ``i``; enums cycle through their values); other arrays are empty; a nullable
+    value takes its non-null form.  Nothing clever: a stable, plausible answer for plumbing tests.
+    """
+    defs: dict[str, Any] = {**schema.get("definitions", {}), **schema.get("$defs", {})}
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in node:
+            node = defs[str(node["$ref"]).rsplit("/", 1)[-1]]
+        return node
+
+    def build(node: dict[str, Any], i: int, nested: bool) -> object:
+        node = resolve(node)
+        if "anyOf" in node:
+            options = [resolve(o) for o in node["anyOf"]]
+            chosen = next((o for o in options if o.get("type") != "null"), options[0])
+            return build(chosen, i, nested)
+        if "const" in node:
+            return node["const"]
+        if "enum" in node:
+            values = list(node["enum"])
+            return values[i % len(values)]
+        kind = node.get("type")
+        if isinstance(kind, list):
+            kind = next((k for k in kind if k != "null"), "null")
+        second, text = lines[i] if i < len(lines) else (0, "")
+        if kind == "object":
+            return {k: build(v, i, nested) for k, v in (node.get("properties") or {}).items()}
+        if kind == "array":
+            items = resolve(node.get("items") or {})
+            if nested or items.get("type") != "object":
+                return []
+            return [build(items, j, True) for j in range(len(lines))]
+        if kind == "string":
+            return text
+        if kind == "integer":
+            return second
+        if kind == "number":
+            return float(second)
+        if kind == "boolean":
+            return False
+        return None
+
+    return build(schema, 0, False)
 
 
 def parse_multipart(body: bytes, content_type_header: str) -> list[MultipartPart]:
@@ -215,10 +385,132 @@ class _OpenAIHandler(QuietHandler):
 
     def do_POST(self) -> None:
         body = self._read_body()
-        if self.path.split("?", 1)[0].rstrip("/") != "/v1/audio/transcriptions":
+        route = self.path.split("?", 1)[0].rstrip("/")
+        if route == "/v1/audio/transcriptions":
+            self._transcribe(body)
+        elif route == "/v1/chat/completions":
+            self._chat(body)
+        else:
             self._error(404, f"Unknown request URL: POST {self.path}.")
+
+    def _auth_error(self) -> _Reply | None:
+        if self.headers.get("Authorization", "") == f"Bearer {self.owner.api_key}":
+            return None
+        message = (
+            "Incorrect API key provided"
+            if self.headers.get("Authorization")
+            else "You didn't provide an API key. You need to provide your API key in an "
+            "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
+        )
+        return _Reply.error(401, message)
+
+    def _injected_failure(self) -> _Reply | None:
+        owner = self.owner
+        injected = owner._take_failure()
+        if injected is None:
+            return None
+        headers: dict[str, str] = {}
+        if injected == 429:
+            headers["retry-after"] = "0"
+        if owner.retry_after_ms is not None and (injected == 429 or injected >= 500):
+            # The client prefers retry-after-ms over its own exponential
+            # backoff (0.5 s, 1 s, ...), which keeps retry tests fast.
+            headers["retry-after-ms"] = str(owner.retry_after_ms)
+        return _Reply.error(injected, headers=headers)
+
+    def _chat(self, body: bytes) -> None:
+        owner = self.owner
+        delay = owner._arrived()
+        if delay > 0 and owner.stopping.wait(delay):
+            self.close_connection = True
             return
-        self._transcribe(body)
+        try:
+            payload = json.loads(body or b"null")
+        except ValueError:
+            payload = None
+        data: dict[str, Any] = payload if isinstance(payload, dict) else {}
+        cap = data.get("max_completion_tokens", data.get("max_tokens"))
+        temperature = data.get("temperature")
+        fmt = data.get("response_format")
+        messages = data.get("messages")
+        record = ChatRequest(
+            model=data.get("model") if isinstance(data.get("model"), str) else None,
+            messages=[m for m in messages if isinstance(m, dict)] if isinstance(messages, list) else [],
+            response_format=fmt if isinstance(fmt, dict) else None,
+            authorization_ok=self.headers.get("Authorization", "") == f"Bearer {owner.api_key}",
+            status=0,
+            max_completion_tokens=cap if isinstance(cap, int) else None,
+            temperature=float(temperature) if isinstance(temperature, int | float) else None,
+            body=data,
+            headers={k.lower(): v for k, v in self.headers.items()},
+        )
+        reply = self._answer_chat(record, payload)
+        record.status = reply.status
+        owner._record_chat(record)
+        self.send_bytes(reply.status, reply.body, reply.content_type, reply.headers)
+
+    def _answer_chat(self, req: ChatRequest, payload: object) -> _Reply:
+        owner = self.owner
+        refused = self._auth_error() or self._injected_failure()
+        if refused is not None:
+            return refused
+        if not isinstance(payload, dict):
+            return _Reply.error(400, "We could not parse the JSON body of your request.")
+        if not req.model:
+            return _Reply.error(400, "you must provide a model parameter")
+        if not req.messages:
+            return _Reply.error(400, "Missing required parameter: 'messages'.")
+        spec = req.json_schema
+        if spec is not None:
+            if req.schema is None or not spec.get("name"):
+                return _Reply.error(400, "Missing required parameter: 'response_format.json_schema.schema' or 'name'.")
+            problem = strict_schema_problem(req.schema) if spec.get("strict") is True else None
+            if problem is not None:
+                return _Reply.error(400, f"Invalid schema for response_format '{spec['name']}': {problem}")
+
+        configured = owner.chat_reply
+        if callable(configured):
+            answer = configured(req)
+        elif configured is not None:
+            answer = configured
+        elif req.schema is not None:
+            answer = ChatReply.document(derive_document(req.schema, req.timed_lines()))
+        else:
+            answer = ChatReply(content="fake answer")
+
+        content, finish = answer.content, answer.finish_reason
+        completion_tokens = 0
+        if content is not None:
+            caps = [c for c in (owner.max_output_tokens, req.max_completion_tokens) if c is not None]
+            content, completion_tokens = cap_tokens(content, min(caps) if caps else None)
+            if caps and completion_tokens >= min(caps) and finish == "stop":
+                finish = "length"
+        elif answer.refusal is not None:
+            completion_tokens = cap_tokens(answer.refusal, None)[1]
+        prompt_tokens = cap_tokens(req.text(), None)[1]
+        req.prompt_tokens, req.completion_tokens = prompt_tokens, completion_tokens
+        return _Reply.json(
+            200,
+            {
+                "id": f"chatcmpl-fake{len(owner.chat_requests) + 1}",
+                "object": "chat.completion",
+                "created": 1_700_000_000,
+                "model": req.model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": content, "refusal": answer.refusal},
+                        "logprobs": None,
+                        "finish_reason": finish,
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt_tokens,
+                    "completion_tokens": completion_tokens,
+                    "total_tokens": prompt_tokens + completion_tokens,
+                },
+            },
+        )
 
     def _transcribe(self, body: bytes) -> None:
         owner = self.owner
@@ -277,25 +569,9 @@ class _OpenAIHandler(QuietHandler):
 
     def _decide(self, req: TranscriptionRequest, file_part: MultipartPart | None, parse_error: str | None) -> _Reply:
         owner = self.owner
-        if not req.authorization_ok:
-            message = (
-                "Incorrect API key provided"
-                if self.headers.get("Authorization")
-                else "You didn't provide an API key. You need to provide your API key in an "
-                "Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."
-            )
-            return _Reply.error(401, message)
-
-        injected = owner._take_failure()
-        if injected is not None:
-            headers: dict[str, str] = {}
-            if injected == 429:
-                headers["retry-after"] = "0"
-            if owner.retry_after_ms is not None and (injected == 429 or injected >= 500):
-                # The client prefers retry-after-ms over its own exponential
-                # backoff (0.5 s, 1 s, ...), which keeps retry tests fast.
-                headers["retry-after-ms"] = str(owner.retry_after_ms)
-            return _Reply.error(injected, headers=headers)
+        refused = self._auth_error() or self._injected_failure()
+        if refused is not None:
+            return refused
 
         if parse_error is not None:
             return _Reply.error(400, f"Could not parse multipart form: {parse_error}")
@@ -382,7 +658,13 @@ def _subtitles(fmt: str, segments: list[tuple[float, float, str]]) -> str:
 
 
 class FakeOpenAIServer(BackgroundServer):
-    """OpenAI `/v1/audio/transcriptions` stand-in with fault injection.
+    """OpenAI `/v1/audio/transcriptions` and `/v1/chat/completions` stand-in with fault injection.
+
+    Both routes share the key check and the injected failures (``fail_next``,
+    ``fail_request``, delays); they record into ``requests`` and
+    ``chat_requests`` respectively.  A chat answer's text stops at
+    ``max_output_tokens`` or the request's ``max_completion_tokens`` with
+    ``finish_reason="length"``, as a real model's does.
 
     Language in verbose_json: `language_reply` if set; otherwise the
     requested ISO code mapped to Whisper's full lowercase name ("en" ->
@@ -419,11 +701,16 @@ class FakeOpenAIServer(BackgroundServer):
         self.language_reply: str | None = None
         self.delay_s = 0.0
         self.requests: list[TranscriptionRequest] = []
+        #: Chat completion calls, apart from the transcription ones in ``requests``.
+        self.chat_requests: list[ChatRequest] = []
+        #: How the chat route answers: one reply for every request, a function of the request, or
+        #: None for a document derived from the request's schema and transcript (``derive_document``).
+        self.chat_reply: ChatReply | ChatResponder | None = None
         self._lock = threading.Lock()
         self._failures: list[int] = []
         self._authorised = 0
         self._fail_at: dict[int, int] = {}
-        #: Transcription POSTs received so far (counted on arrival, before any delay or answer).
+        #: POSTs received so far, transcription and chat (counted on arrival, before any delay or answer).
         self.received = 0
         self._delay_at: dict[int, float] = {}
 
@@ -441,7 +728,7 @@ class FakeOpenAIServer(BackgroundServer):
             self._failures.extend(statuses)
 
     def delay_request(self, number: int, seconds: float) -> None:
-        """Hold the ``number``-th transcription POST from now on for ``seconds`` before answering."""
+        """Hold the ``number``-th POST from now on for ``seconds`` before answering."""
         with self._lock:
             self._delay_at[self.received + number] = seconds
 
@@ -474,6 +761,10 @@ class FakeOpenAIServer(BackgroundServer):
     def _record(self, record: TranscriptionRequest) -> None:
         with self._lock:
             self.requests.append(record)
+
+    def _record_chat(self, record: ChatRequest) -> None:
+        with self._lock:
+            self.chat_requests.append(record)
 
     def _segments_for(self, duration: float | None) -> list[tuple[float, float, str]]:
         configured = self.segments
