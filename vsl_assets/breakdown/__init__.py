@@ -1,0 +1,1 @@
+"""Transcript -> breakdown: niche, lead, awareness, timed beats and offer of a VSL (no Dagster here)."""

@@ -1,0 +1,238 @@
+"""The breakdown of one VSL: what every breakdown engine returns and every consumer reads.
+
+The vocabularies are the ones copywriters already use (Schwartz's five awareness levels, Masterson &
+Forde's six lead types, the beats of a pitch), fixed as ``Literal`` types so that a typo in an engine
+fails validation instead of creating a new category in the database.  The same model is the JSON
+stored as ``breakdowns/<key>.json`` and printed by ``vsl analyze --json``, and, through
+:func:`openai_schema`, the structured-output schema a language model fills.
+
+Every label carries its evidence (the quote and time it was read from) so a person can check a
+label in seconds, and so a wrong label can be traced to the sentence that misled the engine.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+NicheTop = Literal["health", "wealth", "relationships", "spirituality", "self_improvement", "other"]
+
+#: ``top/sub`` pairs.  Static (not read from the taxonomy file) so type checkers and the JSON
+#: schema know them; a test keeps ``taxonomy.json`` and this list identical.
+Niche = Literal[
+    "health/weight_loss",
+    "health/diabetes",
+    "health/blood_pressure",
+    "health/mens_health",
+    "health/joint_pain",
+    "health/memory",
+    "health/vision",
+    "health/hearing",
+    "health/sleep",
+    "health/beauty",
+    "health/hair_loss",
+    "health/other",
+    "wealth/make_money_online",
+    "wealth/investing",
+    "wealth/trading",
+    "wealth/crypto",
+    "wealth/business",
+    "wealth/other",
+    "relationships/dating",
+    "relationships/reconquest",
+    "relationships/marriage",
+    "relationships/other",
+    "spirituality/manifestation",
+    "spirituality/prayer",
+    "spirituality/astrology",
+    "spirituality/other",
+    "self_improvement/productivity",
+    "self_improvement/language_learning",
+    "self_improvement/fitness",
+    "self_improvement/other",
+    "other/other",
+]
+
+#: Eugene Schwartz, *Breakthrough Advertising*: from least to most aware (the order is meaningful:
+#: the benchmark scores "within one level").
+Awareness = Literal["unaware", "problem_aware", "solution_aware", "product_aware", "most_aware"]
+
+#: Michael Masterson & John Forde, *Great Leads*: from the most direct to the most indirect.
+LeadType = Literal["offer", "promise", "problem_solution", "big_secret", "proclamation", "story"]
+
+BeatLabel = Literal[
+    "hook",
+    "problem",
+    "story",
+    "mechanism",
+    "proof",
+    "offer",
+    "bonus",
+    "price",
+    "guarantee",
+    "urgency",
+    "cta",
+]
+
+#: Labels that may carry evidence; the keys of :attr:`Breakdown.evidence`.
+EvidenceField = Literal[
+    "niche",
+    "awareness",
+    "lead_type",
+    "offer_price",
+    "anchor_price",
+    "guarantee_days",
+    "pitch_s",
+    "hook",
+    "product",
+    "mechanism",
+]
+
+#: Why a breakdown is partial: ``ok`` (analysed), ``no_speech`` (empty transcript: nothing to read),
+#: ``unsupported_language`` (not pt/en/es: only language-neutral parts such as prices are read).
+Status = Literal["ok", "no_speech", "unsupported_language"]
+
+NICHES: tuple[str, ...] = get_args(Niche)
+AWARENESS_LEVELS: tuple[str, ...] = get_args(Awareness)
+LEAD_TYPES: tuple[str, ...] = get_args(LeadType)
+BEAT_LABELS: tuple[str, ...] = get_args(BeatLabel)
+EVIDENCE_FIELDS: tuple[str, ...] = get_args(EvidenceField)
+
+#: Languages the local engine has lexicons for.
+SUPPORTED_LANGUAGES: tuple[str, ...] = ("pt", "en", "es")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Evidence(_Strict):
+    """The words a label was read from and where they are in the video (seconds)."""
+
+    quote: str
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+
+
+class Beat(_Strict):
+    """One stretch of the pitch; ``start``/``end`` are segment boundaries of the transcript."""
+
+    beat: BeatLabel
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    quote: str
+
+
+class Price(_Strict):
+    """A price as said: ``amount`` is the total (à vista) price, ``installment_amount`` one instalment.
+
+    ``currency`` is an ISO 4217 code (``BRL``, ``USD``, ``EUR``, ``MXN``...), or None when the video
+    never says which.  A "12x de R$ 19,70" with no total said has ``amount`` = 12 x 19.70.
+    """
+
+    amount: float = Field(ge=0, description="Total price as a number, e.g. 197 or 49.95.")
+    currency: str | None = Field(default=None, description="ISO 4217 code such as BRL, USD, EUR, MXN; null if unsaid.")
+    installments: int | None = Field(default=None, ge=1, description="Number of instalments, e.g. 12 in '12x'.")
+    installment_amount: float | None = Field(default=None, ge=0, description="One instalment, e.g. 19.70.")
+
+    @field_validator("installments", mode="before")
+    @classmethod
+    def _zero_is_none(cls, value: Any) -> Any:
+        # "0 instalments" is how a model (or a careless writer) says "paid at once".
+        return None if value == 0 else value
+
+
+class Breakdown(_Strict):
+    """Niche, lead, awareness, timed beats and offer of one VSL.
+
+    ``consistency`` reports (never forces) Todd Brown's mapping between lead and awareness: offer
+    and promise leads suit prospects who already know the product, story/proclamation/big-secret
+    leads suit those who do not.  None when the pair fits or either label is missing.
+    """
+
+    language: str | None = None
+    niche: Niche | None = None
+    awareness: Awareness | None = None
+    lead_type: LeadType | None = None
+    beats: list[Beat] = Field(default_factory=list)
+    offer_price: Price | None = None
+    anchor_price: Price | None = None
+    guarantee_days: int | None = Field(default=None, ge=0, description="Days of the money-back guarantee.")
+    pitch_s: float | None = Field(default=None, ge=0, description="Second the product or offer is first revealed.")
+    hook: str | None = Field(default=None, description="The opening claim, in the transcript's words.")
+    product: str | None = Field(default=None, description="The product's name as said.")
+    mechanism: str | None = Field(default=None, description="The named mechanism (the 'why it works'), as said.")
+    engine: str
+    model: str
+    evidence: dict[EvidenceField, Evidence] = Field(default_factory=dict)
+    consistency: str | None = None
+    status: Status = "ok"
+    note: str | None = None
+
+    @field_validator("evidence", mode="before")
+    @classmethod
+    def _drop_null_evidence(cls, value: Any) -> Any:
+        # A strict structured-output schema has every evidence key, null where there is none;
+        # the stored form lists only the labels that have evidence.
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if v is not None}
+        return value
+
+    @property
+    def niche_top(self) -> str | None:
+        return self.niche.split("/", 1)[0] if self.niche else None
+
+    @property
+    def niche_sub(self) -> str | None:
+        return self.niche.split("/", 1)[1] if self.niche else None
+
+
+#: Filled by the code that runs an engine, not by a language model.
+_NOT_FROM_MODEL = ("language", "engine", "model", "consistency", "status", "note")
+
+
+def _strictify(node: Any) -> Any:
+    """Make a pydantic JSON schema acceptable to OpenAI's strict structured outputs.
+
+    Strict mode wants every object closed (``additionalProperties: false``) with all its properties
+    required (optional ones nullable through ``anyOf`` with null), and ``$ref`` alone in its node;
+    it rejects ``default``.  Titles are dropped to keep the prompt short.
+    """
+    if isinstance(node, list):
+        return [_strictify(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _strictify(v) for k, v in node.items() if k not in ("default", "title", "minimum")}
+    if "$ref" in out and len(out) > 1:
+        out = {"$ref": out["$ref"]}
+    if out.get("type") == "object" or "properties" in out:
+        out["additionalProperties"] = False
+        out["required"] = list(out.get("properties", {}))
+    return out
+
+
+def _evidence_object() -> dict[str, Any]:
+    """Evidence as a closed object with one nullable key per label (strict mode has no free maps)."""
+    nullable = {"anyOf": [{"$ref": "#/$defs/Evidence"}, {"type": "null"}]}
+    return {
+        "type": "object",
+        "description": "For each label you set: the transcript words it was read from and their [seconds].",
+        "properties": {name: copy.deepcopy(nullable) for name in EVIDENCE_FIELDS},
+    }
+
+
+def openai_schema() -> dict[str, Any]:
+    """The JSON schema a language model fills, valid as an OpenAI ``strict`` response format.
+
+    It is :class:`Breakdown` without the fields the calling code sets (language, engine, model,
+    consistency, status, note); ``Breakdown.model_validate({**reply, "engine": ..., "model": ...,
+    "language": ...})`` turns a reply into a breakdown (null evidence entries are dropped).
+    """
+    schema = Breakdown.model_json_schema()
+    props = schema["properties"]
+    for name in _NOT_FROM_MODEL:
+        props.pop(name, None)
+    props["evidence"] = _evidence_object()
+    return _strictify(schema)
