@@ -204,7 +204,7 @@ def trivial_job():
     """Three no-op assets on the same dynamic partitions, in-process executor: Dagster's floor."""
     from dagster import AssetSelection, Definitions, asset, define_asset_job, in_process_executor
 
-    from vsl_assets.partitions import vsl_urls
+    from vsl_assets.defs.partitions import vsl_urls
 
     @asset(partitions_def=vsl_urls, group_name="noop", name="noop_video")
     def noop_video():
@@ -255,9 +255,9 @@ def bench_overhead(tmp, k, trivial_runs):
 
     from vsl_assets.db import UrlStatus, repo, session_scope
     from vsl_assets.definitions import build_definitions
-    from vsl_assets.jobs import INGEST_JOB_NAME
-    from vsl_assets.partitions import PARTITIONS_NAME
-    from vsl_assets.settings import Settings
+    from vsl_assets.defs.jobs import INGEST_JOB_NAME
+    from vsl_assets.defs.partitions import PARTITIONS_NAME
+    from vsl_assets import settings as settings_module
     from vsl_assets.transcription import LocalTranscriber
     from vsl_assets_tests.conftest import SPEECH_EN
     from vsl_assets_tests.servers import MediaHTTPServer, make_hls
@@ -266,13 +266,13 @@ def bench_overhead(tmp, k, trivial_runs):
     with Timer() as t:
         make_hls(media_root / "good", SPEECH_EN)
     log(f"HLS fixture from {SPEECH_EN.name} built in {t.s:.1f} s")
-    settings = Settings.from_env()
+    settings = settings_module.current()
     instance = DagsterInstance.get()
     out = {"k": k}
     try:
         with MediaHTTPServer(media_root) as server:
             urls = [server.url(f"/good/index.m3u8?v={i}") for i in range(k + 1)]  # +1 for the warm-up
-            keys = add_urls_to_db(settings.database_url, urls)
+            keys = add_urls_to_db(settings.database, urls)
 
             # The pipeline builds a LocalTranscriber per run; the WhisperModel behind it is
             # cached per process, so a fresh transcriber object re-uses the same loaded model.
@@ -291,11 +291,11 @@ def bench_overhead(tmp, k, trivial_runs):
             def full_run(key):
                 with Timer() as t_add:
                     instance.add_dynamic_partitions(PARTITIONS_NAME, [key])
-                with session_scope(settings.database_url) as s:
+                with session_scope(settings.database) as s:
                     repo.set_status(s, [key], UrlStatus.QUEUED)  # what the sensor / vsl process do
                 with Timer() as t_run:
                     result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False)
-                with session_scope(settings.database_url) as s:
+                with session_scope(settings.database) as s:
                     status = repo.get_url(s, key).status
                 if not result.success or status != UrlStatus.TRANSCRIBED:
                     raise RuntimeError(f"pipeline run for {key} failed (status {status})")
@@ -354,7 +354,7 @@ def naive_tick(instance, database_url, keys):
     from sqlalchemy import select, update
 
     from vsl_assets.db import Url, UrlStatus, session_scope
-    from vsl_assets.partitions import PARTITIONS_NAME
+    from vsl_assets.defs.partitions import PARTITIONS_NAME
 
     requests, new = [], []
     for key in keys:
@@ -372,9 +372,9 @@ def bench_sensor(tmp, n_pending, naive_sample, quick):
 
     from vsl_assets.db import UrlStatus, repo, session_scope
     from vsl_assets.definitions import build_definitions
-    from vsl_assets.partitions import PARTITIONS_NAME
-    from vsl_assets.resources import DatabaseResource
-    from vsl_assets.sensors import pending_urls_sensor
+    from vsl_assets.defs.partitions import PARTITIONS_NAME
+    from vsl_assets.defs.resources import DatabaseResource
+    from vsl_assets.defs.sensors import pending_urls_sensor
 
     db_url = f"sqlite:///{tmp / 'sensor' / 'vsl.db'}"
     # Two instances: one never gets the partitions (every tick sees them as new, as after an
@@ -506,7 +506,7 @@ def run_vsl_add(tmp, name, urls_file):
 def registered_partitions(home):
     from dagster import DagsterInstance
 
-    from vsl_assets.partitions import PARTITIONS_NAME
+    from vsl_assets.defs.partitions import PARTITIONS_NAME
 
     instance = DagsterInstance.from_config(str(home))
     try:

@@ -1,7 +1,10 @@
 """The ``vsl`` command: add URLs, watch their status, read transcripts, process without a daemon.
 
 Errors go to stderr with a non-zero exit status; normal output goes to stdout so that
-``vsl status --json`` can be piped.
+``vsl status --json`` can be piped.  ``vsl`` finds its project like :mod:`vsl_assets.settings`
+does (``VSL_PROJECT_DIR``, the folders above the current one, the checkout it is installed from)
+and works from the project's root, so it acts on the same database, storage and Dagster instance
+as the running app whatever directory it is started in.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from vsl_assets import settings as settings_module
 from vsl_assets.db import repo, session_scope
-from vsl_assets.errors import InvalidUrlError
+from vsl_assets.errors import ConfigurationError, InvalidUrlError
 from vsl_assets.settings import Settings
 from vsl_assets.storage import StorageLayout, validate_key
 from vsl_assets.urls import normalize_url
@@ -28,15 +32,14 @@ def _err(message: str) -> None:
     print(f"vsl: {message}", file=sys.stderr)
 
 
-def _instance():  # noqa: ANN202 - DagsterInstance, imported lazily to keep `vsl status` fast
-    """The Dagster instance of ``DAGSTER_HOME``; the current directory if it holds a dagster.yaml."""
+def _instance(settings: Settings):  # noqa: ANN202 - DagsterInstance, imported lazily to keep `vsl status` fast
+    """The Dagster instance of ``DAGSTER_HOME``, else of the project (which holds ``dagster.yaml``)."""
     from dagster import DagsterInstance
 
-    if not os.environ.get("DAGSTER_HOME") and Path("dagster.yaml").is_file():
-        os.environ["DAGSTER_HOME"] = str(Path.cwd())
-    if not os.environ.get("DAGSTER_HOME"):
+    home = settings.instance_dir
+    if home is None:
         return None
-    return DagsterInstance.get()
+    return DagsterInstance.from_config(str(home))
 
 
 def _read_urls(args: argparse.Namespace) -> list[str]:
@@ -60,22 +63,20 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         except InvalidUrlError as exc:
             _err(f"invalid URL {url[:200]!r}: {exc.reason}")
             bad += 1
-    with session_scope(settings.database_url) as s:
+    with session_scope(settings.database) as s:
         results = repo.add_urls(s, valid)
-    instance = _instance()
+    instance = _instance(settings) if results else None
     if instance is not None:
-        from vsl_assets.partitions import ADD_CHUNK, PARTITIONS_NAME
+        from vsl_assets.defs.partitions import ADD_CHUNK, PARTITIONS_NAME
 
         keys = [r.partition_key for r in results]
         for part in repo.chunks(keys, ADD_CHUNK):
             instance.add_dynamic_partitions(PARTITIONS_NAME, list(part))
-    else:
-        _err("DAGSTER_HOME is not set: partitions will be registered by the sensor")
-    lines = []
+    elif results:
+        _err("no Dagster instance (DAGSTER_HOME unset, no project): partitions will be registered by the sensor")
     for r in results:
         state = "added" if r.created else f"already known ({r.status})"
-        lines.append(f"{r.partition_key}\t{state}\t{r.url}")
-    print("\n".join(lines))
+        print(f"{r.partition_key}\t{state}\t{r.url}")
     if bad:
         _err(f"{bad} invalid URL(s) refused; {len(results)} accepted")
         return EXIT_USAGE
@@ -83,7 +84,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
-    with session_scope(settings.database_url) as s:
+    with session_scope(settings.database) as s:
         rows = repo.status_rows(s, args.status)
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
@@ -103,12 +104,12 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError:
         _err(f"{args.key!r} is not a partition key (see `vsl status`)")
         return EXIT_USAGE
-    with session_scope(settings.database_url) as s:
+    with session_scope(settings.database) as s:
         row = repo.get_url(s, key)
     if row is None:
         _err(f"no URL with key {key}")
         return EXIT_FAILED
-    path = StorageLayout(settings.storage_dir).transcript_path(key, args.format)
+    path = StorageLayout(settings.storage_root).transcript_path(key, args.format)
     if not path.is_file():
         why = f": {row.reason}" if row.reason else ""
         _err(f"{key} has no transcript yet (status {row.status}{why})")
@@ -120,9 +121,9 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
 def _run_config(force: bool) -> dict[str, Any]:
     if not force:
         return {}
-    from vsl_assets.assets._step import PIPELINE_ASSETS
+    from vsl_assets.db import PIPELINE_STEPS
 
-    return {"ops": {name: {"config": {"force": True}} for name in PIPELINE_ASSETS}}
+    return {"ops": {name: {"config": {"force": True}} for name in PIPELINE_STEPS}}
 
 
 def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
@@ -130,14 +131,14 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
 
     from vsl_assets.db import UrlStatus
     from vsl_assets.definitions import build_definitions
-    from vsl_assets.jobs import INGEST_JOB_NAME
-    from vsl_assets.partitions import PARTITIONS_NAME
-    from vsl_assets.resources import DatabaseResource
-    from vsl_assets.sensors import reconcile
+    from vsl_assets.defs.jobs import INGEST_JOB_NAME
+    from vsl_assets.defs.partitions import PARTITIONS_NAME
+    from vsl_assets.defs.reconcile import reconcile
+    from vsl_assets.defs.resources import DatabaseResource
 
-    instance = _instance() or DagsterInstance.ephemeral()
+    instance = _instance(settings) or DagsterInstance.ephemeral()
     # Without a daemon nobody else notices a `vsl process` that was killed mid-run.
-    fixed = reconcile(instance, DatabaseResource(url=settings.database_url))
+    fixed = reconcile(instance, DatabaseResource(url=settings.database), crash_retries=settings.crash_retries)
     if fixed["failed"] or fixed["requeued"]:
         print(
             f"reconciled: {fixed['failed']} abandoned URL(s) failed ({fixed['resumed']} of them re-queued after "
@@ -145,7 +146,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
         )
     job = build_definitions().resolve_job_def(INGEST_JOB_NAME)
     limit = args.limit if args.limit and args.limit > 0 else settings.sensor_batch
-    with session_scope(settings.database_url) as s:
+    with session_scope(settings.database) as s:
         keys = [k for k, _ in repo.pending(s, limit)]
     if not keys:
         print("nothing pending")
@@ -154,17 +155,17 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     failed = 0
     for key in keys:
         start = time.monotonic()
-        with session_scope(settings.database_url) as s:
+        with session_scope(settings.database) as s:
             repo.set_status(s, [key], UrlStatus.QUEUED)
         result = job.execute_in_process(
             partition_key=key, instance=instance, raise_on_error=False, run_config=_run_config(args.force)
         )
-        with session_scope(settings.database_url) as s:
+        with session_scope(settings.database) as s:
             row = repo.get_url(s, key)
         if not result.success:
             failed += 1
             if row is not None and row.status != UrlStatus.FAILED:
-                with session_scope(settings.database_url) as s:
+                with session_scope(settings.database) as s:
                     repo.fail_abandoned(
                         s, key, result.run_id, f"run {result.run_id[:8]} failed", from_statuses=list(UrlStatus)
                     )
@@ -179,7 +180,7 @@ def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
     if not args.keys and not args.failed:
         _err("name partition keys or pass --failed")
         return EXIT_USAGE
-    with session_scope(settings.database_url) as s:
+    with session_scope(settings.database) as s:
         keys = list(args.keys) + (repo.failed_keys(s) if args.failed else [])
         unknown = [k for k in args.keys if repo.get_url(s, k) is None]
         done = repo.requeue(s, [k for k in dict.fromkeys(keys) if k not in unknown])
@@ -218,10 +219,32 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def locate(cwd: Path, settings: Settings) -> Settings:
+    """The settings to act on, or a :class:`ConfigurationError` saying what was looked for.
+
+    Without a project, only an explicit database and an absolute storage root will do: anything
+    else would silently create a second, empty database wherever ``vsl`` happens to run.
+    """
+    if settings.project_dir is not None:
+        return settings
+    if settings.database_url and settings.storage_dir.is_absolute():
+        return settings
+    raise ConfigurationError(settings_module.project_not_found_message(cwd))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "file", None) and args.file != "-":
+        args.file = str(Path(args.file).resolve())  # before moving to the project's root
     try:
-        return args.func(args, Settings.from_env())
+        settings = locate(Path.cwd(), settings_module.current())
+        if settings.project_dir is not None:
+            # Relative paths in dagster.yaml are relative to the project, as for `dagster dev`.
+            os.chdir(settings.project_dir)
+        return int(args.func(args, settings))
+    except ConfigurationError as exc:
+        _err(exc.reason)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

@@ -33,7 +33,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import ipaddress
-import os
 import socket
 import threading
 import urllib.request
@@ -44,6 +43,7 @@ from urllib.parse import urlsplit
 import httpcore
 import httpx
 
+from vsl_assets import settings
 from vsl_assets.errors import InvalidUrlError, PermanentError, TransientError
 from vsl_assets.urls import redact_url
 
@@ -92,13 +92,9 @@ class UnresolvableHostError(TransientError):
 # -- policy ----------------------------------------------------------------------------------------
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in ("1", "true", "yes", "on")
-
-
 def private_networks_allowed() -> bool:
-    """``VSL_ALLOW_PRIVATE_NETWORKS``, read now: tests flip it per test with monkeypatch."""
-    return _flag(os.environ.get(ALLOW_PRIVATE_ENV))
+    """``VSL_ALLOW_PRIVATE_NETWORKS``, as configured now (tests flip it per test)."""
+    return settings.current().allow_private_networks
 
 
 def allowed_addresses() -> tuple[IPNetwork, ...]:
@@ -108,7 +104,7 @@ def allowed_addresses() -> tuple[IPNetwork, ...]:
     one server) while every other private address stays refused.
     """
     networks: list[IPNetwork] = []
-    for item in os.environ.get(ALLOW_ADDRESSES_ENV, "").replace(";", ",").split(","):
+    for item in settings.current().allow_addresses.replace(";", ",").split(","):
         text = item.strip()
         if not text:
             continue

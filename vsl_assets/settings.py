@@ -1,69 +1,139 @@
-"""Every environment variable the platform reads, with its offline-friendly default.
+"""The one place the environment is read: every setting, typed and validated, with its default.
 
-One table serves the ``vsl`` CLI (plain Python) and ``definitions.py`` (which feeds the same
-names into ``ConfigurableResource`` fields through ``EnvVar``, so secret values never show in
-the Dagster UI).  The README's configuration table mirrors :data:`ENV_DEFAULTS`.
+Where a setting comes from, first match wins:
+
+1. the process environment (``export VSL_…``);
+2. the project's ``.env`` file (the same file ``dagster dev`` loads), read into the environment
+   once, without overriding what is already set;
+3. the default below (the README's configuration table mirrors the fields of :class:`Settings`).
+
+The *project* is the directory holding ``workspace.yaml`` and ``dagster.yaml``: ``VSL_PROJECT_DIR``
+if set, else the first such directory above the current one, else the checkout this package is
+installed from (an editable install, as ``run.sh`` makes).  Relative paths (``VSL_STORAGE_DIR``)
+are resolved against it, so ``vsl`` acts on the same database and storage from any directory.
+
+Everything else (resources, the CLI, the network guard, ffmpeg lookup) asks :func:`current`,
+which is cached and re-read only when a relevant variable or the working directory changes
+(tests flip variables per test).
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+import threading
 from pathlib import Path
+from typing import Annotated, Literal
 
-#: name -> default ("" means unset / not applicable).
-ENV_DEFAULTS: dict[str, str] = {
-    "VSL_STORAGE_DIR": "storage",
-    "VSL_DATABASE_URL": "",  # default: sqlite:///<VSL_STORAGE_DIR>/vsl.db
-    "VSL_TRANSCRIBER": "",  # default: "openai" when OPENAI_API_KEY is set, else "local"
-    "VSL_WHISPER_MODEL": "",  # default: "whisper-1" for openai, "base" for local
-    "VSL_LANGUAGE": "auto",  # pt, en, es, ... or auto
-    "VSL_FFMPEG": "",  # default: ffmpeg on PATH, else the imageio-ffmpeg binary
-    "VSL_MAX_CHUNK_S": "0",  # longest transcription chunk; 0 = the engine's limits (25 MB; gpt-4o: ~5 min)
-    "VSL_TRANSCRIBE_CONCURRENCY": "4",  # API chunk requests at once (when continuity is off)
-    "VSL_TRANSCRIBE_CONTINUITY": "1",  # API: previous chunk's words as the next chunk's prompt
-    "VSL_WORD_TIMESTAMPS": "0",  # local engine: keep word timestamps
-    "VSL_AUDIO_FORMAT": "opus",  # opus or mp3
-    "VSL_AUDIO_BITRATE": "32k",
-    "VSL_DOWNLOAD_TIMEOUT_S": "30",  # read timeout (no bytes for this long = failure)
-    "VSL_HLS_CONCURRENCY": "8",  # HLS fragments fetched at once
-    "VSL_HLS_VARIANT": "best<=720",  # which variant of a master playlist
-    "VSL_MAX_DURATION_S": "14400",  # longest video accepted (a playlist announcing more is refused)
-    "VSL_MAX_DOWNLOAD_MB": "16384",  # largest download accepted (HLS total or direct file)
-    "VSL_MAX_PAGE_MB": "5",  # sales page bytes read (the rest of a bigger page is ignored)
-    "VSL_SENSOR_BATCH": "1000",  # pending URLs per sensor tick
-    "VSL_SENSOR_INTERVAL_S": "15",
-    "VSL_RECONCILE_INTERVAL_S": "30",  # how often run/URL statuses are reconciled
-    "VSL_MAX_RETRIES": "2",  # Dagster retries of a step on transient errors
-    "VSL_CRASH_RETRIES": "1",  # automatic re-runs of a URL whose worker process died (kill -9, OOM, power cut)
-    "VSL_STEP_TIMEOUT_S": "14400",  # wall-clock cap of one step (download, extraction, transcription)
-    "VSL_ALLOW_PRIVATE_NETWORKS": "0",  # 1 = also fetch private/loopback/link-local addresses (tests, intranets)
-    "VSL_ALLOW_ADDRESSES": "",  # comma-separated IPs/CIDRs fetched although private (e.g. 10.0.0.0/24)
-    "OPENAI_API_KEY": "",
-    "OPENAI_BASE_URL": "",
-}
+from dotenv import dotenv_values
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from vsl_assets.errors import ConfigurationError
+
+#: Files that mark a project directory (the Dagster instance and the code location).
+PROJECT_MARKERS = ("workspace.yaml", "dagster.yaml")
+#: Variables outside the ``VSL_`` prefix that are read here.
+OTHER_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DAGSTER_HOME", "XDG_CACHE_HOME")
+
+PositiveFloat = Annotated[float, Field(gt=0)]
+PositiveInt = Annotated[int, Field(ge=1)]
 
 
-def env(name: str) -> str:
-    """The variable's value, or its documented default."""
-    value = os.environ.get(name, "").strip()
-    return value or ENV_DEFAULTS[name]
+def _alias(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
 
 
-def default_database_url(storage_dir: str | Path) -> str:
-    return f"sqlite:///{Path(storage_dir).resolve() / 'vsl.db'}"
+class Settings(BaseSettings):
+    """All configuration of the platform (see the README's table for what each one does)."""
 
+    model_config = SettingsConfigDict(
+        env_prefix="VSL_", env_ignore_empty=True, extra="ignore", frozen=True
+    )
 
-def default_transcriber() -> str:
-    return "openai" if env("OPENAI_API_KEY") else "local"
+    project_dir: Path | None = Field(default=None, description="The project (found when unset).")
+    storage_dir: Path = Field(default=Path("storage"), description="Media root; relative to the project.")
+    database_url: str | None = Field(default=None, description="Default: sqlite:///<storage>/vsl.db.")
+    transcriber: Literal["openai", "local"] | None = Field(default=None, description="Default: openai with a key.")
+    whisper_model: str | None = None
+    whisper_device: Literal["cpu", "cuda", "auto"] = "auto"
+    whisper_compute_type: str = Field(default="auto", pattern=r"^[a-z0-9_]+$")
+    language: str = "auto"
+    ffmpeg: str | None = None
+    max_chunk_s: Annotated[float, Field(ge=0)] = 0.0
+    transcribe_concurrency: PositiveInt = 4
+    transcribe_continuity: bool = True
+    word_timestamps: bool = False
+    audio_format: Literal["opus", "mp3"] = "opus"
+    audio_bitrate: str = Field(default="32k", pattern=r"^\d+k$")
+    download_timeout_s: PositiveFloat = 30.0
+    hls_concurrency: PositiveInt = 8
+    hls_variant: str = Field(default="best<=720", pattern=r"^\s*(best|smallest|best\s*<=\s*\d+\s*p?)\s*$")
+    max_duration_s: PositiveFloat = 14400.0
+    max_download_mb: PositiveFloat = 16384.0
+    max_page_mb: PositiveFloat = 5.0
+    sensor_batch: PositiveInt = 1000
+    sensor_interval_s: PositiveInt = 15
+    reconcile_interval_s: PositiveInt = 30
+    max_retries: Annotated[int, Field(ge=0)] = 2
+    crash_retries: Annotated[int, Field(ge=0)] = 1
+    step_timeout_s: PositiveFloat = 14400.0
+    allow_private_networks: bool = False
+    allow_addresses: str = ""
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias=_alias("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(default=None, validation_alias=_alias("OPENAI_BASE_URL"))
+    dagster_home: Path | None = Field(default=None, validation_alias=_alias("DAGSTER_HOME"))
+    xdg_cache_home: Path | None = Field(default=None, validation_alias=_alias("XDG_CACHE_HOME"))
 
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        value = value.strip().lower()
+        if value != "auto" and not (value.isalpha() and 2 <= len(value) <= 3):
+            raise ValueError("expected an ISO 639-1 code such as pt, en, es, or auto")
+        return value
 
-def default_model(engine: str) -> str:
-    return "whisper-1" if engine == "openai" else "base"
+    # -- derived values --------------------------------------------------------------------------
 
+    @property
+    def storage_root(self) -> Path:
+        """The storage root as an absolute path (relative settings are relative to the project)."""
+        base = self.project_dir or Path.cwd()
+        return (base / self.storage_dir).resolve()
 
-def env_flag(name: str) -> bool:
-    return env(name).lower() in ("1", "true", "yes", "on")
+    @property
+    def database(self) -> str:
+        return self.database_url or f"sqlite:///{self.storage_root / 'vsl.db'}"
+
+    @property
+    def engine(self) -> str:
+        return self.transcriber or ("openai" if self.openai_api_key else "local")
+
+    @property
+    def model(self) -> str:
+        return self.whisper_model or ("whisper-1" if self.engine == "openai" else "base")
+
+    @property
+    def compute_type(self) -> str:
+        """``auto``: int8 on a CPU (fast, small), float16 on a GPU."""
+        if self.whisper_compute_type != "auto":
+            return self.whisper_compute_type
+        return "float16" if self.whisper_device == "cuda" else "int8"
+
+    @property
+    def language_code(self) -> str | None:
+        return normalise_language(self.language)
+
+    @property
+    def instance_dir(self) -> Path | None:
+        """``DAGSTER_HOME``, else the project directory (which holds ``dagster.yaml``)."""
+        return self.dagster_home or self.project_dir
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.xdg_cache_home or Path.home() / ".cache"
+
+    def mb(self, value_mb: float) -> int:
+        return int(value_mb * 1024**2)
 
 
 def normalise_language(value: str | None) -> str | None:
@@ -74,19 +144,114 @@ def normalise_language(value: str | None) -> str | None:
     return None if value in ("", "auto") else value
 
 
-@dataclass(frozen=True)
-class Settings:
-    """The configuration the CLI needs outside a Dagster run."""
+# -- finding the project --------------------------------------------------------------------------
 
-    storage_dir: Path
-    database_url: str
-    sensor_batch: int
 
-    @classmethod
-    def from_env(cls) -> Settings:
-        storage = Path(env("VSL_STORAGE_DIR")).resolve()
-        return cls(
-            storage_dir=storage,
-            database_url=env("VSL_DATABASE_URL") or default_database_url(storage),
-            sensor_batch=int(env("VSL_SENSOR_BATCH")),
-        )
+def is_project(path: Path) -> bool:
+    return all((path / name).is_file() for name in PROJECT_MARKERS)
+
+
+def package_checkout() -> Path | None:
+    """The source checkout this package runs from (an editable install), if it is a project."""
+    root = Path(__file__).resolve().parent.parent
+    return root if is_project(root) else None
+
+
+def find_project(cwd: Path, explicit: str | None, fallback: Path | None) -> Path | None:
+    """``VSL_PROJECT_DIR``, else the nearest project at or above ``cwd``, else ``fallback``."""
+    if explicit:
+        path = Path(explicit).expanduser().resolve()
+        if not is_project(path):
+            raise ConfigurationError(
+                f"VSL_PROJECT_DIR={explicit} is not a vsl project: it needs {' and '.join(PROJECT_MARKERS)}"
+            )
+        return path
+    for folder in (cwd, *cwd.parents):
+        if is_project(folder):
+            return folder
+    return fallback
+
+
+def project_not_found_message(cwd: Path) -> str:
+    return (
+        f"no vsl project found: looked for {' and '.join(PROJECT_MARKERS)} in {cwd} and every folder above it, "
+        "and this installation is not a project checkout. Run vsl inside the project, set VSL_PROJECT_DIR to it, "
+        "or set VSL_DATABASE_URL and VSL_STORAGE_DIR (absolute) to use a database and storage directly"
+    )
+
+
+# -- loading ----------------------------------------------------------------------------------------
+
+_lock = threading.Lock()
+_cache: tuple[tuple[object, ...], Settings] | None = None
+_dotenv_loaded: set[Path] = set()
+
+
+def _relevant_environment() -> tuple[object, ...]:
+    items = sorted((k, v) for k, v in os.environ.items() if k.startswith("VSL_") or k in OTHER_VARIABLES)
+    return (os.getcwd(), tuple(items))
+
+
+def load_dotenv_file(project: Path) -> None:
+    """Read ``<project>/.env`` into the environment once; variables already set win (as in Dagster)."""
+    path = project / ".env"
+    if path in _dotenv_loaded or not path.is_file():
+        return
+    for name, value in dotenv_values(path).items():
+        if value is not None and name not in os.environ:
+            os.environ[name] = value
+    _dotenv_loaded.add(path)
+
+
+def load(cwd: Path | None = None, fallback: Path | None = None) -> Settings:
+    """Find the project, read its ``.env``, then validate the environment into :class:`Settings`."""
+    cwd = cwd or Path.cwd()
+    project = find_project(cwd, os.environ.get("VSL_PROJECT_DIR", "").strip() or None, fallback)
+    if project is not None:
+        load_dotenv_file(project)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        raise ConfigurationError(describe_errors(exc)) from None
+    return settings.model_copy(update={"project_dir": project})
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """``VSL_HLS_CONCURRENCY='x': Input should be a valid integer`` — one line per bad variable."""
+    lines = []
+    for error in exc.errors():
+        field = str(error["loc"][0]) if error["loc"] else "?"
+        name = _variable_name(field)
+        lines.append(f"{name}={error.get('input')!r}: {error['msg']}")
+    return "invalid configuration: " + "; ".join(lines)
+
+
+def _variable_name(field: str) -> str:
+    info = Settings.model_fields.get(field)
+    alias = info.validation_alias if info is not None else None
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"VSL_{field.upper()}" if field.islower() else field
+
+
+def current() -> Settings:
+    """The settings for the environment as it is now (cached until a relevant variable changes)."""
+    global _cache
+    key = _relevant_environment()
+    cached = _cache
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    with _lock:
+        settings = load(fallback=package_checkout())
+        # .env may have added variables: cache under the environment as it now is.
+        _cache = (_relevant_environment(), settings)
+    return settings
+
+
+def variables() -> list[tuple[str, str, str]]:
+    """(variable, default, description) of every setting, for docs and ``vsl config``."""
+    rows = []
+    for field, info in Settings.model_fields.items():
+        default = "" if info.default is None else str(info.default)
+        rows.append((_variable_name(field), default, info.description or ""))
+    return rows

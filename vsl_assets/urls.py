@@ -22,6 +22,23 @@ _SLUG_RE = re.compile(r"[^a-z0-9]+")
 _HASH_LEN = 12
 
 
+#: ``scheme:`` at the start of a URL; ``host:8080/...`` is a port, not a scheme.
+_SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d+(?:[/?#]|$))")
+
+
+def _assume_https(url: str) -> str:
+    """``example.com/v.m3u8`` or ``//cdn.example.com/v.m3u8`` (as copied from a page): read as https.
+
+    Browsers do the same with what is pasted into their address bar; anything with a scheme of
+    its own (``javascript:``, ``file:``, ``ftp:``) is left for the scheme check to refuse.
+    """
+    if url.startswith("//"):
+        return "https:" + url
+    if _SCHEME_RE.match(url):
+        return url
+    return "https://" + url
+
+
 def normalize_url(raw: str) -> str:
     """Return the canonical form of ``raw`` or raise :class:`InvalidUrlError` saying why not."""
     if not isinstance(raw, str):
@@ -33,6 +50,7 @@ def normalize_url(raw: str) -> str:
         raise InvalidUrlError(f"URL is longer than {MAX_URL_LENGTH} characters")
     if any(ord(c) < 0x20 or c.isspace() for c in url):
         raise InvalidUrlError("URL contains whitespace or control characters")
+    url = _assume_https(url)
     try:
         parts = urlsplit(url)
         port = parts.port

@@ -167,10 +167,10 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServe
 def add_urls(*urls: str) -> list[str]:
     """Add URLs through the real CLI code path; returns their partition keys."""
     from vsl_assets.db import repo, session_scope
-    from vsl_assets.settings import Settings
+    from vsl_assets import settings
     from vsl_assets.urls import normalize_url
 
-    with session_scope(Settings.from_env().database_url) as s:
+    with session_scope(settings.current().database) as s:
         return [r.partition_key for r in repo.add_urls(s, [normalize_url(u) for u in urls])]
 
 
@@ -178,8 +178,8 @@ def run_partition(instance: object, key: str, *, force: bool = False, env_overri
     """Materialize one partition with the project's job, as `vsl process` and the daemon do."""
     from vsl_assets.cli import _run_config
     from vsl_assets.definitions import build_definitions
-    from vsl_assets.jobs import INGEST_JOB_NAME
-    from vsl_assets.partitions import PARTITIONS_NAME
+    from vsl_assets.defs.jobs import INGEST_JOB_NAME
+    from vsl_assets.defs.partitions import PARTITIONS_NAME
 
     instance.add_dynamic_partitions(PARTITIONS_NAME, [key])  # type: ignore[attr-defined]
     job = build_definitions().resolve_job_def(INGEST_JOB_NAME)
@@ -190,6 +190,6 @@ def run_partition(instance: object, key: str, *, force: bool = False, env_overri
 
 def db_session():
     from vsl_assets.db import session_scope
-    from vsl_assets.settings import Settings
+    from vsl_assets import settings
 
-    return session_scope(Settings.from_env().database_url)
+    return session_scope(settings.current().database)

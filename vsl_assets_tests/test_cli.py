@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, TranscriptRow, Url
-from vsl_assets.partitions import PARTITIONS_NAME
+from vsl_assets.defs.partitions import PARTITIONS_NAME
 from vsl_assets_tests.conftest import REPO, db_session, heard
 
 

@@ -10,8 +10,8 @@ from dagster import DagsterInstance, SensorResult, build_sensor_context
 from sqlalchemy import create_engine, inspect, select, text
 
 from vsl_assets.db import TranscriptRow, Url, dispose_all
-from vsl_assets.resources import DatabaseResource
-from vsl_assets.sensors import pending_urls_sensor
+from vsl_assets.defs.resources import DatabaseResource
+from vsl_assets.defs.sensors import pending_urls_sensor
 from vsl_assets_tests.conftest import REPO, heard
 from vsl_assets_tests.test_cli import vsl
 

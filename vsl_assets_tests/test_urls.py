@@ -37,7 +37,6 @@ def test_key_is_short_stable_readable_and_path_safe() -> None:
         ("ftp://example.com/a.m3u8", "unsupported URL scheme 'ftp'"),
         ("file:///etc/passwd", "unsupported URL scheme 'file'"),
         ("concat:http://a/b|http://c/d", "unsupported URL scheme 'concat'"),
-        ("example.com/video.m3u8", "unsupported URL scheme none"),
         ("https:///nohost.m3u8", "no host"),
         ("https://user:pw@example.com/a.m3u8", "embedded credentials"),
         ("https://exa mple.com/a.m3u8", "whitespace"),
@@ -62,3 +61,22 @@ def test_redact_url_hides_tokens() -> None:
 def test_storage_refuses_keys_that_could_escape(key: str) -> None:
     with pytest.raises(ValueError):
         validate_key(key)
+
+
+@pytest.mark.parametrize(
+    ("pasted", "read_as"),
+    [
+        ("example.com/video.m3u8", "https://example.com/video.m3u8"),
+        ("www.minhaoferta.com.br/vsl", "https://www.minhaoferta.com.br/vsl"),
+        ("//cdn.example.com/a/main.m3u8", "https://cdn.example.com/a/main.m3u8"),
+        ("cdn.example.com:8443/a.m3u8", "https://cdn.example.com:8443/a.m3u8"),
+    ],
+)
+def test_urls_pasted_without_a_scheme_are_read_as_https(pasted: str, read_as: str) -> None:
+    assert normalize_url(pasted) == read_as
+
+
+@pytest.mark.parametrize("pasted", ["javascript:alert(1)", "mailto:ana@example.com", "data:text/html,x"])
+def test_other_schemes_are_not_mistaken_for_hosts(pasted: str) -> None:
+    with pytest.raises(InvalidUrlError, match="unsupported URL scheme"):
+        normalize_url(pasted)

@@ -2,7 +2,10 @@
 
 from vsl_assets.db.engine import dispose_all, get_engine, normalise_database_url, session_scope
 from vsl_assets.db.models import (
+    IN_FLIGHT,
     IN_PROGRESS,
+    PIPELINE_STEPS,
+    STEP_STATUSES,
     Audio,
     DeadLetter,
     Job,
@@ -15,7 +18,10 @@ from vsl_assets.db.models import (
 )
 
 __all__ = [
+    "IN_FLIGHT",
     "IN_PROGRESS",
+    "PIPELINE_STEPS",
+    "STEP_STATUSES",
     "Audio",
     "DeadLetter",
     "Job",

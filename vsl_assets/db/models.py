@@ -28,8 +28,21 @@ class UrlStatus(enum.StrEnum):
     FAILED = "failed"
 
 
+#: The one step -> status table: the URL's status while each pipeline step runs, and once it is done.
+#: (Extracting the audio still counts as "downloading": the video is not usable until both exist.)
+STEP_STATUSES: dict[str, tuple[UrlStatus, UrlStatus]] = {
+    "source_page": (UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADING),
+    "video_file": (UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED),
+    "audio_file": (UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED),
+    "transcript": (UrlStatus.TRANSCRIBING, UrlStatus.TRANSCRIBED),
+}
+#: The pipeline steps in order (re-materialized when a URL is retried).
+PIPELINE_STEPS = tuple(STEP_STATUSES)
+
 #: Statuses that mean "a run owns this URL right now"; reconciliation watches these.
 IN_PROGRESS = (UrlStatus.QUEUED, UrlStatus.DOWNLOADING, UrlStatus.TRANSCRIBING)
+#: Every status a run may leave a URL in before its last step: a failed or cancelled run fails these.
+IN_FLIGHT = (UrlStatus.QUEUED, UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED, UrlStatus.TRANSCRIBING)
 
 
 class JobOutcome(enum.StrEnum):

@@ -255,14 +255,16 @@ class InProgress:
     updated_at: datetime
     #: (run_id, worker) of the URL's open job rows.
     jobs: tuple[tuple[str, str | None], ...]
+    #: How often a worker already died under this URL (its ``WorkerDied`` dead letters).
+    crashes: int = 0
 
     @property
     def run_ids(self) -> tuple[str, ...]:
         return tuple(sorted({r for r, _ in self.jobs}))
 
 
-def in_progress(session: Session) -> list[InProgress]:
-    """URLs a run should own right now, with the run ids of their open job rows."""
+def in_progress(session: Session, crash_class: str = "WorkerDied") -> list[InProgress]:
+    """URLs a run should own right now, with the run ids of their open job rows and crash counts."""
     urls = list(
         session.execute(
             select(Url.id, Url.partition_key, Url.status, Url.updated_at).where(
@@ -279,7 +281,15 @@ def in_progress(session: Session) -> list[InProgress]:
         ):
             if run_id:
                 jobs.setdefault(url_id, []).append((run_id, worker))
-    return [InProgress(k, s, t, tuple(jobs.get(i, ()))) for i, k, s, t in urls]
+    crashes: dict[int, int] = {}
+    for part in chunks([u.id for u in urls]):
+        for url_id, count in session.execute(
+            select(DeadLetter.url_id, func.count(DeadLetter.id))
+            .where(DeadLetter.url_id.in_(part), DeadLetter.error_class == crash_class)
+            .group_by(DeadLetter.url_id)
+        ):
+            crashes[url_id] = count
+    return [InProgress(k, s, t, tuple(jobs.get(i, ())), crashes.get(i, 0)) for i, k, s, t in urls]
 
 
 def fail_abandoned(

@@ -7,7 +7,6 @@ A fresh machine has only Python: when no ``ffmpeg`` is on PATH the binary that t
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import subprocess
 import tempfile
@@ -15,16 +14,21 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from vsl_assets import deadline
+from vsl_assets import deadline, settings
 from vsl_assets.errors import ConfigurationError, TransientError
 
 #: Sent with every request; some CDNs refuse ffmpeg's default Lavf user agent.
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
 
-@functools.cache
 def find_ffmpeg(override: str | None = None) -> str:
-    candidate = override or os.environ.get("VSL_FFMPEG") or shutil.which("ffmpeg")
+    """``override``, else ``VSL_FFMPEG``, else ffmpeg on PATH, else imageio-ffmpeg's binary."""
+    return _find(override or settings.current().ffmpeg)
+
+
+@functools.cache
+def _find(configured: str | None) -> str:
+    candidate = configured or shutil.which("ffmpeg")
     if candidate:
         return candidate
     try:

@@ -21,6 +21,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from vsl_assets import settings
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.storage import fsync_path
 
@@ -43,7 +44,7 @@ KNOWN_BASE_MODELS: dict[str, tuple[int, str]] = {
 
 def default_cache_dir() -> Path:
     """``$XDG_CACHE_HOME/vsl-assets/models`` (``~/.cache/...`` when unset)."""
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    root = settings.current().cache_dir
     return Path(root) / "vsl-assets" / "models"
 
 

@@ -1,8 +1,9 @@
 """Dagster resources: the database, the storage root, the media tools and the transcriber.
 
 Each is a thin, configurable handle; the work happens in ``db``, ``media`` and ``transcription``.
-Values come from the environment (see :mod:`vsl_assets.settings`) through ``EnvVar`` where a
-variable is set, so the UI shows variable names rather than secret values.
+They are built from :func:`vsl_assets.settings.current` by :func:`resources` below; the two values
+that can carry a secret (the database URL and the OpenAI key) are passed as ``EnvVar`` so the UI
+shows the variable's name, never its value.
 """
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableResource, Definitions, EnvVar, definitions
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from vsl_assets import settings as settings_module
 from vsl_assets.db.engine import session_scope
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.media.audio import audio_format
 from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
-from vsl_assets.settings import default_model, normalise_language
+from vsl_assets.settings import Settings, normalise_language
 from vsl_assets.storage import StorageLayout
 
 
@@ -54,7 +56,7 @@ class MediaResource(ConfigurableResource):
     max_duration_s: float = Field(default=4 * 3600.0, description="Longest video accepted, in seconds.")
     max_download_bytes: int = Field(default=16 * 1024**3, description="Largest download accepted.")
     max_page_bytes: int = Field(default=5 * 1024**2, description="Sales page bytes read when looking for the player.")
-    step_timeout_s: float = Field(default=4 * 3600.0)
+    step_timeout_s: float = Field(default=4 * 3600.0, description="Wall-clock cap of one step (VSL_STEP_TIMEOUT_S).")
     hls_concurrency: int = Field(default=8, description="HLS fragments fetched at once.")
     variant_policy: str = Field(default="best<=720", description="best<=HEIGHT, best or smallest.")
 
@@ -93,8 +95,8 @@ class TranscriberResource(ConfigurableResource):
     openai_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty = api.openai.com.")
     timeout_s: float = Field(default=600.0)
     max_retries: int = Field(default=2, description="Client-side retries of 429/5xx/timeouts.")
-    device: str = Field(default="cpu")
-    compute_type: str = Field(default="int8")
+    device: str = Field(default="cpu", description="cpu, cuda or auto (VSL_WHISPER_DEVICE).")
+    compute_type: str = Field(default="int8", description="CTranslate2 compute type (VSL_WHISPER_COMPUTE_TYPE).")
     max_chunk_s: float = Field(
         default=0.0, description="Longest chunk sent at once (cut at silences); 0 = the engine's own limits."
     )
@@ -110,7 +112,7 @@ class TranscriberResource(ConfigurableResource):
 
     @property
     def model_name(self) -> str:
-        return self.model or default_model(self.engine)
+        return self.model or ("whisper-1" if self.engine == "openai" else "base")
 
     def build(self):  # noqa: ANN201 - returns a transcription.base.Transcriber
         """Construct the engine lazily, so loading definitions never loads a model."""
@@ -140,3 +142,45 @@ class TranscriberResource(ConfigurableResource):
                 max_chunk_s=self.max_chunk_s or None,
             )
         raise ConfigurationError(f"unknown transcriber {self.engine!r}: set VSL_TRANSCRIBER to local or openai")
+
+
+def _secret(name: str, value: object) -> str | EnvVar:
+    """A value that may hold a secret: by variable name when set in the environment."""
+    return EnvVar(name) if value else ""
+
+
+def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
+    return {
+        "db": DatabaseResource(url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database),
+        "storage": StorageResource(root=str(s.storage_root)),
+        "media": MediaResource(
+            audio_format=s.audio_format,
+            audio_bitrate=s.audio_bitrate,
+            read_timeout_s=s.download_timeout_s,
+            hls_concurrency=s.hls_concurrency,
+            variant_policy=s.hls_variant,
+            max_duration_s=s.max_duration_s,
+            max_download_bytes=s.mb(s.max_download_mb),
+            max_page_bytes=s.mb(s.max_page_mb),
+            step_timeout_s=s.step_timeout_s,
+        ),
+        "transcriber": TranscriberResource(
+            engine=s.engine,
+            model=s.whisper_model or "",
+            language=s.language,
+            openai_api_key=_secret("OPENAI_API_KEY", s.openai_api_key),
+            openai_base_url=s.openai_base_url or "",
+            device=s.whisper_device,
+            compute_type=s.compute_type,
+            max_chunk_s=s.max_chunk_s,
+            concurrency=s.transcribe_concurrency,
+            continuity=s.transcribe_continuity,
+            word_timestamps=s.word_timestamps,
+        ),
+    }
+
+
+@definitions
+def resources() -> Definitions:
+    """Resources from the settings as they are when the code location loads."""
+    return Definitions(resources=build_resources(settings_module.current()))

@@ -2,13 +2,13 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from vsl_assets.assets._step import StepConfig, media_metadata, reusable, tracked_step, vsl_asset
-from vsl_assets.assets.source import source_page
-from vsl_assets.db import Audio, Source, UrlStatus, Video, repo
+from vsl_assets.db import Audio, Source, Video, repo
+from vsl_assets.defs.assets.source import source_page
+from vsl_assets.defs.assets.step import StepConfig, media_metadata, reusable, tracked_step, vsl_asset
+from vsl_assets.defs.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.errors import MediaError
 from vsl_assets.media import extract_audio
 from vsl_assets.media.download import fetch_video
-from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.storage import remove_stale_temps
 
 
@@ -27,7 +27,7 @@ def video_file(
 ) -> MaterializeResult:
     layout = storage.layout
     dest = layout.video_path(context.partition_key)
-    with tracked_step(context, db, "video_file", UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED) as step:
+    with tracked_step(context, db, media) as step:
         remove_stale_temps(layout.videos, step.key)
         info = None if config.force else reusable(dest)
         step.reused = info is not None
@@ -87,7 +87,7 @@ def audio_file(
     video = layout.video_path(context.partition_key)
     dest = layout.audio_path(context.partition_key, media.audio_ext)
     sample_rate = 16000
-    with tracked_step(context, db, "audio_file", UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED) as step:
+    with tracked_step(context, db, media) as step:
         remove_stale_temps(layout.audio, step.key)
         if not video.is_file():
             raise MediaError("the video file is missing; materialize video_file first")

@@ -8,9 +8,12 @@ from vsl_assets.urls import partition_key_for
 
 PARTITIONS_NAME = "vsl_urls"
 
+#: The run tag naming a run's partition (documented among Dagster's system run tags).
+PARTITION_TAG = "dagster/partition"
+
 vsl_urls = DynamicPartitionsDefinition(name=PARTITIONS_NAME)
 
 #: Keys per ``add_dynamic_partitions`` call; SQLite caps the variables in one statement.
 ADD_CHUNK = 500
 
-__all__ = ["ADD_CHUNK", "PARTITIONS_NAME", "partition_key_for", "vsl_urls"]
+__all__ = ["ADD_CHUNK", "PARTITIONS_NAME", "PARTITION_TAG", "partition_key_for", "vsl_urls"]

@@ -5,13 +5,14 @@ from typing import Any
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, asset_check
 
-from vsl_assets.assets import audio_file, transcript, video_file
 from vsl_assets.db import Audio, TranscriptRow, Video, repo
+from vsl_assets.defs.assets.media import audio_file, video_file
+from vsl_assets.defs.assets.transcript import transcript
+from vsl_assets.defs.partitions import vsl_urls
+from vsl_assets.defs.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.errors import MediaError
 from vsl_assets.media import probe
 from vsl_assets.media.speech import speech_seconds
-from vsl_assets.partitions import vsl_urls
-from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.transcription import Transcript
 from vsl_assets.transcription.quality import coverage, repetition, words_per_minute
 
@@ -123,12 +124,3 @@ def transcript_words_per_minute(
         words_per_minute(_stored_transcript(storage, key), _audio_duration(db, key)), AssetCheckSeverity.WARN
     )
 
-
-ALL_CHECKS = [
-    video_has_audio_and_duration,
-    audio_matches_video_duration,
-    transcript_not_empty_for_speech,
-    transcript_covers_audio,
-    transcript_has_no_repetition_loop,
-    transcript_words_per_minute,
-]

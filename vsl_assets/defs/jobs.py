@@ -6,17 +6,17 @@ multiprocess one; ffmpeg and transcription concurrency is governed by pools inst
 
 from __future__ import annotations
 
-from dagster import AssetSelection, define_asset_job, in_process_executor
+from dagster import AssetSelection, Definitions, define_asset_job, definitions, in_process_executor
 
-from vsl_assets.assets._step import PIPELINE_ASSETS
-from vsl_assets.settings import env
+from vsl_assets import settings
+from vsl_assets.db import PIPELINE_STEPS
 
 INGEST_JOB_NAME = "ingest_vsl"
 
 #: Backstop for a run wedged where no step deadline is checked (e.g. inside native code): run
 #: monitoring (dagster.yaml) terminates a run older than every step's cap plus slack, and the
 #: cancelled-run sensor then fails its URL with a reason.
-MAX_RUNTIME_S = len(PIPELINE_ASSETS) * int(float(env("VSL_STEP_TIMEOUT_S"))) + 600
+MAX_RUNTIME_S = len(PIPELINE_STEPS) * int(settings.current().step_timeout_s) + 600
 
 ingest_vsl = define_asset_job(
     INGEST_JOB_NAME,
@@ -25,3 +25,9 @@ ingest_vsl = define_asset_job(
     tags={"dagster/max_runtime": str(MAX_RUNTIME_S)},
     description="Download, extract audio and transcribe one VSL URL (one partition).",
 )
+
+
+@definitions
+def default_executor() -> Definitions:
+    """The in-process executor for every job, ``dagster asset materialize``'s implicit one included."""
+    return Definitions(executor=in_process_executor)

@@ -2,10 +2,10 @@
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from vsl_assets.assets._step import StepConfig, reusable, tracked_step, vsl_asset
-from vsl_assets.db import Source, UrlStatus, repo
+from vsl_assets.db import Source, repo
+from vsl_assets.defs.assets.step import StepConfig, reusable, tracked_step, vsl_asset
+from vsl_assets.defs.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.media.pages import ResolveOptions, resolve
-from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.urls import redact_url
 
 
@@ -25,7 +25,7 @@ def source_page(
     media: MediaResource,
 ) -> MaterializeResult:
     key = context.partition_key
-    with tracked_step(context, db, "source_page", UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADING) as step:
+    with tracked_step(context, db, media) as step:
         with db.session() as s:
             known = repo.get_output(s, Source, key)
         # Signed stream URLs expire: keep an earlier resolution only while its video is on disk.

@@ -14,25 +14,23 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, Config, Failure, MetadataValue, RetryPolicy, asset
-from dagster._core.definitions.policy import Backoff, Jitter
+from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, MetadataValue, RetryPolicy, asset
 from pydantic import Field
 
-from vsl_assets import deadline
-from vsl_assets.db import JobOutcome, UrlStatus, repo
+from vsl_assets import deadline, settings
+from vsl_assets.db import PIPELINE_STEPS, STEP_STATUSES, JobOutcome, repo
+from vsl_assets.defs.partitions import vsl_urls
+from vsl_assets.defs.resources import DatabaseResource, MediaResource
 from vsl_assets.errors import MediaError, VslError
 from vsl_assets.humanize import human_bytes
 from vsl_assets.media.probe import MediaInfo, probe
-from vsl_assets.partitions import vsl_urls
-from vsl_assets.resources import DatabaseResource
-from vsl_assets.settings import env
 from vsl_assets.urls import redact_url
 from vsl_assets.worker import current_worker
 
-#: Steps re-materialized when a URL is retried.
-PIPELINE_ASSETS = ("source_page", "video_file", "audio_file", "transcript")
+#: Steps re-materialized when a URL is retried (the asset keys, in order).
+PIPELINE_ASSETS = PIPELINE_STEPS
 
-MAX_RETRIES = int(env("VSL_MAX_RETRIES"))
+MAX_RETRIES = settings.current().max_retries
 
 #: Transient failures are retried with exponential backoff and jitter; permanent ones raise
 #: ``Failure(allow_retries=False)`` and skip this policy.  The OpenAI client's own retries sit
@@ -63,13 +61,10 @@ class UnknownPartitionError(VslError):
 
 
 @contextlib.contextmanager
-def tracked_step(
-    context: AssetExecutionContext,
-    db: DatabaseResource,
-    step_name: str,
-    start_status: UrlStatus,
-    done_status: UrlStatus,
-) -> Iterator[Step]:
+def tracked_step(context: AssetExecutionContext, db: DatabaseResource, media: MediaResource) -> Iterator[Step]:
+    """The asset's step: a ``jobs`` row, the URL's status from ``STEP_STATUSES``, the step's deadline."""
+    step_name = context.asset_key.to_user_string()
+    start_status, done_status = STEP_STATUSES[step_name]
     key = context.partition_key
     attempt = context.retry_number + 1
     with db.session() as s:
@@ -87,7 +82,7 @@ def tracked_step(
         )
     context.log.info(f"{step_name} for {redact_url(step.url)} (attempt {attempt})")
     try:
-        with deadline.step_deadline(float(env("VSL_STEP_TIMEOUT_S")), step_name):
+        with deadline.step_deadline(media.step_timeout_s, step_name):
             yield step
     except VslError as exc:
         _fail(context, db, step, step_name, attempt, exc)

@@ -6,12 +6,12 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from vsl_assets.assets._step import StepConfig, tracked_step, vsl_asset
-from vsl_assets.assets.media import audio_file
-from vsl_assets.db import TranscriptRow, UrlStatus, repo
+from vsl_assets.db import TranscriptRow, repo
+from vsl_assets.defs.assets.media import audio_file
+from vsl_assets.defs.assets.step import StepConfig, tracked_step, vsl_asset
+from vsl_assets.defs.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource
 from vsl_assets.errors import MediaError
 from vsl_assets.humanize import clock, human_bytes
-from vsl_assets.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource
 from vsl_assets.storage import StorageLayout, remove_stale_temps
 from vsl_assets.transcription import Transcript, write_outputs
 
@@ -58,7 +58,7 @@ def transcript(
     layout = storage.layout
     key = context.partition_key
     audio = layout.audio_path(key, media.audio_ext)
-    with tracked_step(context, db, "transcript", UrlStatus.TRANSCRIBING, UrlStatus.TRANSCRIBED) as step:
+    with tracked_step(context, db, media) as step:
         remove_stale_temps(layout.transcripts, key)
         if not audio.is_file():
             raise MediaError("the audio file is missing; materialize audio_file first")

@@ -1,0 +1,91 @@
+"""Applies :mod:`vsl_assets.reconcile`'s decisions through the database and Dagster's instance.
+
+This is the one module that reaches below Dagster's documented API, and only for one call:
+freeing the pool slots of a run whose worker was killed (``event_log_storage.
+free_concurrency_slots_for_run``).  A killed worker never releases its ffmpeg/transcription slots;
+left claimed, they would block every later run, and the instance has no public method for it.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from dagster import (
+    DagsterInstance,
+    DagsterRun,
+    DefaultSensorStatus,
+    RunsFilter,
+    SensorEvaluationContext,
+    SkipReason,
+    sensor,
+)
+
+from vsl_assets import reconcile as decisions
+from vsl_assets import settings
+from vsl_assets.db import repo
+from vsl_assets.defs.partitions import PARTITION_TAG
+from vsl_assets.defs.resources import DatabaseResource
+from vsl_assets.worker import worker_alive
+
+LOOKUP_CHUNK = 100
+
+
+def _view(run: DagsterRun) -> decisions.RunView:
+    return decisions.RunView(run.run_id, run.status.value, run.is_finished)
+
+
+def reconcile(
+    instance: DagsterInstance, db: DatabaseResource, now: datetime | None = None, crash_retries: int | None = None
+) -> dict[str, int]:
+    """Gather the inputs, decide, apply; returns counts of what was done."""
+    now = now or datetime.now(UTC)
+    if crash_retries is None:
+        crash_retries = settings.current().crash_retries
+    with db.session() as s:
+        items = repo.in_progress(s, crash_class=decisions.WORKER_DIED)
+    run_ids = sorted({r for item in items for r in item.run_ids})
+    runs: dict[str, decisions.RunView] = {}
+    for part in repo.chunks(run_ids, LOOKUP_CHUNK):
+        runs.update({r.run_id: _view(r) for r in instance.get_runs(RunsFilter(run_ids=list(part)))})
+    latest: dict[str, decisions.RunView] = {}
+    for part in repo.chunks(decisions.queued_without_run(items, now), LOOKUP_CHUNK):
+        for run in instance.get_runs(RunsFilter(tags={PARTITION_TAG: list(part)})):
+            latest.setdefault(run.tags.get(PARTITION_TAG, ""), _view(run))  # newest first
+    actions = decisions.decide(items, runs, latest, worker_alive, now, crash_retries)
+    return apply(instance, db, actions)
+
+
+def apply(instance: DagsterInstance, db: DatabaseResource, actions: list[decisions.Action]) -> dict[str, int]:
+    counts = {"failed": 0, "requeued": 0, "resumed": 0}
+    lost: list[str] = []
+    with db.session() as s:
+        for action in actions:
+            if isinstance(action, decisions.FailRun):
+                run = instance.get_run_by_id(action.run_id)
+                if run is not None and not run.is_finished:
+                    instance.report_run_failed(run, action.reason)
+                    instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+            elif isinstance(action, decisions.FailUrl):
+                if repo.fail_abandoned(s, action.key, action.run_id, action.reason, error_class=action.error_class):
+                    counts["failed"] += 1
+                    if action.requeue:
+                        repo.requeue(s, [action.key])
+                        counts["resumed"] += 1
+            else:
+                lost.append(action.key)
+        counts["requeued"] = len(repo.requeue(s, lost))
+    return counts
+
+
+@sensor(
+    name="run_reconciliation_sensor",
+    minimum_interval_seconds=settings.current().reconcile_interval_s,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Fails URLs left in an in-progress status by a run that died; re-queues lost run requests.",
+)
+def run_reconciliation_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SkipReason:
+    counts = reconcile(context.instance, db)
+    return SkipReason(
+        f"reconciled: {counts['failed']} failed ({counts['resumed']} re-queued after a crash), "
+        f"{counts['requeued']} lost run requests re-queued"
+    )

@@ -1,0 +1,125 @@
+"""Reconciliation as pure decisions: which URLs a dead run left behind, and what to do about them.
+
+A run can die without its asset code noticing (``kill -9``, OOM, a power cut, a cancelled run), and
+then a URL stays ``downloading`` forever.  This module decides, from plain inputs — the URLs in
+progress (with their open jobs and past crashes), what Dagster knows of their runs, whether each
+worker process still lives, and the clock — what has to happen.  It returns a list of actions and
+touches nothing; :mod:`vsl_assets.defs.reconcile` gathers the inputs and applies the actions through
+the database and Dagster's public API.  The sensor and ``vsl process`` call the same adapter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from vsl_assets.db.repo import InProgress
+
+#: A URL queued this long without any run for it lost its run request (e.g. a failed tick).
+QUEUED_GRACE = timedelta(minutes=10)
+#: Dead-letter class of a step whose worker process died under it.
+WORKER_DIED = "WorkerDied"
+#: Dead-letter class of a step whose run ended (failed, cancelled, vanished) before it did.
+RUN_ABANDONED = "RunAbandoned"
+
+
+@dataclass(frozen=True)
+class RunView:
+    """What reconciliation needs to know of one Dagster run."""
+
+    run_id: str
+    #: Dagster's status name: ``SUCCESS``, ``FAILURE``, ``CANCELED``, ``STARTED``...
+    status: str
+    finished: bool
+
+
+@dataclass(frozen=True)
+class FailUrl:
+    """Fail the URL (if still in progress), with a dead letter of ``error_class``."""
+
+    key: str
+    run_id: str
+    reason: str
+    error_class: str = RUN_ABANDONED
+    #: A crash that is not the URL's fault: re-queue it at once after failing it.
+    requeue: bool = False
+
+
+@dataclass(frozen=True)
+class FailRun:
+    """Report a run Dagster still thinks is running as failed, and free its pool slots."""
+
+    run_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Requeue:
+    """A URL whose run request was lost: send it back to ``pending_ingest``."""
+
+    key: str
+
+
+Action = FailUrl | FailRun | Requeue
+
+
+def finished_reason(run_id: str, status: str | None) -> str:
+    if status is None:
+        return f"the run {run_id[:8]} that was processing this URL no longer exists"
+    word = {"CANCELED": "was cancelled", "FAILURE": "failed"}.get(status, "ended")
+    return f"the run {run_id[:8]} {word} before this step recorded a result (worker killed or crashed?)"
+
+
+def crashed_reason(run_id: str) -> str:
+    return f"the process running run {run_id[:8]} died (killed or crashed) before this step finished"
+
+
+def _aware(ts: datetime) -> datetime:
+    return ts if ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+def queued_without_run(items: Iterable[InProgress], now: datetime) -> list[str]:
+    """Keys queued past the grace period with no job row: their latest run must be looked up."""
+    return [i.key for i in items if not i.jobs and _aware(i.updated_at) < now - QUEUED_GRACE]
+
+
+def decide(
+    items: Sequence[InProgress],
+    runs: Mapping[str, RunView],
+    latest_run_by_key: Mapping[str, RunView],
+    worker_alive: Callable[[str | None], bool | None],
+    now: datetime,
+    crash_retries: int,
+) -> list[Action]:
+    """The actions that make URL statuses true again.
+
+    - A URL whose open steps all belong to finished (or vanished) runs is failed.
+    - A URL whose step worker no longer exists is failed and its run reported failed (Dagster's
+      default launcher would leave it "started" forever).  The crash is not the URL's fault: it
+      is re-queued, up to ``crash_retries`` times (a URL that keeps killing its worker, e.g. by
+      running out of memory, then stays failed).
+    - A URL queued past the grace period with no run at all is re-queued; one whose run ended
+      unsuccessfully without a job row is failed.
+    """
+    actions: list[Action] = []
+    waiting = set(queued_without_run(items, now))
+    for item in items:
+        if item.jobs:
+            last_run_id, last_worker = item.jobs[-1]
+            run = runs.get(last_run_id)
+            if all(runs.get(r) is None or runs[r].finished for r in item.run_ids):
+                actions.append(FailUrl(item.key, last_run_id, finished_reason(last_run_id, run.status if run else None)))
+            elif worker_alive(last_worker) is False:
+                reason = crashed_reason(last_run_id)
+                if run is not None and not run.finished:
+                    actions.append(FailRun(run.run_id, reason))
+                requeue = item.crashes + 1 <= crash_retries
+                actions.append(FailUrl(item.key, last_run_id, reason, WORKER_DIED, requeue=requeue))
+        elif item.key in waiting:
+            latest = latest_run_by_key.get(item.key)
+            if latest is None:
+                actions.append(Requeue(item.key))
+            elif latest.finished and latest.status != "SUCCESS":
+                actions.append(FailUrl(item.key, latest.run_id, finished_reason(latest.run_id, latest.status)))
+    return actions
