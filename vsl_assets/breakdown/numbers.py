@@ -1,0 +1,270 @@
+"""Numbers and money as a VSL says them, in Portuguese, English and Spanish.
+
+A transcript spells most prices out ("doze vezes de dezenove e setenta", "forty-nine dollars"),
+so every rule that reads a price or a guarantee first runs :func:`words_to_digits`.  Spelled-out
+numbers are converted by ``text2num``'s ``alpha2digit`` (a maintained library covering all three
+languages; it measurably handled every spelled case of our tables).  What it does not do is
+written here: the hyphenated "sixty-day", Spanish "centavos" (which it turns into "1/100"),
+"veintiún", and everything about money: digit forms in both decimal conventions ("R$ 1.997,00",
+"$1,997.00", "19,70", "49.95"), currency symbols and words, cents said apart ("dezenove reais e
+noventa centavos") and the price idioms "dezenove e setenta" / "nineteen ninety-five".
+
+Currency decision for a bare ``$`` (no "R$", "US$", "MX$" and no currency word next to it): the
+currency said explicitly most often elsewhere in the same transcript; failing that, the language's
+default (pt: BRL, since a Brazilian VSL transcribed with "$" almost always meant reais; es and en:
+USD, the currency Spanish-language infoproducts are most often priced in).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from text_to_num import alpha2digit
+
+#: Languages ``alpha2digit`` is asked to convert; others keep their words (digits still parse).
+SPELLED_LANGUAGES = frozenset({"pt", "en", "es"})
+
+#: The currency a bare "$" means when the transcript names none (see the module docstring).
+DEFAULT_CURRENCY = {"pt": "BRL", "en": "USD", "es": "USD"}
+
+# Longest first so "US$" wins over "$"; the value is the ISO code (None: bare "$", decided later).
+_SYMBOLS: dict[str, str | None] = {
+    "R$": "BRL",
+    "US$": "USD",
+    "USD$": "USD",
+    "U$": "USD",
+    "USD": "USD",
+    "BRL": "BRL",
+    "MX$": "MXN",
+    "MXN$": "MXN",
+    "MXN": "MXN",
+    "COP$": "COP",
+    "COP": "COP",
+    "CLP$": "CLP",
+    "CLP": "CLP",
+    "ARS$": "ARS",
+    "ARS": "ARS",
+    "S/": "PEN",
+    "€": "EUR",
+    "EUR": "EUR",
+    "£": "GBP",
+    "$": None,
+}
+
+# Words said after an amount.  "pesos" alone is resolved by a nearby nationality word; "pounds" and
+# "libras" are left out on purpose: in weight-loss VSLs they are body weight far more often than money.
+_CURRENCY_WORDS: dict[str, str | None] = {
+    "reais": "BRL",
+    "real": "BRL",
+    "dólares": "USD",
+    "dolares": "USD",
+    "dólar": "USD",
+    "dolar": "USD",
+    "dollars": "USD",
+    "dollar": "USD",
+    "bucks": "USD",
+    "euros": "EUR",
+    "euro": "EUR",
+    "soles": "PEN",
+    "pesos": None,
+    "peso": None,
+}
+_PESO_COUNTRY = {
+    "mexicanos": "MXN",
+    "colombianos": "COP",
+    "argentinos": "ARS",
+    "chilenos": "CLP",
+    "uruguayos": "UYU",
+}
+_DEFAULT_PESO = "MXN"
+
+_CENT_WORDS = r"(?:centavos?|cents?|céntimos?|centimos?)"
+
+# An amount in digits: thousands with "." or "," and an optional 1-2 digit decimal part.
+_AMOUNT = r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+_SYMBOL_RE = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
+_WORD_RE = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
+
+_MONEY = re.compile(
+    rf"(?P<sym>{_SYMBOL_RE})\s?(?P<a1>{_AMOUNT})(?:\s+(?P<w1>{_WORD_RE})\b)?"
+    rf"|(?<![\w.,])(?P<a2>{_AMOUNT})\s*(?P<w2>{_WORD_RE})\b",
+    re.IGNORECASE,
+)
+# What may follow "19 e 70" without being its cents: a count of something else ("e 30 dias").
+_NOT_CENTS = (
+    r"(?!\s*(?:%|x\b|dias?\b|días?\b|days?\b|anos?\b|años?\b|years?\b|mes(?:es)?\b|months?\b|semanas?\b|"
+    r"weeks?\b|vezes\b|parcelas\b|cuotas\b|pagos\b|payments\b|frascos?\b|potes?\b|bottles?\b|"
+    r"unidades\b|units\b|kits?\b|horas?\b|hours?\b|minutos?\b|minutes?\b))"
+)
+# "19 reais e 90 centavos", "19 dólares con 97 centavos", "19 dollars and 95 cents", "49 dólares con 90".
+_CENTS_AFTER = re.compile(
+    rf"^\s*,?\s*(?:e|y|con|and)\s+(?P<c>\d{{1,2}})(?:\s*{_CENT_WORDS}\b|(?![\d.,]){_NOT_CENTS})", re.IGNORECASE
+)
+# "R$ 19 e 70", "12 vezes de 19 e 70": the price idiom of a unit part < 100 and two cent digits.
+_PAIR_AFTER = re.compile(rf"^\s+(?:(?:e|y|con|and)\s+)?(?P<c>\d{{2}})(?![\d.,]){_NOT_CENTS}", re.IGNORECASE)
+# "19 95 dollars" (from "nineteen ninety-five dollars"): the unit part said before the amount.
+_PAIR_BEFORE = re.compile(r"(?<![\d.,])(?P<u>[1-9]\d)\s+(?:(?:e|y|con|and)\s+)?$", re.IGNORECASE)
+
+_INSTALLMENTS = re.compile(
+    r"(?P<n>\d{1,2})\s*(?:x|vezes|parcelas(?:\s+mensais)?|prestações|pagamentos(?:\s+mensais)?|"
+    r"cuotas(?:\s+mensuales)?|pagos(?:\s+mensuales)?|meses(?:\s+sin\s+intereses)?|mensualidades|"
+    r"(?:monthly\s+)?(?:payments|installments|instalments))\b\s*(?:de|of|por)?\s*(?:apenas|só|only|just|solo|sólo)?\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Money:
+    """An amount said in a text, with where it was said (character offsets in the normalised text).
+
+    ``currency`` is None only while unresolved (a bare "$" or "pesos"); :func:`find_money` resolves it.
+    ``installments`` is set when the amount is one of "12x de R$ 19,70"; the amount is then the instalment.
+    """
+
+    amount: float
+    currency: str | None
+    explicit: bool
+    start: int
+    end: int
+    installments: int | None = None
+
+
+def _fix_spanish(text: str) -> str:
+    return re.sub(r"\bveintiún\b", "veintiuno", text, flags=re.IGNORECASE)
+
+
+def words_to_digits(text: str, language: str | None) -> str:
+    """The text with spelled-out numbers as digits ("cento e noventa e sete reais" -> "197 reais").
+
+    Small numbers are converted too ("um ano" -> "1 ano"), since guarantees and instalments use them.
+    For a language without number words here the text comes back with only the hyphen fix.
+    """
+    text = re.sub(r"-(days?|weeks?|months?|years?|dias?|días?)\b", r" \1", text, flags=re.IGNORECASE)
+    lang = (language or "").lower()[:2]
+    if lang not in SPELLED_LANGUAGES:
+        return text
+    if lang == "es":
+        text = _fix_spanish(text)
+    out: str = alpha2digit(text, lang, threshold=0)
+    if lang == "es":
+        # alpha2digit reads "noventa y siete centavos" as the fraction "97 1/100".
+        out = re.sub(r"(\d)\s1/100\b", r"\1 centavos", out)
+    return out
+
+
+def parse_amount(raw: str) -> float:
+    """A digit amount in either convention: "1.997" and "1,997" are thousands, "19,70" and "49.95" decimals.
+
+    The last separator is a decimal mark when 1-2 digits follow it, a thousands mark when 3 do.
+    """
+    s = raw.strip().replace("\u00a0", "").replace(" ", "")
+    if not s:
+        raise ValueError("empty amount")
+    last = max(s.rfind("."), s.rfind(","))
+    if last >= 0 and len(s) - last - 1 in (1, 2):
+        whole, frac = s[:last], s[last + 1 :]
+    else:
+        whole, frac = s, ""
+    whole = whole.replace(".", "").replace(",", "")
+    if not whole.isdigit() or (frac and not frac.isdigit()):
+        raise ValueError(f"not an amount: {raw!r}")
+    return float(f"{whole}.{frac}" if frac else whole)
+
+
+def _peso_currency(text: str, at: int) -> str:
+    nearby = text[at : at + 40].lower()
+    for word, code in _PESO_COUNTRY.items():
+        if word in nearby:
+            return code
+    return _DEFAULT_PESO
+
+
+def _resolve_symbol(sym: str | None, word: str, text: str, word_end: int) -> tuple[str | None, bool]:
+    """(currency, explicit): a symbol's currency, else the word's; a bare "$" stays None."""
+    currency = _SYMBOLS.get(sym.upper(), _SYMBOLS.get(sym)) if sym is not None else None
+    if currency is not None:
+        return currency, True
+    if word:
+        code = _CURRENCY_WORDS[word]
+        return (code if code is not None else _peso_currency(text, word_end)), True
+    return None, False
+
+
+def _raw_mentions(text: str) -> Iterable[Money]:
+    for m in _MONEY.finditer(text):
+        raw = m.group("a1") or m.group("a2")
+        word = (m.group("w1") or m.group("w2") or "").lower()
+        sym = m.group("sym")
+        try:
+            amount = parse_amount(raw)
+        except ValueError:
+            continue
+        currency, explicit = _resolve_symbol(sym, word, text, m.end())
+        start, end = m.start(), m.end()
+        whole = raw.isdigit()
+        if whole and word and (cents := _CENTS_AFTER.match(text[end:])) is not None:
+            amount += int(cents.group("c")) / 100
+            end += cents.end()
+        elif whole and not word and amount < 100 and (pair := _PAIR_AFTER.match(text[end:])) is not None:
+            amount += int(pair.group("c")) / 100
+            end += pair.end()
+        elif whole and sym is None and len(raw) == 2 and (unit := _PAIR_BEFORE.search(text[:start])) is not None:
+            amount = int(unit.group("u")) + amount / 100
+            start = unit.start()
+        inst = _INSTALLMENTS.search(text[max(0, start - 60) : start])
+        installments = int(inst.group("n")) if inst is not None else None
+        yield Money(round(amount, 2), currency, explicit, start, end, installments)
+
+
+def transcript_currency(texts: Iterable[str], language: str | None) -> str | None:
+    """The currency a bare "$" means in this transcript: the explicit one said most, else the language's."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        for money in _raw_mentions(text):
+            if money.explicit and money.currency:
+                counts[money.currency] += 1
+    if counts:
+        return counts.most_common(1)[0][0]
+    return DEFAULT_CURRENCY.get((language or "").lower()[:2])
+
+
+def find_money(text: str, language: str | None, default_currency: str | None = None) -> list[Money]:
+    """Every amount said with a currency marker in ``text`` (already through :func:`words_to_digits`).
+
+    Bare numbers are not money ("30 dias", "3 frascos"); a bare "$" takes ``default_currency``
+    (see :func:`transcript_currency`), or the language's default.  An amount after an instalment
+    phrase ("12x de", "doze vezes de") is returned as an instalment, even without a currency marker.
+    """
+    fallback = default_currency or DEFAULT_CURRENCY.get((language or "").lower()[:2])
+    found = [
+        m if m.currency is not None else Money(m.amount, fallback, False, m.start, m.end, m.installments)
+        for m in _raw_mentions(text)
+    ]
+    taken = [(m.start, m.end) for m in found]
+    for inst in _BARE_INSTALLMENT.finditer(text):
+        a_start = inst.start("a")
+        if any(s <= a_start < e for s, e in taken):
+            continue
+        try:
+            amount = parse_amount(inst.group("a"))
+        except ValueError:
+            continue
+        end = inst.end()
+        pair = _PAIR_AFTER.match(text[end:])
+        if pair is not None and inst.group("a").isdigit() and amount < 100:
+            amount += int(pair.group("c")) / 100
+            end += pair.end()
+        found.append(Money(round(amount, 2), fallback, False, a_start, end, int(inst.group("n"))))
+    return sorted(found, key=lambda m: m.start)
+
+
+# "12 vezes de 19 e 70" with no currency said: the instalment idiom makes it money anyway.
+_BARE_INSTALLMENT = re.compile(
+    r"\b(?P<n>\d{1,2})\s*(?:x|vezes|parcelas|prestações|cuotas|pagos|payments|installments|instalments)\b"
+    rf"\s*(?:mensais|mensuales|monthly)?\s*(?:de|of|por)?\s*(?:apenas|só|only|just|solo|sólo)?\s*(?P<a>{_AMOUNT})\b"
+    r"(?!\s*%)",
+    re.IGNORECASE,
+)
