@@ -183,9 +183,13 @@ def check_file(path: Path) -> tuple[list[str], dict[str, Any] | None]:
     pitch = gold["pitch_s"]
     if not any(near(pitch, s) for s in starts):
         errors.append(f"pitch_s {pitch} is not a segment start")
-    first_sale = [b["start"] for b in beats if b["beat"] in ("offer", "price")]
-    if first_sale and first_sale[0] < pitch - TOL:
-        errors.append(f"the first offer/price beat ({first_sale[0]}) starts before pitch_s {pitch}")
+    # The pitch is the first moment the product is named or the offer is made, whichever comes first.
+    candidates = [b["start"] for b in beats if b["beat"] in ("offer", "price")][:1]
+    if gold["product"]:
+        named = fold(gold["product"])
+        candidates += [s["start"] for s in segments if named in fold(s["text"])][:1]
+    if candidates and not near(pitch, min(candidates)):
+        errors.append(f"pitch_s {pitch} is not the first product mention / offer beat ({min(candidates)})")
 
     check_price(errors, "offer_price", gold["offer_price"], installments_allowed=True)
     check_price(errors, "anchor_price", gold["anchor_price"], installments_allowed=False)
