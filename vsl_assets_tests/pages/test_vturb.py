@@ -170,9 +170,10 @@ def test_unparseable_config_on_page(hosts: Hosts) -> None:
 
 
 def test_missing_player_script_is_reported(hosts: Hosts) -> None:
-    with pytest.raises(Exception) as info:
+    # The reason names the player that was recognised and what could not be read (issue 11).
+    with pytest.raises(PlayerConfigError) as info:
         resolve(hosts.serve_page("vturb_v4.html"))
-    assert info.value.reason == "HTTP 404 from the vturb player script"  # type: ignore[attr-defined]
+    assert info.value.reason == "vturb player found but its configuration script could not be read: HTTP 404"
 
 
 def test_drm_flag_in_player_config(hosts: Hosts) -> None:

@@ -8,7 +8,7 @@ pipeline try again later.
 
 from __future__ import annotations
 
-from vsl_assets.errors import PermanentError, TransientError
+from vsl_assets.errors import PermanentError, TransientError, VslError
 
 
 class HttpStatusError(PermanentError):
@@ -41,6 +41,24 @@ class NoPlayerFoundError(PermanentError):
 
 class PlayerConfigError(PermanentError):
     """A known player was found but its configuration did not yield a stream URL."""
+
+
+class PlayerUnavailableError(TransientError):
+    """A known player was found but its script or config could not be fetched now (5xx, timeout)."""
+
+
+def unreadable(player: str, what: str, exc: VslError) -> VslError:
+    """``"<player> player found but its <what> could not be read: HTTP 403"``, keeping transience.
+
+    The fetch error alone ("HTTP 403 from the ...") hides that the page itself was fine and the
+    player was recognised; a person deciding what to do next needs both halves.
+    """
+    status = getattr(exc, "status", None)
+    why = f"HTTP {status}" if isinstance(status, int) else exc.reason
+    reason = f"{player} player found but its {what} could not be read: {why}"
+    if exc.transient:
+        return PlayerUnavailableError(reason, detail=exc.detail)
+    return PlayerConfigError(reason, detail=exc.detail)
 
 
 class DrmProtectedError(PermanentError):

@@ -36,3 +36,6 @@ class ResolveOptions:
     max_iframes: int = 3
     #: Additional vturb players on the page whose scripts are read to list their streams.
     max_other_players: int = 4
+    #: The page's own external scripts read when a player is loaded by one of them (a vturb
+    #: player.js copied to the page's server, a bundle that injects the player script).
+    max_page_scripts: int = 6

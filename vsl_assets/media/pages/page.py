@@ -19,6 +19,11 @@ from urllib.parse import urljoin, urlsplit
 _TEXT_ELEMENTS = frozenset({"script", "title"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _SKIPPED_SCHEMES = ("about:", "javascript:", "data:", "blob:", "mailto:", "tel:")
+#: Markup that is never rendered as it stands: a player inside it is a decoy, not the VSL.
+_INERT_ELEMENTS = frozenset({"template", "noscript"})
+#: Elements whose ``<source>`` children belong to them (video.js's custom element included).
+_MEDIA_ELEMENTS = frozenset({"video", "audio", "video-js"})
+_INERT_MARKUP = re.compile(r"<!--.*?(?:-->|$)|<(template|noscript)\b.*?(?:</\1\s*>|$)", re.I | re.S)
 
 
 @dataclass(frozen=True)
@@ -52,6 +57,14 @@ class Page:
     #: The page was longer than the byte limit and only its start was parsed.
     truncated: bool = False
     _by_tag: dict[str, list[Element]] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def live_html(self) -> str:
+        """The HTML without comments, ``<template>`` and ``<noscript>``: what a browser would run.
+
+        yt-dlp reads raw HTML, so a URL it returns that appears only in the inert parts is a decoy.
+        """
+        return _INERT_MARKUP.sub(" ", self.html)
 
     def find(self, *tags: str) -> list[Element]:
         """Elements with one of ``tags``, in document order."""
@@ -156,6 +169,8 @@ class _Collector(HTMLParser):
         self._capture: tuple[str, dict[str, str], int | None] | None = None
         self._text: list[str] = []
         self._media: list[int] = []
+        #: Depth inside ``<template>``/``<noscript>``: nothing there is collected.
+        self._inert = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self._start(tag, attrs, closes=False)
@@ -166,6 +181,11 @@ class _Collector(HTMLParser):
     def _start(self, tag: str, raw: list[tuple[str, str | None]], *, closes: bool) -> None:
         # Markup inside <title> ends it: keeps element indexes equal to list positions.
         self.flush()
+        if tag in _INERT_ELEMENTS:
+            self._inert += 0 if closes else 1
+            return
+        if self._inert:
+            return
         attrs: dict[str, str] = {}
         for name, value in raw:
             attrs.setdefault(name.lower(), value or "")
@@ -175,7 +195,7 @@ class _Collector(HTMLParser):
             self._text = []
             return
         self.elements.append(Element(tag, attrs, len(self.elements), media_parent=parent))
-        if tag in ("video", "audio") and not closes:
+        if tag in _MEDIA_ELEMENTS and not closes:
             self._media.append(len(self.elements) - 1)
 
     def handle_data(self, data: str) -> None:
@@ -183,9 +203,11 @@ class _Collector(HTMLParser):
             self._text.append(data)
 
     def handle_endtag(self, tag: str) -> None:
-        if self._capture is not None and self._capture[0] == tag:
+        if tag in _INERT_ELEMENTS:
+            self._inert = max(0, self._inert - 1)
+        elif self._capture is not None and self._capture[0] == tag:
             self.flush()
-        elif tag in ("video", "audio") and self._media:
+        elif tag in _MEDIA_ELEMENTS and self._media and not self._inert:
             self._media.pop()
 
     def flush(self) -> None:

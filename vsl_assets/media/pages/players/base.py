@@ -50,6 +50,13 @@ class Candidate:
     duration_s: float | None = None
     #: Embed URLs this candidate accounts for (a Panda iframe), so they are not listed twice.
     claims: tuple[str, ...] = ()
+    #: Index of the element that carries the player: among equals, the first on the page wins.
+    position: int | None = None
+    #: Only a weak sign of the player (a bare placeholder): if it cannot be completed, the next
+    #: candidate is tried instead of failing the page.
+    tentative: bool = False
+    #: Where ``cta_seconds`` was read ("vturb config pitchTime", "page script delaySeconds"...).
+    cta_source: str | None = None
     complete: Callable[[Fetcher], Candidate] | None = field(default=None, repr=False, compare=False)
 
     @property

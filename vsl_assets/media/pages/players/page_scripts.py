@@ -1,0 +1,64 @@
+"""The page's own external scripts, for players that a script loads rather than the HTML.
+
+Real sales pages copy vturb's ``player.js`` to their own server (``<script src="js/player.js">``)
+or load a bundle that injects the player script at run time; the HTML then shows no player at
+all.  Reading a few of the page's scripts finds them.  Every fetch goes through the resolver's
+fetcher (network guard, timeouts, byte cap); libraries, analytics and pixels are skipped by name
+because they are never players and would only cost requests.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from vsl_assets.errors import VslError
+from vsl_assets.media.pages.fetch import Fetcher
+from vsl_assets.media.pages.page import Page, decode_html
+
+#: Script names and hosts that are libraries or trackers, never a page's player code.
+_NOT_PLAYERS = re.compile(
+    r"jquery|bootstrap|googletagmanager|google-analytics|gtag/js|fbevents|connect\.facebook|"
+    r"hotjar|clarity\.ms|tiktok|wp-emoji|wp-includes|elementor|swiper|slick|owl\.carousel|"
+    r"fontawesome|recaptcha|cloudflare|polyfill|lodash|moment|gsap|aos\.js|utmify|pixel|"
+    r"lazysizes|lazyload|modernizr|/hls(?:\.min)?\.js|plyr|smartplayer\.js",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Script:
+    """A fetched page script and the URL it came from (after redirects)."""
+
+    url: str
+    text: str
+
+
+def script_urls(page: Page, limit: int) -> list[str]:
+    """External scripts worth reading, the page's own host first, at most ``limit``."""
+    urls: list[str] = []
+    for element in page.find("script"):
+        url = page.absolute(element.get("src"))
+        if url and url not in urls and not _NOT_PLAYERS.search(url):
+            urls.append(url)
+    host = urlsplit(page.url).hostname
+    own = [u for u in urls if urlsplit(u).hostname == host]
+    return (own + [u for u in urls if u not in own])[:limit]
+
+
+def read(fetcher: Fetcher, page: Page) -> Iterator[Script]:
+    """Fetch the page's scripts one by one (lazily: the caller stops at the first player)."""
+    for url in script_urls(page, fetcher.options.max_page_scripts):
+        try:
+            fetched = fetcher.get(
+                url,
+                what="page script",
+                max_bytes=fetcher.options.max_playlist_bytes,
+                headers=fetcher.headers(referer=page.url),
+                sniff_media=False,
+            )
+        except VslError:
+            continue  # one unreachable tracker must not hide the player script
+        yield Script(fetched.url, decode_html(fetched.body, fetched.charset))
