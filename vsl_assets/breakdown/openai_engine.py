@@ -234,22 +234,23 @@ def align(breakdown: Breakdown, segments: Sequence[Segment]) -> Breakdown:
     return breakdown.model_copy(update={"beats": unique, "evidence": evidence, "pitch_s": pitch})
 
 
-_LABELS = ("niche", "awareness", "lead_type")
-_FIRST_FOUND = ("offer_price", "anchor_price", "guarantee_days", "pitch_s", "hook", "product", "mechanism")
+_MAJORITY = ("niche", "awareness")
+_FIRST_FOUND = ("lead_type", "hook", "offer_price", "anchor_price", "guarantee_days", "pitch_s", "product", "mechanism")
 
 
 def merge_windows(parts: Sequence[Breakdown]) -> Breakdown:
     """One breakdown from the answers of consecutive windows (in time order).
 
-    Beats are concatenated and re-sorted.  The whole-video labels (niche, awareness, lead type)
-    take the value most windows gave, ties going to the earliest window (the lead is read at the
-    start); prices, guarantee, pitch, hook, product and mechanism come from the first window that
-    found them.  Evidence follows the value it supports.
+    Beats are concatenated and re-sorted.  Niche and awareness, which every part of a VSL shows,
+    take the value most windows gave, ties going to the earliest window.  The lead type and hook
+    are the opening of the video, so they come from the first window that gives them (normally
+    the first), as do prices, guarantee, pitch, product and mechanism.  Evidence follows the value
+    it supports.
     """
     first = parts[0]
     update: dict[str, Any] = {"beats": sorted((b for p in parts for b in p.beats), key=lambda b: (b.start, b.end))}
     evidence: dict[Any, Evidence] = {}
-    for name in _LABELS:
+    for name in _MAJORITY:
         values = [getattr(p, name) for p in parts if getattr(p, name) is not None]
         if not values:
             update[name] = None
@@ -316,7 +317,13 @@ class OpenAIBreakdownEngine:
         #: None sends none (reasoning models accept only their default).
         self.temperature = temperature
         self._schema = openai_schema()
-        self._overhead_tokens = estimate_tokens(SYSTEM_PROMPT + json.dumps(self._schema)) + 200
+        #: Estimated prompt tokens of everything but the transcript lines (instructions, schema, header).
+        self.overhead_tokens = estimate_tokens(SYSTEM_PROMPT + json.dumps(self._schema)) + 200
+        if max_input_tokens <= self.overhead_tokens:
+            raise ConfigurationError(
+                f"breakdown max_input_tokens ({max_input_tokens}) leaves no room for the transcript: the "
+                f"instructions and schema alone take about {self.overhead_tokens} tokens"
+            )
 
     def __repr__(self) -> str:
         # Hand-written so the key can never leak through a repr in a log or traceback.
@@ -342,8 +349,8 @@ class OpenAIBreakdownEngine:
                 note="the transcript has no speech, so there is nothing to analyse (no request was made)",
             )
             return BreakdownRun(empty, usage, windows=0)
-        budget = self.max_input_tokens - self._overhead_tokens
-        windows = split_windows(spoken, max(budget, 1))
+        budget = self.max_input_tokens - self.overhead_tokens
+        windows = split_windows(spoken, budget)
         if log:
             duration = max(s.end for s in spoken)
             log(
@@ -396,10 +403,15 @@ class OpenAIBreakdownEngine:
     def _messages(self, window: _Window, language: str | None) -> list[dict[str, str]]:
         head = f"Language: {language or 'unknown'}."
         if window.count > 1:
+            opening = (
+                "it is the opening, so judge lead_type and hook from it"
+                if window.index == 0
+                else "lead_type and hook belong to the opening, so give null for them"
+            )
             head += (
                 f" This is part {window.index + 1} of {window.count} of a long transcript (seconds "
-                f"{window.start:.0f}-{window.end:.0f}). Give the beats of this part only; judge niche, "
-                "awareness and lead type from what this part shows; null for anything not in this part."
+                f"{window.start:.0f}-{window.end:.0f}): give the beats of this part only, judge niche and "
+                f"awareness from what it shows, {opening}; null for anything not in this part."
             )
         return [
             {"role": "system", "content": SYSTEM_PROMPT},

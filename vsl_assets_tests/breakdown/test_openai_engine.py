@@ -1,0 +1,409 @@
+"""The ``openai`` breakdown engine, with the real ``openai`` client talking to the OpenAI-compatible fake."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import openai
+import pytest
+
+from vsl_assets.breakdown.models import Beat, Breakdown, Evidence, Price, openai_schema
+from vsl_assets.breakdown.openai_engine import (
+    SCHEMA_NAME,
+    BreakdownError,
+    OpenAIBreakdownEngine,
+    TransientBreakdownError,
+    estimate_cost_usd,
+    merge_windows,
+    price_per_mtok,
+)
+from vsl_assets.errors import ConfigurationError, PermanentError, TransientError
+from vsl_assets.transcription.models import Segment
+from vsl_assets_tests.servers.openai import (
+    ChatReply,
+    ChatRequest,
+    FakeOpenAIServer,
+    derive_document,
+    strict_schema_problem,
+)
+
+KEY = "sk-proj-BREAKDOWNkey0123456789abcdef"
+
+SEGMENTS = [
+    Segment(0.0, 6.4, "Você sabia que a sua glicose pode baixar em 21 dias?"),
+    Segment(6.4, 15.8, "Eu sou o doutor Marcos e vi isso acontecer com o meu pai."),
+    Segment(15.8, 30.2, "O segredo é o mecanismo da insulina noturna."),
+    Segment(30.2, 44.9, "Apresento o GlicoFim."),
+    Segment(44.9, 58.0, "De 297 reais por apenas 12 vezes de 19,70."),
+    Segment(58.0, 71.5, "Garantia de 30 dias. Clique no botão abaixo."),
+]
+
+#: What a good model answers for SEGMENTS: integer seconds as in the prompt, beats out of order,
+#: one ending before it starts and one invented past the end of the video.
+GOOD_ANSWER: dict[str, object] = {
+    "niche": "health/diabetes",
+    "awareness": "problem_aware",
+    "lead_type": "story",
+    "beats": [
+        {"beat": "price", "start": 44, "end": 58, "quote": "De 297 reais por apenas 12 vezes de 19,70."},
+        {"beat": "hook", "start": 0, "end": 6, "quote": "Você sabia que a sua glicose pode baixar em 21 dias?"},
+        {"beat": "story", "start": 6, "end": 15, "quote": "Eu sou o doutor Marcos"},
+        {"beat": "mechanism", "start": 15, "end": 3, "quote": "o mecanismo da insulina noturna"},
+        {"beat": "offer", "start": 30, "end": 44, "quote": "Apresento o GlicoFim."},
+        {"beat": "guarantee", "start": 58, "end": 71, "quote": "Garantia de 30 dias."},
+        {"beat": "cta", "start": 95, "end": 99, "quote": "Clique no botão abaixo."},
+    ],
+    "offer_price": {"amount": 236.4, "currency": "BRL", "installments": 12, "installment_amount": 19.7},
+    "anchor_price": {"amount": 297, "currency": "BRL", "installments": None, "installment_amount": None},
+    "guarantee_days": 30,
+    "pitch_s": 31,
+    "hook": "Você sabia que a sua glicose pode baixar em 21 dias?",
+    "product": "GlicoFim",
+    "mechanism": "insulina noturna",
+    "evidence": {
+        "niche": {"quote": "a sua glicose pode baixar", "start": 0, "end": 6},
+        "awareness": None,
+        "lead_type": {"quote": "vi isso acontecer com o meu pai", "start": 6, "end": 15},
+        "offer_price": {"quote": "12 vezes de 19,70", "start": 44, "end": 58},
+        "anchor_price": {"quote": "De 297 reais", "start": 44, "end": 58},
+        "guarantee_days": {"quote": "Garantia de 30 dias.", "start": 58, "end": 71},
+        "pitch_s": {"quote": "Apresento o GlicoFim.", "start": 30, "end": 44},
+        "hook": None,
+        "product": {"quote": "Apresento o GlicoFim.", "start": 30, "end": 44},
+        "mechanism": {"quote": "o mecanismo da insulina noturna", "start": 15, "end": 30},
+    },
+}
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAIServer]:
+    with FakeOpenAIServer(api_key=KEY) as srv:
+        yield srv
+
+
+def engine(server: FakeOpenAIServer, **kwargs: object) -> OpenAIBreakdownEngine:
+    return OpenAIBreakdownEngine(KEY, base_url=server.base_url, **kwargs)  # type: ignore[arg-type]
+
+
+def test_request_carries_the_strict_schema_naming_every_field(server: FakeOpenAIServer) -> None:
+    engine(server, model="gpt-4o-mini-2024-07-18").analyze(SEGMENTS, "pt")
+
+    (req,) = server.chat_requests
+    assert req.status == 200 and req.authorization_ok and req.model == "gpt-4o-mini-2024-07-18"
+    spec = req.json_schema
+    assert spec is not None and (spec["name"], spec["strict"]) == (SCHEMA_NAME, True)
+    schema = req.schema
+    assert schema == openai_schema()
+    assert strict_schema_problem(schema) is None
+    fields = {
+        "niche",
+        "awareness",
+        "lead_type",
+        "beats",
+        "offer_price",
+        "anchor_price",
+        "guarantee_days",
+        "pitch_s",
+        "hook",
+        "product",
+        "mechanism",
+        "evidence",
+    }
+    assert set(schema["properties"]) == set(schema["required"]) == fields
+    assert set(schema["$defs"]["Beat"]["required"]) == {"beat", "start", "end", "quote"}
+    assert set(schema["$defs"]["Price"]["required"]) == {"amount", "currency", "installments", "installment_amount"}
+    assert schema["properties"]["evidence"]["required"] == list(schema["properties"]["evidence"]["properties"])
+    # The transcript travels as compact "[second] text" lines, in time order.
+    assert req.timed_lines() == [(int(s.start), s.text) for s in SEGMENTS]
+    assert "Language: pt." in req.text("user")
+    assert "max_completion_tokens" not in req.body and "temperature" not in req.body
+
+
+def test_structured_answer_becomes_an_aligned_breakdown_with_evidence(server: FakeOpenAIServer) -> None:
+    server.chat_reply = ChatReply.document(GOOD_ANSWER)
+    lines: list[str] = []
+    run = engine(server).run(SEGMENTS, "pt", log=lines.append)
+    b = run.breakdown
+
+    assert (b.engine, b.model, b.language, b.status) == ("openai", "gpt-4o-mini", "pt", "ok")
+    assert (b.niche, b.niche_top, b.awareness, b.lead_type) == ("health/diabetes", "health", "problem_aware", "story")
+    assert b.offer_price == Price(amount=236.4, currency="BRL", installments=12, installment_amount=19.7)
+    assert b.anchor_price == Price(amount=297, currency="BRL")
+    assert (b.guarantee_days, b.product, b.mechanism) == (30, "GlicoFim", "insulina noturna")
+    # Times snapped to segment boundaries, in order, inside the video; the invented beat at 95 s dropped;
+    # the mechanism's end (3 s, before its start) moved to the end of its segment.
+    assert [(x.beat, x.start, x.end) for x in b.beats] == [
+        ("hook", 0.0, 6.4),
+        ("story", 6.4, 15.8),
+        ("mechanism", 15.8, 30.2),
+        ("offer", 30.2, 44.9),
+        ("price", 44.9, 58.0),
+        ("guarantee", 58.0, 71.5),
+    ]
+    assert b.pitch_s == 30.2
+    assert b.evidence["offer_price"] == Evidence(quote="12 vezes de 19,70", start=44.9, end=58.0)
+    assert b.evidence["lead_type"] == Evidence(quote="vi isso acontecer com o meu pai", start=6.4, end=15.8)
+    assert set(b.evidence) == {
+        "niche",
+        "lead_type",
+        "offer_price",
+        "anchor_price",
+        "guarantee_days",
+        "pitch_s",
+        "product",
+        "mechanism",
+    }
+    # Round trip through the stored JSON form.
+    assert Breakdown.model_validate_json(b.model_dump_json()) == b
+
+    (req,) = server.chat_requests
+    usage = run.usage
+    assert (usage.requests, usage.attempts) == (1, 1)
+    assert (usage.input_tokens, usage.output_tokens) == (req.prompt_tokens, req.completion_tokens)
+    assert usage.input_tokens > 0 and usage.output_tokens > 0
+    assert usage.cost_usd == pytest.approx((usage.input_tokens * 0.15 + usage.output_tokens * 0.60) / 1e6, abs=1e-6)
+    assert "1 request(s)" in lines[-1] and "niche=health/diabetes" in lines[-1]
+
+
+def test_default_fake_answer_parses_and_stays_inside_the_video(server: FakeOpenAIServer) -> None:
+    # The fake derives a schema-valid document from the prompt's lines: a plumbing check that what
+    # the schema allows, the models accept.
+    b = engine(server).analyze(SEGMENTS, "pt")
+    assert [x.start for x in b.beats] == [s.start for s in SEGMENTS]
+    assert all(x.start < x.end <= 71.5 for x in b.beats)
+
+
+def test_refusal_is_a_permanent_error_with_the_reason(server: FakeOpenAIServer) -> None:
+    server.chat_reply = ChatReply.refused("I'm sorry, I can't help with medical sales claims.")
+    with pytest.raises(BreakdownError) as info:
+        engine(server).analyze(SEGMENTS, "pt")
+    err = info.value
+    assert isinstance(err, PermanentError) and not err.transient and not err.retried
+    assert err.reason == (
+        "OpenAI gpt-4o-mini refused to analyse the transcript: I'm sorry, I can't help with medical sales claims."
+    )
+    assert len(server.chat_requests) == 1  # a refusal is not retried
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        ('{"niche": "health/diabetes", "beats": [', "Expecting value at character 39"),
+        ("", "the answer was empty"),
+        ("[1, 2]", "expected an object, got list"),
+        ('{"niche": "health/unicorns"}', "niche: Input should be 'health/weight_loss'"),
+        ('{"beats": [{"beat": "hook", "start": 0, "end": 5}]}', "beats.0.quote: Field required"),
+    ],
+)
+def test_malformed_or_schema_invalid_answer_is_a_clear_error(
+    server: FakeOpenAIServer, content: str, reason: str
+) -> None:
+    server.chat_reply = ChatReply(content=content)
+    with pytest.raises(BreakdownError) as info:
+        engine(server).analyze(SEGMENTS, "pt")
+    assert info.value.reason.startswith("the model's answer was not valid JSON for the breakdown schema: ")
+    assert reason in info.value.reason
+    assert not info.value.transient
+
+
+def test_429_twice_then_success(server: FakeOpenAIServer) -> None:
+    server.fail_next(429, 429)
+    server.chat_reply = ChatReply.document(GOOD_ANSWER)
+    run = engine(server).run(SEGMENTS, "pt")
+    assert run.breakdown.niche == "health/diabetes"
+    assert [r.status for r in server.chat_requests] == [429, 429, 200]
+    assert (run.usage.requests, run.usage.attempts) == (1, 3)
+    assert server.requests == []  # nothing went to the transcription route
+
+
+def test_persistent_429_and_500_are_transient_and_marked_retried(server: FakeOpenAIServer) -> None:
+    server.fail_next(429, 429, 429)
+    with pytest.raises(TransientBreakdownError) as info:
+        engine(server).analyze(SEGMENTS, "pt")
+    assert isinstance(info.value, TransientError) and info.value.transient and info.value.retried
+    assert info.value.reason == "OpenAI API rate limit (HTTP 429) after 3 attempts"
+
+    server.fail_next(500, 500)
+    with pytest.raises(TransientBreakdownError) as info:
+        engine(server, max_retries=1).analyze(SEGMENTS, "pt")
+    assert info.value.reason == "OpenAI API server error (HTTP 500) after 2 attempts" and info.value.retried
+
+    server.fail_next(503)
+    with pytest.raises(TransientBreakdownError) as info:
+        engine(server, max_retries=0).analyze(SEGMENTS, "pt")
+    assert not info.value.retried  # nobody retried: the orchestrator may
+    assert [r.status for r in server.chat_requests] == [429, 429, 429, 500, 500, 503]
+
+
+def _window_answer(req: ChatRequest) -> ChatReply:
+    """A model that labels each line as a beat; niche by which part of the VSL it sees."""
+    lines = req.timed_lines()
+    first, last = lines[0][0], lines[-1][0]
+    niche = "health/sleep" if first >= 200 else "health/diabetes"
+    price = "price" in " ".join(text for _, text in lines)
+    beats = [{"beat": "price" if "price" in t else "story", "start": s, "end": s, "quote": t} for s, t in lines]
+    doc = derive_document(req.schema or {}, [])
+    assert isinstance(doc, dict)
+    doc.update(
+        niche=niche,
+        awareness=None,
+        lead_type="story" if first == 0 else "offer",
+        beats=beats,
+        offer_price={"amount": 49, "currency": "USD", "installments": None, "installment_amount": None}
+        if price
+        else None,
+        anchor_price=None,
+        guarantee_days=None,
+        pitch_s=None,
+        hook=lines[0][1] if first == 0 else None,
+        product=None,
+        mechanism=None,
+        evidence={k: None for k in doc["evidence"]} | {"niche": {"quote": lines[0][1], "start": first, "end": last}},
+    )
+    return ChatReply.document(doc)
+
+
+def test_long_transcript_is_split_into_windows_and_merged_in_order(server: FakeOpenAIServer) -> None:
+    long = [Segment(i * 10.0, i * 10.0 + 10.0, f"line {i} " + "words " * 12) for i in range(30)]
+    long[27] = Segment(270.0, 280.0, "the price today is only forty nine dollars")
+    probe = engine(server)
+    budget = probe.overhead_tokens + 60  # room for about two lines a request
+    server.chat_reply = _window_answer
+    lines: list[str] = []
+    run = engine(server, max_input_tokens=budget).run(long, "en", log=lines.append)
+    b = run.breakdown
+
+    requests = server.chat_requests
+    assert len(requests) == run.windows == run.usage.requests >= 10
+    sent = [line for r in requests for line in r.timed_lines()]
+    assert [s for s, _ in sent] == [int(s.start) for s in long]  # every line once, in order, no overlap
+    assert all("This is part" in r.text("user") for r in requests)
+    assert [(x.start, x.end) for x in b.beats] == [(s.start, s.end) for s in long]  # merged, ordered, snapped
+    assert [x.beat for x in b.beats].count("price") == 1
+    # Most windows (those before 200 s) say diabetes; the lead and hook come from the first window,
+    # the only one that sees the opening, although every later window answered "offer".
+    assert (b.niche, b.lead_type, b.hook) == ("health/diabetes", "story", long[0].text.strip())
+    assert b.evidence["niche"].start == 0.0
+    assert b.offer_price == Price(amount=49, currency="USD")  # found only in a late window
+    assert run.usage.input_tokens == sum(r.prompt_tokens for r in requests)
+    assert f"in {len(requests)} request(s)" in lines[0]
+
+
+def test_cut_short_answer_is_asked_again_in_halves_then_fails_clearly(server: FakeOpenAIServer) -> None:
+    def short_on_whole(req: ChatRequest) -> ChatReply:
+        # The whole transcript does not fit the output; each half does.
+        if len(req.timed_lines()) == len(SEGMENTS):
+            return ChatReply(content='{"niche": "health/diab', finish_reason="length")
+        return ChatReply.document(derive_document(req.schema or {}, req.timed_lines()))
+
+    server.chat_reply = short_on_whole
+    lines: list[str] = []
+    b = engine(server).analyze(SEGMENTS, "pt", log=lines.append)
+    assert [len(r.timed_lines()) for r in server.chat_requests] == [6, 3, 3]
+    assert [x.start for x in b.beats] == [s.start for s in SEGMENTS]
+    assert any("asking again in two halves" in line for line in lines)
+
+    # A model whose output cap is always too small: halves twice, then a reason a person can act on.
+    server.chat_requests.clear()
+    server.chat_reply = None
+    with pytest.raises(BreakdownError) as info:
+        engine(server, max_output_tokens=5).analyze(SEGMENTS, "pt")
+    assert "stopped at its output limit before finishing the breakdown" in info.value.reason
+    assert "raise the model's output limit" in info.value.reason
+    assert {r.max_completion_tokens for r in server.chat_requests} == {5}
+    # The whole, its first half, that half's first half: the first piece still cut short at depth 2 ends it.
+    assert [len(r.timed_lines()) for r in server.chat_requests] == [6, 3, 1]
+
+
+def test_api_key_never_in_errors_or_logs(server: FakeOpenAIServer, caplog: pytest.LogCaptureFixture) -> None:
+    wrong = "sk-wrong-SECRET-9876543210"
+    bad = OpenAIBreakdownEngine(wrong, base_url=server.base_url)
+    with caplog.at_level(logging.DEBUG), pytest.raises(BreakdownError) as info:
+        bad.analyze(SEGMENTS, "pt")
+    err = info.value
+    assert err.reason == "OpenAI rejected the API key (HTTP 401)" and not err.transient
+    assert err.__cause__ is None and err.__context__ is None
+    for text in (str(err), err.reason, err.detail or "", repr(err), repr(bad), caplog.text):
+        assert wrong not in text and "SECRET" not in text
+    assert len(server.chat_requests) == 1  # a 401 is not retried
+
+    # A model that echoes the key back in broken JSON: the detail is scrubbed.
+    server.chat_reply = ChatReply(content=f'{{"note": "{KEY}"')
+    with pytest.raises(BreakdownError) as info:
+        engine(server).analyze(SEGMENTS, "pt")
+    for text in (str(info.value), info.value.detail or ""):
+        assert KEY not in text and "BREAKDOWNkey" not in text
+    assert '"note": "***"' in (info.value.detail or "")
+
+
+def test_unknown_model_and_bad_request_are_permanent(server: FakeOpenAIServer) -> None:
+    server.chat_reply = ChatReply.document(GOOD_ANSWER)
+    run = engine(server, model="llama3.1:8b").run(SEGMENTS, "pt")
+    assert run.breakdown.model == "llama3.1:8b" and run.usage.cost_usd is None
+
+    server.fail_next(400)
+    with pytest.raises(BreakdownError, match=r"^OpenAI API refused the request \(HTTP 400\): Bad request$"):
+        engine(server).analyze(SEGMENTS, "pt")
+
+
+def test_no_speech_makes_no_request(server: FakeOpenAIServer) -> None:
+    run = engine(server).run([Segment(0.0, 5.0, "  "), Segment(5.0, 9.0, "")], "en")
+    assert run.breakdown.status == "no_speech" and run.breakdown.beats == [] and run.breakdown.niche is None
+    assert run.usage.requests == 0 and server.chat_requests == []
+
+
+def test_configuration_is_checked_up_front() -> None:
+    with pytest.raises(ConfigurationError, match="OPENAI_API_KEY"):
+        OpenAIBreakdownEngine(" ")
+    with pytest.raises(ConfigurationError, match="VSL_BREAKDOWN_MODEL"):
+        OpenAIBreakdownEngine(KEY, model="")
+    with pytest.raises(ConfigurationError, match="leaves no room for the transcript"):
+        OpenAIBreakdownEngine(KEY, max_input_tokens=1000)
+    assert KEY not in repr(OpenAIBreakdownEngine(KEY))
+
+
+def test_prices_per_model() -> None:
+    assert price_per_mtok("gpt-4o-mini") == (0.15, 0.60)
+    assert price_per_mtok("gpt-4o-mini-2024-07-18") == (0.15, 0.60)
+    assert price_per_mtok("gpt-4o-2024-08-06") == (2.50, 10.00)
+    assert price_per_mtok("gpt-4.1-mini-2025-04-14") == (0.40, 1.60)
+    assert price_per_mtok("gpt-4") is None and price_per_mtok("qwen2.5:7b") is None
+    assert estimate_cost_usd("gpt-4o-mini", 1_000_000, 100_000) == pytest.approx(0.21)
+    assert estimate_cost_usd("mistral", 10, 10) is None
+
+
+def test_merge_prefers_majority_labels_and_first_found_values() -> None:
+    def part(niche: str | None, start: float, price: float | None) -> Breakdown:
+        return Breakdown(
+            engine="openai",
+            model="m",
+            niche=niche,
+            beats=[Beat(beat="cta", start=start, end=start + 1, quote="x")],
+            offer_price=Price(amount=price) if price is not None else None,
+        )
+
+    merged = merge_windows(
+        [part("wealth/crypto", 50, None), part("wealth/trading", 10, 97), part("wealth/trading", 30, 47)]
+    )
+    assert merged.niche == "wealth/trading"
+    assert [x.start for x in merged.beats] == [10, 30, 50]
+    assert merged.offer_price == Price(amount=97)
+    tie = merge_windows([part("wealth/crypto", 0, None), part("wealth/trading", 5, None)])
+    assert tie.niche == "wealth/crypto"
+
+
+def test_fake_refuses_a_schema_strict_mode_would_refuse(server: FakeOpenAIServer) -> None:
+    schema = openai_schema()
+    del schema["$defs"]["Beat"]["additionalProperties"]
+    fmt: Any = {"type": "json_schema", "json_schema": {"name": "b", "strict": True, "schema": schema}}
+    with openai.OpenAI(api_key=KEY, base_url=server.base_url, max_retries=0) as client:
+        with pytest.raises(openai.BadRequestError) as info:
+            client.chat.completions.create(
+                model="gpt-4o-mini",
+                messages=[{"role": "user", "content": "[0] hi"}],
+                response_format=fmt,
+            )
+    assert "'additionalProperties' is required to be supplied and to be false" in str(info.value)
+    assert "('$defs', 'Beat')" in str(info.value)
