@@ -32,6 +32,7 @@ import openai
 from pydantic import ValidationError
 
 from vsl_assets import deadline
+from vsl_assets.breakdown.language import guess_language
 from vsl_assets.breakdown.models import Breakdown, Evidence, openai_schema
 from vsl_assets.errors import ConfigurationError, PermanentError, TransientError
 from vsl_assets.transcription.models import Segment
@@ -191,8 +192,14 @@ class _Timeline:
         self.duration = max(self.ends) if self.ends else 0.0
 
     def start_of(self, t: float) -> float:
-        """The start of the segment the model meant: the nearest segment start."""
-        return self._nearest(self.starts, min(max(t, 0.0), self.duration))
+        """The start of the segment the model meant: the first line labelled ``[t]`` when ``t`` is a
+        whole second (the prompt shows starts rounded down), else the nearest segment start."""
+        t = min(max(t, 0.0), self.duration)
+        if t == int(t):
+            i = bisect.bisect_left(self.starts, t)
+            if i < len(self.starts) and int(self.starts[i]) == int(t):
+                return self.starts[i]
+        return self._nearest(self.starts, t)
 
     def end_after(self, start: float, t: float) -> float:
         """The nearest segment end after ``start`` (the end of ``start``'s segment at least)."""
@@ -234,6 +241,7 @@ def align(breakdown: Breakdown, segments: Sequence[Segment]) -> Breakdown:
     return breakdown.model_copy(update={"beats": unique, "evidence": evidence, "pitch_s": pitch})
 
 
+_SET_BY_CODE = frozenset({"language", "engine", "model", "consistency", "status", "note"})
 _MAJORITY = ("niche", "awareness")
 _FIRST_FOUND = ("lead_type", "hook", "offer_price", "anchor_price", "guarantee_days", "pitch_s", "product", "mechanism")
 
@@ -339,6 +347,7 @@ class OpenAIBreakdownEngine:
     def run(self, segments: Sequence[Segment], language: str | None, *, log: LogFn | None = None) -> BreakdownRun:
         """The breakdown of ``segments`` (times in seconds), and the tokens and dollars it took."""
         spoken = sorted((s for s in segments if s.text.strip()), key=lambda s: (s.start, s.end))
+        language = language or guess_language(s.text for s in spoken)
         usage = Usage()
         if not spoken:
             empty = Breakdown(
@@ -489,6 +498,8 @@ class OpenAIBreakdownEngine:
             ) from None
         if not isinstance(reply, dict):
             raise BreakdownError(f"{problem}: expected an object, got {type(reply).__name__}")
+        # Fields the calling code sets: a lenient server (no strict mode) may still add them.
+        reply = {k: v for k, v in reply.items() if k not in _SET_BY_CODE}
         try:
             return Breakdown.model_validate({**reply, "engine": self.engine, "model": self.model, "language": language})
         except ValidationError as exc:

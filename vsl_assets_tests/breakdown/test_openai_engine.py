@@ -15,6 +15,7 @@ from vsl_assets.breakdown.openai_engine import (
     BreakdownError,
     OpenAIBreakdownEngine,
     TransientBreakdownError,
+    align,
     estimate_cost_usd,
     merge_windows,
     price_per_mtok,
@@ -407,3 +408,40 @@ def test_fake_refuses_a_schema_strict_mode_would_refuse(server: FakeOpenAIServer
             )
     assert "'additionalProperties' is required to be supplied and to be false" in str(info.value)
     assert "('$defs', 'Beat')" in str(info.value)
+
+
+def test_language_is_guessed_when_unknown_and_code_set_fields_are_ours(server: FakeOpenAIServer) -> None:
+    # A lenient server (no strict mode) lets a model add fields the calling code owns: ours win.
+    server.chat_reply = ChatReply.document({**GOOD_ANSWER, "language": "xx", "status": "weird", "engine": "gpt"})
+    b = engine(server).analyze(SEGMENTS, None)
+    assert (b.language, b.status, b.engine) == ("pt", "ok", "openai")
+    assert "Language: pt." in server.chat_requests[-1].text("user")
+
+    server.chat_reply = ChatReply.document({**GOOD_ANSWER, "summary": "a diabetes VSL"})
+    with pytest.raises(BreakdownError, match=r"schema: summary: Extra inputs are not permitted$"):
+        engine(server).analyze(SEGMENTS, "pt")
+
+
+def test_whole_seconds_mean_the_first_line_shown_with_that_label() -> None:
+    # Two segments start within second 10, both shown as "[10]"; a beat at 10 is the first of them,
+    # a beat at 10.7 the nearest start, an end is the nearest segment end after the start.
+    segments = [Segment(0.0, 10.2, "a"), Segment(10.2, 10.9, "b"), Segment(10.9, 14.0, "c"), Segment(14.0, 20.0, "d")]
+    raw = Breakdown(
+        engine="openai",
+        model="m",
+        beats=[
+            Beat(beat="cta", start=10.7, end=20, quote="c"),
+            Beat(beat="hook", start=0, end=10, quote="a"),
+            Beat(beat="offer", start=10, end=14, quote="b"),
+        ],
+        pitch_s=10,
+        evidence={"pitch_s": Evidence(quote="b", start=10, end=99)},
+    )
+    b = align(raw, segments)
+    assert [(x.beat, x.start, x.end) for x in b.beats] == [
+        ("hook", 0.0, 10.2),
+        ("offer", 10.2, 14.0),
+        ("cta", 10.9, 20.0),
+    ]
+    assert b.pitch_s == 10.2
+    assert b.evidence["pitch_s"] == Evidence(quote="b", start=10.2, end=20.0)
