@@ -1,0 +1,106 @@
+"""The one interface every search backend implements, and the VSL columns they all keep."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from vsl_assets.search.filters import casefold
+from vsl_assets.search.model import SearchQuery, SearchResults, VslDocument, VslSummary, split_niche
+
+
+@dataclass(frozen=True)
+class IndexCount:
+    vsls: int
+    segments: int
+
+
+@runtime_checkable
+class SearchBackend(Protocol):
+    """Index and query VSL transcripts.  A new engine (e.g. OpenSearch) is one module implementing this."""
+
+    #: "sqlite-fts5" or "postgresql", for logs and asset metadata.
+    name: str
+
+    def ensure_schema(self) -> None:
+        """Create tables/indexes if missing; safe to call from many processes at once."""
+
+    def index_vsl(self, doc: VslDocument) -> int:
+        """Replace everything indexed for ``doc.key`` with ``doc`` (one transaction); returns segments indexed."""
+
+    def delete_vsl(self, key: str) -> bool:
+        """Remove a VSL and all its segments; False when it was not indexed."""
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        """One page of VSLs with their best hits; raises ``SearchQueryError`` only for a query with no
+        words and no filters."""
+
+    def count(self) -> IndexCount:
+        """How many VSLs and segments are indexed."""
+
+    def keys(self) -> set[str]:
+        """Every indexed VSL key (a rebuild deletes the ones the app database no longer has)."""
+
+    def size_bytes(self) -> int | None:
+        """Disk used by the index, where the backend can tell."""
+
+    def close(self) -> None:
+        """Release connections; the backend must not be used afterwards."""
+
+
+#: Columns of the VSL table that become a ``VslSummary``, in its field order.
+SUMMARY_COLUMNS = (
+    "key",
+    "url",
+    "title",
+    "language",
+    "player",
+    "duration_s",
+    "added_at",
+    "niche",
+    "lead_type",
+    "awareness",
+    "pitch_s",
+    "price",
+    "currency",
+    "segment_count",
+)
+
+
+def vsl_values(doc: VslDocument, encode_time: Callable[[datetime], Any]) -> dict[str, Any]:
+    """The VSL table row of a document, including the case-folded copies filters compare."""
+    top, sub = split_niche(doc.niche)
+    return {
+        "key": doc.key,
+        "url": doc.url,
+        "title": doc.title,
+        "language": doc.language,
+        "player": doc.player,
+        "player_key": casefold(doc.player),
+        "duration_s": doc.duration_s,
+        "added_at": encode_time(doc.added_at) if doc.added_at else None,
+        "niche": doc.niche,
+        "niche_top": casefold(top),
+        "niche_sub": casefold(sub),
+        "lead_type": doc.lead_type,
+        "lead_key": casefold(doc.lead_type),
+        "awareness": doc.awareness,
+        "awareness_key": casefold(doc.awareness),
+        "pitch_s": doc.pitch_s,
+        "price": doc.price,
+        "currency": doc.currency,
+        "segment_count": len(doc.segments),
+    }
+
+
+def summary_from_row(row: Mapping[Any, Any], decode_time: Callable[[Any], datetime | None]) -> VslSummary:
+    values = {name: row[name] for name in SUMMARY_COLUMNS}
+    values["added_at"] = decode_time(values["added_at"])
+    return VslSummary(**values)
+
+
+def page_bounds(query: SearchQuery) -> tuple[int, int]:
+    """(limit, offset) of the query's page of VSLs."""
+    return query.per_page, (query.page - 1) * query.per_page

@@ -1,0 +1,180 @@
+"""Reading untrusted query text into a small tree that each backend renders itself.
+
+No character of the user's text reaches a query language: the parser keeps only folded words
+(letters and digits) and its own structure, and the renderers quote every word.  FTS5 syntax
+(``"``, ``NEAR(``, ``*``, ``-``, ``:``, ``^``, parentheses) and tsquery syntax (``&|!<->:*``)
+therefore cannot be injected, and no query can fail to parse.
+
+The grammar (a subset of what search boxes usually accept):
+
+- ``word``: the word in any inflection (stemmed), accents and case ignored;
+- ``"two words"``: the words adjacent and in order (each stemmed);
+- ``emagrec*``: words starting with the prefix (at least 2 letters; shorter ones match whole);
+- ``-word`` / ``NOT word``: leave out segments containing it;
+- ``a OR b``: either; ``AND`` is implied and otherwise ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from vsl_assets.search.text import LANGUAGES, normalise_language, stem, words
+
+#: More clauses than this are dropped (a 5,000-character paste must not become a 5,000-term query).
+MAX_CLAUSES = 32
+#: Words per phrase kept.
+MAX_PHRASE_WORDS = 16
+#: Characters read from the query text.
+MAX_QUERY_CHARS = 2_000
+MIN_PREFIX = 2
+_TOKEN = re.compile(r'"[^"]*"?|[^\s"]+')
+#: Characters that never join two words into one term ("e-mail" and "30-day" do stay joined).
+_SEPARATORS = re.compile(r"[()\[\]{}<>,;!?&|^~=+:]")
+
+
+@dataclass(frozen=True)
+class Clause:
+    """A word, a phrase or a prefix (then the last word is the prefix)."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Groups are ANDed; clauses inside a group are ORed; excluded clauses are NOTed."""
+
+    groups: tuple[tuple[Clause, ...], ...] = ()
+    excluded: tuple[Clause, ...] = ()
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups
+
+    def clauses(self) -> list[Clause]:
+        return [c for g in self.groups for c in g]
+
+
+def _clause(raw: str) -> Clause | None:
+    quoted = raw.startswith('"')
+    prefix = not quoted and raw.endswith("*")
+    found = words(raw)[:MAX_PHRASE_WORDS]
+    if not found:
+        return None
+    if prefix and len(found[-1]) < MIN_PREFIX:
+        prefix = False
+    return Clause(tuple(found), prefix=prefix)
+
+
+def parse(text: str) -> ParsedQuery:
+    """Read a user's query; never raises, whatever the text."""
+    notes: list[str] = []
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        notes.append(f"only the first {MAX_QUERY_CHARS} characters of the query were used")
+    groups: list[list[Clause]] = []
+    excluded: list[Clause] = []
+    negate_next = or_next = False
+    for raw in _TOKEN.findall(_SEPARATORS.sub(" ", text)):
+        if raw == "OR":
+            or_next = bool(groups)
+            continue
+        if raw == "AND":
+            continue
+        if raw == "NOT":
+            negate_next = True
+            continue
+        negate = negate_next or (raw.startswith("-") and len(raw) > 1)
+        negate_next = False
+        if raw.startswith("-"):
+            raw = raw.lstrip("-")
+        clause = _clause(raw)
+        if clause is None:
+            continue
+        if negate:
+            excluded.append(clause)
+        elif or_next:
+            groups[-1].append(clause)
+        else:
+            groups.append([clause])
+        or_next = False
+    total = sum(len(g) for g in groups) + len(excluded)
+    if total > MAX_CLAUSES:
+        notes.append(f"only the first {MAX_CLAUSES} words or phrases of the query were used")
+        kept: list[list[Clause]] = []
+        budget = MAX_CLAUSES
+        for group in groups:
+            if budget <= 0:
+                break
+            kept.append(group[:budget])
+            budget -= len(kept[-1])
+        groups, excluded = kept, excluded[: max(0, budget)]
+    if not groups and excluded:
+        notes.append("a query of only excluded words matches nothing to rank; the exclusions were ignored")
+        excluded = []
+    return ParsedQuery(tuple(tuple(g) for g in groups), tuple(excluded), tuple(notes))
+
+
+def query_languages(language_filter: str | None) -> tuple[str | None, ...]:
+    """Languages whose stems a query is tried in (None = unstemmed words).
+
+    With a language filter only that language's stems; without one, a query's language is not
+    guessed (a few words are too few to tell PT from ES): every stemmer's form is ORed, which
+    costs a few extra terms and at worst matches a word another language stems alike.
+    """
+    if language_filter is not None:
+        return (normalise_language(language_filter),)
+    return (*LANGUAGES, None)
+
+
+def clause_variants(clause: Clause, languages: tuple[str | None, ...]) -> list[tuple[str, ...]]:
+    """The clause's stemmed forms, one per language, duplicates removed, in a stable order."""
+    seen: dict[tuple[str, ...], None] = {}
+    for lang in languages:
+        seen[tuple(stem(w, lang) for w in clause.words)] = None
+    return list(seen)
+
+
+def _fts5_clause(clause: Clause, languages: tuple[str | None, ...]) -> str:
+    star = " *" if clause.prefix else ""
+    forms = [f'"{" ".join(v)}"{star}' for v in clause_variants(clause, languages)]
+    return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
+
+
+def to_fts5(parsed: ParsedQuery, languages: tuple[str | None, ...]) -> str:
+    """An FTS5 MATCH expression over the stemmed-terms column.
+
+    Words are only ``[^\\W_]`` characters, each inside double quotes, so FTS5 reads them as
+    strings, never as operators.
+    """
+    groups = []
+    for group in parsed.groups:
+        parts = [_fts5_clause(c, languages) for c in group]
+        groups.append(parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")")
+    expr = " AND ".join(groups)
+    if parsed.excluded:
+        expr = f"({expr}) NOT (" + " OR ".join(_fts5_clause(c, languages) for c in parsed.excluded) + ")"
+    return expr
+
+
+def _ts_clause(clause: Clause) -> str:
+    # to_tsquery applies the configuration's stemmer and stop words to each word, and shifts
+    # phrase distances over stop words itself, so the words go in folded but unstemmed.
+    parts = list(clause.words)
+    if clause.prefix:
+        parts[-1] += ":*"
+    return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
+
+
+def to_tsquery_text(parsed: ParsedQuery) -> str:
+    """Text for PostgreSQL's ``to_tsquery(config, ...)``; words are letters/digits only."""
+    groups = []
+    for group in parsed.groups:
+        parts = [_ts_clause(c) for c in group]
+        groups.append(parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")")
+    expr = " & ".join(groups)
+    if parsed.excluded:
+        expr = f"({expr}) & !(" + " | ".join(_ts_clause(c) for c in parsed.excluded) + ")"
+    return expr
