@@ -33,6 +33,7 @@ from vsl_assets.media.pages.page import Page, decode_html, parse_page
 from vsl_assets.media.pages.players import DETECTORS, Candidate, panda, vturb
 from vsl_assets.media.pages.players import iframe as iframe_player
 from vsl_assets.media.pages.players.base import is_hls_url, is_media_url
+from vsl_assets.media.pages.players.rank import rank
 from vsl_assets.urls import normalize_url
 
 
@@ -125,18 +126,29 @@ class _Resolver:
         candidates = _detect(page)
         chosen = [c for c in candidates if c.target or c.complete]
         others = _targets(candidates)
-        for candidate in chosen:
+        # Nothing on the page itself: the player may be loaded by one of the page's own scripts.
+        for candidate in [*chosen, vturb.in_page_scripts(page)]:
             if candidate.kind == iframe_player.KIND:
                 found = self._follow_iframes(page, candidate)
                 if found is None:
                     continue
                 inner, frame = found
                 return self._finish(url, inner, document=frame, others=others, embed_url=frame, page=page)
+            if candidate.tentative and candidate.complete is not None:
+                try:
+                    candidate = candidate.complete(self.fetcher)
+                except NoPlayerFoundError:
+                    continue
             return self._finish(url, candidate, document=page.url, others=others, page=page)
         if self.options.use_ytdlp and not page.truncated:
             # The player runs in this page: its CDN sees the page as Referer, so yt-dlp sends it too.
             # Not for a page cut at the size limit: yt-dlp would fetch it whole and bypass the cap.
             candidate = ytdlp.extract(page.url, referer=page.url, options=self.options)
+            if candidate.stream_url and _only_in_inert_markup(page, candidate.stream_url):
+                raise NoPlayerFoundError(
+                    "no video player found on page (the only video is inside an HTML comment, "
+                    "<template> or <noscript>, which browsers do not play)"
+                )
             return self._finish(url, candidate, document=page.url, others=others + list(candidate.others), page=page)
         raise NoPlayerFoundError(_no_player_reason(page))
 
@@ -156,7 +168,7 @@ class _Resolver:
             if fetched.stream_kind is not None:
                 return Candidate(kind=iframe_player.KIND, stream_url=fetched.url), frame
             inner_page = _page(fetched)
-            for inner in _detect(inner_page, follow_iframes=False):
+            for inner in rank(_detect(inner_page, follow_iframes=False)):
                 if inner.target or inner.complete:
                     inner = inner.complete(self.fetcher) if inner.complete else inner
                     # Named platforms keep their kind (it says what cta/DRM mean); generic players
@@ -282,7 +294,7 @@ def _detect(page: Page, *, follow_iframes: bool = True) -> list[Candidate]:
             candidate = replace(candidate, embed_url=frames[0], others=tuple(frames[1:]))
         claimed.update(candidate.claims)
         found.append(candidate)
-    return found
+    return rank(found)
 
 
 def _targets(candidates: list[Candidate]) -> list[str]:
@@ -302,6 +314,14 @@ def _url_hint(url: str) -> bool | None:
     if is_media_url(url):
         return False
     return None
+
+
+def _only_in_inert_markup(page: Page, url: str) -> bool:
+    """Whether ``url`` appears on the page only where browsers never play it (comments, templates)."""
+    parts = urlsplit(url)
+    forms = {url, parts.path, parts.path.rsplit("/", 1)[-1]} - {"", "/"}
+    raw = [form for form in forms if form in page.html]
+    return bool(raw) and not any(form in page.live_html for form in raw)
 
 
 def _no_player_reason(page: Page) -> str:

@@ -1,8 +1,15 @@
 """Embeds of sites that yt-dlp's extractors know (YouTube, Vimeo, Wistia, JW Player, Bunny...).
 
-Only the embed URL is found here; yt-dlp turns it into a stream.  Besides iframes, two
-script-based embeds are common on sales pages: Wistia's ``<div class="wistia_embed
-wistia_async_<id>">`` and JW Player's cloud-hosted ``cdn.jwplayer.com/players/<media>-<player>.js``.
+Only the embed URL is found here; yt-dlp turns it into a stream.  Besides iframes, the
+script-based and element-based embeds common on sales pages are read:
+
+* Wistia's ``<div class="wistia_embed wistia_async_<id>">`` and ``<wistia-player media-id="<id>">``;
+* JW Player's cloud-hosted ``cdn.jwplayer.com/players/<media>-<player>.js``;
+* Brightcove's ``<video-js data-account data-player data-video-id>`` (its public player page);
+* Plyr's ``<div data-plyr-provider="youtube|vimeo" data-plyr-embed-id="<id>">``;
+* Vimeo's ``<div data-vimeo-id>``/``data-vimeo-url`` (its player.js API).
+
+Embeds are kept in page order: the VSL sits above the testimonials.
 """
 
 from __future__ import annotations
@@ -18,23 +25,59 @@ _WISTIA_ASYNC = re.compile(r"\bwistia_async_([0-9a-z]{6,20})\b", re.I)
 _JW_SCRIPT = re.compile(
     r"(?:https?:)?//(?:cdn\.jwplayer\.com|content\.jwplatform\.com)/players/([0-9A-Za-z]{8})-[0-9A-Za-z]{8}\.js"
 )
+_ID = re.compile(r"^[0-9A-Za-z_-]{4,64}$")
+_PLYR_URLS = {
+    "youtube": "https://www.youtube.com/watch?v={}",
+    "vimeo": "https://player.vimeo.com/video/{}",
+}
 
 
 def detect(page: Page) -> Candidate | None:
-    urls: list[str] = []
+    found: list[tuple[int, str]] = []
     for element in page.find("iframe", "embed"):
         url = page.absolute(iframe_src(element.attrs))
         if url and is_known_host(url, embed=True):
-            urls.append(url)
-    for element in page.find("div", "span"):
+            found.append((element.index, url))
+    for element in page.find("div", "span", "wistia-player"):
         match = _WISTIA_ASYNC.search(element.get("class"))
-        if match:
-            urls.append(f"https://fast.wistia.net/embed/iframe/{match.group(1)}")
+        media = element.get("media-id") if element.tag == "wistia-player" else ""
+        wistia = match.group(1) if match else media
+        if wistia and _ID.match(wistia):
+            found.append((element.index, f"https://fast.wistia.net/embed/iframe/{wistia}"))
     for element in page.find("script"):
         match = _JW_SCRIPT.search(element.get("src"))
         if match:
-            urls.append(f"https://cdn.jwplayer.com/v2/media/{match.group(1)}")
-    urls = list(dict.fromkeys(urls))
-    if not urls:
+            found.append((element.index, f"https://cdn.jwplayer.com/v2/media/{match.group(1)}"))
+    found.extend(_element_embeds(page))
+    if not found:
         return None
-    return Candidate(kind=KIND, embed_url=urls[0], ytdlp=True, others=tuple(urls[1:]), claims=tuple(urls))
+    # The first embed on the page is the VSL; the rest keep the order they were found in.
+    position, main = min(found)
+    urls = list(dict.fromkeys([main, *(url for _, url in found)]))
+    return Candidate(
+        kind=KIND, embed_url=main, ytdlp=True, others=tuple(urls[1:]), claims=tuple(urls), position=position
+    )
+
+
+def _element_embeds(page: Page) -> list[tuple[int, str]]:
+    found: list[tuple[int, str]] = []
+    for element in page.elements:
+        attrs = element.attrs
+        account, player, video = attrs.get("data-account"), attrs.get("data-player"), attrs.get("data-video-id")
+        if account and video and element.tag in ("video-js", "video") and account.isdigit() and _ID.match(video):
+            found.append((element.index, _brightcove(account, player or "default", video)))
+        provider, plyr_id = attrs.get("data-plyr-provider", "").lower(), attrs.get("data-plyr-embed-id", "")
+        if provider in _PLYR_URLS and plyr_id:
+            url = plyr_id if plyr_id.startswith("http") else _PLYR_URLS[provider].format(plyr_id)
+            found.append((element.index, url))
+        vimeo = attrs.get("data-vimeo-url") or attrs.get("data-vimeo-id")
+        if vimeo and element.tag != "a":  # click-to-play links are the lightbox detector's
+            url = vimeo if vimeo.startswith("http") else f"https://player.vimeo.com/video/{vimeo}"
+            if is_known_host(url, embed=True):
+                found.append((element.index, url))
+    return found
+
+
+def _brightcove(account: str, player: str, video: str) -> str:
+    player = player if _ID.match(player) else "default"
+    return f"https://players.brightcove.net/{account}/{player}_default/index.html?videoId={video}"

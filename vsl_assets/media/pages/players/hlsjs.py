@@ -20,11 +20,14 @@ _USES_HLS = re.compile(r"\bnew\s+Hls\s*\(|\bHls\.isSupported\s*\(")
 
 def detect(page: Page) -> Candidate | None:
     found: list[str] = []
+    position: int | None = None
     uses_hls = any("hls" in s.get("src").lower() for s in page.find("script"))
-    for script in page.scripts():
+    for element in page.find("script"):
+        script = element.text
         if not (_USES_HLS.search(script) or ".loadSource(" in script):
             continue
         uses_hls = True
+        position = element.index if position is None else position
         for match in _LOAD_LITERAL.finditer(script):
             found.append(match.group("url"))
         for match in _LOAD_VARIABLE.finditer(script):
@@ -39,5 +42,9 @@ def detect(page: Page) -> Candidate | None:
     urls = list(dict.fromkeys(u for u in (page.absolute(f) for f in found) if u))
     if not urls:
         return None
-    poster = next((page.absolute(v.get("poster")) for v in page.find("video") if v.get("poster")), None)
-    return Candidate(kind=KIND, stream_url=urls[0], thumbnail=poster, others=tuple(urls[1:]), hls=True)
+    videos = page.find("video")
+    poster = next((page.absolute(v.get("poster")) for v in videos if v.get("poster")), None)
+    # The player sits where its <video> is, usually just above the script that feeds it.
+    before = [v.index for v in videos if position is not None and v.index < position]
+    where = before[-1] if before else position
+    return Candidate(kind=KIND, stream_url=urls[0], thumbnail=poster, others=tuple(urls[1:]), hls=True, position=where)

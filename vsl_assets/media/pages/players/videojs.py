@@ -19,6 +19,7 @@ _SCRIPTED = re.compile(
 def detect(page: Page) -> Candidate | None:
     sources: list[tuple[str, str]] = []
     poster: str | None = None
+    position: int | None = None
     sources_by_parent: dict[int, list[Element]] = {}
     for source in page.find("source"):
         if source.media_parent is not None:
@@ -40,6 +41,8 @@ def detect(page: Page) -> Candidate | None:
         own = page.absolute(video.get("src"))
         if own:
             sources.append((own, video.get("type")))
+        if sources and position is None:
+            position = video.index
         poster = poster or page.absolute(video.get("poster") or str(setup.get("poster") or ""))
     if "videojs" in page.html:
         for script in page.scripts():
@@ -52,7 +55,7 @@ def detect(page: Page) -> Candidate | None:
     chosen, rest = pick_source(sources)
     if chosen is None:
         return None
-    return Candidate(kind=KIND, stream_url=chosen, thumbnail=poster, others=tuple(rest))
+    return Candidate(kind=KIND, stream_url=chosen, thumbnail=poster, others=tuple(rest), position=position)
 
 
 def _setup(video: Element) -> dict[str, object] | None:

@@ -1,0 +1,41 @@
+"""Choosing the VSL among the videos a page carries.
+
+A sales page often has several: the VSL, testimonial clips, a muted background loop, a hidden
+"pause" clip.  Candidates are ordered by how much their kind says "this is the VSL" (a VSL
+player such as vturb, Panda or Vidalytics over generic embeds and self-hosted players, those over
+metadata tags, plain iframes last) and, among equals, by their place on the page: the main video
+sits above the testimonials.  Decorative clips never become candidates (see ``html5``).
+"""
+
+from __future__ import annotations
+
+from vsl_assets.media.pages.players.base import Candidate
+
+#: Lower is more trusted.  Kinds not listed rank with the page players.
+_TIERS = {
+    "vturb": 0,
+    "panda": 0,
+    "vidalytics": 0,
+    "json-ld": 2,
+    "og-video": 2,
+    "iframe": 3,
+}
+_PAGE_PLAYERS = 1
+_LAST = 1 << 30
+
+
+def tier(candidate: Candidate) -> int:
+    return _TIERS.get(candidate.kind, _PAGE_PLAYERS)
+
+
+def rank(candidates: list[Candidate]) -> list[Candidate]:
+    """Most likely VSL first; the detectors' own order breaks remaining ties."""
+    order = sorted(
+        enumerate(candidates),
+        key=lambda item: (
+            tier(item[1]),
+            item[1].position if item[1].position is not None and tier(item[1]) == _PAGE_PLAYERS else _LAST,
+            item[0],
+        ),
+    )
+    return [candidate for _, candidate in order]
