@@ -1,0 +1,42 @@
+"""Embedded backend specifics: its own file, and many writer processes at once (one per Dagster run)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import sqlite3
+from pathlib import Path
+
+from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, open_search
+
+
+def _index_many(db_url: str, worker: int) -> None:
+    search = open_search(db_url)
+    for i in range(10):
+        segments = [Segment(float(j), float(j + 1), f"worker{worker} vsl{i} segment {j} garantia") for j in range(200)]
+        search.index_vsl(VslDocument(key=f"w{worker}-{i}", url="https://x", language="pt", segments=segments))
+
+
+def test_processes_indexing_at_once_all_land(tmp_path: Path) -> None:
+    db_url = f"sqlite:///{tmp_path / 'vsl.db'}"
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_index_many, args=(db_url, w)) for w in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+    assert [p.exitcode for p in procs] == [0, 0, 0]
+    search = open_search(db_url)
+    assert search.count() == IndexCount(30, 6000)
+    found = search.search(SearchQuery(text="worker2 vsl7", hits_per_vsl=500))
+    assert [g.vsl.key for g in found.vsls] == ["w2-7"] and found.total_hits == 200
+    assert found.vsls[0].hits[0].text.startswith("worker2 vsl7 segment")
+
+
+def test_the_index_is_its_own_file_next_to_the_app_database(tmp_path: Path) -> None:
+    search = open_search(f"sqlite:///{tmp_path / 'vsl.db'}")
+    search.index_vsl(VslDocument(key="k", url="https://x", segments=[Segment(0, 1, "olá")]))
+    assert not (tmp_path / "vsl.db").exists()
+    with sqlite3.connect(tmp_path / "vsl.search.db") as conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"vsls", "segments", "segments_fts", "meta"} <= tables
+    assert (search.size_bytes() or 0) > 0
