@@ -253,11 +253,11 @@ def worker_startup():
 def bench_overhead(tmp, k, trivial_runs):
     from dagster import DagsterInstance
 
+    from vsl_assets import settings as settings_module
     from vsl_assets.db import UrlStatus, repo, session_scope
     from vsl_assets.definitions import build_definitions
     from vsl_assets.defs.jobs import INGEST_JOB_NAME
     from vsl_assets.defs.partitions import PARTITIONS_NAME
-    from vsl_assets import settings as settings_module
     from vsl_assets.transcription import LocalTranscriber
     from vsl_assets_tests.conftest import SPEECH_EN
     from vsl_assets_tests.servers import MediaHTTPServer, make_hls

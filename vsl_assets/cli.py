@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from vsl_assets import netguard
 from vsl_assets import settings as settings_module
 from vsl_assets.db import repo, session_scope
 from vsl_assets.errors import ConfigurationError, InvalidUrlError
@@ -77,6 +78,12 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     for r in results:
         state = "added" if r.created else f"already known ({r.status})"
         print(f"{r.partition_key}\t{state}\t{r.url}")
+        refusal = netguard.static_refusal(r.url)
+        if refusal and not settings.allow_private_networks:
+            _err(
+                f"note: {r.partition_key}: {refusal}. The running app fetches such addresses only if it was "
+                "started with VSL_ALLOW_PRIVATE_NETWORKS=1 or VSL_ALLOW_ADDRESSES (put them in the project's .env)"
+            )
     if bad:
         _err(f"{bad} invalid URL(s) refused; {len(results)} accepted")
         return EXIT_USAGE

@@ -66,6 +66,7 @@ __all__ = [
     "is_public_address",
     "private_networks_allowed",
     "resolve_host",
+    "static_refusal",
 ]
 
 ALLOW_PRIVATE_ENV = "VSL_ALLOW_PRIVATE_NETWORKS"
@@ -228,6 +229,20 @@ def _check_static(host: str, url: str, allow_private: bool) -> bool:
         check_address(literal, host=host, url=url, allow_private=False)
         return True
     return False
+
+
+def static_refusal(url: str) -> str | None:
+    """Why the guard would refuse ``url`` whatever DNS says (an IP literal, ``localhost``), or None.
+
+    Judged as production judges it (``VSL_ALLOW_PRIVATE_NETWORKS`` off, ``VSL_ALLOW_ADDRESSES``
+    honoured), so ``vsl add`` can warn that the running app will refuse the URL.
+    """
+    try:
+        host, _port = _host_and_port(url)
+        _check_static(host, url, allow_private=False)
+    except (ForbiddenAddressError, InvalidUrlError) as exc:
+        return exc.reason
+    return None
 
 
 def resolve_host(host: str, port: int) -> list[str]:
@@ -411,14 +426,12 @@ def _guard_pool(transport: object) -> bool:
     if pool is None or isinstance(pool, httpcore.HTTPProxy | httpcore.AsyncHTTPProxy):
         return False
     if type(pool) is httpcore.ConnectionPool:
-        backend = pool._network_backend
-        if not isinstance(backend, _GuardedBackend):
-            pool._network_backend = _GuardedBackend(backend)
+        if not isinstance(pool._network_backend, _GuardedBackend):
+            pool._network_backend = _GuardedBackend(pool._network_backend)
         return True
     if type(pool) is httpcore.AsyncConnectionPool:
-        backend = pool._network_backend
-        if not isinstance(backend, _AsyncGuardedBackend):
-            pool._network_backend = _AsyncGuardedBackend(backend)
+        if not isinstance(pool._network_backend, _AsyncGuardedBackend):
+            pool._network_backend = _AsyncGuardedBackend(pool._network_backend)
         return True
     return False
 

@@ -109,7 +109,9 @@ def decide(
             last_run_id, last_worker = item.jobs[-1]
             run = runs.get(last_run_id)
             if all(runs.get(r) is None or runs[r].finished for r in item.run_ids):
-                actions.append(FailUrl(item.key, last_run_id, finished_reason(last_run_id, run.status if run else None)))
+                actions.append(
+                    FailUrl(item.key, last_run_id, finished_reason(last_run_id, run.status if run else None))
+                )
             elif worker_alive(last_worker) is False:
                 reason = crashed_reason(last_run_id)
                 if run is not None and not run.finished:

@@ -46,9 +46,7 @@ def _alias(*names: str) -> AliasChoices:
 class Settings(BaseSettings):
     """All configuration of the platform (see the README's table for what each one does)."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="VSL_", env_ignore_empty=True, extra="ignore", frozen=True
-    )
+    model_config = SettingsConfigDict(env_prefix="VSL_", env_ignore_empty=True, extra="ignore", frozen=True)
 
     project_dir: Path | None = Field(default=None, description="The project (found when unset).")
     storage_dir: Path = Field(default=Path("storage"), description="Media root; relative to the project.")

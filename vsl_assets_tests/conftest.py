@@ -166,8 +166,8 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServe
 
 def add_urls(*urls: str) -> list[str]:
     """Add URLs through the real CLI code path; returns their partition keys."""
-    from vsl_assets.db import repo, session_scope
     from vsl_assets import settings
+    from vsl_assets.db import repo, session_scope
     from vsl_assets.urls import normalize_url
 
     with session_scope(settings.current().database) as s:
@@ -189,7 +189,7 @@ def run_partition(instance: object, key: str, *, force: bool = False, env_overri
 
 
 def db_session():
-    from vsl_assets.db import session_scope
     from vsl_assets import settings
+    from vsl_assets.db import session_scope
 
     return session_scope(settings.current().database)

@@ -156,3 +156,98 @@ def test_vsl_process_killed_mid_transcription_resumes_on_the_next_call(
         assert transcript.chunk_count == len(paid)  # each chunk paid exactly once
         letter = s.scalar(select(DeadLetter).join(Url).where(Url.partition_key == key))
         assert letter.error_class == "WorkerDied" and letter.retried_at is not None
+
+
+def _vsl_in(cwd: Path, *args: str, env: dict[str, str], module: bool = False) -> subprocess.CompletedProcess[str]:
+    exe = Path(sys.executable).with_name("vsl")
+    cmd = [sys.executable, "-m", "vsl_assets.cli"] if module else [str(exe)]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
+
+
+def _bare_env(**extra: str) -> dict[str, str]:
+    """The environment without any project setting, as a new terminal has it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VSL_") and k not in ("DAGSTER_HOME",)}
+    return {**env, **extra}
+
+
+def _make_project(root: Path, dotenv: str = "") -> Path:
+    from vsl_assets_tests.conftest import write_dagster_yaml
+
+    root.mkdir(parents=True)
+    write_dagster_yaml(root)
+    (root / "workspace.yaml").write_text("load_from: []\n")
+    (root / ".env").write_text(dotenv)
+    return root
+
+
+def test_vsl_acts_on_the_projects_database_from_any_directory(tmp_path) -> None:
+    project = _make_project(tmp_path / "project", "VSL_LANGUAGE=pt\nVSL_STORAGE_DIR=media\n")
+    inside = project / "notes" / "2026"
+    inside.mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    url = "https://cdn.example.com/vsl/main.m3u8"
+
+    added = _vsl_in(inside, "add", url, env=_bare_env())  # found by walking up
+    assert added.returncode == 0, added.stderr
+    key = added.stdout.split("\t")[0]
+    assert (project / "media" / "vsl.db").is_file()  # the .env's storage, relative to the project
+    listed = _vsl_in(elsewhere, "status", "--json", env=_bare_env(VSL_PROJECT_DIR=str(project)))
+    assert listed.returncode == 0, listed.stderr
+    assert [r["partition_key"] for r in json.loads(listed.stdout)] == [key]
+    # The partition went to the project's Dagster instance (DAGSTER_HOME = the project).
+    from dagster import DagsterInstance
+
+    with DagsterInstance.from_config(str(project)) as inst:
+        assert inst.get_dynamic_partitions(PARTITIONS_NAME) == [key]
+    # Nothing was created where vsl was started.
+    assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in inside.iterdir()) == []
+
+
+def test_vsl_without_a_project_says_what_it_looked_for_and_creates_nothing(tmp_path) -> None:
+    # vsl installed outside any checkout (a copy of the package on PYTHONPATH), run in an empty folder.
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "vsl_assets", site / "vsl_assets", ignore=shutil.ignore_patterns("__pycache__"))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    env = _bare_env(PYTHONPATH=str(site))
+    for args in (("status",), ("add", "https://cdn.example.com/a.m3u8")):
+        out = _vsl_in(empty, *args, env=env, module=True)
+        assert out.returncode == 2, out.stderr
+        assert f"no vsl project found: looked for workspace.yaml and dagster.yaml in {empty}" in out.stderr
+        assert "set VSL_PROJECT_DIR" in out.stderr
+        assert out.stdout == ""
+    assert list(empty.iterdir()) == [] and not list(site.rglob("*.db"))
+    bad = _vsl_in(empty, "status", env={**env, "VSL_PROJECT_DIR": str(tmp_path / "nowhere")}, module=True)
+    assert bad.returncode == 2 and "is not a vsl project" in bad.stderr
+    # An explicit database and storage need no project.
+    explicit = {**env, "VSL_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "VSL_STORAGE_DIR": str(tmp_path)}
+    ok = _vsl_in(empty, "status", env=explicit, module=True)
+    assert ok.returncode == 0, ok.stderr
+    assert "no URLs yet" in ok.stdout
+
+
+def test_only_invalid_urls_print_nothing_on_stdout(vsl_env) -> None:
+    out = vsl("add", "ftp://example.com/a.m3u8")
+    assert out.returncode == 2
+    assert out.stdout == ""
+    assert "invalid URL 'ftp://example.com/a.m3u8': unsupported URL scheme 'ftp'" in out.stderr
+
+
+def test_a_bad_setting_stops_vsl_with_the_variables_name(vsl_env, monkeypatch) -> None:
+    monkeypatch.setenv("VSL_SENSOR_BATCH", "lots")
+    out = vsl("status")
+    assert out.returncode == 2
+    assert "vsl: invalid configuration: VSL_SENSOR_BATCH='lots': Input should be a valid integer" in out.stderr
+
+
+def test_add_warns_when_the_running_app_will_refuse_a_private_address(vsl_env, monkeypatch) -> None:
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
+    out = vsl("add", "http://10.0.0.5/v/index.m3u8", "https://cdn.example.com/ok.m3u8")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("\tadded\t") == 2  # stored all the same: the app may be configured to allow it
+    assert "10.0.0.5 is a private address" in out.stderr
+    assert "started with VSL_ALLOW_PRIVATE_NETWORKS=1" in out.stderr
+    assert "cdn.example.com" not in out.stderr

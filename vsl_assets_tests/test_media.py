@@ -1,14 +1,36 @@
-"""Real ffmpeg against real HLS served on 127.0.0.1."""
+"""Real ffmpeg against real HLS served on 127.0.0.1 — every test once per ffmpeg build.
 
+The safety behaviour (what is refused, and the reason a person reads) must not depend on which
+ffmpeg is installed: Debian's (5.x, on PATH when installed) and imageio-ffmpeg's (7.x, the
+fallback on a machine with only Python) both run every test here.
+"""
+
+import shutil
+import subprocess
 from pathlib import Path
 
+import imageio_ffmpeg
 import pytest
 
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError
 from vsl_assets.media import download_stream, extract_audio, probe
 from vsl_assets.netguard import ForbiddenAddressError
-from vsl_assets_tests.conftest import SPEECH_EN
+from vsl_assets_tests.conftest import IN_CI, SPEECH_EN
 from vsl_assets_tests.servers import audio_duration
+
+
+FFMPEG_BUILDS = {"system": shutil.which("ffmpeg"), "imageio": imageio_ffmpeg.get_ffmpeg_exe()}
+
+
+@pytest.fixture(autouse=True, params=sorted(FFMPEG_BUILDS))
+def ffmpeg_build(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    binary = FFMPEG_BUILDS[request.param]
+    if binary is None:
+        if IN_CI:
+            pytest.fail("CI must test Debian's ffmpeg too (.ci/run installs it)")
+        pytest.skip("no ffmpeg on PATH")
+    monkeypatch.setenv("VSL_FFMPEG", binary)
+    return binary
 
 
 def _leftovers(directory: Path) -> list[str]:
@@ -114,17 +136,21 @@ def test_direct_media_that_is_really_a_local_file_playlist_opens_nothing(media_s
     # demuxers, so neither the hls nor the concat demuxer may run and no local file is opened.
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")
-    invalid = "the stream URL is not a playable video stream (invalid data)"
+    playlist = "the stream URL is not a plain media file (it is an HLS playlist, which is not followed)"
     evil = {
         "/evil/hls.mp4": (
             f"#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nfile://{secret}\n#EXT-X-ENDLIST\n",
-            invalid,
+            playlist,
         ),
         "/evil/concat.mp4": (
             f"ffconcat version 1.0\nfile '{secret}'\n",
-            "the stream URL is not a plain media file (ffmpeg refused its format)",
+            "the stream URL is not a plain media file (it is an ffmpeg concat script, which is not followed)",
         ),
-        "/evil/subfile.mp4": (f"#EXTM3U\n#EXTINF:2.0,\nsubfile,,start,0,end,0,,:{secret}\n#EXT-X-ENDLIST\n", invalid),
+        "/evil/subfile.mp4": (
+            f"#EXTM3U\n#EXTINF:2.0,\nsubfile,,start,0,end,0,,:{secret}\n#EXT-X-ENDLIST\n",
+            playlist,
+        ),
+        "/evil/bom-hls.mp4": (f"\ufeff\n#EXTM3U\n#EXTINF:2.0,\nfile://{secret}\n#EXT-X-ENDLIST\n", playlist),
     }
     for path, (body, reason) in evil.items():
         media_server.add_route(path, body.encode(), "video/mp4")
@@ -164,3 +190,27 @@ def test_probe_rejects_non_media(tmp_path: Path) -> None:
     p.write_bytes(b"not media at all" * 100)
     with pytest.raises(MediaError):
         probe(p)
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        "#EXTM3U\n#EXT-X-TARGETDURATION:2\n#EXTINF:2.0,\nfile://{secret}\n#EXT-X-ENDLIST\n",
+        "ffconcat version 1.0\nfile '{secret}'\n",
+    ],
+)
+def test_ffmpeg_format_whitelist_is_a_second_line_of_defence(ffmpeg_build: str, tmp_path: Path, script: str) -> None:
+    # Below our own check: ffmpeg itself, run as the downloader runs it, refuses to demux a
+    # playlist or a concat script, so no local file is read even if a signature slipped past us.
+    from vsl_assets.media.download import MEDIA_DEMUXERS
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    src = tmp_path / "evil.mp4"
+    src.write_text(script.format(secret=secret))
+    out = tmp_path / "out.mp4"
+    args = ["-protocol_whitelist", "file", "-format_whitelist", MEDIA_DEMUXERS, "-i", str(src), "-c", "copy", str(out)]
+    result = subprocess.run([ffmpeg_build, "-nostdin", "-y", *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "TOP-SECRET" not in result.stderr
+    assert not out.exists() or out.stat().st_size == 0

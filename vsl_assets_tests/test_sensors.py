@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, Job, Url, UrlStatus, repo
 from vsl_assets.defs.partitions import PARTITIONS_NAME
-from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.defs.reconcile import reconcile
+from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.defs.sensors import pending_urls_sensor
 from vsl_assets_tests.conftest import add_urls, db_session
 

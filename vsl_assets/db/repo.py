@@ -56,11 +56,13 @@ def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult
         by_key.setdefault(partition_key_for(url), url)
     keys = list(by_key)
     existing: dict[str, str] = {}
-    for part in chunks(keys):
-        for key, status in session.execute(select(Url.partition_key, Url.status).where(Url.partition_key.in_(part))):
+    for key_part in chunks(keys):
+        for key, status in session.execute(
+            select(Url.partition_key, Url.status).where(Url.partition_key.in_(key_part))
+        ):
             existing[key] = status
     now = utcnow()
-    new_rows = [
+    new_rows: list[dict[str, object]] = [
         {
             "url": by_key[k],
             "partition_key": k,
@@ -73,10 +75,10 @@ def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult
         if k not in existing
     ]
     inserted: set[str] = set()
-    for part in chunks(new_rows):
+    for rows_part in chunks(new_rows):
         # Another process may add the same URL between the SELECT above and this INSERT
         # (two `vsl add` at once): the conflict is ignored and the URL reported as known.
-        stmt = _insert(session).values(list(part)).on_conflict_do_nothing(index_elements=["partition_key"])
+        stmt = _insert(session).values(list(rows_part)).on_conflict_do_nothing(index_elements=["partition_key"])
         inserted.update(session.scalars(stmt.returning(Url.partition_key)))
     raced = [k for k in keys if k not in existing and k not in inserted]
     for part in chunks(raced):
@@ -185,9 +187,10 @@ def record_failure(
         url.reason = f"retrying after attempt {attempt}: {error.reason}"
 
 
-def upsert(
-    session: Session, table: type[Source] | type[Video] | type[Audio] | type[TranscriptRow], url_id: int, **values: Any
-) -> None:
+OutputRow = TypeVar("OutputRow", Source, Video, Audio, TranscriptRow)
+
+
+def upsert(session: Session, table: type[OutputRow], url_id: int, **values: Any) -> None:
     row = session.scalar(select(table).where(table.url_id == url_id))
     if row is None:
         session.add(table(url_id=url_id, **values))

@@ -123,4 +123,3 @@ def transcript_words_per_minute(
     return _result(
         words_per_minute(_stored_transcript(storage, key), _audio_duration(db, key)), AssetCheckSeverity.WARN
     )
-

@@ -65,6 +65,25 @@ def _remux_failure(result: FfmpegResult) -> VslError:
     return DownloadError(f"ffmpeg could not read the downloaded stream (exit code {result.returncode})", detail=detail)
 
 
+#: Text formats ffmpeg could be asked to follow, by their first bytes, and what a person calls them.
+_SCRIPT_SIGNATURES = ((b"#EXTM3U", "an HLS playlist"), (b"ffconcat", "an ffmpeg concat script"))
+
+
+def _refuse_scripts(path: Path) -> None:
+    """A "video" that is really a playlist or a script is refused by us, not left to ffmpeg.
+
+    ffmpeg's format whitelist refuses it too, but builds word the refusal differently (5.x says
+    "not on whitelist", 7.x "Invalid data"), so the reason a person reads would depend on which
+    ffmpeg is installed.  Checked here, the reason is the same everywhere; the whitelist stays as
+    a second line of defence.
+    """
+    with path.open("rb") as fh:
+        head = fh.read(256).lstrip(b"\xef\xbb\xbf \t\r\n")
+    for signature, what in _SCRIPT_SIGNATURES:
+        if head.startswith(signature):
+            raise DownloadError(f"the stream URL is not a plain media file (it is {what}, which is not followed)")
+
+
 def _request_headers(opts: DownloadOptions) -> dict[str, str]:
     headers = {"User-Agent": opts.user_agent, "Accept": "*/*"}
     if opts.referer:
@@ -160,6 +179,7 @@ def download_direct(
         raw = tmp.with_name(f"{TEMP_PREFIX}{dest.stem}-source")
         try:
             size = _fetch_file(url, raw, opts, log)
+            _refuse_scripts(raw)
             result = run_ffmpeg(
                 [
                     "-loglevel",

@@ -257,12 +257,12 @@ class LocalTranscriber:
             failure = str(exc)
 
         tried: list[str] = []
-        for label, path, why_not in self._bundled():
-            if path is None or label == failed_label:
+        for label, bundled_path, why_not in self._bundled():
+            if bundled_path is None or label == failed_label:
                 tried.append(f"{label}: {why_not or 'failed above'}")
                 continue
             try:
-                model = self._load_dir(path)
+                model = self._load_dir(bundled_path)
             except _Unavailable as exc:
                 tried.append(f"{label}: {exc}")
                 continue

@@ -121,9 +121,9 @@ class ChunkResult:
         return cls(
             text=str(data["text"]),
             segments=[Segment.from_dict(seg) for seg in segments],
-            language=data["language"] if isinstance(data.get("language"), str) else None,
+            language=_text_or_none(data.get("language")),
             billed_s=float(billed) if isinstance(billed, int | float) else None,
-            model=data["model"] if isinstance(data.get("model"), str) else None,
+            model=_text_or_none(data.get("model")),
             attempts=0,
             reused=True,
         )
@@ -182,6 +182,10 @@ class LongformResult:
     def reused(self) -> int:
         """Chunks read back from checkpoints instead of being transcribed again."""
         return sum(1 for r in self.results if r.reused)
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def prompt_tail(text: str, max_chars: int = PROMPT_TAIL_CHARS) -> str:

@@ -232,7 +232,7 @@ class OpenAITranscriber:
 
     def _cut_short(self, result: ChunkResult) -> bool:
         cap, used = self.max_output_tokens, result.output_tokens
-        return bool(cap) and used is not None and used >= cap - _CUT_SHORT_MARGIN_TOKENS
+        return cap is not None and cap > 0 and used is not None and used >= cap - _CUT_SHORT_MARGIN_TOKENS
 
     def _complete(
         self,

@@ -211,7 +211,8 @@ def repetition(
         (sent_run, "sentence", sent_norm[sent_at] if sentences else None, None),
         (phrase_run, "phrase", " ".join(words[phrase_at : phrase_at + phrase_n]) if phrase_n else None, None),
     ]
-    run, kind, text, at_s = max(candidates, key=lambda c: c[0])
+    run, found_kind, text, at_s = max(candidates, key=lambda c: c[0])
+    kind: str | None = found_kind
     passed = run < min_run
     if run <= 1:
         kind, text = None, None
