@@ -1,0 +1,99 @@
+"""Reconciliation's decisions from plain inputs: no database, no Dagster instance, a fixed clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from vsl_assets.db.repo import InProgress
+from vsl_assets.reconcile import (
+    QUEUED_GRACE,
+    RUN_ABANDONED,
+    WORKER_DIED,
+    FailRun,
+    FailUrl,
+    Requeue,
+    RunView,
+    decide,
+)
+
+NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+STARTED = RunView("run-started-1", "STARTED", False)
+FAILED = RunView("run-failed-22", "FAILURE", True)
+CANCELED = RunView("run-cancel-3", "CANCELED", True)
+SUCCEEDED = RunView("run-success-4", "SUCCESS", True)
+RUNS = {r.run_id: r for r in (STARTED, FAILED, CANCELED, SUCCEEDED)}
+
+
+def _item(key: str, *jobs: tuple[str, str | None], crashes: int = 0, age: timedelta = timedelta(0)) -> InProgress:
+    return InProgress(key, "downloading" if jobs else "queued", NOW - age, tuple(jobs), crashes)
+
+
+def _decide(*items: InProgress, alive: bool | None = True, latest: dict[str, RunView] | None = None, retries: int = 1):
+    return decide(list(items), RUNS, latest or {}, lambda worker: alive, NOW, retries)
+
+
+def test_a_url_whose_run_ended_is_failed_with_the_runs_fate() -> None:
+    assert _decide(_item("a", ("run-failed-22", "h:1:9"))) == [
+        FailUrl(
+            "a",
+            "run-failed-22",
+            "the run run-fail failed before this step recorded a result (worker killed or crashed?)",
+        )
+    ]
+    [cancelled] = _decide(_item("b", ("run-cancel-3", "h:1:9")))
+    assert isinstance(cancelled, FailUrl) and "was cancelled before this step" in cancelled.reason
+    [vanished] = _decide(_item("c", ("gone-run-id", "h:1:9")))
+    assert vanished == FailUrl("c", "gone-run-id", "the run gone-run that was processing this URL no longer exists")
+    assert vanished.error_class == RUN_ABANDONED and not vanished.requeue
+
+
+def test_a_url_with_a_live_worker_or_an_unknowable_one_is_left_alone() -> None:
+    assert _decide(_item("a", ("run-started-1", "h:1:9")), alive=True) == []
+    assert _decide(_item("a", ("run-started-1", "other-host:1:9")), alive=None) == []
+
+
+def test_a_dead_worker_fails_its_run_and_its_url_which_is_resumed_once() -> None:
+    first = _decide(_item("a", ("run-started-1", "h:1:9")), alive=False)
+    reason = "the process running run run-star died (killed or crashed) before this step finished"
+    assert first == [FailRun("run-started-1", reason), FailUrl("a", "run-started-1", reason, WORKER_DIED, requeue=True)]
+    # The second crash of the same URL (e.g. it runs out of memory every time) leaves it failed.
+    again = _decide(_item("a", ("run-started-1", "h:1:9"), crashes=1), alive=False)
+    assert again[-1] == FailUrl("a", "run-started-1", reason, WORKER_DIED, requeue=False)
+    assert _decide(_item("a", ("run-started-1", "h:1:9")), alive=False, retries=0)[-1].requeue is False
+
+
+def test_one_open_run_among_several_keeps_the_url() -> None:
+    item = _item("a", ("run-failed-22", "h:1:9"), ("run-started-1", "h:1:10"))
+    assert _decide(item, alive=True) == []
+
+
+@pytest.mark.parametrize(
+    ("latest", "expected"),
+    [
+        (None, [Requeue("q")]),
+        (
+            FAILED,
+            [
+                FailUrl(
+                    "q",
+                    "run-failed-22",
+                    "the run run-fail failed before this step recorded a result (worker killed or crashed?)",
+                )
+            ],
+        ),
+        (SUCCEEDED, []),
+        (STARTED, []),
+    ],
+)
+def test_a_queued_url_without_a_job_past_the_grace_period(latest: RunView | None, expected: list[object]) -> None:
+    old = _item("q", age=QUEUED_GRACE + timedelta(seconds=1))
+    assert _decide(old, latest={"q": latest} if latest else {}) == expected
+    # Within the grace period its run request may still be on its way: nothing happens.
+    assert _decide(_item("q", age=QUEUED_GRACE - timedelta(seconds=1))) == []
+
+
+def test_naive_timestamps_from_sqlite_are_read_as_utc() -> None:
+    naive = InProgress("q", "queued", (NOW - QUEUED_GRACE * 2).replace(tzinfo=None), ())
+    assert _decide(naive) == [Requeue("q")]
