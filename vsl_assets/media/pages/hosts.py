@@ -28,6 +28,9 @@ VIDEO_HOSTS = (
     "streamable.com",
     "rumble.com",
     "twitch.tv",
+    # Vooplayer/Spotlightr publish pages carry a video.js player that yt-dlp's generic extractor reads.
+    "vooplayer.com",
+    "spotlightr.com",
 )
 #: Social networks: a post URL given directly goes to yt-dlp, but their iframes on a sales page
 #: are like buttons and pixels far more often than videos.

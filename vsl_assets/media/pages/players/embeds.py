@@ -7,7 +7,11 @@ script-based and element-based embeds common on sales pages are read:
 * JW Player's cloud-hosted ``cdn.jwplayer.com/players/<media>-<player>.js``;
 * Brightcove's ``<video-js data-account data-player data-video-id>`` (its public player page);
 * Plyr's ``<div data-plyr-provider="youtube|vimeo" data-plyr-embed-id="<id>">``;
-* Vimeo's ``<div data-vimeo-id>``/``data-vimeo-url`` (its player.js API).
+* Vimeo's ``<div data-vimeo-id>``/``data-vimeo-url`` (its player.js API);
+* Vooplayer/Spotlightr "longcode" links ``<a class="vooplayer" data-playerId="<id>">`` next to
+  ``https://<account>.cdn.vooplayer.com/assets/vooplayer.js`` (or ``spotlightr.js``): their
+  player page is ``https://<account>.cdn.vooplayer.com/publish/<id>`` (``…spotlightr.com/watch/<id>``);
+* ``<lite-youtube videoid="<id>">``, the lazy YouTube facade many page builders use.
 
 Embeds are kept in page order: the VSL sits above the testimonials.
 """
@@ -59,8 +63,12 @@ def detect(page: Page) -> Candidate | None:
     )
 
 
+_VOO_SCRIPT = re.compile(r"^(?P<origin>https://[0-9a-z-]+\.cdn\.(?:vooplayer|spotlightr)\.com)/assets/", re.I)
+
+
 def _element_embeds(page: Page) -> list[tuple[int, str]]:
     found: list[tuple[int, str]] = []
+    voo = next((m.group("origin") for s in page.find("script") if (m := _VOO_SCRIPT.match(s.get("src")))), None)
     for element in page.elements:
         attrs = element.attrs
         account, player, video = attrs.get("data-account"), attrs.get("data-player"), attrs.get("data-video-id")
@@ -70,6 +78,13 @@ def _element_embeds(page: Page) -> list[tuple[int, str]]:
         if provider in _PLYR_URLS and plyr_id:
             url = plyr_id if plyr_id.startswith("http") else _PLYR_URLS[provider].format(plyr_id)
             found.append((element.index, url))
+        player_id = attrs.get("data-playerid", "")
+        if voo and player_id and re.fullmatch(r"[0-9A-Za-z=_-]{2,64}", player_id):
+            path = "watch" if "spotlightr" in voo else "publish"
+            found.append((element.index, f"{voo}/{path}/{player_id}"))
+        lite = attrs.get("videoid", "") if element.tag == "lite-youtube" else ""
+        if re.fullmatch(r"[0-9A-Za-z_-]{11}", lite):
+            found.append((element.index, f"https://www.youtube.com/watch?v={lite}"))
         vimeo = attrs.get("data-vimeo-url") or attrs.get("data-vimeo-id")
         if vimeo and element.tag != "a":  # click-to-play links are the lightbox detector's
             url = vimeo if vimeo.startswith("http") else f"https://player.vimeo.com/video/{vimeo}"
