@@ -1,0 +1,301 @@
+"""Cue phrases per language for the local engine's beats, lead type and awareness.
+
+Kept apart from the rules so that adding a phrase is a one-line change reviewed on its own.  Phrases
+are written lowercase without accents and match at the start of a word, like the taxonomy keywords
+(:func:`~vsl_assets.breakdown.taxonomy.keyword_pattern`); an entry starting with ``re:`` is a raw
+regular expression on the folded text with numbers as digits.
+
+Each beat has cues of two strengths: ``strong`` ones name the beat ("garantia", "click the button"),
+``weak`` ones only lean towards it ("study", "you").  The weights are in :mod:`.beats`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from vsl_assets.breakdown.taxonomy import keyword_pattern
+
+Lexicon = dict[str, dict[str, tuple[str, ...]]]
+
+
+def _split(text: str) -> tuple[str, ...]:
+    """Phrases separated by "|" (a "|" inside the parentheses of a ``re:`` entry is the regex's own)."""
+    parts, depth, current = [], 0, ""
+    for ch in text:
+        depth += (ch == "(") - (ch == ")")
+        if ch == "|" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return tuple(p for p in parts if p.strip())
+
+
+BEAT_STRONG: Lexicon = {
+    "problem": {
+        "pt": _split(
+            "voce sofre|se voce sofre|cansad|frustrad|vergonha|medo d|o pior e|o problema e|o problema|ja tentou|"
+            "voce ja tentou|nada funciona|nada que voce faz|nao adianta|nao resolve|dor|sofrimento|pesadelo|"
+            "se voce tem|se voce e como|voce se sente|talvez voce|voce se reconhece|a culpa nao e sua|ninguem te conta|"
+            "ninguem fala|enganad|piorar|piora"
+        ),
+        "en": _split(
+            "you suffer|tired of|sick of|frustrat|embarrass|afraid|the worst part|the problem is|you've tried|you have tried|"
+            "you've probably tried|nothing works|nothing seems to work|doesn't work|it's not your fault|struggl|"
+            "you feel like|maybe you|meanwhile|worse|the truth is nobody|nobody tells you|silent killer"
+        ),
+        "es": _split(
+            "usted sufre|si sufre|si usted|cansad|frustrad|verguenza|miedo|lo peor es|el problema es|ya intento|"
+            "ya has intentado|nada funciona|no funciona|no es su culpa|no es tu culpa|sufrimiento|pesadilla|"
+            "tal vez usted|tal vez tu|quiza|se siente|te sientes|nadie le dice|nadie te dice|empeora"
+        ),
+    },
+    "story": {
+        "pt": _split(
+            "meu nome e|eu me chamo|eu lembro|eu me lembro|era uma|naquele dia|naquela noite|foi quando|anos atras|"
+            "quando eu era|quando eu comecei|quando eu cheguei|eu trabalhei|eu trabalhava|eu era|eu estava|eu tava|"
+            "minha mae|meu pai|minha esposa|meu marido|minha filha|meu filho|minha avo|meu avo|eu sou enfermeira|"
+            "eu sou medico|eu sou professor|aconteceu|eu fiquei|eu passei|eu perdi|eu decidi|re:\\bha \\d+ anos\\b"
+        ),
+        "en": _split(
+            "my name is|i remember|one day|that day|that night|that morning|years ago|when i was|i was a|i was working|"
+            "i worked|my wife|my husband|my mother|my mom|my father|my dad|my daughter|my son|my neighbor|my sister|"
+            "my brother|it happened|i walked|i decided|i lost|i was sitting|i'm a retired|i used to|back then"
+        ),
+        "es": _split(
+            "mi nombre es|me llamo|recuerdo|un dia|ese dia|esa noche|esa manana|hace anos|cuando yo era|cuando era|"
+            "yo trabajaba|trabaje|yo era|yo estaba|mi madre|mi mama|mi padre|mi papa|mi esposa|mi esposo|mi hija|"
+            "mi hijo|mi abuela|mi vecino|mi hermana|sucedio|paso algo|decidi|perdi|re:\\bhace \\d+ anos\\b"
+        ),
+    },
+    "mechanism": {
+        "pt": _split(
+            "a verdadeira causa|o verdadeiro motivo|a causa|o motivo|pesquisadores|cientistas|descobriram|"
+            "os estudos mostram|a ciencia|o que acontece e|funciona assim|eu chamo|chamam de|chamam isso|"
+            "chamaram isso|conhecido como|mecanismo|hormonio|celulas|por isso que|e por isso|o segredo e|"
+            "o que realmente|na verdade o|inflamacao|molecula|metodo que|em vez de"
+        ),
+        "en": _split(
+            "the real cause|the real reason|the reason is|the cause|researchers|scientists|discovered|studies show|"
+            "science|here's what happens|what actually|i call it|i call this|he calls it|she calls it|they call it|"
+            "called the|known as|mechanism|hormone|cells|molecule|that's why|the secret is|in other words|"
+            "it's not what|isn't what|what i found"
+        ),
+        "es": _split(
+            "la verdadera causa|el verdadero motivo|la causa|la razon|investigadores|cientificos|descubrieron|"
+            "los estudios muestran|la ciencia|lo que pasa es|funciona asi|yo lo llamo|lo llamo|lo llaman|llaman|"
+            "conocido como|mecanismo|hormona|celulas|molecula|por eso|el secreto es|en realidad|en lugar de|en vez de"
+        ),
+    },
+    "proof": {
+        "pt": _split(
+            "depoimento|resultado|perdeu|perdi \\d|alunos|alunas|clientes|mensagens|me mandou|me escreveu|"
+            "me mandaram|dona |seu |irma |a camila|estudo com|num estudo|voluntarios|comprovad|aprovad|milhares de|"
+            "mais de \\d|re:\\bmais de \\d+|re:\\d+ (?:quilos|kg|kilos)\\b|re:\\bem \\d+ (?:dias|semanas|meses)\\b|"
+            "ja ajudou|funcionou|testei"
+        ),
+        "en": _split(
+            "testimonial|results|lost|students|clients|customers|messages|wrote to me|sent me|study from|"
+            "one study|clinical|trial|proven|thousands of|over \\d|re:\\bover \\d+|re:\\d+ pounds\\b|"
+            "re:\\bin \\d+ (?:days|weeks|months)\\b|it worked|i tested|reviews|people have used|went through"
+        ),
+        "es": _split(
+            "testimonio|resultado|perdio|perdi \\d|alumnos|alumnas|clientes|mensajes|me escribio|me mando|"
+            "estudio con|un estudio|voluntarios|comprobad|clinic|miles de|mas de \\d|re:\\bmas de \\d+|"
+            "re:\\d+ (?:kilos|kg)\\b|re:\\ben \\d+ (?:dias|semanas|meses)\\b|funciono|probe"
+        ),
+    },
+    "offer": {
+        "pt": _split(
+            "apresento|se chama|chamado|nasceu o|nasceu a|criei o|criei a|criar o|criar a|desenvolvemos|desenvolvi|"
+            "coloquei tudo|programa|treinamento|o curso|formula|capsula|frasco|modulo|aplicativo|voce recebe|"
+            "voce vai receber|voce leva|acesso|passo a passo|plataforma|metodo completo|kit|turma|inscric"
+        ),
+        "en": _split(
+            "introducing|it's called|called|was born|i created|we created|i put|i built|program|course|formula|"
+            "capsule|bottle|module|app|you get|you'll get|you will get|access|step by step|system|membership|"
+            "workouts|recipes|cookbook|report|service|enrollment|the bundle"
+        ),
+        "es": _split(
+            "presento|se llama|llamado|nacio|cree|creamos|desarrollamos|programa|curso|formula|capsula|frasco|"
+            "modulo|aplicacion|recibe|recibes|vas a recibir|acceso|paso a paso|sistema|membresia|kit|inscripc"
+        ),
+    },
+    "bonus": {
+        "pt": _split("bonus|de presente|brinde|presente|gratis|de graca|ainda recebe|tambem recebe|ganha|junto"),
+        "en": _split("bonus|bonuses|free gift|for free|free|also get|also receive|i'm adding|i've added|gift"),
+        "es": _split("bono|bonus|regalo|de regalo|gratis|obsequio|tambien recibe|tambien recibes|ademas recibe"),
+    },
+    "price": {
+        "pt": _split(
+            "preco|valor|investimento|custa|custou|quanto custa|parcel|a vista|pix|pagamento unico|no cartao|"
+            "re:\\br\\$|re:\\d+ reais|re:\\d+x\\b|sai por|por apenas|so \\d|desconto|condicao especial"
+        ),
+        "en": _split(
+            "price|cost|costs|pay|payment|one time|one-time|per bottle|normally|usually|regular|retail|discount|"
+            "re:\\$\\s?\\d|re:\\d+ dollars|just \\d|only \\d|special rate|off"
+        ),
+        "es": _split(
+            "precio|valor|inversion|cuesta|costo|cuotas|pago unico|un solo pago|descuento|normalmente|"
+            "re:\\$\\s?\\d|re:\\d+ (?:dolares|pesos)|solo \\d|oferta especial"
+        ),
+    },
+    "guarantee": {
+        "pt": _split(
+            "garantia|reembolso|dinheiro de volta|devolv|risco nenhum|sem risco|sem perguntas|devolucao|"
+            "cada centavo|valor inteiro|pede o reembolso"
+        ),
+        "en": _split(
+            "guarantee|guaranteed|refund|money back|your money back|risk-free|risk free|no questions|every penny|"
+            "every cent|full refund"
+        ),
+        "es": _split("garantia|reembolso|devolvemos|devuelvo|le devolvemos|sin riesgo|sin preguntas|cada centavo"),
+    },
+    "urgency": {
+        "pt": _split(
+            "so ate|apenas ate|acaba|termina|ultimas|ultimos|vagas|estoque|lote|limitad|fecha|fechar|expira|sai do ar|"
+            "nao vai durar|nao deixa para depois|nao deixe para depois|vai subir|volta ao preco|preco cheio|"
+            "so hoje|somente hoje|meia-noite|meia noite|carrinho|por tempo"
+        ),
+        "en": _split(
+            "ends|expires|deadline|midnight|sell out|sells out|sold out|limited|last chance|only available|hurry|"
+            "in stock|stock|goes back|going up|won't last|before it's gone|don't wait|today only|only today|closes"
+        ),
+        "es": _split(
+            "solo hasta|hasta el|se acaba|termina|ultimas|ultimos|cupos|quedan|limitad|existencias|inventario|"
+            "expira|cierra|no espere|no esperes|solo hoy|medianoche|por tiempo|va a subir"
+        ),
+    },
+    "cta": {
+        "pt": _split(
+            "clique|clica|clicar|clicando|botao|toque no|toca no|tocar no|link|aqui embaixo|abaixo do video|"
+            "garanta o seu|garante o seu|garanta ja|garanta agora|faz a sua inscricao|faca a sua inscricao|"
+            "finaliza o pedido|preenche|preencha|pagina de pagamento|garantir"
+        ),
+        "en": _split(
+            "click|button|tap the|link below|below this video|right below|order now|add to cart|grab it|"
+            "get instant access|sign up|join now|fill out|order form|go ahead and"
+        ),
+        "es": _split(
+            "haz clic|haga clic|da clic|de clic|clic|click|boton|toca el|toque el|enlace|aqui abajo|debajo del video|"
+            "asegura tu|asegure su|llena|complete|formulario|inscribete|ordena"
+        ),
+    },
+}
+
+LEAD: Lexicon = {
+    "offer": {
+        "pt": _split(
+            "inscricoes|abriram|abriu|promocao|desconto|oferta|ja me acompanha|ja sabe|ja conhece|quanto custa|"
+            "re:\\d+% de desconto|re:\\br\\$|preco|por tempo limitado|so ate|carrinho"
+        ),
+        "en": _split(
+            "enrollment|is open|on sale|sale|discount|percent off|% off|off|deal|already know|already saw|"
+            "price|re:\\$\\s?\\d|for the next \\d+ (?:hours|days)|limited time|email list"
+        ),
+        "es": _split(
+            "inscripciones|abrieron|promocion|descuento|oferta|ya me sigue|ya sabe|ya conoce|precio|re:\\$\\s?\\d|"
+            "por tiempo limitado|solo hasta"
+        ),
+    },
+    "promise": {
+        "pt": _split(
+            "re:\\bem \\d+ (?:dias|semanas|meses)\\b|voce vai|vai aprender|vai conseguir|vai voltar|vou te mostrar como|"
+            "como voce pode|sem precisar|mesmo que|garanto"
+        ),
+        "en": _split(
+            "re:\\bin \\d+ (?:days|weeks|months)\\b|you will|you'll|i'm going to show you how|how to|without|even if|"
+            "i promise|re:\\d+ minutes a day"
+        ),
+        "es": _split(
+            "re:\\ben \\d+ (?:dias|semanas|meses)\\b|usted va a|vas a|va a aprender|le voy a mostrar como|"
+            "te voy a mostrar como|sin necesidad|aunque|le prometo|te prometo"
+        ),
+    },
+    "problem_solution": {
+        "pt": _split(
+            "voce sofre|se voce sofre|cansad|voce entra|esquece|voce ja|ja tentou|nada funciona|problema|"
+            "voce acorda|voce sente|dor|se voce tem"
+        ),
+        "en": _split(
+            "do you suffer|if you suffer|tired of|are you|do you|you've tried|nothing works|problem|"
+            "you wake up|you feel|pain|if you have|struggling"
+        ),
+        "es": _split(
+            "usted sufre|si sufre|cansad|se olvida|ya intento|nada funciona|problema|se despierta|siente|dolor|si tiene"
+        ),
+    },
+    "big_secret": {
+        "pt": _split(
+            "segredo|secreto|ninguem conhece|quase ninguem|escondid|nao querem que voce saiba|revelar|descoberta|"
+            "truque|ritual|frase de|esquisito|estranho"
+        ),
+        "en": _split(
+            "secret|hidden|nobody knows|almost nobody|don't want you to know|would rather you never|reveal|discovery|"
+            "trick|ritual|weird|strange|root|little-known|little known"
+        ),
+        "es": _split(
+            "secreto|oculto|nadie conoce|casi nadie|no quieren que sepa|revelar|descubrimiento|truco|ritual|extrano|raro"
+        ),
+    },
+    "proclamation": {
+        "pt": _split(
+            "atencao|alerta|aviso|noticia|re:\\d+ por cento|re:\\d+%|nos proximos|vai mudar|vai acontecer|"
+            "posso provar|decide|segundo um estudo|a verdade e|o seu corpo|fato"
+        ),
+        "en": _split(
+            "warning|attention|alert|breaking|news|re:\\d+ percent|re:\\d+%|in the next|is going to change|"
+            "is about to|i can prove|according to|the truth is|fact|biggest"
+        ),
+        "es": _split(
+            "atencion|alerta|aviso|noticia|re:\\d+ por ciento|re:\\d+%|en los proximos|va a cambiar|"
+            "esta a punto|puedo probar|segun un estudio|la verdad es|el hecho"
+        ),
+    },
+    "story": BEAT_STRONG["story"],
+}
+
+#: Signs, in the opening, that the viewer already knows the product (most aware) or the kind of
+#: solution (solution aware), or at least the problem (problem aware).
+AWARENESS: Lexicon = {
+    "most_aware": {
+        "pt": _split("ja me acompanha|ja conhece o|ja sabe o que|voltou|de novo|abriram de novo|inscricoes|ja comprou"),
+        "en": _split(
+            "already know exactly|already know what|email list|on sale|enrollment|is open|back again|waiting for"
+        ),
+        "es": _split("ya me sigue|ya conoce el|ya sabe lo que|de nuevo|inscripciones|ya compro|estaba esperando"),
+    },
+    "product_aware": {
+        "pt": _split("ja me perguntaram|no canal|muitos de voces|finalmente|ja viu|aqui no canal|voces pediram"),
+        "en": _split("have been asking|on this channel|finally ready|a lot of you|you already saw|workshop|you asked"),
+        "es": _split("me han preguntado|en el canal|muchos de ustedes|finalmente|ya vio|me pidieron"),
+    },
+    "solution_aware": {
+        "pt": _split(
+            "ja tentou|ja fez|ja tomou|ja comprou curso|ja baixou|cursos de|dietas|remedios|tratamentos|aplicativo|"
+            "se voce ja opera|metodo"
+        ),
+        "en": _split("you've tried|you have tried|diets|pills|programs|courses|apps|you've watched|you read the books"),
+        "es": _split("ya intento|ya probo|ya tomo|dietas|pastillas|tratamientos|cursos|aplicaciones"),
+    },
+    "problem_aware": {
+        "pt": _split("voce sofre|se voce tem|o seu problema|dor|doenca|esquece|cansad|o termino|ainda doi|medo"),
+        "en": _split("you suffer|if you have|your problem|pain|disease|you've noticed|embarrass|breakup|afraid"),
+        "es": _split("usted sufre|si tiene|su problema|dolor|enfermedad|olvida|cansad|la ruptura|miedo"),
+    },
+}
+
+
+@cache
+def pattern(group: str, label: str, language: str) -> re.Pattern[str] | None:
+    """The compiled cue pattern of ``group`` ("beat", "lead", "awareness") for a label and language."""
+    lexicon = {"beat": BEAT_STRONG, "lead": LEAD, "awareness": AWARENESS}[group]
+    phrases = lexicon.get(label, {}).get(language, ())
+    plain = tuple(p for p in phrases if not p.startswith("re:") and "\\" not in p)
+    raw = [p[3:] for p in phrases if p.startswith("re:")]
+    raw += [p.replace(" \\d", r" \d") for p in phrases if not p.startswith("re:") and "\\" in p]
+    base = keyword_pattern(plain)
+    parts = ([base.pattern] if base is not None else []) + raw
+    return re.compile("|".join(f"(?:{p})" for p in parts)) if parts else None

@@ -1,0 +1,139 @@
+"""Niche, lead type, awareness and the lead/awareness consistency note.
+
+* Niche: taxonomy keyword hits over the whole transcript; the narrative part (before the pitch)
+  counts double, since the close of every VSL sounds alike ("bónus", "acesso", "garantia").
+  A specific sub wins with at least :data:`_MIN_HITS` hits; otherwise the top level with most hits
+  gets ``/other``, and with no hits at all the niche is ``other/other``.
+* Lead type: cue phrases in the opening (first :data:`LEAD_WINDOW_S` seconds, the hook counting
+  double), plus two structural signs: a price said in the first 45 s makes an offer lead, a
+  narrative told in the first person right after the hook leans to a story lead.
+* Awareness: what the lead implies (Todd Brown's mapping, read backwards), moved by cues of what the
+  viewer already knows ("você já tentou", "you've been asking for", "enrollment is open").
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from vsl_assets.breakdown import cues
+from vsl_assets.breakdown.models import AWARENESS_LEVELS, Evidence
+from vsl_assets.breakdown.prepared import Prepared, count
+from vsl_assets.breakdown.taxonomy import load_taxonomy
+
+LEAD_WINDOW_S = 75.0
+_MIN_HITS = 2
+
+#: Todd Brown's mapping: which awareness levels each lead suits.
+SUITS: dict[str, tuple[str, ...]] = {
+    "offer": ("most_aware", "product_aware"),
+    "promise": ("product_aware", "solution_aware"),
+    "problem_solution": ("solution_aware", "problem_aware"),
+    "big_secret": ("problem_aware", "unaware"),
+    "proclamation": ("unaware", "problem_aware"),
+    "story": ("unaware", "problem_aware"),
+}
+
+
+def consistency_note(lead: str | None, awareness: str | None) -> str | None:
+    """A short note when the lead does not suit the awareness level; None when it does (or unknown)."""
+    if lead is None or awareness is None or lead not in SUITS:
+        return None
+    suited = SUITS[lead]
+    if awareness in suited:
+        return None
+    return (
+        f"{lead} leads usually suit {' or '.join(suited)} prospects; this VSL reads as {awareness} "
+        "(reported, not corrected)"
+    )
+
+
+def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, Evidence | None]:
+    tax = load_taxonomy()
+    cut = pitch_s if pitch_s is not None and pitch_s > 0 else p.duration * 0.6
+    scores: Counter[str] = Counter()
+    best_seg: dict[str, tuple[int, int]] = {}
+    for i, text in enumerate(p.folded):
+        weight = 2 if p.segments[i].start < cut else 1
+        for sub in tax.subs:
+            pat = sub.patterns.get(lang)
+            hits = count(pat, text)
+            if hits:
+                scores[sub.niche] += weight * hits
+                if hits > best_seg.get(sub.niche, (0, -1))[0]:
+                    best_seg[sub.niche] = (hits, i)
+    specific = {n: s for n, s in scores.items() if not n.endswith("/other")}
+    if specific and max(specific.values()) >= _MIN_HITS * 2:
+        niche = max(specific, key=lambda n: specific[n])
+    else:
+        tops: Counter[str] = Counter()
+        for n, s in scores.items():
+            tops[n.split("/")[0]] += s
+        if not tops or max(tops.values()) < _MIN_HITS:
+            return "other/other", None
+        top = max(tops, key=lambda t: tops[t])
+        niche = f"{top}/other"
+        best_seg.setdefault(niche, max((v for k, v in best_seg.items() if k.startswith(top + "/")), default=(0, 0)))
+    seg = best_seg.get(niche, (0, 0))[1]
+    return niche, p.evidence(seg)
+
+
+def _opening(p: Prepared, hook_n: int) -> list[tuple[int, float]]:
+    """(segment, weight) of the opening: hook segments count double."""
+    return [(i, 2.0 if i < hook_n else 1.0) for i, s in enumerate(p.segments) if s.start < LEAD_WINDOW_S]
+
+
+def classify_lead(
+    p: Prepared, lang: str, hook_n: int, labels: list[str], early_price: int | None
+) -> tuple[str, Evidence | None, dict[str, float]]:
+    """(lead type, evidence, scores): the lead with the strongest cues in the opening."""
+    scores: dict[str, float] = {lead: 0.0 for lead in cues.LEAD}
+    where: dict[str, tuple[float, int]] = {}
+    for i, w in _opening(p, hook_n):
+        for lead in cues.LEAD:
+            hits = min(2, count(cues.pattern("lead", lead, lang), p.folded[i]))
+            if hits:
+                scores[lead] += w * hits
+                if w * hits > where.get(lead, (0.0, -1))[0]:
+                    where[lead] = (w * hits, i)
+    if early_price is not None:
+        scores["offer"] += 6.0
+        where["offer"] = (6.0, early_price)
+    after_hook = labels[hook_n : hook_n + 4]
+    if after_hook and after_hook.count("story") >= 2:
+        scores["story"] += 2.0
+    if "?" in " ".join(s.text for s in p.segments[:hook_n]):
+        scores["problem_solution"] += 1.5
+    # Ties go to the more common, less specific leads.
+    preference = ["story", "promise", "problem_solution", "big_secret", "proclamation", "offer"]
+    lead = max(preference, key=lambda k: (scores[k], -preference.index(k)))
+    if scores[lead] == 0:
+        lead = "story" if "story" in after_hook else "promise"
+    seg = where.get(lead, (0.0, 0))[1]
+    return lead, p.evidence(seg), scores
+
+
+def classify_awareness(p: Prepared, lang: str, lead: str, hook_n: int, pitch_s: float | None) -> tuple[str, Evidence]:
+    hits: dict[str, int] = {}
+    where: dict[str, int] = {}
+    for i, _w in _opening(p, hook_n):
+        for level in cues.AWARENESS:
+            n = count(cues.pattern("awareness", level, lang), p.folded[i])
+            if n:
+                hits[level] = hits.get(level, 0) + n
+                where.setdefault(level, i)
+    early_product = pitch_s is not None and pitch_s < 40
+    if lead == "offer":
+        level = "most_aware" if hits.get("most_aware") else "product_aware"
+    elif lead == "promise":
+        level = "product_aware" if early_product or hits.get("product_aware") else "solution_aware"
+    elif lead == "problem_solution":
+        level = "solution_aware" if hits.get("solution_aware") else "problem_aware"
+    elif lead == "big_secret":
+        level = "problem_aware"
+    elif lead == "proclamation":
+        level = "solution_aware" if hits.get("solution_aware", 0) >= 2 else "unaware"
+    else:  # story
+        level = "problem_aware" if hits.get("problem_aware", 0) + hits.get("solution_aware", 0) >= 2 else "unaware"
+    seg = where.get(level, 0)
+    assert level in AWARENESS_LEVELS
+    return level, p.evidence(seg)

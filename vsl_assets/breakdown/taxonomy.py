@@ -1,0 +1,92 @@
+"""The niche taxonomy: ``top/sub`` ids, their PT/EN/ES labels and keyword lexicons, from ``taxonomy.json``.
+
+The data lives in a JSON file shipped with the package so a copywriter can add a keyword without
+touching code.  Keywords are matched on lowercased text without accents, at the start of a word: a
+keyword is a prefix ("emagrec" finds "emagrecer", "emagreceu"), except one of four letters or fewer,
+or one ending in a space, which must be a whole word ("dor" must not find "dormir").
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from vsl_assets.errors import ConfigurationError
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents, so "Glicose", "glicose" and "glicóse" match one keyword."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@dataclass(frozen=True)
+class SubNiche:
+    top: str
+    id: str
+    labels: dict[str, str]
+    keywords: dict[str, tuple[str, ...]]
+    patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, compare=False)
+
+    @property
+    def niche(self) -> str:
+        return f"{self.top}/{self.id}"
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    top_labels: dict[str, dict[str, str]]
+    subs: tuple[SubNiche, ...]
+
+    @property
+    def niches(self) -> tuple[str, ...]:
+        return tuple(s.niche for s in self.subs)
+
+    def label(self, niche: str, language: str) -> str:
+        """ "Saúde / Diabetes" for ``health/diabetes`` in pt; English when the language has no labels."""
+        top, _, sub = niche.partition("/")
+        found = next((s for s in self.subs if s.top == top and s.id == sub), None)
+        if found is None:
+            raise KeyError(niche)
+        lang = language if language in found.labels else "en"
+        return f"{self.top_labels[top][lang]} / {found.labels[lang]}"
+
+
+def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for a keyword list (folded), or None when the list is empty."""
+    parts = []
+    for raw in keywords:
+        kw = fold(raw)
+        whole = kw.endswith(" ") or len(kw.strip()) <= 4
+        body = re.escape(kw.strip())
+        parts.append(rf"{body}\b" if whole else body)
+    if not parts:
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")")
+
+
+def _parse(data: Any) -> Taxonomy:
+    try:
+        top_labels: dict[str, dict[str, str]] = {}
+        subs: list[SubNiche] = []
+        for top in data["niches"]:
+            top_labels[top["id"]] = dict(top["labels"])
+            for sub in top["subs"]:
+                keywords = {lang: tuple(words) for lang, words in sub["keywords"].items()}
+                patterns = {lang: keyword_pattern(words) for lang, words in keywords.items()}
+                subs.append(SubNiche(top["id"], sub["id"], dict(sub["labels"]), keywords, patterns))
+    except (KeyError, TypeError) as exc:
+        raise ConfigurationError(f"the niche taxonomy file is malformed (missing or wrong {exc})") from exc
+    return Taxonomy(top_labels, tuple(subs))
+
+
+@lru_cache(maxsize=1)
+def load_taxonomy() -> Taxonomy:
+    """The taxonomy shipped in the package (read once per process)."""
+    text = resources.files("vsl_assets.breakdown").joinpath("taxonomy.json").read_text(encoding="utf-8")
+    return _parse(json.loads(text))
