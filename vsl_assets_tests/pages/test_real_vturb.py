@@ -135,7 +135,11 @@ def test_ab_test_script_that_loads_variant_scripts(hosts: Hosts) -> None:
 
 @pytest.mark.parametrize(
     ("status", "error", "why"),
-    [(403, PlayerConfigError, "HTTP 403"), (404, PlayerConfigError, "HTTP 404"), (503, PlayerUnavailableError, "HTTP 503")],
+    [
+        (403, PlayerConfigError, "HTTP 403"),
+        (404, PlayerConfigError, "HTTP 404"),
+        (503, PlayerUnavailableError, "HTTP 503"),
+    ],
 )
 def test_ab_test_script_unreadable_names_the_player(
     hosts: Hosts, status: int, error: type[Exception], why: str

@@ -17,8 +17,19 @@ from vsl_assets.media.pages.players.base import Candidate, is_stream_url
 
 KIND = "lightbox"
 #: Elements whose data-src is lazy loading of the element itself, read by other detectors.
-_LAZY_ELEMENTS = frozenset({"iframe", "img", "source", "video", "audio", "video-js", "script", "link", "embed", "picture"})
-_URL_ATTRS = ("data-video", "data-video-url", "data-video-src", "data-src", "data-url", "data-href", "data-embed", "data-iframe")
+_LAZY_ELEMENTS = frozenset(
+    {"iframe", "img", "source", "video", "audio", "video-js", "script", "link", "embed", "picture"}
+)
+_URL_ATTRS = (
+    "data-video",
+    "data-video-url",
+    "data-video-src",
+    "data-src",
+    "data-url",
+    "data-href",
+    "data-embed",
+    "data-iframe",
+)
 _ID_URLS = {
     "data-youtube-id": "https://www.youtube.com/watch?v={}",
     "data-yt-id": "https://www.youtube.com/watch?v={}",
@@ -93,5 +104,9 @@ def _says_youtube(element: Element, youtube_page: bool) -> bool:
 
 def _is_lightbox(element: Element) -> bool:
     attrs = element.attrs
-    marks = " ".join([attrs.get("class", ""), attrs.get("rel", ""), attrs.get("data-toggle", ""), attrs.get("data-bs-toggle", "")])
-    return bool(_LIGHTBOX_MARKS.search(marks)) or any(k in attrs for k in ("data-fancybox", "data-lity", "data-glightbox"))
+    marks = " ".join(
+        [attrs.get("class", ""), attrs.get("rel", ""), attrs.get("data-toggle", ""), attrs.get("data-bs-toggle", "")]
+    )
+    return bool(_LIGHTBOX_MARKS.search(marks)) or any(
+        k in attrs for k in ("data-fancybox", "data-lity", "data-glightbox")
+    )

@@ -42,7 +42,9 @@ _EXTERNAL_ID = re.compile(
     rf"(?:video_external_id|video_id|videoId)[\"']?\s*[:=]\s*[\"'](?P<uuid>{_UUID_TEXT})[\"']", re.I
 )
 _PLAYLIST_PATH = re.compile(rf"/(?P<uuid>{_UUID_TEXT})/playlist\.m3u8$", re.I)
-_CONFIG_JSON = re.compile(rf"(?P<url>(?:https?:)?//[^\s\"'<>]+?/vz-(?P<library>[0-9a-z-]+)/(?P<uuid>{_UUID_TEXT})\.json)", re.I)
+_CONFIG_JSON = re.compile(
+    rf"(?P<url>(?:https?:)?//[^\s\"'<>]+?/vz-(?P<library>[0-9a-z-]+)/(?P<uuid>{_UUID_TEXT})\.json)", re.I
+)
 _PLAYLIST_HOST = re.compile(r"\bb-vz-(?P<library>[0-9a-z-]+)\.tv\.pandavideo\.com(?:\.br)?", re.I)
 _DRM = re.compile(r"[\"']?(?:drm|drm_enabled|drmEnabled|isDrm)[\"']?\s*:\s*(?:true|!0)", re.I)
 _QUOTED_M3U8 = re.compile(r"[\"'](?P<url>[^\"'\s]+\.m3u8(?:\?[^\"'\s]*)?)[\"']")
@@ -113,7 +115,9 @@ def detect(page: Page) -> Candidate | None:
 
     def complete(fetcher: Fetcher) -> Candidate:
         stream, drm = _from_embed_page(fetcher, main, page.url)
-        return replace(base, stream_url=stream, drm="Panda Video player has DRM enabled" if drm else None, complete=None)
+        return replace(
+            base, stream_url=stream, drm="Panda Video player has DRM enabled" if drm else None, complete=None
+        )
 
     return replace(base, complete=complete)
 
@@ -170,7 +174,7 @@ def _from_embed_page(fetcher: Fetcher, embed: str, referer: str) -> tuple[str, b
             raise unreadable(NAME, "video config", exc) from None
         config_text = decode_html(config.body, config.charset).replace("\\/", "/")
         drm = drm or bool(_DRM.search(config_text))
-        stream = _playlist_in(config_text, config.url)
+        stream = _playlist_in(config_text, config.url, relative=False)
         if stream:
             return stream, drm
         text += "\n" + config_text
@@ -181,8 +185,10 @@ def _from_embed_page(fetcher: Fetcher, embed: str, referer: str) -> tuple[str, b
     raise PlayerConfigError("the Panda Video player config could not be parsed: no playlist URL in the embed page")
 
 
-def _playlist_in(text: str, base: str) -> str | None:
-    match = M3U8_IN_TEXT.search(text) or _QUOTED_M3U8.search(text)
+def _playlist_in(text: str, base: str, *, relative: bool = True) -> str | None:
+    """An absolute playlist URL in ``text``; a quoted relative one only in an HTML page (a config's
+    bare ``"playlist.m3u8"`` is a file name for the player to place, not a URL)."""
+    match = M3U8_IN_TEXT.search(text) or (_QUOTED_M3U8.search(text) if relative else None)
     return urljoin(base, match.group("url")) if match else None
 
 
