@@ -217,41 +217,46 @@ LEAD: Lexicon = {
     "problem_solution": {
         "pt": _split(
             "voce sofre|se voce sofre|cansad|voce entra|esquece|voce ja|ja tentou|nada funciona|problema|"
-            "voce acorda|voce sente|dor|se voce tem"
+            "voce acorda|voce sente|dor|se voce tem|se o seu|se a sua|nao e culpa sua|a culpa nao e sua"
         ),
         "en": _split(
             "do you suffer|if you suffer|tired of|are you|do you|you've tried|nothing works|problem|"
-            "you wake up|you feel|pain|if you have|struggling"
+            "you wake up|you feel|pain|if you have|struggling|if your|it's not your fault"
         ),
         "es": _split(
-            "usted sufre|si sufre|cansad|se olvida|ya intento|nada funciona|problema|se despierta|siente|dolor|si tiene"
+            "usted sufre|si sufre|cansad|se olvida|ya intento|nada funciona|problema|se despierta|siente|dolor|si tiene|"
+            "si tu|si su|no es tu culpa|no es su culpa"
         ),
     },
     "big_secret": {
         "pt": _split(
             "segredo|secreto|ninguem conhece|quase ninguem|escondid|nao querem que voce saiba|revelar|descoberta|"
-            "truque|ritual|frase de|esquisito|estranho"
+            "truque|ritual|frase de|esquisito|estranho|nao te contamos|o que descobrimos|tem uma coisa que"
         ),
         "en": _split(
             "secret|hidden|nobody knows|almost nobody|don't want you to know|would rather you never|reveal|discovery|"
-            "trick|ritual|weird|strange|root|little-known|little known"
+            "trick|ritual|weird|strange|root|little-known|little known|we didn't tell you|what we discovered|"
+            "there's something"
         ),
         "es": _split(
-            "secreto|oculto|nadie conoce|casi nadie|no quieren que sepa|revelar|descubrimiento|truco|ritual|extrano|raro"
+            "secreto|oculto|nadie conoce|casi nadie|no quieren que sepa|revelar|descubrimiento|truco|ritual|extrano|raro|"
+            "no te contamos|lo que descubrimos|hay algo que"
         ),
     },
     "proclamation": {
         "pt": _split(
             "atencao|alerta|aviso|noticia|re:\\d+ por cento|re:\\d+%|nos proximos|vai mudar|vai acontecer|"
-            "posso provar|decide|segundo um estudo|a verdade e|o seu corpo|fato"
+            "posso provar|decide|segundo um estudo|a verdade e|o seu corpo|fato|vai acontecer|algo vai|re:\\bdesde \\d{4}\\b"
         ),
         "en": _split(
             "warning|attention|alert|breaking|news|re:\\d+ percent|re:\\d+%|in the next|is going to change|"
-            "is about to|i can prove|according to|the truth is|fact|biggest"
+            "is about to|i can prove|according to|the truth is|fact|biggest|is going to happen|will happen|"
+            "re:\\bsince \\d{4}\\b"
         ),
         "es": _split(
             "atencion|alerta|aviso|noticia|re:\\d+ por ciento|re:\\d+%|en los proximos|va a cambiar|"
-            "esta a punto|puedo probar|segun un estudio|la verdad es|el hecho"
+            "esta a punto|puedo probar|segun un estudio|la verdad es|el hecho|va a pasar|va a afectar|algo va a|"
+            "re:\\bdesde \\d{4}\\b"
         ),
     },
     "story": BEAT_STRONG["story"],
@@ -261,16 +266,17 @@ LEAD: Lexicon = {
 #: solution (solution aware), or at least the problem (problem aware).
 AWARENESS: Lexicon = {
     "most_aware": {
-        "pt": _split("ja me acompanha|ja conhece o|ja sabe o que|voltou|de novo|abriram de novo|inscricoes|ja comprou"),
-        "en": _split(
-            "already know exactly|already know what|email list|on sale|enrollment|is open|back again|waiting for"
-        ),
+        "pt": _split("ja me acompanha|ja conhece o|ja sabe o que|ja sabe|abriram de novo|ja comprou"),
+        "en": _split("already know exactly|already know what|email list|back again|been waiting for"),
         "es": _split("ya me sigue|ya conoce el|ya sabe lo que|de nuevo|inscripciones|ya compro|estaba esperando"),
     },
     "product_aware": {
         "pt": _split("ja me perguntaram|no canal|muitos de voces|finalmente|ja viu|aqui no canal|voces pediram"),
         "en": _split("have been asking|on this channel|finally ready|a lot of you|you already saw|workshop|you asked"),
-        "es": _split("me han preguntado|en el canal|muchos de ustedes|finalmente|ya vio|me pidieron"),
+        "es": _split(
+            "me han preguntado|en el canal|muchos de ustedes|finalmente|ya vio|me pidieron|siguiendome|me sigues|"
+            "me ha escrito preguntando|ya conoces"
+        ),
     },
     "solution_aware": {
         "pt": _split(
@@ -278,7 +284,10 @@ AWARENESS: Lexicon = {
             "se voce ja opera|metodo"
         ),
         "en": _split("you've tried|you have tried|diets|pills|programs|courses|apps|you've watched|you read the books"),
-        "es": _split("ya intento|ya probo|ya tomo|dietas|pastillas|tratamientos|cursos|aplicaciones"),
+        "es": _split(
+            "ya intento|ya probo|ya tomo|ya probaste|ya intentaste|ya tomaste|ya has oido|dietas|pastillas|tratamientos|"
+            "cursos|aplicaciones"
+        ),
     },
     "problem_aware": {
         "pt": _split("voce sofre|se voce tem|o seu problema|dor|doenca|esquece|cansad|o termino|ainda doi|medo"),

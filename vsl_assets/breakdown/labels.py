@@ -20,7 +20,12 @@ from vsl_assets.breakdown.models import AWARENESS_LEVELS, Evidence
 from vsl_assets.breakdown.prepared import Prepared, count
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 
-LEAD_WINDOW_S = 75.0
+#: The lead is read from the hook plus what is said up to this second.
+LEAD_WINDOW_S = 45.0
+#: Awareness cues are read up to this second.
+AWARENESS_WINDOW_S = 75.0
+#: A product named before this second (outside an offer lead) means the viewer knows it.
+PRODUCT_KNOWN_S = 30.0
 _MIN_HITS = 2
 
 #: Todd Brown's mapping: which awareness levels each lead suits.
@@ -78,12 +83,12 @@ def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, 
 
 
 def _opening(p: Prepared, hook_n: int) -> list[tuple[int, float]]:
-    """(segment, weight) of the opening: hook segments count double."""
-    return [(i, 2.0 if i < hook_n else 1.0) for i, s in enumerate(p.segments) if s.start < LEAD_WINDOW_S]
+    """(segment, weight) of the opening: the hook decides the lead, what follows only leans."""
+    return [(i, 3.0 if i < hook_n else 1.0) for i, s in enumerate(p.segments) if i < hook_n or s.start < LEAD_WINDOW_S]
 
 
 def classify_lead(
-    p: Prepared, lang: str, hook_n: int, labels: list[str], early_price: int | None
+    p: Prepared, lang: str, hook_n: int, early_price: int | None
 ) -> tuple[str, Evidence | None, dict[str, float]]:
     """(lead type, evidence, scores): the lead with the strongest cues in the opening."""
     scores: dict[str, float] = {lead: 0.0 for lead in cues.LEAD}
@@ -96,36 +101,40 @@ def classify_lead(
                 if w * hits > where.get(lead, (0.0, -1))[0]:
                     where[lead] = (w * hits, i)
     if early_price is not None:
-        scores["offer"] += 6.0
-        where["offer"] = (6.0, early_price)
-    after_hook = labels[hook_n : hook_n + 4]
-    if after_hook and after_hook.count("story") >= 2:
-        scores["story"] += 2.0
-    if "?" in " ".join(s.text for s in p.segments[:hook_n]):
-        scores["problem_solution"] += 1.5
+        scores["offer"] += 8.0
+        where["offer"] = (8.0, early_price)
     # Ties go to the more common, less specific leads.
     preference = ["story", "promise", "problem_solution", "big_secret", "proclamation", "offer"]
     lead = max(preference, key=lambda k: (scores[k], -preference.index(k)))
     if scores[lead] == 0:
-        lead = "story" if "story" in after_hook else "promise"
+        lead = "promise"
     seg = where.get(lead, (0.0, 0))[1]
     return lead, p.evidence(seg), scores
 
 
-def classify_awareness(p: Prepared, lang: str, lead: str, hook_n: int, pitch_s: float | None) -> tuple[str, Evidence]:
+def classify_awareness(
+    p: Prepared, lang: str, lead: str, hook_n: int, pitch_s: float | None, niche: str
+) -> tuple[str, Evidence]:
     hits: dict[str, int] = {}
     where: dict[str, int] = {}
-    for i, _w in _opening(p, hook_n):
+    opening = [i for i, s in enumerate(p.segments) if i < hook_n or s.start < AWARENESS_WINDOW_S]
+    for i in opening:
         for level in cues.AWARENESS:
             n = count(cues.pattern("awareness", level, lang), p.folded[i])
             if n:
                 hits[level] = hits.get(level, 0) + n
                 where.setdefault(level, i)
-    early_product = pitch_s is not None and pitch_s < 40
+    # Naming the condition itself in the opening ("glicemia", "tu ex") speaks to the problem aware.
+    sub = next((s for s in load_taxonomy().subs if s.niche == niche), None)
+    pat = sub.patterns.get(lang) if sub is not None and not niche.endswith("/other") else None
+    niche_hits = sum(count(pat, p.folded[i]) for i in opening)
+    known_product = pitch_s is not None and pitch_s < PRODUCT_KNOWN_S
     if lead == "offer":
         level = "most_aware" if hits.get("most_aware") else "product_aware"
+    elif known_product:
+        level = "product_aware"
     elif lead == "promise":
-        level = "product_aware" if early_product or hits.get("product_aware") else "solution_aware"
+        level = "product_aware" if hits.get("product_aware") else "solution_aware"
     elif lead == "problem_solution":
         level = "solution_aware" if hits.get("solution_aware") else "problem_aware"
     elif lead == "big_secret":
@@ -133,7 +142,7 @@ def classify_awareness(p: Prepared, lang: str, lead: str, hook_n: int, pitch_s: 
     elif lead == "proclamation":
         level = "solution_aware" if hits.get("solution_aware", 0) >= 2 else "unaware"
     else:  # story
-        level = "problem_aware" if hits.get("problem_aware", 0) + hits.get("solution_aware", 0) >= 2 else "unaware"
-    seg = where.get(level, 0)
+        level = "problem_aware" if niche_hits >= 2 or hits.get("problem_aware", 0) >= 2 else "unaware"
+    seg = where.get(level, opening[0] if opening else 0)
     assert level in AWARENESS_LEVELS
     return level, p.evidence(seg)

@@ -91,16 +91,13 @@ class LocalEngine:
         labels = beat_rules.segment_labels(p, lang, signals)
         beats = beat_rules.to_beats(p, labels)
         hook_n = labels.count("hook")
-        pitch_s, pitch_ev = _pitch(p, beats, product_segs, hook_n)
+        early = next((i for i in offer_segments(p) if p.segments[i].start < EARLY_PRICE_S), None)
+        pitch_s, pitch_ev = _pitch(p, beats, product_segs, early)
         if pitch_s is not None:
             offer = find_offer(p, after_s=pitch_s)
-        early = next(
-            (i for i in offer_segments(p) if p.segments[i].start < EARLY_PRICE_S),
-            None,
-        )
         niche, niche_ev = classify_niche(p, lang, pitch_s)
-        lead, lead_ev, _scores = classify_lead(p, lang, hook_n, labels, early)
-        awareness, aw_ev = classify_awareness(p, lang, lead, hook_n, pitch_s)
+        lead, lead_ev, _scores = classify_lead(p, lang, hook_n, early)
+        awareness, aw_ev = classify_awareness(p, lang, lead, hook_n, pitch_s, niche)
         hook, hook_ev = find_hook(p, hook_n)
         for key, ev in (
             ("niche", niche_ev),

@@ -21,22 +21,60 @@ _NAME = (
     rf"(?P<name>{_UP}[\w'\u2019-]*(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&)\s+)?"
     rf"(?:{_UP}[\w'\u2019-]*|\d+))*)"
 )
-_PRODUCT_CUES = re.compile(
-    r"(?i:chamad[oa]|se chama|nasceu o|nasceu a|criar o|criar a|criei o|criei a|criou o|criou a|"
-    r"desenvolvemos o|desenvolvemos a|desenvolveu o|desenvolveu a|apresento o|apresento a|abri o|abri a|"
-    r"abri a|inscri[cç][õo]es d[oa]|entrar n[oa]|sobre o|sobre a|"
-    r"called|introducing|meet|created|create|enrollment for|get the|join|for the full|"
-    r"se llama|llamad[oa]|cre[ée] el|cre[ée] la|creamos el|creamos la|presento el|presento la|desarrollamos el|"
-    r"desarrollamos la)\s+" + _NAME
+_ART = r"(?:(?:o|a|os|as|el|la|los|las|the|um|uma|un|una)\s+)?"
+# Verbs that introduce the product by name: one mention after one of these is enough.
+_STRONG_CUES = re.compile(
+    r"(?:(?i:chamad[oa]|se chama|nasceu|cri(?:ar|ei|ou|amos)|desenvolv(?:emos|eu|i)|apresent(?:o|amos)|abri|"
+    r"lan[cç](?:ei|amos)|inscri[cç][õo]es d[oa]|"
+    r"called|introducing|created|create|built|enrollment for|launched|"
+    r"se llama|llamad[oa]|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|lanzamos)|"
+    r"(?:curso|programa|treinamento|m[ée]todo|program|course|entrenamiento|sistema|system))\s+" + _ART + _NAME
+)
+# Weaker contexts: the name must also be said a second time.
+_WEAK_CUES = re.compile(
+    r"(?i:sobre|entrar n[oa]|get|join|for the full|funciona|conoces|conhece|tomaste|pide|pe[cç]a|order)\s+"
+    + _ART
+    + _NAME
 )
 _BORN = re.compile(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
+# A coined one-word name: "GlicoEquilíbrio", "VigorRoot", "ArterX" (a capital inside the word).
+_COINED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+[A-ZÀ-Ý][\wÀ-ÿ]*\b")
 _STOP_NAMES = frozenset(
-    {"i", "eu", "yo", "dr", "doctor", "deus", "god", "the", "a", "o", "el", "la", "you", "voce", "usted", "it"}
+    {
+        "i",
+        "eu",
+        "yo",
+        "dr",
+        "doctor",
+        "deus",
+        "god",
+        "the",
+        "a",
+        "o",
+        "el",
+        "la",
+        "you",
+        "voce",
+        "usted",
+        "it",
+        "youtube",
+        "instagram",
+        "whatsapp",
+        "pdf",
+        "pix",
+        "facebook",
+        "tiktok",
+        "google",
+        "amazon",
+        "internet",
+        "email",
+    }
 )
 
 _MECHANISM = re.compile(
     r"(?:i call (?:this|it)|he calls (?:this|it)|she calls (?:this|it)|they call (?:this|it)|we call (?:this|it)|"
-    r"something called|known as|eu chamo (?:isso |esse \w+ |essa \w+ )?de|chamam (?:isso |esse \w+ |essa \w+ )?de|"
+    r"something called|known as|le dicen|le llamaba|le llaman|llamaban a esto|llaman a esto|se llama|"
+    r"(?:cientificos|científicos|investigadores|expertos|médicos|medicos) llaman|eu chamo (?:isso |esse \w+ |essa \w+ )?de|chamam (?:isso |esse \w+ |essa \w+ )?de|"
     r"chamaram (?:isso |esse \w+ |essa \w+ )?de|chamamos (?:isso )?de|chamad[oa] de|conhecid[oa] como|"
     r"(?:yo )?lo llamo|lo llaman|la llaman|le llaman|lo llamamos|conocid[oa] como|the core is)\s+"
     r"(?P<m>[^,.;:!?]{3,80})",
@@ -61,32 +99,45 @@ def _clean_name(name: str) -> str | None:
 
 
 def find_product(p: Prepared) -> tuple[str | None, Evidence | None, list[int]]:
-    """(name, evidence of its introduction, indices of the segments that mention it)."""
-    candidates: Counter[str] = Counter()
+    """(name, evidence of its introduction, indices of the segments that mention it).
+
+    Candidates: a capitalised name after an introducing verb ("se chama", "I created", "creé"), or
+    after a weaker context and said twice, or a coined one-word name said twice ("FloraViva").
+    The most mentioned candidate wins.
+    """
+    score: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
+
+    def add(name: str | None, i: int, weight: int) -> None:
+        if name is None:
+            return
+        score[name] += weight
+        first_seen.setdefault(name, i)
+
     for i, seg in enumerate(p.segments):
-        for rx in (_PRODUCT_CUES, _BORN):
-            for m in rx.finditer(seg.text):
-                name = _clean_name(m.group("name"))
-                if name is None:
-                    continue
-                candidates[name] += 1
-                first_seen.setdefault(name, i)
-    if not candidates:
-        return None, None, []
+        for m in _STRONG_CUES.finditer(seg.text):
+            add(_clean_name(m.group("name")), i, 3)
+        for m in _BORN.finditer(seg.text):
+            add(_clean_name(m.group("name")), i, 3)
+        for m in _WEAK_CUES.finditer(seg.text):
+            add(_clean_name(m.group("name")), i, 1)
+        for m in _COINED.finditer(seg.text):
+            add(_clean_name(m.group(0)), i, 1)
 
     def mentions(name: str) -> list[int]:
-        key = fold(name)
-        return [i for i, t in enumerate(p.folded) if key in t]
+        key = re.compile(r"\b" + re.escape(fold(name)) + r"\b")
+        return [i for i, t in enumerate(p.folded) if key.search(t)]
 
-    ranked = sorted(candidates, key=lambda n: (candidates[n] + len(mentions(n)), len(n)), reverse=True)
-    name = ranked[0]
-    segs = mentions(name)
-    if len(segs) < 2 and candidates[name] < 2:
-        # Said once with no repeat: too weak to call it the product.
+    ranked = []
+    for name, s in score.items():
+        segs = mentions(name)
+        if s >= 3 or len(segs) >= 2:
+            ranked.append((s + 2 * len(segs), len(name), name, segs))
+    if not ranked:
         return None, None, []
+    _, _, name, segs = max(ranked)
     intro = first_seen[name]
-    return name, p.evidence(intro), segs
+    return name, p.evidence(intro), segs or [intro]
 
 
 def find_mechanism(p: Prepared, product: str | None) -> tuple[str | None, Evidence | None, list[int]]:

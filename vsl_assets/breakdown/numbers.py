@@ -254,7 +254,8 @@ def find_money(text: str, language: str | None, default_currency: str | None = N
             continue
         end = inst.end()
         pair = _PAIR_AFTER.match(text[end:])
-        if pair is not None and inst.group("a").isdigit() and amount < 100:
+        joined = pair is not None and pair.group(0).strip()[:1].isalpha()  # "199 e 70": cents by a connector
+        if pair is not None and inst.group("a").isdigit() and (amount < 100 or joined):
             amount += int(pair.group("c")) / 100
             end += pair.end()
         found.append(Money(round(amount, 2), fallback, False, a_start, end, int(inst.group("n"))))

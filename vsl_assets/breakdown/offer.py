@@ -19,14 +19,18 @@ from vsl_assets.breakdown.prepared import Prepared, clip
 from vsl_assets.breakdown.taxonomy import fold
 
 # Cue words read right before an amount (folded text); the cue nearest the amount decides.
-_ANCHOR_CUE = re.compile(
+# A strong anchor cue makes the amount an anchor even when an offer word stands closer
+# ("she sells them for $97"); a weak one ("custa", "was", "cuesta") only when it is the closest cue,
+# and even then the amount is an anchor only if a lower price follows (see _contrast).
+_STRONG_ANCHOR = re.compile(
     r"\b(?:normalmente|geralmente|valor (?:cheio|normal|real|original)|preco (?:cheio|normal|original)|"
-    r"ja foi vendid\w*|ja custou|custava|custaria|ja custava|era|valeria|poderia cobrar|em vez de|ao inves de|"
-    r"volta (?:para|ao|a)|sai de|"
-    r"normally|usually|regular(?:ly)?|retail|valued at|worth|would (?:normally )?cost|sells?|was|were|over|"
-    r"instead of|goes back to|back to|last year|costs?|"
-    r"precio (?:normal|regular|real)|cuesta|costaba|valor real|antes|en lugar de|en vez de|vuelve a)\b"
+    r"ja foi vendid\w*|ja custou|custava|custaria|ja custava|valeria|poderia cobrar|em vez de|ao inves de|"
+    r"volta (?:para|ao|a)|costumava|"
+    r"normally|usually|regular(?:ly)?|retail|valued at|worth|would (?:normally )?cost|sells?|used to|"
+    r"instead of|goes back to|back to|last year|"
+    r"precio (?:normal|regular|real)|costaba|valor real|en lugar de|en vez de|vuelve a|solia|en tiendas)\b"
 )
+_WEAK_ANCHOR = re.compile(r"\b(?:era|was|were|over|costs?|custa|cuesta|vale|antes|sai de)\b")
 _OFFER_CUE = re.compile(
     r"\b(?:por apenas|por so|apenas|somente|so|hoje|agora|a vista|por|sai por|deixar por|leva|"
     r"just|only|today|now|special|for|it's|is|down to|"
@@ -63,8 +67,8 @@ _DE_POR = re.compile(
 )
 
 _GUARANTEE_CUE = re.compile(
-    r"garantia|reembolso|dinheiro de volta|devolv|devuelv|guarantee|refund|money back|money-back|"
-    r"your money|every penny|every cent|cada centavo|sem risco|sin riesgo|testar|try it|para probar|probarlo"
+    r"\b(?:garantia|reembolso|dinheiro de volta|devolv|devuelv|regresamos|guarantee|refund|money back|money-back|"
+    r"your money|every penny|every cent|cada centavo|sem risco|sin riesgo|testar|try it|para probar|probarlo)"
 )
 _DURATION = re.compile(
     r"\b(?P<n>\d{1,3})\s*(?P<u>dias?|days?|dias?|semanas?|weeks?|mes(?:es)?|meses|months?|anos?|years?|anos?)\b"
@@ -95,12 +99,48 @@ def _classify(before: str, after: str, money: Money) -> tuple[str, float]:
         return "offer", 1.0
     if _NOT_PRICE_AFTER.match(after) or _NOT_PRICE_BEFORE.search(before[-40:]):
         return "none", 0.0
-    anchor = _cue_distance(_ANCHOR_CUE, before)
-    offer = _cue_distance(_OFFER_CUE, before)
-    if anchor is not None and (offer is None or anchor < offer):
+    if _cue_distance(_STRONG_ANCHOR, before) is not None:
         return "anchor", 0.0
+    weak = _cue_distance(_WEAK_ANCHOR, before)
+    offer = _cue_distance(_OFFER_CUE, before)
     score = (2.0 if offer is not None else 0.0) + (2.0 if _OFFER_AFTER.match(after) else 0.0)
+    if weak is not None and (offer is None or weak < offer):
+        return "weak_anchor", score
     return ("offer" if score else "plain"), score
+
+
+_CONTRAST = re.compile(r"\b(?:mas|porem|but|pero|sin embargo|however|hoje|today|hoy|agora|now|ahora|so que)\b")
+
+
+def _contrast(p: Prepared, found: list[_Mention]) -> None:
+    """A price followed shortly by a lower one after "but"/"today" is the anchor of that lower one."""
+    prices = sorted(
+        (m for m in found if m.kind in ("offer", "plain", "weak_anchor") and m.money.installments is None),
+        key=lambda m: (m.seg, m.money.start),
+    )
+    for k, high in enumerate(prices):
+        for low in prices[k + 1 :]:
+            if low.seg - high.seg > 3:
+                break
+            if low.money.amount >= high.money.amount:
+                continue
+            if low.seg == high.seg:
+                between = p.folded[high.seg][high.money.end : low.money.start]
+            else:
+                between = p.folded[high.seg][high.money.end :] + " " + p.folded[low.seg][: low.money.start]
+            if high.kind == "weak_anchor" or _CONTRAST.search(between):
+                high.kind = "anchor"
+                break
+    for m in found:
+        if m.kind == "weak_anchor":
+            m.kind = "offer" if m.score else "plain"
+
+
+#: Words that make a segment about price, so "de 497 por 197" there is an anchor and an offer.
+_PRICE_CONTEXT = re.compile(
+    r"r\$|\$|€|reais|dolares|dollars|euros|pesos|preco|valor|investimento|price|precio|cuesta|custa|costs?|"
+    r"inversion|parcel|a vista"
+)
 
 
 def _mentions(p: Prepared) -> list[_Mention]:
@@ -111,7 +151,7 @@ def _mentions(p: Prepared) -> list[_Mention]:
             before, after = _context(p, i, money)
             kind, score = _classify(before, after, money)
             found.append(_Mention(money, i, before, after, kind, score))
-        for m in _DE_POR.finditer(text):
+        for m in _DE_POR.finditer(text) if _PRICE_CONTEXT.search(text) else ():
             # "de 497 por 197": the first is the anchor even without a currency; add what find_money missed.
             for group, kind in (("a", "anchor"), ("b", "offer")):
                 start = m.start(group)
@@ -126,6 +166,7 @@ def _mentions(p: Prepared) -> list[_Mention]:
                     continue
                 money = Money(amount, currency, False, start, m.end(group))
                 found.append(_Mention(money, i, text[:start][-80:], text[m.end(group) :][:60], kind, 3.0))
+    _contrast(p, found)
     return found
 
 
@@ -200,24 +241,24 @@ def find_offer(p: Prepared, *, after_s: float = 0.0) -> OfferResult:
 
 
 def find_guarantee(p: Prepared) -> tuple[int | None, Evidence | None]:
-    """Days of the money-back guarantee: a duration said in a sentence about refunds or trying."""
+    """Days of the money-back guarantee: the duration said nearest a refund/guarantee word.
+
+    The word may be in the next segment ("you have 60 days to try it," / "full refund"), which
+    counts as farther away than one in the same segment.
+    """
     best: tuple[int, int, int] | None = None  # (distance, days, segment)
     for i, text in enumerate(p.folded):
         cues = [m.start() for m in _GUARANTEE_CUE.finditer(text)]
+        penalty = 0
         if not cues and i + 1 < len(p.folded) and _GUARANTEE_CUE.search(p.folded[i + 1]):
-            cues = [len(text) + 40]  # the refund is promised in the next segment
-        if not cues:
-            continue
+            cues, penalty = [len(text)], 200
         for d in _DURATION.finditer(text):
-            n = int(d.group("n"))
-            days = n * _UNIT_DAYS[fold(d.group("u"))[0]]
-            if not 1 <= days <= 3650:
+            days = int(d.group("n")) * _UNIT_DAYS[fold(d.group("u"))[0]]
+            if not cues or not 1 <= days <= 3650:
                 continue
-            distance = min(abs(c - d.start()) for c in cues)
+            distance = penalty + min(abs(c - d.start()) for c in cues)
             if best is None or distance < best[0]:
                 best = (distance, days, i)
-        if best is not None and best[2] == i:
-            break  # the first guarantee sentence with a duration decides
     if best is None:
         return None, None
     _, days, seg = best
