@@ -129,34 +129,36 @@ def query_languages(language_filter: str | None) -> tuple[str | None, ...]:
     return (*LANGUAGES, None)
 
 
-def clause_variants(clause: Clause, languages: tuple[str | None, ...]) -> list[tuple[str, ...]]:
-    """The clause's stemmed forms, one per language, duplicates removed, in a stable order."""
-    seen: dict[tuple[str, ...], None] = {}
-    for lang in languages:
-        seen[tuple(stem(w, lang) for w in clause.words)] = None
-    return list(seen)
+#: The FTS5 column each language's terms are indexed in (None: unknown language, unstemmed).
+FTS5_COLUMNS: dict[str | None, str] = {"pt": "pt", "en": "en", "es": "es", None: "xx"}
 
 
-def _fts5_clause(clause: Clause, languages: tuple[str | None, ...]) -> str:
+def _fts5_clause(clause: Clause, language: str | None) -> str:
     star = " *" if clause.prefix else ""
-    forms = [f'"{" ".join(v)}"{star}' for v in clause_variants(clause, languages)]
-    return forms[0] if len(forms) == 1 else "(" + " OR ".join(forms) + ")"
+    return f'"{" ".join(stem(w, language) for w in clause.words)}"{star}'
 
 
-def to_fts5(parsed: ParsedQuery, languages: tuple[str | None, ...]) -> str:
-    """An FTS5 MATCH expression over the stemmed-terms column.
-
-    Words are only ``[^\\W_]`` characters, each inside double quotes, so FTS5 reads them as
-    strings, never as operators.
-    """
+def _fts5_expr(parsed: ParsedQuery, language: str | None) -> str:
     groups = []
     for group in parsed.groups:
-        parts = [_fts5_clause(c, languages) for c in group]
+        parts = [_fts5_clause(c, language) for c in group]
         groups.append(parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")")
     expr = " AND ".join(groups)
     if parsed.excluded:
-        expr = f"({expr}) NOT (" + " OR ".join(_fts5_clause(c, languages) for c in parsed.excluded) + ")"
+        expr = f"({expr}) NOT (" + " OR ".join(_fts5_clause(c, language) for c in parsed.excluded) + ")"
     return expr
+
+
+def to_fts5(parsed: ParsedQuery, languages: tuple[str | None, ...]) -> str:
+    """An FTS5 MATCH expression: per language, the query in that language's stems over its column.
+
+    Each VSL's terms sit in its language's column, so an English stem never matches a Spanish
+    segment ("lose" -> "los" is not Spanish "los"), as with PostgreSQL's per-language configs.
+    Words are only ``[^\\W_]`` characters, each inside double quotes, so FTS5 reads them as
+    strings, never as operators.
+    """
+    arms = [f"{FTS5_COLUMNS[lang]} : ({_fts5_expr(parsed, lang)})" for lang in languages]
+    return arms[0] if len(arms) == 1 else " OR ".join(f"({arm})" for arm in arms)
 
 
 def _ts_clause(clause: Clause) -> str:

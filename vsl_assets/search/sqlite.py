@@ -12,8 +12,10 @@ holds SQLite's single write lock; in a separate file that never blocks the pipel
 the app database, and the index can be deleted and rebuilt without touching the record.
 
 Stemming and folding happen in Python (``text.py``): the FTS5 table stores each segment's
-stemmed terms; the original text lives in ``segments`` for snippets.  Each VSL's segments get
-consecutive ids, so "inside one VSL" is a rowid range FTS5 applies inside the match.
+stemmed terms in its language's column (a query is matched per language, as PostgreSQL does);
+the original text lives in ``segments`` for snippets.  A segment's id is its VSL's id shifted
+left 20 bits plus its position, so grouping hits per VSL needs no join (``rowid >> 20``)
+and "inside one VSL" is a rowid range FTS5 applies inside the match.
 """
 
 from __future__ import annotations
@@ -25,14 +27,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from vsl_assets.errors import PermanentError
 from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchQueryError, SearchResults, VslDocument, VslHits
-from vsl_assets.search.query import ParsedQuery, parse, query_languages, to_fts5
+from vsl_assets.search.query import FTS5_COLUMNS, ParsedQuery, parse, query_languages, to_fts5
 from vsl_assets.search.snippet import highlight
 from vsl_assets.search.text import terms
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
+#: Bits of a segment id that hold its position in the VSL (so at most ~1M segments per VSL).
+POSITION_BITS = 20
+MAX_SEGMENTS = 1 << POSITION_BITS
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vsls (
@@ -56,23 +62,27 @@ CREATE TABLE IF NOT EXISTS vsls (
     price REAL,
     currency TEXT,
     segment_count INTEGER NOT NULL,
-    first_segment_id INTEGER,
-    last_segment_id INTEGER,
     indexed_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS segments (
-    id INTEGER PRIMARY KEY,
-    vsl_id INTEGER NOT NULL REFERENCES vsls(id) ON DELETE CASCADE,
-    position INTEGER NOT NULL,
+    id INTEGER PRIMARY KEY,  -- vsl id << 20 | position, see segment_id()
     start_s REAL NOT NULL,
     end_s REAL NOT NULL,
     text TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS segments_vsl ON segments (vsl_id, position);
+-- One column per language (see query.FTS5_COLUMNS), a segment fills only its VSL's language's.
 CREATE VIRTUAL TABLE IF NOT EXISTS segments_fts USING fts5(
-    terms, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+    pt, en, es, xx, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
 );
 """
+
+
+def segment_id(vsl_id: int, position: int) -> int:
+    return (vsl_id << POSITION_BITS) | position
+
+
+def _segment_range(vsl_id: int) -> tuple[int, int]:
+    return segment_id(vsl_id, 0), segment_id(vsl_id, MAX_SEGMENTS - 1)
 
 
 def _encode_time(value: datetime) -> str:
@@ -122,11 +132,26 @@ class SqliteSearch:
             conn.execute("COMMIT")
 
     def ensure_schema(self) -> None:
+        """Create the tables; an index of another layout is derived data, so it is dropped and
+        recreated empty (``vsl reindex`` fills it again)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._open()) as conn:
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.executescript(_SCHEMA)
-            conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+                version = has_meta and conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+                if has_meta and (version is None or version[0] != SCHEMA_VERSION):
+                    for table in ("segments_fts", "segments", "vsls", "meta"):
+                        conn.execute(f"DROP TABLE IF EXISTS {table}")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        conn.execute(statement)
+                conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
         self._schema_ready = True
 
     def close(self) -> None:
@@ -136,41 +161,34 @@ class SqliteSearch:
 
     @staticmethod
     def _delete(conn: sqlite3.Connection, key: str) -> bool:
-        row = conn.execute("SELECT id, first_segment_id, last_segment_id FROM vsls WHERE key = ?", (key,)).fetchone()
+        row = conn.execute("SELECT id FROM vsls WHERE key = ?", (key,)).fetchone()
         if row is None:
             return False
-        if row["first_segment_id"] is not None:
-            conn.execute(
-                "DELETE FROM segments_fts WHERE rowid BETWEEN ? AND ?",
-                (row["first_segment_id"], row["last_segment_id"]),
-            )
-        conn.execute("DELETE FROM segments WHERE vsl_id = ?", (row["id"],))
+        lo, hi = _segment_range(row["id"])
+        conn.execute("DELETE FROM segments_fts WHERE rowid BETWEEN ? AND ?", (lo, hi))
+        conn.execute("DELETE FROM segments WHERE id BETWEEN ? AND ?", (lo, hi))
         conn.execute("DELETE FROM vsls WHERE id = ?", (row["id"],))
         return True
 
     def index_vsl(self, doc: VslDocument) -> int:
+        if len(doc.segments) > MAX_SEGMENTS:
+            raise PermanentError(
+                f"a VSL of {len(doc.segments):,} segments is more than the index takes ({MAX_SEGMENTS:,})"
+            )
         with self._write() as conn:
             self._delete(conn, doc.key)
-            first = int(conn.execute("SELECT coalesce(max(id), 0) FROM segments").fetchone()[0]) + 1
-            last = first + len(doc.segments) - 1 if doc.segments else None
-            values = vsl_values(doc, _encode_time) | {
-                "first_segment_id": first if doc.segments else None,
-                "last_segment_id": last,
-                "indexed_at": _encode_time(datetime.now(UTC)),
-            }
+            values = vsl_values(doc, _encode_time) | {"indexed_at": _encode_time(datetime.now(UTC))}
             cols = ", ".join(values)
-            cur = conn.execute(
-                f"INSERT INTO vsls ({cols}) VALUES ({', '.join(':' + c for c in values)})",
-                values,
-            )
-            vsl_id = cur.lastrowid
+            cur = conn.execute(f"INSERT INTO vsls ({cols}) VALUES ({', '.join(':' + c for c in values)})", values)
+            vsl_id = int(cur.lastrowid or 0)
             conn.executemany(
-                "INSERT INTO segments (id, vsl_id, position, start_s, end_s, text) VALUES (?, ?, ?, ?, ?, ?)",
-                ((first + i, vsl_id, i, s.start, s.end, s.text) for i, s in enumerate(doc.segments)),
+                "INSERT INTO segments (id, start_s, end_s, text) VALUES (?, ?, ?, ?)",
+                ((segment_id(vsl_id, i), s.start, s.end, s.text) for i, s in enumerate(doc.segments)),
             )
+            column = FTS5_COLUMNS[doc.language]
             conn.executemany(
-                "INSERT INTO segments_fts (rowid, terms) VALUES (?, ?)",
-                ((first + i, terms(s.text, doc.language)) for i, s in enumerate(doc.segments)),
+                f"INSERT INTO segments_fts (rowid, {column}) VALUES (?, ?)",
+                ((segment_id(vsl_id, i), terms(s.text, doc.language)) for i, s in enumerate(doc.segments)),
             )
         return len(doc.segments)
 
@@ -224,46 +242,41 @@ class SqliteSearch:
         params |= {"match": match}
         rowid_range = ""
         if query.key is not None:
-            bounds = conn.execute(
-                "SELECT first_segment_id, last_segment_id FROM vsls WHERE key = ?", (query.key,)
-            ).fetchone()
-            if bounds is None or bounds[0] is None:
+            row = conn.execute("SELECT id FROM vsls WHERE key = ?", (query.key,)).fetchone()
+            if row is None:
                 return SearchResults(query, 0, 0, (), parsed.notes)
-            rowid_range = "AND segments_fts.rowid BETWEEN :lo AND :hi"
-            params |= {"lo": bounds[0], "hi": bounds[1]}
+            rowid_range = "AND rowid BETWEEN :lo AND :hi"
+            params |= dict(zip(("lo", "hi"), _segment_range(row["id"]), strict=True))
         limit, offset = page_bounds(query)
-        # bm25() only works next to its MATCH, so the match is materialised before any join.
+        # bm25() only works next to its MATCH, so the match is materialised before grouping; the
+        # VSL filters apply per group (a VSL's fields are the same for all its segments).
         # bm25() is lower-is-better; scores are reported negated (higher is better).
-        matches = (
-            "m AS MATERIALIZED (SELECT rowid AS sid, bm25(segments_fts) AS rank FROM segments_fts "
+        groups_sql = (
+            "WITH m AS MATERIALIZED (SELECT rowid >> 20 AS vsl_id, bm25(segments_fts) AS rank FROM segments_fts "
             f"WHERE segments_fts MATCH :match {rowid_range}), "
-            "h AS (SELECT s.vsl_id AS vsl_id, m.rank AS rank FROM m JOIN segments s ON s.id = m.sid "
-            f"JOIN vsls v ON v.id = s.vsl_id WHERE {where})"
+            "g AS (SELECT vsl_id, min(rank) AS best, count(*) AS n FROM m GROUP BY vsl_id) "
+            f"SELECT g.best, g.n, v.* FROM g JOIN vsls v ON v.id = g.vsl_id WHERE {where}"
         )
         page = conn.execute(
-            f"WITH {matches}, g AS (SELECT vsl_id, min(rank) AS best, count(*) AS n FROM h GROUP BY vsl_id) "
-            "SELECT g.vsl_id, g.best, g.n, count(*) OVER () AS total_vsls, sum(g.n) OVER () AS total_hits, v.* "
-            "FROM g JOIN vsls v ON v.id = g.vsl_id ORDER BY g.best, v.key LIMIT :limit OFFSET :offset",
+            f"SELECT *, count(*) OVER () AS total_vsls, sum(n) OVER () AS total_hits FROM ({groups_sql}) "
+            "ORDER BY best, key LIMIT :limit OFFSET :offset",
             params | {"limit": limit, "offset": offset},
         ).fetchall()
         if page:
             total_vsls, total_hits = int(page[0]["total_vsls"]), int(page[0]["total_hits"])
         else:
-            counted = conn.execute(
-                f"WITH {matches} SELECT count(DISTINCT vsl_id), count(*) FROM h",
-                params,
-            ).fetchone()
+            counted = conn.execute(f"SELECT count(*), coalesce(sum(n), 0) FROM ({groups_sql})", params).fetchone()
             total_vsls, total_hits = int(counted[0]), int(counted[1])
         groups = []
         for row in page:
+            lo, hi = _segment_range(row["id"])
             hits = conn.execute(
                 "WITH m AS MATERIALIZED (SELECT rowid AS sid, bm25(segments_fts) AS rank FROM segments_fts "
-                "WHERE segments_fts MATCH :match AND rowid BETWEEN :lo AND :hi) "
-                "SELECT s.position, s.start_s, s.end_s, s.text, m.rank FROM m JOIN segments s ON s.id = m.sid "
-                "ORDER BY m.rank, s.position LIMIT :k",
-                {"match": match, "lo": row["first_segment_id"], "hi": row["last_segment_id"], "k": query.hits_per_vsl},
+                "WHERE segments_fts MATCH :match AND rowid BETWEEN :lo AND :hi ORDER BY rank LIMIT :k) "
+                "SELECT s.id, s.start_s, s.end_s, s.text, m.rank FROM m JOIN segments s ON s.id = m.sid "
+                "ORDER BY m.rank, s.id",
+                {"match": match, "lo": lo, "hi": hi, "k": query.hits_per_vsl},
             ).fetchall()
-            language_of_vsl = row["language"]
             groups.append(
                 VslHits(
                     vsl=summary_from_row(row, _decode_time),
@@ -271,11 +284,11 @@ class SqliteSearch:
                     hit_count=int(row["n"]),
                     hits=tuple(
                         Hit(
-                            position=h["position"],
+                            position=h["id"] - lo,
                             start=h["start_s"],
                             end=h["end_s"],
                             text=h["text"],
-                            snippet=highlight(h["text"], parsed, language_of_vsl),
+                            snippet=highlight(h["text"], parsed, row["language"]),
                             score=-float(h["rank"]),
                         )
                         for h in hits

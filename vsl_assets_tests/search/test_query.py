@@ -32,8 +32,9 @@ def test_joined_words_stay_a_phrase_and_operators_split() -> None:
 
 
 def test_fts5_expression_quotes_every_word() -> None:
-    assert to_fts5(parse('x OR NEAR(y) -z* "a) OR (b'), ("en",)) == '(("x" OR "near") AND "y" AND "a or b") NOT ("z")'
-    assert to_fts5(parse('x" OR y'), ("en",)) == '"x" AND "or y"'
+    expected = 'en : ((("x" OR "near") AND "y" AND "a or b") NOT ("z"))'
+    assert to_fts5(parse('x OR NEAR(y) -z* "a) OR (b'), ("en",)) == expected
+    assert to_fts5(parse('x" OR y'), ("en",)) == 'en : ("x" AND "or y")'
 
 
 def test_tsquery_text_has_only_words_and_operators() -> None:
@@ -43,8 +44,9 @@ def test_tsquery_text_has_only_words_and_operators() -> None:
 def test_language_filter_narrows_the_stemmers() -> None:
     assert query_languages("Portuguese") == ("pt",)
     assert query_languages(None) == ("pt", "en", "es", None)
-    assert to_fts5(parse("emagrecimento"), ("pt",)) == '"emagrec"'
-    every = '("emagrec" OR "emagrecimento" OR "emagreciment")'  # pt; en and unstemmed alike; es
+    assert to_fts5(parse("emagrecimento"), ("pt",)) == 'pt : ("emagrec")'
+    # each language's stem only against that language's column
+    every = '(pt : ("emagrec")) OR (en : ("emagrecimento")) OR (es : ("emagreciment")) OR (xx : ("emagrecimento"))'
     assert to_fts5(parse("emagrecimento"), query_languages(None)) == every
 
 

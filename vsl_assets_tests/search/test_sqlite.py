@@ -40,3 +40,16 @@ def test_the_index_is_its_own_file_next_to_the_app_database(tmp_path: Path) -> N
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert {"vsls", "segments", "segments_fts", "meta"} <= tables
     assert (search.size_bytes() or 0) > 0
+
+
+def test_an_index_of_an_older_layout_is_rebuilt_empty(tmp_path: Path) -> None:
+    path = tmp_path / "vsl.search.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        conn.execute("INSERT INTO meta VALUES ('schema', '0')")
+        conn.execute("CREATE VIRTUAL TABLE segments_fts USING fts5(terms)")
+    search = open_search("sqlite://", path=path)
+    search.ensure_schema()
+    assert search.count() == IndexCount(0, 0)
+    search.index_vsl(VslDocument(key="k", url="https://x", language="es", segments=[Segment(0, 1, "Garantías")]))
+    assert search.search(SearchQuery(text="garantia")).total_hits == 1
