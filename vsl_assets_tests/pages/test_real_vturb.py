@@ -117,6 +117,7 @@ def test_ab_test_embed_takes_the_first_variant(hosts: Hosts) -> None:
     assert source.kind == "vturb"
     assert source.stream_url == stream_a
     assert source.cta_seconds == 1245  # variant A's own pitchTime, not B's
+    assert source.cta_source == "vturb config pitchTime"
     assert source.other_videos == [stream_b]
     assert source.title == "El truco de 7 segundos"
     [request] = hosts.player.requests_to(f"/{ACCOUNT}/ab-test/{AB_ID}/player.js")
@@ -165,6 +166,7 @@ def test_v3_embed_on_the_old_cdn_host(hosts: Hosts) -> None:
     assert source.kind == "vturb"
     assert source.stream_url == stream
     assert source.cta_seconds == 754  # the old displayTime field still counts
+    assert source.cta_source == "vturb config displayTime"
     assert source.thumbnail == hosts.player.url(f"/{ACCOUNT}/players/{PLAYER}/thumbnail.jpg")
 
 

@@ -34,6 +34,7 @@ from vsl_assets.media.pages.players import DETECTORS, Candidate, panda, vturb
 from vsl_assets.media.pages.players import iframe as iframe_player
 from vsl_assets.media.pages.players.base import is_hls_url, is_media_url
 from vsl_assets.media.pages.players.rank import rank
+from vsl_assets.media.pages.players.reveal import page_reveal
 from vsl_assets.urls import normalize_url
 
 
@@ -52,8 +53,10 @@ class ResolvedSource:
     thumbnail: str | None = None
     #: Other candidate streams or player embeds seen on the page (testimonials, backgrounds...).
     other_videos: list[str] = field(default_factory=list)
-    #: Second at which the offer/CTA is revealed, when the player configuration says so (vturb).
+    #: Second at which the offer/CTA is revealed, when the player configuration or the page says so.
     cta_seconds: float | None = None
+    #: Where ``cta_seconds`` was read: "vturb config pitchTime", "page script delaySeconds"...
+    cta_source: str | None = None
     #: Referer the stream's CDN expects (the document the player runs in).
     referer: str | None = None
     #: Headers to send with every stream request (Referer/Origin, yt-dlp's per-format headers).
@@ -208,7 +211,8 @@ class _Resolver:
                 thumbnail=candidate.thumbnail or resolved.thumbnail,
                 others=(*candidate.others, *resolved.others),
             )
-        if candidate.stream_url is None:
+        stream = candidate.stream_url
+        if stream is None:
             raise NoPlayerFoundError("no video player found on page")
         if candidate.drm:
             self._drm(candidate.drm)
@@ -219,19 +223,18 @@ class _Resolver:
         check = None
         if self.options.probe_stream:
             probe_headers = {**self.fetcher.headers(), **headers}
-            check = hls_probe.check_stream(
-                self.fetcher, candidate.stream_url, headers=probe_headers, hls_hint=_hls_hint(candidate)
-            )
+            check = hls_probe.check_stream(self.fetcher, stream, headers=probe_headers, hls_hint=_hls_hint(candidate))
         if page is not None:
             candidate = replace(
                 candidate,
                 title=candidate.title or page.title,
                 thumbnail=candidate.thumbnail or page.image,
             )
+            if candidate.cta_seconds is None:
+                cta, where = page_reveal(page)
+                candidate = replace(candidate, cta_seconds=cta, cta_source=where)
         all_others = [*candidate.others, *others]
-        return self._source(
-            url, candidate.stream_url, candidate.kind, candidate, check, referer, headers, all_others, embed_url
-        )
+        return self._source(url, stream, candidate.kind, candidate, check, referer, headers, all_others, embed_url)
 
     def _source(
         self,
@@ -261,6 +264,7 @@ class _Resolver:
             thumbnail=candidate.thumbnail,
             other_videos=other_videos,
             cta_seconds=candidate.cta_seconds,
+            cta_source=candidate.cta_source if candidate.cta_seconds is not None else None,
             referer=referer,
             headers=headers,
             drm=drm,

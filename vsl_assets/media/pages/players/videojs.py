@@ -29,7 +29,8 @@ def detect(page: Page) -> Candidate | None:
         if setup is None and "video-js" not in video.classes and video.tag != "video-js":
             continue
         setup = setup or {}
-        for item in setup.get("sources") or []:
+        listed = setup.get("sources")
+        for item in listed if isinstance(listed, list) else []:
             if isinstance(item, dict) and isinstance(item.get("src"), str):
                 url = page.absolute(item["src"])
                 if url:
