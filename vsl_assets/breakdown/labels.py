@@ -1,9 +1,10 @@
 """Niche, lead type, awareness and the lead/awareness consistency note.
 
 * Niche: taxonomy keyword hits over the whole transcript; the narrative part (before the pitch)
-  counts double, since the close of every VSL sounds alike ("bónus", "acesso", "garantia").
-  A specific sub wins with at least :data:`_MIN_HITS` hits; otherwise the top level with most hits
-  gets ``/other``, and with no hits at all the niche is ``other/other``.
+  counts double, since the close of every VSL sounds alike ("bónus", "acesso", "garantia").  The
+  top level with most hits (all its subs together) wins; inside it the best specific sub, when it
+  has enough hits and is not outweighed by the top's generic words, else ``top/other``.  With
+  almost no hits at all the niche is ``other/other``.
 * Lead type: cue phrases in the opening (first :data:`LEAD_WINDOW_S` seconds, the hook counting
   double), plus two structural signs: a price said in the first 45 s makes an offer lead, a
   narrative told in the first person right after the hook leans to a story lead.
@@ -66,16 +67,20 @@ def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, 
                 scores[sub.niche] += weight * hits
                 if hits > best_seg.get(sub.niche, (0, -1))[0]:
                     best_seg[sub.niche] = (hits, i)
-    specific = {n: s for n, s in scores.items() if not n.endswith("/other")}
-    if specific and max(specific.values()) >= _MIN_HITS * 2:
-        niche = max(specific, key=lambda n: specific[n])
+    tops: Counter[str] = Counter()
+    for n, sc in scores.items():
+        tops[n.split("/")[0]] += sc
+    if not tops or max(tops.values()) < _MIN_HITS * 2:
+        return "other/other", None
+    top = max(tops, key=lambda t: tops[t])
+    in_top = {n: sc for n, sc in scores.items() if n.startswith(top + "/")}
+    specific = {n: sc for n, sc in in_top.items() if not n.endswith("/other")}
+    other = in_top.get(f"{top}/other", 0)
+    best = max(specific, key=lambda n: specific[n], default=None)
+    # A specific sub needs real support, and must not be drowned by the top's generic words.
+    if best is not None and specific[best] >= _MIN_HITS * 2 and specific[best] * 1.5 >= other:
+        niche = best
     else:
-        tops: Counter[str] = Counter()
-        for n, s in scores.items():
-            tops[n.split("/")[0]] += s
-        if not tops or max(tops.values()) < _MIN_HITS:
-            return "other/other", None
-        top = max(tops, key=lambda t: tops[t])
         niche = f"{top}/other"
         best_seg.setdefault(niche, max((v for k, v in best_seg.items() if k.startswith(top + "/")), default=(0, 0)))
     seg = best_seg.get(niche, (0, 0))[1]

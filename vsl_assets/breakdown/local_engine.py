@@ -133,18 +133,23 @@ class LocalEngine:
 
 
 def _pitch(
-    p: Prepared, beats: list[Beat], product_segs: list[int], hook_n: int
+    p: Prepared, beats: list[Beat], product_segs: list[int], early_price: int | None
 ) -> tuple[float | None, Evidence | None]:
-    """The first second the product or the offer is revealed: the product's first mention, or the
-    first offer/price beat, whichever comes first."""
-    candidates: list[tuple[float, Evidence]] = []
+    """The first second the product or the offer is revealed.
+
+    The product's first mention when its name is known (beats are noisier), or a price said in the
+    opening if earlier; without a name, the first offer or price beat.
+    """
+    candidates: list[int] = []
+    if early_price is not None:
+        candidates.append(early_price)
     if product_segs:
-        i = product_segs[0]
-        candidates.append((p.segments[i].start, p.evidence(i)))
-    first = next((b for b in beats if b.beat in ("offer", "price")), None)
-    if first is not None:
-        i = p.first_index_at(first.start)
-        candidates.append((first.start, p.evidence(min(i, len(p.segments) - 1))))
+        candidates.append(product_segs[0])
+    else:
+        first = next((b for b in beats if b.beat in ("offer", "price")), None)
+        if first is not None:
+            candidates.append(min(p.first_index_at(first.start), len(p.segments) - 1))
     if not candidates:
         return None, None
-    return min(candidates, key=lambda c: c[0])
+    i = min(candidates)
+    return p.segments[i].start, p.evidence(i)

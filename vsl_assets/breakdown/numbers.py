@@ -101,10 +101,10 @@ _NOT_CENTS = (
 )
 # "19 reais e 90 centavos", "19 dólares con 97 centavos", "19 dollars and 95 cents", "49 dólares con 90".
 _CENTS_AFTER = re.compile(
-    rf"^\s*,?\s*(?:e|y|con|and)\s+(?P<c>\d{{1,2}})(?:\s*{_CENT_WORDS}\b|(?![\d.,]){_NOT_CENTS})", re.IGNORECASE
+    rf"^\s*,?\s*(?:e|y|con|and)\s+(?P<c>\d{{1,2}})(?:\s*{_CENT_WORDS}\b|(?!\d|[.,]\d){_NOT_CENTS})", re.IGNORECASE
 )
 # "R$ 19 e 70", "12 vezes de 19 e 70": the price idiom of a unit part < 100 and two cent digits.
-_PAIR_AFTER = re.compile(rf"^\s+(?:(?:e|y|con|and)\s+)?(?P<c>\d{{2}})(?![\d.,]){_NOT_CENTS}", re.IGNORECASE)
+_PAIR_AFTER = re.compile(rf"^\s+(?:(?:e|y|con|and)\s+)?(?P<c>\d{{2}})(?!\d|[.,]\d){_NOT_CENTS}", re.IGNORECASE)
 # "19 95 dollars" (from "nineteen ninety-five dollars"): the unit part said before the amount.
 _PAIR_BEFORE = re.compile(r"(?<![\d.,])(?P<u>[1-9]\d)\s+(?:(?:e|y|con|and)\s+)?$", re.IGNORECASE)
 
