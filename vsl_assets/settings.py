@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     whisper_device: Literal["cpu", "cuda", "auto"] = "auto"
     whisper_compute_type: str = Field(default="auto", pattern=r"^[a-z0-9_]+$")
     language: str = "auto"
+    breakdown_engine: Literal["openai", "local"] | None = Field(default=None, description="Default: openai with a key.")
+    breakdown_model: str | None = None
     ffmpeg: str | None = None
     max_chunk_s: Annotated[float, Field(ge=0)] = 0.0
     transcribe_concurrency: PositiveInt = 4
@@ -109,6 +111,11 @@ class Settings(BaseSettings):
     @property
     def model(self) -> str:
         return self.whisper_model or ("whisper-1" if self.engine == "openai" else "base")
+
+    @property
+    def breakdown(self) -> str:
+        """The breakdown engine: ``VSL_BREAKDOWN_ENGINE``, else ``openai`` with a key, else ``local``."""
+        return self.breakdown_engine or ("openai" if self.openai_api_key else "local")
 
     @property
     def compute_type(self) -> str:

@@ -46,6 +46,10 @@ class StorageLayout:
     def transcripts(self) -> Path:
         return self.root / "transcripts"
 
+    @property
+    def breakdowns(self) -> Path:
+        return self.root / "breakdowns"
+
     def video_path(self, key: str) -> Path:
         return self.videos / f"{validate_key(key)}.mp4"
 
@@ -55,12 +59,15 @@ class StorageLayout:
     def transcript_path(self, key: str, ext: str) -> Path:
         return self.transcripts / f"{validate_key(key)}.{ext}"
 
+    def breakdown_path(self, key: str) -> Path:
+        return self.breakdowns / f"{validate_key(key)}.json"
+
     def checkpoint_dir(self, key: str) -> Path:
         """Chunk results of a transcription in progress (kept until the transcript is stored)."""
         return self.transcripts / ".checkpoints" / validate_key(key)
 
     def ensure(self) -> None:
-        for d in (self.videos, self.audio, self.transcripts):
+        for d in (self.videos, self.audio, self.transcripts, self.breakdowns):
             d.mkdir(parents=True, exist_ok=True)
 
 

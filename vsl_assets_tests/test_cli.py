@@ -72,7 +72,7 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     assert out.returncode == 1  # one URL failed
     assert "processed 2: 1 ok, 1 failed" in out.stdout
     rows = {r["partition_key"]: r for r in json.loads(vsl("status", "--json").stdout)}
-    assert rows[good_key]["status"] == "transcribed" and rows[good_key]["reason"] is None
+    assert rows[good_key]["status"] == "analyzed" and rows[good_key]["reason"] is None
     assert rows[bad_key]["status"] == "failed" and rows[bad_key]["reason"] == "HTTP 404 from the stream URL"
     # Runs are recorded in the Dagster instance, as the UI shows them.
     assert {r.tags["dagster/partition"] for r in instance.get_runs()} == {good_key, bad_key}
@@ -91,7 +91,7 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     assert "no URL with key" in vsl("show", "nope-123").stderr
 
     table = vsl("status").stdout
-    assert good_key in table and "transcribed" in table and "HTTP 404 from the stream URL" in table
+    assert good_key in table and "analyzed" in table and "HTTP 404 from the stream URL" in table
 
     # The stream comes back: retry --failed re-queues it and the next pass transcribes it.
     media_server.add_route(
@@ -105,7 +105,7 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
         assert s.scalar(select(DeadLetter.retried_at)) is not None
     assert vsl("process").returncode == 0
     rows = {r["partition_key"]: r for r in json.loads(vsl("status", "--json").stdout)}
-    assert rows[bad_key]["status"] == "transcribed"
+    assert rows[bad_key]["status"] == "analyzed"
     assert vsl("retry", "no-such-key-1").returncode == 1
     assert vsl("retry").returncode == 2
 
@@ -146,7 +146,7 @@ def test_vsl_process_killed_mid_transcription_resumes_on_the_next_call(
         assert out.returncode == 0, out.stdout + out.stderr
         assert "1 abandoned URL(s) failed (1 of them re-queued after a crash)" in out.stdout
         [row] = json.loads(vsl("status", "--json").stdout)
-        assert row["status"] == "transcribed" and row["reason"] is None
+        assert row["status"] == "analyzed" and row["reason"] is None
         paid = api.successful_requests
         assert len(first) == 1 and paid[0] == first[0]
         again = paid[1:]

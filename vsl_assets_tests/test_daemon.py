@@ -127,10 +127,10 @@ def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path:
 
         def settled() -> dict[str, tuple[str, str | None]] | None:
             st = _statuses()
-            return st if all(st[k][0] in ("transcribed", "failed") for k in key.values()) else None
+            return st if all(st[k][0] in ("analyzed", "failed") for k in key.values()) else None
 
         final = _wait("all URLs to settle", settled, 240, log)
-        assert final[key[good]] == ("transcribed", None)
+        assert final[key[good]] == ("analyzed", None)
         assert final[key[missing]] == ("failed", "HTTP 404 from the stream URL")
         assert final[key[slow]][0] == "failed"
         assert "died (killed or crashed)" in final[key[slow]][1] or "failed before" in final[key[slow]][1]
@@ -157,10 +157,10 @@ def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path:
         # Retry: the sensor launches a new run (fresh run key) and it completes.
         media_server.set_delay("/good2/seg_", 0)
         assert vsl("retry", key[slow]).returncode == 0
-        _wait("the retried URL to be transcribed", lambda: _statuses()[key[slow]][0] == "transcribed", 180, log)
+        _wait("the retried URL to be transcribed", lambda: _statuses()[key[slow]][0] == "analyzed", 180, log)
         assert not list((storage / "videos").glob(".tmp-*"))  # the killed download's temp file was cleared
         status = json.loads(vsl("status", "--json").stdout)
-        assert sorted(r["status"] for r in status) == ["failed", "transcribed", "transcribed"]
+        assert sorted(r["status"] for r in status) == ["failed", "analyzed", "analyzed"]
 
 
 def test_whole_platform_killed_mid_transcription_loses_nothing(
@@ -202,7 +202,7 @@ def test_whole_platform_killed_mid_transcription_loses_nothing(
         with _dagster_dev(log):
             # No manual step: the reconciliation sensor sees the dead worker, records it and
             # re-queues the URL; the pending sensor launches a fresh run that completes.
-            _wait("the crashed URL to resume and finish", lambda: _statuses()[key][0] == "transcribed", 240, log)
+            _wait("the crashed URL to resume and finish", lambda: _statuses()[key][0] == "analyzed", 240, log)
 
             from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
 

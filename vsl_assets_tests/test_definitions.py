@@ -21,7 +21,7 @@ def test_assets_checks_sensors_and_job() -> None:
     defs = build_definitions()
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"source_page", "video_file", "audio_file", "transcript"}
+    assert keys == {"source_page", "video_file", "audio_file", "transcript", "breakdown"}
     for key in keys:
         node = graph.get(AssetKey(key))
         assert node.group_name == "vsl"
@@ -29,19 +29,21 @@ def test_assets_checks_sensors_and_job() -> None:
     assert graph.get(AssetKey("video_file")).parent_keys == {AssetKey("source_page")}
     assert graph.get(AssetKey("audio_file")).parent_keys == {AssetKey("video_file")}
     assert graph.get(AssetKey("transcript")).parent_keys == {AssetKey("audio_file")}
+    assert graph.get(AssetKey("breakdown")).parent_keys == {AssetKey("transcript")}
     assert {s.name for s in defs.sensors} >= {"pending_urls_sensor", "run_reconciliation_sensor"}
     sensor = next(s for s in defs.sensors if s.name == "pending_urls_sensor")
     assert sensor.default_status == DefaultSensorStatus.RUNNING
     job = defs.resolve_job_def("ingest_vsl")
     assert job.executor_def.name == "in_process"
-    # Run monitoring's backstop: four step caps (VSL_STEP_TIMEOUT_S, 4 h) plus ten minutes.
-    assert job.tags["dagster/max_runtime"] == str(4 * 14400 + 600)
+    # Run monitoring's backstop: one step cap (VSL_STEP_TIMEOUT_S, 4 h) per step plus ten minutes.
+    assert job.tags["dagster/max_runtime"] == str(5 * 14400 + 600)
     pools = {n.key.to_user_string(): graph.get(n.key).pools for n in (graph.get(AssetKey(k)) for k in keys)}
     assert pools == {
         "source_page": set(),
         "video_file": {"ffmpeg"},
         "audio_file": {"ffmpeg"},
         "transcript": {"transcription"},
+        "breakdown": set(),
     }
 
 
@@ -142,6 +144,12 @@ def test_dg_cli_lists_the_project_definitions() -> None:
     out = subprocess.run([str(dg), "list", "defs", "--json"], capture_output=True, text=True, cwd=REPO, timeout=180)
     assert out.returncode == 0, out.stderr[-2000:]
     listed = json.loads(out.stdout)
-    assert {a["asset_key"] for a in listed["assets"]} == {"source_page", "video_file", "audio_file", "transcript"}
+    assert {a["asset_key"] for a in listed["assets"]} == {
+        "source_page",
+        "video_file",
+        "audio_file",
+        "transcript",
+        "breakdown",
+    }
     assert {a["group_name"] for a in listed["assets"]} == {"vsl"}
     assert "pending_urls_sensor" in {s["name"] for s in listed["sensors"]}

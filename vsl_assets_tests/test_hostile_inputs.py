@@ -241,7 +241,7 @@ CASES: list[Case] = [
         ("HTTP 500 from the page",),
         "source_page",
     ),
-    Case("page-500-flapping", _flapping, (), None, status="transcribed"),
+    Case("page-500-flapping", _flapping, (), None, status="analyzed"),
     Case(
         "redirect-loop",
         lambda c: (
@@ -261,7 +261,7 @@ CASES: list[Case] = [
     ),
     Case("malformed-html", _malformed_html, ("no video player found",), "source_page"),
     Case("page-over-5mb", _huge_page, ("very large page",), "source_page"),
-    Case("latin1-page", _latin1, (), None, status="transcribed"),
+    Case("latin1-page", _latin1, (), None, status="analyzed"),
     # -- playlists ------------------------------------------------------------------------------------------
     Case("html-as-m3u8", lambda c: c.server.url("/notvideo/index.m3u8"), ("not", "HLS playlist"), "source_page"),
     Case("empty-playlist-body", lambda c: c.playlist("/h/empty.m3u8", ""), ("HLS playlist",), "source_page"),
@@ -421,7 +421,7 @@ def test_hostile_input(case: Case, vsl_env, instance, media_server, media_root, 
     _assert_no_leak(instance, storage, Path(vsl_env["DAGSTER_HOME"]), [result.run_id], marker)
 
     assert status == case.status, (status, reason, letters)
-    if case.status == "transcribed":
+    if case.status == "analyzed":
         assert result.success and reason is None and letters == []
         return
     assert not result.success
@@ -453,7 +453,7 @@ def test_good_url_queued_after_bad_ones_still_transcribes(vsl_env, instance, med
     with db_session() as s:
         statuses = dict(s.execute(select(Url.partition_key, Url.status)).all())
     assert [statuses[k] for k in bad_keys] == ["failed"] * len(bad_keys)
-    assert statuses[good_key] == "transcribed"
+    assert statuses[good_key] == "analyzed"
     assert _media_files(Path(vsl_env["VSL_STORAGE_DIR"])) == sorted(
         [f"videos/{good_key}.mp4", f"audio/{good_key}.ogg"]
         + [f"transcripts/{good_key}.{e}" for e in ("json", "txt", "srt", "vtt")]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from vsl_assets.db import Audio, DeadLetter, Job, TranscriptRow, Url, Video
+from vsl_assets.db import Audio, BreakdownRow, DeadLetter, Job, TranscriptRow, Url, Video
 from vsl_assets.storage import StorageLayout
 from vsl_assets_tests.conftest import add_urls, db_session, heard, run_partition
 
@@ -49,7 +49,7 @@ def test_good_url_end_to_end(vsl_env, instance, media_server) -> None:
 
     with db_session() as s:
         url = s.scalar(select(Url).where(Url.partition_key == key))
-        assert (url.status, url.reason) == ("transcribed", None)
+        assert (url.status, url.reason) == ("analyzed", None)
         video = s.scalar(select(Video).where(Video.url_id == url.id))
         assert video.video_codec == "h264" and video.width == 320 and video.duration_s > 18
         audio = s.scalar(select(Audio).where(Audio.url_id == url.id))
@@ -63,8 +63,18 @@ def test_good_url_end_to_end(vsl_env, instance, media_server) -> None:
             ("video_file", "succeeded", result.run_id),
             ("audio_file", "succeeded", result.run_id),
             ("transcript", "succeeded", result.run_id),
+            ("breakdown", "succeeded", result.run_id),
         ]
         assert all(j.finished_at is not None for j in jobs)
+        breakdown = s.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
+        assert (breakdown.status, breakdown.language, breakdown.engine) == ("ok", "en", "local")
+        assert breakdown.duration_s == row.duration_s
+    stored = json.loads(layout.breakdown_path(key).read_text())
+    assert stored["status"] == "ok" and stored["language"] == "en"
+    assert [b["beat"] for b in stored["beats"]][:1] == ["hook"]
+    assert all(b["end"] <= 20.0 for b in stored["beats"])
+    bmd = _materializations(result, "breakdown")[0].materialization.metadata
+    assert "| at | beat | quote |" in bmd["timeline"].value and bmd["engine"].value == "local"
 
     [video_mat] = _materializations(result, "video_file")
     md = video_mat.materialization.metadata
@@ -86,6 +96,8 @@ def test_good_url_end_to_end(vsl_env, instance, media_server) -> None:
         "transcript_covers_audio": True,
         "transcript_has_no_repetition_loop": True,
         "transcript_words_per_minute": True,
+        "beats_inside_duration_and_ordered": True,
+        "price_when_a_price_beat_exists": True,
     }
     assert tmd["chunk_count"].value == 1 and tmd["estimated_cost_usd"].value == 0.0
 
@@ -94,7 +106,12 @@ def test_rerun_reuses_outputs_and_force_redoes_them(vsl_env, instance, media_ser
     [key] = add_urls(media_server.url("/good2/index.m3u8"))
     assert run_partition(instance, key).success
     layout = _layout(vsl_env)
-    paths = [layout.video_path(key), layout.audio_path(key, "ogg"), layout.transcript_path(key, "json")]
+    paths = [
+        layout.video_path(key),
+        layout.audio_path(key, "ogg"),
+        layout.transcript_path(key, "json"),
+        layout.breakdown_path(key),
+    ]
     before = [p.stat().st_mtime_ns for p in paths]
     segment_gets = len([p for p in media_server.paths_requested("GET") if p.endswith(".ts")])
 
@@ -103,13 +120,14 @@ def test_rerun_reuses_outputs_and_force_redoes_them(vsl_env, instance, media_ser
     assert [p.stat().st_mtime_ns for p in paths] == before
     assert len([p for p in media_server.paths_requested("GET") if p.endswith(".ts")]) == segment_gets
     assert _materializations(again, "transcript")[0].materialization.metadata["reused_existing"].value is True
+    assert _materializations(again, "breakdown")[0].materialization.metadata["reused_existing"].value is True
 
     forced = run_partition(instance, key, force=True)
     assert forced.success
     assert all(p.stat().st_mtime_ns > b for p, b in zip(paths, before, strict=True))
     with db_session() as s:
         outcomes = [j.outcome for j in s.scalars(select(Job).order_by(Job.id))]
-    assert outcomes == ["succeeded"] * 4 + ["reused"] * 4 + ["succeeded"] * 4
+    assert outcomes == ["succeeded"] * 5 + ["reused"] * 5 + ["succeeded"] * 5
 
 
 def test_404_fails_with_reason_dead_letter_no_files_and_next_url_processes(vsl_env, instance, media_server) -> None:
@@ -125,7 +143,7 @@ def test_404_fails_with_reason_dead_letter_no_files_and_next_url_processes(vsl_e
         [letter] = s.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id)).all()
         assert letter.step == "source_page" and letter.error_class == "HttpStatusError" and letter.attempt == 1
         assert letter.payload["url"] == media_server.url("/gone/index.m3u8")
-        assert letter.payload["assets"] == ["source_page", "video_file", "audio_file", "transcript"]
+        assert letter.payload["assets"] == ["source_page", "video_file", "audio_file", "transcript", "breakdown"]
         assert letter.run_id == failed.run_id
         [job] = s.scalars(select(Job).where(Job.url_id == url.id)).all()
         assert (job.step, job.outcome, job.error) == ("source_page", "failed", url.reason)
@@ -134,7 +152,7 @@ def test_404_fails_with_reason_dead_letter_no_files_and_next_url_processes(vsl_e
 
     assert run_partition(instance, good).success
     with db_session() as s:
-        assert s.scalar(select(Url.status).where(Url.partition_key == good)) == "transcribed"
+        assert s.scalar(select(Url.status).where(Url.partition_key == good)) == "analyzed"
 
 
 def test_video_without_audio_fails_at_audio_step(vsl_env, instance, media_server) -> None:
@@ -200,7 +218,7 @@ def test_flapping_server_recovers_by_retry(vsl_env, instance, media_server) -> N
     assert run_partition(instance, key).success
     with db_session() as s:
         url = s.scalar(select(Url).where(Url.partition_key == key))
-        assert url.status == "transcribed" and url.reason is None
+        assert url.status == "analyzed" and url.reason is None
         jobs = s.scalars(select(Job).where(Job.url_id == url.id, Job.step == "source_page").order_by(Job.id)).all()
         assert [j.outcome for j in jobs] == ["retrying", "succeeded"]
         assert s.scalars(select(DeadLetter)).all() == []

@@ -47,7 +47,7 @@ def test_pipeline_on_postgres(pg_env, media_server) -> None:
         tables = set(inspect(conn).get_table_names())
         assert {"urls", "videos", "audio", "transcripts", "jobs", "dead_letters", "alembic_version"} <= tables
         rows = {r.url: (r.status, r.reason) for r in conn.execute(select(Url.url, Url.status, Url.reason))}
-        assert rows == {good: ("transcribed", None), bad: ("failed", "HTTP 404 from the stream URL")}
+        assert rows == {good: ("analyzed", None), bad: ("failed", "HTTP 404 from the stream URL")}
         transcript = conn.execute(select(TranscriptRow.text, TranscriptRow.segments)).one()
         assert heard(transcript.text) >= 0.8 and len(transcript.segments) >= 2
         assert conn.execute(text("SELECT count(*) FROM dead_letters")).scalar() == 1
@@ -61,7 +61,7 @@ def test_pipeline_on_postgres(pg_env, media_server) -> None:
         assert len(runs) == 2
         assert sorted(r.status.value for r in runs) == ["FAILURE", "SUCCESS"]
         status = json.loads(vsl("status", "--json").stdout)
-        assert {r["status"] for r in status} == {"transcribed", "failed"}
+        assert {r["status"] for r in status} == {"analyzed", "failed"}
     finally:
         instance.dispose()
 

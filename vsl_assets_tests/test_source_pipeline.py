@@ -55,7 +55,7 @@ def test_vturb_sales_page_is_resolved_downloaded_and_transcribed(vsl_env, instan
 
     with db_session() as s:
         url = s.scalar(select(Url).where(Url.partition_key == key))
-        assert url.status == "transcribed"
+        assert url.status == "analyzed"
         src = s.scalar(select(Source).where(Source.url_id == url.id))
         assert src.kind == "vturb"
         assert src.stream_url == hosts.cdn.url(f"/{ACCOUNT}/{VIDEO}/main.m3u8")

@@ -25,6 +25,8 @@ class UrlStatus(enum.StrEnum):
     DOWNLOADED = "downloaded"
     TRANSCRIBING = "transcribing"
     TRANSCRIBED = "transcribed"
+    ANALYZING = "analyzing"
+    ANALYZED = "analyzed"
     FAILED = "failed"
 
 
@@ -35,14 +37,21 @@ STEP_STATUSES: dict[str, tuple[UrlStatus, UrlStatus]] = {
     "video_file": (UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED),
     "audio_file": (UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED),
     "transcript": (UrlStatus.TRANSCRIBING, UrlStatus.TRANSCRIBED),
+    "breakdown": (UrlStatus.ANALYZING, UrlStatus.ANALYZED),
 }
 #: The pipeline steps in order (re-materialized when a URL is retried).
 PIPELINE_STEPS = tuple(STEP_STATUSES)
 
 #: Statuses that mean "a run owns this URL right now"; reconciliation watches these.
-IN_PROGRESS = (UrlStatus.QUEUED, UrlStatus.DOWNLOADING, UrlStatus.TRANSCRIBING)
+IN_PROGRESS = (UrlStatus.QUEUED, UrlStatus.DOWNLOADING, UrlStatus.TRANSCRIBING, UrlStatus.ANALYZING)
 #: Every status a run may leave a URL in before its last step: a failed or cancelled run fails these.
-IN_FLIGHT = (UrlStatus.QUEUED, UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED, UrlStatus.TRANSCRIBING)
+IN_FLIGHT = (
+    UrlStatus.QUEUED,
+    UrlStatus.DOWNLOADING,
+    UrlStatus.DOWNLOADED,
+    UrlStatus.TRANSCRIBING,
+    UrlStatus.ANALYZING,
+)
 
 
 class JobOutcome(enum.StrEnum):
@@ -140,6 +149,57 @@ class TranscriptRow(Base):
     billed_minutes: Mapped[float | None] = mapped_column(Float, default=None)
     cost_usd: Mapped[float | None] = mapped_column(Float, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class BreakdownRow(Base):
+    """A VSL's breakdown: the labels as queryable columns; the whole breakdown (evidence...) in ``data``."""
+
+    __tablename__ = "breakdowns"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"), unique=True)
+    status: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
+    niche: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
+    niche_top: Mapped[str | None] = mapped_column(String(32), index=True, default=None)
+    awareness: Mapped[str | None] = mapped_column(String(32), index=True, default=None)
+    lead_type: Mapped[str | None] = mapped_column(String(32), index=True, default=None)
+    duration_s: Mapped[float | None] = mapped_column(Float, default=None)
+    #: The second the offer is revealed, read from the transcript...
+    pitch_s: Mapped[float | None] = mapped_column(Float, index=True, default=None)
+    #: ...and as the player's configuration on the page announced it (``sources.cta_seconds``).
+    page_pitch_s: Mapped[float | None] = mapped_column(Float, default=None)
+    offer_amount: Mapped[float | None] = mapped_column(Float, index=True, default=None)
+    offer_currency: Mapped[str | None] = mapped_column(String(8), default=None)
+    offer_installments: Mapped[int | None] = mapped_column(Integer, default=None)
+    offer_installment_amount: Mapped[float | None] = mapped_column(Float, default=None)
+    anchor_amount: Mapped[float | None] = mapped_column(Float, default=None)
+    anchor_currency: Mapped[str | None] = mapped_column(String(8), default=None)
+    guarantee_days: Mapped[int | None] = mapped_column(Integer, default=None)
+    hook: Mapped[str | None] = mapped_column(Text, default=None)
+    product: Mapped[str | None] = mapped_column(Text, default=None)
+    mechanism: Mapped[str | None] = mapped_column(Text, default=None)
+    consistency: Mapped[str | None] = mapped_column(Text, default=None)
+    engine: Mapped[str] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(String(128))
+    cost_usd: Mapped[float | None] = mapped_column(Float, default=None)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+class BeatRow(Base):
+    """One timed beat of a VSL's pitch (``hook``, ``problem``... ``cta``), in order."""
+
+    __tablename__ = "beats"
+    __table_args__ = (Index("ix_beats_url_position", "url_id", "position", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    beat: Mapped[str] = mapped_column(String(16), index=True)
+    start_s: Mapped[float] = mapped_column(Float)
+    end_s: Mapped[float] = mapped_column(Float)
+    quote: Mapped[str] = mapped_column(Text)
 
 
 class Job(Base):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session
 from vsl_assets.db.models import (
     IN_PROGRESS,
     Audio,
+    BeatRow,
+    BreakdownRow,
     DeadLetter,
     Job,
     JobOutcome,
@@ -187,7 +189,7 @@ def record_failure(
         url.reason = f"retrying after attempt {attempt}: {error.reason}"
 
 
-OutputRow = TypeVar("OutputRow", Source, Video, Audio, TranscriptRow)
+OutputRow = TypeVar("OutputRow", Source, Video, Audio, TranscriptRow, BreakdownRow)
 
 
 def upsert(session: Session, table: type[OutputRow], url_id: int, **values: Any) -> None:
@@ -200,8 +202,22 @@ def upsert(session: Session, table: type[OutputRow], url_id: int, **values: Any)
         row.created_at = utcnow()
 
 
+def save_breakdown(
+    session: Session, url_id: int, beats: Sequence[tuple[str, float, float, str]], **columns: Any
+) -> None:
+    """Store a breakdown's columns and replace its beats (``(beat, start_s, end_s, quote)``, in order)."""
+    upsert(session, BreakdownRow, url_id, **columns)
+    session.execute(delete(BeatRow).where(BeatRow.url_id == url_id))
+    session.add_all(
+        BeatRow(url_id=url_id, position=i, beat=beat, start_s=start, end_s=end, quote=quote)
+        for i, (beat, start, end, quote) in enumerate(beats)
+    )
+
+
 def get_output(
-    session: Session, table: type[Source] | type[Video] | type[Audio] | type[TranscriptRow], key: str
+    session: Session,
+    table: type[Source] | type[Video] | type[Audio] | type[TranscriptRow] | type[BreakdownRow],
+    key: str,
 ) -> Any:
     return session.scalar(select(table).join(Url, Url.id == table.url_id).where(Url.partition_key == key))
 

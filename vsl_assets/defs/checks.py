@@ -5,7 +5,9 @@ from typing import Any
 
 from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, asset_check
 
+from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.db import Audio, TranscriptRow, Video, repo
+from vsl_assets.defs.assets.breakdown import breakdown
 from vsl_assets.defs.assets.media import audio_file, video_file
 from vsl_assets.defs.assets.transcript import transcript
 from vsl_assets.defs.partitions import vsl_urls
@@ -122,4 +124,63 @@ def transcript_words_per_minute(
     # WARN: music-heavy or silent VSLs legitimately fall below the range.
     return _result(
         words_per_minute(_stored_transcript(storage, key), _audio_duration(db, key)), AssetCheckSeverity.WARN
+    )
+
+
+def _stored_breakdown(storage: StorageResource, key: str) -> Breakdown:
+    return Breakdown.model_validate_json(storage.layout.breakdown_path(key).read_text(encoding="utf-8"))
+
+
+def beats_problems(b: Breakdown, duration_s: float) -> list[str]:
+    """What is wrong with the beats' timing: outside the video, reversed, or out of order."""
+    problems = []
+    previous_start = 0.0
+    for i, beat in enumerate(b.beats, 1):
+        where = f"beat {i} ({beat.beat} {beat.start:.1f}-{beat.end:.1f} s)"
+        if beat.end < beat.start:
+            problems.append(f"{where} ends before it starts")
+        if beat.end > duration_s + DURATION_TOLERANCE_S:
+            problems.append(f"{where} ends after the video ({duration_s:.1f} s)")
+        if beat.start < previous_start:
+            problems.append(f"{where} starts before the beat preceding it")
+        previous_start = beat.start
+    return problems
+
+
+@asset_check(
+    asset=breakdown,
+    partitions_def=vsl_urls,
+    description="The beats lie inside the video, each ends after it starts, and they are in time order.",
+)
+def beats_inside_duration_and_ordered(
+    context: AssetCheckExecutionContext, storage: StorageResource, db: DatabaseResource
+) -> AssetCheckResult:
+    b = _stored_breakdown(storage, context.partition_key)
+    duration = _audio_duration(db, context.partition_key)
+    problems = beats_problems(b, duration)
+    return AssetCheckResult(
+        passed=not problems,
+        description=problems[0] if problems else f"{len(b.beats)} beats in order within {duration:.1f} s",
+        metadata={"beats": len(b.beats), "duration_s": duration, "problems": "\n".join(problems) or "none"},
+    )
+
+
+@asset_check(
+    asset=breakdown,
+    partitions_def=vsl_urls,
+    description="A VSL with a price beat has an offer price (the price was read, not only its moment).",
+)
+def price_when_a_price_beat_exists(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
+    b = _stored_breakdown(storage, context.partition_key)
+    price_beats = [x for x in b.beats if x.beat == "price"]
+    passed = not price_beats or b.offer_price is not None
+    if passed:
+        description = "offer price read" if b.offer_price else "no price beat, so no price expected"
+    else:
+        description = f"a price beat at {price_beats[0].start:.0f} s but no offer price was read from it"
+    return AssetCheckResult(
+        passed=passed,
+        severity=AssetCheckSeverity.WARN,
+        description=description,
+        metadata={"price_beats": len(price_beats), "offer_price": b.offer_price.amount if b.offer_price else None},
     )

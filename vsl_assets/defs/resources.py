@@ -144,6 +144,39 @@ class TranscriberResource(ConfigurableResource):
         raise ConfigurationError(f"unknown transcriber {self.engine!r}: set VSL_TRANSCRIBER to local or openai")
 
 
+class BreakdownResource(ConfigurableResource):
+    """Which engine breaks a transcript down (niche, lead, awareness, beats, offer)."""
+
+    engine: str = Field(default="local", description="local (rules, offline) or openai (structured outputs).")
+    model: str = Field(default="", description="Chat model for the openai engine; empty = its default.")
+    openai_api_key: str = Field(default="", description="Secret; read from OPENAI_API_KEY.")
+    openai_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty = api.openai.com.")
+    timeout_s: float = Field(default=300.0)
+    max_retries: int = Field(default=2, description="Client-side retries of 429/5xx/timeouts.")
+
+    def build(self):  # noqa: ANN201 - returns a breakdown.engine.BreakdownEngine
+        if self.engine == "openai":
+            from vsl_assets.breakdown.openai_engine import OpenAIBreakdownEngine
+
+            if not self.openai_api_key:
+                raise ConfigurationError("VSL_BREAKDOWN_ENGINE=openai needs OPENAI_API_KEY to be set")
+            kwargs = {"model": self.model} if self.model else {}
+            return OpenAIBreakdownEngine(
+                api_key=self.openai_api_key,
+                base_url=self.openai_base_url or None,
+                timeout_s=self.timeout_s,
+                max_retries=self.max_retries,
+                **kwargs,
+            )
+        if self.engine == "local":
+            from vsl_assets.breakdown.engine import get_engine
+
+            return get_engine("local")
+        raise ConfigurationError(
+            f"unknown breakdown engine {self.engine!r}: set VSL_BREAKDOWN_ENGINE to local or openai"
+        )
+
+
 def _secret(name: str, value: object) -> str | EnvVar:
     """A value that may hold a secret: by variable name when set in the environment."""
     return EnvVar(name) if value else ""
@@ -176,6 +209,12 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             concurrency=s.transcribe_concurrency,
             continuity=s.transcribe_continuity,
             word_timestamps=s.word_timestamps,
+        ),
+        "breakdown_engine": BreakdownResource(
+            engine=s.breakdown,
+            model=s.breakdown_model or "",
+            openai_api_key=_secret("OPENAI_API_KEY", s.openai_api_key),
+            openai_base_url=s.openai_base_url or "",
         ),
     }
 
