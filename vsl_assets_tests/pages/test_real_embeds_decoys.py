@@ -201,3 +201,15 @@ def test_video_js_element_inside_a_lazy_iframe(hosts: Hosts) -> None:
     assert source.stream_url == hosts.cdn.url("/hls/master.m3u8")
     assert source.thumbnail == hosts.page.url("/img/poster.jpg")
     assert source.referer == frame
+
+
+def test_lightbox_links_to_channels_are_not_videos() -> None:
+    html = (
+        '<a class="social-popup" href="https://www.youtube.com/@canalexemplo">YouTube</a>'
+        '<a class="popup" href="https://vimeo.com/exemplo">Vimeo</a>'
+        '<a class="popup" href="https://www.youtube.com/watch?v=PopupVsl001">Assista</a>'
+    )
+    candidate = lightbox.detect(parse_page("https://lp.example.com/", html))
+    assert candidate is not None
+    assert candidate.embed_url == "https://www.youtube.com/watch?v=PopupVsl001"
+    assert candidate.others == ()

@@ -4,15 +4,20 @@ The order of work, cheapest and most certain first:
 
 1. a URL that is itself a stream (by extension, Content-Type or ``#EXTM3U``) is used as is;
 2. a URL of a site yt-dlp knows (YouTube, Vimeo, Wistia...) goes straight to yt-dlp;
-3. otherwise the page is fetched once and every detector reads it; the most trusted candidate
-   wins (vturb, Panda, known embeds, hls.js, video.js, ``<video>``, JSON-LD, og:video, iframes)
-   and the rest become ``other_videos``;
+3. otherwise the page is fetched once and every detector reads it; candidates are ranked
+   (``players.rank``: VSL players — vturb, Panda, Vidalytics — first, then page players —
+   known embeds, the YouTube IFrame API, lightboxes, hls.js, video.js, ``<video>`` — in page
+   order, then JSON-LD/og:video, then iframes) and the rest become ``other_videos``; markup in
+   comments, ``<template>`` and ``<noscript>`` never yields a candidate;
 4. iframes are followed one level deep when nothing better is on the page;
-5. yt-dlp's generic extractor is the last resort;
-6. the chosen stream is checked with one small GET (expired? HLS? DRM?).
+5. the page's own scripts are read (a few, bounded) for a player they load, such as a copied
+   vturb ``player.js``;
+6. yt-dlp's generic extractor is the last resort (its answer is refused when the video is only
+   in a comment or template);
+7. the chosen stream is checked with one small GET (expired? HLS? DRM?).
 
-Only step 6 and the player-specific steps (a vturb script, a Panda embed page) cost requests
-beyond the page itself.
+Only step 7 and the player-specific steps (a vturb script, a Panda embed page or config, a
+Vidalytics loader, page scripts) cost requests beyond the page itself.
 """
 
 from __future__ import annotations
@@ -45,9 +50,11 @@ class ResolvedSource:
     #: The URL as given (stripped).
     page_url: str
     stream_url: str
-    #: How the stream was found: ``direct-hls``, ``direct-media``, ``vturb``, ``panda``, ``hls.js``,
-    #: ``videojs``, ``html5``, ``json-ld``, ``og-video``, ``iframe`` (a self-hosted player inside a
-    #: followed iframe; vturb/Panda/yt-dlp keep their own kind there) or ``yt-dlp:<extractor>``.
+    #: How the stream was found: ``direct-hls``, ``direct-media``, ``vturb``, ``panda``,
+    #: ``vidalytics``, ``lightbox`` (a click-to-play link to a stream file), ``hls.js``, ``videojs``,
+    #: ``html5``, ``json-ld``, ``og-video``, ``iframe`` (a self-hosted player inside a followed
+    #: iframe; vturb/Panda/yt-dlp keep their own kind there) or ``yt-dlp:<extractor>`` (hosted
+    #: players: YouTube, also through the IFrame API or a lightbox, Vimeo, Wistia, JW, Bunny...).
     kind: str
     title: str | None = None
     thumbnail: str | None = None

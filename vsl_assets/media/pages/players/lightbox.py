@@ -10,6 +10,7 @@ counts as YouTube only where the element or the page says YouTube.
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from vsl_assets.media.pages.hosts import is_known_host
 from vsl_assets.media.pages.page import Element, Page
@@ -90,9 +91,23 @@ def _urls(page: Page, element: Element, youtube_page: bool) -> list[str]:
         urls.append(f"https://www.youtube.com/watch?v={video_id}")
     if element.tag == "a" and _is_lightbox(element):
         url = page.absolute(attrs.get("href"))
-        if url:
+        if url and _names_one_video(url):
             urls.append(url)
     return urls
+
+
+_CHANNEL_PATHS = re.compile(r"^/(?:@|c/|channel/|user/|playlist|results|feed)", re.I)
+
+
+def _names_one_video(url: str) -> bool:
+    """A link to one video, not to a channel or playlist page (social "follow us" popups)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if host.endswith(("youtube.com", "youtube-nocookie.com")):
+        return parts.path.startswith(("/watch", "/embed/", "/shorts/", "/live/"))
+    if host.endswith("vimeo.com"):
+        return bool(re.search(r"/\d{5,}", parts.path))
+    return not _CHANNEL_PATHS.match(parts.path)
 
 
 def _says_youtube(element: Element, youtube_page: bool) -> bool:
