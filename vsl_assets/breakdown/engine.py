@@ -8,6 +8,7 @@ lead/awareness consistency note is added whichever engine labelled them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Protocol, runtime_checkable
 
@@ -38,8 +39,13 @@ class BreakdownEngine(Protocol):
         ...
 
 
+#: What transcribers write for sounds that are not speech: "[Música]", "(applause)", "♪ ♪".
+_NOT_SPEECH = re.compile(r"\[[^\]]*\]|\([^)]*\)|[♪♫]")
+
+
 def has_speech(segments: Sequence[Segment]) -> bool:
-    return any(any(c.isalnum() for c in s.text) for s in segments)
+    """Whether any segment has a word outside the "[Music]"-style sound tags."""
+    return any(any(c.isalnum() for c in _NOT_SPEECH.sub("", s.text)) for s in segments)
 
 
 def resolve_language(segments: Sequence[Segment], language: str | None) -> str | None:

@@ -39,6 +39,43 @@ _WEAK_CUES = re.compile(
 _BORN = re.compile(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
 # A coined one-word name: "GlicoEquilíbrio", "VigorRoot", "ArterX" (a capital inside the word).
 _COINED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+[A-ZÀ-Ý][\wÀ-ÿ]*\b")
+# A run of two or more capitalised words inside a sentence ("o curso completo Cita Segura").
+_TITLE_RUN = re.compile(rf"{_UP}[\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?{_UP}[\w'\u2019-]*)+")
+_SENTENCE_WORDS = frozenset(
+    {
+        "con",
+        "the",
+        "o",
+        "a",
+        "el",
+        "la",
+        "por",
+        "y",
+        "e",
+        "and",
+        "so",
+        "but",
+        "mas",
+        "pero",
+        "com",
+        "en",
+        "em",
+        "in",
+        "no",
+        "na",
+        "at",
+        "if",
+        "se",
+        "si",
+        "de",
+        "to",
+        "with",
+        "for",
+        "para",
+        "or",
+        "ou",
+    }
+)
 _STOP_NAMES = frozenset(
     {
         "i",
@@ -123,6 +160,12 @@ def find_product(p: Prepared) -> tuple[str | None, Evidence | None, list[int]]:
             add(_clean_name(m.group("name")), i, 1)
         for m in _COINED.finditer(seg.text):
             add(_clean_name(m.group(0)), i, 1)
+        for m in _TITLE_RUN.finditer(seg.text):
+            words = m.group(0).split()
+            if fold(words[0]) in _SENTENCE_WORDS:
+                words = words[1:]
+            if len(words) >= 2:
+                add(_clean_name(" ".join(words)), i, 0)
 
     def mentions(name: str) -> list[int]:
         key = re.compile(r"\b" + re.escape(fold(name)) + r"\b")
@@ -131,7 +174,7 @@ def find_product(p: Prepared) -> tuple[str | None, Evidence | None, list[int]]:
     ranked = []
     for name, s in score.items():
         segs = mentions(name)
-        if s >= 3 or len(segs) >= 2:
+        if s >= 3 or (s >= 0 and len(segs) >= 2):
             ranked.append((s + 2 * len(segs), len(name), name, segs))
     if not ranked:
         return None, None, []

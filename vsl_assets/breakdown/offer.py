@@ -28,7 +28,9 @@ _STRONG_ANCHOR = re.compile(
     r"volta (?:para|ao|a)|costumava|"
     r"normally|usually|regular(?:ly)?|retail|valued at|worth|would (?:normally )?cost|sells?|used to|"
     r"instead of|goes back to|back to|last year|"
-    r"precio (?:normal|regular|real)|costaba|valor real|en lugar de|en vez de|vuelve a|solia|en tiendas)\b"
+    r"precio (?:normal|regular|real)|costaba|valor real|en lugar de|en vez de|vuelve a|solia|en tiendas|"
+    # A few words of other languages, so an unsupported transcript still tells anchor from offer.
+    r"normalement|habituellement|normalerweise|normalmente|solitamente)\b"
 )
 _WEAK_ANCHOR = re.compile(r"\b(?:era|was|were|over|costs?|custa|cuesta|vale|antes|sai de)\b")
 _OFFER_CUE = re.compile(
@@ -109,7 +111,10 @@ def _classify(before: str, after: str, money: Money) -> tuple[str, float]:
     return ("offer" if score else "plain"), score
 
 
-_CONTRAST = re.compile(r"\b(?:mas|porem|but|pero|sin embargo|however|hoje|today|hoy|agora|now|ahora|so que)\b")
+_CONTRAST = re.compile(
+    r"\b(?:mas|porem|but|pero|sin embargo|however|hoje|today|hoy|agora|now|ahora|so que|"
+    r"mais|aujourd'hui|maintenant|aber|heute|jetzt|ma|oggi|adesso)\b"
+)
 
 
 def _contrast(p: Prepared, found: list[_Mention]) -> None:

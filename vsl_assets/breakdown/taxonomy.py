@@ -3,7 +3,8 @@
 The data lives in a JSON file shipped with the package so a copywriter can add a keyword without
 touching code.  Keywords are matched on lowercased text without accents, at the start of a word: a
 keyword is a prefix ("emagrec" finds "emagrecer", "emagreceu"), except one of four letters or fewer,
-or one ending in a space, which must be a whole word ("dor" must not find "dormir").
+or one ending in a space, which must be a whole word or its plural ("dor" must not find "dormir",
+"diet" finds "diets").
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
         kw = fold(raw)
         whole = kw.endswith(" ") or len(kw.strip()) <= 4
         body = re.escape(kw.strip())
-        parts.append(rf"{body}\b" if whole else body)
+        parts.append(rf"{body}s?\b" if whole else body)
     if not parts:
         return None
     return re.compile(r"\b(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")")
