@@ -21,7 +21,7 @@ from typing import Any
 from vsl_assets import netguard
 from vsl_assets import settings as settings_module
 from vsl_assets.db import repo, session_scope
-from vsl_assets.errors import ConfigurationError, InvalidUrlError
+from vsl_assets.errors import ConfigurationError, InvalidUrlError, VslError
 from vsl_assets.settings import Settings
 from vsl_assets.storage import StorageLayout, validate_key
 from vsl_assets.urls import normalize_url
@@ -200,6 +200,79 @@ def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if unknown else EXIT_OK
 
 
+#: The fields ``vsl analyze --json`` prints, in this order (the breakdown's evidence stays in storage).
+ANALYZE_FIELDS = (
+    "language",
+    "niche",
+    "awareness",
+    "lead_type",
+    "beats",
+    "offer_price",
+    "anchor_price",
+    "guarantee_days",
+    "pitch_s",
+    "hook",
+    "product",
+    "mechanism",
+    "engine",
+    "model",
+)
+
+
+def _money(price: Any) -> str:
+    if price is None:
+        return "-"
+    text = f"{price.currency or ''} {price.amount:,.2f}".strip()
+    if price.installments and price.installment_amount:
+        text += f" ({price.installments}x {price.installment_amount:,.2f})"
+    return text
+
+
+def _summary(b: Any) -> str:
+    from vsl_assets.humanize import clock
+
+    lines = [
+        f"language   {b.language or '?'}",
+        f"niche      {b.niche or '?'}",
+        f"lead       {b.lead_type or '?'}",
+        f"awareness  {b.awareness or '?'}",
+        f"offer      {_money(b.offer_price)}   anchor {_money(b.anchor_price)}",
+        f"guarantee  {f'{b.guarantee_days} days' if b.guarantee_days is not None else '-'}",
+        f"pitch at   {clock(b.pitch_s) if b.pitch_s is not None else '-'}",
+        f"product    {b.product or '-'}   mechanism {b.mechanism or '-'}",
+        f"hook       {b.hook or '-'}",
+        f"engine     {b.engine} / {b.model}",
+    ]
+    if b.consistency:
+        lines.append(f"note       {b.consistency}")
+    if b.note:
+        lines.append(f"note       {b.note}")
+    lines.append("beats")
+    lines += [f"  {clock(x.start):>8}  {x.beat:<10} {x.quote[:80]}" for x in b.beats]
+    return "\n".join(lines)
+
+
+def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
+    from vsl_assets.breakdown.engine import analyze
+    from vsl_assets.breakdown.factory import build_engine
+    from vsl_assets.breakdown.readers import read_transcript
+
+    transcript = read_transcript(args.file)
+    engine = build_engine(
+        args.engine or settings.breakdown,
+        model=settings.breakdown_model,
+        api_key=settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
+        base_url=settings.openai_base_url,
+    )
+    result = analyze(transcript.segments, args.language or transcript.language, engine)
+    if args.json:
+        doc = result.model_dump(mode="json")
+        print(json.dumps({k: doc[k] for k in ANALYZE_FIELDS}, ensure_ascii=False, indent=2))
+    else:
+        print(_summary(result))
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vsl", description="VSL swipe file: URLs in, transcripts out.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -223,6 +296,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("keys", nargs="*", metavar="KEY")
     p.add_argument("--failed", action="store_true", help="re-queue every failed URL")
     p.set_defaults(func=cmd_retry)
+    p = sub.add_parser(
+        "analyze", help="break down a transcript file (JSON, SRT, VTT or TXT): niche, lead, beats, offer"
+    )
+    p.add_argument("file", help="a stored transcript JSON, or an .srt/.vtt/.txt file")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.add_argument("--engine", choices=("local", "openai"), help="default: VSL_BREAKDOWN_ENGINE")
+    p.add_argument("--language", help="pt, en, es... (default: from the file, else guessed)")
+    p.set_defaults(func=cmd_analyze, standalone=True)
     return parser
 
 
@@ -241,10 +322,12 @@ def locate(cwd: Path, settings: Settings) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "file", None) and args.file != "-":
+    if getattr(args, "file", None) and args.file != "-":  # `add --file` and `analyze FILE`
         args.file = str(Path(args.file).resolve())  # before moving to the project's root
     try:
-        settings = locate(Path.cwd(), settings_module.current())
+        settings = settings_module.current()
+        if not getattr(args, "standalone", False):
+            settings = locate(Path.cwd(), settings)
         if settings.project_dir is not None:
             # Relative paths in dagster.yaml are relative to the project, as for `dagster dev`.
             os.chdir(settings.project_dir)
@@ -252,6 +335,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigurationError as exc:
         _err(exc.reason)
         return EXIT_USAGE
+    except VslError as exc:  # e.g. a transcript file that cannot be read, an engine that failed
+        _err(exc.reason)
+        return EXIT_FAILED
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

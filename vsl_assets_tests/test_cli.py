@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, TranscriptRow, Url
@@ -251,3 +252,98 @@ def test_add_warns_when_the_running_app_will_refuse_a_private_address(vsl_env, m
     assert "10.0.0.5 is a private address" in out.stderr
     assert "started with VSL_ALLOW_PRIVATE_NETWORKS=1" in out.stderr
     assert "cdn.example.com" not in out.stderr
+
+
+SRT_PT = """1
+00:00:00,000 --> 00:00:06,500
+Você sabia que a maioria das pessoas com diabetes toma o remédio errado?
+
+2
+00:00:06,500 --> 00:00:14,000
+Hoje eu vou te mostrar o método que o doutor Paulo descobriu para controlar o açúcar no sangue.
+
+3
+00:00:14,000 --> 00:00:22,000
+O GlicoPlus custa doze vezes de dezenove e setenta, ou cento e noventa e sete reais à vista.
+
+4
+00:00:22,000 --> 00:00:28,000
+E você tem trinta dias de garantia. Clique no botão abaixo agora.
+"""
+
+
+def test_analyze_prints_a_breakdown_of_any_transcript_file_from_any_directory(tmp_path) -> None:
+    srt = tmp_path / "vsl.srt"
+    srt.write_text(SRT_PT, encoding="utf-8")
+    env = _bare_env(PYTHONPATH=str(REPO))
+    out = _vsl_in(tmp_path, "analyze", "vsl.srt", "--json", env=env)
+    assert out.returncode == 0, out.stderr
+    doc = json.loads(out.stdout)
+    assert list(doc) == [
+        "language",
+        "niche",
+        "awareness",
+        "lead_type",
+        "beats",
+        "offer_price",
+        "anchor_price",
+        "guarantee_days",
+        "pitch_s",
+        "hook",
+        "product",
+        "mechanism",
+        "engine",
+        "model",
+    ]
+    assert doc["language"] == "pt" and doc["engine"] == "local"
+    assert doc["offer_price"] == {"amount": 197.0, "currency": "BRL", "installments": 12, "installment_amount": 19.7}
+    assert doc["guarantee_days"] == 30
+    assert doc["niche"] == "health/diabetes"
+    assert [b["start"] for b in doc["beats"]] == sorted(b["start"] for b in doc["beats"])
+    readable = _vsl_in(tmp_path, "analyze", str(srt), env=env)
+    assert readable.returncode == 0
+    assert "niche      health/diabetes" in readable.stdout and "guarantee  30 days" in readable.stdout
+    assert "BRL 197.00 (12x 19.70)" in readable.stdout
+
+
+def test_analyze_reads_the_stored_transcript_json_vtt_and_txt(tmp_path) -> None:
+    segments = [
+        {"start": 0.0, "end": 5.0, "text": "Doctors hate this one weird trick for joint pain."},
+        {
+            "start": 5.0,
+            "end": 11.0,
+            "text": "It normally costs ninety-nine dollars, but today you get it for forty-nine dollars.",
+        },
+        {"start": 11.0, "end": 16.0, "text": "You are covered by a sixty-day money-back guarantee. Click below."},
+    ]
+    (tmp_path / "t.json").write_text(json.dumps({"language": "en", "segments": segments}))
+    vtt = "WEBVTT\n\n" + "\n\n".join(
+        f"00:00:{int(s['start']):02d}.000 --> 00:00:{int(s['end']):02d}.000\n{s['text']}" for s in segments
+    )
+    (tmp_path / "t.vtt").write_text(vtt)
+    (tmp_path / "t.txt").write_text("\n".join(s["text"] for s in segments))
+    for name in ("t.json", "t.vtt", "t.txt"):
+        out = _vsl_in(tmp_path, "analyze", name, "--json", env=_bare_env())
+        assert out.returncode == 0, (name, out.stderr)
+        doc = json.loads(out.stdout)
+        assert doc["offer_price"]["amount"] == 49.0 and doc["offer_price"]["currency"] == "USD", name
+        assert doc["anchor_price"]["amount"] == 99.0 and doc["guarantee_days"] == 60, name
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("empty.srt", b"", "empty"),
+        ("latin1.srt", "1\n00:00:00,000 --> 00:00:02,000\nol\xe1\n".encode("latin-1"), "UTF-8"),
+        ("bad.json", b'{"segments": "no"}', "segments"),
+        ("times.srt", b"1\n00:00:xx --> 00:00:02,000\nhello\n", "time"),
+    ],
+)
+def test_analyze_refuses_bad_files_with_a_reason(tmp_path, name: str, content: bytes, says: str) -> None:
+    (tmp_path / name).write_bytes(content)
+    out = _vsl_in(tmp_path, "analyze", name, env=_bare_env())
+    assert out.returncode == 1, out.stderr
+    assert out.stderr.startswith("vsl: ") and says.lower() in out.stderr.lower(), out.stderr
+    assert out.stdout == ""
+    missing = _vsl_in(tmp_path, "analyze", "nope.srt", env=_bare_env())
+    assert missing.returncode != 0 and "nope.srt" in missing.stderr

@@ -17,6 +17,8 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from vsl_assets import settings as settings_module
+from vsl_assets.breakdown.engine import BreakdownEngine
+from vsl_assets.breakdown.factory import build_engine
 from vsl_assets.db.engine import session_scope
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.media.audio import audio_format
@@ -154,26 +156,14 @@ class BreakdownResource(ConfigurableResource):
     timeout_s: float = Field(default=300.0)
     max_retries: int = Field(default=2, description="Client-side retries of 429/5xx/timeouts.")
 
-    def build(self):  # noqa: ANN201 - returns a breakdown.engine.BreakdownEngine
-        if self.engine == "openai":
-            from vsl_assets.breakdown.openai_engine import OpenAIBreakdownEngine
-
-            if not self.openai_api_key:
-                raise ConfigurationError("VSL_BREAKDOWN_ENGINE=openai needs OPENAI_API_KEY to be set")
-            kwargs = {"model": self.model} if self.model else {}
-            return OpenAIBreakdownEngine(
-                api_key=self.openai_api_key,
-                base_url=self.openai_base_url or None,
-                timeout_s=self.timeout_s,
-                max_retries=self.max_retries,
-                **kwargs,
-            )
-        if self.engine == "local":
-            from vsl_assets.breakdown.engine import get_engine
-
-            return get_engine("local")
-        raise ConfigurationError(
-            f"unknown breakdown engine {self.engine!r}: set VSL_BREAKDOWN_ENGINE to local or openai"
+    def build(self) -> BreakdownEngine:
+        return build_engine(
+            self.engine,
+            model=self.model,
+            api_key=self.openai_api_key,
+            base_url=self.openai_base_url,
+            timeout_s=self.timeout_s,
+            max_retries=self.max_retries,
         )
 
 
