@@ -39,17 +39,20 @@ BEAT_STRONG: Lexicon = {
             "voce sofre|se voce sofre|cansad|frustrad|vergonha|medo d|o pior e|o problema e|o problema|ja tentou|"
             "voce ja tentou|nada funciona|nada que voce faz|nao adianta|nao resolve|dor|sofrimento|pesadelo|"
             "se voce tem|se voce e como|voce se sente|talvez voce|voce se reconhece|a culpa nao e sua|ninguem te conta|"
-            "ninguem fala|enganad|piorar|piora"
+            "ninguem fala|enganad|piorar|piora|"
+            "voce olha|voce fura|voce come|mesmo assim|parece que|vem o medo|talvez seja o seu caso|voce ja fez|voce congela|fica com vergonha|sem conseguir"
         ),
         "en": _split(
             "you suffer|tired of|sick of|frustrat|embarrass|afraid|the worst part|the problem is|you've tried|you have tried|"
             "you've probably tried|nothing works|nothing seems to work|doesn't work|it's not your fault|struggl|"
-            "you feel like|maybe you|meanwhile|worse|the truth is nobody|nobody tells you|silent killer"
+            "you feel like|maybe you|meanwhile|worse|the truth is nobody|nobody tells you|silent killer|"
+            "you look in the mirror|you've probably|you're probably|and meanwhile|you can't|every time you|no matter how"
         ),
         "es": _split(
             "usted sufre|si sufre|si usted|cansad|frustrad|verguenza|miedo|lo peor es|el problema es|ya intento|"
             "ya has intentado|nada funciona|no funciona|no es su culpa|no es tu culpa|sufrimiento|pesadilla|"
-            "tal vez usted|tal vez tu|quiza|se siente|te sientes|nadie le dice|nadie te dice|empeora"
+            "tal vez usted|tal vez tu|quiza|se siente|te sientes|nadie le dice|nadie te dice|empeora|"
+            "seguramente|ya lo notaste|te miras|tal vez tu|sin poder|sintiendo|te da miedo|ya probaste|ya no esta|gastas|cada vez que|mientras tanto|no importa cuanto"
         ),
     },
     "story": {
@@ -57,17 +60,20 @@ BEAT_STRONG: Lexicon = {
             "meu nome e|eu me chamo|eu lembro|eu me lembro|era uma|naquele dia|naquela noite|foi quando|anos atras|"
             "quando eu era|quando eu comecei|quando eu cheguei|eu trabalhei|eu trabalhava|eu era|eu estava|eu tava|"
             "minha mae|meu pai|minha esposa|meu marido|minha filha|meu filho|minha avo|meu avo|eu sou enfermeira|"
-            "eu sou medico|eu sou professor|aconteceu|eu fiquei|eu passei|eu perdi|eu decidi|re:\\bha \\d+ anos\\b"
+            "eu sou medico|eu sou professor|aconteceu|eu fiquei|eu passei|eu perdi|eu decidi|re:\\bha \\d+ anos\\b|"
+            "eu sou|conheci|fui para|ate que|ouvi falar|foi ai que|naquela epoca"
         ),
         "en": _split(
             "my name is|i remember|one day|that day|that night|that morning|years ago|when i was|i was a|i was working|"
             "i worked|my wife|my husband|my mother|my mom|my father|my dad|my daughter|my son|my neighbor|my sister|"
-            "my brother|it happened|i walked|i decided|i lost|i was sitting|i'm a retired|i used to|back then"
+            "my brother|it happened|i walked|i decided|i lost|i was sitting|i'm a retired|i used to|back then|"
+            "i met|until one day|i heard|i went|that's when|back in"
         ),
         "es": _split(
             "mi nombre es|me llamo|recuerdo|un dia|ese dia|esa noche|esa manana|hace anos|cuando yo era|cuando era|"
             "yo trabajaba|trabaje|yo era|yo estaba|mi madre|mi mama|mi padre|mi papa|mi esposa|mi esposo|mi hija|"
-            "mi hijo|mi abuela|mi vecino|mi hermana|sucedio|paso algo|decidi|perdi|re:\\bhace \\d+ anos\\b"
+            "mi hijo|mi abuela|mi vecino|mi hermana|sucedio|paso algo|decidi|perdi|re:\\bhace \\d+ anos\\b|"
+            "yo soy|soy medico|me fui|conoci|me acuerdo|hasta que|escuche|lo hice|estaba en|me llega|fue entonces"
         ),
     },
     "mechanism": {
@@ -75,18 +81,21 @@ BEAT_STRONG: Lexicon = {
             "a verdadeira causa|o verdadeiro motivo|a causa|o motivo|pesquisadores|cientistas|descobriram|"
             "os estudos mostram|a ciencia|o que acontece e|funciona assim|eu chamo|chamam de|chamam isso|"
             "chamaram isso|conhecido como|mecanismo|hormonio|celulas|por isso que|e por isso|o segredo e|"
-            "o que realmente|na verdade o|inflamacao|molecula|metodo que|em vez de"
+            "o que realmente|na verdade o|inflamacao|molecula|metodo que|"
+            "explicou|acontece que|a chave|na verdade o|o que faz"
         ),
         "en": _split(
             "the real cause|the real reason|the reason is|the cause|researchers|scientists|discovered|studies show|"
             "science|here's what happens|what actually|i call it|i call this|he calls it|she calls it|they call it|"
             "called the|known as|mechanism|hormone|cells|molecule|that's why|the secret is|in other words|"
-            "it's not what|isn't what|what i found"
+            "it's not what|isn't what|what i found|"
+            "explained|it turns out|the key is|here's why|what happens is"
         ),
         "es": _split(
             "la verdadera causa|el verdadero motivo|la causa|la razon|investigadores|cientificos|descubrieron|"
             "los estudios muestran|la ciencia|lo que pasa es|funciona asi|yo lo llamo|lo llamo|lo llaman|llaman|"
-            "conocido como|mecanismo|hormona|celulas|molecula|por eso|el secreto es|en realidad|en lugar de|en vez de"
+            "conocido como|mecanismo|hormona|celulas|molecula|por eso|el secreto es|en realidad|"
+            "me explico|explico que|resulta que|la clave esta|la razon por la que|lo que sucede"
         ),
     },
     "proof": {
@@ -94,17 +103,20 @@ BEAT_STRONG: Lexicon = {
             "depoimento|resultado|perdeu|perdi \\d|alunos|alunas|clientes|mensagens|me mandou|me escreveu|"
             "me mandaram|dona |seu |irma |a camila|estudo com|num estudo|voluntarios|comprovad|aprovad|milhares de|"
             "mais de \\d|re:\\bmais de \\d+|re:\\d+ (?:quilos|kg|kilos)\\b|re:\\bem \\d+ (?:dias|semanas|meses)\\b|"
-            "ja ajudou|funcionou|testei"
+            "ja ajudou|funcionou|testei|"
+            "minhas clientes|minhas alunas|me disse|ja ensinei|meus pacientes"
         ),
         "en": _split(
             "testimonial|results|lost|students|clients|customers|messages|wrote to me|sent me|study from|"
             "one study|clinical|trial|proven|thousands of|over \\d|re:\\bover \\d+|re:\\d+ pounds\\b|"
-            "re:\\bin \\d+ (?:days|weeks|months)\\b|it worked|i tested|reviews|people have used|went through"
+            "re:\\bin \\d+ (?:days|weeks|months)\\b|it worked|i tested|reviews|people have used|went through|"
+            "told me|my clients|my patients|my students"
         ),
         "es": _split(
             "testimonio|resultado|perdio|perdi \\d|alumnos|alumnas|clientes|mensajes|me escribio|me mando|"
             "estudio con|un estudio|voluntarios|comprobad|clinic|miles de|mas de \\d|re:\\bmas de \\d+|"
-            "re:\\d+ (?:kilos|kg)\\b|re:\\ben \\d+ (?:dias|semanas|meses)\\b|funciono|probe"
+            "re:\\d+ (?:kilos|kg)\\b|re:\\ben \\d+ (?:dias|semanas|meses)\\b|funciono|probe|"
+            "clientas|senora|don |dona |me dijo|he ensenado|mis pacientes|volvio con"
         ),
     },
     "offer": {
@@ -131,7 +143,9 @@ BEAT_STRONG: Lexicon = {
     "price": {
         "pt": _split(
             "preco|valor|investimento|custa|custou|quanto custa|parcel|a vista|pix|pagamento unico|no cartao|"
-            "re:\\br\\$|re:\\d+ reais|re:\\d+x\\b|sai por|por apenas|so \\d|desconto|condicao especial"
+            "re:\\br\\$|re:\\d+ reais|re:\\d+x\\b|sai por|por apenas|so \\d|desconto|condicao especial|"
+            "regal|"
+            "regal|incluye"
         ),
         "en": _split(
             "price|cost|costs|pay|payment|one time|one-time|per bottle|normally|usually|regular|retail|discount|"
@@ -157,15 +171,18 @@ BEAT_STRONG: Lexicon = {
         "pt": _split(
             "so ate|apenas ate|acaba|termina|ultimas|ultimos|vagas|estoque|lote|limitad|fecha|fechar|expira|sai do ar|"
             "nao vai durar|nao deixa para depois|nao deixe para depois|vai subir|volta ao preco|preco cheio|"
-            "so hoje|somente hoje|meia-noite|meia noite|carrinho|por tempo"
+            "so hoje|somente hoje|meia-noite|meia noite|carrinho|por tempo|"
+            "esgota|nao deixe para|enquanto o video|antes que"
         ),
         "en": _split(
             "ends|expires|deadline|midnight|sell out|sells out|sold out|limited|last chance|only available|hurry|"
-            "in stock|stock|goes back|going up|won't last|before it's gone|don't wait|today only|only today|closes"
+            "in stock|stock|goes back|going up|won't last|before it's gone|don't wait|today only|only today|closes|"
+            "runs out|while this video|before it"
         ),
         "es": _split(
             "solo hasta|hasta el|se acaba|termina|ultimas|ultimos|cupos|quedan|limitad|existencias|inventario|"
-            "expira|cierra|no espere|no esperes|solo hoy|medianoche|por tiempo|va a subir"
+            "expira|cierra|no espere|no esperes|solo hoy|medianoche|por tiempo|va a subir|"
+            "se agota|agota|lote|no lo dejes|solo mientras|antes del|cuando lo quite|precio vuelve"
         ),
     },
     "cta": {

@@ -84,7 +84,7 @@ def test_every_label_carries_a_quote_and_time_from_the_transcript(language: str)
     segments, b = _run(language)
     text = " ".join(s.text for s in segments)
     for name in ("niche", "lead_type", "awareness", "offer_price", "guarantee_days", "pitch_s", "hook", "product"):
-        ev = b.evidence[name]  # type: ignore[index]
+        ev = b.evidence[name]
         assert ev.quote.rstrip("…")[:30] in text, name
         assert any(s.start == ev.start for s in segments), name
         assert ev.start <= ev.end
