@@ -58,15 +58,12 @@ def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, 
     cut = pitch_s if pitch_s is not None and pitch_s > 0 else p.duration * 0.6
     scores: Counter[str] = Counter()
     best_seg: dict[str, tuple[int, int]] = {}
-    for i, text in enumerate(p.folded):
-        weight = 2 if p.segments[i].start < cut else 1
-        for sub in tax.subs:
-            pat = sub.patterns.get(lang)
-            hits = count(pat, text)
-            if hits:
-                scores[sub.niche] += weight * hits
-                if hits > best_seg.get(sub.niche, (0, -1))[0]:
-                    best_seg[sub.niche] = (hits, i)
+    for sub in tax.subs:
+        per_seg: Counter[int] = Counter(p.hits(sub.patterns.get(lang)))
+        for i, hits in per_seg.items():
+            scores[sub.niche] += (2 if p.segments[i].start < cut else 1) * hits
+            if hits > best_seg.get(sub.niche, (0, -1))[0]:
+                best_seg[sub.niche] = (hits, i)
     tops: Counter[str] = Counter()
     for n, sc in scores.items():
         tops[n.split("/")[0]] += sc

@@ -168,8 +168,7 @@ def find_product(p: Prepared) -> tuple[str | None, Evidence | None, list[int]]:
                 add(_clean_name(" ".join(words)), i, 0)
 
     def mentions(name: str) -> list[int]:
-        key = re.compile(r"\b" + re.escape(fold(name)) + r"\b")
-        return [i for i, t in enumerate(p.folded) if key.search(t)]
+        return sorted(set(p.hits(re.compile(r"\b" + re.escape(fold(name)) + r"\b"))))
 
     ranked = []
     for name, s in score.items():
@@ -201,8 +200,7 @@ def find_mechanism(p: Prepared, product: str | None) -> tuple[str | None, Eviden
         return None, None, []
 
     def mentions(phrase: str) -> list[int]:
-        key = fold(phrase)
-        return [i for i, t in enumerate(p.folded) if key in t]
+        return sorted(set(p.hits(re.compile(re.escape(fold(phrase))))))
 
     best = max(found, key=lambda ph: (len(mentions(ph)), -found[ph]))
     return best, p.evidence(found[best]), mentions(best)

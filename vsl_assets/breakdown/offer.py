@@ -149,6 +149,13 @@ _PRICE_CONTEXT = re.compile(
 
 
 def _mentions(p: Prepared) -> list[_Mention]:
+    if "mentions" not in p.memo:
+        p.memo["mentions"] = _read_mentions(p)
+    found: list[_Mention] = p.memo["mentions"]
+    return found
+
+
+def _read_mentions(p: Prepared) -> list[_Mention]:
     currency = transcript_currency(p.digits, p.language)
     found: list[_Mention] = []
     for i, text in enumerate(p.folded):

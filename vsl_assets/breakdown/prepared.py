@@ -6,10 +6,12 @@ lowercased without accents), so they are computed once here instead of in every 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.numbers import words_to_digits
@@ -30,6 +32,8 @@ class Prepared:
     language: str | None
     digits: list[str]
     folded: list[str]
+    #: Results several rules need (e.g. the money mentions), computed once per transcript.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def build(cls, segments: Sequence[Segment], language: str | None) -> Prepared:
@@ -66,6 +70,16 @@ class Prepared:
         j = i if j is None else j
         text = quote if quote is not None else " ".join(s.text.strip() for s in self.segments[i : j + 1])
         return Evidence(quote=clip(text), start=self.segments[i].start, end=self.segments[j].end)
+
+    def segment_at(self, offset: int) -> int:
+        """Index of the segment holding character ``offset`` of :attr:`folded_text`."""
+        return bisect.bisect_right(self.offsets, offset) - 1
+
+    def hits(self, pattern: re.Pattern[str] | None) -> list[int]:
+        """Segment index of every match of ``pattern`` in the folded text (one regex pass)."""
+        if pattern is None:
+            return []
+        return [self.segment_at(m.start()) for m in pattern.finditer(self.folded_text)]
 
     def first_index_at(self, seconds: float) -> int:
         return next((k for k, s in enumerate(self.segments) if s.start >= seconds), len(self.segments))
