@@ -54,8 +54,9 @@ _SYMBOLS: dict[str, str | None] = {
     "$": None,
 }
 
-# Words said after an amount.  "pesos" alone is resolved by a nearby nationality word; "pounds" and
-# "libras" are left out on purpose: in weight-loss VSLs they are body weight far more often than money.
+# Words said after an amount.  "pesos" alone is resolved by a nearby nationality word.  "pounds" and
+# "libras" are body weight in weight-loss VSLs far more often than money, so they count as money only
+# where the words just before speak of a price (see _is_weight).
 _CURRENCY_WORDS: dict[str, str | None] = {
     "reais": "BRL",
     "real": "BRL",
@@ -69,6 +70,10 @@ _CURRENCY_WORDS: dict[str, str | None] = {
     "euros": "EUR",
     "euro": "EUR",
     "soles": "PEN",
+    "quid": "GBP",
+    "pounds": "GBP",
+    "libras esterlinas": "GBP",
+    "libras": "GBP",
     "pesos": None,
     "peso": None,
 }
@@ -193,11 +198,29 @@ def _resolve_symbol(sym: str | None, word: str, text: str, word_end: int) -> tup
     return None, False
 
 
+_AMBIGUOUS_WORDS = frozenset({"pounds", "libras"})
+_PRICE_BEFORE = re.compile(
+    r"\b(?:price|cost|costs|pay|just|only|normally|usually|today|for|at|precio|cuesta|pagas|solo|por|preco|custa|"
+    r"apenas|valor)\b[^.;!?\d]{0,25}$",
+    re.IGNORECASE,
+)
+_WEIGHT_AROUND = re.compile(r"\b(?:lose|lost|losing|weigh|heavier|gain|gained|shed|drop|fat|perd|baj|peso|kilo)", re.I)
+
+
+def _is_weight(text: str, m: re.Match[str]) -> bool:
+    """Whether "N pounds"/"N libras" is body weight: no price words just before, or weight words near."""
+    before = text[max(0, m.start() - 40) : m.start()]
+    after = text[m.end() : m.end() + 20]
+    return _PRICE_BEFORE.search(before) is None or _WEIGHT_AROUND.search(before + " " + after) is not None
+
+
 def _raw_mentions(text: str) -> Iterable[Money]:
     for m in _MONEY.finditer(text):
         raw = m.group("a1") or m.group("a2")
         word = (m.group("w1") or m.group("w2") or "").lower()
         sym = m.group("sym")
+        if word in _AMBIGUOUS_WORDS and sym is None and _is_weight(text, m):
+            continue
         try:
             amount = parse_amount(raw)
         except ValueError:

@@ -77,6 +77,8 @@ def _money(text: str, language: str) -> list[tuple[float, str | None, int | None
         ("en", "nineteen ninety-five dollars", [(19.95, "USD", None)]),
         ("en", "three monthly payments of $49", [(49.0, "USD", 3)]),
         ("en", "only €39", [(39.0, "EUR", None)]),
+        ("en", "today it's just forty-nine pounds", [(49.0, "GBP", None)]),
+        ("en", "normally £97", [(97.0, "GBP", None)]),
         ("es", "cuarenta y nueve dólares", [(49.0, "USD", None)]),
         ("es", "47 dólares", [(47.0, "USD", None)]),
         ("es", "MX$ 499", [(499.0, "MXN", None)]),
