@@ -148,7 +148,7 @@ BEAT_STRONG: Lexicon = {
             "regal|incluye"
         ),
         "en": _split(
-            "price|cost|costs|pay|payment|one time|one-time|per bottle|normally|usually|regular|retail|discount|"
+            "price|cost|costs|payment|one time|one-time|per bottle|normally|usually|regular|retail|discount|"
             "re:\\$\\s?\\d|re:\\d+ dollars|just \\d|only \\d|special rate|off"
         ),
         "es": _split(

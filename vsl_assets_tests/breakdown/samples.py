@@ -70,3 +70,59 @@ ES_DATING = [
     "Y tienes siete días de garantía, si no te gusta te devolvemos tu dinero.",
     "Haz clic en el botón de abajo y empieza hoy mismo.",
 ]
+
+#: Proclamation lead, unaware, English, wealth/other; yearly newsletter price and no guarantee.
+EN_PROCLAMATION = [
+    "Warning: in the next ninety days the way millions of retirees get paid is going to change for good.",
+    "And almost nobody in the news is talking about it, even though it touches every checking account in the country.",
+    "My name is Paul Grant, I spent twenty years inside the banking system, and I left to say what I saw.",
+    "Here's the thing, most families have no savings for an emergency and carry credit card debt they can't pay off.",
+    "When the change hits, people without a plan will pay more in fees and lose part of their benefits.",
+    "I call it the quiet reset, and it works like a switch inside the payment system.",
+    "Over forty thousand readers already follow my research, and many told me it saved them real money.",
+    "That's why I created The Reset Report, a monthly letter with the exact steps to protect your savings.",
+    "A year of The Reset Report normally costs $199, but today it's only $29.",
+    "Click the button below to join now.",
+]
+
+#: Big secret lead, Portuguese, health/sleep; price in reais, 7-day guarantee said with "dinheiro de volta".
+PT_SLEEP = [
+    "Existe um truque de trinta segundos que os monges do Tibete usam para dormir a noite inteira, e quase ninguém conhece.",
+    "Eu vou te revelar esse segredo daqui a pouco, mas antes você precisa entender por que ele funciona.",
+    "Se você acorda de madrugada e fica olhando para o teto, com a cabeça a mil, você sabe do que eu estou falando.",
+    "Você já tentou remédio para dormir, chá de camomila, melatonina, e acorda cansado do mesmo jeito.",
+    "Os pesquisadores descobriram que o problema é um nervo que fica ligado à noite, o que eles chamam de alarme noturno.",
+    "A dona Cecília, de sessenta e oito anos, voltou a dormir oito horas seguidas em uma semana.",
+    "Por isso eu criei o Sono Profundo, um áudio guiado com o truque dos monges passo a passo.",
+    "O valor é só R$ 47, pagamento único.",
+    "E você tem sete dias para testar, se não gostar eu devolvo o seu dinheiro.",
+    "Clique no botão aqui embaixo e durma bem ainda hoje.",
+]
+
+#: Promise lead, Spanish, self_improvement/productivity; price in euros, 30-day guarantee.
+ES_PRODUCTIVITY = [
+    "En treinta días vas a terminar tus pendientes antes del mediodía, sin procrastinar y sin trabajar más horas.",
+    "Te voy a mostrar cómo lo hacen cientos de profesionales con un método de quince minutos por la mañana.",
+    "Seguramente ya probaste listas de tareas, aplicaciones y agendas de colores, y al final del día sigues con todo a medias.",
+    "Las notificaciones del celular y las redes sociales te roban la concentración cada pocos minutos.",
+    "Lo que yo enseño se llama el bloque de enfoque, tres bloques cortos sin distracciones en el orden correcto.",
+    "Más de dos mil alumnos ya lo aplican, y Lucía me dijo que por fin sale de la oficina a su hora.",
+    "Todo está en el curso Mañana Productiva, con plantillas y ejercicios diarios.",
+    "El curso normalmente cuesta 99 euros, pero esta semana puedes entrar por 39 euros.",
+    "Tienes treinta días de garantía, si no te sirve te devuelvo el dinero.",
+    "Pulsa el botón de abajo y empieza mañana mismo.",
+]
+
+#: Story lead, English, relationships/marriage; spelled-out price, 60-day guarantee.
+EN_MARRIAGE = [
+    "Eight months ago my wife looked at me across the kitchen table and said she wanted a divorce.",
+    "I remember the sound of the fridge humming, because neither of us said a word for a full minute.",
+    "We had been married for nineteen years, two kids, a mortgage, and somewhere along the way we stopped talking.",
+    "Maybe your marriage feels like that too, you live like roommates, every conversation turns into an argument.",
+    "A couples therapist finally explained it to us, she calls it the distance loop, and it's why small fights grow.",
+    "Today we're closer than on our wedding day, and over three thousand couples have used what we learned.",
+    "I put everything into a program called Marriage Reset, twenty short lessons you do together.",
+    "It's just forty-seven dollars, one time.",
+    "And you have a sixty-day money-back guarantee.",
+    "Click the button below and start tonight.",
+]

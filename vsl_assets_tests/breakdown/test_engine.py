@@ -157,3 +157,37 @@ def test_real_speech_fixture_transcripts(name: str, language: str) -> None:
     assert b.beats[0].beat == "hook"
     assert b.beats[-1].end == transcript.segments[-1].end
     assert b.hook is not None and b.hook.endswith("?")
+
+
+@pytest.mark.parametrize(
+    ("sample", "language", "labels", "offer", "guarantee", "names"),
+    [
+        ("EN_PROCLAMATION", "en", ("wealth/other", "proclamation", "unaware"), (29.0, "USD", 199.0), None,
+         ("The Reset Report", "the quiet reset")),
+        ("PT_SLEEP", "pt", ("health/sleep", "big_secret", "problem_aware"), (47.0, "BRL", None), 7,
+         ("Sono Profundo", "alarme noturno")),
+        ("ES_PRODUCTIVITY", "es", ("self_improvement/productivity", "promise", "solution_aware"), (39.0, "EUR", 99.0), 30,
+         ("Mañana Productiva", "el bloque de enfoque")),
+        ("EN_MARRIAGE", "en", ("relationships/marriage", "story", "problem_aware"), (47.0, "USD", None), 60,
+         ("Marriage Reset", "the distance loop")),
+    ],
+)  # fmt: skip
+def test_more_leads_and_niches(
+    sample: str,
+    language: str,
+    labels: tuple[str, str, str],
+    offer: tuple[float, str, float | None],
+    guarantee: int | None,
+    names: tuple[str, str],
+) -> None:
+    from vsl_assets_tests.breakdown import samples
+
+    segments = timed(getattr(samples, sample))
+    b = analyze(segments, language)
+    assert (b.niche, b.lead_type, b.awareness) == labels
+    assert b.offer_price is not None
+    assert (b.offer_price.amount, b.offer_price.currency, b.anchor_price.amount if b.anchor_price else None) == offer
+    assert b.guarantee_days == guarantee
+    assert (b.product, b.mechanism) == names
+    assert b.pitch_s == next(s.start for s in segments if names[0] in s.text)
+    assert [x.beat for x in b.beats][-1] == "cta"
