@@ -342,7 +342,10 @@ class OpenAIBreakdownEngine:
         return {"type": "json_schema", "json_schema": {"name": SCHEMA_NAME, "strict": True, "schema": self._schema}}
 
     def analyze(self, segments: Sequence[Segment], language: str | None, *, log: LogFn | None = None) -> Breakdown:
-        return self.run(segments, language, log=log).breakdown
+        run = self.run(segments, language, log=log)
+        #: What the last analysis consumed (tokens, dollars), for the caller to record.
+        self.last_usage: Usage | None = run.usage
+        return run.breakdown
 
     def run(self, segments: Sequence[Segment], language: str | None, *, log: LogFn | None = None) -> BreakdownRun:
         """The breakdown of ``segments`` (times in seconds), and the tokens and dollars it took."""

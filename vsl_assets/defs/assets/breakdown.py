@@ -108,7 +108,8 @@ def breakdown(
         if result is None:
             engine = breakdown_engine.build()
             result = analyze(stored.segments, stored.language, engine, log=context.log.info)
-            cost = getattr(engine, "last_cost_usd", None)
+            usage = getattr(engine, "last_usage", None)  # the openai engine's tokens and dollars
+            cost = usage.cost_usd if usage is not None else None
             layout.breakdowns.mkdir(parents=True, exist_ok=True)
             atomic_write_text(layout.breakdown_path(key), result.model_dump_json(indent=2))
         with db.session() as s:
