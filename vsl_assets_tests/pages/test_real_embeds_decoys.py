@@ -12,6 +12,8 @@ import pytest
 from vsl_assets.media.pages import NoPlayerFoundError, ResolveOptions, resolve, ytdlp
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import html5, lightbox
+from vsl_assets.media.pages.players.base import Candidate
+from vsl_assets.media.pages.players.rank import rank
 from vsl_assets.media.pages.resolve import _only_in_inert_markup
 from vsl_assets_tests.pages._real import FakeYtdlp, serve, serve_on
 from vsl_assets_tests.pages._support import FAKE_MP4, Hosts
@@ -213,3 +215,15 @@ def test_lightbox_links_to_channels_are_not_videos() -> None:
     assert candidate is not None
     assert candidate.embed_url == "https://www.youtube.com/watch?v=PopupVsl001"
     assert candidate.others == ()
+
+
+def test_ranking_prefers_vsl_players_then_page_order() -> None:
+    youtube = Candidate(kind="embed", embed_url="https://www.youtube.com/embed/a", position=2)
+    video = Candidate(kind="html5", stream_url="https://lp/v.m3u8", position=9)
+    frame = Candidate(kind="iframe", embed_url="https://lp/frame.html", position=0)
+    og = Candidate(kind="og-video", stream_url="https://lp/og.mp4")
+    panda = Candidate(kind="panda", stream_url="https://b/p.m3u8", position=50)
+    assert rank([frame, og, video, youtube, panda]) == [panda, youtube, video, og, frame]
+    # A page player without a known position keeps the detectors' order after the placed ones.
+    lightbox = Candidate(kind="lightbox", embed_url="https://vimeo.com/1")
+    assert rank([lightbox, video]) == [video, lightbox]
