@@ -220,60 +220,69 @@ LEAD: Lexicon = {
     "promise": {
         "pt": _split(
             "re:\\bem \\d+ (?:dias|semanas|meses)\\b|voce vai|vai aprender|vai conseguir|vai voltar|vou te mostrar como|"
-            "como voce pode|sem precisar|mesmo que|garanto"
+            "como voce pode|sem precisar|mesmo que|garanto|"
+            "imagin|voce pode|vai poder|re:\\bem (?:so |apenas )\\d+ (?:dias|semanas|meses)\\b"
         ),
         "en": _split(
             "re:\\bin \\d+ (?:days|weeks|months)\\b|you will|you'll|i'm going to show you how|how to|without|even if|"
-            "i promise|re:\\d+ minutes a day"
+            "i promise|re:\\d+ minutes a day|"
+            "imagine|you could|you can|re:\\bin (?:just |only )\\d+ (?:days|weeks|months)\\b"
         ),
         "es": _split(
             "re:\\ben \\d+ (?:dias|semanas|meses)\\b|usted va a|vas a|va a aprender|le voy a mostrar como|"
-            "te voy a mostrar como|sin necesidad|aunque|le prometo|te prometo"
+            "te voy a mostrar como|sin necesidad|aunque|le prometo|te prometo|"
+            "imagina|puedes|podras|vas a poder|re:\\ben (?:solo |apenas )\\d+ (?:dias|semanas|meses)\\b"
         ),
     },
     "problem_solution": {
         "pt": _split(
             "voce sofre|se voce sofre|cansad|voce entra|esquece|voce ja|ja tentou|nada funciona|problema|"
-            "voce acorda|voce sente|dor|se voce tem|se o seu|se a sua|nao e culpa sua|a culpa nao e sua"
+            "voce acorda|voce sente|dor|se voce tem|se o seu|se a sua|nao e culpa sua|a culpa nao e sua|"
+            "voce sente|ja nao aguenta"
         ),
         "en": _split(
             "do you suffer|if you suffer|tired of|are you|do you|you've tried|nothing works|problem|"
-            "you wake up|you feel|pain|if you have|struggling|if your|it's not your fault"
+            "you wake up|you feel|pain|if you have|struggling|if your|it's not your fault|"
+            "can't seem to|won't move|you still"
         ),
         "es": _split(
             "usted sufre|si sufre|cansad|se olvida|ya intento|nada funciona|problema|se despierta|siente|dolor|si tiene|"
-            "si tu|si su|no es tu culpa|no es su culpa"
+            "si tu|si su|no es tu culpa|no es su culpa|"
+            "te cuesta|ya no aguantas|sigues con"
         ),
     },
     "big_secret": {
         "pt": _split(
-            "segredo|secreto|ninguem conhece|quase ninguem|escondid|nao querem que voce saiba|revelar|descoberta|"
+            "segredo|secreto|ninguem conhece|quase ninguem conhece|quase ninguem sabe|escondid|nao querem que voce saiba|revelar|descoberta|"
             "truque|ritual|frase de|esquisito|estranho|nao te contamos|o que descobrimos|tem uma coisa que"
         ),
         "en": _split(
-            "secret|hidden|nobody knows|almost nobody|don't want you to know|would rather you never|reveal|discovery|"
+            "secret|hidden|nobody knows|almost nobody knows|don't want you to know|would rather you never|reveal|discovery|"
             "trick|ritual|weird|strange|root|little-known|little known|we didn't tell you|what we discovered|"
             "there's something"
         ),
         "es": _split(
-            "secreto|oculto|nadie conoce|casi nadie|no quieren que sepa|revelar|descubrimiento|truco|ritual|extrano|raro|"
+            "secreto|oculto|nadie conoce|casi nadie conoce|casi nadie sabe|no quieren que sepa|revelar|descubrimiento|truco|ritual|extrano|raro|"
             "no te contamos|lo que descubrimos|hay algo que"
         ),
     },
     "proclamation": {
         "pt": _split(
-            "atencao|alerta|aviso|noticia|re:\\d+ por cento|re:\\d+%|nos proximos|vai mudar|vai acontecer|"
-            "posso provar|decide|segundo um estudo|a verdade e|o seu corpo|fato|vai acontecer|algo vai|re:\\bdesde \\d{4}\\b"
+            "atencao|alerta|aviso|noticia|re:\\d+ por cento|re:\\d+%|re:\\bnos proximos \\d+ (?:dias|semanas|meses|anos)|vai mudar|vai acontecer|"
+            "posso provar|decide|segundo um estudo|a verdade e|o seu corpo|fato|vai acontecer|algo vai|re:\\bdesde \\d{4}\\b|"
+            "vai afetar|milhoes de|ninguem esta falando"
         ),
         "en": _split(
-            "warning|attention|alert|breaking|news|re:\\d+ percent|re:\\d+%|in the next|is going to change|"
+            "warning|attention|alert|breaking|news|re:\\d+ percent|re:\\d+%|re:\\bin the next \\d+ (?:days|weeks|months|years)|is going to change|"
             "is about to|i can prove|according to|the truth is|fact|biggest|is going to happen|will happen|"
-            "re:\\bsince \\d{4}\\b"
+            "re:\\bsince \\d{4}\\b|"
+            "will affect|millions of|nobody is talking|nobody is paying attention"
         ),
         "es": _split(
-            "atencion|alerta|aviso|noticia|re:\\d+ por ciento|re:\\d+%|en los proximos|va a cambiar|"
+            "atencion|alerta|aviso|noticia|re:\\d+ por ciento|re:\\d+%|re:\\ben los proximos \\d+ (?:dias|semanas|meses|anos)|va a cambiar|"
             "esta a punto|puedo probar|segun un estudio|la verdad es|el hecho|va a pasar|va a afectar|algo va a|"
-            "re:\\bdesde \\d{4}\\b"
+            "re:\\bdesde \\d{4}\\b|"
+            "millones de|nadie esta hablando"
         ),
     },
     "story": BEAT_STRONG["story"],

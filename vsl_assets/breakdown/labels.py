@@ -105,9 +105,24 @@ def classify_lead(
     if early_price is not None:
         scores["offer"] += 8.0
         where["offer"] = (8.0, early_price)
-    # Ties go to the more common, less specific leads.
+    # A question in the hook ("Are you tired of...?") names the viewer's problem.
+    asked = next((i for i in range(hook_n) if "?" in p.segments[i].text), None)
+    if asked is not None:
+        scores["problem_solution"] += 3.0
+        where.setdefault("problem_solution", (3.0, asked))
+    # Ties go to the lead whose cues come first (the lead is how the video opens), then to the
+    # more common, less specific leads.
+    first: dict[str, int] = {}  # character offset of each lead's first cue in the folded text
+    for i, _w in _opening(p, hook_n):
+        for lead in cues.LEAD:
+            pat = cues.pattern("lead", lead, lang)
+            m = pat.search(p.folded[i]) if pat is not None and lead not in first else None
+            if m is not None:
+                first[lead] = p.offsets[i] + m.start()
+    if early_price is not None:
+        first["offer"] = min(first.get("offer", p.offsets[early_price]), p.offsets[early_price])
     preference = ["story", "promise", "problem_solution", "big_secret", "proclamation", "offer"]
-    lead = max(preference, key=lambda k: (scores[k], -preference.index(k)))
+    lead = max(preference, key=lambda k: (scores[k], -first.get(k, 10**9), -preference.index(k)))
     if scores[lead] == 0:
         lead = "promise"
     seg = where.get(lead, (0.0, 0))[1]

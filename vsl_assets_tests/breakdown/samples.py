@@ -126,3 +126,170 @@ EN_MARRIAGE = [
     "And you have a sixty-day money-back guarantee.",
     "Click the button below and start tonight.",
 ]
+
+
+#: Openings only (the lead is read from the hook), two per lead type, phrased unlike the other samples.
+OPENINGS: list[tuple[str, str, list[str]]] = [
+    (
+        "en",
+        "story",
+        [
+            "It was two in the morning when my phone rang and my sister was crying on the other end.",
+            "She had just come back from the doctor, and what he told her changed our whole family.",
+            "I was a high school teacher back then, I knew nothing about medicine.",
+        ],
+    ),
+    (
+        "pt",
+        "story",
+        [
+            "Quando eu tinha vinte e três anos eu perdi tudo o que eu tinha num único fim de semana.",
+            "O meu sócio sumiu com o dinheiro da empresa e me deixou com as dívidas.",
+            "Eu dormi três noites no carro, e foi lá que tudo começou a mudar.",
+        ],
+    ),
+    (
+        "es",
+        "story",
+        [
+            "La primera vez que vi a mi papá llorar fue en la sala de espera de un hospital.",
+            "El médico le había dicho que tenía que operarse de la rodilla o usar bastón para siempre.",
+            "Yo tenía diecinueve años y no sabía qué hacer.",
+        ],
+    ),
+    (
+        "en",
+        "promise",
+        [
+            "By this time next month you could be waking up with more energy than you had at thirty.",
+            "Without coffee, without crazy diets, and without spending hours at the gym.",
+            "Stick with me for a few minutes and I'll show you exactly how.",
+        ],
+    ),
+    (
+        "pt",
+        "promise",
+        [
+            "Daqui a sete dias você pode estar falando em público com segurança, mesmo que hoje você trave só de pensar.",
+            "E você não vai precisar decorar texto nem fazer curso caro.",
+            "Eu vou te mostrar o passo a passo neste vídeo.",
+        ],
+    ),
+    (
+        "es",
+        "promise",
+        [
+            "Imagina levantarte mañana sin ese dolor en la espalda que te acompaña desde hace años.",
+            "En solo dos semanas puedes volver a agacharte, cargar a tus nietos y dormir de corrido.",
+            "Y te voy a enseñar cómo, paso a paso.",
+        ],
+    ),
+    (
+        "en",
+        "problem_solution",
+        [
+            "If you've been trying to lose weight for years and the scale just won't move, this is for you.",
+            "You've counted calories, you've tried keto, you've skipped dinner, and you still feel stuck.",
+            "There is a reason, and there is a simple fix.",
+        ],
+    ),
+    (
+        "pt",
+        "problem_solution",
+        [
+            "Você sente queimação no estômago toda vez que come e já não aguenta mais tomar omeprazol?",
+            "Você corta café, corta fritura, e a azia continua ali.",
+            "Existe uma explicação para isso, e uma solução que pouca gente conhece.",
+        ],
+    ),
+    (
+        "es",
+        "problem_solution",
+        [
+            "¿Te cuesta quedarte dormido aunque estés agotado?",
+            "Das vueltas en la cama, miras el reloj a las tres de la mañana y sabes que al día siguiente vas a estar destruido.",
+            "Hay una razón para eso, y tiene solución.",
+        ],
+    ),
+    (
+        "en",
+        "big_secret",
+        [
+            "There's a little-known kitchen spice that Japanese doctors have used for centuries to keep blood sugar steady.",
+            "Big pharma doesn't want you to know about it, because it costs pennies.",
+            "In a moment I'll reveal what it is.",
+        ],
+    ),
+    (
+        "pt",
+        "big_secret",
+        [
+            "Existe um segredo que os bancos escondem de você há décadas.",
+            "Um truque simples que os ricos usam para pagar menos imposto e fazer o dinheiro render.",
+            "E hoje eu vou revelar esse segredo para você.",
+        ],
+    ),
+    (
+        "es",
+        "big_secret",
+        [
+            "Hay un secreto que los entrenadores de Hollywood no le cuentan a nadie.",
+            "Un ejercicio extraño de cuatro minutos que derrite la grasa del abdomen.",
+            "Y hoy te lo voy a revelar.",
+        ],
+    ),
+    (
+        "en",
+        "proclamation",
+        [
+            "Ninety-two percent of people who start a diet this year will weigh more twelve months from now.",
+            "That's not my opinion, that's what the research shows.",
+            "And the reason has nothing to do with willpower.",
+        ],
+    ),
+    (
+        "pt",
+        "proclamation",
+        [
+            "Atenção: a partir de janeiro a sua aposentadoria pode valer muito menos do que você imagina.",
+            "Uma mudança silenciosa aprovada em Brasília vai afetar milhões de brasileiros.",
+            "E quase ninguém está falando disso.",
+        ],
+    ),
+    (
+        "es",
+        "proclamation",
+        [
+            "El dólar va a cambiar para siempre en los próximos doce meses.",
+            "Y la mayoría de la gente en Latinoamérica no está preparada.",
+            "Lo que voy a contarte puede proteger tus ahorros.",
+        ],
+    ),
+    (
+        "en",
+        "offer",
+        [
+            "Right now you can get the complete Home Yoga Kit for half price, but only until Friday.",
+            "That's all twelve classes, the mat guide and the breathing course for just $49.",
+            "Let me show you what's inside.",
+        ],
+    ),
+    (
+        "pt",
+        "offer",
+        [
+            "Hoje é o último dia da Black Friday do Método Leve, com setenta por cento de desconto.",
+            "Em vez de quatrocentos e noventa e sete reais você entra por cento e quarenta e sete.",
+            "Deixa eu te mostrar tudo que você recebe.",
+        ],
+    ),
+    (
+        "es",
+        "offer",
+        [
+            "Por tiempo limitado puedes llevarte el Kit Piel Nueva con cincuenta por ciento de descuento.",
+            "Son tres productos por solo 39 dólares con envío gratis.",
+            "Te cuento lo que incluye.",
+        ],
+    ),
+]

@@ -13,7 +13,7 @@ from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.breakdown.readers import read_transcript
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.transcription.models import Segment
-from vsl_assets_tests.breakdown.samples import EN_HEARING, ES_DATING, PT_JOINTS, timed
+from vsl_assets_tests.breakdown.samples import EN_HEARING, ES_DATING, OPENINGS, PT_JOINTS, timed
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 SAMPLES = {"pt": PT_JOINTS, "en": EN_HEARING, "es": ES_DATING}
@@ -191,3 +191,17 @@ def test_more_leads_and_niches(
     assert (b.product, b.mechanism) == names
     assert b.pitch_s == next(s.start for s in segments if names[0] in s.text)
     assert [x.beat for x in b.beats][-1] == "cta"
+
+
+_FILLER = {
+    "en": "and that is what this video is about.",
+    "pt": "e é sobre isso que eu quero falar.",
+    "es": "y de eso se trata.",
+}
+
+
+@pytest.mark.parametrize(("language", "lead", "lines"), OPENINGS, ids=[f"{o[0]}-{o[1]}" for o in OPENINGS])
+def test_lead_type_is_read_from_the_opening(language: str, lead: str, lines: list[str]) -> None:
+    b = analyze(timed(lines + [_FILLER[language]] * 6), language)
+    assert b.lead_type == lead
+    assert b.evidence["lead_type"].start < 20.0
