@@ -61,19 +61,22 @@ BEAT_STRONG: Lexicon = {
             "quando eu era|quando eu comecei|quando eu cheguei|eu trabalhei|eu trabalhava|eu era|eu estava|eu tava|"
             "minha mae|meu pai|minha esposa|meu marido|minha filha|meu filho|minha avo|meu avo|eu sou enfermeira|"
             "eu sou medico|eu sou professor|aconteceu|eu fiquei|eu passei|eu perdi|eu decidi|re:\\bha \\d+ anos\\b|"
-            "eu sou|conheci|fui para|ate que|ouvi falar|foi ai que|naquela epoca"
+            "eu sou|conheci|fui para|ate que|ouvi falar|foi ai que|naquela epoca|"
+            "vou te contar|quero te contar|deixa eu te contar|o dia em que|a noite em que"
         ),
         "en": _split(
             "my name is|i remember|one day|that day|that night|that morning|years ago|when i was|i was a|i was working|"
             "i worked|my wife|my husband|my mother|my mom|my father|my dad|my daughter|my son|my neighbor|my sister|"
             "my brother|it happened|i walked|i decided|i lost|i was sitting|i'm a retired|i used to|back then|"
-            "i met|until one day|i heard|i went|that's when|back in"
+            "i met|until one day|i heard|i went|that's when|back in|"
+            "let me tell you|i want to tell you|the day my|the night my|the day i|the night i"
         ),
         "es": _split(
             "mi nombre es|me llamo|recuerdo|un dia|ese dia|esa noche|esa manana|hace anos|cuando yo era|cuando era|"
             "yo trabajaba|trabaje|yo era|yo estaba|mi madre|mi mama|mi padre|mi papa|mi esposa|mi esposo|mi hija|"
             "mi hijo|mi abuela|mi vecino|mi hermana|sucedio|paso algo|decidi|perdi|re:\\bhace \\d+ anos\\b|"
-            "yo soy|soy medico|me fui|conoci|me acuerdo|hasta que|escuche|lo hice|estaba en|me llega|fue entonces"
+            "yo soy|soy medico|me fui|conoci|me acuerdo|hasta que|escuche|lo hice|estaba en|me llega|fue entonces|"
+            "te voy a contar|dejame contarte|el dia en que|la noche en que"
         ),
     },
     "mechanism": {
@@ -258,7 +261,7 @@ LEAD: Lexicon = {
         ),
         "en": _split(
             "secret|hidden|nobody knows|almost nobody knows|don't want you to know|would rather you never|reveal|discovery|"
-            "trick|ritual|weird|strange|root|little-known|little known|we didn't tell you|what we discovered|"
+            "trick|ritual|weird |strange |root |little-known|little known|we didn't tell you|what we discovered|"
             "there's something"
         ),
         "es": _split(
@@ -270,19 +273,22 @@ LEAD: Lexicon = {
         "pt": _split(
             "atencao|alerta|aviso|noticia|re:\\d+ por cento|re:\\d+%|re:\\bnos proximos \\d+ (?:dias|semanas|meses|anos)|vai mudar|vai acontecer|"
             "posso provar|decide|segundo um estudo|a verdade e|o seu corpo|fato|vai acontecer|algo vai|re:\\bdesde \\d{4}\\b|"
-            "vai afetar|milhoes de|ninguem esta falando"
+            "vai afetar|milhoes de|ninguem esta falando|"
+            "tudo o que te disseram|esta errado|e mentira|mentiram|novo estudo|prova que|prestes a|nunca se viu"
         ),
         "en": _split(
             "warning|attention|alert|breaking|news|re:\\d+ percent|re:\\d+%|re:\\bin the next \\d+ (?:days|weeks|months|years)|is going to change|"
             "is about to|i can prove|according to|the truth is|fact|biggest|is going to happen|will happen|"
             "re:\\bsince \\d{4}\\b|"
-            "will affect|millions of|nobody is talking|nobody is paying attention"
+            "will affect|millions of|nobody is talking|nobody is paying attention|"
+            "everything you've been told|is wrong|is a lie|lied to you|the truth about|new study|proves|about to collapse|never been seen"
         ),
         "es": _split(
             "atencion|alerta|aviso|noticia|re:\\d+ por ciento|re:\\d+%|re:\\ben los proximos \\d+ (?:dias|semanas|meses|anos)|va a cambiar|"
             "esta a punto|puedo probar|segun un estudio|la verdad es|el hecho|va a pasar|va a afectar|algo va a|"
             "re:\\bdesde \\d{4}\\b|"
-            "millones de|nadie esta hablando"
+            "millones de|nadie esta hablando|"
+            "todo lo que te han dicho|esta mal|es mentira|te mintieron|nuevo estudio|demuestra|a punto de|nunca se habia visto"
         ),
     },
     "story": BEAT_STRONG["story"],

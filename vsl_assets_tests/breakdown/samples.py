@@ -292,4 +292,176 @@ OPENINGS: list[tuple[str, str, list[str]]] = [
             "Te cuento lo que incluye.",
         ],
     ),
+    # a second batch, written after the first, mostly English
+    (
+        "en",
+        "story",
+        [
+            "Last spring, my husband came home from his annual checkup, sat down at the kitchen table, and didn't say a word.",
+            "He slid a piece of paper across to me, and the number at the top made my stomach drop.",
+            "You see, Richard had always been the healthy one in our family.",
+        ],
+    ),
+    (
+        "en",
+        "story",
+        [
+            "When I was twenty-six, I was fired from my job in front of the whole office.",
+            "I packed my things into a cardboard box and drove home in silence.",
+            "That night I made a decision that would change my life.",
+        ],
+    ),
+    (
+        "en",
+        "story",
+        [
+            "Let me tell you about the day my grandfather forgot my name.",
+            "We were sitting on his porch, like we did every Sunday, and he looked at me like a stranger.",
+            "I'll never forget that look.",
+        ],
+    ),
+    (
+        "en",
+        "promise",
+        [
+            "Give me just twenty-one days, and I'll help you drop the stubborn belly fat you've been fighting for years.",
+            "You'll sleep better, you'll have more energy, and your clothes will fit again.",
+            "And you'll do it while still eating the foods you love.",
+        ],
+    ),
+    (
+        "en",
+        "promise",
+        [
+            "What if you could earn an extra thousand dollars every month, working just one hour a day from your kitchen table?",
+            "That's exactly what I'm going to show you in this short presentation.",
+            "No experience needed, and no selling to friends and family.",
+        ],
+    ),
+    (
+        "en",
+        "problem_solution",
+        [
+            "Do your knees crack and ache every time you climb the stairs?",
+            "Does getting up from the couch feel like a workout?",
+            "If so, you're not alone, and it's not just old age.",
+        ],
+    ),
+    (
+        "en",
+        "problem_solution",
+        [
+            "Tired of lying awake at night with your mind racing?",
+            "Sick of waking up exhausted no matter how early you go to bed?",
+            "Then pay close attention, because what you're about to discover could finally give you the rest you deserve.",
+        ],
+    ),
+    (
+        "en",
+        "big_secret",
+        [
+            "A strange ten-second ritual discovered deep in the Amazon is helping men over fifty restore their energy and drive.",
+            "Doctors are baffled, and the supplement industry is furious.",
+            "Keep watching, because I'm about to reveal it.",
+        ],
+    ),
+    (
+        "en",
+        "big_secret",
+        [
+            "There's a hidden reason you can't lose weight, and it has nothing to do with how much you eat.",
+            "Scientists at Harvard recently uncovered it, but you won't hear about it from your doctor.",
+            "In the next few minutes I'll show you what it is.",
+        ],
+    ),
+    (
+        "en",
+        "proclamation",
+        [
+            "The retirement system as we know it is about to collapse.",
+            "By 2030, experts predict millions of Americans will run out of savings.",
+            "And the government is quietly preparing for it.",
+        ],
+    ),
+    (
+        "en",
+        "proclamation",
+        [
+            "Everything you've been told about cholesterol is wrong.",
+            "For fifty years doctors have been fighting the wrong enemy.",
+            "And a landmark new study finally proves it.",
+        ],
+    ),
+    (
+        "en",
+        "offer",
+        [
+            "For the next 48 hours only, you can get our best-selling collagen formula at forty percent off.",
+            "That's the lowest price we've ever offered, and it comes with free shipping.",
+            "Here's everything you get when you order today.",
+        ],
+    ),
+    (
+        "en",
+        "offer",
+        [
+            "This is your last chance to grab the Complete Guitar Course before the price goes up tomorrow.",
+            "Right now it's just $67 instead of $197.",
+            "Let me walk you through exactly what's inside.",
+        ],
+    ),
+    (
+        "pt",
+        "story",
+        [
+            "Há dois anos a minha filha chegou em casa chorando da escola.",
+            "Ela tinha sido chamada de gorda na frente da turma inteira.",
+            "E naquele dia eu prometi que ia ajudar ela, custasse o que custasse.",
+        ],
+    ),
+    (
+        "pt",
+        "proclamation",
+        [
+            "O que eu vou te contar agora vai mudar a forma como você enxerga o dinheiro.",
+            "Nos próximos dois anos o Pix vai substituir o cartão de crédito no Brasil.",
+            "E quem não se preparar vai ficar para trás.",
+        ],
+    ),
+    (
+        "pt",
+        "problem_solution",
+        [
+            "Cansada de passar cremes caros e ver as rugas aumentando a cada ano?",
+            "Você olha no espelho e não reconhece mais o seu rosto.",
+            "Eu sei como é, e existe uma saída.",
+        ],
+    ),
+    (
+        "es",
+        "story",
+        [
+            "Nunca voy a olvidar la noche en que mi esposa me pidió el divorcio.",
+            "Estábamos cenando con los niños y ella simplemente se levantó de la mesa.",
+            "Esa noche dormí en el sofá y no pegué el ojo.",
+        ],
+    ),
+    (
+        "es",
+        "proclamation",
+        [
+            "Lo que los bancos están a punto de hacer con tus ahorros es algo que nunca se había visto.",
+            "En menos de un año las cuentas en dólares van a cambiar para siempre.",
+            "Y casi nadie se está preparando.",
+        ],
+    ),
+    (
+        "es",
+        "promise",
+        [
+            "Dame solo diez minutos al día y en un mes vas a hablar inglés con confianza.",
+            "Sin clases aburridas, sin memorizar listas de palabras.",
+            "Te lo voy a demostrar en este video.",
+        ],
+    ),
 ]
