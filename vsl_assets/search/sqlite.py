@@ -12,7 +12,7 @@ holds SQLite's single write lock; in a separate file that never blocks the pipel
 the app database, and the index can be deleted and rebuilt without touching the record.
 
 Stemming and folding happen in Python (``text.py``): the FTS5 table stores each segment's
-stemmed terms in its language's column (a query is matched per language, as PostgreSQL does);
+stemmed terms tagged with its language (a query is matched per language, as PostgreSQL does);
 the original text lives in ``segments`` for snippets.  A segment's id is its VSL's id shifted
 left 20 bits plus its position, so grouping hits per VSL needs no join (``rowid >> 20``)
 and "inside one VSL" is a rowid range FTS5 applies inside the match.
@@ -24,6 +24,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,11 @@ from vsl_assets.errors import PermanentError
 from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchQueryError, SearchResults, VslDocument, VslHits
-from vsl_assets.search.query import FTS5_COLUMNS, ParsedQuery, parse, query_languages, to_fts5
+from vsl_assets.search.query import ParsedQuery, fts5_terms, parse, query_languages, to_fts5
 from vsl_assets.search.snippet import highlight
-from vsl_assets.search.text import terms
+from vsl_assets.search.text import words
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 #: Bits of a segment id that hold its position in the VSL (so at most ~1M segments per VSL).
 POSITION_BITS = 20
 MAX_SEGMENTS = 1 << POSITION_BITS
@@ -70,9 +71,10 @@ CREATE TABLE IF NOT EXISTS segments (
     end_s REAL NOT NULL,
     text TEXT NOT NULL
 );
--- One column per language (see query.FTS5_COLUMNS), a segment fills only its VSL's language's.
+-- Terms are tagged with the language ("pt_garant", see query.FTS5_TAGS), so '_' is a token
+-- character, and prefix indexes of tag + 2 and tag + 3 characters serve short prefix queries.
 CREATE VIRTUAL TABLE IF NOT EXISTS segments_fts USING fts5(
-    pt, en, es, xx, tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+    terms, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'", prefix = '5 6'
 );
 """
 
@@ -185,10 +187,9 @@ class SqliteSearch:
                 "INSERT INTO segments (id, start_s, end_s, text) VALUES (?, ?, ?, ?)",
                 ((segment_id(vsl_id, i), s.start, s.end, s.text) for i, s in enumerate(doc.segments)),
             )
-            column = FTS5_COLUMNS[doc.language]
             conn.executemany(
-                f"INSERT INTO segments_fts (rowid, {column}) VALUES (?, ?)",
-                ((segment_id(vsl_id, i), terms(s.text, doc.language)) for i, s in enumerate(doc.segments)),
+                "INSERT INTO segments_fts (rowid, terms) VALUES (?, ?)",
+                ((segment_id(vsl_id, i), fts5_terms(words(s.text), doc.language)) for i, s in enumerate(doc.segments)),
             )
         return len(doc.segments)
 
@@ -248,51 +249,52 @@ class SqliteSearch:
             rowid_range = "AND rowid BETWEEN :lo AND :hi"
             params |= dict(zip(("lo", "hi"), _segment_range(row["id"]), strict=True))
         limit, offset = page_bounds(query)
-        # bm25() only works next to its MATCH, so the match is materialised before grouping; the
-        # VSL filters apply per group (a VSL's fields are the same for all its segments).
+        # One statement, one pass of the match: bm25() only works next to its MATCH, so the match
+        # is materialised first; VSL filters apply per group (a VSL's fields are the same for all
+        # its segments); the page's best hits come from the same materialised rows.
         # bm25() is lower-is-better; scores are reported negated (higher is better).
-        groups_sql = (
-            "WITH m AS MATERIALIZED (SELECT rowid >> 20 AS vsl_id, bm25(segments_fts) AS rank FROM segments_fts "
-            f"WHERE segments_fts MATCH :match {rowid_range}), "
-            "g AS (SELECT vsl_id, min(rank) AS best, count(*) AS n FROM m GROUP BY vsl_id) "
-            f"SELECT g.best, g.n, v.* FROM g JOIN vsls v ON v.id = g.vsl_id WHERE {where}"
+        matches = (
+            "m AS MATERIALIZED (SELECT rowid AS sid, rowid >> 20 AS vsl_id, bm25(segments_fts) AS rank "
+            f"FROM segments_fts WHERE segments_fts MATCH :match {rowid_range}), "
+            "g AS (SELECT vsl_id, min(rank) AS best, count(*) AS n FROM m GROUP BY vsl_id), "
+            f"f AS (SELECT g.best, g.n, v.* FROM g JOIN vsls v ON v.id = g.vsl_id WHERE {where})"
         )
-        page = conn.execute(
-            f"SELECT *, count(*) OVER () AS total_vsls, sum(n) OVER () AS total_hits FROM ({groups_sql}) "
-            "ORDER BY best, key LIMIT :limit OFFSET :offset",
-            params | {"limit": limit, "offset": offset},
+        rows = conn.execute(
+            f"WITH {matches}, "
+            "page AS (SELECT f.*, count(*) OVER () AS total_vsls, sum(f.n) OVER () AS total_hits FROM f "
+            "         ORDER BY f.best, f.key LIMIT :limit OFFSET :offset), "
+            "ranked AS (SELECT m.*, row_number() OVER (PARTITION BY m.vsl_id ORDER BY m.rank, m.sid) AS rn "
+            "           FROM m WHERE m.vsl_id IN (SELECT id FROM page)) "
+            "SELECT page.*, s.id AS h_id, s.start_s AS h_start, s.end_s AS h_end, s.text AS h_text, r.rank AS h_rank "
+            "FROM page JOIN ranked r ON r.vsl_id = page.id AND r.rn <= :k JOIN segments s ON s.id = r.sid "
+            "ORDER BY page.best, page.key, r.rn",
+            params | {"limit": limit, "offset": offset, "k": query.hits_per_vsl},
         ).fetchall()
-        if page:
-            total_vsls, total_hits = int(page[0]["total_vsls"]), int(page[0]["total_hits"])
+        if rows:
+            total_vsls, total_hits = int(rows[0]["total_vsls"]), int(rows[0]["total_hits"])
         else:
-            counted = conn.execute(f"SELECT count(*), coalesce(sum(n), 0) FROM ({groups_sql})", params).fetchone()
+            counted = conn.execute(f"WITH {matches} SELECT count(*), coalesce(sum(n), 0) FROM f", params).fetchone()
             total_vsls, total_hits = int(counted[0]), int(counted[1])
-        groups = []
-        for row in page:
-            lo, hi = _segment_range(row["id"])
-            hits = conn.execute(
-                "WITH m AS MATERIALIZED (SELECT rowid AS sid, bm25(segments_fts) AS rank FROM segments_fts "
-                "WHERE segments_fts MATCH :match AND rowid BETWEEN :lo AND :hi ORDER BY rank LIMIT :k) "
-                "SELECT s.id, s.start_s, s.end_s, s.text, m.rank FROM m JOIN segments s ON s.id = m.sid "
-                "ORDER BY m.rank, s.id",
-                {"match": match, "lo": lo, "hi": hi, "k": query.hits_per_vsl},
-            ).fetchall()
-            groups.append(
-                VslHits(
-                    vsl=summary_from_row(row, _decode_time),
-                    score=-float(row["best"]),
-                    hit_count=int(row["n"]),
-                    hits=tuple(
-                        Hit(
-                            position=h["id"] - lo,
-                            start=h["start_s"],
-                            end=h["end_s"],
-                            text=h["text"],
-                            snippet=highlight(h["text"], parsed, row["language"]),
-                            score=-float(h["rank"]),
-                        )
-                        for h in hits
-                    ),
-                )
-            )
+        groups = [self._group(list(rows_of_vsl), parsed) for _, rows_of_vsl in groupby(rows, key=lambda r: r["id"])]
         return SearchResults(query, total_vsls, total_hits, tuple(groups), parsed.notes)
+
+    @staticmethod
+    def _group(rows: list[sqlite3.Row], parsed: ParsedQuery) -> VslHits:
+        first = rows[0]
+        base = segment_id(first["id"], 0)
+        return VslHits(
+            vsl=summary_from_row(first, _decode_time),
+            score=-float(first["best"]),
+            hit_count=int(first["n"]),
+            hits=tuple(
+                Hit(
+                    position=r["h_id"] - base,
+                    start=r["h_start"],
+                    end=r["h_end"],
+                    text=r["h_text"],
+                    snippet=highlight(r["h_text"], parsed, first["language"]),
+                    score=-float(r["h_rank"]),
+                )
+                for r in rows
+            ),
+        )

@@ -32,9 +32,9 @@ def test_joined_words_stay_a_phrase_and_operators_split() -> None:
 
 
 def test_fts5_expression_quotes_every_word() -> None:
-    expected = 'en : ((("x" OR "near") AND "y" AND "a or b") NOT ("z"))'
+    expected = '(("en_x" OR "en_near") AND "en_y" AND "en_a en_or en_b") NOT ("en_z")'
     assert to_fts5(parse('x OR NEAR(y) -z* "a) OR (b'), ("en",)) == expected
-    assert to_fts5(parse('x" OR y'), ("en",)) == 'en : ("x" AND "or y")'
+    assert to_fts5(parse('x" OR y'), ("en",)) == '"en_x" AND "en_or en_y"'
 
 
 def test_tsquery_text_has_only_words_and_operators() -> None:
@@ -44,9 +44,9 @@ def test_tsquery_text_has_only_words_and_operators() -> None:
 def test_language_filter_narrows_the_stemmers() -> None:
     assert query_languages("Portuguese") == ("pt",)
     assert query_languages(None) == ("pt", "en", "es", None)
-    assert to_fts5(parse("emagrecimento"), ("pt",)) == 'pt : ("emagrec")'
-    # each language's stem only against that language's column
-    every = '(pt : ("emagrec")) OR (en : ("emagrecimento")) OR (es : ("emagreciment")) OR (xx : ("emagrecimento"))'
+    assert to_fts5(parse("emagrecimento"), ("pt",)) == '"pt_emagrec"'
+    # each language's stem, tagged so it only meets that language's segments
+    every = '("pt_emagrec") OR ("en_emagrecimento") OR ("es_emagreciment") OR ("xx_emagrecimento")'
     assert to_fts5(parse("emagrecimento"), query_languages(None)) == every
 
 
