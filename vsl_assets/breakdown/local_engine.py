@@ -78,23 +78,20 @@ class LocalEngine:
             )
         product, product_ev, product_segs = find_product(p)
         mechanism, mech_ev, mech_segs = find_mechanism(p, product)
-        # First pass of the offer without knowing the pitch: its segments feed the beats.
-        offer = find_offer(p, after_s=p.duration * 0.4)
+        price_segs = offer_segments(p)
         signals = beat_rules.Signals(
-            price_segments=offer_segments(p),
-            guarantee_segments={
-                i for i in range(len(p.segments)) if g_ev is not None and p.segments[i].start == g_ev.start
-            },
+            price_segments=price_segs,
+            guarantee_segments={p.first_index_at(g_ev.start)} if g_ev is not None else set(),
             product_segments=set(product_segs),
             mechanism_segments=set(mech_segs),
         )
         labels = beat_rules.segment_labels(p, lang, signals)
         beats = beat_rules.to_beats(p, labels)
         hook_n = labels.count("hook")
-        early = next((i for i in offer_segments(p) if p.segments[i].start < EARLY_PRICE_S), None)
+        early = next((i for i in price_segs if p.segments[i].start < EARLY_PRICE_S), None)
         pitch_s, pitch_ev = _pitch(p, beats, product_segs, early)
-        if pitch_s is not None:
-            offer = find_offer(p, after_s=pitch_s)
+        # Prices said before the pitch are rarely the offer (a testimonial's earnings, an opening anecdote).
+        offer = find_offer(p, after_s=pitch_s if pitch_s is not None else p.duration * 0.4)
         niche, niche_ev = classify_niche(p, lang, pitch_s)
         lead, lead_ev, _scores = classify_lead(p, lang, hook_n, early)
         awareness, aw_ev = classify_awareness(p, lang, lead, hook_n, pitch_s, niche)
@@ -112,6 +109,9 @@ class LocalEngine:
         ):
             if ev is not None:
                 evidence[key] = ev
+        if log is not None:
+            price = f"{offer.offer.amount:g} {offer.offer.currency or ''}".strip() if offer.offer else "no price"
+            log(f"breakdown ({self.model}): {niche}, {lead} lead, {awareness}, {len(beats)} beats, {price}")
         return Breakdown(
             language=lang,
             niche=niche,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from vsl_assets.breakdown.models import Evidence, Price
 from vsl_assets.breakdown.numbers import Money, find_money, parse_amount, transcript_currency
-from vsl_assets.breakdown.prepared import Prepared, clip
+from vsl_assets.breakdown.prepared import Prepared
 from vsl_assets.breakdown.taxonomy import fold
 
 # Cue words read right before an amount (folded text); the cue nearest the amount decides.
@@ -275,10 +275,6 @@ def find_guarantee(p: Prepared) -> tuple[int | None, Evidence | None]:
         return None, None
     _, days, seg = best
     return days, p.evidence(seg)
-
-
-def price_quote(p: Prepared, seg: int) -> str:
-    return clip(p.segments[seg].text)
 
 
 def offer_segments(p: Prepared) -> list[int]:

@@ -205,3 +205,9 @@ def test_lead_type_is_read_from_the_opening(language: str, lead: str, lines: lis
     b = analyze(timed(lines + [_FILLER[language]] * 6), language)
     assert b.lead_type == lead
     assert b.evidence["lead_type"].start < 20.0
+
+
+def test_progress_is_logged_in_words() -> None:
+    lines: list[str] = []
+    analyze(timed(EN_HEARING), "en", log=lines.append)
+    assert lines == ["breakdown (rules-v1): health/hearing, problem_solution lead, problem_aware, 7 beats, 49 USD"]
