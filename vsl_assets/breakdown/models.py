@@ -100,6 +100,24 @@ LEAD_TYPES: tuple[str, ...] = get_args(LeadType)
 BEAT_LABELS: tuple[str, ...] = get_args(BeatLabel)
 EVIDENCE_FIELDS: tuple[str, ...] = get_args(EvidenceField)
 
+#: The fields issue 12 names for ``vsl analyze --json`` (the model adds evidence, consistency, status, note).
+CORE_FIELDS: tuple[str, ...] = (
+    "language",
+    "niche",
+    "awareness",
+    "lead_type",
+    "beats",
+    "offer_price",
+    "anchor_price",
+    "guarantee_days",
+    "pitch_s",
+    "hook",
+    "product",
+    "mechanism",
+    "engine",
+    "model",
+)
+
 #: Languages the local engine has lexicons for.
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("pt", "en", "es")
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from vsl_assets.breakdown.models import NICHES, Breakdown, openai_schema
+from vsl_assets.breakdown.models import CORE_FIELDS, NICHES, Breakdown, openai_schema
 from vsl_assets.breakdown.taxonomy import fold, load_taxonomy
 from vsl_assets_tests.servers.openai import derive_document, strict_schema_problem
 
@@ -72,3 +72,9 @@ def test_short_keywords_match_whole_words_only() -> None:
     assert pattern is not None
     assert pattern.search(fold("sinto muita dor")) is not None
     assert pattern.search(fold("vou dormir cedo")) is None
+
+
+def test_core_fields_are_fields_of_the_model() -> None:
+    b = Breakdown(engine="local", model="rules-v1")
+    assert list(b.model_dump(include=set(CORE_FIELDS))) == list(CORE_FIELDS)
+    assert set(Breakdown.model_fields) - set(CORE_FIELDS) == {"evidence", "consistency", "status", "note"}
