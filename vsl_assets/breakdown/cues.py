@@ -205,6 +205,18 @@ BEAT_STRONG: Lexicon = {
     },
 }
 
+_INTRODUCTIONS = (
+    "meu nome e",
+    "eu me chamo",
+    "eu sou",
+    "my name is",
+    "i'm a retired",
+    "mi nombre es",
+    "me llamo",
+    "yo soy",
+    "soy medico",
+)
+
 LEAD: Lexicon = {
     "offer": {
         "pt": _split(
@@ -291,7 +303,11 @@ LEAD: Lexicon = {
             "todo lo que te han dicho|esta mal|es mentira|te mintieron|nuevo estudio|demuestra|a punto de|nunca se habia visto"
         ),
     },
-    "story": BEAT_STRONG["story"],
+    # A story lead narrates events; a self-introduction ("my name is", "eu sou enfermeira") is no story.
+    "story": {
+        lang: tuple(c for c in phrases if not c.startswith(_INTRODUCTIONS))
+        for lang, phrases in BEAT_STRONG["story"].items()
+    },
 }
 
 #: Signs, in the opening, that the viewer already knows the product (most aware) or the kind of

@@ -464,4 +464,32 @@ OPENINGS: list[tuple[str, str, list[str]]] = [
             "Te lo voy a demostrar en este video.",
         ],
     ),
+    # openings that start with a self-introduction, which is not a story lead
+    (
+        "en",
+        "proclamation",
+        [
+            "My name is Dr. Ken Walsh, and I'm here to warn you that the way Americans retire is about to change.",
+            "By 2030, millions of people will discover their savings are worth far less than they think.",
+            "And almost nobody is paying attention.",
+        ],
+    ),
+    (
+        "pt",
+        "promise",
+        [
+            "Meu nome é Júlia e em trinta dias eu vou te ensinar a tocar as suas primeiras músicas no violão.",
+            "Mesmo que você nunca tenha pegado num instrumento na vida.",
+            "Você vai ver como é mais simples do que parece.",
+        ],
+    ),
+    (
+        "es",
+        "big_secret",
+        [
+            "Me llamo Andrés y hoy voy a revelarte el secreto que usan los vendedores de autos para cerrar cualquier venta.",
+            "Un truco que casi nadie conoce y que nadie enseña en la universidad.",
+            "Quédate conmigo porque vale la pena.",
+        ],
+    ),
 ]
