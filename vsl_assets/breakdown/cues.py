@@ -40,19 +40,23 @@ BEAT_STRONG: Lexicon = {
             "voce ja tentou|nada funciona|nada que voce faz|nao adianta|nao resolve|dor|sofrimento|pesadelo|"
             "se voce tem|se voce e como|voce se sente|talvez voce|voce se reconhece|a culpa nao e sua|ninguem te conta|"
             "ninguem fala|enganad|piorar|piora|"
-            "voce olha|voce fura|voce come|mesmo assim|parece que|vem o medo|talvez seja o seu caso|voce ja fez|voce congela|fica com vergonha|sem conseguir"
+            "voce olha|voce fura|voce come|mesmo assim|parece que|vem o medo|talvez seja o seu caso|voce ja fez|voce "
+            "congela|fica com vergonha|sem conseguir"
         ),
         "en": _split(
-            "you suffer|tired of|sick of|frustrat|embarrass|afraid|the worst part|the problem is|you've tried|you have tried|"
+            "you suffer|tired of|sick of|frustrat|embarrass|afraid|the worst part|the problem is|you've tried|you "
+            "have tried|"
             "you've probably tried|nothing works|nothing seems to work|doesn't work|it's not your fault|struggl|"
             "you feel like|maybe you|meanwhile|worse|the truth is nobody|nobody tells you|silent killer|"
-            "you look in the mirror|you've probably|you're probably|and meanwhile|you can't|every time you|no matter how"
+            "you look in the mirror|you've probably|you're probably|and meanwhile|you can't|every time you|no matter "
+            "how"
         ),
         "es": _split(
             "usted sufre|si sufre|si usted|cansad|frustrad|verguenza|miedo|lo peor es|el problema es|ya intento|"
             "ya has intentado|nada funciona|no funciona|no es su culpa|no es tu culpa|sufrimiento|pesadilla|"
             "tal vez usted|tal vez tu|quiza|se siente|te sientes|nadie le dice|nadie te dice|empeora|"
-            "seguramente|ya lo notaste|te miras|tal vez tu|sin poder|sintiendo|te da miedo|ya probaste|ya no esta|gastas|cada vez que|mientras tanto|no importa cuanto"
+            "seguramente|ya lo notaste|te miras|tal vez tu|sin poder|sintiendo|te da miedo|ya probaste|ya no esta|"
+            "gastas|cada vez que|mientras tanto|no importa cuanto"
         ),
     },
     "story": {
@@ -234,7 +238,8 @@ LEAD: Lexicon = {
     },
     "promise": {
         "pt": _split(
-            "re:\\bem \\d+ (?:dias|semanas|meses)\\b|voce vai|vai aprender|vai conseguir|vai voltar|vou te mostrar como|"
+            "re:\\bem \\d+ (?:dias|semanas|meses)\\b|voce vai|vai aprender|vai conseguir|vai voltar|vou te mostrar "
+            "como|"
             "como voce pode|sem precisar|mesmo que|garanto|"
             "imagin|voce pode|vai poder|re:\\bem (?:so |apenas )\\d+ (?:dias|semanas|meses)\\b"
         ),
@@ -261,46 +266,56 @@ LEAD: Lexicon = {
             "can't seem to|won't move|you still"
         ),
         "es": _split(
-            "usted sufre|si sufre|cansad|se olvida|ya intento|nada funciona|problema|se despierta|siente|dolor|si tiene|"
+            "usted sufre|si sufre|cansad|se olvida|ya intento|nada funciona|problema|se despierta|siente|dolor|si "
+            "tiene|"
             "si tu|si su|no es tu culpa|no es su culpa|"
             "te cuesta|ya no aguantas|sigues con"
         ),
     },
     "big_secret": {
         "pt": _split(
-            "segredo|secreto|ninguem conhece|quase ninguem conhece|quase ninguem sabe|escondid|nao querem que voce saiba|revelar|descoberta|"
+            "segredo|secreto|ninguem conhece|quase ninguem conhece|quase ninguem sabe|escondid|nao querem que voce "
+            "saiba|revelar|descoberta|"
             "truque|ritual|frase de|esquisito|estranho|nao te contamos|o que descobrimos|tem uma coisa que"
         ),
         "en": _split(
-            "secret|hidden|nobody knows|almost nobody knows|don't want you to know|would rather you never|reveal|discovery|"
+            "secret|hidden|nobody knows|almost nobody knows|don't want you to know|would rather you never|reveal|"
+            "discovery|"
             "trick|ritual|weird |strange |root |little-known|little known|we didn't tell you|what we discovered|"
             "there's something"
         ),
         "es": _split(
-            "secreto|oculto|nadie conoce|casi nadie conoce|casi nadie sabe|no quieren que sepa|revelar|descubrimiento|truco|ritual|extrano|raro|"
+            "secreto|oculto|nadie conoce|casi nadie conoce|casi nadie sabe|no quieren que sepa|revelar|descubrimiento|"
+            "truco|ritual|extrano|raro|"
             "no te contamos|lo que descubrimos|hay algo que"
         ),
     },
     "proclamation": {
         "pt": _split(
-            "atencao|alerta|aviso|noticia|re:\\d+ por cento|re:\\d+%|re:\\bnos proximos \\d+ (?:dias|semanas|meses|anos)|vai mudar|vai acontecer|"
-            "posso provar|decide|segundo um estudo|a verdade e|o seu corpo|fato|vai acontecer|algo vai|re:\\bdesde \\d{4}\\b|"
+            "atencao|alerta|aviso|noticia|re:\\d+ por cento|re:\\d+%|re:\\bnos proximos \\d+ (?:dias|semanas|meses|"
+            "anos)|vai mudar|vai acontecer|"
+            "posso provar|decide|segundo um estudo|a verdade e|o seu corpo|fato|vai acontecer|algo vai|re:\\bdesde "
+            "\\d{4}\\b|"
             "vai afetar|milhoes de|ninguem esta falando|"
             "tudo o que te disseram|esta errado|e mentira|mentiram|novo estudo|prova que|prestes a|nunca se viu"
         ),
         "en": _split(
-            "warning|attention|alert|breaking|news|re:\\d+ percent|re:\\d+%|re:\\bin the next \\d+ (?:days|weeks|months|years)|is going to change|"
+            "warning|attention|alert|breaking|news|re:\\d+ percent|re:\\d+%|re:\\bin the next \\d+ (?:days|weeks|"
+            "months|years)|is going to change|"
             "is about to|i can prove|according to|the truth is|fact|biggest|is going to happen|will happen|"
             "re:\\bsince \\d{4}\\b|"
             "will affect|millions of|nobody is talking|nobody is paying attention|"
-            "everything you've been told|is wrong|is a lie|lied to you|the truth about|new study|proves|about to collapse|never been seen"
+            "everything you've been told|is wrong|is a lie|lied to you|the truth about|new study|proves|about to "
+            "collapse|never been seen"
         ),
         "es": _split(
-            "atencion|alerta|aviso|noticia|re:\\d+ por ciento|re:\\d+%|re:\\ben los proximos \\d+ (?:dias|semanas|meses|anos)|va a cambiar|"
+            "atencion|alerta|aviso|noticia|re:\\d+ por ciento|re:\\d+%|re:\\ben los proximos \\d+ (?:dias|semanas|"
+            "meses|anos)|va a cambiar|"
             "esta a punto|puedo probar|segun un estudio|la verdad es|el hecho|va a pasar|va a afectar|algo va a|"
             "re:\\bdesde \\d{4}\\b|"
             "millones de|nadie esta hablando|"
-            "todo lo que te han dicho|esta mal|es mentira|te mintieron|nuevo estudio|demuestra|a punto de|nunca se habia visto"
+            "todo lo que te han dicho|esta mal|es mentira|te mintieron|nuevo estudio|demuestra|a punto de|nunca se "
+            "habia visto"
         ),
     },
     # A story lead narrates events; a self-introduction ("my name is", "eu sou enfermeira") is no story.
@@ -333,7 +348,8 @@ AWARENESS: Lexicon = {
         ),
         "en": _split("you've tried|you have tried|diets|pills|programs|courses|apps|you've watched|you read the books"),
         "es": _split(
-            "ya intento|ya probo|ya tomo|ya probaste|ya intentaste|ya tomaste|ya has oido|dietas|pastillas|tratamientos|"
+            "ya intento|ya probo|ya tomo|ya probaste|ya intentaste|ya tomaste|ya has oido|dietas|pastillas|"
+            "tratamientos|"
             "cursos|aplicaciones"
         ),
     },

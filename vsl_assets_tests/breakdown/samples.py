@@ -25,7 +25,8 @@ PT_JOINTS = [
     "Eu lembro do dia em que o meu neto me chamou para brincar no quintal e eu tive que dizer que não.",
     "Meu nome é Vera, eu fui costureira a vida inteira, e os meus joelhos simplesmente pararam.",
     "O ortopedista falou em artrose, me passou anti-inflamatório e disse que era coisa da idade.",
-    "Se você sente essa dor nos joelhos de manhã, essa rigidez que não deixa você levantar da cama, você sabe do que eu estou falando.",
+    "Se você sente essa dor nos joelhos de manhã, essa rigidez que não deixa você levantar da cama, você sabe do que "
+    "eu estou falando.",
     "E o pior é que o remédio resolve por umas horas e depois a dor volta mais forte.",
     "Os pesquisadores descobriram que a cartilagem não se desgasta só pela idade, ela seca por falta de um nutriente.",
     "Eles chamam isso de sede da cartilagem, e enquanto ela não é tratada nenhum anti-inflamatório resolve.",
@@ -45,12 +46,14 @@ EN_HEARING = [
     "Do you turn up the TV so loud that your family complains from the other room?",
     "Do you smile and nod at dinner because you didn't catch what your grandkids just said?",
     "If that sounds like you, stay with me, because today I'll show you why it happens and what you can do about it.",
-    "You've probably tried the cheap hearing amplifiers from the drugstore, and they just make everything louder and more confusing.",
+    "You've probably tried the cheap hearing amplifiers from the drugstore, and they just make everything louder and "
+    "more confusing.",
     "And hearing aids cost thousands of dollars, they whistle, and they make you feel old.",
     "Researchers at a university in Oregon discovered that the problem often isn't the ear at all.",
     "It's the tiny nerve cells that carry sound to the brain, and they need a specific nutrient to fire.",
     "I call it the sound bridge, and when the sound bridge weakens, words turn into noise.",
-    "In one study, older adults who took these nutrients for eight weeks understood thirty percent more words in a noisy room.",
+    "In one study, older adults who took these nutrients for eight weeks understood thirty percent more words in a "
+    "noisy room.",
     "Tom from Ohio told me he heard birds in his garden for the first time in ten years.",
     "That's why we created ClearEar, a daily capsule with the exact nutrients from the study.",
     "A bottle like this normally costs $89 in stores, but today you can get ClearEar for just $49.",
@@ -87,11 +90,13 @@ EN_PROCLAMATION = [
 
 #: Big secret lead, Portuguese, health/sleep; price in reais, 7-day guarantee said with "dinheiro de volta".
 PT_SLEEP = [
-    "Existe um truque de trinta segundos que os monges do Tibete usam para dormir a noite inteira, e quase ninguém conhece.",
+    "Existe um truque de trinta segundos que os monges do Tibete usam para dormir a noite inteira, e quase ninguém "
+    "conhece.",
     "Eu vou te revelar esse segredo daqui a pouco, mas antes você precisa entender por que ele funciona.",
     "Se você acorda de madrugada e fica olhando para o teto, com a cabeça a mil, você sabe do que eu estou falando.",
     "Você já tentou remédio para dormir, chá de camomila, melatonina, e acorda cansado do mesmo jeito.",
-    "Os pesquisadores descobriram que o problema é um nervo que fica ligado à noite, o que eles chamam de alarme noturno.",
+    "Os pesquisadores descobriram que o problema é um nervo que fica ligado à noite, o que eles chamam de alarme "
+    "noturno.",
     "A dona Cecília, de sessenta e oito anos, voltou a dormir oito horas seguidas em uma semana.",
     "Por isso eu criei o Sono Profundo, um áudio guiado com o truque dos monges passo a passo.",
     "O valor é só R$ 47, pagamento único.",
@@ -103,7 +108,8 @@ PT_SLEEP = [
 ES_PRODUCTIVITY = [
     "En treinta días vas a terminar tus pendientes antes del mediodía, sin procrastinar y sin trabajar más horas.",
     "Te voy a mostrar cómo lo hacen cientos de profesionales con un método de quince minutos por la mañana.",
-    "Seguramente ya probaste listas de tareas, aplicaciones y agendas de colores, y al final del día sigues con todo a medias.",
+    "Seguramente ya probaste listas de tareas, aplicaciones y agendas de colores, y al final del día sigues con todo "
+    "a medias.",
     "Las notificaciones del celular y las redes sociales te roban la concentración cada pocos minutos.",
     "Lo que yo enseño se llama el bloque de enfoque, tres bloques cortos sin distracciones en el orden correcto.",
     "Más de dos mil alumnos ya lo aplican, y Lucía me dijo que por fin sale de la oficina a su hora.",
@@ -170,7 +176,8 @@ OPENINGS: list[tuple[str, str, list[str]]] = [
         "pt",
         "promise",
         [
-            "Daqui a sete dias você pode estar falando em público com segurança, mesmo que hoje você trave só de pensar.",
+            "Daqui a sete dias você pode estar falando em público com segurança, mesmo que hoje você trave só de "
+            "pensar.",
             "E você não vai precisar decorar texto nem fazer curso caro.",
             "Eu vou te mostrar o passo a passo neste vídeo.",
         ],
@@ -207,7 +214,8 @@ OPENINGS: list[tuple[str, str, list[str]]] = [
         "problem_solution",
         [
             "¿Te cuesta quedarte dormido aunque estés agotado?",
-            "Das vueltas en la cama, miras el reloj a las tres de la mañana y sabes que al día siguiente vas a estar destruido.",
+            "Das vueltas en la cama, miras el reloj a las tres de la mañana y sabes que al día siguiente vas a estar "
+            "destruido.",
             "Hay una razón para eso, y tiene solución.",
         ],
     ),
@@ -215,7 +223,8 @@ OPENINGS: list[tuple[str, str, list[str]]] = [
         "en",
         "big_secret",
         [
-            "There's a little-known kitchen spice that Japanese doctors have used for centuries to keep blood sugar steady.",
+            "There's a little-known kitchen spice that Japanese doctors have used for centuries to keep blood sugar "
+            "steady.",
             "Big pharma doesn't want you to know about it, because it costs pennies.",
             "In a moment I'll reveal what it is.",
         ],
@@ -297,7 +306,8 @@ OPENINGS: list[tuple[str, str, list[str]]] = [
         "en",
         "story",
         [
-            "Last spring, my husband came home from his annual checkup, sat down at the kitchen table, and didn't say a word.",
+            "Last spring, my husband came home from his annual checkup, sat down at the kitchen table, and didn't say "
+            "a word.",
             "He slid a piece of paper across to me, and the number at the top made my stomach drop.",
             "You see, Richard had always been the healthy one in our family.",
         ],
@@ -324,7 +334,8 @@ OPENINGS: list[tuple[str, str, list[str]]] = [
         "en",
         "promise",
         [
-            "Give me just twenty-one days, and I'll help you drop the stubborn belly fat you've been fighting for years.",
+            "Give me just twenty-one days, and I'll help you drop the stubborn belly fat you've been fighting for "
+            "years.",
             "You'll sleep better, you'll have more energy, and your clothes will fit again.",
             "And you'll do it while still eating the foods you love.",
         ],
@@ -333,7 +344,8 @@ OPENINGS: list[tuple[str, str, list[str]]] = [
         "en",
         "promise",
         [
-            "What if you could earn an extra thousand dollars every month, working just one hour a day from your kitchen table?",
+            "What if you could earn an extra thousand dollars every month, working just one hour a day from your "
+            "kitchen table?",
             "That's exactly what I'm going to show you in this short presentation.",
             "No experience needed, and no selling to friends and family.",
         ],
@@ -353,14 +365,16 @@ OPENINGS: list[tuple[str, str, list[str]]] = [
         [
             "Tired of lying awake at night with your mind racing?",
             "Sick of waking up exhausted no matter how early you go to bed?",
-            "Then pay close attention, because what you're about to discover could finally give you the rest you deserve.",
+            "Then pay close attention, because what you're about to discover could finally give you the rest you "
+            "deserve.",
         ],
     ),
     (
         "en",
         "big_secret",
         [
-            "A strange ten-second ritual discovered deep in the Amazon is helping men over fifty restore their energy and drive.",
+            "A strange ten-second ritual discovered deep in the Amazon is helping men over fifty restore their energy "
+            "and drive.",
             "Doctors are baffled, and the supplement industry is furious.",
             "Keep watching, because I'm about to reveal it.",
         ],
@@ -487,7 +501,8 @@ OPENINGS: list[tuple[str, str, list[str]]] = [
         "es",
         "big_secret",
         [
-            "Me llamo Andrés y hoy voy a revelarte el secreto que usan los vendedores de autos para cerrar cualquier venta.",
+            "Me llamo Andrés y hoy voy a revelarte el secreto que usan los vendedores de autos para cerrar cualquier "
+            "venta.",
             "Un truco que casi nadie conoce y que nadie enseña en la universidad.",
             "Quédate conmigo porque vale la pena.",
         ],
