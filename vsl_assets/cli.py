@@ -273,6 +273,26 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from vsl_assets import catalog
+
+    with session_scope(settings.database) as s:
+        df = catalog.build_catalog(s)
+    if args.out in (None, "-") and args.format == "parquet":
+        _err("parquet is binary: give --out PATH")
+        return EXIT_USAGE
+    if args.out in (None, "-"):
+        sys.stdout.write(
+            df.to_csv(index=False)
+            if args.format == "csv"
+            else df.to_json(orient="records", date_format="iso", force_ascii=False, indent=2)
+        )
+        return EXIT_OK
+    path = catalog.write(df, Path(args.out), args.format)
+    print(f"{len(df)} VSLs written to {path}")
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vsl", description="VSL swipe file: URLs in, transcripts out.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -296,6 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("keys", nargs="*", metavar="KEY")
     p.add_argument("--failed", action="store_true", help="re-queue every failed URL")
     p.set_defaults(func=cmd_retry)
+    p = sub.add_parser("export", help="the catalog: one row per VSL (status, duration, niche, lead, offer...)")
+    p.add_argument("--format", choices=("csv", "parquet", "json"), default="csv")
+    p.add_argument("--out", help="file to write (default: stdout; required for parquet)")
+    p.set_defaults(func=cmd_export)
     p = sub.add_parser(
         "analyze", help="break down a transcript file (JSON, SRT, VTT or TXT): niche, lead, beats, offer"
     )
@@ -322,8 +346,10 @@ def locate(cwd: Path, settings: Settings) -> Settings:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "file", None) and args.file != "-":  # `add --file` and `analyze FILE`
-        args.file = str(Path(args.file).resolve())  # before moving to the project's root
+    for name in ("file", "out"):  # `add --file`, `analyze FILE`, `export --out`: before moving to the project
+        value = getattr(args, name, None)
+        if value and value != "-":
+            setattr(args, name, str(Path(value).resolve()))
     try:
         settings = settings_module.current()
         if not getattr(args, "standalone", False):

@@ -21,18 +21,22 @@ def test_assets_checks_sensors_and_job() -> None:
     defs = build_definitions()
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"source_page", "video_file", "audio_file", "transcript", "breakdown"}
-    for key in keys:
+    assert keys == {"source_page", "video_file", "audio_file", "transcript", "breakdown", "vsl_catalog"}
+    for key in keys - {"vsl_catalog"}:
         node = graph.get(AssetKey(key))
         assert node.group_name == "vsl"
         assert node.partitions_def.name == "vsl_urls"
+    catalog = graph.get(AssetKey("vsl_catalog"))
+    assert catalog.partitions_def is None and catalog.automation_condition is not None
+    assert catalog.parent_keys == {AssetKey("breakdown")} and catalog.group_name == "vsl"
     assert graph.get(AssetKey("video_file")).parent_keys == {AssetKey("source_page")}
     assert graph.get(AssetKey("audio_file")).parent_keys == {AssetKey("video_file")}
     assert graph.get(AssetKey("transcript")).parent_keys == {AssetKey("audio_file")}
     assert graph.get(AssetKey("breakdown")).parent_keys == {AssetKey("transcript")}
     assert {s.name for s in defs.sensors} >= {"pending_urls_sensor", "run_reconciliation_sensor"}
-    sensor = next(s for s in defs.sensors if s.name == "pending_urls_sensor")
-    assert sensor.default_status == DefaultSensorStatus.RUNNING
+    for name in ("pending_urls_sensor", "catalog_automation_sensor"):
+        sensor = next(s for s in defs.get_repository_def().sensor_defs if s.name == name)
+        assert sensor.default_status == DefaultSensorStatus.RUNNING, name
     job = defs.resolve_job_def("ingest_vsl")
     assert job.executor_def.name == "in_process"
     # Run monitoring's backstop: one step cap (VSL_STEP_TIMEOUT_S, 4 h) per step plus ten minutes.
@@ -44,6 +48,7 @@ def test_assets_checks_sensors_and_job() -> None:
         "audio_file": {"ffmpeg"},
         "transcript": {"transcription"},
         "breakdown": set(),
+        "vsl_catalog": set(),
     }
 
 
@@ -150,6 +155,7 @@ def test_dg_cli_lists_the_project_definitions() -> None:
         "audio_file",
         "transcript",
         "breakdown",
+        "vsl_catalog",
     }
     assert {a["group_name"] for a in listed["assets"]} == {"vsl"}
     assert "pending_urls_sensor" in {s["name"] for s in listed["sensors"]}

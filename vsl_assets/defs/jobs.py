@@ -20,10 +20,10 @@ MAX_RUNTIME_S = len(PIPELINE_STEPS) * int(settings.current().step_timeout_s) + 6
 
 ingest_vsl = define_asset_job(
     INGEST_JOB_NAME,
-    selection=AssetSelection.groups("vsl"),
+    selection=AssetSelection.assets(*PIPELINE_STEPS),
     executor_def=in_process_executor,
     tags={"dagster/max_runtime": str(MAX_RUNTIME_S)},
-    description="Download, extract audio and transcribe one VSL URL (one partition).",
+    description="Download, extract audio, transcribe and break down one VSL URL (one partition).",
 )
 
 

@@ -1,0 +1,61 @@
+"""``vsl_catalog``: one row per VSL as Parquet and CSV, refreshed whenever a VSL's outputs change."""
+
+from dagster import (
+    AssetExecutionContext,
+    AssetSelection,
+    AutomationCondition,
+    AutomationConditionSensorDefinition,
+    DefaultSensorStatus,
+    MaterializeResult,
+    MetadataValue,
+    asset,
+)
+
+from vsl_assets import catalog
+from vsl_assets.defs.assets.breakdown import breakdown
+from vsl_assets.defs.resources import DatabaseResource, StorageResource
+from vsl_assets.humanize import human_bytes
+
+#: Like ``eager()`` without its "every dependency present" guard: with one partition per URL some
+#: are always missing (failed URLs) or in progress, and the catalog lists those too.
+CATALOG_AUTOMATION = (
+    AutomationCondition.newly_missing() | AutomationCondition.any_deps_updated()
+).since_last_handled() & ~AutomationCondition.in_progress()
+
+
+@asset(
+    group_name="vsl",
+    deps=[breakdown],
+    kinds={"pandas", "parquet", "csv"},
+    automation_condition=CATALOG_AUTOMATION,
+    description="One row per VSL (status, duration, language, words/min, niche, lead, awareness, pitch, offer) "
+    "as storage/catalog/vsl_catalog.parquet and .csv.",
+)
+def vsl_catalog(context: AssetExecutionContext, db: DatabaseResource, storage: StorageResource) -> MaterializeResult:
+    with db.session() as s:
+        df = catalog.build_catalog(s)
+    folder = storage.layout.root / "catalog"
+    paths = {fmt: catalog.write(df, folder / f"vsl_catalog.{fmt}", fmt) for fmt in ("parquet", "csv")}
+    context.log.info(f"catalog: {len(df)} VSLs written to {folder}")
+    counts = df["status"].value_counts().to_dict() if len(df) else {}
+    return MaterializeResult(
+        metadata={
+            "row_count": MetadataValue.int(len(df)),
+            "by_status": MetadataValue.json({str(k): int(v) for k, v in counts.items()}),
+            "parquet_path": MetadataValue.path(str(paths["parquet"])),
+            "csv_path": MetadataValue.path(str(paths["csv"])),
+            "parquet_size": human_bytes(paths["parquet"].stat().st_size),
+            "preview": MetadataValue.md(catalog.preview_markdown(df)),
+        }
+    )
+
+
+#: Dagster's default automation sensor starts stopped; this one runs from the start and only
+#: looks after the catalog (the pipeline's assets are launched by ``pending_urls_sensor``).
+catalog_automation_sensor = AutomationConditionSensorDefinition(
+    "catalog_automation_sensor",
+    target=AssetSelection.assets(vsl_catalog),
+    default_status=DefaultSensorStatus.RUNNING,
+    minimum_interval_seconds=30,
+    description="Rebuilds vsl_catalog after VSLs change (at most every 30 s).",
+)

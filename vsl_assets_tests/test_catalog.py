@@ -1,0 +1,88 @@
+"""The analysts' catalog: the asset's files and `vsl export` agree with the database; it refreshes itself."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from dagster import AssetKey, evaluate_automation_conditions
+from sqlalchemy import select
+
+from vsl_assets.catalog import COLUMNS
+from vsl_assets.db import BreakdownRow, TranscriptRow, Url
+from vsl_assets.definitions import build_definitions
+from vsl_assets_tests.conftest import add_urls, db_session, run_partition
+from vsl_assets_tests.test_cli import vsl
+
+CATALOG = AssetKey("vsl_catalog")
+
+
+def _materialize_catalog(instance):
+    job = build_definitions().resolve_implicit_global_asset_job_def()
+    return job.execute_in_process(instance=instance, asset_selection=[CATALOG])
+
+
+def test_catalog_files_match_the_database(vsl_env, instance, media_server) -> None:
+    good, bad = add_urls(media_server.url("/good/index.m3u8"), media_server.url("/gone/index.m3u8"))
+    assert run_partition(instance, good).success
+    assert not run_partition(instance, bad).success
+    result = _materialize_catalog(instance)
+    assert result.success
+    folder = Path(vsl_env["VSL_STORAGE_DIR"], "catalog")
+    parquet = pd.read_parquet(folder / "vsl_catalog.parquet")
+    csv = pd.read_csv(folder / "vsl_catalog.csv")
+    assert list(parquet.columns) == list(COLUMNS) == list(csv.columns)
+    assert list(parquet["partition_key"]) == [good, bad] == list(csv["partition_key"])
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == good))
+        transcript = s.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id))
+        breakdown = s.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
+        failed = s.scalar(select(Url).where(Url.partition_key == bad))
+    row = parquet.iloc[0]
+    assert (row["status"], row["language"], row["words"]) == ("analyzed", "en", transcript.word_count)
+    assert row["niche"] == breakdown.niche and row["lead_type"] == breakdown.lead_type
+    assert abs(row["words_per_minute"] - transcript.word_count / (row["duration_s"] / 60)) < 0.1
+    assert 18 < row["duration_s"] < 20 and row["player"] == "direct-hls"
+    failed_row = parquet.iloc[1]
+    assert failed_row["status"] == "failed" and failed_row["reason"] == failed.reason == "HTTP 404 from the stream URL"
+    assert pd.isna(failed_row["words"]) and pd.isna(failed_row["niche"])
+    [mat] = [e for e in result.get_asset_materialization_events() if e.asset_key == CATALOG]
+    metadata = mat.materialization.metadata
+    assert metadata["row_count"].value == 2
+    assert good in metadata["preview"].value and "| partition_key | status |" in metadata["preview"].value
+    assert not [p for p in folder.iterdir() if ".tmp-" in p.name]
+
+
+def test_vsl_export_writes_each_format(vsl_env, instance, media_server, tmp_path) -> None:
+    [key] = add_urls(media_server.url("/good/index.m3u8"))
+    assert run_partition(instance, key).success
+    out = vsl("export", "--format", "parquet", "--out", str(tmp_path / "c.parquet"))
+    assert out.returncode == 0, out.stderr
+    assert "1 VSLs written to" in out.stdout
+    assert list(pd.read_parquet(tmp_path / "c.parquet")["partition_key"]) == [key]
+    as_json = json.loads(vsl("export", "--format", "json").stdout)
+    assert [r["partition_key"] for r in as_json] == [key] and as_json[0]["status"] == "analyzed"
+    assert vsl("export").stdout.splitlines()[0].split(",") == list(COLUMNS)
+    refused = vsl("export", "--format", "parquet")
+    assert refused.returncode == 2 and "give --out PATH" in refused.stderr
+
+
+def test_the_catalog_is_requested_when_a_vsl_changes_and_not_again_until_the_next_change(
+    vsl_env, instance, media_server
+) -> None:
+    defs = build_definitions()
+    start = evaluate_automation_conditions(defs=defs, instance=instance)
+    assert start.get_num_requested(CATALOG) == 0  # nothing has changed since automation began
+    [key] = add_urls(media_server.url("/good/index.m3u8"))
+    assert run_partition(instance, key).success  # breakdown (and its upstream) materialized
+    changed = evaluate_automation_conditions(defs=defs, instance=instance, cursor=start.cursor)
+    assert changed.get_num_requested(CATALOG) == 1
+    # The pipeline's own assets are never requested by automation: the sensor launches them.
+    assert changed.get_num_requested(AssetKey("transcript")) == 0
+    _materialize_catalog(instance)
+    settled = evaluate_automation_conditions(defs=defs, instance=instance, cursor=changed.cursor)
+    assert settled.get_num_requested(CATALOG) == 0
+    assert run_partition(instance, key, force=True).success
+    again = evaluate_automation_conditions(defs=defs, instance=instance, cursor=settled.cursor)
+    assert again.get_num_requested(CATALOG) == 1
