@@ -244,8 +244,9 @@ class PostgresSearch:
             f"WHEN '{c}'::regconfig THEN to_tsquery('{c}'::regconfig, search_unaccent(:tq))" for c in configs
         )
         rank = f"ts_rank_cd(s.tsv, {rank_query} END, {_RANK_NORMALISATION})"
+        # Only ids and scores are carried through grouping; texts are read for the page's hits alone.
         matched = (
-            f"SELECT s.vsl_id, s.position, s.start_s, s.end_s, s.text, {rank} AS score "
+            f"SELECT s.id, s.vsl_id, s.position, {rank} AS score "
             f"FROM search_segments s JOIN search_vsls v ON v.id = s.vsl_id WHERE ({arms}) AND {where}"
         )
         limit, offset = page_bounds(query)
@@ -258,9 +259,9 @@ class PostgresSearch:
             "ranked AS (SELECT h.*, row_number() OVER (PARTITION BY h.vsl_id ORDER BY h.score DESC, h.position) AS rn "
             "           FROM h WHERE h.vsl_id IN (SELECT vsl_id FROM page)) "
             "SELECT page.vsl_id, page.best, page.n, page.total_vsls, page.total_hits, v.*, "
-            "       r.position AS h_position, r.start_s AS h_start, r.end_s AS h_end, r.text AS h_text, r.score AS h_score "
+            "       r.position AS h_position, s.start_s AS h_start, s.end_s AS h_end, s.text AS h_text, r.score AS h_score "
             "FROM page JOIN search_vsls v ON v.id = page.vsl_id "
-            "JOIN ranked r ON r.vsl_id = page.vsl_id AND r.rn <= :k "
+            "JOIN ranked r ON r.vsl_id = page.vsl_id AND r.rn <= :k JOIN search_segments s ON s.id = r.id "
             "ORDER BY page.best DESC, v.key, r.rn"
         )
         rows = conn.execute(text(sql), params | {"limit": limit, "offset": offset, "k": query.hits_per_vsl})
