@@ -71,6 +71,7 @@ class Settings(BaseSettings):
     max_duration_s: PositiveFloat = 14400.0
     max_download_mb: PositiveFloat = 16384.0
     max_page_mb: PositiveFloat = 5.0
+    max_page_scripts: Annotated[int, Field(ge=0)] = 6
     sensor_batch: PositiveInt = 1000
     sensor_interval_s: PositiveInt = 15
     reconcile_interval_s: PositiveInt = 30

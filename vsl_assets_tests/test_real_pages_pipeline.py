@@ -99,6 +99,7 @@ def test_real_page_shape_is_resolved_downloaded_and_transcribed(
         assert src.kind == kind
         assert src.stream_url == hosts.cdn.url(STREAMS[kind])
         assert src.cta_seconds == cta
+        assert (src.cta_source is None) == (cta is None)  # where the second was read, when it was
         assert src.title == title
     # Every playlist and segment request carried the Referer the player's CDN expects.
     expected = f"https://player-vz-{LIB}.tv.pandavideo.com.br/" if referer_host == "panda" else hosts.page.base_url

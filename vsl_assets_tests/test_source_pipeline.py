@@ -61,7 +61,9 @@ def test_vturb_sales_page_is_resolved_downloaded_and_transcribed(vsl_env, instan
         assert src.stream_url == hosts.cdn.url(f"/{ACCOUNT}/{VIDEO}/main.m3u8")
         assert src.title == "O Protocolo de 21 Dias que Está Mudando Vidas"
         assert src.cta_seconds == 1245
-        assert any(TESTIMONIAL_VIDEO in v for v in src.other_videos)
+        assert any(TESTIMONIAL_VIDEO in v["url"] for v in src.other_videos)
+        assert all(v["kind"] != "unknown" for v in src.other_videos)
+        assert src.cta_source == "page script delaySeconds"
         assert src.referer and src.referer.startswith(hosts.page.base_url)
     # The CDN saw the page as Referer on the playlist and on every segment.
     cdn_requests = [r for r in hosts.cdn.received if r.path.endswith((".m3u8", ".ts"))]

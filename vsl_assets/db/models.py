@@ -92,8 +92,11 @@ class Source(Base):
     kind: Mapped[str] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(Text, default=None)
     thumbnail: Mapped[str | None] = mapped_column(Text, default=None)
+    #: ``[{"url": ..., "kind": ...}]``: the page's other videos (testimonials, A/B variants...).
     other_videos: Mapped[list[Any]] = mapped_column(JSON, default=list)
     cta_seconds: Mapped[float | None] = mapped_column(Float, default=None)
+    #: Where ``cta_seconds`` was read: "vturb config pitchTime", "page script setTimeout"...
+    cta_source: Mapped[str | None] = mapped_column(Text, default=None)
     referer: Mapped[str | None] = mapped_column(Text, default=None)
     #: Request headers players check (Referer, Origin); never credentials.
     headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

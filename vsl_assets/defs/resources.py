@@ -58,6 +58,9 @@ class MediaResource(ConfigurableResource):
     max_duration_s: float = Field(default=4 * 3600.0, description="Longest video accepted, in seconds.")
     max_download_bytes: int = Field(default=16 * 1024**3, description="Largest download accepted.")
     max_page_bytes: int = Field(default=5 * 1024**2, description="Sales page bytes read when looking for the player.")
+    max_page_scripts: int = Field(
+        default=6, description="The page's own scripts read when no player shows in its HTML."
+    )
     step_timeout_s: float = Field(default=4 * 3600.0, description="Wall-clock cap of one step (VSL_STEP_TIMEOUT_S).")
     hls_concurrency: int = Field(default=8, description="HLS fragments fetched at once.")
     variant_policy: str = Field(default="best<=720", description="best<=HEIGHT, best or smallest.")
@@ -185,6 +188,7 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             max_duration_s=s.max_duration_s,
             max_download_bytes=s.mb(s.max_download_mb),
             max_page_bytes=s.mb(s.max_page_mb),
+            max_page_scripts=s.max_page_scripts,
             step_timeout_s=s.step_timeout_s,
         ),
         "transcriber": TranscriberResource(

@@ -9,8 +9,13 @@ from vsl_assets.media.pages import ResolveOptions, resolve
 from vsl_assets.urls import redact_url
 
 
-def _md_list(urls: list[str]) -> str:
-    return "\n".join(f"- {redact_url(u)}" for u in urls) or "none"
+def _md_list(videos: list[dict[str, str]]) -> str:
+    return "\n".join(f"- `{v.get('kind', '?')}` {redact_url(v['url'])}" for v in videos) or "none"
+
+
+def _others(videos: list) -> list[dict[str, str]]:
+    """``[{url, kind}]``; rows stored before kinds were recorded hold bare URLs."""
+    return [v if isinstance(v, dict) else {"url": v, "kind": "unknown"} for v in videos]
 
 
 @vsl_asset(
@@ -40,20 +45,25 @@ def source_page(
                     "thumbnail",
                     "other_videos",
                     "cta_seconds",
+                    "cta_source",
                     "referer",
                     "headers",
                     "drm",
                 )
             }
         else:
-            found = resolve(step.url, options=ResolveOptions(max_page_bytes=media.max_page_bytes))
+            options = ResolveOptions(max_page_bytes=media.max_page_bytes, max_page_scripts=media.max_page_scripts)
+            found = resolve(step.url, options=options)
             row = {
                 "stream_url": found.stream_url,
                 "kind": found.kind,
                 "title": found.title,
                 "thumbnail": found.thumbnail,
-                "other_videos": list(found.other_videos),
+                "other_videos": [
+                    {"url": u, "kind": found.other_video_kinds.get(u, "unknown")} for u in found.other_videos
+                ],
                 "cta_seconds": found.cta_seconds,
+                "cta_source": found.cta_source,
                 "referer": found.referer,
                 "headers": dict(found.headers),
                 "drm": found.drm,
@@ -63,13 +73,15 @@ def source_page(
             context.log.info(
                 f"resolved {redact_url(step.url)} to a {found.kind} stream: {redact_url(found.stream_url)}"
             )
+    others = _others(row["other_videos"])
     metadata = {
         "player": row["kind"],
         "stream_url": redact_url(row["stream_url"]),
         "page_title": row["title"] or "",
-        "other_videos": MetadataValue.md(_md_list(row["other_videos"])),
-        "other_video_count": MetadataValue.int(len(row["other_videos"])),
+        "other_videos": MetadataValue.md(_md_list(others)),
+        "other_video_count": MetadataValue.int(len(others)),
         "cta_seconds": MetadataValue.float(float(row["cta_seconds"])) if row["cta_seconds"] is not None else "unknown",
+        "cta_source": row["cta_source"] or "none",
         "reused_existing": step.reused,
     }
     if row["thumbnail"]:

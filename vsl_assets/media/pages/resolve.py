@@ -60,6 +60,8 @@ class ResolvedSource:
     thumbnail: str | None = None
     #: Other candidate streams or player embeds seen on the page (testimonials, backgrounds...).
     other_videos: list[str] = field(default_factory=list)
+    #: The kind of each of ``other_videos`` (``youtube``-like embeds, ``html5``, ``vturb``...).
+    other_video_kinds: dict[str, str] = field(default_factory=dict)
     #: Second at which the offer/CTA is revealed, when the player configuration or the page says so.
     cta_seconds: float | None = None
     #: Where ``cta_seconds`` was read: "vturb config pitchTime", "page script delaySeconds"...
@@ -106,7 +108,7 @@ class _Resolver:
             return self._direct(url)
         if self.options.use_ytdlp and is_known_host(url):
             candidate = ytdlp.extract(url, referer=None, options=self.options)
-            return self._finish(url, candidate, document=None, others=list(candidate.others))
+            return self._finish(url, candidate, document=None, others=_family(candidate))
         fetched = self.fetcher.get(
             url,
             what="page",
@@ -159,7 +161,7 @@ class _Resolver:
                     "no video player found on page (the only video is inside an HTML comment, "
                     "<template> or <noscript>, which browsers do not play)"
                 )
-            return self._finish(url, candidate, document=page.url, others=others + list(candidate.others), page=page)
+            return self._finish(url, candidate, document=page.url, others=others + _family(candidate), page=page)
         raise NoPlayerFoundError(_no_player_reason(page))
 
     def _follow_iframes(self, page: Page, candidate: Candidate) -> tuple[Candidate, str] | None:
@@ -196,7 +198,7 @@ class _Resolver:
         candidate: Candidate,
         *,
         document: str | None,
-        others: list[str],
+        others: list[tuple[str, str]],
         embed_url: str | None = None,
         page: Page | None = None,
     ) -> ResolvedSource:
@@ -240,7 +242,7 @@ class _Resolver:
             if candidate.cta_seconds is None:
                 cta, where = page_reveal(page)
                 candidate = replace(candidate, cta_seconds=cta, cta_source=where)
-        all_others = [*candidate.others, *others]
+        all_others = [*_family(candidate), *others]
         return self._source(url, stream, candidate.kind, candidate, check, referer, headers, all_others, embed_url)
 
     def _source(
@@ -252,7 +254,7 @@ class _Resolver:
         check: StreamCheck | None,
         referer: str | None,
         headers: dict[str, str],
-        others: list[str] | None = None,
+        others: list[tuple[str, str]] | None = None,
         embed_url: str | None = None,
     ) -> ResolvedSource:
         drm = bool(candidate.drm)
@@ -261,7 +263,10 @@ class _Resolver:
             self._drm(playlist.drm)
             drm = True
         excluded = {stream, url, embed_url, referer}
-        other_videos = [u for u in dict.fromkeys(others or []) if u and u not in excluded]
+        kinds: dict[str, str] = {}
+        for other, other_kind in others or []:
+            if other and other not in excluded:
+                kinds.setdefault(other, other_kind)
         is_hls = check.is_hls if check else bool(candidate.hls or is_hls_url(stream))
         return ResolvedSource(
             page_url=url,
@@ -269,7 +274,8 @@ class _Resolver:
             kind=kind,
             title=candidate.title,
             thumbnail=candidate.thumbnail,
-            other_videos=other_videos,
+            other_videos=list(kinds),
+            other_video_kinds=kinds,
             cta_seconds=candidate.cta_seconds,
             cta_source=candidate.cta_source if candidate.cta_seconds is not None else None,
             referer=referer,
@@ -308,8 +314,14 @@ def _detect(page: Page, *, follow_iframes: bool = True) -> list[Candidate]:
     return rank(found)
 
 
-def _targets(candidates: list[Candidate]) -> list[str]:
-    return [u for c in candidates for u in (c.target, *c.others) if u]
+def _family(candidate: Candidate) -> list[tuple[str, str]]:
+    """The other videos a candidate found of its own kind (A/B variants, testimonial embeds...)."""
+    return [(u, candidate.kind) for u in candidate.others if u]
+
+
+def _targets(candidates: list[Candidate]) -> list[tuple[str, str]]:
+    """Every candidate's video with its kind: what the page shows besides the one chosen."""
+    return [(u, c.kind) for c in candidates for u in (c.target, *c.others) if u]
 
 
 def _hls_hint(candidate: Candidate) -> bool | None:
