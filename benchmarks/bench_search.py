@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -268,7 +269,7 @@ def bench_backend(
     t0 = time.perf_counter()
     per_vsl = []
     for i, d in enumerate(corpus.docs):
-        per_vsl.append(timed(lambda d=d: search.index_vsl(d)))
+        per_vsl.append(timed(partial(search.index_vsl, d)))
         if (i + 1) % max(1, len(corpus.docs) // 5) == 0:
             print(f"  indexed {i + 1:,}/{len(corpus.docs):,} VSLs", flush=True)
     build = time.perf_counter() - t0
@@ -287,15 +288,15 @@ def bench_backend(
         search.search(q)
     mixed: list[float] = []
     for kind, qs in queries.items():
-        samples = [timed(lambda q=q: search.search(q)) for q in qs]
+        samples = [timed(partial(search.search, q)) for q in qs]
         mixed += samples
         print(f"  {kind:15s} {percentiles(samples)}")
     print(f"  {'MIXED':15s} {percentiles(mixed)}")
     for kind, qs in worst.items():
-        samples = [timed(lambda q=q: search.search(q)) for q in qs]
+        samples = [timed(partial(search.search, q)) for q in qs]
         print(f"  worst case, not in the mix: {kind:20s} {percentiles(samples)}")
-    base_word = [timed(lambda q=q: like(q.text)) for q in queries["word"][:like_sample]]
-    base_phrase = [timed(lambda q=q: like(q.text.strip('"'))) for q in queries["phrase"][:like_sample]]
+    base_word = [timed(partial(like, q.text)) for q in queries["word"][:like_sample]]
+    base_phrase = [timed(partial(like, q.text.strip('"'))) for q in queries["phrase"][:like_sample]]
     print(f"  baseline LIKE '%word%'   {percentiles(base_word)}")
     print(f"  baseline LIKE '%phrase%' {percentiles(base_phrase)}")
     sample = queries["word"][0]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -95,7 +95,13 @@ def vsl_values(doc: VslDocument, encode_time: Callable[[datetime], Any]) -> dict
     }
 
 
-def summary_from_row(row: Mapping[Any, Any], decode_time: Callable[[Any], datetime | None]) -> VslSummary:
+class RowLike(Protocol):
+    """A result row read by column name (sqlite3.Row, SQLAlchemy's RowMapping)."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
+
+def summary_from_row(row: RowLike, decode_time: Callable[[Any], datetime | None]) -> VslSummary:
     values = {name: row[name] for name in SUMMARY_COLUMNS}
     values["added_at"] = decode_time(values["added_at"])
     return VslSummary(**values)

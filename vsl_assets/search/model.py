@@ -74,8 +74,7 @@ class VslDocument:
         object.__setattr__(self, "language", normalise_language(self.language))
         object.__setattr__(self, "added_at", _utc(self.added_at))
         object.__setattr__(self, "currency", self.currency.strip().upper() if self.currency else None)
-        segs = tuple(s if isinstance(s, Segment) else Segment.from_mapping(s) for s in self.segments)
-        object.__setattr__(self, "segments", segs)
+        object.__setattr__(self, "segments", tuple(self.segments))
 
 
 @dataclass(frozen=True)

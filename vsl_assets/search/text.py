@@ -90,5 +90,5 @@ def _stem_cached(word: str, language: str) -> str:
 
 
 def terms(text: str, language: str | None) -> str:
-    """The indexed form of a segment: its stemmed folded words separated by spaces."""
+    """A text's stemmed folded words separated by spaces (what the index stores, before tagging)."""
     return " ".join(stem(w, language) for w in words(text))

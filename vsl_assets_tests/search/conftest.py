@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -17,12 +18,12 @@ from vsl_assets.search import SearchBackend, Segment, VslDocument, open_search
 _db_names = itertools.count()
 
 
-def doc(key: str, language: str | None, texts: list[str], **fields: object) -> VslDocument:
+def doc(key: str, language: str | None, texts: list[str], **fields: Any) -> VslDocument:
     """A VSL whose segments are five seconds each, in order."""
     segments = [Segment(5.0 * i, 5.0 * i + 5.0, t) for i, t in enumerate(texts)]
     return VslDocument(
         key=key, url=f"https://vsl.example/{key}", title=f"Title {key}", language=language, segments=segments, **fields
-    )  # type: ignore[arg-type]
+    )
 
 
 PT = doc(
