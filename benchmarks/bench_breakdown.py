@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/bench_breakdown.py                       # local engine, dev and holdout
     .venv/bin/python benchmarks/bench_breakdown.py --split holdout
     .venv/bin/python benchmarks/bench_breakdown.py --engine openai       # needs OPENAI_API_KEY (and a model)
+    .venv/bin/python benchmarks/bench_breakdown.py --split leads --misses  # lead and awareness on the openings set
 
 Fields and how each is scored (``benchmarks/breakdown_set/README.md`` has the set's format):
 
@@ -12,6 +13,10 @@ Fields and how each is scored (``benchmarks/breakdown_set/README.md`` has the se
   the engine reports none;  guarantee: exact days (none = none);  pitch: within ±15 s (none = none);
 * beats: a predicted beat matches an unmatched gold beat of the same label starting within ±20 s;
   precision, recall and F1 are micro-averaged over the files.
+
+The ``leads`` split (``breakdown_set/leads/<lang>.json``: 60 openings of 60-75 s, labelled only with
+lead type, awareness and niche) scores lead exact and awareness exact / ±1, per language and per gold
+lead type; it is a second, independent check on the two judgement fields that dev alone over-fits.
 
 Speed: a 60-minute transcript is built by concatenating the dev transcripts (times shifted) and the
 engine is timed on it (median of several runs) next to a baseline measured in the same run: a
@@ -90,6 +95,51 @@ def load(split: str) -> list[Sample]:
         segs = [Segment(float(s["start"]), float(s["end"]), s["text"]) for s in data["segments"]]
         samples.append(Sample(path.stem, split, data["language"], segs, data["gold"]))
     return samples
+
+
+def load_leads() -> list[Sample]:
+    """The openings set: one JSON list per language, each item a named opening with its gold labels."""
+    samples = []
+    for path in sorted((SET / "leads").glob("*.json")):
+        for item in json.loads(path.read_text(encoding="utf-8")):
+            segs = [Segment(float(s["start"]), float(s["end"]), s["text"]) for s in item["segments"]]
+            samples.append(Sample(item["name"], "leads", item["language"], segs, item["gold"]))
+    return samples
+
+
+def _awareness_close(pred: str | None, gold: str) -> bool:
+    return pred is not None and abs(AWARENESS_LEVELS.index(pred) - AWARENESS_LEVELS.index(gold)) <= 1
+
+
+def leads_report(engine: BreakdownEngine, show_misses: bool) -> str:
+    """Lead exact, awareness exact and ±1 on the openings set, per language and per gold lead type."""
+    groups: dict[str, list[tuple[bool, bool, bool]]] = defaultdict(list)
+    misses: list[str] = []
+    for sample in load_leads():
+        b = analyze(sample.segments, sample.language, engine)
+        gold_lead, gold_aw = sample.gold["lead_type"], sample.gold["awareness"]
+        row = (b.lead_type == gold_lead, b.awareness == gold_aw, _awareness_close(b.awareness, gold_aw))
+        for key in ("leads", f"leads/{sample.language}", f"gold={gold_lead}"):
+            groups[key].append(row)
+        if not row[0]:
+            misses.append(f"{sample.name}: lead {b.lead_type} (gold {gold_lead})")
+        if not row[1]:
+            misses.append(f"{sample.name}: awareness {b.awareness} (gold {gold_aw})")
+    head = "| set                    |   n |  lead | aware | aw±1 |"
+    lines = [
+        f"\nleads ({len(groups['leads'])} openings)",
+        head,
+        "|" + "|".join("-" * len(c) for c in head.split("|")[1:-1]) + "|",
+    ]
+    order = sorted(groups, key=lambda k: (k.startswith("gold="), k.count("/"), k))
+    for key in order:
+        rows = groups[key]
+        n = len(rows)
+        lead, aware, close = (sum(r[i] for r in rows) / n for i in range(3))
+        lines.append(f"| {key:<22} | {n:>3} | {lead:5.2f} | {aware:5.2f} | {close:4.2f} |")
+    if show_misses:
+        lines.append("misses:\n  " + "\n  ".join(misses))
+    return "\n".join(lines)
 
 
 def _price_ok(pred: Any, gold: dict[str, Any] | None) -> bool:
@@ -216,11 +266,15 @@ def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--engine", choices=("local", "openai"), default="local")
-    ap.add_argument("--split", choices=("dev", "holdout", "all"), default="all")
+    ap.add_argument("--split", choices=("dev", "holdout", "leads", "all"), default="all")
     ap.add_argument("--repeats", type=int, default=5, help="timing runs for the speed figure (0 skips it)")
     ap.add_argument("--misses", action="store_true", help="list the file:field pairs the engine got wrong")
     args = ap.parse_args(argv)
     engine = build_engine(args.engine)
+    if args.split == "leads":
+        print(f"engine {engine.engine} / {engine.model}")
+        print(leads_report(engine, args.misses))
+        return 0
     splits = ["dev", "holdout"] if args.split == "all" else [args.split]
     print(f"engine {engine.engine} / {engine.model}; beats ±{BEAT_TOLERANCE_S:g} s, pitch ±{PITCH_TOLERANCE_S:g} s")
     all_tallies: dict[str, Tally] = {}
