@@ -351,3 +351,25 @@ def test_corpus_round_trip_for_every_language(corpus: SearchBackend) -> None:
         listed = find(corpus, "", key=d.key)
         assert listed.vsls[0].vsl.segment_count == len(d.segments)
     assert {g.vsl.key for g in find(corpus, "garantia").vsls} == {PT.key, ES.key}
+
+
+def test_a_second_process_opening_the_index_keeps_its_data(
+    corpus: SearchBackend, request: pytest.FixtureRequest
+) -> None:
+    """ensure_schema() runs in every process that opens the index; it must never lose documents."""
+    from vsl_assets.search import open_search
+    from vsl_assets.search.postgres import PostgresSearch
+    from vsl_assets.search.sqlite import SqliteSearch
+
+    if isinstance(corpus, SqliteSearch):
+        again = open_search("sqlite://", path=corpus.path)
+    else:
+        assert isinstance(corpus, PostgresSearch)
+        again = open_search(corpus._engine.url.render_as_string(hide_password=False))
+    try:
+        again.ensure_schema()
+        again.ensure_schema()
+        assert again.count() == IndexCount(3, 11)
+        assert hits(again.search(SearchQuery(text="voce"))) == {("pt-emagrecer", 0.0), ("pt-emagrecer", 5.0)}
+    finally:
+        again.close()
