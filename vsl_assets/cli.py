@@ -138,7 +138,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
 
     from vsl_assets.db import UrlStatus
     from vsl_assets.definitions import build_definitions
-    from vsl_assets.defs.jobs import INGEST_JOB_NAME
+    from vsl_assets.defs.jobs import INGEST_JOB_NAME, run_tags
     from vsl_assets.defs.partitions import PARTITIONS_NAME
     from vsl_assets.defs.reconcile import reconcile
     from vsl_assets.defs.resources import DatabaseResource
@@ -165,7 +165,11 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
         with session_scope(settings.database) as s:
             repo.set_status(s, [key], UrlStatus.QUEUED)
         result = job.execute_in_process(
-            partition_key=key, instance=instance, raise_on_error=False, run_config=_run_config(args.force)
+            partition_key=key,
+            instance=instance,
+            raise_on_error=False,
+            run_config=_run_config(args.force),
+            tags=run_tags(),
         )
         with session_scope(settings.database) as s:
             row = repo.get_url(s, key)

@@ -13,16 +13,22 @@ from vsl_assets.db import PIPELINE_STEPS
 
 INGEST_JOB_NAME = "ingest_vsl"
 
-#: Backstop for a run wedged where no step deadline is checked (e.g. inside native code): run
-#: monitoring (dagster.yaml) terminates a run older than every step's cap plus slack, and the
-#: cancelled-run sensor then fails its URL with a reason.
-MAX_RUNTIME_S = len(PIPELINE_STEPS) * int(settings.current().step_timeout_s) + 600
+
+def run_tags() -> dict[str, str]:
+    """Tags every run of the job gets when it is requested (read then, so a changed cap applies).
+
+    ``dagster/max_runtime`` is the backstop for a run wedged where no step deadline is checked
+    (e.g. inside native code): run monitoring (dagster.yaml) terminates a run older than every
+    step's cap plus slack, and the cancelled-run sensor then fails its URL with a reason.
+    """
+    max_runtime_s = len(PIPELINE_STEPS) * int(settings.current().step_timeout_s) + 600
+    return {"dagster/max_runtime": str(max_runtime_s)}
+
 
 ingest_vsl = define_asset_job(
     INGEST_JOB_NAME,
     selection=AssetSelection.assets(*PIPELINE_STEPS),
     executor_def=in_process_executor,
-    tags={"dagster/max_runtime": str(MAX_RUNTIME_S)},
     description="Download, extract audio, transcribe and break down one VSL URL (one partition).",
 )
 

@@ -28,7 +28,7 @@ from dagster import (
 
 from vsl_assets import settings
 from vsl_assets.db import IN_FLIGHT, UrlStatus, repo
-from vsl_assets.defs.jobs import INGEST_JOB_NAME, ingest_vsl
+from vsl_assets.defs.jobs import INGEST_JOB_NAME, ingest_vsl, run_tags
 from vsl_assets.defs.partitions import ADD_CHUNK, PARTITION_TAG, PARTITIONS_NAME, vsl_urls
 from vsl_assets.defs.resources import DatabaseResource
 
@@ -55,12 +55,13 @@ def plan_tick(
     new_keys = [k for k in keys if k not in existing]
     with db.session() as s:
         repo.set_status(s, keys, UrlStatus.QUEUED)
+    tags = run_tags()
     return SensorResult(
         run_requests=[
             RunRequest(
                 run_key=run_key(k, n),
                 partition_key=k,
-                tags=dict(job.get_tags_for_partition_key(k, selected_asset_keys=None)) if job else {},
+                tags={**tags, **(job.get_tags_for_partition_key(k, selected_asset_keys=None) if job else {})},
             )
             for k, n in rows
         ],
