@@ -221,6 +221,31 @@ _INTRODUCTIONS = (
     "soy medico",
 )
 
+#: Beat story cues too loose for a lead: prefixes of other words ("conheci" in "conhecido", "cuando era"
+#: in "cuando eran"), "I'll tell you", and "há N anos" that dates credentials rather than starts a tale.
+_NOT_STORY_LEAD = frozenset(
+    {
+        "vou te contar",
+        "quero te contar",
+        "te voy a contar",
+        "conheci",
+        "cuando era",
+        "re:\\bha \\d+ anos\\b",
+        "re:\\bhace \\d+ anos\\b",
+        "aconteceu",
+    }
+)
+_STORY_LEAD_EXTRA: dict[str, tuple[str, ...]] = {
+    "pt": _split(
+        "conheci |re:(?:^|[.,] )ha \\d+ anos\\b|vou te contar o que aconteceu|quero te contar o que aconteceu"
+    ),
+    "en": _split("re:^(?:last|one) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|night|morning|summer)"),
+    "es": _split(
+        "cuando era |re:(?:^|[.,] )hace \\d+ anos\\b|re:te voy a contar lo que (?:paso|me paso)|"
+        "te voy a contar exactamente que hice"
+    ),
+}
+
 LEAD: Lexicon = {
     "offer": {
         "pt": _split(
@@ -241,67 +266,80 @@ LEAD: Lexicon = {
             "re:\\bem \\d+ (?:dias|semanas|meses)\\b|voce vai|vai aprender|vai conseguir|vai voltar|vou te mostrar "
             "como|"
             "como voce pode|sem precisar|mesmo que|garanto|"
-            "imagin|voce pode|vai poder|re:\\bem (?:so |apenas )\\d+ (?:dias|semanas|meses)\\b"
+            "imagin|re:(?<!nao )\\bvoce pode\\b|vai poder|re:\\bem (?:so |apenas )\\d+ (?:dias|semanas|meses)\\b|"
+            "voce poderia|hoje a noite voce"
         ),
         "en": _split(
             "re:\\bin \\d+ (?:days|weeks|months)\\b|you will|you'll|i'm going to show you how|how to|without|even if|"
             "i promise|re:\\d+ minutes a day|"
-            "imagine|you could|you can|re:\\bin (?:just |only )\\d+ (?:days|weeks|months)\\b"
+            "imagine|you could|re:\\byou can\\b(?!')|re:\\bin (?:just |only )\\d+ (?:days|weeks|months)\\b|"
+            "what if you|by the end of this video|re:\\bin the next \\d+ (?:days|weeks)\\b"
         ),
         "es": _split(
             "re:\\ben \\d+ (?:dias|semanas|meses)\\b|usted va a|vas a|va a aprender|le voy a mostrar como|"
             "te voy a mostrar como|sin necesidad|aunque|le prometo|te prometo|"
-            "imagina|puedes|podras|vas a poder|re:\\ben (?:solo |apenas )\\d+ (?:dias|semanas|meses)\\b"
+            "imagina|re:(?<!no )\\bpuedes\\b|podras|vas a poder|re:\\ben (?:solo |apenas )\\d+ (?:dias|semanas|meses)\\b|"
+            "podrias|vas a descubrir|re:\\ben los proximos \\d+ (?:dias|semanas)\\b"
         ),
     },
     "problem_solution": {
         "pt": _split(
-            "voce sofre|se voce sofre|cansad|voce entra|esquece|voce ja|ja tentou|nada funciona|problema|"
+            "voce sofre|se voce sofre|cansad|voce entra|esquece|nada funciona|problema|"
             "voce acorda|voce sente|dor|se voce tem|se o seu|se a sua|nao e culpa sua|a culpa nao e sua|"
-            "voce sente|ja nao aguenta"
+            "ja nao aguenta|a boa noticia|existe uma forma|existe uma maneira|existe um jeito|tem solucao|tem cura|"
+            "pode ser corrigid|acontece com voce"
         ),
         "en": _split(
-            "do you suffer|if you suffer|tired of|are you|do you|you've tried|nothing works|problem|"
+            "do you suffer|if you suffer|tired of|are you|do you|nothing works|problem|"
             "you wake up|you feel|pain|if you have|struggling|if your|it's not your fault|"
-            "can't seem to|won't move|you still"
+            "can't seem to|won't move|you still|the good news|there's a reason|there is a reason|there's a way|"
+            "there is a way|if that sounds familiar|if you've got|does it feel"
         ),
         "es": _split(
-            "usted sufre|si sufre|cansad|se olvida|ya intento|nada funciona|problema|se despierta|siente|dolor|si "
+            "usted sufre|si sufre|cansad|se olvida|nada funciona|problema|se despierta|siente|dolor|si "
             "tiene|"
             "si tu|si su|no es tu culpa|no es su culpa|"
-            "te cuesta|ya no aguantas|sigues con"
+            "te cuesta|ya no aguantas|sigues con|la buena noticia|hay una forma|hay una manera|tiene arreglo|"
+            "tiene solucion|se puede controlar|se puede corregir|te pasa|le pasa"
         ),
     },
     "big_secret": {
         "pt": _split(
             "segredo|secreto|ninguem conhece|quase ninguem conhece|quase ninguem sabe|escondid|nao querem que voce "
             "saiba|revelar|descoberta|"
-            "truque|ritual|frase de|esquisito|estranho|nao te contamos|o que descobrimos|tem uma coisa que"
+            "truque|ritual|frase de|esquisito|estranho|nao te contamos|o que descobrimos|tem uma coisa que|"
+            "esquecid|poucas pessoas|quase ninguem fala|ninguem te conta|nunca te contaram|acaba de descobrir|"
+            "acabam de descobrir|nao pode ser patentead"
         ),
         "en": _split(
             "secret|hidden|nobody knows|almost nobody knows|don't want you to know|would rather you never|reveal|"
             "discovery|"
             "trick|ritual|weird |strange |root |little-known|little known|we didn't tell you|what we discovered|"
-            "there's something"
+            "forgotten|almost nobody|almost no one|few people know|handful of people|you've never been told|"
+            "never heard|nobody tells you|nobody advertises|just discovered|have been using|can't be patented"
         ),
         "es": _split(
             "secreto|oculto|nadie conoce|casi nadie conoce|casi nadie sabe|no quieren que sepa|revelar|descubrimiento|"
             "truco|ritual|extrano|raro|"
-            "no te contamos|lo que descubrimos|hay algo que"
+            "no te contamos|lo que descubrimos|hay algo que|olvidad|pocas personas|nadie te cuenta|nadie te dice|"
+            "nunca te contaron|acaban de descubrir|acaba de descubrir|la descubrio|lo descubrio|no se puede patentar"
         ),
     },
     "proclamation": {
         "pt": _split(
-            "atencao|alerta|aviso|noticia|re:\\d+ por cento|re:\\d+%|re:\\bnos proximos \\d+ (?:dias|semanas|meses|"
-            "anos)|vai mudar|vai acontecer|"
+            "re:^atencao|alerta|aviso|re:(?<!boa )\\bnoticia|re:\\d+ por (?:cento|100)\\b|re:\\d+%|re:\\bnos proximos \\d+ (?:meses|"
+            "anos)|re:\\bem \\d+ anos\\b|vai mudar|vai acontecer|antes do fim do ano|ate o fim do ano|re:\\ba partir de (?:1o|primeiro)\\b|"
+            "re:\\bo (?:1o|primeiro) sinal\\b|re:\\b(?:vai|vao) (?:mudar|acontecer|desaparecer|subir|cair|perder|comecar|chegar)\\b|"
+            "metade d|tudo o que voce aprendeu|tudo o que te ensinaram|"
             "posso provar|decide|segundo um estudo|a verdade e|o seu corpo|fato|vai acontecer|algo vai|re:\\bdesde "
             "\\d{4}\\b|"
             "vai afetar|milhoes de|ninguem esta falando|"
             "tudo o que te disseram|esta errado|e mentira|mentiram|novo estudo|prova que|prestes a|nunca se viu"
         ),
         "en": _split(
-            "warning|attention|alert|breaking|news|re:\\d+ percent|re:\\d+%|re:\\bin the next \\d+ (?:days|weeks|"
-            "months|years)|is going to change|"
+            "warning|re:^attention|alert|breaking|re:(?<!good )\\bnews\\b|re:\\d+ percent|re:\\d+%|"
+            "re:\\bin the next \\d+ (?:months|years)|re:\\bin \\d+ years\\b|is going to change|before the end of the year|"
+            "the first sign|re:\\b(?:is|are) going to (?:change|happen|disappear|collapse|rise|fall|cost)\\b|half of|everything you've been taught|everything you know about|"
             "is about to|i can prove|according to|the truth is|fact|biggest|is going to happen|will happen|"
             "re:\\bsince \\d{4}\\b|"
             "will affect|millions of|nobody is talking|nobody is paying attention|"
@@ -309,8 +347,9 @@ LEAD: Lexicon = {
             "collapse|never been seen"
         ),
         "es": _split(
-            "atencion|alerta|aviso|noticia|re:\\d+ por ciento|re:\\d+%|re:\\ben los proximos \\d+ (?:dias|semanas|"
-            "meses|anos)|va a cambiar|"
+            "re:^atencion|alerta|aviso|re:(?<!buena )\\bnoticia|re:\\d+ por (?:ciento|100)\\b|re:\\d+%|"
+            "re:\\ben los proximos \\d+ (?:meses|anos)|re:\\ben \\d+ anos\\b|va a cambiar|antes de que termine|"
+            "re:\\bla (?:1a|primera) senal\\b|re:\\bvan? a (?:cambiar|llegar|desaparecer|subir|caer|perder)\\b|la mitad de|todo lo que te ensenaron|todo lo que sabes|"
             "esta a punto|puedo probar|segun un estudio|la verdad es|el hecho|va a pasar|va a afectar|algo va a|"
             "re:\\bdesde \\d{4}\\b|"
             "millones de|nadie esta hablando|"
@@ -318,9 +357,11 @@ LEAD: Lexicon = {
             "habia visto"
         ),
     },
-    # A story lead narrates events; a self-introduction ("my name is", "eu sou enfermeira") is no story.
+    # A story lead narrates events; a self-introduction ("my name is", "eu sou enfermeira") is no story,
+    # nor are credentials ("cardiólogo desde hace 22 años") or "I'll tell you [the name]".
     "story": {
-        lang: tuple(c for c in phrases if not c.startswith(_INTRODUCTIONS))
+        lang: tuple(c for c in phrases if not c.startswith(_INTRODUCTIONS) and c not in _NOT_STORY_LEAD)
+        + _STORY_LEAD_EXTRA[lang]
         for lang, phrases in BEAT_STRONG["story"].items()
     },
 }

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from vsl_assets.breakdown import cues
@@ -23,6 +24,33 @@ from vsl_assets.breakdown.taxonomy import load_taxonomy
 
 #: The lead is read from the hook plus what is said up to this second.
 LEAD_WINDOW_S = 45.0
+#: What is said up to this second (after the hook) still counts fully; later, half.
+LEAD_CORE_S = 30.0
+#: Weight of a cue in the first segment, and in the rest of the hook.
+FIRST_WEIGHT = 4.0
+HOOK_WEIGHT = 3.0
+#: A first sentence this short, with nobody in it, is a proclamation ("Dieta não emagrece.").
+_SHORT_CLAIM_WORDS = 9
+_NEVER = re.compile(r"(?!)")
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+_SECRET_OPENER = {
+    "pt": re.compile(r"(?:existe|existem|ha|tem) (?:uma?|um|algo|\d+) (?!forma|maneira|jeito|razao|motivo|explicacao)"),
+    "en": re.compile(r"(?:there's|there is|there are) (?:an?|one|\d+|something) (?!way|reason|simple way)"),
+    "es": re.compile(r"(?:existe|existen|hay) (?:una?|algo|\d+) (?!forma|manera|razon|motivo|explicacion)"),
+}
+#: "If you…" / "Se a sua…" / "Si tu…" at the very start addresses a viewer with a problem.
+_CONDITIONAL_OPENER = {
+    "pt": re.compile(r"se (?:voce|a sua|o seu|seu|sua|cada) "),
+    "en": re.compile(r"if (?:you|your) "),
+    "es": re.compile(r"(?:¿\s*)?si (?:tu|usted|cada|tienes|sientes|sufres|te|su|ya) "),
+}
+_PROMISE_QUESTION = re.compile(r"\b(?:what if|imagine|e se voce|imagin|y si pudieras|y si tu)")
+#: People in a sentence: a narrator or a viewer makes it a story or an address, not a bare claim.
+_PERSON = {
+    "pt": re.compile(r"\b(?:eu|me|meu|minha|voce|voces|te|seu|sua|nos|nosso|nossa)\b"),
+    "en": re.compile(r"\b(?:i|i'm|i've|me|my|you|you're|you've|your|we|our)\b"),
+    "es": re.compile(r"\b(?:yo|me|mi|mis|tu|tus|te|usted|su|nosotros|nuestro|nuestra)\b"),
+}
 #: Awareness cues are read up to this second.
 AWARENESS_WINDOW_S = 75.0
 #: A product named before this second (outside an offer lead) means the viewer knows it.
@@ -85,8 +113,67 @@ def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, 
 
 
 def _opening(p: Prepared, hook_n: int) -> list[tuple[int, float]]:
-    """(segment, weight) of the opening: the hook decides the lead, what follows only leans."""
-    return [(i, 3.0 if i < hook_n else 1.0) for i, s in enumerate(p.segments) if i < hook_n or s.start < LEAD_WINDOW_S]
+    """(segment, weight) of the opening: the first words decide the lead, what follows only leans.
+
+    The lead is how the video *opens*: the first segment weighs most, the rest of the hook next; the
+    body that follows (where every lead goes on to "I'll show you", a problem, a credential) leans
+    less and less up to :data:`LEAD_WINDOW_S`.
+    """
+    out = []
+    for i, s in enumerate(p.segments):
+        if i == 0:
+            out.append((i, FIRST_WEIGHT))
+        elif i < hook_n:
+            out.append((i, HOOK_WEIGHT))
+        elif s.start < LEAD_CORE_S:
+            out.append((i, 1.0))
+        elif s.start < LEAD_WINDOW_S:
+            out.append((i, 0.5))
+    return out
+
+
+def _first_sentence(p: Prepared) -> str:
+    """The opening sentence (folded), when the first segment holds a complete one; else ''."""
+    if not p.segments:
+        return ""
+    text = p.folded[0].strip()
+    m = _SENTENCE_END.search(text)
+    return text[: m.start() + 1] if m is not None else ""
+
+
+def _structure(p: Prepared, lang: str) -> dict[str, float]:
+    """Leads read from the shape of the first sentence rather than from its words.
+
+    * "There's a [thing] that…" / "Existe uma…" / "Hay un…" opens a secret (not "there's a way/reason");
+    * "If you…" at the start, or a question, opens a problem ("Does getting up hurt?"), unless it asks "what if you could…" (a promise);
+    * a short flat statement with nobody in it ("Diet doesn't slim you.") is a proclamation.
+    """
+    out: dict[str, float] = {}
+    first = p.folded[0] if p.segments else ""
+    if _SECRET_OPENER.get(lang, _NEVER).match(first):
+        out["big_secret"] = out.get("big_secret", 0.0) + 3.0
+    question = "?" in first.split(".")[0]
+    if question and _PROMISE_QUESTION.search(first):
+        out["promise"] = out.get("promise", 0.0) + 3.0
+    elif question:
+        out["problem_solution"] = out.get("problem_solution", 0.0) + 3.0
+    if _CONDITIONAL_OPENER.get(lang, _NEVER).match(first):
+        out["problem_solution"] = out.get("problem_solution", 0.0) + 2.0
+    sentence = _first_sentence(p)
+    words = re.findall(r"[\w'-]+", sentence)
+    if sentence and "?" not in sentence and 2 <= len(words) <= _SHORT_CLAIM_WORDS:
+        if not _PERSON.get(lang, _NEVER).search(sentence):
+            out["proclamation"] = out.get("proclamation", 0.0) + 4.0
+    return out
+
+
+def _price_weight(start: float) -> float:
+    """A price in the first seconds makes an offer lead; one said after a told story only leans."""
+    if start < 20.0:
+        return 8.0
+    if start < 30.0:
+        return 4.0
+    return 2.0
 
 
 def classify_lead(
@@ -95,30 +182,33 @@ def classify_lead(
     """(lead type, evidence, scores): the lead with the strongest cues in the opening."""
     scores: dict[str, float] = {lead: 0.0 for lead in cues.LEAD}
     where: dict[str, tuple[float, int]] = {}
-    for i, w in _opening(p, hook_n):
+    opening = _opening(p, hook_n)
+    for i, w in opening:
         for lead in cues.LEAD:
             hits = min(2, count(cues.pattern("lead", lead, lang), p.folded[i]))
             if hits:
                 scores[lead] += w * hits
                 if w * hits > where.get(lead, (0.0, -1))[0]:
                     where[lead] = (w * hits, i)
+    for lead, bonus in _structure(p, lang).items():
+        scores[lead] += bonus
+        if bonus >= where.get(lead, (0.0, -1))[0]:
+            where[lead] = (bonus, 0)
     if early_price is not None:
-        scores["offer"] += 8.0
-        where["offer"] = (8.0, early_price)
-    # A question in the hook ("Are you tired of...?") names the viewer's problem.
-    asked = next((i for i in range(hook_n) if "?" in p.segments[i].text), None)
-    if asked is not None:
-        scores["problem_solution"] += 3.0
-        where.setdefault("problem_solution", (3.0, asked))
+        weight = _price_weight(p.segments[early_price].start)
+        scores["offer"] += weight
+        where["offer"] = (weight, early_price)
     # Ties go to the lead whose cues come first (the lead is how the video opens), then to the
     # more common, less specific leads.
     first: dict[str, int] = {}  # character offset of each lead's first cue in the folded text
-    for i, _w in _opening(p, hook_n):
+    for i, _w in opening:
         for lead in cues.LEAD:
             pat = cues.pattern("lead", lead, lang)
             m = pat.search(p.folded[i]) if pat is not None and lead not in first else None
             if m is not None:
                 first[lead] = p.offsets[i] + m.start()
+    for lead in _structure(p, lang):
+        first[lead] = 0
     if early_price is not None:
         first["offer"] = min(first.get("offer", p.offsets[early_price]), p.offsets[early_price])
     preference = ["story", "promise", "problem_solution", "big_secret", "proclamation", "offer"]
