@@ -370,34 +370,66 @@ LEAD: Lexicon = {
 #: solution (solution aware), or at least the problem (problem aware).
 AWARENESS: Lexicon = {
     "most_aware": {
-        "pt": _split("ja me acompanha|ja conhece o|ja sabe o que|ja sabe|abriram de novo|ja comprou"),
-        "en": _split("already know exactly|already know what|email list|back again|been waiting for"),
-        "es": _split("ya me sigue|ya conoce el|ya sabe lo que|de nuevo|inscripciones|ya compro|estaba esperando"),
+        "pt": _split(
+            "ja me acompanha|ja conhece o|ja sabe o que|ja sabe como funciona|abriram de novo|abertas de novo|"
+            "quem ja comprou|ja comprou o |ja comprou a |quem ja usa|ja usa o|ja usa a|clientes cadastrados|"
+            "repor o estoque|voltou a promocao|esperando a abertura|estava esperando"
+        ),
+        "en": _split(
+            "already know exactly|already know what|email list|back again|been waiting for|waitlist|open again|"
+            "already use|already taking|existing customers|it's back|restock|stock up|reorder|you already know what"
+        ),
+        "es": _split(
+            "ya me sigue|ya conoce el|ya sabe lo que|abrieron de nuevo|inscripciones|ya compro|estaba esperando|"
+            "ya la usas|ya lo usas|ya conocen la formula|volvio la promocion|ya eres cliente|lo usan desde"
+        ),
     },
     "product_aware": {
-        "pt": _split("ja me perguntaram|no canal|muitos de voces|finalmente|ja viu|aqui no canal|voces pediram"),
-        "en": _split("have been asking|on this channel|finally ready|a lot of you|you already saw|workshop|you asked"),
+        "pt": _split(
+            "ja me perguntaram|no canal|muitos de voces|finalmente chegou|finalmente esta pronto|ja viu|aqui no canal|"
+            "voces pediram|minha live|na live|no webinar|na aula ao vivo|treina comigo|me pedem|me perguntam"
+        ),
+        "en": _split(
+            "have been asking|on this channel|finally ready|a lot of you|you already saw|workshop|you asked|"
+            "newsletter|webinar|weekly videos|free videos|live class|the channel"
+        ),
         "es": _split(
-            "me han preguntado|en el canal|muchos de ustedes|finalmente|ya vio|me pidieron|siguiendome|me sigues|"
-            "me ha escrito preguntando|ya conoces"
+            "me han preguntado|en el canal|muchos de ustedes|finalmente esta|ya vio|me pidieron|siguiendome|me sigues|"
+            "me ha escrito preguntando|ya conoces|clase en vivo|en vivo|webinar|conmigo aqui"
         ),
     },
     "solution_aware": {
         "pt": _split(
-            "ja tentou|ja fez|ja tomou|ja comprou curso|ja baixou|cursos de|dietas|remedios|tratamentos|aplicativo|"
-            "se voce ja opera|metodo"
+            "ja tentou|ja fez|ja tomou|ja testou|ja passou por|ja tenha tentado|ja tenham tentado|ja comprou curso|"
+            "ja baixou|se voce ja opera|ja ouviu falar|voce tambem ja"
         ),
-        "en": _split("you've tried|you have tried|diets|pills|programs|courses|apps|you've watched|you read the books"),
+        "en": _split(
+            "you've tried|you have tried|you've already tried|you've probably tried|you've paid|you've watched|"
+            "you read the books|you've been there|you've probably seen|you've probably heard"
+        ),
         "es": _split(
-            "ya intento|ya probo|ya tomo|ya probaste|ya intentaste|ya tomaste|ya has oido|dietas|pastillas|"
-            "tratamientos|"
-            "cursos|aplicaciones"
+            "ya intento|ya probo|ya tomo|ya probaste|ya intentaste|ya tomaste|ya has oido|ya has visto|ya cambiaste|"
+            "ya usaste|ya te pusiste|si ya"
         ),
     },
+    "solutions": {
+        "pt": _split("cursos de|dietas|remedios|tratamentos|aplicativo|metodo|terapia|suplementos"),
+        "en": _split("diets|pills|programs|courses|apps|supplements|therapy|medication"),
+        "es": _split("dietas|pastillas|tratamientos|cursos|aplicaciones|suplementos|terapia"),
+    },
     "problem_aware": {
-        "pt": _split("voce sofre|se voce tem|o seu problema|dor|doenca|esquece|cansad|o termino|ainda doi|medo"),
-        "en": _split("you suffer|if you have|your problem|pain|disease|you've noticed|embarrass|breakup|afraid"),
-        "es": _split("usted sufre|si tiene|su problema|dolor|enfermedad|olvida|cansad|la ruptura|miedo"),
+        "pt": _split(
+            "voce sofre|se voce tem|se voce sente|o seu problema|dor|doenca|esquece|cansad|o termino|ainda doi|medo|"
+            "se isso tem acontecido|vergonha|eu sei como e|voce sabe o que|se ele foi embora"
+        ),
+        "en": _split(
+            "you suffer|if you have|your problem|pain|disease|you've noticed|embarrass|breakup|afraid|if you're|"
+            "if you've been|if that sounds|if you've got|you know that feeling|i know that feeling"
+        ),
+        "es": _split(
+            "usted sufre|si tiene|su problema|dolor|enfermedad|olvida|cansad|la ruptura|miedo|si tu tambien|si sientes|"
+            "si te dijeron|si estas|si cada vez|sabes de que hablo|te da pena|verguenza"
+        ),
     },
 }
 

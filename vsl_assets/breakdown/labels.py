@@ -53,6 +53,10 @@ _PERSON = {
 }
 #: Awareness cues are read up to this second.
 AWARENESS_WINDOW_S = 75.0
+#: In a secret or proclamation lead, the viewer's pain or past attempts count only when named this early.
+PROBLEM_WINDOW_S = 45.0
+#: Top niches whose vocabulary names a condition (a disease, a breakup), not just a topic.
+_CONDITION_TOPS = ("health", "relationships")
 #: A product named before this second (outside an offer lead) means the viewer knows it.
 PRODUCT_KNOWN_S = 30.0
 _MIN_HITS = 2
@@ -222,34 +226,52 @@ def classify_lead(
 def classify_awareness(
     p: Prepared, lang: str, lead: str, hook_n: int, pitch_s: float | None, niche: str
 ) -> tuple[str, Evidence]:
+    """What the opening assumes the viewer knows: the deal, the product, the solutions, the problem.
+
+    Read from the most to the least aware: a reorder or a cart reopening (most aware), the channel,
+    live or newsletter the viewer came from (product aware), what the viewer has tried (solution
+    aware), the viewer's own pain (problem aware).  The lead only decides when the opening says none
+    of these (Todd Brown's pairing, read backwards).  Pain is read in the first
+    :data:`PROBLEM_WINDOW_S` seconds: a problem named only later is one the video introduces.
+    """
     hits: dict[str, int] = {}
     where: dict[str, int] = {}
     opening = [i for i, s in enumerate(p.segments) if i < hook_n or s.start < AWARENESS_WINDOW_S]
-    for i in opening:
-        for level in cues.AWARENESS:
-            n = count(cues.pattern("awareness", level, lang), p.folded[i])
+    # Secrets and proclamations suit viewers who do not know their problem yet: when they name the
+    # viewer's pain or past attempts only after the opening, the video is introducing them.
+    viewer_window = PROBLEM_WINDOW_S if lead in ("proclamation", "big_secret") else AWARENESS_WINDOW_S
+    early = [i for i in opening if i < hook_n or p.segments[i].start < viewer_window]
+    for level in cues.AWARENESS:
+        pat = cues.pattern("awareness", level, lang)
+        for i in opening if level in ("most_aware", "product_aware") else early:
+            n = count(pat, p.folded[i])
             if n:
                 hits[level] = hits.get(level, 0) + n
                 where.setdefault(level, i)
-    # Naming the condition itself in the opening ("glicemia", "tu ex") speaks to the problem aware.
+    # Naming a condition ("glicemia", "tu ex") speaks to the problem aware; money, language or
+    # astrology words only name the topic, so only health and relationship niches count.
     sub = next((s for s in load_taxonomy().subs if s.niche == niche), None)
-    pat = sub.patterns.get(lang) if sub is not None and not niche.endswith("/other") else None
-    niche_hits = sum(count(pat, p.folded[i]) for i in opening)
+    named = sub is not None and sub.top in _CONDITION_TOPS and not niche.endswith("/other")
+    pat = sub.patterns.get(lang) if sub is not None and named else None
+    niche_hits = sum(count(pat, p.folded[i]) for i in early)
     known_product = pitch_s is not None and pitch_s < PRODUCT_KNOWN_S
-    if lead == "offer":
-        level = "most_aware" if hits.get("most_aware") else "product_aware"
-    elif known_product:
+    # Having tried something is said once ("você já tentou"); a list of kinds of solution, twice.
+    tried = 2 * hits.get("solution_aware", 0) + hits.get("solutions", 0)
+    pain = hits.get("problem_aware", 0)
+    if lead in ("story", "promise", "problem_solution", "offer") and niche_hits >= 2:
+        pain += 1
+    if hits.get("most_aware") and (lead in ("offer", "story") or known_product):
+        level = "most_aware"
+    elif hits.get("product_aware") or (lead == "offer" and hits.get("most_aware")):
         level = "product_aware"
-    elif lead == "promise":
-        level = "product_aware" if hits.get("product_aware") else "solution_aware"
-    elif lead == "problem_solution":
-        level = "solution_aware" if hits.get("solution_aware") else "problem_aware"
-    elif lead == "big_secret":
+    elif lead == "offer":
+        level = "solution_aware" if tried >= 2 else "problem_aware" if pain else "product_aware"
+    elif tried >= 2:
+        level = "solution_aware"
+    elif pain:
         level = "problem_aware"
-    elif lead == "proclamation":
-        level = "solution_aware" if hits.get("solution_aware", 0) >= 2 else "unaware"
-    else:  # story
-        level = "problem_aware" if niche_hits >= 2 or hits.get("problem_aware", 0) >= 2 else "unaware"
+    else:
+        level = {"promise": "solution_aware", "problem_solution": "problem_aware"}.get(lead, "unaware")
     seg = where.get(level, opening[0] if opening else 0)
     assert level in AWARENESS_LEVELS
     return level, p.evidence(seg)
