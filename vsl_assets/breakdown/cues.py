@@ -233,15 +233,16 @@ _NOT_STORY_LEAD = frozenset(
         "re:\\bha \\d+ anos\\b",
         "re:\\bhace \\d+ anos\\b",
         "aconteceu",
+        "perdi",
     }
 )
 _STORY_LEAD_EXTRA: dict[str, tuple[str, ...]] = {
     "pt": _split(
-        "conheci |re:(?:^|[.,] )ha \\d+ anos\\b|vou te contar o que aconteceu|quero te contar o que aconteceu"
+        "perdi |conheci |re:(?:^|[.,] )ha \\d+ anos\\b|vou te contar o que aconteceu|quero te contar o que aconteceu"
     ),
     "en": _split("re:^(?:last|one) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|night|morning|summer)"),
     "es": _split(
-        "cuando era |re:(?:^|[.,] )hace \\d+ anos\\b|re:te voy a contar lo que (?:paso|me paso)|"
+        "perdi |cuando era |re:(?:^|[.,] )hace \\d+ anos\\b|re:te voy a contar lo que (?:paso|me paso)|"
         "te voy a contar exactamente que hice"
     ),
 }
@@ -253,7 +254,7 @@ LEAD: Lexicon = {
             "re:\\d+% de desconto|re:\\br\\$|preco|por tempo limitado|so ate|carrinho"
         ),
         "en": _split(
-            "enrollment|is open|on sale|sale|discount|percent off|% off|off|deal|already know|already saw|"
+            "enrollment|is open|on sale|sale|discount|percent off|% off|re:\\d+ off\\b|deal|already know|already saw|"
             "price|re:\\$\\s?\\d|for the next \\d+ (?:hours|days)|limited time|email list"
         ),
         "es": _split(
@@ -265,19 +266,19 @@ LEAD: Lexicon = {
         "pt": _split(
             "re:\\bem \\d+ (?:dias|semanas|meses)\\b|voce vai|vai aprender|vai conseguir|vai voltar|vou te mostrar "
             "como|"
-            "como voce pode|sem precisar|mesmo que|garanto|"
+            "como voce pode|sem precisar|mesmo que voce|mesmo que nunca|garanto|"
             "imagin|re:(?<!nao )\\bvoce pode\\b|vai poder|re:\\bem (?:so |apenas )\\d+ (?:dias|semanas|meses)\\b|"
             "voce poderia|hoje a noite voce"
         ),
         "en": _split(
-            "re:\\bin \\d+ (?:days|weeks|months)\\b|you will|you'll|i'm going to show you how|how to|without|even if|"
+            "re:\\bin \\d+ (?:days|weeks|months)\\b|you will|you'll|i'm going to show you how|how to|without|even if you|"
             "i promise|re:\\d+ minutes a day|"
             "imagine|you could|re:\\byou can\\b(?!')|re:\\bin (?:just |only )\\d+ (?:days|weeks|months)\\b|"
             "what if you|by the end of this video|re:\\bin the next \\d+ (?:days|weeks)\\b"
         ),
         "es": _split(
             "re:\\ben \\d+ (?:dias|semanas|meses)\\b|usted va a|vas a|va a aprender|le voy a mostrar como|"
-            "te voy a mostrar como|sin necesidad|aunque|le prometo|te prometo|"
+            "te voy a mostrar como|sin necesidad|aunque nunca|aunque no |aunque tu|le prometo|te prometo|"
             "imagina|re:(?<!no )\\bpuedes\\b|podras|vas a poder|re:\\ben (?:solo |apenas )\\d+ (?:dias|semanas|meses)\\b|"
             "podrias|vas a descubrir|re:\\ben los proximos \\d+ (?:dias|semanas)\\b"
         ),
@@ -309,26 +310,29 @@ LEAD: Lexicon = {
             "saiba|revelar|descoberta|"
             "truque|ritual|frase de|esquisito|estranho|nao te contamos|o que descobrimos|tem uma coisa que|"
             "esquecid|poucas pessoas|quase ninguem fala|ninguem te conta|nunca te contaram|acaba de descobrir|"
-            "acabam de descobrir|nao pode ser patentead"
+            "acabam de descobrir|nao pode ser patentead|quase nunca|guardou|guardava|ninguem ensina|se perdeu"
         ),
         "en": _split(
             "secret|hidden|nobody knows|almost nobody knows|don't want you to know|would rather you never|reveal|"
             "discovery|"
             "trick|ritual|weird |strange |root |little-known|little known|we didn't tell you|what we discovered|"
             "forgotten|almost nobody|almost no one|few people know|handful of people|you've never been told|"
-            "never heard|nobody tells you|nobody advertises|just discovered|have been using|can't be patented"
+            "never heard|nobody tells you|nobody advertises|just discovered|have been using|can't be patented|"
+            "almost never|never shared|kept quiet|nobody teaches|lost art"
         ),
         "es": _split(
             "secreto|oculto|nadie conoce|casi nadie conoce|casi nadie sabe|no quieren que sepa|revelar|descubrimiento|"
             "truco|ritual|extrano|raro|"
             "no te contamos|lo que descubrimos|hay algo que|olvidad|pocas personas|nadie te cuenta|nadie te dice|"
-            "nunca te contaron|acaban de descubrir|acaba de descubrir|la descubrio|lo descubrio|no se puede patentar"
+            "nunca te contaron|acaban de descubrir|acaba de descubrir|la descubrio|lo descubrio|no se puede patentar|"
+            "casi nunca|nadie les enseno|nadie te enseno|se ha perdido|guardaba"
         ),
     },
     "proclamation": {
         "pt": _split(
             "re:^atencao|alerta|aviso|re:(?<!boa )\\bnoticia|re:\\d+ por (?:cento|100)\\b|re:\\d+%|re:\\bnos proximos \\d+ (?:meses|"
-            "anos)|re:\\bem \\d+ anos\\b|vai mudar|vai acontecer|antes do fim do ano|ate o fim do ano|re:\\ba partir de (?:1o|primeiro)\\b|"
+            "anos)|re:\\b(?:em|dentro de) \\d+ anos\\b|re:\\b(?:a partir de|ate) 20\\d\\d\\b|tem data para acabar|"
+            "vai acabar|deixar de existir|vai mudar|vai acontecer|antes do fim do ano|ate o fim do ano|re:\\ba partir de (?:1o|primeiro)\\b|"
             "re:\\bo (?:1o|primeiro) sinal\\b|re:\\b(?:vai|vao) (?:mudar|acontecer|desaparecer|subir|cair|perder|comecar|chegar)\\b|"
             "metade d|tudo o que voce aprendeu|tudo o que te ensinaram|"
             "posso provar|decide|segundo um estudo|a verdade e|o seu corpo|fato|vai acontecer|algo vai|re:\\bdesde "
@@ -338,7 +342,8 @@ LEAD: Lexicon = {
         ),
         "en": _split(
             "warning|re:^attention|alert|breaking|re:(?<!good )\\bnews\\b|re:\\d+ percent|re:\\d+%|"
-            "re:\\bin the next \\d+ (?:months|years)|re:\\bin \\d+ years\\b|is going to change|before the end of the year|"
+            "re:\\bin the next \\d+ (?:months|years)|re:\\b(?:in|within) \\d+ years\\b|re:\\bby 20\\d\\d\\b|"
+            "will be gone|will disappear|will no longer|is going to change|before the end of the year|"
             "the first sign|re:\\b(?:is|are) going to (?:change|happen|disappear|collapse|rise|fall|cost)\\b|half of|everything you've been taught|everything you know about|"
             "is about to|i can prove|according to|the truth is|fact|biggest|is going to happen|will happen|"
             "re:\\bsince \\d{4}\\b|"
@@ -348,7 +353,8 @@ LEAD: Lexicon = {
         ),
         "es": _split(
             "re:^atencion|alerta|aviso|re:(?<!buena )\\bnoticia|re:\\d+ por (?:ciento|100)\\b|re:\\d+%|"
-            "re:\\ben los proximos \\d+ (?:meses|anos)|re:\\ben \\d+ anos\\b|va a cambiar|antes de que termine|"
+            "re:\\ben los proximos \\d+ (?:meses|anos)|re:\\b(?:en|dentro de) \\d+ anos\\b|re:\\b(?:a partir de|para) 20\\d\\d\\b|"
+            "va a desaparecer|dejara de existir|va a cambiar|antes de que termine|"
             "re:\\bla (?:1a|primera) senal\\b|re:\\bvan? a (?:cambiar|llegar|desaparecer|subir|caer|perder)\\b|la mitad de|todo lo que te ensenaron|todo lo que sabes|"
             "esta a punto|puedo probar|segun un estudio|la verdad es|el hecho|va a pasar|va a afectar|algo va a|"
             "re:\\bdesde \\d{4}\\b|"
@@ -373,21 +379,23 @@ AWARENESS: Lexicon = {
         "pt": _split(
             "ja me acompanha|ja conhece o|ja sabe o que|ja sabe como funciona|abriram de novo|abertas de novo|"
             "quem ja comprou|ja comprou o |ja comprou a |quem ja usa|ja usa o|ja usa a|clientes cadastrados|"
-            "repor o estoque|voltou a promocao|esperando a abertura|estava esperando"
+            "repor o estoque|voltou a promocao|esperando a abertura|estava esperando|quem comprou|reposicao"
         ),
         "en": _split(
             "already know exactly|already know what|email list|back again|been waiting for|waitlist|open again|"
-            "already use|already taking|existing customers|it's back|restock|stock up|reorder|you already know what"
+            "already use|already taking|existing customers|it's back|restock|stock up|reorder|you already know what|"
+            "refill|everyone who ordered|you already have"
         ),
         "es": _split(
             "ya me sigue|ya conoce el|ya sabe lo que|abrieron de nuevo|inscripciones|ya compro|estaba esperando|"
-            "ya la usas|ya lo usas|ya conocen la formula|volvio la promocion|ya eres cliente|lo usan desde"
+            "ya la usas|ya lo usas|ya conocen la formula|volvio la promocion|ya eres cliente|lo usan desde|"
+            "quienes compraron|reposicion|se abrieron otra vez|abrieron otra vez"
         ),
     },
     "product_aware": {
         "pt": _split(
             "ja me perguntaram|no canal|muitos de voces|finalmente chegou|finalmente esta pronto|ja viu|aqui no canal|"
-            "voces pediram|minha live|na live|no webinar|na aula ao vivo|treina comigo|me pedem|me perguntam"
+            "voces pediram|workshop|minha live|na live|no webinar|na aula ao vivo|treina comigo|me pedem|me perguntam"
         ),
         "en": _split(
             "have been asking|on this channel|finally ready|a lot of you|you already saw|workshop|you asked|"
@@ -401,15 +409,16 @@ AWARENESS: Lexicon = {
     "solution_aware": {
         "pt": _split(
             "ja tentou|ja fez|ja tomou|ja testou|ja passou por|ja tenha tentado|ja tenham tentado|ja comprou curso|"
-            "ja baixou|se voce ja opera|ja ouviu falar|voce tambem ja"
+            "ja baixou|se voce ja opera|ja ouviu falar|voce tambem ja|ja gastou|ja experimentou|tem tentado"
         ),
         "en": _split(
             "you've tried|you have tried|you've already tried|you've probably tried|you've paid|you've watched|"
-            "you read the books|you've been there|you've probably seen|you've probably heard"
+            "you read the books|you've been there|you've probably seen|you've probably heard|you've already spent|"
+            "you've spent|have you tried"
         ),
         "es": _split(
             "ya intento|ya probo|ya tomo|ya probaste|ya intentaste|ya tomaste|ya has oido|ya has visto|ya cambiaste|"
-            "ya usaste|ya te pusiste|si ya"
+            "ya usaste|ya te pusiste|si ya|has probado|has intentado|ya gastaste"
         ),
     },
     "solutions": {
@@ -420,15 +429,19 @@ AWARENESS: Lexicon = {
     "problem_aware": {
         "pt": _split(
             "voce sofre|se voce tem|se voce sente|o seu problema|dor|doenca|esquece|cansad|o termino|ainda doi|medo|"
-            "se isso tem acontecido|vergonha|eu sei como e|voce sabe o que|se ele foi embora"
+            "se isso tem acontecido|vergonha|eu sei como e|voce sabe o que|voce sabe do que|se ele foi embora|frustra|"
+            "re:(?:^|[.,;] )(?:e )?se (?:voce|o seu|a sua)\\b"
         ),
         "en": _split(
             "you suffer|if you have|your problem|pain|disease|you've noticed|embarrass|breakup|afraid|if you're|"
-            "if you've been|if that sounds|if you've got|you know that feeling|i know that feeling"
+            "if you've been|if that sounds|if you've got|you know that feeling|i know that feeling|frustrat|"
+            "re:\\bi know how (?:hard|frustrating|painful|lonely|exhausting|it feels)|"
+            "re:(?:^|[.,;] )(?:and )?if you\\b|you know what i'm talking about"
         ),
         "es": _split(
             "usted sufre|si tiene|su problema|dolor|enfermedad|olvida|cansad|la ruptura|miedo|si tu tambien|si sientes|"
-            "si te dijeron|si estas|si cada vez|sabes de que hablo|te da pena|verguenza"
+            "si te dijeron|si estas|si cada vez|sabes de que hablo|te da pena|verguenza|frustra|se como es|"
+            "re:(?:^|[.,;] )(?:y )?si (?:tu|usted)\\b|sabes de lo que hablo"
         ),
     },
 }

@@ -19,6 +19,7 @@ from collections import Counter
 
 from vsl_assets.breakdown import cues
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Evidence
+from vsl_assets.breakdown.offer import deal_segments
 from vsl_assets.breakdown.prepared import Prepared, count
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 
@@ -30,7 +31,7 @@ LEAD_CORE_S = 30.0
 FIRST_WEIGHT = 4.0
 HOOK_WEIGHT = 3.0
 #: A first sentence this short, with nobody in it, is a proclamation ("Dieta não emagrece.").
-_SHORT_CLAIM_WORDS = 9
+_SHORT_CLAIM_WORDS = 12
 _NEVER = re.compile(r"(?!)")
 _SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
 _SECRET_OPENER = {
@@ -40,9 +41,9 @@ _SECRET_OPENER = {
 }
 #: "If you…" / "Se a sua…" / "Si tu…" at the very start addresses a viewer with a problem.
 _CONDITIONAL_OPENER = {
-    "pt": re.compile(r"se (?:voce|a sua|o seu|seu|sua|cada) "),
-    "en": re.compile(r"if (?:you|your) "),
-    "es": re.compile(r"(?:¿\s*)?si (?:tu|usted|cada|tienes|sientes|sufres|te|su|ya) "),
+    "pt": re.compile(r"se "),
+    "en": re.compile(r"if "),
+    "es": re.compile(r"(?:¿\s*)?si "),
 }
 _PROMISE_QUESTION = re.compile(r"\b(?:what if|imagine|e se voce|imagin|y si pudieras|y si tu)")
 #: People in a sentence: a narrator or a viewer makes it a story or an address, not a bare claim.
@@ -171,13 +172,11 @@ def _structure(p: Prepared, lang: str) -> dict[str, float]:
     return out
 
 
-def _price_weight(start: float) -> float:
-    """A price in the first seconds makes an offer lead; one said after a told story only leans."""
-    if start < 20.0:
-        return 8.0
-    if start < 30.0:
-        return 4.0
-    return 2.0
+def _price_weight(start: float, as_deal: bool) -> float:
+    """A price in the first seconds makes an offer lead; one said after a told story only leans, and
+    so does a bare amount ("three hundred dollars to my name") that no price cue makes a deal."""
+    weight = 8.0 if start < 20.0 else 4.0 if start < 30.0 else 2.0
+    return weight if as_deal else weight / 2
 
 
 def classify_lead(
@@ -199,7 +198,7 @@ def classify_lead(
         if bonus >= where.get(lead, (0.0, -1))[0]:
             where[lead] = (bonus, 0)
     if early_price is not None:
-        weight = _price_weight(p.segments[early_price].start)
+        weight = _price_weight(p.segments[early_price].start, early_price in deal_segments(p))
         scores["offer"] += weight
         where["offer"] = (weight, early_price)
     # Ties go to the lead whose cues come first (the lead is how the video opens), then to the

@@ -280,3 +280,9 @@ def find_guarantee(p: Prepared) -> tuple[int | None, Evidence | None]:
 def offer_segments(p: Prepared) -> list[int]:
     """Segments (in order) where an amount is said as a price or an anchor (not earnings or debts)."""
     return sorted({m.seg for m in _mentions(p) if m.kind != "none"})
+
+
+def deal_segments(p: Prepared) -> set[int]:
+    """Segments where an amount is said *as a deal*: with a price cue ("por", "just", "instead of"),
+    an anchor, instalments or "one time" — not a bare amount ("I had $300 to my name")."""
+    return {m.seg for m in _mentions(p) if m.kind in ("offer", "anchor") or (m.kind == "plain" and m.score > 0)}
