@@ -5,11 +5,15 @@
   top level with most hits (all its subs together) wins; inside it the best specific sub, when it
   has enough hits and is not outweighed by the top's generic words, else ``top/other``.  With
   almost no hits at all the niche is ``other/other``.
-* Lead type: cue phrases in the opening (first :data:`LEAD_WINDOW_S` seconds, the hook counting
-  double), plus two structural signs: a price said in the first 45 s makes an offer lead, a
-  narrative told in the first person right after the hook leans to a story lead.
-* Awareness: what the lead implies (Todd Brown's mapping, read backwards), moved by cues of what the
-  viewer already knows ("você já tentou", "you've been asking for", "enrollment is open").
+* Lead type: cue phrases in the opening, weighted by position (the first segment most, the rest of
+  the hook next, the body after 30 s half, nothing after :data:`LEAD_WINDOW_S`), plus the shape of
+  the first sentence ("There's a … that" secret, "If you…"/a question problem, a short bare claim
+  proclamation) and a price said early (full weight in the first 20 s and when said as a deal,
+  less later or for a bare amount).  Cue phrases that every lead's body uses ("I'll show you",
+  "even if") are kept out or narrowed, so the opening, not the body, decides.
+* Awareness: read from the most to the least aware: a reorder or cart reopening, the channel/live/
+  newsletter the viewer came from, what the viewer has tried, the viewer's own pain; the lead
+  (Todd Brown's mapping, read backwards) decides only when the opening says none of these.
 """
 
 from __future__ import annotations
