@@ -187,6 +187,119 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _search_query(args: argparse.Namespace) -> Any:
+    from vsl_assets.search import SearchQuery
+
+    return SearchQuery(
+        text=args.query,
+        language=args.lang,
+        niche=args.niche,
+        lead_type=args.lead,
+        awareness=args.awareness,
+        key=args.key,
+        per_page=args.limit,
+        page=args.page,
+    )
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    from vsl_assets.humanize import clock
+    from vsl_assets.search import SearchQueryError, open_search
+
+    if args.key:
+        try:
+            validate_key(args.key)
+        except ValueError:
+            _err(f"{args.key!r} is not a partition key (see `vsl status`)")
+            return EXIT_USAGE
+    backend = open_search(settings.database)
+    try:
+        backend.ensure_schema()
+        results = backend.search(_search_query(args))
+    except SearchQueryError as exc:
+        _err(exc.reason)
+        return EXIT_USAGE
+    finally:
+        backend.close()
+    if args.json:
+        print(json.dumps(results.rows(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for note in results.notes:
+        _err(f"note: {note}")
+    if not results.vsls:
+        print("no match")
+        return EXIT_OK
+    for group in results.vsls:
+        vsl = group.vsl
+        print(f"{vsl.title or vsl.url}  [{vsl.key}]  {group.hit_count} hit(s)")
+        for hit in group.hits:
+            print(f"  {clock(hit.start):>8}  {hit.snippet.marked()}")
+    print(f"{results.total_vsls} VSL(s), {results.total_hits} segment(s)")
+    return EXIT_OK
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    from vsl_assets.search import open_search
+    from vsl_assets.search.documents import all_documents
+
+    backend = open_search(settings.database)
+    try:
+        backend.ensure_schema()
+        seen: set[str] = set()
+        segments = 0
+        with session_scope(settings.database) as s:
+            for doc in all_documents(s):
+                segments += backend.index_vsl(doc)
+                seen.add(doc.key)
+        stale = sorted(backend.keys() - seen)
+        for key in stale:
+            backend.delete_vsl(key)
+    finally:
+        backend.close()
+    print(f"indexed {len(seen)} VSL(s), {segments} segment(s); removed {len(stale)} no longer in the database")
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    """Forget URLs: rows, files, search documents and their Dagster partitions."""
+    from vsl_assets.search import open_search
+
+    layout = StorageLayout(settings.storage_root)
+    backend = open_search(settings.database)
+    removed: list[str] = []
+    status = EXIT_OK
+    try:
+        backend.ensure_schema()
+        for key in args.keys:
+            try:
+                validate_key(key)
+            except ValueError:
+                _err(f"{key!r} is not a partition key (see `vsl status`)")
+                status = EXIT_USAGE
+                continue
+            with session_scope(settings.database) as s:
+                found = repo.delete_url(s, key)
+            if not found:
+                _err(f"no URL with key {key}")
+                status = EXIT_FAILED
+                continue
+            backend.delete_vsl(key)
+            for path in layout.files_of(key):
+                path.unlink(missing_ok=True)
+            removed.append(key)
+            print(f"{key}\tremoved")
+    finally:
+        backend.close()
+    instance = _instance(settings) if removed else None
+    if instance is not None:
+        from vsl_assets.defs.partitions import PARTITIONS_NAME
+
+        for key in removed:
+            if instance.has_dynamic_partition(PARTITIONS_NAME, key):
+                instance.delete_dynamic_partition(PARTITIONS_NAME, key)
+    return status
+
+
 def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
     if not args.keys and not args.failed:
         _err("name partition keys or pass --failed")
@@ -204,32 +317,8 @@ def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if unknown else EXIT_OK
 
 
-#: The fields ``vsl analyze --json`` prints, in this order (the breakdown's evidence stays in storage).
-ANALYZE_FIELDS = (
-    "language",
-    "niche",
-    "awareness",
-    "lead_type",
-    "beats",
-    "offer_price",
-    "anchor_price",
-    "guarantee_days",
-    "pitch_s",
-    "hook",
-    "product",
-    "mechanism",
-    "engine",
-    "model",
-)
-
-
 def _money(price: Any) -> str:
-    if price is None:
-        return "-"
-    text = f"{price.currency or ''} {price.amount:,.2f}".strip()
-    if price.installments and price.installment_amount:
-        text += f" ({price.installments}x {price.installment_amount:,.2f})"
-    return text
+    return price.describe() if price is not None else "-"
 
 
 def _summary(b: Any) -> str:
@@ -259,6 +348,7 @@ def _summary(b: Any) -> str:
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets.breakdown.engine import analyze
     from vsl_assets.breakdown.factory import build_engine
+    from vsl_assets.breakdown.models import CORE_FIELDS
     from vsl_assets.breakdown.readers import read_transcript
 
     transcript = read_transcript(args.file)
@@ -271,7 +361,7 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     result = analyze(transcript.segments, args.language or transcript.language, engine)
     if args.json:
         doc = result.model_dump(mode="json")
-        print(json.dumps({k: doc[k] for k in ANALYZE_FIELDS}, ensure_ascii=False, indent=2))
+        print(json.dumps({k: doc[k] for k in CORE_FIELDS}, ensure_ascii=False, indent=2))
     else:
         print(_summary(result))
     return EXIT_OK
@@ -320,6 +410,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("keys", nargs="*", metavar="KEY")
     p.add_argument("--failed", action="store_true", help="re-queue every failed URL")
     p.set_defaults(func=cmd_retry)
+    p = sub.add_parser("search", help="search every transcript; hits land on the second a phrase is said")
+    p.add_argument("query", help='words, "a phrase", prefix*, -excluded, a OR b')
+    p.add_argument("--json", action="store_true", help="print a JSON list of hits")
+    p.add_argument("--lang", help="only VSLs in this language (pt, en, es...)")
+    p.add_argument("--niche", help="top or top/sub, e.g. health or health/diabetes")
+    p.add_argument("--lead", help="lead type: offer, promise, problem_solution, big_secret, proclamation, story")
+    p.add_argument("--awareness", help="unaware, problem_aware, solution_aware, product_aware, most_aware")
+    p.add_argument("--key", help="search inside this one VSL")
+    p.add_argument("--limit", type=int, default=20, help="VSLs per page (default 20)")
+    p.add_argument("--page", type=int, default=1)
+    p.set_defaults(func=cmd_search)
+    p = sub.add_parser("reindex", help="rebuild the search index from the database")
+    p.set_defaults(func=cmd_reindex)
+    p = sub.add_parser("remove", help="forget URLs: rows, media, transcripts, breakdowns, search documents")
+    p.add_argument("keys", nargs="+", metavar="KEY")
+    p.set_defaults(func=cmd_remove)
     p = sub.add_parser("export", help="the catalog: one row per VSL (status, duration, niche, lead, offer...)")
     p.add_argument("--format", choices=("csv", "parquet", "json"), default="csv")
     p.add_argument("--out", help="file to write (default: stdout; required for parquet)")

@@ -66,6 +66,13 @@ class StorageLayout:
         """Chunk results of a transcription in progress (kept until the transcript is stored)."""
         return self.transcripts / ".checkpoints" / validate_key(key)
 
+    def files_of(self, key: str) -> list[Path]:
+        """Every file stored for ``key`` (video, audio, transcripts, breakdown), whichever exist."""
+        key = validate_key(key)
+        candidates = [self.video_path(key), self.breakdown_path(key)]
+        candidates += sorted(self.audio.glob(f"{key}.*")) + sorted(self.transcripts.glob(f"{key}.*"))
+        return [p for p in candidates if p.is_file()]
+
     def ensure(self) -> None:
         for d in (self.videos, self.audio, self.transcripts, self.breakdowns):
             d.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from vsl_assets import deadline
-from vsl_assets.db import DeadLetter, Job, Url
+from vsl_assets.db import PIPELINE_STEPS, DeadLetter, Job, Url
 from vsl_assets.deadline import StepTimeoutError, step_deadline
 from vsl_assets.errors import TransientError
 from vsl_assets.media.ffmpeg import run_ffmpeg
@@ -77,4 +77,4 @@ def test_a_hung_transcription_api_fails_the_url_at_the_cap(vsl_env, instance, me
         assert [(j.attempt, j.outcome) for j in jobs] == [(1, "failed")]
         letter = s.scalar(select(DeadLetter).where(DeadLetter.url_id == url.id))
         assert (letter.step, letter.error_class) == ("transcript", "StepTimeoutError")
-        assert letter.payload["assets"] == ["source_page", "video_file", "audio_file", "transcript", "breakdown"]
+        assert letter.payload["assets"] == list(PIPELINE_STEPS)

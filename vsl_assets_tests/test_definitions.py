@@ -21,18 +21,19 @@ def test_assets_checks_sensors_and_job() -> None:
     defs = build_definitions()
     graph = defs.resolve_asset_graph()
     keys = {k.to_user_string() for k in graph.get_all_asset_keys()}
-    assert keys == {"source_page", "video_file", "audio_file", "transcript", "breakdown", "vsl_catalog"}
+    assert keys == {"source_page", "video_file", "audio_file", "transcript", "breakdown", "search_index", "vsl_catalog"}
     for key in keys - {"vsl_catalog"}:
         node = graph.get(AssetKey(key))
         assert node.group_name == "vsl"
         assert node.partitions_def.name == "vsl_urls"
     catalog = graph.get(AssetKey("vsl_catalog"))
     assert catalog.partitions_def is None and catalog.automation_condition is not None
-    assert catalog.parent_keys == {AssetKey("breakdown")} and catalog.group_name == "vsl"
+    assert catalog.parent_keys == {AssetKey("search_index")} and catalog.group_name == "vsl"
     assert graph.get(AssetKey("video_file")).parent_keys == {AssetKey("source_page")}
     assert graph.get(AssetKey("audio_file")).parent_keys == {AssetKey("video_file")}
     assert graph.get(AssetKey("transcript")).parent_keys == {AssetKey("audio_file")}
     assert graph.get(AssetKey("breakdown")).parent_keys == {AssetKey("transcript")}
+    assert graph.get(AssetKey("search_index")).parent_keys == {AssetKey("breakdown")}
     assert {s.name for s in defs.sensors} >= {"pending_urls_sensor", "run_reconciliation_sensor"}
     for name in ("pending_urls_sensor", "catalog_automation_sensor"):
         sensor = next(s for s in defs.get_repository_def().sensor_defs if s.name == name)
@@ -43,7 +44,7 @@ def test_assets_checks_sensors_and_job() -> None:
     # 4 h by default) per step plus ten minutes.
     from vsl_assets.defs.jobs import run_tags
 
-    assert run_tags() == {"dagster/max_runtime": str(5 * 14400 + 600)}
+    assert run_tags() == {"dagster/max_runtime": str(6 * 14400 + 600)}
     pools = {n.key.to_user_string(): graph.get(n.key).pools for n in (graph.get(AssetKey(k)) for k in keys)}
     assert pools == {
         "source_page": set(),
@@ -51,6 +52,7 @@ def test_assets_checks_sensors_and_job() -> None:
         "audio_file": {"ffmpeg"},
         "transcript": {"transcription"},
         "breakdown": set(),
+        "search_index": set(),
         "vsl_catalog": set(),
     }
 
@@ -158,6 +160,7 @@ def test_dg_cli_lists_the_project_definitions() -> None:
         "audio_file",
         "transcript",
         "breakdown",
+        "search_index",
         "vsl_catalog",
     }
     assert {a["group_name"] for a in listed["assets"]} == {"vsl"}

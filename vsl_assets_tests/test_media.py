@@ -18,7 +18,6 @@ from vsl_assets.netguard import ForbiddenAddressError
 from vsl_assets_tests.conftest import IN_CI, SPEECH_EN
 from vsl_assets_tests.servers import audio_duration
 
-
 FFMPEG_BUILDS = {"system": shutil.which("ffmpeg"), "imageio": imageio_ffmpeg.get_ffmpeg_exe()}
 
 

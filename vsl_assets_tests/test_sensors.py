@@ -162,6 +162,6 @@ def test_tick_as_the_daemon_evaluates_it_carries_resolved_partitions(vsl_env, in
     first = data.run_requests[0]
     assert first.tags["dagster/partition"] == keys[0] and first.partition_key == keys[0]
     assert first.tags["dagster/partition_set"] == "ingest_vsl_partition_set"
-    assert first.tags["dagster/max_runtime"] == str(5 * 14400 + 600)
+    assert first.tags["dagster/max_runtime"] == str(6 * 14400 + 600)
     added = [k for req in data.dynamic_partitions_requests for k in req.partition_keys]
     assert added == keys[1500:]

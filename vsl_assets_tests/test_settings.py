@@ -91,7 +91,7 @@ def test_the_environment_wins_over_the_env_file(clean_env, tmp_path: Path) -> No
 
 
 def test_vsl_project_dir_must_be_a_project(clean_env, tmp_path: Path) -> None:
-    with pytest.raises(ConfigurationError, match="is not a vsl project: it needs workspace.yaml and dagster.yaml"):
+    with pytest.raises(ConfigurationError, match=r"is not a vsl project: it needs workspace\.yaml and dagster\.yaml"):
         find_project(tmp_path, str(tmp_path / "nowhere"), None)
     assert find_project(tmp_path, None, None) is None
     assert find_project(tmp_path, None, _project(tmp_path / "checkout")) == tmp_path / "checkout"

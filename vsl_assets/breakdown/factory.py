@@ -17,13 +17,16 @@ def build_engine(
 ) -> BreakdownEngine:
     """``local`` (rules, offline) or ``openai`` (structured outputs, any OpenAI-compatible endpoint)."""
     if name == "openai":
-        from vsl_assets.breakdown.openai_engine import OpenAIBreakdownEngine
+        from vsl_assets.breakdown.openai_engine import DEFAULT_MODEL, OpenAIBreakdownEngine
 
         if not api_key:
             raise ConfigurationError("the openai breakdown engine needs OPENAI_API_KEY to be set")
-        kwargs = {"model": model} if model else {}
         return OpenAIBreakdownEngine(
-            api_key=api_key, base_url=base_url or None, timeout_s=timeout_s, max_retries=max_retries, **kwargs
+            api_key=api_key,
+            model=model or DEFAULT_MODEL,
+            base_url=base_url or None,
+            timeout_s=timeout_s,
+            max_retries=max_retries,
         )
     if name == "local":
         return get_engine("local")

@@ -155,6 +155,13 @@ class Price(_Strict):
     installments: int | None = Field(default=None, ge=1, description="Number of instalments, e.g. 12 in '12x'.")
     installment_amount: float | None = Field(default=None, ge=0, description="One instalment, e.g. 19.70.")
 
+    def describe(self) -> str:
+        """``BRL 197.00 (12x 19.70)``: how a person reads the price."""
+        text = f"{self.currency or ''} {self.amount:,.2f}".strip()
+        if self.installments and self.installment_amount:
+            text += f" ({self.installments}x {self.installment_amount:,.2f})"
+        return text
+
     @field_validator("installments", mode="before")
     @classmethod
     def _zero_is_none(cls, value: Any) -> Any:

@@ -38,6 +38,8 @@ STEP_STATUSES: dict[str, tuple[UrlStatus, UrlStatus]] = {
     "audio_file": (UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED),
     "transcript": (UrlStatus.TRANSCRIBING, UrlStatus.TRANSCRIBED),
     "breakdown": (UrlStatus.ANALYZING, UrlStatus.ANALYZED),
+    # Indexing takes milliseconds and changes nothing a person waits for: the URL stays analyzed.
+    "search_index": (UrlStatus.ANALYZED, UrlStatus.ANALYZED),
 }
 #: The pipeline steps in order (re-materialized when a URL is retried).
 PIPELINE_STEPS = tuple(STEP_STATUSES)

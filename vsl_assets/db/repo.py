@@ -239,6 +239,17 @@ def status_rows(session: Session, status: str | None = None) -> list[dict[str, A
     ]
 
 
+def delete_url(session: Session, key: str) -> bool:
+    """Remove a URL and everything recorded for it (its rows cascade); False when unknown."""
+    url = session.scalar(select(Url).where(Url.partition_key == key))
+    if url is None:
+        return False
+    for table in (BeatRow, BreakdownRow, TranscriptRow, Audio, Video, Source, Job, DeadLetter):
+        session.execute(delete(table).where(table.url_id == url.id))
+    session.delete(url)
+    return True
+
+
 def status_counts(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Url.status, func.count()).group_by(Url.status)).all())
 

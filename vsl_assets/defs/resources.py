@@ -24,6 +24,7 @@ from vsl_assets.errors import ConfigurationError
 from vsl_assets.media.audio import audio_format
 from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
+from vsl_assets.search import SearchBackend, shared_search
 from vsl_assets.settings import Settings, normalise_language
 from vsl_assets.storage import StorageLayout
 
@@ -37,6 +38,15 @@ class DatabaseResource(ConfigurableResource):
     def session(self) -> Iterator[Session]:
         with session_scope(self.url) as s:
             yield s
+
+
+class SearchResource(ConfigurableResource):
+    """The full-text index: beside the SQLite app database, or in the PostgreSQL one."""
+
+    database_url: str = Field(description="The app database's URL; the backend follows from it.")
+
+    def backend(self) -> SearchBackend:
+        return shared_search(self.database_url)
 
 
 class StorageResource(ConfigurableResource):
@@ -179,6 +189,7 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
     return {
         "db": DatabaseResource(url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database),
         "storage": StorageResource(root=str(s.storage_root)),
+        "search": SearchResource(database_url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database),
         "media": MediaResource(
             audio_format=s.audio_format,
             audio_bitrate=s.audio_bitrate,

@@ -40,6 +40,7 @@ stemmer's form of each word is tried.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -73,7 +74,23 @@ __all__ = [
     "VslSummary",
     "open_search",
     "search_path_for",
+    "shared_search",
 ]
+
+
+_shared: dict[str, SearchBackend] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_search(database_url: str) -> SearchBackend:
+    """One backend per database for the whole process (a PostgreSQL backend holds a pool), schema ensured."""
+    with _shared_lock:
+        backend = _shared.get(database_url)
+        if backend is None:
+            backend = open_search(database_url)
+            backend.ensure_schema()
+            _shared[database_url] = backend
+        return backend
 
 
 def search_path_for(database_url: str) -> Path:

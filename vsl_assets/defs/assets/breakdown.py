@@ -17,12 +17,7 @@ from vsl_assets.transcription import Transcript
 
 
 def _price(p: Price | None) -> str:
-    if p is None:
-        return "none said"
-    parts = [f"{p.currency or ''} {p.amount:,.2f}".strip()]
-    if p.installments and p.installment_amount:
-        parts.append(f"({p.installments}x {p.installment_amount:,.2f})")
-    return " ".join(parts)
+    return p.describe() if p is not None else "none said"
 
 
 def timeline_markdown(b: Breakdown) -> str:

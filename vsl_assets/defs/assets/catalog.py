@@ -12,7 +12,7 @@ from dagster import (
 )
 
 from vsl_assets import catalog
-from vsl_assets.defs.assets.breakdown import breakdown
+from vsl_assets.defs.assets.search import search_index
 from vsl_assets.defs.resources import DatabaseResource, StorageResource
 from vsl_assets.humanize import human_bytes
 
@@ -25,7 +25,7 @@ CATALOG_AUTOMATION = (
 
 @asset(
     group_name="vsl",
-    deps=[breakdown],
+    deps=[search_index],
     kinds={"pandas", "parquet", "csv"},
     automation_condition=CATALOG_AUTOMATION,
     description="One row per VSL (status, duration, language, words/min, niche, lead, awareness, pitch, offer) "
