@@ -51,7 +51,14 @@ def test_pipeline_on_postgres(pg_env, media_server) -> None:
         transcript = conn.execute(select(TranscriptRow.text, TranscriptRow.segments)).one()
         assert heard(transcript.text) >= 0.8 and len(transcript.segments) >= 2
         assert conn.execute(text("SELECT count(*) FROM dead_letters")).scalar() == 1
+        # Breakdown and search live in the same PostgreSQL database.
+        assert {"breakdowns", "beats", "search_vsls", "search_segments"} <= set(inspect(conn).get_table_names())
+        assert conn.execute(text("SELECT count(*) FROM breakdowns")).scalar() == 1
     engine.dispose()
+    found = vsl("search", '"morning ritual"', "--json")
+    assert found.returncode == 0, found.stderr
+    [hit] = json.loads(found.stdout)
+    assert hit["url"] == good and 2.0 < hit["start"] < 12.0
 
     instance = DagsterInstance.get()
     try:

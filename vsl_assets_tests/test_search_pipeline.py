@@ -1,0 +1,139 @@
+"""Search through the whole pipeline: transcripts in PT, EN and ES are found at the second they say it.
+
+Known text with known timestamps comes from the OpenAI-compatible test server (the real openai
+client, the real pipeline); one VSL goes through local faster-whisper on real speech.  Queries go
+through the real `vsl search` command.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from vsl_assets_tests.conftest import add_urls, run_partition
+from vsl_assets_tests.servers import FakeOpenAIServer
+from vsl_assets_tests.test_cli import vsl
+
+KEY = "sk-test-search-0123456789"
+
+TRANSCRIPTS = {
+    "pt": [
+        (0.0, 6.0, "Você já tentou de tudo para perder peso e nada funcionou?"),
+        (6.0, 14.5, "O emagrecimento de verdade começa no intestino, e eu vou te provar."),
+        (14.5, 19.0, "E você tem uma garantia de trinta dias, sem perguntas."),
+    ],
+    "en": [
+        (0.0, 5.5, "Doctors don't want you to know this simple trick."),
+        (5.5, 12.0, "Every bottle comes with our ironclad guarantee."),
+        (12.0, 19.0, "Click the button below before this video comes down."),
+    ],
+    "es": [
+        (0.0, 7.0, "Si estás cansado de las dietas, mira este video hasta el final."),
+        (7.0, 13.0, "Tienes una garantía de treinta días, sin preguntas."),
+        (13.0, 19.0, "Haz clic en el botón de abajo ahora mismo."),
+    ],
+}
+
+
+@pytest.fixture
+def three_languages(vsl_env, instance, media_server, monkeypatch) -> dict[str, str]:
+    """One VSL per language, transcribed by the API engine with known segments."""
+    keys: dict[str, str] = {}
+    with FakeOpenAIServer(api_key=KEY) as api:
+        monkeypatch.setenv("VSL_TRANSCRIBER", "openai")
+        monkeypatch.delenv("VSL_WHISPER_MODEL", raising=False)
+        monkeypatch.setenv("VSL_BREAKDOWN_ENGINE", "local")
+        monkeypatch.setenv("OPENAI_API_KEY", KEY)
+        monkeypatch.setenv("OPENAI_BASE_URL", api.base_url)
+        for lang, path in (("pt", "/good/index.m3u8"), ("en", "/good2/index.m3u8"), ("es", "/direct/video.mp4")):
+            api.segments = TRANSCRIPTS[lang]
+            monkeypatch.setenv("VSL_LANGUAGE", lang)
+            [keys[lang]] = add_urls(media_server.url(path))
+            assert run_partition(instance, keys[lang]).success
+    return keys
+
+
+def _search(*args: str) -> list[dict]:
+    out = vsl("search", *args, "--json")
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def _hits(query: str, *args: str) -> list[tuple[str, float, float]]:
+    return [(h["partition_key"], h["start"], h["end"]) for h in _search(query, *args)]
+
+
+def test_every_language_is_found_by_accentless_stemmed_and_phrase_queries_at_the_right_second(
+    three_languages,
+) -> None:
+    pt, en, es = three_languages["pt"], three_languages["en"], three_languages["es"]
+    assert _hits("voce ja tentou") == [(pt, 0.0, 6.0)]  # no accents typed
+    assert _hits("emagrecer") == [(pt, 6.0, 14.5)]  # stemmed: emagrecimento
+    assert _hits("guarantees") == [(en, 5.5, 12.0)]  # stemmed: guarantee
+    assert _hits('"garantia de treinta dias"') == [(es, 7.0, 13.0)]  # a phrase, accent-less
+    assert _hits("garantia", "--lang", "pt") == [(pt, 14.5, 19.0)]
+    assert _hits("garantia", "--key", es) == [(es, 7.0, 13.0)]  # inside one VSL
+    assert sorted(k for k, _, _ in _hits("garantia")) == sorted([pt, es])
+    first = _search("emagrec*")[0]
+    assert (
+        first["url"].endswith("/good/index.m3u8")
+        and first["snippet"] == "O [emagrecimento] de verdade começa no intestino, e eu vou te provar."
+    )
+    readable = vsl("search", "intestino")
+    assert readable.returncode == 0
+    assert f"[{pt}]" in readable.stdout and "0:06" in readable.stdout and "[intestino]" in readable.stdout
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"unclosed phrase',
+        "(garantia OR",
+        "garantia AND NOT",
+        "NEAR(a b)",
+        "💰🔥 garantia",
+        "'; DROP TABLE urls; --",
+        "x" * 5000,
+    ],
+)
+def test_hostile_queries_get_answers_not_errors(three_languages, query: str) -> None:
+    out = vsl("search", query, "--json")
+    assert out.returncode == 0, out.stderr
+    assert "Traceback" not in out.stderr and "sqlite3" not in out.stderr
+    assert isinstance(json.loads(out.stdout), list)
+
+
+def test_an_empty_query_says_what_to_do(three_languages) -> None:
+    out = vsl("search", "   ")
+    assert out.returncode == 2
+    assert out.stderr.startswith("vsl: ") and "Traceback" not in out.stderr
+    assert vsl("search", "x", "--key", "../etc/passwd").returncode == 2
+
+
+def test_remove_forgets_the_vsl_everywhere_and_reindex_rebuilds_the_index(vsl_env, three_languages, instance) -> None:
+    pt = three_languages["pt"]
+    storage = Path(vsl_env["VSL_STORAGE_DIR"])
+    out = vsl("remove", pt)
+    assert out.returncode == 0 and out.stdout.strip() == f"{pt}\tremoved"
+    assert _hits("intestino") == []
+    assert not [p for p in storage.rglob(f"{pt}*") if p.is_file()]
+    assert pt not in instance.get_dynamic_partitions("vsl_urls")
+    assert pt not in {r["partition_key"] for r in json.loads(vsl("status", "--json").stdout)}
+    assert vsl("remove", pt).returncode == 1  # unknown now, and said so
+    # The index is derived data: delete it, rebuild it from the database.
+    for index_file in storage.glob("vsl.search.db*"):
+        index_file.unlink()
+    rebuilt = vsl("reindex")
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert rebuilt.stdout.startswith("indexed 2 VSL(s), 6 segment(s)")
+    assert _hits("guarantees") == [(three_languages["en"], 5.5, 12.0)]
+
+
+def test_real_speech_is_searchable_after_local_transcription(vsl_env, instance, media_server) -> None:
+    [key] = add_urls(media_server.url("/good/index.m3u8"))
+    assert run_partition(instance, key).success
+    [hit] = _search('"morning ritual"')
+    assert hit["partition_key"] == key and 2.0 < hit["start"] < 12.0
+    assert "[morning] [ritual]" in hit["snippet"].lower()
