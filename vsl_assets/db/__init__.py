@@ -18,14 +18,18 @@ from vsl_assets.db.models import (
     UrlStatus,
     Video,
 )
+from vsl_assets.db.web_models import ApiToken, Board, BoardItem, User
 
 __all__ = [
     "IN_FLIGHT",
     "IN_PROGRESS",
     "PIPELINE_STEPS",
     "STEP_STATUSES",
+    "ApiToken",
     "Audio",
     "BeatRow",
+    "Board",
+    "BoardItem",
     "BreakdownRow",
     "DeadLetter",
     "Job",
@@ -34,6 +38,7 @@ __all__ = [
     "TranscriptRow",
     "Url",
     "UrlStatus",
+    "User",
     "Video",
     "dispose_all",
     "get_engine",
