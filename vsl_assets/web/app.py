@@ -1,0 +1,74 @@
+"""The ASGI app: routers, static files, login redirects and security headers."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from vsl_assets import settings as settings_module
+from vsl_assets.settings import Settings
+from vsl_assets.web.context import HERE, WebContext
+from vsl_assets.web.deps import LoginRequired, PageUser
+from vsl_assets.web.routers import boards, health, media, pages, search, urls, vsls
+
+#: Everything the pages load comes from this site; nothing inline runs (transcripts are text).
+CSP = (
+    "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or settings_module.current()
+    app = FastAPI(
+        title="The Swipe — VSL swipe file API",
+        description="Add VSL URLs, browse and search what the pipeline made of them. "
+        "Authenticate with the session cookie (log in at /login) or `Authorization: Bearer <token>` "
+        "(`vsl token create NAME`).",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
+    app.state.web = WebContext.build(settings)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    for module in (health, urls, vsls, search, media, boards, pages):
+        app.include_router(module.router)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi(_user: PageUser) -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get("/docs", include_in_schema=False)
+    def docs(_user: PageUser) -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url="/openapi.json", title=app.title)
+
+    @app.exception_handler(LoginRequired)
+    async def to_login(request: Request, _exc: LoginRequired) -> Response:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        if request.method != "GET":
+            return JSONResponse({"detail": "authentication required: log in first"}, status_code=401)
+        return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Response:
+        response: Response = await call_next(request)
+        for name, value in _SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if request.url.path != "/docs":  # Swagger UI loads its own script and styles
+            response.headers.setdefault("Content-Security-Policy", CSP)
+        if request.url.scheme == "https":
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    return app

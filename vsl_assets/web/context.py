@@ -1,0 +1,44 @@
+"""What every request needs, built once per app: settings, storage layout, signer, templates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session, sessionmaker
+
+from vsl_assets.db.engine import session_factory
+from vsl_assets.settings import Settings
+from vsl_assets.storage import StorageLayout
+from vsl_assets.web.security import Signer, load_secret
+
+HERE = Path(__file__).parent
+
+
+@dataclass
+class WebContext:
+    settings: Settings
+    layout: StorageLayout
+    signer: Signer
+    sessions: sessionmaker[Session]
+    templates: Jinja2Templates
+
+    @classmethod
+    def build(cls, settings: Settings) -> WebContext:
+        from vsl_assets.web.i18n import install
+
+        layout = StorageLayout(settings.storage_root)
+        templates = Jinja2Templates(directory=str(HERE / "templates"))
+        install(templates.env)
+        return cls(
+            settings=settings,
+            layout=layout,
+            signer=Signer(load_secret(layout.root)),
+            sessions=session_factory(settings.database),
+            templates=templates,
+        )
+
+    @property
+    def posters(self) -> Path:
+        return self.layout.root / "posters"

@@ -1,0 +1,280 @@
+"""The library's queries: a filtered, sorted page of VSL cards, and everything about one VSL.
+
+One SELECT per page (URLs joined to their source, video and breakdown rows, all one-to-one) plus
+one COUNT; the default sort pages by keyset (``after`` = the last id seen), so page 500 costs what
+page 1 does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from vsl_assets.db.models import Audio, BeatRow, BreakdownRow, DeadLetter, Job, Source, TranscriptRow, Url, Video
+from vsl_assets.web import schemas
+
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    status: str | None = None
+    language: str | None = None
+    niche: str | None = None
+    lead: str | None = None
+    awareness: str | None = None
+    duration_min: float | None = None
+    duration_max: float | None = None
+    price_min: float | None = None
+    price_max: float | None = None
+    currency: str | None = None
+    q: str | None = None
+    sort: schemas.Sort = "newest"
+    limit: int = 24
+    offset: int = 0
+    after: int | None = None
+
+    def active(self) -> dict[str, Any]:
+        """The filters set (for links that keep them and for the page's form)."""
+        return {
+            k: v
+            for k, v in self.__dict__.items()
+            if v not in (None, "") and k not in ("limit", "offset", "after") and not (k == "sort" and v == "newest")
+        }
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filtered(query: Select[Any], f: LibraryFilters) -> Select[Any]:
+    if f.status:
+        query = query.where(Url.status == f.status)
+    if f.language:
+        query = query.where(BreakdownRow.language == f.language.strip().lower())
+    if f.niche:
+        niche = f.niche.strip().lower()
+        query = query.where(or_(BreakdownRow.niche == niche, BreakdownRow.niche_top == niche))
+    if f.lead:
+        query = query.where(BreakdownRow.lead_type == f.lead)
+    if f.awareness:
+        query = query.where(BreakdownRow.awareness == f.awareness)
+    if f.duration_min is not None:
+        query = query.where(Video.duration_s >= f.duration_min)
+    if f.duration_max is not None:
+        query = query.where(Video.duration_s <= f.duration_max)
+    if f.price_min is not None:
+        query = query.where(BreakdownRow.offer_amount >= f.price_min)
+    if f.price_max is not None:
+        query = query.where(BreakdownRow.offer_amount <= f.price_max)
+    if f.currency:
+        query = query.where(BreakdownRow.offer_currency == f.currency.strip().upper())
+    if f.q and f.q.strip():
+        pattern = _like(f.q.strip()[:200])
+        query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
+    return query
+
+
+def _joined(query: Select[Any]) -> Select[Any]:
+    return (
+        query.select_from(Url)
+        .outerjoin(Source, Source.url_id == Url.id)
+        .outerjoin(Video, Video.url_id == Url.id)
+        .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+    )
+
+
+_ORDER = {
+    "newest": (Url.id.desc(),),
+    "oldest": (Url.id.asc(),),
+    "duration": (Video.duration_s.asc(), Url.id.desc()),
+    "-duration": (Video.duration_s.desc(), Url.id.desc()),
+    "price": (BreakdownRow.offer_amount.asc(), Url.id.desc()),
+    "-price": (BreakdownRow.offer_amount.desc(), Url.id.desc()),
+    "title": (Source.title.asc(), Url.id.desc()),
+}
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+def list_vsls(session: Session, f: LibraryFilters) -> schemas.VslPage:
+    limit = max(1, min(f.limit, MAX_LIMIT))
+    columns = (
+        Url.id,
+        Url.partition_key,
+        Url.url,
+        Url.status,
+        Url.reason,
+        Url.created_at,
+        Source.title,
+        Video.duration_s,
+        BreakdownRow.language,
+        BreakdownRow.niche,
+        BreakdownRow.lead_type,
+        BreakdownRow.awareness,
+        BreakdownRow.offer_amount,
+        BreakdownRow.offer_currency,
+        BreakdownRow.duration_s.label("breakdown_duration"),
+    )
+    query = _filtered(_joined(select(*columns)), f)
+    count_query = _filtered(_joined(select(func.count(Url.id))), f)
+    offset = max(0, f.offset)
+    if f.after is not None and f.sort in ("newest", "oldest"):
+        query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)
+        offset = 0
+    rows = session.execute(query.order_by(*_ORDER[f.sort]).limit(limit).offset(offset)).all()
+    total = session.scalar(count_query) or 0
+    items = [
+        schemas.VslCard(
+            partition_key=r.partition_key,
+            url=r.url,
+            host=host_of(r.url),
+            title=r.title,
+            status=r.status,
+            reason=r.reason,
+            duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
+            language=r.language,
+            niche=r.niche,
+            lead_type=r.lead_type,
+            awareness=r.awareness,
+            price=r.offer_amount,
+            currency=r.offer_currency,
+            created_at=r.created_at,
+        )
+        for r in rows
+    ]
+    next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
+    return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)
+
+
+def facets(session: Session) -> dict[str, list[str]]:
+    """The values the filter menus offer: what the breakdowns actually hold."""
+    out: dict[str, list[str]] = {}
+    for name, column in (
+        ("language", BreakdownRow.language),
+        ("niche", BreakdownRow.niche_top),
+        ("lead", BreakdownRow.lead_type),
+        ("awareness", BreakdownRow.awareness),
+    ):
+        out[name] = sorted(v for v in session.scalars(select(column).distinct()) if v)
+    out["status"] = sorted(v for v in session.scalars(select(Url.status).distinct()) if v)
+    return out
+
+
+def detail(session: Session, key: str) -> schemas.VslDetail | None:
+    url = session.scalar(select(Url).where(Url.partition_key == key))
+    if url is None:
+        return None
+    source = session.scalar(select(Source).where(Source.url_id == url.id))
+    video = session.scalar(select(Video).where(Video.url_id == url.id))
+    audio = session.scalar(select(Audio).where(Audio.url_id == url.id))
+    transcript = session.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id))
+    breakdown = session.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
+    beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
+    jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
+    letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
+    segments = [
+        schemas.SegmentOut(start=float(s["start"]), end=float(s["end"]), text=str(s.get("text") or "").strip())
+        for s in (transcript.segments if transcript is not None else [])
+    ]
+    return schemas.VslDetail(
+        partition_key=url.partition_key,
+        url=url.url,
+        status=url.status,
+        reason=url.reason,
+        created_at=url.created_at,
+        updated_at=url.updated_at,
+        source=schemas.SourceOut(
+            page_url=source.page_url,
+            stream_url=source.stream_url,
+            player=source.kind,
+            title=source.title,
+            cta_seconds=source.cta_seconds,
+            cta_source=source.cta_source,
+            drm=source.drm,
+        )
+        if source is not None
+        else None,
+        video=schemas.MediaOut(
+            size_bytes=video.size_bytes,
+            duration_s=video.duration_s,
+            codec=video.video_codec,
+            width=video.width,
+            height=video.height,
+            bitrate=video.bitrate,
+        )
+        if video is not None
+        else None,
+        audio=schemas.MediaOut(
+            size_bytes=audio.size_bytes,
+            duration_s=audio.duration_s,
+            codec=audio.codec,
+            bitrate=audio.bitrate,
+            sample_rate=audio.sample_rate,
+            channels=audio.channels,
+        )
+        if audio is not None
+        else None,
+        language=transcript.language if transcript is not None else None,
+        segments=segments,
+        breakdown=_breakdown(breakdown, beats) if breakdown is not None else None,
+        jobs=[
+            schemas.JobOut(
+                step=j.step,
+                run_id=j.run_id,
+                attempt=j.attempt,
+                outcome=j.outcome,
+                error=j.error,
+                started_at=j.started_at,
+                finished_at=j.finished_at,
+            )
+            for j in jobs
+        ],
+        dead_letters=[
+            schemas.DeadLetterOut(
+                step=d.step,
+                run_id=d.run_id,
+                error_class=d.error_class,
+                message=d.message,
+                attempt=d.attempt,
+                created_at=d.created_at,
+                retried_at=d.retried_at,
+            )
+            for d in letters
+        ],
+    )
+
+
+def _breakdown(b: BreakdownRow, beats: Any) -> schemas.BreakdownOut:
+    evidence = (b.data or {}).get("evidence") or {}
+    return schemas.BreakdownOut(
+        status=b.status,
+        language=b.language,
+        niche=b.niche,
+        lead_type=b.lead_type,
+        awareness=b.awareness,
+        pitch_s=b.pitch_s,
+        page_pitch_s=b.page_pitch_s,
+        offer_amount=b.offer_amount,
+        offer_currency=b.offer_currency,
+        offer_installments=b.offer_installments,
+        offer_installment_amount=b.offer_installment_amount,
+        anchor_amount=b.anchor_amount,
+        anchor_currency=b.anchor_currency,
+        guarantee_days=b.guarantee_days,
+        hook=b.hook,
+        product=b.product,
+        mechanism=b.mechanism,
+        consistency=b.consistency,
+        engine=b.engine,
+        model=b.model,
+        evidence=evidence if isinstance(evidence, dict) else {},
+        beats=[schemas.BeatOut(beat=x.beat, start_s=x.start_s, end_s=x.end_s, quote=x.quote) for x in beats],
+    )

@@ -1,0 +1,32 @@
+"""Rendering a page: the template plus what every page shows (user, language, CSRF token)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from vsl_assets.web.deps import Identity, ctx
+from vsl_assets.web.i18n import LANG_COOKIE, pick_language, template_helpers
+
+
+def language(request: Request) -> str:
+    return pick_language(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+
+
+def render(request: Request, name: str, identity: Identity | None, status_code: int = 200, **data: Any) -> HTMLResponse:
+    context: dict[str, Any] = {
+        "user": identity.name if identity else None,
+        "csrf": identity.csrf if identity else None,
+        **template_helpers(language(request)),
+        **data,
+    }
+    return ctx(request).templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def safe_next(target: str | None, default: str = "/") -> str:
+    """Only a path on this site: never ``//host`` or ``https://elsewhere`` (an open redirect)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return default
+    return target

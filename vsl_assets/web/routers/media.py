@@ -1,0 +1,100 @@
+"""Files from storage: transcripts, the video and audio (with HTTP Range, so the player seeks
+without downloading the whole file), poster frames and the breakdown as WebVTT chapters.
+
+Paths are built only from validated partition keys (``StorageLayout``), never from the request.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException
+from fastapi.responses import FileResponse, Response
+from sqlalchemy import select
+
+from vsl_assets.db.models import BeatRow, Url, Video
+from vsl_assets.web.deps import ApiUser, Ctx, Db
+from vsl_assets.web.poster import ensure_poster
+from vsl_assets.web.routers.vsls import Key
+
+router = APIRouter(prefix="/api/vsls", tags=["media"])
+
+_TRANSCRIPT_TYPES = {
+    "txt": "text/plain; charset=utf-8",
+    "srt": "application/x-subrip; charset=utf-8",
+    "vtt": "text/vtt; charset=utf-8",
+    "json": "application/json",
+}
+_AUDIO_TYPES = {"ogg": "audio/ogg", "opus": "audio/ogg", "mp3": "audio/mpeg", "m4a": "audio/mp4"}
+
+
+def _missing(what: str, key: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=f"no {what} stored for {key!r} (yet)")
+
+
+@router.get("/{key}/transcript.{fmt}", response_class=FileResponse)
+def transcript(key: Key, fmt: Literal["txt", "srt", "vtt", "json"], context: Ctx, _user: ApiUser) -> FileResponse:
+    path = context.layout.transcript_path(key, fmt)
+    if not path.is_file():
+        raise _missing("transcript", key)
+    return FileResponse(
+        path, media_type=_TRANSCRIPT_TYPES[fmt], filename=f"{key}.{fmt}", content_disposition_type="inline"
+    )
+
+
+@router.get("/{key}/video", response_class=FileResponse)
+def video(key: Key, context: Ctx, _user: ApiUser) -> FileResponse:
+    path = context.layout.video_path(key)
+    if not path.is_file():
+        raise _missing("video", key)
+    return FileResponse(path, media_type="video/mp4", filename=f"{key}.mp4", content_disposition_type="inline")
+
+
+@router.get("/{key}/audio", response_class=FileResponse)
+def audio(key: Key, context: Ctx, _user: ApiUser) -> FileResponse:
+    for ext, media_type in _AUDIO_TYPES.items():
+        path = context.layout.audio_path(key, ext)
+        if path.is_file():
+            return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type="inline")
+    raise _missing("audio", key)
+
+
+@router.get("/{key}/poster.jpg", response_class=FileResponse)
+def poster(key: Key, context: Ctx, session: Db, _user: ApiUser) -> FileResponse:
+    duration = session.scalar(
+        select(Video.duration_s).join(Url, Url.id == Video.url_id).where(Url.partition_key == key)
+    )
+    path = ensure_poster(context.layout, key, duration)
+    if path is None:
+        raise _missing("video (so no poster)", key)
+    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
+
+
+def _vtt_time(seconds: float) -> str:
+    ms = round(max(0.0, seconds) * 1000)
+    hours, rest = divmod(ms, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, millis = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}.{millis:03d}"
+
+
+def chapters_vtt(beats: list[tuple[str, float, float, str]]) -> str:
+    """One WebVTT cue per beat, titled ``beat: quote`` (no ``-->`` can appear in a cue's text)."""
+    lines = ["WEBVTT", ""]
+    for i, (beat, start, end, quote) in enumerate(beats, 1):
+        title = f"{beat}: {' '.join(quote.split())[:120]}".replace("-->", "->")
+        lines += [str(i), f"{_vtt_time(start)} --> {_vtt_time(max(end, start + 0.001))}", title, ""]
+    return "\n".join(lines)
+
+
+@router.get("/{key}/chapters.vtt")
+def chapters(key: Key, session: Db, _user: ApiUser) -> Response:
+    url_id = session.scalar(select(Url.id).where(Url.partition_key == key))
+    if url_id is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    rows = session.execute(
+        select(BeatRow.beat, BeatRow.start_s, BeatRow.end_s, BeatRow.quote)
+        .where(BeatRow.url_id == url_id)
+        .order_by(BeatRow.position)
+    ).all()
+    return Response(chapters_vtt([tuple(r) for r in rows]), media_type="text/vtt; charset=utf-8")

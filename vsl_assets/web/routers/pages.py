@@ -1,0 +1,294 @@
+"""The server-rendered pages: login, library, search, VSL, add, queue, boards.
+
+Every form that changes something posts its CSRF token (checked in ``deps``) and redirects
+(303) back, so a reload never posts twice; everything also works without JavaScript except the
+live status and the transcript sync.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+
+from vsl_assets.db import repo
+from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
+from vsl_assets.db.web_models import Board, User
+from vsl_assets.search import SearchQueryError, SearchResults
+from vsl_assets.web import boards, library
+from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
+from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
+from vsl_assets.web.render import render, safe_next
+from vsl_assets.web.routers.search import run_search
+from vsl_assets.web.routers.urls import add_many
+from vsl_assets.web.routers.vsls import Filters, Key
+from vsl_assets.web.security import SESSION_MAX_AGE_S
+from vsl_assets.web.users import authenticate
+
+router = APIRouter(include_in_schema=False)
+
+
+def _secure(request: Request) -> bool:
+    return request.url.scheme == "https"
+
+
+def _redirect(target: str) -> RedirectResponse:
+    return RedirectResponse(target, status_code=303)
+
+
+# -- login ------------------------------------------------------------------------------------
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, context: Ctx, next: str = "/", error: str | None = None) -> Response:
+    nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(16)
+    response = render(
+        request,
+        "login.html",
+        None,
+        status_code=401 if error else 200,
+        next=safe_next(next),
+        login_csrf=context.signer.csrf_token("login:" + nonce),
+        error=error,
+    )
+    response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="lax", secure=_secure(request), max_age=3600)
+    return response
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    context: Ctx,
+    session: Db,
+    username: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    nonce = request.cookies.get(LOGIN_COOKIE) or ""
+    if not nonce or not context.signer.check_csrf("login:" + nonce, csrf_token):
+        raise HTTPException(status_code=403, detail="missing or invalid CSRF token; reload the login page")
+    user = authenticate(session, username, password)
+    if user is None:
+        return login_form(request, context, next=next, error="Wrong user name or password.")
+    response = _redirect(safe_next(next))
+    response.set_cookie(
+        SESSION_COOKIE,
+        context.signer.session_cookie(user.id, user.session_version),
+        httponly=True,
+        samesite="lax",
+        secure=_secure(request),
+        max_age=SESSION_MAX_AGE_S,
+    )
+    response.delete_cookie(LOGIN_COOKIE)
+    return response
+
+
+@router.post("/logout")
+def logout(_user: PageUser) -> Response:
+    response = _redirect("/login")
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/lang/{code}")
+def set_language(code: str, request: Request, next: str = "/") -> Response:
+    if code not in LANGUAGES:
+        raise HTTPException(
+            status_code=404, detail=f"no UI language {code[:20]!r}; choose one of {', '.join(LANGUAGES)}"
+        )
+    response = _redirect(safe_next(next))
+    response.set_cookie(LANG_COOKIE, code, samesite="lax", secure=_secure(request), max_age=365 * 24 * 3600)
+    return response
+
+
+# -- library and search -------------------------------------------------------------------------
+
+
+@router.get("/", response_class=HTMLResponse)
+def library_page(request: Request, filters: Filters, session: Db, user: PageUser) -> Response:
+    page = library.list_vsls(session, filters)
+    active = filters.active()
+    next_link = None
+    if page.next_after is not None:
+        next_link = "/?" + urlencode({**active, "after": page.next_after, "limit": filters.limit})
+    elif filters.sort not in ("newest", "oldest") and filters.offset + page.limit < page.total:
+        next_link = "/?" + urlencode({**active, "offset": filters.offset + page.limit, "limit": filters.limit})
+    first_link = "/?" + urlencode(active) if (filters.after is not None or filters.offset) else None
+    return render(
+        request,
+        "library.html",
+        user,
+        page=page,
+        f=filters,
+        facets=library.facets(session),
+        next_link=next_link,
+        first_link=first_link,
+    )
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    context: Ctx,
+    user: PageUser,
+    q: str = "",
+    lang: str | None = None,
+    niche: str | None = None,
+    lead: str | None = None,
+    page: int = 1,
+) -> Response:
+    results: SearchResults | None = None
+    error = None
+    if q.strip() or lang or niche or lead:
+        try:
+            results = run_search(
+                context.settings.database, q[:1000], lang=lang, niche=niche, lead=lead, page=max(1, min(page, 10_000))
+            )
+        except SearchQueryError as exc:
+            error = exc.reason
+    return render(request, "search.html", user, q=q, lang_filter=lang or "", results=results, error=error)
+
+
+# -- one VSL ------------------------------------------------------------------------------------
+
+
+@router.get("/vsl/{key}", response_class=HTMLResponse)
+def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUser, t: float | None = None) -> Response:
+    found = library.detail(session, key)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    return render(
+        request,
+        "vsl.html",
+        user,
+        v=found,
+        start_at=max(0.0, t) if t is not None else None,
+        has_video=context.layout.video_path(key).is_file(),
+        transcripts=[
+            fmt for fmt in ("txt", "srt", "vtt", "json") if context.layout.transcript_path(key, fmt).is_file()
+        ],
+        boards=boards.all_boards(session),
+        on_boards=set(boards.boards_of(session, key)),
+    )
+
+
+@router.post("/vsl/{key}/retry")
+def retry_form(
+    key: Key, session: Db, _user: PageUser, next: Annotated[str, Form(max_length=2000)] = "/queue"
+) -> Response:
+    if repo.get_url(session, key) is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    repo.requeue(session, [key])
+    return _redirect(safe_next(next, "/queue"))
+
+
+# -- add and queue ------------------------------------------------------------------------------
+
+
+@router.get("/add", response_class=HTMLResponse)
+def add_page(request: Request, user: PageUser, session: Db, keys: str = "") -> Response:
+    wanted = [k for k in keys.split(",") if k][:500]
+    rows = list(session.scalars(select(Url).where(Url.partition_key.in_(wanted)))) if wanted else []
+    order = {k: i for i, k in enumerate(wanted)}
+    rows.sort(key=lambda u: order.get(u.partition_key, 0))
+    return render(request, "add.html", user, rows=rows, refused=[])
+
+
+@router.post("/add", response_class=HTMLResponse)
+def add_submit(
+    request: Request, session: Db, user: PageUser, urls: Annotated[str, Form(max_length=2_000_000)] = ""
+) -> Response:
+    lines = [line.strip() for line in urls.splitlines() if line.strip()][:5000]
+    if not lines:
+        return render(request, "add.html", user, status_code=400, rows=[], refused=[], error="no URLs given")
+    result = add_many(session, lines)
+    session.commit()
+    keys = list(dict.fromkeys(r.partition_key for r in result.results if r.partition_key))
+    rows = list(session.scalars(select(Url).where(Url.partition_key.in_(keys)))) if keys else []
+    order = {k: i for i, k in enumerate(keys)}
+    rows.sort(key=lambda u: order.get(u.partition_key, 0))
+    refused = [r for r in result.results if r.error]
+    return render(
+        request, "add.html", user, status_code=400 if refused and not rows else 200, rows=rows, refused=refused
+    )
+
+
+@router.get("/queue", response_class=HTMLResponse)
+def queue_page(request: Request, session: Db, user: PageUser) -> Response:
+    def of(statuses: list[str], limit: int = 200) -> list[Url]:
+        return list(
+            session.scalars(select(Url).where(Url.status.in_(statuses)).order_by(Url.updated_at.desc()).limit(limit))
+        )
+
+    return render(
+        request,
+        "queue.html",
+        user,
+        running=of([s.value for s in IN_PROGRESS] + [UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBED.value]),
+        pending=of([UrlStatus.PENDING_INGEST.value]),
+        failed=of([UrlStatus.FAILED.value]),
+        counts=repo.status_counts(session),
+    )
+
+
+# -- boards -------------------------------------------------------------------------------------
+
+
+@router.get("/boards", response_class=HTMLResponse)
+def boards_page(request: Request, session: Db, user: PageUser) -> Response:
+    all_boards = boards.all_boards(session)
+    return render(request, "boards.html", user, boards=[boards.board_out(session, b) for b in all_boards])
+
+
+@router.post("/boards")
+def create_board(
+    session: Db,
+    user: PageUser,
+    name: Annotated[str, Form(min_length=1, max_length=120)],
+    note: Annotated[str, Form(max_length=5000)] = "",
+) -> Response:
+    board = boards.create_board(session, user.user_id, name, note)
+    return _redirect(f"/boards/{board.id}")
+
+
+@router.get("/boards/{board_id}", response_class=HTMLResponse)
+def board_page(request: Request, board_id: int, session: Db, user: PageUser) -> Response:
+    board = session.get(Board, board_id)
+    if board is None:
+        raise HTTPException(status_code=404, detail=f"no board {board_id}")
+    owner = session.get(User, board.user_id)
+    return render(
+        request, "board.html", user, board=boards.board_out(session, board), owner=owner.name if owner else ""
+    )
+
+
+@router.post("/boards/{board_id}/items")
+def add_board_item(
+    board_id: int,
+    session: Db,
+    _user: PageUser,
+    partition_key: Annotated[str, Form(max_length=64)],
+    note: Annotated[str, Form(max_length=5000)] = "",
+    tags: Annotated[str, Form(max_length=2000)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    board = session.get(Board, board_id)
+    if board is None:
+        raise HTTPException(status_code=404, detail=f"no board {board_id}")
+    if boards.add_item(session, board, partition_key, note, tags) is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {partition_key[:80]!r}")
+    return _redirect(safe_next(next, f"/boards/{board_id}"))
+
+
+@router.post("/boards/{board_id}/items/{key}/remove")
+def remove_board_item(board_id: int, key: Key, session: Db, _user: PageUser) -> Response:
+    board = session.get(Board, board_id)
+    if board is None:
+        raise HTTPException(status_code=404, detail=f"no board {board_id}")
+    boards.remove_item(session, board, key)
+    return _redirect(f"/boards/{board_id}")

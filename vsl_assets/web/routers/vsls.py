@@ -1,0 +1,109 @@
+"""The library as JSON: list with filters, one VSL in full, statuses, and (re)queueing."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vsl_assets.db import repo
+from vsl_assets.db.models import Url
+from vsl_assets.storage import validate_key
+from vsl_assets.web import library, schemas
+from vsl_assets.web.deps import ApiUser, Db
+
+router = APIRouter(tags=["vsls"])
+
+
+def valid_key(key: str) -> str:
+    """A path's key must be a partition key; anything else (``..``, slashes, dots) is a 404."""
+    try:
+        return validate_key(key)
+    except ValueError:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key[:80]!r}") from None
+
+
+Key = Annotated[str, Depends(valid_key)]
+
+
+def library_filters(
+    status: str | None = None,
+    language: str | None = None,
+    niche: str | None = None,
+    lead: str | None = None,
+    awareness: str | None = None,
+    duration_min: Annotated[float | None, Query(ge=0, description="seconds")] = None,
+    duration_max: Annotated[float | None, Query(ge=0, description="seconds")] = None,
+    price_min: Annotated[float | None, Query(ge=0)] = None,
+    price_max: Annotated[float | None, Query(ge=0)] = None,
+    currency: str | None = None,
+    q: Annotated[str | None, Query(max_length=200, description="text in the title or URL")] = None,
+    sort: schemas.Sort = "newest",
+    limit: Annotated[int, Query(ge=1, le=library.MAX_LIMIT)] = 24,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    after: Annotated[int | None, Query(ge=0, description="keyset cursor: next_after of the previous page")] = None,
+) -> library.LibraryFilters:
+    return library.LibraryFilters(
+        status=status or None,
+        language=language or None,
+        niche=niche or None,
+        lead=lead or None,
+        awareness=awareness or None,
+        duration_min=duration_min,
+        duration_max=duration_max,
+        price_min=price_min,
+        price_max=price_max,
+        currency=currency or None,
+        q=q or None,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+        after=after,
+    )
+
+
+Filters = Annotated[library.LibraryFilters, Depends(library_filters)]
+
+
+@router.get("/api/vsls", response_model=schemas.VslPage)
+def list_vsls(filters: Filters, session: Db, _user: ApiUser) -> schemas.VslPage:
+    return library.list_vsls(session, filters)
+
+
+@router.get("/api/statuses", response_model=list[schemas.RequeueResponse])
+def statuses(
+    session: Db, _user: ApiUser, keys: Annotated[str, Query(max_length=20000, description="comma-separated")] = ""
+) -> list[schemas.RequeueResponse]:
+    """Live status of a few VSLs (the add page polls this)."""
+    wanted = [k for k in keys.split(",") if k][:500]
+    rows = session.execute(select(Url.partition_key, Url.status).where(Url.partition_key.in_(wanted))).all()
+    return [schemas.RequeueResponse(partition_key=k, status=s, queued=False) for k, s in rows]
+
+
+@router.get("/api/vsls/{key}", response_model=schemas.VslDetail)
+def get_vsl(key: Key, session: Db, _user: ApiUser) -> schemas.VslDetail:
+    found = library.detail(session, key)
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    return found
+
+
+def requeue_one(session: Session, key: str) -> schemas.RequeueResponse:
+    url = repo.get_url(session, key)
+    if url is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    done = repo.requeue(session, [key])
+    return schemas.RequeueResponse(partition_key=key, status=url.status, queued=bool(done))
+
+
+@router.post("/pipeline/start/{key}", response_model=schemas.RequeueResponse)
+def pipeline_start(key: Key, session: Db, _user: ApiUser) -> schemas.RequeueResponse:
+    """(Re)queue this URL's whole pipeline: the sensor starts a run for it."""
+    return requeue_one(session, key)
+
+
+@router.post("/api/vsls/{key}/retry", response_model=schemas.RequeueResponse)
+def retry(key: Key, session: Db, _user: ApiUser) -> schemas.RequeueResponse:
+    return requeue_one(session, key)

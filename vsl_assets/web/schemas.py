@@ -1,0 +1,205 @@
+"""Pydantic models of every request and response body (they are the OpenAPI schema at /docs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Sort = Literal["newest", "oldest", "duration", "-duration", "price", "-price", "title"]
+
+
+class AddUrlsRequest(BaseModel):
+    urls: list[str] = Field(min_length=1, max_length=5000, description="Page or stream URLs, as pasted.")
+
+
+class AddedUrl(BaseModel):
+    url: str
+    partition_key: str | None = None
+    status: str | None = None
+    added: bool = False
+    #: Why the URL was refused (then partition_key and status are null).
+    error: str | None = None
+
+
+class AddUrlsResponse(BaseModel):
+    results: list[AddedUrl]
+    added: int
+    known: int
+    invalid: int
+
+
+class VslCard(BaseModel):
+    partition_key: str
+    url: str
+    host: str
+    title: str | None
+    status: str
+    reason: str | None
+    duration_s: float | None
+    language: str | None
+    niche: str | None
+    lead_type: str | None
+    awareness: str | None
+    price: float | None
+    currency: str | None
+    created_at: datetime | None
+
+
+class VslPage(BaseModel):
+    items: list[VslCard]
+    total: int
+    limit: int
+    offset: int
+    #: Pass as ``after`` for the next page (newest/oldest sort only): keyset pagination.
+    next_after: int | None = None
+
+
+class SegmentOut(BaseModel):
+    start: float
+    end: float
+    text: str
+
+
+class BeatOut(BaseModel):
+    beat: str
+    start_s: float
+    end_s: float
+    quote: str
+
+
+class JobOut(BaseModel):
+    step: str
+    run_id: str | None
+    attempt: int
+    outcome: str
+    error: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class DeadLetterOut(BaseModel):
+    step: str
+    run_id: str | None
+    error_class: str
+    message: str
+    attempt: int
+    created_at: datetime | None
+    retried_at: datetime | None
+
+
+class SourceOut(BaseModel):
+    page_url: str
+    stream_url: str
+    player: str
+    title: str | None
+    cta_seconds: float | None
+    cta_source: str | None
+    drm: bool
+
+
+class MediaOut(BaseModel):
+    size_bytes: int
+    duration_s: float
+    codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    bitrate: int | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+
+
+class BreakdownOut(BaseModel):
+    status: str
+    language: str | None
+    niche: str | None
+    lead_type: str | None
+    awareness: str | None
+    pitch_s: float | None
+    page_pitch_s: float | None
+    offer_amount: float | None
+    offer_currency: str | None
+    offer_installments: int | None
+    offer_installment_amount: float | None
+    anchor_amount: float | None
+    anchor_currency: str | None
+    guarantee_days: int | None
+    hook: str | None
+    product: str | None
+    mechanism: str | None
+    consistency: str | None
+    engine: str
+    model: str
+    evidence: dict[str, Any]
+    beats: list[BeatOut]
+
+
+class VslDetail(BaseModel):
+    partition_key: str
+    url: str
+    status: str
+    reason: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    source: SourceOut | None
+    video: MediaOut | None
+    audio: MediaOut | None
+    language: str | None
+    segments: list[SegmentOut]
+    breakdown: BreakdownOut | None
+    jobs: list[JobOut]
+    dead_letters: list[DeadLetterOut]
+
+
+class RequeueResponse(BaseModel):
+    partition_key: str
+    status: str
+    queued: bool
+
+
+class SearchRow(BaseModel):
+    """One hit, exactly as ``vsl search --json`` prints it."""
+
+    partition_key: str
+    url: str
+    title: str | None
+    language: str | None
+    start: float
+    end: float
+    text: str
+    snippet: str
+    snippet_html: str
+    score: float
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: str
+    schema_head: str
+
+
+class BoardIn(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    note: str | None = Field(default=None, max_length=5000)
+
+
+class BoardItemIn(BaseModel):
+    partition_key: str
+    note: str | None = Field(default=None, max_length=5000)
+    tags: list[str] = Field(default_factory=list, max_length=30)
+
+
+class BoardItemOut(BaseModel):
+    partition_key: str
+    url: str
+    title: str | None
+    note: str | None
+    tags: list[str]
+
+
+class BoardOut(BaseModel):
+    id: int
+    name: str
+    note: str | None
+    items: list[BoardItemOut] = Field(default_factory=list)
