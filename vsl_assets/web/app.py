@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from vsl_assets import settings as settings_module
 from vsl_assets.settings import Settings
 from vsl_assets.web.context import HERE, WebContext
-from vsl_assets.web.deps import LoginRequired, PageUser
+from vsl_assets.web.deps import ApiUser, LoginRequired, PageUser
 from vsl_assets.web.routers import boards, health, media, pages, search, urls, vsls
 
 #: Everything the pages load comes from this site; nothing inline runs (transcripts are text).
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router)
 
     @app.get("/openapi.json", include_in_schema=False)
-    def openapi(_user: PageUser) -> JSONResponse:
+    def openapi(_user: ApiUser) -> JSONResponse:
         return JSONResponse(app.openapi())
 
     @app.get("/docs", include_in_schema=False)

@@ -89,14 +89,15 @@ def _joined(query: Select[Any]) -> Select[Any]:
     )
 
 
+#: Missing values sort last in both directions and on both databases (PostgreSQL puts NULL first in DESC).
 _ORDER = {
     "newest": (Url.id.desc(),),
     "oldest": (Url.id.asc(),),
-    "duration": (Video.duration_s.asc(), Url.id.desc()),
-    "-duration": (Video.duration_s.desc(), Url.id.desc()),
-    "price": (BreakdownRow.offer_amount.asc(), Url.id.desc()),
-    "-price": (BreakdownRow.offer_amount.desc(), Url.id.desc()),
-    "title": (Source.title.asc(), Url.id.desc()),
+    "duration": (Video.duration_s.asc().nulls_last(), Url.id.desc()),
+    "-duration": (Video.duration_s.desc().nulls_last(), Url.id.desc()),
+    "price": (BreakdownRow.offer_amount.asc().nulls_last(), Url.id.desc()),
+    "-price": (BreakdownRow.offer_amount.desc().nulls_last(), Url.id.desc()),
+    "title": (Source.title.asc().nulls_last(), Url.id.desc()),
 }
 
 

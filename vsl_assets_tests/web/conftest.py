@@ -1,0 +1,89 @@
+"""Fixtures for the web app: a real database (SQLite, and PostgreSQL via the suite's server),
+a real storage root, a user with a password and an API token, and a client of the real ASGI app."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from vsl_assets import settings as settings_module
+from vsl_assets.db import dispose_all, session_scope
+from vsl_assets.settings import Settings
+from vsl_assets.storage import StorageLayout
+from vsl_assets.web import create_app
+from vsl_assets.web.users import add_user, create_token
+
+PASSWORD = "correct horse battery"
+_CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "browser: drives real Chromium through Playwright")
+
+
+@dataclass
+class Web:
+    settings: Settings
+    layout: StorageLayout
+    client: TestClient
+    token: str
+
+    @property
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def session(self) -> AbstractContextManager[Session]:
+        return session_scope(self.settings.database)
+
+    def login(self, client: TestClient | None = None) -> str:
+        """Log ``client`` in through the form; returns the session's CSRF token."""
+        client = client or self.client
+        page = client.get("/login")
+        token = csrf_of(page.text)
+        done = client.post(
+            "/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token}, follow_redirects=False
+        )
+        assert done.status_code == 303, done.text
+        return csrf_of(client.get("/add").text)
+
+
+def csrf_of(html: str) -> str:
+    found = _CSRF_RE.search(html)
+    assert found, "no csrf_token field on the page"
+    return found.group(1)
+
+
+def make_web(database_url: str, storage: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
+    monkeypatch.setenv("VSL_STORAGE_DIR", str(storage))
+    monkeypatch.setenv("VSL_DATABASE_URL", database_url)
+    settings = settings_module.current()
+    with session_scope(settings.database) as s:
+        add_user(s, "ana", PASSWORD)
+        token = create_token(s, "ana", "tests")
+    app = create_app(settings)
+    with TestClient(app) as client:
+        yield Web(settings, StorageLayout(settings.storage_root), client, token)
+    dispose_all()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
+def web(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
+    if request.param == "postgres":
+        server = request.getfixturevalue("postgres")
+        name = "web_" + re.sub(r"[^a-z0-9]", "_", request.node.name.lower())[:40]
+        url = server.create_database(name)
+    else:
+        url = f"sqlite:///{tmp_path / 'storage' / 'vsl.db'}"
+    yield from make_web(url, tmp_path / "storage", monkeypatch)
+
+
+@pytest.fixture
+def sqlite_web(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
+    yield from make_web(f"sqlite:///{tmp_path / 'storage' / 'vsl.db'}", tmp_path / "storage", monkeypatch)
