@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Set up (first run) and run the whole test suite. Extra arguments go to pytest.
+# Set up (first run) and run the whole test suite. Extra arguments go to pytest:
+#   ./test.sh -m "not slow"     the fast tier for the edit loop (no pipeline runs, daemons or PostgreSQL)
+#   ./test.sh vsl_assets_tests/search -k phrase
 # pytest's exit status is passed through (5 = no tests collected counts as a failure).
 set -euo pipefail
 cd "$(dirname "$0")"

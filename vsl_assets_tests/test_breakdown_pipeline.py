@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from vsl_assets.db import BeatRow, BreakdownRow, DeadLetter, Job, Url
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
 from vsl_assets_tests.servers import FakeOpenAIServer
 from vsl_assets_tests.servers.openai import ChatReply
+
+#: The whole pipeline per test: part of the full suite, not of the fast tier (-m 'not slow').
+pytestmark = pytest.mark.slow
 
 SECRET = "sk-test-BREAKDOWN-0123456789abcdef"
 

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from dagster import AssetKey, evaluate_automation_conditions
 from sqlalchemy import select
 
@@ -14,6 +15,9 @@ from vsl_assets.db import BreakdownRow, TranscriptRow, Url
 from vsl_assets.definitions import build_definitions
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
 from vsl_assets_tests.test_cli import vsl
+
+#: The whole pipeline per test: part of the full suite, not of the fast tier (-m 'not slow').
+pytestmark = pytest.mark.slow
 
 CATALOG = AssetKey("vsl_catalog")
 

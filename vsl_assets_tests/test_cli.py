@@ -28,6 +28,7 @@ def test_console_script_is_installed() -> None:
     assert Path(sys.executable).with_name("vsl").exists()
 
 
+@pytest.mark.slow
 def test_add_validates_dedupes_and_registers_partitions(vsl_env, instance, tmp_path) -> None:
     url = "https://cdn.example.com/vsl/main.m3u8"
     listing = tmp_path / "urls.txt"
@@ -59,6 +60,7 @@ def test_add_refuses_invalid_urls_with_clear_message(vsl_env, instance) -> None:
     assert vsl("add").returncode == 2
 
 
+@pytest.mark.slow
 def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     good, bad = media_server.url("/good/index.m3u8"), media_server.url("/nothing/index.m3u8")
     assert vsl("add", bad, good).returncode == 0
@@ -111,6 +113,7 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     assert vsl("retry").returncode == 2
 
 
+@pytest.mark.slow
 def test_vsl_process_killed_mid_transcription_resumes_on_the_next_call(
     vsl_env, instance, media_server, monkeypatch
 ) -> None:
@@ -181,6 +184,7 @@ def _make_project(root: Path, dotenv: str = "") -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_vsl_acts_on_the_projects_database_from_any_directory(tmp_path) -> None:
     project = _make_project(tmp_path / "project", "VSL_LANGUAGE=pt\nVSL_STORAGE_DIR=media\n")
     inside = project / "notes" / "2026"
@@ -205,6 +209,7 @@ def test_vsl_acts_on_the_projects_database_from_any_directory(tmp_path) -> None:
     assert list(elsewhere.iterdir()) == [] and sorted(p.name for p in inside.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_vsl_without_a_project_says_what_it_looked_for_and_creates_nothing(tmp_path) -> None:
     # vsl installed outside any checkout (a copy of the package on PYTHONPATH), run in an empty folder.
     import shutil
@@ -230,6 +235,7 @@ def test_vsl_without_a_project_says_what_it_looked_for_and_creates_nothing(tmp_p
     assert "no URLs yet" in ok.stdout
 
 
+@pytest.mark.slow
 def test_only_invalid_urls_print_nothing_on_stdout(vsl_env) -> None:
     out = vsl("add", "ftp://example.com/a.m3u8")
     assert out.returncode == 2
@@ -237,6 +243,7 @@ def test_only_invalid_urls_print_nothing_on_stdout(vsl_env) -> None:
     assert "invalid URL 'ftp://example.com/a.m3u8': unsupported URL scheme 'ftp'" in out.stderr
 
 
+@pytest.mark.slow
 def test_a_bad_setting_stops_vsl_with_the_variables_name(vsl_env, monkeypatch) -> None:
     monkeypatch.setenv("VSL_SENSOR_BATCH", "lots")
     out = vsl("status")
@@ -244,6 +251,7 @@ def test_a_bad_setting_stops_vsl_with_the_variables_name(vsl_env, monkeypatch) -
     assert "vsl: invalid configuration: VSL_SENSOR_BATCH='lots': Input should be a valid integer" in out.stderr
 
 
+@pytest.mark.slow
 def test_add_warns_when_the_running_app_will_refuse_a_private_address(vsl_env, monkeypatch) -> None:
     monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
     out = vsl("add", "http://10.0.0.5/v/index.m3u8", "https://cdn.example.com/ok.m3u8")
@@ -306,6 +314,7 @@ def test_analyze_prints_a_breakdown_of_any_transcript_file_from_any_directory(tm
     assert "BRL 197.00 (12x 19.70)" in readable.stdout
 
 
+@pytest.mark.slow
 def test_analyze_reads_the_stored_transcript_json_vtt_and_txt(tmp_path) -> None:
     segments = [
         {"start": 0.0, "end": 5.0, "text": "Doctors hate this one weird trick for joint pain."},
@@ -339,6 +348,7 @@ def test_analyze_reads_the_stored_transcript_json_vtt_and_txt(tmp_path) -> None:
         ("times.srt", b"1\n00:00:xx --> 00:00:02,000\nhello\n", "time"),
     ],
 )
+@pytest.mark.slow
 def test_analyze_refuses_bad_files_with_a_reason(tmp_path, name: str, content: bytes, says: str) -> None:
     (tmp_path / name).write_bytes(content)
     out = _vsl_in(tmp_path, "analyze", name, env=_bare_env())

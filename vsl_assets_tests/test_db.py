@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select
@@ -63,6 +64,7 @@ def test_postgres_urls_get_the_psycopg2_driver() -> None:
     assert normalise_database_url("sqlite:///x.db") == "sqlite:///x.db"
 
 
+@pytest.mark.slow
 def test_bulk_add_chunks_past_sqlite_variable_limit(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'c.db'}"
     urls = [f"https://cdn.example.com/{i}.m3u8" for i in range(40_000)]

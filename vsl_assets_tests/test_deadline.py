@@ -53,6 +53,7 @@ def test_local_transcription_stops_between_segments() -> None:
         transcriber.transcribe(SPEECH_EN, language="en")
 
 
+@pytest.mark.slow
 def test_a_hung_transcription_api_fails_the_url_at_the_cap(vsl_env, instance, media_server, monkeypatch) -> None:
     # The API accepts the upload and never answers: the request timeout is cut to what is left of
     # the step's cap and the URL fails with that reason (not a generic "timed out"), without a

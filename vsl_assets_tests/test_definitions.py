@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
 from dagster import AssetKey, DefaultSensorStatus, instance_for_test
 from sqlalchemy import select
@@ -103,6 +104,7 @@ def test_no_hand_kept_lists_of_definitions() -> None:
         assert name not in text.replace("dagster._core.storage.root", "").replace("dagster._core.run_coordinator", "")
 
 
+@pytest.mark.slow
 def test_dg_check_defs_passes() -> None:
     dg = Path(sys.executable).with_name("dg")
     out = subprocess.run([str(dg), "check", "defs"], capture_output=True, text=True, cwd=REPO, timeout=180)
@@ -110,6 +112,7 @@ def test_dg_check_defs_passes() -> None:
     assert "All definitions loaded successfully." in out.stdout + out.stderr
 
 
+@pytest.mark.slow
 def test_domain_packages_never_import_dagster() -> None:
     """The import contract in pyproject.toml (import-linter), as CI runs it."""
     linter = Path(sys.executable).with_name("lint-imports")
@@ -118,6 +121,7 @@ def test_domain_packages_never_import_dagster() -> None:
     assert "0 broken" in out.stdout
 
 
+@pytest.mark.slow
 def test_dagster_asset_materialize_cli_works_right_after_vsl_add(vsl_env, media_server) -> None:
     added = vsl("add", media_server.url("/good/index.m3u8"))
     key = added.stdout.split("\t")[0]
@@ -147,6 +151,7 @@ def test_dagster_asset_materialize_cli_works_right_after_vsl_add(vsl_env, media_
     assert heard(txt) >= 0.8
 
 
+@pytest.mark.slow
 def test_dg_cli_lists_the_project_definitions() -> None:
     import json
 

@@ -25,6 +25,9 @@ from vsl_assets.urls import MAX_URL_LENGTH, normalize_url
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
 from vsl_assets_tests.servers import MediaHTTPServer
 
+#: The whole pipeline per test: part of the full suite, not of the fast tier (-m 'not slow').
+pytestmark = pytest.mark.slow
+
 M3U8 = "application/vnd.apple.mpegurl"
 HTML = "text/html; charset=utf-8"
 GUARD_ON = {"VSL_ALLOW_PRIVATE_NETWORKS": "0", "VSL_ALLOW_ADDRESSES": "127.0.0.1"}

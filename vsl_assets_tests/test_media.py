@@ -21,7 +21,7 @@ from vsl_assets_tests.servers import audio_duration
 FFMPEG_BUILDS = {"system": shutil.which("ffmpeg"), "imageio": imageio_ffmpeg.get_ffmpeg_exe()}
 
 
-@pytest.fixture(autouse=True, params=sorted(FFMPEG_BUILDS))
+@pytest.fixture(autouse=True, params=["imageio", pytest.param("system", marks=pytest.mark.slow)])
 def ffmpeg_build(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     binary = FFMPEG_BUILDS[request.param]
     if binary is None:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, Job, TranscriptRow, Url
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
 from vsl_assets_tests.servers import FakeOpenAIServer
+
+#: The whole pipeline per test: part of the full suite, not of the fast tier (-m 'not slow').
+pytestmark = pytest.mark.slow
 
 SECRET = "sk-test-SECRET-0123456789abcdef"
 

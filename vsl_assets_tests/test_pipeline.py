@@ -5,11 +5,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from vsl_assets.db import PIPELINE_STEPS, Audio, BreakdownRow, DeadLetter, Job, TranscriptRow, Url, Video
 from vsl_assets.storage import StorageLayout
 from vsl_assets_tests.conftest import add_urls, db_session, heard, run_partition
+
+#: The whole pipeline per test: part of the full suite, not of the fast tier (-m 'not slow').
+pytestmark = pytest.mark.slow
 
 
 def _layout(vsl_env) -> StorageLayout:

@@ -15,7 +15,7 @@ from vsl_assets.defs.sensors import pending_urls_sensor
 from vsl_assets_tests.conftest import REPO, heard
 from vsl_assets_tests.test_cli import vsl
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 
 @pytest.fixture

@@ -18,6 +18,9 @@ from vsl_assets.db import DeadLetter, Source, Url
 from vsl_assets_tests.conftest import add_urls, db_session, heard, run_partition
 from vsl_assets_tests.pages._support import FIXTURES, Hosts, RecordingServer
 
+#: The whole pipeline per test: part of the full suite, not of the fast tier (-m 'not slow').
+pytestmark = pytest.mark.slow
+
 ACCOUNT = "5e0c8a2b-41f7-4c3d-9a6e-2b8f1d7c4e90"
 PLAYER = "6650a1b2c3d4e5f6a7b8c9d0"
 VIDEO = "6650a0f1e2d3c4b5a6978899"

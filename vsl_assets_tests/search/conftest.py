@@ -85,7 +85,7 @@ ES = doc(
 CORPUS = (PT, EN, ES)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
 def backend(request: pytest.FixtureRequest, tmp_path) -> Iterator[SearchBackend]:
     if request.param == "sqlite":
         search = open_search(f"sqlite:///{tmp_path / 'vsl.db'}")

@@ -238,6 +238,7 @@ def test_chunks_denser_than_average_are_split_again_under_the_size_limit(tmp_pat
     assert not any(work.iterdir())
 
 
+@pytest.mark.slow
 def test_checkpoints_answer_only_the_identical_request(tmp_path: Path) -> None:
     audio = tmp_path / "a.ogg"
     audio.write_bytes(SPEECH_EN.read_bytes())

@@ -13,6 +13,9 @@ from vsl_assets.transcription.audio import probe_duration
 from vsl_assets.transcription.quality import coverage, repetition, word_error_rate, words_per_minute
 from vsl_assets_tests.transcription._audio import SPEECH_EN, SPEECH_EN_TEXT, loop_copy, pipeline_encode
 
+#: Several full local transcriptions per test: the full suite only.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def tiny_en() -> str:

@@ -123,6 +123,7 @@ def assert_prompts_chain(requests: list, t: Transcript) -> None:
         assert previous.endswith(prompt) and 300 < len(prompt) <= 500
 
 
+@pytest.mark.slow
 def test_an_hour_through_whisper_1_in_chunks_under_the_size_limit(
     hour: Path, server: NumberingServer, tmp_path: Path
 ) -> None:
@@ -180,6 +181,7 @@ def lines_in(text: str) -> list[tuple[int, int]]:
     return [(int(a), int(b)) for a, b in re.findall(r"Part (\d+) line (\d+)(?::[a-z ]*)?\.", text)]
 
 
+@pytest.mark.slow
 def test_an_hour_through_gpt_4o_transcribe_in_chunks_under_its_duration_and_output_limits(hour: Path) -> None:
     """180 tokens a minute (ordinary speech): 1,400 s requests would each need ~4,200 tokens of text
     from a model that writes 2,000; the planner's ~5-minute chunks stay well under the cap."""
