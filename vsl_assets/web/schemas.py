@@ -158,6 +158,12 @@ class RequeueResponse(BaseModel):
     queued: bool
 
 
+class UrlState(BaseModel):
+    partition_key: str
+    status: str
+    reason: str | None
+
+
 class SearchRow(BaseModel):
     """One hit, exactly as ``vsl search --json`` prints it."""
 

@@ -279,3 +279,13 @@ def test_boards_collect_vsls_with_notes_and_tags(web: Web) -> None:
     unknown = {"partition_key": "zzz-000000000000"}
     assert web.client.post(f"/api/boards/{board_id}/items", json=unknown, headers=web.bearer).status_code == 404
     assert [b["name"] for b in web.client.get("/api/boards", headers=web.bearer).json()] == ["Emagrecimento"]
+
+
+def test_a_filter_form_with_blank_fields_filters_nothing(web: Web) -> None:
+    keys = _library(web)
+    params = "status=failed&language=&duration_min=&price_max=&after=&sort=newest"
+    response = web.client.get(f"/api/vsls?{params}", headers=web.bearer)
+    assert response.status_code == 200, response.text
+    assert [i["partition_key"] for i in response.json()["items"]] == [keys["bad"]]
+    assert web.client.get("/api/vsls?price_min=cheap", headers=web.bearer).status_code == 422
+    assert web.client.get("/api/vsls?duration_min=-1", headers=web.bearer).status_code == 422

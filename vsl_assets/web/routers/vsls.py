@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
+from pydantic import BeforeValidator, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,22 +29,34 @@ def valid_key(key: str) -> str:
 Key = Annotated[str, Depends(valid_key)]
 
 
+def _blank_is_none(value: object) -> object:
+    """A filter form submits empty fields as ``?price_min=``: that means no filter, not an error."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Blank = BeforeValidator(_blank_is_none)
+NonNegative = Annotated[float, Field(ge=0)]
+NonNegativeInt = Annotated[int, Field(ge=0)]
+
+
 def library_filters(
     status: str | None = None,
     language: str | None = None,
     niche: str | None = None,
     lead: str | None = None,
     awareness: str | None = None,
-    duration_min: Annotated[float | None, Query(ge=0, description="seconds")] = None,
-    duration_max: Annotated[float | None, Query(ge=0, description="seconds")] = None,
-    price_min: Annotated[float | None, Query(ge=0)] = None,
-    price_max: Annotated[float | None, Query(ge=0)] = None,
+    duration_min: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
+    duration_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
+    price_min: Annotated[NonNegative | None, Blank, Query()] = None,
+    price_max: Annotated[NonNegative | None, Blank, Query()] = None,
     currency: str | None = None,
     q: Annotated[str | None, Query(max_length=200, description="text in the title or URL")] = None,
     sort: schemas.Sort = "newest",
     limit: Annotated[int, Query(ge=1, le=library.MAX_LIMIT)] = 24,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
-    after: Annotated[int | None, Query(ge=0, description="keyset cursor: next_after of the previous page")] = None,
+    after: Annotated[
+        NonNegativeInt | None, Blank, Query(description="keyset cursor: next_after of the previous page")
+    ] = None,
 ) -> library.LibraryFilters:
     return library.LibraryFilters(
         status=status or None,
@@ -72,14 +85,14 @@ def list_vsls(filters: Filters, session: Db, _user: ApiUser) -> schemas.VslPage:
     return library.list_vsls(session, filters)
 
 
-@router.get("/api/statuses", response_model=list[schemas.RequeueResponse])
+@router.get("/api/statuses", response_model=list[schemas.UrlState])
 def statuses(
     session: Db, _user: ApiUser, keys: Annotated[str, Query(max_length=20000, description="comma-separated")] = ""
-) -> list[schemas.RequeueResponse]:
+) -> list[schemas.UrlState]:
     """Live status of a few VSLs (the add page polls this)."""
     wanted = [k for k in keys.split(",") if k][:500]
-    rows = session.execute(select(Url.partition_key, Url.status).where(Url.partition_key.in_(wanted))).all()
-    return [schemas.RequeueResponse(partition_key=k, status=s, queued=False) for k, s in rows]
+    rows = session.execute(select(Url.partition_key, Url.status, Url.reason).where(Url.partition_key.in_(wanted))).all()
+    return [schemas.UrlState(partition_key=k, status=s, reason=r) for k, s, r in rows]
 
 
 @router.get("/api/vsls/{key}", response_model=schemas.VslDetail)
