@@ -164,9 +164,11 @@ def status_counts(database_url):
 
 
 def raw_work(url, out_dir, transcriber, language="en"):
-    """What the four assets do, minus Dagster and the database; returns seconds per part."""
+    """What the pipeline's assets do, minus Dagster and the database; returns seconds per part."""
+    from vsl_assets.breakdown.engine import analyze
     from vsl_assets.media import DownloadOptions, extract_audio, fetch_video
     from vsl_assets.media.pages import resolve
+    from vsl_assets.search import Segment, VslDocument, open_search
 
     parts = {}
     with Timer() as t:
@@ -183,6 +185,16 @@ def raw_work(url, out_dir, transcriber, language="en"):
     parts["transcribe"] = t.s
     if not transcript.text.strip():
         raise RuntimeError("the raw transcription heard nothing")
+    with Timer() as t:
+        analyze(transcript.segments, transcript.language)
+    parts["breakdown"] = t.s
+    with Timer() as t:
+        index = open_search(f"sqlite:///{out_dir / 'raw.db'}")
+        index.ensure_schema()
+        segments = [Segment(s.start, s.end, s.text) for s in transcript.segments]
+        index.index_vsl(VslDocument(key="raw", url=url, language=transcript.language, segments=segments))
+        index.close()
+    parts["search_index"] = t.s
     return parts, transcript
 
 
@@ -297,7 +309,7 @@ def bench_overhead(tmp, k, trivial_runs):
                     result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False)
                 with session_scope(settings.database) as s:
                     status = repo.get_url(s, key).status
-                if not result.success or status != UrlStatus.TRANSCRIBED:
+                if not result.success or status != UrlStatus.ANALYZED:
                     raise RuntimeError(f"pipeline run for {key} failed (status {status})")
                 return t_run.s, t_add.s, step_breakdown(instance, result.run_id)
 
@@ -610,7 +622,10 @@ def print_report(o, s, a, elapsed):
 
     if o:
         print("\n1. Per-URL orchestration overhead  (HLS of speech_en.opus over HTTP, tiny.en, in-process executor)")
-        print(f"   raw work (resolve + fetch_video + extract_audio + transcribe): {spread(o['raw'])}")
+        print(
+            "   raw work (resolve + fetch_video + extract_audio + transcribe + breakdown + search_index): "
+            f"{spread(o['raw'])}"
+        )
         for part in o["raw_parts"][0]:
             print(f"     {part:<54} median {fmt_s(median([p[part] for p in o['raw_parts']]))}")
         print(f"   full Dagster run (job.execute_in_process):                {spread(o['full'])}")
