@@ -71,7 +71,10 @@ def tracked_step(context: AssetExecutionContext, db: DatabaseResource, media: Me
         row = repo.get_url(s, key)
         if row is None:
             raise Failure(
-                description=f"partition {key!r} has no URL in the vsl database; add URLs with `vsl add`",
+                description=(
+                    f"partition {key!r} has no URL in the vsl database: partitions are made by adding URLs, with "
+                    "the add_urls job (Launchpad config: urls), `vsl add` or the web app, not by hand"
+                ),
                 allow_retries=False,
             )
         step = Step(
