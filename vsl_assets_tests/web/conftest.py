@@ -19,6 +19,7 @@ from vsl_assets.settings import Settings
 from vsl_assets.storage import StorageLayout
 from vsl_assets.web import create_app
 from vsl_assets.web.users import add_user, create_token
+from vsl_assets_tests.servers import make_mp4
 
 PASSWORD = "correct horse battery"
 _CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -82,6 +83,12 @@ def web(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.Monk
     else:
         url = f"sqlite:///{tmp_path / 'storage' / 'vsl.db'}"
     yield from make_web(url, tmp_path / "storage", monkeypatch)
+
+
+@pytest.fixture(scope="session")
+def small_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real 4-second H.264 MP4 (posters, Range requests, the player)."""
+    return make_mp4(tmp_path_factory.mktemp("mp4") / "v.mp4", None, duration_s=4.0)
 
 
 @pytest.fixture

@@ -9,14 +9,8 @@ from sqlalchemy import select
 
 from vsl_assets.db.models import DeadLetter, Url
 from vsl_assets.search import SearchQuery, shared_search
-from vsl_assets_tests.servers import make_mp4
 from vsl_assets_tests.web.conftest import Web
 from vsl_assets_tests.web.seed import Fake, index_all, seed
-
-
-@pytest.fixture(scope="module")
-def small_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return make_mp4(tmp_path_factory.mktemp("mp4") / "v.mp4", None, duration_s=4.0)
 
 
 def _library(web: Web, video: Path | None = None) -> dict[str, str]:

@@ -97,4 +97,6 @@ def chapters(key: Key, session: Db, _user: ApiUser) -> Response:
         .where(BeatRow.url_id == url_id)
         .order_by(BeatRow.position)
     ).all()
-    return Response(chapters_vtt([tuple(r) for r in rows]), media_type="text/vtt; charset=utf-8")
+    return Response(
+        chapters_vtt([(r.beat, r.start_s, r.end_s, r.quote) for r in rows]), media_type="text/vtt; charset=utf-8"
+    )

@@ -1,0 +1,67 @@
+"""The server-rendered pages' content (the browser test drives their behaviour)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from vsl_assets_tests.web.conftest import Web
+from vsl_assets_tests.web.seed import Fake, seed
+
+
+def test_library_pages_by_keyset_and_keeps_the_filters(sqlite_web: Web) -> None:
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        keys = [seed(s, web.layout, Fake(f"https://v{i}.example.com/p", title=f"VSL {i}")) for i in range(5)]
+        seed(s, web.layout, Fake("https://other.example.com/p", language="en", title="Other"))
+    first = web.client.get("/", params={"language": "pt", "limit": 2})
+    shown = re.findall(r'data-key="([^"]+)"', first.text)
+    assert shown == [keys[4], keys[3]]
+    assert "5 VSLs" in first.text
+    next_link = re.search(r'href="(/\?[^"]+)" rel="next"', first.text)
+    assert next_link is not None and "language=pt" in next_link.group(1) and "after=" in next_link.group(1)
+    second = web.client.get(next_link.group(1).replace("&amp;", "&"))
+    assert re.findall(r'data-key="([^"]+)"', second.text) == [keys[2], keys[1]]
+
+
+def test_vsl_page_shows_player_transcript_beats_pitches_and_downloads(sqlite_web: Web, small_mp4: Path) -> None:
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://a.example.com/v", title="Ritual"), small_mp4)
+    html = web.client.get(f"/vsl/{key}", params={"t": "9.5"}).text
+    assert re.findall(r'class="seg" data-start="([^"]+)"', html) == ["0.0", "4.0", "9.5"]
+    assert 'data-start="9.5"' in html.split('id="player"')[1].split(">")[0]
+    assert f'<track kind="chapters" label="Beats" src="/api/vsls/{key}/chapters.vtt" default>' in html
+    assert re.findall(r'class="beat b-(\w+)" data-seek="([^"]+)"', html) == [("hook", "0.0"), ("offer", "9.5")]
+    assert 'id="pitch-transcript">0:10<' in html and 'id="pitch-page">0:09<' in html
+    assert 'class="link quote" data-seek="9.5"' in html and "Garantia de 30 dias" in html
+    for fmt in ("txt", "srt", "vtt", "json"):
+        assert f'href="/api/vsls/{key}/transcript.{fmt}" download' in html
+    assert "R$197.00" in html and "30 days" in html
+
+
+def test_queue_lists_failed_urls_with_reason_and_retry(sqlite_web: Web) -> None:
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        bad = seed(
+            s, web.layout, Fake("https://bad.example.com/v", status="failed", reason="HTTP 404 from the stream URL")
+        )
+        seed(s, web.layout, Fake("https://ok.example.com/v"))
+    html = web.client.get("/queue").text
+    failed = html.split('id="failed"')[1]
+    assert bad in failed and "HTTP 404 from the stream URL" in failed and f'action="/vsl/{bad}/retry"' in failed
+    assert "Failed (1)" in html and "Pending (0)" in html
+
+
+def test_the_web_package_never_imports_dagster() -> None:
+    code = (
+        "import sys, vsl_assets.web, vsl_assets.web.commands, vsl_assets.web.poster;"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'dagster'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
