@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from vsl_assets.db.web_models import User
@@ -54,18 +55,19 @@ class Identity:
 
 
 async def _identify(request: Request, session: Session) -> Identity | None:
+    """Async only to read a form body for the CSRF field; the database calls run in the threadpool."""
     context = ctx(request)
     auth = request.headers.get("authorization", "")
     if auth:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer":
             return None
-        user = user_for_token(session, token.strip())
+        user = await run_in_threadpool(user_for_token, session, token.strip())
         return Identity(user.id, user.name, None) if user is not None else None
     data = context.signer.read_session(request.cookies.get(SESSION_COOKIE))
     if data is None:
         return None
-    user = session.get(User, data.user_id)
+    user = await run_in_threadpool(session.get, User, data.user_id)
     if user is None or user.session_version != data.version:
         return None
     csrf = context.signer.csrf_token(data.nonce)
