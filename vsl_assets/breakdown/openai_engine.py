@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import json
 import math
-import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -34,7 +33,8 @@ from pydantic import ValidationError
 from vsl_assets import deadline
 from vsl_assets.breakdown.language import guess_language
 from vsl_assets.breakdown.models import Breakdown, Evidence, openai_schema
-from vsl_assets.errors import ConfigurationError, PermanentError, TransientError
+from vsl_assets.errors import ConfigurationError, PermanentError, TransientError, VslError
+from vsl_assets.openai_errors import OpenAIErrors
 from vsl_assets.transcription.models import Segment
 
 #: Receives human-readable progress lines (e.g. Dagster's ``context.log.info``).
@@ -67,8 +67,6 @@ _CHARS_PER_TOKEN = 3.0
 #: An answer cut short by the output limit is asked again in halves at most this many times.
 _MAX_HALVINGS = 2
 _CONNECT_TIMEOUT_S = 10.0
-_MAX_MESSAGE_CHARS = 300
-_KEY_RE = re.compile(r"sk-[A-Za-z0-9_\-*.]{3,}")
 
 SYSTEM_PROMPT = """\
 You analyse the transcript of a video sales letter (VSL) for a swipe file used by copywriters.
@@ -313,6 +311,13 @@ class OpenAIBreakdownEngine:
         if max_output_tokens is not None and max_output_tokens <= 0:
             raise ConfigurationError(f"breakdown max_output_tokens must be positive, got {max_output_tokens}")
         self._api_key = api_key.strip()
+        self._errors = OpenAIErrors(
+            self._api_key,
+            timeout_s,
+            BreakdownError,
+            TransientBreakdownError,
+            {404: f"OpenAI API does not know the model {model!r} (HTTP 404): {{message}}"},
+        )
         self.model = model.strip()
         self.base_url = base_url
         self.timeout_s = timeout_s
@@ -458,7 +463,7 @@ class OpenAIBreakdownEngine:
 
         deadline.check()
         started = time.monotonic()
-        failure: BreakdownError | TransientBreakdownError | None = None
+        failure: VslError | None = None
         try:
             with self._client(count_attempt) as client:
                 response = client.chat.completions.create(**params)
@@ -514,50 +519,7 @@ class OpenAIBreakdownEngine:
             ) from None
 
     def _scrub(self, text: str) -> str:
-        text = _KEY_RE.sub("sk-***", text.replace(self._api_key, "***"))
-        return text if len(text) <= _MAX_MESSAGE_CHARS else text[: _MAX_MESSAGE_CHARS - 1] + "…"
+        return self._errors.scrub(text)
 
-    def _api_message(self, exc: openai.APIStatusError) -> str:
-        body = exc.body
-        message: object = body.get("message") if isinstance(body, dict) else body
-        if not isinstance(message, str) or not message.strip():
-            message = exc.message
-        return self._scrub(" ".join(str(message).split()))
-
-    def _map_error(
-        self, exc: openai.OpenAIError, attempts: int, label: str
-    ) -> BreakdownError | TransientBreakdownError:
-        tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
-        detail = self._scrub(f"{type(exc).__name__}: {exc}")
-        if isinstance(exc, openai.APIStatusError):
-            if exc.request_id:
-                detail += f" (request id {exc.request_id})"
-            status = exc.status_code
-            if isinstance(exc, openai.AuthenticationError):
-                return BreakdownError(f"{label}OpenAI rejected the API key (HTTP {status})", detail=f"HTTP {status}")
-            if isinstance(exc, openai.RateLimitError):
-                return TransientBreakdownError(f"{label}OpenAI API rate limit (HTTP 429) {tries}", detail=detail)
-            if status >= 500:
-                return TransientBreakdownError(f"{label}OpenAI API server error (HTTP {status}) {tries}", detail=detail)
-            message = self._api_message(exc)
-            if status in (408, 409):
-                return TransientBreakdownError(
-                    f"{label}OpenAI API could not take the request now (HTTP {status}) {tries}: {message}",
-                    detail=detail,
-                )
-            if isinstance(exc, openai.NotFoundError):
-                return BreakdownError(
-                    f"{label}OpenAI API does not know the model {self.model!r} (HTTP 404): {message}", detail=detail
-                )
-            return BreakdownError(f"{label}OpenAI API refused the request (HTTP {status}): {message}", detail=detail)
-        if isinstance(exc, openai.APITimeoutError):
-            return TransientBreakdownError(
-                f"{label}OpenAI API request timed out (limit {self.timeout_s:g} s per attempt) {tries}", detail=detail
-            )
-        if isinstance(exc, openai.APIConnectionError):
-            cause = exc.__cause__
-            why = self._scrub(str(cause)) if cause is not None and str(cause) else "connection failed"
-            return TransientBreakdownError(f"{label}could not reach the OpenAI API {tries}: {why}", detail=detail)
-        if isinstance(exc, openai.APIResponseValidationError):
-            return BreakdownError(f"{label}OpenAI API returned a response in an unexpected shape", detail=detail)
-        return BreakdownError(f"{label}OpenAI client error: {self._scrub(str(exc))}", detail=detail)
+    def _map_error(self, exc: openai.OpenAIError, attempts: int, label: str) -> VslError:
+        return self._errors.map(exc, attempts, label)

@@ -11,7 +11,6 @@ returned data: API messages are scrubbed and the client's exceptions are not cha
 from __future__ import annotations
 
 import mimetypes
-import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -21,7 +20,8 @@ from typing import Any
 import openai
 
 from vsl_assets import deadline
-from vsl_assets.errors import ConfigurationError, TranscriptionError, TransientTranscriptionError
+from vsl_assets.errors import ConfigurationError, TranscriptionError, TransientTranscriptionError, VslError
+from vsl_assets.openai_errors import OpenAIErrors
 from vsl_assets.transcription.audio import probe_duration, require_file
 from vsl_assets.transcription.base import LogFn
 from vsl_assets.transcription.chunking import FfmpegSilenceFinder, SilenceOptions, cut_chunk, plan_chunks
@@ -39,9 +39,6 @@ from vsl_assets.transcription.longform import (
 from vsl_assets.transcription.models import Segment, Transcript
 from vsl_assets.transcription.pricing import ModelLimits, billed_minutes, estimate_cost_usd, limits_for
 
-#: Anything shaped like an OpenAI key (``sk-...``, ``sk-proj-...``), including masked echoes.
-_KEY_RE = re.compile(r"sk-[A-Za-z0-9_\-*.]{3,}")
-
 #: Upload names the API would refuse by extension even though the content is fine: ``.opus``
 #: is Opus in an Ogg container, which the API accepts as ``.ogg``.
 _UPLOAD_SUFFIX = {".opus": ".ogg"}
@@ -50,7 +47,6 @@ _UPLOAD_SUFFIX = {".opus": ".ogg"}
 #: the whole (upload-sized) request timeout.
 _CONNECT_TIMEOUT_S = 10.0
 
-_MAX_MESSAGE_CHARS = 300
 
 #: A reply whose output tokens come this close to the model's cap is taken as cut short.
 _CUT_SHORT_MARGIN_TOKENS = 8
@@ -102,6 +98,13 @@ class OpenAITranscriber:
         if max_retries < 0:
             raise ConfigurationError(f"OpenAI max_retries must be 0 or more, got {max_retries}")
         self._api_key = api_key.strip()
+        self._errors = OpenAIErrors(
+            self._api_key,
+            timeout_s,
+            TranscriptionError,
+            TransientTranscriptionError,
+            {413: "the audio file is too large for the OpenAI API (HTTP 413): {message}"},
+        )
         self.model = model
         self.base_url = base_url
         self.timeout_s = timeout_s
@@ -133,22 +136,7 @@ class OpenAITranscriber:
         return f"OpenAITranscriber(model={self.model!r}, base_url={self.base_url!r})"
 
     def _scrub(self, text: str) -> str:
-        text = text.replace(self._api_key, "***")
-        text = _KEY_RE.sub("sk-***", text)
-        if len(text) > _MAX_MESSAGE_CHARS:
-            text = text[: _MAX_MESSAGE_CHARS - 1] + "…"
-        return text
-
-    def _api_message(self, exc: openai.APIStatusError) -> str:
-        body = exc.body
-        message: object = None
-        if isinstance(body, dict):
-            message = body.get("message")
-        elif isinstance(body, str):
-            message = body
-        if not isinstance(message, str) or not message.strip():
-            message = exc.message
-        return self._scrub(" ".join(str(message).split()))
+        return self._errors.scrub(text)
 
     def _client(self, on_request: Callable[[object], None]) -> openai.OpenAI:
         # A request never outlives the step's wall-clock cap (VSL_STEP_TIMEOUT_S).
@@ -328,7 +316,7 @@ class OpenAITranscriber:
             attempts += 1
 
         started = time.monotonic()
-        failure: TranscriptionError | TransientTranscriptionError | None = None
+        failure: VslError | None = None
         try:
             with self._client(count_attempt) as client, audio.open("rb") as fh:
                 # A seekable file handle lets the client rewind and resend it on a retry.
@@ -392,38 +380,5 @@ class OpenAITranscriber:
             output_tokens=output_tokens if isinstance(output_tokens, int) else None,
         )
 
-    def _map_error(self, exc: openai.OpenAIError, attempts: int) -> TranscriptionError | TransientTranscriptionError:
-        tries = f"after {attempts} attempt{'s' if attempts != 1 else ''}"
-        detail = self._scrub(f"{type(exc).__name__}: {exc}")
-        if isinstance(exc, openai.APIStatusError):
-            request_id = exc.request_id
-            if request_id:
-                detail += f" (request id {request_id})"
-            status = exc.status_code
-            message = self._api_message(exc)
-            if isinstance(exc, openai.AuthenticationError):
-                return TranscriptionError(f"OpenAI rejected the API key (HTTP {status})", detail=f"HTTP {status}")
-            if isinstance(exc, openai.RateLimitError):
-                return TransientTranscriptionError(f"OpenAI API rate limit (HTTP 429) {tries}", detail=detail)
-            if status >= 500:
-                return TransientTranscriptionError(f"OpenAI API server error (HTTP {status}) {tries}", detail=detail)
-            if status in (408, 409):
-                return TransientTranscriptionError(
-                    f"OpenAI API could not take the request now (HTTP {status}) {tries}: {message}", detail=detail
-                )
-            if status == 413:
-                return TranscriptionError(
-                    f"the audio file is too large for the OpenAI API (HTTP 413): {message}", detail=detail
-                )
-            return TranscriptionError(f"OpenAI API refused the request (HTTP {status}): {message}", detail=detail)
-        if isinstance(exc, openai.APITimeoutError):
-            return TransientTranscriptionError(
-                f"OpenAI API request timed out (limit {self.timeout_s:g} s per attempt) {tries}", detail=detail
-            )
-        if isinstance(exc, openai.APIConnectionError):
-            cause = exc.__cause__
-            why = self._scrub(str(cause)) if cause is not None and str(cause) else "connection failed"
-            return TransientTranscriptionError(f"could not reach the OpenAI API {tries}: {why}", detail=detail)
-        if isinstance(exc, openai.APIResponseValidationError):
-            return TranscriptionError("OpenAI API returned a response in an unexpected shape", detail=detail)
-        return TranscriptionError(f"OpenAI client error: {self._scrub(str(exc))}", detail=detail)
+    def _map_error(self, exc: openai.OpenAIError, attempts: int) -> VslError:
+        return self._errors.map(exc, attempts)
