@@ -117,6 +117,15 @@ class LoadedModel:
     warning: str | None = None
 
 
+def resolve_device(device: str) -> str:
+    """``cpu``/``cuda`` as given; ``auto`` -> ``cuda`` when CTranslate2 finds a CUDA device, else ``cpu``."""
+    if device != "auto":
+        return device
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+
+
 class LocalTranscriber:
     """faster-whisper on CPU (or CUDA); see the module docstring for how models are found.
 
@@ -153,7 +162,9 @@ class LocalTranscriber:
         if not model.strip():
             raise ConfigurationError("no Whisper model configured")
         self.model = model
-        self.device = device
+        #: ``auto`` is decided here, once: CUDA when CTranslate2 sees a GPU, else the CPU, so
+        #: that what depends on the device (batched inference, the log line) knows which it is.
+        self.device = resolve_device(device)
         self.compute_type = compute_type
         self.beam_size = beam_size
         self.vad_filter = vad_filter

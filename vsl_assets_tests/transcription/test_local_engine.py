@@ -271,3 +271,16 @@ def test_portuguese_with_bundled_base(model_cache: Path, base_dir: Path) -> None
     assert len(found) >= 8, (found, t.text)
     assert t.duration_s is not None and 17.0 < t.duration_s < 18.5
     assert all(0 <= s.start <= s.end <= t.duration_s for s in t.segments)
+
+
+def test_auto_device_is_resolved_once_to_what_ctranslate2_sees() -> None:
+    import ctranslate2
+
+    from vsl_assets.transcription.local_engine import resolve_device
+
+    expected = "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    engine = LocalTranscriber(model="tiny.en", device="auto")
+    assert engine.device == expected == resolve_device("auto")
+    assert engine.use_batched is (expected == "cuda")  # the batched pipeline only on a GPU
+    assert LocalTranscriber(model="tiny.en", device="cuda").use_batched is True  # asked for: no probing
+    assert resolve_device("cpu") == "cpu"
