@@ -12,6 +12,7 @@ from vsl_assets.db.engine import session_factory
 from vsl_assets.settings import Settings
 from vsl_assets.storage import StorageLayout
 from vsl_assets.web.security import Signer, load_secret
+from vsl_assets.web.throttle import LoginThrottle
 
 HERE = Path(__file__).parent
 
@@ -23,6 +24,7 @@ class WebContext:
     signer: Signer
     sessions: sessionmaker[Session]
     templates: Jinja2Templates
+    throttle: LoginThrottle
 
     @classmethod
     def build(cls, settings: Settings) -> WebContext:
@@ -37,6 +39,7 @@ class WebContext:
             signer=Signer(load_secret(layout.root)),
             sessions=session_factory(settings.database),
             templates=templates,
+            throttle=LoginThrottle(),
         )
 
     @property

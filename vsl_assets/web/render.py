@@ -7,8 +7,9 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from vsl_assets.db.models import UrlStatus
 from vsl_assets.web.deps import Identity, ctx
-from vsl_assets.web.i18n import LANG_COOKIE, pick_language, template_helpers
+from vsl_assets.web.i18n import LANG_COOKIE, pick_language, template_helpers, translate
 
 
 def language(request: Request) -> str:
@@ -16,10 +17,12 @@ def language(request: Request) -> str:
 
 
 def render(request: Request, name: str, identity: Identity | None, status_code: int = 200, **data: Any) -> HTMLResponse:
+    lang = language(request)
     context: dict[str, Any] = {
+        "status_labels": {status.value: translate(lang, status.value) for status in UrlStatus},
         "user": identity.name if identity else None,
         "csrf": identity.csrf if identity else None,
-        **template_helpers(language(request)),
+        **template_helpers(lang),
         **data,
     }
     return ctx(request).templates.TemplateResponse(request, name, context, status_code=status_code)

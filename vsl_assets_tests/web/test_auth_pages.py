@@ -184,3 +184,15 @@ def test_cli_user_add_and_token_create(
     assert "vsl user add nobody" in capsys.readouterr().err
     web_args = parser.parse_args(["web"])
     assert (web_args.host, web_args.port) == ("127.0.0.1", 8000)
+
+
+def test_password_guessing_is_throttled(sqlite_web: Web) -> None:
+    web = sqlite_web
+    token = csrf_of(web.client.get("/login").text)
+    for _ in range(5):
+        wrong = web.client.post("/login", data={"username": "ana", "password": "guess-guess", "csrf_token": token})
+        assert wrong.status_code == 401
+    blocked = web.client.post("/login", data={"username": "ana", "password": PASSWORD, "csrf_token": token})
+    assert blocked.status_code == 429 and "too many failed logins" in blocked.json()["detail"]
+    assert 0 < int(blocked.headers["retry-after"]) <= 301
+    assert web.client.get("/api/vsls").status_code == 401

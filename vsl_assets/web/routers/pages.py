@@ -72,9 +72,19 @@ def login(
     nonce = request.cookies.get(LOGIN_COOKIE) or ""
     if not nonce or not context.signer.check_csrf("login:" + nonce, csrf_token):
         raise HTTPException(status_code=403, detail="missing or invalid CSRF token; reload the login page")
+    keys = (f"name:{username[:64].lower()}", f"addr:{request.client.host if request.client else '?'}")
+    wait = context.throttle.retry_after(*keys)
+    if wait:
+        raise HTTPException(
+            status_code=429,
+            detail=f"too many failed logins; try again in {wait} s",
+            headers={"Retry-After": str(wait)},
+        )
     user = authenticate(session, username, password)
     if user is None:
+        context.throttle.failed(*keys)
         return login_form(request, context, next=next, error="Wrong user name or password.")
+    context.throttle.succeeded(*keys)
     response = _redirect(safe_next(next))
     response.set_cookie(
         SESSION_COOKIE,

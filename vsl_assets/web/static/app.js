@@ -105,6 +105,8 @@
   }
 
   var FINAL = {analyzed: true, failed: true};
+  var LABELS = {};
+  try { LABELS = JSON.parse(document.body.dataset.statusLabels || "{}"); } catch (e) { LABELS = {}; }
 
   function setupPolling() {
     var rows = Array.prototype.slice.call(document.querySelectorAll("[data-poll-key]"));
@@ -116,7 +118,7 @@
       if (badge && badge.dataset.status !== item.status) {
         badge.className = "badge s-" + item.status;
         badge.dataset.status = item.status;
-        badge.textContent = item.status;
+        badge.textContent = LABELS[item.status] || item.status;
       }
       var reason = row.querySelector(".reason");
       if (reason) reason.textContent = item.reason || "";
