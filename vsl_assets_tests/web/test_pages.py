@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
+
+import pytest
 
 from vsl_assets_tests.web.conftest import Web
 from vsl_assets_tests.web.seed import Fake, seed
@@ -65,3 +73,43 @@ def test_the_web_package_never_imports_dagster() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_vsl_web_serves_on_loopback_and_stops_on_sigterm(sqlite_web: Web) -> None:
+    port = _free_port()
+    code = (
+        "import argparse, sys\n"
+        "from vsl_assets import settings\n"
+        "from vsl_assets.web.commands import register\n"
+        "p = argparse.ArgumentParser(); register(p.add_subparsers(dest='c'))\n"
+        f"a = p.parse_args(['web', '--port', '{port}'])\n"
+        "sys.exit(a.func(a, settings.current()))\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline and body is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    body = json.loads(response.read())
+            except OSError:
+                time.sleep(0.3)
+        assert body == {"status": "ok", "database": "sqlite", "schema_head": "0005"}
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/vsls", timeout=5)
+        assert refused.value.code == 401
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        out, _ = proc.communicate(timeout=30)
+    # uvicorn shuts down gracefully, then re-raises SIGTERM so the exit status says what stopped it.
+    assert proc.returncode in (0, -signal.SIGTERM), out
+    assert "Application shutdown complete." in out
+    assert f"The Swipe: http://127.0.0.1:{port}/" in out
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
