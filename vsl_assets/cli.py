@@ -68,11 +68,9 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         results = repo.add_urls(s, valid)
     instance = _instance(settings) if results else None
     if instance is not None:
-        from vsl_assets.defs.partitions import ADD_CHUNK, PARTITIONS_NAME
+        from vsl_assets.defs.partitions import register
 
-        keys = [r.partition_key for r in results]
-        for part in repo.chunks(keys, ADD_CHUNK):
-            instance.add_dynamic_partitions(PARTITIONS_NAME, list(part))
+        register(instance, [r.partition_key for r in results])
     elif results:
         _err("no Dagster instance (DAGSTER_HOME unset, no project): partitions will be registered by the sensor")
     for r in results:
@@ -139,7 +137,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets.db import UrlStatus
     from vsl_assets.definitions import build_definitions
     from vsl_assets.defs.jobs import INGEST_JOB_NAME, run_tags
-    from vsl_assets.defs.partitions import PARTITIONS_NAME
+    from vsl_assets.defs.partitions import register
     from vsl_assets.defs.reconcile import reconcile
     from vsl_assets.defs.resources import DatabaseResource
 
@@ -158,7 +156,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     if not keys:
         print("nothing pending")
         return EXIT_OK
-    instance.add_dynamic_partitions(PARTITIONS_NAME, keys)
+    register(instance, keys)
     failed = 0
     for key in keys:
         start = time.monotonic()

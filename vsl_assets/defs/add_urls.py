@@ -4,7 +4,7 @@ from dagster import Config, Failure, MetadataValue, OpExecutionContext, Output, 
 from pydantic import Field
 
 from vsl_assets.db import repo
-from vsl_assets.defs.partitions import ADD_CHUNK, PARTITIONS_NAME
+from vsl_assets.defs.partitions import register
 from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.errors import InvalidUrlError
 from vsl_assets.urls import normalize_url, redact_url
@@ -31,8 +31,7 @@ def add_urls_op(context: OpExecutionContext, config: AddUrlsConfig, db: Database
     with db.session() as s:
         results = repo.add_urls(s, valid)
     keys = [r.partition_key for r in results]
-    for part in repo.chunks(keys, ADD_CHUNK):
-        context.instance.add_dynamic_partitions(PARTITIONS_NAME, list(part))
+    register(context.instance, keys)
     for reason in refused:
         context.log.warning(f"refused {reason}")
     lines = [
