@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select, text
 
@@ -67,7 +68,7 @@ def populate(database: str, n: int, segments: int, rng: random.Random) -> list[s
     now = datetime.now(UTC)
     statuses = ["analyzed"] * 8 + ["failed", "pending_ingest"]
     with session_scope(database) as s:
-        urls = []
+        urls: list[dict[str, Any]] = []
         for i in range(n):
             url = normalize_url(f"https://vsl{i % 97}.example.com/page/{i}")
             status = rng.choice(statuses)
@@ -85,7 +86,12 @@ def populate(database: str, n: int, segments: int, rng: random.Random) -> list[s
         for start in range(0, n, 1000):
             s.execute(insert(Url), urls[start : start + 1000])
         ids = dict(s.execute(select(Url.partition_key, Url.id)).all())
-        sources, videos, transcripts, breakdowns, beats, jobs = [], [], [], [], [], []
+        sources: list[dict[str, Any]] = []
+        videos: list[dict[str, Any]] = []
+        transcripts: list[dict[str, Any]] = []
+        breakdowns: list[dict[str, Any]] = []
+        beats: list[dict[str, Any]] = []
+        jobs: list[dict[str, Any]] = []
         for row in urls:
             uid = ids[row["partition_key"]]
             duration = rng.uniform(300, 5400)
@@ -120,7 +126,7 @@ def populate(database: str, n: int, segments: int, rng: random.Random) -> list[s
             transcripts.append(
                 {
                     "url_id": uid,
-                    "text": " ".join(x["text"] for x in segs),
+                    "text": " ".join(str(x["text"]) for x in segs),
                     "language": lang,
                     "engine": "bench",
                     "model": "bench",
@@ -179,6 +185,10 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=10_000, help="synthetic VSLs (default 10,000)")
     parser.add_argument("--segments", type=int, default=12, help="transcript segments per VSL (default 12)")
     parser.add_argument("--requests", type=int, default=100, help="requests per measured route (default 100)")
+    parser.add_argument(
+        "--browser", action="store_true", help="also time seeks in real Chromium (/usr/lib/chromium/chromium)"
+    )
+    parser.add_argument("--seeks", type=int, default=20, help="seeks timed in the browser (default 20)")
     args = parser.parse_args()
     rng = random.Random(7)
     tmp = Path(tempfile.mkdtemp(prefix="bench_web_"))
@@ -220,7 +230,7 @@ def main() -> int:
         deep_after = s.scalar(select(Url.id).where(Url.partition_key == mid_after["partition_key"]))
     analyzed = [k for k in keys[-200:]]
 
-    def get(path: str, **params: object) -> Callable[[], object]:
+    def get(path: str, **params: Any) -> Callable[[], object]:
         def call() -> object:
             response = client.get(path, params=params, headers=bearer)
             assert response.status_code == 200, (path, response.status_code, response.text[:200])
@@ -228,7 +238,7 @@ def main() -> int:
 
         return call
 
-    def page(path: str, **params: object) -> Callable[[], object]:
+    def page(path: str, **params: Any) -> Callable[[], object]:
         def call() -> object:
             response = client.get(path, params=params)
             assert response.status_code == 200, (path, response.status_code)
@@ -258,7 +268,7 @@ def main() -> int:
             "<= 100",
         ),
         (
-            "GET /api/vsls sort=-price, offset 5,000",
+            f"GET /api/vsls sort=-price, offset {args.n // 2:,}",
             timed(get("/api/vsls", sort="-price", offset=args.n // 2), n),
             "<= 100",
         ),
@@ -279,10 +289,106 @@ def main() -> int:
         ("GET /api/search?q=word", timed(lambda: get("/api/search", q=next(words))(), n), "<= search + 50"),
         ("GET /search?q=word (HTML)", timed(lambda: page("/search", q=next(words))(), n), "<= search + 50"),
     ]
+    if args.browser:
+        rows += browser_seeks(settings, keys[-1], args.seeks, rng)
     print(f"\n{'route':<46} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95")
     for name, values, target in rows:
         print(f"{name:<46} {statistics.median(values):8.1f} {pct(values, 95):8.1f} {max(values):8.1f}  {target}")
     return 0
+
+
+SEEK_JS = """async (t) => {
+  const v = document.querySelector('#player');
+  const start = performance.now();
+  const shown = new Promise((resolve) => {
+    if (v.requestVideoFrameCallback) v.requestVideoFrameCallback(() => resolve());
+    v.addEventListener('seeked', () => setTimeout(resolve, 500), {once: true});
+  });
+  v.currentTime = t;
+  await shown;
+  return performance.now() - start;
+}"""
+
+FETCH_JS = """async (url) => {
+  const start = performance.now();
+  const r = await fetch(url, {headers: {Range: 'bytes=0-65535'}});
+  await r.arrayBuffer();
+  return performance.now() - start;
+}"""
+
+
+def browser_seeks(settings: object, key: str, n: int, rng: random.Random) -> list[tuple[str, list[float], str]]:
+    """Seek the VSL page's player to random seconds of a 5-minute 640x360 H.264 video and time until the
+    new frame is presented (requestVideoFrameCallback); baseline: a 64 KB Range fetch from the page."""
+    import subprocess
+    import threading
+
+    import uvicorn
+    from playwright.sync_api import sync_playwright
+
+    from vsl_assets.media.ffmpeg import find_ffmpeg
+    from vsl_assets.storage import StorageLayout
+    from vsl_assets.web import create_app
+
+    layout = StorageLayout(settings.storage_root)  # type: ignore[attr-defined]
+    layout.ensure()
+    subprocess.run(
+        [
+            find_ffmpeg(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=640x360:rate=25",
+            "-t",
+            "300",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-g",
+            "50",
+            "-pix_fmt",
+            "yuv420p",
+            "-movflags",
+            "+faststart",
+            str(layout.video_path(key)),
+        ],
+        check=True,
+    )
+    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=0, log_level="warning"))  # type: ignore[arg-type]
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    port = server.servers[0].sockets[0].getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    seeks: list[float] = []
+    fetches: list[float] = []
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/lib/chromium/chromium", headless=True)
+            page = browser.new_page()
+            page.goto(f"{base}/login")
+            page.fill("input[name=username]", "bench")
+            page.fill("input[name=password]", "bench password")
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/")
+            page.goto(f"{base}/vsl/{key}")
+            page.wait_for_function("() => document.querySelector('#player').readyState >= 1")
+            for _ in range(n):
+                seeks.append(float(page.evaluate(SEEK_JS, rng.uniform(5, 295))))
+                fetches.append(float(page.evaluate(FETCH_JS, f"/api/vsls/{key}/video")))
+            browser.close()
+    finally:
+        server.should_exit = True
+        thread.join(10)
+    return [
+        ("baseline: 64 KB Range fetch from the page", fetches, ""),
+        ("Chromium: seek -> new frame shown (5 min video)", seeks, "<= 1000"),
+    ]
 
 
 if __name__ == "__main__":
