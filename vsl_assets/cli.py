@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import time
 from collections.abc import Sequence
@@ -298,6 +299,34 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     return status
 
 
+def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
+    """Dagster (webserver + daemon) and the web app together, stopped together."""
+    from vsl_assets.supervise import Child, supervise
+
+    if settings.project_dir is None:
+        _err("vsl up needs the project (workspace.yaml, dagster.yaml): run it from the project or set VSL_PROJECT_DIR")
+        return EXIT_USAGE
+    bin_dir = Path(sys.executable).parent
+    children = [
+        Child(
+            "dagster",
+            [str(bin_dir / "dagster"), "dev", "-h", args.host, "-p", str(args.dagster_port), "-w", "workspace.yaml"],
+            signal.SIGINT,
+        ),
+        Child(
+            "web",
+            [sys.executable, "-m", "vsl_assets.cli", "web", "--host", args.host, "--port", str(args.port)],
+            signal.SIGTERM,
+        ),
+    ]
+    print(
+        f"vsl: the web app on http://{args.host}:{args.port}  ·  Dagster UI on http://{args.host}:{args.dagster_port}"
+        "  (Ctrl-C stops both)",
+        flush=True,
+    )
+    return supervise(children, settings.project_dir)
+
+
 def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
     if not args.keys and not args.failed:
         _err("name partition keys or pass --failed")
@@ -408,6 +437,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("keys", nargs="*", metavar="KEY")
     p.add_argument("--failed", action="store_true", help="re-queue every failed URL")
     p.set_defaults(func=cmd_retry)
+    p = sub.add_parser("up", help="run the Dagster webserver + daemon and the web app together")
+    p.add_argument("--host", default="127.0.0.1", help="address both listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000, help="web app port (default 8000)")
+    p.add_argument("--dagster-port", type=int, default=3000, help="Dagster UI port (default 3000)")
+    p.set_defaults(func=cmd_up)
     p = sub.add_parser("search", help="search every transcript; hits land on the second a phrase is said")
     p.add_argument("query", help='words, "a phrase", prefix*, -excluded, a OR b')
     p.add_argument("--json", action="store_true", help="print a JSON list of hits")
