@@ -113,3 +113,16 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def test_api_docs_need_a_login_and_list_the_routes(sqlite_web: Web) -> None:
+    web = sqlite_web
+    assert web.client.get("/docs", follow_redirects=False).status_code == 303  # login first
+    web.login()
+    docs = web.client.get("/docs")
+    assert docs.status_code == 200 and "url: '/openapi.json'" in docs.text
+    spec = web.client.get("/openapi.json").json()
+    assert {"/api/urls", "/api/vsls", "/api/vsls/{key}", "/api/search", "/pipeline/start/{key}", "/healthz"} <= set(
+        spec["paths"]
+    )
+    assert "/login" not in spec["paths"]
