@@ -324,6 +324,13 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         "  (Ctrl-C stops both)",
         flush=True,
     )
+    from sqlalchemy import func, select
+
+    from vsl_assets.db.web_models import User
+
+    with session_scope(settings.database) as s:
+        if not s.scalar(select(func.count(User.id))):
+            print("vsl: no login yet: create one with  vsl user add NAME  (then sign in)", flush=True)
     return supervise(children, settings.project_dir)
 
 
@@ -437,6 +444,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("keys", nargs="*", metavar="KEY")
     p.add_argument("--failed", action="store_true", help="re-queue every failed URL")
     p.set_defaults(func=cmd_retry)
+    from vsl_assets.web.commands import register as register_web
+
+    register_web(sub)  # web, user add, token create
     p = sub.add_parser("up", help="run the Dagster webserver + daemon and the web app together")
     p.add_argument("--host", default="127.0.0.1", help="address both listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="web app port (default 8000)")
