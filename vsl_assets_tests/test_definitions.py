@@ -92,7 +92,7 @@ def test_the_entry_point_is_named_in_one_place() -> None:
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())
     # dg derives the entry point (<root_module>.definitions) and the defs folder (<root_module>.defs).
-    assert project["tool"]["dg"]["project"] == {"root_module": "vsl_assets"}
+    assert project["tool"]["dg"]["project"] == {"root_module": "vsl_assets", "code_location_name": "vsl_assets"}
     assert "dagster" not in project["tool"]
     assert project["project"]["scripts"]["vsl"] == "vsl_assets.cli:main"
 
