@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -22,6 +24,12 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
     "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
 )
+DOCS_CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+    "script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+#: The Swagger UI files fastapi-offline ships.
+SWAGGER_STATIC = Path(fastapi_offline.__file__).parent / "static"
 _SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -49,9 +57,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     def openapi(_user: ApiUser) -> JSONResponse:
         return JSONResponse(app.openapi())
 
+    # Swagger UI from a wheel (fastapi-offline ships a current 5.x bundle), not from a CDN: the
+    # docs work on a machine with no internet, and /docs needs no outside host in its policy.
+    app.mount("/static-docs", StaticFiles(directory=str(SWAGGER_STATIC)), name="static-docs")
+
     @app.get("/docs", include_in_schema=False)
     def docs(_user: PageUser) -> HTMLResponse:
-        return get_swagger_ui_html(openapi_url="/openapi.json", title=app.title)
+        return get_swagger_ui_html(
+            openapi_url="/openapi.json",
+            title=app.title,
+            swagger_js_url="/static-docs/swagger-ui-bundle.js",
+            swagger_css_url="/static-docs/swagger-ui.css",
+            swagger_favicon_url="data:,",
+        )
 
     @app.exception_handler(LoginRequired)
     async def to_login(request: Request, _exc: LoginRequired) -> Response:
@@ -65,8 +83,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response: Response = await call_next(request)
         for name, value in _SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
-        if request.url.path != "/docs":  # Swagger UI loads its own script and styles
-            response.headers.setdefault("Content-Security-Policy", CSP)
+        # Swagger UI starts itself with an inline script: allowed on /docs alone, still same-origin only.
+        response.headers.setdefault("Content-Security-Policy", DOCS_CSP if request.url.path == "/docs" else CSP)
         if request.url.scheme == "https":
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
