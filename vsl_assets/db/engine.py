@@ -138,8 +138,15 @@ def session_factory(url: str) -> sessionmaker[Session]:
 
 @contextlib.contextmanager
 def session_scope(url: str) -> Iterator[Session]:
-    """A unit of work: commit on success, roll back on any error."""
-    session = session_factory(url)()
+    """A unit of work on the database at ``url``: commit on success, roll back on any error."""
+    with unit_of_work(session_factory(url)) as session:
+        yield session
+
+
+@contextlib.contextmanager
+def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A unit of work from ``factory``: commit on success, roll back on any error."""
+    session = factory()
     try:
         yield session
         session.commit()

@@ -16,6 +16,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
+from vsl_assets.db.engine import unit_of_work
 from vsl_assets.db.web_models import User
 from vsl_assets.web.context import WebContext
 from vsl_assets.web.users import user_for_token
@@ -35,15 +36,8 @@ def ctx(request: Request) -> WebContext:
 
 
 def db(request: Request) -> Iterator[Session]:
-    session = ctx(request).sessions()
-    try:
+    with unit_of_work(ctx(request).sessions) as session:
         yield session
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    finally:
-        session.close()
 
 
 @dataclass(frozen=True)
