@@ -77,3 +77,67 @@ def test_when_one_child_dies_the_other_is_stopped_too(tmp_path: Path) -> None:
     assert (tmp_path / "b.txt").read_text() == "exited by itself"
     assert (tmp_path / "a.txt").read_text() == "SIGINT"
     assert "stopping (web exited)" in proc.stderr.read()
+
+
+def _listening(port: int, path: str) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as r:
+            return r.status == 200
+    except OSError:
+        return False
+
+
+def _processes_mentioning(text: str) -> list[str]:
+    found = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            args = cmdline.read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if text in args:
+            found.append(args[:120])
+    return found
+
+
+@pytest.mark.slow
+def test_vsl_up_serves_both_and_sigterm_stops_everything_even_when_backgrounded(vsl_env) -> None:
+    """The real thing: `vsl up` (what run.sh runs) started as a background shell starts it."""
+    from vsl_assets_tests.conftest import REPO
+    from vsl_assets_tests.test_daemon import _free_port
+
+    web_port, dagster_port = _free_port(), _free_port()
+    exe = Path(sys.executable).with_name("vsl")
+    marker = f"--dagster-port {dagster_port}"
+    proc = subprocess.Popen(
+        [str(exe), "up", "--port", str(web_port), "--dagster-port", str(dagster_port)],
+        cwd=REPO,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 150
+        while time.monotonic() < deadline and not (
+            _listening(web_port, "/healthz") and _listening(dagster_port, "/server_info")
+        ):
+            assert proc.poll() is None, proc.stdout.read() if proc.stdout else ""
+            time.sleep(1)
+        assert _listening(web_port, "/healthz") and _listening(dagster_port, "/server_info")
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=60) == 0
+        output = proc.stdout.read() if proc.stdout else ""
+        assert f"http://127.0.0.1:{web_port}" in output and f"http://127.0.0.1:{dagster_port}" in output
+        assert "stopping (SIGTERM)" in output
+        # Nothing is left listening or running: webserver, daemon, code servers, the web app.
+        time.sleep(2)
+        assert not _listening(web_port, "/healthz") and not _listening(dagster_port, "/server_info")
+        assert _processes_mentioning(f"-p {dagster_port}") == []
+        assert _processes_mentioning(f"--port {web_port}") == []
+        assert _processes_mentioning(f"--port {dagster_port}") == []  # the webserver dagster dev started
+        assert _processes_mentioning(marker) == []
+    finally:
+        if proc.poll() is None:
+            proc.kill()
