@@ -33,6 +33,9 @@ from vsl_assets_tests.servers import (
 DATA = Path(__file__).parent / "data"
 SPEECH = DATA / "speech_en.opus"
 
+#: The test servers' own tests: the full suite only.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def hls_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -230,6 +230,7 @@ def test_media_playlist_becomes_a_complete_mp4(server: TimedServer, tmp_path: Pa
     assert "10 segments" in logged[0] and logged[-1].startswith("downloaded http://127.0.0.1")
 
 
+@pytest.mark.slow
 def test_segments_are_fetched_concurrently_up_to_the_limit(server: TimedServer, tmp_path: Path) -> None:
     server.set_delay("/plain/seg_", 0.2)
     download_hls(server.url("plain/index.m3u8"), tmp_path / "a.mp4", HlsOptions(concurrency=4))
@@ -306,6 +307,7 @@ def test_master_playlist_variant_policy(server: TimedServer, tmp_path: Path, pol
     assert fetched and all(p.startswith(f"/master/v{height}/") for p in fetched)
 
 
+@pytest.mark.slow
 def test_separate_audio_rendition_is_muxed(server: TimedServer, tmp_path: Path) -> None:
     logged: list[str] = []
     info = download_hls(server.url("alt/index.m3u8"), tmp_path / "v.mp4", FAST, log=logged.append)

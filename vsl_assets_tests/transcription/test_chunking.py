@@ -107,6 +107,7 @@ def test_parse_silencedetect() -> None:
     assert parse_silencedetect(log) == [Silence(0.0, 0.5)]
 
 
+@pytest.mark.slow
 def test_real_audio_is_cut_only_inside_detected_pauses(speech_95s: Path, tmp_path: Path) -> None:
     duration = probe_duration(speech_95s)
     finder = FfmpegSilenceFinder(speech_95s)
@@ -139,6 +140,7 @@ def test_real_audio_is_cut_only_inside_detected_pauses(speech_95s: Path, tmp_pat
     assert total == pytest.approx(duration, abs=0.2)
 
 
+@pytest.mark.slow
 def test_audio_without_pauses_gets_hard_cuts_at_the_maximum(tmp_path: Path) -> None:
     clip = tone(tmp_path / "tone.ogg", 30.0)
     assert detect_silences(clip) == []
@@ -187,6 +189,7 @@ def test_prompt_tail_and_prompt() -> None:
     assert build_prompt(None, None, 500) is None
 
 
+@pytest.mark.slow
 def test_chunks_denser_than_average_are_split_again_under_the_size_limit(tmp_path: Path) -> None:
     """60 s of silence then 57 s of speech: the average byte rate underestimates the speech."""
     mixed = tmp_path / "mixed.ogg"

@@ -89,6 +89,7 @@ def assert_english_words(t: Transcript) -> None:
         assert word in text, (word, t.text)
 
 
+@pytest.mark.slow
 def test_tiny_en_by_name_uses_the_bundled_copy(model_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(local_engine, "PROGRESS_INTERVAL_S", 0.0)
     lines: list[str] = []
@@ -106,6 +107,7 @@ def test_tiny_en_by_name_uses_the_bundled_copy(model_cache: Path, monkeypatch: p
     assert lines[-1].startswith("transcribed 0:19 in ")
 
 
+@pytest.mark.slow
 def test_model_directory_path_and_process_wide_cache(tiny_en_dir: Path, model_cache: Path) -> None:
     first = LocalTranscriber(str(tiny_en_dir))
     t = first.transcribe(SPEECH_EN, language=None, log=None)
@@ -118,6 +120,7 @@ def test_model_directory_path_and_process_wide_cache(tiny_en_dir: Path, model_ca
     assert LocalTranscriber(str(tiny_en_dir), cpu_threads=1).load().model is not first.load().model
 
 
+@pytest.mark.slow
 def test_unknown_model_falls_back_with_a_warning(model_cache: Path, caplog: pytest.LogCaptureFixture) -> None:
     lines: list[str] = []
     with caplog.at_level(logging.WARNING, logger=LOGGER):
@@ -135,6 +138,7 @@ def test_unknown_model_falls_back_with_a_warning(model_cache: Path, caplog: pyte
     assert_sane_segments(t)
 
 
+@pytest.mark.slow
 def test_unreachable_hub_fails_fast_and_falls_back(
     model_cache: Path, offline_hub: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -189,6 +193,7 @@ def test_hub_probe(offline_hub: str) -> None:
     assert reason is not None and "refused" in reason.lower()
 
 
+@pytest.mark.slow
 def test_english_only_model_warns_for_other_languages(tiny_en_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
     lines: list[str] = []
     with caplog.at_level(logging.WARNING, logger=LOGGER):
@@ -254,6 +259,7 @@ def test_unsupported_language_code(base_dir: Path) -> None:
         LocalTranscriber(str(base_dir)).transcribe(SPEECH_EN, language="xx")
 
 
+@pytest.mark.slow
 def test_portuguese_with_bundled_base(model_cache: Path, base_dir: Path) -> None:
     """espeak-ng pt-BR speech, with the language given.
 

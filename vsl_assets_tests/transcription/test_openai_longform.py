@@ -214,6 +214,7 @@ def test_an_hour_through_gpt_4o_transcribe_in_chunks_under_its_duration_and_outp
     assert t.cost_usd == pytest.approx(0.36, abs=1e-3)
 
 
+@pytest.mark.slow
 def test_without_the_output_cap_in_the_plan_an_hour_loses_nearly_half_its_words_silently(hour: Path) -> None:
     """What the planner prevents: 1,400 s requests to a model that stops writing at 2,000 tokens.
     No error anywhere, coverage passes (text-only segments span their chunk), and each request
@@ -230,6 +231,7 @@ def test_without_the_output_cap_in_the_plan_an_hour_loses_nearly_half_its_words_
     assert said >= 360 and len(lines_in(t.text)) == 3 * (GPT4O_MAX_OUTPUT_TOKENS // 30) == 198  # 30 tokens a line
 
 
+@pytest.mark.slow
 def test_a_reply_cut_short_at_the_output_cap_is_transcribed_again_in_halves(ten_minutes: Path, tmp_path: Path) -> None:
     """A speaker faster than the planner assumes (480 tokens a minute): each ~5-minute reply stops at
     2,000 tokens; the engine sees it in the reply's usage and sends the two halves of that audio."""
@@ -293,6 +295,7 @@ def test_a_reply_cut_short_on_audio_too_short_to_halve_fails_with_the_reason(tmp
     )
 
 
+@pytest.mark.slow
 def test_without_continuity_chunks_run_concurrently_after_the_first(ten_minutes: Path) -> None:
     with NumberingServer(api_key=KEY, hold_s=0.3) as srv:
         engine = OpenAITranscriber(
