@@ -40,8 +40,8 @@ from sqlalchemy.exc import DBAPIError
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
 from vsl_assets.search.filters import vsl_filter
-from vsl_assets.search.model import Hit, SearchQuery, SearchQueryError, SearchResults, VslDocument, VslHits
-from vsl_assets.search.query import ParsedQuery, parse, query_languages, to_tsquery_text
+from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
+from vsl_assets.search.query import ParsedQuery, parse_search, query_languages, to_tsquery_text
 from vsl_assets.search.snippet import highlight
 
 #: Text-search configuration per language; None (unknown) gets no stemming and no stop words.
@@ -202,9 +202,7 @@ class PostgresSearch:
             )
 
     def search(self, query: SearchQuery) -> SearchResults:
-        parsed = parse(query.text)
-        if parsed.empty and not query.has_filters():
-            raise SearchQueryError("Type a word or a phrase to search for, or choose a filter.")
+        parsed = parse_search(query)
         with self._begin() as conn:
             if parsed.empty:
                 return self._list(conn, query, parsed)

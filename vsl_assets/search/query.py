@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from vsl_assets.search.model import SearchQuery, SearchQueryError
 from vsl_assets.search.text import LANGUAGES, normalise_language, stem, words
 
 #: More clauses than this are dropped (a 5,000-character paste must not become a 5,000-term query).
@@ -66,6 +67,14 @@ def _clause(raw: str) -> Clause | None:
     if prefix and len(found[-1]) < MIN_PREFIX:
         prefix = False
     return Clause(tuple(found), prefix=prefix)
+
+
+def parse_search(query: SearchQuery) -> ParsedQuery:
+    """The query's text, read; refused (with a reason for the person) when there is no word and no filter."""
+    parsed = parse(query.text)
+    if parsed.empty and not query.has_filters():
+        raise SearchQueryError("Type a word or a phrase to search for, or choose a filter.")
+    return parsed
 
 
 def parse(text: str) -> ParsedQuery:

@@ -32,8 +32,8 @@ from typing import Any
 from vsl_assets.errors import PermanentError
 from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
 from vsl_assets.search.filters import vsl_filter
-from vsl_assets.search.model import Hit, SearchQuery, SearchQueryError, SearchResults, VslDocument, VslHits
-from vsl_assets.search.query import ParsedQuery, fts5_terms, parse, query_languages, to_fts5
+from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
+from vsl_assets.search.query import ParsedQuery, fts5_terms, parse_search, query_languages, to_fts5
 from vsl_assets.search.snippet import highlight
 from vsl_assets.search.text import words
 
@@ -213,9 +213,7 @@ class SqliteSearch:
         return sum(f.stat().st_size for f in files if f.exists())
 
     def search(self, query: SearchQuery) -> SearchResults:
-        parsed = parse(query.text)
-        if parsed.empty and not query.has_filters():
-            raise SearchQueryError("Type a word or a phrase to search for, or choose a filter.")
+        parsed = parse_search(query)
         with self._connect() as conn:
             if parsed.empty:
                 return self._list(conn, query, parsed)
