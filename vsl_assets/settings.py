@@ -39,10 +39,6 @@ PositiveFloat = Annotated[float, Field(gt=0)]
 PositiveInt = Annotated[int, Field(ge=1)]
 
 
-def _alias(*names: str) -> AliasChoices:
-    return AliasChoices(*names)
-
-
 class Settings(BaseSettings):
     """All configuration of the platform (see the README's table for what each one does)."""
 
@@ -80,10 +76,10 @@ class Settings(BaseSettings):
     step_timeout_s: PositiveFloat = 14400.0
     allow_private_networks: bool = False
     allow_addresses: str = ""
-    openai_api_key: SecretStr | None = Field(default=None, validation_alias=_alias("OPENAI_API_KEY"))
-    openai_base_url: str | None = Field(default=None, validation_alias=_alias("OPENAI_BASE_URL"))
-    dagster_home: Path | None = Field(default=None, validation_alias=_alias("DAGSTER_HOME"))
-    xdg_cache_home: Path | None = Field(default=None, validation_alias=_alias("XDG_CACHE_HOME"))
+    openai_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))
+    openai_base_url: str | None = Field(default=None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
+    dagster_home: Path | None = Field(default=None, validation_alias=AliasChoices("DAGSTER_HOME"))
+    xdg_cache_home: Path | None = Field(default=None, validation_alias=AliasChoices("XDG_CACHE_HOME"))
 
     @field_validator("language")
     @classmethod
@@ -124,10 +120,6 @@ class Settings(BaseSettings):
         if self.whisper_compute_type != "auto":
             return self.whisper_compute_type
         return "float16" if self.whisper_device == "cuda" else "int8"
-
-    @property
-    def language_code(self) -> str | None:
-        return normalise_language(self.language)
 
     @property
     def instance_dir(self) -> Path | None:

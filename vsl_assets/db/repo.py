@@ -367,15 +367,3 @@ def fail_abandoned(
         )
     )
     return True
-
-
-def dead_letter_count(session: Session, key: str, error_class: str) -> int:
-    """How many dead letters of ``error_class`` the URL has (e.g. how often its worker died)."""
-    return (
-        session.scalar(
-            select(func.count(DeadLetter.id))
-            .join(Url, Url.id == DeadLetter.url_id)
-            .where(Url.partition_key == key, DeadLetter.error_class == error_class)
-        )
-        or 0
-    )
