@@ -27,9 +27,6 @@ from vsl_assets.media.probe import MediaInfo, probe
 from vsl_assets.urls import redact_url
 from vsl_assets.worker import current_worker
 
-#: Steps re-materialized when a URL is retried (the asset keys, in order).
-PIPELINE_ASSETS = PIPELINE_STEPS
-
 MAX_RETRIES = settings.current().max_retries
 
 #: Transient failures are retried with exponential backoff and jitter; permanent ones raise
@@ -54,10 +51,6 @@ class Step:
     url_id: int
     job_id: int
     reused: bool = False
-
-
-class UnknownPartitionError(VslError):
-    """The partition exists in Dagster but not in the application database."""
 
 
 @contextlib.contextmanager
@@ -123,7 +116,7 @@ def _fail(
             attempt=attempt,
             error=exc,
             final=final,
-            payload={"url": step.url, "partition_key": step.key, "step": step_name, "assets": list(PIPELINE_ASSETS)},
+            payload={"url": step.url, "partition_key": step.key, "step": step_name, "assets": list(PIPELINE_STEPS)},
         )
     what = "failed" if final else "failed (will retry)"
     context.log.error(f"{step_name} {what}: {exc.reason}" + (f"\n{exc.detail}" if exc.detail else ""))
