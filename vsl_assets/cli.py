@@ -10,12 +10,13 @@ as the running app whatever directory it is started in.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -201,9 +202,22 @@ def _search_query(args: argparse.Namespace) -> Any:
     )
 
 
+@contextlib.contextmanager
+def _search_index(settings: Settings) -> Iterator[Any]:
+    """The search backend for this command: schema ensured, closed afterwards (a PostgreSQL pool)."""
+    from vsl_assets.search import open_search
+
+    backend = open_search(settings.database)
+    try:
+        backend.ensure_schema()
+        yield backend
+    finally:
+        backend.close()
+
+
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets.humanize import clock
-    from vsl_assets.search import SearchQueryError, open_search
+    from vsl_assets.search import SearchQueryError
 
     if args.key:
         try:
@@ -211,15 +225,12 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError:
             _err(f"{args.key!r} is not a partition key (see `vsl status`)")
             return EXIT_USAGE
-    backend = open_search(settings.database)
-    try:
-        backend.ensure_schema()
-        results = backend.search(_search_query(args))
-    except SearchQueryError as exc:
-        _err(exc.reason)
-        return EXIT_USAGE
-    finally:
-        backend.close()
+    with _search_index(settings) as backend:
+        try:
+            results = backend.search(_search_query(args))
+        except SearchQueryError as exc:
+            _err(exc.reason)
+            return EXIT_USAGE
     if args.json:
         print(json.dumps(results.rows(), ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -238,12 +249,9 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
-    from vsl_assets.search import open_search
     from vsl_assets.search.documents import all_documents
 
-    backend = open_search(settings.database)
-    try:
-        backend.ensure_schema()
+    with _search_index(settings) as backend:
         seen: set[str] = set()
         segments = 0
         with session_scope(settings.database) as s:
@@ -253,22 +261,16 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
         stale = sorted(backend.keys() - seen)
         for key in stale:
             backend.delete_vsl(key)
-    finally:
-        backend.close()
     print(f"indexed {len(seen)} VSL(s), {segments} segment(s); removed {len(stale)} no longer in the database")
     return EXIT_OK
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     """Forget URLs: rows, files, search documents and their Dagster partitions."""
-    from vsl_assets.search import open_search
-
     layout = StorageLayout(settings.storage_root)
-    backend = open_search(settings.database)
     removed: list[str] = []
     status = EXIT_OK
-    try:
-        backend.ensure_schema()
+    with _search_index(settings) as backend:
         for key in args.keys:
             try:
                 validate_key(key)
@@ -287,8 +289,6 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
                 path.unlink(missing_ok=True)
             removed.append(key)
             print(f"{key}\tremoved")
-    finally:
-        backend.close()
     instance = _instance(settings) if removed else None
     if instance is not None:
         from vsl_assets.defs.partitions import PARTITIONS_NAME
