@@ -90,3 +90,27 @@ def test_the_catalog_is_requested_when_a_vsl_changes_and_not_again_until_the_nex
     assert run_partition(instance, key, force=True).success
     again = evaluate_automation_conditions(defs=defs, instance=instance, cursor=settled.cursor)
     assert again.get_num_requested(CATALOG) == 1
+
+
+def test_an_update_seen_in_the_same_tick_as_the_catalogs_own_build_still_triggers_a_rebuild(
+    vsl_env, instance, media_server
+) -> None:
+    """Under the daemon a VSL often finishes seconds after a catalog build, so one evaluation sees
+    both; the newer VSL must still get a rebuild (with ``since_last_handled`` it was dropped)."""
+    defs = build_definitions()
+    start = evaluate_automation_conditions(defs=defs, instance=instance)
+    first, second = add_urls(media_server.url("/good/index.m3u8"), media_server.url("/good/index.m3u8?copy=2"))
+    assert run_partition(instance, first).success
+    requested = evaluate_automation_conditions(defs=defs, instance=instance, cursor=start.cursor)
+    assert requested.get_num_requested(CATALOG) == 1
+    _materialize_catalog(instance)  # the requested build ...
+    assert run_partition(instance, second).success  # ... and, just after it, another VSL is analyzed
+    both = evaluate_automation_conditions(defs=defs, instance=instance, cursor=requested.cursor)
+    assert both.get_num_requested(CATALOG) == 1
+    _materialize_catalog(instance)
+    assert sorted(pd.read_parquet(Path(vsl_env["VSL_STORAGE_DIR"], "catalog", "vsl_catalog.parquet"))["status"]) == [
+        "analyzed",
+        "analyzed",
+    ]
+    quiet = evaluate_automation_conditions(defs=defs, instance=instance, cursor=both.cursor)
+    assert quiet.get_num_requested(CATALOG) == 0

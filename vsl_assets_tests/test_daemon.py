@@ -162,6 +162,23 @@ def test_dagster_dev_end_to_end_with_killed_run(vsl_env, media_server, tmp_path:
         status = json.loads(vsl("status", "--json").stdout)
         assert sorted(r["status"] for r in status) == ["analyzed", "analyzed", "failed"]
 
+        # The catalog follows by itself (catalog_automation_sensor, every 30 s): all three URLs, as now.
+        import pandas as pd
+
+        def catalog_statuses() -> list[str] | None:
+            path = storage / "catalog" / "vsl_catalog.parquet"
+            try:
+                return sorted(pd.read_parquet(path)["status"]) if path.is_file() else None
+            except (OSError, ValueError):
+                return None
+
+        _wait(
+            "the catalog to list the three URLs as they ended",
+            lambda: catalog_statuses() == ["analyzed", "analyzed", "failed"],
+            150,
+            log,
+        )
+
 
 def test_whole_platform_killed_mid_transcription_loses_nothing(
     vsl_env, media_server, tmp_path: Path, monkeypatch

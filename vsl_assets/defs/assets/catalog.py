@@ -16,11 +16,21 @@ from vsl_assets.defs.assets.search import search_index
 from vsl_assets.defs.resources import DatabaseResource, StorageResource
 from vsl_assets.humanize import human_bytes
 
-#: Like ``eager()`` without its "every dependency present" guard: with one partition per URL some
-#: are always missing (failed URLs) or in progress, and the catalog lists those too.
+#: Built once when missing, then again whenever a VSL's search_index partition is materialized
+#: after the catalog was last requested. Deliberately not ``eager()``/``since_last_handled()``:
+#: there the reset ("handled") is an OR of conditions, which carries no timestamps, so when one
+#: tick sees both the catalog's own materialization and a VSL updated seconds later, the reset
+#: wins and that update is never picked up (seen under the daemon). Here trigger and reset both
+#: carry timestamps (materialization times vs. the tick that requested the catalog), so Dagster's
+#: ``since`` keeps an update that landed after the request. No "every dependency present" guard:
+#: with one partition per URL some are always missing (failed URLs) or in progress, and the
+#: catalog lists those too.
 CATALOG_AUTOMATION = (
-    AutomationCondition.newly_missing() | AutomationCondition.any_deps_updated()
-).since_last_handled() & ~AutomationCondition.in_progress()
+    AutomationCondition.newly_missing().since_last_handled()
+    | AutomationCondition.any_deps_match(AutomationCondition.newly_updated()).since(
+        AutomationCondition.newly_requested()
+    )
+) & ~AutomationCondition.in_progress()
 
 
 @asset(
