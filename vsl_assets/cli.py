@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import signal
 import sys
 import time
@@ -102,6 +103,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     for r in rows:
         reason = f"  — {r['reason']}" if r["reason"] else ""
         print(f"{r['partition_key']:<40} {r['status']:<15} {r['url']}{reason}")
+        if args.workers and r["steps"]:
+            print("    " + "  ".join(f"{j['step']}={j['outcome']}@{j['worker']}" for j in r["steps"]))
     return EXIT_OK
 
 
@@ -401,6 +404,48 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
+    """A Celery worker taking whole Dagster runs from the given queues (deploy/scaleout)."""
+    if settings.celery_broker_url is None:
+        _err("vsl worker needs VSL_CELERY_BROKER_URL (the Redis URL the daemon's CeleryRunLauncher uses)")
+        return EXIT_USAGE
+    if settings.project_dir is None:
+        _err("vsl worker needs the project (workspace.yaml, dagster.yaml): run it there or set VSL_PROJECT_DIR")
+        return EXIT_USAGE
+    queues = list(dict.fromkeys(args.queue or [settings.download_queue, settings.transcription_queue]))
+    bad = [q for q in queues if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", q)]
+    name = args.name or settings.worker_name or f"{queues[0]}-{os.getpid()}"
+    if bad or not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", name):
+        _err(f"invalid queue or worker name: {', '.join(bad) or name!r} (letters, digits, _ . - only)")
+        return EXIT_USAGE
+    env = settings_module.child_environment(
+        VSL_WORKER_NAME=name,
+        VSL_PROJECT_DIR=str(settings.project_dir),
+        DAGSTER_HOME=str(settings.instance_dir),
+    )
+    command = [
+        sys.executable, "-m", "celery", "-A", "vsl_assets.scaleout.celery_app", "worker",
+        "-Q", ",".join(queues), "-c", str(args.concurrency), "-n", f"{name}@%h",
+        "--prefetch-multiplier=1", "-O", "fair", "--without-gossip", "--without-mingle",
+        "-l", args.log_level,
+    ]  # fmt: skip
+    print(f"vsl worker {name}: queues {', '.join(queues)}, {args.concurrency} run(s) at a time", flush=True)
+    os.chdir(settings.project_dir)
+    os.execve(sys.executable, command, env)
+
+
+def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
+    from vsl_assets.scaleout.health import run_checks
+
+    checks = run_checks(settings.instance_dir, timeout_s=args.timeout)
+    if args.json:
+        print(json.dumps([c.as_dict() for c in checks], indent=2))
+    else:
+        for c in checks:
+            print(f"{'ok  ' if c.ok else 'FAIL'} {c.name:<9} {c.detail}")
+    return EXIT_OK if all(c.ok for c in checks) else EXIT_FAILED
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets import catalog
 
@@ -431,7 +476,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="list URLs with status and reason")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     p.add_argument("--status", help="only URLs with this status")
+    p.add_argument(
+        "--workers", "-w", action="store_true", help="also show each step's outcome and the worker that ran it"
+    )
     p.set_defaults(func=cmd_status)
+    p = sub.add_parser("worker", help="run a Celery worker that executes runs from the given queues (scale-out)")
+    p.add_argument("--queue", "-q", action="append", help="queue to take runs from (repeatable; default: both)")
+    p.add_argument("--concurrency", "-c", type=int, default=1, help="runs executed at once (default 1)")
+    p.add_argument("--name", help="worker name shown by `vsl status --workers` (default: queue-pid)")
+    p.add_argument("--log-level", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR"))
+    p.set_defaults(func=cmd_worker)
+    p = sub.add_parser("health", help="check the database, storage, Dagster, broker and workers (exit 1 if any fails)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--timeout", type=float, default=3.0, help="seconds to wait for the broker and workers")
+    p.set_defaults(func=cmd_health)
     p = sub.add_parser("show", help="print a transcript")
     p.add_argument("key")
     p.add_argument("--format", choices=("txt", "srt", "vtt", "json"), default="txt")

@@ -96,7 +96,8 @@ def decide(
 
     - A URL whose open steps all belong to finished (or vanished) runs is failed.
     - A URL whose step worker no longer exists is failed and its run reported failed (Dagster's
-      default launcher would leave it "started" forever).  The crash is not the URL's fault: it
+      default launcher would leave it "started" forever; under the Celery launcher the run may
+      already be reported failed, which counts as the same crash).  The crash is not the URL's fault: it
       is re-queued, up to ``crash_retries`` times (a URL that keeps killing its worker, e.g. by
       running out of memory, then stays failed).
     - A URL queued past the grace period with no run at all is re-queued; one whose run ended
@@ -108,11 +109,16 @@ def decide(
         if item.jobs:
             last_run_id, last_worker = item.jobs[-1]
             run = runs.get(last_run_id)
-            if all(runs.get(r) is None or runs[r].finished for r in item.run_ids):
+            # A run reported failed because its worker died under it (Celery marks the task of a
+            # killed pool process failed, and run monitoring then fails the run) is a crash too.
+            crashed = (
+                run is not None and (not run.finished or run.status == "FAILURE") and worker_alive(last_worker) is False
+            )
+            if not crashed and all(runs.get(r) is None or runs[r].finished for r in item.run_ids):
                 actions.append(
                     FailUrl(item.key, last_run_id, finished_reason(last_run_id, run.status if run else None))
                 )
-            elif worker_alive(last_worker) is False:
+            elif crashed:
                 reason = crashed_reason(last_run_id)
                 if run is not None and not run.finished:
                     actions.append(FailRun(run.run_id, reason))

@@ -76,6 +76,22 @@ class Settings(BaseSettings):
     step_timeout_s: PositiveFloat = 14400.0
     allow_private_networks: bool = False
     allow_addresses: str = ""
+    # -- scale-out (deploy/scaleout): runs go to Celery workers through Redis ---------------------
+    #: Broker (and result backend) of the Celery run launcher, e.g. redis://127.0.0.1:6379/0; may
+    #: hold a password, so it is a secret (never logged or shown).
+    celery_broker_url: SecretStr | None = None
+    celery_backend_url: SecretStr | None = Field(default=None, description="Default: the broker.")
+    #: Celery queues: the download stage (page, video, audio) and the transcription stage
+    #: (transcript, breakdown, search index).  Equal (the default) -> one run per URL; different ->
+    #: two runs per URL, each sent to its queue, so each kind of worker takes its own work.
+    download_queue: str = Field(default="vsl", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    transcription_queue: str = Field(default="vsl", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    #: The concurrency pool transcription steps claim in this process (dagster.yaml sets each
+    #: pool's limit): e.g. ``transcription_gpu`` on GPU workers, limited to one step per GPU.
+    transcription_pool: str = Field(default="transcription", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    #: A name for this worker process, shown by ``vsl status``/``vsl show`` next to each step
+    #: (``vsl worker`` sets it; default: the host name).
+    worker_name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.@-]{1,40}$")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(default=None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
     dagster_home: Path | None = Field(default=None, validation_alias=AliasChoices("DAGSTER_HOME"))
@@ -129,6 +145,11 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.xdg_cache_home or Path.home() / ".cache"
+
+    @property
+    def split_stages(self) -> bool:
+        """Download and transcription as two runs per URL (their queues differ)."""
+        return self.download_queue != self.transcription_queue
 
     def mb(self, value_mb: float) -> int:
         return int(value_mb * 1024**2)
@@ -188,6 +209,11 @@ _dotenv_loaded: set[Path] = set()
 def _relevant_environment() -> tuple[object, ...]:
     items = sorted((k, v) for k, v in os.environ.items() if k.startswith("VSL_") or k in OTHER_VARIABLES)
     return (os.getcwd(), tuple(items))
+
+
+def child_environment(**extra: str) -> dict[str, str]:
+    """This process's environment plus ``extra``: for a child process started with changes."""
+    return {**os.environ, **extra}
 
 
 def load_dotenv_file(project: Path) -> None:

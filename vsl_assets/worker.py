@@ -12,6 +12,8 @@ import os
 import socket
 from pathlib import Path
 
+from vsl_assets import settings
+
 
 def _start_ticks(pid: int) -> str | None:
     try:
@@ -23,16 +25,26 @@ def _start_ticks(pid: int) -> str | None:
 
 
 def current_worker() -> str:
+    """``host:pid:start-time``, plus ``:name`` when the process has a worker name (``vsl worker``)."""
     pid = os.getpid()
-    return f"{socket.gethostname()}:{pid}:{_start_ticks(pid) or '?'}"
+    ident = f"{socket.gethostname()}:{pid}:{_start_ticks(pid) or '?'}"
+    name = settings.current().worker_name
+    return f"{ident}:{name}" if name else ident
+
+
+def worker_label(worker: str | None) -> str:
+    """What a person reads: the worker's name when it has one, else ``host:pid``."""
+    if not worker:
+        return "-"
+    host, pid, _ticks, name = ([*worker.split(":", 3), "", "", ""])[:4]
+    return name or f"{host}:{pid}"
 
 
 def worker_alive(worker: str | None) -> bool | None:
     """True/False for a worker on this host; None when it cannot be known (other host, no /proc)."""
     if not worker:
         return None
-    host, _, rest = worker.partition(":")
-    pid_text, _, ticks = rest.partition(":")
+    host, pid_text, ticks = ([*worker.split(":", 3), "", ""])[:3]
     if host != socket.gethostname() or not pid_text.isdigit():
         return None
     pid = int(pid_text)

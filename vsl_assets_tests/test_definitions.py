@@ -39,13 +39,21 @@ def test_assets_checks_sensors_and_job() -> None:
     for name in ("pending_urls_sensor", "catalog_automation_sensor"):
         sensor = next(s for s in defs.get_repository_def().sensor_defs if s.name == name)
         assert sensor.default_status == DefaultSensorStatus.RUNNING, name
-    job = defs.resolve_job_def("ingest_vsl")
-    assert job.executor_def.name == "in_process"
+    for name in ("ingest_vsl", "download_vsl", "transcribe_vsl"):
+        assert defs.resolve_job_def(name).executor_def.name == "in_process"
+    stages = {
+        name: {k.to_user_string() for k in defs.resolve_job_def(name).asset_layer.executable_asset_keys}
+        for name in ("download_vsl", "transcribe_vsl")
+    }
+    assert stages == {
+        "download_vsl": {"source_page", "video_file", "audio_file"},
+        "transcribe_vsl": {"transcript", "breakdown", "search_index"},
+    }
     # Run monitoring's backstop, read when a run is requested: one step cap (VSL_STEP_TIMEOUT_S,
     # 4 h by default) per step plus ten minutes.
     from vsl_assets.defs.jobs import run_tags
 
-    assert run_tags() == {"dagster/max_runtime": str(6 * 14400 + 600)}
+    assert run_tags() == {"dagster/max_runtime": str(6 * 14400 + 600), "dagster-celery/queue": "vsl"}
     pools = {n.key.to_user_string(): graph.get(n.key).pools for n in (graph.get(AssetKey(k)) for k in keys)}
     assert pools == {
         "source_page": set(),

@@ -97,3 +97,17 @@ def test_a_queued_url_without_a_job_past_the_grace_period(latest: RunView | None
 def test_naive_timestamps_from_sqlite_are_read_as_utc() -> None:
     naive = InProgress("q", "queued", (NOW - QUEUED_GRACE * 2).replace(tzinfo=None), ())
     assert _decide(naive) == [Requeue("q")]
+
+
+def test_a_run_reported_failed_because_its_worker_died_is_a_crash_and_resumed() -> None:
+    """Under the Celery launcher a killed pool process fails its task, and run monitoring the run."""
+    reason = "the process running run run-fail died (killed or crashed) before this step finished"
+    assert _decide(_item("a", ("run-failed-22", "h:1:9")), alive=False) == [
+        FailUrl("a", "run-failed-22", reason, WORKER_DIED, requeue=True)
+    ]
+    assert _decide(_item("a", ("run-failed-22", "h:1:9"), crashes=1), alive=False) == [
+        FailUrl("a", "run-failed-22", reason, WORKER_DIED, requeue=False)
+    ]
+    # A cancelled run (by a person, or by run monitoring's max runtime) is not retried as a crash.
+    [cancelled] = _decide(_item("b", ("run-cancel-3", "h:1:9")), alive=False)
+    assert cancelled.error_class == RUN_ABANDONED and not cancelled.requeue

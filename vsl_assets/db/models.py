@@ -215,7 +215,7 @@ class Job(Base):
     url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"))
     step: Mapped[str] = mapped_column(String(32))
     run_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
-    #: ``host:pid:start-time`` of the process running the step (see vsl_assets.worker).
+    #: ``host:pid:start-time[:name]`` of the process running the step (see vsl_assets.worker).
     worker: Mapped[str | None] = mapped_column(String(128), default=None)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

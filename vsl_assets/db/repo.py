@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.db.models import (
     IN_PROGRESS,
+    PIPELINE_STEPS,
     Audio,
     BeatRow,
     BreakdownRow,
@@ -33,6 +34,7 @@ from vsl_assets.db.models import (
 )
 from vsl_assets.errors import VslError
 from vsl_assets.urls import partition_key_for
+from vsl_assets.worker import worker_label
 
 CHUNK = 500
 T = TypeVar("T")
@@ -112,6 +114,37 @@ def pending(session: Session, limit: int) -> list[tuple[str, int]]:
     rows = session.execute(
         select(Url.partition_key, Url.queue_count)
         .where(Url.status == UrlStatus.PENDING_INGEST.value)
+        .order_by(Url.id)
+        .limit(limit)
+    )
+    return [(k, n) for k, n in rows]
+
+
+def open_job_workers(session: Session, key: str) -> list[str | None]:
+    """The workers of the URL's job rows still marked running (a step no one has closed)."""
+    rows = session.execute(
+        select(Job.worker)
+        .join(Url, Url.id == Job.url_id)
+        .where(Url.partition_key == key, Job.outcome == JobOutcome.RUNNING.value)
+    )
+    return [w for (w,) in rows]
+
+
+def downloaded(session: Session, limit: int) -> list[tuple[str, int]]:
+    """(key, queue_count) of ``downloaded`` URLs whose download stage has ended.
+
+    ``downloaded`` is also the status between the video and the audio step, so the URL's newest
+    job row must be its audio step, finished (stored or reused).
+    """
+    latest = select(func.max(Job.id)).where(Job.url_id == Url.id).correlate(Url).scalar_subquery()
+    rows = session.execute(
+        select(Url.partition_key, Url.queue_count)
+        .join(Job, Job.id == latest)
+        .where(
+            Url.status == UrlStatus.DOWNLOADED.value,
+            Job.step == "audio_file",
+            Job.outcome.in_((JobOutcome.SUCCEEDED.value, JobOutcome.REUSED.value)),
+        )
         .order_by(Url.id)
         .limit(limit)
     )
@@ -223,9 +256,12 @@ def get_output(
 
 
 def status_rows(session: Session, status: str | None = None) -> list[dict[str, Any]]:
+    """One dict per URL, with ``steps``: each step's latest job (outcome and the worker that ran it)."""
     query = select(Url).order_by(Url.id)
     if status:
         query = query.where(Url.status == status)
+    urls = list(session.scalars(query))
+    steps = _latest_jobs(session, [u.id for u in urls])
     return [
         {
             "url": u.url,
@@ -234,9 +270,27 @@ def status_rows(session: Session, status: str | None = None) -> list[dict[str, A
             "reason": u.reason,
             "created_at": u.created_at.isoformat() if u.created_at else None,
             "updated_at": u.updated_at.isoformat() if u.updated_at else None,
+            "steps": steps.get(u.id, []),
         }
-        for u in session.scalars(query)
+        for u in urls
     ]
+
+
+def _latest_jobs(session: Session, url_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
+    """url id -> the latest job row of each step, in pipeline order."""
+    order = {step: i for i, step in enumerate(PIPELINE_STEPS)}
+    found: dict[int, dict[str, Job]] = {}
+    for part in chunks(url_ids):
+        latest = select(func.max(Job.id)).where(Job.url_id.in_(part)).group_by(Job.url_id, Job.step)
+        for job in session.scalars(select(Job).where(Job.id.in_(latest))):
+            found.setdefault(job.url_id, {})[job.step] = job
+    return {
+        url_id: [
+            {"step": j.step, "outcome": j.outcome, "worker": worker_label(j.worker), "run_id": j.run_id}
+            for j in sorted(jobs.values(), key=lambda j: order.get(j.step, len(order)))
+        ]
+        for url_id, jobs in found.items()
+    }
 
 
 def delete_url(session: Session, key: str) -> bool:

@@ -14,7 +14,7 @@ from dagster import (
     DagsterInstance,
     DagsterRunStatus,
     DefaultSensorStatus,
-    JobDefinition,
+    RepositoryDefinition,
     RunFailureSensorContext,
     RunRequest,
     RunStatusSensorContext,
@@ -28,24 +28,44 @@ from dagster import (
 
 from vsl_assets import settings
 from vsl_assets.db import IN_FLIGHT, UrlStatus, repo
-from vsl_assets.defs.jobs import INGEST_JOB_NAME, ingest_vsl, run_tags
+from vsl_assets.defs.jobs import TRANSCRIBE, URL_JOBS, Stage, download_vsl, first_stage, ingest_vsl, transcribe_vsl
 from vsl_assets.defs.partitions import ADD_CHUNK, PARTITION_TAG, PARTITIONS_NAME, vsl_urls
 from vsl_assets.defs.resources import DatabaseResource
+from vsl_assets.worker import worker_alive
 
 
-def run_key(key: str, queue_count: int) -> str:
-    """The first attempt's run key is the partition key; each ``vsl retry`` gets a fresh one."""
-    return key if queue_count == 0 else f"{key}:retry-{queue_count}"
+def run_key(key: str, queue_count: int, stage: Stage | None = None) -> str:
+    """The first attempt's run key is the partition key; each ``vsl retry`` gets a fresh one.
+
+    The transcription stage's runs (split queues) add ``:transcribe``.
+    """
+    base = key if queue_count == 0 else f"{key}:retry-{queue_count}"
+    return base + (stage.run_key_suffix if stage else "")
+
+
+def _requests(rows: list[tuple[str, int]], stage: Stage, repository: RepositoryDefinition | None) -> list[RunRequest]:
+    """One run request per (key, queue_count), tagged for its stage and partition.
+
+    With the resolved job at hand each request carries the partition tags the job itself
+    resolves, which spares Dagster a validation per request.
+    """
+    job = repository.get_job(stage.job_name) if repository is not None else None
+    tags = stage.run_tags()
+    return [
+        RunRequest(
+            run_key=run_key(k, n, stage),
+            job_name=stage.job_name,
+            partition_key=k,
+            tags={**tags, **(job.get_tags_for_partition_key(k, selected_asset_keys=None) if job else {})},
+        )
+        for k, n in rows
+    ]
 
 
 def plan_tick(
-    instance: DagsterInstance, db: DatabaseResource, batch: int, job: JobDefinition | None = None
+    instance: DagsterInstance, db: DatabaseResource, batch: int, repository: RepositoryDefinition | None = None
 ) -> SensorResult | SkipReason:
-    """Mark a batch of pending URLs queued and request their runs (adding new partitions).
-
-    ``job`` is the resolved job (the sensor has it): each request then carries the tags the job
-    resolves for its partition, which spares Dagster a validation per request.
-    """
+    """Mark a batch of pending URLs queued and request their runs (adding new partitions)."""
     with db.session() as s:
         rows = repo.pending(s, batch)
     if not rows:
@@ -55,35 +75,54 @@ def plan_tick(
     new_keys = [k for k in keys if k not in existing]
     with db.session() as s:
         repo.set_status(s, keys, UrlStatus.QUEUED)
-    tags = run_tags()
     return SensorResult(
-        run_requests=[
-            RunRequest(
-                run_key=run_key(k, n),
-                partition_key=k,
-                tags={**tags, **(job.get_tags_for_partition_key(k, selected_asset_keys=None) if job else {})},
-            )
-            for k, n in rows
-        ],
+        run_requests=_requests(rows, first_stage(), repository),
         dynamic_partitions_requests=[
             vsl_urls.build_add_request(list(chunk)) for chunk in repo.chunks(new_keys, ADD_CHUNK)
         ],
     )
 
 
+def plan_transcriptions(
+    db: DatabaseResource, batch: int, repository: RepositoryDefinition | None = None
+) -> SensorResult | SkipReason:
+    """Split queues: request the transcription stage of URLs whose download stage is done.
+
+    Nothing is marked here: a URL stays ``downloaded`` until its transcription run starts, and the
+    run key (one per attempt) makes Dagster drop the requests it already launched.
+    """
+    if not settings.current().split_stages:
+        return SkipReason("one run per URL (VSL_DOWNLOAD_QUEUE equals VSL_TRANSCRIPTION_QUEUE)")
+    with db.session() as s:
+        rows = repo.downloaded(s, batch)
+    if not rows:
+        return SkipReason("no downloaded URLs waiting for transcription")
+    return SensorResult(run_requests=_requests(rows, TRANSCRIBE, repository))
+
+
 @sensor(
     name="pending_urls_sensor",
-    job=ingest_vsl,
+    jobs=[ingest_vsl, download_vsl],
     minimum_interval_seconds=settings.current().sensor_interval_s,
     default_status=DefaultSensorStatus.RUNNING,
     description="Adds a partition and requests one run per pending_ingest URL, then marks them queued.",
 )
 def pending_urls_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
-    job = context.repository_def.get_job(INGEST_JOB_NAME) if context.repository_def is not None else None
-    result = plan_tick(context.instance, db, settings.current().sensor_batch, job)
+    result = plan_tick(context.instance, db, settings.current().sensor_batch, context.repository_def)
     if isinstance(result, SensorResult):
         context.log.info(f"queued {len(result.run_requests or [])} URLs")
     return result
+
+
+@sensor(
+    name="downloaded_urls_sensor",
+    job=transcribe_vsl,
+    minimum_interval_seconds=settings.current().sensor_interval_s,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Split queues only: requests the transcription-stage run of each URL whose audio is ready.",
+)
+def downloaded_urls_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
+    return plan_transcriptions(db, settings.current().sensor_batch, context.repository_def)
 
 
 def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: str) -> None:
@@ -95,15 +134,21 @@ def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: s
     with db.session() as s:
         url = repo.get_url(s, key)
         requested_as = run.tags.get("dagster/run_key")
-        if url is not None and requested_as is not None and requested_as != run_key(key, url.queue_count):
+        current = {run_key(key, url.queue_count, stage) for stage in (None, TRANSCRIBE)} if url else set()
+        if url is not None and requested_as is not None and requested_as not in current:
             return  # the URL was re-queued after this run (vsl retry, crash resume): a newer run owns it
+        if what == "failed" and any(worker_alive(w) is False for w in repo.open_job_workers(s, key)):
+            # Its worker died mid-step (a Celery run's task fails with it): a crash, which the
+            # reconciliation sensor fails and re-queues (VSL_CRASH_RETRIES) with a WorkerDied letter.
+            context.log.warning(f"{key}: the run {run.run_id[:8]} lost its worker; left to reconciliation")
+            return
         if repo.fail_abandoned(s, key, run.run_id, reason, from_statuses=IN_FLIGHT):
             context.log.warning(f"{key}: {reason}")
 
 
 @run_failure_sensor(
     name="vsl_run_failure_sensor",
-    monitored_jobs=[ingest_vsl],
+    monitored_jobs=list(URL_JOBS),
     default_status=DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=10,
     description="A failed run fails its URL at once, wherever it stopped.",
@@ -115,7 +160,7 @@ def vsl_run_failure_sensor(context: RunFailureSensorContext, db: DatabaseResourc
 @run_status_sensor(
     name="vsl_run_canceled_sensor",
     run_status=DagsterRunStatus.CANCELED,
-    monitored_jobs=[ingest_vsl],
+    monitored_jobs=list(URL_JOBS),
     default_status=DefaultSensorStatus.RUNNING,
     minimum_interval_seconds=10,
     description="A cancelled run fails its URL with a reason saying so.",

@@ -19,6 +19,7 @@ from .openai import (
     parse_multipart,
 )
 from .postgres import PostgresServer
+from .redis import RedisServer
 
 __all__ = [
     "CONTENT_TYPES",
@@ -29,6 +30,7 @@ __all__ = [
     "MediaHTTPServer",
     "MultipartPart",
     "PostgresServer",
+    "RedisServer",
     "TranscriptionRequest",
     "audio_duration",
     "ffmpeg_exe",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
+from vsl_assets import settings
 from vsl_assets.db import TranscriptRow, repo
 from vsl_assets.defs.assets.media import audio_file
 from vsl_assets.defs.assets.step import StepConfig, tracked_step, vsl_asset
@@ -42,7 +43,9 @@ def preview_markdown(t: Transcript) -> str:
 
 
 @vsl_asset(
-    pool="transcription",
+    # Read where the run executes: a GPU worker started with VSL_TRANSCRIPTION_POOL=transcription_gpu
+    # claims that pool's slots (one per GPU), CPU workers the "transcription" pool's.
+    pool=settings.current().transcription_pool,
     deps=[audio_file],
     kinds={"whisper"},
     description="The transcript (segments with timestamps) from the OpenAI Whisper API or local faster-whisper.",
