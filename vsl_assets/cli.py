@@ -418,6 +418,17 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     if bad or not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", name):
         _err(f"invalid queue or worker name: {', '.join(bad) or name!r} (letters, digits, _ . - only)")
         return EXIT_USAGE
+    if settings.engine == "local" and settings.whisper_device == "cuda" and settings.transcription_queue in queues:
+        from vsl_assets.transcription.local_engine import require_cuda
+
+        try:
+            require_cuda()  # a GPU worker on a host without a GPU takes no work
+        except ConfigurationError as exc:
+            _err(str(exc))
+            return EXIT_USAGE
+    if args.concurrency < 1:
+        _err("--concurrency must be 1 or more")
+        return EXIT_USAGE
     env = settings_module.child_environment(
         VSL_WORKER_NAME=name,
         VSL_PROJECT_DIR=str(settings.project_dir),

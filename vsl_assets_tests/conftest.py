@@ -174,7 +174,7 @@ def add_urls(*urls: str) -> list[str]:
         return [r.partition_key for r in repo.add_urls(s, [normalize_url(u) for u in urls])]
 
 
-def run_partition(instance: object, key: str, *, force: bool = False, env_overrides: dict[str, str] | None = None):
+def run_partition(instance: object, key: str, *, force: bool = False):
     """Materialize one partition with the project's job, as `vsl process` and the daemon do."""
     from vsl_assets.cli import _run_config
     from vsl_assets.definitions import build_definitions

@@ -117,13 +117,35 @@ class LoadedModel:
     warning: str | None = None
 
 
+def cuda_devices() -> int:
+    """How many CUDA devices CTranslate2 can use (0 without a GPU or a usable driver)."""
+    import ctranslate2
+
+    try:
+        return int(ctranslate2.get_cuda_device_count())
+    except RuntimeError:
+        return 0
+
+
+def require_cuda() -> None:
+    """Refuse ``cuda`` on a machine where CTranslate2 sees no GPU, naming the fix.
+
+    Loading a model there fails deep in CUDA ("driver version is insufficient …") and would be
+    reported as an unavailable *model*; a GPU worker started on the wrong host should say so.
+    """
+    if cuda_devices() == 0:
+        raise ConfigurationError(
+            "VSL_WHISPER_DEVICE=cuda but CTranslate2 sees no CUDA device on this machine (no GPU, or no "
+            "usable NVIDIA driver): run GPU workers where a GPU is, or set VSL_WHISPER_DEVICE=auto (uses "
+            "the CPU when there is no GPU) or cpu"
+        )
+
+
 def resolve_device(device: str) -> str:
     """``cpu``/``cuda`` as given; ``auto`` -> ``cuda`` when CTranslate2 finds a CUDA device, else ``cpu``."""
     if device != "auto":
         return device
-    import ctranslate2
-
-    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
+    return "cuda" if cuda_devices() > 0 else "cpu"
 
 
 class LocalTranscriber:
@@ -250,6 +272,8 @@ class LocalTranscriber:
             yield f"{bundled.TINY_EN_NAME} (bundled)", tiny, None if tiny else "package not installed"
 
     def _resolve(self) -> LoadedModel:
+        if self.device == "cuda":
+            require_cuda()
         requested = self.model
         directory = Path(requested).expanduser()
         if directory.is_dir():
