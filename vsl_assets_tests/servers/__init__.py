@@ -19,6 +19,7 @@ from .openai import (
     parse_multipart,
 )
 from .postgres import PostgresServer
+from .seaweedfs import SeaweedServer
 
 __all__ = [
     "CONTENT_TYPES",
@@ -29,6 +30,7 @@ __all__ = [
     "MediaHTTPServer",
     "MultipartPart",
     "PostgresServer",
+    "SeaweedServer",
     "TranscriptionRequest",
     "audio_duration",
     "ffmpeg_exe",
