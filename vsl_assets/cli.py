@@ -25,6 +25,7 @@ from vsl_assets import netguard
 from vsl_assets import settings as settings_module
 from vsl_assets.db import repo, session_scope
 from vsl_assets.errors import ConfigurationError, InvalidUrlError, VslError
+from vsl_assets.objectstore import store_for
 from vsl_assets.settings import Settings
 from vsl_assets.storage import StorageLayout, validate_key
 from vsl_assets.urls import normalize_url
@@ -120,7 +121,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         _err(f"no URL with key {key}")
         return EXIT_FAILED
     path = StorageLayout(settings.storage_root).transcript_path(key, args.format)
-    if not path.is_file():
+    if not store_for(settings).fetch(path):
         why = f": {row.reason}" if row.reason else ""
         _err(f"{key} has no transcript yet (status {row.status}{why})")
         return EXIT_FAILED
@@ -269,8 +270,8 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
-    """Forget URLs: rows, files, search documents and their Dagster partitions."""
-    layout = StorageLayout(settings.storage_root)
+    """Forget URLs: rows, files (and their objects in the shared store), search documents and partitions."""
+    store = store_for(settings)
     removed: list[str] = []
     status = EXIT_OK
     with _search_index(settings) as backend:
@@ -281,6 +282,8 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
                 _err(f"{key!r} is not a partition key (see `vsl status`)")
                 status = EXIT_USAGE
                 continue
+            # Files first: when the shared store is down this fails and the row stays for a retry.
+            store.remove(key)
             with session_scope(settings.database) as s:
                 found = repo.delete_url(s, key)
             if not found:
@@ -288,8 +291,6 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
                 status = EXIT_FAILED
                 continue
             backend.delete_vsl(key)
-            for path in layout.files_of(key):
-                path.unlink(missing_ok=True)
             removed.append(key)
             print(f"{key}\tremoved")
     instance = _instance(settings) if removed else None

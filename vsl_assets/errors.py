@@ -72,3 +72,11 @@ class TransientTranscriptionError(TransientError):
 
 class ConfigurationError(PermanentError):
     """The platform is configured in a way that cannot work (unknown engine, missing binary)."""
+
+
+class StorageError(PermanentError):
+    """The shared object store refused a request in a way that will not pass (credentials, bucket)."""
+
+
+class TransientStorageError(TransientError):
+    """The shared object store did not answer or answered 5xx/throttled; a later attempt may work."""

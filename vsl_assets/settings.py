@@ -33,7 +33,14 @@ from vsl_assets.errors import ConfigurationError
 #: Files that mark a project directory (the Dagster instance and the code location).
 PROJECT_MARKERS = ("workspace.yaml", "dagster.yaml")
 #: Variables outside the ``VSL_`` prefix that are read here.
-OTHER_VARIABLES = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DAGSTER_HOME", "XDG_CACHE_HOME")
+OTHER_VARIABLES = (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "DAGSTER_HOME",
+    "XDG_CACHE_HOME",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+)
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -96,6 +103,28 @@ class Settings(BaseSettings):
     openai_base_url: str | None = Field(default=None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
     dagster_home: Path | None = Field(default=None, validation_alias=AliasChoices("DAGSTER_HOME"))
     xdg_cache_home: Path | None = Field(default=None, validation_alias=AliasChoices("XDG_CACHE_HOME"))
+
+    # -- shared media storage (S3-compatible object store); unset = the local storage root only ----
+    # With VSL_OBJECT_STORE_URL set, the storage root is each machine's working cache: every
+    # finished file is uploaded there, and a step fetches the inputs it lacks from there.
+    object_store_url: str | None = Field(
+        default=None,
+        pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?$",
+        description="s3://bucket[/prefix] shared by workers and the web app; empty = local files only.",
+    )
+    s3_endpoint_url: str | None = Field(
+        default=None, pattern=r"^https?://", description="S3-compatible endpoint (SeaweedFS, MinIO); empty = AWS."
+    )
+    s3_region: str = Field(
+        default="us-east-1", pattern=r"^[a-z0-9-]+$", description="Region the requests are signed for."
+    )
+    s3_presign_expiry_s: Annotated[int, Field(ge=60, le=7 * 24 * 3600)] = Field(
+        default=3600, description="Lifetime of the presigned media URLs the web app redirects to."
+    )
+    aws_access_key_id: SecretStr | None = Field(default=None, validation_alias=AliasChoices("AWS_ACCESS_KEY_ID"))
+    aws_secret_access_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("AWS_SECRET_ACCESS_KEY")
+    )
 
     @field_validator("language")
     @classmethod

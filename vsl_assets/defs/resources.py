@@ -24,9 +24,10 @@ from vsl_assets.errors import ConfigurationError
 from vsl_assets.media.audio import audio_format
 from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
+from vsl_assets.objectstore import S3Config, open_store
 from vsl_assets.search import SearchBackend, shared_search
 from vsl_assets.settings import Settings, normalise_language
-from vsl_assets.storage import StorageLayout
+from vsl_assets.storage import LocalStore, StorageLayout
 
 
 class DatabaseResource(ConfigurableResource):
@@ -50,13 +51,37 @@ class SearchResource(ConfigurableResource):
 
 
 class StorageResource(ConfigurableResource):
-    """The root under which videos, audio and transcripts are kept, keyed by partition."""
+    """The root under which videos, audio and transcripts are kept, keyed by partition.
+
+    With an object store URL, the root is this machine's cache and ``store`` publishes to and
+    fetches from the shared bucket (``vsl_assets.objectstore``); the keys come in as ``EnvVar``.
+    """
 
     root: str = Field(default="storage")
+    object_store_url: str = Field(default="", description="s3://bucket/prefix; empty = local files only.")
+    s3_endpoint_url: str = Field(default="", description="S3-compatible endpoint; empty = AWS.")
+    s3_region: str = Field(default="us-east-1")
+    aws_access_key_id: str = Field(default="", description="Secret; read from AWS_ACCESS_KEY_ID.")
+    aws_secret_access_key: str = Field(default="", description="Secret; read from AWS_SECRET_ACCESS_KEY.")
+    presign_expiry_s: int = Field(default=3600)
 
     @property
     def layout(self) -> StorageLayout:
         return StorageLayout(Path(self.root).resolve())
+
+    @property
+    def store(self) -> LocalStore:
+        config = None
+        if self.object_store_url:
+            config = S3Config(
+                url=self.object_store_url,
+                endpoint_url=self.s3_endpoint_url or None,
+                region=self.s3_region,
+                access_key_id=self.aws_access_key_id or None,
+                secret_access_key=self.aws_secret_access_key or None,
+                presign_expiry_s=self.presign_expiry_s,
+            )
+        return open_store(Path(self.root).resolve(), config)
 
 
 class MediaResource(ConfigurableResource):
@@ -188,7 +213,15 @@ def _secret(name: str, value: object) -> str | EnvVar:
 def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
     return {
         "db": DatabaseResource(url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database),
-        "storage": StorageResource(root=str(s.storage_root)),
+        "storage": StorageResource(
+            root=str(s.storage_root),
+            object_store_url=s.object_store_url or "",
+            s3_endpoint_url=s.s3_endpoint_url or "",
+            s3_region=s.s3_region,
+            aws_access_key_id=_secret("AWS_ACCESS_KEY_ID", s.aws_access_key_id),
+            aws_secret_access_key=_secret("AWS_SECRET_ACCESS_KEY", s.aws_secret_access_key),
+            presign_expiry_s=s.s3_presign_expiry_s,
+        ),
         "search": SearchResource(database_url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database),
         "media": MediaResource(
             audio_format=s.audio_format,

@@ -9,8 +9,9 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from vsl_assets.db.engine import session_factory
+from vsl_assets.objectstore import store_for
 from vsl_assets.settings import Settings
-from vsl_assets.storage import StorageLayout
+from vsl_assets.storage import LocalStore, StorageLayout
 from vsl_assets.web.security import Signer, load_secret
 from vsl_assets.web.throttle import LoginThrottle
 
@@ -21,6 +22,9 @@ HERE = Path(__file__).parent
 class WebContext:
     settings: Settings
     layout: StorageLayout
+    #: Where media is read from: the storage root, or the shared object store (then the root
+    #: holds only this host's own files: the signing secret and the poster cache).
+    store: LocalStore
     signer: Signer
     sessions: sessionmaker[Session]
     templates: Jinja2Templates
@@ -36,6 +40,7 @@ class WebContext:
         return cls(
             settings=settings,
             layout=layout,
+            store=store_for(settings),
             signer=Signer(load_secret(layout.root)),
             sessions=session_factory(settings.database),
             templates=templates,

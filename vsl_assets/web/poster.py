@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vsl_assets.errors import VslError
 from vsl_assets.media.ffmpeg import run_ffmpeg
-from vsl_assets.storage import StorageLayout, atomic_path, validate_key
+from vsl_assets.storage import LocalStore, StorageLayout, atomic_path, validate_key
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -23,13 +23,20 @@ def poster_path(layout: StorageLayout, key: str) -> Path:
     return layout.root / "posters" / f"{validate_key(key)}.jpg"
 
 
-def ensure_poster(layout: StorageLayout, key: str, duration_s: float | None = None) -> Path | None:
-    """The poster's path, extracting it first if needed; None when there is no video to take it from."""
+def ensure_poster(
+    layout: StorageLayout, key: str, duration_s: float | None = None, *, store: LocalStore | None = None
+) -> Path | None:
+    """The poster's path, extracting it first if needed; None when there is no video to take it from.
+
+    From a shared object store, ffmpeg reads the video through a presigned URL: it seeks with
+    Range requests, so only the bytes around the frame are fetched, not the whole video.
+    """
     path = poster_path(layout, key)
     if path.is_file():
         return path
     video = layout.video_path(key)
-    if not video.is_file():
+    source = (store.url(video) if store is not None else None) or (str(video) if video.is_file() else None)
+    if source is None:
         return None
     with _locks_guard:
         lock = _locks.setdefault(key, threading.Lock())
@@ -44,7 +51,7 @@ def ensure_poster(layout: StorageLayout, key: str, duration_s: float | None = No
                         "-ss",
                         f"{at:.2f}",
                         "-i",
-                        str(video),
+                        source,
                         "-frames:v",
                         "1",
                         "-vf",

@@ -20,6 +20,7 @@ from .openai import (
 )
 from .postgres import PostgresServer
 from .redis import RedisServer
+from .seaweedfs import SeaweedServer
 
 __all__ = [
     "CONTENT_TYPES",
@@ -31,6 +32,7 @@ __all__ = [
     "MultipartPart",
     "PostgresServer",
     "RedisServer",
+    "SeaweedServer",
     "TranscriptionRequest",
     "audio_duration",
     "ffmpeg_exe",

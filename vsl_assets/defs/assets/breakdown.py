@@ -89,13 +89,15 @@ def breakdown(
     media: MediaResource,
     breakdown_engine: BreakdownResource,
 ) -> MaterializeResult:
-    layout = storage.layout
+    layout, store = storage.layout, storage.store
     key = context.partition_key
     source_json = layout.transcript_path(key, "json")
     with tracked_step(context, db, media) as step:
         remove_stale_temps(layout.breakdowns, key)
-        if not source_json.is_file():
+        if not store.fetch(source_json):
             raise MediaError("the transcript is missing; materialize transcript first")
+        if not config.force:
+            store.fetch(layout.breakdown_path(key))
         stored = Transcript.from_dict(json.loads(source_json.read_text(encoding="utf-8")))
         result = None if config.force else _existing(layout, key)
         step.reused = result is not None
@@ -107,6 +109,7 @@ def breakdown(
             cost = usage.cost_usd if usage is not None else None
             layout.breakdowns.mkdir(parents=True, exist_ok=True)
             atomic_write_text(layout.breakdown_path(key), result.model_dump_json(indent=2))
+        store.publish(layout.breakdown_path(key))
         with db.session() as s:
             source = repo.get_output(s, Source, key)
             existing_row = repo.get_output(s, BreakdownRow, key)

@@ -46,6 +46,7 @@ def vsl_catalog(context: AssetExecutionContext, db: DatabaseResource, storage: S
         df = catalog.build_catalog(s)
     folder = storage.layout.root / "catalog"
     paths = {fmt: catalog.write(df, folder / f"vsl_catalog.{fmt}", fmt) for fmt in ("parquet", "csv")}
+    storage.store.publish(*paths.values())
     context.log.info(f"catalog: {len(df)} VSLs written to {folder}")
     counts = df["status"].value_counts().to_dict() if len(df) else {}
     return MaterializeResult(

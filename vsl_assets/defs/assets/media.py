@@ -25,11 +25,11 @@ def video_file(
     storage: StorageResource,
     media: MediaResource,
 ) -> MaterializeResult:
-    layout = storage.layout
+    layout, store = storage.layout, storage.store
     dest = layout.video_path(context.partition_key)
     with tracked_step(context, db, media) as step:
         remove_stale_temps(layout.videos, step.key)
-        info = None if config.force else reusable(dest)
+        info = None if config.force or not store.fetch(dest) else reusable(dest)
         step.reused = info is not None
         if info is None:
             with db.session() as s:
@@ -45,6 +45,7 @@ def video_file(
                 hls_options=media.hls_options(),
                 log=context.log.info,
             )
+        store.publish(dest)  # shared (when configured) before the row says it exists
         with db.session() as s:
             repo.upsert(
                 s,
@@ -83,15 +84,15 @@ def audio_file(
     storage: StorageResource,
     media: MediaResource,
 ) -> MaterializeResult:
-    layout = storage.layout
+    layout, store = storage.layout, storage.store
     video = layout.video_path(context.partition_key)
     dest = layout.audio_path(context.partition_key, media.audio_ext)
     sample_rate = 16000
     with tracked_step(context, db, media) as step:
         remove_stale_temps(layout.audio, step.key)
-        if not video.is_file():
+        if not store.fetch(video):
             raise MediaError("the video file is missing; materialize video_file first")
-        info = None if config.force else reusable(dest, newer_than=video)
+        info = None if config.force or not store.fetch(dest) else reusable(dest, newer_than=video)
         step.reused = info is not None
         if info is None:
             info = extract_audio(
@@ -102,6 +103,7 @@ def audio_file(
                 sample_rate=sample_rate,
                 timeout_s=media.step_timeout_s,
             )
+        store.publish(dest)
         with db.session() as s:
             repo.upsert(
                 s,

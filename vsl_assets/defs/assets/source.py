@@ -33,8 +33,9 @@ def source_page(
     with tracked_step(context, db, media) as step:
         with db.session() as s:
             known = repo.get_output(s, Source, key)
-        # Signed stream URLs expire: keep an earlier resolution only while its video is on disk.
-        if known is not None and not config.force and reusable(storage.layout.video_path(key)):
+        # Signed stream URLs expire: keep an earlier resolution only while its video is stored.
+        video = storage.layout.video_path(key)
+        if known is not None and not config.force and storage.store.fetch(video) and reusable(video):
             step.reused = True
             row = {
                 c: getattr(known, c)

@@ -58,13 +58,18 @@ def transcript(
     media: MediaResource,
     transcriber: TranscriberResource,
 ) -> MaterializeResult:
-    layout = storage.layout
+    layout, store = storage.layout, storage.store
     key = context.partition_key
     audio = layout.audio_path(key, media.audio_ext)
+    # JSON last: it marks a complete transcript, locally and in the shared store.
+    outputs = [layout.transcript_path(key, ext) for ext in ("txt", "srt", "vtt", "json")]
     with tracked_step(context, db, media) as step:
         remove_stale_temps(layout.transcripts, key)
-        if not audio.is_file():
+        if not store.fetch(audio):
             raise MediaError("the audio file is missing; materialize audio_file first")
+        if not config.force:
+            for path in outputs:
+                store.fetch(path)
         checkpoints = layout.checkpoint_dir(key)
         if config.force:
             shutil.rmtree(checkpoints, ignore_errors=True)
@@ -78,6 +83,7 @@ def transcript(
                 audio, language=transcriber.language_code, log=context.log.info, checkpoint_dir=checkpoints
             )
             write_outputs(result, layout, key)
+        store.publish(*outputs)
         with db.session() as s:
             repo.upsert(
                 s,

@@ -2,17 +2,20 @@
 without downloading the whole file), poster frames and the breakdown as WebVTT chapters.
 
 Paths are built only from validated partition keys (``StorageLayout``), never from the request.
+With a shared object store the media routes redirect to presigned URLs of the same names.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from vsl_assets.db.models import BeatRow, Url, Video
+from vsl_assets.web.context import WebContext
 from vsl_assets.web.deps import ApiUser, Ctx, Db
 from vsl_assets.web.poster import ensure_poster
 from vsl_assets.web.routers.vsls import Key
@@ -32,30 +35,36 @@ def _missing(what: str, key: str) -> HTTPException:
     return HTTPException(status_code=404, detail=f"no {what} stored for {key!r} (yet)")
 
 
-@router.get("/{key}/transcript.{fmt}", response_class=FileResponse)
-def transcript(key: Key, fmt: Literal["txt", "srt", "vtt", "json"], context: Ctx, _user: ApiUser) -> FileResponse:
-    path = context.layout.transcript_path(key, fmt)
+def _serve(context: WebContext, path: Path, media_type: str, filename: str, what: str, key: str) -> Response:
+    """The stored file: from disk (Starlette answers Range with 206), or, from the shared object
+    store, a redirect to a short-lived presigned URL (the store answers Range itself, and the
+    bytes never pass through this app)."""
+    url = context.store.url(path, media_type=media_type, filename=filename)
+    if url is not None:
+        return RedirectResponse(url, status_code=307, headers={"Cache-Control": "private, no-store"})
     if not path.is_file():
-        raise _missing("transcript", key)
-    return FileResponse(
-        path, media_type=_TRANSCRIPT_TYPES[fmt], filename=f"{key}.{fmt}", content_disposition_type="inline"
-    )
+        raise _missing(what, key)
+    return FileResponse(path, media_type=media_type, filename=filename, content_disposition_type="inline")
+
+
+@router.get("/{key}/transcript.{fmt}", response_class=FileResponse)
+def transcript(key: Key, fmt: Literal["txt", "srt", "vtt", "json"], context: Ctx, _user: ApiUser) -> Response:
+    path = context.layout.transcript_path(key, fmt)
+    return _serve(context, path, _TRANSCRIPT_TYPES[fmt], f"{key}.{fmt}", "transcript", key)
 
 
 @router.get("/{key}/video", response_class=FileResponse)
-def video(key: Key, context: Ctx, _user: ApiUser) -> FileResponse:
-    path = context.layout.video_path(key)
-    if not path.is_file():
-        raise _missing("video", key)
-    return FileResponse(path, media_type="video/mp4", filename=f"{key}.mp4", content_disposition_type="inline")
+def video(key: Key, context: Ctx, _user: ApiUser) -> Response:
+    return _serve(context, context.layout.video_path(key), "video/mp4", f"{key}.mp4", "video", key)
 
 
 @router.get("/{key}/audio", response_class=FileResponse)
-def audio(key: Key, context: Ctx, _user: ApiUser) -> FileResponse:
+def audio(key: Key, context: Ctx, _user: ApiUser) -> Response:
+    stored = set(context.store.names_of(key))
     for ext, media_type in _AUDIO_TYPES.items():
         path = context.layout.audio_path(key, ext)
-        if path.is_file():
-            return FileResponse(path, media_type=media_type, filename=path.name, content_disposition_type="inline")
+        if f"audio/{path.name}" in stored:
+            return _serve(context, path, media_type, path.name, "audio", key)
     raise _missing("audio", key)
 
 
@@ -64,7 +73,7 @@ def poster(key: Key, context: Ctx, session: Db, _user: ApiUser) -> FileResponse:
     duration = session.scalar(
         select(Video.duration_s).join(Url, Url.id == Video.url_id).where(Url.partition_key == key)
     )
-    path = ensure_poster(context.layout, key, duration)
+    path = ensure_poster(context.layout, key, duration, store=context.store)
     if path is None:
         raise _missing("video (so no poster)", key)
     return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})

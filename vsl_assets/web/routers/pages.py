@@ -172,16 +172,15 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
     found = library.detail(session, key)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    stored = set(context.store.names_of(key))  # one listing, local or in the shared store
     return render(
         request,
         "vsl.html",
         user,
         v=found,
         start_at=max(0.0, t) if t is not None else None,
-        has_video=context.layout.video_path(key).is_file(),
-        transcripts=[
-            fmt for fmt in ("txt", "srt", "vtt", "json") if context.layout.transcript_path(key, fmt).is_file()
-        ],
+        has_video=f"videos/{key}.mp4" in stored,
+        transcripts=[fmt for fmt in ("txt", "srt", "vtt", "json") if f"transcripts/{key}.{fmt}" in stored],
         boards=boards.all_boards(session),
         on_boards=set(boards.boards_of(session, key)),
     )
