@@ -61,10 +61,15 @@ class Deployment:
         self.tmp = tmp
         self.procs: dict[str, subprocess.Popen[bytes]] = {}
 
-    def start(self, name: str, args: list[str]) -> subprocess.Popen[bytes]:
+    def start(self, name: str, args: list[str], env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
         with open(self.tmp / f"{name}.log", "ab") as out:
             proc = subprocess.Popen(
-                args, cwd=REPO, env=os.environ.copy(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+                args,
+                cwd=REPO,
+                env={**os.environ, **(env or {})},
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         self.procs[name] = proc
         return proc
@@ -74,9 +79,9 @@ class Deployment:
             "daemon", [str(Path(sys.executable).with_name("dagster-daemon")), "run", "-m", "vsl_assets.definitions"]
         )
 
-    def worker(self, name: str, queue: str, concurrency: int = 1) -> None:
+    def worker(self, name: str, queue: str, concurrency: int = 1, env: dict[str, str] | None = None) -> None:
         exe = str(Path(sys.executable).with_name("vsl"))
-        self.start(name, [exe, "worker", "-q", queue, "-c", str(concurrency), "--name", name])
+        self.start(name, [exe, "worker", "-q", queue, "-c", str(concurrency), "--name", name], env)
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
         proc = self.procs.pop(name)
@@ -163,12 +168,18 @@ def _runs(job_name: str) -> list:
         instance.dispose()
 
 
-def test_runs_go_to_celery_workers_by_queue_and_pools_hold_across_workers(scaleout, media_server) -> None:
+def test_runs_go_to_celery_workers_by_queue_and_pools_hold_across_workers(
+    scaleout, media_server, seaweedfs, monkeypatch, tmp_path: Path
+) -> None:
+    """Every process with its own disk, as on separate machines: media moves only through the store."""
     deployment, api = scaleout
+    prefix = f"scaleout-{uuid.uuid4().hex[:8]}"
+    for name, value in seaweedfs.env(prefix).items():
+        monkeypatch.setenv(name, value)
     api.delay_s = 1.5  # long enough that two transcriptions would overlap if the pool did not hold
     deployment.daemon()
-    deployment.worker("dl-1", "download", concurrency=2)
-    deployment.worker("tr-1", "transcription", concurrency=2)
+    deployment.worker("dl-1", "download", concurrency=2, env={"VSL_STORAGE_DIR": str(tmp_path / "host-dl")})
+    deployment.worker("tr-1", "transcription", concurrency=2, env={"VSL_STORAGE_DIR": str(tmp_path / "host-tr")})
     good = [
         media_server.url("/good/index.m3u8"),
         media_server.url("/good2/index.m3u8"),
@@ -203,6 +214,15 @@ def test_runs_go_to_celery_workers_by_queue_and_pools_hold_across_workers(scaleo
         assert all(r.tags.get("dagster-celery/task_id") for r in _runs(job))
     assert len([r for r in _runs("transcribe_vsl") if r.status.value == "SUCCESS"]) == 3
     assert _runs("ingest_vsl") == []
+
+    # Shared media: every output is in the bucket; the transcription host fetched only the audio.
+    page = seaweedfs.client().list_objects_v2(Bucket=seaweedfs.bucket, Prefix=f"{prefix}/")
+    names = {item["Key"][len(prefix) + 1 :] for item in page.get("Contents", [])}
+    for key in analyzed:
+        assert {f"videos/{key}.mp4", f"audio/{key}.ogg", f"transcripts/{key}.json", f"breakdowns/{key}.json"} <= names
+    tr_files = {p.relative_to(tmp_path / "host-tr").as_posix() for p in (tmp_path / "host-tr").rglob("*.*")}
+    assert not any(name.startswith("videos/") for name in tr_files), tr_files
+    assert {f"audio/{key}.ogg" for key in analyzed} <= tr_files
 
     # Paid exactly once per VSL.
     assert len([r for r in api.requests if r.status == 200]) == 3
