@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import socket
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from vsl_assets import settings
@@ -60,3 +62,30 @@ def worker_alive(worker: str | None) -> bool | None:
     except PermissionError:
         return True
     return True
+
+
+#: How often a process running steps refreshes its open job rows (``jobs.heartbeat_at``).
+HEARTBEAT_S = 10.0
+#: A worker on another host whose open jobs have not beaten for this long is taken for dead
+#: (a PostgreSQL restart or a network blip of a minute must not look like a crash).
+HEARTBEAT_GRACE = timedelta(seconds=90)
+
+
+def liveness(
+    beats: Mapping[str, datetime], now: datetime, grace: timedelta = HEARTBEAT_GRACE
+) -> Callable[[str | None], bool | None]:
+    """Whether a job's worker lives: asked of the process on this host, else of its heartbeats.
+
+    None when neither can tell (another host, and no heartbeat recorded: rows from before 0006).
+    """
+
+    def alive(worker: str | None) -> bool | None:
+        local = worker_alive(worker)
+        if local is not None or not worker:
+            return local
+        last = beats.get(worker)
+        if last is None:
+            return None
+        return (last if last.tzinfo else last.replace(tzinfo=UTC)) >= now - grace
+
+    return alive

@@ -222,6 +222,9 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     outcome: Mapped[str] = mapped_column(String(16), default=JobOutcome.RUNNING)
     error: Mapped[str | None] = mapped_column(Text, default=None)
+    #: Refreshed every few seconds while the step runs: a worker on another host whose steps stop
+    #: beating has died (the process check of vsl_assets.worker only works on the same host).
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class DeadLetter(Base):

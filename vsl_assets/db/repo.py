@@ -173,13 +173,50 @@ def start_job(
 ) -> int:
     """Open a ``jobs`` row for one step attempt and move the URL to ``status``."""
     url = require_url(session, key)
-    job = Job(url_id=url.id, step=step, run_id=run_id, worker=worker, attempt=attempt, outcome=JobOutcome.RUNNING.value)
+    job = Job(
+        url_id=url.id,
+        step=step,
+        run_id=run_id,
+        worker=worker,
+        attempt=attempt,
+        outcome=JobOutcome.RUNNING.value,
+        heartbeat_at=utcnow(),
+    )
     session.add(job)
     if status is not None:
         url.status = status.value
         url.reason = None
     session.flush()
     return job.id
+
+
+def beat(session: Session, worker: str) -> int:
+    """``worker`` is alive: refresh its open job rows (running, or waiting for a retry).
+
+    Returns how many rows it has open (0: nothing left to beat for).
+    """
+    result = session.execute(
+        update(Job)
+        .where(Job.worker == worker, Job.outcome.in_([JobOutcome.RUNNING.value, JobOutcome.RETRYING.value]))
+        .values(heartbeat_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def heartbeats(session: Session, workers: Iterable[str | None]) -> dict[str, datetime]:
+    """worker -> its newest heartbeat over its job rows (workers that never beat are absent)."""
+    names = sorted({w for w in workers if w})
+    found: dict[str, datetime] = {}
+    for part in chunks(names):
+        for worker, last in session.execute(
+            select(Job.worker, func.max(Job.heartbeat_at))
+            .where(Job.worker.in_(part), Job.heartbeat_at.is_not(None))
+            .group_by(Job.worker)
+        ):
+            if worker is not None and last is not None:
+                found[worker] = last
+    return found
 
 
 def finish_job(session: Session, job_id: int, outcome: JobOutcome, error: str | None = None) -> None:

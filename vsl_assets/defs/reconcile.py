@@ -25,7 +25,7 @@ from vsl_assets import settings
 from vsl_assets.db import repo
 from vsl_assets.defs.partitions import PARTITION_TAG
 from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.worker import worker_alive
+from vsl_assets.worker import liveness
 
 LOOKUP_CHUNK = 100
 
@@ -43,6 +43,7 @@ def reconcile(
         crash_retries = settings.current().crash_retries
     with db.session() as s:
         items = repo.in_progress(s, crash_class=decisions.WORKER_DIED)
+        beats = repo.heartbeats(s, (worker for item in items for _, worker in item.jobs))
     run_ids = sorted({r for item in items for r in item.run_ids})
     runs: dict[str, decisions.RunView] = {}
     for part in repo.chunks(run_ids, LOOKUP_CHUNK):
@@ -51,7 +52,7 @@ def reconcile(
     for part in repo.chunks(decisions.queued_without_run(items, now), LOOKUP_CHUNK):
         for run in instance.get_runs(RunsFilter(tags={PARTITION_TAG: list(part)})):
             latest.setdefault(run.tags.get(PARTITION_TAG, ""), _view(run))  # newest first
-    actions = decisions.decide(items, runs, latest, worker_alive, now, crash_retries)
+    actions = decisions.decide(items, runs, latest, liveness(beats, now), now, crash_retries)
     return apply(instance, db, actions)
 
 

@@ -10,6 +10,8 @@ the 60 s tick limit.  Runs that die unseen are handled by :mod:`vsl_assets.defs.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from dagster import (
     DagsterInstance,
     DagsterRunStatus,
@@ -31,7 +33,7 @@ from vsl_assets.db import IN_FLIGHT, UrlStatus, repo
 from vsl_assets.defs.jobs import TRANSCRIBE, URL_JOBS, Stage, download_vsl, first_stage, ingest_vsl, transcribe_vsl
 from vsl_assets.defs.partitions import ADD_CHUNK, PARTITION_TAG, PARTITIONS_NAME, vsl_urls
 from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.worker import worker_alive
+from vsl_assets.worker import liveness
 
 
 def run_key(key: str, queue_count: int, stage: Stage | None = None) -> str:
@@ -137,7 +139,9 @@ def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: s
         current = {run_key(key, url.queue_count, stage) for stage in (None, TRANSCRIBE)} if url else set()
         if url is not None and requested_as is not None and requested_as not in current:
             return  # the URL was re-queued after this run (vsl retry, crash resume): a newer run owns it
-        if what == "failed" and any(worker_alive(w) is False for w in repo.open_job_workers(s, key)):
+        workers = repo.open_job_workers(s, key) if what == "failed" else []
+        alive = liveness(repo.heartbeats(s, workers), datetime.now(UTC))
+        if any(alive(w) is False for w in workers):
             # Its worker died mid-step (a Celery run's task fails with it): a crash, which the
             # reconciliation sensor fails and re-queues (VSL_CRASH_RETRIES) with a WorkerDied letter.
             context.log.warning(f"{key}: the run {run.run_id[:8]} lost its worker; left to reconciliation")

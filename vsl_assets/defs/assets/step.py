@@ -17,7 +17,7 @@ from typing import Any
 from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, MetadataValue, RetryPolicy, asset
 from pydantic import Field
 
-from vsl_assets import deadline, settings
+from vsl_assets import deadline, heartbeat, settings
 from vsl_assets.db import PIPELINE_STEPS, STEP_STATUSES, JobOutcome, repo
 from vsl_assets.defs.partitions import vsl_urls
 from vsl_assets.defs.resources import DatabaseResource, MediaResource
@@ -70,12 +70,11 @@ def tracked_step(context: AssetExecutionContext, db: DatabaseResource, media: Me
                 ),
                 allow_retries=False,
             )
+        worker = current_worker()
         step = Step(
-            key,
-            row.url,
-            row.id,
-            repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, current_worker()),
+            key, row.url, row.id, repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, worker)
         )
+    heartbeat.keep_beating(db.url, worker)
     context.log.info(f"{step_name} for {redact_url(step.url)} (attempt {attempt})")
     try:
         with deadline.step_deadline(media.step_timeout_s, step_name):

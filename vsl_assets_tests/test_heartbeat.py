@@ -1,0 +1,85 @@
+"""Workers on other hosts: their steps beat (``jobs.heartbeat_at``) and a silent one counts as dead."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime, timedelta
+
+from dagster import DagsterRunStatus
+from sqlalchemy import select, update
+
+from vsl_assets import heartbeat
+from vsl_assets.db import DeadLetter, Job, JobOutcome, Url, UrlStatus, repo
+from vsl_assets.defs.reconcile import reconcile
+from vsl_assets.defs.resources import DatabaseResource
+from vsl_assets.worker import HEARTBEAT_GRACE, current_worker, liveness
+from vsl_assets_tests.conftest import add_urls, db_session
+
+NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+ELSEWHERE = "worker-host-b:4242:777:tr-9"
+
+
+def test_liveness_asks_the_process_here_and_the_heartbeats_elsewhere() -> None:
+    alive = liveness({ELSEWHERE: NOW - timedelta(seconds=20)}, NOW)
+    assert alive(current_worker()) is True  # this very process, checked in /proc
+    assert alive(ELSEWHERE) is True
+    assert liveness({ELSEWHERE: NOW - HEARTBEAT_GRACE - timedelta(seconds=1)}, NOW)(ELSEWHERE) is False
+    naive = (NOW - timedelta(seconds=5)).replace(tzinfo=None)  # SQLite hands back naive UTC
+    assert liveness({ELSEWHERE: naive}, NOW)(ELSEWHERE) is True
+    assert alive("worker-host-c:1:1:x") is None  # never beat: cannot tell
+    assert alive(None) is None
+
+
+def test_a_process_beats_while_it_has_open_steps_then_its_thread_ends(vsl_env) -> None:
+    [key] = add_urls("https://cdn.example.com/beats.m3u8")
+    worker = current_worker()
+    with db_session() as s:
+        job_id = repo.start_job(s, key, "transcript", "run-1", 1, UrlStatus.TRANSCRIBING, worker)
+        s.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=NOW - timedelta(hours=1)))
+    url = vsl_env["VSL_DATABASE_URL"]
+    heartbeat.keep_beating(url, worker, interval_s=0.05)
+    heartbeat.keep_beating(url, worker, interval_s=0.05)  # idempotent: one thread per process
+    assert sum(t.name == "vsl-heartbeat" and t.is_alive() for t in heartbeat._threads.values()) == 1
+
+    def last_beat() -> datetime:
+        with db_session() as s:
+            value = s.scalar(select(Job.heartbeat_at).where(Job.id == job_id))
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+    deadline = time.monotonic() + 10
+    while last_beat() < datetime.now(UTC) - timedelta(minutes=1) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert last_beat() > datetime.now(UTC) - timedelta(seconds=30)
+    thread = heartbeat._threads[(url, worker)]
+    with db_session() as s:
+        repo.finish_job(s, job_id, JobOutcome.SUCCEEDED)
+    thread.join(timeout=10)
+    assert not thread.is_alive() and (url, worker) not in heartbeat._threads
+
+
+def test_a_worker_elsewhere_that_stopped_beating_is_a_crash_and_one_that_beats_is_left_alone(vsl_env, instance) -> None:
+    from dagster._core.test_utils import create_run_for_test
+
+    silent, beating = add_urls("https://cdn.example.com/silent.m3u8", "https://cdn.example.com/beating.m3u8")
+    runs = {}
+    for key, age in ((silent, timedelta(minutes=5)), (beating, timedelta(seconds=10))):
+        run = create_run_for_test(instance, job_name="transcribe_vsl", status=DagsterRunStatus.STARTED)
+        runs[key] = run.run_id
+        worker = f"worker-host-b:{4000 + len(runs)}:777:tr-9"
+        with db_session() as s:
+            job_id = repo.start_job(s, key, "transcript", run.run_id, 1, UrlStatus.TRANSCRIBING, worker)
+            s.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=datetime.now(UTC) - age))
+
+    assert reconcile(instance, DatabaseResource(url=vsl_env["VSL_DATABASE_URL"])) == {
+        "failed": 1,
+        "requeued": 0,
+        "resumed": 1,
+    }
+    assert instance.get_run_by_id(runs[silent]).status == DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(runs[beating]).status == DagsterRunStatus.STARTED
+    with db_session() as s:
+        rows = {u.partition_key: u for u in s.scalars(select(Url))}
+        assert rows[silent].status == "pending_ingest"  # re-queued after the crash (VSL_CRASH_RETRIES=1)
+        assert rows[beating].status == "transcribing"
+        [letter] = s.scalars(select(DeadLetter)).all()
+        assert letter.url_id == rows[silent].id and letter.error_class == "WorkerDied"
