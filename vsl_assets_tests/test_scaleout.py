@@ -13,7 +13,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,24 +22,14 @@ import yaml
 from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, Job, Url
-from vsl_assets_tests.conftest import IN_CI, REPO, db_session
-from vsl_assets_tests.servers import FakeOpenAIServer, RedisServer
+from vsl_assets_tests.conftest import REPO, db_session, wait_until
+from vsl_assets_tests.servers import FakeOpenAIServer
 from vsl_assets_tests.test_cli import vsl
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 SECRET = "sk-scaleout-" + "s" * 24
 DEPLOY_YAML = REPO / "deploy" / "scaleout" / "dagster.yaml"
-
-
-@pytest.fixture(scope="module")
-def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    if RedisServer.find_binary() is None:
-        if IN_CI:
-            pytest.fail("redis-server is required in CI (.ci/run installs it)")
-        pytest.skip("no redis-server on this machine")
-    with RedisServer(tmp_path_factory.mktemp("redis")) as server:
-        yield server
 
 
 def instance_yaml(home: Path, *, pool_limit: int, max_runs: int) -> dict:
@@ -103,13 +92,7 @@ class Deployment:
         )
 
     def wait(self, what: str, cond: Callable[[], object], timeout: float) -> object:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = cond()
-            if value:
-                return value
-            time.sleep(0.5)
-        raise AssertionError(f"timed out waiting for {what}\n{self.logs()}")
+        return wait_until(what, cond, timeout, self.logs)
 
 
 @pytest.fixture
