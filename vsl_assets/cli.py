@@ -430,6 +430,20 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
     if args.concurrency < 1:
         _err("--concurrency must be 1 or more")
         return EXIT_USAGE
+    instance = _instance(settings)
+    if instance is not None:
+        from vsl_assets.scaleout.pools import prepare_pools
+
+        try:
+            from vsl_assets.definitions import build_definitions
+
+            graph = build_definitions().resolve_asset_graph()
+            pools = sorted({pool for key in graph.get_all_asset_keys() for pool in graph.get(key).pools or ()})
+            created = prepare_pools(instance, pools)
+        finally:
+            instance.dispose()
+        if created:
+            print(f"vsl worker {name}: created pool(s) {', '.join(created)} at the instance's default limit")
     env = settings_module.child_environment(
         VSL_WORKER_NAME=name,
         VSL_PROJECT_DIR=str(settings.project_dir),

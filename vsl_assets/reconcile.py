@@ -22,6 +22,11 @@ QUEUED_GRACE = timedelta(minutes=10)
 WORKER_DIED = "WorkerDied"
 #: Dead-letter class of a step whose run ended (failed, cancelled, vanished) before it did.
 RUN_ABANDONED = "RunAbandoned"
+#: Dead-letter class of a URL whose run failed before any step began (its worker, the broker or
+#: the database failed it): not the URL's fault, re-queued like a crash.
+RUN_NOT_STARTED = "RunNotStarted"
+#: The dead letters that count against ``VSL_CRASH_RETRIES``.
+CRASH_CLASSES = (WORKER_DIED, RUN_NOT_STARTED)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,10 @@ def finished_reason(run_id: str, status: str | None) -> str:
         return f"the run {run_id[:8]} that was processing this URL no longer exists"
     word = {"CANCELED": "was cancelled", "FAILURE": "failed"}.get(status, "ended")
     return f"the run {run_id[:8]} {word} before this step recorded a result (worker killed or crashed?)"
+
+
+def not_started_reason(run_id: str) -> str:
+    return f"the run {run_id[:8]} failed before its first step began (worker, broker or database trouble)"
 
 
 def crashed_reason(run_id: str) -> str:

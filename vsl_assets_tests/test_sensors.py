@@ -7,11 +7,12 @@ from datetime import UTC, datetime, timedelta
 from dagster import DagsterRunStatus, SensorResult, SkipReason, build_sensor_context
 from sqlalchemy import select
 
-from vsl_assets.db import DeadLetter, Job, Url, UrlStatus, repo
+from vsl_assets.db import DeadLetter, Job, JobOutcome, Url, UrlStatus, repo
 from vsl_assets.defs.partitions import PARTITIONS_NAME
 from vsl_assets.defs.reconcile import reconcile
 from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.defs.sensors import pending_urls_sensor
+from vsl_assets.worker import current_worker
 from vsl_assets_tests.conftest import add_urls, db_session
 
 
@@ -165,3 +166,89 @@ def test_tick_as_the_daemon_evaluates_it_carries_resolved_partitions(vsl_env, in
     assert first.tags["dagster/max_runtime"] == str(6 * 14400 + 600)
     added = [k for req in data.dynamic_partitions_requests for k in req.partition_keys]
     assert added == keys[1500:]
+
+
+def _failed_run(instance, key: str, run_key_tag: str, job_name: str = "transcribe_vsl"):
+    from dagster._core.test_utils import create_run_for_test
+
+    return create_run_for_test(
+        instance,
+        job_name=job_name,
+        status=DagsterRunStatus.FAILURE,
+        tags={"dagster/partition": key, "dagster/run_key": run_key_tag},
+    )
+
+
+def _on_failure(run, vsl_env) -> None:
+    """What vsl_run_failure_sensor does for one failed run."""
+    from types import SimpleNamespace
+
+    from dagster import get_dagster_logger
+
+    from vsl_assets.defs.sensors import _fail_for_run
+
+    _fail_for_run(SimpleNamespace(dagster_run=run, log=get_dagster_logger()), _db(vsl_env), "failed")
+
+
+def test_a_transcription_run_that_failed_before_its_first_step_is_resumed_once_then_failed(vsl_env, instance) -> None:
+    """E.g. PostgreSQL restarting while the run claims its pool slot: not the URL's fault.
+
+    The URL's newest job row is the download stage's, yet the transcription run owns the URL
+    by its run key (it used to be left ``downloaded`` forever)."""
+    [key] = add_urls("https://cdn.example.com/split.m3u8")
+    with db_session() as s:
+        job_id = repo.start_job(s, key, "audio_file", "download-run-1", 1, UrlStatus.DOWNLOADING)
+        repo.finish_job(s, job_id, JobOutcome.SUCCEEDED)
+        repo.set_status(s, [key], UrlStatus.DOWNLOADED)
+    _on_failure(_failed_run(instance, key, f"{key}:transcribe"), vsl_env)
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert (url.status, url.queue_count) == ("pending_ingest", 1)
+        [letter] = s.scalars(select(DeadLetter)).all()
+        assert letter.error_class == "RunNotStarted" and "failed before its first step began" in letter.message
+    # Its next attempt's transcription run fails the same way: now it stays failed, with the reason.
+    with db_session() as s:
+        repo.set_status(s, [key], UrlStatus.DOWNLOADED)
+    run = _failed_run(instance, key, f"{key}:retry-1:transcribe")
+    _on_failure(run, vsl_env)
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "failed" and url.reason.startswith(f"the run {run.run_id[:8]} failed before its first")
+    # A late report of an older attempt's run changes nothing.
+    _on_failure(_failed_run(instance, key, f"{key}:transcribe"), vsl_env)
+    with db_session() as s:
+        assert len(s.scalars(select(DeadLetter)).all()) == 2
+
+
+def test_a_transcription_run_that_failed_mid_step_fails_its_url(vsl_env, instance) -> None:
+    [key] = add_urls("https://cdn.example.com/split-mid.m3u8")
+    run = _failed_run(instance, key, f"{key}:transcribe")
+    with db_session() as s:
+        repo.start_job(s, key, "audio_file", "download-run-1", 1, UrlStatus.DOWNLOADED)
+        # this process is its worker, alive: not a crash, the run's own failure
+        repo.start_job(s, key, "transcript", run.run_id, 1, UrlStatus.TRANSCRIBING, current_worker())
+    _on_failure(run, vsl_env)
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "failed" and url.reason == f"the run {run.run_id[:8]} failed before the pipeline finished"
+        assert {d.error_class for d in s.scalars(select(DeadLetter))} == {"RunAbandoned"}
+
+
+def test_retried_urls_go_ahead_in_the_run_queue(vsl_env, instance) -> None:
+    first, again = add_urls("https://cdn.example.com/new.m3u8", "https://cdn.example.com/again.m3u8")
+    with db_session() as s:
+        repo.requeue(s, [again])
+    result = _tick(instance, vsl_env)
+    priority = {r.partition_key: r.tags.get("dagster/priority") for r in result.run_requests}
+    assert priority == {first: None, again: "1"}
+
+
+def test_a_worker_creates_its_pools_before_taking_work(vsl_env, instance) -> None:
+    """Two runs creating a pool at once can fail one on PostgreSQL: `vsl worker` creates them first."""
+    from vsl_assets.scaleout.pools import prepare_pools
+
+    storage = instance.event_log_storage
+    assert "ffmpeg" not in storage.get_concurrency_keys()
+    assert prepare_pools(instance, ["ffmpeg", "transcription", "ffmpeg"]) == ["ffmpeg", "transcription"]
+    assert storage.get_concurrency_info("ffmpeg").slot_count == 1  # the test instance's default_limit
+    assert prepare_pools(instance, ["ffmpeg", "transcription"]) == []  # idempotent

@@ -120,6 +120,22 @@ def pending(session: Session, limit: int) -> list[tuple[str, int]]:
     return [(k, n) for k, n in rows]
 
 
+def crash_count(session: Session, key: str, crash_classes: Sequence[str]) -> int:
+    """How many crash dead letters (of ``crash_classes``) the URL has."""
+    return int(
+        session.scalar(
+            select(func.count(DeadLetter.id))
+            .join(Url, Url.id == DeadLetter.url_id)
+            .where(Url.partition_key == key, DeadLetter.error_class.in_(list(crash_classes)))
+        )
+        or 0
+    )
+
+
+def run_started_a_step(session: Session, run_id: str) -> bool:
+    return session.scalar(select(Job.id).where(Job.run_id == run_id).limit(1)) is not None
+
+
 def open_job_workers(session: Session, key: str) -> list[str | None]:
     """The workers of the URL's job rows still marked running (a step no one has closed)."""
     rows = session.execute(
@@ -376,7 +392,7 @@ class InProgress:
     updated_at: datetime
     #: (run_id, worker) of the URL's open job rows.
     jobs: tuple[tuple[str, str | None], ...]
-    #: How often a worker already died under this URL (its ``WorkerDied`` dead letters).
+    #: How often a worker already died under this URL (its crash dead letters).
     crashes: int = 0
 
     @property
@@ -384,7 +400,7 @@ class InProgress:
         return tuple(sorted({r for r, _ in self.jobs}))
 
 
-def in_progress(session: Session, crash_class: str = "WorkerDied") -> list[InProgress]:
+def in_progress(session: Session, crash_classes: Sequence[str] = ("WorkerDied",)) -> list[InProgress]:
     """URLs a run should own right now, with the run ids of their open job rows and crash counts."""
     urls = list(
         session.execute(
@@ -406,7 +422,7 @@ def in_progress(session: Session, crash_class: str = "WorkerDied") -> list[InPro
     for part in chunks([u.id for u in urls]):
         for url_id, count in session.execute(
             select(DeadLetter.url_id, func.count(DeadLetter.id))
-            .where(DeadLetter.url_id.in_(part), DeadLetter.error_class == crash_class)
+            .where(DeadLetter.url_id.in_(part), DeadLetter.error_class.in_(list(crash_classes)))
             .group_by(DeadLetter.url_id)
         ):
             crashes[url_id] = count
@@ -420,17 +436,22 @@ def fail_abandoned(
     reason: str,
     from_statuses: Sequence[UrlStatus] = IN_PROGRESS,
     error_class: str = "RunAbandoned",
+    *,
+    owner: bool = False,
 ) -> bool:
     """Fail a URL whose run ended without its asset code recording the outcome.
 
-    Returns False (and changes nothing) when the URL is no longer in progress, so a late or
-    repeated reconciliation never overwrites what a newer run recorded.
+    Returns False (and changes nothing) when the URL is no longer in progress, or when a newer
+    run owns it (its newest job row is another run's), so a late or repeated reconciliation
+    never overwrites what a newer run recorded.  ``owner``: the caller knows ``run_id`` is the
+    URL's current run (by its run key) even if it has no job row yet, e.g. a transcription-stage
+    run that failed before its first step, while the newest row is the download stage's.
     """
     url = get_url(session, key)
     if url is None or url.status not in {s.value for s in from_statuses}:
         return False
     latest = session.scalar(select(Job.run_id).where(Job.url_id == url.id).order_by(Job.id.desc()).limit(1))
-    if run_id is not None and latest is not None and latest != run_id:
+    if not owner and run_id is not None and latest is not None and latest != run_id:
         return False  # a newer run owns the URL now (e.g. after `vsl retry`)
     open_jobs = list(
         session.scalars(

@@ -42,7 +42,7 @@ def reconcile(
     if crash_retries is None:
         crash_retries = settings.current().crash_retries
     with db.session() as s:
-        items = repo.in_progress(s, crash_class=decisions.WORKER_DIED)
+        items = repo.in_progress(s, crash_classes=decisions.CRASH_CLASSES)
         beats = repo.heartbeats(s, (worker for item in items for _, worker in item.jobs))
     run_ids = sorted({r for item in items for r in item.run_ids})
     runs: dict[str, decisions.RunView] = {}

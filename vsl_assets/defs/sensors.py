@@ -28,12 +28,16 @@ from dagster import (
     sensor,
 )
 
+from vsl_assets import reconcile as decisions
 from vsl_assets import settings
 from vsl_assets.db import IN_FLIGHT, UrlStatus, repo
 from vsl_assets.defs.jobs import TRANSCRIBE, URL_JOBS, Stage, download_vsl, first_stage, ingest_vsl, transcribe_vsl
 from vsl_assets.defs.partitions import ADD_CHUNK, PARTITION_TAG, PARTITIONS_NAME, vsl_urls
 from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.worker import liveness
+
+#: The run queue's priority tag (QueuedRunCoordinator launches higher values first).
+PRIORITY_TAG = "dagster/priority"
 
 
 def run_key(key: str, queue_count: int, stage: Stage | None = None) -> str:
@@ -58,7 +62,12 @@ def _requests(rows: list[tuple[str, int]], stage: Stage, repository: RepositoryD
             run_key=run_key(k, n, stage),
             job_name=stage.job_name,
             partition_key=k,
-            tags={**tags, **(job.get_tags_for_partition_key(k, selected_asset_keys=None) if job else {})},
+            tags={
+                **tags,
+                # A re-queued URL (retry, crash resume) goes ahead of new ones in the run queue.
+                **({PRIORITY_TAG: "1"} if n else {}),
+                **(job.get_tags_for_partition_key(k, selected_asset_keys=None) if job else {}),
+            },
         )
         for k, n in rows
     ]
@@ -128,6 +137,15 @@ def downloaded_urls_sensor(context: SensorEvaluationContext, db: DatabaseResourc
 
 
 def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: str) -> None:
+    """Fail the URL of a failed or cancelled run, unless a newer run owns it or it was a crash.
+
+    - A run whose worker died mid-step is left to reconciliation (a crash: re-queued).
+    - A run that failed before its first step (no job row: its worker, the broker or the database
+      failed it, e.g. a database restart while it claimed a pool slot) is not the URL's fault
+      either: failed with a ``RunNotStarted`` letter and re-queued, within ``VSL_CRASH_RETRIES``.
+    - A transcription-stage run is its URL's owner by its run key, even though the newest job
+      row is the download stage's.
+    """
     run = context.dagster_run
     key = run.tags.get(PARTITION_TAG)
     if not key:
@@ -135,18 +153,33 @@ def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: s
     reason = f"the run {run.run_id[:8]} {what} before the pipeline finished"
     with db.session() as s:
         url = repo.get_url(s, key)
-        requested_as = run.tags.get("dagster/run_key")
-        current = {run_key(key, url.queue_count, stage) for stage in (None, TRANSCRIBE)} if url else set()
-        if url is not None and requested_as is not None and requested_as not in current:
-            return  # the URL was re-queued after this run (vsl retry, crash resume): a newer run owns it
-        workers = repo.open_job_workers(s, key) if what == "failed" else []
-        alive = liveness(repo.heartbeats(s, workers), datetime.now(UTC))
-        if any(alive(w) is False for w in workers):
-            # Its worker died mid-step (a Celery run's task fails with it): a crash, which the
-            # reconciliation sensor fails and re-queues (VSL_CRASH_RETRIES) with a WorkerDied letter.
-            context.log.warning(f"{key}: the run {run.run_id[:8]} lost its worker; left to reconciliation")
+        if url is None:
             return
-        if repo.fail_abandoned(s, key, run.run_id, reason, from_statuses=IN_FLIGHT):
+        requested_as = run.tags.get("dagster/run_key")
+        if requested_as is not None and requested_as not in {
+            run_key(key, url.queue_count, st) for st in (None, TRANSCRIBE)
+        }:
+            return  # the URL was re-queued after this run (vsl retry, crash resume): a newer run owns it
+        owner = requested_as is not None and requested_as == run_key(key, url.queue_count, TRANSCRIBE)
+        if what == "failed":
+            workers = repo.open_job_workers(s, key)
+            alive = liveness(repo.heartbeats(s, workers), datetime.now(UTC))
+            if any(alive(w) is False for w in workers):
+                # Its worker died mid-step (a Celery run's task fails with it): a crash, which the
+                # reconciliation sensor fails and re-queues with a WorkerDied letter.
+                context.log.warning(f"{key}: the run {run.run_id[:8]} lost its worker; left to reconciliation")
+                return
+            if not repo.run_started_a_step(s, run.run_id):
+                lost = decisions.not_started_reason(run.run_id)
+                retry = repo.crash_count(s, key, decisions.CRASH_CLASSES) < settings.current().crash_retries
+                if repo.fail_abandoned(
+                    s, key, run.run_id, lost, IN_FLIGHT, decisions.RUN_NOT_STARTED, owner=requested_as is not None
+                ):
+                    if retry:
+                        repo.requeue(s, [key])
+                    context.log.warning(f"{key}: {lost}" + ("; re-queued" if retry else ""))
+                return
+        if repo.fail_abandoned(s, key, run.run_id, reason, from_statuses=IN_FLIGHT, owner=owner):
             context.log.warning(f"{key}: {reason}")
 
 
