@@ -7,8 +7,10 @@
 The deployment is ``deploy/scaleout/dagster.yaml`` as shipped (PostgreSQL run/event storage,
 dagster-celery's ``CeleryRunLauncher`` on Redis, ``QueuedRunCoordinator`` limits per queue tag,
 pools), with paths in a temp dir and its limits sized to the worker count.  Real PostgreSQL and
-Redis servers are started once; every configuration gets a fresh database pair (Dagster + app),
-Dagster home, storage root and OpenAI-compatible test server, so no count mixes with another.
+Redis servers and the object store (SeaweedFS; media shared through it as between machines,
+``--no-object-store`` for local files only) are started once; every configuration gets a fresh
+database pair (Dagster + app), Dagster home, storage root, bucket prefix and OpenAI-compatible
+test server, so no count mixes with another.
 
 A *worker* is one ``vsl worker -q download -q transcription -c 1`` process: one run at a time,
 taking whichever stage is next.  With two queues split across dedicated processes, a 1-worker
@@ -34,7 +36,7 @@ per line, and where each URL's time went (medians).
 The failure drill runs one configuration (``--drill-workers``, default 2) with ``--drill-urls``
 URLs and injects, in order: SIGKILL of the Celery pool process executing a transcription while
 its upload is in flight; a Redis restart; a PostgreSQL restart (same port and data); and the
-object-store outage, which is skipped until an object store can be configured.  It then waits
+object store stopped for ``--store-down`` seconds (30).  It then waits
 for every URL to be terminal and audits: none stuck, every failure has a reason, nobody paid
 twice (a second upload is accepted only for the URL whose upload the SIGKILL cut), runs per URL.
 
@@ -78,7 +80,13 @@ from scaleout_rig import (  # noqa: E402
     wait_for,
 )
 
-from vsl_assets_tests.servers import FakeOpenAIServer, MediaHTTPServer, RedisServer, make_hls  # noqa: E402
+from vsl_assets_tests.servers import (  # noqa: E402
+    FakeOpenAIServer,
+    MediaHTTPServer,
+    RedisServer,
+    SeaweedServer,
+    make_hls,
+)
 
 SPEECH = REPO / "vsl_assets_tests" / "data" / "speech_pt.opus"
 QUEUES = ["download", "transcription"]
@@ -131,6 +139,8 @@ class Rig:
         self.pg: RestartablePostgres
         self.redis: RedisServer
         self.media: MediaHTTPServer
+        #: The shared object store (SeaweedFS), unless --no-object-store.
+        self.store: SeaweedServer | None = None
         self.configs: list[Config] = []
 
     def start(self) -> None:
@@ -140,8 +150,11 @@ class Rig:
         self.pg = self.stack.enter_context(RestartablePostgres(self.tmp / "pg", max_connections=300))
         self.redis = self.stack.enter_context(RedisServer(self.tmp / "redis"))
         self.media = self.stack.enter_context(MediaHTTPServer(media_root))
+        if not self.args.no_object_store:
+            self.store = self.stack.enter_context(SeaweedServer(self.tmp / "seaweedfs"))
         print(
             f"servers up in {time.monotonic() - t:.1f} s: PostgreSQL :{self.pg.port}, Redis :{self.redis.port}, "
+            f"object store {self.store.endpoint_url if self.store else 'none (local files)'}, "
             f"media {self.media.base_url}/tiny/index.m3u8 (3 s, 160x120, speech)",
             flush=True,
         )
@@ -166,6 +179,8 @@ class Rig:
             dequeue_interval_s=self.args.dequeue_interval,
             sensor_interval_s=self.args.sensor_interval,
         )
+        if self.store is not None:
+            config.env.update(self.store.env(prefix=name))  # each configuration its own prefix
         self.configs.append(config)
         # Create both schemas before any process races to: `vsl status` migrates the app
         # database, reading the (empty) run storage creates Dagster's tables.
@@ -455,7 +470,7 @@ def audit_load(out: Outcome, audit: Audit) -> None:
         if u["status"] == "failed":
             audit.info(f"failed {key}: {u['reason']}")
             break
-    crashed = {d["key"] for d in out.dead_letters if d["class"] == "WorkerDied"}
+    crashed = {d["key"] for d in out.dead_letters if d["class"] in ("WorkerDied", "RunNotStarted")}
     per = success_runs(out)
     for job in STAGES:
         counts = per[job]
@@ -608,17 +623,21 @@ def fault_postgres(config: Config, pg: RestartablePostgres) -> Fault:
     return fault
 
 
-def fault_object_store(config: Config) -> Fault:
-    """Stop the object store for 30 s: enabled once an object-store backend can be configured."""
-    fault = Fault("object store stopped for 30 s")
-    store = config.env.get("VSL_OBJECT_STORE_URL")
-    if not store:
-        fault.skipped = "no object store configured"
-        print("  fault 4: skipped: no object store configured", flush=True)
+def fault_object_store(config: Config, store: SeaweedServer | None, down_s: float) -> Fault:
+    """Stop the object store (every SeaweedFS process) for ``down_s`` seconds, then start it again."""
+    fault = Fault(f"object store stopped for {down_s:.0f} s")
+    if store is None:
+        fault.skipped = "no object store configured (--no-object-store)"
+        print(f"  fault 4: skipped: {fault.skipped}", flush=True)
         return fault
-    # Where the S3 backend lands: stop the store server here, sleep 30 s, start it again.
-    fault.skipped = "object store configured, but this drill cannot stop it yet"
-    print(f"  fault 4: skipped: {fault.skipped}", flush=True)
+    fault.log_offsets = log_offsets(config)
+    fault.started = time.time()
+    store.stop()
+    time.sleep(down_s)
+    store.start()
+    fault.ended = time.time()
+    fault.detail = {"down_s": round(fault.ended - fault.started, 1)}
+    print(f"  fault 4: object store stopped and started again ({fault.ended - fault.started:.1f} s down)", flush=True)
     return fault
 
 
@@ -715,7 +734,7 @@ def run_drill(rig: Rig, workers: int, n: int) -> int:
             time.sleep(ARGS.fault_gap)
             faults.append(fault_postgres(config, rig.pg))
             time.sleep(ARGS.fault_gap)
-            faults.append(fault_object_store(config))
+            faults.append(fault_object_store(config, rig.store, ARGS.store_down))
             finished = rig.settle(db, n, ARGS.timeout or max(900.0, n * 10.0 / workers), name, ARGS.drill_stall)
             wall = time.monotonic() - t0
             time.sleep(3)
@@ -772,11 +791,11 @@ def run_drill(rig: Rig, workers: int, n: int) -> int:
     per = success_runs(out)
     analyzed = {k for k, u in out.urls.items() if u["status"] == "analyzed"}
     # A crash retry re-queues the whole URL: its new download run finds the files (steps "reused").
-    crashed = {d["key"] for d in out.dead_letters if d["class"] == "WorkerDied"}
+    crashed = {d["key"] for d in out.dead_letters if d["class"] in ("WorkerDied", "RunNotStarted")}
     for job in STAGES:
         retried = [k for k, c in per[job].items() if c > 1 and k in crashed]
         if retried:
-            audit.info(f"{job}: {len(retried)} URL(s) with 2 SUCCESS runs after a crash retry (WorkerDied): {retried}")
+            audit.info(f"{job}: {len(retried)} URL(s) with 2 SUCCESS runs after a crash retry: {retried}")
         dup = [k for k, c in per[job].items() if c > 1 and k not in crashed]
         missing = [k for k in analyzed if per[job][k] == 0]
         others = Counter(r.status for r in out.runs if r.job == job and r.status != "SUCCESS")
@@ -827,6 +846,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--kill-hold", type=float, default=8, help="seconds the killed upload is held (default 8)")
     p.add_argument("--redis-down", type=float, default=3, help="seconds Redis stays down (default 3)")
     p.add_argument("--pg-down", type=float, default=5, help="seconds PostgreSQL stays down (default 5)")
+    p.add_argument("--store-down", type=float, default=30, help="seconds the object store stays down (default 30)")
+    p.add_argument(
+        "--no-object-store", action="store_true", help="keep media on each configuration's local disk (no SeaweedFS)"
+    )
     p.add_argument("--keep", action="store_true", help="keep the temp dir (logs) at the end")
     return p.parse_args()
 
