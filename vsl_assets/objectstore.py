@@ -25,10 +25,12 @@ missing bucket); the reason names the endpoint and the object, never a credentia
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import mimetypes
 import os
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +89,10 @@ class S3Config:
     presign_expiry_s: int = 3600
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 60.0
+    #: An unreachable store (connection refused, timeouts, 5xx, throttling) is retried with
+    #: backoff for this long inside the step, so a restart of the store costs a pause, not a
+    #: failed URL; past it the step fails (transient, already retried).
+    outage_s: float = 120.0
 
     def __repr__(self) -> str:  # keep the secrets out of tracebacks and logs
         return f"S3Config(url={self.url!r}, endpoint_url={self.endpoint_url!r}, region={self.region!r})"
@@ -140,7 +146,30 @@ class S3Store(LocalStore):
     # -- errors ------------------------------------------------------------------------------------
 
     def _call(self, what: str, fn: Callable[..., T], **kwargs: Any) -> T:
-        """Run one S3 call; translate every failure into a typed error with a readable reason."""
+        """Run one S3 call, waiting out an outage of up to ``outage_s`` (backoff 0.5 s .. 8 s).
+
+        Every failure becomes a typed error with a readable reason: permanent ones at once,
+        transient ones once the outage window has passed (marked retried: Dagster does not
+        multiply the wait).
+        """
+        deadline = time.monotonic() + self.config.outage_s
+        pause = 0.5
+        while True:
+            body = kwargs.get("Body")
+            if body is not None and hasattr(body, "seek"):
+                body.seek(0)  # a retried upload starts from the first byte
+            try:
+                return self._call_once(what, fn, **kwargs)
+            except TransientStorageError as exc:
+                if time.monotonic() + pause > deadline:
+                    if self.config.outage_s > 0:
+                        exc.retried = True
+                        exc.reason += f" (retried for {self.config.outage_s:.0f} s)"
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 8.0)
+
+    def _call_once(self, what: str, fn: Callable[..., T], **kwargs: Any) -> T:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
@@ -366,9 +395,17 @@ def config_from_settings(s: Settings) -> S3Config | None:
         access_key_id=s.aws_access_key_id.get_secret_value() if s.aws_access_key_id else None,
         secret_access_key=s.aws_secret_access_key.get_secret_value() if s.aws_secret_access_key else None,
         presign_expiry_s=s.s3_presign_expiry_s,
+        outage_s=s.s3_outage_s,
     )
+
+
+#: The CLI and the web app answer a person: they wait out an unreachable store only this long.
+INTERACTIVE_OUTAGE_S = 5.0
 
 
 def store_for(s: Settings) -> LocalStore:
     """The store the CLI and the web app use, from the settings."""
-    return open_store(s.storage_root, config_from_settings(s))
+    config = config_from_settings(s)
+    if config is not None:
+        config = dataclasses.replace(config, outage_s=min(config.outage_s, INTERACTIVE_OUTAGE_S))
+    return open_store(s.storage_root, config)

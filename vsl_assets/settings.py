@@ -121,6 +121,9 @@ class Settings(BaseSettings):
     s3_presign_expiry_s: Annotated[int, Field(ge=60, le=7 * 24 * 3600)] = Field(
         default=3600, description="Lifetime of the presigned media URLs the web app redirects to."
     )
+    s3_outage_s: Annotated[float, Field(ge=0)] = Field(
+        default=120.0, description="How long a step waits out an unreachable store before it fails."
+    )
     aws_access_key_id: SecretStr | None = Field(default=None, validation_alias=AliasChoices("AWS_ACCESS_KEY_ID"))
     aws_secret_access_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("AWS_SECRET_ACCESS_KEY")

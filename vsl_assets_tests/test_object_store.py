@@ -36,13 +36,14 @@ def _prefix() -> str:
     return f"t-{uuid.uuid4().hex[:10]}"
 
 
-def _store(server: SeaweedServer, root: Path, prefix: str, **overrides: str) -> S3Store:
+def _store(server: SeaweedServer, root: Path, prefix: str, outage_s: float = 0.0, **overrides: str) -> S3Store:
     env = server.env(prefix)
     config = S3Config(
         url=env["VSL_OBJECT_STORE_URL"],
         endpoint_url=overrides.get("endpoint_url", server.endpoint_url),
         access_key_id=server.access_key,
         secret_access_key=overrides.get("secret", server.secret_key),
+        outage_s=outage_s,
     )
     return S3Store(StorageLayout(root), config)
 
@@ -173,6 +174,29 @@ def test_unreachable_store_is_transient_and_wrong_secret_is_not(seaweedfs: Seawe
     assert seaweedfs.secret_key not in str(refused.value) and seaweedfs.secret_key not in repr(wrong.config)
 
 
+def test_a_short_outage_is_waited_out_inside_the_step(seaweedfs: SeaweedServer, tmp_path_factory) -> None:
+    """A restart of the store costs a pause, not a failed URL (up to VSL_S3_OUTAGE_S)."""
+    import threading
+    import time
+
+    with SeaweedServer(tmp_path_factory.mktemp("restart")) as server:
+        root = tmp_path_factory.mktemp("cache")
+        store = _store(server, root, _prefix(), outage_s=60)
+        path = store.layout.audio_path("abc", "ogg")
+        atomic_write_bytes(path, b"a" * 4096)
+        server.stop()
+        restart = threading.Timer(3.0, server.start)
+        restart.start()
+        began = time.monotonic()
+        try:
+            store.publish(path)  # refused while the store is down, then uploaded once it is back
+        finally:
+            restart.join()
+        assert time.monotonic() - began >= 2.5
+        page = server.client().list_objects_v2(Bucket=server.bucket, Prefix=store.prefix)
+        assert [int(o["Size"]) for o in page.get("Contents", [])] == [4096]
+
+
 # -- the web app serving from the bucket --------------------------------------------------------------
 
 
@@ -301,6 +325,7 @@ def test_store_outage_fails_transiently_then_the_retry_succeeds(
     with SeaweedServer(tmp_path_factory.mktemp("outage")) as server:
         for name, value in server.env("outage").items():
             monkeypatch.setenv(name, value)
+        monkeypatch.setenv("VSL_S3_OUTAGE_S", "2")  # wait out 2 s of outage, then fail the step
         [key] = add_urls(media_server.url("/good/index.m3u8"))
         server.stop()
         failed = run_partition(instance, key)
@@ -308,7 +333,7 @@ def test_store_outage_fails_transiently_then_the_retry_succeeds(
         with db_session() as s:
             url = s.scalar(select(Url).where(Url.partition_key == key))
             assert url.status == "failed" and "object store" in (url.reason or ""), url.reason
-            assert "unreachable" in url.reason
+            assert "unreachable" in url.reason and "(retried for 2 s)" in url.reason
             letters = s.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id)).all()
             _secret_free(server, url.reason, *(json.dumps([d.message, d.payload, d.error_class]) for d in letters))
             assert all(d.error_class == "TransientStorageError" for d in letters)

@@ -241,6 +241,14 @@ def test_retried_urls_go_ahead_in_the_run_queue(vsl_env, instance) -> None:
     result = _tick(instance, vsl_env)
     priority = {r.partition_key: r.tags.get("dagster/priority") for r in result.run_requests}
     assert priority == {first: None, again: "1"}
+    # A URL's transcription stage goes ahead of new downloads too (and a retried one further).
+    from vsl_assets.defs.jobs import TRANSCRIBE
+    from vsl_assets.defs.sensors import _requests
+
+    assert [r.tags.get("dagster/priority") for r in _requests([(first, 0), (again, 1)], TRANSCRIBE, None)] == [
+        "1",
+        "2",
+    ]
 
 
 def test_a_worker_creates_its_pools_before_taking_work(vsl_env, instance) -> None:

@@ -64,6 +64,7 @@ class StorageResource(ConfigurableResource):
     aws_access_key_id: str = Field(default="", description="Secret; read from AWS_ACCESS_KEY_ID.")
     aws_secret_access_key: str = Field(default="", description="Secret; read from AWS_SECRET_ACCESS_KEY.")
     presign_expiry_s: int = Field(default=3600)
+    outage_s: float = Field(default=120.0, description="How long a step waits out an unreachable store.")
 
     @property
     def layout(self) -> StorageLayout:
@@ -80,6 +81,7 @@ class StorageResource(ConfigurableResource):
                 access_key_id=self.aws_access_key_id or None,
                 secret_access_key=self.aws_secret_access_key or None,
                 presign_expiry_s=self.presign_expiry_s,
+                outage_s=self.outage_s,
             )
         return open_store(Path(self.root).resolve(), config)
 
@@ -221,6 +223,7 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             aws_access_key_id=_secret("AWS_ACCESS_KEY_ID", s.aws_access_key_id),
             aws_secret_access_key=_secret("AWS_SECRET_ACCESS_KEY", s.aws_secret_access_key),
             presign_expiry_s=s.s3_presign_expiry_s,
+            outage_s=s.s3_outage_s,
         ),
         "search": SearchResource(database_url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database),
         "media": MediaResource(
