@@ -58,6 +58,7 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 for entry in (REPO, REPO / "benchmarks"):
@@ -356,6 +357,30 @@ def print_figures(rows: list[Figures]) -> None:
     )
 
 
+def _stage_parts(
+    parts: dict[str, list[float]], numbers: tuple[int, int, int, int], stage: str, run: Any, st: dict, steps: tuple
+) -> None:
+    """One stage's share of a URL's time: queue, start-up, its steps, Dagster's bookkeeping between them."""
+    queued, to_first, step_no, between = numbers
+    label = (
+        "download run queued -> started (run queue, Celery, worker)"
+        if stage == "download"
+        else ("transcribe run queued -> started")
+    )
+    parts[f"{queued} {label}"].append(run.started - run.created)
+    if run.launched:
+        parts[f"{queued}a   of which in Dagster's run queue (created -> launched)"].append(run.launched - run.created)
+        parts[f"{queued}b   of which launched -> started (Celery + worker start-up)"].append(run.started - run.launched)
+    first = st[steps[0]]["started"] - run.started
+    parts[f"{to_first} {stage} run start -> {steps[0]} step"].append(first)
+    work = 0.0
+    for name in steps:
+        took = st[name]["finished"] - st[name]["started"]
+        parts[f"{step_no} step {name}"].append(took)
+        work += took
+    parts[f"{between} {stage} run: between/after steps"].append((run.ended - run.started) - first - work)
+
+
 def breakdown(out: Outcome) -> None:
     """Medians of where a URL's time went, from the jobs rows and the runs' timestamps."""
     by_key: dict[str, dict[str, RunInfo]] = defaultdict(dict)
@@ -373,31 +398,9 @@ def breakdown(out: Outcome) -> None:
         if not (dl and tr and dl.started and dl.ended and tr.started and tr.ended) or len(st) < 6:
             continue
         parts["1 added -> download run created (pending_urls_sensor)"].append(dl.created - u["created"])
-        parts["2 download run queued -> started (run queue, Celery, worker)"].append(dl.started - dl.created)
-        if dl.launched:
-            parts["2a   of which in Dagster's run queue (created -> launched)"].append(dl.launched - dl.created)
-            parts["2b   of which launched -> started (Celery + worker start-up)"].append(dl.started - dl.launched)
-        parts["3 download run start -> source_page step"].append(st["source_page"]["started"] - dl.started)
-        for s in ("source_page", "video_file", "audio_file"):
-            parts[f"4 step {s}"].append(st[s]["finished"] - st[s]["started"])
-        parts["5 download run: between/after steps"].append(
-            (dl.ended - dl.started)
-            - (st["source_page"]["started"] - dl.started)
-            - sum(st[s]["finished"] - st[s]["started"] for s in ("source_page", "video_file", "audio_file"))
-        )
+        _stage_parts(parts, (2, 3, 4, 5), "download", dl, st, ("source_page", "video_file", "audio_file"))
         parts["6 download run end -> transcribe run created (downloaded_urls_sensor)"].append(tr.created - dl.ended)
-        parts["7 transcribe run queued -> started"].append(tr.started - tr.created)
-        if tr.launched:
-            parts["7a   of which in Dagster's run queue (created -> launched)"].append(tr.launched - tr.created)
-            parts["7b   of which launched -> started (Celery + worker start-up)"].append(tr.started - tr.launched)
-        parts["8 transcribe run start -> transcript step"].append(st["transcript"]["started"] - tr.started)
-        for s in ("transcript", "breakdown", "search_index"):
-            parts[f"9 step {s}"].append(st[s]["finished"] - st[s]["started"])
-        parts["10 transcribe run: between/after steps"].append(
-            (tr.ended - tr.started)
-            - (st["transcript"]["started"] - tr.started)
-            - sum(st[s]["finished"] - st[s]["started"] for s in ("transcript", "breakdown", "search_index"))
-        )
+        _stage_parts(parts, (7, 8, 9, 10), "transcribe", tr, st, ("transcript", "breakdown", "search_index"))
         parts["= run execution (both runs, start -> end)"].append((dl.ended - dl.started) + (tr.ended - tr.started))
         parts["= end to end"].append(st["search_index"]["finished"] - u["created"])
     if not parts:
