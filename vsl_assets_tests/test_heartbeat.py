@@ -38,8 +38,9 @@ def test_a_process_beats_while_it_has_open_steps_then_its_thread_ends(vsl_env) -
         s.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=NOW - timedelta(hours=1)))
     url = vsl_env["VSL_DATABASE_URL"]
     heartbeat.keep_beating(url, worker, interval_s=0.05)
-    heartbeat.keep_beating(url, worker, interval_s=0.05)  # idempotent: one thread per process
-    assert sum(t.name == "vsl-heartbeat" and t.is_alive() for t in heartbeat._threads.values()) == 1
+    thread = heartbeat._threads[(url, worker)]
+    heartbeat.keep_beating(url, worker, interval_s=0.05)  # idempotent: one thread per process and database
+    assert heartbeat._threads[(url, worker)] is thread and thread.is_alive() and thread.name == "vsl-heartbeat"
 
     def last_beat() -> datetime:
         with db_session() as s:
@@ -50,7 +51,6 @@ def test_a_process_beats_while_it_has_open_steps_then_its_thread_ends(vsl_env) -
     while last_beat() < datetime.now(UTC) - timedelta(minutes=1) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert last_beat() > datetime.now(UTC) - timedelta(seconds=30)
-    thread = heartbeat._threads[(url, worker)]
     with db_session() as s:
         repo.finish_job(s, job_id, JobOutcome.SUCCEEDED)
     thread.join(timeout=10)
