@@ -70,7 +70,6 @@ from scaleout_rig import (  # noqa: E402
     TERMINAL,
     AppDb,
     Config,
-    RestartablePostgres,
     RunInfo,
     dagster_runs,
     interrupts_as_exceptions,
@@ -84,6 +83,7 @@ from scaleout_rig import (  # noqa: E402
 from vsl_assets_tests.servers import (  # noqa: E402
     FakeOpenAIServer,
     MediaHTTPServer,
+    PostgresServer,
     RedisServer,
     SeaweedServer,
     make_hls,
@@ -137,7 +137,7 @@ class Rig:
         self.tmp = tmp
         self.args = args
         self.stack = contextlib.ExitStack()
-        self.pg: RestartablePostgres
+        self.pg: PostgresServer
         self.redis: RedisServer
         self.media: MediaHTTPServer
         #: The shared object store (SeaweedFS), unless --no-object-store.
@@ -148,7 +148,7 @@ class Rig:
         t = time.monotonic()
         media_root = self.tmp / "media"
         make_hls(media_root / "tiny", SPEECH, duration_s=3.0, segment_s=1.5, width=160, height=120, fps=5)
-        self.pg = self.stack.enter_context(RestartablePostgres(self.tmp / "pg", max_connections=300))
+        self.pg = self.stack.enter_context(PostgresServer(self.tmp / "pg", max_connections=300))
         self.redis = self.stack.enter_context(RedisServer(self.tmp / "redis"))
         self.media = self.stack.enter_context(MediaHTTPServer(media_root))
         if not self.args.no_object_store:
@@ -615,7 +615,7 @@ def fault_redis(config: Config, redis: RedisServer) -> Fault:
     return fault
 
 
-def fault_postgres(config: Config, pg: RestartablePostgres) -> Fault:
+def fault_postgres(config: Config, pg: PostgresServer) -> Fault:
     fault = Fault("PostgreSQL restart")
     fault.log_offsets = log_offsets(config)
     fault.started = time.time()

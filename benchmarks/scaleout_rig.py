@@ -43,32 +43,6 @@ STAGES = ("download_vsl", "transcribe_vsl")
 # -- servers ----------------------------------------------------------------------------------
 
 
-class RestartablePostgres(PostgresServer):
-    """PostgresServer plus a restart on the same port and data directory (``systemctl restart``).
-
-    The servers package has no restart; this uses its own ``pg_ctl`` wrapper, so the cluster,
-    its databases and its port survive, and every open connection is cut as in a real restart.
-    """
-
-    def restart(self, down_s: float = 0.0, mode: str = "fast") -> None:
-        port = self.port
-        proc = subprocess.run(
-            self._as_postgres([str(self._exe("pg_ctl")), "-D", str(self.data_dir), "-m", mode, "-w", "stop"]),
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-            cwd=self.work_dir,
-            env=self._env(),
-        )
-        if proc.returncode != 0:
-            raise RuntimeError(f"pg_ctl stop failed: {proc.stdout}{proc.stderr}")
-        time.sleep(down_s)
-        ok, error = self._pg_ctl_start(port)
-        if not ok:
-            raise RuntimeError(f"PostgreSQL did not come back on port {port}:\n{error}")
-
-
 def redis_command(port: int, *words: str) -> bytes:
     """One RESP command to the Redis on ``port`` (FLUSHALL, DBSIZE...); the raw reply."""
     payload = f"*{len(words)}\r\n" + "".join(f"${len(w)}\r\n{w}\r\n" for w in words)

@@ -414,9 +414,9 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         _err("vsl worker needs the project (workspace.yaml, dagster.yaml): run it there or set VSL_PROJECT_DIR")
         return EXIT_USAGE
     queues = list(dict.fromkeys(args.queue or [settings.download_queue, settings.transcription_queue]))
-    bad = [q for q in queues if not re.fullmatch(r"[A-Za-z0-9_.-]{1,64}", q)]
+    bad = [q for q in queues if not re.fullmatch(settings_module.QUEUE_NAME, q)]
     name = args.name or settings.worker_name or f"{queues[0]}-{os.getpid()}"
-    if bad or not re.fullmatch(r"[A-Za-z0-9_.-]{1,40}", name):
+    if bad or not re.fullmatch(settings_module.WORKER_NAME, name):
         _err(f"invalid queue or worker name: {', '.join(bad) or name!r} (letters, digits, _ . - only)")
         return EXIT_USAGE
     if settings.engine == "local" and settings.whisper_device == "cuda" and settings.transcription_queue in queues:

@@ -42,6 +42,10 @@ OTHER_VARIABLES = (
     "AWS_SECRET_ACCESS_KEY",
 )
 
+#: A Celery queue or Dagster pool name; a worker name (it becomes Celery's ``name@host``: no ``@``).
+QUEUE_NAME = r"[A-Za-z0-9_.-]{1,64}"
+WORKER_NAME = r"[A-Za-z0-9_.-]{1,40}"
+
 PositiveFloat = Annotated[float, Field(gt=0)]
 PositiveInt = Annotated[int, Field(ge=1)]
 
@@ -91,14 +95,14 @@ class Settings(BaseSettings):
     #: Celery queues: the download stage (page, video, audio) and the transcription stage
     #: (transcript, breakdown, search index).  Equal (the default) -> one run per URL; different ->
     #: two runs per URL, each sent to its queue, so each kind of worker takes its own work.
-    download_queue: str = Field(default="vsl", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
-    transcription_queue: str = Field(default="vsl", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    download_queue: str = Field(default="vsl", pattern=f"^{QUEUE_NAME}$")
+    transcription_queue: str = Field(default="vsl", pattern=f"^{QUEUE_NAME}$")
     #: The concurrency pool transcription steps claim in this process (dagster.yaml sets each
     #: pool's limit): e.g. ``transcription_gpu`` on GPU workers, limited to one step per GPU.
-    transcription_pool: str = Field(default="transcription", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    transcription_pool: str = Field(default="transcription", pattern=f"^{QUEUE_NAME}$")
     #: A name for this worker process, shown by ``vsl status``/``vsl show`` next to each step
     #: (``vsl worker`` sets it; default: the host name).
-    worker_name: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_.@-]{1,40}$")
+    worker_name: str | None = Field(default=None, pattern=f"^{WORKER_NAME}$")
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))
     openai_base_url: str | None = Field(default=None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
     dagster_home: Path | None = Field(default=None, validation_alias=AliasChoices("DAGSTER_HOME"))

@@ -15,6 +15,7 @@ import socket
 import stat
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 from types import TracebackType
 from typing import Self
@@ -171,21 +172,34 @@ class PostgresServer:
             atexit.unregister(self.stop)
         # Also covers a postmaster left behind by a timed-out start.
         if self.work_dir is not None and (self.data_dir / "postmaster.pid").exists():
-            subprocess.run(
-                self._as_postgres(
-                    [str(self._exe("pg_ctl")), "-D", str(self.data_dir), "-m", "immediate", "-w", "stop"]
-                ),
-                capture_output=True,
-                text=True,
-                timeout=30,
-                check=False,
-                cwd=self.work_dir,
-                env=self._env(),
-            )
+            self._pg_ctl_stop("immediate", timeout=30)
         if self._owns_work_dir_outside_base and self.work_dir is not None:
             shutil.rmtree(self.work_dir, ignore_errors=True)
             self.work_dir = None
             self._owns_work_dir_outside_base = False
+
+    def restart(self, down_s: float = 0.0, mode: str = "fast") -> None:
+        """Stop and start on the same port and data directory (``systemctl restart``): the cluster
+        and its databases survive, every open connection is cut."""
+        port = self.port
+        proc = self._pg_ctl_stop(mode, timeout=60)
+        if proc.returncode != 0:
+            raise RuntimeError(f"pg_ctl stop failed: {proc.stdout}{proc.stderr}")
+        time.sleep(down_s)
+        ok, error = self._pg_ctl_start(port)
+        if not ok:
+            raise RuntimeError(f"PostgreSQL did not come back on port {port}:\n{error}")
+
+    def _pg_ctl_stop(self, mode: str, timeout: float) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            self._as_postgres([str(self._exe("pg_ctl")), "-D", str(self.data_dir), "-m", mode, "-w", "stop"]),
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+            cwd=self.work_dir,
+            env=self._env(),
+        )
 
     def __enter__(self) -> Self:
         return self.start()
