@@ -38,6 +38,9 @@ BIN = Path(sys.executable).parent
 API_KEY = "sk-bench-scaleout-" + "b" * 24
 TERMINAL = ("analyzed", "failed")
 STAGES = ("download_vsl", "transcribe_vsl")
+#: Queues of the split deployment (two runs per URL) and of the single-queue one (one run per URL).
+SPLIT_QUEUES = ("download", "transcription")
+SINGLE_QUEUE = ("vsl", "vsl")
 
 
 # -- servers ----------------------------------------------------------------------------------
@@ -63,7 +66,7 @@ def instance_yaml(home: Path, *, slots: int, dequeue_interval_s: int | None = No
     runs = config["concurrency"]["runs"]
     runs["max_concurrent_runs"] = slots
     for limit in runs["tag_concurrency_limits"]:
-        if limit.get("value") in ("download", "transcription"):
+        if limit.get("value") in (*SPLIT_QUEUES, SINGLE_QUEUE[0]):
             limit["limit"] = slots
     config["concurrency"]["pools"]["default_limit"] = slots
     config["run_monitoring"].update(poll_interval_seconds=2, free_slots_after_run_end_seconds=2)
@@ -170,6 +173,7 @@ def new_config(
     slots: int,
     dequeue_interval_s: int | None,
     sensor_interval_s: int,
+    queues: tuple[str, str] = SPLIT_QUEUES,
 ) -> Config:
     suffix = f"{name.replace('-', '_')}_{uuid.uuid4().hex[:6]}"
     root.mkdir(parents=True)
@@ -188,8 +192,8 @@ def new_config(
             "DAGSTER_PG_URL": pg.create_database(dagster_db),
             "VSL_DATABASE_URL": pg.create_database(vsl_db),
             "VSL_CELERY_BROKER_URL": redis_url,
-            "VSL_DOWNLOAD_QUEUE": "download",
-            "VSL_TRANSCRIPTION_QUEUE": "transcription",
+            "VSL_DOWNLOAD_QUEUE": queues[0],
+            "VSL_TRANSCRIPTION_QUEUE": queues[1],
             "VSL_SENSOR_INTERVAL_S": str(sensor_interval_s),
             "VSL_RECONCILE_INTERVAL_S": "5",
             "VSL_TRANSCRIBER": "openai",
