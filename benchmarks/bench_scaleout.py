@@ -915,15 +915,16 @@ def main() -> int:
             rig.start()
             outcomes: list[Outcome] = []
             if not ARGS.skip_load:
+                audit = Audit()
                 for workers in worker_counts:
                     n = ARGS.baseline_urls if workers == 1 and ARGS.baseline_urls else ARGS.urls
-                    outcomes.append(run_load(rig, workers, n))
-                print_figures([figures(o) for o in outcomes])
-                for out in outcomes:
+                    out = run_load(rig, workers, n)
+                    outcomes.append(out)
+                    # Each configuration's read-out as soon as it is done: a long run stopped
+                    # later still has the configurations it finished.
                     breakdown(out)
-                audit = Audit()
-                for out in outcomes:
                     audit_load(out, audit)
+                print_figures([figures(o) for o in outcomes])
                 failures += audit.failures
             if not ARGS.skip_drill:
                 failures += run_drill(rig, ARGS.drill_workers, ARGS.drill_urls)
