@@ -100,7 +100,18 @@ def test_reconcile_requeues_queued_urls_whose_run_request_was_lost(vsl_env, inst
     assert reconcile(instance, _db(vsl_env), now=later) == {"failed": 0, "requeued": 2, "resumed": 0}
     with db_session() as s:
         assert {u.status for u in s.scalars(select(Url))} == {"pending_ingest"}
-        assert {u.queue_count for u in s.scalars(select(Url))} == {1}
+        assert {u.queue_count for u in s.scalars(select(Url))} == {0}
+
+
+def test_a_lost_run_request_is_asked_again_under_the_same_run_key(vsl_env, instance) -> None:
+    """The request may only be slow: the daemon submits a big tick's runs one by one (1,000 took
+    over 10 min under load).  Under a new key the late first run and the second both ran."""
+    [key] = add_urls("https://cdn.example.com/slow/main.m3u8")
+    first = _tick(instance, vsl_env)
+    later = datetime.now(UTC) + timedelta(minutes=11)
+    assert reconcile(instance, _db(vsl_env), now=later) == {"failed": 0, "requeued": 1, "resumed": 0}
+    again = _tick(instance, vsl_env)
+    assert [r.run_key for r in again.run_requests] == [r.run_key for r in first.run_requests] == [key]
 
 
 def test_reconcile_detects_a_killed_worker_and_fails_its_run(vsl_env, instance) -> None:

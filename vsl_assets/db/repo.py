@@ -361,8 +361,13 @@ def status_counts(session: Session) -> dict[str, int]:
     return dict(session.execute(select(Url.status, func.count()).group_by(Url.status)).all())
 
 
-def requeue(session: Session, keys: Sequence[str]) -> list[str]:
-    """Send URLs back to ``pending_ingest`` for the sensor; returns the keys re-queued."""
+def requeue(session: Session, keys: Sequence[str], *, new_attempt: bool = True) -> list[str]:
+    """Send URLs back to ``pending_ingest`` for the sensor; returns the keys re-queued.
+
+    ``new_attempt`` (a retry, a crash) gives the next run a new run key.  Without it (a run
+    request that looks lost) the sensor asks again under the same key, so if the first request
+    was only slow to be submitted, Dagster skips the second instead of running the URL twice.
+    """
     done: list[str] = []
     now = utcnow()
     for part in chunks(keys):
@@ -370,7 +375,7 @@ def requeue(session: Session, keys: Sequence[str]) -> list[str]:
         for url in rows:
             url.status = UrlStatus.PENDING_INGEST.value
             url.reason = None
-            url.queue_count += 1
+            url.queue_count += int(new_attempt)
             url.updated_at = now
             done.append(url.partition_key)
         session.execute(
