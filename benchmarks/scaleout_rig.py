@@ -31,9 +31,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from vsl_assets_tests.conftest import SCALEOUT_YAML  # noqa: E402
 from vsl_assets_tests.servers import PostgresServer  # noqa: E402
 
-DEPLOY_YAML = REPO / "deploy" / "scaleout" / "dagster.yaml"
 BIN = Path(sys.executable).parent
 API_KEY = "sk-bench-scaleout-" + "b" * 24
 TERMINAL = ("analyzed", "failed")
@@ -60,7 +60,7 @@ def instance_yaml(home: Path, *, slots: int, dequeue_interval_s: int | None = No
     ``max_concurrent_runs`` and each queue's tag limit = the worker slots (every worker takes both
     queues), the pools' default limit too; run monitoring polls every 2 s as in the tests.
     """
-    config = yaml.safe_load(DEPLOY_YAML.read_text())
+    config = yaml.safe_load(SCALEOUT_YAML.read_text())
     config["local_artifact_storage"]["config"]["base_dir"] = str(home)
     config["compute_logs"]["config"]["base_dir"] = str(home / "logs")
     runs = config["concurrency"]["runs"]

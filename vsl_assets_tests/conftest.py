@@ -19,6 +19,8 @@ from vsl_assets_tests.servers import MediaHTTPServer, PostgresServer, RedisServe
 DATA = Path(__file__).parent / "data"
 SPEECH_EN = DATA / "speech_en.opus"
 REPO = Path(__file__).resolve().parent.parent
+#: The shipped scale-out instance: the tests and benchmarks/bench_scaleout.py adapt paths and sizes.
+SCALEOUT_YAML = REPO / "deploy" / "scaleout" / "dagster.yaml"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 

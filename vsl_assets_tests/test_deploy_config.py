@@ -6,15 +6,13 @@ import pytest
 import yaml
 from dagster._serdes import ConfigurableClassData
 
-from vsl_assets_tests.conftest import REPO
-
-DEPLOY_YAML = REPO / "deploy" / "scaleout" / "dagster.yaml"
+from vsl_assets_tests.conftest import SCALEOUT_YAML
 
 
 def _launcher():
     from dagster_celery.launcher import CeleryRunLauncher
 
-    section = yaml.safe_load(DEPLOY_YAML.read_text())["run_launcher"]
+    section = yaml.safe_load(SCALEOUT_YAML.read_text())["run_launcher"]
     data = ConfigurableClassData(section["module"], section["class"], yaml.safe_dump(section["config"]))
     launcher = data.rehydrate(CeleryRunLauncher)
     assert isinstance(launcher, CeleryRunLauncher)
@@ -38,6 +36,6 @@ def test_runs_without_a_queue_tag_go_to_the_download_queue_every_deployment_has_
 
 def test_every_queue_the_pipeline_uses_has_a_run_limit() -> None:
     """Runs wait in Dagster's queue, not in Redis: each queue name the settings allow by default is capped."""
-    limits = yaml.safe_load(DEPLOY_YAML.read_text())["concurrency"]["runs"]["tag_concurrency_limits"]
+    limits = yaml.safe_load(SCALEOUT_YAML.read_text())["concurrency"]["runs"]["tag_concurrency_limits"]
     capped = {limit["value"] for limit in limits if limit["key"] == "dagster-celery/queue"}
     assert {"vsl", "download", "transcription", "transcription_gpu"} <= capped

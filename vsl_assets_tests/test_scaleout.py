@@ -22,19 +22,18 @@ import yaml
 from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, Job, Url
-from vsl_assets_tests.conftest import REPO, db_session, wait_until
+from vsl_assets_tests.conftest import REPO, SCALEOUT_YAML, db_session, wait_until
 from vsl_assets_tests.servers import FakeOpenAIServer
 from vsl_assets_tests.test_cli import vsl
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
 SECRET = "sk-scaleout-" + "s" * 24
-DEPLOY_YAML = REPO / "deploy" / "scaleout" / "dagster.yaml"
 
 
 def instance_yaml(home: Path, *, pool_limit: int, max_runs: int) -> dict:
     """The shipped deploy/scaleout/dagster.yaml, with paths under ``home`` and faster monitoring."""
-    config = yaml.safe_load(DEPLOY_YAML.read_text())
+    config = yaml.safe_load(SCALEOUT_YAML.read_text())
     config["local_artifact_storage"]["config"]["base_dir"] = str(home)
     config["compute_logs"]["config"]["base_dir"] = str(home / "logs")
     config["concurrency"]["runs"]["max_concurrent_runs"] = max_runs
