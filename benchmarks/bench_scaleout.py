@@ -122,6 +122,10 @@ class Outcome:
     finished: bool
     observed_wall_s: float
     add_s: float
+    storage: str = "pooled"
+    #: Connections PostgreSQL accepted to this configuration's Dagster / app database.
+    dagster_sessions: int = 0
+    app_sessions: int = 0
     urls: dict[str, dict] = field(default_factory=dict)
     jobs: list[dict] = field(default_factory=list)
     runs: list[RunInfo] = field(default_factory=list)
@@ -183,7 +187,16 @@ class Rig:
     def url_list(self, name: str, n: int) -> list[str]:
         return [self.media.url(f"/tiny/index.m3u8?{name}={i}") for i in range(n)]
 
-    def deploy(self, name: str, workers: int, api: FakeOpenAIServer) -> tuple[Config, AppDb]:
+    def sessions(self, db: str) -> int:
+        """Connections PostgreSQL has accepted to ``db`` (pg_stat_database.sessions)."""
+        import psycopg2
+
+        with psycopg2.connect(self.pg.dsn()) as conn, conn.cursor() as cur:
+            cur.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", (db,))
+            row = cur.fetchone()
+        return int(row[0]) if row else 0
+
+    def deploy(self, name: str, workers: int, api: FakeOpenAIServer, stock: bool = False) -> tuple[Config, AppDb]:
         redis_command(self.redis.port, "FLUSHALL")  # no message or result of a previous configuration
         config = new_config(
             name,
@@ -195,6 +208,7 @@ class Rig:
             dequeue_interval_s=self.args.dequeue_interval,
             sensor_interval_s=self.args.sensor_interval,
             queues=queues(),
+            stock_storage=stock,
         )
         if self.store is not None:
             config.env.update(self.store.env(prefix=name))  # each configuration its own prefix
@@ -260,6 +274,7 @@ class Rig:
         add_s: float,
     ) -> Outcome:
         out = Outcome(config.name, workers, n, finished, wall, add_s)
+        out.dagster_sessions, out.app_sessions = self.sessions(config.dagster_db), self.sessions(config.vsl_db)
         out.alive = {name: proc.poll() is None for name, proc in config.procs.items()}
         for key, status, reason, created, updated in db.rows(
             "SELECT partition_key, status, reason, created_at, updated_at FROM urls"
@@ -313,6 +328,8 @@ class Rig:
 
 @dataclass
 class Figures:
+    storage: str
+    dagster_conn_per_url: float
     workers: int
     n: int
     wall_s: float
@@ -340,6 +357,8 @@ def figures(out: Outcome) -> Figures:
     wall = max(ends) - min(created) if ends else float("nan")
     statuses = Counter(u["status"] for u in out.urls.values())
     return Figures(
+        out.storage,
+        out.dagster_sessions / max(1, len(ends)),
         out.workers,
         out.n,
         wall,
@@ -354,26 +373,30 @@ def figures(out: Outcome) -> Figures:
 
 
 def print_figures(rows: list[Figures]) -> None:
-    base = next((f for f in rows if f.workers == 1), None)
+    bases = {f.storage: f for f in rows if f.workers == 1}
     print("\n== Throughput and latency (one run; scaling vs the 1-worker configuration of this run) ==")
     header = (
-        f"{'workers':>7} {'URLs':>6} {'wall s':>8} {'URLs/min':>9} {'queue p50':>10} {'queue p95':>10} "
-        f"{'e2e p50':>8} {'e2e p95':>8} {'scaling':>8} {'ideal':>6}"
+        f"{'storage':>7} {'workers':>7} {'URLs':>9} {'wall s':>8} {'URLs/min':>9} {'queue p50':>10} {'queue p95':>10} "
+        f"{'e2e p50':>8} {'e2e p95':>8} {'scaling':>8} {'ideal':>6} {'PG conn/URL':>11}"
     )
     print(header)
     print("-" * len(header))
     for f in rows:
+        base = bases.get(f.storage)
         scaling = f"{f.per_min / base.per_min:.2f}x" if base else "n/a"
         ideal = f"{f.workers / base.workers:.0f}x" if base else "n/a"
         ended = f.analyzed + f.failed
         urls = str(f.n) if ended >= f.n else f"{ended}/{f.n}"  # cut short: the URLs that ended
         print(
-            f"{f.workers:>7} {urls:>6} {f.wall_s:>8.1f} {f.per_min:>9.1f} {f.queue_p50:>9.1f}s {f.queue_p95:>9.1f}s "
-            f"{f.e2e_p50:>7.1f}s {f.e2e_p95:>7.1f}s {scaling:>8} {ideal:>6}"
+            f"{f.storage:>7} {f.workers:>7} {urls:>9} {f.wall_s:>8.1f} {f.per_min:>9.1f} {f.queue_p50:>9.1f}s "
+            f"{f.queue_p95:>9.1f}s {f.e2e_p50:>7.1f}s {f.e2e_p95:>7.1f}s {scaling:>8} {ideal:>6} "
+            f"{f.dagster_conn_per_url:>11.1f}"
         )
     print(
         "queue latency = URL added (urls.created_at) -> its first step started (min jobs.started_at); "
-        "e2e = added -> its last step finished (max jobs.finished_at); wall = first added -> last finished."
+        "e2e = added -> its last step finished (max jobs.finished_at); wall = first added -> last finished.\n"
+        "storage: pooled = the shipped PooledPostgresStorage, stock = dagster_postgres' own; "
+        "PG conn/URL = connections PostgreSQL accepted to the Dagster database per URL that ended."
     )
 
 
@@ -558,11 +581,11 @@ def audit_load(out: Outcome, audit: Audit) -> None:
 # -- load ---------------------------------------------------------------------------------------
 
 
-def run_load(rig: Rig, workers: int, n: int) -> Outcome:
-    name = f"load-{workers}w"
-    print(f"\n-- {name}: {n} URLs, {workers} worker(s) x -c {ARGS.concurrency} --", flush=True)
+def run_load(rig: Rig, workers: int, n: int, storage: str = "pooled") -> Outcome:
+    name = f"load-{workers}w" + ("-stock" if storage == "stock" else "")
+    print(f"\n-- {name}: {n} URLs, {workers} worker(s) x -c {ARGS.concurrency}, {storage} storage --", flush=True)
     with _api() as api:
-        config, db = rig.deploy(name, workers, api)
+        config, db = rig.deploy(name, workers, api, stock=storage == "stock")
         try:
             t0 = time.monotonic()
             add_s = rig.add(config, rig.url_list(name, n))
@@ -572,13 +595,15 @@ def run_load(rig: Rig, workers: int, n: int) -> Outcome:
             wall = time.monotonic() - t0
             time.sleep(3)  # a last sensor tick or request still being recorded
             out = rig.collect(config, db, api, workers, n, finished, wall, add_s)
+            out.storage = storage
         finally:
             config.stop_all()
             db.close()
     f = figures(out)
     print(
         f"  done: {f.analyzed} analyzed, {f.failed} failed in {f.wall_s:.1f} s (observed {out.observed_wall_s:.1f} s): "
-        f"{f.per_min:.1f} URLs/min",
+        f"{f.per_min:.1f} URLs/min; {out.dagster_sessions} connections to the Dagster database "
+        f"({f.dagster_conn_per_url:.1f}/URL), {out.app_sessions} to the app database",
         flush=True,
     )
     return out
@@ -761,7 +786,7 @@ def run_drill(rig: Rig, workers: int, n: int) -> int:
     audit = Audit()
     faults: list[Fault] = []
     with _api() as api:
-        config, db = rig.deploy(name, workers, api)
+        config, db = rig.deploy(name, workers, api, stock=ARGS.storage == "stock")
         try:
             t0 = time.monotonic()
             rig.add(config, rig.url_list(name, n))
@@ -877,6 +902,13 @@ def parse_args() -> argparse.Namespace:
         action="store_true",
         help="one ingest_vsl run per URL on queue vsl (the default deployment) instead of two stage runs",
     )
+    p.add_argument(
+        "--storage",
+        choices=("pooled", "stock", "both"),
+        default="pooled",
+        help="Dagster's PostgreSQL storage: pooled (shipped), stock (dagster_postgres' own, a connection per\n"
+        "statement) or both (each worker count with stock, then pooled: the baseline in the same run)",
+    )
     p.add_argument("--sensor-interval", type=int, default=1, help="VSL_SENSOR_INTERVAL_S (default 1)")
     p.add_argument(
         "--dequeue-interval",
@@ -921,14 +953,16 @@ def main() -> int:
             outcomes: list[Outcome] = []
             if not ARGS.skip_load:
                 audit = Audit()
+                storages = ("stock", "pooled") if ARGS.storage == "both" else (ARGS.storage,)
                 for workers in worker_counts:
                     n = ARGS.baseline_urls if workers == 1 and ARGS.baseline_urls else ARGS.urls
-                    out = run_load(rig, workers, n)
-                    outcomes.append(out)
-                    # Each configuration's read-out as soon as it is done: a long run stopped
-                    # later still has the configurations it finished.
-                    breakdown(out)
-                    audit_load(out, audit)
+                    for storage in storages:
+                        out = run_load(rig, workers, n, storage)
+                        outcomes.append(out)
+                        # Each configuration's read-out as soon as it is done: a long run stopped
+                        # later still has the configurations it finished.
+                        breakdown(out)
+                        audit_load(out, audit)
                 print_figures([figures(o) for o in outcomes])
                 failures += audit.failures
             if not ARGS.skip_drill:

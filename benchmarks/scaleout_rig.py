@@ -54,13 +54,20 @@ def redis_command(port: int, *words: str) -> bytes:
         return conn.recv(4096)
 
 
-def instance_yaml(home: Path, *, slots: int, dequeue_interval_s: int | None = None) -> dict[str, Any]:
+def instance_yaml(
+    home: Path, *, slots: int, dequeue_interval_s: int | None = None, stock_storage: bool = False
+) -> dict[str, Any]:
     """deploy/scaleout/dagster.yaml with paths under ``home``, sized to ``slots`` worker slots.
 
     ``max_concurrent_runs`` and each queue's tag limit = the worker slots (every worker takes both
     queues), the pools' default limit too; run monitoring polls every 2 s as in the tests.
+    ``stock_storage``: dagster_postgres' own storage (a connection per statement) instead of the
+    shipped pooled one, as the baseline of that change.
     """
     config = yaml.safe_load(SCALEOUT_YAML.read_text())
+    if stock_storage:
+        pooled = config["storage"]["custom"]["config"]
+        config["storage"] = {"postgres": {"postgres_url": pooled["postgres_url"]}}
     config["local_artifact_storage"]["config"]["base_dir"] = str(home)
     config["compute_logs"]["config"]["base_dir"] = str(home / "logs")
     runs = config["concurrency"]["runs"]
@@ -174,13 +181,16 @@ def new_config(
     dequeue_interval_s: int | None,
     sensor_interval_s: int,
     queues: tuple[str, str] = SPLIT_QUEUES,
+    stock_storage: bool = False,
 ) -> Config:
     suffix = f"{name.replace('-', '_')}_{uuid.uuid4().hex[:6]}"
     root.mkdir(parents=True)
     home = root / "dagster_home"
     home.mkdir()
     (home / "dagster.yaml").write_text(
-        yaml.safe_dump(instance_yaml(home, slots=slots, dequeue_interval_s=dequeue_interval_s))
+        yaml.safe_dump(
+            instance_yaml(home, slots=slots, dequeue_interval_s=dequeue_interval_s, stock_storage=stock_storage)
+        )
     )
     dagster_db, vsl_db = f"dagster_{suffix}", f"vsl_{suffix}"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VSL_", "DAGSTER_", "OPENAI_"))}

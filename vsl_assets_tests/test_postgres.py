@@ -7,11 +7,14 @@ import shutil
 
 import pytest
 from dagster import DagsterInstance, SensorResult, build_sensor_context
+from dagster_postgres.event_log import PostgresEventLogStorage
+from dagster_postgres.run_storage import PostgresRunStorage
 from sqlalchemy import create_engine, inspect, select, text
 
 from vsl_assets.db import TranscriptRow, Url, dispose_all
 from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.defs.sensors import pending_urls_sensor
+from vsl_assets.scaleout.pg_storage import PooledEventLogStorage, PooledRunStorage
 from vsl_assets_tests.conftest import REPO, heard
 from vsl_assets_tests.test_cli import vsl
 
@@ -62,8 +65,11 @@ def test_pipeline_on_postgres(pg_env, media_server) -> None:
 
     instance = DagsterInstance.get()
     try:
-        assert type(instance.run_storage).__name__ == "PostgresRunStorage"
-        assert type(instance.event_log_storage).__name__ == "PostgresEventLogStorage"
+        # dagster_postgres' storages, pooled (vsl_assets/scaleout/pg_storage.py).
+        assert isinstance(instance.run_storage, PooledRunStorage)
+        assert isinstance(instance.run_storage, PostgresRunStorage)
+        assert isinstance(instance.event_log_storage, PooledEventLogStorage)
+        assert isinstance(instance.event_log_storage, PostgresEventLogStorage)
         runs = instance.get_runs()
         assert len(runs) == 2
         assert sorted(r.status.value for r in runs) == ["FAILURE", "SUCCESS"]

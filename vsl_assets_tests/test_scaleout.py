@@ -219,7 +219,8 @@ def test_runs_go_to_celery_workers_by_queue_and_pools_hold_across_workers(
     health = vsl("health", "--json")
     checks = {c["name"]: c for c in json.loads(health.stdout)}
     assert health.returncode == 0, health.stdout
-    assert "CeleryRunLauncher" in checks["dagster"]["detail"] and "PostgresRunStorage" in checks["dagster"]["detail"]
+    assert "CeleryRunLauncher" in checks["dagster"]["detail"]
+    assert "PooledRunStorage (pooled, 4 kept per storage)" in checks["dagster"]["detail"]
     assert "dl-1@" in checks["workers"]["detail"] and "tr-1@" in checks["workers"]["detail"]
     assert SECRET not in health.stdout
 

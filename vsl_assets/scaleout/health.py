@@ -99,6 +99,7 @@ def check_storage() -> Check:
 def check_dagster(home: Path | None) -> Check:
     def run() -> str:
         from dagster import DagsterInstance
+        from sqlalchemy.pool import QueuePool
 
         if home is None:
             raise RuntimeError("no Dagster instance: set DAGSTER_HOME or run inside the project")
@@ -106,6 +107,9 @@ def check_dagster(home: Path | None) -> Check:
         try:
             launcher = type(instance.run_launcher).__name__
             storage = type(instance.run_storage).__name__
+            pool = getattr(getattr(instance.run_storage, "_engine", None), "pool", None)
+            if isinstance(pool, QueuePool):  # vsl_assets.scaleout.pg_storage
+                storage += f" (pooled, {pool.size()} kept per storage)"
             instance.get_runs_count()
             alive = instance.get_daemon_heartbeats()
         finally:
