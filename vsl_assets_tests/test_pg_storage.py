@@ -8,6 +8,8 @@ point: the stock one opens a connection per statement outside dagster-webserver.
 from __future__ import annotations
 
 import os
+import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -17,9 +19,17 @@ import sqlalchemy as sa
 import yaml
 from dagster import DagsterInstance
 from dagster._core.test_utils import create_run_for_test
+from dagster_postgres.utils import DagsterPostgresException
 from sqlalchemy.pool import NullPool, QueuePool
 
-from vsl_assets.scaleout.pg_storage import PooledEventLogStorage, PooledRunStorage, PooledScheduleStorage
+from vsl_assets.db import repo
+from vsl_assets.db.engine import dispose_all, session_scope
+from vsl_assets.scaleout.pg_storage import (
+    PooledEventLogStorage,
+    PooledRunStorage,
+    PooledScheduleStorage,
+    pooled_engine,
+)
 from vsl_assets_tests.conftest import SCALEOUT_YAML, require
 from vsl_assets_tests.servers import PostgresServer
 
@@ -120,6 +130,81 @@ def test_a_postgresql_restart_costs_no_failed_statement(own_pg, tmp_path, monkey
         # The pooled connections died with the server; pre-ping replaces them at checkout.
         _work(instance, 2)
         assert len(instance.get_runs()) == 4
+    finally:
+        instance.dispose()
+
+
+def _during_restart(pg: PostgresServer, down_s: float, work) -> None:
+    """Run ``work()`` 2 s into a ``down_s`` restart of ``pg`` (the server refuses connections)."""
+    restart = threading.Thread(target=pg.restart, kwargs={"down_s": down_s})
+    restart.start()
+    time.sleep(2)
+    try:
+        work()
+    finally:
+        restart.join()
+
+
+@pytest.mark.parametrize("stock", [False, True], ids=["pooled", "stock"])
+def test_work_started_while_postgresql_is_down_waits_for_it(own_pg, tmp_path, monkeypatch, stock: bool) -> None:
+    """A 22-s restart: the pooled storage's new connections wait it out (``connect_wait_s``).
+
+    Dagster's own retry (all the stock storage has) gives up after about 12 s, and a run whose
+    event cannot be written fails.
+    """
+    instance = _instance(own_pg, tmp_path, monkeypatch, stock=stock)
+    try:
+        _work(instance, 1)
+        if stock:
+
+            def work() -> None:
+                with pytest.raises(DagsterPostgresException, match="too many retries"):
+                    _work(instance, 1)
+        else:
+
+            def work() -> None:
+                _work(instance, 1)
+
+        _during_restart(own_pg, 22, work)
+        assert len(instance.get_runs()) == (1 if stock else 2)
+    finally:
+        instance.dispose()
+
+
+def test_the_app_database_waits_out_a_restart_too(own_pg) -> None:
+    """The steps' own writes (jobs, dead letters) go through vsl_assets.db.engine on PostgreSQL."""
+    url = own_pg.create_database(f"vsl_{uuid.uuid4().hex[:8]}")
+    try:
+        with session_scope(url) as s:
+            repo.add_urls(s, ["https://example.com/before.m3u8"])
+        dispose_all()  # no pooled connection left: the next write needs a new one
+
+        def work() -> None:
+            with session_scope(url) as s:
+                repo.add_urls(s, ["https://example.com/during.m3u8"])
+
+        _during_restart(own_pg, 15, work)
+        with session_scope(url) as s:
+            assert s.execute(sa.text("select count(*) from urls")).scalar_one() == 2
+    finally:
+        dispose_all()
+
+
+def test_wrong_credentials_fail_at_once(own_pg, tmp_path, monkeypatch) -> None:
+    """Only an outage is waited out: a database that does not exist is an error at once."""
+    instance = _instance(own_pg, tmp_path, monkeypatch)
+    try:
+        storage = instance.run_storage
+        engine = pooled_engine(storage, pool_size=1, max_overflow=0, pool_recycle_s=60, connect_wait_s=60)
+        bad = engine.url.set(database="no_such_database")
+        engine.dispose()
+        storage.postgres_url = bad.render_as_string(hide_password=False)
+        engine = pooled_engine(storage, pool_size=1, max_overflow=0, pool_recycle_s=60, connect_wait_s=60)
+        started = time.monotonic()
+        with pytest.raises(sa.exc.OperationalError, match="does not exist"):
+            engine.connect()
+        assert time.monotonic() - started < 5
+        engine.dispose()
     finally:
         instance.dispose()
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import logging
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +20,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+logger = logging.getLogger(__name__)
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest migration's revision; a test keeps it equal to Alembic's head.  Comparing against
@@ -104,6 +108,33 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+#: How long a new PostgreSQL connection waits for a server that refuses connections (restarting).
+DB_OUTAGE_S = 60
+#: Connection errors that no wait cures.
+PERMANENT_CONNECT_ERRORS = ("password authentication failed", "does not exist", "no pg_hba.conf entry")
+
+
+def wait_out_outages(engine: Any, wait_s: float) -> None:
+    """Make ``engine``'s new connections retry a server that is down for up to ``wait_s``."""
+
+    @event.listens_for(engine, "do_connect")
+    def connect(dialect: Any, _record: Any, cargs: Any, cparams: Any) -> Any:
+        deadline = time.monotonic() + wait_s
+        delay = 0.25
+        while True:
+            try:
+                return dialect.loaded_dbapi.connect(*cargs, **cparams)
+            except dialect.loaded_dbapi.OperationalError as exc:
+                message = str(exc)
+                if any(word in message for word in PERMANENT_CONNECT_ERRORS) or time.monotonic() + delay > deadline:
+                    raise
+                logger.warning(
+                    "PostgreSQL not accepting connections, trying again in %.1f s: %s", delay, message.strip()
+                )
+                time.sleep(delay)
+                delay = min(delay * 2, 4.0)
+
+
 def get_engine(url: str) -> Engine:
     """One migrated engine per URL per process."""
     url = normalise_database_url(url)
@@ -120,6 +151,8 @@ def get_engine(url: str) -> Engine:
         else:
             kwargs["pool_pre_ping"] = True
         engine = create_engine(url, **kwargs)
+        if parsed.get_backend_name() == "postgresql":
+            wait_out_outages(engine, DB_OUTAGE_S)
         if parsed.get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
         migrate(engine)

@@ -8,11 +8,14 @@ URL to the Dagster database (about 160 a second at 2 workers), and ``psycopg2.co
 of the daemon's samples.
 
 :class:`PooledPostgresStorage` is ``DagsterPostgresStorage`` whose three storages keep a small
-``QueuePool`` instead (the engine Dagster itself builds for the webserver, via
-``optimize_for_webserver``'s sibling below), with:
+``QueuePool`` instead (as Dagster's own ``optimize_for_webserver`` does for the webserver), with:
 
 - ``pool_pre_ping``: a connection the server dropped (PostgreSQL restarted, an idle timeout) is
   replaced when it is checked out, so a restart costs no failed statement once the server is back;
+- new connections wait out an outage: a refused or "shutting down / starting up" connection is
+  tried again for up to ``connect_wait_s`` (default 60 s; the app database's engine does the
+  same, :func:`vsl_assets.db.engine.wait_out_outages`).  Dagster's own retry gives up after
+  about 12 s.  Wrong credentials or a missing database fail at once;
 - the engines disposed with the instance (a Celery task opens one instance per run; its
   connections close when the run ends instead of waiting for garbage collection);
 - a forked child (Celery's prefork pool) never reuses its parent's sockets: the pools are emptied
@@ -37,11 +40,14 @@ from dagster_postgres.run_storage import PostgresRunStorage
 from dagster_postgres.schedule_storage import PostgresScheduleStorage
 from dagster_postgres.utils import create_pg_engine, get_token_provider_from_config, pg_url_from_config
 
+from vsl_assets.db.engine import DB_OUTAGE_S, wait_out_outages
+
 #: Defaults: the daemon's threads (run queue, sensors on 2 threads, monitoring) rarely need more
 #: than 4 connections per storage at once; a run needs 1-2.
 POOL_SIZE = 4
 MAX_OVERFLOW = 8
 POOL_RECYCLE_S = 1800
+CONNECT_WAIT_S = DB_OUTAGE_S
 
 _ENGINES: weakref.WeakSet[Any] = weakref.WeakSet()
 
@@ -57,10 +63,13 @@ POOL_FIELDS = {
     "pool_size": Field(IntSource, is_required=False, default_value=POOL_SIZE),
     "max_overflow": Field(IntSource, is_required=False, default_value=MAX_OVERFLOW),
     "pool_recycle_s": Field(IntSource, is_required=False, default_value=POOL_RECYCLE_S),
+    "connect_wait_s": Field(IntSource, is_required=False, default_value=CONNECT_WAIT_S),
 }
 
 
-def pooled_engine(storage: Any, *, pool_size: int, max_overflow: int, pool_recycle_s: int) -> Any:
+def pooled_engine(
+    storage: Any, *, pool_size: int, max_overflow: int, pool_recycle_s: int, connect_wait_s: int = CONNECT_WAIT_S
+) -> Any:
     """The engine ``storage`` (a dagster_postgres storage) gets: its URL, AUTOCOMMIT, a QueuePool."""
     kwargs: dict[str, Any] = {
         "isolation_level": "AUTOCOMMIT",
@@ -74,6 +83,7 @@ def pooled_engine(storage: Any, *, pool_size: int, max_overflow: int, pool_recyc
     if options:
         kwargs["connect_args"] = {"options": options}
     engine = create_pg_engine(storage.postgres_url, storage._token_provider, **kwargs)
+    wait_out_outages(engine, connect_wait_s)  # after the token hook, which only sets the password
     _ENGINES.add(engine)
     return engine
 
@@ -136,12 +146,18 @@ class PooledPostgresStorage(DagsterPostgresStorage):
         pool_size: int = POOL_SIZE,
         max_overflow: int = MAX_OVERFLOW,
         pool_recycle_s: int = POOL_RECYCLE_S,
+        connect_wait_s: int = CONNECT_WAIT_S,
     ) -> None:
         # Not DagsterPostgresStorage.__init__: it would build three NullPool storages first.
         self.postgres_url = postgres_url
         self.should_autocreate_tables = should_autocreate_tables
         self._inst_data = inst_data
-        pool = {"pool_size": pool_size, "max_overflow": max_overflow, "pool_recycle_s": pool_recycle_s}
+        pool = {
+            "pool_size": pool_size,
+            "max_overflow": max_overflow,
+            "pool_recycle_s": pool_recycle_s,
+            "connect_wait_s": connect_wait_s,
+        }
         args = (postgres_url, should_autocreate_tables, token_provider, pool)
         self._run_storage = PooledRunStorage(*args)
         self._event_log_storage = PooledEventLogStorage(*args)
@@ -162,4 +178,5 @@ class PooledPostgresStorage(DagsterPostgresStorage):
             pool_size=config_value.get("pool_size", POOL_SIZE),
             max_overflow=config_value.get("max_overflow", MAX_OVERFLOW),
             pool_recycle_s=config_value.get("pool_recycle_s", POOL_RECYCLE_S),
+            connect_wait_s=config_value.get("connect_wait_s", CONNECT_WAIT_S),
         )
