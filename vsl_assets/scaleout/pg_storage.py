@@ -33,7 +33,6 @@ from typing import Any, cast
 
 import sqlalchemy.pool as db_pool
 from dagster import Field, IntSource
-from dagster._core.storage.config import pg_config
 from dagster_postgres import DagsterPostgresStorage
 from dagster_postgres.event_log import PostgresEventLogStorage
 from dagster_postgres.run_storage import PostgresRunStorage
@@ -166,7 +165,7 @@ class PooledPostgresStorage(DagsterPostgresStorage):
 
     @classmethod
     def config_type(cls) -> Any:
-        return {**cast("dict[str, Any]", pg_config()), **POOL_FIELDS}
+        return {**cast("dict[str, Any]", DagsterPostgresStorage.config_type()), **POOL_FIELDS}
 
     @classmethod
     def from_config_value(cls, inst_data: Any, config_value: Any) -> PooledPostgresStorage:
