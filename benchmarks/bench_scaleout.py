@@ -187,15 +187,6 @@ class Rig:
     def url_list(self, name: str, n: int) -> list[str]:
         return [self.media.url(f"/tiny/index.m3u8?{name}={i}") for i in range(n)]
 
-    def sessions(self, db: str) -> int:
-        """Connections PostgreSQL has accepted to ``db`` (pg_stat_database.sessions)."""
-        import psycopg2
-
-        with psycopg2.connect(self.pg.dsn()) as conn, conn.cursor() as cur:
-            cur.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", (db,))
-            row = cur.fetchone()
-        return int(row[0]) if row else 0
-
     def deploy(self, name: str, workers: int, api: FakeOpenAIServer, stock: bool = False) -> tuple[Config, AppDb]:
         redis_command(self.redis.port, "FLUSHALL")  # no message or result of a previous configuration
         config = new_config(
@@ -274,7 +265,8 @@ class Rig:
         add_s: float,
     ) -> Outcome:
         out = Outcome(config.name, workers, n, finished, wall, add_s)
-        out.dagster_sessions, out.app_sessions = self.sessions(config.dagster_db), self.sessions(config.vsl_db)
+        out.dagster_sessions = self.pg.connections_accepted(config.dagster_db)
+        out.app_sessions = self.pg.connections_accepted(config.vsl_db)
         out.alive = {name: proc.poll() is None for name, proc in config.procs.items()}
         for key, status, reason, created, updated in db.rows(
             "SELECT partition_key, status, reason, created_at, updated_at FROM urls"

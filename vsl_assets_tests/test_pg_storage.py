@@ -61,13 +61,6 @@ def _instance(pg: PostgresServer, tmp_path: Path, monkeypatch, *, stock: bool = 
     return instance
 
 
-def _sessions(pg: PostgresServer, db: str) -> int:
-    """Connections the server has accepted to ``db`` so far."""
-    with psycopg2.connect(pg.dsn()) as conn, conn.cursor() as cur:
-        cur.execute("select sessions from pg_stat_database where datname = %s", (db,))
-        return int(cur.fetchone()[0])
-
-
 def _open(pg: PostgresServer, db: str) -> int:
     with psycopg2.connect(pg.dsn()) as conn, conn.cursor() as cur:
         cur.execute("select count(*) from pg_stat_activity where datname = %s", (db,))
@@ -103,9 +96,9 @@ def test_pooled_storage_reuses_connections_where_the_stock_one_opens_one_per_sta
     for stock in (True, False):
         instance = _instance(own_pg, tmp_path, monkeypatch, stock=stock)
         try:
-            before = _sessions(own_pg, instance._vsl_db)
+            before = own_pg.connections_accepted(instance._vsl_db)
             _work(instance, 20)
-            opened[stock] = _sessions(own_pg, instance._vsl_db) - before
+            opened[stock] = own_pg.connections_accepted(instance._vsl_db) - before
         finally:
             instance.dispose()
     assert opened[True] >= 80, opened  # 4 statements x 20: one connection each

@@ -151,10 +151,10 @@ def get_engine(url: str) -> Engine:
         else:
             kwargs["pool_pre_ping"] = True
         engine = create_engine(url, **kwargs)
-        if parsed.get_backend_name() == "postgresql":
-            wait_out_outages(engine, DB_OUTAGE_S)
         if parsed.get_backend_name() == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+        elif parsed.get_backend_name() == "postgresql":
+            wait_out_outages(engine, DB_OUTAGE_S)
         migrate(engine)
         _engines[url] = engine
         return engine

@@ -21,8 +21,9 @@ of the daemon's samples.
 - a forked child (Celery's prefork pool) never reuses its parent's sockets: the pools are emptied
   in the child without closing the parent's connections, as SQLAlchemy's documentation asks.
 
-Configured in ``deploy/scaleout/dagster.yaml`` as ``storage: custom:``; the config is the
-``postgres`` storage's, plus ``pool_size``, ``max_overflow`` and ``pool_recycle_s``.
+Configured in ``deploy/scaleout/dagster.yaml`` and ``deploy/postgres/dagster.yaml`` as
+``storage: custom:``; the config is the ``postgres`` storage's, plus ``pool_size``,
+``max_overflow``, ``pool_recycle_s`` and ``connect_wait_s``.
 """
 
 from __future__ import annotations
@@ -92,7 +93,10 @@ class _Pooled:
 
     _engine: Any
 
-    def _use_pool(self, pool: dict[str, int]) -> None:
+    def __init__(
+        self, postgres_url: str, should_autocreate_tables: bool, token_provider: Any, pool: dict[str, int]
+    ) -> None:
+        super().__init__(postgres_url, should_autocreate_tables, token_provider=token_provider)  # type: ignore[call-arg]
         self._engine.dispose()  # the NullPool engine holds nothing; replace it
         self._engine = pooled_engine(self, **pool)
 
@@ -109,27 +113,15 @@ class _Pooled:
 
 
 class PooledRunStorage(_Pooled, PostgresRunStorage):
-    def __init__(
-        self, postgres_url: str, should_autocreate_tables: bool, token_provider: Any, pool: dict[str, int]
-    ) -> None:
-        super().__init__(postgres_url, should_autocreate_tables, token_provider=token_provider)
-        self._use_pool(pool)
+    """``PostgresRunStorage`` on a pooled engine."""
 
 
 class PooledEventLogStorage(_Pooled, PostgresEventLogStorage):
-    def __init__(
-        self, postgres_url: str, should_autocreate_tables: bool, token_provider: Any, pool: dict[str, int]
-    ) -> None:
-        super().__init__(postgres_url, should_autocreate_tables, token_provider=token_provider)
-        self._use_pool(pool)
+    """``PostgresEventLogStorage`` on a pooled engine."""
 
 
 class PooledScheduleStorage(_Pooled, PostgresScheduleStorage):
-    def __init__(
-        self, postgres_url: str, should_autocreate_tables: bool, token_provider: Any, pool: dict[str, int]
-    ) -> None:
-        super().__init__(postgres_url, should_autocreate_tables, token_provider=token_provider)
-        self._use_pool(pool)
+    """``PostgresScheduleStorage`` on a pooled engine."""
 
 
 class PooledPostgresStorage(DagsterPostgresStorage):
@@ -174,8 +166,5 @@ class PooledPostgresStorage(DagsterPostgresStorage):
             postgres_url=pg_url_from_config(config_value),
             should_autocreate_tables=config_value.get("should_autocreate_tables", True),
             token_provider=get_token_provider_from_config(config_value),
-            pool_size=config_value.get("pool_size", POOL_SIZE),
-            max_overflow=config_value.get("max_overflow", MAX_OVERFLOW),
-            pool_recycle_s=config_value.get("pool_recycle_s", POOL_RECYCLE_S),
-            connect_wait_s=config_value.get("connect_wait_s", CONNECT_WAIT_S),
+            **{name: config_value[name] for name in POOL_FIELDS},  # their defaults are the fields'
         )

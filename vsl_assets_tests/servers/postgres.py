@@ -233,6 +233,15 @@ class PostgresServer:
             conn.close()
         return self.url(name)
 
+    def connections_accepted(self, name: str) -> int:
+        """Connections the server has accepted to database ``name`` (``pg_stat_database.sessions``)."""
+        import psycopg2
+
+        with psycopg2.connect(self.dsn()) as conn, conn.cursor() as cur:
+            cur.execute("SELECT sessions FROM pg_stat_database WHERE datname = %s", (name,))
+            row = cur.fetchone()
+        return int(row[0]) if row else 0
+
     def drop_database(self, name: str) -> None:
         import psycopg2
         from psycopg2 import sql
