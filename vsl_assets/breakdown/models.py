@@ -85,9 +85,26 @@ EvidenceField = Literal[
     "anchor_price",
     "guarantee_days",
     "pitch_s",
+    "product_reveal_s",
     "hook",
     "product",
     "mechanism",
+]
+
+#: What an amount said in the video is, as the price model reads it.  Only ``offer`` is the price
+#: the buyer is asked to pay for the base offer; ``anchor`` is the "normal" price it is compared
+#: against; the rest are amounts a naive reader would take for the price and must not.
+PriceRole = Literal[
+    "offer",  # the price asked for the base offer (cash / à vista total)
+    "anchor",  # the normal / list / "worth" price the offer is set against
+    "rejected",  # a price struck down on the way to the offer ("not $399", "não por 500 reais")
+    "installment",  # one instalment of the offer ("12x de R$ 9,74", "3 payments of $49")
+    "alternative",  # another package of the same offer (3 or 6 bottles), an upsell tier
+    "per_period",  # a per-day / per-portion breakdown of the offer ("less than $1 a day")
+    "comparison",  # what something else costs (a surgery, a competitor, a coach)
+    "income",  # money the viewer (or someone) makes or made; results, revenue claims
+    "bonus_value",  # what a bonus is "worth"
+    "other",  # an amount the model could not place
 ]
 
 #: Why a breakdown is partial: ``ok`` (analysed), ``no_speech`` (empty transcript: nothing to read),
@@ -111,6 +128,7 @@ CORE_FIELDS: tuple[str, ...] = (
     "anchor_price",
     "guarantee_days",
     "pitch_s",
+    "product_reveal_s",
     "hook",
     "product",
     "mechanism",
@@ -169,6 +187,22 @@ class Price(_Strict):
         return None if value == 0 else value
 
 
+class PriceMention(_Strict):
+    """One amount said in the video, with the role the price model gave it and why.
+
+    Kept for every amount (not only the offer) so the VSL page can show why a R$ 500 that was
+    struck down is not the price.
+    """
+
+    amount: float = Field(ge=0)
+    currency: str | None = None
+    role: PriceRole
+    start: float = Field(ge=0)
+    end: float = Field(ge=0)
+    quote: str
+    why: str = Field(default="", description="The cue that decided the role, e.g. 'rejected: \"não por\"'.")
+
+
 class Breakdown(_Strict):
     """Niche, lead, awareness, timed beats and offer of one VSL.
 
@@ -185,13 +219,23 @@ class Breakdown(_Strict):
     offer_price: Price | None = None
     anchor_price: Price | None = None
     guarantee_days: int | None = Field(default=None, ge=0, description="Days of the money-back guarantee.")
-    pitch_s: float | None = Field(default=None, ge=0, description="Second the product or offer is first revealed.")
+    pitch_s: float | None = Field(
+        default=None,
+        ge=0,
+        description="Second the offer section starts (what the buyer gets, its price, or the turn into it).",
+    )
+    product_reveal_s: float | None = Field(default=None, ge=0, description="Second the product is first named.")
     hook: str | None = Field(default=None, description="The opening claim, in the transcript's words.")
     product: str | None = Field(default=None, description="The product's name as said.")
     mechanism: str | None = Field(default=None, description="The named mechanism (the 'why it works'), as said.")
     engine: str
     model: str
     evidence: dict[EvidenceField, Evidence] = Field(default_factory=dict)
+    #: How sure the engine is of each field it set, 0..1; a field below the configured threshold
+    #: is shown as "not sure" (with its evidence) and treated as unknown by the catalog and filters.
+    confidence: dict[EvidenceField, float] = Field(default_factory=dict)
+    #: Every amount said, with its role (the offer, rejected anchors, other things' costs...).
+    prices: list[PriceMention] = Field(default_factory=list)
     consistency: str | None = None
     status: Status = "ok"
     note: str | None = None
@@ -215,7 +259,7 @@ class Breakdown(_Strict):
 
 
 #: Filled by the code that runs an engine, not by a language model.
-_NOT_FROM_MODEL = ("language", "engine", "model", "consistency", "status", "note")
+_NOT_FROM_MODEL = ("language", "engine", "model", "consistency", "status", "note", "confidence", "prices")
 
 
 def _strictify(node: Any) -> Any:

@@ -17,7 +17,7 @@ def test_openai_schema_is_strict_and_leaves_out_what_code_fills() -> None:
     assert strict_schema_problem(schema) is None
     props = schema["properties"]
     assert set(props) == {
-        "niche", "awareness", "lead_type", "beats", "offer_price", "anchor_price", "guarantee_days", "pitch_s",
+        "niche", "awareness", "lead_type", "beats", "offer_price", "anchor_price", "guarantee_days", "pitch_s", "product_reveal_s",
         "hook", "product", "mechanism", "evidence",
     }  # fmt: skip
     assert "default" not in json.dumps(schema)
@@ -77,4 +77,11 @@ def test_short_keywords_match_whole_words_only() -> None:
 def test_core_fields_are_fields_of_the_model() -> None:
     b = Breakdown(engine="local", model="rules-v1")
     assert list(b.model_dump(include=set(CORE_FIELDS))) == list(CORE_FIELDS)
-    assert set(Breakdown.model_fields) - set(CORE_FIELDS) == {"evidence", "consistency", "status", "note"}
+    assert set(Breakdown.model_fields) - set(CORE_FIELDS) == {
+        "evidence",
+        "confidence",
+        "prices",
+        "consistency",
+        "status",
+        "note",
+    }
