@@ -107,6 +107,7 @@ def test_request_carries_the_strict_schema_naming_every_field(server: FakeOpenAI
         "anchor_price",
         "guarantee_days",
         "pitch_s",
+        "product_reveal_s",
         "hook",
         "product",
         "mechanism",
