@@ -62,6 +62,14 @@ class StorageLayout:
     def breakdown_path(self, key: str) -> Path:
         return self.breakdowns / f"{validate_key(key)}.json"
 
+    @property
+    def catalog(self) -> Path:
+        return self.root / "catalog"
+
+    def catalog_path(self, fmt: str) -> Path:
+        """The catalog the ``vsl_catalog`` asset keeps current, one file per format."""
+        return self.catalog / f"vsl_catalog.{fmt}"
+
     def checkpoint_dir(self, key: str) -> Path:
         """Chunk results of a transcription in progress (kept until the transcript is stored)."""
         return self.transcripts / ".checkpoints" / validate_key(key)
