@@ -101,6 +101,9 @@ class MediaResource(ConfigurableResource):
     step_timeout_s: float = Field(default=4 * 3600.0, description="Wall-clock cap of one step (VSL_STEP_TIMEOUT_S).")
     hls_concurrency: int = Field(default=8, description="HLS fragments fetched at once.")
     variant_policy: str = Field(default="best<=720", description="best<=HEIGHT, best or smallest.")
+    allow_private_networks: bool = Field(
+        description="VSL_ALLOW_PRIVATE_NETWORKS: whether adding a private address deserves a warning."
+    )
 
     @property
     def audio_ext(self) -> str:
@@ -237,6 +240,7 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             max_page_bytes=s.mb(s.max_page_mb),
             max_page_scripts=s.max_page_scripts,
             step_timeout_s=s.step_timeout_s,
+            allow_private_networks=s.allow_private_networks,
         ),
         "transcriber": TranscriberResource(
             engine=s.engine,

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 
 from vsl_assets import settings as settings_module
+from vsl_assets.services.ports import PartitionPort
 from vsl_assets.settings import Settings
 from vsl_assets.web.context import HERE, WebContext
 from vsl_assets.web.deps import ApiUser, LoginRequired, PageUser
@@ -37,7 +38,9 @@ _SECURITY_HEADERS = {
 }
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, partitions: PartitionPort | None = None) -> FastAPI:
+    """The app; ``partitions`` is the orchestrator's (given by the entry point, ``vsl web``), so an
+    added URL can be materialized at once; without it the sensor makes the partition on its next tick."""
     settings = settings or settings_module.current()
     app = FastAPI(
         title="The Swipe — VSL swipe file API",
@@ -48,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    app.state.web = WebContext.build(settings)
+    app.state.web = WebContext.build(settings, partitions)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (health, urls, vsls, search, media, boards, pages):
         app.include_router(module.router)

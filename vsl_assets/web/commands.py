@@ -7,11 +7,14 @@ like the others in ``vsl_assets.cli``.
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from vsl_assets.db.engine import session_scope
+from vsl_assets.services.ports import PartitionPort
 from vsl_assets.settings import Settings
 from vsl_assets.web.users import UserError, add_user, create_token
 
@@ -22,12 +25,16 @@ def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
+#: How the entry point gives the web app the orchestrator's partitions (the web never imports Dagster).
+PartitionsFor = Callable[[Settings], PartitionPort | None]
+
+
+def cmd_web(args: argparse.Namespace, settings: Settings, partitions_for: PartitionsFor | None = None) -> int:
     import uvicorn
 
     from vsl_assets.web.app import create_app
 
-    app = create_app(settings)
+    app = create_app(settings, partitions=partitions_for(settings) if partitions_for else None)
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         _err(f"note: serving on {args.host}: anyone who can reach it sees the login page; put it behind TLS")
     print(f"The Swipe: http://{args.host}:{args.port}/  (API docs at /docs)", flush=True)
@@ -72,11 +79,11 @@ def cmd_token_create(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, partitions_for: PartitionsFor | None = None) -> None:
     p = subparsers.add_parser("web", help="start the web app (The Swipe) alone")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000)
-    p.set_defaults(func=cmd_web)
+    p.set_defaults(func=functools.partial(cmd_web, partitions_for=partitions_for))
     p = subparsers.add_parser("user", help="web app logins")
     users = p.add_subparsers(dest="user_command", required=True)
     q = users.add_parser("add", help="create a login (or change its password)")

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vsl_assets.db.engine import session_factory
 from vsl_assets.objectstore import store_for
+from vsl_assets.services.ports import PartitionPort
 from vsl_assets.settings import Settings
 from vsl_assets.storage import LocalStore, StorageLayout
 from vsl_assets.web.security import Signer, load_secret
@@ -29,9 +30,11 @@ class WebContext:
     sessions: sessionmaker[Session]
     templates: Jinja2Templates
     throttle: LoginThrottle
+    #: The orchestrator's partitions, when the entry point has them (``vsl web``); else None.
+    partitions: PartitionPort | None = None
 
     @classmethod
-    def build(cls, settings: Settings) -> WebContext:
+    def build(cls, settings: Settings, partitions: PartitionPort | None = None) -> WebContext:
         from vsl_assets.web.i18n import install
 
         layout = StorageLayout(settings.storage_root)
@@ -45,6 +48,7 @@ class WebContext:
             sessions=session_factory(settings.database),
             templates=templates,
             throttle=LoginThrottle(),
+            partitions=partitions,
         )
 
     @property

@@ -103,6 +103,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Video": "Vídeo",
         "Audio": "Áudio",
         "Invalid": "Inválida",
+        "Will be refused": "Será recusada",
         "already known": "já conhecida",
         "added": "adicionada",
         "pending_ingest": "pendente",

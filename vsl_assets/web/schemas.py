@@ -21,6 +21,8 @@ class AddedUrl(BaseModel):
     added: bool = False
     #: Why the URL was refused (then partition_key and status are null).
     error: str | None = None
+    #: Why the pipeline will refuse to fetch it (a private address, ``localhost``); stored all the same.
+    warning: str | None = None
 
 
 class AddUrlsResponse(BaseModel):
@@ -28,6 +30,8 @@ class AddUrlsResponse(BaseModel):
     added: int
     known: int
     invalid: int
+    #: What the caller should know about the batch as a whole (e.g. partitions left to the sensor).
+    notes: list[str] = []
 
 
 class VslCard(BaseModel):

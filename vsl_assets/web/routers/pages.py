@@ -210,20 +210,31 @@ def add_page(request: Request, user: PageUser, session: Db, keys: str = "") -> R
 
 @router.post("/add", response_class=HTMLResponse)
 def add_submit(
-    request: Request, session: Db, user: PageUser, urls: Annotated[str, Form(max_length=2_000_000)] = ""
+    request: Request,
+    session: Db,
+    context: Ctx,
+    user: PageUser,
+    urls: Annotated[str, Form(max_length=2_000_000)] = "",
 ) -> Response:
     lines = [line.strip() for line in urls.splitlines() if line.strip()][:5000]
     if not lines:
         return render(request, "add.html", user, status_code=400, rows=[], refused=[], error="no URLs given")
-    result = add_many(session, lines)
-    session.commit()
+    result = add_many(session, context, lines)
     keys = list(dict.fromkeys(r.partition_key for r in result.results if r.partition_key))
     rows = list(session.scalars(select(Url).where(Url.partition_key.in_(keys)))) if keys else []
     order = {k: i for i, k in enumerate(keys)}
     rows.sort(key=lambda u: order.get(u.partition_key, 0))
     refused = [r for r in result.results if r.error]
+    warned = list({r.partition_key: r for r in result.results if r.warning}.values())
     return render(
-        request, "add.html", user, status_code=400 if refused and not rows else 200, rows=rows, refused=refused
+        request,
+        "add.html",
+        user,
+        status_code=400 if refused and not rows else 200,
+        rows=rows,
+        refused=refused,
+        warned=warned,
+        notes=result.notes,
     )
 
 
