@@ -18,12 +18,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vsl_assets.breakdown import beats as beat_rules
-from vsl_assets.breakdown.engine import LogFn
 from vsl_assets.breakdown.labels import classify_awareness, classify_lead, classify_niche, consistency_note
 from vsl_assets.breakdown.models import SUPPORTED_LANGUAGES, Beat, Breakdown, Evidence
 from vsl_assets.breakdown.names import find_hook, find_mechanism, find_product
 from vsl_assets.breakdown.offer import find_guarantee, find_offer, offer_segments
 from vsl_assets.breakdown.prepared import Prepared
+from vsl_assets.transcription.base import LogFn
 from vsl_assets.transcription.models import Segment
 
 ENGINE = "local"
