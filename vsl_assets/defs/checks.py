@@ -7,9 +7,7 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeve
 
 from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.db import Audio, TranscriptRow, Video, repo
-from vsl_assets.defs.assets.breakdown import breakdown
-from vsl_assets.defs.assets.media import audio_file, video_file
-from vsl_assets.defs.assets.transcript import transcript
+from vsl_assets.defs.assets.pipeline import audio_file, breakdown, transcript, video_file
 from vsl_assets.defs.partitions import vsl_urls
 from vsl_assets.defs.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.errors import MediaError

@@ -11,19 +11,24 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, MetadataValue, RetryPolicy, asset
+from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, RetryPolicy, asset
 from pydantic import Field
 
 from vsl_assets import deadline, heartbeat, settings
 from vsl_assets.db import PIPELINE_STEPS, STEP_STATUSES, JobOutcome, repo
 from vsl_assets.defs.partitions import vsl_urls
-from vsl_assets.defs.resources import DatabaseResource, MediaResource
-from vsl_assets.errors import MediaError, VslError
-from vsl_assets.humanize import human_bytes
-from vsl_assets.media.probe import MediaInfo, probe
+from vsl_assets.defs.resources import (
+    BreakdownResource,
+    DatabaseResource,
+    MediaResource,
+    SearchResource,
+    StorageResource,
+    TranscriberResource,
+)
+from vsl_assets.errors import VslError
+from vsl_assets.services.steps import StepInputs, StepResources
 from vsl_assets.urls import redact_url
 from vsl_assets.worker import current_worker
 
@@ -51,6 +56,32 @@ class Step:
     url_id: int
     job_id: int
     reused: bool = False
+
+    def inputs(self, context: AssetExecutionContext, config: StepConfig) -> StepInputs:
+        """What the step's service gets: this URL, ``force`` from the run config, the run's log."""
+        return StepInputs(self.key, self.url, self.url_id, force=config.force, log=context.log.info)
+
+
+def step_resources(
+    db: DatabaseResource,
+    storage: StorageResource,
+    media: MediaResource,
+    *,
+    transcriber: TranscriberResource | None = None,
+    breakdown_engine: BreakdownResource | None = None,
+    search: SearchResource | None = None,
+) -> StepResources:
+    """The services' view of the Dagster resources (each built from ``Settings``)."""
+    return StepResources(
+        sessions=db.session,
+        layout=storage.layout,
+        store=storage.store,
+        media=media,
+        transcriber=transcriber.build if transcriber else None,
+        language=transcriber.language_code if transcriber else None,
+        breakdown_engine=breakdown_engine.build if breakdown_engine else None,
+        search=search.backend if search else None,
+    )
 
 
 @contextlib.contextmanager
@@ -124,26 +155,3 @@ def _fail(
         metadata={"error_class": exc.error_class, "transient": exc.transient, "attempt": attempt},
         allow_retries=retryable,
     ) from None
-
-
-def media_metadata(info: MediaInfo, reused: bool) -> dict[str, Any]:
-    return {
-        "path": MetadataValue.path(info.path),
-        "size_bytes": MetadataValue.int(info.size_bytes),
-        "size": human_bytes(info.size_bytes),
-        "duration_s": MetadataValue.float(info.duration_s),
-        "container": info.container,
-        "bitrate_bps": MetadataValue.int(info.bitrate or 0),
-        "reused_existing": reused,
-    }
-
-
-def reusable(path: Path, newer_than: Path | None = None) -> MediaInfo | None:
-    """A complete earlier output (files are renamed into place only when complete)."""
-    if not path.is_file() or (newer_than is not None and path.stat().st_mtime < newer_than.stat().st_mtime):
-        return None
-    try:
-        info = probe(path)
-    except MediaError:
-        return None
-    return info if info.duration_s > 0 else None

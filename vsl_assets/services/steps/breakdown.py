@@ -1,38 +1,25 @@
 """``breakdown``: the transcript read as a copywriter reads a VSL — niche, lead, awareness, beats, offer."""
 
-import json
+from __future__ import annotations
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
+import json
+from dataclasses import dataclass
+from pathlib import Path
 
 from vsl_assets.breakdown.engine import analyze
-from vsl_assets.breakdown.models import Breakdown, Price
+from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.db import BreakdownRow, Source, repo
-from vsl_assets.defs.assets.step import StepConfig, tracked_step, vsl_asset
-from vsl_assets.defs.assets.transcript import transcript
-from vsl_assets.defs.resources import BreakdownResource, DatabaseResource, MediaResource, StorageResource
 from vsl_assets.errors import MediaError
-from vsl_assets.humanize import clock
+from vsl_assets.services.steps.common import StepInputs, StepResources, required
 from vsl_assets.storage import StorageLayout, atomic_write_text, remove_stale_temps
 from vsl_assets.transcription import Transcript
 
 
-def _price(p: Price | None) -> str:
-    return p.describe() if p is not None else "none said"
-
-
-def timeline_markdown(b: Breakdown) -> str:
-    head = [
-        f"**{b.niche or 'niche unknown'}** · lead `{b.lead_type or '?'}` · awareness `{b.awareness or '?'}`",
-        f"offer {_price(b.offer_price)} · anchor {_price(b.anchor_price)} · "
-        f"guarantee {f'{b.guarantee_days} days' if b.guarantee_days is not None else 'none said'} · "
-        f"pitch at {clock(b.pitch_s) if b.pitch_s is not None else '?'}",
-        "",
-        "| at | beat | quote |",
-        "|---|---|---|",
-    ]
-    rows = [f"| `{clock(x.start)}` | {x.beat} | {x.quote[:90].replace('|', '/')} |" for x in b.beats]
-    note = ["", f"_{b.note}_"] if b.note else []
-    return "\n".join(head + rows + note)
+@dataclass(frozen=True)
+class BreakdownResult:
+    breakdown: Breakdown
+    path: Path
+    reused: bool
 
 
 def _existing(layout: StorageLayout, key: str) -> Breakdown | None:
@@ -76,65 +63,35 @@ def _columns(b: Breakdown, duration_s: float | None, page_pitch_s: float | None,
     }
 
 
-@vsl_asset(
-    deps=[transcript],
-    kinds={"python"},
-    description="Niche, lead type, awareness level, timed structure beats and offer (price, guarantee) of the VSL.",
-)
-def breakdown(
-    context: AssetExecutionContext,
-    config: StepConfig,
-    db: DatabaseResource,
-    storage: StorageResource,
-    media: MediaResource,
-    breakdown_engine: BreakdownResource,
-) -> MaterializeResult:
-    layout, store = storage.layout, storage.store
-    key = context.partition_key
+def run_breakdown(inputs: StepInputs, res: StepResources) -> BreakdownResult:
+    layout, store, key = res.layout, res.store, inputs.key
     source_json = layout.transcript_path(key, "json")
-    with tracked_step(context, db, media) as step:
-        remove_stale_temps(layout.breakdowns, key)
-        if not store.fetch(source_json):
-            raise MediaError("the transcript is missing; materialize transcript first")
-        if not config.force:
-            store.fetch(layout.breakdown_path(key))
-        stored = Transcript.from_dict(json.loads(source_json.read_text(encoding="utf-8")))
-        result = None if config.force else _existing(layout, key)
-        step.reused = result is not None
-        cost = None
-        if result is None:
-            engine = breakdown_engine.build()
-            result = analyze(stored.segments, stored.language, engine, log=context.log.info)
-            usage = getattr(engine, "last_usage", None)  # the openai engine's tokens and dollars
-            cost = usage.cost_usd if usage is not None else None
-            layout.breakdowns.mkdir(parents=True, exist_ok=True)
-            atomic_write_text(layout.breakdown_path(key), result.model_dump_json(indent=2))
-        store.publish(layout.breakdown_path(key))
-        with db.session() as s:
-            source = repo.get_output(s, Source, key)
-            existing_row = repo.get_output(s, BreakdownRow, key)
-            if cost is None and existing_row is not None and step.reused:
-                cost = existing_row.cost_usd
-            repo.save_breakdown(
-                s,
-                step.url_id,
-                [(x.beat, x.start, x.end, x.quote) for x in result.beats],
-                **_columns(result, stored.duration_s, source.cta_seconds if source else None, cost),
-            )
-    return MaterializeResult(
-        metadata={
-            "path": MetadataValue.path(str(layout.breakdown_path(key))),
-            "status": result.status,
-            "niche": result.niche or "unknown",
-            "lead_type": result.lead_type or "unknown",
-            "awareness": result.awareness or "unknown",
-            "offer_price": _price(result.offer_price),
-            "guarantee_days": MetadataValue.int(result.guarantee_days) if result.guarantee_days is not None else "none",
-            "pitch_s": MetadataValue.float(float(result.pitch_s)) if result.pitch_s is not None else "unknown",
-            "beat_count": MetadataValue.int(len(result.beats)),
-            "engine": result.engine,
-            "model": result.model,
-            "timeline": MetadataValue.md(timeline_markdown(result)),
-            "reused_existing": step.reused,
-        }
-    )
+    remove_stale_temps(layout.breakdowns, key)
+    if not store.fetch(source_json):
+        raise MediaError("the transcript is missing; materialize transcript first")
+    if not inputs.force:
+        store.fetch(layout.breakdown_path(key))
+    stored = Transcript.from_dict(json.loads(source_json.read_text(encoding="utf-8")))
+    result = None if inputs.force else _existing(layout, key)
+    reused = result is not None
+    cost = None
+    if result is None:
+        engine = required(res.breakdown_engine, "breakdown_engine")
+        result = analyze(stored.segments, stored.language, engine, log=inputs.log)
+        usage = getattr(engine, "last_usage", None)  # the openai engine's tokens and dollars
+        cost = usage.cost_usd if usage is not None else None
+        layout.breakdowns.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(layout.breakdown_path(key), result.model_dump_json(indent=2))
+    store.publish(layout.breakdown_path(key))
+    with res.sessions() as s:
+        source = repo.get_output(s, Source, key)
+        existing_row = repo.get_output(s, BreakdownRow, key)
+        if cost is None and existing_row is not None and reused:
+            cost = existing_row.cost_usd
+        repo.save_breakdown(
+            s,
+            inputs.url_id,
+            [(x.beat, x.start, x.end, x.quote) for x in result.beats],
+            **_columns(result, stored.duration_s, source.cta_seconds if source else None, cost),
+        )
+    return BreakdownResult(result, layout.breakdown_path(key), reused)

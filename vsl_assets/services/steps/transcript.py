@@ -1,22 +1,26 @@
 """``transcript``: the audio transcribed by the configured engine, stored as JSON/TXT/SRT/VTT."""
 
+from __future__ import annotations
+
 import json
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
-from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
-
-from vsl_assets import settings
 from vsl_assets.db import TranscriptRow, repo
-from vsl_assets.defs.assets.media import audio_file
-from vsl_assets.defs.assets.step import StepConfig, tracked_step, vsl_asset
-from vsl_assets.defs.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource
 from vsl_assets.errors import MediaError
-from vsl_assets.humanize import clock, human_bytes
+from vsl_assets.services.steps.common import StepInputs, StepResources, required
 from vsl_assets.storage import StorageLayout, remove_stale_temps
 from vsl_assets.transcription import Transcript, write_outputs
+from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 
-PREVIEW_SEGMENTS = 12
+
+@dataclass(frozen=True)
+class TranscriptResult:
+    transcript: Transcript
+    #: Every stored format by extension (``OUTPUT_EXTENSIONS``).
+    paths: dict[str, Path]
+    reused: bool
 
 
 def _existing(layout: StorageLayout, key: str, audio: Path) -> Transcript | None:
@@ -24,7 +28,7 @@ def _existing(layout: StorageLayout, key: str, audio: Path) -> Transcript | None
     path = layout.transcript_path(key, "json")
     if not path.is_file() or path.stat().st_mtime < audio.stat().st_mtime:
         return None
-    if not all(layout.transcript_path(key, ext).is_file() for ext in ("txt", "srt", "vtt")):
+    if not all(layout.transcript_path(key, ext).is_file() for ext in OUTPUT_EXTENSIONS):
         return None
     try:
         return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
@@ -32,92 +36,44 @@ def _existing(layout: StorageLayout, key: str, audio: Path) -> Transcript | None
         return None
 
 
-def preview_markdown(t: Transcript) -> str:
-    chunks = f", {t.chunk_count} chunks" if t.chunk_count > 1 else ""
-    lines = [f"**{t.word_count} words**, language `{t.language or '?'}`, {t.engine} / {t.model}{chunks}", ""]
-    for seg in t.segments[:PREVIEW_SEGMENTS]:
-        lines.append(f"- `[{clock(seg.start)}]` {seg.text.strip()}")
-    if len(t.segments) > PREVIEW_SEGMENTS:
-        lines.append(f"- … {len(t.segments) - PREVIEW_SEGMENTS} more segments")
-    return "\n".join(lines)
-
-
-@vsl_asset(
-    # Read where the run executes: a GPU worker started with VSL_TRANSCRIPTION_POOL=transcription_gpu
-    # claims that pool's slots (one per GPU), CPU workers the "transcription" pool's.
-    pool=settings.current().transcription_pool,
-    deps=[audio_file],
-    kinds={"whisper"},
-    description="The transcript (segments with timestamps) from the OpenAI Whisper API or local faster-whisper.",
-)
-def transcript(
-    context: AssetExecutionContext,
-    config: StepConfig,
-    db: DatabaseResource,
-    storage: StorageResource,
-    media: MediaResource,
-    transcriber: TranscriberResource,
-) -> MaterializeResult:
-    layout, store = storage.layout, storage.store
-    key = context.partition_key
-    audio = layout.audio_path(key, media.audio_ext)
+def run_transcript(inputs: StepInputs, res: StepResources) -> TranscriptResult:
+    layout, store, key = res.layout, res.store, inputs.key
+    audio = layout.audio_path(key, res.media.audio_ext)
     # JSON last: it marks a complete transcript, locally and in the shared store.
-    outputs = [layout.transcript_path(key, ext) for ext in ("txt", "srt", "vtt", "json")]
-    with tracked_step(context, db, media) as step:
-        remove_stale_temps(layout.transcripts, key)
-        if not store.fetch(audio):
-            raise MediaError("the audio file is missing; materialize audio_file first")
-        if not config.force:
-            for path in outputs:
-                store.fetch(path)
-        checkpoints = layout.checkpoint_dir(key)
-        if config.force:
-            shutil.rmtree(checkpoints, ignore_errors=True)
-        result = None if config.force else _existing(layout, key, audio)
-        step.reused = result is not None
-        if result is None:
-            engine = transcriber.build()
-            # Each chunk the engine returns is saved under `checkpoints` at once, so a failure
-            # or a crash later in this step never makes a retry pay for it again.
-            result = engine.transcribe(
-                audio, language=transcriber.language_code, log=context.log.info, checkpoint_dir=checkpoints
-            )
-            write_outputs(result, layout, key)
-        store.publish(*outputs)
-        with db.session() as s:
-            repo.upsert(
-                s,
-                TranscriptRow,
-                step.url_id,
-                text=result.text,
-                language=result.language,
-                engine=result.engine,
-                model=result.model,
-                segments=[seg for seg in result.to_dict()["segments"]],
-                duration_s=result.duration_s,
-                word_count=result.word_count,
-                chunk_count=result.chunk_count,
-                billed_minutes=result.billed_minutes,
-                cost_usd=result.cost_usd,
-            )
+    outputs = {ext: layout.transcript_path(key, ext) for ext in OUTPUT_EXTENSIONS}
+    remove_stale_temps(layout.transcripts, key)
+    if not store.fetch(audio):
+        raise MediaError("the audio file is missing; materialize audio_file first")
+    if not inputs.force:
+        for path in outputs.values():
+            store.fetch(path)
+    checkpoints = layout.checkpoint_dir(key)
+    if inputs.force:
         shutil.rmtree(checkpoints, ignore_errors=True)
-    json_path = layout.transcript_path(key, "json")
-    return MaterializeResult(
-        metadata={
-            "path": MetadataValue.path(str(json_path)),
-            "text_path": MetadataValue.path(str(layout.transcript_path(key, "txt"))),
-            "size_bytes": MetadataValue.int(json_path.stat().st_size),
-            "size": human_bytes(json_path.stat().st_size),
-            "duration_s": MetadataValue.float(float(result.duration_s or 0.0)),
-            "language": result.language or "unknown",
-            "engine": result.engine,
-            "model": result.model,
-            "segment_count": MetadataValue.int(len(result.segments)),
-            "word_count": MetadataValue.int(result.word_count),
-            "chunk_count": MetadataValue.int(result.chunk_count),
-            "billed_minutes": MetadataValue.float(float(result.billed_minutes or 0.0)),
-            "estimated_cost_usd": MetadataValue.float(float(result.cost_usd or 0.0)),
-            "preview": MetadataValue.md(preview_markdown(result)),
-            "reused_existing": step.reused,
-        }
-    )
+    result = None if inputs.force else _existing(layout, key, audio)
+    reused = result is not None
+    if result is None:
+        engine = required(res.transcriber, "transcriber")
+        # Each chunk the engine returns is saved under `checkpoints` at once, so a failure
+        # or a crash later in this step never makes a retry pay for it again.
+        result = engine.transcribe(audio, language=res.language, log=inputs.log, checkpoint_dir=checkpoints)
+        write_outputs(result, layout, key)
+    store.publish(*outputs.values())
+    with res.sessions() as s:
+        repo.upsert(
+            s,
+            TranscriptRow,
+            inputs.url_id,
+            text=result.text,
+            language=result.language,
+            engine=result.engine,
+            model=result.model,
+            segments=[seg for seg in result.to_dict()["segments"]],
+            duration_s=result.duration_s,
+            word_count=result.word_count,
+            chunk_count=result.chunk_count,
+            billed_minutes=result.billed_minutes,
+            cost_usd=result.cost_usd,
+        )
+    shutil.rmtree(checkpoints, ignore_errors=True)
+    return TranscriptResult(result, outputs, reused)
