@@ -53,4 +53,4 @@ class WebContext:
 
     @property
     def posters(self) -> Path:
-        return self.layout.root / "posters"
+        return self.layout.posters

@@ -7,14 +7,15 @@ With a shared object store the media routes redirect to presigned URLs of the sa
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Literal
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from vsl_assets.db.models import BeatRow, Url, Video
+from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 from vsl_assets.web.context import WebContext
 from vsl_assets.web.deps import ApiUser, Ctx, Db
 from vsl_assets.web.poster import ensure_poster
@@ -28,6 +29,9 @@ _TRANSCRIPT_TYPES = {
     "vtt": "text/vtt; charset=utf-8",
     "json": "application/json",
 }
+#: The formats the transcript step writes (``writers.OUTPUT_EXTENSIONS``), as a path parameter.
+TranscriptFormat = StrEnum("TranscriptFormat", [(ext, ext) for ext in OUTPUT_EXTENSIONS])  # type: ignore[misc]
+assert set(_TRANSCRIPT_TYPES) == set(OUTPUT_EXTENSIONS), "a transcript format without its media type"
 _AUDIO_TYPES = {"ogg": "audio/ogg", "opus": "audio/ogg", "mp3": "audio/mpeg", "m4a": "audio/mp4"}
 
 
@@ -48,7 +52,7 @@ def _serve(context: WebContext, path: Path, media_type: str, filename: str, what
 
 
 @router.get("/{key}/transcript.{fmt}", response_class=FileResponse)
-def transcript(key: Key, fmt: Literal["txt", "srt", "vtt", "json"], context: Ctx, _user: ApiUser) -> Response:
+def transcript(key: Key, fmt: TranscriptFormat, context: Ctx, _user: ApiUser) -> Response:
     path = context.layout.transcript_path(key, fmt)
     return _serve(context, path, _TRANSCRIPT_TYPES[fmt], f"{key}.{fmt}", "transcript", key)
 

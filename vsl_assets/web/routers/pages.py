@@ -19,6 +19,7 @@ from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.db.web_models import Board, User
 from vsl_assets.search import SearchQueryError, SearchResults
+from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 from vsl_assets.web import boards, library
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
@@ -173,14 +174,15 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
     if found is None:
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
     stored = set(context.store.names_of(key))  # one listing, local or in the shared store
+    layout = context.layout
     return render(
         request,
         "vsl.html",
         user,
         v=found,
         start_at=max(0.0, t) if t is not None else None,
-        has_video=f"videos/{key}.mp4" in stored,
-        transcripts=[fmt for fmt in ("txt", "srt", "vtt", "json") if f"transcripts/{key}.{fmt}" in stored],
+        has_video=layout.relative_name(layout.video_path(key)) in stored,
+        transcripts=[f for f in OUTPUT_EXTENSIONS if layout.relative_name(layout.transcript_path(key, f)) in stored],
         boards=boards.all_boards(session),
         on_boards=set(boards.boards_of(session, key)),
     )
