@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from vsl_assets import catalog
 from vsl_assets.services.ports import Sessions
 from vsl_assets.storage import LocalStore, StorageLayout
 
@@ -27,6 +26,8 @@ class Exported:
 
 def export_catalog(*, sessions: Sessions, fmt: str, out: Path | None) -> Exported:
     """The catalog as ``fmt``: into ``out``, or as text when ``out`` is None (CSV and JSON only)."""
+    from vsl_assets import catalog  # pandas: loaded by the commands that export, not by every run
+
     if out is None and fmt == "parquet":
         raise ExportError("parquet is binary: give --out PATH")
     if fmt not in catalog.FORMATS:
@@ -48,6 +49,8 @@ class StoredCatalog:
 
 def store_catalog(*, sessions: Sessions, layout: StorageLayout, store: LocalStore) -> StoredCatalog:
     """Write the catalog to its place in the storage layout and publish it to the shared store."""
+    from vsl_assets import catalog
+
     with sessions() as s:
         df = catalog.build_catalog(s)
     paths = {fmt: catalog.write(df, layout.catalog_path(fmt), fmt) for fmt in STORED_FORMATS}
