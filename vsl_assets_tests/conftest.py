@@ -212,8 +212,8 @@ def add_urls(*urls: str) -> list[str]:
 
 def run_partition(instance: object, key: str, *, force: bool = False):
     """Materialize one partition with the project's job, as `vsl process` and the daemon do."""
-    from vsl_assets.defs.inprocess import force_config as _run_config
     from vsl_assets.definitions import build_definitions
+    from vsl_assets.defs.inprocess import force_config as _run_config
     from vsl_assets.defs.jobs import INGEST_JOB_NAME
     from vsl_assets.defs.partitions import PARTITIONS_NAME
 
