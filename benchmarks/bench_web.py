@@ -63,7 +63,7 @@ def timed(fn: Callable[[], object], n: int) -> list[float]:
 def populate(database: str, n: int, segments: int, rng: random.Random) -> list[str]:
     from vsl_assets.db import session_scope
     from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-    from vsl_assets.urls import normalize_url, partition_key_for
+    from vsl_assets.net.urls import normalize_url, partition_key_for
 
     now = datetime.now(UTC)
     statuses = ["analyzed"] * 8 + ["failed", "pending_ingest"]

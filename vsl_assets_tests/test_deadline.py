@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from vsl_assets import deadline
+from vsl_assets.core import deadline
+from vsl_assets.core.deadline import StepTimeoutError, step_deadline
 from vsl_assets.db import PIPELINE_STEPS, DeadLetter, Job, Url
-from vsl_assets.deadline import StepTimeoutError, step_deadline
 from vsl_assets.errors import TransientError
 from vsl_assets.media.ffmpeg import run_ffmpeg
 from vsl_assets.transcription import bundled

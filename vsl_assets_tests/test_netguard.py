@@ -18,7 +18,7 @@ from vsl_assets.media.download import download_stream
 from vsl_assets.media.hls import HlsOptions, download_hls
 from vsl_assets.media.pages import resolve
 from vsl_assets.media.pages.options import ResolveOptions
-from vsl_assets.netguard import (
+from vsl_assets.net.guard import (
     ForbiddenAddressError,
     address_category,
     check_url,
@@ -251,7 +251,7 @@ def test_connection_goes_to_the_vetted_address(server: MediaHTTPServer, monkeypa
     ``cdn.invalid`` cannot resolve on any machine, so a 200 proves the transport connected to the
     vetted address; a second answer that turns private (DNS rebinding) is refused before connecting.
     """
-    from vsl_assets import netguard
+    from vsl_assets.net import guard as netguard
 
     answers = {"cdn.invalid": ["127.0.0.1"]}
     monkeypatch.setattr(netguard, "resolve_host", lambda host, port: answers[host])

@@ -27,7 +27,7 @@ out.write_text("exited by itself")
 SUPERVISOR = """
 import signal, sys
 from pathlib import Path
-from vsl_assets.supervise import Child, supervise
+from vsl_assets.cli.supervise import Child, supervise
 tmp = Path(sys.argv[1])
 children = [
     Child("dagster", [sys.executable, str(tmp / "child.py"), str(tmp / "a.txt"), sys.argv[2]], signal.SIGINT),

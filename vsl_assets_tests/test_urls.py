@@ -1,8 +1,8 @@
 import pytest
 
 from vsl_assets.errors import InvalidUrlError
+from vsl_assets.net.urls import normalize_url, partition_key_for, redact_url
 from vsl_assets.storage import validate_key
-from vsl_assets.urls import normalize_url, partition_key_for, redact_url
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from vsl_assets.settings import Settings
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     """Dagster (webserver + daemon) and the web app together, stopped together."""
-    from vsl_assets.supervise import Child, supervise
+    from vsl_assets.cli.supervise import Child, supervise
 
     if settings.project_dir is None:
         err("vsl up needs the project (workspace.yaml, dagster.yaml): run it from the project or set VSL_PROJECT_DIR")

@@ -27,7 +27,7 @@ def _search_query(args: argparse.Namespace) -> Any:
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    from vsl_assets.humanize import clock
+    from vsl_assets.core.humanize import clock
     from vsl_assets.search import SearchQueryError
 
     if args.key:
@@ -73,7 +73,7 @@ def _money(price: Any) -> str:
 
 
 def _summary(b: Any) -> str:
-    from vsl_assets.humanize import clock
+    from vsl_assets.core.humanize import clock
 
     lines = [
         f"language   {b.language or '?'}",

@@ -5,8 +5,8 @@ from pydantic import Field
 
 from vsl_assets.defs.partitions import InstancePartitions
 from vsl_assets.defs.resources import DatabaseResource, MediaResource
+from vsl_assets.net.urls import redact_url
 from vsl_assets.services import intake
-from vsl_assets.urls import redact_url
 
 
 class AddUrlsConfig(Config):

@@ -9,7 +9,7 @@ from pathlib import Path
 from dagster import DagsterInstance, DynamicPartitionsDefinition
 
 from vsl_assets.db.repo import chunks
-from vsl_assets.urls import partition_key_for
+from vsl_assets.net.urls import partition_key_for
 
 PARTITIONS_NAME = "vsl_urls"
 

@@ -22,10 +22,10 @@ from dagster import (
 
 from vsl_assets import reconcile as decisions
 from vsl_assets import settings
+from vsl_assets.core.worker import liveness
 from vsl_assets.db import repo
 from vsl_assets.defs.partitions import PARTITION_TAG
 from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.worker import liveness
 
 LOOKUP_CHUNK = 100
 

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from vsl_assets import netguard
 from vsl_assets.db import repo
 from vsl_assets.errors import InvalidUrlError
+from vsl_assets.net import guard as netguard
+from vsl_assets.net.urls import normalize_url, partition_key_for
 from vsl_assets.services.ports import PartitionPort
-from vsl_assets.urls import normalize_url, partition_key_for
 
 #: Said when no partition port was given: the URL waits for the sensor instead of being runnable now.
 NO_PARTITIONS_NOTE = "no Dagster instance (DAGSTER_HOME unset, no project): partitions will be registered by the sensor"

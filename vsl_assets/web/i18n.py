@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from vsl_assets.humanize import clock
+from vsl_assets.core.humanize import clock
 
 LANGUAGES = ("en", "pt-BR")
 LANG_COOKIE = "vsl_lang"

@@ -14,10 +14,10 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.db import repo
 from vsl_assets.db.models import DeadLetter, Job, Source, TranscriptRow, Url, Video
+from vsl_assets.net.urls import normalize_url
 from vsl_assets.search import shared_search
 from vsl_assets.search.documents import document_for
 from vsl_assets.storage import StorageLayout, atomic_write_text
-from vsl_assets.urls import normalize_url
 
 
 @dataclass

@@ -11,9 +11,9 @@ from dagster import (
     asset,
 )
 
+from vsl_assets.core.humanize import human_bytes
 from vsl_assets.defs.assets.pipeline import search_index
 from vsl_assets.defs.resources import DatabaseResource, StorageResource
-from vsl_assets.humanize import human_bytes
 from vsl_assets.services.export import store_catalog
 
 #: Built once when missing, then again whenever a VSL's search_index partition is materialized

@@ -7,11 +7,11 @@ from typing import Any
 from dagster import MetadataValue
 
 from vsl_assets.breakdown.models import Breakdown, Price
-from vsl_assets.humanize import clock, human_bytes
+from vsl_assets.core.humanize import clock, human_bytes
 from vsl_assets.media.probe import MediaInfo
+from vsl_assets.net.urls import redact_url
 from vsl_assets.services.steps import BreakdownResult, IndexResult, MediaResult, SourceResult, TranscriptResult
 from vsl_assets.transcription import Transcript
-from vsl_assets.urls import redact_url
 
 PREVIEW_SEGMENTS = 12
 

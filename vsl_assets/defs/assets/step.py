@@ -16,7 +16,9 @@ from typing import Any
 from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, RetryPolicy, asset
 from pydantic import Field
 
-from vsl_assets import deadline, heartbeat, settings
+from vsl_assets import heartbeat, settings
+from vsl_assets.core import deadline
+from vsl_assets.core.worker import current_worker
 from vsl_assets.db import PIPELINE_STEPS, STEP_STATUSES, JobOutcome, repo
 from vsl_assets.defs.partitions import vsl_urls
 from vsl_assets.defs.resources import (
@@ -28,9 +30,8 @@ from vsl_assets.defs.resources import (
     TranscriberResource,
 )
 from vsl_assets.errors import VslError
+from vsl_assets.net.urls import redact_url
 from vsl_assets.services.steps import StepInputs, StepResources
-from vsl_assets.urls import redact_url
-from vsl_assets.worker import current_worker
 
 MAX_RETRIES = settings.current().max_retries
 

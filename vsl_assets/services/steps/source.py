@@ -7,8 +7,8 @@ from typing import Any
 
 from vsl_assets.db import Source, repo
 from vsl_assets.media.pages import ResolveOptions, resolve
+from vsl_assets.net.urls import redact_url
 from vsl_assets.services.steps.common import StepInputs, StepResources, reusable
-from vsl_assets.urls import redact_url
 
 #: The ``sources`` columns a resolution fills (and a reuse reads back).
 SOURCE_COLUMNS = (

@@ -45,7 +45,7 @@ import httpx
 
 from vsl_assets import settings
 from vsl_assets.errors import InvalidUrlError, PermanentError, TransientError
-from vsl_assets.urls import redact_url
+from vsl_assets.net.urls import redact_url
 
 __all__ = [
     "ALLOW_ADDRESSES_ENV",

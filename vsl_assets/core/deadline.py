@@ -16,8 +16,8 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from vsl_assets.core.humanize import clock
 from vsl_assets.errors import PermanentError
-from vsl_assets.humanize import clock
 
 
 class StepTimeoutError(PermanentError):
