@@ -59,7 +59,7 @@ def tiny_en_model() -> str:
 def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test server is on 127.0.0.1, which production refuses (vsl_assets.net.guard).
 
-    test_netguard.py clears this itself to test the refusal.
+    net/test_guard.py clears this itself to test the refusal.
     """
     monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "1")
 

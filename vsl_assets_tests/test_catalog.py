@@ -13,8 +13,8 @@ from sqlalchemy import select
 from vsl_assets.catalog import COLUMNS
 from vsl_assets.db import BreakdownRow, TranscriptRow, Url
 from vsl_assets.definitions import build_definitions
+from vsl_assets_tests.cli.test_cli import vsl
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
-from vsl_assets_tests.test_cli import vsl
 
 #: The whole pipeline per test: part of the full suite, not of the fast tier (-m 'not slow').
 pytestmark = pytest.mark.slow

@@ -18,7 +18,7 @@ from vsl_assets.transcription.local_engine import LocalTranscriber
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
 from vsl_assets_tests.servers import FakeOpenAIServer
 
-SPEECH_EN = Path(__file__).resolve().parent / "data" / "speech_en.opus"
+SPEECH_EN = Path(__file__).resolve().parent.parent / "data" / "speech_en.opus"
 #: ffmpeg producing 60 s of audio in real time (-re): it runs for a minute unless stopped.
 SLOW_FFMPEG = ["-re", "-f", "lavfi", "-i", "sine=duration=60", "-f", "null", "-"]
 
