@@ -5,9 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 
 from vsl_assets.db.web_models import Board
-from vsl_assets.web import boards
+from vsl_assets.services import boards
+from vsl_assets.services.schemas import BoardIn, BoardItemIn, BoardOut
 from vsl_assets.web.deps import ApiUser, Db
-from vsl_assets.web.schemas import BoardIn, BoardItemIn, BoardOut
 
 router = APIRouter(prefix="/api/boards", tags=["boards"])
 

@@ -19,8 +19,8 @@ from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.db.web_models import Board, User
 from vsl_assets.search import SearchQueryError, SearchResults
+from vsl_assets.services import boards, library
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
-from vsl_assets.web import boards, library
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
 from vsl_assets.web.render import render, safe_next

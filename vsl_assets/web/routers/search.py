@@ -7,9 +7,9 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Query
 
 from vsl_assets.search import SearchQuery, SearchQueryError, SearchResults, shared_search
+from vsl_assets.services.schemas import SearchRow
 from vsl_assets.storage import validate_key
 from vsl_assets.web.deps import ApiUser, Ctx
-from vsl_assets.web.schemas import SearchRow
 
 router = APIRouter(prefix="/api", tags=["search"])
 

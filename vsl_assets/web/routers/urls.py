@@ -6,9 +6,9 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from vsl_assets.services import intake
+from vsl_assets.services.schemas import AddedUrl, AddUrlsRequest, AddUrlsResponse
 from vsl_assets.web.context import WebContext
 from vsl_assets.web.deps import ApiUser, Ctx, Db
-from vsl_assets.web.schemas import AddedUrl, AddUrlsRequest, AddUrlsResponse
 
 router = APIRouter(prefix="/api", tags=["urls"])
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.db import repo
 from vsl_assets.db.models import Url
+from vsl_assets.services import library, schemas
 from vsl_assets.storage import validate_key
-from vsl_assets.web import library, schemas
 from vsl_assets.web.deps import ApiUser, Db
 
 router = APIRouter(tags=["vsls"])

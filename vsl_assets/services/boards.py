@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.db.models import Source, Url
 from vsl_assets.db.web_models import Board, BoardItem
-from vsl_assets.web import schemas
+from vsl_assets.services import schemas
 
 MAX_TAGS = 30
 

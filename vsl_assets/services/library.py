@@ -15,7 +15,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from vsl_assets.db.models import Audio, BeatRow, BreakdownRow, DeadLetter, Job, Source, TranscriptRow, Url, Video
-from vsl_assets.web import schemas
+from vsl_assets.services import schemas
 
 MAX_LIMIT = 200
 
