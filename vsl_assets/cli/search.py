@@ -8,37 +8,26 @@ from typing import Any
 
 from vsl_assets.cli.common import EXIT_OK, EXIT_USAGE, err, search_index, sessions
 from vsl_assets.settings import Settings
-from vsl_assets.storage import validate_key
-
-
-def _search_query(args: argparse.Namespace) -> Any:
-    from vsl_assets.search import SearchQuery
-
-    return SearchQuery(
-        text=args.query,
-        language=args.lang,
-        niche=args.niche,
-        lead_type=args.lead,
-        awareness=args.awareness,
-        key=args.key,
-        per_page=args.limit,
-        page=args.page,
-    )
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets.core.humanize import clock
     from vsl_assets.search import SearchQueryError
+    from vsl_assets.services.search import search
 
-    if args.key:
-        try:
-            validate_key(args.key)
-        except ValueError:
-            err(f"{args.key!r} is not a partition key (see `vsl status`)")
-            return EXIT_USAGE
     with search_index(settings) as backend:
         try:
-            results = backend.search(_search_query(args))
+            results = search(
+                backend,
+                args.query,
+                lang=args.lang,
+                niche=args.niche,
+                lead=args.lead,
+                awareness=args.awareness,
+                key=args.key,
+                limit=args.limit,
+                page=args.page,
+            )
         except SearchQueryError as exc:
             err(exc.reason)
             return EXIT_USAGE

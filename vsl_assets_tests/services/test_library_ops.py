@@ -119,3 +119,18 @@ def test_process_runs_each_pending_url_and_a_failed_run_leaves_it_failed_with_a_
         failed = repo.get_url(s, keys[1])
         assert failed is not None and failed.status == UrlStatus.FAILED
         assert failed.reason == "run r0000002 failed"
+
+
+def test_search_finds_the_moment_and_refuses_a_bad_key_with_the_same_words_everywhere(env: Env) -> None:
+    from vsl_assets.search import SearchQueryError
+    from vsl_assets.services.search import search
+
+    [key] = _seed(env, "https://a.example.com/v")
+    index = open_search(env.settings.database)
+    try:
+        [group] = search(index, "garantia", key=key).vsls
+        assert group.vsl.key == key and group.hits[0].start == 9.5
+        with pytest.raises(SearchQueryError, match=r"'\.\./x' is not a partition key \(see `vsl status`\)"):
+            search(index, "garantia", key="../x")
+    finally:
+        index.close()

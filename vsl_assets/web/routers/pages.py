@@ -18,14 +18,13 @@ from sqlalchemy import select
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.db.web_models import Board, User
-from vsl_assets.search import SearchQueryError, SearchResults
-from vsl_assets.services import boards, library
+from vsl_assets.search import SearchQueryError, SearchResults, shared_search
+from vsl_assets.services import boards, intake, library
+from vsl_assets.services import search as search_service
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
 from vsl_assets.web.render import render, safe_next
-from vsl_assets.web.routers.search import run_search
-from vsl_assets.web.routers.urls import add_many
 from vsl_assets.web.routers.vsls import Filters, Key
 from vsl_assets.web.security import SESSION_MAX_AGE_S
 from vsl_assets.web.users import authenticate
@@ -157,8 +156,9 @@ def search_page(
     error = None
     if q.strip() or lang or niche or lead:
         try:
-            results = run_search(
-                context.settings.database, q[:1000], lang=lang, niche=niche, lead=lead, page=max(1, min(page, 10_000))
+            index = shared_search(context.settings.database)
+            results = search_service.search(
+                index, q[:1000], lang=lang, niche=niche, lead=lead, page=max(1, min(page, 10_000))
             )
         except SearchQueryError as exc:
             error = exc.reason
@@ -221,13 +221,15 @@ def add_submit(
     lines = [line.strip() for line in urls.splitlines() if line.strip()][:5000]
     if not lines:
         return render(request, "add.html", user, status_code=400, rows=[], refused=[], error="no URLs given")
-    result = add_many(session, context, lines)
-    keys = list(dict.fromkeys(r.partition_key for r in result.results if r.partition_key))
+    result = intake.add_urls(
+        session, lines, partitions=context.partitions, allow_private_networks=context.settings.allow_private_networks
+    )
+    keys = result.keys
     rows = list(session.scalars(select(Url).where(Url.partition_key.in_(keys)))) if keys else []
     order = {k: i for i, k in enumerate(keys)}
     rows.sort(key=lambda u: order.get(u.partition_key, 0))
-    refused = [r for r in result.results if r.error]
-    warned = list({r.partition_key: r for r in result.results if r.warning}.values())
+    refused = result.refused
+    warned = [i for i in result.accepted if i.warning]
     return render(
         request,
         "add.html",

@@ -6,45 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from vsl_assets.search import SearchQuery, SearchQueryError, SearchResults, shared_search
+from vsl_assets.search import SearchQueryError, shared_search
+from vsl_assets.services import search as search_service
 from vsl_assets.services.schemas import SearchRow
-from vsl_assets.storage import validate_key
 from vsl_assets.web.deps import ApiUser, Ctx
 
 router = APIRouter(prefix="/api", tags=["search"])
-
-
-def run_search(
-    database: str,
-    q: str,
-    *,
-    lang: str | None = None,
-    niche: str | None = None,
-    lead: str | None = None,
-    awareness: str | None = None,
-    key: str | None = None,
-    limit: int = 20,
-    page: int = 1,
-    hits_per_vsl: int = 3,
-) -> SearchResults:
-    """Raises SearchQueryError with a reason for the person (empty query, bad key...)."""
-    if key:
-        try:
-            validate_key(key)
-        except ValueError:
-            raise SearchQueryError(f"{key[:80]!r} is not a partition key") from None
-    query = SearchQuery(
-        text=q,
-        language=lang or None,
-        niche=niche or None,
-        lead_type=lead or None,
-        awareness=awareness or None,
-        key=key or None,
-        per_page=limit,
-        page=page,
-        hits_per_vsl=hits_per_vsl,
-    )
-    return shared_search(database).search(query)
 
 
 @router.get("/search", response_model=list[SearchRow])
@@ -61,8 +28,8 @@ def search(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> list[SearchRow]:
     try:
-        results = run_search(
-            context.settings.database,
+        results = search_service.search(
+            shared_search(context.settings.database),
             q,
             lang=lang,
             niche=niche,

@@ -1,0 +1,39 @@
+"""Searching every transcript: one query path for ``vsl search``, ``GET /api/search`` and the search page."""
+
+from __future__ import annotations
+
+from vsl_assets.search import SearchBackend, SearchQuery, SearchQueryError, SearchResults
+from vsl_assets.storage import validate_key
+
+
+def search(
+    index: SearchBackend,
+    q: str,
+    *,
+    lang: str | None = None,
+    niche: str | None = None,
+    lead: str | None = None,
+    awareness: str | None = None,
+    key: str | None = None,
+    limit: int = 20,
+    page: int = 1,
+    hits_per_vsl: int = 3,
+) -> SearchResults:
+    """Raises :class:`SearchQueryError` with a reason for the person (empty query, bad key...)."""
+    if key:
+        try:
+            validate_key(key)
+        except ValueError:
+            raise SearchQueryError(f"{key[:80]!r} is not a partition key (see `vsl status`)") from None
+    query = SearchQuery(
+        text=q,
+        language=lang or None,
+        niche=niche or None,
+        lead_type=lead or None,
+        awareness=awareness or None,
+        key=key or None,
+        per_page=limit,
+        page=page,
+        hits_per_vsl=hits_per_vsl,
+    )
+    return index.search(query)
