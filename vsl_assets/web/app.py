@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (health, urls, vsls, search, media, boards, pages):
         app.include_router(module.router)
+    app.include_router(boards.pages)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(_user: ApiUser) -> JSONResponse:

@@ -17,7 +17,6 @@ from sqlalchemy import select
 
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
-from vsl_assets.db.web_models import Board, User
 from vsl_assets.search import SearchQueryError, SearchResults, shared_search
 from vsl_assets.services import boards, intake, library
 from vsl_assets.services import search as search_service
@@ -258,61 +257,3 @@ def queue_page(request: Request, session: Db, user: PageUser) -> Response:
         failed=of([UrlStatus.FAILED.value]),
         counts=repo.status_counts(session),
     )
-
-
-# -- boards -------------------------------------------------------------------------------------
-
-
-@router.get("/boards", response_class=HTMLResponse)
-def boards_page(request: Request, session: Db, user: PageUser) -> Response:
-    all_boards = boards.all_boards(session)
-    return render(request, "boards.html", user, boards=[boards.board_out(session, b) for b in all_boards])
-
-
-@router.post("/boards")
-def create_board(
-    session: Db,
-    user: PageUser,
-    name: Annotated[str, Form(min_length=1, max_length=120)],
-    note: Annotated[str, Form(max_length=5000)] = "",
-) -> Response:
-    board = boards.create_board(session, user.user_id, name, note)
-    return _redirect(f"/boards/{board.id}")
-
-
-@router.get("/boards/{board_id}", response_class=HTMLResponse)
-def board_page(request: Request, board_id: int, session: Db, user: PageUser) -> Response:
-    board = session.get(Board, board_id)
-    if board is None:
-        raise HTTPException(status_code=404, detail=f"no board {board_id}")
-    owner = session.get(User, board.user_id)
-    return render(
-        request, "board.html", user, board=boards.board_out(session, board), owner=owner.name if owner else ""
-    )
-
-
-@router.post("/boards/{board_id}/items")
-def add_board_item(
-    board_id: int,
-    session: Db,
-    _user: PageUser,
-    partition_key: Annotated[str, Form(max_length=64)],
-    note: Annotated[str, Form(max_length=5000)] = "",
-    tags: Annotated[str, Form(max_length=2000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    board = session.get(Board, board_id)
-    if board is None:
-        raise HTTPException(status_code=404, detail=f"no board {board_id}")
-    if boards.add_item(session, board, partition_key, note, tags) is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {partition_key[:80]!r}")
-    return _redirect(safe_next(next, f"/boards/{board_id}"))
-
-
-@router.post("/boards/{board_id}/items/{key}/remove")
-def remove_board_item(board_id: int, key: Key, session: Db, _user: PageUser) -> Response:
-    board = session.get(Board, board_id)
-    if board is None:
-        raise HTTPException(status_code=404, detail=f"no board {board_id}")
-    boards.remove_item(session, board, key)
-    return _redirect(f"/boards/{board_id}")
