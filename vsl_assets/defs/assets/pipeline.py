@@ -9,7 +9,7 @@ from dagster import AssetExecutionContext, MaterializeResult
 
 from vsl_assets import settings
 from vsl_assets.defs.assets import metadata as md
-from vsl_assets.defs.assets.step import StepConfig, step_resources, tracked_step, vsl_asset
+from vsl_assets.defs.assets.step import StepConfig, run_step, step_resources, vsl_asset
 from vsl_assets.defs.resources import (
     BreakdownResource,
     DatabaseResource,
@@ -30,9 +30,7 @@ def source_page(
     storage: StorageResource,
     media: MediaResource,
 ) -> MaterializeResult:
-    with tracked_step(context, db, media) as step:
-        result = steps.run_source(step.inputs(context, config), step_resources(db, storage, media))
-        step.reused = result.reused
+    result = run_step(context, config, db, media, steps.run_source, step_resources(db, storage, media))
     return MaterializeResult(metadata=md.source_metadata(result))
 
 
@@ -49,9 +47,7 @@ def video_file(
     storage: StorageResource,
     media: MediaResource,
 ) -> MaterializeResult:
-    with tracked_step(context, db, media) as step:
-        result = steps.run_video(step.inputs(context, config), step_resources(db, storage, media))
-        step.reused = result.reused
+    result = run_step(context, config, db, media, steps.run_video, step_resources(db, storage, media))
     return MaterializeResult(metadata=md.video_metadata(result))
 
 
@@ -68,9 +64,7 @@ def audio_file(
     storage: StorageResource,
     media: MediaResource,
 ) -> MaterializeResult:
-    with tracked_step(context, db, media) as step:
-        result = steps.run_audio(step.inputs(context, config), step_resources(db, storage, media))
-        step.reused = result.reused
+    result = run_step(context, config, db, media, steps.run_audio, step_resources(db, storage, media))
     return MaterializeResult(metadata=md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate))
 
 
@@ -90,10 +84,9 @@ def transcript(
     media: MediaResource,
     transcriber: TranscriberResource,
 ) -> MaterializeResult:
-    with tracked_step(context, db, media) as step:
-        resources = step_resources(db, storage, media, transcriber=transcriber)
-        result = steps.run_transcript(step.inputs(context, config), resources)
-        step.reused = result.reused
+    result = run_step(
+        context, config, db, media, steps.run_transcript, step_resources(db, storage, media, transcriber=transcriber)
+    )
     return MaterializeResult(metadata=md.transcript_metadata(result))
 
 
@@ -110,10 +103,14 @@ def breakdown(
     media: MediaResource,
     breakdown_engine: BreakdownResource,
 ) -> MaterializeResult:
-    with tracked_step(context, db, media) as step:
-        resources = step_resources(db, storage, media, breakdown_engine=breakdown_engine)
-        result = steps.run_breakdown(step.inputs(context, config), resources)
-        step.reused = result.reused
+    result = run_step(
+        context,
+        config,
+        db,
+        media,
+        steps.run_breakdown,
+        step_resources(db, storage, media, breakdown_engine=breakdown_engine),
+    )
     return MaterializeResult(metadata=md.breakdown_metadata(result))
 
 
@@ -131,6 +128,7 @@ def search_index(
     media: MediaResource,
     search: SearchResource,
 ) -> MaterializeResult:
-    with tracked_step(context, db, media) as step:
-        result = steps.run_search_index(step.inputs(context, config), step_resources(db, storage, media, search=search))
+    result = run_step(
+        context, config, db, media, steps.run_search_index, step_resources(db, storage, media, search=search)
+    )
     return MaterializeResult(metadata=md.search_metadata(result))

@@ -9,9 +9,9 @@ retry only for transient errors.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, RetryPolicy, asset
 from pydantic import Field
@@ -32,6 +32,8 @@ from vsl_assets.defs.resources import (
 from vsl_assets.errors import VslError
 from vsl_assets.net.urls import redact_url
 from vsl_assets.services.steps import StepInputs, StepResources
+
+R = TypeVar("R")
 
 MAX_RETRIES = settings.current().max_retries
 
@@ -61,6 +63,21 @@ class Step:
     def inputs(self, context: AssetExecutionContext, config: StepConfig) -> StepInputs:
         """What the step's service gets: this URL, ``force`` from the run config, the run's log."""
         return StepInputs(self.key, self.url, self.url_id, force=config.force, log=context.log.info)
+
+
+def run_step(
+    context: AssetExecutionContext,
+    config: StepConfig,
+    db: DatabaseResource,
+    media: MediaResource,
+    run: Callable[[StepInputs, StepResources], R],
+    resources: StepResources,
+) -> R:
+    """The whole of an asset's work: ``tracked_step`` around one ``services.steps.run_<step>``."""
+    with tracked_step(context, db, media) as step:
+        result = run(step.inputs(context, config), resources)
+        step.reused = bool(getattr(result, "reused", False))
+    return result
 
 
 def step_resources(
