@@ -111,7 +111,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_health(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets.scaleout.health import run_checks
 
-    checks = run_checks(settings.instance_dir, timeout_s=args.timeout)
+    checks = run_checks(settings, timeout_s=args.timeout)
     if args.json:
         print(json.dumps([c.as_dict() for c in checks], indent=2))
     else:
