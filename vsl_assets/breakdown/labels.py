@@ -23,7 +23,7 @@ from collections import Counter
 
 from vsl_assets.breakdown import cues
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Evidence
-from vsl_assets.breakdown.offer import deal_segments
+from vsl_assets.breakdown.prices import deal_segments
 from vsl_assets.breakdown.prepared import Prepared, count
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 
@@ -90,7 +90,16 @@ def consistency_note(lead: str | None, awareness: str | None) -> str | None:
     )
 
 
-def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, Evidence | None]:
+def niche_confidence(tops: dict[str, float]) -> float:
+    """How sure the niche is: the winning top level's share of all niche hits (0.3 with almost none)."""
+    total = sum(tops.values())
+    if total < _MIN_HITS * 2:
+        return 0.3
+    share = max(tops.values()) / total
+    return round(min(0.95, 0.2 + 0.8 * share), 2)
+
+
+def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, Evidence | None, dict[str, float]]:
     tax = load_taxonomy()
     cut = pitch_s if pitch_s is not None and pitch_s > 0 else p.duration * 0.6
     scores: Counter[str] = Counter()
@@ -105,7 +114,7 @@ def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, 
     for n, sc in scores.items():
         tops[n.split("/")[0]] += sc
     if not tops or max(tops.values()) < _MIN_HITS * 2:
-        return "other/other", None
+        return "other/other", None, dict(tops)
     top = max(tops, key=lambda t: tops[t])
     in_top = {n: sc for n, sc in scores.items() if n.startswith(top + "/")}
     specific = {n: sc for n, sc in in_top.items() if not n.endswith("/other")}
@@ -118,7 +127,7 @@ def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, 
         niche = f"{top}/other"
         best_seg.setdefault(niche, max((v for k, v in best_seg.items() if k.startswith(top + "/")), default=(0, 0)))
     seg = best_seg.get(niche, (0, 0))[1]
-    return niche, p.evidence(seg)
+    return niche, p.evidence(seg), dict(tops)
 
 
 def _opening(p: Prepared, hook_n: int) -> list[tuple[int, float]]:
@@ -228,7 +237,7 @@ def classify_lead(
 
 def classify_awareness(
     p: Prepared, lang: str, lead: str, hook_n: int, pitch_s: float | None, niche: str
-) -> tuple[str, Evidence]:
+) -> tuple[str, Evidence, float]:
     """What the opening assumes the viewer knows: the deal, the product, the solutions, the problem.
 
     Read from the most to the least aware: a reorder or a cart reopening (most aware), the channel,
@@ -277,4 +286,6 @@ def classify_awareness(
         level = {"promise": "solution_aware", "problem_solution": "problem_aware"}.get(lead, "unaware")
     seg = where.get(level, opening[0] if opening else 0)
     assert level in AWARENESS_LEVELS
-    return level, p.evidence(seg)
+    # A level read from the viewer's own words is surer than one inferred from the lead alone.
+    confidence = 0.7 if level in where else 0.4
+    return level, p.evidence(seg), confidence

@@ -135,7 +135,7 @@ def _clean_name(name: str) -> str | None:
     return " ".join(words)
 
 
-def find_product(p: Prepared) -> tuple[str | None, Evidence | None, list[int]]:
+def find_product(p: Prepared) -> tuple[str | None, Evidence | None, list[int], float]:
     """(name, evidence of its introduction, indices of the segments that mention it).
 
     Candidates: a capitalised name after an introducing verb ("se chama", "I created", "creé"), or
@@ -176,10 +176,10 @@ def find_product(p: Prepared) -> tuple[str | None, Evidence | None, list[int]]:
         if s >= 3 or (s >= 0 and len(segs) >= 2):
             ranked.append((s + 2 * len(segs), len(name), name, segs))
     if not ranked:
-        return None, None, []
+        return None, None, [], 0.0
     _, _, name, segs = max(ranked)
     intro = first_seen[name]
-    return name, p.evidence(intro), segs or [intro]
+    return name, p.evidence(intro), segs or [intro], 0.6
 
 
 def find_mechanism(p: Prepared, product: str | None) -> tuple[str | None, Evidence | None, list[int]]:
