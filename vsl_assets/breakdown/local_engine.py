@@ -92,7 +92,7 @@ class LocalEngine:
                     "guarantee were read"
                 ),
             )
-        product, product_ev, product_segs, product_conf = find_product(p)
+        product, product_ev, product_segs, product_conf = find_product(p, section_seg)
         mechanism, mech_ev, mech_segs = find_mechanism(p, product)
         price_segs = price_segments(p)
         signals = beat_rules.Signals(

@@ -99,7 +99,7 @@ _COMPARISON = re.compile(
     r"faculdade|mba|degree|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*)\b"
 )
 _SPENT_BEFORE = re.compile(
-    r"\b(?:spent|spend|spending|paid|wasted|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
+    r"\b(?:spent|spend|spending|paid|wasted|used to pay|pagava|pagaba|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
     r"pagou|pagam|pague|pagaste|desperdic\w*|perdi|perdeu|lost)\b[^.;!?]{0,30}$"
 )
 _OFFER_BEFORE = re.compile(
@@ -107,7 +107,7 @@ _OFFER_BEFORE = re.compile(
     r"one payment of|a single payment of|payment of|get it for|leave it at|"
     r"apenas|somente|so|hoje|agora|e|por|sai por|deixar por|leva|investimento (?:e|de)|preco (?:e|de)|"
     r"valor (?:e|de)|custa|paga|pagar|oferta de|deixo por|deixamos por|"
-    r"solo|hoy|ahora|es|cuesta|inversion (?:es|de)|precio (?:es|de)|pagas|pagar|oferta de|sale en|por solo|"
+    r"solo|hoy|ahora|es|son|sao|are|cuesta|inversion (?:es|de)|precio (?:es|de)|pagas|pagar|oferta de|sale en|por solo|"
     r"(?:te )?(?:lo |la )?(?:dejo|dejamos|dejando) en)"
     r"\s*:?\s*$"
 )
@@ -116,6 +116,11 @@ _OFFER_AFTER = re.compile(
     r"per property|por propiedade|lifetime|vitalicio|de por vida|no cartao|en efectivo|upfront)"
 )
 _SENTENCE = re.compile(r"[.;!?]")
+#: The price it will have later ("mañana suben a 57€", "goes up to $97", "vai subir para R$ 197").
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:goes up to|will go up to|will be|going up to|jumps to|sube a|suben a|subira a|pasa a|vai subir para|"
+    r"sobe para|vai para|passa para|volta a ser)\s*$"
+)
 
 
 @dataclass
@@ -169,6 +174,11 @@ def _classify(before: str, after: str, money: Money) -> tuple[str, str, float, b
     free_after = _FREE_AFTER.match(after) is not None and not _FREE_SHIPPING.search(after)
     if (_VALUE_BEFORE.search(tail) and (_BONUS_NEAR.search(before) or free_after)) or (free_after and not offer_cue):
         return "bonus_value", "bonus value (free / valued at)", 0.0, per_month
+    if _SPENT_BEFORE.search(before):
+        return "comparison", f'what was spent: "{_SPENT_BEFORE.search(before).group(0).strip()[:25]}"', 0.0, per_month  # type: ignore[union-attr]
+    future = _FUTURE_BEFORE.search(tail)
+    if future is not None:
+        return "anchor", f'a later price: "{future.group(0).strip()}"', 0.0, per_month
     anchor = _ANCHOR_BEFORE.search(before)
     if anchor is not None:
         return "anchor", f'anchor: "{anchor.group(0).strip()[:30]}"', 0.0, per_month
@@ -213,7 +223,13 @@ def read_prices(p: Prepared) -> list[Mention]:
             taken.append((money.start, money.end))
         has_money = bool(taken)
         for m in _DE_POR.finditer(text) if has_money or _PRICE_WORDS.search(text) else ():
-            # "de 497 por 197": the first is the anchor and the second the offer, even without a currency.
+            # "de 497 por 197": the first is the anchor and the second the offer, even without a currency;
+            # only a drop is one ("from zero to $1.3 million" is a story of growth).
+            try:
+                if parse_amount(m.group("b")) >= parse_amount(m.group("a")) or parse_amount(m.group("b")) >= 1e6:
+                    continue
+            except ValueError:
+                continue
             for group, role in (("a", "anchor"), ("b", "offer")):
                 start = m.start(group)
                 hit = next((x for x in found if x.seg == i and x.money.start <= start < x.money.end), None)
@@ -245,9 +261,26 @@ def read_prices(p: Prepared) -> list[Mention]:
             money = Money(round(amount, 2), currency, False, m.start("u"), m.end("c"))
             found.append(Mention(money, i, "other", 'price idiom "N e NN" (currency implied)', 1.0))
     found.sort(key=lambda x: (x.seg, x.money.start))
+    _ranges(p, found)
     _contrast(p, found)
     p.memo["prices"] = found
     return found
+
+
+_RANGE_BETWEEN = re.compile(r"^\s*(?:to|a|ate|hasta|-|–|and|e|y)\s*(?:r\$|us\$|\$|€|£)?\s*$")
+
+
+def _ranges(p: Prepared, found: list[Mention]) -> None:
+    """ "£25 to £60 an hour", "$300 to $3,000 a day": a range is a going rate or a result, never the
+    price the buyer is asked to pay."""
+    for a, b in zip(found, found[1:], strict=False):
+        if a.seg != b.seg or b.money.amount <= a.money.amount:
+            continue
+        if not _RANGE_BETWEEN.match(p.folded[a.seg][a.money.end : b.money.start]):
+            continue
+        for m in (a, b):
+            if m.role in ("offer", "other", "per_period"):
+                m.role, m.why, m.cue = "comparison", "a range of amounts (a rate or a result, not a price)", 0.0
 
 
 _CONTRAST = re.compile(r"\b(?:mas|porem|but|pero|sin embargo|however|hoje|today|hoy|agora|now|ahora|so que)\b")
@@ -327,7 +360,11 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
         m
         for m in in_section
         if m.role == "offer"
-        or (m.role == "other" and (m.money.explicit or m.cue > 0) and m.why != "relative amount (more / off / saving)")
+        or (
+            m.role == "other"
+            and (m.cue > 0 or (m.money.explicit and counts.get(round(m.money.amount, 2), 0) >= 2))
+            and m.why != "relative amount (more / off / saving)"
+        )
     ]
     if not candidates:
         # An offer lead asks for the price in the opening: a strongly cued offer anywhere still counts.
