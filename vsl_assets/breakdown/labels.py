@@ -43,6 +43,41 @@ _SECRET_OPENER = {
     "en": re.compile(r"(?:there's|there is|there are) (?:an?|one|\d+|something) (?!way|reason|simple way)"),
     "es": re.compile(r"(?:existe|existen|hay) (?:una?|algo|\d+) (?!forma|manera|razon|motivo|explicacion)"),
 }
+#: "Você sabia que existe…" / "Did you know there's…" / "¿Sabías que hay…": a secret is about to be told.
+_SECRET_QUESTION = {
+    "pt": re.compile(r"^(?:\W*)(?:voce (?:ja )?sabia|sabia) que (?:existe|existem|ha|tem)\b"),
+    "en": re.compile(r"^(?:\W*)(?:did you know|do you know) (?:that )?(?:there'?s|there is|there are)\b"),
+    "es": re.compile(r"^(?:\W*)(?:¿\s*)?(?:sabias|sabia usted|sabes) que (?:existe|existen|hay)\b"),
+}
+#: A dated scene opens a story: "Às 3 da manhã meu celular tocou", "Last March I...", "Hace 6 meses, mi...".
+_SCENE_TIME = {
+    "pt": re.compile(
+        r"^(?:\W*)(?:as \d{1,2}(?:h| horas)?(?: e \d+)? da (?:manha|tarde|noite|madrugada)|era (?:uma|um) \w+|"
+        r"(?:em|no ano de) (?:19|20)\d\d|ha \d+ (?:anos|meses|semanas|dias)|(?:naquela|numa|em uma) (?:noite|manha|tarde)|"
+        r"(?:no|num) (?:dia|domingo|sabado|inverno|verao)\b)"
+    ),
+    "en": re.compile(
+        r"^(?:\W*)(?:at \d{1,2}(?::\d\d)? ?(?:a\.?m\.?|p\.?m\.?|o'clock)|(?:last|one) (?:night|morning|summer|winter|"
+        r"spring|fall|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
+        r"july|august|september|october|november|december)|in (?:19|20)\d\d|\d+ (?:years|months|weeks|days) ago|"
+        r"on (?:a|the) (?:cold|hot|rainy|quiet)?\s?\w+ (?:night|morning|afternoon))"
+    ),
+    "es": re.compile(
+        r"^(?:\W*)(?:a las \d{1,2}(?::\d\d)? de la (?:manana|tarde|noche|madrugada)|hace \d+ (?:anos|meses|semanas|dias)|"
+        r"en (?:19|20)\d\d|(?:una|esa|aquella) (?:noche|manana|tarde)|el (?:dia|domingo|sabado|verano|invierno)\b)"
+    ),
+}
+_FIRST_PERSON_PAST = {
+    "pt": re.compile(r"\b(?:eu|meu|minha|me|comigo|nos)\b"),
+    "en": re.compile(r"\b(?:i|my|me|we|our)\b"),
+    "es": re.compile(r"\b(?:yo|mi|me|nos|nuestro|nuestra)\b"),
+}
+#: The viewer's loss said in the present ("you're losing money every night") is a problem opening.
+_PRESENT_LOSS = {
+    "pt": re.compile(r"\bvoce (?:esta|ta|vem) (?:perdendo|jogando fora|deixando)\b|\bvoce (?:perde|nao consegue)\b"),
+    "en": re.compile(r"\byou(?:'re| are) (?:losing|leaving|wasting|throwing away|stuck)\b|\byou (?:lose|can't|keep losing)\b"),
+    "es": re.compile(r"\b(?:estas|esta usted) (?:perdiendo|dejando|tirando)\b|\b(?:pierdes|no puedes)\b"),
+}
 #: "If you…" / "Se a sua…" / "Si tu…" at the very start addresses a viewer with a problem.
 _CONDITIONAL_OPENER = {
     "pt": re.compile(r"se "),
@@ -170,7 +205,15 @@ def _structure(p: Prepared, lang: str) -> dict[str, float]:
     first = p.folded[0] if p.segments else ""
     if _SECRET_OPENER.get(lang, _NEVER).match(first):
         out["big_secret"] = out.get("big_secret", 0.0) + 3.0
-    question = "?" in first.split(".")[0]
+    if _SECRET_QUESTION.get(lang, _NEVER).match(first):
+        # Asked as a question, it still opens a secret, not a problem.
+        out["big_secret"] = out.get("big_secret", 0.0) + 6.0
+    sentence0 = first.split(".")[0]
+    if _SCENE_TIME.get(lang, _NEVER).match(first) and _FIRST_PERSON_PAST.get(lang, _NEVER).search(sentence0):
+        out["story"] = out.get("story", 0.0) + 5.0
+    if _PRESENT_LOSS.get(lang, _NEVER).search(sentence0):
+        out["problem_solution"] = out.get("problem_solution", 0.0) + 3.0
+    question = "?" in first.split(".")[0] and not _SECRET_QUESTION.get(lang, _NEVER).match(first)
     if question and _PROMISE_QUESTION.search(first):
         out["promise"] = out.get("promise", 0.0) + 3.0
     elif question:

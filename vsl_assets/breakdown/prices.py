@@ -290,7 +290,9 @@ _WEAK_ANCHOR = re.compile(r"\b(?:vale|was|era|costs?|custa|cuesta|worth)\s*$")
 def _contrast(p: Prepared, found: list[Mention]) -> None:
     """ "vale 97 dólares, pero lo dejo en 27": a price followed closely by a lower one after "but"/"today"
     is that lower one's anchor (a grammatical contrast, the same in the three languages)."""
-    prices = [m for m in found if m.role in ("offer", "other") and m.money.installments is None]
+    prices = [
+        m for m in found if m.role in ("offer", "other") and m.money.installments is None and m.money.amount < 1e6
+    ]
     for k, high in enumerate(prices):
         if high.role == "offer" and high.cue >= 2 and not _WEAK_ANCHOR.search(_sentence_before(p, high.seg, high.money.start)):
             continue
