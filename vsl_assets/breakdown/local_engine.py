@@ -112,7 +112,7 @@ class LocalEngine:
             evidence["pitch_s"] = pitch_ev
             confidence["pitch_s"] = section_conf
         reveal_s: float | None = None
-        reveal_seg = product_segs[0] if product_segs else _unnamed_reveal(p, beats)
+        reveal_seg = product_segs[0] if product_segs else _unnamed_reveal(p, beats, early)
         if reveal_seg is not None:
             reveal_s = p.segments[reveal_seg].start
             evidence["product_reveal_s"] = p.evidence(reveal_seg)
@@ -167,12 +167,14 @@ class LocalEngine:
         )
 
 
-def _unnamed_reveal(p: Prepared, beats: list[Beat]) -> int | None:
-    """The first offer or price beat, when the product is never named ("the program is $27")."""
+def _unnamed_reveal(p: Prepared, beats: list[Beat], early_deal: int | None) -> int | None:
+    """When the product is never named ("the program is $27"): the first offer or price beat, or a
+    deal offered in the opening ("por 27 dólares hoy te llevas el sistema"), whichever is first."""
     first = next((b for b in beats if b.beat in ("offer", "price")), None)
-    if first is None:
-        return None
-    return min(p.first_index_at(first.start), len(p.segments) - 1)
+    found = [] if first is None else [min(p.first_index_at(first.start), len(p.segments) - 1)]
+    if early_deal is not None:
+        found.append(early_deal)
+    return min(found, default=None)
 
 
 def _margin_confidence(scores: dict[str, float]) -> float:

@@ -218,7 +218,11 @@ def find_product(
                 add(_clean_name(m.group(0)), i, 1)
                 add(_clean_name(m.group(1)), i, 1)
         for m in _BORN.finditer(seg.text):
-            add(_clean_name(m.group("name")), i, 3)
+            # "that's how X was born" / "assim nasceu o X": a naming construction too.
+            name = _clean_name(m.group("name"))
+            add(name, i, 5)
+            if name is not None:
+                named.add(name)
         for m in _WEAK_CUES.finditer(seg.text):
             add(_clean_name(m.group("name")), i, 1)
         for m in _COINED.finditer(seg.text):

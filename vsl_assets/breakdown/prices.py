@@ -108,11 +108,12 @@ _OFFER_BEFORE = re.compile(
     r"apenas|somente|so|hoje|agora|e|por|sai por|deixar por|leva|investimento (?:e|de)|preco (?:e|de)|"
     r"valor (?:e|de)|custa|paga|pagar|oferta de|deixo por|deixamos por|"
     r"solo|hoy|ahora|es|son|sao|are|cuesta|inversion (?:es|de)|precio (?:es|de)|pagas|pagar|oferta de|sale en|por solo|"
-    r"(?:te )?(?:lo |la )?(?:dejo|dejamos|dejando) en)"
+    r"(?:te )?(?:lo |la )?(?:dejo|dejamos|dejando) en|dejarlo en|dejarla en|deixar por|deixo por|leave it at)"
     r"\s*:?\s*$"
 )
 _OFFER_AFTER = re.compile(
-    r"^[^.;!?\d]{0,25}(?:a vista|no pix|one time|one-time|once|pagamento unico|pago unico|un solo pago|"
+    r"^[^.;!?\d]{0,25}(?:a vista|no pix|(?:one|1)[ -]time|once|(?:1 |um )?pagamento unico|pago unico|"
+    r"(?:un|1) solo pago|(?:uma|1) vez so|(?:una|1) sola vez|"
     r"per property|por propiedade|lifetime|vitalicio|de por vida|no cartao|en efectivo|upfront)"
 )
 _SENTENCE = re.compile(r"[.;!?]")
@@ -284,7 +285,6 @@ def _ranges(p: Prepared, found: list[Mention]) -> None:
 
 
 _CONTRAST = re.compile(r"\b(?:mas|porem|but|pero|sin embargo|however|hoje|today|hoy|agora|now|ahora|so que)\b")
-_WEAK_ANCHOR = re.compile(r"\b(?:vale|was|era|costs?|custa|cuesta|worth)\s*$")
 
 
 def _contrast(p: Prepared, found: list[Mention]) -> None:
@@ -294,8 +294,6 @@ def _contrast(p: Prepared, found: list[Mention]) -> None:
         m for m in found if m.role in ("offer", "other") and m.money.installments is None and m.money.amount < 1e6
     ]
     for k, high in enumerate(prices):
-        if high.role == "offer" and high.cue >= 2 and not _WEAK_ANCHOR.search(_sentence_before(p, high.seg, high.money.start)):
-            continue
         for low in prices[k + 1 :]:
             if low.seg - high.seg > 2:
                 break
