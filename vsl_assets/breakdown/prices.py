@@ -81,7 +81,10 @@ _ANCHOR_BEFORE = re.compile(
     r"precio (?:normal|regular|real|completo|original)|costaba|costaria|en lugar de|en vez de|vuelve a|"
     r"por separado|pagarias|"
     r"poderia cobrar|could charge|podria cobrar|should charge|deveriamos cobrar|deberiamos cobrar|"
-    r"sells?|selling|used to sell|used to|vende|vendia|vendem|costumava|solia|vendian)\b"
+    r"sells?|selling|used to sell|used to|vende|vendia|vendem|costumava|solia|vendian|last year|ano passado|"
+    r"el ano pasado|"
+    # A few words of other languages, so an unsupported transcript still tells anchor from offer.
+    r"normalement|habituellement|normalerweise|solitamente)\b"
     r"[^.;!?\d]{0,45}$"
 )
 _DE_POR = re.compile(
@@ -108,7 +111,8 @@ _OFFER_BEFORE = re.compile(
     r"apenas|somente|so|hoje|agora|e|por|sai por|deixar por|leva|investimento (?:e|de)|preco (?:e|de)|"
     r"valor (?:e|de)|custa|paga|pagar|oferta de|deixo por|deixamos por|"
     r"solo|hoy|ahora|es|son|sao|are|cuesta|inversion (?:es|de)|precio (?:es|de)|pagas|pagar|oferta de|sale en|por solo|"
-    r"(?:te )?(?:lo |la )?(?:dejo|dejamos|dejando) en|dejarlo en|dejarla en|deixar por|deixo por|leave it at)"
+    r"(?:te )?(?:lo |la )?(?:dejo|dejamos|dejando) en|dejarlo en|dejarla en|deixar por|deixo por|leave it at|"
+    r"seulement|aujourd'hui|nur|heute|soltanto|oggi)"
     r"\s*:?\s*$"
 )
 _OFFER_AFTER = re.compile(
