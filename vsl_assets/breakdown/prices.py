@@ -249,7 +249,8 @@ def read_prices(p: Prepared) -> list[Mention]:
                 money = Money(amount, currency, False, start, m.end(group))
                 found.append(Mention(money, i, role, f'"de ... por ..." ({role})', 3.0 if role == "offer" else 0.0))
                 taken.append((start, m.end(group)))
-        for m in _BARE_ANCHOR.finditer(text) if has_money else ():
+        near_money = has_money or (i > 0 and any(x.seg == i - 1 for x in found))
+        for m in _BARE_ANCHOR.finditer(text) if near_money else ():
             if any(s <= m.start("a") < e for s, e in taken):
                 continue
             try:
