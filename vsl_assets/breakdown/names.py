@@ -153,6 +153,7 @@ _MECH_END = re.compile(
 _FUNCTION_WORDS = frozenset(
     "before after when then so but and or i we you he she it they this that there here now today if because "
     "what why how who just also not no yes my your our all every i've i'm i'll we've we're you're it's that's "
+    "maybe well okay ok look "
     "o os as e que quando depois antes eu nos voce ele ela isso esse essa aqui agora hoje se porque mas "
     "entao tambem nao sim meu minha "
     "el los las y cuando despues yo tu usted esto eso ahora hoy si pero entonces tambien mi".split()
