@@ -272,7 +272,6 @@ def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats
     )
 
 
-
 # --- real third-party copy ------------------------------------------------------------------------
 #
 # ``../shared/realcopy`` (the shared development set) and ``/work/realcopy-extra`` (our hold-out) hold
@@ -383,7 +382,8 @@ def _product_ok(pred: str | None, label: dict[str, Any]) -> bool:
     names = [label["product"], *label.get("product_aliases", [])]
     for name in names:
         n = re.sub(r"^(?:the|o|a|el|la|os|as|los|las) ", "", _norm(name))
-        if said == n or (len(said) >= 4 and re.search(r"\b" + re.escape(said) + r"\b", n)) and said not in _GENERIC:
+        inside = len(said) >= 4 and re.search(r"\b" + re.escape(said) + r"\b", n) is not None
+        if said == n or (inside and said not in _GENERIC):
             return True
         if len(n) >= 4 and re.search(r"\b" + re.escape(n) + r"\b", said):
             return True
@@ -600,9 +600,7 @@ def real_report(
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--engine", choices=("local", "openai"), default="local")
-    ap.add_argument(
-        "--split", choices=("dev", "holdout", "leads", "leads-check", "real", "all"), default="all"
-    )
+    ap.add_argument("--split", choices=("dev", "holdout", "leads", "leads-check", "real", "all"), default="all")
     ap.add_argument(
         "--baseline-ref",
         default=None,

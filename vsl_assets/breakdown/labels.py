@@ -23,8 +23,8 @@ from collections import Counter
 
 from vsl_assets.breakdown import cues
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Evidence
-from vsl_assets.breakdown.prices import deal_segments
 from vsl_assets.breakdown.prepared import Prepared, count
+from vsl_assets.breakdown.prices import deal_segments
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 
 #: The lead is read from the hook plus what is said up to this second.
@@ -75,7 +75,9 @@ _FIRST_PERSON_PAST = {
 #: The viewer's loss said in the present ("you're losing money every night") is a problem opening.
 _PRESENT_LOSS = {
     "pt": re.compile(r"\bvoce (?:esta|ta|vem) (?:perdendo|jogando fora|deixando)\b|\bvoce (?:perde|nao consegue)\b"),
-    "en": re.compile(r"\byou(?:'re| are) (?:losing|leaving|wasting|throwing away|stuck)\b|\byou (?:lose|can't|keep losing)\b"),
+    "en": re.compile(
+        r"\byou(?:'re| are) (?:losing|leaving|wasting|throwing away|stuck)\b|\byou (?:lose|can't|keep losing)\b"
+    ),
     "es": re.compile(r"\b(?:estas|esta usted) (?:perdiendo|dejando|tirando)\b|\b(?:pierdes|no puedes)\b"),
 }
 #: "If you…" / "Se a sua…" / "Si tu…" at the very start addresses a viewer with a problem.

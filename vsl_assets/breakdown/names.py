@@ -178,9 +178,7 @@ def _clean_name(name: str) -> str | None:
     return " ".join(words)
 
 
-def find_product(
-    p: Prepared, section_seg: int | None = None
-) -> tuple[str | None, Evidence | None, list[int], float]:
+def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | None, Evidence | None, list[int], float]:
     """(name, evidence of its introduction, indices of the segments that mention it).
 
     Candidates: a capitalised name after an introducing verb ("se chama", "I created", "creé"), or
@@ -247,7 +245,7 @@ def find_product(
             # A name given by a naming construction beats one only repeated (a tool, an acronym).
             # What the offer section sells is the product; a name only said before it (the big idea,
             # a tool, a company from the story) loses to one said there.
-            sold = int(section_seg is None or any(i >= section_seg for i in segs + [first_seen[name]]))
+            sold = int(section_seg is None or any(i >= section_seg for i in [*segs, first_seen[name]]))
             ranked.append((int(name in named), sold, s + 2 * len(segs), len(name), name, segs))
     if not ranked:
         return None, None, [], 0.0

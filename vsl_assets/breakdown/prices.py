@@ -27,10 +27,11 @@ above it.  A VSL that never asks for an amount gets no price: an invented price 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
-from vsl_assets.breakdown.models import Evidence, Price, PriceMention
+from vsl_assets.breakdown.models import Evidence, Price, PriceMention, PriceRole
 from vsl_assets.breakdown.numbers import Money, find_money, parse_amount, transcript_currency
 from vsl_assets.breakdown.prepared import Prepared, clip
 
@@ -67,10 +68,14 @@ _REJECTED_BEFORE = re.compile(
     r"you|voce|vas|a|to|the|los|las|os|as|um|una|uno))*\s*$"
 )
 _BONUS_NEAR = re.compile(r"\b(?:bonus|bonos?|bônus|regalo|gift|free|gratis|de graca|de presente|brinde|obsequio)\b")
-_VALUE_BEFORE = re.compile(r"\b(?:valued at|worth|value of|valor(?: real)?|vale|valorad[oa] en|avaliad[oa] em|a)\s*:?\s*$")
+_VALUE_BEFORE = re.compile(
+    r"\b(?:valued at|worth|value of|valor(?: real)?|vale|valorad[oa] en|avaliad[oa] em|a)\s*:?\s*$"
+)
 _FREE_AFTER = re.compile(r"^[^.;!?\d]{0,30}\b(?:free|gratis|de graca|de presente|incluid|included)")
 #: Free shipping is said with the price itself, so it does not make the amount a bonus's value.
-_FREE_SHIPPING = re.compile(r"(?:envio|frete|entrega|shipping|delivery) (?:gratis|gratuit\w*|free)|free (?:shipping|delivery)")
+_FREE_SHIPPING = re.compile(
+    r"(?:envio|frete|entrega|shipping|delivery) (?:gratis|gratuit\w*|free)|free (?:shipping|delivery)"
+)
 _ANCHOR_BEFORE = re.compile(
     r"\b(?:normally|usually|regular(?:ly)?(?: price)?|retail(?:s| price)?|list price|reference price|"
     r"reduced from|down from|marked down from|instead of|rather than|goes back to|back to|used to cost|"
@@ -134,7 +139,7 @@ class Mention:
 
     money: Money
     seg: int
-    role: str
+    role: PriceRole
     why: str
     cue: float  # strength of the offer evidence (0: none)
     per_month: bool = False
@@ -155,7 +160,7 @@ def _after(p: Prepared, seg: int, end: int) -> str:
     return p.folded[seg][end:][:50]
 
 
-def _classify(before: str, after: str, money: Money) -> tuple[str, str, float, bool]:
+def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, float, bool]:
     """(role, why, offer cue strength, per month) of one amount from the words around it."""
     tail = before[-40:]
     if money.installments is not None:
@@ -235,7 +240,8 @@ def read_prices(p: Prepared) -> list[Mention]:
                     continue
             except ValueError:
                 continue
-            for group, role in (("a", "anchor"), ("b", "offer")):
+            pairs: tuple[tuple[str, PriceRole], ...] = (("a", "anchor"), ("b", "offer"))
+            for group, role in pairs:
                 start = m.start(group)
                 hit = next((x for x in found if x.seg == i and x.money.start <= start < x.money.end), None)
                 if hit is not None:
@@ -273,13 +279,13 @@ def read_prices(p: Prepared) -> list[Mention]:
     return found
 
 
-_RANGE_BETWEEN = re.compile(r"^\s*(?:to|a|ate|hasta|-|–|and|e|y)\s*(?:r\$|us\$|\$|€|£)?\s*$")
+_RANGE_BETWEEN = re.compile(r"^\s*(?:to|a|ate|hasta|-|\u2013|and|e|y)\s*(?:r\$|us\$|\$|€|£)?\s*$")
 
 
 def _ranges(p: Prepared, found: list[Mention]) -> None:
     """ "£25 to £60 an hour", "$300 to $3,000 a day": a range is a going rate or a result, never the
     price the buyer is asked to pay."""
-    for a, b in zip(found, found[1:], strict=False):
+    for a, b in itertools.pairwise(found):
         if a.seg != b.seg or b.money.amount <= a.money.amount:
             continue
         if not _RANGE_BETWEEN.match(p.folded[a.seg][a.money.end : b.money.start]):
@@ -308,14 +314,17 @@ def _contrast(p: Prepared, found: list[Mention]) -> None:
                 between = p.folded[high.seg][high.money.end : low.money.start]
             else:
                 between = p.folded[high.seg][high.money.end :] + " " + p.folded[low.seg][: low.money.start]
-            if _CONTRAST.search(between):
-                high.role, high.why = "anchor", f'anchor: a lower price follows after "{_CONTRAST.search(between).group(0)}"'  # type: ignore[union-attr]
+            turn = _CONTRAST.search(between)
+            if turn is not None:
+                high.role, high.why = "anchor", f'anchor: a lower price follows after "{turn.group(0)}"'
                 if low.role == "other":
                     low.role, low.why, low.cue = "offer", "offer: the lower price after the contrast", 2.0
                 break
 
 
-_PRICE_WORDS = re.compile(r"preco|valor|investimento|price|precio|cuesta|custa|costs?|inversion|parcel|a vista|desconto")
+_PRICE_WORDS = re.compile(
+    r"preco|valor|investimento|price|precio|cuesta|custa|costs?|inversion|parcel|a vista|desconto"
+)
 
 
 @dataclass
@@ -441,7 +450,7 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
         PriceMention(
             amount=m.money.amount,
             currency=m.money.currency,
-            role=m.role,  # type: ignore[arg-type]
+            role=m.role,
             start=p.segments[m.seg].start,
             end=p.segments[m.seg].end,
             quote=clip(p.segments[m.seg].text, 160),

@@ -87,7 +87,11 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     )
     first_deal = deals[0] if deals else None
     if first_deal is not None:
-        before = [t for t in turns if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= TURN_BEFORE_PRICE_S]
+        before = [
+            t
+            for t in turns
+            if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= TURN_BEFORE_PRICE_S
+        ]
         if before:
             i = before[0]
             return i, p.evidence(i), 0.8

@@ -120,7 +120,11 @@ def test_no_turn_and_no_price_means_a_low_confidence_pitch_or_none() -> None:
     ("language", "lines", "name"),
     [
         ("en", ["It took me four years.", "I call it the Quiet Hour Method.", "The Quiet Hour Method works."], None),
-        ("en", ["Most people never try.", "It's called Morning Anchor.", "Morning Anchor takes five minutes."], "Morning Anchor"),
+        (
+            "en",
+            ["Most people never try.", "It's called Morning Anchor.", "Morning Anchor takes five minutes."],
+            "Morning Anchor",
+        ),
         ("pt", ["Eu demorei anos.", "Nós chamamos de Pausa Azul.", "A Pausa Azul cabe no seu dia."], "Pausa Azul"),
         ("pt", ["Por isso eu apresento o Ritmo Leve.", "O Ritmo Leve é simples."], "Ritmo Leve"),
         ("es", ["Nadie te lo enseñó.", "Se llama Agenda Viva.", "Agenda Viva te acompaña."], "Agenda Viva"),
@@ -167,13 +171,21 @@ def test_a_bonus_report_name_is_not_the_product() -> None:
 @pytest.mark.parametrize(
     ("language", "first", "lead"),
     [
-        ("pt", "Você sabia que existe um chá de casca de laranja que os japoneses tomam antes de dormir?", "big_secret"),
+        (
+            "pt",
+            "Você sabia que existe um chá de casca de laranja que os japoneses tomam antes de dormir?",
+            "big_secret",
+        ),
         ("en", "Did you know there's a breathing drill that pilots learn on day one?", "big_secret"),
         ("es", "¿Sabías que existe una postura que los bailarines usan para no cansarse?", "big_secret"),
         ("pt", "Às 4 da manhã de uma terça-feira o meu telefone tocou e eu soube que era o hospital.", "story"),
         ("en", "Last November I was standing in a parking lot with my hands shaking.", "story"),
         ("es", "Hace 3 años, una noche de lluvia, mi hermano me llamó llorando.", "story"),
-        ("en", "Every month you keep that old contract, you're losing money to fees nobody explained.", "problem_solution"),
+        (
+            "en",
+            "Every month you keep that old contract, you're losing money to fees nobody explained.",
+            "problem_solution",
+        ),
     ],
 )
 def test_openings_read_as_practitioners_read_them(language: str, first: str, lead: str) -> None:
@@ -294,7 +306,13 @@ def test_real_copy_dev_set_scores_at_least_the_measured_floor() -> None:
     assert out.returncode == 0, out.stderr
     row = next(line for line in out.stdout.splitlines() if line.startswith("| new  "))
     cells = [c.strip() for c in row.strip("|").split("|")]
-    rate = dict(zip(["niche_top", "offer_price", "anchor", "guarantee", "pitch_30s"], (float(c.split()[0]) for c in cells[2:7]), strict=True))
+    rate = dict(
+        zip(
+            ["niche_top", "offer_price", "anchor", "guarantee", "pitch_30s"],
+            (float(c.split()[0]) for c in cells[2:7]),
+            strict=True,
+        )
+    )
     assert rate["offer_price"] >= 0.9 and rate["niche_top"] >= 0.9 and rate["pitch_30s"] >= 0.7, row
     assert cells[-1].startswith("0/"), f"a price was invented: {row}"
     assert json.loads((REALCOPY / "labels.json").read_text(encoding="utf-8"))["documents"]
