@@ -24,7 +24,7 @@ from collections import Counter
 from vsl_assets.breakdown import cues
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Evidence
 from vsl_assets.breakdown.prepared import Prepared, count
-from vsl_assets.breakdown.prices import deal_segments
+from vsl_assets.breakdown.prices import deal_segments, read_prices
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 
 #: The lead is read from the hook plus what is said up to this second.
@@ -136,13 +136,27 @@ def niche_confidence(tops: dict[str, float]) -> float:
     return round(min(0.95, 0.2 + 0.8 * share), 2)
 
 
+def _without_money(p: Prepared) -> str:
+    """The folded text with every amount of money blanked out (same length, so offsets hold):
+    "four thousand pounds in revenue" must not count as body weight for the niche."""
+    chars = list(p.folded_text)
+    for m in read_prices(p):
+        start = p.offsets[m.seg] + m.money.start
+        chars[start : p.offsets[m.seg] + m.money.end] = " " * (m.money.end - m.money.start)
+    return "".join(chars)
+
+
 def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, Evidence | None, dict[str, float]]:
     tax = load_taxonomy()
     cut = pitch_s if pitch_s is not None and pitch_s > 0 else p.duration * 0.6
+    text = _without_money(p)
     scores: Counter[str] = Counter()
     best_seg: dict[str, tuple[int, int]] = {}
     for sub in tax.subs:
-        per_seg: Counter[int] = Counter(p.hits(sub.patterns.get(lang)))
+        pattern = sub.patterns.get(lang)
+        per_seg: Counter[int] = Counter(
+            p.segment_at(m.start()) for m in (pattern.finditer(text) if pattern is not None else ())
+        )
         for i, hits in per_seg.items():
             scores[sub.niche] += (2 if p.segments[i].start < cut else 1) * hits
             if hits > best_seg.get(sub.niche, (0, -1))[0]:

@@ -233,11 +233,22 @@ _PRICE_BEFORE = re.compile(
 _WEIGHT_AROUND = re.compile(r"\b(?:lose|lost|losing|weigh|heavier|gain|gained|shed|drop|fat|perd|baj|peso|kilo)", re.I)
 
 
+#: Money words right after "N pounds": "four thousand pounds in revenue", "500 pounds a month".
+_MONEY_AFTER = re.compile(
+    r"^\s*(?:in (?:revenue|sales|profit|fees)|of (?:revenue|profit|debt)|a (?:month|year|week)|per (?:month|year)|"
+    r"de (?:faturamento|lucro|renta|ingresos)|al mes|por mes|por m[eê]s)",
+    re.IGNORECASE,
+)
+
+
 def _is_weight(text: str, m: re.Match[str]) -> bool:
-    """Whether "N pounds"/"N libras" is body weight: no price words just before, or weight words near."""
+    """Whether "N pounds"/"N libras" is body weight: no price words just before and no money words
+    just after, or weight words near."""
     before = text[max(0, m.start() - 40) : m.start()]
     after = text[m.end() : m.end() + 20]
-    return _PRICE_BEFORE.search(before) is None or _WEIGHT_AROUND.search(before + " " + after) is not None
+    if _WEIGHT_AROUND.search(before + " " + after) is not None:
+        return True
+    return _PRICE_BEFORE.search(before) is None and _MONEY_AFTER.match(after) is None
 
 
 def _raw_mentions(text: str) -> Iterable[Money]:

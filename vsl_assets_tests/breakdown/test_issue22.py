@@ -316,3 +316,34 @@ def test_real_copy_dev_set_scores_at_least_the_measured_floor() -> None:
     assert rate["offer_price"] >= 0.9 and rate["niche_top"] >= 0.9 and rate["pitch_30s"] >= 0.7, row
     assert cells[-1].startswith("0/"), f"a price was invented: {row}"
     assert json.loads((REALCOPY / "labels.json").read_text(encoding="utf-8"))["documents"]
+
+
+def test_money_in_pounds_and_scaling_a_business_are_not_weight_loss() -> None:
+    lines = [
+        "If you run a small guest house, every empty room is about three thousand pounds in revenue gone.",
+        "We help owners scale their bookings without paying agencies.",
+        "Our clients grow revenue and fill the business calendar every month.",
+    ]
+    assert analyze(timed(lines), "en").niche_top == "wealth"
+
+
+def test_weight_in_pounds_is_still_weight_loss() -> None:
+    lines = [
+        "I lost thirty pounds in four months without a gym.",
+        "Every morning I stepped on the scale and the number kept dropping.",
+        "My belly fat was finally gone.",
+    ]
+    assert analyze(timed(lines), "en").niche == "health/weight_loss"
+
+
+def test_twelve_instalments_in_words_or_cash_pt() -> None:
+    lines = [
+        "Eu sei que você já tentou de tudo.",
+        "Deixa eu te mostrar tudo que você vai receber.",
+        "São doze parcelas de nove e setenta e quatro,",
+        "ou noventa e sete reais à vista.",
+        "E você tem trinta dias de garantia.",
+    ]
+    b = analyze(timed(lines), "pt")
+    assert b.offer_price is not None
+    assert (b.offer_price.amount, b.offer_price.installments, b.offer_price.installment_amount) == (97.0, 12, 9.74)
