@@ -13,7 +13,11 @@ from vsl_assets.breakdown.taxonomy import fold
 
 _GUARANTEE_CUE = re.compile(
     r"\b(?:garantia|reembolso|dinheiro de volta|devolv|devuelv|regresamos|guarantee|refund|money back|money-back|"
-    r"your money|every penny|every cent|cada centavo|sem risco|sin riesgo|testar|try it|para probar|probarlo)"
+    r"your money|every penny|every cent|cada centavo|sem risco|sin riesgo|testar|try it|para probar|probarlo|"
+    # "o valor dos produtos volta", "o seu dinheiro volta": the money comes back;
+    # "you don't pay our fee", "você não paga nada": a fee-back promise with a deadline.
+    r"(?:o|seu|o seu) (?:valor|dinheiro)\b[^.;!?]{0,30}\bvolta|"
+    r"you don'?t pay (?:our|the|us|a|anything)|voce nao paga (?:nada|a nossa|o nosso|a taxa)|no pagas (?:nada|nuestra|el))"
 )
 _DURATION = re.compile(
     r"\b(?P<n>\d{1,3})\s*(?P<u>dias?|days?|dias?|semanas?|weeks?|mes(?:es)?|meses|months?|anos?|years?|anos?)\b"

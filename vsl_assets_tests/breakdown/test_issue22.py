@@ -347,3 +347,19 @@ def test_twelve_instalments_in_words_or_cash_pt() -> None:
     b = analyze(timed(lines), "pt")
     assert b.offer_price is not None
     assert (b.offer_price.amount, b.offer_price.installments, b.offer_price.installment_amount) == (97.0, 12, 9.74)
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "days"),
+    [
+        ("pt", ["Use por quinze dias.", "Se não gostar, me avisa e o seu dinheiro volta inteiro."], 15),
+        ("en", ["If we don't book ten calls in 45 days, you don't pay our fee."], 45),
+        ("es", ["Si en 20 días no ves clientes nuevos, no pagas nada."], 20),
+        # a deadline with no money coming back is no guarantee
+        ("pt", ["Em quinze dias o seu corpo muda.", "O valor da consulta é alto."], None),
+        ("en", ["In 45 days you'll book more calls than you can take."], None),
+        ("es", ["En 20 días vas a ver clientes nuevos."], None),
+    ],
+)
+def test_money_back_and_fee_back_guarantees(language: str, lines: list[str], days: int | None) -> None:
+    assert analyze(timed(lines), language).guarantee_days == days
