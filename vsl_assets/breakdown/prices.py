@@ -103,7 +103,7 @@ _COMPARISON = re.compile(
     r"therap\w*|coach\w*|trainer|personal|agenc\w*|freelancer\w*|nutricionist\w*|competitor\w*|concorrent\w*|"
     r"competenc\w*|academia|gym|pizza|lanche|coffee|cafe|cafezinho|dinner|jantar|cena|lunch|almoco|netflix|"
     r"salar\w*|hire|contratar|employee|funcionari\w*|emplead\w*|assistant|assistente|asistente|receptionist|"
-    r"recepcionista|laborator\w*|lab|cobraria|charges|cobra|cobran|domain|dominio|tuition|universit\w*|"
+    r"recepcionista|laborator\w*|lab|cobraria|charges|cobra|cobran|domain|dominio|universit\w*|"
     r"faculdade|mba|degree|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*)\b"
 )
 _SPENT_BEFORE = re.compile(
@@ -113,9 +113,10 @@ _SPENT_BEFORE = re.compile(
 _OFFER_BEFORE = re.compile(
     r"\b(?:just|only|today|now|is|it's|for|at|down to|pay|price is|cost is|costs|investment is|"
     r"one payment of|a single payment of|payment of|get it for|leave it at|"
-    r"apenas|somente|so|hoje|agora|e|por|sai por|deixar por|leva|investimento (?:e|de)|preco (?:e|de)|"
-    r"valor (?:e|de)|custa|paga|pagar|oferta de|deixo por|deixamos por|"
-    r"solo|hoy|ahora|es|son|sao|are|cuesta|inversion (?:es|de)|precio (?:es|de)|pagas|pagar|oferta de|sale en|por solo|"
+    r"apenas|somente|so|hoje|agora|e|por|sai por|deixar por|leva|investimento (?:e |fica )?(?:de|por)?|"
+    r"preco (?:e |fica )?(?:de|por)?|valor (?:e |fica )?(?:de|por)?|custa|paga|pagar|oferta de|deixo por|deixamos por|"
+    r"solo|hoy|ahora|es|son|sao|are|cuesta|inversion (?:es )?(?:de)?|precio (?:es )?(?:de)?|pagas|pagar|oferta de|"
+    r"sale en|por solo|"
     r"(?:te )?(?:lo |la )?(?:dejo|dejamos|dejando) en|dejarlo en|dejarla en|deixar por|deixo por|leave it at|"
     r"seulement|aujourd'hui|nur|heute|soltanto|oggi)"
     r"\s*:?\s*$"

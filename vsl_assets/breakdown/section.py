@@ -39,7 +39,7 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"i want to invite you to|let me show you (?:everything|exactly what) you(?:'re going to| will|'ll)? get|"
         r"so here'?s how (?:you can )?(?:get|join|start)|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
         r"you(?:'re going to|'ll| will) get (?:instant )?access|here'?s what happens when you|"
-        r"so what (?:do|will) you get)"
+        r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+)"
     ),
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -47,13 +47,15 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"tudo (?:o )?que voce vai receber|o que voce vai receber|voce vai receber|chegou a hora|"
         r"aqui (?:vai|esta|ta) (?:o meu desafio|a minha proposta|a oferta|o que voce leva)|"
         r"agora (?:preste|presta) (?:muita )?atencao|a minha proposta|vou te fazer uma proposta|"
-        r"e aqui (?:ta|esta) a diferenca|quando voce entra|ao entrar hoje)"
+        r"e aqui (?:ta|esta) a diferenca|quando voce entra|ao entrar hoje|"
+        r"(?:so|apenas) (?:vou aceitar|estou aceitando|vou abrir) \d+)"
     ),
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
         r"(?:vas a|va a) recibir|te invito a|aqui esta (?:la|mi) oferta|esta es (?:la|mi) oferta|"
         r"(?:como|asi puedes) (?:acceder|obtener acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
-        r"llego el momento|ha llegado el momento|presta (?:mucha )?atencion)"
+        r"llego el momento|ha llegado el momento|presta (?:mucha )?atencion|"
+        r"solo (?:estoy aceptando|voy a aceptar|acepto|voy a abrir) \d+)"
     ),
 }
 _GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")

@@ -363,3 +363,25 @@ def test_twelve_instalments_in_words_or_cash_pt() -> None:
 )
 def test_money_back_and_fee_back_guarantees(language: str, lines: list[str], days: int | None) -> None:
     assert analyze(timed(lines), language).guarantee_days == days
+
+
+@pytest.mark.parametrize(
+    ("language", "turn", "price"),
+    [
+        ("en", "I'm only accepting 40 students in this round.", "The tuition is $890, one time."),
+        ("pt", "Eu só vou aceitar 40 alunos nessa turma.", "O investimento é de R$ 890."),
+        ("es", "Solo voy a aceptar 40 alumnos en esta edición.", "La inversión es de 890 dólares."),
+    ],
+)
+def test_an_enrolment_limit_before_the_price_opens_the_offer_section(language: str, turn: str, price: str) -> None:
+    opening = {
+        "en": "If your classes are half empty, listen.",
+        "pt": "Se a sua turma está vazia, escuta.",
+        "es": "Si tu clase está vacía, escucha.",
+    }
+    segments = _long(language, [opening[language]], [FILLER[language]], [turn, FILLER[language], price], pad=10)
+    b = analyze(segments, language)
+    assert b.pitch_s == next(s.start for s in segments if s.text == turn)
+    # the same limit said in the opening does not start the offer section there
+    early = _long(language, [turn], [FILLER[language]], [price], pad=10)
+    assert analyze(early, language).pitch_s == next(s.start for s in early if s.text == price)

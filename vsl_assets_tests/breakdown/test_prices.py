@@ -241,3 +241,19 @@ def test_every_mention_says_why_and_where() -> None:
     assert rejected.quote == "Not $90." and rejected.start > 0
     offer = next(m for m in b.prices if m.amount == 45.0)
     assert offer.role == "offer" and "offer cue" in offer.why
+
+
+def test_a_price_that_is_not_the_cost_then_the_investment_pt() -> None:
+    lines = [
+        "Eu ajudo donos de clínica a encher a agenda há oito anos.",
+        "Uma consultoria dessas comigo não custa R$ 90.000.",
+        "Deixa eu te mostrar tudo que você vai receber.",
+        "O investimento é de R$ 8.400.",
+        "Ou 12x de R$ 840 no cartão.",
+    ]
+    assert _offer(lines, "pt") == (8400.0, "BRL", 90000.0, 12)
+
+
+def test_normally_then_today_en() -> None:
+    lines = ["Here's what you get.", "The course is normally $640, today it's $240.", "Click below."]
+    assert _offer(lines, "en") == (240.0, "USD", 640.0, None)
