@@ -45,6 +45,12 @@ _WEAK_CUES = re.compile(
     + _ART
     + _NAME
 )
+#: A name a transcriber wrote in lower case ("nós chamamos de mounjatina", "it's called glucoflow"): only
+#: after a verb that names, and only when the transcript says it again (see find_product).
+_LOWER_NAMED = re.compile(
+    r"(?i:chamamos(?: isso)? de|chamo(?: isso)? de|se chama|it'?s called|is called|i call it|we call it|"
+    r"se llama|lo llamamos|lo llamo)\s+" + _ART + r"(?P<name>[a-zà-ÿ][a-zà-ÿ0-9-]{4,})(?![\w'])"
+)
 #: Things given with the product, whose names the same constructions introduce.
 _EXTRA_BEFORE = re.compile(
     r"(?i:\b(?:report|guide|book|e-?book|bonus|chapter|pdf|cheat ?sheet|checklist|relat[óo]rio|guia|livro|b[ôo]nus|"
@@ -205,6 +211,14 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(name, i, 5)
             if name is not None:
                 named.add(name)
+        for m in _LOWER_NAMED.finditer(seg.text):
+            word = m.group("name")
+            if (
+                fold(word) not in _FUNCTION_WORDS
+                and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 3
+            ):
+                add(word, i, 5)
+                named.add(word)
         for m in _KIND_CUES.finditer(seg.text):
             add(_clean_name(m.group("name")), i, 3)
         for m in _MARKED.finditer(seg.text):

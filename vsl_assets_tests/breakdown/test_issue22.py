@@ -385,3 +385,35 @@ def test_an_enrolment_limit_before_the_price_opens_the_offer_section(language: s
     # the same limit said in the opening does not start the offer section there
     early = _long(language, [turn], [FILLER[language]], [price], pad=10)
     assert analyze(early, language).pitch_s == next(s.start for s in early if s.text == price)
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "name"),
+    [
+        (
+            "pt",
+            [
+                "e a gente chamou de vários nomes,",
+                "mas nós chamamos de sonolina.",
+                "a sonolina é simples.",
+                "tome a sonolina à noite.",
+            ],
+            "sonolina",
+        ),
+        ("en", ["it's called brightwell.", "brightwell takes a minute.", "people love brightwell."], "brightwell"),
+        ("es", ["se llama calmavid.", "calmavid no tiene azúcar.", "prueba calmavid hoy."], "calmavid"),
+    ],
+)
+def test_a_lower_case_name_after_a_naming_verb_and_repeated(language: str, lines: list[str], name: str) -> None:
+    assert analyze(timed(lines), language).product == name
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        ("en", ["it's called patience.", "you need it."]),  # said once: a word, not a name
+        ("pt", ["isso se chama disciplina.", "sem ela nada muda."]),
+    ],
+)
+def test_a_lower_case_word_named_once_is_not_a_product(language: str, lines: list[str]) -> None:
+    assert analyze(timed(lines), language).product is None
