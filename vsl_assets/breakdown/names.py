@@ -49,7 +49,9 @@ _WEAK_CUES = re.compile(
 #: after a verb that names, and only when the transcript says it again (see find_product).
 _LOWER_NAMED = re.compile(
     r"(?i:chamamos(?: isso)? de|chamo(?: isso)? de|se chama|it'?s called|is called|i call it|we call it|"
-    r"se llama|lo llamamos|lo llamo)\s+" + _ART + r"(?P<name>[a-zà-ÿ][a-zà-ÿ0-9-]{4,})(?![\w'])"
+    r"se llama|lo llamamos|lo llamo)\s+" + _ART + r"(?P<name>[a-zà-ÿ][a-zà-ÿ0-9-]{4,})"
+    # One coined word ending the phrase: "the ledger switch" (two common words) names a mechanism.
+    r"(?=\s*(?:[.,;:!?]|$)|\s+(?:and|e|y|that|which|que|is|es|é)\b)"
 )
 #: Things given with the product, whose names the same constructions introduce.
 _EXTRA_BEFORE = re.compile(

@@ -413,6 +413,8 @@ def test_a_lower_case_name_after_a_naming_verb_and_repeated(language: str, lines
     [
         ("en", ["it's called patience.", "you need it."]),  # said once: a word, not a name
         ("pt", ["isso se chama disciplina.", "sem ela nada muda."]),
+        # two common words after "I call it" name an idea (the mechanism), not the product
+        ("en", ["i call it the trust ladder.", "the trust ladder works.", "climb the trust ladder."]),
     ],
 )
 def test_a_lower_case_word_named_once_is_not_a_product(language: str, lines: list[str]) -> None:
