@@ -1,16 +1,18 @@
 """The ``local`` breakdown engine: offline, deterministic rules over multilingual lexicons.
 
-It reads, in order: the offer (prices, instalments, guarantee: language-neutral enough to work on
-any transcript), the product and mechanism names, the beats (cue scores smoothed into spans), the
-pitch second (first mention of the product or first offer/price beat), then niche, lead type and
-awareness.  Each label carries the quote and time it was read from.  A transcript in a language
-without lexicons (not pt/en/es) gets what the numbers alone give (prices, guarantee) and
-``status="unsupported_language"``.
+It reads, in order: the guarantee; every amount said, with its role (:mod:`.prices`: offer, anchor,
+struck-down, instalment, another thing's cost, income...); the offer section (:mod:`.section`), whose
+start is ``pitch_s`` and inside which the offer price is chosen; the product and mechanism names
+(:mod:`.names`; ``product_reveal_s`` is the product's first naming); the beats (cue scores smoothed
+into spans); then niche, lead type and awareness.  Each label carries the quote and time it was read
+from and a confidence (0..1) calibrated on real copy so that a value the rules are unsure of falls
+below the "not sure" threshold.  A transcript in a language without lexicons (not pt/en/es) gets
+what the numbers alone give (prices, guarantee) and ``status="unsupported_language"``.
 
 Its limits, compared with a language model: it only sees the words in its lexicons, so an unusual
 phrasing of a guarantee, a lead that is implied rather than said, or a product never introduced by
-a cue ("chamado", "called") is missed; in exchange it is free, instant and gives the same answer
-every time.
+a naming construction ("chamado", "it's called", "se llama") is missed; in exchange it is free,
+instant and gives the same answer every time.
 """
 
 from __future__ import annotations
