@@ -230,6 +230,8 @@ def read_prices(p: Prepared) -> list[Mention]:
         for money in find_money(text, p.language, currency):
             before, after = _sentence_before(p, i, money.start), _after(p, i, money.end)
             role, why, cue, per_month = _classify(before, after, money)
+            if per_month:
+                why += "; said per month"  # a subscription's price, or a monthly income or cost
             found.append(Mention(money, i, role, why, cue, per_month))
             taken.append((money.start, money.end))
         has_money = bool(taken)
