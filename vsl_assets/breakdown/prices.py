@@ -9,16 +9,19 @@ in its sentence, in this order, and the first rule that fires decides its role:
 
 1. instalment ("12x de", "3 payments of");  2. scale words ("$1.5 million") are never a price;
 3. income (made, earn, ganhar, faturar, "in sales", "a day" without a price cue);
-4. per-period breakdown ("less than $1 a day", "um real e quarenta por porção");
-5. relative amounts ("R$ 30 a mais", "$700 off", "a saving of");
+4. per-unit breakdown ("$1.60 per serving", "um real e quarenta por porção");
+5. "less than" / "menos que" comparisons; relative amounts ("R$ 30 a mais", "$700 off", "a saving of");
 6. rejected ("not $399", "não por 500 reais", "nem R$ 300", "no vas a pagar $3,000") — the negation
    directly before the amount, in the same sentence;
 7. bonus value ("valued at" / "valor" with a bonus or "free" near);
-8. anchor ("normally", "valor normal", "reduced from", "instead of", "de 497 por 197", "volta para");
-9. comparison: what something else costs ("a cirurgia custa", "the agency charges", "I spent");
-10. offer: a price cue ("just", "apenas", "por solo", "is", "the investment is", "à vista", "one time").
+8. what was spent ("I spent", "gastei", "used to pay");  9. a later price ("mañana suben a 57€");
+10. anchor ("normally", "valor normal", "reduced from", "instead of", "de 497 por 197", "volta para");
+11. comparison: what something else costs ("a cirurgia custa", "the agency charges");
+12. offer: a price cue ("just", "apenas", "por solo", "is", "o investimento é de", "à vista", "one time").
+Then two passes over neighbours: a range ("$300 to $3,000") is a rate or a result, and a price followed
+closely by a lower one after "but"/"today"/"mas"/"pero" is that one's anchor.
 Anything else is ``other`` (a bare amount), which may still be the offer when it is said inside the
-offer section with a currency and nothing better is there.
+offer section as a price idiom ("oitenta e quatro e setenta e seis") or twice with its currency.
 
 The offer is then the best-supported offer amount of the offer section (said there, with a cue,
 repeated, with instalments that add up to it); the anchor the highest anchor (else rejected) amount
@@ -193,9 +196,9 @@ def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, fl
     anchor = _ANCHOR_BEFORE.search(before)
     if anchor is not None:
         return "anchor", f'anchor: "{anchor.group(0).strip()[:30]}"', 0.0, per_month
-    if _SPENT_BEFORE.search(before) or (_COMPARISON.search(before) and not (offer_cue and _SAYS_OURS.search(before))):
-        cue = _SPENT_BEFORE.search(before) or _COMPARISON.search(before)
-        return "comparison", f'cost of something else: "{cue.group(0).strip()[:25]}"', 0.0, per_month  # type: ignore[union-attr]
+    other_thing = _COMPARISON.search(before)
+    if other_thing is not None and not (offer_cue and _SAYS_OURS.search(before)):
+        return "comparison", f'cost of something else: "{other_thing.group(0).strip()[:25]}"', 0.0, per_month
     strength = (2.0 if offer_cue else 0.0) + (2.0 if _OFFER_AFTER.match(after) else 0.0)
     if strength:
         cue_text = offer_cue.group(0).strip() if offer_cue else _OFFER_AFTER.match(after).group(0).strip()  # type: ignore[union-attr]
@@ -213,7 +216,7 @@ _BARE_PAIR = {
 }
 #: A bare amount right after an anchor phrase ("reduced from 2499", "de 497"), currency implied.
 _BARE_ANCHOR = re.compile(
-    r"\b(?:reduced from|down from|instead of|em vez de|en lugar de|de)\s+(?P<a>\d{2,3}(?:[.,]\d{3})*(?:[.,]\d{2})?|\d{2,6})"
+    r"\b(?:reduced from|down from|instead of|rather than|em vez de|ao inves de|en lugar de|en vez de)\s+(?P<a>\d{2,3}(?:[.,]\d{3})*(?:[.,]\d{2})?|\d{2,6})"
     r"(?=\s*(?:[.,;!?]|$|por|to|a\b))"
 )
 
