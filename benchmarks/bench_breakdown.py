@@ -4,6 +4,18 @@
     .venv/bin/python benchmarks/bench_breakdown.py --split holdout
     .venv/bin/python benchmarks/bench_breakdown.py --engine openai       # needs OPENAI_API_KEY (and a model)
     .venv/bin/python benchmarks/bench_breakdown.py --split leads --misses  # lead and awareness on the openings set
+    .venv/bin/python benchmarks/bench_breakdown.py --split real --baseline-ref c2992fe  # real third-party copy
+
+``--split real`` scores real VSL copy that never enters the repository: ``../shared/realcopy`` (the
+development set, ``real-dev``) and ``$VSL_REALCOPY_EXTRA`` (default ``/work/realcopy-extra``, a hold-out
+labelled before the engine ran on it, ``real-holdout``), per language, with the local engine of
+``--baseline-ref`` (run from ``git archive`` in a child process) in the same run.  Each text is read as
+``vsl analyze FILE`` reads it (150 words per minute) unless a caption file gives real times.  Fields:
+niche top (or its labelled alternative), offer price (amount within 1 % and currency; none where none is
+said, with a count of invented prices), anchor, guarantee days, pitch and product reveal within ±30 s of
+the labelled phrase, lead on confidently labelled documents (and with the alternative named in an
+uncertain label), awareness, product name (or an alias), and a calibration line: accuracy of the fields
+whose confidence is at or above ``--threshold`` against those below it.
 
 Fields and how each is scored (``benchmarks/breakdown_set/README.md`` has the set's format):
 
