@@ -1,13 +1,12 @@
 """Start-up cost: what a run, ``vsl --help`` and ``vsl status`` pay before doing any work.
 
-Every figure is the median wall time of fresh subprocesses (``--repeats``), printed next to its
-baselines measured in the same run:
+Every figure is the median CPU time (user + system) of fresh subprocesses (``--repeats``) — on a
+shared machine steadier than wall time — printed next to its baselines measured in the same run:
 
 - ``python -c pass``: the interpreter alone;
 - a bare Dagster project (one no-op asset): the floor for a run of any code location;
-- the same commands on another revision of this project (``--baseline-rev``, default ``HEAD~0`` of
-  ``origin``/``main``'s merge base is up to you: pass the revision before a change to see its effect),
-  extracted with ``git archive`` into a temporary folder.
+- the same commands on another revision of this project (``--baseline-rev REV``: the revision
+  before a change), extracted with ``git archive`` into a temporary folder.
 
 The no-op run: the code location's definitions are loaded (as ``dagster asset materialize`` does
 in each run worker) and one asset that does nothing is materialized in process on an ephemeral
@@ -22,12 +21,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import textwrap
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,10 +73,16 @@ LOAD_BARE = "import importlib.util, sys\nspec = importlib.util.spec_from_file_lo
 MODULES_PROBE = "import sys, runpy\nsys.argv = {argv!r}\ntry:\n    runpy.run_module('vsl_assets.cli', run_name='__main__')\nexcept SystemExit:\n    pass\nimport json\nprint(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})), file=sys.stderr)\nprint(len(sys.modules), file=sys.stderr)"
 
 
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def run(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, str, str]:
-    start = time.perf_counter()
+    """CPU seconds (user + system) of the child: steadier than wall time on a shared machine."""
+    start = _children_cpu()
     done = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=600)
-    elapsed = time.perf_counter() - start
+    elapsed = _children_cpu() - start
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(cmd[:4])}... failed ({done.returncode}):\n{done.stderr[-2000:]}")
     return elapsed, done.stdout, done.stderr
@@ -153,7 +158,7 @@ def main() -> None:
         if args.baseline_rev:
             rows += measure_code(args.baseline_rev, archive(args.baseline_rev, tmp / "baseline"), args.repeats, tmp)
         rows += measure_code("this checkout", REPO, args.repeats, tmp)
-    print(f"start-up, median of {args.repeats} fresh processes each (machine load: {os.getloadavg()[0]:.1f})")
+    print(f"start-up: CPU seconds, median of {args.repeats} fresh processes each (load {os.getloadavg()[0]:.1f})")
     for what, seconds, note in rows:
         ratio = f"{seconds / floor:5.2f}x bare run" if "no-op run" in what else ""
         print(f"  {what:<48} {seconds:7.3f} s  {ratio:<16} {note}")
