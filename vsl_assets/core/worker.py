@@ -14,8 +14,6 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from vsl_assets import settings
-
 
 def _start_ticks(pid: int) -> str | None:
     try:
@@ -26,11 +24,11 @@ def _start_ticks(pid: int) -> str | None:
     return stat.rsplit(")", 1)[1].split()[19]
 
 
-def current_worker() -> str:
-    """``host:pid:start-time``, plus ``:name`` when the process has a worker name (``vsl worker``)."""
+def current_worker(name: str | None = None) -> str:
+    """``host:pid:start-time``, plus ``:name`` when the process has a worker name (``vsl worker``
+    sets ``VSL_WORKER_NAME``; the resources carry it here)."""
     pid = os.getpid()
     ident = f"{socket.gethostname()}:{pid}:{_start_ticks(pid) or '?'}"
-    name = settings.current().worker_name
     return f"{ident}:{name}" if name else ident
 
 

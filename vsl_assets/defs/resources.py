@@ -103,6 +103,7 @@ class MediaResource(ConfigurableResource):
     step_timeout_s: float = Field(description="Wall-clock cap of one step (VSL_STEP_TIMEOUT_S).")
     hls_concurrency: int = Field(description="HLS fragments fetched at once.")
     variant_policy: str = Field(description="best<=HEIGHT, best or smallest.")
+    worker_name: str = Field(description="VSL_WORKER_NAME: this worker's name on each jobs row; empty = none.")
     allow_private_networks: bool = Field(
         description="VSL_ALLOW_PRIVATE_NETWORKS: whether adding a private address deserves a warning."
     )
@@ -241,6 +242,7 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             max_page_scripts=s.max_page_scripts,
             step_timeout_s=s.step_timeout_s,
             allow_private_networks=s.allow_private_networks,
+            worker_name=s.worker_name or "",
         ),
         "transcriber": TranscriberResource(
             engine=s.engine,

@@ -119,7 +119,7 @@ def tracked_step(context: AssetExecutionContext, db: DatabaseResource, media: Me
                 ),
                 allow_retries=False,
             )
-        worker = current_worker()
+        worker = current_worker(media.worker_name or None)
         step = Step(
             key, row.url, row.id, repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, worker)
         )
