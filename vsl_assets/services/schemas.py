@@ -162,6 +162,12 @@ class RequeueResponse(BaseModel):
     queued: bool
 
 
+class RemovedResponse(BaseModel):
+    partition_key: str
+    #: Rows, files (and their objects in the shared store), search documents and the partition.
+    removed: bool
+
+
 class UrlState(BaseModel):
     partition_key: str
     status: str

@@ -53,3 +53,23 @@ def test_without_the_port_the_api_says_the_sensor_will_make_the_partition(web: W
         "no Dagster instance (DAGSTER_HOME unset, no project): partitions will be registered by the sensor"
     ]
     assert instance.get_dynamic_partitions(PARTITIONS_NAME) == []
+
+
+def test_delete_forgets_a_vsl_as_vsl_remove_does(dagster_web: Web, instance) -> None:
+    from vsl_assets_tests.web.seed import Fake, index_all, seed
+
+    with dagster_web.session() as s:
+        key = seed(s, dagster_web.layout, Fake("https://gone.example.com/v"))
+        index_all(s, dagster_web.settings.database, [key])
+    instance.add_dynamic_partitions(PARTITIONS_NAME, [key])
+    assert dagster_web.layout.files_of(key)
+    response = dagster_web.client.delete(f"/api/vsls/{key}", headers=dagster_web.bearer)
+    assert response.status_code == 200, response.text
+    assert response.json() == {"partition_key": key, "removed": True}
+    assert dagster_web.layout.files_of(key) == []
+    assert not instance.has_dynamic_partition(PARTITIONS_NAME, key)
+    assert dagster_web.client.get(f"/api/vsls/{key}", headers=dagster_web.bearer).status_code == 404
+    again = dagster_web.client.delete(f"/api/vsls/{key}", headers=dagster_web.bearer)
+    assert again.status_code == 404 and again.json()["detail"] == f"no URL with key {key}"
+    found = dagster_web.client.get("/api/search", params={"q": "ritual"}, headers=dagster_web.bearer).json()
+    assert [r for r in found if r["partition_key"] == key] == []
