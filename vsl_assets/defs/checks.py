@@ -7,7 +7,6 @@ from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeve
 
 from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.db import Audio, TranscriptRow, Video, repo
-from vsl_assets.defs.assets.pipeline import audio_file, breakdown, transcript, video_file
 from vsl_assets.defs.partitions import vsl_urls
 from vsl_assets.defs.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.errors import MediaError
@@ -21,7 +20,7 @@ MIN_SPEECH_S = 2.0
 
 
 @asset_check(
-    asset=video_file, partitions_def=vsl_urls, description="The video has an audio stream and a positive duration."
+    asset="video_file", partitions_def=vsl_urls, description="The video has an audio stream and a positive duration."
 )
 def video_has_audio_and_duration(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
     path = storage.layout.video_path(context.partition_key)
@@ -37,7 +36,7 @@ def video_has_audio_and_duration(context: AssetCheckExecutionContext, storage: S
 
 
 @asset_check(
-    asset=audio_file, partitions_def=vsl_urls, description="The audio lasts as long as the video (within 1 s)."
+    asset="audio_file", partitions_def=vsl_urls, description="The audio lasts as long as the video (within 1 s)."
 )
 def audio_matches_video_duration(context: AssetCheckExecutionContext, db: DatabaseResource) -> AssetCheckResult:
     with db.session() as s:
@@ -57,7 +56,7 @@ def audio_matches_video_duration(context: AssetCheckExecutionContext, db: Databa
 
 
 @asset_check(
-    asset=transcript, partitions_def=vsl_urls, description="The transcript is not empty when the audio has speech."
+    asset="transcript", partitions_def=vsl_urls, description="The transcript is not empty when the audio has speech."
 )
 def transcript_not_empty_for_speech(
     context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource, media: MediaResource
@@ -96,7 +95,7 @@ def _audio_duration(db: DatabaseResource, key: str) -> float:
 
 
 @asset_check(
-    asset=transcript,
+    asset="transcript",
     partitions_def=vsl_urls,
     description="The transcript reaches the end of the audio (last segment within a few seconds, or a silent tail).",
 )
@@ -112,14 +111,16 @@ def transcript_covers_audio(
     return _result(coverage(t, _audio_duration(db, key), audio=audio))
 
 
-@asset_check(asset=transcript, partitions_def=vsl_urls, description="No hallucinated repetition of the same text.")
+@asset_check(asset="transcript", partitions_def=vsl_urls, description="No hallucinated repetition of the same text.")
 def transcript_has_no_repetition_loop(
     context: AssetCheckExecutionContext, storage: StorageResource
 ) -> AssetCheckResult:
     return _result(repetition(_stored_transcript(storage, context.partition_key)))
 
 
-@asset_check(asset=transcript, partitions_def=vsl_urls, description="Words per minute in a plausible range for speech.")
+@asset_check(
+    asset="transcript", partitions_def=vsl_urls, description="Words per minute in a plausible range for speech."
+)
 def transcript_words_per_minute(
     context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource
 ) -> AssetCheckResult:
@@ -153,7 +154,7 @@ def beats_problems(b: Breakdown, duration_s: float) -> list[str]:
 
 
 @asset_check(
-    asset=breakdown,
+    asset="breakdown",
     partitions_def=vsl_urls,
     description="The beats lie inside the video, each ends after it starts, and they are in time order.",
 )
@@ -171,7 +172,7 @@ def beats_inside_duration_and_ordered(
 
 
 @asset_check(
-    asset=breakdown,
+    asset="breakdown",
     partitions_def=vsl_urls,
     description="A VSL with a price beat has an offer price (the price was read, not only its moment).",
 )

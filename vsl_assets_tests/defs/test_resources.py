@@ -27,3 +27,17 @@ def test_device_compute_type_and_model_come_from_settings() -> None:
     assert transcriber.model_name == s.model == "base"  # type: ignore[attr-defined]
     default = build_resources(Settings(_env_file=None, transcriber="local"))["transcriber"]  # type: ignore[call-arg]
     assert (default.device, default.compute_type) == ("auto", "int8")  # type: ignore[attr-defined]
+
+
+def test_the_retry_policy_and_pool_are_read_when_the_definitions_load_not_at_import(vsl_env, monkeypatch) -> None:
+    from dagster import AssetKey
+
+    from vsl_assets.definitions import build_definitions
+
+    first = build_definitions()
+    assert first.resolve_assets_def("video_file").op.retry_policy.max_retries == 2
+    monkeypatch.setenv("VSL_MAX_RETRIES", "5")
+    monkeypatch.setenv("VSL_TRANSCRIPTION_POOL", "transcription_gpu")
+    again = build_definitions()  # the same process: modules are imported already
+    assert again.resolve_assets_def("video_file").op.retry_policy.max_retries == 5
+    assert again.resolve_asset_graph().get(AssetKey("transcript")).pools == {"transcription_gpu"}

@@ -12,7 +12,6 @@ from dagster import (
 )
 
 from vsl_assets.core.humanize import human_bytes
-from vsl_assets.defs.assets.pipeline import search_index
 from vsl_assets.defs.resources import DatabaseResource, StorageResource
 from vsl_assets.services.export import store_catalog
 
@@ -35,7 +34,7 @@ CATALOG_AUTOMATION = (
 
 @asset(
     group_name="vsl",
-    deps=[search_index],
+    deps=["search_index"],
     kinds={"pandas", "parquet", "csv"},
     automation_condition=CATALOG_AUTOMATION,
     description="One row per VSL (status, duration, language, words/min, niche, lead, awareness, pitch, offer) "

@@ -5,11 +5,11 @@ what is here is what only Dagster needs: the asset graph, pools, the run's bookk
 metadata shown in the UI.
 """
 
-from dagster import AssetExecutionContext, MaterializeResult
+from dagster import AssetExecutionContext, AssetsDefinition, Definitions, MaterializeResult, definitions
 
 from vsl_assets import settings
 from vsl_assets.defs.assets import metadata as md
-from vsl_assets.defs.assets.step import StepConfig, run_step, step_resources, vsl_asset
+from vsl_assets.defs.assets.step import StepConfig, pipeline_asset, run_step, step_resources
 from vsl_assets.defs.resources import (
     BreakdownResource,
     DatabaseResource,
@@ -20,9 +20,9 @@ from vsl_assets.defs.resources import (
 )
 from vsl_assets.services import steps
 from vsl_assets.services.steps.media import SAMPLE_RATE_HZ
+from vsl_assets.settings import Settings
 
 
-@vsl_asset(kinds={"html"}, description="What the URL points at: the player found on the page and the stream it plays.")
 def source_page(
     context: AssetExecutionContext,
     config: StepConfig,
@@ -34,12 +34,6 @@ def source_page(
     return MaterializeResult(metadata=md.source_metadata(result))
 
 
-@vsl_asset(
-    pool="ffmpeg",
-    deps=[source_page],
-    kinds={"ffmpeg"},
-    description="The VSL video: its HLS stream (fragments fetched concurrently) or direct media, as storage/videos/<key>.mp4.",
-)
 def video_file(
     context: AssetExecutionContext,
     config: StepConfig,
@@ -51,12 +45,6 @@ def video_file(
     return MaterializeResult(metadata=md.video_metadata(result))
 
 
-@vsl_asset(
-    pool="ffmpeg",
-    deps=[video_file],
-    kinds={"ffmpeg"},
-    description="Mono 16 kHz compressed audio of the video (Opus in Ogg by default), small enough for the Whisper API.",
-)
 def audio_file(
     context: AssetExecutionContext,
     config: StepConfig,
@@ -68,14 +56,6 @@ def audio_file(
     return MaterializeResult(metadata=md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate))
 
 
-@vsl_asset(
-    # Read where the run executes: a GPU worker started with VSL_TRANSCRIPTION_POOL=transcription_gpu
-    # claims that pool's slots (one per GPU), CPU workers the "transcription" pool's.
-    pool=settings.current().transcription_pool,
-    deps=[audio_file],
-    kinds={"whisper"},
-    description="The transcript (segments with timestamps) from the OpenAI Whisper API or local faster-whisper.",
-)
 def transcript(
     context: AssetExecutionContext,
     config: StepConfig,
@@ -90,11 +70,6 @@ def transcript(
     return MaterializeResult(metadata=md.transcript_metadata(result))
 
 
-@vsl_asset(
-    deps=[transcript],
-    kinds={"python"},
-    description="Niche, lead type, awareness level, timed structure beats and offer (price, guarantee) of the VSL.",
-)
 def breakdown(
     context: AssetExecutionContext,
     config: StepConfig,
@@ -114,12 +89,6 @@ def breakdown(
     return MaterializeResult(metadata=md.breakdown_metadata(result))
 
 
-@vsl_asset(
-    deps=[breakdown],
-    kinds={"sqlite", "postgres"},
-    description="The VSL's transcript segments in the full-text index (embedded SQLite FTS5, or PostgreSQL "
-    "when the app database is), with its niche, lead, awareness, pitch and price as filters.",
-)
 def search_index(
     context: AssetExecutionContext,
     config: StepConfig,
@@ -132,3 +101,57 @@ def search_index(
         context, config, db, media, steps.run_search_index, step_resources(db, storage, media, search=search)
     )
     return MaterializeResult(metadata=md.search_metadata(result))
+
+
+def build_pipeline_assets(s: Settings) -> list[AssetsDefinition]:
+    """The assets with what the settings decide when the code location loads: the retry policy and
+    the transcription pool (a GPU worker loads it with ``VSL_TRANSCRIPTION_POOL=transcription_gpu``)."""
+    return [
+        pipeline_asset(
+            s,
+            kinds={"html"},
+            description="What the URL points at: the player found on the page and the stream it plays.",
+        )(source_page),
+        pipeline_asset(
+            s,
+            pool="ffmpeg",
+            deps=["source_page"],
+            kinds={"ffmpeg"},
+            description="The VSL video: its HLS stream (fragments fetched concurrently) or direct media, as storage/videos/<key>.mp4.",
+        )(video_file),
+        pipeline_asset(
+            s,
+            pool="ffmpeg",
+            deps=["video_file"],
+            kinds={"ffmpeg"},
+            description="Mono 16 kHz compressed audio of the video (Opus in Ogg by default), small enough for the Whisper API.",
+        )(audio_file),
+        pipeline_asset(
+            s,
+            # Read where the run executes: a GPU worker started with VSL_TRANSCRIPTION_POOL=transcription_gpu
+            # claims that pool's slots (one per GPU), CPU workers the "transcription" pool's.
+            pool=s.transcription_pool,
+            deps=["audio_file"],
+            kinds={"whisper"},
+            description="The transcript (segments with timestamps) from the OpenAI Whisper API or local faster-whisper.",
+        )(transcript),
+        pipeline_asset(
+            s,
+            deps=["transcript"],
+            kinds={"python"},
+            description="Niche, lead type, awareness level, timed structure beats and offer (price, guarantee) of the VSL.",
+        )(breakdown),
+        pipeline_asset(
+            s,
+            deps=["breakdown"],
+            kinds={"sqlite", "postgres"},
+            description="The VSL's transcript segments in the full-text index (embedded SQLite FTS5, or PostgreSQL "
+            "when the app database is), with its niche, lead, awareness, pitch and price as filters.",
+        )(search_index),
+    ]
+
+
+@definitions
+def pipeline() -> Definitions:
+    """Read at load, not at import: every load (``build_definitions``) sees the settings as they are."""
+    return Definitions(assets=build_pipeline_assets(settings.current()))

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, RetryPolicy, asset
 from pydantic import Field
 
-from vsl_assets import heartbeat, settings
+from vsl_assets import heartbeat
 from vsl_assets.core import deadline
 from vsl_assets.core.worker import current_worker
 from vsl_assets.db import PIPELINE_STEPS, STEP_STATUSES, JobOutcome, repo
@@ -32,20 +32,22 @@ from vsl_assets.defs.resources import (
 from vsl_assets.errors import VslError
 from vsl_assets.net.urls import redact_url
 from vsl_assets.services.steps import StepInputs, StepResources
+from vsl_assets.settings import Settings
 
 R = TypeVar("R")
 
-MAX_RETRIES = settings.current().max_retries
 
-#: Transient failures are retried with exponential backoff and jitter; permanent ones raise
-#: ``Failure(allow_retries=False)`` and skip this policy.  The OpenAI client's own retries sit
-#: below it, so a rate-limited request is retried by the client first.
-RETRY_POLICY = RetryPolicy(max_retries=MAX_RETRIES, delay=2.0, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+def retry_policy(max_retries: int) -> RetryPolicy:
+    """Transient failures are retried with exponential backoff and jitter; permanent ones raise
+    ``Failure(allow_retries=False)`` and skip this policy.  The OpenAI client's own retries sit
+    below it, so a rate-limited request is retried by the client first."""
+    return RetryPolicy(max_retries=max_retries, delay=2.0, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
 
 
-def vsl_asset(**kwargs: Any) -> Any:
-    """``@asset`` with what every pipeline asset shares: the URL partitions, group, retry policy."""
-    return asset(partitions_def=vsl_urls, group_name="vsl", retry_policy=RETRY_POLICY, **kwargs)
+def pipeline_asset(s: Settings, **kwargs: Any) -> Any:
+    """``@asset`` with what every pipeline asset shares: the URL partitions, group, retry policy
+    (``VSL_MAX_RETRIES``, from the settings the code location was loaded with)."""
+    return asset(partitions_def=vsl_urls, group_name="vsl", retry_policy=retry_policy(s.max_retries), **kwargs)
 
 
 class StepConfig(Config):
@@ -153,7 +155,8 @@ def _fail(
 ) -> None:
     # Retried here only when transient and not already retried by the layer below.
     retryable = exc.transient and not exc.retried
-    final = not retryable or attempt > MAX_RETRIES
+    policy = context.op_def.retry_policy
+    final = not retryable or attempt > (policy.max_retries if policy is not None else 0)
     with db.session() as s:
         repo.record_failure(
             s,
