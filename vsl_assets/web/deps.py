@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.db.engine import unit_of_work
 from vsl_assets.db.web_models import User
+from vsl_assets.storage import validate_key
 from vsl_assets.web.context import WebContext
 from vsl_assets.web.users import user_for_token
 
@@ -96,6 +97,15 @@ async def page_user(request: Request, session: Annotated[Session, Depends(db)]) 
     return identity
 
 
+def valid_key(key: str) -> str:
+    """A path's key must be a partition key; anything else (``..``, slashes, dots) is a 404."""
+    try:
+        return validate_key(key)
+    except ValueError:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key[:80]!r}") from None
+
+
+Key = Annotated[str, Depends(valid_key)]
 Db = Annotated[Session, Depends(db)]
 Ctx = Annotated[WebContext, Depends(ctx)]
 ApiUser = Annotated[Identity, Depends(api_user)]

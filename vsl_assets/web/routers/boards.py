@@ -10,9 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from vsl_assets.db.web_models import Board, User
 from vsl_assets.services import boards
 from vsl_assets.services.schemas import BoardIn, BoardItemIn, BoardOut
-from vsl_assets.web.deps import ApiUser, Db, PageUser
+from vsl_assets.web.deps import ApiUser, Db, Key, PageUser
 from vsl_assets.web.render import render, safe_next
-from vsl_assets.web.routers.vsls import Key
 
 router = APIRouter(prefix="/api/boards", tags=["boards"])
 pages = APIRouter(include_in_schema=False)

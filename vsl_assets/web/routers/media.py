@@ -17,9 +17,8 @@ from sqlalchemy import select
 from vsl_assets.db.models import BeatRow, Url, Video
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 from vsl_assets.web.context import WebContext
-from vsl_assets.web.deps import ApiUser, Ctx, Db
+from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
 from vsl_assets.web.poster import ensure_poster
-from vsl_assets.web.routers.vsls import Key
 
 router = APIRouter(prefix="/api/vsls", tags=["media"])
 

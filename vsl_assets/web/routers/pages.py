@@ -21,10 +21,10 @@ from vsl_assets.search import SearchQueryError, SearchResults, shared_search
 from vsl_assets.services import boards, intake, library
 from vsl_assets.services import search as search_service
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
-from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
+from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, Key, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
 from vsl_assets.web.render import render, safe_next
-from vsl_assets.web.routers.vsls import Filters, Key
+from vsl_assets.web.routers.vsls import Filters
 from vsl_assets.web.security import SESSION_MAX_AGE_S
 from vsl_assets.web.users import authenticate
 

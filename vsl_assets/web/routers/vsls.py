@@ -15,21 +15,9 @@ from vsl_assets.db.models import Url
 from vsl_assets.search import shared_search
 from vsl_assets.services import library, schemas
 from vsl_assets.services.removal import Removed, remove_urls
-from vsl_assets.storage import validate_key
-from vsl_assets.web.deps import ApiUser, Ctx, Db
+from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
 
 router = APIRouter(tags=["vsls"])
-
-
-def valid_key(key: str) -> str:
-    """A path's key must be a partition key; anything else (``..``, slashes, dots) is a 404."""
-    try:
-        return validate_key(key)
-    except ValueError:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key[:80]!r}") from None
-
-
-Key = Annotated[str, Depends(valid_key)]
 
 
 def _blank_is_none(value: object) -> object:
