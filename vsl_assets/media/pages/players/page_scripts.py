@@ -10,6 +10,7 @@ because they are never players and would only cost requests.
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -48,17 +49,39 @@ def script_urls(page: Page, limit: int) -> list[str]:
     return (own + [u for u in urls if u not in own])[:limit]
 
 
-def read(fetcher: Fetcher, page: Page) -> Iterator[Script]:
-    """Fetch the page's scripts one by one (lazily: the caller stops at the first player)."""
+#: Scripts already fetched in one resolution (per fetcher): the vturb scan, the YouTube IFrame API
+#: scan and the offer-second reader all read the same few files, each fetched once.
+_CACHE: weakref.WeakKeyDictionary[Fetcher, dict[str, Script | None]] = weakref.WeakKeyDictionary()
+
+
+def read(fetcher: Fetcher, page: Page, *, same_site: bool = False) -> Iterator[Script]:
+    """Fetch the page's scripts one by one (lazily: the caller stops at the first player).
+
+    At most ``max_page_scripts`` URLs are ever read for a page, however many readers ask, and a
+    script fetched once in this resolution is not fetched again.  ``same_site`` keeps only the
+    page's own host (offer timers live there; a third-party file says nothing about this page).
+    """
+    cache = _CACHE.setdefault(fetcher, {})
+    host = urlsplit(page.url).hostname
     for url in script_urls(page, fetcher.options.max_page_scripts):
-        try:
-            fetched = fetcher.get(
-                url,
-                what="page script",
-                max_bytes=fetcher.options.max_playlist_bytes,
-                headers=fetcher.headers(referer=page.url),
-                sniff_media=False,
-            )
-        except VslError:
-            continue  # one unreachable tracker must not hide the player script
-        yield Script(fetched.url, decode_html(fetched.body, fetched.charset))
+        if same_site and urlsplit(url).hostname != host:
+            continue
+        if url not in cache:
+            cache[url] = _fetch(fetcher, page, url)
+        script = cache[url]
+        if script is not None:
+            yield script
+
+
+def _fetch(fetcher: Fetcher, page: Page, url: str) -> Script | None:
+    try:
+        fetched = fetcher.get(
+            url,
+            what="page script",
+            max_bytes=fetcher.options.max_playlist_bytes,
+            headers=fetcher.headers(referer=page.url),
+            sniff_media=False,
+        )
+    except VslError:
+        return None  # one unreachable tracker must not hide the player script
+    return Script(fetched.url, decode_html(fetched.body, fetched.charset))
