@@ -241,7 +241,7 @@ class _Resolver:
                 thumbnail=candidate.thumbnail or page.image,
             )
             if candidate.cta_seconds is None:
-                cta, where = page_reveal(page)
+                cta, where = page_reveal(page, self.fetcher)
                 candidate = replace(candidate, cta_seconds=cta, cta_source=where)
         all_others = [*_family(candidate), *others]
         return self._source(url, stream, candidate.kind, candidate, check, referer, headers, all_others, embed_url)

@@ -42,7 +42,7 @@ from vsl_assets.errors import VslError
 from vsl_assets.media.pages.errors import NoPlayerFoundError, PlayerConfigError, unreadable
 from vsl_assets.media.pages.fetch import Fetcher
 from vsl_assets.media.pages.page import Page, decode_html
-from vsl_assets.media.pages.players import page_scripts
+from vsl_assets.media.pages.players import page_scripts, reveal
 from vsl_assets.media.pages.players.base import Candidate, is_hls_url, number
 
 KIND = "vturb"
@@ -63,11 +63,6 @@ EMBED_PAGE = re.compile(
 )
 _PLAYER_ID = re.compile(r"^(?:vid|ab)[-_]?(?P<player>[0-9a-fA-F]{24})$")
 _SAFE_ID = re.compile(r"^[0-9A-Za-z_-]{6,64}$")
-_CTA_IN_PAGE = (
-    ("page script SECONDS_TO_DISPLAY", re.compile(r"\bSECONDS_TO_DISPLAY\s*=\s*(\d+(?:\.\d+)?)")),
-    ("page script delaySeconds", re.compile(r"\bdelaySeconds\s*=\s*(\d+(?:\.\d+)?)")),
-    ("page script displayHiddenElements", re.compile(r"\.displayHiddenElements\(\s*(\d+(?:\.\d+)?)")),
-)
 _CTA_IN_CONFIG = (
     ("vturb config pitchTime", re.compile(r"[\"']?pitchTime[\"']?\s*:\s*(\d+(?:\.\d+)?)")),
     (
@@ -162,17 +157,11 @@ def preloaded_playlists(page: Page) -> list[str]:
 
 
 def page_cta(page: Page) -> tuple[float | None, str | None]:
-    """The reveal second the page's own delay snippet sets, and which snippet said it."""
-    for script in page.scripts():
-        for source, pattern in _CTA_IN_PAGE:
-            match = pattern.search(script)
-            if match:
-                return number(match.group(1)), source
-    return None, None
+    """The reveal second the page's own inline scripts set, and which snippet said it.
 
-
-def page_cta_seconds(page: Page) -> float | None:
-    return page_cta(page)[0]
+    One reader for every player (:mod:`reveal`): vturb's generated snippets are among its timers.
+    """
+    return reveal.page_reveal(page)
 
 
 def parse_player_config(text: str, script_url: str, account: str | None = None) -> PlayerConfig:
