@@ -15,8 +15,13 @@ these end in the same configuration object, which names the CDN host, the accoun
 the video (not the same id as the player); the stream is ``https://<cdn>/<account>/<video>/main.m3u8``.
 An A/B-test script carries one configuration per variant: the first is taken as the VSL and the
 others are listed as ``other_videos``.  Pages using vturb's "speed optimisation" snippet also
-preload that playlist with ``<link rel="preload" href=".../main.m3u8">``, which makes the script
-request unnecessary.
+preload that playlist with ``<link rel="preload" href=".../main.m3u8">`` beside a preload of the
+player's ``player.js``, which makes the script request unnecessary.  Preloads outlive the player
+they were written for (a page that moved to another player, or to Panda, keeps the old ``<head>``),
+so a preloaded playlist counts only when it belongs to the player the body embeds — its own
+``player.js`` is preloaded too, or nothing says otherwise and the account is the same — and the
+embedded player's loaded config always beats it.  A preload with no player in the body is only a
+``fallback`` candidate: any other player on the page wins over it.
 
 Script URLs are taken from the page as-is (any host), so the same code serves the real CDN and a
 test server.  Scripts are read with tolerant regular expressions rather than a JS parser because
@@ -254,7 +259,9 @@ def detect(page: Page) -> Candidate | None:
     referer = page.url
     if not order:
         if preloads:
-            return replace(base, stream_url=preloads[0])
+            # A leftover of the speed snippet with no player in the body: used only when the
+            # page embeds nothing else.
+            return replace(base, stream_url=preloads[0], fallback=True)
 
         def from_scripts(fetcher: Fetcher) -> Candidate:
             found = _scan_page_scripts(fetcher, page)
@@ -268,14 +275,19 @@ def detect(page: Page) -> Candidate | None:
     main = by_player[order[0]]
     rest = [by_player[p] for p in order[1:]]
 
+    own = _own_preloads(page, main, preloads)
+    base = replace(base, others=tuple(p for p in preloads if p not in own[:1]))
+
     def complete(fetcher: Fetcher) -> Candidate:
-        preloaded = preloads[0] if preloads else None
+        preloaded = own[0] if own else None
         try:
             configs = _load(fetcher, main, referer)
         except VslError:
             if preloaded is None:
                 raise
             configs = []  # the preloaded playlist is enough; the config only adds details
+        if configs:
+            preloaded = None  # the embedded player's own config names its video
         others = list(base.others) + [c.stream_url for c in configs[1:]]
         for script in rest[: fetcher.options.max_other_players]:
             try:
@@ -286,6 +298,24 @@ def detect(page: Page) -> Candidate | None:
         return _merge(base, config, stream=preloaded, others=others)
 
     return replace(base, complete=complete)
+
+
+def _own_preloads(page: Page, main: PlayerScript, preloads: list[str]) -> list[str]:
+    """The preloaded playlists that belong to the embedded player ``main``.
+
+    vturb's speed snippet preloads a player's ``player.js`` together with its video's playlist:
+    when the page preloads some player's script, the playlists belong to the player whose script
+    it is.  Otherwise a playlist of the same account is taken as the player's.
+    """
+    scripts = [
+        link_player
+        for link in page.find("link")
+        if {"preload", "prefetch", "modulepreload"} & set(link.get("rel").lower().split())
+        and (link_player := PLAYER_SCRIPT.search(link.get("href").replace("\\/", "/")))
+    ]
+    if scripts and main.player not in {m.group("player").lower() for m in scripts}:
+        return []
+    return [p for p in preloads if f"/{main.account}/" in p]
 
 
 def in_page_scripts(page: Page) -> Candidate:
