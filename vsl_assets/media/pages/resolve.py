@@ -240,6 +240,10 @@ class _Resolver:
                 title=candidate.title or page.title,
                 thumbnail=candidate.thumbnail or page.image,
             )
+            if candidate.cta_seconds is None and candidate.kind == panda.KIND and panda.calls_load_button(page):
+                # The page hands its buttons to Panda's player: their second is in the video's config.
+                cta, where = panda.config_cta(self.fetcher, candidate)
+                candidate = replace(candidate, cta_seconds=cta, cta_source=where)
             if candidate.cta_seconds is None:
                 cta, where = page_reveal(page, self.fetcher)
                 candidate = replace(candidate, cta_seconds=cta, cta_source=where)
