@@ -44,8 +44,8 @@ def script_urls(page: Page, limit: int) -> list[str]:
         url = page.absolute(element.get("src"))
         if url and url not in urls and not _NOT_PLAYERS.search(url):
             urls.append(url)
-    host = urlsplit(page.url).hostname
-    own = [u for u in urls if urlsplit(u).hostname == host]
+    site = site_of(page.url)
+    own = [u for u in urls if site_of(u) == site]
     return (own + [u for u in urls if u not in own])[:limit]
 
 
@@ -62,15 +62,31 @@ def read(fetcher: Fetcher, page: Page, *, same_site: bool = False) -> Iterator[S
     page's own host (offer timers live there; a third-party file says nothing about this page).
     """
     cache = _CACHE.setdefault(fetcher, {})
-    host = urlsplit(page.url).hostname
+    site = site_of(page.url)
     for url in script_urls(page, fetcher.options.max_page_scripts):
-        if same_site and urlsplit(url).hostname != host:
+        if same_site and site_of(url) != site:
             continue
         if url not in cache:
             cache[url] = _fetch(fetcher, page, url)
         script = cache[url]
         if script is not None:
             yield script
+
+
+#: Second-level labels under which registrations sit one level deeper (``loja.com.br``, ``shop.co.uk``).
+_SECOND_LEVEL = frozenset({"com", "net", "org", "gov", "edu", "co", "ac"})
+
+
+def site_of(url: str) -> str:
+    """The site a URL belongs to, as browsers group hosts: ``www.``/``cdn.`` subdomains of one
+    registered domain are the same site; an IP address is its own site (with its port)."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if not host or host.replace(".", "").isdigit() or ":" in host:
+        return parts.netloc.lower()
+    labels = host.split(".")
+    keep = 3 if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in _SECOND_LEVEL else 2
+    return ".".join(labels[-keep:])
 
 
 def _fetch(fetcher: Fetcher, page: Page, url: str) -> Script | None:

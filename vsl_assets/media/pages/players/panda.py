@@ -50,6 +50,8 @@ _PLAYLIST_HOST = re.compile(r"\bb-vz-(?P<library>[0-9a-z-]+)\.tv\.pandavideo\.co
 _DRM = re.compile(r"[\"']?(?:drm|drm_enabled|drmEnabled|isDrm)[\"']?\s*:\s*(?:true|!0)", re.I)
 #: A library ("pullzone") id as Panda's embed page reads it from a host name or the ``l`` parameter.
 _PULLZONE = re.compile(r"vz-(?P<library>[0-9a-z]{8}-[0-9a-z]{3})")
+#: Where Panda's player reads each video's config (CTA times, DRM): ``<base>/vz-<library>/<uuid>.json``.
+CONFIG_BASE = "https://config.tv.pandavideo.com.br"
 #: Panda's old, library-less embed host: its page learns the library from ``l=`` or not at all.
 _OLD_HOSTS = frozenset({"player.pandavideo.com.br", "player.pandavideo.com"})
 _LOAD_BUTTON = re.compile(r"\.loadButtonInTime\s*\(")
@@ -89,7 +91,7 @@ def config_url(candidate: Candidate) -> str | None:
         host = _PLAYLIST_HOST.search(parts.hostname or "")
         path = _PLAYLIST_PATH.search(parts.path)
         if host and path:
-            return f"https://config.tv.pandavideo.com.br/vz-{host.group('library').lower()}/{path.group('uuid').lower()}.json"
+            return f"{CONFIG_BASE}/vz-{host.group('library').lower()}/{path.group('uuid').lower()}.json"
         mapped = playlist_url(url)
         if mapped:
             return config_url(replace(candidate, stream_url=mapped, claims=(), referer=None))

@@ -243,7 +243,10 @@ def detect(page: Page) -> Candidate | None:
     if not scripts and not ids:
         return None
     by_player = {s.player: s for s in scripts}
+    embedded = _embedded(page, scripts, ids)
     order = [p for p in ids if p in by_player] + [s.player for s in scripts if s.player not in ids]
+    # Players the page really embeds come before scripts that are only preloaded in <head>.
+    order = [p for p in order if p in embedded] + [p for p in order if p not in embedded]
     preloads = preloaded_playlists(page) if mentions_vturb(page) or scripts else []
     cta, cta_source = page_cta(page)
     thumbnail = _placeholder_thumbnail(page, order[0] if order else (ids[0] if ids else None))
@@ -255,6 +258,8 @@ def detect(page: Page) -> Candidate | None:
         others=tuple(preloads[1:]),
         hls=True,
         position=_position(page, ids),
+        # Only a preloaded player.js/playlist, no placeholder or loader in the body.
+        fallback=not embedded,
     )
     referer = page.url
     if not order:
@@ -276,7 +281,10 @@ def detect(page: Page) -> Candidate | None:
     rest = [by_player[p] for p in order[1:]]
 
     own = _own_preloads(page, main, preloads)
-    base = replace(base, others=tuple(p for p in preloads if p not in own[:1]))
+    if embedded:
+        base = replace(base, others=tuple(p for p in preloads if p not in own[:1]))
+    else:
+        base = replace(base, others=tuple(preloads))  # listed even when another player wins
 
     def complete(fetcher: Fetcher) -> Candidate:
         preloaded = own[0] if own else None
@@ -298,6 +306,12 @@ def detect(page: Page) -> Candidate | None:
         return _merge(base, config, stream=preloaded, others=others)
 
     return replace(base, complete=complete)
+
+
+def _embedded(page: Page, scripts: list[PlayerScript], ids: list[str]) -> set[str]:
+    """Players the body embeds: a placeholder, or a script/iframe that loads the player."""
+    loaders = [f"{e.get('src')} {e.text}" for e in page.find("script", "iframe", "frame")]
+    return set(ids) | {s.player for s in scripts if any(s.player in text for text in loaders)}
 
 
 def _own_preloads(page: Page, main: PlayerScript, preloads: list[str]) -> list[str]:

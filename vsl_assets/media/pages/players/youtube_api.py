@@ -33,7 +33,7 @@ def detect(page: Page) -> Candidate | None:
     target: str | None = None
     for script in scripts:
         player = _NEW_PLAYER.search(script.text)
-        found = [m.group("id") for m in _VIDEO_ID.finditer(script.text)]
+        found = _ids_in(script.text)
         if player or found:
             position = script.index if position is None else position
             target = target or (player.group("target") if player else None)
@@ -57,7 +57,21 @@ def video_ids(text: str) -> list[str]:
     """Video ids a script hands to ``new YT.Player`` (none when it builds no player)."""
     if not _NEW_PLAYER.search(text):
         return []
-    return list(dict.fromkeys(m.group("id") for m in _VIDEO_ID.finditer(text)))
+    return list(dict.fromkeys(_ids_in(text)))
+
+
+_VIDEO_ID_VARIABLE = re.compile(r"\bvideoId\s*:\s*(?P<name>[A-Za-z_$][\w$]*)\b")
+
+
+def _ids_in(text: str) -> list[str]:
+    """Ids written next to their key, and ids a ``videoId: NAME`` option takes from a variable."""
+    found = [m.group("id") for m in _VIDEO_ID.finditer(text)]
+    for option in _VIDEO_ID_VARIABLE.finditer(text):
+        name = re.escape(option.group("name"))
+        value = re.search(rf"\b{name}\s*=\s*[\"'](?P<id>[0-9A-Za-z_-]{{11}})[\"']", text)
+        if value:
+            found.append(value.group("id"))
+    return found
 
 
 def in_scripts(fetcher: Fetcher, page: Page) -> Candidate | None:
