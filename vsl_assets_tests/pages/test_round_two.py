@@ -302,6 +302,12 @@ _BUY = '<div id="botao-compra" class="esconder"><a href="https://pay.example.com
         # A named setting in seconds, with the id it shows.
         ('<a id="cta-final" hidden>Buy</a>', "var TIME_TO_SHOW_BUTTON = 2210; var BUTTON_ID = 'cta-final';",
          (2210, "page script TIME_TO_SHOW_BUTTON")),
+        # Delays written as arithmetic, directly or through a variable.
+        ('<div class="esconder"></div>', 'var SECONDS_TO_DISPLAY = 18 * 60 + 25; var CLASS_TO_DISPLAY = ".esconder";',
+         (1105, "page script SECONDS_TO_DISPLAY")),
+        (_BUY, "var ATRASO = (8 * 60 + 20) * 1000; setTimeout(function () "
+               "{ document.getElementById('botao-compra').classList.remove('esconder'); }, ATRASO);",
+         (500, "page script setTimeout")),
         # vturb's displayHiddenElements with a variable, and a short animation beside it.
         (_BUY, "var delaySeconds = 1190; setTimeout(function(){ document.body.classList.add('ready'); }, 1200);"
                "player.displayHiddenElements(delaySeconds, ['.esconder'], { persist: true });",

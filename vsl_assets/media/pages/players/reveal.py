@@ -22,6 +22,7 @@ first read wins.  External files are read only when the inline scripts hold no t
 
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,9 +47,11 @@ _BUY = re.compile(
 _NOT_OFFER = re.compile(r"coment|comment|faq|depoiment|testimon|review|chat|popup|exit|cookie|notif|whats", re.I)
 _STRING = r"""["'`]([^"'`]{1,200})["'`]"""
 
-_VTURB_SECONDS = re.compile(r"\bSECONDS_TO_DISPLAY\s*=\s*(\d+(?:\.\d+)?)")
+#: A delay written as arithmetic: ``1820``, ``18 * 60 + 25``, ``(8 * 60 + 20) * 1000``.
+_EXPR = r"\(?\s*\d+(?:\.\d+)?(?:\s*[*+]\s*\(?\s*\d+(?:\.\d+)?\s*\)?)*\s*\)?(?:\s*\*\s*\d+)?"
+_VTURB_SECONDS = re.compile(r"\bSECONDS_TO_DISPLAY\s*=\s*(" + _EXPR + ")")
 _VTURB_CLASS = re.compile(r"\b(?:CLASS|ELEMENT|SELECTOR)S?_TO_DISPLAY\s*=\s*" + _STRING)
-_VTURB_DELAY = re.compile(r"\bdelaySeconds\s*=\s*(\d+(?:\.\d+)?)")
+_VTURB_DELAY = re.compile(r"\bdelaySeconds\s*=\s*(" + _EXPR + ")")
 _VTURB_HIDDEN = re.compile(r"\.displayHiddenElements\(\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)\s*,\s*\[(?P<sels>[^\]]*)\]")
 _TIMEOUT = re.compile(r"\bsetTimeout\s*\(")
 _JQ_DELAY = re.compile(
@@ -56,7 +59,7 @@ _JQ_DELAY = re.compile(
 )
 _NAMED_SECONDS = re.compile(
     r"\b(?P<name>(?:display_?time|time_?to_?(?:show|display)\w*|seconds?_?to_?(?:show|display)\w*|show_?(?:after|time)"
-    r"_?(?:seconds|secs)?|tempo_?(?:para_?)?(?:exibir|mostrar)\w*))\s*[:=]\s*(?P<n>\d+(?:\.\d+)?)\b",
+    r"_?(?:seconds|secs)?|tempo_?(?:para_?)?(?:exibir|mostrar)\w*))\s*[:=]\s*(?P<n>" + _EXPR + r")",
     re.I,
 )
 _CLOCK = re.compile(
@@ -80,6 +83,9 @@ class Timer:
     targets: tuple[str, ...]
     #: Text that tells what is revealed (the targets and the timer's body), for ranking.
     about: str
+    #: The targets are what this timer itself shows (its body, its selector list), so a page without
+    #: them is not this timer's page; script-wide lookups only help ranking.
+    strict: bool = True
 
 
 def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | None, str | None]:
@@ -107,22 +113,27 @@ def _all_timers(texts: Iterable[str], where: str) -> list[Timer]:
 
 
 def _timers(js: str, where: str) -> Iterable[Timer]:
-    everything = _script_targets(js)
+    everything = _script_targets(js, js)
+    loose = " ".join(everything)
     # vturb's generated snippets (their names are kept as the source, as before).
     match = _VTURB_SECONDS.search(js)
-    if match:
+    seconds = _arith(match.group(1)) if match else None
+    if seconds is not None:
         cls = _VTURB_CLASS.search(js)
-        targets = _split(cls.group(1)) if cls else everything
-        yield Timer(float(match.group(1)), f"{where} SECONDS_TO_DISPLAY", targets, " ".join(targets))
+        if cls:
+            yield Timer(seconds, f"{where} SECONDS_TO_DISPLAY", _split(cls.group(1)), cls.group(1))
+        else:
+            yield Timer(seconds, f"{where} SECONDS_TO_DISPLAY", everything, loose, strict=False)
     for hidden in _VTURB_HIDDEN.finditer(js):
-        value = _value(js, hidden.group("n"), seconds=True)
+        value = _value(js, hidden.group("n"))
         sels = tuple(s for part in re.findall(_STRING, hidden.group("sels")) for s in _split(part))
         if value is not None:
             source = "delaySeconds" if not hidden.group("n")[0].isdigit() else "displayHiddenElements"
             yield Timer(value, f"{where} {source}", sels, " ".join(sels))
     match = _VTURB_DELAY.search(js)
-    if match and not _VTURB_HIDDEN.search(js):
-        yield Timer(float(match.group(1)), f"{where} delaySeconds", everything, " ".join(everything))
+    seconds = _arith(match.group(1)) if match else None
+    if seconds is not None and not _VTURB_HIDDEN.search(js):
+        yield Timer(seconds, f"{where} delaySeconds", everything, loose, strict=False)
     # setTimeout(fn, ms)
     for start in _TIMEOUT.finditer(js):
         timer = _timeout(js, start.end(), where)
@@ -134,18 +145,40 @@ def _timers(js: str, where: str) -> Iterable[Timer]:
             sels = _split(jq.group("sel"))
             yield Timer(ms / 1000, f"{where} jQuery delay", sels, jq.group(0))
     for named in _NAMED_SECONDS.finditer(js):
-        if _SHOWS.search(js) or everything:
-            yield Timer(float(named.group("n")), f"{where} {named.group('name')}", everything, " ".join(everything))
+        seconds = _arith(named.group("n"))
+        if seconds is not None and (_SHOWS.search(js) or everything):
+            yield Timer(seconds, f"{where} {named.group('name')}", everything, loose, strict=False)
     for clock in _CLOCK.finditer(js):
-        value = _value(js, clock.group("n"), seconds=True)
-        if value is not None and _SHOWS.search(js[clock.end() : clock.end() + 400] + js):
+        value = _value(js, clock.group("n"))
+        body = js[clock.end() : clock.end() + 400]
+        if value is not None and _SHOWS.search(body + js):
             source = "getCurrentVideoTime" if "getCurrentVideoTime" in clock.group(0) else "player currentTime"
-            body = js[clock.end() : clock.end() + 400]
-            yield Timer(value, f"{where} {source}", _script_targets(body) or everything, body)
+            near = _script_targets(body, js)
+            yield Timer(value, f"{where} {source}", near or everything, body, strict=bool(near))
     for wall in _WALL_CLOCK.finditer(js):
         ms = _product(wall.group("expr"))
         if ms is not None and _SHOWS.search(js):
-            yield Timer(ms / 1000, f"{where} countdown", everything, " ".join(everything))
+            yield Timer(ms / 1000, f"{where} countdown", everything, loose, strict=False)
+
+
+def _arith(expr: str) -> float | None:
+    """The value of a delay written as sums and products of numbers (``18 * 60 + 25``)."""
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError:
+        return None
+
+    def value(node: ast.AST) -> float | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult):
+            left, right = value(node.left), value(node.right)
+            if left is None or right is None:
+                return None
+            return left + right if isinstance(node.op, ast.Add) else left * right
+        return None
+
+    return value(tree.body)
 
 
 def _timeout(js: str, at: int, where: str) -> Timer | None:
@@ -228,12 +261,12 @@ def _product(expr: str) -> float | None:
 
 
 def _variable(js: str, name: str) -> float | None:
-    match = re.search(_ASSIGN.format(name=re.escape(name)) + r"(\d+(?:\.\d+)?(?:\s*\*\s*\d+(?:\.\d+)?)*)\b", js)
-    return _product(match.group(1)) if match else None
+    match = re.search(_ASSIGN.format(name=re.escape(name)) + "(" + _EXPR + ")", js)
+    return _arith(match.group(1)) if match else None
 
 
-def _value(js: str, token: str, *, seconds: bool) -> float | None:
-    del seconds  # the callers' timers are in seconds; named for the reader
+def _value(js: str, token: str) -> float | None:
+    """A number written in place, or the number a variable of that name is set to."""
     return number(token) if token[0].isdigit() else _variable(js, token)
 
 
@@ -296,6 +329,8 @@ def _exists(page: Page, selector: str) -> bool | None:
 def _counts(page: Page, timer: Timer) -> bool:
     if timer.seconds < MIN_SECONDS:
         return False
+    if not timer.strict:
+        return True
     verdicts = [_exists(page, sel) for sel in timer.targets]
     judged = [v for v in verdicts if v is not None]
     return not judged or any(judged)
