@@ -6,13 +6,18 @@ and Panda's config — each on a fixture written for these tests (``fixtures/rou
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 
 import httpx
 import pytest
 
-from vsl_assets.media.pages import NoPlayerFoundError, PlayerConfigError, PlayerUnavailableError, ResolveOptions, resolve
-from vsl_assets.media.pages import ytdlp
+from vsl_assets.media.pages import (
+    NoPlayerFoundError,
+    PlayerConfigError,
+    PlayerUnavailableError,
+    ResolveOptions,
+    resolve,
+    ytdlp,
+)
 from vsl_assets.media.pages.fetch import Fetcher
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import panda, vidalytics
@@ -189,7 +194,7 @@ def test_without_ytdlp_the_script_found_embed_is_named_in_the_error(hosts: Hosts
 
 def test_page_scripts_are_read_within_the_script_limit(hosts: Hosts) -> None:
     hosts.page.add_route("/lp/js/presentation.js", _render(hosts, "youtube_api_file.js").encode(), JS_TYPE)
-    with pytest.raises(NoPlayerFoundError, match="no video player found on page$"):
+    with pytest.raises(NoPlayerFoundError, match=r"no video player found on page$"):
         resolve(_serve(hosts, "youtube_api_file.html"), options=ResolveOptions(use_ytdlp=False, max_page_scripts=0))
     assert [r.path for r in hosts.page.received] == ["/lp/"]
 
@@ -283,35 +288,67 @@ _BUY = '<div id="botao-compra" class="esconder"><a href="https://pay.example.com
     ("markup", "script", "expected"),
     [
         # A timer aimed at an element the page lacks is not this page's offer.
-        ("", "setTimeout(function(){ document.getElementById('botao-compra').style.display='block'; }, 600000);", (None, None)),
-        (_BUY, "setTimeout(function(){ document.getElementById('botao-compra').style.display='block'; }, 600000);",
-         (600, "page script setTimeout")),
+        (
+            "",
+            "setTimeout(function(){ document.getElementById('botao-compra').style.display='block'; }, 600000);",
+            (None, None),
+        ),
+        (
+            _BUY,
+            "setTimeout(function(){ document.getElementById('botao-compra').style.display='block'; }, 600000);",
+            (600, "page script setTimeout"),
+        ),
         # Wall-clock countdowns.
-        (_BUY, "var fim = Date.now() + 8 * 60 * 1000; setInterval(function () { if (Date.now() >= fim) "
-               "{ document.getElementById('botao-compra').style.display = 'block'; } }, 1000);",
-         (480, "page script countdown")),
+        (
+            _BUY,
+            "var fim = Date.now() + 8 * 60 * 1000; setInterval(function () { if (Date.now() >= fim) "
+            "{ document.getElementById('botao-compra').style.display = 'block'; } }, 1000);",
+            (480, "page script countdown"),
+        ),
         # jQuery delay().fadeIn().
-        (_BUY, "$(function () { $('#botao-compra').delay(1500000).fadeIn(600); });", (1500, "page script jQuery delay")),
+        (
+            _BUY,
+            "$(function () { $('#botao-compra').delay(1500000).fadeIn(600); });",
+            (1500, "page script jQuery delay"),
+        ),
         # A player clock against a drop time (Vidalytics' API, a plain video's currentTime).
-        ('<div id="container-buy" class="hidden">Buy</div>',
-         "api.addEventHandler('onTimeChanged', function () { if (api.getCurrentVideoTime() >= 1745) { popOffer(); } });"
-         "function popOffer() { document.getElementById('container-buy').classList.remove('hidden'); }",
-         (1745, "page script getCurrentVideoTime")),
-        (_BUY, "video.addEventListener('timeupdate', function () { if (video.currentTime >= 905) "
-               "{ $('.esconder').show(); } });", (905, "page script player currentTime")),
+        (
+            '<div id="container-buy" class="hidden">Buy</div>',
+            "api.addEventHandler('onTimeChanged', function () { if (api.getCurrentVideoTime() >= 1745) { popOffer(); } });"
+            "function popOffer() { document.getElementById('container-buy').classList.remove('hidden'); }",
+            (1745, "page script getCurrentVideoTime"),
+        ),
+        (
+            _BUY,
+            "video.addEventListener('timeupdate', function () { if (video.currentTime >= 905) "
+            "{ $('.esconder').show(); } });",
+            (905, "page script player currentTime"),
+        ),
         # A named setting in seconds, with the id it shows.
-        ('<a id="cta-final" hidden>Buy</a>', "var TIME_TO_SHOW_BUTTON = 2210; var BUTTON_ID = 'cta-final';",
-         (2210, "page script TIME_TO_SHOW_BUTTON")),
+        (
+            '<a id="cta-final" hidden>Buy</a>',
+            "var TIME_TO_SHOW_BUTTON = 2210; var BUTTON_ID = 'cta-final';",
+            (2210, "page script TIME_TO_SHOW_BUTTON"),
+        ),
         # Delays written as arithmetic, directly or through a variable.
-        ('<div class="esconder"></div>', 'var SECONDS_TO_DISPLAY = 18 * 60 + 25; var CLASS_TO_DISPLAY = ".esconder";',
-         (1105, "page script SECONDS_TO_DISPLAY")),
-        (_BUY, "var ATRASO = (8 * 60 + 20) * 1000; setTimeout(function () "
-               "{ document.getElementById('botao-compra').classList.remove('esconder'); }, ATRASO);",
-         (500, "page script setTimeout")),
+        (
+            '<div class="esconder"></div>',
+            'var SECONDS_TO_DISPLAY = 18 * 60 + 25; var CLASS_TO_DISPLAY = ".esconder";',
+            (1105, "page script SECONDS_TO_DISPLAY"),
+        ),
+        (
+            _BUY,
+            "var ATRASO = (8 * 60 + 20) * 1000; setTimeout(function () "
+            "{ document.getElementById('botao-compra').classList.remove('esconder'); }, ATRASO);",
+            (500, "page script setTimeout"),
+        ),
         # vturb's displayHiddenElements with a variable, and a short animation beside it.
-        (_BUY, "var delaySeconds = 1190; setTimeout(function(){ document.body.classList.add('ready'); }, 1200);"
-               "player.displayHiddenElements(delaySeconds, ['.esconder'], { persist: true });",
-         (1190, "page script delaySeconds")),
+        (
+            _BUY,
+            "var delaySeconds = 1190; setTimeout(function(){ document.body.classList.add('ready'); }, 1200);"
+            "player.displayHiddenElements(delaySeconds, ['.esconder'], { persist: true });",
+            (1190, "page script delaySeconds"),
+        ),
     ],
 )
 def test_offer_second_patterns(markup: str, script: str, expected: tuple[float | None, str | None]) -> None:
@@ -339,10 +376,17 @@ def _resolve_panda(call: str, config: dict[str, object] | None) -> tuple[object,
 @pytest.mark.parametrize(
     ("config", "expected"),
     [
-        ({"outsideCta": [{"time": 1530, "text": "Quero"}, {"time": 1800}], "ctas": [{"type": "video", "time": 90}]},
-         (1530, "Panda config outsideCta")),
-        ({"outsideCta": [], "ctas": [{"type": "image", "time": 30}, {"type": "video", "time": "21:40", "duration": 60}]},
-         (1300, "Panda config ctas")),
+        (
+            {"outsideCta": [{"time": 1530, "text": "Quero"}, {"time": 1800}], "ctas": [{"type": "video", "time": 90}]},
+            (1530, "Panda config outsideCta"),
+        ),
+        (
+            {
+                "outsideCta": [],
+                "ctas": [{"type": "image", "time": 30}, {"type": "video", "time": "21:40", "duration": 60}],
+            },
+            (1300, "Panda config ctas"),
+        ),
         ({"outsideCta": [], "ctas": []}, (None, None)),
         (None, (None, None)),  # the config cannot be read: unknown, and the stream still resolves
     ],
@@ -360,4 +404,3 @@ def test_panda_config_is_not_read_when_the_page_does_not_call_load_button() -> N
     source, asked = _resolve_panda("console.log('pronto');", {"outsideCta": [{"time": 1530}]})
     assert source.cta_seconds is None  # type: ignore[attr-defined]
     assert not any(url.startswith(panda.CONFIG_BASE) for url in asked)
-

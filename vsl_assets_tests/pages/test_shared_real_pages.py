@@ -117,7 +117,9 @@ def test_a_preload_that_belongs_to_the_embedded_player_still_counts(stem: str) -
 def test_panda_on_a_webflow_page_and_the_real_embed_pages_reading_of_the_library() -> None:
     source, _ = _resolve("panda-iframe-webflow_ygorbueno")
     assert not isinstance(source, Exception)
-    assert source.kind == "panda" and source.stream_url == _entry("panda-iframe-webflow_ygorbueno")["expected"]["stream"]
+    assert (
+        source.kind == "panda" and source.stream_url == _entry("panda-iframe-webflow_ygorbueno")["expected"]["stream"]
+    )
     component = next(c for c in MANIFEST["component_checks"] if c["name"] == "panda-real-embed-page-fallback")
     # The old host names no library; with l=vz-<library> (what the real embed page reads) it maps.
     assert panda.playlist_url(component["embed_url"]) is None

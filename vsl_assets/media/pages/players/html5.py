@@ -42,8 +42,8 @@ def detect(page: Page) -> Candidate | None:
         main = _muted_vsl(page)
         if main is not None:
             stream, poster = main
-            rest = tuple(b for b in backgrounds if b != stream)
-            return Candidate(kind="html5", stream_url=stream, thumbnail=poster, others=rest, position=None)
+            clips = tuple(b for b in backgrounds if b != stream)
+            return Candidate(kind="html5", stream_url=stream, thumbnail=poster, others=clips, position=None)
         # Only decorative clips: nothing to choose, but they still belong in other_videos.
         return Candidate(kind="html5", others=tuple(backgrounds)) if backgrounds else None
     stream, poster, rest, position = players[0]
@@ -52,9 +52,12 @@ def detect(page: Page) -> Candidate | None:
 
 
 #: An element or script that offers to turn the sound on ("clique para ativar o som", "tap to unmute").
-_UNMUTE_MARK = re.compile(r"unmute|un-mute|desmut|ativar[-_ ]?(?:o[-_ ]?)?som|ative[-_ ]?o[-_ ]?som|sound[-_]?(?:on|overlay|button)", re.I)
+_UNMUTE_MARK = re.compile(
+    r"unmute|un-mute|desmut|ativar[-_ ]?(?:o[-_ ]?)?som|ative[-_ ]?o[-_ ]?som|sound[-_]?(?:on|overlay|button)", re.I
+)
 _UNMUTE_SCRIPT = re.compile(
-    r"\.muted\s*=\s*(?:false|!1)|prop\(\s*[\"']muted[\"']\s*,\s*false|removeAttribute\(\s*[\"']muted|\.unMute\(|unmute", re.I
+    r"\.muted\s*=\s*(?:false|!1)|prop\(\s*[\"']muted[\"']\s*,\s*false|removeAttribute\(\s*[\"']muted|\.unMute\(|unmute",
+    re.I,
 )
 _BACKDROP_STYLE = re.compile(r"position:fixed|z-index:-|pointer-events:none")
 _BACKDROP_NAME = re.compile(r"(?:^|[-_ ])(?:bg|background|backdrop|hero-video|video-bg)(?:$|[-_ ])", re.I)

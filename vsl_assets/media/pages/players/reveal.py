@@ -52,7 +52,9 @@ _EXPR = r"\(?\s*\d+(?:\.\d+)?(?:\s*[*+]\s*\(?\s*\d+(?:\.\d+)?\s*\)?)*\s*\)?(?:\s
 _VTURB_SECONDS = re.compile(r"\bSECONDS_TO_DISPLAY\s*=\s*(" + _EXPR + ")")
 _VTURB_CLASS = re.compile(r"\b(?:CLASS|ELEMENT|SELECTOR)S?_TO_DISPLAY\s*=\s*" + _STRING)
 _VTURB_DELAY = re.compile(r"\bdelaySeconds\s*=\s*(" + _EXPR + ")")
-_VTURB_HIDDEN = re.compile(r"\.displayHiddenElements\(\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)\s*,\s*\[(?P<sels>[^\]]*)\]")
+_VTURB_HIDDEN = re.compile(
+    r"\.displayHiddenElements\(\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)\s*,\s*\[(?P<sels>[^\]]*)\]"
+)
 _TIMEOUT = re.compile(r"\bsetTimeout\s*\(")
 _JQ_DELAY = re.compile(
     r"""\$\(\s*["'](?P<sel>[^"']{1,120})["']\s*\)\s*\.delay\(\s*(?P<ms>[\w$.* ]{1,40})\)\s*\.(?:fadeIn|show|slideDown|css|removeClass|addClass)\b"""
@@ -65,7 +67,9 @@ _NAMED_SECONDS = re.compile(
 _CLOCK = re.compile(
     r"(?:getCurrentVideoTime\(\)|getCurrentTime\(\)|\.currentTime)\s*>=?\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)"
 )
-_WALL_CLOCK = re.compile(r"(?:Date\.now\(\)|new\s+Date\(\)\.getTime\(\)|\.getTime\(\))\s*\+\s*(?P<expr>\d+(?:\s*\*\s*\d+)*)")
+_WALL_CLOCK = re.compile(
+    r"(?:Date\.now\(\)|new\s+Date\(\)\.getTime\(\)|\.getTime\(\))\s*\+\s*(?P<expr>\d+(?:\s*\*\s*\d+)*)"
+)
 _ASSIGN = r"\b(?:var|let|const)?\s*{name}\s*=\s*"
 _TARGETS = re.compile(
     r"""(?:getElementById|querySelector(?:All)?|getElementsByClassName|\$|jQuery)\(\s*["'`]([^"'`]{1,120})["'`]"""
@@ -295,8 +299,12 @@ def _script_targets(body: str, js: str | None = None) -> tuple[str, ...]:
         elif re.fullmatch(r"[\w-]+", value):
             found.append(f"#{value}")
     if js is not None:
-        for var in set(re.findall(r"\b([A-Za-z_$][\w$]*)\s*\.\s*(?:style|classList|removeAttribute|setAttribute)\b", body)):
-            bound = re.search(_ASSIGN.format(name=re.escape(var)) + r"(?:document\.)?[\w$.]*?\(\s*[\"'`][^\"'`]+[\"'`]", js)
+        for var in set(
+            re.findall(r"\b([A-Za-z_$][\w$]*)\s*\.\s*(?:style|classList|removeAttribute|setAttribute)\b", body)
+        ):
+            bound = re.search(
+                _ASSIGN.format(name=re.escape(var)) + r"(?:document\.)?[\w$.]*?\(\s*[\"'`][^\"'`]+[\"'`]", js
+            )
             if bound:
                 found.extend(_script_targets(bound.group(0)))
     return tuple(dict.fromkeys(found))
