@@ -298,6 +298,9 @@ _BUY = '<div id="botao-compra" class="esconder"><a href="https://pay.example.com
             "setTimeout(function(){ document.getElementById('botao-compra').style.display='block'; }, 600000);",
             (600, "page script setTimeout"),
         ),
+        # The timer calls a function of the same script that shows the offer.
+        (_BUY, "function exibirOferta() { document.getElementById('botao-compra').classList.remove('esconder'); }"
+               "setTimeout(function () { exibirOferta(); }, 1410000);", (1410, "page script setTimeout")),
         # Wall-clock countdowns.
         (
             _BUY,

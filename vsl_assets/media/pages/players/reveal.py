@@ -204,12 +204,21 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
         body = _function_body(js, named.group(1)) or ""
         rest_at = at + named.end() - 1
     delay = re.match(r"\s*,\s*([^()]{1,60}?)\s*\)", js[rest_at : rest_at + 80])
+    body = _with_called(js, body)
     if not delay or not _SHOWS.search(body):
         return None
     ms = _milliseconds(js, delay.group(1))
     if ms is None:
         return None
     return Timer(ms / 1000, f"{where} setTimeout", _script_targets(body, js), body)
+
+
+def _with_called(js: str, body: str) -> str:
+    """``body`` followed by the bodies of the functions it calls that this script defines (one
+    level): ``setTimeout(function () { exibirOferta(); }, …)`` shows what ``exibirOferta`` shows."""
+    called = dict.fromkeys(re.findall(r"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(", body))
+    extra = [found for name in list(called)[:8] if (found := _function_body(js, name))]
+    return "\n".join([body, *extra])
 
 
 def _closing_brace(js: str, open_at: int, limit: int = 4000) -> int | None:
