@@ -6,6 +6,7 @@ and Panda's config — each on a fixture written for these tests (``fixtures/rou
 from __future__ import annotations
 
 import json
+import time
 
 import httpx
 import pytest
@@ -21,7 +22,7 @@ from vsl_assets.media.pages import (
 from vsl_assets.media.pages.fetch import Fetcher
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import panda, vidalytics
-from vsl_assets.media.pages.players.reveal import page_reveal
+from vsl_assets.media.pages.players.reveal import page_reveal, timers_in
 from vsl_assets.media.pages.resolve import _detect
 from vsl_assets_tests.pages._real import JS_TYPE, FakeYtdlp
 from vsl_assets_tests.pages._support import FIXTURES, HTML_TYPE, Hosts
@@ -299,8 +300,12 @@ _BUY = '<div id="botao-compra" class="esconder"><a href="https://pay.example.com
             (600, "page script setTimeout"),
         ),
         # The timer calls a function of the same script that shows the offer.
-        (_BUY, "function exibirOferta() { document.getElementById('botao-compra').classList.remove('esconder'); }"
-               "setTimeout(function () { exibirOferta(); }, 1410000);", (1410, "page script setTimeout")),
+        (
+            _BUY,
+            "function exibirOferta() { document.getElementById('botao-compra').classList.remove('esconder'); }"
+            "setTimeout(function () { exibirOferta(); }, 1410000);",
+            (1410, "page script setTimeout"),
+        ),
         # Wall-clock countdowns.
         (
             _BUY,
@@ -407,3 +412,16 @@ def test_panda_config_is_not_read_when_the_page_does_not_call_load_button() -> N
     source, asked = _resolve_panda("console.log('pronto');", {"outsideCta": [{"time": 1530}]})
     assert source.cta_seconds is None  # type: ignore[attr-defined]
     assert not any(url.startswith(panda.CONFIG_BASE) for url in asked)
+
+
+def test_a_large_bundle_full_of_timers_is_read_in_bounded_time() -> None:
+    """Hostile input: thousands of timers in a 1 MB script are read up to a cap, in about a second."""
+    js = ";".join(
+        f"var v{i}=document.getElementById('x{i}');setTimeout(function(){{ v{i}.style.display='block'; f{i}(); }}, {i}000)"
+        for i in range(9000)
+    )
+    started = time.monotonic()
+    timers = timers_in(js)
+    assert len(timers) == 100  # the per-kind cap
+    assert timers[20].seconds == 20 and timers[20].targets == ("#x20",)
+    assert time.monotonic() - started < 10

@@ -26,6 +26,8 @@ import ast
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 
 from vsl_assets.media.pages.fetch import Fetcher
 from vsl_assets.media.pages.page import Page
@@ -33,6 +35,10 @@ from vsl_assets.media.pages.players import page_scripts
 from vsl_assets.media.pages.players.base import number
 
 MIN_SECONDS = 10.0
+#: Timers of one kind read per script, and variables resolved per lookup: a minified bundle may
+#: hold thousands of ``setTimeout`` calls, and each is read against the whole file.
+_MAX_MATCHES = 100
+_MAX_VARIABLES = 20
 _SHOWS = re.compile(
     r"display|classList\.(?:remove|add|toggle)|\.show\(|fadeIn|slideDown|visibility|hidden|esconder|reveal|"
     r"opacity|removeAttribute|\bshow[A-Z]\w*\(",
@@ -70,7 +76,6 @@ _CLOCK = re.compile(
 _WALL_CLOCK = re.compile(
     r"(?:Date\.now\(\)|new\s+Date\(\)\.getTime\(\)|\.getTime\(\))\s*\+\s*(?P<expr>\d+(?:\s*\*\s*\d+)*)"
 )
-_ASSIGN = r"\b(?:var|let|const)?\s*{name}\s*=\s*"
 _TARGETS = re.compile(
     r"""(?:getElementById|querySelector(?:All)?|getElementsByClassName|\$|jQuery)\(\s*["'`]([^"'`]{1,120})["'`]"""
 )
@@ -128,7 +133,7 @@ def _timers(js: str, where: str) -> Iterable[Timer]:
             yield Timer(seconds, f"{where} SECONDS_TO_DISPLAY", _split(cls.group(1)), cls.group(1))
         else:
             yield Timer(seconds, f"{where} SECONDS_TO_DISPLAY", everything, loose, strict=False)
-    for hidden in _VTURB_HIDDEN.finditer(js):
+    for hidden in islice(_VTURB_HIDDEN.finditer(js), _MAX_MATCHES):
         value = _value(js, hidden.group("n"))
         sels = tuple(s for part in re.findall(_STRING, hidden.group("sels")) for s in _split(part))
         if value is not None:
@@ -139,27 +144,27 @@ def _timers(js: str, where: str) -> Iterable[Timer]:
     if seconds is not None and not _VTURB_HIDDEN.search(js):
         yield Timer(seconds, f"{where} delaySeconds", everything, loose, strict=False)
     # setTimeout(fn, ms)
-    for start in _TIMEOUT.finditer(js):
+    for start in islice(_TIMEOUT.finditer(js), _MAX_MATCHES):
         timer = _timeout(js, start.end(), where)
         if timer is not None:
             yield timer
-    for jq in _JQ_DELAY.finditer(js):
+    for jq in islice(_JQ_DELAY.finditer(js), _MAX_MATCHES):
         ms = _milliseconds(js, jq.group("ms"))
         if ms is not None:
             sels = _split(jq.group("sel"))
             yield Timer(ms / 1000, f"{where} jQuery delay", sels, jq.group(0))
-    for named in _NAMED_SECONDS.finditer(js):
+    for named in islice(_NAMED_SECONDS.finditer(js), _MAX_MATCHES):
         seconds = _arith(named.group("n"))
         if seconds is not None and (_SHOWS.search(js) or everything):
             yield Timer(seconds, f"{where} {named.group('name')}", everything, loose, strict=False)
-    for clock in _CLOCK.finditer(js):
+    for clock in islice(_CLOCK.finditer(js), _MAX_MATCHES):
         value = _value(js, clock.group("n"))
         body = js[clock.end() : clock.end() + 400]
         if value is not None and _SHOWS.search(body + js):
             source = "getCurrentVideoTime" if "getCurrentVideoTime" in clock.group(0) else "player currentTime"
             near = _script_targets(body, js)
             yield Timer(value, f"{where} {source}", near or everything, body, strict=bool(near))
-    for wall in _WALL_CLOCK.finditer(js):
+    for wall in islice(_WALL_CLOCK.finditer(js), _MAX_MATCHES):
         ms = _product(wall.group("expr"))
         if ms is not None and _SHOWS.search(js):
             yield Timer(ms / 1000, f"{where} countdown", everything, loose, strict=False)
@@ -235,14 +240,43 @@ def _closing_brace(js: str, open_at: int, limit: int = 4000) -> int | None:
 
 
 def _function_body(js: str, name: str) -> str | None:
-    match = re.search(
-        rf"(?:function\s+{re.escape(name)}\s*\([^)]*\)|\b{re.escape(name)}\s*=\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>))\s*\{{",
-        js,
-    )
-    if not match:
+    at = _index(js).functions.get(name)
+    if at is None:
         return None
-    close = _closing_brace(js, match.end() - 1)
-    return js[match.end() : close] if close is not None else None
+    close = _closing_brace(js, at)
+    return js[at + 1 : close] if close is not None else None
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Where one script defines its functions, numbers and element lookups (first definition wins),
+    built in one pass so that each timer's lookups cost nothing however large the file."""
+
+    functions: dict[str, int]
+    numbers: dict[str, str]
+    bindings: dict[str, str]
+
+
+_NAME = r"[A-Za-z_$][\w$]*"
+_DEFINES_FUNCTION = re.compile(
+    rf"(?:function\s+(?P<a>{_NAME})\s*\([^)]*\)|\b(?P<b>{_NAME})\s*=\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>))\s*\{{"
+)
+_ASSIGNS_NUMBER = re.compile(rf"\b(?P<name>{_NAME})\s*=\s*(?P<expr>{_EXPR})")
+_BINDS_ELEMENT = re.compile(rf"\b(?P<name>{_NAME})\s*=\s*(?:document\.)?[\w$.]*?\(\s*[\"'`][^\"'`]+[\"'`]")
+
+
+@lru_cache(maxsize=8)
+def _index(js: str) -> _Index:
+    functions: dict[str, int] = {}
+    for match in _DEFINES_FUNCTION.finditer(js):
+        functions.setdefault(match.group("a") or match.group("b"), match.end() - 1)
+    numbers: dict[str, str] = {}
+    for match in _ASSIGNS_NUMBER.finditer(js):
+        numbers.setdefault(match.group("name"), match.group("expr"))
+    bindings: dict[str, str] = {}
+    for match in _BINDS_ELEMENT.finditer(js):
+        bindings.setdefault(match.group("name"), match.group(0))
+    return _Index(functions, numbers, bindings)
 
 
 def _milliseconds(js: str, expr: str) -> float | None:
@@ -274,8 +308,8 @@ def _product(expr: str) -> float | None:
 
 
 def _variable(js: str, name: str) -> float | None:
-    match = re.search(_ASSIGN.format(name=re.escape(name)) + "(" + _EXPR + ")", js)
-    return _arith(match.group(1)) if match else None
+    expr = _index(js).numbers.get(name)
+    return _arith(expr) if expr is not None else None
 
 
 def _value(js: str, token: str) -> float | None:
@@ -308,14 +342,11 @@ def _script_targets(body: str, js: str | None = None) -> tuple[str, ...]:
         elif re.fullmatch(r"[\w-]+", value):
             found.append(f"#{value}")
     if js is not None:
-        for var in set(
-            re.findall(r"\b([A-Za-z_$][\w$]*)\s*\.\s*(?:style|classList|removeAttribute|setAttribute)\b", body)
-        ):
-            bound = re.search(
-                _ASSIGN.format(name=re.escape(var)) + r"(?:document\.)?[\w$.]*?\(\s*[\"'`][^\"'`]+[\"'`]", js
-            )
-            if bound:
-                found.extend(_script_targets(bound.group(0)))
+        names = re.findall(r"\b([A-Za-z_$][\w$]*)\s*\.\s*(?:style|classList|removeAttribute|setAttribute)\b", body)
+        bindings = _index(js).bindings
+        for var in list(dict.fromkeys(names))[:_MAX_VARIABLES]:
+            if var in bindings:
+                found.extend(_script_targets(bindings[var]))
     return tuple(dict.fromkeys(found))
 
 
