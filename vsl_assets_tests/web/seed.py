@@ -109,10 +109,10 @@ def seed(session: Session, layout: StorageLayout, fake: Fake, video: Path | None
     return key
 
 
-def index_all(session: Session, database_url: str, keys: list[str]) -> None:
+def index_all(session: Session, database_url: str, keys: list[str], min_confidence: float = 0.6) -> None:
     backend = shared_search(database_url)
     for key in keys:
-        doc = document_for(session, key)
+        doc = document_for(session, key, min_confidence=min_confidence)
         if doc is not None:
             backend.index_vsl(doc)
 
