@@ -129,7 +129,7 @@ def test_request_carries_the_strict_schema_naming_every_field(server: FakeOpenAI
     system = req.text("system")
     for phrase in (
         "the [S] where the offer section starts",
-        "Not the first \nmention of the product".replace("\n", ""),
+        "Not the first mention of the product",
         "product_reveal_s: the [S] of the line where the product is first named",
         "Struck-down prices",
         "are NOT the offer",
