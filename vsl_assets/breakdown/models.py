@@ -141,7 +141,7 @@ CORE_FIELDS: tuple[str, ...] = (
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("pt", "en", "es")
 
 
-def is_sure(confidence: Mapping[str, Any] | None, field: str, threshold: float) -> bool:
+def is_sure(confidence: Mapping[Any, Any] | None, field: str, threshold: float) -> bool:
     """Whether ``field`` may be shown and filtered on as known (``threshold``: the configured
     ``VSL_BREAKDOWN_MIN_CONFIDENCE``; below it a field is "not sure").
 
