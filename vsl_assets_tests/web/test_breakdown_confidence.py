@@ -8,6 +8,7 @@ column mapping, on SQLite and (slow tier) PostgreSQL.
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -174,7 +175,8 @@ def test_search_index_and_catalog_leave_unsure_values_out(web: Web) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "pt-BR"])
-def test_vsl_page_says_not_sure_and_lists_price_roles(web: Web, lang: str) -> None:
+# (A short name: the PostgreSQL variant's database is named after the first 40 characters of the test id.)
+def test_page_not_sure_and_roles(web: Web, lang: str) -> None:
     unsure, _old = _seed_two(web)
     web.login()
     web.client.get(f"/lang/{lang}")
@@ -185,3 +187,25 @@ def test_vsl_page_says_not_sure_and_lists_price_roles(web: Web, lang: str) -> No
     assert "500,00" not in html.split('id="offer"')[1].split("</dd>")[0]  # no confident number in the offer
     assert f'<span class="role">{rejected}</span>: <em>rejected: &#34;não é&#34;</em>' in html
     assert 'id="product-reveal"' in html and 'id="pitch-page"' in html and 'id="pitch-transcript"' in html
+
+
+def test_library_page_filters_by_product_reveal_and_hides_an_unsure_price_on_the_card(web: Web) -> None:
+    unsure, old = _seed_two(web)
+    web.login()
+    page = web.client.get("/", params={"reveal_min": 3, "reveal_max": 5, "pitch_min": "", "pitch_max": ""}).text
+    assert f"/vsl/{unsure}" in page and f"/vsl/{old}" not in page
+    assert re.search(r'name="reveal_min"[^>]*value="3(\.0)?"', page)  # the form keeps the filter
+    everything = web.client.get("/").text
+    assert everything.count('class="tag price"') == 1  # only the sure R$ 500 shows on a card
+
+
+def test_vsl_search_cli_passes_pitch_and_price_filters_to_the_index(web: Web) -> None:
+    from vsl_assets.cli import _search_query, build_parser
+
+    unsure, old = _seed_two(web)
+    args = build_parser().parse_args(
+        ["search", "ritual", "--pitch-min", "9", "--pitch-max", "10", "--price-min", "400", "--currency", "brl"]
+    )
+    query = _search_query(args)
+    assert (query.pitch_min_s, query.pitch_max_s, query.price_min, query.currency) == (9.0, 10.0, 400.0, "BRL")
+    assert [g.vsl.key for g in shared_search(web.settings.database).search(query).vsls] == [old]
