@@ -202,7 +202,7 @@ def test_library_page_filters_by_product_reveal_and_hides_an_unsure_price_on_the
 def test_vsl_search_cli_passes_pitch_and_price_filters_to_the_index(web: Web) -> None:
     from vsl_assets.cli import _search_query, build_parser
 
-    unsure, old = _seed_two(web)
+    _unsure, old = _seed_two(web)
     args = build_parser().parse_args(
         ["search", "ritual", "--pitch-min", "9", "--pitch-max", "10", "--price-min", "400", "--currency", "brl"]
     )
