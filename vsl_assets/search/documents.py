@@ -18,10 +18,22 @@ from vsl_assets.db.models import Audio, BreakdownRow, Source, TranscriptRow, Url
 from vsl_assets.search.model import Segment, VslDocument
 
 
-def _sure(breakdown: BreakdownRow | None, field: str, value: object, threshold: float) -> Any:
-    if breakdown is None or not is_sure(breakdown.confidence, field, threshold):
-        return None
-    return value
+def _breakdown_fields(breakdown: BreakdownRow | None, min_confidence: float) -> dict[str, Any]:
+    """The filterable breakdown fields, each None when unknown or not sure."""
+    if breakdown is None:
+        return {}
+
+    def sure(field: str, value: Any) -> Any:
+        return value if is_sure(breakdown.confidence, field, min_confidence) else None
+
+    return {
+        "niche": sure("niche", breakdown.niche),
+        "lead_type": sure("lead_type", breakdown.lead_type),
+        "awareness": sure("awareness", breakdown.awareness),
+        "pitch_s": sure("pitch_s", breakdown.pitch_s),
+        "price": sure("offer_price", breakdown.offer_amount),
+        "currency": sure("offer_price", breakdown.offer_currency),
+    }
 
 
 def _documents(session: Session, keys: list[str] | None, min_confidence: float) -> Iterator[VslDocument]:
@@ -44,12 +56,7 @@ def _documents(session: Session, keys: list[str] | None, min_confidence: float) 
             player=source.kind if source else None,
             duration_s=(audio.duration_s if audio else None) or transcript.duration_s,
             added_at=url.created_at,
-            niche=_sure(breakdown, "niche", breakdown and breakdown.niche, min_confidence),
-            lead_type=_sure(breakdown, "lead_type", breakdown and breakdown.lead_type, min_confidence),
-            awareness=_sure(breakdown, "awareness", breakdown and breakdown.awareness, min_confidence),
-            pitch_s=_sure(breakdown, "pitch_s", breakdown and breakdown.pitch_s, min_confidence),
-            price=_sure(breakdown, "offer_price", breakdown and breakdown.offer_amount, min_confidence),
-            currency=_sure(breakdown, "offer_price", breakdown and breakdown.offer_currency, min_confidence),
+            **_breakdown_fields(breakdown, min_confidence),
             segments=[Segment.from_mapping(seg) for seg in transcript.segments or []],
         )
 
