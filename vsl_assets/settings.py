@@ -63,6 +63,7 @@ READ_BY: dict[str, str] = {
     "language": "pipeline",
     "breakdown_engine": "pipeline",
     "breakdown_model": "pipeline",
+    "breakdown_min_confidence": "both",
     "ffmpeg": "pipeline",
     "max_chunk_s": "pipeline",
     "transcribe_concurrency": "pipeline",
@@ -140,6 +141,9 @@ class Settings(BaseSettings):
     """
     breakdown_model: str | None = None
     """chat model of the openai breakdown engine. Default: `gpt-4o-mini` (openai)."""
+    breakdown_min_confidence: Annotated[float, Field(ge=0, le=1)] = 0.6
+    """below this 0..1 grade a breakdown field is "not sure": the API and VSL page show it as unknown with its
+    evidence, and cards, filters, search and the catalog ignore it."""
     ffmpeg: str | None = None
     """ffmpeg binary (Debian's 5.x and imageio-ffmpeg's 7.x are both tested). Default: `ffmpeg` on PATH, else imageio-
     ffmpeg's.

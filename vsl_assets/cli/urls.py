@@ -162,7 +162,9 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
     out = None if args.out in (None, "-") else Path(args.out)
     try:
-        done = export_catalog(sessions=sessions(settings), fmt=args.format, out=out)
+        done = export_catalog(
+            sessions=sessions(settings), fmt=args.format, out=out, min_confidence=settings.breakdown_min_confidence
+        )
     except ExportError as exc:
         err(str(exc))
         return EXIT_USAGE

@@ -24,8 +24,10 @@ class Exported:
     text: str | None = None
 
 
-def export_catalog(*, sessions: Sessions, fmt: str, out: Path | None) -> Exported:
-    """The catalog as ``fmt``: into ``out``, or as text when ``out`` is None (CSV and JSON only)."""
+def export_catalog(*, sessions: Sessions, fmt: str, out: Path | None, min_confidence: float) -> Exported:
+    """The catalog as ``fmt``: into ``out``, or as text when ``out`` is None (CSV and JSON only).
+
+    A breakdown field graded below ``min_confidence`` is left empty (``VSL_BREAKDOWN_MIN_CONFIDENCE``)."""
     from vsl_assets import catalog  # pandas: loaded by the commands that export, not by every run
 
     if out is None and fmt == "parquet":
@@ -33,7 +35,7 @@ def export_catalog(*, sessions: Sessions, fmt: str, out: Path | None) -> Exporte
     if fmt not in catalog.FORMATS:
         raise ExportError(f"unknown catalog format {fmt!r}; use one of {', '.join(catalog.FORMATS)}")
     with sessions() as s:
-        df = catalog.build_catalog(s)
+        df = catalog.build_catalog(s, min_confidence=min_confidence)
     if out is None:
         return Exported(len(df), text=catalog.as_text(df, fmt))
     return Exported(len(df), path=catalog.write(df, out, fmt))
@@ -47,12 +49,14 @@ class StoredCatalog:
     preview: str
 
 
-def store_catalog(*, sessions: Sessions, layout: StorageLayout, store: LocalStore) -> StoredCatalog:
+def store_catalog(
+    *, sessions: Sessions, layout: StorageLayout, store: LocalStore, min_confidence: float
+) -> StoredCatalog:
     """Write the catalog to its place in the storage layout and publish it to the shared store."""
     from vsl_assets import catalog
 
     with sessions() as s:
-        df = catalog.build_catalog(s)
+        df = catalog.build_catalog(s, min_confidence=min_confidence)
     paths = {fmt: catalog.write(df, layout.catalog_path(fmt), fmt) for fmt in STORED_FORMATS}
     store.publish(*paths.values())
     counts = df["status"].value_counts().to_dict() if len(df) else {}

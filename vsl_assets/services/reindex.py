@@ -22,13 +22,14 @@ class ReindexReport:
         )
 
 
-def reindex(*, sessions: Sessions, index: SearchBackend) -> ReindexReport:
+def reindex(*, sessions: Sessions, index: SearchBackend, min_confidence: float) -> ReindexReport:
+    """``min_confidence``: breakdown fields graded below it are indexed as unknown."""
     from vsl_assets.search.documents import all_documents
 
     seen: set[str] = set()
     segments = 0
     with sessions() as s:
-        for doc in all_documents(s):
+        for doc in all_documents(s, min_confidence=min_confidence):
             segments += index.index_vsl(doc)
             seen.add(doc.key)
     stale = sorted(index.keys() - seen)

@@ -68,7 +68,7 @@ def test_reindex_indexes_every_vsl_and_drops_what_the_database_no_longer_has(env
         repo.delete_url(s, keys[1])
     index = open_search(env.settings.database)
     try:
-        report = reindex(sessions=env.sessions, index=index)
+        report = reindex(sessions=env.sessions, index=index, min_confidence=0.6)
     finally:
         index.close()
     assert (report.indexed, report.stale) == (1, [keys[1]])
@@ -79,14 +79,14 @@ def test_reindex_indexes_every_vsl_and_drops_what_the_database_no_longer_has(env
 
 def test_export_as_text_as_a_file_and_into_the_storage_layout(env: Env, tmp_path) -> None:
     [key] = _seed(env, "https://a.example.com/v")
-    text = export_catalog(sessions=env.sessions, fmt="json", out=None)
+    text = export_catalog(sessions=env.sessions, fmt="json", out=None, min_confidence=0.6)
     assert text.rows == 1 and json.loads(text.text or "")[0]["partition_key"] == key
     with pytest.raises(ExportError, match="parquet is binary"):
-        export_catalog(sessions=env.sessions, fmt="parquet", out=None)
-    written = export_catalog(sessions=env.sessions, fmt="parquet", out=tmp_path / "c.parquet")
+        export_catalog(sessions=env.sessions, fmt="parquet", out=None, min_confidence=0.6)
+    written = export_catalog(sessions=env.sessions, fmt="parquet", out=tmp_path / "c.parquet", min_confidence=0.6)
     assert written.path == tmp_path / "c.parquet"
     assert list(pd.read_parquet(tmp_path / "c.parquet")["partition_key"]) == [key]
-    stored = store_catalog(sessions=env.sessions, layout=env.layout, store=store_for(env.settings))
+    stored = store_catalog(sessions=env.sessions, layout=env.layout, store=store_for(env.settings), min_confidence=0.6)
     assert stored.paths == {fmt: env.layout.catalog_path(fmt) for fmt in ("parquet", "csv")}
     assert stored.by_status == {"analyzed": 1} and key in env.layout.catalog_path("csv").read_text()
 

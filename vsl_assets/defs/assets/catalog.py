@@ -12,7 +12,7 @@ from dagster import (
 )
 
 from vsl_assets.core.humanize import human_bytes
-from vsl_assets.defs.resources import DatabaseResource, StorageResource
+from vsl_assets.defs.resources import BreakdownResource, DatabaseResource, StorageResource
 from vsl_assets.services.export import store_catalog
 
 #: Built once when missing, then again whenever a VSL's search_index partition is materialized
@@ -40,8 +40,15 @@ CATALOG_AUTOMATION = (
     description="One row per VSL (status, duration, language, words/min, niche, lead, awareness, pitch, offer) "
     "as storage/catalog/vsl_catalog.parquet and .csv.",
 )
-def vsl_catalog(context: AssetExecutionContext, db: DatabaseResource, storage: StorageResource) -> MaterializeResult:
-    done = store_catalog(sessions=db.session, layout=storage.layout, store=storage.store)
+def vsl_catalog(
+    context: AssetExecutionContext, db: DatabaseResource, storage: StorageResource, breakdown_engine: BreakdownResource
+) -> MaterializeResult:
+    done = store_catalog(
+        sessions=db.session,
+        layout=storage.layout,
+        store=storage.store,
+        min_confidence=breakdown_engine.min_confidence,
+    )
     context.log.info(f"catalog: {done.rows} VSLs written to {storage.layout.catalog}")
     return MaterializeResult(
         metadata={

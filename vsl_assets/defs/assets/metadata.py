@@ -102,12 +102,27 @@ def _price(p: Price | None) -> str:
     return p.describe() if p is not None else "none said"
 
 
+def confidence_summary(b: Breakdown, threshold: float) -> str:
+    """``offer_price 0.42 (not sure), niche 0.90``: each graded field, the unsure ones marked."""
+    if not b.confidence:
+        return "none recorded (every field counts as sure)"
+    unsure = set(b.unsure_fields(threshold))
+    return ", ".join(
+        f"{name} {grade:.2f}{' (not sure)' if name in unsure else ''}" for name, grade in b.confidence.items()
+    )
+
+
+def _second(value: float | None) -> MetadataValue | str:
+    return MetadataValue.float(float(value)) if value is not None else "unknown"
+
+
 def timeline_markdown(b: Breakdown) -> str:
     head = [
         f"**{b.niche or 'niche unknown'}** · lead `{b.lead_type or '?'}` · awareness `{b.awareness or '?'}`",
         f"offer {_price(b.offer_price)} · anchor {_price(b.anchor_price)} · "
         f"guarantee {f'{b.guarantee_days} days' if b.guarantee_days is not None else 'none said'} · "
-        f"pitch at {clock(b.pitch_s) if b.pitch_s is not None else '?'}",
+        f"pitch at {clock(b.pitch_s) if b.pitch_s is not None else '?'} · "
+        f"product named at {clock(b.product_reveal_s) if b.product_reveal_s is not None else '?'}",
         "",
         "| at | beat | quote |",
         "|---|---|---|",
@@ -117,7 +132,7 @@ def timeline_markdown(b: Breakdown) -> str:
     return "\n".join(head + rows + note)
 
 
-def breakdown_metadata(r: BreakdownResult) -> dict[str, Any]:
+def breakdown_metadata(r: BreakdownResult, min_confidence: float) -> dict[str, Any]:
     b = r.breakdown
     return {
         "path": MetadataValue.path(str(r.path)),
@@ -127,7 +142,12 @@ def breakdown_metadata(r: BreakdownResult) -> dict[str, Any]:
         "awareness": b.awareness or "unknown",
         "offer_price": _price(b.offer_price),
         "guarantee_days": MetadataValue.int(b.guarantee_days) if b.guarantee_days is not None else "none",
-        "pitch_s": MetadataValue.float(float(b.pitch_s)) if b.pitch_s is not None else "unknown",
+        "pitch_s": _second(b.pitch_s),
+        "product_reveal_s": _second(b.product_reveal_s),
+        "page_pitch_s": _second(r.page_pitch_s),
+        "confidence": confidence_summary(b, min_confidence),
+        "not_sure": ", ".join(b.unsure_fields(min_confidence)) or "none",
+        "price_mentions": MetadataValue.int(len(b.prices)),
         "beat_count": MetadataValue.int(len(b.beats)),
         "engine": b.engine,
         "model": b.model,

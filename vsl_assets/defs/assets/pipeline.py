@@ -86,7 +86,7 @@ def breakdown(
         steps.run_breakdown,
         step_resources(db, storage, media, breakdown_engine=breakdown_engine),
     )
-    return MaterializeResult(metadata=md.breakdown_metadata(result))
+    return MaterializeResult(metadata=md.breakdown_metadata(result, breakdown_engine.min_confidence))
 
 
 def search_index(

@@ -101,6 +101,7 @@ def step_resources(
         language=transcriber.language_code if transcriber else None,
         breakdown_engine=breakdown_engine.build if breakdown_engine else None,
         search=search.backend if search else None,
+        min_confidence=search.min_confidence if search else None,
     )
 
 

@@ -20,6 +20,8 @@ class BreakdownResult:
     breakdown: Breakdown
     path: Path
     reused: bool
+    #: The second the sales page says the offer appears (``source_page``), when it says.
+    page_pitch_s: float | None = None
 
 
 def _existing(layout: StorageLayout, key: str) -> Breakdown | None:
@@ -45,6 +47,7 @@ def _columns(b: Breakdown, duration_s: float | None, page_pitch_s: float | None,
         "duration_s": duration_s,
         "pitch_s": b.pitch_s,
         "page_pitch_s": page_pitch_s,
+        "product_reveal_s": b.product_reveal_s,
         "offer_amount": offer.amount if offer else None,
         "offer_currency": offer.currency if offer else None,
         "offer_installments": offer.installments if offer else None,
@@ -59,6 +62,8 @@ def _columns(b: Breakdown, duration_s: float | None, page_pitch_s: float | None,
         "engine": b.engine,
         "model": b.model,
         "cost_usd": cost,
+        # Null when the engine graded nothing: readers then take every field as sure, as before.
+        "confidence": dict(b.confidence) or None,
         "data": b.model_dump(mode="json"),
     }
 
@@ -85,6 +90,7 @@ def run_breakdown(inputs: StepInputs, res: StepResources) -> BreakdownResult:
     store.publish(layout.breakdown_path(key))
     with res.sessions() as s:
         source = repo.get_output(s, Source, key)
+        page_pitch_s = source.cta_seconds if source else None
         existing_row = repo.get_output(s, BreakdownRow, key)
         if cost is None and existing_row is not None and reused:
             cost = existing_row.cost_usd
@@ -92,6 +98,6 @@ def run_breakdown(inputs: StepInputs, res: StepResources) -> BreakdownResult:
             s,
             inputs.url_id,
             [(x.beat, x.start, x.end, x.quote) for x in result.beats],
-            **_columns(result, stored.duration_s, source.cta_seconds if source else None, cost),
+            **_columns(result, stored.duration_s, page_pitch_s, cost),
         )
-    return BreakdownResult(result, layout.breakdown_path(key), reused)
+    return BreakdownResult(result, layout.breakdown_path(key), reused, page_pitch_s)

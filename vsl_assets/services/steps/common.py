@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from vsl_assets.errors import MediaError
 from vsl_assets.media.download import DownloadOptions
@@ -15,6 +15,7 @@ from vsl_assets.services.ports import Sessions
 from vsl_assets.storage import LocalStore, StorageLayout
 
 LogFn = Callable[[str], None]
+T = TypeVar("T")
 
 
 def _quiet(_line: str) -> None:
@@ -68,6 +69,8 @@ class StepResources:
     breakdown_engine: Callable[[], Any] | None = None
     #: Opens the search backend (``SearchResource.backend``).
     search: Callable[[], Any] | None = None
+    #: ``VSL_BREAKDOWN_MIN_CONFIDENCE``: breakdown fields graded below it are indexed as unknown.
+    min_confidence: float | None = None
 
 
 def reusable(path: Path, newer_than: Path | None = None) -> MediaInfo | None:
@@ -85,3 +88,9 @@ def required(factory: Callable[[], Any] | None, what: str) -> Any:
     if factory is None:
         raise ValueError(f"this step needs StepResources.{what}")
     return factory()
+
+
+def required_value(value: T | None, what: str) -> T:
+    if value is None:
+        raise ValueError(f"this step needs StepResources.{what}")
+    return value

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from vsl_assets.errors import MediaError
 from vsl_assets.search.documents import VslDocument, document_for
-from vsl_assets.services.steps.common import StepInputs, StepResources, required
+from vsl_assets.services.steps.common import StepInputs, StepResources, required, required_value
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class IndexResult:
 
 def run_search_index(inputs: StepInputs, res: StepResources) -> IndexResult:
     with res.sessions() as s:
-        doc = document_for(s, inputs.key)
+        doc = document_for(s, inputs.key, min_confidence=required_value(res.min_confidence, "min_confidence"))
     if doc is None:
         raise MediaError("the transcript is missing; materialize transcript first")
     backend = required(res.search, "search")

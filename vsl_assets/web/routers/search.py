@@ -24,6 +24,11 @@ def search(
     lead: str | None = None,
     awareness: str | None = None,
     key: str | None = None,
+    pitch_min: Annotated[float | None, Query(ge=0, description="seconds: offer section starts at or after")] = None,
+    pitch_max: Annotated[float | None, Query(ge=0, description="seconds")] = None,
+    price_min: Annotated[float | None, Query(ge=0, description="offer price; a not-sure price never matches")] = None,
+    price_max: Annotated[float | None, Query(ge=0)] = None,
+    currency: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> list[SearchRow]:
@@ -38,6 +43,11 @@ def search(
             key=key,
             limit=limit,
             page=page,
+            pitch_min=pitch_min,
+            pitch_max=pitch_max,
+            price_min=price_min,
+            price_max=price_max,
+            currency=currency,
         )
     except SearchQueryError as exc:
         raise HTTPException(status_code=400, detail=exc.reason) from None
