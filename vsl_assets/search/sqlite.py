@@ -21,11 +21,12 @@ and "inside one VSL" is a rowid range FTS5 applies inside the match.
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +34,18 @@ from vsl_assets.errors import PermanentError
 from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
-from vsl_assets.search.query import ParsedQuery, fts5_terms, parse_search, query_languages, to_fts5
+from vsl_assets.search.query import (
+    Clause,
+    ParsedQuery,
+    fts5_terms,
+    fts5_terms_of_texts,
+    parse_search,
+    query_languages,
+    to_fts5,
+)
 from vsl_assets.search.snippet import highlight
-from vsl_assets.search.text import words
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 #: Bits of a segment id that hold its position in the VSL (so at most ~1M segments per VSL).
 POSITION_BITS = 20
 MAX_SEGMENTS = 1 << POSITION_BITS
@@ -70,13 +78,19 @@ CREATE TABLE IF NOT EXISTS segments (
     id INTEGER PRIMARY KEY,  -- vsl id << 20 | position, see segment_id()
     start_s REAL NOT NULL,
     end_s REAL NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    terms TEXT NOT NULL  -- what segments_fts indexes (its external content)
 );
 -- Terms are tagged with the language ("pt_garant", see query.FTS5_TAGS), so '_' is a token
 -- character, and prefix indexes of tag + 2 and tag + 3 characters serve short prefix queries.
+-- External content: the terms are stored once, in ``segments`` (FTS5 keeps only its index), and a
+-- re-index deletes them from FTS5 with the stored values ('delete' command), never recomputed.
 CREATE VIRTUAL TABLE IF NOT EXISTS segments_fts USING fts5(
-    terms, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'", prefix = '5 6'
+    terms, content = 'segments', content_rowid = 'id',
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '_'", prefix = '5 6'
 );
+-- FTS5's own vocabulary: which tagged terms exist (a query's arms that cannot match are dropped).
+CREATE VIRTUAL TABLE IF NOT EXISTS segments_vocab USING fts5vocab(segments_fts, 'row');
 """
 
 
@@ -98,14 +112,25 @@ def _decode_time(value: Any) -> datetime | None:
 
 
 class SqliteSearch:
-    """The embedded backend; one short-lived connection per call, so it is safe across threads."""
+    """The embedded backend; each thread keeps its own connection, so it is safe across threads.
+
+    Why kept open (not one connection per call): a new connection starts with an empty page cache
+    and re-reads the schema and FTS5's configuration before its first statement; kept, the index's
+    hot pages stay mapped (``mmap_size``) and a query starts at once.  A connection is never
+    carried across a fork (checked by process id).
+    """
 
     name = "sqlite-fts5"
+    #: Bytes of the index file read through memory mapping (shared with the OS page cache).
+    MMAP_BYTES = 1 << 30
 
     def __init__(self, path: Path | str, *, busy_timeout_s: float = 60.0) -> None:
         self.path = Path(path)
         self.busy_timeout_s = busy_timeout_s
         self._schema_ready = False
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     # -- plumbing ----------------------------------------------------------------
 
@@ -113,11 +138,20 @@ class SqliteSearch:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         if not self._schema_ready:
             self.ensure_schema()
-        with closing(self._open()) as conn:
-            yield conn
+        conn = getattr(self._local, "conn", None)
+        if conn is None or self._local.pid != os.getpid():
+            conn = self._open()
+            # WAL makes NORMAL safe from corruption; a power cut may lose the last commits of
+            # derived data (``vsl reindex`` restores them), and no commit waits for an fsync.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA mmap_size = {self.MMAP_BYTES}")
+            self._local.conn, self._local.pid = conn, os.getpid()
+            with self._lock:
+                self._all.append(conn)
+        yield conn
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         return conn
 
@@ -144,7 +178,7 @@ class SqliteSearch:
                 has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
                 version = has_meta and conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
                 if has_meta and (version is None or version[0] != SCHEMA_VERSION):
-                    for table in ("segments_fts", "segments", "vsls", "meta"):
+                    for table in ("segments_vocab", "segments_fts", "segments", "vsls", "meta"):
                         conn.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
@@ -157,7 +191,12 @@ class SqliteSearch:
         self._schema_ready = True
 
     def close(self) -> None:
-        """Nothing is held between calls."""
+        """Close every thread's connection (each is used by its own thread only)."""
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
 
     # -- writing -----------------------------------------------------------------
 
@@ -167,7 +206,11 @@ class SqliteSearch:
         if row is None:
             return False
         lo, hi = _segment_range(row["id"])
-        conn.execute("DELETE FROM segments_fts WHERE rowid BETWEEN ? AND ?", (lo, hi))
+        conn.execute(
+            "INSERT INTO segments_fts (segments_fts, rowid, terms) "
+            "SELECT 'delete', id, terms FROM segments WHERE id BETWEEN ? AND ?",
+            (lo, hi),
+        )
         conn.execute("DELETE FROM segments WHERE id BETWEEN ? AND ?", (lo, hi))
         conn.execute("DELETE FROM vsls WHERE id = ?", (row["id"],))
         return True
@@ -183,14 +226,13 @@ class SqliteSearch:
             cols = ", ".join(values)
             cur = conn.execute(f"INSERT INTO vsls ({cols}) VALUES ({', '.join(':' + c for c in values)})", values)
             vsl_id = int(cur.lastrowid or 0)
-            conn.executemany(
-                "INSERT INTO segments (id, start_s, end_s, text) VALUES (?, ?, ?, ?)",
-                ((segment_id(vsl_id, i), s.start, s.end, s.text) for i, s in enumerate(doc.segments)),
-            )
-            conn.executemany(
-                "INSERT INTO segments_fts (rowid, terms) VALUES (?, ?)",
-                ((segment_id(vsl_id, i), fts5_terms(words(s.text), doc.language)) for i, s in enumerate(doc.segments)),
-            )
+            terms = fts5_terms_of_texts([s.text for s in doc.segments], doc.language)
+            rows = [
+                (segment_id(vsl_id, i), s.start, s.end, s.text, t)
+                for i, (s, t) in enumerate(zip(doc.segments, terms, strict=True))
+            ]
+            conn.executemany("INSERT INTO segments (id, start_s, end_s, text, terms) VALUES (?, ?, ?, ?, ?)", rows)
+            conn.executemany("INSERT INTO segments_fts (rowid, terms) VALUES (?, ?)", ((r[0], r[4]) for r in rows))
         return len(doc.segments)
 
     def delete_vsl(self, key: str) -> bool:
@@ -236,63 +278,149 @@ class SqliteSearch:
         return SearchResults(query, int(total), 0, groups, parsed.notes)
 
     def _match(self, conn: sqlite3.Connection, query: SearchQuery, parsed: ParsedQuery) -> SearchResults:
-        match = to_fts5(parsed, query_languages(query.language))
-        where, params = vsl_filter(query, _encode_time)
-        params |= {"match": match}
-        rowid_range = ""
+        """Top-k first: the page is read off the front of FTS5's BM25 order, and only the page's
+        VSLs are looked up (fields, best hits, texts, snippets).
+
+        One ranked pass, ``ORDER BY bm25() LIMIT n`` (FTS5 scores each match once; SQLite keeps
+        only the best n rows), widened only when the best n rows hold too few VSLs.  When it read
+        every match, the totals come from it; otherwise a pass without ranking counts them
+        exactly (measured at 1-3% of the ranked pass: BM25 is what costs).
+        """
+        params: dict[str, Any] = {}
+        conds = ""
         if query.key is not None:
             row = conn.execute("SELECT id FROM vsls WHERE key = ?", (query.key,)).fetchone()
             if row is None:
                 return SearchResults(query, 0, 0, (), parsed.notes)
-            rowid_range = "AND rowid BETWEEN :lo AND :hi"
+            conds += " AND rowid BETWEEN :lo AND :hi"
             params |= dict(zip(("lo", "hi"), _segment_range(row["id"]), strict=True))
+        where, filter_params = vsl_filter(query, _encode_time)
+        if set(filter_params) - {"f_key"}:
+            # VSL filters apply to whole VSLs (their fields are the same for all their segments).
+            conds += f" AND (rowid >> {POSITION_BITS}) IN (SELECT v.id FROM vsls v WHERE {where})"
+            params |= filter_params
+        fts = f"FROM segments_fts WHERE segments_fts MATCH :match{conds}"
+        languages = self._languages_with_terms(conn, parsed, query_languages(query.language))
+        if not languages:
+            return SearchResults(query, 0, 0, (), parsed.notes)
+        params["match"] = to_fts5(parsed, languages)
         limit, offset = page_bounds(query)
-        # One statement, one pass of the match: bm25() only works next to its MATCH, so the match
-        # is materialised first; VSL filters apply per group (a VSL's fields are the same for all
-        # its segments); the page's best hits come from the same materialised rows.
-        # bm25() is lower-is-better; scores are reported negated (higher is better).
-        matches = (
-            "m AS MATERIALIZED (SELECT rowid AS sid, rowid >> 20 AS vsl_id, bm25(segments_fts) AS rank "
-            f"FROM segments_fts WHERE segments_fts MATCH :match {rowid_range}), "
-            "g AS (SELECT vsl_id, min(rank) AS best, count(*) AS n FROM m GROUP BY vsl_id), "
-            f"f AS (SELECT g.best, g.n, v.* FROM g JOIN vsls v ON v.id = g.vsl_id WHERE {where})"
-        )
-        rows = conn.execute(
-            f"WITH {matches}, "
-            "page AS (SELECT f.*, count(*) OVER () AS total_vsls, sum(f.n) OVER () AS total_hits FROM f "
-            "         ORDER BY f.best, f.key LIMIT :limit OFFSET :offset), "
-            "ranked AS (SELECT m.*, row_number() OVER (PARTITION BY m.vsl_id ORDER BY m.rank, m.sid) AS rn "
-            "           FROM m WHERE m.vsl_id IN (SELECT id FROM page)) "
-            "SELECT page.*, s.id AS h_id, s.start_s AS h_start, s.end_s AS h_end, s.text AS h_text, r.rank AS h_rank "
-            "FROM page JOIN ranked r ON r.vsl_id = page.id AND r.rn <= :k JOIN segments s ON s.id = r.sid "
-            "ORDER BY page.best, page.key, r.rn",
-            params | {"limit": limit, "offset": offset, "k": query.hits_per_vsl},
-        ).fetchall()
-        if rows:
-            total_vsls, total_hits = int(rows[0]["total_vsls"]), int(rows[0]["total_hits"])
+        wanted = offset + limit
+        k = query.hits_per_vsl
+        n = max(256, 4 * wanted * k)
+        while True:
+            # bm25() is lower-is-better (scores are reported negated: higher is better).
+            rows = conn.execute(
+                f"SELECT rowid, bm25(segments_fts) AS r {fts} ORDER BY r, rowid LIMIT :n", params | {"n": n}
+            ).fetchall()
+            order: list[int] = []
+            best: dict[int, list[tuple[int, float]]] = {}
+            per_vsl: dict[int, int] = {}
+            for sid, rank in rows:
+                vsl_id = sid >> POSITION_BITS
+                hits = best.get(vsl_id)
+                if hits is None:
+                    order.append(vsl_id)
+                    best[vsl_id] = [(sid, rank)]
+                    per_vsl[vsl_id] = 1
+                    continue
+                per_vsl[vsl_id] += 1
+                if len(hits) < k:
+                    hits.append((sid, rank))
+            if len(order) >= wanted or len(rows) < n:
+                break
+            n *= 8
+        if len(rows) < n:
+            # Every match was read: the totals and per-VSL counts are exact already.
+            complete = True
         else:
-            counted = conn.execute(f"WITH {matches} SELECT count(*), coalesce(sum(n), 0) FROM f", params).fetchone()
-            total_vsls, total_hits = int(counted[0]), int(counted[1])
-        groups = [self._group(list(rows_of_vsl), parsed) for _, rows_of_vsl in groupby(rows, key=lambda r: r["id"])]
-        return SearchResults(query, total_vsls, total_hits, tuple(groups), parsed.notes)
+            # The exact totals from a pass without ranking: FTS5 then only walks posting lists (no
+            # BM25, no per-row document size), a few percent of the ranked pass.
+            complete = False
+            per_vsl = dict(
+                conn.execute(f"SELECT rowid >> {POSITION_BITS}, count(*) {fts} GROUP BY 1", params).fetchall()
+            )
+        total_vsls, total_hits = len(per_vsl), sum(per_vsl.values())
+        page_ids = order[offset:wanted]
+        if not page_ids:
+            return SearchResults(query, total_vsls, total_hits, (), parsed.notes)
+        missing = [] if complete else [v for v in page_ids if len(best[v]) < min(k, per_vsl[v])]
+        if missing:
+            # Their other hits rank below the n read: FTS5 scores only these VSLs' matches (the
+            # filter on the VSL id is applied before bm25() is computed), the same BM25 statistics
+            # as the whole query, so the same scores; a window keeps each one's best k.
+            ids = {f"m{i}": v for i, v in enumerate(missing)}
+            for v in missing:
+                best[v] = []
+            for sid, rank in conn.execute(
+                f"WITH m AS MATERIALIZED (SELECT rowid AS sid, bm25(segments_fts) AS r {fts} "
+                f"AND (rowid >> {POSITION_BITS}) IN ({', '.join(':' + name for name in ids)})) "
+                "SELECT sid, r FROM (SELECT sid, r, row_number() OVER "
+                f"(PARTITION BY sid >> {POSITION_BITS} ORDER BY r, sid) AS rn FROM m) WHERE rn <= :k ORDER BY r, sid",
+                params | ids | {"k": k},
+            ):
+                best[sid >> POSITION_BITS].append((sid, rank))
+        marks = ",".join("?" * len(page_ids))
+        vsls = {r["id"]: r for r in conn.execute(f"SELECT * FROM vsls WHERE id IN ({marks})", page_ids)}
+        sids = [sid for vsl_id in page_ids for sid, _ in best[vsl_id]]
+        texts = {
+            r["id"]: r
+            for r in conn.execute(
+                f"SELECT id, start_s, end_s, text FROM segments WHERE id IN ({','.join('?' * len(sids))})", sids
+            )
+        }
+        groups = tuple(self._group(vsls[v], per_vsl[v], best[v], texts, parsed) for v in page_ids)
+        return SearchResults(query, total_vsls, total_hits, groups, parsed.notes)
 
     @staticmethod
-    def _group(rows: list[sqlite3.Row], parsed: ParsedQuery) -> VslHits:
-        first = rows[0]
-        base = segment_id(first["id"], 0)
+    def _languages_with_terms(
+        conn: sqlite3.Connection, parsed: ParsedQuery, languages: tuple[str | None, ...]
+    ) -> tuple[str | None, ...]:
+        """The languages whose arm of the query can match: each AND-group has a clause whose every
+        term is in the index (read from FTS5's own vocabulary, a B-tree lookup per term).
+
+        A query without a language filter is tried in every stemmer's form of its words; most words
+        exist in one language's segments only, so this usually leaves one arm to rank instead of
+        four.  Dropping an arm that cannot match changes no result.
+        """
+
+        def present(term: str, prefix: bool) -> bool:
+            if not prefix:
+                return conn.execute("SELECT 1 FROM segments_vocab WHERE term = ?", (term,)).fetchone() is not None
+            row = conn.execute("SELECT term FROM segments_vocab WHERE term >= ? LIMIT 1", (term,)).fetchone()
+            return row is not None and str(row[0]).startswith(term)
+
+        def can_match(clause: Clause, language: str | None) -> bool:
+            terms = fts5_terms(list(clause.words), language).split(" ")
+            return all(present(t, clause.prefix and i == len(terms) - 1) for i, t in enumerate(terms))
+
+        return tuple(
+            lang for lang in languages if all(any(can_match(c, lang) for c in group) for group in parsed.groups)
+        )
+
+    @staticmethod
+    def _group(
+        vsl: sqlite3.Row,
+        hit_count: int,
+        best: list[tuple[int, float]],
+        texts: dict[int, sqlite3.Row],
+        parsed: ParsedQuery,
+    ) -> VslHits:
+        base = segment_id(vsl["id"], 0)
+        language = vsl["language"]
         return VslHits(
-            vsl=summary_from_row(first, _decode_time),
-            score=-float(first["best"]),
-            hit_count=int(first["n"]),
+            vsl=summary_from_row(vsl, _decode_time),
+            score=-float(best[0][1]),
+            hit_count=int(hit_count),
             hits=tuple(
                 Hit(
-                    position=r["h_id"] - base,
-                    start=r["h_start"],
-                    end=r["h_end"],
-                    text=r["h_text"],
-                    snippet=highlight(r["h_text"], parsed, first["language"]),
-                    score=-float(r["h_rank"]),
+                    position=sid - base,
+                    start=texts[sid]["start_s"],
+                    end=texts[sid]["end_s"],
+                    text=texts[sid]["text"],
+                    snippet=highlight(texts[sid]["text"], parsed, language),
+                    score=-float(rank),
                 )
-                for r in rows
+                for sid, rank in best
             ),
         )
