@@ -35,9 +35,7 @@ from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row,
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import (
-    Clause,
     ParsedQuery,
-    fts5_terms,
     fts5_terms_of_texts,
     parse_search,
     query_languages,
@@ -89,8 +87,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS segments_fts USING fts5(
     terms, content = 'segments', content_rowid = 'id',
     tokenize = "unicode61 remove_diacritics 0 tokenchars '_'", prefix = '5 6'
 );
--- FTS5's own vocabulary: which tagged terms exist (a query's arms that cannot match are dropped).
-CREATE VIRTUAL TABLE IF NOT EXISTS segments_vocab USING fts5vocab(segments_fts, 'row');
 """
 
 
@@ -178,7 +174,7 @@ class SqliteSearch:
                 has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
                 version = has_meta and conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
                 if has_meta and (version is None or version[0] != SCHEMA_VERSION):
-                    for table in ("segments_vocab", "segments_fts", "segments", "vsls", "meta"):
+                    for table in ("segments_fts", "segments", "vsls", "meta"):
                         conn.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
@@ -281,10 +277,11 @@ class SqliteSearch:
         """Top-k first: the page is read off the front of FTS5's BM25 order, and only the page's
         VSLs are looked up (fields, best hits, texts, snippets).
 
-        One ranked pass, ``ORDER BY bm25() LIMIT n`` (FTS5 scores each match once; SQLite keeps
-        only the best n rows), widened only when the best n rows hold too few VSLs.  When it read
-        every match, the totals come from it; otherwise a pass without ranking counts them
-        exactly (measured at 1-3% of the ranked pass: BM25 is what costs).
+        A pass without ranking counts the matches per VSL (exact totals, cheap), then one ranked
+        pass with ``LIMIT n`` (FTS5 scores each match once, BM25 being what costs; SQLite keeps
+        only the best n rows; reading every match in rank order instead measured 2x slower).  A
+        page VSL whose best hits fall below the n read gets them from a pass restricted to the
+        page's VSLs.
         """
         params: dict[str, Any] = {}
         conds = ""
@@ -300,51 +297,61 @@ class SqliteSearch:
             conds += f" AND (rowid >> {POSITION_BITS}) IN (SELECT v.id FROM vsls v WHERE {where})"
             params |= filter_params
         fts = f"FROM segments_fts WHERE segments_fts MATCH :match{conds}"
-        languages = self._languages_with_terms(conn, parsed, query_languages(query.language))
+        # Exact totals and per-VSL counts from passes without ranking (FTS5 then only walks posting
+        # lists: no BM25, no per-row document size; a few percent of the ranked pass), one per
+        # language arm: a query without a language filter is tried in every stemmer's form of its
+        # words, and most words occur in one language's segments only, so the arms that match
+        # nothing are left out of the ranked pass (one arm to score instead of four).
+        per_vsl: dict[int, int] = {}
+        languages: list[str | None] = []
+        for language in query_languages(query.language):
+            counted = conn.execute(
+                f"SELECT rowid >> {POSITION_BITS}, count(*) {fts} GROUP BY 1",
+                params | {"match": to_fts5(parsed, (language,))},
+            ).fetchall()
+            if counted:
+                languages.append(language)
+                per_vsl.update(counted)  # a VSL's segments carry its one language's terms only
         if not languages:
             return SearchResults(query, 0, 0, (), parsed.notes)
-        params["match"] = to_fts5(parsed, languages)
-        limit, offset = page_bounds(query)
-        wanted = offset + limit
-        k = query.hits_per_vsl
-        n = max(256, 4 * wanted * k)
-        while True:
-            # bm25() is lower-is-better (scores are reported negated: higher is better).
-            rows = conn.execute(
-                f"SELECT rowid, bm25(segments_fts) AS r {fts} ORDER BY r, rowid LIMIT :n", params | {"n": n}
-            ).fetchall()
-            order: list[int] = []
-            best: dict[int, list[tuple[int, float]]] = {}
-            per_vsl: dict[int, int] = {}
-            for sid, rank in rows:
-                vsl_id = sid >> POSITION_BITS
-                hits = best.get(vsl_id)
-                if hits is None:
-                    order.append(vsl_id)
-                    best[vsl_id] = [(sid, rank)]
-                    per_vsl[vsl_id] = 1
-                    continue
-                per_vsl[vsl_id] += 1
-                if len(hits) < k:
-                    hits.append((sid, rank))
-            if len(order) >= wanted or len(rows) < n:
-                break
-            n *= 8
-        if len(rows) < n:
-            # Every match was read: the totals and per-VSL counts are exact already.
-            complete = True
-        else:
-            # The exact totals from a pass without ranking: FTS5 then only walks posting lists (no
-            # BM25, no per-row document size), a few percent of the ranked pass.
-            complete = False
-            per_vsl = dict(
-                conn.execute(f"SELECT rowid >> {POSITION_BITS}, count(*) {fts} GROUP BY 1", params).fetchall()
-            )
+        params["match"] = to_fts5(parsed, tuple(languages))
         total_vsls, total_hits = len(per_vsl), sum(per_vsl.values())
+        limit, offset = page_bounds(query)
+        wanted = min(offset + limit, total_vsls)
+        if offset >= wanted:
+            return SearchResults(query, total_vsls, total_hits, (), parsed.notes)
+        k = query.hits_per_vsl
+        # The best n matches (SQLite's top-n sort keeps only n rows); when they hold too few VSLs,
+        # the next pass leaves out the VSLs already found (filtered before bm25() is computed),
+        # so each pass ranks only what the page still needs.  A VSL's hits arrive best first.
+        n = max(256, 4 * wanted * k)
+        order: list[int] = []
+        best: dict[int, list[tuple[int, float]]] = {}
+        cur = conn.cursor()
+        cur.row_factory = None
+        while True:
+            found = {f"x{i}": v for i, v in enumerate(order)}
+            excluded = f" AND (rowid >> {POSITION_BITS}) NOT IN ({', '.join(':' + x for x in found)})" if found else ""
+            # bm25() is lower-is-better (scores are reported negated: higher is better).
+            cur.execute(
+                f"SELECT rowid, bm25(segments_fts) AS r {fts}{excluded} ORDER BY r, rowid LIMIT :n",
+                params | found | {"n": n},
+            )
+            read = 0
+            for sid, rank in cur:
+                read += 1
+                hits = best.get(sid >> POSITION_BITS)
+                if hits is None:
+                    order.append(sid >> POSITION_BITS)
+                    best[sid >> POSITION_BITS] = [(sid, rank)]
+                elif len(hits) < k:
+                    hits.append((sid, rank))
+            if len(order) >= wanted or read < n:
+                break
         page_ids = order[offset:wanted]
         if not page_ids:
             return SearchResults(query, total_vsls, total_hits, (), parsed.notes)
-        missing = [] if complete else [v for v in page_ids if len(best[v]) < min(k, per_vsl[v])]
+        missing = [v for v in page_ids if len(best[v]) < min(k, per_vsl[v])]
         if missing:
             # Their other hits rank below the n read: FTS5 scores only these VSLs' matches (the
             # filter on the VSL id is applied before bm25() is computed), the same BM25 statistics
@@ -371,32 +378,6 @@ class SqliteSearch:
         }
         groups = tuple(self._group(vsls[v], per_vsl[v], best[v], texts, parsed) for v in page_ids)
         return SearchResults(query, total_vsls, total_hits, groups, parsed.notes)
-
-    @staticmethod
-    def _languages_with_terms(
-        conn: sqlite3.Connection, parsed: ParsedQuery, languages: tuple[str | None, ...]
-    ) -> tuple[str | None, ...]:
-        """The languages whose arm of the query can match: each AND-group has a clause whose every
-        term is in the index (read from FTS5's own vocabulary, a B-tree lookup per term).
-
-        A query without a language filter is tried in every stemmer's form of its words; most words
-        exist in one language's segments only, so this usually leaves one arm to rank instead of
-        four.  Dropping an arm that cannot match changes no result.
-        """
-
-        def present(term: str, prefix: bool) -> bool:
-            if not prefix:
-                return conn.execute("SELECT 1 FROM segments_vocab WHERE term = ?", (term,)).fetchone() is not None
-            row = conn.execute("SELECT term FROM segments_vocab WHERE term >= ? LIMIT 1", (term,)).fetchone()
-            return row is not None and str(row[0]).startswith(term)
-
-        def can_match(clause: Clause, language: str | None) -> bool:
-            terms = fts5_terms(list(clause.words), language).split(" ")
-            return all(present(t, clause.prefix and i == len(terms) - 1) for i, t in enumerate(terms))
-
-        return tuple(
-            lang for lang in languages if all(any(can_match(c, lang) for c in group) for group in parsed.groups)
-        )
 
     @staticmethod
     def _group(
