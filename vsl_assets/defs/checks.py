@@ -1,12 +1,26 @@
-"""Asset checks: properties of each output that a later step or a person relies on."""
+"""Asset checks: properties of each output that a later step or a person relies on.
+
+The checks of one asset run as one step (``multi_asset_check``): each step of a run costs
+Dagster's own bookkeeping (events written to the run storage, a step context, resources), and
+the transcript's four checks and the breakdown's two read the same stored file; as one step they
+read it once.  Check names are unchanged, so their history in the UI carries on.
+"""
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, asset_check
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    asset_check,
+    multi_asset_check,
+)
 
 from vsl_assets.breakdown.models import Breakdown
-from vsl_assets.db import Audio, TranscriptRow, Video, repo
+from vsl_assets.db import Audio, Video, repo
 from vsl_assets.defs.assets.breakdown import breakdown
 from vsl_assets.defs.assets.media import audio_file, video_file
 from vsl_assets.defs.assets.transcript import transcript
@@ -58,37 +72,22 @@ def audio_matches_video_duration(context: AssetCheckExecutionContext, db: Databa
     )
 
 
-@asset_check(
-    asset=transcript, partitions_def=vsl_urls, description="The transcript is not empty when the audio has speech."
-)
-def transcript_not_empty_for_speech(
-    context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource, media: MediaResource
-) -> AssetCheckResult:
-    with db.session() as s:
-        row = repo.get_output(s, TranscriptRow, context.partition_key)
-    words = row.word_count if row else 0
-    if words > 0:
-        return AssetCheckResult(passed=True, metadata={"word_count": words})
-    audio = storage.layout.audio_path(context.partition_key, media.audio_ext)
-    storage.store.fetch(audio)
-    speech = speech_seconds(audio)
-    return AssetCheckResult(
-        passed=speech < MIN_SPEECH_S,
-        severity=AssetCheckSeverity.ERROR,
-        metadata={"word_count": words, "speech_seconds": round(speech, 1)},
-        description="empty transcript but the audio has speech" if speech >= MIN_SPEECH_S else "no speech in the audio",
-    )
-
-
 def _stored_transcript(storage: StorageResource, key: str) -> Transcript:
     path = storage.layout.transcript_path(key, "json")
     storage.store.fetch(path)
     return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def _result(r: Any, severity: AssetCheckSeverity = AssetCheckSeverity.ERROR) -> AssetCheckResult:
+def _result(name: str, asset: Any, r: Any, severity: AssetCheckSeverity = AssetCheckSeverity.ERROR) -> AssetCheckResult:
     metadata = {k: v for k, v in r.metadata.items() if v is not None}
-    return AssetCheckResult(passed=r.passed, severity=severity, description=r.description, metadata=metadata)
+    return AssetCheckResult(
+        check_name=name,
+        asset_key=asset.key,
+        passed=r.passed,
+        severity=severity,
+        description=r.description,
+        metadata=metadata,
+    )
 
 
 def _audio_duration(db: DatabaseResource, key: str) -> float:
@@ -97,39 +96,61 @@ def _audio_duration(db: DatabaseResource, key: str) -> float:
     return audio.duration_s if audio is not None else 0.0
 
 
-@asset_check(
-    asset=transcript,
-    partitions_def=vsl_urls,
-    description="The transcript reaches the end of the audio (last segment within a few seconds, or a silent tail).",
+def _spec(name: str, asset: Any, description: str) -> AssetCheckSpec:
+    return AssetCheckSpec(name, asset=asset, description=description, partitions_def=vsl_urls)
+
+
+@multi_asset_check(
+    specs=[
+        _spec("transcript_not_empty_for_speech", transcript, "The transcript is not empty when the audio has speech."),
+        _spec(
+            "transcript_covers_audio",
+            transcript,
+            "The transcript reaches the end of the audio (last segment within a few seconds, or a silent tail).",
+        ),
+        _spec("transcript_has_no_repetition_loop", transcript, "No hallucinated repetition of the same text."),
+        _spec("transcript_words_per_minute", transcript, "Words per minute in a plausible range for speech."),
+    ],
 )
-def transcript_covers_audio(
+def transcript_checks(
     context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource, media: MediaResource
-) -> AssetCheckResult:
+) -> Iterator[AssetCheckResult]:
+    """The transcript's four checks over one read of the stored transcript and the audio's row."""
     key = context.partition_key
     t = _stored_transcript(storage, key)
-    if t.word_count == 0:
-        return AssetCheckResult(passed=True, description="empty transcript: judged by the speech check")
+    duration = _audio_duration(db, key)
     audio = storage.layout.audio_path(key, media.audio_ext)
-    storage.store.fetch(audio)
-    return _result(coverage(t, _audio_duration(db, key), audio=audio))
-
-
-@asset_check(asset=transcript, partitions_def=vsl_urls, description="No hallucinated repetition of the same text.")
-def transcript_has_no_repetition_loop(
-    context: AssetCheckExecutionContext, storage: StorageResource
-) -> AssetCheckResult:
-    return _result(repetition(_stored_transcript(storage, context.partition_key)))
-
-
-@asset_check(asset=transcript, partitions_def=vsl_urls, description="Words per minute in a plausible range for speech.")
-def transcript_words_per_minute(
-    context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource
-) -> AssetCheckResult:
-    key = context.partition_key
+    if t.word_count > 0:
+        yield AssetCheckResult(
+            check_name="transcript_not_empty_for_speech",
+            asset_key=transcript.key,
+            passed=True,
+            metadata={"word_count": t.word_count},
+        )
+        storage.store.fetch(audio)
+        yield _result("transcript_covers_audio", transcript, coverage(t, duration, audio=audio))
+    else:
+        storage.store.fetch(audio)
+        speech = speech_seconds(audio)
+        yield AssetCheckResult(
+            check_name="transcript_not_empty_for_speech",
+            asset_key=transcript.key,
+            passed=speech < MIN_SPEECH_S,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"word_count": 0, "speech_seconds": round(speech, 1)},
+            description="empty transcript but the audio has speech"
+            if speech >= MIN_SPEECH_S
+            else "no speech in the audio",
+        )
+        yield AssetCheckResult(
+            check_name="transcript_covers_audio",
+            asset_key=transcript.key,
+            passed=True,
+            description="empty transcript: judged by the speech check",
+        )
+    yield _result("transcript_has_no_repetition_loop", transcript, repetition(t))
     # WARN: music-heavy or silent VSLs legitimately fall below the range.
-    return _result(
-        words_per_minute(_stored_transcript(storage, key), _audio_duration(db, key)), AssetCheckSeverity.WARN
-    )
+    yield _result("transcript_words_per_minute", transcript, words_per_minute(t, duration), AssetCheckSeverity.WARN)
 
 
 def _stored_breakdown(storage: StorageResource, key: str) -> Breakdown:
@@ -154,38 +175,43 @@ def beats_problems(b: Breakdown, duration_s: float) -> list[str]:
     return problems
 
 
-@asset_check(
-    asset=breakdown,
-    partitions_def=vsl_urls,
-    description="The beats lie inside the video, each ends after it starts, and they are in time order.",
+@multi_asset_check(
+    specs=[
+        _spec(
+            "beats_inside_duration_and_ordered",
+            breakdown,
+            "The beats lie inside the video, each ends after it starts, and they are in time order.",
+        ),
+        _spec(
+            "price_when_a_price_beat_exists",
+            breakdown,
+            "A VSL with a price beat has an offer price (the price was read, not only its moment).",
+        ),
+    ],
 )
-def beats_inside_duration_and_ordered(
+def breakdown_checks(
     context: AssetCheckExecutionContext, storage: StorageResource, db: DatabaseResource
-) -> AssetCheckResult:
+) -> Iterator[AssetCheckResult]:
+    """The breakdown's two checks over one read of the stored breakdown."""
     b = _stored_breakdown(storage, context.partition_key)
     duration = _audio_duration(db, context.partition_key)
     problems = beats_problems(b, duration)
-    return AssetCheckResult(
+    yield AssetCheckResult(
+        check_name="beats_inside_duration_and_ordered",
+        asset_key=breakdown.key,
         passed=not problems,
         description=problems[0] if problems else f"{len(b.beats)} beats in order within {duration:.1f} s",
         metadata={"beats": len(b.beats), "duration_s": duration, "problems": "\n".join(problems) or "none"},
     )
-
-
-@asset_check(
-    asset=breakdown,
-    partitions_def=vsl_urls,
-    description="A VSL with a price beat has an offer price (the price was read, not only its moment).",
-)
-def price_when_a_price_beat_exists(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
-    b = _stored_breakdown(storage, context.partition_key)
     price_beats = [x for x in b.beats if x.beat == "price"]
     passed = not price_beats or b.offer_price is not None
     if passed:
         description = "offer price read" if b.offer_price else "no price beat, so no price expected"
     else:
         description = f"a price beat at {price_beats[0].start:.0f} s but no offer price was read from it"
-    return AssetCheckResult(
+    yield AssetCheckResult(
+        check_name="price_when_a_price_beat_exists",
+        asset_key=breakdown.key,
         passed=passed,
         severity=AssetCheckSeverity.WARN,
         description=description,
