@@ -60,7 +60,8 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))  # vsl_assets_tests (fixtures) lives next to vsl_assets
 
-TARGET_OVERHEAD_S = 1.5
+TARGET_OVERHEAD_S = 1.0  # issue 29 (was 1.5)
+TARGET_START_OVER_BARE_S = 1.5  # issue 29: a launched run's start over a bare Dagster run's
 TARGET_SENSOR_S = 5.0
 TARGET_ADD_S = 10.0
 
@@ -198,6 +199,20 @@ def raw_work(url, out_dir, transcriber, language="en"):
     return parts, transcript
 
 
+def plain_ffmpeg_audio(video, dest, fmt="opus", bitrate="32k", sample_rate=16000):
+    """The floor of extract_audio: one ffmpeg process with the same arguments, nothing else."""
+    from vsl_assets.media import audio_format
+    from vsl_assets.media.ffmpeg import find_ffmpeg
+
+    spec = audio_format(fmt)
+    args = [find_ffmpeg(), "-nostdin", "-hide_banner", "-y", "-loglevel", "error", "-i", str(video)]
+    args += ["-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(sample_rate), *spec.codec_args]
+    args += ["-b:a", bitrate, "-f", spec.container, str(dest)]
+    with Timer() as t:
+        subprocess.run(args, check=True, stdin=subprocess.DEVNULL)
+    return t.s
+
+
 def step_breakdown(instance, run_id):
     """{step key: seconds from STEP_START to STEP_SUCCESS/FAILURE} from the run's event log."""
     starts, spans = {}, {}
@@ -245,6 +260,30 @@ LocalTranscriber(model=sys.argv[1]).load()
 t2 = time.perf_counter()
 print(f"{t1 - t0:.3f} {t2 - t1:.3f}")
 """
+
+
+BARE_STARTUP = """
+import time
+t0 = time.perf_counter()
+from dagster import Definitions, asset, define_asset_job
+
+@asset
+def a():
+    return None
+
+Definitions(assets=[a], jobs=[define_asset_job("j")]).resolve_job_def("j")
+print(f"{time.perf_counter() - t0:.3f}")
+"""
+
+
+def bare_startup():
+    """What a fresh process running a bare Dagster job pays before its first step (the floor of a
+    launched run's start): the interpreter, ``import dagster`` and one job's definitions."""
+    with Timer() as t:
+        proc = subprocess.run(
+            [sys.executable, "-c", BARE_STARTUP], capture_output=True, text=True, check=True, cwd=str(REPO)
+        )
+    return {"process_s": t.s, "imports_s": float(proc.stdout.split()[-1])}
 
 
 def worker_startup():
@@ -325,6 +364,7 @@ def bench_overhead(tmp, k, trivial_runs):
                 with Timer() as t:
                     parts, _ = raw_work(urls[i] + "&raw=1", d, LocalTranscriber(model=model))
                 raw.append(t.s)
+                parts["plain_ffmpeg_audio"] = plain_ffmpeg_audio(d / "video.mp4", d / "plain.ogg")
                 raw_parts.append(parts)
                 run_s, add_s, spans = full_run(keys[i])
                 full.append(run_s)
@@ -347,7 +387,12 @@ def bench_overhead(tmp, k, trivial_runs):
                     if i:  # the first is a warm-up
                         trivial.append(t.s)
                 out["trivial"] = trivial
-            out["worker"] = worker_startup()
+            workers, bares = [], []
+            for _ in range(3):  # interleaved: the product's run process, then a bare Dagster one
+                workers.append(worker_startup())
+                bares.append(bare_startup())
+            out["worker"] = {k: median([w[k] for w in workers]) for k in workers[0]}
+            out["bare"] = {k: median([b[k] for b in bares]) for k in bares[0]}
     finally:
         instance.dispose()
     return out
@@ -569,6 +614,22 @@ def print_report(o, s, a, elapsed):
                 verdict(overhead, TARGET_OVERHEAD_S),
             )
         )
+    if o and o.get("worker") and o.get("bare"):
+        start_over = o["worker"]["imports_s"] - o["bare"]["imports_s"]
+        rows.append(
+            (
+                "1b. run process start over a bare Dagster one (imports)",
+                fmt_s(start_over),
+                f"bare {fmt_s(o['bare']['imports_s'])}",
+                f"<= {TARGET_START_OVER_BARE_S} s",
+                verdict(start_over, TARGET_START_OVER_BARE_S),
+            )
+        )
+        audio = median([p["extract_audio"] for p in o["raw_parts"]])
+        plain = median([p["plain_ffmpeg_audio"] for p in o["raw_parts"]])
+        rows.append(
+            ("1c. extract_audio", fmt_s(audio), f"plain ffmpeg {fmt_s(plain)}", "~1.0x", f"{audio / plain:.2f}x")
+        )
     if s:
         naive = {n: s["naive_s"] * n / s["naive_sample"] for n in (s["n"], 1000)}
         for t in s["ticks"]:
@@ -649,6 +710,12 @@ def print_report(o, s, a, elapsed):
                 f"   per run) pays {fmt_s(w['process_s'])} before its first step: import vsl_assets.definitions "
                 f"{fmt_s(w['imports_s'])}, load tiny.en {fmt_s(w['model_s'])}"
             )
+            if o.get("bare"):
+                b = o["bare"]
+                print(
+                    f"   a bare Dagster job's process (import dagster, one asset job): {fmt_s(b['process_s'])} "
+                    f"in all, imports+definitions {fmt_s(b['imports_s'])} (medians of 3, interleaved)"
+                )
         print(
             f"   not in the medians: add_dynamic_partitions per key {fmt_s(median(o['adds']))}, "
             f"build_definitions+resolve_job {fmt_s(o['resolve_job_s'])} (once),"
