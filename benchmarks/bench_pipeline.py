@@ -227,6 +227,21 @@ def step_breakdown(instance, run_id):
     return spans
 
 
+def nochecks_job():
+    """The same pipeline without its asset checks, to show in the same run what the checks cost."""
+    from dagster import AssetSelection, Definitions, define_asset_job, in_process_executor
+
+    from vsl_assets.db import PIPELINE_STEPS
+    from vsl_assets.definitions import build_definitions
+
+    job = define_asset_job(
+        "ingest_vsl_nochecks",
+        selection=AssetSelection.assets(*PIPELINE_STEPS).without_checks(),
+        executor_def=in_process_executor,
+    )
+    return Definitions.merge(build_definitions(), Definitions(jobs=[job])).resolve_job_def("ingest_vsl_nochecks")
+
+
 def trivial_job():
     """Three no-op assets on the same dynamic partitions, in-process executor: Dagster's floor."""
     from dagster import AssetSelection, Definitions, asset, define_asset_job, in_process_executor
@@ -324,6 +339,7 @@ def bench_overhead(tmp, k, trivial_runs):
         with MediaHTTPServer(media_root) as server:
             urls = [server.url(f"/good/index.m3u8?v={i}") for i in range(k + 1)]  # +1 for the warm-up
             keys = add_urls_to_db(settings.database, urls)
+            nochecks_keys = add_urls_to_db(settings.database, [u + "&nochecks=1" for u in urls])
 
             # The pipeline builds a LocalTranscriber per run; the WhisperModel behind it is
             # cached per process, so a fresh transcriber object re-uses the same loaded model.
@@ -338,14 +354,15 @@ def bench_overhead(tmp, k, trivial_runs):
             with Timer() as t:
                 job = build_definitions().resolve_job_def(INGEST_JOB_NAME)
             out["resolve_job_s"] = t.s
+            job_nochecks = nochecks_job()
 
-            def full_run(key):
+            def full_run(key, the_job=job):
                 with Timer() as t_add:
                     instance.add_dynamic_partitions(PARTITIONS_NAME, [key])
                 with session_scope(settings.database) as s:
                     repo.set_status(s, [key], UrlStatus.QUEUED)  # what the sensor / vsl process do
                 with Timer() as t_run:
-                    result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False)
+                    result = the_job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False)
                 with session_scope(settings.database) as s:
                     status = repo.get_url(s, key).status
                 if not result.success or status != UrlStatus.ANALYZED:
@@ -354,10 +371,11 @@ def bench_overhead(tmp, k, trivial_runs):
 
             # Warm-up run: first-use costs (event log tables, asset graph caches, imports).
             first_s, _, _ = full_run(keys[0])
+            full_run(nochecks_keys[0], job_nochecks)  # its own warm-up
             out["first_run_s"] = first_s
             log(f"first (cold) Dagster run {first_s:.2f} s (excluded from the medians)")
 
-            raw, raw_parts, full, adds, steps = [], [], [], [], []
+            raw, raw_parts, full, adds, steps, nochecks = [], [], [], [], [], []
             for i in range(1, k + 1):  # interleaved so drift (thermal, page cache) hits both
                 d = raw_dir / f"r{i}"
                 d.mkdir()
@@ -368,13 +386,14 @@ def bench_overhead(tmp, k, trivial_runs):
                 raw_parts.append(parts)
                 run_s, add_s, spans = full_run(keys[i])
                 full.append(run_s)
+                nochecks.append(full_run(nochecks_keys[i], job_nochecks)[0])
                 adds.append(add_s)
                 steps.append(spans)
                 log(
                     f"URL {i}/{k}: raw work {t.s:.2f} s, Dagster run {run_s:.2f} s "
                     f"(inside its {len(spans)} steps {sum(spans.values()):.2f} s)"
                 )
-            out.update(raw=raw, raw_parts=raw_parts, full=full, adds=adds, steps=steps)
+            out.update(raw=raw, raw_parts=raw_parts, full=full, adds=adds, steps=steps, nochecks=nochecks)
 
             if trivial_runs:
                 job0 = trivial_job()
@@ -699,6 +718,8 @@ def print_report(o, s, a, elapsed):
         for step in o["steps"][0]:
             print(f"     {step:<54} median {fmt_s(median([sp.get(step, 0.0) for sp in o['steps']]))}")
         print(f"             outside the steps (run setup, planning, end)  {spread(outside)}")
+        if o.get("nochecks"):
+            print(f"   the same run without its asset checks (interleaved):      {spread(o['nochecks'])}")
         if o.get("trivial"):
             print(f"   trivial run (3 no-op partitioned assets, same instance):  {spread(o['trivial'])}")
         if o.get("worker"):
