@@ -1,22 +1,26 @@
 """Embedded backend: SQLite FTS5 in its own file next to the app database.
 
-Why FTS5 (measured, see benchmarks/bench_search.py): it ships in Python's sqlite3 (no new
-binary) and meets the targets at 1,000,000 segments on the 2-core machine (mixed queries p95
-44 ms, one 60-minute VSL re-indexed in 32 ms).  Tantivy was measured faster per query (200,000
-segments: p95 0.2 ms vs 2 ms for a full BM25 pass) and smaller (10 vs 55 MB), but it allows one
-IndexWriter per index directory ("LockBusy" from a second process, also measured), and every
-Dagster run is its own process; SQLite writers simply wait on the busy timeout, every write is a
-transaction, and filters, grouping and pagination are plain SQL next to the match.
+Why FTS5 and not tantivy (both measured by benchmarks/bench_search.py on the same rows): tantivy
+answers a query an order of magnitude faster, because FTS5 scores every match with BM25 before
+it can return the best few (tantivy skips blocks that cannot enter the top k), and that full pass
+is the floor of this backend and of a bare FTS5 table alike.  But tantivy allows one IndexWriter
+per index directory: a second process gets "LockBusy" at once, without waiting (measured with
+three processes: two of three failed), and every Dagster run is its own process.  Adopting it
+needs a single writer (a queue or a lock-and-retry service in front of the index) and a second
+store for the VSL fields the filters read; SQLite writers simply wait on the busy timeout, every
+write is one transaction, and filters, grouping and pagination are SQL next to the match.
 
 Why its own file (``vsl.db`` -> ``vsl.search.db``): indexing a long VSL or rebuilding everything
 holds SQLite's single write lock; in a separate file that never blocks the pipeline's writes to
 the app database, and the index can be deleted and rebuilt without touching the record.
 
-Stemming and folding happen in Python (``text.py``): the FTS5 table stores each segment's
+Stemming and folding happen in Python (``text.py``), once per VSL at index time (one fold and one
+stemmer call for all its segments) and once per query: the FTS5 table indexes each segment's
 stemmed terms tagged with its language (a query is matched per language, as PostgreSQL does);
-the original text lives in ``segments`` for snippets.  A segment's id is its VSL's id shifted
-left 20 bits plus its position, so grouping hits per VSL needs no join (``rowid >> 20``)
-and "inside one VSL" is a rowid range FTS5 applies inside the match.
+the terms are stored once, in ``segments`` beside the original text (FTS5's external content).
+A segment's id is its VSL's id shifted left 20 bits plus its position, so grouping hits per VSL
+needs no join (``rowid >> 20``) and "inside one VSL" is a rowid range FTS5 applies inside the
+match.  Queries are top-k first (see ``_match``).
 """
 
 from __future__ import annotations
