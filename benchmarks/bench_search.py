@@ -333,6 +333,94 @@ class Before(SqliteSearch):
         return SearchResults(query, total, int(rows[0]["total_hits"]) if rows else 0, (), parsed.notes)
 
 
+def pg_before_class() -> type:
+    """The pre-issue-29 PostgreSQL ``_match`` (every match ranked and grouped first), for
+    before/after on the same tables in one run."""
+    from sqlalchemy import text
+
+    from vsl_assets.search.backend import summary_from_row
+    from vsl_assets.search.model import Hit, VslHits
+    from vsl_assets.search.postgres import _RANK_NORMALISATION, CONFIGS, PostgresSearch, _decode_time, _same
+    from vsl_assets.search.query import to_tsquery_text
+    from vsl_assets.search.snippet import highlight
+
+    class PgBefore(PostgresSearch):
+        def _match(self, conn: Any, query: SearchQuery, parsed: Any) -> SearchResults:
+            where, params = vsl_filter(query, _same)
+            configs = [CONFIGS.get(lang, "simple") for lang in query_languages(query.language)]
+            params["tq"] = to_tsquery_text(parsed)
+            # One arm per configuration, each with a constant tsquery, so the GIN index serves every arm.
+            arms = " OR ".join(
+                f"(s.cfg = '{c}'::regconfig AND s.tsv @@ to_tsquery('{c}'::regconfig, search_unaccent(:tq)))"
+                for c in configs
+            )
+            rank_query = "CASE s.cfg " + " ".join(
+                f"WHEN '{c}'::regconfig THEN to_tsquery('{c}'::regconfig, search_unaccent(:tq))" for c in configs
+            )
+            rank = f"ts_rank_cd(s.tsv, {rank_query} END, {_RANK_NORMALISATION})"
+            # Only ids and scores are carried through grouping; texts are read for the page's hits alone.
+            matched = (
+                f"SELECT s.id, s.vsl_id, s.position, {rank} AS score "
+                f"FROM search_segments s JOIN search_vsls v ON v.id = s.vsl_id WHERE ({arms}) AND {where}"
+            )
+            limit, offset = page_bounds(query)
+            sql = (
+                f"WITH h AS MATERIALIZED ({matched}), "
+                "g AS (SELECT vsl_id, max(score) AS best, count(*) AS n FROM h GROUP BY vsl_id), "
+                "page AS (SELECT g.*, count(*) OVER () AS total_vsls, sum(g.n) OVER () AS total_hits "
+                "         FROM g JOIN search_vsls v ON v.id = g.vsl_id ORDER BY g.best DESC, v.key "
+                "         LIMIT :limit OFFSET :offset), "
+                "ranked AS (SELECT h.*, row_number() OVER (PARTITION BY h.vsl_id ORDER BY h.score DESC, h.position) AS rn "
+                "           FROM h WHERE h.vsl_id IN (SELECT vsl_id FROM page)) "
+                "SELECT page.vsl_id, page.best, page.n, page.total_vsls, page.total_hits, v.*, "
+                "       r.position AS h_position, s.start_s AS h_start, s.end_s AS h_end, s.text AS h_text, r.score AS h_score "
+                "FROM page JOIN search_vsls v ON v.id = page.vsl_id "
+                "JOIN ranked r ON r.vsl_id = page.vsl_id AND r.rn <= :k JOIN search_segments s ON s.id = r.id "
+                "ORDER BY page.best DESC, v.key, r.rn"
+            )
+            rows = conn.execute(text(sql), params | {"limit": limit, "offset": offset, "k": query.hits_per_vsl})
+            rows_list = rows.mappings().all()
+            if rows_list:
+                total_vsls, total_hits = int(rows_list[0]["total_vsls"]), int(rows_list[0]["total_hits"])
+            else:
+                counted = conn.execute(
+                    text(f"SELECT count(DISTINCT vsl_id), count(*) FROM ({matched}) m"), params
+                ).one()
+                total_vsls, total_hits = int(counted[0]), int(counted[1])
+            groups: list[VslHits] = []
+            current: list[Any] = []
+            for row in rows_list:
+                if current and current[0]["vsl_id"] != row["vsl_id"]:
+                    groups.append(self._old_group(current, parsed))
+                    current = []
+                current.append(row)
+            if current:
+                groups.append(self._old_group(current, parsed))
+            return SearchResults(query, total_vsls, total_hits, tuple(groups), parsed.notes)
+
+        @staticmethod
+        def _old_group(rows: list[Any], parsed: Any) -> VslHits:
+            first = rows[0]
+            return VslHits(
+                vsl=summary_from_row(first, _decode_time),
+                score=float(first["best"]),
+                hit_count=int(first["n"]),
+                hits=tuple(
+                    Hit(
+                        position=r["h_position"],
+                        start=r["h_start"],
+                        end=r["h_end"],
+                        text=r["h_text"],
+                        snippet=highlight(r["h_text"], parsed, first["language"]),
+                        score=float(r["h_score"]),
+                    )
+                    for r in rows
+                ),
+            )
+
+    return PgBefore
+
+
 # -- measuring -------------------------------------------------------------------------------------
 
 
@@ -436,6 +524,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5.0, help="seconds per throughput measurement")
     parser.add_argument("--pg-local", action="store_true", help="also PostgreSQL on a throwaway server")
     parser.add_argument("--no-tantivy", action="store_true")
+    parser.add_argument("--pg-only", action="store_true", help="only PostgreSQL (with --pg-local)")
     args = parser.parse_args()
 
     t = time.perf_counter()
@@ -448,6 +537,10 @@ def main() -> None:
     )
     print(f"e.g. {docs[0].segments[3].text!r} / {docs[1].segments[3].text!r} / {docs[2].segments[3].text!r}")
 
+    if args.pg_only:
+        with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+            bench_postgres(Path(tmp), docs, queries, args.rounds)
+        return
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         base = Path(tmp)
         product = open_search(f"sqlite:///{base}/vsl.db")
@@ -561,12 +654,19 @@ def bench_postgres(base: Path, docs: list[VslDocument], queries: dict[str, list[
         secs = time.perf_counter() - t
         n = sum(len(d.segments) for d in docs)
         print(f"\nPostgreSQL: index build {secs:.1f} s, {n / secs:,.0f} segments/s")
-        samples = latency([System("postgresql", pg.search)], queries, rounds)["postgresql"]
-        for kind, xs in samples.items():
-            print(f"  {kind:15s} p50 {pct(xs, 50):8.2f}  p95 {pct(xs, 95):8.2f} ms")
-        mixed = [x for xs in samples.values() for x in xs]
-        print(f"  {'MIXED':15s} p50 {pct(mixed, 50):8.2f}  p95 {pct(mixed, 95):8.2f} ms")
+        before = pg_before_class()(url)
+        both = latency([System("postgresql", pg.search), System("pg before", before.search)], queries, rounds)
+        print(f"  {'kind':15s} {'product':>19s}  {'before':>19s}   (p50 / p95 ms)")
+        for kind in queries:
+            a, b = both["postgresql"][kind], both["pg before"][kind]
+            print(f"  {kind:15s} {pct(a, 50):8.2f} / {pct(a, 95):7.2f}  {pct(b, 50):8.2f} / {pct(b, 95):7.2f}")
+        mixed = {n: [x for xs in both[n].values() for x in xs] for n in both}
+        a, b = mixed["postgresql"], mixed["pg before"]
+        print(f"  {'MIXED':15s} {pct(a, 50):8.2f} / {pct(a, 95):7.2f}  {pct(b, 50):8.2f} / {pct(b, 95):7.2f}")
+        point, lo, hi = ratio_interval(b, a, 95, random.Random(9))
+        print(f"  before p95 / product p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
         pg.close()
+        before.close()
 
 
 if __name__ == "__main__":
