@@ -25,6 +25,7 @@ match.  Queries are top-k first (see ``_match``).
 
 from __future__ import annotations
 
+import heapq
 import os
 import sqlite3
 import threading
@@ -327,30 +328,39 @@ class SqliteSearch:
         k = query.hits_per_vsl
         # The best n matches (SQLite's top-n sort keeps only n rows); when they hold too few VSLs,
         # the next pass leaves out the VSLs already found (filtered before bm25() is computed),
-        # so each pass ranks only what the page still needs.  A VSL's hits arrive best first.
-        n = max(256, 4 * wanted * k)
+        # so each pass ranks only what the page still needs.  A VSL's hits arrive best first.  n
+        # is generous: FTS5 scores every match whatever the limit, so a larger n costs only the
+        # rows handed to Python, and it spares most page VSLs the pass for their missing hits.
+        n = max(1024, 8 * wanted * k)
         order: list[int] = []
         best: dict[int, list[tuple[int, float]]] = {}
         cur = conn.cursor()
         cur.row_factory = None
+        arms = [to_fts5(parsed, (language,)) for language in languages]
         while True:
             found = {f"x{i}": v for i, v in enumerate(order)}
             excluded = f" AND (rowid >> {POSITION_BITS}) NOT IN ({', '.join(':' + x for x in found)})" if found else ""
-            # bm25() is lower-is-better (scores are reported negated: higher is better).
-            cur.execute(
-                f"SELECT rowid, bm25(segments_fts) AS r {fts}{excluded} ORDER BY r, rowid LIMIT :n",
-                params | found | {"n": n},
-            )
-            read = 0
-            for sid, rank in cur:
-                read += 1
+            # Each language arm is ranked on its own and the arms merged: a VSL's segments carry one
+            # language's terms, so the arms match disjoint rows and a row's BM25 is the same alone
+            # as in the OR of all arms (the other arms' phrases add 0), while FTS5 then evaluates
+            # only the arm's own phrases per row.  bm25() is lower-is-better (scores are reported
+            # negated: higher is better).
+            ranked = []
+            for arm in arms:
+                cur.execute(
+                    f"SELECT rowid, bm25(segments_fts) AS r {fts}{excluded} ORDER BY r, rowid LIMIT :n",
+                    params | found | {"n": n, "match": arm},
+                )
+                ranked.append(cur.fetchall())
+            merged = list(heapq.merge(*ranked, key=lambda row: (row[1], row[0])))
+            for sid, rank in merged[:n]:
                 hits = best.get(sid >> POSITION_BITS)
                 if hits is None:
                     order.append(sid >> POSITION_BITS)
                     best[sid >> POSITION_BITS] = [(sid, rank)]
                 elif len(hits) < k:
                     hits.append((sid, rank))
-            if len(order) >= wanted or read < n:
+            if len(order) >= wanted or all(len(rows) < n for rows in ranked):
                 break
         page_ids = order[offset:wanted]
         if not page_ids:
