@@ -282,11 +282,11 @@ class SqliteSearch:
         """Top-k first: the page is read off the front of FTS5's BM25 order, and only the page's
         VSLs are looked up (fields, best hits, texts, snippets).
 
-        A pass without ranking counts the matches per VSL (exact totals, cheap), then one ranked
-        pass with ``LIMIT n`` (FTS5 scores each match once, BM25 being what costs; SQLite keeps
-        only the best n rows; reading every match in rank order instead measured 2x slower).  A
-        page VSL whose best hits fall below the n read gets them from a pass restricted to the
-        page's VSLs.
+        One ranked pass per language arm with ``LIMIT n`` (FTS5 scores each match once, BM25 being
+        what costs; SQLite keeps only the best n rows; reading every match in rank order instead
+        measured 2x slower).  When it read every match, the totals come from it; otherwise a pass
+        without ranking counts them exactly.  A page VSL whose best hits fall below the n read
+        gets them from a pass restricted to the page's VSLs.
         """
         params: dict[str, Any] = {}
         conds = ""
@@ -302,66 +302,71 @@ class SqliteSearch:
             conds += f" AND (rowid >> {POSITION_BITS}) IN (SELECT v.id FROM vsls v WHERE {where})"
             params |= filter_params
         fts = f"FROM segments_fts WHERE segments_fts MATCH :match{conds}"
-        # Exact totals and per-VSL counts from passes without ranking (FTS5 then only walks posting
-        # lists: no BM25, no per-row document size; a few percent of the ranked pass), one per
-        # language arm: a query without a language filter is tried in every stemmer's form of its
-        # words, and most words occur in one language's segments only, so the arms that match
-        # nothing are left out of the ranked pass (one arm to score instead of four).
-        per_vsl: dict[int, int] = {}
-        languages: list[str | None] = []
-        for language in query_languages(query.language):
-            counted = conn.execute(
-                f"SELECT rowid >> {POSITION_BITS}, count(*) {fts} GROUP BY 1",
-                params | {"match": to_fts5(parsed, (language,))},
-            ).fetchall()
-            if counted:
-                languages.append(language)
-                per_vsl.update(counted)  # a VSL's segments carry its one language's terms only
-        if not languages:
-            return SearchResults(query, 0, 0, (), parsed.notes)
-        params["match"] = to_fts5(parsed, tuple(languages))
-        total_vsls, total_hits = len(per_vsl), sum(per_vsl.values())
         limit, offset = page_bounds(query)
-        wanted = min(offset + limit, total_vsls)
-        if offset >= wanted:
-            return SearchResults(query, total_vsls, total_hits, (), parsed.notes)
         k = query.hits_per_vsl
-        # The best n matches (SQLite's top-n sort keeps only n rows); when they hold too few VSLs,
-        # the next pass leaves out the VSLs already found (filtered before bm25() is computed),
-        # so each pass ranks only what the page still needs.  A VSL's hits arrive best first.  n
-        # is generous: FTS5 scores every match whatever the limit, so a larger n costs only the
-        # rows handed to Python, and it spares most page VSLs the pass for their missing hits.
-        n = max(1024, 8 * wanted * k)
+        # The best n matches of each language arm (SQLite's top-n sort keeps only n rows), ranked
+        # alone and merged: a VSL's segments carry one language's terms, so the arms match
+        # disjoint rows and a row's BM25 is the same alone as in the OR of all arms (the other
+        # arms' phrases add 0), while FTS5 then evaluates only the arm's own phrases per row.  A
+        # query without a language filter is tried in every stemmer's form of its words; the
+        # arms that match nothing are dropped after the first pass.  When the best n hold too
+        # few VSLs, the next pass leaves out the VSLs already found (filtered before bm25() is
+        # computed).  A VSL's hits arrive best first.  n is generous: FTS5 scores every match
+        # whatever the limit, so a larger n costs only the rows handed to Python, spares most
+        # page VSLs the pass for their missing hits, and reads every match of most queries, whose
+        # totals then need no counting.
+        n = max(1024, 8 * (offset + limit) * k)
+        arms = {language: to_fts5(parsed, (language,)) for language in query_languages(query.language)}
         order: list[int] = []
         best: dict[int, list[tuple[int, float]]] = {}
+        per_vsl: dict[int, int] | None = None
         cur = conn.cursor()
         cur.row_factory = None
-        arms = [to_fts5(parsed, (language,)) for language in languages]
         while True:
             found = {f"x{i}": v for i, v in enumerate(order)}
             excluded = f" AND (rowid >> {POSITION_BITS}) NOT IN ({', '.join(':' + x for x in found)})" if found else ""
-            # Each language arm is ranked on its own and the arms merged: a VSL's segments carry one
-            # language's terms, so the arms match disjoint rows and a row's BM25 is the same alone
-            # as in the OR of all arms (the other arms' phrases add 0), while FTS5 then evaluates
-            # only the arm's own phrases per row.  bm25() is lower-is-better (scores are reported
-            # negated: higher is better).
-            ranked = []
-            for arm in arms:
+            ranked = {}
+            for language, arm in arms.items():
+                # bm25() is lower-is-better (scores are reported negated: higher is better).
                 cur.execute(
                     f"SELECT rowid, bm25(segments_fts) AS r {fts}{excluded} ORDER BY r, rowid LIMIT :n",
                     params | found | {"n": n, "match": arm},
                 )
-                ranked.append(cur.fetchall())
-            merged = list(heapq.merge(*ranked, key=lambda row: (row[1], row[0])))
-            for sid, rank in merged[:n]:
-                hits = best.get(sid >> POSITION_BITS)
+                ranked[language] = cur.fetchall()
+            complete = all(len(rows) < n for rows in ranked.values())
+            merged = list(heapq.merge(*ranked.values(), key=lambda row: (row[1], row[0])))
+            first = per_vsl is None
+            seen: dict[int, int] = {}
+            for sid, rank in merged if complete else merged[:n]:
+                vsl_id = sid >> POSITION_BITS
+                seen[vsl_id] = seen.get(vsl_id, 0) + 1
+                hits = best.get(vsl_id)
                 if hits is None:
-                    order.append(sid >> POSITION_BITS)
-                    best[sid >> POSITION_BITS] = [(sid, rank)]
+                    order.append(vsl_id)
+                    best[vsl_id] = [(sid, rank)]
                 elif len(hits) < k:
                     hits.append((sid, rank))
-            if len(order) >= wanted or all(len(rows) < n for rows in ranked):
+            if first:
+                arms = {language: arm for language, arm in arms.items() if ranked[language]}
+                if not arms:
+                    return SearchResults(query, 0, 0, (), parsed.notes)
+                if complete:
+                    per_vsl = seen  # every match was read: the counts are exact
+                else:
+                    # Exact totals from passes without ranking: FTS5 then only walks posting
+                    # lists (no BM25, no per-row document size), one per arm that matched.
+                    per_vsl = {}
+                    for arm in arms.values():
+                        counted = conn.execute(
+                            f"SELECT rowid >> {POSITION_BITS}, count(*) {fts} GROUP BY 1", params | {"match": arm}
+                        ).fetchall()
+                        per_vsl.update(counted)  # a VSL's segments carry its one language's terms only
+            assert per_vsl is not None
+            wanted = min(offset + limit, len(per_vsl))
+            if len(order) >= wanted or complete:
                 break
+        params["match"] = to_fts5(parsed, tuple(arms))
+        total_vsls, total_hits = len(per_vsl), sum(per_vsl.values())
         page_ids = order[offset:wanted]
         if not page_ids:
             return SearchResults(query, total_vsls, total_hits, (), parsed.notes)
