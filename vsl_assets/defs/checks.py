@@ -15,6 +15,7 @@ from typing import Any
 
 from dagster import (
     AssetCheckExecutionContext,
+    AssetCheckKey,
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
@@ -38,6 +39,12 @@ DURATION_TOLERANCE_S = 1.0
 MIN_SPEECH_S = 2.0
 
 
+def _selected(context: AssetCheckExecutionContext, results: Iterator[AssetCheckResult]) -> Iterator[AssetCheckResult]:
+    """The results of the checks this run selected (one asset materialized alone selects its own)."""
+    wanted = context.selected_asset_check_keys
+    return (r for r in results if r.asset_key is not None and AssetCheckKey(r.asset_key, r.check_name or "") in wanted)
+
+
 def _spec(name: str, asset: Any, description: str) -> AssetCheckSpec:
     return AssetCheckSpec(name, asset=asset, description=description, partitions_def=vsl_urls)
 
@@ -47,12 +54,16 @@ def _spec(name: str, asset: Any, description: str) -> AssetCheckSpec:
         _spec("video_has_audio_and_duration", video_file, "The video has an audio stream and a positive duration."),
         _spec("audio_matches_video_duration", audio_file, "The audio lasts as long as the video (within 1 s)."),
     ],
+    can_subset=True,  # materializing one asset selects its checks only
 )
 def media_checks(
     context: AssetCheckExecutionContext, storage: StorageResource, db: DatabaseResource
 ) -> Iterator[AssetCheckResult]:
     """The video's and the audio's checks, once both exist (one step)."""
-    key = context.partition_key
+    yield from _selected(context, _media_checks(context.partition_key, storage, db))
+
+
+def _media_checks(key: str, storage: StorageResource, db: DatabaseResource) -> Iterator[AssetCheckResult]:
     path = storage.layout.video_path(key)
     try:
         storage.store.fetch(path)
@@ -230,10 +241,14 @@ def _breakdown_checks(key: str, storage: StorageResource, db: DatabaseResource) 
             "A VSL with a price beat has an offer price (the price was read, not only its moment).",
         ),
     ],
+    can_subset=True,  # materializing one asset selects its checks only
 )
 def content_checks(
     context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource, media: MediaResource
 ) -> Iterator[AssetCheckResult]:
     """The transcript's and the breakdown's checks, once the breakdown exists (one step)."""
-    yield from _transcript_checks(context.partition_key, db, storage, media)
-    yield from _breakdown_checks(context.partition_key, storage, db)
+    selected = {k.asset_key for k in context.selected_asset_check_keys}
+    if transcript.key in selected:
+        yield from _selected(context, _transcript_checks(context.partition_key, db, storage, media))
+    if breakdown.key in selected:
+        yield from _selected(context, _breakdown_checks(context.partition_key, storage, db))
