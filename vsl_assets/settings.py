@@ -5,7 +5,7 @@ Where a setting comes from, first match wins:
 1. the process environment (``export VSL_…``);
 2. the project's ``.env`` file (the same file ``dagster dev`` loads), read into the environment
    once, without overriding what is already set;
-3. the default below (the README's configuration table mirrors the fields of :class:`Settings`).
+3. the default below (docs/configuration.md is generated from the fields of :class:`Settings`).
 
 The *project* is the directory holding ``workspace.yaml`` and ``dagster.yaml``: ``VSL_PROJECT_DIR``
 if set, else the first such directory above the current one, else the checkout this package is
