@@ -326,11 +326,12 @@ def _anchor_s(segments: Sequence[Segment], phrase: str | None) -> float | None:
     """The second a labelled phrase is said: its segment's start plus its share of that segment's words."""
     if not phrase:
         return None
-    key = " ".join(phrase.split()).lower()
+    # Words only, case folded: the phrase is found in a re-cut, unpunctuated, lower-cased variant too.
+    key = _norm(phrase)
     text, starts = "", []
     for s in segments:
         starts.append(len(text))
-        text += " ".join(s.text.split()).lower() + " "
+        text += _norm(s.text) + " "
     at = text.find(key)
     if at < 0:
         key = key[:40]
@@ -358,6 +359,58 @@ def load_realcopy(split: str) -> list[RealDoc]:
         segs = read_transcript(source).segments
         docs.append(RealDoc(label["id"], split, label["lang"], segs, label, "vtt" if vtt.exists() else "150 wpm"))
     return docs
+
+
+# --- segmentation variants -------------------------------------------------------------------------
+#
+# Real transcripts come from a speech recogniser, cut every few seconds where the speaker breathes, not
+# at sentence ends; many have no punctuation and lower-case brand names.  ``whisper`` re-cuts each
+# document into segments of 8-25 words (5-12 s at the document's pace), never right after a sentence end
+# (a cut moves one word on), lengths drawn from a fixed-seed generator, so every run cuts the same way;
+# each word keeps the time the original segment gave it.  ``bare`` is the same cut, lower-cased, with
+# punctuation removed except inside numbers ("19,90", "1.997") and currency signs.
+
+VARIANTS = ("sentences", "whisper", "bare")
+_SENT_END = re.compile(r"[.!?…][\"')\]»”’]*$")
+_PUNCT = re.compile(r"(?<!\d)[.,](?!\d)|[!?…;:\"“”‘’«»()\[\]*—–]|(?<=\d)[.,](?!\d)")
+
+
+def _timed_words(segments: Sequence[Segment]) -> list[tuple[float, float, str]]:
+    out = []
+    for s in segments:
+        words = s.text.split()
+        step = (s.end - s.start) / max(1, len(words))
+        out.extend((s.start + k * step, s.start + (k + 1) * step, w) for k, w in enumerate(words))
+    return out
+
+
+def recut(segments: Sequence[Segment], bare: bool = False, seed: int = 22) -> list[Segment]:
+    """The document's words re-cut into Whisper-like segments (see above); deterministic per seed."""
+    import random
+
+    rng = random.Random(seed)
+    words = _timed_words(segments)
+    out: list[Segment] = []
+    i = 0
+    while i < len(words):
+        j = min(len(words), i + rng.randint(8, 25))
+        while j < len(words) and j - i < 30 and _SENT_END.search(words[j - 1][2]):
+            j += 1  # never cut right after a sentence end: recognisers cut mid-sentence
+        text = " ".join(w for _, _, w in words[i:j])
+        if bare:
+            text = " ".join(_PUNCT.sub(" ", text).lower().split())
+        if text:
+            out.append(Segment(words[i][0], words[j - 1][1], text))
+        i = j
+    return out
+
+
+def variant(docs: list[RealDoc], name: str) -> list[RealDoc]:
+    if name == "sentences":
+        return docs
+    return [
+        RealDoc(d.name, d.split, d.language, recut(d.segments, bare=name == "bare"), d.label, d.timing) for d in docs
+    ]
 
 
 def _named_alternatives(entry: dict[str, Any], vocabulary: Sequence[str]) -> set[str]:
@@ -555,24 +608,26 @@ def real_report(
     show_misses: bool,
     threshold: float,
     splits: Sequence[str] = tuple(REALCOPY_DIRS),
+    variants: Sequence[str] = ("sentences",),
 ) -> str:
     out: list[str] = []
-    for split in splits:
-        docs = load_realcopy(split)
+    for split, cut in [(s, v) for s in splits for v in variants]:
+        docs = variant(load_realcopy(split), cut)
         if not docs:
             out.append(f"\n{split}: no labels.json in {REALCOPY_DIRS[split]}")
             continue
+        split = split if cut == "sentences" else f"{split} [{cut}]"
         timing = Counter(d.timing for d in docs)
         out.append(
-            f"\n{split}: {len(docs)} documents from {REALCOPY_DIRS[split]} (timing: "
+            f"\n{split}: {len(docs)} documents from {REALCOPY_DIRS[split.split(' ')[0]]} (timing: "
             + ", ".join(f"{n} {k}" for k, n in sorted(timing.items()))
             + f"); pitch/reveal within ±{REAL_PITCH_S:g} s of the labelled phrase"
         )
         engines: list[tuple[str, list[dict[str, Any]]]] = [
             ("new", [analyze(d.segments, d.language, engine).model_dump(mode="json") for d in docs])
         ]
-        if baseline_ref:
-            engines.insert(0, (f"base {baseline_ref}", _baseline_breakdowns(baseline_ref, docs)))
+        for ref in reversed([r for r in (baseline_ref or "").split(",") if r]):
+            engines.insert(0, (f"base {ref}", _baseline_breakdowns(ref, docs)))
         rows: dict[str, RealTally] = {}
         pairs: list[tuple[float, bool]] = []
         for tag, results in engines:
@@ -616,13 +671,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--baseline-ref",
         default=None,
-        help="with --split real: also score the local engine of this git ref (e.g. main) in the same run",
+        help="with --split real: also score the local engine of these git refs (comma-separated, e.g. c2992fe,main) in the same run",
     )
     ap.add_argument("--threshold", type=float, default=0.6, help="confidence threshold of the calibration line")
     ap.add_argument(
         "--real-splits",
         default=",".join(REALCOPY_DIRS),
         help="with --split real: which real-copy splits to score (real-dev to develop without seeing the hold-out)",
+    )
+    ap.add_argument(
+        "--variants",
+        default="sentences,whisper,bare",
+        help="with --split real: segmentations to score: sentences (as read), whisper (re-cut mid-sentence), "
+        "bare (re-cut, lower-case, no punctuation)",
     )
     ap.add_argument("--repeats", type=int, default=5, help="timing runs for the speed figure (0 skips it)")
     ap.add_argument("--misses", action="store_true", help="list the file:field pairs the engine got wrong")
@@ -635,7 +696,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.split == "real":
         print(f"engine {engine.engine} / {engine.model}; real third-party copy")
         chosen = [x for x in args.real_splits.split(",") if x]
-        print(real_report(engine, args.baseline_ref, args.misses, args.threshold, chosen))
+        variants = [v for v in args.variants.split(",") if v]
+        if unknown := set(variants) - set(VARIANTS):
+            ap.error(f"unknown --variants {sorted(unknown)}; choose from {VARIANTS}")
+        print(real_report(engine, args.baseline_ref, args.misses, args.threshold, chosen, variants))
         if args.repeats > 0 and args.engine == "local":
             for language in ("pt", "en", "es"):
                 print(speed(engine, load("dev"), language, args.repeats))
