@@ -4,12 +4,16 @@
     .venv/bin/python benchmarks/bench_breakdown.py --split holdout
     .venv/bin/python benchmarks/bench_breakdown.py --engine openai       # needs OPENAI_API_KEY (and a model)
     .venv/bin/python benchmarks/bench_breakdown.py --split leads --misses  # lead and awareness on the openings set
-    .venv/bin/python benchmarks/bench_breakdown.py --split real --baseline-ref c2992fe  # real third-party copy
+    .venv/bin/python benchmarks/bench_breakdown.py --split real --baseline-ref c2992fe,main  # real third-party copy
 
 ``--split real`` scores real VSL copy that never enters the repository: ``../shared/realcopy`` (the
 development set, ``real-dev``) and ``$VSL_REALCOPY_EXTRA`` (default ``/work/realcopy-extra``, a hold-out
-labelled before the engine ran on it, ``real-holdout``), per language, with the local engine of
-``--baseline-ref`` (run from ``git archive`` in a child process) in the same run.  Each text is read as
+labelled before the engine ran on it, ``real-holdout``) and ``$VSL_REALCOPY_EXTRA2`` (default
+``/work/realcopy-extra2``, a second never-tuned hold-out, ``real-holdout2``), per language, with the
+local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
+in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
+output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
+punctuation), see ``--variants``.  Each text is read as
 ``vsl analyze FILE`` reads it (150 words per minute) unless a caption file gives real times.  Fields:
 niche top (or its labelled alternative), offer price (amount within 1 % and currency; none where none is
 said, with a count of invented prices), anchor, guarantee days, pitch and product reveal within ±30 s of
@@ -294,6 +298,7 @@ def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats
 REALCOPY_DIRS = {
     "real-dev": ROOT.parent.parent / "shared" / "realcopy",
     "real-holdout": Path(os.environ.get("VSL_REALCOPY_EXTRA", "/work/realcopy-extra")),
+    "real-holdout2": Path(os.environ.get("VSL_REALCOPY_EXTRA2", "/work/realcopy-extra2")),
 }
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
