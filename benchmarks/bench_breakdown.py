@@ -376,8 +376,10 @@ def load_realcopy(split: str) -> list[RealDoc]:
 # punctuation removed except inside numbers ("19,90", "1.997") and currency signs.
 
 VARIANTS = ("sentences", "whisper", "bare")
-_SENT_END = re.compile(r"[.!?…][\"')\]»”’]*$")
-_PUNCT = re.compile(r"(?<!\d)[.,](?!\d)|[!?…;:\"“”‘’«»()\[\]*—–]|(?<=\d)[.,](?!\d)")
+_SENT_END = re.compile("[.!?\u2026][\"')\\]\u00bb\u201d\u2019]*$")
+_PUNCT = re.compile(
+    '(?<!\\d)[.,](?!\\d)|[!?\u2026;:"\u201c\u201d\u2018\u2019\u00ab\u00bb()\\[\\]*\u2014\u2013]|(?<=\\d)[.,](?!\\d)'
+)
 
 
 def _timed_words(segments: Sequence[Segment]) -> list[tuple[float, float, str]]:

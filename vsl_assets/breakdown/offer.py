@@ -67,7 +67,9 @@ def read_guarantee(p: Prepared) -> tuple[int | None, Evidence | None, float]:
             days = int(d.group("n")) * _UNIT_DAYS[fold(d.group("u"))[0]]
             if not cues or not 1 <= days <= 3650:
                 continue
-            distance = penalty + min(abs(c - d.start()) + _SENTENCE_GAP * _sentence_ends(text, c, d.start()) for c in cues)
+            distance = penalty + min(
+                abs(c - d.start()) + _SENTENCE_GAP * _sentence_ends(text, c, d.start()) for c in cues
+            )
             if best is None or distance < best[0]:
                 best = (distance, days, i)
     if best is None:

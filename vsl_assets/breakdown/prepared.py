@@ -21,7 +21,7 @@ from vsl_assets.transcription.models import Segment
 _SEPARATOR = "\n¶\n"
 
 #: A segment ending in one of these closes a sentence; one that does not runs on into the next.
-_SENTENCE_END = re.compile(r"[.!?…][\"')\]»”’]*$")
+_SENTENCE_END = re.compile("[.!?\u2026][\"')\\]\u00bb\u201d\u2019]*$")
 #: Segments further apart than this (a pause) are never joined.
 MAX_JOIN_GAP_S = 2.0
 #: A unit joined across phrase cuts (see :func:`_mid_phrase`) stops growing at this many words or
@@ -133,7 +133,12 @@ def join_run_ons(segments: Sequence[Segment], language: str | None = None) -> li
             fits = words + n <= MAX_PHRASE_WORDS and seg.end - last.start <= MAX_PHRASE_S
             join = open_unit and fits and _mid_phrase(last.text, text, language)
         if last is not None and join:
-            out[-1] = Segment(start=last.start, end=max(last.end, seg.end), text=f"{last.text} {text}", words=[*last.words, *seg.words])
+            out[-1] = Segment(
+                start=last.start,
+                end=max(last.end, seg.end),
+                text=f"{last.text} {text}",
+                words=[*last.words, *seg.words],
+            )
             words += n
         else:
             out.append(Segment(start=seg.start, end=seg.end, text=text, words=list(seg.words)))
@@ -146,8 +151,8 @@ def _mid_phrase(before: str, after: str, language: str | None) -> bool:
     """Whether the cut between two segments falls inside a phrase by the grammar of pt/en/es: the
     first ends on a word no sentence ends on, the second starts with a number's unit or scale, or a
     number runs on through "e"/"y"/"and" ("oitenta e quatro" | "e setenta e seis")."""
-    tail = before.rsplit(" ", 1)[-1].lower().strip(",;:-–—")
-    head = after.split(" ", 1)[0].lower().strip(",.;:!?-–—")
+    tail = before.rsplit(" ", 1)[-1].lower().strip(",;:-\u2013\u2014")
+    head = after.split(" ", 1)[0].lower().strip(",.;:!?-\u2013\u2014")
     if tail in _OPEN_TAIL or head in _UNIT_HEAD:
         return True
     if head in ("e", "y", "and") and not before.endswith((".", "!", "?", "…")):
