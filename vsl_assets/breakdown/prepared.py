@@ -99,11 +99,17 @@ class Prepared:
         """Index of the segment holding character ``offset`` of :attr:`folded_text`."""
         return bisect.bisect_right(self.offsets, offset) - 1
 
+    @cached_property
+    def flowing_text(self) -> str:
+        """:attr:`folded_text` with the segment breaks read as spaces (same offsets): a phrase a
+        recogniser cut in two ("esto es lo" | "que recibes") still matches."""
+        return self.folded_text.replace("\n", " ")
+
     def hits(self, pattern: re.Pattern[str] | None) -> list[int]:
-        """Segment index of every match of ``pattern`` in the folded text (one regex pass)."""
+        """Segment index where every match of ``pattern`` starts, read across segment breaks (one pass)."""
         if pattern is None:
             return []
-        return [self.segment_at(m.start()) for m in pattern.finditer(self.folded_text)]
+        return [self.segment_at(m.start()) for m in pattern.finditer(self.flowing_text)]
 
     def first_index_at(self, seconds: float) -> int:
         return next((k for k, s in enumerate(self.segments) if s.start >= seconds), len(self.segments))

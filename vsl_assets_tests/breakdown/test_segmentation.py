@@ -92,6 +92,24 @@ def test_prepared_reads_joined_units() -> None:
     assert len(p.segments) == 1 and "97 reais" in p.digits[0]
 
 
+def _story(n: int) -> list[str]:
+    return [f"Week {k} of the test went the same way: more calls came in and we wrote every one down." for k in range(n)]
+
+
+def test_a_turn_phrase_cut_in_two_starts_the_offer_section_at_its_first_half() -> None:
+    lines = [*_story(12), "So now let me tell you what happens. Here's what you", "get when you join us today:"]
+    lines += ["the full call playbook, the scripts, and the weekly review.", "Click the button below to join."]
+    segs = timed(lines)
+    b = analyze(segs, "en")
+    assert b.pitch_s == segs[12].start
+
+
+def test_a_turn_phrase_broken_by_a_sentence_end_is_not_read() -> None:
+    lines = [*_story(12), "And that is what you.", "Get the calls written down, always."]
+    lines += ["That is the whole habit, nothing more to it.", "Thanks for listening to the story."]
+    assert analyze(timed(lines), "en").pitch_s is None
+
+
 # --- the guarantee's window in its own sentence -----------------------------------------------------------
 
 
