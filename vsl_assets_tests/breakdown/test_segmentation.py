@@ -93,7 +93,9 @@ def test_prepared_reads_joined_units() -> None:
 
 
 def _story(n: int) -> list[str]:
-    return [f"Week {k} of the test went the same way: more calls came in and we wrote every one down." for k in range(n)]
+    return [
+        f"Week {k} of the test went the same way: more calls came in and we wrote every one down." for k in range(n)
+    ]
 
 
 def test_a_turn_phrase_cut_in_two_starts_the_offer_section_at_its_first_half() -> None:
