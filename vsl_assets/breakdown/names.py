@@ -223,6 +223,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
 
     shouted = _shouted_common_words(p)
     named: set[str] = set()
+    # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
+    # more often a science word ("a process called autophagy") than the product.
+    lower_cased = _lower_cased(p)
     for i, seg in enumerate(p.segments):
         for m in _STRONG_CUES.finditer(seg.text):
             name = _clean_name(m.group("name"))
@@ -232,7 +235,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(name, i, 5)
             if name is not None:
                 named.add(name)
-        for m in _ANY_CASE_CUE.finditer(seg.text):
+        for m in _ANY_CASE_CUE.finditer(seg.text) if lower_cased else ():
             word = m.group("word")
             if word.islower() and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
                 add(word, i, 5)
@@ -273,7 +276,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if len(words) >= 2:
                 add(_clean_name(" ".join(words)), i, 0)
 
-    if not score and _lower_cased(p):
+    if not score and lower_cased:
         # No capitals to read names from and no naming construction: a coined word said three
         # times or more ("bookedbot" ... "bookedbot") is most likely the product; unsure (0.5).
         for word, n in Counter(re.findall(r"\b[a-zà-ÿ][a-zà-ÿ0-9-]{4,}\b", p.folded_text)).most_common():

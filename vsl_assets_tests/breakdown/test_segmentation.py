@@ -184,6 +184,15 @@ def test_common_words_repeated_in_a_lower_case_caption_are_not_a_product() -> No
     assert analyze(_lower(lines), "pt").product is None
 
 
+def test_a_rare_lower_case_word_after_called_is_not_the_product_in_a_capitalised_transcript() -> None:
+    lines = [
+        "Your body has a cleanup process called autophagy, and autophagy slows down after forty.",
+        "That is why I made the Dawnleaf Reset, a morning drink for women over forty.",
+        "Here's what you get: the Dawnleaf Reset, thirty servings, for just 39 dollars.",
+    ]
+    assert analyze(timed(lines), "en").product == "Dawnleaf Reset"
+
+
 def test_capitalised_transcripts_do_not_take_uncued_coined_words() -> None:
     lines = [
         "Everyone I know has tried ozempic at least once.",
