@@ -26,7 +26,7 @@ from vsl_assets import settings as settings_module
 from vsl_assets.db import repo, session_scope
 from vsl_assets.errors import ConfigurationError, InvalidUrlError, VslError
 from vsl_assets.objectstore import store_for
-from vsl_assets.settings import Settings
+from vsl_assets.settings import Settings, url_language
 from vsl_assets.storage import StorageLayout, validate_key
 from vsl_assets.urls import normalize_url
 
@@ -60,6 +60,11 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if not raw:
         _err("no URLs given (pass URLs or --file FILE)")
         return EXIT_USAGE
+    try:
+        language = url_language(args.language)
+    except ValueError as exc:
+        _err(f"invalid --language {args.language!r}: {exc}")
+        return EXIT_USAGE
     valid: list[str] = []
     bad = 0
     for url in raw:
@@ -69,7 +74,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
             _err(f"invalid URL {url[:200]!r}: {exc.reason}")
             bad += 1
     with session_scope(settings.database) as s:
-        results = repo.add_urls(s, valid)
+        results = repo.add_urls(s, valid, language)
     instance = _instance(settings) if results else None
     if instance is not None:
         from vsl_assets.defs.partitions import register
@@ -498,6 +503,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add", help="add URLs (validated, de-duplicated) as pending_ingest")
     p.add_argument("urls", nargs="*", metavar="URL")
     p.add_argument("--file", "-f", help="file with one URL per line ('-' = stdin)")
+    p.add_argument("--language", "-l", help="the VSLs' language (pt, en, es...): transcribed in it instead of detected")
     p.set_defaults(func=cmd_add)
     p = sub.add_parser("status", help="list URLs with status and reason")
     p.add_argument("--json", action="store_true", help="print a JSON list")

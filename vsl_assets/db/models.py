@@ -78,6 +78,9 @@ class Url(Base):
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     #: Bumped by ``vsl retry`` so the sensor's run key differs from the previous attempt's.
     queue_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: The VSL's language as a person gave it (``vsl add --language``, the Add page): transcribed
+    #: in it, no detection.  None: detected among ``VSL_LANGUAGES``.
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -153,6 +156,14 @@ class TranscriptRow(Base):
     chunk_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     billed_minutes: Mapped[float | None] = mapped_column(Float, default=None)
     cost_usd: Mapped[float | None] = mapped_column(Float, default=None)
+    #: How the language was decided (see ``Transcript.language_source``) and how surely.
+    language_probability: Mapped[float | None] = mapped_column(Float, default=None)
+    language_source: Mapped[str | None] = mapped_column(String(16), default=None)
+    language_note: Mapped[str | None] = mapped_column(Text, default=None)
+    #: ``[{"kind", "message"}]``: why the transcript should not be trusted as is; empty = fine.
+    warnings: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
+    #: Share of the VAD's speech time covered by transcript segments (0-1).
+    speech_coverage: Mapped[float | None] = mapped_column(Float, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 

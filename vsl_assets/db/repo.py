@@ -53,8 +53,12 @@ class AddResult:
     status: str
 
 
-def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult]:
-    """Insert new URLs as ``pending_ingest``; existing ones are reported, not duplicated."""
+def add_urls(session: Session, normalized_urls: Iterable[str], language: str | None = None) -> list[AddResult]:
+    """Insert new URLs as ``pending_ingest``; existing ones are reported, not duplicated.
+
+    ``language`` (an ISO 639-1 code) is the URLs' own language, which their transcripts use
+    instead of detection; given for URLs already known, it replaces theirs for the next transcript.
+    """
     by_key: dict[str, str] = {}
     for url in normalized_urls:
         by_key.setdefault(partition_key_for(url), url)
@@ -72,6 +76,7 @@ def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult
             "partition_key": k,
             "status": UrlStatus.PENDING_INGEST.value,
             "queue_count": 0,
+            "language": language,
             "created_at": now,
             "updated_at": now,
         }
@@ -84,6 +89,10 @@ def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult
         # (two `vsl add` at once): the conflict is ignored and the URL reported as known.
         stmt = _insert(session).values(list(rows_part)).on_conflict_do_nothing(index_elements=["partition_key"])
         inserted.update(session.scalars(stmt.returning(Url.partition_key)))
+    if language is not None:
+        known = [k for k in keys if k not in inserted]
+        for part in chunks(known):
+            session.execute(update(Url).where(Url.partition_key.in_(part)).values(language=language))
     raced = [k for k in keys if k not in existing and k not in inserted]
     for part in chunks(raced):
         for key, status in session.execute(select(Url.partition_key, Url.status).where(Url.partition_key.in_(part))):
@@ -100,6 +109,11 @@ def _insert(session: Session) -> Any:
 
 def get_url(session: Session, key: str) -> Url | None:
     return session.scalar(select(Url).where(Url.partition_key == key))
+
+
+def url_language(session: Session, url_id: int) -> str | None:
+    """The URL's own language (set when it was added), None when it is to be detected."""
+    return session.scalar(select(Url.language).where(Url.id == url_id))
 
 
 def require_url(session: Session, key: str) -> Url:

@@ -121,6 +121,29 @@ def transcript_has_no_repetition_loop(
     return _result(repetition(_stored_transcript(storage, context.partition_key)))
 
 
+@asset_check(
+    asset=transcript,
+    partitions_def=vsl_urls,
+    description="The transcript carries no warning: its language is one of VSL_LANGUAGES and sure, no speech lacks text.",
+)
+def transcript_has_no_warnings(context: AssetCheckExecutionContext, storage: StorageResource) -> AssetCheckResult:
+    t = _stored_transcript(storage, context.partition_key)
+    metadata = {
+        "language": t.language or "unknown",
+        "language_probability": t.language_probability,
+        "language_source": t.language_source or "unknown",
+        "speech_coverage": t.speech_coverage,
+        "warnings": "\n".join(f"{w.kind}: {w.message}" for w in t.warnings) or "none",
+    }
+    # WARN: the transcript is usable, but a person should look before trusting it.
+    return AssetCheckResult(
+        passed=not t.warnings,
+        severity=AssetCheckSeverity.WARN,
+        description=t.warnings[0].message if t.warnings else "no warnings",
+        metadata={k: v for k, v in metadata.items() if v is not None},
+    )
+
+
 @asset_check(asset=transcript, partitions_def=vsl_urls, description="Words per minute in a plausible range for speech.")
 def transcript_words_per_minute(
     context: AssetCheckExecutionContext, db: DatabaseResource, storage: StorageResource

@@ -26,7 +26,7 @@ from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
 from vsl_assets.objectstore import S3Config, open_store
 from vsl_assets.search import SearchBackend, shared_search
-from vsl_assets.settings import Settings, normalise_language
+from vsl_assets.settings import Settings, normalise_language, parse_languages
 from vsl_assets.storage import LocalStore, StorageLayout
 
 
@@ -133,6 +133,9 @@ class TranscriberResource(ConfigurableResource):
     engine: str = Field(default="local", description="local (faster-whisper) or openai.")
     model: str = Field(default="", description="Model name or local model directory; empty = engine default.")
     language: str = Field(default="auto", description="pt, en, es, ... or auto (detect).")
+    languages: str = Field(default="pt,en,es", description="Detection chooses among these (VSL_LANGUAGES).")
+    language_min_probability: float = Field(default=0.6, description="Flag a detection less sure than this.")
+    coverage_min_gap_s: float = Field(default=3.0, description="Speech without text this long: redo, then flag.")
     openai_api_key: str = Field(default="", description="Secret; read from OPENAI_API_KEY.")
     openai_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty = api.openai.com.")
     timeout_s: float = Field(default=600.0)
@@ -151,6 +154,10 @@ class TranscriberResource(ConfigurableResource):
     @property
     def language_code(self) -> str | None:
         return normalise_language(self.language)
+
+    @property
+    def language_list(self) -> tuple[str, ...]:
+        return parse_languages(self.languages)
 
     @property
     def model_name(self) -> str:
@@ -172,6 +179,7 @@ class TranscriberResource(ConfigurableResource):
                 max_chunk_s=self.max_chunk_s or None,
                 max_concurrency=self.concurrency,
                 continuity=self.continuity,
+                languages=self.language_list,
             )
         if self.engine == "local":
             from vsl_assets.transcription.local_engine import LocalTranscriber
@@ -182,6 +190,9 @@ class TranscriberResource(ConfigurableResource):
                 compute_type=self.compute_type,
                 word_timestamps=self.word_timestamps,
                 max_chunk_s=self.max_chunk_s or None,
+                languages=self.language_list,
+                language_min_probability=self.language_min_probability,
+                coverage_min_gap_s=self.coverage_min_gap_s,
             )
         raise ConfigurationError(f"unknown transcriber {self.engine!r}: set VSL_TRANSCRIBER to local or openai")
 
@@ -242,6 +253,9 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             engine=s.engine,
             model=s.whisper_model or "",
             language=s.language,
+            languages=s.languages,
+            language_min_probability=s.language_min_probability,
+            coverage_min_gap_s=s.coverage_min_gap_s,
             openai_api_key=_secret("OPENAI_API_KEY", s.openai_api_key),
             openai_base_url=s.openai_base_url or "",
             device=s.whisper_device,

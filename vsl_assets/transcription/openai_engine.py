@@ -90,6 +90,7 @@ class OpenAITranscriber:
         prompt: str | None = None,
         silence: SilenceOptions | None = None,
         work_dir: Path | None = None,
+        languages: tuple[str, ...] = (),
     ) -> None:
         if not api_key or not api_key.strip():
             raise ConfigurationError("the OpenAI engine needs an API key; set OPENAI_API_KEY")
@@ -129,6 +130,9 @@ class OpenAITranscriber:
         self.prompt = prompt
         self.silence = silence or SilenceOptions()
         self.work_dir = work_dir
+        #: The languages the team works in: with exactly one, it is sent with every request; with
+        #: several, the API detects and a language outside them is flagged on the transcript.
+        self.languages = languages
         self._options().validate()
 
     def __repr__(self) -> str:
@@ -176,6 +180,9 @@ class OpenAITranscriber:
         # and an opaque 400, and gives the duration the json-only models do not report.
         duration = probe_duration(audio)
         lang = request_language(language)
+        source = "setting" if lang is not None else "engine"
+        if lang is None and len(self.languages) == 1:
+            lang, source = self.languages[0], "detected"
         upload_stem = audio.stem
         upload_suffix = _UPLOAD_SUFFIX.get(audio.suffix.lower(), audio.suffix)
 
@@ -207,6 +214,7 @@ class OpenAITranscriber:
             chunk_count=len(result.chunks),
             billed_minutes=round(minutes, 4),
             cost_usd=cost,
+            language_source=source,
         )
         if log and len(result.chunks) > 1:
             log(

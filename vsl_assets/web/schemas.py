@@ -5,13 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from vsl_assets.settings import url_language
 
 Sort = Literal["newest", "oldest", "duration", "-duration", "price", "-price", "title"]
 
 
 class AddUrlsRequest(BaseModel):
     urls: list[str] = Field(min_length=1, max_length=5000, description="Page or stream URLs, as pasted.")
+    language: str | None = Field(
+        default=None,
+        max_length=8,
+        description="The VSLs' language (pt, en, es...): transcribed in it; empty or auto = detected.",
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return url_language(value)
 
 
 class AddedUrl(BaseModel):

@@ -46,7 +46,7 @@ def test_healthz_is_open_and_everything_else_needs_a_login(web: Web) -> None:
     assert web.client.get("/healthz").json() == {
         "status": "ok",
         "database": web.client.get("/healthz").json()["database"],
-        "schema_head": "0006",
+        "schema_head": "0007_transcripts",
     }
     for method, path in [
         ("GET", "/api/vsls"),

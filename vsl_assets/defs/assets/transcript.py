@@ -15,6 +15,7 @@ from vsl_assets.errors import MediaError
 from vsl_assets.humanize import clock, human_bytes
 from vsl_assets.storage import StorageLayout, remove_stale_temps
 from vsl_assets.transcription import Transcript, write_outputs
+from vsl_assets.transcription.languages import settle_language
 
 PREVIEW_SEGMENTS = 12
 
@@ -35,6 +36,7 @@ def _existing(layout: StorageLayout, key: str, audio: Path) -> Transcript | None
 def preview_markdown(t: Transcript) -> str:
     chunks = f", {t.chunk_count} chunks" if t.chunk_count > 1 else ""
     lines = [f"**{t.word_count} words**, language `{t.language or '?'}`, {t.engine} / {t.model}{chunks}", ""]
+    lines += [f"> ⚠ {w.message}" for w in t.warnings]
     for seg in t.segments[:PREVIEW_SEGMENTS]:
         lines.append(f"- `[{clock(seg.start)}]` {seg.text.strip()}")
     if len(t.segments) > PREVIEW_SEGMENTS:
@@ -73,15 +75,30 @@ def transcript(
         checkpoints = layout.checkpoint_dir(key)
         if config.force:
             shutil.rmtree(checkpoints, ignore_errors=True)
+        with db.session() as s:
+            url_language = repo.url_language(s, step.url_id)
         result = None if config.force else _existing(layout, key, audio)
+        if result is not None and url_language is not None and result.language != url_language:
+            result = None  # the URL's language was set after this transcript was made
         step.reused = result is not None
         if result is None:
             engine = transcriber.build()
             # Each chunk the engine returns is saved under `checkpoints` at once, so a failure
             # or a crash later in this step never makes a retry pay for it again.
             result = engine.transcribe(
-                audio, language=transcriber.language_code, log=context.log.info, checkpoint_dir=checkpoints
+                audio,
+                language=url_language or transcriber.language_code,
+                log=context.log.info,
+                checkpoint_dir=checkpoints,
             )
+            settle_language(
+                result,
+                url_language=url_language,
+                allowed=transcriber.language_list,
+                min_probability=transcriber.language_min_probability,
+            )
+            for warning in result.warnings:
+                context.log.warning(f"transcript {warning.kind}: {warning.message}")
             write_outputs(result, layout, key)
         store.publish(*outputs)
         with db.session() as s:
@@ -99,6 +116,11 @@ def transcript(
                 chunk_count=result.chunk_count,
                 billed_minutes=result.billed_minutes,
                 cost_usd=result.cost_usd,
+                language_probability=result.language_probability,
+                language_source=result.language_source,
+                language_note=result.language_note,
+                warnings=[w.to_dict() for w in result.warnings],
+                speech_coverage=result.speech_coverage,
             )
         shutil.rmtree(checkpoints, ignore_errors=True)
     json_path = layout.transcript_path(key, "json")
@@ -110,6 +132,10 @@ def transcript(
             "size": human_bytes(json_path.stat().st_size),
             "duration_s": MetadataValue.float(float(result.duration_s or 0.0)),
             "language": result.language or "unknown",
+            "language_probability": MetadataValue.float(float(result.language_probability or 0.0)),
+            "language_source": result.language_source or "unknown",
+            "warnings": MetadataValue.md("\n".join(f"- {w.kind}: {w.message}" for w in result.warnings) or "none"),
+            "warning_count": MetadataValue.int(len(result.warnings)),
             "engine": result.engine,
             "model": result.model,
             "segment_count": MetadataValue.int(len(result.segments)),

@@ -19,6 +19,7 @@ from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.db.web_models import Board, User
 from vsl_assets.search import SearchQueryError, SearchResults
+from vsl_assets.settings import url_language
 from vsl_assets.web import boards, library
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
@@ -200,22 +201,36 @@ def retry_form(
 
 
 @router.get("/add", response_class=HTMLResponse)
-def add_page(request: Request, user: PageUser, session: Db, keys: str = "") -> Response:
+def add_page(request: Request, user: PageUser, session: Db, context: Ctx, keys: str = "") -> Response:
     wanted = [k for k in keys.split(",") if k][:500]
     rows = list(session.scalars(select(Url).where(Url.partition_key.in_(wanted)))) if wanted else []
     order = {k: i for i, k in enumerate(wanted)}
     rows.sort(key=lambda u: order.get(u.partition_key, 0))
-    return render(request, "add.html", user, rows=rows, refused=[])
+    return render(request, "add.html", user, rows=rows, refused=[], languages=context.settings.language_list)
 
 
 @router.post("/add", response_class=HTMLResponse)
 def add_submit(
-    request: Request, session: Db, user: PageUser, urls: Annotated[str, Form(max_length=2_000_000)] = ""
+    request: Request,
+    session: Db,
+    user: PageUser,
+    context: Ctx,
+    urls: Annotated[str, Form(max_length=2_000_000)] = "",
+    language: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
+    languages = context.settings.language_list
     lines = [line.strip() for line in urls.splitlines() if line.strip()][:5000]
+    try:
+        chosen = url_language(language)
+    except ValueError as exc:
+        return render(
+            request, "add.html", user, status_code=400, rows=[], refused=[], error=str(exc), languages=languages
+        )
     if not lines:
-        return render(request, "add.html", user, status_code=400, rows=[], refused=[], error="no URLs given")
-    result = add_many(session, lines)
+        return render(
+            request, "add.html", user, status_code=400, rows=[], refused=[], error="no URLs given", languages=languages
+        )
+    result = add_many(session, lines, chosen)
     session.commit()
     keys = list(dict.fromkeys(r.partition_key for r in result.results if r.partition_key))
     rows = list(session.scalars(select(Url).where(Url.partition_key.in_(keys)))) if keys else []
@@ -223,7 +238,13 @@ def add_submit(
     rows.sort(key=lambda u: order.get(u.partition_key, 0))
     refused = [r for r in result.results if r.error]
     return render(
-        request, "add.html", user, status_code=400 if refused and not rows else 200, rows=rows, refused=refused
+        request,
+        "add.html",
+        user,
+        status_code=400 if refused and not rows else 200,
+        rows=rows,
+        refused=refused,
+        languages=languages,
     )
 
 

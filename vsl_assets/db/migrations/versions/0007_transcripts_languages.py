@@ -1,0 +1,42 @@
+"""A URL's own language (``urls.language``) and how sure each transcript is of its language.
+
+``transcripts.language_probability``/``language_source``/``language_note`` say how the language was
+decided; ``transcripts.warnings`` lists what keeps a transcript from being shown as good (language
+unsure or outside ``VSL_LANGUAGES``, speech without text).
+
+Revision ID: 0007_transcripts
+Revises: 0006
+Create Date: 2026-12-06
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0007_transcripts"
+down_revision = "0006"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("urls") as batch:
+        batch.add_column(sa.Column("language", sa.String(16), nullable=True))
+    with op.batch_alter_table("transcripts") as batch:
+        batch.add_column(sa.Column("language_probability", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("language_source", sa.String(16), nullable=True))
+        batch.add_column(sa.Column("language_note", sa.Text(), nullable=True))
+        batch.add_column(sa.Column("warnings", sa.JSON(), nullable=True))
+        batch.add_column(sa.Column("speech_coverage", sa.Float(), nullable=True))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("transcripts") as batch:
+        batch.drop_column("speech_coverage")
+        batch.drop_column("warnings")
+        batch.drop_column("language_note")
+        batch.drop_column("language_source")
+        batch.drop_column("language_probability")
+    with op.batch_alter_table("urls") as batch:
+        batch.drop_column("language")
