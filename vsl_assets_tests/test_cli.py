@@ -60,6 +60,28 @@ def test_add_refuses_invalid_urls_with_clear_message(vsl_env, instance) -> None:
     assert vsl("add").returncode == 2
 
 
+def test_add_with_a_language_stores_it_and_refuses_a_bad_one(vsl_env, instance) -> None:
+    assert vsl("add", "--language", "PT", "https://pt.example.com/vsl").returncode == 0
+    bad = vsl("add", "--language", "pt,en", "https://x.example.com/vsl")
+    assert bad.returncode == 2 and "invalid --language 'pt,en': give one language" in bad.stderr
+    # Given again for a known URL, the language replaces the old one for its next transcript.
+    assert vsl("add", "-l", "es", "https://pt.example.com/vsl").returncode == 0
+    with db_session() as s:
+        assert [(u.url, u.language) for u in s.scalars(select(Url))] == [("https://pt.example.com/vsl", "es")]
+
+
+@pytest.mark.slow
+def test_a_urls_language_reaches_the_transcript(vsl_env, instance, media_server, monkeypatch) -> None:
+    monkeypatch.delenv("VSL_LANGUAGE")  # no global language: the URL's own is used
+    good = media_server.url("/good/index.m3u8")
+    assert vsl("add", "--language", "en", good).returncode == 0
+    assert vsl("process").returncode == 0
+    with db_session() as s:
+        row = s.scalar(select(TranscriptRow))
+        assert (row.language, row.language_source, row.warnings) == ("en", "url", [])
+        assert row.speech_coverage is not None and row.speech_coverage >= 0.98
+
+
 @pytest.mark.slow
 def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     good, bad = media_server.url("/good/index.m3u8"), media_server.url("/nothing/index.m3u8")

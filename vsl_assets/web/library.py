@@ -225,6 +225,15 @@ def detail(session: Session, key: str) -> schemas.VslDetail | None:
         if audio is not None
         else None,
         language=transcript.language if transcript is not None else None,
+        language_probability=transcript.language_probability if transcript is not None else None,
+        language_source=transcript.language_source if transcript is not None else None,
+        language_note=transcript.language_note if transcript is not None else None,
+        url_language=url.language,
+        speech_coverage=transcript.speech_coverage if transcript is not None else None,
+        transcript_warnings=[
+            schemas.TranscriptWarningOut(kind=str(w.get("kind", "")), message=str(w.get("message", "")))
+            for w in ((transcript.warnings or []) if transcript is not None else [])
+        ],
         segments=segments,
         breakdown=_breakdown(breakdown, beats) if breakdown is not None else None,
         jobs=[

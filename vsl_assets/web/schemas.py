@@ -147,6 +147,12 @@ class BreakdownOut(BaseModel):
     beats: list[BeatOut]
 
 
+class TranscriptWarningOut(BaseModel):
+    #: ``language`` (outside VSL_LANGUAGES or unsure) or ``coverage`` (speech without text).
+    kind: str
+    message: str
+
+
 class VslDetail(BaseModel):
     partition_key: str
     url: str
@@ -158,6 +164,17 @@ class VslDetail(BaseModel):
     video: MediaOut | None
     audio: MediaOut | None
     language: str | None
+    #: How the transcript's language was decided: detected (with its probability among the
+    #: allowed languages), url (the URL's own), setting, engine or model.
+    language_probability: float | None = None
+    language_source: str | None = None
+    language_note: str | None = None
+    #: The language given for this URL (None: detected).
+    url_language: str | None = None
+    #: Share of the VAD's speech time with transcript text (0-1).
+    speech_coverage: float | None = None
+    #: Why the transcript should not be trusted as is; empty = no warning.
+    transcript_warnings: list[TranscriptWarningOut] = []
     segments: list[SegmentOut]
     breakdown: BreakdownOut | None
     jobs: list[JobOut]

@@ -1,0 +1,72 @@
+"""A URL's own language from the Add page and the API; a flagged transcript on the VSL page."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from vsl_assets.db.models import TranscriptRow, Url
+from vsl_assets_tests.web.conftest import Web
+from vsl_assets_tests.web.seed import Fake, seed
+
+
+def test_add_page_and_api_store_the_urls_language(sqlite_web: Web) -> None:
+    web = sqlite_web
+    csrf = web.login()
+    page = web.client.get("/add").text
+    assert '<select name="language">' in page and '<option value="es">es</option>' in page
+    done = web.client.post("/add", data={"urls": "https://es.example.com/vsl", "language": "ES", "csrf_token": csrf})
+    assert done.status_code == 200, done.text
+    refused = web.client.post(
+        "/add", data={"urls": "https://x.example.com/vsl", "language": "spanish!", "csrf_token": csrf}
+    )
+    assert refused.status_code == 400 and "not an ISO 639-1 code" in refused.text
+    api = web.client.post(
+        "/api/urls", json={"urls": ["https://pt.example.com/vsl"], "language": "pt"}, headers=web.bearer
+    )
+    assert api.status_code == 200, api.text
+    bad = web.client.post(
+        "/api/urls", json={"urls": ["https://y.example.com/v"], "language": "pt,en"}, headers=web.bearer
+    )
+    assert bad.status_code == 422 and "give one language" in bad.text
+    auto = web.client.post(
+        "/api/urls", json={"urls": ["https://z.example.com/v"], "language": "auto"}, headers=web.bearer
+    )
+    assert auto.status_code == 200
+    with web.session() as s:
+        languages = dict(s.execute(select(Url.url, Url.language)).all())
+    assert languages == {
+        "https://es.example.com/vsl": "es",
+        "https://pt.example.com/vsl": "pt",
+        "https://z.example.com/v": None,
+    }
+
+
+def test_a_flagged_transcript_is_not_shown_as_good(sqlite_web: Web) -> None:
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        flagged = seed(s, web.layout, Fake("https://flag.example.com/v", title="Flagged"))
+        clean = seed(s, web.layout, Fake("https://clean.example.com/v", title="Clean"))
+        for key, warnings in (
+            (
+                flagged,
+                [
+                    {
+                        "kind": "coverage",
+                        "message": "1 stretch(es) of speech, 34 s in all, have no text: 0:46-1:20 (34 s)",
+                    }
+                ],
+            ),
+            (clean, []),
+        ):
+            row = s.scalar(select(TranscriptRow).join(Url).where(Url.partition_key == key))
+            row.language_probability, row.language_source, row.speech_coverage = 0.91, "detected", 0.87
+            row.warnings = warnings
+    html = web.client.get(f"/vsl/{flagged}").text
+    assert 'id="transcript-flag"' in html
+    assert 'data-kind="coverage"' in html and "0:46-1:20 (34 s)" in html
+    assert "(detected, 0.91)" in html and "87.0%" in html
+    assert 'id="transcript-flag"' not in web.client.get(f"/vsl/{clean}").text
+    detail = web.client.get(f"/api/vsls/{flagged}", headers=web.bearer).json()
+    assert detail["transcript_warnings"][0]["kind"] == "coverage"
+    assert (detail["language_source"], detail["language_probability"]) == ("detected", 0.91)
