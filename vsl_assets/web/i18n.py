@@ -84,6 +84,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Detect": "Detectar",
         "check transcript": "revisar transcrição",
         "speech covered": "fala coberta",
+        "Transcribe again": "Transcrever de novo",
         "Running": "Em andamento",
         "Pending": "Pendentes",
         "Failed": "Com falha",

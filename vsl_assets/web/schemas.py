@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from vsl_assets.settings import url_language
+from vsl_assets.settings import retranscribe_language, url_language
 
 Sort = Literal["newest", "oldest", "duration", "-duration", "price", "-price", "title"]
 
@@ -179,6 +179,22 @@ class VslDetail(BaseModel):
     breakdown: BreakdownOut | None
     jobs: list[JobOut]
     dead_letters: list[DeadLetterOut]
+
+
+class RetranscribeRequest(BaseModel):
+    language: str | None = Field(
+        default=None,
+        max_length=8,
+        description="Transcribe in this language (kept for the URL); auto = detect; empty = as before.",
+    )
+    model: str | None = Field(
+        default=None, max_length=256, description="Whisper model name or directory for this URL; empty = as before."
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return retranscribe_language(value)
 
 
 class RequeueResponse(BaseModel):

@@ -70,3 +70,31 @@ def test_a_flagged_transcript_is_not_shown_as_good(sqlite_web: Web) -> None:
     detail = web.client.get(f"/api/vsls/{flagged}", headers=web.bearer).json()
     assert detail["transcript_warnings"][0]["kind"] == "coverage"
     assert (detail["language_source"], detail["language_probability"]) == ("detected", 0.91)
+
+
+def test_transcribe_again_from_the_vsl_page_and_the_api(sqlite_web: Web) -> None:
+    web = sqlite_web
+    csrf = web.login()
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://again.example.com/v", title="Again"))
+    html = web.client.get(f"/vsl/{key}").text
+    assert 'id="retranscribe"' in html and f'action="/vsl/{key}/retranscribe"' in html
+    done = web.client.post(
+        f"/vsl/{key}/retranscribe", data={"language": "es", "csrf_token": csrf}, follow_redirects=False
+    )
+    assert done.status_code == 303 and done.headers["location"] == f"/vsl/{key}"
+    with web.session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert (url.status, url.language, url.redo_from) == ("pending_ingest", "es", "transcript")
+        assert s.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id)) is not None  # kept until redone
+    assert '<option value="es" selected>' in web.client.get(f"/vsl/{key}").text
+    bad = web.client.post(f"/vsl/{key}/retranscribe", data={"language": "xx-1", "csrf_token": csrf})
+    assert bad.status_code == 400
+    api = web.client.post(
+        f"/api/vsls/{key}/retranscribe", json={"language": "auto", "model": "small"}, headers=web.bearer
+    )
+    assert api.status_code == 200 and api.json()["queued"] is True
+    with web.session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert (url.language, url.transcribe_model, url.redo_from) == (None, "small", "transcript")
+    assert web.client.post("/api/vsls/nope/retranscribe", json={}, headers=web.bearer).status_code == 404

@@ -76,13 +76,15 @@ def transcript(
         if config.force:
             shutil.rmtree(checkpoints, ignore_errors=True)
         with db.session() as s:
-            url_language = repo.url_language(s, step.url_id)
-        result = None if config.force else _existing(layout, key, audio)
+            request = repo.transcribe_request(s, step.url_id)
+        url_language = request.language
+        # A re-transcription asked for (vsl retry --from transcript, the VSL page) never reuses.
+        result = None if config.force or request.redo else _existing(layout, key, audio)
         if result is not None and url_language is not None and result.language != url_language:
             result = None  # the URL's language was set after this transcript was made
         step.reused = result is not None
         if result is None:
-            engine = transcriber.build()
+            engine = transcriber.build(request.model)
             # Each chunk the engine returns is saved under `checkpoints` at once, so a failure
             # or a crash later in this step never makes a retry pay for it again.
             result = engine.transcribe(
@@ -122,6 +124,8 @@ def transcript(
                 warnings=[w.to_dict() for w in result.warnings],
                 speech_coverage=result.speech_coverage,
             )
+            if request.redo:
+                repo.transcript_redone(s, step.url_id)
         shutil.rmtree(checkpoints, ignore_errors=True)
     json_path = layout.transcript_path(key, "json")
     return MaterializeResult(

@@ -19,14 +19,14 @@ from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.db.web_models import Board, User
 from vsl_assets.search import SearchQueryError, SearchResults
-from vsl_assets.settings import url_language
+from vsl_assets.settings import retranscribe_language, url_language
 from vsl_assets.web import boards, library
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
 from vsl_assets.web.render import render, safe_next
 from vsl_assets.web.routers.search import run_search
 from vsl_assets.web.routers.urls import add_many
-from vsl_assets.web.routers.vsls import Filters, Key
+from vsl_assets.web.routers.vsls import Filters, Key, retranscribe_one
 from vsl_assets.web.security import SESSION_MAX_AGE_S
 from vsl_assets.web.users import authenticate
 
@@ -184,6 +184,7 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
         transcripts=[fmt for fmt in ("txt", "srt", "vtt", "json") if f"transcripts/{key}.{fmt}" in stored],
         boards=boards.all_boards(session),
         on_boards=set(boards.boards_of(session, key)),
+        languages=context.settings.language_list,
     )
 
 
@@ -195,6 +196,18 @@ def retry_form(
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
     repo.requeue(session, [key])
     return _redirect(safe_next(next, "/queue"))
+
+
+@router.post("/vsl/{key}/retranscribe")
+def retranscribe_form(
+    key: Key, session: Db, _user: PageUser, language: Annotated[str, Form(max_length=8)] = ""
+) -> Response:
+    try:
+        chosen = retranscribe_language(language)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=f"language: {exc}") from None
+    retranscribe_one(session, key, chosen, None)
+    return _redirect(f"/vsl/{key}")
 
 
 # -- add and queue ------------------------------------------------------------------------------

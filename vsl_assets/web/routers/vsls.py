@@ -120,3 +120,20 @@ def pipeline_start(key: Key, session: Db, _user: ApiUser) -> schemas.RequeueResp
 @router.post("/api/vsls/{key}/retry", response_model=schemas.RequeueResponse)
 def retry(key: Key, session: Db, _user: ApiUser) -> schemas.RequeueResponse:
     return requeue_one(session, key)
+
+
+def retranscribe_one(session: Session, key: str, language: str | None, model: str | None) -> schemas.RequeueResponse:
+    url = repo.get_url(session, key)
+    if url is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    done = repo.retranscribe(session, [key], language=language, model=(model or "").strip() or None)
+    return schemas.RequeueResponse(partition_key=key, status=url.status, queued=bool(done))
+
+
+@router.post("/api/vsls/{key}/retranscribe", response_model=schemas.RequeueResponse)
+def retranscribe(
+    key: Key, session: Db, _user: ApiUser, body: schemas.RetranscribeRequest | None = None
+) -> schemas.RequeueResponse:
+    """Transcribe again (the audio is reused) and redo what follows; the old transcript stays until then."""
+    body = body or schemas.RetranscribeRequest()
+    return retranscribe_one(session, key, body.language, body.model)

@@ -1,4 +1,7 @@
-"""A URL's own language (``urls.language``) and how sure each transcript is of its language.
+"""A URL's own language and Whisper model, a pending re-transcription, and how sure each transcript is.
+
+``urls.language``/``urls.transcribe_model`` override detection and ``VSL_WHISPER_MODEL`` for that
+URL; ``urls.redo_from = 'transcript'`` makes its next run transcribe again instead of reusing.
 
 ``transcripts.language_probability``/``language_source``/``language_note`` say how the language was
 decided; ``transcripts.warnings`` lists what keeps a transcript from being shown as good (language
@@ -23,6 +26,8 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("urls") as batch:
         batch.add_column(sa.Column("language", sa.String(16), nullable=True))
+        batch.add_column(sa.Column("transcribe_model", sa.String(256), nullable=True))
+        batch.add_column(sa.Column("redo_from", sa.String(32), nullable=True))
     with op.batch_alter_table("transcripts") as batch:
         batch.add_column(sa.Column("language_probability", sa.Float(), nullable=True))
         batch.add_column(sa.Column("language_source", sa.String(16), nullable=True))
@@ -39,4 +44,6 @@ def downgrade() -> None:
         batch.drop_column("language_source")
         batch.drop_column("language_probability")
     with op.batch_alter_table("urls") as batch:
+        batch.drop_column("redo_from")
+        batch.drop_column("transcribe_model")
         batch.drop_column("language")
