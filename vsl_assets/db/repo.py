@@ -450,21 +450,35 @@ class InProgress:
     jobs: tuple[tuple[str, str | None], ...]
     #: How often a worker already died under this URL (its crash dead letters).
     crashes: int = 0
+    #: (run_id, worker) of the URL's newest job row whatever its outcome; set for ``downloaded``
+    #: URLs only, whose run sits between steps (e.g. waiting for a transcription slot).
+    last_job: tuple[str, str | None] | None = None
 
     @property
     def run_ids(self) -> tuple[str, ...]:
-        return tuple(sorted({r for r, _ in self.jobs}))
+        return tuple(sorted({r for r, _ in self.jobs} | ({self.last_job[0]} if self.last_job else set())))
 
 
 def in_progress(session: Session, crash_classes: Sequence[str] = ("WorkerDied",)) -> list[InProgress]:
-    """URLs a run should own right now, with the run ids of their open job rows and crash counts."""
+    """URLs a run should own right now, with the run ids of their open job rows and crash counts.
+
+    ``downloaded`` URLs are included with their newest job row: a run waiting there for a pool
+    slot has no open job row, and if its process dies the URL would otherwise never be noticed.
+    """
     urls = list(
         session.execute(
             select(Url.id, Url.partition_key, Url.status, Url.updated_at).where(
-                Url.status.in_([s.value for s in IN_PROGRESS])
+                Url.status.in_([s.value for s in (*IN_PROGRESS, UrlStatus.DOWNLOADED)])
             )
         )
     )
+    last: dict[int, tuple[str, str | None]] = {}
+    for part in chunks([u.id for u in urls if u.status == UrlStatus.DOWNLOADED.value]):
+        for url_id, run_id, worker in session.execute(
+            select(Job.url_id, Job.run_id, Job.worker).where(Job.url_id.in_(part)).order_by(Job.id)
+        ):
+            if run_id:
+                last[url_id] = (run_id, worker)
     jobs: dict[int, list[tuple[str, str | None]]] = {}
     for part in chunks([u.id for u in urls]):
         for url_id, run_id, worker in session.execute(
@@ -482,7 +496,7 @@ def in_progress(session: Session, crash_classes: Sequence[str] = ("WorkerDied",)
             .group_by(DeadLetter.url_id)
         ):
             crashes[url_id] = count
-    return [InProgress(k, s, t, tuple(jobs.get(i, ())), crashes.get(i, 0)) for i, k, s, t in urls]
+    return [InProgress(k, s, t, tuple(jobs.get(i, ())), crashes.get(i, 0), last.get(i)) for i, k, s, t in urls]
 
 
 def fail_abandoned(
