@@ -241,6 +241,10 @@ class Job(Base):
     #: Refreshed every few seconds while the step runs: a worker on another host whose steps stop
     #: beating has died (the process check of vsl_assets.worker only works on the same host).
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: How far the step is (0-1) and when it should end, as the engine measured its speed
+    #: (transcription only): what the Swipe shows as percent and ETA.
+    progress: Mapped[float | None] = mapped_column(Float, default=None)
+    eta_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class DeadLetter(Base):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
@@ -127,6 +127,16 @@ class TranscribeRequest:
 def transcribe_request(session: Session, url_id: int) -> TranscribeRequest:
     row = session.execute(select(Url.language, Url.transcribe_model, Url.redo_from).where(Url.id == url_id)).one()
     return TranscribeRequest(row.language, row.transcribe_model, row.redo_from == REDO_TRANSCRIPT)
+
+
+def set_job_progress(session: Session, job_id: int, fraction: float, seconds_left: float | None) -> None:
+    """Record how far a step is; the fraction never goes down (a person must never see it go back)."""
+    job = session.get(Job, job_id)
+    if job is None:
+        return
+    job.progress = max(job.progress or 0.0, min(1.0, max(0.0, fraction)))
+    if seconds_left is not None:
+        job.eta_at = utcnow() + timedelta(seconds=max(0.0, seconds_left))
 
 
 def transcript_redone(session: Session, url_id: int) -> None:

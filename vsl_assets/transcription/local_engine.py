@@ -34,7 +34,7 @@ from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError
 from vsl_assets.transcription import bundled
 from vsl_assets.transcription.audio import SAMPLE_RATE, load_audio, probe_duration
-from vsl_assets.transcription.base import LogFn
+from vsl_assets.transcription.base import LogFn, ProgressFn
 from vsl_assets.transcription.chunking import SilenceOptions
 from vsl_assets.transcription.language_id import LanguageGuess, SpeechSpan, detect_language, speech_spans
 from vsl_assets.transcription.languages import request_language
@@ -367,7 +367,13 @@ class LocalTranscriber:
         )
 
     def transcribe(
-        self, audio: Path, *, language: str | None, log: LogFn | None = None, checkpoint_dir: Path | None = None
+        self,
+        audio: Path,
+        *,
+        language: str | None,
+        log: LogFn | None = None,
+        checkpoint_dir: Path | None = None,
+        progress: ProgressFn | None = None,
     ) -> Transcript:
         # Probe before loading so an undecodable file fails fast and cheaply.
         duration = probe_duration(audio)
@@ -411,11 +417,13 @@ class LocalTranscriber:
         started = time.monotonic()
 
         def one(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
-            return self._transcribe_chunk(loaded, chunk, duration, language, prompt, log, started)
+            return self._transcribe_chunk(loaded, chunk, duration, language, prompt, log, started, progress)
 
         options = self._options(checkpoint_dir, loaded.name)
         result = transcribe_long(audio, one, language=lang, options=options, log=log, duration_s=duration)
         elapsed = time.monotonic() - started
+        if progress is not None:
+            progress(1.0, 0.0)
         transcript = Transcript(
             text=result.text,
             language=result.language or lang,
@@ -522,6 +530,7 @@ class LocalTranscriber:
         prompt: str | None,
         log: LogFn | None,
         started: float,
+        progress: ProgressFn | None = None,
     ) -> ChunkResult:
         samples = load_audio(chunk.path)
         if log and chunk.count > 1:
@@ -558,6 +567,10 @@ class LocalTranscriber:
                 deadline.check()
                 segments.append(self._segment(raw, duration))
                 now = time.monotonic()
+                if progress is not None:
+                    done = min(chunk.start + min(raw.end, duration), total_s)
+                    rate = (now - started) / max(done, 0.001)
+                    progress(done / max(total_s, 0.001), (total_s - done) * rate)
                 if log and now - last_report >= PROGRESS_INTERVAL_S:
                     last_report = now
                     done = min(chunk.start + min(raw.end, duration), total_s)

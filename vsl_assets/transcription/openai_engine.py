@@ -23,7 +23,7 @@ from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError, TransientTranscriptionError, VslError
 from vsl_assets.openai_errors import OpenAIErrors
 from vsl_assets.transcription.audio import probe_duration, require_file
-from vsl_assets.transcription.base import LogFn
+from vsl_assets.transcription.base import LogFn, ProgressFn
 from vsl_assets.transcription.chunking import FfmpegSilenceFinder, SilenceOptions, cut_chunk, plan_chunks
 from vsl_assets.transcription.languages import language_code, request_language
 from vsl_assets.transcription.longform import (
@@ -173,7 +173,13 @@ class OpenAITranscriber:
         )
 
     def transcribe(
-        self, audio: Path, *, language: str | None, log: LogFn | None = None, checkpoint_dir: Path | None = None
+        self,
+        audio: Path,
+        *,
+        language: str | None,
+        log: LogFn | None = None,
+        checkpoint_dir: Path | None = None,
+        progress: ProgressFn | None = None,
     ) -> Transcript:
         require_file(audio)
         # Probing first turns a broken file into a clear local error instead of a paid upload
@@ -184,6 +190,7 @@ class OpenAITranscriber:
         if lang is None and len(self.languages) == 1:
             lang, source = self.languages[0], "detected"
         upload_stem = audio.stem
+        started, done = time.monotonic(), [0.0]
         upload_suffix = _UPLOAD_SUFFIX.get(audio.suffix.lower(), audio.suffix)
 
         def one(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
@@ -193,7 +200,12 @@ class OpenAITranscriber:
             )
             chunk_duration = duration if whole else probe_duration(chunk.path)
             try:
-                return self._complete(chunk.path, name, chunk_duration, language, prompt, log)
+                result = self._complete(chunk.path, name, chunk_duration, language, prompt, log)
+                if progress is not None:
+                    done[0] += chunk_duration
+                    rate = (time.monotonic() - started) / max(done[0], 0.001)
+                    progress(min(1.0, done[0] / max(duration, 0.001)), max(0.0, duration - done[0]) * rate)
+                return result
             except (TranscriptionError, TransientTranscriptionError) as exc:
                 if whole:
                     raise

@@ -89,3 +89,14 @@ def test_what_stays_missing_is_a_warning(tiny_en: Path, monkeypatch: pytest.Monk
 def test_coverage_off_measures_nothing(tiny_en: Path) -> None:
     t = LocalTranscriber(str(tiny_en), cpu_threads=2, coverage_min_gap_s=0).transcribe(SPEECH_EN, language="en")
     assert t.speech_coverage is None and t.warnings == []
+
+
+def test_progress_is_reported_with_an_eta_and_never_goes_back(tiny_en: Path) -> None:
+    calls: list[tuple[float, float | None]] = []
+    LocalTranscriber(str(tiny_en), cpu_threads=2).transcribe(
+        SPEECH_EN, language="en", progress=lambda f, left: calls.append((f, left))
+    )
+    fractions = [f for f, _ in calls]
+    assert len(calls) >= 3 and fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert all(left is not None and left >= 0 for _, left in calls)
+    assert 0 < fractions[0] < 1

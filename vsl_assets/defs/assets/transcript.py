@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
@@ -15,9 +16,27 @@ from vsl_assets.errors import MediaError
 from vsl_assets.humanize import clock, human_bytes
 from vsl_assets.storage import StorageLayout, remove_stale_temps
 from vsl_assets.transcription import Transcript, write_outputs
+from vsl_assets.transcription.base import ProgressFn
 from vsl_assets.transcription.languages import settle_language
 
 PREVIEW_SEGMENTS = 12
+#: The job row's progress is written at most this often (and once at the end).
+PROGRESS_WRITE_S = 5.0
+
+
+def _progress_writer(db: DatabaseResource, job_id: int) -> ProgressFn:
+    """Percent and ETA into the step's job row, for the Swipe; throttled to one write per 5 s."""
+    last = [0.0]
+
+    def write(fraction: float, seconds_left: float | None) -> None:
+        now = time.monotonic()
+        if fraction < 1.0 and now - last[0] < PROGRESS_WRITE_S:
+            return
+        last[0] = now
+        with db.session() as s:
+            repo.set_job_progress(s, job_id, fraction, seconds_left)
+
+    return write
 
 
 def _existing(layout: StorageLayout, key: str, audio: Path) -> Transcript | None:
@@ -92,6 +111,7 @@ def transcript(
                 language=url_language or transcriber.language_code,
                 log=context.log.info,
                 checkpoint_dir=checkpoints,
+                progress=_progress_writer(db, step.job_id),
             )
             settle_language(
                 result,

@@ -8,6 +8,7 @@ live status and the transcript sync.
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
+from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.db.web_models import Board, User
@@ -268,14 +270,19 @@ def queue_page(request: Request, session: Db, user: PageUser) -> Response:
             session.scalars(select(Url).where(Url.status.in_(statuses)).order_by(Url.updated_at.desc()).limit(limit))
         )
 
+    running = of([s.value for s in IN_PROGRESS] + [UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBED.value])
+    pending = of([UrlStatus.PENDING_INGEST.value])
+    now = datetime.now(UTC)
     return render(
         request,
         "queue.html",
         user,
-        running=of([s.value for s in IN_PROGRESS] + [UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBED.value]),
-        pending=of([UrlStatus.PENDING_INGEST.value]),
+        running=running,
+        pending=pending,
         failed=of([UrlStatus.FAILED.value]),
         counts=repo.status_counts(session),
+        estimates=progress.estimates(session, running + pending, now),
+        now=now,
     )
 
 

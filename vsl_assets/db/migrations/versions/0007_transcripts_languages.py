@@ -3,6 +3,8 @@
 ``urls.language``/``urls.transcribe_model`` override detection and ``VSL_WHISPER_MODEL`` for that
 URL; ``urls.redo_from = 'transcript'`` makes its next run transcribe again instead of reusing.
 
+``jobs.progress``/``jobs.eta_at``: how far a transcription is and when it should end.
+
 ``transcripts.language_probability``/``language_source``/``language_note`` say how the language was
 decided; ``transcripts.warnings`` lists what keeps a transcript from being shown as good (language
 unsure or outside ``VSL_LANGUAGES``, speech without text).
@@ -34,9 +36,15 @@ def upgrade() -> None:
         batch.add_column(sa.Column("language_note", sa.Text(), nullable=True))
         batch.add_column(sa.Column("warnings", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("speech_coverage", sa.Float(), nullable=True))
+    with op.batch_alter_table("jobs") as batch:
+        batch.add_column(sa.Column("progress", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("eta_at", sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("jobs") as batch:
+        batch.drop_column("eta_at")
+        batch.drop_column("progress")
     with op.batch_alter_table("transcripts") as batch:
         batch.drop_column("speech_coverage")
         batch.drop_column("warnings")
