@@ -74,6 +74,15 @@ def measured_rtf(session: Session) -> float:
     return statistics.median(factors) if factors else DEFAULT_RTF
 
 
+def time_limit_s(duration_s: float, rtf: float, factor: float, floor_s: float) -> float:
+    """How long a transcription of ``duration_s`` may take: ``factor`` x the measured speed, at least ``floor_s``.
+
+    A transcription that runs several times slower than this installation's own record is stuck
+    (or starved), and holding its slot for the generic 4 h step cap blocks everything behind it.
+    """
+    return max(floor_s, factor * rtf * duration_s)
+
+
 def estimates(session: Session, urls: Sequence[Url], now: datetime | None = None) -> dict[str, Estimate]:
     """An estimate for each of ``urls`` still in the pipeline (pending, running or waiting)."""
     now = now or datetime.now(UTC)

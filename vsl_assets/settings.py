@@ -67,6 +67,10 @@ class Settings(BaseSettings):
     language_min_probability: Annotated[float, Field(ge=0, le=1)] = Field(
         default=0.6, description="A detected language less sure than this is flagged on the transcript."
     )
+    transcribe_time_factor: PositiveFloat = Field(
+        default=4.0, description="A transcription may take this many times its measured duration (RTF x audio)."
+    )
+    transcribe_min_time_s: PositiveFloat = Field(default=600.0, description="...but never less than this.")
     coverage_min_gap_s: Annotated[float, Field(ge=0)] = Field(
         default=3.0, description="Speech without text this long is re-transcribed, then flagged; 0 = off."
     )

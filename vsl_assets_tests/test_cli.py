@@ -83,6 +83,21 @@ def test_a_urls_language_reaches_the_transcript(vsl_env, instance, media_server,
 
 
 @pytest.mark.slow
+def test_the_transcription_time_limit_follows_the_audio(vsl_env, instance, media_server, monkeypatch) -> None:
+    # 0.5 s floor, and 0.001 x RTF x 19 s: far less than tiny.en needs, so the step is stopped.
+    monkeypatch.setenv("VSL_TRANSCRIBE_MIN_TIME_S", "0.5")
+    monkeypatch.setenv("VSL_TRANSCRIBE_TIME_FACTOR", "0.001")
+    assert vsl("add", media_server.url("/good/index.m3u8")).returncode == 0
+    assert vsl("process").returncode == 1
+    with db_session() as s:
+        url = s.scalar(select(Url))
+        assert url.status == "failed"
+        assert "the transcript step ran longer than its limit of 0:00" in url.reason
+        assert "VSL_TRANSCRIBE_TIME_FACTOR / VSL_TRANSCRIBE_MIN_TIME_S" in url.reason
+        assert s.scalar(select(TranscriptRow)) is None
+
+
+@pytest.mark.slow
 def test_retry_from_transcript_redoes_it_in_another_language_and_keeps_the_media(
     vsl_env, instance, media_server, tmp_path
 ) -> None:

@@ -136,6 +136,10 @@ class TranscriberResource(ConfigurableResource):
     languages: str = Field(default="pt,en,es", description="Detection chooses among these (VSL_LANGUAGES).")
     language_min_probability: float = Field(default=0.6, description="Flag a detection less sure than this.")
     coverage_min_gap_s: float = Field(default=3.0, description="Speech without text this long: redo, then flag.")
+    time_factor: float = Field(
+        default=4.0, description="Step cap: this x measured RTF x audio (VSL_TRANSCRIBE_TIME_FACTOR)."
+    )
+    min_time_s: float = Field(default=600.0, description="Step cap floor (VSL_TRANSCRIBE_MIN_TIME_S).")
     openai_api_key: str = Field(default="", description="Secret; read from OPENAI_API_KEY.")
     openai_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty = api.openai.com.")
     timeout_s: float = Field(default=600.0)
@@ -260,6 +264,8 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             languages=s.languages,
             language_min_probability=s.language_min_probability,
             coverage_min_gap_s=s.coverage_min_gap_s,
+            time_factor=s.transcribe_time_factor,
+            min_time_s=s.transcribe_min_time_s,
             openai_api_key=_secret("OPENAI_API_KEY", s.openai_api_key),
             openai_base_url=s.openai_base_url or "",
             device=s.whisper_device,

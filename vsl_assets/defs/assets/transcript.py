@@ -7,8 +7,8 @@ from pathlib import Path
 
 from dagster import AssetExecutionContext, MaterializeResult, MetadataValue
 
-from vsl_assets import settings
-from vsl_assets.db import TranscriptRow, repo
+from vsl_assets import deadline, progress, settings
+from vsl_assets.db import Audio, TranscriptRow, repo
 from vsl_assets.defs.assets.media import audio_file
 from vsl_assets.defs.assets.step import StepConfig, tracked_step, vsl_asset
 from vsl_assets.defs.resources import DatabaseResource, MediaResource, StorageResource, TranscriberResource
@@ -103,6 +103,20 @@ def transcript(
             result = None  # the URL's language was set after this transcript was made
         step.reused = result is not None
         if result is None:
+            with db.session() as s:
+                audio_row = repo.get_output(s, Audio, key)
+                rtf = progress.measured_rtf(s)
+            if audio_row is not None and audio_row.duration_s:
+                limit = progress.time_limit_s(
+                    audio_row.duration_s, rtf, transcriber.time_factor, transcriber.min_time_s
+                )
+                deadline.tighten(
+                    limit,
+                    f"{transcriber.time_factor:g} x the measured real-time factor {rtf:.2f} x "
+                    f"{audio_row.duration_s:.0f} s of audio, at least {transcriber.min_time_s:g} s: "
+                    "VSL_TRANSCRIBE_TIME_FACTOR / VSL_TRANSCRIBE_MIN_TIME_S",
+                )
+                context.log.info(f"time limit of this transcription: {limit:.0f} s (real-time factor {rtf:.2f})")
             engine = transcriber.build(request.model)
             # Each chunk the engine returns is saved under `checkpoints` at once, so a failure
             # or a crash later in this step never makes a retry pay for it again.
