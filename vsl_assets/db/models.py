@@ -169,6 +169,10 @@ class TranscriptRow(Base):
     warnings: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
     #: Share of the VAD's speech time covered by transcript segments (0-1).
     speech_coverage: Mapped[float | None] = mapped_column(Float, default=None)
+    #: 0-1, see ``transcription.quality.quality_score``; None: unknown (no per-segment signals).
+    quality_score: Mapped[float | None] = mapped_column(Float, default=None)
+    #: A warning or a low quality score: the library's "needs review" filter.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 

@@ -598,4 +598,12 @@ class LocalTranscriber:
             Word(start=clamp(w.start), end=clamp(w.end), word=w.word, probability=w.probability)
             for w in raw.words or []
         ]
-        return Segment(start=start, end=end, text=raw.text.strip(), words=words)
+        return Segment(
+            start=start,
+            end=end,
+            text=raw.text.strip(),
+            words=words,
+            avg_logprob=round(float(raw.avg_logprob), 4),
+            no_speech_prob=round(float(raw.no_speech_prob), 4),
+            compression_ratio=round(float(raw.compression_ratio), 4),
+        )

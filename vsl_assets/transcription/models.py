@@ -79,6 +79,12 @@ class Segment:
     end: float
     text: str
     words: list[Word] = field(default_factory=list)
+    #: faster-whisper's quality signals for the window the segment was decoded in (local engine
+    #: only): mean token log-probability, probability of "no speech", and the text's gzip
+    #: compression ratio (over 2.4: a repetition loop).  None where the engine gives none.
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +92,9 @@ class Segment:
             "end": self.end,
             "text": self.text,
             "words": [w.to_dict() for w in self.words],
+            "avg_logprob": self.avg_logprob,
+            "no_speech_prob": self.no_speech_prob,
+            "compression_ratio": self.compression_ratio,
         }
 
     @classmethod
@@ -98,6 +107,9 @@ class Segment:
             end=_float(data, "end"),
             text=_str(data, "text"),
             words=[Word.from_dict(w) for w in words],
+            avg_logprob=_optional_float(data, "avg_logprob"),
+            no_speech_prob=_optional_float(data, "no_speech_prob"),
+            compression_ratio=_optional_float(data, "compression_ratio"),
         )
 
 

@@ -88,6 +88,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ahead": "na frente",
         "ETA": "previsão",
         "stalled": "travada",
+        "Needs review": "Precisa revisar",
+        "low confidence": "baixa confiança",
         "Running": "Em andamento",
         "Pending": "Pendentes",
         "Failed": "Com falha",

@@ -15,6 +15,8 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from vsl_assets.db.models import Audio, BeatRow, BreakdownRow, DeadLetter, Job, Source, TranscriptRow, Url, Video
+from vsl_assets.transcription.models import Segment
+from vsl_assets.transcription.quality import low_confidence
 from vsl_assets.web import schemas
 
 MAX_LIMIT = 200
@@ -33,6 +35,8 @@ class LibraryFilters:
     price_max: float | None = None
     currency: str | None = None
     q: str | None = None
+    #: Only VSLs whose transcript needs a person's review (a warning or a low quality score).
+    review: bool | None = None
     sort: schemas.Sort = "newest"
     limit: int = 24
     offset: int = 0
@@ -74,6 +78,8 @@ def _filtered(query: Any, f: LibraryFilters) -> Any:
         query = query.where(BreakdownRow.offer_amount <= f.price_max)
     if f.currency:
         query = query.where(BreakdownRow.offer_currency == f.currency.strip().upper())
+    if f.review:
+        query = query.where(TranscriptRow.needs_review.is_(True))
     if f.q and f.q.strip():
         pattern = _like(f.q.strip()[:200])
         query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
@@ -87,6 +93,7 @@ def _joined(query: Any) -> Any:
         .outerjoin(Source, Source.url_id == Url.id)
         .outerjoin(Video, Video.url_id == Url.id)
         .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+        .outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
     )
 
 
@@ -124,6 +131,8 @@ def list_vsls(session: Session, f: LibraryFilters) -> schemas.VslPage:
         BreakdownRow.offer_amount,
         BreakdownRow.offer_currency,
         BreakdownRow.duration_s.label("breakdown_duration"),
+        TranscriptRow.needs_review,
+        TranscriptRow.quality_score,
     )
     query = _filtered(_joined(select(*columns)), f)
     count_query = _filtered(_joined(select(func.count(Url.id))), f)
@@ -149,6 +158,8 @@ def list_vsls(session: Session, f: LibraryFilters) -> schemas.VslPage:
             price=r.offer_amount,
             currency=r.offer_currency,
             created_at=r.created_at,
+            needs_review=bool(r.needs_review),
+            transcript_quality=r.quality_score,
         )
         for r in rows
     ]
@@ -170,6 +181,14 @@ def facets(session: Session) -> dict[str, list[str]]:
     return out
 
 
+def _doubted(segment: dict[str, Any]) -> bool:
+    """The stored segment's quality signals say low confidence (a malformed row says nothing)."""
+    try:
+        return low_confidence(Segment.from_dict(segment))
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
 def detail(session: Session, key: str) -> schemas.VslDetail | None:
     url = session.scalar(select(Url).where(Url.partition_key == key))
     if url is None:
@@ -183,7 +202,12 @@ def detail(session: Session, key: str) -> schemas.VslDetail | None:
     jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
     segments = [
-        schemas.SegmentOut(start=float(s["start"]), end=float(s["end"]), text=str(s.get("text") or "").strip())
+        schemas.SegmentOut(
+            start=float(s["start"]),
+            end=float(s["end"]),
+            text=str(s.get("text") or "").strip(),
+            low_confidence=_doubted(s),
+        )
         for s in (transcript.segments if transcript is not None else [])
     ]
     return schemas.VslDetail(

@@ -57,6 +57,9 @@ class VslCard(BaseModel):
     price: float | None
     currency: str | None
     created_at: datetime | None
+    #: The transcript has a warning or a low quality score: shown flagged, not green.
+    needs_review: bool = False
+    transcript_quality: float | None = None
 
 
 class VslPage(BaseModel):
@@ -72,6 +75,8 @@ class SegmentOut(BaseModel):
     start: float
     end: float
     text: str
+    #: The engine doubted this stretch (low log-probability, a loop, or likely silence).
+    low_confidence: bool = False
 
 
 class BeatOut(BaseModel):

@@ -100,3 +100,29 @@ def test_progress_is_reported_with_an_eta_and_never_goes_back(tiny_en: Path) -> 
     assert len(calls) >= 3 and fractions == sorted(fractions) and fractions[-1] == 1.0
     assert all(left is not None and left >= 0 for _, left in calls)
     assert 0 < fractions[0] < 1
+
+
+def test_quality_score_weighs_doubted_time_and_coverage() -> None:
+    from vsl_assets.transcription.models import TranscriptWarning
+    from vsl_assets.transcription.quality import needs_review, quality_score
+
+    good = Segment(0.0, 6.0, "clear words", avg_logprob=-0.3, no_speech_prob=0.05, compression_ratio=1.4)
+    doubted = Segment(6.0, 8.0, "mumble", avg_logprob=-1.4, no_speech_prob=0.05, compression_ratio=1.4)
+    loop = Segment(8.0, 10.0, "again again", avg_logprob=-0.2, no_speech_prob=0.05, compression_ratio=3.1)
+    t = Transcript("x", "pt", [good, doubted, loop], "local", "base", 10.0, speech_coverage=0.9)
+    assert quality_score(t) == pytest.approx(0.6 * 0.9, abs=1e-3)
+    assert needs_review(t)
+    clean = Transcript("x", "pt", [good], "local", "base", 6.0, speech_coverage=1.0)
+    assert quality_score(clean) == 1.0 and not needs_review(clean)
+    clean.warnings.append(TranscriptWarning("language", "unsure"))
+    assert needs_review(clean)
+    api = Transcript("x", "pt", [Segment(0.0, 5.0, "no signals")], "openai", "whisper-1", 5.0)
+    assert quality_score(api) is None and not needs_review(api)
+    assert Transcript.from_dict(t.to_dict()) == t
+
+
+def test_local_segments_keep_whisper_quality_signals(tiny_en: Path) -> None:
+    t = LocalTranscriber(str(tiny_en), cpu_threads=2).transcribe(SPEECH_EN, language="en")
+    assert t.segments and all(s.avg_logprob is not None and s.avg_logprob < 0 for s in t.segments)
+    assert all(s.compression_ratio is not None and 0 < s.compression_ratio < 2.4 for s in t.segments)
+    assert all(s.no_speech_prob is not None and 0 <= s.no_speech_prob <= 1 for s in t.segments)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from vsl_assets.db.models import TranscriptRow, Url
@@ -98,3 +100,27 @@ def test_transcribe_again_from_the_vsl_page_and_the_api(sqlite_web: Web) -> None
         url = s.scalar(select(Url).where(Url.partition_key == key))
         assert (url.language, url.transcribe_model, url.redo_from) == (None, "small", "transcript")
     assert web.client.post("/api/vsls/nope/retranscribe", json={}, headers=web.bearer).status_code == 404
+
+
+def test_needs_review_filter_card_flag_and_low_confidence_marks(sqlite_web: Web) -> None:
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        doubtful = seed(s, web.layout, Fake("https://doubt.example.com/v", title="Doubtful"))
+        fine = seed(s, web.layout, Fake("https://fine.example.com/v", title="Fine"))
+        row = s.scalar(select(TranscriptRow).join(Url).where(Url.partition_key == doubtful))
+        row.needs_review, row.quality_score = True, 0.42
+        segments = [dict(seg) for seg in row.segments]
+        segments[1].update(avg_logprob=-1.6, no_speech_prob=0.1, compression_ratio=1.3)
+        segments[0].update(avg_logprob=-0.2, no_speech_prob=0.1, compression_ratio=1.3)
+        row.segments = segments
+    everything = web.client.get("/").text
+    assert 'data-review="1"' in everything.split(f'data-key="{doubtful}"')[1].split("</a>")[0]
+    assert 'data-review="1"' not in everything.split(f'data-key="{fine}"')[1].split("</a>")[0]
+    review = web.client.get("/", params={"review": "true"}).text
+    assert doubtful in review and fine not in review
+    api = web.client.get("/api/vsls", params={"review": "true"}, headers=web.bearer).json()
+    assert [(c["partition_key"], c["transcript_quality"]) for c in api["items"]] == [(doubtful, 0.42)]
+    html = web.client.get(f"/vsl/{doubtful}").text
+    marks = re.findall(r'<li class="seg( low)?" data-start="([^"]+)"', html)
+    assert marks == [("", "0.0"), (" low", "4.0"), ("", "9.5")]

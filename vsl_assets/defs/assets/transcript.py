@@ -18,6 +18,7 @@ from vsl_assets.storage import StorageLayout, remove_stale_temps
 from vsl_assets.transcription import Transcript, write_outputs
 from vsl_assets.transcription.base import ProgressFn
 from vsl_assets.transcription.languages import settle_language
+from vsl_assets.transcription.quality import needs_review, quality_score
 
 PREVIEW_SEGMENTS = 12
 #: The job row's progress is written at most this often (and once at the end).
@@ -157,6 +158,8 @@ def transcript(
                 language_note=result.language_note,
                 warnings=[w.to_dict() for w in result.warnings],
                 speech_coverage=result.speech_coverage,
+                quality_score=quality_score(result),
+                needs_review=needs_review(result),
             )
             if request.redo:
                 repo.transcript_redone(s, step.url_id)
@@ -174,6 +177,8 @@ def transcript(
             "language_source": result.language_source or "unknown",
             "warnings": MetadataValue.md("\n".join(f"- {w.kind}: {w.message}" for w in result.warnings) or "none"),
             "warning_count": MetadataValue.int(len(result.warnings)),
+            "quality_score": MetadataValue.float(float(quality_score(result) or 0.0)),
+            "needs_review": needs_review(result),
             "engine": result.engine,
             "model": result.model,
             "segment_count": MetadataValue.int(len(result.segments)),

@@ -36,6 +36,9 @@ def upgrade() -> None:
         batch.add_column(sa.Column("language_note", sa.Text(), nullable=True))
         batch.add_column(sa.Column("warnings", sa.JSON(), nullable=True))
         batch.add_column(sa.Column("speech_coverage", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("quality_score", sa.Float(), nullable=True))
+        batch.add_column(sa.Column("needs_review", sa.Boolean(), nullable=False, server_default="0"))
+        batch.create_index("ix_transcripts_needs_review", ["needs_review"])
     with op.batch_alter_table("jobs") as batch:
         batch.add_column(sa.Column("progress", sa.Float(), nullable=True))
         batch.add_column(sa.Column("eta_at", sa.DateTime(timezone=True), nullable=True))
@@ -46,6 +49,9 @@ def downgrade() -> None:
         batch.drop_column("eta_at")
         batch.drop_column("progress")
     with op.batch_alter_table("transcripts") as batch:
+        batch.drop_index("ix_transcripts_needs_review")
+        batch.drop_column("needs_review")
+        batch.drop_column("quality_score")
         batch.drop_column("speech_coverage")
         batch.drop_column("warnings")
         batch.drop_column("language_note")
