@@ -15,6 +15,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from vsl_assets import progress
 from vsl_assets.db import repo
@@ -215,13 +216,27 @@ def retranscribe_form(
 # -- add and queue ------------------------------------------------------------------------------
 
 
+def _live(session: Session, rows: list[Url]) -> dict[str, object]:
+    """Each row's stage, percent, ETA and stalled flag (vsl_assets.progress), and the time they refer to."""
+    now = datetime.now(UTC)
+    return {"estimates": progress.estimates(session, rows, now), "now": now}
+
+
 @router.get("/add", response_class=HTMLResponse)
 def add_page(request: Request, user: PageUser, session: Db, context: Ctx, keys: str = "") -> Response:
     wanted = [k for k in keys.split(",") if k][:500]
     rows = list(session.scalars(select(Url).where(Url.partition_key.in_(wanted)))) if wanted else []
     order = {k: i for i, k in enumerate(wanted)}
     rows.sort(key=lambda u: order.get(u.partition_key, 0))
-    return render(request, "add.html", user, rows=rows, refused=[], languages=context.settings.language_list)
+    return render(
+        request,
+        "add.html",
+        user,
+        rows=rows,
+        refused=[],
+        languages=context.settings.language_list,
+        **_live(session, rows),
+    )
 
 
 @router.post("/add", response_class=HTMLResponse)
@@ -260,6 +275,7 @@ def add_submit(
         rows=rows,
         refused=refused,
         languages=languages,
+        **_live(session, rows),
     )
 
 
@@ -272,7 +288,6 @@ def queue_page(request: Request, session: Db, user: PageUser) -> Response:
 
     running = of([s.value for s in IN_PROGRESS] + [UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBED.value])
     pending = of([UrlStatus.PENDING_INGEST.value])
-    now = datetime.now(UTC)
     return render(
         request,
         "queue.html",
@@ -281,8 +296,7 @@ def queue_page(request: Request, session: Db, user: PageUser) -> Response:
         pending=pending,
         failed=of([UrlStatus.FAILED.value]),
         counts=repo.status_counts(session),
-        estimates=progress.estimates(session, running + pending, now),
-        now=now,
+        **_live(session, running + pending),
     )
 
 
