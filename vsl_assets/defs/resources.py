@@ -188,6 +188,7 @@ class TranscriberResource(ConfigurableResource):
                 max_concurrency=self.concurrency,
                 continuity=self.continuity,
                 languages=self.language_list,
+                coverage_min_gap_s=self.coverage_min_gap_s,
             )
         if self.engine == "local":
             from vsl_assets.transcription.local_engine import LocalTranscriber

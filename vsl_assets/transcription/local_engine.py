@@ -47,7 +47,13 @@ from vsl_assets.transcription.longform import (
     transcribe_long,
 )
 from vsl_assets.transcription.models import Segment, Transcript, Word
-from vsl_assets.transcription.speech_coverage import SEGMENT_SLACK_S, holes, record_coverage
+from vsl_assets.transcription.speech_coverage import (
+    hole_window,
+    holes,
+    merge_window,
+    record_coverage,
+    text_before,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -475,8 +481,8 @@ class LocalTranscriber:
         duration = transcript.duration_s or len(samples) / SAMPLE_RATE
         for hole in found:
             deadline.check()
-            start, end = max(0.0, hole.start - 1.0), min(duration, hole.end + 1.0)
-            before = " ".join(s.text for s in transcript.segments if s.end <= hole.start + SEGMENT_SLACK_S)
+            start, end = hole_window(hole, duration)
+            prompt = text_before(transcript, hole, PROMPT_TAIL_CHARS)
             if log:
                 log(f"speech without text at {hole.label()}: transcribing that window again")
             try:
@@ -486,19 +492,12 @@ class LocalTranscriber:
                     beam_size=self.beam_size,
                     vad_filter=False,
                     word_timestamps=self.word_timestamps,
-                    initial_prompt=before[-PROMPT_TAIL_CHARS:] or None,
+                    initial_prompt=prompt,
                 )
                 fresh = [self._segment(raw, end - start) for raw in raw_segments]
             except RuntimeError as exc:
                 raise TranscriptionError(f"local Whisper model failed: {_short(exc)}", detail=repr(exc)) from exc
-            for seg in fresh:
-                seg.start, seg.end = seg.start + start, seg.end + start
-                for word in seg.words:
-                    word.start, word.end = word.start + start, word.end + start
-            added = [s for s in fresh if s.text and start <= (s.start + s.end) / 2 <= end]
-            transcript.segments = sorted([*transcript.segments, *added], key=lambda s: (s.start, s.end))
-        if found:
-            transcript.text = " ".join(s.text for s in transcript.segments if s.text)
+            merge_window(transcript, fresh, start, end)
         return len(found)
 
     def _detect(

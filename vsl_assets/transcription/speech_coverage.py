@@ -86,6 +86,39 @@ def speech_share(speech: Sequence[SpeechSpan], segments: Sequence[Segment]) -> f
     return max(0.0, 1.0 - missing / total)
 
 
+#: Seconds of audio on each side of a hole that its second transcription also hears.
+HOLE_MARGIN_S = 1.0
+
+
+def hole_window(hole: Hole, duration_s: float) -> tuple[float, float]:
+    """The audio a hole is transcribed again from: the hole plus a margin, inside the file."""
+    return max(0.0, hole.start - HOLE_MARGIN_S), min(duration_s, hole.end + HOLE_MARGIN_S)
+
+
+def text_before(transcript: Transcript, hole: Hole, chars: int) -> str | None:
+    """The transcript's last ``chars`` characters before ``hole``: the prompt of its second pass."""
+    before = " ".join(s.text for s in transcript.segments if s.end <= hole.start + SEGMENT_SLACK_S)
+    return before[-chars:] or None
+
+
+def merge_window(transcript: Transcript, fresh: Sequence[Segment], start: float, end: float) -> int:
+    """Add a window's new segments (times relative to ``start``) whose middle lies in the window.
+
+    Returns how many were added; the transcript's text is rebuilt in time order.
+    """
+    added = []
+    for seg in fresh:
+        seg.start, seg.end = seg.start + start, seg.end + start
+        for word in seg.words:
+            word.start, word.end = word.start + start, word.end + start
+        if seg.text.strip() and start <= (seg.start + seg.end) / 2 <= end:
+            added.append(seg)
+    if added:
+        transcript.segments = sorted([*transcript.segments, *added], key=lambda s: (s.start, s.end))
+        transcript.text = " ".join(s.text for s in transcript.segments if s.text)
+    return len(added)
+
+
 def record_coverage(
     transcript: Transcript, speech: Sequence[SpeechSpan], min_hole_s: float, *, retried: int = 0
 ) -> list[Hole]:
