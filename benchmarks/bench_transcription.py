@@ -299,8 +299,10 @@ def accuracy(
     rows = [header, "-" * len(header)]
     results: dict[str, ModelResult] = {}
     for model_name, model_dir in models.items():
-        engine = LocalTranscriber(str(model_dir))
-        chunker = LocalTranscriber(str(model_dir), max_chunk_s=chunk_s, work_dir=tmp)
+        engine = LocalTranscriber(str(model_dir), coverage_min_gap_s=COVERAGE_GAP_S[0])
+        chunker = LocalTranscriber(
+            str(model_dir), max_chunk_s=chunk_s, work_dir=tmp, coverage_min_gap_s=COVERAGE_GAP_S[0]
+        )
         engine.transcribe(DATA / "speech_en.opus", language=lang)  # load and warm up outside the timings
         counter = FallbackCounter(engine.load().model)
         res = ModelResult(model_name, Runs(), Runs(), Runs(), engine, counter)
@@ -487,6 +489,10 @@ def api_plan(tmp: Path) -> list[str]:
     return rows
 
 
+#: The pipeline paths' VSL_COVERAGE_MIN_GAP_S (holes re-transcribed); set by --coverage-gap-s.
+COVERAGE_GAP_S = [3.0]
+
+
 def ffmpeg_builds(choice: str) -> list[tuple[str, str]]:
     """(label, binary) of the ffmpeg builds to measure with, each pinned through ``VSL_FFMPEG``.
 
@@ -551,7 +557,14 @@ def main() -> None:
         help="ffmpeg build(s) that encode the pipeline's audio: auto (the configured one, pinned), "
         "system, imageio, both (one section 1 per build, same corpus, same run) or a path",
     )
+    parser.add_argument(
+        "--coverage-gap-s",
+        type=float,
+        default=3.0,
+        help="the pipeline paths' VSL_COVERAGE_MIN_GAP_S (default 3, the product's; 0 = no hole re-transcription)",
+    )
     args = parser.parse_args()
+    COVERAGE_GAP_S[0] = args.coverage_gap_s
     builds = ffmpeg_builds(args.ffmpeg)
     os.environ["VSL_FFMPEG"] = builds[0][1]  # the corpus and everything before section 1
     wanted = set(args.models.split(",")) if args.models else {"tiny.en"} if args.quick else {"tiny.en", "base"}
