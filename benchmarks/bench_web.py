@@ -210,7 +210,8 @@ def main() -> int:
     keys = populate(settings.database, args.n, args.segments, rng)
     backend = shared_search(settings.database)
     with session_scope(settings.database) as s:
-        indexed = sum(1 for doc in all_documents(s) if backend.index_vsl(doc) >= 0)
+        docs = all_documents(s, min_confidence=settings.breakdown_min_confidence)
+        indexed = sum(1 for doc in docs if backend.index_vsl(doc) >= 0)
         add_user(s, "bench", "bench password")
         token = create_token(s, "bench")
     print(

@@ -119,11 +119,11 @@ def estimates(session: Session, urls: Sequence[Url], now: datetime | None = None
     for url in urls:
         if url.partition_key in out or url.status not in STAGE_ORDER:
             continue
-        job = open_jobs.get(url.id)
-        percent = round(100 * job.progress, 1) if job is not None and job.progress is not None else None
-        eta = _aware(job.eta_at) if job is not None and job.step == "transcript" else None
+        running = open_jobs.get(url.id)
+        percent = round(100 * running.progress, 1) if running is not None and running.progress is not None else None
+        eta = _aware(running.eta_at) if running is not None and running.step == "transcript" else None
         out[url.partition_key] = Estimate(
-            url.partition_key, STAGE_ORDER[url.status], percent, eta, 0, _stalled(job, now)
+            url.partition_key, STAGE_ORDER[url.status], percent, eta, 0, _stalled(running, now)
         )
     return out
 

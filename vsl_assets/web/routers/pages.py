@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -124,8 +124,8 @@ def set_language(code: str, request: Request, next: str = "/") -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def library_page(request: Request, filters: Filters, session: Db, user: PageUser) -> Response:
-    page = library.list_vsls(session, filters)
+def library_page(request: Request, filters: Filters, context: Ctx, session: Db, user: PageUser) -> Response:
+    page = library.list_vsls(session, filters, min_confidence=context.settings.breakdown_min_confidence)
     active = filters.active()
     next_link = None
     if page.next_after is not None:
@@ -173,7 +173,7 @@ def search_page(
 
 @router.get("/vsl/{key}", response_class=HTMLResponse)
 def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUser, t: float | None = None) -> Response:
-    found = library.detail(session, key)
+    found = library.detail(session, key, min_confidence=context.settings.breakdown_min_confidence)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
     stored = set(context.store.names_of(key))  # one listing, local or in the shared store
@@ -216,7 +216,7 @@ def retranscribe_form(
 # -- add and queue ------------------------------------------------------------------------------
 
 
-def _live(session: Session, rows: list[Url]) -> dict[str, object]:
+def _live(session: Session, rows: list[Url]) -> dict[str, Any]:
     """Each row's stage, percent, ETA and stalled flag (vsl_assets.progress), and the time they refer to."""
     now = datetime.now(UTC)
     return {"estimates": progress.estimates(session, rows, now), "now": now}

@@ -9,8 +9,8 @@ URL; ``urls.redo_from = 'transcript'`` makes its next run transcribe again inste
 decided; ``transcripts.warnings`` lists what keeps a transcript from being shown as good (language
 unsure or outside ``VSL_LANGUAGES``, speech without text).
 
-Revision ID: 0007_transcripts
-Revises: 0006
+Revision ID: 0008_transcripts
+Revises: 0007_breakdown_plumbing
 Create Date: 2026-12-06
 """
 
@@ -19,8 +19,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_transcripts"
-down_revision = "0006"
+revision = "0008_transcripts"
+down_revision = "0007_breakdown_plumbing"
 branch_labels = None
 depends_on = None
 
