@@ -61,6 +61,11 @@ READ_BY: dict[str, str] = {
     "whisper_device": "pipeline",
     "whisper_compute_type": "pipeline",
     "language": "pipeline",
+    "languages": "pipeline",
+    "language_min_probability": "pipeline",
+    "transcribe_time_factor": "pipeline",
+    "transcribe_min_time_s": "pipeline",
+    "coverage_min_gap_s": "pipeline",
     "breakdown_engine": "pipeline",
     "breakdown_model": "pipeline",
     "breakdown_min_confidence": "both",
@@ -132,8 +137,30 @@ class Settings(BaseSettings):
     whisper_compute_type: str = Field(default="auto", pattern=r"^[a-z0-9_]+$")
     """local engine: CTranslate2 compute type; `auto` = `int8` on CPU, `float16` on `cuda`."""
     language: str = "auto"
-    """`pt`, `en`, `es`, … or `auto` (set `pt` for Portuguese VSLs: auto-detection on short, synthetic-sounding audio
-    can be wrong).
+    """forces one language (`pt`, `en`, `es`, …) on every URL; `auto` = detect among `VSL_LANGUAGES`. Prefer a per-URL
+    language (`vsl add --language pt`, the Add page, the API's `language`).
+    """
+    languages: str = Field(default="pt,en,es")
+    """the languages VSLs come in: the local engine's detection chooses among them only (language ID over up to 3
+    speech windows found by VAD, not the first 30 s; when the model hears another language, a short trial
+    transcription in each listed language decides); with one language the OpenAI engine is sent it; a transcript in
+    another language is flagged.
+    """
+    language_min_probability: Annotated[float, Field(ge=0, le=1)] = Field(default=0.6)
+    """a detected language less sure than this (its probability among `VSL_LANGUAGES`) is flagged on the transcript
+    (VSL page, `transcript_has_no_warnings` check).
+    """
+    transcribe_time_factor: PositiveFloat = Field(default=4.0)
+    """the transcription step's time limit follows its audio: factor x the real-time factor measured on the last 20
+    transcriptions here (1.0 before any) x the audio's duration, at least the floor, never more than
+    `VSL_STEP_TIMEOUT_S`; a stuck transcription frees its slot instead of holding it for hours.
+    """
+    transcribe_min_time_s: PositiveFloat = Field(default=600.0)
+    """the floor of the transcription step's time limit (see `VSL_TRANSCRIBE_TIME_FACTOR`)."""
+    coverage_min_gap_s: Annotated[float, Field(ge=0)] = Field(default=3.0)
+    """local engine: speech (Silero VAD over the whole audio) without transcript text for this long is re-transcribed
+    on its own window with the text before as prompt; what stays missing is a `coverage` warning, and the share of
+    speech covered is stored (`speech_coverage`); `0` = off.
     """
     breakdown_engine: Literal["openai", "local"] | None = Field(default=None)
     """breakdown engine: `local` (rules, offline) or `openai` (structured outputs; any OpenAI-compatible endpoint via
@@ -293,6 +320,11 @@ class Settings(BaseSettings):
             raise ValueError("expected an ISO 639-1 code such as pt, en, es, or auto")
         return value
 
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: str) -> str:
+        return ",".join(parse_languages(value))
+
     # -- derived values --------------------------------------------------------------------------
 
     @property
@@ -312,6 +344,11 @@ class Settings(BaseSettings):
     @property
     def model(self) -> str:
         return self.whisper_model or ("whisper-1" if self.engine == "openai" else "base")
+
+    @property
+    def language_list(self) -> tuple[str, ...]:
+        """``VSL_LANGUAGES`` as codes, in the order given."""
+        return parse_languages(self.languages)
 
     @property
     def breakdown(self) -> str:
@@ -341,6 +378,46 @@ class Settings(BaseSettings):
 
     def mb(self, value_mb: float) -> int:
         return int(value_mb * 1024**2)
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """``"pt, en,ES"`` -> ``("pt", "en", "es")``, order kept, duplicates dropped.
+
+    Raises ValueError naming a code that is not a two- or three-letter ISO-639 code.
+    """
+    codes: list[str] = []
+    for part in value.split(","):
+        code = part.strip().lower()
+        if not code:
+            continue
+        if not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3):
+            raise ValueError(f"{part.strip()!r} is not an ISO 639-1 code such as pt, en or es")
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise ValueError("list at least one language, e.g. pt,en,es")
+    return tuple(codes)
+
+
+def url_language(value: str | None) -> str | None:
+    """A language given for one URL: an ISO 639-1 code, or None for ``""``/``auto`` (detect).
+
+    Raises ValueError with a reason a person can act on.
+    """
+    code = normalise_language(value)
+    if code is None:
+        return None
+    codes = parse_languages(code)
+    if len(codes) != 1:
+        raise ValueError("give one language, e.g. pt")
+    return codes[0]
+
+
+def retranscribe_language(value: str | None) -> str | None:
+    """For a re-transcription: None/empty keeps the URL's language, ``auto`` detects, else a code."""
+    if value is None or not value.strip():
+        return None
+    return "auto" if value.strip().lower() == "auto" else url_language(value)
 
 
 def normalise_language(value: str | None) -> str | None:

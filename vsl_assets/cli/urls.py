@@ -12,7 +12,7 @@ from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instanc
 from vsl_assets.db import repo, session_scope
 from vsl_assets.objectstore import store_for
 from vsl_assets.services import intake
-from vsl_assets.settings import Settings
+from vsl_assets.settings import Settings, retranscribe_language, url_language
 from vsl_assets.storage import StorageLayout, validate_key
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 
@@ -30,9 +30,18 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if not raw:
         err("no URLs given (pass URLs or --file FILE)")
         return EXIT_USAGE
+    try:
+        language = url_language(args.language)
+    except ValueError as exc:
+        err(f"invalid --language {args.language!r}: {exc}")
+        return EXIT_USAGE
     with session_scope(settings.database) as s:
         report = intake.add_urls(
-            s, raw, partitions=partitions(settings), allow_private_networks=settings.allow_private_networks
+            s,
+            raw,
+            partitions=partitions(settings),
+            allow_private_networks=settings.allow_private_networks,
+            language=language,
         )
     for item in report.refused:
         err(f"invalid URL {item.url[:200]!r}: {item.error}")
@@ -90,14 +99,25 @@ def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
     if not args.keys and not args.failed:
         err("name partition keys or pass --failed")
         return EXIT_USAGE
+    redo = args.redo_from == "transcript"
+    if (args.language or args.model) and not redo:
+        err("--language and --model apply to a re-transcription: add --from transcript")
+        return EXIT_USAGE
+    try:
+        language = retranscribe_language(args.language)
+    except ValueError as exc:
+        err(f"invalid --language {args.language!r}: {exc}")
+        return EXIT_USAGE
+    model = (args.model or "").strip() or None
     with session_scope(settings.database) as s:
         keys = list(args.keys) + (repo.failed_keys(s) if args.failed else [])
         unknown = [k for k in args.keys if repo.get_url(s, k) is None]
-        done = repo.requeue(s, [k for k in dict.fromkeys(keys) if k not in unknown])
+        wanted = [k for k in dict.fromkeys(keys) if k not in unknown]
+        done = repo.retranscribe(s, wanted, language=language, model=model) if redo else repo.requeue(s, wanted)
     for k in unknown:
         err(f"no URL with key {k}")
     for k in done:
-        print(f"{k}\tre-queued")
+        print(f"{k}\tre-queued" + (" to be transcribed again" if redo else ""))
     if not done and not unknown:
         print("nothing to retry")
     return EXIT_FAILED if unknown else EXIT_OK
@@ -179,6 +199,7 @@ def register(sub: Any) -> None:
     p = sub.add_parser("add", help="add URLs (validated, de-duplicated) as pending_ingest")
     p.add_argument("urls", nargs="*", metavar="URL")
     p.add_argument("--file", "-f", help="file with one URL per line ('-' = stdin)")
+    p.add_argument("--language", "-l", help="the VSLs' language (pt, en, es...): transcribed in it instead of detected")
     p.set_defaults(func=cmd_add)
     p = sub.add_parser("status", help="list URLs with status and reason")
     p.add_argument("--json", action="store_true", help="print a JSON list")
@@ -198,6 +219,18 @@ def register(sub: Any) -> None:
     p = sub.add_parser("retry", help="re-queue URLs (the sensor or `vsl process` picks them up)")
     p.add_argument("keys", nargs="*", metavar="KEY")
     p.add_argument("--failed", action="store_true", help="re-queue every failed URL")
+    p.add_argument(
+        "--from",
+        dest="redo_from",
+        choices=["failed-step", "transcript"],
+        default="failed-step",
+        help="failed-step (default): resume, reusing every valid output; transcript: transcribe again "
+        "(the audio is reused) and redo everything after it",
+    )
+    p.add_argument(
+        "--language", "-l", help="with --from transcript: the language to transcribe in (kept; auto = detect again)"
+    )
+    p.add_argument("--model", help="with --from transcript: a Whisper model name or directory for this URL (kept)")
     p.set_defaults(func=cmd_retry)
     p = sub.add_parser("remove", help="forget URLs: rows, media, transcripts, breakdowns, search documents")
     p.add_argument("keys", nargs="+", metavar="KEY")

@@ -26,7 +26,7 @@ from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
 from vsl_assets.objectstore import S3Config, open_store
 from vsl_assets.search import SearchBackend, shared_search
-from vsl_assets.settings import Settings, normalise_language
+from vsl_assets.settings import Settings, normalise_language, parse_languages
 from vsl_assets.storage import LocalStore, StorageLayout
 
 
@@ -142,6 +142,11 @@ class TranscriberResource(ConfigurableResource):
     engine: str = Field(description="local (faster-whisper) or openai.")
     model: str = Field(description="Model name or local model directory (Settings.model: the engine default resolved).")
     language: str = Field(description="pt, en, es, ... or auto (detect).")
+    languages: str = Field(description="Detection chooses among these (VSL_LANGUAGES).")
+    language_min_probability: float = Field(description="Flag a detection less sure than this.")
+    coverage_min_gap_s: float = Field(description="Speech without text this long: redo, then flag.")
+    time_factor: float = Field(description="Step cap: this x measured RTF x audio (VSL_TRANSCRIBE_TIME_FACTOR).")
+    min_time_s: float = Field(description="Step cap floor (VSL_TRANSCRIBE_MIN_TIME_S).")
     openai_api_key: str = Field(description="Secret; read from OPENAI_API_KEY.")
     openai_base_url: str = Field(description="OpenAI-compatible endpoint; empty = api.openai.com.")
     timeout_s: float = Field(default=600.0, description="Not a setting: the OpenAI client's request timeout.")
@@ -160,11 +165,19 @@ class TranscriberResource(ConfigurableResource):
         return normalise_language(self.language)
 
     @property
+    def language_list(self) -> tuple[str, ...]:
+        return parse_languages(self.languages)
+
+    @property
     def model_name(self) -> str:
         return self.model
 
-    def build(self):  # noqa: ANN201 - returns a transcription.base.Transcriber
-        """Construct the engine lazily, so loading definitions never loads a model."""
+    def build(self, model: str | None = None):  # noqa: ANN201 - returns a transcription.base.Transcriber
+        """Construct the engine lazily, so loading definitions never loads a model.
+
+        ``model`` (a URL's own, see ``urls.transcribe_model``) replaces the configured one.
+        """
+        model_name = model or self.model_name
         if self.engine == "openai":
             from vsl_assets.transcription.openai_engine import OpenAITranscriber
 
@@ -172,23 +185,28 @@ class TranscriberResource(ConfigurableResource):
                 raise ConfigurationError("VSL_TRANSCRIBER=openai needs OPENAI_API_KEY to be set")
             return OpenAITranscriber(
                 api_key=self.openai_api_key,
-                model=self.model_name,
+                model=model_name,
                 base_url=self.openai_base_url or None,
                 timeout_s=self.timeout_s,
                 max_retries=self.max_retries,
                 max_chunk_s=self.max_chunk_s or None,
                 max_concurrency=self.concurrency,
                 continuity=self.continuity,
+                languages=self.language_list,
+                coverage_min_gap_s=self.coverage_min_gap_s,
             )
         if self.engine == "local":
             from vsl_assets.transcription.local_engine import LocalTranscriber
 
             return LocalTranscriber(
-                model=self.model_name,
+                model=model_name,
                 device=self.device,
                 compute_type=self.compute_type,
                 word_timestamps=self.word_timestamps,
                 max_chunk_s=self.max_chunk_s or None,
+                languages=self.language_list,
+                language_min_probability=self.language_min_probability,
+                coverage_min_gap_s=self.coverage_min_gap_s,
             )
         raise ConfigurationError(f"unknown transcriber {self.engine!r}: set VSL_TRANSCRIBER to local or openai")
 
@@ -257,6 +275,11 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             engine=s.engine,
             model=s.model,
             language=s.language,
+            languages=s.languages,
+            language_min_probability=s.language_min_probability,
+            coverage_min_gap_s=s.coverage_min_gap_s,
+            time_factor=s.transcribe_time_factor,
+            min_time_s=s.transcribe_min_time_s,
             openai_api_key=_secret("OPENAI_API_KEY", s.openai_api_key),
             openai_base_url=s.openai_base_url or "",
             device=s.whisper_device,

@@ -81,12 +81,14 @@ def add_urls(
     *,
     partitions: PartitionPort | None,
     allow_private_networks: bool,
+    language: str | None = None,
 ) -> IntakeReport:
     """Store the valid URLs (committing ``session``), then register their partitions.
 
     The rows are committed before the partitions exist, so a run started the moment a partition
     appears always finds its URL.  ``allow_private_networks`` is the running app's setting: when
-    it is on, private addresses are fetched and no warning is given.
+    it is on, private addresses are fetched and no warning is given.  ``language`` (validated by
+    the caller, ``settings.url_language``) is the URLs' own language; None = detected.
     """
     normalised: list[str | InvalidUrlError] = []
     for raw in raw_urls:
@@ -94,7 +96,9 @@ def add_urls(
             normalised.append(normalize_url(raw))
         except InvalidUrlError as exc:
             normalised.append(exc)
-    stored = {r.partition_key: r for r in repo.add_urls(session, [u for u in normalised if isinstance(u, str)])}
+    stored = {
+        r.partition_key: r for r in repo.add_urls(session, [u for u in normalised if isinstance(u, str)], language)
+    }
     session.commit()
     items: list[IntakeItem] = []
     seen: set[str] = set()

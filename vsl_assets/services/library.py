@@ -34,6 +34,8 @@ from vsl_assets.db.models import (
     sure_value,
 )
 from vsl_assets.services import schemas
+from vsl_assets.transcription.models import Segment
+from vsl_assets.transcription.quality import low_confidence
 
 MAX_LIMIT = 200
 
@@ -56,6 +58,8 @@ class LibraryFilters:
     reveal_min: float | None = None
     reveal_max: float | None = None
     q: str | None = None
+    #: Only VSLs whose transcript needs a person's review (a warning or a low quality score).
+    review: bool | None = None
     sort: schemas.Sort = "newest"
     limit: int = 24
     offset: int = 0
@@ -109,6 +113,8 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
         query = query.where(sure("product_reveal_s", BreakdownRow.product_reveal_s >= f.reveal_min))
     if f.reveal_max is not None:
         query = query.where(sure("product_reveal_s", BreakdownRow.product_reveal_s <= f.reveal_max))
+    if f.review:
+        query = query.where(TranscriptRow.needs_review.is_(True))
     if f.q and f.q.strip():
         pattern = _like(f.q.strip()[:200])
         query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
@@ -122,6 +128,7 @@ def _joined(query: Any) -> Any:
         .outerjoin(Source, Source.url_id == Url.id)
         .outerjoin(Video, Video.url_id == Url.id)
         .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+        .outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
     )
 
 
@@ -164,6 +171,8 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
         sure_value(BreakdownRow.offer_amount, "offer_price", t).label("offer_amount"),
         sure_value(BreakdownRow.offer_currency, "offer_price", t).label("offer_currency"),
         BreakdownRow.duration_s.label("breakdown_duration"),
+        TranscriptRow.needs_review,
+        TranscriptRow.quality_score,
     )
     query = _filtered(_joined(select(*columns)), f, t)
     count_query = _filtered(_joined(select(func.count(Url.id))), f, t)
@@ -189,6 +198,8 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
             price=r.offer_amount,
             currency=r.offer_currency,
             created_at=r.created_at,
+            needs_review=bool(r.needs_review),
+            transcript_quality=r.quality_score,
         )
         for r in rows
     ]
@@ -210,6 +221,14 @@ def facets(session: Session) -> dict[str, list[str]]:
     return out
 
 
+def _doubted(segment: dict[str, Any]) -> bool:
+    """The stored segment's quality signals say low confidence (a malformed row says nothing)."""
+    try:
+        return low_confidence(Segment.from_dict(segment))
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
 def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslDetail | None:
     url = session.scalar(select(Url).where(Url.partition_key == key))
     if url is None:
@@ -223,7 +242,12 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
     segments = [
-        schemas.SegmentOut(start=float(s["start"]), end=float(s["end"]), text=str(s.get("text") or "").strip())
+        schemas.SegmentOut(
+            start=float(s["start"]),
+            end=float(s["end"]),
+            text=str(s.get("text") or "").strip(),
+            low_confidence=_doubted(s),
+        )
         for s in (transcript.segments if transcript is not None else [])
     ]
     return schemas.VslDetail(
@@ -265,6 +289,15 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
         if audio is not None
         else None,
         language=transcript.language if transcript is not None else None,
+        language_probability=transcript.language_probability if transcript is not None else None,
+        language_source=transcript.language_source if transcript is not None else None,
+        language_note=transcript.language_note if transcript is not None else None,
+        url_language=url.language,
+        speech_coverage=transcript.speech_coverage if transcript is not None else None,
+        transcript_warnings=[
+            schemas.TranscriptWarningOut(kind=str(w.get("kind", "")), message=str(w.get("message", "")))
+            for w in ((transcript.warnings or []) if transcript is not None else [])
+        ],
         segments=segments,
         breakdown=_breakdown(breakdown, beats, min_confidence) if breakdown is not None else None,
         jobs=[

@@ -12,6 +12,7 @@ from vsl_assets.media.probe import MediaInfo
 from vsl_assets.net.urls import redact_url
 from vsl_assets.services.steps import BreakdownResult, IndexResult, MediaResult, SourceResult, TranscriptResult
 from vsl_assets.transcription import Transcript
+from vsl_assets.transcription.quality import needs_review, quality_score
 
 PREVIEW_SEGMENTS = 12
 
@@ -70,6 +71,7 @@ def audio_metadata(r: MediaResult, sample_rate: int, target_bitrate: str) -> dic
 def preview_markdown(t: Transcript) -> str:
     chunks = f", {t.chunk_count} chunks" if t.chunk_count > 1 else ""
     lines = [f"**{t.word_count} words**, language `{t.language or '?'}`, {t.engine} / {t.model}{chunks}", ""]
+    lines += [f"> ⚠ {w.message}" for w in t.warnings]
     for seg in t.segments[:PREVIEW_SEGMENTS]:
         lines.append(f"- `[{clock(seg.start)}]` {seg.text.strip()}")
     if len(t.segments) > PREVIEW_SEGMENTS:
@@ -86,6 +88,12 @@ def transcript_metadata(r: TranscriptResult) -> dict[str, Any]:
         "size": human_bytes(json_path.stat().st_size),
         "duration_s": MetadataValue.float(float(t.duration_s or 0.0)),
         "language": t.language or "unknown",
+        "language_probability": MetadataValue.float(float(t.language_probability or 0.0)),
+        "language_source": t.language_source or "unknown",
+        "warnings": MetadataValue.md("\n".join(f"- {w.kind}: {w.message}" for w in t.warnings) or "none"),
+        "warning_count": MetadataValue.int(len(t.warnings)),
+        "quality_score": MetadataValue.float(float(quality_score(t) or 0.0)),
+        "needs_review": needs_review(t),
         "engine": t.engine,
         "model": t.model,
         "segment_count": MetadataValue.int(len(t.segments)),

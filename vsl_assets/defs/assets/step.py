@@ -64,7 +64,7 @@ class Step:
 
     def inputs(self, context: AssetExecutionContext, config: StepConfig) -> StepInputs:
         """What the step's service gets: this URL, ``force`` from the run config, the run's log."""
-        return StepInputs(self.key, self.url, self.url_id, force=config.force, log=context.log.info)
+        return StepInputs(self.key, self.url, self.url_id, force=config.force, log=context.log.info, job_id=self.job_id)
 
 
 def run_step(
@@ -97,8 +97,7 @@ def step_resources(
         layout=storage.layout,
         store=storage.store,
         media=media,
-        transcriber=transcriber.build if transcriber else None,
-        language=transcriber.language_code if transcriber else None,
+        transcription=transcriber,
         breakdown_engine=breakdown_engine.build if breakdown_engine else None,
         search=search.backend if search else None,
         min_confidence=search.min_confidence if search else None,

@@ -30,6 +30,8 @@ class StepInputs:
     #: Redo the work even where a valid output exists.
     force: bool = False
     log: LogFn = _quiet
+    #: The step's ``jobs`` row, where a long step writes its progress (None: progress is not recorded).
+    job_id: int | None = None
 
 
 class MediaConfig(Protocol):
@@ -61,10 +63,10 @@ class StepResources:
     layout: StorageLayout
     store: LocalStore
     media: MediaConfig
-    #: Builds the transcription engine (``TranscriberResource.build``); None where no step needs it.
-    transcriber: Callable[[], Any] | None = None
-    #: The language to transcribe in (ISO code), None = detect.
-    language: str | None = None
+    #: The transcription settings and engine factory (``TranscriberResource``: ``build(model)``,
+    #: ``language_code``, ``language_list``, ``language_min_probability``, ``time_factor``,
+    #: ``min_time_s``); None where no step needs it.
+    transcription: Any = None
     #: Builds the breakdown engine (``BreakdownResource.build``).
     breakdown_engine: Callable[[], Any] | None = None
     #: Opens the search backend (``SearchResource.backend``).

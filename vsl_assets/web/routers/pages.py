@@ -8,23 +8,27 @@ live status and the transcript sync.
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.search import SearchQueryError, SearchResults, shared_search
 from vsl_assets.services import boards, intake, library
 from vsl_assets.services import search as search_service
+from vsl_assets.settings import retranscribe_language, url_language
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, Key, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
 from vsl_assets.web.render import render, safe_next
-from vsl_assets.web.routers.vsls import Filters
+from vsl_assets.web.routers.vsls import Filters, retranscribe_one
 from vsl_assets.web.security import SESSION_MAX_AGE_S
 from vsl_assets.web.users import authenticate
 
@@ -184,6 +188,7 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
         transcripts=[f for f in OUTPUT_EXTENSIONS if layout.relative_name(layout.transcript_path(key, f)) in stored],
         boards=boards.all_boards(session),
         on_boards=set(boards.boards_of(session, key)),
+        languages=context.settings.language_list,
     )
 
 
@@ -197,31 +202,71 @@ def retry_form(
     return _redirect(safe_next(next, "/queue"))
 
 
+@router.post("/vsl/{key}/retranscribe")
+def retranscribe_form(
+    key: Key, session: Db, _user: PageUser, language: Annotated[str, Form(max_length=8)] = ""
+) -> Response:
+    try:
+        chosen = retranscribe_language(language)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=f"language: {exc}") from None
+    retranscribe_one(session, key, chosen, None)
+    return _redirect(f"/vsl/{key}")
+
+
 # -- add and queue ------------------------------------------------------------------------------
 
 
+def _live(session: Session, rows: list[Url]) -> dict[str, Any]:
+    """Each row's stage, percent, ETA and stalled flag (vsl_assets.progress), and the time they refer to."""
+    now = datetime.now(UTC)
+    return {"estimates": progress.estimates(session, rows, now), "now": now}
+
+
 @router.get("/add", response_class=HTMLResponse)
-def add_page(request: Request, user: PageUser, session: Db, keys: str = "") -> Response:
+def add_page(request: Request, user: PageUser, session: Db, context: Ctx, keys: str = "") -> Response:
     wanted = [k for k in keys.split(",") if k][:500]
     rows = list(session.scalars(select(Url).where(Url.partition_key.in_(wanted)))) if wanted else []
     order = {k: i for i, k in enumerate(wanted)}
     rows.sort(key=lambda u: order.get(u.partition_key, 0))
-    return render(request, "add.html", user, rows=rows, refused=[])
+    return render(
+        request,
+        "add.html",
+        user,
+        rows=rows,
+        refused=[],
+        languages=context.settings.language_list,
+        **_live(session, rows),
+    )
 
 
 @router.post("/add", response_class=HTMLResponse)
 def add_submit(
     request: Request,
     session: Db,
-    context: Ctx,
     user: PageUser,
+    context: Ctx,
     urls: Annotated[str, Form(max_length=2_000_000)] = "",
+    language: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
+    languages = context.settings.language_list
     lines = [line.strip() for line in urls.splitlines() if line.strip()][:5000]
+    try:
+        chosen = url_language(language)
+    except ValueError as exc:
+        return render(
+            request, "add.html", user, status_code=400, rows=[], refused=[], error=str(exc), languages=languages
+        )
     if not lines:
-        return render(request, "add.html", user, status_code=400, rows=[], refused=[], error="no URLs given")
+        return render(
+            request, "add.html", user, status_code=400, rows=[], refused=[], error="no URLs given", languages=languages
+        )
     result = intake.add_urls(
-        session, lines, partitions=context.partitions, allow_private_networks=context.settings.allow_private_networks
+        session,
+        lines,
+        partitions=context.partitions,
+        allow_private_networks=context.settings.allow_private_networks,
+        language=chosen,
     )
     keys = result.keys
     rows = list(session.scalars(select(Url).where(Url.partition_key.in_(keys)))) if keys else []
@@ -238,6 +283,8 @@ def add_submit(
         refused=refused,
         warned=warned,
         notes=result.notes,
+        languages=languages,
+        **_live(session, rows),
     )
 
 
@@ -248,12 +295,15 @@ def queue_page(request: Request, session: Db, user: PageUser) -> Response:
             session.scalars(select(Url).where(Url.status.in_(statuses)).order_by(Url.updated_at.desc()).limit(limit))
         )
 
+    running = of([s.value for s in IN_PROGRESS] + [UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBED.value])
+    pending = of([UrlStatus.PENDING_INGEST.value])
     return render(
         request,
         "queue.html",
         user,
-        running=of([s.value for s in IN_PROGRESS] + [UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBED.value]),
-        pending=of([UrlStatus.PENDING_INGEST.value]),
+        running=running,
+        pending=pending,
         failed=of([UrlStatus.FAILED.value]),
         counts=repo.status_counts(session),
+        **_live(session, running + pending),
     )

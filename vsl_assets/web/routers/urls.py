@@ -13,13 +13,19 @@ from vsl_assets.web.deps import ApiUser, Ctx, Db
 router = APIRouter(prefix="/api", tags=["urls"])
 
 
-def add_many(session: Session, context: WebContext, raw_urls: list[str]) -> AddUrlsResponse:
-    """Valid URLs are added (and their partitions made) even when others are refused; each refusal says why."""
+def add_many(
+    session: Session, context: WebContext, raw_urls: list[str], language: str | None = None
+) -> AddUrlsResponse:
+    """Valid URLs are added (and their partitions made) even when others are refused; each refusal says why.
+
+    ``language`` (already validated) is the URLs' own language; None = detected.
+    """
     report = intake.add_urls(
         session,
         raw_urls,
         partitions=context.partitions,
         allow_private_networks=context.settings.allow_private_networks,
+        language=language,
     )
     results = [AddedUrl.model_validate(i, from_attributes=True) for i in report.items]
     return AddUrlsResponse(
@@ -29,4 +35,4 @@ def add_many(session: Session, context: WebContext, raw_urls: list[str]) -> AddU
 
 @router.post("/urls", response_model=AddUrlsResponse)
 def post_urls(body: AddUrlsRequest, session: Db, context: Ctx, _user: ApiUser) -> AddUrlsResponse:
-    return add_many(session, context, body.urls)
+    return add_many(session, context, body.urls, body.language)

@@ -50,6 +50,7 @@ def library_filters(
     ] = None,
     reveal_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in the title or URL")] = None,
+    review: Annotated[bool | None, Blank, Query(description="only transcripts that need review")] = None,
     sort: schemas.Sort = "newest",
     limit: Annotated[int, Query(ge=1, le=library.MAX_LIMIT)] = 24,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -73,6 +74,7 @@ def library_filters(
         reveal_min=reveal_min,
         reveal_max=reveal_max,
         q=q or None,
+        review=review or None,
         sort=sort,
         limit=limit,
         offset=offset,
@@ -141,3 +143,20 @@ def remove(key: Key, session: Db, context: Ctx, _user: ApiUser) -> schemas.Remov
     if done.outcome is not Removed.REMOVED:
         raise HTTPException(status_code=404, detail=done.reason)
     return schemas.RemovedResponse(partition_key=key, removed=True)
+
+
+def retranscribe_one(session: Session, key: str, language: str | None, model: str | None) -> schemas.RequeueResponse:
+    url = repo.get_url(session, key)
+    if url is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    done = repo.retranscribe(session, [key], language=language, model=(model or "").strip() or None)
+    return schemas.RequeueResponse(partition_key=key, status=url.status, queued=bool(done))
+
+
+@router.post("/api/vsls/{key}/retranscribe", response_model=schemas.RequeueResponse)
+def retranscribe(
+    key: Key, session: Db, _user: ApiUser, body: schemas.RetranscribeRequest | None = None
+) -> schemas.RequeueResponse:
+    """Transcribe again (the audio is reused) and redo what follows; the old transcript stays until then."""
+    body = body or schemas.RetranscribeRequest()
+    return retranscribe_one(session, key, body.language, body.model)
