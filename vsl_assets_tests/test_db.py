@@ -11,6 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select
 
 from vsl_assets.db import Url, UrlStatus, dispose_all, get_engine, normalise_database_url, repo, session_scope
+from vsl_assets.db.engine import SCHEMA_HEAD
 from vsl_assets.db.models import Base
 
 
@@ -19,7 +20,7 @@ def test_migration_matches_models_and_is_idempotent(tmp_path: Path) -> None:
     engine = get_engine(url)
     with engine.connect() as conn:
         assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
-        assert MigrationContext.configure(conn).get_current_revision() == "0006"
+        assert MigrationContext.configure(conn).get_current_revision() == SCHEMA_HEAD
     dispose_all()
     get_engine(url)  # a second process start: schema already at head
     assert set(inspect(create_engine(url)).get_table_names()) >= {"urls", "jobs", "dead_letters", "alembic_version"}

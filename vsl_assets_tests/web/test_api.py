@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from vsl_assets.db.engine import SCHEMA_HEAD
 from vsl_assets.db.models import DeadLetter, Url
 from vsl_assets.search import SearchQuery, shared_search
 from vsl_assets_tests.web.conftest import Web
@@ -46,7 +47,7 @@ def test_healthz_is_open_and_everything_else_needs_a_login(web: Web) -> None:
     assert web.client.get("/healthz").json() == {
         "status": "ok",
         "database": web.client.get("/healthz").json()["database"],
-        "schema_head": "0006",
+        "schema_head": SCHEMA_HEAD,
     }
     for method, path in [
         ("GET", "/api/vsls"),

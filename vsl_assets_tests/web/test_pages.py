@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from vsl_assets.db.engine import SCHEMA_HEAD
 from vsl_assets_tests.web.conftest import Web
 from vsl_assets_tests.web.seed import Fake, seed
 
@@ -96,7 +97,7 @@ def test_vsl_web_serves_on_loopback_and_stops_on_sigterm(sqlite_web: Web) -> Non
                     body = json.loads(response.read())
             except OSError:
                 time.sleep(0.3)
-        assert body == {"status": "ok", "database": "sqlite", "schema_head": "0006"}
+        assert body == {"status": "ok", "database": "sqlite", "schema_head": SCHEMA_HEAD}
         with pytest.raises(urllib.error.HTTPError) as refused:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/api/vsls", timeout=5)
         assert refused.value.code == 401

@@ -26,7 +26,7 @@ from vsl_assets.web.render import render, safe_next
 from vsl_assets.web.routers.search import run_search
 from vsl_assets.web.routers.urls import add_many
 from vsl_assets.web.routers.vsls import Filters, Key
-from vsl_assets.web.security import SESSION_MAX_AGE_S
+from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
 
 router = APIRouter(include_in_schema=False)
@@ -72,34 +72,37 @@ def login(
     nonce = request.cookies.get(LOGIN_COOKIE) or ""
     if not nonce or not context.signer.check_csrf("login:" + nonce, csrf_token):
         raise HTTPException(status_code=403, detail="missing or invalid CSRF token; reload the login page")
-    keys = (f"name:{username[:64].lower()}", f"addr:{request.client.host if request.client else '?'}")
-    wait = context.throttle.retry_after(*keys)
-    if wait:
+    address = request.client.host if request.client else "?"
+    attempt = context.throttle.reserve(username, address)  # before any hashing: parallel guesses count
+    if attempt.attempt_id is None:
         raise HTTPException(
             status_code=429,
-            detail=f"too many failed logins; try again in {wait} s",
-            headers={"Retry-After": str(wait)},
+            detail=f"too many failed logins; try again in {attempt.wait_s} s",
+            headers={"Retry-After": str(attempt.wait_s)},
         )
     user = authenticate(session, username, password)
+    context.throttle.finish(attempt.attempt_id, ok=user is not None)
     if user is None:
-        context.throttle.failed(*keys)
         return login_form(request, context, next=next, error="Wrong user name or password.")
-    context.throttle.succeeded(*keys)
+    cookie = create_session(session, user, context.session_policy, address)
+    session.commit()  # live before the browser follows the redirect
     response = _redirect(safe_next(next))
     response.set_cookie(
         SESSION_COOKIE,
-        context.signer.session_cookie(user.id, user.session_version),
+        cookie,
         httponly=True,
         samesite="lax",
         secure=_secure(request),
-        max_age=SESSION_MAX_AGE_S,
+        max_age=context.session_policy.max_s,
     )
     response.delete_cookie(LOGIN_COOKIE)
     return response
 
 
 @router.post("/logout")
-def logout(_user: PageUser) -> Response:
+def logout(request: Request, session: Db, _user: PageUser) -> Response:
+    end_session(session, request.cookies.get(SESSION_COOKIE))  # the cookie stops working, even copied
+    session.commit()
     response = _redirect("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
