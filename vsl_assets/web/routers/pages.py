@@ -11,7 +11,7 @@ import secrets
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 
@@ -19,9 +19,10 @@ from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.db.web_models import Board, User
 from vsl_assets.search import SearchQueryError, SearchResults
-from vsl_assets.web import boards, library
+from vsl_assets.web import addpage, boards, library
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
+from vsl_assets.web.limits import MAX_ID, DbId
 from vsl_assets.web.render import render, safe_next
 from vsl_assets.web.routers.search import run_search
 from vsl_assets.web.routers.urls import add_many
@@ -203,31 +204,34 @@ def retry_form(
 
 
 @router.get("/add", response_class=HTMLResponse)
-def add_page(request: Request, user: PageUser, session: Db, keys: str = "") -> Response:
-    wanted = [k for k in keys.split(",") if k][:500]
-    rows = list(session.scalars(select(Url).where(Url.partition_key.in_(wanted)))) if wanted else []
-    order = {k: i for i, k in enumerate(wanted)}
-    rows.sort(key=lambda u: order.get(u.partition_key, 0))
-    return render(request, "add.html", user, rows=rows, refused=[])
+def add_page(
+    request: Request,
+    user: PageUser,
+    session: Db,
+    batch: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    view = addpage.batch_view(session, user.user_id, batch, page)
+    if view is None:
+        raise HTTPException(status_code=404, detail=f"no batch {batch} of yours")
+    return render(request, "add.html", user, **view.template_data())
 
 
 @router.post("/add", response_class=HTMLResponse)
 def add_submit(
-    request: Request, session: Db, user: PageUser, urls: Annotated[str, Form(max_length=2_000_000)] = ""
+    request: Request, context: Ctx, session: Db, user: PageUser, urls: Annotated[str, Form(max_length=2_000_000)] = ""
 ) -> Response:
-    lines = [line.strip() for line in urls.splitlines() if line.strip()][:5000]
+    lines = addpage.lines_of(urls)
     if not lines:
-        return render(request, "add.html", user, status_code=400, rows=[], refused=[], error="no URLs given")
-    result = add_many(session, lines)
+        return render(request, "add.html", user, status_code=400, error="no URLs given")
+    cap = context.settings.web_max_urls_per_add
+    result = add_many(session, lines[:cap])
+    batch = addpage.save_batch(session, user.user_id, result, lines[cap:])
     session.commit()
-    keys = list(dict.fromkeys(r.partition_key for r in result.results if r.partition_key))
-    rows = list(session.scalars(select(Url).where(Url.partition_key.in_(keys)))) if keys else []
-    order = {k: i for i, k in enumerate(keys)}
-    rows.sort(key=lambda u: order.get(u.partition_key, 0))
-    refused = [r for r in result.results if r.error]
-    return render(
-        request, "add.html", user, status_code=400 if refused and not rows else 200, rows=rows, refused=refused
-    )
+    view = addpage.batch_view(session, user.user_id, batch.id)
+    assert view is not None
+    status = 400 if view.refused and not view.total else 200
+    return render(request, "add.html", user, status_code=status, max_urls=cap, **view.template_data())
 
 
 @router.get("/queue", response_class=HTMLResponse)
@@ -269,7 +273,7 @@ def create_board(
 
 
 @router.get("/boards/{board_id}", response_class=HTMLResponse)
-def board_page(request: Request, board_id: int, session: Db, user: PageUser) -> Response:
+def board_page(request: Request, board_id: DbId, session: Db, user: PageUser) -> Response:
     board = session.get(Board, board_id)
     if board is None:
         raise HTTPException(status_code=404, detail=f"no board {board_id}")
@@ -281,7 +285,7 @@ def board_page(request: Request, board_id: int, session: Db, user: PageUser) -> 
 
 @router.post("/boards/{board_id}/items")
 def add_board_item(
-    board_id: int,
+    board_id: DbId,
     session: Db,
     _user: PageUser,
     partition_key: Annotated[str, Form(max_length=64)],
@@ -298,7 +302,7 @@ def add_board_item(
 
 
 @router.post("/boards/{board_id}/items/{key}/remove")
-def remove_board_item(board_id: int, key: Key, session: Db, _user: PageUser) -> Response:
+def remove_board_item(board_id: DbId, key: Key, session: Db, _user: PageUser) -> Response:
     board = session.get(Board, board_id)
     if board is None:
         raise HTTPException(status_code=404, detail=f"no board {board_id}")
