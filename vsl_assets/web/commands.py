@@ -32,6 +32,21 @@ def default_workers() -> int:
     return max(2, min(8, os.cpu_count() or 1))
 
 
+def dagster_host_refusal(host: str, exposed: bool) -> str | None:
+    """Why ``vsl up`` will not start the Dagster UI on ``host`` (None: it may).
+
+    The Dagster UI has no login and can launch, cancel and wipe runs: reachable from the network
+    it is an open door, so a non-loopback address needs ``--expose-dagster`` on purpose.
+    """
+    if host in LOOPBACK or exposed:
+        return None
+    return (
+        f"refusing to serve the Dagster UI on {host}: it has no login, anyone who reaches it can launch and "
+        "delete runs. Keep it on 127.0.0.1 and publish it through a reverse proxy with authentication "
+        "(docs/security.md), or pass --expose-dagster if a firewall or such a proxy already guards that address."
+    )
+
+
 def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
     import uvicorn
 
