@@ -306,15 +306,14 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     """Dagster (webserver + daemon) and the web app together, stopped together."""
     from vsl_assets.supervise import Child, supervise
-
-    if settings.project_dir is None:
-        _err("vsl up needs the project (workspace.yaml, dagster.yaml): run it from the project or set VSL_PROJECT_DIR")
-        return EXIT_USAGE
     from vsl_assets.web.commands import dagster_host_refusal
 
     refusal = dagster_host_refusal(args.dagster_host, args.expose_dagster)
     if refusal:
         _err(refusal)
+        return EXIT_USAGE
+    if settings.project_dir is None:
+        _err("vsl up needs the project (workspace.yaml, dagster.yaml): run it from the project or set VSL_PROJECT_DIR")
         return EXIT_USAGE
     bin_dir = Path(sys.executable).parent
     children = [
