@@ -19,9 +19,14 @@ VSL page <= 150 ms, search <= the search targets + 50 ms.  The script reports; i
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
+import json
 import os
 import random
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +39,9 @@ from sqlalchemy import insert, select, text
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+#: The code under test in a child process (populate, writer): a checkout given by the parent.
+if os.environ.get("BENCH_CODE"):
+    sys.path.insert(0, os.environ["BENCH_CODE"])
 
 WORDS = (
     "você vai descobrir ritual manhã emagrecer garantia dias oferta especial segredo médicos não querem "
@@ -180,120 +188,439 @@ def populate(database: str, n: int, segments: int, rng: random.Random) -> list[s
     return [r["partition_key"] for r in urls]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--n", type=int, default=10_000, help="synthetic VSLs (default 10,000)")
-    parser.add_argument("--segments", type=int, default=12, help="transcript segments per VSL (default 12)")
-    parser.add_argument("--requests", type=int, default=100, help="requests per measured route (default 100)")
-    parser.add_argument(
-        "--browser", action="store_true", help="also time seeks in real Chromium (/usr/lib/chromium/chromium)"
-    )
-    parser.add_argument("--seeks", type=int, default=20, help="seeks timed in the browser (default 20)")
-    args = parser.parse_args()
-    rng = random.Random(7)
-    tmp = Path(tempfile.mkdtemp(prefix="bench_web_"))
-    os.environ["VSL_STORAGE_DIR"] = str(tmp / "storage")
-    os.environ["VSL_DATABASE_URL"] = f"sqlite:///{tmp / 'storage' / 'vsl.db'}"
+def sentences() -> list[str]:
+    """Sentences of the VSL-style scripts we wrote for the speech corpus (``corpus.py``): natural
+    Portuguese and English, the vocabulary a real transcript has, not random words."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from corpus import EN_SCRIPTS, PT_SCRIPTS  # type: ignore[import-not-found]
 
-    from fastapi.testclient import TestClient
+    out: list[str] = []
+    for _voice, _wpm, text in PT_SCRIPTS + EN_SCRIPTS:
+        out += [part.strip() + "." for part in text.replace("?", "?.").replace("!", "!.").split(".") if part.strip()]
+    return [s.replace("?.", "?").replace("!.", "!") for s in out]
 
-    from vsl_assets import settings as settings_module
+
+def add_long_vsl(database: str, rng: random.Random, segments: int = 900, minutes: float = 60.0) -> str:
+    """One 60-minute VSL of ~900 segments (4 s each, one or two of our sentences), 8 beats, 7 jobs:
+    the VSL page a marketer actually opens."""
     from vsl_assets.db import session_scope
-    from vsl_assets.db.models import Url
-    from vsl_assets.search import SearchQuery, shared_search
-    from vsl_assets.search.documents import all_documents
-    from vsl_assets.web import create_app
+    from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
+    from vsl_assets.urls import normalize_url, partition_key_for
+
+    pool = sentences()
+    now = datetime.now(UTC)
+    step = minutes * 60 / segments
+    segs = []
+    for i in range(segments):
+        text = " ".join(rng.sample(pool, rng.choice((1, 1, 2))))
+        segs.append({"start": round(i * step, 2), "end": round((i + 1) * step - 0.1, 2), "text": text})
+    url = normalize_url("https://oferta.example.com.br/ritual-da-manha/vsl")
+    key = partition_key_for(url)
+    with session_scope(database) as s:
+        s.execute(
+            insert(Url),
+            [
+                {
+                    "url": url,
+                    "partition_key": key,
+                    "status": "analyzed",
+                    "queue_count": 0,
+                    "created_at": now,
+                    "updated_at": now,
+                }
+            ],
+        )
+        uid = s.scalar(select(Url.id).where(Url.partition_key == key))
+        s.execute(
+            insert(Source),
+            [
+                {
+                    "url_id": uid,
+                    "page_url": url,
+                    "stream_url": url,
+                    "kind": "vturb",
+                    "title": "O ritual da manhã que os médicos não comentam",
+                    "other_videos": [],
+                    "headers": {},
+                    "drm": False,
+                    "created_at": now,
+                }
+            ],
+        )
+        s.execute(
+            insert(Video),
+            [{"url_id": uid, "path": "x", "size_bytes": 350_000_000, "duration_s": minutes * 60, "created_at": now}],
+        )
+        s.execute(
+            insert(TranscriptRow),
+            [
+                {
+                    "url_id": uid,
+                    "text": " ".join(x["text"] for x in segs),
+                    "language": "pt",
+                    "engine": "bench",
+                    "model": "bench",
+                    "segments": segs,
+                    "word_count": sum(len(x["text"].split()) for x in segs),
+                    "chunk_count": 6,
+                    "created_at": now,
+                }
+            ],
+        )
+        s.execute(
+            insert(BreakdownRow),
+            [
+                {
+                    "url_id": uid,
+                    "status": "ok",
+                    "language": "pt",
+                    "niche": "health/weight loss",
+                    "niche_top": "health",
+                    "awareness": "problem_aware",
+                    "lead_type": "story",
+                    "duration_s": minutes * 60,
+                    "pitch_s": minutes * 36,
+                    "offer_amount": 197.0,
+                    "offer_currency": "BRL",
+                    "engine": "bench",
+                    "model": "bench",
+                    "data": {},
+                    "created_at": now,
+                }
+            ],
+        )
+        beats = ["hook", "lead", "story", "problem", "mechanism", "proof", "offer", "close"]
+        s.execute(
+            insert(BeatRow),
+            [
+                {
+                    "url_id": uid,
+                    "position": i,
+                    "beat": b,
+                    "start_s": i * 450.0,
+                    "end_s": (i + 1) * 450.0,
+                    "quote": segs[i * 112]["text"],
+                }
+                for i, b in enumerate(beats)
+            ],
+        )
+        s.execute(
+            insert(Job),
+            [
+                {"url_id": uid, "step": st, "attempt": 1, "outcome": "succeeded", "started_at": now}
+                for st in (
+                    "source_page",
+                    "video_file",
+                    "audio_file",
+                    "transcript",
+                    "breakdown",
+                    "search_index",
+                    "vsl_catalog",
+                )
+            ],
+        )
+    return key
+
+
+def cmd_populate(args: argparse.Namespace) -> int:
+    """Child process: fill one database with the code under test (BENCH_CODE), print the credentials."""
+    from vsl_assets.db import session_scope
     from vsl_assets.web.users import add_user, create_token
 
-    settings = settings_module.current()
-    start = time.perf_counter()
-    keys = populate(settings.database, args.n, args.segments, rng)
-    backend = shared_search(settings.database)
-    with session_scope(settings.database) as s:
-        indexed = sum(1 for doc in all_documents(s) if backend.index_vsl(doc) >= 0)
+    rng = random.Random(7)
+    populate(args.database, args.n, args.segments, rng)
+    key = add_long_vsl(args.database, rng)
+    with session_scope(args.database) as s:
         add_user(s, "bench", "bench password")
         token = create_token(s, "bench")
-    print(
-        f"{args.n:,} VSLs ({indexed:,} with transcripts, {args.segments} segments each) written and indexed "
-        f"in {time.perf_counter() - start:.1f} s under {tmp}"
-    )
+    print(json.dumps({"token": token, "long_key": key}))
+    return 0
 
-    client = TestClient(create_app(settings))
-    bearer = {"Authorization": f"Bearer {token}"}
-    login_page = client.get("/login").text
-    csrf = login_page.split('name="csrf_token" value="')[1].split('"')[0]
-    client.post("/login", data={"username": "bench", "password": "bench password", "csrf_token": csrf})
-    mid_after = client.get(
-        "/api/vsls", params={"limit": 24, "offset": args.n // 2, "sort": "oldest"}, headers=bearer
-    ).json()["items"][0]
-    with session_scope(settings.database) as s:
-        deep_after = s.scalar(select(Url.id).where(Url.partition_key == mid_after["partition_key"]))
-    analyzed = [k for k in keys[-200:]]
 
-    def get(path: str, **params: Any) -> Callable[[], object]:
-        def call() -> object:
-            response = client.get(path, params=params, headers=bearer)
-            assert response.status_code == 200, (path, response.status_code, response.text[:200])
-            return response
+def cmd_writer(args: argparse.Namespace) -> int:
+    """Child process: what a pipeline writes while people browse (a status change, a job row opened
+    and closed, every ~20 ms) for ``--seconds``; counts its errors and any "database is locked"."""
+    from sqlalchemy import func, update
 
-        return call
+    from vsl_assets.db import session_scope
+    from vsl_assets.db.models import Job, Url
 
-    def page(path: str, **params: Any) -> Callable[[], object]:
-        def call() -> object:
-            response = client.get(path, params=params)
-            assert response.status_code == 200, (path, response.status_code)
-            return response
-
-        return call
-
-    def raw_count() -> object:
-        with session_scope(settings.database) as s:
-            return s.execute(
-                text(
-                    "SELECT count(*) FROM urls LEFT JOIN sources ON sources.url_id = urls.id "
-                    "LEFT JOIN videos ON videos.url_id = urls.id LEFT JOIN breakdowns ON breakdowns.url_id = urls.id"
+    rng = random.Random(11)
+    with session_scope(args.database) as s:
+        top = s.scalar(select(func.max(Url.id))) or 1
+    writes = errors = locked = 0
+    deadline = time.monotonic() + args.seconds
+    while time.monotonic() < deadline:
+        uid = rng.randint(1, top)
+        try:
+            with session_scope(args.database) as s:
+                s.execute(update(Url).where(Url.id == uid).values(status="transcribing", updated_at=datetime.now(UTC)))
+                s.execute(
+                    insert(Job),
+                    [
+                        {
+                            "url_id": uid,
+                            "step": "transcript",
+                            "attempt": 1,
+                            "outcome": "running",
+                            "started_at": datetime.now(UTC),
+                        }
+                    ],
                 )
-            ).scalar()
+            with session_scope(args.database) as s:
+                s.execute(update(Url).where(Url.id == uid).values(status="analyzed", updated_at=datetime.now(UTC)))
+            writes += 1
+        except Exception as exc:  # counted and reported: the benchmark's point is that there are none
+            errors += 1
+            locked += "database is locked" in str(exc)
+        time.sleep(0.02)
+    print(json.dumps({"writes": writes, "errors": errors, "locked": locked}))
+    return 0
 
-    keys_cycle = iter(analyzed * (args.requests // len(analyzed) + 2))
-    words = iter(rng.choices(WORDS, k=args.requests * 4))
-    n = args.requests
-    rows: list[tuple[str, list[float], str]] = [
-        ("baseline: GET /healthz", timed(get("/healthz"), n), ""),
-        ("baseline: raw SQL count(*) over the joined tables", timed(raw_count, n), ""),
-        ("GET /api/vsls (newest, 24)", timed(get("/api/vsls"), n), "<= 100"),
-        (
-            "GET /api/vsls filtered (lang+niche+price)",
-            timed(get("/api/vsls", language="pt", niche="health", price_max=200), n),
-            "<= 100",
-        ),
-        (
-            f"GET /api/vsls sort=-price, offset {args.n // 2:,}",
-            timed(get("/api/vsls", sort="-price", offset=args.n // 2), n),
-            "<= 100",
-        ),
-        ("GET /api/vsls keyset page at the middle", timed(get("/api/vsls", after=deep_after), n), "<= 100"),
-        ("GET / library page (HTML, 24 cards)", timed(page("/"), n), "<= 100"),
-        (
-            "GET / library page filtered",
-            timed(page("/", status="analyzed", lead="story", sort="duration"), n),
-            "<= 100",
-        ),
-        ("GET /vsl/{key} (HTML)", timed(lambda: page(f"/vsl/{next(keys_cycle)}")(), n), "<= 150"),
-        ("GET /api/vsls/{key}", timed(lambda: get(f"/api/vsls/{next(keys_cycle)}")(), n), "<= 150"),
-        (
-            "baseline: search backend direct (one word)",
-            timed(lambda: backend.search(SearchQuery(text=next(words))), n),
-            "",
-        ),
-        ("GET /api/search?q=word", timed(lambda: get("/api/search", q=next(words))(), n), "<= search + 50"),
-        ("GET /search?q=word (HTML)", timed(lambda: page("/search", q=next(words))(), n), "<= search + 50"),
-    ]
-    if args.browser:
-        rows += browser_seeks(settings, keys[-1], args.seeks, rng)
-    print(f"\n{'route':<46} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95")
-    for name, values, target in rows:
-        print(f"{name:<46} {statistics.median(values):8.1f} {pct(values, 95):8.1f} {max(values):8.1f}  {target}")
+
+# -- the load: raw HTTP/1.1 keep-alive over asyncio (cheap, so the client leaves the CPU to the server)
+
+
+async def _one(port: int, request: bytes, deadline: float, latencies: list[float], failures: list[int]) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < deadline:
+            start = time.perf_counter()
+            writer.write(request)
+            await writer.drain()
+            status = int((await reader.readline()).split()[1])
+            length, chunked = 0, False
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.decode("latin-1").partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+                elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+                    chunked = True
+            if chunked:
+                while True:
+                    size = int((await reader.readline()).strip(), 16)
+                    await reader.readexactly(size + 2)
+                    if size == 0:
+                        break
+            else:
+                await reader.readexactly(length)
+            latencies.append((time.perf_counter() - start) * 1000)
+            if status != 200:
+                failures.append(status)
+    finally:
+        writer.close()
+
+
+def load(port: int, path: str, headers: dict[str, str], concurrency: int, seconds: float) -> dict[str, float]:
+    head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+    request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}\r\n".encode()
+
+    async def run(duration: float) -> tuple[list[float], list[int], float]:
+        latencies: list[float] = []
+        failures: list[int] = []
+        start = time.perf_counter()
+        await asyncio.gather(*(_one(port, request, start + duration, latencies, failures) for _ in range(concurrency)))
+        return latencies, failures, time.perf_counter() - start
+
+    asyncio.run(run(0.5))  # warm: connections, templates, statement caches
+    latencies, failures, elapsed = asyncio.run(run(seconds))
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies),
+        "p95": pct(latencies, 95),
+        "p99": pct(latencies, 99),
+        "n": len(latencies),
+        "errors": len(failures),
+    }
+
+
+# -- one code version on one database -------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _env(code: Path, database: str, storage: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VSL_")}
+    return {
+        **env,
+        "PYTHONPATH": str(code),
+        "BENCH_CODE": str(code),
+        "VSL_DATABASE_URL": database,
+        "VSL_STORAGE_DIR": str(storage),
+        **extra,
+    }
+
+
+def _login_cookie(port: int) -> str:
+    import httpx
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}") as client:
+        page = client.get("/login").text
+        csrf = page.split('name="csrf_token" value="')[1].split('"')[0]
+        done = client.post("/login", data={"username": "bench", "password": "bench password", "csrf_token": csrf})
+        assert done.status_code == 303, done.status_code
+        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+def measure(label: str, code: Path, database: str, storage: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+    env = _env(code, database, storage)
+    made = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "populate",
+            "--database",
+            database,
+            "--n",
+            str(args.n),
+            "--segments",
+            str(args.segments),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if made.returncode != 0:
+        raise SystemExit(f"populate ({label}) failed:\n{made.stderr[-3000:]}")
+    info = json.loads(made.stdout.strip().splitlines()[-1])
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "vsl_assets.cli", "web", "--port", str(port)],
+        cwd=code,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    rows: list[dict[str, Any]] = []
+    try:
+        for _ in range(600):
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                    break
+            except OSError:
+                time.sleep(0.1)
+        cookie = {"Cookie": _login_cookie(port)}
+        bearer = {"Authorization": f"Bearer {info['token']}"}
+        routes = [
+            ("/healthz", "GET /healthz (baseline)", {}),
+            ("/", "GET / library page (24 cards)", cookie),
+            ("/api/vsls", "GET /api/vsls (24, newest)", bearer),
+            (f"/vsl/{info['long_key']}", "GET /vsl/{key} (60 min, 900 segments)", cookie),
+        ]
+        total_s = len(routes) * len(args.concurrency) * (args.seconds + 0.6) + 5
+        writer = subprocess.Popen(
+            [sys.executable, __file__, "writer", "--database", database, "--seconds", str(total_s)],
+            env=env,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for path, name, headers in routes:
+            for c in args.concurrency:
+                result = load(port, path, headers, c, args.seconds)
+                rows.append({"code": label, "route": name, "c": c, **result})
+                print(
+                    f"  {label:<7} {name:<40} c={c:<3} {result['rps']:7.1f} req/s  p95 {result['p95']:7.1f} ms"
+                    f"  errors {result['errors']}",
+                    flush=True,
+                )
+        out, _ = writer.communicate(timeout=total_s + 60)
+        wrote = json.loads(out.strip().splitlines()[-1])
+        rows.append({"code": label, "writer": wrote})
+    finally:
+        server.terminate()
+        try:
+            _, err = server.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            _, err = server.communicate()
+        locked = err.count("database is locked")
+        rows.append({"code": label, "server_locked": locked, "server_tracebacks": err.count("Traceback")})
+    return rows
+
+
+def report(backend: str, rows: list[dict[str, Any]]) -> None:
+    table = [r for r in rows if "route" in r]
+    health = {(r["code"], r["c"]): r for r in table if r["route"].startswith("GET /healthz")}
+    print(f"\n## {backend}\n")
+    print("| code | route | conc. | req/s | p50 ms | p95 ms | p99 ms | p95 / healthz p95 | errors |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in table:
+        base = health[(r["code"], r["c"])]["p95"]
+        print(
+            f"| {r['code']} | {r['route']} | {r['c']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+            f"{r['p99']:.1f} | {r['p95'] / base:.1f}x | {r['errors']} |"
+        )
+    by = {(r["code"], r["route"], r["c"]): r for r in table}
+    print("\nthroughput after / before at each concurrency:")
+    for (code, route, c), r in by.items():
+        if code == "after" and ("before", route, c) in by:
+            print(f"  {route:<40} c={c:<3} {r['rps'] / by[('before', route, c)]['rps']:5.1f}x")
+    for r in rows:
+        if "writer" in r:
+            print(f"  pipeline writer during {r['code']}: {r['writer']}")
+        if "server_locked" in r:
+            print(
+                f"  server log ({r['code']}): 'database is locked' x{r['server_locked']}, tracebacks x{r['server_tracebacks']}"
+            )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    p = sub.add_parser("populate")
+    p.add_argument("--database", required=True)
+    p.add_argument("--n", type=int, default=10_000)
+    p.add_argument("--segments", type=int, default=12)
+    p = sub.add_parser("writer")
+    p.add_argument("--database", required=True)
+    p.add_argument("--seconds", type=float, required=True)
+    parser.add_argument("--n", type=int, default=10_000, help="synthetic VSLs (default 10,000)")
+    parser.add_argument("--segments", type=int, default=12, help="transcript segments per synthetic VSL")
+    parser.add_argument("--seconds", type=float, default=3.0, help="measured seconds per route and concurrency")
+    parser.add_argument("--concurrency", type=lambda v: [int(x) for x in v.split(",")], default=[1, 8, 32])
+    parser.add_argument(
+        "--before",
+        type=Path,
+        default=None,
+        help="a checkout of the code to compare against (e.g. /work/main); default: none",
+    )
+    parser.add_argument("--backends", default="sqlite,postgres")
+    args = parser.parse_args()
+    if args.command == "populate":
+        return cmd_populate(args)
+    if args.command == "writer":
+        return cmd_writer(args)
+    versions = [("before", args.before.resolve())] if args.before else []
+    versions.append(("after", REPO))
+    tmp = Path(tempfile.mkdtemp(prefix="bench_web_"))
+    print(
+        f"{args.n:,} VSLs + one 60-minute VSL of 900 segments per database; {os.cpu_count()} cores; "
+        f"{args.seconds:g} s per measurement; a pipeline writer runs throughout",
+        flush=True,
+    )
+    for backend in args.backends.split(","):
+        rows: list[dict[str, Any]] = []
+        with contextlib.ExitStack() as stack:
+            pg = None
+            if backend == "postgres":
+                from vsl_assets_tests.servers.postgres import PostgresServer
+
+                pg = stack.enter_context(PostgresServer(tmp / "pg", max_connections=200))
+            for label, code in versions:
+                storage = tmp / backend / label
+                database = pg.create_database(f"bench_{label}") if pg is not None else f"sqlite:///{storage / 'vsl.db'}"
+                print(f"{backend} / {label} ({code})", flush=True)
+                rows += measure(label, code, database, storage, args)
+        report(backend, rows)
     return 0
 
 

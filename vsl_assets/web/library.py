@@ -1,12 +1,14 @@
 """The library's queries: a filtered, sorted page of VSL cards, and everything about one VSL.
 
 One SELECT per page (URLs joined to their source, video and breakdown rows, all one-to-one) plus
-one COUNT; the default sort pages by keyset (``after`` = the last id seen), so page 500 costs what
+one COUNT that joins only what the filters read; the filter menus' values are cached briefly; the
+default sort pages by keyset (``after`` = the last id seen), so page 500 costs what
 page 1 does.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -90,6 +92,22 @@ def _joined(query: Any) -> Any:
     )
 
 
+def _count_joins(query: Any, f: LibraryFilters) -> Any:
+    """The count joins only the tables a filter reads: counting 10,000 URLs through three outer
+    joins cost ~12 ms on SQLite, counting ``urls`` alone ~0.1 ms (the joins are one-to-one, so
+    leaving an unused one out never changes the count)."""
+    query = query.select_from(Url)
+    if f.q and f.q.strip():
+        query = query.outerjoin(Source, Source.url_id == Url.id)
+    if f.duration_min is not None or f.duration_max is not None:
+        query = query.outerjoin(Video, Video.url_id == Url.id)
+    if any(
+        v not in (None, "") for v in (f.language, f.niche, f.lead, f.awareness, f.price_min, f.price_max, f.currency)
+    ):
+        query = query.outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+    return query
+
+
 #: Missing values sort last in both directions and on both databases (PostgreSQL puts NULL first in DESC).
 _ORDER = {
     "newest": (Url.id.desc(),),
@@ -126,7 +144,7 @@ def list_vsls(session: Session, f: LibraryFilters) -> schemas.VslPage:
         BreakdownRow.duration_s.label("breakdown_duration"),
     )
     query = _filtered(_joined(select(*columns)), f)
-    count_query = _filtered(_joined(select(func.count(Url.id))), f)
+    count_query = _filtered(_count_joins(select(func.count(Url.id)), f), f)
     offset = max(0, f.offset)
     if f.after is not None and f.sort in ("newest", "oldest"):
         query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)
@@ -156,8 +174,25 @@ def list_vsls(session: Session, f: LibraryFilters) -> schemas.VslPage:
     return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)
 
 
+#: The filter menus' values change when a new niche or language first appears: recomputing them
+#: (five DISTINCT scans) on every library view cost more than the page itself.
+FACETS_TTL_S = 30.0
+_facets_cache: dict[str, tuple[float, dict[str, list[str]]]] = {}
+
+
 def facets(session: Session) -> dict[str, list[str]]:
-    """The values the filter menus offer: what the breakdowns actually hold."""
+    """The values the filter menus offer (what the breakdowns hold), at most ``FACETS_TTL_S`` old."""
+    key = str(session.get_bind().url)
+    cached = _facets_cache.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < FACETS_TTL_S:
+        return cached[1]
+    out = _facets(session)
+    _facets_cache[key] = (now, out)
+    return out
+
+
+def _facets(session: Session) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for name, column in (
         ("language", BreakdownRow.language),
