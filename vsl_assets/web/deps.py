@@ -35,6 +35,11 @@ def ctx(request: Request) -> WebContext:
     return context
 
 
+async def _ctx(request: Request) -> WebContext:
+    """``ctx`` as a dependency: async, so resolving it costs no trip to the threadpool."""
+    return ctx(request)
+
+
 def db(request: Request) -> Iterator[Session]:
     with unit_of_work(ctx(request).sessions) as session:
         yield session
@@ -104,6 +109,6 @@ async def page_user(request: Request, session: Annotated[Session, Depends(db)]) 
 
 
 Db = Annotated[Session, Depends(db)]
-Ctx = Annotated[WebContext, Depends(ctx)]
+Ctx = Annotated[WebContext, Depends(_ctx)]
 ApiUser = Annotated[Identity, Depends(api_user)]
 PageUser = Annotated[Identity, Depends(page_user)]

@@ -48,9 +48,12 @@ def confined_stat(root: Path, path: Path) -> os.stat_result | None:
         os.close(fd)
     if not stat.S_ISREG(st.st_mode):
         raise HTTPException(status_code=404, detail="not a stored file")
+    # Symlinks above the root (a storage root on a linked volume) are the operator's; none below it.
     real_root = os.path.realpath(root)
-    real_dir = os.path.realpath(path.parent)
-    if os.path.commonpath([real_root, real_dir]) != real_root or real_dir != os.path.abspath(path.parent):
+    relative = os.path.relpath(os.path.abspath(path.parent), os.path.abspath(root))
+    if relative.startswith(".."):
+        raise HTTPException(status_code=404, detail="not a stored file")
+    if os.path.realpath(path.parent) != os.path.normpath(os.path.join(real_root, relative)):
         raise HTTPException(status_code=404, detail="not a stored file")
     return st
 

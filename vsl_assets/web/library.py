@@ -94,8 +94,9 @@ def _joined(query: Any) -> Any:
 
 def _count_joins(query: Any, f: LibraryFilters) -> Any:
     """The count joins only the tables a filter reads: counting 10,000 URLs through three outer
-    joins cost ~12 ms on SQLite, counting ``urls`` alone ~0.1 ms (the joins are one-to-one, so
-    leaving an unused one out never changes the count)."""
+    joins cost ~12 ms on SQLite, ``count(*)`` of ``urls`` alone ~0.05 ms (SQLite counts the
+    smallest index; ``count(urls.id)`` walks the table, ~1 ms).  The joins are one-to-one, so
+    leaving an unused one out never changes the count."""
     query = query.select_from(Url)
     if f.q and f.q.strip():
         query = query.outerjoin(Source, Source.url_id == Url.id)
@@ -144,7 +145,7 @@ def list_vsls(session: Session, f: LibraryFilters) -> schemas.VslPage:
         BreakdownRow.duration_s.label("breakdown_duration"),
     )
     query = _filtered(_joined(select(*columns)), f)
-    count_query = _filtered(_count_joins(select(func.count(Url.id)), f), f)
+    count_query = _filtered(_count_joins(select(func.count()), f), f)
     offset = max(0, f.offset)
     if f.after is not None and f.sort in ("newest", "oldest"):
         query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)

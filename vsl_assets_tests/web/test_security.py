@@ -565,3 +565,18 @@ def test_user_reset_ends_sessions_and_tokens(
     _login(TestClient(web.client.app), "ana", "the reset password")
     args = _cli().parse_args(["user", "reset", "nobody", "--password-stdin"])
     assert args.func(args, web.settings) == 2 and "no user 'nobody'" in capsys.readouterr().err
+
+
+def test_a_storage_root_reached_through_a_symlink_still_serves(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Symlinks above the root are the operator's choice (a mounted volume): only those below it are refused."""
+    real = tmp_path / "volume"
+    real.mkdir()
+    (tmp_path / "linked").symlink_to(real, target_is_directory=True)
+    web = next(make_web(f"sqlite:///{real / 'vsl.db'}", tmp_path / "linked", monkeypatch))
+    try:
+        with web.session() as s:
+            key = seed(s, web.layout, Fake("https://a.example.com/v"))
+        response = web.client.get(f"/api/vsls/{key}/transcript.txt", headers=web.bearer)
+        assert response.status_code == 200 and response.content == web.layout.transcript_path(key, "txt").read_bytes()
+    finally:
+        dispose_all()

@@ -41,7 +41,7 @@ NonNegative = Annotated[float, Field(ge=0)]
 NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
-def library_filters(
+async def library_filters(  # async: plain validation, no trip to the threadpool
     status: str | None = None,
     language: str | None = None,
     niche: str | None = None,
