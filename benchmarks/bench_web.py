@@ -31,6 +31,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -469,82 +470,107 @@ def _login_cookie(port: int) -> str:
         return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
-def measure(label: str, code: Path, database: str, storage: Path, args: argparse.Namespace) -> list[dict[str, Any]]:
+ROUTES = (
+    ("/healthz", "GET /healthz (baseline)", None),
+    ("/", "GET / library page (24 cards)", "cookie"),
+    ("/api/vsls", "GET /api/vsls (24, newest)", "bearer"),
+    ("/vsl/{long_key}", "GET /vsl/{key} (60 min, 900 segments)", "cookie"),
+)
+
+
+@dataclass
+class Running:
+    """One code version serving its own database, with a pipeline writer on that database."""
+
+    label: str
+    code: Path
+    storage: Path
+    database: str
+    port: int
+    info: dict[str, str]
+    server: subprocess.Popen[str]
+    log: Path
+    cookie: str = ""
+    writer: subprocess.Popen[str] | None = None
+
+    def headers(self, auth: str | None) -> dict[str, str]:
+        if auth == "cookie":
+            return {"Cookie": self.cookie}
+        if auth == "bearer":
+            return {"Authorization": f"Bearer {self.info['token']}"}
+        return {}
+
+
+def start(label: str, code: Path, database: str, storage: Path, args: argparse.Namespace) -> Running:
     env = _env(code, database, storage)
-    made = subprocess.run(
-        [
-            sys.executable,
-            __file__,
-            "populate",
-            "--database",
-            database,
-            "--n",
-            str(args.n),
-            "--segments",
-            str(args.segments),
-        ],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    command = [sys.executable, __file__, "populate", "--database", database, "--n", str(args.n)]
+    made = subprocess.run([*command, "--segments", str(args.segments)], env=env, capture_output=True, text=True)
     if made.returncode != 0:
         raise SystemExit(f"populate ({label}) failed:\n{made.stderr[-3000:]}")
     info = json.loads(made.stdout.strip().splitlines()[-1])
     port = _free_port()
+    log = storage / "server.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "vsl_assets.cli", "web", "--port", str(port)],
         cwd=code,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log.open("w"),
         text=True,
     )
+    for _ in range(600):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    running = Running(label, code, storage, database, port, info, server, log)
+    running.cookie = _login_cookie(port)
+    return running
+
+
+def measure_all(servers: list[Running], args: argparse.Namespace) -> list[dict[str, Any]]:
+    """Each route and concurrency on every version back to back (before, after, before, ...), so a
+    change in the machine's load (other work on these cores) hits both sides alike."""
     rows: list[dict[str, Any]] = []
-    try:
-        for _ in range(600):
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        cookie = {"Cookie": _login_cookie(port)}
-        bearer = {"Authorization": f"Bearer {info['token']}"}
-        routes = [
-            ("/healthz", "GET /healthz (baseline)", {}),
-            ("/", "GET / library page (24 cards)", cookie),
-            ("/api/vsls", "GET /api/vsls (24, newest)", bearer),
-            (f"/vsl/{info['long_key']}", "GET /vsl/{key} (60 min, 900 segments)", cookie),
-        ]
-        total_s = len(routes) * len(args.concurrency) * (args.seconds + 0.6) + 5
-        writer = subprocess.Popen(
-            [sys.executable, __file__, "writer", "--database", database, "--seconds", str(total_s)],
-            env=env,
+    total_s = len(ROUTES) * len(args.concurrency) * len(servers) * (args.seconds + 0.7) + 10
+    for s in servers:
+        s.writer = subprocess.Popen(
+            [sys.executable, __file__, "writer", "--database", s.database, "--seconds", str(total_s)],
+            env=_env(s.code, s.database, s.storage),
             stdout=subprocess.PIPE,
             text=True,
         )
-        for path, name, headers in routes:
-            for c in args.concurrency:
-                result = load(port, path, headers, c, args.seconds)
-                rows.append({"code": label, "route": name, "c": c, **result})
+    for path, name, auth in ROUTES:
+        for c in args.concurrency:
+            for s in servers:
+                result = load(s.port, path.format(**s.info), s.headers(auth), c, args.seconds)
+                rows.append({"code": s.label, "route": name, "c": c, **result})
                 print(
-                    f"  {label:<7} {name:<40} c={c:<3} {result['rps']:7.1f} req/s  p95 {result['p95']:7.1f} ms"
+                    f"  {s.label:<7} {name:<40} c={c:<3} {result['rps']:7.1f} req/s  p95 {result['p95']:7.1f} ms"
                     f"  errors {result['errors']}",
                     flush=True,
                 )
-        out, _ = writer.communicate(timeout=total_s + 60)
-        wrote = json.loads(out.strip().splitlines()[-1])
-        rows.append({"code": label, "writer": wrote})
-    finally:
-        server.terminate()
-        try:
-            _, err = server.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            _, err = server.communicate()
-        locked = err.count("database is locked")
-        rows.append({"code": label, "server_locked": locked, "server_tracebacks": err.count("Traceback")})
+    for s in servers:
+        assert s.writer is not None
+        out, _ = s.writer.communicate(timeout=total_s + 120)
+        rows.append({"code": s.label, "writer": json.loads(out.strip().splitlines()[-1])})
     return rows
+
+
+def stop(s: Running) -> dict[str, Any]:
+    s.server.terminate()
+    try:
+        s.server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        s.server.kill()
+        s.server.wait()
+    err = s.log.read_text()
+    return {
+        "code": s.label,
+        "server_locked": err.count("database is locked"),
+        "server_tracebacks": err.count("Traceback"),
+    }
 
 
 def report(backend: str, rows: list[dict[str, Any]]) -> None:
@@ -615,11 +641,19 @@ def main() -> int:
                 from vsl_assets_tests.servers.postgres import PostgresServer
 
                 pg = stack.enter_context(PostgresServer(tmp / "pg", max_connections=200))
-            for label, code in versions:
-                storage = tmp / backend / label
-                database = pg.create_database(f"bench_{label}") if pg is not None else f"sqlite:///{storage / 'vsl.db'}"
-                print(f"{backend} / {label} ({code})", flush=True)
-                rows += measure(label, code, database, storage, args)
+            servers: list[Running] = []
+            try:
+                for label, code in versions:
+                    storage = tmp / backend / label
+                    storage.mkdir(parents=True, exist_ok=True)
+                    database = (
+                        pg.create_database(f"bench_{label}") if pg is not None else f"sqlite:///{storage / 'vsl.db'}"
+                    )
+                    print(f"{backend} / {label} ({code}): populating and starting", flush=True)
+                    servers.append(start(label, code, database, storage, args))
+                rows += measure_all(servers, args)
+            finally:
+                rows += [stop(s) for s in servers]
         report(backend, rows)
     return 0
 
