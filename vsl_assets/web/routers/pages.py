@@ -20,7 +20,7 @@ from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.db.web_models import Board, User
 from vsl_assets.search import SearchQueryError, SearchResults
 from vsl_assets.web import addpage, boards, library
-from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
+from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser, ctx
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
 from vsl_assets.web.limits import MAX_ID, DbId
 from vsl_assets.web.render import render, safe_next
@@ -214,7 +214,9 @@ def add_page(
     view = addpage.batch_view(session, user.user_id, batch, page)
     if view is None:
         raise HTTPException(status_code=404, detail=f"no batch {batch} of yours")
-    return render(request, "add.html", user, **view.template_data())
+    return render(
+        request, "add.html", user, max_urls=ctx(request).settings.web_max_urls_per_add, **view.template_data()
+    )
 
 
 @router.post("/add", response_class=HTMLResponse)
@@ -230,8 +232,9 @@ def add_submit(
     session.commit()
     view = addpage.batch_view(session, user.user_id, batch.id)
     assert view is not None
-    status = 400 if view.refused and not view.total else 200
-    return render(request, "add.html", user, status_code=status, max_urls=cap, **view.template_data())
+    if view.refused and not view.total:  # nothing taken: say why here, nothing to come back to
+        return render(request, "add.html", user, status_code=400, max_urls=cap, **view.template_data())
+    return _redirect(f"/add?batch={batch.id}")  # a reload shows the batch, never posts it twice
 
 
 @router.get("/queue", response_class=HTMLResponse)
