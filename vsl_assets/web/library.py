@@ -183,7 +183,8 @@ _facets_cache: dict[str, tuple[float, dict[str, list[str]]]] = {}
 
 def facets(session: Session) -> dict[str, list[str]]:
     """The values the filter menus offer (what the breakdowns hold), at most ``FACETS_TTL_S`` old."""
-    key = str(session.get_bind().url)
+    bind = session.get_bind()
+    key = str(bind.engine.url)
     cached = _facets_cache.get(key)
     now = time.monotonic()
     if cached is not None and now - cached[0] < FACETS_TTL_S:
