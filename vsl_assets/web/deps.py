@@ -8,7 +8,7 @@ site's page, so it needs none.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -16,7 +16,6 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from vsl_assets.db.engine import unit_of_work
 from vsl_assets.web.context import WebContext
 from vsl_assets.web.sessions import live_session
 from vsl_assets.web.tokens import token_user
@@ -40,9 +39,36 @@ async def _ctx(request: Request) -> WebContext:
     return ctx(request)
 
 
-def db(request: Request) -> Iterator[Session]:
-    with unit_of_work(ctx(request).sessions) as session:
+async def db(request: Request) -> AsyncIterator[Session]:
+    """One unit of work per request: commit on success, roll back on error.
+
+    Async so that opening it costs no trip to the threadpool (a Session does no I/O until its first
+    query, which runs in the threadpool with the route); committing and closing do I/O, so they go
+    there in one trip."""
+    session = ctx(request).sessions()
+    try:
         yield session
+    except BaseException:
+        await run_in_threadpool(_rollback_and_close, session)
+        raise
+    await run_in_threadpool(_commit_and_close, session)
+
+
+def _commit_and_close(session: Session) -> None:
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _rollback_and_close(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
 
 
 @dataclass(frozen=True)
