@@ -248,17 +248,19 @@ _STORY_LEAD_EXTRA: dict[str, tuple[str, ...]] = {
 }
 
 LEAD: Lexicon = {
+    # No money pattern here: an amount in the opening makes an offer lead only when the price model
+    # reads it as a deal (labels._price_weight); "$84,000 from one email list" is an income claim.
     "offer": {
         "pt": _split(
             "inscricoes|abriram|abriu|promocao|desconto|oferta|ja me acompanha|ja sabe|ja conhece|quanto custa|"
-            "re:\\d+% de desconto|re:\\br\\$|preco|por tempo limitado|so ate|carrinho"
+            "re:\\d+% de desconto|preco|por tempo limitado|so ate|carrinho"
         ),
         "en": _split(
             "enrollment|is open|on sale|sale|discount|percent off|% off|re:\\d+ off\\b|deal|already know|already saw|"
-            "price|re:\\$\\s?\\d|for the next \\d+ (?:hours|days)|limited time|email list"
+            "price|for the next \\d+ (?:hours|days)|limited time|email list"
         ),
         "es": _split(
-            "inscripciones|abrieron|promocion|descuento|oferta|ya me sigue|ya sabe|ya conoce|precio|re:\\$\\s?\\d|"
+            "inscripciones|abrieron|promocion|descuento|oferta|ya me sigue|ya sabe|ya conoce|precio|"
             "por tiempo limitado|solo hasta"
         ),
     },

@@ -23,8 +23,8 @@ from collections import Counter
 
 from vsl_assets.breakdown import cues
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Evidence
-from vsl_assets.breakdown.offer import deal_segments
 from vsl_assets.breakdown.prepared import Prepared, count
+from vsl_assets.breakdown.prices import deal_segments, read_prices
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 
 #: The lead is read from the hook plus what is said up to this second.
@@ -42,6 +42,43 @@ _SECRET_OPENER = {
     "pt": re.compile(r"(?:existe|existem|ha|tem) (?:uma?|um|algo|\d+) (?!forma|maneira|jeito|razao|motivo|explicacao)"),
     "en": re.compile(r"(?:there's|there is|there are) (?:an?|one|\d+|something) (?!way|reason|simple way)"),
     "es": re.compile(r"(?:existe|existen|hay) (?:una?|algo|\d+) (?!forma|manera|razon|motivo|explicacion)"),
+}
+#: "Você sabia que existe…" / "Did you know there's…" / "¿Sabías que hay…": a secret is about to be told.
+_SECRET_QUESTION = {
+    "pt": re.compile(r"^(?:\W*)(?:voce (?:ja )?sabia|sabia) que (?:existe|existem|ha|tem)\b"),
+    "en": re.compile(r"^(?:\W*)(?:did you know|do you know) (?:that )?(?:there'?s|there is|there are)\b"),
+    "es": re.compile(r"^(?:\W*)(?:¿\s*)?(?:sabias|sabia usted|sabes) que (?:existe|existen|hay)\b"),
+}
+#: A dated scene opens a story: "Às 3 da manhã meu celular tocou", "Last March I...", "Hace 6 meses, mi...".
+_SCENE_TIME = {
+    "pt": re.compile(
+        r"^(?:\W*)(?:as \d{1,2}(?:h| horas)?(?: e \d+)? da (?:manha|tarde|noite|madrugada)|era (?:uma|um) \w+|"
+        r"(?:em|no ano de) (?:19|20)\d\d|ha \d+ (?:anos|meses|semanas|dias)|(?:naquela|numa|em uma) (?:noite|manha|tarde)|"
+        r"(?:no|num) (?:dia|domingo|sabado|inverno|verao)\b)"
+    ),
+    "en": re.compile(
+        r"^(?:\W*)(?:at \d{1,2}(?::\d\d)? ?(?:a\.?m\.?|p\.?m\.?|o'clock)|(?:last|one) (?:night|morning|summer|winter|"
+        r"spring|fall|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
+        r"july|august|september|october|november|december)|in (?:19|20)\d\d|\d+ (?:years|months|weeks|days) ago|"
+        r"on (?:a|the) (?:cold|hot|rainy|quiet)?\s?\w+ (?:night|morning|afternoon))"
+    ),
+    "es": re.compile(
+        r"^(?:\W*)(?:a las \d{1,2}(?::\d\d)? de la (?:manana|tarde|noche|madrugada)|hace \d+ (?:anos|meses|semanas|dias)|"
+        r"en (?:19|20)\d\d|(?:una|esa|aquella) (?:noche|manana|tarde)|el (?:dia|domingo|sabado|verano|invierno)\b)"
+    ),
+}
+_FIRST_PERSON_PAST = {
+    "pt": re.compile(r"\b(?:eu|meu|minha|me|comigo|nos)\b"),
+    "en": re.compile(r"\b(?:i|my|me|we|our)\b"),
+    "es": re.compile(r"\b(?:yo|mi|me|nos|nuestro|nuestra)\b"),
+}
+#: The viewer's loss said in the present ("you're losing money every night") is a problem opening.
+_PRESENT_LOSS = {
+    "pt": re.compile(r"\bvoce (?:esta|ta|vem) (?:perdendo|jogando fora|deixando)\b|\bvoce (?:perde|nao consegue)\b"),
+    "en": re.compile(
+        r"\byou(?:'re| are) (?:losing|leaving|wasting|throwing away|stuck)\b|\byou (?:lose|can't|keep losing)\b"
+    ),
+    "es": re.compile(r"\b(?:estas|esta usted) (?:perdiendo|dejando|tirando)\b|\b(?:pierdes|no puedes)\b"),
 }
 #: "If you…" / "Se a sua…" / "Si tu…" at the very start addresses a viewer with a problem.
 _CONDITIONAL_OPENER = {
@@ -90,13 +127,36 @@ def consistency_note(lead: str | None, awareness: str | None) -> str | None:
     )
 
 
-def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, Evidence | None]:
+def niche_confidence(tops: dict[str, float]) -> float:
+    """How sure the niche is: the winning top level's share of all niche hits (0.3 with almost none)."""
+    total = sum(tops.values())
+    if total < _MIN_HITS * 2:
+        return 0.3
+    share = max(tops.values()) / total
+    return round(min(0.95, 0.2 + 0.8 * share), 2)
+
+
+def _without_money(p: Prepared) -> str:
+    """The folded text with every amount of money blanked out (same length, so offsets hold):
+    "four thousand pounds in revenue" must not count as body weight for the niche."""
+    chars = list(p.folded_text)
+    for m in read_prices(p):
+        start = p.offsets[m.seg] + m.money.start
+        chars[start : p.offsets[m.seg] + m.money.end] = " " * (m.money.end - m.money.start)
+    return "".join(chars)
+
+
+def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, Evidence | None, dict[str, float]]:
     tax = load_taxonomy()
     cut = pitch_s if pitch_s is not None and pitch_s > 0 else p.duration * 0.6
+    text = _without_money(p)
     scores: Counter[str] = Counter()
     best_seg: dict[str, tuple[int, int]] = {}
     for sub in tax.subs:
-        per_seg: Counter[int] = Counter(p.hits(sub.patterns.get(lang)))
+        pattern = sub.patterns.get(lang)
+        per_seg: Counter[int] = Counter(
+            p.segment_at(m.start()) for m in (pattern.finditer(text) if pattern is not None else ())
+        )
         for i, hits in per_seg.items():
             scores[sub.niche] += (2 if p.segments[i].start < cut else 1) * hits
             if hits > best_seg.get(sub.niche, (0, -1))[0]:
@@ -105,7 +165,7 @@ def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, 
     for n, sc in scores.items():
         tops[n.split("/")[0]] += sc
     if not tops or max(tops.values()) < _MIN_HITS * 2:
-        return "other/other", None
+        return "other/other", None, dict(tops)
     top = max(tops, key=lambda t: tops[t])
     in_top = {n: sc for n, sc in scores.items() if n.startswith(top + "/")}
     specific = {n: sc for n, sc in in_top.items() if not n.endswith("/other")}
@@ -118,7 +178,7 @@ def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, 
         niche = f"{top}/other"
         best_seg.setdefault(niche, max((v for k, v in best_seg.items() if k.startswith(top + "/")), default=(0, 0)))
     seg = best_seg.get(niche, (0, 0))[1]
-    return niche, p.evidence(seg)
+    return niche, p.evidence(seg), dict(tops)
 
 
 def _opening(p: Prepared, hook_n: int) -> list[tuple[int, float]]:
@@ -161,7 +221,15 @@ def _structure(p: Prepared, lang: str) -> dict[str, float]:
     first = p.folded[0] if p.segments else ""
     if _SECRET_OPENER.get(lang, _NEVER).match(first):
         out["big_secret"] = out.get("big_secret", 0.0) + 3.0
-    question = "?" in first.split(".")[0]
+    if _SECRET_QUESTION.get(lang, _NEVER).match(first):
+        # Asked as a question, it still opens a secret, not a problem.
+        out["big_secret"] = out.get("big_secret", 0.0) + 6.0
+    sentence0 = first.split(".")[0]
+    if _SCENE_TIME.get(lang, _NEVER).match(first) and _FIRST_PERSON_PAST.get(lang, _NEVER).search(sentence0):
+        out["story"] = out.get("story", 0.0) + 5.0
+    if _PRESENT_LOSS.get(lang, _NEVER).search(sentence0):
+        out["problem_solution"] = out.get("problem_solution", 0.0) + 3.0
+    question = "?" in first.split(".")[0] and not _SECRET_QUESTION.get(lang, _NEVER).match(first)
     if question and _PROMISE_QUESTION.search(first):
         out["promise"] = out.get("promise", 0.0) + 3.0
     elif question:
@@ -228,7 +296,7 @@ def classify_lead(
 
 def classify_awareness(
     p: Prepared, lang: str, lead: str, hook_n: int, pitch_s: float | None, niche: str
-) -> tuple[str, Evidence]:
+) -> tuple[str, Evidence, float]:
     """What the opening assumes the viewer knows: the deal, the product, the solutions, the problem.
 
     Read from the most to the least aware: a reorder or a cart reopening (most aware), the channel,
@@ -277,4 +345,6 @@ def classify_awareness(
         level = {"promise": "solution_aware", "problem_solution": "problem_aware"}.get(lead, "unaware")
     seg = where.get(level, opening[0] if opening else 0)
     assert level in AWARENESS_LEVELS
-    return level, p.evidence(seg)
+    # A level read from the viewer's own words is surer than one inferred from the lead alone.
+    confidence = 0.7 if level in where else 0.4
+    return level, p.evidence(seg), confidence

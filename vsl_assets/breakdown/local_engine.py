@@ -1,16 +1,18 @@
 """The ``local`` breakdown engine: offline, deterministic rules over multilingual lexicons.
 
-It reads, in order: the offer (prices, instalments, guarantee: language-neutral enough to work on
-any transcript), the product and mechanism names, the beats (cue scores smoothed into spans), the
-pitch second (first mention of the product or first offer/price beat), then niche, lead type and
-awareness.  Each label carries the quote and time it was read from.  A transcript in a language
-without lexicons (not pt/en/es) gets what the numbers alone give (prices, guarantee) and
-``status="unsupported_language"``.
+It reads, in order: the guarantee; every amount said, with its role (:mod:`.prices`: offer, anchor,
+struck-down, instalment, another thing's cost, income...); the offer section (:mod:`.section`), whose
+start is ``pitch_s`` and inside which the offer price is chosen; the product and mechanism names
+(:mod:`.names`; ``product_reveal_s`` is the product's first naming); the beats (cue scores smoothed
+into spans); then niche, lead type and awareness.  Each label carries the quote and time it was read
+from and a confidence (0..1) calibrated on real copy so that a value the rules are unsure of falls
+below the "not sure" threshold.  A transcript in a language without lexicons (not pt/en/es) gets
+what the numbers alone give (prices, guarantee) and ``status="unsupported_language"``.
 
 Its limits, compared with a language model: it only sees the words in its lexicons, so an unusual
 phrasing of a guarantee, a lead that is implied rather than said, or a product never introduced by
-a cue ("chamado", "called") is missed; in exchange it is free, instant and gives the same answer
-every time.
+a naming construction ("chamado", "it's called", "se llama") is missed; in exchange it is free,
+instant and gives the same answer every time.
 """
 
 from __future__ import annotations
@@ -19,15 +21,23 @@ from collections.abc import Sequence
 
 from vsl_assets.breakdown import beats as beat_rules
 from vsl_assets.breakdown.engine import LogFn
-from vsl_assets.breakdown.labels import classify_awareness, classify_lead, classify_niche, consistency_note
+from vsl_assets.breakdown.labels import (
+    classify_awareness,
+    classify_lead,
+    classify_niche,
+    consistency_note,
+    niche_confidence,
+)
 from vsl_assets.breakdown.models import SUPPORTED_LANGUAGES, Beat, Breakdown, Evidence
 from vsl_assets.breakdown.names import find_hook, find_mechanism, find_product
-from vsl_assets.breakdown.offer import find_guarantee, find_offer, offer_segments
+from vsl_assets.breakdown.offer import read_guarantee
 from vsl_assets.breakdown.prepared import Prepared
+from vsl_assets.breakdown.prices import choose_offer, deal_segments, price_segments
+from vsl_assets.breakdown.section import offer_section
 from vsl_assets.transcription.models import Segment
 
 ENGINE = "local"
-MODEL = "rules-v1"
+MODEL = "rules-v2"
 #: A price said this early (seconds) means the video opens with its offer.
 EARLY_PRICE_S = 45.0
 
@@ -53,15 +63,21 @@ class LocalEngine:
                 note="the transcript has no speech, so there is nothing to break down",
             )
         evidence: dict[str, Evidence] = {}
-        guarantee_days, g_ev = find_guarantee(p)
+        confidence: dict[str, float] = {}
+        guarantee_days, g_ev, g_conf = read_guarantee(p)
         if g_ev is not None:
             evidence["guarantee_days"] = g_ev
+            confidence["guarantee_days"] = g_conf
+        g_segs = {p.first_index_at(g_ev.start)} if g_ev is not None else set()
+        section_seg, section_ev, section_conf = offer_section(p, g_segs)
+        offer = choose_offer(p, section_seg)
+        if offer.offer_evidence is not None:
+            evidence["offer_price"] = offer.offer_evidence
+            confidence["offer_price"] = offer.offer_confidence
+        if offer.anchor_evidence is not None:
+            evidence["anchor_price"] = offer.anchor_evidence
+            confidence["anchor_price"] = offer.anchor_confidence
         if lang not in SUPPORTED_LANGUAGES:
-            offer = find_offer(p, after_s=p.duration * 0.4)
-            if offer.offer_evidence is not None:
-                evidence["offer_price"] = offer.offer_evidence
-            if offer.anchor_evidence is not None:
-                evidence["anchor_price"] = offer.anchor_evidence
             return Breakdown(
                 language=lang,
                 offer_price=offer.offer,
@@ -70,45 +86,63 @@ class LocalEngine:
                 engine=self.engine,
                 model=self.model,
                 evidence=evidence,
+                confidence=confidence,
+                prices=offer.mentions,
                 status="unsupported_language",
                 note=(
                     f"language {lang or 'unknown'!r} has no lexicons (pt, en and es do): only prices and the "
                     "guarantee were read"
                 ),
             )
-        product, product_ev, product_segs = find_product(p)
+        product, product_ev, product_segs, product_conf = find_product(p, section_seg)
         mechanism, mech_ev, mech_segs = find_mechanism(p, product)
-        price_segs = offer_segments(p)
+        price_segs = price_segments(p)
         signals = beat_rules.Signals(
             price_segments=price_segs,
-            guarantee_segments={p.first_index_at(g_ev.start)} if g_ev is not None else set(),
+            guarantee_segments=g_segs,
             product_segments=set(product_segs),
             mechanism_segments=set(mech_segs),
         )
         labels = beat_rules.segment_labels(p, lang, signals)
         beats = beat_rules.to_beats(p, labels)
         hook_n = labels.count("hook")
-        early = next((i for i in price_segs if p.segments[i].start < EARLY_PRICE_S), None)
-        pitch_s, pitch_ev = _pitch(p, beats, product_segs, early)
-        # Prices said before the pitch are rarely the offer (a testimonial's earnings, an opening anecdote).
-        offer = find_offer(p, after_s=pitch_s if pitch_s is not None else p.duration * 0.4)
-        niche, niche_ev = classify_niche(p, lang, pitch_s)
-        lead, lead_ev, _scores = classify_lead(p, lang, hook_n, early)
-        awareness, aw_ev = classify_awareness(p, lang, lead, hook_n, pitch_s, niche)
+        deals = deal_segments(p)
+        early = next((i for i in sorted(deals) if p.segments[i].start < EARLY_PRICE_S), None)
+        pitch_s: float | None = None
+        if section_seg is not None and section_ev is not None:
+            pitch_s, pitch_ev = p.segments[section_seg].start, section_ev
+            evidence["pitch_s"] = pitch_ev
+            confidence["pitch_s"] = section_conf
+        reveal_s: float | None = None
+        reveal_seg = product_segs[0] if product_segs else _unnamed_reveal(p, beats, early)
+        if reveal_seg is not None:
+            reveal_s = p.segments[reveal_seg].start
+            evidence["product_reveal_s"] = p.evidence(reveal_seg)
+            # Without a name, the first stretch that reads as the offer stands in for its reveal.
+            confidence["product_reveal_s"] = product_conf if product_segs else 0.35
+        niche, niche_ev, niche_scores = classify_niche(p, lang, pitch_s)
+        lead, lead_ev, lead_scores = classify_lead(p, lang, hook_n, early)
+        awareness, aw_ev, aw_conf = classify_awareness(p, lang, lead, hook_n, reveal_s, niche)
         hook, hook_ev = find_hook(p, hook_n)
         for key, ev in (
             ("niche", niche_ev),
             ("lead_type", lead_ev),
             ("awareness", aw_ev),
-            ("offer_price", offer.offer_evidence),
-            ("anchor_price", offer.anchor_evidence),
-            ("pitch_s", pitch_ev),
             ("hook", hook_ev),
             ("product", product_ev),
             ("mechanism", mech_ev),
         ):
             if ev is not None:
                 evidence[key] = ev
+        confidence["niche"] = niche_confidence(niche_scores)
+        confidence["lead_type"] = _margin_confidence(lead_scores)
+        confidence["awareness"] = aw_conf
+        if hook is not None:
+            confidence["hook"] = 0.9
+        if product is not None:
+            confidence["product"] = product_conf
+        if mechanism is not None:
+            confidence["mechanism"] = 0.6 if len(mech_segs) >= 2 else 0.45
         if log is not None:
             price = f"{offer.offer.amount:g} {offer.offer.currency or ''}".strip() if offer.offer else "no price"
             log(f"breakdown ({self.model}): {niche}, {lead} lead, {awareness}, {len(beats)} beats, {price}")
@@ -122,34 +156,34 @@ class LocalEngine:
             anchor_price=offer.anchor,
             guarantee_days=guarantee_days,
             pitch_s=pitch_s,
+            product_reveal_s=reveal_s,
             hook=hook,
             product=product,
             mechanism=mechanism,
             engine=self.engine,
             model=self.model,
             evidence=evidence,
+            confidence={k: round(v, 2) for k, v in confidence.items()},
+            prices=offer.mentions,
             consistency=consistency_note(lead, awareness),
         )
 
 
-def _pitch(
-    p: Prepared, beats: list[Beat], product_segs: list[int], early_price: int | None
-) -> tuple[float | None, Evidence | None]:
-    """The first second the product or the offer is revealed.
+def _unnamed_reveal(p: Prepared, beats: list[Beat], early_deal: int | None) -> int | None:
+    """When the product is never named ("the program is $27"): the first offer or price beat, or a
+    deal offered in the opening ("por 27 dólares hoy te llevas el sistema"), whichever is first."""
+    first = next((b for b in beats if b.beat in ("offer", "price")), None)
+    found = [] if first is None else [min(p.first_index_at(first.start), len(p.segments) - 1)]
+    if early_deal is not None:
+        found.append(early_deal)
+    return min(found, default=None)
 
-    The product's first mention when its name is known (beats are noisier), or a price said in the
-    opening if earlier; without a name, the first offer or price beat.
-    """
-    candidates: list[int] = []
-    if early_price is not None:
-        candidates.append(early_price)
-    if product_segs:
-        candidates.append(product_segs[0])
-    else:
-        first = next((b for b in beats if b.beat in ("offer", "price")), None)
-        if first is not None:
-            candidates.append(min(p.first_index_at(first.start), len(p.segments) - 1))
-    if not candidates:
-        return None, None
-    i = min(candidates)
-    return p.segments[i].start, p.evidence(i)
+
+def _margin_confidence(scores: dict[str, float]) -> float:
+    """How clearly the winning label beat the runner-up: 0.35 (a tie or no cue) to 0.9 (no contest)."""
+    ranked = sorted(scores.values(), reverse=True)
+    if not ranked or ranked[0] <= 0:
+        return 0.35
+    second = ranked[1] if len(ranked) > 1 else 0.0
+    margin = (ranked[0] - second) / ranked[0]
+    return round(0.35 + 0.55 * margin, 2)

@@ -18,17 +18,26 @@ from vsl_assets.breakdown.taxonomy import fold
 
 _UP = r"[A-ZÀ-ÖØ-Ý0-9]"
 _NAME = (
-    rf"(?P<name>{_UP}[\w'\u2019-]*(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&)\s+)?"
-    rf"(?:{_UP}[\w'\u2019-]*|\d+))*)"
+    rf"(?P<name>{_UP}[\w'\u2019-]*[™®]?(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&)\s+)?"
+    rf"(?:{_UP}[\w'\u2019-]*[™®]?|\d[\w]*))*)"
 )
-_ART = r"(?:(?:o|a|os|as|el|la|los|las|the|um|uma|un|una)\s+)?"
+_ART = (
+    r"(?:(?:o|a|os|as|el|la|los|las|the|um|uma|un|una|this|our|my|nosso|nossa|meu|minha|este|esta|esse|essa|"
+    r"nuestro|nuestra|mi)\s+)?"
+)
 # Verbs that introduce the product by name: one mention after one of these is enough.
 _STRONG_CUES = re.compile(
-    r"(?:(?i:chamad[oa]|se chama|nasceu|cri(?:ar|ei|ou|amos)|desenvolv(?:emos|eu|i)|apresent(?:o|amos)|abri|"
-    r"lan[cç](?:ei|amos)|inscri[cç][õo]es d[oa]|"
-    r"called|introducing|created|create|built|enrollment for|launched|"
-    r"se llama|llamad[oa]|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|lanzamos)|"
-    r"(?:curso|programa|treinamento|m[ée]todo|program|course|entrenamiento|sistema|system))\s+" + _ART + _NAME
+    r"(?:(?i:chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|nasceu|cri(?:ar|ei|ou|amos)|"
+    r"desenvolv(?:emos|eu|i)|apresent(?:o|amos)|abri|constru[ií]|conhe[cç]a|a resposta (?:est[aá] n[oa]|[ée])|"
+    r"sou d[ao]|lan[cç](?:ei|amos)|inscri[cç][õo]es d[oa]|"
+    r"called|i call it|we call it|introducing|meet|created|create|built|enrollment for|launched|i run|we run|"
+    r"welcome to|the answer is|i'm from|"
+    r"se llama|llamad[oa]|lo llamamos|lo llamo|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|"
+    r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a))\s+" + _ART + _NAME
+)
+# A kind of product then its name ("o curso Cita Segura", "the Ledger system"): a name, less surely ours.
+_KIND_CUES = re.compile(
+    r"(?:curso|programa|treinamento|m[ée]todo|program|course|entrenamiento|sistema|system)\s+" + _ART + _NAME
 )
 # Weaker contexts: the name must also be said a second time.
 _WEAK_CUES = re.compile(
@@ -36,6 +45,31 @@ _WEAK_CUES = re.compile(
     + _ART
     + _NAME
 )
+#: A name a transcriber wrote in lower case ("nós chamamos de mounjatina", "it's called glucoflow"): only
+#: after a verb that names, and only when the transcript says it again (see find_product).
+_LOWER_NAMED = re.compile(
+    r"(?i:chamamos(?: isso)? de|chamo(?: isso)? de|se chama|it'?s called|is called|i call it|we call it|"
+    r"se llama|lo llamamos|lo llamo)\s+" + _ART + r"(?P<name>[a-zà-ÿ][a-zà-ÿ0-9-]{4,})"
+    # One coined word ending the phrase: "the ledger switch" (two common words) names a mechanism.
+    r"(?=\s*(?:[.,;:!?]|$)|\s+(?:and|e|y|that|which|que|is|es|é)\b)"
+)
+#: Things given with the product, whose names the same constructions introduce.
+_EXTRA_BEFORE = re.compile(
+    r"(?i:\b(?:report|guide|book|e-?book|bonus|chapter|pdf|cheat ?sheet|checklist|relat[óo]rio|guia|livro|b[ôo]nus|"
+    r"cap[íi]tulo|reporte|gu[íi]a|libro|bono|regalo|gift)\b(?:\s+\w+){0,2}\s*$)"
+)
+#: A name marked as a trade name: "Theta Gate™", "VigorRoot®".
+_MARKED = re.compile(rf"{_NAME}(?<=[™®])")
+#: An all-capitals word of 3+ letters ("RECYMEX", "COWBOY Energia"), with the capitalised words after it.
+_CAPS_BRAND = re.compile(r"\b([A-ZÀ-Ý]{3,}[0-9]*)\b(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*")
+
+
+def _shouted_common_words(p: Prepared) -> set[str]:
+    """All-capitals words that the transcript also says in lower case: shouted, not names ("NÃO")."""
+    lower = set(re.findall(r"\b[a-zà-ÿ]{2,}\b", " ".join(s.text for s in p.segments)))
+    return {fold(w) for w in lower}
+
+
 _BORN = re.compile(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
 # A coined one-word name: "GlicoEquilíbrio", "VigorRoot", "ArterX" (a capital inside the word).
 _COINED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+[A-ZÀ-Ý][\wÀ-ÿ]*\b")
@@ -123,19 +157,36 @@ _MECH_END = re.compile(
 )
 
 
+#: Words that start or end a sentence-initial capitalised run but are never a name ("Before I...").
+_FUNCTION_WORDS = frozenset(
+    "before after when then so but and or i we you he she it they this that there here now today if because "
+    "what why how who just also not no yes my your our all every i've i'm i'll we've we're you're it's that's "
+    "maybe well okay ok look "
+    "o os as e que quando depois antes eu nos voce ele ela isso esse essa aqui agora hoje se porque mas "
+    "entao tambem nao sim meu minha "
+    "el los las y cuando despues yo tu usted esto eso ahora hoy si pero entonces tambien mi".split()
+)
+
+
 def _clean_name(name: str) -> str | None:
     name = name.strip(" -'\u2019")
     words = name.split()
+    while words and fold(words[0]) in _FUNCTION_WORDS:
+        words.pop(0)
     while words and fold(words[-1]) in {"de", "da", "do", "of", "the", "and", "e", "y", "&", "la", "el"}:
+        words.pop()
+    while words and fold(words[-1]) in _FUNCTION_WORDS:
         words.pop()
     if not words or (fold(words[0]) in _STOP_NAMES and len(words) == 1):
         return None
+    if len(words) == 1 and len(words[0].strip("™®")) <= 2:
+        return None  # "AI", "OK": too short to be told from a common word
     if fold(words[0]) in {"the"} and len(words) == 1:
         return None
     return " ".join(words)
 
 
-def find_product(p: Prepared) -> tuple[str | None, Evidence | None, list[int]]:
+def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | None, Evidence | None, list[int], float]:
     """(name, evidence of its introduction, indices of the segments that mention it).
 
     Candidates: a capitalised name after an introducing verb ("se chama", "I created", "creé"), or
@@ -151,11 +202,42 @@ def find_product(p: Prepared) -> tuple[str | None, Evidence | None, list[int]]:
         score[name] += weight
         first_seen.setdefault(name, i)
 
+    shouted = _shouted_common_words(p)
+    named: set[str] = set()
     for i, seg in enumerate(p.segments):
         for m in _STRONG_CUES.finditer(seg.text):
+            name = _clean_name(m.group("name"))
+            if _EXTRA_BEFORE.search(seg.text[: m.start()]):
+                add(name, i, 1)  # "a free report called X": a bonus's name, not the product's
+                continue
+            add(name, i, 5)
+            if name is not None:
+                named.add(name)
+        for m in _LOWER_NAMED.finditer(seg.text):
+            word = m.group("name")
+            if (
+                fold(word) not in _FUNCTION_WORDS
+                and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 3
+            ):
+                add(word, i, 5)
+                named.add(word)
+        for m in _KIND_CUES.finditer(seg.text):
             add(_clean_name(m.group("name")), i, 3)
+        for m in _MARKED.finditer(seg.text):
+            name = _clean_name(m.group("name"))
+            add(name, i, 5)
+            if name is not None:
+                named.add(name)
+        for m in _CAPS_BRAND.finditer(seg.text):
+            if fold(m.group(1)) not in shouted and len(m.group(1)) >= 4:
+                add(_clean_name(m.group(0)), i, 1)
+                add(_clean_name(m.group(1)), i, 1)
         for m in _BORN.finditer(seg.text):
-            add(_clean_name(m.group("name")), i, 3)
+            # "that's how X was born" / "assim nasceu o X": a naming construction too.
+            name = _clean_name(m.group("name"))
+            add(name, i, 5)
+            if name is not None:
+                named.add(name)
         for m in _WEAK_CUES.finditer(seg.text):
             add(_clean_name(m.group("name")), i, 1)
         for m in _COINED.finditer(seg.text):
@@ -172,14 +254,24 @@ def find_product(p: Prepared) -> tuple[str | None, Evidence | None, list[int]]:
 
     ranked = []
     for name, s in score.items():
+        if any(fold(w) in shouted for w in name.split() if w.isupper()):
+            continue  # "NÃO", "MESMO", "STOP": a common word shouted, not a name
         segs = mentions(name)
         if s >= 3 or (s >= 0 and len(segs) >= 2):
-            ranked.append((s + 2 * len(segs), len(name), name, segs))
+            # A name given by a naming construction beats one only repeated (a tool, an acronym).
+            # What the offer section sells is the product; a name only said before it (the big idea,
+            # a tool, a company from the story) loses to one said there.
+            sold = int(section_seg is None or any(i >= section_seg for i in [*segs, first_seen[name]]))
+            ranked.append((int(name in named), sold, s + 2 * len(segs), len(name), name, segs))
     if not ranked:
-        return None, None, []
-    _, _, name, segs = max(ranked)
+        return None, None, [], 0.0
+    *_, name, segs = max(ranked)
     intro = first_seen[name]
-    return name, p.evidence(intro), segs or [intro]
+    # Named by a construction ("it's called X", "nós chamamos de X") and said again: sure; only
+    # repeated, or only introduced once: less so.
+    cued = name in named
+    confidence = 0.85 if cued and len(segs) >= 2 else 0.65 if cued else 0.5
+    return name, p.evidence(intro), segs or [intro], confidence
 
 
 def find_mechanism(p: Prepared, product: str | None) -> tuple[str | None, Evidence | None, list[int]]:

@@ -64,6 +64,11 @@ _CURRENCY_WORDS: dict[str, str | None] = {
     "dolares": "USD",
     "dólar": "USD",
     "dolar": "USD",
+    "canadian dollars": "CAD",
+    "australian dollars": "AUD",
+    "dólares canadienses": "CAD",
+    "dolares canadienses": "CAD",
+    "dólares canadenses": "CAD",
     "dollars": "USD",
     "dollar": "USD",
     "bucks": "USD",
@@ -95,7 +100,10 @@ _WORD_RE = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
 
 _MONEY = re.compile(
     rf"(?P<sym>{_SYMBOL_RE})\s?(?P<a1>{_AMOUNT})(?:\s+(?P<w1>{_WORD_RE})\b)?"
-    rf"|(?<![\w.,])(?P<a2>{_AMOUNT})\s*(?P<w2>{_WORD_RE})\b",
+    # "2000000 de reais", "3000000 de dólares": after a scale word PT/ES put "de" before the currency.
+    rf"|(?<![\w.,])(?P<a2>{_AMOUNT})\s*(?:de\s+)?(?P<w2>{_WORD_RE})\b"
+    # "47€", "16.000€/mes": the euro and pound signs are also written after the amount.
+    rf"|(?<![\w.,])(?P<a3>{_AMOUNT})\s?(?P<sym2>€|£)",
     re.IGNORECASE,
 )
 # What may follow "19 e 70" without being its cents: a count of something else ("e 30 dias").
@@ -157,7 +165,25 @@ def words_to_digits(text: str, language: str | None) -> str:
     if lang == "es":
         # alpha2digit reads "noventa y siete centavos" as the fraction "97 1/100".
         out = re.sub(r"(\d)\s1/100\b", r"\1 centavos", out)
-    return out
+    return apply_scales(out)
+
+
+# alpha2digit writes a scale word after digits as its own number: "$1.5 million" -> "$1.5 1000000",
+# "30 mil reais" -> "30 1000 reais"; and "$2M", "$10k" are written so.  Both mean a product.
+_SCALE_AFTER = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d{1,2})?)\s(1000000000|1000000|1000)(?!\d|[.,]\d)")
+_SCALE_SUFFIX = re.compile(r"((?:R\$|US\$|\$|€|£)\s?)(\d+(?:[.,]\d{1,2})?)\s?(k|K|M|MM|mi|bn|B)\b")
+_SUFFIX_FACTOR = {"k": 1_000, "K": 1_000, "M": 1_000_000, "MM": 1_000_000, "mi": 1_000_000, "bn": 10**9, "B": 10**9}
+
+
+def _times(raw: str, factor: float) -> str:
+    value = parse_amount(raw) * factor
+    return str(int(value)) if value == int(value) else f"{value:.2f}"
+
+
+def apply_scales(text: str) -> str:
+    """ "$1.5 1000000" (alpha2digit's "$1.5 million") -> "$1500000"; "$2M" -> "$2000000"; "30 1000" -> "30000"."""
+    text = _SCALE_AFTER.sub(lambda m: _times(m.group(1), float(m.group(2))), text)
+    return _SCALE_SUFFIX.sub(lambda m: m.group(1) + _times(m.group(2), _SUFFIX_FACTOR[m.group(3)]), text)
 
 
 def parse_amount(raw: str) -> float:
@@ -207,18 +233,29 @@ _PRICE_BEFORE = re.compile(
 _WEIGHT_AROUND = re.compile(r"\b(?:lose|lost|losing|weigh|heavier|gain|gained|shed|drop|fat|perd|baj|peso|kilo)", re.I)
 
 
+#: Money words right after "N pounds": "four thousand pounds in revenue", "500 pounds a month".
+_MONEY_AFTER = re.compile(
+    r"^\s*(?:in (?:revenue|sales|profit|fees)|of (?:revenue|profit|debt)|a (?:month|year|week)|per (?:month|year)|"
+    r"de (?:faturamento|lucro|renta|ingresos)|al mes|por mes|por m[eê]s)",
+    re.IGNORECASE,
+)
+
+
 def _is_weight(text: str, m: re.Match[str]) -> bool:
-    """Whether "N pounds"/"N libras" is body weight: no price words just before, or weight words near."""
+    """Whether "N pounds"/"N libras" is body weight: no price words just before and no money words
+    just after, or weight words near."""
     before = text[max(0, m.start() - 40) : m.start()]
     after = text[m.end() : m.end() + 20]
-    return _PRICE_BEFORE.search(before) is None or _WEIGHT_AROUND.search(before + " " + after) is not None
+    if _WEIGHT_AROUND.search(before + " " + after) is not None:
+        return True
+    return _PRICE_BEFORE.search(before) is None and _MONEY_AFTER.match(after) is None
 
 
 def _raw_mentions(text: str) -> Iterable[Money]:
     for m in _MONEY.finditer(text):
-        raw = m.group("a1") or m.group("a2")
+        raw = m.group("a1") or m.group("a2") or m.group("a3")
         word = (m.group("w1") or m.group("w2") or "").lower()
-        sym = m.group("sym")
+        sym = m.group("sym") or m.group("sym2")
         if word in _AMBIGUOUS_WORDS and sym is None and _is_weight(text, m):
             continue
         try:

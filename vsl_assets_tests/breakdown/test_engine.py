@@ -35,10 +35,11 @@ def test_portuguese_story_lead_with_spelled_out_instalments() -> None:
     assert b.product == "FlexiJunta"
     assert b.mechanism == "sede da cartilagem"
     product_line = next(s for s in segments if s.text.startswith("Foi assim que nasceu"))
-    assert b.pitch_s == product_line.start
+    assert b.product_reveal_s == product_line.start
+    assert b.pitch_s is not None and b.pitch_s >= b.product_reveal_s
     assert b.hook is not None and b.hook.startswith("Há três anos")
     assert b.status == "ok" and b.consistency is None
-    assert (b.engine, b.model) == ("local", "rules-v1")
+    assert (b.engine, b.model) == ("local", "rules-v2")
 
 
 def test_english_problem_solution_lead() -> None:
@@ -55,7 +56,7 @@ def test_spanish_offer_lead_reveals_the_offer_at_once() -> None:
     _, b = _run("es")
     assert (b.niche, b.lead_type) == ("relationships/dating", "offer")
     assert b.awareness in ("most_aware", "product_aware")
-    assert b.pitch_s == 0.0
+    assert b.product_reveal_s == 0.0
     assert b.offer_price is not None and (b.offer_price.amount, b.offer_price.currency) == (19.0, "USD")
     assert b.anchor_price is not None and b.anchor_price.amount == 49.0
     assert b.guarantee_days == 7
@@ -192,7 +193,7 @@ def test_more_leads_and_niches(
     assert (b.offer_price.amount, b.offer_price.currency, b.anchor_price.amount if b.anchor_price else None) == offer
     assert b.guarantee_days == guarantee
     assert (b.product, b.mechanism) == names
-    assert b.pitch_s == next(s.start for s in segments if names[0] in s.text)
+    assert b.product_reveal_s == next(s.start for s in segments if names[0] in s.text)
     assert [x.beat for x in b.beats][-1] == "cta"
 
 
@@ -213,4 +214,4 @@ def test_lead_type_is_read_from_the_opening(language: str, lead: str, lines: lis
 def test_progress_is_logged_in_words() -> None:
     lines: list[str] = []
     analyze(timed(EN_HEARING), "en", log=lines.append)
-    assert lines == ["breakdown (rules-v1): health/hearing, problem_solution lead, solution_aware, 7 beats, 49 USD"]
+    assert lines == ["breakdown (rules-v2): health/hearing, problem_solution lead, solution_aware, 7 beats, 49 USD"]

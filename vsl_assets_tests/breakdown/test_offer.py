@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from vsl_assets.breakdown.offer import find_guarantee, find_offer
+from vsl_assets.breakdown.offer import find_guarantee
 from vsl_assets.breakdown.prepared import Prepared
+from vsl_assets.breakdown.prices import choose_offer
+from vsl_assets.breakdown.section import offer_section
 from vsl_assets_tests.breakdown.samples import timed
 
 
 def _offer(
     lines: list[str], language: str
 ) -> tuple[tuple[float, str | None, int | None, float | None] | None, float | None]:
-    result = find_offer(Prepared.build(timed(lines), language))
+    p = Prepared.build(timed(lines), language)
+    result = choose_offer(p, offer_section(p)[0])
     o = result.offer
     return (
         (o.amount, o.currency, o.installments, o.installment_amount) if o else None,

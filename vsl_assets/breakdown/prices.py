@@ -1,0 +1,479 @@
+"""The price model: every amount said in a VSL, with the role it plays and the cue that decided it.
+
+A VSL says many amounts and asks for one.  Real copy strikes prices down before the real one ("não
+por 500 reais... apenas R$ 19,90", "not $29/month, not $99/month"), quotes what other things cost
+(a surgery, an agency, a coach), boasts of income ("$300 to $3,000 a day", "$1.5 million"), values
+its bonuses, splits the price into instalments ("12x de R$ 9,74 ou R$ 97 à vista") or per-day
+framings ("less than a coffee a day"), and sells packages (1, 3 or 6 bottles).  Each amount is read
+in its sentence, in this order, and the first rule that fires decides its role:
+
+1. instalment ("12x de", "3 payments of");  2. scale words ("$1.5 million") are never a price;
+3. income (made, earn, ganhar, faturar, "in sales", "a day" without a price cue);
+4. per-unit breakdown ("$1.60 per serving", "um real e quarenta por porção");
+5. "less than" / "menos que" comparisons; relative amounts ("R$ 30 a mais", "$700 off", "a saving of");
+6. rejected ("not $399", "não por 500 reais", "nem R$ 300", "no vas a pagar $3,000") — the negation
+   directly before the amount, in the same sentence;
+7. bonus value ("valued at" / "valor" with a bonus or "free" near);
+8. what was spent ("I spent", "gastei", "used to pay");  9. a later price ("mañana suben a 57€");
+10. anchor ("normally", "valor normal", "reduced from", "instead of", "de 497 por 197", "volta para");
+11. comparison: what something else costs ("a cirurgia custa", "the agency charges");
+12. offer: a price cue ("just", "apenas", "por solo", "is", "o investimento é de", "à vista", "one time").
+Then two passes over neighbours: a range ("$300 to $3,000") is a rate or a result, and a price followed
+closely by a lower one after "but"/"today"/"mas"/"pero" is that one's anchor.
+Anything else is ``other`` (a bare amount), which may still be the offer when it is said inside the
+offer section as a price idiom ("oitenta e quatro e setenta e seis") or twice with its currency.
+
+The offer is then the best-supported offer amount of the offer section (said there, with a cue,
+repeated, with instalments that add up to it); the anchor the highest anchor (else rejected) amount
+above it.  A VSL that never asks for an amount gets no price: an invented price is the worst answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from vsl_assets.breakdown.models import Evidence, Price, PriceMention, PriceRole
+from vsl_assets.breakdown.numbers import Money, find_money, parse_amount, transcript_currency
+from vsl_assets.breakdown.prepared import Prepared, clip
+
+#: How far before an amount (characters) its cue is looked for, within the same sentence.
+_REACH = 60
+
+_INCOME_BEFORE = re.compile(
+    r"\b(?:made|make|makes|making|earn\w*|generat\w*|revenue|profit\w*|brought in|bring in|pulled in|"
+    r"closed|sold|raised|ganh\w*|fatur\w*|lucr\w*|gere[mi]?|gerou|gerando|tirando|tirei|vendi|vendeu|vendemos|"
+    r"gan[eoó]\w*|gana\w*|ingres\w*|factur\w*|generando|genero|vendio|vendimos|cerr[oó]|"
+    r"(?:le|me|te|lhe|les) paga\w*|pays (?:me|him|her|them|us))\b[^.;!?]{0,35}$"
+)
+_INCOME_AFTER = re.compile(
+    r"^[^.;!?\d]{0,20}(?:in sales|in revenue|in profit|em vendas|de faturamento|de lucro|en ventas|"
+    r"de facturacion|in my (?:checking )?account|na (?:minha )?conta|en mi cuenta|de ingresos|per client|"
+    r"por cliente|anuales|annually|anual|por ano|por año)"
+)
+#: A per-unit breakdown of a price: the amount is said "per day", "por porção"...
+_PER_UNIT_AFTER = re.compile(
+    r"^\s*(?:/|\ba\b|\bper\b|\bpor\b|\bao\b|\bal\b|\bcada\b|\beach\b)?\s*"
+    r"(?:day|dia|porcao|porcion|porciones|serving|dose|quilo|kilo|kg|pound|libra|hora|hour|meal|refeicao|comida)s?\b"
+)
+_PER_MONTH_AFTER = re.compile(r"^\s*(?:/\s*|\ba\s|\bper\s|\bpor\s|\bal\s|\bao\s)?(?:month|mes|mês|mo)\b|^\s*mensais\b")
+_LESS_THAN = re.compile(r"\b(?:less than|under|menos de|menos que|por menos de|cheaper than|mais barato que)\s*$")
+_RELATIVE_AFTER = re.compile(
+    r"^\s*(?:a mais|mais caro|a menos|de desconto|de descuento|off\b|more\b|extra\b|de ahorro|de economia|discount)"
+)
+_RELATIVE_BEFORE = re.compile(r"\b(?:saving of|save|you save|economiz\w*|ahorr\w*|desconto de|descuento de)\s*$")
+#: A negation right before the amount: the price is struck down on the way to the real one.
+_REJECTED_BEFORE = re.compile(
+    r"(?:^|[\s,])(?:not|nor|no|nao|nem|ni|isn't|won't pay|wont pay|don't pay|não)"
+    r"(?:\s+(?:even|mesmo|siquiera|sequer|por|for|at|de|pagar|pay|paying|vai pagar|vas a pagar|va a pagar|"
+    r"vai ser|sera|is|es|e|custa|cuesta|costs?|vou cobrar|te cobro|cobro|charging|charge|going to pay|gonna pay|"
+    r"you|voce|vas|a|to|the|los|las|os|as|um|una|uno))*\s*$"
+)
+_BONUS_NEAR = re.compile(r"\b(?:bonus|bonos?|bônus|regalo|gift|free|gratis|de graca|de presente|brinde|obsequio)\b")
+_VALUE_BEFORE = re.compile(
+    r"\b(?:valued at|worth|value of|valor(?: real)?|vale|valorad[oa] en|avaliad[oa] em|a)\s*:?\s*$"
+)
+_FREE_AFTER = re.compile(r"^[^.;!?\d]{0,30}\b(?:free|gratis|de graca|de presente|incluid|included)")
+#: Free shipping is said with the price itself, so it does not make the amount a bonus's value.
+_FREE_SHIPPING = re.compile(
+    r"(?:envio|frete|entrega|shipping|delivery) (?:gratis|gratuit\w*|free)|free (?:shipping|delivery)"
+)
+_ANCHOR_BEFORE = re.compile(
+    r"\b(?:normally|usually|regular(?:ly)?(?: price)?|retail(?:s| price)?|list price|reference price|"
+    r"reduced from|down from|marked down from|instead of|rather than|goes back to|back to|used to cost|"
+    r"would (?:normally )?cost|full price|total value|value is|separately|"
+    r"normalmente|geralmente|valor (?:cheio|normal|original|real|total)|preco (?:cheio|normal|original|real)|"
+    r"custava|custaria|ja custou|ja foi vendid\w*|em vez de|ao inves de|volta (?:para|ao|a)|investiria|"
+    r"pagaria|separado|"
+    r"precio (?:normal|regular|real|completo|original)|costaba|costaria|en lugar de|en vez de|vuelve a|"
+    r"por separado|pagarias|"
+    r"poderia cobrar|could charge|podria cobrar|should charge|deveriamos cobrar|deberiamos cobrar|"
+    r"sells?|selling|used to sell|used to|vende|vendia|vendem|costumava|solia|vendian|last year|ano passado|"
+    r"el ano pasado|"
+    # A few words of other languages, so an unsupported transcript still tells anchor from offer.
+    r"normalement|habituellement|normalerweise|solitamente)\b"
+    r"[^.;!?\d]{0,45}$"
+)
+_DE_POR = re.compile(
+    r"\b(?:de|from)\s+(?:r\$|us\$|\$|€)?\s?(?P<a>\d[\d.,]*)\s*(?:reais\s+|dolares\s+|dollars\s+|pesos\s+|euros\s+)?"
+    r"(?:,\s*)?(?:por|to|a|para)\s+(?:apenas\s+|solo\s+|just\s+|only\s+)?(?:r\$|us\$|\$|€)?\s?(?P<b>\d[\d.,]*)"
+)
+#: What other things cost: medicine, people one would hire, food the price is compared with.
+_COMPARISON = re.compile(
+    r"\b(?:surger\w*|cirurgi\w*|cirugi\w*|operation|operacao|operacion|injec\w*|inje[cç]\w*|inyecc\w*|"
+    r"remedio\w*|medication|medicament\w*|drug|farmac\w*|pharmac\w*|doctor\w*|medico\w*|consult\w*|terap\w*|"
+    r"therap\w*|coach\w*|trainer|personal|agenc\w*|freelancer\w*|nutricionist\w*|competitor\w*|concorrent\w*|"
+    r"competenc\w*|academia|gym|pizza|lanche|coffee|cafe|cafezinho|dinner|jantar|cena|lunch|almoco|netflix|"
+    r"salar\w*|hire|contratar|employee|funcionari\w*|emplead\w*|assistant|assistente|asistente|receptionist|"
+    r"recepcionista|laborator\w*|lab|cobraria|charges|cobra|cobran|domain|dominio|universit\w*|"
+    r"faculdade|mba|degree|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*)\b"
+)
+_SPENT_BEFORE = re.compile(
+    r"\b(?:spent|spend|spending|paid|wasted|used to pay|pagava|pagaba|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
+    r"pagou|pagam|pague|pagaste|desperdic\w*|perdi|perdeu|lost)\b[^.;!?]{0,30}$"
+)
+_OFFER_BEFORE = re.compile(
+    r"\b(?:just|only|today|now|is|it's|for|at|down to|pay|price is|cost is|costs|investment is|"
+    r"one payment of|a single payment of|payment of|get it for|leave it at|"
+    r"apenas|somente|so|hoje|agora|e|por|sai por|deixar por|leva|investimento (?:e |fica )?(?:de|por)?|"
+    r"preco (?:e |fica )?(?:de|por)?|valor (?:e |fica )?(?:de|por)?|custa|paga|pagar|oferta de|deixo por|deixamos por|"
+    r"solo|hoy|ahora|es|son|sao|are|cuesta|inversion (?:es )?(?:de)?|precio (?:es )?(?:de)?|pagas|pagar|oferta de|"
+    r"sale en|por solo|"
+    r"(?:te )?(?:lo |la )?(?:dejo|dejamos|dejando) en|dejarlo en|dejarla en|deixar por|deixo por|leave it at|"
+    r"seulement|aujourd'hui|nur|heute|soltanto|oggi)"
+    r"\s*:?\s*$"
+)
+_OFFER_AFTER = re.compile(
+    r"^[^.;!?\d]{0,25}(?:a vista|no pix|(?:one|1)[ -]time|once|(?:1 |um )?pagamento unico|pago unico|"
+    r"(?:un|1) solo pago|(?:uma|1) vez so|(?:una|1) sola vez|"
+    r"per property|por propiedade|lifetime|vitalicio|de por vida|no cartao|en efectivo|upfront)"
+)
+_SENTENCE = re.compile(r"[.;!?]")
+#: The price it will have later ("mañana suben a 57€", "goes up to $97", "vai subir para R$ 197").
+_FUTURE_BEFORE = re.compile(
+    r"\b(?:goes up to|will go up to|will be|going up to|jumps to|sube a|suben a|subira a|pasa a|vai subir para|"
+    r"sobe para|vai para|passa para|volta a ser)\s*$"
+)
+
+
+@dataclass
+class Mention:
+    """One amount as said, where (segment, characters in its folded digit text), and its role."""
+
+    money: Money
+    seg: int
+    role: PriceRole
+    why: str
+    cue: float  # strength of the offer evidence (0: none)
+    per_month: bool = False
+
+
+def _sentence_before(p: Prepared, seg: int, start: int) -> str:
+    """The words before the amount in its sentence (reaching into the previous segment when it begins one)."""
+    text = p.folded[seg][:start]
+    if not _SENTENCE.search(text) and seg > 0 and len(text) < _REACH:
+        prev = p.folded[seg - 1]
+        if not prev.rstrip().endswith((".", "!", "?", ";")):
+            text = prev[-_REACH:] + " " + text
+    cut = max((m.end() for m in _SENTENCE.finditer(text)), default=0)
+    return text[cut:][-_REACH:]
+
+
+def _after(p: Prepared, seg: int, end: int) -> str:
+    return p.folded[seg][end:][:50]
+
+
+def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, float, bool]:
+    """(role, why, offer cue strength, per month) of one amount from the words around it."""
+    tail = before[-40:]
+    if money.installments is not None:
+        return "installment", f'instalment: "{money.installments}x"', 2.0, False
+    if money.amount >= 1_000_000:
+        return ("income" if _INCOME_BEFORE.search(before) else "other"), "a scale amount (millions)", 0.0, False
+    per_month = _PER_MONTH_AFTER.match(after) is not None
+    offer_cue = _OFFER_BEFORE.search(tail)
+    if _INCOME_BEFORE.search(before) or (_INCOME_AFTER.match(after) and offer_cue is None):
+        cue = _INCOME_BEFORE.search(before)
+        return "income", f'income: "{cue.group(0).split()[0] if cue else after.strip()[:20]}"', 0.0, per_month
+    if _PER_UNIT_AFTER.match(after):
+        return "per_period", f'per unit: "{after.strip()[:15]}"', 0.0, False
+    if _LESS_THAN.search(tail):
+        return "comparison", f'"{_LESS_THAN.search(tail).group(0).strip()}" (a comparison)', 0.0, per_month  # type: ignore[union-attr]
+    if _RELATIVE_AFTER.match(after) or _RELATIVE_BEFORE.search(tail):
+        return "other", "relative amount (more / off / saving)", 0.0, per_month
+    rejected = _REJECTED_BEFORE.search(tail)
+    if rejected is not None:
+        return "rejected", f'rejected: "{rejected.group(0).strip()}"', 0.0, per_month
+    free_after = _FREE_AFTER.match(after) is not None and not _FREE_SHIPPING.search(after)
+    if (_VALUE_BEFORE.search(tail) and (_BONUS_NEAR.search(before) or free_after)) or (free_after and not offer_cue):
+        return "bonus_value", "bonus value (free / valued at)", 0.0, per_month
+    if _SPENT_BEFORE.search(before):
+        return "comparison", f'what was spent: "{_SPENT_BEFORE.search(before).group(0).strip()[:25]}"', 0.0, per_month  # type: ignore[union-attr]
+    future = _FUTURE_BEFORE.search(tail)
+    if future is not None:
+        return "anchor", f'a later price: "{future.group(0).strip()}"', 0.0, per_month
+    anchor = _ANCHOR_BEFORE.search(before)
+    if anchor is not None:
+        return "anchor", f'anchor: "{anchor.group(0).strip()[:30]}"', 0.0, per_month
+    other_thing = _COMPARISON.search(before)
+    if other_thing is not None and not (offer_cue and _SAYS_OURS.search(before)):
+        return "comparison", f'cost of something else: "{other_thing.group(0).strip()[:25]}"', 0.0, per_month
+    strength = (2.0 if offer_cue else 0.0) + (2.0 if _OFFER_AFTER.match(after) else 0.0)
+    if strength:
+        cue_text = offer_cue.group(0).strip() if offer_cue else _OFFER_AFTER.match(after).group(0).strip()  # type: ignore[union-attr]
+        return "offer", f'offer cue: "{cue_text[-25:]}"', strength, per_month
+    return "other", "no cue", 0.0, per_month
+
+
+#: Words that make a cost ours ("the investment", "this program") even when a comparison word is near.
+_SAYS_OURS = re.compile(r"\b(?:this|it|investment|investimento|inversion|este|esta|isso|este programa|o programa)\b")
+
+#: PT/ES price idiom without a currency word: a sentence that is only "84 e 76" / "47 con 90".
+_BARE_PAIR = {
+    "pt": re.compile(r"(?:^|[.!?]\s+)(?P<u>\d{1,3}) e (?P<c>\d{2})(?=\s*(?:[.!?]|$))"),
+    "es": re.compile(r"(?:^|[.!?]\s+)(?P<u>\d{1,3}) con (?P<c>\d{2})(?=\s*(?:[.!?]|$))"),
+}
+#: A bare amount right after an anchor phrase ("reduced from 2499", "de 497"), currency implied.
+_BARE_ANCHOR = re.compile(
+    r"\b(?:reduced from|down from|instead of|rather than|em vez de|ao inves de|en lugar de|en vez de)\s+(?P<a>\d{2,3}(?:[.,]\d{3})*(?:[.,]\d{2})?|\d{2,6})"
+    r"(?=\s*(?:[.,;!?]|$|por|to|a\b))"
+)
+
+
+def read_prices(p: Prepared) -> list[Mention]:
+    """Every amount said in the transcript with its role; computed once per transcript."""
+    if "prices" in p.memo:
+        found: list[Mention] = p.memo["prices"]
+        return found
+    currency = transcript_currency(p.digits, p.language)
+    found = []
+    for i, text in enumerate(p.folded):
+        taken: list[tuple[int, int]] = []
+        for money in find_money(text, p.language, currency):
+            before, after = _sentence_before(p, i, money.start), _after(p, i, money.end)
+            role, why, cue, per_month = _classify(before, after, money)
+            if per_month:
+                why += "; said per month"  # a subscription's price, or a monthly income or cost
+            found.append(Mention(money, i, role, why, cue, per_month))
+            taken.append((money.start, money.end))
+        has_money = bool(taken)
+        for m in _DE_POR.finditer(text) if has_money or _PRICE_WORDS.search(text) else ():
+            # "de 497 por 197": the first is the anchor and the second the offer, even without a currency;
+            # only a drop is one ("from zero to $1.3 million" is a story of growth).
+            try:
+                if parse_amount(m.group("b")) >= parse_amount(m.group("a")) or parse_amount(m.group("b")) >= 1e6:
+                    continue
+            except ValueError:
+                continue
+            pairs: tuple[tuple[str, PriceRole], ...] = (("a", "anchor"), ("b", "offer"))
+            for group, role in pairs:
+                start = m.start(group)
+                hit = next((x for x in found if x.seg == i and x.money.start <= start < x.money.end), None)
+                if hit is not None:
+                    if hit.role in ("other", "offer", "anchor"):
+                        hit.role, hit.why, hit.cue = role, f'"de ... por ..." ({role})', 3.0 if role == "offer" else 0.0
+                    continue
+                try:
+                    amount = parse_amount(m.group(group))
+                except ValueError:
+                    continue
+                money = Money(amount, currency, False, start, m.end(group))
+                found.append(Mention(money, i, role, f'"de ... por ..." ({role})', 3.0 if role == "offer" else 0.0))
+                taken.append((start, m.end(group)))
+        near_money = has_money or (i > 0 and any(x.seg == i - 1 for x in found))
+        for m in _BARE_ANCHOR.finditer(text) if near_money else ():
+            if any(s <= m.start("a") < e for s, e in taken):
+                continue
+            try:
+                amount = parse_amount(m.group("a"))
+            except ValueError:
+                continue
+            money = Money(amount, currency, False, m.start("a"), m.end("a"))
+            found.append(Mention(money, i, "anchor", f'anchor: "{m.group(0).split()[0]}" (currency implied)', 0.0))
+        pair = _BARE_PAIR.get(p.language or "")
+        for m in pair.finditer(text) if pair is not None else ():
+            if any(s <= m.start("u") < e for s, e in taken):
+                continue
+            amount = int(m.group("u")) + int(m.group("c")) / 100
+            money = Money(round(amount, 2), currency, False, m.start("u"), m.end("c"))
+            found.append(Mention(money, i, "other", 'price idiom "N e NN" (currency implied)', 1.0))
+    found.sort(key=lambda x: (x.seg, x.money.start))
+    _ranges(p, found)
+    _contrast(p, found)
+    p.memo["prices"] = found
+    return found
+
+
+_RANGE_BETWEEN = re.compile(r"^\s*(?:to|a|ate|hasta|-|\u2013|and|e|y)\s*(?:r\$|us\$|\$|€|£)?\s*$")
+
+
+def _ranges(p: Prepared, found: list[Mention]) -> None:
+    """ "£25 to £60 an hour", "$300 to $3,000 a day": a range is a going rate or a result, never the
+    price the buyer is asked to pay."""
+    for a, b in itertools.pairwise(found):
+        if a.seg != b.seg or b.money.amount <= a.money.amount:
+            continue
+        if not _RANGE_BETWEEN.match(p.folded[a.seg][a.money.end : b.money.start]):
+            continue
+        for m in (a, b):
+            if m.role in ("offer", "other", "per_period"):
+                m.role, m.why, m.cue = "comparison", "a range of amounts (a rate or a result, not a price)", 0.0
+
+
+_CONTRAST = re.compile(r"\b(?:mas|porem|but|pero|sin embargo|however|hoje|today|hoy|agora|now|ahora|so que)\b")
+
+
+def _contrast(p: Prepared, found: list[Mention]) -> None:
+    """ "vale 97 dólares, pero lo dejo en 27": a price followed closely by a lower one after "but"/"today"
+    is that lower one's anchor (a grammatical contrast, the same in the three languages)."""
+    prices = [
+        m for m in found if m.role in ("offer", "other") and m.money.installments is None and m.money.amount < 1e6
+    ]
+    for k, high in enumerate(prices):
+        for low in prices[k + 1 :]:
+            if low.seg - high.seg > 2:
+                break
+            if low.money.amount >= high.money.amount or low.money.currency != high.money.currency:
+                continue
+            if low.seg == high.seg:
+                between = p.folded[high.seg][high.money.end : low.money.start]
+            else:
+                between = p.folded[high.seg][high.money.end :] + " " + p.folded[low.seg][: low.money.start]
+            turn = _CONTRAST.search(between)
+            if turn is not None:
+                high.role, high.why = "anchor", f'anchor: a lower price follows after "{turn.group(0)}"'
+                if low.role == "other":
+                    low.role, low.why, low.cue = "offer", "offer: the lower price after the contrast", 2.0
+                break
+
+
+_PRICE_WORDS = re.compile(
+    r"preco|valor|investimento|price|precio|cuesta|custa|costs?|inversion|parcel|a vista|desconto"
+)
+
+
+@dataclass
+class OfferResult:
+    offer: Price | None
+    anchor: Price | None
+    offer_evidence: Evidence | None
+    anchor_evidence: Evidence | None
+    offer_confidence: float
+    anchor_confidence: float
+    mentions: list[PriceMention]
+
+
+def _instalment_total(inst: Mention) -> float:
+    return (inst.money.installments or 1) * inst.money.amount
+
+
+def _near_instalment(best: Mention, mentions: list[Mention]) -> Mention | None:
+    near = [
+        m
+        for m in mentions
+        if m.role == "installment"
+        and abs(m.seg - best.seg) <= 3
+        and 0.9 * best.money.amount <= _instalment_total(m) <= 1.7 * best.money.amount
+    ]
+    return min(near, key=lambda m: abs(m.seg - best.seg), default=None)
+
+
+def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
+    """The price asked for the base offer, its anchor, their evidence and confidence, and every mention.
+
+    Only amounts said from the offer section on (``section_seg``) may be the offer, unless the
+    section was not found, when the last third of the video is used.  Within it the amount with the
+    strongest offer cue wins, then the one said most often, then the first (the entry package of a
+    bundle is named first); an uncued amount is the offer only with an explicit currency.
+    """
+    mentions = read_prices(p)
+    if section_seg is None:
+        start_s = p.duration * 0.66
+        section_seg = p.first_index_at(start_s)
+    in_section = [m for m in mentions if m.seg >= section_seg]
+    counts: dict[float, int] = {}
+    for m in in_section:
+        if m.role in ("offer", "other", "installment"):
+            counts[round(m.money.amount, 2)] = counts.get(round(m.money.amount, 2), 0) + 1
+    candidates = [
+        m
+        for m in in_section
+        if m.role == "offer"
+        or (
+            m.role == "other"
+            and (m.cue > 0 or (m.money.explicit and counts.get(round(m.money.amount, 2), 0) >= 2))
+            and m.why != "relative amount (more / off / saving)"
+        )
+    ]
+    if not candidates:
+        # An offer lead asks for the price in the opening: a strongly cued offer anywhere still counts.
+        candidates = [m for m in mentions if m.role == "offer" and m.cue >= 2]
+    best: Mention | None = None
+    confidence = 0.0
+    if candidates:
+
+        def rank(m: Mention) -> tuple[float, int]:
+            inst = _near_instalment(m, mentions)
+            score = m.cue + 0.75 * (counts.get(round(m.money.amount, 2), 1) - 1) + (1.5 if inst else 0.0)
+            return (score, -m.seg)
+
+        best = max(candidates, key=rank)
+        score = rank(best)[0]
+        confidence = 0.45 if score == 0 else 0.65 if score < 2.5 else 0.8 if score < 4 else 0.9
+    else:
+        insts = [m for m in in_section if m.role == "installment"]
+        if insts:
+            best = insts[0]
+            confidence = 0.6
+    offer: Price | None = None
+    evidence: Evidence | None = None
+    if best is not None:
+        if best.role == "installment":
+            n = best.money.installments or 1
+            offer = Price(
+                amount=round(_instalment_total(best), 2),
+                currency=best.money.currency,
+                installments=n,
+                installment_amount=best.money.amount,
+            )
+            first = last = best.seg
+        else:
+            inst = _near_instalment(best, mentions)
+            offer = Price(
+                amount=best.money.amount,
+                currency=best.money.currency,
+                installments=inst.money.installments if inst else None,
+                installment_amount=inst.money.amount if inst else None,
+            )
+            first, last = (min(best.seg, inst.seg), max(best.seg, inst.seg)) if inst else (best.seg, best.seg)
+        evidence = p.evidence(first, last)
+        best.role = "offer"
+    anchor: Price | None = None
+    anchor_ev: Evidence | None = None
+    anchor_conf = 0.0
+    if offer is not None:
+        higher = [m for m in mentions if m.money.amount > offer.amount * 1.05]
+        pool = [m for m in higher if m.role == "anchor"]
+        anchor_conf = 0.75
+        if not pool:
+            pool = [m for m in higher if m.role == "rejected"]
+            anchor_conf = 0.5
+        pick = max(pool, key=lambda m: m.money.amount, default=None)
+        if pick is not None:
+            anchor = Price(amount=pick.money.amount, currency=pick.money.currency or offer.currency)
+            anchor_ev = p.evidence(pick.seg)
+        else:
+            anchor_conf = 0.0
+    for m in mentions:
+        if best is not None and m is not best and m.role == "offer":
+            # Another amount with an offer cue: a second package, an upsell, or the same price again.
+            same = abs(m.money.amount - best.money.amount) < 0.005
+            m.role = "offer" if same else "alternative"
+            if not same:
+                m.why += "; another package / tier than the base offer"
+    out = [
+        PriceMention(
+            amount=m.money.amount,
+            currency=m.money.currency,
+            role=m.role,
+            start=p.segments[m.seg].start,
+            end=p.segments[m.seg].end,
+            quote=clip(p.segments[m.seg].text, 160),
+            why=m.why,
+        )
+        for m in mentions
+    ]
+    return OfferResult(offer, anchor, evidence, anchor_ev, confidence, anchor_conf, out)
+
+
+def price_segments(p: Prepared) -> list[int]:
+    """Segments where an amount is said as a price (offer, anchor, rejected, instalment), in order."""
+    roles = ("offer", "anchor", "rejected", "installment", "other", "bonus_value")
+    return sorted({m.seg for m in read_prices(p) if m.role in roles})
+
+
+def deal_segments(p: Prepared) -> set[int]:
+    """Segments where an amount is said *as a deal*: with an offer cue, as an anchor, struck down or in
+    instalments — not a bare amount, an income claim or another thing's cost."""
+    return {m.seg for m in read_prices(p) if m.role in ("offer", "anchor", "rejected", "installment")}

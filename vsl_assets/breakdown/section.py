@@ -1,0 +1,114 @@
+"""Where the offer section starts: the second a marketer calls "the pitch".
+
+The offer section is where the page's buy button is set to appear: the first sentence that
+presents what the buyer gets, its price, or the explicit turn into it ("here's what you get",
+"here's the offer", "e agora eu vou te mostrar como ter acesso", "esto es lo que recibes").  It is
+found as a region, not as the first keyword hit: a product named in minute 3 of a 40-minute video,
+a price quoted in a testimonial or a "presta atenção" in the hook do not start it.
+
+Candidates, latest-evidence last:
+
+* a **turn phrase** (per language, below) said after the first fifth of the video;
+* the first amount said **as a deal** (an offer cue, an anchor, a struck-down price, instalments)
+  after the first fifth, with the close (guarantee, call to action, more prices) after it.
+
+The section starts at the turn phrase when one comes at most :data:`TURN_BEFORE_PRICE_S` before the
+first deal price (the turn introduces the price), else at the first deal price; with no price at
+all, at the turn phrase; with neither, at the first guarantee or call to action of the last half.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from vsl_assets.breakdown.models import Evidence
+from vsl_assets.breakdown.prepared import Prepared
+from vsl_assets.breakdown.prices import read_prices
+
+#: A turn phrase this long before the first deal price is where the section starts.
+TURN_BEFORE_PRICE_S = 150.0
+#: The offer section does not start in the opening: evidence before this share of the video is ignored.
+EARLIEST_SHARE = 0.2
+
+_TURN: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:here'?s what you(?:'re going to| will|'ll)? get|here is what you(?:'re going to| will|'ll)? get|"
+        r"here'?s (?:the|my) offer|here is (?:the|my) offer|here'?s the deal|here'?s what i want to invite you|"
+        r"here'?s (?:exactly )?what'?s included|here'?s everything you get|what you get (?:today|when)|"
+        r"i want to invite you to|let me show you (?:everything|exactly what) you(?:'re going to| will|'ll)? get|"
+        r"so here'?s how (?:you can )?(?:get|join|start)|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
+        r"you(?:'re going to|'ll| will) get (?:instant )?access|here'?s what happens when you|"
+        r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+)"
+    ),
+    "pt": re.compile(
+        r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
+        r"(?:vou|deixa eu) te mostrar como (?:ter|garantir) (?:o )?acesso|como (?:ter|garantir) (?:o )?(?:seu )?acesso|"
+        r"tudo (?:o )?que voce vai receber|o que voce vai receber|voce vai receber|chegou a hora|"
+        r"aqui (?:vai|esta|ta) (?:o meu desafio|a minha proposta|a oferta|o que voce leva)|"
+        r"agora (?:preste|presta) (?:muita )?atencao|a minha proposta|vou te fazer uma proposta|"
+        r"e aqui (?:ta|esta) a diferenca|quando voce entra|ao entrar hoje|"
+        r"(?:so|apenas) (?:vou aceitar|estou aceitando|vou abrir) \d+)"
+    ),
+    "es": re.compile(
+        r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
+        r"(?:vas a|va a) recibir|te invito a|aqui esta (?:la|mi) oferta|esta es (?:la|mi) oferta|"
+        r"(?:como|asi puedes) (?:acceder|obtener acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
+        r"llego el momento|ha llegado el momento|presta (?:mucha )?atencion|"
+        r"solo (?:estoy aceptando|voy a aceptar|acepto|voy a abrir) \d+)"
+    ),
+}
+_GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")
+_CTA = re.compile(
+    r"\b(?:click|clique|clica|haz clic|haga clic|da clic|button|botao|boton|link below|link abaixo|enlace|"
+    r"sign up|inscreva|inscribete|order now|add to cart|go to|entra en|acesse)"
+)
+
+
+def turn_segments(p: Prepared) -> list[int]:
+    """Segments (in order) that say a turn into the offer, in the transcript's language."""
+    pat = _TURN.get(p.language or "")
+    return sorted(set(p.hits(pat))) if pat is not None else []
+
+
+def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tuple[int | None, Evidence | None, float]:
+    """(first segment of the offer section, its evidence, confidence); None when nothing marks one."""
+    if not p.segments:
+        return None, None, 0.0
+    earliest = p.duration * EARLIEST_SHARE
+    late = [i for i in range(len(p.segments)) if p.segments[i].start >= earliest]
+    if not late:
+        return None, None, 0.0
+    turns = [i for i in turn_segments(p) if p.segments[i].start >= earliest]
+    deals = sorted(
+        {
+            m.seg
+            for m in read_prices(p)
+            if m.role in ("offer", "anchor", "rejected", "installment") and p.segments[m.seg].start >= earliest
+        }
+    )
+    first_deal = deals[0] if deals else None
+    if first_deal is not None:
+        before = [
+            t
+            for t in turns
+            if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= TURN_BEFORE_PRICE_S
+        ]
+        if before:
+            i = before[0]
+            return i, p.evidence(i), 0.8
+        # Measured on the real-copy dev set: a section read from the price alone (no turn phrase) was
+        # right about half the time, so it is reported below the default "not sure" threshold.
+        return first_deal, p.evidence(first_deal), 0.55
+    if turns:
+        return turns[0], p.evidence(turns[0]), 0.6
+    half = p.duration * 0.5
+    close = [
+        i
+        for i in range(len(p.segments))
+        if p.segments[i].start >= half
+        and (i in guarantee_segments or _GUARANTEE.search(p.folded[i]) or _CTA.search(p.folded[i]))
+    ]
+    if close:
+        return close[0], p.evidence(close[0]), 0.4
+    return None, None, 0.0
