@@ -7,17 +7,21 @@ the page costs what one page of rows costs, not the square of the URLs pasted.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from vsl_assets.db.models import Url
+from vsl_assets.db.models import Url, utcnow
 from vsl_assets.db.web_models import AddBatch
 from vsl_assets.web.schemas import AddUrlsResponse
 
 PAGE_SIZE = 50
+#: A batch older than this is deleted (its URLs stay, of course: only the page's list goes).
+KEEP_DAYS = 30
 
 
 def lines_of(text: str) -> list[str]:
@@ -32,6 +36,8 @@ def save_batch(session: Session, user_id: int, result: AddUrlsResponse, not_take
         not_taken=not_taken,
     )
     session.add(batch)
+    if random.random() < 0.05:  # batches are for following a paste through; old ones go
+        session.execute(delete(AddBatch).where(AddBatch.created_at < utcnow() - timedelta(days=KEEP_DAYS)))
     session.flush()
     return batch
 

@@ -1,10 +1,10 @@
 """Serving stored files safely: only regular files, never through a symlink, only under the root.
 
-A key in the URL must name a VSL in the database before any path is built from it (``known_key``);
-then the file is opened with ``O_NOFOLLOW`` (a symlink as the file is refused), its directory must
-resolve inside the storage root (a symlinked directory is refused), and the file served must be
-the inode that was checked.  What remains is the window between this check and the response
-reopening the same path, which only someone who can already write the storage root could use.
+A key in the URL must name a VSL in the database before any path is built from it (``KnownKey``);
+then the file is opened with ``O_NOFOLLOW`` (a symlink as the file is refused), it must be a
+regular file, and its directory must resolve inside the storage root (a symlinked directory below
+the root is refused).  What remains is the window between this check and the response reopening
+the same path, which only someone who can already write the storage root could use.
 
 Media answers are ``Cache-Control: private`` with validators (ETag, Last-Modified): the browser
 revalidates cheaply (304) and seeks with Range requests; no shared cache keeps them.

@@ -8,11 +8,12 @@ the login, whichever comes first.
 
 from __future__ import annotations
 
+import random
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from vsl_assets.db.models import utcnow
@@ -21,6 +22,8 @@ from vsl_assets.web.security import token_hash
 
 #: ``last_seen_at`` is written at most this often (seconds): reading pages is not a write per request.
 TOUCH_EVERY_S = 60
+#: Ended sessions are kept this long (the owner's list; an audit of recent logins), then deleted.
+KEEP_ENDED_DAYS = 30
 #: Longest cookie value looked up (a session token is 43 characters).
 MAX_COOKIE = 128
 
@@ -40,6 +43,9 @@ def create_session(session: Session, user: User, policy: SessionPolicy, address:
     """A new login for ``user``; returns the cookie value (shown to the browser only)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
+    if random.random() < 0.05:  # forget sessions that ended a while ago (the table stays small)
+        session.execute(delete(WebSession).where(WebSession.expires_at < now - timedelta(days=KEEP_ENDED_DAYS)))
+        session.execute(delete(WebSession).where(WebSession.revoked_at < now - timedelta(days=KEEP_ENDED_DAYS)))
     session.add(
         WebSession(
             user_id=user.id,

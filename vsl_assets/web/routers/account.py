@@ -15,7 +15,6 @@ from vsl_assets.web.deps import SESSION_COOKIE, Db, PageUser
 from vsl_assets.web.limits import DbId
 from vsl_assets.web.render import render
 from vsl_assets.web.sessions import end_all_sessions
-from vsl_assets.web.users import get_user
 
 router = APIRouter(include_in_schema=False)
 
@@ -63,7 +62,7 @@ def revoke_token(token_id: DbId, session: Db, user: PageUser) -> Response:
 @router.post("/logout/all")
 def logout_everywhere(session: Db, user: PageUser) -> Response:
     """Every session of this user ends (other browsers, a stolen cookie); tokens stay (revoke them above)."""
-    end_all_sessions(session, get_user(session, user.name).id)
+    end_all_sessions(session, user.user_id)
     session.commit()
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE)
