@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+from anyio import CancelScope
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
@@ -49,9 +50,11 @@ async def db(request: Request) -> AsyncIterator[Session]:
     try:
         yield session
     except BaseException:
-        await run_in_threadpool(_rollback_and_close, session)
+        with CancelScope(shield=True):  # a client gone mid-request still gives the connection back
+            await run_in_threadpool(_rollback_and_close, session)
         raise
-    await run_in_threadpool(_commit_and_close, session)
+    with CancelScope(shield=True):
+        await run_in_threadpool(_commit_and_close, session)
 
 
 def _commit_and_close(session: Session) -> None:
