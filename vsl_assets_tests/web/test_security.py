@@ -57,8 +57,7 @@ def _login(client: TestClient, user: str = "ana", password: str = PASSWORD) -> s
 # -- 1. sessions --------------------------------------------------------------------------------
 
 
-def test_logout_ends_the_session_even_for_a_copied_cookie(sqlite_web: Web) -> None:
-    web = sqlite_web
+def test_logout_ends_the_session_even_for_a_copied_cookie(web: Web) -> None:
     csrf = web.login()
     stolen = web.client.cookies["vsl_session"]
     thief = TestClient(web.client.app, cookies={"vsl_session": stolen})
@@ -71,8 +70,7 @@ def test_logout_ends_the_session_even_for_a_copied_cookie(sqlite_web: Web) -> No
         assert s.scalar(select(func.count(Url.id))) == 0
 
 
-def test_sessions_end_when_idle_and_at_their_absolute_end(sqlite_web: Web) -> None:
-    web = sqlite_web
+def test_sessions_end_when_idle_and_at_their_absolute_end(web: Web) -> None:
     web.login()
     assert web.client.get("/api/vsls").status_code == 200
     idle = web.settings.web_session_idle_s
@@ -137,8 +135,7 @@ def test_the_signing_secret_comes_from_the_settings_when_set(sqlite_web: Web, mo
 # -- 2. tokens ----------------------------------------------------------------------------------
 
 
-def test_tokens_are_scoped_expire_are_listed_and_revoked(sqlite_web: Web, capsys: pytest.CaptureFixture[str]) -> None:
-    web = sqlite_web
+def test_tokens_are_scoped_expire_are_listed_and_revoked(web: Web, capsys: pytest.CaptureFixture[str]) -> None:
     with web.session() as s:
         key = seed(s, web.layout, Fake("https://a.example.com/v", status="failed"))
     parser = _cli()
@@ -179,8 +176,7 @@ def test_tokens_are_scoped_expire_are_listed_and_revoked(sqlite_web: Web, capsys
     assert bad.func(bad, web.settings) == 2 and "not a lifetime" in capsys.readouterr().err
 
 
-def test_a_password_change_revokes_every_token(sqlite_web: Web) -> None:
-    web = sqlite_web
+def test_a_password_change_revokes_every_token(web: Web) -> None:
     assert web.client.get("/api/vsls", headers=web.bearer).status_code == 200
     with web.session() as s:
         add_user(s, "ana", "a brand new password")
