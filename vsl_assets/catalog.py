@@ -3,6 +3,10 @@
 Built from the app database in one query (the product's record), so the files always agree with
 what the web app and ``vsl status`` show.  Written atomically: a reader never sees a half-written
 catalog.
+
+A breakdown value the engine graded below ``min_confidence`` (``VSL_BREAKDOWN_MIN_CONFIDENCE``) is
+left empty, as unknown, and its field named in ``not_sure``; breakdowns with no grades recorded
+(analysed before grades existed) are listed as they always were.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vsl_assets.breakdown.models import is_sure
 from vsl_assets.db.models import Audio, BreakdownRow, Source, TranscriptRow, Url, Video
 from vsl_assets.storage import atomic_path
 
@@ -33,18 +38,49 @@ COLUMNS = (
     "awareness",
     "pitch_s",
     "page_pitch_s",
+    "product_reveal_s",
     "offer_price",
     "offer_currency",
     "anchor_price",
     "guarantee_days",
     "product",
+    "not_sure",
     "created_at",
     "updated_at",
 )
+#: The catalog columns each graded breakdown field fills (emptied together when it is not sure).
+GRADED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "niche": ("niche",),
+    "lead_type": ("lead_type",),
+    "awareness": ("awareness",),
+    "pitch_s": ("pitch_s",),
+    "product_reveal_s": ("product_reveal_s",),
+    "offer_price": ("offer_price", "offer_currency"),
+    "anchor_price": ("anchor_price",),
+    "guarantee_days": ("guarantee_days",),
+    "product": ("product",),
+}
 FORMATS = ("parquet", "csv", "json")
 
 
-def build_catalog(session: Session) -> pd.DataFrame:
+def _withhold_unsure(df: pd.DataFrame, min_confidence: float) -> None:
+    """Empty the values graded below ``min_confidence`` and name their fields in ``not_sure``."""
+    not_sure: list[str | None] = []
+    for i, grades in enumerate(df["confidence"]):
+        grades = grades if isinstance(grades, dict) else None
+        unsure = [
+            field
+            for field, columns in GRADED_COLUMNS.items()
+            if not pd.isna(df.at[i, columns[0]]) and not is_sure(grades, field, min_confidence)
+        ]
+        for field in unsure:
+            for column in GRADED_COLUMNS[field]:
+                df.at[i, column] = None
+        not_sure.append(",".join(unsure) or None)
+    df["not_sure"] = not_sure
+
+
+def build_catalog(session: Session, *, min_confidence: float) -> pd.DataFrame:
     """One row per URL, whatever its status (a failed URL shows its reason)."""
     query = (
         select(
@@ -64,11 +100,13 @@ def build_catalog(session: Session) -> pd.DataFrame:
             BreakdownRow.awareness,
             BreakdownRow.pitch_s,
             BreakdownRow.page_pitch_s,
+            BreakdownRow.product_reveal_s,
             BreakdownRow.offer_amount.label("offer_price"),
             BreakdownRow.offer_currency,
             BreakdownRow.anchor_amount.label("anchor_price"),
             BreakdownRow.guarantee_days,
             BreakdownRow.product,
+            BreakdownRow.confidence,
             Url.created_at,
             Url.updated_at,
         )
@@ -82,6 +120,10 @@ def build_catalog(session: Session) -> pd.DataFrame:
     df = pd.DataFrame(session.execute(query).mappings().all())
     if df.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
+    df = df.astype({column: "object" for columns in GRADED_COLUMNS.values() for column in columns})
+    _withhold_unsure(df, min_confidence)
+    for column in ("pitch_s", "product_reveal_s", "page_pitch_s", "offer_price", "anchor_price"):
+        df[column] = pd.to_numeric(df[column])
     df["duration_s"] = df["audio_duration_s"].fillna(df["video_duration_s"])
     df["language"] = df["transcript_language"].fillna(df["breakdown_language"])
     minutes = df["duration_s"] / 60.0

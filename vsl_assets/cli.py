@@ -200,6 +200,11 @@ def _search_query(args: argparse.Namespace) -> Any:
         niche=args.niche,
         lead_type=args.lead,
         awareness=args.awareness,
+        pitch_min_s=args.pitch_min,
+        pitch_max_s=args.pitch_max,
+        price_min=args.price_min,
+        price_max=args.price_max,
+        currency=args.currency,
         key=args.key,
         per_page=args.limit,
         page=args.page,
@@ -259,7 +264,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
         seen: set[str] = set()
         segments = 0
         with session_scope(settings.database) as s:
-            for doc in all_documents(s):
+            for doc in all_documents(s, min_confidence=settings.breakdown_min_confidence):
                 segments += backend.index_vsl(doc)
                 seen.add(doc.key)
         stale = sorted(backend.keys() - seen)
@@ -373,28 +378,57 @@ def _money(price: Any) -> str:
     return price.describe() if price is not None else "-"
 
 
-def _summary(b: Any) -> str:
+def _summary(b: Any, min_confidence: float) -> str:
+    """The breakdown for a terminal; a field graded below ``min_confidence`` reads "not sure"."""
+    from vsl_assets.breakdown.models import Price
     from vsl_assets.humanize import clock
+
+    unsure = set(b.unsure_fields(min_confidence))
+
+    def shown(field: str, text: str) -> str:
+        if field not in unsure:
+            return text
+        return f"not sure ({b.confidence[field]:.2f}): {text}"
+
+    def at(value: float | None) -> str:
+        return clock(value) if value is not None else "-"
 
     lines = [
         f"language   {b.language or '?'}",
-        f"niche      {b.niche or '?'}",
-        f"lead       {b.lead_type or '?'}",
-        f"awareness  {b.awareness or '?'}",
-        f"offer      {_money(b.offer_price)}   anchor {_money(b.anchor_price)}",
-        f"guarantee  {f'{b.guarantee_days} days' if b.guarantee_days is not None else '-'}",
-        f"pitch at   {clock(b.pitch_s) if b.pitch_s is not None else '-'}",
-        f"product    {b.product or '-'}   mechanism {b.mechanism or '-'}",
-        f"hook       {b.hook or '-'}",
+        f"niche      {shown('niche', b.niche or '?')}",
+        f"lead       {shown('lead_type', b.lead_type or '?')}",
+        f"awareness  {shown('awareness', b.awareness or '?')}",
+        f"offer      {shown('offer_price', _money(b.offer_price))}   anchor {shown('anchor_price', _money(b.anchor_price))}",
+        f"guarantee  {shown('guarantee_days', f'{b.guarantee_days} days' if b.guarantee_days is not None else '-')}",
+        f"pitch at   {shown('pitch_s', at(b.pitch_s))}   (offer section starts)",
+        f"named at   {shown('product_reveal_s', at(b.product_reveal_s))}   (product first named)",
+        f"product    {shown('product', b.product or '-')}   mechanism {shown('mechanism', b.mechanism or '-')}",
+        f"hook       {shown('hook', b.hook or '-')}",
         f"engine     {b.engine} / {b.model}",
     ]
+    if b.confidence:
+        grades = ", ".join(f"{name} {grade:.2f}" for name, grade in b.confidence.items())
+        lines.append(f"confidence {grades} (not sure below {min_confidence:g})")
+    else:
+        lines.append("confidence none recorded")
     if b.consistency:
         lines.append(f"note       {b.consistency}")
     if b.note:
         lines.append(f"note       {b.note}")
+    if b.prices:
+        lines.append("prices")
+        lines += [
+            f"  {clock(m.start):>8}  {Price(amount=m.amount, currency=m.currency).describe():<14} {m.role:<12} {m.why}  “{m.quote[:60]}”"
+            for m in b.prices
+        ]
     lines.append("beats")
     lines += [f"  {clock(x.start):>8}  {x.beat:<10} {x.quote[:80]}" for x in b.beats]
     return "\n".join(lines)
+
+
+#: What ``vsl analyze --json`` prints: the core fields, every grade and every price mention, and
+#: which fields are below ``min_confidence`` (their values are printed, marked by ``not_sure``).
+ANALYZE_EXTRA = ("confidence", "prices")
 
 
 def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
@@ -411,11 +445,15 @@ def cmd_analyze(args: argparse.Namespace, settings: Settings) -> int:
         base_url=settings.openai_base_url,
     )
     result = analyze(transcript.segments, args.language or transcript.language, engine)
+    threshold = settings.breakdown_min_confidence
     if args.json:
         doc = result.model_dump(mode="json")
-        print(json.dumps({k: doc[k] for k in CORE_FIELDS}, ensure_ascii=False, indent=2))
+        out = {k: doc[k] for k in (*CORE_FIELDS, *ANALYZE_EXTRA)}
+        out["min_confidence"] = threshold
+        out["not_sure"] = result.unsure_fields(threshold)
+        print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
-        print(_summary(result))
+        print(_summary(result, threshold))
     return EXIT_OK
 
 
@@ -490,7 +528,7 @@ def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets import catalog
 
     with session_scope(settings.database) as s:
-        df = catalog.build_catalog(s)
+        df = catalog.build_catalog(s, min_confidence=settings.breakdown_min_confidence)
     if args.out in (None, "-") and args.format == "parquet":
         _err("parquet is binary: give --out PATH")
         return EXIT_USAGE
@@ -569,6 +607,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lead", help="lead type: offer, promise, problem_solution, big_secret, proclamation, story")
     p.add_argument("--awareness", help="unaware, problem_aware, solution_aware, product_aware, most_aware")
     p.add_argument("--key", help="search inside this one VSL")
+    p.add_argument("--pitch-min", type=float, metavar="S", help="offer section starts at or after S seconds")
+    p.add_argument("--pitch-max", type=float, metavar="S", help="offer section starts at or before S seconds")
+    p.add_argument("--price-min", type=float, help="offer price at least this (a not-sure price never matches)")
+    p.add_argument("--price-max", type=float, help="offer price at most this")
+    p.add_argument("--currency", help="offer currency, ISO 4217 (BRL, USD...)")
     p.add_argument("--limit", type=int, default=20, help="VSLs per page (default 20)")
     p.add_argument("--page", type=int, default=1)
     p.set_defaults(func=cmd_search)

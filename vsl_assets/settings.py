@@ -65,6 +65,9 @@ class Settings(BaseSettings):
     language: str = "auto"
     breakdown_engine: Literal["openai", "local"] | None = Field(default=None, description="Default: openai with a key.")
     breakdown_model: str | None = None
+    #: Below this 0..1 grade a breakdown field is "not sure": the API and VSL page show it as unknown
+    #: with its evidence, and cards, filters, search and the catalog ignore it.
+    breakdown_min_confidence: Annotated[float, Field(ge=0, le=1)] = 0.6
     ffmpeg: str | None = None
     max_chunk_s: Annotated[float, Field(ge=0)] = 0.0
     transcribe_concurrency: PositiveInt = 4

@@ -156,3 +156,51 @@ def test_rate_limits_past_the_clients_retries_are_dead_lettered_once(
     assert "429" in reason and jobs == ["failed"]
     [(step, error_class, _)] = _letters(key)
     assert (step, error_class) == ("breakdown", "TransientBreakdownError")
+
+
+def test_openai_breakdown_stores_reveal_confidence_and_prices_and_reports_what_is_not_sure(
+    vsl_env, instance, media_server, monkeypatch
+) -> None:
+    from dagster import AssetKey
+
+    from vsl_assets.breakdown.models import EVIDENCE_FIELDS
+    from vsl_assets_tests.servers.openai import ChatRequest, derive_document
+
+    def answer(req: ChatRequest) -> ChatReply:
+        lines = req.timed_lines()
+        doc = derive_document(req.schema, lines)
+        assert isinstance(doc, dict)
+        second = lines[-1][0]
+        doc.update(
+            pitch_s=second,
+            product_reveal_s=lines[0][0],
+            offer_price={"amount": 500, "currency": "USD", "installments": None, "installment_amount": None},
+            confidence=dict.fromkeys(EVIDENCE_FIELDS) | {"niche": 0.9, "offer_price": 0.2, "pitch_s": 0.75},
+            prices=[
+                {"amount": 500, "currency": "USD", "role": "rejected", "start": second, "end": second,
+                 "quote": "not five hundred", "why": "rejected: 'not'"},
+            ],
+        )  # fmt: skip
+        return ChatReply.document(doc)
+
+    with FakeOpenAIServer(api_key=SECRET) as api:
+        _use_openai_breakdown(monkeypatch, api)
+        api.chat_reply = answer
+        [key] = add_urls(media_server.url("/good/index.m3u8"))
+        assert run_partition(instance, key).success
+    stored = json.loads(Path(vsl_env["VSL_STORAGE_DIR"], "breakdowns", f"{key}.json").read_text())
+    assert stored["confidence"] == {"niche": 0.9, "offer_price": 0.2, "pitch_s": 0.75}
+    assert [(p["amount"], p["role"], p["why"]) for p in stored["prices"]] == [(500.0, "rejected", "rejected: 'not'")]
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        row = s.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
+    assert row.confidence == stored["confidence"] and row.offer_amount == 500.0
+    assert (row.product_reveal_s, row.pitch_s) == (stored["product_reveal_s"], stored["pitch_s"])
+    assert row.product_reveal_s == 0.0 and row.pitch_s is not None and row.pitch_s > 0
+    event = instance.get_latest_materialization_event(AssetKey("breakdown"))
+    assert event is not None and event.asset_materialization is not None
+    meta = {k: getattr(v, "value", v) for k, v in event.asset_materialization.metadata.items()}
+    assert meta["not_sure"] == "offer_price"
+    assert meta["confidence"] == "niche 0.90, offer_price 0.20 (not sure), pitch_s 0.75"
+    assert (meta["product_reveal_s"], meta["pitch_s"]) == (0.0, row.pitch_s)
+    assert meta["price_mentions"] == 1

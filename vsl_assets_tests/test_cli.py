@@ -297,13 +297,19 @@ def test_analyze_prints_a_breakdown_of_any_transcript_file_from_any_directory(tm
         "anchor_price",
         "guarantee_days",
         "pitch_s",
+        "product_reveal_s",
         "hook",
         "product",
         "mechanism",
         "engine",
         "model",
+        "confidence",
+        "prices",
+        "min_confidence",
+        "not_sure",
     ]
     assert doc["language"] == "pt" and doc["engine"] == "local"
+    assert doc["min_confidence"] == 0.6 and isinstance(doc["confidence"], dict) and isinstance(doc["prices"], list)
     assert doc["offer_price"] == {"amount": 197.0, "currency": "BRL", "installments": 12, "installment_amount": 19.7}
     assert doc["guarantee_days"] == 30
     assert doc["niche"] == "health/diabetes"
@@ -312,6 +318,56 @@ def test_analyze_prints_a_breakdown_of_any_transcript_file_from_any_directory(tm
     assert readable.returncode == 0
     assert "niche      health/diabetes" in readable.stdout and "guarantee  30 days" in readable.stdout
     assert "BRL 197.00 (12x 19.70)" in readable.stdout
+
+
+def test_analyze_shows_reveal_confidence_prices_and_marks_unsure_fields(tmp_path) -> None:
+    from vsl_assets_tests.servers.openai import ChatReply, FakeOpenAIServer
+
+    srt = tmp_path / "vsl.srt"
+    srt.write_text(SRT_PT, encoding="utf-8")
+    answer = {
+        "niche": "health/diabetes",
+        "awareness": "problem_aware",
+        "lead_type": "big_secret",
+        "beats": [],
+        "offer_price": {"amount": 197, "currency": "BRL", "installments": 12, "installment_amount": 19.7},
+        "anchor_price": None,
+        "guarantee_days": 30,
+        "pitch_s": 14,
+        "product_reveal_s": 14,
+        "hook": None,
+        "product": "GlicoPlus",
+        "mechanism": None,
+        "evidence": {"offer_price": {"quote": "cento e noventa e sete reais à vista", "start": 14, "end": 22}},
+        "confidence": {"niche": 0.9, "offer_price": 0.4, "pitch_s": 0.7, "product_reveal_s": 0.95},
+        "prices": [
+            {"amount": 19.7, "currency": "BRL", "role": "installment", "start": 14, "end": 22,
+             "quote": "doze vezes de dezenove e setenta", "why": "installment: 'doze vezes de'"},
+            {"amount": 197, "currency": "BRL", "role": "offer", "start": 14, "end": 22,
+             "quote": "cento e noventa e sete reais à vista", "why": "offer: 'à vista'"},
+        ],
+    }  # fmt: skip
+    key = "sk-test-analyze0123456789"
+    with FakeOpenAIServer(api_key=key) as server:
+        server.chat_reply = ChatReply.document(answer)
+        env = _bare_env(PYTHONPATH=str(REPO), OPENAI_API_KEY=key, OPENAI_BASE_URL=server.base_url)
+        out = _vsl_in(tmp_path, "analyze", "vsl.srt", "--json", "--engine", "openai", env=env)
+        assert out.returncode == 0, out.stderr
+        doc = json.loads(out.stdout)
+        assert (doc["pitch_s"], doc["product_reveal_s"]) == (14.0, 14.0)
+        assert doc["confidence"] == {"niche": 0.9, "offer_price": 0.4, "pitch_s": 0.7, "product_reveal_s": 0.95}
+        assert [(p["amount"], p["role"]) for p in doc["prices"]] == [(19.7, "installment"), (197.0, "offer")]
+        assert (doc["min_confidence"], doc["not_sure"]) == (0.6, ["offer_price"])
+        stricter = _vsl_in(
+            tmp_path, "analyze", "vsl.srt", "--engine", "openai", env={**env, "VSL_BREAKDOWN_MIN_CONFIDENCE": "0.8"}
+        )
+    assert stricter.returncode == 0, stricter.stderr
+    text = stricter.stdout
+    assert "offer      not sure (0.40): BRL 197.00 (12x 19.70)" in text
+    assert "pitch at   not sure (0.70): 0:14" in text  # below the stricter 0.8
+    assert "named at   0:14" in text and "niche      health/diabetes" in text
+    assert "confidence niche 0.90, offer_price 0.40, pitch_s 0.70, product_reveal_s 0.95 (not sure below 0.8)" in text
+    assert "BRL 19.70      installment  installment: 'doze vezes de'" in text
 
 
 @pytest.mark.slow

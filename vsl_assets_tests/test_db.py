@@ -110,3 +110,45 @@ def test_upgrade_from_0001_keeps_data(tmp_path: Path) -> None:
         row = s.scalar(select(TranscriptRow))
         assert (row.text, row.chunk_count, row.cost_usd) == ("olá mundo", 1, None)
         assert s.scalar(select(Url.status)) == "transcribed"
+
+
+def test_upgrade_from_0006_keeps_breakdowns_and_shows_them_as_sure(tmp_path: Path) -> None:
+    """A breakdown stored before grades existed: after the migration its reveal and confidence are
+    NULL, and every reader takes its values as sure (as they were shown before)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from vsl_assets.db.engine import alembic_config
+    from vsl_assets.db.models import BreakdownRow
+    from vsl_assets.web import library
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(url)
+    with old.begin() as conn:
+        command.upgrade(alembic_config(conn), "0006")
+        conn.execute(
+            text(
+                "INSERT INTO urls (url, partition_key, status, queue_count, created_at, updated_at) VALUES "
+                "('https://a.example/x.m3u8', 'a-example-000000000000', 'analyzed', 0, '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO breakdowns (url_id, status, pitch_s, offer_amount, offer_currency, engine, model, data, "
+                "created_at) VALUES (1, 'ok', 42.0, 197.0, 'BRL', 'local', 'rules', '{}', '2026-01-01')"
+            )
+        )
+    old.dispose()
+    with session_scope(url) as s:  # first use migrates to head
+        row = s.scalar(select(BreakdownRow))
+        assert (row.pitch_s, row.offer_amount, row.product_reveal_s, row.confidence) == (42.0, 197.0, None, None)
+        detail = library.detail(s, "a-example-000000000000", min_confidence=0.99)
+        assert detail is not None and detail.breakdown is not None
+        b = detail.breakdown
+        assert (b.offer_amount, b.pitch_s, b.unsure, b.confidence, b.prices) == (197.0, 42.0, {}, {}, [])
+        page = library.list_vsls(s, library.LibraryFilters(price_min=100), min_confidence=0.99)
+        assert [c.price for c in page.items] == [197.0]
+    dispose_all()
+    with create_engine(url).begin() as conn:  # and back down, for an operator who rolls back
+        command.downgrade(alembic_config(conn), "0006")
+        assert "confidence" not in {c["name"] for c in inspect(conn).get_columns("breakdowns")}

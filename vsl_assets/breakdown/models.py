@@ -13,6 +13,7 @@ label in seconds, and so a wrong label can be traced to the sentence that misled
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -140,6 +141,17 @@ CORE_FIELDS: tuple[str, ...] = (
 SUPPORTED_LANGUAGES: tuple[str, ...] = ("pt", "en", "es")
 
 
+def is_sure(confidence: Mapping[Any, Any] | None, field: str, threshold: float) -> bool:
+    """Whether ``field`` may be shown and filtered on as known (``threshold``: the configured
+    ``VSL_BREAKDOWN_MIN_CONFIDENCE``; below it a field is "not sure").
+
+    A field with no confidence recorded (breakdowns written before confidence existed, or an engine
+    that does not grade that field) counts as sure: it is treated as it always was.
+    """
+    value = (confidence or {}).get(field)
+    return value is None or float(value) >= threshold
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -194,12 +206,20 @@ class PriceMention(_Strict):
     struck down is not the price.
     """
 
-    amount: float = Field(ge=0)
-    currency: str | None = None
-    role: PriceRole
-    start: float = Field(ge=0)
-    end: float = Field(ge=0)
-    quote: str
+    amount: float = Field(ge=0, description="The amount as a number ('$1.5 million' is 1500000).")
+    currency: str | None = Field(default=None, description="ISO 4217 code; null if unsaid.")
+    role: PriceRole = Field(
+        description=(
+            "offer: what the buyer is asked to pay now for the base offer; anchor: the normal/list price it is "
+            "set against; rejected: a price struck down ('not $399', 'não por 500 reais'); installment: one "
+            "instalment of the offer; alternative: another package or tier; per_period: a per-day/per-month "
+            "breakdown; comparison: what something else costs; income: money earned or claimed; bonus_value: "
+            "what a bonus is worth; other: none of these."
+        )
+    )
+    start: float = Field(ge=0, description="[S] of the line the amount is said in.")
+    end: float = Field(ge=0, description="[S] of the line after it.")
+    quote: str = Field(description="The words around the amount, verbatim.")
     why: str = Field(default="", description="The cue that decided the role, e.g. 'rejected: \"não por\"'.")
 
 
@@ -235,7 +255,9 @@ class Breakdown(_Strict):
     #: is shown as "not sure" (with its evidence) and treated as unknown by the catalog and filters.
     confidence: dict[EvidenceField, float] = Field(default_factory=dict)
     #: Every amount said, with its role (the offer, rejected anchors, other things' costs...).
-    prices: list[PriceMention] = Field(default_factory=list)
+    prices: list[PriceMention] = Field(
+        default_factory=list, description="Every amount of money said, in time order, each with its role."
+    )
     consistency: str | None = None
     status: Status = "ok"
     note: str | None = None
@@ -249,6 +271,34 @@ class Breakdown(_Strict):
             return {k: v for k, v in value.items() if v is not None}
         return value
 
+    @field_validator("confidence", mode="before")
+    @classmethod
+    def _drop_null_confidence(cls, value: Any) -> Any:
+        # Same closed-object form as evidence in the strict schema: null means "not graded".
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if v is not None}
+        return value
+
+    @field_validator("confidence")
+    @classmethod
+    def _confidence_is_a_probability(cls, value: dict[str, float]) -> dict[str, float]:
+        bad = {k: v for k, v in value.items() if not 0.0 <= v <= 1.0}
+        if bad:
+            raise ValueError(f"confidence must be between 0 and 1, got {bad}")
+        return value
+
+    def unsure_fields(self, threshold: float) -> list[str]:
+        """The fields that hold a value the engine graded below ``threshold`` (in field order)."""
+        return [
+            name
+            for name in EVIDENCE_FIELDS
+            if getattr(self, name) is not None and not is_sure(self.confidence, name, threshold)
+        ]
+
+    def sure_only(self, threshold: float) -> Breakdown:
+        """A copy with every not-sure field set to None: what cards, filters and the catalog may use."""
+        return self.model_copy(update={name: None for name in self.unsure_fields(threshold)})
+
     @property
     def niche_top(self) -> str | None:
         return self.niche.split("/", 1)[0] if self.niche else None
@@ -259,7 +309,7 @@ class Breakdown(_Strict):
 
 
 #: Filled by the code that runs an engine, not by a language model.
-_NOT_FROM_MODEL = ("language", "engine", "model", "consistency", "status", "note", "confidence", "prices")
+_NOT_FROM_MODEL = ("language", "engine", "model", "consistency", "status", "note")
 
 
 def _strictify(node: Any) -> Any:
@@ -292,16 +342,31 @@ def _evidence_object() -> dict[str, Any]:
     }
 
 
+def _confidence_object() -> dict[str, Any]:
+    """Confidence as a closed object with one nullable number per label (strict mode has no free maps)."""
+    nullable = {"anyOf": [{"type": "number"}, {"type": "null"}]}
+    return {
+        "type": "object",
+        "description": (
+            "For each label you set: how sure you are, 0 to 1 (0.9: the transcript says it plainly; "
+            "0.5: a guess between readings); null for labels you left null."
+        ),
+        "properties": {name: copy.deepcopy(nullable) for name in EVIDENCE_FIELDS},
+    }
+
+
 def openai_schema() -> dict[str, Any]:
     """The JSON schema a language model fills, valid as an OpenAI ``strict`` response format.
 
     It is :class:`Breakdown` without the fields the calling code sets (language, engine, model,
-    consistency, status, note); ``Breakdown.model_validate({**reply, "engine": ..., "model": ...,
-    "language": ...})`` turns a reply into a breakdown (null evidence entries are dropped).
+    consistency, status, note); evidence and confidence are closed objects with a nullable entry per
+    label.  ``Breakdown.model_validate({**reply, "engine": ..., "model": ...,
+    "language": ...})`` turns a reply into a breakdown (null evidence and confidence entries are dropped).
     """
     schema = Breakdown.model_json_schema()
     props = schema["properties"]
     for name in _NOT_FROM_MODEL:
         props.pop(name, None)
     props["evidence"] = _evidence_object()
+    props["confidence"] = _confidence_object()
     return _strictify(schema)

@@ -83,13 +83,30 @@ proclamation (opens with a startling statement), story (opens with a narrative).
 the first line of the beat and the [S] of the line after it; quote: a short verbatim excerpt. \
 Labels: hook, problem, story, mechanism, proof, offer, bonus, price, guarantee, urgency, cta; a \
 label may repeat (several cta).
-- offer_price: the price the viewer pays now; anchor_price: the "normally"/"de ... por" price. \
-amount is the total as a number (spelled-out numbers too: "doze vezes de dezenove e setenta" is \
+- offer_price: the price the buyer is asked to pay now for the base offer (the entry package when \
+several are offered: "one jar $79, three jars $65 each" -> 79; the cash / à vista total when \
+both cash and instalments are said). Struck-down prices ("não é 300 reais... hoje só R$ 47", \
+"not $249... only $59"), "normally" / "worth" prices, what other things cost (a surgery, a \
+competitor, a coach), income claims ("$500 a day") and bonus values are NOT the offer. \
+No price said: null; never invent one. anchor_price: the normal price the offer is set against \
+("normally $490", "de 297 por"). amount is the total as a number, spelled-out numbers too \
+("twenty-seven dollars" is 27, "$1.5 million" is 1500000; "doze vezes de dezenove e setenta" is \
 installments 12, installment_amount 19.70, amount 236.40); currency as ISO 4217 (BRL for R$, USD \
 for US$ or dollars said in English, ...).
-- guarantee_days: days of the money-back guarantee. pitch_s: the [S] where the product or offer \
-is first revealed. hook: the opening claim, verbatim. product, mechanism: names as said.
+- prices: every amount of money said, in time order, with its role (offer, anchor, rejected, \
+installment, alternative, per_period, comparison, income, bonus_value, other), the quote, its [S], \
+and why (the cue that decided the role, e.g. 'rejected: "não por"').
+- pitch_s: the [S] where the offer section starts: the first line presenting what the buyer gets, \
+its price, or the explicit turn into it ("let me show you everything you get", "agora vou \
+te mostrar como garantir o seu"); where a sales page would show its buy button. Not the first \
+mention of the product. product_reveal_s: the [S] of the line where the product is first named.
+- product: the name the copy gives it ("I call it X", "it's called X", "nós chamamos de X", \
+"apresento o X", a name said with ™/® or repeated); never a shouted common word ("NO", "STOP", \
+"NÃO"). mechanism: the named reason it works, as said. guarantee_days: days of the money-back \
+guarantee. hook: the opening claim, verbatim.
 - evidence: for each label you set, the verbatim quote and its start/end seconds.
+- confidence: for each label you set, how sure you are from 0 to 1; a low number shows the label \
+as "not sure" instead of a wrong value, so give one rather than a confident guess.
 """
 
 
@@ -213,7 +230,8 @@ class _Timeline:
 
 
 def align(breakdown: Breakdown, segments: Sequence[Segment]) -> Breakdown:
-    """Beats, evidence and pitch moved onto segment boundaries, inside the duration, in time order.
+    """Beats, evidence, price mentions, pitch and product reveal moved onto segment boundaries, inside
+    the duration, in time order.
 
     The model sees integer seconds and may return an end before its start or a time past the end
     of the video; the stored breakdown must not (the asset checks rely on it).
@@ -235,13 +253,33 @@ def align(breakdown: Breakdown, segments: Sequence[Segment]) -> Breakdown:
     for name, ev in breakdown.evidence.items():
         start = timeline.start_of(ev.start)
         evidence[name] = ev.model_copy(update={"start": start, "end": timeline.end_after(start, ev.end)})
-    pitch = timeline.start_of(breakdown.pitch_s) if breakdown.pitch_s is not None else None
-    return breakdown.model_copy(update={"beats": unique, "evidence": evidence, "pitch_s": pitch})
+    prices = []
+    for mention in breakdown.prices:
+        if mention.start > timeline.duration:
+            continue  # an amount "said" after the end of the video was invented
+        start = timeline.start_of(mention.start)
+        prices.append(mention.model_copy(update={"start": start, "end": timeline.end_after(start, mention.end)}))
+    prices.sort(key=lambda m: m.start)
+    update: dict[str, Any] = {"beats": unique, "evidence": evidence, "prices": prices}
+    for name in ("pitch_s", "product_reveal_s"):
+        value = getattr(breakdown, name)
+        update[name] = timeline.start_of(value) if value is not None else None
+    return breakdown.model_copy(update=update)
 
 
 _SET_BY_CODE = frozenset({"language", "engine", "model", "consistency", "status", "note"})
 _MAJORITY = ("niche", "awareness")
-_FIRST_FOUND = ("lead_type", "hook", "offer_price", "anchor_price", "guarantee_days", "pitch_s", "product", "mechanism")
+_FIRST_FOUND = (
+    "lead_type",
+    "hook",
+    "offer_price",
+    "anchor_price",
+    "guarantee_days",
+    "pitch_s",
+    "product_reveal_s",
+    "product",
+    "mechanism",
+)
 
 
 def merge_windows(parts: Sequence[Breakdown]) -> Breakdown:
@@ -250,12 +288,16 @@ def merge_windows(parts: Sequence[Breakdown]) -> Breakdown:
     Beats are concatenated and re-sorted.  Niche and awareness, which every part of a VSL shows,
     take the value most windows gave, ties going to the earliest window.  The lead type and hook
     are the opening of the video, so they come from the first window that gives them (normally
-    the first), as do prices, guarantee, pitch, product and mechanism.  Evidence follows the value
-    it supports.
+    the first), as do prices, guarantee, pitch, product reveal, product and mechanism.  Evidence
+    and confidence follow the value they support; every window's price mentions are kept.
     """
     first = parts[0]
-    update: dict[str, Any] = {"beats": sorted((b for p in parts for b in p.beats), key=lambda b: (b.start, b.end))}
+    update: dict[str, Any] = {
+        "beats": sorted((b for p in parts for b in p.beats), key=lambda b: (b.start, b.end)),
+        "prices": sorted((m for p in parts for m in p.prices), key=lambda m: m.start),
+    }
     evidence: dict[Any, Evidence] = {}
+    confidence: dict[Any, float] = {}
     for name in _MAJORITY:
         values = [getattr(p, name) for p in parts if getattr(p, name) is not None]
         if not values:
@@ -268,12 +310,17 @@ def merge_windows(parts: Sequence[Breakdown]) -> Breakdown:
         voter = next(p for p in parts if getattr(p, name) == chosen)
         if name in voter.evidence:
             evidence[name] = voter.evidence[name]
+        if name in voter.confidence:
+            confidence[name] = voter.confidence[name]
     for name in _FIRST_FOUND:
         finder = next((p for p in parts if getattr(p, name) is not None), None)
         update[name] = getattr(finder, name) if finder is not None else None
         if finder is not None and name in finder.evidence:
             evidence[name] = finder.evidence[name]
+        if finder is not None and name in finder.confidence:
+            confidence[name] = finder.confidence[name]
     update["evidence"] = evidence
+    update["confidence"] = confidence
     return first.model_copy(update=update)
 
 
@@ -508,6 +555,12 @@ class OpenAIBreakdownEngine:
             raise BreakdownError(f"{problem}: expected an object, got {type(reply).__name__}")
         # Fields the calling code sets: a lenient server (no strict mode) may still add them.
         reply = {k: v for k, v in reply.items() if k not in _SET_BY_CODE}
+        if isinstance(reply.get("confidence"), dict):
+            # Strict schemas cannot bound a number; a model's 1.2 means "very sure", not a bad answer.
+            reply["confidence"] = {
+                k: min(max(float(v), 0.0), 1.0) if isinstance(v, int | float) else v
+                for k, v in reply["confidence"].items()
+            }
         try:
             return Breakdown.model_validate({**reply, "engine": self.engine, "model": self.model, "language": language})
         except ValidationError as exc:

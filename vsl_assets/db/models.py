@@ -10,7 +10,22 @@ import enum
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ColumnElement,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    case,
+    null,
+    or_,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -170,10 +185,12 @@ class BreakdownRow(Base):
     awareness: Mapped[str | None] = mapped_column(String(32), index=True, default=None)
     lead_type: Mapped[str | None] = mapped_column(String(32), index=True, default=None)
     duration_s: Mapped[float | None] = mapped_column(Float, default=None)
-    #: The second the offer is revealed, read from the transcript...
+    #: The second the offer section starts, read from the transcript...
     pitch_s: Mapped[float | None] = mapped_column(Float, index=True, default=None)
     #: ...and as the player's configuration on the page announced it (``sources.cta_seconds``).
     page_pitch_s: Mapped[float | None] = mapped_column(Float, default=None)
+    #: The second the product is first named (often minutes before the offer section).
+    product_reveal_s: Mapped[float | None] = mapped_column(Float, index=True, default=None)
     offer_amount: Mapped[float | None] = mapped_column(Float, index=True, default=None)
     offer_currency: Mapped[str | None] = mapped_column(String(8), default=None)
     offer_installments: Mapped[int | None] = mapped_column(Integer, default=None)
@@ -188,8 +205,26 @@ class BreakdownRow(Base):
     engine: Mapped[str] = mapped_column(String(32))
     model: Mapped[str] = mapped_column(String(128))
     cost_usd: Mapped[float | None] = mapped_column(Float, default=None)
+    #: The engine's 0..1 grade per field (``Breakdown.confidence``); null or a missing field means
+    #: none was recorded, which readers take as sure.  Compared with the configured threshold at
+    #: read time (:func:`sure_value`), so changing the threshold needs no re-analysis.
+    confidence: Mapped[dict[str, float] | None] = mapped_column(JSON(none_as_null=True), default=None)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+
+
+def field_is_sure(field: str, threshold: float) -> ColumnElement[bool]:
+    """SQL: the breakdown's ``field`` has no recorded confidence or one at ``threshold`` or above.
+
+    The SQL twin of :func:`vsl_assets.breakdown.models.is_sure` (JSON path on SQLite and PostgreSQL).
+    """
+    grade = BreakdownRow.confidence[field].as_float()
+    return or_(grade.is_(None), grade >= threshold)
+
+
+def sure_value(column: Any, field: str, threshold: float) -> ColumnElement[Any]:
+    """SQL: ``column`` when ``field`` is sure, else NULL: what cards, sorts and the catalog show."""
+    return case((field_is_sure(field, threshold), column), else_=null())
 
 
 class BeatRow(Base):

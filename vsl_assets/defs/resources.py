@@ -29,6 +29,9 @@ from vsl_assets.search import SearchBackend, shared_search
 from vsl_assets.settings import Settings, normalise_language
 from vsl_assets.storage import LocalStore, StorageLayout
 
+#: ``VSL_BREAKDOWN_MIN_CONFIDENCE``'s default, defined once in the settings.
+_MIN_CONFIDENCE: float = Settings.model_fields["breakdown_min_confidence"].default
+
 
 class DatabaseResource(ConfigurableResource):
     """The application database (SQLite by default, PostgreSQL in production)."""
@@ -45,6 +48,10 @@ class SearchResource(ConfigurableResource):
     """The full-text index: beside the SQLite app database, or in the PostgreSQL one."""
 
     database_url: str = Field(description="The app database's URL; the backend follows from it.")
+    min_confidence: float = Field(
+        default=_MIN_CONFIDENCE,
+        description="Breakdown fields graded below it are indexed as unknown (VSL_BREAKDOWN_MIN_CONFIDENCE).",
+    )
 
     def backend(self) -> SearchBackend:
         return shared_search(self.database_url)
@@ -195,6 +202,10 @@ class BreakdownResource(ConfigurableResource):
     openai_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty = api.openai.com.")
     timeout_s: float = Field(default=300.0)
     max_retries: int = Field(default=2, description="Client-side retries of 429/5xx/timeouts.")
+    min_confidence: float = Field(
+        default=_MIN_CONFIDENCE,
+        description="Fields graded below it are marked 'not sure' (VSL_BREAKDOWN_MIN_CONFIDENCE).",
+    )
 
     def build(self) -> BreakdownEngine:
         return build_engine(
@@ -225,7 +236,10 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             presign_expiry_s=s.s3_presign_expiry_s,
             outage_s=s.s3_outage_s,
         ),
-        "search": SearchResource(database_url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database),
+        "search": SearchResource(
+            database_url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database,
+            min_confidence=s.breakdown_min_confidence,
+        ),
         "media": MediaResource(
             audio_format=s.audio_format,
             audio_bitrate=s.audio_bitrate,
@@ -256,6 +270,7 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             model=s.breakdown_model or "",
             openai_api_key=_secret("OPENAI_API_KEY", s.openai_api_key),
             openai_base_url=s.openai_base_url or "",
+            min_confidence=s.breakdown_min_confidence,
         ),
     }
 

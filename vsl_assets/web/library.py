@@ -4,6 +4,11 @@ One SELECT per page (URLs joined to their source, video and breakdown rows, all 
 one COUNT that joins only what the filters read; the filter menus' values are cached briefly; the
 default sort pages by keyset (``after`` = the last id seen), so page 500 costs what
 page 1 does.
+
+Breakdown fields the engine graded below ``min_confidence`` (``VSL_BREAKDOWN_MIN_CONFIDENCE``) are
+unknown here: a card does not show them, a filter does not match them, a sort puts them last; the
+VSL's detail lists them under ``unsure`` with their grade and evidence.  A breakdown with no grades
+recorded (written before grades existed) is shown as it always was.
 """
 
 from __future__ import annotations
@@ -13,10 +18,23 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from vsl_assets.db.models import Audio, BeatRow, BreakdownRow, DeadLetter, Job, Source, TranscriptRow, Url, Video
+from vsl_assets.breakdown.models import EVIDENCE_FIELDS, is_sure
+from vsl_assets.db.models import (
+    Audio,
+    BeatRow,
+    BreakdownRow,
+    DeadLetter,
+    Job,
+    Source,
+    TranscriptRow,
+    Url,
+    Video,
+    field_is_sure,
+    sure_value,
+)
 from vsl_assets.web import schemas
 
 MAX_LIMIT = 200
@@ -34,6 +52,11 @@ class LibraryFilters:
     price_min: float | None = None
     price_max: float | None = None
     currency: str | None = None
+    #: Seconds: where the offer section starts, and where the product is first named.
+    pitch_min: float | None = None
+    pitch_max: float | None = None
+    reveal_min: float | None = None
+    reveal_max: float | None = None
     q: str | None = None
     sort: schemas.Sort = "newest"
     limit: int = 24
@@ -54,28 +77,40 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _filtered(query: Any, f: LibraryFilters) -> Any:
+def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
+    def sure(field: str, *conditions: Any) -> Any:
+        # The value's own condition first, so its index still narrows the rows.
+        return and_(*conditions, field_is_sure(field, min_confidence))
+
     if f.status:
         query = query.where(Url.status == f.status)
     if f.language:
         query = query.where(BreakdownRow.language == f.language.strip().lower())
     if f.niche:
         niche = f.niche.strip().lower()
-        query = query.where(or_(BreakdownRow.niche == niche, BreakdownRow.niche_top == niche))
+        query = query.where(sure("niche", or_(BreakdownRow.niche == niche, BreakdownRow.niche_top == niche)))
     if f.lead:
-        query = query.where(BreakdownRow.lead_type == f.lead)
+        query = query.where(sure("lead_type", BreakdownRow.lead_type == f.lead))
     if f.awareness:
-        query = query.where(BreakdownRow.awareness == f.awareness)
+        query = query.where(sure("awareness", BreakdownRow.awareness == f.awareness))
     if f.duration_min is not None:
         query = query.where(Video.duration_s >= f.duration_min)
     if f.duration_max is not None:
         query = query.where(Video.duration_s <= f.duration_max)
     if f.price_min is not None:
-        query = query.where(BreakdownRow.offer_amount >= f.price_min)
+        query = query.where(sure("offer_price", BreakdownRow.offer_amount >= f.price_min))
     if f.price_max is not None:
-        query = query.where(BreakdownRow.offer_amount <= f.price_max)
+        query = query.where(sure("offer_price", BreakdownRow.offer_amount <= f.price_max))
     if f.currency:
-        query = query.where(BreakdownRow.offer_currency == f.currency.strip().upper())
+        query = query.where(sure("offer_price", BreakdownRow.offer_currency == f.currency.strip().upper()))
+    if f.pitch_min is not None:
+        query = query.where(sure("pitch_s", BreakdownRow.pitch_s >= f.pitch_min))
+    if f.pitch_max is not None:
+        query = query.where(sure("pitch_s", BreakdownRow.pitch_s <= f.pitch_max))
+    if f.reveal_min is not None:
+        query = query.where(sure("product_reveal_s", BreakdownRow.product_reveal_s >= f.reveal_min))
+    if f.reveal_max is not None:
+        query = query.where(sure("product_reveal_s", BreakdownRow.product_reveal_s <= f.reveal_max))
     if f.q and f.q.strip():
         pattern = _like(f.q.strip()[:200])
         query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
@@ -92,6 +127,10 @@ def _joined(query: Any) -> Any:
     )
 
 
+#: Filters (and paging fields) that read no breakdown column: any other set filter joins ``breakdowns``.
+_NOT_BREAKDOWN = frozenset({"status", "q", "duration_min", "duration_max", "sort", "limit", "offset", "after"})
+
+
 def _count_joins(query: Any, f: LibraryFilters) -> Any:
     """The count joins only the tables a filter reads: counting 10,000 URLs through three outer
     joins cost ~12 ms on SQLite, ``count(*)`` of ``urls`` alone ~0.05 ms (SQLite counts the
@@ -102,31 +141,34 @@ def _count_joins(query: Any, f: LibraryFilters) -> Any:
         query = query.outerjoin(Source, Source.url_id == Url.id)
     if f.duration_min is not None or f.duration_max is not None:
         query = query.outerjoin(Video, Video.url_id == Url.id)
-    if any(
-        v not in (None, "") for v in (f.language, f.niche, f.lead, f.awareness, f.price_min, f.price_max, f.currency)
-    ):
+    if any(v not in (None, "") for k, v in f.__dict__.items() if k not in _NOT_BREAKDOWN):
         query = query.outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
     return query
 
 
-#: Missing values sort last in both directions and on both databases (PostgreSQL puts NULL first in DESC).
-_ORDER = {
-    "newest": (Url.id.desc(),),
-    "oldest": (Url.id.asc(),),
-    "duration": (Video.duration_s.asc().nulls_last(), Url.id.desc()),
-    "-duration": (Video.duration_s.desc().nulls_last(), Url.id.desc()),
-    "price": (BreakdownRow.offer_amount.asc().nulls_last(), Url.id.desc()),
-    "-price": (BreakdownRow.offer_amount.desc().nulls_last(), Url.id.desc()),
-    "title": (Source.title.asc().nulls_last(), Url.id.desc()),
-}
+def _order(sort: schemas.Sort, min_confidence: float) -> tuple[Any, ...]:
+    """Missing (and not-sure) values sort last in both directions and on both databases
+    (PostgreSQL puts NULL first in DESC)."""
+    price = sure_value(BreakdownRow.offer_amount, "offer_price", min_confidence)
+    orders: dict[str, tuple[Any, ...]] = {
+        "newest": (Url.id.desc(),),
+        "oldest": (Url.id.asc(),),
+        "duration": (Video.duration_s.asc().nulls_last(), Url.id.desc()),
+        "-duration": (Video.duration_s.desc().nulls_last(), Url.id.desc()),
+        "price": (price.asc().nulls_last(), Url.id.desc()),
+        "-price": (price.desc().nulls_last(), Url.id.desc()),
+        "title": (Source.title.asc().nulls_last(), Url.id.desc()),
+    }
+    return orders[sort]
 
 
 def host_of(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
-def list_vsls(session: Session, f: LibraryFilters) -> schemas.VslPage:
+def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
     limit = max(1, min(f.limit, MAX_LIMIT))
+    t = min_confidence
     columns = (
         Url.id,
         Url.partition_key,
@@ -137,20 +179,20 @@ def list_vsls(session: Session, f: LibraryFilters) -> schemas.VslPage:
         Source.title,
         Video.duration_s,
         BreakdownRow.language,
-        BreakdownRow.niche,
-        BreakdownRow.lead_type,
-        BreakdownRow.awareness,
-        BreakdownRow.offer_amount,
-        BreakdownRow.offer_currency,
+        sure_value(BreakdownRow.niche, "niche", t).label("niche"),
+        sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead_type"),
+        sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
+        sure_value(BreakdownRow.offer_amount, "offer_price", t).label("offer_amount"),
+        sure_value(BreakdownRow.offer_currency, "offer_price", t).label("offer_currency"),
         BreakdownRow.duration_s.label("breakdown_duration"),
     )
-    query = _filtered(_joined(select(*columns)), f)
-    count_query = _filtered(_count_joins(select(func.count()), f), f)
+    query = _filtered(_joined(select(*columns)), f, t)
+    count_query = _filtered(_count_joins(select(func.count()), f), f, t)
     offset = max(0, f.offset)
     if f.after is not None and f.sort in ("newest", "oldest"):
         query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)
         offset = 0
-    rows = session.execute(query.order_by(*_ORDER[f.sort]).limit(limit).offset(offset)).all()
+    rows = session.execute(query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)).all()
     total = session.scalar(count_query) or 0
     items = [
         schemas.VslCard(
@@ -207,7 +249,7 @@ def _facets(session: Session) -> dict[str, list[str]]:
     return out
 
 
-def detail(session: Session, key: str) -> schemas.VslDetail | None:
+def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslDetail | None:
     url = session.scalar(select(Url).where(Url.partition_key == key))
     if url is None:
         return None
@@ -263,7 +305,7 @@ def detail(session: Session, key: str) -> schemas.VslDetail | None:
         else None,
         language=transcript.language if transcript is not None else None,
         segments=segments,
-        breakdown=_breakdown(breakdown, beats) if breakdown is not None else None,
+        breakdown=_breakdown(breakdown, beats, min_confidence) if breakdown is not None else None,
         jobs=[
             schemas.JobOut(
                 step=j.step,
@@ -291,29 +333,38 @@ def detail(session: Session, key: str) -> schemas.VslDetail | None:
     )
 
 
-def _breakdown(b: BreakdownRow, beats: Any) -> schemas.BreakdownOut:
-    evidence = (b.data or {}).get("evidence") or {}
+#: The API's columns each breakdown field fills: withheld together when the field is not sure.
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "offer_price": ("offer_amount", "offer_currency", "offer_installments", "offer_installment_amount"),
+    "anchor_price": ("anchor_amount", "anchor_currency"),
+    **{name: (name,) for name in EVIDENCE_FIELDS if name not in ("offer_price", "anchor_price")},
+}
+
+
+def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.BreakdownOut:
+    data = b.data or {}
+    evidence = data.get("evidence") or {}
+    evidence = evidence if isinstance(evidence, dict) else {}
+    grades = b.confidence or {}
+    values = {column: getattr(b, column) for columns in FIELD_COLUMNS.values() for column in columns}
+    unsure: dict[str, schemas.UnsureOut] = {}
+    for name, columns in FIELD_COLUMNS.items():
+        if values[columns[0]] is None or is_sure(grades, name, min_confidence):
+            continue
+        unsure[name] = schemas.UnsureOut(confidence=float(grades[name]), evidence=evidence.get(name))
+        values.update(dict.fromkeys(columns))
     return schemas.BreakdownOut(
         status=b.status,
         language=b.language,
-        niche=b.niche,
-        lead_type=b.lead_type,
-        awareness=b.awareness,
-        pitch_s=b.pitch_s,
         page_pitch_s=b.page_pitch_s,
-        offer_amount=b.offer_amount,
-        offer_currency=b.offer_currency,
-        offer_installments=b.offer_installments,
-        offer_installment_amount=b.offer_installment_amount,
-        anchor_amount=b.anchor_amount,
-        anchor_currency=b.anchor_currency,
-        guarantee_days=b.guarantee_days,
-        hook=b.hook,
-        product=b.product,
-        mechanism=b.mechanism,
         consistency=b.consistency,
         engine=b.engine,
         model=b.model,
-        evidence=evidence if isinstance(evidence, dict) else {},
+        evidence=evidence,
+        confidence={str(k): float(v) for k, v in grades.items()},
+        min_confidence=min_confidence,
+        unsure=unsure,
+        prices=[schemas.PriceMentionOut.model_validate(m) for m in data.get("prices") or []],
         beats=[schemas.BeatOut(beat=x.beat, start_s=x.start_s, end_s=x.end_s, quote=x.quote) for x in beats],
+        **values,
     )

@@ -114,14 +114,48 @@ class MediaOut(BaseModel):
     channels: int | None = None
 
 
+class EvidenceOut(BaseModel):
+    quote: str
+    start: float
+    end: float
+
+
+class UnsureOut(BaseModel):
+    """A field the engine read but graded below ``min_confidence``: its value is withheld (null in
+    the breakdown) and shown as "not sure", with the grade and the words it was read from."""
+
+    confidence: float
+    evidence: EvidenceOut | None
+
+
+class PriceMentionOut(BaseModel):
+    """One amount said in the video and the role it was given (only ``offer`` is the price)."""
+
+    amount: float
+    currency: str | None
+    role: str
+    start: float
+    end: float
+    quote: str
+    why: str = ""
+
+
 class BreakdownOut(BaseModel):
+    """A VSL's breakdown.  A value field is null when unknown, and also when the engine was not sure
+    of it: then ``unsure`` names it with its grade and evidence.  ``confidence`` lists every grade
+    recorded; a breakdown with none (analysed before grades existed) is taken as sure throughout."""
+
     status: str
     language: str | None
     niche: str | None
     lead_type: str | None
     awareness: str | None
+    #: Second the offer section starts (from the transcript).
     pitch_s: float | None
+    #: Second the page revealed its buy button (the player's configuration), when known.
     page_pitch_s: float | None
+    #: Second the product is first named.
+    product_reveal_s: float | None
     offer_amount: float | None
     offer_currency: str | None
     offer_installments: int | None
@@ -136,6 +170,11 @@ class BreakdownOut(BaseModel):
     engine: str
     model: str
     evidence: dict[str, Any]
+    confidence: dict[str, float] = Field(default_factory=dict)
+    #: The threshold (``VSL_BREAKDOWN_MIN_CONFIDENCE``) this answer was judged with.
+    min_confidence: float
+    unsure: dict[str, UnsureOut] = Field(default_factory=dict)
+    prices: list[PriceMentionOut] = Field(default_factory=list)
     beats: list[BeatOut]
 
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from vsl_assets.breakdown.models import CORE_FIELDS, NICHES, Breakdown, openai_schema
+from vsl_assets.breakdown.models import CORE_FIELDS, EVIDENCE_FIELDS, NICHES, Breakdown, Price, is_sure, openai_schema
 from vsl_assets.breakdown.taxonomy import fold, load_taxonomy
 from vsl_assets_tests.servers.openai import derive_document, strict_schema_problem
 
@@ -18,11 +18,49 @@ def test_openai_schema_is_strict_and_leaves_out_what_code_fills() -> None:
     props = schema["properties"]
     assert set(props) == {
         "niche", "awareness", "lead_type", "beats", "offer_price", "anchor_price", "guarantee_days", "pitch_s", "product_reveal_s",
-        "hook", "product", "mechanism", "evidence",
+        "hook", "product", "mechanism", "evidence", "confidence", "prices",
     }  # fmt: skip
     assert "default" not in json.dumps(schema)
     assert props["evidence"]["additionalProperties"] is False
     assert set(props["evidence"]["required"]) == set(props["evidence"]["properties"])
+    # Confidence: a closed object, one nullable number per label (strict mode has no free-form maps).
+    assert props["confidence"]["additionalProperties"] is False
+    assert set(props["confidence"]["required"]) == set(props["confidence"]["properties"]) == set(EVIDENCE_FIELDS)
+    assert props["confidence"]["properties"]["offer_price"] == {"anyOf": [{"type": "number"}, {"type": "null"}]}
+    mention = schema["$defs"]["PriceMention"]
+    assert set(mention["required"]) == {"amount", "currency", "role", "start", "end", "quote", "why"}
+    assert set(mention["properties"]["role"]["enum"]) == {
+        "offer", "anchor", "rejected", "installment", "alternative", "per_period", "comparison", "income",
+        "bonus_value", "other",
+    }  # fmt: skip
+    assert "rejected" in mention["properties"]["role"]["description"]
+
+
+def test_confidence_nulls_are_dropped_and_grades_must_be_probabilities() -> None:
+    b = Breakdown.model_validate({"engine": "e", "model": "m", "confidence": {"niche": 0.9, "hook": None}})
+    assert b.confidence == {"niche": 0.9}
+    with pytest.raises(ValidationError, match="between 0 and 1"):
+        Breakdown.model_validate({"engine": "e", "model": "m", "confidence": {"niche": 1.5}})
+    with pytest.raises(ValidationError):
+        Breakdown.model_validate({"engine": "e", "model": "m", "confidence": {"price": 0.5}})  # not a field
+
+
+def test_unsure_fields_are_the_set_ones_graded_below_the_threshold() -> None:
+    b = Breakdown(
+        engine="e",
+        model="m",
+        niche="health/diabetes",
+        offer_price=Price(amount=500, currency="BRL"),
+        pitch_s=120.0,
+        confidence={"niche": 0.9, "offer_price": 0.3, "pitch_s": 0.6, "product": 0.1},  # product is unset
+    )
+    assert b.unsure_fields(0.6) == ["offer_price"]
+    assert b.unsure_fields(0.61) == ["offer_price", "pitch_s"]  # at the threshold is sure, just below is not
+    sure = b.sure_only(0.6)
+    assert (sure.offer_price, sure.niche, sure.pitch_s) == (None, "health/diabetes", 120.0)
+    # No grade recorded (an old breakdown): sure, as before.
+    assert is_sure(None, "offer_price", 0.6) and is_sure({}, "offer_price", 0.99)
+    assert not is_sure({"offer_price": 0.59}, "offer_price", 0.6)
 
 
 def test_a_strict_reply_validates_into_a_breakdown() -> None:

@@ -9,7 +9,7 @@ from typing import Any
 import openai
 import pytest
 
-from vsl_assets.breakdown.models import Beat, Breakdown, Evidence, Price, openai_schema
+from vsl_assets.breakdown.models import EVIDENCE_FIELDS, Beat, Breakdown, Evidence, Price, PriceMention, openai_schema
 from vsl_assets.breakdown.openai_engine import (
     SCHEMA_NAME,
     BreakdownError,
@@ -112,8 +112,35 @@ def test_request_carries_the_strict_schema_naming_every_field(server: FakeOpenAI
         "product",
         "mechanism",
         "evidence",
+        "confidence",
+        "prices",
     }
     assert set(schema["properties"]) == set(schema["required"]) == fields
+    assert set(schema["$defs"]["PriceMention"]["required"]) == {
+        "amount",
+        "currency",
+        "role",
+        "start",
+        "end",
+        "quote",
+        "why",
+    }
+    # The prompt carries the definitions the schema's names alone cannot (issue 22).
+    system = req.text("system")
+    for phrase in (
+        "the [S] where the offer section starts",
+        "Not the first mention of the product",
+        "product_reveal_s: the [S] of the line where the product is first named",
+        "Struck-down prices",
+        "are NOT the offer",
+        "the entry package",
+        "never invent one",
+        '"I call it X"',
+        "never a shouted common word",
+        "prices: every amount of money said",
+        "confidence: for each label you set, how sure you are from 0 to 1",
+    ):
+        assert phrase in " ".join(system.split()), phrase
     assert set(schema["$defs"]["Beat"]["required"]) == {"beat", "start", "end", "quote"}
     assert set(schema["$defs"]["Price"]["required"]) == {"amount", "currency", "installments", "installment_amount"}
     assert schema["properties"]["evidence"]["required"] == list(schema["properties"]["evidence"]["properties"])
@@ -446,3 +473,51 @@ def test_whole_seconds_mean_the_first_line_shown_with_that_label() -> None:
     ]
     assert b.pitch_s == 10.2
     assert b.evidence["pitch_s"] == Evidence(quote="b", start=10.2, end=20.0)
+
+
+def test_confidence_product_reveal_and_price_mentions_come_back_aligned(server: FakeOpenAIServer) -> None:
+    answer = {
+        **GOOD_ANSWER,
+        "product_reveal_s": 31,
+        "pitch_s": 45,
+        "confidence": {name: None for name in EVIDENCE_FIELDS}
+        | {"niche": 0.95, "offer_price": 0.4, "pitch_s": 1.3, "product_reveal_s": 0.8},
+        "prices": [
+            {"amount": 297, "currency": "BRL", "role": "anchor", "start": 44, "end": 58, "quote": "De 297 reais",
+             "why": "anchor: 'de ... por'"},
+            {"amount": 19.7, "currency": "BRL", "role": "installment", "start": 44, "end": 58,
+             "quote": "12 vezes de 19,70", "why": "installment: '12 vezes de'"},
+            {"amount": 5000, "currency": "BRL", "role": "comparison", "start": 200, "end": 210,
+             "quote": "invented", "why": ""},
+        ],
+    }  # fmt: skip
+    server.chat_reply = ChatReply.document(answer)
+    b = engine(server).analyze(SEGMENTS, "pt")
+
+    assert (b.pitch_s, b.product_reveal_s) == (44.9, 30.2)  # snapped to the lines' starts
+    # Null grades dropped; a grade past 1 clamped (strict schemas cannot bound numbers).
+    assert b.confidence == {"niche": 0.95, "offer_price": 0.4, "pitch_s": 1.0, "product_reveal_s": 0.8}
+    assert b.unsure_fields(0.6) == ["offer_price"]
+    # The mention "said" after the end of the video is dropped; the others keep role, why and snapped times.
+    assert [(m.amount, m.role, m.start, m.end, m.why) for m in b.prices] == [
+        (297, "anchor", 44.9, 58.0, "anchor: 'de ... por'"),
+        (19.7, "installment", 44.9, 58.0, "installment: '12 vezes de'"),
+    ]
+    assert Breakdown.model_validate_json(b.model_dump_json()) == b
+
+
+def test_merge_keeps_every_windows_prices_and_the_grade_of_the_chosen_value() -> None:
+    def part(start: float, price: float | None, grade: float | None, reveal: float | None) -> Breakdown:
+        return Breakdown(
+            engine="openai",
+            model="m",
+            offer_price=Price(amount=price) if price is not None else None,
+            product_reveal_s=reveal,
+            confidence={"offer_price": grade} if grade is not None else {},
+            prices=[PriceMention(amount=price or 1, role="other", start=start, end=start + 1, quote="q")],
+        )
+
+    merged = merge_windows([part(50, None, None, None), part(10, 97, 0.3, 12.0), part(30, 47, 0.9, None)])
+    assert merged.offer_price == Price(amount=97) and merged.confidence == {"offer_price": 0.3}
+    assert merged.product_reveal_s == 12.0
+    assert [m.start for m in merged.prices] == [10, 30, 50]

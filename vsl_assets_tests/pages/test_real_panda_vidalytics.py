@@ -39,7 +39,9 @@ def test_spa_shell_with_only_the_prerendered_embed(hosts: Hosts) -> None:
     assert source.kind == "panda"
     assert source.stream_url == f"https://b-vz-{LIB}.tv.pandavideo.com.br/{VIDEO}/playlist.m3u8"
     assert source.referer == EMBED
-    assert [r.path for r in hosts.page.received] == ["/vsl/"]  # mapped without any other request
+    # Mapped without asking Panda; the page's own bundle is read once, only for an offer second.
+    assert [r.path for r in hosts.page.received] == ["/vsl/", "/static/js/main.8c1d.js"]
+    assert source.cta_seconds is None
 
 
 def test_js_api_embed(hosts: Hosts) -> None:

@@ -33,7 +33,9 @@ def test_short_timeouts_are_animations_not_offers(hosts: Hosts) -> None:
     ],
 )
 def test_reveal_snippets(script: str, expected: tuple[float | None, str | None]) -> None:
-    assert page_reveal(parse_page("https://lp.example.com/", f"<script>{script}</script>")) == expected
+    # The elements those snippets reveal are on the page (a timer aimed at nothing is not counted).
+    html = f'<div class="esconder buy" style="display:none">Comprar</div><script>{script}</script>'
+    assert page_reveal(parse_page("https://lp.example.com/", html)) == expected
 
 
 def test_panda_page_reveal_comes_from_the_page(hosts: Hosts) -> None:

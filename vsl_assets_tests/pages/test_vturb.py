@@ -47,6 +47,7 @@ REAL_V3 = """
 <script type="text/javascript" id="scr_65a1b2c3d4e5f6a7b8c9d0ff"> var s=document.createElement("script");
 s.src="https://scripts.converteai.net/4b3c1a2e-7f8d-4e5a-9b0c-1d2e3f4a5b6c/players/65a1b2c3d4e5f6a7b8c9d0ff/player.js",
 s.async=!0,document.head.appendChild(s); </script>
+<div class="esconder" style="display:none"><a href="https://pay.exemplo.com.br/x">Comprar</a></div>
 <script>var SECONDS_TO_DISPLAY = 754; var CLASS_TO_DISPLAY = ".esconder";</script>
 """
 

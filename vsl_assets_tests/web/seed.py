@@ -10,8 +10,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.db import repo
 from vsl_assets.db.models import DeadLetter, Job, Source, TranscriptRow, Url, Video
 from vsl_assets.search import shared_search
@@ -109,10 +111,28 @@ def seed(session: Session, layout: StorageLayout, fake: Fake, video: Path | None
     return key
 
 
-def index_all(session: Session, database_url: str, keys: list[str]) -> None:
+def seed_breakdown(session: Session, layout: StorageLayout, key: str, breakdown: Breakdown) -> None:
+    """Store ``breakdown`` for ``key`` exactly as the breakdown asset does: its JSON file, and its
+    row and beats through the asset's own column mapping (page pitch from the seeded source)."""
+    from vsl_assets.defs.assets.breakdown import _columns
+
+    url = repo.require_url(session, key)
+    layout.breakdowns.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(layout.breakdown_path(key), breakdown.model_dump_json(indent=2))
+    source = session.scalar(select(Source).where(Source.url_id == url.id))
+    repo.save_breakdown(
+        session,
+        url.id,
+        [(x.beat, x.start, x.end, x.quote) for x in breakdown.beats],
+        **_columns(breakdown, 120.0, source.cta_seconds if source else None, None),
+    )
+    session.flush()
+
+
+def index_all(session: Session, database_url: str, keys: list[str], min_confidence: float = 0.6) -> None:
     backend = shared_search(database_url)
     for key in keys:
-        doc = document_for(session, key)
+        doc = document_for(session, key, min_confidence=min_confidence)
         if doc is not None:
             backend.index_vsl(doc)
 
@@ -121,4 +141,4 @@ def url_id(session: Session, key: str) -> int:
     return repo.require_url(session, key).id
 
 
-__all__ = ["Fake", "Url", "index_all", "seed"]
+__all__ = ["Fake", "Url", "index_all", "seed", "seed_breakdown"]

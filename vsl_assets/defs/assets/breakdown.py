@@ -20,12 +20,27 @@ def _price(p: Price | None) -> str:
     return p.describe() if p is not None else "none said"
 
 
+def confidence_summary(b: Breakdown, threshold: float) -> str:
+    """``offer_price 0.42 (not sure), niche 0.90``: each graded field, the unsure ones marked."""
+    if not b.confidence:
+        return "none recorded (every field counts as sure)"
+    unsure = set(b.unsure_fields(threshold))
+    return ", ".join(
+        f"{name} {grade:.2f}{' (not sure)' if name in unsure else ''}" for name, grade in b.confidence.items()
+    )
+
+
+def _second(value: float | None) -> MetadataValue | str:
+    return MetadataValue.float(float(value)) if value is not None else "unknown"
+
+
 def timeline_markdown(b: Breakdown) -> str:
     head = [
         f"**{b.niche or 'niche unknown'}** · lead `{b.lead_type or '?'}` · awareness `{b.awareness or '?'}`",
         f"offer {_price(b.offer_price)} · anchor {_price(b.anchor_price)} · "
         f"guarantee {f'{b.guarantee_days} days' if b.guarantee_days is not None else 'none said'} · "
-        f"pitch at {clock(b.pitch_s) if b.pitch_s is not None else '?'}",
+        f"pitch at {clock(b.pitch_s) if b.pitch_s is not None else '?'} · "
+        f"product named at {clock(b.product_reveal_s) if b.product_reveal_s is not None else '?'}",
         "",
         "| at | beat | quote |",
         "|---|---|---|",
@@ -58,6 +73,7 @@ def _columns(b: Breakdown, duration_s: float | None, page_pitch_s: float | None,
         "duration_s": duration_s,
         "pitch_s": b.pitch_s,
         "page_pitch_s": page_pitch_s,
+        "product_reveal_s": b.product_reveal_s,
         "offer_amount": offer.amount if offer else None,
         "offer_currency": offer.currency if offer else None,
         "offer_installments": offer.installments if offer else None,
@@ -72,6 +88,8 @@ def _columns(b: Breakdown, duration_s: float | None, page_pitch_s: float | None,
         "engine": b.engine,
         "model": b.model,
         "cost_usd": cost,
+        # Null when the engine graded nothing: readers then take every field as sure, as before.
+        "confidence": dict(b.confidence) or None,
         "data": b.model_dump(mode="json"),
     }
 
@@ -112,6 +130,7 @@ def breakdown(
         store.publish(layout.breakdown_path(key))
         with db.session() as s:
             source = repo.get_output(s, Source, key)
+            page_pitch_s = source.cta_seconds if source else None
             existing_row = repo.get_output(s, BreakdownRow, key)
             if cost is None and existing_row is not None and step.reused:
                 cost = existing_row.cost_usd
@@ -119,7 +138,7 @@ def breakdown(
                 s,
                 step.url_id,
                 [(x.beat, x.start, x.end, x.quote) for x in result.beats],
-                **_columns(result, stored.duration_s, source.cta_seconds if source else None, cost),
+                **_columns(result, stored.duration_s, page_pitch_s, cost),
             )
     return MaterializeResult(
         metadata={
@@ -130,7 +149,12 @@ def breakdown(
             "awareness": result.awareness or "unknown",
             "offer_price": _price(result.offer_price),
             "guarantee_days": MetadataValue.int(result.guarantee_days) if result.guarantee_days is not None else "none",
-            "pitch_s": MetadataValue.float(float(result.pitch_s)) if result.pitch_s is not None else "unknown",
+            "pitch_s": _second(result.pitch_s),
+            "product_reveal_s": _second(result.product_reveal_s),
+            "page_pitch_s": _second(page_pitch_s),
+            "confidence": confidence_summary(result, breakdown_engine.min_confidence),
+            "not_sure": ", ".join(result.unsure_fields(breakdown_engine.min_confidence)) or "none",
+            "price_mentions": MetadataValue.int(len(result.prices)),
             "beat_count": MetadataValue.int(len(result.beats)),
             "engine": result.engine,
             "model": result.model,

@@ -13,7 +13,7 @@ from dagster import (
 
 from vsl_assets import catalog
 from vsl_assets.defs.assets.search import search_index
-from vsl_assets.defs.resources import DatabaseResource, StorageResource
+from vsl_assets.defs.resources import BreakdownResource, DatabaseResource, StorageResource
 from vsl_assets.humanize import human_bytes
 
 #: Built once when missing, then again whenever a VSL's search_index partition is materialized
@@ -41,9 +41,11 @@ CATALOG_AUTOMATION = (
     description="One row per VSL (status, duration, language, words/min, niche, lead, awareness, pitch, offer) "
     "as storage/catalog/vsl_catalog.parquet and .csv.",
 )
-def vsl_catalog(context: AssetExecutionContext, db: DatabaseResource, storage: StorageResource) -> MaterializeResult:
+def vsl_catalog(
+    context: AssetExecutionContext, db: DatabaseResource, storage: StorageResource, breakdown_engine: BreakdownResource
+) -> MaterializeResult:
     with db.session() as s:
-        df = catalog.build_catalog(s)
+        df = catalog.build_catalog(s, min_confidence=breakdown_engine.min_confidence)
     folder = storage.layout.root / "catalog"
     paths = {fmt: catalog.write(df, folder / f"vsl_catalog.{fmt}", fmt) for fmt in ("parquet", "csv")}
     storage.store.publish(*paths.values())

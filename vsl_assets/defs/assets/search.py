@@ -28,7 +28,7 @@ def search_index(
     key = context.partition_key
     with tracked_step(context, db, media):
         with db.session() as s:
-            doc = document_for(s, key)
+            doc = document_for(s, key, min_confidence=search.min_confidence)
         if doc is None:
             raise MediaError("the transcript is missing; materialize transcript first")
         backend = search.backend()

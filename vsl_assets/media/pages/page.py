@@ -4,11 +4,17 @@ Detectors never see raw bytes: the page is decoded here (declared charset, ``<me
 UTF-8, then latin-1, so a badly labelled Brazilian page still parses), and tokenised with the
 standard library's forgiving HTML parser into a flat list of elements.  Relative URLs are
 resolved against ``<base href>`` or the final URL after redirects, exactly as a browser would.
+
+An ``<iframe srcdoc="…">`` is a document of its own that runs with the page's URL: page builders
+wrap pasted embed codes in one.  Its elements are spliced in right after the iframe (so detectors
+and page order see them) and its text is appended to ``html`` for the detectors that read text,
+one level of nesting deep.
 """
 
 from __future__ import annotations
 
 import codecs
+import html as html_lib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -115,14 +121,15 @@ class Page:
         return self.absolute(self.meta("og:image:secure_url", "og:image", "twitter:image"))
 
 
+#: How deep ``<iframe srcdoc>`` documents are read (a srcdoc inside a srcdoc, and no further).
+_SRCDOC_DEPTH = 2
+
+
 def parse_page(url: str, html: str, *, truncated: bool = False) -> Page:
-    collector = _Collector()
-    try:
-        collector.feed(html)
-        collector.close()
-    except (AssertionError, ValueError):
-        # html.parser gives up on a few pathological constructs; what was read so far stands.
-        collector.flush()
+    collector = _collect(html, 0)
+    if collector.srcdocs:
+        # Text detectors (script URLs, configs) read the framed documents too, unescaped.
+        html = "\n".join([html, *collector.srcdocs])
     elements = tuple(collector.elements)
     by_tag: dict[str, list[Element]] = {}
     for element in elements:
@@ -133,6 +140,17 @@ def parse_page(url: str, html: str, *, truncated: bool = False) -> Page:
             base = urljoin(url, element.get("href"))
             break
     return Page(url=url, html=html, elements=elements, base_url=base, truncated=truncated, _by_tag=by_tag)
+
+
+def _collect(html: str, depth: int) -> _Collector:
+    collector = _Collector(depth)
+    try:
+        collector.feed(html)
+        collector.close()
+    except (AssertionError, ValueError):
+        # html.parser gives up on a few pathological constructs; what was read so far stands.
+        collector.flush()
+    return collector
 
 
 def decode_html(body: bytes, declared: str | None) -> str:
@@ -163,8 +181,11 @@ def _clean(text: str) -> str:
 
 
 class _Collector(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, depth: int = 0) -> None:
         super().__init__(convert_charrefs=True)
+        self.depth = depth
+        #: Texts of the ``<iframe srcdoc>`` documents read (nested ones included).
+        self.srcdocs: list[str] = []
         self.elements: list[Element] = []
         self._capture: tuple[str, dict[str, str], int | None] | None = None
         self._text: list[str] = []
@@ -197,6 +218,17 @@ class _Collector(HTMLParser):
         self.elements.append(Element(tag, attrs, len(self.elements), media_parent=parent))
         if tag in _MEDIA_ELEMENTS and not closes:
             self._media.append(len(self.elements) - 1)
+        if tag == "iframe" and attrs.get("srcdoc", "").strip() and self.depth + 1 < _SRCDOC_DEPTH:
+            self._splice(attrs["srcdoc"])
+
+    def _splice(self, document: str) -> None:
+        """The framed document's elements, renumbered to follow the iframe."""
+        inner = _collect(document, self.depth + 1)
+        offset = len(self.elements)
+        for element in inner.elements:
+            parent = element.media_parent + offset if element.media_parent is not None else None
+            self.elements.append(Element(element.tag, element.attrs, element.index + offset, element.text, parent))
+        self.srcdocs.extend([html_lib.unescape(document) if "&" in document else document, *inner.srcdocs])
 
     def handle_data(self, data: str) -> None:
         if self._capture is not None:

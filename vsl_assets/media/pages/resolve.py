@@ -35,7 +35,7 @@ from vsl_assets.media.pages.hls_probe import StreamCheck, Variant
 from vsl_assets.media.pages.hosts import is_known_host
 from vsl_assets.media.pages.options import ResolveOptions
 from vsl_assets.media.pages.page import Page, decode_html, parse_page
-from vsl_assets.media.pages.players import DETECTORS, Candidate, panda, vturb
+from vsl_assets.media.pages.players import DETECTORS, Candidate, panda, scripted, vturb
 from vsl_assets.media.pages.players import iframe as iframe_player
 from vsl_assets.media.pages.players.base import is_hls_url, is_media_url
 from vsl_assets.media.pages.players.rank import rank
@@ -139,7 +139,7 @@ class _Resolver:
         chosen = [c for c in candidates if c.target or c.complete]
         others = _targets(candidates)
         # Nothing on the page itself: the player may be loaded by one of the page's own scripts.
-        for candidate in [*chosen, vturb.in_page_scripts(page)]:
+        for candidate in [*chosen, scripted.in_page_scripts(page)]:
             if candidate.kind == iframe_player.KIND:
                 found = self._follow_iframes(page, candidate)
                 if found is None:
@@ -209,7 +209,8 @@ class _Resolver:
             if not self.options.use_ytdlp:
                 host = urlsplit(candidate.embed_url).hostname
                 raise NoPlayerFoundError(
-                    f"no video player found on page (the video is embedded from {host}, which needs yt-dlp)"
+                    f"no video player found on page (the video is embedded from {host}, which needs yt-dlp)",
+                    detail=candidate.embed_url,  # the embed found, for whoever can run yt-dlp
                 )
             resolved = ytdlp.extract(
                 candidate.embed_url, referer=document, options=self.options, what="embedded player"
@@ -239,8 +240,12 @@ class _Resolver:
                 title=candidate.title or page.title,
                 thumbnail=candidate.thumbnail or page.image,
             )
+            if candidate.cta_seconds is None and candidate.kind == panda.KIND and panda.calls_load_button(page):
+                # The page hands its buttons to Panda's player: their second is in the video's config.
+                cta, where = panda.config_cta(self.fetcher, candidate)
+                candidate = replace(candidate, cta_seconds=cta, cta_source=where)
             if candidate.cta_seconds is None:
-                cta, where = page_reveal(page)
+                cta, where = page_reveal(page, self.fetcher)
                 candidate = replace(candidate, cta_seconds=cta, cta_source=where)
         all_others = [*_family(candidate), *others]
         return self._source(url, stream, candidate.kind, candidate, check, referer, headers, all_others, embed_url)

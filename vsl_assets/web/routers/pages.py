@@ -124,8 +124,8 @@ def set_language(code: str, request: Request, next: str = "/") -> Response:
 
 
 @router.get("/", response_class=HTMLResponse)
-def library_page(request: Request, filters: Filters, session: Db, user: PageUser) -> Response:
-    page = library.list_vsls(session, filters)
+def library_page(request: Request, filters: Filters, context: Ctx, session: Db, user: PageUser) -> Response:
+    page = library.list_vsls(session, filters, min_confidence=context.settings.breakdown_min_confidence)
     active = filters.active()
     next_link = None
     if page.next_after is not None:
@@ -173,7 +173,7 @@ def search_page(
 
 @router.get("/vsl/{key}", response_class=HTMLResponse)
 def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUser, t: float | None = None) -> Response:
-    found = library.detail(session, key)
+    found = library.detail(session, key, min_confidence=context.settings.breakdown_min_confidence)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
     stored = set(context.store.names_of(key))  # one listing, local or in the shared store

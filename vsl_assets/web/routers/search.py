@@ -26,6 +26,11 @@ def run_search(
     limit: int = 20,
     page: int = 1,
     hits_per_vsl: int = 3,
+    pitch_min: float | None = None,
+    pitch_max: float | None = None,
+    price_min: float | None = None,
+    price_max: float | None = None,
+    currency: str | None = None,
 ) -> SearchResults:
     """Raises SearchQueryError with a reason for the person (empty query, bad key...)."""
     if key:
@@ -39,6 +44,11 @@ def run_search(
         niche=niche or None,
         lead_type=lead or None,
         awareness=awareness or None,
+        pitch_min_s=pitch_min,
+        pitch_max_s=pitch_max,
+        price_min=price_min,
+        price_max=price_max,
+        currency=currency or None,
         key=key or None,
         per_page=limit,
         page=page,
@@ -57,6 +67,11 @@ def search(
     lead: str | None = None,
     awareness: str | None = None,
     key: str | None = None,
+    pitch_min: Annotated[float | None, Query(ge=0, description="seconds: offer section starts at or after")] = None,
+    pitch_max: Annotated[float | None, Query(ge=0, description="seconds")] = None,
+    price_min: Annotated[float | None, Query(ge=0, description="offer price; a not-sure price never matches")] = None,
+    price_max: Annotated[float | None, Query(ge=0)] = None,
+    currency: str | None = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> list[SearchRow]:
@@ -71,6 +86,11 @@ def search(
             key=key,
             limit=limit,
             page=page,
+            pitch_min=pitch_min,
+            pitch_max=pitch_max,
+            price_min=price_min,
+            price_max=price_max,
+            currency=currency,
         )
     except SearchQueryError as exc:
         raise HTTPException(status_code=400, detail=exc.reason) from None

@@ -13,7 +13,7 @@ from vsl_assets.db import repo
 from vsl_assets.db.models import Url
 from vsl_assets.storage import validate_key
 from vsl_assets.web import library, schemas
-from vsl_assets.web.deps import ApiUser, Db
+from vsl_assets.web.deps import ApiUser, Ctx, Db
 from vsl_assets.web.limits import MAX_ID
 
 router = APIRouter(tags=["vsls"])
@@ -52,6 +52,14 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
     price_min: Annotated[NonNegative | None, Blank, Query()] = None,
     price_max: Annotated[NonNegative | None, Blank, Query()] = None,
     currency: str | None = None,
+    pitch_min: Annotated[
+        NonNegative | None, Blank, Query(description="seconds: offer section starts at or after")
+    ] = None,
+    pitch_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
+    reveal_min: Annotated[
+        NonNegative | None, Blank, Query(description="seconds: product first named at or after")
+    ] = None,
+    reveal_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in the title or URL")] = None,
     sort: schemas.Sort = "newest",
     limit: Annotated[int, Query(ge=1, le=library.MAX_LIMIT)] = 24,
@@ -71,6 +79,10 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
         price_min=price_min,
         price_max=price_max,
         currency=currency or None,
+        pitch_min=pitch_min,
+        pitch_max=pitch_max,
+        reveal_min=reveal_min,
+        reveal_max=reveal_max,
         q=q or None,
         sort=sort,
         limit=limit,
@@ -83,8 +95,8 @@ Filters = Annotated[library.LibraryFilters, Depends(library_filters)]
 
 
 @router.get("/api/vsls", response_model=schemas.VslPage)
-def list_vsls(filters: Filters, session: Db, _user: ApiUser) -> schemas.VslPage:
-    return library.list_vsls(session, filters)
+def list_vsls(filters: Filters, context: Ctx, session: Db, _user: ApiUser) -> schemas.VslPage:
+    return library.list_vsls(session, filters, min_confidence=context.settings.breakdown_min_confidence)
 
 
 @router.get("/api/statuses", response_model=list[schemas.UrlState])
@@ -98,8 +110,8 @@ def statuses(
 
 
 @router.get("/api/vsls/{key}", response_model=schemas.VslDetail)
-def get_vsl(key: Key, session: Db, _user: ApiUser) -> schemas.VslDetail:
-    found = library.detail(session, key)
+def get_vsl(key: Key, context: Ctx, session: Db, _user: ApiUser) -> schemas.VslDetail:
+    found = library.detail(session, key, min_confidence=context.settings.breakdown_min_confidence)
     if found is None:
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
     return found

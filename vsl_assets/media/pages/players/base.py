@@ -55,6 +55,9 @@ class Candidate:
     #: Only a weak sign of the player (a bare placeholder): if it cannot be completed, the next
     #: candidate is tried instead of failing the page.
     tentative: bool = False
+    #: Only a leftover sign of a player (a preloaded playlist with no player in the body): any
+    #: other player on the page is preferred, and this one is used only when there is none.
+    fallback: bool = False
     #: Where ``cta_seconds`` was read ("vturb config pitchTime", "page script delaySeconds"...).
     cta_source: str | None = None
     complete: Callable[[Fetcher], Candidate] | None = field(default=None, repr=False, compare=False)

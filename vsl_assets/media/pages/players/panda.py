@@ -22,6 +22,7 @@ its origin the Origin) for the stream, not the sales page.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import replace
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -47,18 +48,112 @@ _CONFIG_JSON = re.compile(
 )
 _PLAYLIST_HOST = re.compile(r"\bb-vz-(?P<library>[0-9a-z-]+)\.tv\.pandavideo\.com(?:\.br)?", re.I)
 _DRM = re.compile(r"[\"']?(?:drm|drm_enabled|drmEnabled|isDrm)[\"']?\s*:\s*(?:true|!0)", re.I)
+#: A library ("pullzone") id as Panda's embed page reads it from a host name or the ``l`` parameter.
+_PULLZONE = re.compile(r"vz-(?P<library>[0-9a-z]{8}-[0-9a-z]{3})")
+#: Where Panda's player reads each video's config (CTA times, DRM): ``<base>/vz-<library>/<uuid>.json``.
+CONFIG_BASE = "https://config.tv.pandavideo.com.br"
+#: Panda's old, library-less embed host: its page learns the library from ``l=`` or not at all.
+_OLD_HOSTS = frozenset({"player.pandavideo.com.br", "player.pandavideo.com"})
+_LOAD_BUTTON = re.compile(r"\.loadButtonInTime\s*\(")
 _QUOTED_M3U8 = re.compile(r"[\"'](?P<url>[^\"'\s]+\.m3u8(?:\?[^\"'\s]*)?)[\"']")
 
 
 def playlist_url(embed_url: str) -> str | None:
-    """The HLS master for a standard Panda embed URL, or None when the URL has another shape."""
+    """The HLS master for a Panda embed URL, or None when the URL does not name the library.
+
+    Panda's own embed page takes the library ("pullzone") from its host name
+    (``player-vz-<library>.tv.pandavideo.com.br``, also on other Panda hosts) or, on the old
+    ``player.pandavideo.com.br`` host, from the ``l=vz-<library>`` query parameter.
+    """
     parts = urlsplit(embed_url)
-    host = _HOST.match(parts.hostname or "")
-    video = (parse_qs(parts.query).get("v") or [""])[0]
-    if not host or not _UUID.match(video) or not parts.path.rstrip("/").endswith("/embed"):
+    query = parse_qs(parts.query)
+    video = (query.get("v") or [""])[0]
+    if not _UUID.match(video) or not parts.path.rstrip("/").endswith("/embed") or not _is_panda(embed_url):
         return None
-    domain = (parts.hostname or "").split(".tv.", 1)[1]
-    return f"https://b-vz-{host.group('library').lower()}.tv.{domain}/{video.lower()}/playlist.m3u8"
+    hostname = (parts.hostname or "").lower()
+    host = _HOST.match(hostname) or _PULLZONE.search(hostname)
+    library = host.group("library") if host else None
+    if library is None:
+        param = _PULLZONE.fullmatch((query.get("l") or [""])[0].lower())
+        library = param.group("library") if param else None
+    if library is None:
+        return None
+    domain = "pandavideo.com" if hostname.endswith(".pandavideo.com") else "pandavideo.com.br"
+    return f"https://b-vz-{library.lower()}.tv.{domain}/{video.lower()}/playlist.m3u8"
+
+
+def config_url(candidate: Candidate) -> str | None:
+    """The video's player config (``config.tv.pandavideo.com.br/vz-<library>/<uuid>.json``)."""
+    for url in (candidate.stream_url, *(candidate.claims or ()), candidate.referer):
+        if not url:
+            continue
+        parts = urlsplit(url)
+        host = _PLAYLIST_HOST.search(parts.hostname or "")
+        path = _PLAYLIST_PATH.search(parts.path)
+        if host and path:
+            return f"{CONFIG_BASE}/vz-{host.group('library').lower()}/{path.group('uuid').lower()}.json"
+        mapped = playlist_url(url)
+        if mapped:
+            return config_url(replace(candidate, stream_url=mapped, claims=(), referer=None))
+    return None
+
+
+def calls_load_button(page: Page) -> bool:
+    """Whether the page asks Panda's player to show the CTA buttons at their configured time."""
+    return any(_LOAD_BUTTON.search(text) for text in page.scripts())
+
+
+def config_cta(fetcher: Fetcher, candidate: Candidate) -> tuple[float | None, str | None]:
+    """The CTA second the video's Panda config sets (what ``loadButtonInTime`` shows), if any.
+
+    ``outsideCta[].time`` (buttons under the player, the earliest wins), then ``ctas[]`` items of
+    ``type == "video"`` (``time``).  A config that cannot be read leaves the second unknown: it
+    never fails the resolution.
+    """
+    url = config_url(candidate)
+    if url is None:
+        return None, None
+    embed = candidate.referer or url
+    try:
+        fetched = fetcher.get(
+            url,
+            what="Panda Video config",
+            max_bytes=fetcher.options.max_playlist_bytes,
+            headers=fetcher.headers(referer=embed, origin=True, accept="application/json,*/*"),
+            sniff_media=False,
+        )
+        config = json.loads(decode_html(fetched.body, fetched.charset))
+    except (VslError, ValueError):
+        return None, None
+    if not isinstance(config, dict):
+        return None, None
+    outside = [_seconds(item.get("time")) for item in _items(config.get("outsideCta"))]
+    if any(t is not None for t in outside):
+        return min(t for t in outside if t is not None), "Panda config outsideCta"
+    ctas = [_seconds(item.get("time")) for item in _items(config.get("ctas")) if item.get("type") == "video"]
+    if any(t is not None for t in ctas):
+        return min(t for t in ctas if t is not None), "Panda config ctas"
+    return None, None
+
+
+def _items(value: object) -> list[dict[str, object]]:
+    if isinstance(value, dict):
+        value = [value]
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
+
+
+def _seconds(value: object) -> float | None:
+    """Seconds from a number, a numeric string or ``"mm:ss"``/``"hh:mm:ss"``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value) if value >= 0 else None
+    if isinstance(value, str) and re.fullmatch(r"\d+(?::\d{1,2}){0,2}(?:\.\d+)?", value.strip()):
+        total = 0.0
+        for part in value.strip().split(":"):
+            total = total * 60 + float(part)
+        return total
+    return None
 
 
 def embed_url(library: str, video: str) -> str:
@@ -182,6 +277,11 @@ def _from_embed_page(fetcher: Fetcher, embed: str, referer: str) -> tuple[str, b
     built = _built_playlist(text, embed, video)
     if built:
         return built, drm
+    if urlsplit(embed).hostname in _OLD_HOSTS and not _PULLZONE.search(text):
+        raise PlayerConfigError(
+            "the Panda Video player config could not be parsed: the embed URL names no library "
+            "(an old player.pandavideo.com.br embed without l=vz-…) and its page builds the playlist in a script"
+        )
     raise PlayerConfigError("the Panda Video player config could not be parsed: no playlist URL in the embed page")
 
 

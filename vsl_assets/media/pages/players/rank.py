@@ -4,7 +4,8 @@ A sales page often has several: the VSL, testimonial clips, a muted background l
 "pause" clip.  Candidates are ordered by how much their kind says "this is the VSL" (a VSL
 player such as vturb, Panda or Vidalytics over generic embeds and self-hosted players, those over
 metadata tags, plain iframes last) and, among equals, by their place on the page: the main video
-sits above the testimonials.  Decorative clips never become candidates (see ``html5``).
+sits above the testimonials.  A ``fallback`` candidate (a stale preload with no player in the body)
+goes after every real player the page embeds.  Decorative clips never become candidates (see ``html5``).
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ _TIERS = {
     "iframe": 3,
 }
 _PAGE_PLAYERS = 1
+#: Metadata tags and plain iframes are not "another player" that beats a fallback candidate.
+_METADATA = 2
 _LAST = 1 << 30
 
 
@@ -33,9 +36,15 @@ def rank(candidates: list[Candidate]) -> list[Candidate]:
     order = sorted(
         enumerate(candidates),
         key=lambda item: (
+            item[1].fallback and any(_real_player(c) for c in candidates),
             tier(item[1]),
             item[1].position if item[1].position is not None and tier(item[1]) == _PAGE_PLAYERS else _LAST,
             item[0],
         ),
     )
     return [candidate for _, candidate in order]
+
+
+def _real_player(candidate: Candidate) -> bool:
+    """A player the page embeds (not metadata, not a plain iframe, not a leftover preload)."""
+    return not candidate.fallback and tier(candidate) < _METADATA and bool(candidate.target or candidate.complete)

@@ -1,37 +1,392 @@
 """The second a sales page reveals its offer, read from the page's own delayed-reveal scripts.
 
-Pages hide the buy button and show it when the pitch starts, whatever the player: vturb's
-generated snippets (``SECONDS_TO_DISPLAY``, ``delaySeconds``, ``displayHiddenElements(N, …)``)
-and hand-written ``setTimeout(function () { … display = "block" … }, 1245000)``.  A timeout only
-counts when its body shows something and it is at least ``MIN_SECONDS`` long: short timeouts are
-animations, not offers.
+Pages hide the buy button and show it when the pitch starts, whatever the player.  The timers
+read here, from inline scripts and then from the page's same-site script files:
+
+* vturb's generated snippets: ``SECONDS_TO_DISPLAY`` (with ``CLASS_TO_DISPLAY``), ``delaySeconds``
+  and ``displayHiddenElements(N, [selectors])``;
+* hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (also ``N * 1000``, a
+  variable holding the delay, or a named function), and jQuery ``$(sel).delay(ms).fadeIn()``;
+* named settings such as ``displayTime``/``TIME_TO_SHOW…``/``SECONDS_TO_SHOW…`` (seconds);
+* a player clock compared with a drop time: Vidalytics' ``getCurrentVideoTime() >= N``, a
+  ``currentTime >= N`` on the page's own player;
+* wall-clock countdowns: ``Date.now() + 8 * 60 * 1000``.
+
+A timer counts only when it shows something, is at least ``MIN_SECONDS`` long (short timers are
+animations) and — when the script names what it reveals — that element exists on the page: a
+timer aimed at an element the page lacks belongs to some other page.  When timers compete, the one
+revealing the buy button or offer section wins over others (comments, pop-ups); among equals the
+first read wins.  External files are read only when the inline scripts hold no timer, through
+:mod:`page_scripts` (same host only, its limit, the guarded fetcher, each file once).
 """
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import islice
 
+from vsl_assets.media.pages.fetch import Fetcher
 from vsl_assets.media.pages.page import Page
-from vsl_assets.media.pages.players import vturb
+from vsl_assets.media.pages.players import page_scripts
+from vsl_assets.media.pages.players.base import number
 
 MIN_SECONDS = 10.0
-_TIMEOUT = re.compile(
-    r"setTimeout\(\s*(?:function\s*\w*\s*\([^)]*\)|\([^)]*\)\s*=>|\w+\s*=>)\s*\{(?P<body>[^{}]{0,600})\}\s*,"
-    r"\s*(?P<ms>\d{1,8})(?:\s*\*\s*(?P<times>\d{1,4}))?\s*\)"
+#: Timers of one kind read per script, and variables resolved per lookup: a minified bundle may
+#: hold thousands of ``setTimeout`` calls, and each is read against the whole file.
+_MAX_MATCHES = 100
+_MAX_VARIABLES = 20
+_SHOWS = re.compile(
+    r"display|classList\.(?:remove|add|toggle)|\.show\(|fadeIn|slideDown|visibility|hidden|esconder|reveal|"
+    r"opacity|removeAttribute|\bshow[A-Z]\w*\(",
+    re.I,
 )
-_SHOWS = re.compile(r"display|classList\.(?:remove|add|toggle)|\.show\(|fadeIn|visibility|hidden|esconder|reveal", re.I)
+#: Words naming the buy button / offer section; words naming what is *not* the offer.
+_BUY = re.compile(
+    r"buy|compra|checkout|cta|ofert|offer|pric|preco|preço|order|pedido|\bkit|pacote|package|btn|button|bot[aã]o|"
+    r"garant|cart|carrinho|pay|pagamento|hotmart|kiwify|esconder|pitch|plan|cupom|coupon",
+    re.I,
+)
+_NOT_OFFER = re.compile(r"coment|comment|faq|depoiment|testimon|review|chat|popup|exit|cookie|notif|whats", re.I)
+_STRING = r"""["'`]([^"'`]{1,200})["'`]"""
+
+#: A delay written as arithmetic: ``1820``, ``18 * 60 + 25``, ``(8 * 60 + 20) * 1000``.
+_EXPR = r"\(?\s*\d+(?:\.\d+)?(?:\s*[*+]\s*\(?\s*\d+(?:\.\d+)?\s*\)?)*\s*\)?(?:\s*\*\s*\d+)?"
+_VTURB_SECONDS = re.compile(r"\bSECONDS_TO_DISPLAY\s*=\s*(" + _EXPR + ")")
+_VTURB_CLASS = re.compile(r"\b(?:CLASS|ELEMENT|SELECTOR)S?_TO_DISPLAY\s*=\s*" + _STRING)
+_VTURB_DELAY = re.compile(r"\bdelaySeconds\s*=\s*(" + _EXPR + ")")
+_VTURB_HIDDEN = re.compile(
+    r"\.displayHiddenElements\(\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)\s*,\s*\[(?P<sels>[^\]]*)\]"
+)
+_TIMEOUT = re.compile(r"\bsetTimeout\s*\(")
+_JQ_DELAY = re.compile(
+    r"""\$\(\s*["'](?P<sel>[^"']{1,120})["']\s*\)\s*\.delay\(\s*(?P<ms>[\w$.* ]{1,40})\)\s*\.(?:fadeIn|show|slideDown|css|removeClass|addClass)\b"""
+)
+_NAMED_SECONDS = re.compile(
+    r"\b(?P<name>(?:display_?time|time_?to_?(?:show|display)\w*|seconds?_?to_?(?:show|display)\w*|show_?(?:after|time)"
+    r"_?(?:seconds|secs)?|tempo_?(?:para_?)?(?:exibir|mostrar)\w*))\s*[:=]\s*(?P<n>" + _EXPR + r")",
+    re.I,
+)
+_CLOCK = re.compile(
+    r"(?:getCurrentVideoTime\(\)|getCurrentTime\(\)|\.currentTime)\s*>=?\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)"
+)
+_WALL_CLOCK = re.compile(
+    r"(?:Date\.now\(\)|new\s+Date\(\)\.getTime\(\)|\.getTime\(\))\s*\+\s*(?P<expr>\d+(?:\s*\*\s*\d+)*)"
+)
+_TARGETS = re.compile(
+    r"""(?:getElementById|querySelector(?:All)?|getElementsByClassName|\$|jQuery)\(\s*["'`]([^"'`]{1,120})["'`]"""
+)
+_NAMED_TARGET = re.compile(r"\b\w*(?:_ID|_CLASS|CLASS_\w+|_SELECTOR|Id|Selector)\s*=\s*" + _STRING)
 
 
-def page_reveal(page: Page) -> tuple[float | None, str | None]:
-    """``(seconds, where)`` of the page's reveal, or ``(None, None)``."""
-    seconds, source = vturb.page_cta(page)
+@dataclass(frozen=True)
+class Timer:
+    """One reveal timer a script sets: when, what it shows, and which snippet said so."""
+
+    seconds: float
+    source: str
+    #: Selectors the timer reveals (``#id``, ``.class``, ``tag``); empty when the script does not say.
+    targets: tuple[str, ...]
+    #: Text that tells what is revealed (the targets and the timer's body), for ranking.
+    about: str
+    #: The targets are what this timer itself shows (its body, its selector list), so a page without
+    #: them is not this timer's page; script-wide lookups only help ranking.
+    strict: bool = True
+
+
+def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | None, str | None]:
+    """``(seconds, where)`` of the page's reveal, or ``(None, None)``.
+
+    With a ``fetcher``, the page's same-site script files are read when no inline script has one.
+    """
+    timers = [t for t in _all_timers(page.scripts(), "page script") if _counts(page, t)]
+    if not timers and fetcher is not None:
+        texts = (s.text for s in page_scripts.read(fetcher, page, same_site=True))
+        timers = [t for t in _all_timers(texts, "same-site script") if _counts(page, t)]
+    if not timers:
+        return None, None
+    best = max(enumerate(timers), key=lambda item: (_offer_score(item[1]), -item[0]))[1]
+    return best.seconds, best.source
+
+
+def timers_in(text: str, where: str = "page script") -> list[Timer]:
+    """Every reveal timer one script sets, in the order they are read (not yet checked on a page)."""
+    return list(_timers(text, where))
+
+
+def _all_timers(texts: Iterable[str], where: str) -> list[Timer]:
+    return [timer for text in texts for timer in _timers(text, where)]
+
+
+def _timers(js: str, where: str) -> Iterable[Timer]:
+    everything = _script_targets(js, js)
+    loose = " ".join(everything)
+    # vturb's generated snippets (their names are kept as the source, as before).
+    match = _VTURB_SECONDS.search(js)
+    seconds = _arith(match.group(1)) if match else None
     if seconds is not None:
-        return seconds, source
-    for script in page.scripts():
-        for match in _TIMEOUT.finditer(script):
-            if not _SHOWS.search(match.group("body")):
-                continue
-            value = int(match.group("ms")) * int(match.group("times") or 1) / 1000
-            if value >= MIN_SECONDS:
-                return value, "page script setTimeout"
-    return None, None
+        cls = _VTURB_CLASS.search(js)
+        if cls:
+            yield Timer(seconds, f"{where} SECONDS_TO_DISPLAY", _split(cls.group(1)), cls.group(1))
+        else:
+            yield Timer(seconds, f"{where} SECONDS_TO_DISPLAY", everything, loose, strict=False)
+    for hidden in islice(_VTURB_HIDDEN.finditer(js), _MAX_MATCHES):
+        value = _value(js, hidden.group("n"))
+        sels = tuple(s for part in re.findall(_STRING, hidden.group("sels")) for s in _split(part))
+        if value is not None:
+            source = "delaySeconds" if not hidden.group("n")[0].isdigit() else "displayHiddenElements"
+            yield Timer(value, f"{where} {source}", sels, " ".join(sels))
+    match = _VTURB_DELAY.search(js)
+    seconds = _arith(match.group(1)) if match else None
+    if seconds is not None and not _VTURB_HIDDEN.search(js):
+        yield Timer(seconds, f"{where} delaySeconds", everything, loose, strict=False)
+    # setTimeout(fn, ms)
+    for start in islice(_TIMEOUT.finditer(js), _MAX_MATCHES):
+        timer = _timeout(js, start.end(), where)
+        if timer is not None:
+            yield timer
+    for jq in islice(_JQ_DELAY.finditer(js), _MAX_MATCHES):
+        ms = _milliseconds(js, jq.group("ms"))
+        if ms is not None:
+            sels = _split(jq.group("sel"))
+            yield Timer(ms / 1000, f"{where} jQuery delay", sels, jq.group(0))
+    for named in islice(_NAMED_SECONDS.finditer(js), _MAX_MATCHES):
+        seconds = _arith(named.group("n"))
+        if seconds is not None and (_SHOWS.search(js) or everything):
+            yield Timer(seconds, f"{where} {named.group('name')}", everything, loose, strict=False)
+    for clock in islice(_CLOCK.finditer(js), _MAX_MATCHES):
+        value = _value(js, clock.group("n"))
+        body = js[clock.end() : clock.end() + 400]
+        if value is not None and _SHOWS.search(body + js):
+            source = "getCurrentVideoTime" if "getCurrentVideoTime" in clock.group(0) else "player currentTime"
+            near = _script_targets(body, js)
+            yield Timer(value, f"{where} {source}", near or everything, body, strict=bool(near))
+    for wall in islice(_WALL_CLOCK.finditer(js), _MAX_MATCHES):
+        ms = _product(wall.group("expr"))
+        if ms is not None and _SHOWS.search(js):
+            yield Timer(ms / 1000, f"{where} countdown", everything, loose, strict=False)
+
+
+def _arith(expr: str) -> float | None:
+    """The value of a delay written as sums and products of numbers (``18 * 60 + 25``)."""
+    try:
+        tree = ast.parse(expr.strip(), mode="eval")
+    except SyntaxError:
+        return None
+
+    def value(node: ast.AST) -> float | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
+            return float(node.value)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult):
+            left, right = value(node.left), value(node.right)
+            if left is None or right is None:
+                return None
+            return left + right if isinstance(node.op, ast.Add) else left * right
+        return None
+
+    return value(tree.body)
+
+
+def _timeout(js: str, at: int, where: str) -> Timer | None:
+    """``setTimeout(<function>, <delay>)`` starting just after the ``(`` at ``at``."""
+    head = js[at : at + 200]
+    body: str | None = None
+    rest_at: int
+    fn = re.match(r"\s*(?:async\s+)?(?:function\s*[\w$]*\s*\([^)]*\)|\([^)]*\)\s*=>|[\w$]+\s*=>)\s*\{", head)
+    if fn:
+        open_at = at + fn.end() - 1
+        close_at = _closing_brace(js, open_at)
+        if close_at is None:
+            return None
+        body, rest_at = js[open_at + 1 : close_at], close_at + 1
+    else:
+        named = re.match(r"\s*([A-Za-z_$][\w$]*)\s*,", head)
+        if not named:
+            return None
+        body = _function_body(js, named.group(1)) or ""
+        rest_at = at + named.end() - 1
+    delay = re.match(r"\s*,\s*([^()]{1,60}?)\s*\)", js[rest_at : rest_at + 80])
+    body = _with_called(js, body)
+    if not delay or not _SHOWS.search(body):
+        return None
+    ms = _milliseconds(js, delay.group(1))
+    if ms is None:
+        return None
+    return Timer(ms / 1000, f"{where} setTimeout", _script_targets(body, js), body)
+
+
+def _with_called(js: str, body: str) -> str:
+    """``body`` followed by the bodies of the functions it calls that this script defines (one
+    level): ``setTimeout(function () { exibirOferta(); }, …)`` shows what ``exibirOferta`` shows."""
+    called = dict.fromkeys(re.findall(r"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(", body))
+    extra = [found for name in list(called)[:8] if (found := _function_body(js, name))]
+    return "\n".join([body, *extra])
+
+
+def _closing_brace(js: str, open_at: int, limit: int = 4000) -> int | None:
+    depth = 0
+    for i in range(open_at, min(len(js), open_at + limit)):
+        char = js[i]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _function_body(js: str, name: str) -> str | None:
+    at = _index(js).functions.get(name)
+    if at is None:
+        return None
+    close = _closing_brace(js, at)
+    return js[at + 1 : close] if close is not None else None
+
+
+@dataclass(frozen=True)
+class _Index:
+    """Where one script defines its functions, numbers and element lookups (first definition wins),
+    built in one pass so that each timer's lookups cost nothing however large the file."""
+
+    functions: dict[str, int]
+    numbers: dict[str, str]
+    bindings: dict[str, str]
+
+
+_NAME = r"[A-Za-z_$][\w$]*"
+_DEFINES_FUNCTION = re.compile(
+    rf"(?:function\s+(?P<a>{_NAME})\s*\([^)]*\)|\b(?P<b>{_NAME})\s*=\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>))\s*\{{"
+)
+_ASSIGNS_NUMBER = re.compile(rf"\b(?P<name>{_NAME})\s*=\s*(?P<expr>{_EXPR})")
+_BINDS_ELEMENT = re.compile(rf"\b(?P<name>{_NAME})\s*=\s*(?:document\.)?[\w$.]*?\(\s*[\"'`][^\"'`]+[\"'`]")
+
+
+@lru_cache(maxsize=8)
+def _index(js: str) -> _Index:
+    functions: dict[str, int] = {}
+    for match in _DEFINES_FUNCTION.finditer(js):
+        functions.setdefault(match.group("a") or match.group("b"), match.end() - 1)
+    numbers: dict[str, str] = {}
+    for match in _ASSIGNS_NUMBER.finditer(js):
+        numbers.setdefault(match.group("name"), match.group("expr"))
+    bindings: dict[str, str] = {}
+    for match in _BINDS_ELEMENT.finditer(js):
+        bindings.setdefault(match.group("name"), match.group(0))
+    return _Index(functions, numbers, bindings)
+
+
+def _milliseconds(js: str, expr: str) -> float | None:
+    """A delay in ms: ``1245000``, ``900 * 1000``, ``DELAY * 1000`` or a variable holding ms."""
+    expr = expr.strip()
+    product = _product(expr)
+    if product is not None:
+        return product
+    parts = [p.strip() for p in expr.split("*")]
+    if not all(re.fullmatch(r"\d+(?:\.\d+)?|[A-Za-z_$][\w$.]*", p) for p in parts) or len(parts) > 4:
+        return None
+    total = 1.0
+    for part in parts:
+        value = number(part) if part[0].isdigit() else _variable(js, part)
+        if value is None:
+            return None
+        total *= value
+    return total
+
+
+def _product(expr: str) -> float | None:
+    parts = [p.strip() for p in expr.split("*")]
+    if not parts or not all(re.fullmatch(r"\d+(?:\.\d+)?", p) for p in parts):
+        return None
+    total = 1.0
+    for part in parts:
+        total *= float(part)
+    return total
+
+
+def _variable(js: str, name: str) -> float | None:
+    expr = _index(js).numbers.get(name)
+    return _arith(expr) if expr is not None else None
+
+
+def _value(js: str, token: str) -> float | None:
+    """A number written in place, or the number a variable of that name is set to."""
+    return number(token) if token[0].isdigit() else _variable(js, token)
+
+
+def _split(selectors: str) -> tuple[str, ...]:
+    return tuple(s.strip() for s in selectors.split(",") if s.strip())
+
+
+def _script_targets(body: str, js: str | None = None) -> tuple[str, ...]:
+    """Selectors a piece of script shows: literal lookups, ``X_ID``-style settings, and variables
+    bound to a lookup elsewhere in ``js`` (``const buy = document.getElementById("buy")``)."""
+    found: list[str] = []
+    for match in _TARGETS.finditer(body):
+        lookup = body[max(0, match.start() - 25) : match.start()] + match.group(0)[:25]
+        sel = match.group(1)
+        if "getElementById" in lookup:
+            sel = f"#{sel}"
+        elif "getElementsByClassName" in lookup:
+            sel = f".{sel}"
+        found.extend(_split(sel))
+    for match in _NAMED_TARGET.finditer(body):
+        name, value = match.group(0).split("=")[0].strip(), match.group(1)
+        if value[0] in "#.":
+            found.extend(_split(value))
+        elif "CLASS" in name.upper():
+            found.append(f".{value}")
+        elif re.fullmatch(r"[\w-]+", value):
+            found.append(f"#{value}")
+    if js is not None:
+        names = re.findall(r"\b([A-Za-z_$][\w$]*)\s*\.\s*(?:style|classList|removeAttribute|setAttribute)\b", body)
+        bindings = _index(js).bindings
+        for var in list(dict.fromkeys(names))[:_MAX_VARIABLES]:
+            if var in bindings:
+                found.extend(_script_targets(bindings[var]))
+    return tuple(dict.fromkeys(found))
+
+
+_SIMPLE = re.compile(r"^(?P<tag>[a-zA-Z][\w-]*)?(?P<rest>(?:[#.][\w-]+)*)")
+
+
+def _exists(page: Page, selector: str) -> bool | None:
+    """Whether the page has an element ``selector`` names (None: a selector this cannot judge)."""
+    last = re.split(r"[\s>+~]+", selector.strip())[-1]
+    last = re.sub(r"\[[^\]]*\]|:{1,2}[\w-]+(?:\([^)]*\))?", "", last)
+    match = _SIMPLE.match(last)
+    if not match or match.end() != len(last) or not last:
+        return None
+    tag = (match.group("tag") or "").lower()
+    ids = re.findall(r"#([\w-]+)", match.group("rest"))
+    classes = set(re.findall(r"\.([\w-]+)", match.group("rest")))
+    for element in page.elements:
+        if tag and element.tag != tag:
+            continue
+        if ids and element.get("id") not in ids:
+            continue
+        if classes and not classes <= set(element.classes):
+            continue
+        return True
+    return False
+
+
+def _counts(page: Page, timer: Timer) -> bool:
+    if timer.seconds < MIN_SECONDS:
+        return False
+    if not timer.strict:
+        return True
+    verdicts = [_exists(page, sel) for sel in timer.targets]
+    judged = [v for v in verdicts if v is not None]
+    return not judged or any(judged)
+
+
+def _offer_score(timer: Timer) -> int:
+    about = " ".join((*timer.targets, timer.about))
+    buy, other = bool(_BUY.search(about)), bool(_NOT_OFFER.search(" ".join(timer.targets) or about))
+    if buy and not other:
+        return 2
+    return 0 if other and not buy else 1

@@ -15,8 +15,13 @@ these end in the same configuration object, which names the CDN host, the accoun
 the video (not the same id as the player); the stream is ``https://<cdn>/<account>/<video>/main.m3u8``.
 An A/B-test script carries one configuration per variant: the first is taken as the VSL and the
 others are listed as ``other_videos``.  Pages using vturb's "speed optimisation" snippet also
-preload that playlist with ``<link rel="preload" href=".../main.m3u8">``, which makes the script
-request unnecessary.
+preload that playlist with ``<link rel="preload" href=".../main.m3u8">`` beside a preload of the
+player's ``player.js``, which makes the script request unnecessary.  Preloads outlive the player
+they were written for (a page that moved to another player, or to Panda, keeps the old ``<head>``),
+so a preloaded playlist counts only when it belongs to the player the body embeds — its own
+``player.js`` is preloaded too, or nothing says otherwise and the account is the same — and the
+embedded player's loaded config always beats it.  A preload with no player in the body is only a
+``fallback`` candidate: any other player on the page wins over it.
 
 Script URLs are taken from the page as-is (any host), so the same code serves the real CDN and a
 test server.  Scripts are read with tolerant regular expressions rather than a JS parser because
@@ -42,7 +47,7 @@ from vsl_assets.errors import VslError
 from vsl_assets.media.pages.errors import NoPlayerFoundError, PlayerConfigError, unreadable
 from vsl_assets.media.pages.fetch import Fetcher
 from vsl_assets.media.pages.page import Page, decode_html
-from vsl_assets.media.pages.players import page_scripts
+from vsl_assets.media.pages.players import page_scripts, reveal
 from vsl_assets.media.pages.players.base import Candidate, is_hls_url, number
 
 KIND = "vturb"
@@ -63,11 +68,6 @@ EMBED_PAGE = re.compile(
 )
 _PLAYER_ID = re.compile(r"^(?:vid|ab)[-_]?(?P<player>[0-9a-fA-F]{24})$")
 _SAFE_ID = re.compile(r"^[0-9A-Za-z_-]{6,64}$")
-_CTA_IN_PAGE = (
-    ("page script SECONDS_TO_DISPLAY", re.compile(r"\bSECONDS_TO_DISPLAY\s*=\s*(\d+(?:\.\d+)?)")),
-    ("page script delaySeconds", re.compile(r"\bdelaySeconds\s*=\s*(\d+(?:\.\d+)?)")),
-    ("page script displayHiddenElements", re.compile(r"\.displayHiddenElements\(\s*(\d+(?:\.\d+)?)")),
-)
 _CTA_IN_CONFIG = (
     ("vturb config pitchTime", re.compile(r"[\"']?pitchTime[\"']?\s*:\s*(\d+(?:\.\d+)?)")),
     (
@@ -162,17 +162,11 @@ def preloaded_playlists(page: Page) -> list[str]:
 
 
 def page_cta(page: Page) -> tuple[float | None, str | None]:
-    """The reveal second the page's own delay snippet sets, and which snippet said it."""
-    for script in page.scripts():
-        for source, pattern in _CTA_IN_PAGE:
-            match = pattern.search(script)
-            if match:
-                return number(match.group(1)), source
-    return None, None
+    """The reveal second the page's own inline scripts set, and which snippet said it.
 
-
-def page_cta_seconds(page: Page) -> float | None:
-    return page_cta(page)[0]
+    One reader for every player (:mod:`reveal`): vturb's generated snippets are among its timers.
+    """
+    return reveal.page_reveal(page)
 
 
 def parse_player_config(text: str, script_url: str, account: str | None = None) -> PlayerConfig:
@@ -249,7 +243,10 @@ def detect(page: Page) -> Candidate | None:
     if not scripts and not ids:
         return None
     by_player = {s.player: s for s in scripts}
+    embedded = _embedded(page, scripts, ids)
     order = [p for p in ids if p in by_player] + [s.player for s in scripts if s.player not in ids]
+    # Players the page really embeds come before scripts that are only preloaded in <head>.
+    order = [p for p in order if p in embedded] + [p for p in order if p not in embedded]
     preloads = preloaded_playlists(page) if mentions_vturb(page) or scripts else []
     cta, cta_source = page_cta(page)
     thumbnail = _placeholder_thumbnail(page, order[0] if order else (ids[0] if ids else None))
@@ -261,11 +258,15 @@ def detect(page: Page) -> Candidate | None:
         others=tuple(preloads[1:]),
         hls=True,
         position=_position(page, ids),
+        # Only a preloaded player.js/playlist, no placeholder or loader in the body.
+        fallback=not embedded,
     )
     referer = page.url
     if not order:
         if preloads:
-            return replace(base, stream_url=preloads[0])
+            # A leftover of the speed snippet with no player in the body: used only when the
+            # page embeds nothing else.
+            return replace(base, stream_url=preloads[0], fallback=True)
 
         def from_scripts(fetcher: Fetcher) -> Candidate:
             found = _scan_page_scripts(fetcher, page)
@@ -279,14 +280,22 @@ def detect(page: Page) -> Candidate | None:
     main = by_player[order[0]]
     rest = [by_player[p] for p in order[1:]]
 
+    own = _own_preloads(page, main, preloads)
+    if embedded:
+        base = replace(base, others=tuple(p for p in preloads if p not in own[:1]))
+    else:
+        base = replace(base, others=tuple(preloads))  # listed even when another player wins
+
     def complete(fetcher: Fetcher) -> Candidate:
-        preloaded = preloads[0] if preloads else None
+        preloaded = own[0] if own else None
         try:
             configs = _load(fetcher, main, referer)
         except VslError:
             if preloaded is None:
                 raise
             configs = []  # the preloaded playlist is enough; the config only adds details
+        if configs:
+            preloaded = None  # the embedded player's own config names its video
         others = list(base.others) + [c.stream_url for c in configs[1:]]
         for script in rest[: fetcher.options.max_other_players]:
             try:
@@ -297,6 +306,30 @@ def detect(page: Page) -> Candidate | None:
         return _merge(base, config, stream=preloaded, others=others)
 
     return replace(base, complete=complete)
+
+
+def _embedded(page: Page, scripts: list[PlayerScript], ids: list[str]) -> set[str]:
+    """Players the body embeds: a placeholder, or a script/iframe that loads the player."""
+    loaders = [f"{e.get('src')} {e.text}" for e in page.find("script", "iframe", "frame")]
+    return set(ids) | {s.player for s in scripts if any(s.player in text for text in loaders)}
+
+
+def _own_preloads(page: Page, main: PlayerScript, preloads: list[str]) -> list[str]:
+    """The preloaded playlists that belong to the embedded player ``main``.
+
+    vturb's speed snippet preloads a player's ``player.js`` together with its video's playlist:
+    when the page preloads some player's script, the playlists belong to the player whose script
+    it is.  Otherwise a playlist of the same account is taken as the player's.
+    """
+    scripts = [
+        link_player
+        for link in page.find("link")
+        if {"preload", "prefetch", "modulepreload"} & set(link.get("rel").lower().split())
+        and (link_player := PLAYER_SCRIPT.search(link.get("href").replace("\\/", "/")))
+    ]
+    if scripts and main.player not in {m.group("player").lower() for m in scripts}:
+        return []
+    return [p for p in preloads if f"/{main.account}/" in p]
 
 
 def in_page_scripts(page: Page) -> Candidate:

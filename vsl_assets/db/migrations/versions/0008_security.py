@@ -1,8 +1,8 @@
 """Server-side web sessions, token scope/expiry/revocation, disabled logins, login attempts shared
 by every web worker, and Add-page batches (issue 26).
 
-Revision ID: 0007_security
-Revises: 0006
+Revision ID: 0008_security
+Revises: 0007_breakdown_plumbing
 Create Date: 2026-12-06
 """
 
@@ -11,8 +11,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_security"
-down_revision = "0006"
+revision = "0008_security"
+down_revision = "0007_breakdown_plumbing"
 branch_labels = None
 depends_on = None
 
