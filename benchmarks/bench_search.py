@@ -1,157 +1,87 @@
-"""Search speed: the project's search backends against a ``LIKE '%…%'`` scan of the same rows.
+"""Search speed: the embedded backend against the floor (a bare SQLite FTS5 table, ``bm25()`` …
+``LIMIT 20``) and the peer (tantivy alone), on the same rows and queries, in one run.
 
 Run it from the repository root::
 
-    .venv/bin/python benchmarks/bench_search.py                  # 1,000 VSLs x 400 segments, embedded only
-    .venv/bin/python benchmarks/bench_search.py --n 2500         # the issue's 1,000,000 segments
-    .venv/bin/python benchmarks/bench_search.py --pg-local       # also PostgreSQL (throwaway server, as the tests)
-    .venv/bin/python benchmarks/bench_search.py --pg-url postgresql://user@host/db   # an existing database (tables
-                                                                 # search_vsls/search_segments are replaced)
+    .venv/bin/python benchmarks/bench_search.py                 # 120 x 60-minute VSLs (108,000 segments)
+    .venv/bin/python benchmarks/bench_search.py --n 1112        # the issue's 1,000,000 segments
+    .venv/bin/python benchmarks/bench_search.py --pg-local      # also PostgreSQL (throwaway server, as the tests)
 
-The corpus is synthetic but shaped like transcripts: a third each PT, EN and ES; segments of
-8-22 words drawn with Zipf frequencies from a vocabulary of real words (function words, VSL copy
-words in several inflections) plus a long tail of made-up words, so common words match a large
-share of segments and tail words very few, as in real speech.  Every VSL gets breakdown fields.
+Data (``search_corpus.py``): 60-minute transcripts (900 segments of 8-22 words), a third each PT,
+EN and ES, walked from word bigrams of the project's own scripts, so phrases and word frequencies
+are those of spoken sales copy; every VSL has breakdown fields for the filters.
 
-Figures, all from the same run on the same rows:
+What runs, on the same segments:
 
-* index build: seconds, segments/s, ms per VSL, size on disk;
-* incremental: re-indexing one 60-minute VSL (600 segments) into the full index (median of 5);
-* query latency p50/p95/p99 per kind (word, phrase, prefix, word + filters, inside one VSL,
-  filters only) and over the whole mix (at least 200 queries);
-* baseline: ``LIKE '%word%'`` (and ``'%phrase%'``) over the same segment texts, on a sample of the
-  word and phrase queries (a scan costs ~1,000x more, so fewer of them).
+* **product**: ``SqliteSearch`` as shipped (stemmed, accent-folded, language-tagged terms; results
+  grouped per VSL with its best 3 hits, snippets, exact totals);
+* **before**: the same index queried the way the product did before issue 29 (every match ranked
+  and grouped, then the page), for the before/after figures;
+* **raw FTS5** (the floor): ``fts5(text, tokenize='unicode61 remove_diacritics 2')`` over the
+  original texts, ``SELECT rowid, bm25(raw) … ORDER BY bm25(raw) LIMIT 20`` (no stemming, no
+  grouping, no snippets: what the product's work costs on top of SQLite's);
+* **tantivy** (the peer), if installed: one field per language with Snowball stemming and ASCII
+  folding, top 20 by BM25 (no grouping either).
 
-Targets from the issue, at 1,000,000 segments: embedded p95 <= 50 ms, PostgreSQL p95 <= 100 ms,
-one 60-minute VSL indexed in <= 1 s.  The script reports; it does not gate (exit 0).
+Queries: word, two words, phrase, prefix, word + filters, inside one VSL, filters only; latency is
+measured in ``--rounds`` rounds, each system in turn per query (order shuffled), and every verdict
+comes from all rounds together: the ratio's 95% bootstrap interval (queries resampled) must lie
+wholly under the target to PASS, wholly over it to FAIL, else it is UNDECIDED.
+
+Throughput: ``--clients`` threads (default 1 and 8) calling ``search()`` on the mixed queries for
+``--seconds`` each, before and after, interleaved; the web page's search route is this call plus
+rendering (bench_web measures the page).
+
+Targets (issue 29): product p95 <= 1.5x raw FTS5 and <= 25 ms at 1,000,000 segments; index build
+>= 30,000 segments/s; throughput at 8 clients >= 3x before.  Reports; does not gate (exit 0).
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import sqlite3
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
 
-from vsl_assets.search import SearchBackend, SearchQuery, Segment, VslDocument, open_search  # noqa: E402
+import search_corpus  # noqa: E402
 
-# Function words first (most frequent), then VSL copy vocabulary in several inflections.
-WORDS = {
-    "pt": (
-        "de a o que e do da em um para é com não uma os no se na por mais as dos como mas foi ao ele das tem à seu sua "
-        "ou ser quando muito há nos já está eu também só pelo pela até isso ela entre era depois sem mesmo aos ter "
-        "seus quem nas me esse eles estão você tinha foram essa num nem suas meu às minha têm numa pelos elas havia "
-        "seja qual será nós tenho lhe deles essas esses pelas este fosse dele tu te vocês vos lhes meus minhas "
-        "emagrecer emagrecimento emagreceu emagrecendo gordura gorduras barriga peso quilos dieta dietas saúde médico "
-        "médicos médica remédio remédios garantia garantias garantido dinheiro devolvido devolução oferta ofertas "
-        "desconto descontos preço preços grátis segredo segredos descoberta descobri descobriu resultado resultados "
-        "rápido rápida rapidamente natural naturais fórmula método métodos truque simples fácil facilmente dias "
-        "semanas mês meses anos vida mulheres homens pessoas clientes milhares depoimento depoimentos comprar compra "
-        "agora hoje último última vagas acesso botão clique abaixo vídeo assistir assista final programa curso "
-        "aprender aprenda renda extra vender vendas negócio internet celular casa família filhos corpo energia sono "
-        "diabetes pressão açúcar sangue coração articulações dor dores cura curar tratamento ciência estudo estudos "
-        "universidade pesquisa pesquisadores ingrediente ingredientes cápsula cápsulas frasco frascos kit"
-    ),
-    "en": (
-        "the of and to a in is you that it he was for on are as with his they i at be this have from or one had by "
-        "but not what all were we when your can said there use an each which she do how their if will up other "
-        "about out many then them these so some her would make like him into time has look two more go see no way "
-        "could people my than first been call who its now find long down day did get come made may part "
-        "doctors doctor hate hated secret secrets discovered discovery guarantee guaranteed guarantees money back "
-        "refund offer offers discount price prices free simple trick tricks weight loss lose losing lost fat belly "
-        "pounds diet diets health healthy natural naturally formula method methods results result fast faster "
-        "quickly easy easily days weeks months years life women men customers thousands testimonial testimonials buy "
-        "buying order ordering today last spots access button click below video watch watching final program course "
-        "learn learning income extra sell selling business online phone home family children body energy sleep "
-        "diabetes pressure sugar blood heart joints pain cure curing treatment science study studies university "
-        "research researchers ingredient ingredients capsule capsules bottle bottles supply"
-    ),
-    "es": (
-        "de la que el en y a los del se las por un para con no una su al lo como más pero sus le ya o este sí porque "
-        "esta entre cuando muy sin sobre también me hasta hay donde quien desde todo nos durante todos uno les ni "
-        "contra otros ese eso ante ellos e esto mí antes algunos qué unos yo otro otras otra él tanto esa estos "
-        "mucho quienes nada muchos cual poco ella estar estas algunas algo nosotros usted ustedes "
-        "adelgazar adelgazamiento adelgazó grasa barriga peso kilos dieta dietas salud médico médicos medicina "
-        "garantía garantías garantizado dinero devolución oferta ofertas descuento precio precios gratis secreto "
-        "secretos descubrimiento descubrí resultado resultados rápido rápidamente natural naturales fórmula método "
-        "truco sencillo fácil fácilmente días semanas mes meses años vida mujeres hombres personas clientes miles "
-        "testimonio testimonios comprar compra ahora hoy último última cupos acceso botón haga clic abajo video ver "
-        "final programa curso aprender aprenda ingresos extra vender ventas negocio internet celular casa familia "
-        "hijos cuerpo energía sueño diabetes presión azúcar sangre corazón articulaciones dolor dolores cura curar "
-        "tratamiento ciencia estudio estudios universidad investigación investigadores ingrediente ingredientes "
-        "cápsula cápsulas frasco frascos"
-    ),
-}
-CONTENT_START = {"pt": "emagrecer", "en": "doctors", "es": "adelgazar"}
-SYLLABLES = {
-    "pt": "ma me mi mo mu ca co cu ra re ri ro ta te ti to la le li lo na ne ni no sa se si so pa pe po ção ções nh lh",
-    "en": "ba be bi bo ca co da de di do fa fe fi ga ge go la le li lo ma me mi mo na ne no pa pe po ra re ri ro st",
-    "es": "ba be bi bo ca co da de di do fa fe ga go la le li lo ma me mi mo na ne ni no pa pe po ra re ri ro ción",
-}
-NICHES = [
-    "health/weight loss",
-    "health/diabetes",
-    "health/joints",
-    "finance/trading",
-    "finance/side income",
-    "relationships/dating",
-    "beauty/skin",
-    "education/languages",
-]
-LEADS = ["story", "secret", "problem", "proof", "offer", "prediction"]
+from vsl_assets.search import SearchQuery, SearchResults, Segment, VslDocument, open_search  # noqa: E402
+from vsl_assets.search.backend import page_bounds  # noqa: E402
+from vsl_assets.search.filters import vsl_filter  # noqa: E402
+from vsl_assets.search.query import parse, query_languages, to_fts5  # noqa: E402
+from vsl_assets.search.sqlite import POSITION_BITS, SqliteSearch, _encode_time, segment_id  # noqa: E402
+
+NICHES = ["health/weight loss", "health/diabetes", "health/joints", "finance/side income", "education/languages"]
+LEADS = ["story", "secret", "problem", "proof", "offer"]
 AWARENESS = ["unaware", "problem_aware", "solution_aware", "product_aware", "most_aware"]
-PLAYERS = ["vturb", "wistia", "youtube", "vimeo", "jwplayer", "hls"]
-TAIL_WORDS = 15_000
+PLAYERS = ["vturb", "wistia", "youtube", "vimeo", "hls"]
+LANGS = ("pt", "en", "es")
 
 
-@dataclass
-class Corpus:
-    docs: list[VslDocument]
-    vocab: dict[str, list[str]]
-    content: dict[str, list[str]]
-
-
-def build_vocab(rng: random.Random) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    vocab: dict[str, list[str]] = {}
-    content: dict[str, list[str]] = {}
-    for lang, text in WORDS.items():
-        real = text.split()
-        content[lang] = real[real.index(CONTENT_START[lang]) :]
-        syl = SYLLABLES[lang].split()
-        tail = {"".join(rng.choices(syl, k=rng.randint(2, 4))) for _ in range(TAIL_WORDS * 2)}
-        vocab[lang] = real + sorted(tail - set(real))[:TAIL_WORDS]
-    return vocab, content
-
-
-def make_corpus(n_vsls: int, segments_per_vsl: int, seed: int = 7) -> Corpus:
+def make_corpus(n_vsls: int, segments_per_vsl: int, seed: int = 7) -> list[VslDocument]:
     rng = random.Random(seed)
-    vocab, content = build_vocab(rng)
-    weights = {lang: [1.0 / (rank + 1) ** 1.05 for rank in range(len(words))] for lang, words in vocab.items()}
-    cum = {lang: list(_accumulate(w)) for lang, w in weights.items()}
+    chains = search_corpus.chains()
     start = datetime(2025, 1, 1, tzinfo=UTC)
     docs = []
     for i in range(n_vsls):
-        lang = ("pt", "en", "es")[i % 3]
-        words = vocab[lang]
-        segs = []
-        t = 0.0
-        for _ in range(segments_per_vsl):
-            chosen = rng.choices(words, cum_weights=cum[lang], k=rng.randint(8, 22))
-            dur = len(chosen) * 0.4
-            segs.append(Segment(round(t, 2), round(t + dur, 2), " ".join(chosen).capitalize() + "."))
-            t += dur
+        lang = LANGS[i % 3]
+        texts = search_corpus.vsl_segments(rng, chains[lang], segments_per_vsl)
+        step = 3600.0 / segments_per_vsl
+        segs = [Segment(round(step * j, 2), round(step * (j + 1), 2), t) for j, t in enumerate(texts)]
         docs.append(
             VslDocument(
                 key=f"{lang}-{i:06d}",
@@ -159,155 +89,449 @@ def make_corpus(n_vsls: int, segments_per_vsl: int, seed: int = 7) -> Corpus:
                 title=f"VSL {i}",
                 language=lang,
                 player=rng.choice(PLAYERS),
-                duration_s=round(t, 1),
+                duration_s=3600.0,
                 added_at=start + timedelta(minutes=rng.randint(0, 525_600)),
                 niche=rng.choice(NICHES),
                 lead_type=rng.choice(LEADS),
                 awareness=rng.choice(AWARENESS),
-                pitch_s=round(t * rng.uniform(0.4, 0.9), 1),
-                price=float(rng.choice([37, 47, 97, 147, 197, 297, 497])),
+                pitch_s=round(rng.uniform(1200, 3000), 1),
+                price=float(rng.choice([37, 47, 97, 147, 197, 297])),
                 currency=rng.choice(["USD", "BRL", "EUR"]),
                 segments=segs,
             )
         )
-    return Corpus(docs, vocab, content)
+    return docs
 
 
-def _accumulate(values: list[float]) -> Iterator[float]:
-    total = 0.0
-    for v in values:
-        total += v
-        yield total
-
-
-def make_queries(corpus: Corpus, per_kind: int, seed: int = 11) -> dict[str, list[SearchQuery]]:
+def make_queries(docs: list[VslDocument], per_kind: int, seed: int = 11) -> dict[str, list[SearchQuery]]:
+    """Words and phrases taken from the corpus's own segments, as people search what was said."""
     rng = random.Random(seed)
-    langs = ("pt", "en", "es")
 
-    def word() -> str:
-        return rng.choice(corpus.content[rng.choice(langs)])
+    def said() -> list[str]:
+        return rng.choice(rng.choice(docs).segments).text.rstrip(".?!").split()
 
-    content = {w for words in corpus.content.values() for w in words}
+    def word(min_len: int = 4) -> str:
+        while True:
+            ws = [w.strip(",.;:?!¿¡") for w in said() if len(w.strip(",.;:?!¿¡")) >= min_len]
+            if ws:
+                return rng.choice(ws)
 
     def phrase() -> str:
-        """2-3 words said in a row, starting at a copy word (as people search: "garantia de 30 dias")."""
-        while True:
-            seg = rng.choice(rng.choice(corpus.docs).segments).text.rstrip(".").lower().split()
-            starts = [i for i, w in enumerate(seg[:-1]) if w in content]
-            if starts:
-                at = rng.choice(starts)
-                return '"' + " ".join(seg[at : at + rng.choice((2, 3))]) + '"'
-
-    def prefix(letters: int | None = None) -> str:
-        w = rng.choice([w for w in corpus.content[rng.choice(langs)] if len(w) >= 6])
-        return w[: letters or rng.randint(4, len(w) - 1)] + "*"
+        ws = [w.strip(",.;:?!¿¡") for w in said()]
+        at = rng.randrange(len(ws) - 2)
+        return '"' + " ".join(ws[at : at + rng.choice((2, 3))]) + '"'
 
     def filters() -> dict[str, Any]:
         choice = rng.randrange(4)
         if choice == 0:
-            return {"language": rng.choice(langs)}
+            return {"language": rng.choice(LANGS)}
         if choice == 1:
             return {"niche": rng.choice(NICHES).split("/")[0]}
         if choice == 2:
-            return {"duration_min_s": 1800.0, "lead_type": rng.choice(LEADS)}
+            return {"awareness": rng.choice(AWARENESS), "lead_type": rng.choice(LEADS)}
         return {"price_max": 100.0, "currency": "USD"}
 
     return {
         "word": [SearchQuery(text=word()) for _ in range(per_kind)],
         "two words": [SearchQuery(text=f"{word()} {word()}") for _ in range(per_kind)],
         "phrase": [SearchQuery(text=phrase()) for _ in range(per_kind)],
-        "prefix": [SearchQuery(text=prefix()) for _ in range(per_kind)],
+        "prefix": [SearchQuery(text=word(7)[:5] + "*") for _ in range(per_kind)],
         "word+filters": [SearchQuery(text=word(), **filters()) for _ in range(per_kind)],
-        "inside one VSL": [SearchQuery(text=word(), key=rng.choice(corpus.docs).key) for _ in range(per_kind)],
+        "inside one VSL": [SearchQuery(text=word(), key=rng.choice(docs).key) for _ in range(per_kind)],
         "filters only": [SearchQuery(text="", **filters()) for _ in range(per_kind)],
     }
 
 
-def make_worst_queries(corpus: Corpus, per_kind: int, seed: int = 13) -> dict[str, list[SearchQuery]]:
-    """Queries that match a large share of all segments: reported apart from the mix."""
-    rng = random.Random(seed)
-    out: dict[str, list[SearchQuery]] = {"function-word phrase": [], "3-letter prefix": []}
-    for lang in ("pt", "en", "es"):
-        top = corpus.vocab[lang][:12]
-        for _ in range(per_kind // 3 + 1):
-            out["function-word phrase"].append(SearchQuery(text=f'"{rng.choice(top)} {rng.choice(top)}"'))
-            w = rng.choice([w for w in corpus.content[lang] if len(w) >= 4])
-            out["3-letter prefix"].append(SearchQuery(text=w[:3] + "*"))
-    return {k: v[:per_kind] for k, v in out.items()}
+# -- the floor: a bare FTS5 table over the original texts ------------------------------------------
 
 
-def percentiles(samples: list[float]) -> str:
-    ms = sorted(s * 1000 for s in samples)
-    if len(ms) < 2:
-        return f"n={len(ms)}  {ms[0] if ms else float('nan'):.1f} ms"
-    q = statistics.quantiles(ms, n=100, method="inclusive")
-    return f"n={len(ms):3d}  p50 {q[49]:7.1f}  p95 {q[94]:7.1f}  p99 {q[98]:7.1f} ms"
+class RawFts5:
+    """``bm25()`` … ``LIMIT 20`` over the same segments (same rowids), filters via the same VSL table."""
+
+    name = "raw FTS5"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute(
+            "CREATE VIRTUAL TABLE raw USING fts5(text, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+        )
+
+    def index(self, vsl_id: int, doc: VslDocument) -> None:
+        self.conn.execute("BEGIN IMMEDIATE")
+        self.conn.executemany(
+            "INSERT INTO raw (rowid, text) VALUES (?, ?)",
+            ((segment_id(vsl_id, i), s.text) for i, s in enumerate(doc.segments)),
+        )
+        self.conn.execute("COMMIT")
+
+    def copy_vsls(self, product: Path) -> None:
+        """The product's VSL table, for filters (same columns, so the same ``vsl_filter`` SQL)."""
+        self.conn.execute("ATTACH DATABASE ? AS p", (str(product),))
+        self.conn.execute("CREATE TABLE vsls AS SELECT * FROM p.vsls")
+        self.conn.execute("DETACH DATABASE p")
+
+    def search(self, query: SearchQuery) -> Any:
+        parsed = parse(query.text)
+        where, params = vsl_filter(query, _encode_time)
+        if parsed.empty:
+            return self.conn.execute(
+                f"SELECT * FROM vsls v WHERE {where} ORDER BY added_at DESC LIMIT 20", params
+            ).fetchall()
+        clauses = []
+        for group in parsed.groups:
+            parts = ['"' + " ".join(c.words) + '"' + (" *" if c.prefix else "") for c in group]
+            clauses.append(" OR ".join(parts))
+        conds = ""
+        if query.key is not None:
+            conds = f" AND (rowid >> {POSITION_BITS}) = (SELECT id FROM vsls WHERE key = :k)"
+            params["k"] = query.key
+        elif params:
+            conds = f" AND (rowid >> {POSITION_BITS}) IN (SELECT v.id FROM vsls v WHERE {where})"
+        return self.conn.execute(
+            f"SELECT rowid, bm25(raw) FROM raw WHERE raw MATCH :m{conds} ORDER BY bm25(raw) LIMIT 20",
+            params | {"m": " AND ".join(f"({c})" for c in clauses)},
+        ).fetchall()
 
 
-def timed(fn: Callable[[], Any]) -> float:
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
+# -- the peer: tantivy alone -----------------------------------------------------------------------
 
 
-def human_bytes(n: int | None) -> str:
-    return "?" if n is None else f"{n / 1e6:,.0f} MB"
+class Tantivy:
+    """One index, a stemmed+folded text field per language, u64 VSL id for filters; top 20 by BM25."""
+
+    name = "tantivy"
+
+    def __init__(self, path: Path) -> None:
+        import tantivy
+
+        self.t = tantivy
+        builder = tantivy.SchemaBuilder()
+        for lang in LANGS:
+            builder.add_text_field(f"text_{lang}", stored=False, tokenizer_name=f"vsl_{lang}")
+        builder.add_unsigned_field("vsl", indexed=True, fast=True)
+        builder.add_unsigned_field("sid", stored=True)
+        self.schema = builder.build()
+        path.mkdir()
+        self.index_ = tantivy.Index(self.schema, path=str(path))
+        for lang, stemmer in {"pt": "portuguese", "en": "english", "es": "spanish"}.items():
+            analyzer = (
+                tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+                .filter(tantivy.Filter.lowercase())
+                .filter(tantivy.Filter.ascii_fold())
+                .filter(tantivy.Filter.stemmer(stemmer))
+                .build()
+            )
+            self.index_.register_tokenizer(f"vsl_{lang}", analyzer)
+        self.writer = self.index_.writer(heap_size=256_000_000, num_threads=1)
+        self.vsl_ids: dict[str, int] = {}
+        self.vsls: list[VslDocument] = []
+
+    def index(self, vsl_id: int, doc: VslDocument) -> None:
+        field = f"text_{doc.language}"
+        self.vsl_ids[doc.key] = vsl_id
+        self.vsls.append(doc)
+        for i, s in enumerate(doc.segments):
+            d = self.t.Document()
+            d.add_text(field, s.text)
+            d.add_unsigned("vsl", vsl_id)
+            d.add_unsigned("sid", segment_id(vsl_id, i))
+            self.writer.add_document(d)
+
+    def commit(self) -> None:
+        self.writer.commit()
+        self.writer.wait_merging_threads()
+        self.index_.reload()
+        self.searcher = self.index_.searcher()
+
+    def _allowed(self, query: SearchQuery) -> list[int] | None:
+        if query.key is not None:
+            return [self.vsl_ids[query.key]]
+        if not query.has_filters():
+            return None
+        keep = []
+        for d in self.vsls:  # the filter over 1,000 VSL rows, as the product's VSL table does
+            ok = (
+                (query.language is None or d.language == query.language)
+                and (query.niche is None or (d.niche or "").startswith(query.niche))
+                and (query.awareness is None or d.awareness == query.awareness)
+                and (query.lead_type is None or d.lead_type == query.lead_type)
+                and (query.price_max is None or (d.price or 0) <= query.price_max)
+                and (query.currency is None or d.currency == query.currency)
+            )
+            if ok:
+                keep.append(self.vsl_ids[d.key])
+        return keep
+
+    def search(self, query: SearchQuery) -> Any:
+        t = self.t
+        parsed = parse(query.text)
+        allowed = self._allowed(query)
+        if parsed.empty:
+            return allowed[:20] if allowed else []
+        must = []
+        for group in parsed.groups:
+            should = []
+            for c in group:
+                for lang in LANGS:
+                    fname = f"text_{lang}"
+                    if c.prefix:
+                        q = self.index_.parse_query(" ".join(c.words) + "*", [fname])
+                    elif len(c.words) > 1:
+                        q = self.index_.parse_query('"' + " ".join(c.words) + '"', [fname])
+                    else:
+                        q = self.index_.parse_query(c.words[0], [fname])
+                    should.append((t.Occur.Should, q))
+            must.append((t.Occur.Must, t.Query.boolean_query(should)))
+        if allowed is not None:
+            must.append((t.Occur.Must, t.Query.term_set_query(self.schema, "vsl", allowed)))
+        return self.searcher.search(t.Query.boolean_query(must), 20, count=False).hits
 
 
-def bench_backend(
-    label: str,
-    search: SearchBackend,
-    corpus: Corpus,
-    queries: dict[str, list[SearchQuery]],
-    worst: dict[str, list[SearchQuery]],
-    like: Callable[[str], Any],
-    like_sample: int,
-) -> None:
-    print(f"\n== {label} ==", flush=True)
-    search.ensure_schema()
-    n_segments = sum(len(d.segments) for d in corpus.docs)
+# -- before: the product's query as it was (every match ranked and grouped first) ------------------
+
+
+class Before(SqliteSearch):
+    """The pre-issue-29 ``_match`` over the same index file, for before/after in one run."""
+
+    def _match(self, conn: sqlite3.Connection, query: SearchQuery, parsed: Any) -> SearchResults:
+        match = to_fts5(parsed, query_languages(query.language))
+        where, params = vsl_filter(query, _encode_time)
+        params |= {"match": match}
+        rowid_range = ""
+        if query.key is not None:
+            row = conn.execute("SELECT id FROM vsls WHERE key = ?", (query.key,)).fetchone()
+            if row is None:
+                return SearchResults(query, 0, 0, (), parsed.notes)
+            rowid_range = "AND rowid BETWEEN :lo AND :hi"
+            lo = segment_id(row["id"], 0)
+            params |= {"lo": lo, "hi": lo + (1 << POSITION_BITS) - 1}
+        limit, offset = page_bounds(query)
+        matches = (
+            "m AS MATERIALIZED (SELECT rowid AS sid, rowid >> 20 AS vsl_id, bm25(segments_fts) AS rank "
+            f"FROM segments_fts WHERE segments_fts MATCH :match {rowid_range}), "
+            "g AS (SELECT vsl_id, min(rank) AS best, count(*) AS n FROM m GROUP BY vsl_id), "
+            f"f AS (SELECT g.best, g.n, v.* FROM g JOIN vsls v ON v.id = g.vsl_id WHERE {where})"
+        )
+        rows = conn.execute(
+            f"WITH {matches}, "
+            "page AS (SELECT f.*, count(*) OVER () AS total_vsls, sum(f.n) OVER () AS total_hits FROM f "
+            "         ORDER BY f.best, f.key LIMIT :limit OFFSET :offset), "
+            "ranked AS (SELECT m.*, row_number() OVER (PARTITION BY m.vsl_id ORDER BY m.rank, m.sid) AS rn "
+            "           FROM m WHERE m.vsl_id IN (SELECT id FROM page)) "
+            "SELECT page.*, s.id AS h_id, s.start_s AS h_start, s.end_s AS h_end, s.text AS h_text, r.rank AS h_rank "
+            "FROM page JOIN ranked r ON r.vsl_id = page.id AND r.rn <= :k JOIN segments s ON s.id = r.sid "
+            "ORDER BY page.best, page.key, r.rn",
+            params | {"limit": limit, "offset": offset, "k": query.hits_per_vsl},
+        ).fetchall()
+        from vsl_assets.search.snippet import highlight
+
+        for r in rows:  # the snippets the old path built for each shown hit
+            highlight(r["h_text"], parsed, r["language"])
+        total = int(rows[0]["total_vsls"]) if rows else 0
+        return SearchResults(query, total, int(rows[0]["total_hits"]) if rows else 0, (), parsed.notes)
+
+
+def pg_topk_class() -> type:
+    """The top-k discipline of the embedded backend tried on PostgreSQL (a count pass without
+    ranking, then ``ORDER BY score LIMIT n``), measured against the shipped single pass on the
+    same tables; not adopted (see benchmarks/README.md: slower there, both passes read the heap)."""
+    from sqlalchemy import text
+
+    from vsl_assets.search.backend import summary_from_row
+    from vsl_assets.search.model import Hit, VslHits
+    from vsl_assets.search.postgres import _RANK_NORMALISATION, CONFIGS, PostgresSearch, _decode_time, _same
+    from vsl_assets.search.query import to_tsquery_text
+    from vsl_assets.search.snippet import highlight
+
+    class PgTopK(PostgresSearch):
+        def _match(self, conn: Any, query: SearchQuery, parsed: Any) -> SearchResults:
+            """Top-k first, as the embedded backend: exact counts per VSL from a pass that does not
+            rank (the GIN index and each row's VSL id, no ``ts_rank_cd``), then the best n matches
+            (``ORDER BY score LIMIT n``: PostgreSQL's top-n heapsort, nothing materialised), more only
+            when those hold too few VSLs (leaving out the VSLs found), then only the page's VSLs,
+            hits and texts are read."""
+            where, params = vsl_filter(query, _same)
+            configs = [CONFIGS.get(lang, "simple") for lang in query_languages(query.language)]
+            params["tq"] = to_tsquery_text(parsed)
+            # One arm per configuration, each with a constant tsquery, so the GIN index serves every arm.
+            arms = " OR ".join(
+                f"(s.cfg = '{c}'::regconfig AND s.tsv @@ to_tsquery('{c}'::regconfig, search_unaccent(:tq)))"
+                for c in configs
+            )
+            rank_query = "CASE s.cfg " + " ".join(
+                f"WHEN '{c}'::regconfig THEN to_tsquery('{c}'::regconfig, search_unaccent(:tq))" for c in configs
+            )
+            rank = f"ts_rank_cd(s.tsv, {rank_query} END, {_RANK_NORMALISATION})"
+            source = f"FROM search_segments s JOIN search_vsls v ON v.id = s.vsl_id WHERE ({arms}) AND {where}"
+            per_vsl: dict[int, int] = {
+                int(v): int(n) for v, n in conn.execute(text(f"SELECT s.vsl_id, count(*) {source} GROUP BY 1"), params)
+            }
+            total_vsls, total_hits = len(per_vsl), sum(per_vsl.values())
+            limit, offset = page_bounds(query)
+            wanted = min(offset + limit, total_vsls)
+            if offset >= wanted:
+                return SearchResults(query, total_vsls, total_hits, (), parsed.notes)
+            k = query.hits_per_vsl
+            n = max(256, 4 * wanted * k)
+            order: list[int] = []
+            best: dict[int, list[tuple[int, int, float]]] = {}
+            while True:
+                found = " AND s.vsl_id <> ALL(:found)" if order else ""
+                rows = conn.execute(
+                    text(
+                        f"SELECT s.id, s.vsl_id, s.position, {rank} AS score {source}{found} ORDER BY score DESC, s.id LIMIT :n"
+                    ),
+                    params | {"n": n, "found": list(order)},
+                ).all()
+                for sid, vsl_id, position, score in rows:
+                    hits = best.get(vsl_id)
+                    if hits is None:
+                        order.append(vsl_id)
+                        best[vsl_id] = [(sid, position, score)]
+                    elif len(hits) < k:
+                        hits.append((sid, position, score))
+                if len(order) >= wanted or len(rows) < n:
+                    break
+            page_ids = order[offset:wanted]
+            missing = [v for v in page_ids if len(best[v]) < min(k, per_vsl[v])]
+            if missing:
+                # Their other hits rank below the n read: ranked again over these VSLs' matches only.
+                for v in missing:
+                    best[v] = []
+                for sid, vsl_id, position, score in conn.execute(
+                    text(
+                        f"SELECT id, vsl_id, position, score FROM (SELECT s.id, s.vsl_id, s.position, {rank} AS score, "
+                        f"row_number() OVER (PARTITION BY s.vsl_id ORDER BY {rank} DESC, s.id) AS rn "
+                        f"{source} AND s.vsl_id = ANY(:missing)) r WHERE rn <= :k ORDER BY score DESC, id"
+                    ),
+                    params | {"missing": missing, "k": k},
+                ):
+                    best[vsl_id].append((sid, position, score))
+            vsls = {
+                r["id"]: r
+                for r in conn.execute(
+                    text("SELECT * FROM search_vsls WHERE id = ANY(:ids)"), {"ids": page_ids}
+                ).mappings()
+            }
+            sids = [h[0] for v in page_ids for h in best[v]]
+            texts = {
+                r["id"]: r
+                for r in conn.execute(
+                    text("SELECT id, start_s, end_s, text FROM search_segments WHERE id = ANY(:ids)"), {"ids": sids}
+                ).mappings()
+            }
+            groups = tuple(self._group(vsls[v], per_vsl[v], best[v], texts, parsed) for v in page_ids)
+            return SearchResults(query, total_vsls, total_hits, groups, parsed.notes)
+
+        @staticmethod
+        def _group(
+            vsl: Any, hit_count: int, best: list[tuple[int, int, float]], texts: dict[int, Any], parsed: Any
+        ) -> VslHits:
+            return VslHits(
+                vsl=summary_from_row(vsl, _decode_time),
+                score=float(best[0][2]),
+                hit_count=hit_count,
+                hits=tuple(
+                    Hit(
+                        position=position,
+                        start=texts[sid]["start_s"],
+                        end=texts[sid]["end_s"],
+                        text=texts[sid]["text"],
+                        snippet=highlight(texts[sid]["text"], parsed, vsl["language"]),
+                        score=float(score),
+                    )
+                    for sid, position, score in best
+                ),
+            )
+
+    return PgTopK
+
+
+# -- measuring -------------------------------------------------------------------------------------
+
+
+def pct(samples: list[float], p: float) -> float:
+    s = sorted(samples)
+    return s[min(len(s) - 1, round(p / 100 * (len(s) - 1)))] * 1000
+
+
+def ratio_interval(a: list[float], b: list[float], p: float, rng: random.Random) -> tuple[float, float, float]:
+    """p-th percentile of a over that of b, with a 95% bootstrap interval (paired by query)."""
+    point = pct(a, p) / pct(b, p)
+    n = len(a)
+    boots = []
+    for _ in range(400):
+        idx = [rng.randrange(n) for _ in range(n)]
+        boots.append(pct([a[i] for i in idx], p) / pct([b[i] for i in idx], p))
+    boots.sort()
+    return point, boots[10], boots[389]
+
+
+def verdict(lo: float, hi: float, target: float) -> str:
+    if hi <= target:
+        return "PASS"
+    if lo > target:
+        return "FAIL"
+    return "UNDECIDED (interval straddles the target)"
+
+
+@dataclass
+class System:
+    name: str
+    search: Callable[[SearchQuery], Any]
+    text_only: bool = False  # answers no "filters only" query
+
+
+def latency(
+    systems: list[System], queries: dict[str, list[SearchQuery]], rounds: int
+) -> dict[str, dict[str, list[float]]]:
+    """samples[system][kind], each query's time per round, systems in shuffled order per query."""
+    rng = random.Random(3)
+    out: dict[str, dict[str, list[float]]] = {s.name: {k: [] for k in queries} for s in systems}
+    for s in systems:  # warm: first touch of pages and caches, not measured
+        for q in queries["word"][:3]:
+            s.search(q)
+    for r in range(rounds):
+        for kind, qs in queries.items():
+            for q in qs:
+                order = systems[:]
+                rng.shuffle(order)
+                for s in order:
+                    t = time.perf_counter()
+                    s.search(q)
+                    out[s.name][kind].append(time.perf_counter() - t)
+        print(f"  round {r + 1}/{rounds} done", flush=True)
+    return out
+
+
+def throughput(
+    search: Callable[[SearchQuery], Any], queries: list[SearchQuery], clients: int, seconds: float
+) -> tuple[str, float]:
+    done: list[float] = []
+    lock = threading.Lock()
+    stop = time.perf_counter() + seconds
+
+    def client(seed: int) -> None:
+        rng = random.Random(seed)
+        mine = []
+        while time.perf_counter() < stop:
+            q = rng.choice(queries)
+            t = time.perf_counter()
+            search(q)
+            mine.append(time.perf_counter() - t)
+        with lock:
+            done.extend(mine)
+
     t0 = time.perf_counter()
-    per_vsl = []
-    for i, d in enumerate(corpus.docs):
-        per_vsl.append(timed(partial(search.index_vsl, d)))
-        if (i + 1) % max(1, len(corpus.docs) // 5) == 0:
-            print(f"  indexed {i + 1:,}/{len(corpus.docs):,} VSLs", flush=True)
-    build = time.perf_counter() - t0
-    print(
-        f"index build: {build:,.1f} s, {n_segments / build:,.0f} segments/s, "
-        f"{statistics.mean(per_vsl) * 1000:.1f} ms/VSL ({len(corpus.docs[0].segments)} segments); "
-        f"size on disk {human_bytes(search.size_bytes())}; count {search.count()}"
-    )
-    hour = replace(corpus.docs[len(corpus.docs) // 2], segments=_hour(corpus))
-    incr = [timed(lambda: search.index_vsl(hour)) for _ in range(5)]
-    print(
-        f"incremental: one 60-minute VSL ({len(hour.segments)} segments) re-indexed in "
-        f"{statistics.median(incr) * 1000:.0f} ms (median of 5; target <= 1000 ms)"
-    )
-    for q in queries["word"][:3]:  # warm the cache the way a running server is warm
-        search.search(q)
-    mixed: list[float] = []
-    for kind, qs in queries.items():
-        samples = [timed(partial(search.search, q)) for q in qs]
-        mixed += samples
-        print(f"  {kind:15s} {percentiles(samples)}")
-    print(f"  {'MIXED':15s} {percentiles(mixed)}")
-    for kind, qs in worst.items():
-        samples = [timed(partial(search.search, q)) for q in qs]
-        print(f"  worst case, not in the mix: {kind:20s} {percentiles(samples)}")
-    base_word = [timed(partial(like, q.text)) for q in queries["word"][:like_sample]]
-    base_phrase = [timed(partial(like, q.text.strip('"'))) for q in queries["phrase"][:like_sample]]
-    print(f"  baseline LIKE '%word%'   {percentiles(base_word)}")
-    print(f"  baseline LIKE '%phrase%' {percentiles(base_phrase)}")
-    sample = queries["word"][0]
-    found = search.search(sample)
-    print(f"  e.g. {sample.text!r}: {found.total_hits:,} segments in {found.total_vsls:,} VSLs")
-
-
-def _hour(corpus: Corpus) -> list[Segment]:
-    """600 segments (~60 minutes of speech) taken from the corpus."""
-    pool = [s for d in corpus.docs[:10] for s in d.segments]
-    return [Segment(6.0 * i, 6.0 * i + 6.0, pool[i % len(pool)].text) for i in range(600)]
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    wall = time.perf_counter() - t0
+    return f"{len(done) / wall:7.1f} req/s  p95 {pct(done, 95):7.1f} ms", len(done) / wall
 
 
 @contextmanager
@@ -320,62 +544,157 @@ def local_postgres(base: Path) -> Iterator[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--n", type=int, default=1000, help="VSLs (default 1000)")
-    parser.add_argument("--segments", type=int, default=400, help="segments per VSL (default 400, ~40 minutes)")
-    parser.add_argument("--per-kind", type=int, default=40, help="queries per kind (7 kinds)")
-    parser.add_argument("--like-sample", type=int, default=10, help="LIKE scans per kind for the baseline")
-    parser.add_argument("--pg-url", help="also benchmark PostgreSQL in this database")
-    parser.add_argument("--pg-local", action="store_true", help="also benchmark PostgreSQL on a throwaway server")
-    parser.add_argument("--no-embedded", action="store_true", help="skip the embedded backend")
+    parser.add_argument("--n", type=int, default=120, help="60-minute VSLs (default 120; 1112 = 1,000,800 segments)")
+    parser.add_argument("--segments", type=int, default=900, help="segments per VSL (default 900 = 4 s each)")
+    parser.add_argument("--per-kind", type=int, default=30, help="queries per kind (7 kinds)")
+    parser.add_argument("--rounds", type=int, default=3, help="latency rounds, systems interleaved")
+    parser.add_argument("--clients", default="1,8", help="throughput client threads")
+    parser.add_argument("--seconds", type=float, default=5.0, help="seconds per throughput measurement")
+    parser.add_argument("--pg-local", action="store_true", help="also PostgreSQL on a throwaway server")
+    parser.add_argument("--no-tantivy", action="store_true")
+    parser.add_argument("--pg-only", action="store_true", help="only PostgreSQL (with --pg-local)")
     args = parser.parse_args()
 
     t = time.perf_counter()
-    corpus = make_corpus(args.n, args.segments)
-    queries = make_queries(corpus, args.per_kind)
-    worst = make_worst_queries(corpus, args.per_kind // 2)
-    n_segments = args.n * args.segments
+    docs = make_corpus(args.n, args.segments)
+    queries = make_queries(docs, args.per_kind)
+    n_segments = sum(len(d.segments) for d in docs)
     print(
         f"corpus: {args.n:,} VSLs x {args.segments} segments = {n_segments:,} segments "
-        f"({time.perf_counter() - t:.1f} s to generate); {sum(len(q) for q in queries.values())} queries"
+        f"({time.perf_counter() - t:.1f} s to generate); {sum(map(len, queries.values()))} queries x {args.rounds} rounds"
     )
+    print(f"e.g. {docs[0].segments[3].text!r} / {docs[1].segments[3].text!r} / {docs[2].segments[3].text!r}")
 
+    if args.pg_only:
+        with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+            bench_postgres(Path(tmp), docs, queries, args.rounds)
+        return
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
-        if not args.no_embedded:
-            import sqlite3
+        base = Path(tmp)
+        product = open_search(f"sqlite:///{base}/vsl.db")
+        assert isinstance(product, SqliteSearch)
+        product.ensure_schema()
+        raw = RawFts5(base / "raw.db")
+        tv = None
+        if not args.no_tantivy:
+            try:
+                tv = Tantivy(base / "tantivy")
+            except ImportError:
+                print("tantivy is not installed: the peer is left out (pip install tantivy)")
+        builds: dict[str, float] = {"product": 0.0, "raw FTS5": 0.0, "tantivy": 0.0}
+        for i, d in enumerate(docs):  # interleaved per VSL, so load from others hits all alike
+            t = time.perf_counter()
+            product.index_vsl(d)
+            builds["product"] += time.perf_counter() - t
+            t = time.perf_counter()
+            raw.index(i + 1, d)
+            builds["raw FTS5"] += time.perf_counter() - t
+            if tv is not None:
+                t = time.perf_counter()
+                tv.index(i + 1, d)
+                builds["tantivy"] += time.perf_counter() - t
+            if (i + 1) % max(1, len(docs) // 5) == 0:
+                print(f"  indexed {i + 1:,}/{len(docs):,} VSLs", flush=True)
+        if tv is not None:
+            t = time.perf_counter()
+            tv.commit()
+            builds["tantivy"] += time.perf_counter() - t
+        raw.copy_vsls(product.path)
+        print("\nindex build (one transaction per VSL; tantivy: one commit at the end)")
+        for name, secs in builds.items():
+            if secs:
+                print(f"  {name:10s} {secs:7.1f} s  {n_segments / secs:9,.0f} segments/s")
+        print(
+            f"  product / raw FTS5 build speed: {builds['raw FTS5'] / builds['product']:.2f}x; "
+            f"target >= 30,000 segments/s: {'PASS' if n_segments / builds['product'] >= 30_000 else 'FAIL'}"
+        )
+        print(f"  product index {product.size_bytes() / 1e6:,.0f} MB; raw {raw.path.stat().st_size / 1e6:,.0f} MB")
+        hour = replace(docs[len(docs) // 2])
+        incr = []
+        for _ in range(5):
+            t = time.perf_counter()
+            product.index_vsl(hour)
+            incr.append(time.perf_counter() - t)
+        print(
+            f"  re-index one 60-minute VSL into the full index: {statistics.median(incr) * 1000:.0f} ms (median of 5)"
+        )
 
-            search = open_search(f"sqlite:///{tmp}/vsl.db")
-            conn = sqlite3.connect(f"{tmp}/vsl.search.db")
+        before = Before(product.path)
+        systems = [System("product", product.search), System("before", before.search), System("raw FTS5", raw.search)]
+        if tv is not None:
+            systems.append(System("tantivy", tv.search))
+        sample = queries["word"][0]
+        found = product.search(sample)
+        print(f"\ne.g. {sample.text!r}: {found.total_hits:,} segments in {found.total_vsls:,} VSLs")
+        print(f"\nlatency ({args.rounds} rounds, systems interleaved per query)")
+        samples = latency(systems, queries, args.rounds)
+        header = "  ".join(f"{s.name:>19s}" for s in systems)
+        print(f"  {'kind':15s} {header}   (p50 / p95 ms)")
+        for kind in queries:
+            cells = "  ".join(
+                f"{pct(samples[s.name][kind], 50):8.2f} / {pct(samples[s.name][kind], 95):7.2f}" for s in systems
+            )
+            print(f"  {kind:15s} {cells}")
+        mixed = {s.name: [x for k in queries for x in samples[s.name][k]] for s in systems}
+        cells = "  ".join(f"{pct(mixed[s.name], 50):8.2f} / {pct(mixed[s.name], 95):7.2f}" for s in systems)
+        print(f"  {'MIXED':15s} {cells}")
+        rng = random.Random(5)
+        p95 = pct(mixed["product"], 95)
+        point, lo, hi = ratio_interval(mixed["product"], mixed["raw FTS5"], 95, rng)
+        print(
+            f"\n  product p95 / raw FTS5 p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f}); target <= 1.5x: "
+            f"{verdict(lo, hi, 1.5)}"
+        )
+        _, plo, phi = ratio_interval(mixed["product"], [0.025] * len(mixed["product"]), 95, rng)
+        print(
+            f"  product p95 = {p95:.1f} ms (95% interval {plo * 25:.1f}-{phi * 25:.1f}); target <= 25 ms: "
+            f"{verdict(plo * 25, phi * 25, 25)}"
+        )
+        point, lo, hi = ratio_interval(mixed["before"], mixed["product"], 95, rng)
+        print(f"  before p95 / product p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
+        if tv is not None:
+            point, lo, hi = ratio_interval(mixed["product"], mixed["tantivy"], 95, rng)
+            print(f"  product p95 / tantivy p95 = {point:.1f}x (95% interval {lo:.1f}-{hi:.1f})")
 
-            def like_sqlite(text: str) -> Any:
-                return conn.execute("SELECT count(*) FROM segments WHERE text LIKE ?", (f"%{text}%",)).fetchone()
+        print(f"\nthroughput, mixed queries, {args.seconds:.0f} s each (before and product interleaved)")
+        pool = [q for qs in queries.values() for q in qs]
+        rates: dict[tuple[str, int], float] = {}
+        for clients in (int(c) for c in args.clients.split(",")):
+            for name, fn in (("before", before.search), ("product", product.search)):
+                line, rate = throughput(fn, pool, clients, args.seconds)
+                rates[(name, clients)] = rate
+                print(f"  {name:8s} {clients} client(s): {line}")
+            print(
+                f"  product / before at {clients} client(s): {rates[('product', clients)] / rates[('before', clients)]:.1f}x"
+            )
 
-            bench_backend(f"embedded: {search.name}", search, corpus, queries, worst, like_sqlite, args.like_sample)
-            conn.close()
-        if args.pg_url or args.pg_local:
-            with local_postgres(Path(tmp) / "pg") if args.pg_local else _given(args.pg_url) as url:
-                from sqlalchemy import create_engine, text
-
-                from vsl_assets.db.engine import normalise_database_url
-
-                engine = create_engine(normalise_database_url(url))
-                with engine.begin() as c:
-                    c.execute(text("DROP TABLE IF EXISTS search_segments, search_vsls"))
-                pg = open_search(url)
-
-                def like_pg(q: str) -> Any:
-                    with engine.connect() as c:
-                        return c.execute(
-                            text("SELECT count(*) FROM search_segments WHERE text ILIKE :p"), {"p": f"%{q}%"}
-                        ).scalar()
-
-                bench_backend(f"PostgreSQL: {pg.name}", pg, corpus, queries, worst, like_pg, args.like_sample)
-                pg.close()
-                engine.dispose()
+        if args.pg_local:
+            bench_postgres(base, docs, queries, args.rounds)
 
 
-@contextmanager
-def _given(url: str) -> Iterator[str]:
-    yield url
+def bench_postgres(base: Path, docs: list[VslDocument], queries: dict[str, list[SearchQuery]], rounds: int) -> None:
+    with local_postgres(base / "pg") as url:
+        pg = open_search(url)
+        pg.ensure_schema()
+        t = time.perf_counter()
+        for d in docs:
+            pg.index_vsl(d)
+        secs = time.perf_counter() - t
+        n = sum(len(d.segments) for d in docs)
+        print(f"\nPostgreSQL: index build {secs:.1f} s, {n / secs:,.0f} segments/s")
+        topk = pg_topk_class()(url)
+        both = latency([System("postgresql", pg.search), System("pg top-k", topk.search)], queries, rounds)
+        print(f"  {'kind':15s} {'product':>19s}  {'top-k tried':>19s}   (p50 / p95 ms)")
+        for kind in queries:
+            a, b = both["postgresql"][kind], both["pg top-k"][kind]
+            print(f"  {kind:15s} {pct(a, 50):8.2f} / {pct(a, 95):7.2f}  {pct(b, 50):8.2f} / {pct(b, 95):7.2f}")
+        mixed = {n: [x for xs in both[n].values() for x in xs] for n in both}
+        a, b = mixed["postgresql"], mixed["pg top-k"]
+        print(f"  {'MIXED':15s} {pct(a, 50):8.2f} / {pct(a, 95):7.2f}  {pct(b, 50):8.2f} / {pct(b, 95):7.2f}")
+        point, lo, hi = ratio_interval(b, a, 95, random.Random(9))
+        print(f"  top-k tried p95 / product p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
+        pg.close()
+        topk.close()
 
 
 if __name__ == "__main__":

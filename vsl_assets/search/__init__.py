@@ -22,7 +22,8 @@ Plain Python (never imports Dagster).  The whole interface::
 Backends (``backend.SearchBackend`` is the protocol; a new engine is one module implementing it):
 
 - ``sqlite.SqliteSearch``: SQLite FTS5 in ``<app db>.search.db`` next to the app database file
-  (``vsl.db`` -> ``vsl.search.db``); stemming/folding in Python with PyStemmer (Snowball).
+  (``vsl.db`` -> ``vsl.search.db``); stemming/folding in Python with PyStemmer (Snowball), once
+  per VSL at index time.
 - ``postgres.PostgresSearch``: ``search_vsls``/``search_segments`` tables in the app database,
   generated ``tsvector`` per segment with the language's configuration over ``unaccent``, GIN.
 
@@ -35,7 +36,9 @@ lists the VSLs matching the filters (newest first); with no words and no filters
 Hits are segments (``start``/``end`` seconds); results are grouped per VSL and paginated by VSL,
 with the VSL's best ``hits_per_vsl`` segments each, ranked by BM25 (FTS5) or ``ts_rank_cd``
 (PostgreSQL).  A language filter also narrows stemming to that language; without one, every
-stemmer's form of each word is tried.
+stemmer's form of each word is tried (the embedded backend counts each language's arm first and
+ranks only the arms that match).  Both backends are top-k first: exact totals from a pass that
+does not rank, the best n matches ranked with a LIMIT, then only the page's VSLs are read.
 """
 
 from __future__ import annotations

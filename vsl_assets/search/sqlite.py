@@ -1,31 +1,37 @@
 """Embedded backend: SQLite FTS5 in its own file next to the app database.
 
-Why FTS5 (measured, see benchmarks/bench_search.py): it ships in Python's sqlite3 (no new
-binary) and meets the targets at 1,000,000 segments on the 2-core machine (mixed queries p95
-44 ms, one 60-minute VSL re-indexed in 32 ms).  Tantivy was measured faster per query (200,000
-segments: p95 0.2 ms vs 2 ms for a full BM25 pass) and smaller (10 vs 55 MB), but it allows one
-IndexWriter per index directory ("LockBusy" from a second process, also measured), and every
-Dagster run is its own process; SQLite writers simply wait on the busy timeout, every write is a
-transaction, and filters, grouping and pagination are plain SQL next to the match.
+Why FTS5 and not tantivy (both measured by benchmarks/bench_search.py on the same rows): tantivy
+answers a query an order of magnitude faster, because FTS5 scores every match with BM25 before
+it can return the best few (tantivy skips blocks that cannot enter the top k), and that full pass
+is the floor of this backend and of a bare FTS5 table alike.  But tantivy allows one IndexWriter
+per index directory: a second process gets "LockBusy" at once, without waiting (measured with
+three processes: two of three failed), and every Dagster run is its own process.  Adopting it
+needs a single writer (a queue or a lock-and-retry service in front of the index) and a second
+store for the VSL fields the filters read; SQLite writers simply wait on the busy timeout, every
+write is one transaction, and filters, grouping and pagination are SQL next to the match.
 
 Why its own file (``vsl.db`` -> ``vsl.search.db``): indexing a long VSL or rebuilding everything
 holds SQLite's single write lock; in a separate file that never blocks the pipeline's writes to
 the app database, and the index can be deleted and rebuilt without touching the record.
 
-Stemming and folding happen in Python (``text.py``): the FTS5 table stores each segment's
+Stemming and folding happen in Python (``text.py``), once per VSL at index time (one fold and one
+stemmer call for all its segments) and once per query: the FTS5 table indexes each segment's
 stemmed terms tagged with its language (a query is matched per language, as PostgreSQL does);
-the original text lives in ``segments`` for snippets.  A segment's id is its VSL's id shifted
-left 20 bits plus its position, so grouping hits per VSL needs no join (``rowid >> 20``)
-and "inside one VSL" is a rowid range FTS5 applies inside the match.
+the terms are stored once, in ``segments`` beside the original text (FTS5's external content).
+A segment's id is its VSL's id shifted left 20 bits plus its position, so grouping hits per VSL
+needs no join (``rowid >> 20``) and "inside one VSL" is a rowid range FTS5 applies inside the
+match.  Queries are top-k first (see ``_match``).
 """
 
 from __future__ import annotations
 
+import heapq
+import os
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
-from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +39,16 @@ from vsl_assets.errors import PermanentError
 from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
-from vsl_assets.search.query import ParsedQuery, fts5_terms, parse_search, query_languages, to_fts5
+from vsl_assets.search.query import (
+    ParsedQuery,
+    fts5_terms_of_texts,
+    parse_search,
+    query_languages,
+    to_fts5,
+)
 from vsl_assets.search.snippet import highlight
-from vsl_assets.search.text import words
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 #: Bits of a segment id that hold its position in the VSL (so at most ~1M segments per VSL).
 POSITION_BITS = 20
 MAX_SEGMENTS = 1 << POSITION_BITS
@@ -70,12 +81,16 @@ CREATE TABLE IF NOT EXISTS segments (
     id INTEGER PRIMARY KEY,  -- vsl id << 20 | position, see segment_id()
     start_s REAL NOT NULL,
     end_s REAL NOT NULL,
-    text TEXT NOT NULL
+    text TEXT NOT NULL,
+    terms TEXT NOT NULL  -- what segments_fts indexes (its external content)
 );
 -- Terms are tagged with the language ("pt_garant", see query.FTS5_TAGS), so '_' is a token
 -- character, and prefix indexes of tag + 2 and tag + 3 characters serve short prefix queries.
+-- External content: the terms are stored once, in ``segments`` (FTS5 keeps only its index), and a
+-- re-index deletes them from FTS5 with the stored values ('delete' command), never recomputed.
 CREATE VIRTUAL TABLE IF NOT EXISTS segments_fts USING fts5(
-    terms, tokenize = "unicode61 remove_diacritics 0 tokenchars '_'", prefix = '5 6'
+    terms, content = 'segments', content_rowid = 'id',
+    tokenize = "unicode61 remove_diacritics 0 tokenchars '_'", prefix = '5 6'
 );
 """
 
@@ -98,14 +113,25 @@ def _decode_time(value: Any) -> datetime | None:
 
 
 class SqliteSearch:
-    """The embedded backend; one short-lived connection per call, so it is safe across threads."""
+    """The embedded backend; each thread keeps its own connection, so it is safe across threads.
+
+    Why kept open (not one connection per call): a new connection starts with an empty page cache
+    and re-reads the schema and FTS5's configuration before its first statement; kept, the index's
+    hot pages stay mapped (``mmap_size``) and a query starts at once.  A connection is never
+    carried across a fork (checked by process id).
+    """
 
     name = "sqlite-fts5"
+    #: Bytes of the index file read through memory mapping (shared with the OS page cache).
+    MMAP_BYTES = 1 << 30
 
     def __init__(self, path: Path | str, *, busy_timeout_s: float = 60.0) -> None:
         self.path = Path(path)
         self.busy_timeout_s = busy_timeout_s
         self._schema_ready = False
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     # -- plumbing ----------------------------------------------------------------
 
@@ -113,11 +139,20 @@ class SqliteSearch:
     def _connect(self) -> Iterator[sqlite3.Connection]:
         if not self._schema_ready:
             self.ensure_schema()
-        with closing(self._open()) as conn:
-            yield conn
+        conn = getattr(self._local, "conn", None)
+        if conn is None or self._local.pid != os.getpid():
+            conn = self._open()
+            # WAL makes NORMAL safe from corruption; a power cut may lose the last commits of
+            # derived data (``vsl reindex`` restores them), and no commit waits for an fsync.
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute(f"PRAGMA mmap_size = {self.MMAP_BYTES}")
+            self._local.conn, self._local.pid = conn, os.getpid()
+            with self._lock:
+                self._all.append(conn)
+        yield conn
 
     def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False)
         conn.row_factory = sqlite3.Row
         return conn
 
@@ -157,7 +192,12 @@ class SqliteSearch:
         self._schema_ready = True
 
     def close(self) -> None:
-        """Nothing is held between calls."""
+        """Close every thread's connection (each is used by its own thread only)."""
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
 
     # -- writing -----------------------------------------------------------------
 
@@ -167,7 +207,11 @@ class SqliteSearch:
         if row is None:
             return False
         lo, hi = _segment_range(row["id"])
-        conn.execute("DELETE FROM segments_fts WHERE rowid BETWEEN ? AND ?", (lo, hi))
+        conn.execute(
+            "INSERT INTO segments_fts (segments_fts, rowid, terms) "
+            "SELECT 'delete', id, terms FROM segments WHERE id BETWEEN ? AND ?",
+            (lo, hi),
+        )
         conn.execute("DELETE FROM segments WHERE id BETWEEN ? AND ?", (lo, hi))
         conn.execute("DELETE FROM vsls WHERE id = ?", (row["id"],))
         return True
@@ -183,14 +227,13 @@ class SqliteSearch:
             cols = ", ".join(values)
             cur = conn.execute(f"INSERT INTO vsls ({cols}) VALUES ({', '.join(':' + c for c in values)})", values)
             vsl_id = int(cur.lastrowid or 0)
-            conn.executemany(
-                "INSERT INTO segments (id, start_s, end_s, text) VALUES (?, ?, ?, ?)",
-                ((segment_id(vsl_id, i), s.start, s.end, s.text) for i, s in enumerate(doc.segments)),
-            )
-            conn.executemany(
-                "INSERT INTO segments_fts (rowid, terms) VALUES (?, ?)",
-                ((segment_id(vsl_id, i), fts5_terms(words(s.text), doc.language)) for i, s in enumerate(doc.segments)),
-            )
+            terms = fts5_terms_of_texts([s.text for s in doc.segments], doc.language)
+            rows = [
+                (segment_id(vsl_id, i), s.start, s.end, s.text, t)
+                for i, (s, t) in enumerate(zip(doc.segments, terms, strict=True))
+            ]
+            conn.executemany("INSERT INTO segments (id, start_s, end_s, text, terms) VALUES (?, ?, ?, ?, ?)", rows)
+            conn.executemany("INSERT INTO segments_fts (rowid, terms) VALUES (?, ?)", ((r[0], r[4]) for r in rows))
         return len(doc.segments)
 
     def delete_vsl(self, key: str) -> bool:
@@ -236,63 +279,148 @@ class SqliteSearch:
         return SearchResults(query, int(total), 0, groups, parsed.notes)
 
     def _match(self, conn: sqlite3.Connection, query: SearchQuery, parsed: ParsedQuery) -> SearchResults:
-        match = to_fts5(parsed, query_languages(query.language))
-        where, params = vsl_filter(query, _encode_time)
-        params |= {"match": match}
-        rowid_range = ""
+        """Top-k first: the page is read off the front of FTS5's BM25 order, and only the page's
+        VSLs are looked up (fields, best hits, texts, snippets).
+
+        One ranked pass per language arm with ``LIMIT n`` (FTS5 scores each match once, BM25 being
+        what costs; SQLite keeps only the best n rows; reading every match in rank order instead
+        measured 2x slower).  When it read every match, the totals come from it; otherwise a pass
+        without ranking counts them exactly.  A page VSL whose best hits fall below the n read
+        gets them from a pass restricted to the page's VSLs.
+        """
+        params: dict[str, Any] = {}
+        conds = ""
         if query.key is not None:
             row = conn.execute("SELECT id FROM vsls WHERE key = ?", (query.key,)).fetchone()
             if row is None:
                 return SearchResults(query, 0, 0, (), parsed.notes)
-            rowid_range = "AND rowid BETWEEN :lo AND :hi"
+            conds += " AND rowid BETWEEN :lo AND :hi"
             params |= dict(zip(("lo", "hi"), _segment_range(row["id"]), strict=True))
+        where, filter_params = vsl_filter(query, _encode_time)
+        if set(filter_params) - {"f_key"}:
+            # VSL filters apply to whole VSLs (their fields are the same for all their segments).
+            conds += f" AND (rowid >> {POSITION_BITS}) IN (SELECT v.id FROM vsls v WHERE {where})"
+            params |= filter_params
+        fts = f"FROM segments_fts WHERE segments_fts MATCH :match{conds}"
         limit, offset = page_bounds(query)
-        # One statement, one pass of the match: bm25() only works next to its MATCH, so the match
-        # is materialised first; VSL filters apply per group (a VSL's fields are the same for all
-        # its segments); the page's best hits come from the same materialised rows.
-        # bm25() is lower-is-better; scores are reported negated (higher is better).
-        matches = (
-            "m AS MATERIALIZED (SELECT rowid AS sid, rowid >> 20 AS vsl_id, bm25(segments_fts) AS rank "
-            f"FROM segments_fts WHERE segments_fts MATCH :match {rowid_range}), "
-            "g AS (SELECT vsl_id, min(rank) AS best, count(*) AS n FROM m GROUP BY vsl_id), "
-            f"f AS (SELECT g.best, g.n, v.* FROM g JOIN vsls v ON v.id = g.vsl_id WHERE {where})"
-        )
-        rows = conn.execute(
-            f"WITH {matches}, "
-            "page AS (SELECT f.*, count(*) OVER () AS total_vsls, sum(f.n) OVER () AS total_hits FROM f "
-            "         ORDER BY f.best, f.key LIMIT :limit OFFSET :offset), "
-            "ranked AS (SELECT m.*, row_number() OVER (PARTITION BY m.vsl_id ORDER BY m.rank, m.sid) AS rn "
-            "           FROM m WHERE m.vsl_id IN (SELECT id FROM page)) "
-            "SELECT page.*, s.id AS h_id, s.start_s AS h_start, s.end_s AS h_end, s.text AS h_text, r.rank AS h_rank "
-            "FROM page JOIN ranked r ON r.vsl_id = page.id AND r.rn <= :k JOIN segments s ON s.id = r.sid "
-            "ORDER BY page.best, page.key, r.rn",
-            params | {"limit": limit, "offset": offset, "k": query.hits_per_vsl},
-        ).fetchall()
-        if rows:
-            total_vsls, total_hits = int(rows[0]["total_vsls"]), int(rows[0]["total_hits"])
-        else:
-            counted = conn.execute(f"WITH {matches} SELECT count(*), coalesce(sum(n), 0) FROM f", params).fetchone()
-            total_vsls, total_hits = int(counted[0]), int(counted[1])
-        groups = [self._group(list(rows_of_vsl), parsed) for _, rows_of_vsl in groupby(rows, key=lambda r: r["id"])]
-        return SearchResults(query, total_vsls, total_hits, tuple(groups), parsed.notes)
+        k = query.hits_per_vsl
+        # The best n matches of each language arm (SQLite's top-n sort keeps only n rows), ranked
+        # alone and merged: a VSL's segments carry one language's terms, so the arms match
+        # disjoint rows and a row's BM25 is the same alone as in the OR of all arms (the other
+        # arms' phrases add 0), while FTS5 then evaluates only the arm's own phrases per row.  A
+        # query without a language filter is tried in every stemmer's form of its words; the
+        # arms that match nothing are dropped after the first pass.  When the best n hold too
+        # few VSLs, the next pass leaves out the VSLs already found (filtered before bm25() is
+        # computed).  A VSL's hits arrive best first.  n is generous: FTS5 scores every match
+        # whatever the limit, so a larger n costs only the rows handed to Python, spares most
+        # page VSLs the pass for their missing hits, and reads every match of most queries, whose
+        # totals then need no counting.
+        n = max(1024, 8 * (offset + limit) * k)
+        arms = {language: to_fts5(parsed, (language,)) for language in query_languages(query.language)}
+        order: list[int] = []
+        best: dict[int, list[tuple[int, float]]] = {}
+        per_vsl: dict[int, int] | None = None
+        cur = conn.cursor()
+        cur.row_factory = None
+        while True:
+            found = {f"x{i}": v for i, v in enumerate(order)}
+            excluded = f" AND (rowid >> {POSITION_BITS}) NOT IN ({', '.join(':' + x for x in found)})" if found else ""
+            ranked = {}
+            for language, arm in arms.items():
+                # bm25() is lower-is-better (scores are reported negated: higher is better).
+                cur.execute(
+                    f"SELECT rowid, bm25(segments_fts) AS r {fts}{excluded} ORDER BY r, rowid LIMIT :n",
+                    params | found | {"n": n, "match": arm},
+                )
+                ranked[language] = cur.fetchall()
+            complete = all(len(rows) < n for rows in ranked.values())
+            merged = list(heapq.merge(*ranked.values(), key=lambda row: (row[1], row[0])))
+            first = per_vsl is None
+            seen: dict[int, int] = {}
+            for sid, rank in merged if complete else merged[:n]:
+                vsl_id = sid >> POSITION_BITS
+                seen[vsl_id] = seen.get(vsl_id, 0) + 1
+                hits = best.get(vsl_id)
+                if hits is None:
+                    order.append(vsl_id)
+                    best[vsl_id] = [(sid, rank)]
+                elif len(hits) < k:
+                    hits.append((sid, rank))
+            if first:
+                arms = {language: arm for language, arm in arms.items() if ranked[language]}
+                if not arms:
+                    return SearchResults(query, 0, 0, (), parsed.notes)
+                if complete:
+                    per_vsl = seen  # every match was read: the counts are exact
+                else:
+                    # Exact totals from passes without ranking: FTS5 then only walks posting
+                    # lists (no BM25, no per-row document size), one per arm that matched.
+                    per_vsl = {}
+                    for arm in arms.values():
+                        counted = conn.execute(
+                            f"SELECT rowid >> {POSITION_BITS}, count(*) {fts} GROUP BY 1", params | {"match": arm}
+                        ).fetchall()
+                        per_vsl.update(counted)  # a VSL's segments carry its one language's terms only
+            assert per_vsl is not None
+            wanted = min(offset + limit, len(per_vsl))
+            if len(order) >= wanted or complete:
+                break
+        params["match"] = to_fts5(parsed, tuple(arms))
+        total_vsls, total_hits = len(per_vsl), sum(per_vsl.values())
+        page_ids = order[offset:wanted]
+        if not page_ids:
+            return SearchResults(query, total_vsls, total_hits, (), parsed.notes)
+        missing = [v for v in page_ids if len(best[v]) < min(k, per_vsl[v])]
+        if missing:
+            # Their other hits rank below the n read: FTS5 scores only these VSLs' matches (the
+            # filter on the VSL id is applied before bm25() is computed), the same BM25 statistics
+            # as the whole query, so the same scores; a window keeps each one's best k.
+            ids = {f"m{i}": v for i, v in enumerate(missing)}
+            for v in missing:
+                best[v] = []
+            for sid, rank in conn.execute(
+                f"WITH m AS MATERIALIZED (SELECT rowid AS sid, bm25(segments_fts) AS r {fts} "
+                f"AND (rowid >> {POSITION_BITS}) IN ({', '.join(':' + name for name in ids)})) "
+                "SELECT sid, r FROM (SELECT sid, r, row_number() OVER "
+                f"(PARTITION BY sid >> {POSITION_BITS} ORDER BY r, sid) AS rn FROM m) WHERE rn <= :k ORDER BY r, sid",
+                params | ids | {"k": k},
+            ):
+                best[sid >> POSITION_BITS].append((sid, rank))
+        marks = ",".join("?" * len(page_ids))
+        vsls = {r["id"]: r for r in conn.execute(f"SELECT * FROM vsls WHERE id IN ({marks})", page_ids)}
+        sids = [sid for vsl_id in page_ids for sid, _ in best[vsl_id]]
+        texts = {
+            r["id"]: r
+            for r in conn.execute(
+                f"SELECT id, start_s, end_s, text FROM segments WHERE id IN ({','.join('?' * len(sids))})", sids
+            )
+        }
+        groups = tuple(self._group(vsls[v], per_vsl[v], best[v], texts, parsed) for v in page_ids)
+        return SearchResults(query, total_vsls, total_hits, groups, parsed.notes)
 
     @staticmethod
-    def _group(rows: list[sqlite3.Row], parsed: ParsedQuery) -> VslHits:
-        first = rows[0]
-        base = segment_id(first["id"], 0)
+    def _group(
+        vsl: sqlite3.Row,
+        hit_count: int,
+        best: list[tuple[int, float]],
+        texts: dict[int, sqlite3.Row],
+        parsed: ParsedQuery,
+    ) -> VslHits:
+        base = segment_id(vsl["id"], 0)
+        language = vsl["language"]
         return VslHits(
-            vsl=summary_from_row(first, _decode_time),
-            score=-float(first["best"]),
-            hit_count=int(first["n"]),
+            vsl=summary_from_row(vsl, _decode_time),
+            score=-float(best[0][1]),
+            hit_count=int(hit_count),
             hits=tuple(
                 Hit(
-                    position=r["h_id"] - base,
-                    start=r["h_start"],
-                    end=r["h_end"],
-                    text=r["h_text"],
-                    snippet=highlight(r["h_text"], parsed, first["language"]),
-                    score=-float(r["h_rank"]),
+                    position=sid - base,
+                    start=texts[sid]["start_s"],
+                    end=texts[sid]["end_s"],
+                    text=texts[sid]["text"],
+                    snippet=highlight(texts[sid]["text"], parsed, language),
+                    score=-float(rank),
                 )
-                for r in rows
+                for sid, rank in best
             ),
         )

@@ -138,6 +138,32 @@ def test_hits_are_grouped_so_one_long_vsl_does_not_flood_the_page(corpus: Search
     assert len(found.rows()) == 3
 
 
+def test_a_vsl_on_the_page_shows_its_best_hits_even_when_they_rank_below_other_vsls(
+    backend: SearchBackend,
+) -> None:
+    # "weak" has the best segment of all (the word three times in three words), then four long
+    # segments that say it once, each weaker than every one of "strong"'s 1,100 short segments.
+    # Ranked top-k first, weak's 2nd and 3rd best come after all of strong's: they must still be
+    # found, best first (shorter is better: positions 2 then 4).
+    filler = "and then we talked about many other things for a long while " * 3
+    backend.index_vsl(doc("strong", "en", ["guarantee guarantee"] * 1100))
+    weak_texts = [
+        "guarantee guarantee guarantee",
+        f"{filler * 4} guarantee",
+        f"guarantee {filler}",
+        f"guarantee {filler * 3}",
+        f"{filler * 2} guarantee",
+    ]
+    backend.index_vsl(doc("weak", "en", weak_texts))
+    found = find(backend, "guarantee", hits_per_vsl=3, per_page=2)
+    assert keys(found) == ["weak", "strong"] and (found.total_vsls, found.total_hits) == (2, 1105)
+    weak = found.vsls[0]
+    assert weak.hit_count == 5 and [h.position for h in weak.hits] == [0, 2, 4]
+    assert weak.hits[0].score >= weak.hits[1].score >= weak.hits[2].score
+    assert all(h.snippet.marks for h in weak.hits)
+    assert found.vsls[1].hit_count == 1100 and len(found.vsls[1].hits) == 3
+
+
 def test_hits_carry_the_vsl_fields(corpus: SearchBackend) -> None:
     group = find(corpus, "stiffness").vsls[0]
     vsl = group.vsl
