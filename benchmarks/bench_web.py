@@ -8,7 +8,7 @@ Run it from the repository root::
 Each code version (``--before CHECKOUT``, and this checkout as ``after``) gets its own database
 (SQLite file, or a database on a real PostgreSQL server started here), filled by that version's
 own code: ``--n`` synthetic VSLs plus one realistic 60-minute VSL of 900 segments whose sentences
-come from the VSL scripts we wrote for the speech corpus (``corpus.py``).  Each is served by its
+come from ``search_corpus.py`` (bigrams of the VSL scripts we wrote).  Each is served by its
 own ``vsl web`` (as shipped: ``after`` runs its default worker processes) and logged in as a real
 user (cookie for pages, bearer token for the API).
 
@@ -183,32 +183,24 @@ def populate(database: str, n: int, segments: int, rng: random.Random) -> list[s
     return [r["partition_key"] for r in urls]
 
 
-def sentences() -> list[str]:
-    """Sentences of the VSL-style scripts we wrote for the speech corpus (``corpus.py``): natural
-    Portuguese and English, the vocabulary a real transcript has, not random words."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from corpus import EN_SCRIPTS, PT_SCRIPTS  # type: ignore[import-not-found]
-
-    out: list[str] = []
-    for _voice, _wpm, text in PT_SCRIPTS + EN_SCRIPTS:
-        out += [part.strip() + "." for part in text.replace("?", "?.").replace("!", "!.").split(".") if part.strip()]
-    return [s.replace("?.", "?").replace("!.", "!") for s in out]
-
-
 def add_long_vsl(database: str, rng: random.Random, segments: int = 900, minutes: float = 60.0) -> str:
-    """One 60-minute VSL of ~900 segments (4 s each, one or two of our sentences), 8 beats, 7 jobs:
-    the VSL page a marketer actually opens."""
+    """One 60-minute Portuguese VSL of 900 segments (~4 s each), 8 beats, 7 jobs: the VSL page a
+    marketer actually opens.  Its text comes from ``search_corpus`` (issue 29's generator: word
+    bigrams of the scripts we wrote, so the vocabulary is natural and no third-party text)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import search_corpus  # type: ignore[import-not-found]
+
     from vsl_assets.db import session_scope
     from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
     from vsl_assets.urls import normalize_url, partition_key_for
 
-    pool = sentences()
+    texts = search_corpus.vsl_segments(rng, search_corpus.chains()["pt"], segments)
     now = datetime.now(UTC)
     step = minutes * 60 / segments
-    segs = []
-    for i in range(segments):
-        text = " ".join(rng.sample(pool, rng.choice((1, 1, 2))))
-        segs.append({"start": round(i * step, 2), "end": round((i + 1) * step - 0.1, 2), "text": text})
+    segs = [
+        {"start": round(i * step, 2), "end": round((i + 1) * step - 0.1, 2), "text": text}
+        for i, text in enumerate(texts)
+    ]
     url = normalize_url("https://oferta.example.com.br/ritual-da-manha/vsl")
     key = partition_key_for(url)
     with session_scope(database) as s:
