@@ -136,7 +136,9 @@ def _joined(query: Any) -> Any:
 
 
 #: Filters (and paging fields) that read no breakdown column: any other set filter joins ``breakdowns``.
-_NOT_BREAKDOWN = frozenset({"status", "q", "duration_min", "duration_max", "sort", "limit", "offset", "after"})
+_NOT_BREAKDOWN = frozenset(
+    {"status", "q", "duration_min", "duration_max", "review", "sort", "limit", "offset", "after"}
+)
 
 
 def _count_joins(query: Any, f: LibraryFilters) -> Any:
@@ -149,7 +151,9 @@ def _count_joins(query: Any, f: LibraryFilters) -> Any:
         query = query.outerjoin(Source, Source.url_id == Url.id)
     if f.duration_min is not None or f.duration_max is not None:
         query = query.outerjoin(Video, Video.url_id == Url.id)
-    if any(v not in (None, "") for k, v in f.__dict__.items() if k not in _NOT_BREAKDOWN):
+    if f.review:
+        query = query.outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
+    if any(v not in (None, "", False) for k, v in f.__dict__.items() if k not in _NOT_BREAKDOWN):
         query = query.outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
     return query
 
