@@ -108,6 +108,13 @@ READ_BY: dict[str, str] = {
     "s3_outage_s": "pipeline",
     "aws_access_key_id": "both",
     "aws_secret_access_key": "both",
+    "web_secret": "web",
+    "web_session_idle_s": "web",
+    "web_session_max_s": "web",
+    "web_max_body_mb": "web",
+    "web_max_urls_per_add": "web",
+    "web_trusted_proxies": "web",
+    "web_workers": "web",
 }
 
 
@@ -311,6 +318,33 @@ class Settings(BaseSettings):
     """the object store's credentials; secrets: configured through `EnvVar`, never in the UI, logs, metadata, errors or
     the database.
     """
+
+    # -- the web app (issue 26: sessions, limits, workers) ------------------------------------------
+    web_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs CSRF tokens; set the same value on every web host (default: a 0600 file "
+        "under the storage root, shared by the workers of one host).",
+    )
+    web_session_idle_s: Annotated[int, Field(ge=60)] = Field(
+        default=3 * 24 * 3600, description="A login unused this long (seconds) ends."
+    )
+    web_session_max_s: Annotated[int, Field(ge=60)] = Field(
+        default=14 * 24 * 3600, description="A login ends this long (seconds) after it was made, used or not."
+    )
+    web_max_body_mb: Annotated[float, Field(gt=0, le=1024)] = Field(
+        default=2.0, description="Largest request body the web app reads (MB); larger ones get 413 unread."
+    )
+    web_max_urls_per_add: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=1000, description="URLs taken from one paste or one POST /api/urls; the rest are given back."
+    )
+    web_trusted_proxies: str = Field(
+        default="",
+        description="Addresses/networks of reverse proxies whose X-Forwarded-For/-Proto are believed "
+        "(comma-separated, e.g. 127.0.0.1); empty = none.",
+    )
+    web_workers: Annotated[int, Field(ge=1, le=64)] | None = Field(
+        default=None, description="Web worker processes (default: one per core, at least 2, at most 8)."
+    )
 
     @field_validator("language")
     @classmethod

@@ -23,13 +23,6 @@ from vsl_assets.settings import Settings
 __all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "locate", "main"]
 
 
-def _web_partitions(settings: Settings):  # noqa: ANN202 - a PartitionPort, imported lazily
-    """The web app's partition port: the CLI is the entry point that may hand it the Dagster side."""
-    from vsl_assets.cli.common import partitions
-
-    return partitions(settings)
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="vsl", description="VSL swipe file: URLs in, transcripts out.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -37,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     ops.register(sub)
     from vsl_assets.web.commands import register as register_web
 
-    register_web(sub, partitions_for=_web_partitions)  # web, user add, token create
+    register_web(sub, app_factory="vsl_assets.cli.webapp:app_from_env")  # web (with the partition port), user, token
     ops.register_up(sub)
     search.register(sub)
     return parser

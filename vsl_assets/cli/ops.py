@@ -21,7 +21,12 @@ from vsl_assets.settings import Settings
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     """Dagster (webserver + daemon) and the web app together, stopped together."""
     from vsl_assets.cli.supervise import Child, supervise
+    from vsl_assets.web.commands import dagster_host_refusal
 
+    refusal = dagster_host_refusal(args.dagster_host, args.expose_dagster)
+    if refusal:
+        err(refusal)
+        return EXIT_USAGE
     if settings.project_dir is None:
         err("vsl up needs the project (workspace.yaml, dagster.yaml): run it from the project or set VSL_PROJECT_DIR")
         return EXIT_USAGE
@@ -29,7 +34,16 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     children = [
         Child(
             "dagster",
-            [str(bin_dir / "dagster"), "dev", "-h", args.host, "-p", str(args.dagster_port), "-w", "workspace.yaml"],
+            [
+                str(bin_dir / "dagster"),
+                "dev",
+                "-h",
+                args.dagster_host,
+                "-p",
+                str(args.dagster_port),
+                "-w",
+                "workspace.yaml",
+            ],
             signal.SIGINT,
         ),
         Child(
@@ -39,7 +53,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         ),
     ]
     print(
-        f"vsl: the web app on http://{args.host}:{args.port}  ·  Dagster UI on http://{args.host}:{args.dagster_port}"
+        f"vsl: the web app on http://{args.host}:{args.port}  ·  Dagster UI on http://{args.dagster_host}:{args.dagster_port}"
         "  (Ctrl-C stops both)",
         flush=True,
     )
@@ -135,7 +149,18 @@ def register(sub: Any) -> None:
 
 def register_up(sub: Any) -> None:
     p = sub.add_parser("up", help="run the Dagster webserver + daemon and the web app together")
-    p.add_argument("--host", default="127.0.0.1", help="address both listen on (default 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1", help="address the web app listens on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="web app port (default 8000)")
+    p.add_argument(
+        "--dagster-host",
+        default="127.0.0.1",
+        help="address the Dagster UI listens on (default 127.0.0.1; it has no login: publish it through an "
+        "authenticating reverse proxy, see docs/security.md)",
+    )
     p.add_argument("--dagster-port", type=int, default=3000, help="Dagster UI port (default 3000)")
+    p.add_argument(
+        "--expose-dagster",
+        action="store_true",
+        help="allow a non-loopback --dagster-host (only behind a firewall or an authenticating proxy)",
+    )
     p.set_defaults(func=cmd_up)

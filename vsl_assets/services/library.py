@@ -1,7 +1,8 @@
 """The library's queries: a filtered, sorted page of VSL cards, and everything about one VSL.
 
 One SELECT per page (URLs joined to their source, video and breakdown rows, all one-to-one) plus
-one COUNT; the default sort pages by keyset (``after`` = the last id seen), so page 500 costs what
+one COUNT that joins only what the filters read; the filter menus' values are cached briefly; the
+default sort pages by keyset (``after`` = the last id seen), so page 500 costs what
 page 1 does.
 
 Breakdown fields the engine graded below ``min_confidence`` (``VSL_BREAKDOWN_MIN_CONFIDENCE``) are
@@ -12,6 +13,8 @@ recorded (written before grades existed) is shown as it always was.
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -132,6 +135,30 @@ def _joined(query: Any) -> Any:
     )
 
 
+#: Filters (and paging fields) that read no breakdown column: any other set filter joins ``breakdowns``.
+_NOT_BREAKDOWN = frozenset(
+    {"status", "q", "duration_min", "duration_max", "review", "sort", "limit", "offset", "after"}
+)
+
+
+def _count_joins(query: Any, f: LibraryFilters) -> Any:
+    """The count joins only the tables a filter reads: counting 10,000 URLs through three outer
+    joins cost ~12 ms on SQLite, ``count(*)`` of ``urls`` alone ~0.05 ms (SQLite counts the
+    smallest index; ``count(urls.id)`` walks the table, ~1 ms).  The joins are one-to-one, so
+    leaving an unused one out never changes the count."""
+    query = query.select_from(Url)
+    if f.q and f.q.strip():
+        query = query.outerjoin(Source, Source.url_id == Url.id)
+    if f.duration_min is not None or f.duration_max is not None:
+        query = query.outerjoin(Video, Video.url_id == Url.id)
+    if f.review:
+        query = query.outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
+    if any(v not in (None, "", False) for k, v in f.__dict__.items() if k not in _NOT_BREAKDOWN):
+        query = query.outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+    return query
+
+
+@functools.lru_cache(maxsize=64)  # built once per sort and threshold (see _card_columns)
 def _order(sort: schemas.Sort, min_confidence: float) -> tuple[Any, ...]:
     """Missing (and not-sure) values sort last in both directions and on both databases
     (PostgreSQL puts NULL first in DESC)."""
@@ -152,10 +179,11 @@ def host_of(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
-def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
-    limit = max(1, min(f.limit, MAX_LIMIT))
-    t = min_confidence
-    columns = (
+@functools.lru_cache(maxsize=16)
+def _card_columns(t: float) -> tuple[Any, ...]:
+    """The card's columns for a confidence threshold, built once: SQLAlchemy expressions are
+    immutable, and building the confidence checks anew cost ~1 ms per list, more than the query."""
+    return (
         Url.id,
         Url.partition_key,
         Url.url,
@@ -174,8 +202,14 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
         TranscriptRow.needs_review,
         TranscriptRow.quality_score,
     )
+
+
+def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
+    limit = max(1, min(f.limit, MAX_LIMIT))
+    t = min_confidence
+    columns = _card_columns(t)
     query = _filtered(_joined(select(*columns)), f, t)
-    count_query = _filtered(_joined(select(func.count(Url.id))), f, t)
+    count_query = _filtered(_count_joins(select(func.count()), f), f, t)
     offset = max(0, f.offset)
     if f.after is not None and f.sort in ("newest", "oldest"):
         query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)
@@ -207,8 +241,26 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
     return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)
 
 
+#: The filter menus' values change when a new niche or language first appears: recomputing them
+#: (five DISTINCT scans) on every library view cost more than the page itself.
+FACETS_TTL_S = 30.0
+_facets_cache: dict[str, tuple[float, dict[str, list[str]]]] = {}
+
+
 def facets(session: Session) -> dict[str, list[str]]:
-    """The values the filter menus offer: what the breakdowns actually hold."""
+    """The values the filter menus offer (what the breakdowns hold), at most ``FACETS_TTL_S`` old."""
+    bind = session.get_bind()
+    key = str(bind.engine.url)
+    cached = _facets_cache.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < FACETS_TTL_S:
+        return cached[1]
+    out = _facets(session)
+    _facets_cache[key] = (now, out)
+    return out
+
+
+def _facets(session: Session) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for name, column in (
         ("language", BreakdownRow.language),

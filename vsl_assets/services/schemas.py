@@ -13,7 +13,11 @@ Sort = Literal["newest", "oldest", "duration", "-duration", "price", "-price", "
 
 
 class AddUrlsRequest(BaseModel):
-    urls: list[str] = Field(min_length=1, max_length=5000, description="Page or stream URLs, as pasted.")
+    urls: list[str] = Field(
+        min_length=1,
+        max_length=100_000,
+        description="Page or stream URLs, as pasted (at most VSL_WEB_MAX_URLS_PER_ADD).",
+    )
     language: str | None = Field(
         default=None,
         max_length=8,

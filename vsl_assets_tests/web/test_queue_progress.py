@@ -20,7 +20,7 @@ def _url(s, key: str) -> Url:
 
 def test_queue_shows_percent_eta_place_in_line_and_a_stalled_run(sqlite_web: Web) -> None:
     web = sqlite_web
-    web.login()
+    csrf = web.login()
     now = datetime.now(UTC)
     with web.session() as s:
         keys = {
@@ -66,6 +66,7 @@ def test_queue_shows_percent_eta_place_in_line_and_a_stalled_run(sqlite_web: Web
     eta = datetime.fromisoformat(re.search(r'data-eta="([^"]+)"', waiting).group(1))
     # After the running transcription (~120 s left), 600 s of audio at the measured 0.5.
     assert timedelta(seconds=400) < eta - now < timedelta(seconds=440)
-    # The Add page's rows carry the same estimate.
-    add = web.client.get("/add", params={"keys": ",".join(keys.values())}).text
+    # The Add page's rows (the batch these URLs were pasted in) carry the same estimate.
+    urls = [f"https://{name}.example.com/v" for name in keys]
+    add = web.client.post("/add", data={"urls": "\n".join(urls), "csrf_token": csrf}).text
     assert 'data-percent="40.0"' in add and 'data-stalled="1"' in add

@@ -121,6 +121,7 @@ def test_needs_review_filter_card_flag_and_low_confidence_marks(sqlite_web: Web)
     assert doubtful in review and fine not in review
     api = web.client.get("/api/vsls", params={"review": "true"}, headers=web.bearer).json()
     assert [(c["partition_key"], c["transcript_quality"]) for c in api["items"]] == [(doubtful, 0.42)]
+    assert api["total"] == 1  # the count joins the transcripts it filters on (no cross product)
     html = web.client.get(f"/vsl/{doubtful}").text
     marks = re.findall(r'<li class="seg( low)?" data-start="([^"]+)"', html)
     assert marks == [("", "0.0"), (" low", "4.0"), ("", "9.5")]

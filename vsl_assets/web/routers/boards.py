@@ -11,13 +11,14 @@ from vsl_assets.db.web_models import Board, User
 from vsl_assets.services import boards
 from vsl_assets.services.schemas import BoardIn, BoardItemIn, BoardOut
 from vsl_assets.web.deps import ApiUser, Db, Key, PageUser
+from vsl_assets.web.limits import DbId
 from vsl_assets.web.render import render, safe_next
 
 router = APIRouter(prefix="/api/boards", tags=["boards"])
 pages = APIRouter(include_in_schema=False)
 
 
-def board_or_404(board_id: int, session: Db) -> Board:
+def board_or_404(board_id: DbId, session: Db) -> Board:
     board = session.get(Board, board_id)
     if board is None:
         raise HTTPException(status_code=404, detail=f"no board {board_id}")

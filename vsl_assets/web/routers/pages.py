@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,11 +25,13 @@ from vsl_assets.services import boards, intake, library
 from vsl_assets.services import search as search_service
 from vsl_assets.settings import retranscribe_language, url_language
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
+from vsl_assets.web import addpage
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, Key, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
+from vsl_assets.web.limits import MAX_ID
 from vsl_assets.web.render import render, safe_next
 from vsl_assets.web.routers.vsls import Filters, retranscribe_one
-from vsl_assets.web.security import SESSION_MAX_AGE_S
+from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
 
 router = APIRouter(include_in_schema=False)
@@ -75,34 +77,37 @@ def login(
     nonce = request.cookies.get(LOGIN_COOKIE) or ""
     if not nonce or not context.signer.check_csrf("login:" + nonce, csrf_token):
         raise HTTPException(status_code=403, detail="missing or invalid CSRF token; reload the login page")
-    keys = (f"name:{username[:64].lower()}", f"addr:{request.client.host if request.client else '?'}")
-    wait = context.throttle.retry_after(*keys)
-    if wait:
+    address = request.client.host if request.client else "?"
+    attempt = context.throttle.reserve(username, address)  # before any hashing: parallel guesses count
+    if attempt.attempt_id is None:
         raise HTTPException(
             status_code=429,
-            detail=f"too many failed logins; try again in {wait} s",
-            headers={"Retry-After": str(wait)},
+            detail=f"too many failed logins; try again in {attempt.wait_s} s",
+            headers={"Retry-After": str(attempt.wait_s)},
         )
     user = authenticate(session, username, password)
+    context.throttle.finish(attempt.attempt_id, ok=user is not None)
     if user is None:
-        context.throttle.failed(*keys)
         return login_form(request, context, next=next, error="Wrong user name or password.")
-    context.throttle.succeeded(*keys)
+    cookie = create_session(session, user, context.session_policy, address)
+    session.commit()  # live before the browser follows the redirect
     response = _redirect(safe_next(next))
     response.set_cookie(
         SESSION_COOKIE,
-        context.signer.session_cookie(user.id, user.session_version),
+        cookie,
         httponly=True,
         samesite="lax",
         secure=_secure(request),
-        max_age=SESSION_MAX_AGE_S,
+        max_age=context.session_policy.max_s,
     )
     response.delete_cookie(LOGIN_COOKIE)
     return response
 
 
 @router.post("/logout")
-def logout(_user: PageUser) -> Response:
+def logout(request: Request, session: Db, _user: PageUser) -> Response:
+    end_session(session, request.cookies.get(SESSION_COOKIE))  # the cookie stops working, even copied
+    session.commit()
     response = _redirect("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -224,68 +229,62 @@ def _live(session: Session, rows: list[Url]) -> dict[str, Any]:
 
 
 @router.get("/add", response_class=HTMLResponse)
-def add_page(request: Request, user: PageUser, session: Db, context: Ctx, keys: str = "") -> Response:
-    wanted = [k for k in keys.split(",") if k][:500]
-    rows = list(session.scalars(select(Url).where(Url.partition_key.in_(wanted)))) if wanted else []
-    order = {k: i for i, k in enumerate(wanted)}
-    rows.sort(key=lambda u: order.get(u.partition_key, 0))
+def add_page(
+    request: Request,
+    user: PageUser,
+    session: Db,
+    context: Ctx,
+    batch: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    view = addpage.batch_view(session, user.user_id, batch, page)
+    if view is None:
+        raise HTTPException(status_code=404, detail=f"no batch {batch} of yours")
     return render(
         request,
         "add.html",
         user,
-        rows=rows,
-        refused=[],
+        max_urls=context.settings.web_max_urls_per_add,
         languages=context.settings.language_list,
-        **_live(session, rows),
+        **view.template_data(),
+        **_live(session, view.rows),
     )
 
 
 @router.post("/add", response_class=HTMLResponse)
 def add_submit(
     request: Request,
+    context: Ctx,
     session: Db,
     user: PageUser,
-    context: Ctx,
     urls: Annotated[str, Form(max_length=2_000_000)] = "",
     language: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
     languages = context.settings.language_list
-    lines = [line.strip() for line in urls.splitlines() if line.strip()][:5000]
+    lines = addpage.lines_of(urls)
     try:
         chosen = url_language(language)
     except ValueError as exc:
-        return render(
-            request, "add.html", user, status_code=400, rows=[], refused=[], error=str(exc), languages=languages
-        )
+        return render(request, "add.html", user, status_code=400, error=str(exc), languages=languages)
     if not lines:
-        return render(
-            request, "add.html", user, status_code=400, rows=[], refused=[], error="no URLs given", languages=languages
-        )
-    result = intake.add_urls(
+        return render(request, "add.html", user, status_code=400, error="no URLs given", languages=languages)
+    cap = context.settings.web_max_urls_per_add
+    report = intake.add_urls(
         session,
-        lines,
+        lines[:cap],
         partitions=context.partitions,
         allow_private_networks=context.settings.allow_private_networks,
         language=chosen,
     )
-    keys = result.keys
-    rows = list(session.scalars(select(Url).where(Url.partition_key.in_(keys)))) if keys else []
-    order = {k: i for i, k in enumerate(keys)}
-    rows.sort(key=lambda u: order.get(u.partition_key, 0))
-    refused = result.refused
-    warned = [i for i in result.accepted if i.warning]
-    return render(
-        request,
-        "add.html",
-        user,
-        status_code=400 if refused and not rows else 200,
-        rows=rows,
-        refused=refused,
-        warned=warned,
-        notes=result.notes,
-        languages=languages,
-        **_live(session, rows),
-    )
+    batch = addpage.save_batch(session, user.user_id, report, lines[cap:])
+    session.commit()
+    view = addpage.batch_view(session, user.user_id, batch.id)
+    assert view is not None
+    if view.refused and not view.total:  # nothing taken: say why here, nothing to come back to
+        return render(
+            request, "add.html", user, status_code=400, max_urls=cap, languages=languages, **view.template_data()
+        )
+    return _redirect(f"/add?batch={batch.id}")  # a reload shows the batch, never posts it twice
 
 
 @router.get("/queue", response_class=HTMLResponse)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException
 from sqlalchemy.orm import Session
 
 from vsl_assets.services import intake
@@ -35,4 +35,11 @@ def add_many(
 
 @router.post("/urls", response_model=AddUrlsResponse)
 def post_urls(body: AddUrlsRequest, session: Db, context: Ctx, _user: ApiUser) -> AddUrlsResponse:
+    cap = context.settings.web_max_urls_per_add
+    if len(body.urls) > cap:
+        raise HTTPException(
+            status_code=422,
+            detail=f"{len(body.urls)} URLs sent, at most {cap} per request (VSL_WEB_MAX_URLS_PER_ADD): "
+            "nothing was added; send them in smaller lists",
+        )
     return add_many(session, context, body.urls, body.language)

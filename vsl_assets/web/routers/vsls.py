@@ -16,6 +16,7 @@ from vsl_assets.search import shared_search
 from vsl_assets.services import library, schemas
 from vsl_assets.services.removal import Removed, remove_urls
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
+from vsl_assets.web.limits import MAX_ID
 
 router = APIRouter(tags=["vsls"])
 
@@ -27,10 +28,11 @@ def _blank_is_none(value: object) -> object:
 
 Blank = BeforeValidator(_blank_is_none)
 NonNegative = Annotated[float, Field(ge=0)]
-NonNegativeInt = Annotated[int, Field(ge=0)]
+#: Ids are 32-bit on PostgreSQL: a larger cursor is refused (422) instead of overflowing (500).
+NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
-def library_filters(
+async def library_filters(  # async: plain validation, no trip to the threadpool
     status: str | None = None,
     language: str | None = None,
     niche: str | None = None,
