@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from pathlib import Path
 
@@ -57,7 +58,15 @@ def test_remove_reindex_export(seeded: list[str], instance, capsys) -> None:
 
 
 def test_the_web_command_hands_the_web_app_the_dagster_partitions(vsl_env) -> None:
-    """The entry point composes: the web app itself never imports Dagster."""
+    """The entry point composes: the web app itself never imports Dagster.  Each of uvicorn's worker
+    processes builds the app through the CLI's factory, which hands it the Dagster partition port."""
     args = build_parser().parse_args(["web"])
-    port = args.func.keywords["partitions_for"](settings_module.current())
-    assert isinstance(port, InstancePartitions)
+    factory = args.func.keywords["app_factory"]
+    assert factory == "vsl_assets.cli.webapp:app_from_env"
+    module, name = factory.split(":")
+    app = getattr(importlib.import_module(module), name)()
+    assert isinstance(app.state.web.partitions, InstancePartitions)
+    # The web package's own factory (no entry point) has none: the sensor makes the partition.
+    from vsl_assets.web.app import app_from_env
+
+    assert app_from_env().state.web.partitions is None
