@@ -386,9 +386,12 @@ def test_a_second_process_opening_the_index_keeps_its_data(
     from vsl_assets.search import open_search
     from vsl_assets.search.postgres import PostgresSearch
     from vsl_assets.search.sqlite import SqliteSearch
+    from vsl_assets.search.tantivy_backend import TantivySearch
 
     if isinstance(corpus, SqliteSearch):
         again = open_search("sqlite://", path=corpus.path)
+    elif isinstance(corpus, TantivySearch):
+        again = open_search("sqlite://", path=corpus.path, engine="tantivy")
     else:
         assert isinstance(corpus, PostgresSearch)
         again = open_search(corpus._engine.url.render_as_string(hide_password=False))
