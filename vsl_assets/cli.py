@@ -216,7 +216,7 @@ def _search_index(settings: Settings) -> Iterator[Any]:
     """The search backend for this command: schema ensured, closed afterwards (a PostgreSQL pool)."""
     from vsl_assets.search import open_search
 
-    backend = open_search(settings.database)
+    backend = open_search(settings.database, engine=settings.search_backend)
     try:
         backend.ensure_schema()
         yield backend

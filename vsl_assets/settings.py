@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     #: Below this 0..1 grade a breakdown field is "not sure": the API and VSL page show it as unknown
     #: with its evidence, and cards, filters, search and the catalog ignore it.
     breakdown_min_confidence: Annotated[float, Field(ge=0, le=1)] = 0.6
+    #: auto: PostgreSQL's full-text search with a PostgreSQL app database, else SQLite FTS5 beside
+    #: it; tantivy: the tantivy index beside a SQLite app database (opt-in, see search/tantivy_backend.py).
+    search_backend: Literal["auto", "sqlite", "postgres", "tantivy"] = "auto"
     ffmpeg: str | None = None
     max_chunk_s: Annotated[float, Field(ge=0)] = 0.0
     transcribe_concurrency: PositiveInt = 4

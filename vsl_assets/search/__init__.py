@@ -24,6 +24,9 @@ Backends (``backend.SearchBackend`` is the protocol; a new engine is one module 
 - ``sqlite.SqliteSearch``: SQLite FTS5 in ``<app db>.search.db`` next to the app database file
   (``vsl.db`` -> ``vsl.search.db``); stemming/folding in Python with PyStemmer (Snowball), once
   per VSL at index time.
+- ``tantivy_backend.TantivySearch`` (opt-in, ``VSL_SEARCH_BACKEND=tantivy``): a tantivy index of
+  the same analysed terms in ``vsl.tantivy/`` next to a SQLite app database, a side SQLite table
+  for filters and texts, one writer at a time under an ``fcntl`` lock (runs queue, never fail).
 - ``postgres.PostgresSearch``: ``search_vsls``/``search_segments`` tables in the app database,
   generated ``tsvector`` per segment with the language's configuration over ``unaccent``, GIN.
 
@@ -128,6 +131,11 @@ def open_search(database_url: str, *, path: Path | str | None = None, engine: st
     if engine == "postgres" and backend != "postgresql":
         raise ConfigurationError("VSL_SEARCH_BACKEND=postgres needs a PostgreSQL app database (VSL_DATABASE_URL)")
     if engine == "tantivy":
+        if path is None and backend != "sqlite":
+            raise ConfigurationError(
+                "VSL_SEARCH_BACKEND=tantivy keeps its index beside a SQLite app database; "
+                "with PostgreSQL use auto or postgres"
+            )
         from vsl_assets.search.tantivy_backend import TantivySearch
 
         return TantivySearch(Path(path) if path is not None else search_path_for(url, "tantivy"))

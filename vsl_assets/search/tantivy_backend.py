@@ -37,7 +37,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -107,6 +107,11 @@ def _schema() -> tantivy.Schema:
     builder.add_unsigned_field("vsl", indexed=True, fast=True)
     builder.add_unsigned_field("sid", fast=True)
     return builder.build()
+
+
+def _ints(values: list[Any]) -> list[int]:
+    """A u64 fast column's values (typed ``int | float | bool | None`` by the stubs)."""
+    return [int(v) for v in values]
 
 
 class TantivySearch:
@@ -267,10 +272,8 @@ class TantivySearch:
                     writer.wait_merging_threads()  # joins merges and releases tantivy's own lock
             except BaseException:
                 if holder:
-                    try:
+                    with suppress(Exception):  # the original error is what matters
                         holder[0].rollback()
-                    except Exception:  # noqa: S110 - the original error is what matters
-                        pass
                 conn.execute("ROLLBACK")
                 raise
             finally:
@@ -321,9 +324,7 @@ class TantivySearch:
     # -- reading -----------------------------------------------------------------
 
     def count(self) -> IndexCount:
-        vsls, segments = (
-            self._conn().execute("SELECT count(*), coalesce(sum(segment_count), 0) FROM vsls").fetchone()
-        )
+        vsls, segments = self._conn().execute("SELECT count(*), coalesce(sum(segment_count), 0) FROM vsls").fetchone()
         return IndexCount(int(vsls), int(segments))
 
     def keys(self) -> set[str]:
@@ -356,14 +357,14 @@ class TantivySearch:
         return SearchResults(query, int(total), 0, groups, parsed.notes)
 
     def _clause(self, clause: Clause, language: str | None) -> tantivy.Query:
-        terms = fts5_terms(list(clause.words), language).split(" ")
+        terms: list[str | tuple[int, str]] = list(fts5_terms(list(clause.words), language).split(" "))
         if clause.prefix:
             if len(terms) == 1:
                 # Terms are [a-z0-9_] only (folded words, tag): nothing in them is a regex operator.
-                return tantivy.Query.regex_query(self._schema, _FIELD, terms[0] + ".*")
+                return tantivy.Query.regex_query(self._schema, _FIELD, f"{terms[0]}.*")
             return tantivy.Query.phrase_prefix_query(self._schema, _FIELD, terms)
         if len(terms) == 1:
-            return tantivy.Query.term_query(self._schema, _FIELD, terms[0])
+            return tantivy.Query.term_query(self._schema, _FIELD, str(terms[0]))
         return tantivy.Query.phrase_query(self._schema, _FIELD, terms)
 
     def _text_query(self, parsed: ParsedQuery, languages: tuple[str | None, ...]) -> tantivy.Query:
@@ -404,9 +405,9 @@ class TantivySearch:
         n = max(256, 4 * (offset + limit) * k)
         while True:
             result = searcher.search(text, n, count=True)
-            total_hits = int(result.count or 0)
+            total_hits = int(getattr(result, "count", 0) or 0)  # (missing from tantivy's type stubs)
             addresses = [addr for _, addr in result.hits]
-            sids = searcher.fast_field_values("sid", addresses) if addresses else []
+            sids = _ints(searcher.fast_field_values("sid", addresses)) if addresses else []
             order: list[int] = []
             best: dict[int, list[tuple[int, float]]] = {}
             seen: dict[int, int] = {}
@@ -442,7 +443,7 @@ class TantivySearch:
                 # Its other hits rank below the n read: the same query inside this VSL alone.
                 inside = searcher.search(self._restrict(text, [v]), k, count=False)
                 addrs = [addr for _, addr in inside.hits]
-                found = searcher.fast_field_values("sid", addrs)
+                found = _ints(searcher.fast_field_values("sid", addrs))
                 best[v] = [(int(sid), float(score)) for (score, _), sid in zip(inside.hits, found, strict=True)]
         sids = [sid for v in page_ids for sid, _ in best[v]]
         texts = {

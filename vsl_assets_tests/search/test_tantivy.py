@@ -109,3 +109,19 @@ def test_a_write_waits_for_the_writer_of_another_process_instead_of_failing(tmp_
     holder.join(60)
     assert holder.exitcode == 0 and waited >= 0.5
     assert search.search(SearchQuery(text="garantia")).total_hits == 1
+
+
+def test_the_setting_picks_the_backend_and_refuses_what_cannot_work(tmp_path: Path) -> None:
+    from vsl_assets.errors import ConfigurationError
+    from vsl_assets.search.sqlite import SqliteSearch
+
+    url = f"sqlite:///{tmp_path / 'vsl.db'}"
+    assert isinstance(open_search(url), SqliteSearch)
+    assert isinstance(open_search(url, engine="sqlite"), SqliteSearch)
+    assert isinstance(open_search(url, engine="tantivy"), TantivySearch)
+    with pytest.raises(ConfigurationError, match="no search backend 'lucene'"):
+        open_search(url, engine="lucene")
+    with pytest.raises(ConfigurationError, match="needs a PostgreSQL app database"):
+        open_search(url, engine="postgres")
+    with pytest.raises(ConfigurationError, match="beside a SQLite app database"):
+        open_search("postgresql://u@127.0.0.1/vsl", engine="tantivy")

@@ -157,7 +157,13 @@ def search_page(
     if q.strip() or lang or niche or lead:
         try:
             results = run_search(
-                context.settings.database, q[:1000], lang=lang, niche=niche, lead=lead, page=max(1, min(page, 10_000))
+                context.settings.database,
+                q[:1000],
+                engine=context.settings.search_backend,
+                lang=lang,
+                niche=niche,
+                lead=lead,
+                page=max(1, min(page, 10_000)),
             )
         except SearchQueryError as exc:
             error = exc.reason

@@ -18,6 +18,7 @@ def run_search(
     database: str,
     q: str,
     *,
+    engine: str = "auto",
     lang: str | None = None,
     niche: str | None = None,
     lead: str | None = None,
@@ -54,7 +55,7 @@ def run_search(
         page=page,
         hits_per_vsl=hits_per_vsl,
     )
-    return shared_search(database).search(query)
+    return shared_search(database, engine).search(query)
 
 
 @router.get("/search", response_model=list[SearchRow])
@@ -79,6 +80,7 @@ def search(
         results = run_search(
             context.settings.database,
             q,
+            engine=context.settings.search_backend,
             lang=lang,
             niche=niche,
             lead=lead,
