@@ -4,12 +4,16 @@
     .venv/bin/python benchmarks/bench_breakdown.py --split holdout
     .venv/bin/python benchmarks/bench_breakdown.py --engine openai       # needs OPENAI_API_KEY (and a model)
     .venv/bin/python benchmarks/bench_breakdown.py --split leads --misses  # lead and awareness on the openings set
-    .venv/bin/python benchmarks/bench_breakdown.py --split real --baseline-ref c2992fe  # real third-party copy
+    .venv/bin/python benchmarks/bench_breakdown.py --split real --baseline-ref c2992fe,main  # real third-party copy
 
 ``--split real`` scores real VSL copy that never enters the repository: ``../shared/realcopy`` (the
 development set, ``real-dev``) and ``$VSL_REALCOPY_EXTRA`` (default ``/work/realcopy-extra``, a hold-out
-labelled before the engine ran on it, ``real-holdout``), per language, with the local engine of
-``--baseline-ref`` (run from ``git archive`` in a child process) in the same run.  Each text is read as
+labelled before the engine ran on it, ``real-holdout``) and ``$VSL_REALCOPY_EXTRA2`` (default
+``/work/realcopy-extra2``, a second never-tuned hold-out, ``real-holdout2``), per language, with the
+local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
+in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
+output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
+punctuation), see ``--variants``.  Each text is read as
 ``vsl analyze FILE`` reads it (150 words per minute) unless a caption file gives real times.  Fields:
 niche top (or its labelled alternative), offer price (amount within 1 % and currency; none where none is
 said, with a count of invented prices), anchor, guarantee days, pitch and product reveal within ±30 s of
@@ -278,9 +282,14 @@ def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats
 
     base = _median_ms(baseline, repeats)
     took = _median_ms(lambda: analyze(segs, language, engine), repeats)
+    # The same words re-cut like lower-cased, unpunctuated captions: segments are joined across cuts
+    # and coined words looked up, so this is the slower path.
+    bare = recut(segs, bare=True)
+    took_bare = _median_ms(lambda: analyze(bare, language, engine), repeats)
     return (
         f"speed ({language}, {segs[-1].end / 60:.0f} min, {len(segs)} segments, {words} words, median of {repeats}): "
-        f"engine {took:.0f} ms, baseline tokenize-only {base:.1f} ms"
+        f"engine {took:.0f} ms, same re-cut bare ({len(bare)} segments) {took_bare:.0f} ms, "
+        f"baseline tokenize-only {base:.1f} ms"
     )
 
 
@@ -294,6 +303,7 @@ def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats
 REALCOPY_DIRS = {
     "real-dev": ROOT.parent.parent / "shared" / "realcopy",
     "real-holdout": Path(os.environ.get("VSL_REALCOPY_EXTRA", "/work/realcopy-extra")),
+    "real-holdout2": Path(os.environ.get("VSL_REALCOPY_EXTRA2", "/work/realcopy-extra2")),
 }
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
@@ -326,11 +336,12 @@ def _anchor_s(segments: Sequence[Segment], phrase: str | None) -> float | None:
     """The second a labelled phrase is said: its segment's start plus its share of that segment's words."""
     if not phrase:
         return None
-    key = " ".join(phrase.split()).lower()
+    # Words only, case folded: the phrase is found in a re-cut, unpunctuated, lower-cased variant too.
+    key = _norm(phrase)
     text, starts = "", []
     for s in segments:
         starts.append(len(text))
-        text += " ".join(s.text.split()).lower() + " "
+        text += _norm(s.text) + " "
     at = text.find(key)
     if at < 0:
         key = key[:40]
@@ -358,6 +369,60 @@ def load_realcopy(split: str) -> list[RealDoc]:
         segs = read_transcript(source).segments
         docs.append(RealDoc(label["id"], split, label["lang"], segs, label, "vtt" if vtt.exists() else "150 wpm"))
     return docs
+
+
+# --- segmentation variants -------------------------------------------------------------------------
+#
+# Real transcripts come from a speech recogniser, cut every few seconds where the speaker breathes, not
+# at sentence ends; many have no punctuation and lower-case brand names.  ``whisper`` re-cuts each
+# document into segments of 8-25 words (5-12 s at the document's pace), never right after a sentence end
+# (a cut moves one word on), lengths drawn from a fixed-seed generator, so every run cuts the same way;
+# each word keeps the time the original segment gave it.  ``bare`` is the same cut, lower-cased, with
+# punctuation removed except inside numbers ("19,90", "1.997") and currency signs.
+
+VARIANTS = ("sentences", "whisper", "bare")
+_SENT_END = re.compile("[.!?\u2026][\"')\\]\u00bb\u201d\u2019]*$")
+_PUNCT = re.compile(
+    '(?<!\\d)[.,](?!\\d)|[!?\u2026;:"\u201c\u201d\u2018\u2019\u00ab\u00bb()\\[\\]*\u2014\u2013]|(?<=\\d)[.,](?!\\d)'
+)
+
+
+def _timed_words(segments: Sequence[Segment]) -> list[tuple[float, float, str]]:
+    out = []
+    for s in segments:
+        words = s.text.split()
+        step = (s.end - s.start) / max(1, len(words))
+        out.extend((s.start + k * step, s.start + (k + 1) * step, w) for k, w in enumerate(words))
+    return out
+
+
+def recut(segments: Sequence[Segment], bare: bool = False, seed: int = 22) -> list[Segment]:
+    """The document's words re-cut into Whisper-like segments (see above); deterministic per seed."""
+    import random
+
+    rng = random.Random(seed)
+    words = _timed_words(segments)
+    out: list[Segment] = []
+    i = 0
+    while i < len(words):
+        j = min(len(words), i + rng.randint(8, 25))
+        while j < len(words) and j - i < 30 and _SENT_END.search(words[j - 1][2]):
+            j += 1  # never cut right after a sentence end: recognisers cut mid-sentence
+        text = " ".join(w for _, _, w in words[i:j])
+        if bare:
+            text = " ".join(_PUNCT.sub(" ", text).lower().split())
+        if text:
+            out.append(Segment(words[i][0], words[j - 1][1], text))
+        i = j
+    return out
+
+
+def variant(docs: list[RealDoc], name: str) -> list[RealDoc]:
+    if name == "sentences":
+        return docs
+    return [
+        RealDoc(d.name, d.split, d.language, recut(d.segments, bare=name == "bare"), d.label, d.timing) for d in docs
+    ]
 
 
 def _named_alternatives(entry: dict[str, Any], vocabulary: Sequence[str]) -> set[str]:
@@ -555,24 +620,26 @@ def real_report(
     show_misses: bool,
     threshold: float,
     splits: Sequence[str] = tuple(REALCOPY_DIRS),
+    variants: Sequence[str] = ("sentences",),
 ) -> str:
     out: list[str] = []
-    for split in splits:
-        docs = load_realcopy(split)
+    for split, cut in [(s, v) for s in splits for v in variants]:
+        docs = variant(load_realcopy(split), cut)
         if not docs:
             out.append(f"\n{split}: no labels.json in {REALCOPY_DIRS[split]}")
             continue
+        split = split if cut == "sentences" else f"{split} [{cut}]"
         timing = Counter(d.timing for d in docs)
         out.append(
-            f"\n{split}: {len(docs)} documents from {REALCOPY_DIRS[split]} (timing: "
+            f"\n{split}: {len(docs)} documents from {REALCOPY_DIRS[split.split(' ')[0]]} (timing: "
             + ", ".join(f"{n} {k}" for k, n in sorted(timing.items()))
             + f"); pitch/reveal within ±{REAL_PITCH_S:g} s of the labelled phrase"
         )
         engines: list[tuple[str, list[dict[str, Any]]]] = [
             ("new", [analyze(d.segments, d.language, engine).model_dump(mode="json") for d in docs])
         ]
-        if baseline_ref:
-            engines.insert(0, (f"base {baseline_ref}", _baseline_breakdowns(baseline_ref, docs)))
+        for ref in reversed([r for r in (baseline_ref or "").split(",") if r]):
+            engines.insert(0, (f"base {ref}", _baseline_breakdowns(ref, docs)))
         rows: dict[str, RealTally] = {}
         pairs: list[tuple[float, bool]] = []
         for tag, results in engines:
@@ -616,13 +683,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--baseline-ref",
         default=None,
-        help="with --split real: also score the local engine of this git ref (e.g. main) in the same run",
+        help="with --split real: also score the local engine of these git refs (comma-separated, e.g. c2992fe,main) in the same run",
     )
     ap.add_argument("--threshold", type=float, default=0.6, help="confidence threshold of the calibration line")
     ap.add_argument(
         "--real-splits",
         default=",".join(REALCOPY_DIRS),
         help="with --split real: which real-copy splits to score (real-dev to develop without seeing the hold-out)",
+    )
+    ap.add_argument(
+        "--variants",
+        default="sentences,whisper,bare",
+        help="with --split real: segmentations to score: sentences (as read), whisper (re-cut mid-sentence), "
+        "bare (re-cut, lower-case, no punctuation)",
     )
     ap.add_argument("--repeats", type=int, default=5, help="timing runs for the speed figure (0 skips it)")
     ap.add_argument("--misses", action="store_true", help="list the file:field pairs the engine got wrong")
@@ -635,7 +708,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.split == "real":
         print(f"engine {engine.engine} / {engine.model}; real third-party copy")
         chosen = [x for x in args.real_splits.split(",") if x]
-        print(real_report(engine, args.baseline_ref, args.misses, args.threshold, chosen))
+        variants = [v for v in args.variants.split(",") if v]
+        if unknown := set(variants) - set(VARIANTS):
+            ap.error(f"unknown --variants {sorted(unknown)}; choose from {VARIANTS}")
+        print(real_report(engine, args.baseline_ref, args.misses, args.threshold, chosen, variants))
         if args.repeats > 0 and args.engine == "local":
             for language in ("pt", "en", "es"):
                 print(speed(engine, load("dev"), language, args.repeats))

@@ -8,6 +8,7 @@ Run it from the repository root (one benchmark process at a time on a shared mac
     .venv/bin/python benchmarks/bench_transcription.py --sweep  # + WER of candidate Opus settings, ~+9 min
     .venv/bin/python benchmarks/bench_transcription.py --repeats 3  # every run on 3 inaudibly different copies
     .venv/bin/python benchmarks/bench_transcription.py --pt     # + Portuguese (base), informational only
+    .venv/bin/python benchmarks/bench_transcription.py --quick --ffmpeg both  # section 1 per ffmpeg build
     .venv/bin/python benchmarks/bench_transcription.py --models base --repeats 24 --group 3 --chunk-s 309
                                                                 # the long run, ~70 min
 
@@ -66,6 +67,9 @@ The script always exits 0: it is a report, not a gate.
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -87,7 +91,7 @@ import wer_stats  # noqa: E402
 
 from vsl_assets.media import audio as media_audio  # noqa: E402
 from vsl_assets.media.audio import AudioFormat, extract_audio  # noqa: E402
-from vsl_assets.media.ffmpeg import run_ffmpeg  # noqa: E402
+from vsl_assets.media.ffmpeg import find_ffmpeg, run_ffmpeg  # noqa: E402
 from vsl_assets.transcription import bundled  # noqa: E402
 from vsl_assets.transcription.audio import load_audio, probe_duration  # noqa: E402
 from vsl_assets.transcription.chunking import FfmpegSilenceFinder, cut_chunk, max_chunk_seconds, plan_chunks  # noqa: E402
@@ -295,8 +299,10 @@ def accuracy(
     rows = [header, "-" * len(header)]
     results: dict[str, ModelResult] = {}
     for model_name, model_dir in models.items():
-        engine = LocalTranscriber(str(model_dir))
-        chunker = LocalTranscriber(str(model_dir), max_chunk_s=chunk_s, work_dir=tmp)
+        engine = LocalTranscriber(str(model_dir), coverage_min_gap_s=COVERAGE_GAP_S[0])
+        chunker = LocalTranscriber(
+            str(model_dir), max_chunk_s=chunk_s, work_dir=tmp, coverage_min_gap_s=COVERAGE_GAP_S[0]
+        )
         engine.transcribe(DATA / "speech_en.opus", language=lang)  # load and warm up outside the timings
         counter = FallbackCounter(engine.load().model)
         res = ModelResult(model_name, Runs(), Runs(), Runs(), engine, counter)
@@ -483,6 +489,46 @@ def api_plan(tmp: Path) -> list[str]:
     return rows
 
 
+#: The pipeline paths' VSL_COVERAGE_MIN_GAP_S (holes re-transcribed); set by --coverage-gap-s.
+COVERAGE_GAP_S = [3.0]
+
+
+def ffmpeg_builds(choice: str) -> list[tuple[str, str]]:
+    """(label, binary) of the ffmpeg builds to measure with, each pinned through ``VSL_FFMPEG``.
+
+    Which ffmpeg encodes the stored audio changes the WER verdict (issue 29: tiny.en's ratio
+    failed with Debian's 5.x and passed with imageio-ffmpeg's 7.x), so the build is never left
+    to PATH: ``auto`` pins the one the product would pick now, ``both`` measures each in turn.
+    """
+    debian = shutil.which("ffmpeg")
+    try:
+        import imageio_ffmpeg
+
+        bundled_exe: str | None = imageio_ffmpeg.get_ffmpeg_exe()
+    except (ImportError, RuntimeError):
+        bundled_exe = None
+    if choice == "both":
+        builds = [("system", debian), ("imageio-ffmpeg", bundled_exe)]
+        missing = [label for label, exe in builds if exe is None]
+        if missing:
+            raise SystemExit(f"--ffmpeg both: no {', '.join(missing)} ffmpeg on this machine")
+        return [(label, str(exe)) for label, exe in builds]
+    if choice == "auto":
+        return [("as configured", find_ffmpeg())]
+    if choice == "system" and debian:
+        return [("system", debian)]
+    if choice == "imageio" and bundled_exe:
+        return [("imageio-ffmpeg", bundled_exe)]
+    if Path(choice).is_file():
+        return [(choice, choice)]
+    raise SystemExit(f"--ffmpeg {choice}: not found (use auto, both, system, imageio or a path)")
+
+
+def ffmpeg_version(exe: str) -> str:
+    out = subprocess.run([exe, "-version"], capture_output=True, text=True, timeout=30, check=False).stdout
+    return out.splitlines()[0] if out else "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny.en on English set A only, no 60-min plan (~1.5 min)")
@@ -505,7 +551,22 @@ def main() -> None:
         help="decode the copies G at a time as one long file (so long chunks have joins)",
     )
     parser.add_argument("--no-one-pass", action="store_true", help="skip the one-pass pipeline path (long runs)")
+    parser.add_argument(
+        "--ffmpeg",
+        default="auto",
+        help="ffmpeg build(s) that encode the pipeline's audio: auto (the configured one, pinned), "
+        "system, imageio, both (one section 1 per build, same corpus, same run) or a path",
+    )
+    parser.add_argument(
+        "--coverage-gap-s",
+        type=float,
+        default=3.0,
+        help="the pipeline paths' VSL_COVERAGE_MIN_GAP_S (default 3, the product's; 0 = no hole re-transcription)",
+    )
     args = parser.parse_args()
+    COVERAGE_GAP_S[0] = args.coverage_gap_s
+    builds = ffmpeg_builds(args.ffmpeg)
+    os.environ["VSL_FFMPEG"] = builds[0][1]  # the corpus and everything before section 1
     wanted = set(args.models.split(",")) if args.models else {"tiny.en"} if args.quick else {"tiny.en", "base"}
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-transcription-") as tmp_name:
@@ -565,10 +626,15 @@ def main() -> None:
         print(
             "== 1. Word errors: pipeline path (extract_audio, LocalTranscriber) vs faster-whisper direct on the WAV =="
         )
-        rows, results = accuracy(copies, models, tmp, timings, args.chunk_s, not args.no_one_pass)
-        for row in rows:
-            print("  ", row)
-        print()
+        results = {}
+        for label, exe in builds:
+            os.environ["VSL_FFMPEG"] = exe  # settings.current() re-reads it: the pipeline encodes with it
+            print(f"   ffmpeg ({label}): {exe} -- {ffmpeg_version(exe)}")
+            rows, results = accuracy(copies, models, tmp, timings, args.chunk_s, not args.no_one_pass)
+            for row in rows:
+                print("  ", row)
+            print()
+        os.environ["VSL_FFMPEG"] = builds[0][1]
         print(
             "== 1b. Candidate storage settings: size"
             + (" and one-pass accuracy ==" if args.sweep else " (--sweep adds WER) ==")

@@ -26,7 +26,7 @@ from vsl_assets import settings as settings_module
 from vsl_assets.db import repo, session_scope
 from vsl_assets.errors import ConfigurationError, InvalidUrlError, VslError
 from vsl_assets.objectstore import store_for
-from vsl_assets.settings import Settings
+from vsl_assets.settings import Settings, retranscribe_language, url_language
 from vsl_assets.storage import StorageLayout, validate_key
 from vsl_assets.urls import normalize_url
 
@@ -60,6 +60,11 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if not raw:
         _err("no URLs given (pass URLs or --file FILE)")
         return EXIT_USAGE
+    try:
+        language = url_language(args.language)
+    except ValueError as exc:
+        _err(f"invalid --language {args.language!r}: {exc}")
+        return EXIT_USAGE
     valid: list[str] = []
     bad = 0
     for url in raw:
@@ -69,7 +74,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
             _err(f"invalid URL {url[:200]!r}: {exc.reason}")
             bad += 1
     with session_scope(settings.database) as s:
-        results = repo.add_urls(s, valid)
+        results = repo.add_urls(s, valid, language)
     instance = _instance(settings) if results else None
     if instance is not None:
         from vsl_assets.defs.partitions import register
@@ -311,7 +316,12 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     """Dagster (webserver + daemon) and the web app together, stopped together."""
     from vsl_assets.supervise import Child, supervise
+    from vsl_assets.web.commands import dagster_host_refusal
 
+    refusal = dagster_host_refusal(args.dagster_host, args.expose_dagster)
+    if refusal:
+        _err(refusal)
+        return EXIT_USAGE
     if settings.project_dir is None:
         _err("vsl up needs the project (workspace.yaml, dagster.yaml): run it from the project or set VSL_PROJECT_DIR")
         return EXIT_USAGE
@@ -319,7 +329,16 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     children = [
         Child(
             "dagster",
-            [str(bin_dir / "dagster"), "dev", "-h", args.host, "-p", str(args.dagster_port), "-w", "workspace.yaml"],
+            [
+                str(bin_dir / "dagster"),
+                "dev",
+                "-h",
+                args.dagster_host,
+                "-p",
+                str(args.dagster_port),
+                "-w",
+                "workspace.yaml",
+            ],
             signal.SIGINT,
         ),
         Child(
@@ -329,7 +348,7 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
         ),
     ]
     print(
-        f"vsl: the web app on http://{args.host}:{args.port}  ·  Dagster UI on http://{args.host}:{args.dagster_port}"
+        f"vsl: the web app on http://{args.host}:{args.port}  ·  Dagster UI on http://{args.dagster_host}:{args.dagster_port}"
         "  (Ctrl-C stops both)",
         flush=True,
     )
@@ -347,14 +366,25 @@ def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
     if not args.keys and not args.failed:
         _err("name partition keys or pass --failed")
         return EXIT_USAGE
+    redo = args.redo_from == "transcript"
+    if (args.language or args.model) and not redo:
+        _err("--language and --model apply to a re-transcription: add --from transcript")
+        return EXIT_USAGE
+    try:
+        language = retranscribe_language(args.language)
+    except ValueError as exc:
+        _err(f"invalid --language {args.language!r}: {exc}")
+        return EXIT_USAGE
+    model = (args.model or "").strip() or None
     with session_scope(settings.database) as s:
         keys = list(args.keys) + (repo.failed_keys(s) if args.failed else [])
         unknown = [k for k in args.keys if repo.get_url(s, k) is None]
-        done = repo.requeue(s, [k for k in dict.fromkeys(keys) if k not in unknown])
+        wanted = [k for k in dict.fromkeys(keys) if k not in unknown]
+        done = repo.retranscribe(s, wanted, language=language, model=model) if redo else repo.requeue(s, wanted)
     for k in unknown:
         _err(f"no URL with key {k}")
     for k in done:
-        print(f"{k}\tre-queued")
+        print(f"{k}\tre-queued" + (" to be transcribed again" if redo else ""))
     if not done and not unknown:
         print("nothing to retry")
     return EXIT_FAILED if unknown else EXIT_OK
@@ -536,6 +566,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("add", help="add URLs (validated, de-duplicated) as pending_ingest")
     p.add_argument("urls", nargs="*", metavar="URL")
     p.add_argument("--file", "-f", help="file with one URL per line ('-' = stdin)")
+    p.add_argument("--language", "-l", help="the VSLs' language (pt, en, es...): transcribed in it instead of detected")
     p.set_defaults(func=cmd_add)
     p = sub.add_parser("status", help="list URLs with status and reason")
     p.add_argument("--json", action="store_true", help="print a JSON list")
@@ -565,14 +596,37 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("retry", help="re-queue URLs (the sensor or `vsl process` picks them up)")
     p.add_argument("keys", nargs="*", metavar="KEY")
     p.add_argument("--failed", action="store_true", help="re-queue every failed URL")
+    p.add_argument(
+        "--from",
+        dest="redo_from",
+        choices=["failed-step", "transcript"],
+        default="failed-step",
+        help="failed-step (default): resume, reusing every valid output; transcript: transcribe again "
+        "(the audio is reused) and redo everything after it",
+    )
+    p.add_argument(
+        "--language", "-l", help="with --from transcript: the language to transcribe in (kept; auto = detect again)"
+    )
+    p.add_argument("--model", help="with --from transcript: a Whisper model name or directory for this URL (kept)")
     p.set_defaults(func=cmd_retry)
     from vsl_assets.web.commands import register as register_web
 
     register_web(sub)  # web, user add, token create
     p = sub.add_parser("up", help="run the Dagster webserver + daemon and the web app together")
-    p.add_argument("--host", default="127.0.0.1", help="address both listen on (default 127.0.0.1)")
+    p.add_argument("--host", default="127.0.0.1", help="address the web app listens on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="web app port (default 8000)")
+    p.add_argument(
+        "--dagster-host",
+        default="127.0.0.1",
+        help="address the Dagster UI listens on (default 127.0.0.1; it has no login: publish it through an "
+        "authenticating reverse proxy, see docs/security.md)",
+    )
     p.add_argument("--dagster-port", type=int, default=3000, help="Dagster UI port (default 3000)")
+    p.add_argument(
+        "--expose-dagster",
+        action="store_true",
+        help="allow a non-loopback --dagster-host (only behind a firewall or an authenticating proxy)",
+    )
     p.set_defaults(func=cmd_up)
     p = sub.add_parser("search", help="search every transcript; hits land on the second a phrase is said")
     p.add_argument("query", help='words, "a phrase", prefix*, -excluded, a OR b')

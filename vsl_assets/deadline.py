@@ -29,6 +29,7 @@ class _Deadline:
     ends_at: float
     limit_s: float
     step: str
+    why: str = "VSL_STEP_TIMEOUT_S"
 
 
 _current: ContextVar[_Deadline | None] = ContextVar("vsl_step_deadline", default=None)
@@ -41,6 +42,21 @@ def step_deadline(limit_s: float, step: str) -> Iterator[None]:
         yield
     finally:
         _current.reset(token)
+
+
+def tighten(limit_s: float, why: str) -> None:
+    """Bring the current step's cap forward to ``limit_s`` from now (never later than it was).
+
+    The transcription step knows its audio's length only once it runs: its cap then follows the
+    audio (see :func:`vsl_assets.progress.time_limit_s`) instead of the generic step cap.
+    ``why`` replaces the setting named in the timeout message.
+    """
+    current = _current.get()
+    if current is None:
+        return
+    ends_at = time.monotonic() + limit_s
+    if ends_at < current.ends_at:
+        _current.set(_Deadline(ends_at, limit_s, current.step, why))
 
 
 def remaining(default: float) -> float:
@@ -57,5 +73,5 @@ def check() -> None:
     if deadline is not None and time.monotonic() >= deadline.ends_at:
         raise StepTimeoutError(
             f"the {deadline.step} step ran longer than its limit of {clock(deadline.limit_s)} and was stopped "
-            "(VSL_STEP_TIMEOUT_S)"
+            f"({deadline.why})"
         )

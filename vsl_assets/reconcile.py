@@ -90,7 +90,41 @@ def _aware(ts: datetime) -> datetime:
 
 def queued_without_run(items: Iterable[InProgress], now: datetime) -> list[str]:
     """Keys queued past the grace period with no job row: their latest run must be looked up."""
-    return [i.key for i in items if not i.jobs and _aware(i.updated_at) < now - QUEUED_GRACE]
+    return [i.key for i in items if not i.jobs and i.last_job is None and _aware(i.updated_at) < now - QUEUED_GRACE]
+
+
+def between_steps(
+    item: InProgress,
+    runs: Mapping[str, RunView],
+    process_alive: Callable[[str | None], bool | None],
+    crash_retries: int,
+) -> list[Action]:
+    """A ``downloaded`` URL whose run sits between steps (waiting for a transcription slot).
+
+    Only a verdict from this host's process table counts here: such a run has no open job row,
+    so no heartbeat, and silence proves nothing.  A run of the URL's newest job row that is still
+    "started" while its process is gone died waiting (or holding a slot it never used): it is
+    failed, which frees its slots, and the URL re-queued like any crash.  One that ended
+    unsuccessfully (cancelled while it waited) leaves a URL that no run owns: it is failed.  A
+    successful run is the download stage of a split pipeline, whose next run is the sensor's.
+    """
+    if item.last_job is None:
+        return []
+    run_id, worker = item.last_job
+    run = runs.get(run_id)
+    if run is None:
+        return []
+    if not run.finished and process_alive(worker) is False:
+        reason = waiting_died_reason(run_id)
+        requeue = item.crashes + 1 <= crash_retries
+        return [FailRun(run_id, reason), FailUrl(item.key, run_id, reason, WORKER_DIED, requeue=requeue)]
+    if run.finished and run.status in ("FAILURE", "CANCELED"):
+        return [FailUrl(item.key, run_id, finished_reason(run_id, run.status))]
+    return []
+
+
+def waiting_died_reason(run_id: str) -> str:
+    return f"the process of run {run_id[:8]} died (killed or crashed) between steps, e.g. waiting for a pool slot"
 
 
 def decide(
@@ -100,6 +134,7 @@ def decide(
     worker_alive: Callable[[str | None], bool | None],
     now: datetime,
     crash_retries: int,
+    process_alive: Callable[[str | None], bool | None] = lambda _: None,
 ) -> list[Action]:
     """The actions that make URL statuses true again.
 
@@ -111,6 +146,8 @@ def decide(
       running out of memory, then stays failed).
     - A URL queued past the grace period with no run at all is re-queued; one whose run ended
       unsuccessfully without a job row is failed.
+    - A ``downloaded`` URL whose run died between steps: see :func:`between_steps`
+      (``process_alive`` asks this host's process table only).
     """
     actions: list[Action] = []
     waiting = set(queued_without_run(items, now))
@@ -133,6 +170,8 @@ def decide(
                     actions.append(FailRun(run.run_id, reason))
                 requeue = item.crashes + 1 <= crash_retries
                 actions.append(FailUrl(item.key, last_run_id, reason, WORKER_DIED, requeue=requeue))
+        elif item.last_job is not None:
+            actions.extend(between_steps(item, runs, process_alive, crash_retries))
         elif item.key in waiting:
             latest = latest_run_by_key.get(item.key)
             if latest is None:

@@ -63,6 +63,17 @@ class Settings(BaseSettings):
     whisper_device: Literal["cpu", "cuda", "auto"] = "auto"
     whisper_compute_type: str = Field(default="auto", pattern=r"^[a-z0-9_]+$")
     language: str = "auto"
+    languages: str = Field(default="pt,en,es", description="The languages VSLs come in; detection picks among them.")
+    language_min_probability: Annotated[float, Field(ge=0, le=1)] = Field(
+        default=0.6, description="A detected language less sure than this is flagged on the transcript."
+    )
+    transcribe_time_factor: PositiveFloat = Field(
+        default=4.0, description="A transcription may take this many times its measured duration (RTF x audio)."
+    )
+    transcribe_min_time_s: PositiveFloat = Field(default=600.0, description="...but never less than this.")
+    coverage_min_gap_s: Annotated[float, Field(ge=0)] = Field(
+        default=3.0, description="Speech without text this long is re-transcribed, then flagged; 0 = off."
+    )
     breakdown_engine: Literal["openai", "local"] | None = Field(default=None, description="Default: openai with a key.")
     breakdown_model: str | None = None
     #: Below this 0..1 grade a breakdown field is "not sure": the API and VSL page show it as unknown
@@ -139,6 +150,33 @@ class Settings(BaseSettings):
         default=None, validation_alias=AliasChoices("AWS_SECRET_ACCESS_KEY")
     )
 
+    # -- the web app (issue 26: sessions, limits, workers) ------------------------------------------
+    web_secret: SecretStr | None = Field(
+        default=None,
+        description="Key that signs CSRF tokens; set the same value on every web host (default: a 0600 file "
+        "under the storage root, shared by the workers of one host).",
+    )
+    web_session_idle_s: Annotated[int, Field(ge=60)] = Field(
+        default=3 * 24 * 3600, description="A login unused this long (seconds) ends."
+    )
+    web_session_max_s: Annotated[int, Field(ge=60)] = Field(
+        default=14 * 24 * 3600, description="A login ends this long (seconds) after it was made, used or not."
+    )
+    web_max_body_mb: Annotated[float, Field(gt=0, le=1024)] = Field(
+        default=2.0, description="Largest request body the web app reads (MB); larger ones get 413 unread."
+    )
+    web_max_urls_per_add: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        default=1000, description="URLs taken from one paste or one POST /api/urls; the rest are given back."
+    )
+    web_trusted_proxies: str = Field(
+        default="",
+        description="Addresses/networks of reverse proxies whose X-Forwarded-For/-Proto are believed "
+        "(comma-separated, e.g. 127.0.0.1); empty = none.",
+    )
+    web_workers: Annotated[int, Field(ge=1, le=64)] | None = Field(
+        default=None, description="Web worker processes (default: one per core, at least 2, at most 8)."
+    )
+
     @field_validator("language")
     @classmethod
     def _language(cls, value: str) -> str:
@@ -146,6 +184,11 @@ class Settings(BaseSettings):
         if value != "auto" and not (value.isalpha() and 2 <= len(value) <= 3):
             raise ValueError("expected an ISO 639-1 code such as pt, en, es, or auto")
         return value
+
+    @field_validator("languages")
+    @classmethod
+    def _languages(cls, value: str) -> str:
+        return ",".join(parse_languages(value))
 
     # -- derived values --------------------------------------------------------------------------
 
@@ -166,6 +209,11 @@ class Settings(BaseSettings):
     @property
     def model(self) -> str:
         return self.whisper_model or ("whisper-1" if self.engine == "openai" else "base")
+
+    @property
+    def language_list(self) -> tuple[str, ...]:
+        """``VSL_LANGUAGES`` as codes, in the order given."""
+        return parse_languages(self.languages)
 
     @property
     def breakdown(self) -> str:
@@ -195,6 +243,46 @@ class Settings(BaseSettings):
 
     def mb(self, value_mb: float) -> int:
         return int(value_mb * 1024**2)
+
+
+def parse_languages(value: str) -> tuple[str, ...]:
+    """``"pt, en,ES"`` -> ``("pt", "en", "es")``, order kept, duplicates dropped.
+
+    Raises ValueError naming a code that is not a two- or three-letter ISO-639 code.
+    """
+    codes: list[str] = []
+    for part in value.split(","):
+        code = part.strip().lower()
+        if not code:
+            continue
+        if not (code.isascii() and code.isalpha() and 2 <= len(code) <= 3):
+            raise ValueError(f"{part.strip()!r} is not an ISO 639-1 code such as pt, en or es")
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise ValueError("list at least one language, e.g. pt,en,es")
+    return tuple(codes)
+
+
+def url_language(value: str | None) -> str | None:
+    """A language given for one URL: an ISO 639-1 code, or None for ``""``/``auto`` (detect).
+
+    Raises ValueError with a reason a person can act on.
+    """
+    code = normalise_language(value)
+    if code is None:
+        return None
+    codes = parse_languages(code)
+    if len(codes) != 1:
+        raise ValueError("give one language, e.g. pt")
+    return codes[0]
+
+
+def retranscribe_language(value: str | None) -> str | None:
+    """For a re-transcription: None/empty keeps the URL's language, ``auto`` detects, else a code."""
+    if value is None or not value.strip():
+        return None
+    return "auto" if value.strip().lower() == "auto" else url_language(value)
 
 
 def normalise_language(value: str | None) -> str | None:

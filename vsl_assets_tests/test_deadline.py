@@ -79,3 +79,22 @@ def test_a_hung_transcription_api_fails_the_url_at_the_cap(vsl_env, instance, me
         letter = s.scalar(select(DeadLetter).where(DeadLetter.url_id == url.id))
         assert (letter.step, letter.error_class) == ("transcript", "StepTimeoutError")
         assert letter.payload["assets"] == list(PIPELINE_STEPS)
+
+
+def test_tighten_brings_the_cap_forward_but_never_back() -> None:
+    import time as _time
+
+    from vsl_assets import deadline as dl
+    from vsl_assets.progress import time_limit_s
+
+    assert time_limit_s(1800, 0.5, 4, 600) == 3600 and time_limit_s(60, 0.5, 4, 600) == 600
+    dl.tighten(0.01, "outside a step: no effect")
+    dl.check()
+    with dl.step_deadline(100.0, "transcript"):
+        dl.tighten(1000.0, "later than the cap: ignored")
+        assert dl.remaining(500.0) <= 100.0
+        dl.tighten(0.05, "the audio's limit")
+        _time.sleep(0.1)
+        with pytest.raises(dl.StepTimeoutError, match=r"\(the audio's limit\)"):
+            dl.check()
+    dl.check()  # the step is over: no deadline any more

@@ -42,6 +42,9 @@ def test_openai_engine_end_to_end_with_retry(vsl_env, instance, media_server, mo
         api.segments = [(0.0, 4.2, "Você está cansado de dietas?"), (4.2, 9.0, "Clique no botão abaixo.")]
         api.fail_next(429, 500)  # the client's own retries absorb these
         _use_openai(monkeypatch, api)
+        # The canned reply has no text after 9 s of 19 s of speech: the coverage check would send
+        # 9-19 s again (test_openai_engine covers that); here the retries are what is tested.
+        monkeypatch.setenv("VSL_COVERAGE_MIN_GAP_S", "0")
         [key] = add_urls(media_server.url("/good/index.m3u8"))
         result = run_partition(instance, key)
         assert result.success

@@ -100,6 +100,7 @@ def test_good_url_end_to_end(vsl_env, instance, media_server) -> None:
         "transcript_not_empty_for_speech": True,
         "transcript_covers_audio": True,
         "transcript_has_no_repetition_loop": True,
+        "transcript_has_no_warnings": True,
         "transcript_words_per_minute": True,
         "beats_inside_duration_and_ordered": True,
         "price_when_a_price_beat_exists": True,

@@ -111,3 +111,36 @@ def test_a_run_reported_failed_because_its_worker_died_is_a_crash_and_resumed() 
     # A cancelled run (by a person, or by run monitoring's max runtime) is not retried as a crash.
     [cancelled] = _decide(_item("b", ("run-cancel-3", "h:1:9")), alive=False)
     assert cancelled.error_class == RUN_ABANDONED and not cancelled.requeue
+
+
+def _waiting(key: str, run_id: str, crashes: int = 0, age: timedelta = timedelta(hours=1)) -> InProgress:
+    """A ``downloaded`` URL between steps: no open job row, its newest one (audio_file) finished."""
+    return InProgress(key, "downloaded", NOW - age, (), crashes, (run_id, "h:7:9"))
+
+
+def _decide_waiting(item: InProgress, *, process: bool | None, heartbeat: bool | None = False):
+    return decide([item], RUNS, {}, lambda worker: heartbeat, NOW, 1, lambda worker: process)
+
+
+def test_a_run_that_died_waiting_for_a_slot_is_failed_and_its_url_resumed() -> None:
+    reason = "the process of run run-star died (killed or crashed) between steps, e.g. waiting for a pool slot"
+    assert _decide_waiting(_waiting("a", "run-started-1"), process=False) == [
+        FailRun("run-started-1", reason),
+        FailUrl("a", "run-started-1", reason, WORKER_DIED, requeue=True),
+    ]
+    # The crash budget holds as for any crash: the second death leaves it failed.
+    [_, second] = _decide_waiting(_waiting("a", "run-started-1", crashes=1), process=False)
+    assert isinstance(second, FailUrl) and not second.requeue
+
+
+def test_a_waiting_run_alive_or_on_another_host_is_left_alone_whatever_its_heartbeat() -> None:
+    # Waiting for a slot beats no job row: a silent heartbeat must not fail it.
+    assert _decide_waiting(_waiting("a", "run-started-1"), process=True, heartbeat=False) == []
+    assert _decide_waiting(_waiting("a", "run-started-1"), process=None, heartbeat=False) == []
+
+
+def test_a_downloaded_url_whose_run_ended_badly_is_failed_but_a_finished_download_stage_is_not() -> None:
+    [cancelled] = _decide_waiting(_waiting("a", "run-cancel-3"), process=None)
+    assert isinstance(cancelled, FailUrl) and "was cancelled" in cancelled.reason and not cancelled.requeue
+    assert _decide_waiting(_waiting("a", "run-success-4"), process=None) == []  # split stages: next run's turn
+    assert _decide_waiting(_waiting("a", "gone-run-id"), process=False) == []  # unknown: wrong is worse

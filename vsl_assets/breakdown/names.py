@@ -53,6 +53,22 @@ _LOWER_NAMED = re.compile(
     # One coined word ending the phrase: "the ledger switch" (two common words) names a mechanism.
     r"(?=\s*(?:[.,;:!?]|$)|\s+(?:and|e|y|that|which|que|is|es|é)\b)"
 )
+#: A naming or presenting verb, in any case: in a lower-cased transcript ("it's called reviewrush",
+#: "te presento agutidesigns") the word after it is a name only when the word is coined (see
+#: :func:`_coined`), since case no longer tells a name from a common word.
+_ANY_CASE_CUE = re.compile(
+    r"\b(?:it'?s called|is called|called|i call it|we call it|introducing|meet|welcome to|built with|"
+    r"(?:i|we)(?:'ve)? (?:built|created)|(?:i|we) run|the answer is|i'?m from|"
+    r"chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|apresento|apresentamos|conhe[cç]a|"
+    r"a resposta est[aá] n[oa]|sou d[ao]|nasceu|"
+    r"se llama|llamad[oa]|lo llamamos|lo llamo|te presento|les presento|presentamos|cre[ée]|creamos|soy de|"
+    r"la respuesta est[aá] en|conoce)\s+(?:this\s+|esse\s+|essa\s+|este\s+|esta\s+)?" + _ART + r"(?P<word>[\w-]{4,})",
+    re.IGNORECASE,
+)
+#: A word this rare (Zipf frequency, wordfreq's "small" lists) in the transcript's language and in English
+#: is coined: a brand ("reviewrush", "mounjatina"), not a common word ("morning", "gelatina").
+COINED_ZIPF = 3.0
+
 #: Things given with the product, whose names the same constructions introduce.
 _EXTRA_BEFORE = re.compile(
     r"(?i:\b(?:report|guide|book|e-?book|bonus|chapter|pdf|cheat ?sheet|checklist|relat[óo]rio|guia|livro|b[ôo]nus|"
@@ -202,8 +218,14 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         score[name] += weight
         first_seen.setdefault(name, i)
 
+    def mentions(name: str) -> list[int]:
+        return sorted(set(p.hits(re.compile(r"\b" + re.escape(fold(name)) + r"\b"))))
+
     shouted = _shouted_common_words(p)
     named: set[str] = set()
+    # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
+    # more often a science word ("a process called autophagy") than the product.
+    lower_cased = _lower_cased(p)
     for i, seg in enumerate(p.segments):
         for m in _STRONG_CUES.finditer(seg.text):
             name = _clean_name(m.group("name"))
@@ -213,6 +235,11 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(name, i, 5)
             if name is not None:
                 named.add(name)
+        for m in _ANY_CASE_CUE.finditer(seg.text) if lower_cased else ():
+            word = m.group("word")
+            if word.islower() and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
+                add(word, i, 5)
+                named.add(word)
         for m in _LOWER_NAMED.finditer(seg.text):
             word = m.group("name")
             if (
@@ -249,9 +276,14 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if len(words) >= 2:
                 add(_clean_name(" ".join(words)), i, 0)
 
-    def mentions(name: str) -> list[int]:
-        return sorted(set(p.hits(re.compile(r"\b" + re.escape(fold(name)) + r"\b"))))
-
+    if not score and lower_cased:
+        # No capitals to read names from and no naming construction: a coined word said three
+        # times or more ("bookedbot" ... "bookedbot") is most likely the product; unsure (0.5).
+        for word, n in Counter(re.findall(r"\b[a-zà-ÿ][a-zà-ÿ0-9-]{4,}\b", p.folded_text)).most_common():
+            if n < 3:
+                break
+            if word not in _FUNCTION_WORDS and _coined(word, p.language):
+                add(word, p.hits(re.compile(r"\b" + re.escape(word) + r"\b"))[0], 1)
     ranked = []
     for name, s in score.items():
         if any(fold(w) in shouted for w in name.split() if w.isupper()):
@@ -272,6 +304,24 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     cued = name in named
     confidence = 0.85 if cued and len(segs) >= 2 else 0.65 if cued else 0.5
     return name, p.evidence(intro), segs or [intro], confidence
+
+
+def _lower_cased(p: Prepared) -> bool:
+    """Whether the transcript was written without capitals (some caption files are): fewer than 1 in
+    200 words start with a capital letter."""
+    words = re.findall(r"\b[^\W\d_][\w'-]*", " ".join(s.text for s in p.segments[:400]))
+    return bool(words) and sum(1 for w in words if w[0].isupper()) < len(words) / 200
+
+
+def _coined(word: str, language: str | None) -> bool:
+    """Whether a lower-case word is rare in both the transcript's language and English: a made-up
+    brand. Digits or hyphens inside ("glico-max", "sprint100") count as coined too."""
+    if any(c.isdigit() for c in word) or "-" in word.strip("-"):
+        return True
+    from wordfreq import zipf_frequency  # lazily: its word lists load in a few milliseconds, when needed
+
+    langs = {"en", *([language] if language in ("pt", "es", "en") else [])}
+    return all(zipf_frequency(word, lang, wordlist="small") < COINED_ZIPF for lang in langs)
 
 
 def find_mechanism(p: Prepared, product: str | None) -> tuple[str | None, Evidence | None, list[int]]:

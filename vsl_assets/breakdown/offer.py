@@ -22,7 +22,22 @@ _GUARANTEE_CUE = re.compile(
 _DURATION = re.compile(
     r"\b(?P<n>\d{1,3})\s*(?P<u>dias?|days?|dias?|semanas?|weeks?|mes(?:es)?|meses|months?|anos?|years?|anos?)\b"
 )
+#: Added to the distance for each sentence end between the cue and the duration: a guarantee's window
+#: is said in the guarantee's own sentence, so "a 90 day playbook. We back it with a guarantee"
+#: does not make a 90-day guarantee while a nearer reading exists (a recogniser's segment often
+#: holds the end of one sentence and the start of the next).
+_SENTENCE_GAP = 250
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 _UNIT_DAYS = {"d": 1, "s": 7, "w": 7, "m": 30, "a": 365, "y": 365}
+
+
+def _ends_sentence(text: str) -> bool:
+    return text.rstrip().endswith((".", "!", "?"))
+
+
+def _sentence_ends(text: str, a: int, b: int) -> int:
+    lo, hi = sorted((a, b))
+    return len(_SENTENCE_END.findall(text, lo, hi))
 
 
 def find_guarantee(p: Prepared) -> tuple[int | None, Evidence | None]:
@@ -34,8 +49,9 @@ def find_guarantee(p: Prepared) -> tuple[int | None, Evidence | None]:
 def read_guarantee(p: Prepared) -> tuple[int | None, Evidence | None, float]:
     """Days of the money-back guarantee: the duration said nearest a refund/guarantee word.
 
-    The word may be in the next segment ("you have 60 days to try it," / "full refund"), which
-    counts as farther away than one in the same segment.
+    The word may be in the next segment ("you have 60 days to try it," / "full refund"), or in the
+    previous one when its sentence runs on into this one, which counts as farther away than one in
+    the same segment; a sentence end between the word and the duration counts as farther still.
     """
     best: tuple[int, int, int] | None = None  # (distance, days, segment)
     for i, text in enumerate(p.folded):
@@ -43,11 +59,17 @@ def read_guarantee(p: Prepared) -> tuple[int | None, Evidence | None, float]:
         penalty = 0
         if not cues and i + 1 < len(p.folded) and _GUARANTEE_CUE.search(p.folded[i + 1]):
             cues, penalty = [len(text)], 200
+        elif not cues and i > 0 and _GUARANTEE_CUE.search(p.folded[i - 1]) and not _ends_sentence(p.folded[i - 1]):
+            # The guarantee's sentence runs on into this segment ("the strongest guarantee: we get you" |
+            # "booked within 7 days or we work for free").
+            cues, penalty = [0], 200
         for d in _DURATION.finditer(text):
             days = int(d.group("n")) * _UNIT_DAYS[fold(d.group("u"))[0]]
             if not cues or not 1 <= days <= 3650:
                 continue
-            distance = penalty + min(abs(c - d.start()) for c in cues)
+            distance = penalty + min(
+                abs(c - d.start()) + _SENTENCE_GAP * _sentence_ends(text, c, d.start()) for c in cues
+            )
             if best is None or distance < best[0]:
                 best = (distance, days, i)
     if best is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import logging
+import os
 import threading
 import time
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 _MIGRATIONS = Path(__file__).with_name("migrations")
 #: The newest migration's revision; a test keeps it equal to Alembic's head.  Comparing against
 #: it lets every process start without importing Alembic (~0.3 s) when the schema is current.
-SCHEMA_HEAD = "0007_breakdown_plumbing"
+SCHEMA_HEAD = "0009_security"
 _ADVISORY_LOCK_ID = 0x5653_4C00  # "VSL\0"
 _lock = threading.Lock()
 _engines: dict[str, Engine] = {}
@@ -135,6 +136,22 @@ def wait_out_outages(engine: Any, wait_s: float) -> None:
                 delay = min(delay * 2, 4.0)
 
 
+def owner_only(path: Path) -> None:
+    """The SQLite file holds password and token hashes: created 0600, and tightened to 0600 when an
+    older version left it readable by others (SQLite gives its -wal/-shm files the same mode)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077 and path.stat().st_uid == os.getuid():
+            os.chmod(path, 0o600)
+            for suffix in ("-wal", "-shm"):
+                side = path.with_name(path.name + suffix)
+                if side.exists() and side.stat().st_uid == os.getuid():
+                    os.chmod(side, 0o600)
+    else:
+        os.close(fd)
+
+
 def get_engine(url: str) -> Engine:
     """One migrated engine per URL per process."""
     url = normalise_database_url(url)
@@ -147,6 +164,7 @@ def get_engine(url: str) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                owner_only(Path(parsed.database))
             kwargs["connect_args"] = {"timeout": 30}
         else:
             kwargs["pool_pre_ping"] = True

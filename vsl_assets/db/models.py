@@ -93,6 +93,14 @@ class Url(Base):
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     #: Bumped by ``vsl retry`` so the sensor's run key differs from the previous attempt's.
     queue_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: The VSL's language as a person gave it (``vsl add --language``, the Add page): transcribed
+    #: in it, no detection.  None: detected among ``VSL_LANGUAGES``.
+    language: Mapped[str | None] = mapped_column(String(16), default=None)
+    #: The Whisper model (name or directory) this URL is transcribed with, instead of the setting.
+    transcribe_model: Mapped[str | None] = mapped_column(String(256), default=None)
+    #: ``transcript``: the next run transcribes again (and redoes what follows) instead of reusing
+    #: the stored transcript, which stays until the new one replaces it.  Cleared once it has.
+    redo_from: Mapped[str | None] = mapped_column(String(32), default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -168,6 +176,18 @@ class TranscriptRow(Base):
     chunk_count: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     billed_minutes: Mapped[float | None] = mapped_column(Float, default=None)
     cost_usd: Mapped[float | None] = mapped_column(Float, default=None)
+    #: How the language was decided (see ``Transcript.language_source``) and how surely.
+    language_probability: Mapped[float | None] = mapped_column(Float, default=None)
+    language_source: Mapped[str | None] = mapped_column(String(16), default=None)
+    language_note: Mapped[str | None] = mapped_column(Text, default=None)
+    #: ``[{"kind", "message"}]``: why the transcript should not be trusted as is; empty = fine.
+    warnings: Mapped[list[Any] | None] = mapped_column(JSON, default=list)
+    #: Share of the VAD's speech time covered by transcript segments (0-1).
+    speech_coverage: Mapped[float | None] = mapped_column(Float, default=None)
+    #: 0-1, see ``transcription.quality.quality_score``; None: unknown (no per-segment signals).
+    quality_score: Mapped[float | None] = mapped_column(Float, default=None)
+    #: A warning or a low quality score: the library's "needs review" filter.
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0", index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
@@ -260,6 +280,10 @@ class Job(Base):
     #: Refreshed every few seconds while the step runs: a worker on another host whose steps stop
     #: beating has died (the process check of vsl_assets.worker only works on the same host).
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: How far the step is (0-1) and when it should end, as the engine measured its speed
+    #: (transcription only): what the Swipe shows as percent and ETA.
+    progress: Mapped[float | None] = mapped_column(Float, default=None)
+    eta_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class DeadLetter(Base):

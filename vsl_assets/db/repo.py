@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import delete, func, select, update
@@ -53,8 +53,12 @@ class AddResult:
     status: str
 
 
-def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult]:
-    """Insert new URLs as ``pending_ingest``; existing ones are reported, not duplicated."""
+def add_urls(session: Session, normalized_urls: Iterable[str], language: str | None = None) -> list[AddResult]:
+    """Insert new URLs as ``pending_ingest``; existing ones are reported, not duplicated.
+
+    ``language`` (an ISO 639-1 code) is the URLs' own language, which their transcripts use
+    instead of detection; given for URLs already known, it replaces theirs for the next transcript.
+    """
     by_key: dict[str, str] = {}
     for url in normalized_urls:
         by_key.setdefault(partition_key_for(url), url)
@@ -72,6 +76,7 @@ def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult
             "partition_key": k,
             "status": UrlStatus.PENDING_INGEST.value,
             "queue_count": 0,
+            "language": language,
             "created_at": now,
             "updated_at": now,
         }
@@ -84,6 +89,10 @@ def add_urls(session: Session, normalized_urls: Iterable[str]) -> list[AddResult
         # (two `vsl add` at once): the conflict is ignored and the URL reported as known.
         stmt = _insert(session).values(list(rows_part)).on_conflict_do_nothing(index_elements=["partition_key"])
         inserted.update(session.scalars(stmt.returning(Url.partition_key)))
+    if language is not None:
+        known = [k for k in keys if k not in inserted]
+        for part in chunks(known):
+            session.execute(update(Url).where(Url.partition_key.in_(part)).values(language=language))
     raced = [k for k in keys if k not in existing and k not in inserted]
     for part in chunks(raced):
         for key, status in session.execute(select(Url.partition_key, Url.status).where(Url.partition_key.in_(part))):
@@ -100,6 +109,58 @@ def _insert(session: Session) -> Any:
 
 def get_url(session: Session, key: str) -> Url | None:
     return session.scalar(select(Url).where(Url.partition_key == key))
+
+
+#: ``urls.redo_from`` value: transcribe again from the (kept) audio, then everything after.
+REDO_TRANSCRIPT = "transcript"
+
+
+@dataclass(frozen=True)
+class TranscribeRequest:
+    """How a URL's transcript is to be made: its own language and model, and whether to redo it."""
+
+    language: str | None
+    model: str | None
+    redo: bool
+
+
+def transcribe_request(session: Session, url_id: int) -> TranscribeRequest:
+    row = session.execute(select(Url.language, Url.transcribe_model, Url.redo_from).where(Url.id == url_id)).one()
+    return TranscribeRequest(row.language, row.transcribe_model, row.redo_from == REDO_TRANSCRIPT)
+
+
+def set_job_progress(session: Session, job_id: int, fraction: float, seconds_left: float | None) -> None:
+    """Record how far a step is; the fraction never goes down (a person must never see it go back)."""
+    job = session.get(Job, job_id)
+    if job is None:
+        return
+    job.progress = max(job.progress or 0.0, min(1.0, max(0.0, fraction)))
+    if seconds_left is not None:
+        job.eta_at = utcnow() + timedelta(seconds=max(0.0, seconds_left))
+
+
+def transcript_redone(session: Session, url_id: int) -> None:
+    """The new transcript is stored: later runs may reuse it again."""
+    session.execute(update(Url).where(Url.id == url_id).values(redo_from=None))
+
+
+def retranscribe(
+    session: Session, keys: Sequence[str], *, language: str | None = None, model: str | None = None
+) -> list[str]:
+    """Queue URLs to be transcribed again (and broken down, indexed...), reusing their audio.
+
+    ``language``/``model`` become the URL's own (kept for later runs); None keeps what it has,
+    ``language="auto"`` goes back to detection.  The stored transcript stays until the new one
+    replaces it.  Returns the keys queued.
+    """
+    values: dict[str, object] = {"redo_from": REDO_TRANSCRIPT}
+    if language is not None:
+        values["language"] = None if language == "auto" else language
+    if model is not None:
+        values["transcribe_model"] = model
+    for part in chunks(keys):
+        session.execute(update(Url).where(Url.partition_key.in_(part)).values(**values))
+    return requeue(session, keys)
 
 
 def require_url(session: Session, key: str) -> Url:
@@ -399,21 +460,35 @@ class InProgress:
     jobs: tuple[tuple[str, str | None], ...]
     #: How often a worker already died under this URL (its crash dead letters).
     crashes: int = 0
+    #: (run_id, worker) of the URL's newest job row whatever its outcome; set for ``downloaded``
+    #: URLs only, whose run sits between steps (e.g. waiting for a transcription slot).
+    last_job: tuple[str, str | None] | None = None
 
     @property
     def run_ids(self) -> tuple[str, ...]:
-        return tuple(sorted({r for r, _ in self.jobs}))
+        return tuple(sorted({r for r, _ in self.jobs} | ({self.last_job[0]} if self.last_job else set())))
 
 
 def in_progress(session: Session, crash_classes: Sequence[str] = ("WorkerDied",)) -> list[InProgress]:
-    """URLs a run should own right now, with the run ids of their open job rows and crash counts."""
+    """URLs a run should own right now, with the run ids of their open job rows and crash counts.
+
+    ``downloaded`` URLs are included with their newest job row: a run waiting there for a pool
+    slot has no open job row, and if its process dies the URL would otherwise never be noticed.
+    """
     urls = list(
         session.execute(
             select(Url.id, Url.partition_key, Url.status, Url.updated_at).where(
-                Url.status.in_([s.value for s in IN_PROGRESS])
+                Url.status.in_([s.value for s in (*IN_PROGRESS, UrlStatus.DOWNLOADED)])
             )
         )
     )
+    last: dict[int, tuple[str, str | None]] = {}
+    for part in chunks([u.id for u in urls if u.status == UrlStatus.DOWNLOADED.value]):
+        for url_id, run_id, worker in session.execute(
+            select(Job.url_id, Job.run_id, Job.worker).where(Job.url_id.in_(part)).order_by(Job.id)
+        ):
+            if run_id:
+                last[url_id] = (run_id, worker)
     jobs: dict[int, list[tuple[str, str | None]]] = {}
     for part in chunks([u.id for u in urls]):
         for url_id, run_id, worker in session.execute(
@@ -431,7 +506,7 @@ def in_progress(session: Session, crash_classes: Sequence[str] = ("WorkerDied",)
             .group_by(DeadLetter.url_id)
         ):
             crashes[url_id] = count
-    return [InProgress(k, s, t, tuple(jobs.get(i, ())), crashes.get(i, 0)) for i, k, s, t in urls]
+    return [InProgress(k, s, t, tuple(jobs.get(i, ())), crashes.get(i, 0), last.get(i)) for i, k, s, t in urls]
 
 
 def fail_abandoned(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from vsl_assets.db.models import Base, utcnow
@@ -24,6 +24,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(256))
     #: Bumped on password change: session cookies carry it, so old sessions stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    #: A disabled login cannot sign in and its sessions and tokens stop working (``vsl user disable``).
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -38,6 +40,10 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: ``read``: list, search and fetch media; ``write``: also add, retry and edit boards.
+    scope: Mapped[str] = mapped_column(String(8), default="write")
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class Board(Base):
@@ -63,4 +69,59 @@ class BoardItem(Base):
     url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"), index=True)
     note: Mapped[str | None] = mapped_column(Text, default=None)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class WebSession(Base):
+    """A browser login kept on the server, so logging out (or a password change) really ends it.
+
+    The cookie carries a random token; only its SHA-256 is stored (like API tokens).  ``expires_at``
+    is the absolute end; ``last_seen_at`` drives the idle expiry and is refreshed at most once a
+    minute, so reading pages does not turn into a database write per request.
+    """
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: The address that logged in (shown to the owner; never used to authenticate).
+    address: Mapped[str | None] = mapped_column(String(64), default=None)
+
+
+class LoginAttempt(Base):
+    """One login attempt, reserved before the password is hashed (so parallel guesses see each
+    other) and shared by every worker process and host through the database."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        Index("ix_login_attempts_name_at", "name_key", "at"),
+        Index("ix_login_attempts_addr_at", "addr_key", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name_key: Mapped[str] = mapped_column(String(64))
+    addr_key: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: pending (being checked), failed, ok; ok attempts do not count against anyone.
+    outcome: Mapped[str] = mapped_column(String(8), default="pending")
+
+
+class AddBatch(Base):
+    """What one paste on the Add page submitted, so the page can show it a page at a time (and
+    Retry can come back to it) without carrying every key in a URL."""
+
+    __tablename__ = "add_batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: ``[url, reason]`` for each line refused as a URL.
+    refused: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    #: Lines past the per-add limit, given back to the form to send again.
+    not_taken: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -133,7 +133,7 @@ def _audio_duration(db: DatabaseResource, key: str) -> float:
 def _transcript_checks(
     key: str, db: DatabaseResource, storage: StorageResource, media: MediaResource
 ) -> Iterator[AssetCheckResult]:
-    """The transcript's four checks over one read of the stored transcript and the audio's row."""
+    """The transcript's five checks over one read of the stored transcript and the audio's row."""
     t = _stored_transcript(storage, key)
     duration = _audio_duration(db, key)
     audio = storage.layout.audio_path(key, media.audio_ext)
@@ -166,8 +166,29 @@ def _transcript_checks(
             description="empty transcript: judged by the speech check",
         )
     yield _result("transcript_has_no_repetition_loop", transcript, repetition(t))
+    yield _warnings_check(t)
     # WARN: music-heavy or silent VSLs legitimately fall below the range.
     yield _result("transcript_words_per_minute", transcript, words_per_minute(t, duration), AssetCheckSeverity.WARN)
+
+
+def _warnings_check(t: Transcript) -> AssetCheckResult:
+    """WARN: the transcript is usable, but a person should look before trusting it (language
+    outside VSL_LANGUAGES or unsure, speech without text)."""
+    metadata = {
+        "language": t.language or "unknown",
+        "language_probability": t.language_probability,
+        "language_source": t.language_source or "unknown",
+        "speech_coverage": t.speech_coverage,
+        "warnings": "\n".join(f"{w.kind}: {w.message}" for w in t.warnings) or "none",
+    }
+    return AssetCheckResult(
+        check_name="transcript_has_no_warnings",
+        asset_key=transcript.key,
+        passed=not t.warnings,
+        severity=AssetCheckSeverity.WARN,
+        description=t.warnings[0].message if t.warnings else "no warnings",
+        metadata={k: v for k, v in metadata.items() if v is not None},
+    )
 
 
 def _stored_breakdown(storage: StorageResource, key: str) -> Breakdown:
@@ -229,6 +250,11 @@ def _breakdown_checks(key: str, storage: StorageResource, db: DatabaseResource) 
             "The transcript reaches the end of the audio (last segment within a few seconds, or a silent tail).",
         ),
         _spec("transcript_has_no_repetition_loop", transcript, "No hallucinated repetition of the same text."),
+        _spec(
+            "transcript_has_no_warnings",
+            transcript,
+            "The transcript carries no warning: its language is one of VSL_LANGUAGES and sure, no speech lacks text.",
+        ),
         _spec("transcript_words_per_minute", transcript, "Words per minute in a plausible range for speech."),
         _spec(
             "beats_inside_duration_and_ordered",

@@ -23,9 +23,10 @@ from dagster import (
 from vsl_assets import reconcile as decisions
 from vsl_assets import settings
 from vsl_assets.db import repo
+from vsl_assets.db.models import IN_FLIGHT
 from vsl_assets.defs.partitions import PARTITION_TAG
 from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.worker import liveness
+from vsl_assets.worker import liveness, worker_alive
 
 LOOKUP_CHUNK = 100
 
@@ -52,7 +53,7 @@ def reconcile(
     for part in repo.chunks(decisions.queued_without_run(items, now), LOOKUP_CHUNK):
         for run in instance.get_runs(RunsFilter(tags={PARTITION_TAG: list(part)})):
             latest.setdefault(run.tags.get(PARTITION_TAG, ""), _view(run))  # newest first
-    actions = decisions.decide(items, runs, latest, liveness(beats, now), now, crash_retries)
+    actions = decisions.decide(items, runs, latest, liveness(beats, now), now, crash_retries, worker_alive)
     return apply(instance, db, actions)
 
 
@@ -67,7 +68,10 @@ def apply(instance: DagsterInstance, db: DatabaseResource, actions: list[decisio
                     instance.report_run_failed(run, action.reason)
                     instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
             elif isinstance(action, decisions.FailUrl):
-                if repo.fail_abandoned(s, action.key, action.run_id, action.reason, error_class=action.error_class):
+                # IN_FLIGHT: a run that died between steps leaves its URL "downloaded".
+                if repo.fail_abandoned(
+                    s, action.key, action.run_id, action.reason, IN_FLIGHT, error_class=action.error_class
+                ):
                     counts["failed"] += 1
                     if action.requeue:
                         repo.requeue(s, [action.key])

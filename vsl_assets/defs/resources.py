@@ -26,7 +26,7 @@ from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
 from vsl_assets.objectstore import S3Config, open_store
 from vsl_assets.search import SearchBackend, shared_search
-from vsl_assets.settings import Settings, normalise_language
+from vsl_assets.settings import Settings, normalise_language, parse_languages
 from vsl_assets.storage import LocalStore, StorageLayout
 
 #: ``VSL_BREAKDOWN_MIN_CONFIDENCE``'s default, defined once in the settings.
@@ -142,6 +142,13 @@ class TranscriberResource(ConfigurableResource):
     engine: str = Field(default="local", description="local (faster-whisper) or openai.")
     model: str = Field(default="", description="Model name or local model directory; empty = engine default.")
     language: str = Field(default="auto", description="pt, en, es, ... or auto (detect).")
+    languages: str = Field(default="pt,en,es", description="Detection chooses among these (VSL_LANGUAGES).")
+    language_min_probability: float = Field(default=0.6, description="Flag a detection less sure than this.")
+    coverage_min_gap_s: float = Field(default=3.0, description="Speech without text this long: redo, then flag.")
+    time_factor: float = Field(
+        default=4.0, description="Step cap: this x measured RTF x audio (VSL_TRANSCRIBE_TIME_FACTOR)."
+    )
+    min_time_s: float = Field(default=600.0, description="Step cap floor (VSL_TRANSCRIBE_MIN_TIME_S).")
     openai_api_key: str = Field(default="", description="Secret; read from OPENAI_API_KEY.")
     openai_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty = api.openai.com.")
     timeout_s: float = Field(default=600.0)
@@ -162,11 +169,19 @@ class TranscriberResource(ConfigurableResource):
         return normalise_language(self.language)
 
     @property
+    def language_list(self) -> tuple[str, ...]:
+        return parse_languages(self.languages)
+
+    @property
     def model_name(self) -> str:
         return self.model or ("whisper-1" if self.engine == "openai" else "base")
 
-    def build(self):  # noqa: ANN201 - returns a transcription.base.Transcriber
-        """Construct the engine lazily, so loading definitions never loads a model."""
+    def build(self, model: str | None = None):  # noqa: ANN201 - returns a transcription.base.Transcriber
+        """Construct the engine lazily, so loading definitions never loads a model.
+
+        ``model`` (a URL's own, see ``urls.transcribe_model``) replaces the configured one.
+        """
+        model_name = model or self.model_name
         if self.engine == "openai":
             from vsl_assets.transcription.openai_engine import OpenAITranscriber
 
@@ -174,23 +189,28 @@ class TranscriberResource(ConfigurableResource):
                 raise ConfigurationError("VSL_TRANSCRIBER=openai needs OPENAI_API_KEY to be set")
             return OpenAITranscriber(
                 api_key=self.openai_api_key,
-                model=self.model_name,
+                model=model_name,
                 base_url=self.openai_base_url or None,
                 timeout_s=self.timeout_s,
                 max_retries=self.max_retries,
                 max_chunk_s=self.max_chunk_s or None,
                 max_concurrency=self.concurrency,
                 continuity=self.continuity,
+                languages=self.language_list,
+                coverage_min_gap_s=self.coverage_min_gap_s,
             )
         if self.engine == "local":
             from vsl_assets.transcription.local_engine import LocalTranscriber
 
             return LocalTranscriber(
-                model=self.model_name,
+                model=model_name,
                 device=self.device,
                 compute_type=self.compute_type,
                 word_timestamps=self.word_timestamps,
                 max_chunk_s=self.max_chunk_s or None,
+                languages=self.language_list,
+                language_min_probability=self.language_min_probability,
+                coverage_min_gap_s=self.coverage_min_gap_s,
             )
         raise ConfigurationError(f"unknown transcriber {self.engine!r}: set VSL_TRANSCRIBER to local or openai")
 
@@ -259,6 +279,11 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             engine=s.engine,
             model=s.whisper_model or "",
             language=s.language,
+            languages=s.languages,
+            language_min_probability=s.language_min_probability,
+            coverage_min_gap_s=s.coverage_min_gap_s,
+            time_factor=s.transcribe_time_factor,
+            min_time_s=s.transcribe_min_time_s,
             openai_api_key=_secret("OPENAI_API_KEY", s.openai_api_key),
             openai_base_url=s.openai_base_url or "",
             device=s.whisper_device,

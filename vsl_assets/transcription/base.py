@@ -10,6 +10,8 @@ from vsl_assets.transcription.models import Transcript
 
 #: Receives human-readable progress lines (e.g. Dagster's ``context.log.info``).
 LogFn = Callable[[str], None]
+#: Receives (fraction done 0-1, seconds left as measured, or None while unknown).
+ProgressFn = Callable[[float, float | None], None]
 
 
 @runtime_checkable
@@ -26,9 +28,18 @@ class Transcriber(Protocol):
     model: str
 
     def transcribe(
-        self, audio: Path, *, language: str | None, log: LogFn | None = None, checkpoint_dir: Path | None = None
+        self,
+        audio: Path,
+        *,
+        language: str | None,
+        log: LogFn | None = None,
+        checkpoint_dir: Path | None = None,
+        progress: ProgressFn | None = None,
     ) -> Transcript:
         """Transcribe ``audio``; ``language`` is an ISO-639-1 code, or None to auto-detect.
+
+        ``progress`` is called as the work advances with the fraction done and the seconds left
+        at the speed measured so far (for the Swipe's percent and ETA).
 
         With ``checkpoint_dir``, each chunk's result is saved there as soon as it is known and an
         identical request of a later call is answered from it (never paid for twice).

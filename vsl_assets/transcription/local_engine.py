@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import huggingface_hub.constants
+import numpy as np
 from faster_whisper import BatchedInferencePipeline, WhisperModel, available_models
 from faster_whisper.transcribe import Segment as WhisperSegment
 from faster_whisper.utils import download_model
@@ -32,12 +33,27 @@ from faster_whisper.utils import download_model
 from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError
 from vsl_assets.transcription import bundled
-from vsl_assets.transcription.audio import load_audio, probe_duration
-from vsl_assets.transcription.base import LogFn
+from vsl_assets.transcription.audio import SAMPLE_RATE, load_audio, probe_duration
+from vsl_assets.transcription.base import LogFn, ProgressFn
 from vsl_assets.transcription.chunking import SilenceOptions
+from vsl_assets.transcription.language_id import LanguageGuess, SpeechSpan, detect_language, speech_spans
 from vsl_assets.transcription.languages import request_language
-from vsl_assets.transcription.longform import Chunk, ChunkResult, LongformOptions, fmt_time, transcribe_long
+from vsl_assets.transcription.longform import (
+    PROMPT_TAIL_CHARS,
+    Chunk,
+    ChunkResult,
+    LongformOptions,
+    fmt_time,
+    transcribe_long,
+)
 from vsl_assets.transcription.models import Segment, Transcript, Word
+from vsl_assets.transcription.speech_coverage import (
+    hole_window,
+    holes,
+    merge_window,
+    record_coverage,
+    text_before,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -180,6 +196,9 @@ class LocalTranscriber:
         initial_prompt: str | None = None,
         silence: SilenceOptions | None = None,
         work_dir: Path | None = None,
+        languages: tuple[str, ...] = (),
+        language_min_probability: float = 0.6,
+        coverage_min_gap_s: float = 3.0,
     ) -> None:
         if not model.strip():
             raise ConfigurationError("no Whisper model configured")
@@ -212,6 +231,13 @@ class LocalTranscriber:
         self.initial_prompt = initial_prompt
         self.silence = silence or SilenceOptions()
         self.work_dir = work_dir
+        #: The languages detection chooses among (empty: Whisper's own detection over the first
+        #: 30 s, as before); see :mod:`~vsl_assets.transcription.language_id`.
+        self.languages = languages
+        self.language_min_probability = language_min_probability
+        #: Speech (VAD) without text for this long is re-transcribed on its own window, then
+        #: flagged if still missing (:mod:`~vsl_assets.transcription.speech_coverage`); 0 = off.
+        self.coverage_min_gap_s = coverage_min_gap_s
         self._options().validate()
         self._loaded: LoadedModel | None = None
         self._lock = threading.Lock()
@@ -347,7 +373,13 @@ class LocalTranscriber:
         )
 
     def transcribe(
-        self, audio: Path, *, language: str | None, log: LogFn | None = None, checkpoint_dir: Path | None = None
+        self,
+        audio: Path,
+        *,
+        language: str | None,
+        log: LogFn | None = None,
+        checkpoint_dir: Path | None = None,
+        progress: ProgressFn | None = None,
     ) -> Transcript:
         # Probe before loading so an undecodable file fails fast and cheaply.
         duration = probe_duration(audio)
@@ -356,6 +388,10 @@ class LocalTranscriber:
             self._warn(loaded.warning, log)
 
         lang = request_language(language)
+        source = "setting" if lang is not None else None
+        guess: LanguageGuess | None = None
+        samples: np.ndarray | None = None
+        spans: list[SpeechSpan] | None = None
         if loaded.english_only and lang != "en":
             if lang is None:
                 self._warn(
@@ -369,9 +405,14 @@ class LocalTranscriber:
                     "the audio is transcribed as English and the transcript will be poor",
                     log,
                 )
-            lang = "en"
+            lang, source = "en", "model"
         elif lang is not None and lang not in loaded.model.supported_languages:
             raise ConfigurationError(f"language {lang!r} is not supported by Whisper; use an ISO-639-1 code")
+        elif lang is None and self.languages:
+            samples = load_audio(audio)
+            spans = speech_spans(samples)
+            guess = self._detect(loaded, samples, spans, log)
+            lang, source = guess.language, "detected"
 
         mode = f"batched x{self.batch_size}" if self.use_batched else "sequential"
         if log:
@@ -382,11 +423,13 @@ class LocalTranscriber:
         started = time.monotonic()
 
         def one(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
-            return self._transcribe_chunk(loaded, chunk, duration, language, prompt, log, started)
+            return self._transcribe_chunk(loaded, chunk, duration, language, prompt, log, started, progress)
 
         options = self._options(checkpoint_dir, loaded.name)
         result = transcribe_long(audio, one, language=lang, options=options, log=log, duration_s=duration)
         elapsed = time.monotonic() - started
+        if progress is not None:
+            progress(1.0, 0.0)
         transcript = Transcript(
             text=result.text,
             language=result.language or lang,
@@ -395,7 +438,21 @@ class LocalTranscriber:
             model=loaded.name,
             duration_s=duration,
             chunk_count=len(result.chunks),
+            language_probability=guess.probability if guess else None,
+            language_source=source or "detected",
+            language_note=guess.describe() if guess else None,
         )
+        if self.coverage_min_gap_s > 0:
+            if samples is None or spans is None:
+                samples = load_audio(audio)
+                spans = speech_spans(samples)
+            retried = self._fill_holes(loaded, transcript, samples, spans, lang, log)
+            left = record_coverage(transcript, spans, self.coverage_min_gap_s, retried=retried)
+            if log:
+                log(
+                    f"speech coverage {100 * (transcript.speech_coverage or 0):.1f}% of "
+                    f"{sum(s.duration for s in spans):.0f} s of VAD speech; {len(left)} hole(s) left"
+                )
         if log:
             chunks = f" in {len(result.chunks)} chunks" if len(result.chunks) > 1 else ""
             log(
@@ -404,6 +461,64 @@ class LocalTranscriber:
                 f"{transcript.word_count} words, language={transcript.language}"
             )
         return transcript
+
+    def _fill_holes(
+        self,
+        loaded: LoadedModel,
+        transcript: Transcript,
+        samples: np.ndarray,
+        spans: list[SpeechSpan],
+        language: str | None,
+        log: LogFn | None,
+    ) -> int:
+        """Re-transcribe each stretch of speech without text on its own window; returns how many.
+
+        The window is the hole plus a second each side, decoded without VAD (the VAD says it is
+        speech) and prompted with the text before it, as Whisper conditions on previous text.
+        New segments whose middle lies in the window are merged in time order.
+        """
+        found = holes(spans, transcript.segments, self.coverage_min_gap_s)
+        duration = transcript.duration_s or len(samples) / SAMPLE_RATE
+        for hole in found:
+            deadline.check()
+            start, end = hole_window(hole, duration)
+            prompt = text_before(transcript, hole, PROMPT_TAIL_CHARS)
+            if log:
+                log(f"speech without text at {hole.label()}: transcribing that window again")
+            try:
+                raw_segments, _ = loaded.model.transcribe(
+                    samples[int(start * SAMPLE_RATE) : int(end * SAMPLE_RATE)],
+                    language=language,
+                    beam_size=self.beam_size,
+                    vad_filter=False,
+                    word_timestamps=self.word_timestamps,
+                    initial_prompt=prompt,
+                )
+                fresh = [self._segment(raw, end - start) for raw in raw_segments]
+            except RuntimeError as exc:
+                raise TranscriptionError(f"local Whisper model failed: {_short(exc)}", detail=repr(exc)) from exc
+            merge_window(transcript, fresh, start, end)
+        return len(found)
+
+    def _detect(
+        self, loaded: LoadedModel, samples: np.ndarray, spans: list[SpeechSpan], log: LogFn | None
+    ) -> LanguageGuess:
+        """Choose among the configured languages (refusing ones this model cannot transcribe)."""
+        unsupported = [lang for lang in self.languages if lang not in loaded.model.supported_languages]
+        if unsupported:
+            raise ConfigurationError(
+                f"VSL_LANGUAGES lists {', '.join(unsupported)}, which Whisper does not know; use ISO-639-1 codes"
+            )
+        started = time.monotonic()
+        guess = detect_language(
+            loaded.model, samples, self.languages, min_probability=self.language_min_probability, spans=spans
+        )
+        if log:
+            log(
+                f"language {guess.language!r} (probability {guess.probability:.2f}, "
+                f"{time.monotonic() - started:.1f} s): {guess.describe()}"
+            )
+        return guess
 
     def _transcribe_chunk(
         self,
@@ -414,6 +529,7 @@ class LocalTranscriber:
         prompt: str | None,
         log: LogFn | None,
         started: float,
+        progress: ProgressFn | None = None,
     ) -> ChunkResult:
         samples = load_audio(chunk.path)
         if log and chunk.count > 1:
@@ -450,6 +566,10 @@ class LocalTranscriber:
                 deadline.check()
                 segments.append(self._segment(raw, duration))
                 now = time.monotonic()
+                if progress is not None:
+                    done = min(chunk.start + min(raw.end, duration), total_s)
+                    rate = (now - started) / max(done, 0.001)
+                    progress(done / max(total_s, 0.001), (total_s - done) * rate)
                 if log and now - last_report >= PROGRESS_INTERVAL_S:
                     last_report = now
                     done = min(chunk.start + min(raw.end, duration), total_s)
@@ -477,4 +597,12 @@ class LocalTranscriber:
             Word(start=clamp(w.start), end=clamp(w.end), word=w.word, probability=w.probability)
             for w in raw.words or []
         ]
-        return Segment(start=start, end=end, text=raw.text.strip(), words=words)
+        return Segment(
+            start=start,
+            end=end,
+            text=raw.text.strip(),
+            words=words,
+            avg_logprob=round(float(raw.avg_logprob), 4),
+            no_speech_prob=round(float(raw.no_speech_prob), 4),
+            compression_ratio=round(float(raw.compression_ratio), 4),
+        )

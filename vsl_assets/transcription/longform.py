@@ -229,7 +229,17 @@ def stitch(chunks: list[Chunk], results: list[ChunkResult]) -> list[Segment]:
                 )
                 for w in seg.words
             ]
-            out.append(Segment(start=start, end=end, text=seg.text.strip(), words=words))
+            out.append(
+                Segment(
+                    start=start,
+                    end=end,
+                    text=seg.text.strip(),
+                    words=words,
+                    avg_logprob=seg.avg_logprob,
+                    no_speech_prob=seg.no_speech_prob,
+                    compression_ratio=seg.compression_ratio,
+                )
+            )
             previous_end = max(previous_end, end)
     return out
 

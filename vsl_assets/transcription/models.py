@@ -79,6 +79,12 @@ class Segment:
     end: float
     text: str
     words: list[Word] = field(default_factory=list)
+    #: faster-whisper's quality signals for the window the segment was decoded in (local engine
+    #: only): mean token log-probability, probability of "no speech", and the text's gzip
+    #: compression ratio (over 2.4: a repetition loop).  None where the engine gives none.
+    avg_logprob: float | None = None
+    no_speech_prob: float | None = None
+    compression_ratio: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +92,9 @@ class Segment:
             "end": self.end,
             "text": self.text,
             "words": [w.to_dict() for w in self.words],
+            "avg_logprob": self.avg_logprob,
+            "no_speech_prob": self.no_speech_prob,
+            "compression_ratio": self.compression_ratio,
         }
 
     @classmethod
@@ -98,7 +107,29 @@ class Segment:
             end=_float(data, "end"),
             text=_str(data, "text"),
             words=[Word.from_dict(w) for w in words],
+            avg_logprob=_optional_float(data, "avg_logprob"),
+            no_speech_prob=_optional_float(data, "no_speech_prob"),
+            compression_ratio=_optional_float(data, "compression_ratio"),
         )
+
+
+@dataclass
+class TranscriptWarning:
+    """Something a person should know before trusting the transcript (shown, checked, never silent).
+
+    ``kind`` is ``language`` (outside the team's languages, or detected unsure) or ``coverage``
+    (speech the transcript has no text for).
+    """
+
+    kind: str
+    message: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.message}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> TranscriptWarning:
+        return cls(kind=_str(data, "kind"), message=_str(data, "message"))
 
 
 @dataclass
@@ -112,6 +143,12 @@ class Transcript:
     ``billed_minutes`` and ``cost_usd`` are set by the API engines only (audio seconds of all
     requests / 60, and that times the model's price per minute).  All three are absent from
     transcripts written before they existed and default on reading.
+
+    ``language_source`` says where ``language`` came from: ``detected`` (chosen among the allowed
+    languages; ``language_probability`` and ``language_note`` say how surely and how), ``engine``
+    (what the API reported), ``url`` (the URL's own language), ``setting`` (``VSL_LANGUAGE``) or
+    ``model`` (an English-only model).  ``warnings`` is what keeps the transcript from being
+    shown as good.
     """
 
     text: str
@@ -123,6 +160,12 @@ class Transcript:
     chunk_count: int = 1
     billed_minutes: float | None = None
     cost_usd: float | None = None
+    language_probability: float | None = None
+    language_source: str | None = None
+    language_note: str | None = None
+    warnings: list[TranscriptWarning] = field(default_factory=list)
+    #: Share of the VAD's speech time that transcript segments cover (0-1); None: not measured.
+    speech_coverage: float | None = None
 
     @property
     def word_count(self) -> int:
@@ -140,6 +183,11 @@ class Transcript:
             "chunk_count": self.chunk_count,
             "billed_minutes": self.billed_minutes,
             "cost_usd": self.cost_usd,
+            "language_probability": self.language_probability,
+            "language_source": self.language_source,
+            "language_note": self.language_note,
+            "warnings": [w.to_dict() for w in self.warnings],
+            "speech_coverage": self.speech_coverage,
             "segments": [s.to_dict() for s in self.segments],
         }
 
@@ -149,6 +197,9 @@ class Transcript:
         segments = data.get("segments") or []
         if not isinstance(segments, list):
             raise ValueError("'segments' must be a list")
+        warnings = data.get("warnings") or []
+        if not isinstance(warnings, list):
+            raise ValueError("'warnings' must be a list")
         return cls(
             text=_str(data, "text"),
             language=_optional_str(data, "language"),
@@ -159,4 +210,9 @@ class Transcript:
             chunk_count=_int(data, "chunk_count", 1),
             billed_minutes=_optional_float(data, "billed_minutes"),
             cost_usd=_optional_float(data, "cost_usd"),
+            language_probability=_optional_float(data, "language_probability"),
+            language_source=_optional_str(data, "language_source"),
+            language_note=_optional_str(data, "language_note"),
+            warnings=[TranscriptWarning.from_dict(w) for w in warnings],
+            speech_coverage=_optional_float(data, "speech_coverage"),
         )

@@ -22,22 +22,32 @@ import openai
 from vsl_assets import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError, TransientTranscriptionError, VslError
 from vsl_assets.openai_errors import OpenAIErrors
-from vsl_assets.transcription.audio import probe_duration, require_file
-from vsl_assets.transcription.base import LogFn
+from vsl_assets.transcription.audio import load_audio, probe_duration, require_file
+from vsl_assets.transcription.base import LogFn, ProgressFn
 from vsl_assets.transcription.chunking import FfmpegSilenceFinder, SilenceOptions, cut_chunk, plan_chunks
+from vsl_assets.transcription.language_id import SpeechSpan, speech_spans
 from vsl_assets.transcription.languages import language_code, request_language
 from vsl_assets.transcription.longform import (
     PROMPT_TAIL_CHARS,
     Chunk,
+    ChunkFn,
     ChunkResult,
     LongformOptions,
     build_prompt,
+    checkpointed,
     fmt_time,
     stitch,
     transcribe_long,
 )
 from vsl_assets.transcription.models import Segment, Transcript
 from vsl_assets.transcription.pricing import ModelLimits, billed_minutes, estimate_cost_usd, limits_for
+from vsl_assets.transcription.speech_coverage import (
+    hole_window,
+    holes,
+    merge_window,
+    record_coverage,
+    text_before,
+)
 
 #: Upload names the API would refuse by extension even though the content is fine: ``.opus``
 #: is Opus in an Ogg container, which the API accepts as ``.ogg``.
@@ -90,6 +100,8 @@ class OpenAITranscriber:
         prompt: str | None = None,
         silence: SilenceOptions | None = None,
         work_dir: Path | None = None,
+        languages: tuple[str, ...] = (),
+        coverage_min_gap_s: float = 0.0,
     ) -> None:
         if not api_key or not api_key.strip():
             raise ConfigurationError("the OpenAI engine needs an API key; set OPENAI_API_KEY")
@@ -129,6 +141,13 @@ class OpenAITranscriber:
         self.prompt = prompt
         self.silence = silence or SilenceOptions()
         self.work_dir = work_dir
+        #: The languages the team works in: with exactly one, it is sent with every request; with
+        #: several, the API detects and a language outside them is flagged on the transcript.
+        self.languages = languages
+        #: Speech (local VAD) without text for this long is sent again on its own window (that
+        #: audio only, checkpointed like any chunk), then flagged if still missing; 0 = off (the
+        #: class default: the pipeline turns it on from VSL_COVERAGE_MIN_GAP_S).
+        self.coverage_min_gap_s = coverage_min_gap_s
         self._options().validate()
 
     def __repr__(self) -> str:
@@ -169,14 +188,24 @@ class OpenAITranscriber:
         )
 
     def transcribe(
-        self, audio: Path, *, language: str | None, log: LogFn | None = None, checkpoint_dir: Path | None = None
+        self,
+        audio: Path,
+        *,
+        language: str | None,
+        log: LogFn | None = None,
+        checkpoint_dir: Path | None = None,
+        progress: ProgressFn | None = None,
     ) -> Transcript:
         require_file(audio)
         # Probing first turns a broken file into a clear local error instead of a paid upload
         # and an opaque 400, and gives the duration the json-only models do not report.
         duration = probe_duration(audio)
         lang = request_language(language)
+        source = "setting" if lang is not None else "engine"
+        if lang is None and len(self.languages) == 1:
+            lang, source = self.languages[0], "detected"
         upload_stem = audio.stem
+        started, done = time.monotonic(), [0.0]
         upload_suffix = _UPLOAD_SUFFIX.get(audio.suffix.lower(), audio.suffix)
 
         def one(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
@@ -186,7 +215,12 @@ class OpenAITranscriber:
             )
             chunk_duration = duration if whole else probe_duration(chunk.path)
             try:
-                return self._complete(chunk.path, name, chunk_duration, language, prompt, log)
+                result = self._complete(chunk.path, name, chunk_duration, language, prompt, log)
+                if progress is not None:
+                    done[0] += chunk_duration
+                    rate = (time.monotonic() - started) / max(done[0], 0.001)
+                    progress(min(1.0, done[0] / max(duration, 0.001)), max(0.0, duration - done[0]) * rate)
+                return result
             except (TranscriptionError, TransientTranscriptionError) as exc:
                 if whole:
                     raise
@@ -195,19 +229,30 @@ class OpenAITranscriber:
 
         options = self._options(checkpoint_dir)
         result = transcribe_long(audio, one, language=lang, options=options, log=log, duration_s=duration)
-        minutes = billed_minutes([r.billed_s or 0.0 for r in result.results])
+        segments, text = result.segments, result.text
+        extra: list[ChunkResult] = []
+        coverage: tuple[Transcript, list[SpeechSpan]] | None = None
+        if self.coverage_min_gap_s > 0:
+            probe = Transcript(text, result.language or lang, segments, self.engine, self.model, duration)
+            spans = speech_spans(load_audio(audio))
+            extra = self._fill_holes(audio, probe, spans, one, lang or result.language, checkpoint_dir, log)
+            segments, text, coverage = probe.segments, probe.text, (probe, spans)
+        minutes = billed_minutes([r.billed_s or 0.0 for r in [*result.results, *extra]])
         cost = estimate_cost_usd(self.model, minutes)
         transcript = Transcript(
-            text=result.text,
+            text=text,
             language=result.language or lang,
-            segments=result.segments,
+            segments=segments,
             engine=self.engine,
             model=self.model,
             duration_s=duration,
-            chunk_count=len(result.chunks),
+            chunk_count=len(result.chunks) + len(extra),
             billed_minutes=round(minutes, 4),
             cost_usd=cost,
+            language_source=source,
         )
+        if coverage is not None:
+            record_coverage(transcript, coverage[1], self.coverage_min_gap_s, retried=len(extra))
         if log and len(result.chunks) > 1:
             log(
                 f"OpenAI {self.model}: {len(result.chunks)} chunks, {len(transcript.segments)} segment(s), "
@@ -217,6 +262,44 @@ class OpenAITranscriber:
                 + (f", {result.reused} chunk(s) reused from an earlier attempt" if result.reused else "")
             )
         return transcript
+
+    def _fill_holes(
+        self,
+        audio: Path,
+        transcript: Transcript,
+        spans: list[SpeechSpan],
+        one: ChunkFn,
+        language: str | None,
+        checkpoint_dir: Path | None,
+        log: LogFn | None,
+    ) -> list[ChunkResult]:
+        """Send each stretch of speech without text again, that window only; returns the replies.
+
+        Each window is checkpointed like a chunk (its own tag), so a crash or a retry never pays
+        for it twice; the chunks already paid for are not sent again.
+        """
+        found = holes(spans, transcript.segments, self.coverage_min_gap_s)
+        if not found:
+            return []
+        duration = transcript.duration_s or 0.0
+        request = (
+            one if checkpoint_dir is None else checkpointed(one, audio, checkpoint_dir, f"openai/{self.model}/hole")
+        )
+        replies: list[ChunkResult] = []
+        with tempfile.TemporaryDirectory(prefix="vsl-holes-", dir=self.work_dir) as tmp:
+            for i, hole in enumerate(found):
+                deadline.check()
+                start, end = hole_window(hole, duration)
+                path = cut_chunk(audio, start, end, Path(tmp) / f"hole{i:03d}{audio.suffix}")
+                chunk = Chunk(i, len(found) + 1, start, end, path, path.stat().st_size)
+                if log:
+                    log(f"speech without text at {hole.label()}: sending that window again ({end - start:.0f} s)")
+                reply = request(
+                    chunk, language=language, prompt=text_before(transcript, hole, PROMPT_TAIL_CHARS), log=log
+                )
+                merge_window(transcript, [Segment.from_dict(s.to_dict()) for s in reply.segments], start, end)
+                replies.append(reply)
+        return replies
 
     def _cut_short(self, result: ChunkResult) -> bool:
         cap, used = self.max_output_tokens, result.output_tokens

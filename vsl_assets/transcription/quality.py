@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from vsl_assets.transcription.chunking import SilenceOptions, detect_silences
-from vsl_assets.transcription.models import Transcript
+from vsl_assets.transcription.models import Segment, Transcript
 
 #: Default tolerance between the last segment's end and the end of the audio.
 COVERAGE_TOLERANCE_S = 5.0
@@ -311,3 +311,43 @@ def word_error_rate(reference: str, hypothesis: str) -> WerResult:
 
 def wer(reference: str, hypothesis: str) -> float:
     return word_error_rate(reference, hypothesis).wer
+
+
+#: A segment decoded with a mean token log-probability under this, or compressing like a loop, or
+#: judged likely silence, is low confidence (Whisper's own fallback thresholds: -1.0, 2.4, 0.6).
+LOW_LOGPROB = -1.0
+LOOP_COMPRESSION = 2.4
+NO_SPEECH = 0.6
+#: Under this quality score (or with any warning) a transcript needs a person's review.
+REVIEW_BELOW = 0.8
+
+
+def low_confidence(segment: Segment) -> bool:
+    """Whether the engine itself doubted this segment (False when it gave no signals)."""
+    return (
+        (segment.avg_logprob is not None and segment.avg_logprob < LOW_LOGPROB)
+        or (segment.compression_ratio is not None and segment.compression_ratio > LOOP_COMPRESSION)
+        or (segment.no_speech_prob is not None and segment.no_speech_prob > NO_SPEECH and bool(segment.text.strip()))
+    )
+
+
+def quality_score(transcript: Transcript) -> float | None:
+    """0-1: the share of the spoken time in confident segments, times the speech coverage.
+
+    None when the engine gave no per-segment signals (the API engines) and coverage was not
+    measured: unknown is not good.
+    """
+    spoken = [s for s in transcript.segments if s.text.strip()]
+    signals = any(s.avg_logprob is not None for s in spoken)
+    if not signals and transcript.speech_coverage is None:
+        return None
+    total = sum(max(0.0, s.end - s.start) for s in spoken)
+    confident = sum(max(0.0, s.end - s.start) for s in spoken if not low_confidence(s))
+    share = confident / total if total > 0 and signals else 1.0
+    return round(share * (transcript.speech_coverage if transcript.speech_coverage is not None else 1.0), 3)
+
+
+def needs_review(transcript: Transcript) -> bool:
+    """A warning (language, coverage) or a quality score under :data:`REVIEW_BELOW`."""
+    score = quality_score(transcript)
+    return bool(transcript.warnings) or (score is not None and score < REVIEW_BELOW)

@@ -1,10 +1,13 @@
-"""The ASGI app: routers, static files, login redirects and security headers."""
+"""The ASGI app: routers, static files, login redirects, limits, error pages and security headers.
+
+Middleware, outermost first: security headers and the catch-all 500 (``errors``), the body cap
+(``limits``: 413 before parsing or authentication), then ``X-Forwarded-*`` from the configured
+proxies only.  ``app_from_env`` is the factory each uvicorn worker process calls.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
 import fastapi_offline
@@ -12,29 +15,22 @@ from fastapi import FastAPI, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from vsl_assets import settings as settings_module
 from vsl_assets.settings import Settings
 from vsl_assets.web.context import HERE, WebContext
 from vsl_assets.web.deps import ApiUser, LoginRequired, PageUser
-from vsl_assets.web.routers import boards, health, media, pages, search, urls, vsls
+from vsl_assets.web.errors import SecurityHeadersMiddleware, install_error_pages
+from vsl_assets.web.limits import BodyLimitMiddleware
+from vsl_assets.web.routers import account, boards, health, media, pages, search, urls, vsls
 
-#: Everything the pages load comes from this site; nothing inline runs (transcripts are text).
-CSP = (
-    "default-src 'self'; img-src 'self' data:; media-src 'self'; style-src 'self'; script-src 'self'; "
-    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
-)
-DOCS_CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-    "script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
-)
 #: The Swagger UI files fastapi-offline ships.
 SWAGGER_STATIC = Path(fastapi_offline.__file__).parent / "static"
-_SECURITY_HEADERS = {
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "DENY",
-    "Referrer-Policy": "same-origin",
-}
+
+
+def trusted_proxies(settings: Settings) -> list[str]:
+    return [p.strip() for p in settings.web_trusted_proxies.split(",") if p.strip()]
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,14 +39,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         title="The Swipe — VSL swipe file API",
         description="Add VSL URLs, browse and search what the pipeline made of them. "
         "Authenticate with the session cookie (log in at /login) or `Authorization: Bearer <token>` "
-        "(`vsl token create NAME`).",
+        "(`vsl token create NAME`, or the Tokens page); a `read` token cannot add, retry or edit.",
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
     )
     app.state.web = WebContext.build(settings)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (health, urls, vsls, search, media, boards, pages):
+    for module in (health, urls, vsls, search, media, boards, account, pages):
         app.include_router(module.router)
 
     @app.get("/openapi.json", include_in_schema=False)
@@ -78,15 +74,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": "authentication required: log in first"}, status_code=401)
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Any]]) -> Response:
-        response: Response = await call_next(request)
-        for name, value in _SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
-        # Swagger UI starts itself with an inline script: allowed on /docs alone, still same-origin only.
-        response.headers.setdefault("Content-Security-Policy", DOCS_CSP if request.url.path == "/docs" else CSP)
-        if request.url.scheme == "https":
-            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        return response
-
+    install_error_pages(app)
+    proxies = trusted_proxies(settings)
+    if proxies:
+        # X-Forwarded-For/-Proto believed from these addresses only (the login throttle counts
+        # per client address; Secure cookies follow X-Forwarded-Proto).
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
+    app.add_middleware(BodyLimitMiddleware, max_bytes=int(settings.web_max_body_mb * 1_000_000))
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """The app as each uvicorn worker process builds it (``vsl web --workers N``)."""
+    return create_app(settings_module.current())

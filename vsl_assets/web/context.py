@@ -1,4 +1,7 @@
-"""What every request needs, built once per app: settings, storage layout, signer, templates."""
+"""What every request needs, built once per app: settings, storage layout, signer, templates.
+
+Nothing here is per-user state: sessions, tokens and login attempts live in the database, so any
+worker process or host can answer any request."""
 
 from __future__ import annotations
 
@@ -12,7 +15,8 @@ from vsl_assets.db.engine import session_factory
 from vsl_assets.objectstore import store_for
 from vsl_assets.settings import Settings
 from vsl_assets.storage import LocalStore, StorageLayout
-from vsl_assets.web.security import Signer, load_secret
+from vsl_assets.web.security import Signer, signing_secret
+from vsl_assets.web.sessions import SessionPolicy
 from vsl_assets.web.throttle import LoginThrottle
 
 HERE = Path(__file__).parent
@@ -29,6 +33,7 @@ class WebContext:
     sessions: sessionmaker[Session]
     templates: Jinja2Templates
     throttle: LoginThrottle
+    session_policy: SessionPolicy
 
     @classmethod
     def build(cls, settings: Settings) -> WebContext:
@@ -37,14 +42,17 @@ class WebContext:
         layout = StorageLayout(settings.storage_root)
         templates = Jinja2Templates(directory=str(HERE / "templates"))
         install(templates.env)
+        secret = settings.web_secret.get_secret_value() if settings.web_secret is not None else None
+        sessions = session_factory(settings.database)
         return cls(
             settings=settings,
             layout=layout,
             store=store_for(settings),
-            signer=Signer(load_secret(layout.root)),
-            sessions=session_factory(settings.database),
+            signer=Signer(signing_secret(secret, layout.root)),
+            sessions=sessions,
             templates=templates,
-            throttle=LoginThrottle(),
+            throttle=LoginThrottle(sessions),
+            session_policy=SessionPolicy(idle_s=settings.web_session_idle_s, max_s=settings.web_session_max_s),
         )
 
     @property

@@ -1,6 +1,6 @@
 """FastAPI dependencies: the database session, the current user and the CSRF check.
 
-Authentication is either a signed session cookie (the browser) or ``Authorization: Bearer``
+Authentication is either a session cookie (the browser; the session is a database row) or ``Authorization: Bearer``
 (scripts).  A state-changing request authenticated by cookie must also carry the CSRF token
 (form field ``csrf_token`` or header ``X-CSRF-Token``); a bearer token cannot be sent by another
 site's page, so it needs none.
@@ -8,18 +8,18 @@ site's page, so it needs none.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
+from anyio import CancelScope
 from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
-from vsl_assets.db.engine import unit_of_work
-from vsl_assets.db.web_models import User
 from vsl_assets.web.context import WebContext
-from vsl_assets.web.users import user_for_token
+from vsl_assets.web.sessions import live_session
+from vsl_assets.web.tokens import token_user
 
 SESSION_COOKIE = "vsl_session"
 LOGIN_COOKIE = "vsl_login"
@@ -35,9 +35,43 @@ def ctx(request: Request) -> WebContext:
     return context
 
 
-def db(request: Request) -> Iterator[Session]:
-    with unit_of_work(ctx(request).sessions) as session:
+async def _ctx(request: Request) -> WebContext:
+    """``ctx`` as a dependency: async, so resolving it costs no trip to the threadpool."""
+    return ctx(request)
+
+
+async def db(request: Request) -> AsyncIterator[Session]:
+    """One unit of work per request: commit on success, roll back on error.
+
+    Async so that opening it costs no trip to the threadpool (a Session does no I/O until its first
+    query, which runs in the threadpool with the route); committing and closing do I/O, so they go
+    there in one trip."""
+    session = ctx(request).sessions()
+    try:
         yield session
+    except BaseException:
+        with CancelScope(shield=True):  # a client gone mid-request still gives the connection back
+            await run_in_threadpool(_rollback_and_close, session)
+        raise
+    with CancelScope(shield=True):
+        await run_in_threadpool(_commit_and_close, session)
+
+
+def _commit_and_close(session: Session) -> None:
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _rollback_and_close(session: Session) -> None:
+    try:
+        session.rollback()
+    finally:
+        session.close()
 
 
 @dataclass(frozen=True)
@@ -46,6 +80,8 @@ class Identity:
     name: str
     #: None for a bearer token (no CSRF needed); the session's CSRF token for a cookie login.
     csrf: str | None
+    #: ``read`` tokens may not change anything; a browser session may.
+    scope: str = "write"
 
 
 async def _identify(request: Request, session: Session) -> Identity | None:
@@ -56,15 +92,20 @@ async def _identify(request: Request, session: Session) -> Identity | None:
         scheme, _, token = auth.partition(" ")
         if scheme.lower() != "bearer":
             return None
-        user = await run_in_threadpool(user_for_token, session, token.strip())
-        return Identity(user.id, user.name, None) if user is not None else None
-    data = context.signer.read_session(request.cookies.get(SESSION_COOKIE))
-    if data is None:
+        found = await run_in_threadpool(token_user, session, token.strip())
+        if found is None:
+            return None
+        if found.scope != "write" and request.method in UNSAFE:
+            raise HTTPException(
+                status_code=403,
+                detail="this API token is read-only (scope read): it can list, search and fetch media; "
+                "create a write token to add, retry or edit (`vsl token create NAME --scope write`)",
+            )
+        return Identity(found.user_id, found.name, None, found.scope)
+    live = await run_in_threadpool(live_session, session, request.cookies.get(SESSION_COOKIE), context.session_policy)
+    if live is None:
         return None
-    user = await run_in_threadpool(session.get, User, data.user_id)
-    if user is None or user.session_version != data.version:
-        return None
-    csrf = context.signer.csrf_token(data.nonce)
+    csrf = context.signer.csrf_token(live.secret)
     if request.method in UNSAFE:
         sent = request.headers.get("x-csrf-token")
         if sent is None and request.headers.get("content-type", "").startswith(
@@ -73,9 +114,9 @@ async def _identify(request: Request, session: Session) -> Identity | None:
             form = await request.form()
             value = form.get("csrf_token")
             sent = value if isinstance(value, str) else None
-        if not context.signer.check_csrf(data.nonce, sent):
+        if not context.signer.check_csrf(live.secret, sent):
             raise HTTPException(status_code=403, detail="missing or invalid CSRF token; reload the page and try again")
-    return Identity(user.id, user.name, csrf)
+    return Identity(live.user_id, live.name, csrf)
 
 
 async def api_user(request: Request, session: Annotated[Session, Depends(db)]) -> Identity:
@@ -97,6 +138,6 @@ async def page_user(request: Request, session: Annotated[Session, Depends(db)]) 
 
 
 Db = Annotated[Session, Depends(db)]
-Ctx = Annotated[WebContext, Depends(ctx)]
+Ctx = Annotated[WebContext, Depends(_ctx)]
 ApiUser = Annotated[Identity, Depends(api_user)]
 PageUser = Annotated[Identity, Depends(page_user)]

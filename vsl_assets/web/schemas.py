@@ -5,13 +5,29 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
+
+from vsl_assets.settings import retranscribe_language, url_language
 
 Sort = Literal["newest", "oldest", "duration", "-duration", "price", "-price", "title"]
 
 
 class AddUrlsRequest(BaseModel):
-    urls: list[str] = Field(min_length=1, max_length=5000, description="Page or stream URLs, as pasted.")
+    urls: list[str] = Field(
+        min_length=1,
+        max_length=100_000,
+        description="Page or stream URLs, as pasted (at most VSL_WEB_MAX_URLS_PER_ADD).",
+    )
+    language: str | None = Field(
+        default=None,
+        max_length=8,
+        description="The VSLs' language (pt, en, es...): transcribed in it; empty or auto = detected.",
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return url_language(value)
 
 
 class AddedUrl(BaseModel):
@@ -45,6 +61,9 @@ class VslCard(BaseModel):
     price: float | None
     currency: str | None
     created_at: datetime | None
+    #: The transcript has a warning or a low quality score: shown flagged, not green.
+    needs_review: bool = False
+    transcript_quality: float | None = None
 
 
 class VslPage(BaseModel):
@@ -60,6 +79,8 @@ class SegmentOut(BaseModel):
     start: float
     end: float
     text: str
+    #: The engine doubted this stretch (low log-probability, a loop, or likely silence).
+    low_confidence: bool = False
 
 
 class BeatOut(BaseModel):
@@ -174,6 +195,12 @@ class BreakdownOut(BaseModel):
     beats: list[BeatOut]
 
 
+class TranscriptWarningOut(BaseModel):
+    #: ``language`` (outside VSL_LANGUAGES or unsure) or ``coverage`` (speech without text).
+    kind: str
+    message: str
+
+
 class VslDetail(BaseModel):
     partition_key: str
     url: str
@@ -185,10 +212,37 @@ class VslDetail(BaseModel):
     video: MediaOut | None
     audio: MediaOut | None
     language: str | None
+    #: How the transcript's language was decided: detected (with its probability among the
+    #: allowed languages), url (the URL's own), setting, engine or model.
+    language_probability: float | None = None
+    language_source: str | None = None
+    language_note: str | None = None
+    #: The language given for this URL (None: detected).
+    url_language: str | None = None
+    #: Share of the VAD's speech time with transcript text (0-1).
+    speech_coverage: float | None = None
+    #: Why the transcript should not be trusted as is; empty = no warning.
+    transcript_warnings: list[TranscriptWarningOut] = []
     segments: list[SegmentOut]
     breakdown: BreakdownOut | None
     jobs: list[JobOut]
     dead_letters: list[DeadLetterOut]
+
+
+class RetranscribeRequest(BaseModel):
+    language: str | None = Field(
+        default=None,
+        max_length=8,
+        description="Transcribe in this language (kept for the URL); auto = detect; empty = as before.",
+    )
+    model: str | None = Field(
+        default=None, max_length=256, description="Whisper model name or directory for this URL; empty = as before."
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return retranscribe_language(value)
 
 
 class RequeueResponse(BaseModel):

@@ -1,8 +1,10 @@
 """Passwords, API tokens and signed session cookies, from the standard library only.
 
 Passwords are scrypt hashes with a per-user salt; API tokens are random and stored as SHA-256
-(they carry 256 bits of entropy, so a slow hash adds nothing); cookies are HMAC-SHA256 signed
-with a secret kept in a 0600 file under the storage root, created on first start.
+(they carry 256 bits of entropy, so a slow hash adds nothing); sessions are
+server-side rows (``web_sessions``); CSRF tokens are HMAC-SHA256 with one signing secret: the
+``VSL_WEB_SECRET`` setting (the same on every host), else a 0600 file under the storage root
+created on first start (shared by the worker processes of one host).
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ import hashlib
 import hmac
 import os
 import secrets
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from vsl_assets.storage import atomic_write_bytes
@@ -21,8 +21,6 @@ from vsl_assets.storage import atomic_write_bytes
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 TOKEN_PREFIX = "vsl_"
 SECRET_FILE = ".web-secret"
-#: A login lasts this long (seconds) before it must be made again.
-SESSION_MAX_AGE_S = 14 * 24 * 3600
 
 
 def hash_password(password: str) -> str:
@@ -56,6 +54,15 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def signing_secret(secret: str | None, storage_root: Path) -> bytes:
+    """The one signing key: from the settings when given (several hosts), else the host's file."""
+    if secret:
+        if len(secret) < 32:
+            raise ValueError("VSL_WEB_SECRET must have at least 32 characters (e.g. `openssl rand -hex 32`)")
+        return secret.encode()
+    return load_secret(storage_root)
+
+
 def load_secret(storage_root: Path) -> bytes:
     """The signing key: read from the storage root, created (0600) the first time."""
     path = storage_root / SECRET_FILE
@@ -70,6 +77,8 @@ def load_secret(storage_root: Path) -> bytes:
                 fh.write(secrets.token_bytes(32).hex().encode())
                 fh.flush()
                 os.fsync(fh.fileno())
+    if path.stat().st_mode & 0o077:  # made by an older version, or copied in by hand: owner only
+        os.chmod(path, 0o600)
     data = path.read_bytes().strip()
     if len(data) < 32:
         # An empty or truncated file (a crash between create and write): replace it.
@@ -79,17 +88,8 @@ def load_secret(storage_root: Path) -> bytes:
     return data
 
 
-@dataclass(frozen=True)
-class SessionData:
-    user_id: int
-    version: int
-    issued: int
-    #: Random per login; the CSRF token is derived from it, so it changes with every login.
-    nonce: str
-
-
 class Signer:
-    """HMAC-signed, timestamped values (cookies) and the CSRF tokens derived from them."""
+    """HMAC-SHA256 CSRF tokens, derived from a per-session secret."""
 
     def __init__(self, secret: bytes) -> None:
         self._secret = secret
@@ -97,25 +97,6 @@ class Signer:
     def _mac(self, purpose: str, value: str) -> str:
         mac = hmac.new(self._secret, f"{purpose}:{value}".encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(mac).decode().rstrip("=")
-
-    def session_cookie(self, user_id: int, version: int) -> str:
-        value = f"{user_id}.{version}.{int(time.time())}.{secrets.token_urlsafe(16)}"
-        return f"{value}.{self._mac('session', value)}"
-
-    def read_session(self, cookie: str | None, max_age_s: int = SESSION_MAX_AGE_S) -> SessionData | None:
-        if not cookie or len(cookie) > 512:
-            return None
-        value, _, mac = cookie.rpartition(".")
-        if not value or not hmac.compare_digest(mac, self._mac("session", value)):
-            return None
-        try:
-            user_id, version, issued, nonce = value.split(".")
-            data = SessionData(int(user_id), int(version), int(issued), nonce)
-        except ValueError:
-            return None
-        if not 0 <= time.time() - data.issued <= max_age_s:
-            return None
-        return data
 
     def csrf_token(self, session_nonce: str) -> str:
         return self._mac("csrf", session_nonce)

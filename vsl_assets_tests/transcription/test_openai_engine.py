@@ -171,3 +171,25 @@ def test_local_checks_before_upload(server: FakeOpenAIServer, tmp_path: Path) ->
     with pytest.raises(TranscriptionError, match="audio file not found"):
         engine(server).transcribe(tmp_path / "missing.ogg", language=None)
     assert server.requests == []
+
+
+def test_a_stretch_the_api_dropped_is_sent_again_alone_and_paid_once(tmp_path: Path) -> None:
+    """The reply has no text for 5-13 s of continuous speech (6-12 s beyond the segments' 1 s slack): only that window goes again, and a
+    rerun with the same checkpoints pays for nothing."""
+    from vsl_assets_tests.servers import FakeOpenAIServer
+
+    speech = Path(__file__).resolve().parent.parent / "data" / "speech_en.opus"
+    with FakeOpenAIServer(api_key="sk-holes") as api:
+        api.segments = [(0.0, 5.0, "Are you tired of diets"), (13.0, 19.0, "click the button below")]
+        engine = OpenAITranscriber(api_key="sk-holes", base_url=api.base_url, coverage_min_gap_s=3.0)
+        logs: list[str] = []
+        t = engine.transcribe(speech, language="en", log=logs.append, checkpoint_dir=tmp_path / "ck")
+        assert any("speech without text at 0:06-0:12" in line for line in logs)
+        paid = api.successful_requests
+        assert len(paid) == 2 and 7.0 < paid[1].duration_s < 9.0  # the hole (6-12 s) plus 1 s each side
+        assert t.chunk_count == 2 and t.billed_minutes == pytest.approx(sum(r.duration_s for r in paid) / 60, abs=1e-3)
+        assert [round(s.start) for s in t.segments] == [0, 5, 13]  # the window's text, placed at 5 s
+        assert t.speech_coverage is not None and t.warnings == []
+        again = engine.transcribe(speech, language="en", checkpoint_dir=tmp_path / "ck")
+        assert len(api.successful_requests) == 2  # both answers came from the checkpoints
+        assert again.segments == t.segments

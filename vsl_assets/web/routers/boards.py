@@ -7,6 +7,7 @@ from fastapi import APIRouter, HTTPException
 from vsl_assets.db.web_models import Board
 from vsl_assets.web import boards
 from vsl_assets.web.deps import ApiUser, Db
+from vsl_assets.web.limits import DbId
 from vsl_assets.web.schemas import BoardIn, BoardItemIn, BoardOut
 
 router = APIRouter(prefix="/api/boards", tags=["boards"])
@@ -23,7 +24,7 @@ def create_board(body: BoardIn, session: Db, user: ApiUser) -> BoardOut:
 
 
 @router.post("/{board_id}/items", response_model=BoardOut)
-def add_item(board_id: int, body: BoardItemIn, session: Db, _user: ApiUser) -> BoardOut:
+def add_item(board_id: DbId, body: BoardItemIn, session: Db, _user: ApiUser) -> BoardOut:
     board = session.get(Board, board_id)
     if board is None:
         raise HTTPException(status_code=404, detail=f"no board {board_id}")

@@ -1,7 +1,8 @@
 """Files from storage: transcripts, the video and audio (with HTTP Range, so the player seeks
 without downloading the whole file), poster frames and the breakdown as WebVTT chapters.
 
-Paths are built only from validated partition keys (``StorageLayout``), never from the request.
+Paths are built only from validated partition keys of VSLs in the database (``StorageLayout``),
+never from the request, and files are served without following symlinks (``files``).
 With a shared object store the media routes redirect to presigned URLs of the same names.
 """
 
@@ -10,13 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from vsl_assets.db.models import BeatRow, Url, Video
 from vsl_assets.web.context import WebContext
 from vsl_assets.web.deps import ApiUser, Ctx, Db
+from vsl_assets.web.files import KnownKey, serve_file
 from vsl_assets.web.poster import ensure_poster
 from vsl_assets.web.routers.vsls import Key
 
@@ -28,6 +30,10 @@ _TRANSCRIPT_TYPES = {
     "vtt": "text/vtt; charset=utf-8",
     "json": "application/json",
 }
+#: A poster is one frame of a stored video: kept a day in the browser's own cache.
+POSTER_CACHE = "private, max-age=86400"
+#: The route's key must name a VSL in the database (checked once the key is valid).
+Known = KnownKey
 _AUDIO_TYPES = {"ogg": "audio/ogg", "opus": "audio/ogg", "mp3": "audio/mpeg", "m4a": "audio/mp4"}
 
 
@@ -35,48 +41,56 @@ def _missing(what: str, key: str) -> HTTPException:
     return HTTPException(status_code=404, detail=f"no {what} stored for {key!r} (yet)")
 
 
-def _serve(context: WebContext, path: Path, media_type: str, filename: str, what: str, key: str) -> Response:
+def _serve(
+    request: Request, context: WebContext, path: Path, media_type: str, filename: str, what: str, key: str
+) -> Response:
     """The stored file: from disk (Starlette answers Range with 206), or, from the shared object
     store, a redirect to a short-lived presigned URL (the store answers Range itself, and the
     bytes never pass through this app)."""
     url = context.store.url(path, media_type=media_type, filename=filename)
     if url is not None:
         return RedirectResponse(url, status_code=307, headers={"Cache-Control": "private, no-store"})
-    if not path.is_file():
+    served = serve_file(request, context.layout.root, path, media_type, filename)
+    if served is None:
         raise _missing(what, key)
-    return FileResponse(path, media_type=media_type, filename=filename, content_disposition_type="inline")
+    return served
 
 
 @router.get("/{key}/transcript.{fmt}", response_class=FileResponse)
-def transcript(key: Key, fmt: Literal["txt", "srt", "vtt", "json"], context: Ctx, _user: ApiUser) -> Response:
+def transcript(
+    request: Request, key: Key, fmt: Literal["txt", "srt", "vtt", "json"], context: Ctx, _user: ApiUser, _known: Known
+) -> Response:
     path = context.layout.transcript_path(key, fmt)
-    return _serve(context, path, _TRANSCRIPT_TYPES[fmt], f"{key}.{fmt}", "transcript", key)
+    return _serve(request, context, path, _TRANSCRIPT_TYPES[fmt], f"{key}.{fmt}", "transcript", key)
 
 
 @router.get("/{key}/video", response_class=FileResponse)
-def video(key: Key, context: Ctx, _user: ApiUser) -> Response:
-    return _serve(context, context.layout.video_path(key), "video/mp4", f"{key}.mp4", "video", key)
+def video(request: Request, key: Key, context: Ctx, _user: ApiUser, _known: Known) -> Response:
+    return _serve(request, context, context.layout.video_path(key), "video/mp4", f"{key}.mp4", "video", key)
 
 
 @router.get("/{key}/audio", response_class=FileResponse)
-def audio(key: Key, context: Ctx, _user: ApiUser) -> Response:
+def audio(request: Request, key: Key, context: Ctx, _user: ApiUser, _known: Known) -> Response:
     stored = set(context.store.names_of(key))
     for ext, media_type in _AUDIO_TYPES.items():
         path = context.layout.audio_path(key, ext)
         if f"audio/{path.name}" in stored:
-            return _serve(context, path, media_type, path.name, "audio", key)
+            return _serve(request, context, path, media_type, path.name, "audio", key)
     raise _missing("audio", key)
 
 
 @router.get("/{key}/poster.jpg", response_class=FileResponse)
-def poster(key: Key, context: Ctx, session: Db, _user: ApiUser) -> FileResponse:
+def poster(request: Request, key: Key, context: Ctx, session: Db, _user: ApiUser, _known: Known) -> Response:
     duration = session.scalar(
         select(Video.duration_s).join(Url, Url.id == Video.url_id).where(Url.partition_key == key)
     )
     path = ensure_poster(context.layout, key, duration, store=context.store)
     if path is None:
         raise _missing("video (so no poster)", key)
-    return FileResponse(path, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
+    served = serve_file(request, context.layout.root, path, "image/jpeg", f"{key}.jpg", POSTER_CACHE)
+    if served is None:
+        raise _missing("poster", key)
+    return served
 
 
 def _vtt_time(seconds: float) -> str:

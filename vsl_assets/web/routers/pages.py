@@ -8,25 +8,30 @@ live status and the transcript sync.
 from __future__ import annotations
 
 import secrets
-from typing import Annotated
+from datetime import UTC, datetime
+from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.db.web_models import Board, User
 from vsl_assets.search import SearchQueryError, SearchResults
-from vsl_assets.web import boards, library
+from vsl_assets.settings import retranscribe_language, url_language
+from vsl_assets.web import addpage, boards, library
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
+from vsl_assets.web.limits import MAX_ID, DbId
 from vsl_assets.web.render import render, safe_next
 from vsl_assets.web.routers.search import run_search
 from vsl_assets.web.routers.urls import add_many
-from vsl_assets.web.routers.vsls import Filters, Key
-from vsl_assets.web.security import SESSION_MAX_AGE_S
+from vsl_assets.web.routers.vsls import Filters, Key, retranscribe_one
+from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
 
 router = APIRouter(include_in_schema=False)
@@ -72,34 +77,37 @@ def login(
     nonce = request.cookies.get(LOGIN_COOKIE) or ""
     if not nonce or not context.signer.check_csrf("login:" + nonce, csrf_token):
         raise HTTPException(status_code=403, detail="missing or invalid CSRF token; reload the login page")
-    keys = (f"name:{username[:64].lower()}", f"addr:{request.client.host if request.client else '?'}")
-    wait = context.throttle.retry_after(*keys)
-    if wait:
+    address = request.client.host if request.client else "?"
+    attempt = context.throttle.reserve(username, address)  # before any hashing: parallel guesses count
+    if attempt.attempt_id is None:
         raise HTTPException(
             status_code=429,
-            detail=f"too many failed logins; try again in {wait} s",
-            headers={"Retry-After": str(wait)},
+            detail=f"too many failed logins; try again in {attempt.wait_s} s",
+            headers={"Retry-After": str(attempt.wait_s)},
         )
     user = authenticate(session, username, password)
+    context.throttle.finish(attempt.attempt_id, ok=user is not None)
     if user is None:
-        context.throttle.failed(*keys)
         return login_form(request, context, next=next, error="Wrong user name or password.")
-    context.throttle.succeeded(*keys)
+    cookie = create_session(session, user, context.session_policy, address)
+    session.commit()  # live before the browser follows the redirect
     response = _redirect(safe_next(next))
     response.set_cookie(
         SESSION_COOKIE,
-        context.signer.session_cookie(user.id, user.session_version),
+        cookie,
         httponly=True,
         samesite="lax",
         secure=_secure(request),
-        max_age=SESSION_MAX_AGE_S,
+        max_age=context.session_policy.max_s,
     )
     response.delete_cookie(LOGIN_COOKIE)
     return response
 
 
 @router.post("/logout")
-def logout(_user: PageUser) -> Response:
+def logout(request: Request, session: Db, _user: PageUser) -> Response:
+    end_session(session, request.cookies.get(SESSION_COOKIE))  # the cookie stops working, even copied
+    session.commit()
     response = _redirect("/login")
     response.delete_cookie(SESSION_COOKIE)
     return response
@@ -189,6 +197,7 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
         transcripts=[fmt for fmt in ("txt", "srt", "vtt", "json") if f"transcripts/{key}.{fmt}" in stored],
         boards=boards.all_boards(session),
         on_boards=set(boards.boards_of(session, key)),
+        languages=context.settings.language_list,
     )
 
 
@@ -202,35 +211,78 @@ def retry_form(
     return _redirect(safe_next(next, "/queue"))
 
 
+@router.post("/vsl/{key}/retranscribe")
+def retranscribe_form(
+    key: Key, session: Db, _user: PageUser, language: Annotated[str, Form(max_length=8)] = ""
+) -> Response:
+    try:
+        chosen = retranscribe_language(language)
+    except ValueError as exc:
+        raise HTTPException(status_code=400, detail=f"language: {exc}") from None
+    retranscribe_one(session, key, chosen, None)
+    return _redirect(f"/vsl/{key}")
+
+
 # -- add and queue ------------------------------------------------------------------------------
 
 
+def _live(session: Session, rows: list[Url]) -> dict[str, Any]:
+    """Each row's stage, percent, ETA and stalled flag (vsl_assets.progress), and the time they refer to."""
+    now = datetime.now(UTC)
+    return {"estimates": progress.estimates(session, rows, now), "now": now}
+
+
 @router.get("/add", response_class=HTMLResponse)
-def add_page(request: Request, user: PageUser, session: Db, keys: str = "") -> Response:
-    wanted = [k for k in keys.split(",") if k][:500]
-    rows = list(session.scalars(select(Url).where(Url.partition_key.in_(wanted)))) if wanted else []
-    order = {k: i for i, k in enumerate(wanted)}
-    rows.sort(key=lambda u: order.get(u.partition_key, 0))
-    return render(request, "add.html", user, rows=rows, refused=[])
+def add_page(
+    request: Request,
+    user: PageUser,
+    session: Db,
+    context: Ctx,
+    batch: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
+    page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+) -> Response:
+    view = addpage.batch_view(session, user.user_id, batch, page)
+    if view is None:
+        raise HTTPException(status_code=404, detail=f"no batch {batch} of yours")
+    return render(
+        request,
+        "add.html",
+        user,
+        max_urls=context.settings.web_max_urls_per_add,
+        languages=context.settings.language_list,
+        **view.template_data(),
+        **_live(session, view.rows),
+    )
 
 
 @router.post("/add", response_class=HTMLResponse)
 def add_submit(
-    request: Request, session: Db, user: PageUser, urls: Annotated[str, Form(max_length=2_000_000)] = ""
+    request: Request,
+    context: Ctx,
+    session: Db,
+    user: PageUser,
+    urls: Annotated[str, Form(max_length=2_000_000)] = "",
+    language: Annotated[str, Form(max_length=8)] = "",
 ) -> Response:
-    lines = [line.strip() for line in urls.splitlines() if line.strip()][:5000]
+    languages = context.settings.language_list
+    lines = addpage.lines_of(urls)
+    try:
+        chosen = url_language(language)
+    except ValueError as exc:
+        return render(request, "add.html", user, status_code=400, error=str(exc), languages=languages)
     if not lines:
-        return render(request, "add.html", user, status_code=400, rows=[], refused=[], error="no URLs given")
-    result = add_many(session, lines)
+        return render(request, "add.html", user, status_code=400, error="no URLs given", languages=languages)
+    cap = context.settings.web_max_urls_per_add
+    result = add_many(session, lines[:cap], chosen)
+    batch = addpage.save_batch(session, user.user_id, result, lines[cap:])
     session.commit()
-    keys = list(dict.fromkeys(r.partition_key for r in result.results if r.partition_key))
-    rows = list(session.scalars(select(Url).where(Url.partition_key.in_(keys)))) if keys else []
-    order = {k: i for i, k in enumerate(keys)}
-    rows.sort(key=lambda u: order.get(u.partition_key, 0))
-    refused = [r for r in result.results if r.error]
-    return render(
-        request, "add.html", user, status_code=400 if refused and not rows else 200, rows=rows, refused=refused
-    )
+    view = addpage.batch_view(session, user.user_id, batch.id)
+    assert view is not None
+    if view.refused and not view.total:  # nothing taken: say why here, nothing to come back to
+        return render(
+            request, "add.html", user, status_code=400, max_urls=cap, languages=languages, **view.template_data()
+        )
+    return _redirect(f"/add?batch={batch.id}")  # a reload shows the batch, never posts it twice
 
 
 @router.get("/queue", response_class=HTMLResponse)
@@ -240,14 +292,17 @@ def queue_page(request: Request, session: Db, user: PageUser) -> Response:
             session.scalars(select(Url).where(Url.status.in_(statuses)).order_by(Url.updated_at.desc()).limit(limit))
         )
 
+    running = of([s.value for s in IN_PROGRESS] + [UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBED.value])
+    pending = of([UrlStatus.PENDING_INGEST.value])
     return render(
         request,
         "queue.html",
         user,
-        running=of([s.value for s in IN_PROGRESS] + [UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBED.value]),
-        pending=of([UrlStatus.PENDING_INGEST.value]),
+        running=running,
+        pending=pending,
         failed=of([UrlStatus.FAILED.value]),
         counts=repo.status_counts(session),
+        **_live(session, running + pending),
     )
 
 
@@ -272,7 +327,7 @@ def create_board(
 
 
 @router.get("/boards/{board_id}", response_class=HTMLResponse)
-def board_page(request: Request, board_id: int, session: Db, user: PageUser) -> Response:
+def board_page(request: Request, board_id: DbId, session: Db, user: PageUser) -> Response:
     board = session.get(Board, board_id)
     if board is None:
         raise HTTPException(status_code=404, detail=f"no board {board_id}")
@@ -284,7 +339,7 @@ def board_page(request: Request, board_id: int, session: Db, user: PageUser) -> 
 
 @router.post("/boards/{board_id}/items")
 def add_board_item(
-    board_id: int,
+    board_id: DbId,
     session: Db,
     _user: PageUser,
     partition_key: Annotated[str, Form(max_length=64)],
@@ -301,7 +356,7 @@ def add_board_item(
 
 
 @router.post("/boards/{board_id}/items/{key}/remove")
-def remove_board_item(board_id: int, key: Key, session: Db, _user: PageUser) -> Response:
+def remove_board_item(board_id: DbId, key: Key, session: Db, _user: PageUser) -> Response:
     board = session.get(Board, board_id)
     if board is None:
         raise HTTPException(status_code=404, detail=f"no board {board_id}")

@@ -14,6 +14,7 @@ from vsl_assets.db.models import Url
 from vsl_assets.storage import validate_key
 from vsl_assets.web import library, schemas
 from vsl_assets.web.deps import ApiUser, Ctx, Db
+from vsl_assets.web.limits import MAX_ID
 
 router = APIRouter(tags=["vsls"])
 
@@ -36,10 +37,11 @@ def _blank_is_none(value: object) -> object:
 
 Blank = BeforeValidator(_blank_is_none)
 NonNegative = Annotated[float, Field(ge=0)]
-NonNegativeInt = Annotated[int, Field(ge=0)]
+#: Ids are 32-bit on PostgreSQL: a larger cursor is refused (422) instead of overflowing (500).
+NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 
-def library_filters(
+async def library_filters(  # async: plain validation, no trip to the threadpool
     status: str | None = None,
     language: str | None = None,
     niche: str | None = None,
@@ -59,6 +61,7 @@ def library_filters(
     ] = None,
     reveal_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in the title or URL")] = None,
+    review: Annotated[bool | None, Blank, Query(description="only transcripts that need review")] = None,
     sort: schemas.Sort = "newest",
     limit: Annotated[int, Query(ge=1, le=library.MAX_LIMIT)] = 24,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -82,6 +85,7 @@ def library_filters(
         reveal_min=reveal_min,
         reveal_max=reveal_max,
         q=q or None,
+        review=review or None,
         sort=sort,
         limit=limit,
         offset=offset,
@@ -132,3 +136,20 @@ def pipeline_start(key: Key, session: Db, _user: ApiUser) -> schemas.RequeueResp
 @router.post("/api/vsls/{key}/retry", response_model=schemas.RequeueResponse)
 def retry(key: Key, session: Db, _user: ApiUser) -> schemas.RequeueResponse:
     return requeue_one(session, key)
+
+
+def retranscribe_one(session: Session, key: str, language: str | None, model: str | None) -> schemas.RequeueResponse:
+    url = repo.get_url(session, key)
+    if url is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    done = repo.retranscribe(session, [key], language=language, model=(model or "").strip() or None)
+    return schemas.RequeueResponse(partition_key=key, status=url.status, queued=bool(done))
+
+
+@router.post("/api/vsls/{key}/retranscribe", response_model=schemas.RequeueResponse)
+def retranscribe(
+    key: Key, session: Db, _user: ApiUser, body: schemas.RetranscribeRequest | None = None
+) -> schemas.RequeueResponse:
+    """Transcribe again (the audio is reused) and redo what follows; the old transcript stays until then."""
+    body = body or schemas.RetranscribeRequest()
+    return retranscribe_one(session, key, body.language, body.model)

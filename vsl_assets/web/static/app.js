@@ -123,6 +123,28 @@
       var reason = row.querySelector(".reason");
       if (reason) reason.textContent = item.reason || "";
       row.classList.toggle("is-failed", item.status === "failed");
+      if (item.status === "failed") addRetry(row, item.partition_key);
+    }
+    // A row that fails while the page is open gets its Retry button here: the server renders one
+    // only on rows already failed, so the page never carries a form per row.
+    function addRetry(row, key) {
+      var cell = row.querySelector(".actions");
+      var csrf = document.querySelector("input[name=csrf_token]");
+      if (!cell || !csrf || cell.querySelector("form.retry")) return;
+      var form = document.createElement("form");
+      form.method = "post";
+      form.action = "/vsl/" + encodeURIComponent(key) + "/retry";
+      form.className = "inline retry";
+      [["csrf_token", csrf.value], ["next", location.pathname + location.search]].forEach(function (pair) {
+        var input = document.createElement("input");
+        input.type = "hidden"; input.name = pair[0]; input.value = pair[1];
+        form.appendChild(input);
+      });
+      var button = document.createElement("button");
+      button.type = "submit";
+      button.textContent = (row.closest("table") && row.closest("table").dataset.retryLabel) || "Retry";
+      form.appendChild(button);
+      cell.appendChild(form);
     }
     function tick() {
       var keys = Object.keys(byKey).join(",");

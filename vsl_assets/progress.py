@@ -1,0 +1,135 @@
+"""Where each URL in the queue stands: stage, percent, an estimated end, and whether it stalled.
+
+Read from the database only (any front end can call it): the transcription step writes its
+fraction done and expected end into its job row as it goes (``jobs.progress``/``eta_at``); URLs
+waiting for transcription get an estimate from the audio ahead of them at the real-time factor
+measured on this installation's recent transcripts.  A step whose heartbeat has been silent past
+the grace reconciliation uses is shown as stalled instead of as progressing.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vsl_assets.db.models import Audio, Job, JobOutcome, Url, UrlStatus
+from vsl_assets.worker import HEARTBEAT_GRACE
+
+#: Real-time factor assumed before any transcript was timed here (CPU ``base`` runs at ~0.5).
+DEFAULT_RTF = 1.0
+#: Recent transcriptions the measured real-time factor is the median of.
+RTF_SAMPLE = 20
+#: The order of the pipeline's stages as a person reads them: the stage shown never goes back.
+STAGE_ORDER = {
+    UrlStatus.PENDING_INGEST.value: 0,
+    UrlStatus.QUEUED.value: 0,
+    UrlStatus.DOWNLOADING.value: 1,
+    UrlStatus.DOWNLOADED.value: 2,
+    UrlStatus.TRANSCRIBING.value: 3,
+    UrlStatus.TRANSCRIBED.value: 4,
+    UrlStatus.ANALYZING.value: 4,
+    UrlStatus.ANALYZED.value: 5,
+}
+STAGE_COUNT = 5
+
+
+@dataclass(frozen=True)
+class Estimate:
+    key: str
+    #: 0-5 along the pipeline (queued, downloading, waiting for transcription, transcribing, analysing, done).
+    stage: int
+    #: Of the running step (transcription), 0-100; None when the step does not report it.
+    percent: float | None
+    #: When the URL should be transcribed, at the measured speed; None when unknown.
+    eta_at: datetime | None
+    #: URLs waiting for transcription before this one (0: next or running).
+    ahead: int
+    #: The running step's worker has stopped beating (killed, hung or cut off).
+    stalled: bool
+
+
+def _aware(ts: datetime | None) -> datetime | None:
+    return ts if ts is None or ts.tzinfo else ts.replace(tzinfo=UTC)
+
+
+def measured_rtf(session: Session) -> float:
+    """Median seconds of work per second of audio over the last finished transcriptions."""
+    rows = session.execute(
+        select(Job.started_at, Job.finished_at, Audio.duration_s)
+        .join(Audio, Audio.url_id == Job.url_id)
+        .where(Job.step == "transcript", Job.outcome == JobOutcome.SUCCEEDED.value, Job.finished_at.is_not(None))
+        .order_by(Job.id.desc())
+        .limit(RTF_SAMPLE)
+    ).all()
+    factors = [
+        (_aware(end) - _aware(start)).total_seconds() / duration  # type: ignore[operator]
+        for start, end, duration in rows
+        if duration and duration > 0
+    ]
+    return statistics.median(factors) if factors else DEFAULT_RTF
+
+
+def time_limit_s(duration_s: float, rtf: float, factor: float, floor_s: float) -> float:
+    """How long a transcription of ``duration_s`` may take: ``factor`` x the measured speed, at least ``floor_s``.
+
+    A transcription that runs several times slower than this installation's own record is stuck
+    (or starved), and holding its slot for the generic 4 h step cap blocks everything behind it.
+    """
+    return max(floor_s, factor * rtf * duration_s)
+
+
+def estimates(session: Session, urls: Sequence[Url], now: datetime | None = None) -> dict[str, Estimate]:
+    """An estimate for each of ``urls`` still in the pipeline (pending, running or waiting)."""
+    now = now or datetime.now(UTC)
+    rtf = measured_rtf(session)
+    ids = [u.id for u in urls]
+    open_jobs: dict[int, Job] = {}
+    for job in session.scalars(
+        select(Job)
+        .where(Job.url_id.in_(ids), Job.outcome.in_([JobOutcome.RUNNING.value, JobOutcome.RETRYING.value]))
+        .order_by(Job.id)
+    ):
+        open_jobs[job.url_id] = job
+    durations = dict(session.execute(select(Audio.url_id, Audio.duration_s).where(Audio.url_id.in_(ids))).all())
+    # The transcription slot frees when the running transcription ends; then the waiting URLs
+    # go one after the other, oldest first.
+    running_end = now
+    for job in open_jobs.values():
+        if job.step == "transcript" and job.eta_at is not None:
+            running_end = max(running_end, _aware(job.eta_at) or now)
+    waiting = sorted(
+        (u for u in urls if STAGE_ORDER.get(u.status, 0) < STAGE_ORDER[UrlStatus.TRANSCRIBING.value]),
+        key=lambda u: (-STAGE_ORDER.get(u.status, 0), u.updated_at or now),
+    )
+    out: dict[str, Estimate] = {}
+    cursor = running_end
+    for ahead, url in enumerate(waiting):
+        duration = durations.get(url.id)
+        eta = cursor + timedelta(seconds=duration * rtf) if duration else None
+        if eta is not None:
+            cursor = eta
+        out[url.partition_key] = Estimate(
+            url.partition_key, STAGE_ORDER.get(url.status, 0), None, eta, ahead, _stalled(open_jobs.get(url.id), now)
+        )
+    for url in urls:
+        if url.partition_key in out or url.status not in STAGE_ORDER:
+            continue
+        running = open_jobs.get(url.id)
+        percent = round(100 * running.progress, 1) if running is not None and running.progress is not None else None
+        eta = _aware(running.eta_at) if running is not None and running.step == "transcript" else None
+        out[url.partition_key] = Estimate(
+            url.partition_key, STAGE_ORDER[url.status], percent, eta, 0, _stalled(running, now)
+        )
+    return out
+
+
+def _stalled(job: Job | None, now: datetime) -> bool:
+    if job is None:
+        return False
+    last = _aware(job.heartbeat_at) or _aware(job.started_at)
+    return last is not None and now - last > HEARTBEAT_GRACE
