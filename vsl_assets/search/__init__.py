@@ -84,18 +84,18 @@ __all__ = [
 ]
 
 
-_shared: dict[str, SearchBackend] = {}
+_shared: dict[tuple[str, str], SearchBackend] = {}
 _shared_lock = threading.Lock()
 
 
 def shared_search(database_url: str, engine: str = "auto") -> SearchBackend:
     """One backend per database for the whole process (a PostgreSQL backend holds a pool), schema ensured."""
     with _shared_lock:
-        backend = _shared.get(f"{engine}:{database_url}")
+        backend = _shared.get((engine, database_url))
         if backend is None:
             backend = open_search(database_url, engine=engine)
             backend.ensure_schema()
-            _shared[f"{engine}:{database_url}"] = backend
+            _shared[(engine, database_url)] = backend
         return backend
 
 
