@@ -69,6 +69,7 @@ READ_BY: dict[str, str] = {
     "breakdown_engine": "pipeline",
     "breakdown_model": "pipeline",
     "breakdown_min_confidence": "both",
+    "search_backend": "both",
     "ffmpeg": "pipeline",
     "max_chunk_s": "pipeline",
     "transcribe_concurrency": "pipeline",
@@ -178,6 +179,9 @@ class Settings(BaseSettings):
     breakdown_min_confidence: Annotated[float, Field(ge=0, le=1)] = 0.6
     """below this 0..1 grade a breakdown field is "not sure": the API and VSL page show it as unknown with its
     evidence, and cards, filters, search and the catalog ignore it."""
+    search_backend: Literal["auto", "sqlite", "postgres", "tantivy"] = "auto"
+    """search index: `auto` is PostgreSQL's full-text search with a PostgreSQL app database, else SQLite FTS5
+    beside it; `tantivy` is a tantivy index beside a SQLite app database (opt-in; `vsl reindex` after switching)."""
     ffmpeg: str | None = None
     """ffmpeg binary (Debian's 5.x and imageio-ffmpeg's 7.x are both tested). Default: `ffmpeg` on PATH, else imageio-
     ffmpeg's.

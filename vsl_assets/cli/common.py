@@ -54,7 +54,7 @@ def search_index(settings: Settings) -> Iterator[SearchBackend]:
     """The search backend for this command: schema ensured, closed afterwards (a PostgreSQL pool)."""
     from vsl_assets.search import open_search
 
-    backend = open_search(settings.database)
+    backend = open_search(settings.database, engine=settings.search_backend)
     try:
         backend.ensure_schema()
         yield backend

@@ -49,8 +49,10 @@ class SearchResource(ConfigurableResource):
         description="Breakdown fields graded below it are indexed as unknown (VSL_BREAKDOWN_MIN_CONFIDENCE).",
     )
 
+    engine: str = Field(default="auto", description="VSL_SEARCH_BACKEND: auto, sqlite, postgres or tantivy.")
+
     def backend(self) -> SearchBackend:
-        return shared_search(self.database_url)
+        return shared_search(self.database_url, self.engine)
 
 
 class StorageResource(ConfigurableResource):
@@ -256,6 +258,7 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
         "search": SearchResource(
             database_url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database,
             min_confidence=s.breakdown_min_confidence,
+            engine=s.search_backend,
         ),
         "media": MediaResource(
             audio_format=s.audio_format,

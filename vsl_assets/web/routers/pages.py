@@ -164,7 +164,7 @@ def search_page(
     error = None
     if q.strip() or lang or niche or lead:
         try:
-            index = shared_search(context.settings.database)
+            index = shared_search(context.settings.database, context.settings.search_backend)
             results = search_service.search(
                 index, q[:1000], lang=lang, niche=niche, lead=lead, page=max(1, min(page, 10_000))
             )

@@ -34,8 +34,9 @@ def search(
 ) -> list[SearchRow]:
     try:
         results = search_service.search(
-            shared_search(context.settings.database),
+            shared_search(context.settings.database, context.settings.search_backend),
             q,
+            engine=context.settings.search_backend,
             lang=lang,
             niche=niche,
             lead=lead,

@@ -139,7 +139,7 @@ def remove(key: Key, session: Db, context: Ctx, _user: ApiUser) -> schemas.Remov
         [key],
         sessions=lambda: contextlib.nullcontext(session),
         store=context.store,
-        index=shared_search(context.settings.database),
+        index=shared_search(context.settings.database, context.settings.search_backend),
         partitions=context.partitions,
     )
     if done.outcome is not Removed.REMOVED:
