@@ -49,7 +49,7 @@ class SearchResource(ConfigurableResource):
         description="Breakdown fields graded below it are indexed as unknown (VSL_BREAKDOWN_MIN_CONFIDENCE).",
     )
 
-    engine: str = Field(default="auto", description="VSL_SEARCH_BACKEND: auto, sqlite, postgres or tantivy.")
+    engine: str = Field(description="VSL_SEARCH_BACKEND: auto, sqlite, postgres or tantivy.")
 
     def backend(self) -> SearchBackend:
         return shared_search(self.database_url, self.engine)

@@ -36,7 +36,6 @@ def search(
         results = search_service.search(
             shared_search(context.settings.database, context.settings.search_backend),
             q,
-            engine=context.settings.search_backend,
             lang=lang,
             niche=niche,
             lead=lead,
