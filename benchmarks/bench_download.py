@@ -41,7 +41,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-# The fixture CDN is on 127.0.0.1, which the pipeline refuses by default (vsl_assets.netguard).
+# The fixture CDN is on 127.0.0.1, which the pipeline refuses by default (vsl_assets.net.guard).
 os.environ.setdefault("VSL_ALLOW_PRIVATE_NETWORKS", "1")
 
 import httpx  # noqa: E402

@@ -148,7 +148,7 @@ def log(message):
 
 def add_urls_to_db(database_url, urls):
     from vsl_assets.db import repo, session_scope
-    from vsl_assets.urls import normalize_url
+    from vsl_assets.net.urls import normalize_url
 
     with session_scope(database_url) as s:
         return [r.partition_key for r in repo.add_urls(s, [normalize_url(u) for u in urls])]

@@ -66,7 +66,7 @@ def pct(values: list[float], p: float) -> float:
 def populate(database: str, n: int, segments: int, rng: random.Random) -> list[str]:
     from vsl_assets.db import session_scope
     from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-    from vsl_assets.urls import normalize_url, partition_key_for
+    from vsl_assets.net.urls import normalize_url, partition_key_for
 
     now = datetime.now(UTC)
     statuses = ["analyzed"] * 8 + ["failed", "pending_ingest"]
@@ -192,7 +192,7 @@ def add_long_vsl(database: str, rng: random.Random, segments: int = 900, minutes
 
     from vsl_assets.db import session_scope
     from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-    from vsl_assets.urls import normalize_url, partition_key_for
+    from vsl_assets.net.urls import normalize_url, partition_key_for
 
     texts = search_corpus.vsl_segments(rng, search_corpus.chains()["pt"], segments)
     now = datetime.now(UTC)

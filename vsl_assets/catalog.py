@@ -147,11 +147,18 @@ def write(df: pd.DataFrame, path: Path, fmt: str) -> Path:
     with atomic_path(path) as tmp:
         if fmt == "parquet":
             df.to_parquet(tmp, index=False)
-        elif fmt == "csv":
-            df.to_csv(tmp, index=False)
         else:
-            df.to_json(tmp, orient="records", date_format="iso", force_ascii=False, indent=2)
+            tmp.write_text(as_text(df, fmt), encoding="utf-8")
     return path
+
+
+def as_text(df: pd.DataFrame, fmt: str) -> str:
+    """``df`` as CSV or JSON text (Parquet is binary: write it to a file)."""
+    if fmt == "csv":
+        return str(df.to_csv(index=False))
+    if fmt == "json":
+        return str(df.to_json(orient="records", date_format="iso", force_ascii=False, indent=2))
+    raise ValueError(f"{fmt} is not a text format; use csv or json")
 
 
 def preview_markdown(df: pd.DataFrame, rows: int = 10) -> str:

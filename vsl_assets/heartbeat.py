@@ -3,7 +3,7 @@
 Started by the first step a process runs (``tracked_step``); every ``HEARTBEAT_S`` it refreshes
 ``jobs.heartbeat_at`` of the rows this process has open (running, or waiting for a retry), and
 stops by itself once it has none left, so an idle worker or a test process holds no thread.
-Reconciliation on any host reads the beats (:func:`vsl_assets.worker.liveness`): a worker on
+Reconciliation on any host reads the beats (:func:`vsl_assets.core.worker.liveness`): a worker on
 another machine that died stops beating, and its URLs are failed and re-queued like a local crash.
 """
 
@@ -12,8 +12,8 @@ from __future__ import annotations
 import threading
 import time
 
+from vsl_assets.core.worker import HEARTBEAT_S
 from vsl_assets.db import repo, session_scope
-from vsl_assets.worker import HEARTBEAT_S
 
 #: A database outage longer than this many failed beats in a row ends the thread (the next step
 #: starts a new one); shorter ones are ridden out.

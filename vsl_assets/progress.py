@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vsl_assets.core.worker import HEARTBEAT_GRACE
 from vsl_assets.db.models import Audio, Job, JobOutcome, Url, UrlStatus
-from vsl_assets.worker import HEARTBEAT_GRACE
 
 #: Real-time factor assumed before any transcript was timed here (CPU ``base`` runs at ~0.5).
 DEFAULT_RTF = 1.0

@@ -5,7 +5,7 @@ Where a setting comes from, first match wins:
 1. the process environment (``export VSL_…``);
 2. the project's ``.env`` file (the same file ``dagster dev`` loads), read into the environment
    once, without overriding what is already set;
-3. the default below (the README's configuration table mirrors the fields of :class:`Settings`).
+3. the default below (docs/configuration.md is generated from the fields of :class:`Settings`).
 
 The *project* is the directory holding ``workspace.yaml`` and ``dagster.yaml``: ``VSL_PROJECT_DIR``
 if set, else the first such directory above the current one, else the checkout this package is
@@ -50,77 +50,247 @@ PositiveFloat = Annotated[float, Field(gt=0)]
 PositiveInt = Annotated[int, Field(ge=1)]
 
 
+#: Where each setting takes effect: ``pipeline`` (the Dagster processes and ``vsl process``), ``web``,
+#: or ``both`` (the app and ``vsl`` must agree: put it in the project's ``.env``).
+READ_BY: dict[str, str] = {
+    "project_dir": "both",
+    "storage_dir": "both",
+    "database_url": "both",
+    "transcriber": "pipeline",
+    "whisper_model": "pipeline",
+    "whisper_device": "pipeline",
+    "whisper_compute_type": "pipeline",
+    "language": "pipeline",
+    "languages": "pipeline",
+    "language_min_probability": "pipeline",
+    "transcribe_time_factor": "pipeline",
+    "transcribe_min_time_s": "pipeline",
+    "coverage_min_gap_s": "pipeline",
+    "breakdown_engine": "pipeline",
+    "breakdown_model": "pipeline",
+    "breakdown_min_confidence": "both",
+    "search_backend": "both",
+    "ffmpeg": "pipeline",
+    "max_chunk_s": "pipeline",
+    "transcribe_concurrency": "pipeline",
+    "transcribe_continuity": "pipeline",
+    "word_timestamps": "pipeline",
+    "audio_format": "pipeline",
+    "audio_bitrate": "pipeline",
+    "download_timeout_s": "pipeline",
+    "hls_concurrency": "pipeline",
+    "hls_variant": "pipeline",
+    "max_duration_s": "pipeline",
+    "max_download_mb": "pipeline",
+    "max_page_mb": "pipeline",
+    "max_page_scripts": "pipeline",
+    "sensor_batch": "both",
+    "sensor_interval_s": "pipeline",
+    "reconcile_interval_s": "pipeline",
+    "max_retries": "pipeline",
+    "crash_retries": "both",
+    "step_timeout_s": "pipeline",
+    "allow_private_networks": "pipeline",
+    "allow_addresses": "pipeline",
+    "celery_broker_url": "both",
+    "celery_backend_url": "both",
+    "download_queue": "pipeline",
+    "transcription_queue": "pipeline",
+    "transcription_pool": "pipeline",
+    "worker_name": "pipeline",
+    "openai_api_key": "pipeline",
+    "openai_base_url": "pipeline",
+    "dagster_home": "both",
+    "xdg_cache_home": "pipeline",
+    "object_store_url": "both",
+    "s3_endpoint_url": "both",
+    "s3_region": "both",
+    "s3_presign_expiry_s": "web",
+    "s3_outage_s": "pipeline",
+    "aws_access_key_id": "both",
+    "aws_secret_access_key": "both",
+    "web_secret": "web",
+    "web_session_idle_s": "web",
+    "web_session_max_s": "web",
+    "web_max_body_mb": "web",
+    "web_max_urls_per_add": "web",
+    "web_trusted_proxies": "web",
+    "web_workers": "web",
+}
+
+
 class Settings(BaseSettings):
-    """All configuration of the platform (see the README's table for what each one does)."""
+    """All configuration of the platform; each field's docstring is its line in docs/configuration.md."""
 
-    model_config = SettingsConfigDict(env_prefix="VSL_", env_ignore_empty=True, extra="ignore", frozen=True)
+    model_config = SettingsConfigDict(
+        env_prefix="VSL_", env_ignore_empty=True, extra="ignore", frozen=True, use_attribute_docstrings=True
+    )
 
-    project_dir: Path | None = Field(default=None, description="The project (found when unset).")
-    storage_dir: Path = Field(default=Path("storage"), description="Media root; relative to the project.")
-    database_url: str | None = Field(default=None, description="Default: sqlite:///<storage>/vsl.db.")
-    transcriber: Literal["openai", "local"] | None = Field(default=None, description="Default: openai with a key.")
+    project_dir: Path | None = Field(default=None)
+    """the project folder. Default: found (see above)."""
+    storage_dir: Path = Field(default=Path("storage"))
+    """media root; a relative path is relative to the project. Default: `storage` (in the project)."""
+    database_url: str | None = Field(default=None)
+    """app database; `postgresql+psycopg2://…` for PostgreSQL (a secret: shown in the UI by name only). Default:
+    `sqlite:///<storage>/vsl.db`.
+    """
+    transcriber: Literal["openai", "local"] | None = Field(default=None)
+    """engine. Default: `openai` if `OPENAI_API_KEY` is set, else `local`."""
     whisper_model: str | None = None
+    """model name, or a local CTranslate2 model directory; an unreachable model falls back to a bundled one with a
+    warning. Default: `whisper-1` (openai) / `base` (local).
+    """
     whisper_device: Literal["cpu", "cuda", "auto"] = "auto"
+    """local engine: `cpu`, `cuda` or `auto` (a GPU when CTranslate2 sees one)."""
     whisper_compute_type: str = Field(default="auto", pattern=r"^[a-z0-9_]+$")
+    """local engine: CTranslate2 compute type; `auto` = `int8` on CPU, `float16` on `cuda`."""
     language: str = "auto"
-    languages: str = Field(default="pt,en,es", description="The languages VSLs come in; detection picks among them.")
-    language_min_probability: Annotated[float, Field(ge=0, le=1)] = Field(
-        default=0.6, description="A detected language less sure than this is flagged on the transcript."
-    )
-    transcribe_time_factor: PositiveFloat = Field(
-        default=4.0, description="A transcription may take this many times its measured duration (RTF x audio)."
-    )
-    transcribe_min_time_s: PositiveFloat = Field(default=600.0, description="...but never less than this.")
-    coverage_min_gap_s: Annotated[float, Field(ge=0)] = Field(
-        default=3.0, description="Speech without text this long is re-transcribed, then flagged; 0 = off."
-    )
-    breakdown_engine: Literal["openai", "local"] | None = Field(default=None, description="Default: openai with a key.")
+    """forces one language (`pt`, `en`, `es`, …) on every URL; `auto` = detect among `VSL_LANGUAGES`. Prefer a per-URL
+    language (`vsl add --language pt`, the Add page, the API's `language`).
+    """
+    languages: str = Field(default="pt,en,es")
+    """the languages VSLs come in: the local engine's detection chooses among them only (language ID over up to 3
+    speech windows found by VAD, not the first 30 s; when the model hears another language, a short trial
+    transcription in each listed language decides); with one language the OpenAI engine is sent it; a transcript in
+    another language is flagged.
+    """
+    language_min_probability: Annotated[float, Field(ge=0, le=1)] = Field(default=0.6)
+    """a detected language less sure than this (its probability among `VSL_LANGUAGES`) is flagged on the transcript
+    (VSL page, `transcript_has_no_warnings` check).
+    """
+    transcribe_time_factor: PositiveFloat = Field(default=4.0)
+    """the transcription step's time limit follows its audio: factor x the real-time factor measured on the last 20
+    transcriptions here (1.0 before any) x the audio's duration, at least the floor, never more than
+    `VSL_STEP_TIMEOUT_S`; a stuck transcription frees its slot instead of holding it for hours.
+    """
+    transcribe_min_time_s: PositiveFloat = Field(default=600.0)
+    """the floor of the transcription step's time limit (see `VSL_TRANSCRIBE_TIME_FACTOR`)."""
+    coverage_min_gap_s: Annotated[float, Field(ge=0)] = Field(default=3.0)
+    """local engine: speech (Silero VAD over the whole audio) without transcript text for this long is re-transcribed
+    on its own window with the text before as prompt; what stays missing is a `coverage` warning, and the share of
+    speech covered is stored (`speech_coverage`); `0` = off.
+    """
+    breakdown_engine: Literal["openai", "local"] | None = Field(default=None)
+    """breakdown engine: `local` (rules, offline) or `openai` (structured outputs; any OpenAI-compatible endpoint via
+    `OPENAI_BASE_URL`). Default: `openai` if `OPENAI_API_KEY` is set, else `local`.
+    """
     breakdown_model: str | None = None
-    #: Below this 0..1 grade a breakdown field is "not sure": the API and VSL page show it as unknown
-    #: with its evidence, and cards, filters, search and the catalog ignore it.
+    """chat model of the openai breakdown engine. Default: `gpt-4o-mini` (openai)."""
     breakdown_min_confidence: Annotated[float, Field(ge=0, le=1)] = 0.6
+    """below this 0..1 grade a breakdown field is "not sure": the API and VSL page show it as unknown with its
+    evidence, and cards, filters, search and the catalog ignore it."""
+    search_backend: Literal["auto", "sqlite", "postgres", "tantivy"] = "auto"
+    """search index: `auto` is PostgreSQL's full-text search with a PostgreSQL app database, else SQLite FTS5
+    beside it; `tantivy` is a tantivy index beside a SQLite app database (opt-in; `vsl reindex` after switching)."""
     ffmpeg: str | None = None
+    """ffmpeg binary (Debian's 5.x and imageio-ffmpeg's 7.x are both tested). Default: `ffmpeg` on PATH, else imageio-
+    ffmpeg's.
+    """
     max_chunk_s: Annotated[float, Field(ge=0)] = 0.0
+    """longest transcription chunk; audio over the engine's limits (25 MB for whisper-1; for gpt-4o-transcribe / -mini
+    ~5 min, so fast speech stays under their 2,000-token output cap — 1,400 s of audio is their hard limit) is cut
+    at silences and stitched with offsets; a reply that still stops at the output cap is transcribed again in
+    halves. Default: `0` (engine limits).
+    """
     transcribe_concurrency: PositiveInt = 4
+    """API engine: pass the previous chunk's last words as the next chunk's prompt (chunks in order), or, with `0`,
+    send up to N chunks at once.
+    """
     transcribe_continuity: bool = True
+    """API engine: pass the previous chunk's last words as the next chunk's prompt (chunks in order), or, with `0`,
+    send up to N chunks at once.
+    """
     word_timestamps: bool = False
+    """local engine: keep word-level timestamps in the JSON."""
     audio_format: Literal["opus", "mp3"] = "opus"
+    """`opus` or `mp3`; 32 kbit/s keeps ~100 minutes under the API's 25 MB."""
     audio_bitrate: str = Field(default="32k", pattern=r"^\d+k$")
+    """`opus` or `mp3`; 32 kbit/s keeps ~100 minutes under the API's 25 MB."""
     download_timeout_s: PositiveFloat = 30.0
+    """read timeout: a stream that sends nothing this long fails."""
     hls_concurrency: PositiveInt = 8
+    """HLS fragments fetched at once."""
     hls_variant: str = Field(default="best<=720", pattern=r"^\s*(best|smallest|best\s*<=\s*\d+\s*p?)\s*$")
+    """variant of a master playlist: `best<=HEIGHT`, `best` or `smallest`."""
     max_duration_s: PositiveFloat = 14400.0
+    """caps: a playlist announcing a longer video, or a download growing past the size, fails before/while downloading;
+    only the first MB of a sales page are read.
+    """
     max_download_mb: PositiveFloat = 16384.0
+    """caps: a playlist announcing a longer video, or a download growing past the size, fails before/while downloading;
+    only the first MB of a sales page are read.
+    """
     max_page_mb: PositiveFloat = 5.0
+    """caps: a playlist announcing a longer video, or a download growing past the size, fails before/while downloading;
+    only the first MB of a sales page are read.
+    """
     max_page_scripts: Annotated[int, Field(ge=0)] = 6
+    """when a page shows no player in its HTML, how many of its own scripts are read for a player they inject (vturb
+    bundles).
+    """
     sensor_batch: PositiveInt = 1000
+    """pending URLs per sensor tick (and per `vsl process`)."""
     sensor_interval_s: PositiveInt = 15
+    """sensor intervals."""
     reconcile_interval_s: PositiveInt = 30
+    """sensor intervals."""
     max_retries: Annotated[int, Field(ge=0)] = 2
+    """Dagster retries of a step after a transient error (exponential backoff with jitter)."""
     crash_retries: Annotated[int, Field(ge=0)] = 1
+    """a URL whose worker process died (kill -9, OOM, power cut) is re-queued automatically this many times; after that
+    it stays `failed`.
+    """
     step_timeout_s: PositiveFloat = 14400.0
+    """wall-clock cap of one step: ffmpeg, the HLS download, API requests and local transcription stop at it and the
+    URL fails with that reason; runs also carry `dagster/max_runtime` = one cap per step + 10 min, which run
+    monitoring enforces. Default: `14400` (4 h).
+    """
     allow_private_networks: bool = False
+    """`1` lets the pipeline fetch private, loopback and link-local addresses (tests, intranets); off, every fetch is
+    refused unless all the host's addresses are public.
+    """
     allow_addresses: str = ""
+    """comma-separated IPs or CIDR networks allowed even though private (e.g. an internal CDN)."""
     # -- scale-out (deploy/scaleout): runs go to Celery workers through Redis ---------------------
     #: Broker (and result backend) of the Celery run launcher, e.g. redis://127.0.0.1:6379/0; may
     #: hold a password, so it is a secret (never logged or shown).
     celery_broker_url: SecretStr | None = None
-    celery_backend_url: SecretStr | None = Field(default=None, description="Default: the broker.")
+    """scale-out: the Redis URL of the Celery run launcher (`deploy/scaleout/dagster.yaml` reads the same variable) and
+    of `vsl worker`; a secret (may hold a password; shown redacted by `vsl health`).
+    """
+    celery_backend_url: SecretStr | None = Field(default=None)
+    """scale-out: the Redis URL of the Celery run launcher (`deploy/scaleout/dagster.yaml` reads the same variable) and
+    of `vsl worker`; a secret (may hold a password; shown redacted by `vsl health`). Default: the broker.
+    """
     #: Celery queues: the download stage (page, video, audio) and the transcription stage
     #: (transcript, breakdown, search index).  Equal (the default) -> one run per URL; different ->
     #: two runs per URL, each sent to its queue, so each kind of worker takes its own work.
     download_queue: str = Field(default="vsl", pattern=f"^{QUEUE_NAME}$")
+    """Celery queues of the download stage (page, video, audio) and the transcription stage (transcript, breakdown,
+    index); when they differ each URL gets two runs, one per queue, so each kind of worker takes its own work.
+    """
     transcription_queue: str = Field(default="vsl", pattern=f"^{QUEUE_NAME}$")
+    """Celery queues of the download stage (page, video, audio) and the transcription stage (transcript, breakdown,
+    index); when they differ each URL gets two runs, one per queue, so each kind of worker takes its own work.
+    """
     #: The concurrency pool transcription steps claim in this process (dagster.yaml sets each
     #: pool's limit): e.g. ``transcription_gpu`` on GPU workers, limited to one step per GPU.
     transcription_pool: str = Field(default="transcription", pattern=f"^{QUEUE_NAME}$")
+    """the concurrency pool transcription steps claim in this worker, e.g. `transcription_gpu` on GPU workers (limit it
+    to the number of GPUs).
+    """
     #: A name for this worker process, shown by ``vsl status``/``vsl show`` next to each step
     #: (``vsl worker`` sets it; default: the host name).
     worker_name: str | None = Field(default=None, pattern=f"^{WORKER_NAME}$")
+    """this worker's name in `vsl status --workers` (set by `vsl worker --name`)."""
     openai_api_key: SecretStr | None = Field(default=None, validation_alias=AliasChoices("OPENAI_API_KEY"))
+    """secret; configured through `EnvVar`, never shown in the UI, logs, metadata or the database."""
     openai_base_url: str | None = Field(default=None, validation_alias=AliasChoices("OPENAI_BASE_URL"))
+    """an OpenAI-compatible endpoint."""
     dagster_home: Path | None = Field(default=None, validation_alias=AliasChoices("DAGSTER_HOME"))
+    """Dagster instance (`dagster.yaml`). Default: the project folder."""
     xdg_cache_home: Path | None = Field(default=None, validation_alias=AliasChoices("XDG_CACHE_HOME"))
+    """where the bundled Whisper model is unpacked (`vsl-assets/models/`)."""
 
     # -- shared media storage (S3-compatible object store); unset = the local storage root only ----
     # With VSL_OBJECT_STORE_URL set, the storage root is each machine's working cache: every
@@ -128,24 +298,30 @@ class Settings(BaseSettings):
     object_store_url: str | None = Field(
         default=None,
         pattern=r"^s3://[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](/[A-Za-z0-9._/-]*)?$",
-        description="s3://bucket[/prefix] shared by workers and the web app; empty = local files only.",
     )
-    s3_endpoint_url: str | None = Field(
-        default=None, pattern=r"^https?://", description="S3-compatible endpoint (SeaweedFS, MinIO); empty = AWS."
-    )
-    s3_region: str = Field(
-        default="us-east-1", pattern=r"^[a-z0-9-]+$", description="Region the requests are signed for."
-    )
-    s3_presign_expiry_s: Annotated[int, Field(ge=60, le=7 * 24 * 3600)] = Field(
-        default=3600, description="Lifetime of the presigned media URLs the web app redirects to."
-    )
-    s3_outage_s: Annotated[float, Field(ge=0)] = Field(
-        default=120.0, description="How long a step waits out an unreachable store before it fails."
-    )
+    """`s3://bucket/prefix`: shared media storage for several machines (see *Shared object storage (S3)*). Default: none
+    (local files only).
+    """
+    s3_endpoint_url: str | None = Field(default=None, pattern=r"^https?://")
+    """an S3-compatible endpoint: SeaweedFS, MinIO, R2, … (`http://host:8333`). Default: none (AWS)."""
+    s3_region: str = Field(default="us-east-1", pattern=r"^[a-z0-9-]+$")
+    """region the requests are signed for."""
+    s3_presign_expiry_s: Annotated[int, Field(ge=60, le=7 * 24 * 3600)] = Field(default=3600)
+    """lifetime of the presigned URLs the web app redirects media requests to."""
+    s3_outage_s: Annotated[float, Field(ge=0)] = Field(default=120.0)
+    """how long a step waits out an unreachable object store (connection refused, timeouts, 5xx, throttling; backoff
+    0.5 to 8 s) before it fails; the CLI and the web app wait at most 5 s.
+    """
     aws_access_key_id: SecretStr | None = Field(default=None, validation_alias=AliasChoices("AWS_ACCESS_KEY_ID"))
+    """the object store's credentials; secrets: configured through `EnvVar`, never in the UI, logs, metadata, errors or
+    the database.
+    """
     aws_secret_access_key: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("AWS_SECRET_ACCESS_KEY")
     )
+    """the object store's credentials; secrets: configured through `EnvVar`, never in the UI, logs, metadata, errors or
+    the database.
+    """
 
     # -- the web app (issue 26: sessions, limits, workers) ------------------------------------------
     web_secret: SecretStr | None = Field(

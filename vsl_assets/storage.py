@@ -62,6 +62,26 @@ class StorageLayout:
     def breakdown_path(self, key: str) -> Path:
         return self.breakdowns / f"{validate_key(key)}.json"
 
+    @property
+    def catalog(self) -> Path:
+        return self.root / "catalog"
+
+    def catalog_path(self, fmt: str) -> Path:
+        """The catalog the ``vsl_catalog`` asset keeps current, one file per format."""
+        return self.catalog / f"vsl_catalog.{fmt}"
+
+    @property
+    def posters(self) -> Path:
+        """The web app's poster cache (this host's own files, never in the shared store)."""
+        return self.root / "posters"
+
+    def poster_path(self, key: str) -> Path:
+        return self.posters / f"{validate_key(key)}.jpg"
+
+    def relative_name(self, path: Path) -> str:
+        """``videos/<key>.mp4``: a file's name under the root, as the stores list it."""
+        return path.relative_to(self.root).as_posix()
+
     def checkpoint_dir(self, key: str) -> Path:
         """Chunk results of a transcription in progress (kept until the transcript is stored)."""
         return self.transcripts / ".checkpoints" / validate_key(key)
@@ -168,7 +188,7 @@ class LocalStore:
 
     def names_of(self, key: str) -> list[str]:
         """Relative names (``videos/<key>.mp4``, …) of every file stored for ``key``."""
-        return sorted(p.relative_to(self.layout.root).as_posix() for p in self.layout.files_of(key))
+        return sorted(self.layout.relative_name(p) for p in self.layout.files_of(key))
 
     def remove(self, key: str) -> int:
         """Delete every file of ``key``; returns how many went."""

@@ -57,9 +57,9 @@ def tiny_en_model() -> str:
 
 @pytest.fixture(autouse=True)
 def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every test server is on 127.0.0.1, which production refuses (vsl_assets.netguard).
+    """Every test server is on 127.0.0.1, which production refuses (vsl_assets.net.guard).
 
-    test_netguard.py clears this itself to test the refusal.
+    net/test_guard.py clears this itself to test the refusal.
     """
     monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "1")
 
@@ -204,7 +204,7 @@ def add_urls(*urls: str) -> list[str]:
     """Add URLs through the real CLI code path; returns their partition keys."""
     from vsl_assets import settings
     from vsl_assets.db import repo, session_scope
-    from vsl_assets.urls import normalize_url
+    from vsl_assets.net.urls import normalize_url
 
     with session_scope(settings.current().database) as s:
         return [r.partition_key for r in repo.add_urls(s, [normalize_url(u) for u in urls])]
@@ -212,8 +212,8 @@ def add_urls(*urls: str) -> list[str]:
 
 def run_partition(instance: object, key: str, *, force: bool = False):
     """Materialize one partition with the project's job, as `vsl process` and the daemon do."""
-    from vsl_assets.cli import _run_config
     from vsl_assets.definitions import build_definitions
+    from vsl_assets.defs.inprocess import force_config as _run_config
     from vsl_assets.defs.jobs import INGEST_JOB_NAME
     from vsl_assets.defs.partitions import PARTITIONS_NAME
 

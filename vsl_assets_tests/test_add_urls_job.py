@@ -51,3 +51,14 @@ def test_a_partition_added_by_hand_is_told_how_partitions_are_made(vsl_env, inst
     message = failure.event_specific_data.error.message
     assert "partition 'typed-by-hand' has no URL in the vsl database" in message
     assert "the add_urls job" in message
+
+
+def test_add_urls_job_flags_an_address_the_guard_will_refuse(vsl_env, instance, monkeypatch) -> None:
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
+    result = _run(instance, ["http://127.0.0.1:9/v.m3u8", "https://example.com/v"])
+    assert result.success
+    [key, _] = result.output_for_node("add_urls_op")
+    [out] = [e for e in result.all_events if e.event_type_value == "STEP_OUTPUT"]
+    flagged = out.event_specific_data.metadata["will_be_refused"].value
+    assert f"`{key}`" in flagged and "example-com" not in flagged
+    assert instance.has_dynamic_partition(PARTITIONS_NAME, key)

@@ -120,7 +120,7 @@ def test_upgrade_from_0006_keeps_breakdowns_and_shows_them_as_sure(tmp_path: Pat
 
     from vsl_assets.db.engine import alembic_config
     from vsl_assets.db.models import BreakdownRow
-    from vsl_assets.web import library
+    from vsl_assets.services import library
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
     old = create_engine(url)

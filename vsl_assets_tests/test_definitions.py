@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from vsl_assets.db import Url
 from vsl_assets.definitions import build_definitions
+from vsl_assets_tests.cli.test_cli import vsl
 from vsl_assets_tests.conftest import REPO, db_session, heard
-from vsl_assets_tests.test_cli import vsl
 
 
 def test_assets_checks_sensors_and_job() -> None:

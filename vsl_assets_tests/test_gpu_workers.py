@@ -17,8 +17,8 @@ from sqlalchemy import select
 from vsl_assets.db import DeadLetter, TranscriptRow, Url
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.transcription.local_engine import LocalTranscriber, cuda_devices
+from vsl_assets_tests.cli.test_cli import vsl
 from vsl_assets_tests.conftest import REPO, add_urls, db_session, run_partition, tiny_en_model
-from vsl_assets_tests.test_cli import vsl
 
 no_gpu = pytest.mark.skipif(cuda_devices() > 0, reason="this machine has a GPU: the refusal cannot be shown")
 NO_CUDA = "VSL_WHISPER_DEVICE=cuda but CTranslate2 sees no CUDA device on this machine"

@@ -9,10 +9,10 @@ from dagster import DagsterRunStatus
 from sqlalchemy import select, update
 
 from vsl_assets import heartbeat
+from vsl_assets.core.worker import HEARTBEAT_GRACE, current_worker, liveness
 from vsl_assets.db import DeadLetter, Job, JobOutcome, Url, UrlStatus, repo
 from vsl_assets.defs.reconcile import reconcile
 from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.worker import HEARTBEAT_GRACE, current_worker, liveness
 from vsl_assets_tests.conftest import add_urls, db_session
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

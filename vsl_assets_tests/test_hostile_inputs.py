@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, Url
 from vsl_assets.errors import InvalidUrlError
-from vsl_assets.urls import MAX_URL_LENGTH, normalize_url
+from vsl_assets.net.urls import MAX_URL_LENGTH, normalize_url
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
 from vsl_assets_tests.servers import MediaHTTPServer
 

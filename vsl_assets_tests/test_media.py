@@ -14,7 +14,7 @@ import pytest
 
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError
 from vsl_assets.media import download_stream, extract_audio, probe
-from vsl_assets.netguard import ForbiddenAddressError
+from vsl_assets.net.guard import ForbiddenAddressError
 from vsl_assets_tests.conftest import IN_CI, SPEECH_EN
 from vsl_assets_tests.servers import audio_duration
 

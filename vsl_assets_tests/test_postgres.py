@@ -15,8 +15,8 @@ from vsl_assets.db import TranscriptRow, Url, dispose_all
 from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.defs.sensors import pending_urls_sensor
 from vsl_assets.scaleout.pg_storage import PooledEventLogStorage, PooledRunStorage
+from vsl_assets_tests.cli.test_cli import vsl
 from vsl_assets_tests.conftest import REPO, heard
-from vsl_assets_tests.test_cli import vsl
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

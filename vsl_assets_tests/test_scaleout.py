@@ -22,9 +22,9 @@ import yaml
 from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, Job, Url
+from vsl_assets_tests.cli.test_cli import vsl
 from vsl_assets_tests.conftest import REPO, SCALEOUT_YAML, db_session, wait_until
 from vsl_assets_tests.servers import FakeOpenAIServer
-from vsl_assets_tests.test_cli import vsl
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

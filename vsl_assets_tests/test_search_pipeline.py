@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from vsl_assets_tests.cli.test_cli import vsl
 from vsl_assets_tests.conftest import add_urls, run_partition
 from vsl_assets_tests.servers import FakeOpenAIServer
-from vsl_assets_tests.test_cli import vsl
 
 #: The whole pipeline per test: part of the full suite, not of the fast tier (-m 'not slow').
 pytestmark = pytest.mark.slow

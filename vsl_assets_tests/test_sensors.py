@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 from dagster import DagsterRunStatus, SensorResult, SkipReason, build_sensor_context
 from sqlalchemy import select
 
+from vsl_assets.core.worker import current_worker
 from vsl_assets.db import DeadLetter, Job, JobOutcome, Url, UrlStatus, repo
 from vsl_assets.defs.partitions import PARTITIONS_NAME
 from vsl_assets.defs.reconcile import reconcile
 from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.defs.sensors import pending_urls_sensor
-from vsl_assets.worker import current_worker
 from vsl_assets_tests.conftest import add_urls, db_session
 
 
@@ -120,7 +120,7 @@ def test_reconcile_detects_a_killed_worker_and_fails_its_run(vsl_env, instance) 
 
     from dagster._core.test_utils import create_run_for_test
 
-    from vsl_assets.worker import current_worker, worker_alive
+    from vsl_assets.core.worker import current_worker, worker_alive
 
     [key] = add_urls("https://cdn.example.com/killed.m3u8")
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from vsl_assets.breakdown import beats as beat_rules
-from vsl_assets.breakdown.engine import LogFn
 from vsl_assets.breakdown.labels import (
     classify_awareness,
     classify_lead,
@@ -34,6 +33,7 @@ from vsl_assets.breakdown.offer import read_guarantee
 from vsl_assets.breakdown.prepared import Prepared
 from vsl_assets.breakdown.prices import choose_offer, deal_segments, price_segments
 from vsl_assets.breakdown.section import offer_section
+from vsl_assets.transcription.base import LogFn
 from vsl_assets.transcription.models import Segment
 
 ENGINE = "local"

@@ -30,11 +30,11 @@ from typing import Any
 import openai
 from pydantic import ValidationError
 
-from vsl_assets import deadline
 from vsl_assets.breakdown.language import guess_language
 from vsl_assets.breakdown.models import Breakdown, Evidence, openai_schema
+from vsl_assets.core import deadline
+from vsl_assets.core.openai_errors import OpenAIErrors
 from vsl_assets.errors import ConfigurationError, PermanentError, TransientError, VslError
-from vsl_assets.openai_errors import OpenAIErrors
 from vsl_assets.transcription.models import Segment
 
 #: Receives human-readable progress lines (e.g. Dagster's ``context.log.info``).

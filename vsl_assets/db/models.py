@@ -270,7 +270,7 @@ class Job(Base):
     url_id: Mapped[int] = mapped_column(ForeignKey("urls.id", ondelete="CASCADE"))
     step: Mapped[str] = mapped_column(String(32))
     run_id: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
-    #: ``host:pid:start-time[:name]`` of the process running the step (see vsl_assets.worker).
+    #: ``host:pid:start-time[:name]`` of the process running the step (see vsl_assets.core.worker).
     worker: Mapped[str | None] = mapped_column(String(128), default=None)
     attempt: Mapped[int] = mapped_column(Integer, default=1)
     started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -278,7 +278,7 @@ class Job(Base):
     outcome: Mapped[str] = mapped_column(String(16), default=JobOutcome.RUNNING)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     #: Refreshed every few seconds while the step runs: a worker on another host whose steps stop
-    #: beating has died (the process check of vsl_assets.worker only works on the same host).
+    #: beating has died (the process check of vsl_assets.core.worker only works on the same host).
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     #: How far the step is (0-1) and when it should end, as the engine measured its speed
     #: (transcription only): what the Swipe shows as percent and ETA.

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from vsl_assets.core.worker import worker_label
 from vsl_assets.db.models import (
     IN_PROGRESS,
     PIPELINE_STEPS,
@@ -33,8 +34,7 @@ from vsl_assets.db.models import (
     utcnow,
 )
 from vsl_assets.errors import VslError
-from vsl_assets.urls import partition_key_for
-from vsl_assets.worker import worker_label
+from vsl_assets.net.urls import partition_key_for
 
 CHUNK = 500
 T = TypeVar("T")

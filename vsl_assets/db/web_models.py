@@ -124,4 +124,8 @@ class AddBatch(Base):
     refused: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
     #: Lines past the per-add limit, given back to the form to send again.
     not_taken: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: ``[key, reason]`` for each URL taken that the network guard will refuse to fetch.
+    warned: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    #: What the intake said about the whole paste (e.g. no orchestrator to make partitions now).
+    notes: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

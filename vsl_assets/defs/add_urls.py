@@ -3,11 +3,10 @@
 from dagster import Config, Failure, MetadataValue, OpExecutionContext, Output, job, op
 from pydantic import Field
 
-from vsl_assets.db import repo
-from vsl_assets.defs.partitions import register
-from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.errors import InvalidUrlError
-from vsl_assets.urls import normalize_url, redact_url
+from vsl_assets.defs.partitions import InstancePartitions
+from vsl_assets.defs.resources import DatabaseResource, MediaResource
+from vsl_assets.net.urls import redact_url
+from vsl_assets.services import intake
 
 
 class AddUrlsConfig(Config):
@@ -15,36 +14,41 @@ class AddUrlsConfig(Config):
 
 
 @op(description="Validate, normalise and de-duplicate the URLs, store them as pending_ingest, register partitions.")
-def add_urls_op(context: OpExecutionContext, config: AddUrlsConfig, db: DatabaseResource) -> Output[list[str]]:
-    valid: list[str] = []
-    refused: list[str] = []
-    for raw in config.urls:
-        try:
-            valid.append(normalize_url(raw))
-        except InvalidUrlError as exc:
-            refused.append(f"{raw[:200]!r}: {exc.reason}")
-    if not valid:
+def add_urls_op(
+    context: OpExecutionContext, config: AddUrlsConfig, db: DatabaseResource, media: MediaResource
+) -> Output[list[str]]:
+    with db.session() as s:
+        report = intake.add_urls(
+            s,
+            config.urls,
+            partitions=InstancePartitions(context.instance),
+            allow_private_networks=media.allow_private_networks,
+        )
+    refused = [f"{i.url[:200]!r}: {i.error}" for i in report.refused]
+    if not report.accepted:
         raise Failure(
             description="no valid URL to add: " + ("; ".join(refused) or "the list is empty"),
             allow_retries=False,
         )
-    with db.session() as s:
-        results = repo.add_urls(s, valid)
-    keys = [r.partition_key for r in results]
-    register(context.instance, keys)
     for reason in refused:
         context.log.warning(f"refused {reason}")
+    for item in report.accepted:
+        if item.warning:
+            context.log.warning(f"note: {intake.refusal_note(item)}")
     lines = [
-        f"| `{r.partition_key}` | {'added' if r.created else f'already known ({r.status})'} | {redact_url(r.url)} |"
-        for r in results
+        f"| `{i.partition_key}` | {'added' if i.added else f'already known ({i.status})'} | {redact_url(i.url)} |"
+        for i in report.accepted
     ]
     table = "| key | result | URL |\n|---|---|---|\n" + "\n".join(lines)
     return Output(
-        keys,
+        report.keys,
         metadata={
-            "added": MetadataValue.int(sum(r.created for r in results)),
-            "already_known": MetadataValue.int(sum(not r.created for r in results)),
+            "added": MetadataValue.int(report.added),
+            "already_known": MetadataValue.int(len(report.accepted) - report.added),
             "refused": MetadataValue.md("\n".join(f"- {r}" for r in refused) or "none"),
+            "will_be_refused": MetadataValue.md(
+                "\n".join(f"- `{i.partition_key}`: {i.warning}" for i in report.accepted if i.warning) or "none"
+            ),
             "urls": MetadataValue.md(table),
         },
     )

@@ -19,14 +19,12 @@ from dagster import (
     AssetCheckResult,
     AssetCheckSeverity,
     AssetCheckSpec,
+    AssetKey,
     multi_asset_check,
 )
 
 from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.db import Audio, Video, repo
-from vsl_assets.defs.assets.breakdown import breakdown
-from vsl_assets.defs.assets.media import audio_file, video_file
-from vsl_assets.defs.assets.transcript import transcript
 from vsl_assets.defs.partitions import vsl_urls
 from vsl_assets.defs.resources import DatabaseResource, MediaResource, StorageResource
 from vsl_assets.errors import MediaError
@@ -34,6 +32,11 @@ from vsl_assets.media import probe
 from vsl_assets.media.speech import speech_seconds
 from vsl_assets.transcription import Transcript
 from vsl_assets.transcription.quality import coverage, repetition, words_per_minute
+
+#: The assets the checks are about, by key (the assets are built when the code location loads).
+VIDEO, AUDIO, TRANSCRIPT, BREAKDOWN = (
+    AssetKey(name) for name in ("video_file", "audio_file", "transcript", "breakdown")
+)
 
 DURATION_TOLERANCE_S = 1.0
 MIN_SPEECH_S = 2.0
@@ -51,8 +54,8 @@ def _spec(name: str, asset: Any, description: str) -> AssetCheckSpec:
 
 @multi_asset_check(
     specs=[
-        _spec("video_has_audio_and_duration", video_file, "The video has an audio stream and a positive duration."),
-        _spec("audio_matches_video_duration", audio_file, "The audio lasts as long as the video (within 1 s)."),
+        _spec("video_has_audio_and_duration", VIDEO, "The video has an audio stream and a positive duration."),
+        _spec("audio_matches_video_duration", AUDIO, "The audio lasts as long as the video (within 1 s)."),
     ],
     can_subset=True,  # materializing one asset selects its checks only
 )
@@ -71,14 +74,14 @@ def _media_checks(key: str, storage: StorageResource, db: DatabaseResource) -> I
     except MediaError as exc:
         yield AssetCheckResult(
             check_name="video_has_audio_and_duration",
-            asset_key=video_file.key,
+            asset_key=VIDEO,
             passed=False,
             metadata={"reason": exc.reason},
         )
     else:
         yield AssetCheckResult(
             check_name="video_has_audio_and_duration",
-            asset_key=video_file.key,
+            asset_key=VIDEO,
             passed=info.has_audio and info.duration_s > 0,
             metadata={"has_audio": info.has_audio, "duration_s": info.duration_s},
         )
@@ -88,7 +91,7 @@ def _media_checks(key: str, storage: StorageResource, db: DatabaseResource) -> I
     if video is None or audio is None:
         yield AssetCheckResult(
             check_name="audio_matches_video_duration",
-            asset_key=audio_file.key,
+            asset_key=AUDIO,
             passed=False,
             metadata={"reason": "video or audio row missing"},
         )
@@ -96,7 +99,7 @@ def _media_checks(key: str, storage: StorageResource, db: DatabaseResource) -> I
     diff = abs(video.duration_s - audio.duration_s)
     yield AssetCheckResult(
         check_name="audio_matches_video_duration",
-        asset_key=audio_file.key,
+        asset_key=AUDIO,
         passed=diff <= DURATION_TOLERANCE_S,
         metadata={
             "video_duration_s": video.duration_s,
@@ -112,11 +115,13 @@ def _stored_transcript(storage: StorageResource, key: str) -> Transcript:
     return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
-def _result(name: str, asset: Any, r: Any, severity: AssetCheckSeverity = AssetCheckSeverity.ERROR) -> AssetCheckResult:
+def _result(
+    name: str, asset: AssetKey, r: Any, severity: AssetCheckSeverity = AssetCheckSeverity.ERROR
+) -> AssetCheckResult:
     metadata = {k: v for k, v in r.metadata.items() if v is not None}
     return AssetCheckResult(
         check_name=name,
-        asset_key=asset.key,
+        asset_key=asset,
         passed=r.passed,
         severity=severity,
         description=r.description,
@@ -140,18 +145,18 @@ def _transcript_checks(
     if t.word_count > 0:
         yield AssetCheckResult(
             check_name="transcript_not_empty_for_speech",
-            asset_key=transcript.key,
+            asset_key=TRANSCRIPT,
             passed=True,
             metadata={"word_count": t.word_count},
         )
         storage.store.fetch(audio)
-        yield _result("transcript_covers_audio", transcript, coverage(t, duration, audio=audio))
+        yield _result("transcript_covers_audio", TRANSCRIPT, coverage(t, duration, audio=audio))
     else:
         storage.store.fetch(audio)
         speech = speech_seconds(audio)
         yield AssetCheckResult(
             check_name="transcript_not_empty_for_speech",
-            asset_key=transcript.key,
+            asset_key=TRANSCRIPT,
             passed=speech < MIN_SPEECH_S,
             severity=AssetCheckSeverity.ERROR,
             metadata={"word_count": 0, "speech_seconds": round(speech, 1)},
@@ -161,14 +166,14 @@ def _transcript_checks(
         )
         yield AssetCheckResult(
             check_name="transcript_covers_audio",
-            asset_key=transcript.key,
+            asset_key=TRANSCRIPT,
             passed=True,
             description="empty transcript: judged by the speech check",
         )
-    yield _result("transcript_has_no_repetition_loop", transcript, repetition(t))
+    yield _result("transcript_has_no_repetition_loop", TRANSCRIPT, repetition(t))
     yield _warnings_check(t)
     # WARN: music-heavy or silent VSLs legitimately fall below the range.
-    yield _result("transcript_words_per_minute", transcript, words_per_minute(t, duration), AssetCheckSeverity.WARN)
+    yield _result("transcript_words_per_minute", TRANSCRIPT, words_per_minute(t, duration), AssetCheckSeverity.WARN)
 
 
 def _warnings_check(t: Transcript) -> AssetCheckResult:
@@ -183,7 +188,7 @@ def _warnings_check(t: Transcript) -> AssetCheckResult:
     }
     return AssetCheckResult(
         check_name="transcript_has_no_warnings",
-        asset_key=transcript.key,
+        asset_key=TRANSCRIPT,
         passed=not t.warnings,
         severity=AssetCheckSeverity.WARN,
         description=t.warnings[0].message if t.warnings else "no warnings",
@@ -220,7 +225,7 @@ def _breakdown_checks(key: str, storage: StorageResource, db: DatabaseResource) 
     problems = beats_problems(b, duration)
     yield AssetCheckResult(
         check_name="beats_inside_duration_and_ordered",
-        asset_key=breakdown.key,
+        asset_key=BREAKDOWN,
         passed=not problems,
         description=problems[0] if problems else f"{len(b.beats)} beats in order within {duration:.1f} s",
         metadata={"beats": len(b.beats), "duration_s": duration, "problems": "\n".join(problems) or "none"},
@@ -233,7 +238,7 @@ def _breakdown_checks(key: str, storage: StorageResource, db: DatabaseResource) 
         description = f"a price beat at {price_beats[0].start:.0f} s but no offer price was read from it"
     yield AssetCheckResult(
         check_name="price_when_a_price_beat_exists",
-        asset_key=breakdown.key,
+        asset_key=BREAKDOWN,
         passed=passed,
         severity=AssetCheckSeverity.WARN,
         description=description,
@@ -243,27 +248,27 @@ def _breakdown_checks(key: str, storage: StorageResource, db: DatabaseResource) 
 
 @multi_asset_check(
     specs=[
-        _spec("transcript_not_empty_for_speech", transcript, "The transcript is not empty when the audio has speech."),
+        _spec("transcript_not_empty_for_speech", TRANSCRIPT, "The transcript is not empty when the audio has speech."),
         _spec(
             "transcript_covers_audio",
-            transcript,
+            TRANSCRIPT,
             "The transcript reaches the end of the audio (last segment within a few seconds, or a silent tail).",
         ),
-        _spec("transcript_has_no_repetition_loop", transcript, "No hallucinated repetition of the same text."),
+        _spec("transcript_has_no_repetition_loop", TRANSCRIPT, "No hallucinated repetition of the same text."),
         _spec(
             "transcript_has_no_warnings",
-            transcript,
+            TRANSCRIPT,
             "The transcript carries no warning: its language is one of VSL_LANGUAGES and sure, no speech lacks text.",
         ),
-        _spec("transcript_words_per_minute", transcript, "Words per minute in a plausible range for speech."),
+        _spec("transcript_words_per_minute", TRANSCRIPT, "Words per minute in a plausible range for speech."),
         _spec(
             "beats_inside_duration_and_ordered",
-            breakdown,
+            BREAKDOWN,
             "The beats lie inside the video, each ends after it starts, and they are in time order.",
         ),
         _spec(
             "price_when_a_price_beat_exists",
-            breakdown,
+            BREAKDOWN,
             "A VSL with a price beat has an offer price (the price was read, not only its moment).",
         ),
     ],
@@ -274,7 +279,7 @@ def content_checks(
 ) -> Iterator[AssetCheckResult]:
     """The transcript's and the breakdown's checks, once the breakdown exists (one step)."""
     selected = {k.asset_key for k in context.selected_asset_check_keys}
-    if transcript.key in selected:
+    if TRANSCRIPT in selected:
         yield from _selected(context, _transcript_checks(context.partition_key, db, storage, media))
-    if breakdown.key in selected:
+    if BREAKDOWN in selected:
         yield from _selected(context, _breakdown_checks(context.partition_key, storage, db))

@@ -22,11 +22,11 @@ from dagster import (
 
 from vsl_assets import reconcile as decisions
 from vsl_assets import settings
+from vsl_assets.core.worker import liveness, worker_alive
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_FLIGHT
 from vsl_assets.defs.partitions import PARTITION_TAG
 from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.worker import liveness, worker_alive
 
 LOOKUP_CHUNK = 100
 

@@ -29,9 +29,6 @@ from vsl_assets.search import SearchBackend, shared_search
 from vsl_assets.settings import Settings, normalise_language, parse_languages
 from vsl_assets.storage import LocalStore, StorageLayout
 
-#: ``VSL_BREAKDOWN_MIN_CONFIDENCE``'s default, defined once in the settings.
-_MIN_CONFIDENCE: float = Settings.model_fields["breakdown_min_confidence"].default
-
 
 class DatabaseResource(ConfigurableResource):
     """The application database (SQLite by default, PostgreSQL in production)."""
@@ -49,12 +46,13 @@ class SearchResource(ConfigurableResource):
 
     database_url: str = Field(description="The app database's URL; the backend follows from it.")
     min_confidence: float = Field(
-        default=_MIN_CONFIDENCE,
         description="Breakdown fields graded below it are indexed as unknown (VSL_BREAKDOWN_MIN_CONFIDENCE).",
     )
 
+    engine: str = Field(description="VSL_SEARCH_BACKEND: auto, sqlite, postgres or tantivy.")
+
     def backend(self) -> SearchBackend:
-        return shared_search(self.database_url)
+        return shared_search(self.database_url, self.engine)
 
 
 class StorageResource(ConfigurableResource):
@@ -64,14 +62,14 @@ class StorageResource(ConfigurableResource):
     fetches from the shared bucket (``vsl_assets.objectstore``); the keys come in as ``EnvVar``.
     """
 
-    root: str = Field(default="storage")
-    object_store_url: str = Field(default="", description="s3://bucket/prefix; empty = local files only.")
-    s3_endpoint_url: str = Field(default="", description="S3-compatible endpoint; empty = AWS.")
-    s3_region: str = Field(default="us-east-1")
-    aws_access_key_id: str = Field(default="", description="Secret; read from AWS_ACCESS_KEY_ID.")
-    aws_secret_access_key: str = Field(default="", description="Secret; read from AWS_SECRET_ACCESS_KEY.")
-    presign_expiry_s: int = Field(default=3600)
-    outage_s: float = Field(default=120.0, description="How long a step waits out an unreachable store.")
+    root: str = Field(description="VSL_STORAGE_DIR, resolved against the project.")
+    object_store_url: str = Field(description="s3://bucket/prefix; empty = local files only.")
+    s3_endpoint_url: str = Field(description="S3-compatible endpoint; empty = AWS.")
+    s3_region: str = Field(description="VSL_S3_REGION.")
+    aws_access_key_id: str = Field(description="Secret; read from AWS_ACCESS_KEY_ID.")
+    aws_secret_access_key: str = Field(description="Secret; read from AWS_SECRET_ACCESS_KEY.")
+    presign_expiry_s: int = Field(description="VSL_S3_PRESIGN_EXPIRY_S.")
+    outage_s: float = Field(description="How long a step waits out an unreachable store.")
 
     @property
     def layout(self) -> StorageLayout:
@@ -94,20 +92,26 @@ class StorageResource(ConfigurableResource):
 
 
 class MediaResource(ConfigurableResource):
-    """ffmpeg settings for download and audio extraction (the binary itself: ``VSL_FFMPEG``)."""
+    """ffmpeg settings for download and audio extraction (the binary itself: ``VSL_FFMPEG``).
 
-    audio_format: str = Field(default="opus", description="opus (Ogg) or mp3.")
-    audio_bitrate: str = Field(default="32k")
-    read_timeout_s: float = Field(default=30.0)
-    max_duration_s: float = Field(default=4 * 3600.0, description="Longest video accepted, in seconds.")
-    max_download_bytes: int = Field(default=16 * 1024**3, description="Largest download accepted.")
-    max_page_bytes: int = Field(default=5 * 1024**2, description="Sales page bytes read when looking for the player.")
-    max_page_scripts: int = Field(
-        default=6, description="The page's own scripts read when no player shows in its HTML."
+    Like every resource here it has no defaults of its own: ``build_resources`` fills each field
+    from :class:`~vsl_assets.settings.Settings`, the one place defaults are written.
+    """
+
+    audio_format: str = Field(description="opus (Ogg) or mp3.")
+    audio_bitrate: str = Field(description="VSL_AUDIO_BITRATE, e.g. 32k.")
+    read_timeout_s: float = Field(description="VSL_DOWNLOAD_TIMEOUT_S.")
+    max_duration_s: float = Field(description="Longest video accepted, in seconds.")
+    max_download_bytes: int = Field(description="Largest download accepted.")
+    max_page_bytes: int = Field(description="Sales page bytes read when looking for the player.")
+    max_page_scripts: int = Field(description="The page's own scripts read when no player shows in its HTML.")
+    step_timeout_s: float = Field(description="Wall-clock cap of one step (VSL_STEP_TIMEOUT_S).")
+    hls_concurrency: int = Field(description="HLS fragments fetched at once.")
+    variant_policy: str = Field(description="best<=HEIGHT, best or smallest.")
+    worker_name: str = Field(description="VSL_WORKER_NAME: this worker's name on each jobs row; empty = none.")
+    allow_private_networks: bool = Field(
+        description="VSL_ALLOW_PRIVATE_NETWORKS: whether adding a private address deserves a warning."
     )
-    step_timeout_s: float = Field(default=4 * 3600.0, description="Wall-clock cap of one step (VSL_STEP_TIMEOUT_S).")
-    hls_concurrency: int = Field(default=8, description="HLS fragments fetched at once.")
-    variant_policy: str = Field(default="best<=720", description="best<=HEIGHT, best or smallest.")
 
     @property
     def audio_ext(self) -> str:
@@ -137,30 +141,26 @@ class MediaResource(ConfigurableResource):
 class TranscriberResource(ConfigurableResource):
     """Which engine transcribes, with which model and language."""
 
-    engine: str = Field(default="local", description="local (faster-whisper) or openai.")
-    model: str = Field(default="", description="Model name or local model directory; empty = engine default.")
-    language: str = Field(default="auto", description="pt, en, es, ... or auto (detect).")
-    languages: str = Field(default="pt,en,es", description="Detection chooses among these (VSL_LANGUAGES).")
-    language_min_probability: float = Field(default=0.6, description="Flag a detection less sure than this.")
-    coverage_min_gap_s: float = Field(default=3.0, description="Speech without text this long: redo, then flag.")
-    time_factor: float = Field(
-        default=4.0, description="Step cap: this x measured RTF x audio (VSL_TRANSCRIBE_TIME_FACTOR)."
-    )
-    min_time_s: float = Field(default=600.0, description="Step cap floor (VSL_TRANSCRIBE_MIN_TIME_S).")
-    openai_api_key: str = Field(default="", description="Secret; read from OPENAI_API_KEY.")
-    openai_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty = api.openai.com.")
-    timeout_s: float = Field(default=600.0)
+    engine: str = Field(description="local (faster-whisper) or openai.")
+    model: str = Field(description="Model name or local model directory (Settings.model: the engine default resolved).")
+    language: str = Field(description="pt, en, es, ... or auto (detect).")
+    languages: str = Field(description="Detection chooses among these (VSL_LANGUAGES).")
+    language_min_probability: float = Field(description="Flag a detection less sure than this.")
+    coverage_min_gap_s: float = Field(description="Speech without text this long: redo, then flag.")
+    time_factor: float = Field(description="Step cap: this x measured RTF x audio (VSL_TRANSCRIBE_TIME_FACTOR).")
+    min_time_s: float = Field(description="Step cap floor (VSL_TRANSCRIBE_MIN_TIME_S).")
+    openai_api_key: str = Field(description="Secret; read from OPENAI_API_KEY.")
+    openai_base_url: str = Field(description="OpenAI-compatible endpoint; empty = api.openai.com.")
+    timeout_s: float = Field(default=600.0, description="Not a setting: the OpenAI client's request timeout.")
     max_retries: int = Field(default=2, description="Client-side retries of 429/5xx/timeouts.")
-    device: str = Field(default="cpu", description="cpu, cuda or auto (VSL_WHISPER_DEVICE).")
-    compute_type: str = Field(default="int8", description="CTranslate2 compute type (VSL_WHISPER_COMPUTE_TYPE).")
-    max_chunk_s: float = Field(
-        default=0.0, description="Longest chunk sent at once (cut at silences); 0 = the engine's own limits."
-    )
-    concurrency: int = Field(default=4, description="API chunk requests at once when continuity is off.")
+    device: str = Field(description="cpu, cuda or auto (VSL_WHISPER_DEVICE).")
+    compute_type: str = Field(description="CTranslate2 compute type (VSL_WHISPER_COMPUTE_TYPE).")
+    max_chunk_s: float = Field(description="Longest chunk sent at once (cut at silences); 0 = the engine's own limits.")
+    concurrency: int = Field(description="API chunk requests at once when continuity is off.")
     continuity: bool = Field(
-        default=True, description="API engine: send chunk i-1's last words as chunk i's prompt (chunks run in order)."
+        description="API engine: send chunk i-1's last words as chunk i's prompt (chunks run in order)."
     )
-    word_timestamps: bool = Field(default=False, description="Local engine: keep word-level timestamps.")
+    word_timestamps: bool = Field(description="Local engine: keep word-level timestamps.")
 
     @property
     def language_code(self) -> str | None:
@@ -172,7 +172,7 @@ class TranscriberResource(ConfigurableResource):
 
     @property
     def model_name(self) -> str:
-        return self.model or ("whisper-1" if self.engine == "openai" else "base")
+        return self.model
 
     def build(self, model: str | None = None):  # noqa: ANN201 - returns a transcription.base.Transcriber
         """Construct the engine lazily, so loading definitions never loads a model.
@@ -216,14 +216,13 @@ class TranscriberResource(ConfigurableResource):
 class BreakdownResource(ConfigurableResource):
     """Which engine breaks a transcript down (niche, lead, awareness, beats, offer)."""
 
-    engine: str = Field(default="local", description="local (rules, offline) or openai (structured outputs).")
-    model: str = Field(default="", description="Chat model for the openai engine; empty = its default.")
-    openai_api_key: str = Field(default="", description="Secret; read from OPENAI_API_KEY.")
-    openai_base_url: str = Field(default="", description="OpenAI-compatible endpoint; empty = api.openai.com.")
-    timeout_s: float = Field(default=300.0)
+    engine: str = Field(description="local (rules, offline) or openai (structured outputs).")
+    model: str = Field(description="Chat model for the openai engine; empty = its default.")
+    openai_api_key: str = Field(description="Secret; read from OPENAI_API_KEY.")
+    openai_base_url: str = Field(description="OpenAI-compatible endpoint; empty = api.openai.com.")
+    timeout_s: float = Field(default=300.0, description="Not a setting: the OpenAI client's request timeout.")
     max_retries: int = Field(default=2, description="Client-side retries of 429/5xx/timeouts.")
     min_confidence: float = Field(
-        default=_MIN_CONFIDENCE,
         description="Fields graded below it are marked 'not sure' (VSL_BREAKDOWN_MIN_CONFIDENCE).",
     )
 
@@ -259,6 +258,7 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
         "search": SearchResource(
             database_url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database,
             min_confidence=s.breakdown_min_confidence,
+            engine=s.search_backend,
         ),
         "media": MediaResource(
             audio_format=s.audio_format,
@@ -271,10 +271,12 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             max_page_bytes=s.mb(s.max_page_mb),
             max_page_scripts=s.max_page_scripts,
             step_timeout_s=s.step_timeout_s,
+            allow_private_networks=s.allow_private_networks,
+            worker_name=s.worker_name or "",
         ),
         "transcriber": TranscriberResource(
             engine=s.engine,
-            model=s.whisper_model or "",
+            model=s.model,
             language=s.language,
             languages=s.languages,
             language_min_probability=s.language_min_probability,

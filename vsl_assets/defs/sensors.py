@@ -30,11 +30,11 @@ from dagster import (
 
 from vsl_assets import reconcile as decisions
 from vsl_assets import settings
+from vsl_assets.core.worker import liveness
 from vsl_assets.db import IN_FLIGHT, UrlStatus, repo
 from vsl_assets.defs.jobs import TRANSCRIBE, URL_JOBS, Stage, download_vsl, first_stage, ingest_vsl, transcribe_vsl
 from vsl_assets.defs.partitions import ADD_CHUNK, PARTITION_TAG, PARTITIONS_NAME, vsl_urls
 from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.worker import liveness
 
 #: The run queue's priority tag (QueuedRunCoordinator launches higher values first).
 PRIORITY_TAG = "dagster/priority"

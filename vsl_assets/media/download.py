@@ -18,15 +18,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from vsl_assets import deadline
+from vsl_assets.core import deadline
+from vsl_assets.core.humanize import human_bytes
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError, VslError, is_transient_status
-from vsl_assets.humanize import human_bytes
 from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, run_ffmpeg
 from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
 from vsl_assets.media.probe import MediaInfo, probe
-from vsl_assets.netguard import check_url, guard_client_kwargs
+from vsl_assets.net.guard import check_url, guard_client_kwargs
+from vsl_assets.net.urls import redact_url
 from vsl_assets.storage import TEMP_PREFIX, atomic_path
-from vsl_assets.urls import redact_url
 
 
 @dataclass(frozen=True)

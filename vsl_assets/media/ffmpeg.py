@@ -14,7 +14,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from vsl_assets import deadline, settings
+from vsl_assets import settings
+from vsl_assets.core import deadline
 from vsl_assets.errors import ConfigurationError, TransientError
 
 #: Sent with every request; some CDNs refuse ffmpeg's default Lavf user agent.

@@ -7,8 +7,6 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-import av
-
 from vsl_assets.errors import MediaError
 
 
@@ -51,6 +49,8 @@ def _codec(stream: Any) -> str | None:
 
 def probe(path: Path) -> MediaInfo:
     """Raise :class:`MediaError` when the file is not readable media."""
+    import av  # PyAV loads FFmpeg's libraries: only when something is probed
+
     try:
         size = path.stat().st_size
         with av.open(str(path)) as container:
@@ -96,6 +96,8 @@ def audio_gaps(path: Path, min_gap_s: float = 0.5) -> list[Gap]:
     checked: its frames last tens of milliseconds, whereas a slideshow VSL's video may
     legitimately hold one frame for seconds.  Only packet headers are read (no decoding).
     """
+    import av  # PyAV loads FFmpeg's libraries: only when something is probed
+
     try:
         with av.open(str(path)) as container:
             stream = next(iter(container.streams.audio), None)

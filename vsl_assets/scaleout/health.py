@@ -12,11 +12,10 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from vsl_assets import settings
+from vsl_assets.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -40,20 +39,19 @@ def redact(url: str) -> str:
     return urlunsplit(parts._replace(netloc=netloc))
 
 
-def _timed(name: str, fn: Callable[[], str]) -> Check:
+def _timed(name: str, fn: Callable[[], str], s: Settings) -> Check:
     start = time.monotonic()
     try:
         detail = fn()
         return Check(name, True, detail, round(time.monotonic() - start, 3))
     except Exception as exc:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        for secret in _secrets():
+        for secret in _secrets(s):
             text = text.replace(secret, "***")
         return Check(name, False, f"{type(exc).__name__}: {text}"[:300], round(time.monotonic() - start, 3))
 
 
-def _secrets() -> list[str]:
-    s = settings.current()
+def _secrets(s: Settings) -> list[str]:
     found = []
     for value in (s.celery_broker_url, s.celery_backend_url, s.openai_api_key):
         if value is not None:
@@ -66,24 +64,23 @@ def _secrets() -> list[str]:
     return found
 
 
-def check_database() -> Check:
+def check_database(s: Settings) -> Check:
     def run() -> str:
         from sqlalchemy import text
 
         from vsl_assets.db.engine import get_engine
 
-        s = settings.current()
         with get_engine(s.database).connect() as conn:
             conn.execute(text("SELECT 1"))
             revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         return f"{redact(s.database)} (schema {revision})"
 
-    return _timed("database", run)
+    return _timed("database", run, s)
 
 
-def check_storage() -> Check:
+def check_storage(s: Settings) -> Check:
     def run() -> str:
-        root = settings.current().storage_root
+        root = s.storage_root
         root.mkdir(parents=True, exist_ok=True)
         probe = root / f".health-{uuid.uuid4().hex}"
         probe.write_bytes(b"ok")
@@ -93,10 +90,12 @@ def check_storage() -> Check:
             raise OSError(f"only {free:.2f} GiB free under {root}")
         return f"{root} writable, {free:.1f} GiB free"
 
-    return _timed("storage", run)
+    return _timed("storage", run, s)
 
 
-def check_dagster(home: Path | None) -> Check:
+def check_dagster(s: Settings) -> Check:
+    home = s.instance_dir
+
     def run() -> str:
         from dagster import DagsterInstance
         from sqlalchemy.pool import QueuePool
@@ -117,10 +116,10 @@ def check_dagster(home: Path | None) -> Check:
         daemons = ", ".join(sorted(alive)) if alive else "no daemon heartbeat yet"
         return f"{storage}, run launcher {launcher}; daemons: {daemons}"
 
-    return _timed("dagster", run)
+    return _timed("dagster", run, s)
 
 
-def check_broker(timeout_s: float) -> Check:
+def check_broker(s: Settings, timeout_s: float) -> Check:
     def run() -> str:
         from kombu import Connection
 
@@ -131,17 +130,16 @@ def check_broker(timeout_s: float) -> Check:
             conn.ensure_connection(max_retries=1, timeout=timeout_s)
         return redact(broker)
 
-    return _timed("broker", run)
+    return _timed("broker", run, s)
 
 
-def check_workers(timeout_s: float) -> Check:
+def check_workers(s: Settings, timeout_s: float) -> Check:
     def run() -> str:
         from vsl_assets.scaleout.celery_app import app
 
         queues = app.control.inspect(timeout=timeout_s).active_queues() or {}
         if not queues:
             raise RuntimeError("no Celery worker answered: start one with `vsl worker`")
-        s = settings.current()
         served = {q["name"] for qs in queues.values() for q in qs}
         missing = sorted({s.download_queue, s.transcription_queue} - served)
         listing = "; ".join(f"{name}: {','.join(sorted(q['name'] for q in qs))}" for name, qs in sorted(queues.items()))
@@ -149,15 +147,15 @@ def check_workers(timeout_s: float) -> Check:
             raise RuntimeError(f"no worker takes queue {', '.join(missing)} ({listing})")
         return listing
 
-    return _timed("workers", run)
+    return _timed("workers", run, s)
 
 
-def run_checks(home: Path | None, timeout_s: float = 3.0) -> list[Check]:
+def run_checks(s: Settings, timeout_s: float = 3.0) -> list[Check]:
     """Database, storage and Dagster always; the broker and workers when a broker is configured."""
-    checks = [check_database(), check_storage(), check_dagster(home)]
-    if settings.current().celery_broker_url is not None:
-        broker = check_broker(timeout_s)
+    checks = [check_database(s), check_storage(s), check_dagster(s)]
+    if s.celery_broker_url is not None:
+        broker = check_broker(s, timeout_s)
         checks.append(broker)
         if broker.ok:
-            checks.append(check_workers(timeout_s))
+            checks.append(check_workers(s, timeout_s))
     return checks

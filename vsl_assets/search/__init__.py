@@ -24,6 +24,9 @@ Backends (``backend.SearchBackend`` is the protocol; a new engine is one module 
 - ``sqlite.SqliteSearch``: SQLite FTS5 in ``<app db>.search.db`` next to the app database file
   (``vsl.db`` -> ``vsl.search.db``); stemming/folding in Python with PyStemmer (Snowball), once
   per VSL at index time.
+- ``tantivy_backend.TantivySearch`` (opt-in, ``VSL_SEARCH_BACKEND=tantivy``): a tantivy index of
+  the same analysed terms in ``vsl.tantivy/`` next to a SQLite app database, a side SQLite table
+  for filters and texts, one writer at a time under an ``fcntl`` lock (runs queue, never fail).
 - ``postgres.PostgresSearch``: ``search_vsls``/``search_segments`` tables in the app database,
   generated ``tsvector`` per segment with the language's configuration over ``unaccent``, GIN.
 
@@ -81,23 +84,24 @@ __all__ = [
 ]
 
 
-_shared: dict[str, SearchBackend] = {}
+_shared: dict[tuple[str, str], SearchBackend] = {}
 _shared_lock = threading.Lock()
 
 
-def shared_search(database_url: str) -> SearchBackend:
+def shared_search(database_url: str, engine: str = "auto") -> SearchBackend:
     """One backend per database for the whole process (a PostgreSQL backend holds a pool), schema ensured."""
     with _shared_lock:
-        backend = _shared.get(database_url)
+        backend = _shared.get((engine, database_url))
         if backend is None:
-            backend = open_search(database_url)
+            backend = open_search(database_url, engine=engine)
             backend.ensure_schema()
-            _shared[database_url] = backend
+            _shared[(engine, database_url)] = backend
         return backend
 
 
-def search_path_for(database_url: str) -> Path:
-    """Where the embedded index of a SQLite app database lives: ``vsl.db`` -> ``vsl.search.db``."""
+def search_path_for(database_url: str, engine: str = "sqlite") -> Path:
+    """Where the embedded index of a SQLite app database lives: ``vsl.db`` -> ``vsl.search.db``
+    (FTS5) or the ``vsl.tantivy/`` directory (tantivy)."""
     database = make_url(database_url).database
     if not database or database == ":memory:":
         raise ConfigurationError(
@@ -105,17 +109,37 @@ def search_path_for(database_url: str) -> Path:
             "pass open_search(..., path=...) or use a database file"
         )
     path = Path(database)
+    if engine == "tantivy":
+        return path.with_name(f"{path.stem}.tantivy")
     return path.with_name(f"{path.stem}.search{path.suffix or '.db'}")
 
 
-def open_search(database_url: str, *, path: Path | str | None = None) -> SearchBackend:
-    """The backend that fits the app database: PostgreSQL there, else embedded SQLite FTS5.
+#: ``VSL_SEARCH_BACKEND`` values: ``auto`` follows the app database (PostgreSQL there, else SQLite FTS5).
+ENGINES = ("auto", "sqlite", "postgres", "tantivy")
+
+
+def open_search(database_url: str, *, path: Path | str | None = None, engine: str = "auto") -> SearchBackend:
+    """The backend that fits the app database: PostgreSQL there, else embedded SQLite FTS5;
+    ``engine`` (``VSL_SEARCH_BACKEND``) picks one explicitly.
 
     ``path`` places the embedded index elsewhere (tests, a rebuild into a fresh file).
     """
+    if engine not in ENGINES:
+        raise ConfigurationError(f"no search backend {engine!r}; choose one of {', '.join(ENGINES)}")
     url = normalise_database_url(database_url)
     backend = make_url(url).get_backend_name()
-    if backend == "postgresql":
+    if engine == "postgres" and backend != "postgresql":
+        raise ConfigurationError("VSL_SEARCH_BACKEND=postgres needs a PostgreSQL app database (VSL_DATABASE_URL)")
+    if engine == "tantivy":
+        if path is None and backend != "sqlite":
+            raise ConfigurationError(
+                "VSL_SEARCH_BACKEND=tantivy keeps its index beside a SQLite app database; "
+                "with PostgreSQL use auto or postgres"
+            )
+        from vsl_assets.search.tantivy_backend import TantivySearch
+
+        return TantivySearch(Path(path) if path is not None else search_path_for(url, "tantivy"))
+    if backend == "postgresql" and engine != "sqlite":
         from vsl_assets.search.postgres import PostgresSearch
 
         return PostgresSearch(url)

@@ -21,7 +21,7 @@ class IndexCount:
 class SearchBackend(Protocol):
     """Index and query VSL transcripts.  A new engine (e.g. OpenSearch) is one module implementing this."""
 
-    #: "sqlite-fts5" or "postgresql", for logs and asset metadata.
+    #: "sqlite-fts5", "postgresql" or "tantivy", for logs and asset metadata.
     name: str
 
     def ensure_schema(self) -> None:

@@ -30,7 +30,7 @@ from faster_whisper import BatchedInferencePipeline, WhisperModel, available_mod
 from faster_whisper.transcribe import Segment as WhisperSegment
 from faster_whisper.utils import download_model
 
-from vsl_assets import deadline
+from vsl_assets.core import deadline
 from vsl_assets.errors import ConfigurationError, TranscriptionError
 from vsl_assets.transcription import bundled
 from vsl_assets.transcription.audio import SAMPLE_RATE, load_audio, probe_duration

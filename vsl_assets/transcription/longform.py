@@ -38,9 +38,9 @@ from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from vsl_assets import deadline
+from vsl_assets.core import deadline
+from vsl_assets.core.humanize import clock as fmt_time
 from vsl_assets.errors import ConfigurationError, TranscriptionError
-from vsl_assets.humanize import clock as fmt_time
 from vsl_assets.storage import atomic_write_text
 from vsl_assets.transcription.audio import probe_duration, require_file
 from vsl_assets.transcription.base import LogFn

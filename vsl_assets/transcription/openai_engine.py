@@ -19,9 +19,9 @@ from typing import Any
 
 import openai
 
-from vsl_assets import deadline
+from vsl_assets.core import deadline
+from vsl_assets.core.openai_errors import OpenAIErrors
 from vsl_assets.errors import ConfigurationError, TranscriptionError, TransientTranscriptionError, VslError
-from vsl_assets.openai_errors import OpenAIErrors
 from vsl_assets.transcription.audio import load_audio, probe_duration, require_file
 from vsl_assets.transcription.base import LogFn, ProgressFn
 from vsl_assets.transcription.chunking import FfmpegSilenceFinder, SilenceOptions, cut_chunk, plan_chunks

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from vsl_assets.humanize import clock
+from vsl_assets.core.humanize import clock
 from vsl_assets.transcription.language_id import SpeechSpan, speech_spans
 from vsl_assets.transcription.models import Segment, Transcript, TranscriptWarning
 

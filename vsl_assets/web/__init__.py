@@ -8,6 +8,18 @@ the search index.  ``create_app(settings)`` builds the ASGI app; ``commands.regi
 
 from __future__ import annotations
 
-from vsl_assets.web.app import create_app
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from vsl_assets.web.app import create_app
 
 __all__ = ["create_app"]
+
+
+def __getattr__(name: str) -> Any:
+    """``create_app`` on first use: ``vsl user add`` and ``vsl --help`` need no FastAPI."""
+    if name == "create_app":
+        from vsl_assets.web.app import create_app
+
+        return create_app
+    raise AttributeError(name)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.db.models import Url, utcnow
 from vsl_assets.db.web_models import AddBatch
-from vsl_assets.web.schemas import AddUrlsResponse
+from vsl_assets.services.intake import IntakeReport
 
 PAGE_SIZE = 50
 #: A batch older than this is deleted (its URLs stay, of course: only the page's list goes).
@@ -28,12 +28,14 @@ def lines_of(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-def save_batch(session: Session, user_id: int, result: AddUrlsResponse, not_taken: list[str]) -> AddBatch:
+def save_batch(session: Session, user_id: int, report: IntakeReport, not_taken: list[str]) -> AddBatch:
     batch = AddBatch(
         user_id=user_id,
-        keys=list(dict.fromkeys(r.partition_key for r in result.results if r.partition_key)),
-        refused=[[r.url, r.error] for r in result.results if r.error],
+        keys=report.keys,
+        refused=[[r.url, r.error or ""] for r in report.refused],
         not_taken=not_taken,
+        warned=[[r.partition_key or r.url, r.warning] for r in report.accepted if r.warning],
+        notes=list(report.notes),
     )
     session.add(batch)
     if random.random() < 0.05:  # batches are for following a paste through; old ones go
@@ -48,6 +50,8 @@ class BatchView:
     rows: list[Url] = field(default_factory=list)
     refused: list[dict[str, str]] = field(default_factory=list)
     not_taken: list[str] = field(default_factory=list)
+    warned: list[dict[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     total: int = 0
     page: int = 1
     pages: int = 1
@@ -58,6 +62,8 @@ class BatchView:
             "rows": self.rows,
             "refused": self.refused,
             "not_taken": self.not_taken,
+            "warned": self.warned,
+            "notes": self.notes,
             "total": self.total,
             "page": self.page,
             "pages": self.pages,
@@ -85,6 +91,8 @@ def batch_view(session: Session, user_id: int, batch_id: int | None, page: int =
         rows=rows,
         refused=[{"url": u, "error": e} for u, e in (batch.refused or [])] if first else [],
         not_taken=list(batch.not_taken or []) if first else [],
+        warned=[{"partition_key": k, "warning": w} for k, w in (batch.warned or [])] if first else [],
+        notes=list(batch.notes or []) if first else [],
         total=len(keys),
         page=page,
         pages=pages,

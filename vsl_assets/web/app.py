@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from vsl_assets import settings as settings_module
+from vsl_assets.services.ports import PartitionPort
 from vsl_assets.settings import Settings
 from vsl_assets.web.context import HERE, WebContext
 from vsl_assets.web.deps import ApiUser, LoginRequired, PageUser
@@ -33,7 +34,9 @@ def trusted_proxies(settings: Settings) -> list[str]:
     return [p.strip() for p in settings.web_trusted_proxies.split(",") if p.strip()]
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, partitions: PartitionPort | None = None) -> FastAPI:
+    """The app; ``partitions`` is the orchestrator's (given by the entry point, ``vsl web``), so an
+    added URL can be materialized at once; without it the sensor makes the partition on its next tick."""
     settings = settings or settings_module.current()
     app = FastAPI(
         title="The Swipe — VSL swipe file API",
@@ -44,10 +47,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         openapi_url=None,
     )
-    app.state.web = WebContext.build(settings)
+    app.state.web = WebContext.build(settings, partitions)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (health, urls, vsls, search, media, boards, account, pages):
         app.include_router(module.router)
+    app.include_router(boards.pages)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(_user: ApiUser) -> JSONResponse:

@@ -8,6 +8,7 @@ like the others in ``vsl_assets.cli``.
 from __future__ import annotations
 
 import argparse
+import functools
 import getpass
 import os
 import sys
@@ -25,6 +26,11 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def _err(message: str) -> None:
     print(message, file=sys.stderr)
+
+
+#: The app factory uvicorn's worker processes call (``module:function``): the entry point's, so
+#: it can hand the app the orchestrator's partition port (the web package never imports Dagster).
+DEFAULT_APP_FACTORY = "vsl_assets.web.app:app_from_env"
 
 
 def default_workers() -> int:
@@ -47,7 +53,7 @@ def dagster_host_refusal(host: str, exposed: bool) -> str | None:
     )
 
 
-def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
+def cmd_web(args: argparse.Namespace, settings: Settings, app_factory: str = DEFAULT_APP_FACTORY) -> int:
     import uvicorn
 
     from vsl_assets.web.app import create_app
@@ -61,7 +67,7 @@ def cmd_web(args: argparse.Namespace, settings: Settings) -> int:
     # app keeps no state of its own (sessions, tokens, login attempts are in the database).  The
     # X-Forwarded-* headers are read by the app, from VSL_WEB_TRUSTED_PROXIES only (never by uvicorn).
     uvicorn.run(
-        "vsl_assets.web.app:app_from_env",
+        app_factory,
         factory=True,
         host=args.host,
         port=args.port,
@@ -166,12 +172,12 @@ def cmd_token_revoke(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def register(subparsers: Any) -> None:
+def register(subparsers: Any, app_factory: str = DEFAULT_APP_FACTORY) -> None:
     p = subparsers.add_parser("web", help="start the web app (The Swipe) alone")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=None, help="worker processes (default VSL_WEB_WORKERS or per core)")
-    p.set_defaults(func=cmd_web)
+    p.set_defaults(func=functools.partial(cmd_web, app_factory=app_factory))
     p = subparsers.add_parser("user", help="web app logins")
     users = p.add_subparsers(dest="user_command", required=True)
     q = users.add_parser("add", help="create a login (or change its password)")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from vsl_assets.db.engine import session_factory
 from vsl_assets.objectstore import store_for
+from vsl_assets.services.ports import PartitionPort
 from vsl_assets.settings import Settings
 from vsl_assets.storage import LocalStore, StorageLayout
 from vsl_assets.web.security import Signer, signing_secret
@@ -34,9 +35,11 @@ class WebContext:
     templates: Jinja2Templates
     throttle: LoginThrottle
     session_policy: SessionPolicy
+    #: The orchestrator's partitions, when the entry point has them (``vsl web``); else None.
+    partitions: PartitionPort | None = None
 
     @classmethod
-    def build(cls, settings: Settings) -> WebContext:
+    def build(cls, settings: Settings, partitions: PartitionPort | None = None) -> WebContext:
         from vsl_assets.web.i18n import install
 
         layout = StorageLayout(settings.storage_root)
@@ -53,8 +56,9 @@ class WebContext:
             templates=templates,
             throttle=LoginThrottle(sessions),
             session_policy=SessionPolicy(idle_s=settings.web_session_idle_s, max_s=settings.web_session_max_s),
+            partitions=partitions,
         )
 
     @property
     def posters(self) -> Path:
-        return self.layout.root / "posters"
+        return self.layout.posters

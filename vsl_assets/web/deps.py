@@ -17,6 +17,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
+from vsl_assets.storage import validate_key
 from vsl_assets.web.context import WebContext
 from vsl_assets.web.sessions import live_session
 from vsl_assets.web.tokens import token_user
@@ -137,6 +138,15 @@ async def page_user(request: Request, session: Annotated[Session, Depends(db)]) 
     return identity
 
 
+def valid_key(key: str) -> str:
+    """A path's key must be a partition key; anything else (``..``, slashes, dots) is a 404."""
+    try:
+        return validate_key(key)
+    except ValueError:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key[:80]!r}") from None
+
+
+Key = Annotated[str, Depends(valid_key)]
 Db = Annotated[Session, Depends(db)]
 Ctx = Annotated[WebContext, Depends(_ctx)]
 ApiUser = Annotated[Identity, Depends(api_user)]

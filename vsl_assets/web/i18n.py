@@ -12,7 +12,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from vsl_assets.humanize import clock
+from vsl_assets.core.humanize import clock
 
 LANGUAGES = ("en", "pt-BR")
 LANG_COOKIE = "vsl_lang"
@@ -168,6 +168,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Video": "Vídeo",
         "Audio": "Áudio",
         "Invalid": "Inválida",
+        "Will be refused": "Será recusada",
         "already known": "já conhecida",
         "added": "adicionada",
         "pending_ingest": "pendente",

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from vsl_assets.errors import VslError
 from vsl_assets.media.ffmpeg import run_ffmpeg
-from vsl_assets.storage import LocalStore, StorageLayout, atomic_path, validate_key
+from vsl_assets.storage import LocalStore, StorageLayout, atomic_path
 
 _locks: dict[str, threading.Lock] = {}
 _locks_guard = threading.Lock()
@@ -20,7 +20,7 @@ POSTER_AT_S = 3.0
 
 
 def poster_path(layout: StorageLayout, key: str) -> Path:
-    return layout.root / "posters" / f"{validate_key(key)}.jpg"
+    return layout.poster_path(key)
 
 
 def ensure_poster(

@@ -6,7 +6,7 @@ import pytest
 
 from vsl_assets.errors import ConfigurationError, DownloadError
 from vsl_assets.media.hls import HlsOptions, _human_s, choose_audio_rendition, choose_variant
-from vsl_assets.media.hls_playlist import (
+from vsl_assets.media.hls.playlist import (
     ByteRange,
     MasterPlaylist,
     MediaPlaylist,

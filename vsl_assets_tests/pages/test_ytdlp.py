@@ -13,7 +13,7 @@ from vsl_assets.media.pages.hosts import is_known_host
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import embeds
 from vsl_assets.media.pages.ytdlp import _error, extract
-from vsl_assets.netguard import ForbiddenAddressError, guarded_resolution
+from vsl_assets.net.guard import ForbiddenAddressError, guarded_resolution
 from vsl_assets_tests.pages._support import HTML_TYPE, Hosts
 
 pytest.importorskip("yt_dlp")

@@ -85,10 +85,10 @@ ES = doc(
 CORPUS = (PT, EN, ES)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
+@pytest.fixture(params=["sqlite", "tantivy", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
 def backend(request: pytest.FixtureRequest, tmp_path) -> Iterator[SearchBackend]:
-    if request.param == "sqlite":
-        search = open_search(f"sqlite:///{tmp_path / 'vsl.db'}")
+    if request.param in ("sqlite", "tantivy"):
+        search = open_search(f"sqlite:///{tmp_path / 'vsl.db'}", engine=request.param)
     else:
         server = request.getfixturevalue("postgres")
         name = f"search_{next(_db_names)}"

@@ -164,6 +164,27 @@ def test_a_vsl_on_the_page_shows_its_best_hits_even_when_they_rank_below_other_v
     assert found.vsls[1].hit_count == 1100 and len(found.vsls[1].hits) == 3
 
 
+def test_several_page_vsls_whose_best_hits_rank_below_another_vsl_get_them_all(backend: SearchBackend) -> None:
+    # As above with two "weak" VSLs on the page: their 2nd and 3rd best come after all of
+    # strong's segments, and each must get its own, best first.
+    filler = "and then we talked about many other things for a long while " * 3
+    backend.index_vsl(doc("strong", "en", ["guarantee guarantee"] * 1100))
+    for key in ("weak1", "weak2"):
+        texts = [
+            "guarantee guarantee guarantee",
+            f"{filler * 4} guarantee",
+            f"guarantee {filler}",
+            f"guarantee {filler * 3}",
+            f"{filler * 2} guarantee",
+        ]
+        backend.index_vsl(doc(key, "en", texts))
+    found = find(backend, "guarantee", hits_per_vsl=3, per_page=3)
+    assert sorted(keys(found)[:2]) == ["weak1", "weak2"] and keys(found)[2] == "strong"
+    assert (found.total_vsls, found.total_hits) == (3, 1110)
+    for group in found.vsls[:2]:
+        assert group.hit_count == 5 and [h.position for h in group.hits] == [0, 2, 4]
+
+
 def test_hits_carry_the_vsl_fields(corpus: SearchBackend) -> None:
     group = find(corpus, "stiffness").vsls[0]
     vsl = group.vsl
@@ -386,9 +407,12 @@ def test_a_second_process_opening_the_index_keeps_its_data(
     from vsl_assets.search import open_search
     from vsl_assets.search.postgres import PostgresSearch
     from vsl_assets.search.sqlite import SqliteSearch
+    from vsl_assets.search.tantivy_backend import TantivySearch
 
     if isinstance(corpus, SqliteSearch):
         again = open_search("sqlite://", path=corpus.path)
+    elif isinstance(corpus, TantivySearch):
+        again = open_search("sqlite://", path=corpus.path, engine="tantivy")
     else:
         assert isinstance(corpus, PostgresSearch)
         again = open_search(corpus._engine.url.render_as_string(hide_password=False))

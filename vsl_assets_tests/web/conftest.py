@@ -61,14 +61,16 @@ def csrf_of(html: str) -> str:
     return found.group(1)
 
 
-def make_web(database_url: str, storage: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
+def make_web(
+    database_url: str, storage: Path, monkeypatch: pytest.MonkeyPatch, partitions: object = None
+) -> Iterator[Web]:
     monkeypatch.setenv("VSL_STORAGE_DIR", str(storage))
     monkeypatch.setenv("VSL_DATABASE_URL", database_url)
     settings = settings_module.current()
     with session_scope(settings.database) as s:
         add_user(s, "ana", PASSWORD)
         token = create_token(s, "ana", "tests")
-    app = create_app(settings)
+    app = create_app(settings, partitions=partitions)  # type: ignore[arg-type]
     with TestClient(app) as client:
         yield Web(settings, StorageLayout(settings.storage_root), client, token)
     dispose_all()

@@ -16,10 +16,10 @@ from sqlalchemy.orm import Session
 from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.db import repo
 from vsl_assets.db.models import DeadLetter, Job, Source, TranscriptRow, Url, Video
+from vsl_assets.net.urls import normalize_url
 from vsl_assets.search import shared_search
 from vsl_assets.search.documents import document_for
 from vsl_assets.storage import StorageLayout, atomic_write_text
-from vsl_assets.urls import normalize_url
 
 
 @dataclass
@@ -114,7 +114,7 @@ def seed(session: Session, layout: StorageLayout, fake: Fake, video: Path | None
 def seed_breakdown(session: Session, layout: StorageLayout, key: str, breakdown: Breakdown) -> None:
     """Store ``breakdown`` for ``key`` exactly as the breakdown asset does: its JSON file, and its
     row and beats through the asset's own column mapping (page pitch from the seeded source)."""
-    from vsl_assets.defs.assets.breakdown import _columns
+    from vsl_assets.services.steps.breakdown import _columns
 
     url = repo.require_url(session, key)
     layout.breakdowns.mkdir(parents=True, exist_ok=True)

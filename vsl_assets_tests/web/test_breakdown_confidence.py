@@ -200,7 +200,8 @@ def test_library_page_filters_by_product_reveal_and_hides_an_unsure_price_on_the
 
 
 def test_vsl_search_cli_passes_pitch_and_price_filters_to_the_index(web: Web) -> None:
-    from vsl_assets.cli import _search_query, build_parser
+    from vsl_assets.cli import build_parser
+    from vsl_assets.cli.search import _search_query
 
     _unsure, old = _seed_two(web)
     args = build_parser().parse_args(

@@ -11,10 +11,9 @@ from dagster import (
     asset,
 )
 
-from vsl_assets import catalog
-from vsl_assets.defs.assets.search import search_index
+from vsl_assets.core.humanize import human_bytes
 from vsl_assets.defs.resources import BreakdownResource, DatabaseResource, StorageResource
-from vsl_assets.humanize import human_bytes
+from vsl_assets.services.export import store_catalog
 
 #: Built once when missing, then again whenever a VSL's search_index partition is materialized
 #: after the catalog was last requested. Deliberately not ``eager()``/``since_last_handled()``:
@@ -35,7 +34,7 @@ CATALOG_AUTOMATION = (
 
 @asset(
     group_name="vsl",
-    deps=[search_index],
+    deps=["search_index"],
     kinds={"pandas", "parquet", "csv"},
     automation_condition=CATALOG_AUTOMATION,
     description="One row per VSL (status, duration, language, words/min, niche, lead, awareness, pitch, offer) "
@@ -44,21 +43,21 @@ CATALOG_AUTOMATION = (
 def vsl_catalog(
     context: AssetExecutionContext, db: DatabaseResource, storage: StorageResource, breakdown_engine: BreakdownResource
 ) -> MaterializeResult:
-    with db.session() as s:
-        df = catalog.build_catalog(s, min_confidence=breakdown_engine.min_confidence)
-    folder = storage.layout.root / "catalog"
-    paths = {fmt: catalog.write(df, folder / f"vsl_catalog.{fmt}", fmt) for fmt in ("parquet", "csv")}
-    storage.store.publish(*paths.values())
-    context.log.info(f"catalog: {len(df)} VSLs written to {folder}")
-    counts = df["status"].value_counts().to_dict() if len(df) else {}
+    done = store_catalog(
+        sessions=db.session,
+        layout=storage.layout,
+        store=storage.store,
+        min_confidence=breakdown_engine.min_confidence,
+    )
+    context.log.info(f"catalog: {done.rows} VSLs written to {storage.layout.catalog}")
     return MaterializeResult(
         metadata={
-            "row_count": MetadataValue.int(len(df)),
-            "by_status": MetadataValue.json({str(k): int(v) for k, v in counts.items()}),
-            "parquet_path": MetadataValue.path(str(paths["parquet"])),
-            "csv_path": MetadataValue.path(str(paths["csv"])),
-            "parquet_size": human_bytes(paths["parquet"].stat().st_size),
-            "preview": MetadataValue.md(catalog.preview_markdown(df)),
+            "row_count": MetadataValue.int(done.rows),
+            "by_status": MetadataValue.json(done.by_status),
+            "parquet_path": MetadataValue.path(str(done.paths["parquet"])),
+            "csv_path": MetadataValue.path(str(done.paths["csv"])),
+            "parquet_size": human_bytes(done.paths["parquet"].stat().st_size),
+            "preview": MetadataValue.md(done.preview),
         }
     )
 

@@ -9,35 +9,45 @@ retry only for transient errors.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, MetadataValue, RetryPolicy, asset
+from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, RetryPolicy, asset
 from pydantic import Field
 
-from vsl_assets import deadline, heartbeat, settings
+from vsl_assets import heartbeat
+from vsl_assets.core import deadline
+from vsl_assets.core.worker import current_worker
 from vsl_assets.db import PIPELINE_STEPS, STEP_STATUSES, JobOutcome, repo
 from vsl_assets.defs.partitions import vsl_urls
-from vsl_assets.defs.resources import DatabaseResource, MediaResource
-from vsl_assets.errors import MediaError, VslError
-from vsl_assets.humanize import human_bytes
-from vsl_assets.media.probe import MediaInfo, probe
-from vsl_assets.urls import redact_url
-from vsl_assets.worker import current_worker
+from vsl_assets.defs.resources import (
+    BreakdownResource,
+    DatabaseResource,
+    MediaResource,
+    SearchResource,
+    StorageResource,
+    TranscriberResource,
+)
+from vsl_assets.errors import VslError
+from vsl_assets.net.urls import redact_url
+from vsl_assets.services.steps import StepInputs, StepResources
+from vsl_assets.settings import Settings
 
-MAX_RETRIES = settings.current().max_retries
-
-#: Transient failures are retried with exponential backoff and jitter; permanent ones raise
-#: ``Failure(allow_retries=False)`` and skip this policy.  The OpenAI client's own retries sit
-#: below it, so a rate-limited request is retried by the client first.
-RETRY_POLICY = RetryPolicy(max_retries=MAX_RETRIES, delay=2.0, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+R = TypeVar("R")
 
 
-def vsl_asset(**kwargs: Any) -> Any:
-    """``@asset`` with what every pipeline asset shares: the URL partitions, group, retry policy."""
-    return asset(partitions_def=vsl_urls, group_name="vsl", retry_policy=RETRY_POLICY, **kwargs)
+def retry_policy(max_retries: int) -> RetryPolicy:
+    """Transient failures are retried with exponential backoff and jitter; permanent ones raise
+    ``Failure(allow_retries=False)`` and skip this policy.  The OpenAI client's own retries sit
+    below it, so a rate-limited request is retried by the client first."""
+    return RetryPolicy(max_retries=max_retries, delay=2.0, backoff=Backoff.EXPONENTIAL, jitter=Jitter.PLUS_MINUS)
+
+
+def pipeline_asset(s: Settings, **kwargs: Any) -> Any:
+    """``@asset`` with what every pipeline asset shares: the URL partitions, group, retry policy
+    (``VSL_MAX_RETRIES``, from the settings the code location was loaded with)."""
+    return asset(partitions_def=vsl_urls, group_name="vsl", retry_policy=retry_policy(s.max_retries), **kwargs)
 
 
 class StepConfig(Config):
@@ -51,6 +61,47 @@ class Step:
     url_id: int
     job_id: int
     reused: bool = False
+
+    def inputs(self, context: AssetExecutionContext, config: StepConfig) -> StepInputs:
+        """What the step's service gets: this URL, ``force`` from the run config, the run's log."""
+        return StepInputs(self.key, self.url, self.url_id, force=config.force, log=context.log.info, job_id=self.job_id)
+
+
+def run_step(
+    context: AssetExecutionContext,
+    config: StepConfig,
+    db: DatabaseResource,
+    media: MediaResource,
+    run: Callable[[StepInputs, StepResources], R],
+    resources: StepResources,
+) -> R:
+    """The whole of an asset's work: ``tracked_step`` around one ``services.steps.run_<step>``."""
+    with tracked_step(context, db, media) as step:
+        result = run(step.inputs(context, config), resources)
+        step.reused = bool(getattr(result, "reused", False))
+    return result
+
+
+def step_resources(
+    db: DatabaseResource,
+    storage: StorageResource,
+    media: MediaResource,
+    *,
+    transcriber: TranscriberResource | None = None,
+    breakdown_engine: BreakdownResource | None = None,
+    search: SearchResource | None = None,
+) -> StepResources:
+    """The services' view of the Dagster resources (each built from ``Settings``)."""
+    return StepResources(
+        sessions=db.session,
+        layout=storage.layout,
+        store=storage.store,
+        media=media,
+        transcription=transcriber,
+        breakdown_engine=breakdown_engine.build if breakdown_engine else None,
+        search=search.backend if search else None,
+        min_confidence=search.min_confidence if search else None,
+    )
 
 
 @contextlib.contextmanager
@@ -70,7 +121,7 @@ def tracked_step(context: AssetExecutionContext, db: DatabaseResource, media: Me
                 ),
                 allow_retries=False,
             )
-        worker = current_worker()
+        worker = current_worker(media.worker_name or None)
         step = Step(
             key, row.url, row.id, repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, worker)
         )
@@ -104,7 +155,8 @@ def _fail(
 ) -> None:
     # Retried here only when transient and not already retried by the layer below.
     retryable = exc.transient and not exc.retried
-    final = not retryable or attempt > MAX_RETRIES
+    policy = context.op_def.retry_policy
+    final = not retryable or attempt > (policy.max_retries if policy is not None else 0)
     with db.session() as s:
         repo.record_failure(
             s,
@@ -124,26 +176,3 @@ def _fail(
         metadata={"error_class": exc.error_class, "transient": exc.transient, "attempt": attempt},
         allow_retries=retryable,
     ) from None
-
-
-def media_metadata(info: MediaInfo, reused: bool) -> dict[str, Any]:
-    return {
-        "path": MetadataValue.path(info.path),
-        "size_bytes": MetadataValue.int(info.size_bytes),
-        "size": human_bytes(info.size_bytes),
-        "duration_s": MetadataValue.float(info.duration_s),
-        "container": info.container,
-        "bitrate_bps": MetadataValue.int(info.bitrate or 0),
-        "reused_existing": reused,
-    }
-
-
-def reusable(path: Path, newer_than: Path | None = None) -> MediaInfo | None:
-    """A complete earlier output (files are renamed into place only when complete)."""
-    if not path.is_file() or (newer_than is not None and path.stat().st_mtime < newer_than.stat().st_mtime):
-        return None
-    try:
-        info = probe(path)
-    except MediaError:
-        return None
-    return info if info.duration_s > 0 else None

@@ -32,9 +32,9 @@ faithfully), :mod:`.ordered` and :mod:`.decrypt` (concurrent fetching, handed ou
 from vsl_assets.media.hls.client import NotHlsError
 from vsl_assets.media.hls.download import download_hls
 from vsl_assets.media.hls.options import HlsOptions
+from vsl_assets.media.hls.playlist import PlaylistError
 from vsl_assets.media.hls.tracks import _human_s as _human_s  # imported by the tests
 from vsl_assets.media.hls.variants import choose_audio_rendition, choose_variant
-from vsl_assets.media.hls_playlist import PlaylistError
 
 __all__ = [
     "HlsOptions",

@@ -7,12 +7,12 @@ import random
 
 import httpx
 
+from vsl_assets.core.humanize import human_bytes
 from vsl_assets.errors import DownloadError, TransientDownloadError
-from vsl_assets.humanize import human_bytes
 from vsl_assets.media.hls.failures import Failure, status_failure, transport_failure
 from vsl_assets.media.hls.options import HlsOptions
-from vsl_assets.media.hls_playlist import ByteRange, PlaylistError, is_playlist
-from vsl_assets.urls import redact_url
+from vsl_assets.media.hls.playlist import ByteRange, PlaylistError, is_playlist
+from vsl_assets.net.urls import redact_url
 
 
 class NotHlsError(DownloadError):

@@ -12,18 +12,18 @@ from pathlib import Path
 
 import httpx
 
-from vsl_assets import deadline as step_deadline
+from vsl_assets.core import deadline as step_deadline
+from vsl_assets.core.humanize import clock
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError
-from vsl_assets.humanize import clock
 from vsl_assets.media.hls.client import Http
 from vsl_assets.media.hls.options import HlsOptions, Log
 from vsl_assets.media.hls.ordered import Progress
 from vsl_assets.media.hls.remux import remux
 from vsl_assets.media.hls.tracks import Track, load_tracks
 from vsl_assets.media.probe import MediaInfo, audio_gaps, probe
-from vsl_assets.netguard import check_urls, guard_async_client_kwargs
+from vsl_assets.net.guard import check_urls, guard_async_client_kwargs
+from vsl_assets.net.urls import redact_url
 from vsl_assets.storage import atomic_path
-from vsl_assets.urls import redact_url
 
 #: A hole this long in the downloaded audio fails the download (audio frames last 20-64 ms).
 MAX_AUDIO_GAP_S = 0.5

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from vsl_assets.errors import DownloadError
 from vsl_assets.media.hls.client import Http
 from vsl_assets.media.hls.options import HlsOptions, Log
+from vsl_assets.media.hls.playlist import ByteRange, Key, MediaPlaylist, PlaylistError, drm_system, parse_playlist
 from vsl_assets.media.hls.variants import choose_audio_rendition, choose_variant
-from vsl_assets.media.hls_playlist import ByteRange, Key, MediaPlaylist, PlaylistError, drm_system, parse_playlist
 
 
 @dataclass(frozen=True)

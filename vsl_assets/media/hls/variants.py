@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from vsl_assets.media.hls.options import parse_policy
-from vsl_assets.media.hls_playlist import MasterPlaylist, Rendition, Variant
+from vsl_assets.media.hls.playlist import MasterPlaylist, Rendition, Variant
 
 
 def choose_variant(master: MasterPlaylist, policy: str = "best<=720") -> Variant:

@@ -20,8 +20,8 @@ import httpx
 from vsl_assets.errors import is_transient_status
 from vsl_assets.media.pages.errors import HttpStatusError, NetworkError, TooManyRedirectsError, TransientHttpError
 from vsl_assets.media.pages.options import ResolveOptions
-from vsl_assets.netguard import guard_client_kwargs, install_guard
-from vsl_assets.urls import redact_url
+from vsl_assets.net.guard import guard_client_kwargs, install_guard
+from vsl_assets.net.urls import redact_url
 
 #: Content types under which servers send HLS playlists.
 HLS_TYPES = frozenset(
@@ -90,7 +90,7 @@ class Fetcher:
         self.timeout = httpx.Timeout(
             options.read_timeout_s, connect=options.connect_timeout_s, pool=options.connect_timeout_s
         )
-        # Every request and redirect hop goes through the address guard (vsl_assets.netguard):
+        # Every request and redirect hop goes through the address guard (vsl_assets.net.guard):
         # a sales page must not be able to make us fetch 169.254.169.254 or an intranet host.
         if client is None:
             client = httpx.Client(

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from vsl_assets.errors import InvalidUrlError
-from vsl_assets.media.hls_playlist import drm_system
+from vsl_assets.media.hls.playlist import drm_system
 from vsl_assets.media.pages.errors import DrmProtectedError, HttpStatusError, NotAStreamError, StreamExpiredError
 from vsl_assets.media.pages.fetch import Fetched, Fetcher, sniff
 from vsl_assets.media.pages.signed import is_expired, is_signed
-from vsl_assets.urls import redact_url
+from vsl_assets.net.urls import redact_url
 
 _ATTR = re.compile(r'([A-Z0-9-]+)=("[^"]*"|[^,]*)')
 

@@ -40,7 +40,7 @@ from vsl_assets.media.pages.players import iframe as iframe_player
 from vsl_assets.media.pages.players.base import is_hls_url, is_media_url
 from vsl_assets.media.pages.players.rank import rank
 from vsl_assets.media.pages.players.reveal import page_reveal
-from vsl_assets.urls import normalize_url
+from vsl_assets.net.urls import normalize_url
 
 
 @dataclass(frozen=True)

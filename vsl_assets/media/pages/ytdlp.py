@@ -27,8 +27,8 @@ from vsl_assets.media.pages.errors import (
 )
 from vsl_assets.media.pages.options import ResolveOptions
 from vsl_assets.media.pages.players.base import Candidate
-from vsl_assets.netguard import check_url, guarded_resolution
-from vsl_assets.urls import redact_url
+from vsl_assets.net.guard import check_url, guarded_resolution
+from vsl_assets.net.urls import redact_url
 
 #: Format choice: one URL carrying audio (video+audio if the site has it, else audio alone),
 #: preferring HLS/progressive over DASH, which a single ffmpeg URL cannot download.

@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from sqlalchemy import text
 
 from vsl_assets.db.engine import SCHEMA_HEAD
+from vsl_assets.services.schemas import Health
 from vsl_assets.web.deps import Db
-from vsl_assets.web.schemas import Health
 
 router = APIRouter(tags=["health"])
 

@@ -8,19 +8,19 @@ With a shared object store the media routes redirect to presigned URLs of the sa
 
 from __future__ import annotations
 
+from enum import StrEnum
 from pathlib import Path
-from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from vsl_assets.db.models import BeatRow, Url, Video
+from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 from vsl_assets.web.context import WebContext
-from vsl_assets.web.deps import ApiUser, Ctx, Db
+from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
 from vsl_assets.web.files import KnownKey, serve_file
 from vsl_assets.web.poster import ensure_poster
-from vsl_assets.web.routers.vsls import Key
 
 router = APIRouter(prefix="/api/vsls", tags=["media"])
 
@@ -30,6 +30,9 @@ _TRANSCRIPT_TYPES = {
     "vtt": "text/vtt; charset=utf-8",
     "json": "application/json",
 }
+#: The formats the transcript step writes (``writers.OUTPUT_EXTENSIONS``), as a path parameter.
+TranscriptFormat = StrEnum("TranscriptFormat", [(ext, ext) for ext in OUTPUT_EXTENSIONS])  # type: ignore[misc]
+assert set(_TRANSCRIPT_TYPES) == set(OUTPUT_EXTENSIONS), "a transcript format without its media type"
 #: A poster is one frame of a stored video: kept a day in the browser's own cache.
 POSTER_CACHE = "private, max-age=86400"
 #: The route's key must name a VSL in the database (checked once the key is valid).
@@ -58,7 +61,7 @@ def _serve(
 
 @router.get("/{key}/transcript.{fmt}", response_class=FileResponse)
 def transcript(
-    request: Request, key: Key, fmt: Literal["txt", "srt", "vtt", "json"], context: Ctx, _user: ApiUser, _known: Known
+    request: Request, key: Key, fmt: TranscriptFormat, context: Ctx, _user: ApiUser, _known: Known
 ) -> Response:
     path = context.layout.transcript_path(key, fmt)
     return _serve(request, context, path, _TRANSCRIPT_TYPES[fmt], f"{key}.{fmt}", "transcript", key)

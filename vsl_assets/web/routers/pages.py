@@ -20,17 +20,17 @@ from sqlalchemy.orm import Session
 from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
-from vsl_assets.db.web_models import Board, User
-from vsl_assets.search import SearchQueryError, SearchResults
+from vsl_assets.search import SearchQueryError, SearchResults, shared_search
+from vsl_assets.services import boards, intake, library
+from vsl_assets.services import search as search_service
 from vsl_assets.settings import retranscribe_language, url_language
-from vsl_assets.web import addpage, boards, library
-from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
+from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
+from vsl_assets.web import addpage
+from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, Key, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
-from vsl_assets.web.limits import MAX_ID, DbId
+from vsl_assets.web.limits import MAX_ID
 from vsl_assets.web.render import render, safe_next
-from vsl_assets.web.routers.search import run_search
-from vsl_assets.web.routers.urls import add_many
-from vsl_assets.web.routers.vsls import Filters, Key, retranscribe_one
+from vsl_assets.web.routers.vsls import Filters, retranscribe_one
 from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
 
@@ -164,8 +164,9 @@ def search_page(
     error = None
     if q.strip() or lang or niche or lead:
         try:
-            results = run_search(
-                context.settings.database, q[:1000], lang=lang, niche=niche, lead=lead, page=max(1, min(page, 10_000))
+            index = shared_search(context.settings.database, context.settings.search_backend)
+            results = search_service.search(
+                index, q[:1000], lang=lang, niche=niche, lead=lead, page=max(1, min(page, 10_000))
             )
         except SearchQueryError as exc:
             error = exc.reason
@@ -181,14 +182,15 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
     if found is None:
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
     stored = set(context.store.names_of(key))  # one listing, local or in the shared store
+    layout = context.layout
     return render(
         request,
         "vsl.html",
         user,
         v=found,
         start_at=max(0.0, t) if t is not None else None,
-        has_video=f"videos/{key}.mp4" in stored,
-        transcripts=[fmt for fmt in ("txt", "srt", "vtt", "json") if f"transcripts/{key}.{fmt}" in stored],
+        has_video=layout.relative_name(layout.video_path(key)) in stored,
+        transcripts=[f for f in OUTPUT_EXTENSIONS if layout.relative_name(layout.transcript_path(key, f)) in stored],
         boards=boards.all_boards(session),
         on_boards=set(boards.boards_of(session, key)),
         languages=context.settings.language_list,
@@ -267,8 +269,14 @@ def add_submit(
     if not lines:
         return render(request, "add.html", user, status_code=400, error="no URLs given", languages=languages)
     cap = context.settings.web_max_urls_per_add
-    result = add_many(session, lines[:cap], chosen)
-    batch = addpage.save_batch(session, user.user_id, result, lines[cap:])
+    report = intake.add_urls(
+        session,
+        lines[:cap],
+        partitions=context.partitions,
+        allow_private_networks=context.settings.allow_private_networks,
+        language=chosen,
+    )
+    batch = addpage.save_batch(session, user.user_id, report, lines[cap:])
     session.commit()
     view = addpage.batch_view(session, user.user_id, batch.id)
     assert view is not None
@@ -298,61 +306,3 @@ def queue_page(request: Request, session: Db, user: PageUser) -> Response:
         counts=repo.status_counts(session),
         **_live(session, running + pending),
     )
-
-
-# -- boards -------------------------------------------------------------------------------------
-
-
-@router.get("/boards", response_class=HTMLResponse)
-def boards_page(request: Request, session: Db, user: PageUser) -> Response:
-    all_boards = boards.all_boards(session)
-    return render(request, "boards.html", user, boards=[boards.board_out(session, b) for b in all_boards])
-
-
-@router.post("/boards")
-def create_board(
-    session: Db,
-    user: PageUser,
-    name: Annotated[str, Form(min_length=1, max_length=120)],
-    note: Annotated[str, Form(max_length=5000)] = "",
-) -> Response:
-    board = boards.create_board(session, user.user_id, name, note)
-    return _redirect(f"/boards/{board.id}")
-
-
-@router.get("/boards/{board_id}", response_class=HTMLResponse)
-def board_page(request: Request, board_id: DbId, session: Db, user: PageUser) -> Response:
-    board = session.get(Board, board_id)
-    if board is None:
-        raise HTTPException(status_code=404, detail=f"no board {board_id}")
-    owner = session.get(User, board.user_id)
-    return render(
-        request, "board.html", user, board=boards.board_out(session, board), owner=owner.name if owner else ""
-    )
-
-
-@router.post("/boards/{board_id}/items")
-def add_board_item(
-    board_id: DbId,
-    session: Db,
-    _user: PageUser,
-    partition_key: Annotated[str, Form(max_length=64)],
-    note: Annotated[str, Form(max_length=5000)] = "",
-    tags: Annotated[str, Form(max_length=2000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    board = session.get(Board, board_id)
-    if board is None:
-        raise HTTPException(status_code=404, detail=f"no board {board_id}")
-    if boards.add_item(session, board, partition_key, note, tags) is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {partition_key[:80]!r}")
-    return _redirect(safe_next(next, f"/boards/{board_id}"))
-
-
-@router.post("/boards/{board_id}/items/{key}/remove")
-def remove_board_item(board_id: DbId, key: Key, session: Db, _user: PageUser) -> Response:
-    board = session.get(Board, board_id)
-    if board is None:
-        raise HTTPException(status_code=404, detail=f"no board {board_id}")
-    boards.remove_item(session, board, key)
-    return _redirect(f"/boards/{board_id}")

@@ -6,55 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 
-from vsl_assets.search import SearchQuery, SearchQueryError, SearchResults, shared_search
-from vsl_assets.storage import validate_key
+from vsl_assets.search import SearchQueryError, shared_search
+from vsl_assets.services import search as search_service
+from vsl_assets.services.schemas import SearchRow
 from vsl_assets.web.deps import ApiUser, Ctx
-from vsl_assets.web.schemas import SearchRow
 
 router = APIRouter(prefix="/api", tags=["search"])
-
-
-def run_search(
-    database: str,
-    q: str,
-    *,
-    lang: str | None = None,
-    niche: str | None = None,
-    lead: str | None = None,
-    awareness: str | None = None,
-    key: str | None = None,
-    limit: int = 20,
-    page: int = 1,
-    hits_per_vsl: int = 3,
-    pitch_min: float | None = None,
-    pitch_max: float | None = None,
-    price_min: float | None = None,
-    price_max: float | None = None,
-    currency: str | None = None,
-) -> SearchResults:
-    """Raises SearchQueryError with a reason for the person (empty query, bad key...)."""
-    if key:
-        try:
-            validate_key(key)
-        except ValueError:
-            raise SearchQueryError(f"{key[:80]!r} is not a partition key") from None
-    query = SearchQuery(
-        text=q,
-        language=lang or None,
-        niche=niche or None,
-        lead_type=lead or None,
-        awareness=awareness or None,
-        pitch_min_s=pitch_min,
-        pitch_max_s=pitch_max,
-        price_min=price_min,
-        price_max=price_max,
-        currency=currency or None,
-        key=key or None,
-        per_page=limit,
-        page=page,
-        hits_per_vsl=hits_per_vsl,
-    )
-    return shared_search(database).search(query)
 
 
 @router.get("/search", response_model=list[SearchRow])
@@ -76,8 +33,8 @@ def search(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> list[SearchRow]:
     try:
-        results = run_search(
-            context.settings.database,
+        results = search_service.search(
+            shared_search(context.settings.database, context.settings.search_backend),
             q,
             lang=lang,
             niche=niche,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query
@@ -11,23 +12,13 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.db import repo
 from vsl_assets.db.models import Url
-from vsl_assets.storage import validate_key
-from vsl_assets.web import library, schemas
-from vsl_assets.web.deps import ApiUser, Ctx, Db
+from vsl_assets.search import shared_search
+from vsl_assets.services import library, schemas
+from vsl_assets.services.removal import Removed, remove_urls
+from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
 from vsl_assets.web.limits import MAX_ID
 
 router = APIRouter(tags=["vsls"])
-
-
-def valid_key(key: str) -> str:
-    """A path's key must be a partition key; anything else (``..``, slashes, dots) is a 404."""
-    try:
-        return validate_key(key)
-    except ValueError:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key[:80]!r}") from None
-
-
-Key = Annotated[str, Depends(valid_key)]
 
 
 def _blank_is_none(value: object) -> object:
@@ -136,6 +127,24 @@ def pipeline_start(key: Key, session: Db, _user: ApiUser) -> schemas.RequeueResp
 @router.post("/api/vsls/{key}/retry", response_model=schemas.RequeueResponse)
 def retry(key: Key, session: Db, _user: ApiUser) -> schemas.RequeueResponse:
     return requeue_one(session, key)
+
+
+@router.delete("/api/vsls/{key}", response_model=schemas.RemovedResponse)
+def remove(key: Key, session: Db, context: Ctx, _user: ApiUser) -> schemas.RemovedResponse:
+    """Forget a VSL everywhere, as ``vsl remove`` does (one service: ``services.removal``).
+
+    The row goes in the request's unit of work (committed when the response is ready): the files
+    are removed first, so a failed commit leaves a row to retry from, never orphaned files."""
+    [done] = remove_urls(
+        [key],
+        sessions=lambda: contextlib.nullcontext(session),
+        store=context.store,
+        index=shared_search(context.settings.database, context.settings.search_backend),
+        partitions=context.partitions,
+    )
+    if done.outcome is not Removed.REMOVED:
+        raise HTTPException(status_code=404, detail=done.reason)
+    return schemas.RemovedResponse(partition_key=key, removed=True)
 
 
 def retranscribe_one(session: Session, key: str, language: str | None, model: str | None) -> schemas.RequeueResponse:

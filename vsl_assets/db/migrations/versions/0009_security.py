@@ -53,6 +53,8 @@ def upgrade() -> None:
         sa.Column("keys", sa.JSON(), nullable=False),
         sa.Column("refused", sa.JSON(), nullable=False),
         sa.Column("not_taken", sa.JSON(), nullable=False),
+        sa.Column("warned", sa.JSON(), nullable=False),
+        sa.Column("notes", sa.JSON(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_index("ix_add_batches_user_id", "add_batches", ["user_id"])

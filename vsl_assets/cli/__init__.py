@@ -1,0 +1,77 @@
+"""The ``vsl`` command: add URLs, watch their status, read transcripts, process without a daemon.
+
+Errors go to stderr with a non-zero exit status; normal output goes to stdout so that
+``vsl status --json`` can be piped.  ``vsl`` finds its project like :mod:`vsl_assets.settings`
+does (``VSL_PROJECT_DIR``, the folders above the current one, the checkout it is installed from)
+and works from the project's root, so it acts on the same database, storage and Dagster instance
+as the running app whatever directory it is started in.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+from vsl_assets import settings as settings_module
+from vsl_assets.cli import ops, search, urls
+from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err
+from vsl_assets.errors import ConfigurationError, VslError
+from vsl_assets.settings import Settings
+
+__all__ = ["EXIT_FAILED", "EXIT_OK", "EXIT_USAGE", "build_parser", "locate", "main"]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="vsl", description="VSL swipe file: URLs in, transcripts out.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    urls.register(sub)
+    ops.register(sub)
+    from vsl_assets.web.commands import register as register_web
+
+    register_web(sub, app_factory="vsl_assets.cli.webapp:app_from_env")  # web (with the partition port), user, token
+    ops.register_up(sub)
+    search.register(sub)
+    return parser
+
+
+def locate(cwd: Path, settings: Settings) -> Settings:
+    """The settings to act on, or a :class:`ConfigurationError` saying what was looked for.
+
+    Without a project, only an explicit database and an absolute storage root will do: anything
+    else would silently create a second, empty database wherever ``vsl`` happens to run.
+    """
+    if settings.project_dir is not None:
+        return settings
+    if settings.database_url and settings.storage_dir.is_absolute():
+        return settings
+    raise ConfigurationError(settings_module.project_not_found_message(cwd))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    for name in ("file", "out"):  # `add --file`, `analyze FILE`, `export --out`: before moving to the project
+        value = getattr(args, name, None)
+        if value and value != "-":
+            setattr(args, name, str(Path(value).resolve()))
+    try:
+        settings = settings_module.current()
+        if not getattr(args, "standalone", False):
+            settings = locate(Path.cwd(), settings)
+        if settings.project_dir is not None:
+            # Relative paths in dagster.yaml are relative to the project, as for `dagster dev`.
+            os.chdir(settings.project_dir)
+        return int(args.func(args, settings))
+    except ConfigurationError as exc:
+        err(exc.reason)
+        return EXIT_USAGE
+    except VslError as exc:  # e.g. a transcript file that cannot be read, an engine that failed
+        err(exc.reason)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        err("interrupted")
+        return 130
+    except OSError as exc:
+        err(str(exc))
+        return EXIT_FAILED

@@ -1,0 +1,241 @@
+"""``vsl add``, ``status``, ``show``, ``retry``, ``remove``, ``process``, ``export``: the URLs' life."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance, partitions, search_index, sessions
+from vsl_assets.db import repo, session_scope
+from vsl_assets.objectstore import store_for
+from vsl_assets.services import intake
+from vsl_assets.settings import Settings, retranscribe_language, url_language
+from vsl_assets.storage import StorageLayout, validate_key
+from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
+
+
+def _read_urls(args: argparse.Namespace) -> list[str]:
+    urls = list(args.urls)
+    if args.file:
+        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        urls += [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    return urls
+
+
+def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    raw = _read_urls(args)
+    if not raw:
+        err("no URLs given (pass URLs or --file FILE)")
+        return EXIT_USAGE
+    try:
+        language = url_language(args.language)
+    except ValueError as exc:
+        err(f"invalid --language {args.language!r}: {exc}")
+        return EXIT_USAGE
+    with session_scope(settings.database) as s:
+        report = intake.add_urls(
+            s,
+            raw,
+            partitions=partitions(settings),
+            allow_private_networks=settings.allow_private_networks,
+            language=language,
+        )
+    for item in report.refused:
+        err(f"invalid URL {item.url[:200]!r}: {item.error}")
+    for note in report.notes:
+        err(note)
+    for item in report.accepted:
+        state = "added" if item.added else f"already known ({item.status})"
+        print(f"{item.partition_key}\t{state}\t{item.url}")
+        if item.warning:
+            err(f"note: {intake.refusal_note(item)}")
+    if report.invalid:
+        err(f"{report.invalid} invalid URL(s) refused; {len(report.accepted)} accepted")
+        return EXIT_USAGE
+    return EXIT_OK
+
+
+def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    with session_scope(settings.database) as s:
+        rows = repo.status_rows(s, args.status)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        print("no URLs yet: add some with `vsl add URL`")
+        return EXIT_OK
+    for r in rows:
+        reason = f"  — {r['reason']}" if r["reason"] else ""
+        print(f"{r['partition_key']:<40} {r['status']:<15} {r['url']}{reason}")
+        if args.workers and r["steps"]:
+            print("    " + "  ".join(f"{j['step']}={j['outcome']}@{j['worker']}" for j in r["steps"]))
+    return EXIT_OK
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        key = validate_key(args.key)
+    except ValueError:
+        err(f"{args.key!r} is not a partition key (see `vsl status`)")
+        return EXIT_USAGE
+    with session_scope(settings.database) as s:
+        row = repo.get_url(s, key)
+    if row is None:
+        err(f"no URL with key {key}")
+        return EXIT_FAILED
+    path = StorageLayout(settings.storage_root).transcript_path(key, args.format)
+    if not store_for(settings).fetch(path):
+        why = f": {row.reason}" if row.reason else ""
+        err(f"{key} has no transcript yet (status {row.status}{why})")
+        return EXIT_FAILED
+    sys.stdout.write(path.read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
+def cmd_retry(args: argparse.Namespace, settings: Settings) -> int:
+    if not args.keys and not args.failed:
+        err("name partition keys or pass --failed")
+        return EXIT_USAGE
+    redo = args.redo_from == "transcript"
+    if (args.language or args.model) and not redo:
+        err("--language and --model apply to a re-transcription: add --from transcript")
+        return EXIT_USAGE
+    try:
+        language = retranscribe_language(args.language)
+    except ValueError as exc:
+        err(f"invalid --language {args.language!r}: {exc}")
+        return EXIT_USAGE
+    model = (args.model or "").strip() or None
+    with session_scope(settings.database) as s:
+        keys = list(args.keys) + (repo.failed_keys(s) if args.failed else [])
+        unknown = [k for k in args.keys if repo.get_url(s, k) is None]
+        wanted = [k for k in dict.fromkeys(keys) if k not in unknown]
+        done = repo.retranscribe(s, wanted, language=language, model=model) if redo else repo.requeue(s, wanted)
+    for k in unknown:
+        err(f"no URL with key {k}")
+    for k in done:
+        print(f"{k}\tre-queued" + (" to be transcribed again" if redo else ""))
+    if not done and not unknown:
+        print("nothing to retry")
+    return EXIT_FAILED if unknown else EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    """Forget URLs: rows, files (and their objects in the shared store), search documents and partitions."""
+    from vsl_assets.services.removal import Removed, remove_urls
+
+    with search_index(settings) as index:
+        outcomes = remove_urls(
+            args.keys,
+            sessions=sessions(settings),
+            store=store_for(settings),
+            index=index,
+            partitions=partitions(settings),
+        )
+    for r in outcomes:
+        if r.reason:
+            err(r.reason)
+        else:
+            print(f"{r.key}\tremoved")
+    if any(r.outcome is Removed.INVALID for r in outcomes):
+        return EXIT_USAGE
+    return EXIT_FAILED if any(r.outcome is Removed.UNKNOWN for r in outcomes) else EXIT_OK
+
+
+def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
+    from dagster import DagsterInstance
+
+    from vsl_assets.defs.inprocess import InProcessRunner
+    from vsl_assets.defs.partitions import InstancePartitions
+    from vsl_assets.defs.reconcile import reconcile
+    from vsl_assets.defs.resources import DatabaseResource
+    from vsl_assets.services.process import pending_keys, process_pending
+
+    dagster = instance(settings) or DagsterInstance.ephemeral()
+    # Without a daemon nobody else notices a `vsl process` that was killed mid-run.
+    fixed = reconcile(dagster, DatabaseResource(url=settings.database), crash_retries=settings.crash_retries)
+    if fixed["failed"] or fixed["requeued"]:
+        print(
+            f"reconciled: {fixed['failed']} abandoned URL(s) failed ({fixed['resumed']} of them re-queued after "
+            f"a crash), {fixed['requeued']} re-queued"
+        )
+    runner = InProcessRunner(dagster)
+    keys = pending_keys(sessions(settings), args.limit if args.limit and args.limit > 0 else settings.sensor_batch)
+    if not keys:
+        print("nothing pending")
+        return EXIT_OK
+    failed = 0
+    for done in process_pending(
+        keys, sessions=sessions(settings), runner=runner, partitions=InstancePartitions(dagster), force=args.force
+    ):
+        failed += not done.ok
+        print(done.describe())
+    print(f"processed {len(keys)}: {len(keys) - failed} ok, {failed} failed")
+    return EXIT_FAILED if failed else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    from vsl_assets.services.export import ExportError, export_catalog
+
+    out = None if args.out in (None, "-") else Path(args.out)
+    try:
+        done = export_catalog(
+            sessions=sessions(settings), fmt=args.format, out=out, min_confidence=settings.breakdown_min_confidence
+        )
+    except ExportError as exc:
+        err(str(exc))
+        return EXIT_USAGE
+    if done.text is not None:
+        sys.stdout.write(done.text)
+    else:
+        print(f"{done.rows} VSLs written to {done.path}")
+    return EXIT_OK
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("add", help="add URLs (validated, de-duplicated) as pending_ingest")
+    p.add_argument("urls", nargs="*", metavar="URL")
+    p.add_argument("--file", "-f", help="file with one URL per line ('-' = stdin)")
+    p.add_argument("--language", "-l", help="the VSLs' language (pt, en, es...): transcribed in it instead of detected")
+    p.set_defaults(func=cmd_add)
+    p = sub.add_parser("status", help="list URLs with status and reason")
+    p.add_argument("--json", action="store_true", help="print a JSON list")
+    p.add_argument("--status", help="only URLs with this status")
+    p.add_argument(
+        "--workers", "-w", action="store_true", help="also show each step's outcome and the worker that ran it"
+    )
+    p.set_defaults(func=cmd_status)
+    p = sub.add_parser("show", help="print a transcript")
+    p.add_argument("key")
+    p.add_argument("--format", choices=OUTPUT_EXTENSIONS, default="txt")
+    p.set_defaults(func=cmd_show)
+    p = sub.add_parser("process", help="materialize pending URLs in this process (no daemon needed)")
+    p.add_argument("--limit", type=int, default=0, help="at most N URLs (default: VSL_SENSOR_BATCH)")
+    p.add_argument("--force", action="store_true", help="redo work even where valid outputs exist")
+    p.set_defaults(func=cmd_process)
+    p = sub.add_parser("retry", help="re-queue URLs (the sensor or `vsl process` picks them up)")
+    p.add_argument("keys", nargs="*", metavar="KEY")
+    p.add_argument("--failed", action="store_true", help="re-queue every failed URL")
+    p.add_argument(
+        "--from",
+        dest="redo_from",
+        choices=["failed-step", "transcript"],
+        default="failed-step",
+        help="failed-step (default): resume, reusing every valid output; transcript: transcribe again "
+        "(the audio is reused) and redo everything after it",
+    )
+    p.add_argument(
+        "--language", "-l", help="with --from transcript: the language to transcribe in (kept; auto = detect again)"
+    )
+    p.add_argument("--model", help="with --from transcript: a Whisper model name or directory for this URL (kept)")
+    p.set_defaults(func=cmd_retry)
+    p = sub.add_parser("remove", help="forget URLs: rows, media, transcripts, breakdowns, search documents")
+    p.add_argument("keys", nargs="+", metavar="KEY")
+    p.set_defaults(func=cmd_remove)
+    p = sub.add_parser("export", help="the catalog: one row per VSL (status, duration, niche, lead, offer...)")
+    p.add_argument("--format", choices=("csv", "parquet", "json"), default="csv")
+    p.add_argument("--out", help="file to write (default: stdout; required for parquet)")
+    p.set_defaults(func=cmd_export)

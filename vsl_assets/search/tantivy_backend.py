@@ -1,0 +1,509 @@
+"""Embedded backend on tantivy: one writer at a time, many readers, next to the app database.
+
+Why (benchmarks/bench_search.py, same rows): tantivy answers a query about an order of magnitude
+faster than FTS5, because it skips the blocks of a posting list that cannot enter the top k
+instead of scoring every match.  Its catch is that it allows one ``IndexWriter`` per index
+directory, and a second process gets ``LockBusy`` at once; every Dagster run is its own process.
+So every write here is taken under an exclusive ``fcntl`` lock on ``writer.lock`` with bounded
+retry and backoff: concurrent runs queue for a few milliseconds each instead of failing, and the
+tantivy writer is opened, committed and released inside the lock.  Readers never lock: before a
+query they look at ``meta.json``'s change time and reload when a writer committed.
+
+Layout (``vsl.db`` -> ``vsl.tantivy/``): ``index/`` is the tantivy index of segment terms only
+(the same stemmed, folded, language-tagged terms as the FTS5 backend, ``query.fts5_terms_of_texts``,
+split on whitespace, with positions for phrases) plus two numeric columns (``vsl``, ``sid``);
+``side.db`` is a small SQLite file with the VSL table the filters read (``filters.vsl_filter``,
+the same SQL as the other backends) and each segment's text and times for the hits shown.  A
+write changes the side table in a transaction committed only after tantivy's commit, so a crash
+in between leaves terms whose VSL id the side table does not know, which reads skip (ids are
+never reused: AUTOINCREMENT).
+
+Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
+block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
+column (no scoring) only when more than n segments matched; a page VSL with fewer than its best
+k hits among the n read gets them from a query restricted to it (same index-wide BM25
+statistics, so the same scores).  Prefix clauses match as a constant score (tantivy's automaton
+queries do not compute BM25), where FTS5 ranks them by BM25.
+"""
+
+from __future__ import annotations
+
+import errno
+import fcntl
+import os
+import random
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from vsl_assets.errors import PermanentError, TransientError
+from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
+from vsl_assets.search.filters import vsl_filter
+from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
+from vsl_assets.search.query import Clause, ParsedQuery, fts5_terms, fts5_terms_of_texts, parse_search, query_languages
+from vsl_assets.search.snippet import highlight
+from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, segment_id
+
+SCHEMA_VERSION = "1"
+_SIDE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vsls (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    key TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    title TEXT,
+    language TEXT,
+    player TEXT,
+    player_key TEXT,
+    duration_s REAL,
+    added_at TEXT,
+    niche TEXT,
+    niche_top TEXT,
+    niche_sub TEXT,
+    lead_type TEXT,
+    lead_key TEXT,
+    awareness TEXT,
+    awareness_key TEXT,
+    pitch_s REAL,
+    price REAL,
+    currency TEXT,
+    segment_count INTEGER NOT NULL,
+    indexed_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS segments (
+    id INTEGER PRIMARY KEY,  -- vsl id << 20 | position, as in sqlite.segment_id()
+    start_s REAL NOT NULL,
+    end_s REAL NOT NULL,
+    text TEXT NOT NULL
+)
+"""
+_FIELD = "terms"
+
+
+class IndexBusyError(TransientError):
+    """The writer lock stayed taken past the wait: another process is indexing for that long."""
+
+
+def _encode_time(value: datetime) -> str:
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+
+
+def _decode_time(value: Any) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    # Terms arrive analysed (folded, stemmed, tagged "pt_garant"): whitespace splits them only.
+    builder.add_text_field(_FIELD, stored=False, tokenizer_name="whitespace", index_option="position")
+    builder.add_unsigned_field("vsl", indexed=True, fast=True)
+    builder.add_unsigned_field("sid", fast=True)
+    return builder.build()
+
+
+def _ints(values: list[Any]) -> list[int]:
+    """A u64 fast column's values (typed ``int | float | bool | None`` by the stubs)."""
+    return [int(v) for v in values]
+
+
+class TantivySearch:
+    """The tantivy backend; safe across threads (one side-table connection per thread) and
+    across processes (one writer at a time under ``writer.lock``, readers reload on commit)."""
+
+    name = "tantivy"
+    #: Memory of the (short-lived) writer: tantivy's floor is 15 MB per indexing thread.
+    WRITER_HEAP = 64_000_000
+    #: Best segments read per query at least (see ``_match``).
+    TOP_N = 256
+    #: Page VSLs missing hits are searched together when they have at most this many matches.
+    MISSING_BATCH = 4096
+
+    def __init__(self, path: Path | str, *, lock_timeout_s: float = 120.0) -> None:
+        self.path = Path(path)
+        self.lock_timeout_s = lock_timeout_s
+        self._index_dir = self.path / "index"
+        self._side = self.path / "side.db"
+        self._lock_file = self.path / "writer.lock"
+        self._schema = _schema()
+        self._index: tantivy.Index | None = None
+        self._seen_meta: bytes | None = None
+        self._searcher: tantivy.Searcher | None = None
+        self._ready = False
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._thread_lock = threading.Lock()  # one writer per process at a time, before the file lock
+        self._reader_lock = threading.Lock()
+
+    # -- plumbing ----------------------------------------------------------------
+
+    @contextmanager
+    def _writer_lock(self) -> Iterator[None]:
+        """The single-writer lock: waits (bounded, with backoff and jitter) instead of failing."""
+        self.path.mkdir(parents=True, exist_ok=True)
+        with self._thread_lock, open(self._lock_file, "a+b") as handle:
+            deadline = time.monotonic() + self.lock_timeout_s
+            delay = 0.002
+            while True:
+                try:
+                    fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise IndexBusyError(
+                            f"the search index {self.path} stayed locked by another writer for "
+                            f"{self.lock_timeout_s:.0f} s; try again"
+                        ) from exc
+                    time.sleep(delay * (0.5 + random.random()))
+                    delay = min(delay * 2, 0.2)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+    def _open_side(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self._side, timeout=60.0, isolation_level=None, check_same_thread=False)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        if not self._ready:
+            self.ensure_schema()
+        conn = getattr(self._local, "conn", None)
+        if conn is None or self._local.pid != os.getpid():
+            conn = self._open_side()
+            conn.execute("PRAGMA synchronous = NORMAL")
+            self._local.conn, self._local.pid = conn, os.getpid()
+            with self._reader_lock:
+                self._all.append(conn)
+        return conn
+
+    def ensure_schema(self) -> None:
+        """Create the side table and the index; an index of another layout is derived data, so it is
+        dropped and recreated empty (``vsl reindex`` fills it again).  Under the writer lock, so
+        processes starting together create it once."""
+        with self._writer_lock():
+            with closing(self._open_side()) as conn:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
+                    version = has_meta and conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
+                    stale = bool(has_meta) and (version is None or version[0] != SCHEMA_VERSION)
+                    if stale or not has_meta:
+                        for table in ("segments", "vsls", "meta"):
+                            conn.execute(f"DROP TABLE IF EXISTS {table}")
+                        shutil.rmtree(self._index_dir, ignore_errors=True)
+                    for statement in _SIDE_SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                    self._index_dir.mkdir(parents=True, exist_ok=True)
+                    if not tantivy.Index.exists(str(self._index_dir)):
+                        tantivy.Index(self._schema, path=str(self._index_dir))
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+        self._ready = True
+
+    def _reader(self) -> tantivy.Searcher:
+        """The current searcher, reloaded when a writer (any process) committed since the last look."""
+        if not self._ready:
+            self.ensure_schema()
+        # The file's bytes, not its mtime: two commits inside one clock tick keep the mtime, while
+        # every commit writes a new opstamp into it (a few KB, read in microseconds).
+        stamp = (self._index_dir / "meta.json").read_bytes()
+        with self._reader_lock:
+            if self._index is None or self._local_pid != os.getpid():
+                self._index = tantivy.Index.open(str(self._index_dir))
+                self._local_pid = os.getpid()
+                self._seen_meta = None
+            if stamp != self._seen_meta or self._searcher is None:
+                self._index.reload()
+                self._searcher = self._index.searcher()
+                self._seen_meta = stamp
+            return self._searcher
+
+    _local_pid = -1
+
+    def close(self) -> None:
+        with self._reader_lock:
+            conns, self._all = self._all, []
+            self._index = self._searcher = None
+        for conn in conns:
+            conn.close()
+        self._local = threading.local()
+
+    # -- writing -----------------------------------------------------------------
+
+    @staticmethod
+    def _delete_side(conn: sqlite3.Connection, key: str) -> int | None:
+        row = conn.execute("SELECT id FROM vsls WHERE key = ?", (key,)).fetchone()
+        if row is None:
+            return None
+        vsl_id = int(row["id"])
+        conn.execute(
+            "DELETE FROM segments WHERE id BETWEEN ? AND ?",
+            (segment_id(vsl_id, 0), segment_id(vsl_id, MAX_SEGMENTS - 1)),
+        )
+        conn.execute("DELETE FROM vsls WHERE id = ?", (vsl_id,))
+        return vsl_id
+
+    @contextmanager
+    def _write(self) -> Iterator[tuple[sqlite3.Connection, list[Any]]]:
+        """Side-table transaction + tantivy writer under the single-writer lock; the side table
+        commits after tantivy's commit.  Yields (connection, [writer]) — the writer is opened only
+        when the body asks for it (``_tantivy_writer``)."""
+        conn = self._conn()  # before the lock: a first call ensures the schema, under that lock
+        with self._writer_lock():
+            conn.execute("BEGIN IMMEDIATE")
+            holder: list[Any] = []
+            try:
+                yield conn, holder
+                if holder:
+                    writer = holder[0]
+                    writer.commit()
+                    writer.wait_merging_threads()  # joins merges and releases tantivy's own lock
+            except BaseException:
+                if holder:
+                    with suppress(Exception):  # the original error is what matters
+                        holder[0].rollback()
+                conn.execute("ROLLBACK")
+                raise
+            finally:
+                holder.clear()
+            conn.execute("COMMIT")
+
+    def _tantivy_writer(self, holder: list[Any]) -> Any:
+        if not holder:
+            index = tantivy.Index.open(str(self._index_dir))
+            holder.append(index.writer(heap_size=self.WRITER_HEAP, num_threads=1))
+        return holder[0]
+
+    def index_vsl(self, doc: VslDocument) -> int:
+        if len(doc.segments) > MAX_SEGMENTS:
+            raise PermanentError(
+                f"a VSL of {len(doc.segments):,} segments is more than the index takes ({MAX_SEGMENTS:,})"
+            )
+        terms = fts5_terms_of_texts([s.text for s in doc.segments], doc.language)
+        with self._write() as (conn, holder):
+            old = self._delete_side(conn, doc.key)
+            writer = self._tantivy_writer(holder)
+            if old is not None:
+                writer.delete_documents_by_query(self._of_vsls([old]))
+            values = vsl_values(doc, _encode_time) | {"indexed_at": _encode_time(datetime.now(UTC))}
+            cols = ", ".join(values)
+            cur = conn.execute(f"INSERT INTO vsls ({cols}) VALUES ({', '.join(':' + c for c in values)})", values)
+            vsl_id = int(cur.lastrowid or 0)
+            conn.executemany(
+                "INSERT INTO segments (id, start_s, end_s, text) VALUES (?, ?, ?, ?)",
+                [(segment_id(vsl_id, i), s.start, s.end, s.text) for i, s in enumerate(doc.segments)],
+            )
+            for i, t in enumerate(terms):
+                if t:
+                    d = tantivy.Document()
+                    d.add_text(_FIELD, t)
+                    d.add_unsigned("vsl", vsl_id)
+                    d.add_unsigned("sid", segment_id(vsl_id, i))
+                    writer.add_document(d)
+        return len(doc.segments)
+
+    def delete_vsl(self, key: str) -> bool:
+        with self._write() as (conn, holder):
+            old = self._delete_side(conn, key)
+            if old is not None:
+                self._tantivy_writer(holder).delete_documents_by_query(self._of_vsls([old]))
+        return old is not None
+
+    # -- reading -----------------------------------------------------------------
+
+    def count(self) -> IndexCount:
+        vsls, segments = self._conn().execute("SELECT count(*), coalesce(sum(segment_count), 0) FROM vsls").fetchone()
+        return IndexCount(int(vsls), int(segments))
+
+    def keys(self) -> set[str]:
+        return {row[0] for row in self._conn().execute("SELECT key FROM vsls")}
+
+    def size_bytes(self) -> int | None:
+        return sum(f.stat().st_size for f in self.path.rglob("*") if f.is_file())
+
+    def search(self, query: SearchQuery) -> SearchResults:
+        parsed = parse_search(query)
+        conn = self._conn()
+        if parsed.empty:
+            return self._list(conn, query, parsed)
+        return self._match(conn, query, parsed)
+
+    def _list(self, conn: sqlite3.Connection, query: SearchQuery, parsed: ParsedQuery) -> SearchResults:
+        where, params = vsl_filter(query, _encode_time)
+        limit, offset = page_bounds(query)
+        rows = conn.execute(
+            f"SELECT v.*, count(*) OVER () AS total FROM vsls v WHERE {where} "
+            "ORDER BY v.added_at DESC, v.key LIMIT :limit OFFSET :offset",
+            params | {"limit": limit, "offset": offset},
+        ).fetchall()
+        total = (
+            rows[0]["total"]
+            if rows
+            else conn.execute(f"SELECT count(*) FROM vsls v WHERE {where}", params).fetchone()[0]
+        )
+        groups = tuple(VslHits(summary_from_row(r, _decode_time), 0.0, 0, ()) for r in rows)
+        return SearchResults(query, int(total), 0, groups, parsed.notes)
+
+    def _clause(self, clause: Clause, language: str | None) -> tantivy.Query:
+        terms: list[str | tuple[int, str]] = list(fts5_terms(list(clause.words), language).split(" "))
+        if clause.prefix:
+            # One word: tantivy turns a phrase prefix of no phrase into a range over the term
+            # dictionary (no regex automaton to build: measured 4x cheaper per query).
+            return tantivy.Query.phrase_prefix_query(self._schema, _FIELD, terms)
+        if len(terms) == 1:
+            return tantivy.Query.term_query(self._schema, _FIELD, str(terms[0]))
+        return tantivy.Query.phrase_query(self._schema, _FIELD, terms)
+
+    def _text_query(self, parsed: ParsedQuery, languages: tuple[str | None, ...]) -> tantivy.Query:
+        """The query once per language, in that language's tagged stems, ORed (as ``to_fts5``):
+        a segment carries one language's terms, so only its own arm scores."""
+        should, must, must_not = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot
+        arms = []
+        for language in languages:
+            parts = []
+            for group in parsed.groups:
+                ors = [(should, self._clause(c, language)) for c in group]
+                parts.append((must, ors[0][1] if len(ors) == 1 else tantivy.Query.boolean_query(ors)))
+            parts += [(must_not, self._clause(c, language)) for c in parsed.excluded]
+            arms.append((should, tantivy.Query.boolean_query(parts)))
+        return arms[0][1] if len(arms) == 1 else tantivy.Query.boolean_query(arms)
+
+    def _of_vsls(self, vsl_ids: list[int]) -> tantivy.Query:
+        # A term set, not a term: delete_documents_by_term/term_query take a Python int as i64,
+        # which never equals the u64 column's terms.
+        return tantivy.Query.term_set_query(self._schema, "vsl", vsl_ids)
+
+    def _restrict(self, text: tantivy.Query, vsl_ids: list[int]) -> tantivy.Query:
+        """``text`` inside these VSLs only; the restriction scores 0, so BM25 stays comparable."""
+        only = tantivy.Query.const_score_query(self._of_vsls(vsl_ids), 0.0)
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, text), (tantivy.Occur.Must, only)])
+
+    def _match(self, conn: sqlite3.Connection, query: SearchQuery, parsed: ParsedQuery) -> SearchResults:
+        searcher = self._reader()
+        text = self._text_query(parsed, query_languages(query.language))
+        where, filter_params = vsl_filter(query, _encode_time)
+        if filter_params:
+            allowed = [r[0] for r in conn.execute(f"SELECT v.id FROM vsls v WHERE {where}", filter_params)]
+            if not allowed:
+                return SearchResults(query, 0, 0, (), parsed.notes)
+            text = self._restrict(text, allowed)
+        limit, offset = page_bounds(query)
+        k = query.hits_per_vsl
+        # n: 8x the page's hits; the page VSLs whose best k are not among them get them from one
+        # search of those VSLs (1,000,800 segments, same queries: mixed p95 7.4 ms, against 9.1 ms
+        # with n = 1024 and one search per VSL).
+        n = max(self.TOP_N, 8 * (offset + limit) * k)
+        while True:
+            # count=False: counting would make tantivy score every match (no block skipping).
+            result = searcher.search(text, n, count=False)
+            addresses = [addr for _, addr in result.hits]
+            sids = _ints(searcher.fast_field_values("sid", addresses)) if addresses else []
+            complete = len(addresses) < n  # fewer than asked for: every match was read
+            order: list[int] = []
+            best: dict[int, list[tuple[int, float]]] = {}
+            seen: dict[int, int] = {}
+            place: dict[int, int] = {}  # VSL -> its place in ``order``
+            wanted = offset + limit
+            full = 0  # page VSLs that have their k hits
+            for (score, _), sid in zip(result.hits, sids, strict=True):
+                vsl_id = sid >> POSITION_BITS
+                seen[vsl_id] = seen.get(vsl_id, 0) + 1
+                hits = best.get(vsl_id)
+                if hits is None:
+                    place[vsl_id] = len(order)
+                    order.append(vsl_id)
+                    hits = best[vsl_id] = []
+                if len(hits) < k:
+                    hits.append((sid, score))
+                    if len(hits) == k and place[vsl_id] < wanted:
+                        full += 1
+                        if full == wanted and not complete:
+                            break  # the page is decided; the counts come from the aggregation
+            if complete or len(order) >= wanted:
+                break
+            n *= 4
+        if not addresses:
+            return SearchResults(query, 0, 0, (), parsed.notes)
+        if complete:
+            per_vsl = seen
+        else:
+            # Exact counts without ranking: a terms aggregation over the vsl column walks the
+            # posting lists only (no BM25), one bucket per VSL.
+            agg = searcher.aggregate(text, {"v": {"terms": {"field": "vsl", "size": 1 << 24}}})
+            per_vsl = {int(b["key"]): int(b["doc_count"]) for b in agg["v"]["buckets"]}
+        total_hits = sum(per_vsl.values())
+        page_ids = order[offset : offset + limit]
+        vsls = {}
+        if page_ids:
+            marks = ",".join("?" * len(page_ids))
+            vsls = {r["id"]: r for r in conn.execute(f"SELECT * FROM vsls WHERE id IN ({marks})", page_ids)}
+        page_ids = [v for v in page_ids if v in vsls]  # terms of a write that crashed before its side commit
+        missing = [v for v in page_ids if len(best[v]) < min(k, per_vsl.get(v, 0))]
+        # Their other hits rank below the n read: the same query inside those VSLs.  Together in
+        # one search that reads all their matches when they are few, else one search each.
+        batches = [missing] if sum(per_vsl[v] for v in missing) <= self.MISSING_BATCH else [[v] for v in missing]
+        for batch in batches:
+            if not batch:
+                continue
+            limit_b = sum(per_vsl[v] for v in batch) if len(batch) > 1 else k
+            inside = searcher.search(self._restrict(text, batch), limit_b, count=False)
+            found = _ints(searcher.fast_field_values("sid", [addr for _, addr in inside.hits]))
+            for v in batch:
+                best[v] = []
+            for (score, _), sid in zip(inside.hits, found, strict=True):
+                hits = best[sid >> POSITION_BITS]
+                if len(hits) < k:
+                    hits.append((sid, float(score)))
+        sids = [sid for v in page_ids for sid, _ in best[v]]
+        texts = {
+            r["id"]: r
+            for r in conn.execute(
+                f"SELECT id, start_s, end_s, text FROM segments WHERE id IN ({','.join('?' * len(sids))})", sids
+            )
+        }
+        groups = tuple(self._group(vsls[v], per_vsl.get(v, 0), best[v], texts, parsed) for v in page_ids)
+        return SearchResults(query, len(per_vsl), total_hits, groups, parsed.notes)
+
+    @staticmethod
+    def _group(
+        vsl: sqlite3.Row,
+        hit_count: int,
+        best: list[tuple[int, float]],
+        texts: dict[int, sqlite3.Row],
+        parsed: ParsedQuery,
+    ) -> VslHits:
+        base = segment_id(vsl["id"], 0)
+        language = vsl["language"]
+        return VslHits(
+            vsl=summary_from_row(vsl, _decode_time),
+            score=best[0][1],
+            hit_count=hit_count,
+            hits=tuple(
+                Hit(
+                    position=sid - base,
+                    start=texts[sid]["start_s"],
+                    end=texts[sid]["end_s"],
+                    text=texts[sid]["text"],
+                    snippet=highlight(texts[sid]["text"], parsed, language),
+                    score=score,
+                )
+                for sid, score in best
+                if sid in texts
+            ),
+        )

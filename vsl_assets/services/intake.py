@@ -1,0 +1,128 @@
+"""Adding URLs: validate, normalise, de-duplicate, store as ``pending_ingest``, make the partitions.
+
+The one definition behind ``vsl add``, ``POST /api/urls``, the web app's Add page and the
+``add_urls`` Dagster job.  Valid URLs are added even when others in the same batch are refused,
+and each refusal says why; an address the fetch guard will refuse (a private IP, ``localhost``)
+is stored but flagged, so whoever added it learns before the pipeline fails on it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from vsl_assets.db import repo
+from vsl_assets.errors import InvalidUrlError
+from vsl_assets.net import guard as netguard
+from vsl_assets.net.urls import normalize_url, partition_key_for
+from vsl_assets.services.ports import PartitionPort
+
+#: Said when no partition port was given: the URL waits for the sensor instead of being runnable now.
+NO_PARTITIONS_NOTE = "no Dagster instance (DAGSTER_HOME unset, no project): partitions will be registered by the sensor"
+
+
+@dataclass(frozen=True)
+class IntakeItem:
+    """One input line's outcome, in input order."""
+
+    #: The normalised URL, or the input (cut to 300 characters) when it was refused.
+    url: str
+    partition_key: str | None = None
+    status: str | None = None
+    #: True for the first occurrence of a URL that was not in the database before.
+    added: bool = False
+    #: Why the URL was refused (then partition_key and status are None).
+    error: str | None = None
+    #: Why the running pipeline will refuse to fetch it (stored all the same), or None.
+    warning: str | None = None
+
+
+@dataclass
+class IntakeReport:
+    items: list[IntakeItem]
+    #: One line per fact every front end should show (e.g. partitions left to the sensor).
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def accepted(self) -> list[IntakeItem]:
+        """The stored URLs, once each, in input order."""
+        seen: dict[str, IntakeItem] = {}
+        for item in self.items:
+            if item.partition_key is not None and item.partition_key not in seen:
+                seen[item.partition_key] = item
+        return list(seen.values())
+
+    @property
+    def refused(self) -> list[IntakeItem]:
+        return [i for i in self.items if i.error]
+
+    @property
+    def added(self) -> int:
+        return sum(1 for i in self.items if i.added)
+
+    @property
+    def invalid(self) -> int:
+        return len(self.refused)
+
+    @property
+    def known(self) -> int:
+        return len(self.items) - self.invalid - self.added
+
+    @property
+    def keys(self) -> list[str]:
+        return [i.partition_key for i in self.accepted if i.partition_key]
+
+
+def add_urls(
+    session: Session,
+    raw_urls: Sequence[str],
+    *,
+    partitions: PartitionPort | None,
+    allow_private_networks: bool,
+    language: str | None = None,
+) -> IntakeReport:
+    """Store the valid URLs (committing ``session``), then register their partitions.
+
+    The rows are committed before the partitions exist, so a run started the moment a partition
+    appears always finds its URL.  ``allow_private_networks`` is the running app's setting: when
+    it is on, private addresses are fetched and no warning is given.  ``language`` (validated by
+    the caller, ``settings.url_language``) is the URLs' own language; None = detected.
+    """
+    normalised: list[str | InvalidUrlError] = []
+    for raw in raw_urls:
+        try:
+            normalised.append(normalize_url(raw))
+        except InvalidUrlError as exc:
+            normalised.append(exc)
+    stored = {
+        r.partition_key: r for r in repo.add_urls(session, [u for u in normalised if isinstance(u, str)], language)
+    }
+    session.commit()
+    items: list[IntakeItem] = []
+    seen: set[str] = set()
+    for raw, url in zip(raw_urls, normalised, strict=True):
+        if isinstance(url, InvalidUrlError):
+            items.append(IntakeItem(url=str(raw)[:300], error=url.reason))
+            continue
+        r = stored[partition_key_for(url)]
+        first = r.partition_key not in seen
+        seen.add(r.partition_key)
+        refusal = None if allow_private_networks else netguard.static_refusal(r.url)
+        items.append(IntakeItem(r.url, r.partition_key, r.status, added=r.created and first, warning=refusal))
+    report = IntakeReport(items)
+    if report.keys:
+        if partitions is not None:
+            partitions.register(report.keys)
+        else:
+            report.notes.append(NO_PARTITIONS_NOTE)
+    return report
+
+
+def refusal_note(item: IntakeItem) -> str:
+    """The warning for a stored URL the guard will refuse, with what to do about it."""
+    return (
+        f"{item.partition_key}: {item.warning}. The running app fetches such addresses only if it was "
+        "started with VSL_ALLOW_PRIVATE_NETWORKS=1 or VSL_ALLOW_ADDRESSES (put them in the project's .env)"
+    )

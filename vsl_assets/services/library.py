@@ -1,0 +1,416 @@
+"""The library's queries: a filtered, sorted page of VSL cards, and everything about one VSL.
+
+One SELECT per page (URLs joined to their source, video and breakdown rows, all one-to-one) plus
+one COUNT that joins only what the filters read; the filter menus' values are cached briefly; the
+default sort pages by keyset (``after`` = the last id seen), so page 500 costs what
+page 1 does.
+
+Breakdown fields the engine graded below ``min_confidence`` (``VSL_BREAKDOWN_MIN_CONFIDENCE``) are
+unknown here: a card does not show them, a filter does not match them, a sort puts them last; the
+VSL's detail lists them under ``unsure`` with their grade and evidence.  A breakdown with no grades
+recorded (written before grades existed) is shown as it always was.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from vsl_assets.breakdown.models import EVIDENCE_FIELDS, is_sure
+from vsl_assets.db.models import (
+    Audio,
+    BeatRow,
+    BreakdownRow,
+    DeadLetter,
+    Job,
+    Source,
+    TranscriptRow,
+    Url,
+    Video,
+    field_is_sure,
+    sure_value,
+)
+from vsl_assets.services import schemas
+from vsl_assets.transcription.models import Segment
+from vsl_assets.transcription.quality import low_confidence
+
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class LibraryFilters:
+    status: str | None = None
+    language: str | None = None
+    niche: str | None = None
+    lead: str | None = None
+    awareness: str | None = None
+    duration_min: float | None = None
+    duration_max: float | None = None
+    price_min: float | None = None
+    price_max: float | None = None
+    currency: str | None = None
+    #: Seconds: where the offer section starts, and where the product is first named.
+    pitch_min: float | None = None
+    pitch_max: float | None = None
+    reveal_min: float | None = None
+    reveal_max: float | None = None
+    q: str | None = None
+    #: Only VSLs whose transcript needs a person's review (a warning or a low quality score).
+    review: bool | None = None
+    sort: schemas.Sort = "newest"
+    limit: int = 24
+    offset: int = 0
+    after: int | None = None
+
+    def active(self) -> dict[str, Any]:
+        """The filters set (for links that keep them and for the page's form)."""
+        return {
+            k: v
+            for k, v in self.__dict__.items()
+            if v not in (None, "") and k not in ("limit", "offset", "after") and not (k == "sort" and v == "newest")
+        }
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
+    def sure(field: str, *conditions: Any) -> Any:
+        # The value's own condition first, so its index still narrows the rows.
+        return and_(*conditions, field_is_sure(field, min_confidence))
+
+    if f.status:
+        query = query.where(Url.status == f.status)
+    if f.language:
+        query = query.where(BreakdownRow.language == f.language.strip().lower())
+    if f.niche:
+        niche = f.niche.strip().lower()
+        query = query.where(sure("niche", or_(BreakdownRow.niche == niche, BreakdownRow.niche_top == niche)))
+    if f.lead:
+        query = query.where(sure("lead_type", BreakdownRow.lead_type == f.lead))
+    if f.awareness:
+        query = query.where(sure("awareness", BreakdownRow.awareness == f.awareness))
+    if f.duration_min is not None:
+        query = query.where(Video.duration_s >= f.duration_min)
+    if f.duration_max is not None:
+        query = query.where(Video.duration_s <= f.duration_max)
+    if f.price_min is not None:
+        query = query.where(sure("offer_price", BreakdownRow.offer_amount >= f.price_min))
+    if f.price_max is not None:
+        query = query.where(sure("offer_price", BreakdownRow.offer_amount <= f.price_max))
+    if f.currency:
+        query = query.where(sure("offer_price", BreakdownRow.offer_currency == f.currency.strip().upper()))
+    if f.pitch_min is not None:
+        query = query.where(sure("pitch_s", BreakdownRow.pitch_s >= f.pitch_min))
+    if f.pitch_max is not None:
+        query = query.where(sure("pitch_s", BreakdownRow.pitch_s <= f.pitch_max))
+    if f.reveal_min is not None:
+        query = query.where(sure("product_reveal_s", BreakdownRow.product_reveal_s >= f.reveal_min))
+    if f.reveal_max is not None:
+        query = query.where(sure("product_reveal_s", BreakdownRow.product_reveal_s <= f.reveal_max))
+    if f.review:
+        query = query.where(TranscriptRow.needs_review.is_(True))
+    if f.q and f.q.strip():
+        pattern = _like(f.q.strip()[:200])
+        query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
+    return query
+
+
+def _joined(query: Any) -> Any:
+    """The card's tables: all one-to-one with ``urls``, so the join never multiplies rows."""
+    return (
+        query.select_from(Url)
+        .outerjoin(Source, Source.url_id == Url.id)
+        .outerjoin(Video, Video.url_id == Url.id)
+        .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+        .outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
+    )
+
+
+#: Filters (and paging fields) that read no breakdown column: any other set filter joins ``breakdowns``.
+_NOT_BREAKDOWN = frozenset(
+    {"status", "q", "duration_min", "duration_max", "review", "sort", "limit", "offset", "after"}
+)
+
+
+def _count_joins(query: Any, f: LibraryFilters) -> Any:
+    """The count joins only the tables a filter reads: counting 10,000 URLs through three outer
+    joins cost ~12 ms on SQLite, ``count(*)`` of ``urls`` alone ~0.05 ms (SQLite counts the
+    smallest index; ``count(urls.id)`` walks the table, ~1 ms).  The joins are one-to-one, so
+    leaving an unused one out never changes the count."""
+    query = query.select_from(Url)
+    if f.q and f.q.strip():
+        query = query.outerjoin(Source, Source.url_id == Url.id)
+    if f.duration_min is not None or f.duration_max is not None:
+        query = query.outerjoin(Video, Video.url_id == Url.id)
+    if f.review:
+        query = query.outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
+    if any(v not in (None, "", False) for k, v in f.__dict__.items() if k not in _NOT_BREAKDOWN):
+        query = query.outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+    return query
+
+
+@functools.lru_cache(maxsize=64)  # built once per sort and threshold (see _card_columns)
+def _order(sort: schemas.Sort, min_confidence: float) -> tuple[Any, ...]:
+    """Missing (and not-sure) values sort last in both directions and on both databases
+    (PostgreSQL puts NULL first in DESC)."""
+    price = sure_value(BreakdownRow.offer_amount, "offer_price", min_confidence)
+    orders: dict[str, tuple[Any, ...]] = {
+        "newest": (Url.id.desc(),),
+        "oldest": (Url.id.asc(),),
+        "duration": (Video.duration_s.asc().nulls_last(), Url.id.desc()),
+        "-duration": (Video.duration_s.desc().nulls_last(), Url.id.desc()),
+        "price": (price.asc().nulls_last(), Url.id.desc()),
+        "-price": (price.desc().nulls_last(), Url.id.desc()),
+        "title": (Source.title.asc().nulls_last(), Url.id.desc()),
+    }
+    return orders[sort]
+
+
+def host_of(url: str) -> str:
+    return urlsplit(url).hostname or url
+
+
+@functools.lru_cache(maxsize=16)
+def _card_columns(t: float) -> tuple[Any, ...]:
+    """The card's columns for a confidence threshold, built once: SQLAlchemy expressions are
+    immutable, and building the confidence checks anew cost ~1 ms per list, more than the query."""
+    return (
+        Url.id,
+        Url.partition_key,
+        Url.url,
+        Url.status,
+        Url.reason,
+        Url.created_at,
+        Source.title,
+        Video.duration_s,
+        BreakdownRow.language,
+        sure_value(BreakdownRow.niche, "niche", t).label("niche"),
+        sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead_type"),
+        sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
+        sure_value(BreakdownRow.offer_amount, "offer_price", t).label("offer_amount"),
+        sure_value(BreakdownRow.offer_currency, "offer_price", t).label("offer_currency"),
+        BreakdownRow.duration_s.label("breakdown_duration"),
+        TranscriptRow.needs_review,
+        TranscriptRow.quality_score,
+    )
+
+
+def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
+    limit = max(1, min(f.limit, MAX_LIMIT))
+    t = min_confidence
+    columns = _card_columns(t)
+    query = _filtered(_joined(select(*columns)), f, t)
+    count_query = _filtered(_count_joins(select(func.count()), f), f, t)
+    offset = max(0, f.offset)
+    if f.after is not None and f.sort in ("newest", "oldest"):
+        query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)
+        offset = 0
+    rows = session.execute(query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)).all()
+    total = session.scalar(count_query) or 0
+    items = [
+        schemas.VslCard(
+            partition_key=r.partition_key,
+            url=r.url,
+            host=host_of(r.url),
+            title=r.title,
+            status=r.status,
+            reason=r.reason,
+            duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
+            language=r.language,
+            niche=r.niche,
+            lead_type=r.lead_type,
+            awareness=r.awareness,
+            price=r.offer_amount,
+            currency=r.offer_currency,
+            created_at=r.created_at,
+            needs_review=bool(r.needs_review),
+            transcript_quality=r.quality_score,
+        )
+        for r in rows
+    ]
+    next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
+    return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)
+
+
+#: The filter menus' values change when a new niche or language first appears: recomputing them
+#: (five DISTINCT scans) on every library view cost more than the page itself.
+FACETS_TTL_S = 30.0
+_facets_cache: dict[str, tuple[float, dict[str, list[str]]]] = {}
+
+
+def facets(session: Session) -> dict[str, list[str]]:
+    """The values the filter menus offer (what the breakdowns hold), at most ``FACETS_TTL_S`` old."""
+    bind = session.get_bind()
+    key = str(bind.engine.url)
+    cached = _facets_cache.get(key)
+    now = time.monotonic()
+    if cached is not None and now - cached[0] < FACETS_TTL_S:
+        return cached[1]
+    out = _facets(session)
+    _facets_cache[key] = (now, out)
+    return out
+
+
+def _facets(session: Session) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for name, column in (
+        ("language", BreakdownRow.language),
+        ("niche", BreakdownRow.niche_top),
+        ("lead", BreakdownRow.lead_type),
+        ("awareness", BreakdownRow.awareness),
+    ):
+        out[name] = sorted(v for v in session.scalars(select(column).distinct()) if v)
+    out["status"] = sorted(v for v in session.scalars(select(Url.status).distinct()) if v)
+    return out
+
+
+def _doubted(segment: dict[str, Any]) -> bool:
+    """The stored segment's quality signals say low confidence (a malformed row says nothing)."""
+    try:
+        return low_confidence(Segment.from_dict(segment))
+    except (ValueError, KeyError, TypeError):
+        return False
+
+
+def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslDetail | None:
+    url = session.scalar(select(Url).where(Url.partition_key == key))
+    if url is None:
+        return None
+    source = session.scalar(select(Source).where(Source.url_id == url.id))
+    video = session.scalar(select(Video).where(Video.url_id == url.id))
+    audio = session.scalar(select(Audio).where(Audio.url_id == url.id))
+    transcript = session.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id))
+    breakdown = session.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
+    beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
+    jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
+    letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
+    segments = [
+        schemas.SegmentOut(
+            start=float(s["start"]),
+            end=float(s["end"]),
+            text=str(s.get("text") or "").strip(),
+            low_confidence=_doubted(s),
+        )
+        for s in (transcript.segments if transcript is not None else [])
+    ]
+    return schemas.VslDetail(
+        partition_key=url.partition_key,
+        url=url.url,
+        status=url.status,
+        reason=url.reason,
+        created_at=url.created_at,
+        updated_at=url.updated_at,
+        source=schemas.SourceOut(
+            page_url=source.page_url,
+            stream_url=source.stream_url,
+            player=source.kind,
+            title=source.title,
+            cta_seconds=source.cta_seconds,
+            cta_source=source.cta_source,
+            drm=source.drm,
+        )
+        if source is not None
+        else None,
+        video=schemas.MediaOut(
+            size_bytes=video.size_bytes,
+            duration_s=video.duration_s,
+            codec=video.video_codec,
+            width=video.width,
+            height=video.height,
+            bitrate=video.bitrate,
+        )
+        if video is not None
+        else None,
+        audio=schemas.MediaOut(
+            size_bytes=audio.size_bytes,
+            duration_s=audio.duration_s,
+            codec=audio.codec,
+            bitrate=audio.bitrate,
+            sample_rate=audio.sample_rate,
+            channels=audio.channels,
+        )
+        if audio is not None
+        else None,
+        language=transcript.language if transcript is not None else None,
+        language_probability=transcript.language_probability if transcript is not None else None,
+        language_source=transcript.language_source if transcript is not None else None,
+        language_note=transcript.language_note if transcript is not None else None,
+        url_language=url.language,
+        speech_coverage=transcript.speech_coverage if transcript is not None else None,
+        transcript_warnings=[
+            schemas.TranscriptWarningOut(kind=str(w.get("kind", "")), message=str(w.get("message", "")))
+            for w in ((transcript.warnings or []) if transcript is not None else [])
+        ],
+        segments=segments,
+        breakdown=_breakdown(breakdown, beats, min_confidence) if breakdown is not None else None,
+        jobs=[
+            schemas.JobOut(
+                step=j.step,
+                run_id=j.run_id,
+                attempt=j.attempt,
+                outcome=j.outcome,
+                error=j.error,
+                started_at=j.started_at,
+                finished_at=j.finished_at,
+            )
+            for j in jobs
+        ],
+        dead_letters=[
+            schemas.DeadLetterOut(
+                step=d.step,
+                run_id=d.run_id,
+                error_class=d.error_class,
+                message=d.message,
+                attempt=d.attempt,
+                created_at=d.created_at,
+                retried_at=d.retried_at,
+            )
+            for d in letters
+        ],
+    )
+
+
+#: The API's columns each breakdown field fills: withheld together when the field is not sure.
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
+    "offer_price": ("offer_amount", "offer_currency", "offer_installments", "offer_installment_amount"),
+    "anchor_price": ("anchor_amount", "anchor_currency"),
+    **{name: (name,) for name in EVIDENCE_FIELDS if name not in ("offer_price", "anchor_price")},
+}
+
+
+def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.BreakdownOut:
+    data = b.data or {}
+    evidence = data.get("evidence") or {}
+    evidence = evidence if isinstance(evidence, dict) else {}
+    grades = b.confidence or {}
+    values = {column: getattr(b, column) for columns in FIELD_COLUMNS.values() for column in columns}
+    unsure: dict[str, schemas.UnsureOut] = {}
+    for name, columns in FIELD_COLUMNS.items():
+        if values[columns[0]] is None or is_sure(grades, name, min_confidence):
+            continue
+        unsure[name] = schemas.UnsureOut(confidence=float(grades[name]), evidence=evidence.get(name))
+        values.update(dict.fromkeys(columns))
+    return schemas.BreakdownOut(
+        status=b.status,
+        language=b.language,
+        page_pitch_s=b.page_pitch_s,
+        consistency=b.consistency,
+        engine=b.engine,
+        model=b.model,
+        evidence=evidence,
+        confidence={str(k): float(v) for k, v in grades.items()},
+        min_confidence=min_confidence,
+        unsure=unsure,
+        prices=[schemas.PriceMentionOut.model_validate(m) for m in data.get("prices") or []],
+        beats=[schemas.BeatOut(beat=x.beat, start_s=x.start_s, end_s=x.end_s, quote=x.quote) for x in beats],
+        **values,
+    )

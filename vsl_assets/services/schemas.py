@@ -1,0 +1,314 @@
+"""Pydantic models of every request and response body (they are the OpenAPI schema at /docs)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, field_validator
+
+from vsl_assets.settings import retranscribe_language, url_language
+
+Sort = Literal["newest", "oldest", "duration", "-duration", "price", "-price", "title"]
+
+
+class AddUrlsRequest(BaseModel):
+    urls: list[str] = Field(
+        min_length=1,
+        max_length=100_000,
+        description="Page or stream URLs, as pasted (at most VSL_WEB_MAX_URLS_PER_ADD).",
+    )
+    language: str | None = Field(
+        default=None,
+        max_length=8,
+        description="The VSLs' language (pt, en, es...): transcribed in it; empty or auto = detected.",
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return url_language(value)
+
+
+class AddedUrl(BaseModel):
+    url: str
+    partition_key: str | None = None
+    status: str | None = None
+    added: bool = False
+    #: Why the URL was refused (then partition_key and status are null).
+    error: str | None = None
+    #: Why the pipeline will refuse to fetch it (a private address, ``localhost``); stored all the same.
+    warning: str | None = None
+
+
+class AddUrlsResponse(BaseModel):
+    results: list[AddedUrl]
+    added: int
+    known: int
+    invalid: int
+    #: What the caller should know about the batch as a whole (e.g. partitions left to the sensor).
+    notes: list[str] = []
+
+
+class VslCard(BaseModel):
+    partition_key: str
+    url: str
+    host: str
+    title: str | None
+    status: str
+    reason: str | None
+    duration_s: float | None
+    language: str | None
+    niche: str | None
+    lead_type: str | None
+    awareness: str | None
+    price: float | None
+    currency: str | None
+    created_at: datetime | None
+    #: The transcript has a warning or a low quality score: shown flagged, not green.
+    needs_review: bool = False
+    transcript_quality: float | None = None
+
+
+class VslPage(BaseModel):
+    items: list[VslCard]
+    total: int
+    limit: int
+    offset: int
+    #: Pass as ``after`` for the next page (newest/oldest sort only): keyset pagination.
+    next_after: int | None = None
+
+
+class SegmentOut(BaseModel):
+    start: float
+    end: float
+    text: str
+    #: The engine doubted this stretch (low log-probability, a loop, or likely silence).
+    low_confidence: bool = False
+
+
+class BeatOut(BaseModel):
+    beat: str
+    start_s: float
+    end_s: float
+    quote: str
+
+
+class JobOut(BaseModel):
+    step: str
+    run_id: str | None
+    attempt: int
+    outcome: str
+    error: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class DeadLetterOut(BaseModel):
+    step: str
+    run_id: str | None
+    error_class: str
+    message: str
+    attempt: int
+    created_at: datetime | None
+    retried_at: datetime | None
+
+
+class SourceOut(BaseModel):
+    page_url: str
+    stream_url: str
+    player: str
+    title: str | None
+    cta_seconds: float | None
+    cta_source: str | None
+    drm: bool
+
+
+class MediaOut(BaseModel):
+    size_bytes: int
+    duration_s: float
+    codec: str | None = None
+    width: int | None = None
+    height: int | None = None
+    bitrate: int | None = None
+    sample_rate: int | None = None
+    channels: int | None = None
+
+
+class EvidenceOut(BaseModel):
+    quote: str
+    start: float
+    end: float
+
+
+class UnsureOut(BaseModel):
+    """A field the engine read but graded below ``min_confidence``: its value is withheld (null in
+    the breakdown) and shown as "not sure", with the grade and the words it was read from."""
+
+    confidence: float
+    evidence: EvidenceOut | None
+
+
+class PriceMentionOut(BaseModel):
+    """One amount said in the video and the role it was given (only ``offer`` is the price)."""
+
+    amount: float
+    currency: str | None
+    role: str
+    start: float
+    end: float
+    quote: str
+    why: str = ""
+
+
+class BreakdownOut(BaseModel):
+    """A VSL's breakdown.  A value field is null when unknown, and also when the engine was not sure
+    of it: then ``unsure`` names it with its grade and evidence.  ``confidence`` lists every grade
+    recorded; a breakdown with none (analysed before grades existed) is taken as sure throughout."""
+
+    status: str
+    language: str | None
+    niche: str | None
+    lead_type: str | None
+    awareness: str | None
+    #: Second the offer section starts (from the transcript).
+    pitch_s: float | None
+    #: Second the page revealed its buy button (the player's configuration), when known.
+    page_pitch_s: float | None
+    #: Second the product is first named.
+    product_reveal_s: float | None
+    offer_amount: float | None
+    offer_currency: str | None
+    offer_installments: int | None
+    offer_installment_amount: float | None
+    anchor_amount: float | None
+    anchor_currency: str | None
+    guarantee_days: int | None
+    hook: str | None
+    product: str | None
+    mechanism: str | None
+    consistency: str | None
+    engine: str
+    model: str
+    evidence: dict[str, Any]
+    confidence: dict[str, float] = Field(default_factory=dict)
+    #: The threshold (``VSL_BREAKDOWN_MIN_CONFIDENCE``) this answer was judged with.
+    min_confidence: float
+    unsure: dict[str, UnsureOut] = Field(default_factory=dict)
+    prices: list[PriceMentionOut] = Field(default_factory=list)
+    beats: list[BeatOut]
+
+
+class TranscriptWarningOut(BaseModel):
+    #: ``language`` (outside VSL_LANGUAGES or unsure) or ``coverage`` (speech without text).
+    kind: str
+    message: str
+
+
+class VslDetail(BaseModel):
+    partition_key: str
+    url: str
+    status: str
+    reason: str | None
+    created_at: datetime | None
+    updated_at: datetime | None
+    source: SourceOut | None
+    video: MediaOut | None
+    audio: MediaOut | None
+    language: str | None
+    #: How the transcript's language was decided: detected (with its probability among the
+    #: allowed languages), url (the URL's own), setting, engine or model.
+    language_probability: float | None = None
+    language_source: str | None = None
+    language_note: str | None = None
+    #: The language given for this URL (None: detected).
+    url_language: str | None = None
+    #: Share of the VAD's speech time with transcript text (0-1).
+    speech_coverage: float | None = None
+    #: Why the transcript should not be trusted as is; empty = no warning.
+    transcript_warnings: list[TranscriptWarningOut] = []
+    segments: list[SegmentOut]
+    breakdown: BreakdownOut | None
+    jobs: list[JobOut]
+    dead_letters: list[DeadLetterOut]
+
+
+class RetranscribeRequest(BaseModel):
+    language: str | None = Field(
+        default=None,
+        max_length=8,
+        description="Transcribe in this language (kept for the URL); auto = detect; empty = as before.",
+    )
+    model: str | None = Field(
+        default=None, max_length=256, description="Whisper model name or directory for this URL; empty = as before."
+    )
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str | None) -> str | None:
+        return retranscribe_language(value)
+
+
+class RequeueResponse(BaseModel):
+    partition_key: str
+    status: str
+    queued: bool
+
+
+class RemovedResponse(BaseModel):
+    partition_key: str
+    #: Rows, files (and their objects in the shared store), search documents and the partition.
+    removed: bool
+
+
+class UrlState(BaseModel):
+    partition_key: str
+    status: str
+    reason: str | None
+
+
+class SearchRow(BaseModel):
+    """One hit, exactly as ``vsl search --json`` prints it."""
+
+    partition_key: str
+    url: str
+    title: str | None
+    language: str | None
+    start: float
+    end: float
+    text: str
+    snippet: str
+    snippet_html: str
+    score: float
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+    database: str
+    schema_head: str
+
+
+class BoardIn(BaseModel):
+    name: str = Field(min_length=1, max_length=120)
+    note: str | None = Field(default=None, max_length=5000)
+
+
+class BoardItemIn(BaseModel):
+    partition_key: str
+    note: str | None = Field(default=None, max_length=5000)
+    tags: list[str] = Field(default_factory=list, max_length=30)
+
+
+class BoardItemOut(BaseModel):
+    partition_key: str
+    url: str
+    title: str | None
+    note: str | None
+    tags: list[str]
+
+
+class BoardOut(BaseModel):
+    id: int
+    name: str
+    note: str | None
+    items: list[BoardItemOut] = Field(default_factory=list)

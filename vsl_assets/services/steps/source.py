@@ -1,0 +1,64 @@
+"""``source_page``: resolve the pasted URL (a sales page, a player page or a stream) to its stream."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from vsl_assets.db import Source, repo
+from vsl_assets.media.pages import ResolveOptions, resolve
+from vsl_assets.net.urls import redact_url
+from vsl_assets.services.steps.common import StepInputs, StepResources, reusable
+
+#: The ``sources`` columns a resolution fills (and a reuse reads back).
+SOURCE_COLUMNS = (
+    "stream_url",
+    "kind",
+    "title",
+    "thumbnail",
+    "other_videos",
+    "cta_seconds",
+    "cta_source",
+    "referer",
+    "headers",
+    "drm",
+)
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    row: dict[str, Any]
+    reused: bool
+
+    @property
+    def others(self) -> list[dict[str, str]]:
+        """``[{url, kind}]``; rows stored before kinds were recorded hold bare URLs."""
+        return [v if isinstance(v, dict) else {"url": v, "kind": "unknown"} for v in self.row["other_videos"]]
+
+
+def run_source(inputs: StepInputs, res: StepResources) -> SourceResult:
+    key = inputs.key
+    with res.sessions() as s:
+        known = repo.get_output(s, Source, key)
+    # Signed stream URLs expire: keep an earlier resolution only while its video is stored.
+    video = res.layout.video_path(key)
+    if known is not None and not inputs.force and res.store.fetch(video) and reusable(video):
+        return SourceResult({c: getattr(known, c) for c in SOURCE_COLUMNS}, reused=True)
+    options = ResolveOptions(max_page_bytes=res.media.max_page_bytes, max_page_scripts=res.media.max_page_scripts)
+    found = resolve(inputs.url, options=options)
+    row = {
+        "stream_url": found.stream_url,
+        "kind": found.kind,
+        "title": found.title,
+        "thumbnail": found.thumbnail,
+        "other_videos": [{"url": u, "kind": found.other_video_kinds.get(u, "unknown")} for u in found.other_videos],
+        "cta_seconds": found.cta_seconds,
+        "cta_source": found.cta_source,
+        "referer": found.referer,
+        "headers": dict(found.headers),
+        "drm": found.drm,
+    }
+    with res.sessions() as s:
+        repo.upsert(s, Source, inputs.url_id, page_url=inputs.url, **row)
+    inputs.log(f"resolved {redact_url(inputs.url)} to a {found.kind} stream: {redact_url(found.stream_url)}")
+    return SourceResult(row, reused=False)

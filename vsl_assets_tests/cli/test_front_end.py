@@ -1,0 +1,72 @@
+"""The ``vsl`` command as a thin front end over services/: each use case once, in process."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+
+from vsl_assets import settings as settings_module
+from vsl_assets.cli import build_parser, main
+from vsl_assets.db import repo, session_scope
+from vsl_assets.defs.partitions import PARTITIONS_NAME, InstancePartitions
+from vsl_assets.storage import StorageLayout
+from vsl_assets_tests.web.seed import Fake, index_all, seed
+
+
+@pytest.fixture
+def seeded(vsl_env, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    monkeypatch.chdir(Path.cwd())  # main() moves to the project; put the test's directory back after
+    settings = settings_module.current()
+    with session_scope(settings.database) as s:
+        keys = [
+            seed(s, StorageLayout(settings.storage_root), Fake(u))
+            for u in ("https://a.example/v", "https://b.example/v")
+        ]
+        index_all(s, settings.database, keys)
+    return keys
+
+
+def test_add_registers_partitions_and_warns_about_a_private_address(vsl_env, instance, monkeypatch, capsys) -> None:
+    monkeypatch.chdir(Path.cwd())
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
+    assert main(["add", "http://10.1.2.3/v.m3u8", "https://example.com/v"]) == 0
+    out, err = capsys.readouterr()
+    keys = [line.split("\t")[0] for line in out.splitlines()]
+    assert [line.split("\t")[1] for line in out.splitlines()] == ["added", "added"]
+    assert set(instance.get_dynamic_partitions(PARTITIONS_NAME)) == set(keys)
+    assert f"note: {keys[0]}: " in err and "VSL_ALLOW_PRIVATE_NETWORKS=1" in err and keys[1] not in err
+
+
+def test_remove_reindex_export(seeded: list[str], instance, capsys) -> None:
+    instance.add_dynamic_partitions(PARTITIONS_NAME, seeded)
+    assert main(["remove", seeded[0], "no-such-key"]) == 1
+    out, err = capsys.readouterr()
+    assert out == f"{seeded[0]}\tremoved\n" and "no URL with key no-such-key" in err
+    assert instance.get_dynamic_partitions(PARTITIONS_NAME) == [seeded[1]]
+    assert main(["reindex"]) == 0
+    assert capsys.readouterr().out == "indexed 1 VSL(s), 3 segment(s); removed 0 no longer in the database\n"
+    assert main(["export", "--format", "json"]) == 0
+    assert [r["partition_key"] for r in json.loads(capsys.readouterr().out)] == [seeded[1]]
+    assert main(["export", "--format", "parquet"]) == 2
+    assert "parquet is binary" in capsys.readouterr().err
+    settings = settings_module.current()
+    with session_scope(settings.database) as s:
+        assert repo.get_url(s, seeded[0]) is None
+
+
+def test_the_web_command_hands_the_web_app_the_dagster_partitions(vsl_env) -> None:
+    """The entry point composes: the web app itself never imports Dagster.  Each of uvicorn's worker
+    processes builds the app through the CLI's factory, which hands it the Dagster partition port."""
+    args = build_parser().parse_args(["web"])
+    factory = args.func.keywords["app_factory"]
+    assert factory == "vsl_assets.cli.webapp:app_from_env"
+    module, name = factory.split(":")
+    app = getattr(importlib.import_module(module), name)()
+    assert isinstance(app.state.web.partitions, InstancePartitions)
+    # The web package's own factory (no entry point) has none: the sensor makes the partition.
+    from vsl_assets.web.app import app_from_env
+
+    assert app_from_env().state.web.partitions is None

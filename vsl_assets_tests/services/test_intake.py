@@ -1,0 +1,76 @@
+"""Adding URLs, once for every front end: validation, de-duplication, partitions, refused addresses."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from vsl_assets.db import Url
+from vsl_assets.services import intake
+from vsl_assets_tests.services.conftest import Env
+
+
+def test_valid_urls_are_stored_once_and_their_partitions_made_after_the_commit(env: Env) -> None:
+    raw = [
+        "https://cdn.example.com/a/main.m3u8",
+        "javascript:alert(1)",
+        "example.com/b.m3u8",
+        "HTTPS://CDN.example.com/a/main.m3u8",
+    ]
+    with env.sessions() as s:
+        report = intake.add_urls(s, raw, partitions=env.partitions, allow_private_networks=False)
+    with env.sessions() as s:
+        rows = {u.partition_key: (u.url, u.status) for u in s.scalars(select(Url))}
+    assert sorted(rows.values()) == [
+        ("https://cdn.example.com/a/main.m3u8", "pending_ingest"),
+        ("https://example.com/b.m3u8", "pending_ingest"),
+    ]
+    assert [i.error for i in report.items][
+        1
+    ] == "unsupported URL scheme 'javascript': only http and https URLs can be added"
+    assert [i.added for i in report.items] == [True, False, True, False]  # the repeat is not "added" twice
+    assert (report.added, report.known, report.invalid) == (2, 1, 1)
+    assert env.partitions.registered == report.keys and set(report.keys) == set(rows)
+    assert env.partitions.orphans == []
+    assert report.notes == []
+
+
+def test_known_urls_are_reported_with_their_status_not_added_again(env: Env) -> None:
+    with env.sessions() as s:
+        intake.add_urls(s, ["https://example.com/v"], partitions=env.partitions, allow_private_networks=False)
+    with env.sessions() as s:
+        again = intake.add_urls(s, ["https://example.com/v"], partitions=env.partitions, allow_private_networks=False)
+    [item] = again.items
+    assert (item.added, item.status, again.known) == (False, "pending_ingest", 1)
+
+
+def test_a_private_address_is_stored_with_a_warning_unless_the_app_allows_them(env: Env) -> None:
+    with env.sessions() as s:
+        warned = intake.add_urls(
+            s, ["http://127.0.0.1:8080/v.m3u8"], partitions=env.partitions, allow_private_networks=False
+        )
+    [item] = warned.items
+    assert item.partition_key is not None and item.warning is not None and "127.0.0.1" in item.warning
+    assert "VSL_ALLOW_PRIVATE_NETWORKS=1" in intake.refusal_note(item)
+    with env.sessions() as s:
+        allowed = intake.add_urls(
+            s, ["http://127.0.0.1:8080/v.m3u8"], partitions=env.partitions, allow_private_networks=True
+        )
+    assert allowed.items[0].warning is None
+
+
+def test_without_a_partition_port_the_url_waits_for_the_sensor_and_says_so(env: Env) -> None:
+    with env.sessions() as s:
+        report = intake.add_urls(s, ["https://example.com/v"], partitions=None, allow_private_networks=False)
+    assert report.notes == [intake.NO_PARTITIONS_NOTE]
+    assert len(report.keys) == 1
+
+
+def test_nothing_valid_stores_nothing_and_registers_nothing(env: Env) -> None:
+    with env.sessions() as s:
+        report = intake.add_urls(
+            s, ["ftp://x.example/a", "   "], partitions=env.partitions, allow_private_networks=False
+        )
+    assert report.accepted == [] and report.invalid == 2 and env.partitions.registered == []
+    assert report.notes == []
+    with env.sessions() as s:
+        assert s.scalars(select(Url)).all() == []

@@ -1,0 +1,34 @@
+"""The import contract is written by layer: every top-level module must sit in one, so a new one is covered."""
+
+from __future__ import annotations
+
+import pkgutil
+import tomllib
+from pathlib import Path
+
+import vsl_assets
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _layers() -> list[set[str]]:
+    config = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    [contract] = [c for c in config["tool"]["importlinter"]["contracts"] if c["type"] == "layers"]
+    return [{m.strip() for part in layer.split("|") for m in part.split(":")} for layer in contract["layers"]]
+
+
+def test_every_top_level_module_sits_in_exactly_one_layer() -> None:
+    modules = {f"vsl_assets.{m.name}" for m in pkgutil.iter_modules(vsl_assets.__path__)}
+    placed = [m for layer in _layers() for m in layer]
+    assert sorted(modules - set(placed)) == [], "add these to a layer of the import contract in pyproject.toml"
+    assert sorted(set(placed) - modules) == [], "the contract names modules that do not exist"
+    assert len(placed) == len(set(placed)), "a module is in two layers"
+
+
+def test_services_sit_between_the_front_ends_and_the_domain() -> None:
+    names = [layer for layer in _layers()]
+    order = {m: i for i, layer in enumerate(names) for m in layer}
+    assert order["vsl_assets.cli"] < order["vsl_assets.web"] < order["vsl_assets.services"] < order["vsl_assets.media"]
+    assert (
+        order["vsl_assets.media"] < order["vsl_assets.db"] < order["vsl_assets.settings"] < order["vsl_assets.errors"]
+    )
