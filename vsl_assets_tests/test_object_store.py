@@ -174,6 +174,7 @@ def test_unreachable_store_is_transient_and_wrong_secret_is_not(seaweedfs: Seawe
     assert seaweedfs.secret_key not in str(refused.value) and seaweedfs.secret_key not in repr(wrong.config)
 
 
+@pytest.mark.slow  # stops the object store for ~30 s and waits it out
 def test_a_short_outage_is_waited_out_inside_the_step(seaweedfs: SeaweedServer, tmp_path_factory) -> None:
     """A restart of the store costs a pause, not a failed URL (up to VSL_S3_OUTAGE_S)."""
     import threading

@@ -16,6 +16,9 @@ from vsl_assets.transcription.models import Transcript
 from vsl_assets.transcription.quality import word_error_rate
 from vsl_assets_tests.servers import run_ffmpeg
 
+#: real faster-whisper language detection on the speech fixtures (seconds each): in the full suite, not the fast tier.
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 ALLOWED = ("pt", "en", "es")
 

@@ -12,6 +12,9 @@ from vsl_assets.transcription.longform import ChunkResult
 from vsl_assets.transcription.models import Segment, Transcript
 from vsl_assets.transcription.speech_coverage import holes, record_coverage, speech_share
 
+#: real faster-whisper and Silero VAD on the speech fixtures: in the full suite, not the fast tier.
+pytestmark = pytest.mark.slow
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 SPEECH_EN = DATA / "speech_en.opus"
 #: The stretch the constructed first pass drops: segments starting in it are thrown away.
