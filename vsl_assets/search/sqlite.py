@@ -52,10 +52,9 @@ SCHEMA_VERSION = "4"
 #: Bits of a segment id that hold its position in the VSL (so at most ~1M segments per VSL).
 POSITION_BITS = 20
 MAX_SEGMENTS = 1 << POSITION_BITS
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS vsls (
-    id INTEGER PRIMARY KEY,
+#: The filterable fields of an indexed VSL: the ``vsls`` table of this backend and of the tantivy
+#: backend's side table (one definition, so the two cannot drift apart).
+VSL_COLUMNS = """
     key TEXT NOT NULL UNIQUE,
     url TEXT NOT NULL,
     title TEXT,
@@ -76,7 +75,11 @@ CREATE TABLE IF NOT EXISTS vsls (
     currency TEXT,
     segment_count INTEGER NOT NULL,
     indexed_at TEXT NOT NULL
-);
+"""
+_SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS vsls (
+    id INTEGER PRIMARY KEY,{VSL_COLUMNS});
 CREATE TABLE IF NOT EXISTS segments (
     id INTEGER PRIMARY KEY,  -- vsl id << 20 | position, see segment_id()
     start_s REAL NOT NULL,

@@ -50,34 +50,13 @@ from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import Clause, ParsedQuery, fts5_terms, fts5_terms_of_texts, parse_search, query_languages
 from vsl_assets.search.snippet import highlight
-from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, segment_id
+from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, VSL_COLUMNS, segment_id
 
 SCHEMA_VERSION = "1"
-_SIDE_SCHEMA = """
+_SIDE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vsls (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    key TEXT NOT NULL UNIQUE,
-    url TEXT NOT NULL,
-    title TEXT,
-    language TEXT,
-    player TEXT,
-    player_key TEXT,
-    duration_s REAL,
-    added_at TEXT,
-    niche TEXT,
-    niche_top TEXT,
-    niche_sub TEXT,
-    lead_type TEXT,
-    lead_key TEXT,
-    awareness TEXT,
-    awareness_key TEXT,
-    pitch_s REAL,
-    price REAL,
-    currency TEXT,
-    segment_count INTEGER NOT NULL,
-    indexed_at TEXT NOT NULL
-);
+    id INTEGER PRIMARY KEY AUTOINCREMENT,{VSL_COLUMNS});
 CREATE TABLE IF NOT EXISTS segments (
     id INTEGER PRIMARY KEY,  -- vsl id << 20 | position, as in sqlite.segment_id()
     start_s REAL NOT NULL,
