@@ -110,4 +110,4 @@ class Diff(BaseModel):
     old_key: str
     new_key: str
     transcript: TranscriptDiff
-    breakdown: BreakdownDiff | None = None
+    breakdown: BreakdownDiff

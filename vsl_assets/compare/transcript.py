@@ -27,6 +27,7 @@ import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from typing import Protocol
 
 from vsl_assets.compare.models import DiffRow, Piece, RowKind, Span, TranscriptDiff, TranscriptSummary
 from vsl_assets.search.text import words
@@ -46,9 +47,20 @@ SHARED_FRACTION = 0.34
 _MAX_EXACT_PAIRS = 4_000_000
 
 
+class Timed(Protocol):
+    """What the diff reads of a transcript segment (the library's ``SegmentOut`` is one)."""
+
+    @property
+    def start(self) -> float: ...
+    @property
+    def end(self) -> float: ...
+    @property
+    def text(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class TimedText:
-    """One transcript segment: what ``compare`` needs of it (any object with these three works)."""
+    """A plain segment, for callers that hold only times and text."""
 
     start: float
     end: float
@@ -81,7 +93,7 @@ class _Words:
         return " ".join(self.norms[a:b])
 
 
-def _stream(segments: Iterable[TimedText]) -> _Words:
+def _stream(segments: Iterable[Timed]) -> _Words:
     out = _Words()
     ends_sentence: list[bool] = []
     for seg in segments:
@@ -125,7 +137,7 @@ def _sentences(norms: list[str], ends_sentence: list[bool]) -> list[tuple[int, i
     return cuts
 
 
-def diff_transcripts(old: Iterable[TimedText], new: Iterable[TimedText]) -> TranscriptDiff:
+def diff_transcripts(old: Iterable[Timed], new: Iterable[Timed]) -> TranscriptDiff:
     """Rows in script order: every sentence of both versions appears in exactly one row."""
     a, b = _stream(old), _stream(new)
     keys_a = [a.key(i) for i in range(len(a.sentences))]
