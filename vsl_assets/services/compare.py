@@ -193,3 +193,13 @@ def diff(session: Session, old_key: str, new_key: str, *, min_confidence: float)
     old, new = _details(session, [old_key, new_key], min_confidence)
     found = diff_versions(old_key, old.segments, facts_of(old), new_key, new.segments, facts_of(new))
     return Changes(**dict(found), old=header_of(old), new=header_of(new))
+
+
+def headers(session: Session, keys: list[str], *, min_confidence: float) -> list[VslHeader]:
+    """The named VSLs that exist (for a picker that keeps what was already chosen)."""
+    out = []
+    for key in keys:
+        found = library.detail(session, key, min_confidence=min_confidence)
+        if found is not None:
+            out.append(header_of(found))
+    return out
