@@ -177,7 +177,7 @@ def _align(
 
 
 def time_axis(
-    durations: Sequence[float | None], step_choices: Sequence[float] = (30, 60, 120, 300, 600, 900)
+    durations: Sequence[float | None], step_choices: Sequence[float] = (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800)
 ) -> tuple[float, list[float]]:
     """One time axis for several videos: its length (the longest) and round tick seconds (≤ ~12)."""
     total = max([d for d in durations if d] or [1.0])

@@ -12,10 +12,12 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import BaseModel
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from vsl_assets.compare import FIELDS, BeatSpan, Diff, Facts, diff_versions, time_axis
 from vsl_assets.compare.facts import diff_field
+from vsl_assets.db.models import Url
 from vsl_assets.services import library, schemas
 from vsl_assets.storage import validate_key
 
@@ -193,6 +195,14 @@ def diff(session: Session, old_key: str, new_key: str, *, min_confidence: float)
     old, new = _details(session, [old_key, new_key], min_confidence)
     found = diff_versions(old_key, old.segments, facts_of(old), new_key, new.segments, facts_of(new))
     return Changes(**dict(found), old=header_of(old), new=header_of(new))
+
+
+def in_added_order(session: Session, keys: list[str]) -> list[str]:
+    """The keys ordered as the VSLs were added (unknown keys last, as given): a picker's boxes
+    come newest first, but "what changed" reads from the older to the newer."""
+    rows = session.execute(select(Url.partition_key, Url.id).where(Url.partition_key.in_(keys)))
+    ids: dict[str, int] = {key: url_id for key, url_id in rows}
+    return sorted(keys, key=lambda k: (k not in ids, ids.get(k, 0)))
 
 
 def headers(session: Session, keys: list[str], *, min_confidence: float) -> list[VslHeader]:

@@ -82,8 +82,11 @@ def compare_page(
     only: Literal["all", "changes"] = "all",
     q: Annotated[str, Query(max_length=200)] = "",
     edit: bool = False,
+    order: Literal["given", "added"] = "given",
 ) -> Response:
     chosen = _keys(keys)
+    if order == "added":  # the picker: its boxes are newest first, a diff reads older -> newer
+        chosen = compare.in_added_order(session, chosen)
     threshold = context.settings.breakdown_min_confidence
     try:
         if mode == "diff":
