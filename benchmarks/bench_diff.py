@@ -5,11 +5,18 @@ Run it from the repository root::
 
     .venv/bin/python benchmarks/bench_diff.py                 # 900 segments, 30 changed sentences
     .venv/bin/python benchmarks/bench_diff.py --segments 200 --changes 12 --rounds 3
+    .venv/bin/python benchmarks/bench_diff.py --pages 20     # + the pages serving the pair, next to /healthz
 
 Data: ``search_corpus.py``'s word-bigram chain over the project's own scripts (natural spoken
 vocabulary), one sentence per segment of the old version; the new version has ``--changes``
 sentences changed (a third rewritten by 1-3 words, a third removed, a third added, never next to
 one another) and is cut into segments of 5-25 words regardless of sentences, with new times.
+
+With ``--pages N`` the pair is also stored as two VSLs (SQLite) and served by the real app in
+process: the service call, then ``/healthz`` (the floor), the VSL page of one side (the peer: a
+page that already renders 900 segments), the compare page, the what-changed page (all rows, and
+only the changes) and ``/api/diff``, N interleaved requests each: p50/p95 wall time and median
+CPU time of this process (the app and the in-process client).
 
 What is measured, on the same pair, interleaved over ``--rounds`` rounds (median):
 
@@ -117,11 +124,86 @@ def found(diff: TranscriptDiff) -> tuple[set[str], set[str], set[tuple[str, str]
     return removed, added, rewritten
 
 
+def _pages(pair: Pair, requests: int) -> None:
+    """The same pair stored as two VSLs (SQLite, storage in a temporary directory) and served by
+    the real app in process (TestClient): the service call, the pages, ``/healthz`` as the floor."""
+    import os
+    import tempfile
+
+    from fastapi.testclient import TestClient
+
+    from vsl_assets import settings as settings_module
+    from vsl_assets.db import dispose_all, session_scope
+    from vsl_assets.services import compare
+    from vsl_assets.storage import StorageLayout
+    from vsl_assets.web import create_app
+    from vsl_assets.web.users import add_user
+    from vsl_assets_tests.web.seed import Fake, seed
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["VSL_STORAGE_DIR"] = f"{tmp}/storage"
+        os.environ["VSL_DATABASE_URL"] = f"sqlite:///{tmp}/storage/vsl.db"
+        settings = settings_module.current()
+        with session_scope(settings.database) as s:
+            layout = StorageLayout(settings.storage_root)
+            add_user(s, "bench", "bench password 123")
+            keys = [
+                seed(
+                    s,
+                    layout,
+                    Fake(
+                        f"https://bench.example.com/v{i}.m3u8",
+                        title=f"v{i}",
+                        duration_s=3600.0,
+                        segments=[(x.start, x.end, x.text) for x in side],
+                    ),
+                )
+                for i, side in enumerate((pair.old, pair.new))
+            ]
+        t0 = time.perf_counter()
+        with session_scope(settings.database) as s:
+            compare.diff(s, keys[0], keys[1], min_confidence=settings.breakdown_min_confidence)
+        service_ms = (time.perf_counter() - t0) * 1000
+        with TestClient(create_app(settings)) as client:
+            page = client.get("/login")
+            token = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+            client.post("/login", data={"username": "bench", "password": "bench password 123", "csrf_token": token})
+            urls = {
+                "/healthz (floor)": "/healthz",
+                "VSL page (peer, 900 segments)": f"/vsl/{keys[0]}",
+                "compare page (2 x 900 segments)": f"/compare?keys={keys[0]},{keys[1]}",
+                "what-changed page": f"/compare?keys={keys[0]},{keys[1]}&mode=diff",
+                "what-changed, only changes": f"/compare?keys={keys[0]},{keys[1]}&mode=diff&only=changes",
+                "GET /api/diff": f"/api/diff?old={keys[0]}&new={keys[1]}",
+            }
+            took: dict[str, list[float]] = {name: [] for name in urls}
+            cpu: dict[str, list[float]] = {name: [] for name in urls}
+            for _ in range(requests):  # interleaved, so load from elsewhere falls on all alike
+                for name, url in urls.items():
+                    t0, c0 = time.perf_counter(), time.process_time()
+                    answer = client.get(url)
+                    took[name].append((time.perf_counter() - t0) * 1000)
+                    cpu[name].append((time.process_time() - c0) * 1000)
+                    assert answer.status_code == 200, (url, answer.status_code)
+        dispose_all()
+    print(f"\nservice compare.diff (2 rows loaded from SQLite + diff), first call: {service_ms:.0f} ms")
+    print(f"{'page (in-process TestClient)':40} {'p50 ms':>8} {'p95 ms':>8} {'CPU ms':>8}  x floor p50")
+    floor = statistics.median(took["/healthz (floor)"])
+    for name, values in took.items():
+        ordered = sorted(values)
+        p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        print(
+            f"{name:40} {statistics.median(values):8.1f} {p95:8.1f} {statistics.median(cpu[name]):8.1f}"
+            f"  {statistics.median(values) / floor:8.1f}"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--segments", type=int, default=900)
     parser.add_argument("--changes", type=int, default=30)
     parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--pages", type=int, default=0, help="also serve the pair as two VSLs: N requests per page")
     args = parser.parse_args()
     pair = make_pair(args.segments, args.changes)
     old_words = " ".join(s.text for s in pair.old).split()
@@ -165,6 +247,8 @@ def main() -> None:
     )
     print(f"baseline B reports {line_changes} changed lines for {args.changes} changed sentences (re-segmentation)")
     print(f"\ntarget: a 60-minute diff <= 1 s: {'PASS' if product <= 1.0 else 'FAIL'} ({product * 1000:.0f} ms)")
+    if args.pages:
+        _pages(pair, args.pages)
 
 
 if __name__ == "__main__":
