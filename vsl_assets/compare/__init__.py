@@ -18,6 +18,7 @@ from vsl_assets.compare.models import (
     TranscriptDiff,
     TranscriptSummary,
 )
+from vsl_assets.compare.summary import describe
 from vsl_assets.compare.transcript import Timed, TimedText, diff_transcripts, time_map
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "TimedText",
     "TranscriptDiff",
     "TranscriptSummary",
+    "describe",
     "diff_beats",
     "diff_breakdowns",
     "diff_transcripts",

@@ -65,3 +65,18 @@ def test_compare_three_in_columns_on_one_axis(env: Env, keys: tuple[str, str, st
     assert (lead[0].value, lead[1].value, lead[1].unsure, lead[2].value) == ("story", None, True, "promise")
     assert rows["hook"].differs  # the third VSL's hook is its own first sentence
     assert len(out.vsls[1].segments) > len(out.vsls[0].segments)  # the re-cut version, as stored
+
+
+def test_describe_summarises_a_diff_for_operators(env: Env, keys: tuple[str, str, str]) -> None:
+    from vsl_assets.compare import describe
+
+    with env.sessions() as s:
+        out = compare.diff(s, keys[0], keys[1], min_confidence=env.settings.breakdown_min_confidence)
+    text = describe(out)
+    assert text.startswith("**Transcript**: 1 rewritten, 1 added (+0:05), 1 removed (-0:04), 5 unchanged")
+    assert "- offer_price: BRL 197.00 → BRL 147.00" in text
+    assert "- guarantee_days: 30 → 60" in text
+    assert "- not compared (not sure): lead_type" in text
+    assert "offer moved -0:03" in text and "bonus added" in text
+    assert f"“{REWRITTEN[0]}” → “{REWRITTEN[1]}”" in text and f"“{ADDED}”" in text and f"“{REMOVED}”" in text
+    assert "lead_type: story" not in text  # a guess never shows as a change
