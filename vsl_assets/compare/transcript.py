@@ -197,6 +197,15 @@ def _stretch(a: _Words, b: _Words, i0: int, i1: int, j0: int, j1: int) -> list[D
             parent[find(i)] = find(~j)
             linked_a.add(i)
             linked_b.add(j)
+    # Each group's last sentence on each side, found once (alignment is monotone: groups never cross).
+    last_a: dict[int, int] = {}
+    last_b: dict[int, int] = {}
+    for k in linked_a:
+        g = find(k)
+        last_a[g] = max(last_a.get(g, k), k)
+    for k in linked_b:
+        g = find(~k)
+        last_b[g] = max(last_b.get(g, k), k)
     rows: list[DiffRow] = []
     i, j = i0, j0
     while i < i1 or j < j1:
@@ -208,10 +217,9 @@ def _stretch(a: _Words, b: _Words, i0: int, i1: int, j0: int, j1: int) -> list[D
             j += 1
         elif i < i1 and j < j1:
             group = find(i)
-            # The group's last sentence on each side (alignment is monotone: groups never cross).
-            end_i = max(k for k in range(i, i1) if k in linked_a and find(k) == group) + 1
-            last_j = max((k for k in range(j, j1) if k in linked_b and find(~k) == group), default=None)
-            if last_j is None:  # its partner went to an earlier group
+            end_i = max(last_a[group], i) + 1
+            last_j = last_b.get(group, -1)
+            if last_j < j:  # its partner went to an earlier group
                 rows.append(_row("removed", a.span(i, i + 1), None))
                 i += 1
                 continue

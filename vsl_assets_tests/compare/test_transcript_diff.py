@@ -131,3 +131,15 @@ def test_benchmark_pair_60_minutes_names_exactly_the_changed_sentences_within_a_
     assert added == pair.added
     assert rewritten == pair.rewritten
     assert elapsed < 2.0  # the benchmark's target is 1 s; a loaded shared test machine gets slack
+
+
+def test_without_punctuation_a_changed_word_is_one_rewrite_in_a_chunk() -> None:
+    words = [f"palavra{k % 17} termo{(k * 7) % 23}" for k in range(300)]
+    lines = [" ".join(words[n : n + 15]) for n in range(0, 300, 15)]
+    changed = list(lines)
+    changed[9] = changed[9].replace("termo", "preço", 1)
+    diff = diff_transcripts(_one_per_segment(lines), _recut(changed, [7, 12, 5]))
+    assert [r.kind for r in diff.changes] == ["rewritten"]
+    [row] = diff.changes
+    assert row.new and [p.text for p in row.new.pieces if p.changed] == [changed[9].split()[1]]
+    assert row.old and len(row.old.text.split()) <= 3 * 40  # a chunk, not the whole transcript
