@@ -41,7 +41,6 @@ _SENTENCE_END = re.compile("[.!?\u2026][\"'\u201d\u2019\u00bb)\\]]*$")
 _END_CHARS = frozenset(".!?\u2026\"'\u201d\u2019\u00bb)]")
 #: A sentence longer than this many words is cut at content-defined points (see module doc).
 LONG_SENTENCE = 40
-_MIN_CUT = 12
 _CUT_EVERY = 16
 #: Two sentences in a changed stretch belong together (a rewrite) when they share at least this
 #: share of the shorter one's words (and at least two words, or all of a one-word sentence).
@@ -149,7 +148,7 @@ def _sentences(norms: list[str], ends_sentence: list[bool]) -> list[tuple[int, i
         if (
             ends_sentence[i]
             or i == len(norms) - 1
-            or (length >= LONG_SENTENCE and length >= _MIN_CUT and zlib.crc32(norm.encode()) % _CUT_EVERY == 0)
+            or (length >= LONG_SENTENCE and zlib.crc32(norm.encode()) % _CUT_EVERY == 0)
             or length >= 3 * LONG_SENTENCE
         ):
             cuts.append((first, i + 1))
