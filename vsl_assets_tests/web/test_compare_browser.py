@@ -121,6 +121,11 @@ def test_compare_and_what_changed_in_chromium(server: str, browser: Any) -> None
         assert "R$ 197,00" in offer_row and "R$ 147,00" in offer_row and "mudou" in offer_row
         assert "incerto" in page.inner_text('#diff-fields tr[data-field="lead_type"]')
         assert page.get_attribute('#diff-beats tr[data-beat="offer"]', "data-status") == "moved"
+        # Fields that did not change are folded away, one click from view.
+        assert page.locator("#diff-fields tr[data-status=same]").count() == 0
+        assert not page.is_visible('#diff-fields-same tr[data-field="niche"]')
+        page.click(".diff-same summary")
+        assert page.is_visible('#diff-fields-same tr[data-field="niche"]')
         assert page.evaluate(SPILLING) == [], device
         if device == "phone":  # the two sides stack; the empty side of an added row is hidden
             row = page.locator(".drow.k-rewritten .dside")

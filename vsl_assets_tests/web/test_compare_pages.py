@@ -163,3 +163,15 @@ def test_picker_lists_vsls_and_keeps_the_chosen_ones(sqlite_web: Web) -> None:
     assert re.findall(r'type="checkbox" name="keys" value="([^"]+)"', filtered) == [other]
     assert 'id="compare-link"' in web.client.get("/").text
     assert f'href="/compare?keys={old}&amp;edit=1" id="compare-link"' in web.client.get(f"/vsl/{old}").text
+
+
+def test_diff_page_in_english_has_no_raw_message_keys(sqlite_web: Web) -> None:
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        old, new, _ = seed_versions(s, web.layout)
+    html = web.client.get(f"/compare?keys={old},{new}&mode=diff").text
+    assert "diff:" not in html and "beat:" not in html
+    offer = html.split('<tr data-field="offer_price"')[1].split("</tr>")[0]
+    assert "R$197.00" in offer and "R$147.00" in offer and ">changed<" in offer and "\u2212R$50.00" in offer
+    assert "not sure (not compared)" in html and "Sentences rewritten: <strong" in html
