@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vsl_assets.compare.models import BeatChange, BreakdownDiff, FieldChange, FieldStatus
+from vsl_assets.compare.transcript import mark_words
 from vsl_assets.search.text import words
 
 #: The fields compared, in the order a copywriter reads them, with how each is compared.
@@ -101,6 +102,7 @@ def diff_field(name: str, kind: str, old: Facts, new: Facts) -> FieldChange:
         status = "removed"
     else:
         status = "same" if _same(kind, x, y) else "changed"
+    old_pieces, new_pieces = mark_words(str(x), str(y)) if kind == "text" and status == "changed" else ([], [])
     return FieldChange(
         field=name,
         status=status,
@@ -109,6 +111,8 @@ def diff_field(name: str, kind: str, old: Facts, new: Facts) -> FieldChange:
         delta=_delta(kind, x, y) if status in ("same", "changed") else None,
         old_unsure=old_unsure,
         new_unsure=new_unsure,
+        old_pieces=old_pieces,
+        new_pieces=new_pieces,
     )
 
 

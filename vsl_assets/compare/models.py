@@ -82,6 +82,9 @@ class FieldChange(BaseModel):
     #: Which side's value the engine was not sure of (withheld: shown as "not sure").
     old_unsure: bool = False
     new_unsure: bool = False
+    #: A changed text field (hook, product, mechanism): both texts in runs, the changed words marked.
+    old_pieces: list[Piece] = Field(default_factory=list)
+    new_pieces: list[Piece] = Field(default_factory=list)
 
 
 class BeatChange(BaseModel):

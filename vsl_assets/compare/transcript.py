@@ -278,6 +278,21 @@ def _group_row(a: _Words, b: _Words, i0: int, i1: int, j0: int, j1: int) -> Diff
     return _row("rewritten", a.span(i0, i1, old_pieces), b.span(j0, j1, new_pieces))
 
 
+def mark_words(old: str, new: str) -> tuple[list[Piece], list[Piece]]:
+    """Two texts cut into runs of words, the runs the other text lacks marked (words compared
+    folded, shown as written): how a rewritten hook or product name shows what changed."""
+    a = _stream([TimedText(0.0, 0.0, old)])
+    b = _stream([TimedText(0.0, 0.0, new)])
+    old_pieces: list[Piece] = []
+    new_pieces: list[Piece] = []
+    for tag, x0, x1, y0, y1 in _matcher(a.norms, b.norms).get_opcodes():
+        if x1 > x0:
+            old_pieces.append(Piece(text=" ".join(a.raws[x0:x1]), changed=tag != "equal"))
+        if y1 > y0:
+            new_pieces.append(Piece(text=" ".join(b.raws[y0:y1]), changed=tag != "equal"))
+    return old_pieces, new_pieces
+
+
 def _summary(rows: list[DiffRow]) -> TranscriptSummary:
     out = TranscriptSummary()
     for r in rows:

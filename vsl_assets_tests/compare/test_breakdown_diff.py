@@ -113,3 +113,12 @@ def test_one_time_axis_for_several_videos() -> None:
     total, ticks = time_axis([2400.0, None, 3600.0])
     assert total == 3600.0 and ticks[0] == 0.0 and ticks[-1] <= 3600.0 and len(ticks) <= 13
     assert time_axis([None]) == (1.0, [0.0])
+
+
+def test_a_changed_hook_marks_its_changed_words() -> None:
+    new = Facts(values={**OLD.values, "hook": "Você vai descobrir o ritual da noite."})
+    hook = _by_field(diff_breakdowns(OLD, new))["hook"]
+    assert hook.status == "changed"
+    assert [p.text for p in hook.old_pieces if p.changed] == ["manhã."]
+    assert [p.text for p in hook.new_pieces if p.changed] == ["noite."]
+    assert " ".join(p.text for p in hook.new_pieces) == "Você vai descobrir o ritual da noite."

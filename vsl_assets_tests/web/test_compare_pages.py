@@ -55,6 +55,8 @@ def test_api_diff_is_the_services_json(web: Web, keys: tuple[str, str, str]) -> 
         "delta": None,
         "old_unsure": False,
         "new_unsure": True,
+        "old_pieces": [],
+        "new_pieces": [],
     }
 
 
