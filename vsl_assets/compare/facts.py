@@ -59,7 +59,14 @@ class Facts:
 
     values: Mapping[str, Any]
     unsure: frozenset[str] = frozenset()
-    beats: Sequence[BeatSpan] = field(default_factory=tuple)
+    #: None: not analysed, so no beat can be said to have moved, appeared or gone.
+    beats: Sequence[BeatSpan] | None = field(default_factory=tuple)
+
+    @classmethod
+    def not_analysed(cls, values: Mapping[str, Any]) -> Facts:
+        """A VSL with no breakdown: every breakdown field unknown (never "removed" or "added")."""
+        known = {name for name in values if values[name] is not None}
+        return cls(values=values, unsure=frozenset(name for name, _ in FIELDS if name not in known), beats=None)
 
 
 def _same(kind: str, x: Any, y: Any) -> bool:
@@ -119,6 +126,8 @@ def diff_field(name: str, kind: str, old: Facts, new: Facts) -> FieldChange:
 def diff_breakdowns(old: Facts, new: Facts, time_map: Callable[[float], float] | None = None) -> BreakdownDiff:
     """Every field of :data:`FIELDS`, and every beat of both versions, once."""
     fields = [diff_field(name, kind, old, new) for name, kind in FIELDS]
+    if old.beats is None or new.beats is None:
+        return BreakdownDiff(fields=fields, beats=[])
     return BreakdownDiff(fields=fields, beats=diff_beats(old.beats, new.beats, time_map))
 
 

@@ -142,8 +142,8 @@ def facts_of(detail: schemas.VslDetail) -> Facts:
     if page_pitch is None and detail.source is not None:
         page_pitch = detail.source.cta_seconds
     values: dict[str, Any] = {"duration_s": duration_of(detail), "page_pitch_s": page_pitch}
-    if b is None:
-        return Facts(values=values)
+    if b is None:  # not analysed: the breakdown's fields are unknown, not absent
+        return Facts.not_analysed(values)
     values.update(
         hook=b.hook,
         lead_type=b.lead_type,

@@ -177,3 +177,22 @@ def test_diff_page_in_english_has_no_raw_message_keys(sqlite_web: Web) -> None:
     offer = html.split('<tr data-field="offer_price"')[1].split("</tr>")[0]
     assert "R$197.00" in offer and "R$147.00" in offer and ">changed<" in offer and "\u2212R$50.00" in offer
     assert "not sure (not compared)" in html and "Sentences rewritten: <strong" in html
+
+
+def test_a_vsl_without_breakdown_or_transcript_compares_as_unknown(sqlite_web: Web) -> None:
+    from vsl_assets_tests.web.seed import Fake, seed
+
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        old, _, _ = seed_versions(s, web.layout)
+        failed = seed(s, web.layout, Fake("https://cdn.example.com/broken.m3u8", status="failed", segments=[]))
+    html = web.client.get(f"/compare?keys={old},{failed}").text
+    assert "No breakdown yet." in html and "No transcript yet." in html
+    diff = web.client.get("/api/diff", params={"old": old, "new": failed}, headers=web.bearer).json()
+    assert {r["kind"] for r in diff["transcript"]["rows"]} == {"removed"}
+    fields = {f["field"]: f["status"] for f in diff["breakdown"]["fields"]}
+    # Not analysed is unknown, never "removed"; what is known of it (the page's pitch) still compares.
+    assert fields["offer_price"] == "unknown" and fields["mechanism"] == "unknown"
+    assert fields["page_pitch_s"] == "same" and fields["duration_s"] == "changed"
+    assert diff["breakdown"]["beats"] == []
