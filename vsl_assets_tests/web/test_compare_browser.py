@@ -155,3 +155,20 @@ def test_compare_and_what_changed_in_chromium(server: str, browser: Any) -> None
         assert page.evaluate(SPILLING) == [], device
         shot(page, f"compare_sync_pt_{device}")
         context.close()
+
+
+def test_compare_without_javascript_is_plain_columns(server: str, browser: Any) -> None:  # noqa: F811
+    settings = settings_module.current()
+    with session_scope(settings.database) as s:
+        old, new, _ = seed_versions(s, StorageLayout(settings.storage_root))
+    context = browser.new_context(viewport={"width": 1366, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    _login(page, server)
+    page.goto(f"{server}/compare?keys={old},{new}")
+    assert page.locator(".cmp-col").count() == 2
+    assert page.locator("ol.cmp-transcript li").count() > 10
+    assert not page.is_visible("#cmp-sync-label")  # no promise the page cannot keep
+    assert page.locator(".cmp-lane .lane-beat").count() == 9  # the lanes are SVG: no script needed
+    page.goto(f"{server}/compare?keys={old},{new}&mode=diff")
+    assert page.locator(".drow.k-rewritten ins").all_inner_texts() == ["147"]
+    context.close()
