@@ -44,7 +44,11 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"i want to invite you to|let me show you (?:everything|exactly what) you(?:'re going to| will|'ll)? get|"
         r"so here'?s how (?:you can )?(?:get|join|start)|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
         r"you(?:'re going to|'ll| will) get (?:instant )?access|here'?s what happens when you|"
-        r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+)"
+        r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+|"
+        # An offer that is a call: the section opens where the call is given as the next step ("your
+        # next step is to book your strategy call below", "the first call that we'll have is down
+        # below", where "first" reads "1st" by then; two done-for-you VSLs with no price).
+        r"(?:your|the) (?:next|first|1st) (?:step|call)\b[^.?!]{0,60}\b(?:below|book))"
     ),
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -53,14 +57,16 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"aqui (?:vai|esta|ta) (?:o meu desafio|a minha proposta|a oferta|o que voce leva)|"
         r"agora (?:preste|presta) (?:muita )?atencao|a minha proposta|vou te fazer uma proposta|"
         r"e aqui (?:ta|esta) a diferenca|quando voce entra|ao entrar hoje|"
-        r"(?:so|apenas) (?:vou aceitar|estou aceitando|vou abrir) \d+)"
+        r"(?:so|apenas) (?:vou aceitar|estou aceitando|vou abrir) \d+|"
+        r"(?:o )?(?:proximo|primeiro) passo e (?:agendar|marcar|reservar)\b)"
     ),
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
         r"(?:vas a|va a) recibir|te invito a|aqui esta (?:la|mi) oferta|esta es (?:la|mi) oferta|"
         r"(?:como|asi puedes) (?:acceder|obtener acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
         r"llego el momento|ha llegado el momento|presta (?:mucha )?atencion|"
-        r"solo (?:estoy aceptando|voy a aceptar|acepto|voy a abrir) \d+)"
+        r"solo (?:estoy aceptando|voy a aceptar|acepto|voy a abrir) \d+|"
+        r"(?:el )?(?:siguiente|proximo|primer) paso es (?:agendar|reservar|agenda|reserva)\b)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we

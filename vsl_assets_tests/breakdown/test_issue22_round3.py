@@ -281,3 +281,36 @@ def test_a_trade_mark_sign_is_not_part_of_the_name() -> None:
 def test_energy_and_smoking_niches(language: str, lines: list[str], top: str) -> None:
     b = analyze(timed(lines), language)
     assert b.niche is not None and b.niche.split("/")[0] == top, b.niche
+
+
+# --- an offer that is a call: the section opens where the call is given as the next step -------------
+
+
+@pytest.mark.parametrize(
+    ("language", "turn"),
+    [
+        ("en", "To get this running in your clinic, your next step is to book your free planning call below."),
+        ("en", "So again, the first call that we'll have is down below, and it's where we map your week."),
+        ("pt", "O próximo passo é agendar a sua conversa de diagnóstico no link abaixo."),
+        ("es", "El siguiente paso es agendar tu llamada de diagnóstico aquí abajo."),
+    ],
+)
+def test_a_call_given_as_the_next_step_opens_the_offer_section(language: str, turn: str) -> None:
+    opening = {
+        "en": "If your phone rings while you're on a job, you're losing work.",
+        "pt": "Se o seu telefone toca enquanto você atende, você está perdendo clientes.",
+        "es": "Si tu teléfono suena mientras atiendes, estás perdiendo clientes.",
+    }[language]
+    bye = {"en": "Talk soon.", "pt": "Até já.", "es": "Hasta pronto."}[language]
+    segments = _video(language, opening, [turn, *[FILLER[language]] * 6, bye])
+    b = analyze(segments, language)
+    start = next(s for s in segments if s.text == turn)
+    assert b.pitch_s == start.start
+
+
+def test_a_next_step_that_is_not_a_call_does_not_open_the_offer_section() -> None:
+    turn = "Your next step is to drink more water and sleep earlier."
+    segments = _video("en", "If your phone rings while you're on a job, you're losing work.", [turn, "Talk soon."])
+    b = analyze(segments, "en")
+    start = next(s for s in segments if s.text == turn)
+    assert b.pitch_s != start.start
