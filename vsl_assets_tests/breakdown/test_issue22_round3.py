@@ -314,3 +314,30 @@ def test_a_next_step_that_is_not_a_call_does_not_open_the_offer_section() -> Non
     b = analyze(segments, "en")
     start = next(s for s in segments if s.text == turn)
     assert b.pitch_s != start.start
+
+
+# --- an ellipsis inside the opening question does not end it -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "first"),
+    [
+        ("es", "¿Cuántas veces has cerrado la tienda... y al día siguiente tenías diez mensajes sin contestar?"),
+        ("pt", "Quantas vezes você fechou a loja… e no outro dia tinha dez mensagens sem resposta?"),
+        ("en", "How many times have you closed the shop... and found ten unanswered messages the next morning?"),
+    ],
+)
+def test_an_opening_question_with_an_ellipsis_is_a_problem_opening(language: str, first: str) -> None:
+    rest = {
+        "es": ["Ese cliente se fue con otro.", "Y no es culpa tuya."],
+        "pt": ["Esse cliente foi para outro.", "E a culpa não é sua."],
+        "en": ["That customer went elsewhere.", "And it's not your fault."],
+    }[language]
+    assert analyze(timed([first, *rest]), language).lead_type == "problem_solution"
+
+
+def test_an_ellipsis_then_a_full_stop_before_the_question_mark_is_not_one_question() -> None:
+    from vsl_assets.breakdown.labels import _FULL_STOP
+
+    assert _FULL_STOP.split("i closed the shop... then i left. why?")[0] == "i closed the shop... then i left"
+    assert _FULL_STOP.split("i closed the shop. then i left?")[0] == "i closed the shop"
