@@ -68,6 +68,8 @@ class VslHeader(BaseModel):
     status: str
     duration_s: float | None
     language: str | None
+    #: False: not analysed yet, so its breakdown fields are unknown (shown "not analysed").
+    has_breakdown: bool = True
 
 
 class ComparedVsl(VslHeader):
@@ -124,6 +126,7 @@ def header_of(detail: schemas.VslDetail) -> VslHeader:
         status=detail.status,
         duration_s=duration_of(detail),
         language=detail.language,
+        has_breakdown=detail.breakdown is not None,
     )
 
 

@@ -189,6 +189,11 @@ def test_a_vsl_without_breakdown_or_transcript_compares_as_unknown(sqlite_web: W
         failed = seed(s, web.layout, Fake("https://cdn.example.com/broken.m3u8", status="failed", segments=[]))
     html = web.client.get(f"/compare?keys={old},{failed}").text
     assert "No breakdown yet." in html and "No transcript yet." in html
+    offer = html.split('<tr data-field="offer_price"')[1].split("</tr>")[0]
+    assert "not analysed" in offer and "not sure" not in offer
+    page = web.client.get(f"/compare?keys={old},{failed}&mode=diff").text
+    assert f'data-not-analysed="{failed}"' in page
+    assert "not analysed" in page.split('<tr data-field="offer_price"')[1].split("</tr>")[0]
     diff = web.client.get("/api/diff", params={"old": old, "new": failed}, headers=web.bearer).json()
     assert {r["kind"] for r in diff["transcript"]["rows"]} == {"removed"}
     fields = {f["field"]: f["status"] for f in diff["breakdown"]["fields"]}
