@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import os
 import statistics
 import subprocess
@@ -57,8 +58,22 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))  # vsl_assets_tests (fixtures) lives next to vsl_assets
+
+
+def _code_dir(argv: list[str]) -> Path:
+    """``--code DIR``: the checkout whose ``vsl_assets`` is measured (the baseline's, in a child)."""
+    for i, arg in enumerate(argv):
+        if arg == "--code" and i + 1 < len(argv):
+            return Path(argv[i + 1]).resolve()
+        if arg.startswith("--code="):
+            return Path(arg.split("=", 1)[1]).resolve()
+    return REPO
+
+
+CODE = _code_dir(sys.argv)
+sys.path.insert(0, str(CODE))  # vsl_assets_tests (fixtures) lives next to vsl_assets
+if CODE != REPO:
+    os.environ["PYTHONPATH"] = str(CODE)  # and the fresh processes of figure 1b import it too
 
 TARGET_OVERHEAD_S = 1.0  # issue 29 (was 1.5)
 TARGET_START_OVER_BARE_S = 1.5  # issue 29: a launched run's start over a bare Dagster run's
@@ -296,7 +311,7 @@ def bare_startup():
     launched run's start): the interpreter, ``import dagster`` and one job's definitions."""
     with Timer() as t:
         proc = subprocess.run(
-            [sys.executable, "-c", BARE_STARTUP], capture_output=True, text=True, check=True, cwd=str(REPO)
+            [sys.executable, "-c", BARE_STARTUP], capture_output=True, text=True, check=True, cwd=str(CODE)
         )
     return {"process_s": t.s, "imports_s": float(proc.stdout.split()[-1])}
 
@@ -310,7 +325,7 @@ def worker_startup():
             capture_output=True,
             text=True,
             check=True,
-            cwd=str(REPO),
+            cwd=str(CODE),
         )
     imports_s, model_s = (float(x) for x in proc.stdout.split()[-2:])
     return {"process_s": t.s, "imports_s": imports_s, "model_s": model_s}
@@ -354,7 +369,11 @@ def bench_overhead(tmp, k, trivial_runs):
             with Timer() as t:
                 job = build_definitions().resolve_job_def(INGEST_JOB_NAME)
             out["resolve_job_s"] = t.s
-            job_nochecks = nochecks_job()
+            try:
+                job_nochecks = nochecks_job()
+            except Exception as exc:  # checks inside the asset steps may not be left out
+                log(f"no run without checks: {type(exc).__name__}: {str(exc)[:120]}")
+                job_nochecks = None
 
             def full_run(key, the_job=job):
                 with Timer() as t_add:
@@ -371,7 +390,8 @@ def bench_overhead(tmp, k, trivial_runs):
 
             # Warm-up run: first-use costs (event log tables, asset graph caches, imports).
             first_s, _, _ = full_run(keys[0])
-            full_run(nochecks_keys[0], job_nochecks)  # its own warm-up
+            if job_nochecks is not None:
+                full_run(nochecks_keys[0], job_nochecks)  # its own warm-up
             out["first_run_s"] = first_s
             log(f"first (cold) Dagster run {first_s:.2f} s (excluded from the medians)")
 
@@ -386,7 +406,8 @@ def bench_overhead(tmp, k, trivial_runs):
                 raw_parts.append(parts)
                 run_s, add_s, spans = full_run(keys[i])
                 full.append(run_s)
-                nochecks.append(full_run(nochecks_keys[i], job_nochecks)[0])
+                if job_nochecks is not None:
+                    nochecks.append(full_run(nochecks_keys[i], job_nochecks)[0])
                 adds.append(add_s)
                 steps.append(spans)
                 log(
@@ -780,13 +801,116 @@ def print_report(o, s, a, elapsed):
     print(f"\ntotal benchmark time {elapsed:.0f} s")
 
 
+# -- figure 1 before/after: another revision in the same run ----------------------------------
+
+
+def side_summary(o):
+    """The overhead figure of one side's measurements (as print_report computes it)."""
+    inside = [sum(sp.values()) for sp in o["steps"]]
+    return {
+        "overhead": median(o["full"]) - median(o["raw"]),
+        "raw": median(o["raw"]),
+        "full": median(o["full"]),
+        "outside_steps": median([f - i for f, i in zip(o["full"], inside, strict=True)]),
+        "steps": {k: median([sp.get(k, 0.0) for sp in o["steps"]]) for k in o["steps"][0]},
+        "trivial": median(o.get("trivial") or []),
+        "start_over_bare": o["worker"]["imports_s"] - o["bare"]["imports_s"] if o.get("worker") else float("nan"),
+    }
+
+
+def compare_overhead(ref, k, rounds, quick):
+    """Figure 1 for ``ref`` (a git worktree of it) and for this checkout, each in a fresh process
+    (its own instance, database and raw-work baseline), alternating so load drift hits both."""
+    tmp = Path(tempfile.mkdtemp(prefix="vsl-bench-ref-"))
+    base_dir = tmp / "baseline"
+    rev = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", ref], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", str(base_dir), rev], check=True, capture_output=True
+    )
+    here = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    dirty = subprocess.run(
+        ["git", "-C", str(REPO), "status", "--porcelain", "--untracked-files=no"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    sides = {f"before ({ref} {rev})": base_dir, f"after ({here}{'+changes' if dirty else ''})": REPO}
+    results = {name: [] for name in sides}
+    print(f"figure 1 before/after: {k} URLs per side and round, {rounds} round(s), load {os.getloadavg()}", flush=True)
+    try:
+        for r in range(rounds):
+            for name, code in sides.items():
+                out = tmp / f"{len(results[name])}-{'a' if code == REPO else 'b'}.json"
+                cmd = [
+                    sys.executable,
+                    str(Path(__file__).resolve()),
+                    "--only",
+                    "overhead",
+                    "--urls",
+                    str(k),
+                    "--code",
+                    str(code),
+                    "--json",
+                    str(out),
+                ] + (["--quick"] if quick else [])
+                print(f"\n[round {r + 1}/{rounds}] {name}: {' '.join(cmd[1:])}", flush=True)
+                proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=str(code))
+                tail = [line for line in proc.stdout.splitlines() if line.startswith("  ..") or "overhead" in line]
+                print("\n".join(tail[-12:]), flush=True)
+                if not out.exists():
+                    print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
+                    raise RuntimeError(f"{name}: no measurements")
+                results[name].append(json.loads(out.read_text(encoding="utf-8")))
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_dir)], check=False)
+    rows = {name: [side_summary(o) for o in outs] for name, outs in results.items()}
+    print(f"\nfigure 1 before/after (medians of {k} runs per round; rounds alternate), load now {os.getloadavg()}")
+    names = list(rows)
+    print(f"  {'':<44}" + "".join(f"{n:>26}" for n in names))
+    for label, key in (
+        ("orchestration overhead per URL", "overhead"),
+        ("raw work (same process)", "raw"),
+        ("full Dagster run", "full"),
+        ("  of which outside the steps", "outside_steps"),
+        ("trivial 3-asset run", "trivial"),
+        ("run process start over a bare Dagster one", "start_over_bare"),
+    ):
+        cells = ["  ".join(f"{x[key]:.3f}" for x in rows[n]) + " s" for n in names]
+        print(f"  {label:<44}" + "".join(f"{c:>26}" for c in cells))
+    steps = sorted({s for n in names for x in rows[n] for s in x["steps"]})
+    for step in steps:
+        cells = ["  ".join(f"{x['steps'].get(step, 0.0):.3f}" for x in rows[n]) + " s" for n in names]
+        print(f"  {'  step ' + step:<44}" + "".join(f"{c:>26}" for c in cells))
+    after = median([x["overhead"] for x in rows[names[1]]])
+    before = median([x["overhead"] for x in rows[names[0]]])
+    print(
+        f"\n  overhead {before:.3f} s -> {after:.3f} s ({after / before:.2f}x); target <= {TARGET_OVERHEAD_S} s: "
+        f"{verdict(after, TARGET_OVERHEAD_S)} (each side's overhead against its own raw work, same run)"
+    )
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--urls", type=int, default=None, help="URLs (runs) in figure 1 (default 5, --quick 2)")
     parser.add_argument("--pending", type=int, default=10_000, help="pending URLs for figures 2 and 3")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
     parser.add_argument("--only", choices=("overhead", "sensor", "add"), action="append", help="run only these figures")
+    parser.add_argument(
+        "--baseline-ref",
+        help="git revision (e.g. main) whose figure 1 is measured in the same run: each side in its own fresh "
+        "process, alternating, --rounds times; prints before/after",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds of each side with --baseline-ref")
+    parser.add_argument("--code", help="measure the vsl_assets of this checkout (set by --baseline-ref)")
+    parser.add_argument("--json", help="also write figure 1's measurements here (set by --baseline-ref)")
     args = parser.parse_args(argv)
+    if args.baseline_ref:
+        compare_overhead(args.baseline_ref, args.urls or (2 if args.quick else 5), args.rounds, args.quick)
+        return 0
     k = args.urls or (2 if args.quick else 5)
     only = set(args.only or ("overhead", "sensor", "add"))
     started = time.perf_counter()
@@ -815,6 +939,8 @@ def main(argv=None):
             raise
         finally:
             print_report(o, s, a, time.perf_counter() - started)
+            if args.json and o:
+                Path(args.json).write_text(json.dumps(o), encoding="utf-8")
             from vsl_assets.db import dispose_all
 
             dispose_all()
