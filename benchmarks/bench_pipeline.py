@@ -801,6 +801,133 @@ def print_report(o, s, a, elapsed):
     print(f"\ntotal benchmark time {elapsed:.0f} s")
 
 
+# -- figure 4: end to end on a long VSL against faster-whisper direct --------------------------
+
+
+E2E_TARGET_RATIO = 1.10  # issue 29
+
+
+def long_program(tmp, minutes):
+    """English speech of about ``minutes`` (espeak-ng readings of the benchmark corpus' scripts,
+    pauses between them) as a 16 kHz mono WAV: the lossless source of the VSL."""
+    import corpus
+
+    from vsl_assets.media.ffmpeg import find_ffmpeg
+
+    def ffmpeg(args):
+        subprocess.run([find_ffmpeg(), "-nostdin", "-hide_banner", "-loglevel", "error", "-y", *args], check=True)
+
+    scripts = corpus.EN_SCRIPTS + corpus.EN_SCRIPTS_B
+    scripts = (scripts * 3)[: max(1, round(len(scripts) * minutes / 9.6))]  # ~24 s a reading
+    from vsl_assets_tests.conftest import SPEECH_EN
+
+    return corpus.build_program("en", scripts, tmp / "long.wav", ffmpeg, (SPEECH_EN, ""))
+
+
+def direct_whisper(engine, wav, language):
+    """faster-whisper itself on the source WAV, on the very model object (and so the threads) the
+    pipeline's engine loaded, with the engine's decoding options; segments consumed."""
+    model = engine.load().model
+    started = time.perf_counter()
+    segments, _ = model.transcribe(
+        str(wav),
+        language=language,
+        beam_size=engine.beam_size,
+        vad_filter=engine.vad_filter,
+        word_timestamps=engine.word_timestamps,
+        initial_prompt=engine.initial_prompt,
+    )
+    words = sum(len(seg.text.split()) for seg in segments)
+    return time.perf_counter() - started, words
+
+
+def bench_e2e(tmp, minutes, rounds):
+    """The whole pipeline (download of the HLS over 127.0.0.1, audio, transcript, breakdown,
+    index; ``execute_in_process``) against faster-whisper direct on the same speech, alternating."""
+    from dagster import DagsterInstance
+
+    from vsl_assets import settings as settings_module
+    from vsl_assets.db import TranscriptRow, UrlStatus, repo, session_scope
+    from vsl_assets.definitions import build_definitions
+    from vsl_assets.defs.jobs import INGEST_JOB_NAME
+    from vsl_assets.defs.partitions import PARTITIONS_NAME
+    from vsl_assets_tests.conftest import SPEECH_EN
+    from vsl_assets_tests.servers import MediaHTTPServer, make_hls
+
+    with Timer() as t:
+        program = long_program(tmp, minutes)
+    log(
+        f"{program.duration_s / 60:.1f} min of speech ({program.scripts} readings, {program.words} words) in {t.s:.0f} s"
+    )
+    media_root = tmp / "media"
+    with Timer() as t:
+        make_hls(media_root / "long", program.wav, segment_s=6.0)
+        make_hls(media_root / "warm", SPEECH_EN)
+    log(f"HLS of it built in {t.s:.0f} s")
+    settings = settings_module.current()
+    instance = DagsterInstance.get()
+    defs = build_definitions()
+    job = defs.resolve_job_def(INGEST_JOB_NAME)
+    engine = defs.resources["transcriber"].build()  # the pipeline's engine settings
+    out = {"minutes": program.duration_s / 60, "pipeline": [], "direct": [], "steps": [], "words": []}
+    try:
+        with MediaHTTPServer(media_root) as server:
+            urls = [server.url("/warm/index.m3u8")] + [server.url(f"/long/index.m3u8?r={i}") for i in range(rounds)]
+            keys = add_urls_to_db(settings.database, urls)
+
+            def pipeline(key):
+                instance.add_dynamic_partitions(PARTITIONS_NAME, [key])
+                with session_scope(settings.database) as s:
+                    repo.set_status(s, [key], UrlStatus.QUEUED)
+                with Timer() as t:
+                    result = job.execute_in_process(partition_key=key, instance=instance, raise_on_error=False)
+                with session_scope(settings.database) as s:
+                    row = repo.get_url(s, key)
+                    words = s.query(TranscriptRow.word_count).filter(TranscriptRow.url_id == row.id).scalar()
+                if not result.success or row.status != UrlStatus.ANALYZED:
+                    raise RuntimeError(f"pipeline run for {key} failed (status {row.status})")
+                return t.s, step_breakdown(instance, result.run_id), words
+
+            pipeline(keys[0])  # warm-up: model load, first-use costs
+            direct_whisper(engine, media_root / "warm" / "seg_000.ts", "en")
+            log("warmed up (model loaded in this process)")
+            for i, key in enumerate(keys[1:], 1):  # alternate, direct first in odd rounds
+                order = ("direct", "pipeline") if i % 2 else ("pipeline", "direct")
+                for side in order:
+                    if side == "direct":
+                        d, dwords = direct_whisper(engine, program.wav, "en")
+                        out["direct"].append(d)
+                    else:
+                        p, spans, pwords = pipeline(key)
+                        out["pipeline"].append(p)
+                        out["steps"].append(spans)
+                out["words"].append((pwords, dwords))
+                log(
+                    f"round {i}/{rounds}: pipeline {p:.1f} s ({pwords} words), direct faster-whisper {d:.1f} s "
+                    f"({dwords} words): {p / d:.2f}x"
+                )
+    finally:
+        instance.dispose()
+    return out
+
+
+def print_e2e(e):
+    ratios = [p / d for p, d in zip(e["pipeline"], e["direct"], strict=True)]
+    lo, hi = min(ratios), max(ratios)
+    ratio = median(e["pipeline"]) / median(e["direct"])
+    verdict_ = "PASS" if hi <= E2E_TARGET_RATIO else "FAIL" if lo > E2E_TARGET_RATIO else "undecided"
+    print(f"\n4. End to end on a {e['minutes']:.1f}-minute VSL (HLS over 127.0.0.1, tiny.en, in-process run)")
+    print(f"   whole pipeline (job.execute_in_process): {spread(e['pipeline'])}")
+    for step in e["steps"][0]:
+        print(f"     {step:<54} median {fmt_s(median([sp.get(step, 0.0) for sp in e['steps']]))}")
+    print(f"   faster-whisper direct on the source WAV (same model object, threads, options): {spread(e['direct'])}")
+    print(f"   words heard (pipeline, direct) per round: {e['words']}")
+    print(
+        f"   ratio {ratio:.2f}x (per round {', '.join(f'{r:.2f}' for r in ratios)}; interval {lo:.2f}-{hi:.2f}), "
+        f"target <= {E2E_TARGET_RATIO}x: {verdict_} (judged on the whole interval)"
+    )
+
+
 # -- figure 1 before/after: another revision in the same run ----------------------------------
 
 
@@ -898,7 +1025,11 @@ def main(argv=None):
     parser.add_argument("--urls", type=int, default=None, help="URLs (runs) in figure 1 (default 5, --quick 2)")
     parser.add_argument("--pending", type=int, default=10_000, help="pending URLs for figures 2 and 3")
     parser.add_argument("--quick", action="store_true", help="fewer repetitions")
-    parser.add_argument("--only", choices=("overhead", "sensor", "add"), action="append", help="run only these figures")
+    parser.add_argument(
+        "--only", choices=("overhead", "sensor", "add", "e2e"), action="append", help="run only these figures"
+    )
+    parser.add_argument("--e2e-minutes", type=float, default=7.6, help="length of the VSL in figure 4")
+    parser.add_argument("--e2e-rounds", type=int, default=2, help="alternating rounds in figure 4")
     parser.add_argument(
         "--baseline-ref",
         help="git revision (e.g. main) whose figure 1 is measured in the same run: each side in its own fresh "
@@ -920,7 +1051,7 @@ def main(argv=None):
         setup_environment(tmp)
         print(f"vsl-assets benchmark in {tmp} (python {sys.version.split()[0]}, {os.cpu_count()} CPUs)", flush=True)
         stderr_log = tmp / "stderr.log"
-        o = s = a = None
+        o = s = a = e = None
         try:
             with stderr_to(stderr_log):
                 if "overhead" in only:
@@ -932,6 +1063,9 @@ def main(argv=None):
                 if "add" in only:
                     print(f"\n[3/3] vsl add --file, {args.pending:,} URLs", flush=True)
                     a = bench_add(tmp, args.pending)
+                if "e2e" in only:
+                    print(f"\n[4] end to end, {args.e2e_minutes} min VSL, {args.e2e_rounds} rounds", flush=True)
+                    e = bench_e2e(tmp, args.e2e_minutes, args.e2e_rounds)
         except Exception:
             # Show what Dagster logged just before the failure, then the error itself.
             tail = stderr_log.read_text(errors="replace").splitlines()[-40:] if stderr_log.exists() else []
@@ -939,6 +1073,8 @@ def main(argv=None):
             raise
         finally:
             print_report(o, s, a, time.perf_counter() - started)
+            if e and e["pipeline"]:
+                print_e2e(e)
             if args.json and o:
                 Path(args.json).write_text(json.dumps(o), encoding="utf-8")
             from vsl_assets.db import dispose_all
