@@ -5,6 +5,9 @@ Run it from the repository root::
     .venv/bin/python benchmarks/bench_pipeline.py            # full run, ~2-3 min on 2 cores
     .venv/bin/python benchmarks/bench_pipeline.py --quick    # fewer repetitions
     .venv/bin/python benchmarks/bench_pipeline.py --urls 8   # 8 URLs in figure 1
+    .venv/bin/python benchmarks/bench_pipeline.py --only overhead --urls 3 --baseline-ref main --rounds 2
+                                                             # figure 1 before/after, same run
+    .venv/bin/python benchmarks/bench_pipeline.py --only e2e  # figure 4, a 7.6-minute VSL, ~6 min
 
 Everything happens in a fresh temporary directory: storage root, SQLite database, Dagster
 home (a ``dagster.yaml`` like the test suite's) and the media, which is served over real HTTP
@@ -40,6 +43,20 @@ Three figures, each with a baseline measured in the same run and a target:
    script, including the partition registration in the Dagster instance; then the same file
    again (all duplicates).  Baseline: ``vsl add`` of a single URL (interpreter start, imports,
    database migration, instance creation: the fixed cost of any invocation).  Target <= 10 s.
+
+With ``--baseline-ref REV`` figure 1 is measured for a git worktree of ``REV`` and for this
+checkout, each in its own fresh process (own instance, database and raw-work baseline), sides
+alternating for ``--rounds``; each side's overhead is against its own raw work, and the CPU
+seconds (this process + ffmpeg) are printed next to the wall seconds because other work on a
+shared machine moves them much less.
+
+4. **End to end on a long VSL** (``--only e2e``, 7.6 minutes by default): English speech made
+   with espeak-ng from the benchmark corpus' scripts (``corpus.py``), served as HLS (6 s
+   segments, 320x240 video) over 127.0.0.1, through the whole ``ingest_vsl`` job in process
+   (download, audio, transcript, breakdown, index, checks), next to faster-whisper run directly
+   on the source WAV on the very model object the pipeline's engine loaded (same threads) with
+   the engine's decoding options.  Rounds alternate which side goes first; the ratio's interval
+   is the range of the per-round ratios and the verdict needs all of it on one side of 1.10.
 
 The script always exits 0: it is a report, not a gate.
 """
@@ -118,13 +135,23 @@ def fresh_instance_home(path: Path) -> Path:
 # -- helpers ----------------------------------------------------------------------------------
 
 
+def cpu_seconds():
+    """CPU seconds (user + system) of this process and of its finished children (ffmpeg)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 class Timer:
+    """Wall seconds (``s``) and CPU seconds of this process and its children (``cpu``): on a
+    machine other work loads, the CPU figure moves much less than the wall one."""
+
     def __enter__(self):
-        self.start = time.perf_counter()
+        self.start, self.cpu_start = time.perf_counter(), cpu_seconds()
         return self
 
     def __exit__(self, *exc):
         self.s = time.perf_counter() - self.start
+        self.cpu = cpu_seconds() - self.cpu_start
 
 
 @contextlib.contextmanager
@@ -386,26 +413,29 @@ def bench_overhead(tmp, k, trivial_runs):
                     status = repo.get_url(s, key).status
                 if not result.success or status != UrlStatus.ANALYZED:
                     raise RuntimeError(f"pipeline run for {key} failed (status {status})")
-                return t_run.s, t_add.s, step_breakdown(instance, result.run_id)
+                return t_run.s, t_add.s, step_breakdown(instance, result.run_id), t_run.cpu
 
             # Warm-up run: first-use costs (event log tables, asset graph caches, imports).
-            first_s, _, _ = full_run(keys[0])
+            first_s, *_ = full_run(keys[0])
             if job_nochecks is not None:
                 full_run(nochecks_keys[0], job_nochecks)  # its own warm-up
             out["first_run_s"] = first_s
             log(f"first (cold) Dagster run {first_s:.2f} s (excluded from the medians)")
 
             raw, raw_parts, full, adds, steps, nochecks = [], [], [], [], [], []
+            raw_cpu, full_cpu = [], []
             for i in range(1, k + 1):  # interleaved so drift (thermal, page cache) hits both
                 d = raw_dir / f"r{i}"
                 d.mkdir()
                 with Timer() as t:
                     parts, _ = raw_work(urls[i] + "&raw=1", d, LocalTranscriber(model=model))
                 raw.append(t.s)
+                raw_cpu.append(t.cpu)
                 parts["plain_ffmpeg_audio"] = plain_ffmpeg_audio(d / "video.mp4", d / "plain.ogg")
                 raw_parts.append(parts)
-                run_s, add_s, spans = full_run(keys[i])
+                run_s, add_s, spans, run_cpu = full_run(keys[i])
                 full.append(run_s)
+                full_cpu.append(run_cpu)
                 if job_nochecks is not None:
                     nochecks.append(full_run(nochecks_keys[i], job_nochecks)[0])
                 adds.append(add_s)
@@ -415,6 +445,7 @@ def bench_overhead(tmp, k, trivial_runs):
                     f"(inside its {len(spans)} steps {sum(spans.values()):.2f} s)"
                 )
             out.update(raw=raw, raw_parts=raw_parts, full=full, adds=adds, steps=steps, nochecks=nochecks)
+            out.update(raw_cpu=raw_cpu, full_cpu=full_cpu)
 
             if trivial_runs:
                 job0 = trivial_job()
@@ -733,6 +764,12 @@ def print_report(o, s, a, elapsed):
         print(
             f"   overhead = median(full) - median(raw)                     {fmt_s(median(o['full']) - median(o['raw']))}"
         )
+        if o.get("full_cpu"):
+            print(
+                f"   the same in CPU seconds (this process + ffmpeg; moves less with other load): raw "
+                f"{fmt_s(median(o['raw_cpu']))}, full {fmt_s(median(o['full_cpu']))}, overhead "
+                f"{fmt_s(median(o['full_cpu']) - median(o['raw_cpu']))}"
+            )
         inside = [sum(sp.values()) for sp in o["steps"]]
         outside = [f - i for f, i in zip(o["full"], inside, strict=True)]
         print(f"   of a run: inside its steps (STEP_START..STEP_SUCCESS)    {spread(inside)}")
@@ -937,6 +974,7 @@ def side_summary(o):
     return {
         "overhead": median(o["full"]) - median(o["raw"]),
         "raw": median(o["raw"]),
+        "overhead_cpu": median(o["full_cpu"]) - median(o["raw_cpu"]) if o.get("full_cpu") else float("nan"),
         "full": median(o["full"]),
         "outside_steps": median([f - i for f, i in zip(o["full"], inside, strict=True)]),
         "steps": {k: median([sp.get(k, 0.0) for sp in o["steps"]]) for k in o["steps"][0]},
@@ -1000,6 +1038,7 @@ def compare_overhead(ref, k, rounds, quick):
     print(f"  {'':<44}" + "".join(f"{n:>26}" for n in names))
     for label, key in (
         ("orchestration overhead per URL", "overhead"),
+        ("  the same in CPU seconds", "overhead_cpu"),
         ("raw work (same process)", "raw"),
         ("full Dagster run", "full"),
         ("  of which outside the steps", "outside_steps"),
