@@ -51,6 +51,9 @@ class WatchPage(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0)
     first_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     last_live_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    #: Whole days from first seen to last seen live, kept at each check: the library sorts and
+    #: filters on it with an index, the same on SQLite and PostgreSQL (no date arithmetic in SQL).
+    days_live: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
     #: Set while the page is down (gone, player removed, redirected elsewhere); cleared when it is back.
     down_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
     down_reason: Mapped[str | None] = mapped_column(Text, default=None)

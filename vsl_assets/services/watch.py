@@ -154,6 +154,11 @@ def set_switch(session: Session, *, url_ids: Sequence[int] = (), board_id: int |
     return len(targets)
 
 
+def board_switch(session: Session, board_id: int) -> bool | None:
+    """A board's own switch (None: never set, the default applies to its VSLs)."""
+    return session.scalar(select(WatchSwitch.enabled).where(WatchSwitch.board_id == board_id))
+
+
 def later_version_ids(session: Session) -> set[int]:
     """``urls`` ids that are a watched page's version 2, 3...: processed, but not pages themselves."""
     return set(session.scalars(select(WatchVersion.version_url_id).where(WatchVersion.number > 1)))
@@ -414,6 +419,7 @@ def record_check(
         page.last_live_at = now
         if page.first_seen_at is None:
             page.first_seen_at = now
+        page.days_live = max(0, (now - _aware(page.first_seen_at)).days)
         if page.down_since is not None:
             events.append(
                 _event(session, due.url_id, "back_up", now, detail={"down_since": page.down_since.isoformat()})

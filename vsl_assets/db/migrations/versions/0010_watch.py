@@ -39,11 +39,13 @@ def upgrade() -> None:
         sa.Column("failures", sa.Integer(), nullable=False),
         sa.Column("first_seen_at", _TS, nullable=True),
         sa.Column("last_live_at", _TS, nullable=True),
+        sa.Column("days_live", sa.Integer(), nullable=True),
         sa.Column("down_since", _TS, nullable=True),
         sa.Column("down_reason", sa.Text(), nullable=True),
         sa.Column("page_offer_s", sa.Float(), nullable=True),
     )
     op.create_index("ix_watch_pages_next_check_at", "watch_pages", ["next_check_at"])
+    op.create_index("ix_watch_pages_days_live", "watch_pages", ["days_live"])
     op.create_table(
         "watch_checks",
         sa.Column("id", sa.Integer(), primary_key=True),
