@@ -31,6 +31,7 @@ import argparse
 import hashlib
 import multiprocessing
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -249,6 +250,7 @@ def main() -> None:
     )
     child.terminate()
     child.join(5)
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

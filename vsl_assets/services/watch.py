@@ -250,9 +250,10 @@ def _host(url: str) -> str:
 
 def due_pages(session: Session, cfg: WatchConfig, now: datetime, *, keys: Sequence[str] | None = None) -> list[DuePage]:
     """Watched pages whose next check is due (``keys``: those pages now, watched or not)."""
+    candidates: list[tuple[int, str, str]]
     if keys is not None:
         rows = session.execute(select(Url.id, Url.partition_key, Url.url).where(Url.partition_key.in_(list(keys))))
-        candidates = [tuple(r) for r in rows]
+        candidates = [(i, k, u) for i, k, u in rows]
     else:
         candidates = watched_pages(session, cfg.all_pages)
     state = {p.url_id: p for p in session.scalars(select(WatchPage))}

@@ -61,7 +61,7 @@ def run_source(inputs: StepInputs, res: StepResources) -> SourceResult:
         how = "resolved"
     with res.sessions() as s:
         repo.upsert(s, Source, inputs.url_id, page_url=inputs.url, **row)
-    inputs.log(f"{how} {redact_url(inputs.url)}: a {row['kind']} stream: {redact_url(row['stream_url'])}")
+    inputs.log(f"{how} {redact_url(inputs.url)}: a {row['kind']} stream: {redact_url(str(row['stream_url']))}")
     return SourceResult(row, reused=False)
 
 
