@@ -159,6 +159,19 @@ def board_switch(session: Session, board_id: int) -> bool | None:
     return session.scalar(select(WatchSwitch.enabled).where(WatchSwitch.board_id == board_id))
 
 
+def later_version_keys(session: Session, page_key: str) -> list[str]:
+    """The keys of a page's versions 2, 3... (removed with it: a version without its page is no VSL)."""
+    page = select(Url.id).where(Url.partition_key == page_key).scalar_subquery()
+    return list(
+        session.scalars(
+            select(Url.partition_key)
+            .join(WatchVersion, WatchVersion.version_url_id == Url.id)
+            .where(WatchVersion.url_id == page, WatchVersion.number > 1)
+            .order_by(WatchVersion.number)
+        )
+    )
+
+
 def later_version_ids(session: Session) -> set[int]:
     """``urls`` ids that are a watched page's version 2, 3...: processed, but not pages themselves."""
     return set(session.scalars(select(WatchVersion.version_url_id).where(WatchVersion.number > 1)))

@@ -309,3 +309,28 @@ def test_feed_lists_events_newest_first_with_the_compare_link(env: Env, hosts) -
             assert life.summary() == "live for 0 days, 2 versions"
         since = utcnow() - timedelta(days=1)
         assert set(s.scalars(watch.changed_since_ids(s, since))) == {repo.get_url(s, key).id}
+
+
+def test_removing_a_page_removes_its_versions(env: Env, hosts) -> None:
+    from vsl_assets.objectstore import store_for
+    from vsl_assets.search import open_search
+    from vsl_assets.services.removal import Removed, remove_urls
+
+    page, cdn = hosts
+    key = _add(env, _vturb(page, cdn, VIDEO_A))
+    _run(env, key)
+    _vturb(page, cdn, VIDEO_B)
+    _run(env, key)
+    index = open_search(env.settings.database)
+    try:
+        done = remove_urls(
+            [key], sessions=env.sessions, store=store_for(env.settings), index=index, partitions=env.partitions
+        )
+    finally:
+        index.close()
+    assert [(r.key, r.outcome) for r in done] == [(key, Removed.REMOVED), (f"{key}-v2", Removed.REMOVED)]
+    with env.sessions() as s:
+        assert s.scalar(select(func.count(Url.id))) == 0
+        assert s.scalar(select(func.count(WatchVersion.id))) == 0
+        assert s.scalar(select(func.count(WatchEvent.id))) == 0
+    assert env.partitions.removed == [key, f"{key}-v2"]
