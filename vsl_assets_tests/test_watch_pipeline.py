@@ -33,11 +33,18 @@ def test_schedule_and_job_in_definitions_find_a_new_version_the_sensor_queues(vs
     defs = build_definitions()
     schedule = defs.resolve_schedule_def("watch_schedule")
     assert schedule.cron_schedule == "*/15 * * * *" and schedule.job_name == "watch_pages"
-    [request] = list(schedule.evaluate_tick(build_schedule_context(instance=instance)).run_requests or [])
-    assert request.job_name in (None, "watch_pages")
+    db = DatabaseResource(url=vsl_env["VSL_DATABASE_URL"])
+
+    def tick():
+        with build_schedule_context(instance=instance, resources={"db": db}) as context:
+            return schedule.evaluate_tick(context)
+
+    assert not tick().run_requests  # nothing watched: no run
     with PageHost() as page, PageHost() as cdn:
         url = page.serve("/vsl/", video_page(cdn.url("/a/index.m3u8")))
         [key] = add_urls(url)
+        [request] = tick().run_requests or []
+        assert request.tags["vsl/watch_due"] == "1"
         first = _metadata(_watch_run(instance))
         assert (first["checked"], first["changed"], first["etag_hits"], first["failed"]) == (1, 0, 0, 0)
         page.serve("/vsl/", video_page(cdn.url("/b/index.m3u8")))
@@ -49,9 +56,9 @@ def test_schedule_and_job_in_definitions_find_a_new_version_the_sensor_queues(vs
         assert cdn.seen == []
     # The new version is a pending URL with its partition: the existing sensor queues it.
     assert f"{key}-v2" in instance.get_dynamic_partitions("vsl_urls")
-    db = DatabaseResource(url=vsl_env["VSL_DATABASE_URL"])
-    tick = plan_tick(instance, db, 100)
-    assert {r.partition_key for r in tick.run_requests} == {key, f"{key}-v2"}
+    assert not tick().run_requests  # checked a moment ago: due again in a day
+    queued = plan_tick(instance, db, 100)
+    assert {r.partition_key for r in queued.run_requests} == {key, f"{key}-v2"}
 
 
 @pytest.mark.slow

@@ -4,7 +4,7 @@ The op calls :func:`vsl_assets.services.watch.run_checks` for the pages that are
 are stored as ``pending_ingest`` URLs (with their partitions), so the ``pending_urls_sensor``
 queues them exactly like new URLs.  The schedule ticks on ``VSL_WATCH_SCHEDULE`` (every 15
 minutes); each page's own interval (``VSL_WATCH_INTERVAL_S``, daily, with jitter) decides whether
-it is due, so a tick with nothing due costs one query.
+it is due, and a tick with nothing due starts no run (two queries).
 """
 
 from dagster import (
@@ -14,6 +14,7 @@ from dagster import (
     Output,
     RunRequest,
     ScheduleEvaluationContext,
+    SkipReason,
     job,
     op,
     schedule,
@@ -64,5 +65,11 @@ def watch_pages() -> None:
     default_status=DefaultScheduleStatus.RUNNING,
     description="Runs watch_pages; each page is checked once per VSL_WATCH_INTERVAL_S (daily), with jitter.",
 )
-def watch_schedule(context: ScheduleEvaluationContext) -> RunRequest:
-    return RunRequest(run_key=None, tags={"vsl/watch": "scheduled"})
+def watch_schedule(context: ScheduleEvaluationContext, db: DatabaseResource) -> RunRequest | SkipReason:
+    # No run when no page is due: the Runs page is not filled with empty runs every 15 minutes.
+    cfg = watch.WatchConfig.from_settings(settings.current())
+    with db.session() as s:
+        due = len(watch.due_pages(s, cfg, watch.utcnow()))
+    if not due:
+        return SkipReason("no watched page is due")
+    return RunRequest(run_key=None, tags={"vsl/watch": "scheduled", "vsl/watch_due": str(due)})

@@ -74,6 +74,16 @@ COMPARED_FIELDS: dict[str, str] = {
     "duration_s": "duration_changed",
     "page_pitch_s": "offer_second_changed",
 }
+#: What a person reads for each compared field (the feed, the webhook's text).
+FIELD_LABELS: dict[str, str] = {
+    "offer_amount": "price",
+    "offer_currency": "currency",
+    "guarantee_days": "guarantee (days)",
+    "pitch_s": "pitch second",
+    "duration_s": "duration (s)",
+    "page_pitch_s": "offer second on the page",
+    "page_offer_s": "offer second on the page",
+}
 #: Good outcomes: the page showed its VSL (the identity of a not-modified check is the previous one's).
 GOOD = (NOT_MODIFIED, SAME, CHANGED)
 
@@ -643,14 +653,22 @@ def describe(event: WatchEvent, key: str) -> str:
     detail = event.detail or {}
     parts = [f"{key}: {what}"]
     for change in detail.get("changes", []):
-        parts.append(f"{change['field']} {change['old']} → {change['new']}")
+        label = FIELD_LABELS.get(change["field"], change["field"])
+        parts.append(f"{label} {_shown(change['old'])} → {_shown(change['new'])}")
     if "old" in detail:
-        parts.append(f"{detail['old']} → {detail['new']}")
+        parts.append(f"{_shown(detail['old'])} → {_shown(detail['new'])}")
     if detail.get("reason"):
         parts.append(str(detail["reason"]))
     if event.kind == "new_version" and event.new_key:
         parts.append(f"version {detail.get('version', '?')} ({event.new_key})")
     return " — ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    """``197`` for 197.0, ``97.5`` as is: numbers as a person writes them."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def event_payload(event: WatchEvent, key: str, page_url: str) -> dict[str, Any]:

@@ -268,7 +268,7 @@ def test_breakdown_changes_become_events_and_the_webhook_gets_them(env: Env, hos
     assert price["vsl"] == key and price["old_key"] == key and price["new_key"] == f"{key}-v2"
     assert price["detail"]["changes"] == [{"field": "offer_amount", "old": 197.0, "new": 97.0}]
     assert price["what_changed"] == f"/compare?keys={key},{key}-v2&mode=diff"
-    assert "197.0 → 97.0" in price["text"] and "price changed" in price["text"]
+    assert price["text"] == f"{key}: price changed — price 197 → 97"
     assert all(e.webhook == "sent" for e in _events(env))
 
 

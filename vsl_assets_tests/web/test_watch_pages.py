@@ -137,4 +137,4 @@ def test_breakdown_change_in_feed_shows_the_fields(sqlite_web: Web) -> None:
     with web.session() as s:
         watch.compare_versions(s, watch.utcnow())
     html = " ".join(web.client.get("/changes?kind=price_changed").text.split())
-    assert "price changed" in html and "offer_amount: 197.0 → 147.0" in html
+    assert "price changed" in html and "price: 197 → 147" in html

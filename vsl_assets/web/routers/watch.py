@@ -11,11 +11,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from vsl_assets.db import Board
 from vsl_assets.services import boards, watch
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key, PageUser
+from vsl_assets.web.filters import Blank
 from vsl_assets.web.limits import MAX_ID, DbId
 from vsl_assets.web.render import render
 from vsl_assets.web.watchview import WatchEventOut, WatchIn, WatchOut, url_id_of, watch_out
@@ -23,8 +25,10 @@ from vsl_assets.web.watchview import WatchEventOut, WatchIn, WatchOut, url_id_of
 router = APIRouter(tags=["watch"])
 pages = APIRouter(include_in_schema=False)
 
-BoardId = Annotated[int | None, Query(ge=1, le=MAX_ID, description="only VSLs on this board")]
-Before = Annotated[int | None, Query(ge=1, le=MAX_ID, description="event id: the page after this one")]
+#: Empty form fields (``?board=``) mean "any", as in the library's filters.
+PositiveId = Annotated[int, Field(ge=1, le=MAX_ID)]
+BoardId = Annotated[PositiveId | None, Blank, Query(description="only VSLs on this board")]
+Before = Annotated[PositiveId | None, Blank, Query(description="event id: the page after this one")]
 Limit = Annotated[int, Query(ge=1, le=200)]
 Niche = Annotated[str | None, Query(max_length=64)]
 Kind = Annotated[str | None, Query(max_length=32, description="one of the event kinds (new_version, page_down...)")]
@@ -87,6 +91,7 @@ def changes_page(
         niche=niche or "",
         kind=kind or "",
         kinds=watch.EVENT_KINDS,
+        field_labels=watch.FIELD_LABELS,
         niches=sorted({i.niche for i in watch.feed(session, limit=200) if i.niche}),
         more=more,
     )
