@@ -239,6 +239,8 @@ class DuePage:
     url: str
     host: str
     validators: dict[str, Any]
+    #: The pipeline found this page's video through yt-dlp's generic extractor (see ``check_page``).
+    ytdlp_fallback: bool = False
 
 
 @dataclass
@@ -280,12 +282,14 @@ def due_pages(session: Session, cfg: WatchConfig, now: datetime, *, keys: Sequen
     else:
         candidates = watched_pages(session, cfg.all_pages)
     state = {p.url_id: p for p in session.scalars(select(WatchPage))}
+    generic = set(session.scalars(select(Source.url_id).where(Source.kind.like("yt-dlp:%"))))
     due: list[DuePage] = []
     for url_id, key, url in candidates:
         page = state.get(url_id)
         if keys is None and page is not None and _aware(page.next_check_at) > now:
             continue
-        due.append(DuePage(url_id, key, url, _host(url), dict(page.validators) if page else {}))
+        validators = dict(page.validators) if page else {}
+        due.append(DuePage(url_id, key, url, _host(url), validators, ytdlp_fallback=url_id in generic))
     due.sort(key=lambda d: _aware(state[d.url_id].next_check_at) if d.url_id in state else now)
     return due[: cfg.batch]
 
@@ -324,7 +328,14 @@ def run_checks(
             if wait > 0:
                 time.sleep(wait)
             last_start = time.monotonic()
-            result = check_page(page.url, http, options, validators=page.validators, timeout_s=cfg.check_timeout_s)
+            result = check_page(
+                page.url,
+                http,
+                options,
+                validators=page.validators,
+                timeout_s=cfg.check_timeout_s,
+                ytdlp_fallback=page.ytdlp_fallback,
+            )
             with write:
                 with sessions() as s:
                     events, new_keys = record_check(s, page, result, cfg, now())
@@ -621,6 +632,10 @@ def compare_versions(session: Session, now: datetime) -> list[WatchEvent]:
         by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for kind, name, a, b in field_changes(old, new):
             by_kind[kind].append({"field": name, "old": a, "new": b})
+        if "offer_second_changed" in by_kind and _already_told(
+            session, version.url_id, by_kind["offer_second_changed"]
+        ):
+            del by_kind["offer_second_changed"]  # the check saw the page's offer second move already
         for kind, fields in by_kind.items():
             events.append(
                 _event(
@@ -635,6 +650,17 @@ def compare_versions(session: Session, now: datetime) -> list[WatchEvent]:
             )
     session.flush()
     return events
+
+
+def _already_told(session: Session, page_id: int, fields: list[dict[str, Any]]) -> bool:
+    """Whether a check's ``offer_second_changed`` event already named this new offer second."""
+    new = fields[0]["new"]
+    for detail in session.scalars(
+        select(WatchEvent.detail).where(WatchEvent.url_id == page_id, WatchEvent.kind == "offer_second_changed")
+    ):
+        if detail and detail.get("new") is not None and round(detail["new"]) == round(new):
+            return True
+    return False
 
 
 # -- webhook ---------------------------------------------------------------------------------------

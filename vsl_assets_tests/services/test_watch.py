@@ -64,13 +64,13 @@ def _events(env: Env) -> list[WatchEvent]:
     return rows
 
 
-def _vturb(page: PageHost, cdn: PageHost, video: str) -> str:
+def _vturb(page: PageHost, cdn: PageHost, video: str, delay: int = 840) -> str:
     page.serve(
         f"/{ACCOUNT}/players/{PLAYER}/v4/player.js",
         vturb_script(ACCOUNT, PLAYER, video, cdn.base_url),
         content_type="application/javascript",
     )
-    return page.serve("/oferta/", vturb_page(page.base_url, ACCOUNT, PLAYER))
+    return page.serve("/oferta/", vturb_page(page.base_url, ACCOUNT, PLAYER, delay))
 
 
 def test_unchanged_page_and_player_config_answer_304_and_nothing_is_parsed_or_added(env: Env, hosts) -> None:
@@ -334,3 +334,43 @@ def test_removing_a_page_removes_its_versions(env: Env, hosts) -> None:
         assert s.scalar(select(func.count(WatchVersion.id))) == 0
         assert s.scalar(select(func.count(WatchEvent.id))) == 0
     assert env.partitions.removed == [key, f"{key}-v2"]
+
+
+def test_offer_second_moved_is_one_event_from_the_check_not_again_from_the_breakdowns(env: Env, hosts) -> None:
+    page, cdn = hosts
+    key = _add(env, _vturb(page, cdn, VIDEO_A))
+    _run(env, key)
+    _vturb(page, cdn, VIDEO_B, delay=600)
+    _run(env, key)
+    with env.sessions() as s:
+        for k, second in ((key, 840.0), (f"{key}-v2", 600.0)):
+            s.add(
+                BreakdownRow(
+                    url_id=repo.get_url(s, k).id, status="ok", page_pitch_s=second, engine="l", model="t", data={}
+                )
+            )
+    _run(env, key)
+    kinds = [(e.kind, e.detail.get("old"), e.detail.get("new")) for e in _events(env)]
+    assert kinds == [("new_version", None, None), ("offer_second_changed", 840.0, 600.0)]
+
+
+def test_a_page_found_only_by_ytdlp_whose_player_is_gone_is_down(env: Env, hosts) -> None:
+    page, _cdn = hosts
+    key = _add(
+        env,
+        page.serve(
+            "/sem-video/", "<!DOCTYPE html><html><head><title>Oferta</title></head><body><p>Em breve.</p></body></html>"
+        ),
+    )
+    with env.sessions() as s:
+        url = repo.get_url(s, key)
+        s.add(
+            watch.Source(
+                url_id=url.id, page_url=url.url, stream_url="https://cdn.example.com/v.mp4", kind="yt-dlp:generic"
+            )
+        )
+    summary = _run(env, key)
+    assert summary.down == 1
+    with env.sessions() as s:
+        check = s.scalars(select(WatchCheck)).one()
+        assert check.outcome == "down" and "no video" in (check.error or "")

@@ -145,12 +145,12 @@ class PageHost:
 # -- pages written for these tests (the patterns of vturb, Panda and plain <video> embeds) ---------
 
 
-def vturb_page(scripts: str, account: str, player: str) -> str:
+def vturb_page(scripts: str, account: str, player: str, delay: int = 840) -> str:
     return f"""<!DOCTYPE html><html lang="pt-BR"><head><meta charset="utf-8"><title>Método Horta em Casa</title></head>
 <body><h1>Assista ao vídeo até o fim</h1>
 <vturb-smartplayer id="vid-{player}" style="display:block"></vturb-smartplayer>
 <script>var s=document.createElement("script");s.src="{scripts}/{account}/players/{player}/v4/player.js",s.async=!0,document.head.appendChild(s);</script>
-<script>var delaySeconds = 840;</script>
+<script>var delaySeconds = {delay};</script>
 </body></html>"""
 
 

@@ -17,7 +17,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -199,13 +199,19 @@ def check_page(
     *,
     validators: dict[str, Any],
     timeout_s: float,
+    ytdlp_fallback: bool = False,
 ) -> PageCheck:
-    """Check ``url`` against what the last check saw (``validators``); never raises a VslError."""
+    """Check ``url`` against what the last check saw (``validators``); never raises a VslError.
+
+    ``ytdlp_fallback``: the pipeline found this page's video only through yt-dlp's generic
+    extractor, so "no player our detectors know" is not "the player is gone": yt-dlp is asked
+    too (it reads the page, never the video) before the page is called down.
+    """
     start = time.monotonic()
     fetcher = RecordingFetcher(options, client)
     try:
         with request_deadline(timeout_s):
-            result = _check(url, fetcher, options, validators)
+            result = _check(url, fetcher, options, validators, ytdlp_fallback)
     except VslError as exc:
         reason = exc.reason
         result = PageCheck(ERROR if exc.transient else DOWN, error=reason, transient=exc.transient)
@@ -221,7 +227,9 @@ def _unchanged(fetched: Fetched, known: dict[str, str] | None) -> bool:
     return bool(known) and fetched.status == 200 and _validators(fetched).get("sha") == (known or {}).get("sha")
 
 
-def _check(url: str, fetcher: RecordingFetcher, options: ResolveOptions, validators: dict[str, Any]) -> PageCheck:
+def _check(
+    url: str, fetcher: RecordingFetcher, options: ResolveOptions, validators: dict[str, Any], ytdlp_fallback: bool
+) -> PageCheck:
     headers = fetcher.headers(accept=HTML_ACCEPT)
     page_known = validators.get(url)
     fetched = fetcher.get(
@@ -249,7 +257,15 @@ def _check(url: str, fetcher: RecordingFetcher, options: ResolveOptions, validat
             DOWN, http_status=fetched.status, error=f"the page redirects to another site ({site_of(fetched.url)})"
         )
     try:
-        found = resolve_fetched(url, fetched, fetcher, options)
+        try:
+            found = resolve_fetched(url, fetched, fetcher, options)
+        except NoPlayerFoundError as first:
+            if not ytdlp_fallback or first.detail:
+                raise
+            found = resolve_fetched(url, fetched, fetcher, replace(options, use_ytdlp=True))
+            # Live, but which video is unknown: yt-dlp's URLs may carry per-request tokens in their
+            # path, and a token taken for a new video would make a false version every day.
+            return PageCheck(SAME, http_status=fetched.status, source=found, identity=None)
     except NoPlayerFoundError as exc:
         embed = exc.detail if exc.detail and exc.detail.startswith(("http://", "https://")) else None
         if embed is None:
