@@ -9,7 +9,7 @@ import pytest
 from dagster import build_schedule_context
 from sqlalchemy import select
 
-from vsl_assets.db import Source, Url, UrlStatus, WatchPage
+from vsl_assets.db import BreakdownRow, Source, Url, UrlStatus, WatchPage
 from vsl_assets.definitions import build_definitions
 from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.defs.sensors import plan_tick
@@ -59,6 +59,15 @@ def test_schedule_and_job_in_definitions_find_a_new_version_the_sensor_queues(vs
     assert not tick().run_requests  # checked a moment ago: due again in a day
     queued = plan_tick(instance, db, 100)
     assert {r.partition_key for r in queued.run_requests} == {key, f"{key}-v2"}
+    # Once version 2 is analysed, the next tick runs to compare it (no page is due).
+    with db_session() as s:
+        for k in (key, f"{key}-v2"):
+            url_id = s.scalar(select(Url.id).where(Url.partition_key == k))
+            s.add(BreakdownRow(url_id=url_id, status="ok", engine="l", model="t", data={}))
+    [request] = tick().run_requests or []
+    assert request.tags["vsl/watch_due"] == "0" and request.tags["vsl/watch_waiting"] == "1"
+    _watch_run(instance)
+    assert not tick().run_requests
 
 
 @pytest.mark.slow

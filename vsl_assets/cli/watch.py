@@ -32,7 +32,7 @@ def _url_ids(args: argparse.Namespace, settings: Settings) -> tuple[list[int], l
             if row is None:
                 err(f"unknown key {key}")
                 return None
-            ids.append(row.id)
+            ids.append(watch.page_id_of(s, row.id))  # a version's switch is its page's
             keys.append(key)
         return ids, keys
 

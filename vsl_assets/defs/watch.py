@@ -4,7 +4,8 @@ The op calls :func:`vsl_assets.services.watch.run_checks` for the pages that are
 are stored as ``pending_ingest`` URLs (with their partitions), so the ``pending_urls_sensor``
 queues them exactly like new URLs.  The schedule ticks on ``VSL_WATCH_SCHEDULE`` (every 15
 minutes); each page's own interval (``VSL_WATCH_INTERVAL_S``, daily, with jitter) decides whether
-it is due, and a tick with nothing due starts no run (two queries).
+it is due, and a tick starts no run when no page is due, no analysed version waits to be compared
+and no event waits for the webhook.
 """
 
 from dagster import (
@@ -70,6 +71,9 @@ def watch_schedule(context: ScheduleEvaluationContext, db: DatabaseResource) -> 
     cfg = watch.WatchConfig.from_settings(settings.current())
     with db.session() as s:
         due = len(watch.due_pages(s, cfg, watch.utcnow()))
-    if not due:
-        return SkipReason("no watched page is due")
-    return RunRequest(run_key=None, tags={"vsl/watch": "scheduled", "vsl/watch_due": str(due)})
+        waiting = watch.work_waiting(s, cfg)
+    if not due and not waiting:
+        return SkipReason("no watched page is due, no version waits to be compared, no event to send")
+    return RunRequest(
+        run_key=None, tags={"vsl/watch": "scheduled", "vsl/watch_due": str(due), "vsl/watch_waiting": str(waiting)}
+    )

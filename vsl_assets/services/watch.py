@@ -277,7 +277,9 @@ def due_pages(session: Session, cfg: WatchConfig, now: datetime, *, keys: Sequen
     """Watched pages whose next check is due (``keys``: those pages now, watched or not)."""
     candidates: list[tuple[int, str, str]]
     if keys is not None:
-        rows = session.execute(select(Url.id, Url.partition_key, Url.url).where(Url.partition_key.in_(list(keys))))
+        # A version's key stands for its page: the page is what is checked.
+        ids = {page_id_of(session, i) for i in session.scalars(select(Url.id).where(Url.partition_key.in_(list(keys))))}
+        rows = session.execute(select(Url.id, Url.partition_key, Url.url).where(Url.id.in_(ids)).order_by(Url.id))
         candidates = [(i, k, u) for i, k, u in rows]
     else:
         candidates = watched_pages(session, cfg.all_pages)
@@ -595,6 +597,24 @@ def field_changes(old: BreakdownRow, new: BreakdownRow) -> list[tuple[str, str, 
         if a != b:
             changes.append((kind, name, getattr(old, name), getattr(new, name)))
     return changes
+
+
+def work_waiting(session: Session, cfg: WatchConfig) -> int:
+    """Versions analysed but not yet compared, plus events not yet sent: a run is worth starting
+    for them even when no page is due (a price change is told when the version is analysed, not
+    a day later)."""
+    analysed = select(BreakdownRow.url_id)
+    waiting = session.scalar(
+        select(func.count(WatchVersion.id)).where(
+            WatchVersion.number > 1, WatchVersion.compared.is_(False), WatchVersion.version_url_id.in_(analysed)
+        )
+    )
+    unsent = 0
+    if cfg.webhook_url:
+        unsent = session.scalar(
+            select(func.count(WatchEvent.id)).where(WatchEvent.webhook.is_(None) | (WatchEvent.webhook == "failed"))
+        )
+    return int(waiting or 0) + int(unsent or 0)
 
 
 def compare_versions(session: Session, now: datetime) -> list[WatchEvent]:

@@ -40,6 +40,8 @@ def test_watch_on_off_list_check(vsl_env, capsys, monkeypatch) -> None:
         capsys.readouterr()
         assert main(["watch", "list"]) == 0
         assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == [b]
+        assert main(["watch", "check", f"{a}"]) == 0
+        capsys.readouterr()
         assert main(["watch", "check"]) == 2
         assert main(["watch", "on", "nope-000000000000"]) == 2
         assert cdn.seen == []

@@ -60,7 +60,7 @@ def get_watch(key: Key, context: Ctx, session: Db, _user: ApiUser) -> WatchOut:
 
 @router.put("/api/vsls/{key}/watch", response_model=WatchOut)
 def put_watch(key: Key, body: WatchIn, context: Ctx, session: Db, _user: ApiUser) -> WatchOut:
-    watch.set_switch(session, url_ids=[url_id_of(session, key)], on=body.on)
+    watch.set_switch(session, url_ids=[watch.page_id_of(session, url_id_of(session, key))], on=body.on)
     return watch_out(session, key, context.settings.watch_all_pages)
 
 
@@ -99,7 +99,7 @@ def changes_page(
 
 @pages.post("/vsl/{key}/watch")
 def watch_vsl_form(key: Key, session: Db, _user: PageUser, on: Annotated[str, Form(max_length=5)] = "1") -> Response:
-    watch.set_switch(session, url_ids=[url_id_of(session, key)], on=on == "1")
+    watch.set_switch(session, url_ids=[watch.page_id_of(session, url_id_of(session, key))], on=on == "1")
     return RedirectResponse(f"/vsl/{key}", status_code=303)
 
 
