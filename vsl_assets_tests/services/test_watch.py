@@ -374,3 +374,14 @@ def test_a_page_found_only_by_ytdlp_whose_player_is_gone_is_down(env: Env, hosts
     with env.sessions() as s:
         check = s.scalars(select(WatchCheck)).one()
         assert check.outcome == "down" and "no video" in (check.error or "")
+
+
+def test_the_guard_refuses_a_private_page_and_nothing_reaches_it(env: Env, hosts, monkeypatch) -> None:
+    page, cdn = hosts
+    key = _add(env, page.serve("/interno/", video_page(cdn.url("/v/a/index.m3u8"))))
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
+    summary = _run(env, key)
+    assert summary.down == 1 and page.seen == []
+    with env.sessions() as s:
+        check = s.scalars(select(WatchCheck)).one()
+    assert check.outcome == "down" and "127.0.0.1" in (check.error or "")
