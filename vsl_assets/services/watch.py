@@ -609,7 +609,7 @@ def work_waiting(session: Session, cfg: WatchConfig) -> int:
             WatchVersion.number > 1, WatchVersion.compared.is_(False), WatchVersion.version_url_id.in_(analysed)
         )
     )
-    unsent = 0
+    unsent: int | None = 0
     if cfg.webhook_url:
         unsent = session.scalar(
             select(func.count(WatchEvent.id)).where(WatchEvent.webhook.is_(None) | (WatchEvent.webhook == "failed"))
