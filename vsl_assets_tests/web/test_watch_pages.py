@@ -42,6 +42,7 @@ def test_changes_feed_page_and_api_list_the_new_version_with_the_compare_link(sq
         ("new_version", key, key, f"{key}-v2")
     ]
     assert events[0]["what_changed"] == f"/compare?keys={key},{key}-v2&mode=diff"
+    assert web.client.get(events[0]["what_changed"]).status_code == 200  # the compare page answers it
     assert web.client.get("/api/watch/events", params={"niche": "saude"}, headers=web.bearer).json() == []
     assert web.client.get("/api/watch/events", params={"kind": "page_down"}, headers=web.bearer).json() == []
     assert web.client.get("/api/watch/events", params={"board": 0}, headers=web.bearer).status_code == 422
