@@ -86,3 +86,21 @@ def test_a_key_that_does_not_decode_to_a_config_is_ignored(key: str) -> None:
 def test_a_data_key_outside_a_vsltube_wrapper_is_not_read() -> None:
     page = parse_page("https://lp.example.com/", _page(_wrapper(_key(CONFIG), element_id="pricing-table")))
     assert all(c.kind != "vsltube" for c in _detect(page))
+
+
+# -- Vidyard's v4 embed code --------------------------------------------
+
+
+VIDYARD = "Zq9Wx8Vu7Ts6Rp5On4Ml3K"
+
+
+def test_vidyard_image_embed_names_its_player_page() -> None:
+    markup = (
+        '<script async src="https://play.vidyard.com/embed/v4.js"></script>'
+        f'<img class="vidyard-player-embed" src="https://play.vidyard.com/{VIDYARD}.jpg" data-uuid="{VIDYARD}" '
+        'data-v="4" data-type="inline"/>'
+        '<img class="testimonial" data-uuid="not-a-player-0000000000">'
+    )
+    first = _detect(parse_page("https://lp.example.com/", _page(markup)))[0]
+    assert (first.kind, first.embed_url, first.ytdlp) == ("embed", f"https://play.vidyard.com/{VIDYARD}", True)
+    assert not any("not-a-player" in url for url in first.others)
