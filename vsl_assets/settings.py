@@ -12,9 +12,11 @@ if set, else the first such directory above the current one, else the checkout t
 installed from (an editable install, as ``run.sh`` makes).  Relative paths (``VSL_STORAGE_DIR``)
 are resolved against it, so ``vsl`` acts on the same database and storage from any directory.
 
-Everything else (resources, the CLI, the network guard, ffmpeg lookup) asks :func:`current`,
-which is cached and re-read only when a relevant variable or the working directory changes
-(tests flip variables per test).
+Only the front ends' entry points (the CLI's ``main``, the web app's factory, the Dagster code
+location's loaders, the Celery app) ask :func:`current`, which is cached and re-read only when a
+relevant variable or the working directory changes (tests flip variables per test); they hand the
+values down (resources, ``NetPolicy.from_settings``, the ffmpeg binary in the media options), so
+domain code never reads settings (``vsl_assets_tests/test_layers.py`` checks).
 """
 
 from __future__ import annotations
@@ -408,6 +410,11 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.xdg_cache_home or Path.home() / ".cache"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        """Where the bundled Whisper model is assembled (``$XDG_CACHE_HOME/vsl-assets/models``)."""
+        return self.cache_dir / "vsl-assets" / "models"
 
     @property
     def split_stages(self) -> bool:

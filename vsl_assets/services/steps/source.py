@@ -44,7 +44,9 @@ def run_source(inputs: StepInputs, res: StepResources) -> SourceResult:
     video = res.layout.video_path(key)
     if known is not None and not inputs.force and res.store.fetch(video) and reusable(video):
         return SourceResult({c: getattr(known, c) for c in SOURCE_COLUMNS}, reused=True)
-    options = ResolveOptions(max_page_bytes=res.media.max_page_bytes, max_page_scripts=res.media.max_page_scripts)
+    options = ResolveOptions(
+        max_page_bytes=res.media.max_page_bytes, max_page_scripts=res.media.max_page_scripts, net=res.media.net_policy
+    )
     found = resolve(inputs.url, options=options)
     row = {
         "stream_url": found.stream_url,
