@@ -450,11 +450,14 @@ def naive_tick(instance, database_url, keys):
 def bench_sensor(tmp, n_pending, naive_sample, quick):
     from dagster import DagsterInstance, SensorResult, build_sensor_context
 
+    from vsl_assets import settings as settings_module
     from vsl_assets.db import UrlStatus, repo, session_scope
     from vsl_assets.definitions import build_definitions
     from vsl_assets.defs.partitions import PARTITIONS_NAME
     from vsl_assets.defs.resources import DatabaseResource
-    from vsl_assets.defs.sensors import pending_urls_sensor
+    from vsl_assets.defs.sensors import sensor_named
+
+    pending_urls_sensor = sensor_named(settings_module.current(), "pending_urls_sensor")
 
     db_url = f"sqlite:///{tmp / 'sensor' / 'vsl.db'}"
     # Two instances: one never gets the partitions (every tick sees them as new, as after an

@@ -12,7 +12,8 @@ from vsl_assets.db import DeadLetter, Job, JobOutcome, Url, UrlStatus, repo
 from vsl_assets.defs.partitions import PARTITIONS_NAME
 from vsl_assets.defs.reconcile import reconcile
 from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.defs.sensors import pending_urls_sensor
+from vsl_assets.defs.sensors import sensor_named
+from vsl_assets.settings import current as current_settings
 from vsl_assets_tests.conftest import add_urls, db_session
 
 
@@ -22,7 +23,7 @@ def _db(vsl_env) -> DatabaseResource:
 
 def _tick(instance, vsl_env):
     ctx = build_sensor_context(instance=instance, resources={"db": _db(vsl_env)})
-    return pending_urls_sensor(ctx)
+    return sensor_named(current_settings(), "pending_urls_sensor")(ctx)
 
 
 def test_no_pending_urls_skips(vsl_env, instance) -> None:
@@ -169,7 +170,7 @@ def test_tick_as_the_daemon_evaluates_it_carries_resolved_partitions(vsl_env, in
     instance.add_dynamic_partitions(PARTITIONS_NAME, keys[:1500])  # half registered already
     monkeypatch.setenv("VSL_SENSOR_BATCH", "3000")
     ctx = build_sensor_context(instance=instance, resources={"db": _db(vsl_env)}, definitions=build_definitions())
-    data = pending_urls_sensor.evaluate_tick(ctx)
+    data = sensor_named(current_settings(), "pending_urls_sensor").evaluate_tick(ctx)
     assert len(data.run_requests) == 3000
     first = data.run_requests[0]
     assert first.tags["dagster/partition"] == keys[0] and first.partition_key == keys[0]

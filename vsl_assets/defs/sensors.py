@@ -16,13 +16,16 @@ from dagster import (
     DagsterInstance,
     DagsterRunStatus,
     DefaultSensorStatus,
+    Definitions,
     RepositoryDefinition,
     RunFailureSensorContext,
     RunRequest,
     RunStatusSensorContext,
+    SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
+    definitions,
     run_failure_sensor,
     run_status_sensor,
     sensor,
@@ -35,6 +38,7 @@ from vsl_assets.db import IN_FLIGHT, UrlStatus, repo
 from vsl_assets.defs.jobs import TRANSCRIBE, URL_JOBS, Stage, download_vsl, first_stage, ingest_vsl, transcribe_vsl
 from vsl_assets.defs.partitions import ADD_CHUNK, PARTITION_TAG, PARTITIONS_NAME, vsl_urls
 from vsl_assets.defs.resources import DatabaseResource
+from vsl_assets.settings import Settings
 
 #: The run queue's priority tag (QueuedRunCoordinator launches higher values first).
 PRIORITY_TAG = "dagster/priority"
@@ -118,29 +122,51 @@ def plan_transcriptions(
     return SensorResult(run_requests=_requests(rows, TRANSCRIBE, repository))
 
 
-@sensor(
-    name="pending_urls_sensor",
-    jobs=[ingest_vsl, download_vsl],
-    minimum_interval_seconds=settings.current().sensor_interval_s,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Adds a partition and requests one run per pending_ingest URL, then marks them queued.",
-)
-def pending_urls_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
+def pending_urls(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
+    """``pending_urls_sensor``'s tick."""
     result = plan_tick(context.instance, db, settings.current().sensor_batch, context.repository_def)
     if isinstance(result, SensorResult):
         context.log.info(f"queued {len(result.run_requests or [])} URLs")
     return result
 
 
-@sensor(
-    name="downloaded_urls_sensor",
-    job=transcribe_vsl,
-    minimum_interval_seconds=settings.current().sensor_interval_s,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Split queues only: requests the transcription-stage run of each URL whose audio is ready.",
-)
-def downloaded_urls_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
+def downloaded_urls(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
+    """``downloaded_urls_sensor``'s tick."""
     return plan_transcriptions(db, settings.current().sensor_batch, context.repository_def)
+
+
+def build_sensors(s: Settings) -> list[SensorDefinition]:
+    """The polling sensors, at ``VSL_SENSOR_INTERVAL_S`` as the settings say when the definitions load.
+
+    Built per load, not at import: ``build_definitions`` after a settings change gets the new interval
+    even in a process that imported this module already (tests, a reloaded code location)."""
+    return [
+        sensor(
+            name="pending_urls_sensor",
+            jobs=[ingest_vsl, download_vsl],
+            minimum_interval_seconds=s.sensor_interval_s,
+            default_status=DefaultSensorStatus.RUNNING,
+            description="Adds a partition and requests one run per pending_ingest URL, then marks them queued.",
+        )(pending_urls),
+        sensor(
+            name="downloaded_urls_sensor",
+            job=transcribe_vsl,
+            minimum_interval_seconds=s.sensor_interval_s,
+            default_status=DefaultSensorStatus.RUNNING,
+            description="Split queues only: requests the transcription-stage run of each URL whose audio is ready.",
+        )(downloaded_urls),
+    ]
+
+
+def sensor_named(s: Settings, name: str) -> SensorDefinition:
+    """One of :func:`build_sensors`' sensors (tests and benchmarks evaluate ticks directly)."""
+    return next(d for d in build_sensors(s) if d.name == name)
+
+
+@definitions
+def polling_sensors() -> Definitions:
+    """Read at load, not at import (like the pipeline's assets)."""
+    return Definitions(sensors=build_sensors(settings.current()))
 
 
 def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: str) -> None:

@@ -88,3 +88,20 @@ def test_the_configured_ffmpeg_is_the_one_that_runs(tmp_path: Path, monkeypatch)
     )
     assert result.returncode == 0 and audio.stat().st_size > 0
     assert log.read_text().split() == ["run"]
+
+
+def test_sensor_and_reconciliation_intervals_are_read_when_the_definitions_load(vsl_env, monkeypatch) -> None:
+    from vsl_assets.definitions import build_definitions
+
+    def intervals() -> dict[str, int | None]:
+        defs = build_definitions()
+        names = ("pending_urls_sensor", "downloaded_urls_sensor", "run_reconciliation_sensor")
+        return {n: defs.get_sensor_def(n).minimum_interval_seconds for n in names}
+
+    monkeypatch.setenv("VSL_SENSOR_INTERVAL_S", "7")
+    monkeypatch.setenv("VSL_RECONCILE_INTERVAL_S", "45")
+    assert intervals() == {"pending_urls_sensor": 7, "downloaded_urls_sensor": 7, "run_reconciliation_sensor": 45}
+    monkeypatch.setenv("VSL_SENSOR_INTERVAL_S", "3")
+    monkeypatch.setenv("VSL_RECONCILE_INTERVAL_S", "90")
+    # The same process: the modules are imported already, the intervals follow the settings anyway.
+    assert intervals() == {"pending_urls_sensor": 3, "downloaded_urls_sensor": 3, "run_reconciliation_sensor": 90}
