@@ -25,10 +25,10 @@ from vsl_assets.media.audio import audio_format
 from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
 from vsl_assets.net.guard import NetPolicy, parse_allowed_addresses
-from vsl_assets.objectstore import S3Config, open_store
 from vsl_assets.search import SearchBackend, shared_search
 from vsl_assets.settings import Settings, normalise_language, parse_languages
 from vsl_assets.storage import LocalStore, StorageLayout
+from vsl_assets.storage.objectstore import S3Config, open_store
 from vsl_assets.transcription.chunking import SilenceOptions
 
 
@@ -61,7 +61,7 @@ class StorageResource(ConfigurableResource):
     """The root under which videos, audio and transcripts are kept, keyed by partition.
 
     With an object store URL, the root is this machine's cache and ``store`` publishes to and
-    fetches from the shared bucket (``vsl_assets.objectstore``); the keys come in as ``EnvVar``.
+    fetches from the shared bucket (``vsl_assets.storage.objectstore``); the keys come in as ``EnvVar``.
     """
 
     root: str = Field(description="VSL_STORAGE_DIR, resolved against the project.")

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from vsl_assets.db import UrlStatus, repo
-from vsl_assets.objectstore import store_for
 from vsl_assets.search import SearchQuery, open_search
 from vsl_assets.services.export import ExportError, export_catalog, store_catalog
 from vsl_assets.services.ports import RunOutcome
 from vsl_assets.services.process import pending_keys, process_pending
 from vsl_assets.services.reindex import reindex
 from vsl_assets.services.removal import Removed, remove_urls
+from vsl_assets.storage.objectstore import store_for
 from vsl_assets_tests.services.conftest import Env
 from vsl_assets_tests.web.seed import Fake, index_all, seed
 
