@@ -92,6 +92,8 @@ READ_BY: dict[str, str] = {
     "max_retries": "pipeline",
     "crash_retries": "both",
     "step_timeout_s": "pipeline",
+    "run_min_time_s": "pipeline",
+    "run_max_time_s": "pipeline",
     "allow_private_networks": "pipeline",
     "allow_addresses": "pipeline",
     "celery_broker_url": "both",
@@ -244,8 +246,18 @@ class Settings(BaseSettings):
     """
     step_timeout_s: PositiveFloat = 14400.0
     """wall-clock cap of one step: ffmpeg, the HLS download, API requests and local transcription stop at it and the
-    URL fails with that reason; runs also carry `dagster/max_runtime` = one cap per step + 10 min, which run
-    monitoring enforces. Default: `14400` (4 h).
+    URL fails with that reason (a whole run's cap is `VSL_RUN_MIN_TIME_S` / `VSL_RUN_MAX_TIME_S`). Default: `14400`
+    (4 h).
+    """
+    run_min_time_s: PositiveFloat = 3600.0
+    """a run's time limit (`dagster/max_runtime`, which run monitoring enforces) follows its audio: this much for
+    downloading, the breakdown and the index, plus the transcription step's own limit (`VSL_TRANSCRIBE_TIME_FACTOR`)
+    and the wait for the slot (the audio ahead at the same pace), set once the audio is known; at most
+    `VSL_RUN_MAX_TIME_S`.
+    """
+    run_max_time_s: PositiveFloat = 28800.0
+    """the ceiling of a run's time limit, and the limit of a run whose audio is not known yet (`VSL_RUN_MIN_TIME_S`).
+    Default: `28800` (8 h).
     """
     allow_private_networks: bool = False
     """`1` lets the pipeline fetch private, loopback and link-local addresses (tests, intranets); off, every fetch is

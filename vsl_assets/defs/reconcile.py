@@ -48,7 +48,8 @@ def reconcile(
         crash_retries = settings.current().crash_retries
     with db.session() as s:
         items = repo.in_progress(s, crash_classes=decisions.CRASH_CLASSES)
-        beats = repo.heartbeats(s, (worker for item in items for _, worker in item.jobs))
+        workers = [worker for item in items for _, worker in (*item.jobs, *([item.last_job] if item.last_job else []))]
+        beats = repo.heartbeats(s, workers)
     run_ids = sorted({r for item in items for r in item.run_ids})
     runs: dict[str, decisions.RunView] = {}
     for part in repo.chunks(run_ids, LOOKUP_CHUNK):

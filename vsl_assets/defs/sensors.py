@@ -10,6 +10,7 @@ the 60 s tick limit.  Runs that die unseen are handled by :mod:`vsl_assets.defs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from dagster import (
@@ -35,7 +36,17 @@ from vsl_assets import reconcile as decisions
 from vsl_assets import settings
 from vsl_assets.core.worker import liveness
 from vsl_assets.db import IN_FLIGHT, UrlStatus, repo
-from vsl_assets.defs.jobs import TRANSCRIBE, URL_JOBS, Stage, download_vsl, first_stage, ingest_vsl, transcribe_vsl
+from vsl_assets.defs.jobs import (
+    MAX_RUNTIME_TAG,
+    TRANSCRIBE,
+    URL_JOBS,
+    Stage,
+    download_vsl,
+    first_stage,
+    ingest_vsl,
+    transcribe_vsl,
+    transcription_limits,
+)
 from vsl_assets.defs.partitions import ADD_CHUNK, PARTITION_TAG, PARTITIONS_NAME, vsl_urls
 from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.settings import Settings
@@ -61,14 +72,21 @@ def _priority(stage: Stage, queue_count: int) -> dict[str, str]:
     return {PRIORITY_TAG: str(priority)} if priority else {}
 
 
-def _requests(rows: list[tuple[str, int]], stage: Stage, repository: RepositoryDefinition | None) -> list[RunRequest]:
+def _requests(
+    rows: list[tuple[str, int]],
+    stage: Stage,
+    repository: RepositoryDefinition | None,
+    limits: Mapping[str, float] | None = None,
+) -> list[RunRequest]:
     """One run request per (key, queue_count), tagged for its stage and partition.
 
     With the resolved job at hand each request carries the partition tags the job itself
-    resolves, which spares Dagster a validation per request.
+    resolves, which spares Dagster a validation per request.  ``limits``: each key's run time
+    limit where its audio is known (else the stage's default, ``VSL_RUN_MAX_TIME_S``).
     """
     job = repository.get_job(stage.job_name) if repository is not None else None
     tags = stage.run_tags()
+    limits = limits or {}
     return [
         RunRequest(
             run_key=run_key(k, n, stage),
@@ -76,6 +94,7 @@ def _requests(rows: list[tuple[str, int]], stage: Stage, repository: RepositoryD
             partition_key=k,
             tags={
                 **tags,
+                **({MAX_RUNTIME_TAG: str(int(limits[k]))} if k in limits else {}),
                 **_priority(stage, n),
                 **(job.get_tags_for_partition_key(k, selected_asset_keys=None) if job else {}),
             },
@@ -117,9 +136,10 @@ def plan_transcriptions(
         return SkipReason("one run per URL (VSL_DOWNLOAD_QUEUE equals VSL_TRANSCRIPTION_QUEUE)")
     with db.session() as s:
         rows = repo.downloaded(s, batch)
+        limits = transcription_limits(s, [k for k, _ in rows], settings.current()) if rows else {}
     if not rows:
         return SkipReason("no downloaded URLs waiting for transcription")
-    return SensorResult(run_requests=_requests(rows, TRANSCRIBE, repository))
+    return SensorResult(run_requests=_requests(rows, TRANSCRIBE, repository, limits))
 
 
 def pending_urls(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
