@@ -17,6 +17,7 @@ import pytest
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError
 from vsl_assets.media import audio, download, probe
 from vsl_assets.media.download import DownloadOptions
+from vsl_assets.media.hls import HlsOptions
 from vsl_assets.media.probe import MediaInfo
 from vsl_assets.net.guard import ForbiddenAddressError, NetPolicy, parse_allowed_addresses
 from vsl_assets_tests import loopback
@@ -41,7 +42,11 @@ def ffmpeg_build(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 
 
 def download_stream(url: str, dest: Path, log: Callable[[str], None] | None = None) -> MediaInfo:
-    return loopback.download_stream(url, dest, DownloadOptions(ffmpeg=_BUILD["ffmpeg"]), log)
+    """``download_stream`` with the test's ffmpeg, loopback allowed and HLS retries that back off for
+    milliseconds, not seconds (the retries still happen: 503s and refused connections are retried)."""
+    fast = HlsOptions(backoff_s=0.01, backoff_max_s=0.05, net=loopback.LOOPBACK)
+    options = DownloadOptions(ffmpeg=_BUILD["ffmpeg"], net=loopback.LOOPBACK)
+    return download.fetch_video(url, dest, options, hls_options=fast, log=log)
 
 
 def extract_audio(video: Path, dest: Path, **kwargs: Any) -> MediaInfo:
