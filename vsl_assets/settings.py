@@ -12,9 +12,11 @@ if set, else the first such directory above the current one, else the checkout t
 installed from (an editable install, as ``run.sh`` makes).  Relative paths (``VSL_STORAGE_DIR``)
 are resolved against it, so ``vsl`` acts on the same database and storage from any directory.
 
-Everything else (resources, the CLI, the network guard, ffmpeg lookup) asks :func:`current`,
-which is cached and re-read only when a relevant variable or the working directory changes
-(tests flip variables per test).
+Only the front ends' entry points (the CLI's ``main``, the web app's factory, the Dagster code
+location's loaders, the Celery app) ask :func:`current`, which is cached and re-read only when a
+relevant variable or the working directory changes (tests flip variables per test); they hand the
+values down (resources, ``NetPolicy.from_settings``, the ffmpeg binary in the media options), so
+domain code never reads settings (``vsl_assets_tests/test_layers.py`` checks).
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ READ_BY: dict[str, str] = {
     "max_retries": "pipeline",
     "crash_retries": "both",
     "step_timeout_s": "pipeline",
+    "run_min_time_s": "pipeline",
+    "run_max_time_s": "pipeline",
     "allow_private_networks": "pipeline",
     "allow_addresses": "pipeline",
     "celery_broker_url": "both",
@@ -116,6 +120,19 @@ READ_BY: dict[str, str] = {
     "web_max_urls_per_add": "web",
     "web_trusted_proxies": "web",
     "web_workers": "web",
+    "watch_all_pages": "both",
+    "watch_interval_s": "pipeline",
+    "watch_jitter": "pipeline",
+    "watch_schedule": "pipeline",
+    "watch_concurrency": "pipeline",
+    "watch_host_interval_s": "pipeline",
+    "watch_batch": "pipeline",
+    "watch_live_checks": "pipeline",
+    "watch_retry_s": "pipeline",
+    "watch_down_after": "pipeline",
+    "watch_webhook_url": "pipeline",
+    "watch_webhook_timeout_s": "pipeline",
+    "watch_webhook_attempts": "pipeline",
 }
 
 
@@ -242,8 +259,18 @@ class Settings(BaseSettings):
     """
     step_timeout_s: PositiveFloat = 14400.0
     """wall-clock cap of one step: ffmpeg, the HLS download, API requests and local transcription stop at it and the
-    URL fails with that reason; runs also carry `dagster/max_runtime` = one cap per step + 10 min, which run
-    monitoring enforces. Default: `14400` (4 h).
+    URL fails with that reason (a whole run's cap is `VSL_RUN_MIN_TIME_S` / `VSL_RUN_MAX_TIME_S`). Default: `14400`
+    (4 h).
+    """
+    run_min_time_s: PositiveFloat = 3600.0
+    """a run's time limit (`dagster/max_runtime`, which run monitoring enforces) follows its audio: this much for
+    downloading, the breakdown and the index, plus the transcription step's own limit (`VSL_TRANSCRIBE_TIME_FACTOR`)
+    and the wait for the slot (the audio ahead at the same pace), set once the audio is known; at most
+    `VSL_RUN_MAX_TIME_S`.
+    """
+    run_max_time_s: PositiveFloat = 28800.0
+    """the ceiling of a run's time limit, and the limit of a run whose audio is not known yet (`VSL_RUN_MIN_TIME_S`).
+    Default: `28800` (8 h).
     """
     allow_private_networks: bool = False
     """`1` lets the pipeline fetch private, loopback and link-local addresses (tests, intranets); off, every fetch is
@@ -350,6 +377,48 @@ class Settings(BaseSettings):
         default=None, description="Web worker processes (default: one per core, at least 2, at most 8)."
     )
 
+    # -- watching VSLs over time (docs/using.md, "Watching") ------------------------------------
+    watch_all_pages: bool = True
+    """every sales page (a URL that is not itself a stream) is watched unless switched off for it; off, only URLs and
+    boards switched on (`vsl watch on`, the VSL page, the board page) are.
+    """
+    watch_interval_s: Annotated[int, Field(ge=60)] = 86400
+    """seconds between two checks of one watched page (default: daily); a changed VSL appears as a new version within
+    one interval.
+    """
+    watch_jitter: Annotated[float, Field(ge=0, le=1)] = 0.1
+    """each page's next check is put off by a random share of the interval up to this (0.1 = up to 10%), so the pages
+    of one host are not all checked in the same minute.
+    """
+    watch_schedule: str = Field(default="*/15 * * * *", pattern=r"^[0-9*/,\- ]+$")
+    """cron of the `watch_schedule` Dagster schedule; each tick checks the pages that are due."""
+    watch_concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    """pages checked at once in one run."""
+    watch_host_interval_s: Annotated[float, Field(ge=0)] = 1.0
+    """minimum seconds between the starts of two checks of pages on one host (one at a time per host)."""
+    watch_batch: PositiveInt = 20000
+    """due pages checked per run at most (the rest wait for the next tick)."""
+    watch_live_checks: Annotated[int, Field(ge=1, le=50)] = 3
+    """a version is live while it was seen in one of the page's last this-many good checks (A/B variants served in
+    turn stay live together; a replaced video stops being live after that many checks).
+    """
+    watch_retry_s: PositiveFloat = 600.0
+    """a check that failed (timeout, 5xx) is retried after this, doubling with each further failure, never sooner
+    than this nor later than the interval.
+    """
+    watch_down_after: PositiveInt = 3
+    """consecutive failed checks after which an unreachable page counts as down (a 404/410, a page without its
+    player or a redirect to another site is down at once).
+    """
+    watch_webhook_url: SecretStr | None = None
+    """an administrator's URL that receives every watch event as JSON (with a Slack-compatible `text`); a secret
+    (chat webhook URLs carry their token), never shown or logged. May be an internal address.
+    """
+    watch_webhook_timeout_s: PositiveFloat = 5.0
+    """time limit of one webhook delivery."""
+    watch_webhook_attempts: PositiveInt = 3
+    """deliveries tried per event (one per run) before it is given up and recorded as such."""
+
     @field_validator("language")
     @classmethod
     def _language(cls, value: str) -> str:
@@ -408,6 +477,11 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.xdg_cache_home or Path.home() / ".cache"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        """Where the bundled Whisper model is assembled (``$XDG_CACHE_HOME/vsl-assets/models``)."""
+        return self.cache_dir / "vsl-assets" / "models"
 
     @property
     def split_stages(self) -> bool:

@@ -23,6 +23,7 @@ from vsl_assets.defs.partitions import vsl_urls
 from vsl_assets.media.probe import MediaInfo
 from vsl_assets.media.speech import speech_seconds
 from vsl_assets.transcription import Transcript
+from vsl_assets.transcription.chunking import SilenceOptions
 from vsl_assets.transcription.quality import coverage, repetition, words_per_minute
 
 DURATION_TOLERANCE_S = 1.0
@@ -110,16 +111,19 @@ def _result(name: str, r: Any, severity: AssetCheckSeverity = AssetCheckSeverity
     )
 
 
-def transcript_checks(t: Transcript, duration: float, audio: Path) -> Iterator[AssetCheckResult]:
+def transcript_checks(
+    t: Transcript, duration: float, audio: Path, ffmpeg: str | None = None
+) -> Iterator[AssetCheckResult]:
     """The transcript's five checks, on the transcript the step holds and the audio's duration
-    (its row); the audio file is read only when the text stops early or is empty."""
+    (its row); the audio file is read (with ``ffmpeg``) only when the text stops early or is empty."""
     if t.word_count > 0:
         yield AssetCheckResult(
             check_name="transcript_not_empty_for_speech",
             passed=True,
             metadata={"word_count": t.word_count},
         )
-        yield _result("transcript_covers_audio", coverage(t, duration, audio=audio))
+        silence = SilenceOptions(ffmpeg=ffmpeg)
+        yield _result("transcript_covers_audio", coverage(t, duration, audio=audio, silence=silence))
     else:
         speech = speech_seconds(audio)
         yield AssetCheckResult(

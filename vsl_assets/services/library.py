@@ -16,13 +16,15 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from vsl_assets.breakdown.models import EVIDENCE_FIELDS, is_sure
+from vsl_assets.breakdown import columns as breakdown_columns
+from vsl_assets.breakdown.models import is_sure
 from vsl_assets.db.models import (
     Audio,
     BeatRow,
@@ -36,6 +38,7 @@ from vsl_assets.db.models import (
     field_is_sure,
     sure_value,
 )
+from vsl_assets.db.watch_models import WatchEvent, WatchPage, WatchVersion
 from vsl_assets.services import schemas
 from vsl_assets.transcription.models import Segment
 from vsl_assets.transcription.quality import low_confidence
@@ -63,6 +66,9 @@ class LibraryFilters:
     q: str | None = None
     #: Only VSLs whose transcript needs a person's review (a warning or a low quality score).
     review: bool | None = None
+    #: Watched pages live at least this many days / with a watch event in the last N days.
+    days_live_min: int | None = None
+    changed_days: int | None = None
     sort: schemas.Sort = "newest"
     limit: int = 24
     offset: int = 0
@@ -121,7 +127,13 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
     if f.q and f.q.strip():
         pattern = _like(f.q.strip()[:200])
         query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
-    return query
+    if f.days_live_min is not None:
+        query = query.where(Url.id.in_(select(WatchPage.url_id).where(WatchPage.days_live >= f.days_live_min)))
+    if f.changed_days is not None:
+        since = datetime.now(UTC) - timedelta(days=f.changed_days)
+        query = query.where(Url.id.in_(select(WatchEvent.url_id).where(WatchEvent.at >= since)))
+    # A watched page's later versions are shown on its page (one card per VSL, "3 versions").
+    return query.where(Url.id.not_in(select(WatchVersion.version_url_id).where(WatchVersion.number > 1)))
 
 
 def _joined(query: Any) -> Any:
@@ -132,12 +144,25 @@ def _joined(query: Any) -> Any:
         .outerjoin(Video, Video.url_id == Url.id)
         .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
         .outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
+        .outerjoin(WatchPage, WatchPage.url_id == Url.id)
     )
 
 
 #: Filters (and paging fields) that read no breakdown column: any other set filter joins ``breakdowns``.
 _NOT_BREAKDOWN = frozenset(
-    {"status", "q", "duration_min", "duration_max", "review", "sort", "limit", "offset", "after"}
+    {
+        "status",
+        "q",
+        "duration_min",
+        "duration_max",
+        "review",
+        "days_live_min",
+        "changed_days",
+        "sort",
+        "limit",
+        "offset",
+        "after",
+    }
 )
 
 
@@ -171,12 +196,28 @@ def _order(sort: schemas.Sort, min_confidence: float) -> tuple[Any, ...]:
         "price": (price.asc().nulls_last(), Url.id.desc()),
         "-price": (price.desc().nulls_last(), Url.id.desc()),
         "title": (Source.title.asc().nulls_last(), Url.id.desc()),
+        "-days_live": (WatchPage.days_live.desc().nulls_last(), Url.id.desc()),
+        "days_live": (WatchPage.days_live.asc().nulls_last(), Url.id.desc()),
     }
     return orders[sort]
 
 
 def host_of(url: str) -> str:
     return urlsplit(url).hostname or url
+
+
+#: The breakdown columns a card shows, from the one definition (``breakdown.columns``).
+CARD_COLUMNS = breakdown_columns.on_card()
+
+
+def _card_name(c: breakdown_columns.BreakdownColumn) -> str:
+    assert c.card is not None
+    return c.card
+
+
+def _graded_by(c: breakdown_columns.BreakdownColumn) -> str:
+    assert c.field is not None, f"a card column must be graded: {c.name}"
+    return c.field
 
 
 @functools.lru_cache(maxsize=16)
@@ -193,14 +234,13 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         Source.title,
         Video.duration_s,
         BreakdownRow.language,
-        sure_value(BreakdownRow.niche, "niche", t).label("niche"),
-        sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead_type"),
-        sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
-        sure_value(BreakdownRow.offer_amount, "offer_price", t).label("offer_amount"),
-        sure_value(BreakdownRow.offer_currency, "offer_price", t).label("offer_currency"),
+        *(sure_value(getattr(BreakdownRow, c.name), _graded_by(c), t).label(_card_name(c)) for c in CARD_COLUMNS),
         BreakdownRow.duration_s.label("breakdown_duration"),
         TranscriptRow.needs_review,
         TranscriptRow.quality_score,
+        WatchPage.days_live,
+        WatchPage.down_since,
+        select(func.count(WatchVersion.id)).where(WatchVersion.url_id == Url.id).scalar_subquery().label("versions"),
     )
 
 
@@ -226,14 +266,13 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
             reason=r.reason,
             duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
             language=r.language,
-            niche=r.niche,
-            lead_type=r.lead_type,
-            awareness=r.awareness,
-            price=r.offer_amount,
-            currency=r.offer_currency,
+            **{_card_name(c): getattr(r, _card_name(c)) for c in CARD_COLUMNS},
             created_at=r.created_at,
             needs_review=bool(r.needs_review),
             transcript_quality=r.quality_score,
+            days_live=r.days_live,
+            down_since=r.down_since,
+            versions=r.versions or None,
         )
         for r in rows
     ]
@@ -380,11 +419,9 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
 
 
 #: The API's columns each breakdown field fills: withheld together when the field is not sure.
-FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
-    "offer_price": ("offer_amount", "offer_currency", "offer_installments", "offer_installment_amount"),
-    "anchor_price": ("anchor_amount", "anchor_currency"),
-    **{name: (name,) for name in EVIDENCE_FIELDS if name not in ("offer_price", "anchor_price")},
-}
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = breakdown_columns.graded(lambda c: c.name if c.api else None)
+#: The API's breakdown columns (``BreakdownOut``'s value fields), from the one definition.
+API_COLUMNS: tuple[str, ...] = tuple(c.name for c in breakdown_columns.COLUMNS if c.api)
 
 
 def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.BreakdownOut:
@@ -392,7 +429,7 @@ def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.Br
     evidence = data.get("evidence") or {}
     evidence = evidence if isinstance(evidence, dict) else {}
     grades = b.confidence or {}
-    values = {column: getattr(b, column) for columns in FIELD_COLUMNS.values() for column in columns}
+    values = {column: getattr(b, column) for column in API_COLUMNS}
     unsure: dict[str, schemas.UnsureOut] = {}
     for name, columns in FIELD_COLUMNS.items():
         if values[columns[0]] is None or is_sure(grades, name, min_confidence):
@@ -400,12 +437,7 @@ def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.Br
         unsure[name] = schemas.UnsureOut(confidence=float(grades[name]), evidence=evidence.get(name))
         values.update(dict.fromkeys(columns))
     return schemas.BreakdownOut(
-        status=b.status,
-        language=b.language,
         page_pitch_s=b.page_pitch_s,
-        consistency=b.consistency,
-        engine=b.engine,
-        model=b.model,
         evidence=evidence,
         confidence={str(k): float(v) for k, v in grades.items()},
         min_confidence=min_confidence,

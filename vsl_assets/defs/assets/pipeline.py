@@ -11,6 +11,7 @@ from vsl_assets import settings
 from vsl_assets.defs import checks
 from vsl_assets.defs.assets import metadata as md
 from vsl_assets.defs.assets.step import StepConfig, pipeline_asset, run_step, step_resources
+from vsl_assets.defs.jobs import follow_the_audio
 from vsl_assets.defs.resources import (
     BreakdownResource,
     DatabaseResource,
@@ -56,6 +57,7 @@ def audio_file(
     media: MediaResource,
 ) -> MaterializeResult:
     result = run_step(context, config, db, media, steps.run_audio, step_resources(db, storage, media))
+    follow_the_audio(context, db.session, context.partition_key, result.info.duration_s)
     found = checks.audio_checks(result.info.duration_s, result.video_duration_s)
     return MaterializeResult(
         metadata=md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate),
@@ -74,9 +76,8 @@ def transcript(
     result = run_step(
         context, config, db, media, steps.run_transcript, step_resources(db, storage, media, transcriber=transcriber)
     )
-    found = checks.transcript_checks(
-        result.transcript, result.audio_duration_s, storage.layout.audio_path(context.partition_key, media.audio_ext)
-    )
+    audio = storage.layout.audio_path(context.partition_key, media.audio_ext)
+    found = checks.transcript_checks(result.transcript, result.audio_duration_s, audio, media.ffmpeg or None)
     return MaterializeResult(metadata=md.transcript_metadata(result), check_results=checks.selected(context, found))
 
 

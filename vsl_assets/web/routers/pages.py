@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
+from vsl_assets.net.guard import NetPolicy
 from vsl_assets.search import SearchQueryError, SearchResults, shared_search
 from vsl_assets.services import boards, intake, library, requeue
 from vsl_assets.services import search as search_service
@@ -33,6 +34,7 @@ from vsl_assets.web.limits import MAX_ID
 from vsl_assets.web.render import render, safe_next
 from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
+from vsl_assets.web.watchview import panel as watch_panel
 
 router = APIRouter(include_in_schema=False)
 
@@ -194,6 +196,7 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
         boards=boards.all_boards(session),
         on_boards=set(boards.boards_of(session, key)),
         languages=context.settings.language_list,
+        **watch_panel(session, key, context.settings.watch_all_pages),
     )
 
 
@@ -274,7 +277,7 @@ def add_submit(
         session,
         lines[:cap],
         partitions=context.partitions,
-        allow_private_networks=context.settings.allow_private_networks,
+        net=NetPolicy.from_settings(context.settings),
         language=chosen,
     )
     batch = addpage.save_batch(session, user.user_id, report, lines[cap:])
