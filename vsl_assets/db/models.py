@@ -101,6 +101,9 @@ class Url(Base):
     #: ``transcript``: the next run transcribes again (and redoes what follows) instead of reusing
     #: the stored transcript, which stays until the new one replaces it.  Cleared once it has.
     redo_from: Mapped[str | None] = mapped_column(String(32), default=None)
+    #: The title a person gave this VSL; None = the detected one (``services.titles``), which is
+    #: never overwritten by an edit, so clearing the edit restores it.
+    title: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 

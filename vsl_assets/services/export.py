@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from sqlalchemy.orm import Session
+
+from vsl_assets.services import titles
 from vsl_assets.services.ports import Sessions
 from vsl_assets.storage import LocalStore, StorageLayout
 
@@ -35,10 +39,18 @@ def export_catalog(*, sessions: Sessions, fmt: str, out: Path | None, min_confid
     if fmt not in catalog.FORMATS:
         raise ExportError(f"unknown catalog format {fmt!r}; use one of {', '.join(catalog.FORMATS)}")
     with sessions() as s:
-        df = catalog.build_catalog(s, min_confidence=min_confidence)
+        df = _titled(s, catalog.build_catalog(s, min_confidence=min_confidence), min_confidence)
     if out is None:
         return Exported(len(df), text=catalog.as_text(df, fmt))
     return Exported(len(df), path=catalog.write(df, out, fmt))
+
+
+def _titled(session: Session, df: Any, min_confidence: float) -> Any:
+    """The catalog's ``title`` column as every front end shows it (``services.titles``)."""
+    if len(df):
+        named = titles.titles_for(session, df["partition_key"], min_confidence=min_confidence)
+        df["title"] = [named[k].text if k in named else None for k in df["partition_key"]]
+    return df
 
 
 @dataclass(frozen=True)
@@ -56,7 +68,7 @@ def store_catalog(
     from vsl_assets import catalog
 
     with sessions() as s:
-        df = catalog.build_catalog(s, min_confidence=min_confidence)
+        df = _titled(s, catalog.build_catalog(s, min_confidence=min_confidence), min_confidence)
     paths = {fmt: catalog.write(df, layout.catalog_path(fmt), fmt) for fmt in STORED_FORMATS}
     store.publish(*paths.values())
     counts = df["status"].value_counts().to_dict() if len(df) else {}

@@ -36,7 +36,7 @@ from vsl_assets.db.models import (
     field_is_sure,
     sure_value,
 )
-from vsl_assets.services import schemas
+from vsl_assets.services import schemas, titles
 from vsl_assets.transcription.models import Segment
 from vsl_assets.transcription.quality import low_confidence
 
@@ -120,7 +120,13 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
         query = query.where(TranscriptRow.needs_review.is_(True))
     if f.q and f.q.strip():
         pattern = _like(f.q.strip()[:200])
-        query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
+        query = query.where(
+            or_(
+                Url.url.ilike(pattern, escape="\\"),
+                Url.title.ilike(pattern, escape="\\"),
+                Source.title.ilike(pattern, escape="\\"),
+            )
+        )
     return query
 
 
@@ -170,7 +176,7 @@ def _order(sort: schemas.Sort, min_confidence: float) -> tuple[Any, ...]:
         "-duration": (Video.duration_s.desc().nulls_last(), Url.id.desc()),
         "price": (price.asc().nulls_last(), Url.id.desc()),
         "-price": (price.desc().nulls_last(), Url.id.desc()),
-        "title": (Source.title.asc().nulls_last(), Url.id.desc()),
+        "title": (titles.sort_key(min_confidence).asc().nulls_last(), Url.id.desc()),
     }
     return orders[sort]
 
@@ -190,7 +196,7 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         Url.status,
         Url.reason,
         Url.created_at,
-        Source.title,
+        *titles.title_columns(t),
         Video.duration_s,
         BreakdownRow.language,
         sure_value(BreakdownRow.niche, "niche", t).label("niche"),
@@ -202,6 +208,10 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         TranscriptRow.needs_review,
         TranscriptRow.quality_score,
     )
+
+
+def _title_fields(title: titles.Title) -> dict[str, Any]:
+    return {"title": title.text, "title_source": title.source}
 
 
 def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
@@ -221,7 +231,7 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
             partition_key=r.partition_key,
             url=r.url,
             host=host_of(r.url),
-            title=r.title,
+            **_title_fields(titles.title_of(r)),
             status=r.status,
             reason=r.reason,
             duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
@@ -290,6 +300,7 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     audio = session.scalar(select(Audio).where(Audio.url_id == url.id))
     transcript = session.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id))
     breakdown = session.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
+    title = titles.titles_for(session, [key], min_confidence=min_confidence)[key]
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
     jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
@@ -305,6 +316,10 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     return schemas.VslDetail(
         partition_key=url.partition_key,
         url=url.url,
+        **_title_fields(title),
+        detected_title=title.detected,
+        detected_title_source=title.detected_source,
+        custom_title=title.custom,
         status=url.status,
         reason=url.reason,
         created_at=url.created_at,

@@ -50,11 +50,18 @@ class AddUrlsResponse(BaseModel):
     notes: list[str] = []
 
 
+#: Where a VSL's title came from (``services.titles``): a person's edit, the sales page, the
+#: product the breakdown named, the hook's first words, or nothing ("Untitled VSL").
+TitleSourceOut = Literal["custom", "page", "product", "hook", "none"]
+
+
 class VslCard(BaseModel):
     partition_key: str
     url: str
     host: str
-    title: str | None
+    #: The display title (``services.titles``): never the host or the URL.
+    title: str
+    title_source: TitleSourceOut
     status: str
     reason: str | None
     duration_s: float | None
@@ -208,6 +215,13 @@ class TranscriptWarningOut(BaseModel):
 class VslDetail(BaseModel):
     partition_key: str
     url: str
+    #: The display title and where it came from; ``detected_title`` is what it is without the
+    #: person's edit (``custom_title``), which clearing the edit gives back.
+    title: str
+    title_source: TitleSourceOut
+    detected_title: str
+    detected_title_source: TitleSourceOut
+    custom_title: str | None
     status: str
     reason: str | None
     created_at: datetime | None
@@ -231,6 +245,20 @@ class VslDetail(BaseModel):
     breakdown: BreakdownOut | None
     jobs: list[JobOut]
     dead_letters: list[DeadLetterOut]
+
+
+class TitleIn(BaseModel):
+    title: str | None = Field(
+        default=None, max_length=2000, description="The VSL's title; null or blank = back to the detected title."
+    )
+
+
+class TitleOut(BaseModel):
+    partition_key: str
+    title: str
+    title_source: TitleSourceOut
+    detected_title: str
+    custom_title: str | None
 
 
 class RetranscribeRequest(BaseModel):

@@ -30,7 +30,7 @@ from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, Key, Page
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
 from vsl_assets.web.limits import MAX_ID
 from vsl_assets.web.render import render, safe_next
-from vsl_assets.web.routers.vsls import Filters, retranscribe_one
+from vsl_assets.web.routers.vsls import Filters, rename_one, retranscribe_one
 from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
 
@@ -153,6 +153,7 @@ def library_page(request: Request, filters: Filters, context: Ctx, session: Db, 
 def search_page(
     request: Request,
     context: Ctx,
+    session: Db,
     user: PageUser,
     q: str = "",
     lang: str | None = None,
@@ -166,7 +167,14 @@ def search_page(
         try:
             index = shared_search(context.settings.database, context.settings.search_backend)
             results = search_service.search(
-                index, q[:1000], lang=lang, niche=niche, lead=lead, page=max(1, min(page, 10_000))
+                index,
+                q[:1000],
+                session=session,
+                min_confidence=context.settings.breakdown_min_confidence,
+                lang=lang,
+                niche=niche,
+                lead=lead,
+                page=max(1, min(page, 10_000)),
             )
         except SearchQueryError as exc:
             error = exc.reason
@@ -205,6 +213,15 @@ def retry_form(
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
     repo.requeue(session, [key])
     return _redirect(safe_next(next, "/queue"))
+
+
+@router.post("/vsl/{key}/title")
+def rename_form(
+    key: Key, context: Ctx, session: Db, _user: PageUser, title: Annotated[str, Form(max_length=2000)] = ""
+) -> Response:
+    """The VSL page's rename form (CSRF checked in ``deps``); an empty title restores the detected one."""
+    rename_one(session, key, title, context.settings.breakdown_min_confidence)
+    return _redirect(f"/vsl/{key}")
 
 
 @router.post("/vsl/{key}/retranscribe")
