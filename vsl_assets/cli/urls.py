@@ -41,6 +41,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
             raw,
             partitions=partitions(settings),
             allow_private_networks=settings.allow_private_networks,
+            tracking=settings.url_tracking_params,
             language=language,
         )
     for item in report.refused:

@@ -112,6 +112,7 @@ class MediaResource(ConfigurableResource):
     allow_private_networks: bool = Field(
         description="VSL_ALLOW_PRIVATE_NETWORKS: whether adding a private address deserves a warning."
     )
+    url_tracking_params: str = Field(description="VSL_URL_TRACKING_PARAMS: query parameters dropped from added URLs.")
 
     @property
     def audio_ext(self) -> str:
@@ -272,6 +273,7 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             max_page_scripts=s.max_page_scripts,
             step_timeout_s=s.step_timeout_s,
             allow_private_networks=s.allow_private_networks,
+            url_tracking_params=s.url_tracking_params,
             worker_name=s.worker_name or "",
         ),
         "transcriber": TranscriberResource(

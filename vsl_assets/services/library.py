@@ -196,6 +196,7 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         Url.status,
         Url.reason,
         Url.created_at,
+        Url.alias_of,
         *titles.title_columns(t),
         Video.duration_s,
         BreakdownRow.language,
@@ -232,6 +233,7 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
             url=r.url,
             host=host_of(r.url),
             **_title_fields(titles.title_of(r)),
+            alias=r.alias_of is not None,
             status=r.status,
             reason=r.reason,
             duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
@@ -300,7 +302,12 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     audio = session.scalar(select(Audio).where(Audio.url_id == url.id))
     transcript = session.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id))
     breakdown = session.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
-    title = titles.titles_for(session, [key], min_confidence=min_confidence)[key]
+    original = session.scalar(select(Url.partition_key).where(Url.id == url.alias_of)) if url.alias_of else None
+    aliases = list(session.scalars(select(Url.partition_key).where(Url.alias_of == url.id).order_by(Url.id)))
+    named = titles.titles_for(
+        session, [key, *([original] if original else []), *aliases], min_confidence=min_confidence
+    )
+    title = named[key]
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
     jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
@@ -320,6 +327,8 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
         detected_title=title.detected,
         detected_title_source=title.detected_source,
         custom_title=title.custom,
+        alias_of=schemas.VslRef(partition_key=original, title=named[original].text) if original else None,
+        aliases=[schemas.VslRef(partition_key=k, title=named[k].text) for k in aliases],
         status=url.status,
         reason=url.reason,
         created_at=url.created_at,

@@ -62,6 +62,8 @@ class VslCard(BaseModel):
     #: The display title (``services.titles``): never the host or the URL.
     title: str
     title_source: TitleSourceOut
+    #: Another URL of a VSL already in the library (same video): status ``alias``, not processed.
+    alias: bool = False
     status: str
     reason: str | None
     duration_s: float | None
@@ -212,6 +214,11 @@ class TranscriptWarningOut(BaseModel):
     message: str
 
 
+class VslRef(BaseModel):
+    partition_key: str
+    title: str
+
+
 class VslDetail(BaseModel):
     partition_key: str
     url: str
@@ -222,6 +229,10 @@ class VslDetail(BaseModel):
     detected_title: str
     detected_title_source: TitleSourceOut
     custom_title: str | None
+    #: The VSL whose video this URL's page plays (this one is its alias, not processed again)...
+    alias_of: VslRef | None = None
+    #: ...and, on that VSL, the URLs that are its aliases.
+    aliases: list[VslRef] = Field(default_factory=list)
     status: str
     reason: str | None
     created_at: datetime | None

@@ -107,7 +107,11 @@ def test_process_runs_each_pending_url_and_a_failed_run_leaves_it_failed_with_a_
 
     with env.sessions() as s:
         keys = intake.add_urls(
-            s, ["https://a.example.com/v", "https://b.example.com/v"], partitions=None, allow_private_networks=True
+            s,
+            ["https://a.example.com/v", "https://b.example.com/v"],
+            partitions=None,
+            allow_private_networks=True,
+            tracking="",
         ).keys
     assert pending_keys(env.sessions, 10) == keys
     runner = ScriptedRunner(failing={keys[1]})

@@ -291,6 +291,7 @@ def add_submit(
         lines[:cap],
         partitions=context.partitions,
         allow_private_networks=context.settings.allow_private_networks,
+        tracking=context.settings.url_tracking_params,
         language=chosen,
     )
     batch = addpage.save_batch(session, user.user_id, report, lines[cap:])

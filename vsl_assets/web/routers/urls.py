@@ -25,6 +25,7 @@ def add_many(
         raw_urls,
         partitions=context.partitions,
         allow_private_networks=context.settings.allow_private_networks,
+        tracking=context.settings.url_tracking_params,
         language=language,
     )
     results = [AddedUrl.model_validate(i, from_attributes=True) for i in report.items]
