@@ -215,6 +215,42 @@ def _title_fields(title: titles.Title) -> dict[str, Any]:
     return {"title": title.text, "title_source": title.source}
 
 
+def _card(r: Any) -> schemas.VslCard:
+    """A row selected with :func:`_card_columns` as the card every list shows."""
+    return schemas.VslCard(
+        partition_key=r.partition_key,
+        url=r.url,
+        host=host_of(r.url),
+        **_title_fields(titles.title_of(r)),
+        alias=r.alias_of is not None,
+        status=r.status,
+        reason=r.reason,
+        duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
+        language=r.language,
+        niche=r.niche,
+        lead_type=r.lead_type,
+        awareness=r.awareness,
+        price=r.offer_amount,
+        currency=r.offer_currency,
+        created_at=r.created_at,
+        needs_review=bool(r.needs_review),
+        transcript_quality=r.quality_score,
+    )
+
+
+def cards_for(session: Session, keys: list[str], *, min_confidence: float) -> dict[str, schemas.VslCard]:
+    """The cards of these VSLs (a board's), by key: the same columns and rules as the library's."""
+    out: dict[str, schemas.VslCard] = {}
+    columns = _card_columns(min_confidence)
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        out.update(
+            (r.partition_key, _card(r))
+            for r in session.execute(_joined(select(*columns)).where(Url.partition_key.in_(part)))
+        )
+    return out
+
+
 def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
     limit = max(1, min(f.limit, MAX_LIMIT))
     t = min_confidence
@@ -227,28 +263,7 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
         offset = 0
     rows = session.execute(query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)).all()
     total = session.scalar(count_query) or 0
-    items = [
-        schemas.VslCard(
-            partition_key=r.partition_key,
-            url=r.url,
-            host=host_of(r.url),
-            **_title_fields(titles.title_of(r)),
-            alias=r.alias_of is not None,
-            status=r.status,
-            reason=r.reason,
-            duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
-            language=r.language,
-            niche=r.niche,
-            lead_type=r.lead_type,
-            awareness=r.awareness,
-            price=r.offer_amount,
-            currency=r.offer_currency,
-            created_at=r.created_at,
-            needs_review=bool(r.needs_review),
-            transcript_quality=r.quality_score,
-        )
-        for r in rows
-    ]
+    items = [_card(r) for r in rows]
     next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
     return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)
 
