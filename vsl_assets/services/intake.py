@@ -20,6 +20,7 @@ from vsl_assets.errors import InvalidUrlError
 from vsl_assets.net import guard as netguard
 from vsl_assets.net.urls import TrackingParams, normalize_url, partition_key_for
 from vsl_assets.services.ports import PartitionPort
+from vsl_assets.settings import DEFAULT_URL_TRACKING_PARAMS
 
 #: Said when no partition port was given: the URL waits for the sensor instead of being runnable now.
 NO_PARTITIONS_NOTE = "no Dagster instance (DAGSTER_HOME unset, no project): partitions will be registered by the sensor"
@@ -128,7 +129,7 @@ def add_urls(
     *,
     partitions: PartitionPort | None,
     allow_private_networks: bool,
-    tracking: str,
+    tracking: str = DEFAULT_URL_TRACKING_PARAMS,
     language: str | None = None,
 ) -> IntakeReport:
     """Store the valid URLs (committing ``session``), then register their partitions.
@@ -136,8 +137,8 @@ def add_urls(
     The rows are committed before the partitions exist, so a run started the moment a partition
     appears always finds its URL.  ``allow_private_networks`` is the running app's setting: when
     it is on, private addresses are fetched and no warning is given.  ``tracking`` is
-    ``VSL_URL_TRACKING_PARAMS``: the query parameters dropped before the key is made (required, so
-    no front end can forget it and key the same page differently).  ``language`` (validated by the
+    ``VSL_URL_TRACKING_PARAMS``: the query parameters dropped before the key is made; every front
+    end passes its setting (the default is the setting's default, for callers with no settings).  ``language`` (validated by the
     caller, ``settings.url_language``) is the URLs' own language; None = detected.
     """
     normalised = canonical_urls(session, raw_urls, tracking)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from vsl_assets.db import repo
-from vsl_assets_tests.web.conftest import Web
+from vsl_assets_tests.web.conftest import Web, make_web
 from vsl_assets_tests.web.seed import Fake, seed
 
 PAGE = "https://oferta.example.com/vsl/?v=2"
@@ -49,3 +49,13 @@ def test_an_alias_is_shown_as_such_and_linked_both_ways(web: Web) -> None:
     web.client.cookies.set("vsl_lang", "pt-BR")
     assert "Mesmo vídeo que" in web.client.get(f"/vsl/{alias}").text
     assert ">duplicata</span>" in web.client.get("/").text
+
+
+def test_the_web_app_drops_what_the_setting_lists(tmp_path, monkeypatch) -> None:
+    """The front end passes ``VSL_URL_TRACKING_PARAMS`` (not the default list) to the intake."""
+    monkeypatch.setenv("VSL_URL_TRACKING_PARAMS", "fbclid")
+    for web in make_web(f"sqlite:///{tmp_path / 'storage' / 'vsl.db'}", tmp_path / "storage", monkeypatch):
+        got = web.client.post(
+            "/api/urls", json={"urls": [PAGE + "&utm_source=fb&fbclid=IwAR0x"]}, headers=web.bearer
+        ).json()
+        assert got["results"][0]["url"] == "https://oferta.example.com/vsl/?utm_source=fb&v=2"

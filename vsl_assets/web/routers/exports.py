@@ -13,8 +13,8 @@ from fastapi.responses import Response
 from vsl_assets.db.web_models import Board
 from vsl_assets.services import export
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
+from vsl_assets.web.filters import Filters
 from vsl_assets.web.limits import DbId
-from vsl_assets.web.routers.vsls import Filters
 
 router = APIRouter(tags=["exports"])
 
