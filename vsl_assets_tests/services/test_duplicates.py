@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from vsl_assets.db import Job, Source, Url, repo
+from vsl_assets.db import Job, Source, Url, Video, repo
 from vsl_assets.objectstore import store_for
 from vsl_assets.services import intake
 from vsl_assets.services.steps import StepInputs, StepResources, run_source
@@ -71,6 +71,15 @@ def test_a_second_page_with_the_same_video_becomes_the_firsts_alias(env: Env, me
         ).keys
     assert _resolve(env, third).alias_of == first
     assert not env.layout.video_path(second).exists()  # nothing downloaded for the alias
+    # A URL already processed (its video stored: a forced re-run) is never turned into an alias.
+    with env.sessions() as s:
+        [done] = intake.add_urls(
+            s, [_page(media_server, "/oferta-d/", "D", stream)], partitions=None, allow_private_networks=True
+        ).keys
+        s.add(Video(url_id=repo.require_url(s, done).id, path="v.mp4", size_bytes=1, duration_s=1.0))
+    assert _resolve(env, done).alias_of is None
+    with env.sessions() as s:
+        assert repo.delete_url(s, done)
     # Removing the VSL queues its aliases again (the first to resolve takes its place).
     with env.sessions() as s:
         assert repo.delete_url(s, first)

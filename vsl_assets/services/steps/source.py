@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from vsl_assets.db import Source, Url, UrlStatus, repo
+from vsl_assets.db import Source, Url, UrlStatus, Video, repo
 from vsl_assets.errors import InvalidUrlError
 from vsl_assets.media.pages import ResolvedSource, ResolveOptions, resolve
 from vsl_assets.net.urls import DEFAULT_TRACKING, normalize_url, redact_url
@@ -106,10 +106,12 @@ def run_source(inputs: StepInputs, res: StepResources) -> SourceResult:
         "stream_key": identity,
     }
     # Decided here, where the stream is known and before anything is downloaded: a URL whose
-    # video another URL already has becomes that VSL's alias and is not processed again.
+    # video another URL already has becomes that VSL's alias and is not processed again.  A URL
+    # whose video is already stored (a forced re-run) has been processed: it never becomes an alias.
     with res.sessions() as s:
         repo.upsert(s, Source, inputs.url_id, page_url=inputs.url, **row)
-        original = original_of(s, inputs.url_id, identity)
+        processed = repo.get_output(s, Video, key) is not None
+        original = None if processed else original_of(s, inputs.url_id, identity)
         url = s.get(Url, inputs.url_id)
         if url is not None:
             url.alias_of = original.id if original is not None else None
