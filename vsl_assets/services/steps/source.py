@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from vsl_assets.db import Source, Url, UrlStatus, Video, repo
+from vsl_assets.db.watch_repo import pinned_source
 from vsl_assets.errors import InvalidUrlError
 from vsl_assets.media.pages import ResolvedSource, ResolveOptions, resolve
 from vsl_assets.net.urls import DEFAULT_TRACKING, normalize_url, redact_url
@@ -89,10 +90,41 @@ def run_source(inputs: StepInputs, res: StepResources) -> SourceResult:
     video = res.layout.video_path(key)
     if known is not None and not inputs.force and res.store.fetch(video) and reusable(video):
         return SourceResult({c: getattr(known, c) for c in SOURCE_COLUMNS}, reused=True)
-    options = ResolveOptions(max_page_bytes=res.media.max_page_bytes, max_page_scripts=res.media.max_page_scripts)
-    found = resolve(inputs.url, options=options)
-    identity = stream_key(found)
-    row = {
+    with res.sessions() as s:
+        pinned = pinned_source(s, inputs.url_id)
+    if pinned is not None:
+        # A later version of a watched page: the stream its check saw (an A/B page may serve the
+        # other variant to a new request), not whatever the page plays now.
+        row = {c: pinned.get(c) for c in SOURCE_COLUMNS}
+        row["other_videos"] = row["other_videos"] or []
+        row["headers"] = row["headers"] or {}
+        row["drm"] = bool(row["drm"])
+        how = "the watch's check found"
+    else:
+        options = ResolveOptions(max_page_bytes=res.media.max_page_bytes, max_page_scripts=res.media.max_page_scripts)
+        row = source_row(resolve(inputs.url, options=options))
+        how = "resolved"
+    # Decided here, where the stream is known and before anything is downloaded: a URL whose
+    # video another URL already has becomes that VSL's alias and is not processed again.  Never a
+    # URL whose video is already stored (a forced re-run: it has been processed), nor a watched
+    # page's later version (the watch compares versions; each keeps its own transcript).
+    with res.sessions() as s:
+        repo.upsert(s, Source, inputs.url_id, page_url=inputs.url, **row)
+        processed = pinned is not None or repo.get_output(s, Video, key) is not None
+        original = None if processed else original_of(s, inputs.url_id, row.get("stream_key"))
+        url = s.get(Url, inputs.url_id)
+        if url is not None:
+            url.alias_of = original.id if original is not None else None
+        alias_of = original.partition_key if original is not None else None
+    inputs.log(f"{how} {redact_url(inputs.url)}: a {row['kind']} stream: {redact_url(str(row['stream_url']))}")
+    if alias_of:
+        inputs.log(f"same video as {alias_of}: this URL is its alias and is not processed again")
+    return SourceResult(row, reused=False, alias_of=alias_of)
+
+
+def source_row(found: ResolvedSource) -> dict[str, Any]:
+    """The ``sources`` columns of a resolution (also what a watched page's new version is pinned to)."""
+    return {
         "stream_url": found.stream_url,
         "kind": found.kind,
         "title": found.title,
@@ -103,20 +135,5 @@ def run_source(inputs: StepInputs, res: StepResources) -> SourceResult:
         "referer": found.referer,
         "headers": dict(found.headers),
         "drm": found.drm,
-        "stream_key": identity,
+        "stream_key": stream_key(found),
     }
-    # Decided here, where the stream is known and before anything is downloaded: a URL whose
-    # video another URL already has becomes that VSL's alias and is not processed again.  A URL
-    # whose video is already stored (a forced re-run) has been processed: it never becomes an alias.
-    with res.sessions() as s:
-        repo.upsert(s, Source, inputs.url_id, page_url=inputs.url, **row)
-        processed = repo.get_output(s, Video, key) is not None
-        original = None if processed else original_of(s, inputs.url_id, identity)
-        url = s.get(Url, inputs.url_id)
-        if url is not None:
-            url.alias_of = original.id if original is not None else None
-        alias_of = original.partition_key if original is not None else None
-    inputs.log(f"resolved {redact_url(inputs.url)} to a {found.kind} stream: {redact_url(found.stream_url)}")
-    if alias_of:
-        inputs.log(f"same video as {alias_of}: this URL is its alias and is not processed again")
-    return SourceResult(row, reused=False, alias_of=alias_of)

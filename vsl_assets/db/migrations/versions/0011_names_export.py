@@ -6,8 +6,8 @@ keeps (the page's og:title/<title> in ``sources.title``, the breakdown's product
 better detection later changes every VSL without an edit being lost, and clearing the edit
 (setting it to null) brings the detected title back.
 
-Revision ID: 0010_names_export
-Revises: 0009_security
+Revision ID: 0011_names_export
+Revises: 0010_watch
 Create Date: 2026-12-06
 """
 
@@ -16,8 +16,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_names_export"
-down_revision = "0009_security"
+revision = "0011_names_export"
+down_revision = "0010_watch"
 branch_labels = None
 depends_on = None
 
