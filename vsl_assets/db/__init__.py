@@ -18,7 +18,7 @@ from vsl_assets.db.models import (
     UrlStatus,
     Video,
 )
-from vsl_assets.db.web_models import ApiToken, Board, BoardItem, User
+from vsl_assets.db.web_models import ApiToken, Board, BoardItem, BoardMember, BoardShare, User
 
 __all__ = [
     "IN_FLIGHT",
@@ -30,6 +30,8 @@ __all__ = [
     "BeatRow",
     "Board",
     "BoardItem",
+    "BoardMember",
+    "BoardShare",
     "BreakdownRow",
     "DeadLetter",
     "Job",
