@@ -361,8 +361,9 @@ def add_board_item(
         added = boards.add_item(session, board, partition_key, note, tags)
     if added is None:
         raise HTTPException(status_code=404, detail=f"no VSL with key {partition_key[:80]!r}")
-    # The page it came from says so, with a link to the board (``added``).
-    return _redirect(with_query(safe_next(next, f"/boards/{board.id}"), added=board.id))
+    # The page it came from says so, with a link to the board (``added``), scrolled to that line.
+    target = with_query(safe_next(next, f"/boards/{board.id}"), added=board.id)
+    return _redirect(target if "#" in target else target + "#added-flash")
 
 
 @pages.post("/boards/{board_id}/items/{key}/edit")
