@@ -34,7 +34,7 @@ from vsl_assets.services.schemas import (
     BoardsOrder,
 )
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Identity, Key, PageUser
-from vsl_assets.web.limits import DbId
+from vsl_assets.web.limits import MAX_ID, DbId
 from vsl_assets.web.render import render, safe_next
 
 router = APIRouter(prefix="/api/boards", tags=["boards"])
@@ -66,6 +66,8 @@ def page_board(board_id: DbId, session: Db, user: PageUser) -> Board:
 #: The board named in the path, if the caller may see it (else 404).
 FoundBoard = Annotated[Board, Depends(api_board)]
 PageBoard = Annotated[Board, Depends(page_board)]
+#: The name routes used before boards had owners; it now checks who may see the board too.
+board_or_404 = api_board
 
 
 @contextmanager
@@ -237,7 +239,7 @@ def boards_page(
     request: Request,
     session: Db,
     user: PageUser,
-    deleted: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    deleted: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     boards.purge_deleted(session)
     trash = boards.deleted_boards(session, user.user_id)
