@@ -15,6 +15,7 @@ SHA-256 is stored, with an expiry (at most ``SHARE_MAX``) and a revocation.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 import unicodedata
@@ -62,6 +63,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 # -- tags ---------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)  # a board's tags are few and repeat on every card
 def tag_key(tag: str) -> str:
     """What two tags are compared by: no case, no accents, single spaces ("Emoção" = "emocao")."""
     decomposed = unicodedata.normalize("NFKD", tag)
@@ -498,30 +500,36 @@ def on_board(session: Session, board: Board, key: str) -> bool:
 # -- read models --------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=16)
+def _item_columns(t: float) -> tuple[Any, ...]:
+    """A card's columns for a confidence threshold, built once (SQLAlchemy expressions are
+    immutable; building the confidence checks anew cost more than the query, as in ``library``)."""
+    return (
+        Url.partition_key,
+        Url.url,
+        Url.status,
+        Source.title,
+        BoardItem.note,
+        BoardItem.tags,
+        BoardItem.position,
+        Video.duration_s,
+        sure_value(BreakdownRow.niche, "niche", t).label("niche"),
+        sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead_type"),
+        sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
+        sure_value(BreakdownRow.offer_amount, "offer_price", t).label("price"),
+        sure_value(BreakdownRow.offer_currency, "offer_price", t).label("currency"),
+        sure_value(BreakdownRow.pitch_s, "pitch_s", t).label("pitch_s"),
+        sure_value(BreakdownRow.guarantee_days, "guarantee_days", t).label("guarantee_days"),
+    )
+
+
 def board_out(
     session: Session, board: Board, *, tag: str | None = None, min_confidence: float = 0.0
 ) -> schemas.BoardOut:
     """The board with its VSLs in order (only those carrying ``tag``, compared by ``tag_key``),
     each with the breakdown facts a card shows (values the engine was not sure of left out)."""
-    t = min_confidence
     rows = session.execute(
-        select(
-            Url.partition_key,
-            Url.url,
-            Url.status,
-            Source.title,
-            BoardItem.note,
-            BoardItem.tags,
-            BoardItem.position,
-            Video.duration_s,
-            sure_value(BreakdownRow.niche, "niche", t).label("niche"),
-            sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead_type"),
-            sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
-            sure_value(BreakdownRow.offer_amount, "offer_price", t).label("price"),
-            sure_value(BreakdownRow.offer_currency, "offer_price", t).label("currency"),
-            sure_value(BreakdownRow.pitch_s, "pitch_s", t).label("pitch_s"),
-            sure_value(BreakdownRow.guarantee_days, "guarantee_days", t).label("guarantee_days"),
-        )
+        select(*_item_columns(min_confidence))
         .select_from(BoardItem)
         .join(Url, Url.id == BoardItem.url_id)
         .outerjoin(Source, Source.url_id == Url.id)
