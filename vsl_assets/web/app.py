@@ -53,6 +53,7 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
         app.include_router(module.router)
     app.include_router(boards.pages)
     app.include_router(share.router)  # the one part open without a login: a board's share link
+    share.redact_share_tokens_in_logs()
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(_user: ApiUser) -> JSONResponse:

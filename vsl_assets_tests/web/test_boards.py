@@ -3,10 +3,12 @@ statuses, JSON, page text and rows, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -341,6 +343,19 @@ def test_revoked_expired_and_unknown_share_links_are_friendly_410_and_404(web: W
     assert made.status_code == 200 and 'id="new-share-url"' in made.text
     new_path = re.search(r'id="new-share-url" value="http://testserver(/s/[^"]+)"', made.text)
     assert new_path and stranger.get(new_path.group(1)).status_code == 200
+
+
+def test_share_tokens_never_reach_the_access_log(web: Web, caplog: pytest.LogCaptureFixture) -> None:
+    bid = web.client.post("/api/boards", json={"name": "log"}, headers=web.bearer).json()["id"]
+    path = _share(web, bid)
+    token = path.rsplit("/", 1)[1]
+    access = logging.getLogger("uvicorn.access")  # uvicorn's own call, as its access log makes it
+    with caplog.at_level(logging.INFO, logger="uvicorn.access"):
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", f"{path}/v/k-000000000000/video", "1.1", 200)
+        access.info('%s - "%s %s HTTP/%s" %d', "127.0.0.1:5", "GET", "/static/boards.css", "1.1", 200)
+    assert token not in caplog.text
+    assert '"GET /s/[share-token]/v/k-000000000000/video HTTP/1.1" 200' in caplog.text
+    assert '"GET /static/boards.css HTTP/1.1" 200' in caplog.text
 
 
 def test_share_links_are_rate_limited_per_address(web: Web) -> None:

@@ -14,6 +14,8 @@ client address.  There are no forms here, so nothing a CSRF could abuse.
 
 from __future__ import annotations
 
+import logging
+import re
 import threading
 import time
 from collections import deque
@@ -37,6 +39,30 @@ router = APIRouter(prefix="/s", include_in_schema=False)
 
 ShareToken = Annotated[str, Path(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_-]+$")]
 ShareKey = Annotated[str, Path(min_length=1, max_length=64, pattern=r"^[a-z0-9-]+$")]
+
+
+#: A share link's token in a logged path (uvicorn's access log prints every path).
+_TOKEN_IN_PATH = re.compile(r"/s/[A-Za-z0-9_-]+")
+REDACTED = "/s/[share-token]"
+
+
+class RedactShareTokens(logging.Filter):
+    """Keeps share tokens out of the logs: a token is a credential, and an access log line
+    ``GET /s/<token>`` would hand it to whoever reads the logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_TOKEN_IN_PATH.sub(REDACTED, a) if isinstance(a, str) else a for a in record.args)
+        elif isinstance(record.msg, str):
+            record.msg = _TOKEN_IN_PATH.sub(REDACTED, record.msg)
+        return True
+
+
+def redact_share_tokens_in_logs() -> None:
+    """Install the filter on uvicorn's access logger (once per process; each worker builds the app)."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactShareTokens) for f in access.filters):
+        access.addFilter(RedactShareTokens())
 
 
 class RateLimit:
