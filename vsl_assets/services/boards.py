@@ -231,7 +231,7 @@ def purge_deleted(session: Session, now: datetime | None = None) -> int:
     doomed = list(session.scalars(select(Board.id).where(Board.deleted_at.is_not(None), Board.deleted_at <= cutoff)))
     if not doomed:
         return 0
-    # Children first: SQLite enforces ON DELETE CASCADE only with its foreign-key pragma on.
+    # Children first and explicitly, so the purge does not rest on the database cascading.
     for model in (BoardItem, BoardMember, BoardShare):
         session.execute(delete(model).where(model.board_id.in_(doomed)))
     session.execute(delete(Board).where(Board.id.in_(doomed)))
@@ -477,14 +477,16 @@ def open_share(session: Session, token: str) -> SharedBoard | None:
     if not token or len(token) > 100:
         return None
     found = session.execute(
-        select(BoardShare, Board)
+        select(BoardShare, Board, User.disabled)
         .join(Board, Board.id == BoardShare.board_id)
+        .join(User, User.id == Board.user_id)
         .where(BoardShare.token_hash == share_token_hash(token), Board.deleted_at.is_(None))
     ).first()
     if found is None:
         return None
-    share, board = found
-    if share.revoked_at is not None:
+    share, board, owner_disabled = found
+    # A disabled owner's links stop with their sessions and tokens (``vsl user disable``).
+    if share.revoked_at is not None or owner_disabled:
         return SharedBoard(None, "revoked")
     expires = _aware(share.expires_at)
     if expires is not None and expires <= utcnow():

@@ -249,6 +249,10 @@ def test_share_links_store_a_hash_expire_and_revoke(env: Env) -> None:
         assert board is not None
         assert [x.state for x in boards.shares_of(s, board)] == ["expired", "revoked"]
         s.execute(update(BoardShare).values(expires_at=utcnow() + timedelta(days=1), revoked_at=None))
+        assert boards.open_share(s, token) is not None and boards.open_share(s, token).board is not None  # type: ignore[union-attr]
+        s.execute(update(User).where(User.id == ana).values(disabled=True))
+        assert boards.open_share(s, token) == boards.SharedBoard(None, "revoked")  # the owner disabled: off
+        s.execute(update(User).where(User.id == ana).values(disabled=False))
         boards.delete_board(s, board, ana)
     with env.sessions() as s:  # a deleted board opens for nobody
         assert boards.open_share(s, token) is None
