@@ -49,6 +49,7 @@ def test_boards_in_chromium(server: str, browser: Any, small_mp4: Path, device: 
         ]
     a, b, c = keys
     context = browser.new_context(viewport=viewport, locale="pt-BR")
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     page = context.new_page()
     page.goto(f"{server}/login")
     page.fill("input[name=username]", "ana")
@@ -115,6 +116,9 @@ def test_boards_in_chromium(server: str, browser: Any, small_mp4: Path, device: 
     page.click("#share-form button[type=submit]")
     link = page.input_value("#new-share-url")
     assert re.fullmatch(rf"{re.escape(server)}/s/[A-Za-z0-9_-]{{32}}", link)
+    page.click("#copy-share")
+    page.wait_for_function("() => document.getElementById('copy-share').textContent === 'Link copiado'")
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
     shot(page, f"boards_{device}_4_share_created")
     if device == "phone":
         _no_overflow(page, viewport["width"], "#board-items, .board-admin, .board-head")

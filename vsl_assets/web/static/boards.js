@@ -57,5 +57,19 @@
     });
   }
 
-  if (document.readyState !== "loading") setup(); else document.addEventListener("DOMContentLoaded", setup);
+  // The new share link: a Copy button where the clipboard can be written (https or localhost).
+  function setupCopy() {
+    var button = document.getElementById("copy-share");
+    var field = document.getElementById("new-share-url");
+    if (!button || !field) return;
+    field.addEventListener("focus", function () { field.select(); });
+    if (!(navigator.clipboard && window.isSecureContext)) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      navigator.clipboard.writeText(field.value).then(function () { button.textContent = button.dataset.copied; }, function () { field.select(); });
+    });
+  }
+
+  function start() { setup(); setupCopy(); }
+  if (document.readyState !== "loading") start(); else document.addEventListener("DOMContentLoaded", start);
 })();
