@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -366,3 +369,35 @@ def test_share_links_are_rate_limited_per_address(web: Web) -> None:
     assert [stranger.get(path).status_code for _ in range(4)] == [200, 200, 200, 429]
     assert stranger.get("/s/unknown-token").status_code == 429  # guessing counts too
     assert web.client.get("/api/boards", headers=web.bearer).status_code == 200  # the rest of the app is not limited
+
+
+def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        inner = getattr(route, "original_router", None)  # FastAPI >= 0.16x wraps included routers
+        if inner is not None:
+            yield from _api_routes(inner.routes)
+
+
+def test_the_share_link_is_the_only_door_without_a_login(web: Web) -> None:
+    """Every route of the app, asked without a cookie or token, sends to the login (pages) or
+    answers 401 (API), except the few meant to be open; a new open route fails this test."""
+    open_routes = {"/healthz", "/login", "/lang/{code}", "/s/{token}", "/s/{token}/v/{key}"} | {
+        f"/s/{{token}}/v/{{key}}/{f}" for f in ("video", "poster.jpg", "transcript.txt")
+    }
+    values = {"key": "a-example-com-000000000000", "fmt": "txt", "code": "en", "token": "x" * 32, "name": "ana"}
+    stranger = TestClient(web.client.app)
+    checked = 0
+    for route in _api_routes(web.client.app.routes):  # type: ignore[attr-defined]
+        if route.path in open_routes:
+            continue
+        path = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values.get(m.group(1), "1"), route.path)
+        for method in route.methods:
+            answer = stranger.request(method, path, follow_redirects=False)
+            refused = answer.status_code == 401 or (
+                answer.status_code == 303 and answer.headers["location"].startswith("/login")
+            )
+            assert refused, (method, route.path, answer.status_code)
+            checked += 1
+    assert checked > 40
