@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text, update
 from sqlalchemy.orm import Session
 
-from vsl_assets.db import dispose_all, session_scope
+from vsl_assets.db import dispose_all, normalise_database_url, session_scope
 from vsl_assets.db.models import utcnow
 from vsl_assets.db.web_models import Board, BoardItem, BoardMember, BoardShare, User
 from vsl_assets.services import boards
@@ -258,24 +258,32 @@ def test_share_links_store_a_hash_expire_and_revoke(env: Env) -> None:
         assert boards.open_share(s, token) is None
 
 
-def test_existing_boards_become_team_boards_in_their_order(tmp_path: Path) -> None:
+@pytest.mark.parametrize("db", ["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
+def test_existing_boards_become_team_boards_in_their_order(
+    db: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     from alembic import command
 
     from vsl_assets.db.engine import alembic_config
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    old = create_engine(url)
+    if db == "postgres":
+        url = request.getfixturevalue("postgres").create_database("boards_upgrade")
+    else:
+        url = f"sqlite:///{tmp_path / 'old.db'}"
+    old = create_engine(normalise_database_url(url))
     with old.begin() as conn:
         command.upgrade(alembic_config(conn), "0009_security")
         conn.execute(
             text(
                 "INSERT INTO users (id, name, password_hash, session_version, disabled, created_at) "
-                "VALUES (7, 'ana', 'x', 1, 0, '2026-01-01')"
-            )
+                "VALUES (7, 'ana', 'x', 1, :no, '2026-01-01')"
+            ),
+            {"no": False},
         )
         for i, name in ((3, "zeta"), (5, "alfa")):
             conn.execute(
-                text(f"INSERT INTO boards (id, user_id, name, created_at) VALUES ({i}, 7, '{name}', '2026-01-01')")
+                text("INSERT INTO boards (id, user_id, name, created_at) VALUES (:i, 7, :n, '2026-01-01')"),
+                {"i": i, "n": name},
             )
     old.dispose()
     with session_scope(url) as s:  # first use migrates to head
@@ -283,5 +291,5 @@ def test_existing_boards_become_team_boards_in_their_order(tmp_path: Path) -> No
         assert rows.all() == [("zeta", "team", 7, None), ("alfa", "team", 7, None)]
         assert [b.name for b in boards.visible_boards(s, 999)] == ["zeta", "alfa"]  # everyone still sees them
     dispose_all()
-    with create_engine(url).begin() as conn:
+    with create_engine(normalise_database_url(url)).begin() as conn:
         command.downgrade(alembic_config(conn), "0009_security")
