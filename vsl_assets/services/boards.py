@@ -43,6 +43,9 @@ RESTORE_FOR = timedelta(days=7)
 SHARE_LIFETIMES = (timedelta(days=1), timedelta(days=7), timedelta(days=30), timedelta(days=90))
 SHARE_DEFAULT = timedelta(days=7)
 SHARE_MAX = timedelta(days=90)
+#: Cards on a board page before "Show all"; and the most "Show all" shows.
+PAGE_CARDS = 120
+MAX_PAGE_CARDS = 5000
 VISIBILITIES = ("private", "team")
 Visibility = Literal["private", "team"]
 Direction = Literal["up", "down", "top", "bottom"]
@@ -526,10 +529,16 @@ def _item_columns(t: float) -> tuple[Any, ...]:
 
 
 def board_out(
-    session: Session, board: Board, *, tag: str | None = None, min_confidence: float = 0.0
+    session: Session,
+    board: Board,
+    *,
+    tag: str | None = None,
+    min_confidence: float = 0.0,
+    limit: int | None = None,
 ) -> schemas.BoardOut:
-    """The board with its VSLs in order (only those carrying ``tag``, compared by ``tag_key``),
-    each with the breakdown facts a card shows (values the engine was not sure of left out)."""
+    """The board with its VSLs in order (only those carrying ``tag``, compared by ``tag_key``;
+    the first ``limit`` of them when given), each with the breakdown facts a card shows (values
+    the engine was not sure of left out)."""
     rows = session.execute(
         select(*_item_columns(min_confidence))
         .select_from(BoardItem)
@@ -542,6 +551,7 @@ def board_out(
     ).all()
     counts: dict[str, list[Any]] = {}
     items = []
+    matching = 0
     want = tag_key(tag) if tag else None
     for r in rows:
         tags = list(r.tags or [])
@@ -549,6 +559,9 @@ def board_out(
         for x, k in zip(tags, keys, strict=True):
             counts.setdefault(k, [x, 0])[1] += 1
         if want and want not in keys:
+            continue
+        matching += 1
+        if limit is not None and len(items) >= limit:
             continue
         items.append(
             schemas.BoardItemOut(
@@ -579,6 +592,7 @@ def board_out(
         members=members_of(session, board),
         tags=[schemas.TagCount(tag=v[0], key=k, count=v[1]) for k, v in sorted(counts.items())],
         total=len(rows),
+        matching=matching,
         items=items,
     )
 

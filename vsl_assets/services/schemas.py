@@ -393,6 +393,8 @@ class BoardOut(BaseModel):
     members: list[str] = Field(default_factory=list)
     #: Every tag on the board with how many VSLs carry it (not only the filtered ones).
     tags: list[TagCount] = Field(default_factory=list)
-    #: VSLs on the board; ``items`` holds only those matching the tag filter.
+    #: VSLs on the board, and those matching the tag filter (``items`` may show fewer: a page
+    #: shows the first ones, in order).
     total: int = 0
+    matching: int = 0
     items: list[BoardItemOut] = Field(default_factory=list)

@@ -162,6 +162,8 @@ def test_tags_are_normalised_bounded_and_filter_the_board(env: Env) -> None:
         assert [i.partition_key for i in out.items] == keys[:2] and out.total == 3
         assert [(t.tag, t.key, t.count) for t in out.tags] == [("emoção", "emocao", 2), ("hook", "hook", 1)]
         assert [i.partition_key for i in boards.board_out(s, board, tag="Hook").items] == [keys[0]]
+        short = boards.board_out(s, board, tag="emocao", limit=1)
+        assert ([i.partition_key for i in short.items], short.matching, short.total) == ([keys[0]], 2, 3)
         # Adding again without a note or tags keeps them; editing sets (or clears) them.
         boards.add_item(s, board, keys[0], "", "")
         item = s.scalar(select(BoardItem).where(BoardItem.note == "first"))

@@ -212,6 +212,13 @@ def test_pages_rename_delete_undo_reorder_and_tags(web: Web) -> None:
     assert 'class="tag on" data-tag="emocao">emoção (2)' in filtered and "gancho forte" in filtered
     assert 'draggable="true"' not in filtered  # a filtered view is not reordered by dragging
 
+    # A long board shows its first cards and a link to all of them (same order, same filter).
+    first = web.client.get(f"/boards/{bid}", params={"limit": 2}).text
+    assert re.findall(r'<li class="vcard" id="item-([^"]+)"', first) == [c, a]
+    assert "Showing the first 2 of 3 VSLs." in first and f'href="/boards/{bid}?tag=&amp;limit=5000"' in first
+    assert "Showing the first" not in html
+    assert web.client.get(f"/boards/{bid}", params={"limit": 0}, headers=HTML).status_code == 422
+
     # Delete: gone from the list, an Undo right there, and in "recently deleted" for a while.
     assert _form(web, f"/boards/{bid}/delete", csrf) == (303, f"/boards?deleted={bid}")
     listing = web.client.get(f"/boards?deleted={bid}").text
@@ -288,6 +295,10 @@ def test_share_link_opens_the_board_and_its_media_only(web: Web, small_mp4: Path
         assert page.headers[header] == value, header
     assert "script-src 'self'" in page.headers["content-security-policy"]
     assert '<meta name="robots" content="noindex, nofollow">' in page.text
+
+    short = stranger.get(path, params={"limit": 1}, headers=HTML).text
+    assert "Ritual da manhã" in short and "Segredo do chá" not in short
+    assert f'href="{path}?limit=5000"' in short
 
     one = stranger.get(f"{path}/v/{a}", headers=HTML)
     assert one.status_code == 200 and f'src="{path}/v/{a}/video"' in one.text

@@ -283,9 +283,10 @@ def _board_view(
     context: Ctx,
     tag: str | None = None,
     status_code: int = 200,
+    limit: int = boards.PAGE_CARDS,
     **extra: Any,
 ) -> Response:
-    out = boards.board_out(session, board, tag=tag, min_confidence=_min_confidence(context))
+    out = boards.board_out(session, board, tag=tag, min_confidence=_min_confidence(context), limit=limit)
     mine = boards.may_manage(board, user.user_id)
     return render(
         request,
@@ -303,15 +304,24 @@ def _board_view(
         restore_days=boards.RESTORE_FOR.days,
         max_tag_chars=boards.MAX_TAG_CHARS,
         flash=request.query_params.get("done", "")[:20],
+        max_cards=boards.MAX_PAGE_CARDS,
         **extra,
     )
 
 
 @pages.get("/boards/{board_id}", response_class=HTMLResponse)
 def board_page(
-    request: Request, board: PageBoard, session: Db, user: PageUser, context: Ctx, tag: TagFilter = None
+    request: Request,
+    board: PageBoard,
+    session: Db,
+    user: PageUser,
+    context: Ctx,
+    tag: TagFilter = None,
+    limit: Annotated[int, Query(ge=1, le=boards.MAX_PAGE_CARDS)] = boards.PAGE_CARDS,
 ) -> Response:
-    return _board_view(request, board, session, user, context, tag)
+    """The board's first ``limit`` cards (a link shows them all): a page of hundreds of cards,
+    each with its forms, costs more to render than everything else on it."""
+    return _board_view(request, board, session, user, context, tag, limit=limit)
 
 
 @pages.post("/boards/{board_id}/edit")

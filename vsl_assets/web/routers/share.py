@@ -21,7 +21,7 @@ import time
 from collections import deque
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -130,12 +130,19 @@ def _on_board(request: Request, session: Session, token: str, key: str) -> Board
 
 
 @router.get("/{token}", response_class=HTMLResponse)
-def shared_board(request: Request, token: ShareToken, session: Db, context: Ctx) -> Response:
+def shared_board(
+    request: Request,
+    token: ShareToken,
+    session: Db,
+    context: Ctx,
+    limit: Annotated[int, Query(ge=1, le=boards.MAX_PAGE_CARDS)] = boards.PAGE_CARDS,
+) -> Response:
     board = _open(request, session, token)
     if isinstance(board, Response):
         return board
-    out = boards.board_out(session, board, min_confidence=context.settings.breakdown_min_confidence)
-    return _page(request, "share_board.html", board=out, token=token)
+    t = context.settings.breakdown_min_confidence
+    out = boards.board_out(session, board, min_confidence=t, limit=limit)
+    return _page(request, "share_board.html", board=out, token=token, max_cards=boards.MAX_PAGE_CARDS)
 
 
 @router.get("/{token}/v/{key}", response_class=HTMLResponse)
