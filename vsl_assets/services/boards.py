@@ -550,7 +550,7 @@ def board_out(
         .order_by(BoardItem.position, BoardItem.id)
     ).all()
     counts: dict[str, list[Any]] = {}
-    items = []
+    items: list[schemas.BoardItemOut] = []
     matching = 0
     want = tag_key(tag) if tag else None
     for r in rows:
