@@ -145,6 +145,9 @@ def test_private_boards_are_404_to_others_and_team_boards_are_the_owners_to_mana
         answer = api.request(method, path, json=body, headers=bia)
         assert answer.status_code == 404, (method, path, answer.text)
         assert answer.json()["detail"] in (f"no board {secret}", f"no deleted board {secret} of yours to restore")
+    # The changes feed filtered by a board: the same 404 (its events would show what is on it).
+    assert api.get("/api/watch/events", params={"board": secret}, headers=bia).status_code == 404
+    assert api.get("/api/watch/events", params={"board": secret}, headers=ana).status_code == 200
     # A team board: bia edits what is on it, only ana manages it (403 says who).
     assert (
         api.post(f"/api/boards/{team}/items", json={"partition_key": a, "note": "bia"}, headers=bia).status_code == 200
@@ -253,6 +256,8 @@ def test_another_users_private_board_is_a_404_page(web: Web) -> None:
         ("POST", f"/boards/{secret}/delete"),
         ("POST", f"/boards/{secret}/items/{a}/remove"),
         ("POST", f"/boards/{secret}/shares"),
+        ("POST", f"/boards/{secret}/watch"),
+        ("GET", f"/changes?board={secret}"),
     ):
         answer = other.request(method, path, data={"csrf_token": bia_csrf, "name": "x"}, headers=HTML)
         assert answer.status_code == 404 and "Segredo" not in answer.text, path

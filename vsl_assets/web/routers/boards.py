@@ -19,7 +19,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from vsl_assets.db.web_models import Board
-from vsl_assets.services import boards
+from vsl_assets.services import boards, watch
 from vsl_assets.services.schemas import (
     BoardEdit,
     BoardIn,
@@ -305,6 +305,7 @@ def _board_view(
         max_tag_chars=boards.MAX_TAG_CHARS,
         flash=request.query_params.get("done", "")[:20],
         max_cards=boards.MAX_PAGE_CARDS,
+        board_watch=watch.board_switch(session, board.id),
         **extra,
     )
 

@@ -3,8 +3,8 @@
 Existing boards become team boards (everyone already saw them) owned by their creator; their
 items and the boards keep today's order (by id).
 
-Revision ID: 0010_boards
-Revises: 0009_security
+Revision ID: 0011_boards
+Revises: 0010_watch
 Create Date: 2026-12-06
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_boards"
-down_revision = "0009_security"
+revision = "0011_boards"
+down_revision = "0010_watch"
 branch_labels = None
 depends_on = None
 
