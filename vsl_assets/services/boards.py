@@ -30,7 +30,12 @@ from sqlalchemy.orm import Session
 from vsl_assets.db.models import BreakdownRow, Source, Url, Video, sure_value, utcnow
 from vsl_assets.db.web_models import Board, BoardItem, BoardMember, BoardShare, User
 from vsl_assets.errors import PermanentError
-from vsl_assets.services import schemas
+from vsl_assets.services import schemas, titles
+from vsl_assets.settings import Settings
+
+#: ``VSL_BREAKDOWN_MIN_CONFIDENCE``'s default: what a title's product/hook is judged by when the
+#: caller passes no threshold.
+DEFAULT_MIN_CONFIDENCE: float = Settings.model_fields["breakdown_min_confidence"].default
 
 #: Tags per VSL on a board, and characters per tag: enough to file by, too few to paste a note into.
 MAX_TAGS = 12
@@ -533,7 +538,7 @@ def board_out(
     board: Board,
     *,
     tag: str | None = None,
-    min_confidence: float = 0.0,
+    min_confidence: float = DEFAULT_MIN_CONFIDENCE,
     limit: int | None = None,
 ) -> schemas.BoardOut:
     """The board with its VSLs in order (only those carrying ``tag``, compared by ``tag_key``;
@@ -549,6 +554,7 @@ def board_out(
         .where(BoardItem.board_id == board.id)
         .order_by(BoardItem.position, BoardItem.id)
     ).all()
+    named = titles.titles_for(session, [r.partition_key for r in rows], min_confidence=min_confidence)
     counts: dict[str, list[Any]] = {}
     items: list[schemas.BoardItemOut] = []
     matching = 0
@@ -567,7 +573,7 @@ def board_out(
             schemas.BoardItemOut(
                 partition_key=r.partition_key,
                 url=r.url,
-                title=r.title,
+                title=named[r.partition_key].text,
                 note=r.note,
                 tags=tags,
                 position=r.position,

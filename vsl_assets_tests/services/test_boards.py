@@ -274,7 +274,7 @@ def test_existing_boards_become_team_boards_in_their_order(
         url = f"sqlite:///{tmp_path / 'old.db'}"
     old = create_engine(normalise_database_url(url))
     with old.begin() as conn:
-        command.upgrade(alembic_config(conn), "0010_watch")
+        command.upgrade(alembic_config(conn), "0011_names_export")
         conn.execute(
             text(
                 "INSERT INTO users (id, name, password_hash, session_version, disabled, created_at) "
@@ -294,4 +294,4 @@ def test_existing_boards_become_team_boards_in_their_order(
         assert [b.name for b in boards.visible_boards(s, 999)] == ["zeta", "alfa"]  # everyone still sees them
     dispose_all()
     with create_engine(normalise_database_url(url)).begin() as conn:
-        command.downgrade(alembic_config(conn), "0010_watch")
+        command.downgrade(alembic_config(conn), "0011_names_export")

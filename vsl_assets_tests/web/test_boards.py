@@ -141,6 +141,7 @@ def test_private_boards_are_404_to_others_and_team_boards_are_the_owners_to_mana
         ("GET", f"/api/boards/{secret}/shares", None),
         ("POST", f"/api/boards/{secret}/members", {"name": "bia"}),
         ("POST", f"/api/boards/{secret}/restore", None),
+        ("GET", f"/api/boards/{secret}/export.csv", None),
     ):
         answer = api.request(method, path, json=body, headers=bia)
         assert answer.status_code == 404, (method, path, answer.text)

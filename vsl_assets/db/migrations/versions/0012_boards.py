@@ -3,8 +3,8 @@
 Existing boards become team boards (everyone already saw them) owned by their creator; their
 items and the boards keep today's order (by id).
 
-Revision ID: 0011_boards
-Revises: 0010_watch
+Revision ID: 0012_boards
+Revises: 0011_names_export
 Create Date: 2026-12-06
 """
 
@@ -13,8 +13,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_boards"
-down_revision = "0010_watch"
+revision = "0012_boards"
+down_revision = "0011_names_export"
 branch_labels = None
 depends_on = None
 
