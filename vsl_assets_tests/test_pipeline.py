@@ -110,6 +110,15 @@ def test_good_url_end_to_end(vsl_env, instance, media_server) -> None:
         "price_when_a_price_beat_exists": True,
     }
     assert tmd["chunk_count"].value == 1 and tmd["estimated_cost_usd"].value == 0.0
+    # Each check is evaluated in the step that made its asset and attached to that materialization:
+    # the run has the six asset steps and no separate check step.
+    steps = {e.step_key for e in result.all_events if e.step_key}
+    assert steps == set(PIPELINE_STEPS)
+    for evaluation in result.get_asset_check_evaluations():
+        target = evaluation.target_materialization_data
+        assert target is not None and target.run_id == result.run_id, evaluation.check_name
+        [mat] = _materializations(result, evaluation.asset_key.path[0])
+        assert target.storage_id is not None and mat.materialization.partition == key
 
 
 def test_rerun_reuses_outputs_and_force_redoes_them(vsl_env, instance, media_server) -> None:

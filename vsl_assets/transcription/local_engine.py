@@ -422,8 +422,16 @@ class LocalTranscriber:
             )
         started = time.monotonic()
 
+        # The whole file's samples, decoded once: a file sent as one chunk is the file itself, and the
+        # coverage pass below needs the same samples (each decode of a long file costs seconds, and
+        # faster-whisper's decoder runs a full gc.collect() each time).
+        decoded: dict[Path, np.ndarray] = {} if samples is None else {audio: samples}
+
         def one(chunk: Chunk, *, language: str | None, prompt: str | None, log: LogFn | None) -> ChunkResult:
-            return self._transcribe_chunk(loaded, chunk, duration, language, prompt, log, started, progress)
+            if chunk.path == audio and audio not in decoded:
+                decoded[audio] = load_audio(audio)
+            pcm = decoded.get(chunk.path)
+            return self._transcribe_chunk(loaded, chunk, duration, language, prompt, log, started, progress, pcm)
 
         options = self._options(checkpoint_dir, loaded.name)
         result = transcribe_long(audio, one, language=lang, options=options, log=log, duration_s=duration)
@@ -444,7 +452,7 @@ class LocalTranscriber:
         )
         if self.coverage_min_gap_s > 0:
             if samples is None or spans is None:
-                samples = load_audio(audio)
+                samples = decoded[audio] if audio in decoded else load_audio(audio)
                 spans = speech_spans(samples)
             retried = self._fill_holes(loaded, transcript, samples, spans, lang, log)
             left = record_coverage(transcript, spans, self.coverage_min_gap_s, retried=retried)
@@ -530,8 +538,11 @@ class LocalTranscriber:
         log: LogFn | None,
         started: float,
         progress: ProgressFn | None = None,
+        samples: np.ndarray | None = None,
     ) -> ChunkResult:
-        samples = load_audio(chunk.path)
+        """``samples``: the chunk's audio already decoded (the whole file, sent as one chunk)."""
+        if samples is None:
+            samples = load_audio(chunk.path)
         if log and chunk.count > 1:
             log(f"{chunk.label}: transcribing" + (" with the previous chunk's text as prompt" if prompt else ""))
         try:

@@ -129,3 +129,21 @@ def test_local_segments_keep_whisper_quality_signals(tiny_en: Path) -> None:
     assert t.segments and all(s.avg_logprob is not None and s.avg_logprob < 0 for s in t.segments)
     assert all(s.compression_ratio is not None and 0 < s.compression_ratio < 2.4 for s in t.segments)
     assert all(s.no_speech_prob is not None and 0 <= s.no_speech_prob <= 1 for s in t.segments)
+
+
+def test_a_file_sent_whole_is_decoded_once(tiny_en: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The chunk (the whole file) and the coverage pass share one decode: each decode of a long
+    file costs seconds, and faster-whisper's decoder runs a full garbage collection."""
+    from vsl_assets.transcription import local_engine
+
+    decoded: list[Path] = []
+    real = local_engine.load_audio
+
+    def counting(path: Path) -> object:
+        decoded.append(path)
+        return real(path)
+
+    monkeypatch.setattr(local_engine, "load_audio", counting)
+    t = LocalTranscriber(str(tiny_en), cpu_threads=2).transcribe(SPEECH_EN, language="en")
+    assert decoded == [SPEECH_EN]
+    assert "special offer" in t.text.lower() and t.speech_coverage is not None and t.speech_coverage >= 0.98

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dagster import AssetExecutionContext, AssetsDefinition, Definitions, MaterializeResult, definitions
 
 from vsl_assets import settings
+from vsl_assets.defs import checks
 from vsl_assets.defs.assets import metadata as md
 from vsl_assets.defs.assets.step import StepConfig, pipeline_asset, run_step, step_resources
 from vsl_assets.defs.jobs import follow_the_audio
@@ -50,7 +51,9 @@ def video_file(
     media: MediaResource,
 ) -> MaterializeResult:
     result = run_step(context, config, db, media, steps.run_video, step_resources(db, storage, media))
-    return MaterializeResult(metadata=md.video_metadata(result))
+    return MaterializeResult(
+        metadata=md.video_metadata(result), check_results=checks.selected(context, checks.video_checks(result.info))
+    )
 
 
 def audio_file(
@@ -62,7 +65,11 @@ def audio_file(
 ) -> MaterializeResult:
     result = run_step(context, config, db, media, steps.run_audio, step_resources(db, storage, media))
     follow_the_audio(context, db.session, context.partition_key, result.info.duration_s)
-    return MaterializeResult(metadata=md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate))
+    found = checks.audio_checks(result.info.duration_s, result.video_duration_s)
+    return MaterializeResult(
+        metadata=md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate),
+        check_results=checks.selected(context, found),
+    )
 
 
 def transcript(
@@ -76,7 +83,9 @@ def transcript(
     result = run_step(
         context, config, db, media, steps.run_transcript, step_resources(db, storage, media, transcriber=transcriber)
     )
-    return MaterializeResult(metadata=md.transcript_metadata(result))
+    audio = storage.layout.audio_path(context.partition_key, media.audio_ext)
+    found = checks.transcript_checks(result.transcript, result.audio_duration_s, audio, media.ffmpeg or None)
+    return MaterializeResult(metadata=md.transcript_metadata(result), check_results=checks.selected(context, found))
 
 
 def breakdown(
@@ -95,7 +104,11 @@ def breakdown(
         steps.run_breakdown,
         step_resources(db, storage, media, breakdown_engine=breakdown_engine),
     )
-    return MaterializeResult(metadata=md.breakdown_metadata(result, breakdown_engine.min_confidence))
+    found = checks.breakdown_checks(result.breakdown, result.audio_duration_s)
+    return MaterializeResult(
+        metadata=md.breakdown_metadata(result, breakdown_engine.min_confidence),
+        check_results=checks.selected(context, found),
+    )
 
 
 def search_index(
@@ -128,6 +141,7 @@ def build_pipeline_assets(s: Settings) -> list[AssetsDefinition]:
             deps=["source_page"],
             kinds={"ffmpeg"},
             description="The VSL video: its HLS stream (fragments fetched concurrently) or direct media, as storage/videos/<key>.mp4.",
+            check_specs=checks.check_specs("video_file"),
         )(video_file),
         pipeline_asset(
             s,
@@ -135,6 +149,7 @@ def build_pipeline_assets(s: Settings) -> list[AssetsDefinition]:
             deps=["video_file"],
             kinds={"ffmpeg"},
             description="Mono 16 kHz compressed audio of the video (Opus in Ogg by default), small enough for the Whisper API.",
+            check_specs=checks.check_specs("audio_file"),
         )(audio_file),
         pipeline_asset(
             s,
@@ -144,12 +159,14 @@ def build_pipeline_assets(s: Settings) -> list[AssetsDefinition]:
             deps=["audio_file"],
             kinds={"whisper"},
             description="The transcript (segments with timestamps) from the OpenAI Whisper API or local faster-whisper.",
+            check_specs=checks.check_specs("transcript"),
         )(transcript),
         pipeline_asset(
             s,
             deps=["transcript"],
             kinds={"python"},
             description="Niche, lead type, awareness level, timed structure beats and offer (price, guarantee) of the VSL.",
+            check_specs=checks.check_specs("breakdown"),
         )(breakdown),
         pipeline_asset(
             s,

@@ -130,7 +130,10 @@ def tracked_step(context: AssetExecutionContext, db: DatabaseResource, media: Me
             key, row.url, row.id, repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, worker)
         )
     heartbeat.keep_beating(db.url, worker)
-    context.log.info(f"{step_name} for {redact_url(step.url)} (attempt {attempt})")
+    if attempt > 1:
+        # Said only for a retry: each run-log line is a write to the event log (~20 ms on SQLite
+        # storage), and the step's start, its partition and its own lines already say the rest.
+        context.log.info(f"{step_name} for {redact_url(step.url)} (attempt {attempt})")
     try:
         with deadline.step_deadline(media.step_timeout_s, step_name):
             yield step

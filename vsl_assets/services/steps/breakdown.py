@@ -9,7 +9,7 @@ from pathlib import Path
 from vsl_assets.breakdown.columns import row_values
 from vsl_assets.breakdown.engine import analyze
 from vsl_assets.breakdown.models import Breakdown
-from vsl_assets.db import BreakdownRow, Source, repo
+from vsl_assets.db import Audio, BreakdownRow, Source, repo
 from vsl_assets.errors import MediaError
 from vsl_assets.services.steps.common import StepInputs, StepResources, required
 from vsl_assets.storage import StorageLayout, atomic_write_text, remove_stale_temps
@@ -23,6 +23,8 @@ class BreakdownResult:
     reused: bool
     #: The second the sales page says the offer appears (``source_page``), when it says.
     page_pitch_s: float | None = None
+    #: The audio's duration from its row (read with the write), what the checks measure against.
+    audio_duration_s: float = 0.0
 
 
 def _existing(layout: StorageLayout, key: str) -> Breakdown | None:
@@ -71,6 +73,8 @@ def run_breakdown(inputs: StepInputs, res: StepResources) -> BreakdownResult:
     store.publish(layout.breakdown_path(key))
     with res.sessions() as s:
         source = repo.get_output(s, Source, key)
+        audio = repo.get_output(s, Audio, key)
+        audio_duration_s = audio.duration_s if audio is not None and audio.duration_s else 0.0
         page_pitch_s = source.cta_seconds if source else None
         existing_row = repo.get_output(s, BreakdownRow, key)
         if cost is None and existing_row is not None and reused:
@@ -81,4 +85,4 @@ def run_breakdown(inputs: StepInputs, res: StepResources) -> BreakdownResult:
             [(x.beat, x.start, x.end, x.quote) for x in result.beats],
             **_columns(result, stored.duration_s, page_pitch_s, cost),
         )
-    return BreakdownResult(result, layout.breakdown_path(key), reused, page_pitch_s)
+    return BreakdownResult(result, layout.breakdown_path(key), reused, page_pitch_s, audio_duration_s)

@@ -22,6 +22,9 @@ class MediaResult:
     info: MediaInfo
     path: Path
     reused: bool
+    #: The audio step's: the video's duration from its row (read with the write), for the check
+    #: that the audio lasts as long; None when the video has no row.
+    video_duration_s: float | None = None
 
 
 def run_video(inputs: StepInputs, res: StepResources) -> MediaResult:
@@ -84,6 +87,8 @@ def run_audio(inputs: StepInputs, res: StepResources) -> MediaResult:
         )
     store.publish(dest)
     with res.sessions() as s:
+        video_row = repo.get_output(s, Video, inputs.key)
+        video_duration_s = video_row.duration_s if video_row is not None else None
         repo.upsert(
             s,
             Audio,
@@ -96,4 +101,4 @@ def run_audio(inputs: StepInputs, res: StepResources) -> MediaResult:
             channels=info.channels,
             bitrate=info.bitrate,
         )
-    return MediaResult(info, dest, reused)
+    return MediaResult(info, dest, reused, video_duration_s)

@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from vsl_assets import progress
 from vsl_assets.core import deadline
 from vsl_assets.db import Audio, TranscriptRow, repo
@@ -31,6 +33,8 @@ class TranscriptResult:
     #: Every stored format by extension (``OUTPUT_EXTENSIONS``).
     paths: dict[str, Path]
     reused: bool
+    #: The audio's duration from its row (read with the write), what the checks measure against.
+    audio_duration_s: float = 0.0
 
 
 def _progress_writer(sessions: Sessions, job_id: int) -> ProgressFn:
@@ -59,6 +63,11 @@ def _existing(layout: StorageLayout, key: str, audio: Path) -> Transcript | None
         return Transcript.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError):
         return None
+
+
+def _audio_duration(s: Session, key: str) -> float:
+    audio = repo.get_output(s, Audio, key)
+    return audio.duration_s if audio is not None and audio.duration_s else 0.0
 
 
 def run_transcript(inputs: StepInputs, res: StepResources) -> TranscriptResult:
@@ -118,6 +127,7 @@ def run_transcript(inputs: StepInputs, res: StepResources) -> TranscriptResult:
         write_outputs(result, layout, key)
     store.publish(*outputs.values())
     with res.sessions() as s:
+        audio_duration_s = _audio_duration(s, key)
         repo.upsert(
             s,
             TranscriptRow,
@@ -143,4 +153,4 @@ def run_transcript(inputs: StepInputs, res: StepResources) -> TranscriptResult:
         if request.redo:
             repo.transcript_redone(s, inputs.url_id)
     shutil.rmtree(checkpoints, ignore_errors=True)
-    return TranscriptResult(result, outputs, reused)
+    return TranscriptResult(result, outputs, reused, audio_duration_s)
