@@ -36,6 +36,7 @@ from vsl_assets.db.models import (
     field_is_sure,
     sure_value,
 )
+from vsl_assets.db.web_models import BoardItem
 from vsl_assets.services import schemas
 from vsl_assets.transcription.models import Segment
 from vsl_assets.transcription.quality import low_confidence
@@ -63,6 +64,8 @@ class LibraryFilters:
     q: str | None = None
     #: Only VSLs whose transcript needs a person's review (a warning or a low quality score).
     review: bool | None = None
+    #: Only the VSLs on this board (its id).
+    board: int | None = None
     sort: schemas.Sort = "newest"
     limit: int = 24
     offset: int = 0
@@ -121,6 +124,8 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
     if f.q and f.q.strip():
         pattern = _like(f.q.strip()[:200])
         query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
+    if f.board is not None:
+        query = query.where(Url.id.in_(select(BoardItem.url_id).where(BoardItem.board_id == f.board)))
     return query
 
 
@@ -137,7 +142,7 @@ def _joined(query: Any) -> Any:
 
 #: Filters (and paging fields) that read no breakdown column: any other set filter joins ``breakdowns``.
 _NOT_BREAKDOWN = frozenset(
-    {"status", "q", "duration_min", "duration_max", "review", "sort", "limit", "offset", "after"}
+    {"status", "q", "duration_min", "duration_max", "review", "board", "sort", "limit", "offset", "after"}
 )
 
 

@@ -20,17 +20,16 @@ from sqlalchemy.orm import Session
 from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
-from vsl_assets.search import SearchQueryError, SearchResults, shared_search
 from vsl_assets.services import boards, intake, library
-from vsl_assets.services import search as search_service
 from vsl_assets.settings import retranscribe_language, url_language
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 from vsl_assets.web import addpage
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, Key, PageUser
+from vsl_assets.web.filters import Filters
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
 from vsl_assets.web.limits import MAX_ID
 from vsl_assets.web.render import render, safe_next
-from vsl_assets.web.routers.vsls import Filters, retranscribe_one
+from vsl_assets.web.routers.vsls import retranscribe_one
 from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
 
@@ -124,7 +123,7 @@ def set_language(code: str, request: Request, next: str = "/") -> Response:
     return response
 
 
-# -- library and search -------------------------------------------------------------------------
+# -- library (the search page is in routers/search_pages.py) -----------------------------------
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -147,30 +146,6 @@ def library_page(request: Request, filters: Filters, context: Ctx, session: Db, 
         next_link=next_link,
         first_link=first_link,
     )
-
-
-@router.get("/search", response_class=HTMLResponse)
-def search_page(
-    request: Request,
-    context: Ctx,
-    user: PageUser,
-    q: str = "",
-    lang: str | None = None,
-    niche: str | None = None,
-    lead: str | None = None,
-    page: int = 1,
-) -> Response:
-    results: SearchResults | None = None
-    error = None
-    if q.strip() or lang or niche or lead:
-        try:
-            index = shared_search(context.settings.database, context.settings.search_backend)
-            results = search_service.search(
-                index, q[:1000], lang=lang, niche=niche, lead=lead, page=max(1, min(page, 10_000))
-            )
-        except SearchQueryError as exc:
-            error = exc.reason
-    return render(request, "search.html", user, q=q, lang_filter=lang or "", results=results, error=error)
 
 
 # -- one VSL ------------------------------------------------------------------------------------
