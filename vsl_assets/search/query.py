@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from vsl_assets.search.model import SearchQuery, SearchQueryError
-from vsl_assets.search.text import LANGUAGES, normalise_language, stem_all, words, words_of_texts
+from vsl_assets.search.text import LANGUAGES, digits, normalise_language, stem_all, words, words_of_texts
 
 #: More clauses than this are dropped (a 5,000-character paste must not become a 5,000-term query).
 MAX_CLAUSES = 32
@@ -152,13 +152,13 @@ def fts5_terms(words: list[str], language: str | None) -> str:
     if not words:
         return ""
     tag = FTS5_TAGS[language]
-    return tag + (" " + tag).join(stem_all(words, language))
+    return tag + (" " + tag).join(stem_all(digits(words, language), language))
 
 
 def fts5_terms_of_texts(texts: list[str], language: str | None) -> list[str]:
     """``fts5_terms`` of every segment of a VSL at once: one fold, one stemmer call for all
     their words, then one join per segment (what lets indexing run at SQLite's speed)."""
-    per_text = words_of_texts(texts)
+    per_text = [digits(ws, language) for ws in words_of_texts(texts)]
     stems = stem_all([w for ws in per_text for w in ws], language)
     tag = FTS5_TAGS[language]
     sep = " " + tag
@@ -200,22 +200,23 @@ def to_fts5(parsed: ParsedQuery, languages: tuple[str | None, ...]) -> str:
     return arms[0] if len(arms) == 1 else " OR ".join(f"({arm})" for arm in arms)
 
 
-def _ts_clause(clause: Clause) -> str:
+def _ts_clause(clause: Clause, language: str | None) -> str:
     # to_tsquery applies the configuration's stemmer and stop words to each word, and shifts
-    # phrase distances over stop words itself, so the words go in folded but unstemmed.
-    parts = list(clause.words)
+    # phrase distances over stop words itself, so the words go in folded but unstemmed (numbers
+    # as digits, as the indexed text has them).
+    parts = digits(list(clause.words), language)
     if clause.prefix:
         parts[-1] += ":*"
     return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
 
 
-def to_tsquery_text(parsed: ParsedQuery) -> str:
-    """Text for PostgreSQL's ``to_tsquery(config, ...)``; words are letters/digits only."""
+def to_tsquery_text(parsed: ParsedQuery, language: str | None = None) -> str:
+    """Text for PostgreSQL's ``to_tsquery(config, ...)`` of one language; words are letters/digits only."""
     groups = []
     for group in parsed.groups:
-        parts = [_ts_clause(c) for c in group]
+        parts = [_ts_clause(c, language) for c in group]
         groups.append(parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")")
     expr = " & ".join(groups)
     if parsed.excluded:
-        expr = f"({expr}) & !(" + " | ".join(_ts_clause(c) for c in parsed.excluded) + ")"
+        expr = f"({expr}) & !(" + " | ".join(_ts_clause(c, language) for c in parsed.excluded) + ")"
     return expr
