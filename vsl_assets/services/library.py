@@ -66,6 +66,10 @@ class LibraryFilters:
     review: bool | None = None
     #: Only the VSLs on this board (its id).
     board: int | None = None
+    #: Only VSLs whose (sure) money-back guarantee is this many days.
+    guarantee: int | None = None
+    #: Only VSLs whose breakdown has this beat (``hook``, ``offer``...).
+    beat: str | None = None
     sort: schemas.Sort = "newest"
     limit: int = 24
     offset: int = 0
@@ -126,7 +130,22 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
         query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
     if f.board is not None:
         query = query.where(Url.id.in_(select(BoardItem.url_id).where(BoardItem.board_id == f.board)))
+    if f.guarantee is not None:
+        query = query.where(sure("guarantee_days", BreakdownRow.guarantee_days == f.guarantee))
+    if f.beat:
+        query = query.where(Url.id.in_(select(BeatRow.url_id).where(BeatRow.beat == f.beat.strip())))
     return query
+
+
+def filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
+    """``query`` (over ``urls`` joined to its card tables) narrowed by the library's filters: the
+    one definition of what each filter means, for the library, search scopes and insights."""
+    return _filtered(query, f, min_confidence)
+
+
+def joined(query: Any) -> Any:
+    """``query`` over ``urls`` and its one-to-one card tables (source, video, breakdown, transcript)."""
+    return _joined(query)
 
 
 def _joined(query: Any) -> Any:
@@ -142,7 +161,7 @@ def _joined(query: Any) -> Any:
 
 #: Filters (and paging fields) that read no breakdown column: any other set filter joins ``breakdowns``.
 _NOT_BREAKDOWN = frozenset(
-    {"status", "q", "duration_min", "duration_max", "review", "board", "sort", "limit", "offset", "after"}
+    {"status", "q", "duration_min", "duration_max", "review", "board", "beat", "sort", "limit", "offset", "after"}
 )
 
 

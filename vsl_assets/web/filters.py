@@ -53,6 +53,10 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
     board: Annotated[
         Annotated[int, Field(ge=1, le=MAX_ID)] | None, Blank, Query(description="only the VSLs on this board (its id)")
     ] = None,
+    guarantee: Annotated[
+        Annotated[int, Field(ge=0, le=10_000)] | None, Blank, Query(description="money-back guarantee, days")
+    ] = None,
+    beat: Annotated[str | None, Query(max_length=32, description="has this beat (hook, offer...)")] = None,
     sort: schemas.Sort = "newest",
     limit: Annotated[int, Query(ge=1, le=library.MAX_LIMIT)] = 24,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -78,6 +82,8 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
         q=q or None,
         review=review or None,
         board=board,
+        guarantee=guarantee,
+        beat=beat or None,
         sort=sort,
         limit=limit,
         offset=offset,
