@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from vsl_assets.search.model import SearchQuery, SearchQueryError
+from vsl_assets.search.numbers import number_runs
 from vsl_assets.search.text import LANGUAGES, digits, normalise_language, stem_all, words, words_of_texts
 
 #: More clauses than this are dropped (a 5,000-character paste must not become a 5,000-term query).
@@ -77,6 +78,55 @@ def parse_search(query: SearchQuery) -> ParsedQuery:
     return parsed
 
 
+def _numbers_as_phrases(tokens: list[str]) -> list[str]:
+    """Plain words that say one number together ("vinte e sete", "one hundred") become one quoted
+    phrase, so the number is matched as a number (27), not as three words each required apart.
+
+    Read with every language's grammar (a query's language is not known here); each language's
+    arm then reads the phrase its own way (``digits``), so "e" between two numbers joins them only
+    where it is that language's joining word.
+    """
+    plain = [
+        i
+        for i, t in enumerate(tokens)
+        if t not in ("OR", "AND", "NOT") and not t.startswith(('"', "-")) and not t.endswith("*")
+    ]
+    if len(plain) < 2:
+        return tokens
+    merged: dict[int, int] = {}  # first token index -> end (exclusive)
+    start = 0
+    while start < len(plain):
+        end = start + 1
+        while end < len(plain) and plain[end] == plain[end - 1] + 1:
+            end += 1
+        run = plain[start:end]
+        folded = [words(tokens[i]) for i in run]
+        if len(run) > 1 and all(len(w) == 1 for w in folded):
+            flat = [w[0] for w in folded]
+            spans = sorted(
+                ((a, b) for lang in LANGUAGES for a, b, _v in number_runs(flat, lang) if b - a > 1),
+                key=lambda ab: (ab[0], -(ab[1] - ab[0])),
+            )
+            taken = -1
+            for a, b in spans:
+                if a >= taken:
+                    merged[run[a]] = run[b - 1] + 1
+                    taken = b
+        start = end
+    if not merged:
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i in merged:
+            out.append('"' + " ".join(tokens[i : merged[i]]) + '"')
+            i = merged[i]
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def parse(text: str) -> ParsedQuery:
     """Read a user's query; never raises, whatever the text."""
     notes: list[str] = []
@@ -86,7 +136,7 @@ def parse(text: str) -> ParsedQuery:
     groups: list[list[Clause]] = []
     excluded: list[Clause] = []
     negate_next = or_next = False
-    for raw in _TOKEN.findall(_SEPARATORS.sub(" ", text)):
+    for raw in _numbers_as_phrases(_TOKEN.findall(_SEPARATORS.sub(" ", text))):
         if raw == "OR":
             or_next = bool(groups)
             continue

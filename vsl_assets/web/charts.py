@@ -10,15 +10,21 @@ outside.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from urllib.parse import urlencode
 
 from markupsafe import Markup, escape
 
 from vsl_assets.services.insights import Bar, BeatStat, Point
 
 Translate = Callable[[str], str]
-WIDTH = 640
+WIDTH = 420
 ROW = 26
-LABEL_W = 170
+LABEL_W = 130
+
+
+def _short(label: str, room: int = 18) -> str:
+    """A label that fits left of the bars (the whole of it is in the mark's ``<title>``)."""
+    return label if len(label) <= room else label[: room - 1] + "\u2026"
 
 
 def _svg(title: str, desc: str, height: int, body: str, chart_id: str) -> Markup:
@@ -52,7 +58,7 @@ def bars(
         w = max(2, round(span * n / top))
         name = f"{label}: {n} {_(unit)}"
         mark = (
-            f'<text x="{LABEL_W - 6}" y="{y + 16}" text-anchor="end" class="label">{escape(label)}</text>'
+            f'<text x="{LABEL_W - 6}" y="{y + 16}" text-anchor="end" class="label">{escape(_short(label))}</text>'
             f'<rect x="{LABEL_W}" y="{y}" width="{w}" height="{ROW - 8}" class="{"bar" if link else "bar unknown"}"/>'
             f'<text x="{LABEL_W + w + 6}" y="{y + 16}" class="value">{n}</text>'
         )
@@ -64,7 +70,13 @@ def bars(
     return _svg(title, desc, max(ROW, len(rows) * ROW + 8), "".join(out), chart_id)
 
 
-def scatter(chart_id: str, title: str, points: Sequence[Point], _: Translate) -> Markup:
+def _with(link: str, **more: float) -> str:
+    """A library link (``/?a=b``) with more filters."""
+    extra = urlencode({k: repr(float(v)) for k, v in more.items()})  # exact: the filter is inclusive
+    return f"{link}&{extra}" if "?" in link and not link.endswith("?") else f"/?{extra}"
+
+
+def scatter(chart_id: str, title: str, points: Sequence[Point], _: Translate, scope_link: str = "/?") -> Markup:
     """Pitch second (y) against duration (x), both in minutes; each dot links to the pitch moment."""
     height, left, bottom, pad = 320, 48, 36, 12
     top_x = max((p.duration_s for p in points), default=60.0) / 60 or 1.0
@@ -93,11 +105,22 @@ def scatter(chart_id: str, title: str, points: Sequence[Point], _: Translate) ->
         f"{escape(_('Duration (min)'))}</text>"
     )
     out.append(f'<text x="4" y="{pad - 2}" class="axis-label">{escape(_("Pitch (min)"))}</text>')
+    # VSLs at the very same place would hide each other: one dot for them all, a little larger,
+    # linking to the library filtered to that pitch second and duration (both ranges inclusive).
+    same: dict[tuple[float, float], list[Point]] = {}
     for p in points:
-        name = f"{p.key}: {_('pitch')} {p.pitch_s / 60:.1f} min / {p.duration_s / 60:.1f} min"
+        same.setdefault((p.duration_s, p.pitch_s), []).append(p)
+    for (duration, pitch), group in same.items():
+        where = f"{_('pitch')} {pitch / 60:.1f} min / {duration / 60:.1f} min"
+        if len(group) == 1:
+            name, link, r = f"{group[0].key}: {where}", group[0].link, 5
+        else:
+            name = f"{len(group)} {_('VSLs')}: {where}"
+            link = _with(scope_link, pitch_min=pitch, pitch_max=pitch, duration_min=duration, duration_max=duration)
+            r = 7
         out.append(
-            f'<a href="{escape(p.link)}" class="mark"><title>{escape(name)}</title>'
-            f'<circle cx="{x(p.duration_s / 60):.1f}" cy="{y(p.pitch_s / 60):.1f}" r="5" class="dot"/></a>'
+            f'<a href="{escape(link)}" class="mark"><title>{escape(name)}</title>'
+            f'<circle cx="{x(duration / 60):.1f}" cy="{y(pitch / 60):.1f}" r="{r}" class="dot"/></a>'
         )
     desc = _("{n} VSLs: the offer section's start against the VSL's length.").replace("{n}", str(len(points)))
     return _svg(title, desc, height, "".join(out), chart_id)
@@ -123,7 +146,7 @@ def beats(chart_id: str, title: str, items: Sequence[BeatStat], _: Translate) ->
         )
         out.append(
             f'<a href="{escape(b.link)}" class="mark"><title>{escape(name)}</title>'
-            f'<text x="{LABEL_W - 6}" y="{y + 16}" text-anchor="end" class="label">{escape(_(b.beat))}</text>'
+            f'<text x="{LABEL_W - 6}" y="{y + 16}" text-anchor="end" class="label">{escape(_short(_(b.beat)))}</text>'
             f'<rect x="{x0:.1f}" y="{y}" width="{w:.1f}" height="{ROW - 8}" class="bar beat"/>'
             f'<text x="{LABEL_W + span + 8}" y="{y + 16}" class="value">{b.count}</text></a>'
         )

@@ -156,6 +156,14 @@ def number_words_pt_en_es() -> dict[str, list[str]]:
     return {"pt": [pt(n) for n in range(1001)], "es": [es(n) for n in range(1001)], "en": [en(n) for n in range(1001)]}
 
 
+def test_unquoted_number_words_are_read_as_one_number() -> None:
+    assert [c.words for g in parse("vinte e sete reais").groups for c in g] == [("vinte", "e", "sete"), ("reais",)]
+    assert [c.words for g in parse("one hundred and twenty").groups for c in g] == [("one", "hundred", "and", "twenty")]
+    # Words that are not a number together stay apart ("e" alone, "a" before no multiplier).
+    assert [c.words for g in parse("arroz e feijao").groups for c in g] == [("arroz",), ("e",), ("feijao",)]
+    assert [c.words for g in parse("a e b").groups for c in g] == [("a",), ("e",), ("b",)]
+
+
 def test_number_text_keeps_everything_but_the_number_words() -> None:
     assert number_text("Garantia de TRINTA e um dias, sem risco!", "pt") == "Garantia de 31 dias, sem risco!"
     assert number_text("Nothing numeric here.", "en") == "Nothing numeric here."
@@ -203,6 +211,7 @@ def test_digits_find_words_and_words_find_digits_in_every_backend(numbers_corpus
     assert found(b, "30") == ["en-words", "es-words", "pt-digits", "pt-words"]
     assert found(b, "27") == ["en-words", "es-words", "pt-words"]
     assert found(b, '"vinte e sete reais"') == ["pt-words"]
+    assert found(b, "vinte e sete reais") == ["pt-words"]  # unquoted: the number is still one number
     assert found(b, "veintisiete") == ["es-words"]
     # A number is its value, not any of its words: 30 is not 31, "sete" alone is not 27.
     assert found(b, "31") == []

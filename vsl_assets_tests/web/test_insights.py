@@ -116,7 +116,11 @@ def test_insights_page_draws_accessible_linked_charts(sqlite_web: Web) -> None:
     assert "<title>unknown: 1 VSLs</title>" in lead_svg  # the unknown bar, without a link
     pitch_svg = html.split('id="chart-pitch"')[1].split("</svg>")[0]
     assert f'href="/vsl/{keys["a"]}?t=9.5"' in pitch_svg
-    assert len(re.findall(r"<circle ", pitch_svg)) == 4
+    # c and e sit at the same place (2 min, pitch 9.5 s): one dot for both, linking to them both.
+    assert len(re.findall(r"<circle ", pitch_svg)) == 3
+    both = re.search(r'<a href="([^"]+)" class="mark"><title>2 VSLs: ', pitch_svg)
+    assert both is not None
+    assert _listed(web, both.group(1).replace("&amp;", "&")) == {keys["c"], keys["e"]}
     # The scope form offers the niches present; a user without a login is sent to it.
     assert '<option value="health" selected>' in html
     anonymous = web.client.__class__(web.client.app)

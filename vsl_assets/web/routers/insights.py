@@ -40,7 +40,7 @@ def insights_page(request: Request, filters: Filters, context: Ctx, session: Db,
             )
             for chart in data.prices
         ],
-        "points": charts.scatter("chart-pitch", _("Pitch second vs duration"), data.points, _),
+        "points": charts.scatter("chart-pitch", _("Pitch second vs duration"), data.points, _, data.link),
         "guarantees": charts.bars(
             "chart-guarantee", _("Guarantee (days)"), data.guarantees, data.guarantees_unknown, _
         ),
