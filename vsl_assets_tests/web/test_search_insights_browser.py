@@ -59,12 +59,12 @@ def _seed() -> dict[str, str]:
     return keys
 
 
-def _login(page: Any, server: str) -> None:
-    page.goto(f"{server}/login")
+def _login(page: Any, base: str) -> None:
+    page.goto(f"{base}/login")
     page.fill("input[name=username]", "ana")
     page.fill("input[name=password]", PASSWORD)
     page.click("button[type=submit]")
-    page.goto(f"{server}/lang/pt-BR?next=/search")
+    page.goto(f"{base}/lang/pt-BR?next=/search")
 
 
 def _overflowing(page: Any) -> list[str]:
