@@ -257,9 +257,16 @@ GRAMMARS: dict[str, Grammar] = {"pt": _PT, "en": _EN, "es": _ES}
 
 @lru_cache(maxsize=8)
 def number_words(language: str | None) -> frozenset[str]:
-    """Every word that can begin or continue a number in the language (for a quick "none here")."""
+    """The words that can begin a number in the language, for a quick "none here" test (in C).
+
+    Articles ("um", "a") are left out: alone they are words, and before a multiplier the
+    multiplier ("mil", "hundred") is in the set, so no number is missed; with them in, nearly
+    every segment would need the word-by-word reading.
+    """
     grammar = GRAMMARS.get(language or "")
-    return frozenset(grammar.words) if grammar else frozenset()
+    if grammar is None:
+        return frozenset()
+    return frozenset(w for w, (kind, _v) in grammar.words.items() if kind != _ARTICLE)
 
 
 class _Reader:
@@ -334,10 +341,12 @@ def number_runs(words: list[str], language: str | None) -> list[tuple[int, int, 
         return []
     table = grammar.words
     runs: list[tuple[int, int, int]] = []
-    i, n = 0, len(words)
-    while i < n:
-        if words[i] not in table:
-            i += 1
+    n = len(words)
+    # Candidate starts only (number words, articles included): most words are neither.
+    starts = [k for k, w in enumerate(words) if w in table]
+    at = 0
+    for i in starts:
+        if i < at:
             continue
         reader = _Reader(grammar)
         j = i
@@ -358,9 +367,7 @@ def number_runs(words: list[str], language: str | None) -> list[tuple[int, int, 
             end = j
         if end > i:
             runs.append((i, end, reader.value))
-            i = end
-        else:
-            i += 1
+            at = end
     return runs
 
 
