@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 
 from vsl_assets.search.model import SearchQuery, SearchQueryError
-from vsl_assets.search.numbers import number_runs
+from vsl_assets.search.numbers import number_runs, number_words
 from vsl_assets.search.text import LANGUAGES, digits, normalise_language, stem_all, words, words_of_texts
 
 #: More clauses than this are dropped (a 5,000-character paste must not become a 5,000-term query).
@@ -208,7 +208,8 @@ def fts5_terms(words: list[str], language: str | None) -> str:
 def fts5_terms_of_texts(texts: list[str], language: str | None) -> list[str]:
     """``fts5_terms`` of every segment of a VSL at once: one fold, one stemmer call for all
     their words, then one join per segment (what lets indexing run at SQLite's speed)."""
-    per_text = [digits(ws, language) for ws in words_of_texts(texts)]
+    starters = number_words(language)  # the set test inline: most segments say no number
+    per_text = [ws if starters.isdisjoint(ws) else digits(ws, language) for ws in words_of_texts(texts)]
     stems = stem_all([w for ws in per_text for w in ws], language)
     tag = FTS5_TAGS[language]
     sep = " " + tag
