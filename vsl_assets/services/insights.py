@@ -17,13 +17,14 @@ a VSL is analysed, and recomputing them on every view cost more than the page (s
 
 from __future__ import annotations
 
+import functools
 import time
 from collections import Counter, defaultdict
 from typing import Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from vsl_assets.db.models import BeatRow, BreakdownRow, Url, Video, sure_value
@@ -117,52 +118,71 @@ def insights(session: Session, f: LibraryFilters, *, min_confidence: float) -> I
     return out
 
 
-def compute(session: Session, f: LibraryFilters, *, min_confidence: float) -> Insights:
-    """Two queries: one row per analysed VSL of the scope (sure values only), and the beats'
-    positions aggregated in SQL (tens of thousands of beat rows never reach Python)."""
-    t = min_confidence
-    scope = f.active()
-    columns = (
-        Url.id,
-        Url.partition_key,
-        func.coalesce(Video.duration_s, BreakdownRow.duration_s).label("duration"),
+@functools.lru_cache(maxsize=16)
+def _columns(t: float) -> tuple[Any, ...]:
+    """The sure values each chart counts, built once per threshold (see ``library._card_columns``)."""
+    price = sure_value(BreakdownRow.offer_amount, "offer_price", t)
+    bucket = case(
+        *[(price >= edge, i) for i, edge in reversed(list(enumerate(PRICE_EDGES)))],
+        else_=None,
+    )
+    pitch = sure_value(BreakdownRow.pitch_s, "pitch_s", t)
+    duration = func.coalesce(Video.duration_s, BreakdownRow.duration_s)
+    return (
         sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead"),
         sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
-        sure_value(BreakdownRow.offer_amount, "offer_price", t).label("price"),
-        sure_value(BreakdownRow.offer_currency, "offer_price", t).label("currency"),
-        sure_value(BreakdownRow.pitch_s, "pitch_s", t).label("pitch"),
         sure_value(BreakdownRow.guarantee_days, "guarantee_days", t).label("guarantee"),
+        sure_value(BreakdownRow.offer_currency, "offer_price", t).label("currency"),
+        bucket.label("bucket"),
+        case((and_(pitch.is_not(None), duration > 0), 1), else_=0).label("point"),
     )
-    query = library.filtered(library.joined(select(*columns)), f, t).where(BreakdownRow.id.is_not(None))
-    rows = session.execute(query.order_by(Url.id.desc())).all()
 
+
+def _scoped(query: Any, f: LibraryFilters, t: float) -> Any:
+    """``query`` over the scope's analysed VSLs (the library's filters, one definition)."""
+    return library.filtered(library.joined(query), f, t).where(BreakdownRow.id.is_not(None))
+
+
+def compute(session: Session, f: LibraryFilters, *, min_confidence: float) -> Insights:
+    """Three queries, whatever the scope's size: every count in one GROUP BY over the
+    combinations of sure values (a few hundred rows, not one per VSL), the newest points, and the
+    beats' positions; no per-VSL row reaches Python.  Measured at 10,000 VSLs by
+    ``benchmarks/bench_pages.py`` (insights uncached)."""
+    t = min_confidence
+    scope = f.active()
+    columns = _columns(t)
+    values = _scoped(select(*columns), f, t).subquery()  # grouped outside: PostgreSQL wants plain columns
+    keys = [values.c[c.name] for c in columns]
+    combos: list[Any] = list(session.execute(select(*keys, func.count()).group_by(*keys)).all())
     prices: dict[str, Counter[int]] = defaultdict(Counter)
     guarantees: Counter[int] = Counter()
     leads: Counter[str] = Counter()
     awareness: Counter[str] = Counter()
-    points: list[Point] = []
-    points_total = 0
-    for r in rows:
-        if r.price is not None and r.currency:
-            prices[r.currency][_bucket(r.price)] += 1
-        if r.guarantee is not None:
-            guarantees[int(r.guarantee)] += 1
-        if r.lead:
-            leads[r.lead] += 1
-        if r.awareness:
-            awareness[r.awareness] += 1
-        if r.pitch is not None and r.duration:
-            points_total += 1
-            if len(points) < MAX_POINTS:
-                points.append(
-                    Point(
-                        key=r.partition_key,
-                        duration_s=float(r.duration),
-                        pitch_s=float(r.pitch),
-                        link=f"/vsl/{r.partition_key}?t={float(r.pitch):.1f}",
-                    )
-                )
-    analysed = len(rows)
+    analysed = points_total = 0
+    for row in combos:
+        lead, aware, guarantee, currency, bucket, point, n = tuple(row)
+        analysed += n
+        if bucket is not None and currency:
+            prices[currency][int(bucket)] += n
+        if guarantee is not None:
+            guarantees[int(guarantee)] += n
+        if lead:
+            leads[lead] += n
+        if aware:
+            awareness[aware] += n
+        points_total += n * int(point)
+    pitch = sure_value(BreakdownRow.pitch_s, "pitch_s", t)
+    duration = func.coalesce(Video.duration_s, BreakdownRow.duration_s)
+    newest = session.execute(
+        _scoped(select(Url.partition_key, duration, pitch), f, t)
+        .where(pitch.is_not(None), duration > 0)
+        .order_by(Url.id.desc())
+        .limit(MAX_POINTS)
+    ).all()
+    points = [
+        Point(key=key, duration_s=float(d), pitch_s=float(p), link=f"/vsl/{key}?t={float(p):.1f}")
+        for key, d, p in newest
+    ]
     price_charts = [
         PriceChart(currency=currency, bars=_price_bars(scope, currency, counts))
         for currency, counts in sorted(prices.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))
@@ -188,14 +208,6 @@ def compute(session: Session, f: LibraryFilters, *, min_confidence: float) -> In
         beats=_beats(session, f, t, scope) if analysed else [],
         link=_link(scope),
     )
-
-
-def _bucket(price: float) -> int:
-    at = 0
-    for i, edge in enumerate(PRICE_EDGES):
-        if price >= edge:
-            at = i
-    return at
 
 
 def _price_bars(scope: dict[str, Any], currency: str, counts: Counter[int]) -> list[Bar]:
@@ -227,7 +239,7 @@ def _mix(scope: dict[str, Any], name: str, counts: Counter[str]) -> list[Bar]:
 
 def _beats(session: Session, f: LibraryFilters, t: float, scope: dict[str, Any]) -> list[BeatStat]:
     """Each beat's VSL count and mean relative start/end, in the order they typically come."""
-    in_scope = library.filtered(library.joined(select(Url.id)), f, t).where(BreakdownRow.id.is_not(None))
+    in_scope = _scoped(select(Url.id), f, t)
     length = func.nullif(BreakdownRow.duration_s, 0)
     stats = session.execute(
         select(

@@ -49,8 +49,8 @@ def _listed(web: Web, link: str) -> set[str]:
     return {c["partition_key"] for c in body["items"]}
 
 
-def test_counts_only_sure_values_and_each_link_lists_what_it_counts(sqlite_web: Web) -> None:
-    web = sqlite_web
+def test_counts_only_sure_values_and_each_link_lists_what_it_counts(web: Web) -> None:
+    """On SQLite and on PostgreSQL (the aggregates are SQL)."""
     keys = _seed(web)
     with web.session() as s:
         health = compute(s, LibraryFilters(niche="health"), min_confidence=0.6)
