@@ -27,7 +27,7 @@ from pydantic import BaseModel
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from vsl_assets.db.models import BeatRow, BreakdownRow, Url, Video, sure_value
+from vsl_assets.db.models import BeatRow, BreakdownRow, Source, TranscriptRow, Url, Video, sure_value
 from vsl_assets.services import library
 from vsl_assets.services.library import LibraryFilters
 
@@ -139,8 +139,22 @@ def _columns(t: float) -> tuple[Any, ...]:
 
 
 def _scoped(query: Any, f: LibraryFilters, t: float) -> Any:
-    """``query`` over the scope's analysed VSLs (the library's filters, one definition)."""
-    return library.filtered(library.joined(query), f, t).where(BreakdownRow.id.is_not(None))
+    """``query`` over the scope's analysed VSLs (the library's filters, one definition).
+
+    Joined to the breakdown (inner: only analysed VSLs) and the video, and to the source and the
+    transcript only when a filter reads them (title text, review): the one-to-one joins never
+    change the rows, and leaving the unused two out of a 10,000-VSL aggregate saves their lookups.
+    """
+    query = (
+        query.select_from(Url)
+        .join(BreakdownRow, BreakdownRow.url_id == Url.id)
+        .outerjoin(Video, Video.url_id == Url.id)
+    )
+    if f.q and f.q.strip():
+        query = query.outerjoin(Source, Source.url_id == Url.id)
+    if f.review:
+        query = query.outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
+    return library.filtered(query, f, t)
 
 
 def compute(session: Session, f: LibraryFilters, *, min_confidence: float) -> Insights:

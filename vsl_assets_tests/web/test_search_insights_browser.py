@@ -35,9 +35,7 @@ def _seed() -> dict[str, str]:
     layout = StorageLayout(settings.storage_root)
     with session_scope(settings.database) as s:
         keys = {
-            "words": seed(
-                s, layout, Fake("https://ofertas.example/ritual", title="Ritual da Manhã", segments=WORDS)
-            ),
+            "words": seed(s, layout, Fake("https://ofertas.example/ritual", title="Ritual da Manhã", segments=WORDS)),
             "digits": seed(
                 s,
                 layout,

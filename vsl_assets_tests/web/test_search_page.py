@@ -196,3 +196,21 @@ def test_query_from_filters_maps_every_library_filter(sqlite_web: Web) -> None:
     assert (q.price_min, q.price_max, q.duration_min_s, q.duration_max_s) == (10, 20, 60, 600)
     assert (q.pitch_min_s, q.pitch_max_s, q.currency, q.page) == (5, 50, "BRL", 2)
     assert q.keys == ()  # the board does not exist: its (no) VSLs
+
+
+def test_queue_lists_are_capped_and_say_how_many_there_are(sqlite_web: Web, monkeypatch: object) -> None:
+    """The queue shows each list's newest rows only (its rendering dominated the page at 10,000
+    VSLs, bench_pages.py); its heading gives the total."""
+    from vsl_assets.web.routers import pages
+
+    web = sqlite_web
+    with web.session() as s:
+        for i in range(3):
+            seed(s, web.layout, Fake(f"https://q.example/{i}", status="failed", reason="HTTP 404"))
+    monkeypatch.setattr(pages, "QUEUE_ROWS", 2)  # type: ignore[attr-defined]
+    web.login()
+    html = web.client.get("/queue").text
+    assert "Failed (2 / 3)" in html
+    failed = html.split('id="failed"')[1].split("</table>")[0]
+    assert failed.count("<tr ") == 2
+    assert "Pending (0)" in html
