@@ -27,6 +27,7 @@ from vsl_assets.web.limits import BodyLimitMiddleware
 from vsl_assets.web.routers import (
     account,
     boards,
+    compare,
     health,
     insights,
     media,
@@ -63,6 +64,8 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     for module in (health, urls, vsls, search, media, boards, account, pages, search_pages, insights):
         app.include_router(module.router)
     app.include_router(boards.pages)
+    app.include_router(compare.router)
+    app.include_router(compare.pages)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(_user: ApiUser) -> JSONResponse:

@@ -9,10 +9,9 @@ from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vsl_assets.db import repo
 from vsl_assets.db.models import Url
 from vsl_assets.search import shared_search
-from vsl_assets.services import library, schemas
+from vsl_assets.services import library, requeue, schemas
 from vsl_assets.services.removal import Removed, remove_urls
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
 from vsl_assets.web.filters import Filters
@@ -43,12 +42,15 @@ def get_vsl(key: Key, context: Ctx, session: Db, _user: ApiUser) -> schemas.VslD
     return found
 
 
-def requeue_one(session: Session, key: str) -> schemas.RequeueResponse:
-    url = repo.get_url(session, key)
-    if url is None:
+def found_or_404(response: schemas.RequeueResponse | None, key: str) -> schemas.RequeueResponse:
+    """The service says None for a key it does not know: the API answers 404."""
+    if response is None:
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
-    done = repo.requeue(session, [key])
-    return schemas.RequeueResponse(partition_key=key, status=url.status, queued=bool(done))
+    return response
+
+
+def requeue_one(session: Session, key: str) -> schemas.RequeueResponse:
+    return found_or_404(requeue.requeue_one(session, key), key)
 
 
 @router.post("/pipeline/start/{key}", response_model=schemas.RequeueResponse)
@@ -80,18 +82,10 @@ def remove(key: Key, session: Db, context: Ctx, _user: ApiUser) -> schemas.Remov
     return schemas.RemovedResponse(partition_key=key, removed=True)
 
 
-def retranscribe_one(session: Session, key: str, language: str | None, model: str | None) -> schemas.RequeueResponse:
-    url = repo.get_url(session, key)
-    if url is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
-    done = repo.retranscribe(session, [key], language=language, model=(model or "").strip() or None)
-    return schemas.RequeueResponse(partition_key=key, status=url.status, queued=bool(done))
-
-
 @router.post("/api/vsls/{key}/retranscribe", response_model=schemas.RequeueResponse)
 def retranscribe(
     key: Key, session: Db, _user: ApiUser, body: schemas.RetranscribeRequest | None = None
 ) -> schemas.RequeueResponse:
     """Transcribe again (the audio is reused) and redo what follows; the old transcript stays until then."""
     body = body or schemas.RetranscribeRequest()
-    return retranscribe_one(session, key, body.language, body.model)
+    return found_or_404(requeue.retranscribe_one(session, key, body.language, body.model), key)
