@@ -260,6 +260,7 @@ def main() -> int:
         "queue": "/queue",
         "add": "/add",
     }
+
     def forget(test: Callable[[Any], bool]) -> Callable[[], None]:
         """Drop only the cached insights of one scope (the cached routes keep theirs)."""
         return lambda: [insights._cache.pop(k) for k in list(insights._cache) if test(k[1])] and None
