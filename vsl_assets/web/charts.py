@@ -78,7 +78,7 @@ def _with(link: str, **more: float) -> str:
 
 def scatter(chart_id: str, title: str, points: Sequence[Point], _: Translate, scope_link: str = "/?") -> Markup:
     """Pitch second (y) against duration (x), both in minutes; each dot links to the pitch moment."""
-    height, left, bottom, pad = 320, 48, 36, 12
+    height, left, bottom, pad = 320, 48, 36, 24  # pad: room above for the y label
     top_x = max((p.duration_s for p in points), default=60.0) / 60 or 1.0
     top_y = max((p.pitch_s for p in points), default=60.0) / 60 or 1.0
     top = max(top_x, top_y)
@@ -104,7 +104,7 @@ def scatter(chart_id: str, title: str, points: Sequence[Point], _: Translate, sc
         f'<text x="{left + plot_w / 2:.0f}" y="{height - 1}" text-anchor="middle" class="axis-label">'
         f"{escape(_('Duration (min)'))}</text>"
     )
-    out.append(f'<text x="4" y="{pad - 2}" class="axis-label">{escape(_("Pitch (min)"))}</text>')
+    out.append(f'<text x="4" y="{pad - 10}" class="axis-label">{escape(_("Pitch (min)"))}</text>')
     # VSLs at the very same place would hide each other: one dot for them all, a little larger,
     # linking to the library filtered to that pitch second and duration (both ranges inclusive).
     same: dict[tuple[float, float], list[Point]] = {}
