@@ -19,6 +19,7 @@ from vsl_assets.db.models import (
     Video,
 )
 from vsl_assets.db.search_models import SavedSearch
+from vsl_assets.db.watch_models import WatchCheck, WatchEvent, WatchPage, WatchSwitch, WatchVersion
 from vsl_assets.db.web_models import ApiToken, Board, BoardItem, User
 
 __all__ = [
@@ -42,6 +43,11 @@ __all__ = [
     "UrlStatus",
     "User",
     "Video",
+    "WatchCheck",
+    "WatchEvent",
+    "WatchPage",
+    "WatchSwitch",
+    "WatchVersion",
     "dispose_all",
     "get_engine",
     "normalise_database_url",

@@ -36,6 +36,7 @@ from vsl_assets.web.routers import (
     search_pages,
     urls,
     vsls,
+    watch,
 )
 
 #: The Swagger UI files fastapi-offline ships.
@@ -61,9 +62,10 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     )
     app.state.web = WebContext.build(settings, partitions)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (health, urls, vsls, search, media, boards, account, pages, search_pages, insights):
+    for module in (health, urls, vsls, search, media, boards, account, pages, search_pages, insights, watch):
         app.include_router(module.router)
     app.include_router(boards.pages)
+    app.include_router(watch.pages)
     app.include_router(compare.router)
     app.include_router(compare.pages)
 

@@ -1,7 +1,7 @@
 """Saved searches per user (issue 27, the search page's "save this search").
 
-Revision ID: 0010_saved_searches
-Revises: 0009_security
+Revision ID: 0011_saved_searches
+Revises: 0010_watch
 Create Date: 2026-12-06
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_saved_searches"
-down_revision = "0009_security"
+revision = "0011_saved_searches"
+down_revision = "0010_watch"
 branch_labels = None
 depends_on = None
 
