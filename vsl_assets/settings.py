@@ -12,9 +12,11 @@ if set, else the first such directory above the current one, else the checkout t
 installed from (an editable install, as ``run.sh`` makes).  Relative paths (``VSL_STORAGE_DIR``)
 are resolved against it, so ``vsl`` acts on the same database and storage from any directory.
 
-Everything else (resources, the CLI, the network guard, ffmpeg lookup) asks :func:`current`,
-which is cached and re-read only when a relevant variable or the working directory changes
-(tests flip variables per test).
+Only the front ends' entry points (the CLI's ``main``, the web app's factory, the Dagster code
+location's loaders, the Celery app) ask :func:`current`, which is cached and re-read only when a
+relevant variable or the working directory changes (tests flip variables per test); they hand the
+values down (resources, ``NetPolicy.from_settings``, the ffmpeg binary in the media options), so
+domain code never reads settings (``vsl_assets_tests/test_layers.py`` checks).
 """
 
 from __future__ import annotations
@@ -90,6 +92,8 @@ READ_BY: dict[str, str] = {
     "max_retries": "pipeline",
     "crash_retries": "both",
     "step_timeout_s": "pipeline",
+    "run_min_time_s": "pipeline",
+    "run_max_time_s": "pipeline",
     "allow_private_networks": "pipeline",
     "allow_addresses": "pipeline",
     "celery_broker_url": "both",
@@ -255,8 +259,18 @@ class Settings(BaseSettings):
     """
     step_timeout_s: PositiveFloat = 14400.0
     """wall-clock cap of one step: ffmpeg, the HLS download, API requests and local transcription stop at it and the
-    URL fails with that reason; runs also carry `dagster/max_runtime` = one cap per step + 10 min, which run
-    monitoring enforces. Default: `14400` (4 h).
+    URL fails with that reason (a whole run's cap is `VSL_RUN_MIN_TIME_S` / `VSL_RUN_MAX_TIME_S`). Default: `14400`
+    (4 h).
+    """
+    run_min_time_s: PositiveFloat = 3600.0
+    """a run's time limit (`dagster/max_runtime`, which run monitoring enforces) follows its audio: this much for
+    downloading, the breakdown and the index, plus the transcription step's own limit (`VSL_TRANSCRIBE_TIME_FACTOR`)
+    and the wait for the slot (the audio ahead at the same pace), set once the audio is known; at most
+    `VSL_RUN_MAX_TIME_S`.
+    """
+    run_max_time_s: PositiveFloat = 28800.0
+    """the ceiling of a run's time limit, and the limit of a run whose audio is not known yet (`VSL_RUN_MIN_TIME_S`).
+    Default: `28800` (8 h).
     """
     allow_private_networks: bool = False
     """`1` lets the pipeline fetch private, loopback and link-local addresses (tests, intranets); off, every fetch is
@@ -463,6 +477,11 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.xdg_cache_home or Path.home() / ".cache"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        """Where the bundled Whisper model is assembled (``$XDG_CACHE_HOME/vsl-assets/models``)."""
+        return self.cache_dir / "vsl-assets" / "models"
 
     @property
     def split_stages(self) -> bool:

@@ -10,10 +10,11 @@ from typing import Any
 
 from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance, partitions, search_index, sessions
 from vsl_assets.db import repo, session_scope
-from vsl_assets.objectstore import store_for
+from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import intake
 from vsl_assets.settings import Settings, retranscribe_language, url_language
 from vsl_assets.storage import StorageLayout, validate_key
+from vsl_assets.storage.objectstore import store_for
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 
 
@@ -40,7 +41,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
             s,
             raw,
             partitions=partitions(settings),
-            allow_private_networks=settings.allow_private_networks,
+            net=NetPolicy.from_settings(settings),
             language=language,
         )
     for item in report.refused:

@@ -22,7 +22,7 @@ def add_urls_op(
             s,
             config.urls,
             partitions=InstancePartitions(context.instance),
-            allow_private_networks=media.allow_private_networks,
+            net=media.net_policy,
         )
     refused = [f"{i.url[:200]!r}: {i.error}" for i in report.refused]
     if not report.accepted:

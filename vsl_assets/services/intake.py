@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from vsl_assets.db import repo
 from vsl_assets.errors import InvalidUrlError
 from vsl_assets.net import guard as netguard
+from vsl_assets.net.guard import NetPolicy
 from vsl_assets.net.urls import normalize_url, partition_key_for
 from vsl_assets.services.ports import PartitionPort
 
@@ -80,14 +81,14 @@ def add_urls(
     raw_urls: Sequence[str],
     *,
     partitions: PartitionPort | None,
-    allow_private_networks: bool,
+    net: NetPolicy,
     language: str | None = None,
 ) -> IntakeReport:
     """Store the valid URLs (committing ``session``), then register their partitions.
 
     The rows are committed before the partitions exist, so a run started the moment a partition
-    appears always finds its URL.  ``allow_private_networks`` is the running app's setting: when
-    it is on, private addresses are fetched and no warning is given.  ``language`` (validated by
+    appears always finds its URL.  ``net`` is the running app's address policy
+    (``NetPolicy.from_settings``): when it allows private networks, private addresses are fetched and no warning is given.  ``language`` (validated by
     the caller, ``settings.url_language``) is the URLs' own language; None = detected.
     """
     normalised: list[str | InvalidUrlError] = []
@@ -109,7 +110,7 @@ def add_urls(
         r = stored[partition_key_for(url)]
         first = r.partition_key not in seen
         seen.add(r.partition_key)
-        refusal = None if allow_private_networks else netguard.static_refusal(r.url)
+        refusal = None if net.allow_private else netguard.static_refusal(r.url, net)
         items.append(IntakeItem(r.url, r.partition_key, r.status, added=r.created and first, warning=refusal))
     report = IntakeReport(items)
     if report.keys:

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from vsl_assets.breakdown.models import EVIDENCE_FIELDS, is_sure
+from vsl_assets.breakdown import columns as breakdown_columns
+from vsl_assets.breakdown.models import is_sure
 from vsl_assets.db.models import (
     Audio,
     BeatRow,
@@ -231,6 +232,20 @@ def host_of(url: str) -> str:
     return urlsplit(url).hostname or url
 
 
+#: The breakdown columns a card shows, from the one definition (``breakdown.columns``).
+CARD_COLUMNS = breakdown_columns.on_card()
+
+
+def _card_name(c: breakdown_columns.BreakdownColumn) -> str:
+    assert c.card is not None
+    return c.card
+
+
+def _graded_by(c: breakdown_columns.BreakdownColumn) -> str:
+    assert c.field is not None, f"a card column must be graded: {c.name}"
+    return c.field
+
+
 @functools.lru_cache(maxsize=16)
 def _card_columns(t: float) -> tuple[Any, ...]:
     """The card's columns for a confidence threshold, built once: SQLAlchemy expressions are
@@ -245,11 +260,7 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         Source.title,
         Video.duration_s,
         BreakdownRow.language,
-        sure_value(BreakdownRow.niche, "niche", t).label("niche"),
-        sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead_type"),
-        sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
-        sure_value(BreakdownRow.offer_amount, "offer_price", t).label("offer_amount"),
-        sure_value(BreakdownRow.offer_currency, "offer_price", t).label("offer_currency"),
+        *(sure_value(getattr(BreakdownRow, c.name), _graded_by(c), t).label(_card_name(c)) for c in CARD_COLUMNS),
         BreakdownRow.duration_s.label("breakdown_duration"),
         TranscriptRow.needs_review,
         TranscriptRow.quality_score,
@@ -281,11 +292,7 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
             reason=r.reason,
             duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
             language=r.language,
-            niche=r.niche,
-            lead_type=r.lead_type,
-            awareness=r.awareness,
-            price=r.offer_amount,
-            currency=r.offer_currency,
+            **{_card_name(c): getattr(r, _card_name(c)) for c in CARD_COLUMNS},
             created_at=r.created_at,
             needs_review=bool(r.needs_review),
             transcript_quality=r.quality_score,
@@ -438,11 +445,9 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
 
 
 #: The API's columns each breakdown field fills: withheld together when the field is not sure.
-FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
-    "offer_price": ("offer_amount", "offer_currency", "offer_installments", "offer_installment_amount"),
-    "anchor_price": ("anchor_amount", "anchor_currency"),
-    **{name: (name,) for name in EVIDENCE_FIELDS if name not in ("offer_price", "anchor_price")},
-}
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = breakdown_columns.graded(lambda c: c.name if c.api else None)
+#: The API's breakdown columns (``BreakdownOut``'s value fields), from the one definition.
+API_COLUMNS: tuple[str, ...] = tuple(c.name for c in breakdown_columns.COLUMNS if c.api)
 
 
 def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.BreakdownOut:
@@ -450,7 +455,7 @@ def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.Br
     evidence = data.get("evidence") or {}
     evidence = evidence if isinstance(evidence, dict) else {}
     grades = b.confidence or {}
-    values = {column: getattr(b, column) for columns in FIELD_COLUMNS.values() for column in columns}
+    values = {column: getattr(b, column) for column in API_COLUMNS}
     unsure: dict[str, schemas.UnsureOut] = {}
     for name, columns in FIELD_COLUMNS.items():
         if values[columns[0]] is None or is_sure(grades, name, min_confidence):
@@ -458,12 +463,7 @@ def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.Br
         unsure[name] = schemas.UnsureOut(confidence=float(grades[name]), evidence=evidence.get(name))
         values.update(dict.fromkeys(columns))
     return schemas.BreakdownOut(
-        status=b.status,
-        language=b.language,
         page_pitch_s=b.page_pitch_s,
-        consistency=b.consistency,
-        engine=b.engine,
-        model=b.model,
         evidence=evidence,
         confidence={str(k): float(v) for k, v in grades.items()},
         min_confidence=min_confidence,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from vsl_assets.db import Url
+from vsl_assets.net.guard import STRICT, NetPolicy
 from vsl_assets.services import intake
 from vsl_assets_tests.services.conftest import Env
 
@@ -17,7 +18,7 @@ def test_valid_urls_are_stored_once_and_their_partitions_made_after_the_commit(e
         "HTTPS://CDN.example.com/a/main.m3u8",
     ]
     with env.sessions() as s:
-        report = intake.add_urls(s, raw, partitions=env.partitions, allow_private_networks=False)
+        report = intake.add_urls(s, raw, partitions=env.partitions, net=STRICT)
     with env.sessions() as s:
         rows = {u.partition_key: (u.url, u.status) for u in s.scalars(select(Url))}
     assert sorted(rows.values()) == [
@@ -36,40 +37,36 @@ def test_valid_urls_are_stored_once_and_their_partitions_made_after_the_commit(e
 
 def test_known_urls_are_reported_with_their_status_not_added_again(env: Env) -> None:
     with env.sessions() as s:
-        intake.add_urls(s, ["https://example.com/v"], partitions=env.partitions, allow_private_networks=False)
+        intake.add_urls(s, ["https://example.com/v"], partitions=env.partitions, net=STRICT)
     with env.sessions() as s:
-        again = intake.add_urls(s, ["https://example.com/v"], partitions=env.partitions, allow_private_networks=False)
+        again = intake.add_urls(s, ["https://example.com/v"], partitions=env.partitions, net=STRICT)
     [item] = again.items
     assert (item.added, item.status, again.known) == (False, "pending_ingest", 1)
 
 
 def test_a_private_address_is_stored_with_a_warning_unless_the_app_allows_them(env: Env) -> None:
     with env.sessions() as s:
-        warned = intake.add_urls(
-            s, ["http://127.0.0.1:8080/v.m3u8"], partitions=env.partitions, allow_private_networks=False
-        )
+        warned = intake.add_urls(s, ["http://127.0.0.1:8080/v.m3u8"], partitions=env.partitions, net=STRICT)
     [item] = warned.items
     assert item.partition_key is not None and item.warning is not None and "127.0.0.1" in item.warning
     assert "VSL_ALLOW_PRIVATE_NETWORKS=1" in intake.refusal_note(item)
     with env.sessions() as s:
         allowed = intake.add_urls(
-            s, ["http://127.0.0.1:8080/v.m3u8"], partitions=env.partitions, allow_private_networks=True
+            s, ["http://127.0.0.1:8080/v.m3u8"], partitions=env.partitions, net=NetPolicy(allow_private=True)
         )
     assert allowed.items[0].warning is None
 
 
 def test_without_a_partition_port_the_url_waits_for_the_sensor_and_says_so(env: Env) -> None:
     with env.sessions() as s:
-        report = intake.add_urls(s, ["https://example.com/v"], partitions=None, allow_private_networks=False)
+        report = intake.add_urls(s, ["https://example.com/v"], partitions=None, net=STRICT)
     assert report.notes == [intake.NO_PARTITIONS_NOTE]
     assert len(report.keys) == 1
 
 
 def test_nothing_valid_stores_nothing_and_registers_nothing(env: Env) -> None:
     with env.sessions() as s:
-        report = intake.add_urls(
-            s, ["ftp://x.example/a", "   "], partitions=env.partitions, allow_private_networks=False
-        )
+        report = intake.add_urls(s, ["ftp://x.example/a", "   "], partitions=env.partitions, net=STRICT)
     assert report.accepted == [] and report.invalid == 2 and env.partitions.registered == []
     assert report.notes == []
     with env.sessions() as s:

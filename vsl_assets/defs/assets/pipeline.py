@@ -10,6 +10,7 @@ from dagster import AssetExecutionContext, AssetsDefinition, Definitions, Materi
 from vsl_assets import settings
 from vsl_assets.defs.assets import metadata as md
 from vsl_assets.defs.assets.step import StepConfig, pipeline_asset, run_step, step_resources
+from vsl_assets.defs.jobs import follow_the_audio
 from vsl_assets.defs.resources import (
     BreakdownResource,
     DatabaseResource,
@@ -53,6 +54,7 @@ def audio_file(
     media: MediaResource,
 ) -> MaterializeResult:
     result = run_step(context, config, db, media, steps.run_audio, step_resources(db, storage, media))
+    follow_the_audio(context, db.session, context.partition_key, result.info.duration_s)
     return MaterializeResult(metadata=md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate))
 
 

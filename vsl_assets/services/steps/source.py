@@ -56,7 +56,11 @@ def run_source(inputs: StepInputs, res: StepResources) -> SourceResult:
         row["drm"] = bool(row["drm"])
         how = "the watch's check found"
     else:
-        options = ResolveOptions(max_page_bytes=res.media.max_page_bytes, max_page_scripts=res.media.max_page_scripts)
+        options = ResolveOptions(
+            max_page_bytes=res.media.max_page_bytes,
+            max_page_scripts=res.media.max_page_scripts,
+            net=res.media.net_policy,
+        )
         row = source_row(resolve(inputs.url, options=options))
         how = "resolved"
     with res.sessions() as s:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
+from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import boards, intake, library, requeue
 from vsl_assets.settings import retranscribe_language, url_language
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
@@ -250,7 +251,7 @@ def add_submit(
         session,
         lines[:cap],
         partitions=context.partitions,
-        allow_private_networks=context.settings.allow_private_networks,
+        net=NetPolicy.from_settings(context.settings),
         language=chosen,
     )
     batch = addpage.save_batch(session, user.user_id, report, lines[cap:])
