@@ -427,6 +427,12 @@ def delete_url(session: Session, key: str) -> bool:
         return False
     for table in (BeatRow, BreakdownRow, TranscriptRow, Audio, Video, Source, Job, DeadLetter):
         session.execute(delete(table).where(table.url_id == url.id))
+    # Its aliases (same video, never processed) are queued again: the first to resolve takes its place.
+    # Their sources go too, so none of them is taken for the original before it is resolved again.
+    aliases = list(session.execute(select(Url.id, Url.partition_key).where(Url.alias_of == url.id)).all())
+    session.execute(delete(Source).where(Source.url_id.in_([a.id for a in aliases])))
+    session.execute(update(Url).where(Url.alias_of == url.id).values(alias_of=None))
+    requeue(session, [a.partition_key for a in aliases])
     session.delete(url)
     return True
 

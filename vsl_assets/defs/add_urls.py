@@ -23,6 +23,7 @@ def add_urls_op(
             config.urls,
             partitions=InstancePartitions(context.instance),
             net=media.net_policy,
+            tracking=media.url_tracking_params,
         )
     refused = [f"{i.url[:200]!r}: {i.error}" for i in report.refused]
     if not report.accepted:

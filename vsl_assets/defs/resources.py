@@ -122,6 +122,8 @@ class MediaResource(ConfigurableResource):
         """What the address guard lets through, handed to every fetch (the guard reads no settings)."""
         return NetPolicy(self.allow_private_networks, parse_allowed_addresses(self.allow_addresses))
 
+    url_tracking_params: str = Field(description="VSL_URL_TRACKING_PARAMS: query parameters dropped from added URLs.")
+
     @property
     def audio_ext(self) -> str:
         return audio_format(self.audio_format).ext
@@ -297,6 +299,7 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             allow_private_networks=s.allow_private_networks,
             allow_addresses=s.allow_addresses,
             ffmpeg=s.ffmpeg or "",
+            url_tracking_params=s.url_tracking_params,
             worker_name=s.worker_name or "",
         ),
         "transcriber": TranscriberResource(

@@ -40,7 +40,7 @@ from vsl_assets.db.models import (
 )
 from vsl_assets.db.watch_models import WatchEvent, WatchPage, WatchVersion
 from vsl_assets.db.web_models import BoardItem
-from vsl_assets.services import schemas
+from vsl_assets.services import schemas, titles
 from vsl_assets.transcription.models import Segment
 from vsl_assets.transcription.quality import low_confidence
 
@@ -133,7 +133,13 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
         query = query.where(TranscriptRow.needs_review.is_(True))
     if f.q and f.q.strip():
         pattern = _like(f.q.strip()[:200])
-        query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
+        query = query.where(
+            or_(
+                Url.url.ilike(pattern, escape="\\"),
+                Url.title.ilike(pattern, escape="\\"),
+                Source.title.ilike(pattern, escape="\\"),
+            )
+        )
     if f.board is not None:
         query = query.where(Url.id.in_(select(BoardItem.url_id).where(BoardItem.board_id == f.board)))
     if f.guarantee is not None:
@@ -221,7 +227,7 @@ def _order(sort: schemas.Sort, min_confidence: float) -> tuple[Any, ...]:
         "-duration": (Video.duration_s.desc().nulls_last(), Url.id.desc()),
         "price": (price.asc().nulls_last(), Url.id.desc()),
         "-price": (price.desc().nulls_last(), Url.id.desc()),
-        "title": (Source.title.asc().nulls_last(), Url.id.desc()),
+        "title": (titles.sort_key(min_confidence).asc().nulls_last(), Url.id.desc()),
         "-days_live": (WatchPage.days_live.desc().nulls_last(), Url.id.desc()),
         "days_live": (WatchPage.days_live.asc().nulls_last(), Url.id.desc()),
     }
@@ -257,7 +263,8 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         Url.status,
         Url.reason,
         Url.created_at,
-        Source.title,
+        Url.alias_of,
+        *titles.title_columns(t),
         Video.duration_s,
         BreakdownRow.language,
         *(sure_value(getattr(BreakdownRow, c.name), _graded_by(c), t).label(_card_name(c)) for c in CARD_COLUMNS),
@@ -268,6 +275,45 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         WatchPage.down_since,
         select(func.count(WatchVersion.id)).where(WatchVersion.url_id == Url.id).scalar_subquery().label("versions"),
     )
+
+
+def _title_fields(title: titles.Title) -> dict[str, Any]:
+    return {"title": title.text, "title_source": title.source}
+
+
+def _card(r: Any) -> schemas.VslCard:
+    """A row selected with :func:`_card_columns` as the card every list shows."""
+    return schemas.VslCard(
+        partition_key=r.partition_key,
+        url=r.url,
+        host=host_of(r.url),
+        **_title_fields(titles.title_of(r)),
+        alias=r.alias_of is not None,
+        status=r.status,
+        reason=r.reason,
+        duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
+        language=r.language,
+        **{_card_name(c): getattr(r, _card_name(c)) for c in CARD_COLUMNS},
+        created_at=r.created_at,
+        needs_review=bool(r.needs_review),
+        transcript_quality=r.quality_score,
+        days_live=r.days_live,
+        down_since=r.down_since,
+        versions=r.versions or None,
+    )
+
+
+def cards_for(session: Session, keys: list[str], *, min_confidence: float) -> dict[str, schemas.VslCard]:
+    """The cards of these VSLs (a board's), by key: the same columns and rules as the library's."""
+    out: dict[str, schemas.VslCard] = {}
+    columns = _card_columns(min_confidence)
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        out.update(
+            (r.partition_key, _card(r))
+            for r in session.execute(_joined(select(*columns)).where(Url.partition_key.in_(part)))
+        )
+    return out
 
 
 def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
@@ -282,26 +328,7 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
         offset = 0
     rows = session.execute(query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)).all()
     total = session.scalar(count_query) or 0
-    items = [
-        schemas.VslCard(
-            partition_key=r.partition_key,
-            url=r.url,
-            host=host_of(r.url),
-            title=r.title,
-            status=r.status,
-            reason=r.reason,
-            duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
-            language=r.language,
-            **{_card_name(c): getattr(r, _card_name(c)) for c in CARD_COLUMNS},
-            created_at=r.created_at,
-            needs_review=bool(r.needs_review),
-            transcript_quality=r.quality_score,
-            days_live=r.days_live,
-            down_since=r.down_since,
-            versions=r.versions or None,
-        )
-        for r in rows
-    ]
+    items = [_card(r) for r in rows]
     next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
     return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)
 
@@ -355,6 +382,12 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     audio = session.scalar(select(Audio).where(Audio.url_id == url.id))
     transcript = session.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id))
     breakdown = session.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
+    original = session.scalar(select(Url.partition_key).where(Url.id == url.alias_of)) if url.alias_of else None
+    aliases = list(session.scalars(select(Url.partition_key).where(Url.alias_of == url.id).order_by(Url.id)))
+    named = titles.titles_for(
+        session, [key, *([original] if original else []), *aliases], min_confidence=min_confidence
+    )
+    title = named[key]
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
     jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
@@ -370,6 +403,12 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     return schemas.VslDetail(
         partition_key=url.partition_key,
         url=url.url,
+        **_title_fields(title),
+        detected_title=title.detected,
+        detected_title_source=title.detected_source,
+        custom_title=title.custom,
+        alias_of=schemas.VslRef(partition_key=original, title=named[original].text) if original else None,
+        aliases=[schemas.VslRef(partition_key=k, title=named[k].text) for k in aliases],
         status=url.status,
         reason=url.reason,
         created_at=url.created_at,

@@ -314,10 +314,9 @@ def test_feed_lists_events_newest_first_with_the_compare_link(env: Env, hosts) -
 
 
 def test_removing_a_page_removes_its_versions(env: Env, hosts) -> None:
-    from vsl_assets.objectstore import store_for
-
     from vsl_assets.search import open_search
     from vsl_assets.services.removal import Removed, remove_urls
+    from vsl_assets.storage.objectstore import store_for
 
     page, cdn = hosts
     key = _add(env, _vturb(page, cdn, VIDEO_A))

@@ -21,7 +21,7 @@ from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.net.guard import NetPolicy
-from vsl_assets.services import boards, intake, library, requeue
+from vsl_assets.services import boards, intake, library, requeue, titles
 from vsl_assets.settings import retranscribe_language, url_language
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 from vsl_assets.web import addpage
@@ -184,6 +184,20 @@ def retry_form(
     return _redirect(safe_next(next, "/queue"))
 
 
+@router.post("/vsl/{key}/title")
+def rename_form(
+    key: Key, context: Ctx, session: Db, _user: PageUser, title: Annotated[str, Form(max_length=2000)] = ""
+) -> Response:
+    """The VSL page's rename form (CSRF checked in ``deps``); an empty title restores the detected one."""
+    try:
+        found = titles.set_title(session, key, title, min_confidence=context.settings.breakdown_min_confidence)
+    except titles.TitleError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    return _redirect(f"/vsl/{key}")
+
+
 @router.post("/vsl/{key}/retranscribe")
 def retranscribe_form(
     key: Key, session: Db, _user: PageUser, language: Annotated[str, Form(max_length=8)] = ""
@@ -252,6 +266,7 @@ def add_submit(
         lines[:cap],
         partitions=context.partitions,
         net=NetPolicy.from_settings(context.settings),
+        tracking=context.settings.url_tracking_params,
         language=chosen,
     )
     batch = addpage.save_batch(session, user.user_id, report, lines[cap:])

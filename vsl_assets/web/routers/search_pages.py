@@ -47,7 +47,11 @@ def search_page(
             query = search_service.query_from_filters(
                 session, q, filters, page=page, per_page=PER_PAGE, hits_per_vsl=HITS_PER_VSL
             )
-            results = shared_search(context.settings.database, context.settings.search_backend).search(query)
+            found = shared_search(context.settings.database, context.settings.search_backend).search(query)
+            # The display title (services.titles: edited, else the page's, else the product...).
+            results = search_service.with_titles(
+                found, session, min_confidence=context.settings.breakdown_min_confidence
+            )
         except SearchQueryError as exc:
             error = exc.reason
     here = search_service.search_query_string(q, filters)

@@ -26,6 +26,7 @@ def add_many(
         raw_urls,
         partitions=context.partitions,
         net=NetPolicy.from_settings(context.settings),
+        tracking=context.settings.url_tracking_params,
         language=language,
     )
     results = [AddedUrl.model_validate(i, from_attributes=True) for i in report.items]

@@ -1,7 +1,7 @@
 """Saved searches per user (issue 27, the search page's "save this search").
 
-Revision ID: 0011_saved_searches
-Revises: 0010_watch
+Revision ID: 0012_saved_searches
+Revises: 0011_names_export
 Create Date: 2026-12-06
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011_saved_searches"
-down_revision = "0010_watch"
+revision = "0012_saved_searches"
+down_revision = "0011_names_export"
 branch_labels = None
 depends_on = None
 
