@@ -105,10 +105,12 @@ def test_search_results_grouped_with_titles_and_moments(sqlite_web: Web) -> None
     web.login()
     page = web.client.get("/search", params={"q": "ritual", "language": "pt"}).text
     story = page.split(f'data-key="{keys["pt_story"]}"')[1].split("</li>\n  \n")[0]
-    # The VSL's title, and for an untitled one the host the library cards show (never the URL).
+    # The VSL's display title (services.titles): the page's, and for an untitled one the hook's
+    # first words (never the URL).
     assert ">Ritual da manhã</a></h2>" in story
     cheap = page.split(f'data-key="{keys["pt_cheap"]}"')[1]
-    assert ">b.example</a></h2>" in cheap
+    assert ">Você vai descobrir o ritual da manhã</a></h2>" in cheap
+    assert "https://b.example" not in cheap.split("</h2>")[0]
     # Both moments that say "ritual" are inside the VSL's group, each linking to its second.
     moments = re.findall(r'href="/vsl/' + keys["pt_story"] + r'\?t=([0-9.]+)"', story)
     assert moments == ["0.0", "4.0"]
