@@ -18,6 +18,7 @@ from vsl_assets.db.models import (
     UrlStatus,
     Video,
 )
+from vsl_assets.db.search_models import SavedSearch
 from vsl_assets.db.watch_models import WatchCheck, WatchEvent, WatchPage, WatchSwitch, WatchVersion
 from vsl_assets.db.web_models import ApiToken, Board, BoardItem, BoardMember, BoardShare, User
 
@@ -37,6 +38,7 @@ __all__ = [
     "DeadLetter",
     "Job",
     "JobOutcome",
+    "SavedSearch",
     "Source",
     "TranscriptRow",
     "Url",

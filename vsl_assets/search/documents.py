@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.breakdown.columns import summaries
 from vsl_assets.breakdown.models import is_sure
-from vsl_assets.db.models import Audio, BreakdownRow, Source, TranscriptRow, Url
+from vsl_assets.db.models import Audio, BreakdownRow, Source, TranscriptRow, Url, Video
 from vsl_assets.search.model import Segment, VslDocument
 
 
@@ -33,23 +33,26 @@ def _breakdown_fields(breakdown: BreakdownRow | None, min_confidence: float) -> 
 
 def _documents(session: Session, keys: list[str] | None, min_confidence: float) -> Iterator[VslDocument]:
     query = (
-        select(Url, Source, Audio, TranscriptRow, BreakdownRow)
+        select(Url, Source, Audio, Video.duration_s, TranscriptRow, BreakdownRow)
         .join(TranscriptRow, TranscriptRow.url_id == Url.id)
         .outerjoin(Source, Source.url_id == Url.id)
         .outerjoin(Audio, Audio.url_id == Url.id)
+        .outerjoin(Video, Video.url_id == Url.id)
         .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
         .order_by(Url.id)
     )
     if keys is not None:
         query = query.where(Url.partition_key.in_(keys))
-    for url, source, audio, transcript, breakdown in session.execute(query):
+    for url, source, audio, video_duration, transcript, breakdown in session.execute(query):
         yield VslDocument(
             key=url.partition_key,
             url=url.url,
             title=source.title if source else None,
             language=transcript.language,
             player=source.kind if source else None,
-            duration_s=(audio.duration_s if audio else None) or transcript.duration_s,
+            # The library's duration is the video's: the same VSL must pass the same duration filter
+            # on the search page; the audio's (same media) or the transcript's where there is none.
+            duration_s=video_duration or (audio.duration_s if audio else None) or transcript.duration_s,
             added_at=url.created_at,
             **_breakdown_fields(breakdown, min_confidence),
             segments=[Segment.from_mapping(seg) for seg in transcript.segments or []],

@@ -49,6 +49,16 @@ def vsl_filter(query: SearchQuery, encode_time: Callable[[datetime], Any]) -> tu
     equal("player_key", casefold(query.player))
     equal("currency", query.currency)
     equal("key", query.key)
+    if query.keys is not None:
+        if not query.keys:
+            # No VSL at all (an empty board); a bound parameter like every filter, since the
+            # backends tell "no filter" from "a filter" by its parameters.  No key is blank.
+            conds.append("v.key = :f_keys_none")
+            params["f_keys_none"] = ""
+        else:
+            names = [f"f_keys_{i}" for i in range(len(query.keys))]
+            conds.append(f"v.key IN ({', '.join(':' + n for n in names)})")
+            params.update(zip(names, query.keys, strict=True))
     between("duration_s", query.duration_min_s, query.duration_max_s)
     between("pitch_s", query.pitch_min_s, query.pitch_max_s)
     between("price", query.price_min, query.price_max)

@@ -103,6 +103,8 @@ class SearchQuery:
     added_to: datetime | None = None
     #: Search inside this one VSL only.
     key: str | None = None
+    #: Search inside these VSLs only (a board's); an empty tuple matches nothing.
+    keys: tuple[str, ...] | None = None
     #: 1-based page of VSLs.
     page: int = 1
     #: VSLs per page.
@@ -116,6 +118,8 @@ class SearchQuery:
         object.__setattr__(self, "added_from", _utc(self.added_from))
         object.__setattr__(self, "added_to", _utc(self.added_to))
         object.__setattr__(self, "currency", self.currency.strip().upper() if self.currency else None)
+        if self.keys is not None:
+            object.__setattr__(self, "keys", tuple(dict.fromkeys(self.keys)))
 
     def has_filters(self) -> bool:
         return any(
@@ -136,6 +140,7 @@ class SearchQuery:
                 "added_from",
                 "added_to",
                 "key",
+                "keys",
             )
         )
 

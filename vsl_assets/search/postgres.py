@@ -43,6 +43,7 @@ from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import ParsedQuery, parse_search, query_languages, to_tsquery_text
 from vsl_assets.search.snippet import highlight
+from vsl_assets.search.text import number_text
 
 #: Text-search configuration per language; None (unknown) gets no stemming and no stop words.
 CONFIGS: dict[str | None, str] = {"pt": "portuguese", "en": "english", "es": "spanish", None: "simple"}
@@ -85,8 +86,10 @@ _SCHEMA = [
         start_s DOUBLE PRECISION NOT NULL,
         end_s DOUBLE PRECISION NOT NULL,
         text TEXT NOT NULL,
+        -- what is analysed: the text with numbers said in words as digits (text.number_text)
+        search_text TEXT NOT NULL,
         cfg REGCONFIG NOT NULL,
-        tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector(cfg, search_unaccent(text))) STORED
+        tsv TSVECTOR GENERATED ALWAYS AS (to_tsvector(cfg, search_unaccent(search_text))) STORED
     )""",
     "CREATE INDEX IF NOT EXISTS search_segments_tsv ON search_segments USING gin (tsv)",
     "CREATE INDEX IF NOT EXISTS search_segments_vsl ON search_segments (vsl_id, position)",
@@ -102,8 +105,13 @@ _segments = Table(
     Column("start_s", Float),
     Column("end_s", Float),
     Column("text", Text),
+    Column("search_text", Text),
     Column("cfg", Text),
 )
+#: Bumped when what is indexed changes (2: numbers said in words indexed as digits); a table of
+#: another version is derived data, dropped and recreated empty (``vsl reindex`` fills it again).
+SCHEMA_VERSION = "2"
+_META = "CREATE TABLE IF NOT EXISTS search_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
 
 def _same(value: datetime) -> datetime:
@@ -134,8 +142,14 @@ class PostgresSearch:
         try:
             with self._engine.begin() as conn:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
+                self._drop_if_stale(conn)
                 for statement in _SCHEMA:
                     conn.execute(text(statement))
+                conn.execute(text(_META))
+                conn.execute(
+                    text("INSERT INTO search_meta (name, value) VALUES ('schema', :v) ON CONFLICT (name) DO NOTHING"),
+                    {"v": SCHEMA_VERSION},
+                )
         except DBAPIError as exc:
             raise ConfigurationError(
                 "could not create the search tables in PostgreSQL (the 'unaccent' extension must be "
@@ -143,6 +157,25 @@ class PostgresSearch:
                 detail=str(exc.orig),
             ) from exc
         self._schema_ready = True
+
+    @staticmethod
+    def _drop_if_stale(conn: Connection) -> None:
+        """Tables written by another version of the index (or before versions were kept) go."""
+        tables = set(
+            conn.execute(
+                text(
+                    "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() "
+                    "AND table_name IN ('search_meta', 'search_segments', 'search_vsls')"
+                )
+            ).scalars()
+        )
+        if "search_segments" not in tables and "search_vsls" not in tables:
+            return
+        version = None
+        if "search_meta" in tables:
+            version = conn.execute(text("SELECT value FROM search_meta WHERE name = 'schema'")).scalar()
+        if version != SCHEMA_VERSION:
+            conn.execute(text("DROP TABLE IF EXISTS search_segments, search_vsls, search_meta"))
 
     def close(self) -> None:
         self._engine.dispose()
@@ -169,6 +202,7 @@ class PostgresSearch:
                             "start_s": s.start,
                             "end_s": s.end,
                             "text": s.text,
+                            "search_text": number_text(s.text, doc.language),
                             "cfg": cfg,
                         }
                         for i, s in enumerate(doc.segments)
@@ -231,15 +265,18 @@ class PostgresSearch:
 
     def _match(self, conn: Connection, query: SearchQuery, parsed: ParsedQuery) -> SearchResults:
         where, params = vsl_filter(query, _same)
-        configs = [CONFIGS.get(lang, "simple") for lang in query_languages(query.language)]
-        params["tq"] = to_tsquery_text(parsed)
+        languages = query_languages(query.language)
+        configs = [CONFIGS.get(lang, "simple") for lang in languages]
+        # Each language's own query text: its number words read as digits, as its segments were.
+        for c, lang in zip(configs, languages, strict=True):
+            params[f"tq_{c}"] = to_tsquery_text(parsed, lang)
         # One arm per configuration, each with a constant tsquery, so the GIN index serves every arm.
         arms = " OR ".join(
-            f"(s.cfg = '{c}'::regconfig AND s.tsv @@ to_tsquery('{c}'::regconfig, search_unaccent(:tq)))"
+            f"(s.cfg = '{c}'::regconfig AND s.tsv @@ to_tsquery('{c}'::regconfig, search_unaccent(:tq_{c})))"
             for c in configs
         )
         rank_query = "CASE s.cfg " + " ".join(
-            f"WHEN '{c}'::regconfig THEN to_tsquery('{c}'::regconfig, search_unaccent(:tq))" for c in configs
+            f"WHEN '{c}'::regconfig THEN to_tsquery('{c}'::regconfig, search_unaccent(:tq_{c}))" for c in configs
         )
         rank = f"ts_rank_cd(s.tsv, {rank_query} END, {_RANK_NORMALISATION})"
         # Only ids and scores are carried through grouping; texts are read for the page's hits alone.

@@ -20,7 +20,8 @@ import re
 from dataclasses import dataclass, field
 
 from vsl_assets.search.model import SearchQuery, SearchQueryError
-from vsl_assets.search.text import LANGUAGES, normalise_language, stem_all, words, words_of_texts
+from vsl_assets.search.numbers import number_runs, number_words
+from vsl_assets.search.text import LANGUAGES, digits, normalise_language, stem_all, words, words_of_texts
 
 #: More clauses than this are dropped (a 5,000-character paste must not become a 5,000-term query).
 MAX_CLAUSES = 32
@@ -77,6 +78,55 @@ def parse_search(query: SearchQuery) -> ParsedQuery:
     return parsed
 
 
+def _numbers_as_phrases(tokens: list[str]) -> list[str]:
+    """Plain words that say one number together ("vinte e sete", "one hundred") become one quoted
+    phrase, so the number is matched as a number (27), not as three words each required apart.
+
+    Read with every language's grammar (a query's language is not known here); each language's
+    arm then reads the phrase its own way (``digits``), so "e" between two numbers joins them only
+    where it is that language's joining word.
+    """
+    plain = [
+        i
+        for i, t in enumerate(tokens)
+        if t not in ("OR", "AND", "NOT") and not t.startswith(('"', "-")) and not t.endswith("*")
+    ]
+    if len(plain) < 2:
+        return tokens
+    merged: dict[int, int] = {}  # first token index -> end (exclusive)
+    start = 0
+    while start < len(plain):
+        end = start + 1
+        while end < len(plain) and plain[end] == plain[end - 1] + 1:
+            end += 1
+        run = plain[start:end]
+        folded = [words(tokens[i]) for i in run]
+        if len(run) > 1 and all(len(w) == 1 for w in folded):
+            flat = [w[0] for w in folded]
+            spans = sorted(
+                ((a, b) for lang in LANGUAGES for a, b, _v in number_runs(flat, lang) if b - a > 1),
+                key=lambda ab: (ab[0], -(ab[1] - ab[0])),
+            )
+            taken = -1
+            for a, b in spans:
+                if a >= taken:
+                    merged[run[a]] = run[b - 1] + 1
+                    taken = b
+        start = end
+    if not merged:
+        return tokens
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if i in merged:
+            out.append('"' + " ".join(tokens[i : merged[i]]) + '"')
+            i = merged[i]
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
 def parse(text: str) -> ParsedQuery:
     """Read a user's query; never raises, whatever the text."""
     notes: list[str] = []
@@ -86,7 +136,7 @@ def parse(text: str) -> ParsedQuery:
     groups: list[list[Clause]] = []
     excluded: list[Clause] = []
     negate_next = or_next = False
-    for raw in _TOKEN.findall(_SEPARATORS.sub(" ", text)):
+    for raw in _numbers_as_phrases(_TOKEN.findall(_SEPARATORS.sub(" ", text))):
         if raw == "OR":
             or_next = bool(groups)
             continue
@@ -152,13 +202,14 @@ def fts5_terms(words: list[str], language: str | None) -> str:
     if not words:
         return ""
     tag = FTS5_TAGS[language]
-    return tag + (" " + tag).join(stem_all(words, language))
+    return tag + (" " + tag).join(stem_all(digits(words, language), language))
 
 
 def fts5_terms_of_texts(texts: list[str], language: str | None) -> list[str]:
     """``fts5_terms`` of every segment of a VSL at once: one fold, one stemmer call for all
     their words, then one join per segment (what lets indexing run at SQLite's speed)."""
-    per_text = words_of_texts(texts)
+    starters = number_words(language)  # the set test inline: most segments say no number
+    per_text = [ws if starters.isdisjoint(ws) else digits(ws, language) for ws in words_of_texts(texts)]
     stems = stem_all([w for ws in per_text for w in ws], language)
     tag = FTS5_TAGS[language]
     sep = " " + tag
@@ -200,22 +251,23 @@ def to_fts5(parsed: ParsedQuery, languages: tuple[str | None, ...]) -> str:
     return arms[0] if len(arms) == 1 else " OR ".join(f"({arm})" for arm in arms)
 
 
-def _ts_clause(clause: Clause) -> str:
+def _ts_clause(clause: Clause, language: str | None) -> str:
     # to_tsquery applies the configuration's stemmer and stop words to each word, and shifts
-    # phrase distances over stop words itself, so the words go in folded but unstemmed.
-    parts = list(clause.words)
+    # phrase distances over stop words itself, so the words go in folded but unstemmed (numbers
+    # as digits, as the indexed text has them).
+    parts = digits(list(clause.words), language)
     if clause.prefix:
         parts[-1] += ":*"
     return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
 
 
-def to_tsquery_text(parsed: ParsedQuery) -> str:
-    """Text for PostgreSQL's ``to_tsquery(config, ...)``; words are letters/digits only."""
+def to_tsquery_text(parsed: ParsedQuery, language: str | None = None) -> str:
+    """Text for PostgreSQL's ``to_tsquery(config, ...)`` of one language; words are letters/digits only."""
     groups = []
     for group in parsed.groups:
-        parts = [_ts_clause(c) for c in group]
+        parts = [_ts_clause(c, language) for c in group]
         groups.append(parts[0] if len(parts) == 1 else "(" + " | ".join(parts) + ")")
     expr = " & ".join(groups)
     if parsed.excluded:
-        expr = f"({expr}) & !(" + " | ".join(_ts_clause(c) for c in parsed.excluded) + ")"
+        expr = f"({expr}) & !(" + " | ".join(_ts_clause(c, language) for c in parsed.excluded) + ")"
     return expr

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from vsl_assets.search.model import Snippet
 from vsl_assets.search.query import Clause, ParsedQuery
-from vsl_assets.search.text import stem_all, word_spans
+from vsl_assets.search.text import digits, number_spans, stem_all, word_spans
 
 #: Longer segment texts are cut to a window around the first match.
 MAX_SNIPPET_CHARS = 240
@@ -19,7 +19,8 @@ _CONTEXT_BEFORE = 60
 def _clause_spans(
     clause: Clause, spans: list[tuple[int, int]], folded: list[str], stems: list[str], language: str | None
 ) -> list[tuple[int, int]]:
-    wanted = stem_all(list(clause.words), language)
+    said = digits(list(clause.words), language)
+    wanted = stem_all(said, language)
     if len(wanted) == 1 and not clause.prefix:
         return [spans[i] for i, st in enumerate(stems) if st == wanted[0]]
     n = len(wanted)
@@ -28,7 +29,7 @@ def _clause_spans(
     for i in range(len(stems) - n + 1):
         for j in range(n):
             if clause.prefix and j == last:
-                if not (folded[i + j].startswith(clause.words[j]) or stems[i + j].startswith(wanted[j])):
+                if not (folded[i + j].startswith(said[j]) or stems[i + j].startswith(wanted[j])):
                     break
             elif stems[i + j] != wanted[j]:
                 break
@@ -43,7 +44,7 @@ def highlight(text: str, parsed: ParsedQuery, language: str | None) -> Snippet:
     The segment's words are split, folded and stemmed in a few calls (not one Python step per
     word and clause), so a page of 60 hits costs well under a millisecond.
     """
-    spans, folded = word_spans(text)
+    spans, folded = number_spans(*word_spans(text), language)
     stems = stem_all(folded, language)
     clauses = parsed.clauses()
     marked = sorted({span for c in clauses for span in _clause_spans(c, spans, folded, stems, language)})

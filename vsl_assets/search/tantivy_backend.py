@@ -52,7 +52,7 @@ from vsl_assets.search.query import Clause, ParsedQuery, fts5_terms, fts5_terms_
 from vsl_assets.search.snippet import highlight
 from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, VSL_COLUMNS, segment_id
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"  # 2: numbers said in words indexed as digits
 _SIDE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vsls (

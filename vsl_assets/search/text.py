@@ -1,6 +1,6 @@
 """Text analysis shared by indexing, querying and highlighting: fold, split, stem.
 
-Every path through the search package turns words into terms with the same three steps, so a
+Every path through the search package turns words into terms with the same steps, so a
 word typed in a query meets the word said in a transcript:
 
 1. **fold**: lower case, then NFKD with the combining marks dropped ("Você" -> "voce").  Folding
@@ -8,7 +8,10 @@ word typed in a query meets the word said in a transcript:
    stemmers treat "informação" and "informacao" differently; folded first, both stem alike.
 2. **split**: runs of letters and digits (``[^\\W_]+``); everything else separates words.  The
    original text is never changed: the spans of its words are kept for the snippet.
-3. **stem**: Snowball (PyStemmer) in the VSL's language; a VSL of another or unknown language
+3. **numbers**: in the VSL's language (the query's: once per language it is tried in), a number
+   said in words becomes its digits ("vinte e sete" -> "27", ``numbers.py``), so "30 dias" and
+   "trinta dias" are the same words to every backend.
+4. **stem**: Snowball (PyStemmer) in the VSL's language; a VSL of another or unknown language
    keeps its folded words unstemmed.  PostgreSQL's ``portuguese``/``english``/``spanish``
    configurations are the same Snowball algorithms over ``unaccent``ed text.
 """
@@ -20,6 +23,8 @@ import unicodedata
 from functools import lru_cache
 
 import Stemmer
+
+from vsl_assets.search.numbers import number_runs, to_digits
 
 #: The languages with a stemmer; anything else is indexed folded but unstemmed.
 LANGUAGES = ("pt", "en", "es")
@@ -127,6 +132,48 @@ def stem_all(folded: list[str], language: str | None) -> list[str]:
     return list(_stemmer(language).stemWords(folded))
 
 
+def digits(folded: list[str], language: str | None) -> list[str]:
+    """Folded words with the numbers said in words as digits, in a language (``numbers.py``)."""
+    return to_digits(folded, language)
+
+
+def number_spans(
+    spans: list[tuple[int, int]], folded: list[str], language: str | None
+) -> tuple[list[tuple[int, int]], list[str]]:
+    """``word_spans`` with each number said in words as one word (its digits) spanning its words,
+    so a snippet marks all of "vinte e sete" where the query said "27"."""
+    runs = number_runs(folded, language)
+    if not runs:
+        return spans, folded
+    out_spans: list[tuple[int, int]] = []
+    out_words: list[str] = []
+    at = 0
+    for first, end, value in runs:
+        out_spans += spans[at:first]
+        out_words += folded[at:first]
+        out_spans.append((spans[first][0], spans[end - 1][1]))
+        out_words.append(str(value))
+        at = end
+    return out_spans + spans[at:], out_words + folded[at:]
+
+
 def terms(text: str, language: str | None) -> str:
     """A text's stemmed folded words separated by spaces (what the index stores, before tagging)."""
-    return " ".join(stem_all(words(text), language))
+    return " ".join(stem_all(digits(words(text), language), language))
+
+
+def number_text(text: str, language: str | None) -> str:
+    """The text with every number said in words replaced by its digits (the rest untouched), for
+    an engine that analyses text itself (PostgreSQL's ``to_tsvector``)."""
+    spans, folded = word_spans(text)
+    runs = number_runs(folded, language)
+    if not runs:
+        return text
+    out: list[str] = []
+    at = 0
+    for first, end, value in runs:
+        out.append(text[at : spans[first][0]])
+        out.append(str(value))
+        at = spans[end - 1][1]
+    out.append(text[at:])
+    return "".join(out)

@@ -39,6 +39,7 @@ from vsl_assets.db.models import (
     sure_value,
 )
 from vsl_assets.db.watch_models import WatchEvent, WatchPage, WatchVersion
+from vsl_assets.db.web_models import BoardItem
 from vsl_assets.services import schemas, titles
 from vsl_assets.transcription.models import Segment
 from vsl_assets.transcription.quality import low_confidence
@@ -66,6 +67,12 @@ class LibraryFilters:
     q: str | None = None
     #: Only VSLs whose transcript needs a person's review (a warning or a low quality score).
     review: bool | None = None
+    #: Only the VSLs on this board (its id).
+    board: int | None = None
+    #: Only VSLs whose (sure) money-back guarantee is this many days.
+    guarantee: int | None = None
+    #: Only VSLs whose breakdown has this beat (``hook``, ``offer``...).
+    beat: str | None = None
     #: Watched pages live at least this many days / with a watch event in the last N days.
     days_live_min: int | None = None
     changed_days: int | None = None
@@ -133,6 +140,12 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
                 Source.title.ilike(pattern, escape="\\"),
             )
         )
+    if f.board is not None:
+        query = query.where(Url.id.in_(select(BoardItem.url_id).where(BoardItem.board_id == f.board)))
+    if f.guarantee is not None:
+        query = query.where(sure("guarantee_days", BreakdownRow.guarantee_days == f.guarantee))
+    if f.beat:
+        query = query.where(Url.id.in_(select(BeatRow.url_id).where(BeatRow.beat == f.beat.strip())))
     if f.days_live_min is not None:
         query = query.where(Url.id.in_(select(WatchPage.url_id).where(WatchPage.days_live >= f.days_live_min)))
     if f.changed_days is not None:
@@ -140,6 +153,17 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
         query = query.where(Url.id.in_(select(WatchEvent.url_id).where(WatchEvent.at >= since)))
     # A watched page's later versions are shown on its page (one card per VSL, "3 versions").
     return query.where(Url.id.not_in(select(WatchVersion.version_url_id).where(WatchVersion.number > 1)))
+
+
+def filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
+    """``query`` (over ``urls`` joined to its card tables) narrowed by the library's filters: the
+    one definition of what each filter means, for the library, search scopes and insights."""
+    return _filtered(query, f, min_confidence)
+
+
+def joined(query: Any) -> Any:
+    """``query`` over ``urls`` and its one-to-one card tables (source, video, breakdown, transcript)."""
+    return _joined(query)
 
 
 def _joined(query: Any) -> Any:
@@ -162,6 +186,8 @@ _NOT_BREAKDOWN = frozenset(
         "duration_min",
         "duration_max",
         "review",
+        "board",
+        "beat",
         "days_live_min",
         "changed_days",
         "sort",

@@ -30,9 +30,11 @@ from vsl_assets.web.routers import (
     compare,
     exports,
     health,
+    insights,
     media,
     pages,
     search,
+    search_pages,
     share,
     urls,
     vsls,
@@ -62,7 +64,7 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     )
     app.state.web = WebContext.build(settings, partitions)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (health, urls, vsls, search, media, boards, exports, account, pages, watch):
+    for module in (health, urls, vsls, search, media, boards, exports, account, pages, search_pages, insights, watch):
         app.include_router(module.router)
     app.include_router(boards.pages)
     app.include_router(watch.pages)

@@ -1,19 +1,26 @@
-"""The library's filters as a FastAPI dependency, shared by the JSON API and the pages.
+"""The library's filters read from a query string: one definition for the library page, the
+library API, the search page and the insights links, so a filter means the same everywhere.
 
-The filters themselves are ``services.library.LibraryFilters`` (plain Python, what the service
-takes); this module only reads them from a query string with bounds, so every front end that lists
-the library (``/api/vsls``, the library page, the search page) validates them the same way.
+The filters themselves are ``services.library.LibraryFilters``; this is only how the web reads
+them (blank form fields are no filter, numbers bounded).
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Annotated
 
 from fastapi import Depends, Query
 from pydantic import BeforeValidator, Field
+from sqlalchemy.orm import Session
 
-from vsl_assets.services import library, schemas
+from vsl_assets.services import boards, library, schemas
 from vsl_assets.web.limits import MAX_ID
+
+__all__ = ["Filters", "for_viewer", "library_filters"]
+
+#: No board has this id: a board filter the viewer may not use matches nothing.
+NO_BOARD = 0
 
 
 def _blank_is_none(value: object) -> object:
@@ -48,6 +55,13 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
     reveal_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in the title or URL")] = None,
     review: Annotated[bool | None, Blank, Query(description="only transcripts that need review")] = None,
+    board: Annotated[
+        Annotated[int, Field(ge=1, le=MAX_ID)] | None, Blank, Query(description="only the VSLs on this board (its id)")
+    ] = None,
+    guarantee: Annotated[
+        Annotated[int, Field(ge=0, le=10_000)] | None, Blank, Query(description="money-back guarantee, days")
+    ] = None,
+    beat: Annotated[str | None, Query(max_length=32, description="has this beat (hook, offer...)")] = None,
     days_live_min: Annotated[
         int | None, Blank, Query(ge=0, le=100_000, description="watched pages live at least this many days")
     ] = None,
@@ -78,6 +92,9 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
         reveal_max=reveal_max,
         q=q or None,
         review=review or None,
+        board=board,
+        guarantee=guarantee,
+        beat=beat or None,
         days_live_min=days_live_min,
         changed_days=changed_days,
         sort=sort,
@@ -88,3 +105,12 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
 
 
 Filters = Annotated[library.LibraryFilters, Depends(library_filters)]
+
+
+def for_viewer(session: Session, filters: library.LibraryFilters, user_id: int) -> library.LibraryFilters:
+    """The filters as this user may apply them: a board they cannot see (another user's private
+    board, a deleted one) filters to nothing, as a missing board does, so its contents never leak
+    through the library, the search page, the insights or an export."""
+    if filters.board is None or boards.board_for(session, filters.board, user_id) is not None:
+        return filters
+    return dataclasses.replace(filters, board=NO_BOARD)

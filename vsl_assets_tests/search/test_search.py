@@ -243,6 +243,8 @@ FILTERS = [
     ({"added_from": datetime(2026, 1, 1), "added_to": datetime(2026, 2, 1, 9, 30)}, ["pt-emagrecer"]),
     ({"key": "es-dinero"}, ["es-dinero"]),
     ({"key": "nope"}, []),
+    ({"keys": ("es-dinero", "pt-emagrecer", "nope")}, ["es-dinero", "pt-emagrecer"]),
+    ({"keys": ()}, []),
 ]
 
 

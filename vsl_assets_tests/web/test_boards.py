@@ -418,3 +418,20 @@ def test_the_share_link_is_the_only_door_without_a_login(web: Web) -> None:
             assert refused, (method, route.path, answer.status_code)
             checked += 1
     assert checked > 40
+
+
+def test_a_private_board_of_another_user_filters_to_nothing_in_the_library_search_and_insights(web: Web) -> None:
+    a, b, _c = _vsls(web)
+    api, auth = web.client, web.bearer
+    bid = api.post("/api/boards", json={"name": "Só meu"}, headers=auth).json()["id"]
+    for key in (a, b):
+        assert api.post(f"/api/boards/{bid}/items", json={"partition_key": key}, headers=auth).status_code in (200, 201)
+    # The owner's filter works...
+    assert {v["partition_key"] for v in api.get(f"/api/vsls?board={bid}", headers=auth).json()["items"]} == {a, b}
+    # ...another user's is as if the board did not exist: its contents never show.
+    bia = _bia(web)
+    assert api.get(f"/api/vsls?board={bid}", headers=bia).json()["items"] == []
+    table = api.get(f"/api/library/export.csv?board={bid}", headers=bia)
+    assert table.status_code == 200 and a not in table.text and b not in table.text
+    assert api.get(f"/api/insights?board={bid}", headers=auth).json()["analysed"] == 2
+    assert api.get(f"/api/insights?board={bid}", headers=bia).json()["analysed"] == 0

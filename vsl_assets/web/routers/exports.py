@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from vsl_assets.services import boards, export
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
-from vsl_assets.web.filters import Filters
+from vsl_assets.web.filters import Filters, for_viewer
 from vsl_assets.web.limits import DbId
 
 router = APIRouter(tags=["exports"])
@@ -54,9 +54,10 @@ def board_table(board_id: DbId, fmt: TableFormat, context: Ctx, session: Db, use
 
 
 @router.get("/api/library/export.csv", response_class=Response)
-def library_table(filters: Filters, context: Ctx, session: Db, _user: ApiUser) -> Response:
+def library_table(filters: Filters, context: Ctx, session: Db, user: ApiUser) -> Response:
     """The library as the view shows it (the same filters and sort as ``GET /api/vsls``), every page
     of it up to ``MAX_EXPORT_ROWS``, as CSV."""
+    filters = for_viewer(session, filters, user.user_id)
     data, rows = export.library_table(session, filters, min_confidence=context.settings.breakdown_min_confidence)
     response = attachment(data, export.TABLE_FORMATS["csv"], "vsl-library.csv")
     response.headers["X-Rows"] = str(rows)

@@ -21,14 +21,12 @@ from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.net.guard import NetPolicy
-from vsl_assets.search import SearchQueryError, SearchResults, shared_search
 from vsl_assets.services import boards, intake, library, requeue, titles
-from vsl_assets.services import search as search_service
 from vsl_assets.settings import retranscribe_language, url_language
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 from vsl_assets.web import addpage
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, Key, PageUser
-from vsl_assets.web.filters import Filters
+from vsl_assets.web.filters import Filters, for_viewer
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
 from vsl_assets.web.limits import MAX_ID
 from vsl_assets.web.render import render, safe_next
@@ -126,11 +124,12 @@ def set_language(code: str, request: Request, next: str = "/") -> Response:
     return response
 
 
-# -- library and search -------------------------------------------------------------------------
+# -- library (the search page is in routers/search_pages.py) -----------------------------------
 
 
 @router.get("/", response_class=HTMLResponse)
 def library_page(request: Request, filters: Filters, context: Ctx, session: Db, user: PageUser) -> Response:
+    filters = for_viewer(session, filters, user.user_id)
     page = library.list_vsls(session, filters, min_confidence=context.settings.breakdown_min_confidence)
     active = filters.active()
     next_link = None
@@ -149,38 +148,6 @@ def library_page(request: Request, filters: Filters, context: Ctx, session: Db, 
         next_link=next_link,
         first_link=first_link,
     )
-
-
-@router.get("/search", response_class=HTMLResponse)
-def search_page(
-    request: Request,
-    context: Ctx,
-    session: Db,
-    user: PageUser,
-    q: str = "",
-    lang: str | None = None,
-    niche: str | None = None,
-    lead: str | None = None,
-    page: int = 1,
-) -> Response:
-    results: SearchResults | None = None
-    error = None
-    if q.strip() or lang or niche or lead:
-        try:
-            index = shared_search(context.settings.database, context.settings.search_backend)
-            results = search_service.search(
-                index,
-                q[:1000],
-                session=session,
-                min_confidence=context.settings.breakdown_min_confidence,
-                lang=lang,
-                niche=niche,
-                lead=lead,
-                page=max(1, min(page, 10_000)),
-            )
-        except SearchQueryError as exc:
-            error = exc.reason
-    return render(request, "search.html", user, q=q, lang_filter=lang or "", results=results, error=error)
 
 
 # -- one VSL ------------------------------------------------------------------------------------
@@ -314,22 +281,36 @@ def add_submit(
     return _redirect(f"/add?batch={batch.id}")  # a reload shows the batch, never posts it twice
 
 
+#: Rows shown per list on the queue page (the rest are counted).
+QUEUE_ROWS = 100
+
+
 @router.get("/queue", response_class=HTMLResponse)
 def queue_page(request: Request, session: Db, user: PageUser) -> Response:
-    def of(statuses: list[str], limit: int = 200) -> list[Url]:
+    # Each list shows its QUEUE_ROWS most recently changed rows, its heading the total: rendering
+    # 600 live rows cost more than 100 ms at 10,000 VSLs (benchmarks/bench_pages.py), and the
+    # counts above the lists say how many there are.
+    def of(statuses: list[str], limit: int = QUEUE_ROWS) -> list[Url]:
         return list(
             session.scalars(select(Url).where(Url.status.in_(statuses)).order_by(Url.updated_at.desc()).limit(limit))
         )
 
-    running = of([s.value for s in IN_PROGRESS] + [UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBED.value])
-    pending = of([UrlStatus.PENDING_INGEST.value])
+    groups = {
+        "running": [s.value for s in IN_PROGRESS] + [UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBED.value],
+        "pending": [UrlStatus.PENDING_INGEST.value],
+        "failed": [UrlStatus.FAILED.value],
+    }
+    counts = repo.status_counts(session)
+    running = of(groups["running"])
+    pending = of(groups["pending"])
     return render(
         request,
         "queue.html",
         user,
         running=running,
         pending=pending,
-        failed=of([UrlStatus.FAILED.value]),
-        counts=repo.status_counts(session),
+        failed=of(groups["failed"]),
+        counts=counts,
+        totals={name: sum(counts.get(s, 0) for s in statuses) for name, statuses in groups.items()},
         **_live(session, running + pending),
     )

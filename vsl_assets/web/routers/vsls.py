@@ -14,13 +14,14 @@ from vsl_assets.search import shared_search
 from vsl_assets.services import library, requeue, schemas, titles
 from vsl_assets.services.removal import Removed, remove_urls
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
-from vsl_assets.web.filters import Filters
+from vsl_assets.web.filters import Filters, for_viewer
 
 router = APIRouter(tags=["vsls"])
 
 
 @router.get("/api/vsls", response_model=schemas.VslPage)
-def list_vsls(filters: Filters, context: Ctx, session: Db, _user: ApiUser) -> schemas.VslPage:
+def list_vsls(filters: Filters, context: Ctx, session: Db, user: ApiUser) -> schemas.VslPage:
+    filters = for_viewer(session, filters, user.user_id)
     return library.list_vsls(session, filters, min_confidence=context.settings.breakdown_min_confidence)
 
 

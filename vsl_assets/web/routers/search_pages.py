@@ -1,0 +1,103 @@
+"""The search page: words and the library's filters, results grouped per VSL with the moments
+inside (each links to its second), and the user's saved searches (save, list, delete).
+
+Filters are read by ``web.filters.library_filters`` (the library's own), so a link from the
+library, an insights chart or a saved search filters the same way everywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from vsl_assets.search import SearchQueryError, SearchResults, shared_search
+from vsl_assets.services import boards, library
+from vsl_assets.services import search as search_service
+from vsl_assets.services.library import host_of
+from vsl_assets.web.deps import Ctx, Db, PageUser
+from vsl_assets.web.filters import Filters, for_viewer
+from vsl_assets.web.limits import DbId
+from vsl_assets.web.render import render
+
+router = APIRouter(include_in_schema=False)
+
+#: VSLs per result page, and moments shown per VSL.
+PER_PAGE = 20
+HITS_PER_VSL = 5
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(
+    request: Request,
+    filters: Filters,
+    context: Ctx,
+    session: Db,
+    user: PageUser,
+    q: Annotated[str, Query(max_length=1000)] = "",
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+) -> Response:
+    filters = for_viewer(session, filters, user.user_id)
+    results: SearchResults | None = None
+    error = None
+    active = {k: v for k, v in filters.active().items() if k in search_service.SEARCH_FILTERS}
+    if q.strip() or active:
+        try:
+            query = search_service.query_from_filters(
+                session, q, filters, page=page, per_page=PER_PAGE, hits_per_vsl=HITS_PER_VSL
+            )
+            found = shared_search(context.settings.database, context.settings.search_backend).search(query)
+            # The display title (services.titles: edited, else the page's, else the product...).
+            results = search_service.with_titles(
+                found, session, min_confidence=context.settings.breakdown_min_confidence
+            )
+        except SearchQueryError as exc:
+            error = exc.reason
+    here = search_service.search_query_string(q, filters)
+    links = {}
+    if results is not None and page < results.pages:
+        links["next"] = "/search?" + urlencode([*_pairs(here), ("page", page + 1)])
+    if results is not None and page > 1:
+        links["prev"] = "/search?" + urlencode([*_pairs(here), ("page", page - 1)])
+    return render(
+        request,
+        "search.html",
+        user,
+        q=q,
+        f=filters,
+        results=results,
+        error=error,
+        facets=library.facets(session),
+        boards=boards.visible_boards(session, user.user_id),
+        here=here,
+        links=links,
+        host_of=host_of,
+        saved=search_service.saved_searches(session, user.user_id),
+    )
+
+
+def _pairs(query_string: str) -> list[tuple[str, str]]:
+    return parse_qsl(query_string)
+
+
+@router.post("/search/saved")
+def save_search(
+    session: Db,
+    user: PageUser,
+    query: Annotated[str, Form(max_length=4000)] = "",
+    name: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    try:
+        saved = search_service.save_search(session, user.user_id, name, query)
+    except SearchQueryError as exc:
+        raise HTTPException(status_code=400, detail=exc.reason) from None
+    return RedirectResponse(f"/search?{saved.query}", status_code=303)
+
+
+@router.post("/search/saved/{saved_id}/delete")
+def delete_saved_search(saved_id: DbId, session: Db, user: PageUser) -> Response:
+    if not search_service.delete_saved_search(session, user.user_id, saved_id):
+        raise HTTPException(status_code=404, detail=f"no saved search {saved_id} of yours")
+    return RedirectResponse("/search", status_code=303)

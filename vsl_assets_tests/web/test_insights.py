@@ -1,0 +1,136 @@
+"""Insights: the service's counts (sure values only, the rest unknown), each chart element's link
+listing exactly the VSLs it counts, the JSON API and the page's SVG charts (real SQLite app DB)."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, urlsplit
+
+from sqlalchemy import select
+
+from vsl_assets.db.models import BreakdownRow, Url
+from vsl_assets.services import boards
+from vsl_assets.services.insights import compute
+from vsl_assets.services.library import LibraryFilters, list_vsls
+from vsl_assets_tests.web.conftest import Web
+from vsl_assets_tests.web.seed import Fake, seed
+
+
+def _seed(web: Web) -> dict[str, str]:
+    fakes = {
+        "a": Fake("https://a.example/1", niche="health/weight loss", lead="story", price=197.0, duration_s=1200.0),
+        "b": Fake("https://a.example/2", niche="health/joint pain", lead="story", price=37.0, duration_s=600.0),
+        "c": Fake("https://a.example/3", niche="health/sleep", lead="big_secret", price=297.0, currency="BRL"),
+        "d": Fake("https://a.example/4", niche="wealth/trading", lead="offer", price=49.0, currency="USD"),
+        # Unsure price and lead: counted as unknown, never in a bar.
+        "e": Fake("https://a.example/5", niche="health/sleep", lead="proclamation", price=999.0),
+    }
+    with web.session() as s:
+        keys = {name: seed(s, web.layout, fake) for name, fake in fakes.items()}
+        row = s.scalar(
+            select(BreakdownRow).join(Url, Url.id == BreakdownRow.url_id).where(Url.partition_key == keys["e"])
+        )
+        assert row is not None
+        row.confidence = {"offer_price": 0.2, "lead_type": 0.1, "guarantee_days": 0.3}
+        # A VSL with no guarantee at all.
+        row_b = s.scalar(
+            select(BreakdownRow).join(Url, Url.id == BreakdownRow.url_id).where(Url.partition_key == keys["b"])
+        )
+        assert row_b is not None
+        row_b.guarantee_days = None
+        row_b.data = {}
+    return keys
+
+
+def _listed(web: Web, link: str) -> set[str]:
+    """The keys the library lists for a chart's link (through the API, the same filters)."""
+    params = dict(parse_qsl(urlsplit(link).query))
+    body = web.client.get("/api/vsls", params={**params, "limit": 200}, headers=web.bearer).json()
+    return {c["partition_key"] for c in body["items"]}
+
+
+def test_counts_only_sure_values_and_each_link_lists_what_it_counts(web: Web) -> None:
+    """On SQLite and on PostgreSQL (the aggregates are SQL)."""
+    keys = _seed(web)
+    with web.session() as s:
+        health = compute(s, LibraryFilters(niche="health"), min_confidence=0.6)
+    assert health.analysed == 4  # a, b, c, e (d is wealth)
+    assert {b.label: b.count for b in health.leads} == {"story": 2, "big_secret": 1}
+    assert health.leads_unknown == 1  # e's lead is not sure
+    [brl] = health.prices
+    assert brl.currency == "BRL"
+    assert {b.label: b.count for b in brl.bars} == {"20\u201349.99": 1, "100\u2013199.99": 1, "200\u2013299.99": 1}
+    assert health.prices_unknown == 1  # e: 999 not sure, never drawn as a price
+    assert [(b.label, b.count) for b in health.guarantees] == [("30", 2)]
+    assert health.guarantees_unknown == 2  # b has none, e's is not sure
+    assert health.awareness_unknown == 0 and health.awareness[0].count == 4
+    assert {p.key for p in health.points} == {keys[k] for k in "abce"}
+    assert {b.beat for b in health.beats} == {"hook", "offer"}
+    assert [b.beat for b in health.beats] == ["hook", "offer"]  # in their typical order
+    # Every bar's link lists exactly the VSLs it counts.
+    assert _listed(web, next(b.link for b in health.leads if b.label == "story")) == {keys["a"], keys["b"]}
+    assert _listed(web, next(b.link for b in brl.bars if b.label.startswith("20"))) == {keys["b"]}
+    assert _listed(web, next(b.link for b in brl.bars if b.label.startswith("200"))) == {keys["c"]}
+    assert _listed(web, health.guarantees[0].link) == {keys["a"], keys["c"]}
+    assert _listed(web, health.beats[0].link) == {keys[k] for k in "abce"}
+    assert _listed(web, health.link) == {keys[k] for k in "abce"}
+    for bar in [*health.leads, *health.awareness, *brl.bars, *health.guarantees]:
+        assert len(_listed(web, bar.link)) == bar.count, bar
+
+
+def test_board_scope(sqlite_web: Web) -> None:
+    web = sqlite_web
+    keys = _seed(web)
+    with web.session() as s:
+        board = boards.create_board(s, 1, "Teste", None)
+        for k in ("a", "d"):
+            boards.add_item(s, board, keys[k], None, [])
+        board_id = board.id
+    body = web.client.get("/api/insights", params={"board": board_id}, headers=web.bearer)
+    assert body.status_code == 200
+    data = body.json()
+    assert data["analysed"] == 2 and data["scope"] == {"board": board_id}
+    assert {c["currency"] for c in data["prices"]} == {"BRL", "USD"}
+    assert {b["label"] for b in data["leads"]} == {"story", "offer"}
+    assert all(f"board={board_id}" in b["link"] for b in data["leads"])
+    with web.session() as s:
+        page = list_vsls(s, LibraryFilters(board=board_id, lead="offer"), min_confidence=0.6)
+    assert [c.partition_key for c in page.items] == [keys["d"]]
+    # The API needs a login like every other.
+    assert web.client.get("/api/insights").status_code == 401
+
+
+def test_insights_page_draws_accessible_linked_charts(sqlite_web: Web) -> None:
+    web = sqlite_web
+    keys = _seed(web)
+    web.login()
+    page = web.client.get("/insights", params={"niche": "health"})
+    assert page.status_code == 200
+    html = page.text
+    for chart in ("chart-price-brl", "chart-pitch", "chart-guarantee", "chart-lead", "chart-awareness", "chart-beats"):
+        assert f'id="{chart}"' in html, chart
+        svg = html.split(f'id="{chart}"')[1].split("</svg>")[0]
+        assert f'<title id="{chart}-t">' in svg and f'<desc id="{chart}-d">' in svg
+    lead_svg = html.split('id="chart-lead"')[1].split("</svg>")[0]
+    assert '<a href="/?niche=health&amp;lead=story" class="mark"><title>story: 2 VSLs</title>' in lead_svg
+    assert "<title>unknown: 1 VSLs</title>" in lead_svg  # the unknown bar, without a link
+    pitch_svg = html.split('id="chart-pitch"')[1].split("</svg>")[0]
+    assert f'href="/vsl/{keys["a"]}?t=9.5"' in pitch_svg
+    # c and e sit at the same place (2 min, pitch 9.5 s): one dot for both, linking to them both.
+    assert len(re.findall(r"<circle ", pitch_svg)) == 3
+    both = re.search(r'<a href="([^"]+)" class="mark"><title>2 VSLs: ', pitch_svg)
+    assert both is not None
+    assert _listed(web, both.group(1).replace("&amp;", "&")) == {keys["c"], keys["e"]}
+    # The scope form offers the niches present; a user without a login is sent to it.
+    assert '<option value="health" selected>' in html
+    anonymous = web.client.__class__(web.client.app)
+    assert anonymous.get("/insights", follow_redirects=False).status_code in (302, 303, 401)
+
+
+def test_empty_scope_says_so(sqlite_web: Web) -> None:
+    web = sqlite_web
+    web.login()
+    html = web.client.get("/insights", params={"niche": "nothing"}).text
+    assert "No analysed VSL here yet." in html
+    data = web.client.get("/api/insights", params={"niche": "nothing"}, headers=web.bearer).json()
+    assert data["analysed"] == 0 and data["leads"] == [] and data["beats"] == []

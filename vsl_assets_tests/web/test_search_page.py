@@ -1,0 +1,218 @@
+"""The search page: the library's filters, results grouped per VSL with their moments, saved
+searches per user; and the same filters through the service (real SQLite app DB and FTS5 index)."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from vsl_assets.services import boards
+from vsl_assets.services import search as search_service
+from vsl_assets.services.library import LibraryFilters
+from vsl_assets.web.users import add_user
+from vsl_assets_tests.web.conftest import PASSWORD, Web, csrf_of
+from vsl_assets_tests.web.seed import Fake, index_all, seed
+
+SEGMENTS_PT = [
+    (0.0, 4.0, "Você vai descobrir o ritual da manhã."),
+    (4.0, 9.5, "O ritual leva cinco minutos por dia."),
+    (9.5, 15.0, "Garantia de 30 dias na oferta especial."),
+]
+SEGMENTS_ES = [
+    (0.0, 5.0, "Descubre el ritual de la mañana para tu dinero."),
+    (5.0, 12.0, "Tienes una garantía total en la oferta."),
+]
+
+
+def _seed_three(web: Web) -> dict[str, str]:
+    with web.session() as s:
+        keys = {
+            "pt_story": seed(
+                s,
+                web.layout,
+                Fake("https://a.example/ritual", title="Ritual da manhã", segments=SEGMENTS_PT, price=197.0),
+            ),
+            "pt_cheap": seed(
+                s,
+                web.layout,
+                Fake(
+                    "https://b.example/barato",
+                    title=None,
+                    lead="problem",
+                    segments=SEGMENTS_PT,
+                    price=37.0,
+                    duration_s=600.0,
+                ),
+            ),
+            "es_money": seed(
+                s,
+                web.layout,
+                Fake(
+                    "https://c.example/dinero",
+                    title="Dinero ritual",
+                    language="es",
+                    niche="money/trading",
+                    awareness="unaware",
+                    segments=SEGMENTS_ES,
+                    currency="USD",
+                    price=47.0,
+                ),
+            ),
+        }
+        index_all(s, web.settings.database, list(keys.values()))
+    return keys
+
+
+def _result_keys(page: str) -> list[str]:
+    return re.findall(r'<li class="result" data-key="([^"]+)"', page)
+
+
+def test_search_page_filters_like_the_library(sqlite_web: Web) -> None:
+    web = sqlite_web
+    keys = _seed_three(web)
+    web.login()
+    # Language is a menu of the languages present, not a free-text box.
+    page = web.client.get("/search").text
+    menu = re.search(r'<select name="language">(.*?)</select>', page, re.S)
+    assert menu is not None
+    assert re.findall(r'<option value="([^"]*)"', menu.group(1)) == ["", "es", "pt"]
+    for name in ("niche", "lead", "awareness", "board", "price_min", "price_max", "duration_min", "duration_max"):
+        assert f'name="{name}"' in page
+
+    everything = web.client.get("/search", params={"q": "ritual"}).text
+    assert sorted(_result_keys(everything)) == sorted(keys.values())
+    only_pt = web.client.get("/search", params={"q": "ritual", "language": "pt"}).text
+    assert sorted(_result_keys(only_pt)) == sorted([keys["pt_story"], keys["pt_cheap"]])
+    assert _result_keys(web.client.get("/search", params={"q": "ritual", "lead": "problem"}).text) == [keys["pt_cheap"]]
+    assert _result_keys(web.client.get("/search", params={"q": "ritual", "niche": "money"}).text) == [keys["es_money"]]
+    assert _result_keys(web.client.get("/search", params={"q": "ritual", "awareness": "unaware"}).text) == [
+        keys["es_money"]
+    ]
+    cheap = web.client.get("/search", params={"q": "ritual", "price_max": "50", "language": "pt"}).text
+    assert _result_keys(cheap) == [keys["pt_cheap"]]
+    long_ones = web.client.get("/search", params={"q": "ritual", "duration_min": "300"}).text
+    assert _result_keys(long_ones) == [keys["pt_cheap"]]
+    # Blank fields, as a submitted form sends them, are no filter.
+    blank = web.client.get("/search?q=ritual&language=&niche=&price_min=&board=").text
+    assert len(_result_keys(blank)) == 3
+    # A bad number is refused with a reason, not a 500.
+    assert web.client.get("/search", params={"q": "x", "price_min": "-1"}).status_code == 422
+
+
+def test_search_results_grouped_with_titles_and_moments(sqlite_web: Web) -> None:
+    web = sqlite_web
+    keys = _seed_three(web)
+    web.login()
+    page = web.client.get("/search", params={"q": "ritual", "language": "pt"}).text
+    story = page.split(f'data-key="{keys["pt_story"]}"')[1].split("</li>\n  \n")[0]
+    # The VSL's display title (services.titles): the page's, and for an untitled one the hook's
+    # first words (never the URL).
+    assert ">Ritual da manhã</a></h2>" in story
+    cheap = page.split(f'data-key="{keys["pt_cheap"]}"')[1]
+    assert ">Você vai descobrir o ritual da manhã</a></h2>" in cheap
+    assert "https://b.example" not in cheap.split("</h2>")[0]
+    # Both moments that say "ritual" are inside the VSL's group, each linking to its second.
+    moments = re.findall(r'href="/vsl/' + keys["pt_story"] + r'\?t=([0-9.]+)"', story)
+    assert moments == ["0.0", "4.0"]
+    assert "<mark>ritual</mark>" in story
+
+
+def test_board_filter_on_search_and_library(sqlite_web: Web) -> None:
+    web = sqlite_web
+    keys = _seed_three(web)
+    with web.session() as s:
+        board = boards.create_board(s, 1, "Favoritos", None)
+        boards.add_item(s, board, keys["es_money"], None, [])
+        board_id = board.id
+    web.login()
+    page = web.client.get("/search", params={"q": "ritual", "board": board_id}).text
+    assert _result_keys(page) == [keys["es_money"]]
+    assert f'<option value="{board_id}" selected>Favoritos</option>' in page
+    library = web.client.get("/api/vsls", params={"board": board_id}, headers=web.bearer).json()
+    assert [c["partition_key"] for c in library["items"]] == [keys["es_money"]]
+    # A board that does not exist matches nothing (never everything).
+    assert _result_keys(web.client.get("/search", params={"q": "ritual", "board": 99999}).text) == []
+
+
+def test_saved_searches_are_per_user_listed_and_deletable(sqlite_web: Web) -> None:
+    web = sqlite_web
+    _seed_three(web)
+    csrf = web.login()
+    page = web.client.get("/search", params={"q": "ritual", "language": "pt", "price_max": "50"}).text
+    query = html.unescape(re.search(r'name="query" value="([^"]*)"', page).group(1))  # type: ignore[union-attr]
+    assert query == "q=ritual&language=pt&price_max=50.0"
+    no_token = web.client.post("/search/saved", data={"query": query, "name": "x"}, follow_redirects=False)
+    assert no_token.status_code == 403
+    done = web.client.post(
+        "/search/saved", data={"query": query, "name": "Baratos PT", "csrf_token": csrf}, follow_redirects=False
+    )
+    assert done.status_code == 303
+    assert done.headers["location"] == "/search?" + query
+    listed = web.client.get("/search").text
+    saved = re.search(r'<a href="/search\?([^"]+)">Baratos PT</a>', listed)
+    assert saved is not None and html.unescape(saved.group(1)) == query
+    # Opening it runs the same search.
+    rerun = web.client.get("/search?" + query).text
+    assert len(_result_keys(rerun)) == 1
+    # Nothing to save is refused with a reason.
+    empty = web.client.post("/search/saved", data={"query": "", "csrf_token": csrf})
+    assert empty.status_code == 400 and "Nothing to save" in empty.text
+
+    # Another user neither sees nor deletes it.
+    with web.session() as s:
+        add_user(s, "bia", PASSWORD)
+        [mine] = search_service.saved_searches(s, 1)
+        saved_id = mine.id
+    from fastapi.testclient import TestClient
+
+    other = TestClient(web.client.app)
+    login = other.get("/login")
+    other.post("/login", data={"username": "bia", "password": PASSWORD, "csrf_token": csrf_of(login.text)})
+    other_csrf = csrf_of(other.get("/search").text)
+    assert "Baratos PT" not in other.get("/search").text
+    refused = other.post(f"/search/saved/{saved_id}/delete", data={"csrf_token": other_csrf})
+    assert refused.status_code == 404
+    gone = web.client.post(f"/search/saved/{saved_id}/delete", data={"csrf_token": csrf}, follow_redirects=False)
+    assert gone.status_code == 303
+    assert "Baratos PT" not in web.client.get("/search").text
+
+
+def test_query_from_filters_maps_every_library_filter(sqlite_web: Web) -> None:
+    with sqlite_web.session() as s:
+        f = LibraryFilters(
+            language="pt",
+            niche="health",
+            lead="story",
+            awareness="unaware",
+            price_min=10,
+            price_max=20,
+            duration_min=60,
+            duration_max=600,
+            pitch_min=5,
+            pitch_max=50,
+            currency="brl",
+            board=12345,
+        )
+        q = search_service.query_from_filters(s, "garantia", f, page=2)
+    assert (q.language, q.niche, q.lead_type, q.awareness) == ("pt", "health", "story", "unaware")
+    assert (q.price_min, q.price_max, q.duration_min_s, q.duration_max_s) == (10, 20, 60, 600)
+    assert (q.pitch_min_s, q.pitch_max_s, q.currency, q.page) == (5, 50, "BRL", 2)
+    assert q.keys == ()  # the board does not exist: its (no) VSLs
+
+
+def test_queue_lists_are_capped_and_say_how_many_there_are(sqlite_web: Web, monkeypatch: object) -> None:
+    """The queue shows each list's newest rows only (its rendering dominated the page at 10,000
+    VSLs, bench_pages.py); its heading gives the total."""
+    from vsl_assets.web.routers import pages
+
+    web = sqlite_web
+    with web.session() as s:
+        for i in range(3):
+            seed(s, web.layout, Fake(f"https://q.example/{i}", status="failed", reason="HTTP 404"))
+    monkeypatch.setattr(pages, "QUEUE_ROWS", 2)  # type: ignore[attr-defined]
+    web.login()
+    html = web.client.get("/queue").text
+    assert "Failed (2 / 3)" in html
+    failed = html.split('id="failed"')[1].split("</table>")[0]
+    assert failed.count("<tr ") == 2
+    assert "Pending (0)" in html
