@@ -133,3 +133,23 @@ def _stalled(job: Job | None, now: datetime) -> bool:
         return False
     last = _aware(job.heartbeat_at) or _aware(job.started_at)
     return last is not None and now - last > HEARTBEAT_GRACE
+
+
+#: Statuses of a URL still on its way through the pipeline (what a progress display is for).
+ON_THE_WAY = tuple(s for s in STAGE_ORDER if s != UrlStatus.ANALYZED.value)
+#: In-flight URLs estimated together at most (the queue page shows as many per section).
+QUEUE_WINDOW = 400
+
+
+def queue_estimates(session: Session, now: datetime | None = None) -> dict[str, Estimate]:
+    """Estimates for every URL on its way (up to ``QUEUE_WINDOW``, most recently moved first).
+
+    A place in line and an ETA only mean something against the whole queue, so a library card or
+    a poll of a few keys reads its estimate from here rather than estimating its keys alone.
+    """
+    rows = list(
+        session.scalars(
+            select(Url).where(Url.status.in_(ON_THE_WAY)).order_by(Url.updated_at.desc()).limit(QUEUE_WINDOW)
+        )
+    )
+    return estimates(session, rows, now) if rows else {}

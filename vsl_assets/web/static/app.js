@@ -105,8 +105,64 @@
   }
 
   var FINAL = {analyzed: true, failed: true};
-  var LABELS = {};
+  var LABELS = {}, MESSAGES = {};
   try { LABELS = JSON.parse(document.body.dataset.statusLabels || "{}"); } catch (e) { LABELS = {}; }
+  try { MESSAGES = JSON.parse(document.body.dataset.messages || "{}"); } catch (e) { MESSAGES = {}; }
+  function msg(text) { return MESSAGES[text] || text; }
+
+  // "in 16 minutes" in the page's language (the server writes the first one with Babel).
+  function inWords(seconds) {
+    var lang = document.documentElement.lang || "en";
+    var s = Math.max(0, Math.round(seconds));
+    try {
+      var fmt = new Intl.RelativeTimeFormat(lang, {numeric: "always"});
+      if (s < 90) return fmt.format(s, "second");
+      if (s < 90 * 60) return fmt.format(Math.round(s / 60), "minute");
+      return fmt.format(Math.round(s / 3600), "hour");
+    } catch (e) { return Math.round(s / 60) + " min"; }
+  }
+
+  function span(cls, text, data) {
+    var el = document.createElement("span");
+    el.className = cls;
+    el.textContent = text;
+    Object.keys(data || {}).forEach(function (k) { el.dataset[k] = data[k]; });
+    return el;
+  }
+
+  // Stage n/5, percent, place in line, ETA, stalled, a bar: the same pieces as the server's
+  // progress_bits macro, refreshed from /api/statuses.
+  function paintProgress(row, item) {
+    var box = row.querySelector("td.progress, [data-progress]");
+    if (!box) return;
+    box.textContent = "";
+    if (item.stage === null || item.stage === undefined || FINAL[item.status]) return;
+    box.appendChild(span("stage", item.stage + "/5", {stage: item.stage}));
+    if (item.percent !== null && item.percent !== undefined) {
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(span("percent", Math.round(item.percent) + "%", {percent: item.percent}));
+    }
+    if (item.ahead) {
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(span("ahead", item.ahead + " " + msg("ahead"), {ahead: item.ahead}));
+    }
+    if (item.eta_at) {
+      var when = Date.parse(item.eta_at);
+      if (!isNaN(when)) {
+        box.appendChild(document.createTextNode(" "));
+        box.appendChild(span("eta", msg("ETA") + " " + inWords((when - Date.now()) / 1000), {eta: item.eta_at}));
+      }
+    }
+    if (item.stalled) {
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(span("badge stalled", msg("stalled"), {stalled: "1"}));
+    }
+    var bar = document.createElement("progress");
+    bar.max = 5;
+    bar.value = item.stage + (item.percent || 0) / 100;
+    bar.setAttribute("aria-label", msg("Progress"));
+    box.appendChild(bar);
+  }
 
   function setupPolling() {
     var rows = Array.prototype.slice.call(document.querySelectorAll("[data-poll-key]"));
@@ -120,8 +176,12 @@
         badge.dataset.status = item.status;
         badge.textContent = LABELS[item.status] || item.status;
       }
+      // The server wrote the reason translated (its raw text in data-raw); one that changed while
+      // the page was open is shown as the pipeline wrote it.
       var reason = row.querySelector(".reason");
-      if (reason) reason.textContent = item.reason || "";
+      var shown = reason && reason.querySelector("[data-raw]");
+      if (reason && !(shown && shown.dataset.raw === (item.reason || ""))) reason.textContent = item.reason || "";
+      paintProgress(row, item);
       row.classList.toggle("is-failed", item.status === "failed");
       if (item.status === "failed") addRetry(row, item.partition_key);
     }
