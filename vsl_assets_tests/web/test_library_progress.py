@@ -3,7 +3,7 @@ status poll carries them, and the stages only move forward."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
