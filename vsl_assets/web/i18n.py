@@ -231,6 +231,15 @@ REASONS: tuple[ReasonPattern, ...] = (
     ),
     _reason("the run {run} {what} before the pipeline finished", run=r"\w+"),
     _reason("VSL_TRANSCRIBER=openai needs OPENAI_API_KEY to be set"),
+    # URLs refused when added (vsl_assets.net.urls)
+    _reason("empty URL"),
+    _reason("URL is longer than {limit} characters", limit=r"\d+"),
+    _reason("URL contains whitespace or control characters"),
+    _reason("malformed URL: {detail}"),
+    _reason("unsupported URL scheme {scheme}: only http and https URLs can be added"),
+    _reason("URLs with embedded credentials (user:password@) are not accepted"),
+    _reason("URL has no host name"),
+    _reason("invalid host name {host}"),
     # the web's own refusals (error pages)
     _reason("no VSL with key {key}"),
     _reason("no board {board}", board=r"\d+"),

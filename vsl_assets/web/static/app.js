@@ -228,5 +228,86 @@
     setTimeout(tick, 500);
   }
 
-  onReady(function () { setupPlayer(); setupPosters(); setupPolling(); });
+  // Phones: the header's links behind a Menu button; the library's filters folded in a drawer
+  // (open on wide screens, and always without JavaScript).
+  function setupLayout() {
+    document.documentElement.classList.add("js");
+    var toggle = document.querySelector(".menu-toggle");
+    var menu = document.getElementById("site-menu");
+    if (toggle && menu) {
+      toggle.addEventListener("click", function () {
+        var open = !menu.classList.contains("open");
+        menu.classList.toggle("open", open);
+        toggle.setAttribute("aria-expanded", String(open));
+        if (open) { var first = menu.querySelector("a, button"); if (first) first.focus(); }
+      });
+      document.addEventListener("keydown", function (ev) {
+        if (ev.key === "Escape" && menu.classList.contains("open")) {
+          menu.classList.remove("open");
+          toggle.setAttribute("aria-expanded", "false");
+          toggle.focus();
+        }
+      });
+    }
+    if (window.matchMedia && window.matchMedia("(max-width: 720px)").matches) {
+      document.querySelectorAll("details[data-collapse-narrow]").forEach(function (d) { d.open = false; });
+    }
+  }
+
+  // Keys: "/" focuses the page's search box; on the VSL page j or ArrowDown / ArrowUp move to the
+  // next / previous transcript segment (and seek there), space or k play and pause.  Never while
+  // typing in a field, and never over a control that uses the key itself.
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+  function ownsKey(el, key) {
+    if (!el || el === document.body) return false;
+    var tag = el.tagName;
+    if (key === " ") return tag === "BUTTON" || tag === "A" || tag === "SUMMARY" || tag === "VIDEO" || tag === "AUDIO";
+    return tag === "VIDEO" || tag === "AUDIO" || tag === "SELECT";
+  }
+  function setupKeys() {
+    var video = document.getElementById("player");
+    var list = document.getElementById("transcript");
+    function visibleSegs() {
+      return list ? Array.prototype.filter.call(list.querySelectorAll(".seg"), function (el) { return !el.hidden; }) : [];
+    }
+    function step(delta) {
+      var segs = visibleSegs();
+      if (!segs.length) return false;
+      var at = segs.indexOf(document.activeElement);
+      if (at < 0) at = segs.indexOf(list.querySelector(".seg.current"));
+      var next = at < 0 ? (delta > 0 ? 0 : segs.length - 1) : Math.max(0, Math.min(segs.length - 1, at + delta));
+      var el = segs[next];
+      el.focus({preventScroll: true});
+      el.scrollIntoView({block: "nearest"});
+      if (video) {
+        video.currentTime = parseFloat(el.dataset.start) || 0;
+      }
+      return true;
+    }
+    document.addEventListener("keydown", function (ev) {
+      if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      var el = document.activeElement;
+      if (typing(el)) return;
+      var key = ev.key;
+      if (key === "/") {
+        var box = document.querySelector("[data-shortcut='/']");
+        if (box) { ev.preventDefault(); box.focus(); if (box.select) box.select(); }
+        return;
+      }
+      if (!list) return;
+      if (ownsKey(el, key)) return;
+      if (key === "j" || key === "ArrowDown") { if (step(1)) ev.preventDefault(); }
+      else if (key === "ArrowUp") { if (step(-1)) ev.preventDefault(); }
+      else if ((key === " " || key === "k") && video) {
+        ev.preventDefault();
+        if (video.paused) { var p = video.play(); if (p && p.catch) p.catch(function () {}); } else video.pause();
+      }
+    });
+  }
+
+  onReady(function () { setupLayout(); setupPlayer(); setupPosters(); setupPolling(); setupKeys(); });
 })();
