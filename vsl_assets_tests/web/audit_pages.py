@@ -134,4 +134,4 @@ def seed_audit_data(session: Session, layout: StorageLayout, video: Path) -> dic
     )
     batch = addpage.save_batch(session, user_id, report, [])
     session.commit()
-    return {"vsl": vsl, "failed": failed, "board": str(board.id), "batch": str(batch.id)}
+    return {"vsl": vsl, "failed": failed, "running": running, "board": str(board.id), "batch": str(batch.id)}

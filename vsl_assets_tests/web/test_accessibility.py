@@ -13,9 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 
 from vsl_assets import settings as settings_module
-from vsl_assets.db import session_scope
+from vsl_assets.db import repo, session_scope
+from vsl_assets.db.models import Job, Url
 from vsl_assets.storage import StorageLayout
 from vsl_assets_tests.web.audit_pages import PAGES, seed_audit_data
 from vsl_assets_tests.web.conftest import PASSWORD
@@ -129,6 +131,16 @@ def test_keyboard_and_phone_menu(server: str, browser: Any, small_mp4: Path) -> 
     # The filters start folded on a phone; the search box is outside them.
     assert page.locator("#filters-drawer").get_attribute("open") is None
     assert not page.locator("select[name=status]").is_visible()
+
+    # A card on its way repaints its progress from the status poll, in the page's language.
+    running = page.locator(f"[data-key='{values['running']}'] [data-progress]")
+    assert "45%" in running.inner_text()
+    with session_scope(settings.database) as s:
+        job = s.scalar(select(Job).join(Url, Url.id == Job.url_id).where(Url.partition_key == values["running"]))
+        assert job is not None
+        repo.set_job_progress(s, job.id, 0.8, 3 * 3600.0)
+    page.wait_for_selector(f"[data-key='{values['running']}'] .percent[data-percent='80']", timeout=10000)
+    assert "fin previsto dentro de 3 horas" in running.inner_text()
 
     # "/" focuses the search box; typed inside it, "/" and "j" are just text.
     page.keyboard.press("/")
