@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import tomllib
 from pathlib import Path
@@ -32,3 +33,25 @@ def test_services_sit_between_the_front_ends_and_the_domain() -> None:
     assert (
         order["vsl_assets.media"] < order["vsl_assets.db"] < order["vsl_assets.settings"] < order["vsl_assets.errors"]
     )
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a file imports by name (``import a.b`` and ``from a.b import c`` give ``a.b`` and ``a.b.c``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def test_no_router_imports_another_router() -> None:
+    """Pages and the API share services and web helpers (``web.filters``, ``web.deps``), never each other."""
+    routers = REPO / "vsl_assets" / "web" / "routers"
+    offenders = {
+        path.name: sorted(m for m in _imported_modules(path) if m.startswith("vsl_assets.web.routers."))
+        for path in routers.glob("*.py")
+    }
+    assert {name: mods for name, mods in offenders.items() if mods} == {}

@@ -21,16 +21,16 @@ from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
 from vsl_assets.search import SearchQueryError, SearchResults, shared_search
-from vsl_assets.services import boards, intake, library
+from vsl_assets.services import boards, intake, library, requeue
 from vsl_assets.services import search as search_service
 from vsl_assets.settings import retranscribe_language, url_language
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 from vsl_assets.web import addpage
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, Key, PageUser
+from vsl_assets.web.filters import Filters
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
 from vsl_assets.web.limits import MAX_ID
 from vsl_assets.web.render import render, safe_next
-from vsl_assets.web.routers.vsls import Filters, retranscribe_one
 from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
 
@@ -220,7 +220,8 @@ def retranscribe_form(
         chosen = retranscribe_language(language)
     except ValueError as exc:
         raise HTTPException(status_code=400, detail=f"language: {exc}") from None
-    retranscribe_one(session, key, chosen, None)
+    if requeue.retranscribe_one(session, key, chosen, None) is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
     return _redirect(f"/vsl/{key}")
 
 

@@ -1,0 +1,82 @@
+"""The library's filters as a FastAPI dependency, shared by the JSON API and the pages.
+
+The filters themselves are ``services.library.LibraryFilters`` (plain Python, what the service
+takes); this module only reads them from a query string with bounds, so every front end that lists
+the library (``/api/vsls``, the library page, the search page) validates them the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Query
+from pydantic import BeforeValidator, Field
+
+from vsl_assets.services import library, schemas
+from vsl_assets.web.limits import MAX_ID
+
+
+def _blank_is_none(value: object) -> object:
+    """A filter form submits empty fields as ``?price_min=``: that means no filter, not an error."""
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+Blank = BeforeValidator(_blank_is_none)
+NonNegative = Annotated[float, Field(ge=0)]
+#: Ids are 32-bit on PostgreSQL: a larger cursor is refused (422) instead of overflowing (500).
+NonNegativeInt = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+
+async def library_filters(  # async: plain validation, no trip to the threadpool
+    status: str | None = None,
+    language: str | None = None,
+    niche: str | None = None,
+    lead: str | None = None,
+    awareness: str | None = None,
+    duration_min: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
+    duration_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
+    price_min: Annotated[NonNegative | None, Blank, Query()] = None,
+    price_max: Annotated[NonNegative | None, Blank, Query()] = None,
+    currency: str | None = None,
+    pitch_min: Annotated[
+        NonNegative | None, Blank, Query(description="seconds: offer section starts at or after")
+    ] = None,
+    pitch_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
+    reveal_min: Annotated[
+        NonNegative | None, Blank, Query(description="seconds: product first named at or after")
+    ] = None,
+    reveal_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="text in the title or URL")] = None,
+    review: Annotated[bool | None, Blank, Query(description="only transcripts that need review")] = None,
+    sort: schemas.Sort = "newest",
+    limit: Annotated[int, Query(ge=1, le=library.MAX_LIMIT)] = 24,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
+    after: Annotated[
+        NonNegativeInt | None, Blank, Query(description="keyset cursor: next_after of the previous page")
+    ] = None,
+) -> library.LibraryFilters:
+    return library.LibraryFilters(
+        status=status or None,
+        language=language or None,
+        niche=niche or None,
+        lead=lead or None,
+        awareness=awareness or None,
+        duration_min=duration_min,
+        duration_max=duration_max,
+        price_min=price_min,
+        price_max=price_max,
+        currency=currency or None,
+        pitch_min=pitch_min,
+        pitch_max=pitch_max,
+        reveal_min=reveal_min,
+        reveal_max=reveal_max,
+        q=q or None,
+        review=review or None,
+        sort=sort,
+        limit=limit,
+        offset=offset,
+        after=after,
+    )
+
+
+Filters = Annotated[library.LibraryFilters, Depends(library_filters)]
