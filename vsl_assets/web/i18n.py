@@ -229,7 +229,8 @@ REASONS: tuple[ReasonPattern, ...] = (
     _reason(
         "the process of run {run} died (killed or crashed) between steps, e.g. waiting for a pool slot", run=r"\w+"
     ),
-    _reason("the run {run} {what} before the pipeline finished", run=r"\w+"),
+    _reason("the run {run} failed before the pipeline finished", run=r"\w+"),
+    _reason("the run {run} was cancelled before the pipeline finished", run=r"\w+"),
     _reason("VSL_TRANSCRIBER=openai needs OPENAI_API_KEY to be set"),
     # URLs refused when added (vsl_assets.net.urls)
     _reason("empty URL"),

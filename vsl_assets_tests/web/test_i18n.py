@@ -275,3 +275,26 @@ def test_a_crash_is_a_page_too_and_the_api_keeps_json(sqlite_web: Web) -> None:
     _assert_security_headers(crashed)
     api = web.client.get("/api/vsls/nokey123", headers={**HTML, **web.bearer})
     assert api.status_code == 404 and api.json() == {"detail": "no VSL with key 'nokey123'"}
+
+
+def test_the_reasons_the_code_writes_are_the_ones_translated() -> None:
+    """The patterns follow the domain code's own wording: built from the real constructors, so a
+    reworded reason fails here instead of silently showing in English."""
+    from vsl_assets.media.pages.errors import DrmProtectedError, HttpStatusError, StreamExpiredError
+    from vsl_assets.reconcile import crashed_reason, waiting_died_reason
+    from vsl_assets.web.limits import too_large_reason
+
+    written = [
+        HttpStatusError(404, "stream URL").reason,
+        DrmProtectedError("Widevine").reason,
+        StreamExpiredError().reason,
+        crashed_reason("0123456789abcdef"),
+        waiting_died_reason("0123456789abcdef"),
+        too_large_reason(5_000_000),
+        f"retrying after attempt 2: {HttpStatusError(503, 'stream URL').reason}",
+    ]
+    for raw in written:
+        for lang in TRANSLATED:
+            shown = reason(lang, raw)
+            assert shown.translated and shown.raw == raw, (lang, raw)
+    assert "Widevine" in reason("es", DrmProtectedError("Widevine").reason).text
