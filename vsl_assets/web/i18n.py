@@ -25,7 +25,7 @@ from typing import Any, get_args
 
 from babel import Locale
 from babel.dates import format_date, format_time, format_timedelta
-from babel.numbers import format_decimal, get_currency_symbol
+from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 from jinja2 import Environment
 
 from vsl_assets.breakdown.models import (
@@ -293,11 +293,28 @@ def reason(lang: str, raw: str | None) -> Reason:
 # -- numbers, money, dates, durations ----------------------------------------------------------
 
 
+@lru_cache(maxsize=16)
+def _number_pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+@lru_cache(maxsize=256)
+def _currency_symbol(code: str) -> str:
+    return get_currency_symbol(code, "pt_BR")
+
+
+@lru_cache(maxsize=16)
+def _symbol_after(lang: str) -> bool:
+    """Whether the locale writes the currency after the number (CLDR's standard currency pattern)."""
+    return _babel(lang).currency_formats["standard"].pattern.split(";")[0].strip().endswith("¤")
+
+
 def fmt_number(lang: str, value: float | int | None, decimals: int = 0) -> str:
     if value is None:
         return ""
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=_babel(lang))
+    # A parsed pattern applied directly: format_decimal would parse it again on every call (a
+    # library page formats dozens of prices).
+    return _number_pattern(decimals).apply(value, _babel(lang))
 
 
 def fmt_money(lang: str, amount: float | None, currency: str | None) -> str:
@@ -312,10 +329,8 @@ def fmt_money(lang: str, amount: float | None, currency: str | None) -> str:
     number = fmt_number(lang, amount, 2)
     if not currency:
         return number
-    code = currency.upper()
-    symbol = get_currency_symbol(code, "pt_BR")
-    pattern = _babel(lang).currency_formats["standard"].pattern.split(";")[0].strip()
-    return f"{number}\u00a0{symbol}" if pattern.endswith("¤") else f"{symbol}\u00a0{number}"
+    symbol = _currency_symbol(currency.upper())
+    return f"{number}\u00a0{symbol}" if _symbol_after(lang) else f"{symbol}\u00a0{number}"
 
 
 def fmt_date(lang: str, value: datetime | None) -> str:
