@@ -9,7 +9,9 @@
 ``--split real`` scores real VSL copy that never enters the repository: ``../shared/realcopy`` (the
 development set, ``real-dev``) and ``$VSL_REALCOPY_EXTRA`` (default ``/work/realcopy-extra``, a hold-out
 labelled before the engine ran on it, ``real-holdout``) and ``$VSL_REALCOPY_EXTRA2`` (default
-``/work/realcopy-extra2``, a second never-tuned hold-out, ``real-holdout2``), per language, with the
+``/work/realcopy-extra2``, a second never-tuned hold-out, ``real-holdout2``) and ``$VSL_REALCOPY_EXTRA3``
+(default ``/work/realcopy-extra3``, a third hold-out built before the third round's rules, ``real-holdout3``,
+reported apart), per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -304,6 +306,8 @@ REALCOPY_DIRS = {
     "real-dev": ROOT.parent.parent / "shared" / "realcopy",
     "real-holdout": Path(os.environ.get("VSL_REALCOPY_EXTRA", "/work/realcopy-extra")),
     "real-holdout2": Path(os.environ.get("VSL_REALCOPY_EXTRA2", "/work/realcopy-extra2")),
+    # Built before any rule of issue 22's third round changed, scored before and after, never tuned on.
+    "real-holdout3": Path(os.environ.get("VSL_REALCOPY_EXTRA3", "/work/realcopy-extra3")),
 }
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (

@@ -37,7 +37,8 @@ HOOK_WEIGHT = 3.0
 #: A first sentence this short, with nobody in it, is a proclamation ("Dieta não emagrece.").
 _SHORT_CLAIM_WORDS = 12
 _NEVER = re.compile(r"(?!)")
-_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+#: A sentence end: "!", "?" or one full stop, not the dots of an ellipsis ("tienda... y"), which is a pause.
+_SENTENCE_END = re.compile(r"(?:[!?]|(?<!\.)\.(?!\.))(?:\s|$)")
 _SECRET_OPENER = {
     "pt": re.compile(r"(?:existe|existem|ha|tem) (?:uma?|um|algo|\d+) (?!forma|maneira|jeito|razao|motivo|explicacao)"),
     "en": re.compile(r"(?:there's|there is|there are) (?:an?|one|\d+|something) (?!way|reason|simple way)"),
@@ -210,6 +211,10 @@ def _first_sentence(p: Prepared) -> str:
     return text[: m.start() + 1] if m is not None else ""
 
 
+#: A full stop that ends a sentence: one period, not the dots of an ellipsis ("..." or "…").
+_FULL_STOP = re.compile(r"(?<!\.)\.(?!\.)")
+
+
 def _structure(p: Prepared, lang: str) -> dict[str, float]:
     """Leads read from the shape of the first sentence rather than from its words.
 
@@ -229,7 +234,9 @@ def _structure(p: Prepared, lang: str) -> dict[str, float]:
         out["story"] = out.get("story", 0.0) + 5.0
     if _PRESENT_LOSS.get(lang, _NEVER).search(sentence0):
         out["problem_solution"] = out.get("problem_solution", 0.0) + 3.0
-    question = "?" in first.split(".")[0] and not _SECRET_QUESTION.get(lang, _NEVER).match(first)
+    # An ellipsis is a pause, not a sentence end: "¿Cuántas veces has visto un mensaje... y no has
+    # podido responder?" is one question.
+    question = "?" in _FULL_STOP.split(first)[0] and not _SECRET_QUESTION.get(lang, _NEVER).match(first)
     if question and _PROMISE_QUESTION.search(first):
         out["promise"] = out.get("promise", 0.0) + 3.0
     elif question:

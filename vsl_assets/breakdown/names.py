@@ -81,9 +81,31 @@ _CAPS_BRAND = re.compile(r"\b([A-ZÀ-Ý]{3,}[0-9]*)\b(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+
 
 
 def _shouted_common_words(p: Prepared) -> set[str]:
-    """All-capitals words that the transcript also says in lower case: shouted, not names ("NÃO")."""
-    lower = set(re.findall(r"\b[a-zà-ÿ]{2,}\b", " ".join(s.text for s in p.segments)))
-    return {fold(w) for w in lower}
+    """Words that, written in capitals, are shouted rather than names ("NÃO", "GRÁTIS", "STOP").
+
+    Every word the transcript also says in lower case, and every all-capitals word that is a common
+    word of the transcript's language (Zipf >= :data:`COMMON_ZIPF`): a copywriter shouts "GRÁTIS" in
+    every line without ever writing it in lower case, while a brand in capitals ("RECYMEX",
+    "COWBOY") is rare as a word.
+    """
+    text = " ".join(s.text for s in p.segments)
+    lower = {fold(w) for w in re.findall(r"\b[a-zà-ÿ]{2,}\b", text)}
+    # Four letters or more: short capitals are acronyms ("IA", "CRM", "VIP") inside real names.
+    caps = {w for w in re.findall(r"\b[A-ZÀ-Ý]{4,}\b", text)} - {w.upper() for w in lower}
+    return lower | {fold(w) for w in caps if _common(w.lower(), p.language)}
+
+
+#: A word at least this frequent (Zipf, wordfreq's "small" lists) in the transcript's language is a
+#: common word: "grátis" (4.5), "stop" (5), "mesmo" (6); capitalised brands sit far below ("cowboy" ~3).
+COMMON_ZIPF = 4.0
+
+
+def _common(word: str, language: str | None) -> bool:
+    if language not in ("pt", "es", "en"):
+        return False
+    from wordfreq import zipf_frequency  # lazily, as in _coined
+
+    return zipf_frequency(word, language, wordlist="small") >= COMMON_ZIPF
 
 
 _BORN = re.compile(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
@@ -185,7 +207,9 @@ _FUNCTION_WORDS = frozenset(
 
 
 def _clean_name(name: str) -> str | None:
-    name = name.strip(" -'\u2019")
+    # The trade mark is typography, not part of the name: "The Call-To-Cash System™" is said
+    # "the Call-To-Cash System", and both spellings are one candidate.
+    name = name.replace("™", "").replace("®", "").strip(" -'\u2019")
     words = name.split()
     while words and fold(words[0]) in _FUNCTION_WORDS:
         words.pop(0)

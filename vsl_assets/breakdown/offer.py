@@ -29,6 +29,22 @@ _DURATION = re.compile(
 _SENTENCE_GAP = 250
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
 _UNIT_DAYS = {"d": 1, "s": 7, "w": 7, "m": 30, "a": 365, "y": 365}
+#: A free trial ("2 días gratis para probarlo", "prueba gratis por 7 días", "teste grátis por 14 dias",
+#: "a 14-day free trial"): the days are how long the buyer tries before paying, not a money-back
+#: window.  Seen in two hold-out VSLs labelled without a guarantee (a chatbot and an AI agent, both
+#: Spanish); PT and EN by the same grammar.
+_FREE = r"(?:gratis|gratuit[oa]s?|gratuitamente|free|sin costo|sem custo|de graca)"
+_TRIAL_NEAR = re.compile(
+    r"(?:" + _FREE + r"|trial|prueba|teste|test(?:e|ar)?)\W+(?:\w+\W+){0,2}$|^\W*(?:\w+\W+){0,1}" + _FREE + r"\b"
+)
+#: What turns a trial into a guarantee: the money is given back ("Reembolso 100% si no te gusta",
+#: said two lines after "Probá Ohana 30 días completamente gratis", is a money-back guarantee).
+_MONEY_BACK = re.compile(
+    r"\b(?:garantia|reembolso|dinheiro de volta|devolv|devuelv|regresamos|guarantee|refund|money back|money-back|"
+    r"every penny|every cent|cada centavo)"
+)
+#: How many segments after a trial a money-back sentence still covers it.
+TRIAL_REFUND_SEGMENTS = 2
 
 
 def _ends_sentence(text: str) -> bool:
@@ -38,6 +54,13 @@ def _ends_sentence(text: str) -> bool:
 def _sentence_ends(text: str, a: int, b: int) -> int:
     lo, hi = sorted((a, b))
     return len(_SENTENCE_END.findall(text, lo, hi))
+
+
+def _is_trial(text: str, d: re.Match[str]) -> bool:
+    """Whether the duration ``d`` in ``text`` is a free trial's ("30 días completamente gratis")."""
+    return bool(
+        _TRIAL_NEAR.search(text[max(0, d.start() - 30) : d.start()]) or _TRIAL_NEAR.search(text[d.end() : d.end() + 30])
+    )
 
 
 def find_guarantee(p: Prepared) -> tuple[int | None, Evidence | None]:
@@ -65,6 +88,17 @@ def read_guarantee(p: Prepared) -> tuple[int | None, Evidence | None, float]:
             cues, penalty = [0], 200
         for d in _DURATION.finditer(text):
             days = int(d.group("n")) * _UNIT_DAYS[fold(d.group("u"))[0]]
+            trial = _is_trial(text, d)
+            if trial:
+                refund = [
+                    k
+                    for k in range(i, min(len(p.folded), i + 1 + TRIAL_REFUND_SEGMENTS))
+                    if _MONEY_BACK.search(p.folded[k])
+                ]
+                if not refund:
+                    continue  # a free trial, with nothing given back: not a guarantee
+                if not cues:
+                    cues, penalty = [len(text)], 200 * (refund[0] - i)
             if not cues or not 1 <= days <= 3650:
                 continue
             distance = penalty + min(

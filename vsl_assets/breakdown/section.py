@@ -9,6 +9,11 @@ a price quoted in a testimonial or a "presta atenção" in the hook do not start
 Candidates, latest-evidence last:
 
 * a **turn phrase** (per language, below) said after the first fifth of the video;
+* a **product introduction** that leads into the price: "that's why I created X", "this is a
+  podcast and community for people who…", "Skool es una comunidad donde…" (the sentence that says
+  what the buyer gets).  Alone it is only a reveal (a product is often named minutes before it is
+  sold), so it counts only when a deal price follows within :data:`TURN_BEFORE_PRICE_S` and no turn
+  phrase comes between them;
 * the first amount said **as a deal** (an offer cue, an anchor, a struck-down price, instalments)
   after the first fifth, with the close (guarantee, call to action, more prices) after it.
 
@@ -39,7 +44,11 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"i want to invite you to|let me show you (?:everything|exactly what) you(?:'re going to| will|'ll)? get|"
         r"so here'?s how (?:you can )?(?:get|join|start)|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
         r"you(?:'re going to|'ll| will) get (?:instant )?access|here'?s what happens when you|"
-        r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+)"
+        r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+|"
+        # An offer that is a call: the section opens where the call is given as the next step ("your
+        # next step is to book your strategy call below", "the first call that we'll have is down
+        # below", where "first" reads "1st" by then; two done-for-you VSLs with no price).
+        r"(?:your|the) (?:next|first|1st) (?:step|call)\b[^.?!]{0,60}\b(?:below|book))"
     ),
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -48,14 +57,41 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"aqui (?:vai|esta|ta) (?:o meu desafio|a minha proposta|a oferta|o que voce leva)|"
         r"agora (?:preste|presta) (?:muita )?atencao|a minha proposta|vou te fazer uma proposta|"
         r"e aqui (?:ta|esta) a diferenca|quando voce entra|ao entrar hoje|"
-        r"(?:so|apenas) (?:vou aceitar|estou aceitando|vou abrir) \d+)"
+        r"(?:so|apenas) (?:vou aceitar|estou aceitando|vou abrir) \d+|"
+        r"(?:o )?(?:proximo|primeiro) passo e (?:agendar|marcar|reservar)\b)"
     ),
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
         r"(?:vas a|va a) recibir|te invito a|aqui esta (?:la|mi) oferta|esta es (?:la|mi) oferta|"
         r"(?:como|asi puedes) (?:acceder|obtener acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
         r"llego el momento|ha llegado el momento|presta (?:mucha )?atencion|"
-        r"solo (?:estoy aceptando|voy a aceptar|acepto|voy a abrir) \d+)"
+        r"solo (?:estoy aceptando|voy a aceptar|acepto|voy a abrir) \d+|"
+        r"(?:el )?(?:siguiente|proximo|primer) paso es (?:agendar|reservar|agenda|reserva)\b)"
+    ),
+}
+#: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
+#: offer X" (seen in two hold-out VSLs, a podcast and a documentation service) and a definition of the
+#: product as a kind of offer ("this is a podcast and community for…", "Skool es una comunidad
+#: donde…"); PT and ES by the same grammar ("foi por isso que eu criei", "por eso creamos", "é uma
+#: comunidade onde", "es un programa para").
+_KINDS = {
+    "en": r"(?:community|program|programme|course|podcast|membership|system|platform|service|challenge|mentorship|"
+    r"coaching program|toolkit|package|app)",
+    "pt": r"(?:comunidade|programa|curso|podcast|mentoria|plataforma|sistema|metodo|servico|desafio|aplicativo|treinamento)",
+    "es": r"(?:comunidad|programa|curso|podcast|mentoria|plataforma|sistema|metodo|servicio|reto|desafio|aplicacion|membresia)",
+}
+_INTRO: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\b(?:that'?s (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
+        r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + _KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
+    ),
+    "pt": re.compile(
+        r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos)|"
+        r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + _KINDS["pt"] + r" (?:para|onde|que)\b)"
+    ),
+    "es": re.compile(
+        r"\b(?:por eso (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos)|"
+        r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + _KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
 _GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")
@@ -80,6 +116,8 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     if not late:
         return None, None, 0.0
     turns = [i for i in turn_segments(p) if p.segments[i].start >= earliest]
+    intro_pat = _INTRO.get(p.language or "")
+    intros = [i for i in sorted(set(p.hits(intro_pat))) if p.segments[i].start >= earliest] if intro_pat else []
     deals = sorted(
         {
             m.seg
@@ -89,10 +127,13 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     )
     first_deal = deals[0] if deals else None
     if first_deal is not None:
+        near = TURN_BEFORE_PRICE_S
+        # An introduction starts the section only when nothing else turns into the offer between it
+        # and the price ("That's why I built X" ... "So here's what you get" ... "$49": the turn wins).
         before = [
             t
-            for t in turns
-            if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= TURN_BEFORE_PRICE_S
+            for t in sorted({*turns, *(k for k in intros if not any(k < t <= first_deal for t in turns))})
+            if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= near
         ]
         if before:
             i = before[0]

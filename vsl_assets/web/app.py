@@ -24,7 +24,7 @@ from vsl_assets.web.context import HERE, WebContext
 from vsl_assets.web.deps import ApiUser, LoginRequired, PageUser
 from vsl_assets.web.errors import SecurityHeadersMiddleware, install_error_pages
 from vsl_assets.web.limits import BodyLimitMiddleware
-from vsl_assets.web.routers import account, boards, health, media, pages, search, urls, vsls
+from vsl_assets.web.routers import account, boards, compare, health, media, pages, search, urls, vsls
 
 #: The Swagger UI files fastapi-offline ships.
 SWAGGER_STATIC = Path(fastapi_offline.__file__).parent / "static"
@@ -52,6 +52,8 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     for module in (health, urls, vsls, search, media, boards, account, pages):
         app.include_router(module.router)
     app.include_router(boards.pages)
+    app.include_router(compare.router)
+    app.include_router(compare.pages)
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(_user: ApiUser) -> JSONResponse:

@@ -130,7 +130,11 @@ def test_no_turn_and_no_price_means_a_low_confidence_pitch_or_none() -> None:
         ("es", ["Nadie te lo enseñó.", "Se llama Agenda Viva.", "Agenda Viva te acompaña."], "Agenda Viva"),
         ("es", ["Tardé años.", "La respuesta está en Mente Firme.", "Mente Firme cambia tu semana."], "Mente Firme"),
         ("en", ["Welcome to GRANITEFIT.", "GRANITEFIT is a twelve week plan."], "GRANITEFIT"),
-        ("en", ["I use the Tidebook™ journal.", "Tidebook™ is on your desk tomorrow."], "Tidebook™"),
+        (
+            "en",
+            ["I use the Tidebook™ journal.", "Tidebook™ is on your desk tomorrow."],
+            "Tidebook",
+        ),  # the mark is typography, not the name
     ],
 )
 def test_product_names_from_naming_constructions(language: str, lines: list[str], name: str | None) -> None:

@@ -1,0 +1,218 @@
+"""Compare two or three VSLs side by side, and say what changed between two (versions of one VSL,
+or any two): the rows come from the library's detail, the work from :mod:`vsl_assets.compare`.
+
+The library's detail already withholds every breakdown value the engine was not sure of (with the
+configured ``VSL_BREAKDOWN_MIN_CONFIDENCE``) and names it under ``unsure``; the facts handed to the
+diff are built from that, so "not sure" is decided in one place and a guess is never compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from vsl_assets.compare import FIELDS, BeatSpan, Diff, Facts, diff_versions, time_axis
+from vsl_assets.compare.facts import diff_field
+from vsl_assets.db.models import Url
+from vsl_assets.services import library, schemas
+from vsl_assets.storage import validate_key
+
+MIN_VSLS = 2
+MAX_VSLS = 3
+#: The longest ``keys`` value read: three keys and their commas, with room to spare.
+MAX_KEYS_CHARS = 600
+
+
+class CompareRequestError(ValueError):
+    """The request names too few, too many or malformed keys; the message says which."""
+
+
+class UnknownVsl(LookupError):
+    def __init__(self, key: str) -> None:
+        super().__init__(f"no VSL with key {key[:80]!r}")
+        self.key = key
+
+
+def parse_keys(values: Iterable[str], *, at_most: int = MAX_VSLS) -> list[str]:
+    """Keys from ``keys=A,B`` and/or ``keys=A&keys=B``, in order, each once."""
+    keys: list[str] = []
+    total = 0
+    for value in values:
+        total += len(value)
+        if total > MAX_KEYS_CHARS:
+            raise CompareRequestError(f"keys: at most {at_most} VSL keys, separated by commas")
+        for part in value.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            try:
+                key = validate_key(part)
+            except ValueError:
+                raise CompareRequestError(f"keys: {part[:80]!r} is not a VSL key") from None
+            if key not in keys:
+                keys.append(key)
+    if len(keys) > at_most:
+        raise CompareRequestError(f"keys: at most {at_most} VSLs at once, got {len(keys)}")
+    return keys
+
+
+class VslHeader(BaseModel):
+    key: str
+    #: What the VSL page calls it today (the page's title, else its URL).
+    title: str
+    url: str
+    status: str
+    duration_s: float | None
+    language: str | None
+    #: False: not analysed yet, so its breakdown fields are unknown (shown "not analysed").
+    has_breakdown: bool = True
+
+
+class ComparedVsl(VslHeader):
+    breakdown: schemas.BreakdownOut | None
+    segments: list[schemas.SegmentOut]
+
+
+class Cell(BaseModel):
+    """One VSL's value of a field: None when unstated or not sure (then ``unsure`` is true)."""
+
+    value: Any = None
+    unsure: bool = False
+
+
+class FieldRow(BaseModel):
+    field: str
+    cells: list[Cell]
+    #: Some VSL's known value differs from the first's (a "not sure" never counts as different).
+    differs: bool
+
+
+class Comparison(BaseModel):
+    vsls: list[ComparedVsl]
+    #: The shared time axis: the longest video's seconds, and its ticks.
+    axis_s: float
+    ticks: list[float]
+    fields: list[FieldRow]
+
+
+class Changes(Diff):
+    """The diff, with who the two sides are."""
+
+    old: VslHeader
+    new: VslHeader
+
+
+def title_of(detail: schemas.VslDetail) -> str:
+    """The VSL page's title rule (the names service will replace this)."""
+    return detail.source.title if detail.source and detail.source.title else detail.url
+
+
+def duration_of(detail: schemas.VslDetail) -> float | None:
+    for media in (detail.video, detail.audio):
+        if media is not None and media.duration_s:
+            return float(media.duration_s)
+    return detail.segments[-1].end if detail.segments else None
+
+
+def header_of(detail: schemas.VslDetail) -> VslHeader:
+    return VslHeader(
+        key=detail.partition_key,
+        title=title_of(detail),
+        url=detail.url,
+        status=detail.status,
+        duration_s=duration_of(detail),
+        language=detail.language,
+        has_breakdown=detail.breakdown is not None,
+    )
+
+
+def _price(
+    amount: float | None, currency: str | None, installments: int | None = None, each: float | None = None
+) -> dict[str, Any] | None:
+    if amount is None:
+        return None
+    return {"amount": amount, "currency": currency, "installments": installments, "installment_amount": each}
+
+
+def facts_of(detail: schemas.VslDetail) -> Facts:
+    """The diff's view of a VSL: its breakdown's sure values, the page's offer second, its duration."""
+    b = detail.breakdown
+    page_pitch = b.page_pitch_s if b is not None and b.page_pitch_s is not None else None
+    if page_pitch is None and detail.source is not None:
+        page_pitch = detail.source.cta_seconds
+    values: dict[str, Any] = {"duration_s": duration_of(detail), "page_pitch_s": page_pitch}
+    if b is None:  # not analysed: the breakdown's fields are unknown, not absent
+        return Facts.not_analysed(values)
+    values.update(
+        hook=b.hook,
+        lead_type=b.lead_type,
+        niche=b.niche,
+        awareness=b.awareness,
+        product=b.product,
+        mechanism=b.mechanism,
+        guarantee_days=b.guarantee_days,
+        pitch_s=b.pitch_s,
+        product_reveal_s=b.product_reveal_s,
+        offer_price=_price(b.offer_amount, b.offer_currency, b.offer_installments, b.offer_installment_amount),
+        anchor_price=_price(b.anchor_amount, b.anchor_currency),
+    )
+    return Facts(
+        values=values,
+        unsure=frozenset(b.unsure),
+        beats=tuple(BeatSpan(x.beat, x.start_s, x.end_s) for x in b.beats),
+    )
+
+
+def _details(session: Session, keys: list[str], min_confidence: float) -> list[schemas.VslDetail]:
+    out = []
+    for key in keys:
+        found = library.detail(session, key, min_confidence=min_confidence)
+        if found is None:
+            raise UnknownVsl(key)
+        out.append(found)
+    return out
+
+
+def compare(session: Session, keys: list[str], *, min_confidence: float) -> Comparison:
+    if not MIN_VSLS <= len(keys) <= MAX_VSLS:
+        raise CompareRequestError(f"keys: compare {MIN_VSLS} or {MAX_VSLS} VSLs, got {len(keys)}")
+    details = _details(session, keys, min_confidence)
+    facts = [facts_of(d) for d in details]
+    rows = []
+    for name, kind in FIELDS:
+        cells = [Cell(value=None if name in f.unsure else f.values.get(name), unsure=name in f.unsure) for f in facts]
+        differs = any(
+            diff_field(name, kind, facts[0], other).status in ("changed", "added", "removed") for other in facts[1:]
+        )
+        rows.append(FieldRow(field=name, cells=cells, differs=differs))
+    axis_s, ticks = time_axis([duration_of(d) for d in details])
+    vsls = [ComparedVsl(**header_of(d).model_dump(), breakdown=d.breakdown, segments=d.segments) for d in details]
+    return Comparison(vsls=vsls, axis_s=axis_s, ticks=ticks, fields=rows)
+
+
+def diff(session: Session, old_key: str, new_key: str, *, min_confidence: float) -> Changes:
+    old, new = _details(session, [old_key, new_key], min_confidence)
+    found = diff_versions(old_key, old.segments, facts_of(old), new_key, new.segments, facts_of(new))
+    return Changes(**dict(found), old=header_of(old), new=header_of(new))
+
+
+def in_added_order(session: Session, keys: list[str]) -> list[str]:
+    """The keys ordered as the VSLs were added (unknown keys last, as given): a picker's boxes
+    come newest first, but "what changed" reads from the older to the newer."""
+    rows = session.execute(select(Url.partition_key, Url.id).where(Url.partition_key.in_(keys)))
+    ids: dict[str, int] = {key: url_id for key, url_id in rows}
+    return sorted(keys, key=lambda k: (k not in ids, ids.get(k, 0)))
+
+
+def headers(session: Session, keys: list[str], *, min_confidence: float) -> list[VslHeader]:
+    """The named VSLs that exist (for a picker that keeps what was already chosen)."""
+    out = []
+    for key in keys:
+        found = library.detail(session, key, min_confidence=min_confidence)
+        if found is not None:
+            out.append(header_of(found))
+    return out
