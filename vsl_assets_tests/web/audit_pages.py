@@ -47,6 +47,9 @@ PAGES: list[AuditPage] = [
     AuditPage("boards", "/boards"),
     AuditPage("board", "/boards/{board}"),
     AuditPage("tokens", "/tokens"),
+    AuditPage("compare-pick", "/compare"),
+    AuditPage("compare", "/compare?keys={vsl},{other}"),
+    AuditPage("compare-diff", "/compare?keys={other},{vsl}&mode=diff"),
     AuditPage("error-404", "/vsl/no_such_vsl_key", status=404),
     AuditPage("error-board", "/boards/987654", status=404),
 ]
@@ -117,10 +120,12 @@ def seed_audit_data(session: Session, layout: StorageLayout, video: Path) -> dic
     session.add(job)
     session.flush()
     repo.set_job_progress(session, job.id, 0.45, 900.0)
-    for n in range(3):
+    others = [
         seed(
             session, layout, Fake(f"https://site{n}.example.com/vsl", title=f"VSL {n}", price=19.7 + n, currency="USD")
         )
+        for n in range(3)
+    ]
     user_id = session.scalar(select(User.id).where(User.name == "ana"))
     assert user_id is not None
     board = boards.create_board(session, user_id, "Ganchos de história", "Os melhores ganchos para estudar")
@@ -134,4 +139,11 @@ def seed_audit_data(session: Session, layout: StorageLayout, video: Path) -> dic
     )
     batch = addpage.save_batch(session, user_id, report, [])
     session.commit()
-    return {"vsl": vsl, "failed": failed, "running": running, "board": str(board.id), "batch": str(batch.id)}
+    return {
+        "vsl": vsl,
+        "other": others[0],
+        "failed": failed,
+        "running": running,
+        "board": str(board.id),
+        "batch": str(batch.id),
+    }

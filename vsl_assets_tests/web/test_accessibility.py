@@ -3,12 +3,14 @@ and Spanish: axe-core (vendored) finds no serious or critical violation, and not
 the window.  Also the keyboard: "/" focuses the search box, j / arrows walk the transcript and seek,
 space plays and pauses, none of it while typing; and the phone header's menu.
 
-Screenshots go to ``$VSL_WEB_SCREENS`` (default /tmp/web_screens) as ``a11y_<page>_<lang>_<width>.png``.
+Screenshots go to ``$VSL_WEB_SCREENS`` (default /tmp/web_screens) as ``a11y_<page>_<lang>_<width>.png``;
+``VSL_AUDIT_ONLY=name,name`` audits only those pages (while fixing one).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -77,13 +79,15 @@ def test_every_page_is_accessible_and_fits_phones(server: str, browser: Any, sma
     with session_scope(settings.database) as s:
         values = seed_audit_data(s, StorageLayout(settings.storage_root), small_mp4)
     state = _login(browser, server)
+    only = {n for n in os.environ.get("VSL_AUDIT_ONLY", "").split(",") if n}  # a quicker loop while fixing a page
+    pages = [p for p in PAGES if not only or p.name in only]
     failures: list[str] = []
     visited = 0
     for lang in LANGS:
         for width in WIDTHS:
             signed_in = _context(browser, server, width, lang, state)
             signed_out = _context(browser, server, width, lang, None)
-            for spec in PAGES:
+            for spec in pages:
                 page = (signed_in if spec.login else signed_out).new_page()
                 where = f"{spec.name} [{lang}, {width}px]"
                 answer = page.goto(server + spec.path.format(**values))
@@ -106,7 +110,7 @@ def test_every_page_is_accessible_and_fits_phones(server: str, browser: Any, sma
                 page.close()
             signed_in.close()
             signed_out.close()
-    assert visited == len(PAGES) * len(LANGS) * len(WIDTHS)
+    assert visited == len(pages) * len(LANGS) * len(WIDTHS) and (only or len(pages) == len(PAGES))
     assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)
 
 
