@@ -116,6 +116,19 @@ READ_BY: dict[str, str] = {
     "web_max_urls_per_add": "web",
     "web_trusted_proxies": "web",
     "web_workers": "web",
+    "watch_all_pages": "both",
+    "watch_interval_s": "pipeline",
+    "watch_jitter": "pipeline",
+    "watch_schedule": "pipeline",
+    "watch_concurrency": "pipeline",
+    "watch_host_interval_s": "pipeline",
+    "watch_batch": "pipeline",
+    "watch_live_checks": "pipeline",
+    "watch_retry_s": "pipeline",
+    "watch_down_after": "pipeline",
+    "watch_webhook_url": "pipeline",
+    "watch_webhook_timeout_s": "pipeline",
+    "watch_webhook_attempts": "pipeline",
 }
 
 
@@ -349,6 +362,48 @@ class Settings(BaseSettings):
     web_workers: Annotated[int, Field(ge=1, le=64)] | None = Field(
         default=None, description="Web worker processes (default: one per core, at least 2, at most 8)."
     )
+
+    # -- watching VSLs over time (docs/using.md, "Watching") ------------------------------------
+    watch_all_pages: bool = True
+    """every sales page (a URL that is not itself a stream) is watched unless switched off for it; off, only URLs and
+    boards switched on (`vsl watch on`, the VSL page, the board page) are.
+    """
+    watch_interval_s: Annotated[int, Field(ge=60)] = 86400
+    """seconds between two checks of one watched page (default: daily); a changed VSL appears as a new version within
+    one interval.
+    """
+    watch_jitter: Annotated[float, Field(ge=0, le=1)] = 0.1
+    """each page's next check is put off by a random share of the interval up to this (0.1 = up to 10%), so the pages
+    of one host are not all checked in the same minute.
+    """
+    watch_schedule: str = Field(default="*/15 * * * *", pattern=r"^[0-9*/,\- ]+$")
+    """cron of the `watch_schedule` Dagster schedule; each tick checks the pages that are due."""
+    watch_concurrency: Annotated[int, Field(ge=1, le=256)] = 16
+    """pages checked at once in one run."""
+    watch_host_interval_s: Annotated[float, Field(ge=0)] = 1.0
+    """minimum seconds between the starts of two checks of pages on one host (one at a time per host)."""
+    watch_batch: PositiveInt = 20000
+    """due pages checked per run at most (the rest wait for the next tick)."""
+    watch_live_checks: Annotated[int, Field(ge=1, le=50)] = 3
+    """a version is live while it was seen in one of the page's last this-many good checks (A/B variants served in
+    turn stay live together; a replaced video stops being live after that many checks).
+    """
+    watch_retry_s: PositiveFloat = 600.0
+    """a check that failed (timeout, 5xx) is retried after this, doubling with each further failure, never sooner
+    than this nor later than the interval.
+    """
+    watch_down_after: PositiveInt = 3
+    """consecutive failed checks after which an unreachable page counts as down (a 404/410, a page without its
+    player or a redirect to another site is down at once).
+    """
+    watch_webhook_url: SecretStr | None = None
+    """an administrator's URL that receives every watch event as JSON (with a Slack-compatible `text`); a secret
+    (chat webhook URLs carry their token), never shown or logged. May be an internal address.
+    """
+    watch_webhook_timeout_s: PositiveFloat = 5.0
+    """time limit of one webhook delivery."""
+    watch_webhook_attempts: PositiveInt = 3
+    """deliveries tried per event (one per run) before it is given up and recorded as such."""
 
     @field_validator("language")
     @classmethod

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from vsl_assets import settings as settings_module
-from vsl_assets.cli import ops, search, urls
+from vsl_assets.cli import ops, search, urls, watch
 from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err
 from vsl_assets.errors import ConfigurationError, VslError
 from vsl_assets.settings import Settings
@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_web(sub, app_factory="vsl_assets.cli.webapp:app_from_env")  # web (with the partition port), user, token
     ops.register_up(sub)
     search.register(sub)
+    watch.register(sub)
     return parser
 
 

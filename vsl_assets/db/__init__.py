@@ -18,6 +18,7 @@ from vsl_assets.db.models import (
     UrlStatus,
     Video,
 )
+from vsl_assets.db.watch_models import WatchCheck, WatchEvent, WatchPage, WatchSwitch, WatchVersion
 from vsl_assets.db.web_models import ApiToken, Board, BoardItem, User
 
 __all__ = [
@@ -40,6 +41,11 @@ __all__ = [
     "UrlStatus",
     "User",
     "Video",
+    "WatchCheck",
+    "WatchEvent",
+    "WatchPage",
+    "WatchSwitch",
+    "WatchVersion",
     "dispose_all",
     "get_engine",
     "normalise_database_url",

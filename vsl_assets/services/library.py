@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -36,6 +37,7 @@ from vsl_assets.db.models import (
     field_is_sure,
     sure_value,
 )
+from vsl_assets.db.watch_models import WatchEvent, WatchPage, WatchVersion
 from vsl_assets.services import schemas
 from vsl_assets.transcription.models import Segment
 from vsl_assets.transcription.quality import low_confidence
@@ -63,6 +65,9 @@ class LibraryFilters:
     q: str | None = None
     #: Only VSLs whose transcript needs a person's review (a warning or a low quality score).
     review: bool | None = None
+    #: Watched pages live at least this many days / with a watch event in the last N days.
+    days_live_min: int | None = None
+    changed_days: int | None = None
     sort: schemas.Sort = "newest"
     limit: int = 24
     offset: int = 0
@@ -121,7 +126,13 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
     if f.q and f.q.strip():
         pattern = _like(f.q.strip()[:200])
         query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
-    return query
+    if f.days_live_min is not None:
+        query = query.where(Url.id.in_(select(WatchPage.url_id).where(WatchPage.days_live >= f.days_live_min)))
+    if f.changed_days is not None:
+        since = datetime.now(UTC) - timedelta(days=f.changed_days)
+        query = query.where(Url.id.in_(select(WatchEvent.url_id).where(WatchEvent.at >= since)))
+    # A watched page's later versions are shown on its page (one card per VSL, "3 versions").
+    return query.where(Url.id.not_in(select(WatchVersion.version_url_id).where(WatchVersion.number > 1)))
 
 
 def _joined(query: Any) -> Any:
@@ -132,12 +143,25 @@ def _joined(query: Any) -> Any:
         .outerjoin(Video, Video.url_id == Url.id)
         .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
         .outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
+        .outerjoin(WatchPage, WatchPage.url_id == Url.id)
     )
 
 
 #: Filters (and paging fields) that read no breakdown column: any other set filter joins ``breakdowns``.
 _NOT_BREAKDOWN = frozenset(
-    {"status", "q", "duration_min", "duration_max", "review", "sort", "limit", "offset", "after"}
+    {
+        "status",
+        "q",
+        "duration_min",
+        "duration_max",
+        "review",
+        "days_live_min",
+        "changed_days",
+        "sort",
+        "limit",
+        "offset",
+        "after",
+    }
 )
 
 
@@ -171,6 +195,8 @@ def _order(sort: schemas.Sort, min_confidence: float) -> tuple[Any, ...]:
         "price": (price.asc().nulls_last(), Url.id.desc()),
         "-price": (price.desc().nulls_last(), Url.id.desc()),
         "title": (Source.title.asc().nulls_last(), Url.id.desc()),
+        "-days_live": (WatchPage.days_live.desc().nulls_last(), Url.id.desc()),
+        "days_live": (WatchPage.days_live.asc().nulls_last(), Url.id.desc()),
     }
     return orders[sort]
 
@@ -201,6 +227,9 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         BreakdownRow.duration_s.label("breakdown_duration"),
         TranscriptRow.needs_review,
         TranscriptRow.quality_score,
+        WatchPage.days_live,
+        WatchPage.down_since,
+        select(func.count(WatchVersion.id)).where(WatchVersion.url_id == Url.id).scalar_subquery().label("versions"),
     )
 
 
@@ -234,6 +263,9 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
             created_at=r.created_at,
             needs_review=bool(r.needs_review),
             transcript_quality=r.quality_score,
+            days_live=r.days_live,
+            down_since=r.down_since,
+            versions=r.versions or None,
         )
         for r in rows
     ]

@@ -13,6 +13,7 @@ from enum import StrEnum
 from vsl_assets.db import repo
 from vsl_assets.search import SearchBackend
 from vsl_assets.services.ports import PartitionPort, Sessions
+from vsl_assets.services.watch import later_version_keys
 from vsl_assets.storage import LocalStore, validate_key
 
 
@@ -45,14 +46,20 @@ def remove_urls(
     index: SearchBackend,
     partitions: PartitionPort | None,
 ) -> list[Removal]:
-    """Remove each key independently (one bad key does not stop the others); outcomes in input order."""
+    """Remove each key independently (one bad key does not stop the others); outcomes in input order.
+
+    A watched page's later versions (``<key>-v2``...) go with it, each reported after the page.
+    """
     outcomes: list[Removal] = []
-    for key in keys:
+    todo = list(keys)
+    for key in todo:
         try:
             validate_key(key)
         except ValueError:
             outcomes.append(Removal(key, Removed.INVALID))
             continue
+        with sessions() as s:
+            todo += [k for k in later_version_keys(s, key) if k not in todo]
         store.remove(key)
         with sessions() as s:
             found = repo.delete_url(s, key)

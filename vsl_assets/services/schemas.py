@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from vsl_assets.settings import retranscribe_language, url_language
 
-Sort = Literal["newest", "oldest", "duration", "-duration", "price", "-price", "title"]
+Sort = Literal["newest", "oldest", "duration", "-duration", "price", "-price", "title", "-days_live", "days_live"]
 
 
 class AddUrlsRequest(BaseModel):
@@ -68,6 +68,10 @@ class VslCard(BaseModel):
     #: The transcript has a warning or a low quality score: shown flagged, not green.
     needs_review: bool = False
     transcript_quality: float | None = None
+    #: Watched pages: whole days from first seen to last seen live, down since, versions seen.
+    days_live: int | None = None
+    down_since: datetime | None = None
+    versions: int | None = None
 
 
 class VslPage(BaseModel):

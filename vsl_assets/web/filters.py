@@ -48,6 +48,12 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
     reveal_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in the title or URL")] = None,
     review: Annotated[bool | None, Blank, Query(description="only transcripts that need review")] = None,
+    days_live_min: Annotated[
+        int | None, Blank, Query(ge=0, le=100_000, description="watched pages live at least this many days")
+    ] = None,
+    changed_days: Annotated[
+        int | None, Blank, Query(ge=1, le=100_000, description="watched pages with a change in the last N days")
+    ] = None,
     sort: schemas.Sort = "newest",
     limit: Annotated[int, Query(ge=1, le=library.MAX_LIMIT)] = 24,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
@@ -72,6 +78,8 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
         reveal_max=reveal_max,
         q=q or None,
         review=review or None,
+        days_live_min=days_live_min,
+        changed_days=changed_days,
         sort=sort,
         limit=limit,
         offset=offset,

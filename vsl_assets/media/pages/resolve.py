@@ -94,6 +94,18 @@ def resolve(url: str, *, client: httpx.Client | None = None, options: ResolveOpt
         return _Resolver(fetcher, options).run(url)
 
 
+def resolve_fetched(url: str, fetched: Fetched, fetcher: Fetcher, options: ResolveOptions) -> ResolvedSource:
+    """Find the stream behind a page already fetched by the caller (the watch's conditional GET).
+
+    The same work as :func:`resolve` after its first request, through the caller's ``fetcher`` (so
+    the caller sees every player configuration fetched, and their validators).
+    """
+    resolver = _Resolver(fetcher, options)
+    if fetched.stream_kind is not None:
+        return resolver._direct(url, fetched)
+    return resolver._from_page(url, _page(fetched))
+
+
 #: Players whose kind survives being found inside an iframe.
 _NAMED_PLAYERS = frozenset({vturb.KIND, panda.KIND})
 

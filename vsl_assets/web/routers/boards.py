@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from vsl_assets.db.web_models import Board, User
-from vsl_assets.services import boards
+from vsl_assets.services import boards, watch
 from vsl_assets.services.schemas import BoardIn, BoardItemIn, BoardOut
 from vsl_assets.web.deps import ApiUser, Db, Key, PageUser
 from vsl_assets.web.limits import DbId
@@ -77,7 +77,12 @@ def create_board_form(
 def board_page(request: Request, board: FoundBoard, session: Db, user: PageUser) -> Response:
     owner = session.get(User, board.user_id)
     return render(
-        request, "board.html", user, board=boards.board_out(session, board), owner=owner.name if owner else ""
+        request,
+        "board.html",
+        user,
+        board=boards.board_out(session, board),
+        owner=owner.name if owner else "",
+        board_watch=watch.board_switch(session, board.id),
     )
 
 

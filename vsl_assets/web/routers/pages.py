@@ -33,6 +33,7 @@ from vsl_assets.web.limits import MAX_ID
 from vsl_assets.web.render import render, safe_next
 from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
+from vsl_assets.web.watchview import panel as watch_panel
 
 router = APIRouter(include_in_schema=False)
 
@@ -199,6 +200,7 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
         boards=boards.all_boards(session),
         on_boards=set(boards.boards_of(session, key)),
         languages=context.settings.language_list,
+        **watch_panel(session, key, context.settings.watch_all_pages),
     )
 
 

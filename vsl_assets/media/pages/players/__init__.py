@@ -23,6 +23,7 @@ from vsl_assets.media.pages.players import (
     panda,
     vidalytics,
     videojs,
+    vsltube,
     vturb,
     youtube_api,
 )
@@ -34,6 +35,7 @@ DETECTORS: tuple[Detector, ...] = (
     vturb.detect,
     panda.detect,
     vidalytics.detect,
+    vsltube.detect,
     embeds.detect,
     youtube_api.detect,
     lightbox.detect,

@@ -11,7 +11,9 @@ script-based and element-based embeds common on sales pages are read:
 * Vooplayer/Spotlightr "longcode" links ``<a class="vooplayer" data-playerId="<id>">`` next to
   ``https://<account>.cdn.vooplayer.com/assets/vooplayer.js`` (or ``spotlightr.js``): their
   player page is ``https://<account>.cdn.vooplayer.com/publish/<id>`` (``…spotlightr.com/watch/<id>``);
-* ``<lite-youtube videoid="<id>">``, the lazy YouTube facade many page builders use.
+* ``<lite-youtube videoid="<id>">``, the lazy YouTube facade many page builders use;
+* Vidyard's v4 embed code ``<img class="vidyard-player-embed" data-uuid="<uuid>">`` (next to
+  ``play.vidyard.com/embed/v4.js``): its player page is ``https://play.vidyard.com/<uuid>``.
 
 Embeds are kept in page order: the VSL sits above the testimonials.
 """
@@ -85,6 +87,9 @@ def _element_embeds(page: Page) -> list[tuple[int, str]]:
         lite = attrs.get("videoid", "") if element.tag == "lite-youtube" else ""
         if re.fullmatch(r"[0-9A-Za-z_-]{11}", lite):
             found.append((element.index, f"https://www.youtube.com/watch?v={lite}"))
+        vidyard = attrs.get("data-uuid", "") if "vidyard-player-embed" in element.classes else ""
+        if re.fullmatch(r"[0-9A-Za-z_-]{10,40}", vidyard):
+            found.append((element.index, f"https://play.vidyard.com/{vidyard}"))
         vimeo = attrs.get("data-vimeo-url") or attrs.get("data-vimeo-id")
         if vimeo and element.tag != "a":  # click-to-play links are the lightbox detector's
             url = vimeo if vimeo.startswith("http") else f"https://player.vimeo.com/video/{vimeo}"

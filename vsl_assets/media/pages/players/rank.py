@@ -2,7 +2,7 @@
 
 A sales page often has several: the VSL, testimonial clips, a muted background loop, a hidden
 "pause" clip.  Candidates are ordered by how much their kind says "this is the VSL" (a VSL
-player such as vturb, Panda or Vidalytics over generic embeds and self-hosted players, those over
+player such as vturb, Panda, Vidalytics or the VSLtube wrapper over generic embeds and self-hosted players, those over
 metadata tags, plain iframes last) and, among equals, by their place on the page: the main video
 sits above the testimonials.  A ``fallback`` candidate (a stale preload with no player in the body)
 goes after every real player the page embeds.  Decorative clips never become candidates (see ``html5``).
@@ -17,6 +17,7 @@ _TIERS = {
     "vturb": 0,
     "panda": 0,
     "vidalytics": 0,
+    "vsltube": 0,
     "json-ld": 2,
     "og-video": 2,
     "iframe": 3,

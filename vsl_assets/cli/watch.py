@@ -1,0 +1,85 @@
+"""``vsl watch on|off|list|check``: the watch from a terminal (the same service as the schedule)."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from sqlalchemy import select
+
+from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, partitions, sessions
+from vsl_assets.db import Board, BoardItem, Url, repo, session_scope
+from vsl_assets.services import watch
+from vsl_assets.settings import Settings
+
+
+def _url_ids(args: argparse.Namespace, settings: Settings) -> tuple[list[int], list[str]] | None:
+    """The URL ids and keys named (keys, or a board's items); None after saying what is wrong."""
+    with session_scope(settings.database) as s:
+        if args.board is not None:
+            if s.get(Board, args.board) is None:
+                err(f"no board {args.board}")
+                return None
+            rows = s.execute(
+                select(Url.id, Url.partition_key)
+                .join(BoardItem, BoardItem.url_id == Url.id)
+                .where(BoardItem.board_id == args.board)
+            ).all()
+            return [r[0] for r in rows], [r[1] for r in rows]
+        ids, keys = [], []
+        for key in args.keys:
+            row = repo.get_url(s, key)
+            if row is None:
+                err(f"unknown key {key}")
+                return None
+            ids.append(watch.page_id_of(s, row.id))  # a version's switch is its page's
+            keys.append(key)
+        return ids, keys
+
+
+def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    cfg = watch.WatchConfig.from_settings(settings)
+    if args.action in ("on", "off", "check") and not args.keys and args.board is None:
+        err(f"vsl watch {args.action}: name KEYs or --board ID")
+        return EXIT_USAGE
+    if args.action in ("on", "off"):
+        found = _url_ids(args, settings)
+        if found is None:
+            return EXIT_USAGE
+        on = args.action == "on"
+        with session_scope(settings.database) as s:
+            if args.board is not None:
+                watch.set_switch(s, board_id=args.board, on=on)
+                print(f"board {args.board}\twatch {args.action}\t{len(found[0])} URLs")
+            else:
+                watch.set_switch(s, url_ids=found[0], on=on)
+                for key in found[1]:
+                    print(f"{key}\twatch {args.action}")
+        return EXIT_OK
+    if args.action == "list":
+        with session_scope(settings.database) as s:
+            pages = watch.watched_pages(s, cfg.all_pages)
+            lives = watch.longevity(s, [p[0] for p in pages], cfg.all_pages)
+            for url_id, key, url in pages:
+                life = lives[url_id]
+                print(f"{key}\t{life.summary() or 'not checked yet'}\t{url}")
+        return EXIT_OK
+    found = _url_ids(args, settings)
+    if found is None:
+        return EXIT_USAGE
+    summary = watch.run_checks(sessions(settings), cfg, partitions=partitions(settings), keys=found[1])
+    print(
+        f"checked {summary.checked}: {summary.not_modified} unchanged (ETag), {summary.changed} changed, "
+        f"{summary.failed} failed, {summary.down} down; {summary.requests} requests"
+    )
+    for line in summary.events:
+        print(line)
+    return EXIT_FAILED if summary.failed and summary.failed == summary.checked else EXIT_OK
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("watch", help="watch sales pages over time: on/off per URL or board, list, check now")
+    p.add_argument("action", choices=("on", "off", "list", "check"))
+    p.add_argument("keys", nargs="*", metavar="KEY")
+    p.add_argument("--board", type=int, help="a board's id: its VSLs (on/off switch the board itself)")
+    p.set_defaults(func=cmd_watch)

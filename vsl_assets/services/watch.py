@@ -1,0 +1,959 @@
+"""Watching VSLs over time: which pages are watched, checking them politely, versions and events.
+
+The use case behind the ``watch_schedule`` (Dagster), ``vsl watch`` and the Swipe's switches:
+
+* **what is watched**: every sales page by default (``VSL_WATCH_ALL_PAGES``), else what a person
+  switched on for a URL or a board; a URL's own switch wins over its boards' and the default;
+* **a run** (:func:`run_checks`): the due pages, grouped by host, are checked by
+  ``watch_concurrency`` threads, one page at a time per host and no sooner than
+  ``watch_host_interval_s`` after the host's previous check; each check is the cheap
+  :func:`~vsl_assets.media.pages.check.check_page` and is recorded at once;
+* **versions**: a stream identity the page never played before becomes version *n*: a ``urls`` row
+  keyed ``<page key>-v<n>`` stored as ``pending_ingest``, which the ``pending_urls_sensor`` runs
+  through the whole pipeline like any new URL (the old versions stay);
+* **events**: new version, page down, back up, the page's offer second moved, and — once a new
+  version's breakdown exists — price, guarantee, pitch second and duration changed (:func:`field_changes`);
+  each is sent to the administrator's webhook when one is configured.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from sqlalchemy import case, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from vsl_assets.db.models import BreakdownRow, Source, Url, UrlStatus, utcnow
+from vsl_assets.db.watch_models import WatchCheck, WatchEvent, WatchPage, WatchSwitch, WatchVersion
+from vsl_assets.db.web_models import BoardItem
+from vsl_assets.media.pages.check import (
+    CHANGED,
+    DOWN,
+    ERROR,
+    NOT_MODIFIED,
+    SAME,
+    PageCheck,
+    check_client,
+    check_page,
+    stream_identity,
+)
+from vsl_assets.media.pages.options import ResolveOptions
+from vsl_assets.media.pages.players.base import is_hls_url, is_media_url
+from vsl_assets.services.ports import PartitionPort, Sessions
+from vsl_assets.services.steps.source import SOURCE_COLUMNS, source_row
+from vsl_assets.settings import Settings
+
+#: Event kinds (``watch_events.kind``), with the sentence a person reads.
+EVENT_KINDS: dict[str, str] = {
+    "new_version": "new VSL version",
+    "page_down": "page down",
+    "back_up": "page back up",
+    "offer_second_changed": "offer second on the page changed",
+    "price_changed": "price changed",
+    "guarantee_changed": "guarantee changed",
+    "pitch_moved": "pitch moved",
+    "duration_changed": "duration changed",
+}
+#: The breakdown fields compared between two versions, and the event each change makes.
+COMPARED_FIELDS: dict[str, str] = {
+    "offer_amount": "price_changed",
+    "offer_currency": "price_changed",
+    "guarantee_days": "guarantee_changed",
+    "pitch_s": "pitch_moved",
+    "duration_s": "duration_changed",
+    "page_pitch_s": "offer_second_changed",
+}
+#: What a person reads for each compared field (the feed, the webhook's text).
+FIELD_LABELS: dict[str, str] = {
+    "offer_amount": "price",
+    "offer_currency": "currency",
+    "guarantee_days": "guarantee (days)",
+    "pitch_s": "pitch second",
+    "duration_s": "duration (s)",
+    "page_pitch_s": "offer second on the page",
+    "page_offer_s": "offer second on the page",
+}
+#: Good outcomes: the page showed its VSL (the identity of a not-modified check is the previous one's).
+GOOD = (NOT_MODIFIED, SAME, CHANGED)
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    """The watch's settings, read once by the entry point (``Settings`` fields ``watch_*``)."""
+
+    all_pages: bool = True
+    interval_s: float = 86400.0
+    jitter: float = 0.1
+    concurrency: int = 16
+    host_interval_s: float = 1.0
+    batch: int = 20000
+    live_checks: int = 3
+    retry_s: float = 600.0
+    down_after: int = 3
+    check_timeout_s: float = 30.0
+    max_page_bytes: int = 5 * 1024 * 1024
+    max_page_scripts: int = 6
+    webhook_url: str | None = None
+    webhook_timeout_s: float = 5.0
+    webhook_attempts: int = 3
+
+    @classmethod
+    def from_settings(cls, s: Settings) -> WatchConfig:
+        return cls(
+            all_pages=s.watch_all_pages,
+            interval_s=float(s.watch_interval_s),
+            jitter=s.watch_jitter,
+            concurrency=s.watch_concurrency,
+            host_interval_s=s.watch_host_interval_s,
+            batch=s.watch_batch,
+            live_checks=s.watch_live_checks,
+            retry_s=s.watch_retry_s,
+            down_after=s.watch_down_after,
+            max_page_bytes=int(s.max_page_mb * 1024 * 1024),
+            max_page_scripts=s.max_page_scripts,
+            webhook_url=s.watch_webhook_url.get_secret_value() if s.watch_webhook_url else None,
+            webhook_timeout_s=s.watch_webhook_timeout_s,
+            webhook_attempts=s.watch_webhook_attempts,
+        )
+
+    def options(self) -> ResolveOptions:
+        """The resolver without the stream probe and yt-dlp: the page and player configs only."""
+        return ResolveOptions(
+            connect_timeout_s=min(10.0, self.check_timeout_s),
+            read_timeout_s=min(15.0, self.check_timeout_s),
+            max_page_bytes=self.max_page_bytes,
+            max_page_scripts=self.max_page_scripts,
+            use_ytdlp=False,
+            probe_stream=False,
+            fail_on_drm=False,
+        )
+
+
+def version_key(page_key: str, number: int) -> str:
+    """Version 1 is the page's own key; version n>1 is ``<page key>-v<n>`` (its own partition)."""
+    return page_key if number == 1 else f"{page_key}-v{number}"
+
+
+# -- what is watched ----------------------------------------------------------------------------
+
+
+def set_switch(session: Session, *, url_ids: Sequence[int] = (), board_id: int | None = None, on: bool) -> int:
+    """Switch watching on or off for URLs or a board (committed by the caller); returns rows touched."""
+    targets: list[dict[str, Any]] = [{"url_id": i} for i in url_ids]
+    if board_id is not None:
+        targets.append({"board_id": board_id})
+    for target in targets:
+        column = WatchSwitch.url_id if "url_id" in target else WatchSwitch.board_id
+        row = session.scalar(select(WatchSwitch).where(column == next(iter(target.values()))))
+        if row is None:
+            session.add(WatchSwitch(enabled=on, **target))
+        else:
+            row.enabled = on
+    session.flush()
+    return len(targets)
+
+
+def board_switch(session: Session, board_id: int) -> bool | None:
+    """A board's own switch (None: never set, the default applies to its VSLs)."""
+    return session.scalar(select(WatchSwitch.enabled).where(WatchSwitch.board_id == board_id))
+
+
+def later_version_keys(session: Session, page_key: str) -> list[str]:
+    """The keys of a page's versions 2, 3... (removed with it: a version without its page is no VSL)."""
+    page = select(Url.id).where(Url.partition_key == page_key).scalar_subquery()
+    return list(
+        session.scalars(
+            select(Url.partition_key)
+            .join(WatchVersion, WatchVersion.version_url_id == Url.id)
+            .where(WatchVersion.url_id == page, WatchVersion.number > 1)
+            .order_by(WatchVersion.number)
+        )
+    )
+
+
+def later_version_ids(session: Session) -> set[int]:
+    """``urls`` ids that are a watched page's version 2, 3...: processed, but not pages themselves."""
+    return set(session.scalars(select(WatchVersion.version_url_id).where(WatchVersion.number > 1)))
+
+
+def is_sales_page(url: str, kind: str | None) -> bool:
+    """A page (watched by default), not a stream pasted directly (which has nothing to re-check)."""
+    if kind is not None:
+        return not kind.startswith("direct-")
+    return not (is_hls_url(url) or is_media_url(url))
+
+
+def watched_pages(session: Session, all_pages: bool, among: Iterable[int] | None = None) -> list[tuple[int, str, str]]:
+    """``(url_id, key, url)`` of every watched page (``among``: of those ids only).
+
+    A URL's own switch wins; else a board it is on that is switched on; else the default for pages.
+    """
+    own: dict[int, bool] = {
+        u: on
+        for u, on in session.execute(
+            select(WatchSwitch.url_id, WatchSwitch.enabled).where(WatchSwitch.url_id.is_not(None))
+        ).all()
+        if u is not None
+    }
+    boards_on = set(
+        session.scalars(
+            select(BoardItem.url_id)
+            .join(WatchSwitch, WatchSwitch.board_id == BoardItem.board_id)
+            .where(WatchSwitch.enabled.is_(True))
+        )
+    )
+    versions = later_version_ids(session)
+    query = select(Url.id, Url.partition_key, Url.url, Source.kind).outerjoin(Source, Source.url_id == Url.id)
+    if among is not None:
+        query = query.where(Url.id.in_(list(among)))
+    rows = session.execute(query).all()
+    out: list[tuple[int, str, str]] = []
+    for url_id, key, url, kind in rows:
+        if url_id in versions:
+            continue
+        switch = own.get(url_id)
+        on = switch if switch is not None else (url_id in boards_on or (all_pages and is_sales_page(url, kind)))
+        if on:
+            out.append((url_id, key, url))
+    return out
+
+
+# -- a run ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DuePage:
+    url_id: int
+    key: str
+    url: str
+    host: str
+    validators: dict[str, Any]
+    #: The pipeline found this page's video through yt-dlp's generic extractor (see ``check_page``).
+    ytdlp_fallback: bool = False
+
+
+@dataclass
+class RunSummary:
+    """What one run did: the schedule's metadata and ``vsl watch check``'s output."""
+
+    checked: int = 0
+    not_modified: int = 0
+    changed: int = 0
+    failed: int = 0
+    down: int = 0
+    requests: int = 0
+    new_versions: list[str] = field(default_factory=list)
+    events: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    webhook_sent: int = 0
+    webhook_failed: int = 0
+
+    @property
+    def pages_per_s(self) -> float:
+        return self.checked / self.seconds if self.seconds else 0.0
+
+    @property
+    def requests_per_page(self) -> float:
+        return self.requests / self.checked if self.checked else 0.0
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    return (parts.netloc.rpartition("@")[2] or "?").lower()[:255]
+
+
+def due_pages(session: Session, cfg: WatchConfig, now: datetime, *, keys: Sequence[str] | None = None) -> list[DuePage]:
+    """Watched pages whose next check is due (``keys``: those pages now, watched or not)."""
+    candidates: list[tuple[int, str, str]]
+    if keys is not None:
+        # A version's key stands for its page: the page is what is checked.
+        ids = {page_id_of(session, i) for i in session.scalars(select(Url.id).where(Url.partition_key.in_(list(keys))))}
+        rows = session.execute(select(Url.id, Url.partition_key, Url.url).where(Url.id.in_(ids)).order_by(Url.id))
+        candidates = [(i, k, u) for i, k, u in rows]
+    else:
+        candidates = watched_pages(session, cfg.all_pages)
+    state = {p.url_id: p for p in session.scalars(select(WatchPage))}
+    generic = set(session.scalars(select(Source.url_id).where(Source.kind.like("yt-dlp:%"))))
+    due: list[DuePage] = []
+    for url_id, key, url in candidates:
+        page = state.get(url_id)
+        if keys is None and page is not None and _aware(page.next_check_at) > now:
+            continue
+        validators = dict(page.validators) if page else {}
+        due.append(DuePage(url_id, key, url, _host(url), validators, ytdlp_fallback=url_id in generic))
+    due.sort(key=lambda d: _aware(state[d.url_id].next_check_at) if d.url_id in state else now)
+    return due[: cfg.batch]
+
+
+def _aware(when: datetime) -> datetime:
+    """SQLite hands back naive datetimes for timezone-aware columns: they are UTC."""
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
+
+
+def run_checks(
+    sessions: Sessions,
+    cfg: WatchConfig,
+    *,
+    partitions: PartitionPort | None,
+    keys: Sequence[str] | None = None,
+    now: Callable[[], datetime] = utcnow,
+    client: httpx.Client | None = None,
+) -> RunSummary:
+    """Check every due page (or ``keys``), record each check, compare versions, send webhooks."""
+    started = time.monotonic()
+    summary = RunSummary()
+    with sessions() as s:
+        pages = due_pages(s, cfg, now(), keys=keys)
+    by_host: dict[str, list[DuePage]] = defaultdict(list)
+    for page in pages:
+        by_host[page.host].append(page)
+    options = cfg.options()
+    own_client = client is None
+    http = client or check_client(options, connections=max(cfg.concurrency, 1))
+    write = threading.Lock()  # one writer at a time (SQLite), and the summary's counters
+
+    def one_host(host_pages: list[DuePage]) -> None:
+        last_start = 0.0
+        for page in host_pages:
+            wait = last_start + cfg.host_interval_s - time.monotonic()
+            if wait > 0:
+                time.sleep(wait)
+            last_start = time.monotonic()
+            result = check_page(
+                page.url,
+                http,
+                options,
+                validators=page.validators,
+                timeout_s=cfg.check_timeout_s,
+                ytdlp_fallback=page.ytdlp_fallback,
+            )
+            with write:
+                with sessions() as s:
+                    events, new_keys = record_check(s, page, result, cfg, now())
+                _count(summary, result, events, new_keys)
+                if new_keys and partitions is not None:
+                    partitions.register(new_keys)
+
+    try:
+        workers = min(cfg.concurrency, len(by_host)) or 1
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="vsl-watch") as pool:
+            for future in [pool.submit(one_host, group) for group in _interleaved(by_host)]:
+                future.result()
+    finally:
+        if own_client:
+            http.close()
+    with sessions() as s:
+        summary.events += [f"{e.kind} {e.new_key or ''}".strip() for e in compare_versions(s, now())]
+    if cfg.webhook_url:
+        summary.webhook_sent, summary.webhook_failed = deliver_webhooks(sessions, cfg)
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _interleaved(by_host: dict[str, list[DuePage]]) -> list[list[DuePage]]:
+    """Hosts with the most pages first, so the longest serial queue starts at once."""
+    return sorted(by_host.values(), key=len, reverse=True)
+
+
+def _count(summary: RunSummary, result: PageCheck, events: list[WatchEvent], new_keys: list[str]) -> None:
+    summary.checked += 1
+    summary.requests += result.requests
+    if result.outcome == NOT_MODIFIED:
+        summary.not_modified += 1
+    elif result.outcome == ERROR:
+        summary.failed += 1
+    elif result.outcome == DOWN:
+        summary.down += 1
+    if new_keys:
+        summary.changed += 1
+    summary.new_versions += new_keys
+    summary.events += [f"{e.kind} {e.new_key or ''}".strip() for e in events]
+
+
+# -- recording one check ----------------------------------------------------------------------------
+
+
+def _event(session: Session, url_id: int, kind: str, at: datetime, **values: Any) -> WatchEvent:
+    event = WatchEvent(url_id=url_id, kind=kind, at=at, detail=values.pop("detail", {}), **values)
+    session.add(event)
+    return event
+
+
+def _next_check(cfg: WatchConfig, now: datetime, failures: int) -> datetime:
+    if failures:
+        delay = min(cfg.interval_s, cfg.retry_s * 2 ** (failures - 1))
+    else:
+        delay = cfg.interval_s * (1 + random.random() * cfg.jitter)  # spreading load, not security
+    return now + timedelta(seconds=delay)
+
+
+def record_check(
+    session: Session, due: DuePage, result: PageCheck, cfg: WatchConfig, now: datetime
+) -> tuple[list[WatchEvent], list[str]]:
+    """Write one check, its page's state, new versions and events; returns the events and new keys."""
+    url = session.get(Url, due.url_id)
+    if url is None:  # removed while being checked
+        return [], []
+    page = session.get(WatchPage, due.url_id)
+    if page is None:
+        page = WatchPage(url_id=due.url_id, host=due.host, validators={}, failures=0, first_seen_at=url.created_at)
+        page.next_check_at = now
+        session.add(page)
+    events: list[WatchEvent] = []
+    new_keys: list[str] = []
+    identity = result.identity
+    if result.outcome == NOT_MODIFIED:
+        identity = session.scalar(
+            select(WatchCheck.identity)
+            .where(WatchCheck.url_id == due.url_id, WatchCheck.identity.is_not(None))
+            .order_by(WatchCheck.checked_at.desc(), WatchCheck.id.desc())
+            .limit(1)
+        )
+    source = result.source
+    offer = source.cta_seconds if source else None
+    outcome = result.outcome
+    if outcome == SAME and identity is not None:
+        created = _ensure_version(session, url, identity, source_row(source) if source else {}, now)
+        if created is not None:
+            outcome = CHANGED
+            events.append(created[0])
+            new_keys.append(created[1])
+    check = WatchCheck(
+        url_id=due.url_id,
+        checked_at=now,
+        outcome=outcome,
+        http_status=result.http_status,
+        requests=result.requests,
+        elapsed_ms=result.elapsed_ms,
+        player=source.kind if source else ("embed" if result.embed_url else None),
+        identity=identity,
+        duration_s=source.duration_s if source else None,
+        title=source.title if source else None,
+        page_offer_s=offer,
+        other_videos=[{"url": u, "kind": source.other_video_kinds.get(u, "unknown")} for u in source.other_videos]
+        if source
+        else [],
+        etag=result.etag,
+        last_modified=result.last_modified,
+        error=result.error,
+    )
+    session.add(check)
+    page.last_checked_at = now
+    if outcome in GOOD:
+        page.failures = 0
+        page.validators = result.validators
+        page.last_live_at = now
+        if page.first_seen_at is None:
+            page.first_seen_at = now
+        page.days_live = max(0, (now - _aware(page.first_seen_at)).days)
+        if page.down_since is not None:
+            events.append(
+                _event(session, due.url_id, "back_up", now, detail={"down_since": page.down_since.isoformat()})
+            )
+            page.down_since, page.down_reason = None, None
+        if offer is not None and page.page_offer_s is not None and round(offer) != round(page.page_offer_s):
+            events.append(
+                _event(
+                    session,
+                    due.url_id,
+                    "offer_second_changed",
+                    now,
+                    detail={"field": "page_offer_s", "old": page.page_offer_s, "new": offer},
+                )
+            )
+        if offer is not None:
+            page.page_offer_s = offer
+        session.flush()
+        _update_liveness(session, due.url_id, identity, now, cfg.live_checks)
+    else:
+        page.validators = {}
+        page.failures = page.failures + 1 if outcome == ERROR else 0
+        gone = outcome == DOWN or page.failures >= cfg.down_after
+        if gone and page.down_since is None:
+            page.down_since = now
+            page.down_reason = result.error
+            events.append(_event(session, due.url_id, "page_down", now, detail={"reason": result.error}))
+            session.execute(update(WatchVersion).where(WatchVersion.url_id == due.url_id).values(live=False))
+    page.next_check_at = _next_check(cfg, now, page.failures)
+    session.flush()
+    return events, new_keys
+
+
+def _ensure_version(
+    session: Session, url: Url, identity: str, source: dict[str, Any], now: datetime
+) -> tuple[WatchEvent, str] | None:
+    """Record the version with ``identity``; a new one (n>1) gets its URL row: returns its event and key."""
+    versions = list(session.scalars(select(WatchVersion).where(WatchVersion.url_id == url.id)))
+    if not versions:
+        # Version 1 is what the page played when it was processed (its sources row), else this.
+        # (Only when this check read a stream too: an embed's identity is not comparable with one.)
+        processed = session.scalar(select(Source).where(Source.url_id == url.id)) if source else None
+        first_identity = stream_identity(processed.stream_url) if processed else identity
+        first_source = {c: getattr(processed, c) for c in SOURCE_COLUMNS} if processed else source
+        v1 = WatchVersion(
+            url_id=url.id,
+            number=1,
+            identity=first_identity,
+            version_url_id=url.id,
+            source=first_source,
+            first_seen_at=url.created_at or now,
+            last_seen_at=now,
+            live=True,
+        )
+        session.add(v1)
+        session.flush()
+        versions = [v1]
+    for version in versions:
+        if version.identity == identity:
+            version.last_seen_at = now
+            return None
+    number = max(v.number for v in versions) + 1
+    key = version_key(url.partition_key, number)
+    previous = max(versions, key=lambda v: (_aware(v.last_seen_at), v.number))
+    try:
+        with session.begin_nested():
+            row = Url(
+                url=url.url,
+                partition_key=key,
+                status=UrlStatus.PENDING_INGEST.value,
+                queue_count=0,
+                language=url.language,
+            )
+            session.add(row)
+            session.flush()
+            session.add(
+                WatchVersion(
+                    url_id=url.id,
+                    number=number,
+                    identity=identity,
+                    version_url_id=row.id,
+                    source=source,
+                    first_seen_at=now,
+                    last_seen_at=now,
+                    live=True,
+                )
+            )
+            session.flush()
+    except IntegrityError:
+        return None  # another check recorded it first: one version per identity
+    old_key = session.scalar(select(Url.partition_key).where(Url.id == previous.version_url_id))
+    event = _event(
+        session,
+        url.id,
+        "new_version",
+        now,
+        old_key=old_key,
+        new_key=key,
+        detail={"version": number, "player": source.get("kind")},
+    )
+    return event, key
+
+
+def _update_liveness(session: Session, url_id: int, identity: str | None, now: datetime, window: int) -> None:
+    """Live = seen in one of the page's last ``window`` good checks (A/B variants served in turn)."""
+    recent = set(
+        session.scalars(
+            select(WatchCheck.identity)
+            .where(WatchCheck.url_id == url_id, WatchCheck.outcome.in_(GOOD), WatchCheck.identity.is_not(None))
+            .order_by(WatchCheck.checked_at.desc(), WatchCheck.id.desc())
+            .limit(window)
+        )
+    )
+    if identity:
+        recent.add(identity)
+    for version in session.scalars(select(WatchVersion).where(WatchVersion.url_id == url_id)):
+        version.live = version.identity in recent
+        if version.identity == identity:
+            version.last_seen_at = now
+
+
+# -- change events from breakdowns ------------------------------------------------------------------
+
+
+def field_changes(old: BreakdownRow, new: BreakdownRow) -> list[tuple[str, str, Any, Any]]:
+    """``(event kind, field, old, new)`` for each compared breakdown field that differs.
+
+    Deliberately simple (equality, seconds rounded): the transcript and breakdown diff proper is
+    ``/compare?mode=diff``.  A field unknown on either side is not a change (wrong is worse than unknown).
+    """
+    changes: list[tuple[str, str, Any, Any]] = []
+    for name, kind in COMPARED_FIELDS.items():
+        a, b = getattr(old, name), getattr(new, name)
+        if a is None or b is None:
+            continue
+        if isinstance(a, float) and isinstance(b, float) and name != "offer_amount":
+            a, b = round(a), round(b)
+        if a != b:
+            changes.append((kind, name, getattr(old, name), getattr(new, name)))
+    return changes
+
+
+def work_waiting(session: Session, cfg: WatchConfig) -> int:
+    """Versions analysed but not yet compared, plus events not yet sent: a run is worth starting
+    for them even when no page is due (a price change is told when the version is analysed, not
+    a day later)."""
+    analysed = select(BreakdownRow.url_id)
+    waiting = session.scalar(
+        select(func.count(WatchVersion.id)).where(
+            WatchVersion.number > 1, WatchVersion.compared.is_(False), WatchVersion.version_url_id.in_(analysed)
+        )
+    )
+    unsent: int | None = 0
+    if cfg.webhook_url:
+        unsent = session.scalar(
+            select(func.count(WatchEvent.id)).where(WatchEvent.webhook.is_(None) | (WatchEvent.webhook == "failed"))
+        )
+    return int(waiting or 0) + int(unsent or 0)
+
+
+def compare_versions(session: Session, now: datetime) -> list[WatchEvent]:
+    """Events for each new version whose breakdown now exists, against the version before it."""
+    events: list[WatchEvent] = []
+    pending = session.scalars(
+        select(WatchVersion).where(WatchVersion.number > 1, WatchVersion.compared.is_(False))
+    ).all()
+    for version in pending:
+        new = session.scalar(select(BreakdownRow).where(BreakdownRow.url_id == version.version_url_id))
+        if new is None:
+            continue  # not analysed yet: compared on a later run
+        earlier = session.scalars(
+            select(WatchVersion)
+            .where(WatchVersion.url_id == version.url_id, WatchVersion.number < version.number)
+            .order_by(WatchVersion.number.desc())
+        ).all()
+        old = None
+        old_version = None
+        for candidate in earlier:
+            old = session.scalar(select(BreakdownRow).where(BreakdownRow.url_id == candidate.version_url_id))
+            if old is not None:
+                old_version = candidate
+                break
+        version.compared = True
+        if old is None or old_version is None:
+            continue
+        keys = dict(
+            session.execute(
+                select(Url.id, Url.partition_key).where(
+                    Url.id.in_([old_version.version_url_id, version.version_url_id])
+                )
+            ).all()
+        )
+        by_kind: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for kind, name, a, b in field_changes(old, new):
+            by_kind[kind].append({"field": name, "old": a, "new": b})
+        if "offer_second_changed" in by_kind and _already_told(
+            session, version.url_id, by_kind["offer_second_changed"]
+        ):
+            del by_kind["offer_second_changed"]  # the check saw the page's offer second move already
+        for kind, fields in by_kind.items():
+            events.append(
+                _event(
+                    session,
+                    version.url_id,
+                    kind,
+                    now,
+                    old_key=keys.get(old_version.version_url_id),
+                    new_key=keys.get(version.version_url_id),
+                    detail={"changes": fields},
+                )
+            )
+    session.flush()
+    return events
+
+
+def _already_told(session: Session, page_id: int, fields: list[dict[str, Any]]) -> bool:
+    """Whether a check's ``offer_second_changed`` event already named this new offer second."""
+    new = fields[0]["new"]
+    for detail in session.scalars(
+        select(WatchEvent.detail).where(WatchEvent.url_id == page_id, WatchEvent.kind == "offer_second_changed")
+    ):
+        if detail and detail.get("new") is not None and round(detail["new"]) == round(new):
+            return True
+    return False
+
+
+# -- webhook ---------------------------------------------------------------------------------------
+
+
+def compare_link(old_key: str | None, new_key: str | None) -> str | None:
+    """The Swipe's "what changed" page for two versions."""
+    if not old_key or not new_key:
+        return None
+    return f"/compare?keys={old_key},{new_key}&mode=diff"
+
+
+def describe(event: WatchEvent, key: str) -> str:
+    """One line a person reads (the feed, the webhook's Slack ``text``)."""
+    what = EVENT_KINDS.get(event.kind, event.kind)
+    detail = event.detail or {}
+    parts = [f"{key}: {what}"]
+    for change in detail.get("changes", []):
+        label = FIELD_LABELS.get(change["field"], change["field"])
+        parts.append(f"{label} {_shown(change['old'])} → {_shown(change['new'])}")
+    if "old" in detail:
+        parts.append(f"{_shown(detail['old'])} → {_shown(detail['new'])}")
+    if detail.get("reason"):
+        parts.append(str(detail["reason"]))
+    if event.kind == "new_version" and event.new_key:
+        parts.append(f"version {detail.get('version', '?')} ({event.new_key})")
+    return " — ".join(parts)
+
+
+def _shown(value: Any) -> str:
+    """``197`` for 197.0, ``97.5`` as is: numbers as a person writes them."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def event_payload(event: WatchEvent, key: str, page_url: str) -> dict[str, Any]:
+    """The webhook's JSON (and the API's item): the event, its VSL, and a Slack-compatible ``text``."""
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "at": _aware(event.at).isoformat(),
+        "vsl": key,
+        "page_url": page_url,
+        "old_key": event.old_key,
+        "new_key": event.new_key,
+        "detail": event.detail or {},
+        "what_changed": compare_link(event.old_key, event.new_key),
+        "text": describe(event, key),
+    }
+
+
+def deliver_webhooks(sessions: Sessions, cfg: WatchConfig, *, limit: int = 500) -> tuple[int, int]:
+    """POST each undelivered event to the administrator's URL; returns (sent, failed).
+
+    The URL is the administrator's own (it may be an intranet chat server), so the page guard's
+    public-address rule does not apply — but no redirect is followed (a redirect could carry the
+    body elsewhere), the time is capped, and the URL is never logged or stored (chat webhooks carry
+    their token in it): a failure records only the status or the error's class.  An event is tried
+    at most ``webhook_attempts`` times, once per run, then marked ``gave_up``.
+    """
+    if not cfg.webhook_url:
+        return 0, 0
+    with sessions() as s:
+        rows = s.execute(
+            select(WatchEvent, Url.partition_key, Url.url)
+            .join(Url, Url.id == WatchEvent.url_id)
+            .where(WatchEvent.webhook.is_(None) | (WatchEvent.webhook == "failed"))
+            .order_by(WatchEvent.id)
+            .limit(limit)
+        ).all()
+        payloads = [(e.id, event_payload(e, key, url)) for e, key, url in rows]
+    sent = failed = 0
+    with httpx.Client(timeout=cfg.webhook_timeout_s, follow_redirects=False) as client:
+        for event_id, payload in payloads:
+            error: str | None = None
+            try:
+                response = client.post(cfg.webhook_url, json=payload)
+                if response.status_code >= 300:
+                    error = f"HTTP {response.status_code}"
+            except httpx.HTTPError as exc:
+                error = type(exc).__name__
+            with sessions() as s:
+                event = s.get(WatchEvent, event_id)
+                if event is None:
+                    continue
+                event.webhook_attempts += 1
+                if error is None:
+                    event.webhook, event.webhook_error = "sent", None
+                    sent += 1
+                else:
+                    gave_up = event.webhook_attempts >= cfg.webhook_attempts
+                    event.webhook, event.webhook_error = ("gave_up" if gave_up else "failed"), error
+                    failed += 1
+    return sent, failed
+
+
+# -- reading: longevity, versions, the feed ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Longevity:
+    """What a card and the VSL page say about a watched VSL's life."""
+
+    key: str
+    watched: bool
+    first_seen_at: datetime | None
+    last_live_at: datetime | None
+    down_since: datetime | None
+    down_reason: str | None
+    versions: int
+    live_versions: int
+
+    @property
+    def days_live(self) -> int | None:
+        if self.first_seen_at is None or self.last_live_at is None:
+            return None
+        return max(0, (_aware(self.last_live_at) - _aware(self.first_seen_at)).days)
+
+    def summary(self) -> str:
+        """``live for 94 days, 3 versions`` (English; the templates translate the parts)."""
+        days = self.days_live
+        parts = []
+        if self.down_since is not None:
+            parts.append(f"down since {_aware(self.down_since).date().isoformat()}")
+        elif days is not None:
+            parts.append(f"live for {days} day{'s' if days != 1 else ''}")
+        if self.versions:
+            parts.append(f"{self.versions} version{'s' if self.versions != 1 else ''}")
+        return ", ".join(parts)
+
+
+def page_id_of(session: Session, url_id: int) -> int:
+    """The page a ``urls`` row belongs to: itself, or the page whose later version it is."""
+    owner = session.scalar(
+        select(WatchVersion.url_id).where(WatchVersion.version_url_id == url_id, WatchVersion.number > 1)
+    )
+    return owner or url_id
+
+
+def longevity(session: Session, url_ids: Iterable[int], all_pages: bool) -> dict[int, Longevity]:
+    """Longevity of the pages among ``url_ids`` (by the id given; a version reports its page's)."""
+    ids = list(url_ids)
+    if not ids:
+        return {}
+    owners: dict[int, int] = dict(
+        session.execute(
+            select(WatchVersion.version_url_id, WatchVersion.url_id).where(
+                WatchVersion.version_url_id.in_(ids), WatchVersion.number > 1
+            )
+        ).all()
+    )
+    page_ids = {owners.get(i, i) for i in ids}
+    pages = {p.url_id: p for p in session.scalars(select(WatchPage).where(WatchPage.url_id.in_(page_ids)))}
+    counts: dict[int, tuple[int, int]] = {}
+    for page_id, total, live in session.execute(
+        select(
+            WatchVersion.url_id,
+            func.count(WatchVersion.id),
+            func.sum(case((WatchVersion.live.is_(True), 1), else_=0)),
+        )
+        .where(WatchVersion.url_id.in_(page_ids))
+        .group_by(WatchVersion.url_id)
+    ):
+        counts[page_id] = (int(total), int(live or 0))
+    keys: dict[int, str] = dict(session.execute(select(Url.id, Url.partition_key).where(Url.id.in_(page_ids))).all())
+    watched = {u for u, _k, _url in watched_pages(session, all_pages, page_ids)}
+    out: dict[int, Longevity] = {}
+    for i in ids:
+        pid = owners.get(i, i)
+        page = pages.get(pid)
+        total, live = counts.get(pid, (0, 0))
+        out[i] = Longevity(
+            key=keys.get(pid, ""),
+            watched=pid in watched,
+            first_seen_at=page.first_seen_at if page else None,
+            last_live_at=page.last_live_at if page else None,
+            down_since=page.down_since if page else None,
+            down_reason=page.down_reason if page else None,
+            versions=total,
+            live_versions=live,
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class VersionView:
+    number: int
+    key: str
+    status: str
+    live: bool
+    first_seen_at: datetime
+    last_seen_at: datetime
+    player: str | None
+
+
+def versions_of(session: Session, url_id: int) -> list[VersionView]:
+    """Every version of the page ``url_id`` belongs to, newest first."""
+    page_id = page_id_of(session, url_id)
+    rows = session.execute(
+        select(WatchVersion, Url.partition_key, Url.status)
+        .join(Url, Url.id == WatchVersion.version_url_id)
+        .where(WatchVersion.url_id == page_id)
+        .order_by(WatchVersion.number.desc())
+    ).all()
+    return [
+        VersionView(v.number, key, status, v.live, v.first_seen_at, v.last_seen_at, (v.source or {}).get("kind"))
+        for v, key, status in rows
+    ]
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    id: int
+    kind: str
+    label: str
+    at: datetime
+    key: str
+    page_url: str
+    title: str | None
+    niche: str | None
+    text: str
+    what_changed: str | None
+    payload: dict[str, Any]
+
+
+def feed(
+    session: Session,
+    *,
+    board_id: int | None = None,
+    niche: str | None = None,
+    kind: str | None = None,
+    limit: int = 50,
+    before: int | None = None,
+) -> list[FeedItem]:
+    """The latest events, newest first (``before``: an event id, for the next page)."""
+    query = (
+        select(WatchEvent, Url.partition_key, Url.url, Source.title, BreakdownRow.niche)
+        .join(Url, Url.id == WatchEvent.url_id)
+        .outerjoin(Source, Source.url_id == Url.id)
+        .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+    )
+    if board_id is not None:
+        query = query.where(WatchEvent.url_id.in_(select(BoardItem.url_id).where(BoardItem.board_id == board_id)))
+    if niche:
+        n = niche.strip().lower()
+        query = query.where((BreakdownRow.niche == n) | (BreakdownRow.niche_top == n))
+    if kind:
+        query = query.where(WatchEvent.kind == kind)
+    if before is not None:
+        query = query.where(WatchEvent.id < before)
+    rows = session.execute(query.order_by(WatchEvent.id.desc()).limit(max(1, min(limit, 200)))).all()
+    items = []
+    for event, key, url, title, event_niche in rows:
+        payload = event_payload(event, key, url)
+        items.append(
+            FeedItem(
+                event.id,
+                event.kind,
+                EVENT_KINDS.get(event.kind, event.kind),
+                _aware(event.at),
+                key,
+                url,
+                title,
+                event_niche,
+                payload["text"],
+                payload["what_changed"],
+                payload,
+            )
+        )
+    return items
+
+
+def changed_since_ids(session: Session, since: datetime) -> Any:
+    """SQL: the page ids with an event since ``since`` (the library's "changed in the last N days")."""
+    return select(WatchEvent.url_id).where(WatchEvent.at >= since)

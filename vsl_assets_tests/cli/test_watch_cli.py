@@ -1,0 +1,47 @@
+"""``vsl watch``: switches per URL and per board, the list, and a check now (the real service)."""
+
+from __future__ import annotations
+
+from vsl_assets.cli import main
+from vsl_assets.db import Board, BoardItem, User, repo
+from vsl_assets_tests.conftest import add_urls, db_session
+from vsl_assets_tests.services.watch_support import PageHost, video_page
+
+
+def test_watch_on_off_list_check(vsl_env, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("VSL_WATCH_HOST_INTERVAL_S", "0")
+    monkeypatch.setenv("VSL_WATCH_ALL_PAGES", "0")
+    with PageHost() as page, PageHost() as cdn:
+        a, b = add_urls(
+            page.serve("/a/", video_page(cdn.url("/a.m3u8"))), page.serve("/b/", video_page(cdn.url("/b.m3u8")))
+        )
+        assert main(["watch", "list"]) == 0
+        assert capsys.readouterr().out == ""  # nothing watched: the default is off here
+        assert main(["watch", "on", a]) == 0
+        assert capsys.readouterr().out == f"{a}\twatch on\n"
+        with db_session() as s:
+            user = User(name="ana", password_hash="x")
+            s.add(user)
+            s.flush()
+            board = Board(user_id=user.id, name="Saúde")
+            s.add(board)
+            s.flush()
+            s.add(BoardItem(board_id=board.id, url_id=repo.get_url(s, b).id))
+            board_id = board.id
+        assert main(["watch", "on", "--board", str(board_id)]) == 0
+        assert "1 URLs" in capsys.readouterr().out
+        assert main(["watch", "check", a]) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("checked 1: 0 unchanged (ETag), 0 changed, 0 failed, 0 down")
+        assert main(["watch", "list"]) == 0
+        listed = capsys.readouterr().out.splitlines()
+        assert [line.split("\t")[:2] for line in listed] == [[a, "live for 0 days, 1 version"], [b, "not checked yet"]]
+        assert main(["watch", "off", a]) == 0
+        capsys.readouterr()
+        assert main(["watch", "list"]) == 0
+        assert [line.split("\t")[0] for line in capsys.readouterr().out.splitlines()] == [b]
+        assert main(["watch", "check", f"{a}"]) == 0
+        capsys.readouterr()
+        assert main(["watch", "check"]) == 2
+        assert main(["watch", "on", "nope-000000000000"]) == 2
+        assert cdn.seen == []
