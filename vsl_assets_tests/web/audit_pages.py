@@ -50,6 +50,7 @@ PAGES: list[AuditPage] = [
     AuditPage("compare-pick", "/compare"),
     AuditPage("compare", "/compare?keys={vsl},{other}"),
     AuditPage("compare-diff", "/compare?keys={other},{vsl}&mode=diff"),
+    AuditPage("changes", "/changes"),
     AuditPage("error-404", "/vsl/no_such_vsl_key", status=404),
     AuditPage("error-board", "/boards/987654", status=404),
 ]
