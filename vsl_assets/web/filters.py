@@ -48,11 +48,16 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
     reveal_max: Annotated[NonNegative | None, Blank, Query(description="seconds")] = None,
     q: Annotated[str | None, Query(max_length=200, description="text in the title or URL")] = None,
     review: Annotated[bool | None, Blank, Query(description="only transcripts that need review")] = None,
+    # The bounds sit on the int, not on Query: a blank field (None after Blank) must not meet "ge".
     days_live_min: Annotated[
-        int | None, Blank, Query(ge=0, le=100_000, description="watched pages live at least this many days")
+        Annotated[int, Field(ge=0, le=100_000)] | None,
+        Blank,
+        Query(description="watched pages live at least this many days"),
     ] = None,
     changed_days: Annotated[
-        int | None, Blank, Query(ge=1, le=100_000, description="watched pages with a change in the last N days")
+        Annotated[int, Field(ge=1, le=100_000)] | None,
+        Blank,
+        Query(description="watched pages with a change in the last N days"),
     ] = None,
     sort: schemas.Sort = "newest",
     limit: Annotated[int, Query(ge=1, le=library.MAX_LIMIT)] = 24,

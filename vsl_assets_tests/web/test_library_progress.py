@@ -60,3 +60,18 @@ def test_stages_never_go_back_along_the_pipeline() -> None:
         seen += [progress.STAGE_ORDER[running.value], progress.STAGE_ORDER[finished.value]]
     assert seen == sorted(seen)
     assert progress.STAGE_ORDER["pending_ingest"] <= progress.STAGE_ORDER["queued"] < seen[0] + 1
+
+
+def test_the_library_form_with_every_field_blank_filters_nothing(sqlite_web: Web) -> None:
+    """The filter form submits every field, empty ones as ``name=``: a blank watch field (days live,
+    changed in the last N days) is no filter, not a 500; out of bounds it is a 422."""
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        seed(s, web.layout, Fake("https://a.example.com/v", title="Ritual"))
+    form = "q=&status=analyzed&language=&niche=&duration_min=&price_max=&days_live_min=&changed_days=&sort=newest"
+    page = web.client.get("/?" + form)
+    assert page.status_code == 200 and page.text.count('class="vcard"') == 1
+    api = web.client.get("/api/vsls?days_live_min=&changed_days=", headers=web.bearer)
+    assert api.status_code == 200 and api.json()["total"] == 1
+    assert web.client.get("/api/vsls?changed_days=0", headers=web.bearer).status_code == 422
