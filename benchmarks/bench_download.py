@@ -49,6 +49,7 @@ import httpx  # noqa: E402
 from vsl_assets.media.ffmpeg import USER_AGENT, find_ffmpeg  # noqa: E402
 from vsl_assets.media.hls import HlsOptions, download_hls  # noqa: E402
 from vsl_assets.media.probe import probe  # noqa: E402
+from vsl_assets.net.guard import NetPolicy  # noqa: E402
 from vsl_assets_tests.servers import MediaHTTPServer, loop_audio, make_hls, run_ffmpeg  # noqa: E402
 
 SPEECH_EN = REPO / "vsl_assets_tests" / "data" / "speech_en.opus"
@@ -217,7 +218,7 @@ def main() -> int:
                 bandwidth, largest_size = loopback_bandwidth(client, server.url(f"vsl/{largest.name}"), repeats=5)
             server.set_delay(None, args.delay)
 
-            options = HlsOptions(concurrency=args.concurrency)
+            options = HlsOptions(concurrency=args.concurrency, net=NetPolicy(allow_private=True))  # a 127.0.0.1 server
             ours = []
             for i in range(args.runs):
                 dest = tmp / "out" / f"hls-{i}.mp4"

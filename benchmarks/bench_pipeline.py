@@ -166,17 +166,21 @@ def status_counts(database_url):
 
 def raw_work(url, out_dir, transcriber, language="en"):
     """What the pipeline's assets do, minus Dagster and the database; returns seconds per part."""
+    from vsl_assets import settings as settings_module
     from vsl_assets.breakdown.engine import analyze
     from vsl_assets.media import DownloadOptions, extract_audio, fetch_video
-    from vsl_assets.media.pages import resolve
+    from vsl_assets.media.pages import ResolveOptions, resolve
+    from vsl_assets.net.guard import NetPolicy
     from vsl_assets.search import Segment, VslDocument, open_search
 
+    # The media code reads no settings: the policy (the media server is on 127.0.0.1) is handed in.
+    net = NetPolicy.from_settings(settings_module.current())
     parts = {}
     with Timer() as t:
-        source = resolve(url)
+        source = resolve(url, options=ResolveOptions(net=net))
     parts["resolve"] = t.s
     with Timer() as t:
-        fetch_video(source.stream_url, out_dir / "video.mp4", DownloadOptions(referer=source.referer))
+        fetch_video(source.stream_url, out_dir / "video.mp4", DownloadOptions(referer=source.referer, net=net))
     parts["fetch_video"] = t.s
     with Timer() as t:
         extract_audio(out_dir / "video.mp4", out_dir / "audio.ogg", fmt="opus", bitrate="32k", sample_rate=16000)
@@ -446,11 +450,14 @@ def naive_tick(instance, database_url, keys):
 def bench_sensor(tmp, n_pending, naive_sample, quick):
     from dagster import DagsterInstance, SensorResult, build_sensor_context
 
+    from vsl_assets import settings as settings_module
     from vsl_assets.db import UrlStatus, repo, session_scope
     from vsl_assets.definitions import build_definitions
     from vsl_assets.defs.partitions import PARTITIONS_NAME
     from vsl_assets.defs.resources import DatabaseResource
-    from vsl_assets.defs.sensors import pending_urls_sensor
+    from vsl_assets.defs.sensors import sensor_named
+
+    pending_urls_sensor = sensor_named(settings_module.current(), "pending_urls_sensor")
 
     db_url = f"sqlite:///{tmp / 'sensor' / 'vsl.db'}"
     # Two instances: one never gets the partitions (every tick sees them as new, as after an

@@ -67,7 +67,6 @@ The script always exits 0: it is a report, not a gate.
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import subprocess
 import sys
@@ -89,12 +88,19 @@ import corpus  # noqa: E402
 import ctranslate2  # noqa: E402
 import wer_stats  # noqa: E402
 
+from vsl_assets import settings as settings_module  # noqa: E402
 from vsl_assets.media import audio as media_audio  # noqa: E402
 from vsl_assets.media.audio import AudioFormat, extract_audio  # noqa: E402
 from vsl_assets.media.ffmpeg import find_ffmpeg, run_ffmpeg  # noqa: E402
 from vsl_assets.transcription import bundled  # noqa: E402
 from vsl_assets.transcription.audio import load_audio, probe_duration  # noqa: E402
-from vsl_assets.transcription.chunking import FfmpegSilenceFinder, cut_chunk, max_chunk_seconds, plan_chunks  # noqa: E402
+from vsl_assets.transcription.chunking import (  # noqa: E402
+    FfmpegSilenceFinder,
+    SilenceOptions,
+    cut_chunk,
+    max_chunk_seconds,
+    plan_chunks,
+)
 from vsl_assets.transcription.local_engine import LocalTranscriber  # noqa: E402
 from vsl_assets.transcription.pricing import PRICE_PER_MINUTE_USD, estimate_cost_usd, limits_for  # noqa: E402
 
@@ -121,8 +127,12 @@ SETTINGS = (
 DEFAULT_SETTING = SETTINGS[0]
 
 
+#: The ffmpeg build being measured, handed to every media call (the media code reads no settings).
+PINNED: list[str | None] = [None]
+
+
 def ffmpeg(args: list[str]) -> None:
-    result = run_ffmpeg(["-y", "-loglevel", "error", *args], timeout_s=600)
+    result = run_ffmpeg(["-y", "-loglevel", "error", *args], timeout_s=600, ffmpeg=PINNED[0])
     if result.returncode != 0:
         raise SystemExit(f"ffmpeg failed: {result.tail()}")
 
@@ -262,7 +272,7 @@ def store(wav: Path, setting: tuple[str, str, int, str], dest_dir: Path) -> Path
     ext = media_audio.audio_format(fmt).ext
     dest = dest_dir / f"{wav.stem}-{label.replace(' ', '-')}.{ext}"
     if not dest.exists():
-        extract_audio(wav, dest, fmt=fmt, bitrate=bitrate, sample_rate=rate)
+        extract_audio(wav, dest, fmt=fmt, bitrate=bitrate, sample_rate=rate, ffmpeg=PINNED[0])
     return dest
 
 
@@ -299,9 +309,10 @@ def accuracy(
     rows = [header, "-" * len(header)]
     results: dict[str, ModelResult] = {}
     for model_name, model_dir in models.items():
-        engine = LocalTranscriber(str(model_dir), coverage_min_gap_s=COVERAGE_GAP_S[0])
+        silence = SilenceOptions(ffmpeg=PINNED[0])
+        engine = LocalTranscriber(str(model_dir), coverage_min_gap_s=COVERAGE_GAP_S[0], silence=silence)
         chunker = LocalTranscriber(
-            str(model_dir), max_chunk_s=chunk_s, work_dir=tmp, coverage_min_gap_s=COVERAGE_GAP_S[0]
+            str(model_dir), max_chunk_s=chunk_s, work_dir=tmp, coverage_min_gap_s=COVERAGE_GAP_S[0], silence=silence
         )
         engine.transcribe(DATA / "speech_en.opus", language=lang)  # load and warm up outside the timings
         counter = FallbackCounter(engine.load().model)
@@ -422,7 +433,7 @@ def portuguese(model_dir: Path, tmp: Path, timings: list[tuple[str, str, float, 
         ffmpeg,
         (DATA / "speech_pt.opus", (DATA / "speech_pt.txt").read_text(encoding="utf-8")),
     )
-    engine = LocalTranscriber(str(model_dir))
+    engine = LocalTranscriber(str(model_dir), silence=SilenceOptions(ffmpeg=PINNED[0]))
     counter = (
         FallbackCounter(engine.load().model)
         if not isinstance(engine.load().model.transcribe, FallbackCounter)
@@ -452,7 +463,7 @@ def portuguese(model_dir: Path, tmp: Path, timings: list[tuple[str, str, float, 
 def api_plan(tmp: Path) -> list[str]:
     unit = tmp / "unit.ogg"
     if not unit.exists():
-        extract_audio(DATA / "speech_en.opus", unit, fmt="opus", bitrate="32k", sample_rate=16000)
+        extract_audio(DATA / "speech_en.opus", unit, fmt="opus", bitrate="32k", sample_rate=16000, ffmpeg=PINNED[0])
     hour = loop_copy(unit, tmp / "hour.ogg", 3600.0)
     duration, size = probe_duration(hour), hour.stat().st_size
     rows = [f"60-min VSL as stored by the pipeline: {duration:.0f} s, {size / 1e6:.1f} MB"]
@@ -494,7 +505,7 @@ COVERAGE_GAP_S = [3.0]
 
 
 def ffmpeg_builds(choice: str) -> list[tuple[str, str]]:
-    """(label, binary) of the ffmpeg builds to measure with, each pinned through ``VSL_FFMPEG``.
+    """(label, binary) of the ffmpeg builds to measure with, each pinned (``PINNED``) and handed to the media code.
 
     Which ffmpeg encodes the stored audio changes the WER verdict (issue 29: tiny.en's ratio
     failed with Debian's 5.x and passed with imageio-ffmpeg's 7.x), so the build is never left
@@ -514,7 +525,7 @@ def ffmpeg_builds(choice: str) -> list[tuple[str, str]]:
             raise SystemExit(f"--ffmpeg both: no {', '.join(missing)} ffmpeg on this machine")
         return [(label, str(exe)) for label, exe in builds]
     if choice == "auto":
-        return [("as configured", find_ffmpeg())]
+        return [("as configured", find_ffmpeg(settings_module.current().ffmpeg))]
     if choice == "system" and debian:
         return [("system", debian)]
     if choice == "imageio" and bundled_exe:
@@ -566,7 +577,7 @@ def main() -> None:
     args = parser.parse_args()
     COVERAGE_GAP_S[0] = args.coverage_gap_s
     builds = ffmpeg_builds(args.ffmpeg)
-    os.environ["VSL_FFMPEG"] = builds[0][1]  # the corpus and everything before section 1
+    PINNED[0] = builds[0][1]  # the corpus and everything before section 1
     wanted = set(args.models.split(",")) if args.models else {"tiny.en"} if args.quick else {"tiny.en", "base"}
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="bench-transcription-") as tmp_name:
@@ -628,13 +639,13 @@ def main() -> None:
         )
         results = {}
         for label, exe in builds:
-            os.environ["VSL_FFMPEG"] = exe  # settings.current() re-reads it: the pipeline encodes with it
+            PINNED[0] = exe  # handed to extract_audio and the engines: the pipeline encodes with it
             print(f"   ffmpeg ({label}): {exe} -- {ffmpeg_version(exe)}")
             rows, results = accuracy(copies, models, tmp, timings, args.chunk_s, not args.no_one_pass)
             for row in rows:
                 print("  ", row)
             print()
-        os.environ["VSL_FFMPEG"] = builds[0][1]
+        PINNED[0] = builds[0][1]
         print(
             "== 1b. Candidate storage settings: size"
             + (" and one-pass accuracy ==" if args.sweep else " (--sweep adds WER) ==")

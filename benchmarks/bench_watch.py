@@ -163,6 +163,7 @@ def main() -> None:
     from vsl_assets import settings
     from vsl_assets.db import WatchPage, WatchVersion, repo, session_scope
     from vsl_assets.media.pages import ResolveOptions, resolve
+    from vsl_assets.net.guard import NetPolicy
     from vsl_assets.net.urls import normalize_url
     from vsl_assets.services import watch
 
@@ -179,7 +180,12 @@ def main() -> None:
     db = settings.current().database
     with session_scope(db) as s:
         repo.add_urls(s, [normalize_url(u) for u in urls])
-    cfg = watch.WatchConfig(concurrency=args.concurrency, host_interval_s=args.host_interval, batch=args.n + 1)
+    cfg = watch.WatchConfig(
+        concurrency=args.concurrency,
+        host_interval_s=args.host_interval,
+        batch=args.n + 1,
+        net=NetPolicy(allow_private=True),  # the pages are served on 127.0.0.1
+    )
 
     def sessions():
         return session_scope(db)
@@ -212,7 +218,7 @@ def main() -> None:
             )
         )
     sample = urls[: args.resolve_sample]
-    options = ResolveOptions(use_ytdlp=False)
+    options = ResolveOptions(use_ytdlp=False, net=NetPolicy(allow_private=True))  # pages on 127.0.0.1
     before = total_hits()
     start = time.monotonic()
     failures = 0

@@ -17,6 +17,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.breakdown.models import is_sure
 from vsl_assets.db.models import Audio, BreakdownRow, Source, TranscriptRow, Url, Video
 from vsl_assets.storage import atomic_path
@@ -50,18 +51,9 @@ COLUMNS = (
     "created_at",
     "updated_at",
 )
-#: The catalog columns each graded breakdown field fills (emptied together when it is not sure).
-GRADED_COLUMNS: dict[str, tuple[str, ...]] = {
-    "niche": ("niche",),
-    "lead_type": ("lead_type",),
-    "awareness": ("awareness",),
-    "pitch_s": ("pitch_s",),
-    "product_reveal_s": ("product_reveal_s",),
-    "offer_price": ("offer_price", "offer_currency"),
-    "anchor_price": ("anchor_price",),
-    "guarantee_days": ("guarantee_days",),
-    "product": ("product",),
-}
+#: The catalog columns each graded breakdown field fills (emptied together when it is not sure),
+#: from the one definition of the breakdown's columns.
+GRADED_COLUMNS: dict[str, tuple[str, ...]] = breakdown_columns.graded(lambda c: c.catalog)
 FORMATS = ("parquet", "csv", "json")
 
 
@@ -99,17 +91,8 @@ def build_catalog(session: Session, *, min_confidence: float) -> pd.DataFrame:
             TranscriptRow.quality_score.label("transcript_quality"),
             TranscriptRow.needs_review,
             BreakdownRow.language.label("breakdown_language"),
-            BreakdownRow.niche,
-            BreakdownRow.lead_type,
-            BreakdownRow.awareness,
-            BreakdownRow.pitch_s,
+            *(getattr(BreakdownRow, c.name).label(c.catalog) for c in breakdown_columns.COLUMNS if c.catalog),
             BreakdownRow.page_pitch_s,
-            BreakdownRow.product_reveal_s,
-            BreakdownRow.offer_amount.label("offer_price"),
-            BreakdownRow.offer_currency,
-            BreakdownRow.anchor_amount.label("anchor_price"),
-            BreakdownRow.guarantee_days,
-            BreakdownRow.product,
             BreakdownRow.confidence,
             Url.created_at,
             Url.updated_at,

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vsl_assets.core.worker import HEARTBEAT_GRACE
@@ -82,6 +82,44 @@ def time_limit_s(duration_s: float, rtf: float, factor: float, floor_s: float) -
     (or starved), and holding its slot for the generic 4 h step cap blocks everything behind it.
     """
     return max(floor_s, factor * rtf * duration_s)
+
+
+def audio_ahead_s(session: Session, url_id: int) -> float:
+    """Seconds of audio the transcription slot holds or has waiting besides this URL's.
+
+    Every ``downloaded`` or ``transcribing`` URL counts, not only those queued earlier: an upper
+    bound, since a run's time limit must not stop a run that is only waiting its turn."""
+    total = session.scalar(
+        select(func.coalesce(func.sum(Audio.duration_s), 0.0))
+        .join(Url, Url.id == Audio.url_id)
+        .where(
+            Url.status.in_([UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBING.value]),
+            Url.id != url_id,
+        )
+    )
+    return float(total or 0.0)
+
+
+def run_time_limit_s(
+    duration_s: float | None,
+    ahead_s: float,
+    rtf: float,
+    *,
+    factor: float,
+    transcribe_floor_s: float,
+    floor_s: float,
+    ceiling_s: float,
+) -> float:
+    """How long a run that still has this URL's transcription ahead of it may take, from now.
+
+    The transcription step's own limit (:func:`time_limit_s`), the wait for the slot (the audio
+    ahead at the same pace) and ``floor_s`` for everything else (downloading, the breakdown, the
+    index), at most ``ceiling_s``.  Unknown audio (not downloaded yet): the ceiling.
+    """
+    if duration_s is None or duration_s <= 0:
+        return ceiling_s
+    own = time_limit_s(duration_s, rtf, factor, transcribe_floor_s)
+    return min(ceiling_s, floor_s + own + factor * rtf * ahead_s)
 
 
 def estimates(session: Session, urls: Sequence[Url], now: datetime | None = None) -> dict[str, Estimate]:

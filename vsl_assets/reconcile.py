@@ -98,15 +98,19 @@ def between_steps(
     runs: Mapping[str, RunView],
     process_alive: Callable[[str | None], bool | None],
     crash_retries: int,
+    beating: Callable[[str | None], bool | None] = lambda _: None,
 ) -> list[Action]:
     """A ``downloaded`` URL whose run sits between steps (waiting for a transcription slot).
 
-    Only a verdict from this host's process table counts here: such a run has no open job row,
-    so no heartbeat, and silence proves nothing.  A run of the URL's newest job row that is still
-    "started" while its process is gone died waiting (or holding a slot it never used): it is
-    failed, which frees its slots, and the URL re-queued like any crash.  One that ended
-    unsuccessfully (cancelled while it waited) leaves a URL that no run owns: it is failed.  A
-    successful run is the download stage of a split pipeline, whose next run is the sensor's.
+    Dead or slow?  On this host the process table says (``process_alive``).  On another host the
+    run's process keeps beating the URL's newest job row while it waits (``repo.beat``), so a row
+    silent past the grace (``beating`` says False) means the process or its machine is gone; a row
+    that never beat (``beating`` says None: a worker from before the between-step beat) proves
+    nothing and is left alone.  A run of the URL's newest job row that is still "started" while its
+    process is gone died waiting (or holding a slot it never used): it is failed, which frees its
+    slots, and the URL re-queued like any crash.  One that ended unsuccessfully (cancelled while it
+    waited) leaves a URL that no run owns: it is failed.  A successful run is the download stage of
+    a split pipeline, whose next run is the sensor's.
     """
     if item.last_job is None:
         return []
@@ -114,10 +118,16 @@ def between_steps(
     run = runs.get(run_id)
     if run is None:
         return []
-    if not run.finished and process_alive(worker) is False:
-        reason = waiting_died_reason(run_id)
-        requeue = item.crashes + 1 <= crash_retries
-        return [FailRun(run_id, reason), FailUrl(item.key, run_id, reason, WORKER_DIED, requeue=requeue)]
+    if not run.finished:
+        here = process_alive(worker)
+        reason = None
+        if here is False:
+            reason = waiting_died_reason(run_id)
+        elif here is None and beating(worker) is False:
+            reason = waiting_silent_reason(run_id, worker)
+        if reason is not None:
+            requeue = item.crashes + 1 <= crash_retries
+            return [FailRun(run_id, reason), FailUrl(item.key, run_id, reason, WORKER_DIED, requeue=requeue)]
     if run.finished and run.status in ("FAILURE", "CANCELED"):
         return [FailUrl(item.key, run_id, finished_reason(run_id, run.status))]
     return []
@@ -125,6 +135,14 @@ def between_steps(
 
 def waiting_died_reason(run_id: str) -> str:
     return f"the process of run {run_id[:8]} died (killed or crashed) between steps, e.g. waiting for a pool slot"
+
+
+def waiting_silent_reason(run_id: str, worker: str | None) -> str:
+    host = (worker or "").split(":", 1)[0] or "another host"
+    return (
+        f"the process of run {run_id[:8]} on {host} stopped beating between steps (e.g. waiting for a pool slot) "
+        "for longer than the heartbeat grace: its process or machine is gone"
+    )
 
 
 def decide(
@@ -147,7 +165,7 @@ def decide(
     - A URL queued past the grace period with no run at all is re-queued; one whose run ended
       unsuccessfully without a job row is failed.
     - A ``downloaded`` URL whose run died between steps: see :func:`between_steps`
-      (``process_alive`` asks this host's process table only).
+      (``process_alive`` asks this host's process table only; ``worker_alive`` adds the beats).
     """
     actions: list[Action] = []
     waiting = set(queued_without_run(items, now))
@@ -171,7 +189,7 @@ def decide(
                 requeue = item.crashes + 1 <= crash_retries
                 actions.append(FailUrl(item.key, last_run_id, reason, WORKER_DIED, requeue=requeue))
         elif item.last_job is not None:
-            actions.extend(between_steps(item, runs, process_alive, crash_retries))
+            actions.extend(between_steps(item, runs, process_alive, crash_retries, worker_alive))
         elif item.key in waiting:
             latest = latest_run_by_key.get(item.key)
             if latest is None:

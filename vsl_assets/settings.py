@@ -12,14 +12,17 @@ if set, else the first such directory above the current one, else the checkout t
 installed from (an editable install, as ``run.sh`` makes).  Relative paths (``VSL_STORAGE_DIR``)
 are resolved against it, so ``vsl`` acts on the same database and storage from any directory.
 
-Everything else (resources, the CLI, the network guard, ffmpeg lookup) asks :func:`current`,
-which is cached and re-read only when a relevant variable or the working directory changes
-(tests flip variables per test).
+Only the front ends' entry points (the CLI's ``main``, the web app's factory, the Dagster code
+location's loaders, the Celery app) ask :func:`current`, which is cached and re-read only when a
+relevant variable or the working directory changes (tests flip variables per test); they hand the
+values down (resources, ``NetPolicy.from_settings``, the ffmpeg binary in the media options), so
+domain code never reads settings (``vsl_assets_tests/test_layers.py`` checks).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 from typing import Annotated, Literal
@@ -45,6 +48,20 @@ OTHER_VARIABLES = (
 #: A Celery queue or Dagster pool name; a worker name (it becomes Celery's ``name@host``: no ``@``).
 QUEUE_NAME = r"[A-Za-z0-9_.-]{1,64}"
 WORKER_NAME = r"[A-Za-z0-9_.-]{1,40}"
+
+#: Query parameters that identify a click, a campaign or a recipient, never the page or the video:
+#: dropped from pasted URLs before their key is made (``VSL_URL_TRACKING_PARAMS``).  Drawn from
+#: the lists browsers strip (Firefox's query-stripping list, Brave's query filter) and the
+#: ad platforms' own click ids (Google, Meta, Microsoft, TikTok, X, LinkedIn, Yandex, Mailchimp,
+#: HubSpot, Marketo, Pinterest).  Left out on purpose: ``ref``, ``src``, ``sck``, ``aff``, ``xcod``
+#: (affiliate and checkout sources that some pages use to pick a variant), and short names such as
+#: ``v``, ``id``, ``p`` that select the content.
+DEFAULT_URL_TRACKING_PARAMS = (
+    "utm_*,fbclid,gclid,gclsrc,dclid,gbraid,wbraid,msclkid,ttclid,twclid,li_fat_id,igshid,yclid,ysclid,"
+    "mc_cid,mc_eid,_ga,_gl,_hsenc,_hsmi,__hssc,__hstc,__hsfp,hsctatracking,mkt_tok,oly_anon_id,oly_enc_id,"
+    "vero_id,wickedid,_openstat,epik"
+)
+_TRACKING_NAME = r"[A-Za-z0-9_.\-\[\]]+\*?"
 
 PositiveFloat = Annotated[float, Field(gt=0)]
 PositiveInt = Annotated[int, Field(ge=1)]
@@ -90,6 +107,9 @@ READ_BY: dict[str, str] = {
     "max_retries": "pipeline",
     "crash_retries": "both",
     "step_timeout_s": "pipeline",
+    "run_min_time_s": "pipeline",
+    "run_max_time_s": "pipeline",
+    "url_tracking_params": "both",
     "allow_private_networks": "pipeline",
     "allow_addresses": "pipeline",
     "celery_broker_url": "both",
@@ -255,8 +275,26 @@ class Settings(BaseSettings):
     """
     step_timeout_s: PositiveFloat = 14400.0
     """wall-clock cap of one step: ffmpeg, the HLS download, API requests and local transcription stop at it and the
-    URL fails with that reason; runs also carry `dagster/max_runtime` = one cap per step + 10 min, which run
-    monitoring enforces. Default: `14400` (4 h).
+    URL fails with that reason (a whole run's cap is `VSL_RUN_MIN_TIME_S` / `VSL_RUN_MAX_TIME_S`). Default: `14400`
+    (4 h).
+    """
+    run_min_time_s: PositiveFloat = 3600.0
+    """a run's time limit (`dagster/max_runtime`, which run monitoring enforces) follows its audio: this much for
+    downloading, the breakdown and the index, plus the transcription step's own limit (`VSL_TRANSCRIBE_TIME_FACTOR`)
+    and the wait for the slot (the audio ahead at the same pace), set once the audio is known; at most
+    `VSL_RUN_MAX_TIME_S`.
+    """
+    run_max_time_s: PositiveFloat = 28800.0
+    """the ceiling of a run's time limit, and the limit of a run whose audio is not known yet (`VSL_RUN_MIN_TIME_S`).
+    Default: `28800` (8 h).
+    """
+    url_tracking_params: str = Field(default=DEFAULT_URL_TRACKING_PARAMS)
+    """comma-separated query parameters dropped from a pasted URL before its key is made, so the same page with
+    `?utm_source=fb` and without is one VSL (`name*` is a prefix; case-insensitive; empty = keep every parameter).
+    The default is the click, campaign and recipient ids browsers strip; it keeps `ref`, `src`, `sck`, `aff`, `v`,
+    `id` and the like, which can select the page. Set the same value for the web app and the pipeline (`.env`):
+    every front end adds URLs through the same code. Changing it changes new keys only; a URL already stored under
+    its old key is still found by that key.
     """
     allow_private_networks: bool = False
     """`1` lets the pipeline fetch private, loopback and link-local addresses (tests, intranets); off, every fetch is
@@ -418,6 +456,18 @@ class Settings(BaseSettings):
     def _languages(cls, value: str) -> str:
         return ",".join(parse_languages(value))
 
+    @field_validator("url_tracking_params")
+    @classmethod
+    def _tracking(cls, value: str) -> str:
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        bad = [n for n in names if not re.fullmatch(_TRACKING_NAME, n) or n == "*"]
+        if bad:
+            raise ValueError(
+                f"not a query parameter name: {', '.join(repr(b[:40]) for b in bad[:3])} "
+                "(expected names such as utm_*, fbclid, gclid, comma-separated)"
+            )
+        return ",".join(names)
+
     # -- derived values --------------------------------------------------------------------------
 
     @property
@@ -463,6 +513,11 @@ class Settings(BaseSettings):
     @property
     def cache_dir(self) -> Path:
         return self.xdg_cache_home or Path.home() / ".cache"
+
+    @property
+    def model_cache_dir(self) -> Path:
+        """Where the bundled Whisper model is assembled (``$XDG_CACHE_HOME/vsl-assets/models``)."""
+        return self.cache_dir / "vsl-assets" / "models"
 
     @property
     def split_stages(self) -> bool:

@@ -83,3 +83,67 @@ def test_a_worker_elsewhere_that_stopped_beating_is_a_crash_and_one_that_beats_i
         assert rows[beating].status == "transcribing"
         [letter] = s.scalars(select(DeadLetter)).all()
         assert letter.url_id == rows[silent].id and letter.error_class == "WorkerDied"
+
+
+def test_a_run_between_steps_keeps_beating_until_its_url_moves_on(vsl_env) -> None:
+    """Audio done, waiting for a transcription slot: no open row, yet the process still beats the URL's newest row."""
+    waiting, done = add_urls("https://cdn.example.com/wait.m3u8", "https://cdn.example.com/done.m3u8")
+    worker = current_worker()
+    ids = {}
+    with db_session() as s:
+        for key in (waiting, done):
+            ids[key] = repo.start_job(s, key, "audio_file", f"run-{key[:4]}", 1, UrlStatus.DOWNLOADING, worker)
+            repo.finish_job(s, ids[key], JobOutcome.SUCCEEDED)
+            s.execute(update(Job).where(Job.id == ids[key]).values(heartbeat_at=NOW - timedelta(hours=1)))
+        repo.set_status(s, [waiting], UrlStatus.DOWNLOADED)
+        repo.set_status(s, [done], UrlStatus.ANALYZED)
+    url = vsl_env["VSL_DATABASE_URL"]
+    with db_session() as s:
+        assert repo.beat(s, worker) == 1  # only the waiting URL's row: the analysed one has moved on
+        assert repo.beat(s, "worker-host-z:1:1:x") == 0  # another process's rows are not ours to beat
+    heartbeat.keep_beating(url, worker, interval_s=0.05)
+    thread = heartbeat._threads[(url, worker)]
+    time.sleep(0.3)
+    assert thread.is_alive()
+    with db_session() as s:
+        beats = dict(s.execute(select(Job.id, Job.heartbeat_at).where(Job.id.in_(ids.values()))).all())
+    fresh = {
+        i: (b if b.tzinfo else b.replace(tzinfo=UTC)) > datetime.now(UTC) - timedelta(seconds=30)
+        for i, b in beats.items()
+    }
+    assert fresh == {ids[waiting]: True, ids[done]: False}
+    with db_session() as s:
+        repo.set_status(s, [waiting], UrlStatus.TRANSCRIBING)  # the next step began (or the URL failed)
+    thread.join(timeout=10)
+    assert not thread.is_alive()
+
+
+def test_a_run_elsewhere_silent_between_steps_is_failed_and_one_that_beats_is_left_alone(vsl_env, instance) -> None:
+    from dagster._core.test_utils import create_run_for_test
+
+    silent, beating = add_urls("https://cdn.example.com/s2.m3u8", "https://cdn.example.com/b2.m3u8")
+    runs = {}
+    for i, (key, age) in enumerate(((silent, timedelta(minutes=5)), (beating, timedelta(seconds=10)))):
+        run = create_run_for_test(instance, job_name="ingest_vsl", status=DagsterRunStatus.STARTED)
+        runs[key] = run.run_id
+        with db_session() as s:
+            job_id = repo.start_job(
+                s, key, "audio_file", run.run_id, 1, UrlStatus.DOWNLOADING, f"worker-host-b:{50 + i}:7:x"
+            )
+            repo.finish_job(s, job_id, JobOutcome.SUCCEEDED)
+            s.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=datetime.now(UTC) - age))
+            repo.set_status(s, [key], UrlStatus.DOWNLOADED)
+
+    assert reconcile(instance, DatabaseResource(url=vsl_env["VSL_DATABASE_URL"])) == {
+        "failed": 1,
+        "requeued": 0,
+        "resumed": 1,
+    }
+    assert instance.get_run_by_id(runs[silent]).status == DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(runs[beating]).status == DagsterRunStatus.STARTED
+    with db_session() as s:
+        rows = {u.partition_key: u for u in s.scalars(select(Url))}
+        assert rows[silent].status == "pending_ingest" and rows[beating].status == "downloaded"
+        [letter] = s.scalars(select(DeadLetter)).all()
+        assert letter.url_id == rows[silent].id and letter.error_class == "WorkerDied"
+        assert "on worker-host-b stopped beating between steps" in letter.message

@@ -7,18 +7,27 @@ fallback on a machine with only Python) both run every test here.
 
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import imageio_ffmpeg
 import pytest
 
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError
-from vsl_assets.media import download_stream, extract_audio, probe
-from vsl_assets.net.guard import ForbiddenAddressError
+from vsl_assets.media import audio, download, probe
+from vsl_assets.media.download import DownloadOptions
+from vsl_assets.media.hls import HlsOptions
+from vsl_assets.media.probe import MediaInfo
+from vsl_assets.net.guard import ForbiddenAddressError, NetPolicy, parse_allowed_addresses
+from vsl_assets_tests import loopback
 from vsl_assets_tests.conftest import IN_CI, SPEECH_EN
 from vsl_assets_tests.servers import audio_duration
 
 FFMPEG_BUILDS = {"system": shutil.which("ffmpeg"), "imageio": imageio_ffmpeg.get_ffmpeg_exe()}
+#: The build the current test runs with (set by ``ffmpeg_build``); handed to the media code as
+#: ``VSL_FFMPEG`` is by the pipeline's resources, since the media code reads no settings.
+_BUILD: dict[str, str] = {}
 
 
 @pytest.fixture(autouse=True, params=["imageio", pytest.param("system", marks=pytest.mark.slow)])
@@ -28,8 +37,20 @@ def ffmpeg_build(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
         if IN_CI:
             pytest.fail("CI must test Debian's ffmpeg too (.ci/run installs it)")
         pytest.skip("no ffmpeg on PATH")
-    monkeypatch.setenv("VSL_FFMPEG", binary)
+    monkeypatch.setitem(_BUILD, "ffmpeg", binary)
     return binary
+
+
+def download_stream(url: str, dest: Path, log: Callable[[str], None] | None = None) -> MediaInfo:
+    """``download_stream`` with the test's ffmpeg, loopback allowed and HLS retries that back off for
+    milliseconds, not seconds (the retries still happen: 503s and refused connections are retried)."""
+    fast = HlsOptions(backoff_s=0.01, backoff_max_s=0.05, net=loopback.LOOPBACK)
+    options = DownloadOptions(ffmpeg=_BUILD["ffmpeg"], net=loopback.LOOPBACK)
+    return download.fetch_video(url, dest, options, hls_options=fast, log=log)
+
+
+def extract_audio(video: Path, dest: Path, **kwargs: Any) -> MediaInfo:
+    return audio.extract_audio(video, dest, ffmpeg=_BUILD["ffmpeg"], **kwargs)
 
 
 def _leftovers(directory: Path) -> list[str]:
@@ -163,16 +184,20 @@ def test_direct_media_that_is_really_a_local_file_playlist_opens_nothing(media_s
 def test_direct_media_redirects_are_checked_hop_by_hop(media_server, tmp_path: Path, monkeypatch) -> None:
     # 127.0.0.1 is allowed explicitly; a redirect to another loopback address is not, and is
     # refused before any connection to it (ffmpeg used to follow such redirects unchecked).
-    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
-    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1/32")
+    options = DownloadOptions(
+        net=NetPolicy(allow_addresses=parse_allowed_addresses("127.0.0.1/32")), ffmpeg=_BUILD["ffmpeg"]
+    )
     port = media_server.url("/").split(":")[2].split("/")[0]
     media_server.add_redirect("/hop/video.mp4", f"http://127.0.0.2:{port}/direct/video.mp4")
     with pytest.raises(ForbiddenAddressError) as info:
-        download_stream(media_server.url("/hop/video.mp4"), tmp_path / "v.mp4")
+        download.download_stream(media_server.url("/hop/video.mp4"), tmp_path / "v.mp4", options)
     assert "127.0.0.2" in info.value.reason and "loopback" in info.value.reason
     assert _leftovers(tmp_path) == []
     # The same file without the hop downloads fine under the same policy.
-    assert download_stream(media_server.url("/direct/video.mp4"), tmp_path / "v.mp4").audio_codec == "aac"
+    assert (
+        download.download_stream(media_server.url("/direct/video.mp4"), tmp_path / "v.mp4", options).audio_codec
+        == "aac"
+    )
 
 
 def test_video_without_audio_is_refused_by_extraction(media_server, tmp_path: Path) -> None:

@@ -38,6 +38,10 @@ def test_good_url_end_to_end(vsl_env, instance, media_server) -> None:
     [key] = add_urls(media_server.url("/good/index.m3u8"))
     result = run_partition(instance, key)
     assert result.success
+    # The audio step tightened the run's time limit to the work left (VSL_RUN_MIN_TIME_S + the
+    # transcription's own 600-s floor for a short clip), from the 8-h ceiling it was requested with.
+    limit = int(instance.get_run_by_id(result.run_id).tags["dagster/max_runtime"])
+    assert 3600 + 600 <= limit < 3600 + 600 + 120
 
     layout = _layout(vsl_env)
     assert _all_files(layout) == sorted(

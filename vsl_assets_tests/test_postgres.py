@@ -13,8 +13,9 @@ from sqlalchemy import create_engine, inspect, select, text
 
 from vsl_assets.db import TranscriptRow, Url, dispose_all
 from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.defs.sensors import pending_urls_sensor
+from vsl_assets.defs.sensors import sensor_named
 from vsl_assets.scaleout.pg_storage import PooledEventLogStorage, PooledRunStorage
+from vsl_assets.settings import current as current_settings
 from vsl_assets_tests.cli.test_cli import vsl
 from vsl_assets_tests.conftest import REPO, heard
 
@@ -85,7 +86,7 @@ def test_sensor_tick_on_postgres(pg_env) -> None:
     instance = DagsterInstance.get()
     try:
         ctx = build_sensor_context(instance=instance, resources={"db": DatabaseResource(url=pg_env["app_url"])})
-        result = pending_urls_sensor(ctx)
+        result = sensor_named(current_settings(), "pending_urls_sensor")(ctx)
         assert isinstance(result, SensorResult) and len(result.run_requests) == 1000
         assert len(instance.get_dynamic_partitions("vsl_urls")) == 1500  # `vsl add` registered them all
     finally:

@@ -133,10 +133,24 @@ def test_a_run_that_died_waiting_for_a_slot_is_failed_and_its_url_resumed() -> N
     assert isinstance(second, FailUrl) and not second.requeue
 
 
-def test_a_waiting_run_alive_or_on_another_host_is_left_alone_whatever_its_heartbeat() -> None:
-    # Waiting for a slot beats no job row: a silent heartbeat must not fail it.
+def test_a_waiting_run_is_judged_by_its_process_here_and_by_its_beat_elsewhere() -> None:
+    # This host's process table wins: a live process is slow, not dead, whatever its beat says.
     assert _decide_waiting(_waiting("a", "run-started-1"), process=True, heartbeat=False) == []
-    assert _decide_waiting(_waiting("a", "run-started-1"), process=None, heartbeat=False) == []
+    # Another host: the run's process beats the URL's newest job row while it waits (repo.beat).
+    assert _decide_waiting(_waiting("a", "run-started-1"), process=None, heartbeat=True) == []
+    # A row that never beat (a worker from before the between-step beat) proves nothing.
+    assert _decide_waiting(_waiting("a", "run-started-1"), process=None, heartbeat=None) == []
+    # Silent past the grace: the process or its machine is gone; failed with that reason, resumed.
+    reason = (
+        "the process of run run-star on h stopped beating between steps (e.g. waiting for a pool slot) "
+        "for longer than the heartbeat grace: its process or machine is gone"
+    )
+    assert _decide_waiting(_waiting("a", "run-started-1"), process=None, heartbeat=False) == [
+        FailRun("run-started-1", reason),
+        FailUrl("a", "run-started-1", reason, WORKER_DIED, requeue=True),
+    ]
+    # A finished run is never failed again, silent or not.
+    assert _decide_waiting(_waiting("a", "run-success-4"), process=None, heartbeat=False) == []
 
 
 def test_a_downloaded_url_whose_run_ended_badly_is_failed_but_a_finished_download_stage_is_not() -> None:

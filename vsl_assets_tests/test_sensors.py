@@ -12,7 +12,8 @@ from vsl_assets.db import DeadLetter, Job, JobOutcome, Url, UrlStatus, repo
 from vsl_assets.defs.partitions import PARTITIONS_NAME
 from vsl_assets.defs.reconcile import reconcile
 from vsl_assets.defs.resources import DatabaseResource
-from vsl_assets.defs.sensors import pending_urls_sensor
+from vsl_assets.defs.sensors import sensor_named
+from vsl_assets.settings import current as current_settings
 from vsl_assets_tests.conftest import add_urls, db_session
 
 
@@ -22,7 +23,7 @@ def _db(vsl_env) -> DatabaseResource:
 
 def _tick(instance, vsl_env):
     ctx = build_sensor_context(instance=instance, resources={"db": _db(vsl_env)})
-    return pending_urls_sensor(ctx)
+    return sensor_named(current_settings(), "pending_urls_sensor")(ctx)
 
 
 def test_no_pending_urls_skips(vsl_env, instance) -> None:
@@ -169,12 +170,12 @@ def test_tick_as_the_daemon_evaluates_it_carries_resolved_partitions(vsl_env, in
     instance.add_dynamic_partitions(PARTITIONS_NAME, keys[:1500])  # half registered already
     monkeypatch.setenv("VSL_SENSOR_BATCH", "3000")
     ctx = build_sensor_context(instance=instance, resources={"db": _db(vsl_env)}, definitions=build_definitions())
-    data = pending_urls_sensor.evaluate_tick(ctx)
+    data = sensor_named(current_settings(), "pending_urls_sensor").evaluate_tick(ctx)
     assert len(data.run_requests) == 3000
     first = data.run_requests[0]
     assert first.tags["dagster/partition"] == keys[0] and first.partition_key == keys[0]
     assert first.tags["dagster/partition_set"] == "ingest_vsl_partition_set"
-    assert first.tags["dagster/max_runtime"] == str(6 * 14400 + 600)
+    assert first.tags["dagster/max_runtime"] == "28800"  # audio unknown yet: VSL_RUN_MAX_TIME_S
     added = [k for req in data.dynamic_partitions_requests for k in req.partition_keys]
     assert added == keys[1500:]
 
@@ -271,3 +272,26 @@ def test_a_worker_creates_its_pools_before_taking_work(vsl_env, instance) -> Non
     assert prepare_pools(instance, ["ffmpeg", "transcription", "ffmpeg"]) == ["ffmpeg", "transcription"]
     assert storage.get_concurrency_info("ffmpeg").slot_count == 1  # the test instance's default_limit
     assert prepare_pools(instance, ["ffmpeg", "transcription"]) == []  # idempotent
+
+
+def test_a_transcription_stage_run_is_limited_by_its_audio_and_the_audio_ahead(vsl_env, instance, monkeypatch) -> None:
+    """Split queues: the transcription stage's audio is known when it is requested, so its limit follows it."""
+    from vsl_assets.db import Audio
+    from vsl_assets.defs.sensors import plan_transcriptions
+
+    monkeypatch.setenv("VSL_TRANSCRIPTION_QUEUE", "vsl-gpu")
+    monkeypatch.setenv("VSL_RUN_MIN_TIME_S", "1800")
+    short, long = add_urls("https://cdn.example.com/short/main.m3u8", "https://cdn.example.com/long/main.m3u8")
+    with db_session() as s:
+        for key, duration in ((short, 120.0), (long, 1200.0)):
+            url = s.scalar(select(Url).where(Url.partition_key == key))
+            s.add(Audio(url_id=url.id, path=f"/a/{key}.ogg", size_bytes=1, duration_s=duration, codec="opus"))
+            job_id = repo.start_job(s, key, "audio_file", f"dl-{key[:6]}", 1, UrlStatus.DOWNLOADING, "w")
+            repo.finish_job(s, job_id, JobOutcome.SUCCEEDED)  # the download stage has ended
+        repo.set_status(s, [short, long], UrlStatus.DOWNLOADED)
+    result = plan_transcriptions(_db(vsl_env), 10)
+    assert isinstance(result, SensorResult)
+    limits = {r.partition_key: int(r.tags["dagster/max_runtime"]) for r in result.run_requests}
+    # No transcription timed here yet: real-time factor 1.0, VSL_TRANSCRIBE_TIME_FACTOR 4.
+    # short: 1800 + max(600, 4 x 120) + 4 x 1200 ahead; long: 1800 + 4 x 1200 + 4 x 120 ahead.
+    assert limits == {short: 1800 + 600 + 4800, long: 1800 + 4800 + 480}

@@ -131,3 +131,17 @@ def test_settings_module_is_the_only_reader_of_the_environment() -> None:
         if path.name != "settings.py" and ("os.environ" in path.read_text() or "getenv(" in path.read_text())
     ]
     assert readers == []
+
+
+def test_url_tracking_params_are_checked_and_documented(monkeypatch) -> None:
+    from vsl_assets.settings import DEFAULT_URL_TRACKING_PARAMS, Settings
+
+    monkeypatch.setenv("VSL_URL_TRACKING_PARAMS", " utm_* , fbclid,,")
+    assert Settings().url_tracking_params == "utm_*,fbclid"
+    monkeypatch.setenv("VSL_URL_TRACKING_PARAMS", "utm_*,not a name")
+    with pytest.raises(ValueError, match="not a query parameter name: 'not a name'"):
+        Settings()
+    for name in ("utm_*", "fbclid", "gclid", "gbraid", "wbraid", "msclkid", "ttclid", "igshid", "mc_eid", "_ga"):
+        assert name in DEFAULT_URL_TRACKING_PARAMS.split(",")
+    for kept in ("ref", "src", "v", "id"):
+        assert kept not in DEFAULT_URL_TRACKING_PARAMS.split(",")

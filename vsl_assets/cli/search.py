@@ -34,6 +34,7 @@ def _search_query(args: argparse.Namespace) -> Any:
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets.core.humanize import clock
     from vsl_assets.search import SearchQueryError
+    from vsl_assets.services.search import with_titles
 
     with search_index(settings) as backend:
         try:
@@ -41,6 +42,8 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         except SearchQueryError as exc:
             err(exc.reason)
             return EXIT_USAGE
+    with sessions(settings)() as s:
+        results = with_titles(results, s, min_confidence=settings.breakdown_min_confidence)
     if args.json:
         print(json.dumps(results.rows(), ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -51,7 +54,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     for group in results.vsls:
         vsl = group.vsl
-        print(f"{vsl.title or vsl.url}  [{vsl.key}]  {group.hit_count} hit(s)")
+        print(f"{vsl.title}  [{vsl.key}]  {group.hit_count} hit(s)")
         for hit in group.hits:
             print(f"  {clock(hit.start):>8}  {hit.snippet.marked()}")
     print(f"{results.total_vsls} VSL(s), {results.total_hits} segment(s)")

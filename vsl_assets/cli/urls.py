@@ -10,10 +10,11 @@ from typing import Any
 
 from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance, partitions, search_index, sessions
 from vsl_assets.db import repo, session_scope
-from vsl_assets.objectstore import store_for
+from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import intake
 from vsl_assets.settings import Settings, retranscribe_language, url_language
 from vsl_assets.storage import StorageLayout, validate_key
+from vsl_assets.storage.objectstore import store_for
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 
 
@@ -40,7 +41,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
             s,
             raw,
             partitions=partitions(settings),
-            allow_private_networks=settings.allow_private_networks,
+            net=NetPolicy.from_settings(settings),
+            tracking=settings.url_tracking_params,
             language=language,
         )
     for item in report.refused:
@@ -177,10 +179,37 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+def _export_vsl(args: argparse.Namespace, settings: Settings, out: Path | None) -> int:
+    """``vsl export --vsl KEY --format md|docx|pdf``: the swipe document the VSL page links."""
+    from vsl_assets.services.export import SWIPE_FORMATS, swipe_document
+
+    if args.format not in SWIPE_FORMATS:
+        err(f"--vsl exports a swipe document: --format {' or '.join(SWIPE_FORMATS)}")
+        return EXIT_USAGE
+    if out is None and args.format != "md":
+        err(f"{args.format} is binary: give --out PATH")
+        return EXIT_USAGE
+    with sessions(settings)() as s:
+        found = swipe_document(s, args.vsl, args.format, min_confidence=settings.breakdown_min_confidence)
+    if found is None:
+        err(f"no URL with key {args.vsl}")
+        return EXIT_FAILED
+    data, _name = found
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        out.write_bytes(data)
+        print(f"{args.vsl} written to {out}")
+    return EXIT_OK
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets.services.export import ExportError, export_catalog
 
     out = None if args.out in (None, "-") else Path(args.out)
+    args.format = args.format or ("md" if args.vsl else "csv")
+    if args.vsl:
+        return _export_vsl(args, settings, out)
     try:
         done = export_catalog(
             sessions=sessions(settings), fmt=args.format, out=out, min_confidence=settings.breakdown_min_confidence
@@ -235,7 +264,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser("remove", help="forget URLs: rows, media, transcripts, breakdowns, search documents")
     p.add_argument("keys", nargs="+", metavar="KEY")
     p.set_defaults(func=cmd_remove)
-    p = sub.add_parser("export", help="the catalog: one row per VSL (status, duration, niche, lead, offer...)")
-    p.add_argument("--format", choices=("csv", "parquet", "json"), default="csv")
+    p = sub.add_parser(
+        "export",
+        help="the catalog: one row per VSL (status, duration, niche, lead, offer...); --vsl: one swipe document",
+    )
+    p.add_argument("--format", choices=("csv", "parquet", "json", "md", "docx", "pdf"), default=None)
+    p.add_argument("--vsl", metavar="KEY", help="one VSL as a swipe document (--format md, docx or pdf)")
     p.add_argument("--out", help="file to write (default: stdout; required for parquet)")
     p.set_defaults(func=cmd_export)

@@ -43,6 +43,8 @@ class UrlStatus(enum.StrEnum):
     ANALYZING = "analyzing"
     ANALYZED = "analyzed"
     FAILED = "failed"
+    #: The page plays a video another URL already has: shown as that VSL's alias, not processed.
+    ALIAS = "alias"
 
 
 #: The one step -> status table: the URL's status while each pipeline step runs, and once it is done.
@@ -103,6 +105,14 @@ class Url(Base):
     #: ``transcript``: the next run transcribes again (and redoes what follows) instead of reusing
     #: the stored transcript, which stays until the new one replaces it.  Cleared once it has.
     redo_from: Mapped[str | None] = mapped_column(String(32), default=None)
+    #: The title a person gave this VSL; None = the detected one (``services.titles``), which is
+    #: never overwritten by an edit, so clearing the edit restores it.
+    title: Mapped[str | None] = mapped_column(Text, default=None)
+    #: The VSL this URL is a duplicate of: its page resolved to the same video (status ``alias``,
+    #: not processed again).  Set by the ``source_page`` step (``services.steps.source``).
+    #: (No FOREIGN KEY: SQLite cannot add one to an existing table without copying it; removing
+    #: a VSL clears this on its aliases, ``repo.delete_url``.)
+    alias_of: Mapped[int | None] = mapped_column(Integer, index=True, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
@@ -128,6 +138,9 @@ class Source(Base):
     #: Request headers players check (Referer, Origin); never credentials.
     headers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     drm: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: The video's identity (``services.steps.source.stream_key``): two URLs with the same key
+    #: play the same video, and the later one becomes an alias of the first.
+    stream_key: Mapped[str | None] = mapped_column(String(64), index=True, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 

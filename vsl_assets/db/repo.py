@@ -268,13 +268,26 @@ def start_job(
 
 
 def beat(session: Session, worker: str) -> int:
-    """``worker`` is alive: refresh its open job rows (running, or waiting for a retry).
+    """``worker`` is alive: refresh its open job rows (running, or waiting for a retry), and the
+    newest row of each ``downloaded`` URL it last worked on.
 
-    Returns how many rows it has open (0: nothing left to beat for).
+    The second kind is a run between steps (its audio done, waiting for a transcription slot): no
+    row is open, but its process lives, and reconciliation on another host can only tell that from
+    a beat (:func:`vsl_assets.reconcile.between_steps`).  Returns how many rows it beat (0: nothing
+    left to beat for).
     """
+    waiting = (
+        select(func.max(Job.id))
+        .join(Url, Url.id == Job.url_id)
+        .where(Url.status == UrlStatus.DOWNLOADED.value)
+        .group_by(Job.url_id)
+    )
     result = session.execute(
         update(Job)
-        .where(Job.worker == worker, Job.outcome.in_([JobOutcome.RUNNING.value, JobOutcome.RETRYING.value]))
+        .where(
+            Job.worker == worker,
+            Job.outcome.in_([JobOutcome.RUNNING.value, JobOutcome.RETRYING.value]) | Job.id.in_(waiting),
+        )
         .values(heartbeat_at=utcnow())
         .execution_options(synchronize_session=False)
     )
@@ -414,6 +427,12 @@ def delete_url(session: Session, key: str) -> bool:
         return False
     for table in (BeatRow, BreakdownRow, TranscriptRow, Audio, Video, Source, Job, DeadLetter):
         session.execute(delete(table).where(table.url_id == url.id))
+    # Its aliases (same video, never processed) are queued again: the first to resolve takes its place.
+    # Their sources go too, so none of them is taken for the original before it is resolved again.
+    aliases = list(session.execute(select(Url.id, Url.partition_key).where(Url.alias_of == url.id)).all())
+    session.execute(delete(Source).where(Source.url_id.in_([a.id for a in aliases])))
+    session.execute(update(Url).where(Url.alias_of == url.id).values(alias_of=None))
+    requeue(session, [a.partition_key for a in aliases])
     session.delete(url)
     return True
 

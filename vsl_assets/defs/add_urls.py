@@ -22,7 +22,8 @@ def add_urls_op(
             s,
             config.urls,
             partitions=InstancePartitions(context.instance),
-            allow_private_networks=media.allow_private_networks,
+            net=media.net_policy,
+            tracking=media.url_tracking_params,
         )
     refused = [f"{i.url[:200]!r}: {i.error}" for i in report.refused]
     if not report.accepted:

@@ -31,6 +31,7 @@ from vsl_assets.errors import MediaError
 from vsl_assets.media import probe
 from vsl_assets.media.speech import speech_seconds
 from vsl_assets.transcription import Transcript
+from vsl_assets.transcription.chunking import SilenceOptions
 from vsl_assets.transcription.quality import coverage, repetition, words_per_minute
 
 #: The assets the checks are about, by key (the assets are built when the code location loads).
@@ -150,7 +151,11 @@ def _transcript_checks(
             metadata={"word_count": t.word_count},
         )
         storage.store.fetch(audio)
-        yield _result("transcript_covers_audio", TRANSCRIPT, coverage(t, duration, audio=audio))
+        yield _result(
+            "transcript_covers_audio",
+            TRANSCRIPT,
+            coverage(t, duration, audio=audio, silence=SilenceOptions(ffmpeg=media.ffmpeg or None)),
+        )
     else:
         storage.store.fetch(audio)
         speech = speech_seconds(audio)

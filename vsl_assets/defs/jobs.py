@@ -13,19 +13,29 @@ instance enforces wherever a run executes).
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from dagster import (
+    AssetExecutionContext,
     AssetSelection,
     Definitions,
     define_asset_job,
     definitions,
     in_process_executor,
 )
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from vsl_assets import settings
-from vsl_assets.db import PIPELINE_STEPS
+from vsl_assets import progress, settings
+from vsl_assets.db import PIPELINE_STEPS, repo
+from vsl_assets.db.models import Audio, Url
+from vsl_assets.settings import Settings
 
+#: Run monitoring's time limit of a run, in seconds from its start.
+MAX_RUNTIME_TAG = "dagster/max_runtime"
 #: dagster-celery's run tag naming the Celery queue a run is sent to (``CeleryRunLauncher``);
 #: other run launchers ignore it.
 CELERY_QUEUE_TAG = "dagster-celery/queue"
@@ -47,22 +57,74 @@ class Stage:
         s = settings.current()
         return s.transcription_queue if self is TRANSCRIBE else s.download_queue
 
-    def run_tags(self) -> dict[str, str]:
+    def run_tags(self, max_runtime_s: float | None = None) -> dict[str, str]:
         """Tags every run of the stage gets when it is requested (read then, so changes apply).
 
         ``dagster/max_runtime`` is the backstop for a run wedged where no step deadline is
-        checked (e.g. inside native code): run monitoring (dagster.yaml) terminates a run older
-        than its steps' caps plus slack, and the cancelled-run sensor then fails its URL with a
-        reason.  The queue tag routes the run under the Celery run launcher.
+        checked (e.g. inside native code), or dead without anyone noticing: run monitoring
+        (dagster.yaml) terminates a run older than it, and the cancelled-run sensor then fails its
+        URL with a reason.  It follows the expected work (:func:`run_limit_s`); before the audio
+        is known it is ``VSL_RUN_MAX_TIME_S``, and the audio step tightens it
+        (:func:`follow_the_audio`).  The queue tag routes the run under the Celery run launcher.
         """
-        max_runtime_s = len(self.steps) * int(settings.current().step_timeout_s) + 600
-        return {"dagster/max_runtime": str(max_runtime_s), CELERY_QUEUE_TAG: self.queue()}
+        limit = settings.current().run_max_time_s if max_runtime_s is None else max_runtime_s
+        return {MAX_RUNTIME_TAG: str(int(limit)), CELERY_QUEUE_TAG: self.queue()}
 
 
 INGEST = Stage("ingest_vsl", PIPELINE_STEPS, "")
 DOWNLOAD = Stage("download_vsl", DOWNLOAD_STEPS, "")
 TRANSCRIBE = Stage("transcribe_vsl", TRANSCRIBE_STEPS, ":transcribe")
 INGEST_JOB_NAME = INGEST.job_name
+
+
+def run_limit_s(session: Session, url_id: int, duration_s: float | None, s: Settings) -> float:
+    """A run's time limit from now, for a URL whose transcription is still ahead (``progress.run_time_limit_s``)."""
+    return progress.run_time_limit_s(
+        duration_s,
+        progress.audio_ahead_s(session, url_id),
+        progress.measured_rtf(session),
+        factor=s.transcribe_time_factor,
+        transcribe_floor_s=s.transcribe_min_time_s,
+        floor_s=s.run_min_time_s,
+        ceiling_s=s.run_max_time_s,
+    )
+
+
+def transcription_limits(session: Session, keys: Sequence[str], s: Settings) -> dict[str, float]:
+    """The time limits of transcription-stage runs about to be requested (their audio is known)."""
+    rows = session.execute(
+        select(Url.partition_key, Url.id, Audio.duration_s)
+        .join(Audio, Audio.url_id == Url.id)
+        .where(Url.partition_key.in_(list(keys)))
+    ).all()
+    return {key: run_limit_s(session, url_id, duration, s) for key, url_id, duration in rows}
+
+
+def follow_the_audio(
+    context: AssetExecutionContext, sessions: Callable[[], AbstractContextManager[Session]], key: str, duration_s: float
+) -> float | None:
+    """Once the audio is known, tighten this run's time limit to the work it has left.
+
+    Only a run that transcribes too (one run per URL); a split pipeline's download stage ends here.
+    The new limit counts from the run's start, like Dagster's: the time spent so far plus
+    :func:`run_limit_s`, at most ``VSL_RUN_MAX_TIME_S``.  Returns it (None: not changed).
+    """
+    if "transcript" not in _job_steps(context.job_name):
+        return None
+    s = settings.current()
+    record = context.instance.get_run_record_by_id(context.run_id)
+    started = record.start_time if record is not None and record.start_time else time.time()
+    with sessions() as session:
+        url = repo.get_url(session, key)
+        limit = run_limit_s(session, url.id, duration_s, s) if url is not None else s.run_max_time_s
+    new = min(s.run_max_time_s, max(0.0, time.time() - started) + limit)
+    context.instance.add_run_tags(context.run_id, {MAX_RUNTIME_TAG: str(int(new))})
+    context.log.info(f"run time limit now {new:.0f} s from its start (the audio lasts {duration_s:.0f} s)")
+    return new
+
+
+def _job_steps(job_name: str) -> tuple[str, ...]:
+    return next((st.steps for st in (INGEST, DOWNLOAD, TRANSCRIBE) if st.job_name == job_name), ())
 
 
 def first_stage() -> Stage:

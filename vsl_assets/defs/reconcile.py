@@ -14,9 +14,12 @@ from dagster import (
     DagsterInstance,
     DagsterRun,
     DefaultSensorStatus,
+    Definitions,
     RunsFilter,
+    SensorDefinition,
     SensorEvaluationContext,
     SkipReason,
+    definitions,
     sensor,
 )
 
@@ -27,6 +30,7 @@ from vsl_assets.db import repo
 from vsl_assets.db.models import IN_FLIGHT
 from vsl_assets.defs.partitions import PARTITION_TAG
 from vsl_assets.defs.resources import DatabaseResource
+from vsl_assets.settings import Settings
 
 LOOKUP_CHUNK = 100
 
@@ -44,7 +48,8 @@ def reconcile(
         crash_retries = settings.current().crash_retries
     with db.session() as s:
         items = repo.in_progress(s, crash_classes=decisions.CRASH_CLASSES)
-        beats = repo.heartbeats(s, (worker for item in items for _, worker in item.jobs))
+        workers = [worker for item in items for _, worker in (*item.jobs, *([item.last_job] if item.last_job else []))]
+        beats = repo.heartbeats(s, workers)
     run_ids = sorted({r for item in items for r in item.run_ids})
     runs: dict[str, decisions.RunView] = {}
     for part in repo.chunks(run_ids, LOOKUP_CHUNK):
@@ -84,15 +89,26 @@ def apply(instance: DagsterInstance, db: DatabaseResource, actions: list[decisio
     return counts
 
 
-@sensor(
-    name="run_reconciliation_sensor",
-    minimum_interval_seconds=settings.current().reconcile_interval_s,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Fails URLs left in an in-progress status by a run that died; re-queues lost run requests.",
-)
-def run_reconciliation_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SkipReason:
+def reconciliation_tick(context: SensorEvaluationContext, db: DatabaseResource) -> SkipReason:
+    """``run_reconciliation_sensor``'s tick."""
     counts = reconcile(context.instance, db)
     return SkipReason(
         f"reconciled: {counts['failed']} failed ({counts['resumed']} re-queued after a crash), "
         f"{counts['requeued']} lost run requests re-queued"
     )
+
+
+def build_reconciliation_sensor(s: Settings) -> SensorDefinition:
+    """The reconciliation sensor at ``VSL_RECONCILE_INTERVAL_S`` as the settings say when the definitions load."""
+    return sensor(
+        name="run_reconciliation_sensor",
+        minimum_interval_seconds=s.reconcile_interval_s,
+        default_status=DefaultSensorStatus.RUNNING,
+        description="Fails URLs left in an in-progress status by a run that died; re-queues lost run requests.",
+    )(reconciliation_tick)
+
+
+@definitions
+def reconciliation() -> Definitions:
+    """Read at load, not at import (like the pipeline's assets)."""
+    return Definitions(sensors=[build_reconciliation_sensor(settings.current())])

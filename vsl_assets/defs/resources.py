@@ -24,10 +24,12 @@ from vsl_assets.errors import ConfigurationError
 from vsl_assets.media.audio import audio_format
 from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
-from vsl_assets.objectstore import S3Config, open_store
+from vsl_assets.net.guard import NetPolicy, parse_allowed_addresses
 from vsl_assets.search import SearchBackend, shared_search
 from vsl_assets.settings import Settings, normalise_language, parse_languages
 from vsl_assets.storage import LocalStore, StorageLayout
+from vsl_assets.storage.objectstore import S3Config, open_store
+from vsl_assets.transcription.chunking import SilenceOptions
 
 
 class DatabaseResource(ConfigurableResource):
@@ -59,7 +61,7 @@ class StorageResource(ConfigurableResource):
     """The root under which videos, audio and transcripts are kept, keyed by partition.
 
     With an object store URL, the root is this machine's cache and ``store`` publishes to and
-    fetches from the shared bucket (``vsl_assets.objectstore``); the keys come in as ``EnvVar``.
+    fetches from the shared bucket (``vsl_assets.storage.objectstore``); the keys come in as ``EnvVar``.
     """
 
     root: str = Field(description="VSL_STORAGE_DIR, resolved against the project.")
@@ -110,8 +112,17 @@ class MediaResource(ConfigurableResource):
     variant_policy: str = Field(description="best<=HEIGHT, best or smallest.")
     worker_name: str = Field(description="VSL_WORKER_NAME: this worker's name on each jobs row; empty = none.")
     allow_private_networks: bool = Field(
-        description="VSL_ALLOW_PRIVATE_NETWORKS: whether adding a private address deserves a warning."
+        description="VSL_ALLOW_PRIVATE_NETWORKS: the address guard is off (and adding a private address is not warned)."
     )
+    allow_addresses: str = Field(description="VSL_ALLOW_ADDRESSES: networks the guard allows although private.")
+    ffmpeg: str = Field(description="VSL_FFMPEG: the ffmpeg binary; empty = ffmpeg on PATH, else imageio-ffmpeg's.")
+
+    @property
+    def net_policy(self) -> NetPolicy:
+        """What the address guard lets through, handed to every fetch (the guard reads no settings)."""
+        return NetPolicy(self.allow_private_networks, parse_allowed_addresses(self.allow_addresses))
+
+    url_tracking_params: str = Field(description="VSL_URL_TRACKING_PARAMS: query parameters dropped from added URLs.")
 
     @property
     def audio_ext(self) -> str:
@@ -127,6 +138,8 @@ class MediaResource(ConfigurableResource):
             max_bytes=self.max_download_bytes,
             referer=referer,
             headers=headers,
+            net=self.net_policy,
+            ffmpeg=self.ffmpeg or None,
         )
 
     def hls_options(self) -> HlsOptions:
@@ -135,6 +148,8 @@ class MediaResource(ConfigurableResource):
             variant_policy=self.variant_policy,
             max_total_bytes=self.max_download_bytes,
             max_duration_s=self.max_duration_s,
+            net=self.net_policy,
+            ffmpeg=self.ffmpeg or None,
         )
 
 
@@ -161,6 +176,13 @@ class TranscriberResource(ConfigurableResource):
         description="API engine: send chunk i-1's last words as chunk i's prompt (chunks run in order)."
     )
     word_timestamps: bool = Field(description="Local engine: keep word-level timestamps.")
+    ffmpeg: str = Field(description="VSL_FFMPEG: the ffmpeg that cuts chunks and finds pauses; empty = on PATH.")
+    model_cache_dir: str = Field(description="Where the bundled model is assembled (XDG_CACHE_HOME/vsl-assets/models).")
+
+    @property
+    def silence(self) -> SilenceOptions:
+        """Pause detection as the engines use it, with the configured ffmpeg."""
+        return SilenceOptions(ffmpeg=self.ffmpeg or None)
 
     @property
     def language_code(self) -> str | None:
@@ -196,6 +218,7 @@ class TranscriberResource(ConfigurableResource):
                 continuity=self.continuity,
                 languages=self.language_list,
                 coverage_min_gap_s=self.coverage_min_gap_s,
+                silence=self.silence,
             )
         if self.engine == "local":
             from vsl_assets.transcription.local_engine import LocalTranscriber
@@ -209,6 +232,8 @@ class TranscriberResource(ConfigurableResource):
                 languages=self.language_list,
                 language_min_probability=self.language_min_probability,
                 coverage_min_gap_s=self.coverage_min_gap_s,
+                silence=self.silence,
+                bundled_cache_dir=Path(self.model_cache_dir),
             )
         raise ConfigurationError(f"unknown transcriber {self.engine!r}: set VSL_TRANSCRIBER to local or openai")
 
@@ -272,6 +297,9 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             max_page_scripts=s.max_page_scripts,
             step_timeout_s=s.step_timeout_s,
             allow_private_networks=s.allow_private_networks,
+            allow_addresses=s.allow_addresses,
+            ffmpeg=s.ffmpeg or "",
+            url_tracking_params=s.url_tracking_params,
             worker_name=s.worker_name or "",
         ),
         "transcriber": TranscriberResource(
@@ -291,6 +319,8 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             concurrency=s.transcribe_concurrency,
             continuity=s.transcribe_continuity,
             word_timestamps=s.word_timestamps,
+            ffmpeg=s.ffmpeg or "",
+            model_cache_dir=str(s.model_cache_dir),
         ),
         "breakdown_engine": BreakdownResource(
             engine=s.breakdown,

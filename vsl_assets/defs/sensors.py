@@ -10,19 +10,23 @@ the 60 s tick limit.  Runs that die unseen are handled by :mod:`vsl_assets.defs.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from dagster import (
     DagsterInstance,
     DagsterRunStatus,
     DefaultSensorStatus,
+    Definitions,
     RepositoryDefinition,
     RunFailureSensorContext,
     RunRequest,
     RunStatusSensorContext,
+    SensorDefinition,
     SensorEvaluationContext,
     SensorResult,
     SkipReason,
+    definitions,
     run_failure_sensor,
     run_status_sensor,
     sensor,
@@ -32,9 +36,20 @@ from vsl_assets import reconcile as decisions
 from vsl_assets import settings
 from vsl_assets.core.worker import liveness
 from vsl_assets.db import IN_FLIGHT, UrlStatus, repo
-from vsl_assets.defs.jobs import TRANSCRIBE, URL_JOBS, Stage, download_vsl, first_stage, ingest_vsl, transcribe_vsl
+from vsl_assets.defs.jobs import (
+    MAX_RUNTIME_TAG,
+    TRANSCRIBE,
+    URL_JOBS,
+    Stage,
+    download_vsl,
+    first_stage,
+    ingest_vsl,
+    transcribe_vsl,
+    transcription_limits,
+)
 from vsl_assets.defs.partitions import ADD_CHUNK, PARTITION_TAG, PARTITIONS_NAME, vsl_urls
 from vsl_assets.defs.resources import DatabaseResource
+from vsl_assets.settings import Settings
 
 #: The run queue's priority tag (QueuedRunCoordinator launches higher values first).
 PRIORITY_TAG = "dagster/priority"
@@ -57,14 +72,21 @@ def _priority(stage: Stage, queue_count: int) -> dict[str, str]:
     return {PRIORITY_TAG: str(priority)} if priority else {}
 
 
-def _requests(rows: list[tuple[str, int]], stage: Stage, repository: RepositoryDefinition | None) -> list[RunRequest]:
+def _requests(
+    rows: list[tuple[str, int]],
+    stage: Stage,
+    repository: RepositoryDefinition | None,
+    limits: Mapping[str, float] | None = None,
+) -> list[RunRequest]:
     """One run request per (key, queue_count), tagged for its stage and partition.
 
     With the resolved job at hand each request carries the partition tags the job itself
-    resolves, which spares Dagster a validation per request.
+    resolves, which spares Dagster a validation per request.  ``limits``: each key's run time
+    limit where its audio is known (else the stage's default, ``VSL_RUN_MAX_TIME_S``).
     """
     job = repository.get_job(stage.job_name) if repository is not None else None
     tags = stage.run_tags()
+    limits = limits or {}
     return [
         RunRequest(
             run_key=run_key(k, n, stage),
@@ -72,6 +94,7 @@ def _requests(rows: list[tuple[str, int]], stage: Stage, repository: RepositoryD
             partition_key=k,
             tags={
                 **tags,
+                **({MAX_RUNTIME_TAG: str(int(limits[k]))} if k in limits else {}),
                 **_priority(stage, n),
                 **(job.get_tags_for_partition_key(k, selected_asset_keys=None) if job else {}),
             },
@@ -113,34 +136,57 @@ def plan_transcriptions(
         return SkipReason("one run per URL (VSL_DOWNLOAD_QUEUE equals VSL_TRANSCRIPTION_QUEUE)")
     with db.session() as s:
         rows = repo.downloaded(s, batch)
+        limits = transcription_limits(s, [k for k, _ in rows], settings.current()) if rows else {}
     if not rows:
         return SkipReason("no downloaded URLs waiting for transcription")
-    return SensorResult(run_requests=_requests(rows, TRANSCRIBE, repository))
+    return SensorResult(run_requests=_requests(rows, TRANSCRIBE, repository, limits))
 
 
-@sensor(
-    name="pending_urls_sensor",
-    jobs=[ingest_vsl, download_vsl],
-    minimum_interval_seconds=settings.current().sensor_interval_s,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Adds a partition and requests one run per pending_ingest URL, then marks them queued.",
-)
-def pending_urls_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
+def pending_urls(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
+    """``pending_urls_sensor``'s tick."""
     result = plan_tick(context.instance, db, settings.current().sensor_batch, context.repository_def)
     if isinstance(result, SensorResult):
         context.log.info(f"queued {len(result.run_requests or [])} URLs")
     return result
 
 
-@sensor(
-    name="downloaded_urls_sensor",
-    job=transcribe_vsl,
-    minimum_interval_seconds=settings.current().sensor_interval_s,
-    default_status=DefaultSensorStatus.RUNNING,
-    description="Split queues only: requests the transcription-stage run of each URL whose audio is ready.",
-)
-def downloaded_urls_sensor(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
+def downloaded_urls(context: SensorEvaluationContext, db: DatabaseResource) -> SensorResult | SkipReason:
+    """``downloaded_urls_sensor``'s tick."""
     return plan_transcriptions(db, settings.current().sensor_batch, context.repository_def)
+
+
+def build_sensors(s: Settings) -> list[SensorDefinition]:
+    """The polling sensors, at ``VSL_SENSOR_INTERVAL_S`` as the settings say when the definitions load.
+
+    Built per load, not at import: ``build_definitions`` after a settings change gets the new interval
+    even in a process that imported this module already (tests, a reloaded code location)."""
+    return [
+        sensor(
+            name="pending_urls_sensor",
+            jobs=[ingest_vsl, download_vsl],
+            minimum_interval_seconds=s.sensor_interval_s,
+            default_status=DefaultSensorStatus.RUNNING,
+            description="Adds a partition and requests one run per pending_ingest URL, then marks them queued.",
+        )(pending_urls),
+        sensor(
+            name="downloaded_urls_sensor",
+            job=transcribe_vsl,
+            minimum_interval_seconds=s.sensor_interval_s,
+            default_status=DefaultSensorStatus.RUNNING,
+            description="Split queues only: requests the transcription-stage run of each URL whose audio is ready.",
+        )(downloaded_urls),
+    ]
+
+
+def sensor_named(s: Settings, name: str) -> SensorDefinition:
+    """One of :func:`build_sensors`' sensors (tests and benchmarks evaluate ticks directly)."""
+    return next(d for d in build_sensors(s) if d.name == name)
+
+
+@definitions
+def polling_sensors() -> Definitions:
+    """Read at load, not at import (like the pipeline's assets)."""
+    return Definitions(sensors=build_sensors(settings.current()))
 
 
 def _fail_for_run(context: RunStatusSensorContext, db: DatabaseResource, what: str) -> None:

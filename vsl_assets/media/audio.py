@@ -44,6 +44,7 @@ def extract_audio(
     bitrate: str = "32k",
     sample_rate: int = 16000,
     timeout_s: float = 3600.0,
+    ffmpeg: str | None = None,
 ) -> MediaInfo:
     source = probe(video)
     if not source.has_audio:
@@ -73,6 +74,7 @@ def extract_audio(
                 str(tmp),
             ],
             timeout_s=timeout_s,
+            ffmpeg=ffmpeg,
         )
         if result.returncode != 0:
             raise MediaError("ffmpeg could not extract the audio track", detail=result.tail())

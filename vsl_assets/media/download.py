@@ -24,7 +24,7 @@ from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError,
 from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, run_ffmpeg
 from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
 from vsl_assets.media.probe import MediaInfo, probe
-from vsl_assets.net.guard import check_url, guard_client_kwargs
+from vsl_assets.net.guard import STRICT, NetPolicy, check_url, guard_client_kwargs
 from vsl_assets.net.urls import redact_url
 from vsl_assets.storage import TEMP_PREFIX, atomic_path
 
@@ -45,6 +45,10 @@ class DownloadOptions:
     max_bytes: int = 16 * 1024**3
     max_redirects: int = 5
     connect_timeout_s: float = 10.0
+    #: What the address guard lets through (``NetPolicy.from_settings`` at the edge; strict by default).
+    net: NetPolicy = STRICT
+    #: ffmpeg binary (``VSL_FFMPEG``, handed in); None = :func:`~vsl_assets.media.ffmpeg.find_ffmpeg`.
+    ffmpeg: str | None = None
 
 
 #: Demuxers ffmpeg may use on a downloaded direct-media file: containers of audio/video only.
@@ -110,7 +114,7 @@ def _fetch_file(url: str, dest: Path, opts: DownloadOptions, log: Callable[[str]
                 timeout=timeout,
                 follow_redirects=True,
                 max_redirects=opts.max_redirects,
-                **guard_client_kwargs(),
+                **guard_client_kwargs(opts.net),
             ) as client,
             client.stream("GET", url) as response,
         ):
@@ -173,7 +177,7 @@ def download_direct(
 ) -> MediaInfo:
     """Fetch the direct media at ``url`` into the MP4 ``dest`` (atomically); return what it holds."""
     opts = options or DownloadOptions()
-    check_url(url)  # a clear reason before any connection; the client checks every hop again
+    check_url(url, policy=opts.net)  # a clear reason before any connection; the client checks every hop again
     started = time.monotonic()
     with atomic_path(dest) as tmp:
         raw = tmp.with_name(f"{TEMP_PREFIX}{dest.stem}-source")
@@ -205,6 +209,7 @@ def download_direct(
                     str(tmp),
                 ],
                 timeout_s=opts.step_timeout_s,
+                ffmpeg=opts.ffmpeg,
             )
         finally:
             raw.unlink(missing_ok=True)
@@ -251,6 +256,8 @@ def fetch_video(
             read_timeout_s=opts.read_timeout_s,
             step_timeout_s=opts.step_timeout_s,
             max_duration_s=opts.max_duration_s,
+            net=opts.net,
+            ffmpeg=base.ffmpeg or opts.ffmpeg,
         )
         try:
             return download_hls(stream_url, dest, tuned, log)

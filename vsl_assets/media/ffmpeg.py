@@ -1,7 +1,9 @@
 """Finding and running ffmpeg.
 
 A fresh machine has only Python: when no ``ffmpeg`` is on PATH the binary that the
-``imageio-ffmpeg`` wheel ships is used.  ``VSL_FFMPEG`` overrides both.
+``imageio-ffmpeg`` wheel ships is used.  ``VSL_FFMPEG`` overrides both: the front ends read it
+from ``Settings`` and hand it down (the media options' and ``SilenceOptions``' ``ffmpeg``), so
+nothing here reads the settings.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from vsl_assets import settings
 from vsl_assets.core import deadline
 from vsl_assets.errors import ConfigurationError, TransientError
 
@@ -22,9 +23,9 @@ from vsl_assets.errors import ConfigurationError, TransientError
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36"
 
 
-def find_ffmpeg(override: str | None = None) -> str:
-    """``override``, else ``VSL_FFMPEG``, else ffmpeg on PATH, else imageio-ffmpeg's binary."""
-    return _find(override or settings.current().ffmpeg)
+def find_ffmpeg(configured: str | None = None) -> str:
+    """``configured`` (``VSL_FFMPEG``, handed in by the caller), else ffmpeg on PATH, else imageio-ffmpeg's."""
+    return _find(configured or None)
 
 
 @functools.cache

@@ -21,11 +21,13 @@ Two layers, because a check before the fetch alone is not enough:
   and key is covered without each caller remembering to check.  A ``request`` event hook also
   refuses non-http(s) URLs and literal forbidden hosts early, with a clearer reason.
 
-The policy is read from the environment at call time, so tests (and operators) can change it
-without rebuilding clients: ``VSL_ALLOW_PRIVATE_NETWORKS=1`` turns the guard off (local test
-servers, a pipeline deliberately pointed at an intranet); ``VSL_ALLOW_ADDRESSES`` lists exact
-addresses or networks (``10.1.2.3,192.168.0.0/24``) allowed even though they are not public, for
-an internal CDN, and for tests that need one allowed private host next to a forbidden one.
+The policy is a :class:`NetPolicy` value handed in by the caller (built from ``Settings`` at the
+front ends' edges by :meth:`NetPolicy.from_settings`, carried in the media options); nothing here
+reads the settings.  ``VSL_ALLOW_PRIVATE_NETWORKS=1`` turns the guard off (local test servers, a
+pipeline deliberately pointed at an intranet); ``VSL_ALLOW_ADDRESSES`` lists exact addresses or
+networks (``10.1.2.3,192.168.0.0/24``) allowed even though they are not public, for an internal
+CDN, and for tests that need one allowed private host next to a forbidden one.  The default policy
+is the strict one, so a caller that forgets to hand one in refuses rather than fetches.
 """
 
 from __future__ import annotations
@@ -37,23 +39,27 @@ import socket
 import threading
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import httpcore
 import httpx
 
-from vsl_assets import settings
 from vsl_assets.errors import InvalidUrlError, PermanentError, TransientError
 from vsl_assets.net.urls import redact_url
+
+if TYPE_CHECKING:
+    from vsl_assets.settings import Settings
 
 __all__ = [
     "ALLOW_ADDRESSES_ENV",
     "ALLOW_PRIVATE_ENV",
+    "STRICT",
     "ForbiddenAddressError",
+    "NetPolicy",
     "UnresolvableHostError",
     "address_category",
-    "allowed_addresses",
     "check_address",
     "check_url",
     "check_urls",
@@ -64,7 +70,7 @@ __all__ = [
     "guarded_transport",
     "install_guard",
     "is_public_address",
-    "private_networks_allowed",
+    "parse_allowed_addresses",
     "resolve_host",
     "static_refusal",
 ]
@@ -93,29 +99,52 @@ class UnresolvableHostError(TransientError):
 # -- policy ----------------------------------------------------------------------------------------
 
 
-def private_networks_allowed() -> bool:
-    """``VSL_ALLOW_PRIVATE_NETWORKS``, as configured now (tests flip it per test)."""
-    return settings.current().allow_private_networks
-
-
-def allowed_addresses() -> tuple[IPNetwork, ...]:
+def parse_allowed_addresses(text: str) -> tuple[IPNetwork, ...]:
     """``VSL_ALLOW_ADDRESSES``: comma-separated addresses or CIDR networks allowed although private.
 
     Exact entries rather than a blanket switch so a deployment can allow its own CDN (and a test
     one server) while every other private address stays refused.
     """
     networks: list[IPNetwork] = []
-    for item in settings.current().allow_addresses.replace(";", ",").split(","):
-        text = item.strip()
-        if not text:
+    for item in text.replace(";", ",").split(","):
+        entry = item.strip()
+        if not entry:
             continue
         try:
-            networks.append(ipaddress.ip_network(text, strict=False))
+            networks.append(ipaddress.ip_network(entry, strict=False))
         except ValueError:
             raise InvalidUrlError(
-                f"{ALLOW_ADDRESSES_ENV} has an entry that is not an IP address or network: {text!r}"
+                f"{ALLOW_ADDRESSES_ENV} has an entry that is not an IP address or network: {entry!r}"
             ) from None
     return tuple(networks)
+
+
+@dataclass(frozen=True)
+class NetPolicy:
+    """What the guard lets through: a value handed down from the settings, never looked up here."""
+
+    #: ``VSL_ALLOW_PRIVATE_NETWORKS``: fetch private addresses too (the guard is off).
+    allow_private: bool = False
+    #: ``VSL_ALLOW_ADDRESSES``: networks allowed although not public.
+    allow_addresses: tuple[IPNetwork, ...] = ()
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> NetPolicy:
+        """The policy the settings describe (a bad ``VSL_ALLOW_ADDRESSES`` entry is refused here)."""
+        return cls(settings.allow_private_networks, parse_allowed_addresses(settings.allow_addresses))
+
+    def allows(self, ip: IPAddress) -> bool:
+        """Whether ``ip`` is in one of the allowed networks (not whether it is public)."""
+        return any(ip.version == net.version and ip in net for net in self.allow_addresses)
+
+    @property
+    def strict(self) -> NetPolicy:
+        """This policy with private networks refused (the allowed addresses kept)."""
+        return replace(self, allow_private=False)
+
+
+#: The default: private addresses refused, none allowed.
+STRICT = NetPolicy()
 
 
 def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
@@ -169,17 +198,14 @@ def is_public_address(address: str | IPAddress) -> bool:
     return address_category(address) is None
 
 
-def check_address(address: str, *, host: str, url: str | None = None, allow_private: bool | None = None) -> None:
-    """Raise :class:`ForbiddenAddressError` unless the policy allows fetching from ``address``."""
-    if allow_private is None:
-        allow_private = private_networks_allowed()
-    if allow_private:
+def check_address(address: str, *, host: str, url: str | None = None, policy: NetPolicy = STRICT) -> None:
+    """Raise :class:`ForbiddenAddressError` unless ``policy`` allows fetching from ``address``."""
+    if policy.allow_private:
         return
     category = address_category(address)
     if category is None:
         return
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if any(ip.version == net.version and ip in net for net in allowed_addresses()):
+    if policy.allows(ipaddress.ip_address(address.split("%", 1)[0])):
         return
     article = "an" if category[0] in "aeiou" else "a"
     if _literal_ip(host) is not None:
@@ -218,28 +244,28 @@ def _literal_ip(host: str) -> str | None:
         return None
 
 
-def _check_static(host: str, url: str, allow_private: bool) -> bool:
+def _check_static(host: str, url: str, policy: NetPolicy) -> bool:
     """Checks that need no DNS; True when nothing more needs checking (an IP literal)."""
-    if allow_private:
+    if policy.allow_private:
         return True
     if host in _LOCAL_NAMES or host.endswith(".localhost"):
-        check_address("127.0.0.1", host=host, url=url, allow_private=False)
+        check_address("127.0.0.1", host=host, url=url, policy=policy)
     literal = _literal_ip(host)
     if literal is not None:
-        check_address(literal, host=host, url=url, allow_private=False)
+        check_address(literal, host=host, url=url, policy=policy)
         return True
     return False
 
 
-def static_refusal(url: str) -> str | None:
+def static_refusal(url: str, policy: NetPolicy = STRICT) -> str | None:
     """Why the guard would refuse ``url`` whatever DNS says (an IP literal, ``localhost``), or None.
 
-    Judged as production judges it (``VSL_ALLOW_PRIVATE_NETWORKS`` off, ``VSL_ALLOW_ADDRESSES``
+    Judged as production judges it (private networks refused, ``policy``'s allowed addresses
     honoured), so ``vsl add`` can warn that the running app will refuse the URL.
     """
     try:
         host, _port = _host_and_port(url)
-        _check_static(host, url, allow_private=False)
+        _check_static(host, url, policy.strict)
     except (ForbiddenAddressError, InvalidUrlError) as exc:
         return exc.reason
     return None
@@ -259,26 +285,22 @@ def resolve_host(host: str, port: int) -> list[str]:
     return addresses
 
 
-def check_url(url: str, *, allow_private: bool | None = None) -> None:
+def check_url(url: str, *, policy: NetPolicy = STRICT) -> None:
     """Refuse ``url`` unless it is http(s) and *every* address its host resolves to is allowed.
 
     Raises :class:`InvalidUrlError` (scheme, no host), :class:`ForbiddenAddressError` (a
     forbidden address) or :class:`UnresolvableHostError` (DNS failed: we cannot vouch for it, and
     the program that fetches it next would resolve again).  Reasons never include the query.
     """
-    if allow_private is None:
-        allow_private = private_networks_allowed()
     host, port = _host_and_port(url)
-    if _check_static(host, url, allow_private):
+    if _check_static(host, url, policy):
         return
     for address in resolve_host(host, port):
-        check_address(address, host=host, url=url, allow_private=False)
+        check_address(address, host=host, url=url, policy=policy)
 
 
-def check_urls(urls: Iterable[str], *, allow_private: bool | None = None) -> None:
+def check_urls(urls: Iterable[str], *, policy: NetPolicy = STRICT) -> None:
     """:func:`check_url` for many URLs, resolving each distinct host and port once."""
-    if allow_private is None:
-        allow_private = private_networks_allowed()
     seen: set[tuple[str, str, int]] = set()
     for url in urls:
         host, port = _host_and_port(url)
@@ -286,30 +308,31 @@ def check_urls(urls: Iterable[str], *, allow_private: bool | None = None) -> Non
         if (scheme, host, port) in seen:
             continue
         seen.add((scheme, host, port))
-        check_url(url, allow_private=allow_private)
+        check_url(url, policy=policy)
 
 
 # -- httpx integration -----------------------------------------------------------------------------
 
 
-def _vet(host: str, port: int, addresses: list[str]) -> list[str]:
+def _vet(host: str, port: int, addresses: list[str], policy: NetPolicy) -> list[str]:
     for address in addresses:
-        check_address(address, host=host, url=f"http://{host}:{port}/", allow_private=False)
+        check_address(address, host=host, url=f"http://{host}:{port}/", policy=policy)
     return addresses
 
 
-def _check_peer(stream: Any, host: str) -> None:
+def _check_peer(stream: Any, host: str, policy: NetPolicy) -> None:
     """Re-check the address the socket really reached (a second line behind pinning)."""
     peer = stream.get_extra_info("server_addr")
     if isinstance(peer, tuple) and peer:
-        check_address(str(peer[0]), host=host, allow_private=False)
+        check_address(str(peer[0]), host=host, policy=policy)
 
 
 class _GuardedBackend(httpcore.NetworkBackend):
     """Resolves, vets every address, then connects to a vetted one: no rebinding window."""
 
-    def __init__(self, inner: httpcore.NetworkBackend) -> None:
+    def __init__(self, inner: httpcore.NetworkBackend, policy: NetPolicy) -> None:
         self._inner = inner
+        self._policy = policy
 
     def connect_tcp(
         self,
@@ -326,10 +349,10 @@ class _GuardedBackend(httpcore.NetworkBackend):
             local_address=local_address,
             socket_options=socket_options,
         )
-        if private_networks_allowed():
+        if self._policy.allow_private:
             return connect(host=host)
         try:
-            addresses = _vet(host, port, resolve_host(host, port))
+            addresses = _vet(host, port, resolve_host(host, port), self._policy)
         except UnresolvableHostError as exc:
             raise httpcore.ConnectError(f"{exc.reason}: name resolution failed ({exc.detail})") from None
         last: Exception | None = None
@@ -340,7 +363,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
                 last = exc
                 continue
             try:
-                _check_peer(stream, host)
+                _check_peer(stream, host, self._policy)
             except BaseException:
                 stream.close()
                 raise
@@ -360,8 +383,9 @@ class _GuardedBackend(httpcore.NetworkBackend):
 class _AsyncGuardedBackend(httpcore.AsyncNetworkBackend):
     """The async twin of :class:`_GuardedBackend`; DNS runs in a worker thread."""
 
-    def __init__(self, inner: httpcore.AsyncNetworkBackend) -> None:
+    def __init__(self, inner: httpcore.AsyncNetworkBackend, policy: NetPolicy) -> None:
         self._inner = inner
+        self._policy = policy
 
     async def connect_tcp(
         self,
@@ -380,7 +404,7 @@ class _AsyncGuardedBackend(httpcore.AsyncNetworkBackend):
             local_address=local_address,
             socket_options=socket_options,
         )
-        if private_networks_allowed():
+        if self._policy.allow_private:
             return await connect(host=host)
         try:
             with anyio.fail_after(timeout):
@@ -389,7 +413,7 @@ class _AsyncGuardedBackend(httpcore.AsyncNetworkBackend):
             raise httpcore.ConnectTimeout(f"name resolution of {host} timed out") from None
         except UnresolvableHostError as exc:
             raise httpcore.ConnectError(f"{exc.reason}: name resolution failed ({exc.detail})") from None
-        addresses = _vet(host, port, resolved)
+        addresses = _vet(host, port, resolved, self._policy)
         last: Exception | None = None
         for address in addresses:
             try:
@@ -398,7 +422,7 @@ class _AsyncGuardedBackend(httpcore.AsyncNetworkBackend):
                 last = exc
                 continue
             try:
-                _check_peer(stream, host)
+                _check_peer(stream, host, self._policy)
             except BaseException:
                 await stream.aclose()
                 raise
@@ -415,7 +439,7 @@ class _AsyncGuardedBackend(httpcore.AsyncNetworkBackend):
         await self._inner.sleep(seconds)
 
 
-def _guard_pool(transport: object) -> bool:
+def _guard_pool(transport: object, policy: NetPolicy) -> bool:
     """Swap the connection pool's network backend for the guarded one; False if not possible.
 
     httpx does not expose httpcore's ``network_backend`` argument, so this sets the pool's
@@ -427,26 +451,26 @@ def _guard_pool(transport: object) -> bool:
         return False
     if type(pool) is httpcore.ConnectionPool:
         if not isinstance(pool._network_backend, _GuardedBackend):
-            pool._network_backend = _GuardedBackend(pool._network_backend)
+            pool._network_backend = _GuardedBackend(pool._network_backend, policy)
         return True
     if type(pool) is httpcore.AsyncConnectionPool:
         if not isinstance(pool._network_backend, _AsyncGuardedBackend):
-            pool._network_backend = _AsyncGuardedBackend(pool._network_backend)
+            pool._network_backend = _AsyncGuardedBackend(pool._network_backend, policy)
         return True
     return False
 
 
-def guarded_transport(**kwargs: Any) -> httpx.HTTPTransport:
+def guarded_transport(policy: NetPolicy = STRICT, **kwargs: Any) -> httpx.HTTPTransport:
     """An ``httpx.HTTPTransport`` (same arguments) whose every connection is vetted and pinned."""
     transport = httpx.HTTPTransport(**kwargs)
-    _guard_pool(transport)
+    _guard_pool(transport, policy)
     return transport
 
 
-def guarded_async_transport(**kwargs: Any) -> httpx.AsyncHTTPTransport:
+def guarded_async_transport(policy: NetPolicy = STRICT, **kwargs: Any) -> httpx.AsyncHTTPTransport:
     """An ``httpx.AsyncHTTPTransport`` whose every connection is vetted and pinned."""
     transport = httpx.AsyncHTTPTransport(**kwargs)
-    _guard_pool(transport)
+    _guard_pool(transport, policy)
     return transport
 
 
@@ -461,7 +485,7 @@ def _proxied(url: str) -> bool:
     return not urllib.request.proxy_bypass(parts.hostname or "")
 
 
-def _precheck(request: httpx.Request) -> None:
+def _prechecker(policy: NetPolicy) -> Callable[[httpx.Request], None]:
     """Event hook: refuse other schemes and literal forbidden hosts before any connection.
 
     Runs for the first request and for every redirect hop httpx follows.  Host names are
@@ -469,47 +493,69 @@ def _precheck(request: httpx.Request) -> None:
     transport connects to the proxy instead, so the host is resolved and checked here (the proxy
     resolves it again: it should enforce the same egress policy).
     """
-    url = str(request.url)
-    host, _port = _host_and_port(url)
-    allow_private = private_networks_allowed()
-    if not _check_static(host, url, allow_private) and _proxied(url):
-        check_url(url, allow_private=allow_private)
+
+    def precheck(request: httpx.Request) -> None:
+        url = str(request.url)
+        host, _port = _host_and_port(url)
+        if not _check_static(host, url, policy) and _proxied(url):
+            check_url(url, policy=policy)
+
+    precheck.vsl_guard = True  # type: ignore[attr-defined]
+    return precheck
 
 
-async def _async_precheck(request: httpx.Request) -> None:
-    _precheck(request)
+def _async_prechecker(policy: NetPolicy) -> Callable[[httpx.Request], Any]:
+    check = _prechecker(policy)
+
+    async def precheck(request: httpx.Request) -> None:
+        check(request)
+
+    precheck.vsl_guard = True  # type: ignore[attr-defined]
+    return precheck
 
 
-def guard_client_kwargs(*, limits: httpx.Limits | None = None, **transport_kwargs: Any) -> dict[str, Any]:
-    """``httpx.Client(**guard_client_kwargs(), ...)``: the guarded transport and the URL hook.
+def guard_client_kwargs(
+    policy: NetPolicy = STRICT, *, limits: httpx.Limits | None = None, **transport_kwargs: Any
+) -> dict[str, Any]:
+    """``httpx.Client(**guard_client_kwargs(policy), ...)``: the guarded transport and the URL hook.
 
     ``limits`` goes to the transport because httpx ignores a client's ``limits`` when a
     transport is given.
     """
     if limits is not None:
         transport_kwargs["limits"] = limits
-    return {"transport": guarded_transport(**transport_kwargs), "event_hooks": {"request": [_precheck]}}
+    return {
+        "transport": guarded_transport(policy, **transport_kwargs),
+        "event_hooks": {"request": [_prechecker(policy)]},
+    }
 
 
-def guard_async_client_kwargs(*, limits: httpx.Limits | None = None, **transport_kwargs: Any) -> dict[str, Any]:
-    """``httpx.AsyncClient(**guard_async_client_kwargs(), ...)``."""
+def guard_async_client_kwargs(
+    policy: NetPolicy = STRICT, *, limits: httpx.Limits | None = None, **transport_kwargs: Any
+) -> dict[str, Any]:
+    """``httpx.AsyncClient(**guard_async_client_kwargs(policy), ...)``."""
     if limits is not None:
         transport_kwargs["limits"] = limits
-    return {"transport": guarded_async_transport(**transport_kwargs), "event_hooks": {"request": [_async_precheck]}}
+    return {
+        "transport": guarded_async_transport(policy, **transport_kwargs),
+        "event_hooks": {"request": [_async_prechecker(policy)]},
+    }
 
 
-def install_guard(client: httpx.Client | httpx.AsyncClient) -> bool:
+def install_guard(client: httpx.Client | httpx.AsyncClient, policy: NetPolicy = STRICT) -> bool:
     """Guard a client someone else built (idempotent); False when its transport cannot be guarded.
 
     The URL hook is always added; connection-level vetting needs httpx's own transport (a
     ``MockTransport`` in tests opens no connections, so there is nothing to vet).
     """
-    hook: Callable[..., Any] = _async_precheck if isinstance(client, httpx.AsyncClient) else _precheck
     hooks = client.event_hooks
-    if hook not in hooks["request"]:
+    if not any(getattr(h, "vsl_guard", False) for h in hooks["request"]):
+        hook: Callable[..., Any] = (
+            _async_prechecker(policy) if isinstance(client, httpx.AsyncClient) else _prechecker(policy)
+        )
         client.event_hooks = {**hooks, "request": [hook, *hooks["request"]]}
     transport = getattr(client, "_transport", None)
-    return _guard_pool(transport)
+    return _guard_pool(transport, policy)
 
 
 # -- libraries with their own HTTP stack (yt-dlp) ---------------------------------------------------
@@ -531,12 +577,13 @@ _original_getaddrinfo = socket.getaddrinfo
 def _guarded_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any:
     results = _original_getaddrinfo(host, port, *args, **kwargs)
     refused: list[ForbiddenAddressError] | None = getattr(_guard_state, "refused", None)
-    if refused is None or private_networks_allowed():
+    policy: NetPolicy = getattr(_guard_state, "policy", STRICT)
+    if refused is None or policy.allow_private:
         return results
     name = host.decode() if isinstance(host, bytes) else str(host)
     for *_rest, sockaddr in results:
         try:
-            check_address(str(sockaddr[0]), host=name.rstrip(".").lower(), allow_private=False)
+            check_address(str(sockaddr[0]), host=name.rstrip(".").lower(), policy=policy)
         except ForbiddenAddressError as exc:
             refused.append(exc)
             raise RefusedResolution(exc) from None
@@ -544,8 +591,8 @@ def _guarded_getaddrinfo(host: Any, port: Any, *args: Any, **kwargs: Any) -> Any
 
 
 @contextlib.contextmanager
-def guarded_resolution() -> Iterator[list[ForbiddenAddressError]]:
-    """While active, every host name resolved *on this thread* must resolve to allowed addresses.
+def guarded_resolution(policy: NetPolicy = STRICT) -> Iterator[list[ForbiddenAddressError]]:
+    """While active, every host name resolved *on this thread* must resolve to addresses ``policy`` allows.
 
     Yields the list of refusals, so the caller can report the guard's reason instead of the
     library's generic "connection failed".  Other threads are not affected.
@@ -553,10 +600,10 @@ def guarded_resolution() -> Iterator[list[ForbiddenAddressError]]:
     with _install_lock:
         if socket.getaddrinfo is not _guarded_getaddrinfo:
             socket.getaddrinfo = _guarded_getaddrinfo
-    previous = getattr(_guard_state, "refused", None)
+    previous = getattr(_guard_state, "refused", None), getattr(_guard_state, "policy", STRICT)
     refused: list[ForbiddenAddressError] = []
-    _guard_state.refused = refused
+    _guard_state.refused, _guard_state.policy = refused, policy
     try:
         yield refused
     finally:
-        _guard_state.refused = previous
+        _guard_state.refused, _guard_state.policy = previous

@@ -1,18 +1,26 @@
 """URL validation, normalisation and the partition key derived from it.
 
 Every URL is untrusted input.  Normalising first means the same video pasted twice (different
-case in the host, a default port, a ``#fragment``, reordered query parameters) is one partition.
-The key is short, stable and filesystem-safe: a readable host slug plus a hash of the whole
-normalised URL, so two URLs never share files and nobody can choose a path.
+case in the host, a default port, a ``#fragment``, reordered query parameters, tracking
+parameters such as ``utm_source`` or ``fbclid``) is one partition.  The key is short, stable and
+filesystem-safe: a readable host slug plus a hash of the whole normalised URL, so two URLs never
+share files and nobody can choose a path.
+
+Tracking parameters (``VSL_URL_TRACKING_PARAMS``, :class:`TrackingParams`) are dropped only where
+URLs are added (``services.intake``), so every front end makes the same key; the page and stream
+fetches keep what they were given.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urlsplit, urlunsplit
 
 from vsl_assets.errors import InvalidUrlError
+from vsl_assets.settings import DEFAULT_URL_TRACKING_PARAMS
 
 MAX_URL_LENGTH = 4096
 _ALLOWED_SCHEMES = ("http", "https")
@@ -39,8 +47,50 @@ def _assume_https(url: str) -> str:
     return "https://" + url
 
 
-def normalize_url(raw: str) -> str:
-    """Return the canonical form of ``raw`` or raise :class:`InvalidUrlError` saying why not."""
+@dataclass(frozen=True)
+class TrackingParams:
+    """Query parameter names that say who clicked where, never which page or video: dropped
+    before the key is made.  Matched case-insensitively; ``utm_*`` is a prefix."""
+
+    names: frozenset[str] = frozenset()
+    prefixes: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, spec: str | Iterable[str]) -> TrackingParams:
+        """``"utm_*, fbclid, gclid"`` (the setting's form) or a list of such names."""
+        items = spec.split(",") if isinstance(spec, str) else spec
+        names: set[str] = set()
+        prefixes: list[str] = []
+        for item in items:
+            name = item.strip().lower()
+            if not name:
+                continue
+            if name.endswith("*"):
+                if name[:-1] not in prefixes and name[:-1]:
+                    prefixes.append(name[:-1])
+            else:
+                names.add(name)
+        return cls(frozenset(names), tuple(prefixes))
+
+    def matches(self, name: str) -> bool:
+        lowered = name.lower()
+        return lowered in self.names or lowered.startswith(self.prefixes)
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.prefixes)
+
+
+#: ``VSL_URL_TRACKING_PARAMS``' default, parsed (see :data:`vsl_assets.settings.DEFAULT_URL_TRACKING_PARAMS`).
+DEFAULT_TRACKING = TrackingParams.parse(DEFAULT_URL_TRACKING_PARAMS)
+#: Strip nothing: the form URLs were keyed by before tracking parameters were dropped.
+NO_TRACKING = TrackingParams()
+
+
+def normalize_url(raw: str, *, tracking: TrackingParams = NO_TRACKING) -> str:
+    """Return the canonical form of ``raw`` or raise :class:`InvalidUrlError` saying why not.
+
+    ``tracking``: query parameters to drop (intake passes ``VSL_URL_TRACKING_PARAMS``); by default
+    none, so checking a URL that is about to be fetched never changes it."""
     if not isinstance(raw, str):
         raise InvalidUrlError("URL must be text")
     url = raw.strip()
@@ -75,7 +125,8 @@ def normalize_url(raw: str) -> str:
         raise InvalidUrlError(f"invalid host name {parts.hostname!r}")
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = quote(unquote(parts.path or "/"), safe="/%:@!$&'()*+,;=-._~")
-    query = urlencode(sorted(parse_qsl(parts.query, keep_blank_values=True)), doseq=True)
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    query = urlencode(sorted((k, v) for k, v in params if not tracking.matches(k)), doseq=True)
     return urlunsplit((scheme, netloc, path, query, ""))
 
 

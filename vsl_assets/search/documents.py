@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vsl_assets.breakdown.columns import summaries
 from vsl_assets.breakdown.models import is_sure
 from vsl_assets.db.models import Audio, BreakdownRow, Source, TranscriptRow, Url
 from vsl_assets.search.model import Segment, VslDocument
@@ -26,14 +27,8 @@ def _breakdown_fields(breakdown: BreakdownRow | None, min_confidence: float) -> 
     def sure(field: str, value: Any) -> Any:
         return value if is_sure(breakdown.confidence, field, min_confidence) else None
 
-    return {
-        "niche": sure("niche", breakdown.niche),
-        "lead_type": sure("lead_type", breakdown.lead_type),
-        "awareness": sure("awareness", breakdown.awareness),
-        "pitch_s": sure("pitch_s", breakdown.pitch_s),
-        "price": sure("offer_price", breakdown.offer_amount),
-        "currency": sure("offer_price", breakdown.offer_currency),
-    }
+    # The index's breakdown fields and the grade each follows: from the one definition.
+    return {c.summary: sure(str(c.field), getattr(breakdown, c.name)) for c in summaries() if c.summary}
 
 
 def _documents(session: Session, keys: list[str] | None, min_confidence: float) -> Iterator[VslDocument]:

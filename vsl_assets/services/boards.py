@@ -5,9 +5,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from vsl_assets.db.models import Source, Url
+from vsl_assets.db.models import Url
 from vsl_assets.db.web_models import Board, BoardItem
-from vsl_assets.services import schemas
+from vsl_assets.services import schemas, titles
+from vsl_assets.settings import Settings
+
+#: ``VSL_BREAKDOWN_MIN_CONFIDENCE``'s default: what a title's product/hook is judged by when the
+#: caller passes no threshold.
+DEFAULT_MIN_CONFIDENCE: float = Settings.model_fields["breakdown_min_confidence"].default
 
 MAX_TAGS = 30
 
@@ -57,20 +62,21 @@ def remove_item(session: Session, board: Board, key: str) -> bool:
     return True
 
 
-def board_out(session: Session, board: Board) -> schemas.BoardOut:
+def board_out(session: Session, board: Board, *, min_confidence: float = DEFAULT_MIN_CONFIDENCE) -> schemas.BoardOut:
     rows = session.execute(
-        select(Url.partition_key, Url.url, Source.title, BoardItem.note, BoardItem.tags)
+        select(Url.partition_key, Url.url, BoardItem.note, BoardItem.tags)
         .join(Url, Url.id == BoardItem.url_id)
-        .outerjoin(Source, Source.url_id == Url.id)
         .where(BoardItem.board_id == board.id)
         .order_by(BoardItem.id)
     ).all()
+    named = titles.titles_for(session, [r.partition_key for r in rows], min_confidence=min_confidence)
     return schemas.BoardOut(
         id=board.id,
         name=board.name,
         note=board.note,
         items=[
-            schemas.BoardItemOut(partition_key=k, url=u, title=t, note=n, tags=list(g or [])) for k, u, t, n, g in rows
+            schemas.BoardItemOut(partition_key=k, url=u, title=named[k].text, note=n, tags=list(g or []))
+            for k, u, n, g in rows
         ],
     )
 

@@ -62,7 +62,7 @@ def parse_keys(values: Iterable[str], *, at_most: int = MAX_VSLS) -> list[str]:
 
 class VslHeader(BaseModel):
     key: str
-    #: What the VSL page calls it today (the page's title, else its URL).
+    #: What the VSL page calls it (the display title, ``services.titles``).
     title: str
     url: str
     status: str
@@ -107,8 +107,8 @@ class Changes(Diff):
 
 
 def title_of(detail: schemas.VslDetail) -> str:
-    """The VSL page's title rule (the names service will replace this)."""
-    return detail.source.title if detail.source and detail.source.title else detail.url
+    """The VSL's display title, as every page shows it (``services.titles``, carried by the detail)."""
+    return detail.title
 
 
 def duration_of(detail: schemas.VslDetail) -> float | None:

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from vsl_assets.breakdown.models import EVIDENCE_FIELDS, is_sure
+from vsl_assets.breakdown import columns as breakdown_columns
+from vsl_assets.breakdown.models import is_sure
 from vsl_assets.db.models import (
     Audio,
     BeatRow,
@@ -38,7 +39,7 @@ from vsl_assets.db.models import (
     sure_value,
 )
 from vsl_assets.db.watch_models import WatchEvent, WatchPage, WatchVersion
-from vsl_assets.services import schemas
+from vsl_assets.services import schemas, titles
 from vsl_assets.transcription.models import Segment
 from vsl_assets.transcription.quality import low_confidence
 
@@ -125,7 +126,13 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
         query = query.where(TranscriptRow.needs_review.is_(True))
     if f.q and f.q.strip():
         pattern = _like(f.q.strip()[:200])
-        query = query.where(or_(Url.url.ilike(pattern, escape="\\"), Source.title.ilike(pattern, escape="\\")))
+        query = query.where(
+            or_(
+                Url.url.ilike(pattern, escape="\\"),
+                Url.title.ilike(pattern, escape="\\"),
+                Source.title.ilike(pattern, escape="\\"),
+            )
+        )
     if f.days_live_min is not None:
         query = query.where(Url.id.in_(select(WatchPage.url_id).where(WatchPage.days_live >= f.days_live_min)))
     if f.changed_days is not None:
@@ -194,7 +201,7 @@ def _order(sort: schemas.Sort, min_confidence: float) -> tuple[Any, ...]:
         "-duration": (Video.duration_s.desc().nulls_last(), Url.id.desc()),
         "price": (price.asc().nulls_last(), Url.id.desc()),
         "-price": (price.desc().nulls_last(), Url.id.desc()),
-        "title": (Source.title.asc().nulls_last(), Url.id.desc()),
+        "title": (titles.sort_key(min_confidence).asc().nulls_last(), Url.id.desc()),
         "-days_live": (WatchPage.days_live.desc().nulls_last(), Url.id.desc()),
         "days_live": (WatchPage.days_live.asc().nulls_last(), Url.id.desc()),
     }
@@ -203,6 +210,20 @@ def _order(sort: schemas.Sort, min_confidence: float) -> tuple[Any, ...]:
 
 def host_of(url: str) -> str:
     return urlsplit(url).hostname or url
+
+
+#: The breakdown columns a card shows, from the one definition (``breakdown.columns``).
+CARD_COLUMNS = breakdown_columns.on_card()
+
+
+def _card_name(c: breakdown_columns.BreakdownColumn) -> str:
+    assert c.card is not None
+    return c.card
+
+
+def _graded_by(c: breakdown_columns.BreakdownColumn) -> str:
+    assert c.field is not None, f"a card column must be graded: {c.name}"
+    return c.field
 
 
 @functools.lru_cache(maxsize=16)
@@ -216,14 +237,11 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         Url.status,
         Url.reason,
         Url.created_at,
-        Source.title,
+        Url.alias_of,
+        *titles.title_columns(t),
         Video.duration_s,
         BreakdownRow.language,
-        sure_value(BreakdownRow.niche, "niche", t).label("niche"),
-        sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead_type"),
-        sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
-        sure_value(BreakdownRow.offer_amount, "offer_price", t).label("offer_amount"),
-        sure_value(BreakdownRow.offer_currency, "offer_price", t).label("offer_currency"),
+        *(sure_value(getattr(BreakdownRow, c.name), _graded_by(c), t).label(_card_name(c)) for c in CARD_COLUMNS),
         BreakdownRow.duration_s.label("breakdown_duration"),
         TranscriptRow.needs_review,
         TranscriptRow.quality_score,
@@ -231,6 +249,45 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         WatchPage.down_since,
         select(func.count(WatchVersion.id)).where(WatchVersion.url_id == Url.id).scalar_subquery().label("versions"),
     )
+
+
+def _title_fields(title: titles.Title) -> dict[str, Any]:
+    return {"title": title.text, "title_source": title.source}
+
+
+def _card(r: Any) -> schemas.VslCard:
+    """A row selected with :func:`_card_columns` as the card every list shows."""
+    return schemas.VslCard(
+        partition_key=r.partition_key,
+        url=r.url,
+        host=host_of(r.url),
+        **_title_fields(titles.title_of(r)),
+        alias=r.alias_of is not None,
+        status=r.status,
+        reason=r.reason,
+        duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
+        language=r.language,
+        **{_card_name(c): getattr(r, _card_name(c)) for c in CARD_COLUMNS},
+        created_at=r.created_at,
+        needs_review=bool(r.needs_review),
+        transcript_quality=r.quality_score,
+        days_live=r.days_live,
+        down_since=r.down_since,
+        versions=r.versions or None,
+    )
+
+
+def cards_for(session: Session, keys: list[str], *, min_confidence: float) -> dict[str, schemas.VslCard]:
+    """The cards of these VSLs (a board's), by key: the same columns and rules as the library's."""
+    out: dict[str, schemas.VslCard] = {}
+    columns = _card_columns(min_confidence)
+    for start in range(0, len(keys), 500):
+        part = keys[start : start + 500]
+        out.update(
+            (r.partition_key, _card(r))
+            for r in session.execute(_joined(select(*columns)).where(Url.partition_key.in_(part)))
+        )
+    return out
 
 
 def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
@@ -245,30 +302,7 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
         offset = 0
     rows = session.execute(query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)).all()
     total = session.scalar(count_query) or 0
-    items = [
-        schemas.VslCard(
-            partition_key=r.partition_key,
-            url=r.url,
-            host=host_of(r.url),
-            title=r.title,
-            status=r.status,
-            reason=r.reason,
-            duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
-            language=r.language,
-            niche=r.niche,
-            lead_type=r.lead_type,
-            awareness=r.awareness,
-            price=r.offer_amount,
-            currency=r.offer_currency,
-            created_at=r.created_at,
-            needs_review=bool(r.needs_review),
-            transcript_quality=r.quality_score,
-            days_live=r.days_live,
-            down_since=r.down_since,
-            versions=r.versions or None,
-        )
-        for r in rows
-    ]
+    items = [_card(r) for r in rows]
     next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
     return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)
 
@@ -322,6 +356,12 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     audio = session.scalar(select(Audio).where(Audio.url_id == url.id))
     transcript = session.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id))
     breakdown = session.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
+    original = session.scalar(select(Url.partition_key).where(Url.id == url.alias_of)) if url.alias_of else None
+    aliases = list(session.scalars(select(Url.partition_key).where(Url.alias_of == url.id).order_by(Url.id)))
+    named = titles.titles_for(
+        session, [key, *([original] if original else []), *aliases], min_confidence=min_confidence
+    )
+    title = named[key]
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
     jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
@@ -337,6 +377,12 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     return schemas.VslDetail(
         partition_key=url.partition_key,
         url=url.url,
+        **_title_fields(title),
+        detected_title=title.detected,
+        detected_title_source=title.detected_source,
+        custom_title=title.custom,
+        alias_of=schemas.VslRef(partition_key=original, title=named[original].text) if original else None,
+        aliases=[schemas.VslRef(partition_key=k, title=named[k].text) for k in aliases],
         status=url.status,
         reason=url.reason,
         created_at=url.created_at,
@@ -412,11 +458,9 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
 
 
 #: The API's columns each breakdown field fills: withheld together when the field is not sure.
-FIELD_COLUMNS: dict[str, tuple[str, ...]] = {
-    "offer_price": ("offer_amount", "offer_currency", "offer_installments", "offer_installment_amount"),
-    "anchor_price": ("anchor_amount", "anchor_currency"),
-    **{name: (name,) for name in EVIDENCE_FIELDS if name not in ("offer_price", "anchor_price")},
-}
+FIELD_COLUMNS: dict[str, tuple[str, ...]] = breakdown_columns.graded(lambda c: c.name if c.api else None)
+#: The API's breakdown columns (``BreakdownOut``'s value fields), from the one definition.
+API_COLUMNS: tuple[str, ...] = tuple(c.name for c in breakdown_columns.COLUMNS if c.api)
 
 
 def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.BreakdownOut:
@@ -424,7 +468,7 @@ def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.Br
     evidence = data.get("evidence") or {}
     evidence = evidence if isinstance(evidence, dict) else {}
     grades = b.confidence or {}
-    values = {column: getattr(b, column) for columns in FIELD_COLUMNS.values() for column in columns}
+    values = {column: getattr(b, column) for column in API_COLUMNS}
     unsure: dict[str, schemas.UnsureOut] = {}
     for name, columns in FIELD_COLUMNS.items():
         if values[columns[0]] is None or is_sure(grades, name, min_confidence):
@@ -432,12 +476,7 @@ def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.Br
         unsure[name] = schemas.UnsureOut(confidence=float(grades[name]), evidence=evidence.get(name))
         values.update(dict.fromkeys(columns))
     return schemas.BreakdownOut(
-        status=b.status,
-        language=b.language,
         page_pitch_s=b.page_pitch_s,
-        consistency=b.consistency,
-        engine=b.engine,
-        model=b.model,
         evidence=evidence,
         confidence={str(k): float(v) for k, v in grades.items()},
         min_confidence=min_confidence,

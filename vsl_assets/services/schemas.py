@@ -50,11 +50,20 @@ class AddUrlsResponse(BaseModel):
     notes: list[str] = []
 
 
+#: Where a VSL's title came from (``services.titles``): a person's edit, the sales page, the
+#: product the breakdown named, the hook's first words, or nothing ("Untitled VSL").
+TitleSourceOut = Literal["custom", "page", "product", "hook", "none"]
+
+
 class VslCard(BaseModel):
     partition_key: str
     url: str
     host: str
-    title: str | None
+    #: The display title (``services.titles``): never the host or the URL.
+    title: str
+    title_source: TitleSourceOut
+    #: Another URL of a VSL already in the library (same video): status ``alias``, not processed.
+    alias: bool = False
     status: str
     reason: str | None
     duration_s: float | None
@@ -209,9 +218,25 @@ class TranscriptWarningOut(BaseModel):
     message: str
 
 
+class VslRef(BaseModel):
+    partition_key: str
+    title: str
+
+
 class VslDetail(BaseModel):
     partition_key: str
     url: str
+    #: The display title and where it came from; ``detected_title`` is what it is without the
+    #: person's edit (``custom_title``), which clearing the edit gives back.
+    title: str
+    title_source: TitleSourceOut
+    detected_title: str
+    detected_title_source: TitleSourceOut
+    custom_title: str | None
+    #: The VSL whose video this URL's page plays (this one is its alias, not processed again)...
+    alias_of: VslRef | None = None
+    #: ...and, on that VSL, the URLs that are its aliases.
+    aliases: list[VslRef] = Field(default_factory=list)
     status: str
     reason: str | None
     created_at: datetime | None
@@ -235,6 +260,20 @@ class VslDetail(BaseModel):
     breakdown: BreakdownOut | None
     jobs: list[JobOut]
     dead_letters: list[DeadLetterOut]
+
+
+class TitleIn(BaseModel):
+    title: str | None = Field(
+        default=None, max_length=2000, description="The VSL's title; null or blank = back to the detected title."
+    )
+
+
+class TitleOut(BaseModel):
+    partition_key: str
+    title: str
+    title_source: TitleSourceOut
+    detected_title: str
+    custom_title: str | None
 
 
 class RetranscribeRequest(BaseModel):

@@ -2,15 +2,37 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from vsl_assets.search import SearchBackend, SearchQuery, SearchQueryError, SearchResults
+from vsl_assets.services import titles
 from vsl_assets.storage import validate_key
 
 
-def search(index: SearchBackend, q: str, **filters: Any) -> SearchResults:
-    """Raises :class:`SearchQueryError` with a reason for the person (empty query, bad key...)."""
-    return index.search(query_for(q, **filters))
+def search(
+    index: SearchBackend, q: str, *, session: Session | None = None, min_confidence: float = 0.0, **filters: Any
+) -> SearchResults:
+    """Raises :class:`SearchQueryError` with a reason for the person (empty query, bad key...).
+
+    Given a ``session``, each result carries the VSL's display title (:func:`with_titles`)."""
+    results = index.search(query_for(q, **filters))
+    return with_titles(results, session, min_confidence=min_confidence) if session is not None else results
+
+
+def with_titles(results: SearchResults, session: Session, *, min_confidence: float) -> SearchResults:
+    """The results with each VSL's display title (``services.titles``), read from the database now.
+
+    The index keeps the page title it was built with; joining here means an edited title, or one
+    detected since, shows in results at once, without a reindex (one query per results page)."""
+    found = titles.titles_for(session, [g.vsl.key for g in results.vsls], min_confidence=min_confidence)
+    vsls = tuple(
+        dataclasses.replace(g, vsl=dataclasses.replace(g.vsl, title=found[g.vsl.key].text)) if g.vsl.key in found else g
+        for g in results.vsls
+    )
+    return dataclasses.replace(results, vsls=vsls)
 
 
 def query_for(

@@ -50,6 +50,7 @@ from vsl_assets.media.pages.check import (
 )
 from vsl_assets.media.pages.options import ResolveOptions
 from vsl_assets.media.pages.players.base import is_hls_url, is_media_url
+from vsl_assets.net.guard import STRICT, NetPolicy
 from vsl_assets.services.ports import PartitionPort, Sessions
 from vsl_assets.services.steps.source import SOURCE_COLUMNS, source_row
 from vsl_assets.settings import Settings
@@ -107,6 +108,8 @@ class WatchConfig:
     webhook_url: str | None = None
     webhook_timeout_s: float = 5.0
     webhook_attempts: int = 3
+    #: The address guard's policy for the checks (``NetPolicy.from_settings``; strict by default).
+    net: NetPolicy = STRICT
 
     @classmethod
     def from_settings(cls, s: Settings) -> WatchConfig:
@@ -125,6 +128,7 @@ class WatchConfig:
             webhook_url=s.watch_webhook_url.get_secret_value() if s.watch_webhook_url else None,
             webhook_timeout_s=s.watch_webhook_timeout_s,
             webhook_attempts=s.watch_webhook_attempts,
+            net=NetPolicy.from_settings(s),
         )
 
     def options(self) -> ResolveOptions:
@@ -137,6 +141,7 @@ class WatchConfig:
             use_ytdlp=False,
             probe_stream=False,
             fail_on_drm=False,
+            net=self.net,
         )
 
 

@@ -21,7 +21,6 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from vsl_assets import settings
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.storage import fsync_path
 
@@ -43,9 +42,11 @@ KNOWN_BASE_MODELS: dict[str, tuple[int, str]] = {
 
 
 def default_cache_dir() -> Path:
-    """``$XDG_CACHE_HOME/vsl-assets/models`` (``~/.cache/...`` when unset)."""
-    root = settings.current().cache_dir
-    return Path(root) / "vsl-assets" / "models"
+    """``~/.cache/vsl-assets/models``: where a caller that names no directory gets the model.
+
+    The pipeline names one, ``Settings.model_cache_dir`` (which honours ``XDG_CACHE_HOME``),
+    handed to the engine by its resource; nothing here reads the settings."""
+    return Path.home() / ".cache" / "vsl-assets" / "models"
 
 
 def _package_data(module: str) -> Path | None:

@@ -89,6 +89,8 @@ class SilenceOptions:
     #: Width of the stretch searched around each target cut point.
     search_window_s: float = 120.0
     timeout_s: float = 600.0
+    #: ffmpeg binary (``VSL_FFMPEG``, handed in); None = :func:`~vsl_assets.media.ffmpeg.find_ffmpeg`.
+    ffmpeg: str | None = None
 
     def ladder(self) -> list[tuple[float, float]]:
         return [(self.noise_db, self.min_silence_s)] + [(self.noise_db + db, d) for db, d in self.fallbacks]
@@ -132,6 +134,7 @@ def detect_silences(
     noise_db: float = -35.0,
     min_silence_s: float = 0.3,
     timeout_s: float = 600.0,
+    ffmpeg: str | None = None,
 ) -> list[Silence]:
     """Run ``silencedetect`` over ``audio`` (or the window ``start``..``start+duration``).
 
@@ -155,7 +158,7 @@ def detect_silences(
         "null",
         "-",
     ]
-    result = run_ffmpeg(args, timeout_s=timeout_s)
+    result = run_ffmpeg(args, timeout_s=timeout_s, ffmpeg=ffmpeg)
     if result.returncode != 0:
         raise TranscriptionError("ffmpeg could not scan the audio for pauses", detail=result.tail())
     window_end = start + duration if duration is not None else None
@@ -181,6 +184,7 @@ class FfmpegSilenceFinder:
             noise_db=noise_db,
             min_silence_s=min_silence_s,
             timeout_s=self.options.timeout_s,
+            ffmpeg=self.options.ffmpeg,
         )
         self.scans.append((lo, hi, noise_db, min_silence_s, len(found)))
         return found
@@ -290,7 +294,9 @@ def max_chunk_seconds(
     return min(candidates)
 
 
-def cut_chunk(audio: Path, start: float, end: float | None, dest: Path, *, timeout_s: float = 600.0) -> Path:
+def cut_chunk(
+    audio: Path, start: float, end: float | None, dest: Path, *, timeout_s: float = 600.0, ffmpeg: str | None = None
+) -> Path:
     """Copy ``[start, end)`` of ``audio`` into ``dest`` without re-encoding (``end`` None: to EOF).
 
     ``-ss`` after ``-i`` makes ffmpeg read from the beginning and drop packets before
@@ -303,7 +309,7 @@ def cut_chunk(audio: Path, start: float, end: float | None, dest: Path, *, timeo
     if end is not None:
         args += ["-t", f"{end - start:.3f}"]
     args += ["-c", "copy", "-map_metadata", "-1", str(dest)]
-    result = run_ffmpeg(args, timeout_s=timeout_s)
+    result = run_ffmpeg(args, timeout_s=timeout_s, ffmpeg=ffmpeg)
     if result.returncode != 0 or not dest.is_file() or dest.stat().st_size == 0:
         raise TranscriptionError(
             f"ffmpeg could not cut the audio at {start:.1f} s for chunked transcription", detail=result.tail()

@@ -266,7 +266,14 @@ def _prepare(
         span, depth = queue.pop(0)
         last = span.end >= duration - 1e-6
         dest = tmp / f"chunk-{len(pieces):04d}-{depth}-{round(span.start * 1000)}{audio.suffix}"
-        cut_chunk(audio, span.start, None if last else span.end, dest, timeout_s=options.silence.timeout_s)
+        cut_chunk(
+            audio,
+            span.start,
+            None if last else span.end,
+            dest,
+            timeout_s=options.silence.timeout_s,
+            ffmpeg=options.silence.ffmpeg,
+        )
         size = dest.stat().st_size
         if options.max_bytes is not None and size > options.max_bytes:
             # Denser than the average (music, noise): split this span alone, proportionally smaller.

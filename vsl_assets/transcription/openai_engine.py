@@ -290,7 +290,9 @@ class OpenAITranscriber:
             for i, hole in enumerate(found):
                 deadline.check()
                 start, end = hole_window(hole, duration)
-                path = cut_chunk(audio, start, end, Path(tmp) / f"hole{i:03d}{audio.suffix}")
+                path = cut_chunk(
+                    audio, start, end, Path(tmp) / f"hole{i:03d}{audio.suffix}", ffmpeg=self.silence.ffmpeg
+                )
                 chunk = Chunk(i, len(found) + 1, start, end, path, path.stat().st_size)
                 if log:
                     log(f"speech without text at {hole.label()}: sending that window again ({end - start:.0f} s)")
@@ -349,6 +351,7 @@ class OpenAITranscriber:
                     None if last else span.end,
                     Path(tmp) / f"part-{span.index}{audio.suffix}",
                     timeout_s=self.silence.timeout_s,
+                    ffmpeg=self.silence.ffmpeg,
                 )
                 name = f"{stem}-{span.index + 1}{dot}{suffix}" if dot else f"{upload_name}-{span.index + 1}"
                 sub = self._complete(part, name, probe_duration(part), language, part_prompt, log, depth + 1)

@@ -111,6 +111,7 @@ def coverage(
             noise_db=opts.noise_db,
             min_silence_s=opts.min_silence_s,
             timeout_s=opts.timeout_s,
+            ffmpeg=opts.ffmpeg,
         )
         # One pause from (about) the last words to the very end.
         tail_silent = any(s.start <= last_end + tolerance_s and s.end >= audio_duration_s - 0.1 for s in found)

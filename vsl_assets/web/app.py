@@ -24,7 +24,7 @@ from vsl_assets.web.context import HERE, WebContext
 from vsl_assets.web.deps import ApiUser, LoginRequired, PageUser
 from vsl_assets.web.errors import SecurityHeadersMiddleware, install_error_pages
 from vsl_assets.web.limits import BodyLimitMiddleware
-from vsl_assets.web.routers import account, boards, compare, health, media, pages, search, urls, vsls, watch
+from vsl_assets.web.routers import account, boards, compare, exports, health, media, pages, search, urls, vsls, watch
 
 #: The Swagger UI files fastapi-offline ships.
 SWAGGER_STATIC = Path(fastapi_offline.__file__).parent / "static"
@@ -49,7 +49,7 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     )
     app.state.web = WebContext.build(settings, partitions)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (health, urls, vsls, search, media, boards, account, pages, watch):
+    for module in (health, urls, vsls, search, media, boards, exports, account, pages, watch):
         app.include_router(module.router)
     app.include_router(boards.pages)
     app.include_router(watch.pages)

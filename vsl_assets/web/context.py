@@ -12,10 +12,10 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
 from vsl_assets.db.engine import session_factory
-from vsl_assets.objectstore import store_for
 from vsl_assets.services.ports import PartitionPort
 from vsl_assets.settings import Settings
 from vsl_assets.storage import LocalStore, StorageLayout
+from vsl_assets.storage.objectstore import store_for
 from vsl_assets.web.security import Signer, signing_secret
 from vsl_assets.web.sessions import SessionPolicy
 from vsl_assets.web.throttle import LoginThrottle

@@ -24,7 +24,12 @@ def poster_path(layout: StorageLayout, key: str) -> Path:
 
 
 def ensure_poster(
-    layout: StorageLayout, key: str, duration_s: float | None = None, *, store: LocalStore | None = None
+    layout: StorageLayout,
+    key: str,
+    duration_s: float | None = None,
+    *,
+    store: LocalStore | None = None,
+    ffmpeg: str | None = None,
 ) -> Path | None:
     """The poster's path, extracting it first if needed; None when there is no video to take it from.
 
@@ -61,6 +66,7 @@ def ensure_poster(
                         str(tmp),
                     ],
                     timeout_s=30,
+                    ffmpeg=ffmpeg,
                 )
                 if result.returncode != 0 or tmp.stat().st_size == 0:
                     raise VslError(f"ffmpeg could not extract a poster frame: {result.tail(3)}")

@@ -57,6 +57,21 @@ def test_remove_reindex_export(seeded: list[str], instance, capsys) -> None:
         assert repo.get_url(s, seeded[0]) is None
 
 
+def test_export_one_vsl_as_a_swipe_document(seeded: list[str], tmp_path: Path, capsys) -> None:
+    import docx
+
+    assert main(["export", "--vsl", seeded[0]]) == 0
+    md = capsys.readouterr().out
+    assert md.startswith("# Você vai descobrir o ritual da manhã\n") and "### Offer (0:10)" in md
+    assert main(["export", "--vsl", seeded[0], "--format", "pdf"]) == 2
+    assert "pdf is binary: give --out PATH" in capsys.readouterr().err
+    out = tmp_path / "swipe.docx"
+    assert main(["export", "--vsl", seeded[0], "--format", "docx", "--out", str(out)]) == 0
+    assert docx.Document(str(out)).paragraphs[0].text == "Você vai descobrir o ritual da manhã"
+    assert main(["export", "--vsl", "no-such-key-000000000000", "--format", "md"]) == 1
+    assert main(["export", "--vsl", seeded[0], "--format", "parquet"]) == 2
+
+
 def test_the_web_command_hands_the_web_app_the_dagster_partitions(vsl_env) -> None:
     """The entry point composes: the web app itself never imports Dagster.  Each of uvicorn's worker
     processes builds the app through the CLI's factory, which hands it the Dagster partition port."""

@@ -15,7 +15,8 @@ from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from vsl_assets.errors import DownloadError, TransientDownloadError
 from vsl_assets.media.ffmpeg import USER_AGENT
-from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
+from vsl_assets.media.hls import HlsOptions, NotHlsError
+from vsl_assets_tests.loopback import download_hls
 from vsl_assets_tests.servers import MediaHTTPServer, audio_duration, make_hls, run_ffmpeg
 from vsl_assets_tests.servers.http import _MediaHandler
 

@@ -13,19 +13,23 @@ from pathlib import Path
 import httpx
 import pytest
 
+from vsl_assets import settings as settings_module
 from vsl_assets.errors import InvalidUrlError
 from vsl_assets.media.download import download_stream
 from vsl_assets.media.hls import HlsOptions, download_hls
 from vsl_assets.media.pages import resolve
 from vsl_assets.media.pages.options import ResolveOptions
 from vsl_assets.net.guard import (
+    STRICT,
     ForbiddenAddressError,
+    NetPolicy,
     address_category,
     check_url,
     guard_async_client_kwargs,
     guard_client_kwargs,
     install_guard,
     is_public_address,
+    parse_allowed_addresses,
 )
 from vsl_assets_tests.servers import MediaHTTPServer
 
@@ -33,11 +37,17 @@ HTML = "text/html; charset=utf-8"
 HLS = "application/vnd.apple.mpegurl"
 
 
+#: The guard reads no settings: each call gets its policy.  The default (STRICT) is production's
+#: with nothing configured; ALLOW_SERVER allows the test server's address only, as
+#: ``VSL_ALLOW_ADDRESSES=127.0.0.1`` would.
+ALLOW_SERVER = NetPolicy(allow_addresses=parse_allowed_addresses("127.0.0.1"))
+
+
 @pytest.fixture
 def guarded(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The production default: private networks refused, no allow-list."""
-    monkeypatch.delenv("VSL_ALLOW_PRIVATE_NETWORKS", raising=False)
-    monkeypatch.delenv("VSL_ALLOW_ADDRESSES", raising=False)
+    """The environment says "allow everything" (as the suite's autouse fixture does): it must not matter."""
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "1")
+    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "0.0.0.0/0")
 
 
 @pytest.fixture
@@ -115,19 +125,26 @@ def test_reason_names_the_address_but_never_the_query() -> None:
 
 
 def test_setting_and_allow_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The settings become a policy at the edge (``NetPolicy.from_settings``); the guard obeys the policy."""
     monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "1")
-    check_url("http://127.0.0.1:1/")
+    check_url("http://127.0.0.1:1/", policy=NetPolicy.from_settings(settings_module.current()))
     monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
     monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1, 10.0.0.0/8")
-    check_url("http://127.0.0.1:1/")
-    check_url("http://10.9.8.7/")
+    policy = NetPolicy.from_settings(settings_module.current())
+    check_url("http://127.0.0.1:1/", policy=policy)
+    check_url("http://10.9.8.7/", policy=policy)
     with pytest.raises(ForbiddenAddressError):
-        check_url("http://127.0.0.2/")
-    check_url("http://127.0.0.2/", allow_private=True)
+        check_url("http://127.0.0.2/", policy=policy)
+    with pytest.raises(ForbiddenAddressError):
+        check_url("http://127.0.0.1:1/")  # no policy handed in: the strict default, whatever the environment says
+    check_url("http://127.0.0.2/", policy=NetPolicy(allow_private=True))
     with pytest.raises(InvalidUrlError):
-        check_url("file:///etc/passwd", allow_private=True)
+        check_url("file:///etc/passwd", policy=NetPolicy(allow_private=True))
     with pytest.raises(InvalidUrlError):
         check_url("gopher://example.com/")
+    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "10.0.0.0/8, intranet")
+    with pytest.raises(InvalidUrlError, match="VSL_ALLOW_ADDRESSES has an entry that is not an IP address"):
+        NetPolicy.from_settings(settings_module.current())
 
 
 @pytest.mark.usefixtures("guarded")
@@ -143,15 +160,14 @@ def test_page_on_a_private_address_is_not_resolved(server: MediaHTTPServer) -> N
 def test_redirect_hop_to_a_forbidden_address_is_refused(
     server: MediaHTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1")
     server.add_route("/ok.html", b"<html><title>ok</title></html>", HTML)
     server.add_redirect("/go", f"http://127.0.0.2:{server.port}/internal")
-    with httpx.Client(follow_redirects=True, **guard_client_kwargs()) as client:
+    with httpx.Client(follow_redirects=True, **guard_client_kwargs(ALLOW_SERVER)) as client:
         assert client.get(server.url("/ok.html")).status_code == 200  # the allowed host works
         with pytest.raises(ForbiddenAddressError, match=r"host 127\.0\.0\.2 is a loopback address"):
             client.get(server.url("/go"))
     with pytest.raises(ForbiddenAddressError):
-        resolve(server.url("/go"), options=ResolveOptions(use_ytdlp=False))
+        resolve(server.url("/go"), options=ResolveOptions(use_ytdlp=False, net=ALLOW_SERVER))
 
 
 @pytest.mark.usefixtures("guarded")
@@ -159,17 +175,18 @@ def test_redirect_to_a_name_resolving_privately_is_refused_at_connect(
     server: MediaHTTPServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A host *name* is checked by the transport after resolution (localhost -> 127.0.0.1 / ::1)."""
-    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.2")  # not the server's address
+    other = NetPolicy(allow_addresses=parse_allowed_addresses("127.0.0.2"))  # not the server's address
     client = httpx.Client(follow_redirects=True)
-    assert install_guard(client) is True
-    assert install_guard(client) is True  # idempotent
+    assert install_guard(client, other) is True
+    assert install_guard(client, other) is True  # idempotent
+    assert sum(getattr(h, "vsl_guard", False) for h in client.event_hooks["request"]) == 1
     with client, pytest.raises(ForbiddenAddressError):
         client.get(server.url("/anything"))
     assert server.requests == []
 
 
-async def _async_get(url: str) -> int:
-    async with httpx.AsyncClient(**guard_async_client_kwargs()) as client:
+async def _async_get(url: str, policy: NetPolicy = STRICT) -> int:
+    async with httpx.AsyncClient(**guard_async_client_kwargs(policy)) as client:
         return (await client.get(url)).status_code
 
 
@@ -180,8 +197,7 @@ def test_async_client_is_guarded(server: MediaHTTPServer, monkeypatch: pytest.Mo
     server.add_route("/x", b"x", "text/plain")
     with pytest.raises(ForbiddenAddressError):
         asyncio.run(_async_get(server.url("/x")))
-    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1")
-    assert asyncio.run(_async_get(server.url("/x"))) == 200
+    assert asyncio.run(_async_get(server.url("/x"), ALLOW_SERVER)) == 200
 
 
 def _playlist(segment_urls: list[str]) -> bytes:
@@ -195,12 +211,11 @@ def _playlist(segment_urls: list[str]) -> bytes:
 def test_hls_segment_on_a_forbidden_address_is_refused_before_any_segment(
     server: MediaHTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1")
     body = _playlist([server.url("/seg0.ts"), server.url("/seg1.ts"), "http://169.254.169.254/latest/seg2.ts"])
     server.add_route("/index.m3u8", body, HLS)
     dest = tmp_path / "out.mp4"
     with pytest.raises(ForbiddenAddressError, match=r"169\.254\.169\.254 is a link-local address"):
-        download_hls(server.url("/index.m3u8"), dest, HlsOptions(attempts=1))
+        download_hls(server.url("/index.m3u8"), dest, HlsOptions(attempts=1, net=ALLOW_SERVER))
     assert [p for _m, p in server.requests if p.endswith(".ts")] == []
     assert not dest.exists()
 
@@ -209,13 +224,12 @@ def test_hls_segment_on_a_forbidden_address_is_refused_before_any_segment(
 def test_hls_key_on_a_forbidden_address_is_refused(
     server: MediaHTTPServer, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1")
     body = _playlist([server.url("/seg0.ts")]).replace(
         b"#EXTINF", b'#EXT-X-KEY:METHOD=AES-128,URI="http://[fd00::1]/key"\n#EXTINF', 1
     )
     server.add_route("/index.m3u8", body, HLS)
     with pytest.raises(ForbiddenAddressError, match="unique local"):
-        download_hls(server.url("/index.m3u8"), tmp_path / "out.mp4", HlsOptions(attempts=1))
+        download_hls(server.url("/index.m3u8"), tmp_path / "out.mp4", HlsOptions(attempts=1, net=ALLOW_SERVER))
     assert [p for _m, p in server.requests if p.endswith(".ts")] == []
 
 
@@ -255,10 +269,9 @@ def test_connection_goes_to_the_vetted_address(server: MediaHTTPServer, monkeypa
 
     answers = {"cdn.invalid": ["127.0.0.1"]}
     monkeypatch.setattr(netguard, "resolve_host", lambda host, port: answers[host])
-    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1")
     server.add_route("/x", b"x", "text/plain")
     url = f"http://cdn.invalid:{server.port}/x"
-    with httpx.Client(**guard_client_kwargs(limits=httpx.Limits(max_keepalive_connections=0))) as client:
+    with httpx.Client(**guard_client_kwargs(ALLOW_SERVER, limits=httpx.Limits(max_keepalive_connections=0))) as client:
         assert client.get(url).status_code == 200
         answers["cdn.invalid"] = ["127.0.0.1", "10.0.0.5"]  # one private record among allowed ones
         with pytest.raises(ForbiddenAddressError, match=r"cdn\.invalid resolves to a private address \(10\.0\.0\.5\)"):

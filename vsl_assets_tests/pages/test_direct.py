@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from vsl_assets.media.pages import ResolveOptions, resolve
-from vsl_assets.media.pages.fetch import Fetcher
+from vsl_assets.media.pages import ResolveOptions
+from vsl_assets_tests.loopback import Fetcher, resolve
 from vsl_assets_tests.pages._support import FAKE_MP4, HLS_TYPE, MEDIA, Hosts
 
 

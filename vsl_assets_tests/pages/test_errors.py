@@ -18,8 +18,8 @@ from vsl_assets.media.pages import (
     StreamExpiredError,
     TooManyRedirectsError,
     TransientHttpError,
-    resolve,
 )
+from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._support import FIXTURES, HLS_TYPE, HTML_TYPE, MASTER, Hosts
 
 NO_YTDLP = ResolveOptions(use_ytdlp=False)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vsl_assets.media.pages import DrmProtectedError, PlayerConfigError, ResolveOptions, resolve
+from vsl_assets.media.pages import DrmProtectedError, PlayerConfigError, ResolveOptions
 from vsl_assets.media.pages.players import panda
+from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._support import HTML_TYPE, Hosts
 
 LIB = "7b6cf9e4-8bf"

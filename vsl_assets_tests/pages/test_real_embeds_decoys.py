@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import pytest
 
-from vsl_assets.media.pages import NoPlayerFoundError, ResolveOptions, resolve, ytdlp
+from vsl_assets.media.pages import NoPlayerFoundError, ResolveOptions, ytdlp
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import html5, lightbox
 from vsl_assets.media.pages.players.base import Candidate
 from vsl_assets.media.pages.players.rank import rank
 from vsl_assets.media.pages.resolve import _only_in_inert_markup
+from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._real import FakeYtdlp, serve, serve_on
 from vsl_assets_tests.pages._support import FAKE_MP4, Hosts
 

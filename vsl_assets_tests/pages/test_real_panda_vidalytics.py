@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vsl_assets.media.pages import PlayerConfigError, PlayerUnavailableError, resolve
+from vsl_assets.media.pages import PlayerConfigError, PlayerUnavailableError
 from vsl_assets.media.pages.players import vidalytics
+from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._real import JS_TYPE, NO_PROBE, serve, serve_on
 from vsl_assets_tests.pages._support import Hosts
 

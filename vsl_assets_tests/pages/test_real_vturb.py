@@ -6,15 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from vsl_assets.media.pages import (
-    NoPlayerFoundError,
-    PlayerConfigError,
-    PlayerUnavailableError,
-    ResolveOptions,
-    resolve,
-)
+from vsl_assets.media.pages import NoPlayerFoundError, PlayerConfigError, PlayerUnavailableError, ResolveOptions
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import vturb
+from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._real import JS_TYPE, serve, serve_on
 from vsl_assets_tests.pages._support import Hosts
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from vsl_assets.media.pages import ResolveOptions, resolve
+from vsl_assets.media.pages import ResolveOptions
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players.reveal import page_reveal
+from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._real import serve
 from vsl_assets_tests.pages._support import Hosts
 

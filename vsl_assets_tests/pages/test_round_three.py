@@ -8,10 +8,11 @@ import json
 
 import pytest
 
-from vsl_assets.media.pages import NoPlayerFoundError, ResolveOptions, resolve
+from vsl_assets.media.pages import NoPlayerFoundError, ResolveOptions
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import vsltube
 from vsl_assets.media.pages.resolve import _detect
+from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._support import Hosts
 
 OFFLINE = ResolveOptions(use_ytdlp=False, probe_stream=False)

@@ -11,19 +11,12 @@ import time
 import httpx
 import pytest
 
-from vsl_assets.media.pages import (
-    NoPlayerFoundError,
-    PlayerConfigError,
-    PlayerUnavailableError,
-    ResolveOptions,
-    resolve,
-    ytdlp,
-)
-from vsl_assets.media.pages.fetch import Fetcher
+from vsl_assets.media.pages import NoPlayerFoundError, PlayerConfigError, PlayerUnavailableError, ResolveOptions, ytdlp
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import panda, vidalytics
 from vsl_assets.media.pages.players.reveal import page_reveal, timers_in
 from vsl_assets.media.pages.resolve import _detect
+from vsl_assets_tests.loopback import Fetcher, resolve
 from vsl_assets_tests.pages._real import JS_TYPE, FakeYtdlp
 from vsl_assets_tests.pages._support import FIXTURES, HTML_TYPE, Hosts
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vsl_assets.media.pages import resolve
 from vsl_assets.media.pages.page import decode_html, parse_page
 from vsl_assets.media.pages.players import html5, videojs
+from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._support import FAKE_MP4, Hosts
 
 

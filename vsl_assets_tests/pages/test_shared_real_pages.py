@@ -17,11 +17,11 @@ import httpx
 import pytest
 
 from vsl_assets.errors import VslError
-from vsl_assets.media.pages import NoPlayerFoundError, ResolveOptions, resolve
-from vsl_assets.media.pages.fetch import Fetcher
+from vsl_assets.media.pages import NoPlayerFoundError, ResolveOptions
 from vsl_assets.media.pages.page import decode_html, parse_page
 from vsl_assets.media.pages.players import panda
 from vsl_assets.media.pages.players.reveal import page_reveal
+from vsl_assets_tests.loopback import Fetcher, resolve
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "realpages"
 OFFLINE = ResolveOptions(use_ytdlp=False, probe_stream=False, connect_timeout_s=5, read_timeout_s=5)

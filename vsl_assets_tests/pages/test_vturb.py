@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from vsl_assets.media.pages import DrmProtectedError, PlayerConfigError, resolve
+from vsl_assets.media.pages import DrmProtectedError, PlayerConfigError
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import vturb
+from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._support import Hosts
 
 ACCOUNT = "5e0c8a2b-41f7-4c3d-9a6e-2b8f1d7c4e90"

@@ -7,13 +7,14 @@ import threading
 
 import pytest
 
-from vsl_assets.media.pages import DrmProtectedError, HttpStatusError, NoPlayerFoundError, ResolveOptions, resolve
+from vsl_assets.media.pages import DrmProtectedError, HttpStatusError, NoPlayerFoundError, ResolveOptions, ytdlp
 from vsl_assets.media.pages.errors import ExtractorError, NetworkError, TransientHttpError
 from vsl_assets.media.pages.hosts import is_known_host
 from vsl_assets.media.pages.page import parse_page
 from vsl_assets.media.pages.players import embeds
-from vsl_assets.media.pages.ytdlp import _error, extract
-from vsl_assets.net.guard import ForbiddenAddressError, guarded_resolution
+from vsl_assets.media.pages.ytdlp import _error
+from vsl_assets.net.guard import ForbiddenAddressError, NetPolicy, guarded_resolution, parse_allowed_addresses
+from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._support import HTML_TYPE, Hosts
 
 pytest.importorskip("yt_dlp")
@@ -171,12 +172,11 @@ def test_ytdlp_own_requests_are_guarded(hosts: Hosts, monkeypatch: pytest.Monkey
     # yt-dlp fetches with its own HTTP stack.  The page (on 127.0.0.1, allowed explicitly) redirects
     # it to 127.0.0.2, another loopback address: the guard refuses the host name resolution on
     # yt-dlp's thread, so no connection is made, and the reason is the guard's, not yt-dlp's.
-    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
-    monkeypatch.setenv("VSL_ALLOW_ADDRESSES", "127.0.0.1/32")
+    only_page = NetPolicy(allow_addresses=parse_allowed_addresses("127.0.0.1/32"))
     port = hosts.cdn.url("/").split(":")[2].split("/")[0]
     hosts.page.add_redirect("/go/", f"http://127.0.0.2:{port}/internal/admin")
     with pytest.raises(ForbiddenAddressError) as info:
-        extract(hosts.page.url("/go/"), referer=None, options=ResolveOptions())
+        ytdlp.extract(hosts.page.url("/go/"), referer=None, options=ResolveOptions(net=only_page))
     assert "127.0.0.2 is a loopback address" in info.value.reason
     assert hosts.page.requests_to("/go/") and hosts.cdn.requests_to("/internal") == []
     # The guard is scoped: outside extraction, this thread resolves anything again.

@@ -46,6 +46,10 @@ def _tail(path: Path, lines: int = 30) -> str:
         return f"<no server log: {exc}>"
 
 
+#: How long ``stop`` lets weed exit by itself before killing it.
+STOP_GRACE_S = 1.0
+
+
 class SeaweedServer:
     """``weed server -s3`` on free 127.0.0.1 ports, with one identity and one bucket."""
 
@@ -190,9 +194,11 @@ class SeaweedServer:
             return
         atexit.unregister(self.stop)
         if proc.poll() is None:
+            # weed ignores SIGTERM and SIGINT for over 20 s (measured): a throwaway test store is
+            # killed after a short grace instead of costing every session 15 s at its end.
             proc.terminate()
             try:
-                proc.wait(timeout=15)
+                proc.wait(timeout=STOP_GRACE_S)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=5)

@@ -8,13 +8,13 @@ import pandas as pd
 import pytest
 
 from vsl_assets.db import UrlStatus, repo
-from vsl_assets.objectstore import store_for
 from vsl_assets.search import SearchQuery, open_search
 from vsl_assets.services.export import ExportError, export_catalog, store_catalog
 from vsl_assets.services.ports import RunOutcome
 from vsl_assets.services.process import pending_keys, process_pending
 from vsl_assets.services.reindex import reindex
 from vsl_assets.services.removal import Removed, remove_urls
+from vsl_assets.storage.objectstore import store_for
 from vsl_assets_tests.services.conftest import Env
 from vsl_assets_tests.web.seed import Fake, index_all, seed
 
@@ -103,11 +103,15 @@ class ScriptedRunner:
 
 
 def test_process_runs_each_pending_url_and_a_failed_run_leaves_it_failed_with_a_reason(env: Env) -> None:
+    from vsl_assets.net.guard import NetPolicy
     from vsl_assets.services import intake
 
     with env.sessions() as s:
         keys = intake.add_urls(
-            s, ["https://a.example.com/v", "https://b.example.com/v"], partitions=None, allow_private_networks=True
+            s,
+            ["https://a.example.com/v", "https://b.example.com/v"],
+            partitions=None,
+            net=NetPolicy(allow_private=True),
         ).keys
     assert pending_keys(env.sessions, 10) == keys
     runner = ScriptedRunner(failing={keys[1]})

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from vsl_assets.db import Url, repo
 from vsl_assets.db.models import UrlStatus
+from vsl_assets.net.guard import STRICT
 from vsl_assets.services import intake, requeue
 from vsl_assets_tests.services.conftest import Env
 
 
 def _one_failed(env: Env) -> str:
     with env.sessions() as s:
-        intake.add_urls(
-            s, ["https://cdn.example.com/r/main.m3u8"], partitions=env.partitions, allow_private_networks=False
-        )
+        intake.add_urls(s, ["https://cdn.example.com/r/main.m3u8"], partitions=env.partitions, net=STRICT)
     with env.sessions() as s:
         [url] = s.query(Url).all()
         url.status = UrlStatus.FAILED.value

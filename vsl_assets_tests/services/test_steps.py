@@ -6,8 +6,8 @@ import json
 
 from vsl_assets.breakdown.engine import get_engine
 from vsl_assets.db import BreakdownRow, repo
-from vsl_assets.objectstore import store_for
 from vsl_assets.services.steps import StepInputs, StepResources, run_breakdown
+from vsl_assets.storage.objectstore import store_for
 from vsl_assets.transcription import Segment, Transcript, write_outputs
 from vsl_assets_tests.services.conftest import Env
 from vsl_assets_tests.web.seed import Fake, seed

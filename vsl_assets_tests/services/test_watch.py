@@ -15,6 +15,7 @@ from vsl_assets.db.models import BreakdownRow, utcnow
 from vsl_assets.net.urls import normalize_url
 from vsl_assets.services import watch
 from vsl_assets.services.watch import WatchConfig, run_checks
+from vsl_assets_tests.loopback import LOOPBACK
 from vsl_assets_tests.services.conftest import Env
 from vsl_assets_tests.services.watch_support import PageHost, panda_page, video_page, vturb_page, vturb_script
 
@@ -25,7 +26,8 @@ VIDEO_B = "6750a1b2c3d4e5f6a7b8c9bb"
 PANDA_A = "1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b"
 PANDA_B = "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a"
 
-CFG = WatchConfig(host_interval_s=0.0, check_timeout_s=5.0)
+#: The test servers are on 127.0.0.1: the checks get the loopback-allowing policy, said explicitly.
+CFG = WatchConfig(host_interval_s=0.0, check_timeout_s=5.0, net=LOOPBACK)
 
 
 @pytest.fixture
@@ -184,7 +186,7 @@ def test_transient_failures_back_off_then_count_as_down(env: Env, hosts) -> None
     delays = []
     for _ in range(3):
         before = utcnow()
-        summary = _run(env, key, cfg=WatchConfig(host_interval_s=0, retry_s=600, down_after=3))
+        summary = _run(env, key, cfg=WatchConfig(host_interval_s=0, net=LOOPBACK, retry_s=600, down_after=3))
         assert summary.failed == 1
         with env.sessions() as s:
             state = s.get(WatchPage, repo.get_url(s, key).id)
@@ -202,7 +204,7 @@ def test_slow_and_hostile_pages_do_not_hold_the_run(env: Env, hosts) -> None:
     with PageHost() as other:
         slow = _add(env, other.serve("/slow/", video_page(cdn.url("/v/c/index.m3u8")), delay_s=30))
         start = time.monotonic()
-        summary = _run(env, good, drip, slow, cfg=WatchConfig(host_interval_s=0, check_timeout_s=2.0))
+        summary = _run(env, good, drip, slow, cfg=WatchConfig(host_interval_s=0, net=LOOPBACK, check_timeout_s=2.0))
         took = time.monotonic() - start
     assert took < 25, took
     assert summary.checked == 3 and summary.failed == 2
@@ -258,7 +260,7 @@ def test_breakdown_changes_become_events_and_the_webhook_gets_them(env: Env, hos
                 )
             )
     with PageHost() as hook:
-        cfg = WatchConfig(host_interval_s=0, webhook_url=hook.url("/hooks/vsl"))
+        cfg = WatchConfig(host_interval_s=0, net=LOOPBACK, webhook_url=hook.url("/hooks/vsl"))
         summary = _run(env, key, cfg=cfg)
         assert summary.webhook_sent == 3 and summary.webhook_failed == 0
         bodies = [json.loads(r.body) for r in hook.seen]
@@ -279,7 +281,7 @@ def test_webhook_failures_are_recorded_and_given_up(env: Env, hosts) -> None:
     page.routes["/aula/"].status = 410
     with PageHost() as hook:
         hook_url = hook.url("/nowhere")  # answers 404 to a POST? it answers 200: use a closed port below
-    cfg = WatchConfig(host_interval_s=0, webhook_url=hook_url, webhook_attempts=2, webhook_timeout_s=1)
+    cfg = WatchConfig(host_interval_s=0, net=LOOPBACK, webhook_url=hook_url, webhook_attempts=2, webhook_timeout_s=1)
     _run(env, key, cfg=cfg)
     [event] = _events(env)
     assert event.kind == "page_down" and event.webhook == "failed" and event.webhook_attempts == 1
@@ -312,9 +314,9 @@ def test_feed_lists_events_newest_first_with_the_compare_link(env: Env, hosts) -
 
 
 def test_removing_a_page_removes_its_versions(env: Env, hosts) -> None:
-    from vsl_assets.objectstore import store_for
     from vsl_assets.search import open_search
     from vsl_assets.services.removal import Removed, remove_urls
+    from vsl_assets.storage.objectstore import store_for
 
     page, cdn = hosts
     key = _add(env, _vturb(page, cdn, VIDEO_A))
@@ -379,8 +381,7 @@ def test_a_page_found_only_by_ytdlp_whose_player_is_gone_is_down(env: Env, hosts
 def test_the_guard_refuses_a_private_page_and_nothing_reaches_it(env: Env, hosts, monkeypatch) -> None:
     page, cdn = hosts
     key = _add(env, page.serve("/interno/", video_page(cdn.url("/v/a/index.m3u8"))))
-    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
-    summary = _run(env, key)
+    summary = _run(env, key, cfg=WatchConfig(host_interval_s=0.0, check_timeout_s=5.0))  # production's policy
     assert summary.down == 1 and page.seen == []
     with env.sessions() as s:
         check = s.scalars(select(WatchCheck)).one()

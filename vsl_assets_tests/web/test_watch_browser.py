@@ -11,6 +11,7 @@ from vsl_assets import settings as settings_module
 from vsl_assets.db import BreakdownRow, repo, session_scope
 from vsl_assets.net.urls import normalize_url
 from vsl_assets.services import watch
+from vsl_assets_tests.loopback import LOOPBACK
 from vsl_assets_tests.services.watch_support import PageHost, video_page
 from vsl_assets_tests.web.conftest import PASSWORD
 from vsl_assets_tests.web.test_browser import browser, server, shot  # noqa: F401 - fixtures
@@ -20,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 def _seed() -> str:
     db = settings_module.current().database
-    cfg = watch.WatchConfig(host_interval_s=0)
+    cfg = watch.WatchConfig(host_interval_s=0, net=LOOPBACK)
     with PageHost() as page:
         url = page.serve("/oferta/", video_page("https://cdn.example.com/a/index.m3u8", title="Horta em Casa"))
         with session_scope(db) as s:

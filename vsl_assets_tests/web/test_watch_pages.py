@@ -11,10 +11,11 @@ from sqlalchemy import select, update
 from vsl_assets.db import Board, BreakdownRow, WatchEvent, WatchPage, repo
 from vsl_assets.net.urls import normalize_url
 from vsl_assets.services import watch
+from vsl_assets_tests.loopback import LOOPBACK
 from vsl_assets_tests.services.watch_support import PageHost, video_page
 from vsl_assets_tests.web.conftest import Web
 
-CFG = watch.WatchConfig(host_interval_s=0)
+CFG = watch.WatchConfig(host_interval_s=0, net=LOOPBACK)
 
 
 def _changed_page(web: Web, page: PageHost) -> str:

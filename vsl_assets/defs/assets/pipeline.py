@@ -5,11 +5,14 @@ what is here is what only Dagster needs: the asset graph, pools, the run's bookk
 metadata shown in the UI.
 """
 
+from collections.abc import Iterator
+
 from dagster import AssetExecutionContext, AssetsDefinition, Definitions, MaterializeResult, definitions
 
 from vsl_assets import settings
 from vsl_assets.defs.assets import metadata as md
 from vsl_assets.defs.assets.step import StepConfig, pipeline_asset, run_step, step_resources
+from vsl_assets.defs.jobs import follow_the_audio
 from vsl_assets.defs.resources import (
     BreakdownResource,
     DatabaseResource,
@@ -29,9 +32,14 @@ def source_page(
     db: DatabaseResource,
     storage: StorageResource,
     media: MediaResource,
-) -> MaterializeResult:
+) -> Iterator[MaterializeResult]:
     result = run_step(context, config, db, media, steps.run_source, step_resources(db, storage, media))
-    return MaterializeResult(metadata=md.source_metadata(result))
+    if result.alias_of:
+        # Not materialized: Dagster skips the steps below for this run, so the video is not
+        # downloaded, transcribed and analysed twice.  The URL's status is ``alias``.
+        context.log.info(f"{context.partition_key} plays the same video as {result.alias_of}: not processed again")
+        return
+    yield MaterializeResult(metadata=md.source_metadata(result))
 
 
 def video_file(
@@ -53,6 +61,7 @@ def audio_file(
     media: MediaResource,
 ) -> MaterializeResult:
     result = run_step(context, config, db, media, steps.run_audio, step_resources(db, storage, media))
+    follow_the_audio(context, db.session, context.partition_key, result.info.duration_s)
     return MaterializeResult(metadata=md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate))
 
 
@@ -109,6 +118,7 @@ def build_pipeline_assets(s: Settings) -> list[AssetsDefinition]:
     return [
         pipeline_asset(
             s,
+            output_required=False,  # a duplicate's page (same video as another URL) stops the run here
             kinds={"html"},
             description="What the URL points at: the player found on the page and the stream it plays.",
         )(source_page),

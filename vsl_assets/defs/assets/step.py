@@ -61,6 +61,9 @@ class Step:
     url_id: int
     job_id: int
     reused: bool = False
+    #: The URL's status when the step is done, when the service says it is not the usual one
+    #: (``source_page`` of a duplicate: ``alias``).
+    done_status: Any = None
 
     def inputs(self, context: AssetExecutionContext, config: StepConfig) -> StepInputs:
         """What the step's service gets: this URL, ``force`` from the run config, the run's log."""
@@ -79,6 +82,7 @@ def run_step(
     with tracked_step(context, db, media) as step:
         result = run(step.inputs(context, config), resources)
         step.reused = bool(getattr(result, "reused", False))
+        step.done_status = getattr(result, "done_status", None)
     return result
 
 
@@ -147,7 +151,7 @@ def tracked_step(context: AssetExecutionContext, db: DatabaseResource, media: Me
         )
     with db.session() as s:
         repo.finish_job(s, step.job_id, JobOutcome.REUSED if step.reused else JobOutcome.SUCCEEDED)
-        repo.set_status(s, [key], done_status)
+        repo.set_status(s, [key], step.done_status or done_status)
 
 
 def _fail(

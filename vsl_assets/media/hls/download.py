@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import dataclasses
+import functools
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -21,7 +22,7 @@ from vsl_assets.media.hls.ordered import Progress
 from vsl_assets.media.hls.remux import remux
 from vsl_assets.media.hls.tracks import Track, load_tracks
 from vsl_assets.media.probe import MediaInfo, audio_gaps, probe
-from vsl_assets.net.guard import check_urls, guard_async_client_kwargs
+from vsl_assets.net.guard import NetPolicy, check_urls, guard_async_client_kwargs
 from vsl_assets.net.urls import redact_url
 from vsl_assets.storage import atomic_path
 
@@ -44,12 +45,12 @@ def _client(opts: HlsOptions) -> httpx.AsyncClient:
         follow_redirects=True,
         max_redirects=10,
         **guard_async_client_kwargs(
-            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool, keepalive_expiry=30.0)
+            opts.net, limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool, keepalive_expiry=30.0)
         ),
     )
 
 
-async def _check_addresses(tracks: list[Track]) -> None:
+async def _check_addresses(tracks: list[Track], policy: NetPolicy) -> None:
     """Refuse the stream before any segment is fetched when a segment or key URL is forbidden.
 
     The transport would refuse each such request anyway, but only after the segments before it
@@ -61,7 +62,7 @@ async def _check_addresses(tracks: list[Track]) -> None:
             urls.append(item.uri)
             if item.key is not None and item.key.uri is not None:
                 urls.append(item.key.uri)
-    await asyncio.to_thread(check_urls, urls)
+    await asyncio.to_thread(functools.partial(check_urls, urls, policy=policy))
 
 
 def _describe(tracks: list[Track]) -> str:
@@ -108,7 +109,7 @@ async def _download(url: str, dest: Path, opts: HlsOptions, log: Log) -> MediaIn
         http = Http(client, opts)
         try:
             tracks = await load_tracks(http, url, opts, log)
-            await _check_addresses(tracks)
+            await _check_addresses(tracks, opts.net)
             total = sum(len(t.playlist.segments) for t in tracks)
             log(f"HLS: {_describe(tracks)}; fetching {opts.concurrency} at a time")
             progress = Progress(total, log, opts.progress_interval_s)

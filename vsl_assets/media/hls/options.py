@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.media.ffmpeg import USER_AGENT
+from vsl_assets.net.guard import STRICT, NetPolicy
 
 #: Where progress and decisions are reported (a person reads them in the run's log).
 Log = Callable[[str], None]
@@ -66,8 +67,10 @@ class HlsOptions:
     audio_rendition: bool = True
     #: Progress is logged at most this often (and at each 10 % step, at most once a second).
     progress_interval_s: float = 5.0
-    #: ffmpeg binary; None = :func:`find_ffmpeg`.
+    #: ffmpeg binary (``VSL_FFMPEG``, handed in); None = :func:`find_ffmpeg`.
     ffmpeg: str | None = None
+    #: What the address guard lets through (``NetPolicy.from_settings`` at the edge; strict by default).
+    net: NetPolicy = STRICT
 
     def __post_init__(self) -> None:
         parse_policy(self.variant_policy)

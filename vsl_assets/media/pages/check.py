@@ -112,7 +112,7 @@ class DeadlineTransport(httpx.BaseTransport):
 def check_client(options: ResolveOptions, *, connections: int) -> httpx.Client:
     """One guarded client for a whole run (connection reuse across the pages of one host)."""
     kwargs = guard_client_kwargs(
-        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+        options.net, limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
     )
     kwargs["transport"] = DeadlineTransport(kwargs["transport"])
     timeout = httpx.Timeout(options.read_timeout_s, connect=options.connect_timeout_s, pool=options.connect_timeout_s)

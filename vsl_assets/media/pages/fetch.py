@@ -97,10 +97,10 @@ class Fetcher:
                 timeout=self.timeout,
                 follow_redirects=True,
                 max_redirects=options.max_redirects,
-                **guard_client_kwargs(),
+                **guard_client_kwargs(options.net),
             )
         else:
-            install_guard(client)
+            install_guard(client, options.net)
         self.client = client
 
     def close(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vsl_assets.media.ffmpeg import USER_AGENT
+from vsl_assets.net.guard import STRICT, NetPolicy
 
 #: Brazilian VSL pages are the common case; some serve a different page (or none) without pt-BR.
 ACCEPT_LANGUAGE = "pt-BR,pt;q=0.9,en-US;q=0.8,en;q=0.7"
@@ -39,3 +40,5 @@ class ResolveOptions:
     #: The page's own external scripts read when a player is loaded by one of them (a vturb
     #: player.js copied to the page's server, a bundle that injects the player script).
     max_page_scripts: int = 6
+    #: What the address guard lets through (``NetPolicy.from_settings`` at the edge; strict by default).
+    net: NetPolicy = STRICT

@@ -60,7 +60,7 @@ def extract(url: str, *, referer: str | None, options: ResolveOptions, what: str
     # yt-dlp does its own HTTP: the page URL is vetted here for a clear reason, every host it
     # resolves while extracting (redirects, player APIs) by guarded_resolution, and the chosen
     # format URL below (it is fetched later by our own guarded client).
-    check_url(url)
+    check_url(url, policy=options.net)
     headers = {"User-Agent": options.user_agent, "Accept-Language": options.accept_language}
     if referer:
         headers["Referer"] = referer
@@ -83,7 +83,7 @@ def extract(url: str, *, referer: str | None, options: ResolveOptions, what: str
         "check_formats": False,
     }
     try:
-        with guarded_resolution() as refused, yt_dlp.YoutubeDL(params) as ydl:
+        with guarded_resolution(options.net) as refused, yt_dlp.YoutubeDL(params) as ydl:
             info = ydl.extract_info(url, download=False, process=True)
     except yt_dlp.utils.DownloadError as exc:
         if refused:
@@ -95,7 +95,7 @@ def extract(url: str, *, referer: str | None, options: ResolveOptions, what: str
         raise NoPlayerFoundError("no video player found on page")
     candidate = _candidate(info, referer)
     if candidate.stream_url:
-        check_url(candidate.stream_url)
+        check_url(candidate.stream_url, policy=options.net)
     return candidate
 
 

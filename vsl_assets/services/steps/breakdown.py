@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from vsl_assets.breakdown.columns import row_values
 from vsl_assets.breakdown.engine import analyze
 from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.db import BreakdownRow, Source, repo
@@ -36,31 +37,11 @@ def _existing(layout: StorageLayout, key: str) -> Breakdown | None:
 
 
 def _columns(b: Breakdown, duration_s: float | None, page_pitch_s: float | None, cost: float | None) -> dict:
-    offer, anchor = b.offer_price, b.anchor_price
+    """The ``breakdowns`` row: the breakdown's columns (``breakdown.columns``, defined once) and the run's facts."""
     return {
-        "status": b.status,
-        "language": b.language,
-        "niche": b.niche,
-        "niche_top": b.niche_top,
-        "awareness": b.awareness,
-        "lead_type": b.lead_type,
+        **row_values(b),
         "duration_s": duration_s,
-        "pitch_s": b.pitch_s,
         "page_pitch_s": page_pitch_s,
-        "product_reveal_s": b.product_reveal_s,
-        "offer_amount": offer.amount if offer else None,
-        "offer_currency": offer.currency if offer else None,
-        "offer_installments": offer.installments if offer else None,
-        "offer_installment_amount": offer.installment_amount if offer else None,
-        "anchor_amount": anchor.amount if anchor else None,
-        "anchor_currency": anchor.currency if anchor else None,
-        "guarantee_days": b.guarantee_days,
-        "hook": b.hook,
-        "product": b.product,
-        "mechanism": b.mechanism,
-        "consistency": b.consistency,
-        "engine": b.engine,
-        "model": b.model,
         "cost_usd": cost,
         # Null when the engine graded nothing: readers then take every field as sure, as before.
         "confidence": dict(b.confidence) or None,

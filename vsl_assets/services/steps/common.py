@@ -11,6 +11,7 @@ from vsl_assets.errors import MediaError
 from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
 from vsl_assets.media.probe import MediaInfo, probe
+from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services.ports import Sessions
 from vsl_assets.storage import LocalStore, StorageLayout
 
@@ -49,6 +50,10 @@ class MediaConfig(Protocol):
     def step_timeout_s(self) -> float: ...
     @property
     def audio_ext(self) -> str: ...
+    @property
+    def ffmpeg(self) -> str: ...
+    @property
+    def net_policy(self) -> NetPolicy: ...
 
     def download_options(
         self, referer: str | None = None, headers: tuple[tuple[str, str], ...] = ()

@@ -80,6 +80,7 @@ def run_audio(inputs: StepInputs, res: StepResources) -> MediaResult:
             bitrate=media.audio_bitrate,
             sample_rate=SAMPLE_RATE_HZ,
             timeout_s=media.step_timeout_s,
+            ffmpeg=media.ffmpeg or None,
         )
     store.publish(dest)
     with res.sessions() as s:

@@ -87,7 +87,7 @@ def poster(request: Request, key: Key, context: Ctx, session: Db, _user: ApiUser
     duration = session.scalar(
         select(Video.duration_s).join(Url, Url.id == Video.url_id).where(Url.partition_key == key)
     )
-    path = ensure_poster(context.layout, key, duration, store=context.store)
+    path = ensure_poster(context.layout, key, duration, store=context.store, ffmpeg=context.settings.ffmpeg)
     if path is None:
         raise _missing("video (so no poster)", key)
     served = serve_file(request, context.layout.root, path, "image/jpeg", f"{key}.jpg", POSTER_CACHE)

@@ -20,8 +20,9 @@ from sqlalchemy.orm import Session
 from vsl_assets import progress
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_PROGRESS, Url, UrlStatus
+from vsl_assets.net.guard import NetPolicy
 from vsl_assets.search import SearchQueryError, SearchResults, shared_search
-from vsl_assets.services import boards, intake, library, requeue
+from vsl_assets.services import boards, intake, library, requeue, titles
 from vsl_assets.services import search as search_service
 from vsl_assets.settings import retranscribe_language, url_language
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
@@ -159,6 +160,7 @@ def library_page(request: Request, filters: Filters, context: Ctx, session: Db, 
 def search_page(
     request: Request,
     context: Ctx,
+    session: Db,
     user: PageUser,
     q: str = "",
     lang: str | None = None,
@@ -172,7 +174,14 @@ def search_page(
         try:
             index = shared_search(context.settings.database, context.settings.search_backend)
             results = search_service.search(
-                index, q[:1000], lang=lang, niche=niche, lead=lead, page=max(1, min(page, 10_000))
+                index,
+                q[:1000],
+                session=session,
+                min_confidence=context.settings.breakdown_min_confidence,
+                lang=lang,
+                niche=niche,
+                lead=lead,
+                page=max(1, min(page, 10_000)),
             )
         except SearchQueryError as exc:
             error = exc.reason
@@ -212,6 +221,20 @@ def retry_form(
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
     repo.requeue(session, [key])
     return _redirect(safe_next(next, "/queue"))
+
+
+@router.post("/vsl/{key}/title")
+def rename_form(
+    key: Key, context: Ctx, session: Db, _user: PageUser, title: Annotated[str, Form(max_length=2000)] = ""
+) -> Response:
+    """The VSL page's rename form (CSRF checked in ``deps``); an empty title restores the detected one."""
+    try:
+        found = titles.set_title(session, key, title, min_confidence=context.settings.breakdown_min_confidence)
+    except titles.TitleError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    return _redirect(f"/vsl/{key}")
 
 
 @router.post("/vsl/{key}/retranscribe")
@@ -281,7 +304,8 @@ def add_submit(
         session,
         lines[:cap],
         partitions=context.partitions,
-        allow_private_networks=context.settings.allow_private_networks,
+        net=NetPolicy.from_settings(context.settings),
+        tracking=context.settings.url_tracking_params,
         language=chosen,
     )
     batch = addpage.save_batch(session, user.user_id, report, lines[cap:])

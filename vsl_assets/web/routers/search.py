@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 from vsl_assets.search import SearchQueryError, shared_search
 from vsl_assets.services import search as search_service
 from vsl_assets.services.schemas import SearchRow
-from vsl_assets.web.deps import ApiUser, Ctx
+from vsl_assets.web.deps import ApiUser, Ctx, Db
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -17,6 +17,7 @@ router = APIRouter(prefix="/api", tags=["search"])
 @router.get("/search", response_model=list[SearchRow])
 def search(
     context: Ctx,
+    session: Db,
     _user: ApiUser,
     q: Annotated[str, Query(max_length=1000, description='words, "a phrase", prefix*, -excluded, a OR b')] = "",
     lang: str | None = None,
@@ -36,6 +37,8 @@ def search(
         results = search_service.search(
             shared_search(context.settings.database, context.settings.search_backend),
             q,
+            session=session,
+            min_confidence=context.settings.breakdown_min_confidence,
             lang=lang,
             niche=niche,
             lead=lead,

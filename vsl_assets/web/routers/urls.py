@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException
 from sqlalchemy.orm import Session
 
+from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import intake
 from vsl_assets.services.schemas import AddedUrl, AddUrlsRequest, AddUrlsResponse
 from vsl_assets.web.context import WebContext
@@ -24,7 +25,8 @@ def add_many(
         session,
         raw_urls,
         partitions=context.partitions,
-        allow_private_networks=context.settings.allow_private_networks,
+        net=NetPolicy.from_settings(context.settings),
+        tracking=context.settings.url_tracking_params,
         language=language,
     )
     results = [AddedUrl.model_validate(i, from_attributes=True) for i in report.items]

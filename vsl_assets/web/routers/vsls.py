@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from vsl_assets import progress
 from vsl_assets.db.models import Url
 from vsl_assets.search import shared_search
-from vsl_assets.services import library, requeue, schemas
+from vsl_assets.services import library, requeue, schemas, titles
 from vsl_assets.services.removal import Removed, remove_urls
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
 from vsl_assets.web.filters import Filters
@@ -57,6 +57,30 @@ def get_vsl(key: Key, context: Ctx, session: Db, _user: ApiUser) -> schemas.VslD
     if found is None:
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
     return found
+
+
+def _renamed(session: Session, key: str, title: str | None, min_confidence: float) -> titles.Title:
+    """``services.titles.set_title`` with its refusals as HTTP answers (the VSL page's form does the same)."""
+    try:
+        found = titles.set_title(session, key, title, min_confidence=min_confidence)
+    except titles.TitleError as exc:
+        raise HTTPException(status_code=422, detail=str(exc)) from None
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    return found
+
+
+@router.patch("/api/vsls/{key}", response_model=schemas.TitleOut)
+def rename(key: Key, body: schemas.TitleIn, context: Ctx, session: Db, _user: ApiUser) -> schemas.TitleOut:
+    """Set the VSL's title (``{"title": null}`` or blank: back to the detected one).  Needs a write token."""
+    found = _renamed(session, key, body.title, context.settings.breakdown_min_confidence)
+    return schemas.TitleOut(
+        partition_key=key,
+        title=found.text,
+        title_source=found.source,
+        detected_title=found.detected,
+        custom_title=found.custom,
+    )
 
 
 def found_or_404(response: schemas.RequeueResponse | None, key: str) -> schemas.RequeueResponse:

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from vsl_assets import settings as settings_module
 from vsl_assets.db import DeadLetter, Url, dispose_all
 from vsl_assets.errors import StorageError, TransientStorageError
-from vsl_assets.objectstore import S3Config, S3Store, store_for
+from vsl_assets.storage.objectstore import S3Config, S3Store, store_for
 from vsl_assets.storage import StorageLayout, atomic_write_bytes
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
 from vsl_assets_tests.servers import SeaweedServer, make_mp4
@@ -99,8 +99,8 @@ _KILLED_UPLOAD = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from vsl_assets import objectstore
-    from vsl_assets.objectstore import S3Config, S3Store
+    from vsl_assets.storage import objectstore
+    from vsl_assets.storage.objectstore import S3Config, S3Store
     from vsl_assets.storage import StorageLayout
 
     objectstore.PART_BYTES = 5 * 1024 * 1024  # many parts, so the upload is caught half-way

@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 
 from vsl_assets.errors import StorageError, TransientStorageError
 from vsl_assets.settings import Settings
-from vsl_assets.storage import LocalStore, StorageLayout, atomic_path, validate_key
+from vsl_assets.storage.local import LocalStore, StorageLayout, atomic_path, validate_key
 
 T = TypeVar("T")
 

@@ -154,7 +154,7 @@ class LocalStore:
     """Where finished files are kept: the storage root alone (the default).
 
     The interface every step and the web app use, so that a shared store is a subclass
-    (:class:`vsl_assets.objectstore.S3Store`), not an ``if`` in each caller.  Here everything is
+    (:class:`vsl_assets.storage.objectstore.S3Store`), not an ``if`` in each caller.  Here everything is
     local: a finished file is already "published", and a file is "fetched" if it is on disk.
     """
 

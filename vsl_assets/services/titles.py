@@ -1,0 +1,180 @@
+"""A VSL's name: the one definition every front end shows (cards, VSL page, ``<title>``, search
+results, boards, exports, the API).
+
+In order: the title a person gave it (``urls.title``); else the sales page's og:title/``<title>``
+(``sources.title``, read by the resolver); else the product name the breakdown read, only when the
+engine was sure of it; else the hook's first words (also only when sure); else "Untitled VSL".
+Never the host or the URL: a direct stream on ``127.0.0.1`` is not a name.  The detected title is
+computed, not stored, so a person's edit never overwrites it and clearing the edit brings it back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from vsl_assets.db.models import BreakdownRow, Source, Url, sure_value
+
+#: The longest title kept (an edit is cut here; a page title too).
+MAX_TITLE = 200
+#: How many of the hook's words make a title.
+HOOK_WORDS = 8
+#: What a VSL with nothing to name it by is called (translated by the pages).
+UNTITLED = "Untitled VSL"
+
+TitleSource = Literal["custom", "page", "product", "hook", "none"]
+
+_SPACE = re.compile(r"\s+")
+_SENTENCE_END = re.compile(r"(?<=\w)[.!?…](?=\s|$)")
+_IP = re.compile(r"^\[?[0-9a-f:.]+\]?$", re.IGNORECASE)
+_TRAILING = " \t,;:\u2013\u2014-"  # en and em dashes too
+
+
+@dataclass(frozen=True)
+class Title:
+    #: What to show.
+    text: str
+    #: Where ``text`` came from.
+    source: TitleSource
+    #: The title without the person's edit (what clearing the edit gives back).
+    detected: str
+    detected_source: TitleSource
+    #: The person's edit, or None.
+    custom: str | None
+
+
+def clean(text: str | None) -> str | None:
+    """One line, no runs of spaces, at most :data:`MAX_TITLE` characters; None when blank."""
+    if text is None:
+        return None
+    text = _SPACE.sub(" ", text).strip()
+    if len(text) > MAX_TITLE:
+        text = text[: MAX_TITLE - 1].rstrip(_TRAILING) + "…"
+    return text or None
+
+
+def _page_title(page: str | None, url: str) -> str | None:
+    """The page's title, unless it only repeats the address (a stream's file server, a bare IP)."""
+    text = clean(page)
+    if text is None:
+        return None
+    lowered = text.lower().rstrip("/")
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if lowered.startswith(("http://", "https://", "//")) or lowered in {host, url.lower().rstrip("/")}:
+        return None
+    if _IP.match(text) or lowered in {host.removeprefix("www."), parts.path.lower().strip("/")}:
+        return None
+    return text
+
+
+def hook_words(hook: str | None, words: int = HOOK_WORDS) -> str | None:
+    """The hook's first sentence, at most ``words`` words, "…" when cut."""
+    text = clean(hook)
+    if text is None:
+        return None
+    end = _SENTENCE_END.search(text)
+    sentence = text[: end.start()] if end else text
+    split = sentence.split(" ")
+    short = " ".join(split[:words]).rstrip(_TRAILING + ".!?")
+    if not short:
+        return None
+    return short + "…" if len(split) > words else short
+
+
+def display_title(
+    url: str,
+    *,
+    custom: str | None = None,
+    page: str | None = None,
+    product: str | None = None,
+    hook: str | None = None,
+) -> Title:
+    """The VSL's title from its parts.  ``product`` and ``hook`` must already be None when the
+    engine was not sure of them (:func:`title_columns` does that in SQL)."""
+    detected: tuple[str, TitleSource] = (UNTITLED, "none")
+    for text, source in (
+        (_page_title(page, url), "page"),
+        (clean(product), "product"),
+        (hook_words(hook), "hook"),
+    ):
+        if text:
+            detected = (text, source)  # type: ignore[assignment]
+            break
+    edited = clean(custom)
+    if edited:
+        return Title(edited, "custom", detected[0], detected[1], edited)
+    return Title(detected[0], detected[1], detected[0], detected[1], None)
+
+
+def title_columns(min_confidence: float) -> tuple[Any, ...]:
+    """The columns :func:`title_of` reads, for a SELECT that joins ``sources`` and ``breakdowns``
+    to ``urls`` (outer joins: a VSL not yet resolved or analysed still has a title)."""
+    return (
+        Url.url.label("title_url"),
+        Url.title.label("title_custom"),
+        Source.title.label("title_page"),
+        sure_value(BreakdownRow.product, "product", min_confidence).label("title_product"),
+        sure_value(BreakdownRow.hook, "hook", min_confidence).label("title_hook"),
+    )
+
+
+def title_of(row: Any) -> Title:
+    """The title of a row selected with :func:`title_columns`."""
+    return display_title(
+        row.title_url,
+        custom=row.title_custom,
+        page=row.title_page,
+        product=row.title_product,
+        hook=row.title_hook,
+    )
+
+
+def sort_key(min_confidence: float) -> Any:
+    """SQL: the title's order for ``sort=title`` — the same precedence as :func:`display_title`
+    (the hook whole rather than cut, which orders the same; a page title that only repeats the
+    address is not filtered here, so such a VSL sorts by it)."""
+    return func.coalesce(
+        func.nullif(func.trim(Url.title), ""),
+        func.nullif(func.trim(Source.title), ""),
+        sure_value(BreakdownRow.product, "product", min_confidence),
+        sure_value(BreakdownRow.hook, "hook", min_confidence),
+    )
+
+
+def titles_for(session: Session, keys: Iterable[str], *, min_confidence: float) -> dict[str, Title]:
+    """Titles of many VSLs in one query (search results, boards: they hold keys, not titles)."""
+    wanted = list(dict.fromkeys(keys))
+    out: dict[str, Title] = {}
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            select(Url.partition_key, *title_columns(min_confidence))
+            .select_from(Url)
+            .outerjoin(Source, Source.url_id == Url.id)
+            .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+            .where(Url.partition_key.in_(wanted[start : start + 500]))
+        ).all()
+        out.update((r.partition_key, title_of(r)) for r in rows)
+    return out
+
+
+class TitleError(ValueError):
+    """The title cannot be set as asked; ``str()`` says why."""
+
+
+def set_title(session: Session, key: str, title: str | None, *, min_confidence: float) -> Title | None:
+    """Give ``key`` a title (blank or None: back to the detected one); None when the key is unknown."""
+    if title is not None and ("\x00" in title or len(title) > 10 * MAX_TITLE):
+        raise TitleError(f"a title is one line of at most {MAX_TITLE} characters")
+    url = session.scalar(select(Url).where(Url.partition_key == key))
+    if url is None:
+        return None
+    url.title = clean(title)
+    session.flush()
+    return titles_for(session, [key], min_confidence=min_confidence)[key]

@@ -1,0 +1,56 @@
+"""``services.titles.display_title``: the order of the sources of a VSL's name, and what is never one."""
+
+from __future__ import annotations
+
+import pytest
+
+from vsl_assets.services.titles import MAX_TITLE, UNTITLED, display_title, hook_words
+
+STREAM = "http://127.0.0.1:8080/hls/master.m3u8"
+PAGE = "https://www.oferta-exemplo.com.br/vsl/"
+
+
+def test_the_page_title_comes_first_then_product_then_hook() -> None:
+    full = display_title(PAGE, page="Método Joelho Livre", product="Flexa Max", hook="Pare tudo agora.")
+    assert (full.text, full.source) == ("Método Joelho Livre", "page")
+    no_page = display_title(PAGE, product="Flexa Max", hook="Pare tudo agora.")
+    assert (no_page.text, no_page.source) == ("Flexa Max", "product")
+    hook_only = display_title(STREAM, hook="Pare tudo agora. Você vai ver por quê.")
+    assert (hook_only.text, hook_only.source) == ("Pare tudo agora", "hook")
+
+
+@pytest.mark.parametrize(
+    "page",
+    ["127.0.0.1", "http://127.0.0.1:8080/hls/master.m3u8", "oferta-exemplo.com.br", "www.oferta-exemplo.com.br", "  "],
+)
+def test_a_page_title_that_only_repeats_the_address_is_not_a_name(page: str) -> None:
+    url = "https://www.oferta-exemplo.com.br/vsl/" if "oferta" in page else STREAM
+    title = display_title(url, page=page, hook="Descubra o ritual japonês de 7 segundos que derrete gordura")
+    assert title.source == "hook"
+    assert "127.0.0.1" not in title.text and "oferta-exemplo" not in title.text
+
+
+def test_nothing_to_name_it_by_is_untitled_never_the_host_or_url() -> None:
+    title = display_title(STREAM)
+    assert (title.text, title.source) == (UNTITLED, "none")
+
+
+def test_hook_gives_its_first_words_with_an_ellipsis_when_cut() -> None:
+    assert hook_words("Se você tem mais de quarenta anos e sente dor nos joelhos, preste atenção") == (
+        "Se você tem mais de quarenta anos e…"
+    )
+    assert hook_words("Atenção: isto muda tudo! E mais.") == "Atenção: isto muda tudo"
+    assert hook_words("   ") is None
+
+
+def test_a_persons_edit_wins_and_the_detected_title_is_kept_apart() -> None:
+    title = display_title(PAGE, custom="  Joelho — versão B  ", page="Método Joelho Livre")
+    assert (title.text, title.source, title.custom) == ("Joelho — versão B", "custom", "Joelho — versão B")
+    assert (title.detected, title.detected_source) == ("Método Joelho Livre", "page")
+    cleared = display_title(PAGE, custom="   ", page="Método Joelho Livre")
+    assert (cleared.text, cleared.source, cleared.custom) == ("Método Joelho Livre", "page", None)
+
+
+def test_a_long_title_is_cut_to_one_line() -> None:
+    title = display_title(PAGE, page="Palavra\n" * 100)
+    assert len(title.text) == MAX_TITLE and title.text.endswith("…") and "\n" not in title.text
