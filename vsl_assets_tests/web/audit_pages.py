@@ -17,6 +17,7 @@ from vsl_assets.breakdown.models import Beat, Breakdown, Evidence, Price, PriceM
 from vsl_assets.db import repo
 from vsl_assets.db.models import Audio, Job, Url
 from vsl_assets.db.web_models import User
+from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import boards, intake
 from vsl_assets.storage import StorageLayout
 from vsl_assets.web import addpage
@@ -136,7 +137,7 @@ def seed_audit_data(session: Session, layout: StorageLayout, video: Path) -> dic
         session,
         [LONG_URL, "https://new.example.com/pagina-de-vendas", "not a url at all"],
         partitions=None,
-        allow_private_networks=True,
+        net=NetPolicy(allow_private=True),
     )
     batch = addpage.save_batch(session, user_id, report, [])
     session.commit()
