@@ -19,7 +19,7 @@ from vsl_assets.db.models import (
     Video,
 )
 from vsl_assets.db.watch_models import WatchCheck, WatchEvent, WatchPage, WatchSwitch, WatchVersion
-from vsl_assets.db.web_models import ApiToken, Board, BoardItem, User
+from vsl_assets.db.web_models import ApiToken, Board, BoardItem, BoardMember, BoardShare, User
 
 __all__ = [
     "IN_FLIGHT",
@@ -31,6 +31,8 @@ __all__ = [
     "BeatRow",
     "Board",
     "BoardItem",
+    "BoardMember",
+    "BoardShare",
     "BreakdownRow",
     "DeadLetter",
     "Job",

@@ -47,7 +47,12 @@ class ApiToken(Base):
 
 
 class Board(Base):
-    """A named collection of VSLs (the swipe file itself), with a note."""
+    """A named collection of VSLs (the swipe file itself), with a description (``note``).
+
+    ``user_id`` is the owner.  A ``team`` board is seen and edited by every login; a ``private``
+    one only by its owner and its members (``board_members``).  Deleting sets ``deleted_at``: the
+    board disappears but can be restored for a while, then it is purged (``services.boards``).
+    """
 
     __tablename__ = "boards"
 
@@ -56,10 +61,15 @@ class Board(Base):
     name: Mapped[str] = mapped_column(String(120))
     note: Mapped[str | None] = mapped_column(Text, default=None)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    #: ``private`` (owner and members) or ``team`` (every login).
+    visibility: Mapped[str] = mapped_column(String(8), default="private")
+    #: Order on the Boards page (ascending; ties by name).
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class BoardItem(Base):
-    """One VSL on a board, with the marketer's note and tags."""
+    """One VSL on a board, with the marketer's note and tags, in the board's order (``position``)."""
 
     __tablename__ = "board_items"
     __table_args__ = (Index("ix_board_items_board_url", "board_id", "url_id", unique=True),)
@@ -70,6 +80,37 @@ class BoardItem(Base):
     note: Mapped[str | None] = mapped_column(Text, default=None)
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class BoardMember(Base):
+    """A login that may see and edit a private board besides its owner."""
+
+    __tablename__ = "board_members"
+    __table_args__ = (Index("ix_board_members_board_user", "board_id", "user_id", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class BoardShare(Base):
+    """A read-only link to a board for people without a login.
+
+    Only the SHA-256 of the link's random token is kept (it carries 192 random bits, so a slow
+    hash adds nothing); the link is shown once.  Every link expires; revoking ends it at once.
+    """
+
+    __tablename__ = "board_shares"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
 
 class WebSession(Base):

@@ -340,13 +340,63 @@ class Health(BaseModel):
 
 class BoardIn(BaseModel):
     name: str = Field(min_length=1, max_length=120)
+    note: str | None = Field(default=None, max_length=5000, description="the board's description")
+    visibility: Literal["private", "team"] = Field(
+        default="private", description="private: the owner and members; team: every login"
+    )
+
+
+class BoardEdit(BaseModel):
+    """Only the fields sent change; ``visibility`` is the owner's to change."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=120)
     note: str | None = Field(default=None, max_length=5000)
+    visibility: Literal["private", "team"] | None = None
 
 
 class BoardItemIn(BaseModel):
-    partition_key: str
+    partition_key: str = Field(max_length=64)
     note: str | None = Field(default=None, max_length=5000)
-    tags: list[str] = Field(default_factory=list, max_length=30)
+    tags: list[str] = Field(default_factory=list, max_length=50)
+
+
+class BoardItemEdit(BaseModel):
+    """Only the fields sent change; an empty note or tag list clears it."""
+
+    note: str | None = Field(default=None, max_length=5000)
+    tags: list[str] | None = Field(default=None, max_length=50)
+
+
+class BoardOrder(BaseModel):
+    """Partition keys in the wanted order; those left out follow, in their current order."""
+
+    keys: list[str] = Field(max_length=5000)
+
+
+class BoardsOrder(BaseModel):
+    ids: list[int] = Field(max_length=5000)
+
+
+class BoardMemberIn(BaseModel):
+    name: str = Field(min_length=1, max_length=64)
+
+
+class BoardShareIn(BaseModel):
+    days: int = Field(default=7, ge=1, le=90, description="the link stops working after this many days")
+
+
+class BoardShareOut(BaseModel):
+    id: int
+    created_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    #: active, expired or revoked.
+    state: str
+
+
+class BoardShareCreated(BoardShareOut):
+    #: The link, shown this once: only its hash is stored.
+    url: str
 
 
 class BoardItemOut(BaseModel):
@@ -355,10 +405,46 @@ class BoardItemOut(BaseModel):
     title: str | None
     note: str | None
     tags: list[str]
+    position: int = 0
+    status: str | None = None
+    duration_s: float | None = None
+    niche: str | None = None
+    lead_type: str | None = None
+    awareness: str | None = None
+    price: float | None = None
+    currency: str | None = None
+    pitch_s: float | None = None
+    guarantee_days: int | None = None
+
+
+class TagCount(BaseModel):
+    tag: str
+    #: What tags are compared by (no case, no accents): pass it as ``?tag=``.
+    key: str
+    count: int
+
+
+class BoardSummary(BaseModel):
+    id: int
+    name: str
+    note: str | None
+    visibility: str
+    owner: str
+    count: int
+    mine: bool
 
 
 class BoardOut(BaseModel):
     id: int
     name: str
     note: str | None
+    visibility: str = "private"
+    owner: str = ""
+    members: list[str] = Field(default_factory=list)
+    #: Every tag on the board with how many VSLs carry it (not only the filtered ones).
+    tags: list[TagCount] = Field(default_factory=list)
+    #: VSLs on the board, and those matching the tag filter (``items`` may show fewer: a page
+    #: shows the first ones, in order).
+    total: int = 0
+    matching: int = 0
     items: list[BoardItemOut] = Field(default_factory=list)

@@ -24,7 +24,20 @@ from vsl_assets.web.context import HERE, WebContext
 from vsl_assets.web.deps import ApiUser, LoginRequired, PageUser
 from vsl_assets.web.errors import SecurityHeadersMiddleware, install_error_pages
 from vsl_assets.web.limits import BodyLimitMiddleware
-from vsl_assets.web.routers import account, boards, compare, exports, health, media, pages, search, urls, vsls, watch
+from vsl_assets.web.routers import (
+    account,
+    boards,
+    compare,
+    exports,
+    health,
+    media,
+    pages,
+    search,
+    share,
+    urls,
+    vsls,
+    watch,
+)
 
 #: The Swagger UI files fastapi-offline ships.
 SWAGGER_STATIC = Path(fastapi_offline.__file__).parent / "static"
@@ -55,6 +68,8 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     app.include_router(watch.pages)
     app.include_router(compare.router)
     app.include_router(compare.pages)
+    app.include_router(share.router)  # the one part open without a login: a board's share link
+    share.redact_share_tokens_in_logs()
 
     @app.get("/openapi.json", include_in_schema=False)
     def openapi(_user: ApiUser) -> JSONResponse:

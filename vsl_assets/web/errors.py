@@ -35,6 +35,10 @@ SECURITY_HEADERS = {
     "x-frame-options": "DENY",
     "referrer-policy": "same-origin",
 }
+#: A board's share link (``/s/<token>``, no login): the token is in the URL, so no page or file
+#: under it may send it on as a referrer, and search engines must not index what a link opens.
+SHARE_PREFIX = "/s/"
+SHARE_HEADERS = {"referrer-policy": "no-referrer", "x-robots-tag": "noindex, nofollow"}
 #: Authenticated answers must not be kept by a shared cache or left on disk after logout; routes
 #: that want otherwise (media with validators, posters, static files) set their own.
 NO_STORE = "private, no-store"
@@ -61,6 +65,8 @@ class SecurityHeadersMiddleware:
             "content-security-policy": DOCS_CSP if path == "/docs" else CSP,
             "cache-control": cache_policy(path),
         }
+        if path.startswith(SHARE_PREFIX):  # set over whatever the route said
+            extra.update(SHARE_HEADERS, **{"cache-control": NO_STORE})
         if scope.get("scheme") == "https":
             extra["strict-transport-security"] = "max-age=31536000"
         started = False
@@ -70,6 +76,9 @@ class SecurityHeadersMiddleware:
             if message["type"] == "http.response.start":
                 started = True
                 headers = list(message.get("headers", []))
+                if path.startswith(SHARE_PREFIX):
+                    forced = {k.encode() for k in SHARE_HEADERS} | {b"cache-control"}
+                    headers = [(n, v) for n, v in headers if n.lower() not in forced]
                 have = {name.lower() for name, _ in headers}
                 headers += [(k.encode(), v.encode()) for k, v in extra.items() if k.encode() not in have]
                 message = {**message, "headers": headers}

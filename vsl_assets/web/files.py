@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy import select
 
 from vsl_assets.db.models import Url
+from vsl_assets.web.context import WebContext
 from vsl_assets.web.deps import Db
 
 MEDIA_CACHE = "private, max-age=300"
@@ -81,6 +82,33 @@ def serve_file(
         stat_result=st,
         headers={"Cache-Control": cache},
     )
+
+
+def missing(what: str, key: str) -> HTTPException:
+    return HTTPException(status_code=404, detail=f"no {what} stored for {key!r} (yet)")
+
+
+def serve_stored(
+    request: Request,
+    context: WebContext,
+    path: Path,
+    media_type: str,
+    filename: str,
+    what: str,
+    key: str,
+    cache: str = MEDIA_CACHE,
+) -> Response:
+    """The stored file: from disk (Starlette answers Range with 206), or, from the shared object
+    store, a redirect to a short-lived presigned URL (the store answers Range itself, and the
+    bytes never pass through this app).  One helper for the signed-in media routes and the
+    share link's, so both serve the same way."""
+    url = context.store.url(path, media_type=media_type, filename=filename)
+    if url is not None:
+        return RedirectResponse(url, status_code=307, headers={"Cache-Control": "private, no-store"})
+    served = serve_file(request, context.layout.root, path, media_type, filename, cache)
+    if served is None:
+        raise missing(what, key)
+    return served
 
 
 KnownKey = Annotated[str, Depends(_key_in_db)]

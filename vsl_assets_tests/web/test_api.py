@@ -269,6 +269,16 @@ def test_boards_collect_vsls_with_notes_and_tags(web: Web) -> None:
             "title": "Ritual da manhã",
             "note": "great hook",
             "tags": ["hook", "story"],
+            "position": 1,
+            "status": "analyzed",
+            "duration_s": 600.0,
+            "niche": "health/weight loss",
+            "lead_type": "story",
+            "awareness": "problem_aware",
+            "price": 197.0,
+            "currency": "BRL",
+            "pitch_s": 9.5,
+            "guarantee_days": 30,
         }
     ]
     unknown = {"partition_key": "zzz-000000000000"}

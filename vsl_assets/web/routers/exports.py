@@ -10,8 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import Response
 
-from vsl_assets.db.web_models import Board
-from vsl_assets.services import export
+from vsl_assets.services import boards, export
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
 from vsl_assets.web.filters import Filters
 from vsl_assets.web.limits import DbId
@@ -43,9 +42,9 @@ def vsl_document(key: Key, fmt: SwipeFormat, context: Ctx, session: Db, _user: A
 
 
 @router.get("/api/boards/{board_id}/export.{fmt}", response_class=Response)
-def board_table(board_id: DbId, fmt: TableFormat, context: Ctx, session: Db, _user: ApiUser) -> Response:
+def board_table(board_id: DbId, fmt: TableFormat, context: Ctx, session: Db, user: ApiUser) -> Response:
     """The board's VSLs as ``csv`` or ``xlsx``: the library's columns, then the board's note and tags."""
-    board = session.get(Board, board_id)
+    board = boards.board_for(session, board_id, user.user_id)  # a board one may not see: 404
     if board is None:
         raise HTTPException(status_code=404, detail=f"no board {board_id}")
     data, filename = export.board_table(

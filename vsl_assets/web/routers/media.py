@@ -9,17 +9,15 @@ With a shared object store the media routes redirect to presigned URLs of the sa
 from __future__ import annotations
 
 from enum import StrEnum
-from pathlib import Path
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, Response
 from sqlalchemy import select
 
 from vsl_assets.db.models import BeatRow, Url, Video
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
-from vsl_assets.web.context import WebContext
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
-from vsl_assets.web.files import KnownKey, serve_file
+from vsl_assets.web.files import KnownKey, missing, serve_file, serve_stored
 from vsl_assets.web.poster import ensure_poster
 
 router = APIRouter(prefix="/api/vsls", tags=["media"])
@@ -40,36 +38,17 @@ Known = KnownKey
 _AUDIO_TYPES = {"ogg": "audio/ogg", "opus": "audio/ogg", "mp3": "audio/mpeg", "m4a": "audio/mp4"}
 
 
-def _missing(what: str, key: str) -> HTTPException:
-    return HTTPException(status_code=404, detail=f"no {what} stored for {key!r} (yet)")
-
-
-def _serve(
-    request: Request, context: WebContext, path: Path, media_type: str, filename: str, what: str, key: str
-) -> Response:
-    """The stored file: from disk (Starlette answers Range with 206), or, from the shared object
-    store, a redirect to a short-lived presigned URL (the store answers Range itself, and the
-    bytes never pass through this app)."""
-    url = context.store.url(path, media_type=media_type, filename=filename)
-    if url is not None:
-        return RedirectResponse(url, status_code=307, headers={"Cache-Control": "private, no-store"})
-    served = serve_file(request, context.layout.root, path, media_type, filename)
-    if served is None:
-        raise _missing(what, key)
-    return served
-
-
 @router.get("/{key}/transcript.{fmt}", response_class=FileResponse)
 def transcript(
     request: Request, key: Key, fmt: TranscriptFormat, context: Ctx, _user: ApiUser, _known: Known
 ) -> Response:
     path = context.layout.transcript_path(key, fmt)
-    return _serve(request, context, path, _TRANSCRIPT_TYPES[fmt], f"{key}.{fmt}", "transcript", key)
+    return serve_stored(request, context, path, _TRANSCRIPT_TYPES[fmt], f"{key}.{fmt}", "transcript", key)
 
 
 @router.get("/{key}/video", response_class=FileResponse)
 def video(request: Request, key: Key, context: Ctx, _user: ApiUser, _known: Known) -> Response:
-    return _serve(request, context, context.layout.video_path(key), "video/mp4", f"{key}.mp4", "video", key)
+    return serve_stored(request, context, context.layout.video_path(key), "video/mp4", f"{key}.mp4", "video", key)
 
 
 @router.get("/{key}/audio", response_class=FileResponse)
@@ -78,8 +57,8 @@ def audio(request: Request, key: Key, context: Ctx, _user: ApiUser, _known: Know
     for ext, media_type in _AUDIO_TYPES.items():
         path = context.layout.audio_path(key, ext)
         if f"audio/{path.name}" in stored:
-            return _serve(request, context, path, media_type, path.name, "audio", key)
-    raise _missing("audio", key)
+            return serve_stored(request, context, path, media_type, path.name, "audio", key)
+    raise missing("audio", key)
 
 
 @router.get("/{key}/poster.jpg", response_class=FileResponse)
@@ -89,10 +68,10 @@ def poster(request: Request, key: Key, context: Ctx, session: Db, _user: ApiUser
     )
     path = ensure_poster(context.layout, key, duration, store=context.store, ffmpeg=context.settings.ffmpeg)
     if path is None:
-        raise _missing("video (so no poster)", key)
+        raise missing("video (so no poster)", key)
     served = serve_file(request, context.layout.root, path, "image/jpeg", f"{key}.jpg", POSTER_CACHE)
     if served is None:
-        raise _missing("poster", key)
+        raise missing("poster", key)
     return served
 
 

@@ -206,8 +206,8 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
         start_at=max(0.0, t) if t is not None else None,
         has_video=layout.relative_name(layout.video_path(key)) in stored,
         transcripts=[f for f in OUTPUT_EXTENSIONS if layout.relative_name(layout.transcript_path(key, f)) in stored],
-        boards=boards.all_boards(session),
-        on_boards=set(boards.boards_of(session, key)),
+        boards=boards.visible_boards(session, user.user_id),
+        on_boards=set(boards.boards_of(session, key, user.user_id)),
         languages=context.settings.language_list,
         **watch_panel(session, key, context.settings.watch_all_pages),
     )

@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from vsl_assets.db import Board
 from vsl_assets.services import boards, watch
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key, PageUser
 from vsl_assets.web.filters import Blank
@@ -34,6 +33,13 @@ Niche = Annotated[str | None, Query(max_length=64)]
 Kind = Annotated[str | None, Query(max_length=32, description="one of the event kinds (new_version, page_down...)")]
 
 
+def _seen_board(session: Session, board: int | None, user_id: int) -> None:
+    """A board filter names a board the user may see, else 404 (as every board route answers):
+    a private board's events must not show which VSLs are on it."""
+    if board is not None and boards.board_for(session, board, user_id) is None:
+        raise HTTPException(status_code=404, detail=f"no board {board}")
+
+
 def _feed(session: Session, board: int | None, niche: str | None, kind: str | None, limit: int, before: int | None):  # noqa: ANN202
     return watch.feed(session, board_id=board, niche=niche or None, kind=kind or None, limit=limit, before=before)
 
@@ -41,7 +47,7 @@ def _feed(session: Session, board: int | None, niche: str | None, kind: str | No
 @router.get("/api/watch/events", response_model=list[WatchEventOut])
 def events(
     session: Db,
-    _user: ApiUser,
+    user: ApiUser,
     board: BoardId = None,
     niche: Niche = None,
     kind: Kind = None,
@@ -49,6 +55,7 @@ def events(
     before: Before = None,
 ) -> list[WatchEventOut]:
     """The latest watch events, newest first (the changes feed, and what the webhook sends)."""
+    _seen_board(session, board, user.user_id)
     return [WatchEventOut(**item.payload) for item in _feed(session, board, niche, kind, limit, before)]
 
 
@@ -77,6 +84,7 @@ def changes_page(
     kind: Kind = None,
     before: Before = None,
 ) -> Response:
+    _seen_board(session, board, user.user_id)
     items = _feed(session, board, niche, kind, 50, before)
     more = f"/changes?before={items[-1].id}" if len(items) == 50 else None
     if more:
@@ -86,7 +94,7 @@ def changes_page(
         "changes.html",
         user,
         items=items,
-        boards=boards.all_boards(session),
+        boards=boards.visible_boards(session, user.user_id),
         board=board,
         niche=niche or "",
         kind=kind or "",
@@ -105,9 +113,9 @@ def watch_vsl_form(key: Key, session: Db, _user: PageUser, on: Annotated[str, Fo
 
 @pages.post("/boards/{board_id}/watch")
 def watch_board_form(
-    board_id: DbId, session: Db, _user: PageUser, on: Annotated[str, Form(max_length=5)] = "1"
+    board_id: DbId, session: Db, user: PageUser, on: Annotated[str, Form(max_length=5)] = "1"
 ) -> Response:
-    if session.get(Board, board_id) is None:
+    if boards.board_for(session, board_id, user.user_id) is None:
         raise HTTPException(status_code=404, detail=f"no board {board_id}")
     watch.set_switch(session, board_id=board_id, on=on == "1")
     return RedirectResponse(f"/boards/{board_id}", status_code=303)
