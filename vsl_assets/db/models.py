@@ -48,10 +48,12 @@ class UrlStatus(enum.StrEnum):
 
 
 #: The one step -> status table: the URL's status while each pipeline step runs, and once it is done.
-#: (Extracting the audio still counts as "downloading": the video is not usable until both exist.)
+#: (Extracting the audio still counts as "downloading": the video is not usable until both exist.
+#: So the video step ends still "downloading": ending it "downloaded" made the status go back to
+#: "downloading" when the audio step started, which a person watching reads as going backwards.)
 STEP_STATUSES: dict[str, tuple[UrlStatus, UrlStatus]] = {
     "source_page": (UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADING),
-    "video_file": (UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED),
+    "video_file": (UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADING),
     "audio_file": (UrlStatus.DOWNLOADING, UrlStatus.DOWNLOADED),
     "transcript": (UrlStatus.TRANSCRIBING, UrlStatus.TRANSCRIBED),
     "breakdown": (UrlStatus.ANALYZING, UrlStatus.ANALYZED),

@@ -308,6 +308,13 @@ class UrlState(BaseModel):
     partition_key: str
     status: str
     reason: str | None
+    #: Where a URL on its way stands (``vsl_assets.progress``): 0-5 along the pipeline, the running
+    #: step's percent, the estimated end, URLs waiting ahead, and whether its worker went silent.
+    stage: int | None = None
+    percent: float | None = None
+    eta_at: datetime | None = None
+    ahead: int | None = None
+    stalled: bool | None = None
 
 
 class SearchRow(BaseModel):

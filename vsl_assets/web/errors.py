@@ -96,6 +96,21 @@ class SecurityHeadersMiddleware:
             await response(scope, receive, with_headers)
 
 
+#: What a person reads as an error page's heading (translated like every message; the detail,
+#: translated when it is a known one, follows it).
+ERROR_TITLES = {
+    400: "This request could not be understood",
+    401: "Log in first",
+    403: "You cannot do this",
+    404: "Not found",
+    405: "This address does not take that action",
+    413: "What you sent is too large",
+    422: "Some of what was sent is not valid",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+}
+
+
 def wants_html(request: Request) -> bool:
     path = request.url.path
     if path.startswith(("/api/", "/pipeline/", "/openapi.json", "/healthz")):
@@ -108,7 +123,15 @@ def error_response(request: Request, status: int, detail: Any, headers: dict[str
         try:
             from vsl_assets.web.render import render
 
-            page = render(request, "error.html", None, status_code=status, status=status, detail=_readable(detail))
+            page = render(
+                request,
+                "error.html",
+                None,
+                status_code=status,
+                status=status,
+                title=ERROR_TITLES.get(status, "Something went wrong"),
+                detail=_readable(detail),
+            )
             page.headers.update(headers or {})
             return page
         except Exception:  # the page itself failed: the JSON answer still says what happened

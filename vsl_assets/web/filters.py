@@ -62,11 +62,16 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
         Annotated[int, Field(ge=0, le=10_000)] | None, Blank, Query(description="money-back guarantee, days")
     ] = None,
     beat: Annotated[str | None, Query(max_length=32, description="has this beat (hook, offer...)")] = None,
+    # The bounds sit on the int, not on Query: a blank field (None after Blank) must not meet "ge".
     days_live_min: Annotated[
-        int | None, Blank, Query(ge=0, le=100_000, description="watched pages live at least this many days")
+        Annotated[int, Field(ge=0, le=100_000)] | None,
+        Blank,
+        Query(description="watched pages live at least this many days"),
     ] = None,
     changed_days: Annotated[
-        int | None, Blank, Query(ge=1, le=100_000, description="watched pages with a change in the last N days")
+        Annotated[int, Field(ge=1, le=100_000)] | None,
+        Blank,
+        Query(description="watched pages with a change in the last N days"),
     ] = None,
     sort: schemas.Sort = "newest",
     limit: Annotated[int, Query(ge=1, le=library.MAX_LIMIT)] = 24,

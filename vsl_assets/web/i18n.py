@@ -1,26 +1,71 @@
-"""The UI in English and Brazilian Portuguese: messages, numbers, dates and money per locale.
+"""The UI in English, Brazilian Portuguese and Spanish: messages, coded values, numbers, dates, money.
 
-Small on purpose (no gettext catalogs to compile): one JSON catalog per language and area under
-``locales/``, and formatting rules
-for the two locales the app speaks.  The language comes from the ``vsl_lang`` cookie, else the
-browser's Accept-Language, else English.
+Messages: one flat JSON catalog per language and area under ``locales/`` (``"English": "text"``),
+merged at start, no gettext compile step.  Coded values (statuses, lead types, awareness levels,
+beats, evidence fields, price roles, job steps) are messages keyed ``kind:code`` so that the codes
+stay the product's record and only their display changes; niche labels come from the taxonomy (one
+definition, shared with the breakdown engine) and language names from CLDR through Babel.  Known
+failure reasons are matched by pattern and shown translated, the raw text kept beside them.
+Numbers, dates, money and durations are formatted by Babel with the locale's own rules.
+
+The language comes from the ``vsl_lang`` cookie, else the browser's Accept-Language (q-values
+honoured), else English.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
+import re
+import string
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+from babel import Locale
+from babel.dates import format_date, format_time, format_timedelta
+from babel.numbers import NumberPattern, get_currency_symbol, parse_pattern
 from jinja2 import Environment
 
+from vsl_assets.breakdown.models import (
+    AWARENESS_LEVELS,
+    BEAT_LABELS,
+    EVIDENCE_FIELDS,
+    LEAD_TYPES,
+    PriceRole,
+    Status,
+)
+from vsl_assets.breakdown.taxonomy import load_taxonomy
 from vsl_assets.core.humanize import clock
+from vsl_assets.db.models import PIPELINE_STEPS, JobOutcome, UrlStatus
+from vsl_assets.web.tokens import SCOPES, TOKEN_STATES
 
-LANGUAGES = ("en", "pt-BR")
+#: The UI languages, as the cookie and ``<html lang>`` spell them.
+LANGUAGES = ("en", "pt-BR", "es")
+#: Each language's name in itself, for the switcher (a reader finds their own language).
+LANGUAGE_NAMES = {"en": "English", "pt-BR": "Português", "es": "Español"}
+#: The Babel (CLDR) locale each UI language formats with.
+BABEL_LOCALES = {"en": "en_US", "pt-BR": "pt_BR", "es": "es"}
 LANG_COOKIE = "vsl_lang"
 
 LOCALES = Path(__file__).parent / "locales"
+
+#: Coded values shown to people, by kind: the catalog key of a value is ``kind:code``.  Built from
+#: the definitions (enums, ``Literal`` types), so a new code without a translation fails a test.
+VOCABULARIES: dict[str, tuple[str, ...]] = {
+    "status": tuple(s.value for s in UrlStatus),
+    "lead": LEAD_TYPES,
+    "awareness": AWARENESS_LEVELS,
+    "beat": BEAT_LABELS,
+    "field": EVIDENCE_FIELDS,
+    "role": get_args(PriceRole),
+    "analysis": get_args(Status),
+    "step": PIPELINE_STEPS,
+    "outcome": tuple(o.value for o in JobOutcome),
+    "scope": SCOPES,
+    "token": TOKEN_STATES,
+}
 
 
 def load_catalogs(root: Path = LOCALES) -> dict[str, dict[str, str]]:
@@ -47,53 +92,271 @@ def load_catalogs(root: Path = LOCALES) -> dict[str, dict[str, str]]:
 MESSAGES: dict[str, dict[str, str]] = load_catalogs()
 
 
+def _q(params: str) -> float:
+    for param in params.split(";"):
+        name, _, value = param.strip().partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return max(0.0, min(1.0, float(value)))
+            except ValueError:
+                return 0.0
+    return 1.0
+
+
+def _ui_language(tag: str) -> str | None:
+    tag = tag.strip().lower()
+    for prefix, lang in (("pt", "pt-BR"), ("es", "es"), ("en", "en")):
+        if tag == prefix or tag.startswith(prefix + "-") or tag.startswith(prefix + "_"):
+            return lang
+    return None
+
+
 def pick_language(cookie: str | None, accept_language: str | None) -> str:
+    """The cookie's language, else the browser's most preferred one we speak (q-values, then order)."""
     if cookie in LANGUAGES:
         return str(cookie)
-    for part in (accept_language or "").split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("pt"):
-            return "pt-BR"
-        if tag.startswith("en"):
-            return "en"
-    return "en"
+    best: tuple[float, int, str] | None = None
+    for order, part in enumerate((accept_language or "")[:1000].split(",")):
+        tag, _, params = part.partition(";")
+        lang = _ui_language(tag)
+        q = _q(params)
+        if lang is None or q <= 0:
+            continue
+        candidate = (-q, order, lang)
+        if best is None or candidate < best:
+            best = candidate
+    return best[2] if best else "en"
 
 
 def translate(lang: str, text: str) -> str:
     return MESSAGES.get(lang, {}).get(text, text)
 
 
-def _group(number: float, decimals: int, lang: str) -> str:
-    text = f"{number:,.{decimals}f}"
-    if lang == "pt-BR":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+# -- coded values -------------------------------------------------------------------------------
+
+
+def label(lang: str, kind: str, code: str | None) -> str:
+    """How a person reads ``code`` of ``kind`` in ``lang``: "Consciente da solução" for
+    ``awareness``/``solution_aware``; the code itself when no catalog knows it (never blank)."""
+    if code is None or code == "":
+        return ""
+    if kind == "niche":
+        return niche_label(lang, code)
+    if kind == "language":
+        return language_name(lang, code)
+    key = f"{kind}:{code}"
+    return MESSAGES.get(lang, {}).get(key) or MESSAGES.get("en", {}).get(key) or code
+
+
+def _taxonomy_language(lang: str) -> str:
+    return lang.split("-")[0]
+
+
+def niche_label(lang: str, code: str) -> str:
+    """``health/diabetes`` → "Saúde / Diabetes"; a top-level ``health`` → "Saúde" (the taxonomy's labels)."""
+    taxonomy = load_taxonomy()
+    language = _taxonomy_language(lang)
+    try:
+        if "/" in code:
+            return taxonomy.label(code, language)
+        labels = taxonomy.top_labels[code]
+        return labels.get(language) or labels["en"]
+    except KeyError:
+        return code
+
+
+@lru_cache(maxsize=64)
+def _babel(lang: str) -> Locale:
+    return Locale.parse(BABEL_LOCALES.get(lang, "en_US"))
+
+
+def language_name(lang: str, code: str) -> str:
+    """A spoken-language code (``pt``, ``es``) in the UI's language: "português", "Spanish"."""
+    try:
+        name = _babel(lang).languages.get(code.split("-")[0].lower())
+    except (ValueError, AttributeError):
+        name = None
+    return (name[:1].upper() + name[1:]) if name else code
+
+
+# -- failure reasons ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReasonPattern:
+    """A known failure reason: its English text with ``{name}`` holes, read back by ``pattern``."""
+
+    message: str
+    pattern: re.Pattern[str]
+
+
+def _reason(message: str, **groups: str) -> ReasonPattern:
+    """``message`` with ``{name}`` holes; each hole matches ``groups[name]`` (default: anything)."""
+    regex = ""
+    for literal, name, _spec, _conv in string.Formatter().parse(message):
+        regex += re.escape(literal)
+        if name is not None:
+            regex += f"(?P<{name}>{groups.get(name, '.+?')})"
+    return ReasonPattern(message, re.compile(f"^{regex}$", re.DOTALL))
+
+
+#: The reasons the pipeline writes most (``urls.reason``, ``dead_letters.message``, ``jobs.error``),
+#: as the domain code words them.  A reason matched here is shown translated with the raw text
+#: kept beside it; any other is shown as written (wrong is worse than unknown).
+REASONS: tuple[ReasonPattern, ...] = (
+    _reason("retrying after attempt {attempt}: {reason}", attempt=r"\d+"),
+    _reason("HTTP {code} from the {what}", code=r"\d{3}"),
+    _reason("no video player found on page"),
+    _reason("the video is DRM-protected ({why}); it cannot be downloaded"),
+    _reason("the site reports DRM"),
+    _reason("the stream URL has expired (signed URL token no longer valid)"),
+    _reason("could not connect to the {what} host {host}"),
+    _reason("could not connect to the stream URL server"),
+    _reason("the stream URL returned an empty body"),
+    _reason("the stream URL did not return an HLS playlist"),
+    _reason("the stream contains no audio or video stream"),
+    _reason("the stream URL contains no audio or video stream"),
+    _reason("the HLS playlist lists no segments"),
+    _reason("the playlist contains no segments"),
+    _reason("the video has no audio track, so there is nothing to transcribe"),
+    _reason("the extracted audio is empty"),
+    _reason("ffmpeg could not extract the audio track"),
+    _reason("ffmpeg did not finish within {seconds} s and was stopped", seconds=r"\d+"),
+    _reason("yt-dlp could not extract the video: {detail}"),
+    _reason("yt-dlp found the video but no downloadable format"),
+    _reason("the download is not readable media: {detail}"),
+    _reason("the process running run {run} died (killed or crashed) before this step finished", run=r"\w+"),
+    _reason(
+        "the process of run {run} died (killed or crashed) between steps, e.g. waiting for a pool slot", run=r"\w+"
+    ),
+    _reason("the run {run} failed before the pipeline finished", run=r"\w+"),
+    _reason("the run {run} was cancelled before the pipeline finished", run=r"\w+"),
+    _reason("VSL_TRANSCRIBER=openai needs OPENAI_API_KEY to be set"),
+    # URLs refused when added (vsl_assets.net.urls)
+    _reason("empty URL"),
+    _reason("URL is longer than {limit} characters", limit=r"\d+"),
+    _reason("URL contains whitespace or control characters"),
+    _reason("malformed URL: {detail}"),
+    _reason("unsupported URL scheme {scheme}: only http and https URLs can be added"),
+    _reason("URLs with embedded credentials (user:password@) are not accepted"),
+    _reason("URL has no host name"),
+    _reason("invalid host name {host}"),
+    # the web's own refusals (error pages)
+    _reason("no VSL with key {key}"),
+    _reason("no board {board}", board=r"\d+"),
+    _reason("no batch {batch} of yours", batch=r"\d+"),
+    _reason("Not Found"),
+    _reason("Method Not Allowed"),
+    _reason("missing or invalid CSRF token; reload the page and try again"),
+    _reason("missing or invalid CSRF token; reload the login page"),
+    _reason("too many failed logins; try again in {seconds} s", seconds=r"\d+"),
+    _reason("internal error: the server could not answer this; it is logged"),
+    _reason("request body too large: at most {mb} MB (VSL_WEB_MAX_BODY_MB); send less at a time", mb=r"[\d.e+-]+"),
+    _reason("no URLs given"),
+    _reason("the OpenAI engine needs an API key; set OPENAI_API_KEY"),
+)
+
+
+@dataclass(frozen=True)
+class Reason:
+    """A failure reason as shown: ``text`` in the reader's language, ``raw`` as the pipeline wrote it."""
+
+    text: str
+    raw: str
+
+    @property
+    def translated(self) -> bool:
+        return self.text != self.raw
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.raw)
+
+
+def reason(lang: str, raw: str | None) -> Reason:
+    """``raw`` translated when it is a known reason (its variable parts carried over), else as is."""
+    raw = raw or ""
+    text = raw.strip()
+    for known in REASONS:
+        found = known.pattern.match(text)
+        if found is None:
+            continue
+        parts = {name: translate(lang, value) for name, value in found.groupdict().items()}  # "stream URL"...
+        if "reason" in parts:  # a reason inside a reason ("retrying after attempt 2: HTTP 503 ...")
+            parts["reason"] = reason(lang, parts["reason"]).text
+        return Reason(translate(lang, known.message).format(**parts), raw)
+    return Reason(raw, raw)
+
+
+# -- numbers, money, dates, durations ----------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def _number_pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+@lru_cache(maxsize=256)
+def _currency_symbol(code: str) -> str:
+    return get_currency_symbol(code, "pt_BR")
+
+
+@lru_cache(maxsize=16)
+def _symbol_after(lang: str) -> bool:
+    """Whether the locale writes the currency after the number (CLDR's standard currency pattern)."""
+    return _babel(lang).currency_formats["standard"].pattern.split(";")[0].strip().endswith("¤")
 
 
 def fmt_number(lang: str, value: float | int | None, decimals: int = 0) -> str:
-    return "" if value is None else _group(float(value), decimals, lang)
-
-
-_SYMBOLS = {"BRL": "R$", "USD": "US$", "EUR": "€", "GBP": "£", "MXN": "MX$"}
+    if value is None:
+        return ""
+    # A parsed pattern applied directly: format_decimal would parse it again on every call (a
+    # library page formats dozens of prices).
+    return _number_pattern(decimals).apply(value, _babel(lang))
 
 
 def fmt_money(lang: str, amount: float | None, currency: str | None) -> str:
-    """``R$ 1.997,00`` in pt-BR, ``R$1,997.00`` in English; no currency said: the bare amount."""
+    """``R$ 19,70`` in pt-BR, ``US$ 37.00`` in English, ``37,00 US$`` in Spanish; no currency: the bare amount.
+
+    The number and the symbol's side follow the locale (CLDR); the symbol is the one that says which
+    dollar (``US$``, ``MX$``, ``R$``: the Brazilian forms, unambiguous in every language), with a
+    non-breaking space so the two never wrap apart.
+    """
     if amount is None:
         return ""
-    number = _group(amount, 2, lang)
+    number = fmt_number(lang, amount, 2)
     if not currency:
         return number
-    symbol = _SYMBOLS.get(currency.upper(), currency.upper() + " ")
-    if lang == "pt-BR":
-        return f"{symbol.strip()} {number}"
-    return f"{symbol}{number}"
+    symbol = _currency_symbol(currency.upper())
+    return f"{number}\u00a0{symbol}" if _symbol_after(lang) else f"{symbol}\u00a0{number}"
 
 
 def fmt_date(lang: str, value: datetime | None) -> str:
+    """The locale's medium date and a 24-hour time: "6 de dez. de 2026 16:05", "Dec 6, 2026 16:05"."""
     if value is None:
         return ""
-    return value.strftime("%d/%m/%Y %H:%M") if lang == "pt-BR" else value.strftime("%Y-%m-%d %H:%M")
+    locale = _babel(lang)
+    return f"{format_date(value, 'medium', locale=locale)} {format_time(value, 'HH:mm', locale=locale)}"
+
+
+def fmt_duration(lang: str, seconds: float | None, direction: bool = False) -> str:
+    """A span in words: "16 minutos", with ``direction`` "em 16 minutos" (an ETA)."""
+    if seconds is None:
+        return ""
+    return format_timedelta(
+        timedelta(seconds=max(0.0, seconds)), locale=_babel(lang), add_direction=direction, threshold=1.5
+    )
+
+
+def fmt_eta(lang: str, when: datetime | None, now: datetime | None = None) -> str:
+    if when is None:
+        return ""
+    now = now or datetime.now(UTC)
+    when = when if when.tzinfo else when.replace(tzinfo=UTC)
+    now = now if now.tzinfo else now.replace(tzinfo=UTC)
+    return fmt_duration(lang, (when - now).total_seconds(), direction=True)
 
 
 def fmt_clock(value: float | None) -> str:
@@ -112,8 +375,13 @@ def install(env: Environment) -> None:
 def template_helpers(lang: str) -> dict[str, Any]:
     return {
         "lang": lang,
+        "languages_ui": LANGUAGE_NAMES,
         "_": lambda text: translate(lang, text),
+        "label": lambda kind, code: label(lang, kind, code),
+        "reason": lambda raw: reason(lang, raw),
         "num": lambda value, decimals=0: fmt_number(lang, value, decimals),
         "money": lambda amount, currency: fmt_money(lang, amount, currency),
         "date": lambda value: fmt_date(lang, value),
+        "duration": lambda seconds: fmt_duration(lang, seconds),
+        "eta": lambda when, now=None: fmt_eta(lang, when, now),
     }

@@ -13,6 +13,7 @@ from typing import Annotated
 
 from fastapi import Path
 from starlette.exceptions import HTTPException
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 #: Database ids are 32-bit on PostgreSQL: anything larger is "no such row", answered 422 up front
@@ -41,7 +42,14 @@ class BodyLimitMiddleware:
         self.app = app
         self.max_bytes = max_bytes
 
-    async def _refuse(self, send: Send) -> None:
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        from vsl_assets.web.errors import error_response, wants_html
+
+        request = Request(scope)
+        if wants_html(request):  # a form posted from a page: the error page, in the reader's language
+            page = error_response(request, 413, too_large_reason(self.max_bytes), {"connection": "close"})
+            await page(scope, receive, send)
+            return
         body = _too_large(self.max_bytes)
         await send(
             {
@@ -67,7 +75,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     declared = self.max_bytes + 1
                 if declared > self.max_bytes:
-                    await self._refuse(send)
+                    await self._refuse(scope, receive, send)
                     return
         seen = 0
         started = False
@@ -92,4 +100,4 @@ class BodyLimitMiddleware:
         except BodyTooLarge:
             if started:
                 raise
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from vsl_assets.db.models import UrlStatus
 from vsl_assets.web.deps import Identity, ctx
-from vsl_assets.web.i18n import LANG_COOKIE, pick_language, template_helpers, translate
+from vsl_assets.web.i18n import LANG_COOKIE, label, pick_language, template_helpers, translate
 
 
 def language(request: Request) -> str:
@@ -19,7 +19,10 @@ def language(request: Request) -> str:
 def render(request: Request, name: str, identity: Identity | None, status_code: int = 200, **data: Any) -> HTMLResponse:
     lang = language(request)
     context: dict[str, Any] = {
-        "status_labels": {status.value: translate(lang, status.value) for status in UrlStatus},
+        "status_labels": {status.value: label(lang, "status", status.value) for status in UrlStatus},
+        # What app.js writes itself (live progress), in the page's language.
+        "js_messages": {m: translate(lang, m) for m in ("ahead", "ETA", "stalled", "Step", "Progress")},
+        "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "user": identity.name if identity else None,
         "csrf": identity.csrf if identity else None,
         **template_helpers(lang),

@@ -22,6 +22,8 @@ from vsl_assets.web.security import new_api_token, token_hash
 
 Scope = Literal["read", "write"]
 SCOPES: tuple[Scope, ...] = ("read", "write")
+TokenState = Literal["active", "revoked", "expired"]
+TOKEN_STATES: tuple[TokenState, ...] = ("active", "revoked", "expired")
 #: ``last_used_at`` is written at most this often (seconds): an API call is not a write per request.
 TOUCH_EVERY_S = 60
 _DURATION_RE = re.compile(r"^\s*(\d{1,5})\s*([smhdw]?)\s*$")
@@ -82,7 +84,7 @@ class TokenInfo:
     revoked_at: datetime | None
 
     @property
-    def state(self) -> str:
+    def state(self) -> TokenState:
         if self.revoked_at is not None:
             return "revoked"
         if self.expires_at is not None and self.expires_at <= utcnow():

@@ -290,7 +290,7 @@ def test_share_link_opens_the_board_and_its_media_only(web: Web, small_mp4: Path
     assert page.status_code == 200
     assert "Para o cliente" in page.text and "Ritual da manhã" in page.text and "Segredo do chá" in page.text
     assert "Fora do quadro" not in page.text
-    assert "R$ 197,00" in page.text or "R$197.00" in page.text  # the breakdown's offer
+    assert "R$\u00a0197,00" in page.text or "R$\u00a0197.00" in page.text  # the breakdown's offer (locale money)
     assert "<form" not in page.text  # nothing to post: nothing a CSRF could abuse
     for header, value in (
         ("referrer-policy", "no-referrer"),

@@ -202,8 +202,8 @@ def test_the_swipe_in_chromium(server: str, browser: Any, instance: Any, media_s
     page.goto(f"{server}/boards")
     page.click("text=Emagrecimento")
     assert page.locator(".vcard .tag").all_inner_texts() == ["hook", "ritual"]
-    page.click("text=PT")
-    assert page.locator("nav").inner_text().startswith("Biblioteca")
+    page.click("nav.langs a[hreflang=pt-BR]")
+    assert page.locator("nav.main").inner_text().startswith("Biblioteca")
     shot(page, "09_board_pt")
     context.close()
     if os.environ.get("VSL_WEB_SCREENS_COPY"):

@@ -95,9 +95,9 @@ def test_compare_and_what_changed_in_chromium(server: str, browser: Any) -> None
         assert [lanes.nth(i).get_attribute("data-key") for i in range(3)] == [old, new, other]
         assert page.locator(".cmp-lane .lane-beat").count() == 11  # 4 + 5 beats, and the third VSL's 2
         offer = page.locator('#cmp-facts tr[data-field="offer_price"] td')
-        assert [offer.nth(i).inner_text() for i in range(3)] == ["R$ 197,00", "R$ 147,00", "R$ 97,00"]
+        assert [offer.nth(i).inner_text() for i in range(3)] == ["R$\u00a0197,00", "R$\u00a0147,00", "R$\u00a097,00"]
         lead = page.locator('#cmp-facts tr[data-field="lead_type"]').inner_text()
-        assert "não tenho certeza" in lead and "story" in lead
+        assert "não tenho certeza" in lead and "História" in lead  # the lead as a word (label), not the code
         assert page.is_visible("#cmp-sync")  # the script ran
         assert page.evaluate(SPILLING) == [], device
         cols = page.locator(".cmp-col")
@@ -118,7 +118,7 @@ def test_compare_and_what_changed_in_chromium(server: str, browser: Any) -> None
         assert page.locator(".drow.k-removed del").all_inner_texts() == [REMOVED]
         assert page.inner_text('#diff-summary [data-count="rewritten"]') == "1"
         offer_row = page.inner_text('#diff-fields tr[data-field="offer_price"]')
-        assert "R$ 197,00" in offer_row and "R$ 147,00" in offer_row and "mudou" in offer_row
+        assert "R$\u00a0197,00" in offer_row and "R$\u00a0147,00" in offer_row and "mudou" in offer_row
         assert "incerto" in page.inner_text('#diff-fields tr[data-field="lead_type"]')
         assert page.get_attribute('#diff-beats tr[data-beat="offer"]', "data-status") == "moved"
         # Fields that did not change are folded away, one click from view.

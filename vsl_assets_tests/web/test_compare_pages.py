@@ -105,9 +105,15 @@ def test_compare_page_shows_columns_lanes_and_transcripts(sqlite_web: Web) -> No
     )
     assert re.findall(r'<ol class="cmp-transcript" data-key="([^"]+)"', html) == [old, new, other]
     offer_row = html.split('<tr data-field="offer_price" class="differs">')[1].split("</tr>")[0]
-    assert [c for c in re.findall(r"<td [^>]*>(.*?)</td>", offer_row)] == ["R$197.00", "R$147.00", "R$97.00"]
+    assert [c for c in re.findall(r"<td [^>]*>(.*?)</td>", offer_row)] == [
+        "R$\u00a0197.00",
+        "R$\u00a0147.00",
+        "R$\u00a097.00",
+    ]
     lead_row = html.split('<tr data-field="lead_type"')[1].split("</tr>")[0]
-    assert 'data-unsure="lead_type">not sure<' in lead_row and "story" in lead_row and "promise" in lead_row
+    assert (
+        'data-unsure="lead_type">not sure<' in lead_row and "Story" in lead_row and "Promise" in lead_row
+    )  # values as words (label), not codes
     assert (
         f'href="/compare?keys={old},{new}&amp;mode=diff"' in html
         and f"/compare?keys={new},{other}&amp;mode=diff" in html
@@ -130,7 +136,9 @@ def test_diff_page_in_portuguese_highlights_and_tables(sqlite_web: Web) -> None:
     fields = dict(re.findall(r'<tr data-field="(\w+)" data-status="(\w+)"', html))
     assert fields["offer_price"] == "changed" and fields["lead_type"] == "unknown" and fields["niche"] == "same"
     offer = html.split('<tr data-field="offer_price"')[1].split("</tr>")[0]
-    assert "R$ 197,00" in offer and "R$ 147,00" in offer and "mudou" in offer and "\u2212R$ 50,00" in offer
+    assert (
+        "R$\u00a0197,00" in offer and "R$\u00a0147,00" in offer and "mudou" in offer and "\u2212R$\u00a050,00" in offer
+    )
     lead = html.split('<tr data-field="lead_type"')[1].split("</tr>")[0]
     assert "incerto (não comparado)" in lead and "não tenho certeza" in lead
     beats = dict(re.findall(r'<tr data-beat="(\w+)" data-status="(\w+)"', html))
@@ -175,7 +183,12 @@ def test_diff_page_in_english_has_no_raw_message_keys(sqlite_web: Web) -> None:
     html = web.client.get(f"/compare?keys={old},{new}&mode=diff").text
     assert "diff:" not in html and "beat:" not in html
     offer = html.split('<tr data-field="offer_price"')[1].split("</tr>")[0]
-    assert "R$197.00" in offer and "R$147.00" in offer and ">changed<" in offer and "\u2212R$50.00" in offer
+    assert (
+        "R$\u00a0197.00" in offer
+        and "R$\u00a0147.00" in offer
+        and ">changed<" in offer
+        and "\u2212R$\u00a050.00" in offer
+    )
     assert "not sure (not compared)" in html and "Sentences rewritten: <strong" in html
 
 

@@ -48,7 +48,7 @@ def test_an_alias_is_shown_as_such_and_linked_both_ways(web: Web) -> None:
     assert (cards[alias]["alias"], cards[original]["alias"]) == (True, False)
     web.client.cookies.set("vsl_lang", "pt-BR")
     assert "Mesmo vídeo que" in web.client.get(f"/vsl/{alias}").text
-    assert ">duplicata</span>" in web.client.get("/").text
+    assert ">Duplicata</span>" in web.client.get("/").text  # the status label (core.json's status:alias)
 
 
 def test_the_web_app_drops_what_the_setting_lists(tmp_path, monkeypatch) -> None:

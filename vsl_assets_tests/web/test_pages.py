@@ -50,7 +50,7 @@ def test_vsl_page_shows_player_transcript_beats_pitches_and_downloads(sqlite_web
     assert 'class="link quote" data-seek="9.5"' in html and "Garantia de 30 dias" in html
     for fmt in ("txt", "srt", "vtt", "json"):
         assert f'href="/api/vsls/{key}/transcript.{fmt}" download' in html
-    assert "R$197.00" in html and "30 days" in html
+    assert "R$\u00a0197.00" in html and "30 days" in html
 
 
 def test_queue_lists_failed_urls_with_reason_and_retry(sqlite_web: Web) -> None:

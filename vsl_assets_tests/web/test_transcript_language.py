@@ -15,7 +15,7 @@ def test_add_page_and_api_store_the_urls_language(sqlite_web: Web) -> None:
     web = sqlite_web
     csrf = web.login()
     page = web.client.get("/add").text
-    assert '<select name="language">' in page and '<option value="es">es</option>' in page
+    assert '<select name="language">' in page and '<option value="es">Spanish</option>' in page
     done = web.client.post("/add", data={"urls": "https://es.example.com/vsl", "language": "ES", "csrf_token": csrf})
     assert done.status_code == 200, done.text
     refused = web.client.post(

@@ -138,6 +138,8 @@ def library_page(request: Request, filters: Filters, context: Ctx, session: Db, 
     elif filters.sort not in ("newest", "oldest") and filters.offset + page.limit < page.total:
         next_link = "/?" + urlencode({**active, "offset": filters.offset + page.limit, "limit": filters.limit})
     first_link = "/?" + urlencode(active) if (filters.after is not None or filters.offset) else None
+    on_the_way = any(c.status in progress.ON_THE_WAY for c in page.items)
+    now = datetime.now(UTC)
     return render(
         request,
         "library.html",
@@ -147,6 +149,9 @@ def library_page(request: Request, filters: Filters, context: Ctx, session: Db, 
         facets=library.facets(session),
         next_link=next_link,
         first_link=first_link,
+        estimates=progress.queue_estimates(session, now) if on_the_way else {},
+        on_the_way=progress.ON_THE_WAY,
+        now=now,
     )
 
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vsl_assets import progress
 from vsl_assets.db.models import Url
 from vsl_assets.search import shared_search
 from vsl_assets.services import library, requeue, schemas, titles
@@ -32,7 +33,23 @@ def statuses(
     """Live status of a few VSLs (the add page polls this)."""
     wanted = [k for k in keys.split(",") if k][:500]
     rows = session.execute(select(Url.partition_key, Url.status, Url.reason).where(Url.partition_key.in_(wanted))).all()
-    return [schemas.UrlState(partition_key=k, status=s, reason=r) for k, s, r in rows]
+    live = progress.queue_estimates(session) if any(s in progress.ON_THE_WAY for _, s, _ in rows) else {}
+    out = []
+    for k, s, r in rows:
+        e = live.get(k)
+        state = schemas.UrlState(partition_key=k, status=s, reason=r)
+        if e is not None:
+            state = state.model_copy(
+                update={
+                    "stage": e.stage,
+                    "percent": e.percent,
+                    "eta_at": e.eta_at,
+                    "ahead": e.ahead,
+                    "stalled": e.stalled,
+                }
+            )
+        out.append(state)
+    return out
 
 
 @router.get("/api/vsls/{key}", response_model=schemas.VslDetail)

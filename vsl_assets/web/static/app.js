@@ -105,8 +105,64 @@
   }
 
   var FINAL = {analyzed: true, failed: true};
-  var LABELS = {};
+  var LABELS = {}, MESSAGES = {};
   try { LABELS = JSON.parse(document.body.dataset.statusLabels || "{}"); } catch (e) { LABELS = {}; }
+  try { MESSAGES = JSON.parse(document.body.dataset.messages || "{}"); } catch (e) { MESSAGES = {}; }
+  function msg(text) { return MESSAGES[text] || text; }
+
+  // "in 16 minutes" in the page's language (the server writes the first one with Babel).
+  function inWords(seconds) {
+    var lang = document.documentElement.lang || "en";
+    var s = Math.max(0, Math.round(seconds));
+    try {
+      var fmt = new Intl.RelativeTimeFormat(lang, {numeric: "always"});
+      if (s < 90) return fmt.format(s, "second");
+      if (s < 90 * 60) return fmt.format(Math.round(s / 60), "minute");
+      return fmt.format(Math.round(s / 3600), "hour");
+    } catch (e) { return Math.round(s / 60) + " min"; }
+  }
+
+  function span(cls, text, data) {
+    var el = document.createElement("span");
+    el.className = cls;
+    el.textContent = text;
+    Object.keys(data || {}).forEach(function (k) { el.dataset[k] = data[k]; });
+    return el;
+  }
+
+  // Stage n/5, percent, place in line, ETA, stalled, a bar: the same pieces as the server's
+  // progress_bits macro, refreshed from /api/statuses.
+  function paintProgress(row, item) {
+    var box = row.querySelector("td.progress, [data-progress]");
+    if (!box) return;
+    box.textContent = "";
+    if (item.stage === null || item.stage === undefined || FINAL[item.status]) return;
+    box.appendChild(span("stage", item.stage + "/5", {stage: item.stage}));
+    if (item.percent !== null && item.percent !== undefined) {
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(span("percent", Math.round(item.percent) + "%", {percent: item.percent}));
+    }
+    if (item.ahead) {
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(span("ahead", item.ahead + " " + msg("ahead"), {ahead: item.ahead}));
+    }
+    if (item.eta_at) {
+      var when = Date.parse(item.eta_at);
+      if (!isNaN(when)) {
+        box.appendChild(document.createTextNode(" "));
+        box.appendChild(span("eta", msg("ETA") + " " + inWords((when - Date.now()) / 1000), {eta: item.eta_at}));
+      }
+    }
+    if (item.stalled) {
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(span("badge stalled", msg("stalled"), {stalled: "1"}));
+    }
+    var bar = document.createElement("progress");
+    bar.max = 5;
+    bar.value = item.stage + (item.percent || 0) / 100;
+    bar.setAttribute("aria-label", msg("Progress"));
+    box.appendChild(bar);
+  }
 
   function setupPolling() {
     var rows = Array.prototype.slice.call(document.querySelectorAll("[data-poll-key]"));
@@ -120,8 +176,12 @@
         badge.dataset.status = item.status;
         badge.textContent = LABELS[item.status] || item.status;
       }
+      // The server wrote the reason translated (its raw text in data-raw); one that changed while
+      // the page was open is shown as the pipeline wrote it.
       var reason = row.querySelector(".reason");
-      if (reason) reason.textContent = item.reason || "";
+      var shown = reason && reason.querySelector("[data-raw]");
+      if (reason && !(shown && shown.dataset.raw === (item.reason || ""))) reason.textContent = item.reason || "";
+      paintProgress(row, item);
       row.classList.toggle("is-failed", item.status === "failed");
       if (item.status === "failed") addRetry(row, item.partition_key);
     }
@@ -168,5 +228,86 @@
     setTimeout(tick, 500);
   }
 
-  onReady(function () { setupPlayer(); setupPosters(); setupPolling(); });
+  // Phones: the header's links behind a Menu button; the library's filters folded in a drawer
+  // (open on wide screens, and always without JavaScript).
+  function setupLayout() {
+    document.documentElement.classList.add("js");
+    var toggle = document.querySelector(".menu-toggle");
+    var menu = document.getElementById("site-menu");
+    if (toggle && menu) {
+      toggle.addEventListener("click", function () {
+        var open = !menu.classList.contains("open");
+        menu.classList.toggle("open", open);
+        toggle.setAttribute("aria-expanded", String(open));
+        if (open) { var first = menu.querySelector("a, button"); if (first) first.focus(); }
+      });
+      document.addEventListener("keydown", function (ev) {
+        if (ev.key === "Escape" && menu.classList.contains("open")) {
+          menu.classList.remove("open");
+          toggle.setAttribute("aria-expanded", "false");
+          toggle.focus();
+        }
+      });
+    }
+    if (window.matchMedia && window.matchMedia("(max-width: 720px)").matches) {
+      document.querySelectorAll("details[data-collapse-narrow]").forEach(function (d) { d.open = false; });
+    }
+  }
+
+  // Keys: "/" focuses the page's search box; on the VSL page j or ArrowDown / ArrowUp move to the
+  // next / previous transcript segment (and seek there), space or k play and pause.  Never while
+  // typing in a field, and never over a control that uses the key itself.
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || el.isContentEditable;
+  }
+  function ownsKey(el, key) {
+    if (!el || el === document.body) return false;
+    var tag = el.tagName;
+    if (key === " ") return tag === "BUTTON" || tag === "A" || tag === "SUMMARY" || tag === "VIDEO" || tag === "AUDIO";
+    return tag === "VIDEO" || tag === "AUDIO" || tag === "SELECT";
+  }
+  function setupKeys() {
+    var video = document.getElementById("player");
+    var list = document.getElementById("transcript");
+    function visibleSegs() {
+      return list ? Array.prototype.filter.call(list.querySelectorAll(".seg"), function (el) { return !el.hidden; }) : [];
+    }
+    function step(delta) {
+      var segs = visibleSegs();
+      if (!segs.length) return false;
+      var at = segs.indexOf(document.activeElement);
+      if (at < 0) at = segs.indexOf(list.querySelector(".seg.current"));
+      var next = at < 0 ? (delta > 0 ? 0 : segs.length - 1) : Math.max(0, Math.min(segs.length - 1, at + delta));
+      var el = segs[next];
+      el.focus({preventScroll: true});
+      el.scrollIntoView({block: "nearest"});
+      if (video) {
+        video.currentTime = parseFloat(el.dataset.start) || 0;
+      }
+      return true;
+    }
+    document.addEventListener("keydown", function (ev) {
+      if (ev.defaultPrevented || ev.ctrlKey || ev.metaKey || ev.altKey) return;
+      var el = document.activeElement;
+      if (typing(el)) return;
+      var key = ev.key;
+      if (key === "/") {
+        var box = document.querySelector("[data-shortcut='/']");
+        if (box) { ev.preventDefault(); box.focus(); if (box.select) box.select(); }
+        return;
+      }
+      if (!list) return;
+      if (ownsKey(el, key)) return;
+      if (key === "j" || key === "ArrowDown") { if (step(1)) ev.preventDefault(); }
+      else if (key === "ArrowUp") { if (step(-1)) ev.preventDefault(); }
+      else if ((key === " " || key === "k") && video) {
+        ev.preventDefault();
+        if (video.paused) { var p = video.play(); if (p && p.catch) p.catch(function () {}); } else video.pause();
+      }
+    });
+  }
+
+  onReady(function () { setupLayout(); setupPlayer(); setupPosters(); setupPolling(); setupKeys(); });
 })();
