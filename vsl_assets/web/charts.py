@@ -43,11 +43,12 @@ def bars(
     unknown: int,
     _: Translate,
     *,
-    translate_labels: bool = False,
+    words: Translate | None = None,
     unit: str = "VSLs",
 ) -> Markup:
-    """Horizontal bars, one per value, longest = largest; the unknown count as a grey bar (no link)."""
-    rows = [(_(b.label) if translate_labels else b.label, b.count, b.link) for b in items]
+    """Horizontal bars, one per value, longest = largest; the unknown count as a grey bar (no link).
+    ``words`` reads a coded value (a lead type, an awareness level) as words."""
+    rows = [(words(b.label) if words else b.label, b.count, b.link) for b in items]
     if unknown:
         rows.append((_("unknown"), unknown, ""))
     top = max((n for _l, n, _k in rows), default=0) or 1
@@ -131,9 +132,9 @@ def _ticks(top: float) -> list[float]:
     return [float(v) for v in range(0, int(top) + 1, step)]
 
 
-def beats(chart_id: str, title: str, items: Sequence[BeatStat], _: Translate) -> Markup:
+def beats(chart_id: str, title: str, items: Sequence[BeatStat], _: Translate, words: Translate) -> Markup:
     """One row per beat in its typical order: a bar from its mean start to its mean end (as a share
-    of the VSL), and in how many VSLs it occurs."""
+    of the VSL), and in how many VSLs it occurs; ``words`` reads a beat's code as words."""
     span = WIDTH - LABEL_W - 70
     out: list[str] = []
     for i, b in enumerate(items):
@@ -141,16 +142,16 @@ def beats(chart_id: str, title: str, items: Sequence[BeatStat], _: Translate) ->
         x0 = LABEL_W + span * b.mean_start
         w = max(3.0, span * (b.mean_end - b.mean_start))
         name = (
-            f"{_(b.beat)}: {b.count} {_('VSLs')}, "
+            f"{words(b.beat)}: {b.count} {_('VSLs')}, "
             f"{round(b.mean_start * 100)}%\u2013{round(b.mean_end * 100)}% {_('of the VSL')}"
         )
         out.append(
             f'<a href="{escape(b.link)}" class="mark"><title>{escape(name)}</title>'
-            f'<text x="{LABEL_W - 6}" y="{y + 16}" text-anchor="end" class="label">{escape(_short(_(b.beat)))}</text>'
+            f'<text x="{LABEL_W - 6}" y="{y + 16}" text-anchor="end" class="label">{escape(_short(words(b.beat)))}</text>'
             f'<rect x="{x0:.1f}" y="{y}" width="{w:.1f}" height="{ROW - 8}" class="bar beat"/>'
             f'<text x="{LABEL_W + span + 8}" y="{y + 16}" class="value">{b.count}</text></a>'
         )
     desc = "; ".join(
-        f"{_(b.beat)} {round(b.mean_start * 100)}%\u2013{round(b.mean_end * 100)}% ({b.count})" for b in items
+        f"{words(b.beat)} {round(b.mean_start * 100)}%\u2013{round(b.mean_end * 100)}% ({b.count})" for b in items
     ) or _("No data yet.")
     return _svg(title, desc, max(ROW, len(items) * ROW + 8), "".join(out), chart_id)

@@ -52,6 +52,8 @@ PAGES: list[AuditPage] = [
     AuditPage("compare", "/compare?keys={vsl},{other}"),
     AuditPage("compare-diff", "/compare?keys={other},{vsl}&mode=diff"),
     AuditPage("changes", "/changes"),
+    AuditPage("insights", "/insights"),
+    AuditPage("search-filtered", "/search?q=garantia&lead=story&price_max=100"),
     AuditPage("error-404", "/vsl/no_such_vsl_key", status=404),
     AuditPage("error-board", "/boards/987654", status=404),
 ]

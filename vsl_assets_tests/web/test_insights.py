@@ -112,7 +112,12 @@ def test_insights_page_draws_accessible_linked_charts(sqlite_web: Web) -> None:
         svg = html.split(f'id="{chart}"')[1].split("</svg>")[0]
         assert f'<title id="{chart}-t">' in svg and f'<desc id="{chart}-d">' in svg
     lead_svg = html.split('id="chart-lead"')[1].split("</svg>")[0]
-    assert '<a href="/?niche=health&amp;lead=story" class="mark"><title>story: 2 VSLs</title>' in lead_svg
+    # Coded values read as words (the link keeps the code).
+    assert '<a href="/?niche=health&amp;lead=story" class="mark"><title>Story: 2 VSLs</title>' in lead_svg
+    beats_svg = html.split('id="chart-beats"')[1].split("</svg>")[0]
+    assert "Hook" in beats_svg and ">hook<" not in beats_svg
+    spanish = web.client.get("/insights", params={"niche": "health"}, headers={"Accept-Language": "es"}).text
+    assert "<title>Historia: 2 VSLs</title>" in spanish and "Gancho" in spanish
     assert "<title>unknown: 1 VSLs</title>" in lead_svg  # the unknown bar, without a link
     pitch_svg = html.split('id="chart-pitch"')[1].split("</svg>")[0]
     assert f'href="/vsl/{keys["a"]}?t=9.5"' in pitch_svg

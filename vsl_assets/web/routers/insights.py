@@ -11,7 +11,7 @@ from vsl_assets.services import insights as insights_service
 from vsl_assets.web import charts
 from vsl_assets.web.deps import ApiUser, Ctx, Db, PageUser
 from vsl_assets.web.filters import Filters, for_viewer
-from vsl_assets.web.i18n import translate
+from vsl_assets.web.i18n import label, translate
 from vsl_assets.web.render import language, render
 
 router = APIRouter(tags=["insights"])
@@ -46,11 +46,20 @@ def insights_page(request: Request, filters: Filters, context: Ctx, session: Db,
         "guarantees": charts.bars(
             "chart-guarantee", _("Guarantee (days)"), data.guarantees, data.guarantees_unknown, _
         ),
-        "leads": charts.bars("chart-lead", _("Lead"), data.leads, data.leads_unknown, _, translate_labels=True),
-        "awareness": charts.bars(
-            "chart-awareness", _("Awareness"), data.awareness, data.awareness_unknown, _, translate_labels=True
+        "leads": charts.bars(
+            "chart-lead", _("Lead"), data.leads, data.leads_unknown, _, words=lambda code: label(lang, "lead", code)
         ),
-        "beats": charts.beats("chart-beats", _("Typical order of beats"), data.beats, _),
+        "awareness": charts.bars(
+            "chart-awareness",
+            _("Awareness"),
+            data.awareness,
+            data.awareness_unknown,
+            _,
+            words=lambda code: label(lang, "awareness", code),
+        ),
+        "beats": charts.beats(
+            "chart-beats", _("Typical order of beats"), data.beats, _, lambda code: label(lang, "beat", code)
+        ),
     }
     board_name = None
     all_boards = boards.visible_boards(session, user.user_id)
