@@ -86,7 +86,9 @@ def test_filtered_search_in_chromium(server: str, browser: Any) -> None:  # noqa
         page.wait_for_selector("#search-form")
         # Portuguese labels, and the language is a menu of the languages present.
         assert page.inner_text("label:has(select[name=language])").startswith("Idioma")
-        assert page.locator("select[name=language] option").all_inner_texts()[1:] == ["pt"]
+        assert page.locator("select[name=language] option").all_inner_texts()[1:] == [
+            "Português"
+        ]  # the language menu names languages in the page's language
         page.fill("input[name=q]", '"garantia de 30 dias"')
         page.select_option("select[name=niche]", "health")
         page.click("#search-form button[type=submit]")
@@ -132,8 +134,8 @@ def test_insights_charts_link_to_the_library_in_chromium(server: str, browser: A
             assert page.is_visible(chart), chart
         assert _overflowing(page) == [], device
         shot(page, f"insights_{device}")
-        # The "story" bar counts one VSL; its link lists exactly that one in the library.
-        bar = page.locator('#chart-lead a.mark:has(title:text-is("story: 1 VSLs"))')
+        # The "story" bar (read as "História" on a PT page) counts one VSL; its link lists exactly that one.
+        bar = page.locator('#chart-lead a.mark:has(title:text-is("História: 1 VSLs"))')
         assert bar.count() == 1
         bar.click()
         page.wait_for_selector("#grid")
