@@ -15,16 +15,17 @@ from __future__ import annotations
 
 import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Integer, and_, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.breakdown.models import is_sure
+from vsl_assets.db.engine import JOIN_AS_WRITTEN
 from vsl_assets.db.models import (
     Audio,
     BeatRow,
@@ -152,7 +153,11 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
         since = datetime.now(UTC) - timedelta(days=f.changed_days)
         query = query.where(Url.id.in_(select(WatchEvent.url_id).where(WatchEvent.at >= since)))
     # A watched page's later versions are shown on its page (one card per VSL, "3 versions").
-    return query.where(Url.id.not_in(select(WatchVersion.version_url_id).where(WatchVersion.number > 1)))
+    return query.where(Url.id.not_in(_LATER_VERSIONS))
+
+
+#: The URLs that are a watched page's later versions (never a card of their own).
+_LATER_VERSIONS = select(WatchVersion.version_url_id).where(WatchVersion.number > 1)
 
 
 def filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
@@ -316,18 +321,64 @@ def cards_for(session: Session, keys: list[str], *, min_confidence: float) -> di
     return out
 
 
-def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
-    limit = max(1, min(f.limit, MAX_LIMIT))
-    t = min_confidence
-    columns = _card_columns(t)
+def _count(f: LibraryFilters, t: float) -> Any:
+    """How many cards ``f`` matches, as one scalar query.
+
+    With no filter it is every URL less the later versions: SQLite counts ``urls`` from its
+    smallest index and PostgreSQL from the primary key, where ``NOT IN`` made both visit every
+    row (~1.3 ms at 10,000 VSLs, more than the page's query).  Exact: the versions are a
+    subset of ``urls`` (a foreign key) and listed once each (a unique constraint)."""
+    if not f.active() or f.active() == {"sort": f.sort}:
+        everything = select(func.count()).select_from(Url).correlate(None).scalar_subquery()
+        versions = select(func.count()).select_from(Url).where(Url.id.in_(_LATER_VERSIONS)).correlate(None)
+        return select(everything - versions.scalar_subquery()).correlate(None)
+    # correlate(None): inside the page's query (FROM urls) it must still count every URL.
+    return _filtered(_count_joins(select(func.count()), f), f, t).correlate(None)
+
+
+#: The cursor's bind parameter in a cached page statement.
+_AFTER = "vsl_after"
+_KEYSET_SORTS = ("newest", "oldest")
+
+
+def _page_statements(f: LibraryFilters, t: float) -> tuple[Any, Any]:
+    """(the page's statement with its total, the total alone) for ``f``; with a cursor
+    (``f.after`` set) the statement takes it as the ``vsl_after`` parameter."""
+    count_query = _count(f, t)
+    columns = (*_card_columns(t), count_query.scalar_subquery().label("vsl_total"))
     query = _filtered(_joined(select(*columns)), f, t)
-    count_query = _filtered(_count_joins(select(func.count()), f), f, t)
     offset = max(0, f.offset)
-    if f.after is not None and f.sort in ("newest", "oldest"):
-        query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)
+    if f.after is not None and f.sort in _KEYSET_SORTS:
+        after = bindparam(_AFTER, type_=Integer)
+        query = query.where(Url.id < after if f.sort == "newest" else Url.id > after)
         offset = 0
-    rows = session.execute(query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)).all()
-    total = session.scalar(count_query) or 0
+    query = query.order_by(*_order(f.sort, t)).limit(max(1, min(f.limit, MAX_LIMIT))).offset(offset)
+    return query.execution_options(**{JOIN_AS_WRITTEN: True}), count_query
+
+
+#: Statements built once per set of filters: building one (joins, filters, the total) and
+#: SQLAlchemy's cache key for it cost more Python than running it (~1 ms of a ~2.5 ms list on
+#: SQLite); a built statement keeps its cache key.  The cursor is a parameter, so paging
+#: through the library reuses one statement.  Filters that read the clock, and free text, are
+#: never cached.
+_cached_page_statements = functools.lru_cache(maxsize=64)(_page_statements)
+
+
+def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
+    """One page of cards and the total, in one statement (one round trip to PostgreSQL)."""
+    t = min_confidence
+    limit = max(1, min(f.limit, MAX_LIMIT))
+    keyset = f.after is not None and f.sort in _KEYSET_SORTS
+    offset = 0 if keyset else max(0, f.offset)
+    if f.changed_days is not None or f.q:  # relative to now; free text (not worth keeping)
+        query, count_query = _page_statements(f, t)
+    else:
+        query, count_query = _cached_page_statements(replace(f, after=0 if keyset else None), t)
+    rows = session.execute(query, {_AFTER: f.after} if keyset else {}).all()
+    if rows:
+        total = rows[0].vsl_total or 0
+    else:  # past the end (or nothing matches): the total on its own
+        total = (session.scalar(count_query) or 0) if (offset or f.after is not None) else 0
     items = [_card(r) for r in rows]
     next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
     return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)

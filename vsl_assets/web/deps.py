@@ -47,7 +47,7 @@ async def db(request: Request) -> AsyncIterator[Session]:
     Async so that opening it costs no trip to the threadpool (a Session does no I/O until its first
     query, which runs in the threadpool with the route); committing and closing do I/O, so they go
     there in one trip."""
-    session = ctx(request).sessions()
+    session = ctx(request).sessions_for(request.method)()
     try:
         yield session
     except BaseException:
