@@ -231,6 +231,23 @@ def join_as_written(engine: Engine) -> None:
         return statement, parameters
 
 
+def nothing_to_commit(session: Session) -> bool:
+    """True when committing and closing ``session`` costs no I/O: no ORM changes pending, and
+    its connection has no transaction open on the database (a read in autocommit on
+    PostgreSQL; on SQLite the driver begins one only before a write).  The web then finishes a
+    read without another trip to its threadpool.  Unknown drivers: False (the safe answer)."""
+    if session.new or session.dirty or session.deleted:
+        return False
+    if not session.in_transaction():
+        return True
+    dbapi = session.connection().connection.dbapi_connection
+    in_transaction = getattr(dbapi, "in_transaction", None)  # sqlite3
+    if isinstance(in_transaction, bool):
+        return not in_transaction
+    status = getattr(getattr(dbapi, "info", None), "transaction_status", None)  # psycopg2
+    return status == 0  # idle: no transaction
+
+
 def get_engine(url: str) -> Engine:
     """One migrated engine per URL per process."""
     url = normalise_database_url(url)
