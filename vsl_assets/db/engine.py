@@ -189,7 +189,7 @@ def ping_when_idle(engine: Engine, idle_s: float) -> None:
             return  # a new connection, or one in steady use
         try:
             engine.dialect.do_ping(dbapi_conn)
-        except Exception as exc:
+        except engine.dialect.loaded_dbapi.Error as exc:
             if engine.dialect.is_disconnect(exc, dbapi_conn, None):
                 raise DisconnectionError(str(exc)) from exc  # the pool replaces it and tries again
             raise

@@ -72,9 +72,7 @@ class LiveSession:
 _LIVE = (
     select(WebSession.id, WebSession.last_seen_at, WebSession.expires_at, User.id, User.name)
     .join(User, User.id == WebSession.user_id)
-    .where(
-        WebSession.token_hash == bindparam("digest"), WebSession.revoked_at.is_(None), User.disabled.is_(False)
-    )
+    .where(WebSession.token_hash == bindparam("digest"), WebSession.revoked_at.is_(None), User.disabled.is_(False))
 )
 
 
