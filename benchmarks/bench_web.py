@@ -63,10 +63,23 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def _url_keys() -> tuple[Any, Any]:
+    """``normalize_url`` and ``partition_key_for`` of the code under test (a checkout from before
+    issue 25 has them in ``vsl_assets.urls``)."""
+    import importlib
+
+    import vsl_assets
+
+    old = (Path(vsl_assets.__file__).parent / "urls.py").exists()
+    urls = importlib.import_module("vsl_assets.urls" if old else "vsl_assets.net.urls")
+    return urls.normalize_url, urls.partition_key_for
+
+
 def populate(database: str, n: int, segments: int, rng: random.Random) -> list[str]:
     from vsl_assets.db import session_scope
     from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-    from vsl_assets.net.urls import normalize_url, partition_key_for
+
+    normalize_url, partition_key_for = _url_keys()
 
     now = datetime.now(UTC)
     statuses = ["analyzed"] * 8 + ["failed", "pending_ingest"]
@@ -192,7 +205,8 @@ def add_long_vsl(database: str, rng: random.Random, segments: int = 900, minutes
 
     from vsl_assets.db import session_scope
     from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-    from vsl_assets.net.urls import normalize_url, partition_key_for
+
+    normalize_url, partition_key_for = _url_keys()
 
     texts = search_corpus.vsl_segments(rng, search_corpus.chains()["pt"], segments)
     now = datetime.now(UTC)

@@ -153,13 +153,14 @@ def owner_only(path: Path) -> None:
         os.close(fd)
 
 
-#: Connections kept per process.  The web serves up to ~40 requests at once per worker (the
-#: threadpool), and each holds a connection while it runs: with SQLAlchemy's default 5 the
-#: sixth concurrent request opened a new connection and closed it again on return (a PostgreSQL
-#: backend started per request, or SQLite's file opened and its PRAGMAs run), which cost more
-#: than the request at 8 concurrent users.  Idle connections are cheap for both databases.
+#: Connections kept per process.  Each web request holds a connection while it runs: with
+#: SQLAlchemy's default 5 the sixth concurrent request in a worker opened a new connection and
+#: closed it again on return (a PostgreSQL backend started per request, or SQLite's file opened
+#: and its PRAGMAs run), which cost more than the request at 8 concurrent users.  Idle
+#: connections are cheap; at most 24 per process (PostgreSQL's default limit is 100 in all:
+#: workers x hosts x 24 plus Dagster's must fit, see docs/security.md).
 POOL_SIZE = 16
-POOL_OVERFLOW = 24
+POOL_OVERFLOW = 8
 #: A pooled PostgreSQL connection idle this long is pinged before it is handed out (a restart
 #: or an idle timeout may have closed it); a connection in steady use is not: the ping was a
 #: round trip per request, as costly as the session lookup.  A connection the server dropped

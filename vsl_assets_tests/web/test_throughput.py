@@ -12,16 +12,19 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 
 from vsl_assets.db import engine as db_engine
 from vsl_assets.db import get_engine
-from vsl_assets.db.models import Url
+from vsl_assets.db.models import Url, utcnow
 from vsl_assets.db.watch_models import WatchVersion
+from vsl_assets.db.web_models import ApiToken, WebSession
+from vsl_assets.web.sessions import TOUCH_EVERY_S
 from vsl_assets_tests.conftest import require
 from vsl_assets_tests.servers.postgres import PostgresServer
 from vsl_assets_tests.web.conftest import Web, make_web
@@ -139,3 +142,24 @@ def test_a_postgresql_restart_costs_no_failed_request(
             for path, headers in (("/api/vsls", web.bearer), ("/", {}), ("/api/vsls", web.bearer)):
                 answer = web.client.get(path, headers=headers)
                 assert answer.status_code == 200, (path, answer.text)
+
+
+def test_a_read_that_records_the_last_use_still_commits_it(web: Web) -> None:
+    """A GET finishes without the threadpool only when there is nothing to commit: the write a
+    read makes now and then (the session's and the token's last use) must still be kept."""
+    web.login()
+    old = utcnow() - timedelta(seconds=TOUCH_EVERY_S + 30)
+    with web.session() as s:
+        s.execute(update(WebSession).values(last_seen_at=old))
+        s.execute(update(ApiToken).values(last_used_at=old))
+    assert web.client.get("/", follow_redirects=False).status_code == 200
+    assert web.client.get("/api/vsls", headers=web.bearer).status_code == 200
+    with web.session() as s:
+        seen = [_aware(v) for v in s.scalars(select(WebSession.last_seen_at))]
+        used = [_aware(v) for v in s.scalars(select(ApiToken.last_used_at))]
+    assert seen and all(v is not None and v > old + timedelta(seconds=20) for v in seen), seen
+    assert used and all(v is not None and v > old + timedelta(seconds=20) for v in used), used
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    return moment if moment is None or moment.tzinfo is not None else moment.replace(tzinfo=UTC)
