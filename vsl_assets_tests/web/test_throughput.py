@@ -163,3 +163,16 @@ def test_a_read_that_records_the_last_use_still_commits_it(web: Web) -> None:
 
 def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment is None or moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def test_a_worker_process_compiles_every_template_as_it_starts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``vsl web``'s workers build the app through ``app_from_env``: every page is compiled then,
+    so no first visit of a page waits for its template (seconds on a busy machine)."""
+    from vsl_assets.web.app import app_from_env
+
+    monkeypatch.setenv("VSL_STORAGE_DIR", str(tmp_path / "storage"))
+    monkeypatch.setenv("VSL_DATABASE_URL", f"sqlite:///{tmp_path / 'storage' / 'vsl.db'}")
+    env = app_from_env().state.web.templates.env
+    names = env.list_templates()
+    assert "library.html" in names and env.cache is not None
+    assert len(env.cache) == len(names)
