@@ -203,7 +203,24 @@ def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, fl
     if strength:
         cue_text = offer_cue.group(0).strip() if offer_cue else _OFFER_AFTER.match(after).group(0).strip()  # type: ignore[union-attr]
         return "offer", f'offer cue: "{cue_text[-25:]}"', strength, per_month
+    if _TOTAL_BEFORE.search(tail):
+        return "offer", f'offer cue: "{_TOTAL_BEFORE.search(tail).group(0).strip()[-25:]}"', 3.0, per_month  # type: ignore[union-attr]
+    if not before.strip() and _ALONE_AFTER.match(after):
+        # "97 dollars." / "Forty seven dollars. One time.": the amount is the whole sentence, the way a
+        # script states its price after the stack; weaker than a cued price, so a cued one still wins.
+        return "offer", "offer cue: the amount said as a sentence of its own", 1.0, per_month
     return "other", "no cue", 0.0, per_month
+
+
+#: "Total to start: $1,500", "your total today", "tudo isso por", "todo por": the sum the buyer pays.
+_TOTAL_BEFORE = re.compile(
+    r"\b(?:total(?: to start| today| investment| price| cost)?|your total|total de hoje|investimento total|"
+    r"tudo (?:isso )?por|todo (?:esto )?por|total hoy|inversion total)\s*[:\-]?\s*$"
+)
+#: What may follow an amount said as a sentence of its own: the sentence end, or "one time", "once".
+_ALONE_AFTER = re.compile(
+    r"^\s*(?:[.!]|$|,?\s*(?:one[- ]time|once|only|uma vez|pagamento unico|a vista|una vez|pago unico)\b)"
+)
 
 
 #: Words that make a cost ours ("the investment", "this program") even when a comparison word is near.
