@@ -312,6 +312,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     for name, s in score.items():
         if any(fold(w) in shouted for w in name.split() if w.isupper()):
             continue  # "NÃO", "MESMO", "STOP": a common word shouted, not a name
+        if name not in named and " " not in name and _common(fold(name), p.language):
+            continue  # "Like", "Maybe": capitalised because a sentence starts there, not a name
         segs = mentions(name)
         if s >= 3 or (s >= 0 and len(segs) >= 2):
             # A name given by a naming construction beats one only repeated (a tool, an acronym).

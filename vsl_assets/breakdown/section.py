@@ -48,7 +48,10 @@ _TURN: dict[str, re.Pattern[str]] = {
         # An offer that is a call: the section opens where the call is given as the next step ("your
         # next step is to book your strategy call below", "the first call that we'll have is down
         # below", where "first" reads "1st" by then; two done-for-you VSLs with no price).
-        r"(?:your|the) (?:next|first|1st) (?:step|call)\b[^.?!]{0,60}\b(?:below|book))"
+        r"(?:your|the) (?:next|first|1st) (?:step|call)\b[^.?!]{0,60}\b(?:below|book)|"
+        # A free trial is the offer of a VSL that asks for no price: "Teste grátis por 14 dias", "Tienes
+        # 2 días gratis para probarlo" (a PT and an ES real-copy VSL), "start your 14-day free trial".
+        r"(?:start|try it|get) (?:your |a )?(?:\w+[- ]day )?free (?:for \w+ days|trial)|\w+[- ]day free trial)"
     ),
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -58,7 +61,10 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"agora (?:preste|presta) (?:muita )?atencao|a minha proposta|vou te fazer uma proposta|"
         r"e aqui (?:ta|esta) a diferenca|quando voce entra|ao entrar hoje|"
         r"(?:so|apenas) (?:vou aceitar|estou aceitando|vou abrir) \d+|"
-        r"(?:o )?(?:proximo|primeiro) passo e (?:agendar|marcar|reservar)\b)"
+        r"(?:o )?(?:proximo|primeiro) passo e (?:agendar|marcar|reservar)\b|"
+        r"(?:teste|experimente|use) (?:gratis|gratuitamente|de graca) por \w+ dias|\w+ dias (?:gratis|de graca)\b|"
+        # The PT form of "you'll get access" (above): "eu vou te dar acesso", "você vai ter acesso".
+        r"(?:vou|vamos) te dar (?:o )?acesso|voce vai ter acesso)"
     ),
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
@@ -66,7 +72,9 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:como|asi puedes) (?:acceder|obtener acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
         r"llego el momento|ha llegado el momento|presta (?:mucha )?atencion|"
         r"solo (?:estoy aceptando|voy a aceptar|acepto|voy a abrir) \d+|"
-        r"(?:el )?(?:siguiente|proximo|primer) paso es (?:agendar|reservar|agenda|reserva)\b)"
+        r"(?:el )?(?:siguiente|proximo|primer) paso es (?:agendar|reservar|agenda|reserva)\b|"
+        r"(?:prueba(?:lo)?|pruebalo) gratis (?:por|durante) \w+ dias|\w+ dias gratis\b|"
+        r"(?:te voy a|te vamos a) dar (?:el )?acceso|vas a tener acceso)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
