@@ -109,6 +109,8 @@ def _common(word: str, language: str | None) -> bool:
 
 
 _BORN = re.compile(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
+#: A definite article, then one capitalised word that the next word does not continue as a name.
+_ARTICLE_NAME = re.compile(r"\b(?:[oO]|[aA]|[eE]l|[lL]a)\s+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]{3,})\b(?!\s+[A-ZÀ-Ý])")
 # A coined one-word name: "GlicoEquilíbrio", "VigorRoot", "ArterX" (a capital inside the word).
 _COINED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+[A-ZÀ-Ý][\wÀ-ÿ]*\b")
 # A run of two or more capitalised words inside a sentence ("o curso completo Cita Segura").
@@ -293,6 +295,15 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(_clean_name(m.group("name")), i, 1)
         for m in _COINED.finditer(seg.text):
             add(_clean_name(m.group(0)), i, 1)
+        for m in _ARTICLE_NAME.finditer(seg.text):
+            # "com o Evolua", "o Evolua é": an article before a capitalised rare word makes it a name
+            # (Portuguese and Spanish put the article before a brand; English capitalises no common noun).
+            # A word the transcript also says in lower case is a common noun ("a Gelatina" / "uma gelatina").
+            word = m.group("word")
+            if fold(word) in shouted or _common(fold(word), p.language):
+                continue
+            if len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
+                add(word, i, 1)
         for m in _TITLE_RUN.finditer(seg.text):
             words = m.group(0).split()
             if fold(words[0]) in _SENTENCE_WORDS:
@@ -324,10 +335,22 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     if not ranked:
         return None, None, [], 0.0
     *_, name, segs = max(ranked)
+    # A naming construction can stop at a lower-cased word ("eu criei o Life max" gives "Life") while
+    # the full name is said again and again ("Life Max", "AI Director Hub"): the full name wins.
+    cued = name in named
     intro = first_seen[name]
+    longer = [
+        n for n in score if n.startswith(name + " ") and len(mentions(n)) >= 2 and not any(
+            fold(w) in shouted for w in n.split() if w.isupper()
+        )
+    ]
+    if longer:
+        name = max(longer, key=lambda n: (len(mentions(n)), len(n)))
+        if not cued:
+            intro = first_seen[name]  # "del Buró" in the hook is not yet "Buró Limpio", the product
+        segs = sorted({intro, *mentions(name)})  # a construction's naming stays the reveal
     # Named by a construction ("it's called X", "nós chamamos de X") and said again: sure; only
     # repeated, or only introduced once: less so.
-    cued = name in named
     confidence = 0.85 if cued and len(segs) >= 2 else 0.65 if cued else 0.5
     return name, p.evidence(intro), segs or [intro], confidence
 

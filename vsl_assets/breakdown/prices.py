@@ -307,14 +307,15 @@ _RANGE_BETWEEN = re.compile(r"^\s*(?:to|a|ate|hasta|-|\u2013|and|e|y)\s*(?:r\$|u
 
 def _ranges(p: Prepared, found: list[Mention]) -> None:
     """ "£25 to £60 an hour", "$300 to $3,000 a day": a range is a going rate or a result, never the
-    price the buyer is asked to pay."""
+    price the buyer is asked to pay, nor the one price an offer is compared with ("clients sell these
+    from $300 to $3,000" is what others charge, not this offer's anchor)."""
     for a, b in itertools.pairwise(found):
         if a.seg != b.seg or b.money.amount <= a.money.amount:
             continue
         if not _RANGE_BETWEEN.match(p.folded[a.seg][a.money.end : b.money.start]):
             continue
         for m in (a, b):
-            if m.role in ("offer", "other", "per_period"):
+            if m.role in ("offer", "other", "per_period", "anchor"):
                 m.role, m.why, m.cue = "comparison", "a range of amounts (a rate or a result, not a price)", 0.0
 
 

@@ -230,3 +230,119 @@ def test_free_days_of_a_story_before_the_offer_region_do_not_open_it() -> None:
     )
     b = analyze(segments, "pt")
     assert b.pitch_s != 0.0
+
+
+# --- a range is never the anchor ------------------------------------------------------------------------
+
+
+def test_a_range_others_charge_is_not_the_anchor_nor_the_start_of_the_offer() -> None:
+    segments = _video(
+        "en",
+        "If you coach people one call at a time, this is for you.",
+        [
+            "Our clients usually sell these programs anywhere from $400 to $2,500 each.",
+            *[FILLER["en"]] * 10,
+            "So here's exactly how our process works if you decide to work with us.",
+            "First we plan the program, then we build it, then we launch it with you.",
+        ],
+    )
+    b = analyze(segments, "en")
+    turn = next(s for s in segments if s.text.startswith("So here's exactly how"))
+    assert b.anchor_price is None
+    assert b.offer_price is None
+    assert b.pitch_s == turn.start
+
+
+def test_a_single_price_after_normally_is_still_the_anchor() -> None:
+    segments = _video(
+        "en",
+        "If you coach people one call at a time, this is for you.",
+        ["So here's what you get when you join today.", "Normally it's $400.", "Today it's just $120."],
+    )
+    b = analyze(segments, "en")
+    assert b.anchor_price is not None and b.anchor_price.amount == 400.0
+    assert b.offer_price is not None and b.offer_price.amount == 120.0
+
+
+# --- "inside X you also get" and "if you work with us" open the offer section -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "turn"),
+    [
+        ("en", "Inside Stage Light Club you also get a weekly critique and a private forum."),
+        ("pt", "Dentro do Palco Aberto você também recebe uma crítica semanal e um fórum."),
+        ("es", "Dentro de Escena Viva también recibes una crítica semanal y un foro privado."),
+        ("en", "Here's how it works when you work with us."),
+        ("pt", "É assim que funciona quando você trabalhar com a gente."),
+    ],
+)
+def test_the_buyer_getting_things_inside_the_product_opens_the_offer(language: str, turn: str) -> None:
+    price = {"en": "It's just $29 a month.", "pt": "Custa só R$ 29 por mês.", "es": "Cuesta solo 29 dólares al mes."}
+    segments = _video(language, "Opening line for the test.", [turn, FILLER[language], price[language]])
+    b = analyze(segments, language)
+    start = next(s for s in segments if s.text == turn)
+    assert b.pitch_s == start.start, (b.pitch_s, b.evidence.get("pitch_s"))
+
+
+def test_inside_a_house_is_no_offer_turn() -> None:
+    segments = _video(
+        "en",
+        "Opening line for the test.",
+        ["Inside the old house you get cold at night.", *[FILLER["en"]] * 3, "Thanks for watching."],
+    )
+    b = analyze(segments, "en")
+    start = next(s for s in segments if s.text.startswith("Inside the old house"))
+    assert b.pitch_s != start.start
+
+
+# --- names: an article before a capitalised rare word; the full name said again ----------------------------
+
+
+def test_an_article_before_a_capitalised_rare_word_said_twice_is_the_product() -> None:
+    segments = _video(
+        "pt",
+        "Se a sua clínica ainda marca consultas no caderno, isso é para você.",
+        [
+            "O Clinivo organiza a agenda, os prontuários e as cobranças.",
+            "Mais de cem clínicas já trabalham com o Clinivo todos os dias.",
+        ],
+    )
+    assert analyze(segments, "pt").product == "Clinivo"
+
+
+def test_an_article_before_a_capitalised_common_noun_is_no_name() -> None:
+    segments = _video(
+        "pt",
+        "Se a sua clínica ainda marca consultas no caderno, isso é para você.",
+        [
+            "A Agenda da clínica vivia cheia de rasuras.",
+            "Toda agenda de papel acaba assim, e a Agenda dela não era diferente.",
+        ],
+    )
+    assert analyze(segments, "pt").product is None
+
+
+def test_the_full_name_said_again_wins_over_the_name_cut_by_a_lower_case_word() -> None:
+    segments = _video(
+        "pt",
+        "Se você quer dormir a noite inteira, isso é para você.",
+        [
+            "Pensando nisso eu criei o Sono Pleno plus.",
+            "O Sono Pleno Plus tem três etapas.",
+            "No Sono Pleno Plus você começa hoje à noite.",
+        ],
+    )
+    b = analyze(segments, "pt")
+    intro = next(s for s in segments if s.text.startswith("Pensando nisso"))
+    assert b.product == "Sono Pleno Plus"
+    assert b.product_reveal_s == intro.start
+
+
+def test_a_one_word_name_is_kept_when_no_longer_name_is_repeated() -> None:
+    segments = _video(
+        "en",
+        "If you never know what to cook, this is for you.",
+        ["That's why I created Larder.", "Larder plans your week.", "Larder Pro is coming next year."],
+    )
+    assert analyze(segments, "en").product == "Larder"
