@@ -35,6 +35,15 @@ _STRONG_CUES = re.compile(
     r"se llama|llamad[oa]|lo llamamos|lo llamo|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|"
     r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a))\s+" + _ART + _NAME
 )
+#: The naming verbs by which the speaker makes or brings the product ("I created", "criei", "te presento",
+#: "introducing"), as opposed to those that only name something ("called", "chamado", "se llama"), which
+#: also name a category or a process ("this is called Answer Engine Optimization", "what scientists call
+#: night burning"): a name the speaker made outranks a name only given.
+_MADE_CUE = re.compile(
+    r"(?i:cri(?:ei|ou|amos)|desenvolv(?:emos|eu|i)|apresent(?:o|amos)|constru[ií]|lan[cç](?:ei|amos)|"
+    r"introducing|meet|created|built|launched|i run|we run|welcome to|cre[ée]|creamos|present(?:o|amos)|"
+    r"desarrollamos|prepar[ée]|lanzamos)\s+$"
+)
 # A kind of product then its name ("o curso Cita Segura", "the Ledger system"): a name, less surely ours.
 _KIND_CUES = re.compile(
     r"(?:curso|programa|treinamento|m[ée]todo|program|course|entrenamiento|sistema|system)\s+" + _ART + _NAME
@@ -249,6 +258,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
 
     shouted = _shouted_common_words(p)
     named: set[str] = set()
+    made: set[str] = set()
     # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
     # more often a science word ("a process called autophagy") than the product.
     lower_cased = _lower_cased(p)
@@ -261,6 +271,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(name, i, 5)
             if name is not None:
                 named.add(name)
+                cue = seg.text[m.start() : m.start("name")]
+                if _MADE_CUE.search(re.sub(r"\b" + _ART + r"$", "", cue.rstrip() + " ").rstrip() + " "):
+                    made.add(name)
         for m in _ANY_CASE_CUE.finditer(seg.text) if lower_cased else ():
             word = m.group("word")
             if word.islower() and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
@@ -331,7 +344,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             # What the offer section sells is the product; a name only said before it (the big idea,
             # a tool, a company from the story) loses to one said there.
             sold = int(section_seg is None or any(i >= section_seg for i in [*segs, first_seen[name]]))
-            ranked.append((int(name in named), sold, s + 2 * len(segs), len(name), name, segs))
+            ranked.append((int(name in named) + int(name in made), sold, s + 2 * len(segs), len(name), name, segs))
     if not ranked:
         return None, None, [], 0.0
     *_, name, segs = max(ranked)

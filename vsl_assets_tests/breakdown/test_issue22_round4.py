@@ -346,3 +346,45 @@ def test_a_one_word_name_is_kept_when_no_longer_name_is_repeated() -> None:
         ["That's why I created Larder.", "Larder plans your week.", "Larder Pro is coming next year."],
     )
     assert analyze(segments, "en").product == "Larder"
+
+
+# --- a name the speaker made outranks a name only given ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "product"),
+    [
+        (
+            "en",
+            [
+                "This is called Voice Search Ranking, or VSR, and most shops ignore it.",
+                "Voice Search Ranking decides who gets the call.",
+                "That's why I created the Corner Shop Audit.",
+                "The Corner Shop Audit shows where you stand.",
+            ],
+            "Corner Shop Audit",
+        ),
+        (
+            "pt",
+            [
+                "Os cientistas chamam isso de Queima Lenta, e quase ninguém conhece.",
+                "A Queima Lenta explica por que você trava.",
+                "Por isso eu criei o Ritmo Leve.",
+                "O Ritmo Leve tem quatro semanas.",
+            ],
+            "Ritmo Leve",
+        ),
+    ],
+)
+def test_a_name_the_speaker_made_outranks_a_name_only_given(language: str, lines: list[str], product: str) -> None:
+    segments = _video(language, "Opening line for the test.", lines)
+    assert analyze(segments, language).product == product
+
+
+def test_a_name_only_given_is_still_the_product_when_nothing_is_made() -> None:
+    segments = _video(
+        "en",
+        "Opening line for the test.",
+        ["It's called Quiet Ledger.", "Quiet Ledger keeps your books.", "Quiet Ledger is $19 a month."],
+    )
+    assert analyze(segments, "en").product == "Quiet Ledger"
