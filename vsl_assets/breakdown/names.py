@@ -353,9 +353,11 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     cued = name in named
     intro = first_seen[name]
     longer = [
-        n for n in score if n.startswith(name + " ") and len(mentions(n)) >= 2 and not any(
-            fold(w) in shouted for w in n.split() if w.isupper()
-        )
+        n
+        for n in score
+        if n.startswith(name + " ")
+        and len(mentions(n)) >= 2
+        and not any(fold(w) in shouted for w in n.split() if w.isupper())
     ]
     if longer:
         name = max(longer, key=lambda n: (len(mentions(n)), len(n)))
