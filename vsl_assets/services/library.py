@@ -379,12 +379,25 @@ def _facets(session: Session) -> dict[str, list[str]]:
     return out
 
 
+#: The stored segment's fields :func:`low_confidence` reads besides its text.
+_SIGNALS = ("avg_logprob", "no_speech_prob", "compression_ratio")
+
+
 def _doubted(segment: dict[str, Any]) -> bool:
-    """The stored segment's quality signals say low confidence (a malformed row says nothing)."""
-    try:
-        return low_confidence(Segment.from_dict(segment))
-    except (ValueError, KeyError, TypeError):
+    """The stored segment's quality signals say low confidence (a malformed row says nothing).
+
+    A VSL page reads 900 segments, each with its words: parsed whole only when the signals,
+    read without the words, say doubt (what a malformed word list must still overrule); a segment
+    with no signal (the API engines') is never doubted, so it is not parsed at all."""
+    if all(segment.get(name) is None for name in _SIGNALS):
         return False
+    try:
+        if not low_confidence(Segment.from_dict({**segment, "words": []})):
+            return False
+        Segment.from_dict(segment)  # the words too: a malformed row says nothing
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
 
 
 def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslDetail | None:
@@ -405,8 +418,9 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
     jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
+    # Built without pydantic's validation: every value is converted right here (900 per long VSL).
     segments = [
-        schemas.SegmentOut(
+        schemas.SegmentOut.model_construct(
             start=float(s["start"]),
             end=float(s["end"]),
             text=str(s.get("text") or "").strip(),
