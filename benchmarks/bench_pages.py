@@ -38,6 +38,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -392,6 +393,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench_pages_"))
     load_before = os.getloadavg()
     with contextlib.ExitStack() as stack:
+        stack.callback(shutil.rmtree, tmp, ignore_errors=True)  # two 10,000-VSL databases
         versions = [
             (f"this ({git('rev-parse', '--short', 'HEAD')}{'+' if git('status', '--porcelain', '-uno') else ''})", REPO)
         ]
