@@ -10,7 +10,12 @@ read here, from inline scripts and then from the page's same-site script files:
 * named settings such as ``displayTime``/``TIME_TO_SHOW…``/``SECONDS_TO_SHOW…`` (seconds);
 * a player clock compared with a drop time: Vidalytics' ``getCurrentVideoTime() >= N``, a
   ``currentTime >= N`` on the page's own player;
-* wall-clock countdowns: ``Date.now() + 8 * 60 * 1000``.
+* wall-clock countdowns: ``Date.now() + 8 * 60 * 1000`` (or a variable holding it), judged by what
+  the function that starts the countdown shows when it ends: a countdown that only writes digits
+  (an offer-expiry bar) reveals nothing.
+
+A ``setTimeout`` inside a function that another timer calls is counted from when that function runs,
+not from page load (JavaScript's own semantics), so it is not an offer second by itself.
 
 A timer counts only when it shows something, is at least ``MIN_SECONDS`` long (short timers are
 animations) and — when the script names what it reveals — that element exists on the page: a
@@ -74,7 +79,8 @@ _CLOCK = re.compile(
     r"(?:getCurrentVideoTime\(\)|getCurrentTime\(\)|\.currentTime)\s*>=?\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)"
 )
 _WALL_CLOCK = re.compile(
-    r"(?:Date\.now\(\)|new\s+Date\(\)\.getTime\(\)|\.getTime\(\))\s*\+\s*(?P<expr>\d+(?:\s*\*\s*\d+)*)"
+    r"(?:Date\.now\(\)|new\s+Date\(\)\.getTime\(\)|\.getTime\(\))\s*\+\s*"
+    r"(?P<expr>\d+(?:\s*\*\s*\d+)*|[A-Za-z_$][\w$]*(?:\s*\*\s*\d+)?)"
 )
 _TARGETS = re.compile(
     r"""(?:getElementById|querySelector(?:All)?|getElementsByClassName|\$|jQuery)\(\s*["'`]([^"'`]{1,120})["'`]"""
@@ -165,9 +171,20 @@ def _timers(js: str, where: str) -> Iterable[Timer]:
             near = _script_targets(body, js)
             yield Timer(value, f"{where} {source}", near or everything, body, strict=bool(near))
     for wall in islice(_WALL_CLOCK.finditer(js), _MAX_MATCHES):
-        ms = _product(wall.group("expr"))
-        if ms is not None and _SHOWS.search(js):
-            yield Timer(ms / 1000, f"{where} countdown", everything, loose, strict=False)
+        ms = _milliseconds(js, wall.group("expr"))
+        if ms is None:
+            continue
+        starter = _enclosing_function(js, wall.start())
+        if starter is None:
+            if _SHOWS.search(js):
+                yield Timer(ms / 1000, f"{where} countdown", everything, loose, strict=False)
+            continue
+        # The countdown runs inside a named function: what it reveals is what that function (and
+        # the functions it calls) shows, not whatever else the script does.
+        shown = _with_called(js, starter)
+        if _SHOWS.search(shown):
+            near = _script_targets(shown, js)
+            yield Timer(ms / 1000, f"{where} countdown", near or everything, shown, strict=bool(near))
 
 
 def _arith(expr: str) -> float | None:
@@ -213,16 +230,49 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
     if not delay or not _SHOWS.search(body):
         return None
     ms = _milliseconds(js, delay.group(1))
-    if ms is None:
+    if ms is None or _started_by_a_timer(js, at):
         return None
     return Timer(ms / 1000, f"{where} setTimeout", _script_targets(body, js), body)
+
+
+def _enclosing_name(js: str, at: int) -> str | None:
+    """The innermost named function whose body holds position ``at`` (None at top level or inside
+    only anonymous functions)."""
+    best: tuple[int, str] | None = None
+    for name, open_at in _index(js).functions.items():
+        if open_at < at and (best is None or open_at > best[0]):
+            close = _closing_brace(js, open_at)
+            if close is not None and close > at:
+                best = (open_at, name)
+    return best[1] if best else None
+
+
+def _enclosing_function(js: str, at: int) -> str | None:
+    name = _enclosing_name(js, at)
+    return _function_body(js, name) if name else None
+
+
+def _started_by_a_timer(js: str, at: int) -> bool:
+    """Whether the ``setTimeout`` at ``at`` sits in a function another timer runs: its delay then
+    counts from that timer, not from page load."""
+    name = _enclosing_name(js, at)
+    if name is None:
+        return False
+    called = re.compile(
+        r"\bsetTimeout\s*\(\s*(?:" + re.escape(name) + r"\s*,|(?:async\s+)?(?:function\s*[\w$]*\s*\([^)]*\)|\([^)]*\)\s*=>)"
+        r"\s*\{[^{}]{0,300}?(?<![\w$.])" + re.escape(name) + r"\s*\()"
+    )
+    return called.search(js) is not None
 
 
 def _with_called(js: str, body: str) -> str:
     """``body`` followed by the bodies of the functions it calls that this script defines (one
     level): ``setTimeout(function () { exibirOferta(); }, …)`` shows what ``exibirOferta`` shows."""
     called = dict.fromkeys(re.findall(r"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(", body))
-    extra = [found for name in list(called)[:8] if (found := _function_body(js, name))]
+    # A function the body defines itself is already in the body (and may share its name with
+    # another script's function, e.g. two countdowns each with their own ``tick``).
+    local = set(_index(body).functions)
+    extra = [found for name in list(called)[:8] if name not in local and (found := _function_body(js, name))]
     return "\n".join([body, *extra])
 
 

@@ -1,0 +1,137 @@
+"""Real sales pages, round four (issue 23): reveal patterns met on hold-out 4 — a buy-box countdown
+beside an offer-expiry bar, a countdown whose length sits in a variable, timers that start only when
+another timer fires, and a player clock compared with a named drop second — each reproduced with
+markup and script written for these tests (never the pages themselves)."""
+
+from __future__ import annotations
+
+import pytest
+
+from vsl_assets.media.pages.page import parse_page
+from vsl_assets.media.pages.players.reveal import page_reveal
+
+_BOX = '<section id="caixa-oferta" style="display:none"><a href="https://pay.example.com/k">Quero o meu</a></section>'
+_BAR = '<div id="faixa"><span id="faixa-min">20</span>:<span id="faixa-seg">00</span></div>'
+
+#: The buy box opens when an 8-minute countdown, kept in a variable, reaches zero.
+_BOX_COUNTDOWN = """
+const ESPERA_MS = 8 * 60 * 1000;
+const caixa = document.getElementById('caixa-oferta');
+function abrirCaixa() { caixa.style.display = 'block'; }
+function contarAteOferta() {
+  const fim = Date.now() + ESPERA_MS;
+  function passo() {
+    if (Date.now() >= fim) { abrirCaixa(); return; }
+    setTimeout(passo, 500);
+  }
+  passo();
+}
+contarAteOferta();
+"""
+
+#: A 20-minute "offer ends in" bar: it only writes digits and changes a colour.
+_EXPIRY_BAR = """
+const minutos = document.getElementById('faixa-min');
+const segundos = document.getElementById('faixa-seg');
+function contarFaixa() {
+  const fim = Date.now() + 20 * 60 * 1000;
+  function passo() {
+    const falta = fim - Date.now();
+    if (falta <= 0) { document.getElementById('faixa').style.background = '#700'; return; }
+    minutos.textContent = String(Math.floor(falta / 60000));
+    segundos.textContent = String(Math.floor((falta % 60000) / 1000));
+    setTimeout(passo, 500);
+  }
+  passo();
+}
+contarFaixa();
+"""
+
+
+def _reveal(markup: str, script: str) -> tuple[float | None, str | None]:
+    page = parse_page("https://oferta.example.com/vsl/", f"<body>{markup}<script>{script}</script></body>")
+    return page_reveal(page)
+
+
+def test_the_buy_box_countdown_wins_over_an_offer_expiry_bar() -> None:
+    # Read second, before the box's countdown; the bar's 20 minutes were the answer before this round.
+    assert _reveal(_BOX + _BAR, _EXPIRY_BAR + _BOX_COUNTDOWN) == (480, "page script countdown")
+
+
+def test_an_offer_expiry_bar_alone_is_no_offer_second() -> None:
+    assert _reveal(_BOX + _BAR, _EXPIRY_BAR) == (None, None)
+
+
+def test_a_countdown_whose_box_is_missing_is_not_this_pages_offer() -> None:
+    assert _reveal(_BAR, _BOX_COUNTDOWN) == (None, None)
+
+
+def test_a_top_level_countdown_in_a_variable_still_counts() -> None:
+    script = (
+        "var ESPERA = 12 * 60 * 1000; var fim = Date.now() + ESPERA;"
+        "setInterval(function () { if (Date.now() >= fim) "
+        "{ document.getElementById('caixa-oferta').style.display = 'block'; } }, 1000);"
+    )
+    assert _reveal(_BOX, script) == (720, "page script countdown")
+
+
+_POPUPS = '<div id="aviso-compra" class="oculto">Alguém acabou de comprar</div>'
+
+#: The offer function opens the box, then starts the purchase pop-ups 10 s later.
+_OPEN_THEN_POPUPS = """
+function mostrarAvisos() { document.getElementById('aviso-compra').classList.remove('oculto'); }
+function abrirOferta() {
+  document.getElementById('caixa-oferta').style.display = 'block';
+  setTimeout(function () { mostrarAvisos(); }, 10000);
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        # The offer's own delay is computed at run time: unknown — never the pop-ups' 10 s.
+        ("setTimeout(function () { abrirOferta(); }, calcularAtraso(CONFIG.atraso) + 3000);", (None, None)),
+        # A delay the page states: that one, not the 10 s counted from it.
+        ("setTimeout(function () { abrirOferta(); }, 1500000);", (1500, "page script setTimeout")),
+        ("setTimeout(abrirOferta, 1500000);", (1500, "page script setTimeout")),
+    ],
+)
+def test_a_timer_started_by_another_timer_is_not_counted_from_page_load(
+    start: str, expected: tuple[float | None, str | None]
+) -> None:
+    assert _reveal(_BOX + _POPUPS, _OPEN_THEN_POPUPS + start) == expected
+
+
+def test_a_timer_in_a_function_run_at_load_still_counts() -> None:
+    script = (
+        "function iniciar() { setTimeout(function () { "
+        "document.getElementById('caixa-oferta').style.display = 'block'; }, 1320000); }"
+        "iniciar();"
+    )
+    assert _reveal(_BOX, script) == (1320, "page script setTimeout")
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # A player iframe posting its clock to the page, compared with a named second.
+        "const LIBERAR_EM = 933; window.addEventListener('message', function (ev) {"
+        " if (ev.data.message === 'player_timeupdate' && ev.data.currentTime >= LIBERAR_EM) {"
+        " document.getElementById('caixa-oferta').style.display = 'block'; } });",
+        # The page's own <video> checked every frame against a named second.
+        "const SEGUNDO_CTA = 933; const v = document.querySelector('video');"
+        "function quadro() { if (v.currentTime >= SEGUNDO_CTA) { mostrar(); } requestAnimationFrame(quadro); }"
+        "function mostrar() { document.getElementById('caixa-oferta').style.display = 'block'; }",
+    ],
+)
+def test_a_player_clock_against_a_named_drop_second(script: str) -> None:
+    assert _reveal(_BOX, script) == (933, "page script player currentTime")
+
+
+def test_a_player_clock_aimed_at_a_missing_box_is_not_an_offer_second() -> None:
+    script = (
+        "const LIBERAR_EM = 933; window.addEventListener('message', function (ev) {"
+        " if (ev.data.currentTime >= LIBERAR_EM) { document.getElementById('caixa-oferta').style.display = 'block'; } });"
+    )
+    assert _reveal(_BAR, script) == (None, None)
