@@ -135,3 +135,65 @@ def test_a_player_clock_aimed_at_a_missing_box_is_not_an_offer_second() -> None:
         " if (ev.data.currentTime >= LIBERAR_EM) { document.getElementById('caixa-oferta').style.display = 'block'; } });"
     )
     assert _reveal(_BAR, script) == (None, None)
+
+
+#: A settings block with the offer delay as "minutes:seconds", converted by the page's own code.
+_CLOCK_CONFIG = """
+const AJUSTES = { atrasoDaOferta: "{clock}", linkCompra: "https://pay.example.com/k" };
+function paraMs(texto) {
+  const p = texto.split(':');
+  return ((parseInt(p[0], 10) || 0) * 60 + (parseInt(p[1], 10) || 0)) * 1000;
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ("clock", "start", "expected"),
+    [
+        # Through a variable that adds a few seconds for the click on play: the string is the second.
+        (
+            "21:40",
+            "const esperaTotal = paraMs(AJUSTES.atrasoDaOferta) + 3000;"
+            "setTimeout(() => { document.querySelector('#caixa-oferta').style.display = 'block'; }, esperaTotal);",
+            (1300, "page script setTimeout"),
+        ),
+        # Handed to setTimeout directly.
+        (
+            "30:00",
+            "setTimeout(() => { document.querySelector('#caixa-oferta').style.display = 'block'; },"
+            " paraMs(AJUSTES.atrasoDaOferta));",
+            (1800, "page script setTimeout"),
+        ),
+        # Hours, minutes and seconds.
+        (
+            "1:05:00",
+            "setTimeout(function () { document.getElementById('caixa-oferta').style.display = 'block'; },"
+            " paraMs(AJUSTES.atrasoDaOferta));",
+            (3900, "page script setTimeout"),
+        ),
+        # Not a clock: nothing read.
+        (
+            "depois",
+            "setTimeout(function () { document.getElementById('caixa-oferta').style.display = 'block'; },"
+            " paraMs(AJUSTES.atrasoDaOferta));",
+            (None, None),
+        ),
+        # A clock string the timer does not read (the offer's expiry shown as text): nothing read.
+        (
+            "15:00",
+            "setTimeout(function () { document.getElementById('caixa-oferta').style.display = 'block'; },"
+            " paraMs(outraCoisa));",
+            (None, None),
+        ),
+    ],
+)
+def test_a_delay_kept_as_a_clock_string(clock: str, start: str, expected: tuple[float | None, str | None]) -> None:
+    assert _reveal(_BOX, _CLOCK_CONFIG.replace("{clock}", clock) + start) == expected
+
+
+def test_a_clock_string_delay_aimed_at_a_missing_box_is_not_an_offer_second() -> None:
+    start = (
+        "setTimeout(function () { document.getElementById('caixa-oferta').style.display = 'block'; },"
+        " paraMs(AJUSTES.atrasoDaOferta));"
+    )
+    assert _reveal(_BAR, _CLOCK_CONFIG.replace("{clock}", "21:40") + start) == (None, None)

@@ -7,6 +7,9 @@ read here, from inline scripts and then from the page's same-site script files:
   and ``displayHiddenElements(N, [selectors])``;
 * hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (also ``N * 1000``, a
   variable holding the delay, or a named function), and jQuery ``$(sel).delay(ms).fadeIn()``;
+* a delay kept as a clock string in a setting named for it (``tempoDeDelay: "24:32"``,
+  ``delayTime = "1:05:00"``) and handed to the timer through a converting function; an amount
+  added for the click on play is left out, since the string is the video's own second;
 * named settings such as ``displayTime``/``TIME_TO_SHOW…``/``SECONDS_TO_SHOW…`` (seconds);
 * a player clock compared with a drop time: Vidalytics' ``getCurrentVideoTime() >= N``, a
   ``currentTime >= N`` on the page's own player;
@@ -225,11 +228,13 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
             return None
         body = _function_body(js, named.group(1)) or ""
         rest_at = at + named.end() - 1
-    delay = re.match(r"\s*,\s*([^()]{1,60}?)\s*\)", js[rest_at : rest_at + 80])
+    delay = re.match(r"\s*,\s*((?:[^()]|\([^()]*\)){1,100}?)\s*\)", js[rest_at : rest_at + 120])
     body = _with_called(js, body)
     if not delay or not _SHOWS.search(body):
         return None
     ms = _milliseconds(js, delay.group(1))
+    if ms is None:
+        ms = _clock_setting(js, delay.group(1))
     if ms is None or _started_by_a_timer(js, at):
         return None
     return Timer(ms / 1000, f"{where} setTimeout", _script_targets(body, js), body)
@@ -345,6 +350,29 @@ def _milliseconds(js: str, expr: str) -> float | None:
             return None
         total *= value
     return total
+
+
+#: A setting holding a delay as a clock string: its name says delay/time/tempo, its value is
+#: ``M:SS`` or ``H:MM:SS``.
+_CLOCK_SETTING = r"\b{name}\s*[:=]\s*[\"'`](?P<clock>\d{{1,3}}(?::[0-5]?\d){{1,2}})[\"'`]"
+_CLOCK_NAME = re.compile(r"delay|atraso|tempo|time", re.I)
+
+
+def _clock_setting(js: str, expr: str, depth: int = 0) -> float | None:
+    """The delay in ms when ``expr`` reads a clock-string setting (``toMs(CONFIG.tempoDeDelay)``),
+    directly or through one variable (``const total = toMs(CONFIG.tempoDeDelay) + 3000``)."""
+    for name in dict.fromkeys(re.findall(r"[A-Za-z_$][\w$]*", expr)):
+        if _CLOCK_NAME.search(name):
+            found = re.search(_CLOCK_SETTING.format(name=re.escape(name)), js)
+            if found:
+                parts = [int(p) for p in found.group("clock").split(":")]
+                seconds = parts[0] * 60 + parts[1] if len(parts) == 2 else parts[0] * 3600 + parts[1] * 60 + parts[2]
+                return seconds * 1000.0
+        if depth == 0 and re.fullmatch(r"\s*[A-Za-z_$][\w$]*\s*", expr):
+            assigned = re.search(rf"\b(?:const|let|var)\s+{re.escape(name)}\s*=\s*([^;\n]{{1,200}})", js)
+            if assigned:
+                return _clock_setting(js, assigned.group(1), depth + 1)
+    return None
 
 
 def _product(expr: str) -> float | None:
