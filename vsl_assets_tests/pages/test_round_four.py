@@ -1,14 +1,20 @@
 """Real sales pages, round four (issue 23): reveal patterns met on hold-out 4 — a buy-box countdown
 beside an offer-expiry bar, a countdown whose length sits in a variable, timers that start only when
 another timer fires, and a player clock compared with a named drop second — each reproduced with
-markup and script written for these tests (never the pages themselves)."""
+markup and script written for these tests (never the pages themselves); and JW Player's documented
+``setup({file})``, read by the project when yt-dlp is off or fails."""
 
 from __future__ import annotations
 
 import pytest
 
+from vsl_assets.media.pages import DrmProtectedError, NoPlayerFoundError, ResolveOptions, ytdlp
+from vsl_assets.media.pages.errors import ExtractorError
 from vsl_assets.media.pages.page import parse_page
+from vsl_assets.media.pages.players import jwplayer
 from vsl_assets.media.pages.players.reveal import page_reveal
+from vsl_assets_tests.loopback import resolve
+from vsl_assets_tests.pages._support import HTML_TYPE, Hosts
 
 _BOX = '<section id="caixa-oferta" style="display:none"><a href="https://pay.example.com/k">Quero o meu</a></section>'
 _BAR = '<div id="faixa"><span id="faixa-min">20</span>:<span id="faixa-seg">00</span></div>'
@@ -197,3 +203,98 @@ def test_a_clock_string_delay_aimed_at_a_missing_box_is_not_an_offer_second() ->
         " paraMs(AJUSTES.atrasoDaOferta));"
     )
     assert _reveal(_BAR, _CLOCK_CONFIG.replace("{clock}", "21:40") + start) == (None, None)
+
+
+# -- JW Player's documented setup, read by the project when yt-dlp is off or fails ----------------
+
+_NO_YTDLP = ResolveOptions(use_ytdlp=False)
+
+
+def _jw_page(setup: str, head: str = "") -> str:
+    return (
+        f"<html><head><title>Aula Gratuita</title>{head}</head><body><h1>Assista</h1>"
+        '<div id="aula-jw"></div>'
+        f'<script>var p = jwplayer("aula-jw"); p.setup({setup});</script></body></html>'
+    )
+
+
+def test_jw_setup_file_with_title_and_poster(hosts: Hosts) -> None:
+    setup = (
+        '{file: "/midia/aula/master.m3u8", image: "/midia/aula/capa.jpg", title: "Aula 1 - O Método",'
+        ' tracks: [{file: "/midia/aula/legendas.vtt", kind: "captions"}], width: "100%"}'
+    )
+    hosts.page.add_hls("/midia/aula/master.m3u8")
+    hosts.page.add_route("/aula/", _jw_page(setup).encode(), HTML_TYPE)
+    source = resolve(hosts.page.url("/aula/"), options=_NO_YTDLP)
+    assert (source.kind, source.stream_url) == ("jwplayer", hosts.page.url("/midia/aula/master.m3u8"))
+    assert (source.title, source.thumbnail) == ("Aula 1 - O Método", hosts.page.url("/midia/aula/capa.jpg"))
+    assert source.is_hls and len(source.variants) == 2
+
+
+def test_jw_playlist_sources_prefer_hls_and_a_typed_file_counts() -> None:
+    setup = (
+        '{"playlist": [{"title": "Apresentação", "image": "https://cdn.example.com/capa.png", "sources": ['
+        '{"file": "https://cdn.example.com/v/720.mp4", "label": "720p"},'
+        '{"file": "https://cdn.example.com/v/stream", "type": "hls"}]}]}'
+    )
+    candidate = jwplayer.detect(parse_page("https://aula.example.com/", _jw_page(setup)))
+    assert candidate is not None
+    assert (candidate.stream_url, candidate.hls) == ("https://cdn.example.com/v/stream", True)
+    assert candidate.others == ("https://cdn.example.com/v/720.mp4",)
+    assert candidate.title == "Apresentação"
+
+
+@pytest.mark.parametrize(
+    "setup",
+    [
+        # JW playing a YouTube video, an RTMP stream, a DASH manifest: nothing this reads.
+        '{file: "https://www.youtube.com/watch?v=Ab3_dEf-9hZ"}',
+        '{playlist: [{file: "rtmp://media.example.com/vod/aula"}]}',
+        '{playlist: [{sources: [{file: "https://cdn.example.com/aula/manifest.mpd"}]}]}',
+        # Only a caption track.
+        '{playlist: "https://cdn.jwplayer.com/v2/media/AbCd1234", tracks: [{file: "/legendas.vtt"}]}',
+    ],
+)
+def test_jw_setups_without_a_stream_file_are_not_read(setup: str) -> None:
+    assert jwplayer.detect(parse_page("https://aula.example.com/", _jw_page(setup))) is None
+
+
+def test_a_file_setting_outside_a_jw_setup_is_not_read() -> None:
+    html = '<script>var player = makePlayer(); player.setup({file: "https://cdn.example.com/a.m3u8"});</script>'
+    assert jwplayer.detect(parse_page("https://aula.example.com/", html)) is None
+
+
+def test_jw_setup_with_drm_is_refused(hosts: Hosts) -> None:
+    setup = (
+        '{playlist: [{sources: [{file: "https://cdn.example.com/aula.m3u8", drm: {fairplay: {certificateUrl: "x"}}}]}]}'
+    )
+    hosts.page.add_route("/drm/", _jw_page(setup).encode(), HTML_TYPE)
+    with pytest.raises(DrmProtectedError):
+        resolve(hosts.page.url("/drm/"), options=_NO_YTDLP)
+
+
+def test_yt_dlp_stays_first_and_the_setup_serves_when_it_fails(hosts: Hosts, monkeypatch: pytest.MonkeyPatch) -> None:
+    hosts.page.add_hls("/midia/aula/master.m3u8")
+    hosts.page.add_route("/aula/", _jw_page('{file: "/midia/aula/master.m3u8"}').encode(), HTML_TYPE)
+    asked: list[str] = []
+
+    def failing(url: str, **kwargs: object) -> None:
+        asked.append(url)
+        raise ExtractorError("yt-dlp could not read the page")
+
+    monkeypatch.setattr(ytdlp, "extract", failing)
+    source = resolve(hosts.page.url("/aula/"), options=ResolveOptions(probe_stream=False))
+    assert asked == [hosts.page.url("/aula/")]
+    assert (source.kind, source.stream_url) == ("jwplayer", hosts.page.url("/midia/aula/master.m3u8"))
+    assert source.title == "Aula Gratuita"  # no title in the setup: the page's
+
+
+def test_without_a_jw_setup_a_yt_dlp_failure_still_says_why(hosts: Hosts, monkeypatch: pytest.MonkeyPatch) -> None:
+    hosts.page.add_route("/nada/", b"<html><body><p>Sem video</p></body></html>", HTML_TYPE)
+
+    def failing(url: str, **kwargs: object) -> None:
+        raise NoPlayerFoundError("no video player found on page")
+
+    monkeypatch.setattr(ytdlp, "extract", failing)
+    with pytest.raises(NoPlayerFoundError):
+        resolve(hosts.page.url("/nada/"))

@@ -13,7 +13,8 @@ The order of work, cheapest and most certain first:
 5. the page's own scripts are read (a few, bounded) for a player they load, such as a copied
    vturb ``player.js``;
 6. yt-dlp's generic extractor is the last resort (its answer is refused when the video is only
-   in a comment or template);
+   in a comment or template); a self-hosted JW Player ``setup({file})`` is read by the project
+   itself when yt-dlp is off or fails (``players.jwplayer``);
 7. the chosen stream is checked with one small GET (expired? HLS? DRM?).
 
 Only step 7 and the player-specific steps (a vturb script, a Panda embed page or config, a
@@ -35,7 +36,7 @@ from vsl_assets.media.pages.hls_probe import StreamCheck, Variant
 from vsl_assets.media.pages.hosts import is_known_host
 from vsl_assets.media.pages.options import ResolveOptions
 from vsl_assets.media.pages.page import Page, decode_html, parse_page
-from vsl_assets.media.pages.players import DETECTORS, Candidate, panda, scripted, vturb
+from vsl_assets.media.pages.players import DETECTORS, Candidate, jwplayer, panda, scripted, vturb
 from vsl_assets.media.pages.players import iframe as iframe_player
 from vsl_assets.media.pages.players.base import is_hls_url, is_media_url
 from vsl_assets.media.pages.players.rank import rank
@@ -164,16 +165,26 @@ class _Resolver:
                 except NoPlayerFoundError:
                     continue
             return self._finish(url, candidate, document=page.url, others=others, page=page)
+        # A self-hosted JW Player setup: yt-dlp reads it with the formats' headers, so it goes
+        # first; the setup itself (with its title and poster) serves when yt-dlp is off or fails.
+        jw = jwplayer.detect(page)
         if self.options.use_ytdlp and not page.truncated:
             # The player runs in this page: its CDN sees the page as Referer, so yt-dlp sends it too.
             # Not for a page cut at the size limit: yt-dlp would fetch it whole and bypass the cap.
-            candidate = ytdlp.extract(page.url, referer=page.url, options=self.options)
+            try:
+                candidate = ytdlp.extract(page.url, referer=page.url, options=self.options)
+            except VslError:
+                if jw is None:
+                    raise
+                return self._finish(url, jw, document=page.url, others=others, page=page)
             if candidate.stream_url and _only_in_inert_markup(page, candidate.stream_url):
                 raise NoPlayerFoundError(
                     "no video player found on page (the only video is inside an HTML comment, "
                     "<template> or <noscript>, which browsers do not play)"
                 )
             return self._finish(url, candidate, document=page.url, others=others + _family(candidate), page=page)
+        if jw is not None:
+            return self._finish(url, jw, document=page.url, others=others, page=page)
         raise NoPlayerFoundError(_no_player_reason(page))
 
     def _follow_iframes(self, page: Page, candidate: Candidate) -> tuple[Candidate, str] | None:

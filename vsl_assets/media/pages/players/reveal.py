@@ -245,7 +245,8 @@ def _enclosing_name(js: str, at: int) -> str | None:
     only anonymous functions)."""
     best: tuple[int, str] | None = None
     for name, open_at in _index(js).functions.items():
-        if open_at < at and (best is None or open_at > best[0]):
+        # A body longer than ``_closing_brace`` reads is never found closed: only nearby openings.
+        if at - _BODY_LIMIT < open_at < at and (best is None or open_at > best[0]):
             close = _closing_brace(js, open_at)
             if close is not None and close > at:
                 best = (open_at, name)
@@ -257,15 +258,19 @@ def _enclosing_function(js: str, at: int) -> str | None:
     return _function_body(js, name) if name else None
 
 
+#: The start of an inline callback: ``function (…) {`` or ``(…) => {``.
+_CALLBACK_OPENS = r"(?:async\s+)?(?:function\s*[\w$]*\s*\([^)]*\)|\([^)]*\)\s*=>)\s*\{"
+
+
 def _started_by_a_timer(js: str, at: int) -> bool:
     """Whether the ``setTimeout`` at ``at`` sits in a function another timer runs: its delay then
     counts from that timer, not from page load."""
     name = _enclosing_name(js, at)
     if name is None:
         return False
+    escaped = re.escape(name)
     called = re.compile(
-        r"\bsetTimeout\s*\(\s*(?:" + re.escape(name) + r"\s*,|(?:async\s+)?(?:function\s*[\w$]*\s*\([^)]*\)|\([^)]*\)\s*=>)"
-        r"\s*\{[^{}]{0,300}?(?<![\w$.])" + re.escape(name) + r"\s*\()"
+        rf"\bsetTimeout\s*\(\s*(?:{escaped}\s*,|{_CALLBACK_OPENS}[^{{}}]{{0,300}}?(?<![\w$.]){escaped}\s*\()"
     )
     return called.search(js) is not None
 
@@ -281,7 +286,11 @@ def _with_called(js: str, body: str) -> str:
     return "\n".join([body, *extra])
 
 
-def _closing_brace(js: str, open_at: int, limit: int = 4000) -> int | None:
+#: How far a function body is read.
+_BODY_LIMIT = 4000
+
+
+def _closing_brace(js: str, open_at: int, limit: int = _BODY_LIMIT) -> int | None:
     depth = 0
     for i in range(open_at, min(len(js), open_at + limit)):
         char = js[i]
