@@ -2,16 +2,17 @@
 beside an offer-expiry bar, a countdown whose length sits in a variable, timers that start only when
 another timer fires, and a player clock compared with a named drop second — each reproduced with
 markup and script written for these tests (never the pages themselves); and JW Player's documented
-``setup({file})``, read by the project when yt-dlp is off or fails."""
+``setup({file})`` and Bunny Stream embeds, read by the project when yt-dlp is off or fails."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from vsl_assets.media.pages import DrmProtectedError, NoPlayerFoundError, ResolveOptions, ytdlp
 from vsl_assets.media.pages.errors import ExtractorError
 from vsl_assets.media.pages.page import parse_page
-from vsl_assets.media.pages.players import jwplayer
+from vsl_assets.media.pages.players import bunny, jwplayer
 from vsl_assets.media.pages.players.reveal import page_reveal
 from vsl_assets_tests.loopback import resolve
 from vsl_assets_tests.pages._support import HTML_TYPE, Hosts
@@ -298,3 +299,111 @@ def test_without_a_jw_setup_a_yt_dlp_failure_still_says_why(hosts: Hosts, monkey
     monkeypatch.setattr(ytdlp, "extract", failing)
     with pytest.raises(NoPlayerFoundError):
         resolve(hosts.page.url("/nada/"))
+
+
+# -- Bunny Stream embeds, read from the embed page when yt-dlp is off or fails ---------------------
+
+_LIB, _VID = "424242", "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9"
+_BUNNY_EMBED = f"https://iframe.mediadelivery.net/embed/{_LIB}/{_VID}"
+_BUNNY_HLS = f"https://vz-77aa88bb-0c1.b-cdn.net/{_VID}/playlist.m3u8"
+_SALES = "https://curso.example.com.br/vsl"
+
+
+def _bunny_embed_html(body: str) -> bytes:
+    return f"<!doctype html><html><head><title>Aula</title></head><body>{body}</body></html>".encode()
+
+
+_BUNNY_VIDEO = (
+    f'<video id="main-video" data-poster="https://vz-77aa88bb-0c1.b-cdn.net/{_VID}/thumbnail.jpg"'
+    ' data-plyr-config=\'{"title": "Aula Secreta - parte 1"}\' playsinline>'
+    f'<source src="{_BUNNY_HLS}" type="application/x-mpegURL"></video>'
+)
+
+
+def _offline(routes: dict[str, tuple[bytes, str]], asked: list[tuple[str, str | None]]) -> httpx.Client:
+    def handler(request: httpx.Request) -> httpx.Response:
+        url = str(request.url.copy_with(query=None))
+        asked.append((url, request.headers.get("referer")))
+        if url not in routes:
+            raise httpx.ConnectError(f"offline: {request.url.host}", request=request)
+        body, content_type = routes[url]
+        return httpx.Response(200, content=body, headers={"content-type": content_type})
+
+    return httpx.Client(transport=httpx.MockTransport(handler), follow_redirects=True)
+
+
+def _bunny_sales_page(embed: str = _BUNNY_EMBED + "?autoplay=true&amp;loop=false") -> bytes:
+    return f'<html><body><h1>Aula</h1><iframe src="{embed}" allowfullscreen></iframe></body></html>'.encode()
+
+
+def test_a_bunny_embed_without_yt_dlp_plays_from_its_embed_page() -> None:
+    routes = {_SALES: (_bunny_sales_page(), HTML_TYPE), _BUNNY_EMBED: (_bunny_embed_html(_BUNNY_VIDEO), HTML_TYPE)}
+    asked: list[tuple[str, str | None]] = []
+    with _offline(routes, asked) as client:
+        source = resolve(_SALES, client=client, options=ResolveOptions(use_ytdlp=False, probe_stream=False))
+    assert (source.kind, source.stream_url, source.is_hls) == ("bunny", _BUNNY_HLS, True)
+    assert source.title == "Aula Secreta - parte 1"
+    assert source.thumbnail == f"https://vz-77aa88bb-0c1.b-cdn.net/{_VID}/thumbnail.jpg"
+    # The embed page was asked with the sales page as Referer; the stream goes with the embed page.
+    assert asked == [(_SALES, None), (_BUNNY_EMBED, _SALES)]
+    assert source.referer == _BUNNY_EMBED and source.headers["Referer"] == _BUNNY_EMBED
+
+
+def test_a_bunny_embed_goes_to_yt_dlp_first_and_its_page_serves_when_yt_dlp_fails(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tried: list[str] = []
+
+    def failing(url: str, **kwargs: object) -> None:
+        tried.append(url)
+        raise ExtractorError("yt-dlp could not read the embed")
+
+    monkeypatch.setattr(ytdlp, "extract", failing)
+    routes = {_SALES: (_bunny_sales_page(), HTML_TYPE), _BUNNY_EMBED: (_bunny_embed_html(_BUNNY_VIDEO), HTML_TYPE)}
+    with _offline(routes, []) as client:
+        source = resolve(_SALES, client=client, options=ResolveOptions(probe_stream=False))
+    assert tried == [_BUNNY_EMBED + "?autoplay=true&loop=false"]
+    assert (source.kind, source.stream_url) == ("bunny", _BUNNY_HLS)
+
+
+@pytest.mark.parametrize(
+    ("embed_body", "reason"),
+    [
+        # MediaCage streams need activation and pings: only yt-dlp downloads them.
+        (
+            _BUNNY_VIDEO + "<script>loadUrl('https://video-9.mediadelivery.net/ctx/activate');</script>",
+            "the Bunny video is a MediaCage stream, which needs yt-dlp (it must be activated and pinged while it plays)",
+        ),
+        ("<p>Video not found</p>", "no video player found in the Bunny embed page"),
+        # A <video> without a stream source (a poster-only placeholder).
+        ('<video id="main-video" data-poster="/p.jpg"></video>', "no video player found in the Bunny embed page"),
+    ],
+)
+def test_bunny_embed_pages_that_cannot_be_downloaded_say_why(embed_body: str, reason: str) -> None:
+    routes = {_SALES: (_bunny_sales_page(), HTML_TYPE), _BUNNY_EMBED: (_bunny_embed_html(embed_body), HTML_TYPE)}
+    with _offline(routes, []) as client, pytest.raises(NoPlayerFoundError) as info:
+        resolve(_SALES, client=client, options=ResolveOptions(use_ytdlp=False, probe_stream=False))
+    assert info.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        (f"https://iframe.mediadelivery.net/embed/{_LIB}/{_VID}?autoplay=true", _BUNNY_EMBED),
+        (f"https://iframe.mediadelivery.net/play/{_LIB}/{_VID}", _BUNNY_EMBED),
+        (f"https://player.mediadelivery.net/embed/{_LIB}/{_VID}", _BUNNY_EMBED),
+        (f"https://video.bunnycdn.com/play/{_LIB}/{_VID.upper()}", _BUNNY_EMBED),
+        # Signed embeds keep their token and expiry, nothing else.
+        (
+            f"https://iframe.mediadelivery.net/embed/{_LIB}/{_VID}?token=abc123&expires=1767225600&muted=true",
+            _BUNNY_EMBED + "?token=abc123&expires=1767225600",
+        ),
+        # Not Bunny's scheme.
+        (f"https://iframe.mediadelivery.net.evil.example/embed/{_LIB}/{_VID}", None),
+        (f"https://iframe.mediadelivery.net/embed/{_LIB}/not-a-uuid", None),
+        (f"https://iframe.mediadelivery.net/embed/lib/{_VID}", None),
+        ("https://www.youtube.com/embed/Ab3_dEf-9hZ", None),
+    ],
+)
+def test_bunny_embed_page_urls(url: str, page: str | None) -> None:
+    assert bunny.embed_page(url) == page
