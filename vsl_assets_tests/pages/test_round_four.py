@@ -407,3 +407,42 @@ def test_bunny_embed_pages_that_cannot_be_downloaded_say_why(embed_body: str, re
 )
 def test_bunny_embed_page_urls(url: str, page: str | None) -> None:
     assert bunny.embed_page(url) == page
+
+
+# -- ClickFunnels timed elements ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        # The order section appears 14:05 after load; a 2-second headline fade is an animation.
+        (
+            '<div id="row-head" data-timed-style="fade" data-timed-seconds="2">Assista</div>'
+            '<div id="row-pedido" data-title="order section" class="container" data-timed-style="fade"'
+            ' data-timed-minutes="14" data-timed-seconds="5"><a href="https://pay.example.com/k">Comprar</a></div>',
+            (845, "page ClickFunnels timed element"),
+        ),
+        # Minutes only, the "scale" effect.
+        (
+            '<section data-timed-style="scale" data-timed-minutes="21">Oferta</section>',
+            (1260, "page ClickFunnels timed element"),
+        ),
+        # "no-action" is ClickFunnels' "not timed", whatever numbers stay behind.
+        ('<div data-timed-style="no-action" data-timed-minutes="9" data-timed-seconds="2">Oferta</div>', (None, None)),
+        # Numbers that are not numbers.
+        ('<div data-timed-style="fade" data-timed-minutes="dez">Oferta</div>', (None, None)),
+    ],
+)
+def test_clickfunnels_timed_elements(markup: str, expected: tuple[float | None, str | None]) -> None:
+    assert page_reveal(parse_page("https://oferta.example.com/", f"<body>{markup}</body>")) == expected
+
+
+def test_the_order_section_beats_a_timed_testimonial_block() -> None:
+    markup = (
+        '<div id="depoimentos" data-title="testimonials" data-timed-style="fade" data-timed-minutes="3">Depoimentos</div>'
+        '<div id="oferta" data-title="order button" data-timed-style="fade" data-timed-minutes="18">Comprar</div>'
+    )
+    assert page_reveal(parse_page("https://oferta.example.com/", f"<body>{markup}</body>")) == (
+        1080,
+        "page ClickFunnels timed element",
+    )

@@ -13,6 +13,8 @@ read here, from inline scripts and then from the page's same-site script files:
 * named settings such as ``displayTime``/``TIME_TO_SHOW…``/``SECONDS_TO_SHOW…`` (seconds);
 * a player clock compared with a drop time: Vidalytics' ``getCurrentVideoTime() >= N``, a
   ``currentTime >= N`` on the page's own player;
+* ClickFunnels' timed elements: ``data-timed-style="fade"`` with ``data-timed-minutes`` /
+  ``data-timed-seconds`` on the element itself;
 * wall-clock countdowns: ``Date.now() + 8 * 60 * 1000`` (or a variable holding it), judged by what
   the function that starts the countdown shows when it ends: a countdown that only writes digits
   (an offer-expiry bar) reveals nothing.
@@ -112,6 +114,7 @@ def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | Non
     With a ``fetcher``, the page's same-site script files are read when no inline script has one.
     """
     timers = [t for t in _all_timers(page.scripts(), "page script") if _counts(page, t)]
+    timers += [t for t in _timed_elements(page) if _counts(page, t)]
     if not timers and fetcher is not None:
         texts = (s.text for s in page_scripts.read(fetcher, page, same_site=True))
         timers = [t for t in _all_timers(texts, "same-site script") if _counts(page, t)]
@@ -119,6 +122,24 @@ def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | Non
         return None, None
     best = max(enumerate(timers), key=lambda item: (_offer_score(item[1]), -item[0]))[1]
     return best.seconds, best.source
+
+
+#: ClickFunnels' timed elements: hidden by its stylesheet, shown ``data-timed-minutes`` and
+#: ``data-timed-seconds`` after load; ``no-action`` is its setting for "not timed".
+_TIMED_STYLES = frozenset({"fade", "scale"})
+
+
+def _timed_elements(page: Page) -> Iterable[Timer]:
+    for element in page.elements:
+        if element.get("data-timed-style").strip().lower() not in _TIMED_STYLES:
+            continue
+        minutes = number(element.get("data-timed-minutes").strip() or "0")
+        seconds = number(element.get("data-timed-seconds").strip() or "0")
+        if minutes is None or seconds is None:
+            continue
+        ref = f"#{element.get('id')}" if element.get("id") else ""
+        about = " ".join(filter(None, [ref, element.get("class"), element.get("data-title")]))
+        yield Timer(minutes * 60 + seconds, "page ClickFunnels timed element", (), about, strict=False)
 
 
 def timers_in(text: str, where: str = "page script") -> list[Timer]:
