@@ -110,6 +110,15 @@ def test_a_timer_started_by_another_timer_is_not_counted_from_page_load(
     assert _reveal(_BOX + _POPUPS, _OPEN_THEN_POPUPS + start) == expected
 
 
+def test_a_timer_set_after_a_short_start_up_wait_counts_with_the_wait() -> None:
+    script = (
+        "function iniciar() { setTimeout(function () { "
+        "document.getElementById('caixa-oferta').style.display = 'block'; }, 1320000); }"
+        "setTimeout(iniciar, 500);"
+    )
+    assert _reveal(_BOX, script) == (1320.5, "page script setTimeout")
+
+
 def test_a_timer_in_a_function_run_at_load_still_counts() -> None:
     script = (
         "function iniciar() { setTimeout(function () { "

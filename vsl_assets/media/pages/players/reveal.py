@@ -20,7 +20,9 @@ read here, from inline scripts and then from the page's same-site script files:
   (an offer-expiry bar) reveals nothing.
 
 A ``setTimeout`` inside a function that another timer calls is counted from when that function runs,
-not from page load (JavaScript's own semantics), so it is not an offer second by itself.
+not from page load (JavaScript's own semantics): after a short start-up wait (``setTimeout(init,
+500)``) the wait is added; after a long or unreadable one (pop-ups started once the offer shows) it
+is not an offer second by itself.
 
 A timer counts only when it shows something, is at least ``MIN_SECONDS`` long (short timers are
 animations) and — when the script names what it reveals — that element exists on the page: a
@@ -233,9 +235,25 @@ def _arith(expr: str) -> float | None:
 
 def _timeout(js: str, at: int, where: str) -> Timer | None:
     """``setTimeout(<function>, <delay>)`` starting just after the ``(`` at ``at``."""
+    call = _callback_and_delay(js, at)
+    if call is None:
+        return None
+    body, delay = call
+    body = _with_called(js, body)
+    if not _SHOWS.search(body):
+        return None
+    ms = _delay_ms(js, delay)
+    if ms is None:
+        return None
+    started_after = _started_after(js, at)
+    if started_after is None:
+        return None
+    return Timer((ms + started_after) / 1000, f"{where} setTimeout", _script_targets(body, js), body)
+
+
+def _callback_and_delay(js: str, at: int) -> tuple[str, str] | None:
+    """The callback's body and the delay's text of the ``setTimeout(`` whose ``(`` ends at ``at``."""
     head = js[at : at + 200]
-    body: str | None = None
-    rest_at: int
     fn = re.match(r"\s*(?:async\s+)?(?:function\s*[\w$]*\s*\([^)]*\)|\([^)]*\)\s*=>|[\w$]+\s*=>)\s*\{", head)
     if fn:
         open_at = at + fn.end() - 1
@@ -250,15 +268,12 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
         body = _function_body(js, named.group(1)) or ""
         rest_at = at + named.end() - 1
     delay = re.match(r"\s*,\s*((?:[^()]|\([^()]*\)){1,100}?)\s*\)", js[rest_at : rest_at + 120])
-    body = _with_called(js, body)
-    if not delay or not _SHOWS.search(body):
-        return None
-    ms = _milliseconds(js, delay.group(1))
-    if ms is None:
-        ms = _clock_setting(js, delay.group(1))
-    if ms is None or _started_by_a_timer(js, at):
-        return None
-    return Timer(ms / 1000, f"{where} setTimeout", _script_targets(body, js), body)
+    return (body, delay.group(1)) if delay else None
+
+
+def _delay_ms(js: str, expr: str) -> float | None:
+    ms = _milliseconds(js, expr)
+    return ms if ms is not None else _clock_setting(js, expr)
 
 
 def _enclosing_name(js: str, at: int) -> str | None:
@@ -283,17 +298,24 @@ def _enclosing_function(js: str, at: int) -> str | None:
 _CALLBACK_OPENS = r"(?:async\s+)?(?:function\s*[\w$]*\s*\([^)]*\)|\([^)]*\)\s*=>)\s*\{"
 
 
-def _started_by_a_timer(js: str, at: int) -> bool:
-    """Whether the ``setTimeout`` at ``at`` sits in a function another timer runs: its delay then
-    counts from that timer, not from page load."""
+def _started_after(js: str, at: int) -> float | None:
+    """Milliseconds after page load at which the ``setTimeout`` at ``at`` is set: 0 at top level or
+    in a function nothing times; a short start-up wait when another timer runs that function
+    (``setTimeout(init, 500)``); None when that timer waits long or unknowably — the delay then
+    counts from an event this cannot date (pop-ups started once the offer shows)."""
     name = _enclosing_name(js, at)
     if name is None:
-        return False
+        return 0.0
     escaped = re.escape(name)
     called = re.compile(
         rf"\bsetTimeout\s*\(\s*(?:{escaped}\s*,|{_CALLBACK_OPENS}[^{{}}]{{0,300}}?(?<![\w$.]){escaped}\s*\()"
     )
-    return called.search(js) is not None
+    outer = called.search(js)
+    if outer is None:
+        return 0.0
+    call = _callback_and_delay(js, outer.start() + js[outer.start() :].index("(") + 1)
+    wait = _delay_ms(js, call[1]) if call else None
+    return wait if wait is not None and wait < MIN_SECONDS * 1000 else None
 
 
 def _with_called(js: str, body: str) -> str:
