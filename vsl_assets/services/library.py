@@ -339,23 +339,34 @@ def _count(f: LibraryFilters, t: float) -> Any:
     return _filtered(_count_joins(select(func.count()), f), f, t).correlate(None)
 
 
-#: The cursor's bind parameter in a cached page statement.
+#: The cursor's bind parameter in a cached page statement, and the page's ids in the cards' one.
 _AFTER = "vsl_after"
+_IDS = "vsl_ids"
 _KEYSET_SORTS = ("newest", "oldest")
 
 
 def _page_statements(f: LibraryFilters, t: float) -> tuple[Any, Any]:
-    """(the page's statement with its total, the total alone) for ``f``; with a cursor
-    (``f.after`` set) the statement takes it as the ``vsl_after`` parameter."""
+    """(the page's statement with its total, the total alone) for ``f``.
+
+    Sorted by id (newest, oldest), SQLite and PostgreSQL walk the primary key and stop after the
+    page, so the statement selects the cards themselves; with a cursor (``f.after`` set) it takes
+    it as the ``vsl_after`` parameter.  Sorted by anything else (price, duration, title, days
+    live) every matching row is sorted first, so the statement picks the page's ids from the
+    sort's own columns and only those rows get the card's columns (``_cards_by_id``): sorting
+    10,000 full cards to keep 24 cost most of the page (``benchmarks/bench_pages.py``)."""
     count_query = _count(f, t)
-    columns = (*_card_columns(t), count_query.scalar_subquery().label("vsl_total"))
-    query = _filtered(_joined(select(*columns)), f, t)
+    total = count_query.scalar_subquery().label("vsl_total")
+    limit = max(1, min(f.limit, MAX_LIMIT))
     offset = max(0, f.offset)
-    if f.after is not None and f.sort in _KEYSET_SORTS:
-        after = bindparam(_AFTER, type_=Integer)
-        query = query.where(Url.id < after if f.sort == "newest" else Url.id > after)
-        offset = 0
-    query = query.order_by(*_order(f.sort, t)).limit(max(1, min(f.limit, MAX_LIMIT))).offset(offset)
+    if f.sort in _KEYSET_SORTS:
+        query = _filtered(_joined(select(*_card_columns(t), total)), f, t)
+        if f.after is not None:
+            after = bindparam(_AFTER, type_=Integer)
+            query = query.where(Url.id < after if f.sort == "newest" else Url.id > after)
+            offset = 0
+    else:
+        query = _filtered(_joined(select(Url.id, total)), f, t)
+    query = query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)
     return query.execution_options(**{JOIN_AS_WRITTEN: True}), count_query
 
 
@@ -367,8 +378,16 @@ def _page_statements(f: LibraryFilters, t: float) -> tuple[Any, Any]:
 _cached_page_statements = functools.lru_cache(maxsize=64)(_page_statements)
 
 
+@functools.lru_cache(maxsize=16)
+def _cards_by_id(t: float) -> Any:
+    """The card columns of the page's ids (the ``vsl_ids`` parameter), built once per threshold."""
+    ids = bindparam(_IDS, expanding=True)
+    return _joined(select(*_card_columns(t))).where(Url.id.in_(ids)).execution_options(**{JOIN_AS_WRITTEN: True})
+
+
 def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
-    """One page of cards and the total, in one statement (one round trip to PostgreSQL)."""
+    """One page of cards and the total: one statement sorted by id (one round trip to
+    PostgreSQL), two sorted by anything else (see ``_page_statements``)."""
     t = min_confidence
     limit = max(1, min(f.limit, MAX_LIMIT))
     keyset = f.after is not None and f.sort in _KEYSET_SORTS
@@ -382,6 +401,10 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
         total = rows[0].vsl_total or 0
     else:  # past the end (or nothing matches): the total on its own
         total = (session.scalar(count_query) or 0) if (offset or f.after is not None) else 0
+    if f.sort not in _KEYSET_SORTS and rows:
+        page_ids = [r.id for r in rows]
+        found = {r.id: r for r in session.execute(_cards_by_id(t), {_IDS: page_ids})}
+        rows = [found[i] for i in page_ids if i in found]  # (one removed in between: not shown)
     items = [_card(r) for r in rows]
     next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
     return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)
@@ -419,12 +442,25 @@ def _facets(session: Session) -> dict[str, list[str]]:
     return out
 
 
+#: The stored segment's fields :func:`low_confidence` reads besides its text.
+_SIGNALS = ("avg_logprob", "no_speech_prob", "compression_ratio")
+
+
 def _doubted(segment: dict[str, Any]) -> bool:
-    """The stored segment's quality signals say low confidence (a malformed row says nothing)."""
-    try:
-        return low_confidence(Segment.from_dict(segment))
-    except (ValueError, KeyError, TypeError):
+    """The stored segment's quality signals say low confidence (a malformed row says nothing).
+
+    A VSL page reads 900 segments, each with its words: parsed whole only when the signals,
+    read without the words, say doubt (what a malformed word list must still overrule); a segment
+    with no signal (the API engines') is never doubted, so it is not parsed at all."""
+    if all(segment.get(name) is None for name in _SIGNALS):
         return False
+    try:
+        if not low_confidence(Segment.from_dict({**segment, "words": []})):
+            return False
+        Segment.from_dict(segment)  # the words too: a malformed row says nothing
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
 
 
 def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslDetail | None:
@@ -445,8 +481,9 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
     jobs = session.scalars(select(Job).where(Job.url_id == url.id, Job.step != WAIT_STEP).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
+    # Built without pydantic's validation: every value is converted right here (900 per long VSL).
     segments = [
-        schemas.SegmentOut(
+        schemas.SegmentOut.model_construct(
             start=float(s["start"]),
             end=float(s["end"]),
             text=str(s.get("text") or "").strip(),
