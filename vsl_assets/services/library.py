@@ -381,7 +381,7 @@ _cached_page_statements = functools.lru_cache(maxsize=64)(_page_statements)
 @functools.lru_cache(maxsize=16)
 def _cards_by_id(t: float) -> Any:
     """The card columns of the page's ids (the ``vsl_ids`` parameter), built once per threshold."""
-    ids = bindparam(_IDS, expanding=True)
+    ids: Any = bindparam(_IDS, expanding=True)
     return _joined(select(*_card_columns(t))).where(Url.id.in_(ids)).execution_options(**{JOIN_AS_WRITTEN: True})
 
 
