@@ -39,6 +39,7 @@ from vsl_assets.breakdown.models import (
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 from vsl_assets.core.humanize import clock
 from vsl_assets.db.models import PIPELINE_STEPS, JobOutcome, UrlStatus
+from vsl_assets.transcription.models import LANGUAGE_SOURCES, WARNING_KINDS
 from vsl_assets.web.tokens import SCOPES, TOKEN_STATES
 
 #: The UI languages, as the cookie and ``<html lang>`` spell them.
@@ -65,6 +66,8 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "outcome": tuple(o.value for o in JobOutcome),
     "scope": SCOPES,
     "token": TOKEN_STATES,
+    "warning": WARNING_KINDS,
+    "langsource": LANGUAGE_SOURCES,
 }
 
 
@@ -170,13 +173,16 @@ def _babel(lang: str) -> Locale:
     return Locale.parse(BABEL_LOCALES.get(lang, "en_US"))
 
 
-def language_name(lang: str, code: str) -> str:
-    """A spoken-language code (``pt``, ``es``) in the UI's language: "português", "Spanish"."""
+def language_name(lang: str, code: str, *, in_sentence: bool = False) -> str:
+    """A spoken-language code (``pt``, ``es``) in the UI's language: "Português", "Spanish";
+    ``in_sentence``: as CLDR writes it inside a sentence ("francês" in Portuguese, "French")."""
     try:
         name = _babel(lang).languages.get(code.split("-")[0].lower())
     except (ValueError, AttributeError):
         name = None
-    return (name[:1].upper() + name[1:]) if name else code
+    if not name:
+        return code
+    return name if in_sentence else name[:1].upper() + name[1:]
 
 
 # -- failure reasons ----------------------------------------------------------------------------
@@ -277,17 +283,97 @@ class Reason:
 
 def reason(lang: str, raw: str | None) -> Reason:
     """``raw`` translated when it is a known reason (its variable parts carried over), else as is."""
+    return _known(lang, raw, REASONS)
+
+
+def _known(lang: str, raw: str | None, patterns: tuple[ReasonPattern, ...]) -> Reason:
     raw = raw or ""
     text = raw.strip()
-    for known in REASONS:
+    for known in patterns:
         found = known.pattern.match(text)
         if found is None:
             continue
-        parts = {name: translate(lang, value) for name, value in found.groupdict().items()}  # "stream URL"...
-        if "reason" in parts:  # a reason inside a reason ("retrying after attempt 2: HTTP 503 ...")
-            parts["reason"] = reason(lang, parts["reason"]).text
+        parts = {name: _hole(lang, name, value) for name, value in found.groupdict().items()}
         return Reason(translate(lang, known.message).format(**parts), raw)
     return Reason(raw, raw)
+
+
+def _hole(lang: str, name: str, value: str) -> str:
+    """A variable part in the reader's terms: a language code as its name, a decimal in the
+    locale's digits ("0,42"), a reason inside a reason translated, a known phrase ("stream URL")."""
+    if name == "reason":  # "retrying after attempt 2: HTTP 503 ..."
+        return reason(lang, value).text
+    if name in ("language", "heard"):
+        return language_name(lang, value, in_sentence=True)
+    if name == "languages":
+        return ", ".join(language_name(lang, code.strip(), in_sentence=True) for code in value.split(","))
+    if name in ("probability", "minimum"):
+        return fmt_number(lang, float(value), 2)
+    if name == "seconds_total":
+        return fmt_number(lang, float(value))
+    return translate(lang, value)
+
+
+_DECIMAL = r"\d+(?:\.\d+)?"
+_CODE = r"[A-Za-z-]{1,16}"
+
+#: What the transcription step writes on a transcript it does not trust
+#: (``transcription.languages.language_warning``, ``speech_coverage.record_coverage``) and how it
+#: says where a detected language came from (``language_id.LanguageGuess.describe``), worded as
+#: the domain code words them: a test builds each from the real functions.  Matched the same way
+#: as failure reasons; any other text is shown as written.
+WARNINGS: tuple[ReasonPattern, ...] = (
+    _reason(
+        "{count} stretch(es) of speech, {seconds_total} s in all, have no text: {holes}",
+        count=r"\d+",
+        seconds_total=r"\d+",
+    ),
+    _reason(
+        "{count} stretch(es) of speech, {seconds_total} s in all, have no text (still missing after re-transcribing "
+        "{windows} window(s)): {holes}",
+        count=r"\d+",
+        seconds_total=r"\d+",
+        windows=r"\d+",
+    ),
+    _reason("the language could not be detected"),
+    _reason(
+        "the model transcribes English only and could not check the language (expected: {languages})",
+        languages=r"[a-z, ]+",
+    ),
+    _reason(
+        "detected language '{language}' is not one of the expected languages ({languages})",
+        language=_CODE,
+        languages=r"[a-z, ]+",
+    ),
+    _reason(
+        "language '{language}' was detected with probability {probability}, under {minimum}: check it, or "
+        "re-transcribe with the right language",
+        language=_CODE,
+        probability=_DECIMAL,
+        minimum=_DECIMAL,
+    ),
+    _reason(
+        "language ID heard '{heard}' ({probability}); a trial transcription in each allowed language chose "
+        "'{language}' ({ranked})",
+        heard=_CODE,
+        probability=_DECIMAL,
+        language=_CODE,
+    ),
+    _reason(
+        "language ID heard '{heard}' ({probability}); chosen among the allowed languages: '{language}' ({ranked})",
+        heard=_CODE,
+        probability=_DECIMAL,
+        language=_CODE,
+    ),
+)
+
+
+def warning(lang: str, raw: str | None) -> Reason:
+    """A transcript's warning or language note in the reader's language (raw kept), else as written
+    (English is the text the code wrote: shown as is, with no fold repeating it)."""
+    if lang not in MESSAGES or lang == "en":
+        return Reason(raw or "", raw or "")
+    return _known(lang, raw, WARNINGS)
 
 
 # -- numbers, money, dates, durations ----------------------------------------------------------
@@ -379,6 +465,7 @@ def template_helpers(lang: str) -> dict[str, Any]:
         "_": lambda text: translate(lang, text),
         "label": lambda kind, code: label(lang, kind, code),
         "reason": lambda raw: reason(lang, raw),
+        "warning": lambda raw: warning(lang, raw),
         "num": lambda value, decimals=0: fmt_number(lang, value, decimals),
         "money": lambda amount, currency: fmt_money(lang, amount, currency),
         "date": lambda value: fmt_date(lang, value),
