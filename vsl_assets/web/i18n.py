@@ -39,6 +39,7 @@ from vsl_assets.breakdown.models import (
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 from vsl_assets.core.humanize import clock
 from vsl_assets.db.models import PIPELINE_STEPS, JobOutcome, UrlStatus
+from vsl_assets.services.export import BOARD_COLUMNS, TABLE_COLUMNS, Words
 from vsl_assets.transcription.models import LANGUAGE_SOURCES, WARNING_KINDS
 from vsl_assets.web.tokens import SCOPES, TOKEN_STATES
 
@@ -68,6 +69,7 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "token": TOKEN_STATES,
     "warning": WARNING_KINDS,
     "langsource": LANGUAGE_SOURCES,
+    "column": (*(c.header for c in TABLE_COLUMNS), *BOARD_COLUMNS),
 }
 
 
@@ -456,6 +458,19 @@ def install(env: Environment) -> None:
     env.globals["fmt_number"] = fmt_number
     env.globals["fmt_money"] = fmt_money
     env.globals["fmt_date"] = fmt_date
+
+
+def export_words(lang: str) -> Words:
+    """How an export speaks to a reader of ``lang``: the pages' catalog, labels and Babel formats,
+    so a swipe document or a table reads as the pages do ("Consciente do problema", "R$ 197,00")."""
+    return Words(
+        lang=lang,
+        text=lambda text: translate(lang, text),
+        label=lambda kind, code: label(lang, kind, code),
+        money=lambda amount, currency: fmt_money(lang, amount, currency),
+        number=lambda value, decimals: fmt_number(lang, value, decimals),
+        date=lambda value: fmt_date(lang, value),
+    )
 
 
 def template_helpers(lang: str) -> dict[str, Any]:
