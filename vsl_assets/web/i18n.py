@@ -22,6 +22,8 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time, format_timedelta
@@ -421,12 +423,34 @@ def fmt_money(lang: str, amount: float | None, currency: str | None) -> str:
     return f"{number}\u00a0{symbol}" if _symbol_after(lang) else f"{symbol}\u00a0{number}"
 
 
-def fmt_date(lang: str, value: datetime | None) -> str:
-    """The locale's medium date and a 24-hour time: "6 de dez. de 2026 16:05", "Dec 6, 2026 16:05"."""
+#: The cookie in which the browser says its time zone (an IANA name, set by ``app.js``).
+TZ_COOKIE = "vsl_tz"
+
+
+@lru_cache(maxsize=64)
+def time_zone(name: str | None) -> ZoneInfo:
+    """The viewer's zone from the browser's IANA name ("America/Sao_Paulo"); UTC when none was
+    sent or the name is not a zone (the cookie is the browser's to write, so it is checked)."""
+    if name:
+        name = unquote(name)[:64]
+        try:
+            return ZoneInfo(name)
+        except (KeyError, ValueError, OSError):  # not found (a KeyError), a malformed key, a folder
+            pass
+    return ZoneInfo("UTC")
+
+
+def fmt_date(lang: str, value: datetime | None, zone: str | None = None) -> str:
+    """The locale's medium date and a 24-hour time in the viewer's zone, the zone always named:
+    "6 de dez. de 2026 13:05 BRT", "Dec 6, 2026 16:05 UTC" (the one rule for every date shown).
+
+    A stored instant without a zone is UTC (the database keeps UTC; SQLite drops the offset)."""
     if value is None:
         return ""
     locale = _babel(lang)
-    return f"{format_date(value, 'medium', locale=locale)} {format_time(value, 'HH:mm', locale=locale)}"
+    tz = time_zone(zone)
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
+    return f"{format_date(local, 'medium', locale=locale)} {format_time(local, 'HH:mm z', tzinfo=tz, locale=locale)}"
 
 
 def fmt_duration(lang: str, seconds: float | None, direction: bool = False) -> str:
@@ -460,7 +484,7 @@ def install(env: Environment) -> None:
     env.globals["fmt_date"] = fmt_date
 
 
-def export_words(lang: str) -> Words:
+def export_words(lang: str, zone: str | None = None) -> Words:
     """How an export speaks to a reader of ``lang``: the pages' catalog, labels and Babel formats,
     so a swipe document or a table reads as the pages do ("Consciente do problema", "R$ 197,00")."""
     return Words(
@@ -469,11 +493,11 @@ def export_words(lang: str) -> Words:
         label=lambda kind, code: label(lang, kind, code),
         money=lambda amount, currency: fmt_money(lang, amount, currency),
         number=lambda value, decimals: fmt_number(lang, value, decimals),
-        date=lambda value: fmt_date(lang, value),
+        date=lambda value: fmt_date(lang, value, zone),
     )
 
 
-def template_helpers(lang: str) -> dict[str, Any]:
+def template_helpers(lang: str, zone: str | None = None) -> dict[str, Any]:
     return {
         "lang": lang,
         "languages_ui": LANGUAGE_NAMES,
@@ -483,7 +507,7 @@ def template_helpers(lang: str) -> dict[str, Any]:
         "warning": lambda raw: warning(lang, raw),
         "num": lambda value, decimals=0: fmt_number(lang, value, decimals),
         "money": lambda amount, currency: fmt_money(lang, amount, currency),
-        "date": lambda value: fmt_date(lang, value),
+        "date": lambda value: fmt_date(lang, value, zone),
         "duration": lambda seconds: fmt_duration(lang, seconds),
         "eta": lambda when, now=None: fmt_eta(lang, when, now),
     }

@@ -8,13 +8,13 @@ from enum import StrEnum
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from vsl_assets.services import boards, export
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
 from vsl_assets.web.filters import Filters, for_viewer
-from vsl_assets.web.i18n import LANGUAGES, export_words
+from vsl_assets.web.i18n import LANGUAGES, TZ_COOKIE, export_words
 from vsl_assets.web.limits import DbId
 
 router = APIRouter(tags=["exports"])
@@ -30,8 +30,9 @@ Lang = Annotated[
 ]
 
 
-def _words(lang: UiLanguage | None) -> export.Words:
-    return export.RAW if lang is None else export_words(str(lang))
+def _words(request: Request, lang: UiLanguage | None) -> export.Words:
+    """The reader's words; dates in the zone their browser said (as on the pages), else UTC."""
+    return export.RAW if lang is None else export_words(str(lang), request.cookies.get(TZ_COOKIE))
 
 
 def attachment(data: bytes, media_type: str, filename: str) -> Response:
@@ -44,11 +45,13 @@ def attachment(data: bytes, media_type: str, filename: str) -> Response:
 
 
 @router.get("/api/vsls/{key}/export.{fmt}", response_class=Response)
-def vsl_document(key: Key, fmt: SwipeFormat, context: Ctx, session: Db, _user: ApiUser, lang: Lang = None) -> Response:
+def vsl_document(
+    request: Request, key: Key, fmt: SwipeFormat, context: Ctx, session: Db, _user: ApiUser, lang: Lang = None
+) -> Response:
     """The VSL as a swipe document: title, breakdown (unsure fields as unknown), beats, transcript
     under beat headings with timestamps; ``md``, ``docx`` or ``pdf``."""
     found = export.swipe_document(
-        session, key, str(fmt), min_confidence=context.settings.breakdown_min_confidence, words=_words(lang)
+        session, key, str(fmt), min_confidence=context.settings.breakdown_min_confidence, words=_words(request, lang)
     )
     if found is None:
         raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
@@ -58,25 +61,27 @@ def vsl_document(key: Key, fmt: SwipeFormat, context: Ctx, session: Db, _user: A
 
 @router.get("/api/boards/{board_id}/export.{fmt}", response_class=Response)
 def board_table(
-    board_id: DbId, fmt: TableFormat, context: Ctx, session: Db, user: ApiUser, lang: Lang = None
+    request: Request, board_id: DbId, fmt: TableFormat, context: Ctx, session: Db, user: ApiUser, lang: Lang = None
 ) -> Response:
     """The board's VSLs as ``csv`` or ``xlsx``: the library's columns, then the board's note and tags."""
     board = boards.board_for(session, board_id, user.user_id)  # a board one may not see: 404
     if board is None:
         raise HTTPException(status_code=404, detail=f"no board {board_id}")
     data, filename = export.board_table(
-        session, board, str(fmt), min_confidence=context.settings.breakdown_min_confidence, words=_words(lang)
+        session, board, str(fmt), min_confidence=context.settings.breakdown_min_confidence, words=_words(request, lang)
     )
     return attachment(data, export.TABLE_FORMATS[str(fmt)], filename)
 
 
 @router.get("/api/library/export.csv", response_class=Response)
-def library_table(filters: Filters, context: Ctx, session: Db, user: ApiUser, lang: Lang = None) -> Response:
+def library_table(
+    request: Request, filters: Filters, context: Ctx, session: Db, user: ApiUser, lang: Lang = None
+) -> Response:
     """The library as the view shows it (the same filters and sort as ``GET /api/vsls``), every page
     of it up to ``MAX_EXPORT_ROWS``, as CSV."""
     filters = for_viewer(session, filters, user.user_id)
     data, rows = export.library_table(
-        session, filters, min_confidence=context.settings.breakdown_min_confidence, words=_words(lang)
+        session, filters, min_confidence=context.settings.breakdown_min_confidence, words=_words(request, lang)
     )
     response = attachment(data, export.TABLE_FORMATS["csv"], "vsl-library.csv")
     response.headers["X-Rows"] = str(rows)
