@@ -26,7 +26,11 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
 
     dagster = instance(settings) or DagsterInstance.ephemeral()
     # Without a daemon nobody else notices a `vsl process` that was killed mid-run.
-    fixed = reconcile(dagster, DatabaseResource(url=settings.database), crash_retries=settings.crash_retries)
+    fixed = reconcile(
+        dagster,
+        DatabaseResource(url=settings.database, worker_name=settings.worker_name or ""),
+        crash_retries=settings.crash_retries,
+    )
     if fixed["failed"] or fixed["requeued"]:
         print(
             f"reconciled: {fixed['failed']} abandoned URL(s) failed ({fixed['resumed']} of them re-queued after "

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.breakdown.models import is_sure
 from vsl_assets.db.models import (
+    WAIT_STEP,
     Audio,
     BeatRow,
     BreakdownRow,
@@ -402,7 +403,7 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     )
     title = named[key]
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
-    jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
+    jobs = session.scalars(select(Job).where(Job.url_id == url.id, Job.step != WAIT_STEP).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
     segments = [
         schemas.SegmentOut(
