@@ -150,3 +150,20 @@ def test_a_boards_card_carries_the_defined_columns() -> None:
     assert board_names <= set(schemas.BoardItemOut.model_fields)
     assert board_names == {"niche", "lead_type", "awareness", "price", "currency", "pitch_s", "guarantee_days"}
     assert all(c.field for c in columns.on_board())  # each withheld when its field is not sure
+
+
+def test_the_search_tables_come_from_one_definition_with_every_searchable_column() -> None:
+    """The SQLite, tantivy and PostgreSQL VSL tables are generated from ``search.backend.VSL_TABLE``:
+    a breakdown column with a ``summary`` name, or a value the indexer writes, that the table
+    lacks fails here instead of at the first index write."""
+    from vsl_assets.search import backend, postgres, sqlite
+
+    table = [c.name for c in backend.VSL_TABLE]
+    assert len(table) == len(set(table))
+    written = set(backend.vsl_values(VslDocument(key="k", url="https://x.example/"), str))
+    assert written | {"indexed_at"} == set(table)
+    assert {c.summary for c in columns.summaries()} <= set(table)
+    assert set(SUMMARY_COLUMNS) <= set(table)
+    pg_table = next(sql for sql in postgres._SCHEMA if "TABLE IF NOT EXISTS search_vsls" in sql)
+    for name in table:
+        assert f"\n    {name} " in sqlite.VSL_COLUMNS and f"\n    {name} " in pg_table, name
