@@ -13,9 +13,10 @@ from fastapi.responses import Response
 
 from vsl_assets.services import boards, export
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
-from vsl_assets.web.filters import Filters, for_viewer
+from vsl_assets.web.filters import ApiFilters
 from vsl_assets.web.i18n import LANGUAGES, TZ_COOKIE, export_words
 from vsl_assets.web.limits import DbId
+from vsl_assets.web.vslview import vsl_or_404
 
 router = APIRouter(tags=["exports"])
 
@@ -53,9 +54,7 @@ def vsl_document(
     found = export.swipe_document(
         session, key, str(fmt), min_confidence=context.settings.breakdown_min_confidence, words=_words(request, lang)
     )
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
-    data, filename = found
+    data, filename = vsl_or_404(found, key)
     return attachment(data, export.SWIPE_FORMATS[str(fmt)], filename)
 
 
@@ -75,11 +74,10 @@ def board_table(
 
 @router.get("/api/library/export.csv", response_class=Response)
 def library_table(
-    request: Request, filters: Filters, context: Ctx, session: Db, user: ApiUser, lang: Lang = None
+    request: Request, filters: ApiFilters, context: Ctx, session: Db, _user: ApiUser, lang: Lang = None
 ) -> Response:
     """The library as the view shows it (the same filters and sort as ``GET /api/vsls``), every page
     of it up to ``MAX_EXPORT_ROWS``, as CSV."""
-    filters = for_viewer(session, filters, user.user_id)
     data, rows = export.library_table(
         session, filters, min_confidence=context.settings.breakdown_min_confidence, words=_words(request, lang)
     )

@@ -12,7 +12,7 @@ from vsl_assets.search import SearchQueryError, shared_search
 from vsl_assets.services import search as search_service
 from vsl_assets.services.schemas import SavedSearchIn, SavedSearchOut, SearchRow
 from vsl_assets.web.deps import ApiUser, Ctx, Db
-from vsl_assets.web.filters import SearchFilters, for_viewer
+from vsl_assets.web.filters import ApiSearchFilters
 from vsl_assets.web.limits import DbId
 
 router = APIRouter(prefix="/api", tags=["search"])
@@ -22,15 +22,13 @@ router = APIRouter(prefix="/api", tags=["search"])
 def search(
     context: Ctx,
     session: Db,
-    user: ApiUser,
-    filters: SearchFilters,
+    _user: ApiUser,
+    filters: ApiSearchFilters,
     q: Annotated[str, Query(max_length=1000, description='words, "a phrase", prefix*, -excluded, a OR b')] = "",
     key: Annotated[str | None, Query(max_length=200, description="search inside this one VSL")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="VSLs per page")] = 20,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> list[SearchRow]:
-    # A board the user may not see filters to nothing (as on the search page and the library).
-    filters = for_viewer(session, filters, user.user_id)
     try:
         query = search_service.query_from_filters(session, q, filters, page=page, per_page=limit, key=key)
         results = search_service.with_titles(
