@@ -93,7 +93,7 @@ _segments = Table(
 )
 #: Bumped when what is indexed changes (2: numbers said in words indexed as digits); a table of
 #: another version is derived data, dropped and recreated empty (``vsl reindex`` fills it again).
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"  # 3: numbers written "1.000"/"1,000" analysed as 1000
 _META = "CREATE TABLE IF NOT EXISTS search_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
 

@@ -49,7 +49,7 @@ from vsl_assets.search.query import (
 )
 from vsl_assets.search.snippet import highlight
 
-SCHEMA_VERSION = "5"  # 5: numbers said in words indexed as digits
+SCHEMA_VERSION = "6"  # 5: numbers said in words indexed as digits; 6: "1.000"/"1,000" read as 1000
 #: Bits of a segment id that hold its position in the VSL (so at most ~1M segments per VSL).
 POSITION_BITS = 20
 MAX_SEGMENTS = 1 << POSITION_BITS
