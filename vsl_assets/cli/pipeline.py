@@ -53,7 +53,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
 
 def _export_vsl(args: argparse.Namespace, settings: Settings, out: Path | None) -> int:
     """``vsl export --vsl KEY --format md|docx|pdf``: the swipe document the VSL page links."""
-    from vsl_assets.services.export import SWIPE_FORMATS, swipe_document
+    from vsl_assets.services.export import RAW, SWIPE_FORMATS, swipe_document
 
     if args.format not in SWIPE_FORMATS:
         err(f"--vsl exports a swipe document: --format {' or '.join(SWIPE_FORMATS)}")
@@ -61,8 +61,16 @@ def _export_vsl(args: argparse.Namespace, settings: Settings, out: Path | None) 
     if out is None and args.format != "md":
         err(f"{args.format} is binary: give --out PATH")
         return EXIT_USAGE
+    words = RAW
+    if args.lang:
+        from vsl_assets.web.i18n import LANGUAGES, export_words  # Babel and the catalogs: only when asked
+
+        if args.lang not in LANGUAGES:
+            err(f"--lang {args.lang!r}: use one of {', '.join(LANGUAGES)}")
+            return EXIT_USAGE
+        words = export_words(args.lang)
     with sessions(settings)() as s:
-        found = swipe_document(s, args.vsl, args.format, min_confidence=settings.breakdown_min_confidence)
+        found = swipe_document(s, args.vsl, args.format, min_confidence=settings.breakdown_min_confidence, words=words)
     if found is None:
         err(f"no URL with key {args.vsl}")
         return EXIT_FAILED
@@ -111,4 +119,8 @@ def register_export(sub: Any) -> None:
     p.add_argument("--format", choices=("csv", "parquet", "json", "md", "docx", "pdf"), default=None)
     p.add_argument("--vsl", metavar="KEY", help="one VSL as a swipe document (--format md, docx or pdf)")
     p.add_argument("--out", help="file to write (default: stdout; required for parquet)")
+    p.add_argument(
+        "--lang",
+        help="with --vsl: headings, labels and money in this language, en, pt-BR or es (default: English with the codes)",
+    )
     p.set_defaults(func=cmd_export)

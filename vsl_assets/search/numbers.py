@@ -387,3 +387,93 @@ def to_digits(words: list[str], language: str | None) -> list[str]:
         at = end
     out.extend(words[at:])
     return out
+
+
+# -- reading numbers for a query: prefixes and the other languages ------------------------------
+
+#: A prefix that could begin more number words than this many values is not expanded (see
+#: :func:`values_with_prefix`): a two-letter prefix such as "tr" would stand for hundreds of numbers.
+MAX_PREFIX_VALUES = 250
+
+#: Number words of one language that are ordinary words in another, by the language they would be
+#: misread in: Spanish "dos" (2) and "doce" (12) are "of the" and "sweet" in Portuguese, Spanish
+#: "once" (11) is "once" in English, English "ten" is "have!" in Spanish.  In a query tried in
+#: that language they stay words (a search for "doce de leite" must not find "12").
+COLLISIONS: dict[str, frozenset[str]] = {
+    "pt": frozenset({"dos", "doce"}),
+    "en": frozenset({"once"}),
+    "es": frozenset({"ten"}),
+}
+
+
+def _values_of_word(word: str, language: str) -> frozenset[int] | None:
+    """The numbers 0-999 whose reading in the language uses ``word`` (None: too many to list,
+    a multiplier such as "mil"/"thousand"/"hundred")."""
+    kind, value = GRAMMARS[language].words[word]
+    every = range(1000)
+    if kind == _ZERO:
+        return frozenset({0})
+    if kind in (_UNIT, _ARTICLE):
+        found = {
+            v
+            for v in every
+            if v % 10 == value and not 10 <= v % 100 <= 19 and not (language == "es" and 21 <= v % 100 <= 29)
+        }
+        if language == "en":  # "one hundred", "two hundred and six"
+            found |= {v for v in every if v // 100 == value}
+        return frozenset(found)
+    if kind == _TEEN:
+        return frozenset(v for v in every if v % 100 == value)
+    if kind == _TEN:
+        if language == "es" and value == 20:  # 21-29 are "veinti-" words
+            return frozenset(v for v in every if v % 100 == 20)
+        return frozenset(v for v in every if (v % 100) // 10 == value // 10)
+    if kind == _HUNDRED:
+        return frozenset(v for v in every if v // 100 == value // 100)
+    if kind == _CEM:
+        return frozenset({100})
+    if kind == _CENTO:
+        return frozenset(range(101, 200))
+    return None
+
+
+@lru_cache(maxsize=1024)
+def values_with_prefix(prefix: str, language: str | None) -> tuple[int, ...]:
+    """The numbers 0-999 said with a word that begins with ``prefix`` (folded) in the language,
+    smallest first: "trint" -> 30-39, 130-139 ... 930-939 in Portuguese.
+
+    Numbers said in words are indexed as their digits, so a prefix typed to find "trinta" must
+    also ask for those digits.  Empty when no number word starts so, when the prefix is a whole
+    multiplier's ("mil", "hundred": every larger number), or when it would stand for more than
+    :data:`MAX_PREFIX_VALUES` numbers; numbers from 1,000 up are not listed.
+    """
+    grammar = GRAMMARS.get(language or "")
+    if grammar is None or not prefix:
+        return ()
+    found: set[int] = set()
+    for word in grammar.words:
+        if not word.startswith(prefix):
+            continue
+        values = _values_of_word(word, language or "")
+        if values is None:
+            return ()
+        found |= values
+        if len(found) > MAX_PREFIX_VALUES:
+            return ()
+    return tuple(sorted(found))
+
+
+def to_digits_across(words: list[str], language: str, arm: str) -> list[str]:
+    """``to_digits`` in ``language`` for a query tried in another language ``arm``, leaving alone
+    every number whose words include one that is an ordinary word in ``arm`` (``COLLISIONS``)."""
+    runs = [r for r in number_runs(words, language) if COLLISIONS.get(arm, frozenset()).isdisjoint(words[r[0] : r[1]])]
+    if not runs:
+        return words
+    out: list[str] = []
+    at = 0
+    for first, end, value in runs:
+        out.extend(words[at:first])
+        out.append(str(value))
+        at = end
+    out.extend(words[at:])
+    return out

@@ -20,8 +20,19 @@ import re
 from dataclasses import dataclass, field
 
 from vsl_assets.search.model import SearchQuery, SearchQueryError
-from vsl_assets.search.numbers import number_runs, number_words
-from vsl_assets.search.text import LANGUAGES, digits, normalise_language, stem_all, words, words_of_texts
+from vsl_assets.search.numbers import GRAMMARS, number_runs, number_words, to_digits_across, values_with_prefix
+from vsl_assets.search.text import (
+    LANGUAGES,
+    digits,
+    join_thousands,
+    normalise_language,
+    stem_all,
+    words,
+    words_of_texts,
+)
+
+#: The languages whose numbers said in words are read as digits.
+NUMBER_LANGUAGES = tuple(GRAMMARS)
 
 #: More clauses than this are dropped (a 5,000-character paste must not become a 5,000-term query).
 MAX_CLAUSES = 32
@@ -136,7 +147,8 @@ def parse(text: str) -> ParsedQuery:
     groups: list[list[Clause]] = []
     excluded: list[Clause] = []
     negate_next = or_next = False
-    for raw in _numbers_as_phrases(_TOKEN.findall(_SEPARATORS.sub(" ", text))):
+    # "1,000" is one number before "," separates words ("R$ 1.000" and "1,000" both read 1000).
+    for raw in _numbers_as_phrases(_TOKEN.findall(_SEPARATORS.sub(" ", join_thousands(text)))):
         if raw == "OR":
             or_next = bool(groups)
             continue
@@ -222,9 +234,41 @@ def fts5_terms_of_texts(texts: list[str], language: str | None) -> list[str]:
     return out
 
 
+def clause_forms(clause: Clause, language: str | None) -> tuple[Clause, ...]:
+    """The forms a clause is matched in, in a query arm of one language: itself, and
+
+    - the same words with a number said in another of the languages read as digits ("thirty" in
+      the Portuguese arm also asks for "30", as "trinta" was indexed), except a number word that
+      is an ordinary word in this language (``numbers.COLLISIONS``);
+    - for a prefix whose last word could begin a number word of this language ("trint*"), the
+      clause with that word as each number it could begin (30-39, 130-139...: numbers said in
+      words are indexed as digits, so the prefix alone no longer meets "trinta").
+
+    Every backend ORs the forms (and the snippet marks any of them).
+    """
+    if language not in NUMBER_LANGUAGES:
+        return (clause,)
+    forms = [clause]
+    said = list(clause.words)
+    own = digits(said, language)
+    for other in NUMBER_LANGUAGES:
+        if other == language:
+            continue
+        across = to_digits_across(own, other, language)
+        if across != own and all(f.words != tuple(across) for f in forms):
+            forms.append(Clause(tuple(across), prefix=clause.prefix))
+    if clause.prefix:
+        head = own[:-1]
+        forms += [Clause((*head, str(v))) for v in values_with_prefix(own[-1], language)]
+    return tuple(forms)
+
+
 def _fts5_clause(clause: Clause, language: str | None) -> str:
-    star = " *" if clause.prefix else ""
-    return f'"{fts5_terms(list(clause.words), language)}"{star}'
+    parts = []
+    for form in clause_forms(clause, language):
+        star = " *" if form.prefix else ""
+        parts.append(f'"{fts5_terms(list(form.words), language)}"{star}')
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
 
 
 def _fts5_expr(parsed: ParsedQuery, language: str | None) -> str:
@@ -255,10 +299,13 @@ def _ts_clause(clause: Clause, language: str | None) -> str:
     # to_tsquery applies the configuration's stemmer and stop words to each word, and shifts
     # phrase distances over stop words itself, so the words go in folded but unstemmed (numbers
     # as digits, as the indexed text has them).
-    parts = digits(list(clause.words), language)
-    if clause.prefix:
-        parts[-1] += ":*"
-    return parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")"
+    out = []
+    for form in clause_forms(clause, language):
+        parts = digits(list(form.words), language)
+        if form.prefix:
+            parts[-1] += ":*"
+        out.append(parts[0] if len(parts) == 1 else "(" + " <-> ".join(parts) + ")")
+    return out[0] if len(out) == 1 else "(" + " | ".join(out) + ")"
 
 
 def to_tsquery_text(parsed: ParsedQuery, language: str | None = None) -> str:

@@ -8,7 +8,7 @@ the segment.  The result is offsets into plain text; ``Snippet.html()`` escapes 
 from __future__ import annotations
 
 from vsl_assets.search.model import Snippet
-from vsl_assets.search.query import Clause, ParsedQuery
+from vsl_assets.search.query import Clause, ParsedQuery, clause_forms
 from vsl_assets.search.text import digits, number_spans, stem_all, word_spans
 
 #: Longer segment texts are cut to a window around the first match.
@@ -17,6 +17,16 @@ _CONTEXT_BEFORE = 60
 
 
 def _clause_spans(
+    clause: Clause, spans: list[tuple[int, int]], folded: list[str], stems: list[str], language: str | None
+) -> list[tuple[int, int]]:
+    """Where any of the clause's forms (``query.clause_forms``) matched."""
+    out: list[tuple[int, int]] = []
+    for form in clause_forms(clause, language):
+        out += _form_spans(form, spans, folded, stems, language)
+    return out
+
+
+def _form_spans(
     clause: Clause, spans: list[tuple[int, int]], folded: list[str], stems: list[str], language: str | None
 ) -> list[tuple[int, int]]:
     said = digits(list(clause.words), language)

@@ -48,11 +48,19 @@ from vsl_assets.errors import PermanentError, TransientError
 from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
-from vsl_assets.search.query import Clause, ParsedQuery, fts5_terms, fts5_terms_of_texts, parse_search, query_languages
+from vsl_assets.search.query import (
+    Clause,
+    ParsedQuery,
+    clause_forms,
+    fts5_terms,
+    fts5_terms_of_texts,
+    parse_search,
+    query_languages,
+)
 from vsl_assets.search.snippet import highlight
 from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, VSL_COLUMNS, segment_id
 
-SCHEMA_VERSION = "2"  # 2: numbers said in words indexed as digits
+SCHEMA_VERSION = "3"  # 2: numbers said in words indexed as digits; 3: "1.000"/"1,000" as 1000
 _SIDE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vsls (
@@ -340,6 +348,14 @@ class TantivySearch:
         return SearchResults(query, int(total), 0, groups, parsed.notes)
 
     def _clause(self, clause: Clause, language: str | None) -> tantivy.Query:
+        """The clause in each of its forms (``query.clause_forms``: numbers across languages,
+        a prefix that begins a number word), ORed."""
+        forms = clause_forms(clause, language)
+        if len(forms) == 1:
+            return self._form(forms[0], language)
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._form(f, language)) for f in forms])
+
+    def _form(self, clause: Clause, language: str | None) -> tantivy.Query:
         terms: list[str | tuple[int, str]] = list(fts5_terms(list(clause.words), language).split(" "))
         if clause.prefix:
             # One word: tantivy turns a phrase prefix of no phrase into a range over the term

@@ -45,6 +45,12 @@ _ALIASES = {
     "espanol": "es",
 }
 _WORD = re.compile(r"[^\W_]+")
+#: A number written with thousands separators: "1.000" (PT, ES), "1,000" (EN, and Spanish as
+#: Mexico writes it), "R$ 12.500,00", "1,000,000".  Groups of exactly three digits after one to
+#: three: "1,50" and "3.5" are decimals and stay as they are.
+_THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?!\d)")
+#: ``_WORD`` that also takes such a number as one word (for the spans of the original text).
+_WORD_OR_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?!\d)|[^\W_]+")
 
 
 def normalise_language(language: str | None) -> str | None:
@@ -87,17 +93,30 @@ def fold(word: str) -> str:
     return fold_text(word)
 
 
+def _ungroup(number: re.Match[str]) -> str:
+    return number.group().replace(".", "").replace(",", "")
+
+
+def join_thousands(text: str) -> str:
+    """The text with each number written with thousands separators as plain digits ("R$ 1.000,00"
+    -> "R$ 1000,00", "1,000" -> "1000"), so it is the one word "mil"/"thousand" is read as.
+
+    A decimal with exactly three decimals ("1,500" meaning one and a half) is read as thousands
+    too: speech-to-text and sales copy write prices and counts, rarely such decimals."""
+    return _THOUSANDS.sub(_ungroup, text) if ("." in text or "," in text) else text
+
+
 def words(text: str) -> list[str]:
     """The folded words of a text, in order: folded first, then split, so accents written as
-    separate combining marks never split a word."""
-    return _WORD.findall(fold_text(text))
+    separate combining marks never split a word; "1.000" is the one word "1000"."""
+    return _WORD.findall(join_thousands(fold_text(text)))
 
 
 def words_of_texts(texts: list[str]) -> list[list[str]]:
     """The folded words of many texts (a VSL's segments), folded in one pass over all of them."""
     if not texts:
         return []
-    joined = "\n".join(t.replace("\n", " ") for t in texts)
+    joined = join_thousands("\n".join(t.replace("\n", " ") for t in texts))
     return [_WORD.findall(line) for line in fold_text(joined).split("\n")]
 
 
@@ -106,10 +125,15 @@ def word_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
     highlighting.  Lower-casing ASCII keeps every offset, so such text is folded in one call."""
     lowered = text.lower()
     if lowered.isascii() and len(lowered) == len(text):
-        found = list(_WORD.finditer(lowered))
-        return [m.span() for m in found], [m.group() for m in found]
-    found = list(_WORD.finditer(text))
-    return [m.span() for m in found], [fold(m.group()) for m in found]
+        found = list(_WORD_OR_GROUPED.finditer(lowered))
+        return [m.span() for m in found], [_word_of(m) for m in found]
+    found = list(_WORD_OR_GROUPED.finditer(text))
+    return [m.span() for m in found], [fold(_word_of(m)) for m in found]
+
+
+def _word_of(found: re.Match[str]) -> str:
+    word = found.group()
+    return _ungroup(found) if not word.isalnum() else word
 
 
 @lru_cache(maxsize=4)
@@ -165,6 +189,7 @@ def terms(text: str, language: str | None) -> str:
 def number_text(text: str, language: str | None) -> str:
     """The text with every number said in words replaced by its digits (the rest untouched), for
     an engine that analyses text itself (PostgreSQL's ``to_tsvector``)."""
+    text = join_thousands(text)
     spans, folded = word_spans(text)
     runs = number_runs(folded, language)
     if not runs:

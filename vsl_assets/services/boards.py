@@ -28,10 +28,11 @@ from typing import Any, Literal
 from sqlalchemy import Text, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from vsl_assets.db.models import BreakdownRow, Source, Url, Video, sure_value, utcnow
+from vsl_assets.breakdown import columns as breakdown_columns
+from vsl_assets.db.models import BreakdownRow, Source, Url, Video, utcnow
 from vsl_assets.db.web_models import Board, BoardItem, BoardMember, BoardShare, User
 from vsl_assets.errors import PermanentError
-from vsl_assets.services import schemas, titles
+from vsl_assets.services import library, schemas, titles
 from vsl_assets.settings import Settings
 
 #: ``VSL_BREAKDOWN_MIN_CONFIDENCE``'s default: what a title's product/hook is judged by when the
@@ -510,6 +511,9 @@ def on_board(session: Session, board: Board, key: str) -> bool:
 
 # -- read models --------------------------------------------------------------------------------
 
+#: The breakdown columns a board's card shows, from the one definition (``breakdown.columns``).
+BOARD_COLUMNS = breakdown_columns.on_board()
+
 
 @functools.lru_cache(maxsize=16)
 def _item_columns(t: float) -> tuple[Any, ...]:
@@ -525,13 +529,7 @@ def _item_columns(t: float) -> tuple[Any, ...]:
         BoardItem.tags,
         BoardItem.position,
         Video.duration_s,
-        sure_value(BreakdownRow.niche, "niche", t).label("niche"),
-        sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead_type"),
-        sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
-        sure_value(BreakdownRow.offer_amount, "offer_price", t).label("price"),
-        sure_value(BreakdownRow.offer_currency, "offer_price", t).label("currency"),
-        sure_value(BreakdownRow.pitch_s, "pitch_s", t).label("pitch_s"),
-        sure_value(BreakdownRow.guarantee_days, "guarantee_days", t).label("guarantee_days"),
+        *library.sure_columns(BOARD_COLUMNS, lambda c: c.board, t),
         *titles.title_columns(t),
     )
 
@@ -601,13 +599,7 @@ def board_out(
                 position=r.position,
                 status=r.status,
                 duration_s=r.duration_s,
-                niche=r.niche,
-                lead_type=r.lead_type,
-                awareness=r.awareness,
-                price=r.price,
-                currency=r.currency,
-                pitch_s=r.pitch_s,
-                guarantee_days=r.guarantee_days,
+                **{c.board: getattr(r, c.board) for c in BOARD_COLUMNS if c.board},
             )
         )
     owner = session.scalar(select(User.name).where(User.id == board.user_id)) or ""

@@ -15,7 +15,8 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -100,6 +101,83 @@ SWIPE_FORMATS: dict[str, str] = {
 UNKNOWN = "unknown"
 
 
+def _same(text: str) -> str:
+    return text
+
+
+def _code(kind: str, code: str | None) -> str:
+    if not code:
+        return ""
+    return beat_label(code) if kind == "beat" else code
+
+
+def _plain_number(value: float | None, decimals: int) -> str:
+    return "" if value is None else f"{value:.{decimals}f}"
+
+
+def _iso(value: datetime | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+@dataclass(frozen=True)
+class Words:
+    """How an export says things to its reader: the front end gives the reader's (the web's
+    catalogs and Babel formats, ``web.i18n.export_words``), so a document and a table read like the
+    pages.  The default, :data:`RAW`, is what scripts have always had: English headings, the codes
+    (``analyzed``, ``story``), ISO money (``BRL 197.00``) and ISO dates."""
+
+    #: The language's BCP 47 tag (``pt-BR``), or None for :data:`RAW`.
+    lang: str | None = None
+    #: An English message in the reader's language (``{name}`` holes kept).
+    text: Callable[[str], str] = _same
+    #: A coded value (``status``, ``lead``, ``beat``, ``column``...) as a word.
+    label: Callable[[str, str | None], str] = _code
+    money: Callable[[float | None, str | None], str] = field(default=lambda amount, currency: _money(amount, currency))
+    number: Callable[[float | None, int], str] = _plain_number
+    date: Callable[[datetime | None], str] = _iso
+
+
+RAW = Words()
+
+#: Every English message an export says through ``Words.text`` (a test checks each has a PT-BR and
+#: an ES text, as the templates' messages are checked).
+EXPORT_MESSAGES = (
+    "URL",
+    "Key",
+    "Status",
+    "Duration",
+    "Language",
+    "Same video as",
+    "Breakdown",
+    "Field",
+    "Value",
+    "Beats",
+    "Beat",
+    "Time",
+    "Quote",
+    "Transcript",
+    "Niche",
+    "Lead",
+    "Awareness",
+    "Offer",
+    "Anchor",
+    "Guarantee",
+    "Pitch (transcript)",
+    "Pitch (page)",
+    "Product named",
+    "Hook",
+    "Product",
+    "Mechanism",
+    UNKNOWN,
+    "not analysed yet",
+    "no transcript yet",
+    "{days} days",
+    "{unknown} (not sure: confidence {confidence})",
+    "yes",
+    "no",
+)
+
+
 @dataclass(frozen=True)
 class Fact:
     label: str
@@ -138,6 +216,8 @@ class Swipe:
     #: ``(beat, start_s, end_s, quote)`` in order.
     beats: tuple[tuple[str, float, float, str], ...]
     parts: tuple[Part, ...]
+    #: The reader's language: headings, labels and values are said with these.
+    words: Words = RAW
 
 
 def _span(start: float, end: float) -> str:
@@ -156,30 +236,31 @@ def _money(amount: float | None, currency: str | None) -> str:
     return "" if amount is None else f"{currency or ''} {amount:,.2f}".strip()
 
 
-def _facts(detail: Any) -> tuple[Fact, ...]:
+def _facts(detail: Any, w: Words = RAW) -> tuple[Fact, ...]:
     from vsl_assets.core.humanize import clock
 
     b = detail.breakdown
     if b is None:
-        return (Fact("Breakdown", "not analysed yet", False),)
+        return (Fact(w.text("Breakdown"), w.text("not analysed yet"), False),)
 
     def at(value: float | None) -> str:
         return clock(value) if value is not None else ""
 
-    offer = _money(b.offer_amount, b.offer_currency)
+    offer = w.money(b.offer_amount, b.offer_currency)
     if offer and b.offer_installments and b.offer_installment_amount:
-        offer += f" ({b.offer_installments}x {_money(b.offer_installment_amount, b.offer_currency)})"
+        offer += f" ({b.offer_installments}x {w.money(b.offer_installment_amount, b.offer_currency)})"
     page_pitch = (
         b.page_pitch_s if b.page_pitch_s is not None else (detail.source.cta_seconds if detail.source else None)
     )
+    days = w.text("{days} days").format(days=b.guarantee_days) if b.guarantee_days is not None else ""
     rows: list[tuple[str, str | None, str]] = [
-        ("Language", None, b.language or ""),
-        ("Niche", "niche", b.niche or ""),
-        ("Lead", "lead_type", b.lead_type or ""),
-        ("Awareness", "awareness", b.awareness or ""),
+        ("Language", None, w.label("language", b.language)),
+        ("Niche", "niche", w.label("niche", b.niche)),
+        ("Lead", "lead_type", w.label("lead", b.lead_type)),
+        ("Awareness", "awareness", w.label("awareness", b.awareness)),
         ("Offer", "offer_price", offer),
-        ("Anchor", "anchor_price", _money(b.anchor_amount, b.anchor_currency)),
-        ("Guarantee", "guarantee_days", f"{b.guarantee_days} days" if b.guarantee_days is not None else ""),
+        ("Anchor", "anchor_price", w.money(b.anchor_amount, b.anchor_currency)),
+        ("Guarantee", "guarantee_days", days),
         ("Pitch (transcript)", "pitch_s", at(b.pitch_s)),
         ("Pitch (page)", None, at(page_pitch)),
         ("Product named", "product_reveal_s", at(b.product_reveal_s)),
@@ -187,15 +268,19 @@ def _facts(detail: Any) -> tuple[Fact, ...]:
         ("Product", "product", b.product or ""),
         ("Mechanism", "mechanism", b.mechanism or ""),
     ]
+    unknown = w.text(UNKNOWN)
     out: list[Fact] = []
     for label, field_name, value in rows:
         unsure = b.unsure.get(field_name) if field_name else None
         if unsure is not None:
-            out.append(Fact(label, f"{UNKNOWN} (not sure: confidence {unsure.confidence:.2f})", False))
+            not_sure = w.text("{unknown} (not sure: confidence {confidence})")
+            out.append(
+                Fact(w.text(label), not_sure.format(unknown=unknown, confidence=w.number(unsure.confidence, 2)), False)
+            )
         elif value:
-            out.append(Fact(label, value, True))
+            out.append(Fact(w.text(label), value, True))
         else:
-            out.append(Fact(label, UNKNOWN, False))
+            out.append(Fact(w.text(label), unknown, False))
     return tuple(out)
 
 
@@ -222,8 +307,8 @@ def _parts(segments: Any, beats: tuple[tuple[str, float, float, str], ...]) -> t
     return tuple(parts)
 
 
-def swipe_of(detail: Any) -> Swipe:
-    """The swipe document of a VSL's detail (``services.library.detail``)."""
+def swipe_of(detail: Any, words: Words = RAW) -> Swipe:
+    """The swipe document of a VSL's detail (``services.library.detail``), said with ``words``."""
     b = detail.breakdown
     beats = tuple((x.beat, x.start_s, x.end_s, x.quote) for x in (b.beats if b else []))
     return Swipe(
@@ -236,15 +321,19 @@ def swipe_of(detail: Any) -> Swipe:
         else (b.duration_s if b and hasattr(b, "duration_s") else None),
         language=detail.language or (b.language if b else None),
         alias_of=detail.alias_of.partition_key if detail.alias_of else None,
-        facts=_facts(detail),
+        facts=_facts(detail, words),
         beats=beats,
         parts=_parts(detail.segments, beats),
+        words=words,
     )
 
 
-def swipe_document(session: Session, key: str, fmt: str, *, min_confidence: float) -> tuple[bytes, str] | None:
+def swipe_document(
+    session: Session, key: str, fmt: str, *, min_confidence: float, words: Words = RAW
+) -> tuple[bytes, str] | None:
     """The VSL as a swipe document in ``fmt`` (``md``, ``docx``, ``pdf``) and its file name; None when
-    the key is unknown.  Fields graded below ``min_confidence`` read "unknown (not sure…)"."""
+    the key is unknown.  Fields graded below ``min_confidence`` read "unknown (not sure…)"; every
+    heading, label and value is said with ``words`` (the reader's language)."""
     from vsl_assets.services import library
 
     if fmt not in SWIPE_FORMATS:
@@ -252,7 +341,7 @@ def swipe_document(session: Session, key: str, fmt: str, *, min_confidence: floa
     detail = library.detail(session, key, min_confidence=min_confidence)
     if detail is None:
         return None
-    swipe = swipe_of(detail)
+    swipe = swipe_of(detail, words)
     data = {"md": lambda s: swipe_markdown(s).encode("utf-8"), "docx": swipe_docx, "pdf": swipe_pdf}[fmt](swipe)
     return data, f"{file_stem(swipe.title, key)}.{fmt}"
 
@@ -267,13 +356,14 @@ def file_stem(title: str, key: str) -> str:
 def _header_lines(s: Swipe) -> list[tuple[str, str]]:
     from vsl_assets.core.humanize import clock
 
-    rows = [("URL", s.url), ("Key", s.key), ("Status", s.status)]
+    w = s.words
+    rows = [(w.text("URL"), s.url), (w.text("Key"), s.key), (w.text("Status"), w.label("status", s.status))]
     if s.duration_s is not None:
-        rows.append(("Duration", clock(s.duration_s)))
+        rows.append((w.text("Duration"), clock(s.duration_s)))
     if s.language:
-        rows.append(("Language", s.language))
+        rows.append((w.text("Language"), w.label("language", s.language)))
     if s.alias_of:
-        rows.append(("Same video as", s.alias_of))
+        rows.append((w.text("Same video as"), s.alias_of))
     return rows
 
 
@@ -288,26 +378,27 @@ def _md(text: str) -> str:
 def swipe_markdown(s: Swipe) -> str:
     from vsl_assets.core.humanize import clock
 
+    w = s.words
     out = [f"# {_md(s.title)}", ""]
     out += [f"- **{label}:** {_md(value)}" for label, value in _header_lines(s)]
-    out += ["", "## Breakdown", "", "| Field | Value |", "|---|---|"]
+    out += ["", f"## {w.text('Breakdown')}", "", f"| {w.text('Field')} | {w.text('Value')} |", "|---|---|"]
     out += [f"| {f.label} | {_md(f.value) if f.known else '_' + _md(f.value) + '_'} |" for f in s.facts]
-    out += ["", "## Beats", ""]
+    out += ["", f"## {w.text('Beats')}", ""]
     if s.beats:
         out += [
-            f"- **{beat_label(beat)}** {_span(start, end)}" + (f": “{_md(quote)}”" if quote else "")
+            f"- **{_md(w.label('beat', beat))}** {_span(start, end)}" + (f": “{_md(quote)}”" if quote else "")
             for beat, start, end, quote in s.beats
         ]
     else:
-        out.append(f"_{UNKNOWN}_")
-    out += ["", "## Transcript", ""]
+        out.append(f"_{w.text(UNKNOWN)}_")
+    out += ["", f"## {w.text('Transcript')}", ""]
     for part in s.parts:
         if part.beat is not None:
-            out += [f"### {beat_label(part.beat)} ({clock(part.start)})", ""]
+            out += [f"### {_md(w.label('beat', part.beat))} ({clock(part.start)})", ""]
         out += [f"`[{clock(line.start)}]` {_md(line.text)}  " for line in part.lines]
         out.append("")
     if not s.parts:
-        out += ["_no transcript yet_", ""]
+        out += [f"_{w.text('no transcript yet')}_", ""]
     return "\n".join(out)
 
 
@@ -325,7 +416,8 @@ def swipe_docx(s: Swipe) -> bytes:
         p = doc.add_paragraph()
         p.add_run(f"{label}: ").bold = True
         p.add_run(value)
-    doc.add_heading("Breakdown", level=1)
+    w = s.words
+    doc.add_heading(w.text("Breakdown"), level=1)
     table = doc.add_table(rows=0, cols=2)
     table.style = "Light Grid Accent 1"
     for fact in s.facts:
@@ -335,21 +427,23 @@ def swipe_docx(s: Swipe) -> bytes:
         if not fact.known:
             for run in cells[1].paragraphs[0].runs:
                 run.italic = True
-    doc.add_heading("Beats", level=1)
+    doc.add_heading(w.text("Beats"), level=1)
     if s.beats:
         beats = doc.add_table(rows=1, cols=3)
         beats.style = "Light Grid Accent 1"
-        for cell, text in zip(beats.rows[0].cells, ("Beat", "Time", "Quote"), strict=True):
+        for cell, text in zip(beats.rows[0].cells, (w.text("Beat"), w.text("Time"), w.text("Quote")), strict=True):
             cell.text = text
         for beat, start, end, quote in s.beats:
             cells = beats.add_row().cells
-            cells[0].text, cells[1].text, cells[2].text = beat_label(beat), f"{_span(start, end)}", quote
+            cells[0].text, cells[1].text, cells[2].text = w.label("beat", beat), f"{_span(start, end)}", quote
     else:
-        doc.add_paragraph(UNKNOWN).runs[0].italic = True
-    doc.add_heading("Transcript", level=1)
+        doc.add_paragraph(w.text(UNKNOWN)).runs[0].italic = True
+    doc.add_heading(w.text("Transcript"), level=1)
+    if not s.parts:
+        doc.add_paragraph(w.text("no transcript yet")).runs[0].italic = True
     for part in s.parts:
         if part.beat is not None:
-            doc.add_heading(f"{beat_label(part.beat)} ({clock(part.start)})", level=2)
+            doc.add_heading(f"{w.label('beat', part.beat)} ({clock(part.start)})", level=2)
         for line in part.lines:
             p = doc.add_paragraph()
             stamp = p.add_run(f"[{clock(line.start)}] ")
@@ -429,17 +523,18 @@ def swipe_pdf(s: Swipe) -> bytes:
     )
     story: list[Any] = [Paragraph(t(s.title), h0)]
     story += [Paragraph(f"<b>{t(label)}:</b> {t(value)}", small) for label, value in _header_lines(s)]
-    story.append(Paragraph("Breakdown", h1))
+    w = s.words
+    story.append(Paragraph(t(w.text("Breakdown")), h1))
     facts = [
         [Paragraph(t(f.label), small), Paragraph(t(f.value) if f.known else f"<i>{t(f.value)}</i>", small)]
         for f in s.facts
     ]
     story.append(Table(facts, colWidths=[40 * mm, 130 * mm], style=grid))
-    story.append(Paragraph("Beats", h1))
+    story.append(Paragraph(t(w.text("Beats")), h1))
     if s.beats:
         rows = [
             [
-                Paragraph(t(beat_label(beat)), small),
+                Paragraph(t(w.label("beat", beat)), small),
                 Paragraph(f"{_span(start, end)}", small),
                 Paragraph(t(quote), small),
             ]
@@ -447,23 +542,24 @@ def swipe_pdf(s: Swipe) -> bytes:
         ]
         story.append(Table(rows, colWidths=[30 * mm, 25 * mm, 115 * mm], style=grid))
     else:
-        story.append(Paragraph(f"<i>{UNKNOWN}</i>", body))
-    story.append(Paragraph("Transcript", h1))
+        story.append(Paragraph(f"<i>{t(w.text(UNKNOWN))}</i>", body))
+    story.append(Paragraph(t(w.text("Transcript")), h1))
     for part in s.parts:
         if part.beat is not None:
-            story.append(Paragraph(f"{t(beat_label(part.beat))} ({clock(part.start)})", h2))
+            story.append(Paragraph(f"{t(w.label('beat', part.beat))} ({clock(part.start)})", h2))
         story += [
             Paragraph(f'<font color="#666666" size="8">[{clock(line.start)}]</font>\u00a0 {t(line.text)}', line_style)
             for line in part.lines
         ]
     if not s.parts:
-        story.append(Paragraph("<i>no transcript yet</i>", body))
+        story.append(Paragraph(f"<i>{t(w.text('no transcript yet'))}</i>", body))
     story.append(Spacer(1, 4 * mm))
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         title=t(s.title),
+        lang=w.lang or "en",
         author="vsl-assets",
         leftMargin=20 * mm,
         rightMargin=20 * mm,
@@ -479,26 +575,43 @@ def swipe_pdf(s: Swipe) -> bytes:
 
 @dataclass(frozen=True)
 class Column:
+    #: The column's code: the header of a :data:`RAW` table, else ``words.label("column", header)``.
     header: str
-    value: Callable[[Any], Any]
+    value: Callable[[Any, Words], Any]
+
+
+def _labelled(kind: str, code: str | None, w: Words) -> str | None:
+    return code if w.lang is None else (w.label(kind, code) if code else None)
+
+
+def _yes_no(value: bool, w: Words) -> bool | str:
+    return value if w.lang is None else w.text("yes" if value else "no")
+
+
+def _when(value: datetime | None, w: Words) -> str | None:
+    if value is None:
+        return None
+    return value.isoformat() if w.lang is None else w.date(value)
 
 
 #: The columns of every exported VSL table (board and library alike), read from a ``VslCard``.
+#: Said with :class:`Words`: a table for a reader has its headers, coded values, money and dates in
+#: their language; a :data:`RAW` one keeps the codes, the bare price and ISO dates (for scripts).
 TABLE_COLUMNS: tuple[Column, ...] = (
-    Column("key", lambda c: c.partition_key),
-    Column("title", lambda c: c.title),
-    Column("url", lambda c: c.url),
-    Column("status", lambda c: c.status),
-    Column("alias", lambda c: c.alias),
-    Column("duration_s", lambda c: round(c.duration_s, 1) if c.duration_s is not None else None),
-    Column("language", lambda c: c.language),
-    Column("niche", lambda c: c.niche),
-    Column("lead_type", lambda c: c.lead_type),
-    Column("awareness", lambda c: c.awareness),
-    Column("price", lambda c: c.price),
-    Column("currency", lambda c: c.currency),
-    Column("needs_review", lambda c: c.needs_review),
-    Column("added_at", lambda c: c.created_at.isoformat() if c.created_at else None),
+    Column("key", lambda c, w: c.partition_key),
+    Column("title", lambda c, w: c.title),
+    Column("url", lambda c, w: c.url),
+    Column("status", lambda c, w: _labelled("status", c.status, w)),
+    Column("alias", lambda c, w: _yes_no(c.alias, w)),
+    Column("duration_s", lambda c, w: round(c.duration_s, 1) if c.duration_s is not None else None),
+    Column("language", lambda c, w: _labelled("language", c.language, w)),
+    Column("niche", lambda c, w: _labelled("niche", c.niche, w)),
+    Column("lead_type", lambda c, w: _labelled("lead", c.lead_type, w)),
+    Column("awareness", lambda c, w: _labelled("awareness", c.awareness, w)),
+    Column("price", lambda c, w: c.price if w.lang is None or c.price is None else w.money(c.price, c.currency)),
+    Column("currency", lambda c, w: c.currency),
+    Column("needs_review", lambda c, w: _yes_no(c.needs_review, w)),
+    Column("added_at", lambda c, w: _when(c.created_at, w)),
 )
 #: A board's own columns, after the shared ones.
 BOARD_COLUMNS: tuple[str, ...] = ("board_note", "board_tags")
@@ -512,8 +625,14 @@ MAX_EXPORT_ROWS = 50_000
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _row(card: Any) -> list[Any]:
-    return [column.value(card) for column in TABLE_COLUMNS]
+def _row(card: Any, words: Words = RAW) -> list[Any]:
+    return [column.value(card, words) for column in TABLE_COLUMNS]
+
+
+def table_headers(words: Words = RAW, *, board: bool = False) -> list[str]:
+    """The header row: the column codes for :data:`RAW`, else each column's label."""
+    codes = [*(c.header for c in TABLE_COLUMNS), *(BOARD_COLUMNS if board else ())]
+    return codes if words.lang is None else [words.label("column", code) for code in codes]
 
 
 def _cell_text(value: Any) -> str:
@@ -521,7 +640,7 @@ def _cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return "yes" if value else "no"  # a RAW table's; a reader's says it in their language
     text = str(value)
     return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
 
@@ -562,7 +681,9 @@ def table_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Any]], sheet: str
     return buffer.getvalue()
 
 
-def board_table(session: Session, board: Any, fmt: str, *, min_confidence: float) -> tuple[bytes, str]:
+def board_table(
+    session: Session, board: Any, fmt: str, *, min_confidence: float, words: Words = RAW
+) -> tuple[bytes, str]:
     """A board's VSLs (the shared columns, then the board's note and tags) as CSV or XLSX."""
     from vsl_assets.services import boards, library
 
@@ -570,13 +691,15 @@ def board_table(session: Session, board: Any, fmt: str, *, min_confidence: float
         raise ExportError(f"unknown table format {fmt!r}; use one of {', '.join(TABLE_FORMATS)}")
     out = boards.board_out(session, board, min_confidence=min_confidence)
     cards = library.cards_for(session, [i.partition_key for i in out.items], min_confidence=min_confidence)
-    rows = [[*_row(cards[i.partition_key]), i.note, ", ".join(i.tags)] for i in out.items if i.partition_key in cards]
-    headers = [*(c.header for c in TABLE_COLUMNS), *BOARD_COLUMNS]
+    rows = [
+        [*_row(cards[i.partition_key], words), i.note, ", ".join(i.tags)] for i in out.items if i.partition_key in cards
+    ]
+    headers = table_headers(words, board=True)
     data = table_csv(headers, rows) if fmt == "csv" else table_xlsx(headers, rows, out.name)
     return data, f"{file_stem(out.name, f'board-{out.id}')}.{fmt}"
 
 
-def library_table(session: Session, filters: Any, *, min_confidence: float) -> tuple[bytes, int]:
+def library_table(session: Session, filters: Any, *, min_confidence: float, words: Words = RAW) -> tuple[bytes, int]:
     """The library view with its filters and sort, every page of it (at most ``MAX_EXPORT_ROWS``), as
     CSV; returns the bytes and the row count."""
     from vsl_assets.services import library
@@ -585,7 +708,7 @@ def library_table(session: Session, filters: Any, *, min_confidence: float) -> t
     page_filters = replace(filters, limit=library.MAX_LIMIT, offset=0, after=None)
     while len(rows) < MAX_EXPORT_ROWS:
         page = library.list_vsls(session, page_filters, min_confidence=min_confidence)
-        rows += [_row(card) for card in page.items]
+        rows += [_row(card, words) for card in page.items]
         if len(page.items) < page.limit:
             break
         if page.next_after is not None:
@@ -593,4 +716,4 @@ def library_table(session: Session, filters: Any, *, min_confidence: float) -> t
         else:
             page_filters = replace(page_filters, offset=page_filters.offset + page.limit)
     rows = rows[:MAX_EXPORT_ROWS]
-    return table_csv([c.header for c in TABLE_COLUMNS], rows), len(rows)
+    return table_csv(table_headers(words), rows), len(rows)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -250,14 +251,24 @@ def host_of(url: str) -> str:
 CARD_COLUMNS = breakdown_columns.on_card()
 
 
-def _card_name(c: breakdown_columns.BreakdownColumn) -> str:
-    assert c.card is not None
-    return c.card
-
-
 def _graded_by(c: breakdown_columns.BreakdownColumn) -> str:
     assert c.field is not None, f"a card column must be graded: {c.name}"
     return c.field
+
+
+def sure_columns(
+    columns: Iterable[breakdown_columns.BreakdownColumn],
+    name: Callable[[breakdown_columns.BreakdownColumn], str | None],
+    t: float,
+) -> tuple[Any, ...]:
+    """Each column where its graded field is sure at ``t`` (else NULL), labelled ``name(column)``:
+    the library's cards and the boards' read the breakdown's columns this one way."""
+    out = []
+    for c in columns:
+        label = name(c)
+        assert label is not None, f"{c.name} has no name here"
+        out.append(sure_value(getattr(BreakdownRow, c.name), _graded_by(c), t).label(label))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=16)
@@ -275,7 +286,7 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         *titles.title_columns(t),
         Video.duration_s,
         BreakdownRow.language,
-        *(sure_value(getattr(BreakdownRow, c.name), _graded_by(c), t).label(_card_name(c)) for c in CARD_COLUMNS),
+        *sure_columns(CARD_COLUMNS, lambda c: c.card, t),
         BreakdownRow.duration_s.label("breakdown_duration"),
         TranscriptRow.needs_review,
         TranscriptRow.quality_score,
@@ -301,7 +312,7 @@ def _card(r: Any) -> schemas.VslCard:
         reason=r.reason,
         duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
         language=r.language,
-        **{_card_name(c): getattr(r, _card_name(c)) for c in CARD_COLUMNS},
+        **{c.card: getattr(r, c.card) for c in CARD_COLUMNS if c.card},
         created_at=r.created_at,
         needs_review=bool(r.needs_review),
         transcript_quality=r.quality_score,

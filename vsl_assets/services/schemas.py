@@ -332,6 +332,24 @@ class SearchRow(BaseModel):
     score: float
 
 
+class SavedSearchIn(BaseModel):
+    """A search to keep: the search page's query string (``q=...&language=pt&board=3``), read
+    exactly as the page's "Save this search" reads it (unknown fields dropped)."""
+
+    query: str = Field(max_length=4000, description="the search page's query string, e.g. q=garantia&language=pt")
+    name: str = Field(default="", max_length=200, description="blank: the words searched")
+
+
+class SavedSearchOut(BaseModel):
+    id: int
+    name: str
+    #: The query string as kept (only the search page's own fields).
+    query: str
+    #: The search page with it: ``/search?<query>``.
+    url: str
+    created_at: datetime | None
+
+
 class Health(BaseModel):
     status: Literal["ok"]
     database: str

@@ -68,6 +68,16 @@ def with_titles(results: SearchResults, session: Session, *, min_confidence: flo
     return dataclasses.replace(results, vsls=vsls)
 
 
+def _checked_key(key: str | None) -> str | None:
+    """A key filter must be a partition key; a bad one is refused with a reason, not searched."""
+    if key:
+        try:
+            validate_key(key)
+        except ValueError:
+            raise SearchQueryError(f"{key[:80]!r} is not a partition key (see `vsl status`)") from None
+    return key or None
+
+
 def query_for(
     q: str,
     *,
@@ -86,11 +96,7 @@ def query_for(
     currency: str | None = None,
 ) -> SearchQuery:
     """The query the front ends' words mean (blank filters are no filters); a bad key is refused."""
-    if key:
-        try:
-            validate_key(key)
-        except ValueError:
-            raise SearchQueryError(f"{key[:80]!r} is not a partition key (see `vsl status`)") from None
+    _checked_key(key)
     return SearchQuery(
         text=q,
         language=lang or None,
@@ -122,11 +128,19 @@ def board_keys(session: Session, board_id: int) -> tuple[str, ...]:
 
 
 def query_from_filters(
-    session: Session, q: str, f: LibraryFilters, *, page: int = 1, per_page: int = 20, hits_per_vsl: int = 3
+    session: Session,
+    q: str,
+    f: LibraryFilters,
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    hits_per_vsl: int = 3,
+    key: str | None = None,
 ) -> SearchQuery:
     """The search the library's filters mean: the same words filter the same VSLs in both places.
 
     A board filters to its VSLs; a board that does not exist (or is empty) matches nothing.
+    ``key`` searches inside one VSL (the API's and ``vsl search``'s), refused when not a key.
     """
     return SearchQuery(
         text=q,
@@ -142,6 +156,7 @@ def query_from_filters(
         price_max=f.price_max,
         currency=f.currency,
         keys=board_keys(session, f.board) if f.board is not None else None,
+        key=_checked_key(key),
         page=page,
         per_page=per_page,
         hits_per_vsl=hits_per_vsl,

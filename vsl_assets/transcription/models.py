@@ -113,6 +113,12 @@ class Segment:
         )
 
 
+#: What a :class:`TranscriptWarning` is about (the UI labels each, ``label("warning", kind)``).
+WARNING_KINDS = ("language", "coverage")
+#: Where a transcript's language came from (``Transcript.language_source``).
+LANGUAGE_SOURCES = ("detected", "engine", "url", "setting", "model")
+
+
 @dataclass
 class TranscriptWarning:
     """Something a person should know before trusting the transcript (shown, checked, never silent).

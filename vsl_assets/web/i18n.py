@@ -22,6 +22,8 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, get_args
+from urllib.parse import unquote
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_time, format_timedelta
@@ -39,6 +41,8 @@ from vsl_assets.breakdown.models import (
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 from vsl_assets.core.humanize import clock
 from vsl_assets.db.models import PIPELINE_STEPS, JobOutcome, UrlStatus
+from vsl_assets.services.export import BOARD_COLUMNS, TABLE_COLUMNS, Words
+from vsl_assets.transcription.models import LANGUAGE_SOURCES, WARNING_KINDS
 from vsl_assets.web.tokens import SCOPES, TOKEN_STATES
 
 #: The UI languages, as the cookie and ``<html lang>`` spell them.
@@ -65,6 +69,9 @@ VOCABULARIES: dict[str, tuple[str, ...]] = {
     "outcome": tuple(o.value for o in JobOutcome),
     "scope": SCOPES,
     "token": TOKEN_STATES,
+    "warning": WARNING_KINDS,
+    "langsource": LANGUAGE_SOURCES,
+    "column": (*(c.header for c in TABLE_COLUMNS), *BOARD_COLUMNS),
 }
 
 
@@ -170,13 +177,16 @@ def _babel(lang: str) -> Locale:
     return Locale.parse(BABEL_LOCALES.get(lang, "en_US"))
 
 
-def language_name(lang: str, code: str) -> str:
-    """A spoken-language code (``pt``, ``es``) in the UI's language: "português", "Spanish"."""
+def language_name(lang: str, code: str, *, in_sentence: bool = False) -> str:
+    """A spoken-language code (``pt``, ``es``) in the UI's language: "Português", "Spanish";
+    ``in_sentence``: as CLDR writes it inside a sentence ("francês" in Portuguese, "French")."""
     try:
         name = _babel(lang).languages.get(code.split("-")[0].lower())
     except (ValueError, AttributeError):
         name = None
-    return (name[:1].upper() + name[1:]) if name else code
+    if not name:
+        return code
+    return name if in_sentence else name[:1].upper() + name[1:]
 
 
 # -- failure reasons ----------------------------------------------------------------------------
@@ -277,17 +287,97 @@ class Reason:
 
 def reason(lang: str, raw: str | None) -> Reason:
     """``raw`` translated when it is a known reason (its variable parts carried over), else as is."""
+    return _known(lang, raw, REASONS)
+
+
+def _known(lang: str, raw: str | None, patterns: tuple[ReasonPattern, ...]) -> Reason:
     raw = raw or ""
     text = raw.strip()
-    for known in REASONS:
+    for known in patterns:
         found = known.pattern.match(text)
         if found is None:
             continue
-        parts = {name: translate(lang, value) for name, value in found.groupdict().items()}  # "stream URL"...
-        if "reason" in parts:  # a reason inside a reason ("retrying after attempt 2: HTTP 503 ...")
-            parts["reason"] = reason(lang, parts["reason"]).text
+        parts = {name: _hole(lang, name, value) for name, value in found.groupdict().items()}
         return Reason(translate(lang, known.message).format(**parts), raw)
     return Reason(raw, raw)
+
+
+def _hole(lang: str, name: str, value: str) -> str:
+    """A variable part in the reader's terms: a language code as its name, a decimal in the
+    locale's digits ("0,42"), a reason inside a reason translated, a known phrase ("stream URL")."""
+    if name == "reason":  # "retrying after attempt 2: HTTP 503 ..."
+        return reason(lang, value).text
+    if name in ("language", "heard"):
+        return language_name(lang, value, in_sentence=True)
+    if name == "languages":
+        return ", ".join(language_name(lang, code.strip(), in_sentence=True) for code in value.split(","))
+    if name in ("probability", "minimum"):
+        return fmt_number(lang, float(value), 2)
+    if name == "seconds_total":
+        return fmt_number(lang, float(value))
+    return translate(lang, value)
+
+
+_DECIMAL = r"\d+(?:\.\d+)?"
+_CODE = r"[A-Za-z-]{1,16}"
+
+#: What the transcription step writes on a transcript it does not trust
+#: (``transcription.languages.language_warning``, ``speech_coverage.record_coverage``) and how it
+#: says where a detected language came from (``language_id.LanguageGuess.describe``), worded as
+#: the domain code words them: a test builds each from the real functions.  Matched the same way
+#: as failure reasons; any other text is shown as written.
+WARNINGS: tuple[ReasonPattern, ...] = (
+    _reason(
+        "{count} stretch(es) of speech, {seconds_total} s in all, have no text: {holes}",
+        count=r"\d+",
+        seconds_total=r"\d+",
+    ),
+    _reason(
+        "{count} stretch(es) of speech, {seconds_total} s in all, have no text (still missing after re-transcribing "
+        "{windows} window(s)): {holes}",
+        count=r"\d+",
+        seconds_total=r"\d+",
+        windows=r"\d+",
+    ),
+    _reason("the language could not be detected"),
+    _reason(
+        "the model transcribes English only and could not check the language (expected: {languages})",
+        languages=r"[a-z, ]+",
+    ),
+    _reason(
+        "detected language '{language}' is not one of the expected languages ({languages})",
+        language=_CODE,
+        languages=r"[a-z, ]+",
+    ),
+    _reason(
+        "language '{language}' was detected with probability {probability}, under {minimum}: check it, or "
+        "re-transcribe with the right language",
+        language=_CODE,
+        probability=_DECIMAL,
+        minimum=_DECIMAL,
+    ),
+    _reason(
+        "language ID heard '{heard}' ({probability}); a trial transcription in each allowed language chose "
+        "'{language}' ({ranked})",
+        heard=_CODE,
+        probability=_DECIMAL,
+        language=_CODE,
+    ),
+    _reason(
+        "language ID heard '{heard}' ({probability}); chosen among the allowed languages: '{language}' ({ranked})",
+        heard=_CODE,
+        probability=_DECIMAL,
+        language=_CODE,
+    ),
+)
+
+
+def warning(lang: str, raw: str | None) -> Reason:
+    """A transcript's warning or language note in the reader's language (raw kept), else as written
+    (English is the text the code wrote: shown as is, with no fold repeating it)."""
+    if lang not in MESSAGES or lang == "en":
+        return Reason(raw or "", raw or "")
+    return _known(lang, raw, WARNINGS)
 
 
 # -- numbers, money, dates, durations ----------------------------------------------------------
@@ -333,12 +423,34 @@ def fmt_money(lang: str, amount: float | None, currency: str | None) -> str:
     return f"{number}\u00a0{symbol}" if _symbol_after(lang) else f"{symbol}\u00a0{number}"
 
 
-def fmt_date(lang: str, value: datetime | None) -> str:
-    """The locale's medium date and a 24-hour time: "6 de dez. de 2026 16:05", "Dec 6, 2026 16:05"."""
+#: The cookie in which the browser says its time zone (an IANA name, set by ``app.js``).
+TZ_COOKIE = "vsl_tz"
+
+
+@lru_cache(maxsize=64)
+def time_zone(name: str | None) -> ZoneInfo:
+    """The viewer's zone from the browser's IANA name ("America/Sao_Paulo"); UTC when none was
+    sent or the name is not a zone (the cookie is the browser's to write, so it is checked)."""
+    if name:
+        name = unquote(name)[:64]
+        try:
+            return ZoneInfo(name)
+        except (KeyError, ValueError, OSError):  # not found (a KeyError), a malformed key, a folder
+            pass
+    return ZoneInfo("UTC")
+
+
+def fmt_date(lang: str, value: datetime | None, zone: str | None = None) -> str:
+    """The locale's medium date and a 24-hour time in the viewer's zone, the zone always named:
+    "6 de dez. de 2026 13:05 BRT", "Dec 6, 2026 16:05 UTC" (the one rule for every date shown).
+
+    A stored instant without a zone is UTC (the database keeps UTC; SQLite drops the offset)."""
     if value is None:
         return ""
     locale = _babel(lang)
-    return f"{format_date(value, 'medium', locale=locale)} {format_time(value, 'HH:mm', locale=locale)}"
+    tz = time_zone(zone)
+    local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
+    return f"{format_date(local, 'medium', locale=locale)} {format_time(local, 'HH:mm z', tzinfo=tz, locale=locale)}"
 
 
 def fmt_duration(lang: str, seconds: float | None, direction: bool = False) -> str:
@@ -372,16 +484,30 @@ def install(env: Environment) -> None:
     env.globals["fmt_date"] = fmt_date
 
 
-def template_helpers(lang: str) -> dict[str, Any]:
+def export_words(lang: str, zone: str | None = None) -> Words:
+    """How an export speaks to a reader of ``lang``: the pages' catalog, labels and Babel formats,
+    so a swipe document or a table reads as the pages do ("Consciente do problema", "R$ 197,00")."""
+    return Words(
+        lang=lang,
+        text=lambda text: translate(lang, text),
+        label=lambda kind, code: label(lang, kind, code),
+        money=lambda amount, currency: fmt_money(lang, amount, currency),
+        number=lambda value, decimals: fmt_number(lang, value, decimals),
+        date=lambda value: fmt_date(lang, value, zone),
+    )
+
+
+def template_helpers(lang: str, zone: str | None = None) -> dict[str, Any]:
     return {
         "lang": lang,
         "languages_ui": LANGUAGE_NAMES,
         "_": lambda text: translate(lang, text),
         "label": lambda kind, code: label(lang, kind, code),
         "reason": lambda raw: reason(lang, raw),
+        "warning": lambda raw: warning(lang, raw),
         "num": lambda value, decimals=0: fmt_number(lang, value, decimals),
         "money": lambda amount, currency: fmt_money(lang, amount, currency),
-        "date": lambda value: fmt_date(lang, value),
+        "date": lambda value: fmt_date(lang, value, zone),
         "duration": lambda seconds: fmt_duration(lang, seconds),
         "eta": lambda when, now=None: fmt_eta(lang, when, now),
     }

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from vsl_assets.db.models import UrlStatus
 from vsl_assets.web.deps import Identity, ctx
-from vsl_assets.web.i18n import LANG_COOKIE, label, pick_language, template_helpers, translate
+from vsl_assets.web.i18n import LANG_COOKIE, TZ_COOKIE, label, pick_language, template_helpers, translate
 
 
 def language(request: Request) -> str:
@@ -26,7 +26,7 @@ def render(request: Request, name: str, identity: Identity | None, status_code: 
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "user": identity.name if identity else None,
         "csrf": identity.csrf if identity else None,
-        **template_helpers(lang),
+        **template_helpers(lang, request.cookies.get(TZ_COOKIE)),
         **data,
     }
     return ctx(request).templates.TemplateResponse(request, name, context, status_code=status_code)

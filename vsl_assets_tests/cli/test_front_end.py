@@ -70,6 +70,17 @@ def test_export_one_vsl_as_a_swipe_document(seeded: list[str], tmp_path: Path, c
     assert docx.Document(str(out)).paragraphs[0].text == "Você vai descobrir o ritual da manhã"
     assert main(["export", "--vsl", "no-such-key-000000000000", "--format", "md"]) == 1
     assert main(["export", "--vsl", seeded[0], "--format", "parquet"]) == 2
+    capsys.readouterr()
+    # --lang: the document in the reader's language (the pages' catalog and formats).
+    assert main(["export", "--vsl", seeded[0], "--lang", "pt-BR"]) == 0
+    md = capsys.readouterr().out
+    assert "## Análise" in md and "## Transcrição" in md and "### Oferta (0:10)" in md
+    out_es = tmp_path / "swipe-es.docx"
+    assert main(["export", "--vsl", seeded[0], "--format", "docx", "--lang", "es", "--out", str(out_es)]) == 0
+    headings = [p.text for p in docx.Document(str(out_es)).paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["Análisis", "Bloques", "Transcripción"]
+    assert main(["export", "--vsl", seeded[0], "--lang", "fr"]) == 2
+    assert "use one of en, pt-BR, es" in capsys.readouterr().err
 
 
 def test_the_web_command_hands_the_web_app_the_dagster_partitions(vsl_env) -> None:

@@ -200,19 +200,21 @@ def test_digits_find_words_and_words_find_digits_in_every_backend(numbers_corpus
     b = numbers_corpus
     # Spanish says it with the same words ("garantía de treinta días"): its arm finds that one too.
     assert found(b, '"garantia de 30 dias"') == ["es-words", "pt-digits", "pt-words"]
-    assert found(b, '"garantia de trinta dias"') == ["pt-digits", "pt-words"]
+    # "trinta" is 30 in the Spanish arm too, where "garantia de ... dias" are Spanish words as well.
+    assert found(b, '"garantia de trinta dias"') == ["es-words", "pt-digits", "pt-words"]
     assert found(b, "garantia 30", "pt") == ["pt-digits", "pt-words"]
     assert found(b, '"30 day guarantee"') == ["en-words"]
-    # A number word is read in its own language: "thirty" is 30 to English VSLs only (the
-    # Portuguese arm keeps "thirty" a word: "dos" must stay "of the" there); digits reach all.
-    assert found(b, "thirty") == ["en-words"]
+    # A number word finds the same number said in the other languages too ("thirty" is 30 to
+    # Portuguese and Spanish VSLs as well), except a word that is an ordinary word there (below).
+    assert found(b, "thirty") == ["en-words", "es-words", "pt-digits", "pt-words"]
     assert found(b, '"garantía de 30 días"', "es") == ["es-words"]
-    assert found(b, "treinta") == ["es-words"]
+    assert found(b, "treinta") == ["en-words", "es-words", "pt-digits", "pt-words"]
+    assert found(b, "trinta", "en") == ["en-words"]
     assert found(b, "30") == ["en-words", "es-words", "pt-digits", "pt-words"]
     assert found(b, "27") == ["en-words", "es-words", "pt-words"]
     assert found(b, '"vinte e sete reais"') == ["pt-words"]
     assert found(b, "vinte e sete reais") == ["pt-words"]  # unquoted: the number is still one number
-    assert found(b, "veintisiete") == ["es-words"]
+    assert found(b, "veintisiete") == ["en-words", "es-words", "pt-words"]  # 27, in every language
     # A number is its value, not any of its words: 30 is not 31, "sete" alone is not 27.
     assert found(b, "31") == []
     assert found(b, "sete", "pt") == []
@@ -252,3 +254,80 @@ def test_postgres_index_of_the_old_format_is_dropped_for_reindex(postgres: objec
     finally:
         search.close()
         postgres.drop_database("numbers_stale")  # type: ignore[attr-defined]
+
+
+# -- thousands separators, prefixes, other languages (issue 27 follow-up) ------------------------
+
+SEPARATED = (
+    doc("pt-price", "pt", ["Hoje não é R$ 1.000,00: é muito menos.", "Mais de 12.500 alunas."]),
+    doc("en-price", "en", ["It is not $1,000 today.", "Over 2,000,000 people."]),
+    doc("es-mil", "es", ["No cuesta mil pesos.", "Son doce semanas."]),
+    doc("pt-decimal", "pt", ["Custa 1,50 por dia.", "Garantia de trinta e cinco dias."]),
+    doc("pt-sweet", "pt", ["Um doce de leite caseiro.", "Receita dos avós."]),
+)
+
+
+@pytest.fixture
+def separated_corpus(backend: SearchBackend) -> SearchBackend:
+    for d in SEPARATED:
+        backend.index_vsl(d)
+    return backend
+
+
+def test_thousands_separators_read_as_the_number() -> None:
+    assert words("R$ 1.000,00 e 1,000 e 12.500 e 1.000.000") == [
+        "r",
+        "1000",
+        "00",
+        "e",
+        "1000",
+        "e",
+        "12500",
+        "e",
+        "1000000",
+    ]
+    # Decimals stay decimals; a year or a long number stays one word; a dotted version is not grouped.
+    assert words("1,50 3.5 2026 10.0.1") == ["1", "50", "3", "5", "2026", "10", "0", "1"]
+    assert number_text("Custa R$ 1.000,00 hoje", "pt") == "Custa R$ 1000,00 hoje"
+    snippet = highlight("Não é R$ 1.000,00 hoje.", parse("mil"), "pt")
+    assert snippet.html() == "Não é R$ <mark>1.000</mark>,00 hoje."
+
+
+def test_thousands_match_mil_and_one_thousand_in_every_backend(separated_corpus: SearchBackend) -> None:
+    b = separated_corpus
+    assert found(b, "mil", "pt") == ["pt-price"]
+    assert found(b, '"R$ 1.000"', "pt") == ["pt-price"]
+    assert found(b, "1000") == ["en-price", "es-mil", "pt-price"]
+    assert found(b, '"one thousand"') == ["en-price", "es-mil", "pt-price"]
+    assert found(b, "1,000") == ["en-price", "es-mil", "pt-price"]
+    assert found(b, "1.000") == ["en-price", "es-mil", "pt-price"]
+    assert found(b, '"doze mil e quinhentos"') == ["pt-price"]
+    assert found(b, "12500") == ["pt-price"]
+    assert found(b, '"two million"') == []  # no grammar for millions: unknown, never a wrong number
+    # "1,50" is a decimal: not 150, not 1000.
+    assert found(b, "150") == []
+
+
+def test_a_prefix_of_a_number_word_still_matches_it(separated_corpus: SearchBackend) -> None:
+    b = separated_corpus
+    assert found(b, "trint*") == ["pt-decimal"]  # "trinta e cinco" is indexed as 35
+    assert found(b, "garantia trint*", "pt") == ["pt-decimal"]
+    assert found(b, "cinc*", "pt") == ["pt-decimal"]
+    assert found(b, "garan*", "pt") == ["pt-decimal"]  # an ordinary prefix is unchanged
+    snippet = highlight("Garantia de trinta e cinco dias.", parse("trint*"), "pt")
+    assert snippet.html() == "Garantia de <mark>trinta e cinco</mark> dias."
+
+
+def test_a_number_word_across_languages_without_false_hits(separated_corpus: SearchBackend) -> None:
+    b = separated_corpus
+    # Spanish "doce" (12) is Portuguese "sweet": a search for it in Portuguese VSLs is the word.
+    assert found(b, "doce", "pt") == ["pt-sweet"]
+    assert found(b, "doce") == ["es-mil", "pt-sweet"]
+    assert found(b, "12", "pt") == []
+    # Spanish "dos" (2) is Portuguese "of the" (a phrase: PostgreSQL drops the stop word alone).
+    assert found(b, '"receita dos avos"', "pt") == ["pt-sweet"]
+    assert found(b, '"receita 2 avos"', "pt") == []
+    # "twelve" and "doze" find the Spanish "doce" semanas; "mil" and "thousand" the prices.
+    assert found(b, "twelve") == ["es-mil"]
+    assert found(b, "doze") == ["es-mil"]
+    assert found(b, "thousand") == ["en-price", "es-mil", "pt-price"]

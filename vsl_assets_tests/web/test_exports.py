@@ -4,6 +4,7 @@ and PDF (text extracted with pypdf), a board as CSV and XLSX (openpyxl), the lib
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 
@@ -172,10 +173,10 @@ def test_the_library_view_exports_with_its_filters_every_page(web: Web) -> None:
         repo.add_urls(s, [normalize_url(f"https://bulk.example.com/v{i}") for i in range(205)])
     page = web.client.get("/", params={"language": "pt"}).text
     link = re.search(r'href="(/api/library/export\.csv[^"]*)" download id="export-csv"', page)
-    assert link and link.group(1) == "/api/library/export.csv?language=pt"
-    filtered = web.client.get(link.group(1))  # the page's link, with the session cookie
+    assert link and html.unescape(link.group(1)) == "/api/library/export.csv?lang=en&language=pt"
+    filtered = web.client.get(html.unescape(link.group(1)))  # the page's link, with the session cookie
     rows = list(csv.DictReader(io.StringIO(filtered.content.decode("utf-8-sig"))))
-    assert [r["title"] for r in rows] == ["PT 2", "PT 1"] and filtered.headers["x-rows"] == "2"
+    assert [r["Title"] for r in rows] == ["PT 2", "PT 1"] and filtered.headers["x-rows"] == "2"
     everything = web.client.get("/api/library/export.csv", headers=web.bearer)
     assert everything.headers["x-rows"] == "208"  # more than one page of the view (200 a page)
     keys = [r["key"] for r in csv.DictReader(io.StringIO(everything.content.decode("utf-8-sig")))]
@@ -189,7 +190,9 @@ def test_the_pages_link_to_their_exports(web: Web) -> None:
     key = _seed_vsl(web)
     board_id = _board(web, [key])
     vsl = web.client.get(f"/vsl/{key}").text
-    assert re.findall(r'href="/api/vsls/[^"]+/export\.(\w+)" download', vsl) == ["md", "docx", "pdf"]
+    # Each link asks for the viewer's language (English here: the browser sent none).
+    assert re.findall(r'href="/api/vsls/[^"]+/export\.(\w+)\?lang=en" download', vsl) == ["md", "docx", "pdf"]
     board = web.client.get(f"/boards/{board_id}").text
-    assert f'href="/api/boards/{board_id}/export.csv"' in board and f'/api/boards/{board_id}/export.xlsx"' in board
+    assert f'href="/api/boards/{board_id}/export.csv?lang=en"' in board
+    assert f'/api/boards/{board_id}/export.xlsx?lang=en"' in board
     assert web.client.get(f"/api/boards/{board_id}/export.xlsx").status_code == 200  # the cookie is enough

@@ -160,9 +160,10 @@ def test_money_dates_and_durations_in_the_locale() -> None:
     assert fmt_money("es", 1997, "MXN") == f"1.997,00{nb}MX$"
     assert fmt_money("en", 49.5, None) == "49.50"
     when = datetime(2026, 12, 6, 16, 5)
-    assert fmt_date("pt-BR", when) == "6 de dez. de 2026 16:05"
-    assert fmt_date("en", when) == "Dec 6, 2026 16:05"
-    assert fmt_date("es", when) == "6 dic 2026 16:05"
+    # Every date names its zone: UTC unless the browser said its own (then shown in it).
+    assert fmt_date("pt-BR", when) == "6 de dez. de 2026 16:05 UTC"
+    assert fmt_date("en", when) == "Dec 6, 2026 16:05 UTC"
+    assert fmt_date("es", when) == "6 dic 2026 16:05 UTC"
     assert fmt_duration("pt-BR", 16 * 60) == "16 minutos"
     assert fmt_duration("es", 16 * 60, direction=True) == "dentro de 16 minutos"
 

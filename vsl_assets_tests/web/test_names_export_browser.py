@@ -106,7 +106,9 @@ def test_rename_export_and_duplicates_in_chromium(
     with page.expect_download() as csv_download:
         link.click()
     rows = list(csv.DictReader(io.StringIO(Path(csv_download.value.path()).read_text("utf-8-sig"))))
-    assert [(r["key"], r["title"]) for r in rows] == [(key, "Ritual — versão “B”")]
+    # In the viewer's language (the link carries it): the headers too.
+    key_header = {"pt-BR": "Chave", "es": "Clave"}[lang]
+    assert [(r[key_header], r["Título"]) for r in rows] == [(key, "Ritual — versão “B”")]
 
     # The same page pasted twice, once with tracking parameters: one VSL.
     page.goto(f"{server}/add")

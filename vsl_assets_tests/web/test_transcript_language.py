@@ -67,7 +67,7 @@ def test_a_flagged_transcript_is_not_shown_as_good(sqlite_web: Web) -> None:
     html = web.client.get(f"/vsl/{flagged}").text
     assert 'id="transcript-flag"' in html
     assert 'data-kind="coverage"' in html and "0:46-1:20 (34 s)" in html
-    assert "(detected, 0.91)" in html and "87.0%" in html
+    assert '(<span data-source="detected">detected</span>, 0.91)' in html and "87.0%" in html
     assert 'id="transcript-flag"' not in web.client.get(f"/vsl/{clean}").text
     detail = web.client.get(f"/api/vsls/{flagged}", headers=web.bearer).json()
     assert detail["transcript_warnings"][0]["kind"] == "coverage"

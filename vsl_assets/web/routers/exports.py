@@ -5,20 +5,35 @@ token) alike; the work is ``services.export``."""
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, HTTPException
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from vsl_assets.services import boards, export
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
-from vsl_assets.web.filters import Filters, for_viewer
+from vsl_assets.web.filters import ApiFilters
+from vsl_assets.web.i18n import LANGUAGES, TZ_COOKIE, export_words
 from vsl_assets.web.limits import DbId
+from vsl_assets.web.vslview import vsl_or_404
 
 router = APIRouter(tags=["exports"])
 
 SwipeFormat = StrEnum("SwipeFormat", [(f, f) for f in export.SWIPE_FORMATS])  # type: ignore[misc]
 TableFormat = StrEnum("TableFormat", [(f, f) for f in export.TABLE_FORMATS])  # type: ignore[misc]
+UiLanguage = StrEnum("UiLanguage", [(code, code) for code in LANGUAGES])  # type: ignore[misc]
+#: The reader's language (the pages link with theirs); left out: the codes, ISO money and dates,
+#: as scripts have always had them.
+Lang = Annotated[
+    UiLanguage | None,
+    Query(description="en, pt-BR or es: headings, labels, money and dates in that language; none: codes and ISO"),
+]
+
+
+def _words(request: Request, lang: UiLanguage | None) -> export.Words:
+    """The reader's words; dates in the zone their browser said (as on the pages), else UTC."""
+    return export.RAW if lang is None else export_words(str(lang), request.cookies.get(TZ_COOKIE))
 
 
 def attachment(data: bytes, media_type: str, filename: str) -> Response:
@@ -31,34 +46,41 @@ def attachment(data: bytes, media_type: str, filename: str) -> Response:
 
 
 @router.get("/api/vsls/{key}/export.{fmt}", response_class=Response)
-def vsl_document(key: Key, fmt: SwipeFormat, context: Ctx, session: Db, _user: ApiUser) -> Response:
+def vsl_document(
+    request: Request, key: Key, fmt: SwipeFormat, context: Ctx, session: Db, _user: ApiUser, lang: Lang = None
+) -> Response:
     """The VSL as a swipe document: title, breakdown (unsure fields as unknown), beats, transcript
     under beat headings with timestamps; ``md``, ``docx`` or ``pdf``."""
-    found = export.swipe_document(session, key, str(fmt), min_confidence=context.settings.breakdown_min_confidence)
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
-    data, filename = found
+    found = export.swipe_document(
+        session, key, str(fmt), min_confidence=context.settings.breakdown_min_confidence, words=_words(request, lang)
+    )
+    data, filename = vsl_or_404(found, key)
     return attachment(data, export.SWIPE_FORMATS[str(fmt)], filename)
 
 
 @router.get("/api/boards/{board_id}/export.{fmt}", response_class=Response)
-def board_table(board_id: DbId, fmt: TableFormat, context: Ctx, session: Db, user: ApiUser) -> Response:
+def board_table(
+    request: Request, board_id: DbId, fmt: TableFormat, context: Ctx, session: Db, user: ApiUser, lang: Lang = None
+) -> Response:
     """The board's VSLs as ``csv`` or ``xlsx``: the library's columns, then the board's note and tags."""
     board = boards.board_for(session, board_id, user.user_id)  # a board one may not see: 404
     if board is None:
         raise HTTPException(status_code=404, detail=f"no board {board_id}")
     data, filename = export.board_table(
-        session, board, str(fmt), min_confidence=context.settings.breakdown_min_confidence
+        session, board, str(fmt), min_confidence=context.settings.breakdown_min_confidence, words=_words(request, lang)
     )
     return attachment(data, export.TABLE_FORMATS[str(fmt)], filename)
 
 
 @router.get("/api/library/export.csv", response_class=Response)
-def library_table(filters: Filters, context: Ctx, session: Db, user: ApiUser) -> Response:
+def library_table(
+    request: Request, filters: ApiFilters, context: Ctx, session: Db, _user: ApiUser, lang: Lang = None
+) -> Response:
     """The library as the view shows it (the same filters and sort as ``GET /api/vsls``), every page
     of it up to ``MAX_EXPORT_ROWS``, as CSV."""
-    filters = for_viewer(session, filters, user.user_id)
-    data, rows = export.library_table(session, filters, min_confidence=context.settings.breakdown_min_confidence)
+    data, rows = export.library_table(
+        session, filters, min_confidence=context.settings.breakdown_min_confidence, words=_words(request, lang)
+    )
     response = attachment(data, export.TABLE_FORMATS["csv"], "vsl-library.csv")
     response.headers["X-Rows"] = str(rows)
     return response

@@ -23,7 +23,7 @@ from vsl_assets.services import intake, library, queue
 from vsl_assets.settings import url_language
 from vsl_assets.web import addpage
 from vsl_assets.web.deps import Ctx, Db, PageUser
-from vsl_assets.web.filters import Filters, for_viewer
+from vsl_assets.web.filters import PageFilters
 from vsl_assets.web.limits import MAX_ID
 from vsl_assets.web.render import redirect, render
 
@@ -31,8 +31,7 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def library_page(request: Request, filters: Filters, context: Ctx, session: Db, user: PageUser) -> Response:
-    filters = for_viewer(session, filters, user.user_id)
+def library_page(request: Request, filters: PageFilters, context: Ctx, session: Db, user: PageUser) -> Response:
     page = library.list_vsls(session, filters, min_confidence=context.settings.breakdown_min_confidence)
     active = filters.active()
     next_link = None

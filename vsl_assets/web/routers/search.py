@@ -1,15 +1,19 @@
-"""Full-text search: the same parameters and rows as ``vsl search --json``."""
+"""Full-text search (the same rows as ``vsl search --json``, filtered by the library's filters as
+the search page is) and the signed-in user's saved searches."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Response
 
+from vsl_assets.db.search_models import SavedSearch
 from vsl_assets.search import SearchQueryError, shared_search
 from vsl_assets.services import search as search_service
-from vsl_assets.services.schemas import SearchRow
+from vsl_assets.services.schemas import SavedSearchIn, SavedSearchOut, SearchRow
 from vsl_assets.web.deps import ApiUser, Ctx, Db
+from vsl_assets.web.filters import ApiSearchFilters
+from vsl_assets.web.limits import DbId
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -19,39 +23,46 @@ def search(
     context: Ctx,
     session: Db,
     _user: ApiUser,
+    filters: ApiSearchFilters,
     q: Annotated[str, Query(max_length=1000, description='words, "a phrase", prefix*, -excluded, a OR b')] = "",
-    lang: str | None = None,
-    niche: str | None = None,
-    lead: str | None = None,
-    awareness: str | None = None,
-    key: str | None = None,
-    pitch_min: Annotated[float | None, Query(ge=0, description="seconds: offer section starts at or after")] = None,
-    pitch_max: Annotated[float | None, Query(ge=0, description="seconds")] = None,
-    price_min: Annotated[float | None, Query(ge=0, description="offer price; a not-sure price never matches")] = None,
-    price_max: Annotated[float | None, Query(ge=0)] = None,
-    currency: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    key: Annotated[str | None, Query(max_length=200, description="search inside this one VSL")] = None,
+    limit: Annotated[int, Query(ge=1, le=100, description="VSLs per page")] = 20,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> list[SearchRow]:
     try:
-        results = search_service.search(
-            shared_search(context.settings.database, context.settings.search_backend),
-            q,
-            session=session,
+        query = search_service.query_from_filters(session, q, filters, page=page, per_page=limit, key=key)
+        results = search_service.with_titles(
+            shared_search(context.settings.database, context.settings.search_backend).search(query),
+            session,
             min_confidence=context.settings.breakdown_min_confidence,
-            lang=lang,
-            niche=niche,
-            lead=lead,
-            awareness=awareness,
-            key=key,
-            limit=limit,
-            page=page,
-            pitch_min=pitch_min,
-            pitch_max=pitch_max,
-            price_min=price_min,
-            price_max=price_max,
-            currency=currency,
         )
     except SearchQueryError as exc:
         raise HTTPException(status_code=400, detail=exc.reason) from None
     return [SearchRow(**row) for row in results.rows()]
+
+
+def _saved_out(saved: SavedSearch) -> SavedSearchOut:
+    return SavedSearchOut(
+        id=saved.id, name=saved.name, query=saved.query, url=f"/search?{saved.query}", created_at=saved.created_at
+    )
+
+
+@router.get("/saved-searches", response_model=list[SavedSearchOut])
+def list_saved_searches(session: Db, user: ApiUser) -> list[SavedSearchOut]:
+    return [_saved_out(s) for s in search_service.saved_searches(session, user.user_id)]
+
+
+@router.post("/saved-searches", response_model=SavedSearchOut, status_code=201)
+def create_saved_search(body: SavedSearchIn, session: Db, user: ApiUser) -> SavedSearchOut:
+    try:
+        saved = search_service.save_search(session, user.user_id, body.name, body.query)
+    except SearchQueryError as exc:
+        raise HTTPException(status_code=400, detail=exc.reason) from None
+    return _saved_out(saved)
+
+
+@router.delete("/saved-searches/{saved_id}", status_code=204)
+def delete_saved_search(saved_id: DbId, session: Db, user: ApiUser) -> Response:
+    if not search_service.delete_saved_search(session, user.user_id, saved_id):
+        raise HTTPException(status_code=404, detail=f"no saved search {saved_id} of yours")
+    return Response(status_code=204)

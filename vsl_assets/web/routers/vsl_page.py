@@ -11,10 +11,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from vsl_assets.services import boards, library, requeue, titles
+from vsl_assets.services import boards, library, requeue
 from vsl_assets.settings import retranscribe_language
 from vsl_assets.web.deps import Ctx, Db, Key, PageUser
 from vsl_assets.web.render import redirect, render, safe_next
+from vsl_assets.web.vslview import renamed, vsl_or_404
 from vsl_assets.web.watchview import panel as watch_panel
 
 router = APIRouter(include_in_schema=False)
@@ -22,9 +23,7 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/vsl/{key}", response_class=HTMLResponse)
 def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUser, t: float | None = None) -> Response:
-    found = library.detail(session, key, min_confidence=context.settings.breakdown_min_confidence)
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    found = vsl_or_404(library.detail(session, key, min_confidence=context.settings.breakdown_min_confidence), key)
     files = library.stored_files(context.store, context.layout, key)
     return render(
         request,
@@ -45,8 +44,7 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
 def retry_form(
     key: Key, session: Db, _user: PageUser, next: Annotated[str, Form(max_length=2000)] = "/queue"
 ) -> Response:
-    if requeue.requeue_one(session, key) is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    vsl_or_404(requeue.requeue_one(session, key), key)
     return redirect(safe_next(next, "/queue"))
 
 
@@ -55,12 +53,7 @@ def rename_form(
     key: Key, context: Ctx, session: Db, _user: PageUser, title: Annotated[str, Form(max_length=2000)] = ""
 ) -> Response:
     """The VSL page's rename form (CSRF checked in ``deps``); an empty title restores the detected one."""
-    try:
-        found = titles.set_title(session, key, title, min_confidence=context.settings.breakdown_min_confidence)
-    except titles.TitleError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from None
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    renamed(session, key, title, context.settings.breakdown_min_confidence)
     return redirect(f"/vsl/{key}")
 
 
@@ -72,6 +65,5 @@ def retranscribe_form(
         chosen = retranscribe_language(language)
     except ValueError as exc:
         raise HTTPException(status_code=400, detail=f"language: {exc}") from None
-    if requeue.retranscribe_one(session, key, chosen, None) is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
+    vsl_or_404(requeue.retranscribe_one(session, key, chosen, None), key)
     return redirect(f"/vsl/{key}")

@@ -9,6 +9,14 @@
     if (document.readyState !== "loading") fn(); else document.addEventListener("DOMContentLoaded", fn);
   }
 
+  // The browser's time zone, for the server to show dates in it (named); UTC until it knows.
+  try {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (zone && document.cookie.indexOf("vsl_tz=" + encodeURIComponent(zone)) < 0) {
+      document.cookie = "vsl_tz=" + encodeURIComponent(zone) + "; path=/; max-age=31536000; samesite=lax";
+    }
+  } catch (e) { /* no Intl: dates stay in UTC, named */ }
+
   function setupPlayer() {
     var video = document.getElementById("player");
     var list = document.getElementById("transcript");

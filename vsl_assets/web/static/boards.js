@@ -1,6 +1,6 @@
-/* Boards: drag a card to change the board's order; the order is saved through the API
-   (PUT /api/boards/{id}/order, with the page's CSRF token).  Without JavaScript the arrow
-   buttons do the same one step at a time. */
+/* Boards: drag a card (with the mouse, or by its grip with a finger) to change the board's order;
+   the order is saved through the API (PUT /api/boards/{id}/order, with the page's CSRF token).
+   Without JavaScript the arrow buttons do the same one step at a time. */
 (function () {
   "use strict";
 
@@ -26,6 +26,14 @@
       }, function () { if (status) status.textContent = list.dataset.failed; });
     }
 
+    // Dropped on a card: the dragged one takes its place (before it when coming from below,
+    // after it when coming from above), as in every sortable list.
+    function place(moved, card) {
+      var all = cards();
+      if (all.indexOf(moved) < all.indexOf(card)) list.insertBefore(moved, card.nextSibling);
+      else list.insertBefore(moved, card);
+    }
+
     cards().forEach(function (card) {
       card.addEventListener("dragstart", function (ev) {
         dragged = card;
@@ -46,15 +54,47 @@
       card.addEventListener("drop", function (ev) {
         if (!dragged || dragged === card) return;
         ev.preventDefault();
-        var all = cards();
-        // Dropped on a card: the dragged one takes its place (before it when coming from
-        // below, after it when coming from above), as in every sortable list.
-        if (all.indexOf(dragged) < all.indexOf(card)) list.insertBefore(dragged, card.nextSibling);
-        else list.insertBefore(dragged, card);
+        place(dragged, card);
         clearMarks();
         save();
       });
+      touchDrag(card);
     });
+
+    // Touch and pen: HTML drag and drop does not start from a finger, so the card's grip follows
+    // pointer events instead (the grip takes no scrolling: touch-action none); the mouse keeps
+    // the native drag above.  The arrow buttons remain the keyboard's and no-JavaScript way.
+    function touchDrag(card) {
+      var grip = card.querySelector(".grip");
+      if (!grip) return;
+      grip.addEventListener("pointerdown", function (ev) {
+        if (ev.pointerType === "mouse") return;
+        ev.preventDefault();
+        if (grip.setPointerCapture) grip.setPointerCapture(ev.pointerId);
+        var target = null;
+        card.classList.add("dragging");
+        function move(e) {
+          var el = document.elementFromPoint(e.clientX, e.clientY);
+          var over = el && el.closest ? el.closest("#board-items > li[data-key]") : null;
+          clearMarks();
+          target = over && over !== card ? over : null;
+          if (target) target.classList.add("drop-before");
+          if (e.clientY < 48) window.scrollBy(0, -24);
+          else if (e.clientY > window.innerHeight - 48) window.scrollBy(0, 24);
+        }
+        function end(e) {
+          grip.removeEventListener("pointermove", move);
+          grip.removeEventListener("pointerup", end);
+          grip.removeEventListener("pointercancel", end);
+          card.classList.remove("dragging");
+          clearMarks();
+          if (target && e.type === "pointerup") { place(card, target); save(); }
+        }
+        grip.addEventListener("pointermove", move);
+        grip.addEventListener("pointerup", end);
+        grip.addEventListener("pointercancel", end);
+      });
+    }
   }
 
   // The new share link: a Copy button where the clipboard can be written (https or localhost).
