@@ -63,10 +63,23 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def _url_keys() -> tuple[Any, Any]:
+    """``normalize_url`` and ``partition_key_for`` of the code under test (a checkout from before
+    issue 25 has them in ``vsl_assets.urls``)."""
+    import importlib
+
+    import vsl_assets
+
+    old = (Path(vsl_assets.__file__).parent / "urls.py").exists()
+    urls = importlib.import_module("vsl_assets.urls" if old else "vsl_assets.net.urls")
+    return urls.normalize_url, urls.partition_key_for
+
+
 def populate(database: str, n: int, segments: int, rng: random.Random) -> list[str]:
     from vsl_assets.db import session_scope
     from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-    from vsl_assets.net.urls import normalize_url, partition_key_for
+
+    normalize_url, partition_key_for = _url_keys()
 
     now = datetime.now(UTC)
     statuses = ["analyzed"] * 8 + ["failed", "pending_ingest"]
@@ -192,7 +205,8 @@ def add_long_vsl(database: str, rng: random.Random, segments: int = 900, minutes
 
     from vsl_assets.db import session_scope
     from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-    from vsl_assets.net.urls import normalize_url, partition_key_for
+
+    normalize_url, partition_key_for = _url_keys()
 
     texts = search_corpus.vsl_segments(rng, search_corpus.chains()["pt"], segments)
     now = datetime.now(UTC)
@@ -401,7 +415,85 @@ async def _one(port: int, request: bytes, deadline: float, latencies: list[float
         writer.close()
 
 
-def load(port: int, path: str, headers: dict[str, str], concurrency: int, seconds: float) -> dict[str, float]:
+#: The pipeline writer's PostgreSQL application name: its backend's CPU is not the server's.
+WRITER = "bench_writer"
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_s(pid: int) -> float:
+    """User + system CPU seconds of one process (0 when it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / _TICK
+
+
+def _descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, ()))
+    return found
+
+
+def _backends(database: str) -> list[int]:
+    """The PostgreSQL server processes serving ``database`` (its connections)."""
+    import psycopg2
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database)
+    with (
+        contextlib.closing(
+            psycopg2.connect(host=url.host, port=url.port, user=url.username, dbname="postgres")
+        ) as conn,
+        conn.cursor() as cur,
+    ):
+        cur.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = %s AND application_name <> %s", (url.database, WRITER)
+        )
+        return [int(pid) for (pid,) in cur.fetchall()]
+
+
+def cpu_meter(server_pid: int, database: str) -> Any:
+    """A function giving the CPU seconds, per process, of the server's processes and (keyed
+    ``db<pid>``) of its PostgreSQL backends: the cost per request measured this way does not
+    depend on what else loads the machine (see ``cpu_spent``)."""
+
+    def read() -> dict[str, float]:
+        spent = {str(p): _cpu_s(p) for p in _descendants(server_pid)}
+        if database.startswith("postgresql"):
+            spent.update({f"db{p}": _cpu_s(p) for p in _backends(database)})
+        return spent
+
+    return read
+
+
+def cpu_spent(before: dict[str, float], after: dict[str, float]) -> tuple[float, float]:
+    """(app, database) CPU seconds between two readings: a process's growth, a new one's whole
+    time; one that ended in between is not counted (an undercount; the pools keep theirs open)."""
+    app = db = 0.0
+    for key, now in after.items():
+        grew = now - before.get(key, 0.0)
+        if key.startswith("db"):
+            db += grew
+        else:
+            app += grew
+    return app, db
+
+
+def load(
+    port: int, path: str, headers: dict[str, str], concurrency: int, seconds: float, cpu: Any = None
+) -> dict[str, float]:
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}\r\n".encode()
 
@@ -413,8 +505,13 @@ def load(port: int, path: str, headers: dict[str, str], concurrency: int, second
         return latencies, failures, time.perf_counter() - start
 
     asyncio.run(run(0.5))  # warm: connections, templates, statement caches
+    before = cpu() if cpu else {}
     latencies, failures, elapsed = asyncio.run(run(seconds))
+    app_s, db_s = cpu_spent(before, cpu() if cpu else {})
+    n = max(1, len(latencies))
     return {
+        "app_cpu_ms": app_s * 1000 / n,
+        "db_cpu_ms": db_s * 1000 / n,
         "rps": len(latencies) / elapsed,
         "p50": statistics.median(latencies),
         "p95": pct(latencies, 95),
@@ -523,18 +620,19 @@ def measure_all(servers: list[Running], args: argparse.Namespace) -> list[dict[s
     for s in servers:
         s.writer = subprocess.Popen(
             [sys.executable, __file__, "writer", "--database", s.database, "--seconds", str(total_s)],
-            env=_env(s.code, s.database, s.storage),
+            env=_env(s.code, s.database, s.storage, PGAPPNAME=WRITER),  # not counted as the server's
             stdout=subprocess.PIPE,
             text=True,
         )
     for path, name, auth in ROUTES:
         for c in args.concurrency:
             for s in servers:
-                result = load(s.port, path.format(**s.info), s.headers(auth), c, args.seconds)
+                meter = cpu_meter(s.server.pid, s.database)
+                result = load(s.port, path.format(**s.info), s.headers(auth), c, args.seconds, meter)
                 rows.append({"code": s.label, "route": name, "c": c, **result})
                 print(
                     f"  {s.label:<7} {name:<40} c={c:<3} {result['rps']:7.1f} req/s  p95 {result['p95']:7.1f} ms"
-                    f"  errors {result['errors']}",
+                    f"  CPU/req {result['app_cpu_ms']:.2f} + {result['db_cpu_ms']:.2f} ms  errors {result['errors']}",
                     flush=True,
                 )
     for s in servers:
@@ -563,19 +661,27 @@ def report(backend: str, rows: list[dict[str, Any]]) -> None:
     table = [r for r in rows if "route" in r]
     health = {(r["code"], r["c"]): r for r in table if r["route"].startswith("GET /healthz")}
     print(f"\n## {backend}\n")
-    print("| code | route | conc. | req/s | p50 ms | p95 ms | p99 ms | p95 / healthz p95 | errors |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| code | route | conc. | req/s | p50 ms | p95 ms | p99 ms | p95 / healthz p95 "
+        "| app CPU ms/req | db CPU ms/req | errors |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in table:
         base = health[(r["code"], r["c"])]["p95"]
         print(
             f"| {r['code']} | {r['route']} | {r['c']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
-            f"{r['p99']:.1f} | {r['p95'] / base:.1f}x | {r['errors']} |"
+            f"{r['p99']:.1f} | {r['p95'] / base:.1f}x | {r['app_cpu_ms']:.2f} | {r['db_cpu_ms']:.2f} | {r['errors']} |"
         )
     by = {(r["code"], r["route"], r["c"]): r for r in table}
     print("\nthroughput after / before at each concurrency:")
     for (code, route, c), r in by.items():
         if code == "after" and ("before", route, c) in by:
-            print(f"  {route:<40} c={c:<3} {r['rps'] / by[('before', route, c)]['rps']:5.1f}x")
+            was = by[("before", route, c)]
+            cpu_now, cpu_was = r["app_cpu_ms"] + r["db_cpu_ms"], was["app_cpu_ms"] + was["db_cpu_ms"]
+            print(
+                f"  {route:<40} c={c:<3} {r['rps'] / was['rps']:5.1f}x"
+                f"   CPU per request (app + db) {cpu_was:.2f} -> {cpu_now:.2f} ms (before / after {cpu_was / max(cpu_now, 1e-9):.1f}x)"
+            )
     for r in rows:
         if "writer" in r:
             print(f"  pipeline writer during {r['code']}: {r['writer']}")

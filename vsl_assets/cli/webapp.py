@@ -18,7 +18,9 @@ if TYPE_CHECKING:
 
 
 def app_from_env() -> FastAPI:
-    from vsl_assets.web.app import create_app
+    from vsl_assets.web.app import compile_templates, create_app
 
     settings = settings_module.current()
-    return create_app(settings, partitions=partitions(settings))
+    app = create_app(settings, partitions=partitions(settings))
+    compile_templates(app)
+    return app

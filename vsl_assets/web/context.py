@@ -11,7 +11,7 @@ from pathlib import Path
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session, sessionmaker
 
-from vsl_assets.db.engine import session_factory
+from vsl_assets.db.engine import AUTOCOMMIT, session_factory
 from vsl_assets.services.ports import PartitionPort
 from vsl_assets.settings import Settings
 from vsl_assets.storage import LocalStore, StorageLayout
@@ -21,6 +21,16 @@ from vsl_assets.web.sessions import SessionPolicy
 from vsl_assets.web.throttle import LoginThrottle
 
 HERE = Path(__file__).parent
+#: Requests that change nothing by HTTP's rules (and by this app's routes).
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+
+def read_session_factory(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """``sessions`` in autocommit on PostgreSQL (see ``WebContext.read_sessions``)."""
+    engine = sessions.kw["bind"]
+    if engine.dialect.name != "postgresql":
+        return sessions
+    return sessionmaker(engine.execution_options(**{AUTOCOMMIT: True}), expire_on_commit=False)
 
 
 @dataclass
@@ -32,6 +42,11 @@ class WebContext:
     store: LocalStore
     signer: Signer
     sessions: sessionmaker[Session]
+    #: For GET/HEAD: on PostgreSQL the same pool in autocommit, so a read costs no BEGIN and no
+    #: COMMIT round trip (reads see one snapshot per statement either way, READ COMMITTED); the
+    #: writes a GET may make are single statements (a session's or token's last-use time).
+    #: On SQLite a read opens no transaction anyway: the same factory as ``sessions``.
+    read_sessions: sessionmaker[Session]
     templates: Jinja2Templates
     throttle: LoginThrottle
     session_policy: SessionPolicy
@@ -50,6 +65,7 @@ class WebContext:
         secret = settings.web_secret.get_secret_value() if settings.web_secret is not None else None
         sessions = session_factory(settings.database)
         return cls(
+            read_sessions=read_session_factory(sessions),
             settings=settings,
             layout=layout,
             store=store_for(settings),
@@ -60,6 +76,9 @@ class WebContext:
             session_policy=SessionPolicy(idle_s=settings.web_session_idle_s, max_s=settings.web_session_max_s),
             partitions=partitions,
         )
+
+    def sessions_for(self, method: str) -> sessionmaker[Session]:
+        return self.read_sessions if method in SAFE_METHODS else self.sessions
 
     @property
     def posters(self) -> Path:

@@ -17,6 +17,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
+from vsl_assets.db.engine import nothing_to_commit
 from vsl_assets.storage import validate_key
 from vsl_assets.web.context import WebContext
 from vsl_assets.web.sessions import live_session
@@ -45,15 +46,19 @@ async def db(request: Request) -> AsyncIterator[Session]:
     """One unit of work per request: commit on success, roll back on error.
 
     Async so that opening it costs no trip to the threadpool (a Session does no I/O until its first
-    query, which runs in the threadpool with the route); committing and closing do I/O, so they go
-    there in one trip."""
-    session = ctx(request).sessions()
+    query, which runs in the threadpool with the route); committing and closing may do I/O, so they
+    go there in one trip, unless there is nothing to commit (a read: ``nothing_to_commit``), when
+    they are done here, a trip saved per request."""
+    session = ctx(request).sessions_for(request.method)()
     try:
         yield session
     except BaseException:
         with CancelScope(shield=True):  # a client gone mid-request still gives the connection back
             await run_in_threadpool(_rollback_and_close, session)
         raise
+    if nothing_to_commit(session):
+        _commit_and_close(session)
+        return
     with CancelScope(shield=True):
         await run_in_threadpool(_commit_and_close, session)
 
