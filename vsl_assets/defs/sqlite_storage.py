@@ -29,6 +29,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+import weakref
 from collections import OrderedDict
 from collections.abc import Iterator
 from typing import Any
@@ -54,6 +55,19 @@ from sqlalchemy.pool import QueuePool
 MAX_OPEN_SHARDS = 16
 #: Seconds a connection waits on another process's write lock (Dagster's own value).
 BUSY_TIMEOUT_S = 30
+
+
+_ENGINES: weakref.WeakSet[Engine] = weakref.WeakSet()
+
+
+def _forget_parent_connections() -> None:
+    """A forked child (Celery's prefork pool, a forking executor) must never use its parent's open
+    SQLite connections: its pools are emptied without closing them, as SQLAlchemy's docs ask."""
+    for engine in list(_ENGINES):
+        engine.dispose(close=False)
+
+
+os.register_at_fork(after_in_child=_forget_parent_connections)
 
 
 def _tune(dbapi_connection: Any, _record: Any) -> None:
@@ -87,6 +101,7 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
                 connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
             )
             db.event.listen(engine, "connect", _tune)
+            _ENGINES.add(engine)
             self._engines[shard] = engine
             while len(self._engines) > MAX_OPEN_SHARDS:
                 _, old = self._engines.popitem(last=False)

@@ -149,3 +149,26 @@ def test_a_storage_built_from_config_has_the_pooled_event_log(tmp_path: Path) ->
         assert (tmp_path / "h").is_dir()
     finally:
         storage.dispose()
+
+
+def test_a_forked_child_opens_its_own_connections(tmp_path: Path) -> None:
+    import os
+
+    instance = _instance(tmp_path / "home", storage_yaml(tmp_path / "history"))
+    try:
+        run_id = JOB.execute_in_process(instance=instance).run_id
+        count = len(instance.all_logs(run_id))
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: reads through fresh connections, never the parent's
+            try:
+                os.write(write, str(len(instance.all_logs(run_id))).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        os.waitpid(pid, 0)
+        assert int(os.read(read, 32).decode()) == count
+        # ... and the parent's connections still work.
+        assert len(instance.all_logs(run_id)) == count
+    finally:
+        instance.dispose()
