@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.breakdown.models import is_sure
 from vsl_assets.db.models import (
+    WAIT_STEP,
     Audio,
     BeatRow,
     BreakdownRow,
@@ -41,8 +42,10 @@ from vsl_assets.db.models import (
 from vsl_assets.db.watch_models import WatchEvent, WatchPage, WatchVersion
 from vsl_assets.db.web_models import BoardItem
 from vsl_assets.services import schemas, titles
+from vsl_assets.storage import LocalStore, StorageLayout
 from vsl_assets.transcription.models import Segment
 from vsl_assets.transcription.quality import low_confidence
+from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 
 MAX_LIMIT = 200
 
@@ -389,7 +392,7 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     )
     title = named[key]
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
-    jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
+    jobs = session.scalars(select(Job).where(Job.url_id == url.id, Job.step != WAIT_STEP).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
     segments = [
         schemas.SegmentOut(
@@ -510,4 +513,24 @@ def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.Br
         prices=[schemas.PriceMentionOut.model_validate(m) for m in data.get("prices") or []],
         beats=[schemas.BeatOut(beat=x.beat, start_s=x.start_s, end_s=x.end_s, quote=x.quote) for x in beats],
         **values,
+    )
+
+
+@dataclass(frozen=True)
+class StoredFiles:
+    """Which of a VSL's files are in the store: what its page (and a share link's) may link to."""
+
+    video: bool
+    #: The transcript formats present, in ``OUTPUT_EXTENSIONS`` order.
+    transcripts: tuple[str, ...]
+
+
+def stored_files(store: LocalStore, layout: StorageLayout, key: str) -> StoredFiles:
+    """One listing of the key's files, local or in the shared store (not one request per file)."""
+    stored = set(store.names_of(key))
+    return StoredFiles(
+        video=layout.relative_name(layout.video_path(key)) in stored,
+        transcripts=tuple(
+            f for f in OUTPUT_EXTENSIONS if layout.relative_name(layout.transcript_path(key, f)) in stored
+        ),
     )
