@@ -320,16 +320,30 @@ def cards_for(session: Session, keys: list[str], *, min_confidence: float) -> di
 
 
 def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
+    """A page of cards.  Sorted by id (newest, oldest), SQLite and PostgreSQL walk the primary key
+    and stop after the page; sorted by anything else (price, duration, title, days live) every
+    matching row is sorted first, so the page's ids are picked from the sort's own columns and
+    only those rows get the card's columns (titles, grades, the versions' count): sorting 10,000
+    full cards to keep 24 cost most of the page (``benchmarks/bench_pages.py``, library page 50)."""
     limit = max(1, min(f.limit, MAX_LIMIT))
     t = min_confidence
     columns = _card_columns(t)
-    query = _filtered(_joined(select(*columns)), f, t)
     count_query = _filtered(_count_joins(select(func.count()), f), f, t)
     offset = max(0, f.offset)
-    if f.after is not None and f.sort in ("newest", "oldest"):
-        query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)
-        offset = 0
-    rows = session.execute(query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)).all()
+    if f.sort in ("newest", "oldest"):
+        query = _filtered(_joined(select(*columns)), f, t)
+        if f.after is not None:
+            query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)
+            offset = 0
+        rows = session.execute(query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)).all()
+    else:
+        page_ids = list(
+            session.scalars(
+                _filtered(_joined(select(Url.id)), f, t).order_by(*_order(f.sort, t)).limit(limit).offset(offset)
+            )
+        )
+        found = {r.id: r for r in session.execute(_joined(select(*columns)).where(Url.id.in_(page_ids)))}
+        rows = [found[i] for i in page_ids]
     total = session.scalar(count_query) or 0
     items = [_card(r) for r in rows]
     next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
@@ -368,12 +382,25 @@ def _facets(session: Session) -> dict[str, list[str]]:
     return out
 
 
+#: The stored segment's fields :func:`low_confidence` reads besides its text.
+_SIGNALS = ("avg_logprob", "no_speech_prob", "compression_ratio")
+
+
 def _doubted(segment: dict[str, Any]) -> bool:
-    """The stored segment's quality signals say low confidence (a malformed row says nothing)."""
-    try:
-        return low_confidence(Segment.from_dict(segment))
-    except (ValueError, KeyError, TypeError):
+    """The stored segment's quality signals say low confidence (a malformed row says nothing).
+
+    A VSL page reads 900 segments, each with its words: parsed whole only when the signals,
+    read without the words, say doubt (what a malformed word list must still overrule); a segment
+    with no signal (the API engines') is never doubted, so it is not parsed at all."""
+    if all(segment.get(name) is None for name in _SIGNALS):
         return False
+    try:
+        if not low_confidence(Segment.from_dict({**segment, "words": []})):
+            return False
+        Segment.from_dict(segment)  # the words too: a malformed row says nothing
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
 
 
 def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslDetail | None:
@@ -394,8 +421,9 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
     jobs = session.scalars(select(Job).where(Job.url_id == url.id, Job.step != WAIT_STEP).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
+    # Built without pydantic's validation: every value is converted right here (900 per long VSL).
     segments = [
-        schemas.SegmentOut(
+        schemas.SegmentOut.model_construct(
             start=float(s["start"]),
             end=float(s["end"]),
             text=str(s.get("text") or "").strip(),
