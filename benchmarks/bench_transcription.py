@@ -114,11 +114,21 @@ PT_SCRIPTS = 5
 media_audio.AUDIO_FORMATS.setdefault(
     "opus-audio", AudioFormat("ogg", ("-c:a", "libopus", "-application", "audio"), "ogg")
 )
+#: libopus' encoder complexity (``-compression_level``, 0-10, 10 is libopus' default): the encode's
+#: CPU time on a long VSL sits on the pipeline's critical path (bench_pipeline.py --only e2e).
+for _level in (0, 5, 10):
+    media_audio.AUDIO_FORMATS.setdefault(
+        f"opus-c{_level}",
+        AudioFormat("ogg", ("-c:a", "libopus", "-application", "voip", "-compression_level", str(_level)), "ogg"),
+    )
 #: (label, extract_audio fmt, sample rate fed to the encoder, bitrate); the first is the product default.
 SETTINGS = (
     ("opus voip 16k 32k", "opus", 16000, "32k"),
     ("opus voip 16k 24k", "opus", 16000, "24k"),
     ("opus voip 16k 48k", "opus", 16000, "48k"),
+    ("opus voip c10 16k 32k", "opus-c10", 16000, "32k"),
+    ("opus voip c5 16k 32k", "opus-c5", 16000, "32k"),
+    ("opus voip c0 16k 32k", "opus-c0", 16000, "32k"),
     ("opus audio 16k 32k", "opus-audio", 16000, "32k"),
     ("opus audio 48k 32k", "opus-audio", 48000, "32k"),
     ("opus audio 48k 48k", "opus-audio", 48000, "48k"),
@@ -392,7 +402,9 @@ def storage(program: corpus.Program, tmp: Path) -> list[str]:
     return rows
 
 
-def sweep(copies: list[corpus.Program], results: dict[str, ModelResult], tmp: Path) -> list[str]:
+def sweep(
+    copies: list[corpus.Program], results: dict[str, ModelResult], tmp: Path, only: list[str] | None = None
+) -> list[str]:
     """One-pass word errors of each candidate storage setting against the same direct runs."""
     lang = copies[0].language
     header = f"{'model':<8} {'stored as':<20} | {'errs':>4} {'WER':>6} | {'vs direct [90% CI]':>18} {'Δerr':>5} {'<=1.05x':>7}"
@@ -400,6 +412,8 @@ def sweep(copies: list[corpus.Program], results: dict[str, ModelResult], tmp: Pa
     for name, res in results.items():
         rows.append(f"{name:<8} {'WAV (direct)':<20} | {res.direct.errors:>4} {res.direct.wer:>6.3f} |")
         for setting in SETTINGS:
+            if only and setting is not DEFAULT_SETTING and not any(word in setting[0] for word in only):
+                continue
             if setting is DEFAULT_SETTING:
                 runs = res.whole
             else:
@@ -545,6 +559,11 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="tiny.en on English set A only, no 60-min plan (~1.5 min)")
     parser.add_argument("--sweep", action="store_true", help="also the WER of each candidate storage setting")
     parser.add_argument(
+        "--sweep-only",
+        help="with --sweep: only the candidate settings whose label contains one of these comma-separated "
+        "words (e.g. 'c0,c5,c10'; the product default is always measured)",
+    )
+    parser.add_argument(
         "--repeats", type=int, default=1, help="run every path on N copies differing by 1 LSB of dither"
     )
     parser.add_argument("--pt", action="store_true", help="also Portuguese with base (informational, never judged)")
@@ -654,7 +673,7 @@ def main() -> None:
             print("  ", row)
         if args.sweep:
             print()
-            for row in sweep(copies, results, tmp):
+            for row in sweep(copies, results, tmp, args.sweep_only.split(",") if args.sweep_only else None):
                 print("  ", row)
         if args.pt and base is not None:
             print()

@@ -86,13 +86,10 @@ def media_server(media_root: Path) -> Iterator[MediaHTTPServer]:
 
 def write_dagster_yaml(home: Path, storage: str | None = None) -> Path:
     """A test instance like the repo's dagster.yaml, with absolute paths under ``home``."""
-    storage = storage or textwrap.dedent(
-        f"""\
-        storage:
-          sqlite:
-            base_dir: {home / "history"}
-        """
-    )
+    if storage is None:
+        from vsl_assets.defs.sqlite_storage import storage_yaml
+
+        storage = storage_yaml(home / "history")  # the repo's dagster.yaml's storage
     (home / "dagster.yaml").write_text(
         storage
         + textwrap.dedent(

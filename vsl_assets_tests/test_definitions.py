@@ -85,7 +85,9 @@ def test_repo_instance_files_are_valid() -> None:
         assert config["concurrency"]["pools"]["default_limit"] == 1
         assert config["run_monitoring"]["enabled"] is True
     sqlite_cfg = yaml.safe_load((REPO / "dagster.yaml").read_text())
-    assert sqlite_cfg["storage"]["sqlite"]["base_dir"].startswith("storage/dagster")
+    custom = sqlite_cfg["storage"]["custom"]
+    assert (custom["module"], custom["class"]) == ("vsl_assets.defs.sqlite_storage", "VslSqliteStorage")
+    assert custom["config"]["base_dir"].startswith("storage/dagster")
     with instance_for_test(
         overrides={
             k: v for k, v in sqlite_cfg.items() if k not in ("storage", "local_artifact_storage", "compute_logs")
@@ -108,7 +110,10 @@ def test_the_entry_point_is_named_in_one_place() -> None:
 
 def test_no_hand_kept_lists_of_definitions() -> None:
     """A definition added under vsl_assets/defs/ is loaded without being listed anywhere."""
-    text = "\n".join(p.read_text() for p in (REPO / "vsl_assets").rglob("*.py"))
+    # The one adapter module allowed Dagster's private API (DESIGN.md), and it says why.
+    adapter = REPO / "vsl_assets" / "defs" / "sqlite_storage.py"
+    assert "Why this module exists" in adapter.read_text()
+    text = "\n".join(p.read_text() for p in (REPO / "vsl_assets").rglob("*.py") if p != adapter)
     for name in ("ALL_ASSETS", "ALL_CHECKS", "ALL_SENSORS", "dagster._core", "dagster._"):
         assert name not in text.replace("dagster._core.storage.root", "").replace("dagster._core.run_coordinator", "")
 
