@@ -77,6 +77,9 @@ READ_BY: dict[str, str] = {
     "whisper_model": "pipeline",
     "whisper_device": "pipeline",
     "whisper_compute_type": "pipeline",
+    "whisper_cpu_threads": "pipeline",
+    "whisper_batched": "pipeline",
+    "whisper_batch_size": "pipeline",
     "language": "pipeline",
     "languages": "pipeline",
     "language_min_probability": "pipeline",
@@ -177,6 +180,16 @@ class Settings(BaseSettings):
     """local engine: `cpu`, `cuda` or `auto` (a GPU when CTranslate2 sees one)."""
     whisper_compute_type: str = Field(default="auto", pattern=r"^[a-z0-9_]+$")
     """local engine: CTranslate2 compute type; `auto` = `int8` on CPU, `float16` on `cuda`."""
+    whisper_cpu_threads: int = Field(default=0, ge=0, le=256)
+    """local engine on CPU: threads per loaded model; 0 = one per core of the machine the run executes on
+    (CTranslate2's own default, 4, oversubscribes a 2-core machine). See docs/operating.md "Transcription speed".
+    """
+    whisper_batched: Literal["auto", "on", "off"] = "auto"
+    """local engine: faster-whisper's batched pipeline (VAD windows decoded several at a time); `auto` = on for
+    `cuda`, off on CPU, where it was faster but dropped words (benchmarks/bench_cpu_tuning.py).
+    """
+    whisper_batch_size: int = Field(default=8, ge=1, le=64)
+    """local engine: windows per batch when batched."""
     language: str = "auto"
     """forces one language (`pt`, `en`, `es`, …) on every URL; `auto` = detect among `VSL_LANGUAGES`. Prefer a per-URL
     language (`vsl add --language pt`, the Add page, the API's `language`).
@@ -497,6 +510,11 @@ class Settings(BaseSettings):
     def breakdown(self) -> str:
         """The breakdown engine: ``VSL_BREAKDOWN_ENGINE``, else ``openai`` with a key, else ``local``."""
         return self.breakdown_engine or ("openai" if self.openai_api_key else "local")
+
+    @property
+    def cpu_threads(self) -> int:
+        """``VSL_WHISPER_CPU_THREADS``, 0 resolved to this machine's cores."""
+        return self.whisper_cpu_threads or max(1, os.cpu_count() or 1)
 
     @property
     def compute_type(self) -> str:

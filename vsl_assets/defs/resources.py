@@ -195,6 +195,9 @@ class TranscriberResource(ConfigurableResource):
     max_retries: int = Field(default=2, description="Client-side retries of 429/5xx/timeouts.")
     device: str = Field(description="cpu, cuda or auto (VSL_WHISPER_DEVICE).")
     compute_type: str = Field(description="CTranslate2 compute type (VSL_WHISPER_COMPUTE_TYPE).")
+    cpu_threads: int = Field(description="Threads per model on CPU, resolved (VSL_WHISPER_CPU_THREADS).")
+    batched: str = Field(description="auto, on or off: faster-whisper's batched pipeline (VSL_WHISPER_BATCHED).")
+    batch_size: int = Field(description="Windows per batch when batched (VSL_WHISPER_BATCH_SIZE).")
     max_chunk_s: float = Field(description="Longest chunk sent at once (cut at silences); 0 = the engine's own limits.")
     concurrency: int = Field(description="API chunk requests at once when continuity is off.")
     continuity: bool = Field(
@@ -252,6 +255,9 @@ class TranscriberResource(ConfigurableResource):
                 model=model_name,
                 device=self.device,
                 compute_type=self.compute_type,
+                cpu_threads=self.cpu_threads,
+                batched={"on": True, "off": False}.get(self.batched),
+                batch_size=self.batch_size,
                 word_timestamps=self.word_timestamps,
                 max_chunk_s=self.max_chunk_s or None,
                 languages=self.language_list,
@@ -342,6 +348,9 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
             openai_base_url=s.openai_base_url or "",
             device=s.whisper_device,
             compute_type=s.compute_type,
+            cpu_threads=s.cpu_threads,
+            batched=s.whisper_batched,
+            batch_size=s.whisper_batch_size,
             max_chunk_s=s.max_chunk_s,
             concurrency=s.transcribe_concurrency,
             continuity=s.transcribe_continuity,

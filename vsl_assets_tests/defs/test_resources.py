@@ -105,3 +105,17 @@ def test_sensor_and_reconciliation_intervals_are_read_when_the_definitions_load(
     monkeypatch.setenv("VSL_RECONCILE_INTERVAL_S", "90")
     # The same process: the modules are imported already, the intervals follow the settings anyway.
     assert intervals() == {"pending_urls_sensor": 3, "downloaded_urls_sensor": 3, "run_reconciliation_sensor": 90}
+
+
+def test_cpu_threads_and_batching_come_from_settings() -> None:
+    import os
+
+    auto = build_resources(Settings(_env_file=None, transcriber="local"))["transcriber"]  # type: ignore[call-arg]
+    engine = auto.build()  # type: ignore[attr-defined]
+    assert engine.cpu_threads == (os.cpu_count() or 1)  # not CTranslate2's 4 on a 2-core machine
+    assert engine.batched is None and engine.batch_size == 8
+    s = Settings(_env_file=None, transcriber="local", whisper_cpu_threads=3, whisper_batched="on", whisper_batch_size=4)  # type: ignore[call-arg]
+    engine = build_resources(s)["transcriber"].build()  # type: ignore[attr-defined]
+    assert (engine.cpu_threads, engine.batched, engine.batch_size) == (3, True, 4)
+    off = Settings(_env_file=None, transcriber="local", whisper_batched="off")  # type: ignore[call-arg]
+    assert build_resources(off)["transcriber"].build().batched is False  # type: ignore[attr-defined]
