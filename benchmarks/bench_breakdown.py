@@ -11,6 +11,8 @@ development set, ``real-dev``) and ``$VSL_REALCOPY_EXTRA`` (default ``/work/real
 labelled before the engine ran on it, ``real-holdout``) and ``$VSL_REALCOPY_EXTRA2`` (default
 ``/work/realcopy-extra2``, a second never-tuned hold-out, ``real-holdout2``) and ``$VSL_REALCOPY_EXTRA3``
 (default ``/work/realcopy-extra3``, a third hold-out built before the third round's rules, ``real-holdout3``,
+a tuning set from the fourth round on) and ``$VSL_REALCOPY_EXTRA4`` (default ``/work/realcopy-extra4``, a
+fourth hold-out built and scored before the fourth round's rules and never tuned on, ``real-holdout4``,
 reported apart), per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
@@ -308,6 +310,9 @@ REALCOPY_DIRS = {
     "real-holdout2": Path(os.environ.get("VSL_REALCOPY_EXTRA2", "/work/realcopy-extra2")),
     # Built before any rule of issue 22's third round changed, scored before and after, never tuned on.
     "real-holdout3": Path(os.environ.get("VSL_REALCOPY_EXTRA3", "/work/realcopy-extra3")),
+    # Built and scored before any rule of the fourth round changed; never tuned on (hold-out 3 is tuned on
+    # from the fourth round).
+    "real-holdout4": Path(os.environ.get("VSL_REALCOPY_EXTRA4", "/work/realcopy-extra4")),
 }
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (

@@ -522,7 +522,7 @@ def bench_sensor(tmp, n_pending, naive_sample, quick):
         with Timer() as t:
             keys = add_urls_to_db(db_url, synthetic_urls(n_pending, "sensor"))
         log(f"{len(keys)} pending URLs added with repo.add_urls in {t.s:.2f} s")
-        db = DatabaseResource(url=db_url)
+        db = DatabaseResource(url=db_url, worker_name="")
 
         def reset_pending():
             with session_scope(db_url) as s:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from dagster import DagsterRunStatus
 from sqlalchemy import select, update
 
@@ -70,7 +74,7 @@ def test_a_worker_elsewhere_that_stopped_beating_is_a_crash_and_one_that_beats_i
             job_id = repo.start_job(s, key, "transcript", run.run_id, 1, UrlStatus.TRANSCRIBING, worker)
             s.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=datetime.now(UTC) - age))
 
-    assert reconcile(instance, DatabaseResource(url=vsl_env["VSL_DATABASE_URL"])) == {
+    assert reconcile(instance, DatabaseResource(url=vsl_env["VSL_DATABASE_URL"], worker_name="")) == {
         "failed": 1,
         "requeued": 0,
         "resumed": 1,
@@ -134,7 +138,7 @@ def test_a_run_elsewhere_silent_between_steps_is_failed_and_one_that_beats_is_le
             s.execute(update(Job).where(Job.id == job_id).values(heartbeat_at=datetime.now(UTC) - age))
             repo.set_status(s, [key], UrlStatus.DOWNLOADED)
 
-    assert reconcile(instance, DatabaseResource(url=vsl_env["VSL_DATABASE_URL"])) == {
+    assert reconcile(instance, DatabaseResource(url=vsl_env["VSL_DATABASE_URL"], worker_name="")) == {
         "failed": 1,
         "requeued": 0,
         "resumed": 1,
@@ -147,3 +151,105 @@ def test_a_run_elsewhere_silent_between_steps_is_failed_and_one_that_beats_is_le
         [letter] = s.scalars(select(DeadLetter)).all()
         assert letter.url_id == rows[silent].id and letter.error_class == "WorkerDied"
         assert "on worker-host-b stopped beating between steps" in letter.message
+
+
+WAITER = """
+import sys
+from dagster import DagsterInstance
+from vsl_assets.definitions import build_definitions
+from vsl_assets.defs.jobs import TRANSCRIBE
+
+job = build_definitions().resolve_job_def(TRANSCRIBE.job_name)
+with DagsterInstance.get() as instance:
+    job.execute_in_process(partition_key=sys.argv[1], instance=instance, raise_on_error=False)
+"""
+
+
+@pytest.mark.slow
+def test_a_transcription_stage_run_killed_while_waiting_for_its_slot_is_failed_and_its_url_requeued(
+    vsl_env, instance, tmp_path
+) -> None:
+    """Split queues: the download run finished, the transcription run's process waits for the one
+    transcription slot (held by another run) and is killed there.  Its process is known from the
+    row it opened when its resources were built, so reconciliation fails it, frees its claim and
+    re-queues the URL; without that row no one would notice (the URL's newest row was the finished
+    download run's)."""
+    from dagster._core.test_utils import create_run_for_test
+
+    from vsl_assets import settings
+    from vsl_assets.db import WAIT_STEP
+    from vsl_assets.defs.partitions import PARTITIONS_NAME
+
+    [key] = add_urls("https://cdn.example.com/split-wait.m3u8")
+    download = create_run_for_test(instance, job_name="download_vsl", status=DagsterRunStatus.SUCCESS)
+    with db_session() as s:
+        job_id = repo.start_job(s, key, "audio_file", download.run_id, 1, UrlStatus.DOWNLOADING, current_worker())
+        repo.finish_job(s, job_id, JobOutcome.SUCCEEDED)
+        repo.set_status(s, [key], UrlStatus.DOWNLOADED)
+    instance.add_dynamic_partitions(PARTITIONS_NAME, [key])
+    pool = settings.current().transcription_pool
+    instance.event_log_storage.set_concurrency_slots(pool, 1)
+    instance.event_log_storage.claim_concurrency_slot(pool, "holder-run", "transcript")  # the busy slot
+
+    script = tmp_path / "waiter.py"
+    script.write_text(WAITER)
+    proc = subprocess.Popen([sys.executable, str(script), key], env=os.environ.copy())
+    try:
+        deadline = time.monotonic() + 120
+        row = None
+        while time.monotonic() < deadline and proc.poll() is None:
+            with db_session() as s:
+                row = s.scalar(select(Job).where(Job.step == WAIT_STEP))
+            if row is not None:
+                break
+            time.sleep(0.2)
+        assert row is not None, "the waiting run opened no row"
+        assert row.worker is not None and int(row.worker.split(":")[1]) == proc.pid
+        assert row.outcome == JobOutcome.WAITING.value and row.run_id != download.run_id
+        waiting_run = instance.get_run_by_id(row.run_id)
+        assert waiting_run is not None and waiting_run.status == DagsterRunStatus.STARTED
+        time.sleep(1.0)  # well into its wait for the slot
+        assert proc.poll() is None and repo_status(key) == "downloaded"
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+
+    assert reconcile(instance, DatabaseResource(url=vsl_env["VSL_DATABASE_URL"], worker_name="")) == {
+        "failed": 1,
+        "requeued": 0,
+        "resumed": 1,
+    }
+    assert instance.get_run_by_id(row.run_id).status == DagsterRunStatus.FAILURE
+    info = instance.event_log_storage.get_concurrency_info(pool)
+    assert all(claim.run_id != row.run_id for claim in info.claimed_slots + info.pending_steps)
+    with db_session() as s:
+        url = s.scalar(select(Url).where(Url.partition_key == key))
+        assert url.status == "pending_ingest"
+        [letter] = s.scalars(select(DeadLetter)).all()
+        assert letter.error_class == "WorkerDied" and "between steps" in letter.message
+        # Its history shows pipeline steps only, and a later step of the same run closes the wait.
+        [mine] = [r for r in repo.status_rows(s) if r["partition_key"] == key]
+        assert [j["step"] for j in mine["steps"]] == ["audio_file"]
+
+
+def repo_status(key: str) -> str:
+    with db_session() as s:
+        return s.scalar(select(Url.status).where(Url.partition_key == key))
+
+
+def test_a_waiting_row_is_opened_once_only_for_a_downloaded_url_and_closed_by_the_runs_first_step(vsl_env) -> None:
+    from vsl_assets.db import WAIT_STEP
+
+    fresh, ready = add_urls("https://cdn.example.com/fresh.m3u8", "https://cdn.example.com/ready.m3u8")
+    worker = current_worker()
+    with db_session() as s:
+        repo.set_status(s, [ready], UrlStatus.DOWNLOADED)
+        assert repo.open_wait(s, fresh, "run-a", worker) is False  # its run starts with the download: rows at once
+        assert repo.open_wait(s, ready, "run-b", worker) is True
+        assert repo.open_wait(s, ready, "run-b", worker) is False  # one per run
+        assert repo.run_started_a_step(s, "run-b") is False  # waiting is not a step
+        assert repo.beat(s, worker) == 1  # the waiting run's process keeps its row fresh
+        repo.start_job(s, ready, "transcript", "run-b", 1, UrlStatus.TRANSCRIBING, worker)
+        wait = s.scalar(select(Job).where(Job.step == WAIT_STEP))
+        assert wait.finished_at is not None and wait.outcome == JobOutcome.SUCCEEDED.value
+        assert repo.run_started_a_step(s, "run-b") is True

@@ -85,7 +85,9 @@ def test_sensor_tick_on_postgres(pg_env) -> None:
     assert vsl("add", "--file", "-", stdin=urls).returncode == 0
     instance = DagsterInstance.get()
     try:
-        ctx = build_sensor_context(instance=instance, resources={"db": DatabaseResource(url=pg_env["app_url"])})
+        ctx = build_sensor_context(
+            instance=instance, resources={"db": DatabaseResource(url=pg_env["app_url"], worker_name="")}
+        )
         result = sensor_named(current_settings(), "pending_urls_sensor")(ctx)
         assert isinstance(result, SensorResult) and len(result.run_requests) == 1000
         assert len(instance.get_dynamic_partitions("vsl_urls")) == 1500  # `vsl add` registered them all

@@ -18,7 +18,7 @@ from vsl_assets_tests.conftest import add_urls, db_session
 
 
 def _db(vsl_env) -> DatabaseResource:
-    return DatabaseResource(url=vsl_env["VSL_DATABASE_URL"])
+    return DatabaseResource(url=vsl_env["VSL_DATABASE_URL"], worker_name="")
 
 
 def _tick(instance, vsl_env):

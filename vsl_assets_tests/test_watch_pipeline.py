@@ -33,7 +33,7 @@ def test_schedule_and_job_in_definitions_find_a_new_version_the_sensor_queues(vs
     defs = build_definitions()
     schedule = defs.resolve_schedule_def("watch_schedule")
     assert schedule.cron_schedule == "*/15 * * * *" and schedule.job_name == "watch_pages"
-    db = DatabaseResource(url=vsl_env["VSL_DATABASE_URL"])
+    db = DatabaseResource(url=vsl_env["VSL_DATABASE_URL"], worker_name="")
 
     def tick():
         with build_schedule_context(instance=instance, resources={"db": db}) as context:

@@ -35,6 +35,15 @@ _STRONG_CUES = re.compile(
     r"se llama|llamad[oa]|lo llamamos|lo llamo|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|"
     r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a))\s+" + _ART + _NAME
 )
+#: The naming verbs by which the speaker makes or brings the product ("I created", "criei", "te presento",
+#: "introducing"), as opposed to those that only name something ("called", "chamado", "se llama"), which
+#: also name a category or a process ("this is called Answer Engine Optimization", "what scientists call
+#: night burning"): a name the speaker made outranks a name only given.
+_MADE_CUE = re.compile(
+    r"(?i:cri(?:ei|ou|amos)|desenvolv(?:emos|eu|i)|apresent(?:o|amos)|constru[ií]|lan[cç](?:ei|amos)|"
+    r"introducing|meet|created|built|launched|i run|we run|welcome to|cre[ée]|creamos|present(?:o|amos)|"
+    r"desarrollamos|prepar[ée]|lanzamos)\s+$"
+)
 # A kind of product then its name ("o curso Cita Segura", "the Ledger system"): a name, less surely ours.
 _KIND_CUES = re.compile(
     r"(?:curso|programa|treinamento|m[ée]todo|program|course|entrenamiento|sistema|system)\s+" + _ART + _NAME
@@ -109,6 +118,8 @@ def _common(word: str, language: str | None) -> bool:
 
 
 _BORN = re.compile(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
+#: A definite article, then one capitalised word that the next word does not continue as a name.
+_ARTICLE_NAME = re.compile(r"\b(?:[oO]|[aA]|[eE]l|[lL]a)\s+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]{3,})\b(?!\s+[A-ZÀ-Ý])")
 # A coined one-word name: "GlicoEquilíbrio", "VigorRoot", "ArterX" (a capital inside the word).
 _COINED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+[A-ZÀ-Ý][\wÀ-ÿ]*\b")
 # A run of two or more capitalised words inside a sentence ("o curso completo Cita Segura").
@@ -247,6 +258,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
 
     shouted = _shouted_common_words(p)
     named: set[str] = set()
+    made: set[str] = set()
     # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
     # more often a science word ("a process called autophagy") than the product.
     lower_cased = _lower_cased(p)
@@ -259,6 +271,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(name, i, 5)
             if name is not None:
                 named.add(name)
+                cue = seg.text[m.start() : m.start("name")]
+                if _MADE_CUE.search(re.sub(r"\b" + _ART + r"$", "", cue.rstrip() + " ").rstrip() + " "):
+                    made.add(name)
         for m in _ANY_CASE_CUE.finditer(seg.text) if lower_cased else ():
             word = m.group("word")
             if word.islower() and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
@@ -293,6 +308,15 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(_clean_name(m.group("name")), i, 1)
         for m in _COINED.finditer(seg.text):
             add(_clean_name(m.group(0)), i, 1)
+        for m in _ARTICLE_NAME.finditer(seg.text):
+            # "com o Evolua", "o Evolua é": an article before a capitalised rare word makes it a name
+            # (Portuguese and Spanish put the article before a brand; English capitalises no common noun).
+            # A word the transcript also says in lower case is a common noun ("a Gelatina" / "uma gelatina").
+            word = m.group("word")
+            if fold(word) in shouted or _common(fold(word), p.language):
+                continue
+            if len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
+                add(word, i, 1)
         for m in _TITLE_RUN.finditer(seg.text):
             words = m.group(0).split()
             if fold(words[0]) in _SENTENCE_WORDS:
@@ -312,20 +336,36 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     for name, s in score.items():
         if any(fold(w) in shouted for w in name.split() if w.isupper()):
             continue  # "NÃO", "MESMO", "STOP": a common word shouted, not a name
+        if name not in named and " " not in name and _common(fold(name), p.language):
+            continue  # "Like", "Maybe": capitalised because a sentence starts there, not a name
         segs = mentions(name)
         if s >= 3 or (s >= 0 and len(segs) >= 2):
             # A name given by a naming construction beats one only repeated (a tool, an acronym).
             # What the offer section sells is the product; a name only said before it (the big idea,
             # a tool, a company from the story) loses to one said there.
             sold = int(section_seg is None or any(i >= section_seg for i in [*segs, first_seen[name]]))
-            ranked.append((int(name in named), sold, s + 2 * len(segs), len(name), name, segs))
+            ranked.append((int(name in named) + int(name in made), sold, s + 2 * len(segs), len(name), name, segs))
     if not ranked:
         return None, None, [], 0.0
     *_, name, segs = max(ranked)
+    # A naming construction can stop at a lower-cased word ("eu criei o Life max" gives "Life") while
+    # the full name is said again and again ("Life Max", "AI Director Hub"): the full name wins.
+    cued = name in named
     intro = first_seen[name]
+    longer = [
+        n
+        for n in score
+        if n.startswith(name + " ")
+        and len(mentions(n)) >= 2
+        and not any(fold(w) in shouted for w in n.split() if w.isupper())
+    ]
+    if longer:
+        name = max(longer, key=lambda n: (len(mentions(n)), len(n)))
+        if not cued:
+            intro = first_seen[name]  # "del Buró" in the hook is not yet "Buró Limpio", the product
+        segs = sorted({intro, *mentions(name)})  # a construction's naming stays the reveal
     # Named by a construction ("it's called X", "nós chamamos de X") and said again: sure; only
     # repeated, or only introduced once: less so.
-    cued = name in named
     confidence = 0.85 if cued and len(segs) >= 2 else 0.65 if cued else 0.5
     return name, p.evidence(intro), segs or [intro], confidence
 

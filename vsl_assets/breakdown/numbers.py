@@ -51,6 +51,11 @@ _SYMBOLS: dict[str, str | None] = {
     "€": "EUR",
     "EUR": "EUR",
     "£": "GBP",
+    # Indian rupee: the sign, the ISO code and the "Rs"/"Rs." abbreviation written before the amount.
+    "₹": "INR",
+    "INR": "INR",
+    "Rs.": "INR",
+    "Rs": "INR",
     "$": None,
 }
 
@@ -75,6 +80,10 @@ _CURRENCY_WORDS: dict[str, str | None] = {
     "euros": "EUR",
     "euro": "EUR",
     "soles": "PEN",
+    "rupees": "INR",
+    "rupee": "INR",
+    "rúpias": "INR",
+    "rupias": "INR",
     "quid": "GBP",
     "pounds": "GBP",
     "libras esterlinas": "GBP",
@@ -93,13 +102,15 @@ _DEFAULT_PESO = "MXN"
 
 _CENT_WORDS = r"(?:centavos?|cents?|céntimos?|centimos?)"
 
-# An amount in digits: thousands with "." or "," and an optional 1-2 digit decimal part.
-_AMOUNT = r"\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# An amount in digits: thousands with "." or "," and an optional 1-2 digit decimal part; first, the
+# Indian grouping of lakhs and crores ("1,25,000" = 125000: two-digit groups before the last three), which
+# would otherwise read as the decimal "1,25".
+_AMOUNT = r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[.,\u00a0 ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _SYMBOL_RE = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
 _WORD_RE = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
 
 _MONEY = re.compile(
-    rf"(?P<sym>{_SYMBOL_RE})\s?(?P<a1>{_AMOUNT})(?:\s+(?P<w1>{_WORD_RE})\b)?"
+    rf"(?<![A-Za-z])(?P<sym>{_SYMBOL_RE})\s?(?P<a1>{_AMOUNT})(?:\s+(?P<w1>{_WORD_RE})\b)?"
     # "2000000 de reais", "3000000 de dólares": after a scale word PT/ES put "de" before the currency.
     rf"|(?<![\w.,])(?P<a2>{_AMOUNT})\s*(?:de\s+)?(?P<w2>{_WORD_RE})\b"
     # "47€", "16.000€/mes": the euro and pound signs are also written after the amount.

@@ -203,7 +203,24 @@ def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, fl
     if strength:
         cue_text = offer_cue.group(0).strip() if offer_cue else _OFFER_AFTER.match(after).group(0).strip()  # type: ignore[union-attr]
         return "offer", f'offer cue: "{cue_text[-25:]}"', strength, per_month
+    if _TOTAL_BEFORE.search(tail):
+        return "offer", f'offer cue: "{_TOTAL_BEFORE.search(tail).group(0).strip()[-25:]}"', 3.0, per_month  # type: ignore[union-attr]
+    if not before.strip() and _ALONE_AFTER.match(after):
+        # "97 dollars." / "Forty seven dollars. One time.": the amount is the whole sentence, the way a
+        # script states its price after the stack; weaker than a cued price, so a cued one still wins.
+        return "offer", "offer cue: the amount said as a sentence of its own", 1.0, per_month
     return "other", "no cue", 0.0, per_month
+
+
+#: "Total to start: $1,500", "your total today", "tudo isso por", "todo por": the sum the buyer pays.
+_TOTAL_BEFORE = re.compile(
+    r"\b(?:total(?: to start| today| investment| price| cost)?|your total|total de hoje|investimento total|"
+    r"tudo (?:isso )?por|todo (?:esto )?por|total hoy|inversion total)\s*[:\-]?\s*$"
+)
+#: What may follow an amount said as a sentence of its own: the sentence end, or "one time", "once".
+_ALONE_AFTER = re.compile(
+    r"^\s*(?:[.!]|$|,?\s*(?:one[- ]time|once|only|uma vez|pagamento unico|a vista|una vez|pago unico)\b)"
+)
 
 
 #: Words that make a cost ours ("the investment", "this program") even when a comparison word is near.
@@ -290,14 +307,15 @@ _RANGE_BETWEEN = re.compile(r"^\s*(?:to|a|ate|hasta|-|\u2013|and|e|y)\s*(?:r\$|u
 
 def _ranges(p: Prepared, found: list[Mention]) -> None:
     """ "£25 to £60 an hour", "$300 to $3,000 a day": a range is a going rate or a result, never the
-    price the buyer is asked to pay."""
+    price the buyer is asked to pay, nor the one price an offer is compared with ("clients sell these
+    from $300 to $3,000" is what others charge, not this offer's anchor)."""
     for a, b in itertools.pairwise(found):
         if a.seg != b.seg or b.money.amount <= a.money.amount:
             continue
         if not _RANGE_BETWEEN.match(p.folded[a.seg][a.money.end : b.money.start]):
             continue
         for m in (a, b):
-            if m.role in ("offer", "other", "per_period"):
+            if m.role in ("offer", "other", "per_period", "anchor"):
                 m.role, m.why, m.cue = "comparison", "a range of amounts (a rate or a result, not a price)", 0.0
 
 

@@ -48,7 +48,13 @@ _TURN: dict[str, re.Pattern[str]] = {
         # An offer that is a call: the section opens where the call is given as the next step ("your
         # next step is to book your strategy call below", "the first call that we'll have is down
         # below", where "first" reads "1st" by then; two done-for-you VSLs with no price).
-        r"(?:your|the) (?:next|first|1st) (?:step|call)\b[^.?!]{0,60}\b(?:below|book))"
+        r"(?:your|the) (?:next|first|1st) (?:step|call)\b[^.?!]{0,60}\b(?:below|book)|"
+        # A free trial is the offer of a VSL that asks for no price: "Teste grátis por 14 dias", "Tienes
+        # 2 días gratis para probarlo" (a PT and an ES real-copy VSL), "start your 14-day free trial".
+        r"(?:start|try it|get) (?:your |a )?(?:\w+[- ]day )?free (?:for \w+ days|trial)|\w+[- ]day free trial|"
+        # A service's offer: "here's what you get when you work with us" (real-dev) and "here's exactly
+        # how our process works if you decide to work with us" (hold-out 3), two agency VSLs.
+        r"(?:when|if) you (?:decide to )?(?:work|partner) with (?:us|me)\b)"
     ),
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -58,7 +64,11 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"agora (?:preste|presta) (?:muita )?atencao|a minha proposta|vou te fazer uma proposta|"
         r"e aqui (?:ta|esta) a diferenca|quando voce entra|ao entrar hoje|"
         r"(?:so|apenas) (?:vou aceitar|estou aceitando|vou abrir) \d+|"
-        r"(?:o )?(?:proximo|primeiro) passo e (?:agendar|marcar|reservar)\b)"
+        r"(?:o )?(?:proximo|primeiro) passo e (?:agendar|marcar|reservar)\b|"
+        r"(?:teste|experimente|use) (?:gratis|gratuitamente|de graca) por \w+ dias|\w+ dias (?:gratis|de graca)\b|"
+        # The PT form of "you'll get access" (above): "eu vou te dar acesso", "você vai ter acesso".
+        r"(?:vou|vamos) te dar (?:o )?acesso|voce vai ter acesso|"
+        r"(?:quando|se) voce (?:decidir )?trabalhar (?:com a gente|conosco|comigo)\b)"
     ),
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
@@ -66,7 +76,10 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:como|asi puedes) (?:acceder|obtener acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
         r"llego el momento|ha llegado el momento|presta (?:mucha )?atencion|"
         r"solo (?:estoy aceptando|voy a aceptar|acepto|voy a abrir) \d+|"
-        r"(?:el )?(?:siguiente|proximo|primer) paso es (?:agendar|reservar|agenda|reserva)\b)"
+        r"(?:el )?(?:siguiente|proximo|primer) paso es (?:agendar|reservar|agenda|reserva)\b|"
+        r"(?:prueba(?:lo)?|pruebalo) gratis (?:por|durante) \w+ dias|\w+ dias gratis\b|"
+        r"(?:te voy a|te vamos a) dar (?:el )?acceso|vas a tener acceso|"
+        r"(?:cuando|si) (?:decides )?trabajar? con(?:migo| nosotros)\b)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
@@ -94,6 +107,7 @@ _INTRO: dict[str, re.Pattern[str]] = {
         r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + _KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
+_CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
 _GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")
 _CTA = re.compile(
     r"\b(?:click|clique|clica|haz clic|haga clic|da clic|button|botao|boton|link below|link abaixo|enlace|"
@@ -101,10 +115,28 @@ _CTA = re.compile(
 )
 
 
+#: The buyer as the one who gets, inside a product named with capitals: "Inside Stage Light Club you also
+#: get", "Dentro do Palco Aberto você recebe" — the construction of "when you join today you'll get"
+#: above, read on the text as written (the name's capitals tell it from "inside the old house you get").
+_INSIDE: dict[str, re.Pattern[str]] = {
+    "en": re.compile(rf"\b[Ii]nside (?:the )?{_CAP}(?:\s+{_CAP})*,? you(?:'ll| will)? (?:also )?get\b"),
+    "pt": re.compile(
+        rf"\b[Dd]entro d[oa] {_CAP}(?:\s+{_CAP})*,? voc[êe] (?:vai )?(?:tamb[ée]m )?(?:recebe|receber|tem|ter)\b"
+    ),
+    "es": re.compile(
+        rf"\b[Dd]entro de(?:l)? {_CAP}(?:\s+{_CAP})*,? (?:tambi[ée]n )?(?:recibes|obtienes|tienes|vas a recibir)\b"
+    ),
+}
+
+
 def turn_segments(p: Prepared) -> list[int]:
     """Segments (in order) that say a turn into the offer, in the transcript's language."""
     pat = _TURN.get(p.language or "")
-    return sorted(set(p.hits(pat))) if pat is not None else []
+    found = set(p.hits(pat)) if pat is not None else set()
+    inside = _INSIDE.get(p.language or "")
+    if inside is not None:
+        found |= {i for i, seg in enumerate(p.segments) if inside.search(seg.text)}
+    return sorted(found)
 
 
 def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tuple[int | None, Evidence | None, float]:

@@ -1,4 +1,5 @@
-"""``vsl add``, ``status``, ``show``, ``retry``, ``remove``, ``process``, ``export``: the URLs' life."""
+"""``vsl add``, ``status``, ``show``, ``retry``, ``remove``: the URLs' life (``process`` and ``export``
+are ``cli/pipeline``, registered here so ``vsl --help`` lists them in the same order)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance, partitions, search_index, sessions
+from vsl_assets.cli import pipeline
+from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, partitions, search_index, sessions
 from vsl_assets.db import repo, session_scope
 from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import intake
@@ -147,83 +149,6 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if any(r.outcome is Removed.UNKNOWN for r in outcomes) else EXIT_OK
 
 
-def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
-    from dagster import DagsterInstance
-
-    from vsl_assets.defs.inprocess import InProcessRunner
-    from vsl_assets.defs.partitions import InstancePartitions
-    from vsl_assets.defs.reconcile import reconcile
-    from vsl_assets.defs.resources import DatabaseResource
-    from vsl_assets.services.process import pending_keys, process_pending
-
-    dagster = instance(settings) or DagsterInstance.ephemeral()
-    # Without a daemon nobody else notices a `vsl process` that was killed mid-run.
-    fixed = reconcile(dagster, DatabaseResource(url=settings.database), crash_retries=settings.crash_retries)
-    if fixed["failed"] or fixed["requeued"]:
-        print(
-            f"reconciled: {fixed['failed']} abandoned URL(s) failed ({fixed['resumed']} of them re-queued after "
-            f"a crash), {fixed['requeued']} re-queued"
-        )
-    runner = InProcessRunner(dagster)
-    keys = pending_keys(sessions(settings), args.limit if args.limit and args.limit > 0 else settings.sensor_batch)
-    if not keys:
-        print("nothing pending")
-        return EXIT_OK
-    failed = 0
-    for done in process_pending(
-        keys, sessions=sessions(settings), runner=runner, partitions=InstancePartitions(dagster), force=args.force
-    ):
-        failed += not done.ok
-        print(done.describe())
-    print(f"processed {len(keys)}: {len(keys) - failed} ok, {failed} failed")
-    return EXIT_FAILED if failed else EXIT_OK
-
-
-def _export_vsl(args: argparse.Namespace, settings: Settings, out: Path | None) -> int:
-    """``vsl export --vsl KEY --format md|docx|pdf``: the swipe document the VSL page links."""
-    from vsl_assets.services.export import SWIPE_FORMATS, swipe_document
-
-    if args.format not in SWIPE_FORMATS:
-        err(f"--vsl exports a swipe document: --format {' or '.join(SWIPE_FORMATS)}")
-        return EXIT_USAGE
-    if out is None and args.format != "md":
-        err(f"{args.format} is binary: give --out PATH")
-        return EXIT_USAGE
-    with sessions(settings)() as s:
-        found = swipe_document(s, args.vsl, args.format, min_confidence=settings.breakdown_min_confidence)
-    if found is None:
-        err(f"no URL with key {args.vsl}")
-        return EXIT_FAILED
-    data, _name = found
-    if out is None:
-        sys.stdout.write(data.decode("utf-8"))
-    else:
-        out.write_bytes(data)
-        print(f"{args.vsl} written to {out}")
-    return EXIT_OK
-
-
-def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
-    from vsl_assets.services.export import ExportError, export_catalog
-
-    out = None if args.out in (None, "-") else Path(args.out)
-    args.format = args.format or ("md" if args.vsl else "csv")
-    if args.vsl:
-        return _export_vsl(args, settings, out)
-    try:
-        done = export_catalog(
-            sessions=sessions(settings), fmt=args.format, out=out, min_confidence=settings.breakdown_min_confidence
-        )
-    except ExportError as exc:
-        err(str(exc))
-        return EXIT_USAGE
-    if done.text is not None:
-        sys.stdout.write(done.text)
-    else:
-        print(f"{done.rows} VSLs written to {done.path}")
-    return EXIT_OK
-
-
 def register(sub: Any) -> None:
     p = sub.add_parser("add", help="add URLs (validated, de-duplicated) as pending_ingest")
     p.add_argument("urls", nargs="*", metavar="URL")
@@ -241,10 +166,7 @@ def register(sub: Any) -> None:
     p.add_argument("key")
     p.add_argument("--format", choices=OUTPUT_EXTENSIONS, default="txt")
     p.set_defaults(func=cmd_show)
-    p = sub.add_parser("process", help="materialize pending URLs in this process (no daemon needed)")
-    p.add_argument("--limit", type=int, default=0, help="at most N URLs (default: VSL_SENSOR_BATCH)")
-    p.add_argument("--force", action="store_true", help="redo work even where valid outputs exist")
-    p.set_defaults(func=cmd_process)
+    pipeline.register_process(sub)
     p = sub.add_parser("retry", help="re-queue URLs (the sensor or `vsl process` picks them up)")
     p.add_argument("keys", nargs="*", metavar="KEY")
     p.add_argument("--failed", action="store_true", help="re-queue every failed URL")
@@ -264,11 +186,4 @@ def register(sub: Any) -> None:
     p = sub.add_parser("remove", help="forget URLs: rows, media, transcripts, breakdowns, search documents")
     p.add_argument("keys", nargs="+", metavar="KEY")
     p.set_defaults(func=cmd_remove)
-    p = sub.add_parser(
-        "export",
-        help="the catalog: one row per VSL (status, duration, niche, lead, offer...); --vsl: one swipe document",
-    )
-    p.add_argument("--format", choices=("csv", "parquet", "json", "md", "docx", "pdf"), default=None)
-    p.add_argument("--vsl", metavar="KEY", help="one VSL as a swipe document (--format md, docx or pdf)")
-    p.add_argument("--out", help="file to write (default: stdout; required for parquet)")
-    p.set_defaults(func=cmd_export)
+    pipeline.register_export(sub)

@@ -17,26 +17,14 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.compare.models import BeatChange, BreakdownDiff, FieldChange, FieldStatus
 from vsl_assets.compare.transcript import mark_words
 from vsl_assets.search.text import words
 
-#: The fields compared, in the order a copywriter reads them, with how each is compared.
-FIELDS: tuple[tuple[str, str], ...] = (
-    ("hook", "text"),
-    ("lead_type", "code"),
-    ("niche", "code"),
-    ("awareness", "code"),
-    ("product", "text"),
-    ("offer_price", "price"),
-    ("anchor_price", "price"),
-    ("guarantee_days", "number"),
-    ("pitch_s", "seconds"),
-    ("page_pitch_s", "seconds"),
-    ("product_reveal_s", "seconds"),
-    ("duration_s", "seconds"),
-    ("mechanism", "text"),
-)
+#: The fields compared, in the order a copywriter reads them, with how each is compared: the
+#: breakdown's one list of facts (``breakdown.columns.FIELDS``).
+FIELDS: tuple[tuple[str, str], ...] = tuple((f.name, f.kind) for f in breakdown_columns.FIELDS)
 #: Two seconds closer than this are the same second (beats and pitches are segment boundaries).
 SAME_SECOND = 1.0
 #: Leaving a beat unpaired costs this many seconds of misplacement: a beat that moved further than

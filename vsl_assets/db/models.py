@@ -81,6 +81,14 @@ class JobOutcome(enum.StrEnum):
     REUSED = "reused"  # a valid output existed; no work done
     RETRYING = "retrying"  # failed transiently; Dagster will retry the step
     FAILED = "failed"
+    #: The run's process is up and waiting for its first step (a pool slot): see ``WAIT_STEP``.
+    WAITING = "waiting"
+
+
+#: Step name of the row a run opens while it waits for its first step (:func:`vsl_assets.db.repo.
+#: open_wait`): a transcription-stage run of split queues has no other row until its slot frees,
+#: and this one carries its process for reconciliation and the heartbeat.  Not a pipeline step.
+WAIT_STEP = "waiting"
 
 
 class Base(DeclarativeBase):

@@ -20,6 +20,7 @@ from vsl_assets.core.worker import worker_label
 from vsl_assets.db.models import (
     IN_PROGRESS,
     PIPELINE_STEPS,
+    WAIT_STEP,
     Audio,
     BeatRow,
     BreakdownRow,
@@ -194,7 +195,37 @@ def crash_count(session: Session, key: str, crash_classes: Sequence[str]) -> int
 
 
 def run_started_a_step(session: Session, run_id: str) -> bool:
-    return session.scalar(select(Job.id).where(Job.run_id == run_id).limit(1)) is not None
+    return session.scalar(select(Job.id).where(Job.run_id == run_id, Job.step != WAIT_STEP).limit(1)) is not None
+
+
+def open_wait(session: Session, key: str, run_id: str, worker: str) -> bool:
+    """A run's process is up and about to wait for its first step: record it on a ``downloaded`` URL.
+
+    A split pipeline's transcription-stage run waits for a transcription slot before its first step
+    opens a row, and its URL's newest row is the finished download run's; a process that died
+    waiting would then be noticed by no one (its slot claim blocking the queue).  This row names the
+    run and its process, so reconciliation judges it like any run between steps
+    (:func:`vsl_assets.reconcile.between_steps`) and :func:`beat` keeps it fresh.  Only a URL whose
+    audio is done gets one (a run that starts with the download has its steps' rows at once), and
+    one per run.  Returns whether a row was opened.
+    """
+    url = session.scalar(select(Url).where(Url.partition_key == key))
+    if url is None or url.status != UrlStatus.DOWNLOADED.value:
+        return False
+    if session.scalar(select(Job.id).where(Job.run_id == run_id, Job.url_id == url.id).limit(1)) is not None:
+        return False
+    session.add(
+        Job(
+            url_id=url.id,
+            step=WAIT_STEP,
+            run_id=run_id,
+            worker=worker,
+            outcome=JobOutcome.WAITING.value,
+            heartbeat_at=utcnow(),
+        )
+    )
+    session.flush()
+    return True
 
 
 def open_job_workers(session: Session, key: str) -> list[str | None]:
@@ -250,6 +281,13 @@ def start_job(
 ) -> int:
     """Open a ``jobs`` row for one step attempt and move the URL to ``status``."""
     url = require_url(session, key)
+    if run_id is not None:  # the run's wait (open_wait) is over: its first step begins
+        session.execute(
+            update(Job)
+            .where(Job.url_id == url.id, Job.run_id == run_id, Job.step == WAIT_STEP, Job.finished_at.is_(None))
+            .values(finished_at=utcnow(), outcome=JobOutcome.SUCCEEDED.value)
+            .execution_options(synchronize_session=False)
+        )
     job = Job(
         url_id=url.id,
         step=step,
@@ -408,7 +446,9 @@ def _latest_jobs(session: Session, url_ids: Sequence[int]) -> dict[int, list[dic
     order = {step: i for i, step in enumerate(PIPELINE_STEPS)}
     found: dict[int, dict[str, Job]] = {}
     for part in chunks(url_ids):
-        latest = select(func.max(Job.id)).where(Job.url_id.in_(part)).group_by(Job.url_id, Job.step)
+        latest = (
+            select(func.max(Job.id)).where(Job.url_id.in_(part), Job.step != WAIT_STEP).group_by(Job.url_id, Job.step)
+        )
         for job in session.scalars(select(Job).where(Job.id.in_(latest))):
             found.setdefault(job.url_id, {})[job.step] = job
     return {

@@ -12,14 +12,18 @@ import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
-from dagster import ConfigurableResource, Definitions, EnvVar, definitions
+from dagster import ConfigurableResource, Definitions, EnvVar, InitResourceContext, definitions
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from vsl_assets import heartbeat
 from vsl_assets import settings as settings_module
 from vsl_assets.breakdown.engine import BreakdownEngine
 from vsl_assets.breakdown.factory import build_engine
+from vsl_assets.core.worker import current_worker
+from vsl_assets.db import repo
 from vsl_assets.db.engine import session_scope
+from vsl_assets.defs.partitions import PARTITION_TAG
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.media.audio import audio_format
 from vsl_assets.media.download import DownloadOptions
@@ -36,6 +40,27 @@ class DatabaseResource(ConfigurableResource):
     """The application database (SQLite by default, PostgreSQL in production)."""
 
     url: str = Field(description="SQLAlchemy URL; postgresql:// URLs are driven with psycopg2.")
+    worker_name: str = Field(
+        description="VSL_WORKER_NAME: this worker's name on the row a waiting run opens; empty = none."
+    )
+
+    def setup_for_execution(self, context: InitResourceContext) -> None:
+        """A run's process starts: if its URL's audio is done, record the run as waiting for its slot.
+
+        Dagster builds a run's resources before its first step waits for a pool slot, so this is
+        the one moment a transcription-stage run (split queues) can say which process it is; see
+        :func:`vsl_assets.db.repo.open_wait`.  The process then beats that row until its step opens
+        its own.  Sensors and other builds without a partitioned run do nothing here.
+        """
+        run = context.dagster_run
+        key = run.tags.get(PARTITION_TAG) if run is not None else None
+        if not key or run is None:
+            return
+        worker = current_worker(self.worker_name or None)
+        with self.session() as s:
+            opened = repo.open_wait(s, key, run.run_id, worker)
+        if opened:
+            heartbeat.keep_beating(self.url, worker)
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
@@ -269,7 +294,9 @@ def _secret(name: str, value: object) -> str | EnvVar:
 
 def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
     return {
-        "db": DatabaseResource(url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database),
+        "db": DatabaseResource(
+            url=EnvVar("VSL_DATABASE_URL") if s.database_url else s.database, worker_name=s.worker_name or ""
+        ),
         "storage": StorageResource(
             root=str(s.storage_root),
             object_store_url=s.object_store_url or "",

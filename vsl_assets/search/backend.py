@@ -50,6 +50,55 @@ class SearchBackend(Protocol):
         """Release connections; the backend must not be used afterwards."""
 
 
+@dataclass(frozen=True)
+class VslColumn:
+    """A column of the indexed VSLs' table, in every backend (``kind``: text, real, int or time)."""
+
+    name: str
+    kind: str
+    required: bool = False
+    unique: bool = False
+
+
+#: The indexed VSLs' table, defined once: the SQLite backend's ``vsls``, the tantivy backend's side
+#: table and PostgreSQL's ``search_vsls`` are generated from it (:func:`vsl_columns_sql`).  The
+#: breakdown's filterable columns are those with a ``summary`` name in ``breakdown.columns``; the
+#: ``*_key``, ``niche_top`` and ``niche_sub`` copies are what filters compare (``vsl_values``).
+VSL_TABLE: tuple[VslColumn, ...] = (
+    VslColumn("key", "text", required=True, unique=True),
+    VslColumn("url", "text", required=True),
+    VslColumn("title", "text"),
+    VslColumn("language", "text"),
+    VslColumn("player", "text"),
+    VslColumn("player_key", "text"),
+    VslColumn("duration_s", "real"),
+    VslColumn("added_at", "time"),
+    VslColumn("niche", "text"),
+    VslColumn("niche_top", "text"),
+    VslColumn("niche_sub", "text"),
+    VslColumn("lead_type", "text"),
+    VslColumn("lead_key", "text"),
+    VslColumn("awareness", "text"),
+    VslColumn("awareness_key", "text"),
+    VslColumn("pitch_s", "real"),
+    VslColumn("price", "real"),
+    VslColumn("currency", "text"),
+    VslColumn("segment_count", "int", required=True),
+    VslColumn("indexed_at", "time", required=True),
+)
+
+
+def vsl_columns_sql(types: dict[str, str], defaults: dict[str, str] | None = None) -> str:
+    """The column definitions of :data:`VSL_TABLE` in one backend's SQL (``types``: kind -> SQL type)."""
+    lines = []
+    for c in VSL_TABLE:
+        line = f"{c.name} {types[c.kind]}" + (" NOT NULL" if c.required else "") + (" UNIQUE" if c.unique else "")
+        if defaults and c.name in defaults:
+            line += f" DEFAULT {defaults[c.name]}"
+        lines.append(line)
+    return "\n" + ",\n".join(f"    {line}" for line in lines) + "\n"
+
+
 #: Columns of the VSL table that become a ``VslSummary``, in its field order.
 SUMMARY_COLUMNS = (
     "key",

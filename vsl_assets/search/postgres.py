@@ -38,7 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from vsl_assets.errors import ConfigurationError
-from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
+from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_columns_sql, vsl_values
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import ParsedQuery, parse_search, query_languages, to_tsquery_text
@@ -56,29 +56,12 @@ _SCHEMA = [
     """CREATE OR REPLACE FUNCTION search_unaccent(text) RETURNS text
        LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT
        AS $$ SELECT unaccent('unaccent'::regdictionary, $1) $$""",
-    """CREATE TABLE IF NOT EXISTS search_vsls (
-        id BIGSERIAL PRIMARY KEY,
-        key TEXT NOT NULL UNIQUE,
-        url TEXT NOT NULL,
-        title TEXT,
-        language TEXT,
-        player TEXT,
-        player_key TEXT,
-        duration_s DOUBLE PRECISION,
-        added_at TIMESTAMPTZ,
-        niche TEXT,
-        niche_top TEXT,
-        niche_sub TEXT,
-        lead_type TEXT,
-        lead_key TEXT,
-        awareness TEXT,
-        awareness_key TEXT,
-        pitch_s DOUBLE PRECISION,
-        price DOUBLE PRECISION,
-        currency TEXT,
-        segment_count INTEGER NOT NULL,
-        indexed_at TIMESTAMPTZ NOT NULL DEFAULT now()
-    )""",
+    "CREATE TABLE IF NOT EXISTS search_vsls (\n    id BIGSERIAL PRIMARY KEY,"
+    + vsl_columns_sql(
+        {"text": "TEXT", "real": "DOUBLE PRECISION", "int": "INTEGER", "time": "TIMESTAMPTZ"},
+        {"indexed_at": "now()"},
+    )
+    + ")",
     """CREATE TABLE IF NOT EXISTS search_segments (
         id BIGSERIAL PRIMARY KEY,
         vsl_id BIGINT NOT NULL REFERENCES search_vsls (id) ON DELETE CASCADE,

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from vsl_assets.errors import PermanentError
-from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
+from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_columns_sql, vsl_values
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import (
@@ -53,30 +53,9 @@ SCHEMA_VERSION = "5"  # 5: numbers said in words indexed as digits
 #: Bits of a segment id that hold its position in the VSL (so at most ~1M segments per VSL).
 POSITION_BITS = 20
 MAX_SEGMENTS = 1 << POSITION_BITS
-#: The filterable fields of an indexed VSL: the ``vsls`` table of this backend and of the tantivy
+#: The filterable fields of an indexed VSL (``backend.VSL_TABLE``) in SQLite: the ``vsls`` table of this backend and of the tantivy
 #: backend's side table (one definition, so the two cannot drift apart).
-VSL_COLUMNS = """
-    key TEXT NOT NULL UNIQUE,
-    url TEXT NOT NULL,
-    title TEXT,
-    language TEXT,
-    player TEXT,
-    player_key TEXT,
-    duration_s REAL,
-    added_at TEXT,
-    niche TEXT,
-    niche_top TEXT,
-    niche_sub TEXT,
-    lead_type TEXT,
-    lead_key TEXT,
-    awareness TEXT,
-    awareness_key TEXT,
-    pitch_s REAL,
-    price REAL,
-    currency TEXT,
-    segment_count INTEGER NOT NULL,
-    indexed_at TEXT NOT NULL
-"""
+VSL_COLUMNS = vsl_columns_sql({"text": "TEXT", "real": "REAL", "int": "INTEGER", "time": "TEXT"})
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vsls (

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import secrets
 import unicodedata
 from collections.abc import Sequence
@@ -24,13 +25,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import Text, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from vsl_assets.db.models import BreakdownRow, Source, Url, Video, sure_value, utcnow
+from vsl_assets.breakdown import columns as breakdown_columns
+from vsl_assets.db.models import BreakdownRow, Source, Url, Video, utcnow
 from vsl_assets.db.web_models import Board, BoardItem, BoardMember, BoardShare, User
 from vsl_assets.errors import PermanentError
-from vsl_assets.services import schemas, titles
+from vsl_assets.services import library, schemas, titles
 from vsl_assets.settings import Settings
 
 #: ``VSL_BREAKDOWN_MIN_CONFIDENCE``'s default: what a title's product/hook is judged by when the
@@ -509,28 +511,31 @@ def on_board(session: Session, board: Board, key: str) -> bool:
 
 # -- read models --------------------------------------------------------------------------------
 
+#: The breakdown columns a board's card shows, from the one definition (``breakdown.columns``).
+BOARD_COLUMNS = breakdown_columns.on_board()
+
 
 @functools.lru_cache(maxsize=16)
 def _item_columns(t: float) -> tuple[Any, ...]:
     """A card's columns for a confidence threshold, built once (SQLAlchemy expressions are
-    immutable; building the confidence checks anew cost more than the query, as in ``library``)."""
+    immutable; building the confidence checks anew cost more than the query, as in ``library``),
+    the title's among them (no second query for the titles)."""
     return (
+        BoardItem.id.label("item_id"),
         Url.partition_key,
         Url.url,
         Url.status,
-        Source.title,
         BoardItem.note,
         BoardItem.tags,
         BoardItem.position,
         Video.duration_s,
-        sure_value(BreakdownRow.niche, "niche", t).label("niche"),
-        sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead_type"),
-        sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
-        sure_value(BreakdownRow.offer_amount, "offer_price", t).label("price"),
-        sure_value(BreakdownRow.offer_currency, "offer_price", t).label("currency"),
-        sure_value(BreakdownRow.pitch_s, "pitch_s", t).label("pitch_s"),
-        sure_value(BreakdownRow.guarantee_days, "guarantee_days", t).label("guarantee_days"),
+        *library.sure_columns(BOARD_COLUMNS, lambda c: c.board, t),
+        *titles.title_columns(t),
     )
+
+
+#: Board items read per ``IN (...)`` (well under SQLite's bound-parameter limit).
+_ITEM_CHUNK = 500
 
 
 def board_out(
@@ -543,49 +548,58 @@ def board_out(
 ) -> schemas.BoardOut:
     """The board with its VSLs in order (only those carrying ``tag``, compared by ``tag_key``;
     the first ``limit`` of them when given), each with the breakdown facts a card shows (values
-    the engine was not sure of left out)."""
-    rows = session.execute(
-        select(*_item_columns(min_confidence))
-        .select_from(BoardItem)
-        .join(Url, Url.id == BoardItem.url_id)
-        .outerjoin(Source, Source.url_id == Url.id)
-        .outerjoin(Video, Video.url_id == Url.id)
-        .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+    the engine was not sure of left out).
+
+    Two reads: every item's tags (the tag counts and the totals need them all), then the cards'
+    columns and titles of the items shown only: a board of 2,000 VSLs whose page shows 120 cards
+    no longer reads and titles 2,000 (``benchmarks/bench_pages.py``, board (2,000))."""
+    listed = session.execute(
+        select(BoardItem.id, func.nullif(cast(BoardItem.tags, Text), "[]"))
         .where(BoardItem.board_id == board.id)
         .order_by(BoardItem.position, BoardItem.id)
     ).all()
-    named = titles.titles_for(session, [r.partition_key for r in rows], min_confidence=min_confidence)
     counts: dict[str, list[Any]] = {}
-    items: list[schemas.BoardItemOut] = []
+    shown: list[int] = []
     matching = 0
     want = tag_key(tag) if tag else None
-    for r in rows:
-        tags = list(r.tags or [])
+    for item_id, raw_tags in listed:
+        # The tags as JSON text, decoded only when there are some: most items carry none.
+        tags: list[str] = list(json.loads(raw_tags) or []) if raw_tags else []
         keys = [tag_key(x) for x in tags]
         for x, k in zip(tags, keys, strict=True):
             counts.setdefault(k, [x, 0])[1] += 1
         if want and want not in keys:
             continue
         matching += 1
-        if limit is not None and len(items) >= limit:
-            continue
+        if limit is None or len(shown) < limit:
+            shown.append(item_id)
+    columns = _item_columns(min_confidence)
+    found: dict[int, Any] = {}
+    for start in range(0, len(shown), _ITEM_CHUNK):
+        rows = session.execute(
+            select(*columns)
+            .select_from(BoardItem)
+            .join(Url, Url.id == BoardItem.url_id)
+            .outerjoin(Source, Source.url_id == Url.id)
+            .outerjoin(Video, Video.url_id == Url.id)
+            .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+            .where(BoardItem.id.in_(shown[start : start + _ITEM_CHUNK]))
+        ).all()
+        found.update((r.item_id, r) for r in rows)
+    items: list[schemas.BoardItemOut] = []
+    for item_id in shown:
+        r = found[item_id]
         items.append(
             schemas.BoardItemOut(
                 partition_key=r.partition_key,
                 url=r.url,
-                title=named[r.partition_key].text,
+                title=titles.title_of(r).text,
                 note=r.note,
-                tags=tags,
+                tags=list(r.tags or []),
                 position=r.position,
                 status=r.status,
                 duration_s=r.duration_s,
-                niche=r.niche,
-                lead_type=r.lead_type,
-                awareness=r.awareness,
-                price=r.price,
-                currency=r.currency,
-                pitch_s=r.pitch_s,
-                guarantee_days=r.guarantee_days,
+                **{c.board: getattr(r, c.board) for c in BOARD_COLUMNS if c.board},
             )
         )
     owner = session.scalar(select(User.name).where(User.id == board.user_id)) or ""
@@ -597,7 +611,7 @@ def board_out(
         owner=owner,
         members=members_of(session, board),
         tags=[schemas.TagCount(tag=v[0], key=k, count=v[1]) for k, v in sorted(counts.items())],
-        total=len(rows),
+        total=len(listed),
         matching=matching,
         items=items,
     )

@@ -15,12 +15,15 @@ from pydantic import BaseModel
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.compare import FIELDS, BeatSpan, Diff, Facts, diff_versions, time_axis
 from vsl_assets.compare.facts import diff_field
 from vsl_assets.db.models import Url
 from vsl_assets.services import library, schemas
 from vsl_assets.storage import validate_key
 
+#: Each compared fact's definition by name: how the pages show its value and its change.
+FACTS: dict[str, breakdown_columns.BreakdownField] = {f.name: f for f in breakdown_columns.FIELDS}
 MIN_VSLS = 2
 MAX_VSLS = 3
 #: The longest ``keys`` value read: three keys and their commas, with room to spare.
@@ -130,12 +133,18 @@ def header_of(detail: schemas.VslDetail) -> VslHeader:
     )
 
 
-def _price(
-    amount: float | None, currency: str | None, installments: int | None = None, each: float | None = None
-) -> dict[str, Any] | None:
-    if amount is None:
+def _value(b: schemas.BreakdownOut, field: breakdown_columns.BreakdownField) -> Any:
+    """A fact's value from the API's breakdown: its column, or a price from its columns' parts."""
+    if field.kind != "price":
+        return getattr(b, field.name)
+    price = {c.part: getattr(b, c.name) for c in breakdown_columns.field_columns(field.name) if c.api and c.part}
+    if price.get("amount") is None:
         return None
-    return {"amount": amount, "currency": currency, "installments": installments, "installment_amount": each}
+    return {part: price.get(part) for part in PRICE_PARTS}
+
+
+#: What a price holds for the diff (``compare.facts.Facts``); a part the breakdown lacks is None.
+PRICE_PARTS = ("amount", "currency", "installments", "installment_amount")
 
 
 def facts_of(detail: schemas.VslDetail) -> Facts:
@@ -147,19 +156,7 @@ def facts_of(detail: schemas.VslDetail) -> Facts:
     values: dict[str, Any] = {"duration_s": duration_of(detail), "page_pitch_s": page_pitch}
     if b is None:  # not analysed: the breakdown's fields are unknown, not absent
         return Facts.not_analysed(values)
-    values.update(
-        hook=b.hook,
-        lead_type=b.lead_type,
-        niche=b.niche,
-        awareness=b.awareness,
-        product=b.product,
-        mechanism=b.mechanism,
-        guarantee_days=b.guarantee_days,
-        pitch_s=b.pitch_s,
-        product_reveal_s=b.product_reveal_s,
-        offer_price=_price(b.offer_amount, b.offer_currency, b.offer_installments, b.offer_installment_amount),
-        anchor_price=_price(b.anchor_amount, b.anchor_currency),
-    )
+    values.update({f.name: _value(b, f) for f in breakdown_columns.FIELDS if f.graded})
     return Facts(
         values=values,
         unsure=frozenset(b.unsure),

@@ -27,9 +27,14 @@ from pydantic import BaseModel
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.db.models import BeatRow, BreakdownRow, Source, TranscriptRow, Url, Video, sure_value
 from vsl_assets.services import library
 from vsl_assets.services.library import LibraryFilters
+
+#: The code fields counted as a mix of their values (``breakdown.columns``: lead type, awareness),
+#: each into its ``Insights`` attribute (``counted``) and ``<counted>_unknown``.
+MIXES: tuple[breakdown_columns.BreakdownField, ...] = breakdown_columns.counted()
 
 #: Price buckets (lower bounds; each bucket's upper bound is the next one less a cent, so a bucket's
 #: link with ``price_min``/``price_max``, both inclusive, lists exactly the VSLs it counts).
@@ -129,8 +134,7 @@ def _columns(t: float) -> tuple[Any, ...]:
     pitch = sure_value(BreakdownRow.pitch_s, "pitch_s", t)
     duration = func.coalesce(Video.duration_s, BreakdownRow.duration_s)
     return (
-        sure_value(BreakdownRow.lead_type, "lead_type", t).label("lead"),
-        sure_value(BreakdownRow.awareness, "awareness", t).label("awareness"),
+        *(sure_value(getattr(BreakdownRow, m.name), m.name, t).label(m.name) for m in MIXES),
         sure_value(BreakdownRow.guarantee_days, "guarantee_days", t).label("guarantee"),
         sure_value(BreakdownRow.offer_currency, "offer_price", t).label("currency"),
         bucket.label("bucket"),
@@ -170,20 +174,18 @@ def compute(session: Session, f: LibraryFilters, *, min_confidence: float) -> In
     combos: list[Any] = list(session.execute(select(*keys, func.count()).group_by(*keys)).all())
     prices: dict[str, Counter[int]] = defaultdict(Counter)
     guarantees: Counter[int] = Counter()
-    leads: Counter[str] = Counter()
-    awareness: Counter[str] = Counter()
+    mixes: dict[str, Counter[str]] = {m.name: Counter() for m in MIXES}
     analysed = points_total = 0
     for row in combos:
-        lead, aware, guarantee, currency, bucket, point, n = tuple(row)
+        *codes, guarantee, currency, bucket, point, n = tuple(row)
         analysed += n
         if bucket is not None and currency:
             prices[currency][int(bucket)] += n
         if guarantee is not None:
             guarantees[int(guarantee)] += n
-        if lead:
-            leads[lead] += n
-        if aware:
-            awareness[aware] += n
+        for m, code in zip(MIXES, codes, strict=True):
+            if code:
+                mixes[m.name][code] += n
         points_total += n * int(point)
     pitch = sure_value(BreakdownRow.pitch_s, "pitch_s", t)
     duration = func.coalesce(Video.duration_s, BreakdownRow.duration_s)
@@ -215,10 +217,7 @@ def compute(session: Session, f: LibraryFilters, *, min_confidence: float) -> In
             for days, n in sorted(guarantees.items())
         ],
         guarantees_unknown=analysed - sum(guarantees.values()),
-        leads=_mix(scope, "lead", leads),
-        leads_unknown=analysed - sum(leads.values()),
-        awareness=_mix(scope, "awareness", awareness),
-        awareness_unknown=analysed - sum(awareness.values()),
+        **_mixes(scope, mixes, analysed),
         beats=_beats(session, f, t, scope) if analysed else [],
         link=_link(scope),
     )
@@ -244,11 +243,22 @@ def _price_bars(scope: dict[str, Any], currency: str, counts: Counter[int]) -> l
     return bars
 
 
-def _mix(scope: dict[str, Any], name: str, counts: Counter[str]) -> list[Bar]:
+def _mix(scope: dict[str, Any], name: str | None, counts: Counter[str]) -> list[Bar]:
     return [
-        Bar(label=value, count=n, link=_link(scope, **{name: value}))
+        Bar(label=value, count=n, link=_link(scope, **{name: value}) if name else _link(scope))
         for value, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
     ]
+
+
+def _mixes(scope: dict[str, Any], mixes: dict[str, Counter[str]], analysed: int) -> dict[str, Any]:
+    """Each counted field's bars (most common first) and how many analysed VSLs it is unknown for."""
+    out: dict[str, Any] = {}
+    for m in MIXES:
+        assert m.counted is not None
+        counts = mixes[m.name]
+        out[m.counted] = _mix(scope, m.filter, counts)
+        out[f"{m.counted}_unknown"] = analysed - sum(counts.values())
+    return out
 
 
 def _beats(session: Session, f: LibraryFilters, t: float, scope: dict[str, Any]) -> list[BeatStat]:

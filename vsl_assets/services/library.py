@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session
 from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.breakdown.models import is_sure
 from vsl_assets.db.models import (
+    WAIT_STEP,
     Audio,
     BeatRow,
     BreakdownRow,
@@ -41,8 +43,10 @@ from vsl_assets.db.models import (
 from vsl_assets.db.watch_models import WatchEvent, WatchPage, WatchVersion
 from vsl_assets.db.web_models import BoardItem
 from vsl_assets.services import schemas, titles
+from vsl_assets.storage import LocalStore, StorageLayout
 from vsl_assets.transcription.models import Segment
 from vsl_assets.transcription.quality import low_confidence
+from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 
 MAX_LIMIT = 200
 
@@ -242,14 +246,24 @@ def host_of(url: str) -> str:
 CARD_COLUMNS = breakdown_columns.on_card()
 
 
-def _card_name(c: breakdown_columns.BreakdownColumn) -> str:
-    assert c.card is not None
-    return c.card
-
-
 def _graded_by(c: breakdown_columns.BreakdownColumn) -> str:
     assert c.field is not None, f"a card column must be graded: {c.name}"
     return c.field
+
+
+def sure_columns(
+    columns: Iterable[breakdown_columns.BreakdownColumn],
+    name: Callable[[breakdown_columns.BreakdownColumn], str | None],
+    t: float,
+) -> tuple[Any, ...]:
+    """Each column where its graded field is sure at ``t`` (else NULL), labelled ``name(column)``:
+    the library's cards and the boards' read the breakdown's columns this one way."""
+    out = []
+    for c in columns:
+        label = name(c)
+        assert label is not None, f"{c.name} has no name here"
+        out.append(sure_value(getattr(BreakdownRow, c.name), _graded_by(c), t).label(label))
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=16)
@@ -267,7 +281,7 @@ def _card_columns(t: float) -> tuple[Any, ...]:
         *titles.title_columns(t),
         Video.duration_s,
         BreakdownRow.language,
-        *(sure_value(getattr(BreakdownRow, c.name), _graded_by(c), t).label(_card_name(c)) for c in CARD_COLUMNS),
+        *sure_columns(CARD_COLUMNS, lambda c: c.card, t),
         BreakdownRow.duration_s.label("breakdown_duration"),
         TranscriptRow.needs_review,
         TranscriptRow.quality_score,
@@ -293,7 +307,7 @@ def _card(r: Any) -> schemas.VslCard:
         reason=r.reason,
         duration_s=r.duration_s if r.duration_s is not None else r.breakdown_duration,
         language=r.language,
-        **{_card_name(c): getattr(r, _card_name(c)) for c in CARD_COLUMNS},
+        **{c.card: getattr(r, c.card) for c in CARD_COLUMNS if c.card},
         created_at=r.created_at,
         needs_review=bool(r.needs_review),
         transcript_quality=r.quality_score,
@@ -317,16 +331,30 @@ def cards_for(session: Session, keys: list[str], *, min_confidence: float) -> di
 
 
 def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
+    """A page of cards.  Sorted by id (newest, oldest), SQLite and PostgreSQL walk the primary key
+    and stop after the page; sorted by anything else (price, duration, title, days live) every
+    matching row is sorted first, so the page's ids are picked from the sort's own columns and
+    only those rows get the card's columns (titles, grades, the versions' count): sorting 10,000
+    full cards to keep 24 cost most of the page (``benchmarks/bench_pages.py``, library page 50)."""
     limit = max(1, min(f.limit, MAX_LIMIT))
     t = min_confidence
     columns = _card_columns(t)
-    query = _filtered(_joined(select(*columns)), f, t)
     count_query = _filtered(_count_joins(select(func.count()), f), f, t)
     offset = max(0, f.offset)
-    if f.after is not None and f.sort in ("newest", "oldest"):
-        query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)
-        offset = 0
-    rows = session.execute(query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)).all()
+    if f.sort in ("newest", "oldest"):
+        query = _filtered(_joined(select(*columns)), f, t)
+        if f.after is not None:
+            query = query.where(Url.id < f.after if f.sort == "newest" else Url.id > f.after)
+            offset = 0
+        rows = session.execute(query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)).all()
+    else:
+        page_ids = list(
+            session.scalars(
+                _filtered(_joined(select(Url.id)), f, t).order_by(*_order(f.sort, t)).limit(limit).offset(offset)
+            )
+        )
+        found = {r.id: r for r in session.execute(_joined(select(*columns)).where(Url.id.in_(page_ids)))}
+        rows = [found[i] for i in page_ids]
     total = session.scalar(count_query) or 0
     items = [_card(r) for r in rows]
     next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
@@ -365,12 +393,25 @@ def _facets(session: Session) -> dict[str, list[str]]:
     return out
 
 
+#: The stored segment's fields :func:`low_confidence` reads besides its text.
+_SIGNALS = ("avg_logprob", "no_speech_prob", "compression_ratio")
+
+
 def _doubted(segment: dict[str, Any]) -> bool:
-    """The stored segment's quality signals say low confidence (a malformed row says nothing)."""
-    try:
-        return low_confidence(Segment.from_dict(segment))
-    except (ValueError, KeyError, TypeError):
+    """The stored segment's quality signals say low confidence (a malformed row says nothing).
+
+    A VSL page reads 900 segments, each with its words: parsed whole only when the signals,
+    read without the words, say doubt (what a malformed word list must still overrule); a segment
+    with no signal (the API engines') is never doubted, so it is not parsed at all."""
+    if all(segment.get(name) is None for name in _SIGNALS):
         return False
+    try:
+        if not low_confidence(Segment.from_dict({**segment, "words": []})):
+            return False
+        Segment.from_dict(segment)  # the words too: a malformed row says nothing
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return False
+    return True
 
 
 def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslDetail | None:
@@ -389,10 +430,11 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     )
     title = named[key]
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
-    jobs = session.scalars(select(Job).where(Job.url_id == url.id).order_by(Job.id)).all()
+    jobs = session.scalars(select(Job).where(Job.url_id == url.id, Job.step != WAIT_STEP).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
+    # Built without pydantic's validation: every value is converted right here (900 per long VSL).
     segments = [
-        schemas.SegmentOut(
+        schemas.SegmentOut.model_construct(
             start=float(s["start"]),
             end=float(s["end"]),
             text=str(s.get("text") or "").strip(),
@@ -510,4 +552,24 @@ def _breakdown(b: BreakdownRow, beats: Any, min_confidence: float) -> schemas.Br
         prices=[schemas.PriceMentionOut.model_validate(m) for m in data.get("prices") or []],
         beats=[schemas.BeatOut(beat=x.beat, start_s=x.start_s, end_s=x.end_s, quote=x.quote) for x in beats],
         **values,
+    )
+
+
+@dataclass(frozen=True)
+class StoredFiles:
+    """Which of a VSL's files are in the store: what its page (and a share link's) may link to."""
+
+    video: bool
+    #: The transcript formats present, in ``OUTPUT_EXTENSIONS`` order.
+    transcripts: tuple[str, ...]
+
+
+def stored_files(store: LocalStore, layout: StorageLayout, key: str) -> StoredFiles:
+    """One listing of the key's files, local or in the shared store (not one request per file)."""
+    stored = set(store.names_of(key))
+    return StoredFiles(
+        video=layout.relative_name(layout.video_path(key)) in stored,
+        transcripts=tuple(
+            f for f in OUTPUT_EXTENSIONS if layout.relative_name(layout.transcript_path(key, f)) in stored
+        ),
     )

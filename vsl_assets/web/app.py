@@ -26,17 +26,21 @@ from vsl_assets.web.errors import SecurityHeadersMiddleware, install_error_pages
 from vsl_assets.web.limits import BodyLimitMiddleware
 from vsl_assets.web.routers import (
     account,
+    board_pages,
+    board_shares,
     boards,
     compare,
     exports,
     health,
     insights,
+    login,
     media,
     pages,
     search,
     search_pages,
     share,
     urls,
+    vsl_page,
     vsls,
     watch,
 )
@@ -64,9 +68,11 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     )
     app.state.web = WebContext.build(settings, partitions)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    for module in (health, urls, vsls, search, media, boards, exports, account, pages, search_pages, insights, watch):
+    for module in (health, urls, vsls, search, media, boards, board_shares, exports, account):
         app.include_router(module.router)
-    app.include_router(boards.pages)
+    for module in (login, pages, vsl_page, search_pages, board_pages, insights, watch):
+        app.include_router(module.router)
+    app.include_router(board_shares.pages)
     app.include_router(watch.pages)
     app.include_router(compare.router)
     app.include_router(compare.pages)

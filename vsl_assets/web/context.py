@@ -41,10 +41,12 @@ class WebContext:
     @classmethod
     def build(cls, settings: Settings, partitions: PartitionPort | None = None) -> WebContext:
         from vsl_assets.web.i18n import install
+        from vsl_assets.web.transcript_html import transcript_items
 
         layout = StorageLayout(settings.storage_root)
         templates = Jinja2Templates(directory=str(HERE / "templates"))
         install(templates.env)
+        templates.env.globals["transcript_items"] = transcript_items
         secret = settings.web_secret.get_secret_value() if settings.web_secret is not None else None
         sessions = session_factory(settings.database)
         return cls(

@@ -2,7 +2,10 @@
 library API, the search page and the insights links, so a filter means the same everywhere.
 
 The filters themselves are ``services.library.LibraryFilters``; this is only how the web reads
-them (blank form fields are no filter, numbers bounded).
+them (blank form fields are no filter, numbers bounded) and applies them for the signed-in user.
+A route takes them as ``ApiFilters`` or ``PageFilters``, the one way filters reach a route: both
+are already ``for_viewer``, so a new route cannot forget that a board filter is the viewer's
+(``vsl_assets_tests/web/test_search_page.py`` checks every route of the app).
 """
 
 from __future__ import annotations
@@ -15,9 +18,10 @@ from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 
 from vsl_assets.services import boards, library, schemas
+from vsl_assets.web.deps import ApiUser, Db, PageUser
 from vsl_assets.web.limits import MAX_ID
 
-__all__ = ["Filters", "for_viewer", "library_filters"]
+__all__ = ["ApiFilters", "PageFilters", "for_viewer", "library_filters"]
 
 #: No board has this id: a board filter the viewer may not use matches nothing.
 NO_BOARD = 0
@@ -109,7 +113,8 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
     )
 
 
-Filters = Annotated[library.LibraryFilters, Depends(library_filters)]
+#: The filters as the query string says them: only for the two dependencies below.
+_Query = Annotated[library.LibraryFilters, Depends(library_filters)]
 
 
 def for_viewer(session: Session, filters: library.LibraryFilters, user_id: int) -> library.LibraryFilters:
@@ -119,3 +124,19 @@ def for_viewer(session: Session, filters: library.LibraryFilters, user_id: int) 
     if filters.board is None or boards.board_for(session, filters.board, user_id) is not None:
         return filters
     return dataclasses.replace(filters, board=NO_BOARD)
+
+
+def api_filters(filters: _Query, session: Db, user: ApiUser) -> library.LibraryFilters:
+    """An API route's filters, as its caller (token or session) may apply them."""
+    return for_viewer(session, filters, user.user_id)
+
+
+def page_filters(filters: _Query, session: Db, user: PageUser) -> library.LibraryFilters:
+    """A page's filters, as the signed-in user may apply them."""
+    return for_viewer(session, filters, user.user_id)
+
+
+#: The library's filters for the caller (FastAPI caches ``ApiUser``/``PageUser`` and ``Db`` per
+#: request, so the route's own user and session are the same objects).
+ApiFilters = Annotated[library.LibraryFilters, Depends(api_filters)]
+PageFilters = Annotated[library.LibraryFilters, Depends(page_filters)]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from vsl_assets.db.models import UrlStatus
 from vsl_assets.web.deps import Identity, ctx
@@ -36,3 +37,16 @@ def safe_next(target: str | None, default: str = "/") -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
     return target
+
+
+def redirect(target: str) -> RedirectResponse:
+    """After a form's POST: 303, so the browser GETs the target and a reload never posts twice."""
+    return RedirectResponse(target, status_code=303)
+
+
+def with_query(target: str, **params: Any) -> str:
+    """``target`` with ``params`` added to its query (replacing the same names)."""
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in params]
+    query += [(k, str(v)) for k, v in params.items()]
+    return urlunsplit(("", "", parts.path, urlencode(query), parts.fragment))

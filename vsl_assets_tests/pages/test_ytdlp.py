@@ -58,10 +58,18 @@ def test_page_without_player_after_ytdlp(hosts: Hosts) -> None:
     assert info.value.reason == "no video player found on page"
 
 
-def test_ytdlp_can_be_switched_off(hosts: Hosts) -> None:
+def test_ytdlp_can_be_switched_off(hosts: Hosts, monkeypatch: pytest.MonkeyPatch) -> None:
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("yt-dlp was called although it is switched off")
+
+    monkeypatch.setattr(ytdlp, "extract", never)
     with pytest.raises(NoPlayerFoundError) as info:
-        resolve(hosts.serve_page("jwplayer.html"), options=ResolveOptions(use_ytdlp=False))
+        resolve(hosts.serve_page("noplayer.html"), options=ResolveOptions(use_ytdlp=False))
     assert info.value.reason == "no video player found on page"
+    # The JW Player page is then read from its own setup (title and poster included).
+    source = resolve(hosts.serve_page("jwplayer.html"), options=ResolveOptions(use_ytdlp=False))
+    assert (source.kind, source.stream_url) == ("jwplayer", hosts.cdn.url("/hls/master.m3u8"))
+    assert source.title == "Masterclass Tráfego Pago - Aula 1"
 
 
 def test_hosted_embed_without_ytdlp_says_why(hosts: Hosts) -> None:

@@ -8,8 +8,10 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
@@ -96,3 +98,13 @@ def small_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def sqlite_web(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
     yield from make_web(f"sqlite:///{tmp_path / 'storage' / 'vsl.db'}", tmp_path / "storage", monkeypatch)
+
+
+def api_routes(routes: list[Any]) -> Iterator[APIRoute]:
+    """Every route of an app or router, those of included routers too."""
+    for route in routes:
+        if isinstance(route, APIRoute):
+            yield route
+        inner = getattr(route, "original_router", None)  # FastAPI >= 0.16x wraps included routers
+        if inner is not None:
+            yield from api_routes(inner.routes)

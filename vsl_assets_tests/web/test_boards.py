@@ -5,13 +5,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
-from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
@@ -19,7 +16,7 @@ from vsl_assets.db.models import utcnow
 from vsl_assets.db.web_models import Board, BoardItem, BoardShare
 from vsl_assets.web.routers.share import RateLimit
 from vsl_assets.web.users import add_user, create_token
-from vsl_assets_tests.web.conftest import PASSWORD, Web, csrf_of
+from vsl_assets_tests.web.conftest import PASSWORD, Web, api_routes, csrf_of
 from vsl_assets_tests.web.seed import Fake, seed
 
 HTML = {"Accept": "text/html"}
@@ -388,15 +385,6 @@ def test_share_links_are_rate_limited_per_address(web: Web) -> None:
     assert web.client.get("/api/boards", headers=web.bearer).status_code == 200  # the rest of the app is not limited
 
 
-def _api_routes(routes: list[Any]) -> Iterator[APIRoute]:
-    for route in routes:
-        if isinstance(route, APIRoute):
-            yield route
-        inner = getattr(route, "original_router", None)  # FastAPI >= 0.16x wraps included routers
-        if inner is not None:
-            yield from _api_routes(inner.routes)
-
-
 def test_the_share_link_is_the_only_door_without_a_login(web: Web) -> None:
     """Every route of the app, asked without a cookie or token, sends to the login (pages) or
     answers 401 (API), except the few meant to be open; a new open route fails this test."""
@@ -406,7 +394,7 @@ def test_the_share_link_is_the_only_door_without_a_login(web: Web) -> None:
     values = {"key": "a-example-com-000000000000", "fmt": "txt", "code": "en", "token": "x" * 32, "name": "ana"}
     stranger = TestClient(web.client.app)
     checked = 0
-    for route in _api_routes(web.client.app.routes):  # type: ignore[attr-defined]
+    for route in api_routes(web.client.app.routes):  # type: ignore[attr-defined]
         if route.path in open_routes:
             continue
         path = re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: values.get(m.group(1), "1"), route.path)

@@ -5,12 +5,17 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi.routing import APIRoute
 
 from vsl_assets.services import boards
 from vsl_assets.services import search as search_service
 from vsl_assets.services.library import LibraryFilters
-from vsl_assets.web.users import add_user
-from vsl_assets_tests.web.conftest import PASSWORD, Web, csrf_of
+from vsl_assets.web import filters
+from vsl_assets.web.users import add_user, create_token
+from vsl_assets_tests.web.conftest import PASSWORD, Web, api_routes, csrf_of
 from vsl_assets_tests.web.seed import Fake, index_all, seed
 
 SEGMENTS_PT = [
@@ -216,3 +221,66 @@ def test_queue_lists_are_capped_and_say_how_many_there_are(sqlite_web: Web, monk
     failed = html.split('id="failed"')[1].split("</table>")[0]
     assert failed.count("data-poll-key=") == 2
     assert "Pending (0)" in html
+
+
+#: Every route that reads the library's filters, and how to find a VSL's key in its answer.
+FILTERED_ROUTES = (
+    ("/", {}),  # the library page
+    ("/api/vsls", {}),
+    ("/search", {"q": "ritual"}),
+    ("/insights", {}),
+    ("/api/insights", {}),
+    ("/api/library/export.csv", {}),
+)
+
+
+def test_another_users_private_board_filters_to_nothing_on_every_filtered_route(sqlite_web: Web) -> None:
+    """The owner's board filter lists the board's VSL on each route; the same filter from another
+    user (who may not see the private board) lists nothing there, as a board that does not exist."""
+    web = sqlite_web
+    keys = _seed_three(web)
+    with web.session() as s:
+        board = boards.create_board(s, 1, "Só da ana", None)  # private by default
+        boards.add_item(s, board, keys["es_money"], None, [])
+        board_id = board.id
+        add_user(s, "bia", PASSWORD)
+        bia = {"Authorization": f"Bearer {create_token(s, 'bia', 'tests')}"}
+    assert {r.path for r in _filtered_routes(web)} == {path for path, _ in FILTERED_ROUTES}
+    for path, params in FILTERED_ROUTES:
+        query = {**params, "board": board_id}
+        owner = web.client.get(path, params=query, headers=web.bearer)
+        other = web.client.get(path, params=query, headers=bia)
+        assert owner.status_code == other.status_code == 200, path
+        assert keys["es_money"] in owner.text, path
+        assert keys["pt_story"] not in owner.text, path  # the filter applies at all
+        assert not any(key in other.text for key in keys.values()), (path, other.text[:300])
+    assert web.client.get("/api/insights", params={"board": board_id}, headers=bia).json()["analysed"] == 0
+    assert web.client.get("/api/vsls", params={"board": board_id}, headers=bia).json()["total"] == 0
+
+
+def _dependency_calls(dependant: Any) -> Iterator[tuple[Any, Any]]:
+    """Each (parent dependant, dependency) pair below a route's dependant."""
+    for sub in dependant.dependencies:
+        yield dependant, sub
+        yield from _dependency_calls(sub)
+
+
+def _filtered_routes(web: Web) -> list[APIRoute]:
+    """The routes that read ``library_filters`` anywhere in their dependencies."""
+    return [
+        route
+        for route in api_routes(web.client.app.routes)  # type: ignore[attr-defined]
+        if any(sub.call is filters.library_filters for _, sub in _dependency_calls(route.dependant))
+    ]
+
+
+def test_a_route_gets_the_library_filters_only_for_its_viewer(sqlite_web: Web) -> None:
+    """The query-string filters reach a route only through ``ApiFilters``/``PageFilters`` (which
+    apply ``for_viewer``): a new route that read them raw would let a board filter leak."""
+    routes = _filtered_routes(sqlite_web)
+    assert len(routes) >= len(FILTERED_ROUTES)
+    for route in routes:
+        parents = {
+            parent.call for parent, sub in _dependency_calls(route.dependant) if sub.call is filters.library_filters
+        }
+        assert parents <= {filters.api_filters, filters.page_filters}, (route.path, parents)

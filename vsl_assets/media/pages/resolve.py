@@ -13,7 +13,9 @@ The order of work, cheapest and most certain first:
 5. the page's own scripts are read (a few, bounded) for a player they load, such as a copied
    vturb ``player.js``;
 6. yt-dlp's generic extractor is the last resort (its answer is refused when the video is only
-   in a comment or template);
+   in a comment or template); a self-hosted JW Player ``setup({file})`` is read by the project
+   itself when yt-dlp is off or fails (``players.jwplayer``), and so is a Bunny Stream embed, from
+   its embed page (``players.bunny``);
 7. the chosen stream is checked with one small GET (expired? HLS? DRM?).
 
 Only step 7 and the player-specific steps (a vturb script, a Panda embed page or config, a
@@ -35,7 +37,7 @@ from vsl_assets.media.pages.hls_probe import StreamCheck, Variant
 from vsl_assets.media.pages.hosts import is_known_host
 from vsl_assets.media.pages.options import ResolveOptions
 from vsl_assets.media.pages.page import Page, decode_html, parse_page
-from vsl_assets.media.pages.players import DETECTORS, Candidate, panda, scripted, vturb
+from vsl_assets.media.pages.players import DETECTORS, Candidate, bunny, jwplayer, panda, scripted, vturb
 from vsl_assets.media.pages.players import iframe as iframe_player
 from vsl_assets.media.pages.players.base import is_hls_url, is_media_url
 from vsl_assets.media.pages.players.rank import rank
@@ -53,7 +55,8 @@ class ResolvedSource:
     #: How the stream was found: ``direct-hls``, ``direct-media``, ``vturb``, ``panda``,
     #: ``vidalytics``, ``lightbox`` (a click-to-play link to a stream file), ``hls.js``, ``videojs``,
     #: ``html5``, ``json-ld``, ``og-video``, ``iframe`` (a self-hosted player inside a followed
-    #: iframe; vturb/Panda/yt-dlp keep their own kind there) or ``yt-dlp:<extractor>`` (hosted
+    #: iframe; vturb/Panda/yt-dlp keep their own kind there), ``jwplayer`` and ``bunny`` (read by
+    #: the project when yt-dlp is off or fails) or ``yt-dlp:<extractor>`` (hosted
     #: players: YouTube, also through the IFrame API or a lightbox, Vimeo, Wistia, JW, Bunny...).
     kind: str
     title: str | None = None
@@ -164,16 +167,26 @@ class _Resolver:
                 except NoPlayerFoundError:
                     continue
             return self._finish(url, candidate, document=page.url, others=others, page=page)
+        # A self-hosted JW Player setup: yt-dlp reads it with the formats' headers, so it goes
+        # first; the setup itself (with its title and poster) serves when yt-dlp is off or fails.
+        jw = jwplayer.detect(page)
         if self.options.use_ytdlp and not page.truncated:
             # The player runs in this page: its CDN sees the page as Referer, so yt-dlp sends it too.
             # Not for a page cut at the size limit: yt-dlp would fetch it whole and bypass the cap.
-            candidate = ytdlp.extract(page.url, referer=page.url, options=self.options)
+            try:
+                candidate = ytdlp.extract(page.url, referer=page.url, options=self.options)
+            except VslError:
+                if jw is None:
+                    raise
+                return self._finish(url, jw, document=page.url, others=others, page=page)
             if candidate.stream_url and _only_in_inert_markup(page, candidate.stream_url):
                 raise NoPlayerFoundError(
                     "no video player found on page (the only video is inside an HTML comment, "
                     "<template> or <noscript>, which browsers do not play)"
                 )
             return self._finish(url, candidate, document=page.url, others=others + _family(candidate), page=page)
+        if jw is not None:
+            return self._finish(url, jw, document=page.url, others=others, page=page)
         raise NoPlayerFoundError(_no_player_reason(page))
 
     def _follow_iframes(self, page: Page, candidate: Candidate) -> tuple[Candidate, str] | None:
@@ -218,15 +231,24 @@ class _Resolver:
             candidate = candidate.complete(self.fetcher)
         if candidate.stream_url is None and candidate.embed_url:
             embed_url = embed_url or candidate.embed_url
-            if not self.options.use_ytdlp:
+            own = bunny.embed_page(candidate.embed_url) is not None  # a scheme the project reads itself
+            if not self.options.use_ytdlp and not own:
                 host = urlsplit(candidate.embed_url).hostname
                 raise NoPlayerFoundError(
                     f"no video player found on page (the video is embedded from {host}, which needs yt-dlp)",
                     detail=candidate.embed_url,  # the embed found, for whoever can run yt-dlp
                 )
-            resolved = ytdlp.extract(
-                candidate.embed_url, referer=document, options=self.options, what="embedded player"
-            )
+            if self.options.use_ytdlp:
+                try:
+                    resolved = ytdlp.extract(
+                        candidate.embed_url, referer=document, options=self.options, what="embedded player"
+                    )
+                except VslError:
+                    if not own:
+                        raise
+                    resolved = self._bunny(candidate.embed_url, document)
+            else:
+                resolved = self._bunny(candidate.embed_url, document)
             candidate = replace(
                 resolved,
                 title=candidate.title or resolved.title,
@@ -261,6 +283,9 @@ class _Resolver:
                 candidate = replace(candidate, cta_seconds=cta, cta_source=where)
         all_others = [*_family(candidate), *others]
         return self._source(url, stream, candidate.kind, candidate, check, referer, headers, all_others, embed_url)
+
+    def _bunny(self, embed: str, document: str | None) -> Candidate:
+        return bunny.complete(self.fetcher, embed, referer=document, max_bytes=self.options.max_page_bytes)
 
     def _source(
         self,

@@ -96,10 +96,10 @@ def compare_page(
                     detail=f"what changed compares exactly 2 VSLs (keys=OLD,NEW), got {len(chosen)}",
                 )
             changes = compare.diff(session, chosen[0], chosen[1], min_confidence=threshold)
-            return render(request, "compare_diff.html", user, d=changes, only=only, keys=chosen)
+            return render(request, "compare_diff.html", user, d=changes, only=only, keys=chosen, facts=compare.FACTS)
         if len(chosen) >= compare.MIN_VSLS and not edit:
             found = compare.compare(session, chosen, min_confidence=threshold)
-            return render(request, "compare.html", user, c=found, keys=chosen)
+            return render(request, "compare.html", user, c=found, keys=chosen, facts=compare.FACTS)
     except compare.UnknownVsl as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
     cards = library.list_vsls(session, LibraryFilters(q=q or None, limit=PICKER_LIMIT), min_confidence=threshold)

@@ -12,8 +12,9 @@ from fastapi.responses import Response
 
 from vsl_assets.services import boards, export
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
-from vsl_assets.web.filters import Filters, for_viewer
+from vsl_assets.web.filters import ApiFilters
 from vsl_assets.web.limits import DbId
+from vsl_assets.web.vslview import vsl_or_404
 
 router = APIRouter(tags=["exports"])
 
@@ -35,9 +36,7 @@ def vsl_document(key: Key, fmt: SwipeFormat, context: Ctx, session: Db, _user: A
     """The VSL as a swipe document: title, breakdown (unsure fields as unknown), beats, transcript
     under beat headings with timestamps; ``md``, ``docx`` or ``pdf``."""
     found = export.swipe_document(session, key, str(fmt), min_confidence=context.settings.breakdown_min_confidence)
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
-    data, filename = found
+    data, filename = vsl_or_404(found, key)
     return attachment(data, export.SWIPE_FORMATS[str(fmt)], filename)
 
 
@@ -54,10 +53,9 @@ def board_table(board_id: DbId, fmt: TableFormat, context: Ctx, session: Db, use
 
 
 @router.get("/api/library/export.csv", response_class=Response)
-def library_table(filters: Filters, context: Ctx, session: Db, user: ApiUser) -> Response:
+def library_table(filters: ApiFilters, context: Ctx, session: Db, _user: ApiUser) -> Response:
     """The library as the view shows it (the same filters and sort as ``GET /api/vsls``), every page
     of it up to ``MAX_EXPORT_ROWS``, as CSV."""
-    filters = for_viewer(session, filters, user.user_id)
     data, rows = export.library_table(session, filters, min_confidence=context.settings.breakdown_min_confidence)
     response = attachment(data, export.TABLE_FORMATS["csv"], "vsl-library.csv")
     response.headers["X-Rows"] = str(rows)

@@ -10,7 +10,7 @@ from vsl_assets.services import boards, library
 from vsl_assets.services import insights as insights_service
 from vsl_assets.web import charts
 from vsl_assets.web.deps import ApiUser, Ctx, Db, PageUser
-from vsl_assets.web.filters import Filters, for_viewer
+from vsl_assets.web.filters import ApiFilters, PageFilters
 from vsl_assets.web.i18n import label, translate
 from vsl_assets.web.render import language, render
 
@@ -18,16 +18,14 @@ router = APIRouter(tags=["insights"])
 
 
 @router.get("/api/insights", response_model=insights_service.Insights)
-def insights_api(filters: Filters, context: Ctx, session: Db, user: ApiUser) -> insights_service.Insights:
+def insights_api(filters: ApiFilters, context: Ctx, session: Db, _user: ApiUser) -> insights_service.Insights:
     """Counts behind the insights charts for the VSLs the library's filters select (usually
     ``niche`` or ``board``); unsure or missing fields are counted as ``*_unknown``."""
-    filters = for_viewer(session, filters, user.user_id)
     return insights_service.insights(session, filters, min_confidence=context.settings.breakdown_min_confidence)
 
 
 @router.get("/insights", response_class=HTMLResponse, include_in_schema=False)
-def insights_page(request: Request, filters: Filters, context: Ctx, session: Db, user: PageUser) -> Response:
-    filters = for_viewer(session, filters, user.user_id)
+def insights_page(request: Request, filters: PageFilters, context: Ctx, session: Db, user: PageUser) -> Response:
     data = insights_service.insights(session, filters, min_confidence=context.settings.breakdown_min_confidence)
     lang = language(request)
 

@@ -18,7 +18,7 @@ from vsl_assets.services import boards, library
 from vsl_assets.services import search as search_service
 from vsl_assets.services.library import host_of
 from vsl_assets.web.deps import Ctx, Db, PageUser
-from vsl_assets.web.filters import Filters, for_viewer
+from vsl_assets.web.filters import PageFilters
 from vsl_assets.web.limits import DbId
 from vsl_assets.web.render import render
 
@@ -32,14 +32,13 @@ HITS_PER_VSL = 5
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request,
-    filters: Filters,
+    filters: PageFilters,
     context: Ctx,
     session: Db,
     user: PageUser,
     q: Annotated[str, Query(max_length=1000)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
-    filters = for_viewer(session, filters, user.user_id)
     results: SearchResults | None = None
     error = None
     active = {k: v for k, v in filters.active().items() if k in search_service.SEARCH_FILTERS}

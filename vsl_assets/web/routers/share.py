@@ -153,16 +153,15 @@ def shared_vsl(request: Request, token: ShareToken, key: ShareKey, session: Db, 
     found = library.detail(session, key, min_confidence=context.settings.breakdown_min_confidence)
     if found is None:
         return Response("not on this board", status_code=404, media_type="text/plain")
-    layout = context.layout
-    stored = set(context.store.names_of(key))
+    files = library.stored_files(context.store, context.layout, key)
     return _page(
         request,
         "share_vsl.html",
         v=found,
         board_name=board.name,
         token=token,
-        has_video=layout.relative_name(layout.video_path(key)) in stored,
-        has_text=layout.relative_name(layout.transcript_path(key, "txt")) in stored,
+        has_video=files.video,
+        has_text="txt" in files.transcripts,
     )
 
 

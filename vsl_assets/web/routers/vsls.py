@@ -12,17 +12,17 @@ from sqlalchemy.orm import Session
 from vsl_assets import progress
 from vsl_assets.db.models import Url
 from vsl_assets.search import shared_search
-from vsl_assets.services import library, requeue, schemas, titles
+from vsl_assets.services import library, requeue, schemas
 from vsl_assets.services.removal import Removed, remove_urls
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
-from vsl_assets.web.filters import Filters, for_viewer
+from vsl_assets.web.filters import ApiFilters
+from vsl_assets.web.vslview import renamed, vsl_or_404
 
 router = APIRouter(tags=["vsls"])
 
 
 @router.get("/api/vsls", response_model=schemas.VslPage)
-def list_vsls(filters: Filters, context: Ctx, session: Db, user: ApiUser) -> schemas.VslPage:
-    filters = for_viewer(session, filters, user.user_id)
+def list_vsls(filters: ApiFilters, context: Ctx, session: Db, _user: ApiUser) -> schemas.VslPage:
     return library.list_vsls(session, filters, min_confidence=context.settings.breakdown_min_confidence)
 
 
@@ -54,27 +54,13 @@ def statuses(
 
 @router.get("/api/vsls/{key}", response_model=schemas.VslDetail)
 def get_vsl(key: Key, context: Ctx, session: Db, _user: ApiUser) -> schemas.VslDetail:
-    found = library.detail(session, key, min_confidence=context.settings.breakdown_min_confidence)
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
-    return found
-
-
-def _renamed(session: Session, key: str, title: str | None, min_confidence: float) -> titles.Title:
-    """``services.titles.set_title`` with its refusals as HTTP answers (the VSL page's form does the same)."""
-    try:
-        found = titles.set_title(session, key, title, min_confidence=min_confidence)
-    except titles.TitleError as exc:
-        raise HTTPException(status_code=422, detail=str(exc)) from None
-    if found is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
-    return found
+    return vsl_or_404(library.detail(session, key, min_confidence=context.settings.breakdown_min_confidence), key)
 
 
 @router.patch("/api/vsls/{key}", response_model=schemas.TitleOut)
 def rename(key: Key, body: schemas.TitleIn, context: Ctx, session: Db, _user: ApiUser) -> schemas.TitleOut:
     """Set the VSL's title (``{"title": null}`` or blank: back to the detected one).  Needs a write token."""
-    found = _renamed(session, key, body.title, context.settings.breakdown_min_confidence)
+    found = renamed(session, key, body.title, context.settings.breakdown_min_confidence)
     return schemas.TitleOut(
         partition_key=key,
         title=found.text,
@@ -84,15 +70,8 @@ def rename(key: Key, body: schemas.TitleIn, context: Ctx, session: Db, _user: Ap
     )
 
 
-def found_or_404(response: schemas.RequeueResponse | None, key: str) -> schemas.RequeueResponse:
-    """The service says None for a key it does not know: the API answers 404."""
-    if response is None:
-        raise HTTPException(status_code=404, detail=f"no VSL with key {key!r}")
-    return response
-
-
 def requeue_one(session: Session, key: str) -> schemas.RequeueResponse:
-    return found_or_404(requeue.requeue_one(session, key), key)
+    return vsl_or_404(requeue.requeue_one(session, key), key)
 
 
 @router.post("/pipeline/start/{key}", response_model=schemas.RequeueResponse)
@@ -130,4 +109,4 @@ def retranscribe(
 ) -> schemas.RequeueResponse:
     """Transcribe again (the audio is reused) and redo what follows; the old transcript stays until then."""
     body = body or schemas.RetranscribeRequest()
-    return found_or_404(requeue.retranscribe_one(session, key, body.language, body.model), key)
+    return vsl_or_404(requeue.retranscribe_one(session, key, body.language, body.model), key)

@@ -7,10 +7,22 @@ read here, from inline scripts and then from the page's same-site script files:
   and ``displayHiddenElements(N, [selectors])``;
 * hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (also ``N * 1000``, a
   variable holding the delay, or a named function), and jQuery ``$(sel).delay(ms).fadeIn()``;
+* a delay kept as a clock string in a setting named for it (``tempoDeDelay: "24:32"``,
+  ``delayTime = "1:05:00"``) and handed to the timer through a converting function; an amount
+  added for the click on play is left out, since the string is the video's own second;
 * named settings such as ``displayTime``/``TIME_TO_SHOW…``/``SECONDS_TO_SHOW…`` (seconds);
 * a player clock compared with a drop time: Vidalytics' ``getCurrentVideoTime() >= N``, a
   ``currentTime >= N`` on the page's own player;
-* wall-clock countdowns: ``Date.now() + 8 * 60 * 1000``.
+* ClickFunnels' timed elements: ``data-timed-style="fade"`` with ``data-timed-minutes`` /
+  ``data-timed-seconds`` on the element itself;
+* wall-clock countdowns: ``Date.now() + 8 * 60 * 1000`` (or a variable holding it), judged by what
+  the function that starts the countdown shows when it ends: a countdown that only writes digits
+  (an offer-expiry bar) reveals nothing.
+
+A ``setTimeout`` inside a function that another timer calls is counted from when that function runs,
+not from page load (JavaScript's own semantics): after a short start-up wait (``setTimeout(init,
+500)``) the wait is added; after a long or unreadable one (pop-ups started once the offer shows) it
+is not an offer second by itself.
 
 A timer counts only when it shows something, is at least ``MIN_SECONDS`` long (short timers are
 animations) and — when the script names what it reveals — that element exists on the page: a
@@ -74,7 +86,8 @@ _CLOCK = re.compile(
     r"(?:getCurrentVideoTime\(\)|getCurrentTime\(\)|\.currentTime)\s*>=?\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)"
 )
 _WALL_CLOCK = re.compile(
-    r"(?:Date\.now\(\)|new\s+Date\(\)\.getTime\(\)|\.getTime\(\))\s*\+\s*(?P<expr>\d+(?:\s*\*\s*\d+)*)"
+    r"(?:Date\.now\(\)|new\s+Date\(\)\.getTime\(\)|\.getTime\(\))\s*\+\s*"
+    r"(?P<expr>\d+(?:\s*\*\s*\d+)*|[A-Za-z_$][\w$]*(?:\s*\*\s*\d+)?)"
 )
 _TARGETS = re.compile(
     r"""(?:getElementById|querySelector(?:All)?|getElementsByClassName|\$|jQuery)\(\s*["'`]([^"'`]{1,120})["'`]"""
@@ -103,6 +116,7 @@ def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | Non
     With a ``fetcher``, the page's same-site script files are read when no inline script has one.
     """
     timers = [t for t in _all_timers(page.scripts(), "page script") if _counts(page, t)]
+    timers += [t for t in _timed_elements(page) if _counts(page, t)]
     if not timers and fetcher is not None:
         texts = (s.text for s in page_scripts.read(fetcher, page, same_site=True))
         timers = [t for t in _all_timers(texts, "same-site script") if _counts(page, t)]
@@ -110,6 +124,24 @@ def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | Non
         return None, None
     best = max(enumerate(timers), key=lambda item: (_offer_score(item[1]), -item[0]))[1]
     return best.seconds, best.source
+
+
+#: ClickFunnels' timed elements: hidden by its stylesheet, shown ``data-timed-minutes`` and
+#: ``data-timed-seconds`` after load; ``no-action`` is its setting for "not timed".
+_TIMED_STYLES = frozenset({"fade", "scale"})
+
+
+def _timed_elements(page: Page) -> Iterable[Timer]:
+    for element in page.elements:
+        if element.get("data-timed-style").strip().lower() not in _TIMED_STYLES:
+            continue
+        minutes = number(element.get("data-timed-minutes").strip() or "0")
+        seconds = number(element.get("data-timed-seconds").strip() or "0")
+        if minutes is None or seconds is None:
+            continue
+        ref = f"#{element.get('id')}" if element.get("id") else ""
+        about = " ".join(filter(None, [ref, element.get("class"), element.get("data-title")]))
+        yield Timer(minutes * 60 + seconds, "page ClickFunnels timed element", (), about, strict=False)
 
 
 def timers_in(text: str, where: str = "page script") -> list[Timer]:
@@ -165,9 +197,20 @@ def _timers(js: str, where: str) -> Iterable[Timer]:
             near = _script_targets(body, js)
             yield Timer(value, f"{where} {source}", near or everything, body, strict=bool(near))
     for wall in islice(_WALL_CLOCK.finditer(js), _MAX_MATCHES):
-        ms = _product(wall.group("expr"))
-        if ms is not None and _SHOWS.search(js):
-            yield Timer(ms / 1000, f"{where} countdown", everything, loose, strict=False)
+        ms = _milliseconds(js, wall.group("expr"))
+        if ms is None:
+            continue
+        starter = _enclosing_function(js, wall.start())
+        if starter is None:
+            if _SHOWS.search(js):
+                yield Timer(ms / 1000, f"{where} countdown", everything, loose, strict=False)
+            continue
+        # The countdown runs inside a named function: what it reveals is what that function (and
+        # the functions it calls) shows, not whatever else the script does.
+        shown = _with_called(js, starter)
+        if _SHOWS.search(shown):
+            near = _script_targets(shown, js)
+            yield Timer(ms / 1000, f"{where} countdown", near or everything, shown, strict=bool(near))
 
 
 def _arith(expr: str) -> float | None:
@@ -192,9 +235,25 @@ def _arith(expr: str) -> float | None:
 
 def _timeout(js: str, at: int, where: str) -> Timer | None:
     """``setTimeout(<function>, <delay>)`` starting just after the ``(`` at ``at``."""
+    call = _callback_and_delay(js, at)
+    if call is None:
+        return None
+    body, delay = call
+    body = _with_called(js, body)
+    if not _SHOWS.search(body):
+        return None
+    ms = _delay_ms(js, delay)
+    if ms is None:
+        return None
+    started_after = _started_after(js, at)
+    if started_after is None:
+        return None
+    return Timer((ms + started_after) / 1000, f"{where} setTimeout", _script_targets(body, js), body)
+
+
+def _callback_and_delay(js: str, at: int) -> tuple[str, str] | None:
+    """The callback's body and the delay's text of the ``setTimeout(`` whose ``(`` ends at ``at``."""
     head = js[at : at + 200]
-    body: str | None = None
-    rest_at: int
     fn = re.match(r"\s*(?:async\s+)?(?:function\s*[\w$]*\s*\([^)]*\)|\([^)]*\)\s*=>|[\w$]+\s*=>)\s*\{", head)
     if fn:
         open_at = at + fn.end() - 1
@@ -208,25 +267,73 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
             return None
         body = _function_body(js, named.group(1)) or ""
         rest_at = at + named.end() - 1
-    delay = re.match(r"\s*,\s*([^()]{1,60}?)\s*\)", js[rest_at : rest_at + 80])
-    body = _with_called(js, body)
-    if not delay or not _SHOWS.search(body):
-        return None
-    ms = _milliseconds(js, delay.group(1))
-    if ms is None:
-        return None
-    return Timer(ms / 1000, f"{where} setTimeout", _script_targets(body, js), body)
+    delay = re.match(r"\s*,\s*((?:[^()]|\([^()]*\)){1,100}?)\s*\)", js[rest_at : rest_at + 120])
+    return (body, delay.group(1)) if delay else None
+
+
+def _delay_ms(js: str, expr: str) -> float | None:
+    ms = _milliseconds(js, expr)
+    return ms if ms is not None else _clock_setting(js, expr)
+
+
+def _enclosing_name(js: str, at: int) -> str | None:
+    """The innermost named function whose body holds position ``at`` (None at top level or inside
+    only anonymous functions)."""
+    best: tuple[int, str] | None = None
+    for name, open_at in _index(js).functions.items():
+        # A body longer than ``_closing_brace`` reads is never found closed: only nearby openings.
+        if at - _BODY_LIMIT < open_at < at and (best is None or open_at > best[0]):
+            close = _closing_brace(js, open_at)
+            if close is not None and close > at:
+                best = (open_at, name)
+    return best[1] if best else None
+
+
+def _enclosing_function(js: str, at: int) -> str | None:
+    name = _enclosing_name(js, at)
+    return _function_body(js, name) if name else None
+
+
+#: The start of an inline callback: ``function (…) {`` or ``(…) => {``.
+_CALLBACK_OPENS = r"(?:async\s+)?(?:function\s*[\w$]*\s*\([^)]*\)|\([^)]*\)\s*=>)\s*\{"
+
+
+def _started_after(js: str, at: int) -> float | None:
+    """Milliseconds after page load at which the ``setTimeout`` at ``at`` is set: 0 at top level or
+    in a function nothing times; a short start-up wait when another timer runs that function
+    (``setTimeout(init, 500)``); None when that timer waits long or unknowably — the delay then
+    counts from an event this cannot date (pop-ups started once the offer shows)."""
+    name = _enclosing_name(js, at)
+    if name is None:
+        return 0.0
+    escaped = re.escape(name)
+    called = re.compile(
+        rf"\bsetTimeout\s*\(\s*(?:{escaped}\s*,|{_CALLBACK_OPENS}[^{{}}]{{0,300}}?(?<![\w$.]){escaped}\s*\()"
+    )
+    outer = called.search(js)
+    if outer is None:
+        return 0.0
+    call = _callback_and_delay(js, outer.start() + js[outer.start() :].index("(") + 1)
+    wait = _delay_ms(js, call[1]) if call else None
+    return wait if wait is not None and wait < MIN_SECONDS * 1000 else None
 
 
 def _with_called(js: str, body: str) -> str:
     """``body`` followed by the bodies of the functions it calls that this script defines (one
     level): ``setTimeout(function () { exibirOferta(); }, …)`` shows what ``exibirOferta`` shows."""
     called = dict.fromkeys(re.findall(r"(?<![\w$.])([A-Za-z_$][\w$]*)\s*\(", body))
-    extra = [found for name in list(called)[:8] if (found := _function_body(js, name))]
+    # A function the body defines itself is already in the body (and may share its name with
+    # another script's function, e.g. two countdowns each with their own ``tick``).
+    local = set(_index(body).functions)
+    extra = [found for name in list(called)[:8] if name not in local and (found := _function_body(js, name))]
     return "\n".join([body, *extra])
 
 
-def _closing_brace(js: str, open_at: int, limit: int = 4000) -> int | None:
+#: How far a function body is read.
+_BODY_LIMIT = 4000
+
+
+def _closing_brace(js: str, open_at: int, limit: int = _BODY_LIMIT) -> int | None:
     depth = 0
     for i in range(open_at, min(len(js), open_at + limit)):
         char = js[i]
@@ -295,6 +402,29 @@ def _milliseconds(js: str, expr: str) -> float | None:
             return None
         total *= value
     return total
+
+
+#: A setting holding a delay as a clock string: its name says delay/time/tempo, its value is
+#: ``M:SS`` or ``H:MM:SS``.
+_CLOCK_SETTING = r"\b{name}\s*[:=]\s*[\"'`](?P<clock>\d{{1,3}}(?::[0-5]?\d){{1,2}})[\"'`]"
+_CLOCK_NAME = re.compile(r"delay|atraso|tempo|time", re.I)
+
+
+def _clock_setting(js: str, expr: str, depth: int = 0) -> float | None:
+    """The delay in ms when ``expr`` reads a clock-string setting (``toMs(CONFIG.tempoDeDelay)``),
+    directly or through one variable (``const total = toMs(CONFIG.tempoDeDelay) + 3000``)."""
+    for name in dict.fromkeys(re.findall(r"[A-Za-z_$][\w$]*", expr)):
+        if _CLOCK_NAME.search(name):
+            found = re.search(_CLOCK_SETTING.format(name=re.escape(name)), js)
+            if found:
+                parts = [int(p) for p in found.group("clock").split(":")]
+                seconds = parts[0] * 60 + parts[1] if len(parts) == 2 else parts[0] * 3600 + parts[1] * 60 + parts[2]
+                return seconds * 1000.0
+        if depth == 0 and re.fullmatch(r"\s*[A-Za-z_$][\w$]*\s*", expr):
+            assigned = re.search(rf"\b(?:const|let|var)\s+{re.escape(name)}\s*=\s*([^;\n]{{1,200}})", js)
+            if assigned:
+                return _clock_setting(js, assigned.group(1), depth + 1)
+    return None
 
 
 def _product(expr: str) -> float | None:

@@ -1,0 +1,92 @@
+"""No page runs a query per VSL: the number of SQL statements a page sends is the same with 3
+VSLs as with 12 (on the library, search, a board, the boards list, insights, the queue and a VSL
+page).  A loop that reads one row per card (an N+1) makes the second count larger."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import event
+
+from vsl_assets.db.engine import get_engine
+from vsl_assets.db.web_models import Board, BoardItem
+from vsl_assets.services import insights
+from vsl_assets_tests.web.conftest import Web
+from vsl_assets_tests.web.seed import Fake, index_all, seed, url_id
+
+
+@contextmanager
+def _counting(web: Web) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    engine = get_engine(web.settings.database)
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _add(web: Web, board_id: int, start: int, count: int) -> list[str]:
+    with web.session() as s:
+        keys = [
+            seed(
+                s,
+                web.layout,
+                Fake(
+                    f"https://q{i}.example.com/vsl",
+                    title=f"Garantia {i}",
+                    segments=[(0.0, 4.0, f"garantia de trinta dias número {i}"), (4.0, 8.0, "o ritual da manhã")],
+                ),
+            )
+            for i in range(start, start + count)
+        ]
+        s.add_all(
+            BoardItem(board_id=board_id, url_id=url_id(s, k), position=start + n, tags=["chá"])
+            for n, k in enumerate(keys)
+        )
+        index_all(s, web.settings.database, keys)
+    return keys
+
+
+def _counts(web: Web, board_id: int, key: str) -> dict[str, int]:
+    out = {}
+    for page in (
+        "/",
+        "/?sort=-price",
+        "/search?q=garantia",
+        "/boards",
+        f"/boards/{board_id}",
+        "/insights",
+        "/queue",
+        f"/vsl/{key}",
+    ):
+        insights._cache.clear()
+        web.client.get(page)  # the first request of a kind warms caches (e.g. facet menus)
+        insights._cache.clear()
+        with _counting(web) as statements:
+            response = web.client.get(page)
+        assert response.status_code == 200, (page, response.text[:300])
+        out[page] = len(statements)
+    return out
+
+
+def test_queries_per_page_do_not_grow_with_the_vsls(sqlite_web: Web) -> None:
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        board = Board(user_id=1, name="Chás")
+        s.add(board)
+        s.flush()
+        board_id = board.id
+    keys = _add(web, board_id, 0, 3)
+    few = _counts(web, board_id, keys[0])
+    _add(web, board_id, 3, 9)
+    many = _counts(web, board_id, keys[0])
+    assert "Garantia 11" in web.client.get(f"/boards/{board_id}").text  # the 12 are there
+    assert many == few, {p: (few[p], many[p]) for p in few if few[p] != many[p]}
