@@ -7,6 +7,7 @@ OpenAI-compatible server on 127.0.0.1 that the real ``openai`` client talks to.
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -142,10 +143,33 @@ def vsl_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def instance(vsl_env: dict[str, str]) -> Iterator[object]:
+@pytest.fixture(scope="session")
+def dagster_history_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Dagster's SQLite storages (runs, event index, schedules), created and migrated once per session.
+
+    Creating them takes 1-3 s (Alembic migrations); an ``instance`` copies this empty, migrated
+    ``history/`` into its own home instead, which is what a reused DAGSTER_HOME holds before any run.
+    """
     from dagster import DagsterInstance
 
+    home = write_dagster_yaml(tmp_path_factory.mktemp("dagster_template"))
+    with DagsterInstance.from_config(str(home)) as inst:
+        inst.get_runs()
+        inst.get_dynamic_partitions("vsl_urls")
+    return home
+
+
+@pytest.fixture
+def instance(vsl_env: dict[str, str], dagster_history_template: Path) -> Iterator[object]:
+    from dagster import DagsterInstance
+
+    home = Path(os.environ["DAGSTER_HOME"])
+    template = dagster_history_template
+    untouched = (home / "dagster.yaml").read_text() == (template / "dagster.yaml").read_text().replace(
+        str(template), str(home)
+    )
+    if untouched and not (home / "history").exists():  # the suite's SQLite home, as vsl_env wrote it
+        shutil.copytree(template / "history", home / "history")
     inst = DagsterInstance.get()
     try:
         yield inst

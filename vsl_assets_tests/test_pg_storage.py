@@ -33,7 +33,8 @@ from vsl_assets.scaleout.pg_storage import (
 from vsl_assets_tests.conftest import SCALEOUT_YAML, require
 from vsl_assets_tests.servers import PostgresServer
 
-pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+# xdist_group: its own PostgreSQL server starts once, on one worker (./test.sh runs workers in parallel)
+pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.xdist_group("pg_storage")]
 
 
 @pytest.fixture(scope="module")

@@ -150,6 +150,7 @@ def _runs(job_name: str) -> list:
         instance.dispose()
 
 
+@pytest.mark.xdist_group("seaweedfs")  # beside the object-store tests: SeaweedFS starts once
 def test_runs_go_to_celery_workers_by_queue_and_pools_hold_across_workers(
     scaleout, media_server, seaweedfs, monkeypatch, tmp_path: Path
 ) -> None:

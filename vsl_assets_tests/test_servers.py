@@ -34,7 +34,8 @@ DATA = Path(__file__).parent / "data"
 SPEECH = DATA / "speech_en.opus"
 
 #: The test servers' own tests: the full suite only.
-pytestmark = pytest.mark.slow
+# xdist_group: its stream is encoded once, on one worker (./test.sh runs workers in parallel)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_servers")]
 
 
 @pytest.fixture(scope="module")

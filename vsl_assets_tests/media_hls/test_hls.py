@@ -20,6 +20,9 @@ from vsl_assets_tests.loopback import download_hls
 from vsl_assets_tests.servers import MediaHTTPServer, audio_duration, make_hls, run_ffmpeg
 from vsl_assets_tests.servers.http import _MediaHandler
 
+# xdist_group: its streams are encoded once, on one worker (./test.sh runs workers in parallel)
+pytestmark = pytest.mark.xdist_group("hls_media")
+
 SPEECH_EN = Path(__file__).resolve().parent.parent / "data" / "speech_en.opus"
 KEY = bytes(range(16))
 #: Fast retries: the policy is what is tested, not the waiting.

@@ -29,6 +29,9 @@ from vsl_assets.storage import StorageLayout, atomic_write_bytes
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
 from vsl_assets_tests.servers import SeaweedServer, make_mp4
 
+# xdist_group: SeaweedFS starts once, on one worker (./test.sh runs workers in parallel)
+pytestmark = pytest.mark.xdist_group("seaweedfs")
+
 REPO = Path(__file__).resolve().parent.parent
 
 

@@ -35,6 +35,9 @@ from vsl_assets.transcription.models import Segment, Word
 from vsl_assets_tests.servers import run_ffmpeg
 from vsl_assets_tests.transcription._audio import SPEECH_EN, loop_copy, pipeline_encode, tone
 
+# xdist_group: its encoded speech is built once, on one worker (./test.sh runs workers in parallel)
+pytestmark = pytest.mark.xdist_group("chunking_speech")
+
 
 @pytest.fixture(scope="module")
 def speech_95s(tmp_path_factory: pytest.TempPathFactory) -> Path:

@@ -17,7 +17,8 @@ from vsl_assets.transcription.quality import word_error_rate
 from vsl_assets_tests.servers import run_ffmpeg
 
 #: real faster-whisper language detection on the speech fixtures (seconds each): in the full suite, not the fast tier.
-pytestmark = pytest.mark.slow
+# xdist_group: the base model is assembled and loaded once, on one worker (./test.sh runs workers in parallel)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("language_id")]
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 ALLOWED = ("pt", "en", "es")

@@ -14,7 +14,8 @@ from vsl_assets.transcription.quality import coverage, repetition, word_error_ra
 from vsl_assets_tests.transcription._audio import SPEECH_EN, SPEECH_EN_TEXT, loop_copy, pipeline_encode
 
 #: Several full local transcriptions per test: the full suite only.
-pytestmark = pytest.mark.slow
+# xdist_group: its encoded speech is built once, on one worker (./test.sh runs workers in parallel)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("local_chunked")]
 
 
 @pytest.fixture(scope="module")

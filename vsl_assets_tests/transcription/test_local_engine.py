@@ -16,6 +16,9 @@ import pytest
 from vsl_assets.errors import ConfigurationError, TranscriptionError
 from vsl_assets.transcription import LocalTranscriber, Transcriber, Transcript, bundled, local_engine
 
+# xdist_group: the base model is assembled once, on one worker (./test.sh runs workers in parallel)
+pytestmark = pytest.mark.xdist_group("local_engine")
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 SPEECH_EN = DATA / "speech_en.opus"
 SPEECH_PT = DATA / "speech_pt.opus"

@@ -32,6 +32,9 @@ from vsl_assets.transcription.writers import srt_timestamp, vtt_timestamp
 from vsl_assets_tests.servers import FakeOpenAIServer
 from vsl_assets_tests.transcription._audio import SPEECH_EN, loop_copy, pipeline_encode
 
+# xdist_group: its hour of encoded speech is built once, on one worker (./test.sh runs workers in parallel)
+pytestmark = pytest.mark.xdist_group("longform_audio")
+
 KEY = "sk-proj-TESTkey0123456789abcdef"
 SERVER_MAX_BYTES = 5_000_000
 ENGINE_MAX_BYTES = 4_500_000

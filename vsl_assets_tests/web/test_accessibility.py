@@ -74,7 +74,8 @@ def _describe(violations: list[dict[str, Any]]) -> str:
     )
 
 
-def test_every_page_is_accessible_and_fits_phones(server: str, browser: Any, small_mp4: Path) -> None:  # noqa: F811
+@pytest.mark.parametrize("lang", LANGS)  # one test per language: two workers audit them side by side
+def test_every_page_is_accessible_and_fits_phones(server: str, browser: Any, small_mp4: Path, lang: str) -> None:  # noqa: F811
     settings = settings_module.current()
     with session_scope(settings.database) as s:
         values = seed_audit_data(s, StorageLayout(settings.storage_root), small_mp4)
@@ -83,34 +84,33 @@ def test_every_page_is_accessible_and_fits_phones(server: str, browser: Any, sma
     pages = [p for p in PAGES if not only or p.name in only]
     failures: list[str] = []
     visited = 0
-    for lang in LANGS:
-        for width in WIDTHS:
-            signed_in = _context(browser, server, width, lang, state)
-            signed_out = _context(browser, server, width, lang, None)
-            for spec in pages:
-                page = (signed_in if spec.login else signed_out).new_page()
-                where = f"{spec.name} [{lang}, {width}px]"
-                answer = page.goto(server + spec.path.format(**values))
-                assert answer is not None and answer.status == spec.status, f"{where}: HTTP {answer and answer.status}"
-                assert page.evaluate("document.documentElement.lang") == lang, where
-                page.wait_for_load_state("load")
-                overflow = page.evaluate(
-                    "() => [document.documentElement.scrollWidth, window.innerWidth,"
-                    " Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
-                    ".slice(0, 3).map(e => e.tagName + '.' + e.className)]"
-                )
-                if overflow[1] != width or overflow[0] > overflow[1]:  # a phone widens its viewport to fit overflow
-                    failures.append(f"{where}: scrollWidth {overflow[0]} > innerWidth {overflow[1]} ({overflow[2]})")
-                violations = _audit(page)
-                if violations:
-                    failures.append(f"{where}: {_describe(violations)}")
-                if width in (390, 1366):
-                    shot(page, f"a11y_{spec.name}_{lang}_{width}")
-                visited += 1
-                page.close()
-            signed_in.close()
-            signed_out.close()
-    assert visited == len(pages) * len(LANGS) * len(WIDTHS) and (only or len(pages) == len(PAGES))
+    for width in WIDTHS:
+        signed_in = _context(browser, server, width, lang, state)
+        signed_out = _context(browser, server, width, lang, None)
+        for spec in pages:
+            page = (signed_in if spec.login else signed_out).new_page()
+            where = f"{spec.name} [{lang}, {width}px]"
+            answer = page.goto(server + spec.path.format(**values))
+            assert answer is not None and answer.status == spec.status, f"{where}: HTTP {answer and answer.status}"
+            assert page.evaluate("document.documentElement.lang") == lang, where
+            page.wait_for_load_state("load")
+            overflow = page.evaluate(
+                "() => [document.documentElement.scrollWidth, window.innerWidth,"
+                " Array.from(document.querySelectorAll('body *')).filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)"
+                ".slice(0, 3).map(e => e.tagName + '.' + e.className)]"
+            )
+            if overflow[1] != width or overflow[0] > overflow[1]:  # a phone widens its viewport to fit overflow
+                failures.append(f"{where}: scrollWidth {overflow[0]} > innerWidth {overflow[1]} ({overflow[2]})")
+            violations = _audit(page)
+            if violations:
+                failures.append(f"{where}: {_describe(violations)}")
+            if width in (390, 1366):
+                shot(page, f"a11y_{spec.name}_{lang}_{width}")
+            visited += 1
+            page.close()
+        signed_in.close()
+        signed_out.close()
+    assert visited == len(pages) * len(WIDTHS) and (only or len(pages) == len(PAGES))
     assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)
 
 
