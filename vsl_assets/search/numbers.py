@@ -376,7 +376,11 @@ def to_digits(words: list[str], language: str | None) -> list[str]:
 
     Cheap when there is nothing to do (one set test in C), which is most segments.
     """
-    runs = number_runs(words, language)
+    return _with_digits(words, number_runs(words, language))
+
+
+def _with_digits(words: list[str], runs: list[tuple[int, int, int]]) -> list[str]:
+    """``words`` with each run ``(first, end, value)`` replaced by the value's digits."""
     if not runs:
         return words
     out: list[str] = []
@@ -467,13 +471,4 @@ def to_digits_across(words: list[str], language: str, arm: str) -> list[str]:
     """``to_digits`` in ``language`` for a query tried in another language ``arm``, leaving alone
     every number whose words include one that is an ordinary word in ``arm`` (``COLLISIONS``)."""
     runs = [r for r in number_runs(words, language) if COLLISIONS.get(arm, frozenset()).isdisjoint(words[r[0] : r[1]])]
-    if not runs:
-        return words
-    out: list[str] = []
-    at = 0
-    for first, end, value in runs:
-        out.extend(words[at:first])
-        out.append(str(value))
-        at = end
-    out.extend(words[at:])
-    return out
+    return _with_digits(words, runs)
