@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from vsl_assets import settings as settings_module
 from vsl_assets.db import session_scope
@@ -82,8 +83,9 @@ def test_boards_in_chromium(server: str, browser: Any, small_mp4: Path, device: 
     page.fill("#rename-form input[name=name]", "Chás que vendem")
     page.fill("#rename-form textarea[name=note]", "Os melhores ganchos")
     page.click("#rename-form button[type=submit]")
+    # expect() waits for the page the form leads to: reading at once may still see the old one.
+    expect(page.locator("#flash")).to_have_text("Quadro salvo.")
     assert page.inner_text("#board-name") == "Chás que vendem"
-    assert page.inner_text("#flash") == "Quadro salvo."
 
     # Reorder: dragging on the desktop (saved through the API), the arrows on the phone (a form).
     if device == "desktop":
@@ -102,7 +104,7 @@ def test_boards_in_chromium(server: str, browser: Any, small_mp4: Path, device: 
     page.fill(f"#item-{c} .item-edit input[name=tags]", "EMOÇÃO, oferta")
     page.fill(f"#item-{c} .item-edit textarea[name=note]", "Preço no minuto 3")
     page.click(f"#item-{c} .item-edit button[type=submit]")
-    assert "Preço no minuto 3" in page.inner_text(f"#item-{c} .item-note")
+    expect(page.locator(f"#item-{c} .item-note")).to_contain_text("Preço no minuto 3")
     page.click("#tag-filter a[data-tag='emocao']")
     assert _cards(page) == [c, a, b]
     page.click("#tag-filter a[data-tag='hook']")
@@ -144,7 +146,7 @@ def test_boards_in_chromium(server: str, browser: Any, small_mp4: Path, device: 
 
     # Revoked: the same browser, the same link, a page that says it is off (and the media 410).
     page.click("#share-list li[data-state='active'] button")
-    assert "revogado" in page.inner_text("#flash")
+    expect(page.locator("#flash")).to_contain_text("revogado")
     gone = stranger.goto(link)
     assert gone is not None and gone.status == 410
     assert stranger.inner_text("#share-gone h1") == "Este link de compartilhamento foi desativado"
