@@ -181,8 +181,8 @@ class Settings(BaseSettings):
     whisper_compute_type: str = Field(default="auto", pattern=r"^[a-z0-9_]+$")
     """local engine: CTranslate2 compute type; `auto` = `int8` on CPU, `float16` on `cuda`."""
     whisper_cpu_threads: int = Field(default=0, ge=0, le=256)
-    """local engine on CPU: threads per loaded model; 0 = one per core of the machine the run executes on
-    (CTranslate2's own default, 4, oversubscribes a 2-core machine). See docs/operating.md "Transcription speed".
+    """local engine on CPU: threads per loaded model; 0 = half the machine's cores, at least 1 (measured on 2 cores: 1
+    thread was as fast as 2 or CTranslate2's own 4, with 30 % less CPU). See docs/pipeline.md "Speed on a CPU".
     """
     whisper_batched: Literal["auto", "on", "off"] = "auto"
     """local engine: faster-whisper's batched pipeline (VAD windows decoded several at a time); `auto` = on for
@@ -513,8 +513,9 @@ class Settings(BaseSettings):
 
     @property
     def cpu_threads(self) -> int:
-        """``VSL_WHISPER_CPU_THREADS``, 0 resolved to this machine's cores."""
-        return self.whisper_cpu_threads or max(1, os.cpu_count() or 1)
+        """``VSL_WHISPER_CPU_THREADS``, 0 resolved to half this machine's cores (at least 1):
+        ``benchmarks/bench_cpu_tuning.py`` found more threads no faster on 2 cores, only costlier."""
+        return self.whisper_cpu_threads or max(1, (os.cpu_count() or 1) // 2)
 
     @property
     def compute_type(self) -> str:
