@@ -209,7 +209,7 @@ def open_wait(session: Session, key: str, run_id: str, worker: str) -> bool:
     audio is done gets one (a run that starts with the download has its steps' rows at once), and
     one per run.  Returns whether a row was opened.
     """
-    url = session.scalar(select(Url).where(Url.partition_key == key))
+    url = get_url(session, key)
     if url is None or url.status != UrlStatus.DOWNLOADED.value:
         return False
     if session.scalar(select(Job.id).where(Job.run_id == run_id, Job.url_id == url.id).limit(1)) is not None:
