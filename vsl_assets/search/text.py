@@ -44,13 +44,14 @@ _ALIASES = {
     "español": "es",
     "espanol": "es",
 }
-_WORD = re.compile(r"[^\W_]+")
+#: A word: a run of letters and digits.
+WORD = re.compile(r"[^\W_]+")
 #: A number written with thousands separators: "1.000" (PT, ES), "1,000" (EN, and Spanish as
 #: Mexico writes it), "R$ 12.500,00", "1,000,000".  Groups of exactly three digits after one to
 #: three: "1,50" and "3.5" are decimals and stay as they are.
 _THOUSANDS = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?!\d)")
-#: ``_WORD`` that also takes such a number as one word (for the spans of the original text).
-_WORD_OR_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?!\d)|[^\W_]+")
+#: ``WORD`` that also takes such a number as one word (for the spans of the original text).
+WORD_OR_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})+(?!\d)|[^\W_]+")
 
 
 def normalise_language(language: str | None) -> str | None:
@@ -109,7 +110,7 @@ def join_thousands(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of a text, in order: folded first, then split, so accents written as
     separate combining marks never split a word; "1.000" is the one word "1000"."""
-    return _WORD.findall(join_thousands(fold_text(text)))
+    return WORD.findall(join_thousands(fold_text(text)))
 
 
 def words_of_texts(texts: list[str]) -> list[list[str]]:
@@ -117,7 +118,7 @@ def words_of_texts(texts: list[str]) -> list[list[str]]:
     if not texts:
         return []
     joined = join_thousands("\n".join(t.replace("\n", " ") for t in texts))
-    return [_WORD.findall(line) for line in fold_text(joined).split("\n")]
+    return [WORD.findall(line) for line in fold_text(joined).split("\n")]
 
 
 def word_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
@@ -125,9 +126,9 @@ def word_spans(text: str) -> tuple[list[tuple[int, int]], list[str]]:
     highlighting.  Lower-casing ASCII keeps every offset, so such text is folded in one call."""
     lowered = text.lower()
     if lowered.isascii() and len(lowered) == len(text):
-        found = list(_WORD_OR_GROUPED.finditer(lowered))
+        found = list(WORD_OR_GROUPED.finditer(lowered))
         return [m.span() for m in found], [_word_of(m) for m in found]
-    found = list(_WORD_OR_GROUPED.finditer(text))
+    found = list(WORD_OR_GROUPED.finditer(text))
     return [m.span() for m in found], [fold(_word_of(m)) for m in found]
 
 
