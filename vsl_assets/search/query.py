@@ -220,7 +220,7 @@ def fts5_terms(words: list[str], language: str | None) -> str:
 def fts5_terms_of_texts(texts: list[str], language: str | None) -> list[str]:
     """``fts5_terms`` of every segment of a VSL at once, in a few C calls over the whole VSL.
 
-    The segments' words are read in one pass with a ``"\n"`` between segments (``text.
+    The segments' words are read in one pass with a line break between segments (``text.
     words_and_breaks``), so numbers said in words are read once over the VSL (a run never
     crosses the break: it is no number word), the stemmer is called once, and each segment's
     terms are cut from one joined string and tagged with ``str.replace``.  No Python step per word

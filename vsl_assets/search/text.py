@@ -118,8 +118,8 @@ def words(text: str) -> list[str]:
 
 
 def words_and_breaks(texts: list[str]) -> list[str]:
-    """The folded words of many texts (a VSL's segments) in one list, with ``"\n"`` between two
-    texts' words: one fold and one split for all of them (``len(texts) - 1`` breaks)."""
+    """The folded words of many texts (a VSL's segments) in one list, with a line break
+    between two texts' words: one fold and one split for all of them (``len(texts) - 1`` breaks)."""
     joined = join_thousands("\n".join(t.replace("\n", " ") for t in texts))
     return _WORD_OR_BREAK.findall(fold_text(joined))
 
