@@ -6,6 +6,7 @@ Run it from the repository root::
     .venv/bin/python benchmarks/bench_search.py                 # 120 x 60-minute VSLs (108,000 segments)
     .venv/bin/python benchmarks/bench_search.py --n 1112        # the issue's 1,000,000 segments
     .venv/bin/python benchmarks/bench_search.py --pg-local      # also PostgreSQL (throwaway server, as the tests)
+    .venv/bin/python benchmarks/bench_search.py --baseline-ref main  # also main's product (own process and index)
 
 Data (``search_corpus.py``): 60-minute transcripts (900 segments of 8-22 words), a third each PT,
 EN and ES, walked from word bigrams of the project's own scripts, so phrases and word frequencies
@@ -20,6 +21,9 @@ What runs, on the same segments:
 * **raw FTS5** (the floor): ``fts5(text, tokenize='unicode61 remove_diacritics 2')`` over the
   original texts, ``SELECT rowid, bm25(raw) … ORDER BY bm25(raw) LIMIT 20`` (no stemming, no
   grouping, no snippets: what the product's work costs on top of SQLite's);
+* **main REV** (``--baseline-ref REV``): the product of another revision, in a worktree and its own
+  process with its own index of the same corpus (built first, alone), asked query by query inside
+  the same rounds (it reports the time it took there, so the pipe is not counted);
 * **tantivy** (the peer), if installed: one field per language with Snowball stemming and ASCII
   folding, top 20 by BM25 (no grouping either);
 * **product-tantivy**: ``TantivySearch`` as shipped (``VSL_SEARCH_BACKEND=tantivy``): the same
@@ -34,6 +38,9 @@ wholly under the target to PASS, wholly over it to FAIL, else it is UNDECIDED.
 Throughput: ``--clients`` threads (default 1 and 8) calling ``search()`` on the mixed queries for
 ``--seconds`` each, before and after, interleaved; the web page's search route is this call plus
 rendering (bench_web measures the page).
+
+Build: each system one VSL per transaction, interleaved per VSL; then the product's bulk build
+(``index_many``, what ``vsl reindex`` does) into a fresh file.
 
 Targets (issue 29): product p95 <= 1.5x raw FTS5 and <= 25 ms at 1,000,000 segments (or the
 tantivy backend's p95 <= 3x tantivy alone's); index build >= 30,000 segments/s; throughput at 8
