@@ -142,9 +142,13 @@ def translate(lang: str, text: str) -> str:
 # -- coded values -------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def label(lang: str, kind: str, code: str | None) -> str:
     """How a person reads ``code`` of ``kind`` in ``lang``: "Consciente da solução" for
-    ``awareness``/``solution_aware``; the code itself when no catalog knows it (never blank)."""
+    ``awareness``/``solution_aware``; the code itself when no catalog knows it (never blank).
+
+    Cached: the catalogs, the taxonomy and CLDR's names are fixed for the process, and a library
+    page asks for ~110 labels (every card's tags and every filter menu's options)."""
     if code is None or code == "":
         return ""
     if kind == "niche":
@@ -399,7 +403,10 @@ def _symbol_after(lang: str) -> bool:
     return _babel(lang).currency_formats["standard"].pattern.split(";")[0].strip().endswith("¤")
 
 
+@lru_cache(maxsize=4096, typed=True)
 def fmt_number(lang: str, value: float | int | None, decimals: int = 0) -> str:
+    """``value`` with the locale's digits and separators ("1.234,50"); cached per value (typed:
+    1 and 1.0 are kept apart), as a page formats the same prices and counts again and again."""
     if value is None:
         return ""
     # A parsed pattern applied directly: format_decimal would parse it again on every call (a
@@ -407,6 +414,7 @@ def fmt_number(lang: str, value: float | int | None, decimals: int = 0) -> str:
     return _number_pattern(decimals).apply(value, _babel(lang))
 
 
+@lru_cache(maxsize=4096, typed=True)
 def fmt_money(lang: str, amount: float | None, currency: str | None) -> str:
     """``R$ 19,70`` in pt-BR, ``US$ 37.00`` in English, ``37,00 US$`` in Spanish; no currency: the bare amount.
 

@@ -8,6 +8,7 @@ shortcuts could break: the library's total, atomic writes, a connection the serv
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -176,3 +177,11 @@ def test_a_worker_process_compiles_every_template_as_it_starts(tmp_path: Path, m
     names = env.list_templates()
     assert "library.html" in names and env.cache is not None
     assert len(env.cache) == len(names)
+    # ...and kept: a render takes them from the cache without stat()ing each file again (the
+    # library page uses a partial per card: ~28 stats a page, each a GIL hand-off under load).
+    stats: list[str] = []
+    real = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: stats.append(str(path)) or real(path, *a, **k))
+    template = env.get_template("library.html")
+    assert env.get_template("_watch_card.html") is env.get_template("_watch_card.html")
+    assert template is env.get_template("library.html") and not [p for p in stats if p.endswith(".html")]
