@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -505,6 +506,39 @@ def export_words(lang: str, zone: str | None = None) -> Words:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CardText:
+    """What a library card shows of one VSL in the reader's words: its name and initial, and its
+    coded values (language, niche, lead) and price as labels.
+
+    Made for a whole page in one call (``card_texts``): asked for one by one from the template,
+    each value was a call through Jinja's runtime, about seven a card."""
+
+    name: str
+    initial: str
+    language: str
+    niche: str
+    lead: str
+    price: str
+
+
+def card_texts(lang: str, cards: Iterable[Any]) -> dict[str, CardText]:
+    """Each card's :class:`CardText`, by partition key (cards are ``services.schemas.VslCard``)."""
+    out: dict[str, CardText] = {}
+    for c in cards:
+        untitled = c.title_source == "none"
+        name = translate(lang, c.title) if untitled else c.title
+        out[c.partition_key] = CardText(
+            name=name,
+            initial=name[:1].upper() if name[:1].isalpha() and not untitled else "▶",
+            language=label(lang, "language", c.language),
+            niche=label(lang, "niche", c.niche),
+            lead=label(lang, "lead", c.lead_type),
+            price=fmt_money(lang, c.price, c.currency),
+        )
+    return out
+
+
 def template_helpers(lang: str, zone: str | None = None) -> dict[str, Any]:
     return {
         "lang": lang,
@@ -518,4 +552,5 @@ def template_helpers(lang: str, zone: str | None = None) -> dict[str, Any]:
         "date": lambda value: fmt_date(lang, value, zone),
         "duration": lambda seconds: fmt_duration(lang, seconds),
         "eta": lambda when, now=None: fmt_eta(lang, when, now),
+        "card_texts": lambda cards: card_texts(lang, cards),
     }
