@@ -23,7 +23,7 @@ FACTS = [f.name for f in columns.FIELDS]
 TABLE = {c.key for c in inspect(BreakdownRow).columns}
 
 
-def _every_fact_said() -> Breakdown:
+def every_fact_said() -> Breakdown:
     """A breakdown with a value for every graded fact."""
     b = Breakdown(
         language="pt",
@@ -87,7 +87,7 @@ def test_the_library_menus_list_what_the_breakdowns_hold(tmp_path: Path) -> None
         s.add(row)
         s.flush()
         s.add(
-            BreakdownRow(url_id=row.id, **_columns(_every_fact_said(), duration_s=900.0, page_pitch_s=None, cost=None))
+            BreakdownRow(url_id=row.id, **_columns(every_fact_said(), duration_s=900.0, page_pitch_s=None, cost=None))
         )
     with session_scope(url) as s:
         facets = library._facets(s)
@@ -102,7 +102,7 @@ def test_the_library_menus_list_what_the_breakdowns_hold(tmp_path: Path) -> None
 
 def test_the_swipe_document_lists_each_fact_or_says_why_not() -> None:
     _covers(set(export.DOCUMENT_FACTS), export.DOCUMENT_LEFT_OUT, "services.export (the document's facts)")
-    b = _every_fact_said()
+    b = every_fact_said()
     breakdown = SimpleNamespace(**columns.row_values(b), page_pitch_s=None, unsure={})
     detail = SimpleNamespace(breakdown=breakdown, source=SimpleNamespace(cta_seconds=605.0))
     facts = {f.label: f.value for f in export._facts(detail)}
@@ -137,7 +137,7 @@ def test_the_dagster_metadata_shows_every_fact(tmp_path: Path) -> None:
     from vsl_assets.defs.assets.metadata import breakdown_metadata
     from vsl_assets.services.steps import BreakdownResult
 
-    b = _every_fact_said()
+    b = every_fact_said()
     result = BreakdownResult(b, tmp_path / "k1.json", False, page_pitch_s=600.0, audio_duration_s=900.0)
     meta = breakdown_metadata(result, 0.5)
     assert set(FACTS) <= set(meta)
