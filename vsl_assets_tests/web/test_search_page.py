@@ -285,8 +285,6 @@ def test_a_route_gets_the_library_filters_only_for_its_viewer(sqlite_web: Web) -
     routes = _filtered_routes(sqlite_web)
     assert len(routes) >= len(FILTERED_ROUTES)
     for route in routes:
-        parents = {
-            parent.call for parent, sub in _dependency_calls(route.dependant) if sub.call in _READERS
-        }
+        parents = {parent.call for parent, sub in _dependency_calls(route.dependant) if sub.call in _READERS}
         viewers = {filters.api_filters, filters.page_filters, filters.api_search_filters, filters.page_search_filters}
         assert parents <= viewers, (route.path, parents)
