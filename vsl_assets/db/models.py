@@ -296,7 +296,9 @@ class InsightCount(Base):
       3]``, ``["mix", "lead_type", "story"]``...), ``vsls`` the analysed VSLs it counts;
     - ``beat``: ``key`` is a beat; ``vsls`` the VSLs that have it, ``ratios`` its rows with a
       known length and ``sum_start``/``sum_end`` the sum of their relative positions;
-    - ``built``: the marker that the counts of ``threshold`` are complete and kept up to date.
+    - ``built``: the marker that the counts of ``threshold`` are complete and kept up to date;
+      ``key`` is the build's id and ``vsls`` the changes counted since, so a process may keep the
+      insights it read until either moves.
 
     Written by whatever changes what they count (a breakdown, a video's length, a removal), in the
     same transaction; rebuilt from the breakdowns by ``vsl insights --rebuild``.

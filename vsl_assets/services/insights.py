@@ -28,6 +28,7 @@ import contextlib
 import functools
 import json
 import time
+import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import fields
@@ -35,7 +36,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from pydantic import BaseModel
-from sqlalchemy import and_, case, delete, func, or_, select, text
+from sqlalchemy import and_, case, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -130,23 +131,35 @@ def _money(value: float) -> str:
 
 
 def insights(session: Session, f: LibraryFilters, *, min_confidence: float) -> Insights:
-    """The scope's insights: from the running counts (always current) when the scope is the whole
-    library or a niche and they are built, else computed and at most ``INSIGHTS_TTL_S`` old."""
-    if _countable(f):
-        out = from_counts(session, f, min_confidence=min_confidence)
-        if out is not None:
-            return out
+    """The scope's insights: from the running counts when the scope is the whole library or a
+    niche and they are built (cached until the counts change: always current), else computed and
+    at most ``INSIGHTS_TTL_S`` old."""
     bind = session.get_bind()
+    if _countable(f):
+        generation = _generation(session, min_confidence)
+        if generation is not None:
+            key: tuple[Any, ...] = (str(bind.engine.url), f, min_confidence, generation)
+            hit = _cache.get(key)
+            if hit is not None:
+                return hit[1]
+            counted = from_counts(session, f, min_confidence=min_confidence)
+            if counted is not None:
+                _remember(key, counted)
+                return counted
     key = (str(bind.engine.url), f, min_confidence)
     now = time.monotonic()
     cached = _cache.get(key)
     if cached is not None and now - cached[0] < INSIGHTS_TTL_S:
         return cached[1]
     out = compute(session, f, min_confidence=min_confidence)
+    _remember(key, out)
+    return out
+
+
+def _remember(key: tuple[Any, ...], out: Insights) -> None:
     if len(_cache) > 256:
         _cache.clear()
-    _cache[key] = (now, out)
-    return out
+    _cache[key] = (time.monotonic(), out)
 
 
 @functools.lru_cache(maxsize=16)
@@ -437,28 +450,31 @@ def _shares(session: Session, t: float, url_ids: Sequence[int] | None) -> Shares
 
 
 def _maintained(session: Session) -> list[float]:
-    """The thresholds whose counts are built.  On PostgreSQL the marker rows are read ``FOR
-    SHARE``: a rebuild (``LOCK TABLE ... EXCLUSIVE``) then waits for this transaction, and this
-    one for a rebuild under way, so no change is counted twice or missed."""
-    query = select(InsightCount.threshold).where(InsightCount.kind == _BUILT)
+    """The thresholds whose counts are built.  On PostgreSQL the table is first locked ``ROW
+    EXCLUSIVE`` (what the writes below take anyway; writers never wait on each other for it): a
+    rebuild (``LOCK TABLE ... EXCLUSIVE``) then waits for this transaction, and this one for a
+    rebuild under way, so no change is counted twice or missed."""
     if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(read=True)
-    return [float(t) for t in session.scalars(query)]
+        session.execute(text("LOCK TABLE insight_counts IN ROW EXCLUSIVE MODE"))
+    return [float(t) for t in session.scalars(select(InsightCount.threshold).where(InsightCount.kind == _BUILT))]
 
 
-def _apply(session: Session, t: float, before: Shares, after: Shares) -> None:
+def _apply(session: Session, t: float, before: Shares, after: Shares) -> bool:
     """Add ``after - before`` to the counts of ``t``; a row counting no VSL any more goes.
+    True when anything changed.
 
     Rows are changed in key order, so two writers never wait on each other's rows crosswise."""
     threshold = _threshold(t)
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    changed = False
     for kind, niche, top, key in sorted(before.keys() | after.keys()):
         old = before.get((kind, niche, top, key), [0, 0, 0.0, 0.0])
         new = after.get((kind, niche, top, key), [0, 0, 0.0, 0.0])
         delta = [b - a for a, b in zip(old, new, strict=True)]
         if not any(delta):
             continue
+        changed = True
         values = insert(InsightCount).values(
             threshold=threshold,
             kind=kind,
@@ -482,6 +498,7 @@ def _apply(session: Session, t: float, before: Shares, after: Shares) -> None:
         row_id, vsls = session.execute(statement).one()
         if vsls <= 0:
             session.execute(delete(InsightCount).where(InsightCount.id == row_id))
+    return changed
 
 
 @contextlib.contextmanager
@@ -498,7 +515,12 @@ def counted(session: Session, url_ids: Sequence[int]) -> Iterator[None]:
         return
     session.flush()
     for t in thresholds:
-        _apply(session, t, before[t], _shares(session, t, url_ids))
+        if _apply(session, t, before[t], _shares(session, t, url_ids)):
+            session.execute(  # a new generation: the insights cached for the last one are stale
+                update(InsightCount)
+                .where(InsightCount.kind == _BUILT, InsightCount.threshold == _threshold(t))
+                .values(vsls=InsightCount.vsls + 1)
+            )
 
 
 def _lock(session: Session) -> None:
@@ -530,7 +552,7 @@ def _build(session: Session, t: float) -> int:
             kind=_BUILT,
             niche="",
             niche_top="",
-            key="",
+            key=uuid.uuid4().hex,  # this build's id (see _generation)
             vsls=0,
             ratios=0,
             sum_start=0.0,
@@ -539,6 +561,18 @@ def _build(session: Session, t: float) -> int:
     )
     session.flush()
     return len(shares)
+
+
+def _generation(session: Session, min_confidence: float) -> tuple[str, int] | None:
+    """Which state the counts of ``min_confidence`` are in (the marker's build id and how many
+    changes it has counted since), None when they are not built: insights cached for one
+    generation are current while it lasts, in every process."""
+    row = session.execute(
+        select(InsightCount.key, InsightCount.vsls).where(
+            InsightCount.kind == _BUILT, InsightCount.threshold == _threshold(min_confidence)
+        )
+    ).first()
+    return (row[0], int(row[1])) if row is not None else None
 
 
 def counts_built(session: Session, min_confidence: float) -> bool:

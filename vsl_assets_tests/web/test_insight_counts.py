@@ -147,7 +147,10 @@ def test_counts_follow_adds_reanalyses_video_lengths_and_removals(web: Web) -> N
     body = web.client.get("/api/insights", params={"niche": "wealth"}, headers=web.bearer).json()
     assert body["analysed"] == 1
     with web.session() as s:
+        generation = insights._generation(s, T)
         _reanalyse(s, keys[2], niche="health/sleep", niche_top="health", beats=[])
+    with web.session() as s:
+        assert insights._generation(s, T) != generation
     body = web.client.get("/api/insights", params={"niche": "wealth"}, headers=web.bearer).json()
     assert body["analysed"] == 0
     # A rebuild (``vsl insights --rebuild``) writes what the running counts held.
