@@ -450,12 +450,10 @@ def _shares(session: Session, t: float, url_ids: Sequence[int] | None) -> Shares
 
 
 def _maintained(session: Session) -> list[float]:
-    """The thresholds whose counts are built.  On PostgreSQL the table is first locked ``ROW
-    EXCLUSIVE`` (what the writes below take anyway; writers never wait on each other for it): a
-    rebuild (``LOCK TABLE ... EXCLUSIVE``) then waits for this transaction, and this one for a
-    rebuild under way, so no change is counted twice or missed."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE insight_counts IN ROW EXCLUSIVE MODE"))
+    """The thresholds whose counts are built, read once this transaction holds its lock
+    (``_lock``, shared among writers): a rebuild then waits for this transaction, and this one
+    for a rebuild under way, so no change is counted twice or missed."""
+    _lock(session, "ROW EXCLUSIVE")
     return [float(t) for t in session.scalars(select(InsightCount.threshold).where(InsightCount.kind == _BUILT))]
 
 
@@ -523,9 +521,15 @@ def counted(session: Session, url_ids: Sequence[int]) -> Iterator[None]:
             )
 
 
-def _lock(session: Session) -> None:
+def _lock(session: Session, mode: str = "EXCLUSIVE") -> None:
+    """Take the counts' lock before reading what they count.  PostgreSQL: ``LOCK TABLE`` in
+    ``mode`` (a writer's ``ROW EXCLUSIVE``, what its writes take anyway, waits only for a rebuild's
+    ``EXCLUSIVE``).  SQLite: this transaction's write lock (a write that changes nothing), so every
+    read after it sees the last commit and no other write lands before this one's commit."""
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE insight_counts IN EXCLUSIVE MODE"))
+        session.execute(text(f"LOCK TABLE insight_counts IN {mode} MODE"))
+    else:
+        session.execute(update(InsightCount).where(InsightCount.kind == _BUILT).values(vsls=InsightCount.vsls))
 
 
 def _build(session: Session, t: float) -> int:
