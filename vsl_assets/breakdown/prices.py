@@ -120,6 +120,10 @@ _OFFER_BEFORE = re.compile(
     r"preco (?:e |fica )?(?:de|por)?|valor (?:e |fica )?(?:de|por)?|custa|paga|pagar|oferta de|deixo por|deixamos por|"
     r"solo|hoy|ahora|es|son|sao|are|cuesta|inversion (?:es )?(?:de)?|precio (?:es )?(?:de)?|pagas|pagar|oferta de|"
     r"sale en|por solo|"
+    # The entry price of a range of plans: "os planos começam em", "plans start at", "a partir de",
+    # "los planes empiezan en" (the price the buyer is asked to pay to begin; grammar of the three).
+    r"(?:(?:the )?plans? )?start(?:s|ing)? (?:at|from)|(?:os )?planos comecam (?:em|a partir de)|a partir de|"
+    r"(?:los )?planes (?:empiezan|comienzan) (?:en|desde)|"
     r"(?:te )?(?:lo |la )?(?:dejo|dejamos|dejando) en|dejarlo en|dejarla en|deixar por|deixo por|leave it at|"
     r"seulement|aujourd'hui|nur|heute|soltanto|oggi)"
     r"\s*:?\s*$"
@@ -161,7 +165,15 @@ def _sentence_before(p: Prepared, seg: int, start: int) -> str:
 
 
 def _after(p: Prepared, seg: int, end: int) -> str:
-    return p.folded[seg][end:][:50]
+    """The words after the amount; when it ends an unpunctuated segment, the next segment's words too.
+
+    A script written one phrase per line ("Forty seven dollars" / "One time") and a recogniser's cut
+    both leave the sentence running on into the next segment, where "one time" or "per month" is said.
+    """
+    text = p.folded[seg][end:]
+    if not text.strip() and seg + 1 < len(p.folded) and not _SENTENCE.search(p.folded[seg].rstrip()[-1:]):
+        text = text + " " + p.folded[seg + 1]
+    return text[:50]
 
 
 def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, float, bool]:
@@ -206,8 +218,9 @@ def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, fl
     if _TOTAL_BEFORE.search(tail):
         return "offer", f'offer cue: "{_TOTAL_BEFORE.search(tail).group(0).strip()[-25:]}"', 3.0, per_month  # type: ignore[union-attr]
     if not before.strip() and _ALONE_AFTER.match(after):
-        # "97 dollars." / "Forty seven dollars. One time.": the amount is the whole sentence, the way a
-        # script states its price after the stack; weaker than a cued price, so a cued one still wins.
+        # "97 dollars." / "Forty seven dollars. One time." / "$33 al mes.": the amount (per period) is the
+        # whole sentence, the way a script states its price after the stack; weaker than a cued price,
+        # so a cued one still wins.
         return "offer", "offer cue: the amount said as a sentence of its own", 1.0, per_month
     return "other", "no cue", 0.0, per_month
 
@@ -219,7 +232,9 @@ _TOTAL_BEFORE = re.compile(
 )
 #: What may follow an amount said as a sentence of its own: the sentence end, or "one time", "once".
 _ALONE_AFTER = re.compile(
-    r"^\s*(?:[.!]|$|,?\s*(?:one[- ]time|once|only|uma vez|pagamento unico|a vista|una vez|pago unico)\b)"
+    r"^\s*(?:(?:/\s*|(?:a|al|ao|per|por|the|la|el|each|cada)\s+)?"
+    r"(?:month|mes|week|semana|year|ano|session|sesion|sessao|class|clase|aula)s?\s*)?"
+    r"(?:[.!]|$|,?\s*(?:one[- ]time|once|only|uma vez|pagamento unico|a vista|una vez|pago unico)\b)"
 )
 
 
@@ -235,6 +250,15 @@ _BARE_PAIR = {
 _BARE_ANCHOR = re.compile(
     r"\b(?:reduced from|down from|instead of|rather than|em vez de|ao inves de|en lugar de|en vez de)\s+(?P<a>\d{2,3}(?:[.,]\d{3})*(?:[.,]\d{2})?|\d{2,6})"
     r"(?=\s*(?:[.,;!?]|$|por|to|a\b))"
+)
+
+#: A bare number after a phrase that names the usual price ("the regular price is 47", "o preço normal é
+#: 197", "el precio normal es de 97"): the anchor, its currency implied by the rest of the transcript.
+_PRICE_IS = re.compile(
+    r"\b(?P<cue>(?:regular|normal|usual|full|retail|original|list) price(?: is| was|:)?|"
+    r"(?:preco|valor) (?:normal|cheio|original|de tabela)(?: e| era| seria)?(?: de)?:?|"
+    r"precio (?:normal|regular|original|de lista)(?: es| era| seria)?(?: de)?:?)\s+"
+    r"(?P<a>\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{2})?)(?=\s*(?:[.,;!?]|$|\n|but|mas|pero))"
 )
 
 
@@ -288,6 +312,18 @@ def read_prices(p: Prepared) -> list[Mention]:
                 continue
             money = Money(amount, currency, False, m.start("a"), m.end("a"))
             found.append(Mention(money, i, "anchor", f'anchor: "{m.group(0).split()[0]}" (currency implied)', 0.0))
+        for m in _PRICE_IS.finditer(text):
+            # "The regular price is forty seven": the phrase itself names a price, so the number after
+            # it is one in the transcript's currency even when no currency word is said.
+            if any(s <= m.start("a") < e for s, e in taken) or currency is None:
+                continue
+            try:
+                amount = parse_amount(m.group("a"))
+            except ValueError:
+                continue
+            money = Money(amount, currency, False, m.start("a"), m.end("a"))
+            found.append(Mention(money, i, "anchor", f'anchor: "{m.group("cue")}" (currency implied)', 0.0))
+            taken.append((m.start("a"), m.end("a")))
         pair = _BARE_PAIR.get(p.language or "")
         for m in pair.finditer(text) if pair is not None else ():
             if any(s <= m.start("u") < e for s, e in taken):
