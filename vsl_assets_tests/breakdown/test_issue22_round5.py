@@ -119,3 +119,107 @@ def test_a_number_after_price_words_that_name_no_usual_price_is_no_anchor() -> N
     lines = ["Here's what you get today.", "For just nineteen dollars.", "The price of eggs rose 12 times this year."]
     b = analyze(_video("en", FILLER["en"], lines), "en")
     assert b.anchor_price is None
+
+
+# --- where the offer section starts ---------------------------------------------------------------------
+
+
+def _pitch_at(segments: list[Segment], language: str, line: str) -> bool:
+    b = analyze(segments, language)
+    start = next(s.start for s in segments if s.text == line)
+    return b.pitch_s is not None and abs(b.pitch_s - start) < 0.01
+
+
+@pytest.mark.parametrize(
+    ("language", "stack"),
+    [
+        ("en", "The complete course includes"),
+        ("pt", "O curso completo inclui"),
+        ("es", "El programa completo incluye"),
+    ],
+)
+def test_the_product_listing_what_it_includes_opens_the_section(language: str, stack: str) -> None:
+    # An earlier "that's why I created X" is only the reveal when the stack is announced before the price
+    # (hold-out 4: the product named at one minute, "the full program includes" two minutes later).
+    created = {
+        "en": "That's why I created the Quiet Morning Plan",
+        "pt": "Foi por isso que eu criei o Plano Manhã Calma",
+        "es": "Por eso creé el Plan Mañana Tranquila",
+    }[language]
+    price = {"en": "All of it for just $37.", "pt": "Tudo isso por apenas R$ 37.", "es": "Todo por solo $37."}[language]
+    segments = _video(language, FILLER[language], [created, *[FILLER[language]] * 8, stack, price])
+    assert _pitch_at(segments, language, stack)
+
+
+def test_a_typographic_apostrophe_is_read_like_a_plain_one() -> None:
+    lines = ["Here\u2019s what you get when you join today.", "Every lesson and every worksheet.", "All for $49."]
+    segments = _video("en", FILLER["en"], lines)
+    assert _pitch_at(segments, "en", lines[0])
+
+
+def test_introducing_opens_the_section_of_a_video_that_names_no_price() -> None:
+    lines = [
+        "Introducing:",
+        "The Calm Desk Method.",
+        "A ten minute routine for a quieter workday.",
+        *[FILLER["en"]] * 3,
+        "Try it for a full 60 days or get a full refund.",
+        "Click the button below to start.",
+    ]
+    segments = _video("en", FILLER["en"], lines, pad=8)
+    assert _pitch_at(segments, "en", "Introducing:")
+
+
+def test_without_an_introduction_the_close_still_marks_an_unpriced_section() -> None:
+    lines = [*[FILLER["en"]] * 3, "Try it for a full 60 days or get a full refund.", "Click the button below to start."]
+    segments = _video("en", FILLER["en"], lines, pad=8)
+    assert _pitch_at(segments, "en", "Try it for a full 60 days or get a full refund.")
+
+
+def test_a_named_product_defined_as_a_kind_of_offer_opens_the_section_before_its_price() -> None:
+    lines = [
+        "The Still Water Retreat is a five-day guided journey for tired nurses.",
+        *[FILLER["en"]] * 5,
+        "The Still Water Retreat is two thousand dollars, all meals included.",
+    ]
+    segments = _video("en", FILLER["en"], lines)
+    assert _pitch_at(segments, "en", lines[0])
+
+
+def test_a_named_person_described_is_no_product_introduction() -> None:
+    lines = [
+        "Maria Lopes is a nurse who worked nights for ten years.",
+        *[FILLER["en"]] * 5,
+        "Here's what you get today.",
+        "The whole plan is two thousand dollars.",
+    ]
+    segments = _video("en", FILLER["en"], lines)
+    assert _pitch_at(segments, "en", "Here's what you get today.")
+
+
+@pytest.mark.parametrize(
+    ("language", "turn"),
+    [
+        ("en", "So we're opening early access to the planner this week."),
+        ("en", "If you want to see what this looks like for your shop, book a call below."),
+        ("en", "Module One: the first week of setting up your desk."),
+        ("pt", "Por isso estamos abrindo as vagas da turma nova."),
+        ("pt", "Módulo 1: a primeira semana de organização."),
+        ("es", "Por eso estamos abriendo las inscripciones de este mes."),
+        ("es", "Módulo uno: la primera semana de orden."),
+    ],
+)
+def test_launch_call_and_module_turns_open_the_section(language: str, turn: str) -> None:
+    closing = {
+        "en": "You have 30 days to ask for a full refund.",
+        "pt": "Você tem 30 dias de garantia com reembolso total.",
+        "es": "Tienes 30 días de garantía con reembolso total.",
+    }[language]
+    segments = _video(language, FILLER[language], [turn, FILLER[language], closing])
+    assert _pitch_at(segments, language, turn)
+
+
+def test_a_module_mentioned_in_the_opening_does_not_open_the_section() -> None:
+    lines = ["Module one of my old course taught me nothing.", *[FILLER["en"]] * 14, "Here's what you get today."]
+    segments = timed(lines)
+    assert _pitch_at(segments, "en", "Here's what you get today.")
