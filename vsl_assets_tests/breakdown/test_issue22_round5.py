@@ -297,3 +297,46 @@ def test_a_named_product_as_the_subject_of_its_price_is_the_product(language: st
 def test_a_named_thing_followed_by_a_duration_is_not_priced() -> None:
     lines = [FILLER["en"], "Onboarding is 30 to 60 days after you sign.", "The plan costs $97."]
     assert _product(lines) != "Onboarding"
+
+
+# --- leads ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("es", "¿Cómo funcionan mis clases de guitarra? Te lo cuento en un minuto."),
+        ("es", "¿Qué pasa en una sesión de estrategia conmigo?"),
+        ("en", "How does my meal plan service work? Here it is in one minute."),
+        ("pt", "Como funciona a minha mentoria de redação? Eu te explico rapidinho."),
+    ],
+)
+def test_an_opening_question_about_the_sellers_own_offering_is_an_offer_lead(language: str, opening: str) -> None:
+    b = analyze(timed([opening, FILLER[language], FILLER[language]]), language)
+    assert b.lead_type == "offer"
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("es", "¿Cómo funciona el estrés en tu cuerpo cuando no duermes?"),
+        ("en", "How does stress work in your body when you can't sleep?"),
+        ("pt", "Como funciona o estresse no seu corpo quando você não dorme?"),
+    ],
+)
+def test_an_opening_question_about_the_viewers_problem_is_no_offer_lead(language: str, opening: str) -> None:
+    b = analyze(timed([opening, FILLER[language], FILLER[language]]), language)
+    assert b.lead_type != "offer"
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("en", "Stop me if this sounds familiar. You open the laptop and the whole evening is gone."),
+        ("pt", "Me diga se isso soa familiar. Você abre o notebook e a noite inteira passa."),
+        ("es", "Dime si esto te suena. Abres la computadora y se te va la noche entera."),
+    ],
+)
+def test_sounds_familiar_opens_a_problem_lead(language: str, opening: str) -> None:
+    b = analyze(timed([opening, FILLER[language], FILLER[language]]), language)
+    assert b.lead_type == "problem_solution"
