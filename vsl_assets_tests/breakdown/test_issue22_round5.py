@@ -340,3 +340,29 @@ def test_an_opening_question_about_the_viewers_problem_is_no_offer_lead(language
 def test_sounds_familiar_opens_a_problem_lead(language: str, opening: str) -> None:
     b = analyze(timed([opening, FILLER[language], FILLER[language]]), language)
     assert b.lead_type == "problem_solution"
+
+
+# --- niche: the audience is not the topic ---------------------------------------------------------------
+
+
+def test_a_product_for_women_is_not_a_dating_product() -> None:
+    # "women" names who it is for (a retreat for women, a drink for women over forty), not dating.
+    lines = [
+        "When did you last take a whole week for yourself?",
+        "This is a quiet week away for women who look after everyone else.",
+        "Women who carry the calendar, the groceries and the worry.",
+        "You sleep, you walk, you breathe, and women like you finally rest.",
+    ]
+    b = analyze(timed(lines), "en")
+    assert b.niche is None or not b.niche.startswith("relationships/dating")
+
+
+def test_a_dating_product_is_still_read_as_dating() -> None:
+    lines = [
+        "If you freeze every time you try to ask her out, this is for you.",
+        "Attraction is not luck: my texting method gets you the first date.",
+        "Men use it on Tinder and in person, and the date happens.",
+        "Flirt without scripts and watch her reply.",
+    ]
+    b = analyze(timed(lines), "en")
+    assert b.niche == "relationships/dating"
