@@ -118,8 +118,9 @@ _INTRO: dict[str, re.Pattern[str]] = {
         # presents a product, said where it is first shown to the buyer.
         r"\b(?:introducing\b|"
         r"that'?s (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
-        # "So I built a quiz." (hold-out 3), "So we built it for you" (real-dev): the same turn with "so".
-        r"so (?:i|we) (?:created|built|made|designed|put together|developed)\b|"
+        # "So I built a quiz." (hold-out 3), "So we built it for you" (real-dev): the same turn with "so";
+        # not "so I put together a mix of nutrients", which tells the story of how the product was found.
+        r"so (?:i|we) (?:created|built|developed)\b|"
         r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + _KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
     ),
     "pt": re.compile(

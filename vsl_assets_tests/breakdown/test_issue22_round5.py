@@ -404,3 +404,10 @@ def test_a_reel_that_opens_on_its_own_offering_pitches_from_the_start(language: 
     b = analyze(segments, language)
     assert b.pitch_s == 0.0
     assert b.offer_price is not None and b.offer_price.amount == 40.0
+
+
+def test_so_i_put_together_in_the_story_does_not_open_the_section() -> None:
+    story = "So I put together a mix of herbs for my father, and we watched his numbers for a month."
+    lines = [story, *[FILLER["en"]] * 4, "Here's what you get today.", "One jar is just $39."]
+    segments = _video("en", FILLER["en"], lines)
+    assert _pitch_at(segments, "en", "Here's what you get today.")
