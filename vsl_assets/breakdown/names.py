@@ -39,8 +39,9 @@ _STRONG_CUE_WORDS = (
 # the speaker building something).
 _STRONG_CUES = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _NAME)
 #: The cue ending one line and the name opening the next: a script written a phrase per line ("That's
-#: why I created" / "The Seven Day Reset"), or a recogniser's cut between the verb and the name.
-_CUE_AT_END = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s*$")
+#: why I created" / "The Seven Day Reset", "Introducing:" / "The X."), or a recogniser's cut between the
+#: verb and the name.
+_CUE_AT_END = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s*[:\u2014-]?\s*$")
 _NAME_AT_START = re.compile(r"^\s*" + _ART + _NAME)
 #: The product said as the answer to the need just described: "That's exactly what the X Blueprint is"
 #: (hold-out 4), "That's exactly what X does" (real-dev); "é exatamente o que o X faz", "es exactamente lo

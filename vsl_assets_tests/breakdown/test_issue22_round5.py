@@ -411,3 +411,9 @@ def test_so_i_put_together_in_the_story_does_not_open_the_section() -> None:
     lines = [story, *[FILLER["en"]] * 4, "Here's what you get today.", "One jar is just $39."]
     segments = _video("en", FILLER["en"], lines)
     assert _pitch_at(segments, "en", "Here's what you get today.")
+
+
+def test_introducing_on_its_own_line_names_the_product_on_the_next() -> None:
+    lines = ["Every afternoon slipped away.", "Introducing:", "The Calm Desk Method.", "A ten minute routine."]
+    got = _product(lines)
+    assert got is not None and _plain(got) == "Calm Desk Method"
