@@ -261,6 +261,33 @@ _PRICE_IS = re.compile(
     r"(?P<a>\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{2})?)(?=\s*(?:[.,;!?]|$|\n|but|mas|pero))"
 )
 
+#: "Not 97." / "Nem 197." / "Ni 97.": a bare number struck down as a sentence of its own.
+_BARE_REJECTED = re.compile(
+    r"(?:^|[.!?;,]\s*)(?P<neg>not|nor|nao|nem|ni)(?: (?:even|mesmo|siquiera|por|for|at|de|a))? "
+    r"(?P<a>\d{2,3}(?:[.,]\d{3})*(?:[.,]\d{2})?)(?=\s*(?:[.;!?]|$))"
+)
+
+
+def _bare_rejected(p: Prepared, found: list[Mention], currency: str | None) -> None:
+    """ "Not 97. Not 67. Just $27.": the struck-down prices of a chain, said without the currency the
+    real price then carries (the grammar of "não por 500 reais", the currency word dropped); only
+    next to an amount said with its currency (this segment or the two around it)."""
+    if currency is None:
+        return
+    priced = {m.seg for m in found if m.role in ("offer", "other", "installment", "anchor")}
+    for i, text in enumerate(p.folded):
+        if not any(abs(k - i) <= 2 for k in priced):
+            continue
+        for m in _BARE_REJECTED.finditer(text):
+            if any(x.seg == i and x.money.start <= m.start("a") < x.money.end for x in found):
+                continue
+            try:
+                amount = parse_amount(m.group("a"))
+            except ValueError:
+                continue
+            money = Money(amount, currency, False, m.start("a"), m.end("a"))
+            found.append(Mention(money, i, "rejected", f'rejected: "{m.group("neg")}" (currency implied)', 0.0))
+
 
 def read_prices(p: Prepared) -> list[Mention]:
     """Every amount said in the transcript with its role; computed once per transcript."""
@@ -331,6 +358,7 @@ def read_prices(p: Prepared) -> list[Mention]:
             amount = int(m.group("u")) + int(m.group("c")) / 100
             money = Money(round(amount, 2), currency, False, m.start("u"), m.end("c"))
             found.append(Mention(money, i, "other", 'price idiom "N e NN" (currency implied)', 1.0))
+    _bare_rejected(p, found, currency)
     found.sort(key=lambda x: (x.seg, x.money.start))
     _ranges(p, found)
     _contrast(p, found)

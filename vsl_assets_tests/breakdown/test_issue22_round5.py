@@ -417,3 +417,37 @@ def test_introducing_on_its_own_line_names_the_product_on_the_next() -> None:
     lines = ["Every afternoon slipped away.", "Introducing:", "The Calm Desk Method.", "A ten minute routine."]
     got = _product(lines)
     assert got is not None and _plain(got) == "Calm Desk Method"
+
+
+# --- a struck-down chain said without the currency ----------------------------------------------------
+# The grammar of "não por 500 reais... apenas R$ 19,90" (issue 22) with the currency word dropped from the
+# struck-down amounts: the highest of them is the anchor.
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        ("en", ["Here's what you get today.", "Not 97. Not 67. Just $27 today."]),
+        ("pt", ["Você vai receber tudo isso.", "Não 97. Nem 67. Hoje por apenas R$ 27."]),
+        ("es", ["Esto es lo que recibes.", "Ni 97. Ni 67. Hoy por solo $27."]),
+    ],
+)
+def test_bare_struck_down_amounts_before_a_price_are_its_anchor(language: str, lines: list[str]) -> None:
+    b = analyze(_video(language, FILLER[language], lines), language)
+    assert b.offer_price is not None and b.offer_price.amount == 27.0
+    assert b.anchor_price is not None and b.anchor_price.amount == 97.0
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["I'm not 40 anymore, and it is just $27 today.", "Not 40 people were there. It is just $27 today."],
+)
+def test_a_negated_number_inside_a_sentence_is_no_anchor(line: str) -> None:
+    b = analyze(_video("en", FILLER["en"], ["Here's what you get today.", line]), "en")
+    assert b.anchor_price is None
+
+
+def test_bare_struck_down_amounts_far_from_any_price_are_ignored() -> None:
+    lines = ["Not 97. Not 67.", *[FILLER["en"]] * 6]
+    b = analyze(_video("en", FILLER["en"], lines), "en")
+    assert b.anchor_price is None and b.offer_price is None
