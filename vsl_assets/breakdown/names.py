@@ -321,8 +321,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(word, i, 5)
                 named.add(word)
         if i > 0 and _CUE_AT_END.search(p.segments[i - 1].text):
-            m = _NAME_AT_START.match(seg.text)
-            name = _clean_name(m.group("name")) if m else None
+            opening = _NAME_AT_START.match(seg.text)
+            name = _clean_name(opening.group("name")) if opening else None
             if name is not None and not _EXTRA_BEFORE.search(p.segments[i - 1].text):
                 add(name, i, 5)
                 named.add(name)

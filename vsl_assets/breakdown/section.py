@@ -142,7 +142,9 @@ _CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
 #: the mechanism, a minute before the offer.)
 _NAMED_INTRO: dict[str, re.Pattern[str]] = {
     "en": re.compile(
-        rf"(?:^|[.!?]\s+)(?:[Tt]he )?{_CAP}(?:\s+{_CAP})* is an? (?:[\w-]+ ){{0,3}}" + _KINDS["en"] + r"s? (?:for|where|that)\b"
+        rf"(?:^|[.!?]\s+)(?:[Tt]he )?{_CAP}(?:\s+{_CAP})* is an? (?:[\w-]+ ){{0,3}}"
+        + _KINDS["en"]
+        + r"s? (?:for|where|that)\b"
     ),
 }
 _GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")
@@ -188,6 +190,7 @@ _OFFER_QUESTION = {
         r"\b(?:mi|mis|nuestro|nuestra|nuestros|nuestras|conmigo|con nosotros)\b[^?.!]*\?"
     ),
 }
+
 
 def opens_on_offer(p: Prepared) -> bool:
     """Whether the first sentence asks about the seller's own offering: the video presents the offer

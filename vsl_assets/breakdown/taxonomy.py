@@ -19,9 +19,8 @@ from typing import Any
 
 from vsl_assets.errors import ConfigurationError
 
-
-#: Typographic apostrophes read as the plain one: scripts typed in an editor write "here’s" and
-#: "we’re" (hold-out 4 has both forms), and every rule is written with "'".
+#: Typographic apostrophes (U+2019 and its kin) read as the plain one: scripts typed in an editor write
+#: "here" + U+2019 + "s" (hold-out 4 has both forms), and every rule is written with "'".
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
 
 

@@ -255,12 +255,26 @@ def test_a_tool_described_with_a_hyphenated_participle_is_no_product() -> None:
 @pytest.mark.parametrize(
     ("language", "lines", "name"),
     [
-        ("en", ["Every evening felt the same.", "That's why I created", "The Ten Day Focus Reset", "A short protocol"], "Ten Day Focus Reset"),
-        ("pt", ["Toda noite era igual.", "Foi por isso que eu criei", "O Plano Foco Dez Dias", "Um protocolo curto"], "Plano Foco Dez Dias"),
-        ("es", ["Cada noche era igual.", "Por eso creé", "El Plan Foco Diez Días", "Un protocolo corto"], "Plan Foco Diez Días"),
+        (
+            "en",
+            ["Every evening felt the same.", "That's why I created", "The Ten Day Focus Reset", "A short protocol"],
+            "Ten Day Focus Reset",
+        ),
+        (
+            "pt",
+            ["Toda noite era igual.", "Foi por isso que eu criei", "O Plano Foco Dez Dias", "Um protocolo curto"],
+            "Plano Foco Dez Dias",
+        ),
+        (
+            "es",
+            ["Cada noche era igual.", "Por eso creé", "El Plan Foco Diez Días", "Un protocolo corto"],
+            "Plan Foco Diez Días",
+        ),
     ],
 )
-def test_a_naming_verb_ending_one_line_names_the_product_on_the_next(language: str, lines: list[str], name: str) -> None:
+def test_a_naming_verb_ending_one_line_names_the_product_on_the_next(
+    language: str, lines: list[str], name: str
+) -> None:
     got = _product(lines, language)
     assert got is not None and _plain(got) == name
 
