@@ -173,7 +173,7 @@ def _after(p: Prepared, seg: int, end: int) -> str:
     text = p.folded[seg][end:]
     if not text.strip() and seg + 1 < len(p.folded) and not _SENTENCE.search(p.folded[seg].rstrip()[-1:]):
         text = text + " " + p.folded[seg + 1]
-    return text[:50]
+    return text[:90]
 
 
 def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, float, bool]:
@@ -217,12 +217,33 @@ def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, fl
         return "offer", f'offer cue: "{cue_text[-25:]}"', strength, per_month
     if _TOTAL_BEFORE.search(tail):
         return "offer", f'offer cue: "{_TOTAL_BEFORE.search(tail).group(0).strip()[-25:]}"', 3.0, per_month  # type: ignore[union-attr]
-    if not before.strip() and _ALONE_AFTER.match(after):
+    alone = _ALONE_AFTER.match(after) if not before.strip() else None
+    if alone is not None and _INCOME_NEXT.search(after[alone.end() :]):
+        # "$10,000 a month. That's what Ana makes now.": the next sentence says whose income it is.
+        return "income", "income: the next sentence says it is earned", 0.0, per_month
+    if alone is not None and (
+        not per_month or money.amount < _SUBSCRIPTION_MAX or _NO_COMMITMENT.match(after[alone.end() :])
+    ):
         # "97 dollars." / "Forty seven dollars. One time." / "$33 al mes.": the amount (per period) is the
         # whole sentence, the way a script states its price after the stack; weaker than a cued price,
-        # so a cued one still wins.
+        # so a cued one still wins.  Said per month it is a subscription's price only when it is one in
+        # size or "no contract" / "sin compromisos" follows: "$10,000 a month." alone is a boast.
         return "offer", "offer cue: the amount said as a sentence of its own", 1.0, per_month
     return "other", "no cue", 0.0, per_month
+
+
+#: What earns, said in the sentence after an amount: the amount is an income, not a price.
+_INCOME_NEXT = re.compile(
+    r"^[^.!?]*?\b(?:made|make|makes|making|earn\w*|profit\w*|revenue|income|ganh\w*|fatur\w*|lucr\w*|"
+    r"renda|gan[aoó]\w*|gana\w*|ingres\w*|factur\w*)\b"
+)
+#: A subscription or session price larger than this, said alone per month, is more often a boast of income.
+_SUBSCRIPTION_MAX = 1000.0
+#: "No contract", "Cancel anytime", "Sem fidelidade", "Sin compromisos": a subscription's terms.
+_NO_COMMITMENT = re.compile(
+    r"^\W*(?:no (?:contract|commitment)|cancel any ?time|cancel whenever|sem fidelidade|sem compromisso|"
+    r"cancela quando|sin (?:compromisos?|permanencia)|cancelas cuando)"
+)
 
 
 #: "Total to start: $1,500", "your total today", "tudo isso por", "todo por": the sum the buyer pays.

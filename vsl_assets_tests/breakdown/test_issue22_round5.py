@@ -465,3 +465,24 @@ def test_bare_struck_down_amounts_far_from_any_price_are_ignored() -> None:
     lines = ["Not 97. Not 67.", *[FILLER["en"]] * 6]
     b = analyze(_video("en", FILLER["en"], lines), "en")
     assert b.anchor_price is None and b.offer_price is None
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        # An income said as a sentence of its own, the next sentence saying whose it is: no price.
+        ("en", ["$10,000 a month. That's what Ana makes now.", "Click below to book a call."]),
+        ("pt", ["R$ 10 mil por mês. É isso que a Ana fatura hoje.", "Clique abaixo."]),
+        ("es", ["$5,000 al mes. Eso gana Ana ahora.", "Link en la bio."]),
+        ("en", ["$2,000. That's what I made last week.", "Click below."]),
+        # Per month and large with nothing to say it is a subscription: a boast, not a price.
+        ("en", ["$10,000 a month. Imagine that.", "Click below."]),
+    ],
+)
+def test_an_income_said_as_a_sentence_of_its_own_is_no_price(language: str, lines: list[str]) -> None:
+    assert _offer(_video(language, FILLER[language], lines), language) is None
+
+
+def test_a_large_monthly_price_with_its_terms_is_the_offer() -> None:
+    lines = ["R$ 1.497 por mês. Sem fidelidade.", "Clique abaixo."]
+    assert _offer(_video("pt", FILLER["pt"], lines), "pt") == (1497.0, "BRL")
