@@ -120,9 +120,12 @@ _OFFER_BEFORE = re.compile(
     r"preco (?:e |fica )?(?:de|por)?|valor (?:e |fica )?(?:de|por)?|custa|paga|pagar|oferta de|deixo por|deixamos por|"
     r"solo|hoy|ahora|es|son|sao|are|cuesta|inversion (?:es )?(?:de)?|precio (?:es )?(?:de)?|pagas|pagar|oferta de|"
     r"sale en|por solo|"
-    # The entry price of a range of plans: "os planos começam em", "plans start at", "a partir de",
-    # "los planes empiezan en" (the price the buyer is asked to pay to begin; grammar of the three).
-    r"(?:(?:the )?plans? )?start(?:s|ing)? (?:at|from)|(?:os )?planos comecam (?:em|a partir de)|a partir de|"
+    # The entry price of a range of plans: "os planos começam em", "plans start at", "assina a partir de",
+    # "los planes empiezan en" (the price the buyer is asked to pay to begin; grammar of the three).  The
+    # subject is a plan or a price, so "starting at $5,000 a month in sales" stays a claim.
+    r"(?:plans?|prices?|pricing|memberships?|it|packages?) start(?:s|ing)? (?:at|from)|starting at (?:just|only)|"
+    r"(?:os )?planos comecam (?:em|a partir de)|"
+    r"(?:custa|custam|sai|saem|assina|assinar|assinatura|planos?|precos?|cuesta|cuestan|planes?|suscripcion) a partir de|"
     r"(?:los )?planes (?:empiezan|comienzan) (?:en|desde)|"
     r"(?:te )?(?:lo |la )?(?:dejo|dejamos|dejando) en|dejarlo en|dejarla en|deixar por|deixo por|leave it at|"
     r"seulement|aujourd'hui|nur|heute|soltanto|oggi)"
@@ -185,7 +188,10 @@ def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, fl
         return ("income" if _INCOME_BEFORE.search(before) else "other"), "a scale amount (millions)", 0.0, False
     per_month = _PER_MONTH_AFTER.match(after) is not None
     offer_cue = _OFFER_BEFORE.search(tail)
-    if _INCOME_BEFORE.search(before) or (_INCOME_AFTER.match(after) and offer_cue is None):
+    # A preposition or a copula is no price cue against "in sales" / "per client" after the amount
+    # ("results starting at $5,000 a month in sales"); "just" / "apenas" / "the price is" still are.
+    weak_cue = offer_cue is None or offer_cue.group(0).strip(" :") in _WEAK_OFFER_CUES
+    if _INCOME_BEFORE.search(before) or (_INCOME_AFTER.match(after) and weak_cue):
         cue = _INCOME_BEFORE.search(before)
         return "income", f'income: "{cue.group(0).split()[0] if cue else after.strip()[:20]}"', 0.0, per_month
     if _PER_UNIT_AFTER.match(after):
@@ -232,6 +238,7 @@ def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, fl
     return "other", "no cue", 0.0, per_month
 
 
+_WEAK_OFFER_CUES = frozenset("at for is it's are e es son sao por now today hoy hoje agora ahora para a".split())
 #: What earns, said in the sentence after an amount: the amount is an income, not a price.
 _INCOME_NEXT = re.compile(
     r"^[^.!?]*?\b(?:made|make|makes|making|earn\w*|profit\w*|revenue|income|ganh\w*|fatur\w*|lucr\w*|"

@@ -486,3 +486,21 @@ def test_an_income_said_as_a_sentence_of_its_own_is_no_price(language: str, line
 def test_a_large_monthly_price_with_its_terms_is_the_offer() -> None:
     lines = ["R$ 1.497 por mês. Sem fidelidade.", "Clique abaixo."]
     assert _offer(_video("pt", FILLER["pt"], lines), "pt") == (1497.0, "BRL")
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "My clients see results starting at $5,000 a month in sales."),
+        ("pt", "Meus alunos vendem a partir de R$ 10 mil em vendas por mês."),
+        ("es", "Mis alumnos llegan a $3,000 en ventas cada mes."),
+    ],
+)
+def test_a_starting_or_prepositional_amount_of_sales_is_no_price(language: str, line: str) -> None:
+    turn = {"en": "Here's what you get today.", "pt": "Você vai receber tudo isso.", "es": "Esto es lo que recibes."}
+    assert _offer(_video(language, FILLER[language], [turn[language], line]), language) is None
+
+
+def test_a_strong_price_cue_still_wins_over_per_client() -> None:
+    lines = ["Here's what you get today.", "It's just $97 per client you bring in."]
+    assert _offer(_video("en", FILLER["en"], lines), "en") == (97.0, "USD")
