@@ -14,6 +14,7 @@ from collections import Counter
 
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared, clip
+from vsl_assets.breakdown.prices import read_prices
 from vsl_assets.breakdown.taxonomy import fold
 
 _UP = r"[A-ZÀ-ÖØ-Ý0-9]"
@@ -55,7 +56,7 @@ _EXACTLY_WHAT = re.compile(
 #: What the buyer gets inside a named product: "here's what you get inside X" (hold-out 4), "Inside X,
 #: you get" (hold-out 4, a second course); "o que você recebe dentro do X", "lo que recibes dentro de X".
 _GET_INSIDE = re.compile(
-    r"(?i:get inside|(?:recebe|vai receber|leva) dentro d[oa]|(?:recibes|obtienes|vas a recibir) dentro de(?:l)?)\s+"
+    r"(?i:(?:what )?you(?:'ll| will)? get inside|(?:recebe|vai receber|leva) dentro d[oa]|(?:recibes|obtienes|vas a recibir) dentro de(?:l)?)\s+"
     + _ART
     + _NAME
 )
@@ -295,6 +296,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
     # more often a science word ("a process called autophagy") than the product.
     lower_cased = _lower_cased(p)
+    # Segments where an amount is asked as the price: "Harvard is $70,000 a year" (what something else
+    # costs) names no product.
+    asked = {m.seg for m in read_prices(p) if m.role in ("offer", "installment", "alternative")}
     for i, seg in enumerate(p.segments):
         for m in _STRONG_CUES.finditer(seg.text):
             name = _clean_name(m.group("name"))
@@ -334,7 +338,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(name, i, 5)
                 if name is not None:
                     named.add(name)
-        for m in _PRICED_NAME.finditer(p.digits[i]):
+        for m in _PRICED_NAME.finditer(p.digits[i]) if i in asked else ():
             name = _clean_name(m.group("name"))
             if name is not None and fold(name) not in shouted:
                 add(name, i, 5)

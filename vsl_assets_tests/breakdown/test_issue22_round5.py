@@ -504,3 +504,13 @@ def test_a_starting_or_prepositional_amount_of_sales_is_no_price(language: str, 
 def test_a_strong_price_cue_still_wins_over_per_client() -> None:
     lines = ["Here's what you get today.", "It's just $97 per client you bring in."]
     assert _offer(_video("en", FILLER["en"], lines), "en") == (97.0, "USD")
+
+
+def test_what_something_else_costs_names_no_product() -> None:
+    lines = [
+        "A degree is a big step.",
+        "Northgate College is $70,000 a year in tuition.",
+        "Here's what you get today.",
+        "It's just $97.",
+    ]
+    assert _product(lines) != "Northgate College"
