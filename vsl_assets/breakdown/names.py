@@ -296,9 +296,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
     # more often a science word ("a process called autophagy") than the product.
     lower_cased = _lower_cased(p)
-    # Segments where an amount is asked as the price: "Harvard is $70,000 a year" (what something else
-    # costs) names no product.
-    asked = {m.seg for m in read_prices(p) if m.role in ("offer", "installment", "alternative")}
+    # Segments where the offer's price is said (the price model has chosen it by now: other cued amounts
+    # are "alternative"): "X College is $70,000 a year", what something else costs, names no product.
+    asked = {m.seg for m in read_prices(p) if m.role in ("offer", "installment")}
     for i, seg in enumerate(p.segments):
         for m in _STRONG_CUES.finditer(seg.text):
             name = _clean_name(m.group("name"))

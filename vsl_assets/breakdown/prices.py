@@ -107,7 +107,7 @@ _COMPARISON = re.compile(
     r"competenc\w*|academia|gym|pizza|lanche|coffee|cafe|cafezinho|dinner|jantar|cena|lunch|almoco|netflix|"
     r"salar\w*|hire|contratar|employee|funcionari\w*|emplead\w*|assistant|assistente|asistente|receptionist|"
     r"recepcionista|laborator\w*|lab|cobraria|charges|cobra|cobran|domain|dominio|universit\w*|"
-    r"faculdade|mba|degree|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*)\b"
+    r"faculdade|mba|degree|college|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*)\b"
 )
 _SPENT_BEFORE = re.compile(
     r"\b(?:spent|spend|spending|paid|wasted|used to pay|pagava|pagaba|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
