@@ -114,9 +114,7 @@ _KINDS = {
 }
 _INTRO: dict[str, re.Pattern[str]] = {
     "en": re.compile(
-        # "Introducing: The X" / "Introducing the X Suite" (hold-out 4 and hold-out 2): the word that
-        # presents a product, said where it is first shown to the buyer.
-        r"\b(?:introducing\b|"
+        r"\b(?:"
         r"that'?s (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
         # "So I built a quiz." (hold-out 3), "So we built it for you" (real-dev): the same turn with "so";
         # not "so I put together a mix of nutrients", which tells the story of how the product was found.
@@ -126,7 +124,6 @@ _INTRO: dict[str, re.Pattern[str]] = {
     "pt": re.compile(
         r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos)|"
         r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos)\b|"
-        r"(?:eu )?(?:te |lhe |vos )?apresento (?:para voce |a voces )?(?:o|a)\b|apresentamos (?:o|a)\b|"
         r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + _KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
     "es": re.compile(
@@ -142,9 +139,16 @@ _CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
 #: the mechanism, a minute before the offer.)
 _NAMED_INTRO: dict[str, re.Pattern[str]] = {
     "en": re.compile(
+        # "Introducing: The X" / "Introducing the X Suite" (hold-out 4 and hold-out 2): the word that
+        # presents a product, said where it is first shown, before its name (a capital) or a line break.
+        rf"\b[Ii]ntroducing(?:\s*:\s*$|:?\s+(?:[Tt]he\s+)?{_CAP})|"
         rf"(?:^|[.!?]\s+)(?:[Tt]he )?{_CAP}(?:\s+{_CAP})* is an? (?:[\w-]+ ){{0,3}}"
         + _KINDS["en"]
         + r"s? (?:for|where|that)\b"
+    ),
+    # "Apresento o X" / "Apresentamos a X", the PT form of "Introducing X" (grammar).
+    "pt": re.compile(
+        rf"\b(?:[Ee]u )?(?:te |lhe |vos )?[Aa]present(?:o|amos)(?: para voc[êe]| a voc[êe]s)?:?\s+(?:[oa]\s+)?{_CAP}"
     ),
 }
 _GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")

@@ -514,3 +514,26 @@ def test_what_something_else_costs_names_no_product() -> None:
         "It's just $97.",
     ]
     assert _product(lines) != "Northgate College"
+
+
+def test_introducing_as_a_plain_verb_is_no_introduction() -> None:
+    lines = [
+        "Introducing yourself to strangers at work is hard for most of us.",
+        *[FILLER["en"]] * 3,
+        "Try it for a full 60 days or get a full refund.",
+        "Click the button below to start.",
+    ]
+    segments = _video("en", FILLER["en"], lines, pad=8)
+    assert not _pitch_at(segments, "en", lines[0])
+
+
+def test_apresento_o_opens_an_unpriced_portuguese_section() -> None:
+    lines = [
+        "Apresento o Plano Manhã Calma.",
+        "Uma rotina de dez minutos para começar o dia.",
+        *[FILLER["pt"]] * 3,
+        "Você tem 60 dias de garantia com reembolso total.",
+        "Clique no botão abaixo.",
+    ]
+    segments = _video("pt", FILLER["pt"], lines, pad=8)
+    assert _pitch_at(segments, "pt", lines[0])
