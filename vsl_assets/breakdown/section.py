@@ -180,6 +180,13 @@ _INSIDE: dict[str, re.Pattern[str]] = {
 #: An opening question about the seller's own offering ("¿Cómo funcionan mis señales VIP?", "What
 #: happens in a coaching call with me?", "Como funciona a minha mentoria?"): the video opens on the
 #: offer itself, which is what an offer lead is (Masterson & Forde), not on the viewer's problem.
+#: What a seller offers, named in that question (the offering itself, not the viewer's body or life).
+_OFFERING = {
+    "pt": _KINDS["pt"] + r"|sinais|aulas?|sess(?:ao|oes)|consultorias?|assinatura|plano|servico|grupo|clube|app",
+    "en": _KINDS["en"] + r"|signals|class(?:es)?|sessions?|calls?|consulting|subscription|plan|group|club|service",
+    "es": _KINDS["es"]
+    + r"|senales|clases?|sesion(?:es)?|asesorias?|consultorias?|suscripcion|plan|grupo|club|servicio",
+}
 _OFFER_QUESTION = {
     "pt": re.compile(
         r"^\W*(?:como funciona(?:m)?|o que (?:acontece|voce recebe|tem|vem)|o que inclui)\b[^?.!]*"
@@ -194,13 +201,15 @@ _OFFER_QUESTION = {
         r"\b(?:mi|mis|nuestro|nuestra|nuestros|nuestras|conmigo|con nosotros)\b[^?.!]*\?"
     ),
 }
+_OFFERING_RE = {lang: re.compile(r"\b(?:" + words + r")s?\b") for lang, words in _OFFERING.items()}
 
 
 def opens_on_offer(p: Prepared) -> bool:
     """Whether the first sentence asks about the seller's own offering: the video presents the offer
     from its opening (an offer lead), so its offer section starts there, however short the video."""
     pat = _OFFER_QUESTION.get(p.language or "")
-    return bool(p.segments) and pat is not None and pat.match(p.folded[0]) is not None
+    m = pat.match(p.folded[0]) if pat is not None and p.segments else None
+    return m is not None and _OFFERING_RE[p.language or ""].search(m.group(0)) is not None
 
 
 def turn_segments(p: Prepared) -> list[int]:

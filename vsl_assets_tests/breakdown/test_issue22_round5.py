@@ -537,3 +537,16 @@ def test_apresento_o_opens_an_unpriced_portuguese_section() -> None:
     ]
     segments = _video("pt", FILLER["pt"], lines, pad=8)
     assert _pitch_at(segments, "pt", lines[0])
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("en", "How does my body decide to store fat at night?"),
+        ("pt", "Como funciona o meu metabolismo depois dos quarenta?"),
+        ("es", "¿Cómo funciona mi cuerpo cuando duermo poco?"),
+    ],
+)
+def test_a_question_about_the_speakers_body_is_no_offer_opening(language: str, opening: str) -> None:
+    b = analyze(timed([opening, FILLER[language], FILLER[language]]), language)
+    assert b.lead_type != "offer" and b.pitch_s != 0.0
