@@ -115,6 +115,11 @@ _KINDS = {
 _INTRO: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         r"\b(?:"
+        # "Introducing: The X" / "Introducing the X Suite" (hold-out 4 and hold-out 2): the word that
+        # presents a product, said where it is first shown; not the verb with a person as its object
+        # ("introducing yourself to strangers", "introducing your kids to...").
+        r"introducing\b(?! (?:yourself|myself|himself|herself|themselves|ourselves|your|my|his|her|our|their|them|"
+        r"him|me|us|people|someone|somebody|kids|children)\b)|"
         r"that'?s (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
         # "So I built a quiz." (hold-out 3), "So we built it for you" (real-dev): the same turn with "so";
         # not "so I put together a mix of nutrients", which tells the story of how the product was found.
@@ -139,9 +144,6 @@ _CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
 #: the mechanism, a minute before the offer.)
 _NAMED_INTRO: dict[str, re.Pattern[str]] = {
     "en": re.compile(
-        # "Introducing: The X" / "Introducing the X Suite" (hold-out 4 and hold-out 2): the word that
-        # presents a product, said where it is first shown, before its name (a capital) or a line break.
-        rf"\b[Ii]ntroducing(?:\s*:\s*$|:?\s+(?:[Tt]he\s+)?{_CAP})|"
         rf"(?:^|[.!?]\s+)(?:[Tt]he )?{_CAP}(?:\s+{_CAP})* is an? (?:[\w-]+ ){{0,3}}"
         + _KINDS["en"]
         + r"s? (?:for|where|that)\b"
@@ -212,13 +214,28 @@ def opens_on_offer(p: Prepared) -> bool:
     return m is not None and _OFFERING_RE[p.language or ""].search(m.group(0)) is not None
 
 
+def _raw_hits(p: Prepared, pattern: re.Pattern[str]) -> list[int]:
+    """Segments where ``pattern`` matches the text as written (capitals kept), read on into the next
+    segment: a recogniser cuts "The X Retreat is a six-day" | "journey for women" mid-sentence."""
+    out = []
+    for i, seg in enumerate(p.segments):
+        text = seg.text
+        joined = text + " " + p.segments[i + 1].text if i + 1 < len(p.segments) else text
+        m = pattern.search(joined)
+        # Where the words matched begin (a leading sentence end belongs to the segment before).
+        begins = m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!?\u2026 ")) if m is not None else -1
+        if 0 <= begins < len(text):
+            out.append(i)
+    return out
+
+
 def turn_segments(p: Prepared) -> list[int]:
     """Segments (in order) that say a turn into the offer, in the transcript's language."""
     pat = _TURN.get(p.language or "")
     found = set(p.hits(pat)) if pat is not None else set()
     inside = _INSIDE.get(p.language or "")
     if inside is not None:
-        found |= {i for i, seg in enumerate(p.segments) if inside.search(seg.text)}
+        found |= set(_raw_hits(p, inside))
     return sorted(found)
 
 
@@ -239,7 +256,7 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     found = set(p.hits(intro_pat)) if intro_pat else set()
     named = _NAMED_INTRO.get(p.language or "")
     if named is not None:
-        found |= {i for i, seg in enumerate(p.segments) if named.search(seg.text)}
+        found |= set(_raw_hits(p, named))
     intros = [i for i in sorted(found) if p.segments[i].start >= earliest]
     deals = sorted(
         {

@@ -550,3 +550,14 @@ def test_apresento_o_opens_an_unpriced_portuguese_section() -> None:
 def test_a_question_about_the_speakers_body_is_no_offer_opening(language: str, opening: str) -> None:
     b = analyze(timed([opening, FILLER[language], FILLER[language]]), language)
     assert b.lead_type != "offer" and b.pitch_s != 0.0
+
+
+def test_a_named_product_definition_cut_in_two_by_a_recogniser_still_opens_the_section() -> None:
+    lines = [
+        "The Still Water Retreat is a five-day",
+        "guided journey for tired nurses, and it starts in May.",
+        *[FILLER["en"]] * 5,
+        "The Still Water Retreat is two thousand dollars, all meals included.",
+    ]
+    segments = _video("en", FILLER["en"], lines)
+    assert _pitch_at(segments, "en", lines[0])
