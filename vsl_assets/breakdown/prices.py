@@ -17,11 +17,15 @@ in its sentence, in this order, and the first rule that fires decides its role:
 8. what was spent ("I spent", "gastei", "used to pay");  9. a later price ("mañana suben a 57€");
 10. anchor ("normally", "valor normal", "reduced from", "instead of", "de 497 por 197", "volta para");
 11. comparison: what something else costs ("a cirurgia custa", "the agency charges");
-12. offer: a price cue ("just", "apenas", "por solo", "is", "o investimento é de", "à vista", "one time").
+12. offer: a price cue ("just", "apenas", "por solo", "is", "o investimento é de", "à vista", "one time",
+    "os planos começam em", "plans start at").
 Then two passes over neighbours: a range ("$300 to $3,000") is a rate or a result, and a price followed
 closely by a lower one after "but"/"today"/"mas"/"pero" is that one's anchor.
 Anything else is ``other`` (a bare amount), which may still be the offer when it is said inside the
-offer section as a price idiom ("oitenta e quatro e setenta e seis") or twice with its currency.
+offer section as a price idiom ("oitenta e quatro e setenta e seis") or twice with its currency, or as
+a sentence of its own ("97 dollars.", "$33 al mes.", a line followed by "One time").  Numbers said
+without a currency count as prices only where the words make them one: "the regular price is 47"
+(the anchor) and a struck-down chain next to a price ("Not 97. Not 67. Just $27.").
 
 The offer is then the best-supported offer amount of the offer section (said there, with a cue,
 repeated, with instalments that add up to it); the anchor the highest anchor (else rejected) amount

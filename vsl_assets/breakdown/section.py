@@ -19,7 +19,10 @@ Candidates, latest-evidence last:
 
 The section starts at the turn phrase when one comes at most :data:`TURN_BEFORE_PRICE_S` before the
 first deal price (the turn introduces the price), else at the first deal price; with no price at
-all, at the turn phrase; with neither, at the first guarantee or call to action of the last half.
+all, at the turn phrase; with neither, at a product introduction that leads into the close, else at
+the first guarantee or call to action of the last half.  A video whose first sentence asks about the
+seller's own offering ("¿Cómo funcionan mis señales VIP?", a 60-second reel) presents the offer from
+its opening, so its section starts there.
 """
 
 from __future__ import annotations
