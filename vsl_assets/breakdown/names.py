@@ -61,6 +61,14 @@ _GET_INSIDE = re.compile(
     + _NAME
 )
 _INSIDE_GET = re.compile(r"\b[Ii]nside\s+" + _ART + _NAME + r",?\s+you(?:'ll| will)? (?:also )?get\b")
+#: The product set apart from what the viewer has: "Com a open33 é diferente" (hold-out 4), "é por isso que o
+#: "Método 21 Dias" é diferente" (hold-out 2); "con X es diferente", "with X, it's different" alike.  The
+#: name is capitalised or a coined word ("open33"): "o mundo é diferente" names nothing.
+_DIFFERENT = re.compile(
+    r"(?:\b(?:[Cc]om|[Cc]on|[Ww]ith)\s+)?\b(?:[oOaA]|[eE]l|[lL]a|[tT]he)\s+[\"\u201c]?"
+    r"(?P<name>[\w][\w'-]*(?:\s+[A-Z0-9À-Ý][\w'-]*){0,3})[\"\u201d]?,?\s+"
+    r"(?:[ée]|es|is|it'?s|fica)\s+(?:totalmente\s+|completely\s+|muy\s+)?(?:diferente|different)\b"
+)
 #: The named product as the subject of its price: "X is $297. One-time payment." (hold-out 4), "The X
 #: Retreat is $3,500, all-inclusive" (hold-out 4); "O X custa R$ 97", "X cuesta $47" alike.
 _PRICED_NAME = re.compile(
@@ -343,6 +351,18 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if name is not None and fold(name) not in shouted:
                 add(name, i, 5)
                 named.add(name)
+        for m in _DIFFERENT.finditer(seg.text):
+            word = m.group("name")
+            first = word.split()[0]
+            if fold(first) in _FUNCTION_WORDS or fold(first) in shouted:
+                continue
+            if " " not in word.strip() and _common(fold(word), p.language):
+                continue  # "A Maria é diferente": a person (PT and ES put the article before names too)
+            if first[:1].isupper() or _coined(first.lower(), p.language):
+                name = _clean_name(word)
+                add(name, i, 5)
+                if name is not None:
+                    named.add(name)
         for m in _KIND_CUES.finditer(seg.text):
             add(_clean_name(m.group("name")), i, 3)
         for m in _MARKED.finditer(seg.text):

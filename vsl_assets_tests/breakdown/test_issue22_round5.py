@@ -561,3 +561,44 @@ def test_a_named_product_definition_cut_in_two_by_a_recogniser_still_opens_the_s
     ]
     segments = _video("en", FILLER["en"], lines)
     assert _pitch_at(segments, "en", lines[0])
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "name"),
+    [
+        (
+            "pt",
+            ["Você paga caro em dólar todo mês?", "Com a calma42 é diferente.", "A calma42 cobra em reais."],
+            "calma42",
+        ),
+        (
+            "pt",
+            ["Tudo parece igual.", 'É por isso que o "Plano Norte" é diferente.', "O Plano Norte tem três fases."],
+            "Plano Norte",
+        ),
+        (
+            "es",
+            ["¿Pagas en dólares cada mes?", "Con la calma42 es diferente.", "La calma42 cobra en pesos."],
+            "calma42",
+        ),
+        (
+            "en",
+            ["Every app felt the same.", "With the Quiet Ledger, it's different.", "The Quiet Ledger keeps it simple."],
+            "Quiet Ledger",
+        ),
+    ],
+)
+def test_the_product_set_apart_as_different_is_named(language: str, lines: list[str], name: str) -> None:
+    got = _product(lines, language)
+    assert got is not None and _plain(got) == name
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        ("pt", ["Tudo parece igual.", "A Maria é diferente.", "Ela sempre foi assim."]),
+        ("pt", ["Tudo parece igual.", "O mundo é diferente agora.", "Ninguém mais espera."]),
+    ],
+)
+def test_a_person_or_a_common_noun_set_apart_is_no_product(language: str, lines: list[str]) -> None:
+    assert _product(lines, language) is None
