@@ -27,6 +27,7 @@ __all__ = [
     "ApiFilters",
     "ApiSearchFilters",
     "PageFilters",
+    "PageSearchFilters",
     "for_viewer",
     "library_filters",
     "search_filters",
@@ -230,3 +231,13 @@ async def api_search_filters(filters: _SearchQuery, session: Db, user: ApiUser) 
 
 #: The search index's filters for the API's caller: a board they may not see matches nothing.
 ApiSearchFilters = Annotated[library.LibraryFilters, Depends(api_search_filters)]
+
+
+def page_search_filters(filters: _SearchQuery, session: Db, user: PageUser) -> library.LibraryFilters:
+    """The search page's filters: the search API's (a language the index does not know is a 422
+    that says which it knows), as the signed-in user may apply them."""
+    return for_viewer(session, filters, user.user_id)
+
+
+#: The search page's filters, read as the search API reads them.
+PageSearchFilters = Annotated[library.LibraryFilters, Depends(page_search_filters)]
