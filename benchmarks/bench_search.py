@@ -6,6 +6,7 @@ Run it from the repository root::
     .venv/bin/python benchmarks/bench_search.py                 # 120 x 60-minute VSLs (108,000 segments)
     .venv/bin/python benchmarks/bench_search.py --n 1112        # the issue's 1,000,000 segments
     .venv/bin/python benchmarks/bench_search.py --pg-local      # also PostgreSQL (throwaway server, as the tests)
+    .venv/bin/python benchmarks/bench_search.py --baseline-ref main  # also main's product (own process and index)
 
 Data (``search_corpus.py``): 60-minute transcripts (900 segments of 8-22 words), a third each PT,
 EN and ES, walked from word bigrams of the project's own scripts, so phrases and word frequencies
@@ -20,6 +21,9 @@ What runs, on the same segments:
 * **raw FTS5** (the floor): ``fts5(text, tokenize='unicode61 remove_diacritics 2')`` over the
   original texts, ``SELECT rowid, bm25(raw) … ORDER BY bm25(raw) LIMIT 20`` (no stemming, no
   grouping, no snippets: what the product's work costs on top of SQLite's);
+* **main REV** (``--baseline-ref REV``): the product of another revision, in a worktree and its own
+  process with its own index of the same corpus (built first, alone), asked query by query inside
+  the same rounds (it reports the time it took there, so the pipe is not counted);
 * **tantivy** (the peer), if installed: one field per language with Snowball stemming and ASCII
   folding, top 20 by BM25 (no grouping either);
 * **product-tantivy**: ``TantivySearch`` as shipped (``VSL_SEARCH_BACKEND=tantivy``): the same
@@ -35,6 +39,9 @@ Throughput: ``--clients`` threads (default 1 and 8) calling ``search()`` on the 
 ``--seconds`` each, before and after, interleaved; the web page's search route is this call plus
 rendering (bench_web measures the page).
 
+Build: each system one VSL per transaction, interleaved per VSL; then the product's bulk build
+(``index_many``, what ``vsl reindex`` does) into a fresh file.
+
 Targets (issue 29): product p95 <= 1.5x raw FTS5 and <= 25 ms at 1,000,000 segments (or the
 tantivy backend's p95 <= 3x tantivy alone's); index build >= 30,000 segments/s; throughput at 8
 clients >= 3x before.  Reports; does not gate (exit 0).
@@ -43,9 +50,13 @@ clients >= 3x before.  Reports; does not gate (exit 0).
 from __future__ import annotations
 
 import argparse
+import atexit
+import json
+import os
 import random
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -58,7 +69,10 @@ from pathlib import Path
 from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
+#: The code measured: this checkout, or (in the ``--worker`` that ``--baseline-ref`` starts) the
+#: baseline's worktree.  Corpus and queries always come from this file.
+CODE = Path(os.environ.get("BENCH_SEARCH_CODE", str(REPO))).resolve()
+sys.path.insert(0, str(CODE))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 import search_corpus  # noqa: E402
@@ -453,6 +467,91 @@ def pg_topk_class() -> type:
     return PgTopK
 
 
+# -- the baseline revision, in its own process ----------------------------------------------------
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    """Child process (``BENCH_SEARCH_CODE`` = the baseline's worktree): index the same corpus with
+    that revision's product, then answer on stdin/stdout: ``q I`` runs query I and replies its
+    time (measured here, so the pipe is not counted), ``t CLIENTS SECONDS`` measures throughput."""
+    import vsl_assets
+
+    docs = make_corpus(args.n, args.segments)
+    pool = [q for qs in make_queries(docs, args.per_kind).values() for q in qs]
+    with tempfile.TemporaryDirectory(prefix="bench-search-base-") as tmp:
+        product = open_search(f"sqlite:///{tmp}/vsl.db")
+        product.ensure_schema()
+        t = time.perf_counter()
+        for d in docs:
+            product.index_vsl(d)
+        build = time.perf_counter() - t
+        hello = {"code": str(Path(vsl_assets.__file__).parent), "build_s": build, "size": product.size_bytes()}
+        print(json.dumps(hello), flush=True)
+        for line in sys.stdin:
+            cmd, *rest = line.split()
+            if cmd == "q":
+                q = pool[int(rest[0])]
+                t = time.perf_counter()
+                product.search(q)
+                print(time.perf_counter() - t, flush=True)
+            elif cmd == "t":
+                line_out, rate = throughput(product.search, pool, int(rest[0]), float(rest[1]))
+                print(json.dumps([line_out, rate]), flush=True)
+            else:
+                break
+        product.close()
+
+
+class Baseline:
+    """The product of another git revision (a worktree, its own process and index file), asked
+    query by query from the parent's rounds, so it is interleaved with the other systems."""
+
+    def __init__(self, rev: str, args: argparse.Namespace, base: Path, pool: list[SearchQuery]) -> None:
+        def git(*a: str) -> str:
+            return subprocess.run(
+                ["git", "-C", str(REPO), *a], check=True, capture_output=True, text=True
+            ).stdout.strip()
+
+        self.rev = git("rev-parse", "--short", rev)
+        self.git = git
+        self.tree = base / "baseline-tree"
+        git("worktree", "add", "--detach", str(self.tree), self.rev)
+        self.index = {id(q): i for i, q in enumerate(pool)}
+        env = {**os.environ, "BENCH_SEARCH_CODE": str(self.tree), "PYTHONPATH": str(self.tree)}
+        command = [sys.executable, __file__, "--worker", "--n", str(args.n), "--segments", str(args.segments)]
+        self.proc = subprocess.Popen(
+            [*command, "--per-kind", str(args.per_kind)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+
+    def ready(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        hello: dict[str, Any] = json.loads(self.proc.stdout.readline())
+        return hello
+
+    def _ask(self, line: str) -> str:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        return self.proc.stdout.readline()
+
+    def search(self, query: SearchQuery) -> float:
+        return float(self._ask(f"q {self.index[id(query)]}"))
+
+    def throughput(self, clients: int, seconds: float) -> tuple[str, float]:
+        line, rate = json.loads(self._ask(f"t {clients} {seconds}"))
+        return str(line), float(rate)
+
+    def close(self) -> None:
+        if self.proc.poll() is None:
+            self._ask("x")
+            self.proc.wait(60)
+        self.git("worktree", "remove", "--force", str(self.tree))
+
+
 # -- measuring -------------------------------------------------------------------------------------
 
 
@@ -486,6 +585,7 @@ class System:
     name: str
     search: Callable[[SearchQuery], Any]
     text_only: bool = False  # answers no "filters only" query
+    remote: bool = False  # ``search`` returns the seconds it took in its own process
 
 
 def latency(
@@ -504,8 +604,10 @@ def latency(
                 rng.shuffle(order)
                 for s in order:
                     t = time.perf_counter()
-                    s.search(q)
-                    out[s.name][kind].append(time.perf_counter() - t)
+                    took = s.search(q)
+                    elapsed = time.perf_counter() - t
+                    # A system in another process reports the time it took there (the pipe excluded).
+                    out[s.name][kind].append(took if s.remote else elapsed)
         print(f"  round {r + 1}/{rounds} done", flush=True)
     return out
 
@@ -557,7 +659,16 @@ def main() -> None:
     parser.add_argument("--pg-local", action="store_true", help="also PostgreSQL on a throwaway server")
     parser.add_argument("--no-tantivy", action="store_true")
     parser.add_argument("--pg-only", action="store_true", help="only PostgreSQL (with --pg-local)")
+    parser.add_argument(
+        "--baseline-ref",
+        default=None,
+        help="also the product of this git revision (a worktree, its own process and index), e.g. main",
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        cmd_worker(args)
+        return
 
     t = time.perf_counter()
     docs = make_corpus(args.n, args.segments)
@@ -575,6 +686,12 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         base = Path(tmp)
+        baseline = None
+        if args.baseline_ref:
+            # Started first: it builds its own index of the same corpus while this process builds.
+            baseline = Baseline(args.baseline_ref, args, base, [q for qs in queries.values() for q in qs])
+            atexit.register(baseline.close)  # the worktree goes even if a step below fails
+            hello = baseline.ready()  # its index built alone, so the builds below do not share the CPU with it
         product = open_search(f"sqlite:///{base}/vsl.db")
         assert isinstance(product, SqliteSearch)
         product.ensure_schema()
@@ -626,6 +743,26 @@ def main() -> None:
                 f"  product-tantivy build speed: {n_segments / builds['product-tantivy']:,.0f} segments/s; "
                 f"index + side table {(ptv.size_bytes() or 0) / 1e6:,.0f} MB"
             )
+        bulk = open_search(f"sqlite:///{base}/bulk.db")
+        assert isinstance(bulk, SqliteSearch)
+        bulk.ensure_schema()
+        t = time.perf_counter()
+        bulk.index_many(docs)
+        bulk_s = time.perf_counter() - t
+        print(
+            f"  product bulk build (vsl reindex: index_many, ~{bulk.BULK_SEGMENTS:,} segments per transaction): "
+            f"{bulk_s:.1f} s, {n_segments / bulk_s:,.0f} segments/s; target >= 30,000 segments/s: "
+            f"{'PASS' if n_segments / bulk_s >= 30_000 else 'FAIL'}"
+        )
+        bulk.close()
+        for f in base.glob("bulk.search.db*"):
+            f.unlink()
+        if baseline is not None:
+            print(
+                f"  main {baseline.rev} (its own process, {hello['code']}): one transaction per VSL "
+                f"{n_segments / hello['build_s']:,.0f} segments/s (built before the others, alone; index "
+                f"{(hello['size'] or 0) / 1e6:,.0f} MB)"
+            )
         hour = replace(docs[len(docs) // 2])
         incr = []
         for _ in range(5):
@@ -638,6 +775,8 @@ def main() -> None:
 
         before = Before(product.path)
         systems = [System("product", product.search), System("before", before.search), System("raw FTS5", raw.search)]
+        if baseline is not None:
+            systems.append(System(f"main {baseline.rev}", baseline.search, remote=True))
         if tv is not None:
             systems.append(System("tantivy", tv.search))
         if ptv is not None:
@@ -671,6 +810,12 @@ def main() -> None:
         )
         point, lo, hi = ratio_interval(mixed["before"], mixed["product"], 95, rng)
         print(f"  before p95 / product p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
+        if baseline is not None:
+            name = f"main {baseline.rev}"
+            point, lo, hi = ratio_interval(mixed[name], mixed["product"], 95, rng)
+            print(f"  {name} p95 / product p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
+            point, lo, hi = ratio_interval(mixed[name], mixed["raw FTS5"], 95, rng)
+            print(f"  {name} p95 / raw FTS5 p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
         if tv is not None:
             point, lo, hi = ratio_interval(mixed["product"], mixed["tantivy"], 95, rng)
             print(f"  product p95 / tantivy p95 = {point:.1f}x (95% interval {lo:.1f}-{hi:.1f})")
@@ -701,6 +846,15 @@ def main() -> None:
                 line, rate = throughput(fn, pool, clients, args.seconds)
                 rates[(name, clients)] = rate
                 print(f"  {name:15s} {clients} client(s): {line}")
+                if baseline is not None and name == "before":  # main next, in its own process
+                    line, rate = baseline.throughput(clients, args.seconds)
+                    rates[("main", clients)] = rate
+                    print(f"  {'main ' + baseline.rev:15s} {clients} client(s): {line}")
+            if baseline is not None:
+                print(
+                    f"  product / main {baseline.rev} at {clients} client(s): "
+                    f"{rates[('product', clients)] / rates[('main', clients)]:.1f}x"
+                )
             print(
                 f"  product / before at {clients} client(s): {rates[('product', clients)] / rates[('before', clients)]:.1f}x"
             )
@@ -710,6 +864,9 @@ def main() -> None:
                     f"{rates[('product-tantivy', clients)] / rates[('product', clients)]:.1f}x"
                 )
 
+        if baseline is not None:
+            baseline.close()
+            atexit.unregister(baseline.close)
         if args.pg_local:
             bench_postgres(base, docs, queries, args.rounds)
 

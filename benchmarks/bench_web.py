@@ -331,6 +331,15 @@ def cmd_populate(args: argparse.Namespace) -> int:
     rng = random.Random(7)
     populate(args.database, args.n, args.segments, rng)
     key = add_long_vsl(args.database, rng)
+    if args.search:
+        # The search page's corpus: --search more 60-minute VSLs and every transcript in natural
+        # sentences (bench_pages' generators), indexed by the code under test's own backend.
+        os.environ.setdefault("BENCH_PAGES_CODE", os.environ.get("BENCH_CODE", str(REPO)))
+        import bench_pages
+
+        bench_pages.more_long_vsls(args.database, rng, args.search)
+        bench_pages.natural_words(args.database, rng)
+        bench_pages.index_everything(args.database)
     with session_scope(args.database) as s:
         add_user(s, "bench", "bench password")
         token = create_token(s, "bench")
@@ -559,6 +568,20 @@ ROUTES = (
     ("/api/vsls", "GET /api/vsls (24, newest)", "bearer"),
     ("/vsl/{long_key}", "GET /vsl/{key} (60 min, 900 segments)", "cookie"),
 )
+#: The search page (issue 29), measured with ``--search N`` (N more 60-minute VSLs indexed): a
+#: word said in many segments, a phrase with filters, a number (said in words in the transcripts).
+SEARCH_ROUTES = (
+    ("/search?q=garantia", "GET /search word", "cookie"),
+    ("/search?q=%22ritual+da+manh%C3%A3%22&language=pt&niche=health", "GET /search phrase+filters", "cookie"),
+    ("/search?q=30+dias", "GET /search number", "cookie"),
+)
+
+
+def routes(args: argparse.Namespace) -> tuple[tuple[str, str, str | None], ...]:
+    """The routes measured: ``--only search`` keeps ``/healthz`` and the search page."""
+    if args.only == "search":
+        return (ROUTES[0], *SEARCH_ROUTES)
+    return ROUTES + (SEARCH_ROUTES if args.search else ())
 
 
 @dataclass
@@ -587,6 +610,7 @@ class Running:
 def start(label: str, code: Path, database: str, storage: Path, args: argparse.Namespace) -> Running:
     env = _env(code, database, storage)
     command = [sys.executable, __file__, "populate", "--database", database, "--n", str(args.n)]
+    command += ["--search", str(args.search)]
     made = subprocess.run([*command, "--segments", str(args.segments)], env=env, capture_output=True, text=True)
     if made.returncode != 0:
         raise SystemExit(f"populate ({label}) failed:\n{made.stderr[-3000:]}")
@@ -616,7 +640,7 @@ def measure_all(servers: list[Running], args: argparse.Namespace) -> list[dict[s
     """Each route and concurrency on every version back to back (before, after, before, ...), so a
     change in the machine's load (other work on these cores) hits both sides alike."""
     rows: list[dict[str, Any]] = []
-    total_s = len(ROUTES) * len(args.concurrency) * len(servers) * (args.seconds + 0.7) + 10
+    total_s = len(routes(args)) * len(args.concurrency) * len(servers) * (args.seconds + 0.7) + 10
     for s in servers:
         s.writer = subprocess.Popen(
             [sys.executable, __file__, "writer", "--database", s.database, "--seconds", str(total_s)],
@@ -624,7 +648,7 @@ def measure_all(servers: list[Running], args: argparse.Namespace) -> list[dict[s
             stdout=subprocess.PIPE,
             text=True,
         )
-    for path, name, auth in ROUTES:
+    for path, name, auth in routes(args):
         for c in args.concurrency:
             for s in servers:
                 meter = cpu_meter(s.server.pid, s.database)
@@ -698,6 +722,7 @@ def main() -> int:
     p.add_argument("--database", required=True)
     p.add_argument("--n", type=int, default=10_000)
     p.add_argument("--segments", type=int, default=12)
+    p.add_argument("--search", type=int, default=0)
     p = sub.add_parser("writer")
     p.add_argument("--database", required=True)
     p.add_argument("--seconds", type=float, required=True)
@@ -712,6 +737,13 @@ def main() -> int:
         help="a checkout of the code to compare against (e.g. /work/main); default: none",
     )
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument(
+        "--search",
+        type=int,
+        default=0,
+        help="also the search page, over this many more 60-minute VSLs of natural sentences (issue 29)",
+    )
+    parser.add_argument("--only", choices=["search"], default=None, help="only /healthz and the search page")
     parser.add_argument(
         "--browser", action="store_true", help="also time seeks in real Chromium (/usr/lib/chromium/chromium)"
     )

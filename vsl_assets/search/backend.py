@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -29,6 +29,10 @@ class SearchBackend(Protocol):
 
     def index_vsl(self, doc: VslDocument) -> int:
         """Replace everything indexed for ``doc.key`` with ``doc`` (one transaction); returns segments indexed."""
+
+    def index_many(self, docs: Iterable[VslDocument]) -> int:
+        """``index_vsl`` of many VSLs (``vsl reindex``), as fast as the backend can take them in
+        bulk (a VSL is never half-indexed); returns the segments indexed."""
 
     def delete_vsl(self, key: str) -> bool:
         """Remove a VSL and all its segments; False when it was not indexed."""

@@ -342,8 +342,21 @@ def number_runs(words: list[str], language: str | None) -> list[tuple[int, int, 
     table = grammar.words
     runs: list[tuple[int, int, int]] = []
     n = len(words)
-    # Candidate starts only (number words, articles included): most words are neither.
-    starts = [k for k, w in enumerate(words) if w in table]
+    # Candidate starts only: a number word, or an article with a number word after it (alone,
+    # or before the joiner, an article is a word: ``_Reader.take``).  Most words are neither, and
+    # articles ("a", "um", "un") are among the commonest words, so they are not read one by one.
+    strong = number_words(language)
+    joiner = grammar.joiner
+    starts = [
+        k
+        for k, w in enumerate(words)
+        if w in strong
+        or (
+            w in table
+            and k + 1 < n
+            and (words[k + 1] in table or (words[k + 1] == joiner and k + 2 < n and words[k + 2] in table))
+        )
+    ]
     at = 0
     for i in starts:
         if i < at:

@@ -18,7 +18,7 @@ and slow over long texts.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
@@ -192,6 +192,10 @@ class PostgresSearch:
                     ],
                 )
         return len(doc.segments)
+
+    def index_many(self, docs: Iterable[VslDocument]) -> int:
+        """One ``index_vsl`` per VSL (each its own transaction; no bulk path measured faster here yet)."""
+        return sum(self.index_vsl(doc) for doc in docs)
 
     def delete_vsl(self, key: str) -> bool:
         with self._begin() as conn:

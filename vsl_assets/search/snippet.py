@@ -1,64 +1,159 @@
 """Locate the words a query matched inside a segment's original text.
 
-Done in Python for both backends, from the same analysis the index uses (``text.py``), so the
+Done in Python for every backend, from the same analysis the index uses (``text.py``), so the
 snippet marks what matched (stems, prefixes, phrases) and is identical whichever backend found
 the segment.  The result is offsets into plain text; ``Snippet.html()`` escapes before marking.
+
+Why it is written this way: a results page builds 60-100 snippets, and with the index top-k
+first they were most of a search's time and all of its Python (the part that holds the GIL, so
+what limits a web server's throughput).  The query's forms are analysed once per query and
+language (``_forms``, cached), and a segment is split, folded and stemmed in a few C calls
+(``findall``, one fold of the joined words, one ``stemWords``); word offsets are read only when
+something matched.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
 from vsl_assets.search.model import Snippet
-from vsl_assets.search.query import Clause, ParsedQuery, clause_forms
-from vsl_assets.search.text import digits, number_spans, stem_all, word_spans
+from vsl_assets.search.numbers import number_runs
+from vsl_assets.search.query import ParsedQuery, clause_forms
+from vsl_assets.search.text import WORD, WORD_OR_GROUPED, digits, fold_text, stem_all
 
 #: Longer segment texts are cut to a window around the first match.
 MAX_SNIPPET_CHARS = 240
 _CONTEXT_BEFORE = 60
+#: Where a number written with thousands separators could be (else the plain word pattern splits
+#: the text alike, at half the cost).
+_GROUPED = re.compile(r"\d[.,]\d{3}")
 
 
-def _clause_spans(
-    clause: Clause, spans: list[tuple[int, int]], folded: list[str], stems: list[str], language: str | None
-) -> list[tuple[int, int]]:
-    """Where any of the clause's forms (``query.clause_forms``) matched."""
-    out: list[tuple[int, int]] = []
-    for form in clause_forms(clause, language):
-        out += _form_spans(form, spans, folded, stems, language)
-    return out
+@dataclass(frozen=True)
+class _Form:
+    """One form of a clause (``query.clause_forms``) as the snippet compares it: the folded words
+    with numbers as digits (``said``) and their stems (``wanted``)."""
+
+    said: tuple[str, ...]
+    wanted: tuple[str, ...]
+    prefix: bool
 
 
-def _form_spans(
-    clause: Clause, spans: list[tuple[int, int]], folded: list[str], stems: list[str], language: str | None
-) -> list[tuple[int, int]]:
-    said = digits(list(clause.words), language)
-    wanted = stem_all(said, language)
-    if len(wanted) == 1 and not clause.prefix:
-        return [spans[i] for i, st in enumerate(stems) if st == wanted[0]]
-    n = len(wanted)
+#: ``_forms`` of the queries seen last, by the query object's identity (a dataclass's hash walks
+#: the whole tree in Python on every call; one query's snippets all pass the same object).  Each
+#: entry keeps its query, so an id is never reused while it is here.
+_RECENT: dict[tuple[int, str | None], tuple[ParsedQuery, tuple[_Form, ...]]] = {}
+_RECENT_MAX = 64
+
+
+def _forms(parsed: ParsedQuery, language: str | None) -> tuple[_Form, ...]:
+    """Every form of every clause of the query in one language, analysed once per query."""
+    key = (id(parsed), language)
+    kept = _RECENT.get(key)
+    if kept is not None and kept[0] is parsed:
+        return kept[1]
+    forms = _analyse(parsed, language)
+    if len(_RECENT) >= _RECENT_MAX:
+        _RECENT.clear()
+    _RECENT[key] = (parsed, forms)
+    return forms
+
+
+@lru_cache(maxsize=512)
+def _analyse(parsed: ParsedQuery, language: str | None) -> tuple[_Form, ...]:
+    out: list[_Form] = []
+    for clause in parsed.clauses():
+        for form in clause_forms(clause, language):
+            said = digits(list(form.words), language)
+            found = _Form(tuple(said), tuple(stem_all(said, language)), form.prefix)
+            if found not in out:
+                out.append(found)
+    return tuple(out)
+
+
+def _positions(form: _Form, words: list[str], stems: list[str]) -> list[int]:
+    """Indices of the words (of ``words``/``stems``) that the form matched."""
+    n = len(form.wanted)
+    if n == 1 and form.prefix:
+        said, wanted = form.said[0], form.wanted[0]
+        return [
+            i for i, (w, s) in enumerate(zip(words, stems, strict=True)) if w.startswith(said) or s.startswith(wanted)
+        ]
+    first = form.wanted[0]
+    out: list[int] = []
+    i = -1
     last = n - 1
-    out: list[tuple[int, int]] = []
-    for i in range(len(stems) - n + 1):
-        for j in range(n):
-            if clause.prefix and j == last:
-                if not (folded[i + j].startswith(said[j]) or stems[i + j].startswith(wanted[j])):
+    while True:
+        try:
+            i = stems.index(first, i + 1)  # in C: most segments have no match at all
+        except ValueError:
+            return out
+        if n == 1:
+            out.append(i)
+            continue
+        if i + n > len(stems):
+            return out
+        for j in range(1, n):
+            if form.prefix and j == last:
+                if not (words[i + j].startswith(form.said[j]) or stems[i + j].startswith(form.wanted[j])):
                     break
-            elif stems[i + j] != wanted[j]:
+            elif stems[i + j] != form.wanted[j]:
                 break
         else:
-            out.extend(spans[i : i + n])
-    return out
+            out.extend(range(i, i + n))
 
 
 def highlight(text: str, parsed: ParsedQuery, language: str | None) -> Snippet:
     """The segment text (windowed if long) with every matched word marked.
 
-    The segment's words are split, folded and stemmed in a few calls (not one Python step per
-    word and clause), so a page of 60 hits costs well under a millisecond.
+    Words are those of ``text.word_spans`` (a number written with thousands separators is one
+    word), folded, with a number said in words as one word spanning them (``text.number_spans``),
+    then stemmed: the same analysis as indexing, so what matched is what is marked.
     """
-    spans, folded = number_spans(*word_spans(text), language)
-    stems = stem_all(folded, language)
-    clauses = parsed.clauses()
-    marked = sorted({span for c in clauses for span in _clause_spans(c, spans, folded, stems, language)})
-    return _window(text, marked)
+    forms = _forms(parsed, language)
+    lowered = text.lower()
+    # Lower-casing ASCII keeps every offset, so such text is split lowered; otherwise the
+    # original text is split and its words folded (in one call over all of them).
+    source = lowered if lowered.isascii() and len(lowered) == len(text) else text
+    grouped = _GROUPED.search(source) is not None  # "1.000" is the one word "1000"
+    pattern = WORD_OR_GROUPED if grouped else WORD
+    raw: list[str] = pattern.findall(source)
+    if not raw:
+        return _window(text, [])
+    if grouped:
+        raw = [w.replace(".", "").replace(",", "") for w in raw]
+    folded = raw if source is lowered else fold_text("\n".join(raw)).split("\n")
+    runs = number_runs(folded, language)
+    origin: list[tuple[int, int]] | None = None
+    if runs:
+        # A number said in words becomes one word (its digits) spanning all of its words.
+        words: list[str] = []
+        origin = []
+        at = 0
+        for start, end, value in runs:
+            words += folded[at:start]
+            origin += [(k, k + 1) for k in range(at, start)]
+            words.append(str(value))
+            origin.append((start, end))
+            at = end
+        words += folded[at:]
+        origin += [(k, k + 1) for k in range(at, len(folded))]
+    else:
+        words = folded
+    stems = stem_all(words, language)
+    hit: set[int] = set()
+    for form in forms:
+        hit.update(_positions(form, words, stems))
+    if not hit:
+        return _window(text, [])
+    found = list(pattern.finditer(source))
+    if origin is None:
+        marks = [found[k].span() for k in sorted(hit)]
+    else:
+        marks = [(found[origin[k][0]].start(), found[origin[k][1] - 1].end()) for k in sorted(hit)]
+    return _window(text, marks)
 
 
 def _window(text: str, spans: list[tuple[int, int]]) -> Snippet:

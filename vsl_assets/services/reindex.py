@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from vsl_assets.search import SearchBackend
+from sqlalchemy.orm import Session
+
+from vsl_assets.search import SearchBackend, VslDocument
 from vsl_assets.services.ports import Sessions
 
 
@@ -27,11 +30,15 @@ def reindex(*, sessions: Sessions, index: SearchBackend, min_confidence: float) 
     from vsl_assets.search.documents import all_documents
 
     seen: set[str] = set()
-    segments = 0
-    with sessions() as s:
+
+    def documents(s: Session) -> Iterator[VslDocument]:
         for doc in all_documents(s, min_confidence=min_confidence):
-            segments += index.index_vsl(doc)
             seen.add(doc.key)
+            yield doc
+
+    with sessions() as s:
+        # In bulk: the embedded index takes many VSLs per transaction (``index_many``).
+        segments = index.index_many(documents(s))
     stale = sorted(index.keys() - seen)
     for key in stale:
         index.delete_vsl(key)

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from vsl_assets.errors import PermanentError
 from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, open_search
+from vsl_assets.search.sqlite import MAX_SEGMENTS, SqliteSearch
 
 
 def _index_many(db_url: str, worker: int) -> None:
@@ -56,3 +58,52 @@ def test_an_index_of_an_older_layout_is_rebuilt_empty(tmp_path: Path) -> None:
     assert search.count() == IndexCount(0, 0)
     search.index_vsl(VslDocument(key="k", url="https://x", language="es", segments=[Segment(0, 1, "Garantías")]))
     assert search.search(SearchQuery(text="garantia")).total_hits == 1
+
+
+def _docs(n: int, prefix: str = "b") -> list[VslDocument]:
+    return [
+        VslDocument(
+            key=f"{prefix}{i}",
+            url="https://x",
+            language="pt",
+            segments=[Segment(float(j), float(j + 1), f"vsl{i} garantia de trinta dias, parte {j}") for j in range(7)],
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_bulk_build_finds_what_one_vsl_at_a_time_finds(tmp_path: Path) -> None:
+    one = open_search("sqlite://", path=tmp_path / "one.db")
+    bulk = open_search("sqlite://", path=tmp_path / "bulk.db")
+    assert isinstance(bulk, SqliteSearch)
+    bulk.BULK_SEGMENTS = 20  # several transactions: a commit every third VSL
+    docs = _docs(10)
+    for d in docs:
+        one.index_vsl(d)
+    assert bulk.index_many(iter(docs)) == 70
+    assert bulk.count() == one.count() == IndexCount(10, 70)
+    for text in ("garantia", '"30 dias"', "vsl7", "part*"):
+        a, b = one.search(SearchQuery(text=text, per_page=50)), bulk.search(SearchQuery(text=text, per_page=50))
+        assert (a.total_vsls, a.total_hits) == (b.total_vsls, b.total_hits)
+        assert [(g.vsl.key, [h.position for h in g.hits]) for g in a.vsls] == [
+            (g.vsl.key, [h.position for h in g.hits]) for g in b.vsls
+        ]
+    # A second bulk build replaces (never duplicates), and the cache is back to the default.
+    assert bulk.index_many(docs[:4]) == 28
+    assert bulk.count() == IndexCount(10, 70)
+    assert bulk.search(SearchQuery(text="vsl3")).total_hits == 7
+    with bulk._connect() as conn:
+        assert conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
+
+
+def test_a_bulk_build_that_fails_keeps_whole_vsls_and_says_why(tmp_path: Path) -> None:
+    bulk = open_search("sqlite://", path=tmp_path / "bulk.db")
+    assert isinstance(bulk, SqliteSearch)
+    bulk.BULK_SEGMENTS = 14  # commits after every second VSL
+    too_long = VslDocument(key="huge", url="https://x", segments=[Segment(0, 1, "x")] * (MAX_SEGMENTS + 1))
+    with pytest.raises(PermanentError, match="more than the index takes"):
+        bulk.index_many([*_docs(3), too_long])
+    # The first two VSLs were committed; the third shared the failed transaction and is gone whole.
+    assert bulk.count() == IndexCount(2, 14)
+    assert sorted(bulk.keys()) == ["b0", "b1"]
+    assert bulk.index_vsl(_docs(1, "after")[0]) == 7  # the connection is usable afterwards
