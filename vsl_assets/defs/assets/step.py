@@ -127,7 +127,9 @@ def begin_step(context: AssetExecutionContext, db: DatabaseResource, media: Medi
                 allow_retries=False,
             )
         worker = current_worker(media.worker_name or None)
-        job_id = repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, worker)
+        job_id = repo.start_job(
+            s, key, step_name, context.run.run_id, attempt, start_status, worker, close_wait=db.take_wait()
+        )
         step = Step(key, row.url, row.id, job_id, step_name, attempt)
     heartbeat.keep_beating(db.url, worker)
     if attempt > 1:
