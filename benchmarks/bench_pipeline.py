@@ -361,7 +361,8 @@ def floor_job():
 WORKER_STARTUP = """
 import sys, time
 t0 = time.perf_counter()
-import vsl_assets.definitions
+from vsl_assets.definitions import build_definitions
+build_definitions().resolve_job_def("ingest_vsl")  # what a launched run loads before its first step
 t1 = time.perf_counter()
 from vsl_assets.transcription import LocalTranscriber
 LocalTranscriber(model=sys.argv[1]).load()
