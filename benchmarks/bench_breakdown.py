@@ -12,8 +12,9 @@ labelled before the engine ran on it, ``real-holdout``) and ``$VSL_REALCOPY_EXTR
 ``/work/realcopy-extra2``, a second never-tuned hold-out, ``real-holdout2``) and ``$VSL_REALCOPY_EXTRA3``
 (default ``/work/realcopy-extra3``, a third hold-out built before the third round's rules, ``real-holdout3``,
 a tuning set from the fourth round on) and ``$VSL_REALCOPY_EXTRA4`` (default ``/work/realcopy-extra4``, a
-fourth hold-out built and scored before the fourth round's rules and never tuned on, ``real-holdout4``,
-reported apart), per language, with the
+fourth hold-out built before the fourth round's rules, ``real-holdout4``, a tuning set from the fifth round
+on) and ``$VSL_REALCOPY_EXTRA5`` (default ``/work/realcopy-extra5``, a fifth hold-out labelled without
+seeing the engine, never tuned on, ``real-holdout5``, reported apart), per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -313,7 +314,12 @@ REALCOPY_DIRS = {
     # Built and scored before any rule of the fourth round changed; never tuned on (hold-out 3 is tuned on
     # from the fourth round).
     "real-holdout4": Path(os.environ.get("VSL_REALCOPY_EXTRA4", "/work/realcopy-extra4")),
+    # Built and labelled by someone who saw neither the engine's rules nor its answers, before the fifth
+    # round's rules changed; never tuned on (hold-out 4 is tuned on from the fifth round).
+    "real-holdout5": Path(os.environ.get("VSL_REALCOPY_EXTRA5", "/work/realcopy-extra5")),
 }
+#: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.
+SEALED = frozenset({"real-holdout5"})
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",
@@ -697,8 +703,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold", type=float, default=0.6, help="confidence threshold of the calibration line")
     ap.add_argument(
         "--real-splits",
-        default=",".join(REALCOPY_DIRS),
-        help="with --split real: which real-copy splits to score (real-dev to develop without seeing the hold-out)",
+        default=",".join(split for split in REALCOPY_DIRS if split not in SEALED),
+        help="with --split real: which real-copy splits to score (real-dev to develop without seeing the hold-out); "
+        f"the sealed hold-out ({', '.join(sorted(SEALED))}) only when named",
     )
     ap.add_argument(
         "--variants",

@@ -43,7 +43,10 @@ async def _ctx(request: Request) -> WebContext:
 
 
 async def db(request: Request) -> AsyncIterator[Session]:
-    """One unit of work per request: commit on success, roll back on error.
+    """One unit of work per request: commit on success, roll back on error, before the response
+    is sent (``DbDep``'s ``scope="function"``: FastAPI's default runs a yield dependency's exit after
+    the response went out, so a browser following a form's redirect could read the page before the
+    write was committed, and a failed commit would follow a success the client already had).
 
     Async so that opening it costs no trip to the threadpool (a Session does no I/O until its first
     query, which runs in the threadpool with the route); committing and closing may do I/O, so they
@@ -61,6 +64,12 @@ async def db(request: Request) -> AsyncIterator[Session]:
         return
     with CancelScope(shield=True):
         await run_in_threadpool(_commit_and_close, session)
+
+
+#: The request's session, committed before its response is sent (see ``db``). Every use of ``db``
+#: goes through this one marker: FastAPI caches a dependency per scope, so two spellings would open
+#: two sessions in one request.
+DbDep = Depends(db, scope="function")
 
 
 def _commit_and_close(session: Session) -> None:
@@ -125,7 +134,7 @@ async def _identify(request: Request, session: Session) -> Identity | None:
     return Identity(live.user_id, live.name, csrf)
 
 
-async def api_user(request: Request, session: Annotated[Session, Depends(db)]) -> Identity:
+async def api_user(request: Request, session: Annotated[Session, DbDep]) -> Identity:
     identity = await _identify(request, session)
     if identity is None:
         raise HTTPException(
@@ -136,7 +145,7 @@ async def api_user(request: Request, session: Annotated[Session, Depends(db)]) -
     return identity
 
 
-async def page_user(request: Request, session: Annotated[Session, Depends(db)]) -> Identity:
+async def page_user(request: Request, session: Annotated[Session, DbDep]) -> Identity:
     identity = await _identify(request, session)
     if identity is None:
         raise LoginRequired()
@@ -152,7 +161,7 @@ def valid_key(key: str) -> str:
 
 
 Key = Annotated[str, Depends(valid_key)]
-Db = Annotated[Session, Depends(db)]
+Db = Annotated[Session, DbDep]
 Ctx = Annotated[WebContext, Depends(_ctx)]
 ApiUser = Annotated[Identity, Depends(api_user)]
 PageUser = Annotated[Identity, Depends(page_user)]

@@ -176,3 +176,49 @@ def test_a_worker_process_compiles_every_template_as_it_starts(tmp_path: Path, m
     names = env.list_templates()
     assert "library.html" in names and env.cache is not None
     assert len(env.cache) == len(names)
+
+
+def test_a_write_is_committed_before_its_response_is_sent(web: Web) -> None:
+    """A browser that follows a form's redirect, or a client that reads after a 201, must find what
+    it wrote: the commit happens before the first byte of the answer (it once ran after, and a
+    board page right after "restore" could still show the board deleted)."""
+    from vsl_assets.db.web_models import Board
+
+    body = b'{"name": "Ganchos fortes"}'
+    seen: dict[str, Any] = {}
+
+    def boards_in_db() -> list[str]:
+        with web.session() as s:
+            return list(s.scalars(select(Board.name)))
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            seen["status"] = message["status"]
+            seen["boards_when_answered"] = boards_in_db()
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/api/boards",
+        "raw_path": b"/api/boards",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"authorization", f"Bearer {web.token}".encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+    assert web.client.portal is not None
+    web.client.portal.call(web.client.app, scope, receive, send)
+    assert seen == {"status": 201, "boards_when_answered": ["Ganchos fortes"]}
