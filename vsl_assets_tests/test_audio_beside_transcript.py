@@ -65,7 +65,11 @@ def test_transcription_starts_before_the_audio_is_stored_and_is_written_after_it
     assert (audio.outcome, transcript.outcome) == ("succeeded", "succeeded")
     # The engine read the lossless decode, not the Opus file.
     lines = _messages(instance, result)
-    assert any("transcribing .tmp-pcm-" in m and ".wav" in m for m in lines), lines
+    reading = next(i for i, m in enumerate(lines) if "transcribing .tmp-pcm-" in m and ".wav" in m)
+    # The run's time limit followed the audio before the transcription began (run monitoring's backstop).
+    assert any(m.startswith("run time limit now") for m in lines[:reading]), lines
+    limit = int(instance.get_run_by_id(result.run_id).tags["dagster/max_runtime"])
+    assert 3600 + 600 <= limit < 3600 + 600 + 120
     layout = _layout(vsl_env)
     ogg, js = layout.audio_path(key, "ogg"), layout.transcript_path(key, "json")
     # Written after the audio it stands for, so a later run reuses it (see below), and no temp is left.

@@ -43,6 +43,7 @@ from vsl_assets.defs.resources import (
     StorageResource,
     TranscriberResource,
 )
+from vsl_assets.media.probe import probe
 from vsl_assets.services import steps
 from vsl_assets.services.steps.media import SAMPLE_RATE_HZ
 from vsl_assets.settings import Settings
@@ -94,9 +95,13 @@ def _audio_materialized(
     media: MediaResource,
     result: steps.MediaResult,
     asset: str | None = None,
+    *,
+    followed: bool = False,
 ) -> MaterializeResult:
-    """``asset``: the asset's name where one op makes several (:func:`audio_and_transcript`)."""
-    follow_the_audio(context, db.session, context.partition_key, result.info.duration_s)
+    """``asset``: the asset's name where one op makes several (:func:`audio_and_transcript`);
+    ``followed``: the run's time limit already follows the audio (set from the PCM's length)."""
+    if not followed:
+        follow_the_audio(context, db.session, context.partition_key, result.info.duration_s)
     found = checks.audio_checks(result.info.duration_s, result.video_duration_s)
     return MaterializeResult(
         asset_key=asset,
@@ -202,7 +207,12 @@ def _audio_beside_transcript(
     try:
         with deadline.step_deadline(media.step_timeout_s, "audio_file"):
             pcm = steps.decode_for_transcription(audio_inputs, res)
+            # The run's time limit follows the audio before the transcription, as after audio_file.
+            follow_the_audio(context, db.session, context.partition_key, probe(pcm).duration_s)
     except Exception as exc:  # the audio step, in its thread, says what is wrong with the video's audio
+        if pcm is not None:
+            pcm.unlink(missing_ok=True)
+            pcm = None
         context.log.info(
             f"the video's audio could not be decoded beside the encode ({exc}): transcribing the stored audio"
         )
@@ -227,7 +237,7 @@ def _audio_beside_transcript(
     audio_step.reused = audio.reused
     # A transcription under way keeps the URL "transcribing".
     end_step(db, audio_step, move_status=transcript_step is None)
-    yield _audio_materialized(context, db, media, audio, "audio_file")
+    yield _audio_materialized(context, db, media, audio, "audio_file", followed=transcript_step is not None)
     if transcript_step is None:
         done = run_step(context, config, db, media, steps.run_transcript, res, "transcript")
     elif error is not None or done is None:
