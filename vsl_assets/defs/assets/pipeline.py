@@ -225,6 +225,9 @@ def _audio_beside_transcript(
                     done = steps.run_transcript(inputs, res, pcm=pcm, before_store=audio_stored)
             except Exception as exc:
                 error = exc
+    except BaseException:
+        background.thread.join()  # nothing of this op outlives it (the audio's own temp is its own)
+        raise
     finally:
         if pcm is not None:
             pcm.unlink(missing_ok=True)
