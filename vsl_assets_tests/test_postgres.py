@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 from dagster import DagsterInstance, SensorResult, build_sensor_context
@@ -29,12 +28,16 @@ def pg_env(postgres, vsl_env, tmp_path, monkeypatch, request):
     app_url = postgres.create_database(f"vsl_{suffix}")
     home = tmp_path / "pg_home"
     home.mkdir()
-    shutil.copy(REPO / "deploy" / "postgres" / "dagster.yaml", home / "dagster.yaml")
+    # The shipped file, with its compute logs and artifacts (relative to the working directory,
+    # which `vsl` sets to the project: the repository) under the test's own directory instead.
+    shipped = (REPO / "deploy" / "postgres" / "dagster.yaml").read_text()
+    assert shipped.count("base_dir: storage/dagster") == 2
+    (home / "dagster.yaml").write_text(shipped.replace("base_dir: storage/dagster", f"base_dir: {tmp_path}/dagster"))
     monkeypatch.setenv("DAGSTER_HOME", str(home))
     monkeypatch.setenv("DAGSTER_PG_URL", dagster_url)
     # A plain postgresql:// URL, as people write it; the platform selects psycopg2 itself.
     monkeypatch.setenv("VSL_DATABASE_URL", app_url.replace("postgresql+psycopg2://", "postgresql://"))
-    monkeypatch.chdir(tmp_path)  # the file's relative artifact paths land in the test's directory
+    monkeypatch.chdir(tmp_path)
     yield {"dagster_url": dagster_url, "app_url": app_url}
     dispose_all()
 

@@ -28,6 +28,7 @@ def _metadata(result) -> dict[str, object]:
     return {k: v.value for k, v in output.event_specific_data.metadata.items()}
 
 
+@pytest.mark.slow
 def test_schedule_and_job_in_definitions_find_a_new_version_the_sensor_queues(vsl_env, instance, monkeypatch) -> None:
     monkeypatch.setenv("VSL_WATCH_HOST_INTERVAL_S", "0")
     defs = build_definitions()

@@ -71,6 +71,14 @@ class BreakdownField:
     filter: str | None = None
     #: For a number: what it counts (a UI message: ``days``).
     unit: str | None = None
+    #: For a code the library filters on: the ``breakdowns`` column whose values its filter menu
+    #: offers, when not its own (the niche's menu offers the top levels: ``niche_top``).
+    menu: str | None = None
+
+    @property
+    def menu_column(self) -> str | None:
+        """The column a filter menu lists the values of (a code with a filter), else None."""
+        return (self.menu or self.name) if self.kind == "code" and self.filter is not None else None
 
 
 def _price(which: str, attr: str) -> Callable[[Breakdown], Any]:
@@ -157,7 +165,7 @@ COLUMNS: tuple[BreakdownColumn, ...] = (
 FIELDS: tuple[BreakdownField, ...] = (
     BreakdownField("hook", "text"),
     BreakdownField("lead_type", "code", codes="lead", counted="leads", filter="lead"),
-    BreakdownField("niche", "code", codes="niche", filter="niche"),
+    BreakdownField("niche", "code", codes="niche", filter="niche", menu="niche_top"),
     BreakdownField("awareness", "code", codes="awareness", counted="awareness", filter="awareness"),
     BreakdownField("product", "text"),
     BreakdownField("offer_price", "price"),
@@ -176,6 +184,12 @@ FIELDS: tuple[BreakdownField, ...] = (
 def field_columns(field: str, columns: Iterable[BreakdownColumn] = COLUMNS) -> tuple[BreakdownColumn, ...]:
     """The columns a graded field's value is made of (a price's amount, currency, instalments...)."""
     return tuple(c for c in columns if c.field == field)
+
+
+def menus() -> tuple[tuple[str, str], ...]:
+    """``(filter, column)`` for each coded field the library filters on with a menu of the values
+    the breakdowns hold (the library's query parameter, the ``breakdowns`` column listed)."""
+    return tuple((f.filter, f.menu_column) for f in FIELDS if f.filter is not None and f.menu_column is not None)
 
 
 def counted() -> tuple[BreakdownField, ...]:

@@ -290,20 +290,20 @@ LEAD: Lexicon = {
             "voce sofre|se voce sofre|cansad|voce entra|esquece|nada funciona|problema|"
             "voce acorda|voce sente|dor|se voce tem|se o seu|se a sua|nao e culpa sua|a culpa nao e sua|"
             "ja nao aguenta|a boa noticia|existe uma forma|existe uma maneira|existe um jeito|tem solucao|tem cura|"
-            "pode ser corrigid|acontece com voce"
+            "pode ser corrigid|acontece com voce|soa familiar|parece familiar"
         ),
         "en": _split(
             "do you suffer|if you suffer|tired of|are you|do you|nothing works|problem|"
             "you wake up|you feel|pain|if you have|struggling|if your|it's not your fault|"
             "can't seem to|won't move|you still|the good news|there's a reason|there is a reason|there's a way|"
-            "there is a way|if that sounds familiar|if you've got|does it feel"
+            "there is a way|sounds familiar|sound familiar|if you've got|does it feel"
         ),
         "es": _split(
             "usted sufre|si sufre|cansad|se olvida|nada funciona|problema|se despierta|siente|dolor|si "
             "tiene|"
             "si tu|si su|no es tu culpa|no es su culpa|"
             "te cuesta|ya no aguantas|sigues con|la buena noticia|hay una forma|hay una manera|tiene arreglo|"
-            "tiene solucion|se puede controlar|se puede corregir|te pasa|le pasa"
+            "tiene solucion|se puede controlar|se puede corregir|te pasa|le pasa|te suena|le suena|suena familiar"
         ),
     },
     "big_secret": {

@@ -25,6 +25,7 @@ from vsl_assets.breakdown import cues
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Evidence
 from vsl_assets.breakdown.prepared import Prepared, count
 from vsl_assets.breakdown.prices import deal_segments, read_prices
+from vsl_assets.breakdown.section import opens_on_offer
 from vsl_assets.breakdown.taxonomy import load_taxonomy
 
 #: The lead is read from the hook plus what is said up to this second.
@@ -237,7 +238,9 @@ def _structure(p: Prepared, lang: str) -> dict[str, float]:
     # An ellipsis is a pause, not a sentence end: "¿Cuántas veces has visto un mensaje... y no has
     # podido responder?" is one question.
     question = "?" in _FULL_STOP.split(first)[0] and not _SECRET_QUESTION.get(lang, _NEVER).match(first)
-    if question and _PROMISE_QUESTION.search(first):
+    if question and opens_on_offer(p):
+        out["offer"] = out.get("offer", 0.0) + 6.0
+    elif question and _PROMISE_QUESTION.search(first):
         out["promise"] = out.get("promise", 0.0) + 3.0
     elif question:
         out["problem_solution"] = out.get("problem_solution", 0.0) + 3.0

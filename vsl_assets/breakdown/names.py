@@ -14,6 +14,7 @@ from collections import Counter
 
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared, clip
+from vsl_assets.breakdown.prices import read_prices
 from vsl_assets.breakdown.taxonomy import fold
 
 _UP = r"[A-ZÀ-ÖØ-Ý0-9]"
@@ -26,14 +27,55 @@ _ART = (
     r"nuestro|nuestra|mi)\s+)?"
 )
 # Verbs that introduce the product by name: one mention after one of these is enough.
-_STRONG_CUES = re.compile(
-    r"(?:(?i:chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|nasceu|cri(?:ar|ei|ou|amos)|"
+_STRONG_CUE_WORDS = (
+    r"(?i:chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|nasceu|cri(?:ar|ei|ou|amos)|"
     r"desenvolv(?:emos|eu|i)|apresent(?:o|amos)|abri|constru[ií]|conhe[cç]a|a resposta (?:est[aá] n[oa]|[ée])|"
     r"sou d[ao]|lan[cç](?:ei|amos)|inscri[cç][õo]es d[oa]|"
     r"called|i call it|we call it|introducing|meet|created|create|built|enrollment for|launched|i run|we run|"
     r"welcome to|the answer is|i'm from|"
     r"se llama|llamad[oa]|lo llamamos|lo llamo|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|"
-    r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a))\s+" + _ART + _NAME
+    r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a)"
+)
+# A naming verb starts its word: "half-built Notion workspaces" is no "built X" (an adjective, not
+# the speaker building something).
+_STRONG_CUES = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _NAME)
+#: The cue ending one line and the name opening the next: a script written a phrase per line ("That's
+#: why I created" / "The Seven Day Reset", "Introducing:" / "The X."), or a recogniser's cut between the
+#: verb and the name.
+_CUE_AT_END = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s*[:\u2014-]?\s*$")
+_NAME_AT_START = re.compile(r"^\s*" + _ART + _NAME)
+#: The product said as the answer to the need just described: "That's exactly what the X Blueprint is"
+#: (hold-out 4), "That's exactly what X does" (real-dev); "é exatamente o que o X faz", "es exactamente lo
+#: que X hace" by the same grammar.
+_EXACTLY_WHAT = re.compile(
+    r"(?i:that(?:['\u2019]s| is) exactly what|[ée] exatamente (?:isso )?o que|es exactamente lo que)\s+"
+    + _ART
+    + _NAME
+    + r"\s+(?i:is|does|do|[ée]|faz|es|hace)\b"
+)
+#: What the buyer gets inside a named product: "here's what you get inside X" (hold-out 4), "Inside X,
+#: you get" (hold-out 4, a second course); "o que você recebe dentro do X", "lo que recibes dentro de X".
+_GET_INSIDE = re.compile(
+    r"(?i:(?:what )?you(?:'ll| will)? get inside|(?:recebe|vai receber|leva) dentro d[oa]|(?:recibes|obtienes|vas a recibir) dentro de(?:l)?)\s+"
+    + _ART
+    + _NAME
+)
+_INSIDE_GET = re.compile(r"\b[Ii]nside\s+" + _ART + _NAME + r",?\s+you(?:'ll| will)? (?:also )?get\b")
+#: The product set apart from what the viewer has: "Com a open33 é diferente" (hold-out 4), "é por isso que o
+#: "Método 21 Dias" é diferente" (hold-out 2); "con X es diferente", "with X, it's different" alike.  The
+#: name is capitalised or a coined word ("open33"): "o mundo é diferente" names nothing.
+_DIFFERENT = re.compile(
+    r"(?:\b(?:[Cc]om|[Cc]on|[Ww]ith)\s+)?\b(?:[oOaA]|[eE]l|[lL]a|[tT]he)\s+[\"\u201c]?"
+    r"(?P<name>[\w][\w'-]*(?:\s+[A-Z0-9À-Ý][\w'-]*){0,3})[\"\u201d]?,?\s+"
+    r"(?:[ée]|es|is|it'?s|fica)\s+(?:totalmente\s+|completely\s+|muy\s+)?(?:diferente|different)\b"
+)
+#: The named product as the subject of its price: "X is $297. One-time payment." (hold-out 4), "The X
+#: Retreat is $3,500, all-inclusive" (hold-out 4); "O X custa R$ 97", "X cuesta $47" alike.
+_PRICED_NAME = re.compile(
+    r"(?:^|[.!?:]\s+)" + _ART + _NAME + r"\s+(?i:is|costs|is only|is just|custa|sai por|cuesta|es de)\s+"
+    r"(?:(?i:only|just|apenas|solo|somente)\s+)?"
+    # An amount of money, not a duration ("Turnaround is 30 to 90 days"): a currency sign or word.
+    r"(?:(?:R\$|US\$|\$|€|£)\s?\d|\d[\d.,]*\s+(?i:dollars?|d[óo]lares|reais|real|pesos|euros?|bucks)\b)"
 )
 #: The naming verbs by which the speaker makes or brings the product ("I created", "criei", "te presento",
 #: "introducing"), as opposed to those that only name something ("called", "chamado", "se llama"), which
@@ -262,6 +304,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
     # more often a science word ("a process called autophagy") than the product.
     lower_cased = _lower_cased(p)
+    # Segments where the offer's price is said (the price model has chosen it by now: other cued amounts
+    # are "alternative"): "X College is $70,000 a year", what something else costs, names no product.
+    asked = {m.seg for m in read_prices(p) if m.role in ("offer", "installment")}
     for i, seg in enumerate(p.segments):
         for m in _STRONG_CUES.finditer(seg.text):
             name = _clean_name(m.group("name"))
@@ -287,6 +332,37 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             ):
                 add(word, i, 5)
                 named.add(word)
+        if i > 0 and _CUE_AT_END.search(p.segments[i - 1].text):
+            opening = _NAME_AT_START.match(seg.text)
+            name = _clean_name(opening.group("name")) if opening else None
+            if name is not None and not _EXTRA_BEFORE.search(p.segments[i - 1].text):
+                add(name, i, 5)
+                named.add(name)
+                if _MADE_CUE.search(p.segments[i - 1].text.rstrip() + " "):
+                    made.add(name)
+        for pat in (_EXACTLY_WHAT, _GET_INSIDE, _INSIDE_GET):
+            for m in pat.finditer(seg.text):
+                name = _clean_name(m.group("name"))
+                add(name, i, 5)
+                if name is not None:
+                    named.add(name)
+        for m in _PRICED_NAME.finditer(p.digits[i]) if i in asked else ():
+            name = _clean_name(m.group("name"))
+            if name is not None and fold(name) not in shouted:
+                add(name, i, 5)
+                named.add(name)
+        for m in _DIFFERENT.finditer(seg.text):
+            word = m.group("name")
+            first = word.split()[0]
+            if fold(first) in _FUNCTION_WORDS or fold(first) in shouted:
+                continue
+            if " " not in word.strip() and _common(fold(word), p.language):
+                continue  # "A Maria é diferente": a person (PT and ES put the article before names too)
+            if first[:1].isupper() or _coined(first.lower(), p.language):
+                name = _clean_name(word)
+                add(name, i, 5)
+                if name is not None:
+                    named.add(name)
         for m in _KIND_CUES.finditer(seg.text):
             add(_clean_name(m.group("name")), i, 3)
         for m in _MARKED.finditer(seg.text):

@@ -17,11 +17,15 @@ in its sentence, in this order, and the first rule that fires decides its role:
 8. what was spent ("I spent", "gastei", "used to pay");  9. a later price ("mañana suben a 57€");
 10. anchor ("normally", "valor normal", "reduced from", "instead of", "de 497 por 197", "volta para");
 11. comparison: what something else costs ("a cirurgia custa", "the agency charges");
-12. offer: a price cue ("just", "apenas", "por solo", "is", "o investimento é de", "à vista", "one time").
+12. offer: a price cue ("just", "apenas", "por solo", "is", "o investimento é de", "à vista", "one time",
+    "os planos começam em", "plans start at").
 Then two passes over neighbours: a range ("$300 to $3,000") is a rate or a result, and a price followed
 closely by a lower one after "but"/"today"/"mas"/"pero" is that one's anchor.
 Anything else is ``other`` (a bare amount), which may still be the offer when it is said inside the
-offer section as a price idiom ("oitenta e quatro e setenta e seis") or twice with its currency.
+offer section as a price idiom ("oitenta e quatro e setenta e seis") or twice with its currency, or as
+a sentence of its own ("97 dollars.", "$33 al mes.", a line followed by "One time").  Numbers said
+without a currency count as prices only where the words make them one: "the regular price is 47"
+(the anchor) and a struck-down chain next to a price ("Not 97. Not 67. Just $27.").
 
 The offer is then the best-supported offer amount of the offer section (said there, with a cue,
 repeated, with instalments that add up to it); the anchor the highest anchor (else rejected) amount
@@ -107,7 +111,7 @@ _COMPARISON = re.compile(
     r"competenc\w*|academia|gym|pizza|lanche|coffee|cafe|cafezinho|dinner|jantar|cena|lunch|almoco|netflix|"
     r"salar\w*|hire|contratar|employee|funcionari\w*|emplead\w*|assistant|assistente|asistente|receptionist|"
     r"recepcionista|laborator\w*|lab|cobraria|charges|cobra|cobran|domain|dominio|universit\w*|"
-    r"faculdade|mba|degree|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*)\b"
+    r"faculdade|mba|degree|college|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*)\b"
 )
 _SPENT_BEFORE = re.compile(
     r"\b(?:spent|spend|spending|paid|wasted|used to pay|pagava|pagaba|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
@@ -120,6 +124,13 @@ _OFFER_BEFORE = re.compile(
     r"preco (?:e |fica )?(?:de|por)?|valor (?:e |fica )?(?:de|por)?|custa|paga|pagar|oferta de|deixo por|deixamos por|"
     r"solo|hoy|ahora|es|son|sao|are|cuesta|inversion (?:es )?(?:de)?|precio (?:es )?(?:de)?|pagas|pagar|oferta de|"
     r"sale en|por solo|"
+    # The entry price of a range of plans: "os planos começam em", "plans start at", "assina a partir de",
+    # "los planes empiezan en" (the price the buyer is asked to pay to begin; grammar of the three).  The
+    # subject is a plan or a price, so "starting at $5,000 a month in sales" stays a claim.
+    r"(?:plans?|prices?|pricing|memberships?|it|packages?) start(?:s|ing)? (?:at|from)|starting at (?:just|only)|"
+    r"(?:os )?planos comecam (?:em|a partir de)|"
+    r"(?:custa|custam|sai|saem|assina|assinar|assinatura|planos?|precos?|cuesta|cuestan|planes?|suscripcion) a partir de|"
+    r"(?:los )?planes (?:empiezan|comienzan) (?:en|desde)|"
     r"(?:te )?(?:lo |la )?(?:dejo|dejamos|dejando) en|dejarlo en|dejarla en|deixar por|deixo por|leave it at|"
     r"seulement|aujourd'hui|nur|heute|soltanto|oggi)"
     r"\s*:?\s*$"
@@ -161,7 +172,15 @@ def _sentence_before(p: Prepared, seg: int, start: int) -> str:
 
 
 def _after(p: Prepared, seg: int, end: int) -> str:
-    return p.folded[seg][end:][:50]
+    """The words after the amount; when it ends an unpunctuated segment, the next segment's words too.
+
+    A script written one phrase per line ("Forty seven dollars" / "One time") and a recogniser's cut
+    both leave the sentence running on into the next segment, where "one time" or "per month" is said.
+    """
+    text = p.folded[seg][end:]
+    if not text.strip() and seg + 1 < len(p.folded) and not _SENTENCE.search(p.folded[seg].rstrip()[-1:]):
+        text = text + " " + p.folded[seg + 1]
+    return text[:90]
 
 
 def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, float, bool]:
@@ -173,7 +192,10 @@ def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, fl
         return ("income" if _INCOME_BEFORE.search(before) else "other"), "a scale amount (millions)", 0.0, False
     per_month = _PER_MONTH_AFTER.match(after) is not None
     offer_cue = _OFFER_BEFORE.search(tail)
-    if _INCOME_BEFORE.search(before) or (_INCOME_AFTER.match(after) and offer_cue is None):
+    # A preposition or a copula is no price cue against "in sales" / "per client" after the amount
+    # ("results starting at $5,000 a month in sales"); "just" / "apenas" / "the price is" still are.
+    weak_cue = offer_cue is None or offer_cue.group(0).strip(" :") in _WEAK_OFFER_CUES
+    if _INCOME_BEFORE.search(before) or (_INCOME_AFTER.match(after) and weak_cue):
         cue = _INCOME_BEFORE.search(before)
         return "income", f'income: "{cue.group(0).split()[0] if cue else after.strip()[:20]}"', 0.0, per_month
     if _PER_UNIT_AFTER.match(after):
@@ -205,11 +227,34 @@ def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, fl
         return "offer", f'offer cue: "{cue_text[-25:]}"', strength, per_month
     if _TOTAL_BEFORE.search(tail):
         return "offer", f'offer cue: "{_TOTAL_BEFORE.search(tail).group(0).strip()[-25:]}"', 3.0, per_month  # type: ignore[union-attr]
-    if not before.strip() and _ALONE_AFTER.match(after):
-        # "97 dollars." / "Forty seven dollars. One time.": the amount is the whole sentence, the way a
-        # script states its price after the stack; weaker than a cued price, so a cued one still wins.
+    alone = _ALONE_AFTER.match(after) if not before.strip() else None
+    if alone is not None and _INCOME_NEXT.search(after[alone.end() :]):
+        # "$10,000 a month. That's what Ana makes now.": the next sentence says whose income it is.
+        return "income", "income: the next sentence says it is earned", 0.0, per_month
+    if alone is not None and (
+        not per_month or money.amount < _SUBSCRIPTION_MAX or _NO_COMMITMENT.match(after[alone.end() :])
+    ):
+        # "97 dollars." / "Forty seven dollars. One time." / "$33 al mes.": the amount (per period) is the
+        # whole sentence, the way a script states its price after the stack; weaker than a cued price,
+        # so a cued one still wins.  Said per month it is a subscription's price only when it is one in
+        # size or "no contract" / "sin compromisos" follows: "$10,000 a month." alone is a boast.
         return "offer", "offer cue: the amount said as a sentence of its own", 1.0, per_month
     return "other", "no cue", 0.0, per_month
+
+
+_WEAK_OFFER_CUES = frozenset("at for is it's are e es son sao por now today hoy hoje agora ahora para a".split())
+#: What earns, said in the sentence after an amount: the amount is an income, not a price.
+_INCOME_NEXT = re.compile(
+    r"^[^.!?]*?\b(?:made|make|makes|making|earn\w*|profit\w*|revenue|income|ganh\w*|fatur\w*|lucr\w*|"
+    r"renda|gan[aoó]\w*|gana\w*|ingres\w*|factur\w*)\b"
+)
+#: A subscription or session price larger than this, said alone per month, is more often a boast of income.
+_SUBSCRIPTION_MAX = 1000.0
+#: "No contract", "Cancel anytime", "Sem fidelidade", "Sin compromisos": a subscription's terms.
+_NO_COMMITMENT = re.compile(
+    r"^\W*(?:no (?:contract|commitment)|cancel any ?time|cancel whenever|sem fidelidade|sem compromisso|"
+    r"cancela quando|sin (?:compromisos?|permanencia)|cancelas cuando)"
+)
 
 
 #: "Total to start: $1,500", "your total today", "tudo isso por", "todo por": the sum the buyer pays.
@@ -219,7 +264,9 @@ _TOTAL_BEFORE = re.compile(
 )
 #: What may follow an amount said as a sentence of its own: the sentence end, or "one time", "once".
 _ALONE_AFTER = re.compile(
-    r"^\s*(?:[.!]|$|,?\s*(?:one[- ]time|once|only|uma vez|pagamento unico|a vista|una vez|pago unico)\b)"
+    r"^\s*(?:(?:/\s*|(?:a|al|ao|per|por|the|la|el|each|cada)\s+)?"
+    r"(?:month|mes|week|semana|year|ano|session|sesion|sessao|class|clase|aula)s?\s*)?"
+    r"(?:[.!]|$|,?\s*(?:one[- ]time|once|only|uma vez|pagamento unico|a vista|una vez|pago unico)\b)"
 )
 
 
@@ -236,6 +283,42 @@ _BARE_ANCHOR = re.compile(
     r"\b(?:reduced from|down from|instead of|rather than|em vez de|ao inves de|en lugar de|en vez de)\s+(?P<a>\d{2,3}(?:[.,]\d{3})*(?:[.,]\d{2})?|\d{2,6})"
     r"(?=\s*(?:[.,;!?]|$|por|to|a\b))"
 )
+
+#: A bare number after a phrase that names the usual price ("the regular price is 47", "o preço normal é
+#: 197", "el precio normal es de 97"): the anchor, its currency implied by the rest of the transcript.
+_PRICE_IS = re.compile(
+    r"\b(?P<cue>(?:regular|normal|usual|full|retail|original|list) price(?: is| was|:)?|"
+    r"(?:preco|valor) (?:normal|cheio|original|de tabela)(?: e| era| seria)?(?: de)?:?|"
+    r"precio (?:normal|regular|original|de lista)(?: es| era| seria)?(?: de)?:?)\s+"
+    r"(?P<a>\d{1,3}(?:[.,]\d{3})*(?:[.,]\d{2})?)(?=\s*(?:[.,;!?]|$|\n|but|mas|pero))"
+)
+
+#: "Not 97." / "Nem 197." / "Ni 97.": a bare number struck down as a sentence of its own.
+_BARE_REJECTED = re.compile(
+    r"(?:^|[.!?;,]\s*)(?P<neg>not|nor|nao|nem|ni)(?: (?:even|mesmo|siquiera|por|for|at|de|a))? "
+    r"(?P<a>\d{2,3}(?:[.,]\d{3})*(?:[.,]\d{2})?)(?=\s*(?:[.;!?]|$))"
+)
+
+
+def _bare_rejected(p: Prepared, found: list[Mention], currency: str | None) -> None:
+    """ "Not 97. Not 67. Just $27.": the struck-down prices of a chain, said without the currency the
+    real price then carries (the grammar of "não por 500 reais", the currency word dropped); only
+    next to an amount said with its currency (this segment or the two around it)."""
+    if currency is None:
+        return
+    priced = {m.seg for m in found if m.role in ("offer", "other", "installment", "anchor")}
+    for i, text in enumerate(p.folded):
+        if not any(abs(k - i) <= 2 for k in priced):
+            continue
+        for m in _BARE_REJECTED.finditer(text):
+            if any(x.seg == i and x.money.start <= m.start("a") < x.money.end for x in found):
+                continue
+            try:
+                amount = parse_amount(m.group("a"))
+            except ValueError:
+                continue
+            money = Money(amount, currency, False, m.start("a"), m.end("a"))
+            found.append(Mention(money, i, "rejected", f'rejected: "{m.group("neg")}" (currency implied)', 0.0))
 
 
 def read_prices(p: Prepared) -> list[Mention]:
@@ -288,6 +371,18 @@ def read_prices(p: Prepared) -> list[Mention]:
                 continue
             money = Money(amount, currency, False, m.start("a"), m.end("a"))
             found.append(Mention(money, i, "anchor", f'anchor: "{m.group(0).split()[0]}" (currency implied)', 0.0))
+        for m in _PRICE_IS.finditer(text):
+            # "The regular price is forty seven": the phrase itself names a price, so the number after
+            # it is one in the transcript's currency even when no currency word is said.
+            if any(s <= m.start("a") < e for s, e in taken) or currency is None:
+                continue
+            try:
+                amount = parse_amount(m.group("a"))
+            except ValueError:
+                continue
+            money = Money(amount, currency, False, m.start("a"), m.end("a"))
+            found.append(Mention(money, i, "anchor", f'anchor: "{m.group("cue")}" (currency implied)', 0.0))
+            taken.append((m.start("a"), m.end("a")))
         pair = _BARE_PAIR.get(p.language or "")
         for m in pair.finditer(text) if pair is not None else ():
             if any(s <= m.start("u") < e for s, e in taken):
@@ -295,6 +390,7 @@ def read_prices(p: Prepared) -> list[Mention]:
             amount = int(m.group("u")) + int(m.group("c")) / 100
             money = Money(round(amount, 2), currency, False, m.start("u"), m.end("c"))
             found.append(Mention(money, i, "other", 'price idiom "N e NN" (currency implied)', 1.0))
+    _bare_rejected(p, found, currency)
     found.sort(key=lambda x: (x.seg, x.money.start))
     _ranges(p, found)
     _contrast(p, found)

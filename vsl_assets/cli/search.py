@@ -70,6 +70,20 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_insights(args: argparse.Namespace, settings: Settings) -> int:
+    from vsl_assets.services import insights
+
+    t = settings.breakdown_min_confidence
+    with sessions(settings)() as s:
+        if args.rebuild:
+            rows = insights.rebuild_counts(s, t)
+            print(f"rebuilt the insights counts at confidence {t}: {rows} row(s)")
+        else:
+            built = insights.counts_built(s, t)
+            print(f"insights counts at confidence {t}: {'built' if built else 'not built (computed per view)'}")
+    return EXIT_OK
+
+
 def _money(price: Any) -> str:
     return price.describe() if price is not None else "-"
 
@@ -172,6 +186,13 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_search)
     p = sub.add_parser("reindex", help="rebuild the search index from the database")
     p.set_defaults(func=cmd_reindex)
+    p = sub.add_parser(
+        "insights",
+        help="the running counts behind the insights charts: built or not; --rebuild recounts them "
+        "from the breakdowns (after an upgrade that says so, or to repair them)",
+    )
+    p.add_argument("--rebuild", action="store_true", help="recount from the breakdowns")
+    p.set_defaults(func=cmd_insights)
     p = sub.add_parser(
         "analyze", help="break down a transcript file (JSON, SRT, VTT or TXT): niche, lead, beats, offer"
     )

@@ -285,6 +285,40 @@ class BeatRow(Base):
     quote: Mapped[str] = mapped_column(Text)
 
 
+class InsightCount(Base):
+    """A running count behind the insights charts (``services.insights``), so a page reads a few
+    hundred rows instead of every breakdown.
+
+    One row per confidence threshold (``threshold``, as ``repr(float)``), sure niche (``niche``,
+    ``niche_top``; ``""`` when unknown or unsure), ``kind`` and ``key``:
+
+    - ``count``: ``key`` is one count behind a chart (JSON: ``["analysed"]``, ``["price", "BRL",
+      3]``, ``["mix", "lead_type", "story"]``...), ``vsls`` the analysed VSLs it counts;
+    - ``beat``: ``key`` is a beat; ``vsls`` the VSLs that have it, ``ratios`` its rows with a
+      known length and ``sum_start``/``sum_end`` the sum of their relative positions;
+    - ``built``: the marker that the counts of ``threshold`` are complete and kept up to date;
+      ``key`` is the build's id and ``vsls`` the changes counted since, so a process may keep the
+      insights it read until either moves.
+
+    Written by whatever changes what they count (a breakdown, a video's length, a removal), in the
+    same transaction; rebuilt from the breakdowns by ``vsl insights --rebuild``.
+    """
+
+    __tablename__ = "insight_counts"
+    __table_args__ = (Index("ix_insight_counts_key", "threshold", "kind", "niche", "niche_top", "key", unique=True),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    threshold: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(8))
+    niche: Mapped[str] = mapped_column(String(64))
+    niche_top: Mapped[str] = mapped_column(String(32))
+    key: Mapped[str] = mapped_column(String(255))
+    vsls: Mapped[int] = mapped_column(Integer, default=0)
+    ratios: Mapped[int] = mapped_column(Integer, default=0)
+    sum_start: Mapped[float] = mapped_column(Float, default=0.0)
+    sum_end: Mapped[float] = mapped_column(Float, default=0.0)
+
+
 class Job(Base):
     __tablename__ = "jobs"
     __table_args__ = (Index("ix_jobs_url_step", "url_id", "step"),)

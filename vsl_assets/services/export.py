@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.services import titles
 from vsl_assets.services.ports import Sessions
 from vsl_assets.storage import LocalStore, StorageLayout
@@ -236,6 +237,27 @@ def _money(amount: float | None, currency: str | None) -> str:
     return "" if amount is None else f"{currency or ''} {amount:,.2f}".strip()
 
 
+#: The breakdown's facts (``breakdown.columns.FIELDS``) a swipe document lists after the language,
+#: in its own reading order and words (where the offer appears is told twice: as said in the
+#: transcript and as the page shows it).
+DOCUMENT_FACTS: dict[str, str] = {
+    "niche": "Niche",
+    "lead_type": "Lead",
+    "awareness": "Awareness",
+    "offer_price": "Offer",
+    "anchor_price": "Anchor",
+    "guarantee_days": "Guarantee",
+    "pitch_s": "Pitch (transcript)",
+    "page_pitch_s": "Pitch (page)",
+    "product_reveal_s": "Product named",
+    "hook": "Hook",
+    "product": "Product",
+    "mechanism": "Mechanism",
+}
+#: The facts the document's fact list leaves out, and why.
+DOCUMENT_LEFT_OUT: dict[str, str] = {"duration_s": "the document's header gives the video's length (Duration)"}
+
+
 def _facts(detail: Any, w: Words = RAW) -> tuple[Fact, ...]:
     from vsl_assets.core.humanize import clock
 
@@ -243,30 +265,31 @@ def _facts(detail: Any, w: Words = RAW) -> tuple[Fact, ...]:
     if b is None:
         return (Fact(w.text("Breakdown"), w.text("not analysed yet"), False),)
 
-    def at(value: float | None) -> str:
-        return clock(value) if value is not None else ""
+    def said(fact: breakdown_columns.BreakdownField) -> str:
+        """A fact as a reader reads it, by its kind."""
+        if fact.kind == "price":
+            part = {c.part: getattr(b, c.name) for c in breakdown_columns.field_columns(fact.name) if c.api and c.part}
+            money = w.money(part.get("amount"), part.get("currency"))
+            if money and part.get("installments") and part.get("installment_amount"):
+                money += f" ({part['installments']}x {w.money(part['installment_amount'], part.get('currency'))})"
+            return money
+        value = getattr(b, fact.name)
+        if fact.name == "page_pitch_s" and value is None and detail.source:
+            value = detail.source.cta_seconds  # the page's button, when the page step did not say
+        if value is None or value == "":
+            return ""
+        if fact.kind == "code":
+            return w.label(fact.codes or fact.name, value)
+        if fact.kind == "seconds":
+            return clock(value)
+        if fact.kind == "number" and fact.unit == "days":
+            return w.text("{days} days").format(days=value)
+        return str(value)
 
-    offer = w.money(b.offer_amount, b.offer_currency)
-    if offer and b.offer_installments and b.offer_installment_amount:
-        offer += f" ({b.offer_installments}x {w.money(b.offer_installment_amount, b.offer_currency)})"
-    page_pitch = (
-        b.page_pitch_s if b.page_pitch_s is not None else (detail.source.cta_seconds if detail.source else None)
-    )
-    days = w.text("{days} days").format(days=b.guarantee_days) if b.guarantee_days is not None else ""
+    facts = {f.name: f for f in breakdown_columns.FIELDS}
     rows: list[tuple[str, str | None, str]] = [
         ("Language", None, w.label("language", b.language)),
-        ("Niche", "niche", w.label("niche", b.niche)),
-        ("Lead", "lead_type", w.label("lead", b.lead_type)),
-        ("Awareness", "awareness", w.label("awareness", b.awareness)),
-        ("Offer", "offer_price", offer),
-        ("Anchor", "anchor_price", w.money(b.anchor_amount, b.anchor_currency)),
-        ("Guarantee", "guarantee_days", days),
-        ("Pitch (transcript)", "pitch_s", at(b.pitch_s)),
-        ("Pitch (page)", None, at(page_pitch)),
-        ("Product named", "product_reveal_s", at(b.product_reveal_s)),
-        ("Hook", "hook", b.hook or ""),
-        ("Product", "product", b.product or ""),
-        ("Mechanism", "mechanism", b.mechanism or ""),
+        *((label, name, said(facts[name])) for name, label in DOCUMENT_FACTS.items()),
     ]
     unknown = w.text(UNKNOWN)
     out: list[Fact] = []

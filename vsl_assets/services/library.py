@@ -442,13 +442,8 @@ def facets(session: Session) -> dict[str, list[str]]:
 
 def _facets(session: Session) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
-    for name, column in (
-        ("language", BreakdownRow.language),
-        ("niche", BreakdownRow.niche_top),
-        ("lead", BreakdownRow.lead_type),
-        ("awareness", BreakdownRow.awareness),
-    ):
-        out[name] = sorted(v for v in session.scalars(select(column).distinct()) if v)
+    for name, column in (("language", "language"), *breakdown_columns.menus()):
+        out[name] = sorted(v for v in session.scalars(select(getattr(BreakdownRow, column)).distinct()) if v)
     out["status"] = sorted(v for v in session.scalars(select(Url.status).distinct()) if v)
     return out
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from vsl_assets.db import repo
 from vsl_assets.search import SearchBackend
+from vsl_assets.services import insights
 from vsl_assets.services.ports import PartitionPort, Sessions
 from vsl_assets.services.watch import later_version_keys
 from vsl_assets.storage import LocalStore, validate_key
@@ -62,7 +63,9 @@ def remove_urls(
             todo += [k for k in later_version_keys(s, key) if k not in todo]
         store.remove(key)
         with sessions() as s:
-            found = repo.delete_url(s, key)
+            url = repo.get_url(s, key)
+            with insights.counted(s, [url.id] if url is not None else []):
+                found = repo.delete_url(s, key)
         if not found:
             outcomes.append(Removal(key, Removed.UNKNOWN))
             continue

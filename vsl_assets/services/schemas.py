@@ -318,14 +318,15 @@ class UrlState(BaseModel):
 
 
 class SearchRow(BaseModel):
-    """One hit, exactly as ``vsl search --json`` prints it."""
+    """One hit, exactly as ``vsl search --json`` prints it; a VSL that only the filters list (no
+    words given) has no moment: ``start``/``end`` null and empty text."""
 
     partition_key: str
     url: str
     title: str | None
     language: str | None
-    start: float
-    end: float
+    start: float | None
+    end: float | None
     text: str
     snippet: str
     snippet_html: str

@@ -34,6 +34,7 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.db.models import BreakdownRow, Source, Url, UrlStatus, utcnow
 from vsl_assets.db.watch_models import WatchCheck, WatchEvent, WatchPage, WatchSwitch, WatchVersion
 from vsl_assets.db.web_models import BoardItem
@@ -66,14 +67,35 @@ EVENT_KINDS: dict[str, str] = {
     "pitch_moved": "pitch moved",
     "duration_changed": "duration changed",
 }
-#: The breakdown fields compared between two versions, and the event each change makes.
-COMPARED_FIELDS: dict[str, str] = {
-    "offer_amount": "price_changed",
-    "offer_currency": "price_changed",
+#: The facts (``breakdown.columns.FIELDS``) compared between two versions, and the event a change makes:
+#: what the page's owner changed that a buyer meets (the price paid, the guarantee, when the offer
+#: comes, the length).
+WATCHED_FACTS: dict[str, str] = {
+    "offer_price": "price_changed",
     "guarantee_days": "guarantee_changed",
     "pitch_s": "pitch_moved",
     "duration_s": "duration_changed",
     "page_pitch_s": "offer_second_changed",
+}
+_WORDS = "read in the new version's diff (/compare?mode=diff), not told as an event: it follows the words"
+#: The facts the watch does not compare, and why.
+UNWATCHED_FACTS: dict[str, str] = {
+    **dict.fromkeys(("hook", "lead_type", "niche", "awareness", "product", "mechanism"), _WORDS),
+    "anchor_price": "the price the offer is set against, said in the words: " + _WORDS,
+    "product_reveal_s": "moves with any edit of the words before it: " + _WORDS,
+}
+_KINDS = {f.name: f.kind for f in breakdown_columns.FIELDS}
+#: A price is compared by its amount and its currency (not its instalments).
+_PRICE_PARTS = ("amount", "currency")
+#: The ``breakdowns`` columns compared, and the event each change makes.
+COMPARED_FIELDS: dict[str, str] = {
+    column: event
+    for fact, event in WATCHED_FACTS.items()
+    for column in (
+        [c.name for c in breakdown_columns.field_columns(fact) if c.part in _PRICE_PARTS]
+        if _KINDS[fact] == "price"
+        else [fact]
+    )
 }
 #: What a person reads for each compared field (the feed, the webhook's text).
 FIELD_LABELS: dict[str, str] = {

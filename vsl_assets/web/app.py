@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from vsl_assets import settings as settings_module
+from vsl_assets.services import insights as insights_service
 from vsl_assets.services.ports import PartitionPort
 from vsl_assets.settings import Settings
 from vsl_assets.web.context import HERE, WebContext
@@ -67,6 +68,8 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
         openapi_url=None,
     )
     app.state.web = WebContext.build(settings, partitions)
+    with app.state.web.sessions.begin() as session:  # a new database or an upgrade: count once
+        insights_service.ensure_counts(session, settings.breakdown_min_confidence)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (health, urls, vsls, search, media, boards, board_shares, exports, account):
         app.include_router(module.router)

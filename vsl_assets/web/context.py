@@ -60,6 +60,10 @@ class WebContext:
 
         layout = StorageLayout(settings.storage_root)
         templates = Jinja2Templates(directory=str(HERE / "templates"))
+        # Templates are part of the installed code and never change under a running process:
+        # without this, Jinja stat()s every template a page uses on every render (the library
+        # page includes a partial per card: ~28 stats a page, each one a GIL hand-off under load).
+        templates.env.auto_reload = False
         install(templates.env)
         templates.env.globals["transcript_items"] = transcript_items
         secret = settings.web_secret.get_secret_value() if settings.web_secret is not None else None

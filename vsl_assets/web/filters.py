@@ -14,6 +14,7 @@ import dataclasses
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Query
+from fastapi.concurrency import run_in_threadpool
 from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 
@@ -26,6 +27,7 @@ __all__ = [
     "ApiFilters",
     "ApiSearchFilters",
     "PageFilters",
+    "PageSearchFilters",
     "for_viewer",
     "library_filters",
     "search_filters",
@@ -198,14 +200,22 @@ def for_viewer(session: Session, filters: library.LibraryFilters, user_id: int) 
     return dataclasses.replace(filters, board=NO_BOARD)
 
 
-def api_filters(filters: _Query, session: Db, user: ApiUser) -> library.LibraryFilters:
+async def _for_viewer(session: Session, filters: library.LibraryFilters, user_id: int) -> library.LibraryFilters:
+    """:func:`for_viewer` as a dependency needs it: async, so that filters without a board (nearly
+    every list) cost no trip to the threadpool; a board is looked up there."""
+    if filters.board is None:
+        return filters
+    return await run_in_threadpool(for_viewer, session, filters, user_id)
+
+
+async def api_filters(filters: _Query, session: Db, user: ApiUser) -> library.LibraryFilters:
     """An API route's filters, as its caller (token or session) may apply them."""
-    return for_viewer(session, filters, user.user_id)
+    return await _for_viewer(session, filters, user.user_id)
 
 
-def page_filters(filters: _Query, session: Db, user: PageUser) -> library.LibraryFilters:
+async def page_filters(filters: _Query, session: Db, user: PageUser) -> library.LibraryFilters:
     """A page's filters, as the signed-in user may apply them."""
-    return for_viewer(session, filters, user.user_id)
+    return await _for_viewer(session, filters, user.user_id)
 
 
 #: The library's filters for the caller (FastAPI caches ``ApiUser``/``PageUser`` and ``Db`` per
@@ -214,10 +224,20 @@ ApiFilters = Annotated[library.LibraryFilters, Depends(api_filters)]
 PageFilters = Annotated[library.LibraryFilters, Depends(page_filters)]
 
 
-def api_search_filters(filters: _SearchQuery, session: Db, user: ApiUser) -> library.LibraryFilters:
+async def api_search_filters(filters: _SearchQuery, session: Db, user: ApiUser) -> library.LibraryFilters:
     """The search API's filters (:func:`search_filters`), as its caller may apply them."""
-    return for_viewer(session, filters, user.user_id)
+    return await _for_viewer(session, filters, user.user_id)
 
 
 #: The search index's filters for the API's caller: a board they may not see matches nothing.
 ApiSearchFilters = Annotated[library.LibraryFilters, Depends(api_search_filters)]
+
+
+def page_search_filters(filters: _SearchQuery, session: Db, user: PageUser) -> library.LibraryFilters:
+    """The search page's filters: the search API's (a language the index does not know is a 422
+    that says which it knows), as the signed-in user may apply them."""
+    return for_viewer(session, filters, user.user_id)
+
+
+#: The search page's filters, read as the search API reads them.
+PageSearchFilters = Annotated[library.LibraryFilters, Depends(page_search_filters)]

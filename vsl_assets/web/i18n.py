@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import re
 import string
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
@@ -142,9 +143,13 @@ def translate(lang: str, text: str) -> str:
 # -- coded values -------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def label(lang: str, kind: str, code: str | None) -> str:
     """How a person reads ``code`` of ``kind`` in ``lang``: "Consciente da solução" for
-    ``awareness``/``solution_aware``; the code itself when no catalog knows it (never blank)."""
+    ``awareness``/``solution_aware``; the code itself when no catalog knows it (never blank).
+
+    Cached: the catalogs, the taxonomy and CLDR's names are fixed for the process, and a library
+    page asks for ~110 labels (every card's tags and every filter menu's options)."""
     if code is None or code == "":
         return ""
     if kind == "niche":
@@ -399,7 +404,10 @@ def _symbol_after(lang: str) -> bool:
     return _babel(lang).currency_formats["standard"].pattern.split(";")[0].strip().endswith("¤")
 
 
+@lru_cache(maxsize=4096, typed=True)
 def fmt_number(lang: str, value: float | int | None, decimals: int = 0) -> str:
+    """``value`` with the locale's digits and separators ("1.234,50"); cached per value (typed:
+    1 and 1.0 are kept apart), as a page formats the same prices and counts again and again."""
     if value is None:
         return ""
     # A parsed pattern applied directly: format_decimal would parse it again on every call (a
@@ -407,6 +415,7 @@ def fmt_number(lang: str, value: float | int | None, decimals: int = 0) -> str:
     return _number_pattern(decimals).apply(value, _babel(lang))
 
 
+@lru_cache(maxsize=4096, typed=True)
 def fmt_money(lang: str, amount: float | None, currency: str | None) -> str:
     """``R$ 19,70`` in pt-BR, ``US$ 37.00`` in English, ``37,00 US$`` in Spanish; no currency: the bare amount.
 
@@ -497,6 +506,39 @@ def export_words(lang: str, zone: str | None = None) -> Words:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class CardText:
+    """What a library card shows of one VSL in the reader's words: its name and initial, and its
+    coded values (language, niche, lead) and price as labels.
+
+    Made for a whole page in one call (``card_texts``): asked for one by one from the template,
+    each value was a call through Jinja's runtime, about seven a card."""
+
+    name: str
+    initial: str
+    language: str
+    niche: str
+    lead: str
+    price: str
+
+
+def card_texts(lang: str, cards: Iterable[Any]) -> dict[str, CardText]:
+    """Each card's :class:`CardText`, by partition key (cards are ``services.schemas.VslCard``)."""
+    out: dict[str, CardText] = {}
+    for c in cards:
+        untitled = c.title_source == "none"
+        name = translate(lang, c.title) if untitled else c.title
+        out[c.partition_key] = CardText(
+            name=name,
+            initial=name[:1].upper() if name[:1].isalpha() and not untitled else "▶",
+            language=label(lang, "language", c.language),
+            niche=label(lang, "niche", c.niche),
+            lead=label(lang, "lead", c.lead_type),
+            price=fmt_money(lang, c.price, c.currency),
+        )
+    return out
+
+
 def template_helpers(lang: str, zone: str | None = None) -> dict[str, Any]:
     return {
         "lang": lang,
@@ -510,4 +552,5 @@ def template_helpers(lang: str, zone: str | None = None) -> dict[str, Any]:
         "date": lambda value: fmt_date(lang, value, zone),
         "duration": lambda seconds: fmt_duration(lang, seconds),
         "eta": lambda when, now=None: fmt_eta(lang, when, now),
+        "card_texts": lambda cards: card_texts(lang, cards),
     }

@@ -21,6 +21,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 MAX_ID = 2**31 - 1
 DbId = Annotated[int, Path(ge=1, le=MAX_ID, description="a database id")]
 
+#: Characters of a search query (``/search``, ``GET /api/search``): room for several phrases and
+#: exclusions, well under what makes the query parser slow; the library's title/URL text filter
+#: (``q`` of ``/`` and ``/api/vsls``) has its own, shorter limit (200).
+SEARCH_Q_MAX = 1000
+
 
 def too_large_reason(limit: int) -> str:
     return f"request body too large: at most {limit / 1_000_000:g} MB (VSL_WEB_MAX_BODY_MB); send less at a time"

@@ -8,12 +8,13 @@ from sqlalchemy import inspect
 
 from vsl_assets import catalog
 from vsl_assets.breakdown import columns
-from vsl_assets.breakdown.models import EVIDENCE_FIELDS, Breakdown, Price
+from vsl_assets.breakdown.models import EVIDENCE_FIELDS
 from vsl_assets.db.models import BreakdownRow
 from vsl_assets.search.backend import SUMMARY_COLUMNS
 from vsl_assets.search.model import VslDocument
 from vsl_assets.services import library, schemas
 from vsl_assets.services.steps.breakdown import _columns
+from vsl_assets_tests.breakdown.test_fact_consumers import every_fact_said
 
 #: ``breakdowns`` columns that are not the breakdown's own values: keys, the run's facts, the whole.
 ROW_ONLY = {"id", "url_id", "duration_s", "page_pitch_s", "cost_usd", "confidence", "data", "created_at"}
@@ -58,21 +59,7 @@ def test_catalog_card_and_search_names_exist_in_their_schemas() -> None:
 
 
 def test_a_breakdowns_row_values_come_from_the_breakdown() -> None:
-    b = Breakdown(
-        language="pt",
-        niche="health/weight_loss",
-        awareness="problem_aware",
-        lead_type="story",
-        pitch_s=610.0,
-        product_reveal_s=300.0,
-        offer_price=Price(amount=197.0, currency="BRL", installments=12, installment_amount=19.7),
-        anchor_price=Price(amount=997.0, currency="BRL"),
-        guarantee_days=30,
-        hook="Você sabia",
-        product="Articulin",
-        engine="rules",
-        model="rules-v2",
-    )
+    b = every_fact_said()
     row = _columns(b, duration_s=900.0, page_pitch_s=600.0, cost=None)
     assert set(row) == {c.key for c in inspect(BreakdownRow).columns} - {"id", "url_id", "created_at"}
     assert (row["niche_top"], row["offer_amount"], row["offer_installments"], row["anchor_currency"]) == (

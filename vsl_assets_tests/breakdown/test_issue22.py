@@ -285,6 +285,7 @@ def test_an_uncued_lone_amount_is_not_a_sure_price() -> None:
 # --- the real-copy development set, where it lies ----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_real_copy_dev_set_scores_at_least_the_measured_floor() -> None:
     if not (REALCOPY / "labels.json").exists():
         if os.environ.get("CI") == "true":

@@ -235,6 +235,7 @@ def test_bare_recut_is_lower_case_without_punctuation_but_keeps_numbers() -> Non
     assert not any(c in text for c in ":!") and ". " not in text
 
 
+@pytest.mark.slow
 def test_real_copy_dev_set_holds_its_floor_when_recut_like_a_recogniser() -> None:
     if not (REALCOPY / "labels.json").exists():
         if os.environ.get("CI") == "true":

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, TranscriptRow, Url
 from vsl_assets.defs.partitions import PARTITIONS_NAME
+from vsl_assets_tests.cli.runner import BOTH, Runner, in_process
 from vsl_assets_tests.conftest import REPO, db_session, heard
 
 
@@ -50,22 +51,23 @@ def test_add_validates_dedupes_and_registers_partitions(vsl_env, instance, tmp_p
         assert len(s.scalars(select(Url)).all()) == 2
 
 
-def test_add_refuses_invalid_urls_with_clear_message(vsl_env, instance) -> None:
-    out = vsl("add", "file:///etc/passwd", "not a url", "https://ok.example.com/a.m3u8")
+@BOTH
+def test_add_refuses_invalid_urls_with_clear_message(vsl_env, instance, run_vsl: Runner) -> None:
+    out = run_vsl("add", "file:///etc/passwd", "not a url", "https://ok.example.com/a.m3u8")
     assert out.returncode == 2
     assert "invalid URL 'file:///etc/passwd': unsupported URL scheme 'file'" in out.stderr
     assert "invalid URL 'not a url'" in out.stderr
     assert "2 invalid URL(s) refused; 1 accepted" in out.stderr
     assert out.stdout.count("\tadded\t") == 1
-    assert vsl("add").returncode == 2
+    assert run_vsl("add").returncode == 2
 
 
 def test_add_with_a_language_stores_it_and_refuses_a_bad_one(vsl_env, instance) -> None:
-    assert vsl("add", "--language", "PT", "https://pt.example.com/vsl").returncode == 0
-    bad = vsl("add", "--language", "pt,en", "https://x.example.com/vsl")
+    assert in_process("add", "--language", "PT", "https://pt.example.com/vsl").returncode == 0
+    bad = in_process("add", "--language", "pt,en", "https://x.example.com/vsl")
     assert bad.returncode == 2 and "invalid --language 'pt,en': give one language" in bad.stderr
     # Given again for a known URL, the language replaces the old one for its next transcript.
-    assert vsl("add", "-l", "es", "https://pt.example.com/vsl").returncode == 0
+    assert in_process("add", "-l", "es", "https://pt.example.com/vsl").returncode == 0
     with db_session() as s:
         assert [(u.url, u.language) for u in s.scalars(select(Url))] == [("https://pt.example.com/vsl", "es")]
 
@@ -375,11 +377,12 @@ E você tem trinta dias de garantia. Clique no botão abaixo agora.
 """
 
 
-def test_analyze_prints_a_breakdown_of_any_transcript_file_from_any_directory(tmp_path) -> None:
+@BOTH
+def test_analyze_prints_a_breakdown_of_any_transcript_file_from_any_directory(tmp_path, run_vsl: Runner) -> None:
     srt = tmp_path / "vsl.srt"
     srt.write_text(SRT_PT, encoding="utf-8")
     env = _bare_env(PYTHONPATH=str(REPO))
-    out = _vsl_in(tmp_path, "analyze", "vsl.srt", "--json", env=env)
+    out = run_vsl("analyze", "vsl.srt", "--json", cwd=tmp_path, env=env)
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert list(doc) == [
@@ -409,7 +412,7 @@ def test_analyze_prints_a_breakdown_of_any_transcript_file_from_any_directory(tm
     assert doc["guarantee_days"] == 30
     assert doc["niche"] == "health/diabetes"
     assert [b["start"] for b in doc["beats"]] == sorted(b["start"] for b in doc["beats"])
-    readable = _vsl_in(tmp_path, "analyze", str(srt), env=env)
+    readable = run_vsl("analyze", str(srt), cwd=tmp_path, env=env)
     assert readable.returncode == 0
     assert "niche      health/diabetes" in readable.stdout and "guarantee  30 days" in readable.stdout
     assert "BRL 197.00 (12x 19.70)" in readable.stdout
@@ -446,15 +449,15 @@ def test_analyze_shows_reveal_confidence_prices_and_marks_unsure_fields(tmp_path
     with FakeOpenAIServer(api_key=key) as server:
         server.chat_reply = ChatReply.document(answer)
         env = _bare_env(PYTHONPATH=str(REPO), OPENAI_API_KEY=key, OPENAI_BASE_URL=server.base_url)
-        out = _vsl_in(tmp_path, "analyze", "vsl.srt", "--json", "--engine", "openai", env=env)
+        out = in_process("analyze", "vsl.srt", "--json", "--engine", "openai", cwd=tmp_path, env=env)
         assert out.returncode == 0, out.stderr
         doc = json.loads(out.stdout)
         assert (doc["pitch_s"], doc["product_reveal_s"]) == (14.0, 14.0)
         assert doc["confidence"] == {"niche": 0.9, "offer_price": 0.4, "pitch_s": 0.7, "product_reveal_s": 0.95}
         assert [(p["amount"], p["role"]) for p in doc["prices"]] == [(19.7, "installment"), (197.0, "offer")]
         assert (doc["min_confidence"], doc["not_sure"]) == (0.6, ["offer_price"])
-        stricter = _vsl_in(
-            tmp_path, "analyze", "vsl.srt", "--engine", "openai", env={**env, "VSL_BREAKDOWN_MIN_CONFIDENCE": "0.8"}
+        stricter = in_process(
+            "analyze", "vsl.srt", "--engine", "openai", cwd=tmp_path, env={**env, "VSL_BREAKDOWN_MIN_CONFIDENCE": "0.8"}
         )
     assert stricter.returncode == 0, stricter.stderr
     text = stricter.stdout

@@ -60,6 +60,7 @@ def _start(tmp_path: Path, a_s: str = "60", b_s: str = "60", ignore_sigint: bool
     raise AssertionError("children did not start")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_a_stop_signal_stops_both_children_each_their_own_way(tmp_path: Path, sig: signal.Signals) -> None:
     proc = _start(tmp_path, ignore_sigint=True)
@@ -71,6 +72,7 @@ def test_a_stop_signal_stops_both_children_each_their_own_way(tmp_path: Path, si
     assert f"stopping ({sig.name})" in proc.stderr.read()
 
 
+@pytest.mark.slow
 def test_when_one_child_dies_the_other_is_stopped_too(tmp_path: Path) -> None:
     proc = _start(tmp_path, a_s="60", b_s="1")
     assert proc.wait(timeout=30) == 1  # not a requested stop: a failure

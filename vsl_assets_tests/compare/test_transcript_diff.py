@@ -4,7 +4,6 @@ of the same words never shown as a change, word-level marks inside a rewrite, ti
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 from vsl_assets.compare import TimedText as T
@@ -114,7 +113,7 @@ def test_empty_sides() -> None:
     assert [r.kind for r in only_old.rows] == ["removed", "removed"]
 
 
-def test_benchmark_pair_60_minutes_names_exactly_the_changed_sentences_within_a_second() -> None:
+def test_benchmark_pair_60_minutes_names_exactly_the_changed_sentences() -> None:
     sys.path.insert(0, str(REPO / "benchmarks"))
     try:
         import bench_diff
@@ -123,14 +122,11 @@ def test_benchmark_pair_60_minutes_names_exactly_the_changed_sentences_within_a_
     pair = bench_diff.make_pair(900, 30)
     assert len(pair.old) == 900 and pair.old[-1].end == 3600.0
     assert len(pair.removed) + len(pair.added) + len(pair.rewritten) == 30
-    t0 = time.perf_counter()
-    diff = diff_transcripts(pair.old, pair.new)
-    elapsed = time.perf_counter() - t0
+    diff = diff_transcripts(pair.old, pair.new)  # its speed is bench_diff's figure, not a timed test
     removed, added, rewritten = bench_diff.found(diff)
     assert removed == pair.removed
     assert added == pair.added
     assert rewritten == pair.rewritten
-    assert elapsed < 2.0  # the benchmark's target is 1 s; a loaded shared test machine gets slack
 
 
 def test_without_punctuation_a_changed_word_is_one_rewrite_in_a_chunk() -> None:

@@ -45,6 +45,7 @@ def test_ffmpeg_own_timeout_stays_transient() -> None:
         run_ffmpeg(SLOW_FFMPEG, timeout_s=1)
 
 
+@pytest.mark.slow
 def test_local_transcription_stops_between_segments() -> None:
     transcriber = LocalTranscriber(str(bundled.bundled_tiny_en_model_dir()))
     transcriber.load()

@@ -61,6 +61,7 @@ def test_the_repo_instance_uses_it(tmp_path: Path) -> None:
         instance.dispose()
 
 
+@pytest.mark.slow
 def test_runs_are_recorded_and_read_back_like_dagsters_own(tmp_path: Path) -> None:
     history = tmp_path / "history"
     # A history written by Dagster's own SQLite storage...

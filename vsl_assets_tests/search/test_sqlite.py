@@ -6,6 +6,8 @@ import multiprocessing
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, open_search
 
 
@@ -16,6 +18,7 @@ def _index_many(db_url: str, worker: int) -> None:
         search.index_vsl(VslDocument(key=f"w{worker}-{i}", url="https://x", language="pt", segments=segments))
 
 
+@pytest.mark.slow
 def test_processes_indexing_at_once_all_land(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'vsl.db'}"
     ctx = multiprocessing.get_context("spawn")

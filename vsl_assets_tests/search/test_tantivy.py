@@ -22,6 +22,7 @@ def _index_many(db_url: str, worker: int) -> None:
         search.index_vsl(VslDocument(key=f"w{worker}-{i}", url="https://x", language="pt", segments=segments))
 
 
+@pytest.mark.slow
 def test_processes_indexing_at_once_all_land(tmp_path: Path) -> None:
     # Without the lock, a second process opening tantivy's IndexWriter fails at once (LockBusy).
     db_url = f"sqlite:///{tmp_path / 'vsl.db'}"
@@ -43,6 +44,7 @@ def test_processes_indexing_at_once_all_land(tmp_path: Path) -> None:
             assert [g.vsl.key for g in found.vsls] == [f"w{w}-{i}"] and found.total_hits == 100
 
 
+@pytest.mark.slow
 def test_a_reader_in_another_process_sees_each_commit(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'vsl.db'}"
     reader = open_search(db_url, engine="tantivy")
@@ -92,6 +94,7 @@ def _hold_the_writer(path: str, ready: multiprocessing.synchronize.Event, second
         fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+@pytest.mark.slow
 def test_a_write_waits_for_the_writer_of_another_process_instead_of_failing(tmp_path: Path) -> None:
     # Tantivy alone answers a second IndexWriter with LockBusy at once; the backend queues on the
     # lock file (this test fails with the lock taken out: index_vsl raises LockBusy).

@@ -29,8 +29,9 @@ from vsl_assets.storage import StorageLayout, atomic_write_bytes
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
 from vsl_assets_tests.servers import SeaweedServer, make_mp4
 
-# xdist_group: SeaweedFS starts once, on one worker (./test.sh runs workers in parallel)
-pytestmark = pytest.mark.xdist_group("seaweedfs")
+# xdist_group: SeaweedFS starts once, on one worker (./test.sh runs workers in parallel); slow:
+# a real object-store server, like PostgreSQL, is the full suite's (docs/development.md, tiers).
+pytestmark = [pytest.mark.xdist_group("seaweedfs"), pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -19,6 +19,7 @@ from vsl_assets.db.models import DeadLetter, Job, Source, TranscriptRow, Url, Vi
 from vsl_assets.net.urls import normalize_url
 from vsl_assets.search import shared_search
 from vsl_assets.search.documents import document_for
+from vsl_assets.services import insights
 from vsl_assets.storage import StorageLayout, atomic_write_text
 
 
@@ -49,53 +50,63 @@ def seed(session: Session, layout: StorageLayout, fake: Fake, video: Path | None
     [added] = repo.add_urls(session, [normalize_url(fake.url)])
     key = added.partition_key
     url = repo.require_url(session, key)
-    url.status = fake.status
-    url.reason = fake.reason
-    session.add(
-        Source(url_id=url.id, page_url=url.url, stream_url=url.url, kind="hls", title=fake.title, cta_seconds=9.0)
-    )
-    size = 1000
-    if video is not None:
+    # Through the running counts, as the pipeline writes (the insights read them).
+    with insights.counted(session, [url.id]):
+        url.status = fake.status
+        url.reason = fake.reason
+        session.add(
+            Source(url_id=url.id, page_url=url.url, stream_url=url.url, kind="hls", title=fake.title, cta_seconds=9.0)
+        )
+        size = 1000
+        if video is not None:
+            layout.ensure()
+            target = layout.video_path(key)
+            target.write_bytes(video.read_bytes())
+            size = target.stat().st_size
+        session.add(Video(url_id=url.id, path=str(layout.video_path(key)), size_bytes=size, duration_s=fake.duration_s))
+        segs = [{"start": a, "end": b, "text": t} for a, b, t in fake.segments]
+        text = " ".join(t for _, _, t in fake.segments)
+        session.add(
+            TranscriptRow(
+                url_id=url.id,
+                text=text,
+                language=fake.language,
+                engine="test",
+                model="test",
+                segments=segs,
+                word_count=9,
+            )
+        )
         layout.ensure()
-        target = layout.video_path(key)
-        target.write_bytes(video.read_bytes())
-        size = target.stat().st_size
-    session.add(Video(url_id=url.id, path=str(layout.video_path(key)), size_bytes=size, duration_s=fake.duration_s))
-    segs = [{"start": a, "end": b, "text": t} for a, b, t in fake.segments]
-    text = " ".join(t for _, _, t in fake.segments)
-    session.add(
-        TranscriptRow(
-            url_id=url.id, text=text, language=fake.language, engine="test", model="test", segments=segs, word_count=9
+        atomic_write_text(layout.transcript_path(key, "txt"), text + "\n")
+        atomic_write_text(
+            layout.transcript_path(key, "json"), json.dumps({"language": fake.language, "segments": segs})
         )
-    )
-    layout.ensure()
-    atomic_write_text(layout.transcript_path(key, "txt"), text + "\n")
-    atomic_write_text(layout.transcript_path(key, "json"), json.dumps({"language": fake.language, "segments": segs}))
-    atomic_write_text(layout.transcript_path(key, "vtt"), "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nhello\n")
-    atomic_write_text(layout.transcript_path(key, "srt"), "1\n00:00:00,000 --> 00:00:04,000\nhello\n")
-    if fake.status == "analyzed":
-        beats = [("hook", 0.0, 4.0, fake.segments[0][2]), ("offer", 9.5, 15.0, fake.segments[-1][2])]
-        repo.save_breakdown(
-            session,
-            url.id,
-            beats,
-            status="ok",
-            language=fake.language,
-            niche=fake.niche,
-            niche_top=fake.niche.split("/")[0] if fake.niche else None,
-            awareness=fake.awareness,
-            lead_type=fake.lead,
-            duration_s=fake.duration_s,
-            pitch_s=9.5,
-            page_pitch_s=9.0,
-            offer_amount=fake.price,
-            offer_currency=fake.currency,
-            guarantee_days=30,
-            hook=fake.segments[0][2],
-            engine="local",
-            model="rules",
-            data={"evidence": {"guarantee_days": {"quote": "Garantia de 30 dias", "start": 9.5, "end": 15.0}}},
-        )
+        atomic_write_text(layout.transcript_path(key, "vtt"), "WEBVTT\n\n00:00:00.000 --> 00:00:04.000\nhello\n")
+        atomic_write_text(layout.transcript_path(key, "srt"), "1\n00:00:00,000 --> 00:00:04,000\nhello\n")
+        if fake.status == "analyzed":
+            beats = [("hook", 0.0, 4.0, fake.segments[0][2]), ("offer", 9.5, 15.0, fake.segments[-1][2])]
+            repo.save_breakdown(
+                session,
+                url.id,
+                beats,
+                status="ok",
+                language=fake.language,
+                niche=fake.niche,
+                niche_top=fake.niche.split("/")[0] if fake.niche else None,
+                awareness=fake.awareness,
+                lead_type=fake.lead,
+                duration_s=fake.duration_s,
+                pitch_s=9.5,
+                page_pitch_s=9.0,
+                offer_amount=fake.price,
+                offer_currency=fake.currency,
+                guarantee_days=30,
+                hook=fake.segments[0][2],
+                engine="local",
+                model="rules",
+                data={"evidence": {"guarantee_days": {"quote": "Garantia de 30 dias", "start": 9.5, "end": 15.0}}},
+            )
     session.add(Job(url_id=url.id, step="video_file", attempt=1, outcome="succeeded"))
     if fake.status == "failed":
         session.add(
@@ -120,12 +131,13 @@ def seed_breakdown(session: Session, layout: StorageLayout, key: str, breakdown:
     layout.breakdowns.mkdir(parents=True, exist_ok=True)
     atomic_write_text(layout.breakdown_path(key), breakdown.model_dump_json(indent=2))
     source = session.scalar(select(Source).where(Source.url_id == url.id))
-    repo.save_breakdown(
-        session,
-        url.id,
-        [(x.beat, x.start, x.end, x.quote) for x in breakdown.beats],
-        **_columns(breakdown, 120.0, source.cta_seconds if source else None, None),
-    )
+    with insights.counted(session, [url.id]):
+        repo.save_breakdown(
+            session,
+            url.id,
+            [(x.beat, x.start, x.end, x.quote) for x in breakdown.beats],
+            **_columns(breakdown, 120.0, source.cta_seconds if source else None, None),
+        )
     session.flush()
 
 

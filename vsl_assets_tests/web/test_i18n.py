@@ -9,6 +9,7 @@ import re
 import string
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -299,3 +300,40 @@ def test_the_reasons_the_code_writes_are_the_ones_translated() -> None:
             shown = reason(lang, raw)
             assert shown.translated and shown.raw == raw, (lang, raw)
     assert "Widevine" in reason("es", DrmProtectedError("Widevine").reason).text
+
+
+def test_a_library_card_reads_its_name_labels_and_price_from_one_pass_per_page() -> None:
+    """``card_texts`` makes what each card shows once per page (a call through Jinja per value
+    cost ~7 a card): the same words as ``label``/``fmt_money``, the untitled name translated, and
+    an initial only for a real title that starts with a letter."""
+    from types import SimpleNamespace
+
+    from vsl_assets.services.titles import UNTITLED
+    from vsl_assets.web.i18n import card_texts, translate
+
+    def card(key: str, title: str, source: str, **values: Any) -> SimpleNamespace:
+        fields = {"language": None, "niche": None, "lead_type": None, "price": None, "currency": None}
+        return SimpleNamespace(partition_key=key, title=title, title_source=source, **{**fields, **values})
+
+    cards = [
+        card(
+            "a",
+            "ácido úrico",
+            "page",
+            language="es",
+            niche="health/diabetes",
+            lead_type="story",
+            price=19.7,
+            currency="BRL",
+        ),
+        card("b", UNTITLED, "none"),
+        card("c", "7 sinais", "hook", price=1234567.5, currency=None),
+    ]
+    texts = card_texts("pt-BR", cards)
+    assert texts["a"].name == "ácido úrico" and texts["a"].initial == "Á"
+    assert texts["a"].language == label("pt-BR", "language", "es") == "Espanhol"
+    assert texts["a"].niche == label("pt-BR", "niche", "health/diabetes") and texts["a"].niche != "health/diabetes"
+    assert texts["a"].lead == label("pt-BR", "lead", "story") and texts["a"].price == "R$\u00a019,70"
+    assert texts["b"].name == translate("pt-BR", UNTITLED) != UNTITLED and texts["b"].initial == "▶"
+    assert texts["b"].language == texts["b"].niche == texts["b"].lead == texts["b"].price == ""
+    assert texts["c"].initial == "▶" and texts["c"].price == "1.234.567,50"

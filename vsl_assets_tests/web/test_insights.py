@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 from sqlalchemy import select
 
 from vsl_assets.db.models import BreakdownRow, Url
-from vsl_assets.services import boards
+from vsl_assets.services import boards, insights
 from vsl_assets.services.insights import compute
 from vsl_assets.services.library import LibraryFilters, list_vsls
 from vsl_assets_tests.web.conftest import Web
@@ -31,14 +31,15 @@ def _seed(web: Web) -> dict[str, str]:
             select(BreakdownRow).join(Url, Url.id == BreakdownRow.url_id).where(Url.partition_key == keys["e"])
         )
         assert row is not None
-        row.confidence = {"offer_price": 0.2, "lead_type": 0.1, "guarantee_days": 0.3}
-        # A VSL with no guarantee at all.
         row_b = s.scalar(
             select(BreakdownRow).join(Url, Url.id == BreakdownRow.url_id).where(Url.partition_key == keys["b"])
         )
         assert row_b is not None
-        row_b.guarantee_days = None
-        row_b.data = {}
+        with insights.counted(s, [row.url_id, row_b.url_id]):  # as every writer of breakdowns does
+            row.confidence = {"offer_price": 0.2, "lead_type": 0.1, "guarantee_days": 0.3}
+            # A VSL with no guarantee at all.
+            row_b.guarantee_days = None
+            row_b.data = {}
     return keys
 
 

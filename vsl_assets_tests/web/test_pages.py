@@ -67,6 +67,7 @@ def test_queue_lists_failed_urls_with_reason_and_retry(sqlite_web: Web) -> None:
     assert "Failed (1)" in html and "Pending (0)" in html
 
 
+@pytest.mark.slow
 def test_the_web_package_never_imports_dagster() -> None:
     code = (
         "import sys, vsl_assets.web, vsl_assets.web.commands, vsl_assets.web.poster;"

@@ -111,3 +111,41 @@ def test_saved_searches_api_per_user_and_scope(sqlite_web: Web) -> None:
     # Signed out: no access at all.
     assert TestClient(web.client.app).get("/api/saved-searches").status_code == 401
     assert web.client.delete("/api/saved-searches/99999999999", headers=web.bearer).status_code == 422
+
+
+def test_api_search_with_filters_and_no_words_lists_the_filtered_vsls(sqlite_web: Web) -> None:
+    """As the search page does: one row per VSL the filters select, with no moment (start null)."""
+    web = sqlite_web
+    keys = _seed_three(web)
+    response = web.client.get("/api/search", params={"language": "pt"}, headers=web.bearer)
+    assert response.status_code == 200, response.text
+    rows = response.json()
+    assert sorted(r["partition_key"] for r in rows) == sorted([keys["pt_story"], keys["pt_cheap"]])
+    assert all(r["start"] is None and r["end"] is None and r["text"] == "" for r in rows)
+    assert all(r["title"] and r["url"] for r in rows)
+    assert _keys(web, niche="money") == [keys["es_money"]]
+    # With words, every row is a moment.
+    assert all(
+        r["start"] is not None for r in web.client.get("/api/search", params={"q": "ritual"}, headers=web.bearer).json()
+    )
+    # Neither words nor a filter: refused with the reason.
+    empty = web.client.get("/api/search", headers=web.bearer)
+    assert empty.status_code == 400 and "choose a filter" in empty.json()["detail"]
+
+
+def test_search_page_has_its_own_query_limit_and_checks_the_language(sqlite_web: Web) -> None:
+    web = sqlite_web
+    keys = _seed_three(web)
+    web.login()
+    # Longer than the library's 200-character title filter: still a search.
+    long_query = ("ritual " * 60).strip()
+    page = web.client.get("/search", params={"q": long_query})
+    assert page.status_code == 200 and keys["pt_story"] in page.text
+    too_long = web.client.get("/search", params={"q": "a" * 1001}, headers={"Accept": "text/html"})
+    assert too_long.status_code == 422 and "1000" in too_long.text
+    for bad in ("fr", "klingon"):
+        refused = web.client.get("/search", params={"q": "ritual", "language": bad}, headers={"Accept": "text/html"})
+        assert refused.status_code == 422, bad
+        assert "pt, en, es" in refused.text and "<html" in refused.text.lower()
+    pt = web.client.get("/search", params={"q": "ritual", "language": "Portuguese"})
+    assert pt.status_code == 200 and keys["pt_story"] in pt.text and keys["es_money"] not in pt.text

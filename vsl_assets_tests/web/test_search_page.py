@@ -228,6 +228,7 @@ FILTERED_ROUTES = (
     ("/", {}),  # the library page
     ("/api/vsls", {}),
     ("/search", {"q": "ritual"}),
+    ("/api/search", {"q": "ritual"}),
     ("/insights", {}),
     ("/api/insights", {}),
     ("/api/library/export.csv", {}),
@@ -265,12 +266,16 @@ def _dependency_calls(dependant: Any) -> Iterator[tuple[Any, Any]]:
         yield from _dependency_calls(sub)
 
 
+#: The dependencies that read the filters from the query string (the library's; the search's).
+_READERS = (filters.library_filters, filters.search_filters)
+
+
 def _filtered_routes(web: Web) -> list[APIRoute]:
-    """The routes that read ``library_filters`` anywhere in their dependencies."""
+    """The routes that read ``library_filters`` or ``search_filters`` anywhere in their dependencies."""
     return [
         route
         for route in api_routes(web.client.app.routes)  # type: ignore[attr-defined]
-        if any(sub.call is filters.library_filters for _, sub in _dependency_calls(route.dependant))
+        if any(sub.call in _READERS for _, sub in _dependency_calls(route.dependant))
     ]
 
 
@@ -280,7 +285,6 @@ def test_a_route_gets_the_library_filters_only_for_its_viewer(sqlite_web: Web) -
     routes = _filtered_routes(sqlite_web)
     assert len(routes) >= len(FILTERED_ROUTES)
     for route in routes:
-        parents = {
-            parent.call for parent, sub in _dependency_calls(route.dependant) if sub.call is filters.library_filters
-        }
-        assert parents <= {filters.api_filters, filters.page_filters}, (route.path, parents)
+        parents = {parent.call for parent, sub in _dependency_calls(route.dependant) if sub.call in _READERS}
+        viewers = {filters.api_filters, filters.page_filters, filters.api_search_filters, filters.page_search_filters}
+        assert parents <= viewers, (route.path, parents)

@@ -8,6 +8,7 @@ shortcuts could break: the library's total, atomic writes, a connection the serv
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -79,6 +80,37 @@ def test_the_api_list_and_the_library_page_cost_two_statements(web: Web) -> None
         if web.settings.database.startswith("postgresql"):
             assert all(seen.autocommit), f"{path} read inside a transaction: {seen.statements}"
     assert web.client.get("/api/vsls", headers=web.bearer).json()["total"] == 30
+
+
+def test_the_api_list_and_the_library_page_take_two_trips_to_the_threadpool(
+    sqlite_web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each trip from the event loop to a worker thread and back is a hand-off that queues behind
+    every other request under load: the login's lookup and the route itself, nothing more (the
+    filters dependency without a board, the session's close after a read, run on the loop)."""
+    import anyio.to_thread
+
+    web = sqlite_web
+    add_vsls(web, 30)
+    web.login()
+    trips: list[str] = []
+    real = anyio.to_thread.run_sync
+
+    async def counted(func: Any, *args: Any, **kwargs: Any) -> Any:
+        trips.append(getattr(func, "__qualname__", repr(func)))
+        return await real(func, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    for path, headers in (("/api/vsls", web.bearer), ("/", {}), ("/api/vsls?niche=health", web.bearer)):
+        web.client.get(path, headers=headers)  # the first use may record the last-use time
+        trips.clear()
+        answer = web.client.get(path, headers=headers)
+        assert answer.status_code == 200, answer.text
+        assert len(trips) == 2, (path, trips)
+    # A board filter still goes to the database (in the threadpool) to check the viewer may use it.
+    trips.clear()
+    assert web.client.get("/api/vsls?board=1", headers=web.bearer).json()["total"] == 0
+    assert len(trips) == 3, trips
 
 
 def test_a_write_still_runs_in_one_transaction_after_reads(web: Web) -> None:
@@ -176,6 +208,14 @@ def test_a_worker_process_compiles_every_template_as_it_starts(tmp_path: Path, m
     names = env.list_templates()
     assert "library.html" in names and env.cache is not None
     assert len(env.cache) == len(names)
+    # ...and kept: a render takes them from the cache without stat()ing each file again (the
+    # library page uses a partial per card: ~28 stats a page, each a GIL hand-off under load).
+    stats: list[str] = []
+    real = os.stat
+    monkeypatch.setattr(os, "stat", lambda path, *a, **k: stats.append(str(path)) or real(path, *a, **k))
+    template = env.get_template("library.html")
+    assert env.get_template("_watch_card.html") is env.get_template("_watch_card.html")
+    assert template is env.get_template("library.html") and not [p for p in stats if p.endswith(".html")]
 
 
 def test_a_write_is_committed_before_its_response_is_sent(web: Web) -> None:

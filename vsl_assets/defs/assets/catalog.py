@@ -37,7 +37,7 @@ CATALOG_AUTOMATION = (
     deps=["search_index"],
     kinds={"pandas", "parquet", "csv"},
     automation_condition=CATALOG_AUTOMATION,
-    description="One row per VSL (status, duration, language, words/min, niche, lead, awareness, pitch, offer) "
+    description="One row per VSL (its URL, media, transcript and breakdown facts: vsl_assets.catalog.COLUMNS) "
     "as storage/catalog/vsl_catalog.parquet and .csv.",
 )
 def vsl_catalog(
@@ -54,8 +54,7 @@ def vsl_catalog(
         metadata={
             "row_count": MetadataValue.int(done.rows),
             "by_status": MetadataValue.json(done.by_status),
-            "parquet_path": MetadataValue.path(str(done.paths["parquet"])),
-            "csv_path": MetadataValue.path(str(done.paths["csv"])),
+            **{f"{fmt}_path": MetadataValue.path(str(path)) for fmt, path in done.paths.items()},
             "parquet_size": human_bytes(done.paths["parquet"].stat().st_size),
             "preview": MetadataValue.md(done.preview),
         }

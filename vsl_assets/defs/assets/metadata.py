@@ -6,6 +6,7 @@ from typing import Any
 
 from dagster import MetadataValue
 
+from vsl_assets.breakdown.columns import FIELDS, FieldKind
 from vsl_assets.breakdown.models import Breakdown, Price
 from vsl_assets.core.humanize import clock, human_bytes
 from vsl_assets.media.probe import MediaInfo
@@ -140,19 +141,30 @@ def timeline_markdown(b: Breakdown) -> str:
     return "\n".join(head + rows + note)
 
 
+def _shown(kind: FieldKind, value: Any) -> MetadataValue | str:
+    """A fact as the UI shows it, by its kind; a fact not said says so."""
+    if kind == "price":
+        return _price(value)
+    if kind == "seconds":
+        return _second(value)
+    if kind == "number":
+        return MetadataValue.int(value) if value is not None else "none"
+    return str(value) if value else "unknown"
+
+
+def breakdown_facts(r: BreakdownResult) -> dict[str, MetadataValue | str]:
+    """Every fact of ``breakdown.columns.FIELDS``: the graded ones from the breakdown, the page's
+    and the media's seconds from the step's result (read with its write)."""
+    measured = {"page_pitch_s": r.page_pitch_s, "duration_s": r.audio_duration_s or None}
+    return {f.name: _shown(f.kind, getattr(r.breakdown, f.name) if f.graded else measured[f.name]) for f in FIELDS}
+
+
 def breakdown_metadata(r: BreakdownResult, min_confidence: float) -> dict[str, Any]:
     b = r.breakdown
     return {
         "path": MetadataValue.path(str(r.path)),
         "status": b.status,
-        "niche": b.niche or "unknown",
-        "lead_type": b.lead_type or "unknown",
-        "awareness": b.awareness or "unknown",
-        "offer_price": _price(b.offer_price),
-        "guarantee_days": MetadataValue.int(b.guarantee_days) if b.guarantee_days is not None else "none",
-        "pitch_s": _second(b.pitch_s),
-        "product_reveal_s": _second(b.product_reveal_s),
-        "page_pitch_s": _second(r.page_pitch_s),
+        **breakdown_facts(r),
         "confidence": confidence_summary(b, min_confidence),
         "not_sure": ", ".join(b.unsure_fields(min_confidence)) or "none",
         "price_mentions": MetadataValue.int(len(b.prices)),

@@ -11,6 +11,7 @@ from vsl_assets.breakdown.engine import analyze
 from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.db import Audio, BreakdownRow, Source, repo
 from vsl_assets.errors import MediaError
+from vsl_assets.services import insights
 from vsl_assets.services.steps.common import StepInputs, StepResources, required
 from vsl_assets.storage import StorageLayout, atomic_write_text, remove_stale_temps
 from vsl_assets.transcription import Transcript
@@ -79,10 +80,11 @@ def run_breakdown(inputs: StepInputs, res: StepResources) -> BreakdownResult:
         existing_row = repo.get_output(s, BreakdownRow, key)
         if cost is None and existing_row is not None and reused:
             cost = existing_row.cost_usd
-        repo.save_breakdown(
-            s,
-            inputs.url_id,
-            [(x.beat, x.start, x.end, x.quote) for x in result.beats],
-            **_columns(result, stored.duration_s, page_pitch_s, cost),
-        )
+        with insights.counted(s, [inputs.url_id]):
+            repo.save_breakdown(
+                s,
+                inputs.url_id,
+                [(x.beat, x.start, x.end, x.quote) for x in result.beats],
+                **_columns(result, stored.duration_s, page_pitch_s, cost),
+            )
     return BreakdownResult(result, layout.breakdown_path(key), reused, page_pitch_s, audio_duration_s)

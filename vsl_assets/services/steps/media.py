@@ -14,6 +14,7 @@ from vsl_assets.errors import MediaError
 from vsl_assets.media import decode_pcm, extract_audio
 from vsl_assets.media.download import fetch_video
 from vsl_assets.media.probe import MediaInfo
+from vsl_assets.services import insights
 from vsl_assets.services.steps.common import StepInputs, StepResources, reusable
 from vsl_assets.storage import TEMP_PREFIX, remove_stale_temps
 
@@ -52,7 +53,7 @@ def run_video(inputs: StepInputs, res: StepResources) -> MediaResult:
             log=inputs.log,
         )
     store.publish(dest)  # shared (when configured) before the row says it exists
-    with res.sessions() as s:
+    with res.sessions() as s, insights.counted(s, [inputs.url_id]):  # a point needs the video's length
         repo.upsert(
             s,
             Video,

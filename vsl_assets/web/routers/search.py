@@ -3,17 +3,17 @@ the search page is) and the signed-in user's saved searches."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response
 
 from vsl_assets.db.search_models import SavedSearch
-from vsl_assets.search import SearchQueryError, shared_search
+from vsl_assets.search import SearchQueryError, SearchResults, shared_search
 from vsl_assets.services import search as search_service
 from vsl_assets.services.schemas import SavedSearchIn, SavedSearchOut, SearchRow
 from vsl_assets.web.deps import ApiUser, Ctx, Db
 from vsl_assets.web.filters import ApiSearchFilters
-from vsl_assets.web.limits import DbId
+from vsl_assets.web.limits import SEARCH_Q_MAX, DbId
 
 router = APIRouter(prefix="/api", tags=["search"])
 
@@ -24,7 +24,14 @@ def search(
     session: Db,
     _user: ApiUser,
     filters: ApiSearchFilters,
-    q: Annotated[str, Query(max_length=1000, description='words, "a phrase", prefix*, -excluded, a OR b')] = "",
+    q: Annotated[
+        str,
+        Query(
+            max_length=SEARCH_Q_MAX,
+            description='words, "a phrase", prefix*, -excluded, a OR b; without words, the filters list '
+            "their VSLs (one row each, `start` null)",
+        ),
+    ] = "",
     key: Annotated[str | None, Query(max_length=200, description="search inside this one VSL")] = None,
     limit: Annotated[int, Query(ge=1, le=100, description="VSLs per page")] = 20,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
@@ -38,7 +45,33 @@ def search(
         )
     except SearchQueryError as exc:
         raise HTTPException(status_code=400, detail=exc.reason) from None
-    return [SearchRow(**row) for row in results.rows()]
+    return [SearchRow(**row) for row in _rows(results)]
+
+
+def _rows(results: SearchResults) -> list[dict[str, Any]]:
+    """One row per hit; a VSL listed by the filters alone (no words: no hit) is one row with no
+    moment (``start``/``end`` null, empty text), so filters without words list their VSLs as the
+    search page does, instead of an empty list that reads as "nothing matches"."""
+    rows = results.rows()
+    if any(not g.hits for g in results.vsls):
+        listed = [
+            {
+                "partition_key": g.vsl.key,
+                "url": g.vsl.url,
+                "title": g.vsl.title,
+                "language": g.vsl.language,
+                "start": None,
+                "end": None,
+                "text": "",
+                "snippet": "",
+                "snippet_html": "",
+                "score": g.score,
+            }
+            for g in results.vsls
+            if not g.hits
+        ]
+        rows = [*rows, *listed]
+    return rows
 
 
 def _saved_out(saved: SavedSearch) -> SavedSearchOut:

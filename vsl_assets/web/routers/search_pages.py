@@ -1,8 +1,10 @@
 """The search page: words and the library's filters, results grouped per VSL with the moments
 inside (each links to its second), and the user's saved searches (save, list, delete).
 
-Filters are read by ``web.filters.library_filters`` (the library's own), so a link from the
-library, an insights chart or a saved search filters the same way everywhere.
+Filters are read as ``GET /api/search`` reads them (``web.filters.search_filters``: the library's
+filters that the index knows, the same annotations, a language it does not know refused with 422),
+so a link from the library, an insights chart or a saved search filters the same way everywhere.
+``q`` is the search's own words (``SEARCH_Q_MAX`` characters), not the library's title filter.
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ from vsl_assets.services import boards, library
 from vsl_assets.services import search as search_service
 from vsl_assets.services.library import host_of
 from vsl_assets.web.deps import Ctx, Db, PageUser
-from vsl_assets.web.filters import PageFilters
-from vsl_assets.web.limits import DbId
+from vsl_assets.web.filters import PageSearchFilters
+from vsl_assets.web.limits import SEARCH_Q_MAX, DbId
 from vsl_assets.web.render import render
 
 router = APIRouter(include_in_schema=False)
@@ -32,11 +34,11 @@ HITS_PER_VSL = 5
 @router.get("/search", response_class=HTMLResponse)
 def search_page(
     request: Request,
-    filters: PageFilters,
+    filters: PageSearchFilters,
     context: Ctx,
     session: Db,
     user: PageUser,
-    q: Annotated[str, Query(max_length=1000)] = "",
+    q: Annotated[str, Query(max_length=SEARCH_Q_MAX)] = "",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ) -> Response:
     results: SearchResults | None = None
