@@ -8,6 +8,8 @@ Run it from the repository root::
     .venv/bin/python benchmarks/bench_pipeline.py --only overhead --urls 3 --baseline-ref main --rounds 2
                                                              # figure 1 before/after, same run
     .venv/bin/python benchmarks/bench_pipeline.py --only e2e  # figure 4, a 7.6-minute VSL, ~6 min
+    .venv/bin/python benchmarks/bench_pipeline.py --only e2e --e2e-rounds 3 --baseline-ref main --rounds 1
+                                                             # figure 4 before/after, same run
 
 Everything happens in a fresh temporary directory: storage root, SQLite database, Dagster
 home (a ``dagster.yaml`` like the test suite's) and the media, which is served over real HTTP
@@ -359,7 +361,8 @@ def floor_job():
 WORKER_STARTUP = """
 import sys, time
 t0 = time.perf_counter()
-import vsl_assets.definitions
+from vsl_assets.definitions import build_definitions
+build_definitions().resolve_job_def("ingest_vsl")  # what a launched run loads before its first step
 t1 = time.perf_counter()
 from vsl_assets.transcription import LocalTranscriber
 LocalTranscriber(model=sys.argv[1]).load()
@@ -1084,9 +1087,10 @@ def side_summary(o):
     }
 
 
-def compare_overhead(ref, k, rounds, quick):
-    """Figure 1 for ``ref`` (a git worktree of it) and for this checkout, each in a fresh process
-    (its own instance, database and raw-work baseline), alternating so load drift hits both."""
+@contextlib.contextmanager
+def two_sides(ref):
+    """``{name: checkout}`` for a git worktree of ``ref`` and for this checkout; the worktree is
+    removed afterwards.  Yields (tmp, sides)."""
     tmp = Path(tempfile.mkdtemp(prefix="vsl-bench-ref-"))
     base_dir = tmp / "baseline"
     rev = subprocess.run(
@@ -1105,34 +1109,90 @@ def compare_overhead(ref, k, rounds, quick):
         check=True,
     ).stdout.strip()
     sides = {f"before ({ref} {rev})": base_dir, f"after ({here}{'+changes' if dirty else ''})": REPO}
-    results = {name: [] for name in sides}
-    print(f"figure 1 before/after: {k} URLs per side and round, {rounds} round(s), load {os.getloadavg()}", flush=True)
     try:
-        for r in range(rounds):
+        yield tmp, sides
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_dir)], check=False)
+
+
+def compare_e2e(ref, alternations, minutes, e2e_rounds):
+    """Figure 4 for ``ref`` and for this checkout, each side a fresh process (its own long VSL,
+    instance and faster-whisper baseline in the same process), sides alternating."""
+    with two_sides(ref) as (tmp, sides):
+        results = {name: [] for name in sides}
+        print(f"figure 4 before/after: {alternations} alternation(s) of {e2e_rounds} round(s), load {os.getloadavg()}")
+        for r in range(alternations):
             for name, code in sides.items():
-                out = tmp / f"{len(results[name])}-{'a' if code == REPO else 'b'}.json"
-                cmd = [
-                    sys.executable,
-                    str(Path(__file__).resolve()),
-                    "--only",
-                    "overhead",
-                    "--urls",
-                    str(k),
-                    "--code",
-                    str(code),
-                    "--json",
-                    str(out),
-                ] + (["--quick"] if quick else [])
-                print(f"\n[round {r + 1}/{rounds}] {name}: {' '.join(cmd[1:])}", flush=True)
+                out = tmp / f"e2e-{r}-{'a' if code == REPO else 'b'}.json"
+                cmd = [sys.executable, str(Path(__file__).resolve()), "--only", "e2e", "--code", str(code)]
+                cmd += ["--e2e-minutes", str(minutes), "--e2e-rounds", str(e2e_rounds), "--json", str(out)]
+                print(f"\n[alternation {r + 1}/{alternations}] {name}, load {os.getloadavg()}", flush=True)
                 proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=str(code))
-                tail = [line for line in proc.stdout.splitlines() if line.startswith("  ..") or "overhead" in line]
-                print("\n".join(tail[-12:]), flush=True)
+                print(
+                    "\n".join(line for line in proc.stdout.splitlines() if line.startswith(("  ..", "   "))), flush=True
+                )
                 if not out.exists():
                     print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
                     raise RuntimeError(f"{name}: no measurements")
                 results[name].append(json.loads(out.read_text(encoding="utf-8")))
-    finally:
-        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_dir)], check=False)
+    print(f"\nfigure 4 before/after, load now {os.getloadavg()}")
+    for name, outs in results.items():
+        pipe = [p for e in outs for p in e["pipeline"]]
+        direct = [d for e in outs for d in e["direct"]]
+        ratios = [p / d for p, d in zip(pipe, direct, strict=True)]
+        print(
+            f"  {name}: pipeline {spread(pipe)}, faster-whisper direct {spread(direct)}; ratio per round "
+            f"{', '.join(f'{x:.2f}' for x in ratios)} (median of ratios {median(ratios):.2f}x); target <= "
+            f"{E2E_TARGET_RATIO}x: {interval_verdict_ratio(ratios)}"
+        )
+        steps = sorted({st for e in outs for sp in e["steps"] for st in sp})
+        for st in steps:
+            print(f"      {st:<54} median {fmt_s(median([sp.get(st, 0.0) for e in outs for sp in e['steps']]))}")
+
+
+def interval_verdict_ratio(ratios):
+    lo, hi = min(ratios), max(ratios)
+    return "PASS" if hi <= E2E_TARGET_RATIO else "FAIL" if lo > E2E_TARGET_RATIO else "undecided"
+
+
+def compare_overhead(ref, k, rounds, quick):
+    """Figure 1 for ``ref`` (a git worktree of it) and for this checkout, each in a fresh process
+    (its own instance, database and raw-work baseline), alternating so load drift hits both."""
+    with two_sides(ref) as (tmp, sides):
+        results = _compare_overhead(tmp, sides, k, rounds, quick)
+    _print_overhead_comparison(results, k)
+
+
+def _compare_overhead(tmp, sides, k, rounds, quick):
+    results = {name: [] for name in sides}
+    print(f"figure 1 before/after: {k} URLs per side and round, {rounds} round(s), load {os.getloadavg()}", flush=True)
+    for r in range(rounds):
+        for name, code in sides.items():
+            out = tmp / f"{len(results[name])}-{'a' if code == REPO else 'b'}.json"
+            cmd = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--only",
+                "overhead",
+                "--urls",
+                str(k),
+                "--code",
+                str(code),
+                "--json",
+                str(out),
+            ] + (["--quick"] if quick else [])
+            print(f"\n[round {r + 1}/{rounds}] {name}: {' '.join(cmd[1:])}", flush=True)
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=str(code))
+            tail = [line for line in proc.stdout.splitlines() if line.startswith("  ..") or "overhead" in line]
+            print("\n".join(tail[-12:]), flush=True)
+            if not out.exists():
+                print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
+                raise RuntimeError(f"{name}: no measurements")
+            results[name].append(json.loads(out.read_text(encoding="utf-8")))
+    return results
+
+
+def _print_overhead_comparison(results, k):
     rows = {name: [side_summary(o) for o in outs] for name, outs in results.items()}
     print(f"\nfigure 1 before/after (medians of {k} runs per round; rounds alternate), load now {os.getloadavg()}")
     names = list(rows)
@@ -1192,6 +1252,9 @@ def main(argv=None):
     parser.add_argument("--code", help="measure the vsl_assets of this checkout (set by --baseline-ref)")
     parser.add_argument("--json", help="also write figure 1's measurements here (set by --baseline-ref)")
     args = parser.parse_args(argv)
+    if args.baseline_ref and args.only == ["e2e"]:
+        compare_e2e(args.baseline_ref, args.rounds, args.e2e_minutes, args.e2e_rounds)
+        return 0
     if args.baseline_ref:
         compare_overhead(args.baseline_ref, args.urls or (2 if args.quick else 5), args.rounds, args.quick)
         return 0
@@ -1228,8 +1291,8 @@ def main(argv=None):
             print_report(o, s, a, time.perf_counter() - started)
             if e and e["pipeline"]:
                 print_e2e(e)
-            if args.json and o:
-                Path(args.json).write_text(json.dumps(o), encoding="utf-8")
+            if args.json and (o or e):
+                Path(args.json).write_text(json.dumps(o or e), encoding="utf-8")
             from vsl_assets.db import dispose_all
 
             dispose_all()

@@ -288,7 +288,7 @@ def run_partition(instance: object, key: str, *, force: bool = False):
     instance.add_dynamic_partitions(PARTITIONS_NAME, [key])  # type: ignore[attr-defined]
     job = build_definitions().resolve_job_def(INGEST_JOB_NAME)
     return job.execute_in_process(
-        partition_key=key, instance=instance, raise_on_error=False, run_config=_run_config(force)
+        partition_key=key, instance=instance, raise_on_error=False, run_config=_run_config(force, job)
     )
 
 

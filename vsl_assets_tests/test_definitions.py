@@ -56,15 +56,30 @@ def test_assets_checks_sensors_and_job() -> None:
 
     assert run_tags() == {"dagster/max_runtime": "28800", "dagster-celery/queue": "vsl"}
     pools = {n.key.to_user_string(): graph.get(n.key).pools for n in (graph.get(AssetKey(k)) for k in keys)}
+    # One run per URL: the audio and the transcript are one op (the Opus encode runs beside the
+    # transcription), which claims the transcription pool.
     assert pools == {
         "source_page": set(),
         "video_file": {"ffmpeg"},
-        "audio_file": {"ffmpeg"},
+        "audio_file": {"transcription"},
         "transcript": {"transcription"},
         "breakdown": set(),
         "search_index": set(),
         "vsl_catalog": set(),
     }
+    ops = {graph.get(AssetKey(k)).assets_def.node_def.name for k in ("audio_file", "transcript")}
+    assert ops == {"audio_and_transcript"}
+
+
+def test_split_stages_keep_the_audio_in_its_own_op(monkeypatch) -> None:
+    """The download stage's run ends with the audio, on another queue: its own op in the ffmpeg pool."""
+    monkeypatch.setenv("VSL_DOWNLOAD_QUEUE", "downloads")
+    monkeypatch.setenv("VSL_TRANSCRIPTION_QUEUE", "transcriptions")
+    graph = build_definitions().resolve_asset_graph()
+    assert graph.get(AssetKey("audio_file")).pools == {"ffmpeg"}
+    assert graph.get(AssetKey("transcript")).pools == {"transcription"}
+    assert graph.get(AssetKey("audio_file")).assets_def.node_def.name == "audio_file"
+    assert graph.get(AssetKey("transcript")).parent_keys == {AssetKey("audio_file")}
 
 
 def test_secret_is_configured_by_env_var_name_not_value(monkeypatch) -> None:

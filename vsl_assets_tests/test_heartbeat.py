@@ -253,3 +253,39 @@ def test_a_waiting_row_is_opened_once_only_for_a_downloaded_url_and_closed_by_th
         wait = s.scalar(select(Job).where(Job.step == WAIT_STEP))
         assert wait.finished_at is not None and wait.outcome == JobOutcome.SUCCEEDED.value
         assert repo.run_started_a_step(s, "run-b") is True
+
+
+def test_a_runs_waiting_row_is_closed_by_its_first_step_and_no_other_step_updates_it(
+    vsl_env, instance, media_server, monkeypatch
+) -> None:
+    """The run's process opens the waiting row (its resources' set-up); its first step's row closes
+    it; the steps after it do not run the closing UPDATE at all (``close_wait=False``)."""
+    from vsl_assets.db import WAIT_STEP
+    from vsl_assets_tests.conftest import run_partition
+
+    calls: list[tuple[str, bool]] = []
+    real_start_job = repo.start_job
+
+    def spy(s, key, step, run_id, attempt, status, worker=None, *, close_wait=True):
+        calls.append((step, close_wait))
+        return real_start_job(s, key, step, run_id, attempt, status, worker, close_wait=close_wait)
+
+    monkeypatch.setattr(repo, "start_job", spy)
+    [key] = add_urls(media_server.url("/good/index.m3u8"))
+    with db_session() as s:
+        repo.set_status(s, [key], UrlStatus.DOWNLOADED)  # as a transcription-stage run finds it
+    result = run_partition(instance, key)
+    assert result.success
+    assert calls == [
+        ("source_page", True),
+        ("video_file", False),
+        ("audio_file", False),
+        ("transcript", False),
+        ("breakdown", False),
+        ("search_index", False),
+    ]
+    with db_session() as s:
+        [wait] = s.scalars(select(Job).join(Url).where(Url.partition_key == key, Job.step == WAIT_STEP)).all()
+        first = s.scalar(select(Job).join(Url).where(Url.partition_key == key, Job.step == "source_page"))
+        assert (wait.run_id, wait.outcome) == (result.run_id, JobOutcome.SUCCEEDED.value)
+        assert wait.finished_at is not None and wait.finished_at <= first.started_at + timedelta(seconds=1)

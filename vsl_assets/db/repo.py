@@ -278,10 +278,15 @@ def start_job(
     attempt: int,
     status: UrlStatus | None,
     worker: str | None = None,
+    *,
+    close_wait: bool = True,
 ) -> int:
-    """Open a ``jobs`` row for one step attempt and move the URL to ``status``."""
+    """Open a ``jobs`` row for one step attempt and move the URL to ``status``.
+
+    ``close_wait``: close the run's waiting row (:func:`open_wait`); a caller that knows the run
+    opened none (every step of a run but the first, most runs' first too) saves the UPDATE."""
     url = require_url(session, key)
-    if run_id is not None:  # the run's wait (open_wait) is over: its first step begins
+    if run_id is not None and close_wait:  # the run's wait (open_wait) is over: its first step begins
         session.execute(
             update(Job)
             .where(Job.url_id == url.id, Job.run_id == run_id, Job.step == WAIT_STEP, Job.finished_at.is_(None))

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from dagster import AssetCheckKey, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext
+from dagster import AssetCheckKey, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, AssetExecutionContext, AssetKey
 
 from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.defs.partitions import vsl_urls
@@ -67,11 +67,28 @@ def check_specs(asset: str) -> list[AssetCheckSpec]:
     ]
 
 
-def selected(context: AssetExecutionContext, results: Iterable[AssetCheckResult]) -> list[AssetCheckResult]:
-    """The results of the checks this run selected (all of the asset's, unless a selection left some out)."""
+def selected(
+    context: AssetExecutionContext, results: Iterable[AssetCheckResult], asset: str | None = None
+) -> list[AssetCheckResult]:
+    """The results of the checks this run selected (all of the asset's, unless a selection left some out).
+
+    ``asset`` names the asset where one op makes several; each result then carries its asset's key."""
     wanted = context.selected_asset_check_keys
-    key = context.asset_key
-    return [r for r in results if AssetCheckKey(key, r.check_name or "") in wanted]
+    key = AssetKey(asset) if asset is not None else context.asset_key
+    return [
+        AssetCheckResult(
+            asset_key=key,
+            check_name=r.check_name,
+            passed=r.passed,
+            severity=r.severity,
+            metadata=r.metadata,
+            description=r.description,
+        )
+        if asset is not None
+        else r
+        for r in results
+        if AssetCheckKey(key, r.check_name or "") in wanted
+    ]
 
 
 def video_checks(info: MediaInfo) -> Iterator[AssetCheckResult]:

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from dagster import DagsterInstance
+from dagster import DagsterInstance, JobDefinition
 
-from vsl_assets.db import PIPELINE_STEPS
 from vsl_assets.services.ports import RunOutcome
 
 
-def force_config(force: bool) -> dict[str, Any]:
-    """Run config that makes every step redo its work (``--force``), or none."""
+def force_config(force: bool, job: JobDefinition) -> dict[str, Any]:
+    """Run config that makes every step of ``job`` redo its work (``--force``), or none.
+
+    Keyed by the job's ops, which are not always the steps: one op makes the audio and the
+    transcript when a run makes every step (``defs.assets.pipeline.audio_and_transcript``)."""
     if not force:
         return {}
-    return {"ops": {name: {"config": {"force": True}} for name in PIPELINE_STEPS}}
+    return {"ops": {node.name: {"config": {"force": True}} for node in job.nodes}}
 
 
 class InProcessRunner:
@@ -37,7 +39,7 @@ class InProcessRunner:
             partition_key=key,
             instance=self.instance,
             raise_on_error=False,
-            run_config=force_config(force),
+            run_config=force_config(force, self.job),
             tags=run_tags(),
         )
         return RunOutcome(result.success, result.run_id)

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from dagster import ConfigurableResource, Definitions, EnvVar, InitResourceContext, definitions
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 from sqlalchemy.orm import Session
 
 from vsl_assets import heartbeat
@@ -43,6 +43,8 @@ class DatabaseResource(ConfigurableResource):
     worker_name: str = Field(
         description="VSL_WORKER_NAME: this worker's name on the row a waiting run opens; empty = none."
     )
+    #: Whether this run's process opened a waiting row (``setup_for_execution``) not yet closed.
+    _waiting: bool = PrivateAttr(default=False)
 
     def setup_for_execution(self, context: InitResourceContext) -> None:
         """A run's process starts: if its URL's audio is done, record the run as waiting for its slot.
@@ -61,6 +63,13 @@ class DatabaseResource(ConfigurableResource):
             opened = repo.open_wait(s, key, run.run_id, worker)
         if opened:
             heartbeat.keep_beating(self.url, worker)
+        self._waiting = opened
+
+    def take_wait(self) -> bool:
+        """True once, for the run's first step, when this run opened a waiting row that the
+        step's ``start_job`` must close; False for every other step (no UPDATE for them)."""
+        waiting, self._waiting = self._waiting, False
+        return waiting
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:

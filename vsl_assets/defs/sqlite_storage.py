@@ -1,4 +1,4 @@
-"""Dagster's SQLite instance storage with the event log's connections kept open per shard.
+"""Dagster's SQLite instance storage with its connections kept open: event log, runs, schedules.
 
 Why this module exists (issue 29): profiling an in-process run of the pipeline showed Dagster's
 SQLite event log to be most of what a run costs beyond its work.  ``SqliteEventLogStorage._connect``
@@ -136,15 +136,67 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         super().dispose()
 
 
+class _KeptEngine:
+    """``connect()`` through one engine kept for the storage's life, instead of an engine and a
+    fresh connection (so a WAL checkpoint and fsyncs) per call, as Dagster's run and schedule
+    storages do (``create_engine(..., poolclass=NullPool)`` in their ``connect``)."""
+
+    _conn_string: str
+    _kept: Engine | None = None
+    _kept_lock = threading.Lock()
+
+    def _kept_engine(self) -> Engine:
+        with self._kept_lock:
+            if self._kept is None:
+                engine = create_engine(
+                    self._conn_string,
+                    poolclass=QueuePool,
+                    pool_size=1,
+                    max_overflow=4,
+                    connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+                )
+                db.event.listen(engine, "connect", _tune)
+                _ENGINES.add(engine)
+                self._kept = engine
+            return self._kept
+
+    @contextlib.contextmanager
+    def connect(self) -> Iterator[Connection]:
+        with self._kept_engine().connect() as conn, conn.begin():
+            yield conn
+
+    def _forget_kept(self) -> None:
+        with self._kept_lock:
+            if self._kept is not None:
+                self._kept.dispose()
+                self._kept = None
+
+
+class PooledSqliteRunStorage(_KeptEngine, SqliteRunStorage):
+    """``SqliteRunStorage`` (``runs.db``) with its engine and connections kept."""
+
+    def dispose(self) -> None:
+        self._forget_kept()
+        super().dispose()
+
+
+class PooledSqliteScheduleStorage(_KeptEngine, SqliteScheduleStorage):
+    """``SqliteScheduleStorage`` (``schedules.db``, sensor ticks) with its engine and connections kept."""
+
+    def dispose(self) -> None:
+        self._forget_kept()
+        super().dispose()
+
+
 class VslSqliteStorage(DagsterSqliteStorage):
-    """``storage: sqlite:`` (same ``base_dir``, same files) with :class:`PooledSqliteEventLogStorage`."""
+    """``storage: sqlite:`` (same ``base_dir``, same files) with kept engines for every store."""
 
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
-        # DagsterSqliteStorage.__init__ with the event log storage swapped (same directories).
+        # DagsterSqliteStorage.__init__ with the storages swapped (same directories).
         self.base_dir = base_dir
-        self._run_storage = SqliteRunStorage.from_local(_runs_directory(base_dir))
+        self._run_storage = PooledSqliteRunStorage.from_local(_runs_directory(base_dir))
         self._event_log_storage = PooledSqliteEventLogStorage(_event_logs_directory(base_dir))
-        self._schedule_storage = SqliteScheduleStorage.from_local(_schedule_directory(base_dir))
+        self._schedule_storage = PooledSqliteScheduleStorage.from_local(_schedule_directory(base_dir))
         self._inst_data = inst_data
         super(DagsterSqliteStorage, self).__init__()
 

@@ -82,3 +82,46 @@ def extract_audio(
         if info.duration_s <= 0:
             raise MediaError("the extracted audio is empty")
     return probe(dest)
+
+
+def decode_pcm(
+    video: Path,
+    dest: Path,
+    *,
+    sample_rate: int = 16000,
+    timeout_s: float = 3600.0,
+    ffmpeg: str | None = None,
+) -> Path:
+    """The video's first audio track as 16-bit mono WAV at ``sample_rate``, written to ``dest``.
+
+    What a local transcription reads while the stored (compressed) audio is still being encoded:
+    decoding is ~30x cheaper than the Opus encode, and lossless, so the transcription neither
+    waits for the encode nor hears its artefacts.  The caller owns ``dest`` (a temporary file).
+    """
+    result = run_ffmpeg(
+        [
+            "-loglevel",
+            "error",
+            "-i",
+            str(video),
+            "-map",
+            "0:a:0",
+            "-vn",
+            "-sn",
+            "-dn",
+            "-ac",
+            "1",
+            "-ar",
+            str(sample_rate),
+            "-c:a",
+            "pcm_s16le",
+            "-f",
+            "wav",
+            str(dest),
+        ],
+        timeout_s=timeout_s,
+        ffmpeg=ffmpeg,
+    )
+    if result.returncode != 0:
+        raise MediaError("ffmpeg could not decode the audio track", detail=result.tail())
+    return dest

@@ -9,6 +9,7 @@ connection of its own (counted, so the test fails if Dagster's per-event engine 
 from __future__ import annotations
 
 import sqlite3
+import sqlite3.dbapi2
 import subprocess
 import sys
 import textwrap
@@ -27,7 +28,13 @@ from dagster import (
     define_asset_job,
 )
 
-from vsl_assets.defs.sqlite_storage import PooledSqliteEventLogStorage, VslSqliteStorage, storage_yaml
+from vsl_assets.defs.sqlite_storage import (
+    PooledSqliteEventLogStorage,
+    PooledSqliteRunStorage,
+    PooledSqliteScheduleStorage,
+    VslSqliteStorage,
+    storage_yaml,
+)
 
 
 @asset(check_specs=[AssetCheckSpec("is_positive", asset="numbers")])
@@ -112,7 +119,8 @@ def test_connections_are_kept_and_commit_with_synchronous_normal(
 
     try:
         JOB.execute_in_process(instance=instance)  # first use: shards created
-        monkeypatch.setattr(sqlite3, "connect", counting_connect)
+        # SQLAlchemy calls sqlite3.dbapi2.connect (patching sqlite3.connect counted nothing).
+        monkeypatch.setattr(sqlite3.dbapi2, "connect", counting_connect)
         result = JOB.execute_in_process(instance=instance)
         events = len(instance.all_logs(result.run_id))
         run_shard_opens = [p for p in opened if result.run_id in p]
@@ -128,6 +136,50 @@ def test_connections_are_kept_and_commit_with_synchronous_normal(
     finally:
         monkeypatch.undo()
         instance.dispose()
+
+
+def test_run_storage_keeps_its_connections(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """runs.db: Dagster's own run storage opens an engine and a connection per call (a run makes
+    a dozen: the run, its status changes, tags, reads); kept, a second run opens none."""
+    instance = _instance(tmp_path / "home", storage_yaml(tmp_path / "history"))
+    opened: list[str] = []
+    real_connect = sqlite3.connect
+
+    def counting_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(str(args[0]))
+        return real_connect(*args, **kwargs)
+
+    try:
+        JOB.execute_in_process(instance=instance)
+        # SQLAlchemy calls sqlite3.dbapi2.connect (patching sqlite3.connect counted nothing).
+        monkeypatch.setattr(sqlite3.dbapi2, "connect", counting_connect)
+        result = JOB.execute_in_process(instance=instance)
+        instance.add_run_tags(result.run_id, {"a": "b"})
+        assert instance.get_run_by_id(result.run_id).tags["a"] == "b"
+        assert instance.get_run_record_by_id(result.run_id).dagster_run.is_success
+        runs_opens = [p for p in opened if p.endswith("runs.db")]
+        assert runs_opens == [], runs_opens
+        assert isinstance(instance.run_storage, PooledSqliteRunStorage)
+        assert isinstance(instance.schedule_storage, PooledSqliteScheduleStorage)
+        with instance.run_storage.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    finally:
+        monkeypatch.undo()
+        instance.dispose()
+    # Another process reads the runs this one wrote (committed when written).
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            f"from dagster import DagsterInstance\ni = DagsterInstance.from_config({str(tmp_path / 'home')!r})\n"
+            f"print(i.get_run_by_id({result.run_id!r}).tags['a'], len(i.get_runs()))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.split()[-2:] == ["b", "2"]
 
 
 def test_wipe_forgets_the_open_run_shards(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, RetryPolicy, asset
 from pydantic import Field
@@ -60,6 +60,8 @@ class Step:
     url: str
     url_id: int
     job_id: int
+    name: str = ""
+    attempt: int = 1
     reused: bool = False
     #: The URL's status when the step is done, when the service says it is not the usual one
     #: (``source_page`` of a duplicate: ``alias``).
@@ -77,9 +79,10 @@ def run_step(
     media: MediaResource,
     run: Callable[[StepInputs, StepResources], R],
     resources: StepResources,
+    step_name: str | None = None,
 ) -> R:
     """The whole of an asset's work: ``tracked_step`` around one ``services.steps.run_<step>``."""
-    with tracked_step(context, db, media) as step:
+    with tracked_step(context, db, media, step_name) as step:
         result = run(step.inputs(context, config), resources)
         step.reused = bool(getattr(result, "reused", False))
         step.done_status = getattr(result, "done_status", None)
@@ -108,11 +111,9 @@ def step_resources(
     )
 
 
-@contextlib.contextmanager
-def tracked_step(context: AssetExecutionContext, db: DatabaseResource, media: MediaResource) -> Iterator[Step]:
-    """The asset's step: a ``jobs`` row, the URL's status from ``STEP_STATUSES``, the step's deadline."""
-    step_name = context.asset_key.to_user_string()
-    start_status, done_status = STEP_STATUSES[step_name]
+def begin_step(context: AssetExecutionContext, db: DatabaseResource, media: MediaResource, step_name: str) -> Step:
+    """Open the step's ``jobs`` row and move the URL to the step's status (``STEP_STATUSES``)."""
+    start_status = STEP_STATUSES[step_name][0]
     key = context.partition_key
     attempt = context.retry_number + 1
     with db.session() as s:
@@ -126,40 +127,64 @@ def tracked_step(context: AssetExecutionContext, db: DatabaseResource, media: Me
                 allow_retries=False,
             )
         worker = current_worker(media.worker_name or None)
-        step = Step(
-            key, row.url, row.id, repo.start_job(s, key, step_name, context.run.run_id, attempt, start_status, worker)
+        job_id = repo.start_job(
+            s, key, step_name, context.run.run_id, attempt, start_status, worker, close_wait=db.take_wait()
         )
+        step = Step(key, row.url, row.id, job_id, step_name, attempt)
     heartbeat.keep_beating(db.url, worker)
     if attempt > 1:
         # Said only for a retry: each run-log line is a write to the event log (~20 ms on SQLite
         # storage), and the step's start, its partition and its own lines already say the rest.
         context.log.info(f"{step_name} for {redact_url(step.url)} (attempt {attempt})")
-    try:
-        with deadline.step_deadline(media.step_timeout_s, step_name):
-            yield step
-    except VslError as exc:
-        _fail(context, db, step, step_name, attempt, exc)
-    except Failure:
-        raise
-    except Exception as exc:
+    return step
+
+
+def end_step(
+    db: DatabaseResource,
+    step: Step,
+    *,
+    move_status: bool = True,
+    outcome: JobOutcome | None = None,
+    error: str | None = None,
+) -> None:
+    """Close the step's ``jobs`` row; move the URL to the step's done status unless told not to
+    (a step that ends while a later one already runs must not move the URL back)."""
+    with db.session() as s:
+        repo.finish_job(s, step.job_id, outcome or (JobOutcome.REUSED if step.reused else JobOutcome.SUCCEEDED), error)
+        if move_status and outcome is None:
+            repo.set_status(s, [step.key], step.done_status or STEP_STATUSES[step.name][1])
+
+
+def fail_step(context: AssetExecutionContext, db: DatabaseResource, step: Step, exc: BaseException) -> NoReturn:
+    """Record a failed step and raise the Dagster ``Failure`` (retried only when transient)."""
+    if isinstance(exc, Failure):
+        raise exc
+    if not isinstance(exc, VslError):
         # A bug or an unforeseen library error: record it like any failure so the URL does not
         # stay in an in-progress status, and do not retry blindly.
-        _fail(
-            context,
-            db,
-            step,
-            step_name,
-            attempt,
-            VslError(f"internal error in {step_name}: {type(exc).__name__}: {exc}"),
-        )
-    with db.session() as s:
-        repo.finish_job(s, step.job_id, JobOutcome.REUSED if step.reused else JobOutcome.SUCCEEDED)
-        repo.set_status(s, [key], step.done_status or done_status)
+        exc = VslError(f"internal error in {step.name}: {type(exc).__name__}: {exc}")
+    _fail(context, db, step, step.name, step.attempt, exc)
+
+
+@contextlib.contextmanager
+def tracked_step(
+    context: AssetExecutionContext, db: DatabaseResource, media: MediaResource, step_name: str | None = None
+) -> Iterator[Step]:
+    """The asset's step: a ``jobs`` row, the URL's status from ``STEP_STATUSES``, the step's deadline.
+
+    ``step_name`` is the asset's own name; needed only where one op makes several assets."""
+    step = begin_step(context, db, media, step_name or context.asset_key.to_user_string())
+    try:
+        with deadline.step_deadline(media.step_timeout_s, step.name):
+            yield step
+    except Exception as exc:
+        fail_step(context, db, step, exc)
+    end_step(db, step)
 
 
 def _fail(
     context: AssetExecutionContext, db: DatabaseResource, step: Step, step_name: str, attempt: int, exc: VslError
-) -> None:
+) -> NoReturn:
     # Retried here only when transient and not already retried by the layer below.
     retryable = exc.transient and not exc.retried
     policy = context.op_def.retry_policy

@@ -9,12 +9,23 @@ and checkpoints, and write the database row.  The asset keeps only the bookkeepi
 
 from vsl_assets.services.steps.breakdown import BreakdownResult, run_breakdown
 from vsl_assets.services.steps.common import StepInputs, StepResources
-from vsl_assets.services.steps.media import MediaResult, run_audio, run_video
+from vsl_assets.services.steps.media import (
+    AudioInBackground,
+    MediaResult,
+    audio_reusable,
+    decode_for_transcription,
+    pcm_checkpoints,
+    remove_stale_pcm,
+    run_audio,
+    run_video,
+    start_audio,
+)
 from vsl_assets.services.steps.search import IndexResult, run_search_index
 from vsl_assets.services.steps.source import SourceResult, run_source
 from vsl_assets.services.steps.transcript import TranscriptResult, run_transcript
 
 __all__ = [
+    "AudioInBackground",
     "BreakdownResult",
     "IndexResult",
     "MediaResult",
@@ -22,10 +33,15 @@ __all__ = [
     "StepInputs",
     "StepResources",
     "TranscriptResult",
+    "audio_reusable",
+    "decode_for_transcription",
+    "pcm_checkpoints",
+    "remove_stale_pcm",
     "run_audio",
     "run_breakdown",
     "run_search_index",
     "run_source",
     "run_transcript",
     "run_video",
+    "start_audio",
 ]

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextvars
+import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from vsl_assets.core import deadline
 from vsl_assets.db import Audio, Source, Video, repo
 from vsl_assets.errors import MediaError
-from vsl_assets.media import extract_audio
+from vsl_assets.media import decode_pcm, extract_audio
 from vsl_assets.media.download import fetch_video
 from vsl_assets.media.probe import MediaInfo
 from vsl_assets.services import insights
 from vsl_assets.services.steps.common import StepInputs, StepResources, reusable
-from vsl_assets.storage import remove_stale_temps
+from vsl_assets.storage import TEMP_PREFIX, remove_stale_temps
 
 #: What the transcription engines are given: mono speech at 16 kHz.
 SAMPLE_RATE_HZ = 16000
@@ -103,3 +107,98 @@ def run_audio(inputs: StepInputs, res: StepResources) -> MediaResult:
             bitrate=info.bitrate,
         )
     return MediaResult(info, dest, reused, video_duration_s)
+
+
+#: The transcription's temporary PCM beside the audio: ``.tmp-pcm-<key>-*.wav``.  Not
+#: ``.tmp-<key>*``, which the audio step clears when it starts, in the thread that runs beside it.
+PCM_PREFIX = f"{TEMP_PREFIX}pcm-"
+
+
+def audio_reusable(key: str, force: bool, res: StepResources) -> bool:
+    """Whether ``run_audio`` would find a complete stored audio and make nothing."""
+    layout, store = res.layout, res.store
+    video = layout.video_path(key)
+    dest = layout.audio_path(key, res.media.audio_ext)
+    if force or not store.fetch(video) or not store.fetch(dest):
+        return False
+    return reusable(dest, newer_than=video) is not None
+
+
+def pcm_checkpoints(key: str, res: StepResources) -> bool:
+    """Whether an earlier attempt left chunk results behind (made from the PCM, which decodes to
+    the same bytes again, so a retry that reads the PCM reuses them)."""
+    return any(res.layout.checkpoint_dir(key).glob("*.json"))
+
+
+@dataclass
+class AudioInBackground:
+    """``run_audio`` in a thread: the stored audio is encoded while the transcription runs."""
+
+    thread: threading.Thread
+    result: MediaResult | None = None
+    error: BaseException | None = None
+
+    def wait(self) -> MediaResult:
+        """The audio step's result once it is stored; its error if it failed."""
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
+
+    def succeeded(self) -> bool:
+        """Wait for it; True when the stored audio and its row exist."""
+        self.thread.join()
+        return self.error is None
+
+
+def start_audio(inputs: StepInputs, res: StepResources) -> AudioInBackground:
+    """Start ``run_audio`` in a thread with its own step deadline (``VSL_STEP_TIMEOUT_S``).
+
+    The thread runs in a copy of the caller's context, so the audio step's deadline is its own
+    and the caller's (the transcript's, tightened to the audio) is untouched.
+    """
+    job = AudioInBackground(threading.Thread(target=lambda: None))
+
+    def work() -> None:
+        try:
+            with deadline.step_deadline(res.media.step_timeout_s, "audio_file"):
+                job.result = run_audio(inputs, res)
+        except BaseException as exc:  # handed to the caller by wait()
+            job.error = exc
+
+    ctx = contextvars.copy_context()
+    job.thread = threading.Thread(target=ctx.run, args=(work,), name=f"audio-{inputs.key}", daemon=True)
+    job.thread.start()
+    return job
+
+
+def remove_stale_pcm(inputs: StepInputs, res: StepResources) -> None:
+    """Leftovers of :func:`decode_for_transcription` from a killed attempt."""
+    audio_dir = res.layout.audio
+    if audio_dir.is_dir():
+        for p in audio_dir.glob(f"{PCM_PREFIX}{inputs.key}-*"):
+            p.unlink(missing_ok=True)
+
+
+def decode_for_transcription(inputs: StepInputs, res: StepResources) -> Path:
+    """The video's audio as a temporary 16 kHz WAV in the audio folder (the caller deletes it)."""
+    video = res.layout.video_path(inputs.key)
+    if not res.store.fetch(video):
+        raise MediaError("the video file is missing; materialize video_file first")
+    res.layout.audio.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(
+        prefix=f"{PCM_PREFIX}{inputs.key}-", suffix=".wav", dir=res.layout.audio, delete=False
+    ) as fh:
+        dest = Path(fh.name)
+    try:
+        return decode_pcm(
+            video,
+            dest,
+            sample_rate=SAMPLE_RATE_HZ,
+            timeout_s=res.media.step_timeout_s,
+            ffmpeg=res.media.ffmpeg or None,
+        )
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from vsl_assets import progress
 from vsl_assets.core import deadline
 from vsl_assets.db import Audio, TranscriptRow, repo
 from vsl_assets.errors import MediaError
+from vsl_assets.media.probe import probe
 from vsl_assets.services.ports import Sessions
 from vsl_assets.services.steps.common import StepInputs, StepResources, required_value
 from vsl_assets.storage import StorageLayout, remove_stale_temps
@@ -70,15 +72,28 @@ def _audio_duration(s: Session, key: str) -> float:
     return audio.duration_s if audio is not None and audio.duration_s else 0.0
 
 
-def run_transcript(inputs: StepInputs, res: StepResources) -> TranscriptResult:
+def run_transcript(
+    inputs: StepInputs,
+    res: StepResources,
+    *,
+    pcm: Path | None = None,
+    before_store: Callable[[], None] | None = None,
+) -> TranscriptResult:
+    """Transcribe the stored audio, or reuse the transcript made from it.
+
+    With ``pcm`` (the audio being stored right now, ``services.steps.media.start_audio``), the
+    engine reads that lossless decode of the video instead, and nothing earlier is reused (the
+    stored audio is new).  ``before_store`` runs before any transcript file is written: it waits
+    for the stored audio, so the transcript is always newer than the audio it stands for.
+    """
     layout, store, key = res.layout, res.store, inputs.key
     audio = layout.audio_path(key, res.media.audio_ext)
     # JSON last: it marks a complete transcript, locally and in the shared store.
     outputs = {ext: layout.transcript_path(key, ext) for ext in OUTPUT_EXTENSIONS}
     remove_stale_temps(layout.transcripts, key)
-    if not store.fetch(audio):
+    if pcm is None and not store.fetch(audio):
         raise MediaError("the audio file is missing; materialize audio_file first")
-    if not inputs.force:
+    if not inputs.force and pcm is None:
         for path in outputs.values():
             store.fetch(path)
     checkpoints = layout.checkpoint_dir(key)
@@ -88,21 +103,22 @@ def run_transcript(inputs: StepInputs, res: StepResources) -> TranscriptResult:
         request = repo.transcribe_request(s, inputs.url_id)
     url_language = request.language
     # A re-transcription asked for (vsl retry --from transcript, the VSL page) never reuses.
-    result = None if inputs.force or request.redo else _existing(layout, key, audio)
+    result = None if inputs.force or request.redo or pcm is not None else _existing(layout, key, audio)
     if result is not None and url_language is not None and result.language != url_language:
         result = None  # the URL's language was set after this transcript was made
     reused = result is not None
     if result is None:
         cfg = required_value(res.transcription, "transcription")
         with res.sessions() as s:
-            audio_row = repo.get_output(s, Audio, key)
+            audio_row = repo.get_output(s, Audio, key) if pcm is None else None
             rtf = progress.measured_rtf(s)
-        if audio_row is not None and audio_row.duration_s:
-            limit = progress.time_limit_s(audio_row.duration_s, rtf, cfg.time_factor, cfg.min_time_s)
+        seconds = probe(pcm).duration_s if pcm is not None else audio_row.duration_s if audio_row is not None else None
+        if seconds:
+            limit = progress.time_limit_s(seconds, rtf, cfg.time_factor, cfg.min_time_s)
             deadline.tighten(
                 limit,
                 f"{cfg.time_factor:g} x the measured real-time factor {rtf:.2f} x "
-                f"{audio_row.duration_s:.0f} s of audio, at least {cfg.min_time_s:g} s: "
+                f"{seconds:.0f} s of audio, at least {cfg.min_time_s:g} s: "
                 "VSL_TRANSCRIBE_TIME_FACTOR / VSL_TRANSCRIBE_MIN_TIME_S",
             )
             inputs.log(f"time limit of this transcription: {limit:.0f} s (real-time factor {rtf:.2f})")
@@ -110,7 +126,7 @@ def run_transcript(inputs: StepInputs, res: StepResources) -> TranscriptResult:
         # Each chunk the engine returns is saved under `checkpoints` at once, so a failure
         # or a crash later in this step never makes a retry pay for it again.
         result = engine.transcribe(
-            audio,
+            pcm or audio,
             language=url_language or cfg.language_code,
             log=inputs.log,
             checkpoint_dir=checkpoints,
@@ -124,6 +140,8 @@ def run_transcript(inputs: StepInputs, res: StepResources) -> TranscriptResult:
         )
         for warning in result.warnings:
             inputs.log(f"transcript {warning.kind}: {warning.message}")
+        if before_store is not None:
+            before_store()
         write_outputs(result, layout, key)
     store.publish(*outputs.values())
     with res.sessions() as s:
