@@ -36,6 +36,26 @@ def audio_format(name: str) -> AudioFormat:
         raise MediaError(f"unknown audio format {name!r}; choose one of {', '.join(AUDIO_FORMATS)}") from None
 
 
+def _first_audio_track_mono(video: Path, sample_rate: int) -> list[str]:
+    """ffmpeg's input and selection for what is stored and what is transcribed: the first audio
+    track only (no video, subtitles or data), down-mixed to mono at ``sample_rate``."""
+    return [
+        "-loglevel",
+        "error",
+        "-i",
+        str(video),
+        "-map",
+        "0:a:0",
+        "-vn",
+        "-sn",
+        "-dn",
+        "-ac",
+        "1",
+        "-ar",
+        str(sample_rate),
+    ]
+
+
 def extract_audio(
     video: Path,
     dest: Path,
@@ -53,19 +73,7 @@ def extract_audio(
     with atomic_path(dest) as tmp:
         result = run_ffmpeg(
             [
-                "-loglevel",
-                "error",
-                "-i",
-                str(video),
-                "-map",
-                "0:a:0",
-                "-vn",
-                "-sn",
-                "-dn",
-                "-ac",
-                "1",
-                "-ar",
-                str(sample_rate),
+                *_first_audio_track_mono(video, sample_rate),
                 *spec.codec_args,
                 "-b:a",
                 bitrate,
@@ -100,19 +108,7 @@ def decode_pcm(
     """
     result = run_ffmpeg(
         [
-            "-loglevel",
-            "error",
-            "-i",
-            str(video),
-            "-map",
-            "0:a:0",
-            "-vn",
-            "-sn",
-            "-dn",
-            "-ac",
-            "1",
-            "-ar",
-            str(sample_rate),
+            *_first_audio_track_mono(video, sample_rate),
             "-c:a",
             "pcm_s16le",
             "-f",
