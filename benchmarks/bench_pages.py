@@ -213,7 +213,7 @@ def login(client: Any) -> None:
     assert done.status_code == 303, done.text
 
 
-def routes_for(long_key: str, small_board: int, big_board: int) -> dict[str, str]:
+def routes_for(long_key: str, small_board: int, big_board: int, short: tuple[str, str] = ("a", "b")) -> dict[str, str]:
     return {
         "healthz (baseline)": "/healthz",
         "library": "/",
@@ -227,6 +227,10 @@ def routes_for(long_key: str, small_board: int, big_board: int) -> dict[str, str
         "search board (2,000)": f"/search?q=ritual&board={big_board}",
         "search (empty form)": "/search",
         "vsl 900 segments": f"/vsl/{long_key}",
+        "vsl (12 segments)": f"/vsl/{short[0]}",
+        "compare 3 (one of 60 min)": f"/compare?keys={long_key}&keys={short[0]}&keys={short[1]}",
+        "changes": "/changes",
+        "tokens": "/tokens",
         "boards": "/boards",
         "board (50)": f"/boards/{small_board}",
         "board (2,000)": f"/boards/{big_board}",
@@ -271,7 +275,13 @@ def worker(args: argparse.Namespace) -> int:
     small_board, big_board = realistic(database, rng)
     seeded = time.perf_counter() - t0
     indexed = index_everything(database)
-    routes = routes_for(long_key, small_board, big_board)
+    with session_scope(database) as s:
+        from sqlalchemy import select
+
+        from vsl_assets.db.models import Url
+
+        a, b = s.scalars(select(Url.partition_key).where(Url.status == "analyzed").order_by(Url.id).limit(2))
+    routes = routes_for(long_key, small_board, big_board, (a, b))
 
     def forget(test: Callable[[Any], bool]) -> Callable[[], None]:
         """Drop only the cached insights of one scope (the cached routes keep theirs)."""
