@@ -298,12 +298,15 @@ def test_pipeline_shares_every_output_and_another_worker_transcribes(
     from vsl_assets.definitions import build_definitions
     from vsl_assets.defs.jobs import INGEST_JOB_NAME
 
-    job = build_definitions().resolve_job_def(INGEST_JOB_NAME)
+    defs = build_definitions()
+    job = defs.resolve_job_def(INGEST_JOB_NAME)
+    # The op that makes the transcript (with the audio in one-run mode: ``audio_and_transcript``).
+    op = defs.resolve_asset_graph().get(AssetKey("transcript")).assets_def.node_def.name
     second = job.execute_in_process(
         partition_key=key,
         instance=instance,
         raise_on_error=False,
-        run_config={"ops": {"transcript": {"config": {"force": True}}}},
+        run_config={"ops": {op: {"config": {"force": True}}}},
         asset_selection=[AssetKey("transcript")],
     )
     assert second.success

@@ -296,8 +296,17 @@ _TRANSCRIPT_DESCRIPTION = (
 )
 
 
+def _overlap(s: Settings) -> bool:
+    """One op for the audio and the transcript only where the encode can overlap a transcription: one
+    run per URL and the local engine.  With the API engine (which uploads the stored audio, so the two
+    run one after the other anyway) the audio keeps its own op in the ``ffmpeg`` pool, so a URL waiting
+    for a transcription slot has its audio made and reads ``downloaded``, not ``downloading``."""
+    return not s.split_stages and s.engine == "local"
+
+
 def _audio_and_transcript_assets(s: Settings) -> list[AssetsDefinition]:
-    """Two ops, for split stages: the download stage (its own run, queue and worker) ends with the audio."""
+    """Two ops: for split stages (the download stage, its own run, queue and worker, ends with the
+    audio) and for the API engine."""
     return [
         pipeline_asset(
             s,
@@ -367,7 +376,7 @@ def build_pipeline_assets(s: Settings) -> list[AssetsDefinition]:
             description="The VSL video: its HLS stream (fragments fetched concurrently) or direct media, as storage/videos/<key>.mp4.",
             check_specs=checks.check_specs("video_file"),
         )(video_file),
-        *(_audio_and_transcript_assets(s) if s.split_stages else [_audio_and_transcript_op(s)]),
+        *([_audio_and_transcript_op(s)] if _overlap(s) else _audio_and_transcript_assets(s)),
         pipeline_asset(
             s,
             deps=["transcript"],
