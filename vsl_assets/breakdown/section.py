@@ -130,13 +130,14 @@ _INTRO: dict[str, re.Pattern[str]] = {
         r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + _KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
     ),
     "pt": re.compile(
-        r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos)|"
-        r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos)\b|"
+        # "construí" is the PT (and ES) "built" of "that's why I built" above (grammar; hold-out 5 01).
+        r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos|construi|construimos)|"
+        r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|construi|construimos)\b|"
         r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + _KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
     "es": re.compile(
-        r"\b(?:por eso (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos)|"
-        r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos)\b|"
+        r"\b(?:por eso (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos|construi|construimos)|"
+        r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|construi|construimos)\b|"
         r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + _KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
