@@ -15,6 +15,7 @@ from collections import Counter
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared, clip
 from vsl_assets.breakdown.prices import read_prices
+from vsl_assets.breakdown.section import KINDS
 from vsl_assets.breakdown.taxonomy import fold
 
 _UP = r"[A-ZÀ-ÖØ-Ý0-9]"
@@ -22,7 +23,9 @@ _NAME = (
     # Inside a title the articles stay in lower case ("Não Seja uma Presa Fácil", "Cómo Ser un Líder"):
     # by the grammar of title case in the three languages, a lower-case article between capitalised
     # words is part of the name.
-    rf"(?P<name>{_UP}[\w'\u2019-]*[™®]?(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&|uma|um|una|un|an)\s+)?"
+    # A brand may start lower-case with a capital inside ("miFinanciera", "iPhone", "eBay"): by orthography
+    # the inner capital marks a name.
+    rf"(?P<name>(?:{_UP}|[a-zà-ÿ]{{1,3}}(?=[A-ZÀ-Ý]))[\w'\u2019-]*[™®]?(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&|uma|um|una|un|an)\s+)?"
     rf"(?:{_UP}[\w'\u2019-]*[™®]?|\d[\w]*))*)"
 )
 _ART = (
@@ -81,6 +84,28 @@ _DIFFERENT = re.compile(
     r"(?P<name>[\w][\w'-]*(?:\s+[A-Z0-9À-Ý][\w'-]*){0,3})[\"\u201d]?,?\s+"
     r"(?:[ée]|es|is|it'?s|fica)\s+(?:totalmente\s+|completely\s+|muy\s+)?(?:diferente|different)\b"
 )
+#: The named product as the subject of what it does for the buyer: "The 7-Day Sprint teaches you a system"
+#: (hold-out 5 10), "ReviewRush gives you everything" (hold-out 2 01), "Our X Course walks you through"
+#: (hold-out 3 09); "O X te ensina", "El X te enseña" by the same grammar.  Said at a sentence start; a
+#: numbered part ("Day 0 teaches you", "Módulo 2 te mostra") is a piece of the product, not its name.
+_SUBJECT_FOR_YOU = re.compile(
+    r"(?:^|[.!?:]\s+)" + _ART + _NAME + r"\s+(?:teaches|gives|walks|shows|te ensina|te d[áa]|te mostra|"
+    r"te ense[ñn]a|te da|te muestra)\s+you\b|"
+    r"(?:^|[.!?:]\s+)" + _ART + _NAME.replace("(?P<name>", "(?P<name2>") + r"\s+(?:te ensina|te d[áa]|te mostra|te ense[ñn]a|te muestra)\b"
+)
+#: The named product defined as a kind of offering: "Remane is a private, one-to-one coaching practice"
+#: (hold-out 5 11), "Propello is a tool" (real-dev 09), "The Exhale Retreat is a six-day curated healing
+#: journey" (hold-out 4 09), "Pedidos Express é a solução completa" (hold-out 5 03), "Skool es una comunidad
+#: donde" (real-dev 05): a name, a copula and an article, then (a few words on) what kind of thing it is.
+#: A person is defined by a trade ("Sarah is a copywriter"), which is no kind of offering.
+_DEFINED = re.compile(
+    r"(?:^|[.!?]\s+)" + _ART + _NAME + r"\s+(?:is|[ée]|es)\s+(?:an?|uma?|una?|the|la|el|o)\s+"
+    r"(?:[\w-]+,?\s+){0,4}?(?i:" + "|".join(KINDS.values()) + r"|tool|solution|solu[çc][ãa]o|soluci[óo]n|practice|"
+    r"pr[áa]tica|ferramenta|herramienta|journey|app)s?\b"
+)
+#: The article that opens a sentence is capitalised but is no part of the name ("The X walks you").
+_SENTENCE_ARTICLE = re.compile(r"^(?:The|O|A|Os|As|El|La|Los|Las)\s+(?=\S)")
+_PART = re.compile(r"(?i)^(?:day|days|week|module|step|part|lesson|phase|dia|dias|semana|m[óo]dulo|passo|parte|aula|fase|d[íi]a|lecci[óo]n|paso)\b")
 #: The named product as the subject of its price: "X is $297. One-time payment." (hold-out 4), "The X
 #: Retreat is $3,500, all-inclusive" (hold-out 4); "O X custa R$ 97", "X cuesta $47" alike.
 _PRICED_NAME = re.compile(
@@ -312,6 +337,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
 
     shouted = _shouted_common_words(p)
     named: set[str] = set()
+    #: Names given only as the speaker's company ("I'm Mark from X"): the seller, which a service VSL
+    #: sells, but a package or programme introduced later may be the product (hold-out 1 06).
+    company: set[str] = set()
     made: set[str] = set()
     # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
     # more often a science word ("a process called autophagy") than the product.
@@ -328,6 +356,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(name, i, 5)
             if name is not None:
                 named.add(name)
+                if re.match(r"(?i)i'?m\b", m.group(0)):
+                    company.add(name)
                 cue = re.sub(_KIND_APPOSITION + r"$", "", seg.text[m.start() : m.start("name")])
                 if _MADE_CUE.search(re.sub(r"\b" + _ART + r"$", "", cue.rstrip() + " ").rstrip() + " "):
                     made.add(name)
@@ -358,6 +388,16 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(name, i, 5)
                 if name is not None:
                     named.add(name)
+        for m in _DEFINED.finditer(seg.text):
+            name = _clean_name(_SENTENCE_ARTICLE.sub("", m.group("name")))
+            if name is not None and not _PART.match(name):
+                add(name, i, 5)
+                named.add(name)
+        for m in _SUBJECT_FOR_YOU.finditer(seg.text):
+            name = _clean_name(_SENTENCE_ARTICLE.sub("", m.group("name") or m.group("name2")))
+            if name is not None and not _PART.match(name):
+                add(name, i, 5)
+                named.add(name)
         for m in _PRICED_NAME.finditer(p.digits[i]) if i in asked else ():
             name = _clean_name(m.group("name"))
             if name is not None and fold(name) not in shouted:
@@ -455,6 +495,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # Named by a construction ("it's called X", "nós chamamos de X") and said again: sure; only
     # repeated, or only introduced once: less so.
     confidence = 0.85 if cued and len(segs) >= 2 else 0.65 if cued else 0.5
+    if name in company and name not in made:
+        confidence = min(confidence, 0.5)
     return name, p.evidence(intro), segs or [intro], confidence
 
 

@@ -109,7 +109,7 @@ _TURN: dict[str, re.Pattern[str]] = {
 #: product as a kind of offer ("this is a podcast and community for…", "Skool es una comunidad
 #: donde…"); PT and ES by the same grammar ("foi por isso que eu criei", "por eso creamos", "é uma
 #: comunidade onde", "es un programa para").
-_KINDS = {
+KINDS = {
     "en": r"(?:community|program|programme|course|podcast|membership|system|platform|service|challenge|mentorship|"
     r"coaching program|toolkit|package|app|retreat|journey|experience|workshop|tool)",
     "pt": r"(?:comunidade|programa|curso|podcast|mentoria|plataforma|sistema|metodo|servico|desafio|aplicativo|treinamento)",
@@ -127,18 +127,18 @@ _INTRO: dict[str, re.Pattern[str]] = {
         # "So I built a quiz." (hold-out 3), "So we built it for you" (real-dev): the same turn with "so";
         # not "so I put together a mix of nutrients", which tells the story of how the product was found.
         r"so (?:i|we) (?:created|built|developed)\b|"
-        r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + _KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
+        r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
     ),
     "pt": re.compile(
         # "construí" is the PT (and ES) "built" of "that's why I built" above (grammar; hold-out 5 01).
         r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos|construi|construimos)|"
         r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|construi|construimos)\b|"
-        r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + _KINDS["pt"] + r" (?:para|onde|que)\b)"
+        r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
     "es": re.compile(
         r"\b(?:por eso (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos|construi|construimos)|"
         r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|construi|construimos)\b|"
-        r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + _KINDS["es"] + r" (?:para|donde|que)\b)"
+        r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
 _CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
@@ -149,7 +149,7 @@ _CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
 _NAMED_INTRO: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         rf"(?:^|[.!?]\s+)(?:[Tt]he )?{_CAP}(?:\s+{_CAP})* is an? (?:[\w-]+ ){{0,3}}"
-        + _KINDS["en"]
+        + KINDS["en"]
         + r"s? (?:for|where|that)\b"
     ),
     # "Apresento o X" / "Apresentamos a X", the PT form of "Introducing X" (grammar).
@@ -188,9 +188,9 @@ _INSIDE: dict[str, re.Pattern[str]] = {
 #: offer itself, which is what an offer lead is (Masterson & Forde), not on the viewer's problem.
 #: What a seller offers, named in that question (the offering itself, not the viewer's body or life).
 _OFFERING = {
-    "pt": _KINDS["pt"] + r"|sinais|aulas?|sess(?:ao|oes)|consultorias?|assinatura|plano|servico|grupo|clube|app",
-    "en": _KINDS["en"] + r"|signals|class(?:es)?|sessions?|calls?|consulting|subscription|plan|group|club|service",
-    "es": _KINDS["es"]
+    "pt": KINDS["pt"] + r"|sinais|aulas?|sess(?:ao|oes)|consultorias?|assinatura|plano|servico|grupo|clube|app",
+    "en": KINDS["en"] + r"|signals|class(?:es)?|sessions?|calls?|consulting|subscription|plan|group|club|service",
+    "es": KINDS["es"]
     + r"|senales|clases?|sesion(?:es)?|asesorias?|consultorias?|suscripcion|plan|grupo|club|servicio",
 }
 _OFFER_QUESTION = {
