@@ -41,7 +41,7 @@ _STRONG_CUE_WORDS = (
     r"welcome to|the answer is|i'm from|"
     # The speaker's company, given with the speaker's name: "I'm Mark from X", "I'm [NAME] with X"
     # (hold-out 1 06 and hold-out 5 12, both selling the company's service).
-    r"i'?m (?:\[[^\]]{1,20}\]|[a-z]+(?: [a-z]+)?),? (?:from|with)|"
+    r"i'?m (?:\[[^\]]{1,20}\]|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?)),? (?:from|with)|"
     r"se llama|llamad[oa]|lo llamamos|lo llamo|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|"
     r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a)"
 )
@@ -91,7 +91,10 @@ _DIFFERENT = re.compile(
 _SUBJECT_FOR_YOU = re.compile(
     r"(?:^|[.!?:]\s+)" + _ART + _NAME + r"\s+(?:teaches|gives|walks|shows|te ensina|te d[áa]|te mostra|"
     r"te ense[ñn]a|te da|te muestra)\s+you\b|"
-    r"(?:^|[.!?:]\s+)" + _ART + _NAME.replace("(?P<name>", "(?P<name2>") + r"\s+(?:te ensina|te d[áa]|te mostra|te ense[ñn]a|te muestra)\b"
+    r"(?:^|[.!?:]\s+)"
+    + _ART
+    + _NAME.replace("(?P<name>", "(?P<name2>")
+    + r"\s+(?:te ensina|te d[áa]|te mostra|te ense[ñn]a|te muestra)\b"
 )
 #: The named product defined as a kind of offering: "Remane is a private, one-to-one coaching practice"
 #: (hold-out 5 11), "Propello is a tool" (real-dev 09), "The Exhale Retreat is a six-day curated healing
@@ -105,7 +108,9 @@ _DEFINED = re.compile(
 )
 #: The article that opens a sentence is capitalised but is no part of the name ("The X walks you").
 _SENTENCE_ARTICLE = re.compile(r"^(?:The|O|A|Os|As|El|La|Los|Las)\s+(?=\S)")
-_PART = re.compile(r"(?i)^(?:day|days|week|module|step|part|lesson|phase|dia|dias|semana|m[óo]dulo|passo|parte|aula|fase|d[íi]a|lecci[óo]n|paso)\b")
+_PART = re.compile(
+    r"(?i)^(?:day|days|week|module|step|part|lesson|phase|dia|dias|semana|m[óo]dulo|passo|parte|aula|fase|d[íi]a|lecci[óo]n|paso)\b"
+)
 #: The named product as the subject of its price: "X is $297. One-time payment." (hold-out 4), "The X
 #: Retreat is $3,500, all-inclusive" (hold-out 4); "O X custa R$ 97", "X cuesta $47" alike.
 _PRICED_NAME = re.compile(
@@ -466,6 +471,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             continue  # "NÃO", "MESMO", "STOP": a common word shouted, not a name
         if name not in named and " " not in name and _common(fold(name), p.language):
             continue  # "Like", "Maybe": capitalised because a sentence starts there, not a name
+        if _PART.match(name):
+            continue  # "Day 3", "Module 2": a numbered part of the product, not its name
         segs = mentions(name)
         if s >= 3 or (s >= 0 and len(segs) >= 2):
             # A name given by a naming construction beats one only repeated (a tool, an acronym).

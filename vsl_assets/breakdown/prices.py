@@ -358,7 +358,9 @@ def read_prices(p: Prepared) -> list[Mention]:
         for money in find_money(text, p.language, currency):
             before, after = _sentence_before(p, i, money.start), _after(p, i, money.end)
             if _bracketed(text, money.start):
-                found.append(Mention(money, i, "other", "inside brackets: a template's stand-in, not said", 0.0, stand_in=True))
+                found.append(
+                    Mention(money, i, "other", "inside brackets: a template's stand-in, not said", 0.0, stand_in=True)
+                )
                 taken.append((money.start, money.end))
                 continue
             role, why, cue, per_month = _classify(before, after, money, p.language)

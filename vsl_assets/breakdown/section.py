@@ -190,8 +190,7 @@ _INSIDE: dict[str, re.Pattern[str]] = {
 _OFFERING = {
     "pt": KINDS["pt"] + r"|sinais|aulas?|sess(?:ao|oes)|consultorias?|assinatura|plano|servico|grupo|clube|app",
     "en": KINDS["en"] + r"|signals|class(?:es)?|sessions?|calls?|consulting|subscription|plan|group|club|service",
-    "es": KINDS["es"]
-    + r"|senales|clases?|sesion(?:es)?|asesorias?|consultorias?|suscripcion|plan|grupo|club|servicio",
+    "es": KINDS["es"] + r"|senales|clases?|sesion(?:es)?|asesorias?|consultorias?|suscripcion|plan|grupo|club|servicio",
 }
 _OFFER_QUESTION = {
     "pt": re.compile(
