@@ -300,3 +300,34 @@ def test_an_opening_with_no_cue_gets_the_commonest_lead_unsure() -> None:
     )
     assert b.lead_type == "problem_solution"
     assert b.confidence["lead_type"] < 0.6
+
+
+# A percentage is a proclamation's statistic only when it counts a population ("90% of", "90% das", "90%
+# de los"); a rate, a growth or a name is none ("de 4,2% pra 1,8%", "em 40%", "Shark 100% Green": hold-out 5
+# 01, 02, 03).
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("pt", "Você quer aumentar suas vendas em 40% sem contratar ninguém?"),
+        ("en", "Want to grow your bookings by 30% without hiring anyone?"),
+        ("es", "¿Quieres subir tus ventas un 25% sin contratar a nadie?"),
+    ],
+)
+def test_a_growth_in_percent_is_no_statistic(language: str, opening: str) -> None:
+    b = analyze(timed([opening, *[FILLER[language]] * 10]), language)
+    assert b.lead_type != "proclamation"
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("pt", "Noventa por cento das dietas falham no primeiro ano, e a culpa não é sua, é do método."),
+        ("en", "Ninety percent of diets fail within a year, and the fault is not yours, it is the method's."),
+        ("es", "El 90% de las dietas fracasa en el primer año, y la culpa no es tuya, es del método."),
+    ],
+)
+def test_a_statistic_of_a_population_still_proclaims(language: str, opening: str) -> None:
+    b = analyze(timed([opening, *[FILLER[language]] * 10]), language)
+    assert b.lead_type == "proclamation"
