@@ -471,6 +471,18 @@ def _contrast(p: Prepared, found: list[Mention]) -> None:
                 between = p.folded[high.seg][high.money.end : low.money.start]
             else:
                 between = p.folded[high.seg][high.money.end :] + " " + p.folded[low.seg][: low.money.start]
+            # The turn must follow any bound said between the two: "Vf = $73,466 ... Carlos ahora sabe que
+            # crecerá más de $23,000 ... depositas $1,000" turns to the $23,000 (a bound, no price), not to
+            # the $1,000 (hold-out 5 08 cut like a recogniser's output).
+            high_end = p.offsets[high.seg] + high.money.end
+            low_start = p.offsets[low.seg] + low.money.start
+            bound_ends = [
+                p.offsets[b.seg] + b.money.end
+                for b in found
+                if b.bound and high_end <= p.offsets[b.seg] + b.money.start < low_start
+            ]
+            if bound_ends:
+                between = p.folded_text[max(bound_ends) : low_start]
             turn = _CONTRAST.search(between)
             if turn is not None:
                 high.role, high.why = "anchor", f'anchor: a lower price follows after "{turn.group(0)}"'

@@ -356,3 +356,21 @@ def test_an_ex_said_aloud_still_weighs_for_the_niche() -> None:
     ]
     b = analyze(timed(lines), "pt")
     assert b.niche is not None and b.niche.startswith("relationships")
+
+
+# A contrast ("ahora", "but") turns to the next amount after it: a bound said between them takes the turn
+# (hold-out 5 08 cut like a recogniser's output), so a later figure of a worked example is no offer.
+
+
+def test_a_bound_between_takes_the_contrast_in_a_recognisers_cut() -> None:
+    lines = [
+        "Resultado: el total llega a $73,466. Carlos ahora sabe que",
+        "su ahorro crecerá más de $23,000. Caso tres: si depositas",
+        "$1,000 cada mes durante dos años, ¿cuánto tendrás al final?",
+    ]
+    assert _offer(_video("es", FILLER["es"], lines), "es") is None
+
+
+def test_a_contrast_straight_to_a_lower_price_still_gives_the_offer() -> None:
+    lines = ["Este programa vale $297 y lo vale de sobra,", "pero hoy te lo dejo en $47."]
+    assert _offer(_video("es", FILLER["es"], lines), "es") == (47.0, "USD")
