@@ -134,6 +134,9 @@ _MIN_HITS = 2
 #: leads are 35 of the 64 labelled real VSLs of the development set and hold-outs 1-5 (promise: 12).
 DEFAULT_LEAD = "problem_solution"
 
+#: The most confidence a product-aware or most-aware reading gets (see :func:`classify_awareness`).
+AWARE_OF_PRODUCT_MAX_CONFIDENCE = 0.5
+
 #: Todd Brown's mapping: which awareness levels each lead suits.
 SUITS: dict[str, tuple[str, ...]] = {
     "offer": ("most_aware", "product_aware"),
@@ -403,4 +406,9 @@ def classify_awareness(
     assert level in AWARENESS_LEVELS
     # A level read from the viewer's own words is surer than one inferred from the lead alone.
     confidence = 0.7 if level in where else 0.4
+    if level in ("product_aware", "most_aware"):
+        # Read from a channel, a reorder or a reopened cart, these were wrong on every real VSL they were
+        # read on (real-dev 05, hold-out 1 06, hold-out 2 07, hold-out 3 07: an ad's "one of our ads"
+        # or a quiz result is no sign the viewer knows the product): shown, never as sure.
+        confidence = min(confidence, AWARE_OF_PRODUCT_MAX_CONFIDENCE)
     return level, p.evidence(seg), confidence

@@ -374,3 +374,21 @@ def test_a_bound_between_takes_the_contrast_in_a_recognisers_cut() -> None:
 def test_a_contrast_straight_to_a_lower_price_still_gives_the_offer() -> None:
     lines = ["Este programa vale $297 y lo vale de sobra,", "pero hoy te lo dejo en $47."]
     assert _offer(_video("es", FILLER["es"], lines), "es") == (47.0, "USD")
+
+
+# A product-aware (or most-aware) reading was wrong on every real VSL it was read on (real-dev 05, hold-out
+# 1 06, hold-out 2 07, hold-out 3 07): shown, never as sure; a problem-aware reading keeps its confidence.
+
+
+def test_a_product_aware_reading_is_never_shown_as_sure() -> None:
+    opening = "A lot of you have been asking about the planner since the workshop last month."
+    b = analyze(timed([opening, *[FILLER["en"]] * 10]), "en")
+    assert b.awareness == "product_aware"
+    assert b.confidence["awareness"] < 0.6
+
+
+def test_a_problem_aware_reading_is_still_shown_as_sure() -> None:
+    opening = "Se você sofre com dor nas costas todas as manhãs, presta atenção."
+    b = analyze(timed([opening, *[FILLER["pt"]] * 10]), "pt")
+    assert b.awareness == "problem_aware"
+    assert b.confidence["awareness"] >= 0.6
