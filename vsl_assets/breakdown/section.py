@@ -238,7 +238,7 @@ def _raw_hits(p: Prepared, pattern: re.Pattern[str]) -> list[int]:
 #: full program includes" above, with a giving verb and the buyer as its object.  Read on the text as
 #: written: the capitals tell a name from a pronoun ("It gives you", "That shows you"), and a numbered
 #: part ("Day 0 teaches you") is a piece of the product, not the offer.
-_NOT_PRODUCT = r"(?!(?:It|That|This|He|She|They|Ele|Ela|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso)\b)"
+_NOT_PRODUCT = r"(?!(?:It|That|This|He|She|They|We|You|I|Ele|Ela|Eles|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Voc[êe]|Eu|Yo|Uma|Um|Una|Un|An|A|Each|Every|Cada|Todo|Toda|Que|Quien|Quem|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso)\b)"
 _GIVES_YOU: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         rf"(?:^|[.!?:]\s+)(?:(?:[Tt]he|[Oo]ur|[Mm]y)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]y )"

@@ -146,10 +146,17 @@ def test_the_product_giving_the_buyer_something_opens_an_unpriced_section(langua
     assert _pitch_at(segments, language, line)
 
 
-@pytest.mark.parametrize("line", ["Day 0 teaches you how to cut the scope.", "It gives you a plain list of steps."])
-def test_a_part_or_a_pronoun_giving_the_buyer_something_opens_nothing(line: str) -> None:
-    segments = _video("en", FILLER["en"], [line, *[FILLER["en"]] * 12], pad=6)
-    assert analyze(segments, "en").pitch_s is None
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "Day 0 teaches you how to cut the scope."),
+        ("en", "It gives you a plain list of steps."),
+        ("pt", "Uma planilha comum que te dá só números soltos."),
+    ],
+)
+def test_a_part_or_a_pronoun_giving_the_buyer_something_opens_nothing(language: str, line: str) -> None:
+    segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 12], pad=6)
+    assert analyze(segments, language).pitch_s is None
 
 
 # A reel or an ad (90 s or less) is read as one stretch for the niche: its offer is its own description
