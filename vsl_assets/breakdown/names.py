@@ -106,6 +106,13 @@ _DEFINED = re.compile(
     r"(?:[\w-]+,?\s+){0,4}?(?i:" + "|".join(KINDS.values()) + r"|tool|solution|solu[çc][ãa]o|soluci[óo]n|practice|"
     r"pr[áa]tica|ferramenta|herramienta|journey|app)s?\b"
 )
+#: A capitalised word inside a sentence: after a lower-case word or a comma, not after a sentence end.
+_MID_CAPITAL = re.compile(r"(?<=[a-zà-ÿ,] )([A-ZÀ-Ý][a-zà-ÿ]{3,})\b")
+#: Words every language capitalises in English whatever their use: months and weekdays.
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday".split()
+)
 #: The article that opens a sentence is capitalised but is no part of the name ("The X walks you").
 _SENTENCE_ARTICLE = re.compile(r"^(?:The|O|A|Os|As|El|La|Los|Las)\s+(?=\S)")
 _PART = re.compile(
@@ -457,6 +464,25 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if len(words) >= 2:
                 add(_clean_name(" ".join(words)), i, 0)
 
+    # A common word written with a capital in mid-sentence, three times or more and never in lower case,
+    # is a name ("a Perspective funnel ... Perspective funnels ... the Perspective": hold-out 5 14), by the
+    # grammar of the three languages (common nouns are not capitalised inside a sentence); unsure (0.5).
+    mid: Counter[str] = Counter()
+    proper: set[str] = set()
+    first_mid: dict[str, int] = {}
+    raw_text = " ".join(seg.text for seg in p.segments)
+    for i, seg in enumerate(p.segments):
+        for m in _MID_CAPITAL.finditer(seg.text):
+            mid[m.group(1)] += 1
+            first_mid.setdefault(m.group(1), i)
+    for word, n in mid.items():
+        # ... and at least twice after an indefinite article (or "the"), which a person's name does not take
+        # ("a Perspective funnel", never "a Sarah"; PT and ES put the definite article before names too).
+        led = len(re.findall(r"\b(?:a|an|the|um|uma|un|una) " + re.escape(word) + r"\b", raw_text))
+        if n >= 3 and led >= 2 and word not in score and fold(word) not in _STOP_NAMES and fold(word) not in _CALENDAR:
+            if not re.search(r"\b" + re.escape(word.lower()) + r"\b", raw_text) and _common(fold(word), p.language):
+                add(word, first_mid[word], 1)
+                proper.add(word)
     if not score and lower_cased:
         # No capitals to read names from and no naming construction: a coined word said three
         # times or more ("bookedbot" ... "bookedbot") is most likely the product; unsure (0.5).
@@ -469,7 +495,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     for name, s in score.items():
         if any(fold(w) in shouted for w in name.split() if w.isupper()):
             continue  # "NÃO", "MESMO", "STOP": a common word shouted, not a name
-        if name not in named and " " not in name and _common(fold(name), p.language):
+        if name not in named and name not in proper and " " not in name and _common(fold(name), p.language):
             continue  # "Like", "Maybe": capitalised because a sentence starts there, not a name
         if _PART.match(name):
             continue  # "Day 3", "Module 2": a numbered part of the product, not its name

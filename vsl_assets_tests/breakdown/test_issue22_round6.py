@@ -399,3 +399,28 @@ def test_a_problem_aware_reading_is_still_shown_as_sure() -> None:
     b = analyze(timed([opening, *[FILLER["pt"]] * 10]), "pt")
     assert b.awareness == "problem_aware"
     assert b.confidence["awareness"] >= 0.6
+
+
+# A common word capitalised inside sentences, three times or more, never in lower case and at least twice
+# after "a"/"the" is a name (grammar: hold-out 5 14, "a Perspective funnel"); a person takes no article.
+
+
+def test_a_common_word_capitalised_after_an_article_is_the_product() -> None:
+    lines = [
+        FILLER["en"],
+        "Most landing pages are built on WordPress, and WordPress pages load slowly.",
+        "With a Horizon page, more people finish the whole quiz.",
+        "Every visitor sees the Horizon page on a phone first.",
+        "Put a Horizon page next to a plain one and watch.",
+    ]
+    assert _product(lines) == "Horizon"
+
+
+def test_a_persons_name_said_often_is_no_product() -> None:
+    lines = [
+        FILLER["en"],
+        "Last week I met with Sarah at the office.",
+        "Then she called me, and Sarah said the plan worked.",
+        "I told Sarah to keep going.",
+    ]
+    assert _product(lines) is None
