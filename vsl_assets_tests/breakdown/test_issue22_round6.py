@@ -424,3 +424,24 @@ def test_a_persons_name_said_often_is_no_product() -> None:
         "I told Sarah to keep going.",
     ]
     assert _product(lines) is None
+
+
+# A greeting or a thanks opens the talk and claims nothing (grammar; hold-out 5 02).
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("pt", "Antes de qualquer coisa, obrigado por estar aqui."),
+        ("en", "Thank you for watching this."),
+        ("es", "Gracias por quedarte hasta aquí."),
+    ],
+)
+def test_a_thanks_is_no_proclamation(language: str, opening: str) -> None:
+    b = analyze(timed([opening, *[FILLER[language]] * 10]), language)
+    assert b.lead_type != "proclamation"
+
+
+def test_thanks_to_something_can_still_proclaim() -> None:
+    b = analyze(timed(["Thanks to sugar, fat wins.", *[FILLER["en"]] * 10]), "en")
+    assert b.lead_type == "proclamation"
