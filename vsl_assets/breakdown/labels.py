@@ -85,7 +85,8 @@ _I_DID = {
     ),
     "en": re.compile(
         r"^\W*i (?:was|had|built|lost|quit|spent|started|woke|grew|lived|worked|broke|left|went|made|found|"
-        r"\w+ed)\b(?! (?:to|you)\b)"
+        # A regular past in -ed, not a verb that only ends so ("need", "feed", "succeed").
+        r"\w{2,}(?<!e)ed)\b(?! (?:to|you)\b)"
     ),
     "es": re.compile(
         r"^\W*(?:yo )?(?:era|estaba|tenia|trabajaba|vivia|perdi|empece|construi|fui|desperte|rompi|deje|pase|creci)\b"

@@ -276,7 +276,11 @@ def test_a_first_sentence_in_the_narrative_past_opens_a_story(language: str, ope
 
 @pytest.mark.parametrize(
     ("language", "opening"),
-    [("en", "I know exactly how you feel right now."), ("pt", "Eu sei exatamente como você se sente.")],
+    [
+        ("en", "I know exactly how you feel right now."),
+        ("en", "I need five minutes of your attention today."),
+        ("pt", "Eu sei exatamente como você se sente."),
+    ],
 )
 def test_a_first_sentence_in_the_present_is_no_story(language: str, opening: str) -> None:
     b = analyze(timed([opening, *[FILLER[language]] * 10]), language)
