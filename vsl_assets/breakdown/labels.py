@@ -89,7 +89,7 @@ _I_DID = {
         r"\w{2,}(?<!e)ed)\b(?! (?:to|you)\b)"
     ),
     "es": re.compile(
-        r"^\W*(?:yo )?(?:era|estaba|tenia|trabajaba|vivia|perdi|empece|construi|fui|desperte|rompi|deje|pase|creci)\b"
+        r"^\W*(?:yo )?(?:era|estaba|tenia|trabajaba|vivia|perdi|empece|construi|fui|desperte|rompi|creci)\b"
     ),
 }
 #: A first sentence that points at what is on screen ("Watch this.", "This is a plumber's website.", "Olha

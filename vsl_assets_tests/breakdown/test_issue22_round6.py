@@ -280,6 +280,7 @@ def test_a_first_sentence_in_the_narrative_past_opens_a_story(language: str, ope
         ("en", "I know exactly how you feel right now."),
         ("en", "I need five minutes of your attention today."),
         ("pt", "Eu sei exatamente como você se sente."),
+        ("es", "Deje de perder clientes por no contestar a tiempo."),
     ],
 )
 def test_a_first_sentence_in_the_present_is_no_story(language: str, opening: str) -> None:
