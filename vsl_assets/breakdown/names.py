@@ -86,15 +86,12 @@ _DIFFERENT = re.compile(
 )
 #: The named product as the subject of what it does for the buyer: "The 7-Day Sprint teaches you a system"
 #: (hold-out 5 10), "ReviewRush gives you everything" (hold-out 2 01), "Our X Course walks you through"
-#: (hold-out 3 09); "O X te ensina", "El X te enseña" by the same grammar.  Said at a sentence start; a
-#: numbered part ("Day 0 teaches you", "Módulo 2 te mostra") is a piece of the product, not its name.
+#: (hold-out 3 09); "O X te ensina", "El X te enseña" by the same grammar (the verbs of the offer section's
+#: rule in ``section``).  Said at a sentence start; a numbered part ("Day 0 teaches you", "Módulo 2 te
+#: ensina") is a piece of the product, not its name.
 _SUBJECT_FOR_YOU = re.compile(
-    r"(?:^|[.!?:]\s+)" + _ART + _NAME + r"\s+(?:teaches|gives|walks|shows|te ensina|te d[áa]|te mostra|"
-    r"te ense[ñn]a|te da|te muestra)\s+you\b|"
-    r"(?:^|[.!?:]\s+)"
-    + _ART
-    + _NAME.replace("(?P<name>", "(?P<name2>")
-    + r"\s+(?:te ensina|te d[áa]|te mostra|te ense[ñn]a|te muestra)\b"
+    r"(?:^|[.!?:]\s+)" + _ART + _NAME + r"\s+(?:teaches|gives|walks) you\b|"
+    r"(?:^|[.!?:]\s+)" + _ART + _NAME.replace("(?P<name>", "(?P<name2>") + r"\s+te (?:ensina|d[áa]|ense[ñn]a)\b"
 )
 #: The named product defined as a kind of offering: "Remane is a private, one-to-one coaching practice"
 #: (hold-out 5 11), "Propello is a tool" (real-dev 09), "The Exhale Retreat is a six-day curated healing
