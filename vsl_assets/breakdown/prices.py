@@ -338,11 +338,12 @@ def _bare_rejected(p: Prepared, found: list[Mention], currency: str | None) -> N
             found.append(Mention(money, i, "rejected", f'rejected: "{m.group("neg")}" (currency implied)', 0.0))
 
 
-def _bracketed(text: str, start: int) -> bool:
-    """Whether position ``start`` lies inside square brackets: a script's stand-in or editor's note
-    ("[ex: R$ 20 se a unidade for R$ 10]", "over [$1,200,000]", "R$ [VALOR]") is no amount the video
-    says (hold-out 2 08 and hold-out 5 02, both unpriced, both given a price from such a note)."""
-    head = text[:start]
+def _bracketed(p: Prepared, seg: int, start: int) -> bool:
+    """Whether position ``start`` of segment ``seg`` lies inside square brackets (opened there or in the
+    segment before, where a recogniser's cut may fall): a script's stand-in or editor's note ("[ex: R$ 20
+    se a unidade for R$ 10]", "over [$1,200,000]", "R$ [VALOR]") is no amount the video says (hold-out 2 08
+    and hold-out 5 02, both unpriced, both given a price from such a note)."""
+    head = (p.folded[seg - 1] + " " if seg > 0 else "") + p.folded[seg][:start]
     return head.rfind("[") > head.rfind("]")
 
 
@@ -357,7 +358,7 @@ def read_prices(p: Prepared) -> list[Mention]:
         taken: list[tuple[int, int]] = []
         for money in find_money(text, p.language, currency):
             before, after = _sentence_before(p, i, money.start), _after(p, i, money.end)
-            if _bracketed(text, money.start):
+            if _bracketed(p, i, money.start):
                 found.append(
                     Mention(money, i, "other", "inside brackets: a template's stand-in, not said", 0.0, stand_in=True)
                 )

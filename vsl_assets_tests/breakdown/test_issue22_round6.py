@@ -22,6 +22,11 @@ def test_an_amount_inside_brackets_is_never_the_offer() -> None:
     assert _offer(_video("en", FILLER["en"], lines), "en") is None
 
 
+def test_a_bracket_opened_before_a_recognisers_cut_still_holds_its_amount() -> None:
+    lines = ["Editor: [e.g. the whole planner costs", "$97 today] then the closing shot.", "Click below to start."]
+    assert _offer(_video("en", FILLER["en"], lines), "en") is None
+
+
 def test_a_bracketed_example_does_not_outrank_the_price_said() -> None:
     lines = [
         "Aposta sugerida: [exemplo: 2 unidades, ou seja R$ 20 se a sua unidade for R$ 10].",
