@@ -136,7 +136,7 @@ PRODUCT_KNOWN_S = 30.0
 _MIN_HITS = 2
 
 #: With no cue at all the lead is the most common one on real copy, shown unsure (0.35): problem-solution
-#: leads are 35 of the 64 labelled real VSLs of the development set and hold-outs 1-5 (promise: 12).
+#: leads are 34 of the 64 labelled real VSLs of the development set and hold-outs 1-5 (promise: 10).
 DEFAULT_LEAD = "problem_solution"
 
 #: The most confidence a product-aware or most-aware reading gets (see :func:`classify_awareness`).

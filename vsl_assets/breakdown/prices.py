@@ -65,7 +65,7 @@ _PER_MONTH_AFTER = re.compile(r"^\s*(?:/\s*|\ba\s|\bper\s|\bpor\s|\bal\s|\bao\s)
 _LESS_THAN = re.compile(r"\b(?:less than|under|menos de|menos que|por menos de|cheaper than|mais barato que)\s*$")
 #: "more than $23,000", "mais de R$ 2 mil", "más de $997": a bound on a quantity (a result, a loss, a
 #: spend, a bonus's worth), never the price asked; by grammar a price is said as an amount, not as a
-#: bound above one.  Seen in six documents of five splits (dev 04, hold-out 3 06, hold-out 4 08,
+#: bound above one.  Seen in five documents of four splits (dev 04, hold-out 3 06, hold-out 4 08,
 #: hold-out 5 01 twice and 08).  Spanish "más de" folds to "mas de", which in Portuguese is "but from"
 #: ("mas de R$ 497 por R$ 197"), so that form is read only in Spanish.
 _MORE_THAN = re.compile(r"\b(?:more than|over|upwards of|mais de|acima de|por mais de)\s*$")

@@ -307,7 +307,7 @@ def test_a_short_flat_claim_is_still_a_proclamation() -> None:
     assert b.lead_type == "proclamation"
 
 
-# With no cue at all, the commonest lead on real copy (problem-solution: 35 of 64 labelled VSLs), unsure.
+# With no cue at all, the commonest lead on real copy (problem-solution: 34 of 64 labelled VSLs), unsure.
 
 
 def test_an_opening_with_no_cue_gets_the_commonest_lead_unsure() -> None:
