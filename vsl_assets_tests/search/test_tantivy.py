@@ -212,3 +212,19 @@ def test_a_bulk_build_beside_runs_indexing_one_vsl_each_loses_nothing(tmp_path: 
     for i in range(40):
         found = search.search(SearchQuery(text=f"vsl{i} parte", hits_per_vsl=10))
         assert [g.vsl.key for g in found.vsls] == [f"bulk{i}"] and found.total_hits == 7
+
+
+def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path) -> None:
+    # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 32: the counts come from the
+    # aggregation that ran beside the ranking, the missing hits from a search inside the page's VSLs.
+    search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
+    assert isinstance(search, TantivySearch)
+    search.TOP_N = 1
+    search.index_many(_docs(10))
+    keys: list[str] = []
+    for page in range(1, 6):
+        found = search.search(SearchQuery(text="garantia", page=page, per_page=2, hits_per_vsl=2))
+        assert (found.total_vsls, found.total_hits, found.pages) == (10, 70, 5)
+        assert [(g.hit_count, len(g.hits)) for g in found.vsls] == [(7, 2), (7, 2)]
+        keys += [g.vsl.key for g in found.vsls]
+    assert sorted(keys) == sorted(f"b{i}" for i in range(10))  # every VSL on exactly one page
