@@ -682,6 +682,8 @@ def main() -> None:
         f"({time.perf_counter() - t:.1f} s to generate); {sum(map(len, queries.values()))} queries x {args.rounds} rounds"
     )
     print(f"e.g. {docs[0].segments[3].text!r} / {docs[1].segments[3].text!r} / {docs[2].segments[3].text!r}")
+    print(f"load average at start: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min)")
+    atexit.register(lambda: print(f"load average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"))
 
     if args.pg_only:
         with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
@@ -803,7 +805,7 @@ def main() -> None:
         sample = queries["word"][0]
         found = product.search(sample)
         print(f"\ne.g. {sample.text!r}: {found.total_hits:,} segments in {found.total_vsls:,} VSLs")
-        print(f"\nlatency ({args.rounds} rounds, systems interleaved per query)")
+        print(f"\nlatency ({args.rounds} rounds, systems interleaved per query; load average {os.getloadavg()[0]:.1f})")
         samples = latency(systems, queries, args.rounds)
         header = "  ".join(f"{s.name:>19s}" for s in systems)
         print(f"  {'kind':15s} {header}   (p50 / p95 ms)")
