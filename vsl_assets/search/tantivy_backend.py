@@ -52,6 +52,7 @@ import tantivy
 
 from vsl_assets.errors import PermanentError, TransientError
 from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
+from vsl_assets.search.bulk import PARALLEL_AFTER, analysed
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import (
@@ -306,6 +307,8 @@ class TantivySearch:
     #: Segments written per commit by :meth:`index_many`: the writer lock is held that long (about
     #: 2 s at the bulk speed), so a pipeline run indexing meanwhile waits that long at most.
     BULK_SEGMENTS = 100_000
+    #: Segments analysed here before ``index_many`` hands the analysis to a worker (``bulk.py``).
+    PARALLEL_AFTER = PARALLEL_AFTER
 
     def index_many(self, docs: Iterable[VslDocument]) -> int:
         """``index_vsl`` of many VSLs (``vsl reindex``): one writer and one side transaction per
@@ -315,21 +318,23 @@ class TantivySearch:
         so one commit per VSL capped a rebuild at ~4,000 segments/s; per batch the commit cost is
         spread over ~110 VSLs.  A VSL is never split across two batches, so an interrupted rebuild
         leaves whole VSLs; the lock is released between batches, so a pipeline run's write slips in.
+        Past ``PARALLEL_AFTER`` segments the analysis runs in a worker process ahead of the writes
+        (``bulk.py``): the writes wait for the analysis otherwise.
         """
         total = 0
-        pending = iter(docs)
-        while True:
-            batch = 0
-            with self._write() as (conn, holder):
-                writer = None
-                for doc in pending:
-                    writer = writer or self._tantivy_writer(holder)
-                    batch += self._insert(conn, writer, doc)
-                    if batch >= self.BULK_SEGMENTS:
-                        break
-            total += batch
-            if batch < self.BULK_SEGMENTS:
-                return total
+        with closing(analysed(docs, self.PARALLEL_AFTER)) as pending:  # on another core (bulk.py)
+            while True:
+                batch = 0
+                with self._write() as (conn, holder):
+                    writer = None
+                    for doc, terms in pending:
+                        writer = writer or self._tantivy_writer(holder)
+                        batch += self._insert(conn, writer, doc, terms)
+                        if batch >= self.BULK_SEGMENTS:
+                            break
+                total += batch
+                if batch < self.BULK_SEGMENTS:
+                    return total
 
     def _insert(self, conn: sqlite3.Connection, writer: Any, doc: VslDocument, terms: list[str] | None = None) -> int:
         """Replace what is indexed for ``doc.key``, inside the caller's side transaction and writer."""

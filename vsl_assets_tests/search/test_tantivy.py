@@ -14,7 +14,8 @@ import pytest
 
 from vsl_assets.errors import PermanentError
 from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, open_search
-from vsl_assets.search.sqlite import MAX_SEGMENTS
+from vsl_assets.search import bulk as search_bulk
+from vsl_assets.search.sqlite import MAX_SEGMENTS, SqliteSearch
 from vsl_assets.search.tantivy_backend import IndexBusyError, TantivySearch
 
 
@@ -228,3 +229,28 @@ def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path) -
         assert [(g.hit_count, len(g.hits)) for g in found.vsls] == [(7, 2), (7, 2)]
         keys += [g.vsl.key for g in found.vsls]
     assert sorted(keys) == sorted(f"b{i}" for i in range(10))  # every VSL on exactly one page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["sqlite", "tantivy"])
+def test_a_bulk_build_with_the_analysis_in_a_worker_finds_what_one_vsl_at_a_time_finds(
+    tmp_path: Path, engine: str
+) -> None:
+    one = open_search("sqlite://", path=tmp_path / "one", engine=engine)
+    bulk = open_search("sqlite://", path=tmp_path / "bulk", engine=engine)
+    assert isinstance(bulk, SqliteSearch | TantivySearch)
+    bulk.PARALLEL_AFTER = 14  # two VSLs analysed here, the other eight by a worker process
+    bulk.BULK_SEGMENTS = 20
+    docs = _docs(10)
+    for d in docs:
+        one.index_vsl(d)
+    with mock.patch.object(search_bulk, "ProcessPoolExecutor", wraps=search_bulk.ProcessPoolExecutor) as pools:
+        assert bulk.index_many(iter(docs)) == 70
+    assert pools.call_count == 1
+    assert bulk.count() == one.count() == IndexCount(10, 70)
+    for text in ("garantia", '"30 dias"', "vsl7", "part*", "trinta"):
+        a, b = one.search(SearchQuery(text=text, per_page=50)), bulk.search(SearchQuery(text=text, per_page=50))
+        assert (a.total_vsls, a.total_hits) == (b.total_vsls, b.total_hits) != (0, 0)
+        assert {g.vsl.key: [(h.position, h.snippet.marks) for h in g.hits] for g in a.vsls} == {
+            g.vsl.key: [(h.position, h.snippet.marks) for h in g.hits] for g in b.vsls
+        }
