@@ -667,6 +667,11 @@ def main() -> None:
         default=None,
         help="also the product of this git revision (a worktree, its own process and index), e.g. main",
     )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="only the bulk builds (vsl reindex: FTS5 and tantivy) next to raw FTS5 and tantivy alone, then exit",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -685,6 +690,10 @@ def main() -> None:
     print(f"load average at start: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min)")
     atexit.register(lambda: print(f"load average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"))
 
+    if args.build_only:
+        with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+            bench_bulk_builds(Path(tmp), docs)
+        return
     if args.pg_only:
         with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
             bench_postgres(Path(tmp), docs, queries, args.rounds)
@@ -890,6 +899,48 @@ def main() -> None:
             atexit.unregister(baseline.close)
         if args.pg_local:
             bench_postgres(base, docs, queries, args.rounds)
+
+
+def bench_bulk_builds(base: Path, docs: list[VslDocument]) -> None:
+    """``--build-only``: the product's bulk builds (what ``vsl reindex`` runs) next to the floor and
+    the peer building the same segments, one after the other in this run."""
+    from vsl_assets.search.tantivy_backend import TantivySearch
+
+    n_segments = sum(len(d.segments) for d in docs)
+    rates: dict[str, float] = {}
+    raw = RawFts5(base / "raw.db")
+    t = time.perf_counter()
+    raw.conn.execute("BEGIN IMMEDIATE")
+    for i, d in enumerate(docs):
+        raw.conn.executemany(
+            "INSERT INTO raw (rowid, text) VALUES (?, ?)",
+            ((segment_id(i + 1, j), s.text) for j, s in enumerate(d.segments)),
+        )
+    raw.conn.execute("COMMIT")
+    rates["raw FTS5 (one transaction)"] = n_segments / (time.perf_counter() - t)
+    tv = Tantivy(base / "tantivy")
+    t = time.perf_counter()
+    for i, d in enumerate(docs):
+        tv.index(i + 1, d)
+    tv.commit()
+    rates["tantivy alone (one commit)"] = n_segments / (time.perf_counter() - t)
+    # The last: the analysis kept in this process, to show what the worker (search/bulk.py) adds.
+    for engine, worker in (("sqlite", True), ("tantivy", True), ("tantivy", False)):
+        bulk = open_search(f"sqlite:///{base}/{engine}{int(worker)}.db", engine=engine)
+        assert isinstance(bulk, SqliteSearch | TantivySearch)
+        bulk.ensure_schema()
+        if not worker:
+            bulk.PARALLEL_AFTER = n_segments + 1
+        t = time.perf_counter()
+        bulk.index_many(docs)
+        label = "index_many" if worker else "index_many, no worker"
+        rates[f"product {engine} bulk ({label})"] = n_segments / (time.perf_counter() - t)
+        assert bulk.count().segments == n_segments
+        bulk.close()
+    print(f"\nbulk builds of {n_segments:,} segments (load average {os.getloadavg()[0]:.1f})")
+    for name, rate in rates.items():
+        verdict = f"; target >= 30,000 segments/s: {'PASS' if rate >= 30_000 else 'FAIL'}" if "product" in name else ""
+        print(f"  {name:45s} {rate:9,.0f} segments/s{verdict}")
 
 
 def bench_postgres(base: Path, docs: list[VslDocument], queries: dict[str, list[SearchQuery]], rounds: int) -> None:
