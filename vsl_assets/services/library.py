@@ -37,6 +37,7 @@ from vsl_assets.db.models import (
     Source,
     TranscriptRow,
     Url,
+    UrlTotal,
     Video,
     field_is_sure,
     sure_value,
@@ -374,12 +375,14 @@ def cards_for(session: Session, keys: list[str], *, min_confidence: float) -> di
 def _count(f: LibraryFilters, t: float) -> Any:
     """How many cards ``f`` matches, as one scalar query.
 
-    With no filter it is every URL less the later versions: SQLite counts ``urls`` from its
-    smallest index and PostgreSQL from the primary key, where ``NOT IN`` made both visit every
-    row (~1.3 ms at 10,000 VSLs, more than the page's query).  Exact: the versions are a
-    subset of ``urls`` (a foreign key) and listed once each (a unique constraint)."""
+    With no filter it is every URL less the later versions: the URLs from ``url_total`` (one row
+    the database keeps equal to ``count(*)``; counting cost PostgreSQL an index walk of every URL,
+    ~0.9 ms at 10,000 VSLs, SQLite ~0.05 ms), the versions counted (a few rows; ``NOT IN`` made
+    both databases visit every URL).  Exact: the versions are a subset of ``urls`` (a foreign
+    key) and listed once each (a unique constraint); ``url_total`` is written in the same
+    transactions as the URLs, so the statement reads both in one snapshot."""
     if not f.active() or f.active() == {"sort": f.sort}:
-        everything = select(func.count()).select_from(Url).correlate(None).scalar_subquery()
+        everything = select(UrlTotal.n).where(UrlTotal.id == 1).correlate(None).scalar_subquery()
         versions = select(func.count()).select_from(Url).where(Url.id.in_(_LATER_VERSIONS)).correlate(None)
         return select(everything - versions.scalar_subquery()).correlate(None)
     # correlate(None): inside the page's query (FROM urls) it must still count every URL.
