@@ -51,7 +51,10 @@ def test_the_kept_total_follows_adds_removals_bulk_inserts_and_rollbacks(
         for start in range(0, 1500, 500):
             s.execute(
                 insert(Url),
-                [{"url": f"https://bulk.example.com/{i}", "partition_key": f"bulk-{i}"} for i in range(start, start + 500)],
+                [
+                    {"url": f"https://bulk.example.com/{i}", "partition_key": f"bulk-{i}"}
+                    for i in range(start, start + 500)
+                ],
             )
     assert kept_and_counted(database) == (1505, 1505) and library_total(database) == 1505
     with pytest.raises(RuntimeError), session_scope(database) as s:

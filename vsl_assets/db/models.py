@@ -125,7 +125,6 @@ class Url(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
 
 
-
 class UrlTotal(Base):
     """How many rows ``urls`` holds, kept by the database itself (triggers of migration
     ``0015_pg``) so the library's total is one row read: PostgreSQL's ``count(*)`` walked an index
@@ -140,6 +139,7 @@ class UrlTotal(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     n: Mapped[int] = mapped_column(BigInteger)
+
 
 class Source(Base):
     """What the page URL resolved to: the stream to download and what the page showed."""

@@ -212,9 +212,7 @@ def _tables_read(f: LibraryFilters, *, sort: bool) -> tuple[Any, ...]:
     """The one-to-one tables ``f``'s filters read besides ``urls`` (and, with ``sort``, its sort's), in
     ``_joined``'s order: what the count and a filtered page's ids join, nothing more."""
     # Identity, not ``in (None, "", False)``: 0 == False, and ``price_min=0`` still filters.
-    active = {
-        k for k, v in f.__dict__.items() if not (v is None or v is False or v == "") and k not in _PAGING
-    }
+    active = {k for k, v in f.__dict__.items() if not (v is None or v is False or v == "") and k not in _PAGING}
     if not sort:
         active.discard("sort")
     needs: set[Any] = set()

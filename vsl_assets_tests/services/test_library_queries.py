@@ -17,7 +17,6 @@ import random
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,7 +74,9 @@ def seed(database: str, n: int, rng: random.Random) -> list[Seeded]:
             uid = ids[key]
             title = f"Oferta {i} " + rng.choice(("ritual", "segredo", "método"))
             page_url = f"https://vsl{i}.example.com/p"
-            sources.append({"url_id": uid, "page_url": page_url, "stream_url": page_url, "kind": "html5", "title": title})
+            sources.append(
+                {"url_id": uid, "page_url": page_url, "stream_url": page_url, "kind": "html5", "title": title}
+            )
             duration = rng.choice((None, 300.0, 599.0, 600.0, 1800.0, 3600.0)) if i % 10 else None
             if duration is not None:
                 videos.append({"url_id": uid, "path": "x", "size_bytes": 1, "duration_s": duration})
@@ -129,7 +130,12 @@ def seed(database: str, n: int, rng: random.Random) -> list[Seeded]:
                     grades,
                 )
             )
-        for table, rows in ((Source, sources), (Video, videos), (TranscriptRow, transcripts), (BreakdownRow, breakdowns)):
+        for table, rows in (
+            (Source, sources),
+            (Video, videos),
+            (TranscriptRow, transcripts),
+            (BreakdownRow, breakdowns),
+        ):
             s.execute(insert(table), rows)
         first, last = out[0].id, out[-1].id
         s.add(WatchVersion(url_id=first, number=1, identity="a", version_url_id=first))
@@ -253,7 +259,9 @@ def plan_of(database: str, statement: str, parameters: Any) -> dict[str, Any]:
         for setting in settings:
             cursor.execute(setting)
         cursor.execute("EXPLAIN (FORMAT JSON) " + query)
-        plan: dict[str, Any] = cursor.fetchone()[0][0]["Plan"]
+        row = cursor.fetchone()
+        assert row is not None
+        plan: dict[str, Any] = row[0][0]["Plan"]
         return plan
     finally:
         raw.rollback()
@@ -311,3 +319,33 @@ def test_postgresql_plans_the_filtered_page_from_the_matching_rows_without_stati
     assert len(sent) == 2, [st for st, _ in sent]  # the page's ids with the total, then their cards
     ids_statement = sent[0][0]
     assert "sources" not in ids_statement and "transcripts" not in ids_statement, ids_statement
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_postgresql_collects_no_statistics_for_the_card_tables_url_id(postgres: Any) -> None:
+    """Migration 0015: the card tables' ``url_id`` (unique) gets no statistics, which cost the
+    planner of every library page ~0.2 ms to read; the whole library's page still walks ``urls``
+    newest first and reaches each card table through its unique index."""
+    database = postgres.create_database("library_plan_statistics")
+    seed(database, 300, random.Random(25))
+    with get_engine(database).connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT").execute(text("ANALYZE"))
+        analysed = set(conn.execute(text("SELECT tablename, attname FROM pg_stats WHERE schemaname = 'public'")))
+    assert ("urls", "id") in analysed and ("breakdowns", "niche") in analysed
+    assert {(t, "url_id") for t in ("sources", "videos", "breakdowns", "transcripts")} & analysed == set()
+    with sent_statements(database) as sent, session_scope(database) as s:
+        page = library.list_vsls(s, LibraryFilters(), min_confidence=T)
+    assert page.total == 299 and len(page.items) == 24
+    (statement, parameters), *_ = sent
+    plan = plan_of(database, statement, parameters)
+    scans: dict[str, list[tuple[str, str]]] = {}
+    stack = [plan]
+    while stack:
+        node = stack.pop()
+        if "Relation Name" in node:
+            scans.setdefault(node["Relation Name"], []).append((node["Node Type"], node.get("Index Cond", "")))
+        stack += node.get("Plans", [])
+    for table in ("sources", "videos", "breakdowns", "transcripts"):
+        assert scans[table] == [("Index Scan", "(url_id = urls.id)")], (table, json.dumps(plan, indent=1))
+    assert ("Index Scan", "") in scans["urls"] and '"Scan Direction": "Backward"' in json.dumps(plan), plan
