@@ -196,7 +196,8 @@ def index_everything(database: str) -> float:
     from vsl_assets.search.documents import all_documents
 
     start = time.perf_counter()
-    backend = shared_search(database)
+    engine = os.environ.get("VSL_SEARCH_BACKEND")  # the backend the server will read (bench_web --search-backend)
+    backend = shared_search(database, engine) if engine else shared_search(database)
     with session_scope(database) as s:
         for doc in all_documents(s, min_confidence=0.6):
             backend.index_vsl(doc)
