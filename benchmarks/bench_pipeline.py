@@ -1052,8 +1052,7 @@ def bench_e2e(tmp, minutes, rounds):
                     words = s.query(TranscriptRow.word_count).filter(TranscriptRow.url_id == row.id).scalar()
                 if not result.success or row.status != UrlStatus.ANALYZED:
                     raise RuntimeError(f"pipeline run for {key} failed (status {row.status})")
-                out["pipeline_cpu"].append((own, t.cpu - own))
-                return t.s, step_breakdown(instance, result.run_id), words
+                return t.s, step_breakdown(instance, result.run_id), words, (own, t.cpu - own)
 
             pipeline(keys[0])  # warm-up: model load, first-use costs
             direct_whisper(engine, media_root / "warm" / "seg_000.ts", "en")
@@ -1067,7 +1066,8 @@ def bench_e2e(tmp, minutes, rounds):
                         out["direct"].append(d)
                         out["direct_cpu"].append(t.cpu)
                     else:
-                        p, spans, pwords = pipeline(key)
+                        p, spans, pwords, cpu = pipeline(key)
+                        out["pipeline_cpu"].append(cpu)
                         out["pipeline"].append(p)
                         out["steps"].append(spans)
                 out["words"].append((pwords, dwords))
