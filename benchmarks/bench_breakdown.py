@@ -14,7 +14,9 @@ labelled before the engine ran on it, ``real-holdout``) and ``$VSL_REALCOPY_EXTR
 a tuning set from the fourth round on) and ``$VSL_REALCOPY_EXTRA4`` (default ``/work/realcopy-extra4``, a
 fourth hold-out built before the fourth round's rules, ``real-holdout4``, a tuning set from the fifth round
 on) and ``$VSL_REALCOPY_EXTRA5`` (default ``/work/realcopy-extra5``, a fifth hold-out labelled without
-seeing the engine, never tuned on, ``real-holdout5``, reported apart), per language, with the
+seeing the engine, ``real-holdout5``, a tuning set from the sixth round on) and ``$VSL_REALCOPY_EXTRA6``
+(default ``/work/realcopy-extra6``, a sixth hold-out labelled without seeing the engine, never tuned on,
+``real-holdout6``, sealed: scored only when ``--real-splits`` names it), per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -317,9 +319,12 @@ REALCOPY_DIRS = {
     # Built and labelled by someone who saw neither the engine's rules nor its answers, before the fifth
     # round's rules changed; never tuned on (hold-out 4 is tuned on from the fifth round).
     "real-holdout5": Path(os.environ.get("VSL_REALCOPY_EXTRA5", "/work/realcopy-extra5")),
+    # Built and labelled by someone who saw neither the engine's rules nor its answers, while the sixth
+    # round's rules were being written; never tuned on (hold-out 5 is tuned on from the sixth round).
+    "real-holdout6": Path(os.environ.get("VSL_REALCOPY_EXTRA6", "/work/realcopy-extra6")),
 }
 #: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.
-SEALED = frozenset({"real-holdout5"})
+SEALED = frozenset({"real-holdout6"})
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",
