@@ -1114,6 +1114,7 @@ def side_summary(o):
         "steps": {k: median([sp.get(k, 0.0) for sp in o["steps"]]) for k in o["steps"][0]},
         "trivial": median(o.get("trivial") or []),
         "floor": median(o.get("floor") or []),
+        "nochecks": median(o.get("nochecks") or []),
         "events": o.get("run_events") or float("nan"),
         "start_over_bare": o["worker"]["imports_s"] - o["bare"]["imports_s"] if o.get("worker") else float("nan"),
     }
@@ -1250,6 +1251,7 @@ def _print_overhead_comparison(results, k):
         ("raw work (same process)", "raw"),
         ("full Dagster run", "full"),
         ("  of which outside the steps", "outside_steps"),
+        ("the same run without its asset checks", "nochecks"),
         ("trivial 3-asset run", "trivial"),
         ("floor: bare job, same assets and checks", "floor"),
         ("run process start over a bare Dagster one", "start_over_bare"),
