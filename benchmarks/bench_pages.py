@@ -7,6 +7,7 @@ Run it from the repository root::
     .venv/bin/python benchmarks/bench_pages.py --baseline-ref main      # before/after in one run
     .venv/bin/python benchmarks/bench_pages.py --pg --baseline-ref main # the same on PostgreSQL
     .venv/bin/python benchmarks/bench_pages.py --n 2000 --requests 30
+    .venv/bin/python benchmarks/bench_pages.py --pg --no-statistics --baseline-ref main  # no ANALYZE yet
 
 Each side (this checkout; with ``--baseline-ref``, a git worktree of REV too) is a worker process
 with its own app database (SQLite in a temporary directory, or ``--pg``: a database on a
@@ -195,7 +196,8 @@ def index_everything(database: str) -> float:
     from vsl_assets.search.documents import all_documents
 
     start = time.perf_counter()
-    backend = shared_search(database)
+    engine = os.environ.get("VSL_SEARCH_BACKEND")  # the backend the server will read (bench_web --search-backend)
+    backend = shared_search(database, engine) if engine else shared_search(database)
     with session_scope(database) as s:
         for doc in all_documents(s, min_confidence=0.6):
             backend.index_vsl(doc)
@@ -246,6 +248,17 @@ def routes_for(long_key: str, small_board: int, big_board: int, short: tuple[str
     }
 
 
+def without_statistics(session: Any) -> None:
+    """PostgreSQL: autovacuum never analyses the app's tables (``--no-statistics``): the planner
+    works from its defaults, as in the minute after a bulk import, before autovacuum's ANALYZE."""
+    from sqlalchemy import text
+
+    if session.get_bind().dialect.name != "postgresql":
+        raise SystemExit("--no-statistics needs --pg")
+    for table in session.scalars(text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")).all():
+        session.execute(text(f'ALTER TABLE "{table}" SET (autovacuum_enabled = false)'))
+
+
 def worker(args: argparse.Namespace) -> int:
     """Seed, start the app, then answer one request per line read: ``name`` -> ``[wall_ms, cpu_ms,
     status]`` (JSON on stdout; everything else goes to stderr)."""
@@ -269,6 +282,8 @@ def worker(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     with session_scope(database) as s:
         add_user(s, "bench", "bench password")
+        if args.no_statistics:
+            without_statistics(s)
     bench_web.populate(database, args.n, args.segments, rng)
     long_key = bench_web.add_long_vsl(database, rng)
     more_long_vsls(database, rng, args.long)
@@ -328,7 +343,7 @@ class Side:
         env.pop("VSL_DATABASE_URL", None)
         command = [sys.executable, str(Path(__file__).resolve()), "--worker", "--database-url", database]
         command += ["--storage", str(storage), "--n", str(args.n), "--segments", str(args.segments)]
-        command += ["--long", str(args.long)]
+        command += ["--long", str(args.long)] + (["--no-statistics"] if args.no_statistics else [])
         self.process = subprocess.Popen(command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         self.hello: dict[str, Any] = {}
         self.wall: dict[str, list[float]] = {}
@@ -396,6 +411,12 @@ def main() -> int:
     parser.add_argument("--n", type=int, default=10_000, help="VSLs (default 10,000)")
     parser.add_argument("--segments", type=int, default=12, help="segments of each short VSL")
     parser.add_argument("--long", type=int, default=20, help="more 60-minute VSLs (900 segments)")
+    parser.add_argument(
+        "--no-statistics",
+        action="store_true",
+        help="with --pg: autovacuum off for the app's tables, so the planner has no statistics (a bulk "
+        "import's first minute; how the filtered library took ~1 s, issue 27)",
+    )
     parser.add_argument("--requests", type=int, default=60, help="measured rounds (one request per route each)")
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--baseline-ref", default=None, help="also measure this git revision (a worktree of it)")

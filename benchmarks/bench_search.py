@@ -28,7 +28,9 @@ What runs, on the same segments:
   folding, top 20 by BM25 (no grouping either);
 * **product-tantivy**: ``TantivySearch`` as shipped (``VSL_SEARCH_BACKEND=tantivy``): the same
   results as the product (grouping, best 3 hits, snippets, exact totals, filters from its side
-  table), indexed one VSL per commit under its single-writer lock, as the pipeline does.
+  table), indexed one VSL per commit under its single-writer lock, as the pipeline does (its
+  latency is measured on that index); its bulk build (``index_many``, what ``vsl reindex`` does)
+  is timed into a fresh directory.
 
 Queries: word, two words, phrase, prefix, word + filters, inside one VSL, filters only; latency is
 measured in ``--rounds`` rounds, each system in turn per query (order shuffled), and every verdict
@@ -39,8 +41,8 @@ Throughput: ``--clients`` threads (default 1 and 8) calling ``search()`` on the 
 ``--seconds`` each, before and after, interleaved; the web page's search route is this call plus
 rendering (bench_web measures the page).
 
-Build: each system one VSL per transaction, interleaved per VSL; then the product's bulk build
-(``index_many``, what ``vsl reindex`` does) into a fresh file.
+Build: each system one VSL per transaction, interleaved per VSL; then the product's bulk builds
+(``index_many``, what ``vsl reindex`` does, on FTS5 and on tantivy) into fresh files.
 
 Targets (issue 29): product p95 <= 1.5x raw FTS5 and <= 25 ms at 1,000,000 segments (or the
 tantivy backend's p95 <= 3x tantivy alone's); index build >= 30,000 segments/s; throughput at 8
@@ -54,6 +56,7 @@ import atexit
 import json
 import os
 import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -664,6 +667,11 @@ def main() -> None:
         default=None,
         help="also the product of this git revision (a worktree, its own process and index), e.g. main",
     )
+    parser.add_argument(
+        "--build-only",
+        action="store_true",
+        help="only the bulk builds (vsl reindex: FTS5 and tantivy) next to raw FTS5 and tantivy alone, then exit",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -679,7 +687,13 @@ def main() -> None:
         f"({time.perf_counter() - t:.1f} s to generate); {sum(map(len, queries.values()))} queries x {args.rounds} rounds"
     )
     print(f"e.g. {docs[0].segments[3].text!r} / {docs[1].segments[3].text!r} / {docs[2].segments[3].text!r}")
+    print(f"load average at start: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1 / 5 / 15 min)")
+    atexit.register(lambda: print(f"load average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"))
 
+    if args.build_only:
+        with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
+            bench_bulk_builds(Path(tmp), docs)
+        return
     if args.pg_only:
         with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
             bench_postgres(Path(tmp), docs, queries, args.rounds)
@@ -757,6 +771,22 @@ def main() -> None:
         bulk.close()
         for f in base.glob("bulk.search.db*"):
             f.unlink()
+        if ptv is not None:
+            from vsl_assets.search.tantivy_backend import TantivySearch
+
+            tbulk = open_search(f"sqlite:///{base}/bulk.db", engine="tantivy")
+            assert isinstance(tbulk, TantivySearch)
+            tbulk.ensure_schema()
+            t = time.perf_counter()
+            tbulk.index_many(docs)
+            tbulk_s = time.perf_counter() - t
+            print(
+                f"  product-tantivy bulk build (vsl reindex: index_many, ~{tbulk.BULK_SEGMENTS:,} segments per "
+                f"commit): {tbulk_s:.1f} s, {n_segments / tbulk_s:,.0f} segments/s; target >= 30,000 segments/s: "
+                f"{'PASS' if n_segments / tbulk_s >= 30_000 else 'FAIL'}"
+            )
+            tbulk.close()
+            shutil.rmtree(base / "bulk.tantivy")
         if baseline is not None:
             print(
                 f"  main {baseline.rev} (its own process, {hello['code']}): one transaction per VSL "
@@ -784,7 +814,7 @@ def main() -> None:
         sample = queries["word"][0]
         found = product.search(sample)
         print(f"\ne.g. {sample.text!r}: {found.total_hits:,} segments in {found.total_vsls:,} VSLs")
-        print(f"\nlatency ({args.rounds} rounds, systems interleaved per query)")
+        print(f"\nlatency ({args.rounds} rounds, systems interleaved per query; load average {os.getloadavg()[0]:.1f})")
         samples = latency(systems, queries, args.rounds)
         header = "  ".join(f"{s.name:>19s}" for s in systems)
         print(f"  {'kind':15s} {header}   (p50 / p95 ms)")
@@ -869,6 +899,48 @@ def main() -> None:
             atexit.unregister(baseline.close)
         if args.pg_local:
             bench_postgres(base, docs, queries, args.rounds)
+
+
+def bench_bulk_builds(base: Path, docs: list[VslDocument]) -> None:
+    """``--build-only``: the product's bulk builds (what ``vsl reindex`` runs) next to the floor and
+    the peer building the same segments, one after the other in this run."""
+    from vsl_assets.search.tantivy_backend import TantivySearch
+
+    n_segments = sum(len(d.segments) for d in docs)
+    rates: dict[str, float] = {}
+    raw = RawFts5(base / "raw.db")
+    t = time.perf_counter()
+    raw.conn.execute("BEGIN IMMEDIATE")
+    for i, d in enumerate(docs):
+        raw.conn.executemany(
+            "INSERT INTO raw (rowid, text) VALUES (?, ?)",
+            ((segment_id(i + 1, j), s.text) for j, s in enumerate(d.segments)),
+        )
+    raw.conn.execute("COMMIT")
+    rates["raw FTS5 (one transaction)"] = n_segments / (time.perf_counter() - t)
+    tv = Tantivy(base / "tantivy")
+    t = time.perf_counter()
+    for i, d in enumerate(docs):
+        tv.index(i + 1, d)
+    tv.commit()
+    rates["tantivy alone (one commit)"] = n_segments / (time.perf_counter() - t)
+    # The last: the analysis kept in this process, to show what the worker (search/bulk.py) adds.
+    for engine, worker in (("sqlite", True), ("tantivy", True), ("tantivy", False)):
+        bulk = open_search(f"sqlite:///{base}/{engine}{int(worker)}.db", engine=engine)
+        assert isinstance(bulk, SqliteSearch | TantivySearch)
+        bulk.ensure_schema()
+        if not worker:
+            bulk.PARALLEL_AFTER = n_segments + 1
+        t = time.perf_counter()
+        bulk.index_many(docs)
+        label = "index_many" if worker else "index_many, no worker"
+        rates[f"product {engine} bulk ({label})"] = n_segments / (time.perf_counter() - t)
+        assert bulk.count().segments == n_segments
+        bulk.close()
+    print(f"\nbulk builds of {n_segments:,} segments (load average {os.getloadavg()[0]:.1f})")
+    for name, rate in rates.items():
+        verdict = f"; target >= 30,000 segments/s: {'PASS' if rate >= 30_000 else 'FAIL'}" if "product" in name else ""
+        print(f"  {name:45s} {rate:9,.0f} segments/s{verdict}")
 
 
 def bench_postgres(base: Path, docs: list[VslDocument], queries: dict[str, list[SearchQuery]], rounds: int) -> None:

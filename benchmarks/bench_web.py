@@ -608,7 +608,8 @@ class Running:
 
 
 def start(label: str, code: Path, database: str, storage: Path, args: argparse.Namespace) -> Running:
-    env = _env(code, database, storage)
+    extra = {"VSL_SEARCH_BACKEND": args.search_backend} if args.search_backend and label == "after" else {}
+    env = _env(code, database, storage, **extra)
     command = [sys.executable, __file__, "populate", "--database", database, "--n", str(args.n)]
     command += ["--search", str(args.search)]
     made = subprocess.run([*command, "--segments", str(args.segments)], env=env, capture_output=True, text=True)
@@ -745,6 +746,12 @@ def main() -> int:
     )
     parser.add_argument("--only", choices=["search"], default=None, help="only /healthz and the search page")
     parser.add_argument(
+        "--search-backend",
+        choices=["sqlite", "tantivy"],
+        default=None,
+        help="VSL_SEARCH_BACKEND of the after version (its index built and served by it); default: its default",
+    )
+    parser.add_argument(
         "--browser", action="store_true", help="also time seeks in real Chromium (/usr/lib/chromium/chromium)"
     )
     parser.add_argument("--seeks", type=int, default=20, help="seeks timed in the browser (default 20)")
@@ -758,7 +765,8 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench_web_"))
     print(
         f"{args.n:,} VSLs + one 60-minute VSL of 900 segments per database; {os.cpu_count()} cores; "
-        f"{args.seconds:g} s per measurement; a pipeline writer runs throughout",
+        f"{args.seconds:g} s per measurement; a pipeline writer runs throughout"
+        + (f"; after's search backend: {args.search_backend}" if args.search_backend else ""),
         flush=True,
     )
     for backend in args.backends.split(","):

@@ -26,7 +26,8 @@ Backends (``backend.SearchBackend`` is the protocol; a new engine is one module 
   per VSL at index time.
 - ``tantivy_backend.TantivySearch`` (opt-in, ``VSL_SEARCH_BACKEND=tantivy``): a tantivy index of
   the same analysed terms in ``vsl.tantivy/`` next to a SQLite app database, a side SQLite table
-  for filters and texts, one writer at a time under an ``fcntl`` lock (runs queue, never fail).
+  for filters and texts, one writer at a time under an ``fcntl`` lock (runs queue, never fail);
+  ``vsl reindex`` commits per ~100,000 segments.
 - ``postgres.PostgresSearch``: ``search_vsls``/``search_segments`` tables in the app database,
   generated ``tsvector`` per segment with the language's configuration over ``unaccent``, GIN.
 

@@ -1,14 +1,14 @@
 """Embedded backend: SQLite FTS5 in its own file next to the app database.
 
-Why FTS5 and not tantivy (both measured by benchmarks/bench_search.py on the same rows): tantivy
-answers a query an order of magnitude faster, because FTS5 scores every match with BM25 before
-it can return the best few (tantivy skips blocks that cannot enter the top k), and that full pass
-is the floor of this backend and of a bare FTS5 table alike.  But tantivy allows one IndexWriter
-per index directory: a second process gets "LockBusy" at once, without waiting (measured with
-three processes: two of three failed), and every Dagster run is its own process.  Adopting it
-needs a single writer (a queue or a lock-and-retry service in front of the index) and a second
-store for the VSL fields the filters read; SQLite writers simply wait on the busy timeout, every
-write is one transaction, and filters, grouping and pagination are SQL next to the match.
+Why FTS5 is still the default and tantivy opt-in (both measured by benchmarks/bench_search.py on
+the same rows): tantivy answers a query an order of magnitude faster at a million segments,
+because FTS5 scores every match with BM25 before it can return the best few (tantivy skips blocks
+that cannot enter the top k), and that full pass is the floor of this backend and of a bare FTS5
+table alike.  Tantivy allows one IndexWriter per index directory, which ``tantivy_backend`` meets
+with a lock every writer queues on; it is not the default yet because an installation's switch
+needs ``vsl reindex`` and the suite beyond the search package has not run on it (see
+benchmarks/README.md, issue 29).  SQLite writers simply wait on the busy timeout, every write is
+one transaction, and filters, grouping and pagination are SQL next to the match.
 
 Why its own file (``vsl.db`` -> ``vsl.search.db``): indexing a long VSL or rebuilding everything
 holds SQLite's single write lock; in a separate file that never blocks the pipeline's writes to
@@ -38,6 +38,7 @@ from typing import Any
 
 from vsl_assets.errors import PermanentError
 from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_columns_sql, vsl_values
+from vsl_assets.search.bulk import PARALLEL_AFTER, analysed
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import (
@@ -213,6 +214,8 @@ class SqliteSearch:
     #: Page cache of the connection during a bulk build (KiB, negative as SQLite takes it): FTS5
     #: flushes and merges its segments through it.
     BULK_CACHE_KIB = 64 * 1024
+    #: Segments analysed here before ``index_many`` hands the analysis to a worker (``bulk.py``).
+    PARALLEL_AFTER = PARALLEL_AFTER
 
     def index_many(self, docs: Iterable[VslDocument]) -> int:
         """``index_vsl`` of many VSLs (``vsl reindex``): about :data:`BULK_SEGMENTS` segments per
@@ -221,19 +224,21 @@ class SqliteSearch:
         Why: every commit makes FTS5 flush a new index segment and merge, and a small cache
         re-reads the pages it merges; one transaction per 50,000 segments measured ~1.3x faster
         than one per VSL (bench_search.py, "bulk build").  A VSL is never split across two
-        transactions, so an interrupted rebuild leaves whole VSLs.
+        transactions, so an interrupted rebuild leaves whole VSLs.  Past ``PARALLEL_AFTER``
+        segments the analysis runs in a worker process ahead of the writes (``bulk.py``).
         """
         total = 0
-        with self._connect() as conn:
+        # The analysis on another core (bulk.py) while this process writes.
+        with self._connect() as conn, closing(analysed(docs, self.PARALLEL_AFTER)) as pending:
             (cache,) = conn.execute("PRAGMA cache_size").fetchone()
             conn.execute(f"PRAGMA cache_size = -{self.BULK_CACHE_KIB}")
             try:
                 batch = 0
-                for doc in docs:
+                for doc, terms in pending:
                     if batch == 0:
                         conn.execute("BEGIN IMMEDIATE")
                     try:
-                        batch += self._insert(conn, doc)
+                        batch += self._insert(conn, doc, terms)
                     except BaseException:
                         conn.execute("ROLLBACK")
                         raise
@@ -248,7 +253,7 @@ class SqliteSearch:
                 conn.execute(f"PRAGMA cache_size = {int(cache)}")
         return total
 
-    def _insert(self, conn: sqlite3.Connection, doc: VslDocument) -> int:
+    def _insert(self, conn: sqlite3.Connection, doc: VslDocument, terms: list[str] | None = None) -> int:
         """Replace what is indexed for ``doc.key``, inside the caller's write transaction."""
         if len(doc.segments) > MAX_SEGMENTS:
             raise PermanentError(
@@ -259,7 +264,8 @@ class SqliteSearch:
         cols = ", ".join(values)
         cur = conn.execute(f"INSERT INTO vsls ({cols}) VALUES ({', '.join(':' + c for c in values)})", values)
         vsl_id = int(cur.lastrowid or 0)
-        terms = fts5_terms_of_texts([s.text for s in doc.segments], doc.language)
+        if terms is None:
+            terms = fts5_terms_of_texts([s.text for s in doc.segments], doc.language)
         rows = [
             (segment_id(vsl_id, i), s.start, s.end, s.text, t)
             for i, (s, t) in enumerate(zip(doc.segments, terms, strict=True))

@@ -20,10 +20,15 @@ never reused: AUTOINCREMENT).
 
 Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
 block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
-column (no scoring) only when more than n segments matched; a page VSL with fewer than its best
-k hits among the n read gets them from a query restricted to it (same index-wide BM25
-statistics, so the same scores).  Prefix clauses match as a constant score (tantivy's automaton
-queries do not compute BM25), where FTS5 ranks them by BM25.
+column (no scoring), started in another thread beside the ranking and waited for only when more
+than n segments matched; a page VSL with fewer than its best k hits among the n read gets them
+from a query restricted to it (same index-wide BM25 statistics, so the same scores).  Prefix
+clauses match as a constant score (tantivy's automaton queries do not compute BM25), where FTS5
+ranks them by BM25.
+
+Writes: a pipeline run indexes its VSL in one commit (``index_vsl``, ~0.15 s for a 60-minute VSL:
+tantivy writes and fsyncs a segment per commit); ``vsl reindex`` (``index_many``) commits about
+every 100,000 segments, releasing the lock in between (~35,000 segments/s, bench_search.py).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +52,7 @@ import tantivy
 
 from vsl_assets.errors import PermanentError, TransientError
 from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
+from vsl_assets.search.bulk import PARALLEL_AFTER, analysed
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import (
@@ -73,6 +80,21 @@ CREATE TABLE IF NOT EXISTS segments (
 )
 """
 _FIELD = "terms"
+#: Per-VSL match counts without ranking: a terms aggregation over the ``vsl`` column walks the
+#: posting lists only (no BM25), one bucket per VSL.
+_PER_VSL = {"v": {"terms": {"field": "vsl", "size": 1 << 24}}}
+_counters: tuple[int, ThreadPoolExecutor] | None = None
+_counters_lock = threading.Lock()
+
+
+def _counter_pool() -> ThreadPoolExecutor:
+    """Threads that count a query's matches beside its ranking (one pool per process: a forked
+    child must not inherit its parent's threads' state)."""
+    global _counters
+    with _counters_lock:
+        if _counters is None or _counters[0] != os.getpid():
+            _counters = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="tantivy-count"))
+        return _counters[1]
 
 
 class IndexBusyError(TransientError):
@@ -278,36 +300,70 @@ class TantivySearch:
         return holder[0]
 
     def index_vsl(self, doc: VslDocument) -> int:
+        terms = fts5_terms_of_texts([s.text for s in doc.segments], doc.language)  # before the lock
+        with self._write() as (conn, holder):
+            return self._insert(conn, self._tantivy_writer(holder), doc, terms)
+
+    #: Segments written per commit by :meth:`index_many`: the writer lock is held that long (about
+    #: 2 s at the bulk speed), so a pipeline run indexing meanwhile waits that long at most.
+    BULK_SEGMENTS = 100_000
+    #: Segments analysed here before ``index_many`` hands the analysis to a worker (``bulk.py``).
+    PARALLEL_AFTER = PARALLEL_AFTER
+
+    def index_many(self, docs: Iterable[VslDocument]) -> int:
+        """``index_vsl`` of many VSLs (``vsl reindex``): one writer and one side transaction per
+        about :data:`BULK_SEGMENTS` segments, committed together; returns the segments indexed.
+
+        Why: a tantivy commit writes and fsyncs a new index segment (and may merge), ~0.2 s each,
+        so one commit per VSL capped a rebuild at ~4,000 segments/s; per batch the commit cost is
+        spread over ~110 VSLs.  A VSL is never split across two batches, so an interrupted rebuild
+        leaves whole VSLs; the lock is released between batches, so a pipeline run's write slips in.
+        Past ``PARALLEL_AFTER`` segments the analysis runs in a worker process ahead of the writes
+        (``bulk.py``): the writes wait for the analysis otherwise.
+        """
+        total = 0
+        with closing(analysed(docs, self.PARALLEL_AFTER)) as pending:  # on another core (bulk.py)
+            while True:
+                batch = 0
+                with self._write() as (conn, holder):
+                    writer = None
+                    for doc, terms in pending:
+                        writer = writer or self._tantivy_writer(holder)
+                        batch += self._insert(conn, writer, doc, terms)
+                        if batch >= self.BULK_SEGMENTS:
+                            break
+                total += batch
+                if batch < self.BULK_SEGMENTS:
+                    return total
+
+    def _insert(self, conn: sqlite3.Connection, writer: Any, doc: VslDocument, terms: list[str] | None = None) -> int:
+        """Replace what is indexed for ``doc.key``, inside the caller's side transaction and writer."""
         if len(doc.segments) > MAX_SEGMENTS:
             raise PermanentError(
                 f"a VSL of {len(doc.segments):,} segments is more than the index takes ({MAX_SEGMENTS:,})"
             )
-        terms = fts5_terms_of_texts([s.text for s in doc.segments], doc.language)
-        with self._write() as (conn, holder):
-            old = self._delete_side(conn, doc.key)
-            writer = self._tantivy_writer(holder)
-            if old is not None:
-                writer.delete_documents_by_query(self._of_vsls([old]))
-            values = vsl_values(doc, _encode_time) | {"indexed_at": _encode_time(datetime.now(UTC))}
-            cols = ", ".join(values)
-            cur = conn.execute(f"INSERT INTO vsls ({cols}) VALUES ({', '.join(':' + c for c in values)})", values)
-            vsl_id = int(cur.lastrowid or 0)
-            conn.executemany(
-                "INSERT INTO segments (id, start_s, end_s, text) VALUES (?, ?, ?, ?)",
-                [(segment_id(vsl_id, i), s.start, s.end, s.text) for i, s in enumerate(doc.segments)],
-            )
-            for i, t in enumerate(terms):
-                if t:
-                    d = tantivy.Document()
-                    d.add_text(_FIELD, t)
-                    d.add_unsigned("vsl", vsl_id)
-                    d.add_unsigned("sid", segment_id(vsl_id, i))
-                    writer.add_document(d)
+        if terms is None:
+            terms = fts5_terms_of_texts([s.text for s in doc.segments], doc.language)
+        old = self._delete_side(conn, doc.key)
+        if old is not None:
+            writer.delete_documents_by_query(self._of_vsls([old]))
+        values = vsl_values(doc, _encode_time) | {"indexed_at": _encode_time(datetime.now(UTC))}
+        cols = ", ".join(values)
+        cur = conn.execute(f"INSERT INTO vsls ({cols}) VALUES ({', '.join(':' + c for c in values)})", values)
+        vsl_id = int(cur.lastrowid or 0)
+        conn.executemany(
+            "INSERT INTO segments (id, start_s, end_s, text) VALUES (?, ?, ?, ?)",
+            [(segment_id(vsl_id, i), s.start, s.end, s.text) for i, s in enumerate(doc.segments)],
+        )
+        add, document = writer.add_document, tantivy.Document
+        for i, t in enumerate(terms):
+            if t:
+                d = document()
+                d.add_text(_FIELD, t)
+                d.add_unsigned("vsl", vsl_id)
+                d.add_unsigned("sid", segment_id(vsl_id, i))
+                add(d)
         return len(doc.segments)
-
-    def index_many(self, docs: Iterable[VslDocument]) -> int:
-        """One ``index_vsl`` per VSL (each its own transaction; no bulk path measured faster here yet)."""
-        return sum(self.index_vsl(doc) for doc in docs)
 
     def delete_vsl(self, key: str) -> bool:
         with self._write() as (conn, holder):
@@ -408,6 +464,11 @@ class TantivySearch:
         # search of those VSLs (1,000,800 segments, same queries: mixed p95 7.4 ms, against 9.1 ms
         # with n = 1024 and one search per VSL).
         n = max(self.TOP_N, 8 * (offset + limit) * k)
+        # The exact counts are needed unless the ranking reads every match, which is known only
+        # after it: the count starts now in another thread and runs beside the ranking (tantivy
+        # releases the GIL in both), so its time hides behind the ranking's and the Python below
+        # instead of adding to it; when every match was read its answer is not waited for.
+        counting: Future[Any] = _counter_pool().submit(searcher.aggregate, text, _PER_VSL)
         while True:
             # count=False: counting would make tantivy score every match (no block skipping).
             result = searcher.search(text, n, count=False)
@@ -439,20 +500,18 @@ class TantivySearch:
             n *= 4
         if not addresses:
             return SearchResults(query, 0, 0, (), parsed.notes)
-        if complete:
-            per_vsl = seen
-        else:
-            # Exact counts without ranking: a terms aggregation over the vsl column walks the
-            # posting lists only (no BM25), one bucket per VSL.
-            agg = searcher.aggregate(text, {"v": {"terms": {"field": "vsl", "size": 1 << 24}}})
-            per_vsl = {int(b["key"]): int(b["doc_count"]) for b in agg["v"]["buckets"]}
-        total_hits = sum(per_vsl.values())
         page_ids = order[offset : offset + limit]
         vsls = {}
-        if page_ids:
+        if page_ids:  # read while the count runs
             marks = ",".join("?" * len(page_ids))
             vsls = {r["id"]: r for r in conn.execute(f"SELECT * FROM vsls WHERE id IN ({marks})", page_ids)}
         page_ids = [v for v in page_ids if v in vsls]  # terms of a write that crashed before its side commit
+        if complete:
+            per_vsl = seen
+        else:
+            agg = counting.result()
+            per_vsl = {int(b["key"]): int(b["doc_count"]) for b in agg["v"]["buckets"]}
+        total_hits = sum(per_vsl.values())
         missing = [v for v in page_ids if len(best[v]) < min(k, per_vsl.get(v, 0))]
         # Their other hits rank below the n read: the same query inside those VSLs.  Together in
         # one search that reads all their matches when they are few, else one search each.

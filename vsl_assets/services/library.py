@@ -37,6 +37,7 @@ from vsl_assets.db.models import (
     Source,
     TranscriptRow,
     Url,
+    UrlTotal,
     Video,
     field_is_sure,
     sure_value,
@@ -207,21 +208,55 @@ _NOT_BREAKDOWN = frozenset(
 )
 
 
+def _tables_read(f: LibraryFilters, *, sort: bool) -> tuple[Any, ...]:
+    """The one-to-one tables ``f``'s filters read besides ``urls`` (and, with ``sort``, its sort's), in
+    ``_joined``'s order: what the count and a filtered page's ids join, nothing more."""
+    # Identity, not ``in (None, "", False)``: 0 == False, and ``price_min=0`` still filters.
+    active = {k for k, v in f.__dict__.items() if not (v is None or v is False or v == "") and k not in _PAGING}
+    if not sort:
+        active.discard("sort")
+    needs: set[Any] = set()
+    if f.q and f.q.strip():
+        needs.add(Source)
+    if active & {"duration_min", "duration_max"}:
+        needs.add(Video)
+    if "review" in active:
+        needs.add(TranscriptRow)
+    if active - _NOT_BREAKDOWN:
+        needs.add(BreakdownRow)
+    if "sort" in active:
+        needs.update(_SORT_TABLES[f.sort.lstrip("-")])
+    return tuple(t for t in (Source, Video, BreakdownRow, TranscriptRow, WatchPage) if t in needs)
+
+
+_PAGING = frozenset({"limit", "offset", "after"})
+
+#: The tables each sort reads besides ``urls`` (``_order``).
+_SORT_TABLES: dict[str, tuple[Any, ...]] = {
+    "newest": (),
+    "oldest": (),
+    "duration": (Video,),
+    "price": (BreakdownRow,),
+    "title": (Source, BreakdownRow),
+    "days_live": (WatchPage,),
+}
+
+
+def _join_only(query: Any, tables: tuple[Any, ...]) -> Any:
+    """``query`` over ``urls`` outer-joined to ``tables`` only (each one-to-one by ``url_id``, so
+    leaving an unused one out never changes a count or an order)."""
+    query = query.select_from(Url)
+    for table in tables:
+        query = query.outerjoin(table, table.url_id == Url.id)
+    return query
+
+
 def _count_joins(query: Any, f: LibraryFilters) -> Any:
     """The count joins only the tables a filter reads: counting 10,000 URLs through three outer
     joins cost ~12 ms on SQLite, ``count(*)`` of ``urls`` alone ~0.05 ms (SQLite counts the
     smallest index; ``count(urls.id)`` walks the table, ~1 ms).  The joins are one-to-one, so
     leaving an unused one out never changes the count."""
-    query = query.select_from(Url)
-    if f.q and f.q.strip():
-        query = query.outerjoin(Source, Source.url_id == Url.id)
-    if f.duration_min is not None or f.duration_max is not None:
-        query = query.outerjoin(Video, Video.url_id == Url.id)
-    if f.review:
-        query = query.outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
-    if any(v not in (None, "", False) for k, v in f.__dict__.items() if k not in _NOT_BREAKDOWN):
-        query = query.outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
-    return query
+    return _join_only(query, _tables_read(f, sort=False))
 
 
 @functools.lru_cache(maxsize=64)  # built once per sort and threshold (see _card_columns)
@@ -338,12 +373,14 @@ def cards_for(session: Session, keys: list[str], *, min_confidence: float) -> di
 def _count(f: LibraryFilters, t: float) -> Any:
     """How many cards ``f`` matches, as one scalar query.
 
-    With no filter it is every URL less the later versions: SQLite counts ``urls`` from its
-    smallest index and PostgreSQL from the primary key, where ``NOT IN`` made both visit every
-    row (~1.3 ms at 10,000 VSLs, more than the page's query).  Exact: the versions are a
-    subset of ``urls`` (a foreign key) and listed once each (a unique constraint)."""
+    With no filter it is every URL less the later versions: the URLs from ``url_total`` (one row
+    the database keeps equal to ``count(*)``; counting cost PostgreSQL an index walk of every URL,
+    ~0.9 ms at 10,000 VSLs, SQLite ~0.05 ms), the versions counted (a few rows; ``NOT IN`` made
+    both databases visit every URL).  Exact: the versions are a subset of ``urls`` (a foreign
+    key) and listed once each (a unique constraint); ``url_total`` is written in the same
+    transactions as the URLs, so the statement reads both in one snapshot."""
     if not f.active() or f.active() == {"sort": f.sort}:
-        everything = select(func.count()).select_from(Url).correlate(None).scalar_subquery()
+        everything = select(UrlTotal.n).where(UrlTotal.id == 1).correlate(None).scalar_subquery()
         versions = select(func.count()).select_from(Url).where(Url.id.in_(_LATER_VERSIONS)).correlate(None)
         return select(everything - versions.scalar_subquery()).correlate(None)
     # correlate(None): inside the page's query (FROM urls) it must still count every URL.
@@ -356,29 +393,40 @@ _IDS = "vsl_ids"
 _KEYSET_SORTS = ("newest", "oldest")
 
 
-def _page_statements(f: LibraryFilters, t: float) -> tuple[Any, Any]:
-    """(the page's statement with its total, the total alone) for ``f``.
+def _page_statements(f: LibraryFilters, t: float) -> tuple[Any, Any, bool]:
+    """(the page's statement with its total, the total alone, whether the statement selects the
+    cards themselves) for ``f``.
 
-    Sorted by id (newest, oldest), SQLite and PostgreSQL walk the primary key and stop after the
-    page, so the statement selects the cards themselves; with a cursor (``f.after`` set) it takes
-    it as the ``vsl_after`` parameter.  Sorted by anything else (price, duration, title, days
-    live) every matching row is sorted first, so the statement picks the page's ids from the
-    sort's own columns and only those rows get the card's columns (``_cards_by_id``): sorting
-    10,000 full cards to keep 24 cost most of the page (``benchmarks/bench_pages.py``)."""
+    The whole library sorted by id (newest, oldest): SQLite and PostgreSQL walk the primary key,
+    join each row's one-to-one tables by their unique ``url_id`` and stop after the page, so the
+    statement selects the cards themselves, its tables joined in the order written (see
+    ``JOIN_AS_WRITTEN``); with a cursor (``f.after`` set) it takes it as the ``vsl_after``
+    parameter.
+
+    Anything else (a filter, or a sort by price, duration, title, days live) picks the page's ids
+    from ``urls`` joined only to the tables its filters and sort read, in the order the database
+    chooses, and only those rows get the card's columns (``_cards_by_id``).  Sorting 10,000 full
+    cards to keep 24 cost most of a sorted page; and a filter on a joined table (niche, lead,
+    price, duration) turns its outer join into an inner one, where the written order made
+    PostgreSQL build ``urls`` joined to every source and video first and then probe it once per
+    matching breakdown: ~1 s at 10,000 VSLs when its estimate of the breakdowns' rows was low
+    (``benchmarks/bench_pages.py``).  Joined only to what they read, PostgreSQL starts from the
+    matching breakdowns and reaches ``urls`` and ``videos`` through their unique indexes."""
     count_query = _count(f, t)
     total = count_query.scalar_subquery().label("vsl_total")
     limit = max(1, min(f.limit, MAX_LIMIT))
     offset = max(0, f.offset)
-    if f.sort in _KEYSET_SORTS:
+    whole = f.sort in _KEYSET_SORTS and not (f.active().keys() - {"sort"})
+    if whole:
         query = _filtered(_joined(select(*_card_columns(t), total)), f, t)
-        if f.after is not None:
-            after = bindparam(_AFTER, type_=Integer)
-            query = query.where(Url.id < after if f.sort == "newest" else Url.id > after)
-            offset = 0
+        query = query.execution_options(**{JOIN_AS_WRITTEN: True})
     else:
-        query = _filtered(_joined(select(Url.id, total)), f, t)
-    query = query.order_by(*_order(f.sort, t)).limit(limit).offset(offset)
-    return query.execution_options(**{JOIN_AS_WRITTEN: True}), count_query
+        query = _filtered(_join_only(select(Url.id, total), _tables_read(f, sort=True)), f, t)
+    if f.sort in _KEYSET_SORTS and f.after is not None:
+        after = bindparam(_AFTER, type_=Integer)
+        query = query.where(Url.id < after if f.sort == "newest" else Url.id > after)
+        offset = 0
+    return query.order_by(*_order(f.sort, t)).limit(limit).offset(offset), count_query, whole
 
 
 #: Statements built once per set of filters: building one (joins, filters, the total) and
@@ -397,22 +445,22 @@ def _cards_by_id(t: float) -> Any:
 
 
 def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
-    """One page of cards and the total: one statement sorted by id (one round trip to
-    PostgreSQL), two sorted by anything else (see ``_page_statements``)."""
+    """One page of cards and the total: one statement for the whole library sorted by id (one
+    round trip to PostgreSQL), two for a filter or another sort (see ``_page_statements``)."""
     t = min_confidence
     limit = max(1, min(f.limit, MAX_LIMIT))
     keyset = f.after is not None and f.sort in _KEYSET_SORTS
     offset = 0 if keyset else max(0, f.offset)
     if f.changed_days is not None or f.q:  # relative to now; free text (not worth keeping)
-        query, count_query = _page_statements(f, t)
+        query, count_query, cards = _page_statements(f, t)
     else:
-        query, count_query = _cached_page_statements(replace(f, after=0 if keyset else None), t)
+        query, count_query, cards = _cached_page_statements(replace(f, after=0 if keyset else None), t)
     rows = session.execute(query, {_AFTER: f.after} if keyset else {}).all()
     if rows:
         total = rows[0].vsl_total or 0
     else:  # past the end (or nothing matches): the total on its own
         total = (session.scalar(count_query) or 0) if (offset or f.after is not None) else 0
-    if f.sort not in _KEYSET_SORTS and rows:
+    if not cards and rows:
         page_ids = [r.id for r in rows]
         found = {r.id: r for r in session.execute(_cards_by_id(t), {_IDS: page_ids})}
         rows = [found[i] for i in page_ids if i in found]  # (one removed in between: not shown)

@@ -8,10 +8,14 @@ import multiprocessing
 import multiprocessing.synchronize
 import time
 from pathlib import Path
+from unittest import mock
 
 import pytest
 
+from vsl_assets.errors import PermanentError
 from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, open_search
+from vsl_assets.search import bulk as search_bulk
+from vsl_assets.search.sqlite import MAX_SEGMENTS, SqliteSearch
 from vsl_assets.search.tantivy_backend import IndexBusyError, TantivySearch
 
 
@@ -128,3 +132,125 @@ def test_the_setting_picks_the_backend_and_refuses_what_cannot_work(tmp_path: Pa
         open_search(url, engine="postgres")
     with pytest.raises(ConfigurationError, match="beside a SQLite app database"):
         open_search("postgresql://u@127.0.0.1/vsl", engine="tantivy")
+
+
+def _docs(n: int, prefix: str = "b") -> list[VslDocument]:
+    return [
+        VslDocument(
+            key=f"{prefix}{i}",
+            url="https://x",
+            language="pt",
+            segments=[Segment(float(j), float(j + 1), f"vsl{i} garantia de trinta dias, parte {j}") for j in range(7)],
+        )
+        for i in range(n)
+    ]
+
+
+def test_a_bulk_build_commits_per_batch_and_finds_what_one_vsl_at_a_time_finds(tmp_path: Path) -> None:
+    one = open_search("sqlite://", path=tmp_path / "one", engine="tantivy")
+    bulk = open_search("sqlite://", path=tmp_path / "bulk", engine="tantivy")
+    assert isinstance(one, TantivySearch) and isinstance(bulk, TantivySearch)
+    bulk.BULK_SEGMENTS = 20  # a commit after every third VSL: 4 commits for 10 VSLs
+    docs = _docs(10)
+    for d in docs:
+        one.index_vsl(d)
+    with mock.patch.object(bulk, "_write", wraps=bulk._write) as writes:
+        assert bulk.index_many(iter(docs)) == 70
+    assert writes.call_count == 4  # one writer, lock and commit per batch, not per VSL
+    assert bulk.count() == one.count() == IndexCount(10, 70)
+    for text in ("garantia", '"30 dias"', "vsl7", "part*"):
+        a, b = one.search(SearchQuery(text=text, per_page=50)), bulk.search(SearchQuery(text=text, per_page=50))
+        assert (a.total_vsls, a.total_hits) == (b.total_vsls, b.total_hits) != (0, 0)
+        # The same VSLs and hits (equal scores tie in index order, which the batches change).
+        assert {g.vsl.key: sorted(h.position for h in g.hits) for g in a.vsls} == {
+            g.vsl.key: sorted(h.position for h in g.hits) for g in b.vsls
+        }
+    # A second bulk build replaces (never duplicates).
+    assert bulk.index_many(docs[:4]) == 28
+    assert bulk.count() == IndexCount(10, 70)
+    assert bulk.search(SearchQuery(text="vsl3")).total_hits == 7
+    assert bulk.search(SearchQuery(text="garantia")).total_hits == 70
+
+
+def test_a_bulk_build_that_fails_keeps_whole_vsls_and_says_why(tmp_path: Path) -> None:
+    bulk = open_search("sqlite://", path=tmp_path / "bulk", engine="tantivy")
+    assert isinstance(bulk, TantivySearch)
+    bulk.BULK_SEGMENTS = 14  # commits after every second VSL
+    too_long = VslDocument(key="huge", url="https://x", segments=[Segment(0, 1, "x")] * (MAX_SEGMENTS + 1))
+    with pytest.raises(PermanentError, match="more than the index takes"):
+        bulk.index_many([*_docs(3), too_long])
+    # The first two VSLs were committed; the third shared the failed batch and is gone whole.
+    assert bulk.count() == IndexCount(2, 14)
+    assert sorted(bulk.keys()) == ["b0", "b1"]
+    assert bulk.search(SearchQuery(text="garantia")).total_hits == 14
+    assert bulk.index_vsl(_docs(1, "after")[0]) == 7  # the writer lock was released
+    assert bulk.search(SearchQuery(text="garantia")).total_hits == 21
+
+
+def _bulk(db_url: str, batch: int) -> None:
+    search = open_search(db_url, engine="tantivy")
+    assert isinstance(search, TantivySearch)
+    search.BULK_SEGMENTS = batch
+    search.index_many(_docs(40, "bulk"))
+
+
+@pytest.mark.slow
+def test_a_bulk_build_beside_runs_indexing_one_vsl_each_loses_nothing(tmp_path: Path) -> None:
+    # ``vsl reindex`` while pipeline runs index their VSLs: every process queues on the writer
+    # lock between batches, and every VSL of every process lands whole.
+    db_url = f"sqlite:///{tmp_path / 'vsl.db'}"
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_bulk, args=(db_url, 50))]
+    procs += [ctx.Process(target=_index_many, args=(db_url, w)) for w in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(180)
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    search = open_search(db_url, engine="tantivy")
+    assert search.count() == IndexCount(40 + 24, 40 * 7 + 24 * 100)
+    assert search.search(SearchQuery(text="garantia", per_page=100)).total_hits == 40 * 7 + 24 * 100
+    for i in range(40):
+        found = search.search(SearchQuery(text=f"vsl{i} parte", hits_per_vsl=10))
+        assert [g.vsl.key for g in found.vsls] == [f"bulk{i}"] and found.total_hits == 7
+
+
+def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path) -> None:
+    # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 32: the counts come from the
+    # aggregation that ran beside the ranking, the missing hits from a search inside the page's VSLs.
+    search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
+    assert isinstance(search, TantivySearch)
+    search.TOP_N = 1
+    search.index_many(_docs(10))
+    keys: list[str] = []
+    for page in range(1, 6):
+        found = search.search(SearchQuery(text="garantia", page=page, per_page=2, hits_per_vsl=2))
+        assert (found.total_vsls, found.total_hits, found.pages) == (10, 70, 5)
+        assert [(g.hit_count, len(g.hits)) for g in found.vsls] == [(7, 2), (7, 2)]
+        keys += [g.vsl.key for g in found.vsls]
+    assert sorted(keys) == sorted(f"b{i}" for i in range(10))  # every VSL on exactly one page
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ["sqlite", "tantivy"])
+def test_a_bulk_build_with_the_analysis_in_a_worker_finds_what_one_vsl_at_a_time_finds(
+    tmp_path: Path, engine: str
+) -> None:
+    one = open_search("sqlite://", path=tmp_path / "one", engine=engine)
+    bulk = open_search("sqlite://", path=tmp_path / "bulk", engine=engine)
+    assert isinstance(bulk, SqliteSearch | TantivySearch)
+    bulk.PARALLEL_AFTER = 14  # two VSLs analysed here, the other eight by a worker process
+    bulk.BULK_SEGMENTS = 20
+    docs = _docs(10)
+    for d in docs:
+        one.index_vsl(d)
+    with mock.patch.object(search_bulk, "ProcessPoolExecutor", wraps=search_bulk.ProcessPoolExecutor) as pools:
+        assert bulk.index_many(iter(docs)) == 70
+    assert pools.call_count == 1
+    assert bulk.count() == one.count() == IndexCount(10, 70)
+    for text in ("garantia", '"30 dias"', "vsl7", "part*", "trinta"):
+        a, b = one.search(SearchQuery(text=text, per_page=50)), bulk.search(SearchQuery(text=text, per_page=50))
+        assert (a.total_vsls, a.total_hits) == (b.total_vsls, b.total_hits) != (0, 0)
+        assert {g.vsl.key: [(h.position, h.snippet.marks) for h in g.hits] for g in a.vsls} == {
+            g.vsl.key: [(h.position, h.snippet.marks) for h in g.hits] for g in b.vsls
+        }
