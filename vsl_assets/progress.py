@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vsl_assets.core.worker import HEARTBEAT_GRACE
-from vsl_assets.db.models import Audio, Job, JobOutcome, Url, UrlStatus
+from vsl_assets.db.models import Audio, Job, JobOutcome, Url, UrlStatus, Video
 
 #: Real-time factor assumed before any transcript was timed here (CPU ``base`` runs at ~0.5).
 DEFAULT_RTF = 1.0
@@ -89,10 +89,14 @@ def audio_ahead_s(session: Session, url_id: int) -> float:
     """Seconds of audio the transcription slot holds or has waiting besides this URL's.
 
     Every ``downloaded`` or ``transcribing`` URL counts, not only those queued earlier: an upper
-    bound, since a run's time limit must not stop a run that is only waiting its turn."""
+    bound, since a run's time limit must not stop a run that is only waiting its turn.  A URL whose
+    audio is made beside its transcription (local engine, one run) waits with its video only: the
+    video's length stands for the audio's."""
     total = session.scalar(
-        select(func.coalesce(func.sum(Audio.duration_s), 0.0))
-        .join(Url, Url.id == Audio.url_id)
+        select(func.coalesce(func.sum(func.coalesce(Audio.duration_s, Video.duration_s)), 0.0))
+        .select_from(Url)
+        .outerjoin(Audio, Audio.url_id == Url.id)
+        .outerjoin(Video, Video.url_id == Url.id)
         .where(
             Url.status.in_([UrlStatus.DOWNLOADED.value, UrlStatus.TRANSCRIBING.value]),
             Url.id != url_id,
@@ -135,7 +139,9 @@ def estimates(session: Session, urls: Sequence[Url], now: datetime | None = None
         .order_by(Job.id)
     ):
         open_jobs[job.url_id] = job
-    durations = dict(session.execute(select(Audio.url_id, Audio.duration_s).where(Audio.url_id.in_(ids))).all())
+    # The video's length where the audio is not made yet (made beside the transcription).
+    durations = dict(session.execute(select(Video.url_id, Video.duration_s).where(Video.url_id.in_(ids))).all())
+    durations.update(session.execute(select(Audio.url_id, Audio.duration_s).where(Audio.url_id.in_(ids))).all())
     # The transcription slot frees when the running transcription ends; then the waiting URLs
     # go one after the other, oldest first.
     running_end = now

@@ -7,6 +7,8 @@ checks what a person or a later run sees: rows, files, statuses, materialization
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -54,10 +56,27 @@ def _messages(instance, result) -> list[str]:
     return [entry.user_message for entry in instance.all_logs(result.run_id)]
 
 
-def test_transcription_starts_before_the_audio_is_stored_and_is_written_after_it(vsl_env, instance, media_server):
+def test_transcription_starts_before_the_audio_is_stored_and_is_written_after_it(
+    vsl_env, instance, media_server, monkeypatch
+):
+    import vsl_assets.services.steps.media as media_step
+
+    niceness: list[tuple[int, int]] = []  # (the encoding thread's, the run's main thread's)
+    real_extract = media_step.extract_audio
+
+    def observed_extract(*args, **kwargs):
+        # Linux: per thread, and what the ffmpeg it starts inherits.
+        here = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        niceness.append((here, os.getpriority(os.PRIO_PROCESS, os.getpid())))  # the pid: the main thread's
+        return real_extract(*args, **kwargs)
+
+    monkeypatch.setattr(media_step, "extract_audio", observed_extract)
     [key] = add_urls(media_server.url("/good/index.m3u8"))
     result = run_partition(instance, key)
     assert result.success
+    # The encode beside the transcription runs at a lower priority than the transcription.
+    [(encode, own)] = niceness
+    assert encode == min(19, own + media_step.ENCODE_NICENESS) and encode > own
     jobs = _jobs(key)
     audio, transcript = jobs["audio_file"], jobs["transcript"]
     # Overlap: the transcript's job began while the audio's was still open.

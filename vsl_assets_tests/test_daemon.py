@@ -312,3 +312,87 @@ def test_runs_queued_on_the_transcription_slot_survive_a_kill_of_the_whole_platf
         }
     others = [k for k in keys if k != waiting]
     assert letters == {(waiting, "WorkerDied", "run"), (others[0], "WorkerDied", "transcript")}
+
+
+def test_local_engine_run_waiting_for_the_transcription_slot_reads_waiting_and_survives_a_kill(
+    vsl_env, media_server, tmp_path: Path, monkeypatch
+) -> None:
+    """The local-engine twin of issue 24's drill.  With the local engine in one run per URL the audio
+    is made in the transcription's op, beside it, so a run waiting for the slot has only its video:
+    it must still read ``downloaded`` (waiting for transcription), not ``downloading``.  One URL holds
+    the single slot (its Opus encode hangs: ``VSL_FFMPEG`` is real ffmpeg behind a script that
+    sleeps before an Opus encode), the other waits; the whole process group is killed.  After a
+    restart with the plain ffmpeg, reconciliation fails both runs, frees the slot and re-queues both
+    URLs, which finish; no temporary file (PCM or audio) is left behind."""
+    import shlex
+    import shutil
+
+    from vsl_assets.media.ffmpeg import find_ffmpeg
+
+    monkeypatch.setenv("VSL_SENSOR_INTERVAL_S", "2")
+    monkeypatch.setenv("VSL_RECONCILE_INTERVAL_S", "3")
+    real = shutil.which("ffmpeg") or find_ffmpeg()
+    slow_opus = tmp_path / "ffmpeg-slow-opus"
+    slow_opus.write_text(f'#!/bin/sh\ncase " $* " in *" libopus "*) sleep 600 ;; esac\nexec {shlex.quote(real)} "$@"\n')
+    slow_opus.chmod(0o755)
+    monkeypatch.setenv("VSL_FFMPEG", str(slow_opus))
+    log = tmp_path / "dagster-dev.log"
+    storage = Path(vsl_env["VSL_STORAGE_DIR"])
+    with _dagster_dev(log) as proc:
+        added = vsl("add", media_server.url("/good/index.m3u8"), media_server.url("/good2/index.m3u8"))
+        assert added.returncode == 0, added.stderr
+        keys = [line.split("\t")[0] for line in added.stdout.splitlines()]
+
+        def holder_and_waiter() -> bool:
+            return sorted(status for status, _ in _statuses().values()) == ["downloaded", "transcribing"]
+
+        _wait("one URL to hold the slot and the other to wait for it", holder_and_waiter, 240, log)
+        time.sleep(3.0)  # the waiting run is parked on the slot, not between two quick steps
+        assert sorted(s for s, _ in _statuses().values()) == ["downloaded", "transcribing"]
+        waiting = next(k for k, (status, _) in _statuses().items() if status == "downloaded")
+        holder = next(k for k in keys if k != waiting)
+        with db_session() as s:
+            steps_by_key = {
+                k: [(j.step, j.outcome) for j in s.scalars(select(Job).join(Url).where(Url.partition_key == k))]
+                for k in keys
+            }
+            pids = {int(j.worker.split(":")[1]) for j in s.scalars(select(Job)) if j.worker}
+        # The waiter has its video and nothing running; the holder both steps of the one op open.
+        assert steps_by_key[waiting][-1] == ("video_file", "succeeded")
+        assert "running" not in {o for _, o in steps_by_key[waiting]}, steps_by_key
+        assert {("audio_file", "running"), ("transcript", "running")} <= set(steps_by_key[holder])
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        _wait("every process of the group to be gone", lambda: not any(_alive(p) for p in pids), 30, log)
+    assert _statuses()[waiting][0] == "downloaded"  # what the kill leaves behind
+
+    from dagster import DagsterInstance, DagsterRunStatus, RunsFilter
+
+    instance = DagsterInstance.get()
+    [dead_waiter] = instance.get_runs(RunsFilter(tags={"dagster/partition": waiting}))
+    assert dead_waiter.status == DagsterRunStatus.STARTED
+
+    monkeypatch.delenv("VSL_FFMPEG")
+    with _dagster_dev(log):
+        _wait(
+            "the dead waiting run to be failed and its slot freed",
+            lambda: instance.get_run_by_id(dead_waiter.run_id).status == DagsterRunStatus.FAILURE,
+            120,
+            log,
+        )
+        _wait("both URLs to resume and finish", lambda: all(_statuses()[k][0] == "analyzed" for k in keys), 240, log)
+        info = instance.event_log_storage.get_concurrency_info("transcription")
+        assert info.claimed_slots == [] and info.pending_step_count == 0
+    with db_session() as s:
+        letters = {
+            (u.partition_key, d.error_class, d.step)
+            for d, u in s.execute(select(DeadLetter, Url).join(Url, DeadLetter.url_id == Url.id))
+        }
+        texts = {u.partition_key: t for t, u in s.execute(select(TranscriptRow.text, Url).join(Url))}
+    assert {(k, c) for k, c, _ in letters} == {(waiting, "WorkerDied"), (holder, "WorkerDied")}, letters
+    assert (waiting, "WorkerDied", "run") in letters
+    assert all(texts.get(k) for k in keys), texts
+    for key in keys:
+        assert (storage / "audio" / f"{key}.ogg").is_file() and (storage / "transcripts" / f"{key}.json").is_file()
+    assert not [p for p in storage.rglob(".tmp-*")]
+    assert not [p for p in (storage / "transcripts" / ".checkpoints").glob("*/*")]

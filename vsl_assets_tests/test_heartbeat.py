@@ -255,6 +255,7 @@ def test_a_waiting_row_is_opened_once_only_for_a_downloaded_url_and_closed_by_th
         assert repo.run_started_a_step(s, "run-b") is True
 
 
+@pytest.mark.slow
 def test_a_runs_waiting_row_is_closed_by_its_first_step_and_no_other_step_updates_it(
     vsl_env, instance, media_server, monkeypatch
 ) -> None:

@@ -23,3 +23,34 @@ def test_it_grows_with_the_audio_the_measured_speed_and_the_queue_ahead() -> Non
     assert run_time_limit_s(1800.0, 1800.0, 0.5, **LIMITS) == 3600.0 + own + 3600.0
     # Never past the ceiling: a 4-h VSL on a slow machine is capped, not given a day.
     assert run_time_limit_s(14400.0, 0.0, 1.0, **LIMITS) == 28800.0
+
+
+def test_a_url_waiting_with_its_video_only_counts_its_length(vsl_env) -> None:
+    """With the local engine in one run the audio is made beside the transcription, so a URL waiting
+    for the slot has a video and no audio yet: its video's length is the audio ahead, and its ETA."""
+    from datetime import UTC, datetime
+
+    from vsl_assets.db import Audio, UrlStatus, Video, repo
+    from vsl_assets.progress import audio_ahead_s, estimates
+    from vsl_assets_tests.conftest import add_urls, db_session
+
+    first, second, third = add_urls("https://a.example.com/v", "https://b.example.com/v", "https://c.example.com/v")
+    with db_session() as s:
+        urls = {k: repo.get_url(s, k) for k in (first, second, third)}
+        for key, seconds in ((first, 300.0), (second, 120.0), (third, 60.0)):
+            s.add(Video(url_id=urls[key].id, path="v", size_bytes=1, duration_s=seconds))
+        s.add(Audio(url_id=urls[second].id, path="a", size_bytes=1, duration_s=118.0, codec="opus"))
+        repo.set_status(s, [first, second], UrlStatus.DOWNLOADED)
+        repo.set_status(s, [third], UrlStatus.DOWNLOADING)
+    with db_session() as s:
+        # Besides the third URL: the first's video (no audio) and the second's audio.
+        assert audio_ahead_s(s, urls[third].id) == 300.0 + 118.0
+        assert audio_ahead_s(s, urls[first].id) == 118.0
+        rows = [repo.get_url(s, k) for k in (first, second, third)]
+        now = datetime.now(UTC)
+        found = estimates(s, rows, now)
+    assert found[first].stage == 2 and found[first].eta_at is not None
+    assert found[second].eta_at is not None and found[third].eta_at is not None
+    # One after the other at the default speed (1.0): the third's ETA counts all three.
+    waited = sorted((found[k].eta_at - now).total_seconds() for k in (first, second, third))
+    assert abs(waited[-1] - (300.0 + 118.0 + 60.0)) < 1.0

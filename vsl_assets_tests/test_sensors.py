@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from dagster import DagsterRunStatus, SensorResult, SkipReason, build_sensor_context
 from sqlalchemy import select
@@ -129,7 +130,7 @@ def test_reconcile_detects_a_killed_worker_and_fails_its_run(vsl_env, instance) 
         run = create_run_for_test(instance, job_name="ingest_vsl", status=DagsterRunStatus.STARTED)
         proc = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
         host, _, _ = current_worker().split(":")
-        ticks = open(f"/proc/{proc.pid}/stat").read().rsplit(")", 1)[1].split()[19]
+        ticks = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
         worker = f"{host}:{proc.pid}:{ticks}"
         with db_session() as s:
             repo.start_job(s, key, "transcript", run.run_id, 1, UrlStatus.TRANSCRIBING, worker)

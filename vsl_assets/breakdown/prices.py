@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from vsl_assets.breakdown.models import Evidence, Price, PriceMention, PriceRole
@@ -317,6 +318,35 @@ _BARE_REJECTED = re.compile(
 )
 
 
+def _first_word(m: re.Match[str]) -> str:
+    """The phrase's first word, what a bare anchor names as its cue ("reduced", "instead")."""
+    return m.group(0).split()[0]
+
+
+def _bare_amounts(
+    matches: Iterable[re.Match[str]],
+    seg: int,
+    currency: str | None,
+    taken: list[tuple[int, int]],
+    role: PriceRole,
+    cue: Callable[[re.Match[str]], str],
+    found: list[Mention],
+) -> None:
+    """Amounts said without a currency (each match's group ``a``) that the words around them make a
+    price in the transcript's currency: one reading for every such phrase, so an amount already read
+    in this segment (``taken``) is never read twice and each says which words made it a price."""
+    for m in matches:
+        if any(s <= m.start("a") < e for s, e in taken):
+            continue
+        try:
+            amount = parse_amount(m.group("a"))
+        except ValueError:
+            continue
+        money = Money(amount, currency, False, m.start("a"), m.end("a"))
+        found.append(Mention(money, seg, role, f'{role}: "{cue(m)}" (currency implied)', 0.0))
+        taken.append((m.start("a"), m.end("a")))
+
+
 def _bare_rejected(p: Prepared, found: list[Mention], currency: str | None) -> None:
     """ "Not 97. Not 67. Just $27.": the struck-down prices of a chain, said without the currency the
     real price then carries (the grammar of "não por 500 reais", the currency word dropped); only
@@ -327,15 +357,8 @@ def _bare_rejected(p: Prepared, found: list[Mention], currency: str | None) -> N
     for i, text in enumerate(p.folded):
         if not any(abs(k - i) <= 2 for k in priced):
             continue
-        for m in _BARE_REJECTED.finditer(text):
-            if any(x.seg == i and x.money.start <= m.start("a") < x.money.end for x in found):
-                continue
-            try:
-                amount = parse_amount(m.group("a"))
-            except ValueError:
-                continue
-            money = Money(amount, currency, False, m.start("a"), m.end("a"))
-            found.append(Mention(money, i, "rejected", f'rejected: "{m.group("neg")}" (currency implied)', 0.0))
+        taken = [(x.money.start, x.money.end) for x in found if x.seg == i]
+        _bare_amounts(_BARE_REJECTED.finditer(text), i, currency, taken, "rejected", lambda m: m.group("neg"), found)
 
 
 def _bracketed(p: Prepared, seg: int, start: int) -> bool:
@@ -398,27 +421,12 @@ def read_prices(p: Prepared) -> list[Mention]:
                 found.append(Mention(money, i, role, f'"de ... por ..." ({role})', 3.0 if role == "offer" else 0.0))
                 taken.append((start, m.end(group)))
         near_money = has_money or (i > 0 and any(x.seg == i - 1 for x in found))
-        for m in _BARE_ANCHOR.finditer(text) if near_money else ():
-            if any(s <= m.start("a") < e for s, e in taken):
-                continue
-            try:
-                amount = parse_amount(m.group("a"))
-            except ValueError:
-                continue
-            money = Money(amount, currency, False, m.start("a"), m.end("a"))
-            found.append(Mention(money, i, "anchor", f'anchor: "{m.group(0).split()[0]}" (currency implied)', 0.0))
-        for m in _PRICE_IS.finditer(text):
+        if near_money:
+            _bare_amounts(_BARE_ANCHOR.finditer(text), i, currency, taken, "anchor", _first_word, found)
+        if currency is not None:
             # "The regular price is forty seven": the phrase itself names a price, so the number after
             # it is one in the transcript's currency even when no currency word is said.
-            if any(s <= m.start("a") < e for s, e in taken) or currency is None:
-                continue
-            try:
-                amount = parse_amount(m.group("a"))
-            except ValueError:
-                continue
-            money = Money(amount, currency, False, m.start("a"), m.end("a"))
-            found.append(Mention(money, i, "anchor", f'anchor: "{m.group("cue")}" (currency implied)', 0.0))
-            taken.append((m.start("a"), m.end("a")))
+            _bare_amounts(_PRICE_IS.finditer(text), i, currency, taken, "anchor", lambda m: m.group("cue"), found)
         pair = _BARE_PAIR.get(p.language or "")
         for m in pair.finditer(text) if pair is not None else ():
             if any(s <= m.start("u") < e for s, e in taken):

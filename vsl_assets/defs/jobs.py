@@ -112,13 +112,13 @@ def follow_the_audio(
     if "transcript" not in _job_steps(context.job_name):
         return None
     s = settings.current()
-    record = context.instance.get_run_record_by_id(context.run_id)
+    record = context.instance.get_run_record_by_id(context.run.run_id)
     started = record.start_time if record is not None and record.start_time else time.time()
     with sessions() as session:
         url = repo.get_url(session, key)
         limit = run_limit_s(session, url.id, duration_s, s) if url is not None else s.run_max_time_s
     new = min(s.run_max_time_s, max(0.0, time.time() - started) + limit)
-    context.instance.add_run_tags(context.run_id, {MAX_RUNTIME_TAG: str(int(new))})
+    context.instance.add_run_tags(context.run.run_id, {MAX_RUNTIME_TAG: str(int(new))})
     context.log.info(f"run time limit now {new:.0f} s from its start (the audio lasts {duration_s:.0f} s)")
     return new
 

@@ -54,7 +54,7 @@ class DatabaseResource(ConfigurableResource):
         :func:`vsl_assets.db.repo.open_wait`.  The process then beats that row until its step opens
         its own.  Sensors and other builds without a partitioned run do nothing here.
         """
-        run = context.dagster_run
+        run = context.run
         key = run.tags.get(PARTITION_TAG) if run is not None else None
         if not key or run is None:
             return

@@ -78,6 +78,11 @@ class StorageLayout:
     def poster_path(self, key: str) -> Path:
         return self.posters / f"{validate_key(key)}.jpg"
 
+    @property
+    def web_secret(self) -> Path:
+        """This host's signing key of the web app (when ``VSL_WEB_SECRET`` does not give one)."""
+        return self.root / ".web-secret"
+
     def relative_name(self, path: Path) -> str:
         """``videos/<key>.mp4``: a file's name under the root, as the stores list it."""
         return path.relative_to(self.root).as_posix()

@@ -6,6 +6,7 @@ plain OSError); the pipeline needs one typed, human-readable failure instead.
 
 from __future__ import annotations
 
+import wave
 from pathlib import Path
 
 import av
@@ -50,9 +51,32 @@ def probe_duration(audio: Path) -> float:
     return samples / rate
 
 
+def wav_pcm16(audio: Path) -> np.ndarray | None:
+    """The samples of a 16 kHz mono 16-bit PCM WAV (what ``media.decode_pcm`` writes) as float32,
+    read straight from the file; None for any other file.
+
+    The same values faster-whisper's decoder gives (its resampler passes this format through, then
+    divides by 32768), without a decode and the full ``gc.collect()`` it runs after each one
+    (~0.4 s for 7.6 minutes).
+    """
+    if audio.suffix.lower() != ".wav":
+        return None
+    try:
+        with wave.open(str(audio), "rb") as w:
+            if (w.getframerate(), w.getnchannels(), w.getsampwidth(), w.getcomptype()) != (SAMPLE_RATE, 1, 2, "NONE"):
+                return None
+            frames = w.readframes(w.getnframes())
+    except (wave.Error, EOFError):
+        return None
+    return np.frombuffer(frames, dtype="<i2").astype(np.float32) / np.float32(32768.0)
+
+
 def load_audio(audio: Path) -> np.ndarray:
     """Decode to 16 kHz mono float32, the array faster-whisper takes."""
     require_file(audio)
+    pcm = wav_pcm16(audio)
+    if pcm is not None and pcm.size > 0:
+        return pcm
     try:
         with av.open(str(audio), mode="r", metadata_errors="ignore") as container:
             # faster-whisper's decoder would die with a bare IndexError on a video-only file.

@@ -20,7 +20,6 @@ from vsl_assets.storage import atomic_write_bytes
 
 _SCRYPT_N, _SCRYPT_R, _SCRYPT_P = 2**14, 8, 1
 TOKEN_PREFIX = "vsl_"
-SECRET_FILE = ".web-secret"
 
 
 def hash_password(password: str) -> str:
@@ -54,20 +53,20 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def signing_secret(secret: str | None, storage_root: Path) -> bytes:
-    """The one signing key: from the settings when given (several hosts), else the host's file."""
+def signing_secret(secret: str | None, path: Path) -> bytes:
+    """The one signing key: from the settings when given (several hosts), else the host's file
+    (``StorageLayout.web_secret``)."""
     if secret:
         if len(secret) < 32:
             raise ValueError("VSL_WEB_SECRET must have at least 32 characters (e.g. `openssl rand -hex 32`)")
         return secret.encode()
-    return load_secret(storage_root)
+    return load_secret(path)
 
 
-def load_secret(storage_root: Path) -> bytes:
-    """The signing key: read from the storage root, created (0600) the first time."""
-    path = storage_root / SECRET_FILE
+def load_secret(path: Path) -> bytes:
+    """The signing key: read from ``path``, created (0600) the first time."""
     if not path.exists():
-        storage_root.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         try:
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         except FileExistsError:

@@ -96,7 +96,7 @@ def test_sensor_and_reconciliation_intervals_are_read_when_the_definitions_load(
     def intervals() -> dict[str, int | None]:
         defs = build_definitions()
         names = ("pending_urls_sensor", "downloaded_urls_sensor", "run_reconciliation_sensor")
-        return {n: defs.get_sensor_def(n).minimum_interval_seconds for n in names}
+        return {n: defs.resolve_sensor_def(n).minimum_interval_seconds for n in names}
 
     monkeypatch.setenv("VSL_SENSOR_INTERVAL_S", "7")
     monkeypatch.setenv("VSL_RECONCILE_INTERVAL_S", "45")

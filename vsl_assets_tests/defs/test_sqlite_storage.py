@@ -13,6 +13,7 @@ import sqlite3.dbapi2
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +46,25 @@ def numbers() -> MaterializeResult:
 
 
 JOB = Definitions(assets=[numbers], jobs=[define_asset_job("numbers_job")]).resolve_job_def("numbers_job")
+
+
+@pytest.fixture
+def count_connections(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]]:
+    """Call it to start counting: the paths of the SQLite connections opened from then on (the
+    first run before it creates the shards, which is not what is counted)."""
+    opened: list[str] = []
+    real_connect = sqlite3.dbapi2.connect
+
+    def counting_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        opened.append(str(args[0]))
+        return real_connect(*args, **kwargs)
+
+    def start() -> list[str]:
+        # SQLAlchemy calls sqlite3.dbapi2.connect (patching sqlite3.connect counted nothing).
+        monkeypatch.setattr(sqlite3.dbapi2, "connect", counting_connect)
+        return opened
+
+    return start
 
 
 def _instance(home: Path, storage: str) -> DagsterInstance:
@@ -106,21 +126,14 @@ def test_runs_are_recorded_and_read_back_like_dagsters_own(tmp_path: Path) -> No
         instance.dispose()
 
 
+@pytest.mark.slow
 def test_connections_are_kept_and_commit_with_synchronous_normal(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, count_connections: Callable[[], list[str]]
 ) -> None:
     instance = _instance(tmp_path / "home", storage_yaml(tmp_path / "history"))
-    opened: list[str] = []
-    real_connect = sqlite3.connect
-
-    def counting_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        opened.append(str(args[0]))
-        return real_connect(*args, **kwargs)
-
     try:
         JOB.execute_in_process(instance=instance)  # first use: shards created
-        # SQLAlchemy calls sqlite3.dbapi2.connect (patching sqlite3.connect counted nothing).
-        monkeypatch.setattr(sqlite3.dbapi2, "connect", counting_connect)
+        opened = count_connections()
         result = JOB.execute_in_process(instance=instance)
         events = len(instance.all_logs(result.run_id))
         run_shard_opens = [p for p in opened if result.run_id in p]
@@ -134,25 +147,17 @@ def test_connections_are_kept_and_commit_with_synchronous_normal(
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
-        monkeypatch.undo()
         instance.dispose()
 
 
-def test_run_storage_keeps_its_connections(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.slow
+def test_run_storage_keeps_its_connections(tmp_path: Path, count_connections: Callable[[], list[str]]) -> None:
     """runs.db: Dagster's own run storage opens an engine and a connection per call (a run makes
     a dozen: the run, its status changes, tags, reads); kept, a second run opens none."""
     instance = _instance(tmp_path / "home", storage_yaml(tmp_path / "history"))
-    opened: list[str] = []
-    real_connect = sqlite3.connect
-
-    def counting_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
-        opened.append(str(args[0]))
-        return real_connect(*args, **kwargs)
-
     try:
         JOB.execute_in_process(instance=instance)
-        # SQLAlchemy calls sqlite3.dbapi2.connect (patching sqlite3.connect counted nothing).
-        monkeypatch.setattr(sqlite3.dbapi2, "connect", counting_connect)
+        opened = count_connections()
         result = JOB.execute_in_process(instance=instance)
         instance.add_run_tags(result.run_id, {"a": "b"})
         assert instance.get_run_by_id(result.run_id).tags["a"] == "b"
@@ -165,7 +170,6 @@ def test_run_storage_keeps_its_connections(tmp_path: Path, monkeypatch: pytest.M
             assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
     finally:
-        monkeypatch.undo()
         instance.dispose()
     # Another process reads the runs this one wrote (committed when written).
     shown = subprocess.run(
@@ -182,6 +186,7 @@ def test_run_storage_keeps_its_connections(tmp_path: Path, monkeypatch: pytest.M
     assert shown.stdout.split()[-2:] == ["b", "2"]
 
 
+@pytest.mark.slow
 def test_wipe_forgets_the_open_run_shards(tmp_path: Path) -> None:
     instance = _instance(tmp_path / "home", storage_yaml(tmp_path / "history"))
     try:
@@ -204,6 +209,7 @@ def test_a_storage_built_from_config_has_the_pooled_event_log(tmp_path: Path) ->
         storage.dispose()
 
 
+@pytest.mark.slow
 def test_a_forked_child_opens_its_own_connections(tmp_path: Path) -> None:
     import os
 

@@ -197,6 +197,7 @@ def test_transient_failures_back_off_then_count_as_down(env: Env, hosts) -> None
     assert [e.kind for e in _events(env)] == ["page_down"]
 
 
+@pytest.mark.slow
 def test_slow_and_hostile_pages_do_not_hold_the_run(env: Env, hosts) -> None:
     page, cdn = hosts
     good = _add(env, page.serve("/good/", video_page(cdn.url("/v/a/index.m3u8"))))

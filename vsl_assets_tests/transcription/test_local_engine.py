@@ -159,6 +159,7 @@ def test_unreachable_hub_fails_fast_and_falls_back(
     ), loaded.warning
 
 
+@pytest.mark.slow  # loads a real Whisper model
 def test_hf_hub_offline_is_respected(model_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_OFFLINE", True)
     loaded = make("medium", model_cache).load()
@@ -258,6 +259,7 @@ def test_bundled_base_absent_returns_none(tmp_path: Path, monkeypatch: pytest.Mo
     assert not any(tmp_path.iterdir())
 
 
+@pytest.mark.slow  # loads a real Whisper model
 def test_unsupported_language_code(base_dir: Path) -> None:
     with pytest.raises(ConfigurationError, match="language 'xx' is not supported"):
         LocalTranscriber(str(base_dir)).transcribe(SPEECH_EN, language="xx")

@@ -218,6 +218,19 @@ def test_video_range_requests(web: Web, small_mp4: Path) -> None:
     assert web.client.get(f"/api/vsls/{keys['en']}/video", headers=web.bearer).status_code == 404
 
 
+def test_the_stored_audio_is_served_in_the_format_it_was_stored_in(sqlite_web: Web) -> None:
+    web = sqlite_web
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://a.example/audio"))
+    assert web.client.get(f"/api/vsls/{key}/audio", headers=web.bearer).status_code == 404  # none yet
+    path = web.layout.audio_path(key, "m4a")  # as VSL_AUDIO_FORMAT=m4a stores it
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"\x00\x00\x00\x18ftypM4A audio of the test")
+    got = web.client.get(f"/api/vsls/{key}/audio", headers=web.bearer)
+    assert got.status_code == 200 and got.content == path.read_bytes()
+    assert got.headers["content-type"] == "audio/mp4"
+
+
 def test_poster_frame_is_extracted_once_and_cached(web: Web, small_mp4: Path) -> None:
     keys = _library(web, small_mp4)
     response = web.client.get(f"/api/vsls/{keys['pt']}/poster.jpg", headers=web.bearer)

@@ -6,20 +6,23 @@ built."""
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from vsl_assets.db import repo
+from vsl_assets.db import dispose_all, repo, session_scope
 from vsl_assets.db.models import BreakdownRow, InsightCount, Url, Video
 from vsl_assets.search import open_search
 from vsl_assets.services import insights
 from vsl_assets.services.library import LibraryFilters
 from vsl_assets.services.removal import Removed, remove_urls
+from vsl_assets.storage import StorageLayout
 from vsl_assets.storage.objectstore import store_for
-from vsl_assets_tests.web.conftest import Web
+from vsl_assets_tests.web.conftest import Web, make_web
 from vsl_assets_tests.web.seed import Fake, seed
 
 T = 0.6
@@ -74,9 +77,33 @@ def _reanalyse(s: Session, key: str, **columns: Any) -> None:
         repo.save_breakdown(s, url_id, columns.pop("beats"), **{**values, **columns})
 
 
+def test_an_app_starting_on_a_database_without_counts_builds_them(
+    web_template: tuple[Path, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new database, or the first start after the upgrade that added the counts: the app builds
+    them from what the library holds as it starts (the suite's template database has them)."""
+    storage = tmp_path / "storage"
+    storage.mkdir()
+    shutil.copyfile(web_template[0], storage / "vsl.db")
+    database = f"sqlite:///{storage / 'vsl.db'}"
+    with session_scope(database) as s:
+        s.execute(delete(InsightCount))
+        seed(s, StorageLayout(storage), Fake("https://e.example/1", niche="health/sleep", lead="story"))
+    with session_scope(database) as s:
+        assert not insights.counts_built(s, T)
+    dispose_all()
+    started = make_web(database, storage, monkeypatch, token=web_template[1])
+    web = next(started)
+    with web.session() as s:
+        assert insights.counts_built(s, T)
+        _same(s)
+        assert _stored(s)  # the seeded VSL is counted
+    next(started, None)
+
+
 def test_counts_follow_adds_reanalyses_video_lengths_and_removals(web: Web) -> None:
     with web.session() as s:
-        assert insights.counts_built(s, T)  # built when the app started (an empty library)
+        assert insights.counts_built(s, T)  # built for the empty library (as the app starts, or in the template)
     fakes = [
         Fake("https://c.example/1", niche="health/weight loss", lead="story", price=197.0, duration_s=1200.0),
         Fake("https://c.example/2", niche="health/sleep", lead="big_secret", price=37.0, currency="USD"),

@@ -18,16 +18,12 @@ from dagster import (
 )
 
 from vsl_assets import settings
-from vsl_assets.core import deadline
-from vsl_assets.db import JobOutcome
+from vsl_assets.db import UrlStatus
 from vsl_assets.defs import checks
 from vsl_assets.defs.assets import metadata as md
 from vsl_assets.defs.assets.step import (
-    Step,
+    DagsterSteps,
     StepConfig,
-    begin_step,
-    end_step,
-    fail_step,
     pipeline_asset,
     retry_policy,
     run_step,
@@ -43,10 +39,12 @@ from vsl_assets.defs.resources import (
     StorageResource,
     TranscriberResource,
 )
-from vsl_assets.media.probe import probe
 from vsl_assets.services import steps
 from vsl_assets.services.steps.media import SAMPLE_RATE_HZ
 from vsl_assets.settings import Settings
+
+#: The op that makes the audio beside the transcription (local engine, one run per URL).
+AUDIO_AND_TRANSCRIPT = "audio_and_transcript"
 
 
 def source_page(
@@ -72,10 +70,22 @@ def video_file(
     storage: StorageResource,
     media: MediaResource,
 ) -> MaterializeResult:
-    result = run_step(context, config, db, media, steps.run_video, step_resources(db, storage, media))
+    done = UrlStatus.DOWNLOADED if _audio_made_beside_transcription(context) else None
+    result = run_step(context, config, db, media, steps.run_video, step_resources(db, storage, media), done_status=done)
     return MaterializeResult(
         metadata=md.video_metadata(result), check_results=checks.selected(context, checks.video_checks(result.info))
     )
+
+
+def _audio_made_beside_transcription(context: AssetExecutionContext) -> bool:
+    """Whether this run goes on to :func:`audio_and_transcript`, which waits for a transcription
+    slot before it makes the audio: the video is then all the URL has to wait with, and it reads
+    ``downloaded`` ("waiting for transcription") as it does where the audio has its own op, so the
+    between-steps beat and reconciliation (a run killed while it waits) see it the same way."""
+    if not context.job_def.graph.has_node_named(AUDIO_AND_TRANSCRIPT):
+        return False
+    planned = context.run.step_keys_to_execute
+    return planned is None or AUDIO_AND_TRANSCRIPT in planned
 
 
 def audio_file(
@@ -85,29 +95,7 @@ def audio_file(
     storage: StorageResource,
     media: MediaResource,
 ) -> MaterializeResult:
-    result = run_step(context, config, db, media, steps.run_audio, step_resources(db, storage, media))
-    return _audio_materialized(context, db, media, result)
-
-
-def _audio_materialized(
-    context: AssetExecutionContext,
-    db: DatabaseResource,
-    media: MediaResource,
-    result: steps.MediaResult,
-    asset: str | None = None,
-    *,
-    followed: bool = False,
-) -> MaterializeResult:
-    """``asset``: the asset's name where one op makes several (:func:`audio_and_transcript`);
-    ``followed``: the run's time limit already follows the audio (set from the PCM's length)."""
-    if not followed:
-        follow_the_audio(context, db.session, context.partition_key, result.info.duration_s)
-    found = checks.audio_checks(result.info.duration_s, result.video_duration_s)
-    return MaterializeResult(
-        asset_key=asset,
-        metadata=md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate),
-        check_results=checks.selected(context, found, asset),
-    )
+    return _audio(context, config, db, media, step_resources(db, storage, media))
 
 
 def transcript(
@@ -118,10 +106,76 @@ def transcript(
     media: MediaResource,
     transcriber: TranscriberResource,
 ) -> MaterializeResult:
-    result = run_step(
-        context, config, db, media, steps.run_transcript, step_resources(db, storage, media, transcriber=transcriber)
+    return _transcript(context, config, db, storage, media, step_resources(db, storage, media, transcriber=transcriber))
+
+
+def audio_and_transcript(
+    context: AssetExecutionContext,
+    config: StepConfig,
+    db: DatabaseResource,
+    storage: StorageResource,
+    media: MediaResource,
+    transcriber: TranscriberResource,
+) -> Iterator[MaterializeResult]:
+    """``audio_file`` and ``transcript`` in one op, so that the Opus encode is off the critical path
+    (:mod:`vsl_assets.services.steps.beside`).  A run that selects one of them, an audio already
+    stored, or the API engine (which uploads the stored audio) go one step after the other."""
+    wanted = {k.to_user_string() for k in context.selected_asset_keys}
+    res = step_resources(db, storage, media, transcriber=transcriber)
+    if (
+        wanted == {"audio_file", "transcript"}
+        and transcriber.engine == "local"
+        and steps.goes_beside(context.partition_key, config.force, res)
+    ):
+        for done in steps.audio_beside_transcript(DagsterSteps(context, config, db, media), res):
+            if isinstance(done, steps.MediaResult):
+                yield _audio_materialized(context, media, done, "audio_file")
+            else:
+                yield _transcript_materialized(context, storage, media, done, "transcript")
+        return
+    if "audio_file" in wanted:
+        yield _audio(context, config, db, media, res, "audio_file")
+    if "transcript" in wanted:
+        yield _transcript(context, config, db, storage, media, res, "transcript")
+
+
+def _audio(
+    context: AssetExecutionContext,
+    config: StepConfig,
+    db: DatabaseResource,
+    media: MediaResource,
+    res: steps.StepResources,
+    asset: str | None = None,
+) -> MaterializeResult:
+    """The audio step on its own; ``asset``: the asset's name where one op makes several."""
+    result = run_step(context, config, db, media, steps.run_audio, res, asset)
+    follow_the_audio(context, db.session, context.partition_key, result.info.duration_s)
+    return _audio_materialized(context, media, result, asset)
+
+
+def _audio_materialized(
+    context: AssetExecutionContext, media: MediaResource, result: steps.MediaResult, asset: str | None = None
+) -> MaterializeResult:
+    found = checks.audio_checks(result.info.duration_s, result.video_duration_s)
+    return MaterializeResult(
+        asset_key=asset,
+        metadata=md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate),
+        check_results=checks.selected(context, found, asset),
     )
-    return _transcript_materialized(context, storage, media, result)
+
+
+def _transcript(
+    context: AssetExecutionContext,
+    config: StepConfig,
+    db: DatabaseResource,
+    storage: StorageResource,
+    media: MediaResource,
+    res: steps.StepResources,
+    asset: str | None = None,
+) -> MaterializeResult:
+    """The transcript step on its own; ``asset``: the asset's name where one op makes several."""
+    result = run_step(context, config, db, media, steps.run_transcript, res, asset)
+    return _transcript_materialized(context, storage, media, result, asset)
 
 
 def _transcript_materialized(
@@ -138,117 +192,6 @@ def _transcript_materialized(
         metadata=md.transcript_metadata(result),
         check_results=checks.selected(context, found, asset),
     )
-
-
-def audio_and_transcript(
-    context: AssetExecutionContext,
-    config: StepConfig,
-    db: DatabaseResource,
-    storage: StorageResource,
-    media: MediaResource,
-    transcriber: TranscriberResource,
-) -> Iterator[MaterializeResult]:
-    """``audio_file`` and ``transcript`` in one op, so that the Opus encode is off the critical path.
-
-    Two steps in a row cannot overlap under the in-process executor, and the encode of the stored
-    audio costs about a fifth of a local transcription.  When a run makes both (and the audio is
-    not already stored), the audio step runs in a thread while the transcription reads a lossless
-    PCM decode of the video (~30x cheaper than the encode); the transcript is written only once the
-    stored audio exists, so it is never older than its audio.  Each asset keeps its own ``jobs``
-    row, status, failure record, checks and materialization; a run that selects one of them, an
-    audio already stored, or the API engine (which uploads the stored audio) go one step after the
-    other as before.  A retry of a transcription that failed here reads the PCM again (it decodes to
-    the same bytes), so the chunk results it saved are reused.
-    """
-    wanted = {k.to_user_string() for k in context.selected_asset_keys}
-    res = step_resources(db, storage, media, transcriber=transcriber)
-    key = context.partition_key
-    if (
-        wanted == {"audio_file", "transcript"}
-        and transcriber.engine == "local"
-        # A retry after the transcription failed reads the PCM again, to reuse its checkpoints.
-        and (not steps.audio_reusable(key, config.force, res) or steps.pcm_checkpoints(key, res))
-    ):
-        yield from _audio_beside_transcript(context, config, db, storage, media, res)
-        return
-    if "audio_file" in wanted:
-        result = run_step(context, config, db, media, steps.run_audio, res, "audio_file")
-        yield _audio_materialized(context, db, media, result, "audio_file")
-    if "transcript" in wanted:
-        done = run_step(context, config, db, media, steps.run_transcript, res, "transcript")
-        yield _transcript_materialized(context, storage, media, done, "transcript")
-
-
-class _AudioFailed(Exception):
-    """The transcript is not stored: the audio it stands for failed (the audio step says why)."""
-
-
-def _audio_beside_transcript(
-    context: AssetExecutionContext,
-    config: StepConfig,
-    db: DatabaseResource,
-    storage: StorageResource,
-    media: MediaResource,
-    res: steps.StepResources,
-) -> Iterator[MaterializeResult]:
-    audio_step = begin_step(context, db, media, "audio_file")
-    audio_inputs = audio_step.inputs(context, config)
-    steps.remove_stale_pcm(audio_inputs, res)
-    background = steps.start_audio(audio_inputs, res)
-
-    def audio_stored() -> None:
-        if not background.succeeded():
-            raise _AudioFailed()
-
-    transcript_step: Step | None = None
-    done: steps.TranscriptResult | None = None
-    error: Exception | None = None
-    pcm = None
-    try:
-        with deadline.step_deadline(media.step_timeout_s, "audio_file"):
-            pcm = steps.decode_for_transcription(audio_inputs, res)
-            # The run's time limit follows the audio before the transcription, as after audio_file.
-            follow_the_audio(context, db.session, context.partition_key, probe(pcm).duration_s)
-    except Exception as exc:  # the audio step, in its thread, says what is wrong with the video's audio
-        if pcm is not None:
-            pcm.unlink(missing_ok=True)
-            pcm = None
-        context.log.info(
-            f"the video's audio could not be decoded beside the encode ({exc}): transcribing the stored audio"
-        )
-    try:
-        if pcm is not None:
-            transcript_step = begin_step(context, db, media, "transcript")
-            try:
-                with deadline.step_deadline(media.step_timeout_s, "transcript"):
-                    inputs = transcript_step.inputs(context, config)
-                    done = steps.run_transcript(inputs, res, pcm=pcm, before_store=audio_stored)
-            except Exception as exc:
-                error = exc
-    except BaseException:
-        background.thread.join()  # nothing of this op outlives it (the audio's own temp is its own)
-        raise
-    finally:
-        if pcm is not None:
-            pcm.unlink(missing_ok=True)
-    try:
-        audio = background.wait()
-    except Exception as exc:
-        if transcript_step is not None:
-            end_step(db, transcript_step, outcome=JobOutcome.FAILED, error="its audio could not be stored")
-        fail_step(context, db, audio_step, exc)
-    audio_step.reused = audio.reused
-    # A transcription under way keeps the URL "transcribing".
-    end_step(db, audio_step, move_status=transcript_step is None)
-    yield _audio_materialized(context, db, media, audio, "audio_file", followed=transcript_step is not None)
-    if transcript_step is None:
-        done = run_step(context, config, db, media, steps.run_transcript, res, "transcript")
-    elif error is not None or done is None:
-        fail_step(context, db, transcript_step, error or RuntimeError("no transcript"))
-    else:
-        transcript_step.reused = done.reused
-        end_step(db, transcript_step)
-    yield _transcript_materialized(context, storage, media, done, "transcript")
 
 
 def breakdown(
@@ -336,7 +279,7 @@ def _audio_and_transcript_op(s: Settings) -> AssetsDefinition:
     is bounded by that pool's slots instead of the ``ffmpeg`` pool's.
     """
     return multi_asset(
-        name="audio_and_transcript",
+        name=AUDIO_AND_TRANSCRIPT,
         specs=[
             AssetSpec(
                 "audio_file", deps=["video_file"], kinds={"ffmpeg"}, description=_AUDIO_DESCRIPTION, skippable=True

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
 
 from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, RetryPolicy, asset
@@ -19,7 +19,8 @@ from pydantic import Field
 from vsl_assets import heartbeat
 from vsl_assets.core import deadline
 from vsl_assets.core.worker import current_worker
-from vsl_assets.db import PIPELINE_STEPS, STEP_STATUSES, JobOutcome, repo
+from vsl_assets.db import PIPELINE_STEPS, STEP_STATUSES, JobOutcome, UrlStatus, repo
+from vsl_assets.defs.jobs import follow_the_audio
 from vsl_assets.defs.partitions import vsl_urls
 from vsl_assets.defs.resources import (
     BreakdownResource,
@@ -80,12 +81,17 @@ def run_step(
     run: Callable[[StepInputs, StepResources], R],
     resources: StepResources,
     step_name: str | None = None,
+    *,
+    done_status: UrlStatus | None = None,
 ) -> R:
-    """The whole of an asset's work: ``tracked_step`` around one ``services.steps.run_<step>``."""
+    """The whole of an asset's work: ``tracked_step`` around one ``services.steps.run_<step>``.
+
+    ``done_status``: the URL's status when the step is done, where the run (not the step's table
+    entry) decides it; the service's own (a duplicate's ``alias``) comes first."""
     with tracked_step(context, db, media, step_name) as step:
         result = run(step.inputs(context, config), resources)
         step.reused = bool(getattr(result, "reused", False))
-        step.done_status = getattr(result, "done_status", None)
+        step.done_status = getattr(result, "done_status", None) or done_status
     return result
 
 
@@ -111,9 +117,16 @@ def step_resources(
     )
 
 
-def begin_step(context: AssetExecutionContext, db: DatabaseResource, media: MediaResource, step_name: str) -> Step:
-    """Open the step's ``jobs`` row and move the URL to the step's status (``STEP_STATUSES``)."""
-    start_status = STEP_STATUSES[step_name][0]
+def begin_step(
+    context: AssetExecutionContext,
+    db: DatabaseResource,
+    media: MediaResource,
+    step_name: str,
+    status: UrlStatus | None = None,
+) -> Step:
+    """Open the step's ``jobs`` row and move the URL to the step's status (``STEP_STATUSES``, or
+    ``status`` where the caller knows better)."""
+    start_status = status or STEP_STATUSES[step_name][0]
     key = context.partition_key
     attempt = context.retry_number + 1
     with db.session() as s:
@@ -164,6 +177,38 @@ def fail_step(context: AssetExecutionContext, db: DatabaseResource, step: Step, 
         # stay in an in-progress status, and do not retry blindly.
         exc = VslError(f"internal error in {step.name}: {type(exc).__name__}: {exc}")
     _fail(context, db, step, step.name, step.attempt, exc)
+
+
+@dataclass
+class DagsterSteps:
+    """The run's step bookkeeping as a service sees it (``services.steps.StepTracker``), for a
+    service that sequences several steps in one op: each step's ``jobs`` row, status and failure
+    exactly as :func:`tracked_step` records a step of its own."""
+
+    context: AssetExecutionContext
+    config: StepConfig
+    db: DatabaseResource
+    media: MediaResource
+    _open: dict[str, Step] = field(default_factory=dict)
+
+    def begin(self, step: str, status: UrlStatus | None = None) -> StepInputs:
+        opened = self._open[step] = begin_step(self.context, self.db, self.media, step, status)
+        return opened.inputs(self.context, self.config)
+
+    def end(self, step: str, *, reused: bool = False, move_status: bool = True, failed: str | None = None) -> None:
+        done = self._open.pop(step)
+        done.reused = reused
+        outcome = JobOutcome.FAILED if failed is not None else None
+        end_step(self.db, done, move_status=move_status, outcome=outcome, error=failed)
+
+    def fail(self, step: str, error: BaseException) -> NoReturn:
+        fail_step(self.context, self.db, self._open.pop(step), error)
+
+    def follow_audio(self, seconds: float) -> None:
+        follow_the_audio(self.context, self.db.session, self.context.partition_key, seconds)
+
+    def log(self, message: str) -> None:
+        self.context.log.info(message)
 
 
 @contextlib.contextmanager

@@ -7,6 +7,7 @@ and checkpoints, and write the database row.  The asset keeps only the bookkeepi
 ``vsl`` or a script can run a step the same way.
 """
 
+from vsl_assets.services.steps.beside import StepTracker, audio_beside_transcript, goes_beside, tracked
 from vsl_assets.services.steps.breakdown import BreakdownResult, run_breakdown
 from vsl_assets.services.steps.common import StepInputs, StepResources
 from vsl_assets.services.steps.media import (
@@ -32,9 +33,12 @@ __all__ = [
     "SourceResult",
     "StepInputs",
     "StepResources",
+    "StepTracker",
     "TranscriptResult",
+    "audio_beside_transcript",
     "audio_reusable",
     "decode_for_transcription",
+    "goes_beside",
     "pcm_checkpoints",
     "remove_stale_pcm",
     "run_audio",
@@ -44,4 +48,5 @@ __all__ = [
     "run_transcript",
     "run_video",
     "start_audio",
+    "tracked",
 ]

@@ -56,7 +56,7 @@ def audio(request: Request, key: Key, context: Ctx, _user: ApiUser, _known: Know
     stored = set(context.store.names_of(key))
     for ext, media_type in _AUDIO_TYPES.items():
         path = context.layout.audio_path(key, ext)
-        if f"audio/{path.name}" in stored:
+        if context.layout.relative_name(path) in stored:
             return serve_stored(request, context, path, media_type, path.name, "audio", key)
     raise missing("audio", key)
 

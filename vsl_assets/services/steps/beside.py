@@ -1,0 +1,140 @@
+"""``audio_file`` and ``transcript`` in one go: the Opus encode runs beside the transcription.
+
+Two steps in a row cannot overlap under the in-process executor, and the encode of the stored
+audio costs about a fifth of a local transcription.  When a run makes both (and the audio is not
+already stored), the audio step runs in a thread (``start_audio``, at a lower priority) while the
+transcription reads a lossless PCM decode of the video (~30x cheaper than the encode); the
+transcript is written only once the stored audio exists, so it is never older than its audio.
+Each step keeps its own ``jobs`` row, status, failure record and result; what records them is the
+caller's (:class:`StepTracker`: the Dagster asset's bookkeeping, or any other front end's).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import NoReturn, Protocol, TypeVar
+
+from vsl_assets.core import deadline
+from vsl_assets.db import UrlStatus
+from vsl_assets.media.probe import probe
+from vsl_assets.services.steps.common import StepInputs, StepResources
+from vsl_assets.services.steps.media import (
+    MediaResult,
+    audio_reusable,
+    decode_for_transcription,
+    pcm_checkpoints,
+    remove_stale_pcm,
+    start_audio,
+)
+from vsl_assets.services.steps.transcript import TranscriptResult, run_transcript
+
+R = TypeVar("R")
+
+
+class StepTracker(Protocol):
+    """How a front end records a step: its ``jobs`` row, the URL's status, its failure."""
+
+    def begin(self, step: str, status: UrlStatus | None = None) -> StepInputs:
+        """Open the step's row, move the URL to ``status`` (default: the step's own); its inputs."""
+        ...
+
+    def end(self, step: str, *, reused: bool = False, move_status: bool = True, failed: str | None = None) -> None:
+        """Close the step's row (``failed``: as failed, with that reason, and nothing more recorded)."""
+        ...
+
+    def fail(self, step: str, error: BaseException) -> NoReturn:
+        """Record the step's failure (job, URL, dead letter) and raise what the front end raises."""
+        ...
+
+    def follow_audio(self, seconds: float) -> None:
+        """The audio's length is known: the run's time limit follows it (before the transcription)."""
+        ...
+
+    def log(self, message: str) -> None: ...
+
+
+class _AudioFailed(Exception):
+    """The transcript is not stored: the audio it stands for failed (the audio step says why)."""
+
+
+def goes_beside(key: str, force: bool, res: StepResources) -> bool:
+    """Whether the audio is made beside the transcription: it is not already stored, or a retry of a
+    transcription that failed here reads the PCM again, to reuse its checkpoints."""
+    return not audio_reusable(key, force, res) or pcm_checkpoints(key, res)
+
+
+def tracked(track: StepTracker, step: str, res: StepResources, work: Callable[[StepInputs], R]) -> R:
+    """One step, recorded: its row, its deadline (``VSL_STEP_TIMEOUT_S``), its failure or its end."""
+    inputs = track.begin(step)
+    try:
+        with deadline.step_deadline(res.media.step_timeout_s, step):
+            result = work(inputs)
+    except Exception as exc:
+        track.fail(step, exc)
+    track.end(step, reused=bool(getattr(result, "reused", False)))
+    return result
+
+
+def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[MediaResult | TranscriptResult]:
+    """The audio's result, then the transcript's, each once its step is recorded as done.
+
+    The URL reads ``downloaded`` (waiting for transcription) until the transcription starts, then
+    ``transcribing`` until it ends, even if the encode ends first.  If the video's audio cannot be
+    decoded beside the encode, the audio step alone says why and the transcription reads the stored
+    audio afterwards.  A retry of a transcription that failed here reads the PCM again (it decodes
+    to the same bytes), so the chunk results it saved are reused.
+    """
+    audio_inputs = track.begin("audio_file", UrlStatus.DOWNLOADED)
+    remove_stale_pcm(audio_inputs, res)
+    background = start_audio(audio_inputs, res)
+
+    def audio_stored() -> None:
+        if not background.succeeded():
+            raise _AudioFailed()
+
+    transcribing = False
+    done: TranscriptResult | None = None
+    error: Exception | None = None
+    pcm = None
+    try:
+        with deadline.step_deadline(res.media.step_timeout_s, "audio_file"):
+            pcm = decode_for_transcription(audio_inputs, res)
+            track.follow_audio(probe(pcm).duration_s)
+    except Exception as exc:  # the audio step, in its thread, says what is wrong with the video's audio
+        if pcm is not None:
+            pcm.unlink(missing_ok=True)
+            pcm = None
+        track.log(f"the video's audio could not be decoded beside the encode ({exc}): transcribing the stored audio")
+    try:
+        if pcm is not None:
+            inputs = track.begin("transcript")
+            transcribing = True
+            try:
+                with deadline.step_deadline(res.media.step_timeout_s, "transcript"):
+                    done = run_transcript(inputs, res, pcm=pcm, before_store=audio_stored)
+            except Exception as exc:
+                error = exc
+    except BaseException:
+        background.thread.join()  # nothing of this step outlives it (the audio's own temp is its own)
+        raise
+    finally:
+        if pcm is not None:
+            pcm.unlink(missing_ok=True)
+    try:
+        audio = background.wait()
+    except Exception as exc:
+        if transcribing:
+            track.end("transcript", failed="its audio could not be stored")
+        track.fail("audio_file", exc)
+    # A transcription under way keeps the URL "transcribing".
+    track.end("audio_file", reused=audio.reused, move_status=not transcribing)
+    if not transcribing:
+        track.follow_audio(audio.info.duration_s)
+    yield audio
+    if not transcribing:
+        yield tracked(track, "transcript", res, lambda inputs: run_transcript(inputs, res))
+    elif error is not None or done is None:
+        track.fail("transcript", error or RuntimeError("no transcript"))
+    else:
+        track.end("transcript", reused=done.reused)
+        yield done
