@@ -103,6 +103,10 @@ _DEFINED = re.compile(
     r"(?:[\w-]+,?\s+){0,4}?(?i:" + "|".join(KINDS.values()) + r"|tool|solution|solu[çc][ãa]o|soluci[óo]n|practice|"
     r"pr[áa]tica|ferramenta|herramienta|journey|app)s?\b"
 )
+#: Cheap tests that a segment may hold one of the two constructions above (their full patterns backtrack
+#: over every capitalised word, so they run only where the verb is said).
+_DEFINED_HINT = re.compile(r"\b(?:is|[ée]|es)\s+(?:an?|uma?|una?|the|la|el|o)\s", re.IGNORECASE)
+_FOR_YOU_HINT = re.compile(r"\b(?:teaches|gives|walks) you\b|\bte (?:ensina|d[áa]|ense[ñn]a)\b", re.IGNORECASE)
 #: A capitalised word inside a sentence: after a lower-case word or a comma, not after a sentence end.
 _MID_CAPITAL = re.compile(r"(?<=[a-zà-ÿ,] )([A-ZÀ-Ý][a-zà-ÿ]{3,})\b")
 #: Words every language capitalises in English whatever their use: months and weekdays.
@@ -397,12 +401,12 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(name, i, 5)
                 if name is not None:
                     named.add(name)
-        for m in _DEFINED.finditer(seg.text):
+        for m in _DEFINED.finditer(seg.text) if _DEFINED_HINT.search(seg.text) else ():
             name = _clean_name(_SENTENCE_ARTICLE.sub("", m.group("name")))
             if name is not None and not _PART.match(name):
                 add(name, i, 5)
                 named.add(name)
-        for m in _SUBJECT_FOR_YOU.finditer(seg.text):
+        for m in _SUBJECT_FOR_YOU.finditer(seg.text) if _FOR_YOU_HINT.search(seg.text) else ():
             name = _clean_name(_SENTENCE_ARTICLE.sub("", m.group("name") or m.group("name2")))
             if name is not None and not _PART.match(name):
                 add(name, i, 5)
@@ -473,11 +477,13 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             mid[m.group(1)] += 1
             first_mid.setdefault(m.group(1), i)
     for word, n in mid.items():
+        if n < 3 or word in score or fold(word) in _STOP_NAMES or fold(word) in _CALENDAR:
+            continue
         # ... and at least twice after an indefinite article (or "the"), which a person's name does not take
         # ("a Perspective funnel", never "a Sarah"; PT and ES put the definite article before names too).
         led = len(re.findall(r"\b(?:a|an|the|um|uma|un|una) " + re.escape(word) + r"\b", raw_text))
-        if n >= 3 and led >= 2 and word not in score and fold(word) not in _STOP_NAMES and fold(word) not in _CALENDAR:
-            if not re.search(r"\b" + re.escape(word.lower()) + r"\b", raw_text) and _common(fold(word), p.language):
+        if led >= 2 and not re.search(r"\b" + re.escape(word.lower()) + r"\b", raw_text):
+            if _common(fold(word), p.language):
                 add(word, first_mid[word], 1)
                 proper.add(word)
     if not score and lower_cased:
