@@ -11,6 +11,7 @@ import pytest
 from vsl_assets.errors import PermanentError
 from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, open_search
 from vsl_assets.search.sqlite import MAX_SEGMENTS, SqliteSearch
+from vsl_assets_tests.search.corpus import bulk_docs
 
 
 def _index_many(db_url: str, worker: int) -> None:
@@ -60,24 +61,12 @@ def test_an_index_of_an_older_layout_is_rebuilt_empty(tmp_path: Path) -> None:
     assert search.search(SearchQuery(text="garantia")).total_hits == 1
 
 
-def _docs(n: int, prefix: str = "b") -> list[VslDocument]:
-    return [
-        VslDocument(
-            key=f"{prefix}{i}",
-            url="https://x",
-            language="pt",
-            segments=[Segment(float(j), float(j + 1), f"vsl{i} garantia de trinta dias, parte {j}") for j in range(7)],
-        )
-        for i in range(n)
-    ]
-
-
 def test_a_bulk_build_finds_what_one_vsl_at_a_time_finds(tmp_path: Path) -> None:
     one = open_search("sqlite://", path=tmp_path / "one.db")
     bulk = open_search("sqlite://", path=tmp_path / "bulk.db")
     assert isinstance(bulk, SqliteSearch)
     bulk.BULK_SEGMENTS = 20  # several transactions: a commit every third VSL
-    docs = _docs(10)
+    docs = bulk_docs(10)
     for d in docs:
         one.index_vsl(d)
     assert bulk.index_many(iter(docs)) == 70
@@ -102,8 +91,8 @@ def test_a_bulk_build_that_fails_keeps_whole_vsls_and_says_why(tmp_path: Path) -
     bulk.BULK_SEGMENTS = 14  # commits after every second VSL
     too_long = VslDocument(key="huge", url="https://x", segments=[Segment(0, 1, "x")] * (MAX_SEGMENTS + 1))
     with pytest.raises(PermanentError, match="more than the index takes"):
-        bulk.index_many([*_docs(3), too_long])
+        bulk.index_many([*bulk_docs(3), too_long])
     # The first two VSLs were committed; the third shared the failed transaction and is gone whole.
     assert bulk.count() == IndexCount(2, 14)
     assert sorted(bulk.keys()) == ["b0", "b1"]
-    assert bulk.index_vsl(_docs(1, "after")[0]) == 7  # the connection is usable afterwards
+    assert bulk.index_vsl(bulk_docs(1, "after")[0]) == 7  # the connection is usable afterwards

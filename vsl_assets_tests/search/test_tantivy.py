@@ -17,6 +17,7 @@ from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, ope
 from vsl_assets.search import bulk as search_bulk
 from vsl_assets.search.sqlite import MAX_SEGMENTS, SqliteSearch
 from vsl_assets.search.tantivy_backend import IndexBusyError, TantivySearch
+from vsl_assets_tests.search.corpus import bulk_docs
 
 
 def _index_many(db_url: str, worker: int) -> None:
@@ -134,24 +135,12 @@ def test_the_setting_picks_the_backend_and_refuses_what_cannot_work(tmp_path: Pa
         open_search("postgresql://u@127.0.0.1/vsl", engine="tantivy")
 
 
-def _docs(n: int, prefix: str = "b") -> list[VslDocument]:
-    return [
-        VslDocument(
-            key=f"{prefix}{i}",
-            url="https://x",
-            language="pt",
-            segments=[Segment(float(j), float(j + 1), f"vsl{i} garantia de trinta dias, parte {j}") for j in range(7)],
-        )
-        for i in range(n)
-    ]
-
-
 def test_a_bulk_build_commits_per_batch_and_finds_what_one_vsl_at_a_time_finds(tmp_path: Path) -> None:
     one = open_search("sqlite://", path=tmp_path / "one", engine="tantivy")
     bulk = open_search("sqlite://", path=tmp_path / "bulk", engine="tantivy")
     assert isinstance(one, TantivySearch) and isinstance(bulk, TantivySearch)
     bulk.BULK_SEGMENTS = 20  # a commit after every third VSL: 4 commits for 10 VSLs
-    docs = _docs(10)
+    docs = bulk_docs(10)
     for d in docs:
         one.index_vsl(d)
     with mock.patch.object(bulk, "_write", wraps=bulk._write) as writes:
@@ -178,12 +167,12 @@ def test_a_bulk_build_that_fails_keeps_whole_vsls_and_says_why(tmp_path: Path) -
     bulk.BULK_SEGMENTS = 14  # commits after every second VSL
     too_long = VslDocument(key="huge", url="https://x", segments=[Segment(0, 1, "x")] * (MAX_SEGMENTS + 1))
     with pytest.raises(PermanentError, match="more than the index takes"):
-        bulk.index_many([*_docs(3), too_long])
+        bulk.index_many([*bulk_docs(3), too_long])
     # The first two VSLs were committed; the third shared the failed batch and is gone whole.
     assert bulk.count() == IndexCount(2, 14)
     assert sorted(bulk.keys()) == ["b0", "b1"]
     assert bulk.search(SearchQuery(text="garantia")).total_hits == 14
-    assert bulk.index_vsl(_docs(1, "after")[0]) == 7  # the writer lock was released
+    assert bulk.index_vsl(bulk_docs(1, "after")[0]) == 7  # the writer lock was released
     assert bulk.search(SearchQuery(text="garantia")).total_hits == 21
 
 
@@ -191,7 +180,7 @@ def _bulk(db_url: str, batch: int) -> None:
     search = open_search(db_url, engine="tantivy")
     assert isinstance(search, TantivySearch)
     search.BULK_SEGMENTS = batch
-    search.index_many(_docs(40, "bulk"))
+    search.index_many(bulk_docs(40, "bulk"))
 
 
 @pytest.mark.slow
@@ -221,7 +210,7 @@ def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path) -
     search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
     assert isinstance(search, TantivySearch)
     search.TOP_N = 1
-    search.index_many(_docs(10))
+    search.index_many(bulk_docs(10))
     keys: list[str] = []
     for page in range(1, 6):
         found = search.search(SearchQuery(text="garantia", page=page, per_page=2, hits_per_vsl=2))
@@ -241,7 +230,7 @@ def test_a_bulk_build_with_the_analysis_in_a_worker_finds_what_one_vsl_at_a_time
     assert isinstance(bulk, SqliteSearch | TantivySearch)
     bulk.PARALLEL_AFTER = 14  # two VSLs analysed here, the other eight by a worker process
     bulk.BULK_SEGMENTS = 20
-    docs = _docs(10)
+    docs = bulk_docs(10)
     for d in docs:
         one.index_vsl(d)
     with mock.patch.object(search_bulk, "ProcessPoolExecutor", wraps=search_bulk.ProcessPoolExecutor) as pools:
