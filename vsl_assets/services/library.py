@@ -211,8 +211,8 @@ _NOT_BREAKDOWN = frozenset(
 def _tables_read(f: LibraryFilters, *, sort: bool) -> tuple[Any, ...]:
     """The one-to-one tables ``f``'s filters read besides ``urls`` (and, with ``sort``, its sort's), in
     ``_joined``'s order: what the count and a filtered page's ids join, nothing more."""
-    # Identity, not ``in (None, "", False)``: 0 == False, and ``price_min=0`` still filters.
-    active = {k for k, v in f.__dict__.items() if not (v is None or v is False or v == "") and k not in _PAGING}
+    # ``f.active()`` keeps 0 (``price_min=0`` still filters); ``review=False`` filters nothing.
+    active = {k for k, v in f.active().items() if v is not False}
     if not sort:
         active.discard("sort")
     needs: set[Any] = set()
@@ -228,8 +228,6 @@ def _tables_read(f: LibraryFilters, *, sort: bool) -> tuple[Any, ...]:
         needs.update(_SORT_TABLES[f.sort.lstrip("-")])
     return tuple(t for t in (Source, Video, BreakdownRow, TranscriptRow, WatchPage) if t in needs)
 
-
-_PAGING = frozenset({"limit", "offset", "after"})
 
 #: The tables each sort reads besides ``urls`` (``_order``).
 _SORT_TABLES: dict[str, tuple[Any, ...]] = {
