@@ -60,7 +60,8 @@ class Row:
     user would pick instead, where the benchmark measures one; ``ratio`` the comparison the
     verdict is judged on, with its interval where the benchmark has one (e.g. ``1.07x [1.03-1.13]``);
     ``target`` the issue's target in words (``<= 1.10x``); ``verdict`` one of :data:`VERDICTS`, or
-    ``None`` for an informational row that is not judged.  All are the benchmark's own strings.
+    ``None`` for an informational row that is not judged; ``before`` the same figure for the
+    revision a ``--baseline-ref`` run measured beside this one.  All are the benchmark's own strings.
     """
 
     what: str
@@ -70,6 +71,7 @@ class Row:
     ratio: str | None = None
     target: str | None = None
     verdict: str | None = None
+    before: str | None = None
 
     def __post_init__(self) -> None:
         if self.verdict is not None and self.verdict not in VERDICTS:
