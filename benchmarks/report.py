@@ -72,6 +72,8 @@ EXPECTED: dict[str, tuple[str, str]] = {
 #: The day results began to be recorded: before it, figures were copied by hand.
 RECORDING_SINCE = "2026-12-07"
 SECTIONS = ("latest-figures", "recorded-results")
+#: A result with more rows than this is folded (``<details>``), so the page stays readable.
+FOLD_ROWS = 30
 
 
 def begin(section: str) -> str:
@@ -177,6 +179,9 @@ def recorded_results(results: dict[str, record.Result]) -> list[str]:
             f"`{r.command}` — {r.date_utc} UTC, commit {commit}; {machine_text(r)}; {size_text(r)}.",
             "",
         ]
+        folded = len(r.rows) > FOLD_ROWS
+        if folded:
+            lines += [f"<details><summary>{len(r.rows)} rows: {tally(r.rows)}</summary>", ""]
         with_before = any(row.before for row in r.rows)
         head = ["what", "product", "floor (same run)", "peer (same run)", "ratio [interval]", "target", "verdict"]
         head += ["before (same run)"] if with_before else []
@@ -186,6 +191,8 @@ def recorded_results(results: dict[str, record.Result]) -> list[str]:
             text = [cell(c) for c in cells] + [verdict_cell(row.verdict)]
             text += [cell(row.before)] if with_before else []
             lines.append("| " + " | ".join(text) + " |")
+        if folded:
+            lines += ["", "</details>"]
         for note in r.notes:
             lines += ["", cell(note)]
     return lines[1:] if lines else [f"No recorded results since {RECORDING_SINCE}."]

@@ -143,6 +143,14 @@ def test_an_informational_result_is_not_given_a_verdict(tmp_path: Path) -> None:
     assert "| GET /, concurrency 1 | p95 5.8 ms | /healthz p95 2.4 ms |  |  |  |  |" in docs
 
 
+def test_a_long_result_is_folded_but_complete(tmp_path: Path) -> None:
+    rows = [record.Row(f"field {i}", f"{i}/40") for i in range(report.FOLD_ROWS + 1)]
+    docs = report.render(DOCS_TEMPLATE, report.load_results(_write(tmp_path / "r", _result("bench_breakdown", rows))))
+    assert f"<details><summary>{report.FOLD_ROWS + 1} rows: not judged (figures only)</summary>" in docs
+    assert all(f"| field {i} | {i}/40 |" in docs for i in range(report.FOLD_ROWS + 1))
+    assert docs.index("</details>") > docs.index(f"| field {report.FOLD_ROWS} |")
+
+
 def test_verdicts_are_the_benchmarks_words_and_need_a_target() -> None:
     assert report.verdict_cell("PASS") == "**PASS**"
     assert report.verdict_cell("FAIL") == "**FAIL**"
