@@ -697,7 +697,7 @@ def main() -> None:
             PINNED[0] = exe  # handed to extract_audio and the engines: the pipeline encodes with it
             print(f"   ffmpeg ({label}): {exe} -- {ffmpeg_version(exe)}")
             rows, results = accuracy(copies, models, tmp, timings, args.chunk_s, not args.no_one_pass)
-            recorded += wer_rows(results, f"{label}, {ffmpeg_version(exe)}", args.chunk_s)
+            recorded += wer_rows(results, f"{label}, {ffmpeg_version(exe).split(' Copyright')[0]}", args.chunk_s)
             for row in rows:
                 print("  ", row)
             print()
