@@ -696,11 +696,17 @@ def main() -> None:
         for label, exe in builds:
             PINNED[0] = exe  # handed to extract_audio and the engines: the pipeline encodes with it
             print(f"   ffmpeg ({label}): {exe} -- {ffmpeg_version(exe)}")
+            timed = len(timings)
             rows, results = accuracy(copies, models, tmp, timings, args.chunk_s, not args.no_one_pass)
             recorded += wer_rows(results, f"{label}, {ffmpeg_version(exe).split(' Copyright')[0]}", args.chunk_s)
+            recorded += [
+                record.Row(f"real-time factor, {model} {what}; ffmpeg {label}", f"{secs / audio_s:.3f}")
+                for model, what, audio_s, secs in timings[timed:]
+            ]
             for row in rows:
                 print("  ", row)
             print()
+        timed = len(timings)
         PINNED[0] = builds[0][1]
         print(
             "== 1b. Candidate storage settings: size"
@@ -727,9 +733,9 @@ def main() -> None:
             for row in api_plan(tmp):
                 print("  ", row)
     print(f"\n(total {time.monotonic() - started:.0f} s)")
-    recorded += [
+    recorded += [  # Portuguese (--pt), timed after section 1
         record.Row(f"real-time factor, {model} {what}", f"{secs / audio_s:.3f}")
-        for model, what, audio_s, secs in timings
+        for model, what, audio_s, secs in timings[timed:]
     ]
     record.write(
         "bench_transcription-quick" if args.quick else "bench_transcription",
