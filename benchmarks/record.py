@@ -169,7 +169,10 @@ def write(
     directory: Path | None = None,
     argv: list[str] | None = None,
 ) -> Path:
-    """Write ``benchmarks/results/<name>.json`` for this run and say where (one line on stderr)."""
+    """Write ``benchmarks/results/<name>.json`` for this run and say where (one line on stderr).
+
+    ``$VSL_BENCH_RESULTS`` names another folder: the test suite sets it, so a benchmark run by a test
+    never overwrites the committed results."""
     if not rows:
         raise ValueError(f"{name}: nothing to record")
     head, dirty = commit()
@@ -188,7 +191,7 @@ def write(
         sizes=sizes,
         notes=list(notes or []),
     )
-    folder = directory or RESULTS
+    folder = directory or Path(os.environ.get("VSL_BENCH_RESULTS") or RESULTS)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.json"
     path.write_text(result.to_json(), encoding="utf-8")

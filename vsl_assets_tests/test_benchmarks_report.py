@@ -231,7 +231,7 @@ def test_bench_search_records_the_intervals_it_printed(tmp_path: Path, monkeypat
     """The record quotes the bootstrap interval ``ratio_interval`` printed, not a second draw."""
     import bench_search
 
-    monkeypatch.setattr(record, "RESULTS", tmp_path)
+    monkeypatch.setenv("VSL_BENCH_RESULTS", str(tmp_path))
     monkeypatch.setattr(bench_search, "INTERVALS", [])
     rng = random.Random(3)
     mixed = {
@@ -257,6 +257,15 @@ def test_bench_search_records_the_intervals_it_printed(tmp_path: Path, monkeypat
     assert (build.product, build.floor, build.verdict) == ("30,000/s", "raw FTS5 60,000/s", "PASS")
     assert by_what["product: throughput, 1 client(s), mixed queries"].before == "5.0 req/s"
     assert result.full_size is False
+
+
+def test_a_benchmark_run_by_a_test_records_outside_the_repository(tmp_path: Path) -> None:
+    """The suite points $VSL_BENCH_RESULTS elsewhere (conftest), so the committed results stay as they are."""
+    before = sorted((p.name, p.stat().st_mtime_ns) for p in record.RESULTS.glob("*.json"))
+    path = record.write("bench_export", [record.Row("PDF", "0.50 s", target="<= 5 s", verdict="PASS")])
+    assert record.RESULTS not in path.parents
+    assert sorted((p.name, p.stat().st_mtime_ns) for p in record.RESULTS.glob("*.json")) == before
+    path.unlink()
 
 
 def test_the_committed_docs_are_what_the_committed_results_give() -> None:
