@@ -226,6 +226,42 @@ def test_bench_pipeline_records_its_table_as_printed() -> None:
     assert bench_pipeline.record_verdict("n/a") is None
 
 
+def test_bench_pipeline_records_each_side_of_a_before_after_run(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--baseline-ref``'s comparison: one row per side, judged on every round as the printed line is."""
+    import bench_pipeline
+
+    def side(overheads: list[float], floor: float, start: float) -> list[dict[str, object]]:
+        return [
+            {
+                "full": [4.0 + o],
+                "raw": [4.0],
+                "full_cpu": [2.0 + o],
+                "raw_cpu": [2.0],
+                "steps": [{"transcript": 3.0}],
+                "trivial": [0.2],
+                "floor": [floor],
+                "nochecks": [4.1],
+                "run_events": 73,
+                "worker": {"imports_s": 1.0 + start},
+                "bare": {"imports_s": 1.0},
+            }
+            for o in overheads
+        ]
+
+    rows = bench_pipeline._print_overhead_comparison(
+        {"before (main 1111111)": side([1.5, 1.25], 0.5, 2.0), "after (2222222)": side([0.5, 0.75], 0.25, 1.0)}, 3
+    )
+    printed = capsys.readouterr().out
+    assert "target <= 1.0 s: PASS (rounds 0.500-0.750 s" in printed
+    before, before_start, after, after_start = rows
+    assert after.what == "1. orchestration per URL over the raw work, after (2222222), 2 rounds of 3 URLs"
+    assert (after.product, after.verdict, after.target) == ("0.625 s [rounds 0.500-0.750]", "PASS", "<= 1.0 s")
+    assert after.floor == "bare Dagster job of the same shape 0.250-0.250 s"
+    assert (before.product, before.verdict) == ("1.375 s [rounds 1.250-1.500]", "FAIL")
+    assert (after_start.product, after_start.verdict) == ("1.00 s / 1.00 s", "PASS")
+    assert (before_start.product, before_start.verdict) == ("2.00 s / 2.00 s", "FAIL")
+
+
 @pytest.mark.slow
 def test_bench_search_records_the_intervals_it_printed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The record quotes the bootstrap interval ``ratio_interval`` printed, not a second draw."""
