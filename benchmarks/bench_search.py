@@ -901,12 +901,12 @@ def main() -> None:
                     f"{rates[('product-tantivy', clients)] / rates[('product', clients)]:.1f}x"
                 )
 
-        record_search(args, n_segments, builds, bulk_s, mixed, rates)
         if baseline is not None:
             baseline.close()
             atexit.unregister(baseline.close)
         if args.pg_local:
             bench_postgres(base, docs, queries, args.rounds)
+        record_search(args, n_segments, builds, bulk_s, mixed, rates)
 
 
 def record_search(
