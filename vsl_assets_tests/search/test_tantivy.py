@@ -204,18 +204,37 @@ def test_a_bulk_build_beside_runs_indexing_one_vsl_each_loses_nothing(tmp_path: 
         assert [g.vsl.key for g in found.vsls] == [f"bulk{i}"] and found.total_hits == 7
 
 
-def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path) -> None:
-    # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 32: the counts come from the
-    # aggregation that ran beside the ranking, the missing hits from a search inside the page's VSLs.
+@pytest.mark.parametrize("batch", [4096, 1], ids=["one-search-for-the-page", "one-search-per-vsl"])
+def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, batch: int) -> None:
+    # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 4 (every VSL's shortest
+    # segment ranks first, so those are four VSLs' one hit each): the counts come from the
+    # aggregation that ran beside the ranking, the page VSLs' second hits from a search inside them
+    # (all at once, or, when that search stops at its limit, one VSL at a time).
     search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
     assert isinstance(search, TantivySearch)
-    search.TOP_N = 1
-    search.index_many(bulk_docs(10))
+    search.TOP_N, search.READ_PER_HIT = 1, 1
+    search.MISSING_BATCH = batch
+    words = "nossa garantia vale por trinta dias corridos".split()
+    search.index_many(
+        VslDocument(
+            key=f"b{i}",
+            url="https://x",
+            language="pt",
+            segments=[Segment(float(j), float(j + 1), " ".join([f"vsl{i}", *words[1 : 2 + j]])) for j in range(7)],
+        )
+        for i in range(10)
+    )
+    everything = TantivySearch(search.path)  # reads every match in its first ranking (70 < TOP_N)
     keys: list[str] = []
     for page in range(1, 6):
-        found = search.search(SearchQuery(text="garantia", page=page, per_page=2, hits_per_vsl=2))
+        query = SearchQuery(text="garantia", page=page, per_page=2, hits_per_vsl=2)
+        found = search.search(query)
         assert (found.total_vsls, found.total_hits, found.pages) == (10, 70, 5)
         assert [(g.hit_count, len(g.hits)) for g in found.vsls] == [(7, 2), (7, 2)]
+        # The same best hits, with the same scores, as a ranking that read every match.
+        assert [(g.vsl.key, [(h.position, h.score) for h in g.hits]) for g in found.vsls] == [
+            (g.vsl.key, [(h.position, h.score) for h in g.hits]) for g in everything.search(query).vsls
+        ]
         keys += [g.vsl.key for g in found.vsls]
     assert sorted(keys) == sorted(f"b{i}" for i in range(10))  # every VSL on exactly one page
 
