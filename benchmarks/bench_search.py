@@ -443,11 +443,11 @@ def pg_topk_class() -> type:
                     text("SELECT id, start_s, end_s, text FROM search_segments WHERE id = ANY(:ids)"), {"ids": sids}
                 ).mappings()
             }
-            groups = tuple(self._group(vsls[v], per_vsl[v], best[v], texts, parsed) for v in page_ids)
+            groups = tuple(self._page_group(vsls[v], per_vsl[v], best[v], texts, parsed) for v in page_ids)
             return SearchResults(query, total_vsls, total_hits, groups, parsed.notes)
 
         @staticmethod
-        def _group(
+        def _page_group(
             vsl: Any, hit_count: int, best: list[tuple[int, int, float]], texts: dict[int, Any], parsed: Any
         ) -> VslHits:
             return VslHits(
@@ -573,6 +573,26 @@ def ratio_interval(a: list[float], b: list[float], p: float, rng: random.Random)
         boots.append(pct([a[i] for i in idx], p) / pct([b[i] for i in idx], p))
     boots.sort()
     return point, boots[10], boots[389]
+
+
+def report_ratio(
+    mixed: dict[str, list[float]], a: str, b: str, rng: random.Random, target: float | None = None
+) -> None:
+    """One line: system ``a``'s mixed p95 over ``b``'s, its interval, and the verdict against ``target``."""
+    point, lo, hi = ratio_interval(mixed[a], mixed[b], 95, rng)
+    line = f"  {a} p95 / {b} p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})"
+    print(line + (f"; target <= {target:g}x: {verdict(lo, hi, target)}" if target is not None else ""))
+
+
+def report_p95(mixed: dict[str, list[float]], name: str, rng: random.Random, target_ms: float = 25.0) -> None:
+    """One line: the system's mixed p95 with its interval (against a constant) and the verdict."""
+    samples = mixed[name]
+    _, lo, hi = ratio_interval(samples, [target_ms / 1000] * len(samples), 95, rng)
+    lo, hi = lo * target_ms, hi * target_ms
+    print(
+        f"  {name} p95 = {pct(samples, 95):.1f} ms (95% interval {lo:.1f}-{hi:.1f}); "
+        f"target <= {target_ms:g} ms: {verdict(lo, hi, target_ms)}"
+    )
 
 
 def verdict(lo: float, hi: float, target: float) -> str:
@@ -751,7 +771,9 @@ def main() -> None:
             f"  product / raw FTS5 build speed: {builds['raw FTS5'] / builds['product']:.2f}x; "
             f"target >= 30,000 segments/s: {'PASS' if n_segments / builds['product'] >= 30_000 else 'FAIL'}"
         )
-        print(f"  product index {product.size_bytes() / 1e6:,.0f} MB; raw {raw.path.stat().st_size / 1e6:,.0f} MB")
+        print(
+            f"  product index {(product.size_bytes() or 0) / 1e6:,.0f} MB; raw {raw.path.stat().st_size / 1e6:,.0f} MB"
+        )
         if ptv is not None:
             print(
                 f"  product-tantivy build speed: {n_segments / builds['product-tantivy']:,.0f} segments/s; "
@@ -827,43 +849,20 @@ def main() -> None:
         cells = "  ".join(f"{pct(mixed[s.name], 50):8.2f} / {pct(mixed[s.name], 95):7.2f}" for s in systems)
         print(f"  {'MIXED':15s} {cells}")
         rng = random.Random(5)
-        p95 = pct(mixed["product"], 95)
-        point, lo, hi = ratio_interval(mixed["product"], mixed["raw FTS5"], 95, rng)
-        print(
-            f"\n  product p95 / raw FTS5 p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f}); target <= 1.5x: "
-            f"{verdict(lo, hi, 1.5)}"
-        )
-        _, plo, phi = ratio_interval(mixed["product"], [0.025] * len(mixed["product"]), 95, rng)
-        print(
-            f"  product p95 = {p95:.1f} ms (95% interval {plo * 25:.1f}-{phi * 25:.1f}); target <= 25 ms: "
-            f"{verdict(plo * 25, phi * 25, 25)}"
-        )
-        point, lo, hi = ratio_interval(mixed["before"], mixed["product"], 95, rng)
-        print(f"  before p95 / product p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
+        print()
+        report_ratio(mixed, "product", "raw FTS5", rng, target=1.5)
+        report_p95(mixed, "product", rng)
+        report_ratio(mixed, "before", "product", rng)
         if baseline is not None:
-            name = f"main {baseline.rev}"
-            point, lo, hi = ratio_interval(mixed[name], mixed["product"], 95, rng)
-            print(f"  {name} p95 / product p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
-            point, lo, hi = ratio_interval(mixed[name], mixed["raw FTS5"], 95, rng)
-            print(f"  {name} p95 / raw FTS5 p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
+            report_ratio(mixed, f"main {baseline.rev}", "product", rng)
+            report_ratio(mixed, f"main {baseline.rev}", "raw FTS5", rng)
         if tv is not None:
-            point, lo, hi = ratio_interval(mixed["product"], mixed["tantivy"], 95, rng)
-            print(f"  product p95 / tantivy p95 = {point:.1f}x (95% interval {lo:.1f}-{hi:.1f})")
+            report_ratio(mixed, "product", "tantivy", rng)
         if ptv is not None:
-            point, lo, hi = ratio_interval(mixed["product-tantivy"], mixed["tantivy"], 95, rng)
-            print(
-                f"  product-tantivy p95 / tantivy p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f}); "
-                f"target <= 3x: {verdict(lo, hi, 3.0)}"
-            )
-            _, tlo, thi = ratio_interval(mixed["product-tantivy"], [0.025] * len(mixed["product-tantivy"]), 95, rng)
-            print(
-                f"  product-tantivy p95 = {pct(mixed['product-tantivy'], 95):.1f} ms (95% interval "
-                f"{tlo * 25:.1f}-{thi * 25:.1f}); target <= 25 ms: {verdict(tlo * 25, thi * 25, 25)}"
-            )
-            point, lo, hi = ratio_interval(mixed["product-tantivy"], mixed["raw FTS5"], 95, rng)
-            print(f"  product-tantivy p95 / raw FTS5 p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
-            point, lo, hi = ratio_interval(mixed["product"], mixed["product-tantivy"], 95, rng)
-            print(f"  product (FTS5) p95 / product-tantivy p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
+            report_ratio(mixed, "product-tantivy", "tantivy", rng, target=3.0)
+            report_p95(mixed, "product-tantivy", rng)
+            report_ratio(mixed, "product-tantivy", "raw FTS5", rng)
+            report_ratio(mixed, "product", "product-tantivy", rng)
 
         print(f"\nthroughput, mixed queries, {args.seconds:.0f} s each (before and product interleaved)")
         pool = [q for qs in queries.values() for q in qs]
