@@ -23,7 +23,9 @@ What runs, on the same segments:
   grouping, no snippets: what the product's work costs on top of SQLite's);
 * **main REV** (``--baseline-ref REV``): the product of another revision, in a worktree and its own
   process with its own index of the same corpus (built first, alone), asked query by query inside
-  the same rounds (it reports the time it took there, so the pipe is not counted);
+  the same rounds (it reports the time it took there, so the pipe is not counted); with
+  ``--baseline-engine tantivy``, that revision's tantivy backend (one commit per VSL, as
+  product-tantivy), which the ratios then compare with product-tantivy;
 * **tantivy** (the peer), if installed: one field per language with Snowball stemming and ASCII
   folding, top 20 by BM25 (no grouping either);
 * **product-tantivy**: ``TantivySearch`` as shipped (``VSL_SEARCH_BACKEND=tantivy``): the same
@@ -482,7 +484,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     docs = make_corpus(args.n, args.segments)
     pool = [q for qs in make_queries(docs, args.per_kind).values() for q in qs]
     with tempfile.TemporaryDirectory(prefix="bench-search-base-") as tmp:
-        product = open_search(f"sqlite:///{tmp}/vsl.db")
+        product = open_search(f"sqlite:///{tmp}/vsl.db", engine=args.baseline_engine)
         product.ensure_schema()
         t = time.perf_counter()
         for d in docs:
@@ -516,12 +518,15 @@ class Baseline:
             ).stdout.strip()
 
         self.rev = git("rev-parse", "--short", rev)
+        self.engine = args.baseline_engine
+        self.name = f"main {self.rev}" + (" tantivy" if self.engine == "tantivy" else "")
         self.git = git
         self.tree = base / "baseline-tree"
         git("worktree", "add", "--detach", str(self.tree), self.rev)
         self.index = {id(q): i for i, q in enumerate(pool)}
         env = {**os.environ, "BENCH_SEARCH_CODE": str(self.tree), "PYTHONPATH": str(self.tree)}
         command = [sys.executable, __file__, "--worker", "--n", str(args.n), "--segments", str(args.segments)]
+        command += ["--baseline-engine", args.baseline_engine]
         self.proc = subprocess.Popen(
             [*command, "--per-kind", str(args.per_kind)],
             stdin=subprocess.PIPE,
@@ -692,6 +697,12 @@ def main() -> None:
         action="store_true",
         help="only the bulk builds (vsl reindex: FTS5 and tantivy) next to raw FTS5 and tantivy alone, then exit",
     )
+    parser.add_argument(
+        "--baseline-engine",
+        default="auto",
+        choices=("auto", "tantivy"),
+        help="the baseline revision's search backend (tantivy: one commit per VSL, as product-tantivy)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -811,7 +822,7 @@ def main() -> None:
             shutil.rmtree(base / "bulk.tantivy")
         if baseline is not None:
             print(
-                f"  main {baseline.rev} (its own process, {hello['code']}): one transaction per VSL "
+                f"  {baseline.name} (its own process, {hello['code']}): one transaction per VSL "
                 f"{n_segments / hello['build_s']:,.0f} segments/s (built before the others, alone; index "
                 f"{(hello['size'] or 0) / 1e6:,.0f} MB)"
             )
@@ -828,7 +839,7 @@ def main() -> None:
         before = Before(product.path)
         systems = [System("product", product.search), System("before", before.search), System("raw FTS5", raw.search)]
         if baseline is not None:
-            systems.append(System(f"main {baseline.rev}", baseline.search, remote=True))
+            systems.append(System(baseline.name, baseline.search, remote=True))
         if tv is not None:
             systems.append(System("tantivy", tv.search))
         if ptv is not None:
@@ -854,8 +865,11 @@ def main() -> None:
         report_p95(mixed, "product", rng)
         report_ratio(mixed, "before", "product", rng)
         if baseline is not None:
-            report_ratio(mixed, f"main {baseline.rev}", "product", rng)
-            report_ratio(mixed, f"main {baseline.rev}", "raw FTS5", rng)
+            ours = "product-tantivy" if baseline.engine == "tantivy" and ptv is not None else "product"
+            report_ratio(mixed, baseline.name, ours, rng)
+            report_ratio(mixed, baseline.name, "raw FTS5", rng)
+            if baseline.engine == "tantivy" and tv is not None:
+                report_ratio(mixed, baseline.name, "tantivy", rng, target=3.0)
         if tv is not None:
             report_ratio(mixed, "product", "tantivy", rng)
         if ptv is not None:
@@ -878,11 +892,12 @@ def main() -> None:
                 if baseline is not None and name == "before":  # main next, in its own process
                     line, rate = baseline.throughput(clients, args.seconds)
                     rates[("main", clients)] = rate
-                    print(f"  {'main ' + baseline.rev:15s} {clients} client(s): {line}")
+                    print(f"  {baseline.name:15s} {clients} client(s): {line}")
             if baseline is not None:
+                ours = "product-tantivy" if baseline.engine == "tantivy" and ptv is not None else "product"
                 print(
-                    f"  product / main {baseline.rev} at {clients} client(s): "
-                    f"{rates[('product', clients)] / rates[('main', clients)]:.1f}x"
+                    f"  {ours} / {baseline.name} at {clients} client(s): "
+                    f"{rates[(ours, clients)] / rates[('main', clients)]:.1f}x"
                 )
             print(
                 f"  product / before at {clients} client(s): {rates[('product', clients)] / rates[('before', clients)]:.1f}x"
