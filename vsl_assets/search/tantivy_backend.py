@@ -21,14 +21,23 @@ never reused: AUTOINCREMENT).
 Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
 block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
 column (no scoring), started in another thread beside the ranking and waited for only when more
-than n segments matched; a page VSL with fewer than its best k hits among the n read gets them
-from a query restricted to it (same index-wide BM25 statistics, so the same scores).  Prefix
+than n segments matched; the page VSLs with fewer than k hits among the n read get them from one
+query restricted to them (same index-wide BM25 statistics, so the same scores), run while that
+count is still running rather than after it (one per VSL when that query stops at its limit).  Prefix
 clauses match as a constant score (tantivy's automaton queries do not compute BM25), where FTS5
 ranks them by BM25.
 
-Writes: a pipeline run indexes its VSL in one commit (``index_vsl``, ~0.15 s for a 60-minute VSL:
-tantivy writes and fsyncs a segment per commit); ``vsl reindex`` (``index_many``) commits about
-every 100,000 segments, releasing the lock in between (~35,000 segments/s, bench_search.py).
+Writes: a pipeline run indexes its VSL in one commit (``index_vsl``: 65-100 ms for a 60-minute VSL
+into a 1,000,800-segment index at load 9-13, nearly all of it tantivy's commit, which writes and
+fsyncs a new index segment; opening the index and the writer take 1-9 ms, waiting for merges
+0-2 ms on a bulk-built index).  An index built one commit per VSL has many small segments, and each
+commit waits for the merges it triggers (``wait_merging_threads`` is what releases tantivy's own
+lock; a writer dropped without it abandons them, and unmerged segments slow every query); the
+Python binding sets no merge policy.  That is the likely reason per-VSL commits average ~230 ms
+over a 1,000,800-segment build (bench_search.py), not measured apart.  Batching those commits
+would take one long-lived indexing process that runs queue to; not built.  ``vsl reindex``
+(``index_many``) commits about every 100,000 segments, releasing the lock in between
+(bench_search.py).
 """
 
 from __future__ import annotations
