@@ -918,6 +918,7 @@ def main() -> None:
 def bench_bulk_builds(base: Path, docs: list[VslDocument]) -> None:
     """``--build-only``: the product's bulk builds (what ``vsl reindex`` runs) next to the floor and
     the peer building the same segments, one after the other in this run."""
+    from vsl_assets.search import bulk as search_bulk
     from vsl_assets.search.tantivy_backend import TantivySearch
 
     n_segments = sum(len(d.segments) for d in docs)
@@ -938,17 +939,29 @@ def bench_bulk_builds(base: Path, docs: list[VslDocument]) -> None:
         tv.index(i + 1, d)
     tv.commit()
     rates["tantivy alone (one commit)"] = n_segments / (time.perf_counter() - t)
-    # The last: the analysis kept in this process, to show what the worker (search/bulk.py) adds.
-    for engine, worker in (("sqlite", True), ("tantivy", True), ("tantivy", False)):
-        bulk = open_search(f"sqlite:///{base}/{engine}{int(worker)}.db", engine=engine)
+    # Then tantivy with one analysis worker and with none (the analysis kept in this process), to
+    # show what the workers (search/bulk.py) add.
+    for engine, workers in (
+        ("sqlite", search_bulk.WORKERS),
+        ("tantivy", search_bulk.WORKERS),
+        ("tantivy", 1),
+        ("tantivy", 0),
+    ):
+        bulk = open_search(f"sqlite:///{base}/{engine}{workers}.db", engine=engine)
         assert isinstance(bulk, SqliteSearch | TantivySearch)
         bulk.ensure_schema()
-        if not worker:
+        if not workers:
             bulk.PARALLEL_AFTER = n_segments + 1
-        t = time.perf_counter()
-        bulk.index_many(docs)
-        label = "index_many" if worker else "index_many, no worker"
-        rates[f"product {engine} bulk ({label})"] = n_segments / (time.perf_counter() - t)
+        shipped = search_bulk.WORKERS
+        search_bulk.WORKERS = max(1, workers)
+        try:
+            t = time.perf_counter()
+            bulk.index_many(docs)
+            elapsed = time.perf_counter() - t
+        finally:
+            search_bulk.WORKERS = shipped
+        label = f"index_many, {workers} analysis worker{'s' if workers != 1 else ''}"
+        rates[f"product {engine} bulk ({label})"] = n_segments / elapsed
         assert bulk.count().segments == n_segments
         bulk.close()
     print(f"\nbulk builds of {n_segments:,} segments (load average {os.getloadavg()[0]:.1f})")
