@@ -939,20 +939,16 @@ def bench_bulk_builds(base: Path, docs: list[VslDocument]) -> None:
         tv.index(i + 1, d)
     tv.commit()
     rates["tantivy alone (one commit)"] = n_segments / (time.perf_counter() - t)
-    # Then tantivy with one analysis worker and with none (the analysis kept in this process), to
-    # show what the workers (search/bulk.py) add.
-    for engine, workers in (
-        ("sqlite", search_bulk.WORKERS),
-        ("tantivy", search_bulk.WORKERS),
-        ("tantivy", 1),
-        ("tantivy", 0),
-    ):
+    # Then tantivy with the other numbers of analysis workers (none: the analysis kept in this
+    # process), to show what the workers (search/bulk.py) add.
+    shipped = search_bulk.WORKERS
+    runs = [("sqlite", shipped), ("tantivy", shipped)] + [("tantivy", w) for w in (2, 1, 0) if w != shipped]
+    for engine, workers in runs:
         bulk = open_search(f"sqlite:///{base}/{engine}{workers}.db", engine=engine)
         assert isinstance(bulk, SqliteSearch | TantivySearch)
         bulk.ensure_schema()
         if not workers:
             bulk.PARALLEL_AFTER = n_segments + 1
-        shipped = search_bulk.WORKERS
         search_bulk.WORKERS = max(1, workers)
         try:
             t = time.perf_counter()

@@ -23,10 +23,11 @@ from vsl_assets.search.query import fts5_terms_of_texts
 PARALLEL_AFTER = 50_000
 #: VSLs handed to the workers ahead of the writer (memory: a few 60-minute transcripts).
 AHEAD = 8
-#: Analysis worker processes at most.  Why two: the analysis is about two thirds of a bulk build's
-#: CPU (~25 us a segment against ~12 us for the writes), so with one worker the writer sat idle
-#: about a third of the time; with two, the writes are what the build waits for.
-WORKERS = 2
+#: Analysis worker processes at most.  One: on two cores one worker, the writes and tantivy's
+#: indexing thread already fill the machine; two measured no faster (bench_search.py --n 1112
+#: --build-only, 2026-12-07: 64,329 segments/s with two, 68,132 with one, 55,793 with none, on
+#: tantivy, load falling from 6 to 1.5).  More may pay on more cores (not measured).
+WORKERS = 1
 
 
 def _terms(texts: list[str], language: str | None) -> list[str]:
