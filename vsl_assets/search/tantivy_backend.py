@@ -66,6 +66,7 @@ from vsl_assets.search.bulk import PARALLEL_AFTER, analysed
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import (
+    FTS5_TAGS,
     Clause,
     ParsedQuery,
     clause_forms,
@@ -461,7 +462,7 @@ class TantivySearch:
         searcher = self._reader()
         text = self._text_query(parsed, query_languages(query.language))
         where, filter_params = vsl_filter(query, _encode_time)
-        if filter_params:
+        if filter_params and not _only_a_known_language(filter_params):
             allowed = [r[0] for r in conn.execute(f"SELECT v.id FROM vsls v WHERE {where}", filter_params)]
             if not allowed:
                 return SearchResults(query, 0, 0, (), parsed.notes)
@@ -558,6 +559,15 @@ class TantivySearch:
                 _, start, end, said = row
                 out.append(Hit(sid - base, start, end, said, highlight(said, parsed, language), score))
         return tuple(out)
+
+
+def _only_a_known_language(filter_params: dict[str, Any]) -> bool:
+    """Whether the filters are a known language alone (``filters.vsl_filter``'s ``f_language``).
+    Such a query needs no restriction to the VSLs of that language: its one arm asks for terms
+    tagged with that language (``query.FTS5_TAGS``), and a segment's terms carry its VSL's
+    language tag, so the arm matches those VSLs' segments only.  The restriction (a term set of
+    ~a third of the VSLs) would be read by the ranking, the count and the fill each."""
+    return filter_params.keys() == {"f_language"} and filter_params["f_language"] in FTS5_TAGS
 
 
 def _sids(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> list[int]:

@@ -243,3 +243,26 @@ def test_a_bulk_build_with_the_analysis_in_a_worker_finds_what_one_vsl_at_a_time
         assert {g.vsl.key: [(h.position, h.snippet.marks) for h in g.hits] for g in a.vsls} == {
             g.vsl.key: [(h.position, h.snippet.marks) for h in g.hits] for g in b.vsls
         }
+
+
+def test_a_language_filter_alone_is_answered_by_the_language_tags_without_a_vsl_restriction(
+    tmp_path: Path,
+) -> None:
+    # The Portuguese arm's terms ("pt_garant") exist only in Portuguese VSLs, so a language filter
+    # alone needs no term set of the allowed VSLs; with another filter the restriction stays.
+    search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
+    assert isinstance(search, TantivySearch)
+    said = {"pt": "a garantia vale", "es": "la garantía vale", "en": "garantia is a word here too", None: "garantia"}
+    for i, (language, text) in enumerate(said.items()):
+        segments = [Segment(0, 1, text), Segment(1, 2, f"{text} de novo")]
+        search.index_vsl(VslDocument(key=f"k{i}-{language}", url="https://x", language=language, segments=segments))
+    with mock.patch.object(search, "_restrict", wraps=search._restrict) as restrict:
+        pt = search.search(SearchQuery(text="garantia", language="pt"))
+        assert restrict.call_count == 0
+        assert [g.vsl.key for g in pt.vsls] == ["k0-pt"] and (pt.total_vsls, pt.total_hits) == (1, 2)
+        es = search.search(SearchQuery(text="garantia", language="es"))
+        assert [g.vsl.key for g in es.vsls] == ["k1-es"] and es.total_hits == 2
+        assert search.search(SearchQuery(text="garantia", language="fr")).vsls == ()  # unknown: nothing
+        narrowed = search.search(SearchQuery(text="garantia", language="pt", key="k0-pt"))
+        assert [g.vsl.key for g in narrowed.vsls] == ["k0-pt"] and restrict.call_count == 1
+    assert search.search(SearchQuery(text="garantia")).total_vsls == 4
