@@ -54,6 +54,8 @@ _PAST_BEFORE = re.compile(
     r"\ben (?:los|las) (?:ultim[oa]s|pasad[oa]s)|\bhace)\s+$"
 )
 _PAST_AFTER = re.compile(r"^\s+(?:ago|atras|atrás)\b")
+#: A rate ("24 horas por dia", "7 days a week", "24 horas al día"): how often, never how long (grammar).
+_RATE_AFTER = re.compile(r"^\s*(?:por|per|a|an|al|ao|each|cada)\s+(?:dia|day|semana|week|mes|month|ano|year)\b")
 #: How many segments after a trial a money-back sentence still covers it.
 TRIAL_REFUND_SEGMENTS = 2
 
@@ -99,6 +101,8 @@ def read_guarantee(p: Prepared) -> tuple[int | None, Evidence | None, float]:
             cues, penalty = [0], 200
         for d in _DURATION.finditer(text):
             if _PAST_BEFORE.search(text[max(0, d.start() - 24) : d.start()]) or _PAST_AFTER.match(text[d.end() :]):
+                continue
+            if _RATE_AFTER.match(text[d.end() :]):
                 continue
             unit = _UNIT_DAYS[fold(d.group("u"))[0]]
             hours = int(d.group("n"))
