@@ -228,3 +228,46 @@ def test_a_strongly_cued_price_stands_beside_a_no_price_list_statement() -> None
         "Just $97 today, one time.",
     ]
     assert _offer(timed([FILLER["en"], *[FILLER["en"]] * 14, *lines]), "en") == (97.0, "USD")
+
+
+# --- (j) lower-case transcripts (as Whisper often gives) -------------------------------------------------
+# Case cannot tell where a name ends, so the transcript's own repetition does: the words after a naming
+# verb, as many as are said together again (hold-out 6 05, hold-out 4 01 and 03, hold-out 1 05 re-cut
+# lower case); a phrase of common words only ("our proven system") names nothing.
+
+_LOWER_FILLER = {
+    "en": "i kept going back to the same notes night after night trying to see what i had missed",
+    "pt": "eu voltava para as mesmas anotações noite após noite tentando ver o que tinha deixado passar",
+}
+
+
+def _lower_product(lines: list[str], language: str) -> str | None:
+    return analyze(timed([_LOWER_FILLER[language]] * 10 + lines), language).product
+
+
+def test_a_lower_case_name_is_read_as_far_as_the_transcript_repeats_it() -> None:
+    lines = [
+        "so we call it the brightvale gate method and it changes how you sell",
+        "the brightvale gate method starts with one call a day",
+        "inside the brightvale gate method you get the scripts",
+    ]
+    assert _lower_product(lines, "en") == "brightvale gate method"
+
+
+def test_common_words_repeated_after_a_naming_verb_are_no_name() -> None:
+    lines = [
+        "so we built our proven system for owners like you",
+        "our proven system starts with one call a day",
+        "and our proven system keeps going",
+    ]
+    assert _lower_product(lines, "en") is None
+
+
+def test_an_accented_common_word_said_often_is_no_coined_name() -> None:
+    # Folded, "situação" is "situacao", a word no list knows: it must be judged with its accents.
+    lines = [
+        "a situação da sua conta muda quando você entende o banco",
+        "essa situação acontece com muita gente",
+        "e a situação só piora com o tempo",
+    ]
+    assert _lower_product(lines, "pt") is None
