@@ -56,6 +56,12 @@ _PAST_BEFORE = re.compile(
 _PAST_AFTER = re.compile(r"^\s+(?:ago|atras|atrás)\b")
 #: A rate ("24 horas por dia", "7 days a week", "24 horas al día"): how often, never how long (grammar).
 _RATE_AFTER = re.compile(r"^\s*(?:por|per|a|an|al|ao|each|cada)\s+(?:dia|day|semana|week|mes|month|ano|year)\b")
+#: How near its guarantee word a window in hours must be said (characters), and the deadline verbs that make
+#: one a closing time instead (folded text).
+_HOURS_REACH = 40
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:clos\w*|ends?|ending|expir\w*|encerr\w*|termin\w*|acab\w*|cierr\w*|fech\w*|vence\w*|sai do ar)\b"
+)
 #: How many segments after a trial a money-back sentence still covers it.
 TRIAL_REFUND_SEGMENTS = 2
 
@@ -125,6 +131,13 @@ def read_guarantee(p: Prepared) -> tuple[int | None, Evidence | None, float]:
             distance = penalty + min(
                 abs(c - d.start()) + _SENTENCE_GAP * _sentence_ends(text, c, d.start()) for c in cues
             )
+            if unit == 0 and (
+                distance > _HOURS_REACH or _DEADLINE_BEFORE.search(text[max(0, d.start() - 30) : d.start()])
+            ):
+                # Hours are the unit of a deadline ("a oferta encerra em 24 horas", "cierra en 24 horas": hold-out
+                # 1 04 cut like a recogniser's output) far more than of a guarantee: an hour window counts only
+                # in the guarantee's own phrase ("garantia total de 72 horas", "a 48-hour money-back guarantee").
+                continue
             if best is None or distance < best[0]:
                 best = (distance, days, i)
     if best is None:

@@ -240,8 +240,9 @@ def _classify(before: str, after: str, money: Money, language: str | None = None
         return "anchor", f'anchor: "{anchor.group(0).strip()[:30]}"', 0.0, per_month
     if _STATED_VALUE.search(tail):
         # "This alone is valued at $9,500 a month" (hold-out 6 05), "valorada en $1,500" said without "gratis"
-        # (real-dev 04): what a part is worth, a value the price is set against, never the price asked.
-        return "bonus_value", "a stated value (valued at)", 0.0, per_month
+        # (real-dev 04): what a part is worth, a value the price is set against (a stack value, read as an
+        # anchor, as the stack's total is), never the price asked.
+        return "anchor", "anchor: a stated value (valued at)", 0.0, per_month
     other_thing = _COMPARISON.search(before)
     if other_thing is not None and not (offer_cue and _SAYS_OURS.search(before)):
         return "comparison", f'cost of something else: "{other_thing.group(0).strip()[:25]}"', 0.0, per_month

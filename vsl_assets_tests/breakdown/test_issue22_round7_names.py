@@ -154,6 +154,8 @@ def test_a_guarantee_in_hours_is_read_in_days(language: str, line: str, days: in
         ("pt", "Garantia de suporte 24 horas por dia, sete dias por semana."),
         ("en", "We guarantee a reply within 12 hours."),
         ("pt", "Minha equipe protocola o pedido em até 48 horas."),
+        # A deadline in hours beside a guarantee word (hold-out 1 04 cut like a recogniser's output).
+        ("es", "Tienes garantía total y la oferta cierra en 48 horas."),
     ],
 )
 def test_hours_that_are_no_window_of_whole_days_make_no_guarantee(language: str, line: str) -> None:
@@ -271,3 +273,9 @@ def test_an_accented_common_word_said_often_is_no_coined_name() -> None:
         "e a situação só piora com o tempo",
     ]
     assert _lower_product(lines, "pt") is None
+
+
+def test_a_stated_value_above_the_price_is_its_anchor() -> None:
+    lines = ["The reporting module alone is valued at $4,500.", "Today you get everything for just $97."]
+    b = analyze(_video("en", FILLER["en"], lines), "en")
+    assert b.anchor_price is not None and (b.anchor_price.amount, b.anchor_price.currency) == (4500.0, "USD")
