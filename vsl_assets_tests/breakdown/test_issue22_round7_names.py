@@ -41,6 +41,7 @@ def _guarantee(lines: list[str], language: str) -> int | None:
             "Quiet Ledger Masterclass",
         ),
         ("pt", ["Tudo isso você aprende dentro do Método Rota Firme, passo a passo."], "Método Rota Firme"),
+        ("en", ["Step one is the Clear Signal Audit. We find every leak in a day."], "Clear Signal Audit"),
     ],
 )
 def test_a_name_built_on_a_kind_of_offering_is_the_product(language: str, lines: list[str], name: str) -> None:
