@@ -696,3 +696,8 @@ def test_the_benchmark_scores_the_openai_engine_on_any_compatible_endpoint(
     assert cells[2:6] == ["1.00  1/1", "1.00  1/1", "1.00  1/1", "1.00  1/1"]  # niche, offer, anchor, guarantee
     assert cells[11] == "1.00  1/1"  # product
     assert len(server.chat_requests) == 1 and server.chat_requests[0].model == "my-local-model"
+    # Without a key the benchmark says what is missing instead of a traceback.
+    out = subprocess.run(
+        [sys.executable, str(bench), *args], capture_output=True, text=True, cwd=REPO, env={**env, "OPENAI_API_KEY": ""}
+    )
+    assert out.returncode == 2 and "needs OPENAI_API_KEY" in out.stderr and "Traceback" not in out.stderr
