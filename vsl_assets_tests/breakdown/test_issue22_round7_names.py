@@ -280,3 +280,19 @@ def test_a_stated_value_above_the_price_is_its_anchor() -> None:
     lines = ["The reporting module alone is valued at $4,500.", "Today you get everything for just $97."]
     b = analyze(_video("en", FILLER["en"], lines), "en")
     assert b.anchor_price is not None and (b.anchor_price.amount, b.anchor_price.currency) == (4500.0, "USD")
+
+
+# --- (k) a sentence that is only a name ------------------------------------------------------------------
+# "COWBOY Energia." (real-dev 07), "... Masterclass." (hold-out 6 02), "Vendas Sem Segredos." (hold-out 6 03): a
+# verbless sentence of capitalised words is a title said aloud; without a naming verb it is read unsure.
+
+
+def test_a_sentence_that_is_only_a_name_names_the_product_unsure() -> None:
+    lines = ["Tudo numa caixa só.", "BRASA Vigor. Seis ingredientes que você conhece."]
+    b = analyze(_video("pt", FILLER["pt"], lines), "pt")
+    assert b.product == "BRASA Vigor" and b.confidence["product"] < 0.6
+
+
+@pytest.mark.parametrize("line", ["Thank You. See you inside.", "Big Mistake. I lost everything."])
+def test_a_sentence_of_common_capitalised_words_names_nothing(line: str) -> None:
+    assert _product([FILLER["en"], line]) is None
