@@ -296,3 +296,23 @@ def test_a_sentence_that_is_only_a_name_names_the_product_unsure() -> None:
 @pytest.mark.parametrize("line", ["Thank You. See you inside.", "Big Mistake. I lost everything."])
 def test_a_sentence_of_common_capitalised_words_names_nothing(line: str) -> None:
     assert _product([FILLER["en"], line]) is None
+
+
+# --- (l) a lower-case word after "chamo de" / "it's called" is shown unsure ------------------------------
+# On real copy such words were a science or jargon word three times out of four (hold-out 3 01, hold-out 5 01).
+
+
+def test_a_lower_case_word_after_a_naming_verb_is_not_sure() -> None:
+    lines = [
+        "Os bancos falam uma língua própria. Eu chamo de contratês.",
+        "Quem não entende contratês paga mais.",
+        "O contratês está em todo papel que você assina.",
+    ]
+    b = analyze(_video("pt", FILLER["pt"], lines), "pt")
+    assert b.product is None or b.confidence["product"] < 0.6
+
+
+def test_a_capitalised_name_after_a_naming_verb_stays_sure() -> None:
+    lines = ["Nós chamamos de Contratix.", "O Contratix lê o contrato por você.", "Com o Contratix você paga menos."]
+    b = analyze(_video("pt", FILLER["pt"], lines), "pt")
+    assert b.product == "Contratix" and b.confidence["product"] >= 0.6
