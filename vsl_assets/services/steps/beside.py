@@ -2,9 +2,9 @@
 
 Two steps in a row cannot overlap under the in-process executor, and the encode of the stored
 audio costs about a fifth of a local transcription.  When a run makes both (and the audio is not
-already stored), the audio step runs in a thread (``start_audio``, at a lower priority) while the
-transcription reads a lossless PCM decode of the video (~30x cheaper than the encode); the
-transcript is written only once the stored audio exists, so it is never older than its audio.
+already stored), the audio step runs in a thread (``start_audio``, at a lower priority until the
+transcription ends) while the transcription reads a lossless PCM decode of the video (~30x cheaper
+than the encode); the transcript is written only once the stored audio exists, so it is never older than its audio.
 Each step keeps its own ``jobs`` row, status, failure record and result; what records them is the
 caller's (:class:`StepTracker`: the Dagster asset's bookkeeping, or any other front end's).
 """
@@ -89,6 +89,7 @@ def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[
     background = start_audio(audio_inputs, res)
 
     def audio_stored() -> None:
+        background.hurry()  # the transcription is done: nothing waits now but for the encode
         if not background.succeeded():
             raise _AudioFailed()
 
@@ -115,11 +116,13 @@ def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[
             except Exception as exc:
                 error = exc
     except BaseException:
+        background.hurry()
         background.thread.join()  # nothing of this step outlives it (the audio's own temp is its own)
         raise
     finally:
         if pcm is not None:
             pcm.unlink(missing_ok=True)
+    background.hurry()
     try:
         audio = background.wait()
     except Exception as exc:
