@@ -203,6 +203,8 @@ class AudioInBackground:
             if self.hurried:
                 return
             self.hurried = True
+            if not self.thread.is_alive():
+                return  # its ffmpeg has ended and been waited for: its id may already be another's
             for pid in self.encoders:
                 self._restore(pid)
 
