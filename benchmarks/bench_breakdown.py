@@ -64,6 +64,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
+sys.path.insert(1, str(ROOT))
+import record  # noqa: E402  (imported at the start: it notes the load average before the run)
 
 from vsl_assets.breakdown.engine import BreakdownEngine, analyze  # noqa: E402
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Breakdown  # noqa: E402
@@ -279,7 +281,13 @@ def _median_ms(fn: Callable[[], object], repeats: int) -> float:
     return statistics.median(times)
 
 
-def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats: int) -> str:
+def speed(
+    engine: BreakdownEngine,
+    samples: list[Sample],
+    language: str,
+    repeats: int,
+    recorded: list[record.Row] | None = None,
+) -> str:
     same = [s for s in samples if s.language == language] or samples
     segs = long_transcript(same)
     words = sum(len(s.text.split()) for s in segs)
@@ -293,6 +301,14 @@ def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats
     # and coined words looked up, so this is the slower path.
     bare = recut(segs, bare=True)
     took_bare = _median_ms(lambda: analyze(bare, language, engine), repeats)
+    if recorded is not None:
+        recorded.append(
+            record.Row(
+                f"speed, {language}, {segs[-1].end / 60:.0f} min ({len(segs)} segments), median of {repeats}",
+                f"{took:.0f} ms (re-cut bare {took_bare:.0f} ms)",
+                floor=f"tokenize-only {base:.1f} ms",
+            )
+        )
     return (
         f"speed ({language}, {segs[-1].end / 60:.0f} min, {len(segs)} segments, {words} words, median of {repeats}): "
         f"engine {took:.0f} ms, same re-cut bare ({len(bare)} segments) {took_bare:.0f} ms, "
@@ -408,7 +424,7 @@ _PUNCT = re.compile(
 
 
 def _timed_words(segments: Sequence[Segment]) -> list[tuple[float, float, str]]:
-    out = []
+    out: list[tuple[float, float, str]] = []
     for s in segments:
         words = s.text.split()
         step = (s.end - s.start) / max(1, len(words))
@@ -634,6 +650,25 @@ def calibration(pairs: list[tuple[float, bool]], threshold: float) -> str:
     )
 
 
+def real_rows(split: str, rows: dict[str, RealTally]) -> list[record.Row]:
+    """The table's "new" row, field by field, next to each baseline revision's (informational: the
+    real sets have no targets)."""
+    new = rows["new"]
+    bases = {tag: t for tag, t in rows.items() if tag.startswith("base") and " " not in tag.removeprefix("base ")}
+
+    def figure(t: RealTally, k: str) -> str:
+        return f"{t.hits[k] / t.scored[k]:.2f} ({t.hits[k]}/{t.scored[k]})"
+
+    out: list[record.Row] = []
+    for k in REAL_FIELDS:
+        if not new.scored[k]:
+            continue
+        floor = "; ".join(f"{tag} {figure(t, k)}" for tag, t in bases.items() if t.scored[k]) or None
+        out.append(record.Row(f"{split} ({new.n} documents): {k}", figure(new, k), floor=floor))
+    out.append(record.Row(f"{split}: price invented where none is said", f"{new.invented}/{new.unpriced}"))
+    return out
+
+
 def real_report(
     engine: BreakdownEngine,
     baseline_ref: str | None,
@@ -641,6 +676,7 @@ def real_report(
     threshold: float,
     splits: Sequence[str] = tuple(REALCOPY_DIRS),
     variants: Sequence[str] = ("sentences",),
+    recorded: list[record.Row] | None = None,
 ) -> str:
     out: list[str] = []
     for split, cut in [(s, v) for s in splits for v in variants]:
@@ -691,6 +727,8 @@ def real_report(
             if show_misses:
                 out.append(f"misses ({tag}): " + " ".join(tallies[tag].misses))
         ordered = dict(sorted(rows.items(), key=lambda kv: (not kv[0].startswith("base"), len(kv[0]), kv[0])))
+        if recorded is not None:
+            recorded += real_rows(split, rows)
         out.append(real_table(f"{split} — hits/scored per field; 'invented' = price given where none is said", ordered))
         for tag, pairs in pairs_by_tag.items():
             if pairs:
@@ -739,14 +777,23 @@ def main(argv: list[str] | None = None) -> int:
         variants = [v for v in args.variants.split(",") if v]
         if unknown := set(variants) - set(VARIANTS):
             ap.error(f"unknown --variants {sorted(unknown)}; choose from {VARIANTS}")
-        print(real_report(engine, args.baseline_ref, args.misses, args.threshold, chosen, variants))
+        recorded: list[record.Row] = []
+        print(real_report(engine, args.baseline_ref, args.misses, args.threshold, chosen, variants, recorded))
         if args.repeats > 0 and args.engine == "local":
             for language in ("pt", "en", "es"):
-                print(speed(engine, load("dev"), language, args.repeats))
+                print(speed(engine, load("dev"), language, args.repeats, recorded))
+        if recorded:
+            record.write(
+                f"bench_breakdown-real-{args.engine}",
+                recorded,
+                full_size=True,
+                sizes=f"splits {', '.join(chosen)}; segmentations {', '.join(variants)}",
+            )
         return 0
     splits = ["dev", "holdout"] if args.split == "all" else [args.split]
     print(f"engine {engine.engine} / {engine.model}; beats ±{BEAT_TOLERANCE_S:g} s, pitch ±{PITCH_TOLERANCE_S:g} s")
     all_tallies: dict[str, Tally] = {}
+    judged: list[record.Row] = []
     for split in splits:
         samples = load(split)
         if not samples:
@@ -770,11 +817,18 @@ def main(argv: list[str] | None = None) -> int:
             f"{k} {v:.2f}{'' if v >= TARGETS[k] else ' (< ' + format(TARGETS[k], '.2f') + ')'}" for k, v in got.items()
         )
         print(f"\ntargets on {split}: {verdict}")
+        for k, v in got.items():
+            met = "PASS" if v >= TARGETS[k] else "FAIL"
+            judged.append(
+                record.Row(f"{split} ({t.n} files): {k}", f"{v:.2f}", target=f">= {TARGETS[k]:.2f}", verdict=met)
+            )
     if args.repeats > 0 and args.engine == "local":
         dev = load("dev")
         if dev:
             for language in sorted({s.language for s in dev}):
-                print(speed(engine, dev, language, args.repeats))
+                print(speed(engine, dev, language, args.repeats, judged))
+    if judged:
+        record.write(f"bench_breakdown-{args.split}-{args.engine}", judged, sizes=f"split {args.split}")
     return 0
 
 

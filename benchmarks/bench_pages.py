@@ -57,6 +57,7 @@ REPO = Path(__file__).resolve().parent.parent
 CODE = Path(os.environ.get("BENCH_PAGES_CODE", str(REPO))).resolve()
 sys.path.insert(0, str(CODE))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import record  # noqa: E402  (imported at the start: it notes the load average before the run)
 
 TARGET_MS = 100.0
 #: The load-independent verdict: a page's p95 within this many times ``/healthz``'s p95 (the
@@ -378,8 +379,11 @@ def figures(side: Side, name: str) -> tuple[float, float, float, float]:
     return pct(wall, 50), pct(wall, 95), pct(cpu, 50), pct(cpu, 95)
 
 
-def report(sides: list[Side], names: list[str], args: argparse.Namespace) -> list[str]:
-    """The table: each side's p50/p95 wall and CPU ms, this checkout's two verdicts."""
+def report(
+    sides: list[Side], names: list[str], args: argparse.Namespace, recorded: list[record.Row] | None = None
+) -> list[str]:
+    """The table: each side's p50/p95 wall and CPU ms, this checkout's two verdicts (also as
+    ``record`` rows into ``recorded``)."""
     new = sides[0]
     healthz = figures(new, "healthz (baseline)")[1]
     ratio_limit = HEALTHZ_RATIO * healthz
@@ -403,6 +407,20 @@ def report(sides: list[Side], names: list[str], args: argparse.Namespace) -> lis
         codes = ",".join(str(c) for side in sides for c in sorted(side.statuses[name]))
         line += f" | {p95 / healthz:5.1f}x  {target:>7}  {ratio:>7}  {codes}"
         print(line)
+        if recorded is not None:
+            p50, _, c50, _ = figures(new, name)
+            base = figures(sides[1], name) if len(sides) > 1 else None
+            recorded.append(
+                record.Row(
+                    f"{name} (server p95)",
+                    f"{p95:.1f} ms (p50 {p50:.1f}, CPU p50 {c50:.1f})",
+                    floor=None if name.startswith("healthz") else f"/healthz {healthz:.1f} ms",
+                    ratio=f"{p95 / healthz:.1f}x /healthz",
+                    target=f"<= {TARGET_MS:g} ms and <= {HEALTHZ_RATIO:g}x /healthz",
+                    verdict="FAIL" if failed else "PASS",
+                    before=f"{sides[1].label}: {base[1]:.1f} ms (p50 {base[0]:.1f})" if base else None,
+                )
+            )
     return over
 
 
@@ -477,13 +495,21 @@ def main() -> int:
             f"process CPU per request; {os.cpu_count()} cores, load average {load_before[0]:.1f} before, "
             f"{load_after[0]:.1f} after (other engineers' work: wall p95 is mostly scheduling)"
         )
-        over = report(sides, names, args)
+        recorded: list[record.Row] = []
+        over = report(sides, names, args, recorded)
     hz = figures(sides[0], "healthz (baseline)")[1]
     print(
         f"\nverdicts for {sides[0].label}: p95 <= {TARGET_MS:g} ms; p95 <= {HEALTHZ_RATIO:g}x /healthz p95 "
         f"({HEALTHZ_RATIO * hz:.1f} ms in this run)"
     )
     print(f"pages failing either: {', '.join(over) if over else 'none'}")
+    record.write(
+        "bench_pages-postgres" if args.pg else "bench_pages-sqlite",
+        recorded,
+        backend=backend,
+        full_size=args.n >= 10_000 and args.requests >= 30,
+        sizes=f"{args.n:,} VSLs + {args.long + 1} of 60 minutes, {args.requests} requests per page",
+    )
     return 0
 
 

@@ -47,6 +47,8 @@ sys.path.insert(0, str(REPO))
 #: The code under test in a child process (populate, writer): a checkout given by the parent.
 if os.environ.get("BENCH_CODE"):
     sys.path.insert(0, os.environ["BENCH_CODE"])
+sys.path.insert(1, str(Path(__file__).resolve().parent))
+import record  # noqa: E402  (imported at the start: it notes the load average before the run)
 
 WORDS = (
     "você vai descobrir ritual manhã emagrecer garantia dias oferta especial segredo médicos não querem "
@@ -763,6 +765,7 @@ def main() -> int:
     versions = [("before", args.before.resolve())] if args.before else []
     versions.append(("after", REPO))
     tmp = Path(tempfile.mkdtemp(prefix="bench_web_"))
+    recorded: list[record.Row] = []
     print(
         f"{args.n:,} VSLs + one 60-minute VSL of 900 segments per database; {os.cpu_count()} cores; "
         f"{args.seconds:g} s per measurement; a pipeline writer runs throughout"
@@ -791,9 +794,43 @@ def main() -> int:
             finally:
                 rows += [stop(s) for s in servers]
         report(backend, rows)
+        recorded += record_rows(backend, rows)
     if args.browser:
         browser_report(tmp / "browser", args)
+    full = args.n >= 10_000 and args.seconds >= 3
+    sizes = f"{args.n:,} VSLs, {args.seconds:g} s per measurement, concurrency {args.concurrency}"
+    name = "bench_web-search" if args.only == "search" else "bench_web"
+    record.write(name, recorded, backend=args.backends, full_size=full, sizes=sizes)
     return 0
+
+
+def record_rows(backend: str, rows: list[dict[str, Any]]) -> list[record.Row]:
+    """``report``'s table for the record: each route of the "after" code with its /healthz ratio and
+    the "before" code's figure beside it.  Informational: this benchmark prints no verdict."""
+    table = [r for r in rows if "route" in r]
+    health = {(r["code"], r["c"]): r for r in table if r["route"].startswith("GET /healthz")}
+    by = {(r["code"], r["route"], r["c"]): r for r in table}
+
+    def figure(r: dict[str, Any]) -> str:
+        cpu = r["app_cpu_ms"] + r["db_cpu_ms"]
+        return f"p95 {r['p95']:.1f} ms, {r['rps']:.1f} req/s, CPU {cpu:.2f} ms/req, {r['errors']} errors"
+
+    out = []
+    for (code, route, c), r in by.items():
+        if code != "after":
+            continue
+        base = health[(code, c)]["p95"]
+        was = by.get(("before", route, c))
+        out.append(
+            record.Row(
+                f"{backend}: {route}, concurrency {c}",
+                figure(r),
+                floor=None if route.startswith("GET /healthz") else f"/healthz p95 {base:.1f} ms",
+                ratio=f"{r['p95'] / base:.1f}x /healthz p95",
+                before=figure(was) if was else None,
+            )
+        )
+    return out
 
 
 SEEK_JS = """async (t) => {
