@@ -391,37 +391,153 @@ def cmd_writer(args: argparse.Namespace) -> int:
 # -- the load: raw HTTP/1.1 keep-alive over asyncio (cheap, so the client leaves the CPU to the server)
 
 
-async def _one(port: int, request: bytes, deadline: float, latencies: list[float], failures: list[int]) -> None:
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    """One request on a keep-alive connection, its answer read whole: the status."""
+    writer.write(request)
+    await writer.drain()
+    status = int((await reader.readline()).split()[1])
+    length, chunked = 0, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    else:
+        await reader.readexactly(length)
+    return status
+
+
+Conn = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def _drive(conn: Conn, request: bytes, deadline: float, latencies: list[float], failures: list[int]) -> None:
+    reader, writer = conn
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        status = await _exchange(reader, writer, request)
+        latencies.append((time.perf_counter() - start) * 1000)
+        if status != 200:
+            failures.append(status)
+
+
+# -- which worker process serves which client connection, seen from outside the server -----------
+#
+# ``vsl web`` runs several worker processes on one port.  Each keep-alive connection stays with the
+# process that accepted it, and which one that is the kernel and the workers' event loops decide:
+# 8 connections all on one of two workers halve the throughput measured.  So each measurement
+# finds the owner of every client connection (the server-side socket of the connection, from
+# /proc/net/tcp, is a file descriptor of exactly one process) and, with ``--spread even``, reopens
+# connections until each worker serves its share; a measurement whose spread is not even is
+# reported as such and gives no throughput verdict.
+
+
+def _socket_inodes(pid: int) -> set[int]:
+    """The socket inodes among a process's open files (empty when it is gone)."""
+    found: set[int] = set()
+    with contextlib.suppress(OSError):
+        for fd in os.scandir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd.path)
+                if target.startswith("socket:["):
+                    found.add(int(target[8:-1]))
+    return found
+
+
+def _tcp_table() -> list[tuple[int, int, str, int]]:
+    """(local port, remote port, state, inode) of every IPv4/IPv6 TCP socket of this machine."""
+    rows = []
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(name).read_text().splitlines()[1:]:
+                f = line.split()
+                rows.append((int(f[1].rsplit(":", 1)[1], 16), int(f[2].rsplit(":", 1)[1], 16), f[3], int(f[9])))
+    return rows
+
+
+LISTEN, ESTABLISHED = "0A", "01"
+
+
+@dataclass
+class Topology:
+    """The server's worker processes: those holding its listening socket with no child that does
+    (uvicorn's supervisor holds it too but never accepts; a single-process server is its own worker)."""
+
+    port: int
+    workers: list[int]
+
+    @classmethod
+    def of(cls, server_pid: int, port: int) -> Topology:
+        listening = {inode for lp, _, st, inode in _tcp_table() if lp == port and st == LISTEN}
+        holders = [p for p in _descendants(server_pid) if _socket_inodes(p) & listening]
+        parents = set()
+        for p in holders:
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parents.add(int(Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[1]))
+        return cls(port, sorted(p for p in holders if p not in parents) or [server_pid])
+
+    def owners(self, client_ports: list[int]) -> list[int | None]:
+        """The worker serving each client connection (by its local port); None: not accepted yet."""
+        by_inode = {inode: pid for pid in self.workers for inode in _socket_inodes(pid)}
+        accepted = {rp: inode for lp, rp, st, inode in _tcp_table() if lp == self.port and st == ESTABLISHED and inode}
+        return [by_inode.get(accepted.get(cp, -1)) for cp in client_ports]
+
+    def spread(self, owners: list[int | None]) -> list[int]:
+        """Connections per worker, most first (unknown owners left out)."""
+        return sorted((sum(o == w for o in owners) for w in self.workers), reverse=True)
+
+
+def even(spread: list[int]) -> bool:
+    return bool(spread) and max(spread) - min(spread) <= 1
+
+
+async def _connect(port: int, request: bytes) -> tuple[Conn, int]:
+    """A keep-alive connection with one request answered (so the server has accepted it)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < deadline:
-            start = time.perf_counter()
-            writer.write(request)
-            await writer.drain()
-            status = int((await reader.readline()).split()[1])
-            length, chunked = 0, False
-            while True:
-                line = await reader.readline()
-                if line in (b"\r\n", b""):
-                    break
-                name, _, value = line.decode("latin-1").partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-                elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
-                    chunked = True
-            if chunked:
-                while True:
-                    size = int((await reader.readline()).strip(), 16)
-                    await reader.readexactly(size + 2)
-                    if size == 0:
-                        break
-            else:
-                await reader.readexactly(length)
-            latencies.append((time.perf_counter() - start) * 1000)
-            if status != 200:
-                failures.append(status)
-    finally:
-        writer.close()
+    await _exchange(reader, writer, request)
+    return (reader, writer), int(writer.get_extra_info("sockname")[1])
+
+
+async def open_connections(
+    port: int, request: bytes, concurrency: int, topology: Topology | None, want_even: bool, tries: int
+) -> tuple[list[Conn], list[int], int]:
+    """``concurrency`` connections, and their spread over the workers (connections per worker).
+
+    With ``want_even`` the connections are opened one at a time and one that lands on a worker
+    already serving its share is closed and opened again (at most ``tries`` reopenings): the
+    third number is how many were reopened."""
+    if topology is None:
+        made = await asyncio.gather(*(_connect(port, request) for _ in range(concurrency)))
+        return [c for c, _ in made], [concurrency], 0
+    if not want_even:
+        made = await asyncio.gather(*(_connect(port, request) for _ in range(concurrency)))
+        return [c for c, _ in made], topology.spread(topology.owners([p for _, p in made])), 0
+    share = -(-concurrency // len(topology.workers))
+    count: dict[int | None, int] = {}
+    conns: list[Conn] = []
+    owners: list[int | None] = []
+    reopened = 0
+    while len(conns) < concurrency:
+        conn, client_port = await _connect(port, request)
+        owner = topology.owners([client_port])[0]
+        if owner is not None and count.get(owner, 0) >= share and reopened < tries:
+            conn[1].close()
+            reopened += 1
+            await asyncio.sleep(0.005 * (reopened % 10))  # let another worker's loop come round
+            continue
+        count[owner] = count.get(owner, 0) + 1
+        conns.append(conn)
+        owners.append(owner)
+    return conns, topology.spread(owners), reopened
 
 
 #: The pipeline writer's PostgreSQL application name: its backend's CPU is not the server's.
@@ -501,22 +617,39 @@ def cpu_spent(before: dict[str, float], after: dict[str, float]) -> tuple[float,
 
 
 def load(
-    port: int, path: str, headers: dict[str, str], concurrency: int, seconds: float, cpu: Any = None
-) -> dict[str, float]:
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    concurrency: int,
+    seconds: float,
+    cpu: Any = None,
+    topology: Topology | None = None,
+    want_even: bool = False,
+    tries: int = 200,
+) -> dict[str, Any]:
+    """``concurrency`` keep-alive connections sending ``path`` for ``seconds`` (after 0.5 s of
+    warm-up on the same connections), and where they landed among the server's workers."""
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}\r\n".encode()
 
-    async def run(duration: float) -> tuple[list[float], list[int], float]:
-        latencies: list[float] = []
-        failures: list[int] = []
-        start = time.perf_counter()
-        await asyncio.gather(*(_one(port, request, start + duration, latencies, failures) for _ in range(concurrency)))
-        return latencies, failures, time.perf_counter() - start
+    async def run() -> tuple[list[float], list[int], float, list[int], int, tuple[float, float]]:
+        conns, spread, reopened = await open_connections(port, request, concurrency, topology, want_even, tries)
+        try:
+            warm = time.perf_counter() + 0.5  # templates, statement caches, each worker's pool
+            await asyncio.gather(*(_drive(c, request, warm, [], []) for c in conns))
+            latencies: list[float] = []
+            failures: list[int] = []
+            before = cpu() if cpu else {}
+            start = time.perf_counter()
+            await asyncio.gather(*(_drive(c, request, start + seconds, latencies, failures) for c in conns))
+            elapsed = time.perf_counter() - start
+            after = cpu() if cpu else {}
+        finally:
+            for _, writer in conns:
+                writer.close()
+        return latencies, failures, elapsed, spread, reopened, cpu_spent(before, after) if cpu else (0.0, 0.0)
 
-    asyncio.run(run(0.5))  # warm: connections, templates, statement caches
-    before = cpu() if cpu else {}
-    latencies, failures, elapsed = asyncio.run(run(seconds))
-    app_s, db_s = cpu_spent(before, cpu() if cpu else {})
+    latencies, failures, elapsed, spread, reopened, (app_s, db_s) = asyncio.run(run())
     n = max(1, len(latencies))
     return {
         "app_cpu_ms": app_s * 1000 / n,
@@ -527,6 +660,9 @@ def load(
         "p99": pct(latencies, 99),
         "n": len(latencies),
         "errors": len(failures),
+        "spread": spread,
+        "even": even(spread),
+        "reopened": reopened,
     }
 
 
@@ -641,7 +777,7 @@ def measure_all(servers: list[Running], args: argparse.Namespace) -> list[dict[s
     """Each route and concurrency on every version back to back (before, after, before, ...), so a
     change in the machine's load (other work on these cores) hits both sides alike."""
     rows: list[dict[str, Any]] = []
-    total_s = len(routes(args)) * len(args.concurrency) * len(servers) * (args.seconds + 0.7) + 10
+    total_s = len(routes(args)) * len(args.concurrency) * len(servers) * args.rounds * (args.seconds + 1.5) + 10
     for s in servers:
         s.writer = subprocess.Popen(
             [sys.executable, __file__, "writer", "--database", s.database, "--seconds", str(total_s)],
@@ -651,15 +787,29 @@ def measure_all(servers: list[Running], args: argparse.Namespace) -> list[dict[s
         )
     for path, name, auth in routes(args):
         for c in args.concurrency:
-            for s in servers:
-                meter = cpu_meter(s.server.pid, s.database)
-                result = load(s.port, path.format(**s.info), s.headers(auth), c, args.seconds, meter)
-                rows.append({"code": s.label, "route": name, "c": c, **result})
-                print(
-                    f"  {s.label:<7} {name:<40} c={c:<3} {result['rps']:7.1f} req/s  p95 {result['p95']:7.1f} ms"
-                    f"  CPU/req {result['app_cpu_ms']:.2f} + {result['db_cpu_ms']:.2f} ms  errors {result['errors']}",
-                    flush=True,
-                )
+            for round_ in range(1, args.rounds + 1):
+                # Interleaved rounds, the order alternating, so load changes hit both sides alike.
+                for s in servers if round_ % 2 else servers[::-1]:
+                    meter = cpu_meter(s.server.pid, s.database)
+                    topology = Topology.of(s.server.pid, s.port)
+                    result = load(
+                        s.port,
+                        path.format(**s.info),
+                        s.headers(auth),
+                        c,
+                        args.seconds,
+                        meter,
+                        topology,
+                        want_even=args.spread == "even",
+                        tries=args.spread_tries,
+                    )
+                    rows.append({"code": s.label, "route": name, "c": c, "round": round_, **result})
+                    print(
+                        f"  {s.label:<7} {name:<40} c={c:<3} r{round_} {result['rps']:7.1f} req/s"
+                        f"  p95 {result['p95']:7.1f} ms  CPU/req {result['app_cpu_ms']:.2f} + {result['db_cpu_ms']:.2f} ms"
+                        f"  errors {result['errors']}  spread {spread_text(result)}",
+                        flush=True,
+                    )
     for s in servers:
         assert s.writer is not None
         out, _ = s.writer.communicate(timeout=total_s + 120)
@@ -682,31 +832,77 @@ def stop(s: Running) -> dict[str, Any]:
     }
 
 
+def spread_text(r: dict[str, Any]) -> str:
+    """Connections per worker process, e.g. ``4+4`` (``8`` on a one-process server); ``!`` marks
+    an uneven spread, ``(n reopened)`` the connections opened again to even it."""
+    text = "+".join(str(n) for n in r["spread"]) + ("" if r["even"] else " !")
+    return text + (f" ({r['reopened']} reopened)" if r.get("reopened") else "")
+
+
+#: Issue 26's throughput target: after / before at concurrency 8 on the library page and API list.
+THROUGHPUT_TARGET, TARGET_CONCURRENCY = 4.0, 8
+TARGET_ROUTES = (ROUTES[1][1], ROUTES[2][1])
+
+
+def throughput_verdicts(rows: list[dict[str, Any]]) -> list[tuple[str, int, list[float], str]]:
+    """(route, concurrency, after/before ratio of each round, verdict) for every route measured on
+    both sides.  A round counts only if both sides' connections were spread evenly over their
+    workers; the verdict (library page and API list at concurrency 8) comes from the interval of the counted rounds: ``PASS`` when its lowest
+    ratio reaches the target, ``FAIL`` when its highest does not, otherwise (or with no counted
+    round) no verdict."""
+    by = {(r["code"], r["route"], r["c"], r["round"]): r for r in rows if "route" in r}
+    out = []
+    for route, c in dict.fromkeys((r, c) for (_, r, c, _) in by):
+        rounds = sorted({k[3] for k in by if k[1] == route and k[2] == c})
+        pairs = [(by.get(("after", route, c, n)), by.get(("before", route, c, n))) for n in rounds]
+        ratios = [a["rps"] / b["rps"] for a, b in pairs if a and b and a["even"] and b["even"]]
+        if not any(a and b for a, b in pairs):
+            continue
+        if route not in TARGET_ROUTES or c != TARGET_CONCURRENCY:
+            verdict = "(no target)"
+        elif not ratios:
+            verdict = "no verdict (no round with both sides' connections spread evenly)"
+        elif min(ratios) >= THROUGHPUT_TARGET:
+            verdict = f"PASS (>= {THROUGHPUT_TARGET:g}x in every round)"
+        elif max(ratios) < THROUGHPUT_TARGET:
+            verdict = f"FAIL (< {THROUGHPUT_TARGET:g}x in every round)"
+        else:
+            verdict = f"no verdict (the interval straddles {THROUGHPUT_TARGET:g}x)"
+        skipped = len(pairs) - len(ratios)
+        out.append((route, c, ratios, verdict + (f"; {skipped} uneven round(s) left out" if skipped else "")))
+    return out
+
+
 def report(backend: str, rows: list[dict[str, Any]]) -> None:
     table = [r for r in rows if "route" in r]
-    health = {(r["code"], r["c"]): r for r in table if r["route"].startswith("GET /healthz")}
+    health = {(r["code"], r["c"], r["round"]): r for r in table if r["route"].startswith("GET /healthz")}
     print(f"\n## {backend}\n")
     print(
-        "| code | route | conc. | req/s | p50 ms | p95 ms | p99 ms | p95 / healthz p95 "
-        "| app CPU ms/req | db CPU ms/req | errors |"
+        "| code | route | conc. | round | req/s | p50 ms | p95 ms | p99 ms | p95 / healthz p95 "
+        "| app CPU ms/req | db CPU ms/req | errors | conns per worker |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in table:
-        base = health[(r["code"], r["c"])]["p95"]
+        base = health[(r["code"], r["c"], r["round"])]["p95"]
         print(
-            f"| {r['code']} | {r['route']} | {r['c']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
-            f"{r['p99']:.1f} | {r['p95'] / base:.1f}x | {r['app_cpu_ms']:.2f} | {r['db_cpu_ms']:.2f} | {r['errors']} |"
+            f"| {r['code']} | {r['route']} | {r['c']} | {r['round']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+            f"{r['p99']:.1f} | {r['p95'] / base:.1f}x | {r['app_cpu_ms']:.2f} | {r['db_cpu_ms']:.2f} | {r['errors']} "
+            f"| {spread_text(r)} |"
         )
-    by = {(r["code"], r["route"], r["c"]): r for r in table}
-    print("\nthroughput after / before at each concurrency:")
-    for (code, route, c), r in by.items():
-        if code == "after" and ("before", route, c) in by:
-            was = by[("before", route, c)]
-            cpu_now, cpu_was = r["app_cpu_ms"] + r["db_cpu_ms"], was["app_cpu_ms"] + was["db_cpu_ms"]
-            print(
-                f"  {route:<40} c={c:<3} {r['rps'] / was['rps']:5.1f}x"
-                f"   CPU per request (app + db) {cpu_was:.2f} -> {cpu_now:.2f} ms (before / after {cpu_was / max(cpu_now, 1e-9):.1f}x)"
-            )
+    by = {(r["code"], r["route"], r["c"], r["round"]): r for r in table}
+    print("\nthroughput after / before at each concurrency (each round's ratio, then the verdict from their interval):")
+    for route, c, ratios, verdict in throughput_verdicts(rows):
+        cpu = [
+            (w["app_cpu_ms"] + w["db_cpu_ms"], r["app_cpu_ms"] + r["db_cpu_ms"])
+            for (code, rt, cc, n), r in by.items()
+            if code == "after" and rt == route and cc == c and (w := by.get(("before", route, c, n)))
+        ]
+        was, now = statistics.median(x for x, _ in cpu), statistics.median(y for _, y in cpu)
+        shown = ", ".join(f"{x:.1f}x" for x in ratios) or "-"
+        print(
+            f"  {route:<40} c={c:<3} {shown}  -> {verdict}"
+            f"   CPU per request (app + db, median) {was:.2f} -> {now:.2f} ms"
+        )
     for r in rows:
         if "writer" in r:
             print(f"  pipeline writer during {r['code']}: {r['writer']}")
@@ -738,6 +934,22 @@ def main() -> int:
         help="a checkout of the code to compare against (e.g. /work/main); default: none",
     )
     parser.add_argument("--backends", default="sqlite,postgres")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="interleaved rounds per route and concurrency (the throughput verdict comes from their interval)",
+    )
+    parser.add_argument(
+        "--spread",
+        choices=["even", "as-is"],
+        default="even",
+        help="even (default): reopen client connections until each server worker process serves its share; "
+        "as-is: keep where the kernel put them (reported either way)",
+    )
+    parser.add_argument(
+        "--spread-tries", type=int, default=200, help="connections reopened at most per measurement to even the spread"
+    )
     parser.add_argument(
         "--search",
         type=int,
