@@ -9,6 +9,7 @@ which process holds the server side of each connection.
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import socket
 import subprocess
@@ -108,3 +109,37 @@ def test_a_round_with_an_uneven_spread_gives_no_throughput_verdict() -> None:
     assert verdict(row("before", 100, 1), row("after", 300, 1)).startswith("FAIL")
     uneven = verdict(row("before", 100, 1), row("after", 900, 1, is_even=False))
     assert uneven.startswith("no verdict (no round with both sides") and "1 uneven round" in uneven
+
+
+@pytest.mark.slow
+def test_connections_from_several_clients_land_on_every_worker(two_workers: tuple[subprocess.Popen[str], int]) -> None:
+    """Each worker listens with its own socket (SO_REUSEPORT): the kernel spreads connections
+    opened together over them, rather than the first worker awake taking them all (with one
+    shared socket 8 connections came out 8+0 as often as not).  16 connections all on one of two
+    sockets by the kernel's hash: a chance of 1 in 32,768."""
+    proc, port = two_workers
+    topology = bench_web.Topology.of(proc.pid, port)
+    spread, _ = _open(port, topology, 16, even=False)
+    assert sum(spread) == 16 and min(spread) >= 1, spread
+
+
+@pytest.mark.slow
+def test_a_second_server_on_the_port_is_refused_and_a_dead_worker_replaced(
+    two_workers: tuple[subprocess.Popen[str], int],
+) -> None:
+    from vsl_assets.web.workers import port_taken
+
+    proc, port = two_workers
+    assert port_taken("127.0.0.1", port) is not None  # never silently sharing another server's port
+    first = bench_web.Topology.of(proc.pid, port).workers
+    os.kill(first[0], signal.SIGKILL)
+    deadline = time.monotonic() + 60
+    now = first
+    while time.monotonic() < deadline:
+        now = bench_web.Topology.of(proc.pid, port).workers
+        if len(now) == 2 and first[0] not in now:
+            break
+        time.sleep(0.3)
+    assert len(now) == 2 and first[0] not in now and first[1] in now
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
+        assert answer.status == 200
