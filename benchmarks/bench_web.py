@@ -36,7 +36,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,280 +47,13 @@ sys.path.insert(0, str(REPO))
 #: The code under test in a child process (populate, writer): a checkout given by the parent.
 if os.environ.get("BENCH_CODE"):
     sys.path.insert(0, os.environ["BENCH_CODE"])
-
-WORDS = (
-    "você vai descobrir ritual manhã emagrecer garantia dias oferta especial segredo médicos não querem "
-    "saiba dinheiro renda extra investir método simples passo corpo saúde energia dormir melhor "
-    "this short video morning ritual thousands people lose weight special offer today button access"
-).split()
-NICHES = ("health/weight loss", "health/diabetes", "money/investing", "money/side income", "relationships/dating")
-LEADS = ("offer", "promise", "problem_solution", "big_secret", "proclamation", "story")
-AWARE = ("unaware", "problem_aware", "solution_aware", "product_aware", "most_aware")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_seed  # type: ignore[import-not-found]  # noqa: E402
 
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def _url_keys() -> tuple[Any, Any]:
-    """``normalize_url`` and ``partition_key_for`` of the code under test (a checkout from before
-    issue 25 has them in ``vsl_assets.urls``)."""
-    import importlib
-
-    import vsl_assets
-
-    old = (Path(vsl_assets.__file__).parent / "urls.py").exists()
-    urls = importlib.import_module("vsl_assets.urls" if old else "vsl_assets.net.urls")
-    return urls.normalize_url, urls.partition_key_for
-
-
-def populate(database: str, n: int, segments: int, rng: random.Random) -> list[str]:
-    from vsl_assets.db import session_scope
-    from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-
-    normalize_url, partition_key_for = _url_keys()
-
-    now = datetime.now(UTC)
-    statuses = ["analyzed"] * 8 + ["failed", "pending_ingest"]
-    with session_scope(database) as s:
-        urls: list[dict[str, Any]] = []
-        for i in range(n):
-            url = normalize_url(f"https://vsl{i % 97}.example.com/page/{i}")
-            status = rng.choice(statuses)
-            urls.append(
-                {
-                    "url": url,
-                    "partition_key": partition_key_for(url),
-                    "status": status,
-                    "reason": "HTTP 404 from the stream URL" if status == "failed" else None,
-                    "queue_count": 0,
-                    "created_at": now - timedelta(minutes=n - i),
-                    "updated_at": now,
-                }
-            )
-        for start in range(0, n, 1000):
-            s.execute(insert(Url), urls[start : start + 1000])
-        ids = dict(s.execute(select(Url.partition_key, Url.id)).all())
-        sources: list[dict[str, Any]] = []
-        videos: list[dict[str, Any]] = []
-        transcripts: list[dict[str, Any]] = []
-        breakdowns: list[dict[str, Any]] = []
-        beats: list[dict[str, Any]] = []
-        jobs: list[dict[str, Any]] = []
-        for row in urls:
-            uid = ids[row["partition_key"]]
-            duration = rng.uniform(300, 5400)
-            lang = rng.choice(("pt", "en", "es"))
-            segs = []
-            t = 0.0
-            for _ in range(segments):
-                length = rng.uniform(3, 9)
-                segs.append(
-                    {"start": round(t, 2), "end": round(t + length, 2), "text": " ".join(rng.choices(WORDS, k=12))}
-                )
-                t += length
-            sources.append(
-                {
-                    "url_id": uid,
-                    "page_url": row["url"],
-                    "stream_url": row["url"],
-                    "kind": "vturb",
-                    "title": f"VSL {uid} " + " ".join(rng.choices(WORDS, k=3)),
-                    "other_videos": [],
-                    "headers": {},
-                    "drm": False,
-                    "created_at": now,
-                }
-            )
-            if row["status"] == "pending_ingest":
-                continue
-            videos.append({"url_id": uid, "path": "x", "size_bytes": 10**8, "duration_s": duration, "created_at": now})
-            jobs.append({"url_id": uid, "step": "video_file", "attempt": 1, "outcome": "succeeded", "started_at": now})
-            if row["status"] != "analyzed":
-                continue
-            transcripts.append(
-                {
-                    "url_id": uid,
-                    "text": " ".join(str(x["text"]) for x in segs),
-                    "language": lang,
-                    "engine": "bench",
-                    "model": "bench",
-                    "segments": segs,
-                    "word_count": 12 * segments,
-                    "chunk_count": 1,
-                    "created_at": now,
-                }
-            )
-            niche = rng.choice(NICHES)
-            breakdowns.append(
-                {
-                    "url_id": uid,
-                    "status": "ok",
-                    "language": lang,
-                    "niche": niche,
-                    "niche_top": niche.split("/")[0],
-                    "awareness": rng.choice(AWARE),
-                    "lead_type": rng.choice(LEADS),
-                    "duration_s": duration,
-                    "pitch_s": duration * 0.6,
-                    "offer_amount": rng.choice((37.0, 47.0, 97.0, 197.0, 297.0, 497.0)),
-                    "offer_currency": rng.choice(("BRL", "USD")),
-                    "engine": "bench",
-                    "model": "bench",
-                    "data": {},
-                    "created_at": now,
-                }
-            )
-            beats += [
-                {"url_id": uid, "position": 0, "beat": "hook", "start_s": 0.0, "end_s": 30.0, "quote": "q"},
-                {
-                    "url_id": uid,
-                    "position": 1,
-                    "beat": "offer",
-                    "start_s": duration * 0.6,
-                    "end_s": duration,
-                    "quote": "q",
-                },
-            ]
-        for table, rows in (
-            (Source, sources),
-            (Video, videos),
-            (TranscriptRow, transcripts),
-            (BreakdownRow, breakdowns),
-            (BeatRow, beats),
-            (Job, jobs),
-        ):
-            for start in range(0, len(rows), 1000):
-                s.execute(insert(table), rows[start : start + 1000])
-    return [r["partition_key"] for r in urls]
-
-
-def add_long_vsl(database: str, rng: random.Random, segments: int = 900, minutes: float = 60.0) -> str:
-    """One 60-minute Portuguese VSL of 900 segments (~4 s each), 8 beats, 7 jobs: the VSL page a
-    marketer actually opens.  Its text comes from ``search_corpus`` (issue 29's generator: word
-    bigrams of the scripts we wrote, so the vocabulary is natural and no third-party text)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import search_corpus  # type: ignore[import-not-found]
-
-    from vsl_assets.db import session_scope
-    from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-
-    normalize_url, partition_key_for = _url_keys()
-
-    texts = search_corpus.vsl_segments(rng, search_corpus.chains()["pt"], segments)
-    now = datetime.now(UTC)
-    step = minutes * 60 / segments
-    segs = [
-        {"start": round(i * step, 2), "end": round((i + 1) * step - 0.1, 2), "text": text}
-        for i, text in enumerate(texts)
-    ]
-    url = normalize_url("https://oferta.example.com.br/ritual-da-manha/vsl")
-    key = partition_key_for(url)
-    with session_scope(database) as s:
-        s.execute(
-            insert(Url),
-            [
-                {
-                    "url": url,
-                    "partition_key": key,
-                    "status": "analyzed",
-                    "queue_count": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            ],
-        )
-        uid = s.scalar(select(Url.id).where(Url.partition_key == key))
-        s.execute(
-            insert(Source),
-            [
-                {
-                    "url_id": uid,
-                    "page_url": url,
-                    "stream_url": url,
-                    "kind": "vturb",
-                    "title": "O ritual da manhã que os médicos não comentam",
-                    "other_videos": [],
-                    "headers": {},
-                    "drm": False,
-                    "created_at": now,
-                }
-            ],
-        )
-        s.execute(
-            insert(Video),
-            [{"url_id": uid, "path": "x", "size_bytes": 350_000_000, "duration_s": minutes * 60, "created_at": now}],
-        )
-        s.execute(
-            insert(TranscriptRow),
-            [
-                {
-                    "url_id": uid,
-                    "text": " ".join(x["text"] for x in segs),
-                    "language": "pt",
-                    "engine": "bench",
-                    "model": "bench",
-                    "segments": segs,
-                    "word_count": sum(len(x["text"].split()) for x in segs),
-                    "chunk_count": 6,
-                    "created_at": now,
-                }
-            ],
-        )
-        s.execute(
-            insert(BreakdownRow),
-            [
-                {
-                    "url_id": uid,
-                    "status": "ok",
-                    "language": "pt",
-                    "niche": "health/weight loss",
-                    "niche_top": "health",
-                    "awareness": "problem_aware",
-                    "lead_type": "story",
-                    "duration_s": minutes * 60,
-                    "pitch_s": minutes * 36,
-                    "offer_amount": 197.0,
-                    "offer_currency": "BRL",
-                    "engine": "bench",
-                    "model": "bench",
-                    "data": {},
-                    "created_at": now,
-                }
-            ],
-        )
-        beats = ["hook", "lead", "story", "problem", "mechanism", "proof", "offer", "close"]
-        s.execute(
-            insert(BeatRow),
-            [
-                {
-                    "url_id": uid,
-                    "position": i,
-                    "beat": b,
-                    "start_s": i * 450.0,
-                    "end_s": (i + 1) * 450.0,
-                    "quote": segs[i * 112]["text"],
-                }
-                for i, b in enumerate(beats)
-            ],
-        )
-        s.execute(
-            insert(Job),
-            [
-                {"url_id": uid, "step": st, "attempt": 1, "outcome": "succeeded", "started_at": now}
-                for st in (
-                    "source_page",
-                    "video_file",
-                    "audio_file",
-                    "transcript",
-                    "breakdown",
-                    "search_index",
-                    "vsl_catalog",
-                )
-            ],
-        )
-    return key
 
 
 def cmd_populate(args: argparse.Namespace) -> int:
@@ -329,17 +62,14 @@ def cmd_populate(args: argparse.Namespace) -> int:
     from vsl_assets.web.users import add_user, create_token
 
     rng = random.Random(7)
-    populate(args.database, args.n, args.segments, rng)
-    key = add_long_vsl(args.database, rng)
+    bench_seed.populate(args.database, args.n, args.segments, rng)
+    key = bench_seed.add_long_vsl(args.database, rng)
     if args.search:
         # The search page's corpus: --search more 60-minute VSLs and every transcript in natural
-        # sentences (bench_pages' generators), indexed by the code under test's own backend.
-        os.environ.setdefault("BENCH_PAGES_CODE", os.environ.get("BENCH_CODE", str(REPO)))
-        import bench_pages
-
-        bench_pages.more_long_vsls(args.database, rng, args.search)
-        bench_pages.natural_words(args.database, rng)
-        bench_pages.index_everything(args.database)
+        # sentences (bench_seed's generators), indexed by the code under test's own backend.
+        bench_seed.more_long_vsls(args.database, rng, args.search)
+        bench_seed.natural_words(args.database, rng)
+        bench_seed.index_everything(args.database)
     with session_scope(args.database) as s:
         add_user(s, "bench", "bench password")
         token = create_token(s, "bench")
@@ -1038,7 +768,7 @@ def browser_report(base: Path, args: argparse.Namespace) -> None:
 
     settings = settings_module.current()
     rng = random.Random(5)
-    keys = populate(settings.database, 10, 12, rng)
+    keys = bench_seed.populate(settings.database, 10, 12, rng)
     with session_scope(settings.database) as s:
         add_user(s, "bench", "bench password")
     print(f"\n{'Chromium':<50} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95")

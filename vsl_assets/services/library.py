@@ -533,9 +533,10 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
     jobs = session.scalars(select(Job).where(Job.url_id == url.id, Job.step != WAIT_STEP).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()
-    # Built without pydantic's validation: every value is converted right here (900 per long VSL).
+    # Every value is converted right here (900 per long VSL); pydantic's validating constructor
+    # (its Rust core) is still twice as fast as ``model_construct`` (Python), ~1 ms a long VSL.
     segments = [
-        schemas.SegmentOut.model_construct(
+        schemas.SegmentOut(
             start=float(s["start"]),
             end=float(s["end"]),
             text=str(s.get("text") or "").strip(),
