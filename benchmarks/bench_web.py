@@ -4,6 +4,7 @@ Run it from the repository root::
 
     .venv/bin/python benchmarks/bench_web.py --before /work/main          # 10,000 VSLs, both databases
     .venv/bin/python benchmarks/bench_web.py --n 2000 --seconds 2 --concurrency 1,8 --backends sqlite
+    .venv/bin/python benchmarks/bench_web.py --before /tmp/before --concurrency 1,8 --rounds 3 --spread as-is
 
 Each code version (``--before CHECKOUT``, and this checkout as ``after``) gets its own database
 (SQLite file, or a database on a real PostgreSQL server started here), filled by that version's
@@ -19,6 +20,15 @@ pipeline writer per database changes statuses and opens/closes job rows every ~2
 any "database is locked" and any traceback in the server logs are counted.  Targets (issue 26):
 library page and API list p95 <= 3x ``/healthz`` at concurrency 1, throughput >= 4x before at
 concurrency 8, zero errors.  The script reports; it does not gate.
+
+A keep-alive connection stays with the worker process that accepted it, so each measurement looks
+from outside the server at which worker holds each client connection (``/proc/net/tcp`` and the
+workers' file descriptors) and prints the spread (``4+4``; ``8`` for a one-process server).  With
+``--spread even`` (the default) connections landing on a worker already serving its share are
+reopened until the spread is even; a measurement whose spread stays uneven is marked ``!`` and
+gives no throughput verdict.  ``--rounds R`` measures the versions R times, interleaved and in
+alternating order, and the concurrency-8 verdict comes from the interval of the rounds' ratios:
+PASS when its low end reaches 4x, FAIL when its high end does not, none when it straddles.
 """
 
 from __future__ import annotations
