@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Callable, Hashable
 from typing import Any
@@ -41,6 +42,7 @@ def render(request: Request, name: str, identity: Identity | None, status_code: 
 _fragments: weakref.WeakKeyDictionary[Environment, dict[tuple[str, str, str | None, Hashable], Markup]] = (
     weakref.WeakKeyDictionary()
 )
+_fragments_lock = threading.Lock()
 #: Fragments kept per app (a library page's cards are 24 of them, ~1 KB each): the oldest is
 #: dropped beyond this (free text in filters makes the keys unbounded).
 MAX_FRAGMENTS = 4096
@@ -63,9 +65,10 @@ def cached_fragment(request: Request, name: str, key: Hashable | None, data: Cal
     found = cache.get((name, lang, zone, key))
     if found is None:
         found = Markup(env.get_template(name).render({**template_helpers(lang, zone), **data()}))
-        if len(cache) >= MAX_FRAGMENTS:
-            del cache[next(iter(cache))]
-        cache[(name, lang, zone, key)] = found
+        with _fragments_lock:  # routes run in threadpool threads: one eviction at a time
+            while len(cache) >= MAX_FRAGMENTS:
+                del cache[next(iter(cache))]
+            cache[(name, lang, zone, key)] = found
     return found
 
 

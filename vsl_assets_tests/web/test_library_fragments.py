@@ -84,3 +84,19 @@ def test_a_card_changes_with_its_vsl_language_and_time_zone(sqlite_web: Web) -> 
     web.client.cookies.set(TZ_COOKIE, "America/Sao_Paulo")
     html = _library(web)
     assert ">Filter<" in html and ">Filtrar<" not in html
+
+
+def test_the_fragments_kept_are_bounded_and_the_page_stays_whole(
+    sqlite_web: Web, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from vsl_assets.web import render
+
+    web = sqlite_web
+    web.login()
+    keys = _seed_kinds(web)
+    monkeypatch.setattr(render, "MAX_FRAGMENTS", 2)
+    first = _library(web)
+    again = _library(web)
+    assert first == again and all(f'data-key="{k}"' in again for k in keys.values())
+    env = web.client.app.state.web.templates.env  # type: ignore[attr-defined]
+    assert len(render._fragments[env]) <= 2
