@@ -15,8 +15,10 @@ a tuning set from the fourth round on) and ``$VSL_REALCOPY_EXTRA4`` (default ``/
 fourth hold-out built before the fourth round's rules, ``real-holdout4``, a tuning set from the fifth round
 on) and ``$VSL_REALCOPY_EXTRA5`` (default ``/work/realcopy-extra5``, a fifth hold-out labelled without
 seeing the engine, ``real-holdout5``, a tuning set from the sixth round on) and ``$VSL_REALCOPY_EXTRA6``
-(default ``/work/realcopy-extra6``, a sixth hold-out labelled without seeing the engine, never tuned on,
-``real-holdout6``, sealed: scored only when ``--real-splits`` names it), per language, with the
+(default ``/work/realcopy-extra6``, a sixth hold-out labelled without seeing the engine, ``real-holdout6``,
+a tuning set from the seventh round on) and ``$VSL_REALCOPY_EXTRA7`` (default ``/work/realcopy-extra7``, a
+seventh hold-out, never tuned on, ``real-holdout7``, sealed: scored only when ``--real-splits`` names it),
+per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -321,10 +323,14 @@ REALCOPY_DIRS = {
     "real-holdout5": Path(os.environ.get("VSL_REALCOPY_EXTRA5", "/work/realcopy-extra5")),
     # Built and labelled by someone who saw neither the engine's rules nor its answers, while the sixth
     # round's rules were being written; never tuned on (hold-out 5 is tuned on from the sixth round).
+    # Built and labelled by someone who saw neither the engine's rules nor its answers, while the sixth
+    # round's rules were being written; tuned on from the seventh round (hold-out 7 replaces it).
     "real-holdout6": Path(os.environ.get("VSL_REALCOPY_EXTRA6", "/work/realcopy-extra6")),
+    # Built and labelled while the seventh round's rules were being written; never tuned on.
+    "real-holdout7": Path(os.environ.get("VSL_REALCOPY_EXTRA7", "/work/realcopy-extra7")),
 }
 #: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.
-SEALED = frozenset({"real-holdout6"})
+SEALED = frozenset({"real-holdout7"})
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",
