@@ -401,7 +401,9 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
             for t in sorted({*turns, *(k for k in intros if not any(k < t <= first_deal for t in turns))})
             if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= near
         ]
-        stacked = _stack_start(p, first_deal, {*turns, *intros} - {k for k in intros if any(k < t <= first_deal for t in turns)})
+        stacked = _stack_start(
+            p, first_deal, {*turns, *intros} - {k for k in intros if any(k < t <= first_deal for t in turns)}
+        )
         if stacked is not None and (not before or stacked < before[0]):
             # A turn further back, joined to the price by the items of its stack: as sure as a turn
             # near the price (hold-out 5 01, hold-out 6 02).

@@ -1,0 +1,182 @@
+"""Issue 22, seventh round: the offer section (pitch) read from hold-out 5's and hold-out 6's misses.
+
+Every sentence here was written for these tests (never copied from a VSL).  Each rule has a positive and
+a negative case; the real documents (or the grammar) behind each rule are named next to the rule in
+``vsl_assets/breakdown/section.py`` and in the comment above its tests.  The helpers are round five's
+table-test helpers (also used by round six).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vsl_assets.breakdown.engine import analyze
+from vsl_assets.transcription.models import Segment
+from vsl_assets_tests.breakdown.test_issue22_round5 import FILLER, _pitch_at, _video
+
+
+def _pitch_not_at(segments: list[Segment], language: str, line: str) -> bool:
+    b = analyze(segments, language)
+    start = next(s.start for s in segments if s.text == line)
+    return b.pitch_s is None or abs(b.pitch_s - start) >= 0.01
+
+
+# --- (a) a video that asks no price offers a free call, demo or consultation -------------------------------
+# The invitation is its offer section (hold-out 5 05, hold-out 6 06, 07 and 09): English puts "free" before
+# the thing, Portuguese and Spanish after it.
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "Here is what I would like to give you: a free twenty-minute planning call with my team."),
+        ("pt", "A primeira consulta é gratuita e você sai dela com um plano por escrito."),
+        ("es", "Reserva una demo gratuita y te mostramos el tablero con tus propios números."),
+    ],
+)
+def test_the_invitation_to_a_free_call_opens_an_unpriced_section(language: str, line: str) -> None:
+    segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 4])
+    assert _pitch_at(segments, language, line)
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        # "free" of something that is no offering: time, shipping, a spirit.
+        ("en", "Back then I had a lot of free time and no plan at all."),
+        ("pt", "O frete é grátis para todo o país desde o ano passado."),
+        ("es", "Mi abuelo era un espíritu libre y nunca tuvo una cuenta."),
+    ],
+)
+def test_free_time_or_shipping_opens_nothing(language: str, line: str) -> None:
+    segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 4])
+    assert analyze(segments, language).pitch_s is None
+
+
+def test_a_free_call_in_a_priced_video_does_not_open_the_section() -> None:
+    # The price is the offer; the free call beside it is an extra (read only when no amount is a deal).
+    call = "You also get a free onboarding call with my team."
+    price = "Today you get the whole planner for just $47."
+    segments = _video("en", FILLER["en"], [call, *[FILLER["en"]] * 2, price, FILLER["en"]])
+    assert _pitch_at(segments, "en", price)
+
+
+# --- (b) a dated live event ------------------------------------------------------------------------------
+# The date and the event word in one sentence invite to the event (hold-out 6 10 and 12).
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "On March 12, live, I will walk you through the whole method step by step."),
+        ("pt", "No dia 14 de setembro eu vou abrir tudo numa aula ao vivo de duas horas."),
+        ("es", "El 9 de octubre hacemos una clase en vivo donde armamos juntos tu plan."),
+    ],
+)
+def test_a_dated_live_event_opens_an_unpriced_section(language: str, line: str) -> None:
+    segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 4])
+    assert _pitch_at(segments, language, line)
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "On March 12, I packed two bags and moved to a new city."),
+        ("pt", "No dia 14 de setembro eu perdi o emprego que tinha há dez anos."),
+        ("es", "El 9 de octubre firmé el contrato del piso nuevo."),
+    ],
+)
+def test_a_date_without_an_event_opens_nothing(language: str, line: str) -> None:
+    segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 4])
+    assert analyze(segments, language).pitch_s is None
+
+
+# --- (c) a long stack joins its turn to the price -----------------------------------------------------------
+# A turn more than 150 s before the price still opens the section when the stack's items ("Module 1:",
+# "Componente dois:", check marks, "vale R$ 1.200") carry on from it to the price (hold-out 5 01, hold-out
+# 6 02 and 03).
+
+_ITEMS = {
+    "en": ("Here's what you'll learn.", "Module {n}: one more part of the method.", "Today it's all yours for $197."),
+    "pt": ("Aqui está o que você recebe.", "Módulo {n}: mais uma parte do método.", "Hoje é tudo seu por R$ 197."),
+    "es": ("Esto es lo que recibes.", "Módulo {n}: otra parte del método.", "Hoy es todo tuyo por solo $197."),
+}
+
+
+@pytest.mark.parametrize("language", ["en", "pt", "es"])
+def test_a_turn_joined_to_the_price_by_its_stack_opens_the_section(language: str) -> None:
+    turn, item, price = _ITEMS[language]
+    stack: list[str] = []
+    for n in range(1, 13):
+        stack += [item.format(n=n), FILLER[language], FILLER[language]]
+    segments = _video(language, FILLER[language], [turn, *stack, price, FILLER[language]])
+    start = next(s.start for s in segments if s.text == turn)
+    assert next(s.start for s in segments if s.text == price) - start > 150  # beyond the turn's reach alone
+    assert _pitch_at(segments, language, turn)
+
+
+@pytest.mark.parametrize("language", ["en", "pt", "es"])
+def test_a_turn_the_price_is_not_joined_to_does_not_open_the_section(language: str) -> None:
+    # The same turn and price with three minutes of story and no stack between them: the price opens it.
+    turn, _, price = _ITEMS[language]
+    segments = _video(language, FILLER[language], [turn, *[FILLER[language]] * 26, price, FILLER[language]])
+    assert _pitch_not_at(segments, language, turn)
+    assert _pitch_at(segments, language, price)
+
+
+# --- (d) more turn forms -----------------------------------------------------------------------------------
+# "here's what you'll learn" (the course form of "here's what you'll get", hold-out 6 02) and the present
+# tense "o que você recebe" (hold-out 6 03); ES by the same grammar.
+
+
+@pytest.mark.parametrize(
+    ("language", "turn", "price"),
+    [
+        ("en", "So here's what you'll learn inside.", "You can join today for $97."),
+        ("pt", "Agora veja o que você recebe ao entrar.", "Hoje você entra por R$ 97."),
+        ("es", "Esto es lo que vas a aprender adentro.", "Hoy entras por solo $97."),
+    ],
+)
+def test_a_turn_into_what_the_buyer_gets_opens_the_section(language: str, turn: str, price: str) -> None:
+    body = [turn, *[FILLER[language]] * 3, price, FILLER[language]]
+    assert _pitch_at(_video(language, FILLER[language], body), language, turn)
+
+
+def test_a_turn_said_in_the_opening_does_not_open_the_section() -> None:
+    turn = "So here's what you'll learn in this short video."
+    price = "You can join today for $97."
+    segments = _video("en", turn, [*[FILLER["en"]] * 2, price, FILLER["en"]], pad=12)
+    assert _pitch_not_at(segments, "en", turn)
+
+
+# --- (e) the product introduced with "this is why ... is designed" and "Por isso, eu construí" -------------
+# The passive form of "that's why we built X" (hold-out 6 01) and a comma after "por isso" (hold-out 5 01):
+# grammar of the active forms and of punctuation.
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "close"),
+    [
+        (
+            "en",
+            "This is why the Harbor Desk Plan is designed to be a complete done-for-you setup.",
+            "Click the button below to get started.",
+        ),
+        ("pt", "Por isso, eu construí o programa Caderno Azul.", "Clique no botão abaixo para entrar."),
+    ],
+)
+def test_a_product_introduction_leading_into_the_close_opens_the_section(language: str, line: str, close: str) -> None:
+    segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 3, close])
+    assert _pitch_at(segments, language, line)
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "This is why the old bridge was built so high above the river."),
+        ("pt", "Por isso, eu construí a minha casa longe da cidade."),
+    ],
+)
+def test_an_introduction_nothing_follows_is_only_a_reveal(language: str, line: str) -> None:
+    segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 4])
+    assert analyze(segments, language).pitch_s is None
