@@ -180,3 +180,43 @@ def test_a_product_introduction_leading_into_the_close_opens_the_section(languag
 def test_an_introduction_nothing_follows_is_only_a_reveal(language: str, line: str) -> None:
     segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 4])
     assert analyze(segments, language).pitch_s is None
+
+
+# --- (f) niche: a lawyer's own video is no money video -------------------------------------------------------
+# Legal services are none of the five markets (hold-out 6 04 and 06, both other/other, were read as wealth
+# from the money their cases involve); only words naming the lawyer or the court count for them.
+
+_LEGAL = {
+    "es": [
+        "Si te llegó una demanda del banco, no estás solo.",
+        "Soy abogado y en mi despacho vemos cada semana casos de crédito y de patrimonio familiar.",
+        "Un abogado de verdad revisa tu caso contigo, no un asistente.",
+        "Hemos defendido ante el juez a cientos de familias con deudas y con su dinero congelado.",
+        "La primera consulta con nuestro despacho de abogados es gratuita.",
+    ],
+    "pt": [
+        "Se a sua conta foi bloqueada pelo banco, presta atenção.",
+        "Eu sou advogado e o nosso escritório de advocacia cuida de casos de salário e dinheiro retido.",
+        "Com o pedido certo, o juiz libera o seu dinheiro em poucos dias.",
+        "A equipe jurídica acompanha o seu processo até o fim.",
+        "Fale com um advogado agora mesmo.",
+    ],
+}
+
+
+@pytest.mark.parametrize("language", ["es", "pt"])
+def test_a_law_firms_video_is_no_money_niche(language: str) -> None:
+    lines = _LEGAL[language]
+    b = analyze(_video(language, lines[0], lines[1:], pad=2), language)
+    assert b.niche == "other/other"
+
+
+def test_a_money_video_that_mentions_a_lawyer_stays_a_money_video() -> None:
+    lines = [
+        "Your bank is charging you twice the interest it should, and you never noticed.",
+        "I cut my own loan rate in half without a lawyer, just by asking the right questions about my credit.",
+        "Your debt, your credit card and your savings all follow the same rule.",
+        "Every month you wait, more of your money and your income goes to the bank.",
+    ]
+    b = analyze(_video("en", lines[0], lines[1:], pad=2), "en")
+    assert b.niche is not None and b.niche.startswith("wealth/")
