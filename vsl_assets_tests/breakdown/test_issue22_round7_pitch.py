@@ -220,3 +220,31 @@ def test_a_money_video_that_mentions_a_lawyer_stays_a_money_video() -> None:
     ]
     b = analyze(_video("en", lines[0], lines[1:], pad=2), "en")
     assert b.niche is not None and b.niche.startswith("wealth/")
+
+
+# --- (g) lead: business "deals" and "you already know the answer" are no offer ------------------------------
+# "deal" is the bargain, not the deals a business closes nor the verb "deal with" (hold-out 2 08, hold-out
+# 6 05); "you already know the answer / that / which ..." is the viewer knowing the problem (real-dev 11
+# and 12, hold-out 4 10, hold-out 6 05), not a buyer who knows the product.
+
+
+def test_business_deals_and_knowing_the_answer_do_not_make_an_offer_lead() -> None:
+    lines = [
+        "Would deals still close if you vanished for a month?",
+        "You already know the answer.",
+        "Would your team even know what to do on Monday morning?",
+    ]
+    b = analyze(_video("en", lines[0], lines[1:], pad=6), "en")
+    assert b.lead_type != "offer"
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Here's the deal: the whole course is half price until Friday at midnight.",
+        "If you were on the waitlist, you already know what's inside, and the doors are open today.",
+    ],
+)
+def test_a_bargain_or_a_waitlist_still_opens_on_the_offer(opening: str) -> None:
+    b = analyze(_video("en", opening, [], pad=6), "en")
+    assert b.lead_type == "offer"
