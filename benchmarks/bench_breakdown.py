@@ -272,16 +272,63 @@ def long_transcript(samples: list[Sample], seconds: float = 3600.0) -> list[Segm
     return out
 
 
-def _median_ms(fn: Callable[[], object], repeats: int) -> float:
+def _median_ms(fn: Callable[[], object], repeats: int, clock: Callable[[], float] = time.perf_counter) -> float:
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        times.append((time.perf_counter() - t0) * 1000)
+        times.append((clock() - t0) * 1000)
     return statistics.median(times)
 
 
-def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats: int) -> str:
+#: The child that times a ``--baseline-ref`` engine on the same transcripts (CPU ms, median): run from
+#: ``git archive`` like :func:`_baseline_breakdowns`, so the old and the new engine are timed in one run.
+_TIMING_CHILD = (
+    "import json,statistics,sys,time\n"
+    "from vsl_assets.breakdown.engine import analyze\n"
+    "from vsl_assets.transcription.models import Segment\n"
+    "d=json.load(sys.stdin)\n"
+    "out=[]\n"
+    "for segs in d['runs']:\n"
+    "    segs=[Segment(a,b,t) for a,b,t in segs]\n"
+    "    ts=[]\n"
+    "    for _ in range(d['repeats']):\n"
+    "        t0=time.process_time(); analyze(segs, d['lang'], 'local'); ts.append((time.process_time()-t0)*1000)\n"
+    "    out.append(statistics.median(ts))\n"
+    "print(json.dumps(out))\n"
+)
+
+
+def _baseline_cpu_ms(ref: str, runs: list[list[Segment]], language: str, repeats: int) -> list[float]:
+    """Median CPU ms of the local engine of git ``ref`` on each transcript of ``runs``."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT.parent), "archive", ref, "vsl_assets"], check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        payload = json.dumps(
+            {"lang": language, "repeats": repeats, "runs": [[[s.start, s.end, s.text] for s in r] for r in runs]}
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", _TIMING_CHILD],
+            input=payload,
+            text=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": tmp},
+            cwd=tmp,
+        )
+        if proc.returncode != 0:
+            raise SystemExit(f"baseline {ref} failed:\n{proc.stderr[-2000:]}")
+        result: list[float] = json.loads(proc.stdout)
+        return result
+
+
+def speed(
+    engine: BreakdownEngine, samples: list[Sample], language: str, repeats: int, baseline_refs: Sequence[str] = ()
+) -> str:
     same = [s for s in samples if s.language == language] or samples
     segs = long_transcript(same)
     words = sum(len(s.text.split()) for s in segs)
@@ -295,11 +342,21 @@ def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats
     # and coined words looked up, so this is the slower path.
     bare = recut(segs, bare=True)
     took_bare = _median_ms(lambda: analyze(bare, language, engine), repeats)
-    return (
+    line = (
         f"speed ({language}, {segs[-1].end / 60:.0f} min, {len(segs)} segments, {words} words, median of {repeats}): "
         f"engine {took:.0f} ms, same re-cut bare ({len(bare)} segments) {took_bare:.0f} ms, "
         f"baseline tokenize-only {base:.1f} ms"
     )
+    if baseline_refs:
+        # CPU time (the machine is shared: wall time swings with the other processes), the new engine and
+        # each --baseline-ref on the same two transcripts, in this run.
+        cpu = _median_ms(lambda: analyze(segs, language, engine), repeats, time.process_time)
+        cpu_bare = _median_ms(lambda: analyze(bare, language, engine), repeats, time.process_time)
+        line += f"; CPU: new {cpu:.0f} ms, bare {cpu_bare:.0f} ms"
+        for ref in baseline_refs:
+            old, old_bare = _baseline_cpu_ms(ref, [segs, bare], language, repeats)
+            line += f"; base {ref} {old:.0f} ms, bare {old_bare:.0f} ms"
+    return line
 
 
 # --- real third-party copy ------------------------------------------------------------------------
@@ -742,8 +799,9 @@ def main(argv: list[str] | None = None) -> int:
             ap.error(f"unknown --variants {sorted(unknown)}; choose from {VARIANTS}")
         print(real_report(engine, args.baseline_ref, args.misses, args.threshold, chosen, variants))
         if args.repeats > 0 and args.engine == "local":
+            refs = [r for r in (args.baseline_ref or "").split(",") if r]
             for language in ("pt", "en", "es"):
-                print(speed(engine, load("dev"), language, args.repeats))
+                print(speed(engine, load("dev"), language, args.repeats, refs))
         return 0
     splits = ["dev", "holdout"] if args.split == "all" else [args.split]
     print(f"engine {engine.engine} / {engine.model}; beats ±{BEAT_TOLERANCE_S:g} s, pitch ±{PITCH_TOLERANCE_S:g} s")
