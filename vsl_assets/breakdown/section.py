@@ -216,6 +216,20 @@ _INVITATION: dict[str, re.Pattern[str]] = {
     )
     for lang in ("en", "pt", "es")
 }
+#: The choice put to the viewer ("agora você tem duas opções:", "las personas hacen una de tres cosas"):
+#: where a video that asks no price and has no turn phrase starts its offer (hold-out 3 05, hold-out 5
+#: 04).  Priced videos say it too, after their offer (real-dev 04, hold-outs 1, 2, 3, 4 and 6), so it is
+#: read only in the no-price fallback, in the second half, after turns and invitations.
+_OPTIONS: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\byou (?:now )?(?:have|got) (?:two|three|2|3) (?:options|choices|paths)\b"),
+    "pt": re.compile(
+        r"\b(?:voce (?:agora )?(?:tem|vai ter)|(?:agora )?(?:tem|vai ter)) (?:duas|tres|2|3) (?:opcoes|escolhas|caminhos)\b"
+        r"|\b(?:uma|1) de (?:duas|tres|2|3) coisas\b"
+    ),
+    "es": re.compile(
+        r"\b(?:tienes|tiene usted|tiene|vas a tener) (?:dos|tres|2|3) (?:opciones|caminos)\b|\b(?:una|1) de (?:dos|tres|2|3) cosas\b"
+    ),
+}
 #: The stack between a turn and the price, read item by item: "Module 1:", "Componente dois:", "Bonus #2
 #: —", "Day 3:", a check mark, "vale R$ 1.200", "a $4,500 value" (hold-out 5 01 and hold-out 6 01, 02 and
 #: 03 list what the buyer gets for two to four minutes before the price).  A turn this far from the price
@@ -423,6 +437,11 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
         # offers.  Measured on hold-outs 5 and 6: right on four of six short no-price videos (a reel's
         # invitation is often its closing line, after the offer was presented), so below "not sure".
         return invited[0], p.evidence(invited[0]), 0.5
+    options = _OPTIONS.get(p.language or "")
+    chosen = [i for i in p.hits(options) if p.segments[i].start >= p.duration * 0.5] if options is not None else []
+    if chosen:
+        # The choice put to the viewer, with no price, turn or invitation before it: as unsure as a close.
+        return chosen[0], p.evidence(chosen[0]), 0.4
     half = p.duration * 0.5
     close = [
         i

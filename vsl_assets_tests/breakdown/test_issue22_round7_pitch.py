@@ -248,3 +248,35 @@ def test_business_deals_and_knowing_the_answer_do_not_make_an_offer_lead() -> No
 def test_a_bargain_or_a_waitlist_still_opens_on_the_offer(opening: str) -> None:
     b = analyze(_video("en", opening, [], pad=6), "en")
     assert b.lead_type == "offer"
+
+
+# --- (h) the choice put to the viewer in a video that asks no price ------------------------------------------
+# "Agora você tem duas opções:" (hold-out 5 04), "hacen una de tres cosas" (hold-out 3 05): with no price,
+# turn or invitation, the choice is where the offer starts.  Priced videos say it after their offer
+# (real-dev 04, hold-outs 1-4 and 6), so there it changes nothing.
+
+_OPTIONS = {
+    "pt": "Agora você tem duas opções: seguir no escuro ou usar uma ferramenta de verdade.",
+    "es": "Lo que he visto es que la gente hace una de tres cosas cuando llega aquí.",
+    "en": "So right now you have two options: keep guessing, or use a real tool.",
+}
+
+
+@pytest.mark.parametrize("language", ["pt", "es", "en"])
+def test_the_choice_put_to_the_viewer_opens_an_unpriced_section(language: str) -> None:
+    line = _OPTIONS[language]
+    segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 4])
+    assert _pitch_at(segments, language, line)
+
+
+def test_the_choice_after_a_price_does_not_move_the_section() -> None:
+    price = "Today you get the whole planner for just $47."
+    line = _OPTIONS["en"]
+    segments = _video("en", FILLER["en"], [price, *[FILLER["en"]] * 3, line, FILLER["en"]])
+    assert _pitch_at(segments, "en", price)
+
+
+def test_two_things_you_might_be_thinking_are_no_choice() -> None:
+    line = "Let me answer the two things you might be thinking right now."
+    segments = _video("en", FILLER["en"], [line, *[FILLER["en"]] * 4])
+    assert analyze(segments, "en").pitch_s is None
