@@ -242,6 +242,9 @@ _NUMBER_WORD = (
 _STACK_ITEM = re.compile(
     r"\b(?:module|modulo|component|componente|bonus|phase|fase|step|passo|paso|pillar|pilar|week|semana|day|dia|"
     r"part|parte|level|nivel|engine|motor)\s+" + _NUMBER_WORD + r"\s*[:\u2014\u2013-]"
+    # A product's own numbered parts need no colon (a caption track drops it): "module 2", "componente 3",
+    # "bônus 1", "fase 4" — not "day 3" or "dia 23", which also date a story or an event.
+    r"|\b(?:module|modulo|component|componente|bonus|bono|phase|fase|pillar|pilar)\s+" + _NUMBER_WORD + r"\b"
     r"|\b(?:primeiro|segundo|terceiro|quarto|quinto|first|second|third|fourth|fifth|primero|tercero|cuarto)\s*:"
     r"|[\u2713\u2714\u2611\u2705]"
     r"|\b(?:vale|valem|worth|valued at|valorad[oa] en|valor(?: de)?:?)\s*(?:r\$|us\$|\$|\u20ac)\s*\d"

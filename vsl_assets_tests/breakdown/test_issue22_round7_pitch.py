@@ -124,6 +124,29 @@ def test_a_turn_the_price_is_not_joined_to_does_not_open_the_section(language: s
     assert _pitch_at(segments, language, price)
 
 
+def test_a_stack_said_without_colons_still_joins_its_turn_to_the_price() -> None:
+    # A caption track drops the colons: "module 4 one more part" still names a part of the product.
+    turn = "here's what you'll learn"
+    stack: list[str] = []
+    for n in range(1, 13):
+        stack += [f"module {n} one more part of the method", FILLER["en"], FILLER["en"]]
+    price = "today it's all yours for $197"
+    segments = _video("en", FILLER["en"], [turn, *stack, price, FILLER["en"]])
+    assert _pitch_at(segments, "en", turn)
+
+
+def test_a_dated_day_is_no_stack_item() -> None:
+    # "day 3" and "dia 23" date a story; without a colon they do not join a turn to a far price.
+    turn = "here's what you'll learn"
+    story = [f"on day {n} of the trip we walked again" for n in range(1, 13)]
+    body: list[str] = []
+    for line in story:
+        body += [line, FILLER["en"], FILLER["en"]]
+    price = "today it's all yours for $197"
+    segments = _video("en", FILLER["en"], [turn, *body, price, FILLER["en"]])
+    assert _pitch_not_at(segments, "en", turn)
+
+
 # --- (d) more turn forms -----------------------------------------------------------------------------------
 # "here's what you'll learn" (the course form of "here's what you'll get", hold-out 6 02) and the present
 # tense "o que você recebe" (hold-out 6 03); ES by the same grammar.
