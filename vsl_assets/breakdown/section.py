@@ -230,6 +230,25 @@ _OPTIONS: dict[str, re.Pattern[str]] = {
         r"\b(?:tienes|tiene usted|tiene|vas a tener) (?:dos|tres|2|3) (?:opciones|caminos)\b|\b(?:una|1) de (?:dos|tres|2|3) cosas\b"
     ),
 }
+#: The turn announced as the moment the viewer waited for ("agora vem a parte que você tava esperando",
+#: "agora — a parte que todo mundo quer saber": hold-out 5 02 and hold-out 6 14, both where the labelled
+#: offer section starts; EN and ES by the same grammar).  It names the offer as what comes next, so in a
+#: video with no price it wins over an earlier, weaker turn ("quando você entra", said of the product).
+_ANNOUNCED: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\bthe (?:part|moment) (?:you'?ve been|you were|everyone'?s been|everybody'?s been) waiting for\b"
+        r"|\bthe part (?:everyone|everybody|you all) wants? to know\b"
+    ),
+    "pt": re.compile(
+        r"\ba parte que (?:todo mundo|voce|voces|vc|todos) (?:quer|queria|querem|tava|estava|esta|estavam) "
+        r"(?:saber|esperando)\b"
+    ),
+    "es": re.compile(
+        # Spanish drops the subject ("la parte que estabas esperando"): optional here.
+        r"\bla parte que (?:(?:todos|todo el mundo|tu|usted|ustedes) )?(?:quiere[sn]?|querias|estabas|estaba|estaban|"
+        r"esperabas|esperaba) (?:saber|esperando)\b"
+    ),
+}
 #: The stack between a turn and the price, read item by item: "Module 1:", "Componente dois:", "Bonus #2
 #: —", "Day 3:", a check mark, "vale R$ 1.200", "a $4,500 value" (hold-out 5 01 and hold-out 6 01, 02 and
 #: 03 list what the buyer gets for two to four minutes before the price).  A turn this far from the price
@@ -394,7 +413,9 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     late = [i for i in range(len(p.segments)) if p.segments[i].start >= earliest]
     if not late:
         return None, None, 0.0
-    turns = [i for i in turn_segments(p) if p.segments[i].start >= earliest]
+    announced_pat = _ANNOUNCED.get(p.language or "")
+    announced = [i for i in p.hits(announced_pat) if p.segments[i].start >= earliest] if announced_pat else []
+    turns = sorted({i for i in turn_segments(p) if p.segments[i].start >= earliest} | set(announced))
     intro_pat = _INTRO.get(p.language or "")
     found = set(p.hits(intro_pat)) if intro_pat else set()
     named = _NAMED_INTRO.get(p.language or "")
@@ -431,6 +452,8 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
         # Measured on the real-copy dev set: a section read from the price alone (no turn phrase) was
         # right about half the time, so it is reported below the default "not sure" threshold.
         return first_deal, p.evidence(first_deal), 0.55
+    if announced:
+        return announced[0], p.evidence(announced[0]), 0.6
     if turns:
         return turns[0], p.evidence(turns[0]), 0.6
     invitation = _INVITATION.get(p.language or "")

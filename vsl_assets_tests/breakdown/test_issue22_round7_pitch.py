@@ -303,3 +303,28 @@ def test_two_things_you_might_be_thinking_are_no_choice() -> None:
     line = "Let me answer the two things you might be thinking right now."
     segments = _video("en", FILLER["en"], [line, *[FILLER["en"]] * 4])
     assert analyze(segments, "en").pitch_s is None
+
+
+# --- (i) the turn announced as the part the viewer waited for ----------------------------------------------
+# "agora vem a parte que você tava esperando" / "a parte que todo mundo quer saber" (hold-out 5 02, hold-out
+# 6 14): it names the offer as what comes next, so in a video with no price it wins over an earlier turn
+# said of the product; EN and ES by the same grammar.
+
+_ANNOUNCED = {
+    "pt": ("Quando você entra no grupo, você não fica sozinho.", "Agora vem a parte que você tava esperando."),
+    "en": ("When you join today, you get a real community.", "And now, the part you've been waiting for."),
+    "es": ("Cuando te unes hoy, tienes una comunidad de verdad.", "Y ahora, la parte que estabas esperando."),
+}
+
+
+@pytest.mark.parametrize("language", ["pt", "en", "es"])
+def test_the_announced_part_opens_an_unpriced_section(language: str) -> None:
+    early, line = _ANNOUNCED[language]
+    segments = _video(language, FILLER[language], [early, *[FILLER[language]] * 6, line, *[FILLER[language]] * 3])
+    assert _pitch_at(segments, language, line)
+
+
+def test_the_part_that_hurts_is_no_turn() -> None:
+    line = "E aqui está a parte que dói: esse dinheiro some todo mês."
+    segments = _video("pt", FILLER["pt"], [line, *[FILLER["pt"]] * 4])
+    assert analyze(segments, "pt").pitch_s is None
