@@ -328,3 +328,22 @@ def test_the_part_that_hurts_is_no_turn() -> None:
     line = "E aqui está a parte que dói: esse dinheiro some todo mês."
     segments = _video("pt", FILLER["pt"], [line, *[FILLER["pt"]] * 4])
     assert analyze(segments, "pt").pitch_s is None
+
+
+# --- (j) calibration: an offer lead read from one weak cue is never shown as sure ----------------------------
+# A price said after the first 20 s with nothing else in the opening made a sure offer lead, wrong on five
+# real documents (hold-out 2 05, hold-out 3 08, hold-out 4 06 and 11, hold-out 6 08) of 13 read so.
+
+
+def test_an_offer_lead_from_a_later_price_alone_is_not_sure() -> None:
+    price = "You can have the whole planner today for just $47."
+    b = analyze(_video("en", FILLER["en"], [price, *[FILLER["en"]] * 6], pad=4), "en")
+    assert b.lead_type == "offer"
+    assert b.confidence["lead_type"] < 0.6
+
+
+def test_an_offer_lead_from_a_price_in_the_first_seconds_stays_sure() -> None:
+    opening = "Today only, the whole planner is just $47 instead of $97."
+    b = analyze(_video("en", opening, [*[FILLER["en"]] * 6], pad=4), "en")
+    assert b.lead_type == "offer"
+    assert b.confidence["lead_type"] >= 0.6
