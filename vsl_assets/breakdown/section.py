@@ -45,7 +45,8 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"here'?s (?:the|my) offer|here is (?:the|my) offer|here'?s the deal|here'?s what i want to invite you|"
         r"here'?s (?:exactly )?what'?s included|here'?s everything you get|what you get (?:today|when)|"
         r"i want to invite you to|let me show you (?:everything|exactly what) you(?:'re going to| will|'ll)? get|"
-        r"so here'?s how (?:you can )?(?:get|join|start)|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
+        r"so here'?s how (?:you can )?(?:get|join|start)|"
+        r"(?:show|explain to|tell) you how (?:\w+ ){1,4}?(?:get|gain|claim) (?:your )?access\b|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
         r"you(?:'re going to|'ll| will) get (?:instant )?access|here'?s what happens when you|"
         r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+|"
         # An offer that is a call: the section opens where the call is given as the next step ("your
@@ -76,6 +77,9 @@ _TURN: dict[str, re.Pattern[str]] = {
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
         r"(?:vou|deixa eu) te mostrar como (?:ter|garantir) (?:o )?acesso|como (?:ter|garantir) (?:o )?(?:seu )?acesso|"
+        # The same turn with the viewer as subject ("deixa eu te explicar como você fará para ter acesso ao
+        # método", hold-out 3 01 re-cut; the issue's "vou te mostrar como ter acesso"): grammar.
+        r"te (?:mostrar|explicar|dizer) como (?:\w+ ){1,4}?(?:ter|garantir|conseguir) (?:o )?(?:seu )?acesso|"
         r"tudo (?:o )?que voce vai receber|o que voce vai receber|voce vai receber|chegou a hora|"
         r"aqui (?:vai|esta|ta) (?:o meu desafio|a minha proposta|a oferta|o que voce leva)|"
         r"agora (?:preste|presta) (?:muita )?atencao|a minha proposta|vou te fazer uma proposta|"
@@ -97,7 +101,9 @@ _TURN: dict[str, re.Pattern[str]] = {
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
         r"(?:vas a|va a) recibir|te invito a|aqui esta (?:la|mi) oferta|esta es (?:la|mi) oferta|"
-        r"(?:como|asi puedes) (?:acceder|obtener acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
+        r"(?:como|asi puedes) (?:acceder|obtener acceso)|"
+        r"(?:mostrarte|explicarte|decirte|te (?:voy a )?(?:mostrar|explicar|decir)) como (?:\w+ ){1,4}?"
+        r"(?:acceder|tener acceso|obtener acceso|conseguir acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
         r"llego el momento|ha llegado el momento|presta (?:mucha )?atencion|"
         r"solo (?:estoy aceptando|voy a aceptar|acepto|voy a abrir) \d+|"
         r"(?:el )?(?:siguiente|proximo|primer) paso es (?:agendar|reservar|agenda|reserva)\b|"

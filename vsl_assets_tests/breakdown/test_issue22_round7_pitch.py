@@ -347,3 +347,28 @@ def test_an_offer_lead_from_a_price_in_the_first_seconds_stays_sure() -> None:
     b = analyze(_video("en", opening, [*[FILLER["en"]] * 6], pad=4), "en")
     assert b.lead_type == "offer"
     assert b.confidence["lead_type"] >= 0.6
+
+
+# --- (k) "te explicar como você fará para ter acesso": the access turn with the viewer as subject ------------
+# The grammar of "vou te mostrar como ter acesso" (the example; hold-out 3 01 re-cut) with a verb
+# of telling and the viewer acting; ES and EN alike.
+
+
+@pytest.mark.parametrize(
+    ("language", "turn", "price"),
+    [
+        ("pt", "Agora deixa eu te explicar como você fará para ter acesso ao método.", "Hoje você entra por R$ 97."),
+        ("es", "Ahora déjame explicarte cómo puedes tú tener acceso al método.", "Hoy entras por solo $97."),
+        ("en", "Now let me show you how you can get access to the method.", "You can join today for $97."),
+    ],
+)
+def test_telling_the_viewer_how_to_get_access_opens_the_section(language: str, turn: str, price: str) -> None:
+    body = [turn, *[FILLER[language]] * 3, price, FILLER[language]]
+    assert _pitch_at(_video(language, FILLER[language], body), language, turn)
+
+
+def test_explaining_how_something_else_works_is_no_turn() -> None:
+    turn = "Agora deixa eu te explicar como o seu corpo guarda gordura à noite."
+    price = "Hoje você entra por R$ 97."
+    segments = _video("pt", FILLER["pt"], [turn, *[FILLER["pt"]] * 3, price, FILLER["pt"]])
+    assert _pitch_not_at(segments, "pt", turn)
