@@ -15,8 +15,10 @@ a tuning set from the fourth round on) and ``$VSL_REALCOPY_EXTRA4`` (default ``/
 fourth hold-out built before the fourth round's rules, ``real-holdout4``, a tuning set from the fifth round
 on) and ``$VSL_REALCOPY_EXTRA5`` (default ``/work/realcopy-extra5``, a fifth hold-out labelled without
 seeing the engine, ``real-holdout5``, a tuning set from the sixth round on) and ``$VSL_REALCOPY_EXTRA6``
-(default ``/work/realcopy-extra6``, a sixth hold-out labelled without seeing the engine, never tuned on,
-``real-holdout6``, sealed: scored only when ``--real-splits`` names it), per language, with the
+(default ``/work/realcopy-extra6``, a sixth hold-out labelled without seeing the engine, ``real-holdout6``,
+a tuning set from the seventh round on) and ``$VSL_REALCOPY_EXTRA7`` (default ``/work/realcopy-extra7``, a
+seventh hold-out, never tuned on, ``real-holdout7``, sealed: scored only when ``--real-splits`` names it),
+per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -272,13 +274,58 @@ def long_transcript(samples: list[Sample], seconds: float = 3600.0) -> list[Segm
     return out
 
 
-def _median_ms(fn: Callable[[], object], repeats: int) -> float:
+def _median_ms(fn: Callable[[], object], repeats: int, clock: Callable[[], float] = time.perf_counter) -> float:
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        times.append((time.perf_counter() - t0) * 1000)
+        times.append((clock() - t0) * 1000)
     return statistics.median(times)
+
+
+#: The child that times a ``--baseline-ref`` engine on the same transcripts (CPU ms, median): run from
+#: ``git archive`` like :func:`_baseline_breakdowns`, so the old and the new engine are timed in one run.
+_TIMING_CHILD = (
+    "import json,statistics,sys,time\n"
+    "from vsl_assets.breakdown.engine import analyze\n"
+    "from vsl_assets.transcription.models import Segment\n"
+    "d=json.load(sys.stdin)\n"
+    "out=[]\n"
+    "for segs in d['runs']:\n"
+    "    segs=[Segment(a,b,t) for a,b,t in segs]\n"
+    "    ts=[]\n"
+    "    for _ in range(d['repeats']):\n"
+    "        t0=time.process_time(); analyze(segs, d['lang'], 'local'); ts.append((time.process_time()-t0)*1000)\n"
+    "    out.append(statistics.median(ts))\n"
+    "print(json.dumps(out))\n"
+)
+
+
+def _baseline_cpu_ms(ref: str, runs: list[list[Segment]], language: str, repeats: int) -> list[float]:
+    """Median CPU ms of the local engine of git ``ref`` on each transcript of ``runs``."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT.parent), "archive", ref, "vsl_assets"], check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        payload = json.dumps(
+            {"lang": language, "repeats": repeats, "runs": [[[s.start, s.end, s.text] for s in r] for r in runs]}
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", _TIMING_CHILD],
+            input=payload,
+            text=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": tmp},
+            cwd=tmp,
+        )
+        if proc.returncode != 0:
+            raise SystemExit(f"baseline {ref} failed:\n{proc.stderr[-2000:]}")
+        result: list[float] = json.loads(proc.stdout)
+        return result
 
 
 def speed(
@@ -287,6 +334,7 @@ def speed(
     language: str,
     repeats: int,
     recorded: list[record.Row] | None = None,
+    baseline_refs: Sequence[str] = (),
 ) -> str:
     same = [s for s in samples if s.language == language] or samples
     segs = long_transcript(same)
@@ -301,19 +349,30 @@ def speed(
     # and coined words looked up, so this is the slower path.
     bare = recut(segs, bare=True)
     took_bare = _median_ms(lambda: analyze(bare, language, engine), repeats)
-    if recorded is not None:
-        recorded.append(
-            record.Row(
-                f"speed, {language}, {segs[-1].end / 60:.0f} min ({len(segs)} segments), median of {repeats}",
-                f"{took:.0f} ms (re-cut bare {took_bare:.0f} ms)",
-                floor=f"tokenize-only {base:.1f} ms",
-            )
-        )
-    return (
+    line = (
         f"speed ({language}, {segs[-1].end / 60:.0f} min, {len(segs)} segments, {words} words, median of {repeats}): "
         f"engine {took:.0f} ms, same re-cut bare ({len(bare)} segments) {took_bare:.0f} ms, "
         f"baseline tokenize-only {base:.1f} ms"
     )
+    if baseline_refs:
+        # CPU time (the machine is shared: wall time swings with the other processes), the new engine and
+        # each --baseline-ref on the same two transcripts, in this run.
+        cpu = _median_ms(lambda: analyze(segs, language, engine), repeats, time.process_time)
+        cpu_bare = _median_ms(lambda: analyze(bare, language, engine), repeats, time.process_time)
+        line += f"; CPU: new {cpu:.0f} ms, bare {cpu_bare:.0f} ms"
+        for ref in baseline_refs:
+            old, old_bare = _baseline_cpu_ms(ref, [segs, bare], language, repeats)
+            line += f"; base {ref} {old:.0f} ms, bare {old_bare:.0f} ms"
+    if recorded is not None:
+        cpu_part = line.split("; CPU: ", 1)[1] if "; CPU: " in line else None
+        recorded.append(
+            record.Row(
+                f"speed, {language}, {segs[-1].end / 60:.0f} min ({len(segs)} segments), median of {repeats}",
+                f"{took:.0f} ms wall (re-cut bare {took_bare:.0f} ms)" + (f"; CPU {cpu_part}" if cpu_part else ""),
+                floor=f"tokenize-only {base:.1f} ms",
+            )
+        )
+    return line
 
 
 # --- real third-party copy ------------------------------------------------------------------------
@@ -337,10 +396,14 @@ REALCOPY_DIRS = {
     "real-holdout5": Path(os.environ.get("VSL_REALCOPY_EXTRA5", "/work/realcopy-extra5")),
     # Built and labelled by someone who saw neither the engine's rules nor its answers, while the sixth
     # round's rules were being written; never tuned on (hold-out 5 is tuned on from the sixth round).
+    # Built and labelled by someone who saw neither the engine's rules nor its answers, while the sixth
+    # round's rules were being written; tuned on from the seventh round (hold-out 7 replaces it).
     "real-holdout6": Path(os.environ.get("VSL_REALCOPY_EXTRA6", "/work/realcopy-extra6")),
+    # Built and labelled while the seventh round's rules were being written; never tuned on.
+    "real-holdout7": Path(os.environ.get("VSL_REALCOPY_EXTRA7", "/work/realcopy-extra7")),
 }
 #: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.
-SEALED = frozenset({"real-holdout6"})
+SEALED = frozenset({"real-holdout7"})
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",
@@ -780,8 +843,9 @@ def main(argv: list[str] | None = None) -> int:
         recorded: list[record.Row] = []
         print(real_report(engine, args.baseline_ref, args.misses, args.threshold, chosen, variants, recorded))
         if args.repeats > 0 and args.engine == "local":
+            refs = [r for r in (args.baseline_ref or "").split(",") if r]
             for language in ("pt", "en", "es"):
-                print(speed(engine, load("dev"), language, args.repeats, recorded))
+                print(speed(engine, load("dev"), language, args.repeats, recorded, refs))
         if recorded:
             record.write(
                 f"bench_breakdown-real-{args.engine}",
