@@ -4,6 +4,10 @@ Run it from the repository root::
 
     .venv/bin/python benchmarks/bench_web.py --before /work/main          # 10,000 VSLs, both databases
     .venv/bin/python benchmarks/bench_web.py --n 2000 --seconds 2 --concurrency 1,8 --backends sqlite
+    # the search page at issue 29's size (1,000,000 segments), before / FTS5 / tantivy, 3 rounds:
+    .venv/bin/python benchmarks/bench_web.py --n 1000 --search-segments 1000000 --only search \
+        --backends sqlite --before CHECKOUT --search-backend sqlite,tantivy --concurrency 1,8 \
+        --seconds 4 --rounds 3 --keep /tmp/bw1m
 
 Each code version (``--before CHECKOUT``, and this checkout as ``after``) gets its own database
 (SQLite file, or a database on a real PostgreSQL server started here), filled by that version's
@@ -19,6 +23,14 @@ pipeline writer per database changes statuses and opens/closes job rows every ~2
 any "database is locked" and any traceback in the server logs are counted.  Targets (issue 26):
 library page and API list p95 <= 3x ``/healthz`` at concurrency 1, throughput >= 4x before at
 concurrency 8, zero errors.  The script reports; it does not gate.
+
+The search page (issue 29; ``--search N`` or ``--search-segments 1000000``): N more 60-minute VSLs
+of natural sentences (``search_corpus``), every transcript indexed by each side's own code (its
+bulk build where it has one), ``--search-backend sqlite,tantivy`` serving one database from two
+servers.  Each kind (a word, a phrase with its language and a niche, a number typed as digits) is
+a pool of 12 queries drawn from the corpus's sentences and asked in turn.  With ``--rounds R`` the
+sides alternate which goes first; the verdict at 8 clients (>= 3x before) is PASS only when the
+95% bootstrap interval of the per-round ratios lies wholly over 3, FAIL when wholly under.
 """
 
 from __future__ import annotations
