@@ -753,6 +753,7 @@ def seed(
             print(f"  {label}: the database seeded before at {kept.get('rev')} ({storage}) is used again", flush=True)
             return dict(kept["info"])
     env = _env(code, database, storage)
+    rev = _rev(code)
     command = [sys.executable, __file__, "populate", "--database", database, "--n", str(args.n)]
     command += ["--search", str(args.search), "--engines", ",".join(engines), "--segments", str(args.segments)]
     made = subprocess.run(command, env=env, capture_output=True, text=True)
@@ -762,7 +763,7 @@ def seed(
     if made.returncode != 0:
         raise SystemExit(f"populate ({label}) failed:\n{made.stderr[-3000:]}")
     info = json.loads(made.stdout.strip().splitlines()[-1])
-    marker.write_text(json.dumps({"what": what, "rev": _rev(code), "info": info}))
+    marker.write_text(json.dumps({"what": what, "rev": rev, "info": info}))
     return dict(info)
 
 
