@@ -65,7 +65,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
 
-from vsl_assets.breakdown.engine import BreakdownEngine, analyze, get_engine  # noqa: E402
+from vsl_assets.breakdown.engine import BreakdownEngine, analyze  # noqa: E402
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Breakdown  # noqa: E402
 from vsl_assets.transcription.models import Segment  # noqa: E402
 
@@ -244,16 +244,16 @@ def table(title: str, tallies: dict[str, Tally]) -> str:
 
 
 def build_engine(name: str) -> BreakdownEngine:
-    if name == "local":
-        return get_engine("local")
-    from vsl_assets.breakdown.openai_engine import OpenAIBreakdownEngine
+    """The engine as the platform builds it (``breakdown.factory``), from the environment: ``OPENAI_API_KEY``,
+    ``OPENAI_BASE_URL`` (any OpenAI-compatible endpoint) and ``VSL_BREAKDOWN_MODEL`` for ``openai``."""
+    from vsl_assets.breakdown.factory import build_engine as platform_engine
 
-    kwargs: dict[str, Any] = {"api_key": os.environ.get("OPENAI_API_KEY", "")}
-    if os.environ.get("VSL_BREAKDOWN_MODEL"):
-        kwargs["model"] = os.environ["VSL_BREAKDOWN_MODEL"]
-    if os.environ.get("OPENAI_BASE_URL"):
-        kwargs["base_url"] = os.environ["OPENAI_BASE_URL"]
-    return OpenAIBreakdownEngine(**kwargs)
+    return platform_engine(
+        name,
+        model=os.environ.get("VSL_BREAKDOWN_MODEL") or None,
+        api_key=os.environ.get("OPENAI_API_KEY", ""),
+        base_url=os.environ.get("OPENAI_BASE_URL") or None,
+    )
 
 
 def long_transcript(samples: list[Sample], seconds: float = 3600.0) -> list[Segment]:
@@ -723,7 +723,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=5, help="timing runs for the speed figure (0 skips it)")
     ap.add_argument("--misses", action="store_true", help="list the file:field pairs the engine got wrong")
     args = ap.parse_args(argv)
-    engine = build_engine(args.engine)
+    from vsl_assets.errors import ConfigurationError
+
+    try:
+        engine = build_engine(args.engine)
+    except ConfigurationError as exc:  # e.g. --engine openai without OPENAI_API_KEY: say so, no traceback
+        ap.error(str(exc))
     if args.split in ("leads", "leads-check"):
         print(f"engine {engine.engine} / {engine.model}")
         print(leads_report(engine, args.misses, "leads" if args.split == "leads" else "leads/check"))

@@ -23,7 +23,9 @@ What runs, on the same segments:
   grouping, no snippets: what the product's work costs on top of SQLite's);
 * **main REV** (``--baseline-ref REV``): the product of another revision, in a worktree and its own
   process with its own index of the same corpus (built first, alone), asked query by query inside
-  the same rounds (it reports the time it took there, so the pipe is not counted);
+  the same rounds (it reports the time it took there, so the pipe is not counted); with
+  ``--baseline-engine tantivy``, that revision's tantivy backend (one commit per VSL, as
+  product-tantivy), which the ratios then compare with product-tantivy;
 * **tantivy** (the peer), if installed: one field per language with Snowball stemming and ASCII
   folding, top 20 by BM25 (no grouping either);
 * **product-tantivy**: ``TantivySearch`` as shipped (``VSL_SEARCH_BACKEND=tantivy``): the same
@@ -443,11 +445,11 @@ def pg_topk_class() -> type:
                     text("SELECT id, start_s, end_s, text FROM search_segments WHERE id = ANY(:ids)"), {"ids": sids}
                 ).mappings()
             }
-            groups = tuple(self._group(vsls[v], per_vsl[v], best[v], texts, parsed) for v in page_ids)
+            groups = tuple(self._page_group(vsls[v], per_vsl[v], best[v], texts, parsed) for v in page_ids)
             return SearchResults(query, total_vsls, total_hits, groups, parsed.notes)
 
         @staticmethod
-        def _group(
+        def _page_group(
             vsl: Any, hit_count: int, best: list[tuple[int, int, float]], texts: dict[int, Any], parsed: Any
         ) -> VslHits:
             return VslHits(
@@ -482,7 +484,7 @@ def cmd_worker(args: argparse.Namespace) -> None:
     docs = make_corpus(args.n, args.segments)
     pool = [q for qs in make_queries(docs, args.per_kind).values() for q in qs]
     with tempfile.TemporaryDirectory(prefix="bench-search-base-") as tmp:
-        product = open_search(f"sqlite:///{tmp}/vsl.db")
+        product = open_search(f"sqlite:///{tmp}/vsl.db", engine=args.baseline_engine)
         product.ensure_schema()
         t = time.perf_counter()
         for d in docs:
@@ -516,12 +518,15 @@ class Baseline:
             ).stdout.strip()
 
         self.rev = git("rev-parse", "--short", rev)
+        self.engine = args.baseline_engine
+        self.name = f"main {self.rev}" + (" tantivy" if self.engine == "tantivy" else "")
         self.git = git
         self.tree = base / "baseline-tree"
         git("worktree", "add", "--detach", str(self.tree), self.rev)
         self.index = {id(q): i for i, q in enumerate(pool)}
         env = {**os.environ, "BENCH_SEARCH_CODE": str(self.tree), "PYTHONPATH": str(self.tree)}
         command = [sys.executable, __file__, "--worker", "--n", str(args.n), "--segments", str(args.segments)]
+        command += ["--baseline-engine", args.baseline_engine]
         self.proc = subprocess.Popen(
             [*command, "--per-kind", str(args.per_kind)],
             stdin=subprocess.PIPE,
@@ -573,6 +578,26 @@ def ratio_interval(a: list[float], b: list[float], p: float, rng: random.Random)
         boots.append(pct([a[i] for i in idx], p) / pct([b[i] for i in idx], p))
     boots.sort()
     return point, boots[10], boots[389]
+
+
+def report_ratio(
+    mixed: dict[str, list[float]], a: str, b: str, rng: random.Random, target: float | None = None
+) -> None:
+    """One line: system ``a``'s mixed p95 over ``b``'s, its interval, and the verdict against ``target``."""
+    point, lo, hi = ratio_interval(mixed[a], mixed[b], 95, rng)
+    line = f"  {a} p95 / {b} p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})"
+    print(line + (f"; target <= {target:g}x: {verdict(lo, hi, target)}" if target is not None else ""))
+
+
+def report_p95(mixed: dict[str, list[float]], name: str, rng: random.Random, target_ms: float = 25.0) -> None:
+    """One line: the system's mixed p95 with its interval (against a constant) and the verdict."""
+    samples = mixed[name]
+    _, lo, hi = ratio_interval(samples, [target_ms / 1000] * len(samples), 95, rng)
+    lo, hi = lo * target_ms, hi * target_ms
+    print(
+        f"  {name} p95 = {pct(samples, 95):.1f} ms (95% interval {lo:.1f}-{hi:.1f}); "
+        f"target <= {target_ms:g} ms: {verdict(lo, hi, target_ms)}"
+    )
 
 
 def verdict(lo: float, hi: float, target: float) -> str:
@@ -672,6 +697,12 @@ def main() -> None:
         action="store_true",
         help="only the bulk builds (vsl reindex: FTS5 and tantivy) next to raw FTS5 and tantivy alone, then exit",
     )
+    parser.add_argument(
+        "--baseline-engine",
+        default="auto",
+        choices=("auto", "tantivy"),
+        help="the baseline revision's search backend (tantivy: one commit per VSL, as product-tantivy)",
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -751,7 +782,9 @@ def main() -> None:
             f"  product / raw FTS5 build speed: {builds['raw FTS5'] / builds['product']:.2f}x; "
             f"target >= 30,000 segments/s: {'PASS' if n_segments / builds['product'] >= 30_000 else 'FAIL'}"
         )
-        print(f"  product index {product.size_bytes() / 1e6:,.0f} MB; raw {raw.path.stat().st_size / 1e6:,.0f} MB")
+        print(
+            f"  product index {(product.size_bytes() or 0) / 1e6:,.0f} MB; raw {raw.path.stat().st_size / 1e6:,.0f} MB"
+        )
         if ptv is not None:
             print(
                 f"  product-tantivy build speed: {n_segments / builds['product-tantivy']:,.0f} segments/s; "
@@ -789,7 +822,7 @@ def main() -> None:
             shutil.rmtree(base / "bulk.tantivy")
         if baseline is not None:
             print(
-                f"  main {baseline.rev} (its own process, {hello['code']}): one transaction per VSL "
+                f"  {baseline.name} (its own process, {hello['code']}): one transaction per VSL "
                 f"{n_segments / hello['build_s']:,.0f} segments/s (built before the others, alone; index "
                 f"{(hello['size'] or 0) / 1e6:,.0f} MB)"
             )
@@ -806,7 +839,7 @@ def main() -> None:
         before = Before(product.path)
         systems = [System("product", product.search), System("before", before.search), System("raw FTS5", raw.search)]
         if baseline is not None:
-            systems.append(System(f"main {baseline.rev}", baseline.search, remote=True))
+            systems.append(System(baseline.name, baseline.search, remote=True))
         if tv is not None:
             systems.append(System("tantivy", tv.search))
         if ptv is not None:
@@ -827,43 +860,23 @@ def main() -> None:
         cells = "  ".join(f"{pct(mixed[s.name], 50):8.2f} / {pct(mixed[s.name], 95):7.2f}" for s in systems)
         print(f"  {'MIXED':15s} {cells}")
         rng = random.Random(5)
-        p95 = pct(mixed["product"], 95)
-        point, lo, hi = ratio_interval(mixed["product"], mixed["raw FTS5"], 95, rng)
-        print(
-            f"\n  product p95 / raw FTS5 p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f}); target <= 1.5x: "
-            f"{verdict(lo, hi, 1.5)}"
-        )
-        _, plo, phi = ratio_interval(mixed["product"], [0.025] * len(mixed["product"]), 95, rng)
-        print(
-            f"  product p95 = {p95:.1f} ms (95% interval {plo * 25:.1f}-{phi * 25:.1f}); target <= 25 ms: "
-            f"{verdict(plo * 25, phi * 25, 25)}"
-        )
-        point, lo, hi = ratio_interval(mixed["before"], mixed["product"], 95, rng)
-        print(f"  before p95 / product p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
+        print()
+        report_ratio(mixed, "product", "raw FTS5", rng, target=1.5)
+        report_p95(mixed, "product", rng)
+        report_ratio(mixed, "before", "product", rng)
         if baseline is not None:
-            name = f"main {baseline.rev}"
-            point, lo, hi = ratio_interval(mixed[name], mixed["product"], 95, rng)
-            print(f"  {name} p95 / product p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
-            point, lo, hi = ratio_interval(mixed[name], mixed["raw FTS5"], 95, rng)
-            print(f"  {name} p95 / raw FTS5 p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
+            ours = "product-tantivy" if baseline.engine == "tantivy" and ptv is not None else "product"
+            report_ratio(mixed, baseline.name, ours, rng)
+            report_ratio(mixed, baseline.name, "raw FTS5", rng)
+            if baseline.engine == "tantivy" and tv is not None:
+                report_ratio(mixed, baseline.name, "tantivy", rng, target=3.0)
         if tv is not None:
-            point, lo, hi = ratio_interval(mixed["product"], mixed["tantivy"], 95, rng)
-            print(f"  product p95 / tantivy p95 = {point:.1f}x (95% interval {lo:.1f}-{hi:.1f})")
+            report_ratio(mixed, "product", "tantivy", rng)
         if ptv is not None:
-            point, lo, hi = ratio_interval(mixed["product-tantivy"], mixed["tantivy"], 95, rng)
-            print(
-                f"  product-tantivy p95 / tantivy p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f}); "
-                f"target <= 3x: {verdict(lo, hi, 3.0)}"
-            )
-            _, tlo, thi = ratio_interval(mixed["product-tantivy"], [0.025] * len(mixed["product-tantivy"]), 95, rng)
-            print(
-                f"  product-tantivy p95 = {pct(mixed['product-tantivy'], 95):.1f} ms (95% interval "
-                f"{tlo * 25:.1f}-{thi * 25:.1f}); target <= 25 ms: {verdict(tlo * 25, thi * 25, 25)}"
-            )
-            point, lo, hi = ratio_interval(mixed["product-tantivy"], mixed["raw FTS5"], 95, rng)
-            print(f"  product-tantivy p95 / raw FTS5 p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
-            point, lo, hi = ratio_interval(mixed["product"], mixed["product-tantivy"], 95, rng)
-            print(f"  product (FTS5) p95 / product-tantivy p95 = {point:.2f}x (95% interval {lo:.2f}-{hi:.2f})")
+            report_ratio(mixed, "product-tantivy", "tantivy", rng, target=3.0)
+            report_p95(mixed, "product-tantivy", rng)
+            report_ratio(mixed, "product-tantivy", "raw FTS5", rng)
+            report_ratio(mixed, "product", "product-tantivy", rng)
 
         print(f"\nthroughput, mixed queries, {args.seconds:.0f} s each (before and product interleaved)")
         pool = [q for qs in queries.values() for q in qs]
@@ -879,11 +892,12 @@ def main() -> None:
                 if baseline is not None and name == "before":  # main next, in its own process
                     line, rate = baseline.throughput(clients, args.seconds)
                     rates[("main", clients)] = rate
-                    print(f"  {'main ' + baseline.rev:15s} {clients} client(s): {line}")
+                    print(f"  {baseline.name:15s} {clients} client(s): {line}")
             if baseline is not None:
+                ours = "product-tantivy" if baseline.engine == "tantivy" and ptv is not None else "product"
                 print(
-                    f"  product / main {baseline.rev} at {clients} client(s): "
-                    f"{rates[('product', clients)] / rates[('main', clients)]:.1f}x"
+                    f"  {ours} / {baseline.name} at {clients} client(s): "
+                    f"{rates[(ours, clients)] / rates[('main', clients)]:.1f}x"
                 )
             print(
                 f"  product / before at {clients} client(s): {rates[('product', clients)] / rates[('before', clients)]:.1f}x"
@@ -904,6 +918,7 @@ def main() -> None:
 def bench_bulk_builds(base: Path, docs: list[VslDocument]) -> None:
     """``--build-only``: the product's bulk builds (what ``vsl reindex`` runs) next to the floor and
     the peer building the same segments, one after the other in this run."""
+    from vsl_assets.search import bulk as search_bulk
     from vsl_assets.search.tantivy_backend import TantivySearch
 
     n_segments = sum(len(d.segments) for d in docs)
@@ -924,17 +939,25 @@ def bench_bulk_builds(base: Path, docs: list[VslDocument]) -> None:
         tv.index(i + 1, d)
     tv.commit()
     rates["tantivy alone (one commit)"] = n_segments / (time.perf_counter() - t)
-    # The last: the analysis kept in this process, to show what the worker (search/bulk.py) adds.
-    for engine, worker in (("sqlite", True), ("tantivy", True), ("tantivy", False)):
-        bulk = open_search(f"sqlite:///{base}/{engine}{int(worker)}.db", engine=engine)
+    # Then tantivy with the other numbers of analysis workers (none: the analysis kept in this
+    # process), to show what the workers (search/bulk.py) add.
+    shipped = search_bulk.WORKERS
+    runs = [("sqlite", shipped), ("tantivy", shipped)] + [("tantivy", w) for w in (2, 1, 0) if w != shipped]
+    for engine, workers in runs:
+        bulk = open_search(f"sqlite:///{base}/{engine}{workers}.db", engine=engine)
         assert isinstance(bulk, SqliteSearch | TantivySearch)
         bulk.ensure_schema()
-        if not worker:
+        if not workers:
             bulk.PARALLEL_AFTER = n_segments + 1
-        t = time.perf_counter()
-        bulk.index_many(docs)
-        label = "index_many" if worker else "index_many, no worker"
-        rates[f"product {engine} bulk ({label})"] = n_segments / (time.perf_counter() - t)
+        search_bulk.WORKERS = max(1, workers)
+        try:
+            t = time.perf_counter()
+            bulk.index_many(docs)
+            elapsed = time.perf_counter() - t
+        finally:
+            search_bulk.WORKERS = shipped
+        label = f"index_many, {workers} analysis worker{'s' if workers != 1 else ''}"
+        rates[f"product {engine} bulk ({label})"] = n_segments / elapsed
         assert bulk.count().segments == n_segments
         bulk.close()
     print(f"\nbulk builds of {n_segments:,} segments (load average {os.getloadavg()[0]:.1f})")

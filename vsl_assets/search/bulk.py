@@ -21,8 +21,13 @@ from vsl_assets.search.query import fts5_terms_of_texts
 #: Segments analysed in this process before a worker is started: a small build never pays a
 #: process start (~0.3 s); a rebuild of thousands of VSLs does once.
 PARALLEL_AFTER = 50_000
-#: VSLs handed to the worker ahead of the writer (memory: a few 60-minute transcripts).
+#: VSLs handed to the workers ahead of the writer (memory: a few 60-minute transcripts).
 AHEAD = 8
+#: Analysis worker processes at most.  One: on two cores one worker, the writes and tantivy's
+#: indexing thread already fill the machine; two measured no faster (bench_search.py --n 1112
+#: --build-only, 2026-12-07: 64,329 segments/s with two, 68,132 with one, 55,793 with none, on
+#: tantivy, load falling from 6 to 1.5).  More may pay on more cores (not measured).
+WORKERS = 1
 
 
 def _terms(texts: list[str], language: str | None) -> list[str]:
@@ -33,8 +38,9 @@ def analysed(
     docs: Iterable[VslDocument], parallel_after: int | None = None
 ) -> Generator[tuple[VslDocument, list[str]], None, None]:
     """Each document with its segments' index terms, in order; after ``parallel_after`` segments
-    (default :data:`PARALLEL_AFTER`) on a machine of two cores or more, analysed by a worker
-    process ahead of the caller.  The worker is stopped when the generator is closed."""
+    (default :data:`PARALLEL_AFTER`) on a machine of two cores or more, analysed by up to
+    :data:`WORKERS` worker processes ahead of the caller.  They are stopped when the generator is
+    closed."""
     threshold = PARALLEL_AFTER if parallel_after is None else parallel_after
     pending = iter(docs)
     seen = 0
@@ -48,7 +54,8 @@ def analysed(
         seen += len(texts)
         yield doc, fts5_terms_of_texts(texts, doc.language)
     # spawn, not fork: the caller may hold threads and connections a forked child must not copy.
-    with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+    workers = min(WORKERS, os.cpu_count() or 1)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         queue: deque[tuple[VslDocument, Future[list[str]]]] = deque()
         try:
             while True:

@@ -21,14 +21,23 @@ never reused: AUTOINCREMENT).
 Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
 block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
 column (no scoring), started in another thread beside the ranking and waited for only when more
-than n segments matched; a page VSL with fewer than its best k hits among the n read gets them
-from a query restricted to it (same index-wide BM25 statistics, so the same scores).  Prefix
+than n segments matched; the page VSLs with fewer than k hits among the n read get them from one
+query restricted to them (same index-wide BM25 statistics, so the same scores), run while that
+count is still running rather than after it (one per VSL when that query stops at its limit).  Prefix
 clauses match as a constant score (tantivy's automaton queries do not compute BM25), where FTS5
 ranks them by BM25.
 
-Writes: a pipeline run indexes its VSL in one commit (``index_vsl``, ~0.15 s for a 60-minute VSL:
-tantivy writes and fsyncs a segment per commit); ``vsl reindex`` (``index_many``) commits about
-every 100,000 segments, releasing the lock in between (~35,000 segments/s, bench_search.py).
+Writes: a pipeline run indexes its VSL in one commit (``index_vsl``: 65-100 ms for a 60-minute VSL
+into a 1,000,800-segment index at load 9-13, nearly all of it tantivy's commit, which writes and
+fsyncs a new index segment; opening the index and the writer take 1-9 ms, waiting for merges
+0-2 ms on a bulk-built index).  An index built one commit per VSL has many small segments, and each
+commit waits for the merges it triggers (``wait_merging_threads`` is what releases tantivy's own
+lock; a writer dropped without it abandons them, and unmerged segments slow every query); the
+Python binding sets no merge policy.  That is the likely reason per-VSL commits average ~230 ms
+over a 1,000,800-segment build (bench_search.py), not measured apart.  Batching those commits
+would take one long-lived indexing process that runs queue to; not built.  ``vsl reindex``
+(``index_many``) commits about every 100,000 segments, releasing the lock in between
+(bench_search.py).
 """
 
 from __future__ import annotations
@@ -41,12 +50,13 @@ import shutil
 import sqlite3
 import threading
 import time
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import tantivy
 
@@ -56,6 +66,7 @@ from vsl_assets.search.bulk import PARALLEL_AFTER, analysed
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import (
+    FTS5_TAGS,
     Clause,
     ParsedQuery,
     clause_forms,
@@ -118,11 +129,6 @@ def _schema() -> tantivy.Schema:
     return builder.build()
 
 
-def _ints(values: list[Any]) -> list[int]:
-    """A u64 fast column's values (typed ``int | float | bool | None`` by the stubs)."""
-    return [int(v) for v in values]
-
-
 class TantivySearch:
     """The tantivy backend; safe across threads (one side-table connection per thread) and
     across processes (one writer at a time under ``writer.lock``, readers reload on commit)."""
@@ -130,8 +136,11 @@ class TantivySearch:
     name = "tantivy"
     #: Memory of the (short-lived) writer: tantivy's floor is 15 MB per indexing thread.
     WRITER_HEAP = 64_000_000
-    #: Best segments read per query at least (see ``_match``).
+    #: Best segments read per query at least (see ``_match``), and per hit the page shows: the
+    #: page VSLs whose best k are not among them get them from a search of those VSLs (1,000,800
+    #: segments, same queries: mixed p95 7.4 ms, against 9.1 ms with n = 1024 and one search per VSL).
     TOP_N = 256
+    READ_PER_HIT = 8
     #: Page VSLs missing hits are searched together when they have at most this many matches.
     MISSING_BATCH = 4096
 
@@ -453,115 +462,144 @@ class TantivySearch:
         searcher = self._reader()
         text = self._text_query(parsed, query_languages(query.language))
         where, filter_params = vsl_filter(query, _encode_time)
-        if filter_params:
+        if filter_params and not _only_a_known_language(filter_params):
             allowed = [r[0] for r in conn.execute(f"SELECT v.id FROM vsls v WHERE {where}", filter_params)]
             if not allowed:
                 return SearchResults(query, 0, 0, (), parsed.notes)
             text = self._restrict(text, allowed)
         limit, offset = page_bounds(query)
         k = query.hits_per_vsl
-        # n: 8x the page's hits; the page VSLs whose best k are not among them get them from one
-        # search of those VSLs (1,000,800 segments, same queries: mixed p95 7.4 ms, against 9.1 ms
-        # with n = 1024 and one search per VSL).
-        n = max(self.TOP_N, 8 * (offset + limit) * k)
-        # The exact counts are needed unless the ranking reads every match, which is known only
-        # after it: the count starts now in another thread and runs beside the ranking (tantivy
-        # releases the GIL in both), so its time hides behind the ranking's and the Python below
-        # instead of adding to it; when every match was read its answer is not waited for.
+        wanted = offset + limit
+        # Exact totals come from a terms aggregation over the ``vsl`` column (posting lists only,
+        # no BM25), started now in another thread: tantivy releases the GIL, so it runs beside the
+        # ranking and the page's hits below and is waited for only when the ranking did not read
+        # every match (a query of few matches counts them from its own hits; its count is cheap).
         counting: Future[Any] = _counter_pool().submit(searcher.aggregate, text, _PER_VSL)
+        n = max(self.TOP_N, self.READ_PER_HIT * wanted * k)
         while True:
             # count=False: counting would make tantivy score every match (no block skipping).
-            result = searcher.search(text, n, count=False)
-            addresses = [addr for _, addr in result.hits]
-            sids = _ints(searcher.fast_field_values("sid", addresses)) if addresses else []
-            complete = len(addresses) < n  # fewer than asked for: every match was read
-            order: list[int] = []
-            best: dict[int, list[tuple[int, float]]] = {}
-            seen: dict[int, int] = {}
-            place: dict[int, int] = {}  # VSL -> its place in ``order``
-            wanted = offset + limit
-            full = 0  # page VSLs that have their k hits
-            for (score, _), sid in zip(result.hits, sids, strict=True):
-                vsl_id = sid >> POSITION_BITS
-                seen[vsl_id] = seen.get(vsl_id, 0) + 1
-                hits = best.get(vsl_id)
-                if hits is None:
-                    place[vsl_id] = len(order)
-                    order.append(vsl_id)
-                    hits = best[vsl_id] = []
-                if len(hits) < k:
-                    hits.append((sid, score))
-                    if len(hits) == k and place[vsl_id] < wanted:
-                        full += 1
-                        if full == wanted and not complete:
-                            break  # the page is decided; the counts come from the aggregation
+            hits = searcher.search(text, n, count=False).hits
+            complete = len(hits) < n  # fewer than asked for: every match was read
+            ranked = _sids(searcher, hits)
+            best, order = _best_per_vsl(ranked, hits, k, wanted, complete)
             if complete or len(order) >= wanted:
                 break
             n *= 4
-        if not addresses:
+        if not hits:
             return SearchResults(query, 0, 0, (), parsed.notes)
         page_ids = order[offset : offset + limit]
-        vsls = {}
-        if page_ids:  # read while the count runs
-            marks = ",".join("?" * len(page_ids))
-            vsls = {r["id"]: r for r in conn.execute(f"SELECT * FROM vsls WHERE id IN ({marks})", page_ids)}
+        marks = ",".join("?" * len(page_ids))
+        vsls = {r["id"]: r for r in conn.execute(f"SELECT * FROM vsls WHERE id IN ({marks})", page_ids)}
         page_ids = [v for v in page_ids if v in vsls]  # terms of a write that crashed before its side commit
-        if complete:
-            per_vsl = seen
-        else:
-            agg = counting.result()
-            per_vsl = {int(b["key"]): int(b["doc_count"]) for b in agg["v"]["buckets"]}
-        total_hits = sum(per_vsl.values())
-        missing = [v for v in page_ids if len(best[v]) < min(k, per_vsl.get(v, 0))]
-        # Their other hits rank below the n read: the same query inside those VSLs.  Together in
-        # one search that reads all their matches when they are few, else one search each.
-        batches = [missing] if sum(per_vsl[v] for v in missing) <= self.MISSING_BATCH else [[v] for v in missing]
-        for batch in batches:
-            if not batch:
-                continue
-            limit_b = sum(per_vsl[v] for v in batch) if len(batch) > 1 else k
-            inside = searcher.search(self._restrict(text, batch), limit_b, count=False)
-            found = _ints(searcher.fast_field_values("sid", [addr for _, addr in inside.hits]))
-            for v in batch:
-                best[v] = []
-            for (score, _), sid in zip(inside.hits, found, strict=True):
-                hits = best[sid >> POSITION_BITS]
-                if len(hits) < k:
-                    hits.append((sid, float(score)))
+        if not complete:  # while the count runs: a VSL short of k here may have more below the n read
+            self._fill(searcher, text, [v for v in page_ids if len(best[v]) < k], best, k)
         sids = [sid for v in page_ids for sid, _ in best[v]]
         texts = {
-            r["id"]: r
+            r[0]: r
             for r in conn.execute(
                 f"SELECT id, start_s, end_s, text FROM segments WHERE id IN ({','.join('?' * len(sids))})", sids
             )
         }
-        groups = tuple(self._group(vsls[v], per_vsl.get(v, 0), best[v], texts, parsed) for v in page_ids)
-        return SearchResults(query, len(per_vsl), total_hits, groups, parsed.notes)
+        groups = [(vsls[v], best[v]) for v in page_ids]
+        hit_groups = [self._hits(vsl, kept, texts, parsed) for vsl, kept in groups]
+        if complete:
+            per_vsl = Counter(sid >> POSITION_BITS for sid in ranked)
+        else:
+            buckets = counting.result()["v"]["buckets"]
+            per_vsl = Counter({int(b["key"]): int(b["doc_count"]) for b in buckets})
+        return SearchResults(
+            query,
+            len(per_vsl),
+            per_vsl.total(),
+            tuple(
+                VslHits(summary_from_row(vsl, _decode_time), kept[0][1], per_vsl[vsl["id"]], hits_)
+                for (vsl, kept), hits_ in zip(groups, hit_groups, strict=True)
+            ),
+            parsed.notes,
+        )
 
-    @staticmethod
-    def _group(
-        vsl: sqlite3.Row,
-        hit_count: int,
-        best: list[tuple[int, float]],
-        texts: dict[int, sqlite3.Row],
-        parsed: ParsedQuery,
-    ) -> VslHits:
+    def _fill(
+        self,
+        searcher: tantivy.Searcher,
+        text: tantivy.Query,
+        short: list[int],
+        best: dict[int, list[tuple[int, float]]],
+        k: int,
+    ) -> None:
+        """The best ``k`` hits of the VSLs ``short`` of them among the n read: the same query inside
+        those VSLs (same index-wide statistics, so the same scores), one search for all of them
+        (their best :data:`MISSING_BATCH` matches), then one per VSL still short when that search
+        stopped at its limit.  A VSL that has fewer than k matches in all keeps what it has."""
+        if not short:
+            return
+        inside = searcher.search(self._restrict(text, short), self.MISSING_BATCH, count=False).hits
+        for v in short:
+            best[v] = []
+        for (score, _), sid in zip(inside, _sids(searcher, inside), strict=True):
+            kept = best[sid >> POSITION_BITS]
+            if len(kept) < k:
+                kept.append((sid, score))
+        if len(inside) < self.MISSING_BATCH:
+            return  # every match of those VSLs was read
+        for v in short:
+            if len(best[v]) < k:
+                alone = searcher.search(self._restrict(text, [v]), k, count=False).hits
+                best[v] = list(zip(_sids(searcher, alone), (score for score, _ in alone), strict=True))
+
+    def _hits(
+        self, vsl: sqlite3.Row, best: list[tuple[int, float]], texts: dict[int, sqlite3.Row], parsed: ParsedQuery
+    ) -> tuple[Hit, ...]:
+        """A page VSL's hits with their texts and snippets (a hit whose text is gone is left out)."""
         base = segment_id(vsl["id"], 0)
         language = vsl["language"]
-        return VslHits(
-            vsl=summary_from_row(vsl, _decode_time),
-            score=best[0][1],
-            hit_count=hit_count,
-            hits=tuple(
-                Hit(
-                    position=sid - base,
-                    start=texts[sid]["start_s"],
-                    end=texts[sid]["end_s"],
-                    text=texts[sid]["text"],
-                    snippet=highlight(texts[sid]["text"], parsed, language),
-                    score=score,
-                )
-                for sid, score in best
-                if sid in texts
-            ),
-        )
+        out = []
+        for sid, score in best:
+            row = texts.get(sid)
+            if row is not None:
+                _, start, end, said = row
+                out.append(Hit(sid - base, start, end, said, highlight(said, parsed, language), score))
+        return tuple(out)
+
+
+def _only_a_known_language(filter_params: dict[str, Any]) -> bool:
+    """Whether the filters are a known language alone (``filters.vsl_filter``'s ``f_language``).
+    Such a query needs no restriction to the VSLs of that language: its one arm asks for terms
+    tagged with that language (``query.FTS5_TAGS``), and a segment's terms carry its VSL's
+    language tag, so the arm matches those VSLs' segments only.  The restriction (a term set of
+    ~a third of the VSLs) would be read by the ranking, the count and the fill each."""
+    return filter_params.keys() == {"f_language"} and filter_params["f_language"] in FTS5_TAGS
+
+
+def _sids(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> list[int]:
+    """The segment ids of ranked hits (the ``sid`` fast column, a u64: ints)."""
+    if not hits:
+        return []
+    return cast("list[int]", searcher.fast_field_values("sid", [addr for _, addr in hits]))
+
+
+def _best_per_vsl(
+    sids: list[int], hits: list[tuple[Any, Any]], k: int, wanted: int, complete: bool
+) -> tuple[dict[int, list[tuple[int, float]]], list[int]]:
+    """The ranked hits grouped per VSL: each VSL's best ``k`` (segment id, score), and the VSLs in
+    the order of their best hit.  Stops reading once the first ``wanted`` VSLs have their ``k``,
+    unless every match was read (``complete``)."""
+    best: dict[int, list[tuple[int, float]]] = {}
+    order: list[int] = []
+    head: set[int] = set()  # the first ``wanted`` VSLs
+    full = 0  # how many of them have their k hits
+    for (score, _), sid in zip(hits, sids, strict=True):
+        vsl_id = sid >> POSITION_BITS
+        kept = best.get(vsl_id)
+        if kept is None:
+            kept = best[vsl_id] = []
+            order.append(vsl_id)
+            if len(order) <= wanted:
+                head.add(vsl_id)
+        elif len(kept) >= k:
+            continue
+        kept.append((sid, score))
+        if len(kept) == k and vsl_id in head:
+            full += 1
+            if full == wanted and not complete:
+                break
+    return best, order

@@ -25,7 +25,7 @@ def seeded(vsl_env, monkeypatch: pytest.MonkeyPatch) -> list[str]:
             seed(s, StorageLayout(settings.storage_root), Fake(u))
             for u in ("https://a.example/v", "https://b.example/v")
         ]
-        index_all(s, settings.database, keys)
+        index_all(s, settings, keys)
     return keys
 
 

@@ -1,4 +1,5 @@
-"""Embedded backend specifics: its own file, and many writer processes at once (one per Dagster run)."""
+"""Embedded backend specifics: its own file, many writer processes at once (one per Dagster run),
+and bulk builds (FTS5, and tantivy where both embedded backends must behave alike)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from vsl_assets.errors import PermanentError
 from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, open_search
 from vsl_assets.search.sqlite import MAX_SEGMENTS, SqliteSearch
+from vsl_assets.search.tantivy_backend import TantivySearch
 from vsl_assets_tests.search.corpus import bulk_docs
 
 
@@ -85,14 +87,18 @@ def test_a_bulk_build_finds_what_one_vsl_at_a_time_finds(tmp_path: Path) -> None
         assert conn.execute("PRAGMA cache_size").fetchone()[0] == -2000
 
 
-def test_a_bulk_build_that_fails_keeps_whole_vsls_and_says_why(tmp_path: Path) -> None:
-    bulk = open_search("sqlite://", path=tmp_path / "bulk.db")
-    assert isinstance(bulk, SqliteSearch)
+@pytest.mark.parametrize("engine", ["sqlite", "tantivy"])
+def test_a_bulk_build_that_fails_keeps_whole_vsls_and_says_why(tmp_path: Path, engine: str) -> None:
+    bulk = open_search("sqlite://", path=tmp_path / "bulk", engine=engine)
+    assert isinstance(bulk, SqliteSearch | TantivySearch)
     bulk.BULK_SEGMENTS = 14  # commits after every second VSL
     too_long = VslDocument(key="huge", url="https://x", segments=[Segment(0, 1, "x")] * (MAX_SEGMENTS + 1))
     with pytest.raises(PermanentError, match="more than the index takes"):
         bulk.index_many([*bulk_docs(3), too_long])
-    # The first two VSLs were committed; the third shared the failed transaction and is gone whole.
+    # The first two VSLs were committed; the third shared the failed batch and is gone whole.
     assert bulk.count() == IndexCount(2, 14)
     assert sorted(bulk.keys()) == ["b0", "b1"]
-    assert bulk.index_vsl(bulk_docs(1, "after")[0]) == 7  # the connection is usable afterwards
+    assert bulk.search(SearchQuery(text="garantia")).total_hits == 14
+    # The connection (FTS5) or the writer lock (tantivy) is usable afterwards.
+    assert bulk.index_vsl(bulk_docs(1, "after")[0]) == 7
+    assert bulk.search(SearchQuery(text="garantia")).total_hits == 21

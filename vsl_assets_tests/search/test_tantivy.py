@@ -7,15 +7,16 @@ import fcntl
 import multiprocessing
 import multiprocessing.synchronize
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from unittest import mock
 
 import pytest
 
-from vsl_assets.errors import PermanentError
 from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, open_search
 from vsl_assets.search import bulk as search_bulk
-from vsl_assets.search.sqlite import MAX_SEGMENTS, SqliteSearch
+from vsl_assets.search.sqlite import SqliteSearch
 from vsl_assets.search.tantivy_backend import IndexBusyError, TantivySearch
 from vsl_assets_tests.search.corpus import bulk_docs
 
@@ -27,17 +28,23 @@ def _index_many(db_url: str, worker: int) -> None:
         search.index_vsl(VslDocument(key=f"w{worker}-{i}", url="https://x", language="pt", segments=segments))
 
 
+def _run_at_once(*jobs: tuple[Callable[..., None], tuple[Any, ...]], timeout_s: float = 180) -> list[int | None]:
+    """Each ``(target, args)`` in its own spawned process (as Dagster runs are), all at once;
+    their exit codes once every one ended (or ``timeout_s`` passed)."""
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=target, args=args) for target, args in jobs]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(timeout_s)
+    return [p.exitcode for p in procs]
+
+
 @pytest.mark.slow
 def test_processes_indexing_at_once_all_land(tmp_path: Path) -> None:
     # Without the lock, a second process opening tantivy's IndexWriter fails at once (LockBusy).
     db_url = f"sqlite:///{tmp_path / 'vsl.db'}"
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_index_many, args=(db_url, w)) for w in range(4)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(180)
-    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    assert _run_at_once(*[(_index_many, (db_url, w)) for w in range(4)]) == [0, 0, 0, 0]
     search = open_search(db_url, engine="tantivy")
     assert search.count() == IndexCount(32, 3200)
     assert search.keys() == {f"w{w}-{i}" for w in range(4) for i in range(8)}
@@ -54,11 +61,7 @@ def test_a_reader_in_another_process_sees_each_commit(tmp_path: Path) -> None:
     db_url = f"sqlite:///{tmp_path / 'vsl.db'}"
     reader = open_search(db_url, engine="tantivy")
     assert reader.search(SearchQuery(text="garantia")).total_hits == 0
-    ctx = multiprocessing.get_context("spawn")
-    p = ctx.Process(target=_index_many, args=(db_url, 9))
-    p.start()
-    p.join(120)
-    assert p.exitcode == 0
+    assert _run_at_once((_index_many, (db_url, 9))) == [0]
     assert reader.search(SearchQuery(text="garantia")).total_hits == 800  # same object, reloaded
 
 
@@ -161,21 +164,6 @@ def test_a_bulk_build_commits_per_batch_and_finds_what_one_vsl_at_a_time_finds(t
     assert bulk.search(SearchQuery(text="garantia")).total_hits == 70
 
 
-def test_a_bulk_build_that_fails_keeps_whole_vsls_and_says_why(tmp_path: Path) -> None:
-    bulk = open_search("sqlite://", path=tmp_path / "bulk", engine="tantivy")
-    assert isinstance(bulk, TantivySearch)
-    bulk.BULK_SEGMENTS = 14  # commits after every second VSL
-    too_long = VslDocument(key="huge", url="https://x", segments=[Segment(0, 1, "x")] * (MAX_SEGMENTS + 1))
-    with pytest.raises(PermanentError, match="more than the index takes"):
-        bulk.index_many([*bulk_docs(3), too_long])
-    # The first two VSLs were committed; the third shared the failed batch and is gone whole.
-    assert bulk.count() == IndexCount(2, 14)
-    assert sorted(bulk.keys()) == ["b0", "b1"]
-    assert bulk.search(SearchQuery(text="garantia")).total_hits == 14
-    assert bulk.index_vsl(bulk_docs(1, "after")[0]) == 7  # the writer lock was released
-    assert bulk.search(SearchQuery(text="garantia")).total_hits == 21
-
-
 def _bulk(db_url: str, batch: int) -> None:
     search = open_search(db_url, engine="tantivy")
     assert isinstance(search, TantivySearch)
@@ -188,14 +176,7 @@ def test_a_bulk_build_beside_runs_indexing_one_vsl_each_loses_nothing(tmp_path: 
     # ``vsl reindex`` while pipeline runs index their VSLs: every process queues on the writer
     # lock between batches, and every VSL of every process lands whole.
     db_url = f"sqlite:///{tmp_path / 'vsl.db'}"
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_bulk, args=(db_url, 50))]
-    procs += [ctx.Process(target=_index_many, args=(db_url, w)) for w in range(3)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(180)
-    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    assert _run_at_once((_bulk, (db_url, 50)), *[(_index_many, (db_url, w)) for w in range(3)]) == [0, 0, 0, 0]
     search = open_search(db_url, engine="tantivy")
     assert search.count() == IndexCount(40 + 24, 40 * 7 + 24 * 100)
     assert search.search(SearchQuery(text="garantia", per_page=100)).total_hits == 40 * 7 + 24 * 100
@@ -204,18 +185,37 @@ def test_a_bulk_build_beside_runs_indexing_one_vsl_each_loses_nothing(tmp_path: 
         assert [g.vsl.key for g in found.vsls] == [f"bulk{i}"] and found.total_hits == 7
 
 
-def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path) -> None:
-    # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 32: the counts come from the
-    # aggregation that ran beside the ranking, the missing hits from a search inside the page's VSLs.
+@pytest.mark.parametrize("batch", [4096, 1], ids=["one-search-for-the-page", "one-search-per-vsl"])
+def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, batch: int) -> None:
+    # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 4 (every VSL's shortest
+    # segment ranks first, so those are four VSLs' one hit each): the counts come from the
+    # aggregation that ran beside the ranking, the page VSLs' second hits from a search inside them
+    # (all at once, or, when that search stops at its limit, one VSL at a time).
     search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
     assert isinstance(search, TantivySearch)
-    search.TOP_N = 1
-    search.index_many(bulk_docs(10))
+    search.TOP_N, search.READ_PER_HIT = 1, 1
+    search.MISSING_BATCH = batch
+    words = "nossa garantia vale por trinta dias corridos".split()
+    search.index_many(
+        VslDocument(
+            key=f"b{i}",
+            url="https://x",
+            language="pt",
+            segments=[Segment(float(j), float(j + 1), " ".join([f"vsl{i}", *words[1 : 2 + j]])) for j in range(7)],
+        )
+        for i in range(10)
+    )
+    everything = TantivySearch(search.path)  # reads every match in its first ranking (70 < TOP_N)
     keys: list[str] = []
     for page in range(1, 6):
-        found = search.search(SearchQuery(text="garantia", page=page, per_page=2, hits_per_vsl=2))
+        query = SearchQuery(text="garantia", page=page, per_page=2, hits_per_vsl=2)
+        found = search.search(query)
         assert (found.total_vsls, found.total_hits, found.pages) == (10, 70, 5)
         assert [(g.hit_count, len(g.hits)) for g in found.vsls] == [(7, 2), (7, 2)]
+        # The same best hits, with the same scores, as a ranking that read every match.
+        assert [(g.vsl.key, [(h.position, h.score) for h in g.hits]) for g in found.vsls] == [
+            (g.vsl.key, [(h.position, h.score) for h in g.hits]) for g in everything.search(query).vsls
+        ]
         keys += [g.vsl.key for g in found.vsls]
     assert sorted(keys) == sorted(f"b{i}" for i in range(10))  # every VSL on exactly one page
 
@@ -243,3 +243,26 @@ def test_a_bulk_build_with_the_analysis_in_a_worker_finds_what_one_vsl_at_a_time
         assert {g.vsl.key: [(h.position, h.snippet.marks) for h in g.hits] for g in a.vsls} == {
             g.vsl.key: [(h.position, h.snippet.marks) for h in g.hits] for g in b.vsls
         }
+
+
+def test_a_language_filter_alone_is_answered_by_the_language_tags_without_a_vsl_restriction(
+    tmp_path: Path,
+) -> None:
+    # The Portuguese arm's terms ("pt_garant") exist only in Portuguese VSLs, so a language filter
+    # alone needs no term set of the allowed VSLs; with another filter the restriction stays.
+    search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
+    assert isinstance(search, TantivySearch)
+    said = {"pt": "a garantia vale", "es": "la garantía vale", "en": "garantia is a word here too", None: "garantia"}
+    for i, (language, text) in enumerate(said.items()):
+        segments = [Segment(0, 1, text), Segment(1, 2, f"{text} de novo")]
+        search.index_vsl(VslDocument(key=f"k{i}-{language}", url="https://x", language=language, segments=segments))
+    with mock.patch.object(search, "_restrict", wraps=search._restrict) as restrict:
+        pt = search.search(SearchQuery(text="garantia", language="pt"))
+        assert restrict.call_count == 0
+        assert [g.vsl.key for g in pt.vsls] == ["k0-pt"] and (pt.total_vsls, pt.total_hits) == (1, 2)
+        es = search.search(SearchQuery(text="garantia", language="es"))
+        assert [g.vsl.key for g in es.vsls] == ["k1-es"] and es.total_hits == 2
+        assert search.search(SearchQuery(text="garantia", language="fr")).vsls == ()  # unknown: nothing
+        narrowed = search.search(SearchQuery(text="garantia", language="pt", key="k0-pt"))
+        assert [g.vsl.key for g in narrowed.vsls] == ["k0-pt"] and restrict.call_count == 1
+    assert search.search(SearchQuery(text="garantia")).total_vsls == 4

@@ -22,12 +22,12 @@ from vsl_assets_tests.web.seed import Fake, index_all, seed
 def _seed(env: Env, *urls: str) -> list[str]:
     with env.sessions() as s:
         keys = [seed(s, env.layout, Fake(u)) for u in urls]
-        index_all(s, env.settings.database, keys)
+        index_all(s, env.settings, keys)
     return keys
 
 
 def _found(env: Env, word: str) -> set[str]:
-    index = open_search(env.settings.database)
+    index = open_search(env.settings.database, engine=env.settings.search_backend)
     try:
         return {g.vsl.key for g in index.search(SearchQuery(text=word)).vsls}
     finally:
@@ -37,7 +37,7 @@ def _found(env: Env, word: str) -> set[str]:
 def test_remove_forgets_files_row_search_documents_and_partitions_key_by_key(env: Env) -> None:
     gone, kept = _seed(env, "https://a.example.com/v", "https://b.example.com/v")
     assert env.layout.files_of(gone) and _found(env, "ritual") == {gone, kept}
-    index = open_search(env.settings.database)
+    index = open_search(env.settings.database, engine=env.settings.search_backend)
     try:
         outcomes = remove_urls(
             [gone, "Not A Key", "unknown-key"],
@@ -66,7 +66,7 @@ def test_reindex_indexes_every_vsl_and_drops_what_the_database_no_longer_has(env
     keys = _seed(env, "https://a.example.com/v", "https://b.example.com/v")
     with env.sessions() as s:
         repo.delete_url(s, keys[1])
-    index = open_search(env.settings.database)
+    index = open_search(env.settings.database, engine=env.settings.search_backend)
     try:
         report = reindex(sessions=env.sessions, index=index, min_confidence=0.6)
     finally:
@@ -130,7 +130,7 @@ def test_search_finds_the_moment_and_refuses_a_bad_key_with_the_same_words_every
     from vsl_assets.services.search import search
 
     [key] = _seed(env, "https://a.example.com/v")
-    index = open_search(env.settings.database)
+    index = open_search(env.settings.database, engine=env.settings.search_backend)
     try:
         [group] = search(index, "garantia", key=key).vsls
         assert group.vsl.key == key and group.hits[0].start == 9.5

@@ -324,7 +324,7 @@ def test_removing_a_page_removes_its_versions(env: Env, hosts) -> None:
     _run(env, key)
     _vturb(page, cdn, VIDEO_B)
     _run(env, key)
-    index = open_search(env.settings.database)
+    index = open_search(env.settings.database, engine=env.settings.search_backend)
     try:
         done = remove_urls(
             [key], sessions=env.sessions, store=store_for(env.settings), index=index, partitions=env.partitions

@@ -17,9 +17,10 @@ from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.db import repo
 from vsl_assets.db.models import DeadLetter, Job, Source, TranscriptRow, Url, Video
 from vsl_assets.net.urls import normalize_url
-from vsl_assets.search import shared_search
+from vsl_assets.search import SearchBackend, shared_search
 from vsl_assets.search.documents import document_for
 from vsl_assets.services import insights
+from vsl_assets.settings import Settings
 from vsl_assets.storage import StorageLayout, atomic_write_text
 
 
@@ -141,8 +142,14 @@ def seed_breakdown(session: Session, layout: StorageLayout, key: str, breakdown:
     session.flush()
 
 
-def index_all(session: Session, database_url: str, keys: list[str], min_confidence: float = 0.6) -> None:
-    backend = shared_search(database_url)
+def search_of(settings: Settings) -> SearchBackend:
+    """The search backend the app under test reads (``VSL_SEARCH_BACKEND`` honoured), so what a
+    test indexes is what its pages and API find, whichever backend the suite runs on."""
+    return shared_search(settings.database, settings.search_backend)
+
+
+def index_all(session: Session, settings: Settings, keys: list[str], min_confidence: float = 0.6) -> None:
+    backend = search_of(settings)
     for key in keys:
         doc = document_for(session, key, min_confidence=min_confidence)
         if doc is not None:
@@ -153,4 +160,4 @@ def url_id(session: Session, key: str) -> int:
     return repo.require_url(session, key).id
 
 
-__all__ = ["Fake", "Url", "index_all", "seed", "seed_breakdown"]
+__all__ = ["Fake", "Url", "index_all", "search_of", "seed", "seed_breakdown"]

@@ -39,7 +39,7 @@ def _library(web: Web, video: Path | None = None) -> dict[str, str]:
     }
     with web.session() as s:
         keys = {name: seed(s, web.layout, fake, video if name == "pt" else None) for name, fake in fakes.items()}
-        index_all(s, web.settings.database, list(keys.values()))
+        index_all(s, web.settings, list(keys.values()))
     return keys
 
 
@@ -171,7 +171,11 @@ def test_search_answers_like_vsl_search_json(web: Web) -> None:
     response = web.client.get("/api/search", params={"q": '"ritual da manhã"'}, headers=web.bearer)
     assert response.status_code == 200, response.text
     rows = response.json()
-    expected = shared_search(web.settings.database).search(SearchQuery(text='"ritual da manhã"')).rows()
+    expected = (
+        shared_search(web.settings.database, web.settings.search_backend)
+        .search(SearchQuery(text='"ritual da manhã"'))
+        .rows()
+    )
     assert rows == expected
     [hit] = rows
     assert hit["partition_key"] == keys["pt"] and hit["start"] == 0.0

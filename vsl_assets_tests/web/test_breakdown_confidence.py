@@ -70,7 +70,7 @@ def _seed_two(web: Web) -> tuple[str, str]:
         old = seed(s, web.layout, Fake("https://cdn.example.com/old.m3u8", title="Old"))
         seed_breakdown(s, web.layout, unsure, UNSURE)
         seed_breakdown(s, web.layout, old, OLD)
-        index_all(s, web.settings.database, [unsure, old])
+        index_all(s, web.settings, [unsure, old])
     return unsure, old
 
 
@@ -146,7 +146,7 @@ def test_cards_filters_and_sorts_treat_unsure_values_as_unknown(web: Web) -> Non
 
 def test_search_index_and_catalog_leave_unsure_values_out(web: Web) -> None:
     unsure, old = _seed_two(web)
-    backend = shared_search(web.settings.database)
+    backend = shared_search(web.settings.database, web.settings.search_backend)
     by_price = backend.search(SearchQuery(text="ritual", price_min=400))
     assert [g.vsl.key for g in by_price.vsls] == [old]
     found = {g.vsl.key: g.vsl for g in backend.search(SearchQuery(text="ritual")).vsls}
@@ -209,4 +209,6 @@ def test_vsl_search_cli_passes_pitch_and_price_filters_to_the_index(web: Web) ->
     )
     query = _search_query(args)
     assert (query.pitch_min_s, query.pitch_max_s, query.price_min, query.currency) == (9.0, 10.0, 400.0, "BRL")
-    assert [g.vsl.key for g in shared_search(web.settings.database).search(query).vsls] == [old]
+    assert [
+        g.vsl.key for g in shared_search(web.settings.database, web.settings.search_backend).search(query).vsls
+    ] == [old]

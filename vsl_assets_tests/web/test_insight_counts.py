@@ -154,7 +154,7 @@ def test_counts_follow_adds_reanalyses_video_lengths_and_removals(web: Web) -> N
     with web.session() as s:
         _same(s)
     # Removed through the product's removal (a re-analysed one and one with no breakdown).
-    index = open_search(web.settings.database)
+    index = open_search(web.settings.database, engine=web.settings.search_backend)
     try:
 
         def sessions() -> Any:

@@ -60,7 +60,7 @@ def test_delete_forgets_a_vsl_as_vsl_remove_does(dagster_web: Web, instance) -> 
 
     with dagster_web.session() as s:
         key = seed(s, dagster_web.layout, Fake("https://gone.example.com/v"))
-        index_all(s, dagster_web.settings.database, [key])
+        index_all(s, dagster_web.settings, [key])
     instance.add_dynamic_partitions(PARTITIONS_NAME, [key])
     assert dagster_web.layout.files_of(key)
     response = dagster_web.client.delete(f"/api/vsls/{key}", headers=dagster_web.bearer)

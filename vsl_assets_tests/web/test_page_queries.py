@@ -50,7 +50,7 @@ def _add(web: Web, board_id: int, start: int, count: int) -> list[str]:
             BoardItem(board_id=board_id, url_id=url_id(s, k), position=start + n, tags=["chá"])
             for n, k in enumerate(keys)
         )
-        index_all(s, web.settings.database, keys)
+        index_all(s, web.settings, keys)
     return keys
 
 

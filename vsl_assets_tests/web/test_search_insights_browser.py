@@ -53,7 +53,7 @@ def _seed() -> dict[str, str]:
                 ),
             ),
         }
-        index_all(s, settings.database, list(keys.values()))
+        index_all(s, settings, list(keys.values()))
     return keys
 
 

@@ -64,7 +64,7 @@ def _seed_three(web: Web) -> dict[str, str]:
                 ),
             ),
         }
-        index_all(s, web.settings.database, list(keys.values()))
+        index_all(s, web.settings, list(keys.values()))
     return keys
 
 

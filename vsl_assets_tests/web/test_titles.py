@@ -33,7 +33,7 @@ def test_a_direct_stream_is_named_by_its_hook_everywhere_never_its_address(web: 
     csrf = web.login()
     with web.session() as s:
         key = seed(s, web.layout, Fake(STREAM))
-        index_all(s, web.settings.database, [key])
+        index_all(s, web.settings, [key])
     card = re.search(r'<strong class="title" data-title-source="hook">([^<]*)<', web.client.get("/").text)
     assert card and card.group(1) == "Você vai descobrir o ritual da manhã"
     html = web.client.get(f"/vsl/{key}").text
@@ -80,7 +80,7 @@ def test_rename_on_the_page_then_clear_restores_the_detected_title(web: Web) -> 
     csrf = web.login()
     with web.session() as s:
         key = seed(s, web.layout, Fake("https://oferta.example.com/vsl", title="Método Joelho Livre"))
-        index_all(s, web.settings.database, [key])
+        index_all(s, web.settings, [key])
     refused = web.client.post(f"/vsl/{key}/title", data={"title": "Sem token"}, follow_redirects=False)
     assert refused.status_code == 403
     done = web.client.post(
