@@ -238,3 +238,29 @@ def test_ffmpeg_format_whitelist_is_a_second_line_of_defence(ffmpeg_build: str, 
     assert result.returncode != 0
     assert "TOP-SECRET" not in result.stderr
     assert not out.exists() or out.stat().st_size == 0
+
+
+@pytest.mark.parametrize(
+    "stderr",
+    [
+        "[in#0 @ 0x1] Error opening input: Invalid data found when processing input",
+        "[mpegts @ 0x1] Could not find codec parameters for stream 0 (Video: h264): unspecified size",
+        # Random or truncated bytes that happen to look like a container: ffmpeg opens a stream it
+        # cannot write (seen on 1 in ~40 draws of 200 kB of random bytes, Debian's ffmpeg 5.1).
+        "[mp4 @ 0x1] dimensions not set\nCould not write header for output file #0 (incorrect codec parameters ?): "
+        "Invalid argument\nError initializing output stream 0:0 --",
+    ],
+)
+def test_every_ffmpeg_wording_of_unplayable_bytes_reads_invalid_data(stderr: str) -> None:
+    from vsl_assets.media.ffmpeg import FfmpegResult
+    from vsl_assets.media.hls.remux import _ffmpeg_failure
+
+    assert "invalid data" in _ffmpeg_failure(1, stderr).reason
+    assert "invalid data" in download._remux_failure(FfmpegResult(1, stderr, 0.1)).reason
+
+
+def test_a_stream_without_tracks_is_not_called_invalid_data() -> None:
+    from vsl_assets.media.hls.remux import _ffmpeg_failure
+
+    reason = _ffmpeg_failure(1, "Output file #0 does not contain any stream").reason
+    assert reason == "the stream contains no audio or video stream"

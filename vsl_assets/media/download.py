@@ -21,7 +21,7 @@ import httpx
 from vsl_assets.core import deadline
 from vsl_assets.core.humanize import human_bytes
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError, VslError, is_transient_status
-from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, run_ffmpeg
+from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, run_ffmpeg, says_invalid_data
 from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
 from vsl_assets.media.probe import MediaInfo, probe
 from vsl_assets.net.guard import STRICT, NetPolicy, check_url, guard_client_kwargs
@@ -62,7 +62,7 @@ def _remux_failure(result: FfmpegResult) -> VslError:
     detail = result.tail()
     if "not on whitelist" in err:
         return DownloadError("the stream URL is not a plain media file (ffmpeg refused its format)", detail=detail)
-    if "Invalid data found" in err or "could not find codec parameters" in err.lower():
+    if says_invalid_data(err):
         return DownloadError("the stream URL is not a playable video stream (invalid data)", detail=detail)
     if "does not contain any stream" in err:
         return DownloadError("the stream URL contains no audio or video stream", detail=detail)

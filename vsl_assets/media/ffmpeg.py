@@ -60,6 +60,20 @@ def announce_spawns(callback: Callable[[int], None]) -> Iterator[None]:
         _SPAWNED.reset(token)
 
 
+#: What ffmpeg prints when the bytes it was given are not a playable stream: nothing it recognises
+#: ("Invalid data found"), a stream it recognises but cannot read ("could not find codec parameters"),
+#: or, on random or truncated bytes that happen to look like a container, a stream whose parameters
+#: it cannot write ("incorrect codec parameters", "Could not write header").
+_INVALID_DATA = ("invalid data found", "could not find codec parameters", "incorrect codec parameters")
+
+
+def says_invalid_data(stderr: str) -> bool:
+    """Whether ffmpeg's ``stderr`` says its input is not a playable stream (the user's reason is then
+    "invalid data", whichever of ffmpeg's wordings came out)."""
+    low = stderr.lower()
+    return any(marker in low for marker in _INVALID_DATA)
+
+
 @dataclass(frozen=True)
 class FfmpegResult:
     returncode: int

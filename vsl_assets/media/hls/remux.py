@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from vsl_assets.errors import DownloadError
-from vsl_assets.media.ffmpeg import find_ffmpeg
+from vsl_assets.media.ffmpeg import find_ffmpeg, says_invalid_data
 from vsl_assets.media.hls.client import Http
 from vsl_assets.media.hls.options import HlsOptions
 from vsl_assets.media.hls.ordered import Ordered, Progress
@@ -31,7 +31,7 @@ def _input_format(track: Track, first: bytes) -> str | None:
 
 def _ffmpeg_failure(returncode: int, stderr: str) -> DownloadError:
     detail = "\n".join(stderr.strip().splitlines()[-12:])
-    if "Invalid data found" in stderr or "could not find codec parameters" in stderr.lower():
+    if says_invalid_data(stderr):
         return DownloadError("the downloaded segments are not a playable video stream (invalid data)", detail=detail)
     if "does not contain any stream" in stderr:
         return DownloadError("the stream contains no audio or video stream", detail=detail)
