@@ -8,6 +8,7 @@ through the real `vsl search` command.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -128,8 +129,8 @@ def test_remove_forgets_the_vsl_everywhere_and_reindex_rebuilds_the_index(vsl_en
     assert pt not in {r["partition_key"] for r in json.loads(vsl("status", "--json").stdout)}
     assert vsl("remove", pt).returncode == 1  # unknown now, and said so
     # The index is derived data: delete it, rebuild it from the database.
-    for index_file in storage.glob("vsl.search.db*"):
-        index_file.unlink()
+    shutil.rmtree(storage / "vsl.tantivy")  # the default backend's index (a new install's)
+    assert not list(storage.glob("vsl.search.db*"))  # and no FTS5 file beside it
     rebuilt = vsl("reindex")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert rebuilt.stdout.startswith("indexed 2 VSL(s), 6 segment(s)")

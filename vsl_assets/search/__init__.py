@@ -48,6 +48,8 @@ does not rank, the best n matches ranked with a LIMIT, then only the page's VSLs
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,9 +161,9 @@ def choose_backend(database_url: str, engine: str = "auto") -> BackendChoice:
 
     - ``VSL_SEARCH_BACKEND`` other than ``auto``: that backend.
     - a PostgreSQL app database: PostgreSQL.
-    - a SQLite app database: tantivy (``vsl.tantivy/``) when its index exists or when there is
-      no FTS5 index (a new install); SQLite FTS5 while ``vsl.search.db`` exists without
-      ``vsl.tantivy/`` (an install from before tantivy was the default: search keeps working on
+    - a SQLite app database: tantivy (``vsl.tantivy/``) when its index exists (and is not marked
+      :data:`UNBUILT`) or when there is no FTS5 index (a new install); SQLite FTS5 while
+      ``vsl.search.db`` exists without a built ``vsl.tantivy/`` (an install from before tantivy was the default: search keeps working on
       what it has, and ``vsl reindex`` builds ``vsl.tantivy/`` aside and moves it into place in one
       rename, which switches every process at once, see :func:`vsl_assets.services.reindex.reindex`).
 
@@ -180,11 +182,32 @@ def choose_backend(database_url: str, engine: str = "auto") -> BackendChoice:
         raise ConfigurationError(f"no search backend for a {backend!r} database; use SQLite or PostgreSQL")
     tantivy_dir = search_path_for(url, "tantivy")
     fts5_file = search_path_for(url, "sqlite")
-    if tantivy_dir.is_dir():
+    if tantivy_dir.is_dir() and not (tantivy_dir / UNBUILT).exists():
         return BackendChoice("tantivy", f"its index {tantivy_dir.name}/ exists")
     if fts5_file.exists():
-        return BackendChoice("sqlite", f"{fts5_file.name} exists and {tantivy_dir.name}/ does not", UPGRADE_ADVICE)
+        why = "is not built yet" if tantivy_dir.is_dir() else "does not"
+        return BackendChoice("sqlite", f"{fts5_file.name} exists and {tantivy_dir.name}/ {why}", UPGRADE_ADVICE)
     return BackendChoice("tantivy", "no search index yet: a new install")
+
+
+#: A file in ``vsl.tantivy/`` that says it was created empty beside an FTS5 index (by a process
+#: set to ``VSL_SEARCH_BACKEND=tantivy``) and not yet filled by ``vsl reindex``: until then
+#: ``auto`` keeps FTS5, which has the VSLs.
+UNBUILT = "unbuilt"
+
+
+def _create_unbuilt(tantivy_dir: Path) -> None:
+    """Create ``vsl.tantivy/`` with its :data:`UNBUILT` mark in one rename, so that no process
+    sees the directory without the mark; another process that created it first wins."""
+    staging = tantivy_dir.with_name(f"{tantivy_dir.name}.new-{os.getpid()}-{threading.get_ident()}")
+    staging.mkdir(parents=True, exist_ok=True)
+    (staging / UNBUILT).touch()
+    try:
+        os.rename(staging, tantivy_dir)
+    except OSError:
+        if not tantivy_dir.is_dir():
+            raise
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def open_search(database_url: str, *, path: Path | str | None = None, engine: str = "auto") -> SearchBackend:
@@ -209,7 +232,11 @@ def open_search(database_url: str, *, path: Path | str | None = None, engine: st
             )
         from vsl_assets.search.tantivy_backend import TantivySearch
 
-        return TantivySearch(Path(path) if path is not None else search_path_for(url, "tantivy"))
+        if path is None:
+            path = search_path_for(url, "tantivy")
+            if not path.is_dir() and search_path_for(url, "sqlite").exists():
+                _create_unbuilt(path)  # explicit tantivy beside FTS5: auto stays on FTS5 until reindexed
+        return TantivySearch(Path(path))
     if backend == "postgresql" and engine != "sqlite":
         from vsl_assets.search.postgres import PostgresSearch
 

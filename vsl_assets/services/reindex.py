@@ -45,6 +45,10 @@ def reindex(*, sessions: Sessions, index: SearchBackend, min_confidence: float) 
     stale = sorted(index.keys() - seen)
     for key in stale:
         index.delete_vsl(key)
+    from vsl_assets.search.tantivy_backend import TantivySearch
+
+    if isinstance(index, TantivySearch):
+        index.mark_built()  # a tantivy index created empty beside FTS5 now has every VSL: auto may read it
     return ReindexReport(len(seen), segments, stale)
 
 
@@ -68,6 +72,8 @@ def upgrade_to_tantivy(*, sessions: Sessions, database_url: str, min_confidence:
     from vsl_assets.search.tantivy_backend import TantivySearch
 
     final = search_path_for(database_url, "tantivy")
+    if final.is_dir():  # created empty by a process set to tantivy, and written by it since: fill it in place
+        return _build(TantivySearch(final), sessions, min_confidence)
     staging = final.with_name(f"{final.name}.building-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     _build(TantivySearch(staging), sessions, min_confidence)

@@ -35,7 +35,9 @@ def _fts5_install(tmp_path: Path) -> None:
 
 
 def _tantivy_index(tmp_path: Path) -> None:
-    index = open_search(_url(tmp_path), engine="tantivy")
+    """A built ``vsl.tantivy/``: as an install that opted in before the default had it, or as
+    ``vsl reindex`` moves it into place."""
+    index = TantivySearch(tmp_path / "vsl.tantivy")
     index.ensure_schema()
     index.close()
 
@@ -104,3 +106,20 @@ def test_a_long_lived_process_moves_to_tantivy_when_its_index_appears(tmp_path: 
     _tantivy_index(tmp_path)
     after = shared_search(_url(tmp_path))
     assert isinstance(after, TantivySearch) and shared_search(_url(tmp_path)) is after
+
+
+def test_a_process_set_to_tantivy_on_an_fts5_install_does_not_move_auto_to_an_empty_index(tmp_path: Path) -> None:
+    # Misconfigured: one process has VSL_SEARCH_BACKEND=tantivy, the others auto.  It creates
+    # vsl.tantivy/ (empty, marked unbuilt in the same rename), and auto stays on FTS5, which has the
+    # VSLs, until a full reindex into tantivy drops the mark.
+    _fts5_install(tmp_path)
+    explicit = open_search(_url(tmp_path), engine="tantivy")
+    assert isinstance(explicit, TantivySearch)
+    explicit.index_vsl(VslDocument(key="new", url="https://x", segments=[Segment(0, 1, "novo")]))
+    choice = choose_backend(_url(tmp_path))
+    assert choice.engine == "sqlite" and "vsl.tantivy/ is not built yet" in choice.reason and choice.upgrade
+    assert open_search(_url(tmp_path), engine="tantivy").path == explicit.path  # the same index, mark kept
+    assert choose_backend(_url(tmp_path)).engine == "sqlite"
+    explicit.mark_built()  # what `vsl reindex` does after indexing every VSL into it
+    assert choose_backend(_url(tmp_path)).engine == "tantivy"
+    assert explicit.keys() == {"new"}
