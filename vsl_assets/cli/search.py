@@ -69,7 +69,9 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     if choice.upgrade:
         print("building the tantivy search index (search stays on SQLite FTS5 until it is done)...", flush=True)
         report = upgrade_to_tantivy(
-            sessions=sessions(settings), database_url=settings.database, min_confidence=settings.breakdown_min_confidence
+            sessions=sessions(settings),
+            database_url=settings.database,
+            min_confidence=settings.breakdown_min_confidence,
         )
         print(report.describe())
         print("search now uses tantivy in every process; the old FTS5 index (*.search.db) is no longer read")

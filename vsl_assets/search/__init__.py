@@ -72,6 +72,7 @@ from vsl_assets.search.model import (
 )
 
 __all__ = [
+    "BackendChoice",
     "Hit",
     "IndexCount",
     "SearchBackend",
@@ -83,7 +84,6 @@ __all__ = [
     "VslDocument",
     "VslHits",
     "VslSummary",
-    "BackendChoice",
     "choose_backend",
     "open_search",
     "search_path_for",
