@@ -5,7 +5,7 @@ Run it from the repository root::
     .venv/bin/python benchmarks/bench_boards.py                 # 10,000 VSLs, 60 boards, one of 300 VSLs
     .venv/bin/python benchmarks/bench_boards.py --n 1000 --requests 50
 
-The library comes from ``bench_web.populate`` (synthetic VSLs with transcripts and breakdowns) in
+The library comes from ``bench_seed.populate`` (synthetic VSLs with transcripts and breakdowns) in
 a SQLite database; boards are made through ``services.boards`` (half private with members, half
 team) and the big board's VSLs carry tags.  Each route is requested in process through the ASGI
 app (``TestClient``: no network, one worker), signed in by cookie, and timed from the request to
@@ -41,7 +41,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="requests per route")
     args = parser.parse_args()
 
-    from bench_web import populate  # type: ignore[import-not-found]
+    from bench_seed import populate  # type: ignore[import-not-found]
 
     root = Path(tempfile.mkdtemp(prefix="bench_boards_"))
     os.environ["VSL_STORAGE_DIR"] = str(root)

@@ -15,8 +15,10 @@ a tuning set from the fourth round on) and ``$VSL_REALCOPY_EXTRA4`` (default ``/
 fourth hold-out built before the fourth round's rules, ``real-holdout4``, a tuning set from the fifth round
 on) and ``$VSL_REALCOPY_EXTRA5`` (default ``/work/realcopy-extra5``, a fifth hold-out labelled without
 seeing the engine, ``real-holdout5``, a tuning set from the sixth round on) and ``$VSL_REALCOPY_EXTRA6``
-(default ``/work/realcopy-extra6``, a sixth hold-out labelled without seeing the engine, never tuned on,
-``real-holdout6``, sealed: scored only when ``--real-splits`` names it), per language, with the
+(default ``/work/realcopy-extra6``, a sixth hold-out labelled without seeing the engine, ``real-holdout6``,
+a tuning set from the seventh round on) and ``$VSL_REALCOPY_EXTRA7`` (default ``/work/realcopy-extra7``, a
+seventh hold-out, never tuned on, ``real-holdout7``, sealed: scored only when ``--real-splits`` names it),
+per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -64,8 +66,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT.parent))
+sys.path.insert(1, str(ROOT))
+import record  # noqa: E402  (imported at the start: it notes the load average before the run)
 
-from vsl_assets.breakdown.engine import BreakdownEngine, analyze, get_engine  # noqa: E402
+from vsl_assets.breakdown.engine import BreakdownEngine, analyze  # noqa: E402
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Breakdown  # noqa: E402
 from vsl_assets.transcription.models import Segment  # noqa: E402
 
@@ -244,16 +248,16 @@ def table(title: str, tallies: dict[str, Tally]) -> str:
 
 
 def build_engine(name: str) -> BreakdownEngine:
-    if name == "local":
-        return get_engine("local")
-    from vsl_assets.breakdown.openai_engine import OpenAIBreakdownEngine
+    """The engine as the platform builds it (``breakdown.factory``), from the environment: ``OPENAI_API_KEY``,
+    ``OPENAI_BASE_URL`` (any OpenAI-compatible endpoint) and ``VSL_BREAKDOWN_MODEL`` for ``openai``."""
+    from vsl_assets.breakdown.factory import build_engine as platform_engine
 
-    kwargs: dict[str, Any] = {"api_key": os.environ.get("OPENAI_API_KEY", "")}
-    if os.environ.get("VSL_BREAKDOWN_MODEL"):
-        kwargs["model"] = os.environ["VSL_BREAKDOWN_MODEL"]
-    if os.environ.get("OPENAI_BASE_URL"):
-        kwargs["base_url"] = os.environ["OPENAI_BASE_URL"]
-    return OpenAIBreakdownEngine(**kwargs)
+    return platform_engine(
+        name,
+        model=os.environ.get("VSL_BREAKDOWN_MODEL") or None,
+        api_key=os.environ.get("OPENAI_API_KEY", ""),
+        base_url=os.environ.get("OPENAI_BASE_URL") or None,
+    )
 
 
 def long_transcript(samples: list[Sample], seconds: float = 3600.0) -> list[Segment]:
@@ -270,16 +274,68 @@ def long_transcript(samples: list[Sample], seconds: float = 3600.0) -> list[Segm
     return out
 
 
-def _median_ms(fn: Callable[[], object], repeats: int) -> float:
+def _median_ms(fn: Callable[[], object], repeats: int, clock: Callable[[], float] = time.perf_counter) -> float:
     times = []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0 = clock()
         fn()
-        times.append((time.perf_counter() - t0) * 1000)
+        times.append((clock() - t0) * 1000)
     return statistics.median(times)
 
 
-def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats: int) -> str:
+#: The child that times a ``--baseline-ref`` engine on the same transcripts (CPU ms, median): run from
+#: ``git archive`` like :func:`_baseline_breakdowns`, so the old and the new engine are timed in one run.
+_TIMING_CHILD = (
+    "import json,statistics,sys,time\n"
+    "from vsl_assets.breakdown.engine import analyze\n"
+    "from vsl_assets.transcription.models import Segment\n"
+    "d=json.load(sys.stdin)\n"
+    "out=[]\n"
+    "for segs in d['runs']:\n"
+    "    segs=[Segment(a,b,t) for a,b,t in segs]\n"
+    "    ts=[]\n"
+    "    for _ in range(d['repeats']):\n"
+    "        t0=time.process_time(); analyze(segs, d['lang'], 'local'); ts.append((time.process_time()-t0)*1000)\n"
+    "    out.append(statistics.median(ts))\n"
+    "print(json.dumps(out))\n"
+)
+
+
+def _baseline_cpu_ms(ref: str, runs: list[list[Segment]], language: str, repeats: int) -> list[float]:
+    """Median CPU ms of the local engine of git ``ref`` on each transcript of ``runs``."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as tmp:
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT.parent), "archive", ref, "vsl_assets"], check=True, capture_output=True
+        ).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        payload = json.dumps(
+            {"lang": language, "repeats": repeats, "runs": [[[s.start, s.end, s.text] for s in r] for r in runs]}
+        )
+        proc = subprocess.run(
+            [sys.executable, "-c", _TIMING_CHILD],
+            input=payload,
+            text=True,
+            capture_output=True,
+            env={**os.environ, "PYTHONPATH": tmp},
+            cwd=tmp,
+        )
+        if proc.returncode != 0:
+            raise SystemExit(f"baseline {ref} failed:\n{proc.stderr[-2000:]}")
+        result: list[float] = json.loads(proc.stdout)
+        return result
+
+
+def speed(
+    engine: BreakdownEngine,
+    samples: list[Sample],
+    language: str,
+    repeats: int,
+    recorded: list[record.Row] | None = None,
+    baseline_refs: Sequence[str] = (),
+) -> str:
     same = [s for s in samples if s.language == language] or samples
     segs = long_transcript(same)
     words = sum(len(s.text.split()) for s in segs)
@@ -293,11 +349,30 @@ def speed(engine: BreakdownEngine, samples: list[Sample], language: str, repeats
     # and coined words looked up, so this is the slower path.
     bare = recut(segs, bare=True)
     took_bare = _median_ms(lambda: analyze(bare, language, engine), repeats)
-    return (
+    line = (
         f"speed ({language}, {segs[-1].end / 60:.0f} min, {len(segs)} segments, {words} words, median of {repeats}): "
         f"engine {took:.0f} ms, same re-cut bare ({len(bare)} segments) {took_bare:.0f} ms, "
         f"baseline tokenize-only {base:.1f} ms"
     )
+    if baseline_refs:
+        # CPU time (the machine is shared: wall time swings with the other processes), the new engine and
+        # each --baseline-ref on the same two transcripts, in this run.
+        cpu = _median_ms(lambda: analyze(segs, language, engine), repeats, time.process_time)
+        cpu_bare = _median_ms(lambda: analyze(bare, language, engine), repeats, time.process_time)
+        line += f"; CPU: new {cpu:.0f} ms, bare {cpu_bare:.0f} ms"
+        for ref in baseline_refs:
+            old, old_bare = _baseline_cpu_ms(ref, [segs, bare], language, repeats)
+            line += f"; base {ref} {old:.0f} ms, bare {old_bare:.0f} ms"
+    if recorded is not None:
+        cpu_part = line.split("; CPU: ", 1)[1] if "; CPU: " in line else None
+        recorded.append(
+            record.Row(
+                f"speed, {language}, {segs[-1].end / 60:.0f} min ({len(segs)} segments), median of {repeats}",
+                f"{took:.0f} ms wall (re-cut bare {took_bare:.0f} ms)" + (f"; CPU {cpu_part}" if cpu_part else ""),
+                floor=f"tokenize-only {base:.1f} ms",
+            )
+        )
+    return line
 
 
 # --- real third-party copy ------------------------------------------------------------------------
@@ -321,10 +396,14 @@ REALCOPY_DIRS = {
     "real-holdout5": Path(os.environ.get("VSL_REALCOPY_EXTRA5", "/work/realcopy-extra5")),
     # Built and labelled by someone who saw neither the engine's rules nor its answers, while the sixth
     # round's rules were being written; never tuned on (hold-out 5 is tuned on from the sixth round).
+    # Built and labelled by someone who saw neither the engine's rules nor its answers, while the sixth
+    # round's rules were being written; tuned on from the seventh round (hold-out 7 replaces it).
     "real-holdout6": Path(os.environ.get("VSL_REALCOPY_EXTRA6", "/work/realcopy-extra6")),
+    # Built and labelled while the seventh round's rules were being written; never tuned on.
+    "real-holdout7": Path(os.environ.get("VSL_REALCOPY_EXTRA7", "/work/realcopy-extra7")),
 }
 #: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.
-SEALED = frozenset({"real-holdout6"})
+SEALED = frozenset({"real-holdout7"})
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",
@@ -408,7 +487,7 @@ _PUNCT = re.compile(
 
 
 def _timed_words(segments: Sequence[Segment]) -> list[tuple[float, float, str]]:
-    out = []
+    out: list[tuple[float, float, str]] = []
     for s in segments:
         words = s.text.split()
         step = (s.end - s.start) / max(1, len(words))
@@ -634,6 +713,25 @@ def calibration(pairs: list[tuple[float, bool]], threshold: float) -> str:
     )
 
 
+def real_rows(split: str, rows: dict[str, RealTally]) -> list[record.Row]:
+    """The table's "new" row, field by field, next to each baseline revision's (informational: the
+    real sets have no targets)."""
+    new = rows["new"]
+    bases = {tag: t for tag, t in rows.items() if tag.startswith("base") and " " not in tag.removeprefix("base ")}
+
+    def figure(t: RealTally, k: str) -> str:
+        return f"{t.hits[k] / t.scored[k]:.2f} ({t.hits[k]}/{t.scored[k]})"
+
+    out: list[record.Row] = []
+    for k in REAL_FIELDS:
+        if not new.scored[k]:
+            continue
+        floor = "; ".join(f"{tag} {figure(t, k)}" for tag, t in bases.items() if t.scored[k]) or None
+        out.append(record.Row(f"{split} ({new.n} documents): {k}", figure(new, k), floor=floor))
+    out.append(record.Row(f"{split}: price invented where none is said", f"{new.invented}/{new.unpriced}"))
+    return out
+
+
 def real_report(
     engine: BreakdownEngine,
     baseline_ref: str | None,
@@ -641,6 +739,7 @@ def real_report(
     threshold: float,
     splits: Sequence[str] = tuple(REALCOPY_DIRS),
     variants: Sequence[str] = ("sentences",),
+    recorded: list[record.Row] | None = None,
 ) -> str:
     out: list[str] = []
     for split, cut in [(s, v) for s in splits for v in variants]:
@@ -691,6 +790,8 @@ def real_report(
             if show_misses:
                 out.append(f"misses ({tag}): " + " ".join(tallies[tag].misses))
         ordered = dict(sorted(rows.items(), key=lambda kv: (not kv[0].startswith("base"), len(kv[0]), kv[0])))
+        if recorded is not None:
+            recorded += real_rows(split, rows)
         out.append(real_table(f"{split} — hits/scored per field; 'invented' = price given where none is said", ordered))
         for tag, pairs in pairs_by_tag.items():
             if pairs:
@@ -723,7 +824,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=5, help="timing runs for the speed figure (0 skips it)")
     ap.add_argument("--misses", action="store_true", help="list the file:field pairs the engine got wrong")
     args = ap.parse_args(argv)
-    engine = build_engine(args.engine)
+    from vsl_assets.errors import ConfigurationError
+
+    try:
+        engine = build_engine(args.engine)
+    except ConfigurationError as exc:  # e.g. --engine openai without OPENAI_API_KEY: say so, no traceback
+        ap.error(str(exc))
     if args.split in ("leads", "leads-check"):
         print(f"engine {engine.engine} / {engine.model}")
         print(leads_report(engine, args.misses, "leads" if args.split == "leads" else "leads/check"))
@@ -734,14 +840,24 @@ def main(argv: list[str] | None = None) -> int:
         variants = [v for v in args.variants.split(",") if v]
         if unknown := set(variants) - set(VARIANTS):
             ap.error(f"unknown --variants {sorted(unknown)}; choose from {VARIANTS}")
-        print(real_report(engine, args.baseline_ref, args.misses, args.threshold, chosen, variants))
+        recorded: list[record.Row] = []
+        print(real_report(engine, args.baseline_ref, args.misses, args.threshold, chosen, variants, recorded))
         if args.repeats > 0 and args.engine == "local":
+            refs = [r for r in (args.baseline_ref or "").split(",") if r]
             for language in ("pt", "en", "es"):
-                print(speed(engine, load("dev"), language, args.repeats))
+                print(speed(engine, load("dev"), language, args.repeats, recorded, refs))
+        if recorded:
+            record.write(
+                f"bench_breakdown-real-{args.engine}",
+                recorded,
+                full_size=True,
+                sizes=f"splits {', '.join(chosen)}; segmentations {', '.join(variants)}",
+            )
         return 0
     splits = ["dev", "holdout"] if args.split == "all" else [args.split]
     print(f"engine {engine.engine} / {engine.model}; beats ±{BEAT_TOLERANCE_S:g} s, pitch ±{PITCH_TOLERANCE_S:g} s")
     all_tallies: dict[str, Tally] = {}
+    judged: list[record.Row] = []
     for split in splits:
         samples = load(split)
         if not samples:
@@ -765,11 +881,18 @@ def main(argv: list[str] | None = None) -> int:
             f"{k} {v:.2f}{'' if v >= TARGETS[k] else ' (< ' + format(TARGETS[k], '.2f') + ')'}" for k, v in got.items()
         )
         print(f"\ntargets on {split}: {verdict}")
+        for k, v in got.items():
+            met = "PASS" if v >= TARGETS[k] else "FAIL"
+            judged.append(
+                record.Row(f"{split} ({t.n} files): {k}", f"{v:.2f}", target=f">= {TARGETS[k]:.2f}", verdict=met)
+            )
     if args.repeats > 0 and args.engine == "local":
         dev = load("dev")
         if dev:
             for language in sorted({s.language for s in dev}):
-                print(speed(engine, dev, language, args.repeats))
+                print(speed(engine, dev, language, args.repeats, judged))
+    if judged:
+        record.write(f"bench_breakdown-{args.split}-{args.engine}", judged, sizes=f"split {args.split}")
     return 0
 
 

@@ -28,6 +28,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(1, str(Path(__file__).resolve().parent))
+import record  # noqa: E402  (imported at the start: it notes the load average before the run)
 
 TARGET_S = 5.0
 BEATS = (
@@ -207,6 +209,22 @@ def main() -> int:
     print(
         f"\nPDF {pdf_s:.2f} s vs target ≤ {TARGET_S:.0f} s: {verdict}; "
         f"{pdf_s / bare_s:.1f}x the bare canvas, {pdf_s - md_s:.2f} s over the Markdown export"
+    )
+    record.write(
+        "bench_export",
+        [
+            record.Row(
+                f"PDF of a {clock(args.minutes * 60)} VSL ({args.segments} segments), median of {args.repeats}",
+                f"{pdf_s:.2f} s",
+                floor=f"bare reportlab canvas {bare_s:.3f} s; Markdown export {md_s:.3f} s",
+                ratio=f"{pdf_s / bare_s:.1f}x the bare canvas",
+                target=f"<= {TARGET_S:.0f} s",
+                verdict=verdict,
+            ),
+            record.Row("DOCX of the same VSL", f"{docx_s:.2f} s", floor=f"Markdown export {md_s:.3f} s"),
+        ],
+        full_size=args.segments >= 900 and args.minutes >= 60,
+        sizes=f"{args.segments} segments over {args.minutes:g} min, {args.repeats} repeats",
     )
     return 0
 

@@ -12,7 +12,7 @@ Run it from the repository root::
 Each side (this checkout; with ``--baseline-ref``, a git worktree of REV too) is a worker process
 with its own app database (SQLite in a temporary directory, or ``--pg``: a database on a
 throwaway PostgreSQL server) and search index, filled by the same generator with the same seed:
-``bench_web.populate`` (statuses, sources, videos, transcripts, breakdowns and beats of ``--n``
+``bench_seed.populate`` (statuses, sources, videos, transcripts, breakdowns and beats of ``--n``
 VSLs), one 60-minute Portuguese VSL of 900 segments and ``--long`` more, natural sentences from
 ``search_corpus``, guarantee lengths, a fifth of the grades below the threshold, two boards (50
 and 2,000 VSLs) and saved searches.  Every transcript is indexed with the product's backend.
@@ -53,10 +53,11 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 #: The code measured: this checkout, or (in a ``--worker`` started for ``--baseline-ref``) the
-#: baseline's worktree.  The seeding below always comes from this file and ``bench_web``.
+#: baseline's worktree.  The seeding always comes from ``bench_seed`` (this directory).
 CODE = Path(os.environ.get("BENCH_PAGES_CODE", str(REPO))).resolve()
 sys.path.insert(0, str(CODE))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import record  # noqa: E402  (imported at the start: it notes the load average before the run)
 
 TARGET_MS = 100.0
 #: The load-independent verdict: a page's p95 within this many times ``/healthz``'s p95 (the
@@ -67,98 +68,6 @@ HEALTHZ_RATIO = 3.0
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def more_long_vsls(database: str, rng: random.Random, count: int) -> None:
-    """``count`` more 60-minute VSLs (900 segments of natural PT/EN/ES sentences each)."""
-    from datetime import UTC, datetime
-
-    import search_corpus  # type: ignore[import-not-found]
-    from sqlalchemy import insert, select
-
-    from vsl_assets.db import session_scope
-    from vsl_assets.db.models import BreakdownRow, Source, TranscriptRow, Url, Video
-    from vsl_assets.net.urls import normalize_url, partition_key_for
-
-    chains = search_corpus.chains()
-    now = datetime.now(UTC)
-    with session_scope(database) as s:
-        for i in range(count):
-            lang = ("pt", "en", "es")[i % 3]
-            texts = search_corpus.vsl_segments(rng, chains[lang], 900)
-            segs = [{"start": j * 4.0, "end": j * 4.0 + 3.9, "text": t} for j, t in enumerate(texts)]
-            url = normalize_url(f"https://long{i}.example.com/vsl")
-            key = partition_key_for(url)
-            s.execute(
-                insert(Url),
-                [{"url": url, "partition_key": key, "status": "analyzed", "queue_count": 0, "created_at": now}],
-            )
-            uid = s.scalar(select(Url.id).where(Url.partition_key == key))
-            s.execute(
-                insert(Source),
-                [{"url_id": uid, "page_url": url, "stream_url": url, "kind": "vturb", "title": f"Long {i}"}],
-            )
-            s.execute(insert(Video), [{"url_id": uid, "path": "x", "size_bytes": 1, "duration_s": 3600.0}])
-            s.execute(
-                insert(TranscriptRow),
-                [
-                    {
-                        "url_id": uid,
-                        "text": " ".join(texts),
-                        "language": lang,
-                        "engine": "bench",
-                        "model": "bench",
-                        "segments": segs,
-                        "word_count": sum(len(t.split()) for t in texts),
-                    }
-                ],
-            )
-            s.execute(
-                insert(BreakdownRow),
-                [
-                    {
-                        "url_id": uid,
-                        "status": "ok",
-                        "language": lang,
-                        "niche": "health/weight loss",
-                        "niche_top": "health",
-                        "lead_type": "story",
-                        "awareness": "problem_aware",
-                        "duration_s": 3600.0,
-                        "pitch_s": 2400.0,
-                        "offer_amount": 197.0,
-                        "offer_currency": "BRL",
-                        "guarantee_days": 30,
-                        "engine": "bench",
-                        "model": "bench",
-                        "data": {},
-                    }
-                ],
-            )
-
-
-def natural_words(database: str, rng: random.Random) -> int:
-    """The short VSLs' transcripts rewritten in natural sentences of their language (``bench_web``
-    fills them with a word soup, where every word is in a quarter of the segments)."""
-    import search_corpus  # type: ignore[import-not-found]
-    from sqlalchemy import select, update
-
-    from vsl_assets.db import session_scope
-    from vsl_assets.db.models import TranscriptRow
-
-    chains = search_corpus.chains()
-    with session_scope(database) as s:
-        rows = s.execute(select(TranscriptRow.id, TranscriptRow.language, TranscriptRow.segments)).all()
-        changes = []
-        for tid, lang, segs in rows:
-            if len(segs) >= 900:
-                continue
-            texts = search_corpus.vsl_segments(rng, chains[lang or "pt"], len(segs))
-            new = [{**seg, "text": text} for seg, text in zip(segs, texts, strict=True)]
-            changes.append({"id": tid, "segments": new, "text": " ".join(texts)})
-        for start in range(0, len(changes), 1000):
-            s.execute(update(TranscriptRow), changes[start : start + 1000])
-    return len(changes)
 
 
 def realistic(database: str, rng: random.Random) -> tuple[int, int]:
@@ -188,20 +97,6 @@ def realistic(database: str, rng: random.Random) -> tuple[int, int]:
         for q in ("q=garantia&language=pt", "q=ritual&niche=health", "q=30+dias"):
             s.add(SavedSearch(user_id=1, name=q, query=q))
     return boards[0], boards[1]
-
-
-def index_everything(database: str) -> float:
-    from vsl_assets.db import session_scope
-    from vsl_assets.search import shared_search
-    from vsl_assets.search.documents import all_documents
-
-    start = time.perf_counter()
-    engine = os.environ.get("VSL_SEARCH_BACKEND")  # the backend the server will read (bench_web --search-backend)
-    backend = shared_search(database, engine) if engine else shared_search(database)
-    with session_scope(database) as s:
-        for doc in all_documents(s, min_confidence=0.6):
-            backend.index_vsl(doc)
-    return time.perf_counter() - start
 
 
 def login(client: Any) -> None:
@@ -268,7 +163,7 @@ def worker(args: argparse.Namespace) -> int:
     sys.stdout = sys.stderr
     os.environ["VSL_DATABASE_URL"] = args.database_url
     os.environ["VSL_STORAGE_DIR"] = str(args.storage)
-    import bench_web  # type: ignore[import-not-found]
+    import bench_seed  # type: ignore[import-not-found]
     from fastapi.testclient import TestClient
 
     from vsl_assets import settings as settings_module
@@ -284,13 +179,13 @@ def worker(args: argparse.Namespace) -> int:
         add_user(s, "bench", "bench password")
         if args.no_statistics:
             without_statistics(s)
-    bench_web.populate(database, args.n, args.segments, rng)
-    long_key = bench_web.add_long_vsl(database, rng)
-    more_long_vsls(database, rng, args.long)
-    natural_words(database, rng)
+    bench_seed.populate(database, args.n, args.segments, rng)
+    long_key = bench_seed.add_long_vsl(database, rng)
+    bench_seed.more_long_vsls(database, rng, args.long)
+    bench_seed.natural_words(database, rng)
     small_board, big_board = realistic(database, rng)
     seeded = time.perf_counter() - t0
-    indexed = index_everything(database)
+    indexed = bench_seed.index_everything(database)
     # A server process starts after its data exists: what seeding left on this process's heap is not a
     # server's, and a full garbage collection walking it (~130 ms here) is not a page's cost.
     gc.collect()
@@ -378,8 +273,11 @@ def figures(side: Side, name: str) -> tuple[float, float, float, float]:
     return pct(wall, 50), pct(wall, 95), pct(cpu, 50), pct(cpu, 95)
 
 
-def report(sides: list[Side], names: list[str], args: argparse.Namespace) -> list[str]:
-    """The table: each side's p50/p95 wall and CPU ms, this checkout's two verdicts."""
+def report(
+    sides: list[Side], names: list[str], args: argparse.Namespace, recorded: list[record.Row] | None = None
+) -> list[str]:
+    """The table: each side's p50/p95 wall and CPU ms, this checkout's two verdicts (also as
+    ``record`` rows into ``recorded``)."""
     new = sides[0]
     healthz = figures(new, "healthz (baseline)")[1]
     ratio_limit = HEALTHZ_RATIO * healthz
@@ -403,6 +301,20 @@ def report(sides: list[Side], names: list[str], args: argparse.Namespace) -> lis
         codes = ",".join(str(c) for side in sides for c in sorted(side.statuses[name]))
         line += f" | {p95 / healthz:5.1f}x  {target:>7}  {ratio:>7}  {codes}"
         print(line)
+        if recorded is not None:
+            p50, _, c50, _ = figures(new, name)
+            base = figures(sides[1], name) if len(sides) > 1 else None
+            recorded.append(
+                record.Row(
+                    f"{name} (server p95)",
+                    f"{p95:.1f} ms (p50 {p50:.1f}, CPU p50 {c50:.1f})",
+                    floor=None if name.startswith("healthz") else f"/healthz {healthz:.1f} ms",
+                    ratio=f"{p95 / healthz:.1f}x /healthz",
+                    target=f"<= {TARGET_MS:g} ms and <= {HEALTHZ_RATIO:g}x /healthz",
+                    verdict="FAIL" if failed else "PASS",
+                    before=f"{sides[1].label}: {base[1]:.1f} ms (p50 {base[0]:.1f})" if base else None,
+                )
+            )
     return over
 
 
@@ -477,13 +389,21 @@ def main() -> int:
             f"process CPU per request; {os.cpu_count()} cores, load average {load_before[0]:.1f} before, "
             f"{load_after[0]:.1f} after (other engineers' work: wall p95 is mostly scheduling)"
         )
-        over = report(sides, names, args)
+        recorded: list[record.Row] = []
+        over = report(sides, names, args, recorded)
     hz = figures(sides[0], "healthz (baseline)")[1]
     print(
         f"\nverdicts for {sides[0].label}: p95 <= {TARGET_MS:g} ms; p95 <= {HEALTHZ_RATIO:g}x /healthz p95 "
         f"({HEALTHZ_RATIO * hz:.1f} ms in this run)"
     )
     print(f"pages failing either: {', '.join(over) if over else 'none'}")
+    record.write(
+        "bench_pages-postgres" if args.pg else "bench_pages-sqlite",
+        recorded,
+        backend=backend,
+        full_size=args.n >= 10_000 and args.requests >= 30,
+        sizes=f"{args.n:,} VSLs + {args.long + 1} of 60 minutes, {args.requests} requests per page",
+    )
     return 0
 
 

@@ -94,6 +94,9 @@ def _code_dir(argv: list[str]) -> Path:
 
 CODE = _code_dir(sys.argv)
 sys.path.insert(0, str(CODE))  # vsl_assets_tests (fixtures) lives next to vsl_assets
+sys.path.insert(1, str(Path(__file__).resolve().parent))
+import record  # noqa: E402  (imported at the start: it notes the load average before the run)
+
 if CODE != REPO:
     os.environ["PYTHONPATH"] = str(CODE)  # and the fresh processes of figure 1b import it too
 
@@ -960,6 +963,18 @@ def print_report(o, s, a, elapsed):
             f"{a['again_lines']:,} lines printed"
         )
     print(f"\ntotal benchmark time {elapsed:.0f} s")
+    return rows
+
+
+def record_rows(rows):
+    """print_report's (figure, measured, baseline, target, verdict) rows as record.Row: a verdict
+    column holding a ratio (1c) is a ratio, "n/a" no verdict."""
+    out = []
+    for figure, measured, baseline, target, verdict_ in rows:
+        judged = verdict_ if verdict_ in record.VERDICTS else None
+        ratio = verdict_ if judged is None and verdict_ != "n/a" else None
+        out.append(record.Row(figure, measured, floor=baseline, ratio=ratio, target=target, verdict=judged))
+    return out
 
 
 # -- figure 4: end to end on a long VSL against faster-whisper direct --------------------------
@@ -1097,6 +1112,14 @@ def print_e2e(e):
         f"   ratio {ratio:.2f}x (per round {', '.join(f'{r:.2f}' for r in ratios)}; interval {lo:.2f}-{hi:.2f}), "
         f"target <= {E2E_TARGET_RATIO}x: {verdict_} (judged on the whole interval)"
     )
+    return record.Row(
+        f"4. a {e['minutes']:.1f}-minute VSL end to end (tiny.en), median of {len(ratios)} rounds",
+        fmt_s(median(e["pipeline"])),
+        floor=f"faster-whisper direct {fmt_s(median(e['direct']))}",
+        ratio=f"{ratio:.2f}x [rounds {lo:.2f}-{hi:.2f}]",
+        target=f"<= {E2E_TARGET_RATIO}x",
+        verdict=verdict_,
+    )
 
 
 # -- figure 1 before/after: another revision in the same run ----------------------------------
@@ -1169,10 +1192,21 @@ def compare_e2e(ref, alternations, minutes, e2e_rounds):
                     raise RuntimeError(f"{name}: no measurements")
                 results[name].append(json.loads(out.read_text(encoding="utf-8")))
     print(f"\nfigure 4 before/after, load now {os.getloadavg()}")
+    recorded = []
     for name, outs in results.items():
         pipe = [p for e in outs for p in e["pipeline"]]
         direct = [d for e in outs for d in e["direct"]]
         ratios = [p / d for p, d in zip(pipe, direct, strict=True)]
+        recorded.append(
+            record.Row(
+                f"4. a {minutes:.1f}-minute VSL end to end (tiny.en), {name}, {len(ratios)} rounds",
+                fmt_s(median(pipe)),
+                floor=f"faster-whisper direct {fmt_s(median(direct))}",
+                ratio=f"{median(ratios):.2f}x [rounds {min(ratios):.2f}-{max(ratios):.2f}]",
+                target=f"<= {E2E_TARGET_RATIO}x",
+                verdict=interval_verdict_ratio(ratios),
+            )
+        )
         print(
             f"  {name}: pipeline {spread(pipe)}, faster-whisper direct {spread(direct)}; ratio per round "
             f"{', '.join(f'{x:.2f}' for x in ratios)} (median of ratios {median(ratios):.2f}x); target <= "
@@ -1182,6 +1216,7 @@ def compare_e2e(ref, alternations, minutes, e2e_rounds):
         steps = sorted({st for e in outs for sp in e["steps"] for st in sp})
         for st in steps:
             print(f"      {st:<54} median {fmt_s(median([sp.get(st, 0.0) for e in outs for sp in e['steps']]))}")
+    return recorded
 
 
 def cpu_line(*outs):
@@ -1208,7 +1243,7 @@ def compare_overhead(ref, k, rounds, quick):
     (its own instance, database and raw-work baseline), alternating so load drift hits both."""
     with two_sides(ref) as (tmp, sides):
         results = _compare_overhead(tmp, sides, k, rounds, quick)
-    _print_overhead_comparison(results, k)
+    return _print_overhead_comparison(results, k)
 
 
 def _compare_overhead(tmp, sides, k, rounds, quick):
@@ -1272,6 +1307,7 @@ def _print_overhead_comparison(results, k):
         f"{interval_verdict(after_rounds, TARGET_OVERHEAD_S)} (rounds {min(after_rounds):.3f}-{max(after_rounds):.3f} s; "
         "each side's overhead against its own raw work, same run)"
     )
+    recorded = []
     for n in names:
         floors = [x["floor"] for x in rows[n]]
         over = [x["overhead"] - x["floor"] for x in rows[n]]
@@ -1280,6 +1316,42 @@ def _print_overhead_comparison(results, k):
             f" ({interval_verdict(floors, TARGET_OVERHEAD_S)} against {TARGET_OVERHEAD_S} s); the product over it "
             f"{min(over):.3f}-{max(over):.3f} s"
         )
+        side = [x["overhead"] for x in rows[n]]
+        starts = [x["start_over_bare"] for x in rows[n]]
+        recorded.append(
+            record.Row(
+                f"1. orchestration per URL over the raw work, {n}, {len(side)} rounds of {k} URLs",
+                f"{median(side):.3f} s [rounds {min(side):.3f}-{max(side):.3f}]",
+                floor=f"bare Dagster job of the same shape {min(floors):.3f}-{max(floors):.3f} s",
+                target=f"<= {TARGET_OVERHEAD_S} s",
+                verdict=record_verdict(interval_verdict(side, TARGET_OVERHEAD_S)),
+            )
+        )
+        if any(v == v for v in starts):
+            recorded.append(
+                record.Row(
+                    f"1b. run process start over a bare Dagster one, {n}",
+                    " / ".join(f"{v:.2f} s" for v in starts),
+                    floor="a bare Dagster job's process",
+                    target=f"<= {TARGET_START_OVER_BARE_S} s",
+                    verdict=record_verdict(interval_verdict(starts, TARGET_START_OVER_BARE_S)),
+                )
+            )
+    return recorded
+
+
+def record_verdict(verdict_):
+    return verdict_ if verdict_ in record.VERDICTS else None
+
+
+#: The figures of ``--only``, in the order of a result's name (bench_pipeline-overhead-sensor-add).
+FIGURES = ("overhead", "sensor", "add", "e2e")
+
+
+def e2e_size(args):
+    """The issue's size for figure 4 is a 7.6-minute VSL in at least 2 rounds."""
+    full = args.e2e_minutes >= 7.6 and args.e2e_rounds * max(args.rounds, 1) >= 2
+    return full, f"{args.e2e_minutes:g}-minute VSL, {args.e2e_rounds} round(s) x {args.rounds} alternation(s)"
 
 
 def main(argv=None):
@@ -1302,10 +1374,14 @@ def main(argv=None):
     parser.add_argument("--json", help="also write figure 1's measurements here (set by --baseline-ref)")
     args = parser.parse_args(argv)
     if args.baseline_ref and args.only == ["e2e"]:
-        compare_e2e(args.baseline_ref, args.rounds, args.e2e_minutes, args.e2e_rounds)
+        rows = compare_e2e(args.baseline_ref, args.rounds, args.e2e_minutes, args.e2e_rounds)
+        full, sizes = e2e_size(args)
+        record.write("bench_pipeline-e2e", rows, backend="sqlite", full_size=full, sizes=sizes)
         return 0
     if args.baseline_ref:
-        compare_overhead(args.baseline_ref, args.urls or (2 if args.quick else 5), args.rounds, args.quick)
+        k = args.urls or (2 if args.quick else 5)
+        rows = compare_overhead(args.baseline_ref, k, args.rounds, args.quick)
+        record.write("bench_pipeline-overhead", rows, backend="sqlite", full_size=k >= 3, sizes=f"{k} URLs per round")
         return 0
     k = args.urls or (2 if args.quick else 5)
     only = set(args.only or ("overhead", "sensor", "add"))
@@ -1337,11 +1413,20 @@ def main(argv=None):
             print("\n".join(["", "last lines of Dagster's log output:", *tail]), file=sys.stderr)
             raise
         finally:
-            print_report(o, s, a, time.perf_counter() - started)
-            if e and e["pipeline"]:
-                print_e2e(e)
+            rows = print_report(o, s, a, time.perf_counter() - started)
+            e2e_row = print_e2e(e) if e and e["pipeline"] else None
             if args.json and (o or e):
                 Path(args.json).write_text(json.dumps(o or e), encoding="utf-8")
+            elif not args.json and (rows or e2e_row):  # a run of its own, not a side of --baseline-ref
+                recorded = record_rows(rows) + ([e2e_row] if e2e_row else [])
+                full, sizes = not args.quick, f"{k} URLs, {args.pending:,} pending"
+                if e2e_row:
+                    e2e_full, e2e_sizes = e2e_size(args)
+                    full, sizes = (
+                        (e2e_full, e2e_sizes) if only == {"e2e"} else (full and e2e_full, f"{sizes}; {e2e_sizes}")
+                    )
+                name = "bench_pipeline-" + "-".join(f for f in FIGURES if f in only)
+                record.write(name, recorded, backend="sqlite", full_size=full, sizes=sizes)
             from vsl_assets.db import dispose_all
 
             dispose_all()

@@ -80,6 +80,7 @@ CODE = Path(os.environ.get("BENCH_SEARCH_CODE", str(REPO))).resolve()
 sys.path.insert(0, str(CODE))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
+import record  # noqa: E402  (imported at the start: it notes the load average before the run)
 import search_corpus  # noqa: E402
 
 from vsl_assets.search import SearchQuery, SearchResults, Segment, VslDocument, open_search  # noqa: E402
@@ -577,7 +578,13 @@ def ratio_interval(a: list[float], b: list[float], p: float, rng: random.Random)
         idx = [rng.randrange(n) for _ in range(n)]
         boots.append(pct([a[i] for i in idx], p) / pct([b[i] for i in idx], p))
     boots.sort()
+    INTERVALS.append((a, b, (point, boots[10], boots[389])))
     return point, boots[10], boots[389]
+
+
+#: Every interval ``ratio_interval`` printed, so the record quotes the same one (a bootstrap drawn
+#: again would differ).
+INTERVALS: list[tuple[list[float], list[float], tuple[float, float, float]]] = []
 
 
 def report_ratio(
@@ -915,6 +922,101 @@ def main() -> None:
             atexit.unregister(baseline.close)
         if args.pg_local:
             bench_postgres(base, docs, queries, args.rounds)
+        record_search(args, n_segments, builds, bulk_s, mixed, rates)
+
+
+def record_search(
+    args: argparse.Namespace,
+    n_segments: int,
+    builds: dict[str, float],
+    bulk_s: float,
+    mixed: dict[str, list[float]],
+    rates: dict[tuple[str, int], float],
+) -> None:
+    """What ``main`` printed, for ``benchmarks/results/bench_search.json``: the builds, the mixed
+    queries' p95 next to raw FTS5 (floor) and tantivy (peer) with the intervals and verdicts printed."""
+
+    def printed(a: list[float], b: list[float] | None) -> tuple[float, float, float]:
+        """The interval printed for ``a`` over ``b`` (``None``: over the constant 25 ms)."""
+        for x, y, interval in INTERVALS:
+            if x is a and (y is b if b is not None else set(y) == {0.025}):
+                return interval
+        raise KeyError("interval not printed")
+
+    def judged(lo: float, hi: float, target: float) -> str:
+        return verdict(lo, hi, target).split(" ")[0].replace("UNDECIDED", "undecided")
+
+    def p95(name: str) -> str:
+        return f"{pct(mixed[name], 95):.1f} ms" if name in mixed else "-"
+
+    rows = []
+    rate = n_segments / builds["product"]
+    bulk = n_segments / bulk_s
+    peer = f"tantivy {n_segments / builds['tantivy']:,.0f}/s" if builds.get("tantivy") else None
+    for what, value in (("index build, one transaction per VSL", rate), ("bulk build (vsl reindex)", bulk)):
+        rows.append(
+            record.Row(
+                f"{what}, segments/s",
+                f"{value:,.0f}/s",
+                floor=f"raw FTS5 {n_segments / builds['raw FTS5']:,.0f}/s",
+                peer=peer,
+                target=">= 30,000 segments/s",
+                verdict="PASS" if value >= 30_000 else "FAIL",
+            )
+        )
+    for name in ("product", "product-tantivy"):
+        if name not in mixed:
+            continue
+        _, plo, phi = printed(mixed[name], None)
+        rows.append(
+            record.Row(
+                f"{name}: mixed queries p95",
+                f"{p95(name)} [{plo * 25:.1f}-{phi * 25:.1f}]",
+                floor=f"raw FTS5 {p95('raw FTS5')}",
+                peer=f"tantivy {p95('tantivy')}" if "tantivy" in mixed else None,
+                target="<= 25 ms",
+                verdict=judged(plo * 25, phi * 25, 25),
+            )
+        )
+    point, lo, hi = printed(mixed["product"], mixed["raw FTS5"])
+    rows.append(
+        record.Row(
+            "product p95 over raw FTS5 p95",
+            p95("product"),
+            floor=f"raw FTS5 {p95('raw FTS5')}",
+            ratio=f"{point:.2f}x [{lo:.2f}-{hi:.2f}]",
+            target="<= 1.5x",
+            verdict=judged(lo, hi, 1.5),
+        )
+    )
+    if "product-tantivy" in mixed:
+        point, lo, hi = printed(mixed["product-tantivy"], mixed["tantivy"])
+        rows.append(
+            record.Row(
+                "product-tantivy p95 over tantivy alone",
+                p95("product-tantivy"),
+                peer=f"tantivy {p95('tantivy')}",
+                ratio=f"{point:.2f}x [{lo:.2f}-{hi:.2f}]",
+                target="<= 3x",
+                verdict=judged(lo, hi, 3.0),
+            )
+        )
+    for (name, clients), value in rates.items():
+        if name != "before":
+            rows.append(
+                record.Row(
+                    f"{name}: throughput, {clients} client(s), mixed queries",
+                    f"{value:.1f} req/s",
+                    before=f"{rates[('before', clients)]:.1f} req/s" if ("before", clients) in rates else None,
+                )
+            )
+    record.write(
+        "bench_search",
+        rows,
+        backend="sqlite" + (", tantivy" if "product-tantivy" in mixed else ""),
+        full_size=n_segments >= 1_000_000,
+        sizes=f"{args.n:,} VSLs x {args.segments} segments = {n_segments:,} segments, {args.rounds} rounds",
+    )
 
 
 def bench_bulk_builds(base: Path, docs: list[VslDocument]) -> None:

@@ -8,7 +8,7 @@ Run it from the repository root (one benchmark process at a time on a shared mac
     .venv/bin/python benchmarks/bench_transcription.py --sweep  # + WER of candidate Opus settings, ~+9 min
     .venv/bin/python benchmarks/bench_transcription.py --repeats 3  # every run on 3 inaudibly different copies
     .venv/bin/python benchmarks/bench_transcription.py --pt     # + Portuguese (base), informational only
-    .venv/bin/python benchmarks/bench_transcription.py --quick --ffmpeg both  # section 1 per ffmpeg build
+    .venv/bin/python benchmarks/bench_transcription.py --quick --ffmpeg auto  # only the configured ffmpeg
     .venv/bin/python benchmarks/bench_transcription.py --models base --repeats 24 --group 3 --chunk-s 309
                                                                 # the long run, ~70 min
 
@@ -61,6 +61,12 @@ Portuguese (``--pt``) is printed but never judged: espeak-ng's formant pt-BR voi
 badly by ``base`` that the direct WER is ~0.6, where a ratio measures nothing (the better MBROLA
 pt-BR voices are not installable here).  Judging pt needs recorded speech with a transcript.
 
+Which ffmpeg encodes the stored audio moves the verdict (issue 29: tiny.en failed with Debian's
+5.x and passed with imageio-ffmpeg's bundled build), so section 1 runs once per build, each pinned
+and named with its version: both Debian's ``/usr/bin/ffmpeg`` and imageio-ffmpeg's where both are
+installed (``--ffmpeg each``, the default), else the configured one.  Both builds' rows are recorded
+in ``benchmarks/results/bench_transcription[-quick].json`` (``record.py``).
+
 The script always exits 0: it is a report, not a gate.
 """
 
@@ -86,6 +92,7 @@ for p in (REPO, HERE):
 
 import corpus  # noqa: E402
 import ctranslate2  # noqa: E402
+import record  # noqa: E402  (imported at the start: it notes the load average before the run)
 import wer_stats  # noqa: E402
 
 from vsl_assets import settings as settings_module  # noqa: E402
@@ -523,7 +530,8 @@ def ffmpeg_builds(choice: str) -> list[tuple[str, str]]:
 
     Which ffmpeg encodes the stored audio changes the WER verdict (issue 29: tiny.en's ratio
     failed with Debian's 5.x and passed with imageio-ffmpeg's 7.x), so the build is never left
-    to PATH: ``auto`` pins the one the product would pick now, ``both`` measures each in turn.
+    to PATH: ``auto`` pins the one the product would pick now, ``both`` measures each in turn, and
+    ``each`` (the default) is ``both`` where both builds are on the machine and ``auto`` otherwise.
     """
     debian = shutil.which("ffmpeg")
     try:
@@ -532,6 +540,8 @@ def ffmpeg_builds(choice: str) -> list[tuple[str, str]]:
         bundled_exe: str | None = imageio_ffmpeg.get_ffmpeg_exe()
     except (ImportError, RuntimeError):
         bundled_exe = None
+    if choice == "each":
+        choice = "both" if debian and bundled_exe else "auto"
     if choice == "both":
         builds = [("system", debian), ("imageio-ffmpeg", bundled_exe)]
         missing = [label for label, exe in builds if exe is None]
@@ -547,6 +557,30 @@ def ffmpeg_builds(choice: str) -> list[tuple[str, str]]:
     if Path(choice).is_file():
         return [(choice, choice)]
     raise SystemExit(f"--ffmpeg {choice}: not found (use auto, both, system, imageio or a path)")
+
+
+def wer_rows(results: dict[str, ModelResult], build: str, chunk_s: float) -> list[record.Row]:
+    """Section 1's judged rows for one ffmpeg build: each pipeline path against faster-whisper direct.
+
+    The interval is ``wer_stats.paired_ratio`` with its fixed seed, the one ``ci_cells`` printed."""
+    rows = []
+    for model, res in results.items():
+        direct = f"faster-whisper direct {res.direct.errors} errors (WER {res.direct.wer:.3f})"
+        for path, runs in (("pipeline 1x", res.whole), (f"pipeline chunked ({chunk_s:g} s)", res.chunked)):
+            if not runs.scored:
+                continue
+            ci = wer_stats.paired_ratio(runs.scored, res.direct.scored)
+            rows.append(
+                record.Row(
+                    f"word errors, {model}, {path}; ffmpeg {build}",
+                    f"{runs.errors} errors (WER {runs.wer:.3f})",
+                    floor=direct,
+                    ratio=f"{ci.ratio:.2f}x [{ci.low:.2f}-{ci.high:.2f}]",
+                    target=f"<= {TARGET_RATIO}x",
+                    verdict=wer_stats.verdict(ci, TARGET_RATIO),
+                )
+            )
+    return rows
 
 
 def ffmpeg_version(exe: str) -> str:
@@ -583,9 +617,10 @@ def main() -> None:
     parser.add_argument("--no-one-pass", action="store_true", help="skip the one-pass pipeline path (long runs)")
     parser.add_argument(
         "--ffmpeg",
-        default="auto",
+        default="each",
         help="ffmpeg build(s) that encode the pipeline's audio: auto (the configured one, pinned), "
-        "system, imageio, both (one section 1 per build, same corpus, same run) or a path",
+        "system, imageio, both (one section 1 per build, same corpus, same run), each (the default: "
+        "both where both are installed, else auto) or a path",
     )
     parser.add_argument(
         "--coverage-gap-s",
@@ -656,14 +691,22 @@ def main() -> None:
         print(
             "== 1. Word errors: pipeline path (extract_audio, LocalTranscriber) vs faster-whisper direct on the WAV =="
         )
-        results = {}
+        results: dict[str, ModelResult] = {}
+        recorded: list[record.Row] = []
         for label, exe in builds:
             PINNED[0] = exe  # handed to extract_audio and the engines: the pipeline encodes with it
             print(f"   ffmpeg ({label}): {exe} -- {ffmpeg_version(exe)}")
+            timed = len(timings)
             rows, results = accuracy(copies, models, tmp, timings, args.chunk_s, not args.no_one_pass)
+            recorded += wer_rows(results, f"{label}, {ffmpeg_version(exe).split(' Copyright')[0]}", args.chunk_s)
+            recorded += [
+                record.Row(f"real-time factor, {model} {what}; ffmpeg {label}", f"{secs / audio_s:.3f}")
+                for model, what, audio_s, secs in timings[timed:]
+            ]
             for row in rows:
                 print("  ", row)
             print()
+        timed = len(timings)
         PINNED[0] = builds[0][1]
         print(
             "== 1b. Candidate storage settings: size"
@@ -690,6 +733,18 @@ def main() -> None:
             for row in api_plan(tmp):
                 print("  ", row)
     print(f"\n(total {time.monotonic() - started:.0f} s)")
+    recorded += [  # Portuguese (--pt), timed after section 1
+        record.Row(f"real-time factor, {model} {what}", f"{secs / audio_s:.3f}")
+        for model, what, audio_s, secs in timings[timed:]
+    ]
+    record.write(
+        "bench_transcription-quick" if args.quick else "bench_transcription",
+        recorded,
+        backend="CPU int8",
+        full_size=not args.quick,
+        sizes=f"{en.duration_s / 60:.1f} min of English x {max(args.repeats, 1)} copies; models {', '.join(models)}",
+        notes=[f"ffmpeg builds: {'; '.join(f'{label} {exe}' for label, exe in builds)}"],
+    )
 
 
 if __name__ == "__main__":

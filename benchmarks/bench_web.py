@@ -4,6 +4,7 @@ Run it from the repository root::
 
     .venv/bin/python benchmarks/bench_web.py --before /work/main          # 10,000 VSLs, both databases
     .venv/bin/python benchmarks/bench_web.py --n 2000 --seconds 2 --concurrency 1,8 --backends sqlite
+    .venv/bin/python benchmarks/bench_web.py --before /tmp/before --concurrency 1,8 --rounds 3 --spread as-is
 
 Each code version (``--before CHECKOUT``, and this checkout as ``after``) gets its own database
 (SQLite file, or a database on a real PostgreSQL server started here), filled by that version's
@@ -19,6 +20,15 @@ pipeline writer per database changes statuses and opens/closes job rows every ~2
 any "database is locked" and any traceback in the server logs are counted.  Targets (issue 26):
 library page and API list p95 <= 3x ``/healthz`` at concurrency 1, throughput >= 4x before at
 concurrency 8, zero errors.  The script reports; it does not gate.
+
+A keep-alive connection stays with the worker process that accepted it, so each measurement looks
+from outside the server at which worker holds each client connection (``/proc/net/tcp`` and the
+workers' file descriptors) and prints the spread (``4+4``; ``8`` for a one-process server).  With
+``--spread even`` (the default) connections landing on a worker already serving its share are
+reopened until the spread is even; a measurement whose spread stays uneven is marked ``!`` and
+gives no throughput verdict.  ``--rounds R`` measures the versions R times, interleaved and in
+alternating order, and the concurrency-8 verdict comes from the interval of the rounds' ratios:
+PASS when its low end reaches 4x, FAIL when its high end does not, none when it straddles.
 """
 
 from __future__ import annotations
@@ -36,7 +46,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,280 +57,14 @@ sys.path.insert(0, str(REPO))
 #: The code under test in a child process (populate, writer): a checkout given by the parent.
 if os.environ.get("BENCH_CODE"):
     sys.path.insert(0, os.environ["BENCH_CODE"])
-
-WORDS = (
-    "você vai descobrir ritual manhã emagrecer garantia dias oferta especial segredo médicos não querem "
-    "saiba dinheiro renda extra investir método simples passo corpo saúde energia dormir melhor "
-    "this short video morning ritual thousands people lose weight special offer today button access"
-).split()
-NICHES = ("health/weight loss", "health/diabetes", "money/investing", "money/side income", "relationships/dating")
-LEADS = ("offer", "promise", "problem_solution", "big_secret", "proclamation", "story")
-AWARE = ("unaware", "problem_aware", "solution_aware", "product_aware", "most_aware")
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_seed  # type: ignore[import-not-found]  # noqa: E402
+import record  # type: ignore[import-not-found]  # noqa: E402  (imported at the start: it notes the load average before the run)
 
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
-
-
-def _url_keys() -> tuple[Any, Any]:
-    """``normalize_url`` and ``partition_key_for`` of the code under test (a checkout from before
-    issue 25 has them in ``vsl_assets.urls``)."""
-    import importlib
-
-    import vsl_assets
-
-    old = (Path(vsl_assets.__file__).parent / "urls.py").exists()
-    urls = importlib.import_module("vsl_assets.urls" if old else "vsl_assets.net.urls")
-    return urls.normalize_url, urls.partition_key_for
-
-
-def populate(database: str, n: int, segments: int, rng: random.Random) -> list[str]:
-    from vsl_assets.db import session_scope
-    from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-
-    normalize_url, partition_key_for = _url_keys()
-
-    now = datetime.now(UTC)
-    statuses = ["analyzed"] * 8 + ["failed", "pending_ingest"]
-    with session_scope(database) as s:
-        urls: list[dict[str, Any]] = []
-        for i in range(n):
-            url = normalize_url(f"https://vsl{i % 97}.example.com/page/{i}")
-            status = rng.choice(statuses)
-            urls.append(
-                {
-                    "url": url,
-                    "partition_key": partition_key_for(url),
-                    "status": status,
-                    "reason": "HTTP 404 from the stream URL" if status == "failed" else None,
-                    "queue_count": 0,
-                    "created_at": now - timedelta(minutes=n - i),
-                    "updated_at": now,
-                }
-            )
-        for start in range(0, n, 1000):
-            s.execute(insert(Url), urls[start : start + 1000])
-        ids = dict(s.execute(select(Url.partition_key, Url.id)).all())
-        sources: list[dict[str, Any]] = []
-        videos: list[dict[str, Any]] = []
-        transcripts: list[dict[str, Any]] = []
-        breakdowns: list[dict[str, Any]] = []
-        beats: list[dict[str, Any]] = []
-        jobs: list[dict[str, Any]] = []
-        for row in urls:
-            uid = ids[row["partition_key"]]
-            duration = rng.uniform(300, 5400)
-            lang = rng.choice(("pt", "en", "es"))
-            segs = []
-            t = 0.0
-            for _ in range(segments):
-                length = rng.uniform(3, 9)
-                segs.append(
-                    {"start": round(t, 2), "end": round(t + length, 2), "text": " ".join(rng.choices(WORDS, k=12))}
-                )
-                t += length
-            sources.append(
-                {
-                    "url_id": uid,
-                    "page_url": row["url"],
-                    "stream_url": row["url"],
-                    "kind": "vturb",
-                    "title": f"VSL {uid} " + " ".join(rng.choices(WORDS, k=3)),
-                    "other_videos": [],
-                    "headers": {},
-                    "drm": False,
-                    "created_at": now,
-                }
-            )
-            if row["status"] == "pending_ingest":
-                continue
-            videos.append({"url_id": uid, "path": "x", "size_bytes": 10**8, "duration_s": duration, "created_at": now})
-            jobs.append({"url_id": uid, "step": "video_file", "attempt": 1, "outcome": "succeeded", "started_at": now})
-            if row["status"] != "analyzed":
-                continue
-            transcripts.append(
-                {
-                    "url_id": uid,
-                    "text": " ".join(str(x["text"]) for x in segs),
-                    "language": lang,
-                    "engine": "bench",
-                    "model": "bench",
-                    "segments": segs,
-                    "word_count": 12 * segments,
-                    "chunk_count": 1,
-                    "created_at": now,
-                }
-            )
-            niche = rng.choice(NICHES)
-            breakdowns.append(
-                {
-                    "url_id": uid,
-                    "status": "ok",
-                    "language": lang,
-                    "niche": niche,
-                    "niche_top": niche.split("/")[0],
-                    "awareness": rng.choice(AWARE),
-                    "lead_type": rng.choice(LEADS),
-                    "duration_s": duration,
-                    "pitch_s": duration * 0.6,
-                    "offer_amount": rng.choice((37.0, 47.0, 97.0, 197.0, 297.0, 497.0)),
-                    "offer_currency": rng.choice(("BRL", "USD")),
-                    "engine": "bench",
-                    "model": "bench",
-                    "data": {},
-                    "created_at": now,
-                }
-            )
-            beats += [
-                {"url_id": uid, "position": 0, "beat": "hook", "start_s": 0.0, "end_s": 30.0, "quote": "q"},
-                {
-                    "url_id": uid,
-                    "position": 1,
-                    "beat": "offer",
-                    "start_s": duration * 0.6,
-                    "end_s": duration,
-                    "quote": "q",
-                },
-            ]
-        for table, rows in (
-            (Source, sources),
-            (Video, videos),
-            (TranscriptRow, transcripts),
-            (BreakdownRow, breakdowns),
-            (BeatRow, beats),
-            (Job, jobs),
-        ):
-            for start in range(0, len(rows), 1000):
-                s.execute(insert(table), rows[start : start + 1000])
-    return [r["partition_key"] for r in urls]
-
-
-def add_long_vsl(database: str, rng: random.Random, segments: int = 900, minutes: float = 60.0) -> str:
-    """One 60-minute Portuguese VSL of 900 segments (~4 s each), 8 beats, 7 jobs: the VSL page a
-    marketer actually opens.  Its text comes from ``search_corpus`` (issue 29's generator: word
-    bigrams of the scripts we wrote, so the vocabulary is natural and no third-party text)."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    import search_corpus  # type: ignore[import-not-found]
-
-    from vsl_assets.db import session_scope
-    from vsl_assets.db.models import BeatRow, BreakdownRow, Job, Source, TranscriptRow, Url, Video
-
-    normalize_url, partition_key_for = _url_keys()
-
-    texts = search_corpus.vsl_segments(rng, search_corpus.chains()["pt"], segments)
-    now = datetime.now(UTC)
-    step = minutes * 60 / segments
-    segs = [
-        {"start": round(i * step, 2), "end": round((i + 1) * step - 0.1, 2), "text": text}
-        for i, text in enumerate(texts)
-    ]
-    url = normalize_url("https://oferta.example.com.br/ritual-da-manha/vsl")
-    key = partition_key_for(url)
-    with session_scope(database) as s:
-        s.execute(
-            insert(Url),
-            [
-                {
-                    "url": url,
-                    "partition_key": key,
-                    "status": "analyzed",
-                    "queue_count": 0,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-            ],
-        )
-        uid = s.scalar(select(Url.id).where(Url.partition_key == key))
-        s.execute(
-            insert(Source),
-            [
-                {
-                    "url_id": uid,
-                    "page_url": url,
-                    "stream_url": url,
-                    "kind": "vturb",
-                    "title": "O ritual da manhã que os médicos não comentam",
-                    "other_videos": [],
-                    "headers": {},
-                    "drm": False,
-                    "created_at": now,
-                }
-            ],
-        )
-        s.execute(
-            insert(Video),
-            [{"url_id": uid, "path": "x", "size_bytes": 350_000_000, "duration_s": minutes * 60, "created_at": now}],
-        )
-        s.execute(
-            insert(TranscriptRow),
-            [
-                {
-                    "url_id": uid,
-                    "text": " ".join(x["text"] for x in segs),
-                    "language": "pt",
-                    "engine": "bench",
-                    "model": "bench",
-                    "segments": segs,
-                    "word_count": sum(len(x["text"].split()) for x in segs),
-                    "chunk_count": 6,
-                    "created_at": now,
-                }
-            ],
-        )
-        s.execute(
-            insert(BreakdownRow),
-            [
-                {
-                    "url_id": uid,
-                    "status": "ok",
-                    "language": "pt",
-                    "niche": "health/weight loss",
-                    "niche_top": "health",
-                    "awareness": "problem_aware",
-                    "lead_type": "story",
-                    "duration_s": minutes * 60,
-                    "pitch_s": minutes * 36,
-                    "offer_amount": 197.0,
-                    "offer_currency": "BRL",
-                    "engine": "bench",
-                    "model": "bench",
-                    "data": {},
-                    "created_at": now,
-                }
-            ],
-        )
-        beats = ["hook", "lead", "story", "problem", "mechanism", "proof", "offer", "close"]
-        s.execute(
-            insert(BeatRow),
-            [
-                {
-                    "url_id": uid,
-                    "position": i,
-                    "beat": b,
-                    "start_s": i * 450.0,
-                    "end_s": (i + 1) * 450.0,
-                    "quote": segs[i * 112]["text"],
-                }
-                for i, b in enumerate(beats)
-            ],
-        )
-        s.execute(
-            insert(Job),
-            [
-                {"url_id": uid, "step": st, "attempt": 1, "outcome": "succeeded", "started_at": now}
-                for st in (
-                    "source_page",
-                    "video_file",
-                    "audio_file",
-                    "transcript",
-                    "breakdown",
-                    "search_index",
-                    "vsl_catalog",
-                )
-            ],
-        )
-    return key
 
 
 def cmd_populate(args: argparse.Namespace) -> int:
@@ -329,17 +73,14 @@ def cmd_populate(args: argparse.Namespace) -> int:
     from vsl_assets.web.users import add_user, create_token
 
     rng = random.Random(7)
-    populate(args.database, args.n, args.segments, rng)
-    key = add_long_vsl(args.database, rng)
+    bench_seed.populate(args.database, args.n, args.segments, rng)
+    key = bench_seed.add_long_vsl(args.database, rng)
     if args.search:
         # The search page's corpus: --search more 60-minute VSLs and every transcript in natural
-        # sentences (bench_pages' generators), indexed by the code under test's own backend.
-        os.environ.setdefault("BENCH_PAGES_CODE", os.environ.get("BENCH_CODE", str(REPO)))
-        import bench_pages
-
-        bench_pages.more_long_vsls(args.database, rng, args.search)
-        bench_pages.natural_words(args.database, rng)
-        bench_pages.index_everything(args.database)
+        # sentences (bench_seed's generators), indexed by the code under test's own backend.
+        bench_seed.more_long_vsls(args.database, rng, args.search)
+        bench_seed.natural_words(args.database, rng)
+        bench_seed.index_everything(args.database)
     with session_scope(args.database) as s:
         add_user(s, "bench", "bench password")
         token = create_token(s, "bench")
@@ -391,37 +132,153 @@ def cmd_writer(args: argparse.Namespace) -> int:
 # -- the load: raw HTTP/1.1 keep-alive over asyncio (cheap, so the client leaves the CPU to the server)
 
 
-async def _one(port: int, request: bytes, deadline: float, latencies: list[float], failures: list[int]) -> None:
+async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
+    """One request on a keep-alive connection, its answer read whole: the status."""
+    writer.write(request)
+    await writer.drain()
+    status = int((await reader.readline()).split()[1])
+    length, chunked = 0, False
+    while True:
+        line = await reader.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.decode("latin-1").partition(":")
+        if name.lower() == "content-length":
+            length = int(value)
+        elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
+            chunked = True
+    if chunked:
+        while True:
+            size = int((await reader.readline()).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    else:
+        await reader.readexactly(length)
+    return status
+
+
+Conn = tuple[asyncio.StreamReader, asyncio.StreamWriter]
+
+
+async def _drive(conn: Conn, request: bytes, deadline: float, latencies: list[float], failures: list[int]) -> None:
+    reader, writer = conn
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        status = await _exchange(reader, writer, request)
+        latencies.append((time.perf_counter() - start) * 1000)
+        if status != 200:
+            failures.append(status)
+
+
+# -- which worker process serves which client connection, seen from outside the server -----------
+#
+# ``vsl web`` runs several worker processes on one port.  Each keep-alive connection stays with the
+# process that accepted it, and which one that is the kernel and the workers' event loops decide:
+# 8 connections all on one of two workers halve the throughput measured.  So each measurement
+# finds the owner of every client connection (the server-side socket of the connection, from
+# /proc/net/tcp, is a file descriptor of exactly one process) and, with ``--spread even``, reopens
+# connections until each worker serves its share; a measurement whose spread is not even is
+# reported as such and gives no throughput verdict.
+
+
+def _socket_inodes(pid: int) -> set[int]:
+    """The socket inodes among a process's open files (empty when it is gone)."""
+    found: set[int] = set()
+    with contextlib.suppress(OSError):
+        for fd in os.scandir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd.path)
+                if target.startswith("socket:["):
+                    found.add(int(target[8:-1]))
+    return found
+
+
+def _tcp_table() -> list[tuple[int, int, str, int]]:
+    """(local port, remote port, state, inode) of every IPv4/IPv6 TCP socket of this machine."""
+    rows = []
+    for name in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(name).read_text().splitlines()[1:]:
+                f = line.split()
+                rows.append((int(f[1].rsplit(":", 1)[1], 16), int(f[2].rsplit(":", 1)[1], 16), f[3], int(f[9])))
+    return rows
+
+
+LISTEN, ESTABLISHED = "0A", "01"
+
+
+@dataclass
+class Topology:
+    """The server's worker processes: those holding its listening socket with no child that does
+    (uvicorn's supervisor holds it too but never accepts; a single-process server is its own worker)."""
+
+    port: int
+    workers: list[int]
+
+    @classmethod
+    def of(cls, server_pid: int, port: int) -> Topology:
+        listening = {inode for lp, _, st, inode in _tcp_table() if lp == port and st == LISTEN}
+        holders = [p for p in _descendants(server_pid) if _socket_inodes(p) & listening]
+        parents = set()
+        for p in holders:
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                parents.add(int(Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()[1]))
+        return cls(port, sorted(p for p in holders if p not in parents) or [server_pid])
+
+    def owners(self, client_ports: list[int]) -> list[int | None]:
+        """The worker serving each client connection (by its local port); None: not accepted yet."""
+        by_inode = {inode: pid for pid in self.workers for inode in _socket_inodes(pid)}
+        accepted = {rp: inode for lp, rp, st, inode in _tcp_table() if lp == self.port and st == ESTABLISHED and inode}
+        return [by_inode.get(accepted.get(cp, -1)) for cp in client_ports]
+
+    def spread(self, owners: list[int | None]) -> list[int]:
+        """Connections per worker, most first (unknown owners left out)."""
+        return sorted((sum(o == w for o in owners) for w in self.workers), reverse=True)
+
+
+def even(spread: list[int]) -> bool:
+    return bool(spread) and max(spread) - min(spread) <= 1
+
+
+async def _connect(port: int, request: bytes) -> tuple[Conn, int]:
+    """A keep-alive connection with one request answered (so the server has accepted it)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    try:
-        while time.perf_counter() < deadline:
-            start = time.perf_counter()
-            writer.write(request)
-            await writer.drain()
-            status = int((await reader.readline()).split()[1])
-            length, chunked = 0, False
-            while True:
-                line = await reader.readline()
-                if line in (b"\r\n", b""):
-                    break
-                name, _, value = line.decode("latin-1").partition(":")
-                if name.lower() == "content-length":
-                    length = int(value)
-                elif name.lower() == "transfer-encoding" and "chunked" in value.lower():
-                    chunked = True
-            if chunked:
-                while True:
-                    size = int((await reader.readline()).strip(), 16)
-                    await reader.readexactly(size + 2)
-                    if size == 0:
-                        break
-            else:
-                await reader.readexactly(length)
-            latencies.append((time.perf_counter() - start) * 1000)
-            if status != 200:
-                failures.append(status)
-    finally:
-        writer.close()
+    await _exchange(reader, writer, request)
+    return (reader, writer), int(writer.get_extra_info("sockname")[1])
+
+
+async def open_connections(
+    port: int, request: bytes, concurrency: int, topology: Topology | None, want_even: bool, tries: int
+) -> tuple[list[Conn], list[int], int]:
+    """``concurrency`` connections, and their spread over the workers (connections per worker).
+
+    With ``want_even`` the connections are opened one at a time and one that lands on a worker
+    already serving its share is closed and opened again (at most ``tries`` reopenings): the
+    third number is how many were reopened."""
+    if topology is None:
+        made = await asyncio.gather(*(_connect(port, request) for _ in range(concurrency)))
+        return [c for c, _ in made], [concurrency], 0
+    if not want_even:
+        made = await asyncio.gather(*(_connect(port, request) for _ in range(concurrency)))
+        return [c for c, _ in made], topology.spread(topology.owners([p for _, p in made])), 0
+    share = -(-concurrency // len(topology.workers))
+    count: dict[int | None, int] = {}
+    conns: list[Conn] = []
+    owners: list[int | None] = []
+    reopened = 0
+    while len(conns) < concurrency:
+        conn, client_port = await _connect(port, request)
+        owner = topology.owners([client_port])[0]
+        if owner is not None and count.get(owner, 0) >= share and reopened < tries:
+            conn[1].close()
+            reopened += 1
+            await asyncio.sleep(0.005 * (reopened % 10))  # let another worker's loop come round
+            continue
+        count[owner] = count.get(owner, 0) + 1
+        conns.append(conn)
+        owners.append(owner)
+    return conns, topology.spread(owners), reopened
 
 
 #: The pipeline writer's PostgreSQL application name: its backend's CPU is not the server's.
@@ -501,22 +358,39 @@ def cpu_spent(before: dict[str, float], after: dict[str, float]) -> tuple[float,
 
 
 def load(
-    port: int, path: str, headers: dict[str, str], concurrency: int, seconds: float, cpu: Any = None
-) -> dict[str, float]:
+    port: int,
+    path: str,
+    headers: dict[str, str],
+    concurrency: int,
+    seconds: float,
+    cpu: Any = None,
+    topology: Topology | None = None,
+    want_even: bool = False,
+    tries: int = 200,
+) -> dict[str, Any]:
+    """``concurrency`` keep-alive connections sending ``path`` for ``seconds`` (after 0.5 s of
+    warm-up on the same connections), and where they landed among the server's workers."""
     head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
     request = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}\r\n".encode()
 
-    async def run(duration: float) -> tuple[list[float], list[int], float]:
-        latencies: list[float] = []
-        failures: list[int] = []
-        start = time.perf_counter()
-        await asyncio.gather(*(_one(port, request, start + duration, latencies, failures) for _ in range(concurrency)))
-        return latencies, failures, time.perf_counter() - start
+    async def run() -> tuple[list[float], list[int], float, list[int], int, tuple[float, float]]:
+        conns, spread, reopened = await open_connections(port, request, concurrency, topology, want_even, tries)
+        try:
+            warm = time.perf_counter() + 0.5  # templates, statement caches, each worker's pool
+            await asyncio.gather(*(_drive(c, request, warm, [], []) for c in conns))
+            latencies: list[float] = []
+            failures: list[int] = []
+            before = cpu() if cpu else {}
+            start = time.perf_counter()
+            await asyncio.gather(*(_drive(c, request, start + seconds, latencies, failures) for c in conns))
+            elapsed = time.perf_counter() - start
+            after = cpu() if cpu else {}
+        finally:
+            for _, writer in conns:
+                writer.close()
+        return latencies, failures, elapsed, spread, reopened, cpu_spent(before, after) if cpu else (0.0, 0.0)
 
-    asyncio.run(run(0.5))  # warm: connections, templates, statement caches
-    before = cpu() if cpu else {}
-    latencies, failures, elapsed = asyncio.run(run(seconds))
-    app_s, db_s = cpu_spent(before, cpu() if cpu else {})
+    latencies, failures, elapsed, spread, reopened, (app_s, db_s) = asyncio.run(run())
     n = max(1, len(latencies))
     return {
         "app_cpu_ms": app_s * 1000 / n,
@@ -527,6 +401,9 @@ def load(
         "p99": pct(latencies, 99),
         "n": len(latencies),
         "errors": len(failures),
+        "spread": spread,
+        "even": even(spread),
+        "reopened": reopened,
     }
 
 
@@ -641,7 +518,7 @@ def measure_all(servers: list[Running], args: argparse.Namespace) -> list[dict[s
     """Each route and concurrency on every version back to back (before, after, before, ...), so a
     change in the machine's load (other work on these cores) hits both sides alike."""
     rows: list[dict[str, Any]] = []
-    total_s = len(routes(args)) * len(args.concurrency) * len(servers) * (args.seconds + 0.7) + 10
+    total_s = len(routes(args)) * len(args.concurrency) * len(servers) * args.rounds * (args.seconds + 1.5) + 10
     for s in servers:
         s.writer = subprocess.Popen(
             [sys.executable, __file__, "writer", "--database", s.database, "--seconds", str(total_s)],
@@ -651,15 +528,29 @@ def measure_all(servers: list[Running], args: argparse.Namespace) -> list[dict[s
         )
     for path, name, auth in routes(args):
         for c in args.concurrency:
-            for s in servers:
-                meter = cpu_meter(s.server.pid, s.database)
-                result = load(s.port, path.format(**s.info), s.headers(auth), c, args.seconds, meter)
-                rows.append({"code": s.label, "route": name, "c": c, **result})
-                print(
-                    f"  {s.label:<7} {name:<40} c={c:<3} {result['rps']:7.1f} req/s  p95 {result['p95']:7.1f} ms"
-                    f"  CPU/req {result['app_cpu_ms']:.2f} + {result['db_cpu_ms']:.2f} ms  errors {result['errors']}",
-                    flush=True,
-                )
+            for round_ in range(1, args.rounds + 1):
+                # Interleaved rounds, the order alternating, so load changes hit both sides alike.
+                for s in servers if round_ % 2 else servers[::-1]:
+                    meter = cpu_meter(s.server.pid, s.database)
+                    topology = Topology.of(s.server.pid, s.port)
+                    result = load(
+                        s.port,
+                        path.format(**s.info),
+                        s.headers(auth),
+                        c,
+                        args.seconds,
+                        meter,
+                        topology,
+                        want_even=args.spread == "even",
+                        tries=args.spread_tries,
+                    )
+                    rows.append({"code": s.label, "route": name, "c": c, "round": round_, **result})
+                    print(
+                        f"  {s.label:<7} {name:<40} c={c:<3} r{round_} {result['rps']:7.1f} req/s"
+                        f"  p95 {result['p95']:7.1f} ms  CPU/req {result['app_cpu_ms']:.2f} + {result['db_cpu_ms']:.2f} ms"
+                        f"  errors {result['errors']}  spread {spread_text(result)}",
+                        flush=True,
+                    )
     for s in servers:
         assert s.writer is not None
         out, _ = s.writer.communicate(timeout=total_s + 120)
@@ -682,31 +573,77 @@ def stop(s: Running) -> dict[str, Any]:
     }
 
 
+def spread_text(r: dict[str, Any]) -> str:
+    """Connections per worker process, e.g. ``4+4`` (``8`` on a one-process server); ``!`` marks
+    an uneven spread, ``(n reopened)`` the connections opened again to even it."""
+    text = "+".join(str(n) for n in r["spread"]) + ("" if r["even"] else " !")
+    return text + (f" ({r['reopened']} reopened)" if r.get("reopened") else "")
+
+
+#: Issue 26's throughput target: after / before at concurrency 8 on the library page and API list.
+THROUGHPUT_TARGET, TARGET_CONCURRENCY = 4.0, 8
+TARGET_ROUTES = (ROUTES[1][1], ROUTES[2][1])
+
+
+def throughput_verdicts(rows: list[dict[str, Any]]) -> list[tuple[str, int, list[float], str]]:
+    """(route, concurrency, after/before ratio of each round, verdict) for every route measured on
+    both sides.  A round counts only if both sides' connections were spread evenly over their
+    workers; the verdict (library page and API list at concurrency 8) comes from the interval of the counted rounds: ``PASS`` when its lowest
+    ratio reaches the target, ``FAIL`` when its highest does not, otherwise (or with no counted
+    round) no verdict."""
+    by = {(r["code"], r["route"], r["c"], r["round"]): r for r in rows if "route" in r}
+    out = []
+    for route, c in dict.fromkeys((r, c) for (_, r, c, _) in by):
+        rounds = sorted({k[3] for k in by if k[1] == route and k[2] == c})
+        pairs = [(by.get(("after", route, c, n)), by.get(("before", route, c, n))) for n in rounds]
+        ratios = [a["rps"] / b["rps"] for a, b in pairs if a and b and a["even"] and b["even"]]
+        if not any(a and b for a, b in pairs):
+            continue
+        if route not in TARGET_ROUTES or c != TARGET_CONCURRENCY:
+            verdict = "(no target)"
+        elif not ratios:
+            verdict = "no verdict (no round with both sides' connections spread evenly)"
+        elif min(ratios) >= THROUGHPUT_TARGET:
+            verdict = f"PASS (>= {THROUGHPUT_TARGET:g}x in every round)"
+        elif max(ratios) < THROUGHPUT_TARGET:
+            verdict = f"FAIL (< {THROUGHPUT_TARGET:g}x in every round)"
+        else:
+            verdict = f"no verdict (the interval straddles {THROUGHPUT_TARGET:g}x)"
+        skipped = len(pairs) - len(ratios)
+        out.append((route, c, ratios, verdict + (f"; {skipped} uneven round(s) left out" if skipped else "")))
+    return out
+
+
 def report(backend: str, rows: list[dict[str, Any]]) -> None:
     table = [r for r in rows if "route" in r]
-    health = {(r["code"], r["c"]): r for r in table if r["route"].startswith("GET /healthz")}
+    health = {(r["code"], r["c"], r["round"]): r for r in table if r["route"].startswith("GET /healthz")}
     print(f"\n## {backend}\n")
     print(
-        "| code | route | conc. | req/s | p50 ms | p95 ms | p99 ms | p95 / healthz p95 "
-        "| app CPU ms/req | db CPU ms/req | errors |"
+        "| code | route | conc. | round | req/s | p50 ms | p95 ms | p99 ms | p95 / healthz p95 "
+        "| app CPU ms/req | db CPU ms/req | errors | conns per worker |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
     for r in table:
-        base = health[(r["code"], r["c"])]["p95"]
+        base = health[(r["code"], r["c"], r["round"])]["p95"]
         print(
-            f"| {r['code']} | {r['route']} | {r['c']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
-            f"{r['p99']:.1f} | {r['p95'] / base:.1f}x | {r['app_cpu_ms']:.2f} | {r['db_cpu_ms']:.2f} | {r['errors']} |"
+            f"| {r['code']} | {r['route']} | {r['c']} | {r['round']} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | "
+            f"{r['p99']:.1f} | {r['p95'] / base:.1f}x | {r['app_cpu_ms']:.2f} | {r['db_cpu_ms']:.2f} | {r['errors']} "
+            f"| {spread_text(r)} |"
         )
-    by = {(r["code"], r["route"], r["c"]): r for r in table}
-    print("\nthroughput after / before at each concurrency:")
-    for (code, route, c), r in by.items():
-        if code == "after" and ("before", route, c) in by:
-            was = by[("before", route, c)]
-            cpu_now, cpu_was = r["app_cpu_ms"] + r["db_cpu_ms"], was["app_cpu_ms"] + was["db_cpu_ms"]
-            print(
-                f"  {route:<40} c={c:<3} {r['rps'] / was['rps']:5.1f}x"
-                f"   CPU per request (app + db) {cpu_was:.2f} -> {cpu_now:.2f} ms (before / after {cpu_was / max(cpu_now, 1e-9):.1f}x)"
-            )
+    by = {(r["code"], r["route"], r["c"], r["round"]): r for r in table}
+    print("\nthroughput after / before at each concurrency (each round's ratio, then the verdict from their interval):")
+    for route, c, ratios, verdict in throughput_verdicts(rows):
+        cpu = [
+            (w["app_cpu_ms"] + w["db_cpu_ms"], r["app_cpu_ms"] + r["db_cpu_ms"])
+            for (code, rt, cc, n), r in by.items()
+            if code == "after" and rt == route and cc == c and (w := by.get(("before", route, c, n)))
+        ]
+        was, now = statistics.median(x for x, _ in cpu), statistics.median(y for _, y in cpu)
+        shown = ", ".join(f"{x:.1f}x" for x in ratios) or "-"
+        print(
+            f"  {route:<40} c={c:<3} {shown}  -> {verdict}"
+            f"   CPU per request (app + db, median) {was:.2f} -> {now:.2f} ms"
+        )
     for r in rows:
         if "writer" in r:
             print(f"  pipeline writer during {r['code']}: {r['writer']}")
@@ -739,6 +676,22 @@ def main() -> int:
     )
     parser.add_argument("--backends", default="sqlite,postgres")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="interleaved rounds per route and concurrency (the throughput verdict comes from their interval)",
+    )
+    parser.add_argument(
+        "--spread",
+        choices=["even", "as-is"],
+        default="even",
+        help="even (default): reopen client connections until each server worker process serves its share; "
+        "as-is: keep where the kernel put them (reported either way)",
+    )
+    parser.add_argument(
+        "--spread-tries", type=int, default=200, help="connections reopened at most per measurement to even the spread"
+    )
+    parser.add_argument(
         "--search",
         type=int,
         default=0,
@@ -763,6 +716,7 @@ def main() -> int:
     versions = [("before", args.before.resolve())] if args.before else []
     versions.append(("after", REPO))
     tmp = Path(tempfile.mkdtemp(prefix="bench_web_"))
+    recorded: list[record.Row] = []
     print(
         f"{args.n:,} VSLs + one 60-minute VSL of 900 segments per database; {os.cpu_count()} cores; "
         f"{args.seconds:g} s per measurement; a pipeline writer runs throughout"
@@ -791,9 +745,43 @@ def main() -> int:
             finally:
                 rows += [stop(s) for s in servers]
         report(backend, rows)
+        recorded += record_rows(backend, rows)
     if args.browser:
         browser_report(tmp / "browser", args)
+    full = args.n >= 10_000 and args.seconds >= 3
+    sizes = f"{args.n:,} VSLs, {args.seconds:g} s per measurement, concurrency {args.concurrency}"
+    name = "bench_web-search" if args.only == "search" else "bench_web"
+    record.write(name, recorded, backend=args.backends, full_size=full, sizes=sizes)
     return 0
+
+
+def record_rows(backend: str, rows: list[dict[str, Any]]) -> list[record.Row]:
+    """``report``'s table for the record: each route of the "after" code with its /healthz ratio and
+    the "before" code's figure beside it.  Informational: this benchmark prints no verdict."""
+    table = [r for r in rows if "route" in r]
+    health = {(r["code"], r["c"]): r for r in table if r["route"].startswith("GET /healthz")}
+    by = {(r["code"], r["route"], r["c"]): r for r in table}
+
+    def figure(r: dict[str, Any]) -> str:
+        cpu = r["app_cpu_ms"] + r["db_cpu_ms"]
+        return f"p95 {r['p95']:.1f} ms, {r['rps']:.1f} req/s, CPU {cpu:.2f} ms/req, {r['errors']} errors"
+
+    out = []
+    for (code, route, c), r in by.items():
+        if code != "after":
+            continue
+        base = health[(code, c)]["p95"]
+        was = by.get(("before", route, c))
+        out.append(
+            record.Row(
+                f"{backend}: {route}, concurrency {c}",
+                figure(r),
+                floor=None if route.startswith("GET /healthz") else f"/healthz p95 {base:.1f} ms",
+                ratio=f"{r['p95'] / base:.1f}x /healthz p95",
+                before=figure(was) if was else None,
+            )
+        )
+    return out
 
 
 SEEK_JS = """async (t) => {
@@ -826,7 +814,7 @@ def browser_report(base: Path, args: argparse.Namespace) -> None:
 
     settings = settings_module.current()
     rng = random.Random(5)
-    keys = populate(settings.database, 10, 12, rng)
+    keys = bench_seed.populate(settings.database, 10, 12, rng)
     with session_scope(settings.database) as s:
         add_user(s, "bench", "bench password")
     print(f"\n{'Chromium':<50} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  target p95")

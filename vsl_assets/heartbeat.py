@@ -1,6 +1,6 @@
 """One thread per process that keeps its open job rows beating while it runs steps.
 
-Started by the first step a process runs (``tracked_step``); every ``HEARTBEAT_S`` it refreshes
+Started by the first step a process runs (``begin_step``); every ``HEARTBEAT_S`` it refreshes
 ``jobs.heartbeat_at`` of the rows this process has open (running, or waiting for a retry), and
 stops by itself once it has none left, so an idle worker or a test process holds no thread.
 Reconciliation on any host reads the beats (:func:`vsl_assets.core.worker.liveness`): a worker on

@@ -6,6 +6,7 @@ OpenAI-compatible server on 127.0.0.1 that the real ``openai`` client talks to.
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
@@ -43,6 +44,13 @@ def _temp_in_memory(candidate: str = "/dev/shm", min_free: int = 4 << 30) -> Non
 
 
 _temp_in_memory()
+
+# A benchmark that a test runs (bench_breakdown.py --split real, for one) records its figures
+# (benchmarks/record.py): in a test run they go to a throwaway folder, never over the committed
+# benchmarks/results/ that docs/benchmarks.md is generated from.
+if not os.environ.get("VSL_BENCH_RESULTS"):
+    os.environ["VSL_BENCH_RESULTS"] = tempfile.mkdtemp(prefix="vsl-bench-results-")
+    atexit.register(shutil.rmtree, os.environ["VSL_BENCH_RESULTS"], ignore_errors=True)
 
 DATA = Path(__file__).parent / "data"
 SPEECH_EN = DATA / "speech_en.opus"

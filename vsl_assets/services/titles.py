@@ -99,11 +99,14 @@ def display_title(
     """The VSL's title from its parts.  ``product`` and ``hook`` must already be None when the
     engine was not sure of them (:func:`title_columns` does that in SQL)."""
     detected: tuple[str, TitleSource] = (UNTITLED, "none")
-    for text, source in (
-        (_page_title(page, url), "page"),
-        (clean(product), "product"),
-        (hook_words(hook), "hook"),
+    # In order of precedence, each computed only if those before it gave nothing (a library page
+    # made all three for each of its cards, the hook's words cut for none of them).
+    for make, source in (
+        (lambda: _page_title(page, url), "page"),
+        (lambda: clean(product), "product"),
+        (lambda: hook_words(hook), "hook"),
     ):
+        text = make()
         if text:
             detected = (text, source)  # type: ignore[assignment]
             break

@@ -54,9 +54,8 @@ def dagster_host_refusal(host: str, exposed: bool) -> str | None:
 
 
 def cmd_web(args: argparse.Namespace, settings: Settings, app_factory: str = DEFAULT_APP_FACTORY) -> int:
-    import uvicorn
-
     from vsl_assets.web.app import create_app
+    from vsl_assets.web.workers import serve
 
     workers = args.workers or settings.web_workers or default_workers()
     if args.host not in LOOPBACK:
@@ -64,18 +63,9 @@ def cmd_web(args: argparse.Namespace, settings: Settings, app_factory: str = DEF
     create_app(settings)  # fail here, once, on a bad setting or database, not in every worker
     print(f"The Swipe: http://{args.host}:{args.port}/  (API docs at /docs; {workers} worker processes)", flush=True)
     # Worker processes rebuild the app from the environment (settings are read there again): the
-    # app keeps no state of its own (sessions, tokens, login attempts are in the database).  The
-    # X-Forwarded-* headers are read by the app, from VSL_WEB_TRUSTED_PROXIES only (never by uvicorn).
-    uvicorn.run(
-        app_factory,
-        factory=True,
-        host=args.host,
-        port=args.port,
-        workers=workers,
-        proxy_headers=False,
-        log_level="info",
-    )
-    return EXIT_OK
+    # app keeps no state of its own (sessions, tokens, login attempts are in the database).  Each
+    # listens with its own socket on the port, so connections spread over them (web/workers).
+    return serve(app_factory, args.host, args.port, workers)
 
 
 def _read_password(args: argparse.Namespace) -> str:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections.abc import Callable, Hashable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
+from jinja2 import Environment
+from markupsafe import Markup
 
 from vsl_assets.db.models import UrlStatus
 from vsl_assets.web.deps import Identity, ctx
@@ -30,6 +35,41 @@ def render(request: Request, name: str, identity: Identity | None, status_code: 
         **data,
     }
     return ctx(request).templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+#: Rendered fragments per template environment (one per app), by (template, language, time
+#: zone, key).
+_fragments: weakref.WeakKeyDictionary[Environment, dict[tuple[str, str, str | None, Hashable], Markup]] = (
+    weakref.WeakKeyDictionary()
+)
+_fragments_lock = threading.Lock()
+#: Fragments kept per app (a library page's cards are 24 of them, ~1 KB each): the oldest is
+#: dropped beyond this (free text in filters makes the keys unbounded).
+MAX_FRAGMENTS = 4096
+
+
+def cached_fragment(request: Request, name: str, key: Hashable | None, data: Callable[[], dict[str, Any]]) -> Markup:
+    """Template ``name`` rendered with ``data()`` in the request's language and time zone, once
+    per (language, time zone, ``key``); ``key`` None: rendered every time.
+
+    ``key`` must determine ``data()`` (the caller's promise) and the fragment must read nothing
+    else of the request (no user, no CSRF token, no clock).  The library's filter form and its
+    cards are the same on every view with the same filters, facets and card contents: rendering
+    them each time was most of the page's template time (``benchmarks/bench_web.py``)."""
+    lang = language(request)
+    zone = request.cookies.get(TZ_COOKIE)
+    env = ctx(request).templates.env
+    if key is None:
+        return Markup(env.get_template(name).render({**template_helpers(lang, zone), **data()}))
+    cache = _fragments.setdefault(env, {})
+    found = cache.get((name, lang, zone, key))
+    if found is None:
+        found = Markup(env.get_template(name).render({**template_helpers(lang, zone), **data()}))
+        with _fragments_lock:  # routes run in threadpool threads: one eviction at a time
+            while len(cache) >= MAX_FRAGMENTS:
+                del cache[next(iter(cache))]
+            cache[(name, lang, zone, key)] = found
+    return found
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

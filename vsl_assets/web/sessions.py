@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
+from vsl_assets.db.engine import core_read
 from vsl_assets.db.models import utcnow
 from vsl_assets.db.web_models import User, WebSession
 from vsl_assets.web.security import token_hash
@@ -81,7 +82,7 @@ def live_session(session: Session, cookie: str | None, policy: SessionPolicy) ->
     if not cookie or len(cookie) > MAX_COOKIE:
         return None
     digest = token_hash(cookie)
-    row = session.execute(_LIVE, {"digest": digest}).first()
+    row = core_read(session, _LIVE, {"digest": digest}).first()
     if row is None:
         return None
     now = utcnow()

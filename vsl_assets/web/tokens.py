@@ -15,6 +15,7 @@ from typing import Literal
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from vsl_assets.db.engine import core_read
 from vsl_assets.db.models import utcnow
 from vsl_assets.db.web_models import ApiToken, User
 from vsl_assets.errors import PermanentError
@@ -145,7 +146,7 @@ def token_user(session: Session, token: str) -> TokenUser | None:
     """Who a bearer token acts as, if it is live (not revoked, not expired, user not disabled)."""
     if not token or len(token) > 200:
         return None
-    row = session.execute(_LIVE, {"digest": token_hash(token)}).first()
+    row = core_read(session, _LIVE, {"digest": token_hash(token)}).first()
     if row is None:
         return None
     now = utcnow()

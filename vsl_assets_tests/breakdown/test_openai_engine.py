@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import openai
@@ -16,6 +21,7 @@ from vsl_assets.breakdown.openai_engine import (
     OpenAIBreakdownEngine,
     TransientBreakdownError,
     align,
+    breakdown_schema,
     estimate_cost_usd,
     merge_windows,
     price_per_mtok,
@@ -30,6 +36,7 @@ from vsl_assets_tests.servers.openai import (
     strict_schema_problem,
 )
 
+REPO = Path(__file__).resolve().parents[2]
 KEY = "sk-proj-BREAKDOWNkey0123456789abcdef"
 
 SEGMENTS = [
@@ -96,7 +103,7 @@ def test_request_carries_the_strict_schema_naming_every_field(server: FakeOpenAI
     spec = req.json_schema
     assert spec is not None and (spec["name"], spec["strict"]) == (SCHEMA_NAME, True)
     schema = req.schema
-    assert schema == openai_schema()
+    assert schema == breakdown_schema()
     assert strict_schema_problem(schema) is None
     fields = {
         "niche",
@@ -521,3 +528,176 @@ def test_merge_keeps_every_windows_prices_and_the_grade_of_the_chosen_value() ->
     assert merged.offer_price == Price(amount=97) and merged.confidence == {"offer_price": 0.3}
     assert merged.product_reveal_s == 12.0
     assert [m.start for m in merged.prices] == [10, 30, 50]
+
+
+# --- issue 22, round 7: the local engine's definitions travel in the prompt and the schema ----------------
+
+ROUND7_SEGMENTS = [
+    Segment(0.0, 8.0, "Você perde a conta do banco e ninguém te explica por quê."),
+    Segment(8.0, 16.0, "Não por 500 reais. Nem por 300 reais."),
+    Segment(16.0, 24.0, "Nós chamamos de Rota Certa."),
+    Segment(24.0, 32.0, "Agora vou te mostrar tudo o que você recebe."),
+    Segment(32.0, 40.0, "São 12x de R$ 9,74 ou R$ 97 à vista."),
+    Segment(40.0, 48.0, "E você tem garantia de 72 horas."),
+]
+
+#: What a model following the definitions answers for ROUND7_SEGMENTS.
+ROUND7_ANSWER: dict[str, object] = {
+    "niche": "wealth/business",
+    "awareness": "problem_aware",
+    "lead_type": "problem_solution",
+    "beats": [],
+    "offer_price": {"amount": 97, "currency": "BRL", "installments": 12, "installment_amount": 9.74},
+    "anchor_price": {"amount": 500, "currency": "BRL", "installments": None, "installment_amount": None},
+    "guarantee_days": 3,
+    "pitch_s": 24,
+    "product_reveal_s": 16,
+    "hook": "Você perde a conta do banco e ninguém te explica por quê.",
+    "product": "Rota Certa",
+    "mechanism": None,
+    "prices": [
+        {
+            "amount": 500,
+            "currency": "BRL",
+            "role": "rejected",
+            "start": 8,
+            "end": 16,
+            "quote": "Não por 500 reais",
+            "why": 'rejected: "não por"',
+        },
+        {
+            "amount": 300,
+            "currency": "BRL",
+            "role": "rejected",
+            "start": 8,
+            "end": 16,
+            "quote": "Nem por 300 reais",
+            "why": 'rejected: "nem por"',
+        },
+        {
+            "amount": 9.74,
+            "currency": "BRL",
+            "role": "installment",
+            "start": 32,
+            "end": 40,
+            "quote": "12x de R$ 9,74",
+            "why": "instalment: 12x",
+        },
+        {
+            "amount": 97,
+            "currency": "BRL",
+            "role": "offer",
+            "start": 32,
+            "end": 40,
+            "quote": "R$ 97 à vista",
+            "why": "the cash price",
+        },
+    ],
+    "evidence": {"guarantee_days": {"quote": "garantia de 72 horas", "start": 40, "end": 48}},
+    "confidence": {"offer_price": 0.9, "product": 0.8, "guarantee_days": 0.9, "pitch_s": 0.7},
+}
+
+
+def test_request_carries_the_round7_definitions_in_prompt_and_schema(server: FakeOpenAIServer) -> None:
+    engine(server).analyze(ROUND7_SEGMENTS, "pt")
+
+    (req,) = server.chat_requests
+    system = " ".join(req.text("system").split())
+    for phrase in (
+        "the [S] where the offer section starts",  # offer section, not the first naming
+        "Struck-down prices",  # rejected prices
+        'bounds ("more than $20,000"',  # bound prices
+        'ranges ("between $10,000 and $40,000"',
+        "is a template's stand-in, never a price",  # bracketed stand-ins
+        "the entry package when several are offered",  # base offer
+        "the cash / à vista total when both cash and instalments are said",  # instalments vs cash
+        '"we don\'t publish a price list"',
+        '"I call it X"',  # product naming constructions
+        '"nós chamamos de X"',
+        '"se llama X"',
+        'a title built on a kind: "the X Protocol"',
+        "only on screen: null",
+        '("garantia de 72 horas" -> 3)',  # guarantee in hours
+        '"six weeks" -> 42',  # ... and weeks / months in words
+        '"in the last twelve months"',
+    ):
+        assert phrase in system, phrase
+    schema = req.schema
+    assert strict_schema_problem(schema) is None
+    props = schema["properties"]
+    assert "offer section starts" in props["pitch_s"]["description"]
+    assert "stand-in, never a price" in props["offer_price"]["description"]
+    assert "not a bound, a range" in props["anchor_price"]["description"]
+    assert '"garantia de 72 horas" -> 3' in props["guarantee_days"]["description"]
+    assert '"I call it X"' in props["product"]["description"]
+    assert "first named" in props["product_reveal_s"]["description"]
+
+
+def test_an_answer_by_the_definitions_maps_onto_the_fields(server: FakeOpenAIServer) -> None:
+    server.chat_reply = ChatReply.document(ROUND7_ANSWER)
+    b = engine(server).analyze(ROUND7_SEGMENTS, "pt")
+
+    assert b.offer_price == Price(amount=97, currency="BRL", installments=12, installment_amount=9.74)
+    assert b.anchor_price is not None and (b.anchor_price.amount, b.anchor_price.currency) == (500, "BRL")
+    assert (b.guarantee_days, b.product, b.pitch_s, b.product_reveal_s) == (3, "Rota Certa", 24.0, 16.0)
+    assert [(m.amount, m.role) for m in b.prices] == [
+        (500, "rejected"),
+        (300, "rejected"),
+        (9.74, "installment"),
+        (97, "offer"),
+    ]
+    assert b.confidence["product"] == 0.8 and b.confidence["pitch_s"] == 0.7
+    assert b.evidence["guarantee_days"].quote == "garantia de 72 horas"
+
+
+@pytest.mark.slow
+def test_the_benchmark_scores_the_openai_engine_on_any_compatible_endpoint(
+    server: FakeOpenAIServer, tmp_path: Path
+) -> None:
+    # A one-document real-copy split written here (the project's own sentences), labelled as the answer says.
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "01_pt_rota.txt").write_text(
+        "\n".join(s.text for s in ROUND7_SEGMENTS) + "\n", encoding="utf-8"
+    )
+    label = {
+        "id": "01_pt_rota",
+        "lang": "pt",
+        "niche_top": "wealth",
+        "product": "Rota Certa",
+        "offer_price": {"amount": 97, "currency": "BRL", "installments": 12, "installment_amount": 9.74},
+        "anchor_price": {"amount": 500, "currency": "BRL", "installments": None, "installment_amount": None},
+        "guarantee_days": 3,
+        "pitch_anchor": "Agora vou te mostrar",
+        "product_reveal_anchor": "Nós chamamos de Rota Certa",
+        "lead_type": {"label": "problem_solution", "confidence": "confident"},
+        "awareness": {"label": "problem_aware", "confidence": "confident"},
+    }
+    (tmp_path / "labels.json").write_text(json.dumps({"documents": [label]}), encoding="utf-8")
+    server.chat_reply = ChatReply.document(ROUND7_ANSWER)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(REPO),
+        "OPENAI_API_KEY": KEY,
+        "OPENAI_BASE_URL": server.base_url,
+        "VSL_BREAKDOWN_MODEL": "my-local-model",
+        "VSL_REALCOPY_EXTRA": str(tmp_path),
+    }
+    bench = REPO / "benchmarks" / "bench_breakdown.py"
+    args = ["--engine", "openai", "--split", "real", "--real-splits", "real-holdout", "--variants", "sentences"]
+    args += ["--repeats", "0"]
+    out = subprocess.run(
+        [sys.executable, str(bench), *args], capture_output=True, text=True, cwd=REPO, env=env, timeout=120
+    )
+
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "engine openai / my-local-model" in out.stdout
+    row = next(line for line in out.stdout.splitlines() if line.startswith("| new  "))
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    assert cells[2:6] == ["1.00  1/1", "1.00  1/1", "1.00  1/1", "1.00  1/1"]  # niche, offer, anchor, guarantee
+    assert cells[11] == "1.00  1/1"  # product
+    assert len(server.chat_requests) == 1 and server.chat_requests[0].model == "my-local-model"
+    # Without a key the benchmark says what is missing instead of a traceback.
+    out = subprocess.run(
+        [sys.executable, str(bench), *args], capture_output=True, text=True, cwd=REPO, env={**env, "OPENAI_API_KEY": ""}
+    )
+    assert out.returncode == 2 and "needs OPENAI_API_KEY" in out.stderr and "Traceback" not in out.stderr

@@ -1,4 +1,4 @@
-"""The pipeline's assets, one per step and URL partition: ``tracked_step`` + one service call + metadata.
+"""The pipeline's assets, one per step and URL partition: ``run_step`` (one service call) + metadata.
 
 The work (reuse, store, checkpoints, the database row) is in :mod:`vsl_assets.services.steps`;
 what is here is what only Dagster needs: the asset graph, pools, the run's bookkeeping and the
@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from dagster import (
     AssetExecutionContext,
+    AssetKey,
     AssetsDefinition,
     AssetSpec,
     Definitions,
@@ -95,7 +96,7 @@ def audio_file(
     storage: StorageResource,
     media: MediaResource,
 ) -> MaterializeResult:
-    return _audio(context, config, db, media, step_resources(db, storage, media))
+    return next(_media_steps(context, config, db, storage, media))
 
 
 def transcript(
@@ -106,7 +107,7 @@ def transcript(
     media: MediaResource,
     transcriber: TranscriberResource,
 ) -> MaterializeResult:
-    return _transcript(context, config, db, storage, media, step_resources(db, storage, media, transcriber=transcriber))
+    return next(_media_steps(context, config, db, storage, media, transcriber))
 
 
 def audio_and_transcript(
@@ -118,80 +119,61 @@ def audio_and_transcript(
     transcriber: TranscriberResource,
 ) -> Iterator[MaterializeResult]:
     """``audio_file`` and ``transcript`` in one op, so that the Opus encode is off the critical path
-    (:mod:`vsl_assets.services.steps.beside`).  A run that selects one of them, an audio already
-    stored, or the API engine (which uploads the stored audio) go one step after the other."""
-    wanted = {k.to_user_string() for k in context.selected_asset_keys}
+    (:mod:`vsl_assets.services.steps.beside`)."""
+    yield from _media_steps(context, config, db, storage, media, transcriber)
+
+
+def _media_steps(
+    context: AssetExecutionContext,
+    config: StepConfig,
+    db: DatabaseResource,
+    storage: StorageResource,
+    media: MediaResource,
+    transcriber: TranscriberResource | None = None,
+) -> Iterator[MaterializeResult]:
+    """The audio and transcript steps this op makes, in order: beside each other when the op makes
+    both with the local engine and the audio is not already stored; otherwise (a run that selects
+    one of them, an audio already stored, the API engine, which uploads the stored audio, or an op
+    of its own) one step after the other."""
+    wanted = [a for a in ("audio_file", "transcript") if AssetKey(a) in context.selected_asset_keys]
     res = step_resources(db, storage, media, transcriber=transcriber)
     if (
-        wanted == {"audio_file", "transcript"}
+        len(wanted) == 2
+        and transcriber is not None
         and transcriber.engine == "local"
         and steps.goes_beside(context.partition_key, config.force, res)
     ):
         for done in steps.audio_beside_transcript(DagsterSteps(context, config, db, media), res):
-            if isinstance(done, steps.MediaResult):
-                yield _audio_materialized(context, media, done, "audio_file")
-            else:
-                yield _transcript_materialized(context, storage, media, done, "transcript")
+            yield _materialized(context, storage, media, done)
         return
     if "audio_file" in wanted:
-        yield _audio(context, config, db, media, res, "audio_file")
+        audio = run_step(context, config, db, media, steps.run_audio, res, "audio_file")
+        follow_the_audio(context, db.session, context.partition_key, audio.info.duration_s)
+        yield _materialized(context, storage, media, audio)
     if "transcript" in wanted:
-        yield _transcript(context, config, db, storage, media, res, "transcript")
+        yield _materialized(
+            context, storage, media, run_step(context, config, db, media, steps.run_transcript, res, "transcript")
+        )
 
 
-def _audio(
-    context: AssetExecutionContext,
-    config: StepConfig,
-    db: DatabaseResource,
-    media: MediaResource,
-    res: steps.StepResources,
-    asset: str | None = None,
-) -> MaterializeResult:
-    """The audio step on its own; ``asset``: the asset's name where one op makes several."""
-    result = run_step(context, config, db, media, steps.run_audio, res, asset)
-    follow_the_audio(context, db.session, context.partition_key, result.info.duration_s)
-    return _audio_materialized(context, media, result, asset)
-
-
-def _audio_materialized(
-    context: AssetExecutionContext, media: MediaResource, result: steps.MediaResult, asset: str | None = None
-) -> MaterializeResult:
-    found = checks.audio_checks(result.info.duration_s, result.video_duration_s)
-    return MaterializeResult(
-        asset_key=asset,
-        metadata=md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate),
-        check_results=checks.selected(context, found, asset),
-    )
-
-
-def _transcript(
-    context: AssetExecutionContext,
-    config: StepConfig,
-    db: DatabaseResource,
-    storage: StorageResource,
-    media: MediaResource,
-    res: steps.StepResources,
-    asset: str | None = None,
-) -> MaterializeResult:
-    """The transcript step on its own; ``asset``: the asset's name where one op makes several."""
-    result = run_step(context, config, db, media, steps.run_transcript, res, asset)
-    return _transcript_materialized(context, storage, media, result, asset)
-
-
-def _transcript_materialized(
+def _materialized(
     context: AssetExecutionContext,
     storage: StorageResource,
     media: MediaResource,
-    result: steps.TranscriptResult,
-    asset: str | None = None,
+    result: steps.MediaResult | steps.TranscriptResult,
 ) -> MaterializeResult:
-    audio = storage.layout.audio_path(context.partition_key, media.audio_ext)
-    found = checks.transcript_checks(result.transcript, result.audio_duration_s, audio, media.ffmpeg or None)
-    return MaterializeResult(
-        asset_key=asset,
-        metadata=md.transcript_metadata(result),
-        check_results=checks.selected(context, found, asset),
-    )
+    """The audio's or the transcript's materialization: its metadata and its checks, from what the
+    step holds."""
+    if isinstance(result, steps.MediaResult):
+        asset = "audio_file"
+        metadata = md.audio_metadata(result, SAMPLE_RATE_HZ, media.audio_bitrate)
+        found = checks.audio_checks(result.info.duration_s, result.video_duration_s)
+    else:
+        asset = "transcript"
+        audio = storage.layout.audio_path(context.partition_key, media.audio_ext)
+        metadata = md.transcript_metadata(result)
+        found = checks.transcript_checks(result.transcript, result.audio_duration_s, audio, media.ffmpeg or None)
+    return MaterializeResult(asset_key=asset, metadata=metadata, check_results=checks.selected(context, found, asset))
 
 
 def breakdown(

@@ -8,8 +8,7 @@ retry only for transient errors.
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
 
@@ -17,7 +16,6 @@ from dagster import AssetExecutionContext, Backoff, Config, Failure, Jitter, Ret
 from pydantic import Field
 
 from vsl_assets import heartbeat
-from vsl_assets.core import deadline
 from vsl_assets.core.worker import current_worker
 from vsl_assets.db import PIPELINE_STEPS, STEP_STATUSES, JobOutcome, UrlStatus, repo
 from vsl_assets.defs.jobs import follow_the_audio
@@ -32,6 +30,7 @@ from vsl_assets.defs.resources import (
 )
 from vsl_assets.errors import VslError
 from vsl_assets.net.urls import redact_url
+from vsl_assets.services import steps
 from vsl_assets.services.steps import StepInputs, StepResources
 from vsl_assets.settings import Settings
 
@@ -64,9 +63,6 @@ class Step:
     name: str = ""
     attempt: int = 1
     reused: bool = False
-    #: The URL's status when the step is done, when the service says it is not the usual one
-    #: (``source_page`` of a duplicate: ``alias``).
-    done_status: Any = None
 
     def inputs(self, context: AssetExecutionContext, config: StepConfig) -> StepInputs:
         """What the step's service gets: this URL, ``force`` from the run config, the run's log."""
@@ -84,15 +80,15 @@ def run_step(
     *,
     done_status: UrlStatus | None = None,
 ) -> R:
-    """The whole of an asset's work: ``tracked_step`` around one ``services.steps.run_<step>``.
+    """The whole of an asset's work: one ``services.steps.run_<step>``, recorded as every step is
+    (``services.steps.tracked`` over :class:`DagsterSteps`).
 
+    ``step_name``: the asset's own name, needed only where one op makes several assets;
     ``done_status``: the URL's status when the step is done, where the run (not the step's table
     entry) decides it; the service's own (a duplicate's ``alias``) comes first."""
-    with tracked_step(context, db, media, step_name) as step:
-        result = run(step.inputs(context, config), resources)
-        step.reused = bool(getattr(result, "reused", False))
-        step.done_status = getattr(result, "done_status", None) or done_status
-    return result
+    step = step_name or context.asset_key.to_user_string()
+    track = DagsterSteps(context, config, db, media)
+    return steps.tracked(track, step, resources, lambda inputs: run(inputs, resources), done_status=done_status)
 
 
 def step_resources(
@@ -157,15 +153,16 @@ def end_step(
     step: Step,
     *,
     move_status: bool = True,
+    status: UrlStatus | None = None,
     outcome: JobOutcome | None = None,
     error: str | None = None,
 ) -> None:
-    """Close the step's ``jobs`` row; move the URL to the step's done status unless told not to
-    (a step that ends while a later one already runs must not move the URL back)."""
+    """Close the step's ``jobs`` row; move the URL to ``status`` (default: the step's done status)
+    unless told not to (a step that ends while a later one already runs must not move the URL back)."""
     with db.session() as s:
         repo.finish_job(s, step.job_id, outcome or (JobOutcome.REUSED if step.reused else JobOutcome.SUCCEEDED), error)
         if move_status and outcome is None:
-            repo.set_status(s, [step.key], step.done_status or STEP_STATUSES[step.name][1])
+            repo.set_status(s, [step.key], status or STEP_STATUSES[step.name][1])
 
 
 def fail_step(context: AssetExecutionContext, db: DatabaseResource, step: Step, exc: BaseException) -> NoReturn:
@@ -181,9 +178,9 @@ def fail_step(context: AssetExecutionContext, db: DatabaseResource, step: Step, 
 
 @dataclass
 class DagsterSteps:
-    """The run's step bookkeeping as a service sees it (``services.steps.StepTracker``), for a
-    service that sequences several steps in one op: each step's ``jobs`` row, status and failure
-    exactly as :func:`tracked_step` records a step of its own."""
+    """The run's step bookkeeping as a service sees it (``services.steps.StepTracker``): each step's
+    ``jobs`` row, status and failure, for an asset's own step (:func:`run_step`) and for each step
+    a service sequences in one op alike."""
 
     context: AssetExecutionContext
     config: StepConfig
@@ -195,11 +192,19 @@ class DagsterSteps:
         opened = self._open[step] = begin_step(self.context, self.db, self.media, step, status)
         return opened.inputs(self.context, self.config)
 
-    def end(self, step: str, *, reused: bool = False, move_status: bool = True, failed: str | None = None) -> None:
+    def end(
+        self,
+        step: str,
+        *,
+        reused: bool = False,
+        move_status: bool = True,
+        status: UrlStatus | None = None,
+        failed: str | None = None,
+    ) -> None:
         done = self._open.pop(step)
         done.reused = reused
         outcome = JobOutcome.FAILED if failed is not None else None
-        end_step(self.db, done, move_status=move_status, outcome=outcome, error=failed)
+        end_step(self.db, done, move_status=move_status, status=status, outcome=outcome, error=failed)
 
     def fail(self, step: str, error: BaseException) -> NoReturn:
         fail_step(self.context, self.db, self._open.pop(step), error)
@@ -209,22 +214,6 @@ class DagsterSteps:
 
     def log(self, message: str) -> None:
         self.context.log.info(message)
-
-
-@contextlib.contextmanager
-def tracked_step(
-    context: AssetExecutionContext, db: DatabaseResource, media: MediaResource, step_name: str | None = None
-) -> Iterator[Step]:
-    """The asset's step: a ``jobs`` row, the URL's status from ``STEP_STATUSES``, the step's deadline.
-
-    ``step_name`` is the asset's own name; needed only where one op makes several assets."""
-    step = begin_step(context, db, media, step_name or context.asset_key.to_user_string())
-    try:
-        with deadline.step_deadline(media.step_timeout_s, step.name):
-            yield step
-    except Exception as exc:
-        fail_step(context, db, step, exc)
-    end_step(db, step)
 
 
 def _fail(

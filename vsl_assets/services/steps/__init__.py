@@ -3,11 +3,11 @@
 Each owns what the Dagster asset used to do around the domain call: reuse an earlier complete
 output unless forced, fetch inputs from and publish outputs to the shared store, clear temp files
 and checkpoints, and write the database row.  The asset keeps only the bookkeeping Dagster needs
-(``tracked_step``: jobs row, status, failure) and the metadata a person reads in the UI, so
+(:func:`tracked` over a :class:`StepTracker`: jobs row, status, deadline, failure) and the metadata a person reads in the UI, so
 ``vsl`` or a script can run a step the same way.
 """
 
-from vsl_assets.services.steps.beside import StepTracker, audio_beside_transcript, goes_beside, tracked
+from vsl_assets.services.steps.beside import audio_beside_transcript, goes_beside
 from vsl_assets.services.steps.breakdown import BreakdownResult, run_breakdown
 from vsl_assets.services.steps.common import StepInputs, StepResources
 from vsl_assets.services.steps.media import (
@@ -23,6 +23,7 @@ from vsl_assets.services.steps.media import (
 )
 from vsl_assets.services.steps.search import IndexResult, run_search_index
 from vsl_assets.services.steps.source import SourceResult, run_source
+from vsl_assets.services.steps.tracking import StepTracker, tracked
 from vsl_assets.services.steps.transcript import TranscriptResult, run_transcript
 
 __all__ = [

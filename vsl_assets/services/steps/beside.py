@@ -2,22 +2,21 @@
 
 Two steps in a row cannot overlap under the in-process executor, and the encode of the stored
 audio costs about a fifth of a local transcription.  When a run makes both (and the audio is not
-already stored), the audio step runs in a thread (``start_audio``, at a lower priority) while the
-transcription reads a lossless PCM decode of the video (~30x cheaper than the encode); the
-transcript is written only once the stored audio exists, so it is never older than its audio.
+already stored), the audio step runs in a thread (``start_audio``, at a lower priority until the
+transcription ends) while the transcription reads a lossless PCM decode of the video (~30x cheaper
+than the encode); the transcript is written only once the stored audio exists, so it is never older than its audio.
 Each step keeps its own ``jobs`` row, status, failure record and result; what records them is the
 caller's (:class:`StepTracker`: the Dagster asset's bookkeeping, or any other front end's).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import NoReturn, Protocol, TypeVar
+from collections.abc import Iterator
 
 from vsl_assets.core import deadline
 from vsl_assets.db import UrlStatus
 from vsl_assets.media.probe import probe
-from vsl_assets.services.steps.common import StepInputs, StepResources
+from vsl_assets.services.steps.common import StepResources
 from vsl_assets.services.steps.media import (
     MediaResult,
     audio_reusable,
@@ -26,31 +25,8 @@ from vsl_assets.services.steps.media import (
     remove_stale_pcm,
     start_audio,
 )
+from vsl_assets.services.steps.tracking import StepTracker, tracked
 from vsl_assets.services.steps.transcript import TranscriptResult, run_transcript
-
-R = TypeVar("R")
-
-
-class StepTracker(Protocol):
-    """How a front end records a step: its ``jobs`` row, the URL's status, its failure."""
-
-    def begin(self, step: str, status: UrlStatus | None = None) -> StepInputs:
-        """Open the step's row, move the URL to ``status`` (default: the step's own); its inputs."""
-        ...
-
-    def end(self, step: str, *, reused: bool = False, move_status: bool = True, failed: str | None = None) -> None:
-        """Close the step's row (``failed``: as failed, with that reason, and nothing more recorded)."""
-        ...
-
-    def fail(self, step: str, error: BaseException) -> NoReturn:
-        """Record the step's failure (job, URL, dead letter) and raise what the front end raises."""
-        ...
-
-    def follow_audio(self, seconds: float) -> None:
-        """The audio's length is known: the run's time limit follows it (before the transcription)."""
-        ...
-
-    def log(self, message: str) -> None: ...
 
 
 class _AudioFailed(Exception):
@@ -61,18 +37,6 @@ def goes_beside(key: str, force: bool, res: StepResources) -> bool:
     """Whether the audio is made beside the transcription: it is not already stored, or a retry of a
     transcription that failed here reads the PCM again, to reuse its checkpoints."""
     return not audio_reusable(key, force, res) or pcm_checkpoints(key, res)
-
-
-def tracked(track: StepTracker, step: str, res: StepResources, work: Callable[[StepInputs], R]) -> R:
-    """One step, recorded: its row, its deadline (``VSL_STEP_TIMEOUT_S``), its failure or its end."""
-    inputs = track.begin(step)
-    try:
-        with deadline.step_deadline(res.media.step_timeout_s, step):
-            result = work(inputs)
-    except Exception as exc:
-        track.fail(step, exc)
-    track.end(step, reused=bool(getattr(result, "reused", False)))
-    return result
 
 
 def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[MediaResult | TranscriptResult]:
@@ -89,6 +53,7 @@ def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[
     background = start_audio(audio_inputs, res)
 
     def audio_stored() -> None:
+        background.hurry()  # the transcription is done: nothing waits now but for the encode
         if not background.succeeded():
             raise _AudioFailed()
 
@@ -115,11 +80,13 @@ def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[
             except Exception as exc:
                 error = exc
     except BaseException:
+        background.hurry()
         background.thread.join()  # nothing of this step outlives it (the audio's own temp is its own)
         raise
     finally:
         if pcm is not None:
             pcm.unlink(missing_ok=True)
+    background.hurry()
     try:
         audio = background.wait()
     except Exception as exc:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import os
 import tempfile
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from vsl_assets.core import deadline
@@ -14,6 +15,7 @@ from vsl_assets.db import Audio, Source, Video, repo
 from vsl_assets.errors import MediaError
 from vsl_assets.media import decode_pcm, extract_audio
 from vsl_assets.media.download import fetch_video
+from vsl_assets.media.ffmpeg import announce_spawns
 from vsl_assets.media.probe import MediaInfo
 from vsl_assets.services import insights
 from vsl_assets.services.steps.common import StepInputs, StepResources, reusable
@@ -131,13 +133,27 @@ def pcm_checkpoints(key: str, res: StepResources) -> bool:
     return any(res.layout.checkpoint_dir(key).glob("*.json"))
 
 
+#: How much nicer than the run the encode beside a transcription is (its thread and the ffmpeg it starts).
+ENCODE_NICENESS = 10
+
+
 @dataclass
 class AudioInBackground:
-    """``run_audio`` in a thread: the stored audio is encoded while the transcription runs."""
+    """``run_audio`` in a thread: the stored audio is encoded while the transcription runs.
+
+    The encode runs :data:`ENCODE_NICENESS` nicer than the run while the transcription needs the
+    cores, and takes the run's own priority again once it does not (:meth:`hurry`).
+    """
 
     thread: threading.Thread
     result: MediaResult | None = None
     error: BaseException | None = None
+    #: The run's own niceness, which :meth:`hurry` gives back (None: the platform has none per thread).
+    own_niceness: int | None = None
+    #: The encoding thread's native id and the process ids of the ffmpeg it started.
+    encoders: list[int] = field(default_factory=list)
+    hurried: bool = False
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def wait(self) -> MediaResult:
         """The audio step's result once it is stored; its error if it failed."""
@@ -152,21 +168,51 @@ class AudioInBackground:
         self.thread.join()
         return self.error is None
 
+    def lower(self) -> None:
+        """Called in the encoding thread as it starts: lower its priority (Linux: per thread, and
+        inherited by the ffmpeg it starts), so the encode takes the cores the transcription leaves
+        idle instead of sharing the transcription's.  Best effort: nothing changes where the
+        platform has no per-thread priority."""
+        with self._lock:
+            if self.hurried:
+                return
+            try:
+                thread = threading.get_native_id()
+                own = os.getpriority(os.PRIO_PROCESS, thread)
+                os.setpriority(os.PRIO_PROCESS, thread, min(19, own + ENCODE_NICENESS))
+            except (AttributeError, OSError):
+                return
+            self.own_niceness = own
+            self.encoders.append(thread)
 
-#: How much nicer than the run the encode beside a transcription is (its thread and the ffmpeg it starts).
-ENCODE_NICENESS = 10
+    def spawned(self, pid: int) -> None:
+        """An ffmpeg the encoding thread started (``media.ffmpeg.announce_spawns``)."""
+        with self._lock:
+            self.encoders.append(pid)
+            if self.hurried:
+                self._restore(pid)
 
+    def hurry(self) -> None:
+        """The transcription is over: the encode, if still running, takes the run's own priority.
 
-def _lower_priority() -> None:
-    """Lower this thread's scheduling priority (Linux: per thread, and inherited by the processes it
-    starts): the encode beside a transcription then takes the cores the transcription leaves idle
-    instead of sharing the transcription's (on a busy machine its share drops to about a tenth, so it
-    still finishes).  Best effort: nothing changes where the platform has no per-thread priority."""
-    try:
-        thread = threading.get_native_id()
-        os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + ENCODE_NICENESS))
-    except (AttributeError, OSError):
-        pass
+        Without this, on a machine other work keeps busy, the encode's lowered share (a tenth of a
+        nice-0 process's) would make the step wait for it long after the transcription ended.
+        Raising a priority back needs ``CAP_SYS_NICE`` or an ``RLIMIT_NICE`` of 20 or more
+        (systemd: ``LimitNICE=+0``); without either it stays lowered, as before."""
+        with self._lock:
+            if self.hurried:
+                return
+            self.hurried = True
+            if not self.thread.is_alive():
+                return  # its ffmpeg has ended and been waited for: its id may already be another's
+            for pid in self.encoders:
+                self._restore(pid)
+
+    def _restore(self, pid: int) -> None:
+        if self.own_niceness is None:
+            return
+        with contextlib.suppress(OSError):  # it has ended (ESRCH), or the priority cannot be raised (EPERM)
+            os.setpriority(os.PRIO_PROCESS, pid, self.own_niceness)
 
 
 def start_audio(inputs: StepInputs, res: StepResources) -> AudioInBackground:
@@ -174,14 +220,15 @@ def start_audio(inputs: StepInputs, res: StepResources) -> AudioInBackground:
 
     The thread runs in a copy of the caller's context, so the audio step's deadline is its own
     and the caller's (the transcript's, tightened to the audio) is untouched; and at a lower
-    priority (:data:`ENCODE_NICENESS`), so that it does not slow the transcription down.
+    priority (:data:`ENCODE_NICENESS`) until :meth:`AudioInBackground.hurry`, so that it does not
+    slow the transcription down.
     """
     job = AudioInBackground(threading.Thread(target=lambda: None))
 
     def work() -> None:
-        _lower_priority()
+        job.lower()
         try:
-            with deadline.step_deadline(res.media.step_timeout_s, "audio_file"):
+            with announce_spawns(job.spawned), deadline.step_deadline(res.media.step_timeout_s, "audio_file"):
                 job.result = run_audio(inputs, res)
         except BaseException as exc:  # handed to the caller by wait()
             job.error = exc

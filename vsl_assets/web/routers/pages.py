@@ -8,24 +8,27 @@ live status.  Signing in is ``routers/login``, one VSL ``routers/vsl_page``, the
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from vsl_assets import progress
 from vsl_assets.db.models import Url
 from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import intake, library, queue
+from vsl_assets.services.schemas import VslCard
 from vsl_assets.settings import url_language
 from vsl_assets.web import addpage
 from vsl_assets.web.deps import Ctx, Db, PageUser
 from vsl_assets.web.filters import PageFilters
 from vsl_assets.web.limits import MAX_ID
-from vsl_assets.web.render import redirect, render
+from vsl_assets.web.render import cached_fragment, redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,18 +45,32 @@ def library_page(request: Request, filters: PageFilters, context: Ctx, session: 
     first_link = "/?" + urlencode(active) if (filters.after is not None or filters.offset) else None
     on_the_way = any(c.status in progress.ON_THE_WAY for c in page.items)
     now = datetime.now(UTC)
+    estimates = progress.queue_estimates(session, now) if on_the_way else {}
+    facets = library.facets(session)
+    # The filter form depends on the filters (not the page's position), the facets and the language.
+    form_filters = replace(filters, after=None, offset=0)
+    form_key = (form_filters, tuple((k, tuple(v)) for k, v in sorted(facets.items())))
+
+    def card(c: VslCard) -> Markup:
+        """A card by its contents; one on the way (live progress, ETA) made anew each time."""
+        live = c.status in progress.ON_THE_WAY
+        data = {"c": c, "on_the_way": progress.ON_THE_WAY, "estimates": estimates, "now": now}
+        return cached_fragment(
+            request, "_library_card.html", None if live else tuple(c.__dict__.values()), lambda: data
+        )
+
     return render(
         request,
         "library.html",
         user,
         page=page,
         f=filters,
-        facets=library.facets(session),
+        filters_form=cached_fragment(
+            request, "_library_filters.html", form_key, lambda: {"f": form_filters, "facets": facets}
+        ),
+        card=card,
         next_link=next_link,
         first_link=first_link,
-        estimates=progress.queue_estimates(session, now) if on_the_way else {},
-        on_the_way=progress.ON_THE_WAY,
-        now=now,
     )
 
 
