@@ -4,7 +4,7 @@ Plain Python (never imports Dagster).  The whole interface::
 
     from vsl_assets.search import SearchQuery, Segment, VslDocument, open_search
 
-    search = open_search(settings.db_url)          # sqlite:///… -> embedded, postgresql://… -> PostgreSQL
+    search = open_search(settings.db_url)          # sqlite:///… -> embedded (choose_backend), postgresql://… -> PostgreSQL
     search.ensure_schema()                         # idempotent, safe from many processes
     search.index_vsl(VslDocument(key, url, title=…, language="pt", player=…, duration_s=…,
                                  added_at=…, niche="health/weight loss", lead_type=…, awareness=…,
@@ -24,7 +24,8 @@ Backends (``backend.SearchBackend`` is the protocol; a new engine is one module 
 - ``sqlite.SqliteSearch``: SQLite FTS5 in ``<app db>.search.db`` next to the app database file
   (``vsl.db`` -> ``vsl.search.db``); stemming/folding in Python with PyStemmer (Snowball), once
   per VSL at index time.
-- ``tantivy_backend.TantivySearch`` (opt-in, ``VSL_SEARCH_BACKEND=tantivy``): a tantivy index of
+- ``tantivy_backend.TantivySearch`` (the default beside a SQLite app database, see
+  :func:`choose_backend`; FTS5 stays where only its index exists until ``vsl reindex``): a tantivy index of
   the same analysed terms in ``vsl.tantivy/`` next to a SQLite app database, a side SQLite table
   for filters and texts, one writer at a time under an ``fcntl`` lock (runs queue, never fail);
   ``vsl reindex`` commits per ~100,000 segments.
