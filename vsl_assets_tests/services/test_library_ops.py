@@ -29,8 +29,8 @@ def _seed(env: Env, *urls: str) -> list[str]:
     return keys
 
 
-def _found(env: Env, word: str) -> set[str]:
-    index = open_search(env.settings.database, engine=env.settings.search_backend)
+def _found(env: Env, word: str, engine: str | None = None) -> set[str]:
+    index = open_search(env.settings.database, engine=engine or env.settings.search_backend)
     try:
         return {g.vsl.key for g in index.search(SearchQuery(text=word)).vsls}
     finally:
@@ -91,17 +91,18 @@ def test_reindex_moves_an_fts5_install_to_tantivy_in_one_step(env: Env) -> None:
     tantivy_dir = search_path_for(env.settings.database, "tantivy")
     shutil.rmtree(tantivy_dir, ignore_errors=True)  # _seed indexed where a new install's auto does
     assert choose_backend(env.settings.database).engine == "sqlite"
-    told = check_search(env.settings)  # `vsl health` says which backend and how to move
+    auto = env.settings.model_copy(update={"search_backend": "auto"})  # whatever this shell has set
+    told = check_search(auto)  # `vsl health` says which backend and how to move
     assert told.ok and told.detail.startswith("SQLite FTS5") and "run `vsl reindex`" in told.detail
-    assert _found(env, "ritual") == set(keys)  # search works on FTS5 before the upgrade
+    assert _found(env, "ritual", "auto") == set(keys)  # search works on FTS5 before the upgrade
     with env.sessions() as s:
         repo.delete_url(s, keys[1])  # removed while on FTS5: the tantivy index must not have it
     report = upgrade_to_tantivy(sessions=env.sessions, database_url=env.settings.database, min_confidence=0.6)
     assert (report.indexed, report.segments) == (1, 3)
     assert choose_backend(env.settings.database).engine == "tantivy"
-    assert _found(env, "ritual") == {keys[0]}  # auto reads tantivy now, with what the database has
+    assert _found(env, "ritual", "auto") == {keys[0]}  # auto reads tantivy now, with what the database has
     assert not list(tantivy_dir.parent.glob("vsl.tantivy.building-*"))  # moved into place, nothing left
-    assert check_search(env.settings).detail == "tantivy (its index vsl.tantivy/ exists)"
+    assert check_search(auto).detail == "tantivy (its index vsl.tantivy/ exists)"
 
 
 def test_export_as_text_as_a_file_and_into_the_storage_layout(env: Env, tmp_path) -> None:
