@@ -387,9 +387,43 @@ def index_everything(database: str) -> float:
     from vsl_assets.search.documents import all_documents
 
     start = time.perf_counter()
-    engine = os.environ.get("VSL_SEARCH_BACKEND")  # the backend the server will read (bench_web --search-backend)
+    engine = os.environ.get("VSL_SEARCH_BACKEND")  # the backend the server will read
     backend = shared_search(database, engine) if engine else shared_search(database)
     with session_scope(database) as s:
         for doc in all_documents(s, min_confidence=0.6):
             backend.index_vsl(doc)
     return time.perf_counter() - start
+
+
+def index_search(database: str, engine: str | None, chunk: int = 50) -> tuple[float, int]:
+    """Index every transcript with the code under test's backend ``engine`` (its default when
+    None): its bulk build (``index_many``, what ``vsl reindex`` does) where the code has one, else
+    one VSL at a time as that code's pipeline did.  VSLs are read ``chunk`` at a time (a million
+    segments of ORM rows at once would be gigabytes).  Returns (seconds, segments).
+
+    ``bench_web``'s search page at 1,000,000 segments: one VSL at a time (``index_everything``)
+    would take each side far longer than its own ``vsl reindex`` does."""
+    from vsl_assets.db import session_scope
+    from vsl_assets.db.models import TranscriptRow, Url
+    from vsl_assets.search import shared_search
+    from vsl_assets.search.documents import _documents
+
+    backend = shared_search(database, engine) if engine else shared_search(database)
+    with session_scope(database) as s:
+        keys = list(s.scalars(select(Url.partition_key).join(TranscriptRow, TranscriptRow.url_id == Url.id)))
+    counted = [0]
+
+    def documents() -> Any:
+        for at in range(0, len(keys), chunk):
+            with session_scope(database) as s:
+                for doc in _documents(s, keys[at : at + chunk], 0.6):
+                    counted[0] += len(doc.segments)
+                    yield doc
+
+    started = time.perf_counter()
+    if hasattr(backend, "index_many"):
+        backend.index_many(documents())
+    else:
+        for doc in documents():
+            backend.index_vsl(doc)
+    return time.perf_counter() - started, counted[0]

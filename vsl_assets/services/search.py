@@ -59,12 +59,18 @@ def with_titles(results: SearchResults, session: Session, *, min_confidence: flo
     """The results with each VSL's display title (``services.titles``), read from the database now.
 
     The index keeps the page title it was built with; joining here means an edited title, or one
-    detected since, shows in results at once, without a reindex (one query per results page)."""
+    detected since, shows in results at once, without a reindex (one query per results page).
+    A result whose title is already the display title is kept as it is (copying a page's 20
+    results field by field cost more than the query)."""
     found = titles.titles_for(session, [g.vsl.key for g in results.vsls], min_confidence=min_confidence)
     vsls = tuple(
-        dataclasses.replace(g, vsl=dataclasses.replace(g.vsl, title=found[g.vsl.key].text)) if g.vsl.key in found else g
+        dataclasses.replace(g, vsl=dataclasses.replace(g.vsl, title=found[g.vsl.key].text))
+        if g.vsl.key in found and found[g.vsl.key].text != g.vsl.title
+        else g
         for g in results.vsls
     )
+    if all(new is old for new, old in zip(vsls, results.vsls, strict=True)):
+        return results
     return dataclasses.replace(results, vsls=vsls)
 
 

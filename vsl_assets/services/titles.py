@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from vsl_assets.db.models import BreakdownRow, Source, Url, sure_value
@@ -155,16 +156,24 @@ def titles_for(session: Session, keys: Iterable[str], *, min_confidence: float) 
     """Titles of many VSLs in one query (search results, boards: they hold keys, not titles)."""
     wanted = list(dict.fromkeys(keys))
     out: dict[str, Title] = {}
+    statement = _titles_statement(min_confidence)
     for start in range(0, len(wanted), 500):
-        rows = session.execute(
-            select(Url.partition_key, *title_columns(min_confidence))
-            .select_from(Url)
-            .outerjoin(Source, Source.url_id == Url.id)
-            .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
-            .where(Url.partition_key.in_(wanted[start : start + 500]))
-        ).all()
+        rows = session.execute(statement, {"keys": wanted[start : start + 500]}).all()
         out.update((r.partition_key, title_of(r)) for r in rows)
     return out
+
+
+@lru_cache(maxsize=8)
+def _titles_statement(min_confidence: float) -> Any:
+    """The titles query, built once per threshold (keys bound at execution): building it, and its
+    cache key over every key's literal, cost more than running it on every search page."""
+    return (
+        select(Url.partition_key, *title_columns(min_confidence))
+        .select_from(Url)
+        .outerjoin(Source, Source.url_id == Url.id)
+        .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+        .where(Url.partition_key.in_(bindparam("keys", expanding=True)))
+    )
 
 
 class TitleError(ValueError):

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from pathlib import Path
+
 import pytest
 
-from vsl_assets.services.titles import MAX_TITLE, UNTITLED, display_title, hook_words
+from vsl_assets.db import session_scope
+from vsl_assets.db.models import BreakdownRow, Source, Url
+from vsl_assets.services.titles import MAX_TITLE, UNTITLED, display_title, hook_words, titles_for
 
 STREAM = "http://127.0.0.1:8080/hls/master.m3u8"
 PAGE = "https://www.oferta-exemplo.com.br/vsl/"
@@ -54,3 +59,62 @@ def test_a_persons_edit_wins_and_the_detected_title_is_kept_apart() -> None:
 def test_a_long_title_is_cut_to_one_line() -> None:
     title = display_title(PAGE, page="Palavra\n" * 100)
     assert len(title.text) == MAX_TITLE and title.text.endswith("…") and "\n" not in title.text
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=[pytest.mark.postgres, pytest.mark.slow])])
+def titled_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "postgres":
+        database: str = request.getfixturevalue("postgres").create_database("titles_for")
+    else:
+        database = f"sqlite:///{tmp_path / 'vsl.db'}"
+    return database  # the schema is made on first use (get_engine)
+
+
+def test_titles_for_many_keys_in_chunks_each_by_its_own_rule(titled_database: str) -> None:
+    """``titles_for`` (the search page's and boards' one query; its statement is built once and
+    the keys bound) names every VSL asked for, more than one chunk of 500, by the same rules as
+    ``display_title``; a key asked twice once; an unknown key is left out; each threshold its own."""
+    now = datetime.now(UTC)
+    with session_scope(titled_database) as s:
+        urls = [
+            Url(url=f"https://t{i}.example/vsl", partition_key=f"t{i}-example", status="analyzed", created_at=now)
+            for i in range(620)
+        ]
+        s.add_all(urls)
+        s.flush()
+        for i, url in enumerate(urls):
+            if i % 3 == 0:
+                url.title = f"Edited {i}"
+            s.add(
+                Source(
+                    url_id=url.id,
+                    page_url=url.url,
+                    stream_url=url.url,
+                    kind="hls",
+                    title=f"Page {i}" if i % 2 else None,
+                )
+            )
+            if i % 5 == 0:
+                s.add(
+                    BreakdownRow(
+                        url_id=url.id,
+                        status="ok",
+                        engine="t",
+                        model="t",
+                        data={},
+                        product=f"Product {i}",
+                        confidence={"product": 0.5},
+                    )
+                )
+    keys = [f"t{i}-example" for i in range(620)]
+    with session_scope(titled_database) as s:
+        found = titles_for(s, [*keys, keys[0], "nowhere-example"], min_confidence=0.6)
+        sure_at_half = titles_for(s, keys[:11], min_confidence=0.4)
+    assert set(found) == set(keys)
+    for i, key in enumerate(keys):
+        expected = f"Edited {i}" if i % 3 == 0 else f"Page {i}" if i % 2 else UNTITLED
+        assert found[key].text == expected, (i, found[key])
+    # the product (confidence 0.5) names VSL 10 only where 0.5 is sure enough
+    assert found["t10-example"].detected == UNTITLED
+    assert sure_at_half["t10-example"].detected == "Product 10"
+    assert sure_at_half["t5-example"].text == "Page 5"

@@ -288,3 +288,34 @@ def test_a_route_gets_the_library_filters_only_for_its_viewer(sqlite_web: Web) -
         parents = {parent.call for parent, sub in _dependency_calls(route.dependant) if sub.call in _READERS}
         viewers = {filters.api_filters, filters.page_filters, filters.api_search_filters, filters.page_search_filters}
         assert parents <= viewers, (route.path, parents)
+
+
+def test_results_carry_the_display_title_and_only_changed_ones_are_copied(sqlite_web: Web) -> None:
+    """``with_titles``: a result whose indexed title is already its display title is the same
+    object (nothing copied); an untitled one gets its hook's words; an edit made after indexing
+    shows at once, on the page too."""
+    from vsl_assets.search import shared_search
+    from vsl_assets.services import titles
+
+    web = sqlite_web
+    keys = _seed_three(web)
+    backend = shared_search(web.settings.database)
+    found = backend.search(search_service.query_for("ritual", lang="pt"))
+    by_key = {g.vsl.key: g for g in found.vsls}
+    with web.session() as s:
+        shown = search_service.with_titles(found, s, min_confidence=0.6)
+    after = {g.vsl.key: g for g in shown.vsls}
+    assert after[keys["pt_story"]] is by_key[keys["pt_story"]]
+    assert after[keys["pt_story"]].vsl.title == "Ritual da manhã"
+    assert by_key[keys["pt_cheap"]].vsl.title is None
+    assert after[keys["pt_cheap"]].vsl.title == "Você vai descobrir o ritual da manhã"
+    assert [g.vsl.key for g in shown.vsls] == [g.vsl.key for g in found.vsls]
+
+    with web.session() as s:
+        titles.set_title(s, keys["pt_story"], "Novo nome", min_confidence=0.6)
+    with web.session() as s:
+        renamed = search_service.with_titles(found, s, min_confidence=0.6)
+    assert {g.vsl.key: g.vsl.title for g in renamed.vsls}[keys["pt_story"]] == "Novo nome"
+    web.login()
+    page = web.client.get("/search", params={"q": "ritual", "language": "pt"}).text
+    assert ">Novo nome</a></h2>" in page and ">Ritual da manhã</a></h2>" not in page

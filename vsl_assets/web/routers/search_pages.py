@@ -23,6 +23,7 @@ from vsl_assets.web.deps import Ctx, Db, PageUser
 from vsl_assets.web.filters import PageSearchFilters
 from vsl_assets.web.limits import SEARCH_Q_MAX, DbId
 from vsl_assets.web.render import render
+from vsl_assets.web.search_html import search_hits
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,6 +76,7 @@ def search_page(
         here=here,
         links=links,
         host_of=host_of,
+        search_hits=search_hits,
         saved=search_service.saved_searches(session, user.user_id),
     )
 

@@ -1,0 +1,116 @@
+"""``benchmarks/bench_web.py``'s search-page mode (issue 29): the queries it asks come from the
+corpus's own sentences, each kind's pool is asked in turn, and its verdict comes from the interval.
+
+The figures are the benchmark's; these tests check what would make them dishonest: a query that
+is not in the corpus's vocabulary, a pool of which only the first query is asked, a verdict that
+passes on an interval reaching under the target.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import sys
+import threading
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import bench_web  # noqa: E402
+import search_corpus  # noqa: E402
+
+
+def _sentences() -> dict[str, list[list[str]]]:
+    return {
+        lang: [[w.strip(bench_web._STRIP).lower() for w in s.split()] for s in search_corpus.sentences(lang)]
+        for lang in ("pt", "en", "es")
+    }
+
+
+def test_search_queries_are_words_phrases_and_numbers_the_corpus_says() -> None:
+    pools = bench_web.search_queries(per_kind=12)
+    said = _sentences()
+    vocabulary = {w for sents in said.values() for ws in sents for w in ws}
+    assert set(pools) == set(bench_web.SEARCH_KINDS)
+    assert all(len(pool) == 12 and len(set(pool)) == 12 for pool in pools.values())
+    for path in pools["word"]:
+        (word,) = parse_qs(urlsplit(path).query)["q"]
+        assert word in vocabulary and len(word) >= 5
+    for path in pools["phrase+filters"]:
+        query = parse_qs(urlsplit(path).query)
+        phrase = query["q"][0]
+        assert phrase.startswith('"') and phrase.endswith('"')
+        words = phrase.strip('"').lower().split()
+        assert query["niche"] == ["health"] and 2 <= len(words) <= 3
+        # consecutive words of one sentence of the language it filters on
+        assert any(ws[i : i + len(words)] == words for ws in said[query["language"][0]] for i in range(len(ws))), phrase
+    for path in pools["number"]:
+        digits, word = parse_qs(urlsplit(path).query)["q"][0].split()
+        spoken = {w for w, v in bench_web.NUMBER_WORDS.items() if v == int(digits)}
+        assert any(
+            ws[i] in spoken and ws[i + 1] == word for sents in said.values() for ws in sents for i in range(len(ws) - 1)
+        ), (digits, word)
+
+
+def test_search_queries_are_the_same_for_every_side() -> None:
+    """Before and after are asked the same pool (same seed), and another seed draws another."""
+    assert bench_web.search_queries() == bench_web.search_queries()
+    assert bench_web.search_queries(seed=1) != bench_web.search_queries(seed=2)
+
+
+@pytest.mark.parametrize(
+    ("ratios", "expected"),
+    [([3.4, 3.6, 3.5], "PASS"), ([1.1, 1.3, 0.9], "FAIL"), ([1.5, 6.0, 3.0], "UNDECIDED")],
+)
+def test_verdict_comes_from_the_whole_interval(ratios: list[float], expected: str) -> None:
+    mean, lo, hi = bench_web.ratio_interval(ratios, random.Random(3))
+    assert lo <= mean <= hi
+    assert min(ratios) - 1e-9 <= lo and hi <= max(ratios) + 1e-9
+    assert bench_web.verdict(lo, hi, 3.0) == expected
+
+
+def test_load_asks_every_path_of_a_pool() -> None:
+    """Connections cycle through the pool (each from its own place), not only its first query."""
+    seen: list[str] = []
+    ready = threading.Event()
+    port: list[int] = []
+    stop: list[asyncio.AbstractEventLoop] = []
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while line := await reader.readline():
+            seen.append(line.split()[1].decode())
+            while (await reader.readline()) not in (b"\r\n", b""):
+                pass
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+        writer.close()
+
+    def serve() -> None:
+        async def main() -> None:
+            server = await asyncio.start_server(answer, "127.0.0.1", 0)
+            port.append(server.sockets[0].getsockname()[1])
+            stop.append(asyncio.get_running_loop())
+            ready.set()
+            async with server:
+                await asyncio.Event().wait()
+
+        try:
+            asyncio.run(main())
+        except RuntimeError:
+            pass
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert ready.wait(10)
+    pool = ["/search?q=a", "/search?q=b", "/search?q=c"]
+    result = bench_web.load(port[0], pool, {}, 2, 0.3)
+    stop[0].call_soon_threadsafe(stop[0].stop)
+    assert result["errors"] == 0 and result["n"] >= 3
+    assert set(seen) == set(pool)
+    counts = [seen.count(p) for p in pool]
+    # in turn: each connection, in the warm-up and the measured run, differs by one at most
+    assert max(counts) - min(counts) <= 4
