@@ -706,9 +706,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--baseline-engine",
-        default="auto",
-        choices=("auto", "tantivy"),
-        help="the baseline revision's search backend (tantivy: one commit per VSL, as product-tantivy)",
+        default="sqlite",
+        choices=("sqlite", "auto", "tantivy"),
+        help="the baseline revision's search backend (sqlite: its FTS5 backend, compared with product (FTS5); "
+        "tantivy: one commit per VSL, as product-tantivy; auto: what that revision picks, FTS5 before the "
+        "tantivy default)",
     )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -744,7 +746,7 @@ def main() -> None:
             baseline = Baseline(args.baseline_ref, args, base, [q for qs in queries.values() for q in qs])
             atexit.register(baseline.close)  # the worktree goes even if a step below fails
             hello = baseline.ready()  # its index built alone, so the builds below do not share the CPU with it
-        product = open_search(f"sqlite:///{base}/vsl.db")
+        product = open_search(f"sqlite:///{base}/vsl.db", engine="sqlite")  # "product (FTS5)"; auto is tantivy now
         assert isinstance(product, SqliteSearch)
         product.ensure_schema()
         raw = RawFts5(base / "raw.db")
@@ -797,7 +799,7 @@ def main() -> None:
                 f"  product-tantivy build speed: {n_segments / builds['product-tantivy']:,.0f} segments/s; "
                 f"index + side table {(ptv.size_bytes() or 0) / 1e6:,.0f} MB"
             )
-        bulk = open_search(f"sqlite:///{base}/bulk.db")
+        bulk = open_search(f"sqlite:///{base}/bulk.db", engine="sqlite")
         assert isinstance(bulk, SqliteSearch)
         bulk.ensure_schema()
         t = time.perf_counter()

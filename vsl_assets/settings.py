@@ -226,8 +226,10 @@ class Settings(BaseSettings):
     """below this 0..1 grade a breakdown field is "not sure": the API and VSL page show it as unknown with its
     evidence, and cards, filters, search and the catalog ignore it."""
     search_backend: Literal["auto", "sqlite", "postgres", "tantivy"] = "auto"
-    """search index: `auto` is PostgreSQL's full-text search with a PostgreSQL app database, else SQLite FTS5
-    beside it; `tantivy` is a tantivy index beside a SQLite app database (opt-in; `vsl reindex` after switching)."""
+    """search index: `auto` is PostgreSQL's full-text search with a PostgreSQL app database, else a tantivy index
+    (`vsl.tantivy/`) beside the SQLite one, except on an install that has only an FTS5 index (`vsl.search.db`),
+    which keeps it until `vsl reindex` builds tantivy's (`vsl health` says which); `sqlite` is SQLite FTS5; set the
+    same value for every process."""
     ffmpeg: str | None = None
     """ffmpeg binary (Debian's 5.x and imageio-ffmpeg's 7.x are both tested). Default: `ffmpeg` on PATH, else imageio-
     ffmpeg's.

@@ -8,6 +8,7 @@ through the real `vsl search` command.
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,9 @@ def test_an_empty_query_says_what_to_do(three_languages) -> None:
     assert vsl("search", "x", "--key", "../etc/passwd").returncode == 2
 
 
-def test_remove_forgets_the_vsl_everywhere_and_reindex_rebuilds_the_index(vsl_env, three_languages, instance) -> None:
+def test_remove_forgets_the_vsl_everywhere_and_reindex_rebuilds_the_index(
+    vsl_env, three_languages, instance, monkeypatch
+) -> None:
     pt = three_languages["pt"]
     storage = Path(vsl_env["VSL_STORAGE_DIR"])
     out = vsl("remove", pt)
@@ -128,12 +131,22 @@ def test_remove_forgets_the_vsl_everywhere_and_reindex_rebuilds_the_index(vsl_en
     assert pt not in {r["partition_key"] for r in json.loads(vsl("status", "--json").stdout)}
     assert vsl("remove", pt).returncode == 1  # unknown now, and said so
     # The index is derived data: delete it, rebuild it from the database.
-    for index_file in storage.glob("vsl.search.db*"):
-        index_file.unlink()
+    shutil.rmtree(storage / "vsl.tantivy")  # the default backend's index (a new install's)
+    assert not list(storage.glob("vsl.search.db*"))  # and no FTS5 file beside it
+    # Rebuilt as FTS5, it is an install from before tantivy was the default: auto keeps reading it...
+    monkeypatch.setenv("VSL_SEARCH_BACKEND", "sqlite")
     rebuilt = vsl("reindex")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert rebuilt.stdout.startswith("indexed 2 VSL(s), 6 segment(s)")
+    monkeypatch.delenv("VSL_SEARCH_BACKEND")
+    assert _hits("guarantees") == [(three_languages["en"], 5.5, 12.0)] and not (storage / "vsl.tantivy").exists()
+    # ...until `vsl reindex` builds the tantivy index, which every command reads from then on.
+    upgraded = vsl("reindex")
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert "indexed 2 VSL(s), 6 segment(s)" in upgraded.stdout and "search now uses tantivy" in upgraded.stdout
+    assert (storage / "vsl.tantivy" / "side.db").exists() and not list(storage.glob("vsl.tantivy.building-*"))
     assert _hits("guarantees") == [(three_languages["en"], 5.5, 12.0)]
+    assert _hits("intestino") == []
 
 
 def test_real_speech_is_searchable_after_local_transcription(vsl_env, instance, media_server) -> None:

@@ -62,8 +62,23 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
-    from vsl_assets.services.reindex import reindex
+    from vsl_assets.search import choose_backend, search_path_for
+    from vsl_assets.services.reindex import reindex, upgrade_to_tantivy
 
+    choice = choose_backend(settings.database, settings.search_backend)
+    if choice.upgrade:
+        print("building the tantivy search index (search stays on SQLite FTS5 until it is done)...", flush=True)
+        report = upgrade_to_tantivy(
+            sessions=sessions(settings),
+            database_url=settings.database,
+            min_confidence=settings.breakdown_min_confidence,
+        )
+        print(report.describe())
+        old = search_path_for(settings.database, "sqlite").name
+        print(
+            f"search now uses tantivy in every process; the FTS5 index {old} is no longer read (delete it to free the space)"
+        )
+        return EXIT_OK
     with search_index(settings) as index:
         report = reindex(sessions=sessions(settings), index=index, min_confidence=settings.breakdown_min_confidence)
     print(report.describe())

@@ -93,6 +93,25 @@ def check_storage(s: Settings) -> Check:
     return _timed("storage", run, s)
 
 
+def check_search(s: Settings) -> Check:
+    """Which search backend every process uses here, and how to move to tantivy when it is not it
+    (``search.choose_backend``); only reads which index files exist."""
+
+    def run() -> str:
+        from vsl_assets.search import choose_backend, search_path_for
+        from vsl_assets.services.reindex import leftover_builds
+
+        choice = choose_backend(s.database, s.search_backend)
+        detail = choice.describe()
+        if choice.engine in ("sqlite", "tantivy") and choice.reason != "VSL_SEARCH_BACKEND":
+            stopped = leftover_builds(search_path_for(s.database, "tantivy"))
+            if stopped:
+                detail += f"; {len(stopped)} stopped tantivy build(s) to delete: {', '.join(p.name for p in stopped)}"
+        return detail
+
+    return _timed("search", run, s)
+
+
 def check_dagster(s: Settings) -> Check:
     home = s.instance_dir
 
@@ -152,7 +171,7 @@ def check_workers(s: Settings, timeout_s: float) -> Check:
 
 def run_checks(s: Settings, timeout_s: float = 3.0) -> list[Check]:
     """Database, storage and Dagster always; the broker and workers when a broker is configured."""
-    checks = [check_database(s), check_storage(s), check_dagster(s)]
+    checks = [check_database(s), check_storage(s), check_search(s), check_dagster(s)]
     if s.celery_broker_url is not None:
         broker = check_broker(s, timeout_s)
         checks.append(broker)

@@ -1,14 +1,14 @@
 """Embedded backend: SQLite FTS5 in its own file next to the app database.
 
-Why FTS5 is still the default and tantivy opt-in (both measured by benchmarks/bench_search.py on
-the same rows): tantivy answers a query an order of magnitude faster at a million segments,
-because FTS5 scores every match with BM25 before it can return the best few (tantivy skips blocks
-that cannot enter the top k), and that full pass is the floor of this backend and of a bare FTS5
-table alike.  Tantivy allows one IndexWriter per index directory, which ``tantivy_backend`` meets
-with a lock every writer queues on; it is not the default yet because an installation's switch
-needs ``vsl reindex`` and the suite beyond the search package has not run on it (see
-benchmarks/README.md, issue 29).  SQLite writers simply wait on the busy timeout, every write is
-one transaction, and filters, grouping and pagination are SQL next to the match.
+Why tantivy is the default beside a SQLite app database and this backend stays (both measured by
+benchmarks/bench_search.py on the same rows): tantivy answers a query an order of magnitude faster
+at a million segments, because FTS5 scores every match with BM25 before it can return the best few
+(tantivy skips blocks that cannot enter the top k), and that full pass is the floor of this backend
+and of a bare FTS5 table alike.  This one remains for installations that have its index and have
+not run ``vsl reindex`` since (``search.choose_backend``), for ``VSL_SEARCH_BACKEND=sqlite``, and
+for prefix queries ranked by BM25 (tantivy scores a prefix match as a constant).  SQLite writers
+simply wait on the busy timeout, every write is one transaction, and filters, grouping and
+pagination are SQL next to the match.
 
 Why its own file (``vsl.db`` -> ``vsl.search.db``): indexing a long VSL or rebuilding everything
 holds SQLite's single write lock; in a separate file that never blocks the pipeline's writes to

@@ -234,6 +234,13 @@ class TantivySearch:
                 conn.execute("COMMIT")
         self._ready = True
 
+    def mark_built(self) -> None:
+        """After a full ``vsl reindex``: drop the mark ``open_search`` leaves on an index created
+        empty beside an FTS5 index (``search.UNBUILT``), so that ``auto`` moves to this one."""
+        from vsl_assets.search import UNBUILT
+
+        (self.path / UNBUILT).unlink(missing_ok=True)
+
     def _reader(self) -> tantivy.Searcher:
         """The current searcher, reloaded when a writer (any process) committed since the last look."""
         if not self._ready:

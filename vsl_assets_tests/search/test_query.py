@@ -84,7 +84,7 @@ def test_folding_and_terms() -> None:
 
 
 def test_open_search_follows_the_app_database(tmp_path) -> None:
-    backend = open_search(f"sqlite:///{tmp_path / 'vsl.db'}")
+    backend = open_search(f"sqlite:///{tmp_path / 'vsl.db'}", engine="sqlite")
     assert isinstance(backend, SqliteSearch) and backend.path == tmp_path / "vsl.search.db"
     assert search_path_for("sqlite:////data/app.sqlite3").as_posix() == "/data/app.search.sqlite3"
     assert isinstance(open_search("sqlite://", path=tmp_path / "x.db"), SqliteSearch)

@@ -17,7 +17,7 @@ from vsl_assets_tests.search.corpus import bulk_docs
 
 
 def _index_many(db_url: str, worker: int) -> None:
-    search = open_search(db_url)
+    search = open_search(db_url, engine="sqlite")
     for i in range(10):
         segments = [Segment(float(j), float(j + 1), f"worker{worker} vsl{i} segment {j} garantia") for j in range(200)]
         search.index_vsl(VslDocument(key=f"w{worker}-{i}", url="https://x", language="pt", segments=segments))
@@ -33,7 +33,7 @@ def test_processes_indexing_at_once_all_land(tmp_path: Path) -> None:
     for p in procs:
         p.join(120)
     assert [p.exitcode for p in procs] == [0, 0, 0]
-    search = open_search(db_url)
+    search = open_search(db_url, engine="sqlite")
     assert search.count() == IndexCount(30, 6000)
     found = search.search(SearchQuery(text="worker2 vsl7", hits_per_vsl=500))
     assert [g.vsl.key for g in found.vsls] == ["w2-7"] and found.total_hits == 200
@@ -41,7 +41,7 @@ def test_processes_indexing_at_once_all_land(tmp_path: Path) -> None:
 
 
 def test_the_index_is_its_own_file_next_to_the_app_database(tmp_path: Path) -> None:
-    search = open_search(f"sqlite:///{tmp_path / 'vsl.db'}")
+    search = open_search(f"sqlite:///{tmp_path / 'vsl.db'}", engine="sqlite")
     search.index_vsl(VslDocument(key="k", url="https://x", segments=[Segment(0, 1, "olá")]))
     assert not (tmp_path / "vsl.db").exists()
     with sqlite3.connect(tmp_path / "vsl.search.db") as conn:

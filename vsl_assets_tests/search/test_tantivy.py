@@ -22,7 +22,7 @@ from vsl_assets_tests.search.corpus import bulk_docs
 
 
 def _index_many(db_url: str, worker: int) -> None:
-    search = open_search(db_url, engine="tantivy")
+    search = open_search(db_url)  # auto: a new install's first processes all create tantivy's index
     for i in range(8):
         segments = [Segment(float(j), float(j + 1), f"worker{worker} vsl{i} segment {j} garantia") for j in range(100)]
         search.index_vsl(VslDocument(key=f"w{worker}-{i}", url="https://x", language="pt", segments=segments))
@@ -43,8 +43,11 @@ def _run_at_once(*jobs: tuple[Callable[..., None], tuple[Any, ...]], timeout_s: 
 @pytest.mark.slow
 def test_processes_indexing_at_once_all_land(tmp_path: Path) -> None:
     # Without the lock, a second process opening tantivy's IndexWriter fails at once (LockBusy).
+    # On a new install (nothing on disk) ``auto`` picks tantivy in all four at the same instant:
+    # they create the index once, under the writer lock, and none of them makes an FTS5 file.
     db_url = f"sqlite:///{tmp_path / 'vsl.db'}"
     assert _run_at_once(*[(_index_many, (db_url, w)) for w in range(4)]) == [0, 0, 0, 0]
+    assert not (tmp_path / "vsl.search.db").exists()
     search = open_search(db_url, engine="tantivy")
     assert search.count() == IndexCount(32, 3200)
     assert search.keys() == {f"w{w}-{i}" for w in range(4) for i in range(8)}
@@ -124,10 +127,9 @@ def test_a_write_waits_for_the_writer_of_another_process_instead_of_failing(tmp_
 
 def test_the_setting_picks_the_backend_and_refuses_what_cannot_work(tmp_path: Path) -> None:
     from vsl_assets.errors import ConfigurationError
-    from vsl_assets.search.sqlite import SqliteSearch
 
     url = f"sqlite:///{tmp_path / 'vsl.db'}"
-    assert isinstance(open_search(url), SqliteSearch)
+    assert isinstance(open_search(url), TantivySearch)  # auto on a new install
     assert isinstance(open_search(url, engine="sqlite"), SqliteSearch)
     assert isinstance(open_search(url, engine="tantivy"), TantivySearch)
     with pytest.raises(ConfigurationError, match="no search backend 'lucene'"):

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
 
 from vsl_assets.db import UrlStatus, repo
-from vsl_assets.search import SearchQuery, open_search
+from vsl_assets.scaleout.health import check_search
+from vsl_assets.search import SearchQuery, choose_backend, open_search, search_path_for
+from vsl_assets.search.documents import document_for
 from vsl_assets.services.export import ExportError, export_catalog, store_catalog
 from vsl_assets.services.ports import RunOutcome
 from vsl_assets.services.process import pending_keys, process_pending
-from vsl_assets.services.reindex import reindex
+from vsl_assets.services.reindex import reindex, upgrade_to_tantivy
 from vsl_assets.services.removal import Removed, remove_urls
 from vsl_assets.storage.objectstore import store_for
 from vsl_assets_tests.services.conftest import Env
@@ -26,8 +29,8 @@ def _seed(env: Env, *urls: str) -> list[str]:
     return keys
 
 
-def _found(env: Env, word: str) -> set[str]:
-    index = open_search(env.settings.database, engine=env.settings.search_backend)
+def _found(env: Env, word: str, engine: str | None = None) -> set[str]:
+    index = open_search(env.settings.database, engine=engine or env.settings.search_backend)
     try:
         return {g.vsl.key for g in index.search(SearchQuery(text=word)).vsls}
     finally:
@@ -75,6 +78,31 @@ def test_reindex_indexes_every_vsl_and_drops_what_the_database_no_longer_has(env
     assert report.segments == 3
     assert report.describe() == "indexed 1 VSL(s), 3 segment(s); removed 1 no longer in the database"
     assert _found(env, "ritual") == {keys[0]}
+
+
+def test_reindex_moves_an_fts5_install_to_tantivy_in_one_step(env: Env) -> None:
+    # An install from before tantivy was the default: its VSLs are in vsl.search.db only.
+    keys = _seed(env, "https://a.example.com/v", "https://b.example.com/v")
+    old = open_search(env.settings.database, engine="sqlite")
+    with env.sessions() as s:
+        for key in keys:
+            old.index_vsl(document_for(s, key, min_confidence=0.6))  # type: ignore[arg-type]
+    old.close()
+    tantivy_dir = search_path_for(env.settings.database, "tantivy")
+    shutil.rmtree(tantivy_dir, ignore_errors=True)  # _seed indexed where a new install's auto does
+    assert choose_backend(env.settings.database).engine == "sqlite"
+    auto = env.settings.model_copy(update={"search_backend": "auto"})  # whatever this shell has set
+    told = check_search(auto)  # `vsl health` says which backend and how to move
+    assert told.ok and told.detail.startswith("SQLite FTS5") and "run `vsl reindex`" in told.detail
+    assert _found(env, "ritual", "auto") == set(keys)  # search works on FTS5 before the upgrade
+    with env.sessions() as s:
+        repo.delete_url(s, keys[1])  # removed while on FTS5: the tantivy index must not have it
+    report = upgrade_to_tantivy(sessions=env.sessions, database_url=env.settings.database, min_confidence=0.6)
+    assert (report.indexed, report.segments) == (1, 3)
+    assert choose_backend(env.settings.database).engine == "tantivy"
+    assert _found(env, "ritual", "auto") == {keys[0]}  # auto reads tantivy now, with what the database has
+    assert not list(tantivy_dir.parent.glob("vsl.tantivy.building-*"))  # moved into place, nothing left
+    assert check_search(auto).detail == "tantivy (its index vsl.tantivy/ exists)"
 
 
 def test_export_as_text_as_a_file_and_into_the_storage_layout(env: Env, tmp_path) -> None:
