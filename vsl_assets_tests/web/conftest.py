@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import re
 import shutil
+import socket
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -57,6 +60,27 @@ class Web:
         )
         assert done.status_code == 303, done.text
         return csrf_of(client.get("/add").text)
+
+
+def free_port() -> int:
+    """A loopback port free right now (the OS picks it)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_vsl_web(port: int, *extra: str) -> subprocess.Popen[str]:
+    """``vsl web --port PORT [EXTRA...]`` as the CLI runs it, in a child process with the test's
+    environment; its output (stdout and stderr together) on ``proc.stdout``."""
+    code = (
+        "import argparse, sys\n"
+        "from vsl_assets import settings\n"
+        "from vsl_assets.web.commands import register\n"
+        "p = argparse.ArgumentParser(); register(p.add_subparsers(dest='c'))\n"
+        f"a = p.parse_args({['web', '--port', str(port), *extra]!r})\n"
+        "sys.exit(a.func(a, settings.current()))\n"
+    )
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def csrf_of(html: str) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,18 +22,12 @@ from vsl_assets.db.models import Url
 from vsl_assets.web import create_app
 from vsl_assets.web.users import add_user
 from vsl_assets_tests.conftest import IN_CI, run_partition
-from vsl_assets_tests.web.conftest import PASSWORD
+from vsl_assets_tests.web.conftest import PASSWORD, free_port
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/lib/chromium/chromium")
 SCREENS = Path(os.environ.get("VSL_WEB_SCREENS", "/tmp/web_screens"))
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture
@@ -45,7 +38,7 @@ def server(vsl_env: dict[str, str]) -> Iterator[str]:
     settings = settings_module.current()
     with session_scope(settings.database) as s:
         add_user(s, "ana", PASSWORD)
-    port = _free_port()
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

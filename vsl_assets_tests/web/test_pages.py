@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from vsl_assets.db.engine import SCHEMA_HEAD
-from vsl_assets_tests.web.conftest import Web
+from vsl_assets_tests.web.conftest import Web, free_port, start_vsl_web
 from vsl_assets_tests.web.seed import Fake, seed
 
 
@@ -79,16 +78,8 @@ def test_the_web_package_never_imports_dagster() -> None:
 
 @pytest.mark.slow
 def test_vsl_web_serves_on_loopback_and_stops_on_sigterm(sqlite_web: Web) -> None:
-    port = _free_port()
-    code = (
-        "import argparse, sys\n"
-        "from vsl_assets import settings\n"
-        "from vsl_assets.web.commands import register\n"
-        "p = argparse.ArgumentParser(); register(p.add_subparsers(dest='c'))\n"
-        f"a = p.parse_args(['web', '--port', '{port}'])\n"
-        "sys.exit(a.func(a, settings.current()))\n"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    port = free_port()
+    proc = start_vsl_web(port)
     try:
         deadline = time.monotonic() + 60
         body = None
@@ -109,12 +100,6 @@ def test_vsl_web_serves_on_loopback_and_stops_on_sigterm(sqlite_web: Web) -> Non
     assert proc.returncode in (0, -signal.SIGTERM), out
     assert "Application shutdown complete." in out
     assert f"The Swipe: http://127.0.0.1:{port}/" in out
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_api_docs_need_a_login_and_list_the_routes(sqlite_web: Web) -> None:

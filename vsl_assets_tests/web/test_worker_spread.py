@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from vsl_assets_tests.web.conftest import Web
+from vsl_assets_tests.web.conftest import Web, free_port, start_vsl_web
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 import bench_web  # type: ignore[import-not-found]
@@ -30,25 +29,11 @@ import bench_web  # type: ignore[import-not-found]
 REQUEST = b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def two_workers(sqlite_web: Web) -> Iterator[tuple[subprocess.Popen[str], int]]:
     """``vsl web --workers 2`` on the test's database (its environment), answering /healthz."""
-    port = _free_port()
-    code = (
-        "import argparse, sys\n"
-        "from vsl_assets import settings\n"
-        "from vsl_assets.web.commands import register\n"
-        "p = argparse.ArgumentParser(); register(p.add_subparsers(dest='c'))\n"
-        f"a = p.parse_args(['web', '--port', '{port}', '--workers', '2'])\n"
-        "sys.exit(a.func(a, settings.current()))\n"
-    )
-    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    port = free_port()
+    proc = start_vsl_web(port, "--workers", "2")
     try:
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
