@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from dagster._core.storage.compute_log_manager import ComputeIOType
 
 from vsl_assets.defs.compute_logs import VslComputeLogManager, compute_logs_yaml, mirrored
 
@@ -37,8 +36,8 @@ def test_a_capture_starts_no_process_and_the_ui_reads_it(tmp_path: Path, monkeyp
     def no_process(*args: object, **kwargs: object) -> None:
         raise AssertionError(f"a process was started: {args}")
 
-    out = open(tmp_path / "stdout", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
-    err = open(tmp_path / "stderr", "w", encoding="utf-8")  # noqa: SIM115
+    out = open(tmp_path / "stdout", "w", encoding="utf-8")  # closed below
+    err = open(tmp_path / "stderr", "w", encoding="utf-8")
     monkeypatch.setattr(sys, "stdout", out)
     monkeypatch.setattr(sys, "stderr", err)
     monkeypatch.setattr(subprocess, "Popen", no_process)
@@ -57,7 +56,6 @@ def test_a_capture_starts_no_process_and_the_ui_reads_it(tmp_path: Path, monkeyp
     assert manager.get_log_data(key).stderr == b"ffmpeg says\n"
     assert Path(manager.get_captured_local_path(key, "out")).read_text() == "a line of the step\n"
     assert (tmp_path / "stderr").read_text() == "ffmpeg says\n"
-    assert ComputeIOType.STDOUT  # the UI's two tabs
 
 
 def test_the_instance_files_select_it() -> None:
@@ -66,3 +64,31 @@ def test_the_instance_files_select_it() -> None:
         assert (section["module"], section["class"]) == ("vsl_assets.defs.compute_logs", "VslComputeLogManager")
     section = yaml.safe_load(compute_logs_yaml("/tmp/x"))["compute_logs"]
     assert section["config"] == {"base_dir": "/tmp/x"}
+
+
+@pytest.mark.slow
+def test_a_run_on_the_test_instance_keeps_what_its_step_printed(tmp_path: Path) -> None:
+    """End to end through Dagster: the run's captured stdout is what the UI's log tab reads back."""
+    from dagster import DagsterEventType, DagsterInstance, Definitions, asset, define_asset_job
+
+    from vsl_assets_tests.conftest import write_dagster_yaml
+
+    @asset
+    def says_hello() -> None:
+        print("hello from the step", flush=True)
+        # sys.stdout's descriptor (fd 1 in a run worker; pytest's own capture file here)
+        subprocess.run(["echo", "hello from ffmpeg"], stdout=sys.stdout, check=True)
+
+    job = Definitions(assets=[says_hello], jobs=[define_asset_job("hello")]).resolve_job_def("hello")
+    instance = DagsterInstance.from_config(str(write_dagster_yaml(tmp_path)))
+    try:
+        assert isinstance(instance.compute_log_manager, VslComputeLogManager)
+        result = job.execute_in_process(instance=instance)
+        assert result.success
+        (captured,) = instance.all_logs(result.run_id, of_type=DagsterEventType.LOGS_CAPTURED)
+        log_key = [result.run_id, "compute_logs", captured.dagster_event.logs_captured_data.file_key]  # type: ignore[union-attr]
+        assert instance.compute_log_manager.is_capture_complete(log_key)
+        stdout = instance.compute_log_manager.get_log_data(log_key).stdout or b""
+        assert stdout.decode() == "hello from the step\nhello from ffmpeg\n"
+    finally:
+        instance.dispose()
