@@ -1199,8 +1199,8 @@ def serve_turns():
 
     def wait_turn(last):
         print(READY, flush=True)
-        if not last:
-            sys.stdin.readline()
+        if not last and not sys.stdin.readline():
+            raise SystemExit("the comparison that drives this side has ended")
 
     return wait_turn
 
