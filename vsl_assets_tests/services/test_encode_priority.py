@@ -88,39 +88,3 @@ def test_nothing_changes_where_the_encode_never_lowered_its_priority() -> None:
     job.spawned(os.getpid())
     job.hurry()
     assert job.own_niceness is None and os.getpriority(os.PRIO_PROCESS, os.getpid()) == own
-
-
-def test_the_encode_gets_the_runs_priority_back_for_the_transcriptions_last_quarter(monkeypatch, tmp_path) -> None:
-    """On a busy machine the lowered encode gets almost nothing while the transcription runs: it is
-    raised once three quarters are transcribed, not only when the transcription is over."""
-    import vsl_assets.services.steps.beside as beside
-
-    job = media_step.AudioInBackground(threading.Thread(target=lambda: None))
-    job.thread.start()
-    job.result = SimpleNamespace(reused=False, info=SimpleNamespace(duration_s=60.0))  # type: ignore[assignment]
-    pcm = tmp_path / "pcm.wav"
-    pcm.write_bytes(b"")
-    seen: list[tuple[float, bool]] = []
-
-    def transcribe(inputs, res, *, pcm, before_store, on_progress):
-        for fraction in (0.25, 0.5, 0.74, 0.75, 0.9):
-            on_progress(fraction)
-            seen.append((fraction, job.hurried))
-        before_store()
-        return SimpleNamespace(reused=False)
-
-    monkeypatch.setattr(beside, "start_audio", lambda inputs, res: job)
-    monkeypatch.setattr(beside, "remove_stale_pcm", lambda inputs, res: None)
-    monkeypatch.setattr(beside, "decode_for_transcription", lambda inputs, res: pcm)
-    monkeypatch.setattr(beside, "probe", lambda path: SimpleNamespace(duration_s=60.0))
-    monkeypatch.setattr(beside, "run_transcript", transcribe)
-    track = SimpleNamespace(
-        begin=lambda step, status=None: StepInputs("k", "https://a.example.com/v", 1),
-        end=lambda *a, **k: None,
-        follow_audio=lambda seconds: None,
-        log=lambda message: None,
-    )
-    res = SimpleNamespace(media=SimpleNamespace(step_timeout_s=120.0))
-    results = list(beside.audio_beside_transcript(track, res))  # type: ignore[arg-type]
-    assert results[0] is job.result and results[1].reused is False  # the audio's, then the transcript's
-    assert seen == [(0.25, False), (0.5, False), (0.74, False), (0.75, True), (0.9, True)]

@@ -28,15 +28,6 @@ from vsl_assets.services.steps.media import (
 from vsl_assets.services.steps.tracking import StepTracker, tracked
 from vsl_assets.services.steps.transcript import TranscriptResult, run_transcript
 
-#: The share of the transcription after which an encode still running gets the run's own priority
-#: back (:meth:`AudioInBackground.hurry`).  On an idle machine the encode (about a quarter of a
-#: local transcription's CPU) has long ended by then, on the cores the transcription leaves idle;
-#: on one other work keeps busy, the lowered encode gets almost nothing while the transcription
-#: runs, and the run then waited for most of it after the transcription (3-7 s for a 7.6-minute VSL
-#: at load 7-9, measured by benchmarks/bench_pipeline.py): raised here, it runs beside the
-#: transcription's last quarter instead.
-HURRY_AT = 0.75
-
 
 class _AudioFailed(Exception):
     """The transcript is not stored: the audio it stands for failed (the audio step says why)."""
@@ -66,10 +57,6 @@ def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[
         if not background.succeeded():
             raise _AudioFailed()
 
-    def transcribed(fraction: float) -> None:
-        if fraction >= HURRY_AT:
-            background.hurry()
-
     transcribing = False
     done: TranscriptResult | None = None
     error: Exception | None = None
@@ -89,7 +76,7 @@ def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[
             transcribing = True
             try:
                 with deadline.step_deadline(res.media.step_timeout_s, "transcript"):
-                    done = run_transcript(inputs, res, pcm=pcm, before_store=audio_stored, on_progress=transcribed)
+                    done = run_transcript(inputs, res, pcm=pcm, before_store=audio_stored)
             except Exception as exc:
                 error = exc
     except BaseException:

@@ -193,8 +193,7 @@ class AudioInBackground:
                 self._restore(pid)
 
     def hurry(self) -> None:
-        """The transcription is over, or nearly (``beside.HURRY_AT``): the encode, if still running,
-        takes the run's own priority.
+        """The transcription is over: the encode, if still running, takes the run's own priority.
 
         Without this, on a machine other work keeps busy, the encode's lowered share (a tenth of a
         nice-0 process's) would make the step wait for it long after the transcription ended.

@@ -54,20 +54,6 @@ def _progress_writer(sessions: Sessions, job_id: int) -> ProgressFn:
     return write
 
 
-def _progress(sessions: Sessions, job_id: int | None, on_progress: Callable[[float], None] | None) -> ProgressFn | None:
-    """What the engine reports progress to: the job row's writer and the caller's ``on_progress``."""
-    writer = _progress_writer(sessions, job_id) if job_id is not None else None
-    if on_progress is None:
-        return writer
-
-    def report(fraction: float, seconds_left: float | None) -> None:
-        on_progress(fraction)
-        if writer is not None:
-            writer(fraction, seconds_left)
-
-    return report
-
-
 def _existing(layout: StorageLayout, key: str, audio: Path) -> Transcript | None:
     """A transcript written after the current audio; JSON is written last, so it marks completeness."""
     path = layout.transcript_path(key, "json")
@@ -92,7 +78,6 @@ def run_transcript(
     *,
     pcm: Path | None = None,
     before_store: Callable[[], None] | None = None,
-    on_progress: Callable[[float], None] | None = None,
 ) -> TranscriptResult:
     """Transcribe the stored audio, or reuse the transcript made from it.
 
@@ -100,7 +85,6 @@ def run_transcript(
     engine reads that lossless decode of the video instead, and nothing earlier is reused (the
     stored audio is new).  ``before_store`` runs before any transcript file is written: it waits
     for the stored audio, so the transcript is always newer than the audio it stands for.
-    ``on_progress`` is told the fraction of the audio transcribed as the engine reports it.
     """
     layout, store, key = res.layout, res.store, inputs.key
     audio = layout.audio_path(key, res.media.audio_ext)
@@ -146,7 +130,7 @@ def run_transcript(
             language=url_language or cfg.language_code,
             log=inputs.log,
             checkpoint_dir=checkpoints,
-            progress=_progress(res.sessions, inputs.job_id, on_progress),
+            progress=_progress_writer(res.sessions, inputs.job_id) if inputs.job_id is not None else None,
         )
         settle_language(
             result,
