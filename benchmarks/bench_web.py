@@ -771,6 +771,11 @@ class Verdict(NamedTuple):
     ratios: list[float]
     verdict: str
     code: str = "after"
+    #: ``PASS``, ``FAIL`` or ``undecided`` (``record.VERDICTS``); None with no target or no counted round.
+    word: str | None = None
+    #: What the verdict was judged on, in words: the 95% interval of the geometric mean (search
+    #: page) or the rounds' lowest and highest ratio (library page, API list).
+    judged: str | None = None
 
 
 def throughput_verdicts(rows: list[dict[str, Any]]) -> list[Verdict]:
@@ -795,27 +800,32 @@ def throughput_verdicts(rows: list[dict[str, Any]]) -> list[Verdict]:
             ratios = [a["rps"] / b["rps"] for a, b in pairs if a and b and a["even"] and b["even"] and b["rps"] > 0]
             search = route.startswith("GET /search")
             target = SEARCH_TARGET if search else THROUGHPUT_TARGET
+            word: str | None = None
+            judged: str | None = None
             if c != TARGET_CONCURRENCY or not (search or route in TARGET_ROUTES):
                 said = "(no target)"
             elif not ratios:
                 said = "no verdict (no round with both sides' connections spread evenly)"
             elif search:
-                _, lo, hi = ratio_interval(ratios, rng)
+                mean, lo, hi = ratio_interval(ratios, rng)
                 word = verdict(lo, hi, target)
+                judged = f"{mean:.2f}x [{lo:.2f}-{hi:.2f}] (geometric mean of {len(ratios)} rounds, 95% interval)"
                 said = {
                     "PASS": f"PASS (95% interval {lo:.2f}-{hi:.2f}x, wholly >= {target:g}x)",
                     "FAIL": f"FAIL (95% interval {lo:.2f}-{hi:.2f}x, wholly < {target:g}x)",
                 }.get(word, f"no verdict (the 95% interval {lo:.2f}-{hi:.2f}x straddles {target:g}x)")
-            elif min(ratios) >= target:
-                said = f"PASS (>= {target:g}x in every round)"
-            elif max(ratios) < target:
-                said = f"FAIL (< {target:g}x in every round)"
             else:
-                said = f"no verdict (the interval straddles {target:g}x)"
+                judged = f"{min(ratios):.2f}-{max(ratios):.2f}x (lowest-highest of {len(ratios)} rounds)"
+                if min(ratios) >= target:
+                    word, said = "PASS", f"PASS (>= {target:g}x in every round)"
+                elif max(ratios) < target:
+                    word, said = "FAIL", f"FAIL (< {target:g}x in every round)"
+                else:
+                    word, said = "UNDECIDED", f"no verdict (the interval straddles {target:g}x)"
             skipped = sum(1 for a, b in pairs if a and b) - len(ratios)
-            out.append(
-                Verdict(route, c, ratios, said + (f"; {skipped} uneven round(s) left out" if skipped else ""), code)
-            )
+            said += f"; {skipped} uneven round(s) left out" if skipped else ""
+            recorded = {"PASS": "PASS", "FAIL": "FAIL", "UNDECIDED": "undecided"}.get(word or "")
+            out.append(Verdict(route, c, ratios, said, code, recorded, judged))
     return out
 
 
@@ -1010,8 +1020,9 @@ def main() -> int:
 def record_rows(backend: str, rows: list[dict[str, Any]]) -> list[record.Row]:
     """``report``'s table for the record: each route of each "after" server (``after``, or one per
     search backend) with its /healthz ratio and the "before" code's figure beside it, each the
-    median over the rounds (errors summed).  Informational: the throughput verdicts are printed
-    by ``report``, not recorded."""
+    median over the rounds (errors summed), informational; then one row per throughput target
+    judged (:func:`throughput_verdicts`: library page and API list >= 4x before, the search page
+    >= 3x, at concurrency 8) with the ratio it was judged on and its verdict."""
     table = [r for r in rows if "route" in r]
     runs: dict[tuple[str, str, int], list[dict[str, Any]]] = {}
     for r in table:
@@ -1046,6 +1057,23 @@ def record_rows(backend: str, rows: list[dict[str, Any]]) -> list[record.Row]:
                 floor=None if route.startswith("GET /healthz") else f"/healthz p95 {base:.1f} ms",
                 ratio=f"{r['p95'] / base:.1f}x /healthz p95",
                 before=figure(was) if was else None,
+            )
+        )
+    for v in throughput_verdicts(rows):
+        if v.judged is None and not v.verdict.startswith("no verdict"):
+            continue  # no target at this route and concurrency
+        label = "" if v.code == "after" else f" ({v.code})"
+        target = SEARCH_TARGET if v.route.startswith("GET /search") else THROUGHPUT_TARGET
+        rps = by[(v.code, v.route, v.c)]["rps"]
+        was = by[("before", v.route, v.c)]["rps"]
+        out.append(
+            record.Row(
+                f"{backend}: {v.route}, concurrency {v.c}{label}: throughput vs before",
+                f"{rps:.1f} req/s (median of {by[(v.code, v.route, v.c)]['rounds']} rounds)",
+                ratio=v.judged or v.verdict,
+                target=f">= {target:g}x before's req/s",
+                verdict=v.word,
+                before=f"{was:.1f} req/s",
             )
         )
     return out
