@@ -21,11 +21,21 @@ never reused: AUTOINCREMENT).
 Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
 block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
 column (no scoring), started in another thread beside the ranking and waited for only when more
-than n segments matched; the page VSLs with fewer than k hits among the n read get them from one
-query restricted to them (same index-wide BM25 statistics, so the same scores), run while that
-count is still running rather than after it (one per VSL when that query stops at its limit).  Prefix
+than n segments matched; the page VSLs with fewer than k hits among the n read, and more matches
+than that by their count, get them from one query restricted to them (same index-wide BM25
+statistics, so the same scores; one per VSL when that query stops at its limit).  Prefix
 clauses match as a constant score (tantivy's automaton queries do not compute BM25), where FTS5
 ranks them by BM25.
+
+Filters are the side table's (``filters.vsl_filter``); their VSL set is read once per filter and
+VSL-table version (``_allowed``).  A known language alone is answered by its tagged terms.  Other
+filters: when their VSLs hold at least ``POST_FILTER_SHARE`` of the segments the query can match
+(e.g. a niche most of the language's VSLs are in), the query runs as it is and the ranked hits and
+per-VSL counts of other VSLs are dropped; a narrower filter is a term set of its VSLs inside the
+query (what every filter was before: a term set of ~500 VSLs cost the ranking and the count ~1 ms
+each at 1,000,200 segments).  The answers are the same either way (``test_tantivy``; the bench's
+queries and 288 variants with other filters and pages at 1,000,200 segments).  Nothing changes in
+the index (filters are not indexed in tantivy), so nothing needs rebuilding.
 
 Writes: a pipeline run indexes its VSL in one commit (``index_vsl``: 65-100 ms for a 60-minute VSL
 into a 1,000,800-segment index at load 9-13, nearly all of it tantivy's commit, which writes and
