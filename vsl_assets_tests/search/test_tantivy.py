@@ -187,16 +187,16 @@ def test_a_bulk_build_beside_runs_indexing_one_vsl_each_loses_nothing(tmp_path: 
         assert [g.vsl.key for g in found.vsls] == [f"bulk{i}"] and found.total_hits == 7
 
 
-@pytest.mark.parametrize("batch", [4096, 1], ids=["one-search-for-the-page", "one-search-per-vsl"])
-def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, batch: int) -> None:
+@pytest.mark.parametrize("per_hit", [4, 1], ids=["reads-every-match-of-the-page", "stops-at-its-limit"])
+def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, per_hit: int) -> None:
     # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 4 (every VSL's shortest
     # segment ranks first, so those are four VSLs' one hit each): the counts come from the
     # aggregation that ran beside the ranking, the page VSLs' second hits from a search inside them
-    # (all at once, or, when that search stops at its limit, one VSL at a time).
+    # (reading all their matches, or stopping at 1 per hit wanted, then again for any still short).
     search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
     assert isinstance(search, TantivySearch)
     search.TOP_N, search.READ_PER_HIT = 1, 1
-    search.MISSING_BATCH = batch
+    search.FILL_PER_HIT = per_hit
     words = "nossa garantia vale por trinta dias corridos".split()
     search.index_many(
         VslDocument(
@@ -220,6 +220,13 @@ def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, b
         ]
         keys += [g.vsl.key for g in found.vsls]
     assert sorted(keys) == sorted(f"b{i}" for i in range(10))  # every VSL on exactly one page
+    # Five hits of each of a page's VSLs, 1 read per hit wanted: the search inside them stops at
+    # its limit, and the VSLs still short are searched again until each has its five.
+    query = SearchQuery(text="garantia", per_page=2, hits_per_vsl=5)
+    assert [(g.vsl.key, [(h.position, h.score) for h in g.hits]) for g in search.search(query).vsls] == [
+        (g.vsl.key, [(h.position, h.score) for h in g.hits]) for g in everything.search(query).vsls
+    ]
+    assert all(len(g.hits) == 5 for g in search.search(query).vsls)
 
 
 @pytest.mark.slow
