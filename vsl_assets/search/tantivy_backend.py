@@ -23,7 +23,7 @@ block-max pruning), grouped per VSL; exact totals come from a terms aggregation 
 column (no scoring), started in another thread beside the ranking and waited for only when more
 than n segments matched; the page VSLs with fewer than k hits among the n read, and more matches
 than that by their count, get them from one query restricted to them (same index-wide BM25
-statistics, so the same scores; one per VSL when that query stops at its limit).  Prefix
+statistics, so the same scores; 4 read per hit wanted, again for those still short).  Prefix
 clauses match as a constant score (tantivy's automaton queries do not compute BM25), where FTS5
 ranks them by BM25.
 
