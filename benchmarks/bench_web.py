@@ -156,11 +156,19 @@ def cmd_writer(args: argparse.Namespace) -> int:
 # -- the load: raw HTTP/1.1 keep-alive over asyncio (cheap, so the client leaves the CPU to the server)
 
 
+class ServerClosedError(ConnectionError):
+    """The server closed a keep-alive connection (uvicorn closes one idle for 5 s: under heavy
+    load, evening the spread can take that long while the first connections wait)."""
+
+
 async def _exchange(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes) -> int:
     """One request on a keep-alive connection, its answer read whole: the status."""
     writer.write(request)
     await writer.drain()
-    status = int((await reader.readline()).split()[1])
+    line = await reader.readline()
+    if not line:
+        raise ServerClosedError("the server closed the connection")
+    status = int(line.split()[1])
     length, chunked = 0, False
     while True:
         line = await reader.readline()
@@ -195,7 +203,11 @@ async def _drive(
         request = requests[turn[0] % len(requests)]
         turn[0] += 1
         start = time.perf_counter()
-        status = await _exchange(reader, writer, request)
+        try:
+            status = await _exchange(reader, writer, request)
+        except (ServerClosedError, ConnectionResetError):
+            failures.append(0)  # counted as an error; this connection is done
+            return
         latencies.append((time.perf_counter() - start) * 1000)
         if status != 200:
             failures.append(status)
@@ -418,11 +430,17 @@ def load(
     requests = [f"GET {p} HTTP/1.1\r\nHost: 127.0.0.1\r\n{head}\r\n".encode() for p in paths]
 
     async def run() -> tuple[list[float], list[int], float, list[int], int, tuple[float, float]]:
-        conns, spread, reopened = await open_connections(port, requests, concurrency, topology, want_even, tries)
-        turns = [[i + 1] for i in range(len(conns))]  # each connection asked its i-th request when opened
-        try:
+        for attempt in range(3):
+            conns, spread, reopened = await open_connections(port, requests, concurrency, topology, want_even, tries)
+            turns = [[i + 1] for i in range(len(conns))]  # each connection asked its i-th request when opened
             warm = time.perf_counter() + 0.5  # templates, statement caches, each worker's pool
-            await asyncio.gather(*(_drive(c, requests, t, warm, [], []) for c, t in zip(conns, turns, strict=True)))
+            closed: list[int] = []
+            await asyncio.gather(*(_drive(c, requests, t, warm, [], closed) for c, t in zip(conns, turns, strict=True)))
+            if not closed.count(0) or attempt == 2:
+                break
+            for _, writer in conns:  # one was closed by the server while the others were opened
+                writer.close()
+        try:
             latencies: list[float] = []
             failures: list[int] = []
             before = cpu() if cpu else {}
@@ -446,9 +464,9 @@ def load(
         "app_cpu_ms": app_s * 1000 / n,
         "db_cpu_ms": db_s * 1000 / n,
         "rps": len(latencies) / elapsed,
-        "p50": statistics.median(latencies),
-        "p95": pct(latencies, 95),
-        "p99": pct(latencies, 99),
+        "p50": statistics.median(latencies) if latencies else math.nan,
+        "p95": pct(latencies, 95) if latencies else math.nan,
+        "p99": pct(latencies, 99) if latencies else math.nan,
         "n": len(latencies),
         "errors": len(failures),
         "spread": spread,

@@ -116,6 +116,46 @@ def test_load_asks_every_path_of_a_pool() -> None:
     assert max(counts) - min(counts) <= 4
 
 
+def test_a_connection_the_server_closed_is_an_error_not_a_crash() -> None:
+    """Under heavy load, evening the spread can leave a connection idle past uvicorn's keep-alive
+    timeout, and the server closes it: the measurement goes on and counts it as an error."""
+    ready = threading.Event()
+    port: list[int] = []
+    stop: list[asyncio.AbstractEventLoop] = []
+    answered = [0]
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while line := await reader.readline():
+            while (await reader.readline()) not in (b"\r\n", b""):
+                pass
+            answered[0] += 1
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+            if answered[0] % 5 == 0 and line:  # every fifth answer, the server closes that connection
+                break
+        writer.close()
+
+    def serve() -> None:
+        async def main() -> None:
+            server = await asyncio.start_server(answer, "127.0.0.1", 0)
+            port.append(server.sockets[0].getsockname()[1])
+            stop.append(asyncio.get_running_loop())
+            ready.set()
+            async with server:
+                await asyncio.Event().wait()
+
+        try:
+            asyncio.run(main())
+        except RuntimeError:
+            pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    assert ready.wait(10)
+    result = bench_web.load(port[0], "/search?q=a", {}, 2, 0.3)
+    stop[0].call_soon_threadsafe(stop[0].stop)
+    assert result["errors"] >= 1  # and no exception
+
+
 def test_the_throughput_verdicts_are_recorded_with_the_ratio_they_were_judged_on() -> None:
     """``benchmarks/record.py``'s JSON (what ``report.py`` shows in docs/benchmarks.md) carries
     each target's verdict at 8 clients, not only the printed report: the search page on the
