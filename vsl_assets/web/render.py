@@ -50,26 +50,58 @@ MAX_FRAGMENTS = 4096
 
 def cached_fragment(request: Request, name: str, key: Hashable | None, data: Callable[[], dict[str, Any]]) -> Markup:
     """Template ``name`` rendered with ``data()`` in the request's language and time zone, once
-    per (language, time zone, ``key``); ``key`` None: rendered every time.
+    per (language, time zone, ``key``); ``key`` None: rendered every time (see ``Fragments``)."""
+    return Fragments(request).get(name, key, data)
 
-    ``key`` must determine ``data()`` (the caller's promise) and the fragment must read nothing
-    else of the request (no user, no CSRF token, no clock).  The library's filter form and its
-    cards are the same on every view with the same filters, facets and card contents: rendering
-    them each time was most of the page's template time (``benchmarks/bench_web.py``)."""
-    lang = language(request)
-    zone = request.cookies.get(TZ_COOKIE)
-    env = ctx(request).templates.env
-    if key is None:
-        return Markup(env.get_template(name).render({**template_helpers(lang, zone), **data()}))
-    cache = _fragments.setdefault(env, {})
-    found = cache.get((name, lang, zone, key))
-    if found is None:
-        found = Markup(env.get_template(name).render({**template_helpers(lang, zone), **data()}))
-        with _fragments_lock:  # routes run in threadpool threads: one eviction at a time
-            while len(cache) >= MAX_FRAGMENTS:
-                del cache[next(iter(cache))]
-            cache[(name, lang, zone, key)] = found
-    return found
+
+class Fragments:
+    """A request's cached fragments: its language, time zone and cache looked up once, not per
+    fragment (a library page asks for 25).
+
+    ``get``'s ``key`` must determine ``data()`` (the caller's promise; the library's card key is
+    checked field by field in ``vsl_assets_tests/web/test_fragments.py``) and the fragment must
+    read nothing else of the request (no user, no CSRF token, no clock).  The library's filter form
+    and its cards are the same on every view with the same filters, facets and card contents:
+    rendering them each time was most of the page's template time (``benchmarks/bench_web.py``)."""
+
+    __slots__ = ("_cache", "_env", "_modules", "lang", "zone")
+
+    def __init__(self, request: Request) -> None:
+        self.lang = language(request)
+        self.zone = request.cookies.get(TZ_COOKIE)
+        self._env = ctx(request).templates.env
+        self._cache = _fragments.setdefault(self._env, {})
+        self._modules: dict[str, Any] = {}
+
+    def _render(self, name: str, data: dict[str, Any]) -> Markup:
+        return Markup(self._env.get_template(name).render({**template_helpers(self.lang, self.zone), **data}))
+
+    def get(self, name: str, key: Hashable | None, data: Callable[[], dict[str, Any]]) -> Markup:
+        """Template ``name`` rendered with ``data()``, once per (language, time zone, ``key``);
+        ``key`` None: rendered every time."""
+        if key is None:
+            return self._render(name, data())
+        full = (name, self.lang, self.zone, key)
+        found = self._cache.get(full)
+        if found is None:
+            found = self._render(name, data())
+            cache = self._cache
+            with _fragments_lock:  # routes run in threadpool threads: one eviction at a time
+                while len(cache) >= MAX_FRAGMENTS:
+                    del cache[next(iter(cache))]
+                cache[full] = found
+        return found
+
+    def macros(self, name: str, **data: Any) -> Any:
+        """Template ``name``'s macros as imported ``with context`` by a template rendered with
+        ``data`` (the module made once per request, the first time it is asked for): what a
+        cached fragment leaves out because it changes on every view (a card's live progress)."""
+        module = self._modules.get(name)
+        if module is None:
+            template = self._env.get_template(name)
+            module = template.make_module({**template_helpers(self.lang, self.zone), **data})
+            self._modules[name] = module
+        return module
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
