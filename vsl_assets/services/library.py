@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.breakdown.models import is_sure
-from vsl_assets.db.engine import JOIN_AS_WRITTEN, core_read
+from vsl_assets.db.engine import JOIN_AS_WRITTEN, PREPARED, core_read
 from vsl_assets.db.models import (
     WAIT_STEP,
     Audio,
@@ -417,7 +417,9 @@ def _page_statements(f: LibraryFilters, t: float) -> tuple[Any, Any, bool]:
     whole = f.sort in _KEYSET_SORTS and not (f.active().keys() - {"sort"})
     if whole:
         query = _filtered(_joined(select(*_card_columns(t), total)), f, t)
-        query = query.execution_options(**{JOIN_AS_WRITTEN: True})
+        # Prepared on PostgreSQL: the same plan for every view and cursor (see PREPARED).
+        kept = (_AFTER,) if f.sort in _KEYSET_SORTS and f.after is not None else ()
+        query = query.execution_options(**{JOIN_AS_WRITTEN: True, PREPARED: kept})
     else:
         query = _filtered(_join_only(select(Url.id, total), _tables_read(f, sort=True)), f, t)
     if f.sort in _KEYSET_SORTS and f.after is not None:
