@@ -518,14 +518,27 @@ def _doubted(segment: dict[str, Any]) -> bool:
 
 
 def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslDetail | None:
-    url = session.scalar(select(Url).where(Url.partition_key == key))
-    if url is None:
+    found = detail_and_id(session, key, min_confidence=min_confidence)
+    return found[0] if found is not None else None
+
+
+#: A VSL's row and its one-to-one rows, in one statement (six, one per table, before).
+_DETAIL_ROWS = (
+    select(Url, Source, Video, Audio, TranscriptRow, BreakdownRow)
+    .outerjoin(Source, Source.url_id == Url.id)
+    .outerjoin(Video, Video.url_id == Url.id)
+    .outerjoin(Audio, Audio.url_id == Url.id)
+    .outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
+    .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+)
+
+
+def detail_and_id(session: Session, key: str, *, min_confidence: float) -> tuple[schemas.VslDetail, int] | None:
+    """:func:`detail` and the VSL's row id (what the VSL page's other panels look up by)."""
+    row = session.execute(_DETAIL_ROWS.where(Url.partition_key == key)).first()
+    if row is None:
         return None
-    source = session.scalar(select(Source).where(Source.url_id == url.id))
-    video = session.scalar(select(Video).where(Video.url_id == url.id))
-    audio = session.scalar(select(Audio).where(Audio.url_id == url.id))
-    transcript = session.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id))
-    breakdown = session.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
+    url, source, video, audio, transcript, breakdown = row
     original = session.scalar(select(Url.partition_key).where(Url.id == url.alias_of)) if url.alias_of else None
     aliases = list(session.scalars(select(Url.partition_key).where(Url.alias_of == url.id).order_by(Url.id)))
     named = titles.titles_for(
@@ -546,7 +559,7 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
         )
         for s in (transcript.segments if transcript is not None else [])
     ]
-    return schemas.VslDetail(
+    out = schemas.VslDetail(
         partition_key=url.partition_key,
         url=url.url,
         **_title_fields(title),
@@ -627,6 +640,7 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
             for d in letters
         ],
     )
+    return out, url.id
 
 
 #: The API's columns each breakdown field fills: withheld together when the field is not sure.
