@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, insert, select, text, update
 
 from vsl_assets.db import engine, session_scope
 from vsl_assets.db.engine import get_engine
@@ -228,6 +228,28 @@ def test_each_filter_lists_exactly_its_vsls_newest_first(seeded: tuple[str, list
         listed, totals = all_pages(database, replace(f, sort=sort))  # type: ignore[arg-type]
         assert listed == [v.key for v in sorted(vsls, key=key) if matches(v)], (case, sort)
         assert totals == {len(expected)}, (case, sort)
+
+
+def test_a_card_is_made_once_per_row_and_anew_when_its_row_changes(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cards are kept by the values of their row (``library._card``): the same rows give the same
+    cards, a changed row its new card, and no more than ``MAX_CARDS`` are kept."""
+    database = f"sqlite:///{tmp_path / 'vsl.db'}"
+    seed(database, 12, random.Random(23))
+    f = LibraryFilters(limit=5)
+    with session_scope(database) as s:
+        first = library.list_vsls(s, f, min_confidence=T).items
+        again = library.list_vsls(s, f, min_confidence=T).items
+        assert [id(c) for c in again] == [id(c) for c in first]
+        s.execute(update(Url).where(Url.partition_key == first[1].partition_key).values(title="Ritual da manhã"))
+        changed = library.list_vsls(s, f, min_confidence=T).items
+    assert changed[1].title == "Ritual da manhã" and first[1].title != "Ritual da manhã"
+    assert changed[0] is first[0] and changed[2] is first[2]
+    monkeypatch.setattr(library, "MAX_CARDS", 3)
+    with session_scope(database) as s:
+        page = library.list_vsls(s, replace(f, limit=8), min_confidence=T)
+    assert len(page.items) == 8 and len(library._cards) <= 3
 
 
 # -- PostgreSQL's plan ----------------------------------------------------------------------------
