@@ -5,6 +5,7 @@ and must never outlive what it shows (a changed card, another language or time z
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Hashable
 from datetime import UTC, datetime
@@ -159,16 +160,20 @@ _CHANGED: dict[str, Any] = {
 }
 
 
-def _fragments() -> render.Fragments:
-    """Fragments for a request in English with a fresh cache (a template environment of its own)."""
+@functools.cache
+def _request() -> Any:
+    """A request in English of an app with the web's templates (built once)."""
     templates = Jinja2Templates(directory=str(Path(render.__file__).with_name("templates")))
     install(templates.env)
-    request = SimpleNamespace(
-        cookies={LANG_COOKIE: "en"},
-        headers={},
-        app=SimpleNamespace(state=SimpleNamespace(web=SimpleNamespace(templates=templates))),
-    )
-    return render.Fragments(request)  # type: ignore[arg-type]
+    app = SimpleNamespace(state=SimpleNamespace(web=SimpleNamespace(templates=templates)))
+    return SimpleNamespace(cookies={LANG_COOKIE: "en"}, headers={}, app=app)
+
+
+def _fragments() -> render.Fragments:
+    """Fragments for that request, with nothing cached yet."""
+    fragments = render.Fragments(_request())
+    fragments._cache.clear()
+    return fragments
 
 
 def _key_misses(key: Callable[[VslCard], Hashable]) -> tuple[list[str], list[str]]:
