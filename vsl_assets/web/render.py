@@ -43,6 +43,11 @@ _fragments: weakref.WeakKeyDictionary[Environment, dict[tuple[str, str, str | No
     weakref.WeakKeyDictionary()
 )
 _fragments_lock = threading.Lock()
+#: Templates' macro modules (``Fragments.macros``) per template environment, by (template,
+#: language, time zone), all forgotten beyond ``MAX_MODULES`` (the time zone is a cookie's
+#: text: the keys are unbounded).
+_modules: weakref.WeakKeyDictionary[Environment, dict[tuple[str, str, str | None], Any]] = weakref.WeakKeyDictionary()
+MAX_MODULES = 64
 #: Fragments kept per app (a library page's cards are 24 of them, ~1 KB each): the oldest is
 #: dropped beyond this (free text in filters makes the keys unbounded).
 MAX_FRAGMENTS = 4096
@@ -64,14 +69,13 @@ class Fragments:
     and its cards are the same on every view with the same filters, facets and card contents:
     rendering them each time was most of the page's template time (``benchmarks/bench_web.py``)."""
 
-    __slots__ = ("_cache", "_env", "_modules", "lang", "zone")
+    __slots__ = ("_cache", "_env", "lang", "zone")
 
     def __init__(self, request: Request) -> None:
         self.lang = language(request)
         self.zone = request.cookies.get(TZ_COOKIE)
         self._env = ctx(request).templates.env
         self._cache = _fragments.setdefault(self._env, {})
-        self._modules: dict[str, Any] = {}
 
     def _render(self, name: str, data: dict[str, Any]) -> Markup:
         return Markup(self._env.get_template(name).render({**template_helpers(self.lang, self.zone), **data}))
@@ -92,15 +96,20 @@ class Fragments:
                 cache[full] = found
         return found
 
-    def macros(self, name: str, **data: Any) -> Any:
-        """Template ``name``'s macros as imported ``with context`` by a template rendered with
-        ``data`` (the module made once per request, the first time it is asked for): what a
-        cached fragment leaves out because it changes on every view (a card's live progress)."""
-        module = self._modules.get(name)
+    def macros(self, name: str) -> Any:
+        """Template ``name``'s macros as imported ``with context`` by a template rendered in the
+        request's language and time zone (and nothing else of the request: pass the rest as
+        arguments), made once per language and time zone: what a cached fragment leaves out
+        because it changes on every view (a card's live progress)."""
+        key = (name, self.lang, self.zone)
+        modules = _modules.setdefault(self._env, {})
+        module = modules.get(key)
         if module is None:
-            template = self._env.get_template(name)
-            module = template.make_module({**template_helpers(self.lang, self.zone), **data})
-            self._modules[name] = module
+            module = self._env.get_template(name).make_module(template_helpers(self.lang, self.zone))
+            with _fragments_lock:
+                if len(modules) >= MAX_MODULES:
+                    modules.clear()
+                modules[key] = module
         return module
 
 

@@ -80,7 +80,7 @@ def library_page(request: Request, filters: PageFilters, context: Ctx, session: 
         html = library_card(fragments, c)
         if c.status not in progress.ON_THE_WAY:
             return html
-        bits = fragments.macros("_macros.html", now=now).progress_bits(estimates.get(c.partition_key))
+        bits = fragments.macros("_macros.html").progress_bits(estimates.get(c.partition_key), now)
         return Markup(str.replace(html, PROGRESS_SLOT, bits, 1))
 
     return render(
