@@ -368,6 +368,39 @@ def _bare_rejected(p: Prepared, found: list[Mention], currency: str | None) -> N
         _bare_amounts(_BARE_REJECTED.finditer(text), i, currency, taken, "rejected", lambda m: m.group("neg"), found)
 
 
+#: "9 97" as alpha2digit leaves English spoken hundreds ("nine ninety-seven"), not a count, a percentage,
+#: a time ("9 30 am", "at 9 45 tonight", "8 30 eastern") or part of a longer number.
+_SPOKEN_PAIR = re.compile(
+    r"(?<![\d.,$])(?P<u>[1-9]) (?P<c>[1-9]\d)(?![\d]|[.,]\d|\s*(?:%|x\b|am\b|pm\b|a\.m|p\.m|percent|"
+    r"payments?\b|installments?\b|instalments?\b|months?\b|days?\b|weeks?\b|years?\b|people\b|times\b|"
+    r"tonight\b|today\b|tomorrow\b|o'?clock\b|sharp\b|eastern\b|pacific\b|central\b|[ecmp][sd]?t\b|in the\b))"
+)
+
+
+def _spoken_cash(p: Prepared, found: list[Mention]) -> None:
+    """ "It's nine ninety-seven, or three payments of three sixty-six": the cash price said as English spoken
+    hundreds with no currency word, next to a payment plan (same segment or the two around it) whose total is
+    that sum or a little more (a plan costs the same or a financing charge above it).  The plan's currency is
+    the cash price's.  Grammar: the spoken hundreds of :mod:`.numbers`; the plan is what makes the bare pair a
+    price, as "12x de" makes a bare number one."""
+    plans = [m for m in found if m.money.installments and m.money.currency]
+    for plan in plans:
+        total = _instalment_total(plan)
+        for i in range(max(0, plan.seg - 2), min(len(p.folded), plan.seg + 3)):
+            text = p.folded[i]
+            taken = [(x.money.start, x.money.end) for x in found if x.seg == i]
+            for m in _SPOKEN_PAIR.finditer(text):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                amount = int(m.group("u")) * 100 + int(m.group("c"))
+                if not amount <= total <= 1.4 * amount:
+                    continue
+                money = Money(float(amount), plan.money.currency, False, m.start(), m.end(), None, True)
+                why = "offer cue: a spoken price (hundreds) its payment plan adds up to"
+                found.append(Mention(money, i, "other", why, 2.0))
+                taken.append((m.start(), m.end()))
+
+
 def _bracketed(p: Prepared, seg: int, start: int) -> bool:
     """Whether position ``start`` of segment ``seg`` lies inside square brackets (opened there or in the
     segment before, where a recogniser's cut may fall): a script's stand-in or editor's note ("[ex: R$ 20
@@ -442,6 +475,8 @@ def read_prices(p: Prepared) -> list[Mention]:
             money = Money(round(amount, 2), currency, False, m.start("u"), m.end("c"))
             found.append(Mention(money, i, "other", 'price idiom "N e NN" (currency implied)', 1.0))
     _bare_rejected(p, found, currency)
+    if p.language == "en":
+        _spoken_cash(p, found)
     found.sort(key=lambda x: (x.seg, x.money.start))
     _ranges(p, found)
     _contrast(p, found)
@@ -595,6 +630,9 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
         if insts:
             best = insts[0]
             confidence = 0.6
+    if best is not None and best.money.spoken_hundreds and _near_instalment(best, mentions) is None:
+        # "nine ninety-seven dollars" with no payment plan to tell 997 from 9.97: shown, never as sure.
+        confidence = min(confidence, 0.55)
     if best is not None and confidence < 0.8 and _NO_LIST_PRICE.search(p.folded_text):
         # "We don't publish a price list" (hold-out 6 05), "No hay tarifa de lista" (real-dev 03): the video
         # says it sets no price; an amount only weakly cued after that is a range's floor or an example, and
