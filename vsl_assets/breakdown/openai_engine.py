@@ -101,7 +101,7 @@ DEFINITIONS: dict[str, str] = {
     "amounts": (
         'amount is the total as a number, spelled-out numbers too ("twenty-seven dollars" is 27, '
         '"$1.5 million" is 1500000; "doze vezes de dezenove e setenta" is installments 12, '
-        "installment_amount 19.70, amount 236.40; English says a price in the hundreds without \"hundred\": "
+        'installment_amount 19.70, amount 236.40; English says a price in the hundreds without "hundred": '
         '"nine ninety-seven, or three payments of three sixty-six" is 997 with installments 3 of 366, and '
         "without a payment plan to tell 997 from 9.97 give a low confidence); currency as ISO 4217 (BRL for R$, USD for US$ or "
         "dollars said in English, ...)."

@@ -291,7 +291,7 @@ _TOTAL_BEFORE = re.compile(
 _ALONE_AFTER = re.compile(
     r"^\s*(?:(?:/\s*|(?:a|al|ao|per|por|the|la|el|each|cada)\s+)?"
     r"(?:month|mes|week|semana|year|ano|session|sesion|sessao|class|clase|aula)s?\s*)?"
-    r"(?:[.!]|$|,?\s*(?:one[- ]time|once|only|uma vez|pagamento unico|a vista|una vez|pago unico)\b)"
+    r"(?:[.!]|$|,?\s*(?:(?:one|1)[- ]time|once|only|(?:uma|1) vez|pagamento unico|a vista|(?:una|1) vez|pago unico)\b)"
 )
 
 

@@ -72,7 +72,12 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"module (?:one|1)\b|"
         # A course's stack announced as what the buyer will learn ("here's what you'll learn", hold-out 6
         # 02, followed by "Module 1:"): the grammar of "here's what you'll get" with the verb of a course.
-        r"here'?s (?:exactly )?what you(?:'re going to| will|'ll) learn)"
+        r"here'?s (?:exactly )?what you(?:'re going to| will|'ll) learn|"
+        # Round eight, parity of the three languages (grammar): each form below is one the other two
+        # languages already had — the stack as "everything that's included" (ES "todo lo que está incluido",
+        # PT "tudo que está incluso"), the offer made to the viewer (PT "vou te fazer uma proposta").
+        r"(?:let me show you |here'?s )?everything (?:that'?s|that is) included|"
+        r"(?:i want to|let me|i'?m going to|i'?d like to) make you an? (?:offer|proposal)\b)"
     ),
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -96,7 +101,14 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"modulo (?:um|1)\b|"
         # The present tense of "o que você vai receber" ("aqui está exatamente o que você recebe", hold-out
         # 6 03) and the course form of it (EN above); grammar.
-        r"o que voce recebe\b|(?:aqui esta|e isso) o que voce vai aprender)"
+        r"o que voce recebe\b|(?:aqui esta|e isso) o que voce vai aprender|"
+        # Round eight, parity (grammar): "quero te fazer uma proposta" beside "vou te fazer"; the stack as
+        # "tudo que está incluso" (EN "everything that's included"); "abro as portas" beside "estou abrindo";
+        # "quando você entrar hoje, vai receber" (EN "when you join today, you'll get").
+        r"(?:quero|vou|deixa eu|deixe eu) te fazer (?:uma|1) (?:proposta|oferta)|"
+        r"tudo (?:o )?que (?:esta )?(?:incluso|incluido)|"
+        r"(?:abro|abrimos|vou abrir|vamos abrir) as portas|"
+        r"quando voce (?:entrar|se inscrever|assinar|se juntar)(?: hoje| agora)?,? (?:voce )?(?:vai (?:receber|ter)|recebe|tera))"
     ),
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
@@ -115,7 +127,19 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"agenda (?:una |tu )?(?:[\w-]+ ){0,3}(?:llamada|sesion|reunion) (?:abajo|ahora|aqui)|"
         r"modulo (?:uno|1)\b|"
         # The present tense of "lo que vas a recibir" and the course form (PT and EN above); grammar.
-        r"esto es lo que (?:vas a aprender|aprenderas))"
+        r"esto es lo que (?:vas a aprender|aprenderas)|"
+        # Round eight, parity (grammar): the future of "vas a recibir" ("recibirás"), "todo" in "esto es
+        # (todo) lo que obtienes", the subjunctive "cuando te unas / te inscribas" of "cuando te unes" (EN
+        # "when you join today, you'll get", PT "quando você entra"), the stack as "todo lo que está
+        # incluido", the offer made to the viewer ("hacerte una propuesta", PT "te fazer uma proposta") and
+        # "abro las puertas" beside "estoy abriendo".
+        r"(?:esto es|aqui esta|aqui tienes) todo lo que (?:obtienes|recibes|vas a recibir|incluye|recibiras|obtendras)|"
+        r"(?:aqui esta|esto es) lo que (?:recibiras|obtendras|vas a obtener|te llevas)|"
+        r"(?:cuando|al) (?:te )?(?:unes|unas|unirte|inscribes|inscribas|inscribirte|registras|registres)(?: hoy| ahora)?,? "
+        r"(?:vas a (?:recibir|tener)|recibes|recibiras|obtienes|obtendras|tendras)|"
+        r"todo lo que (?:esta )?incluido|"
+        r"(?:hacerte|te hago|te quiero hacer|quiero hacerte|te voy a hacer) (?:una|1) (?:oferta|propuesta)|"
+        r"(?:abro|abrimos|voy a abrir|vamos a abrir) las puertas)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we

@@ -12,6 +12,7 @@ import pytest
 from vsl_assets.breakdown.engine import analyze
 from vsl_assets.breakdown.numbers import find_money, words_to_digits
 from vsl_assets_tests.breakdown.test_issue22_round5 import FILLER, _video
+from vsl_assets_tests.breakdown.test_issue22_round7_pitch import _pitch_at
 
 
 def _money(text: str, language: str) -> list[tuple[float, int | None]]:
@@ -70,3 +71,79 @@ def test_a_time_of_day_near_a_plan_is_no_cash_price() -> None:
     b = analyze(_video("en", FILLER["en"], ["Here is everything you get today.", line, FILLER["en"]]), "en")
     assert b.offer_price is not None
     assert (b.offer_price.amount, b.offer_price.installments) == (1098.0, 3)
+
+
+# --- a cue said with a number word is matched on the digit view ----------------------------------------------
+# The rules read the text with its numbers as digits ("One day" is "1 day" there), so before round eight
+# the narrative "One day…", "Un día…", "Una noche…" never opened a story.  The narrative "one day" opens a
+# clause; after a preposition it is a duration (grammar of the three languages).
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("en", "One day my doctor looked at my blood work and went very quiet."),
+        ("en", "One night in March, my phone rang at three in the morning and I knew something was wrong."),
+        ("es", "Un día mi médico miró mis análisis y se quedó callado."),
+        ("es", "Una noche de marzo, mi teléfono sonó a las tres de la mañana y supe que algo andaba mal."),
+    ],
+)
+def test_a_story_opened_by_one_day_or_one_night_is_a_story_lead(language: str, opening: str) -> None:
+    b = analyze(_video(language, opening, [FILLER[language]] * 3), language)
+    assert b.lead_type == "story"
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("en", "In just one day, your knees can feel twenty years younger."),
+        ("en", "One night of deep sleep can reset the hormones that keep you hungry."),
+        ("es", "En un día tus rodillas pueden sentirse veinte años más jóvenes."),
+    ],
+)
+def test_one_day_as_a_duration_opens_no_story(language: str, opening: str) -> None:
+    assert analyze(_video(language, opening, [FILLER[language]] * 3), language).lead_type != "story"
+
+
+# --- the turn into the offer, the same forms in the three languages -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("es", "Quiero hacerte una propuesta muy sencilla."),
+        ("es", "Cuando te inscribas hoy, recibirás acceso inmediato a las grabaciones."),
+        ("es", "Esto es todo lo que obtienes al entrar."),
+        ("es", "Por eso hoy te abro las puertas del taller."),
+        ("pt", "Agora eu quero te fazer uma proposta."),
+        ("pt", "Então deixa eu te mostrar tudo que está incluso."),
+        ("en", "Let me show you everything that's included."),
+        ("en", "So I want to make you an offer."),
+    ],
+)
+def test_a_turn_into_the_offer_opens_an_unpriced_section(language: str, line: str) -> None:
+    segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 4])
+    assert _pitch_at(segments, language, line)
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("es", "Mi vecino me hizo una oferta por la casa y no la acepté."),
+        ("es", "Cuando te inscribiste en aquel curso, nadie te explicó nada."),
+        ("pt", "Meu vizinho me fez uma proposta pela casa e eu recusei."),
+        ("en", "My neighbor made me an offer on the house and I said no."),
+    ],
+)
+def test_an_offer_made_to_someone_else_opens_nothing(language: str, line: str) -> None:
+    segments = _video(language, FILLER[language], [line, *[FILLER[language]] * 4])
+    assert analyze(segments, language).pitch_s is None
+
+
+def test_an_amount_said_alone_then_one_time_is_the_offer() -> None:
+    # "Forty-seven dollars. One time." — "one time" reads "1 time" on the digit view.
+    segments = _video(
+        "en", FILLER["en"], ["Here is everything you get today.", "Forty-seven dollars, one time.", FILLER["en"]]
+    )
+    b = analyze(segments, "en")
+    assert b.offer_price is not None and b.offer_price.amount == 47.0
