@@ -147,3 +147,41 @@ def test_an_amount_said_alone_then_one_time_is_the_offer() -> None:
     )
     b = analyze(segments, "en")
     assert b.offer_price is not None and b.offer_price.amount == 47.0
+
+
+def test_every_lexicon_phrase_matches_the_digit_view_it_is_read_on() -> None:
+    # Cue phrases and niche keywords are matched on the text with numbers as digits; a phrase holding a
+    # number word ("first date", "vida a dois", "existe uma forma") must match that view of itself.
+    from vsl_assets.breakdown import cues
+    from vsl_assets.breakdown.taxonomy import fold, load_taxonomy
+
+    dead = []
+    for group, lexicon in (("beat", cues.BEAT_STRONG), ("lead", cues.LEAD), ("awareness", cues.AWARENESS)):
+        for label, by_language in lexicon.items():
+            for language, phrases in by_language.items():
+                pattern = cues.pattern(group, label, language)
+                for phrase in phrases:
+                    if phrase.startswith("re:") or "\\" in phrase or not phrase[:1].isalnum():
+                        continue  # a regex, or a phrase read after a number ("% off")
+                    said = fold(words_to_digits(phrase, language))
+                    if pattern is None or pattern.search(said) is None:
+                        dead.append((group, label, language, phrase))
+    for sub in load_taxonomy().subs:
+        for language, words in sub.keywords.items():
+            for word in words:
+                said = fold(words_to_digits(word, language))
+                if sub.patterns[language] is None or sub.patterns[language].search(said) is None:
+                    dead.append(("niche", sub.id, language, word))
+    assert dead == []
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "Most men never get a second date because they talk too much on the first date."),
+        ("es", "La mayoría de los hombres arruina la primera cita en los primeros cinco minutos."),
+    ],
+)
+def test_a_dating_keyword_with_a_number_word_names_the_niche(language: str, line: str) -> None:
+    b = analyze(_video(language, line, [line, FILLER[language]], pad=2), language)
+    assert b.niche == "relationships/dating"
