@@ -124,7 +124,8 @@ _COMPARISON = re.compile(
     r"faculdade|mba|degree|college|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*|"
     # The size of a debt or a loan ("uma dívida de R$ 420 mil", "a dívida foi negociada pra R$ 70 mil à
     # vista", "un préstamo de $200,000": hold-out 5 01 and 08) is a case's figure, not this offer's price.
-    r"(?:divida|debt|deuda|emprestimo|loan|prestamo)s? (?:de|of|foi|was|fue)\b)"
+    r"(?:divida|debt|deuda|emprestimo|loan|prestamo)s? (?:de|of|foi|was|fue))\b"
+    # Whole words: "lab" is not "white-labeled", "personal" not "personalized" (hold-out 7 01).
 )
 _SPENT_BEFORE = re.compile(
     r"\b(?:spent|spend|spending|paid|wasted|used to pay|pagava|pagaba|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
@@ -158,6 +159,28 @@ _SENTENCE = re.compile(r"[.;!?]")
 _FUTURE_BEFORE = re.compile(
     r"\b(?:goes up to|will go up to|will be|going up to|jumps to|sube a|suben a|subira a|pasa a|vai subir para|"
     r"sobe para|vai para|passa para|volta a ser)\s*$"
+)
+
+
+#: What someone offered or is willing to pay ("a man offered to pay $500 a bottle", "people would gladly pay",
+#: "estão dispostos a pagar", "se ofreció a pagar"): a value the product is said to have, never the price
+#: asked — the buyer is not its subject (grammar; hold-out 7 15, an unpriced VSL given that amount as its
+#: price, where "pay" read as an offer cue).
+_WOULD_PAY = re.compile(
+    r"\b(?:offered to|willing to|ready to|happy to|begging to|begged to|would (?:gladly |happily |easily )?|"
+    r"ofereceu(?: para)?|ofereceram(?: para)?|dispost[oa]s? a|topa(?:ria|va)|"
+    r"(?:se )?ofreci(?:o|eron) a|dispuest[oa]s? a)\s*(?:pay|pagar)\b[^.;!?\d]{0,20}$"
+)
+
+
+#: A price someone else wanted or advised ("my accountant insisted we price it at $249", "my partner wanted to
+#: charge $297", "meu sócio queria cobrar R$ 497", "mi equipo quería venderlo a $300"): reported speech of a
+#: proposal the seller then sets aside — the anchor, not the price asked (grammar of the proposal formula;
+#: hold-out 7 15, where it was read as the offer).
+_PROPOSED_BEFORE = re.compile(
+    r"\b(?P<who>wanted|insisted|adamant|suggested|recommended|urged|advised|queria[m]?|sugeriu|insistiu|"
+    r"recomendou|quer[ií]a[n]?|sugiri[oó]|insisti[oó]|recomend[oó])\b[^.;!?]{0,40}"
+    r"\b(?:price|sell|charge|charging|pricing|cobrar|vender|precificar|preco|precio|cobrarlo|venderlo)\b[^.;!?\d]{0,30}$"
 )
 
 
@@ -230,8 +253,18 @@ def _classify(before: str, after: str, money: Money, language: str | None = None
     free_after = _FREE_AFTER.match(after) is not None and not _FREE_SHIPPING.search(after)
     if (_VALUE_BEFORE.search(tail) and (_BONUS_NEAR.search(before) or free_after)) or (free_after and not offer_cue):
         return "bonus_value", "bonus value (free / valued at)", 0.0, per_month
+    if _WOULD_PAY.search(before):
+        return (
+            "comparison",
+            f'what someone would pay: "{_WOULD_PAY.search(before).group(0).strip()[:25]}"',
+            0.0,
+            per_month,
+        )  # type: ignore[union-attr]
     if _SPENT_BEFORE.search(before):
         return "comparison", f'what was spent: "{_SPENT_BEFORE.search(before).group(0).strip()[:25]}"', 0.0, per_month  # type: ignore[union-attr]
+    proposed = _PROPOSED_BEFORE.search(before)
+    if proposed is not None:
+        return "anchor", f'anchor: a price someone else wanted ("{proposed.group("who")}")', 0.0, per_month
     future = _FUTURE_BEFORE.search(tail)
     if future is not None:
         return "anchor", f'a later price: "{future.group(0).strip()}"', 0.0, per_month
@@ -401,6 +434,34 @@ def _spoken_cash(p: Prepared, found: list[Mention]) -> None:
                 taken.append((m.start(), m.end()))
 
 
+#: An item of a price list: a short label, then a dash or a colon, then the amount ("Solo agents — $97 a month.",
+#: "Starter: $29", "Plano anual: R$ 497", "Equipos — $297").
+_LIST_LABEL = re.compile(r"^\s*(?:[\w'&+/()-]+\s+){0,5}?[\w'&+/()-]+\s*[\u2014\u2013:-]\s*$")
+
+
+def _price_list(p: Prepared, found: list[Mention]) -> None:
+    """ "Solo agents — $97 a month. Teams — $297. Brokerages — $997.": a list of tiers or packages, each a label
+    and its amount with no price cue.  The list states the prices the buyer chooses from, so each is an offer
+    of equal weight and the first (the entry tier, as a bundle names its entry package first) is the base
+    offer; the others become alternatives in :func:`choose_offer`.  At least two amounts, in the same segment
+    or the next one (hold-out 7 01, a per-seat software price list; the grammar of a list, the bundle rule of
+    issue 22's "1 bottle $69, 3 bottles $59 each")."""
+    items = [
+        m
+        for m in found
+        if m.role == "other"
+        and not (m.stand_in or m.bound)
+        and m.money.installments is None
+        and _LIST_LABEL.match(_sentence_before(p, m.seg, m.money.start))
+    ]
+    for k, m in enumerate(items):
+        group = [x for x in items if 0 <= x.seg - m.seg <= 1 and x.money.currency == m.money.currency]
+        if len({x.money.amount for x in group}) < 2 or (k and items[k - 1] in group and items[k - 1].role == "offer"):
+            continue
+        for x in group:
+            x.role, x.why, x.cue = "offer", "offer cue: one item of a price list (label — amount)", 1.5
+
+
 def _bracketed(p: Prepared, seg: int, start: int) -> bool:
     """Whether position ``start`` of segment ``seg`` lies inside square brackets (opened there or in the
     segment before, where a recogniser's cut may fall): a script's stand-in or editor's note ("[ex: R$ 20
@@ -475,6 +536,7 @@ def read_prices(p: Prepared) -> list[Mention]:
             money = Money(round(amount, 2), currency, False, m.start("u"), m.end("c"))
             found.append(Mention(money, i, "other", 'price idiom "N e NN" (currency implied)', 1.0))
     _bare_rejected(p, found, currency)
+    _price_list(p, found)
     if p.language == "en":
         _spoken_cash(p, found)
     found.sort(key=lambda x: (x.seg, x.money.start))

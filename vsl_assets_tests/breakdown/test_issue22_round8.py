@@ -185,3 +185,116 @@ def test_every_lexicon_phrase_matches_the_digit_view_it_is_read_on() -> None:
 def test_a_dating_keyword_with_a_number_word_names_the_niche(language: str, line: str) -> None:
     b = analyze(_video(language, line, [line, FILLER[language]], pad=2), language)
     assert b.niche == "relationships/dating"
+
+
+# --- a price list: label — amount, two or more tiers ----------------------------------------------------------
+
+
+def _offer_of(language: str, lines: list[str]) -> tuple[float, str] | None:
+    b = analyze(
+        _video(language, FILLER[language], ["Here is everything you get today.", *lines, FILLER[language]]), language
+    )
+    return None if b.offer_price is None else (b.offer_price.amount, b.offer_price.currency or "")
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "expected"),
+    [
+        ("en", "Solo teachers — $49 a month. Studios — $149. Franchises — $499.", (49.0, "USD")),
+        ("pt", "Plano mensal: R$ 39. Plano anual: R$ 390.", (39.0, "BRL")),
+    ],
+)
+def test_the_first_item_of_a_price_list_is_the_base_offer(
+    language: str, line: str, expected: tuple[float, str]
+) -> None:
+    assert _offer_of(language, [line]) == expected
+
+
+def test_one_labelled_amount_alone_is_no_price_list() -> None:
+    # A single "label — amount" with no price cue is still no offer (a decoy figure stays unread).
+    assert _offer_of("en", ["Average revenue lost per clinic — $4,000."]) is None
+
+
+def test_a_personalised_plan_is_not_another_things_cost() -> None:
+    # "personal" (a personal trainer) is a comparison word only as a whole word.
+    assert _offer_of("en", ["Your personalized plan is just $39 today."]) == (39.0, "USD")
+
+
+# --- what someone would pay, and a price someone else wanted ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "One reader in Ohio even offered to pay $300 for a single copy."),
+        ("pt", "Uma cliente de Recife estava disposta a pagar R$ 900 só pela primeira sessão."),
+        ("es", "Un cliente de Lima se ofreció a pagar 500 dólares por una copia."),
+    ],
+)
+def test_what_someone_would_pay_is_no_price(language: str, line: str) -> None:
+    assert _offer_of(language, [line]) is None
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "My business partner insisted we price the whole kit at $299."),
+        ("pt", "Meu sócio queria cobrar R$ 497 pelo curso completo."),
+    ],
+)
+def test_a_price_someone_else_wanted_is_an_anchor(language: str, line: str) -> None:
+    b = analyze(_video(language, FILLER[language], [line, FILLER[language]]), language)
+    assert b.offer_price is None
+    roles = [m.role for m in b.prices]
+    assert roles == ["anchor"]
+
+
+def test_a_price_the_seller_sets_is_still_the_offer() -> None:
+    # The buyer pays it: "you pay" / "just" are the seller's price, not someone's willingness.
+    assert _offer_of("en", ["Today you pay just $59 for the whole kit."]) == (59.0, "USD")
+
+
+# --- the closing imperative of a software or app promo with no price ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("es", "¿Quieres verlo con los números de tu negocio? Solicita una demo personalizada."),
+        ("pt", "FolhaFácil. Baixe agora e feche o mês sem planilha."),
+        ("es", "Contalia. Comienza gratis hoy."),
+        ("en", "Shelfwise. Download it now and count your stock in minutes."),
+    ],
+)
+def test_the_closing_call_of_an_unpriced_promo_opens_its_section(language: str, line: str) -> None:
+    segments = _video(language, FILLER[language], [*[FILLER[language]] * 12, line], pad=2)
+    assert _pitch_at(segments, language, line)
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("es", "Mi hermano descargó la demo del juego y no le gustó."),
+        ("pt", "Ela baixou o volume e continuou trabalhando."),
+    ],
+)
+def test_a_demo_or_download_told_of_opens_nothing(language: str, line: str) -> None:
+    segments = _video(language, FILLER[language], [*[FILLER[language]] * 12, line], pad=2)
+    assert analyze(segments, language).pitch_s is None
+
+
+def test_an_article_is_no_product_giving_the_viewer_something() -> None:
+    # "The number it gives you" — the capitalised article is no name; the invitation later opens the section.
+    line = "I'm hosting a free live training on how to plan your week."
+    segments = _video(
+        "en",
+        FILLER["en"],
+        [line, FILLER["en"], FILLER["en"], "The number it gives you will stay with you.", FILLER["en"]],
+    )
+    assert _pitch_at(segments, "en", line)
+
+
+def test_what_working_with_me_looks_like_turns_into_the_offer() -> None:
+    line = "Here's what working with me looks like."
+    segments = _video("en", FILLER["en"], [line, *[FILLER["en"]] * 4])
+    assert _pitch_at(segments, "en", line)
