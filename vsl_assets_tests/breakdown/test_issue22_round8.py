@@ -298,3 +298,27 @@ def test_what_working_with_me_looks_like_turns_into_the_offer() -> None:
     line = "Here's what working with me looks like."
     segments = _video("en", FILLER["en"], [line, *[FILLER["en"]] * 4])
     assert _pitch_at(segments, "en", line)
+
+
+# --- the anchor is said near the offer ------------------------------------------------------------------------
+
+
+def _with_anchor_said(lines_between: int) -> list:
+    early = "A plan like this usually costs $2,000."
+    turn = "Here is everything you get today."
+    price = "The whole kit is just $97 today."
+    en = FILLER["en"]
+    return _video("en", en, [early, *[en] * lines_between, turn, en, price, en])
+
+
+def test_a_figure_said_long_before_the_offer_is_no_anchor() -> None:
+    b = analyze(_with_anchor_said(180), "en")  # some twenty minutes of talk between them
+    assert b.offer_price is not None and b.offer_price.amount == 97.0
+    assert b.anchor_price is None
+
+
+def test_an_anchor_said_with_the_offer_is_kept() -> None:
+    en = FILLER["en"]
+    lines = ["Here is everything you get today.", "It normally sells for $297.", "The whole kit is just $97 today.", en]
+    b = analyze(_video("en", en, lines), "en")
+    assert b.anchor_price is not None and b.anchor_price.amount == 297.0
