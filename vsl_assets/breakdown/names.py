@@ -365,6 +365,15 @@ def _clean_name(name: str) -> str | None:
     return " ".join(words)
 
 
+#: A line that heads a numbered part ("Phase 1: Product Research — The Filter System", "Módulo 2: O Mapa",
+#: "Paso 3 — La Rutina"): a name given there is the part's title, not the product's (hold-out 7 14, read sure
+#: as the product; the grammar of :data:`_PART`, a numbered piece of the product).
+_PART_LINE = re.compile(
+    r"^\W*(?i:phase|module|step|week|part|day|pillar|lesson|stage|fase|m[óo]dulo|passo|semana|parte|dia|aula|"
+    r"etapa|pilar|paso|d[íi]a|lecci[óo]n)\s+(?:\d+|[ivx]+|one|two|three|four|five|six|seven|um|dois|tr[eê]s|uno|dos)\s*[:.\u2014\u2013-]"
+)
+
+
 def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | None, Evidence | None, list[int], float]:
     """(name, evidence of its introduction, indices of the segments that mention it).
 
@@ -376,7 +385,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     first_seen: dict[str, int] = {}
 
     def add(name: str | None, i: int, weight: int) -> None:
-        if name is None:
+        if name is None or _PART_LINE.match(p.segments[i].text):
             return
         score[name] += weight
         first_seen.setdefault(name, i)

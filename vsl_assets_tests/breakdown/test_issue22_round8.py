@@ -322,3 +322,18 @@ def test_an_anchor_said_with_the_offer_is_kept() -> None:
     lines = ["Here is everything you get today.", "It normally sells for $297.", "The whole kit is just $97 today.", en]
     b = analyze(_video("en", en, lines), "en")
     assert b.anchor_price is not None and b.anchor_price.amount == 297.0
+
+
+# --- a name heading a numbered part is the part's ------------------------------------------------------------
+
+
+def test_a_title_heading_a_numbered_part_is_no_product_name() -> None:
+    en = FILLER["en"]
+    lines = ["Phase 1: Picking the product — The Shortlist Method.", en, "Phase 2: Sourcing — The Supplier Map.", en]
+    assert analyze(_video("en", en, lines), "en").product not in ("Shortlist Method", "The Shortlist Method")
+
+
+def test_a_product_named_outside_its_parts_is_kept() -> None:
+    en = FILLER["en"]
+    lines = ["That's why I created the Shortlist Method.", en, "Phase 1: Picking the product.", en]
+    assert analyze(_video("en", en, lines), "en").product == "Shortlist Method"
