@@ -735,7 +735,7 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
         # The anchor is said with the offer: in its section or just before it.  An amount minutes earlier is
         # a story's figure ("your income jumps to $210,000", hold-out 7 02; a client's "hoje: R$ 127 mil/mês",
         # hold-out 6 14), never the price the offer is set against.
-        anchor_from = p.segments[section_seg].start - ANCHOR_BEFORE_SECTION_S
+        anchor_from = p.segments[min(section_seg, len(p.segments) - 1)].start - ANCHOR_BEFORE_SECTION_S
         if best is not None:
             # ... and within minutes of the price itself, when the section was read too early (a long talk
             # full of figures, hold-out 7 02: "paying it on $80,000" half an hour before a $147 ticket).
