@@ -10,9 +10,10 @@ written here: the hyphenated "sixty-day", Spanish "centavos" (which it turns int
 noventa centavos") and the price idioms "dezenove e setenta" / "nineteen ninety-five".
 
 Currency decision for a bare ``$`` (no "R$", "US$", "MX$" and no currency word next to it): the
-currency said explicitly most often elsewhere in the same transcript; failing that, the language's
-default (pt: BRL, since a Brazilian VSL transcribed with "$" almost always meant reais; es and en:
-USD, the currency Spanish-language infoproducts are most often priced in).
+currency said explicitly most often elsewhere in the same transcript; failing that, the dollar (es and
+en: the currency Spanish-language infoproducts are most often priced in; pt: since round eight, see
+:data:`DOLLAR_SIGN_CURRENCY`).  A number with no sign at all ("12x de 19,70") takes the language's
+default (pt: BRL).
 """
 
 from __future__ import annotations
@@ -27,8 +28,14 @@ from text_to_num import alpha2digit
 #: Languages ``alpha2digit`` is asked to convert; others keep their words (digits still parse).
 SPELLED_LANGUAGES = frozenset({"pt", "en", "es"})
 
-#: The currency a bare "$" means when the transcript names none (see the module docstring).
+#: The currency a number said without a sign means when the transcript names none (see the module docstring).
 DEFAULT_CURRENCY = {"pt": "BRL", "en": "USD", "es": "USD"}
+#: The currency a bare "$" sign means when the transcript names none.  Portuguese writes the real "R$" and
+#: keeps "$" for the dollar (grammar of the sign), and on the real-copy sets every Portuguese script with a bare
+#: "$" priced in dollars (hold-out 6 08, "uma avaliação por apenas $10" for Brazilians in the US, and one
+#: document of the lost hold-out 7, stop 34's note) while none meant reais.  Round eight settled it so; before,
+#: a bare "$" in Portuguese read as BRL.
+DOLLAR_SIGN_CURRENCY = {"pt": "USD", "en": "USD", "es": "USD"}
 
 # Longest first so "US$" wins over "$"; the value is the ISO code (None: bare "$", decided later).
 _SYMBOLS: dict[str, str | None] = {
@@ -325,19 +332,21 @@ def transcript_currency(texts: Iterable[str], language: str | None) -> str | Non
     return DEFAULT_CURRENCY.get((language or "").lower()[:2])
 
 
-def find_money(text: str, language: str | None, default_currency: str | None = None) -> list[Money]:
+def find_money(
+    text: str, language: str | None, default_currency: str | None = None, dollar_currency: str | None = None
+) -> list[Money]:
     """Every amount said with a currency marker in ``text`` (already through :func:`words_to_digits`).
 
     Bare numbers are not money ("30 dias", "3 frascos"); a bare "$" takes ``default_currency``
-    (see :func:`transcript_currency`), or the language's default.  An amount after an instalment
+    (see :func:`transcript_currency`), or the language's default; ``dollar_currency``, when given, is
+    what a bare "$" means instead (the explicit currency of the transcript, else :data:`DOLLAR_SIGN_CURRENCY`).  An amount after an instalment
     phrase ("12x de", "doze vezes de") is returned as an instalment, even without a currency marker.
     """
     fallback = default_currency or DEFAULT_CURRENCY.get((language or "").lower()[:2])
+    sign = dollar_currency or fallback
     english = (language or "").lower()[:2] == "en"
     found = [
-        m
-        if m.currency is not None
-        else Money(m.amount, fallback, False, m.start, m.end, m.installments, m.spoken_hundreds)
+        m if m.currency is not None else Money(m.amount, sign, False, m.start, m.end, m.installments, m.spoken_hundreds)
         for m in _raw_mentions(text, language)
     ]
     taken = [(m.start, m.end) for m in found]

@@ -109,7 +109,8 @@ DEFINITIONS: dict[str, str] = {
         'installment_amount 19.70, amount 236.40; English says a price in the hundreds without "hundred": '
         '"nine ninety-seven, or three payments of three sixty-six" is 997 with installments 3 of 366, and '
         "without a payment plan to tell 997 from 9.97 give a low confidence); currency as ISO 4217 (BRL for R$, USD for US$ or "
-        "dollars said in English, ...)."
+        'dollars said in English; a bare "$" is the dollar, in a Portuguese script too, unless the transcript '
+        "names another currency, ...)."
     ),
     "guarantee_days": (
         'days of the money-back guarantee: "30 dias de garantia" -> 30; in hours, whole days ("garantia de '

@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from vsl_assets.breakdown.models import Evidence, Price, PriceMention, PriceRole
-from vsl_assets.breakdown.numbers import Money, find_money, parse_amount, transcript_currency
+from vsl_assets.breakdown.numbers import DOLLAR_SIGN_CURRENCY, Money, find_money, parse_amount, transcript_currency
 from vsl_assets.breakdown.prepared import Prepared, clip
 
 #: How far before an amount (characters) its cue is looked for, within the same sentence.
@@ -477,10 +477,12 @@ def read_prices(p: Prepared) -> list[Mention]:
         found: list[Mention] = p.memo["prices"]
         return found
     currency = transcript_currency(p.digits, p.language)
+    # A bare "$": the currency the transcript names, else the dollar (numbers.DOLLAR_SIGN_CURRENCY).
+    dollar = transcript_currency(p.digits, None) or DOLLAR_SIGN_CURRENCY.get(p.language or "")
     found = []
     for i, text in enumerate(p.folded):
         taken: list[tuple[int, int]] = []
-        for money in find_money(text, p.language, currency):
+        for money in find_money(text, p.language, currency, dollar):
             before, after = _sentence_before(p, i, money.start), _after(p, i, money.end)
             if _bracketed(p, i, money.start):
                 found.append(

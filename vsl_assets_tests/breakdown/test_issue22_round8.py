@@ -337,3 +337,20 @@ def test_a_product_named_outside_its_parts_is_kept() -> None:
     en = FILLER["en"]
     lines = ["That's why I created the Shortlist Method.", en, "Phase 1: Picking the product.", en]
     assert analyze(_video("en", en, lines), "en").product == "Shortlist Method"
+
+
+# --- a bare "$" in Portuguese ---------------------------------------------------------------------------------
+# Portuguese writes the real "R$"; a bare "$" is the dollar unless the transcript names another currency.
+
+
+def test_a_bare_dollar_sign_in_portuguese_is_the_dollar() -> None:
+    assert _offer_of("pt", ["A primeira sessão sai por apenas $10 para quem mora nos Estados Unidos."]) == (10.0, "USD")
+
+
+def test_a_bare_dollar_sign_in_a_script_that_says_reais_is_the_real() -> None:
+    assert _offer_of("pt", ["Ele custava R$ 197.", "Hoje sai por apenas $97."]) == (97.0, "BRL")
+
+
+def test_a_portuguese_instalment_without_a_sign_is_still_reais() -> None:
+    b = analyze(_video("pt", FILLER["pt"], ["Você leva tudo em 12x de 19,70.", FILLER["pt"]]), "pt")
+    assert b.offer_price is not None and b.offer_price.currency == "BRL"
