@@ -253,13 +253,9 @@ def _classify(before: str, after: str, money: Money, language: str | None = None
     free_after = _FREE_AFTER.match(after) is not None and not _FREE_SHIPPING.search(after)
     if (_VALUE_BEFORE.search(tail) and (_BONUS_NEAR.search(before) or free_after)) or (free_after and not offer_cue):
         return "bonus_value", "bonus value (free / valued at)", 0.0, per_month
-    if _WOULD_PAY.search(before):
-        return (
-            "comparison",
-            f'what someone would pay: "{_WOULD_PAY.search(before).group(0).strip()[:25]}"',
-            0.0,
-            per_month,
-        )  # type: ignore[union-attr]
+    would_pay = _WOULD_PAY.search(before)
+    if would_pay is not None:
+        return "comparison", f'what someone would pay: "{would_pay.group(0).strip()[:25]}"', 0.0, per_month
     if _SPENT_BEFORE.search(before):
         return "comparison", f'what was spent: "{_SPENT_BEFORE.search(before).group(0).strip()[:25]}"', 0.0, per_month  # type: ignore[union-attr]
     proposed = _PROPOSED_BEFORE.search(before)
