@@ -242,7 +242,9 @@ _BORN = re.compile(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
 #: A definite article, then one capitalised word that the next word does not continue as a name.
 _ARTICLE_NAME = re.compile(r"\b(?:[oO]|[aA]|[eE]l|[lL]a)\s+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]{3,})\b(?!\s+[A-ZÀ-Ý])")
 # A coined one-word name: "GlicoEquilíbrio", "VigorRoot", "ArterX" (a capital inside the word).
-_COINED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+[A-ZÀ-Ý][\wÀ-ÿ]*\b")
+# A capital inside a word is no spelling of a common word in the three languages (orthography): "FloraViva",
+# and with a lower-case start a brand's own casing, "opositAPPSS" (hold-out 7 11), "eBay", "iPhone".
+_COINED = re.compile(r"\b(?:[A-ZÀ-Ý][a-zà-ÿ]+|[a-zà-ÿ]{1,12})[A-ZÀ-Ý][\wÀ-ÿ]*\b")
 # A run of two or more capitalised words inside a sentence ("o curso completo Cita Segura").
 _TITLE_RUN = re.compile(rf"{_UP}[\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?{_UP}[\w'\u2019-]*)+")
 _SENTENCE_WORDS = frozenset(

@@ -354,3 +354,18 @@ def test_a_bare_dollar_sign_in_a_script_that_says_reais_is_the_real() -> None:
 def test_a_portuguese_instalment_without_a_sign_is_still_reais() -> None:
     b = analyze(_video("pt", FILLER["pt"], ["Você leva tudo em 12x de 19,70.", FILLER["pt"]]), "pt")
     assert b.offer_price is not None and b.offer_price.currency == "BRL"
+
+
+# --- a brand's own casing ------------------------------------------------------------------------------------
+
+
+def test_a_lower_case_start_with_inner_capitals_is_a_brand() -> None:
+    es = FILLER["es"]
+    lines = ["Con estudiAPP repasas cada tema en diez minutos.", es, "estudiAPP guarda tus errores para mañana.", es]
+    assert analyze(_video("es", es, lines), "es").product == "estudiAPP"
+
+
+def test_lower_case_words_are_no_brand() -> None:
+    es = FILLER["es"]
+    lines = ["Con la aplicación repasas cada tema en diez minutos.", es, "La aplicación guarda tus errores.", es]
+    assert analyze(_video("es", es, lines), "es").product is None
