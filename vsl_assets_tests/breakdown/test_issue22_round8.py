@@ -369,3 +369,24 @@ def test_lower_case_words_are_no_brand() -> None:
     es = FILLER["es"]
     lines = ["Con la aplicación repasas cada tema en diez minutos.", es, "La aplicación guarda tus errores.", es]
     assert analyze(_video("es", es, lines), "es").product is None
+
+
+# --- a lead read from less than one strong cue is not sure ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("es", "Si quieres aprobar el examen este año, te enseño cómo estudiar."),
+        ("pt", "Você tem dificuldade para dormir à noite?"),
+    ],
+)
+def test_a_lead_from_one_weak_cue_is_not_sure(language: str, opening: str) -> None:
+    b = analyze(_video(language, opening, [FILLER[language]] * 3), language)
+    assert b.confidence["lead_type"] < 0.6
+
+
+def test_a_lead_from_a_strong_cue_stays_sure() -> None:
+    opening = "One night in March, my phone rang at three in the morning and I knew something was wrong."
+    b = analyze(_video("en", opening, [FILLER["en"]] * 3), "en")
+    assert b.lead_type == "story" and b.confidence["lead_type"] >= 0.6
