@@ -435,6 +435,19 @@ def _spoken_cash(p: Prepared, found: list[Mention]) -> None:
 _LIST_LABEL = re.compile(r"^\s*(?:[\w'&+/()-]+\s+){0,5}?[\w'&+/()-]+\s*[\u2014\u2013:-]\s*$")
 
 
+#: What a price list's labels name: a plan, a package, a quantity of what is sold, the buyer's size.
+_LIST_KIND = re.compile(
+    r"\b(?:plan|plans|plano|planos|planes|tier|package|pacote|paquete|kit|bottles?|frascos?|potes?|jars?|"
+    r"licen[cs]\w*|seats?|users?|usuarios?|agents?|teams?|equipos?|equipes?|empresas?|brokerages?|companies|"
+    r"starter|basic|basico|pro|premium|plus|gold|vip|anual|mensal|mensual|annual|monthly|yearly|lifetime|vitalicio)\b"
+)
+#: Words of results and earnings near a list: the amounts are what people made, not prices.
+_LIST_RESULTS = re.compile(
+    r"\b(?:results?|resultados?|students?|alun[oa]s|alumn[oa]s|clients?|clientes|made|earn\w*|revenue|profit\w*|"
+    r"fatur\w*|ganh\w*|gan[oó]|ganaron|factur\w*|lucr\w*|first month|primeiro mes|primer mes)\b"
+)
+
+
 def _price_list(p: Prepared, found: list[Mention]) -> None:
     """ "Solo agents — $97 a month. Teams — $297. Brokerages — $997.": a list of tiers or packages, each a label
     and its amount with no price cue.  The list states the prices the buyer chooses from, so each is an offer
@@ -453,6 +466,12 @@ def _price_list(p: Prepared, found: list[Mention]) -> None:
     for k, m in enumerate(items):
         group = [x for x in items if 0 <= x.seg - m.seg <= 1 and x.money.currency == m.money.currency]
         if len({x.money.amount for x in group}) < 2 or (k and items[k - 1] in group and items[k - 1].role == "offer"):
+            continue
+        labels = " ".join(_sentence_before(p, x.seg, x.money.start) for x in group)
+        near = " ".join(p.folded[max(0, m.seg - 1) : group[-1].seg + 2])
+        if not (any(x.per_month for x in group) or _LIST_KIND.search(labels)) or _LIST_RESULTS.search(near):
+            # "Sarah — $4,200 in her first month. Mike — $7,900.": a list of results, not of prices.  A price
+            # list names what is sold (a plan, a package, seats) or prices per period.
             continue
         for x in group:
             x.role, x.why, x.cue = "offer", "offer cue: one item of a price list (label — amount)", 1.5

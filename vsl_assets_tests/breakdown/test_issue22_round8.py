@@ -215,6 +215,17 @@ def test_one_labelled_amount_alone_is_no_price_list() -> None:
     assert _offer_of("en", ["Average revenue lost per clinic — $4,000."]) is None
 
 
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "Sarah — $4,200 in her first month. Mike — $7,900."),
+        ("es", "Resultados de alumnos: Lucía: 3.000 dólares. Pedro: 5.500 dólares."),
+    ],
+)
+def test_a_list_of_results_is_no_price_list(language: str, line: str) -> None:
+    assert _offer_of(language, [line]) is None
+
+
 def test_a_personalised_plan_is_not_another_things_cost() -> None:
     # "personal" (a personal trainer) is a comparison word only as a whole word.
     assert _offer_of("en", ["Your personalized plan is just $39 today."]) == (39.0, "USD")
