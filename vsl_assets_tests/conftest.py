@@ -7,6 +7,7 @@ OpenAI-compatible server on 127.0.0.1 that the real ``openai`` client talks to.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
 import shutil
 import sys
@@ -206,6 +207,12 @@ def write_dagster_yaml(home: Path, storage: str | None = None) -> Path:
 @pytest.fixture
 def vsl_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """A private storage root, SQLite database and Dagster home, set in the environment."""
+    return set_vsl_env(tmp_path, monkeypatch)
+
+
+def set_vsl_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """What :func:`vsl_env` sets, under any folder and with any monkeypatch (a module-scoped
+    fixture passes its own ``pytest.MonkeyPatch.context()``)."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     write_dagster_yaml(home)
@@ -243,6 +250,14 @@ def dagster_history_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def instance(vsl_env: dict[str, str], dagster_history_template: Path) -> Iterator[object]:
+    with open_instance(dagster_history_template) as inst:
+        yield inst
+
+
+@contextlib.contextmanager
+def open_instance(dagster_history_template: Path) -> Iterator[object]:
+    """The Dagster instance of ``$DAGSTER_HOME`` (as :func:`set_vsl_env` made it), its storages
+    copied from the session's migrated template."""
     from dagster import DagsterInstance
 
     home = Path(os.environ["DAGSTER_HOME"])
@@ -293,13 +308,19 @@ def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
 
 
 def wait_until(what: str, cond: Callable[[], object], timeout: float, context: Callable[[], str] = str) -> object:
-    """Poll ``cond`` until it returns something true; on timeout fail with ``context()`` (log tails)."""
+    """Poll ``cond`` until it returns something true; on timeout fail with ``context()`` (log tails).
+
+    The first polls come quickly (from 0.05 s, growing by half each time up to 0.5 s): a condition
+    that holds soon is seen within a few hundredths of a second, not after a fixed half second,
+    and one that takes minutes is asked about twice a second, as before."""
     deadline = time.monotonic() + timeout
+    pause = 0.05
     while time.monotonic() < deadline:
         value = cond()
         if value:
             return value
-        time.sleep(0.5)
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(pause * 1.5, 0.5)
     raise AssertionError(f"timed out waiting for {what}\n{context()}")
 
 
