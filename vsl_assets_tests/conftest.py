@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import json
 import os
 import shutil
 import sys
@@ -111,6 +112,84 @@ def _storage_state() -> dict[str, tuple[int, int]]:
     return state
 
 
+#: Seconds each test file took in a full run, its fast-tier tests and its slow ones apart: only the
+#: order in which the tests start comes from it (longest first, below), never what runs.
+DURATIONS = Path(__file__).with_name("durations.json")
+#: What a file without a line in DURATIONS (a new one) is taken to cost per test.
+_GUESS_S = {"fast": 0.05, "slow": 3.0}
+
+
+def _tier(item: pytest.Item) -> str:
+    return "slow" if item.get_closest_marker("slow") is not None else "fast"
+
+
+@pytest.hookimpl(trylast=True)  # after -m/-k have deselected
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the longest test files first (their tests kept together and in their own order).
+
+    pytest-xdist hands out the tests in this order (``--dist loadgroup``, a group where its first
+    test is; the xdist "loadscope reorder" by group size is turned off in :func:`pytest_configure`),
+    so a long file starts early instead of running alone at the end while the other worker waits
+    (measured: a 70 s tail of one worker in the full suite).  Each worker sorts the same collection
+    the same way, as xdist requires.  ``VSL_TEST_DURATIONS=write ./test.sh`` rewrites the figures."""
+    try:
+        known: dict[str, dict[str, float]] = json.loads(DURATIONS.read_text())
+    except (OSError, ValueError):
+        known = {}
+    counts: dict[str, dict[str, int]] = {}
+    for item in items:
+        tiers = counts.setdefault(item.nodeid.split("::", 1)[0], {"fast": 0, "slow": 0})
+        tiers[_tier(item)] += 1
+    cost: dict[str, float] = {}
+    for path, tiers in counts.items():
+        seen = known.get(path, {})
+        cost[path] = sum(
+            n * (seen[t] / seen[f"{t}_tests"] if seen.get(f"{t}_tests") else _GUESS_S[t]) for t, n in tiers.items()
+        )
+    first: dict[str, int] = {}
+    for index, item in enumerate(items):
+        first.setdefault(item.nodeid.split("::", 1)[0], index)
+    items.sort(key=lambda item: (-cost[item.nodeid.split("::", 1)[0]], first[item.nodeid.split("::", 1)[0]]))
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Keep the order above: xdist's loadgroup would otherwise send the largest groups first, by
+    # their number of tests rather than their length.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+#: nodeid -> (tier, seconds), with VSL_TEST_DURATIONS=write.
+_durations_seen: dict[str, tuple[str, float]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """With ``VSL_TEST_DURATIONS=write``: add up each test's setup, call and teardown (in the
+    controller, from every worker's reports)."""
+    if os.environ.get("VSL_TEST_DURATIONS") != "write" or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    seen = _durations_seen
+    tier = "slow" if "slow" in report.keywords else "fast"
+    seen[report.nodeid] = (tier, seen.get(report.nodeid, (tier, 0.0))[1] + report.duration)
+
+
+def _write_durations() -> None:
+    """DURATIONS with the files of this run measured again (the others kept)."""
+    try:
+        figures: dict[str, dict[str, float]] = json.loads(DURATIONS.read_text())
+    except (OSError, ValueError):
+        figures = {}
+    fresh: dict[str, dict[str, float]] = {}
+    for nodeid, (tier, seconds) in _durations_seen.items():
+        entry = fresh.setdefault(nodeid.split("::", 1)[0], {"fast": 0.0, "fast_tests": 0, "slow": 0.0, "slow_tests": 0})
+        entry[tier] += seconds
+        entry[f"{tier}_tests"] += 1
+    for path, entry in fresh.items():
+        figures[path] = {k: round(v, 1) if isinstance(v, float) else v for k, v in entry.items()}
+    lines = [f"  {json.dumps(path)}: {json.dumps(entry)}" for path, entry in sorted(figures.items())]
+    DURATIONS.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # a line per file
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not hasattr(session.config, "workerinput"):  # the controller (or a run without xdist) watches
         session.config.stash[_STORAGE_BEFORE] = _storage_state()
@@ -119,6 +198,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run if any test wrote under the repository's storage/ (a second run, or two
     workers, would share those files, and a developer's own data lives there)."""
+    if _durations_seen and not hasattr(session.config, "workerinput"):
+        _write_durations()
     before = session.config.stash.get(_STORAGE_BEFORE, None)
     if before is None:
         return
