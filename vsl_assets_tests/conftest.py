@@ -136,20 +136,34 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         known: dict[str, dict[str, float]] = json.loads(DURATIONS.read_text())
     except (OSError, ValueError):
         known = {}
+    order = longest_files_first([(item.nodeid, _tier(item)) for item in items], known)
+    items[:] = [items[i] for i in order]
+
+
+def longest_files_first(tests: list[tuple[str, str]], known: dict[str, dict[str, float]]) -> list[int]:
+    """The positions of ``tests`` ((nodeid, "fast" or "slow"), in collection order) reordered: the
+    files by what their selected tests are expected to take (``known``, as in DURATIONS: a file's
+    mean per test of each tier; else :data:`_GUESS_S`), longest first; a file's tests together, in
+    their order; equal files in collection order."""
     counts: dict[str, dict[str, int]] = {}
-    for item in items:
-        tiers = counts.setdefault(item.nodeid.split("::", 1)[0], {"fast": 0, "slow": 0})
-        tiers[_tier(item)] += 1
+    first: dict[str, int] = {}
+    for index, (nodeid, tier) in enumerate(tests):
+        path = nodeid.split("::", 1)[0]
+        first.setdefault(path, index)
+        tiers = counts.setdefault(path, {"fast": 0, "slow": 0})
+        tiers[tier] += 1
     cost: dict[str, float] = {}
     for path, tiers in counts.items():
         seen = known.get(path, {})
         cost[path] = sum(
             n * (seen[t] / seen[f"{t}_tests"] if seen.get(f"{t}_tests") else _GUESS_S[t]) for t, n in tiers.items()
         )
-    first: dict[str, int] = {}
-    for index, item in enumerate(items):
-        first.setdefault(item.nodeid.split("::", 1)[0], index)
-    items.sort(key=lambda item: (-cost[item.nodeid.split("::", 1)[0]], first[item.nodeid.split("::", 1)[0]]))
+
+    def key(index: int) -> tuple[float, int]:
+        path = tests[index][0].split("::", 1)[0]
+        return -cost[path], first[path]
+
+    return sorted(range(len(tests)), key=key)
 
 
 def pytest_configure(config: pytest.Config) -> None:
