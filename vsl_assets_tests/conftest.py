@@ -212,7 +212,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run if any test wrote under the repository's storage/ (a second run, or two
     workers, would share those files, and a developer's own data lives there)."""
-    if _durations_seen and not hasattr(session.config, "workerinput"):
+    finished = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)  # not interrupted
+    if _durations_seen and finished and not hasattr(session.config, "workerinput"):
         _write_durations()
     before = session.config.stash.get(_STORAGE_BEFORE, None)
     if before is None:
