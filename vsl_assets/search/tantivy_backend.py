@@ -21,11 +21,21 @@ never reused: AUTOINCREMENT).
 Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
 block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
 column (no scoring), started in another thread beside the ranking and waited for only when more
-than n segments matched; the page VSLs with fewer than k hits among the n read get them from one
-query restricted to them (same index-wide BM25 statistics, so the same scores), run while that
-count is still running rather than after it (one per VSL when that query stops at its limit).  Prefix
+than n segments matched; the page VSLs with fewer than k hits among the n read, and more matches
+than that by their count, get them from one query restricted to them (same index-wide BM25
+statistics, so the same scores; 4 read per hit wanted, again for those still short).  Prefix
 clauses match as a constant score (tantivy's automaton queries do not compute BM25), where FTS5
 ranks them by BM25.
+
+Filters are the side table's (``filters.vsl_filter``); their VSL set is read once per filter and
+VSL-table version (``_allowed``).  A known language alone is answered by its tagged terms.  Other
+filters: when their VSLs hold at least ``POST_FILTER_SHARE`` of the segments the query can match
+(e.g. a niche most of the language's VSLs are in), the query runs as it is and the ranked hits and
+per-VSL counts of other VSLs are dropped; a narrower filter is a term set of its VSLs inside the
+query (what every filter was before: a term set of ~500 VSLs cost the ranking and the count ~1 ms
+each at 1,000,200 segments).  The answers are the same either way (``test_tantivy``; the bench's
+queries and 288 variants with other filters and pages at 1,000,200 segments).  Nothing changes in
+the index (filters are not indexed in tantivy), so nothing needs rebuilding.
 
 Writes: a pipeline run indexes its VSL in one commit (``index_vsl``: 65-100 ms for a 60-minute VSL
 into a 1,000,800-segment index at load 9-13, nearly all of it tantivy's commit, which writes and
@@ -46,6 +56,7 @@ import errno
 import fcntl
 import os
 import random
+import secrets
 import shutil
 import sqlite3
 import threading
@@ -54,6 +65,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager, suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -141,8 +153,14 @@ class TantivySearch:
     #: segments, same queries: mixed p95 7.4 ms, against 9.1 ms with n = 1024 and one search per VSL).
     TOP_N = 256
     READ_PER_HIT = 8
-    #: Page VSLs missing hits are searched together when they have at most this many matches.
-    MISSING_BATCH = 4096
+    #: Hits read per hit wanted when the page VSLs short of theirs are searched (``_fill``).
+    FILL_PER_HIT = 4
+    #: A filter whose VSLs hold at least this share of the segments the query can match (its
+    #: language's, or all) is applied to the ranked hits and to the per-VSL counts instead of as a
+    #: term set inside the query (``_match``).
+    POST_FILTER_SHARE = 0.25
+    #: Filters whose VSL sets are kept (``_allowed``).
+    ALLOWED_CACHE = 64
 
     def __init__(self, path: Path | str, *, lock_timeout_s: float = 120.0) -> None:
         self.path = Path(path)
@@ -159,6 +177,7 @@ class TantivySearch:
         self._all: list[sqlite3.Connection] = []
         self._thread_lock = threading.Lock()  # one writer per process at a time, before the file lock
         self._reader_lock = threading.Lock()
+        self._allowed_cache: dict[tuple[str, tuple[tuple[str, Any], ...]], _Allowed] = {}
 
     # -- plumbing ----------------------------------------------------------------
 
@@ -225,6 +244,11 @@ class TantivySearch:
                         if statement.strip():
                             conn.execute(statement)
                     conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
+                    # Names this side table's life: a table dropped and made again (another layout)
+                    # starts its ids again, so the filter cache (``_allowed``) keys on it too.
+                    conn.execute(
+                        "INSERT OR IGNORE INTO meta (name, value) VALUES ('generation', ?)", (secrets.token_hex(8),)
+                    )
                     self._index_dir.mkdir(parents=True, exist_ok=True)
                     if not tantivy.Index.exists(str(self._index_dir)):
                         tantivy.Index(self._schema, path=str(self._index_dir))
@@ -465,41 +489,104 @@ class TantivySearch:
         only = tantivy.Query.const_score_query(self._of_vsls(vsl_ids), 0.0)
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, text), (tantivy.Occur.Must, only)])
 
+    def _allowed(self, conn: sqlite3.Connection, query: SearchQuery, where: str, params: dict[str, Any]) -> _Allowed:
+        """The VSLs the filters keep and their share of the segments the query can match (those
+        of the filtered language, else all), kept per filter until the VSL table changes.
+
+        The VSL table's rows are never updated, only inserted and deleted, and ids are never
+        reused (AUTOINCREMENT), so its row count, highest id and the table's ``generation`` (made
+        again with the table) say whether it changed; they are read in one statement (one
+        snapshot), and a set and its version in one read transaction."""
+        key = (where, tuple(sorted(params.items())))
+        version = tuple(conn.execute(_VERSION).fetchone())
+        kept = self._allowed_cache.get(key)
+        if kept is not None and kept.version == version:
+            return kept
+        known = "f_language" in params and params["f_language"] in FTS5_TAGS  # else every VSL
+        scope = "v.language = :f_language" if known else "1=1"
+        conn.execute("BEGIN")
+        try:
+            version = tuple(conn.execute(_VERSION).fetchone())
+            rows = conn.execute(
+                f"SELECT v.id, v.segment_count, ({where}) AS ok FROM vsls v WHERE {scope}", params
+            ).fetchall()
+        finally:
+            conn.execute("COMMIT")
+        ids = [r[0] for r in rows if r[2]]
+        inside = sum(r[1] for r in rows if r[2])
+        total = sum(r[1] for r in rows)
+        found = _Allowed(version, ids, frozenset(ids), inside / total if total else 0.0)
+        if len(self._allowed_cache) >= self.ALLOWED_CACHE:
+            self._allowed_cache.clear()
+        self._allowed_cache[key] = found
+        return found
+
     def _match(self, conn: sqlite3.Connection, query: SearchQuery, parsed: ParsedQuery) -> SearchResults:
+        """Top-k first (see the module's docstring).  Filters other than a known language alone:
+        a filter whose VSLs hold most of the segments the query can match (at least
+        :data:`POST_FILTER_SHARE`, e.g. a niche most VSLs of the language are in) is applied to
+        the ranked hits and to the per-VSL counts, without changing the query; a term set of
+        several hundred VSLs made the ranking and the count each read those VSLs' postings
+        (~1 ms each at 1,000,800 segments, ~40% of a filtered search's time).  A narrower filter
+        (a board, a rare lead type), or a query whose first hits are mostly outside the filter,
+        is ranked inside the filter's VSLs as before.  Either way the same hits, scores and counts."""
         searcher = self._reader()
         text = self._text_query(parsed, query_languages(query.language))
         where, filter_params = vsl_filter(query, _encode_time)
+        ranked_text = text  # what the ranking runs
+        keep: frozenset[int] | None = None  # the filter, applied to the ranked hits
+        counted: frozenset[int] | None = None  # the filter, applied to the per-VSL counts
+        allowed: _Allowed | None = None
         if filter_params and not _only_a_known_language(filter_params):
-            allowed = [r[0] for r in conn.execute(f"SELECT v.id FROM vsls v WHERE {where}", filter_params)]
-            if not allowed:
+            allowed = self._allowed(conn, query, where, filter_params)
+            if not allowed.ids:
                 return SearchResults(query, 0, 0, (), parsed.notes)
-            text = self._restrict(text, allowed)
+            if allowed.share >= self.POST_FILTER_SHARE:
+                keep = counted = allowed.members
+            else:
+                ranked_text = self._restrict(text, allowed.ids)
         limit, offset = page_bounds(query)
         k = query.hits_per_vsl
         wanted = offset + limit
         # Exact totals come from a terms aggregation over the ``vsl`` column (posting lists only,
         # no BM25), started now in another thread: tantivy releases the GIL, so it runs beside the
-        # ranking and the page's hits below and is waited for only when the ranking did not read
-        # every match (a query of few matches counts them from its own hits; its count is cheap).
-        counting: Future[Any] = _counter_pool().submit(searcher.aggregate, text, _PER_VSL)
+        # ranking and is waited for only when the ranking did not read every match (a query of
+        # few matches counts them from its own hits; its count is cheap).
+        counting: Future[Any] = _counter_pool().submit(searcher.aggregate, ranked_text, _PER_VSL)
         n = max(self.TOP_N, self.READ_PER_HIT * wanted * k)
         while True:
             # count=False: counting would make tantivy score every match (no block skipping).
-            hits = searcher.search(text, n, count=False).hits
+            hits = searcher.search(ranked_text, n, count=False).hits
             complete = len(hits) < n  # fewer than asked for: every match was read
             ranked = _sids(searcher, hits)
+            if keep is not None:
+                inside = [i for i, sid in enumerate(ranked) if sid >> POSITION_BITS in keep]
+                if len(inside) < len(ranked):
+                    hits, ranked = [hits[i] for i in inside], [ranked[i] for i in inside]
             best, order = _best_per_vsl(ranked, hits, k, wanted, complete)
             if complete or len(order) >= wanted:
                 break
-            n *= 4
+            if keep is not None and allowed is not None:
+                # The filter's VSLs are rarer among this query's best matches than among the
+                # segments: rank inside them (the count, filtered, stays as it is).
+                ranked_text, keep = self._restrict(text, allowed.ids), None
+            else:
+                n *= 4
         if not hits:
             return SearchResults(query, 0, 0, (), parsed.notes)
         page_ids = order[offset : offset + limit]
         marks = ",".join("?" * len(page_ids))
         vsls = {r["id"]: r for r in conn.execute(f"SELECT * FROM vsls WHERE id IN ({marks})", page_ids)}
         page_ids = [v for v in page_ids if v in vsls]  # terms of a write that crashed before its side commit
-        if not complete:  # while the count runs: a VSL short of k here may have more below the n read
-            self._fill(searcher, text, [v for v in page_ids if len(best[v]) < k], best, k)
+        if complete:
+            per_vsl = Counter(sid >> POSITION_BITS for sid in ranked)
+        else:
+            buckets = counting.result()["v"]["buckets"]
+            per_vsl = Counter(
+                {int(b["key"]): int(b["doc_count"]) for b in buckets if counted is None or int(b["key"]) in counted}
+            )
+            # A page VSL short of k here may have more matches below the n read: its count says.
+            self._fill(searcher, text, [v for v in page_ids if len(best[v]) < min(k, per_vsl[v])], best, k)
         sids = [sid for v in page_ids for sid, _ in best[v]]
         texts = {
             r[0]: r
@@ -509,11 +596,6 @@ class TantivySearch:
         }
         groups = [(vsls[v], best[v]) for v in page_ids]
         hit_groups = [self._hits(vsl, kept, texts, parsed) for vsl, kept in groups]
-        if complete:
-            per_vsl = Counter(sid >> POSITION_BITS for sid in ranked)
-        else:
-            buckets = counting.result()["v"]["buckets"]
-            per_vsl = Counter({int(b["key"]): int(b["doc_count"]) for b in buckets})
         return SearchResults(
             query,
             len(per_vsl),
@@ -533,25 +615,25 @@ class TantivySearch:
         best: dict[int, list[tuple[int, float]]],
         k: int,
     ) -> None:
-        """The best ``k`` hits of the VSLs ``short`` of them among the n read: the same query inside
-        those VSLs (same index-wide statistics, so the same scores), one search for all of them
-        (their best :data:`MISSING_BATCH` matches), then one per VSL still short when that search
-        stopped at its limit.  A VSL that has fewer than k matches in all keeps what it has."""
-        if not short:
-            return
-        inside = searcher.search(self._restrict(text, short), self.MISSING_BATCH, count=False).hits
-        for v in short:
-            best[v] = []
-        for (score, _), sid in zip(inside, _sids(searcher, inside), strict=True):
-            kept = best[sid >> POSITION_BITS]
-            if len(kept) < k:
-                kept.append((sid, score))
-        if len(inside) < self.MISSING_BATCH:
-            return  # every match of those VSLs was read
-        for v in short:
-            if len(best[v]) < k:
-                alone = searcher.search(self._restrict(text, [v]), k, count=False).hits
-                best[v] = list(zip(_sids(searcher, alone), (score for score, _ in alone), strict=True))
+        """The best ``k`` hits of the VSLs ``short`` of them among the n read (their counts say
+        they have more): the query inside those VSLs (same index-wide statistics, so the same
+        scores; ``text`` without the filter's restriction, since these VSLs passed it), reading
+        :data:`FILL_PER_HIT` hits per hit wanted; when that search stopped at its limit, again
+        for the VSLs still short (at least one VSL got its k, so each round has fewer).  One
+        search of up to 4,096 hits for all of them read thousands of hits of a common word that
+        nobody shows (a third of a word query's time besides the snippets)."""
+        while short:
+            n = self.FILL_PER_HIT * k * len(short)
+            inside = searcher.search(self._restrict(text, short), n, count=False).hits
+            for v in short:
+                best[v] = []
+            for (score, _), sid in zip(inside, _sids(searcher, inside), strict=True):
+                kept = best[sid >> POSITION_BITS]
+                if len(kept) < k:
+                    kept.append((sid, score))
+            if len(inside) < n:
+                return  # every match of those VSLs was read
+            short = [v for v in short if len(best[v]) < k]
 
     def _hits(
         self, vsl: sqlite3.Row, best: list[tuple[int, float]], texts: dict[int, sqlite3.Row], parsed: ParsedQuery
@@ -566,6 +648,21 @@ class TantivySearch:
                 _, start, end, said = row
                 out.append(Hit(sid - base, start, end, said, highlight(said, parsed, language), score))
         return tuple(out)
+
+
+#: The VSL table's version for ``TantivySearch._allowed`` (one statement: one snapshot).
+_VERSION = "SELECT count(*), max(id), (SELECT value FROM meta WHERE name = 'generation') FROM vsls"
+
+
+@dataclass(frozen=True)
+class _Allowed:
+    """The VSLs a filter keeps (in id order, and as a set) and their share of the segments the
+    query can match, as of ``version`` of the VSL table."""
+
+    version: tuple[Any, ...]
+    ids: list[int]
+    members: frozenset[int]
+    share: float
 
 
 def _only_a_known_language(filter_params: dict[str, Any]) -> bool:

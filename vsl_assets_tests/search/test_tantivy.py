@@ -187,16 +187,16 @@ def test_a_bulk_build_beside_runs_indexing_one_vsl_each_loses_nothing(tmp_path: 
         assert [g.vsl.key for g in found.vsls] == [f"bulk{i}"] and found.total_hits == 7
 
 
-@pytest.mark.parametrize("batch", [4096, 1], ids=["one-search-for-the-page", "one-search-per-vsl"])
-def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, batch: int) -> None:
+@pytest.mark.parametrize("per_hit", [4, 1], ids=["reads-every-match-of-the-page", "stops-at-its-limit"])
+def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, per_hit: int) -> None:
     # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 4 (every VSL's shortest
     # segment ranks first, so those are four VSLs' one hit each): the counts come from the
     # aggregation that ran beside the ranking, the page VSLs' second hits from a search inside them
-    # (all at once, or, when that search stops at its limit, one VSL at a time).
+    # (reading all their matches, or stopping at 1 per hit wanted, then again for any still short).
     search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
     assert isinstance(search, TantivySearch)
     search.TOP_N, search.READ_PER_HIT = 1, 1
-    search.MISSING_BATCH = batch
+    search.FILL_PER_HIT = per_hit
     words = "nossa garantia vale por trinta dias corridos".split()
     search.index_many(
         VslDocument(
@@ -220,6 +220,13 @@ def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, b
         ]
         keys += [g.vsl.key for g in found.vsls]
     assert sorted(keys) == sorted(f"b{i}" for i in range(10))  # every VSL on exactly one page
+    # Five hits of each of a page's VSLs, 1 read per hit wanted: the search inside them stops at
+    # its limit, and the VSLs still short are searched again until each has its five.
+    query = SearchQuery(text="garantia", per_page=2, hits_per_vsl=5)
+    assert [(g.vsl.key, [(h.position, h.score) for h in g.hits]) for g in search.search(query).vsls] == [
+        (g.vsl.key, [(h.position, h.score) for h in g.hits]) for g in everything.search(query).vsls
+    ]
+    assert all(len(g.hits) == 5 for g in search.search(query).vsls)
 
 
 @pytest.mark.slow
@@ -265,6 +272,80 @@ def test_a_language_filter_alone_is_answered_by_the_language_tags_without_a_vsl_
         es = search.search(SearchQuery(text="garantia", language="es"))
         assert [g.vsl.key for g in es.vsls] == ["k1-es"] and es.total_hits == 2
         assert search.search(SearchQuery(text="garantia", language="fr")).vsls == ()  # unknown: nothing
-        narrowed = search.search(SearchQuery(text="garantia", language="pt", key="k0-pt"))
-        assert [g.vsl.key for g in narrowed.vsls] == ["k0-pt"] and restrict.call_count == 1
+        narrowed = search.search(SearchQuery(text="garantia", key="k0-pt"))  # 2 of the 8 segments
+        assert [g.vsl.key for g in narrowed.vsls] == ["k0-pt"] and restrict.call_count == 0
     assert search.search(SearchQuery(text="garantia")).total_vsls == 4
+
+
+def _filtered_corpus(search: TantivySearch) -> None:
+    """Twelve Portuguese VSLs: eight "health" ones that say "garantia" once in long segments,
+    four "money" ones that say it in short segments (so those score higher by BM25), twice."""
+    for i in range(12):
+        health = i < 8
+        said = "a garantia vale por trinta dias e mais nada depois disso" if health else "garantia sim"
+        segments = [
+            Segment(float(j), float(j + 1), said if j < (1 if health else 2) else "outra coisa") for j in range(6)
+        ]
+        niche = "health" if health else "money"
+        search.index_vsl(VslDocument(key=f"{niche}{i}", url="https://x", language="pt", niche=niche, segments=segments))
+
+
+def _answers(results: Any) -> tuple[Any, ...]:
+    return (
+        results.total_vsls,
+        results.total_hits,
+        [
+            (g.vsl.key, g.hit_count, g.score, [(h.position, h.score, h.snippet.marks) for h in g.hits])
+            for g in results.vsls
+        ],
+    )
+
+
+@pytest.mark.parametrize("top_n", [256, 1])
+def test_a_wide_filter_is_applied_to_the_ranked_hits_and_a_narrow_one_inside_the_query(
+    tmp_path: Path, top_n: int
+) -> None:
+    # The same answers either way: the filter's VSLs as a term set inside the query (what every
+    # filter was), or the query alone with the hits and per-VSL counts outside the filter dropped.
+    # top_n 1: one hit read at first, so the ranking reads on and the short VSLs are filled.
+    search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
+    inside = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")  # the same index
+    assert isinstance(search, TantivySearch) and isinstance(inside, TantivySearch)
+    _filtered_corpus(search)
+    inside.POST_FILTER_SHARE = 2.0  # never: always the term set
+    for s in (search, inside):
+        s.TOP_N, s.READ_PER_HIT = top_n, 0
+    queries = [
+        SearchQuery(text="garantia", niche="health", hits_per_vsl=2),  # 8 of 12 VSLs, 48 of 72 segments
+        SearchQuery(text="garantia", language="pt", niche="health", per_page=3, page=2),
+        SearchQuery(text="garantia", niche="money", hits_per_vsl=1),  # 4 of 12: a third of the segments
+        SearchQuery(text="garantia", key="health3"),  # one VSL: the term set
+        SearchQuery(text="garantia", keys=("money9", "health0", "health1", "health2")),
+    ]
+    with mock.patch.object(search, "_restrict", wraps=search._restrict) as restrict:
+        wide = search.search(queries[0])
+        assert restrict.call_count == (0 if top_n > 1 else 1)  # top_n 1: a money VSL's hit came first
+    assert (
+        wide.total_vsls == 8
+        and wide.total_hits == 8
+        and {g.vsl.key for g in wide.vsls} == {f"health{i}" for i in range(8)}
+    )
+    for query in queries:
+        assert _answers(search.search(query)) == _answers(inside.search(query)), query
+    with mock.patch.object(search, "_restrict", wraps=search._restrict) as restrict:
+        assert [g.vsl.key for g in search.search(queries[3]).vsls] == ["health3"]
+        assert restrict.call_count == 1
+
+
+def test_a_filter_s_vsls_are_read_again_when_a_vsl_is_indexed_or_deleted(tmp_path: Path) -> None:
+    search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
+    assert isinstance(search, TantivySearch)
+    _filtered_corpus(search)
+    health = SearchQuery(text="garantia", niche="health", per_page=50)
+    assert search.search(health).total_vsls == 8
+    said = [Segment(0, 1, "garantia")]
+    search.index_vsl(VslDocument(key="new", url="https://x", language="pt", niche="health", segments=said))
+    assert {g.vsl.key for g in search.search(health).vsls} == {*(f"health{i}" for i in range(8)), "new"}
+    assert search.delete_vsl("health0") and search.delete_vsl("health1")
+    search.index_vsl(VslDocument(key="money8", url="https://x", language="pt", niche="health", segments=said))
+    assert {g.vsl.key for g in search.search(health).vsls} == {*(f"health{i}" for i in range(2, 8)), "new", "money8"}

@@ -114,3 +114,76 @@ def test_load_asks_every_path_of_a_pool() -> None:
     counts = [seen.count(p) for p in pool]
     # in turn: each connection, in the warm-up and the measured run, differs by one at most
     assert max(counts) - min(counts) <= 4
+
+
+def test_a_connection_the_server_closed_is_an_error_not_a_crash() -> None:
+    """Under heavy load, evening the spread can leave a connection idle past uvicorn's keep-alive
+    timeout, and the server closes it: the measurement goes on and counts it as an error."""
+    ready = threading.Event()
+    port: list[int] = []
+    stop: list[asyncio.AbstractEventLoop] = []
+    answered = [0]
+
+    async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        while line := await reader.readline():
+            while (await reader.readline()) not in (b"\r\n", b""):
+                pass
+            answered[0] += 1
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+            await writer.drain()
+            if answered[0] % 5 == 0 and line:  # every fifth answer, the server closes that connection
+                break
+        writer.close()
+
+    def serve() -> None:
+        async def main() -> None:
+            server = await asyncio.start_server(answer, "127.0.0.1", 0)
+            port.append(server.sockets[0].getsockname()[1])
+            stop.append(asyncio.get_running_loop())
+            ready.set()
+            async with server:
+                await asyncio.Event().wait()
+
+        try:
+            asyncio.run(main())
+        except RuntimeError:
+            pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    assert ready.wait(10)
+    result = bench_web.load(port[0], "/search?q=a", {}, 2, 0.3)
+    stop[0].call_soon_threadsafe(stop[0].stop)
+    assert result["errors"] >= 1  # and no exception
+
+
+def test_the_throughput_verdicts_are_recorded_with_the_ratio_they_were_judged_on() -> None:
+    """``benchmarks/record.py``'s JSON (what ``report.py`` shows in docs/benchmarks.md) carries
+    each target's verdict at 8 clients, not only the printed report: the search page on the
+    interval of its rounds, the library page on its lowest and highest round."""
+    search, library = "GET /search word", bench_web.TARGET_ROUTES[0]
+    rows = []
+    for rnd, (search_after, library_after) in enumerate([(36.0, 450.0), (34.0, 390.0), (35.0, 430.0)], start=1):
+        for route, before, after in ((search, 10.0, search_after), (library, 100.0, library_after)):
+            for code, rps in (("before", before), ("after", after)):
+                for c in (1, 8):
+                    rows.append(
+                        {"code": code, "route": route, "c": c, "round": rnd, "rps": rps, "even": True, "p95": 9.0}
+                        | {"app_cpu_ms": 1.0, "db_cpu_ms": 0.0, "errors": 0}
+                    )
+    for code in ("before", "after"):
+        for c in (1, 8):
+            rows.append(
+                {"code": code, "route": "GET /healthz (baseline)", "c": c, "round": 1, "rps": 900.0, "even": True}
+                | {"p95": 3.0, "app_cpu_ms": 0.5, "db_cpu_ms": 0.0, "errors": 0}
+            )
+    judged = {r.what: r for r in bench_web.record_rows("sqlite", rows) if r.target is not None}
+    assert set(judged) == {
+        f"sqlite: {search}, concurrency 8: throughput vs before",
+        f"sqlite: {library}, concurrency 8: throughput vs before",
+    }
+    found = judged[f"sqlite: {search}, concurrency 8: throughput vs before"]
+    assert found.verdict == "PASS" and found.target == ">= 3x before's req/s"
+    assert found.ratio is not None and found.ratio.startswith("3.50x [3.4") and "95% interval" in found.ratio
+    assert (found.product, found.before) == ("35.0 req/s (median of 3 rounds)", "10.0 req/s")
+    straddles = judged[f"sqlite: {library}, concurrency 8: throughput vs before"]
+    assert straddles.verdict == "undecided" and straddles.ratio == "3.90-4.50x (lowest-highest of 3 rounds)"
