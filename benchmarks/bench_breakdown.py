@@ -6,8 +6,8 @@
     .venv/bin/python benchmarks/bench_breakdown.py --split leads --misses  # lead and awareness on the openings set
     .venv/bin/python benchmarks/bench_breakdown.py --split real --baseline-ref c2992fe,main  # real third-party copy
 
-``--split real`` scores real VSL copy that never enters the repository: ``../shared/realcopy`` (the
-development set, ``real-dev``) and ``$VSL_REALCOPY_EXTRA`` (default ``/work/realcopy-extra``, a hold-out
+``--split real`` scores real VSL copy that never enters the repository: ``$VSL_REALCOPY`` (default
+``../shared/realcopy``, the development set, ``real-dev``) and ``$VSL_REALCOPY_EXTRA`` (default ``/work/realcopy-extra``, a hold-out
 labelled before the engine ran on it, ``real-holdout``) and ``$VSL_REALCOPY_EXTRA2`` (default
 ``/work/realcopy-extra2``, a second never-tuned hold-out, ``real-holdout2``) and ``$VSL_REALCOPY_EXTRA3``
 (default ``/work/realcopy-extra3``, a third hold-out built before the third round's rules, ``real-holdout3``,
@@ -17,8 +17,9 @@ on) and ``$VSL_REALCOPY_EXTRA5`` (default ``/work/realcopy-extra5``, a fifth hol
 seeing the engine, ``real-holdout5``, a tuning set from the sixth round on) and ``$VSL_REALCOPY_EXTRA6``
 (default ``/work/realcopy-extra6``, a sixth hold-out labelled without seeing the engine, ``real-holdout6``,
 a tuning set from the seventh round on) and ``$VSL_REALCOPY_EXTRA7`` (default ``/work/realcopy-extra7``, a
-seventh hold-out, never tuned on, ``real-holdout7``, sealed: scored only when ``--real-splits`` names it),
-per language, with the
+seventh hold-out, ``real-holdout7``, a tuning set from the eighth round on) and ``$VSL_REALCOPY_EXTRA8``
+(default ``/work/realcopy-extra8``, an eighth hold-out labelled without seeing the engine, ``real-holdout8``,
+sealed: scored only when ``--real-splits`` names it), per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -383,7 +384,8 @@ def speed(
 # readers.WORDS_PER_MINUTE = 150 words per minute); a caption file's own times win when there is one.
 
 REALCOPY_DIRS = {
-    "real-dev": ROOT.parent.parent / "shared" / "realcopy",
+    # ``$VSL_REALCOPY`` for a checkout that does not sit beside ``shared/`` (an engineer's worktree).
+    "real-dev": Path(os.environ.get("VSL_REALCOPY", str(ROOT.parent.parent / "shared" / "realcopy"))),
     "real-holdout": Path(os.environ.get("VSL_REALCOPY_EXTRA", "/work/realcopy-extra")),
     "real-holdout2": Path(os.environ.get("VSL_REALCOPY_EXTRA2", "/work/realcopy-extra2")),
     # Built before any rule of issue 22's third round changed, scored before and after, never tuned on.
@@ -400,10 +402,15 @@ REALCOPY_DIRS = {
     # round's rules were being written; tuned on from the seventh round (hold-out 7 replaces it).
     "real-holdout6": Path(os.environ.get("VSL_REALCOPY_EXTRA6", "/work/realcopy-extra6")),
     # Built and labelled while the seventh round's rules were being written; never tuned on.
+    # Built and labelled while the seventh round's rules were being written; tuned on from the eighth round
+    # (hold-out 8 replaces it).
     "real-holdout7": Path(os.environ.get("VSL_REALCOPY_EXTRA7", "/work/realcopy-extra7")),
+    # Built and labelled by someone who saw neither the engine's rules nor its answers, while the eighth
+    # round's rules were being written; never tuned on.
+    "real-holdout8": Path(os.environ.get("VSL_REALCOPY_EXTRA8", "/work/realcopy-extra8")),
 }
 #: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.
-SEALED = frozenset({"real-holdout7"})
+SEALED = frozenset({"real-holdout8"})
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",

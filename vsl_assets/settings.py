@@ -73,6 +73,7 @@ READ_BY: dict[str, str] = {
     "project_dir": "both",
     "storage_dir": "both",
     "database_url": "both",
+    "database_prepared_statements": "both",
     "transcriber": "pipeline",
     "whisper_model": "pipeline",
     "whisper_device": "pipeline",
@@ -169,6 +170,10 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None)
     """app database; `postgresql+psycopg2://…` for PostgreSQL (a secret: shown in the UI by name only). Default:
     `sqlite:///<storage>/vsl.db`.
+    """
+    database_prepared_statements: bool = True
+    """PostgreSQL: run the reads every page makes (the library's page, the login lookup) as prepared statements,
+    planned once per connection; `false` behind a pooler in transaction mode (PgBouncer's `pool_mode=transaction`).
     """
     transcriber: Literal["openai", "local"] | None = Field(default=None)
     """engine. Default: `openai` if `OPENAI_API_KEY` is set, else `local`."""

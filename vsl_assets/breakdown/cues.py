@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from vsl_assets.breakdown.numbers import words_to_digits
 from vsl_assets.breakdown.taxonomy import keyword_pattern
 
 Lexicon = dict[str, dict[str, tuple[str, ...]]]
@@ -59,9 +60,12 @@ BEAT_STRONG: Lexicon = {
             "gastas|cada vez que|mientras tanto|no importa cuanto"
         ),
     },
+    # The narrative "one day" / "un día" / "era uma" opens a clause ("One day, my doctor…", "and then one
+    # day"); after a preposition it is a duration ("in just one day", "en un día"), no story (grammar; the
+    # cue could never match before round eight, the text saying "1 day", see :func:`pattern`).
     "story": {
         "pt": _split(
-            "meu nome e|eu me chamo|eu lembro|eu me lembro|era uma|naquele dia|naquela noite|foi quando|anos atras|"
+            "meu nome e|eu me chamo|eu lembro|eu me lembro|re:(?:^|[.,;!?] )era (?:uma|1)\\b|naquele dia|naquela noite|foi quando|anos atras|"
             "quando eu era|quando eu comecei|quando eu cheguei|eu trabalhei|eu trabalhava|eu era|eu estava|eu tava|"
             "minha mae|meu pai|minha esposa|meu marido|minha filha|meu filho|minha avo|meu avo|eu sou enfermeira|"
             "eu sou medico|eu sou professor|aconteceu|eu fiquei|eu passei|eu perdi|eu decidi|re:\\bha \\d+ anos\\b|"
@@ -69,14 +73,14 @@ BEAT_STRONG: Lexicon = {
             "vou te contar|quero te contar|deixa eu te contar|o dia em que|a noite em que"
         ),
         "en": _split(
-            "my name is|i remember|one day|that day|that night|that morning|years ago|when i was|i was a|i was working|"
+            "my name is|i remember|re:(?:^|[.,;!?] |\\b(?:and|then|but|so) )(?:one|1) day\\b|that day|that night|that morning|years ago|when i was|i was a|i was working|"
             "i worked|my wife|my husband|my mother|my mom|my father|my dad|my daughter|my son|my neighbor|my sister|"
             "my brother|it happened|i walked|i decided|i lost|i was sitting|i'm a retired|i used to|back then|"
             "i met|until one day|i heard|i went|that's when|back in|"
             "let me tell you|i want to tell you|the day my|the night my|the day i|the night i"
         ),
         "es": _split(
-            "mi nombre es|me llamo|recuerdo|un dia|ese dia|esa noche|esa manana|hace anos|cuando yo era|cuando era|"
+            "mi nombre es|me llamo|recuerdo|re:(?:^|[.,;!?] |\\b(?:y|pero|entonces) )(?:un|1) dia\\b|ese dia|esa noche|esa manana|hace anos|cuando yo era|cuando era|"
             "yo trabajaba|trabaje|yo era|yo estaba|mi madre|mi mama|mi padre|mi papa|mi esposa|mi esposo|mi hija|"
             "mi hijo|mi abuela|mi vecino|mi hermana|sucedio|paso algo|decidi|perdi|re:\\bhace \\d+ anos\\b|"
             "yo soy|soy medico|me fui|conoci|me acuerdo|hasta que|escuche|lo hice|estaba en|me llega|fue entonces|"
@@ -240,7 +244,9 @@ _STORY_LEAD_EXTRA: dict[str, tuple[str, ...]] = {
     "pt": _split(
         "perdi |conheci |re:(?:^|[.,] )ha \\d+ anos\\b|vou te contar o que aconteceu|quero te contar o que aconteceu"
     ),
-    "en": _split("re:^(?:last|one) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|night|morning|summer)"),
+    "en": _split(
+        "re:^(?:last|one|1) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|night|morning|summer)(?! of\\b)"
+    ),
     "es": _split(
         "perdi |cuando era |re:(?:^|[.,] )hace \\d+ anos\\b|re:te voy a contar lo que (?:paso|me paso)|"
         "te voy a contar exactamente que hice"
@@ -454,12 +460,22 @@ AWARENESS: Lexicon = {
 }
 
 
+def _as_digits(phrase: str, language: str) -> str:
+    """A cue phrase as the transcript's digit view says it (trailing space, the whole-word mark, kept)."""
+    said = words_to_digits(phrase, language)
+    return said + " " if phrase.endswith(" ") and not said.endswith(" ") else said
+
+
 @cache
 def pattern(group: str, label: str, language: str) -> re.Pattern[str] | None:
     """The compiled cue pattern of ``group`` ("beat", "lead", "awareness") for a label and language."""
     lexicon = {"beat": BEAT_STRONG, "lead": LEAD, "awareness": AWARENESS}[group]
     phrases = lexicon.get(label, {}).get(language, ())
     plain = tuple(p for p in phrases if not p.startswith("re:") and "\\" not in p)
+    # The text a cue is matched on has its numbers as digits (:mod:`.prepared`): "one day", "un día", "era
+    # uma", "existe uma forma", "millions of" are said there as "1 day", "1 dia", "era 1", "existe 1 forma",
+    # "1000000 of".  Each phrase is read the same way, or it could never match (round eight: 27 such cues).
+    plain += tuple(dict.fromkeys(d for d in (_as_digits(p, language) for p in plain) if d not in plain))
     raw = [p[3:] for p in phrases if p.startswith("re:")]
     raw += [p.replace(" \\d", r" \d") for p in phrases if not p.startswith("re:") and "\\" in p]
     base = keyword_pattern(plain)

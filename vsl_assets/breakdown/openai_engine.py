@@ -76,19 +76,23 @@ DEFINITIONS: dict[str, str] = {
         "the [S] where the offer section starts: the first line presenting what the buyer gets, its price, "
         'or the explicit turn into it ("let me show you everything you get", "agora vou te mostrar como '
         'garantir o seu", "te voy a mostrar todo lo que recibes"); where a sales page would show its buy '
-        "button. Not the first mention of the product."
+        "button. In a video that asks no price and names no turn, the invitation (a free call, demo, training or "
+        'event) or, failing that, the closing call to action ("request a demo", "baixe agora", "comienza '
+        'gratis hoy"). Not the first mention of the product.'
     ),
     "product_reveal_s": "the [S] of the line where the product is first named.",
     "offer_price": (
         "the price the buyer is asked to pay now for the base offer (the entry package when several are "
-        'offered: "one jar $79, three jars $65 each" -> 79; the cash / à vista total when both cash and '
+        'offered: "one jar $79, three jars $65 each" -> 79; a price list "Solo — $97 a month. Teams — $297" -> '
+        "97; the cash / à vista total when both cash and "
         'instalments are said: "12x de R$ 9,74 ou R$ 97 à vista" -> 97; only instalments said: amount = '
         'installments x installment_amount). Struck-down prices ("não é 300 reais... hoje só R$ 47", '
         '"not $249... only $59", a price struck down several times before the real one), "normally" / '
         '"worth" / "valued at" prices, a stack value ("a $2,000 value"), bounds ("more than $20,000", '
         '"mais de R$ 2 mil"), ranges ("between $10,000 and $40,000", "$200 to $2,000 a day": a rate or a '
         "result), what other things cost (a surgery, a competitor, a coach, a debt), income claims "
-        '("$500 a day", "$1.5 million"), per-day breakdowns ("R$ 3,20 por dia") and bonus values are NOT '
+        '("$500 a day", "$1.5 million"), what someone offered or is willing to pay ("a man offered to pay $500 a '
+        'bottle"), per-day breakdowns ("R$ 3,20 por dia") and bonus values are NOT '
         'the offer. An amount inside square brackets ("[PRICE]", "[$X]", "R$ [valor]") is a template\'s '
         "stand-in, never a price. A price shown only on screen, a free call, demo or event, or a seller "
         'who says it publishes no price ("we don\'t publish a price list", "no hay tarifa de lista"): null; '
@@ -96,13 +100,17 @@ DEFINITIONS: dict[str, str] = {
     ),
     "anchor_price": (
         'the normal price the offer is set against ("normally $490", "de 297 por", a price struck down '
-        "before the real one); not a bound, a range, a bonus's value or another thing's cost; null when none."
+        'before the real one, a price someone else wanted: "my partner wanted to charge $297")'
+        "; not a bound, a range, a bonus's value or another thing's cost; null when none."
     ),
     "amounts": (
         'amount is the total as a number, spelled-out numbers too ("twenty-seven dollars" is 27, '
         '"$1.5 million" is 1500000; "doze vezes de dezenove e setenta" is installments 12, '
-        "installment_amount 19.70, amount 236.40); currency as ISO 4217 (BRL for R$, USD for US$ or "
-        "dollars said in English, ...)."
+        'installment_amount 19.70, amount 236.40; English says a price in the hundreds without "hundred": '
+        '"nine ninety-seven, or three payments of three sixty-six" is 997 with installments 3 of 366, and '
+        "without a payment plan to tell 997 from 9.97 give a low confidence); currency as ISO 4217 (BRL for R$, USD for US$ or "
+        'dollars said in English; a bare "$" is the dollar, in a Portuguese script too, unless the transcript '
+        "names another currency, ...)."
     ),
     "guarantee_days": (
         'days of the money-back guarantee: "30 dias de garantia" -> 30; in hours, whole days ("garantia de '

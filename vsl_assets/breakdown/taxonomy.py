@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from vsl_assets.breakdown.numbers import words_to_digits
 from vsl_assets.errors import ConfigurationError
 
 #: Typographic apostrophes (U+2019 and its kin) read as the plain one: scripts typed in an editor write
@@ -75,6 +76,15 @@ def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile(r"\b(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")")
 
 
+def _with_digits(words: tuple[str, ...], language: str) -> tuple[str, ...]:
+    """The keywords and, where they hold a number word, the form the rules' digit view of a transcript says
+    ("first sale" is "1st sale" there, "vida a dois" is "vida a 2"): without it such a keyword never matches."""
+    said = (words_to_digits(w, language) for w in words)
+    return words + tuple(
+        dict.fromkeys(d + (" " if w.endswith(" ") else "") for d, w in zip(said, words, strict=True) if d != w)
+    )
+
+
 def _parse(data: Any) -> Taxonomy:
     try:
         top_labels: dict[str, dict[str, str]] = {}
@@ -83,7 +93,7 @@ def _parse(data: Any) -> Taxonomy:
             top_labels[top["id"]] = dict(top["labels"])
             for sub in top["subs"]:
                 keywords = {lang: tuple(words) for lang, words in sub["keywords"].items()}
-                patterns = {lang: keyword_pattern(words) for lang, words in keywords.items()}
+                patterns = {lang: keyword_pattern(_with_digits(words, lang)) for lang, words in keywords.items()}
                 subs.append(SubNiche(top["id"], sub["id"], dict(sub["labels"]), keywords, patterns))
     except (KeyError, TypeError) as exc:
         raise ConfigurationError(f"the niche taxonomy file is malformed (missing or wrong {exc})") from exc

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import logging
 import os
 import threading
@@ -232,13 +233,82 @@ def join_as_written(engine: Engine) -> None:
         return statement, parameters
 
 
+#: Execution option: on PostgreSQL (psycopg2), ``core_read`` runs the statement as a named
+#: prepared statement (``PREPARE`` once per connection, then ``EXECUTE``), planned once: psycopg2
+#: sends every statement as text with its values in it, so PostgreSQL planned the library's page
+#: anew on each view (~0.4 ms of its ~1.2 ms per page at 10,000 VSLs, ``benchmarks/bench_web.py``).
+#: The value names the bind parameters kept as parameters (``$1``...); every other value is
+#: written into the prepared text, so the plan is made for them (a page size, a threshold).  The
+#: plan is generic (``plan_cache_mode``): for statements whose best plan does not depend on the
+#: parameters kept (a keyset cursor, a token's hash), never for a filter's value.  Behind a
+#: connection pooler, prepared statements need its session mode (``docs/operating.md``).
+PREPARED = "vsl_prepared"
+_GENERIC_PLAN = "SET LOCAL plan_cache_mode = force_generic_plan; "
+#: Statements prepared per process: (name, PREPARE text, EXECUTE statement) by statement object
+#: (the callers build each once); cleared beyond this many.
+_MAX_PREPARED = 256
+_prepared: dict[Any, tuple[str, str, Any]] = {}
+_prepared_lock = threading.Lock()
+
+
 def core_read(session: Session, statement: Any, params: dict[str, Any] | None = None) -> Any:
     """Run a Core ``select`` of columns (no ORM entities) on ``session``'s connection, in its
     transaction: the rows are the same as ``session.execute``'s, without the ORM's execution
     layer (~0.15 ms of CPU per statement, a fifth of a library page's Python beyond rendering;
     ``benchmarks/bench_web.py``).  For the reads every request makes: the login lookup, the
-    library's page."""
-    return session.connection().execute(statement, params or {})
+    library's page.  A statement with the ``PREPARED`` option runs prepared on PostgreSQL."""
+    connection = session.connection()
+    keep = statement.get_execution_options().get(PREPARED)
+    if keep is not None and getattr(connection.dialect, PREPARED, False):
+        return _execute_prepared(connection, statement, keep, params or {})
+    return connection.execute(statement, params or {})
+
+
+def _prepare(connection: Any, statement: Any, keep: tuple[str, ...]) -> tuple[str, str, Any]:
+    """(name, ``PREPARE`` text, the ``EXECUTE`` statement typed as ``statement``'s columns); the
+    name is the text's digest, so a statement built again is the one already prepared."""
+    from psycopg2.extensions import AsIs
+
+    compiled = statement.compile(dialect=connection.dialect)
+    values = compiled.construct_params(dict.fromkeys(keep, 0))  # (the kept ones replaced below)
+    for key, process in (getattr(compiled, "_bind_processors", None) or {}).items():
+        if key in values and key not in keep:
+            values[key] = process(values[key])
+    values.update({key: AsIs(f"${n}") for n, key in enumerate(keep, 1)})
+    with connection.connection.dbapi_connection.cursor() as cursor:
+        sql = cursor.mogrify(compiled.string, values).decode()
+    name = "vsl_" + hashlib.sha1(sql.encode()).hexdigest()[:20]
+    arguments = f"({', '.join(':' + key for key in keep)})" if keep else ""
+    execute = (
+        text(f"{_GENERIC_PLAN}EXECUTE {name}{arguments}")
+        .columns(*statement.selected_columns)
+        .execution_options(**{k: v for k, v in statement.get_execution_options().items() if k != PREPARED})
+    )
+    return name, f"PREPARE {name} AS {sql}", execute
+
+
+def _execute_prepared(connection: Any, statement: Any, keep: tuple[str, ...], params: dict[str, Any]) -> Any:
+    found = _prepared.get(statement)
+    if found is None:
+        found = _prepare(connection, statement, keep)
+        with _prepared_lock:
+            if len(_prepared) >= _MAX_PREPARED:
+                _prepared.clear()
+            _prepared[statement] = found
+    name, prepare, execute = found
+    pooled = connection.connection
+    dbapi = pooled.dbapi_connection
+    # Prepared statements live as long as the server's session (a rollback keeps them): what
+    # this connection prepared is noted by its backend, so a new one (a reconnect) starts empty.
+    backend = dbapi.get_backend_pid()
+    done = pooled.info.get(PREPARED)
+    if done is None or done[0] != backend:
+        done = pooled.info[PREPARED] = (backend, set())
+    if name not in done[1]:
+        with dbapi.cursor() as cursor:
+            cursor.execute(prepare)
+        done[1].add(name)
+    return connection.execute(execute, params)
 
 
 def nothing_to_commit(session: Session) -> bool:
@@ -256,6 +326,17 @@ def nothing_to_commit(session: Session) -> bool:
         return not in_transaction
     status = getattr(getattr(dbapi, "info", None), "transaction_status", None)  # psycopg2
     return status == 0  # idle: no transaction
+
+
+def _prepared_statements_on() -> bool:
+    """``VSL_DATABASE_PREPARED_STATEMENTS`` (off behind a pooler in transaction mode)."""
+    from vsl_assets.errors import ConfigurationError
+    from vsl_assets.settings import current
+
+    try:
+        return current().database_prepared_statements
+    except ConfigurationError:  # the caller reports bad settings where it reads them
+        return True
 
 
 def get_engine(url: str) -> Engine:
@@ -284,6 +365,8 @@ def get_engine(url: str) -> Engine:
             ping_when_idle(engine, PING_IDLE_S)
             join_as_written(engine)
             autocommit_when_asked(engine)
+            # core_read's PREPARED (psycopg2 only: it writes the prepared text with psycopg2's quoting).
+            setattr(engine.dialect, PREPARED, engine.dialect.driver == "psycopg2" and _prepared_statements_on())
         migrate(engine)
         _engines[url] = engine
         return engine

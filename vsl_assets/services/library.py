@@ -14,6 +14,7 @@ recorded (written before grades existed) is shown as it always was.
 from __future__ import annotations
 
 import functools
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -26,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.breakdown.models import is_sure
-from vsl_assets.db.engine import JOIN_AS_WRITTEN, core_read
+from vsl_assets.db.engine import JOIN_AS_WRITTEN, PREPARED, core_read
 from vsl_assets.db.models import (
     WAIT_STEP,
     Audio,
@@ -333,8 +334,28 @@ def _title_fields(title: titles.Title) -> dict[str, Any]:
     return {"title": title.text, "title_source": title.source}
 
 
+#: Cards made, by the values of the row they were made from (a row determines its card: the
+#: threshold is applied in SQL); made anew, a list's 24 cards cost ~0.25 ms (titles, the
+#: model's validation), a tenth of the library's Python.  The oldest are dropped beyond this.
+MAX_CARDS = 4096
+_cards: dict[tuple[Any, ...], schemas.VslCard] = {}
+_cards_lock = threading.Lock()
+
+
 def _card(r: Any) -> schemas.VslCard:
-    """A row selected with :func:`_card_columns` as the card every list shows."""
+    """A row selected with :func:`_card_columns` as the card every list shows (shared: read only)."""
+    key = tuple(r)
+    found = _cards.get(key)
+    if found is None:
+        found = _make_card(r)
+        with _cards_lock:  # lists run in threadpool threads: one eviction at a time
+            while len(_cards) >= MAX_CARDS:
+                del _cards[next(iter(_cards))]
+            _cards[key] = found
+    return found
+
+
+def _make_card(r: Any) -> schemas.VslCard:
     return schemas.VslCard(
         partition_key=r.partition_key,
         url=r.url,
@@ -417,7 +438,9 @@ def _page_statements(f: LibraryFilters, t: float) -> tuple[Any, Any, bool]:
     whole = f.sort in _KEYSET_SORTS and not (f.active().keys() - {"sort"})
     if whole:
         query = _filtered(_joined(select(*_card_columns(t), total)), f, t)
-        query = query.execution_options(**{JOIN_AS_WRITTEN: True})
+        # Prepared on PostgreSQL: the same plan for every view and cursor (see PREPARED).
+        kept = (_AFTER,) if f.sort in _KEYSET_SORTS and f.after is not None else ()
+        query = query.execution_options(**{JOIN_AS_WRITTEN: True, PREPARED: kept})
     else:
         query = _filtered(_join_only(select(Url.id, total), _tables_read(f, sort=True)), f, t)
     if f.sort in _KEYSET_SORTS and f.after is not None:
@@ -516,14 +539,27 @@ def _doubted(segment: dict[str, Any]) -> bool:
 
 
 def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslDetail | None:
-    url = session.scalar(select(Url).where(Url.partition_key == key))
-    if url is None:
+    found = detail_and_id(session, key, min_confidence=min_confidence)
+    return found[0] if found is not None else None
+
+
+#: A VSL's row and its one-to-one rows, in one statement (six, one per table, before).
+_DETAIL_ROWS = (
+    select(Url, Source, Video, Audio, TranscriptRow, BreakdownRow)
+    .outerjoin(Source, Source.url_id == Url.id)
+    .outerjoin(Video, Video.url_id == Url.id)
+    .outerjoin(Audio, Audio.url_id == Url.id)
+    .outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
+    .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+)
+
+
+def detail_and_id(session: Session, key: str, *, min_confidence: float) -> tuple[schemas.VslDetail, int] | None:
+    """:func:`detail` and the VSL's row id (what the VSL page's other panels look up by)."""
+    row = session.execute(_DETAIL_ROWS.where(Url.partition_key == key)).first()
+    if row is None:
         return None
-    source = session.scalar(select(Source).where(Source.url_id == url.id))
-    video = session.scalar(select(Video).where(Video.url_id == url.id))
-    audio = session.scalar(select(Audio).where(Audio.url_id == url.id))
-    transcript = session.scalar(select(TranscriptRow).where(TranscriptRow.url_id == url.id))
-    breakdown = session.scalar(select(BreakdownRow).where(BreakdownRow.url_id == url.id))
+    url, source, video, audio, transcript, breakdown = row
     original = session.scalar(select(Url.partition_key).where(Url.id == url.alias_of)) if url.alias_of else None
     aliases = list(session.scalars(select(Url.partition_key).where(Url.alias_of == url.id).order_by(Url.id)))
     named = titles.titles_for(
@@ -544,7 +580,7 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
         )
         for s in (transcript.segments if transcript is not None else [])
     ]
-    return schemas.VslDetail(
+    out = schemas.VslDetail(
         partition_key=url.partition_key,
         url=url.url,
         **_title_fields(title),
@@ -625,6 +661,7 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
             for d in letters
         ],
     )
+    return out, url.id
 
 
 #: The API's columns each breakdown field fills: withheld together when the field is not sure.

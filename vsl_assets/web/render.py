@@ -43,6 +43,11 @@ _fragments: weakref.WeakKeyDictionary[Environment, dict[tuple[str, str, str | No
     weakref.WeakKeyDictionary()
 )
 _fragments_lock = threading.Lock()
+#: Templates' macro modules (``Fragments.macros``) per template environment, by (template,
+#: language, time zone), all forgotten beyond ``MAX_MODULES`` (the time zone is a cookie's
+#: text: the keys are unbounded).
+_modules: weakref.WeakKeyDictionary[Environment, dict[tuple[str, str, str | None], Any]] = weakref.WeakKeyDictionary()
+MAX_MODULES = 64
 #: Fragments kept per app (a library page's cards are 24 of them, ~1 KB each): the oldest is
 #: dropped beyond this (free text in filters makes the keys unbounded).
 MAX_FRAGMENTS = 4096
@@ -50,26 +55,62 @@ MAX_FRAGMENTS = 4096
 
 def cached_fragment(request: Request, name: str, key: Hashable | None, data: Callable[[], dict[str, Any]]) -> Markup:
     """Template ``name`` rendered with ``data()`` in the request's language and time zone, once
-    per (language, time zone, ``key``); ``key`` None: rendered every time.
+    per (language, time zone, ``key``); ``key`` None: rendered every time (see ``Fragments``)."""
+    return Fragments(request).get(name, key, data)
 
-    ``key`` must determine ``data()`` (the caller's promise) and the fragment must read nothing
-    else of the request (no user, no CSRF token, no clock).  The library's filter form and its
-    cards are the same on every view with the same filters, facets and card contents: rendering
-    them each time was most of the page's template time (``benchmarks/bench_web.py``)."""
-    lang = language(request)
-    zone = request.cookies.get(TZ_COOKIE)
-    env = ctx(request).templates.env
-    if key is None:
-        return Markup(env.get_template(name).render({**template_helpers(lang, zone), **data()}))
-    cache = _fragments.setdefault(env, {})
-    found = cache.get((name, lang, zone, key))
-    if found is None:
-        found = Markup(env.get_template(name).render({**template_helpers(lang, zone), **data()}))
-        with _fragments_lock:  # routes run in threadpool threads: one eviction at a time
-            while len(cache) >= MAX_FRAGMENTS:
-                del cache[next(iter(cache))]
-            cache[(name, lang, zone, key)] = found
-    return found
+
+class Fragments:
+    """A request's cached fragments: its language, time zone and cache looked up once, not per
+    fragment (a library page asks for 25).
+
+    ``get``'s ``key`` must determine ``data()`` (the caller's promise; the library's card key is
+    checked field by field in ``vsl_assets_tests/web/test_fragments.py``) and the fragment must
+    read nothing else of the request (no user, no CSRF token, no clock).  The library's filter form
+    and its cards are the same on every view with the same filters, facets and card contents:
+    rendering them each time was most of the page's template time (``benchmarks/bench_web.py``)."""
+
+    __slots__ = ("_cache", "_env", "lang", "zone")
+
+    def __init__(self, request: Request) -> None:
+        self.lang = language(request)
+        self.zone = request.cookies.get(TZ_COOKIE)
+        self._env = ctx(request).templates.env
+        self._cache = _fragments.setdefault(self._env, {})
+
+    def _render(self, name: str, data: dict[str, Any]) -> Markup:
+        return Markup(self._env.get_template(name).render({**template_helpers(self.lang, self.zone), **data}))
+
+    def get(self, name: str, key: Hashable | None, data: Callable[[], dict[str, Any]]) -> Markup:
+        """Template ``name`` rendered with ``data()``, once per (language, time zone, ``key``);
+        ``key`` None: rendered every time."""
+        if key is None:
+            return self._render(name, data())
+        full = (name, self.lang, self.zone, key)
+        found = self._cache.get(full)
+        if found is None:
+            found = self._render(name, data())
+            cache = self._cache
+            with _fragments_lock:  # routes run in threadpool threads: one eviction at a time
+                while len(cache) >= MAX_FRAGMENTS:
+                    del cache[next(iter(cache))]
+                cache[full] = found
+        return found
+
+    def macros(self, name: str) -> Any:
+        """Template ``name``'s macros as imported ``with context`` by a template rendered in the
+        request's language and time zone (and nothing else of the request: pass the rest as
+        arguments), made once per language and time zone: what a cached fragment leaves out
+        because it changes on every view (a card's live progress)."""
+        key = (name, self.lang, self.zone)
+        modules = _modules.setdefault(self._env, {})
+        module = modules.get(key)
+        if module is None:
+            module = self._env.get_template(name).make_module(template_helpers(self.lang, self.zone))
+            with _fragments_lock:
+                if len(modules) >= MAX_MODULES:
+                    modules.clear()
+                modules[key] = module
+        return module
 
 
 def safe_next(target: str | None, default: str = "/") -> str:

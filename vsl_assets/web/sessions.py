@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
-from vsl_assets.db.engine import core_read
+from vsl_assets.db.engine import PREPARED, core_read
 from vsl_assets.db.models import utcnow
 from vsl_assets.db.web_models import User, WebSession
 from vsl_assets.web.security import token_hash
@@ -74,6 +74,7 @@ _LIVE = (
     select(WebSession.id, WebSession.last_seen_at, WebSession.expires_at, User.id, User.name)
     .join(User, User.id == WebSession.user_id)
     .where(WebSession.token_hash == bindparam("digest"), WebSession.revoked_at.is_(None), User.disabled.is_(False))
+    .execution_options(**{PREPARED: ("digest",)})  # planned once per connection on PostgreSQL
 )
 
 

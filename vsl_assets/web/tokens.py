@@ -15,7 +15,7 @@ from typing import Literal
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
-from vsl_assets.db.engine import core_read
+from vsl_assets.db.engine import PREPARED, core_read
 from vsl_assets.db.models import utcnow
 from vsl_assets.db.web_models import ApiToken, User
 from vsl_assets.errors import PermanentError
@@ -139,6 +139,7 @@ _LIVE = (
     select(ApiToken.id, ApiToken.scope, ApiToken.expires_at, ApiToken.last_used_at, User.id, User.name)
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == bindparam("digest"), ApiToken.revoked_at.is_(None), User.disabled.is_(False))
+    .execution_options(**{PREPARED: ("digest",)})  # planned once per connection on PostgreSQL
 )
 
 

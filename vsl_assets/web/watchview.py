@@ -65,8 +65,9 @@ def url_id_of(session: Session, key: str) -> int:
     return url.id
 
 
-def watch_out(session: Session, key: str, all_pages: bool) -> WatchOut:
-    url_id = url_id_of(session, key)
+def watch_out(session: Session, key: str, all_pages: bool, url_id: int | None = None) -> WatchOut:
+    """``url_id``: ``key``'s row id when the caller has it (not looked up again)."""
+    url_id = url_id_of(session, key) if url_id is None else url_id
     life = watch.longevity(session, [url_id], all_pages)[url_id]
     versions = watch.versions_of(session, url_id)
     return WatchOut(
@@ -82,9 +83,9 @@ def watch_out(session: Session, key: str, all_pages: bool) -> WatchOut:
     )
 
 
-def panel(session: Session, key: str, all_pages: bool) -> dict[str, Any]:
+def panel(session: Session, key: str, all_pages: bool, url_id: int | None = None) -> dict[str, Any]:
     """What the VSL page's watch panel shows (``_watch_panel.html``)."""
-    view = watch_out(session, key, all_pages)
+    view = watch_out(session, key, all_pages, url_id)
     pairs = [
         (older.key, newer.key) for newer, older in zip(view.versions, view.versions[1:], strict=False)
     ]  # newest first: each version against the one before it

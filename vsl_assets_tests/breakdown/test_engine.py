@@ -214,4 +214,4 @@ def test_lead_type_is_read_from_the_opening(language: str, lead: str, lines: lis
 def test_progress_is_logged_in_words() -> None:
     lines: list[str] = []
     analyze(timed(EN_HEARING), "en", log=lines.append)
-    assert lines == ["breakdown (rules-v2): health/hearing, problem_solution lead, solution_aware, 7 beats, 49 USD"]
+    assert lines == ["breakdown (rules-v2): health/hearing, problem_solution lead, solution_aware, 8 beats, 49 USD"]

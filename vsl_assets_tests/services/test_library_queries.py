@@ -20,9 +20,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert, select, text
+from sqlalchemy import event, insert, select, text, update
 
-from vsl_assets.db import session_scope
+from vsl_assets.db import engine, session_scope
 from vsl_assets.db.engine import get_engine
 from vsl_assets.db.models import BreakdownRow, Source, TranscriptRow, Url, Video
 from vsl_assets.db.watch_models import WatchVersion
@@ -230,6 +230,28 @@ def test_each_filter_lists_exactly_its_vsls_newest_first(seeded: tuple[str, list
         assert totals == {len(expected)}, (case, sort)
 
 
+def test_a_card_is_made_once_per_row_and_anew_when_its_row_changes(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cards are kept by the values of their row (``library._card``): the same rows give the same
+    cards, a changed row its new card, and no more than ``MAX_CARDS`` are kept."""
+    database = f"sqlite:///{tmp_path / 'vsl.db'}"
+    seed(database, 12, random.Random(23))
+    f = LibraryFilters(limit=5)
+    with session_scope(database) as s:
+        first = library.list_vsls(s, f, min_confidence=T).items
+        again = library.list_vsls(s, f, min_confidence=T).items
+        assert [id(c) for c in again] == [id(c) for c in first]
+        s.execute(update(Url).where(Url.partition_key == first[1].partition_key).values(title="Ritual da manhã"))
+        changed = library.list_vsls(s, f, min_confidence=T).items
+    assert changed[1].title == "Ritual da manhã" and first[1].title != "Ritual da manhã"
+    assert changed[0] is first[0] and changed[2] is first[2]
+    monkeypatch.setattr(library, "MAX_CARDS", 3)
+    with session_scope(database) as s:
+        page = library.list_vsls(s, replace(f, limit=8), min_confidence=T)
+    assert len(page.items) == 8 and len(library._cards) <= 3
+
+
 # -- PostgreSQL's plan ----------------------------------------------------------------------------
 
 
@@ -258,6 +280,9 @@ def plan_of(database: str, statement: str, parameters: Any) -> dict[str, Any]:
         *settings, query = sql.split("; ")
         for setting in settings:
             cursor.execute(setting)
+        if query.startswith("EXECUTE "):  # a prepared statement (engine.PREPARED): prepared here too
+            name = query.split()[1].split("(")[0]
+            cursor.execute(next(prepare for named, prepare, _ in engine._prepared.values() if named == name))
         cursor.execute("EXPLAIN (FORMAT JSON) " + query)
         row = cursor.fetchone()
         assert row is not None
@@ -349,3 +374,49 @@ def test_postgresql_collects_no_statistics_for_the_card_tables_url_id(postgres: 
     for table in ("sources", "videos", "breakdowns", "transcripts"):
         assert scans[table] == [("Index Scan", "(url_id = urls.id)")], (table, json.dumps(plan, indent=1))
     assert ("Index Scan", "") in scans["urls"] and '"Scan Direction": "Backward"' in json.dumps(plan), plan
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+def test_postgresql_runs_the_whole_librarys_pages_prepared_on_one_generic_plan(
+    postgres: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole library sorted by id is a prepared statement (``engine.PREPARED``): planned once
+    per connection and cursor-or-not, every page after that executed on the same generic plan,
+    listing what the statement sent as text lists; a new connection (a reconnect) prepares it
+    again."""
+    database = postgres.create_database("library_prepared")
+    vsls = seed(database, 40, random.Random(24))
+    newest = [v.key for v in sorted(vsls, key=lambda v: -v.id)]
+
+    def pages_and_prepared() -> tuple[list[str], list[str], list[tuple[Any, ...]]]:
+        with session_scope(database) as s:  # one session: one connection, its prepared statements
+            listed = {}
+            for sort in ("newest", "oldest"):
+                f, listed[sort] = LibraryFilters(sort=sort, limit=7), []  # type: ignore[arg-type]
+                while True:
+                    page = library.list_vsls(s, f, min_confidence=T)
+                    listed[sort] += [c.partition_key for c in page.items]
+                    if page.next_after is None:
+                        break
+                    f = replace(f, after=page.next_after)
+            prepared = s.execute(
+                text(
+                    "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                    "WHERE name LIKE 'vsl_%' AND statement LIKE '%FROM urls LEFT OUTER JOIN%' ORDER BY name"
+                )
+            ).all()
+        return listed["newest"], listed["oldest"], [tuple(r) for r in prepared]
+
+    prepared_newest, prepared_oldest, plans = pages_and_prepared()
+    assert prepared_newest == newest and prepared_oldest == newest[::-1]
+    # four statements (newest, oldest; each without and with a cursor), 12 pages in all: no
+    # page planned anew
+    assert sorted(plans) == sorted([(1, 0), (5, 0), (1, 0), (5, 0)]), plans
+    get_engine(database).dispose()  # new connections: prepared again, the same pages
+    assert pages_and_prepared()[:2] == (newest, newest[::-1])
+    # VSL_DATABASE_PREPARED_STATEMENTS=false (a pooler in transaction mode): sent as text, the
+    # same pages, nothing prepared.
+    monkeypatch.setenv("VSL_DATABASE_PREPARED_STATEMENTS", "false")
+    engine.dispose_all()
+    assert pages_and_prepared() == (newest, newest[::-1], [])

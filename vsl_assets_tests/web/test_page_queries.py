@@ -90,3 +90,23 @@ def test_queries_per_page_do_not_grow_with_the_vsls(sqlite_web: Web) -> None:
     many = _counts(web, board_id, keys[0])
     assert "Garantia 11" in web.client.get(f"/boards/{board_id}").text  # the 12 are there
     assert many == few, {p: (few[p], many[p]) for p in few if few[p] != many[p]}
+
+
+def test_the_vsl_page_reads_its_row_and_one_to_one_rows_once(sqlite_web: Web) -> None:
+    """The VSL page reads the URL's row with its source, video, audio, transcript and breakdown in
+    one statement, and the watch panel does not read the row again (it was 6 statements and a
+    second read of the row)."""
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://one.example.com/vsl", title="Ritual da manhã"))
+    web.client.get(f"/vsl/{key}")
+    with _counting(web) as statements:
+        response = web.client.get(f"/vsl/{key}")
+    assert response.status_code == 200 and "Ritual da manhã" in response.text
+    flat = [" ".join(s.split()) for s in statements]
+    full_row = [s for s in flat if s.startswith("SELECT urls.id, urls.url, urls.partition_key, urls.status")]
+    assert len(full_row) == 1, full_row
+    for table in ("sources", "videos", "audio", "transcripts", "breakdowns"):
+        assert not any(s.startswith(f"SELECT {table}.id, {table}.url_id") for s in flat), table
+    assert "LEFT OUTER JOIN audio ON audio.url_id = urls.id" in full_row[0]

@@ -19,17 +19,41 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit, urlunsplit
 
 #: Elements whose text content detectors read (player configs live in scripts).
 _TEXT_ELEMENTS = frozenset({"script", "title"})
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.I)
 _SKIPPED_SCHEMES = ("about:", "javascript:", "data:", "blob:", "mailto:", "tel:")
+#: What a browser leaves as it is in a URL's path, query and fragment (the WHATWG URL standard's
+#: percent-encode sets): a space, a quote or a non-ASCII letter in ``src="my vsl.mp4"`` is sent
+#: percent-encoded, while an existing ``%XX`` escape is kept.
+_PRINTABLE = "".join(chr(c) for c in range(0x21, 0x7F))
+_PATH_SAFE = "".join(c for c in _PRINTABLE if c not in '"#<>?`{}')
+_QUERY_SAFE = "".join(c for c in _PRINTABLE if c not in "\"#<>'")
+_FRAGMENT_SAFE = "".join(c for c in _PRINTABLE if c not in '"<>`')
 #: Markup that is never rendered as it stands: a player inside it is a decoy, not the VSL.
 _INERT_ELEMENTS = frozenset({"template", "noscript"})
 #: Elements whose ``<source>`` children belong to them (video.js's custom element included).
 _MEDIA_ELEMENTS = frozenset({"video", "audio", "video-js"})
 _INERT_MARKUP = re.compile(r"<!--.*?(?:-->|$)|<(template|noscript)\b.*?(?:</\1\s*>|$)", re.I | re.S)
+
+
+def browser_encoded(url: str) -> str:
+    """``url`` as a browser requests it: spaces, quotes and non-ASCII characters of the path, query
+    and fragment percent-encoded (UTF-8), existing ``%XX`` escapes and everything else untouched.
+
+    A sales page writes ``<video src="05 - VSL.mp4">`` (StrongerVolei's page in the pages2 extra
+    set); the browser fetches ``05%20-%20VSL.mp4`` (WHATWG URL standard, path percent-encode set),
+    and so must the stream URL the project stores and hands to ffmpeg.
+    """
+    parts = urlsplit(url)
+    path = quote(parts.path, safe=_PATH_SAFE)
+    query = quote(parts.query, safe=_QUERY_SAFE)
+    fragment = quote(parts.fragment, safe=_FRAGMENT_SAFE)
+    if (path, query, fragment) == (parts.path, parts.query, parts.fragment):
+        return url
+    return urlunsplit((parts.scheme, parts.netloc, path, query, fragment))
 
 
 @dataclass(frozen=True)
@@ -92,7 +116,7 @@ class Page:
         if not ref or ref.startswith("#") or ref.lower().startswith(_SKIPPED_SCHEMES):
             return None
         url = urljoin(self.base_url, ref)
-        return url if urlsplit(url).scheme in ("http", "https") else None
+        return browser_encoded(url) if urlsplit(url).scheme in ("http", "https") else None
 
     def meta(self, *names: str) -> str | None:
         """First non-empty ``<meta property|name|itemprop=... content=...>`` among ``names``."""

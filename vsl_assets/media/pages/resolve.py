@@ -25,7 +25,7 @@ Vidalytics loader, page scripts) cost requests beyond the page itself.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -385,6 +385,7 @@ def _only_in_inert_markup(page: Page, url: str) -> bool:
     """Whether ``url`` appears on the page only where browsers never play it (comments, templates)."""
     parts = urlsplit(url)
     forms = {url, parts.path, parts.path.rsplit("/", 1)[-1]} - {"", "/"}
+    forms |= {unquote(form) for form in forms}  # the page writes "my vsl.mp4", the URL "my%20vsl.mp4"
     raw = [form for form in forms if form in page.html]
     return bool(raw) and not any(form in page.live_html for form in raw)
 

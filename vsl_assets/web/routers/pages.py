@@ -8,6 +8,7 @@ live status.  Signing in is ``routers/login``, one VSL ``routers/vsl_page``, the
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -28,9 +29,29 @@ from vsl_assets.web import addpage
 from vsl_assets.web.deps import Ctx, Db, PageUser
 from vsl_assets.web.filters import PageFilters
 from vsl_assets.web.limits import MAX_ID
-from vsl_assets.web.render import cached_fragment, redirect, render
+from vsl_assets.web.render import Fragments, redirect, render
 
 router = APIRouter(include_in_schema=False)
+
+#: Where a cached library card's live progress goes (an HTML comment: escaped card text cannot
+#: contain it).
+PROGRESS_SLOT = Markup("<!--vsl:live-progress-->")
+
+
+def card_key(c: VslCard) -> tuple[object, ...]:
+    """What a library card's HTML depends on (``web/render.Fragments``' key): every field of
+    the card (``vsl_assets_tests/web/test_fragments.py`` renders each field changed, cached and
+    fresh)."""
+    return tuple(c.__dict__.values())
+
+
+def library_card(fragments: Fragments, c: VslCard, key: Callable[[VslCard], Hashable] = card_key) -> Markup:
+    """A library card as cached by ``key(c)``; one on the way still holds ``PROGRESS_SLOT``."""
+    return fragments.get(
+        "_library_card.html",
+        key(c),
+        lambda: {"c": c, "on_the_way": progress.ON_THE_WAY, "live_progress": PROGRESS_SLOT},
+    )
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -51,13 +72,16 @@ def library_page(request: Request, filters: PageFilters, context: Ctx, session: 
     form_filters = replace(filters, after=None, offset=0)
     form_key = (form_filters, tuple((k, tuple(v)) for k, v in sorted(facets.items())))
 
+    fragments = Fragments(request)
+
     def card(c: VslCard) -> Markup:
-        """A card by its contents; one on the way (live progress, ETA) made anew each time."""
-        live = c.status in progress.ON_THE_WAY
-        data = {"c": c, "on_the_way": progress.ON_THE_WAY, "estimates": estimates, "now": now}
-        return cached_fragment(
-            request, "_library_card.html", None if live else tuple(c.__dict__.values()), lambda: data
-        )
+        """A card by its contents (``card_key``); one on the way gets its live progress (stage,
+        ETA) made anew in the cached card's ``PROGRESS_SLOT``."""
+        html = library_card(fragments, c)
+        if c.status not in progress.ON_THE_WAY:
+            return html
+        bits = fragments.macros("_macros.html").progress_bits(estimates.get(c.partition_key), now)
+        return Markup(str.replace(html, PROGRESS_SLOT, bits, 1))
 
     return render(
         request,
@@ -65,9 +89,7 @@ def library_page(request: Request, filters: PageFilters, context: Ctx, session: 
         user,
         page=page,
         f=filters,
-        filters_form=cached_fragment(
-            request, "_library_filters.html", form_key, lambda: {"f": form_filters, "facets": facets}
-        ),
+        filters_form=fragments.get("_library_filters.html", form_key, lambda: {"f": form_filters, "facets": facets}),
         card=card,
         next_link=next_link,
         first_link=first_link,

@@ -23,7 +23,9 @@ router = APIRouter(include_in_schema=False)
 
 @router.get("/vsl/{key}", response_class=HTMLResponse)
 def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUser, t: float | None = None) -> Response:
-    found = vsl_or_404(library.detail(session, key, min_confidence=context.settings.breakdown_min_confidence), key)
+    found, url_id = vsl_or_404(
+        library.detail_and_id(session, key, min_confidence=context.settings.breakdown_min_confidence), key
+    )
     files = library.stored_files(context.store, context.layout, key)
     return render(
         request,
@@ -36,7 +38,7 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
         boards=boards.visible_boards(session, user.user_id),
         on_boards=set(boards.boards_of(session, key, user.user_id)),
         languages=context.settings.language_list,
-        **watch_panel(session, key, context.settings.watch_all_pages),
+        **watch_panel(session, key, context.settings.watch_all_pages, url_id),
     )
 
 

@@ -34,7 +34,13 @@ the config is minified JS (unquoted keys, ``!0`` for true) whose layout changes 
   ``player.displayHiddenElements(N, [...])`` (v4);
 * the player config: ``pitchTime`` (what real v4 configs carry), then the older numeric
   ``displayTime``, ``delaySeconds``, ``secondsToDisplay``, ``ctaSeconds``/``ctaTime`` or
-  ``delay: {time: N}``.
+  ``delay: {time: N}``, then the first active call-to-action button's ``range.start`` — v4's
+  ``callActions.items[]`` (where it equals ``pitchTime``) and the older "v1" configs'
+  ``callAction[]``, which carry no ``pitchTime``.
+
+The older "v1" player scripts (``var vTurbOriginalPlayer = {"id", "org_id", "video_id", …}``,
+loaded by ``smrtvds(element, org_id, video_id, options)``) name the account ``org_id``: it is read
+like v4's ``oid`` when the script's URL does not say (a copy saved beside the page).
 """
 
 from __future__ import annotations
@@ -81,6 +87,13 @@ _CTA_IN_CONFIG = (
         re.compile(r"[\"']?delay[\"']?\s*:\s*\{[^{}]*?[\"']?(?:time|seconds)[\"']?\s*:\s*(\d+(?:\.\d+)?)"),
     ),
 )
+#: The call-to-action buttons of a config (v4 ``callActions: {items: [...]}``, v1 ``callAction: [...]``)
+#: and each button's time range; a button or block set ``active: false`` (``!1``) is not shown.
+_CALL_ACTIONS = re.compile(r"[\"']?callActions?[\"']?\s*:\s*[\[{]")
+_BUTTON_START = re.compile(r"[\"']?range[\"']?\s*:\s*\{\s*[\"']?start[\"']?\s*:\s*(\d+(?:\.\d+)?)")
+_INACTIVE = re.compile(r"[\"']?\bactive[\"']?\s*:\s*(?:!1|false)\b")
+#: How far after ``callActions`` its first buttons are looked for (a button's styles run ~1.5 KB).
+_CALL_ACTIONS_SPAN = 6000
 _DRM_IN_CONFIG = re.compile(r"[\"']?(?:drm|drmEnabled|drm_enabled)[\"']?\s*:\s*(?:true|!0|1\b)")
 _VIDEO_BLOCK = re.compile(
     r"[\"']?video[\"']?\s*:\s*\{[^{}]*?[\"']?(?:id|_id|videoId)[\"']?\s*:\s*[\"']([0-9A-Za-z_-]{6,64})[\"']"
@@ -226,7 +239,7 @@ def parse_player_configs(text: str, script_url: str, account: str | None = None)
 
 
 _CDN_KEYS = ("cdn", "cdnHost", "cdnUrl", "cdn_url", "cdnDomain")
-_ACCOUNT_KEYS = ("accountId", "account_id", "oid", "account")
+_ACCOUNT_KEYS = ("accountId", "account_id", "oid", "account", "org_id")
 
 
 def stream_url(cdn: str, account: str, video: str, script_url: str) -> str:
@@ -464,7 +477,29 @@ def _config_cta(js: str) -> tuple[float | None, str | None]:
             value = number(match.group(1))
             if value is not None:
                 return value, source
-    return None, None
+    start = _button_start(js)
+    return (start, "vturb config callAction range") if start is not None else (None, None)
+
+
+def _button_start(js: str) -> float | None:
+    """When the config's first active call-to-action button appears, or None.
+
+    Real configs (v4: the shared corpus' self-hosted ``player.js``; v1: a saved page's
+    ``js/player.js`` in the pages2 extra set) keep the buy button's time as ``range.start``.
+    """
+    block = _CALL_ACTIONS.search(js)
+    if block is None:
+        return None
+    span = js[block.end() : block.end() + _CALL_ACTIONS_SPAN]
+    items = span.find("items")
+    if block.group(0).endswith("{") and items >= 0 and _INACTIVE.search(span, 0, items):
+        return None  # v4's whole call-to-action block is switched off
+    previous = 0
+    for match in _BUTTON_START.finditer(span):
+        if not _INACTIVE.search(span, previous, match.start()):
+            return number(match.group(1))
+        previous = match.end()
+    return None
 
 
 def _thumbnail(js: str) -> str | None:
