@@ -62,6 +62,9 @@ shared machine moves them much less.
    The CPU seconds of each side are printed too (the pipeline's process, every thread, apart from
    its ffmpeg children, whose encode runs beside the transcription): on a machine other work
    loads, they show what the product adds to the transcription's work when the wall ratio cannot.
+   With ``--baseline-ref REV`` both revisions run side by side, round by round: each side is a
+   process of its own that sets up and warms up once, then the two take turns (one round each,
+   the side that goes first alternating), ``--e2e-rounds`` x ``--rounds`` rounds per side.
 
 The script always exits 0: it is a report, not a gate.
 """
@@ -388,11 +391,11 @@ import sys, time
 t0 = time.perf_counter()
 from vsl_assets.definitions import build_definitions
 build_definitions().resolve_job_def("ingest_vsl")  # what a launched run loads before its first step
-t1 = time.perf_counter()
+t1, cpu1 = time.perf_counter(), time.process_time()
 from vsl_assets.transcription import LocalTranscriber
 LocalTranscriber(model=sys.argv[1]).load()
 t2 = time.perf_counter()
-print(f"{t1 - t0:.3f} {t2 - t1:.3f}")
+print(f"{t1 - t0:.3f} {t2 - t1:.3f} {cpu1:.3f}")
 """
 
 
@@ -406,18 +409,20 @@ def a():
     return None
 
 Definitions(assets=[a], jobs=[define_asset_job("j")]).resolve_job_def("j")
-print(f"{time.perf_counter() - t0:.3f}")
+print(f"{time.perf_counter() - t0:.3f} {time.process_time():.3f}")
 """
 
 
 def bare_startup():
     """What a fresh process running a bare Dagster job pays before its first step (the floor of a
-    launched run's start): the interpreter, ``import dagster`` and one job's definitions."""
+    launched run's start): the interpreter, ``import dagster`` and one job's definitions.  ``cpu_s``:
+    the process's CPU seconds up to there (interpreter start included), which load moves much less."""
     with Timer() as t:
         proc = subprocess.run(
             [sys.executable, "-c", BARE_STARTUP], capture_output=True, text=True, check=True, cwd=str(CODE)
         )
-    return {"process_s": t.s, "imports_s": float(proc.stdout.split()[-1])}
+    imports_s, cpu_s = (float(x) for x in proc.stdout.split()[-2:])
+    return {"process_s": t.s, "imports_s": imports_s, "cpu_s": cpu_s}
 
 
 def worker_startup():
@@ -431,8 +436,8 @@ def worker_startup():
             check=True,
             cwd=str(CODE),
         )
-    imports_s, model_s = (float(x) for x in proc.stdout.split()[-2:])
-    return {"process_s": t.s, "imports_s": imports_s, "model_s": model_s}
+    imports_s, model_s, cpu_s = (float(x) for x in proc.stdout.split()[-3:])
+    return {"process_s": t.s, "imports_s": imports_s, "model_s": model_s, "cpu_s": cpu_s}
 
 
 def bench_overhead(tmp, k, trivial_runs):
@@ -805,11 +810,12 @@ def print_report(o, s, a, elapsed):
         )
     if o and o.get("worker") and o.get("bare"):
         start_over = o["worker"]["imports_s"] - o["bare"]["imports_s"]
+        start_cpu = o["worker"].get("cpu_s", float("nan")) - o["bare"].get("cpu_s", float("nan"))
         rows.append(
             (
                 "1b. run process start over a bare Dagster one (imports)",
-                fmt_s(start_over),
-                f"bare {fmt_s(o['bare']['imports_s'])}",
+                f"{fmt_s(start_over)} (CPU {start_cpu:.2f} s)",
+                f"bare {fmt_s(o['bare']['imports_s'])} (CPU {o['bare'].get('cpu_s', float('nan')):.2f} s)",
                 f"<= {TARGET_START_OVER_BARE_S} s",
                 verdict(start_over, TARGET_START_OVER_BARE_S),
             )
@@ -1017,9 +1023,13 @@ def direct_whisper(engine, wav, language):
     return time.perf_counter() - started, words
 
 
-def bench_e2e(tmp, minutes, rounds):
+def bench_e2e(tmp, minutes, rounds, wait_turn=None):
     """The whole pipeline (download of the HLS over 127.0.0.1, audio, transcript, breakdown,
-    index; ``execute_in_process``) against faster-whisper direct on the same speech, alternating."""
+    index; ``execute_in_process``) against faster-whisper direct on the same speech, alternating.
+
+    ``wait_turn(last)``: called once everything is set up and warmed, before each round and after
+    the last one (``last`` True); with ``--serve`` it hands the turn to the other side's process
+    (:func:`compare_e2e`), so the two sides' rounds interleave."""
     from dagster import DagsterInstance
 
     from vsl_assets import settings as settings_module
@@ -1073,6 +1083,8 @@ def bench_e2e(tmp, minutes, rounds):
             direct_whisper(engine, media_root / "warm" / "seg_000.ts", "en")
             log("warmed up (model loaded in this process)")
             for i, key in enumerate(keys[1:], 1):  # alternate, direct first in odd rounds
+                if wait_turn is not None:
+                    wait_turn(False)
                 order = ("direct", "pipeline") if i % 2 else ("pipeline", "direct")
                 for side in order:
                     if side == "direct":
@@ -1090,6 +1102,8 @@ def bench_e2e(tmp, minutes, rounds):
                     f"round {i}/{rounds}: pipeline {p:.1f} s ({pwords} words), direct faster-whisper {d:.1f} s "
                     f"({dwords} words): {p / d:.2f}x"
                 )
+            if wait_turn is not None:
+                wait_turn(True)
     finally:
         instance.dispose()
     return out
@@ -1140,6 +1154,11 @@ def side_summary(o):
         "nochecks": median(o.get("nochecks") or []),
         "events": o.get("run_events") or float("nan"),
         "start_over_bare": o["worker"]["imports_s"] - o["bare"]["imports_s"] if o.get("worker") else float("nan"),
+        "start_over_bare_cpu": (
+            o["worker"].get("cpu_s", float("nan")) - o["bare"].get("cpu_s", float("nan"))
+            if o.get("worker")
+            else float("nan")
+        ),
     }
 
 
@@ -1171,26 +1190,73 @@ def two_sides(ref):
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_dir)], check=False)
 
 
+#: What a ``--serve`` side prints when it waits for its turn (set up and warm, or a round done).
+READY = "@@ready"
+
+
+def serve_turns():
+    """``wait_turn`` of a ``--serve`` side: say it is ready, then wait on stdin for its turn."""
+
+    def wait_turn(last):
+        print(READY, flush=True)
+        if not last and not sys.stdin.readline():
+            raise SystemExit("the comparison that drives this side has ended")
+
+    return wait_turn
+
+
+def _until_ready(proc, name, errors):
+    """Echo the side's progress lines until it says it is ready (its round done); raise if it ended."""
+    for line in proc.stdout:
+        if line.startswith(READY):
+            return
+        if line.startswith(("  ..", "   ")):
+            print(f"  [{name}] {line.rstrip()[2:]}", flush=True)
+    proc.wait()
+    raise RuntimeError(f"{name} ended before its turn (exit {proc.returncode}):\n{errors.read_text()[-3000:]}")
+
+
 def compare_e2e(ref, alternations, minutes, e2e_rounds):
-    """Figure 4 for ``ref`` and for this checkout, each side a fresh process (its own long VSL,
-    instance and faster-whisper baseline in the same process), sides alternating."""
+    """Figure 4 for ``ref`` and for this checkout, round by round: each side is a fresh process (its
+    own long VSL, instance and faster-whisper baseline in the same process) that sets up and warms
+    up, then waits; the sides take turns, one round each (pipeline and direct), the side that goes
+    first alternating (ABBA...), so a change of load between rounds hits both sides alike."""
+    rounds = alternations * e2e_rounds
     with two_sides(ref) as (tmp, sides):
         results = {name: [] for name in sides}
-        print(f"figure 4 before/after: {alternations} alternation(s) of {e2e_rounds} round(s), load {os.getloadavg()}")
-        for r in range(alternations):
+        print(f"figure 4 before/after: {rounds} interleaved round(s) per side, load {os.getloadavg()}", flush=True)
+        procs = {}
+        try:
             for name, code in sides.items():
-                out = tmp / f"e2e-{r}-{'a' if code == REPO else 'b'}.json"
-                cmd = [sys.executable, str(Path(__file__).resolve()), "--only", "e2e", "--code", str(code)]
-                cmd += ["--e2e-minutes", str(minutes), "--e2e-rounds", str(e2e_rounds), "--json", str(out)]
-                print(f"\n[alternation {r + 1}/{alternations}] {name}, load {os.getloadavg()}", flush=True)
-                proc = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=str(code))
-                print(
-                    "\n".join(line for line in proc.stdout.splitlines() if line.startswith(("  ..", "   "))), flush=True
-                )
+                tag = "a" if code == REPO else "b"
+                out, errors = tmp / f"e2e-{tag}.json", tmp / f"e2e-{tag}.stderr"
+                cmd = [sys.executable, str(Path(__file__).resolve()), "--only", "e2e", "--code", str(code), "--serve"]
+                cmd += ["--e2e-minutes", str(minutes), "--e2e-rounds", str(rounds), "--json", str(out)]
+                with open(errors, "w") as err:
+                    proc = subprocess.Popen(
+                        cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, text=True, cwd=str(code)
+                    )
+                procs[name] = (proc, out, errors)
+            for name, (proc, _, errors) in procs.items():  # both set up and warm (at once: not timed)
+                _until_ready(proc, name, errors)
+            names = list(procs)
+            for r in range(rounds):
+                for name in names if r % 2 == 0 else names[::-1]:
+                    proc, _, errors = procs[name]
+                    print(f"\n[round {r + 1}/{rounds}] {name}, load {os.getloadavg()}", flush=True)
+                    proc.stdin.write("go\n")
+                    proc.stdin.flush()
+                    _until_ready(proc, name, errors)
+            for name, (proc, out, errors) in procs.items():
+                proc.communicate()  # its report's lines, unread: it ends
                 if not out.exists():
-                    print(proc.stdout[-3000:], proc.stderr[-3000:], sep="\n")
-                    raise RuntimeError(f"{name}: no measurements")
+                    raise RuntimeError(f"{name}: no measurements\n{errors.read_text()[-3000:]}")
                 results[name].append(json.loads(out.read_text(encoding="utf-8")))
+        finally:
+            for proc, _, _ in procs.values():
+                if proc.poll() is None:
+                    proc.kill()
+                    proc.wait()
     print(f"\nfigure 4 before/after, load now {os.getloadavg()}")
     recorded = []
     for name, outs in results.items():
@@ -1290,8 +1356,9 @@ def _print_overhead_comparison(results, k):
         ("trivial 3-asset run", "trivial"),
         ("floor: bare job, same assets and checks", "floor"),
         ("run process start over a bare Dagster one", "start_over_bare"),
+        ("  the same in CPU seconds", "start_over_bare_cpu"),
     ):
-        cells = ["  ".join(f"{x[key]:.3f}" for x in rows[n]) + " s" for n in names]
+        cells = ["  ".join(f"{x.get(key, float('nan')):.3f}" for x in rows[n]) + " s" for n in names]
         print(f"  {label:<44}" + "".join(f"{c:>26}" for c in cells))
     steps = sorted({s for n in names for x in rows[n] for s in x["steps"]})
     for step in steps:
@@ -1318,6 +1385,7 @@ def _print_overhead_comparison(results, k):
         )
         side = [x["overhead"] for x in rows[n]]
         starts = [x["start_over_bare"] for x in rows[n]]
+        start_cpus = [x.get("start_over_bare_cpu", float("nan")) for x in rows[n]]
         recorded.append(
             record.Row(
                 f"1. orchestration per URL over the raw work, {n}, {len(side)} rounds of {k} URLs",
@@ -1331,7 +1399,12 @@ def _print_overhead_comparison(results, k):
             recorded.append(
                 record.Row(
                     f"1b. run process start over a bare Dagster one, {n}",
-                    " / ".join(f"{v:.2f} s" for v in starts),
+                    " / ".join(f"{v:.2f} s" for v in starts)
+                    + (
+                        f" (CPU {' / '.join(f'{v:.2f} s' for v in start_cpus)})"
+                        if any(v == v for v in start_cpus)
+                        else ""
+                    ),
                     floor="a bare Dagster job's process",
                     target=f"<= {TARGET_START_OVER_BARE_S} s",
                     verdict=record_verdict(interval_verdict(starts, TARGET_START_OVER_BARE_S)),
@@ -1363,7 +1436,9 @@ def main(argv=None):
         "--only", choices=("overhead", "sensor", "add", "e2e"), action="append", help="run only these figures"
     )
     parser.add_argument("--e2e-minutes", type=float, default=7.6, help="length of the VSL in figure 4")
-    parser.add_argument("--e2e-rounds", type=int, default=2, help="alternating rounds in figure 4")
+    parser.add_argument(
+        "--e2e-rounds", type=int, default=2, help="rounds in figure 4 (with --baseline-ref: x --rounds, interleaved)"
+    )
     parser.add_argument(
         "--baseline-ref",
         help="git revision (e.g. main) whose figure 1 is measured in the same run: each side in its own fresh "
@@ -1372,6 +1447,7 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=1, help="alternating rounds of each side with --baseline-ref")
     parser.add_argument("--code", help="measure the vsl_assets of this checkout (set by --baseline-ref)")
     parser.add_argument("--json", help="also write figure 1's measurements here (set by --baseline-ref)")
+    parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)  # a side of compare_e2e
     args = parser.parse_args(argv)
     if args.baseline_ref and args.only == ["e2e"]:
         rows = compare_e2e(args.baseline_ref, args.rounds, args.e2e_minutes, args.e2e_rounds)
@@ -1406,7 +1482,7 @@ def main(argv=None):
                     a = bench_add(tmp, args.pending)
                 if "e2e" in only:
                     print(f"\n[4] end to end, {args.e2e_minutes} min VSL, {args.e2e_rounds} rounds", flush=True)
-                    e = bench_e2e(tmp, args.e2e_minutes, args.e2e_rounds)
+                    e = bench_e2e(tmp, args.e2e_minutes, args.e2e_rounds, serve_turns() if args.serve else None)
         except Exception:
             # Show what Dagster logged just before the failure, then the error itself.
             tail = stderr_log.read_text(errors="replace").splitlines()[-40:] if stderr_log.exists() else []

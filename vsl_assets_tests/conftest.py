@@ -270,8 +270,11 @@ def write_dagster_yaml(home: Path, storage: str | None = None) -> Path:
         from vsl_assets.defs.sqlite_storage import storage_yaml
 
         storage = storage_yaml(home / "history")  # the repo's dagster.yaml's storage
+    from vsl_assets.defs.compute_logs import compute_logs_yaml
+
     (home / "dagster.yaml").write_text(
         storage
+        + compute_logs_yaml(home / "logs")  # the repo's dagster.yaml's compute log manager
         + textwrap.dedent(
             f"""\
             local_artifact_storage:
