@@ -7,6 +7,8 @@ OpenAI-compatible server on 127.0.0.1 that the real ``openai`` client talks to.
 from __future__ import annotations
 
 import atexit
+import contextlib
+import json
 import os
 import shutil
 import sys
@@ -110,6 +112,98 @@ def _storage_state() -> dict[str, tuple[int, int]]:
     return state
 
 
+#: Seconds each test file took in a full run, its fast-tier tests and its slow ones apart: only the
+#: order in which the tests start comes from it (longest first, below), never what runs.
+DURATIONS = Path(__file__).with_name("durations.json")
+#: What a file without a line in DURATIONS (a new one) is taken to cost per test.
+_GUESS_S = {"fast": 0.05, "slow": 3.0}
+
+
+def _tier(item: pytest.Item) -> str:
+    return "slow" if item.get_closest_marker("slow") is not None else "fast"
+
+
+@pytest.hookimpl(trylast=True)  # after -m/-k have deselected
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the longest test files first (their tests kept together and in their own order).
+
+    pytest-xdist hands out the tests in this order (``--dist loadgroup``, a group where its first
+    test is; the xdist "loadscope reorder" by group size is turned off in :func:`pytest_configure`),
+    so a long file starts early instead of running alone at the end while the other worker waits
+    (measured: a 70 s tail of one worker in the full suite).  Each worker sorts the same collection
+    the same way, as xdist requires.  ``VSL_TEST_DURATIONS=write ./test.sh`` rewrites the figures."""
+    try:
+        known: dict[str, dict[str, float]] = json.loads(DURATIONS.read_text())
+    except (OSError, ValueError):
+        known = {}
+    order = longest_files_first([(item.nodeid, _tier(item)) for item in items], known)
+    items[:] = [items[i] for i in order]
+
+
+def longest_files_first(tests: list[tuple[str, str]], known: dict[str, dict[str, float]]) -> list[int]:
+    """The positions of ``tests`` ((nodeid, "fast" or "slow"), in collection order) reordered: the
+    files by what their selected tests are expected to take (``known``, as in DURATIONS: a file's
+    mean per test of each tier; else :data:`_GUESS_S`), longest first; a file's tests together, in
+    their order; equal files in collection order."""
+    counts: dict[str, dict[str, int]] = {}
+    first: dict[str, int] = {}
+    for index, (nodeid, tier) in enumerate(tests):
+        path = nodeid.split("::", 1)[0]
+        first.setdefault(path, index)
+        tiers = counts.setdefault(path, {"fast": 0, "slow": 0})
+        tiers[tier] += 1
+    cost: dict[str, float] = {}
+    for path, tiers in counts.items():
+        seen = known.get(path, {})
+        cost[path] = sum(
+            n * (seen[t] / seen[f"{t}_tests"] if seen.get(f"{t}_tests") else _GUESS_S[t]) for t, n in tiers.items()
+        )
+
+    def key(index: int) -> tuple[float, int]:
+        path = tests[index][0].split("::", 1)[0]
+        return -cost[path], first[path]
+
+    return sorted(range(len(tests)), key=key)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Keep the order above: xdist's loadgroup would otherwise send the largest groups first, by
+    # their number of tests rather than their length.
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False
+
+
+#: nodeid -> (tier, seconds), with VSL_TEST_DURATIONS=write.
+_durations_seen: dict[str, tuple[str, float]] = {}
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """With ``VSL_TEST_DURATIONS=write``: add up each test's setup, call and teardown (in the
+    controller, from every worker's reports)."""
+    if os.environ.get("VSL_TEST_DURATIONS") != "write" or os.environ.get("PYTEST_XDIST_WORKER"):
+        return
+    seen = _durations_seen
+    tier = "slow" if "slow" in report.keywords else "fast"
+    seen[report.nodeid] = (tier, seen.get(report.nodeid, (tier, 0.0))[1] + report.duration)
+
+
+def _write_durations() -> None:
+    """DURATIONS with the files of this run measured again (the others kept)."""
+    try:
+        figures: dict[str, dict[str, float]] = json.loads(DURATIONS.read_text())
+    except (OSError, ValueError):
+        figures = {}
+    fresh: dict[str, dict[str, float]] = {}
+    for nodeid, (tier, seconds) in _durations_seen.items():
+        entry = fresh.setdefault(nodeid.split("::", 1)[0], {"fast": 0.0, "fast_tests": 0, "slow": 0.0, "slow_tests": 0})
+        entry[tier] += seconds
+        entry[f"{tier}_tests"] += 1
+    for path, entry in fresh.items():
+        figures[path] = {k: round(v, 1) if isinstance(v, float) else v for k, v in entry.items()}
+    lines = [f"  {json.dumps(path)}: {json.dumps(entry)}" for path, entry in sorted(figures.items())]
+    DURATIONS.write_text("{\n" + ",\n".join(lines) + "\n}\n")  # a line per file
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
     if not hasattr(session.config, "workerinput"):  # the controller (or a run without xdist) watches
         session.config.stash[_STORAGE_BEFORE] = _storage_state()
@@ -118,6 +212,9 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run if any test wrote under the repository's storage/ (a second run, or two
     workers, would share those files, and a developer's own data lives there)."""
+    finished = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)  # not interrupted
+    if _durations_seen and finished and not hasattr(session.config, "workerinput"):
+        _write_durations()
     before = session.config.stash.get(_STORAGE_BEFORE, None)
     if before is None:
         return
@@ -209,6 +306,12 @@ def write_dagster_yaml(home: Path, storage: str | None = None) -> Path:
 @pytest.fixture
 def vsl_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """A private storage root, SQLite database and Dagster home, set in the environment."""
+    return set_vsl_env(tmp_path, monkeypatch)
+
+
+def set_vsl_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """What :func:`vsl_env` sets, under any folder and with any monkeypatch (a module-scoped
+    fixture passes its own ``pytest.MonkeyPatch.context()``)."""
     home = tmp_path / "dagster_home"
     home.mkdir()
     write_dagster_yaml(home)
@@ -246,6 +349,14 @@ def dagster_history_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def instance(vsl_env: dict[str, str], dagster_history_template: Path) -> Iterator[object]:
+    with open_instance(dagster_history_template) as inst:
+        yield inst
+
+
+@contextlib.contextmanager
+def open_instance(dagster_history_template: Path) -> Iterator[object]:
+    """The Dagster instance of ``$DAGSTER_HOME`` (as :func:`set_vsl_env` made it), its storages
+    copied from the session's migrated template."""
     from dagster import DagsterInstance
 
     home = Path(os.environ["DAGSTER_HOME"])
@@ -296,13 +407,19 @@ def redis(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
 
 
 def wait_until(what: str, cond: Callable[[], object], timeout: float, context: Callable[[], str] = str) -> object:
-    """Poll ``cond`` until it returns something true; on timeout fail with ``context()`` (log tails)."""
+    """Poll ``cond`` until it returns something true; on timeout fail with ``context()`` (log tails).
+
+    The first polls come quickly (from 0.05 s, growing by half each time up to 0.5 s): a condition
+    that holds soon is seen within a few hundredths of a second, not after a fixed half second,
+    and one that takes minutes is asked about twice a second, as before."""
     deadline = time.monotonic() + timeout
+    pause = 0.05
     while time.monotonic() < deadline:
         value = cond()
         if value:
             return value
-        time.sleep(0.5)
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(pause * 1.5, 0.5)
     raise AssertionError(f"timed out waiting for {what}\n{context()}")
 
 

@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,15 +25,9 @@ from vsl_assets.db import DeadLetter, Job, TranscriptRow, Url
 from vsl_assets_tests.cli.test_cli import vsl
 from vsl_assets_tests.conftest import REPO, db_session, wait_until
 from vsl_assets_tests.processes import family, stop_tree
-from vsl_assets_tests.servers import FakeOpenAIServer
+from vsl_assets_tests.servers import FakeOpenAIServer, free_port
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(what: str, cond: Callable[[], object], timeout: float, log: Path) -> object:
@@ -61,7 +54,7 @@ def _up(port: int) -> bool:
 def _dagster_dev(log: Path) -> Iterator[subprocess.Popen]:
     """`dagster dev` (webserver, daemon, code server, run workers) in its own process group; on
     exit, it and every process it started are gone."""
-    port = _free_port()
+    port = free_port()
     dagster = Path(sys.executable).with_name("dagster")
     with open(log, "a") as out:
         proc = subprocess.Popen(

@@ -8,17 +8,21 @@ through the real `vsl search` command.
 from __future__ import annotations
 
 import json
+import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from vsl_assets_tests.cli.runner import in_process
 from vsl_assets_tests.cli.test_cli import vsl
-from vsl_assets_tests.conftest import add_urls, run_partition
-from vsl_assets_tests.servers import FakeOpenAIServer
+from vsl_assets_tests.conftest import add_urls, open_instance, run_partition, set_vsl_env
+from vsl_assets_tests.servers import FakeOpenAIServer, MediaHTTPServer
 
-#: The whole pipeline per test: part of the full suite, not of the fast tier (-m 'not slow').
-pytestmark = pytest.mark.slow
+#: The whole pipeline: part of the full suite, not of the fast tier (-m 'not slow').  One worker
+#: runs the module, so the three VSLs the searching tests share are transcribed once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("search_pipeline")]
 
 KEY = "sk-test-search-0123456789"
 
@@ -41,8 +45,7 @@ TRANSCRIPTS = {
 }
 
 
-@pytest.fixture
-def three_languages(vsl_env, instance, media_server, monkeypatch) -> dict[str, str]:
+def _transcribe_three(instance, url: Callable[[str], str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     """One VSL per language, transcribed by the API engine with known segments."""
     keys: dict[str, str] = {}
     with FakeOpenAIServer(api_key=KEY) as api:
@@ -54,13 +57,50 @@ def three_languages(vsl_env, instance, media_server, monkeypatch) -> dict[str, s
         for lang, path in (("pt", "/good/index.m3u8"), ("en", "/good2/index.m3u8"), ("es", "/direct/video.mp4")):
             api.segments = TRANSCRIPTS[lang]
             monkeypatch.setenv("VSL_LANGUAGE", lang)
-            [keys[lang]] = add_urls(media_server.url(path))
+            [keys[lang]] = add_urls(url(path))
             assert run_partition(instance, keys[lang]).success
     return keys
 
 
+def _project_variables() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k.startswith(("VSL_", "OPENAI_")) or k == "DAGSTER_HOME"}
+
+
+@pytest.fixture(scope="module")
+def _three_languages_built(
+    tmp_path_factory: pytest.TempPathFactory, media_root: Path, dagster_history_template: Path
+) -> tuple[dict[str, str], dict[str, str]]:
+    """The three VSLs through the pipeline once for the module (three runs of the pipeline cost
+    ~15 s of CPU), with the environment they were made in."""
+    with pytest.MonkeyPatch.context() as mp, MediaHTTPServer(media_root) as media:
+        set_vsl_env(tmp_path_factory.mktemp("three_languages"), mp)
+        with open_instance(dagster_history_template) as instance:
+            keys = _transcribe_three(instance, media.url, mp)
+        return _project_variables(), keys
+
+
+@pytest.fixture
+def three_languages(_three_languages_built, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """The module's three VSLs, for a test that only searches them: the environment is the one
+    they were made in (their database, storage and Dagster home)."""
+    variables, keys = _three_languages_built
+    for name in _project_variables():
+        monkeypatch.delenv(name)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value)
+    return keys
+
+
+@pytest.fixture
+def own_three_languages(vsl_env, instance, media_server, monkeypatch) -> dict[str, str]:
+    """The three VSLs made for this test alone, for one that changes them."""
+    return _transcribe_three(instance, media_server.url, monkeypatch)
+
+
 def _search(*args: str) -> list[dict]:
-    out = vsl("search", *args, "--json")
+    # Through main() in this process (runner.in_process), without a process start each (~1.5 s of
+    # CPU); the console script itself answers the searches of the first test and the empty query.
+    out = in_process("search", *args, "--json")
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -105,7 +145,7 @@ def test_every_language_is_found_by_accentless_stemmed_and_phrase_queries_at_the
     ],
 )
 def test_hostile_queries_get_answers_not_errors(three_languages, query: str) -> None:
-    out = vsl("search", query, "--json")
+    out = in_process("search", query, "--json")  # an exception would fail the test here
     assert out.returncode == 0, out.stderr
     assert "Traceback" not in out.stderr and "sqlite3" not in out.stderr
     assert isinstance(json.loads(out.stdout), list)
@@ -119,8 +159,9 @@ def test_an_empty_query_says_what_to_do(three_languages) -> None:
 
 
 def test_remove_forgets_the_vsl_everywhere_and_reindex_rebuilds_the_index(
-    vsl_env, three_languages, instance, monkeypatch
+    vsl_env, own_three_languages, instance, monkeypatch
 ) -> None:
+    three_languages = own_three_languages
     pt = three_languages["pt"]
     storage = Path(vsl_env["VSL_STORAGE_DIR"])
     out = vsl("remove", pt)

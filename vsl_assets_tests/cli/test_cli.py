@@ -138,8 +138,8 @@ def test_retry_from_transcript_redoes_it_in_another_language_and_keeps_the_media
         assert s.scalar(select(Url)).redo_from == "transcript"  # still to be redone
     assert transcript_json.stat().st_mtime_ns == stamps[1]
 
-    assert vsl("retry", "--language", "es", key).returncode == 2  # --language needs --from transcript
-    out = vsl("retry", "--from", "transcript", "--language", "es", "--model", str(base), key)
+    assert in_process("retry", "--language", "es", key).returncode == 2  # --language needs --from transcript
+    out = in_process("retry", "--from", "transcript", "--language", "es", "--model", str(base), key)
     assert out.returncode == 0
     assert vsl("process").returncode == 0
     with db_session() as s:
@@ -153,15 +153,18 @@ def test_retry_from_transcript_redoes_it_in_another_language_and_keeps_the_media
 
     # A plain retry afterwards reuses the new transcript.
     redone = transcript_json.stat().st_mtime_ns
-    assert vsl("retry", key).returncode == 0 and vsl("process").returncode == 0
+    assert in_process("retry", key).returncode == 0 and vsl("process").returncode == 0
     assert transcript_json.stat().st_mtime_ns == redone
 
 
 @pytest.mark.slow
 def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
+    # The commands that change things (add, process, retry) and one show run as the console script;
+    # the reads beside them run through main() in this process (runner.in_process), the same code
+    # and output without a process start each (~1.5 s of CPU).
     good, bad = media_server.url("/good/index.m3u8"), media_server.url("/nothing/index.m3u8")
     assert vsl("add", bad, good).returncode == 0
-    status = json.loads(vsl("status", "--json").stdout)
+    status = json.loads(in_process("status", "--json").stdout)
     assert [(r["url"], r["status"], r["reason"]) for r in status] == [
         (bad, "pending_ingest", None),
         (good, "pending_ingest", None),
@@ -171,7 +174,7 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     out = vsl("process")
     assert out.returncode == 1  # one URL failed
     assert "processed 2: 1 ok, 1 failed" in out.stdout
-    rows = {r["partition_key"]: r for r in json.loads(vsl("status", "--json").stdout)}
+    rows = {r["partition_key"]: r for r in json.loads(in_process("status", "--json").stdout)}
     assert rows[good_key]["status"] == "analyzed" and rows[good_key]["reason"] is None
     assert rows[bad_key]["status"] == "failed" and rows[bad_key]["reason"] == "HTTP 404 from the stream URL"
     # Runs are recorded in the Dagster instance, as the UI shows them.
@@ -179,18 +182,18 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
 
     txt = vsl("show", good_key)
     assert txt.returncode == 0 and heard(txt.stdout) >= 0.8
-    assert vsl("show", good_key, "--format", "vtt").stdout.startswith("WEBVTT")
-    assert " --> " in vsl("show", good_key, "--format", "srt").stdout
-    assert json.loads(vsl("show", good_key, "--format", "json").stdout)["segments"]
-    missing = vsl("show", bad_key)
+    assert in_process("show", good_key, "--format", "vtt").stdout.startswith("WEBVTT")
+    assert " --> " in in_process("show", good_key, "--format", "srt").stdout
+    assert json.loads(in_process("show", good_key, "--format", "json").stdout)["segments"]
+    missing = in_process("show", bad_key)
     assert (
         missing.returncode == 1
         and "has no transcript yet (status failed: HTTP 404 from the stream URL)" in missing.stderr
     )
-    assert vsl("show", "../../etc/passwd").returncode == 2
-    assert "no URL with key" in vsl("show", "nope-123").stderr
+    assert in_process("show", "../../etc/passwd").returncode == 2
+    assert "no URL with key" in in_process("show", "nope-123").stderr
 
-    table = vsl("status").stdout
+    table = in_process("status").stdout
     assert good_key in table and "analyzed" in table and "HTTP 404 from the stream URL" in table
 
     # The stream comes back: retry --failed re-queues it and the next pass transcribes it.
@@ -204,10 +207,10 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     with db_session() as s:
         assert s.scalar(select(DeadLetter.retried_at)) is not None
     assert vsl("process").returncode == 0
-    rows = {r["partition_key"]: r for r in json.loads(vsl("status", "--json").stdout)}
+    rows = {r["partition_key"]: r for r in json.loads(in_process("status", "--json").stdout)}
     assert rows[bad_key]["status"] == "analyzed"
-    assert vsl("retry", "no-such-key-1").returncode == 1
-    assert vsl("retry").returncode == 2
+    assert in_process("retry", "no-such-key-1").returncode == 1
+    assert in_process("retry").returncode == 2
 
 
 @pytest.mark.slow

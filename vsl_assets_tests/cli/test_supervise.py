@@ -107,9 +107,9 @@ def _processes_mentioning(text: str) -> list[str]:
 def test_vsl_up_serves_both_and_sigterm_stops_everything_even_when_backgrounded(vsl_env) -> None:
     """The real thing: `vsl up` (what run.sh runs) started as a background shell starts it."""
     from vsl_assets_tests.conftest import REPO
-    from vsl_assets_tests.test_daemon import _free_port
+    from vsl_assets_tests.servers import free_ports
 
-    web_port, dagster_port = _free_port(), _free_port()
+    web_port, dagster_port = free_ports(2)
     exe = Path(sys.executable).with_name("vsl")
     marker = f"--dagster-port {dagster_port}"
     proc = subprocess.Popen(

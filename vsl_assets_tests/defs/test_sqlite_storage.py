@@ -69,7 +69,9 @@ def count_connections(monkeypatch: pytest.MonkeyPatch) -> Callable[[], list[str]
 
 def _instance(home: Path, storage: str) -> DagsterInstance:
     home.mkdir(parents=True, exist_ok=True)
-    (home / "dagster.yaml").write_text(storage)
+    # Telemetry off, as in the suite's other instances: on, Dagster writes logs/event.log and
+    # .telemetry/ under $DAGSTER_HOME, which ./test.sh sets to the checkout.
+    (home / "dagster.yaml").write_text(storage + "telemetry:\n  enabled: false\n")
     return DagsterInstance.from_config(str(home))
 
 

@@ -18,6 +18,7 @@ from .openai import (
     TranscriptionRequest,
     parse_multipart,
 )
+from .ports import free_port, free_ports
 from .postgres import PostgresServer
 from .redis import RedisServer
 from .seaweedfs import SeaweedServer
@@ -36,6 +37,8 @@ __all__ = [
     "TranscriptionRequest",
     "audio_duration",
     "ffmpeg_exe",
+    "free_port",
+    "free_ports",
     "loop_audio",
     "make_hls",
     "make_mp4",

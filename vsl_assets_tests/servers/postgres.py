@@ -11,7 +11,6 @@ import atexit
 import os
 import re
 import shutil
-import socket
 import stat
 import subprocess
 import tempfile
@@ -19,6 +18,8 @@ import time
 from pathlib import Path
 from types import TracebackType
 from typing import Self
+
+from .ports import free_port
 
 __all__ = ["PostgresServer"]
 
@@ -28,12 +29,6 @@ _SUPERUSER = "postgres"
 # "/.s.PGSQL.<port>.lock" to the directory.
 _MAX_SOCKET_DIR_LEN = 107 - len("/.s.PGSQL.65535.lock") - 1
 _PG_ENV_VARS = ("PGDATA", "PGHOST", "PGHOSTADDR", "PGPORT", "PGUSER", "PGDATABASE", "PGPASSWORD", "PGSERVICE")
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _traversable_by_others(path: Path) -> bool:
@@ -154,7 +149,7 @@ class PostgresServer:
         self._initdb()
         last_error = ""
         for _attempt in range(3):
-            port = _free_port()
+            port = free_port()
             ok, last_error = self._pg_ctl_start(port)
             if ok:
                 self._port = port

@@ -14,17 +14,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Self
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from .ports import free_port
 
 
 class RedisServer:
     def __init__(self, work_dir: Path) -> None:
         self.work_dir = work_dir
-        self.port = _free_port()
+        self.port = free_port()
         self._proc: subprocess.Popen[bytes] | None = None
 
     @staticmethod

@@ -13,7 +13,6 @@ import atexit
 import json
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,22 +20,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from .ports import free_ports
+
 __all__ = ["SeaweedServer"]
 
 _PORT_NAMES = ("master", "master_grpc", "volume", "volume_grpc", "filer", "filer_grpc", "s3", "s3_grpc")
-
-
-def _free_ports(count: int) -> list[int]:
-    socks = []
-    try:
-        for _ in range(count):
-            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-            sock.bind(("127.0.0.1", 0))
-            socks.append(sock)
-        return [int(s.getsockname()[1]) for s in socks]
-    finally:
-        for s in socks:
-            s.close()
 
 
 def _tail(path: Path, lines: int = 30) -> str:
@@ -117,7 +105,7 @@ class SeaweedServer:
         data = self.base_dir / "data"
         data.mkdir(parents=True, exist_ok=True)
         if not self.ports:
-            self.ports = dict(zip(_PORT_NAMES, _free_ports(len(_PORT_NAMES)), strict=True))
+            self.ports = dict(zip(_PORT_NAMES, free_ports(len(_PORT_NAMES)), strict=True))
         config = self.base_dir / "s3.json"
         identity = {
             "name": "vsl",
@@ -135,6 +123,7 @@ class SeaweedServer:
             f"-master.port={p['master']}",
             f"-master.port.grpc={p['master_grpc']}",
             "-master.volumeSizeLimitMB=64",
+            "-master.electionTimeout=1s",
             f"-volume.port={p['volume']}",
             f"-volume.port.grpc={p['volume_grpc']}",
             "-volume.max=0",

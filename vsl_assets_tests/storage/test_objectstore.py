@@ -24,8 +24,8 @@ from sqlalchemy import select
 from vsl_assets import settings as settings_module
 from vsl_assets.db import DeadLetter, Url, dispose_all
 from vsl_assets.errors import StorageError, TransientStorageError
-from vsl_assets.storage.objectstore import S3Config, S3Store, store_for
 from vsl_assets.storage import StorageLayout, atomic_write_bytes
+from vsl_assets.storage.objectstore import S3Config, S3Store, store_for
 from vsl_assets_tests.conftest import add_urls, db_session, run_partition
 from vsl_assets_tests.servers import SeaweedServer, make_mp4
 
@@ -159,9 +159,9 @@ def test_killed_multipart_upload_leaves_no_object(seaweedfs: SeaweedServer, tmp_
 
 
 def test_unreachable_store_is_transient_and_wrong_secret_is_not(seaweedfs: SeaweedServer, tmp_path: Path) -> None:
-    from vsl_assets_tests.servers.seaweedfs import _free_ports
+    from vsl_assets_tests.servers import free_port
 
-    [closed] = _free_ports(1)
+    closed = free_port()
     down = _store(seaweedfs, tmp_path, _prefix(), endpoint_url=f"http://127.0.0.1:{closed}")
     with pytest.raises(TransientStorageError) as caught:
         down.fetch(down.layout.video_path("abc"))

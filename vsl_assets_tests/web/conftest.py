@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from vsl_assets.settings import Settings
 from vsl_assets.storage import StorageLayout
 from vsl_assets.web import create_app
 from vsl_assets.web.users import add_user, create_token
+from vsl_assets_tests.servers import free_port as free_port  # the suite's one helper (servers/ports.py)
 from vsl_assets_tests.servers import make_mp4
 
 PASSWORD = "correct horse battery"
@@ -60,13 +60,6 @@ class Web:
         )
         assert done.status_code == 303, done.text
         return csrf_of(client.get("/add").text)
-
-
-def free_port() -> int:
-    """A loopback port free right now (the OS picks it)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def start_vsl_web(port: int, *extra: str) -> subprocess.Popen[str]:
