@@ -17,6 +17,7 @@ from pathlib import Path
 from vsl_assets import settings as settings_module
 from vsl_assets.cli import ops, search, urls, watch
 from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err
+from vsl_assets.db import engine as db_engine
 from vsl_assets.errors import ConfigurationError, VslError
 from vsl_assets.settings import Settings
 
@@ -60,6 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_module.current()
         if not getattr(args, "standalone", False):
             settings = locate(Path.cwd(), settings)
+        db_engine.use_prepared_statements(settings.database_prepared_statements)
         if settings.project_dir is not None:
             # Relative paths in dagster.yaml are relative to the project, as for `dagster dev`.
             os.chdir(settings.project_dir)

@@ -328,15 +328,20 @@ def nothing_to_commit(session: Session) -> bool:
     return status == 0  # idle: no transaction
 
 
-def _prepared_statements_on() -> bool:
-    """``VSL_DATABASE_PREPARED_STATEMENTS`` (off behind a pooler in transaction mode)."""
-    from vsl_assets.errors import ConfigurationError
-    from vsl_assets.settings import current
+#: Whether PostgreSQL engines run ``PREPARED`` statements prepared (``VSL_DATABASE_PREPARED_STATEMENTS``:
+#: off behind a pooler in transaction mode).  Set from the settings by the front ends
+#: (``use_prepared_statements``): the domain below them never reads the settings.
+_prepared_on = True
 
-    try:
-        return current().database_prepared_statements
-    except ConfigurationError:  # the caller reports bad settings where it reads them
-        return True
+
+def use_prepared_statements(on: bool) -> None:
+    """Turn prepared statements on or off for engines made from now on and those already made."""
+    global _prepared_on
+    with _lock:
+        _prepared_on = on
+        for engine in _engines.values():
+            if engine.dialect.name == "postgresql":
+                setattr(engine.dialect, PREPARED, engine.dialect.driver == "psycopg2" and on)
 
 
 def get_engine(url: str) -> Engine:
@@ -366,7 +371,7 @@ def get_engine(url: str) -> Engine:
             join_as_written(engine)
             autocommit_when_asked(engine)
             # core_read's PREPARED (psycopg2 only: it writes the prepared text with psycopg2's quoting).
-            setattr(engine.dialect, PREPARED, engine.dialect.driver == "psycopg2" and _prepared_statements_on())
+            setattr(engine.dialect, PREPARED, engine.dialect.driver == "psycopg2" and _prepared_on)
         migrate(engine)
         _engines[url] = engine
         return engine

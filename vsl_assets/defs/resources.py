@@ -21,6 +21,7 @@ from vsl_assets import settings as settings_module
 from vsl_assets.breakdown.engine import BreakdownEngine
 from vsl_assets.breakdown.factory import build_engine
 from vsl_assets.core.worker import current_worker
+from vsl_assets.db import engine as db_engine
 from vsl_assets.db import repo
 from vsl_assets.db.engine import session_scope
 from vsl_assets.defs.partitions import PARTITION_TAG
@@ -380,4 +381,6 @@ def build_resources(s: Settings) -> dict[str, ConfigurableResource]:
 @definitions
 def resources() -> Definitions:
     """Resources from the settings as they are when the code location loads."""
-    return Definitions(resources=build_resources(settings_module.current()))
+    s = settings_module.current()
+    db_engine.use_prepared_statements(s.database_prepared_statements)
+    return Definitions(resources=build_resources(s))

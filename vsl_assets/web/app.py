@@ -18,6 +18,7 @@ from fastapi.staticfiles import StaticFiles
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from vsl_assets import settings as settings_module
+from vsl_assets.db import engine as db_engine
 from vsl_assets.services import insights as insights_service
 from vsl_assets.services.ports import PartitionPort
 from vsl_assets.settings import Settings
@@ -58,6 +59,7 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     """The app; ``partitions`` is the orchestrator's (given by the entry point, ``vsl web``), so an
     added URL can be materialized at once; without it the sensor makes the partition on its next tick."""
     settings = settings or settings_module.current()
+    db_engine.use_prepared_statements(settings.database_prepared_statements)
     app = FastAPI(
         title="The Swipe — VSL swipe file API",
         description="Add VSL URLs, browse and search what the pipeline made of them. "

@@ -417,6 +417,9 @@ def test_postgresql_runs_the_whole_librarys_pages_prepared_on_one_generic_plan(
     assert pages_and_prepared()[:2] == (newest, newest[::-1])
     # VSL_DATABASE_PREPARED_STATEMENTS=false (a pooler in transaction mode): sent as text, the
     # same pages, nothing prepared.
-    monkeypatch.setenv("VSL_DATABASE_PREPARED_STATEMENTS", "false")
     engine.dispose_all()
-    assert pages_and_prepared() == (newest, newest[::-1], [])
+    engine.use_prepared_statements(False)  # what the front ends do with the setting
+    try:
+        assert pages_and_prepared() == (newest, newest[::-1], [])
+    finally:
+        engine.use_prepared_statements(True)
