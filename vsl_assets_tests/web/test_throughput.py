@@ -9,6 +9,7 @@ shortcuts could break: the library's total, atomic writes, a connection the serv
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -44,6 +45,10 @@ def statements(web: Web) -> Iterator[Seen]:
     seen = Seen()
 
     def record(conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        executed = re.search(r"\bEXECUTE (vsl_\w+)", statement)
+        if executed:  # a prepared statement (db.engine.PREPARED): recorded as the text it prepared
+            prepared = [p for name, p, _ in db_engine._prepared.values() if name == executed.group(1)]
+            statement = prepared[0] if prepared else statement
         seen.statements.append(" ".join(statement.split()))
         seen.autocommit.append(bool(getattr(conn.connection.dbapi_connection, "autocommit", False)))
 
