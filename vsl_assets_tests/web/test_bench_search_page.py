@@ -12,6 +12,7 @@ import asyncio
 import random
 import sys
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -73,12 +74,38 @@ def test_verdict_comes_from_the_whole_interval(ratios: list[float], expected: st
     assert bench_web.verdict(lo, hi, 3.0) == expected
 
 
+Answer = Callable[[asyncio.StreamReader, asyncio.StreamWriter], Awaitable[None]]
+
+
+def _serve_in_a_thread(answer: Answer) -> tuple[int, Callable[[], None]]:
+    """A bare HTTP server on 127.0.0.1 answering with ``answer``, in a daemon thread: its port and
+    a function that stops it."""
+    ready = threading.Event()
+    port: list[int] = []
+    loops: list[asyncio.AbstractEventLoop] = []
+
+    def serve() -> None:
+        async def main() -> None:
+            server = await asyncio.start_server(answer, "127.0.0.1", 0)
+            port.append(server.sockets[0].getsockname()[1])
+            loops.append(asyncio.get_running_loop())
+            ready.set()
+            async with server:
+                await asyncio.Event().wait()
+
+        try:
+            asyncio.run(main())
+        except RuntimeError:  # the loop stopped from outside
+            pass
+
+    threading.Thread(target=serve, daemon=True).start()
+    assert ready.wait(10)
+    return port[0], lambda: loops[0].call_soon_threadsafe(loops[0].stop)
+
+
 def test_load_asks_every_path_of_a_pool() -> None:
     """Connections cycle through the pool (each from its own place), not only its first query."""
     seen: list[str] = []
-    ready = threading.Event()
-    port: list[int] = []
-    stop: list[asyncio.AbstractEventLoop] = []
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         while line := await reader.readline():
@@ -89,26 +116,10 @@ def test_load_asks_every_path_of_a_pool() -> None:
             await writer.drain()
         writer.close()
 
-    def serve() -> None:
-        async def main() -> None:
-            server = await asyncio.start_server(answer, "127.0.0.1", 0)
-            port.append(server.sockets[0].getsockname()[1])
-            stop.append(asyncio.get_running_loop())
-            ready.set()
-            async with server:
-                await asyncio.Event().wait()
-
-        try:
-            asyncio.run(main())
-        except RuntimeError:
-            pass
-
-    thread = threading.Thread(target=serve, daemon=True)
-    thread.start()
-    assert ready.wait(10)
+    port, stop = _serve_in_a_thread(answer)
     pool = ["/search?q=a", "/search?q=b", "/search?q=c"]
-    result = bench_web.load(port[0], pool, {}, 2, 0.3)
-    stop[0].call_soon_threadsafe(stop[0].stop)
+    result = bench_web.load(port, pool, {}, 2, 0.3)
+    stop()
     assert result["errors"] == 0 and result["n"] >= 3
     assert set(seen) == set(pool)
     counts = [seen.count(p) for p in pool]
@@ -119,9 +130,6 @@ def test_load_asks_every_path_of_a_pool() -> None:
 def test_a_connection_the_server_closed_is_an_error_not_a_crash() -> None:
     """Under heavy load, evening the spread can leave a connection idle past uvicorn's keep-alive
     timeout, and the server closes it: the measurement goes on and counts it as an error."""
-    ready = threading.Event()
-    port: list[int] = []
-    stop: list[asyncio.AbstractEventLoop] = []
     answered = [0]
 
     async def answer(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -135,24 +143,9 @@ def test_a_connection_the_server_closed_is_an_error_not_a_crash() -> None:
                 break
         writer.close()
 
-    def serve() -> None:
-        async def main() -> None:
-            server = await asyncio.start_server(answer, "127.0.0.1", 0)
-            port.append(server.sockets[0].getsockname()[1])
-            stop.append(asyncio.get_running_loop())
-            ready.set()
-            async with server:
-                await asyncio.Event().wait()
-
-        try:
-            asyncio.run(main())
-        except RuntimeError:
-            pass
-
-    threading.Thread(target=serve, daemon=True).start()
-    assert ready.wait(10)
-    result = bench_web.load(port[0], "/search?q=a", {}, 2, 0.3)
-    stop[0].call_soon_threadsafe(stop[0].stop)
+    port, stop = _serve_in_a_thread(answer)
+    result = bench_web.load(port, "/search?q=a", {}, 2, 0.3)
+    stop()
     assert result["errors"] >= 1  # and no exception
 
 
