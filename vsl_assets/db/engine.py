@@ -32,6 +32,11 @@ _MIGRATIONS = Path(__file__).with_name("migrations")
 SCHEMA_HEAD = "0015_pg"
 _ADVISORY_LOCK_ID = 0x5653_4C00  # "VSL\0"
 _lock = threading.Lock()
+#: Alembic keeps the running migration's context in module globals (``alembic.context``), so two
+#: threads of one process migrating or stamping at once (the app database here, a Dagster storage's
+#: new shard in ``defs/sqlite_storage``) remove each other's context (``KeyError: 'config'``). Every
+#: alembic call of the product holds this lock, innermost.
+ALEMBIC_LOCK = threading.RLock()
 _engines: dict[str, Engine] = {}
 _sessionmakers: dict[str, sessionmaker[Session]] = {}
 
@@ -98,7 +103,7 @@ def migrate(engine: Engine) -> None:
             return
         from alembic import command
 
-        with engine.begin() as conn:
+        with ALEMBIC_LOCK, engine.begin() as conn:
             command.upgrade(alembic_config(conn), "head")
 
 

@@ -50,6 +50,8 @@ from dagster._serdes import ConfigurableClassData
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import QueuePool
 
+from vsl_assets.db.engine import ALEMBIC_LOCK
+
 #: Shards whose engines stay open in one process: the index shard and the runs being written or
 #: read.  A long-lived process (webserver, daemon) reads many runs; older engines are disposed.
 MAX_OPEN_SHARDS = 16
@@ -84,7 +86,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         self._engines: OrderedDict[str, Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
-        super().__init__(base_dir, inst_data)
+        with ALEMBIC_LOCK:  # Dagster stamps the index shard through alembic's global context
+            super().__init__(base_dir, inst_data)
 
     def _engine(self, shard: str) -> Engine:
         with self._engines_lock:
@@ -122,7 +125,8 @@ class PooledSqliteEventLogStorage(SqliteEventLogStorage):
         with self._db_lock:
             engine = self._engine(shard)
             if shard not in self._initialized_dbs:
-                self._initdb(engine)
+                with ALEMBIC_LOCK:  # Dagster stamps the new shard through alembic's global context
+                    self._initdb(engine)
                 self._initialized_dbs.add(shard)
             with engine.connect() as conn, conn.begin():
                 yield conn
@@ -194,9 +198,10 @@ class VslSqliteStorage(DagsterSqliteStorage):
     def __init__(self, base_dir: str, inst_data: ConfigurableClassData | None = None) -> None:
         # DagsterSqliteStorage.__init__ with the storages swapped (same directories).
         self.base_dir = base_dir
-        self._run_storage = PooledSqliteRunStorage.from_local(_runs_directory(base_dir))
-        self._event_log_storage = PooledSqliteEventLogStorage(_event_logs_directory(base_dir))
-        self._schedule_storage = PooledSqliteScheduleStorage.from_local(_schedule_directory(base_dir))
+        with ALEMBIC_LOCK:  # each store is created or stamped through alembic's global context
+            self._run_storage = PooledSqliteRunStorage.from_local(_runs_directory(base_dir))
+            self._event_log_storage = PooledSqliteEventLogStorage(_event_logs_directory(base_dir))
+            self._schedule_storage = PooledSqliteScheduleStorage.from_local(_schedule_directory(base_dir))
         self._inst_data = inst_data
         super(DagsterSqliteStorage, self).__init__()
 

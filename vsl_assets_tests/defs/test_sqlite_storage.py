@@ -83,6 +83,35 @@ def test_the_repo_instance_uses_it(tmp_path: Path) -> None:
         instance.dispose()
 
 
+def test_alembic_runs_under_one_process_lock_for_the_app_database_and_each_new_shard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alembic keeps its running context in module globals: a thread migrating the app database
+    while another stamps a new event-log shard removed each other's context (``KeyError:
+    'config'`` in CI). Both hold ``ALEMBIC_LOCK``."""
+    from alembic.runtime import environment
+
+    from vsl_assets.db import engine as db_engine
+
+    held: list[bool] = []
+    enter = environment.EnvironmentContext.__enter__
+
+    def recording(self: Any) -> Any:
+        held.append(db_engine.ALEMBIC_LOCK._is_owned())  # type: ignore[attr-defined]
+        return enter(self)
+
+    monkeypatch.setattr(environment.EnvironmentContext, "__enter__", recording)
+    db_engine.get_engine(f"sqlite:///{tmp_path / 'app.db'}")  # a new app database: migrated
+    storage = VslSqliteStorage(str(tmp_path / "history"))  # runs, schedules, the events' index
+    try:
+        with storage._event_log_storage._connect("new-shard"):  # a new shard: Dagster stamps it
+            pass
+    finally:
+        storage.dispose()
+        db_engine.dispose_all()
+    assert len(held) >= 4 and all(held), held
+
+
 @pytest.mark.slow
 def test_runs_are_recorded_and_read_back_like_dagsters_own(tmp_path: Path) -> None:
     history = tmp_path / "history"
