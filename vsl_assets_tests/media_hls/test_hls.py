@@ -316,8 +316,11 @@ def test_master_playlist_variant_policy(server: TimedServer, tmp_path: Path, pol
 @pytest.mark.slow
 def test_separate_audio_rendition_is_muxed(server: TimedServer, tmp_path: Path) -> None:
     logged: list[str] = []
-    info = download_hls(server.url("alt/index.m3u8"), tmp_path / "v.mp4", FAST, log=logged.append)
+    pcm = tmp_path / "v.wav"
+    info = download_hls(server.url("alt/index.m3u8"), tmp_path / "v.mp4", FAST, log=logged.append, pcm=pcm)
     assert info.video_codec == "h264" and info.audio_codec == "aac"
+    # The tee decodes the rendition's own track: the PCM is what the MP4's audio decodes to.
+    assert pcm.read_bytes() == decode_pcm(tmp_path / "v.mp4", tmp_path / "decoded.wav").read_bytes()
     assert abs(_decoded_audio_s(tmp_path / "v.mp4") - audio_duration(SPEECH_EN)) < 0.5
     assert _segments_requested(server, "/alt/audio/") and _segments_requested(server, "/alt/video/")
     assert any("audio rendition 'English'" in line for line in logged)

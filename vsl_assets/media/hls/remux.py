@@ -180,7 +180,8 @@ async def remux(
             read_fds.clear()
             audio = len(tracks) - 1  # the separate audio rendition, or the one track
             if pcm is not None and not any(t.has_discontinuity for t in tracks):
-                tee = await _start_tee(ffmpeg, tracks[audio], firsts[audio], pcm)
+                with contextlib.suppress(OSError):  # no tee (no process or pipe left): no PCM
+                    tee = await _start_tee(ffmpeg, tracks[audio], firsts[audio], pcm)
             feeders = [
                 asyncio.ensure_future(_feed(o, w, f, tee if i == audio else None))
                 for i, (o, w, f) in enumerate(zip(ordered, writers, firsts, strict=True))
