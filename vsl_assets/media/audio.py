@@ -23,14 +23,8 @@ class AudioFormat:
     container: str
 
 
-#: libopus packets of 60 ms (its default is 20 ms): in voip mode a packet carries three 20 ms SILK
-#: frames instead of one, coded the same way, so the speech is the same while the encode costs 12-14 %
-#: less CPU and the file is 5 % smaller (7.6 minutes of speech at 32 kbit/s: 4.8 against 5.5 CPU
-#: seconds, tiny.en's WER on it 0.170 against 0.170; issue 29).
-OPUS_FRAME_MS = "60"
-
 AUDIO_FORMATS: dict[str, AudioFormat] = {
-    "opus": AudioFormat("ogg", ("-c:a", "libopus", "-application", "voip", "-frame_duration", OPUS_FRAME_MS), "ogg"),
+    "opus": AudioFormat("ogg", ("-c:a", "libopus", "-application", "voip"), "ogg"),
     "mp3": AudioFormat("mp3", ("-c:a", "libmp3lame"), "mp3"),
 }
 
