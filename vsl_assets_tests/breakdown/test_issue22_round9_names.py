@@ -213,3 +213,34 @@ def test_a_lower_case_kind_phrase_said_once_with_common_words_is_no_name() -> No
     # "what we call the steel security protocol", once, in an answer to an objection (hold-out 6 05 re-cut).
     lines = ["how safe is my data we built what we call the iron vault protocol", "all data is encrypted"]
     assert _lower_product(lines, "en")[0] is None
+
+
+def test_a_coined_word_said_three_times_is_read_even_beside_figures_read_as_a_title() -> None:
+    # "usando a ylada" ... "ylada com" (hold-out 7 08 re-cut bare): figures read as a run of "capitalised"
+    # words ("7kg 4") by no construction do not stop the coined word said again and again from being the product.
+    lines = [
+        "uma paciente perdeu 7kg 4 semanas depois",
+        "a doutora lia conseguiu quarenta contatos usando a qorvo",
+        "até descobrir a qorvo ela atendia pouco",
+        "link personalizado qorvo com doutora lia",
+    ]
+    name, confidence = _lower_product(lines, "pt")
+    assert name == "qorvo" and confidence is not None and confidence < 0.6
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "name"),
+    [
+        # "[coined] te ayuda a entrenar" (hold-out 7 11 re-cut bare), the lower-case "X te enseña".
+        ("es", ["zumvio te ayuda a estudiar cada día", "zumvio es tu sitio para aprobar"], "zumvio"),
+        ("en", ["trevlo helps you close the month in an hour", "and trevlo sends the invoices"], "trevlo"),
+    ],
+)
+def test_a_coined_word_that_helps_you_is_the_product(language: str, lines: list[str], name: str) -> None:
+    found, confidence = _lower_product(lines, language)
+    assert found == name and confidence is not None and confidence < 0.6
+
+
+def test_a_common_word_that_helps_you_is_no_product() -> None:
+    lines = ["routine helps you sleep and routine helps you wake", "that is all i learned"]
+    assert _lower_product(lines, "en")[0] is None
