@@ -229,6 +229,8 @@ REASONS: tuple[ReasonPattern, ...] = (
     _reason("could not connect to the stream URL server"),
     _reason("the stream URL returned an empty body"),
     _reason("the stream URL did not return an HLS playlist"),
+    _reason("the stream URL did not return an HLS playlist (got {got})"),
+    _reason("the stream URL did not return video (got {got})"),
     _reason("the stream contains no audio or video stream"),
     _reason("the stream URL contains no audio or video stream"),
     _reason("the HLS playlist lists no segments"),

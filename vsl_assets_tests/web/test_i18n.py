@@ -302,6 +302,38 @@ def test_the_reasons_the_code_writes_are_the_ones_translated() -> None:
     assert "Widevine" in reason("es", DrmProtectedError("Widevine").reason).text
 
 
+@pytest.mark.parametrize(
+    ("hint", "first", "pt", "es"),
+    [
+        (
+            None,
+            ("text/plain", b"hello"),
+            "a URL do stream n\u00e3o devolveu v\u00eddeo (veio text/plain)",
+            "(lleg\u00f3 text/plain)",
+        ),
+        (
+            True,
+            ("text/html", b"<!doctype html><p>x"),
+            "playlist HLS (veio uma p\u00e1gina web)",
+            "(lleg\u00f3 una p\u00e1gina web)",
+        ),
+    ],
+)
+def test_a_url_that_is_not_a_stream_fails_with_a_translated_reason(
+    hint: bool | None, first: tuple[str, bytes], pt: str, es: str
+) -> None:
+    """What a sales page's stream check writes when the URL serves text or a page (a real trial: a
+    ``.txt`` added by mistake showed "Motivo: the stream URL did not return video" in English)."""
+    from vsl_assets.media.pages.errors import NotAStreamError
+    from vsl_assets.media.pages.hls_probe import check_stream
+
+    with pytest.raises(NotAStreamError) as info:
+        check_stream(None, "https://cdn.example.com/a/file", headers={}, hls_hint=hint, first=first)  # type: ignore[arg-type]
+    raw = info.value.reason
+    assert pt in reason("pt-BR", raw).text and reason("pt-BR", raw).raw == raw
+    assert es in reason("es", raw).text
+
+
 def test_a_library_card_reads_its_name_labels_and_price_from_one_pass_per_page() -> None:
     """``card_texts`` makes what each card shows once per page (a call through Jinja per value
     cost ~7 a card): the same words as ``label``/``fmt_money``, the untitled name translated, and
