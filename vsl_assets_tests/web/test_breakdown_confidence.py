@@ -192,6 +192,8 @@ def test_page_not_sure_and_roles(web: Web, lang: str) -> None:
     assert "500,00" not in html.split('id="offer"')[1].split("</dd>")[0]  # no confident number in the offer
     assert f'<span class="role">{rejected}</span>: {why}' in html  # why it was read so: in the reader's words
     assert 'id="product-reveal"' in html and 'id="pitch-page"' in html and 'id="pitch-transcript"' in html
+    anchor = html.split("<dt>Anchor</dt>" if lang == "en" else "<dt>Âncora</dt>")[1].split("</dd>")[0]
+    assert "—</span>" in anchor  # no anchor said: a dash that says "Not found", not a blank line (a trial)
 
 
 def test_library_page_filters_by_product_reveal_and_hides_an_unsure_price_on_the_card(web: Web) -> None:
