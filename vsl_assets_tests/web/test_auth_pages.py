@@ -215,3 +215,13 @@ def test_password_guessing_is_throttled(sqlite_web: Web) -> None:
     assert blocked.status_code == 429 and "too many failed logins" in blocked.json()["detail"]
     assert 0 < int(blocked.headers["retry-after"]) <= 301
     assert web.client.get("/api/vsls").status_code == 401
+
+
+def test_every_page_names_its_icon_so_the_browser_asks_no_missing_favicon(sqlite_web: Web) -> None:
+    """A trial's console showed a 404 for /favicon.ico on every page: the pages now name an icon
+    that is served to anyone (the login page's tab has one too)."""
+    login = sqlite_web.client.get("/login")
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in login.text
+    icon = sqlite_web.client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")
