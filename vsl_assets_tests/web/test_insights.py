@@ -161,3 +161,21 @@ def test_a_chart_label_fits_left_of_its_bars() -> None:
     assert [text for _x, text in labels] == ["Consciente da sol\u2026", "Chamada para ação", "Llamada a la acci\u2026"]
     for x, text in labels:
         assert len(text) * 0.6 * 15 <= float(x), text
+
+
+def test_one_vsl_is_counted_in_the_singular(sqlite_web: Web) -> None:
+    """A trial with one VSL read "1 VSLs analisadas" on insights and "1 VSLs" on a board."""
+    web = sqlite_web
+    csrf = web.login()
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://a.example/1", niche="health/sleep", price=97.0))
+    web.client.cookies.set("vsl_lang", "pt-BR")
+    count = re.search(r'id="insights-count"><a [^>]*>([^<]*)</a>', web.client.get("/insights").text)
+    assert count and count.group(1).strip() == "1 VSL analisada"
+    assert re.search(r'id="total">1 VSL ·', web.client.get("/").text)
+    board = web.client.post("/boards", data={"name": "Sono", "csrf_token": csrf}, follow_redirects=False)
+    where = board.headers["location"]
+    web.client.post(f"{where}/items", data={"partition_key": key, "csrf_token": csrf})
+    assert "· 1 VSL</p>" in web.client.get(where).text
+    web.client.cookies.set("vsl_lang", "en")
+    assert '<span class="count">1 VSL</span>' in web.client.get("/boards").text
