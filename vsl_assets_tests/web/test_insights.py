@@ -179,3 +179,6 @@ def test_one_vsl_is_counted_in_the_singular(sqlite_web: Web) -> None:
     assert "· 1 VSL</p>" in web.client.get(where).text
     web.client.cookies.set("vsl_lang", "en")
     assert '<span class="count">1 VSL</span>' in web.client.get("/boards").text
+    board_id = int(where.rsplit("/", 1)[1])
+    shared = web.client.post(f"/api/boards/{board_id}/shares", json={"days": 7}, headers=web.bearer).json()["url"]
+    assert '<p class="board-meta">1 VSL</p>' in web.client.get(shared.removeprefix("http://testserver")).text
