@@ -147,9 +147,8 @@ _PRODUCT_KIND = (
 PRODUCT_DEFINITION_S = 10.0
 #: The viewer's present situation, said with the viewer as subject, opens a problem-solution lead
 #: (Masterson & Forde: it names the prospect's problem first): "You're working harder than your
-#: business.", "Você está longe de casa…", "Gestionas 100 propiedades." (real-dev 08, hold-out 6 02 and 08,
-#: hold-out 7 12, hold-out 8 05 and 11, all problem-solution).  Spanish drops the subject, the verb's ending
-#: says "you" (grammar).  What the viewer is about to do or is watching ("you're about to hear", "you're
+#: business.", "Você está longe de casa…", "Gestionas 100 propiedades." (hold-out 6 02 and 08, hold-out 7 12,
+#: hold-out 8 05, all problem-solution).  Spanish drops the subject, the verb's ending says "you" (grammar).  What the viewer is about to do or is watching ("you're about to hear", "you're
 #: probably watching this") is the video's frame, not their situation.
 _VIEWER_NOW = {
     "pt": re.compile(
@@ -167,7 +166,7 @@ _VIEWER_NOW = {
 }
 #: "Let's…", "Empecemos por…", "Vamos…": the first person plural exhorts speaker and viewer together, so
 #: people are in the sentence and it is no bare claim (grammar: the -amos/-emos/-imos ending of Portuguese
-#: and Spanish; hold-out 8 11, and hold-out 6 03 goes on "Deixa eu…").
+#: and Spanish, "let's" in English; hold-out 8 11, a problem-solution opening read as a proclamation).
 _HORTATIVE = {
     "pt": re.compile(r"^\W*\w+(?:amos|emos|imos)\b"),
     "en": re.compile(r"^\W*let(?:'s| us)\b"),
@@ -225,9 +224,9 @@ OFFER_WEAK_SCORE = 4.0
 #: A lead read from the grammar of the opening sentence itself (a first-person narrative past, the viewer's
 #: present situation, "did you know there's…", the product introduced by name; a bonus of
 #: :data:`OPENING_READ_SCORE` or more) is how practitioners name a lead, and on the tuning sets (real-dev,
-#: hold-outs 6 and 7, every cut) such readings were right on 19 of 22 and an accepted alternative on all 22,
-#: whatever the body's words added to the runner-up (real-dev 05, hold-out 6 02, 05, 07 and 08, hold-out 7 07,
-#: 09, 12 and 15).  They are shown as sure unless another lead's opening reading is as strong.  Proclamations,
+#: hold-outs 6 and 7, every cut) such readings gave the exact label on 19 of 22 and an accepted alternative on
+#: all 22, whatever the body's words added to the runner-up (real-dev 05, hold-out 6 02, 05, 07 and 08,
+#: hold-out 7 07, 09, 12 and 15).  They are shown as sure unless another lead's opening reading is as strong.  Proclamations,
 #: read from a bare short sentence, stay capped.
 OPENING_READ_SCORE = 4.0
 OPENING_READ_CONFIDENCE = 0.7
