@@ -148,19 +148,22 @@ PRODUCT_DEFINITION_S = 10.0
 #: The viewer's present situation, said with the viewer as subject, opens a problem-solution lead
 #: (Masterson & Forde: it names the prospect's problem first): "You're working harder than your
 #: business.", "Você está longe de casa…", "Gestionas 100 propiedades." (hold-out 6 02 and 08, hold-out 7 12,
-#: hold-out 8 05, all problem-solution).  Spanish drops the subject, the verb's ending says "you" (grammar).  What the viewer is about to do or is watching ("you're about to hear", "you're
+#: hold-out 8 05, all problem-solution), or in the recent past ("Você acordou hoje e descobriu…", hold-out 6
+#: 04 cut bare).  Spanish drops the subject, the verb's ending says "you" (grammar).  What the viewer is about to do or is watching ("you're about to hear", "you're
 #: probably watching this") is the video's frame, not their situation.
 _VIEWER_NOW = {
     "pt": re.compile(
-        r"^\W*(?:voce|tu) (?:esta|ta|vive|trabalha|passa|gasta|sente|acorda|perde|paga|continua|segue)\b"
+        r"^\W*(?:voce|tu) (?:esta|ta|vive|trabalha|passa|gasta|sente|acorda|perde|paga|continua|segue|acordou|"
+        r"descobriu|recebeu|perdeu)\b"
         r"(?! (?:prestes|assistindo|vendo|aqui|ouvindo)\b)"
     ),
     "en": re.compile(
-        r"^\W*you(?:'re| are) (?!(?:going|gonna|about|watching|probably|here|listening|invited|in for|one|just|"
-        r"not alone|now)\b)\w+"
+        r"^\W*(?:you(?:'re| are) (?!(?:going|gonna|about|watching|probably|here|listening|invited|in for|one|just|"
+        r"not alone|now)\b)\w+|you (?:just )?(?:woke up|found out|lost|received|got a)\b)"
     ),
     "es": re.compile(
         r"^\W*(?:(?:tu|usted) )?(?:estas|trabajas|gestionas|usas|pasas|gastas|vives|sigues|pierdes|pagas|"
+        r"te despertaste|descubriste|perdiste|recibiste|"
         r"usted (?:esta|trabaja|vive|pasa|gasta|sigue|pierde|paga))\b(?! (?:a punto|viendo|aqui|escuchando)\b)"
     ),
 }

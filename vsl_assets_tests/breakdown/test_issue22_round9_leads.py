@@ -120,6 +120,9 @@ def test_a_kind_of_product_without_its_name_is_no_offer_lead(language: str, open
         # Spanish drops the subject: the verb's ending says "you".
         ("es", "Gestionas tres tiendas. Usas cuatro aplicaciones distintas. Y nada habla entre sí."),
         ("es", "Usted trabaja el mes entero y el dinero no alcanza."),
+        # The recent past of the same construction: what just happened to the viewer.
+        ("pt", "Você acordou hoje e descobriu que a sua conta foi bloqueada sem aviso"),
+        ("en", "You just found out your shop was dropped from the delivery app"),
     ],
 )
 def test_the_viewers_present_situation_opens_a_sure_problem_lead(language: str, opening: str) -> None:
