@@ -16,14 +16,21 @@ script-based and element-based embeds common on sales pages are read:
   ``play.vidyard.com/embed/v4.js``): its player page is ``https://play.vidyard.com/<uuid>``.
 
 Embeds are kept in page order: the VSL sits above the testimonials.
+
+:func:`in_scripts` reads the page's own script files for an embed they write in: a click-to-play
+cover whose script puts ``<iframe src="https://www.youtube.com/embed/<id>">`` into the page, or
+``createElement("iframe")`` given such a URL (extra real pages youtube-click-to-play-script_rfrancodev
+and youtube-iframe-script_youthduo).
 """
 
 from __future__ import annotations
 
 import re
 
+from vsl_assets.media.pages.fetch import Fetcher
 from vsl_assets.media.pages.hosts import is_known_host
 from vsl_assets.media.pages.page import Page
+from vsl_assets.media.pages.players import page_scripts
 from vsl_assets.media.pages.players.base import Candidate, iframe_src
 
 KIND = "embed"
@@ -101,3 +108,30 @@ def _element_embeds(page: Page) -> list[tuple[int, str]]:
 def _brightcove(account: str, player: str, video: str) -> str:
     player = player if _ID.match(player) else "default"
     return f"https://players.brightcove.net/{account}/{player}_default/index.html?videoId={video}"
+
+
+#: A quoted YouTube, Vimeo or Wistia player URL inside script text.
+_EMBED_IN_SCRIPT = re.compile(
+    r"""["'`](?P<url>(?:https?:)?//(?:www\.)?(?:youtube(?:-nocookie)?\.com/embed/[\w-]{11}|"""
+    r"""player\.vimeo\.com/video/\d{4,12}|fast\.wistia\.(?:net|com)/embed/iframe/[0-9a-z]{6,20})"""
+    r"""(?:[?&#][^"'`\s<>\\]*)?)["'`]""",
+    re.I,
+)
+#: The script builds an iframe: written as markup or created with the DOM API.
+_BUILDS_IFRAME = re.compile(r"""<iframe\b|createElement\(\s*["'`]iframe["'`]\s*\)""", re.I)
+
+
+def in_scripts(fetcher: Fetcher, page: Page) -> Candidate | None:
+    """The player embed one of the page's own script files writes into the page, or None.
+
+    Only same-site files that build an iframe count (a third-party widget's video is not this
+    page's VSL); the first embed they name is the VSL, the others are listed.
+    """
+    for script in page_scripts.read(fetcher, page, same_site=True):
+        if not _BUILDS_IFRAME.search(script.text):
+            continue
+        urls = [m.group("url") for m in _EMBED_IN_SCRIPT.finditer(script.text)]
+        urls = list(dict.fromkeys("https:" + u if u.startswith("//") else u for u in urls))
+        if urls:
+            return Candidate(kind=KIND, embed_url=urls[0], ytdlp=True, others=tuple(urls[1:]), claims=tuple(urls))
+    return None
