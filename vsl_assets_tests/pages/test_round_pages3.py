@@ -1,8 +1,9 @@
 """Resolver patterns from the pages3 round (real pages in /work/realpages-extra, session "pages3"),
 each reproduced with markup written for these tests: Mux and Cloudflare Stream embeds mapped to
 their documented HLS playlists without a request, an old Panda embed that redirects to its
-library's host, UI-framework CDN scripts that are never read as player code, and a YouTube/Vimeo
-iframe that the page's own script writes in (a click-to-play cover)."""
+library's host, UI-framework CDN scripts that are never read as player code, a YouTube/Vimeo
+iframe that the page's own script writes in (a click-to-play cover), and Elementor's video widget
+whose video is only in its settings."""
 
 from __future__ import annotations
 
@@ -261,3 +262,55 @@ def test_embeds_in_scripts_that_are_not_the_pages_player(src: str, script_url: s
     with _offline(_page_with_script(src, script_url, script), []) as client, pytest.raises(NoPlayerFoundError) as info:
         resolve(_SALES, client=client, options=ResolveOptions(use_ytdlp=False, probe_stream=False))
     assert (info.value.reason, info.value.detail) == ("no video player found on page", None)
+
+
+def _elementor(settings: str, inner: str = "") -> str:
+    quoted = settings.replace('"', "&quot;").replace("/", "\\/")
+    return (
+        '<div class="elementor-element elementor-widget elementor-widget-video" data-element_type="widget"'
+        f' data-settings="{quoted}" data-widget_type="video.default"><div class="elementor-widget-container">'
+        f'<div class="elementor-wrapper elementor-open-inline"><div class="elementor-video"></div>{inner}</div></div></div>'
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "embed"),
+    [
+        (
+            '{"youtube_url":"https://youtu.be/Zx9Yw8Xv7Uq","video_type":"youtube","controls":"yes"}',
+            "https://youtu.be/Zx9Yw8Xv7Uq",
+        ),
+        # YouTube is the widget's default type.
+        (
+            '{"youtube_url":"https://www.youtube.com/watch?v=Zx9Yw8Xv7Uq"}',
+            "https://www.youtube.com/watch?v=Zx9Yw8Xv7Uq",
+        ),
+        ('{"vimeo_url":"https://vimeo.com/765432109","video_type":"vimeo"}', "https://vimeo.com/765432109"),
+    ],
+)
+def test_an_elementor_video_widget_names_its_video_in_its_settings(settings: str, embed: str) -> None:
+    assert _detect(_elementor(settings)) == [("embed", embed, ())]
+
+
+def test_a_saved_elementor_page_lists_the_widget_video_once() -> None:
+    built = '<iframe src="https://www.youtube.com/embed/Zx9Yw8Xv7Uq?controls=1"></iframe>'
+    widget = _elementor('{"youtube_url":"https://youtu.be/Zx9Yw8Xv7Uq","video_type":"youtube"}', built)
+    testimonial = '<iframe src="https://www.youtube.com/embed/Tt1Ss2Rr3Qq"></iframe>'
+    assert _detect(widget + testimonial) == [
+        ("embed", "https://youtu.be/Zx9Yw8Xv7Uq", ("https://www.youtube.com/embed/Tt1Ss2Rr3Qq",))
+    ]
+
+
+@pytest.mark.parametrize(
+    "widget",
+    [
+        # A self-hosted widget is a <video>: the html5 detector's, not this setting's.
+        _elementor('{"video_type":"hosted","youtube_url":"https://www.youtube.com/watch?v=Zx9Yw8Xv7Uq"}'),
+        _elementor('{"youtube_url":"https://videos.example.net/vsl","video_type":"youtube"}'),
+        _elementor('{"video_type":"youtube"}'),
+        '<div class="elementor-widget-video" data-settings="{not json"></div>',
+        "<!-- " + _elementor('{"youtube_url":"https://youtu.be/Zx9Yw8Xv7Uq"}') + " -->",
+    ],
+)
+def test_elementor_settings_that_name_no_video_site(widget: str) -> None:
+    assert _detect(widget) == []
