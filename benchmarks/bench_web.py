@@ -478,12 +478,6 @@ def load(
 # -- one code version on one database -------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _env(code: Path, database: str, storage: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VSL_")}
     return {
@@ -657,8 +651,10 @@ def _rev(code: Path) -> str:
 def start(label: str, code: Path, database: str, storage: Path, info: dict[str, str], engine: str | None) -> Running:
     """``vsl web`` of ``code`` on the seeded database (``engine``: its VSL_SEARCH_BACKEND, else the
     code's default), logged in."""
+    from vsl_assets_tests.servers.ports import free_port  # the suite's one helper for it
+
     env = _env(code, database, storage, **({"VSL_SEARCH_BACKEND": engine} if engine else {}))
-    port = _free_port()
+    port = free_port()
     log = storage / f"server-{label}.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "vsl_assets.cli", "web", "--port", str(port)],

@@ -4,7 +4,8 @@ Each benchmark calls :func:`write` at the end of its run with the rows it has ju
 product's figure, the floor or baseline measured in the same run, the peer where there is one,
 the ratio with its interval, the target and the verdict it computed), and this module adds what
 a reader needs to judge the figures: the exact command line, the commit (and whether the
-checkout had uncommitted changes), the date in UTC, and the machine (cores, CPU model, load
+checkout had uncommitted changes), the revision of the "before" side when the run compared one
+(``--before CHECKOUT`` or ``--baseline-ref REF``: a path or a branch says nothing a month later), the date in UTC, and the machine (cores, CPU model, load
 average when the benchmark started and when it ended).  The file lands in
 ``benchmarks/results/<name>.json`` and is committed; ``benchmarks/report.py`` turns the files
 into the generated tables of ``docs/benchmarks.md``.
@@ -99,6 +100,9 @@ class Result:
     #: What the run's sizes were, in words (``10,000 VSLs, 30 requests per page``).
     sizes: str = ""
     notes: list[str] = field(default_factory=list)
+    #: The compared revision (``--before``'s checkout or ``--baseline-ref``), short, with ``+changes``
+    #: when that checkout had uncommitted changes; None when the run compared none (see :func:`before`).
+    before_commit: str | None = None
     format: int = FORMAT
 
     def to_json(self) -> str:
@@ -113,19 +117,49 @@ class Result:
         return cls(**data)
 
 
-def _git(*args: str) -> str:
+def _git(*args: str, where: Path = REPO) -> str:
     try:
-        out = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, timeout=30, check=False)
+        out = subprocess.run(["git", "-C", str(where), *args], capture_output=True, text=True, timeout=30, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return ""
     return out.stdout.strip() if out.returncode == 0 else ""
 
 
-def commit() -> tuple[str, bool]:
-    """The checkout's commit (short) and whether tracked files differ from it (results/ excluded)."""
-    head = _git("rev-parse", "--short", "HEAD") or "unknown"
-    changed = _git("status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)benchmarks/results")
+def commit(where: Path = REPO) -> tuple[str, bool]:
+    """A checkout's commit (short) and whether tracked files differ from it (results/ excluded)."""
+    head = _git("rev-parse", "--short", "HEAD", where=where) or "unknown"
+    changed = _git(
+        "status", "--porcelain", "--untracked-files=no", "--", ".", ":(exclude)benchmarks/results", where=where
+    )
     return head, bool(changed)
+
+
+def _option(argv: list[str], name: str) -> str | None:
+    """The value of ``name`` in ``argv`` (``--x V`` or ``--x=V``; the last one given wins, as argparse)."""
+    found = None
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            found = argv[i + 1]
+        elif arg.startswith(name + "="):
+            found = arg.split("=", 1)[1]
+    return found
+
+
+def before(argv: list[str]) -> str | None:
+    """The revision the run compared with, read from its command line: ``--before CHECKOUT`` (that
+    checkout's commit, ``+changes`` when it had uncommitted ones) or ``--baseline-ref REF`` (the
+    commit REF names here); ``unknown`` when neither git can tell, None when the run compared none."""
+    checkout = _option(argv, "--before")
+    if checkout is not None:
+        path = Path(checkout).expanduser()
+        if not _git("rev-parse", "--git-dir", where=path):
+            return "unknown"
+        head, dirty = commit(path)
+        return head + ("+changes" if dirty else "")
+    ref = _option(argv, "--baseline-ref")
+    if ref is not None:
+        return _git("rev-parse", "--short", f"{ref}^{{commit}}") or "unknown"
+    return None
 
 
 def cpu_model() -> str:
@@ -176,9 +210,10 @@ def write(
     if not rows:
         raise ValueError(f"{name}: nothing to record")
     head, dirty = commit()
+    args = list(sys.argv if argv is None else argv)
     result = Result(
         name=name,
-        command=command_line(argv),
+        command=command_line(args),
         commit=head,
         dirty=dirty,
         date_utc=datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
@@ -190,6 +225,7 @@ def write(
         full_size=full_size,
         sizes=sizes,
         notes=list(notes or []),
+        before_commit=before(args[1:]),
     )
     folder = directory or Path(os.environ.get("VSL_BENCH_RESULTS") or RESULTS)
     folder.mkdir(parents=True, exist_ok=True)

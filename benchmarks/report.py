@@ -131,6 +131,12 @@ def machine_text(r: record.Result) -> str:
     )
 
 
+def commit_text(r: record.Result) -> str:
+    """The measured commit and, for a before/after run, the revision it was compared with."""
+    text = f"`{r.commit}`" + (" + uncommitted changes" if r.dirty else "")
+    return text + (f" vs before `{r.before_commit}`" if r.before_commit else "")
+
+
 def size_text(r: record.Result) -> str:
     size = r.sizes or "as in the command"
     return size if r.full_size else f"**smaller than the issue's** ({size}): to be rerun"
@@ -163,7 +169,7 @@ def latest_figures(results: dict[str, record.Result]) -> list[str]:
                 f"| {cell(title)} | `{cell(EXPECTED[name][1])}` | not measured since {RECORDING_SINCE} | | | |"
             )
             continue
-        commit = f"`{r.commit}`" + (" + uncommitted changes" if r.dirty else "")
+        commit = commit_text(r)
         lines.append(
             f"| [{cell(title)}](#{anchor(name)}) | `{cell(r.command)}` | {r.date_utc}, {commit} | {cell(machine_text(r))} | "
             f"{cell(size_text(r))} | {tally(r.rows)} |"
@@ -176,7 +182,7 @@ def recorded_results(results: dict[str, record.Result]) -> list[str]:
     lines: list[str] = []
     for name in [*[n for n in EXPECTED if n in results], *sorted(set(results) - set(EXPECTED))]:
         r = results[name]
-        commit = f"`{r.commit}`" + (" + uncommitted changes" if r.dirty else "")
+        commit = commit_text(r)
         lines += [
             "",
             f"### {name}",

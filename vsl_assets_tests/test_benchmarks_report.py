@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import random
+import subprocess
 import sys
 from argparse import Namespace
 from pathlib import Path
@@ -200,6 +201,43 @@ def test_record_writes_what_a_run_was(tmp_path: Path) -> None:
     assert back.date_utc[:4].isdigit()
     with pytest.raises(ValueError, match="nothing to record"):
         record.write("bench_fixture", [], directory=tmp_path)
+
+
+def test_record_names_the_revision_a_before_after_run_compared_with(tmp_path: Path) -> None:
+    """``--before CHECKOUT`` is stored as that checkout's commit (``+changes`` when it had uncommitted
+    ones), ``--baseline-ref REF`` as the commit REF names: a path or a branch says nothing later."""
+    before = tmp_path / "before"
+    before.mkdir()
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", "-C", str(before), *args], capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
+    git("init", "-q")
+    (before / "code.py").write_text("x = 1\n", encoding="utf-8")
+    git("add", "code.py")
+    git("-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "before")
+    head = git("rev-parse", "--short", "HEAD")
+    row = [record.Row("figure", "1.00 s")]
+
+    def recorded(*argv: str) -> str | None:
+        path = record.write("bench_fixture", row, directory=tmp_path, argv=["benchmarks/bench_fixture.py", *argv])
+        return record.Result.from_json(path.read_text(encoding="utf-8")).before_commit
+
+    assert recorded("--n", "3", "--before", str(before)) == head
+    assert recorded(f"--before={before}") == head
+    (before / "code.py").write_text("x = 2\n", encoding="utf-8")
+    (before / "untracked.py").write_text("", encoding="utf-8")
+    assert recorded("--before", str(before)) == f"{head}+changes"
+    assert recorded("--before", str(tmp_path / "not-a-checkout")) == "unknown"
+    assert recorded("--baseline-ref", "HEAD") == record.commit()[0]
+    assert recorded("--n", "3") is None
+    # the report says it next to the commit measured, in the summary and above the result's table
+    shown = _result("bench_web", row, before_commit=f"{head}+changes", dirty=True)
+    docs = report.render(DOCS_TEMPLATE, report.load_results(_write(tmp_path / "results", shown)))
+    assert f"`abc1234` + uncommitted changes vs before `{head}+changes`" in docs.split("### bench_web")[0]
+    assert f"commit `abc1234` + uncommitted changes vs before `{head}+changes`;" in docs.split("### bench_web")[1]
+    assert " vs before " not in report.render(DOCS_TEMPLATE, {"bench_search": SEARCH})  # none compared
 
 
 def test_bench_pipeline_records_its_table_as_printed() -> None:

@@ -37,6 +37,8 @@ _STRONG_CUE_WORDS = (
     r"(?i:chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|nasceu|cri(?:ar|ei|ou|amos)|"
     r"desenvolv(?:emos|eu|i)|apresent(?:o|amos)|abri|constru[ií]|conhe[cç]a|a resposta (?:est[aá] n[oa]|[ée])|"
     r"sou d[ao]|lan[cç](?:ei|amos)|inscri[cç][õo]es d[oa]|"
+    # "abri" had no English or Spanish twin: "we've opened the X Gym" (real-dev 01), "abrimos la X" (grammar).
+    r"opened|abrimos|abr[ií]|"
     r"called|i call it|we call it|introducing|meet|created|create|built|enrollment for|launched|i run|we run|"
     r"welcome to|the answer is|i'm from|"
     # The speaker's company, given with the speaker's name: "I'm Mark from X", "I'm [NAME] with X"
@@ -169,6 +171,12 @@ _KIND_TITLE = re.compile(
 _TITLE_SENTENCE = re.compile(
     r"(?:^|(?<=[.!?] ))(?P<name>[A-ZÀ-Ý][\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?[A-ZÀ-Ý0-9][\w'\u2019%-]*){1,3})[.!](?=\s|$)"
 )
+#: A name headed by a kind of offering: "X Challenge", "Y Protocol" (English puts the kind last), "Método X",
+#: "Programa X" (Portuguese and Spanish put it first).
+_KIND_HEADED = re.compile(
+    r"\b" + _KIND_WORDS_EN + r"$|^(?:M[ée]todo|Protocolo|Programa|Desaf[ií]o|Curso|Mentor[ií]a|F[óo]rmula|Sistema)\b",
+    re.IGNORECASE,
+)
 # Weaker contexts: the name must also be said a second time.
 _WEAK_CUES = re.compile(
     r"(?i:sobre|entrar n[oa]|get|join|for the full|funciona|conoces|conhece|tomaste|pide|pe[cç]a|order)\s+"
@@ -187,12 +195,12 @@ _LOWER_NAMED = re.compile(
 #: "te presento agutidesigns") the word after it is a name only when the word is coined (see
 #: :func:`_coined`), since case no longer tells a name from a common word.
 _ANY_CASE_CUE = re.compile(
-    r"\b(?:it'?s called|is called|called|i call it|we call it|introducing|meet|welcome to|built with|"
+    r"\b(?:it'?s called|is called|called|i call it|we call it|what (?:i|we) call|introducing|meet|welcome to|built with|"
     r"(?:i|we)(?:'ve)? (?:built|created)|(?:i|we) run|the answer is|i'?m from|"
     r"chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|apresento|apresentamos|conhe[cç]a|"
     r"a resposta est[aá] n[oa]|sou d[ao]|nasceu|"
     r"se llama|llamad[oa]|lo llamamos|lo llamo|te presento|les presento|presentamos|cre[ée]|creamos|soy de|"
-    r"la respuesta est[aá] en|conoce)\s+(?:this\s+|esse\s+|essa\s+|este\s+|esta\s+)?" + _ART + r"(?P<word>[\w-]{4,})",
+    r"la respuesta est[aá] en|conoce)\s+(?:this\s+|esse\s+|essa\s+|este\s+|esta\s+)?" + _ART + r"(?P<word>[\w-]{2,})",
     re.IGNORECASE,
 )
 #: A word this rare (Zipf frequency, wordfreq's "small" lists) in the transcript's language and in English
@@ -210,6 +218,26 @@ _MARKED = re.compile(rf"{_NAME}(?<=[™®])")
 _CAPS_BRAND = re.compile(r"\b([A-ZÀ-Ý]{3,}[0-9]*)\b(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*")
 
 
+#: A web address said or shown: "propello-omega.vercel.app", "www.puntosestilo.com/demo", "ylada.com/x".
+_WEB_ADDRESS = re.compile(
+    r"(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+)(?:\.[a-z0-9-]+)*\.(?:com|app|io|ai|net|org|co|br|mx|es)\b(?:/\S*)?",
+    re.IGNORECASE,
+)
+
+
+def _site_names(p: Prepared) -> set[str]:
+    """The names web addresses give, folded without spaces: "propello" for propello-omega.vercel.app,
+    "puntosestilo" for puntosestilo.com.  The product's own site carries its name: the buyer is sent
+    there (real-dev 09, hold-out 6 07, hold-out 7 08; a company's site, hold-out 7 02, names the seller)."""
+    out: set[str] = set()
+    for seg in p.segments:
+        for m in _WEB_ADDRESS.finditer(seg.text):
+            host = fold(m.group("host"))
+            if host not in {"www", "go", "link", "app", "bit", "l", "m"}:
+                out |= {host, host.split("-")[0]}
+    return out
+
+
 def _shouted_common_words(p: Prepared) -> set[str]:
     """Words that, written in capitals, are shouted rather than names ("NÃO", "GRÁTIS", "STOP").
 
@@ -218,7 +246,9 @@ def _shouted_common_words(p: Prepared) -> set[str]:
     every line without ever writing it in lower case, while a brand in capitals ("RECYMEX",
     "COWBOY") is rare as a word.
     """
-    text = " ".join(s.text for s in p.segments)
+    # A web address is written in lower case whatever it names ("ylada.com/dra-ana" for the brand YLADA,
+    # hold-out 7 08): its words are no evidence that a word in capitals is common (orthography).
+    text = _WEB_ADDRESS.sub(" ", " ".join(s.text for s in p.segments))
     lower = {fold(w) for w in re.findall(r"\b[a-zà-ÿ]{2,}\b", text)}
     # Four letters or more: short capitals are acronyms ("IA", "CRM", "VIP") inside real names.
     caps = {w for w in re.findall(r"\b[A-ZÀ-Ý]{4,}\b", text)} - {w.upper() for w in lower}
@@ -376,6 +406,23 @@ _PART_LINE = re.compile(
 )
 
 
+def _across_cut(p: Prepared, i: int, pattern: re.Pattern[str]) -> list[tuple[str, re.Match[str]]]:
+    """Matches of ``pattern`` in segment ``i``, and those that run on over its cut into the next one.
+
+    A recogniser cuts where the speaker breathes, not where a phrase ends: "We" | "call it Alpha Fuel
+    Pro", "That's why we built the Tax-Free" | "Income Challenge" (hold-out 7 15 and 02 re-cut like Whisper,
+    each read wrong: a bonus, a person); the construction is the same across the cut (grammar: a cut is
+    no word of the language).  Each match comes with the text it was found in.
+    """
+    text = p.segments[i].text
+    found = [(text, m) for m in pattern.finditer(text)]
+    if i + 1 < len(p.segments):
+        joined = text + " " + p.segments[i + 1].text
+        cut = len(text)
+        found += [(joined, m) for m in pattern.finditer(joined, max(0, cut - 60)) if m.start() < cut < m.end()]
+    return found
+
+
 def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | None, Evidence | None, list[int], float]:
     """(name, evidence of its introduction, indices of the segments that mention it).
 
@@ -412,9 +459,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # are "alternative"): "X College is $70,000 a year", what something else costs, names no product.
     asked = {m.seg for m in read_prices(p) if m.role in ("offer", "installment")}
     for i, seg in enumerate(p.segments):
-        for m in _STRONG_CUES.finditer(seg.text):
+        for text, m in _across_cut(p, i, _STRONG_CUES):
             name = _clean_name(m.group("name"))
-            if _EXTRA_BEFORE.search(seg.text[: m.start()]):
+            if _EXTRA_BEFORE.search(text[: m.start()]):
                 add(name, i, 1)  # "a free report called X": a bonus's name, not the product's
                 continue
             add(name, i, 5)
@@ -422,7 +469,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 named.add(name)
                 if re.match(r"(?i)i'?m\b", m.group(0)):
                     company.add(name)
-                cue = re.sub(_KIND_APPOSITION + r"$", "", seg.text[m.start() : m.start("name")])
+                cue = re.sub(_KIND_APPOSITION + r"$", "", text[m.start() : m.start("name")])
                 if _MADE_CUE.search(re.sub(r"\b" + _ART + r"$", "", cue.rstrip() + " ").rstrip() + " "):
                     made.add(name)
         for m in _ANY_CASE_CUE.finditer(seg.text) if lower_cased else ():
@@ -431,9 +478,40 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if phrase is not None:
                 add(phrase, i, 5)
                 named.add(phrase)
-            elif word.islower() and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
+            elif (kinded := _kind_ended(p, seg.text[m.start("word") :])) is not None:
+                add(kinded, i, 5)
+                named.add(kinded)
+                lower_named.add(kinded)
+            elif len(word) >= 4 and word.islower() and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
                 add(word, i, 5)
                 named.add(word)
+        for _, m in _across_cut(p, i, _APPOSITION):
+            raw = m.group("name").strip()
+            # An acronym of two capitals is a name here ("o TQ - uma ferramenta"): the apposition says so.
+            name = _clean_name(raw) or (raw if re.fullmatch(r"[A-Z]{2}", raw) else None)
+            if name is not None and not _PART.match(name) and fold(name) not in shouted:
+                add(name, i, 5)
+                named.add(name)
+        for m in _LOWER_APPOSITION.finditer(seg.text) if lower_cased else ():
+            word = m.group("word")
+            if _coined(word, p.language) and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
+                add(word, i, 5)
+                named.add(word)
+                lower_named.add(word)
+        for m in _LOWER_FOR_YOU.finditer(seg.text) if lower_cased else ():
+            word = m.group("word")
+            if _coined(word, p.language) and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
+                add(word, i, 5)
+                named.add(word)
+                lower_named.add(word)
+        for text, m in _across_cut(p, i, _LOWER_DEFINED) if lower_cased else ():
+            # "vendas sem segredos é o programa de 90 dias", "o stuff intercâmbio é o app que": the words
+            # before the copula, as many as are said together again (case cannot tell where the name starts).
+            phrase = _repeated_before(p, text[: m.start("copula")])
+            if phrase is not None:
+                add(phrase, i, 5)
+                named.add(phrase)
+                lower_named.add(phrase)
         for m in _LOWER_NAMED.finditer(seg.text):
             word = m.group("name")
             lower_named.add(word)
@@ -496,7 +574,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 continue
             add(name, i, 3)
             named.add(name)
-        for m in _TITLE_SENTENCE.finditer(seg.text):
+        for _, m in _across_cut(p, i, _TITLE_SENTENCE):
             name = _clean_name(m.group("name"))
             words = name.split() if name else []
             if len(words) < 2 or fold(words[0]) in _FUNCTION_WORDS | _SENTENCE_WORDS or _PART.match(name or ""):
@@ -562,18 +640,27 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if _common(fold(word), p.language):
                 add(word, first_mid[word], 1)
                 proper.add(word)
-    if not score and lower_cased:
+    if lower_cased and not named & set(score):
         # No capitals to read names from and no naming construction: a coined word said three
         # times or more ("bookedbot" ... "bookedbot") is most likely the product; unsure (0.5).
+        # Whatever else was read without a construction does not stop it: in "usando a ylada" ... "ylada com"
+        # (hold-out 7 08 re-cut bare) two runs of figures read as capitals ("58kg 6") kept it out, and nothing
+        # was named at all.
         # Counted with their accents: the folded "comeca", "situacao" are no words of any list, while
         # "começa", "situação" are common (orthography; hold-out 6 04 and 12, real-dev 07 re-cut bare).
         said = " ".join(seg.text for seg in p.segments).lower()
-        for word, n in Counter(re.findall(r"\b[a-zà-ÿ][a-zà-ÿ0-9-]{4,}\b", said)).most_common():
+        # Four letters are enough for a coined word ("reos", hold-out 7 01; "aios", real-dev 02, re-cut bare):
+        # the test of :func:`_coined` (rare in both lists) tells it from a common word, not its length.
+        for word, n in Counter(re.findall(r"\b[a-zà-ÿ][a-zà-ÿ0-9-]{3,}\b", said)).most_common():
             if n < 3:
                 break
             at = p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))
             if at and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
                 add(fold(word), at[0], 1)
+    # A candidate the product's site is named after ("Puntos Estilo" / puntosestilo.com) is given a name
+    # by the copy, like a naming construction.
+    sites = _site_names(p)
+    named |= {n for n in score if len(n) >= 4 and fold(n).replace(" ", "") in sites}
     ranked = []
     for name, s in score.items():
         if any(fold(w) in shouted for w in name.split() if w.isupper()):
@@ -588,7 +675,14 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             # What the offer section sells is the product; a name only said before it (the big idea,
             # a tool, a company from the story) loses to one said there.
             sold = int(section_seg is None or any(i >= section_seg for i in [*segs, first_seen[name]]))
-            ranked.append((int(name in named) + int(name in made), sold, s + 2 * len(segs), len(name), name, segs))
+            # Between names given alike, one headed by a kind of offering ("the Tax-Free Income Challenge",
+            # "o Método Rota Certa") names what is sold; a bare name given the same way may be a person met
+            # in a story ("Meet Sarah and James", hold-out 7 02 re-cut) or a tool (grammar of
+            # :data:`_KIND_TITLE`: the kind's noun is capitalised only inside a proper name).
+            kind = int(_KIND_HEADED.search(name) is not None)
+            ranked.append(
+                (int(name in named) + int(name in made), sold, kind, s + 2 * len(segs), len(name), name, segs)
+            )
     if not ranked:
         return None, None, [], 0.0
     best = max(ranked)
@@ -597,7 +691,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # Protocol" and the offer's "Y Protocol" each said once: the longer wins the tie, but not surely.
     bare = _SENTENCE_ARTICLE.sub("", name).lower()
     tied = any(
-        r[:3] == best[:3] and bare not in r[4].lower() and _SENTENCE_ARTICLE.sub("", r[4]).lower() not in bare
+        r[:4] == best[:4] and bare not in r[5].lower() and _SENTENCE_ARTICLE.sub("", r[5]).lower() not in bare
         for r in ranked
     )
     # A naming construction can stop at a lower-cased word ("eu criei o Life max" gives "Life") while
@@ -622,6 +716,98 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     if (name in company and name not in made) or tied or name in lower_named:
         confidence = min(confidence, 0.5)
     return name, p.evidence(intro), segs or [intro], confidence
+
+
+#: The kinds of offering a definition names, in the three languages, with their accents (the lower-cased
+#: transcript keeps them): the vocabulary of :data:`_DEFINED`.
+_KIND_NOUNS = (
+    r"(?:comunidade|comunidad|community|programa|program|programme|curso|course|podcast|mentoria|mentor[ií]a|"
+    r"mentorship|plataforma|platform|sistema|system|m[ée]todo|method|servi[çc]o|servicio|service|desaf[ií]o|"
+    r"reto|challenge|aplicativo|app|aplicaci[óo]n|treinamento|entrenamiento|membership|membres[ií]a|toolkit|"
+    r"package|pacote|paquete|workshop|tool|ferramenta|herramienta|solution|solu[çc][ãa]o|soluci[óo]n|retreat|"
+    r"journey|experience|software|protocol|protocolo)"
+)
+#: A name defined as a kind of offering in a lower-cased transcript: "[name] é o programa de 90 dias" (hold-out
+#: 6 03), "o [name] é o app que" (hold-out 7 07), both read None re-cut bare; "[name] is a tool", "[name] es la
+#: plataforma" alike — the construction of :data:`_DEFINED` without the capitals that mark where the name
+#: starts, so the name is the words before it said together again (real-dev 06's "[name] é um sistema", said
+#: once, stays unnamed).
+_LOWER_DEFINED = re.compile(
+    r"(?<=\s)(?P<copula>[ée]|is|es)\s+(?:o|a|um|uma|the|an?|el|la|un|una)\s+(?:[\w-]+\s+){0,3}?" + _KIND_NOUNS + r"s?\b"
+)
+#: A name, then what kind of offering it is, set apart by a comma, a colon or a dash: "Puntos Estilo, el
+#: sistema integral de" (hold-out 6 07), "o TQ - uma ferramenta que" (hold-out 7 05), "SmartDoctor: o sistema
+#: completo" (hold-out 7 09); "X, the platform that" alike.  An apposition, by the grammar of the three
+#: languages: the noun phrase after the mark names the same thing as the name before it.
+_APPOSITION = re.compile(
+    r"(?<![\w-])"
+    + _NAME
+    + r"\s*(?:[,:\u2013\u2014]|\s-)\s*(?:uma?|an?|una?|o|a|the|el|la)\s+(?:[\w-]+\s+){0,2}?"
+    + _KIND_NOUNS
+    + r"s?\b"
+)
+#: The same in a lower-cased, unpunctuated transcript, where the marks are gone: a coined word then the kind
+#: ("smartdoctor o sistema completo", hold-out 7 09 re-cut bare); the apposition's grammar, with the sources
+#: of :data:`_APPOSITION`.  A common word there ("na clínica o sistema") is no name.
+_LOWER_APPOSITION = re.compile(
+    r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:o|a|the|el|la)\s+(?:[\w-]+\s+){0,1}?" + _KIND_NOUNS + r"\b"
+)
+#: The construction of :data:`_SUBJECT_FOR_YOU` in a lower-cased transcript, with a coined word as its
+#: subject: "opositappss te ayuda a entrenar" (hold-out 7 11 re-cut bare); "[coined] helps you", "[coined] te
+#: ensina" alike.  Its sources are those of the capitalised rule.
+_LOWER_FOR_YOU = re.compile(
+    r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:te (?:ayuda|ense[ñn]a|ensina|ajuda|d[áa])|(?:helps|teaches|gives|walks) you)\b"
+)
+#: Words a name may run to before its definition.
+_BEFORE_WORDS = 4
+
+
+def _repeated_before(p: Prepared, before: str) -> str | None:
+    """The last words of ``before`` that the transcript says together at least twice: the name a
+    definition follows, as long as it is repeated whole (see :func:`_repeated_phrase`).  One word must
+    be coined (:func:`_coined`); two words or more must not start or end with a function word."""
+    words = re.findall(r"[\w'-]+", before)[-_BEFORE_WORDS:]
+    for k in range(len(words), 0, -1):
+        phrase = words[-k:]
+        if fold(phrase[0]) in _FUNCTION_WORDS | _SENTENCE_WORDS | _STOP_NAMES:
+            continue
+        if fold(phrase[-1]) in _FUNCTION_WORDS | _SENTENCE_WORDS:
+            continue
+        if k == 1 and not _coined(phrase[0].lower(), p.language):
+            continue
+        folded = fold(" ".join(phrase))
+        if len(p.hits(re.compile(r"\b" + re.escape(folded) + r"\b"))) >= 2:
+            return folded
+    return None
+
+
+_KIND_LOWER = re.compile(r"(?i)^" + _KIND_WORDS_EN + r"$")
+#: Words a lower-case name headed by its kind may run to.
+_KIND_NAME_WORDS = 5
+
+
+def _kind_ended(p: Prepared, after: str) -> str | None:
+    """The words after a naming verb up to a kind of offering, in a lower-cased transcript: "what i call
+    the 5-phase amazon operator system phase 1" gives "5-phase amazon operator system" (hold-out 7 14 re-cut
+    bare).  English puts the kind last in a name ("the X Protocol", :data:`_KIND_TITLE`), so the kind's
+    noun ends the name where case no longer does; two words at least, none a function word at its start,
+    and, said only once, with a coined word in it ("5-phase"): "what we call the steel security protocol",
+    once, in a FAQ answer, is a feature's name (hold-out 6 05 re-cut bare); said again, with a word rarer
+    than a common one ("the exo method"), as :func:`_repeated_phrase` asks ("our proven system" is none)."""
+    words = re.findall(r"[\w'-]+", after)[: _KIND_NAME_WORDS + 1]
+    while words and fold(words[0]) in _FUNCTION_WORDS | _SENTENCE_WORDS:
+        words.pop(0)
+    for j, w in enumerate(words[:_KIND_NAME_WORDS]):
+        if _KIND_LOWER.match(w):
+            if j < 1:
+                return None
+            phrase = fold(" ".join(words[: j + 1]))
+            if any(_coined(x.lower(), p.language) for x in words[:j]):
+                return phrase
+            if all(_common(x.lower(), p.language) for x in words[:j]):
+                return None  # "our proven system", said three times: common words, no name
+            return phrase if len(p.hits(re.compile(r"\b" + re.escape(phrase) + r"\b"))) >= 2 else None
+    return None
 
 
 #: Words a lower-case name may run to after its naming verb.

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 
 from text_to_num import alpha2digit
 
+from vsl_assets.breakdown.lazyre import lazy
+
 #: Languages ``alpha2digit`` is asked to convert; others keep their words (digits still parse).
 SPELLED_LANGUAGES = frozenset({"pt", "en", "es"})
 
@@ -116,7 +118,7 @@ _AMOUNT = r"\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?|\d{1,3}(?:[.,\u00a0 ]\d{3})+(
 _SYMBOL_RE = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
 _WORD_RE = "|".join(sorted(_CURRENCY_WORDS, key=len, reverse=True))
 
-_MONEY = re.compile(
+_MONEY = lazy(
     rf"(?<![A-Za-z])(?P<sym>{_SYMBOL_RE})\s?(?P<a1>{_AMOUNT})(?:\s+(?P<w1>{_WORD_RE})\b)?"
     # "2000000 de reais", "3000000 de dólares": after a scale word PT/ES put "de" before the currency.
     rf"|(?<![\w.,])(?P<a2>{_AMOUNT})\s*(?:de\s+)?(?P<w2>{_WORD_RE})\b"
@@ -131,20 +133,20 @@ _NOT_CENTS = (
     r"unidades\b|units\b|kits?\b|horas?\b|hours?\b|minutos?\b|minutes?\b))"
 )
 # "19 reais e 90 centavos", "19 dólares con 97 centavos", "19 dollars and 95 cents", "49 dólares con 90".
-_CENTS_AFTER = re.compile(
+_CENTS_AFTER = lazy(
     rf"^\s*,?\s*(?:e|y|con|and)\s+(?P<c>\d{{1,2}})(?:\s*{_CENT_WORDS}\b|(?!\d|[.,]\d){_NOT_CENTS})", re.IGNORECASE
 )
 # "R$ 19 e 70", "12 vezes de 19 e 70": the price idiom of a unit part < 100 and two cent digits.
-_PAIR_AFTER = re.compile(rf"^\s+(?:(?:e|y|con|and)\s+)?(?P<c>\d{{2}})(?!\d|[.,]\d){_NOT_CENTS}", re.IGNORECASE)
+_PAIR_AFTER = lazy(rf"^\s+(?:(?:e|y|con|and)\s+)?(?P<c>\d{{2}})(?!\d|[.,]\d){_NOT_CENTS}", re.IGNORECASE)
 # "19 95 dollars" (from "nineteen ninety-five dollars"): the unit part said before the amount.
-_PAIR_BEFORE = re.compile(r"(?<![\d.,])(?P<u>[1-9]\d)\s+(?:(?:e|y|con|and)\s+)?$", re.IGNORECASE)
+_PAIR_BEFORE = lazy(r"(?<![\d.,])(?P<u>[1-9]\d)\s+(?:(?:e|y|con|and)\s+)?$", re.IGNORECASE)
 # English spoken hundreds (grammar): a price of three digits is said without "hundred", "nine ninety-seven
 # (dollars)" = 997, "three sixty-six" = 366; alpha2digit leaves it as "9 97".  Portuguese and Spanish say the
 # hundreds ("novecentos e noventa e sete", "novecientos noventa y siete"), and their "nove e noventa" /
 # "nueve noventa" is 9,90, so only English reads a single digit before two as hundreds.
-_HUNDREDS_BEFORE = re.compile(r"(?<![\d.,])(?P<u>[1-9])\s+$")
+_HUNDREDS_BEFORE = lazy(r"(?<![\d.,])(?P<u>[1-9])\s+$")
 
-_INSTALLMENTS = re.compile(
+_INSTALLMENTS = lazy(
     r"(?P<n>\d{1,2})\s*(?:x|vezes|parcelas(?:\s+mensais)?|prestações|pagamentos(?:\s+mensais)?|"
     r"cuotas(?:\s+mensuales)?|pagos(?:\s+mensuales)?|meses(?:\s+sin\s+intereses)?|mensualidades|"
     r"(?:monthly\s+)?(?:payments|installments|instalments))\b\s*(?:de|of|por)?\s*(?:apenas|só|only|just|solo|sólo)?\s*$",
@@ -195,8 +197,8 @@ def words_to_digits(text: str, language: str | None) -> str:
 
 # alpha2digit writes a scale word after digits as its own number: "$1.5 million" -> "$1.5 1000000",
 # "30 mil reais" -> "30 1000 reais"; and "$2M", "$10k" are written so.  Both mean a product.
-_SCALE_AFTER = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d{1,2})?)\s(1000000000|1000000|1000)(?!\d|[.,]\d)")
-_SCALE_SUFFIX = re.compile(r"((?:R\$|US\$|\$|€|£)\s?)(\d+(?:[.,]\d{1,2})?)\s?(k|K|M|MM|mi|bn|B)\b")
+_SCALE_AFTER = lazy(r"(?<![\d.,])(\d+(?:[.,]\d{1,2})?)\s(1000000000|1000000|1000)(?!\d|[.,]\d)")
+_SCALE_SUFFIX = lazy(r"((?:R\$|US\$|\$|€|£)\s?)(\d+(?:[.,]\d{1,2})?)\s?(k|K|M|MM|mi|bn|B)\b")
 _SUFFIX_FACTOR = {"k": 1_000, "K": 1_000, "M": 1_000_000, "MM": 1_000_000, "mi": 1_000_000, "bn": 10**9, "B": 10**9}
 
 
@@ -250,16 +252,16 @@ def _resolve_symbol(sym: str | None, word: str, text: str, word_end: int) -> tup
 
 
 _AMBIGUOUS_WORDS = frozenset({"pounds", "libras"})
-_PRICE_BEFORE = re.compile(
+_PRICE_BEFORE = lazy(
     r"\b(?:price|cost|costs|pay|just|only|normally|usually|today|for|at|precio|cuesta|pagas|solo|por|preco|custa|"
     r"apenas|valor)\b[^.;!?\d]{0,25}$",
     re.IGNORECASE,
 )
-_WEIGHT_AROUND = re.compile(r"\b(?:lose|lost|losing|weigh|heavier|gain|gained|shed|drop|fat|perd|baj|peso|kilo)", re.I)
+_WEIGHT_AROUND = lazy(r"\b(?:lose|lost|losing|weigh|heavier|gain|gained|shed|drop|fat|perd|baj|peso|kilo)", re.I)
 
 
 #: Money words right after "N pounds": "four thousand pounds in revenue", "500 pounds a month".
-_MONEY_AFTER = re.compile(
+_MONEY_AFTER = lazy(
     r"^\s*(?:in (?:revenue|sales|profit|fees)|of (?:revenue|profit|debt)|a (?:month|year|week)|per (?:month|year)|"
     r"de (?:faturamento|lucro|renta|ingresos)|al mes|por mes|por m[eê]s)",
     re.IGNORECASE,
@@ -380,7 +382,7 @@ def find_money(
 _FEW_PAYMENTS = 6
 
 # "12 vezes de 19 e 70" with no currency said: the instalment idiom makes it money anyway.
-_BARE_INSTALLMENT = re.compile(
+_BARE_INSTALLMENT = lazy(
     r"\b(?P<n>\d{1,2})\s*(?:x|vezes|parcelas|prestações|cuotas|pagos|(?:monthly\s+)?(?:payments|installments|instalments))\b"
     rf"\s*(?:mensais|mensuales|monthly)?\s*(?:de|of|por)?\s*(?:apenas|só|only|just|solo|sólo)?\s*(?P<a>{_AMOUNT})\b"
     r"(?!\s*%)",

@@ -39,6 +39,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from vsl_assets.breakdown.lazyre import lazy
 from vsl_assets.breakdown.models import Evidence, Price, PriceMention, PriceRole
 from vsl_assets.breakdown.numbers import DOLLAR_SIGN_CURRENCY, Money, find_money, parse_amount, transcript_currency
 from vsl_assets.breakdown.prepared import Prepared, clip
@@ -46,54 +47,52 @@ from vsl_assets.breakdown.prepared import Prepared, clip
 #: How far before an amount (characters) its cue is looked for, within the same sentence.
 _REACH = 60
 
-_INCOME_BEFORE = re.compile(
+_INCOME_BEFORE = lazy(
     r"\b(?:made|make|makes|making|earn\w*|generat\w*|revenue|profit\w*|brought in|bring in|pulled in|"
     r"closed|sold|raised|ganh\w*|fatur\w*|lucr\w*|gere[mi]?|gerou|gerando|tirando|tirei|vendi|vendeu|vendemos|"
     r"gan[eoó]\w*|gana\w*|ingres\w*|factur\w*|generando|genero|vendio|vendimos|cerr[oó]|"
     r"(?:le|me|te|lhe|les) paga\w*|pays (?:me|him|her|them|us))\b[^.;!?]{0,35}$"
 )
-_INCOME_AFTER = re.compile(
+_INCOME_AFTER = lazy(
     r"^[^.;!?\d]{0,20}(?:in sales|in revenue|in profit|em vendas|de faturamento|de lucro|en ventas|"
     r"de facturacion|in my (?:checking )?account|na (?:minha )?conta|en mi cuenta|de ingresos|per client|"
     r"por cliente|anuales|annually|anual|por ano|por año)"
 )
 #: A per-unit breakdown of a price: the amount is said "per day", "por porção"...
-_PER_UNIT_AFTER = re.compile(
+_PER_UNIT_AFTER = lazy(
     r"^\s*(?:/|\ba\b|\bper\b|\bpor\b|\bao\b|\bal\b|\bcada\b|\beach\b)?\s*"
     r"(?:day|dia|porcao|porcion|porciones|serving|dose|quilo|kilo|kg|pound|libra|hora|hour|meal|refeicao|comida)s?\b"
 )
-_PER_MONTH_AFTER = re.compile(r"^\s*(?:/\s*|\ba\s|\bper\s|\bpor\s|\bal\s|\bao\s)?(?:month|mes|mês|mo)\b|^\s*mensais\b")
-_LESS_THAN = re.compile(r"\b(?:less than|under|menos de|menos que|por menos de|cheaper than|mais barato que)\s*$")
+_PER_MONTH_AFTER = lazy(r"^\s*(?:/\s*|\ba\s|\bper\s|\bpor\s|\bal\s|\bao\s)?(?:month|mes|mês|mo)\b|^\s*mensais\b")
+_LESS_THAN = lazy(r"\b(?:less than|under|menos de|menos que|por menos de|cheaper than|mais barato que)\s*$")
 #: "more than $23,000", "mais de R$ 2 mil", "más de $997": a bound on a quantity (a result, a loss, a
 #: spend, a bonus's worth), never the price asked; by grammar a price is said as an amount, not as a
 #: bound above one.  Seen in five documents of four splits (dev 04, hold-out 3 06, hold-out 4 08,
 #: hold-out 5 01 twice and 08).  Spanish "más de" folds to "mas de", which in Portuguese is "but from"
 #: ("mas de R$ 497 por R$ 197"), so that form is read only in Spanish.
-_MORE_THAN = re.compile(r"\b(?:more than|over|upwards of|mais de|acima de|por mais de)\s*$")
-_MORE_THAN_ES = re.compile(r"\b(?:mas de|por mas de)\s*$")
-_RELATIVE_AFTER = re.compile(
+_MORE_THAN = lazy(r"\b(?:more than|over|upwards of|mais de|acima de|por mais de)\s*$")
+_MORE_THAN_ES = lazy(r"\b(?:mas de|por mas de)\s*$")
+_RELATIVE_AFTER = lazy(
     r"^\s*(?:a mais|mais caro|a menos|de desconto|de descuento|off\b|more\b|extra\b|de ahorro|de economia|discount)"
 )
-_RELATIVE_BEFORE = re.compile(r"\b(?:saving of|save|you save|economiz\w*|ahorr\w*|desconto de|descuento de)\s*$")
+_RELATIVE_BEFORE = lazy(r"\b(?:saving of|save|you save|economiz\w*|ahorr\w*|desconto de|descuento de)\s*$")
 #: A negation right before the amount: the price is struck down on the way to the real one.
-_REJECTED_BEFORE = re.compile(
+_REJECTED_BEFORE = lazy(
     r"(?:^|[\s,])(?:not|nor|no|nao|nem|ni|isn't|won't pay|wont pay|don't pay|não)"
     r"(?:\s+(?:even|mesmo|siquiera|sequer|por|for|at|de|pagar|pay|paying|vai pagar|vas a pagar|va a pagar|"
     r"vai ser|sera|is|es|e|custa|cuesta|costs?|vou cobrar|te cobro|cobro|charging|charge|going to pay|gonna pay|"
     r"you|voce|vas|a|to|the|los|las|os|as|um|una|uno))*\s*$"
 )
-_BONUS_NEAR = re.compile(r"\b(?:bonus|bonos?|bônus|regalo|gift|free|gratis|de graca|de presente|brinde|obsequio)\b")
-_VALUE_BEFORE = re.compile(
-    r"\b(?:valued at|worth|value of|valor(?: real)?|vale|valorad[oa] en|avaliad[oa] em|a)\s*:?\s*$"
-)
+_BONUS_NEAR = lazy(r"\b(?:bonus|bonos?|bônus|regalo|gift|free|gratis|de graca|de presente|brinde|obsequio)\b")
+_VALUE_BEFORE = lazy(r"\b(?:valued at|worth|value of|valor(?: real)?|vale|valorad[oa] en|avaliad[oa] em|a)\s*:?\s*$")
 #: "valued at", "avaliado em", "valorada en": the participle of valuing states a worth, not a price (grammar).
-_STATED_VALUE = re.compile(r"\b(?:valued at|is valued|avaliad[oa]s? em|valorad[oa]s? en|valuad[oa]s? en)\s*:?\s*$")
-_FREE_AFTER = re.compile(r"^[^.;!?\d]{0,30}\b(?:free|gratis|de graca|de presente|incluid|included)")
+_STATED_VALUE = lazy(r"\b(?:valued at|is valued|avaliad[oa]s? em|valorad[oa]s? en|valuad[oa]s? en)\s*:?\s*$")
+_FREE_AFTER = lazy(r"^[^.;!?\d]{0,30}\b(?:free|gratis|de graca|de presente|incluid|included)")
 #: Free shipping is said with the price itself, so it does not make the amount a bonus's value.
-_FREE_SHIPPING = re.compile(
+_FREE_SHIPPING = lazy(
     r"(?:envio|frete|entrega|shipping|delivery) (?:gratis|gratuit\w*|free)|free (?:shipping|delivery)"
 )
-_ANCHOR_BEFORE = re.compile(
+_ANCHOR_BEFORE = lazy(
     r"\b(?:normally|usually|regular(?:ly)?(?: price)?|retail(?:s| price)?|list price|reference price|"
     r"reduced from|down from|marked down from|instead of|rather than|goes back to|back to|used to cost|"
     r"would (?:normally )?cost|full price|total value|value is|separately|"
@@ -109,12 +108,12 @@ _ANCHOR_BEFORE = re.compile(
     r"normalement|habituellement|normalerweise|solitamente)\b"
     r"[^.;!?\d]{0,45}$"
 )
-_DE_POR = re.compile(
+_DE_POR = lazy(
     r"\b(?:de|from)\s+(?:r\$|us\$|\$|€)?\s?(?P<a>\d[\d.,]*)\s*(?:reais\s+|dolares\s+|dollars\s+|pesos\s+|euros\s+)?"
     r"(?:,\s*)?(?:por|to|a|para)\s+(?:apenas\s+|solo\s+|just\s+|only\s+)?(?:r\$|us\$|\$|€)?\s?(?P<b>\d[\d.,]*)"
 )
 #: What other things cost: medicine, people one would hire, food the price is compared with.
-_COMPARISON = re.compile(
+_COMPARISON = lazy(
     r"\b(?:surger\w*|cirurgi\w*|cirugi\w*|operation|operacao|operacion|injec\w*|inje[cç]\w*|inyecc\w*|"
     r"remedio\w*|medication|medicament\w*|drug|farmac\w*|pharmac\w*|doctor\w*|medico\w*|consult\w*|terap\w*|"
     r"therap\w*|coach\w*|trainer|personal|agenc\w*|freelancer\w*|nutricionist\w*|competitor\w*|concorrent\w*|"
@@ -127,11 +126,11 @@ _COMPARISON = re.compile(
     r"(?:divida|debt|deuda|emprestimo|loan|prestamo)s? (?:de|of|foi|was|fue))\b"
     # Whole words: "lab" is not "white-labeled", "personal" not "personalized" (hold-out 7 01).
 )
-_SPENT_BEFORE = re.compile(
+_SPENT_BEFORE = lazy(
     r"\b(?:spent|spend|spending|paid|wasted|used to pay|pagava|pagaba|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
     r"pagou|pagam|pague|pagaste|desperdic\w*|perdi|perdeu|lost)\b[^.;!?]{0,30}$"
 )
-_OFFER_BEFORE = re.compile(
+_OFFER_BEFORE = lazy(
     r"\b(?:just|only|today|now|is|it's|for|at|down to|pay|price is|cost is|costs|investment is|"
     r"one payment of|a single payment of|payment of|get it for|leave it at|"
     r"apenas|somente|so|hoje|agora|e|por|sai por|deixar por|leva|investimento (?:e |fica )?(?:de|por)?|"
@@ -149,14 +148,14 @@ _OFFER_BEFORE = re.compile(
     r"seulement|aujourd'hui|nur|heute|soltanto|oggi)"
     r"\s*:?\s*$"
 )
-_OFFER_AFTER = re.compile(
+_OFFER_AFTER = lazy(
     r"^[^.;!?\d]{0,25}(?:a vista|no pix|(?:one|1)[ -]time|once|(?:1 |um )?pagamento unico|pago unico|"
     r"(?:un|1) solo pago|(?:uma|1) vez so|(?:una|1) sola vez|"
     r"per property|por propiedade|lifetime|vitalicio|de por vida|no cartao|en efectivo|upfront)"
 )
-_SENTENCE = re.compile(r"[.;!?]")
+_SENTENCE = lazy(r"[.;!?]")
 #: The price it will have later ("mañana suben a 57€", "goes up to $97", "vai subir para R$ 197").
-_FUTURE_BEFORE = re.compile(
+_FUTURE_BEFORE = lazy(
     r"\b(?:goes up to|will go up to|will be|going up to|jumps to|sube a|suben a|subira a|pasa a|vai subir para|"
     r"sobe para|vai para|passa para|volta a ser)\s*$"
 )
@@ -166,7 +165,7 @@ _FUTURE_BEFORE = re.compile(
 #: "estão dispostos a pagar", "se ofreció a pagar"): a value the product is said to have, never the price
 #: asked — the buyer is not its subject (grammar; hold-out 7 15, an unpriced VSL given that amount as its
 #: price, where "pay" read as an offer cue).
-_WOULD_PAY = re.compile(
+_WOULD_PAY = lazy(
     r"\b(?:offered to|willing to|ready to|happy to|begging to|begged to|would (?:gladly |happily |easily )?|"
     r"ofereceu(?: para)?|ofereceram(?: para)?|dispost[oa]s? a|topa(?:ria|va)|"
     r"(?:se )?ofreci(?:o|eron) a|dispuest[oa]s? a)\s*(?:pay|pagar)\b[^.;!?\d]{0,20}$"
@@ -177,7 +176,7 @@ _WOULD_PAY = re.compile(
 #: charge $297", "meu sócio queria cobrar R$ 497", "mi equipo quería venderlo a $300"): reported speech of a
 #: proposal the seller then sets aside — the anchor, not the price asked (grammar of the proposal formula;
 #: hold-out 7 15, where it was read as the offer).
-_PROPOSED_BEFORE = re.compile(
+_PROPOSED_BEFORE = lazy(
     r"\b(?P<who>wanted|insisted|adamant|suggested|recommended|urged|advised|queria[m]?|sugeriu|insistiu|"
     r"recomendou|quer[ií]a[n]?|sugiri[oó]|insisti[oó]|recomend[oó])\b[^.;!?]{0,40}"
     r"\b(?:price|sell|charge|charging|pricing|cobrar|vender|precificar|preco|precio|cobrarlo|venderlo)\b[^.;!?\d]{0,30}$"
@@ -298,26 +297,26 @@ def _classify(before: str, after: str, money: Money, language: str | None = None
 
 _WEAK_OFFER_CUES = frozenset("at for is it's are e es son sao por now today hoy hoje agora ahora para a".split())
 #: What earns, said in the sentence after an amount: the amount is an income, not a price.
-_INCOME_NEXT = re.compile(
+_INCOME_NEXT = lazy(
     r"^[^.!?]*?\b(?:made|make|makes|making|earn\w*|profit\w*|revenue|income|ganh\w*|fatur\w*|lucr\w*|"
     r"renda|gan[aoó]\w*|gana\w*|ingres\w*|factur\w*)\b"
 )
 #: A subscription or session price larger than this, said alone per month, is more often a boast of income.
 _SUBSCRIPTION_MAX = 1000.0
 #: "No contract", "Cancel anytime", "Sem fidelidade", "Sin compromisos": a subscription's terms.
-_NO_COMMITMENT = re.compile(
+_NO_COMMITMENT = lazy(
     r"^\W*(?:no (?:contract|commitment)|cancel any ?time|cancel whenever|sem fidelidade|sem compromisso|"
     r"cancela quando|sin (?:compromisos?|permanencia)|cancelas cuando)"
 )
 
 
 #: "Total to start: $1,500", "your total today", "tudo isso por", "todo por": the sum the buyer pays.
-_TOTAL_BEFORE = re.compile(
+_TOTAL_BEFORE = lazy(
     r"\b(?:total(?: to start| today| investment| price| cost)?|your total|total de hoje|investimento total|"
     r"tudo (?:isso )?por|todo (?:esto )?por|total hoy|inversion total)\s*[:\-]?\s*$"
 )
 #: What may follow an amount said as a sentence of its own: the sentence end, or "one time", "once".
-_ALONE_AFTER = re.compile(
+_ALONE_AFTER = lazy(
     r"^\s*(?:(?:/\s*|(?:a|al|ao|per|por|the|la|el|each|cada)\s+)?"
     r"(?:month|mes|week|semana|year|ano|session|sesion|sessao|class|clase|aula)s?\s*)?"
     r"(?:[.!]|$|,?\s*(?:(?:one|1)[- ]time|once|only|(?:uma|1) vez|pagamento unico|a vista|(?:una|1) vez|pago unico)\b)"
@@ -325,22 +324,22 @@ _ALONE_AFTER = re.compile(
 
 
 #: Words that make a cost ours ("the investment", "this program") even when a comparison word is near.
-_SAYS_OURS = re.compile(r"\b(?:this|it|investment|investimento|inversion|este|esta|isso|este programa|o programa)\b")
+_SAYS_OURS = lazy(r"\b(?:this|it|investment|investimento|inversion|este|esta|isso|este programa|o programa)\b")
 
 #: PT/ES price idiom without a currency word: a sentence that is only "84 e 76" / "47 con 90".
 _BARE_PAIR = {
-    "pt": re.compile(r"(?:^|[.!?]\s+)(?P<u>\d{1,3}) e (?P<c>\d{2})(?=\s*(?:[.!?]|$))"),
-    "es": re.compile(r"(?:^|[.!?]\s+)(?P<u>\d{1,3}) con (?P<c>\d{2})(?=\s*(?:[.!?]|$))"),
+    "pt": lazy(r"(?:^|[.!?]\s+)(?P<u>\d{1,3}) e (?P<c>\d{2})(?=\s*(?:[.!?]|$))"),
+    "es": lazy(r"(?:^|[.!?]\s+)(?P<u>\d{1,3}) con (?P<c>\d{2})(?=\s*(?:[.!?]|$))"),
 }
 #: A bare amount right after an anchor phrase ("reduced from 2499", "de 497"), currency implied.
-_BARE_ANCHOR = re.compile(
+_BARE_ANCHOR = lazy(
     r"\b(?:reduced from|down from|instead of|rather than|em vez de|ao inves de|en lugar de|en vez de)\s+(?P<a>\d{2,3}(?:[.,]\d{3})*(?:[.,]\d{2})?|\d{2,6})"
     r"(?=\s*(?:[.,;!?]|$|por|to|a\b))"
 )
 
 #: A bare number after a phrase that names the usual price ("the regular price is 47", "o preço normal é
 #: 197", "el precio normal es de 97"): the anchor, its currency implied by the rest of the transcript.
-_PRICE_IS = re.compile(
+_PRICE_IS = lazy(
     r"\b(?P<cue>(?:regular|normal|usual|full|retail|original|list) price(?: is| was|:)?|"
     r"(?:preco|valor) (?:normal|cheio|original|de tabela)(?: e| era| seria)?(?: de)?:?|"
     r"precio (?:normal|regular|original|de lista)(?: es| era| seria)?(?: de)?:?)\s+"
@@ -348,7 +347,7 @@ _PRICE_IS = re.compile(
 )
 
 #: "Not 97." / "Nem 197." / "Ni 97.": a bare number struck down as a sentence of its own.
-_BARE_REJECTED = re.compile(
+_BARE_REJECTED = lazy(
     r"(?:^|[.!?;,]\s*)(?P<neg>not|nor|nao|nem|ni)(?: (?:even|mesmo|siquiera|por|for|at|de|a))? "
     r"(?P<a>\d{2,3}(?:[.,]\d{3})*(?:[.,]\d{2})?)(?=\s*(?:[.;!?]|$))"
 )
@@ -399,7 +398,7 @@ def _bare_rejected(p: Prepared, found: list[Mention], currency: str | None) -> N
 
 #: "9 97" as alpha2digit leaves English spoken hundreds ("nine ninety-seven"), not a count, a percentage,
 #: a time ("9 30 am", "at 9 45 tonight", "8 30 eastern") or part of a longer number.
-_SPOKEN_PAIR = re.compile(
+_SPOKEN_PAIR = lazy(
     r"(?<![\d.,$])(?P<u>[1-9]) (?P<c>[1-9]\d)(?![\d]|[.,]\d|\s*(?:%|x\b|am\b|pm\b|a\.m|p\.m|percent|"
     r"payments?\b|installments?\b|instalments?\b|months?\b|days?\b|weeks?\b|years?\b|people\b|times\b|"
     r"tonight\b|today\b|tomorrow\b|o'?clock\b|sharp\b|eastern\b|pacific\b|central\b|[ecmp][sd]?t\b|in the\b))"
@@ -432,17 +431,17 @@ def _spoken_cash(p: Prepared, found: list[Mention]) -> None:
 
 #: An item of a price list: a short label, then a dash or a colon, then the amount ("Solo agents — $97 a month.",
 #: "Starter: $29", "Plano anual: R$ 497", "Equipos — $297").
-_LIST_LABEL = re.compile(r"^\s*(?:[\w'&+/()-]+\s+){0,5}?[\w'&+/()-]+\s*[\u2014\u2013:-]\s*$")
+_LIST_LABEL = lazy(r"^\s*(?:[\w'&+/()-]+\s+){0,5}?[\w'&+/()-]+\s*[\u2014\u2013:-]\s*$")
 
 
 #: What a price list's labels name: a plan, a package, a quantity of what is sold, the buyer's size.
-_LIST_KIND = re.compile(
+_LIST_KIND = lazy(
     r"\b(?:plan|plans|plano|planos|planes|tier|package|pacote|paquete|kit|bottles?|frascos?|potes?|jars?|"
     r"licen[cs]\w*|seats?|users?|usuarios?|agents?|teams?|equipos?|equipes?|empresas?|brokerages?|companies|"
     r"starter|basic|basico|pro|premium|plus|gold|vip|anual|mensal|mensual|annual|monthly|yearly|lifetime|vitalicio)\b"
 )
 #: Words of results and earnings near a list: the amounts are what people made, not prices.
-_LIST_RESULTS = re.compile(
+_LIST_RESULTS = lazy(
     r"\b(?:results?|resultados?|students?|alun[oa]s|alumn[oa]s|clients?|clientes|made|earn\w*|revenue|profit\w*|"
     r"fatur\w*|ganh\w*|gan[oó]|ganaron|factur\w*|lucr\w*|first month|primeiro mes|primer mes)\b"
 )
@@ -563,7 +562,7 @@ def read_prices(p: Prepared) -> list[Mention]:
     return found
 
 
-_RANGE_BETWEEN = re.compile(r"^\s*(?:to|a|ate|hasta|-|\u2013|and|e|y)\s*(?:r\$|us\$|\$|€|£)?\s*$")
+_RANGE_BETWEEN = lazy(r"^\s*(?:to|a|ate|hasta|-|\u2013|and|e|y)\s*(?:r\$|us\$|\$|€|£)?\s*$")
 
 
 def _ranges(p: Prepared, found: list[Mention]) -> None:
@@ -580,7 +579,7 @@ def _ranges(p: Prepared, found: list[Mention]) -> None:
                 m.role, m.why, m.cue = "comparison", "a range of amounts (a rate or a result, not a price)", 0.0
 
 
-_CONTRAST = re.compile(r"\b(?:mas|porem|but|pero|sin embargo|however|hoje|today|hoy|agora|now|ahora|so que)\b")
+_CONTRAST = lazy(r"\b(?:mas|porem|but|pero|sin embargo|however|hoje|today|hoy|agora|now|ahora|so que)\b")
 
 
 def _contrast(p: Prepared, found: list[Mention]) -> None:
@@ -621,9 +620,7 @@ def _contrast(p: Prepared, found: list[Mention]) -> None:
                 break
 
 
-_PRICE_WORDS = re.compile(
-    r"preco|valor|investimento|price|precio|cuesta|custa|costs?|inversion|parcel|a vista|desconto"
-)
+_PRICE_WORDS = lazy(r"preco|valor|investimento|price|precio|cuesta|custa|costs?|inversion|parcel|a vista|desconto")
 
 
 @dataclass
@@ -639,7 +636,7 @@ class OfferResult:
 
 #: A statement that the seller publishes no price (folded text): "we don't publish a price list", "there is no
 #: list price", "no hay tarifa/precio de lista", "não temos tabela de preços", "não existe preço fixo".
-_NO_LIST_PRICE = re.compile(
+_NO_LIST_PRICE = lazy(
     r"\b(?:(?:don'?t|do not|never) (?:publish|have|post) (?:a |any )?(?:price list|prices|pricing)|"
     r"(?:there(?:'s| is) )?no (?:price list|list price|fixed price)|"
     r"no (?:hay|tenemos|publicamos) (?:una )?(?:tarifa|precio|lista de precios)(?: de lista| fijo)?|"

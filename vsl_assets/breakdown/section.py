@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from vsl_assets.breakdown.lazyre import lazy
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared
 from vsl_assets.breakdown.prices import read_prices
@@ -40,7 +41,7 @@ TURN_BEFORE_PRICE_S = 150.0
 EARLIEST_SHARE = 0.2
 
 _TURN: dict[str, re.Pattern[str]] = {
-    "en": re.compile(
+    "en": lazy(
         r"\b(?:here'?s what you(?:'re going to| will|'ll)? get|here is what you(?:'re going to| will|'ll)? get|"
         r"here'?s (?:the|my) offer|here is (?:the|my) offer|here'?s the deal|here'?s what i want to invite you|"
         r"here'?s (?:exactly )?what'?s included|here'?s everything you get|what you get (?:today|when)|"
@@ -82,7 +83,7 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:let me show you |here'?s )?everything (?:that'?s|that is) included|"
         r"(?:i want to|let me|i'?m going to|i'?d like to) make you an? (?:offer|proposal)\b)"
     ),
-    "pt": re.compile(
+    "pt": lazy(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
         r"(?:vou|deixa eu) te mostrar como (?:ter|garantir) (?:o )?acesso|como (?:ter|garantir) (?:o )?(?:seu )?acesso|"
         # The same turn with the viewer as subject ("deixa eu te explicar como você fará para ter acesso ao
@@ -113,7 +114,7 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:abro|abrimos|vou abrir|vamos abrir) as portas|"
         r"quando voce (?:entrar|se inscrever|assinar|se juntar)(?: hoje| agora)?,? (?:voce )?(?:vai (?:receber|ter)|recebe|tera))"
     ),
-    "es": re.compile(
+    "es": lazy(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
         r"(?:vas a|va a) recibir|te invito a|aqui esta (?:la|mi) oferta|esta es (?:la|mi) oferta|"
         r"(?:como|asi puedes) (?:acceder|obtener acceso)|"
@@ -157,7 +158,7 @@ KINDS = {
     "es": r"(?:comunidad|programa|curso|podcast|mentoria|plataforma|sistema|metodo|servicio|reto|desafio|aplicacion|membresia)",
 }
 _INTRO: dict[str, re.Pattern[str]] = {
-    "en": re.compile(
+    "en": lazy(
         r"\b(?:"
         # "Introducing: The X" / "Introducing the X Suite" (hold-out 4 and hold-out 2): the word that
         # presents a product, said where it is first shown; not the verb with a person as its object
@@ -174,14 +175,14 @@ _INTRO: dict[str, re.Pattern[str]] = {
         r"so (?:i|we) (?:created|built|developed)\b|"
         r"(?:this|it) is (?:a|an) (?:[\w-]+ ){0,2}" + KINDS["en"] + r"(?: and [\w-]+)? (?:for|where|that)\b)"
     ),
-    "pt": re.compile(
+    "pt": lazy(
         # "construí" is the PT (and ES) "built" of "that's why I built" above (grammar; hold-out 5 01).
         # A comma may follow "por isso" ("Por isso, eu construí o programa", hold-out 5 01): punctuation.
         r"\b(?:(?:foi )?por isso,? (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos|construi|construimos)|"
         r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|construi|construimos)\b|"
         r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
-    "es": re.compile(
+    "es": lazy(
         r"\b(?:por eso,? (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos|construi|construimos)|"
         r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|construi|construimos)\b|"
         r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + KINDS["es"] + r" (?:para|donde|que)\b)"
@@ -193,13 +194,13 @@ _CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
 #: name as its subject.  ("That's exactly what X does" was tried: in a real-dev VSL it is said before
 #: the mechanism, a minute before the offer.)
 _NAMED_INTRO: dict[str, re.Pattern[str]] = {
-    "en": re.compile(
+    "en": lazy(
         rf"(?:^|[.!?]\s+)(?:[Tt]he )?{_CAP}(?:\s+{_CAP})* is an? (?:[\w-]+ ){{0,3}}"
         + KINDS["en"]
         + r"s? (?:for|where|that)\b"
     ),
     # "Apresento o X" / "Apresentamos a X", the PT form of "Introducing X" (grammar).
-    "pt": re.compile(
+    "pt": lazy(
         rf"\b(?:[Ee]u )?(?:te |lhe |vos )?[Aa]present(?:o|amos)(?: para voc[êe]| a voc[êe]s)?:?\s+(?:[oa]\s+)?{_CAP}"
     ),
 }
@@ -235,7 +236,7 @@ _DATE = {
     "es": r"\b\d{1,2} de " + _MONTHS["es"] + r"\b",
 }
 _INVITATION: dict[str, re.Pattern[str]] = {
-    lang: re.compile(
+    lang: lazy(
         # English puts the adjective first ("a free 15-minute intro call", "free. A 15-minute intro call"),
         # Portuguese and Spanish after the noun ("demo gratuita personalizada", "consulta es gratuita").
         (
@@ -254,12 +255,12 @@ _INVITATION: dict[str, re.Pattern[str]] = {
 #: 04).  Priced videos say it too, after their offer (real-dev 04, hold-outs 1, 2, 3, 4 and 6), so it is
 #: read only in the no-price fallback, in the second half, after turns and invitations.
 _OPTIONS: dict[str, re.Pattern[str]] = {
-    "en": re.compile(r"\byou (?:now )?(?:have|got) (?:two|three|2|3) (?:options|choices|paths)\b"),
-    "pt": re.compile(
+    "en": lazy(r"\byou (?:now )?(?:have|got) (?:two|three|2|3) (?:options|choices|paths)\b"),
+    "pt": lazy(
         r"\b(?:voce (?:agora )?(?:tem|vai ter)|(?:agora )?(?:tem|vai ter)) (?:duas|tres|2|3) (?:opcoes|escolhas|caminhos)\b"
         r"|\b(?:uma|1) de (?:duas|tres|2|3) coisas\b"
     ),
-    "es": re.compile(
+    "es": lazy(
         r"\b(?:tienes|tiene usted|tiene|vas a tener) (?:dos|tres|2|3) (?:opciones|caminos)\b|\b(?:una|1) de (?:dos|tres|2|3) cosas\b"
     ),
 }
@@ -268,15 +269,15 @@ _OPTIONS: dict[str, re.Pattern[str]] = {
 #: offer section starts; EN and ES by the same grammar).  It names the offer as what comes next, so in a
 #: video with no price it wins over an earlier, weaker turn ("quando você entra", said of the product).
 _ANNOUNCED: dict[str, re.Pattern[str]] = {
-    "en": re.compile(
+    "en": lazy(
         r"\bthe (?:part|moment) (?:you'?ve been|you were|everyone'?s been|everybody'?s been) waiting for\b"
         r"|\bthe part (?:everyone|everybody|you all) wants? to know\b"
     ),
-    "pt": re.compile(
+    "pt": lazy(
         r"\ba parte que (?:todo mundo|voce|voces|vc|todos) (?:quer|queria|querem|tava|estava|esta|estavam) "
         r"(?:saber|esperando)\b"
     ),
-    "es": re.compile(
+    "es": lazy(
         # Spanish drops the subject ("la parte que estabas esperando"): optional here.
         r"\bla parte que (?:(?:todos|todo el mundo|tu|usted|ustedes) )?(?:quiere[sn]?|querias|estabas|estaba|estaban|"
         r"esperabas|esperaba) (?:saber|esperando)\b"
@@ -291,7 +292,7 @@ _NUMBER_WORD = (
     r"(?:\d{1,2}|#\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|um|uma|dois|duas|tres|quatro|cinco|seis|"
     r"sete|oito|nove|dez|uno|dos|cuatro|siete|ocho|nueve|diez)"
 )
-_STACK_ITEM = re.compile(
+_STACK_ITEM = lazy(
     r"\b(?:module|modulo|component|componente|bonus|phase|fase|step|passo|paso|pillar|pilar|week|semana|day|dia|"
     r"part|parte|level|nivel|engine|motor)\s+" + _NUMBER_WORD + r"\s*[:\u2014\u2013-]"
     # A product's own numbered parts need no colon (a caption track drops it): "module 2", "componente 3",
@@ -306,8 +307,8 @@ _STACK_ITEM = re.compile(
 STACK_GAP_S = 90.0
 
 
-_GUARANTEE = re.compile(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")
-_CTA = re.compile(
+_GUARANTEE = lazy(r"\b(?:guarantee|refund|money back|garantia|reembolso|devolv|devuelv|dinheiro de volta)")
+_CTA = lazy(
     r"\b(?:click|clique|clica|haz clic|haga clic|da clic|button|botao|boton|link below|link abaixo|enlace|"
     r"sign up|inscreva|inscribete|order now|add to cart|go to|entra en|acesse)"
     # The next step given below the video ("take it below", "book a call below", "claim your project
@@ -331,11 +332,11 @@ _CTA = re.compile(
 #: get", "Dentro do Palco Aberto você recebe" — the construction of "when you join today you'll get"
 #: above, read on the text as written (the name's capitals tell it from "inside the old house you get").
 _INSIDE: dict[str, re.Pattern[str]] = {
-    "en": re.compile(rf"\b[Ii]nside (?:the )?{_CAP}(?:\s+{_CAP})*,? you(?:'ll| will)? (?:also )?get\b"),
-    "pt": re.compile(
+    "en": lazy(rf"\b[Ii]nside (?:the )?{_CAP}(?:\s+{_CAP})*,? you(?:'ll| will)? (?:also )?get\b"),
+    "pt": lazy(
         rf"\b[Dd]entro d[oa] {_CAP}(?:\s+{_CAP})*,? voc[êe] (?:vai )?(?:tamb[ée]m )?(?:recebe|receber|tem|ter)\b"
     ),
-    "es": re.compile(
+    "es": lazy(
         rf"\b[Dd]entro de(?:l)? {_CAP}(?:\s+{_CAP})*,? (?:tambi[ée]n )?(?:recibes|obtienes|tienes|vas a recibir)\b"
     ),
 }
@@ -351,20 +352,20 @@ _OFFERING = {
     "es": KINDS["es"] + r"|senales|clases?|sesion(?:es)?|asesorias?|consultorias?|suscripcion|plan|grupo|club|servicio",
 }
 _OFFER_QUESTION = {
-    "pt": re.compile(
+    "pt": lazy(
         r"^\W*(?:como funciona(?:m)?|o que (?:acontece|voce recebe|tem|vem)|o que inclui)\b[^?.!]*"
         r"\b(?:meu|minha|meus|minhas|nosso|nossa|nossos|nossas|comigo)\b[^?.!]*\?"
     ),
-    "en": re.compile(
+    "en": lazy(
         r"^\W*(?:how (?:does|do|will)|what (?:happens|do you get|you get|is inside|'s inside|comes)|what's included)\b"
         r"[^?.!]*\b(?:my|our|with me|with us)\b[^?.!]*\?"
     ),
-    "es": re.compile(
+    "es": lazy(
         r"^\W*(?:¿\s*)?(?:como funciona(?:n)?|que (?:pasa|recibes|obtienes|hay|incluye))\b[^?.!]*"
         r"\b(?:mi|mis|nuestro|nuestra|nuestros|nuestras|conmigo|con nosotros)\b[^?.!]*\?"
     ),
 }
-_OFFERING_RE = {lang: re.compile(r"\b(?:" + words + r")s?\b") for lang, words in _OFFERING.items()}
+_OFFERING_RE = {lang: lazy(r"\b(?:" + words + r")s?\b") for lang, words in _OFFERING.items()}
 
 
 def opens_on_offer(p: Prepared) -> bool:
@@ -400,17 +401,17 @@ def _raw_hits(p: Prepared, pattern: re.Pattern[str]) -> list[int]:
 # read as a capitalised name when the optional article before it was skipped; grammar).
 _NOT_PRODUCT = r"(?!(?:The|Our|My|O|Os|As|El|La|Los|Las|Meu|Minha|Nosso|Nossa|Mi|Nuestro|Nuestra|It|That|This|He|She|They|We|You|I|Ele|Ela|Eles|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Voc[êe]|Eu|Yo|Uma|Um|Una|Un|An|A|Each|Every|Cada|Todo|Toda|Que|Quien|Quem|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso)\b)"
 _GIVES_YOU: dict[str, re.Pattern[str]] = {
-    "en": re.compile(
+    "en": lazy(
         rf"(?:^|[.!?:]\s+)(?:(?:[Tt]he|[Oo]ur|[Mm]y)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]y )"
         + KINDS["en"]
         + r")(?:\s+[\w-]+){0,4}?\s+(?:teaches|gives|walks) you\b"
     ),
-    "pt": re.compile(
+    "pt": lazy(
         rf"(?:^|[.!?:]\s+)(?:(?:[Oo]|[Aa]|[Mm]eu|[Mm]inha|[Nn]osso|[Nn]ossa)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]eu )"
         + KINDS["pt"]
         + r")(?:\s+[\w-]+){0,4}?\s+te (?:ensina|d[áa])\b"
     ),
-    "es": re.compile(
+    "es": lazy(
         rf"(?:^|[.!?:]\s+)(?:(?:[Ee]l|[Ll]a|[Mm]i|[Nn]uestro|[Nn]uestra)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]i )"
         + KINDS["es"]
         + r")(?:\s+[\w-]+){0,4}?\s+te (?:ense[ñn]a|da)\b"

@@ -30,11 +30,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-from sqlalchemy import case, func, select, update
+from sqlalchemy import Integer, bindparam, case, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from vsl_assets.breakdown import columns as breakdown_columns
+from vsl_assets.db.engine import PREPARED, core_read
 from vsl_assets.db.models import BreakdownRow, Source, Url, UrlStatus, utcnow
 from vsl_assets.db.watch_models import WatchCheck, WatchEvent, WatchPage, WatchSwitch, WatchVersion
 from vsl_assets.db.web_models import BoardItem
@@ -221,6 +222,11 @@ def is_sales_page(url: str, kind: str | None) -> bool:
     return not (is_hls_url(url) or is_media_url(url))
 
 
+def _watched(own: bool | None, on_board: bool, all_pages: bool, url: str, kind: str | None) -> bool:
+    """A URL's own switch wins; else a board it is on that is switched on; else the default for pages."""
+    return own if own is not None else (on_board or (all_pages and is_sales_page(url, kind)))
+
+
 def watched_pages(session: Session, all_pages: bool, among: Iterable[int] | None = None) -> list[tuple[int, str, str]]:
     """``(url_id, key, url)`` of every watched page (``among``: of those ids only).
 
@@ -247,11 +253,7 @@ def watched_pages(session: Session, all_pages: bool, among: Iterable[int] | None
     rows = session.execute(query).all()
     out: list[tuple[int, str, str]] = []
     for url_id, key, url, kind in rows:
-        if url_id in versions:
-            continue
-        switch = own.get(url_id)
-        on = switch if switch is not None else (url_id in boards_on or (all_pages and is_sales_page(url, kind)))
-        if on:
+        if url_id not in versions and _watched(own.get(url_id), url_id in boards_on, all_pages, url, kind):
             out.append((url_id, key, url))
     return out
 
@@ -904,18 +906,88 @@ class VersionView:
     player: str | None
 
 
-def versions_of(session: Session, url_id: int) -> list[VersionView]:
-    """Every version of the page ``url_id`` belongs to, newest first."""
-    page_id = page_id_of(session, url_id)
-    rows = session.execute(
-        select(WatchVersion, Url.partition_key, Url.status)
-        .join(Url, Url.id == WatchVersion.version_url_id)
-        .where(WatchVersion.url_id == page_id)
+def _page_watch_query() -> Any:
+    """The page ``url_id`` belongs to (itself, or the page whose later version it is) with its
+    source's player, schedule, own switch, whether a board it is on is switched on, and one row per
+    version (none: a row of NULLs) with the version's ``urls`` key and status, newest first.
+
+    One statement for what :func:`longevity` and the versions took ten for (the VSL page's watch
+    panel): the owner is an uncorrelated subquery (planned once, then the ``urls`` primary key),
+    the switches are lookups by their unique index, the versions by ``watch_versions.url_id``'s.
+    Built once; prepared on PostgreSQL (``db.engine.PREPARED``).
+    """
+    given = bindparam("url_id", type_=Integer)
+    later = aliased(WatchVersion)
+    owner = select(later.url_id).where(later.version_url_id == given, later.number > 1).scalar_subquery()
+    own = select(WatchSwitch.enabled).where(WatchSwitch.url_id == Url.id).scalar_subquery()
+    on_board = exists().where(
+        BoardItem.url_id == Url.id, WatchSwitch.board_id == BoardItem.board_id, WatchSwitch.enabled.is_(True)
+    )
+    version_url = aliased(Url)
+    return (
+        select(
+            Url.partition_key,
+            Url.url,
+            Source.kind,
+            WatchPage.first_seen_at,
+            WatchPage.last_live_at,
+            WatchPage.down_since,
+            WatchPage.down_reason,
+            own.label("own_switch"),
+            on_board.label("on_board"),
+            WatchVersion.number,
+            WatchVersion.live,
+            WatchVersion.first_seen_at.label("version_first_seen_at"),
+            WatchVersion.last_seen_at.label("version_last_seen_at"),
+            WatchVersion.source["kind"].as_string().label("player"),
+            version_url.id.label("version_url_id"),
+            version_url.partition_key.label("version_key"),
+            version_url.status.label("version_status"),
+        )
+        .select_from(Url)
+        .outerjoin(Source, Source.url_id == Url.id)
+        .outerjoin(WatchPage, WatchPage.url_id == Url.id)
+        .outerjoin(WatchVersion, WatchVersion.url_id == Url.id)
+        .outerjoin(version_url, version_url.id == WatchVersion.version_url_id)
+        .where(Url.id == func.coalesce(owner, given))
         .order_by(WatchVersion.number.desc())
-    ).all()
-    return [
-        VersionView(v.number, key, status, v.live, v.first_seen_at, v.last_seen_at, (v.source or {}).get("kind"))
-        for v, key, status in rows
+        .execution_options(**{PREPARED: ("url_id",)})
+    )
+
+
+_PAGE_WATCH = _page_watch_query()
+
+
+def page_watch(session: Session, url_id: int, all_pages: bool) -> tuple[Longevity, list[VersionView]]:
+    """:func:`longevity` and the versions (newest first) of the page ``url_id`` belongs to, in one
+    statement: what the VSL page's watch panel and ``/api/vsls/{key}/watch`` show."""
+    rows = core_read(session, _PAGE_WATCH, {"url_id": url_id}).all()
+    if not rows:  # removed meanwhile: what longevity() says of an unknown id
+        return Longevity("", False, None, None, None, None, 0, 0), []
+    page = rows[0]
+    versions = [r for r in rows if r.number is not None]
+    life = Longevity(
+        key=page.partition_key,
+        watched=_watched(page.own_switch, bool(page.on_board), all_pages, page.url, page.kind),
+        first_seen_at=page.first_seen_at,
+        last_live_at=page.last_live_at,
+        down_since=page.down_since,
+        down_reason=page.down_reason,
+        versions=len(versions),
+        live_versions=sum(1 for r in versions if r.live),
+    )
+    return life, [
+        VersionView(
+            r.number,
+            r.version_key,
+            r.version_status,
+            r.live,
+            r.version_first_seen_at,
+            r.version_last_seen_at,
+            r.player,
+        )
+        for r in versions
+        if r.version_url_id is not None
     ]
 
 

@@ -68,8 +68,7 @@ def url_id_of(session: Session, key: str) -> int:
 def watch_out(session: Session, key: str, all_pages: bool, url_id: int | None = None) -> WatchOut:
     """``url_id``: ``key``'s row id when the caller has it (not looked up again)."""
     url_id = url_id_of(session, key) if url_id is None else url_id
-    life = watch.longevity(session, [url_id], all_pages)[url_id]
-    versions = watch.versions_of(session, url_id)
+    life, versions = watch.page_watch(session, url_id, all_pages)
     return WatchOut(
         key=life.key or key,
         watched=life.watched,

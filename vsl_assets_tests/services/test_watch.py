@@ -304,8 +304,8 @@ def test_feed_lists_events_newest_first_with_the_compare_link(env: Env, hosts) -
         [item] = watch.feed(s)
         assert item.kind == "new_version" and item.what_changed == f"/compare?keys={key},{key}-v2&mode=diff"
         assert watch.feed(s, niche="saude") == []
-        versions = watch.versions_of(s, repo.get_url(s, f"{key}-v2").id)
-        assert [v.number for v in versions] == [2, 1]
+        life, versions = watch.page_watch(s, repo.get_url(s, f"{key}-v2").id, True)
+        assert [v.number for v in versions] == [2, 1] and life.key == key
         ids = {repo.get_url(s, key).id, repo.get_url(s, f"{key}-v2").id}
         for life in watch.longevity(s, ids, True).values():
             assert life.versions == 2 and life.key == key
