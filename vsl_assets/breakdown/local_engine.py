@@ -95,7 +95,8 @@ class LocalEngine:
                 ),
             )
         product, product_ev, product_segs, product_conf = find_product(p, section_seg)
-        mechanism, mech_ev, mech_segs = find_mechanism(p, product)
+        # A kind given for an unnamed product ("el programa", no segments) is no name to keep out of the mechanism.
+        mechanism, mech_ev, mech_segs = find_mechanism(p, product if product_segs else None)
         price_segs = price_segments(p)
         signals = beat_rules.Signals(
             price_segments=price_segs,

