@@ -684,19 +684,20 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 (int(name in named) + int(name in made), sold, kind, s + 2 * len(segs), len(name), name, segs)
             )
     if not ranked:
-        kind = _by_kind(p, section_seg)
-        return kind[0], kind[1], [], kind[3]
+        by_kind = _by_kind(p, section_seg)
+        return (by_kind[0], by_kind[1], [], KIND_CONFIDENCE) if by_kind else (None, None, [], 0.0)
     best = max(ranked)
     if best[0] == 0 and best[1] == 0 and best[5] not in proper:
         # No construction names it and the offer section never says it: a company, a list or a topic of
         # the story ("Fortune 500" in real-dev 04, "Inteligencia Artificial" in hold-out 7 10, both read as
-        # the product); when the offer section calls what it sells only by its kind ("el programa", "el
-        # sistema"), that kind is the honest answer (see :func:`_by_kind`).
-        kind = _by_kind(p, section_seg)
-        # A coined word the copy repeats ("ylada", "bookedbot") is a brand, not a topic: it stays.
+        # the product); when the copy calls what it sells by its kind ("el programa", "el sistema") at least
+        # as often as it says that name, the kind is the honest answer (see :func:`_by_kind`).  A coined word
+        # the copy repeats ("ylada", "bookedbot") is a brand, not a topic: it stays.
+        by_kind = _by_kind(p, section_seg)
         coined = " " not in best[5] and _coined(best[5].lower(), p.language)
-        if kind[0] is not None and len(kind[2]) >= len(best[6]) and not coined:
-            return kind[0], kind[1], [], kind[3]
+        if by_kind is not None and by_kind[2] >= len(best[6]) and not coined:
+            # No segments: a kind is no naming, so the reveal stays that of an unnamed product.
+            return by_kind[0], by_kind[1], [], KIND_CONFIDENCE
     *_, name, segs = best
     # Two names as well supported (both introduced, both sold, as often said), e.g. a mechanism's "X
     # Protocol" and the offer's "Y Protocol" each said once: the longer wins the tie, but not surely.
@@ -795,21 +796,21 @@ _CONTRACTED = {"pt": frozenset("do da no na ao pelo pela".split()), "es": frozen
 KIND_CONFIDENCE = 0.35
 
 
-def _by_kind(p: Prepared, section_seg: int | None) -> tuple[str | None, Evidence | None, list[int], float]:
-    """What the offer section sells, by its kind, when the copy never names it: the kind of product it
-    refers to most, at least twice, with a definite article, a demonstrative or a possessive ("el programa",
-    "este curso"), from the offer section's start (the whole transcript without one), given with the
-    definite article the copy uses ("el curso").  Unsure (:data:`KIND_CONFIDENCE`) and with no segments,
-    so the reveal stays that of an unnamed product: a kind is no naming."""
+def _by_kind(p: Prepared, section_seg: int | None) -> tuple[str, Evidence, int] | None:
+    """(kind, evidence, times said): what the offer section sells, by its kind, when the copy never names
+    it — the kind of product it refers to most, at least twice, with a definite article, a demonstrative or
+    a possessive ("el programa", "este curso"), from the offer section's start (the whole transcript
+    without one), given with the definite article the copy uses ("el curso").  The caller shows it unsure
+    (:data:`KIND_CONFIDENCE`)."""
     found = _kind_said(p, section_seg or 0)
-    if found[0] is None and section_seg:
+    if found is None and section_seg:
         # A short ad's offer section may be its last line ("Solicita tu demo"): the kind is said before it
         # (hold-out 7 10, "El sistema" ... "tu sistema" in the body, the section one sentence).
         found = _kind_said(p, 0)
     return found
 
 
-def _kind_said(p: Prepared, start: int) -> tuple[str | None, Evidence | None, list[int], float]:
+def _kind_said(p: Prepared, start: int) -> tuple[str, Evidence, int] | None:
     said: Counter[str] = Counter()
     forms: dict[str, Counter[str]] = {}
     first: dict[str, int] = {}
@@ -825,17 +826,16 @@ def _kind_said(p: Prepared, start: int) -> tuple[str | None, Evidence | None, li
             first.setdefault(kind, i)
             forms.setdefault(kind, Counter())[f"{art} " if art in _DEFINITE else ""] += 1
     if not said:
-        return None, None, [], 0.0
+        return None
     kind, n = max(said.items(), key=lambda kv: (kv[1], -first[kv[0]]))
     if n < 2:
-        return None, None, [], 0.0
+        return None
     surface = next(
         m.group("kind") for m in _KIND_REFERENCE.finditer(p.segments[first[kind]].text) if fold(m.group("kind")) == kind
     )
     definite = [f for f in forms[kind] if f]
     article = max(definite, key=lambda f: forms[kind][f]) if definite else ""
-    # The segments are returned for the comparison in find_product only; the caller gives none onwards.
-    return article + surface.lower(), p.evidence(first[kind]), [first[kind]] * n, KIND_CONFIDENCE
+    return article + surface.lower(), p.evidence(first[kind]), n
 
 
 #: Words a name may run to before its definition.
