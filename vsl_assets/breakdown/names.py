@@ -685,7 +685,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             )
     if not ranked:
         by_kind = _by_kind(p, section_seg)
-        return (by_kind[0], by_kind[1], [], KIND_CONFIDENCE) if by_kind else (None, None, [], 0.0)
+        if by_kind is None:
+            return None, None, [], 0.0
+        return by_kind[0], by_kind[1], _kind_segments(p, by_kind[0]), KIND_CONFIDENCE
     best = max(ranked)
     if best[0] == 0 and best[1] == 0 and best[5] not in proper:
         # No construction names it and the offer section never says it: a company, a list or a topic of
@@ -696,8 +698,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         by_kind = _by_kind(p, section_seg)
         coined = " " not in best[5] and _coined(best[5].lower(), p.language)
         if by_kind is not None and by_kind[2] >= len(best[6]) and not coined:
-            # No segments: a kind is no naming, so the reveal stays that of an unnamed product.
-            return by_kind[0], by_kind[1], [], KIND_CONFIDENCE
+            return by_kind[0], by_kind[1], _kind_segments(p, by_kind[0]), KIND_CONFIDENCE
     *_, name, segs = best
     # Two names as well supported (both introduced, both sold, as often said), e.g. a mechanism's "X
     # Protocol" and the offer's "Y Protocol" each said once: the longer wins the tie, but not surely.
@@ -801,13 +802,24 @@ def _by_kind(p: Prepared, section_seg: int | None) -> tuple[str, Evidence, int] 
     it — the kind of product it refers to most, at least twice, with a definite article, a demonstrative or
     a possessive ("el programa", "este curso"), from the offer section's start (the whole transcript
     without one), given with the definite article the copy uses ("el curso").  The caller shows it unsure
-    (:data:`KIND_CONFIDENCE`)."""
+    (:data:`KIND_CONFIDENCE`), and its reveal is where the copy first presents what it sells by that kind
+    ("por eso creé el programa", real-dev 04), not where a name it replaces was said (:func:`_kind_segments`)."""
     found = _kind_said(p, section_seg or 0)
     if found is None and section_seg:
         # A short ad's offer section may be its last line ("Solicita tu demo"): the kind is said before it
         # (hold-out 7 10, "El sistema" ... "tu sistema" in the body, the section one sentence).
         found = _kind_said(p, 0)
     return found
+
+
+def _kind_segments(p: Prepared, said: str) -> list[int]:
+    """The segments that refer to the product by the kind ``said`` ("el programa"), anywhere in the copy."""
+    kind = fold(said.split()[-1])
+    return [
+        i
+        for i, seg in enumerate(p.segments)
+        if any(fold(m.group("kind")) == kind for m in _KIND_REFERENCE.finditer(seg.text))
+    ]
 
 
 def _kind_said(p: Prepared, start: int) -> tuple[str, Evidence, int] | None:

@@ -122,3 +122,17 @@ def test_a_coined_name_said_more_often_than_the_kind_wins() -> None:
         "Brindelo is just $9 a month.",
     ]
     assert _read(lines, "en")[0] == "Brindelo"
+
+
+def test_the_reveal_of_a_product_given_by_its_kind_is_its_first_presentation() -> None:
+    # "Por eso creé el programa…" presents what is sold before the offer section: that is the reveal, not
+    # where a topic word of the story was said.
+    lines = [
+        "Las empresas del Silicon Valley ya usan estas herramientas todos los días.",
+        "Por eso creé el programa más completo para tu negocio.",
+        *UNNAMED["es"][1:],
+    ]
+    segments = timed([lines[0], *[FILLER["es"]] * 12, *lines[1:]])
+    b = analyze(segments, "es")
+    assert b.product == "el programa"
+    assert b.product_reveal_s == segments[13].start
