@@ -695,9 +695,15 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         # the product); when the copy calls what it sells by its kind ("el programa", "el sistema") at least
         # as often as it says that name, the kind is the honest answer (see :func:`_by_kind`).  A coined word
         # the copy repeats ("ylada", "bookedbot") is a brand, not a topic: it stays.
+        # A name the copy puts after a definite article ("o Casamento Blindado", "pelo X") is a brand's, as in
+        # :data:`_ARTICLE_NAME` (Portuguese and Spanish put the article before a brand); a topic or a list is
+        # said bare ("con Inteligencia Artificial", "hasta Fortune 500").
         by_kind = _by_kind(p, section_seg)
         coined = " " not in best[5] and _coined(best[5].lower(), p.language)
-        if by_kind is not None and by_kind[2] >= len(best[6]) and not coined:
+        articled = re.search(
+            r"\b(?i:o|a|el|la|the|do|da|no|na|ao|pelo|pela|del|al)\s+" + re.escape(best[5]) + r"\b", raw_text
+        )
+        if by_kind is not None and by_kind[2] >= len(best[6]) and not coined and not articled:
             return by_kind[0], by_kind[1], _kind_segments(p, by_kind[0]), KIND_CONFIDENCE
     *_, name, segs = best
     # Two names as well supported (both introduced, both sold, as often said), e.g. a mechanism's "X

@@ -136,3 +136,18 @@ def test_the_reveal_of_a_product_given_by_its_kind_is_its_first_presentation() -
     b = analyze(segments, "es")
     assert b.product == "el programa"
     assert b.product_reveal_s == segments[13].start
+
+
+def test_a_name_said_after_a_definite_article_is_kept_over_the_kind() -> None:
+    # "o Laço Firme", "pelo Laço Firme": Portuguese puts the article before a brand, so the name is kept even
+    # though the offer calls it "o programa" more often; a topic said bare ("com Inteligência Artificial")
+    # gives way (the test above).
+    lines = [
+        "Só até meia-noite de hoje o Laço Firme sai por um preço que não volta.",
+        "E o programa foi pensado para funcionar mesmo que só um dos dois comece.",
+        "Mais de nove mil casais já passaram pelo Laço Firme.",
+        "E agora eu vou te mostrar como ter acesso.",
+        "O programa completo custa R$ 167, e só hoje sai por R$ 67.",
+        "No programa vocês recebem doze aulas curtas.",
+    ]
+    assert _read(lines, "pt")[0] == "Laço Firme"
