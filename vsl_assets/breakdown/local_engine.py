@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from vsl_assets.breakdown import beats as beat_rules
 from vsl_assets.breakdown.labels import (
+    LEAD_SURE_CONFIDENCE,
     classify_awareness,
     classify_lead,
     classify_niche,
@@ -122,8 +123,10 @@ class LocalEngine:
             # Without a name, the first stretch that reads as the offer stands in for its reveal.
             confidence["product_reveal_s"] = product_conf if product_segs else 0.35
         niche, niche_ev, niche_scores = classify_niche(p, lang, pitch_s)
-        lead, lead_ev, lead_scores = classify_lead(p, lang, hook_n, early)
-        awareness, aw_ev, aw_conf = classify_awareness(p, lang, lead, hook_n, reveal_s, niche)
+        lead, lead_ev, lead_conf = classify_lead(p, lang, hook_n, early, product)
+        awareness, aw_ev, aw_conf = classify_awareness(
+            p, lang, lead, hook_n, reveal_s, niche, lead_conf >= LEAD_SURE_CONFIDENCE, product
+        )
         hook, hook_ev = find_hook(p, hook_n)
         for key, ev in (
             ("niche", niche_ev),
@@ -136,9 +139,7 @@ class LocalEngine:
             if ev is not None:
                 evidence[key] = ev
         confidence["niche"] = niche_confidence(niche_scores)
-        confidence["lead_type"] = _margin_confidence(lead_scores)
-        if lead == "proclamation" or max(lead_scores.values(), default=0.0) < OFFER_WEAK_SCORE:
-            confidence["lead_type"] = min(confidence["lead_type"], PROCLAMATION_MAX_CONFIDENCE)
+        confidence["lead_type"] = lead_conf
         confidence["awareness"] = aw_conf
         if hook is not None:
             confidence["hook"] = 0.9
@@ -172,21 +173,6 @@ class LocalEngine:
         )
 
 
-#: A proclamation is read from the thinnest evidence of any lead (a short first sentence, a percentage,
-#: "the truth is"), and on real copy it was the lead the engine was most often sure of and wrong: six
-#: documents of four splits (hold-out 2 01, hold-out 3 10, hold-out 4 06, hold-out 5 02, 06 and 09)
-#: were called proclamations at 0.83-0.9 and none is one.  It is shown, but never as sure.
-PROCLAMATION_MAX_CONFIDENCE = 0.55
-#: An offer lead read from less than one strong cue (a deal price in the first 20 s, or an offer word in the
-#: first segment, weighs 4 or more) is capped like a proclamation: on the real-copy sets, cut as read, as a
-#: recogniser cuts and bare, such offer leads were right on 7 of 13 readings shown as sure (wrong: hold-out 2
-#: 05, hold-out 3 08, hold-out 4 06 and 11, hold-out 6 08 — a price said later, or a stray "oferta").
-#: Round eight widened it to every lead: a lead read from less than one strong cue (a conditional opener, a
-#: question, a single lexicon hit) was right on 11 of 23 readings shown as sure on dev and hold-outs 6 and 7
-#: (every cut), one read from one strong cue or more on 18 of 20 — a coin flip is shown as "not sure".
-OFFER_WEAK_SCORE = 4.0
-
-
 def _unnamed_reveal(p: Prepared, beats: list[Beat], early_deal: int | None) -> int | None:
     """When the product is never named ("the program is $27"): the first offer or price beat, or a
     deal offered in the opening ("por 27 dólares hoy te llevas el sistema"), whichever is first."""
@@ -195,13 +181,3 @@ def _unnamed_reveal(p: Prepared, beats: list[Beat], early_deal: int | None) -> i
     if early_deal is not None:
         found.append(early_deal)
     return min(found, default=None)
-
-
-def _margin_confidence(scores: dict[str, float]) -> float:
-    """How clearly the winning label beat the runner-up: 0.35 (a tie or no cue) to 0.9 (no contest)."""
-    ranked = sorted(scores.values(), reverse=True)
-    if not ranked or ranked[0] <= 0:
-        return 0.35
-    second = ranked[1] if len(ranked) > 1 else 0.0
-    margin = (ranked[0] - second) / ranked[0]
-    return round(0.35 + 0.55 * margin, 2)

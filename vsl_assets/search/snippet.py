@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from vsl_assets.search.model import Snippet
 from vsl_assets.search.numbers import number_runs
@@ -29,6 +30,9 @@ _CONTEXT_BEFORE = 60
 #: Where a number written with thousands separators could be (else the plain word pattern splits
 #: the text alike, at half the cost).
 _GROUPED = re.compile(r"\d[.,]\d{3}")
+#: ``WORD`` and ``WORD_OR_GROUPED`` as a split that keeps the words: gap, word, gap, ..., gap.
+_SPLIT = re.compile(f"({WORD.pattern})")
+_SPLIT_GROUPED = re.compile(f"({WORD_OR_GROUPED.pattern})")
 
 
 @dataclass(frozen=True)
@@ -118,8 +122,11 @@ def highlight(text: str, parsed: ParsedQuery, language: str | None) -> Snippet:
     # original text is split and its words folded (in one call over all of them).
     source = lowered if lowered.isascii() and len(lowered) == len(text) else text
     grouped = _GROUPED.search(source) is not None  # "1.000" is the one word "1000"
-    pattern = WORD_OR_GROUPED if grouped else WORD
-    raw: list[str] = pattern.findall(source)
+    # Split at the words, kept (a capturing group): the gaps and the words alternate, so the
+    # words' offsets are the running sum of the parts' lengths, read only when something matched
+    # (a second pass over the text for the matches' spans cost more than the split).
+    parts = (_SPLIT_GROUPED if grouped else _SPLIT).split(source)
+    raw = parts[1::2]
     if not raw:
         return _window(text, [])
     if grouped:
@@ -148,11 +155,12 @@ def highlight(text: str, parsed: ParsedQuery, language: str | None) -> Snippet:
         hit.update(_positions(form, words, stems))
     if not hit:
         return _window(text, [])
-    found = list(pattern.finditer(source))
+    # offsets[2k] is where word k starts, offsets[2k + 1] where it ends.
+    offsets = list(accumulate(map(len, parts)))
     if origin is None:
-        marks = [found[k].span() for k in sorted(hit)]
+        marks = [(offsets[2 * k], offsets[2 * k + 1]) for k in sorted(hit)]
     else:
-        marks = [(found[origin[k][0]].start(), found[origin[k][1] - 1].end()) for k in sorted(hit)]
+        marks = [(offsets[2 * origin[k][0]], offsets[2 * origin[k][1] - 1]) for k in sorted(hit)]
     return _window(text, marks)
 
 

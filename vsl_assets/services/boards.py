@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import Text, cast, delete, func, or_, select
+from sqlalchemy import Text, bindparam, cast, delete, func, or_, select
 from sqlalchemy.orm import Session
 
 from vsl_assets.breakdown import columns as breakdown_columns
+from vsl_assets.db.engine import core_read
 from vsl_assets.db.models import BreakdownRow, Source, Url, Video, utcnow
 from vsl_assets.db.web_models import Board, BoardItem, BoardMember, BoardShare, User
 from vsl_assets.errors import PermanentError
@@ -123,7 +124,7 @@ def _name(value: str) -> str:
 # -- who sees what ------------------------------------------------------------------------------
 
 
-def _visible(user_id: int) -> Any:
+def _visible(user_id: Any) -> Any:
     member_of = select(BoardMember.board_id).where(BoardMember.user_id == user_id)
     return or_(Board.visibility == "team", Board.user_id == user_id, Board.id.in_(member_of))
 
@@ -137,6 +138,21 @@ def visible_boards(session: Session, user_id: int) -> list[Board]:
             .order_by(Board.position, Board.name, Board.id)
         )
     )
+
+
+#: :func:`board_menu`'s query, built once (the viewer bound at execution).
+_MENU = (
+    select(Board.id, Board.name)
+    .where(Board.deleted_at.is_(None), _visible(bindparam("viewer")))
+    .order_by(Board.position, Board.name, Board.id)
+)
+
+
+def board_menu(session: Session, user_id: int) -> list[Any]:
+    """(id, name) of the boards ``user_id`` may see, as :func:`visible_boards` lists them: what
+    a page's "on board" menu shows (the search page on every search), without building the
+    query, loading the boards as objects or the ORM's execution layer each time."""
+    return list(core_read(session, _MENU, {"viewer": user_id}))
 
 
 def board_for(session: Session, board_id: int, user_id: int) -> Board | None:

@@ -11,9 +11,10 @@ import dataclasses
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from vsl_assets.db.engine import core_read
 from vsl_assets.db.models import Url
 from vsl_assets.db.search_models import SavedSearch
 from vsl_assets.db.web_models import BoardItem
@@ -210,6 +211,21 @@ def saved_searches(session: Session, user_id: int) -> list[SavedSearch]:
     return list(
         session.scalars(select(SavedSearch).where(SavedSearch.user_id == user_id).order_by(SavedSearch.id.desc()))
     )
+
+
+#: :func:`saved_search_menu`'s query, built once (the user bound at execution).
+_SAVED_MENU = (
+    select(SavedSearch.id, SavedSearch.name, SavedSearch.query)
+    .where(SavedSearch.user_id == bindparam("user_id"))
+    .order_by(SavedSearch.id.desc())
+)
+
+
+def saved_search_menu(session: Session, user_id: int) -> list[Any]:
+    """(id, name, query) of a user's saved searches, newest first, as :func:`saved_searches`
+    lists them: what the search page shows on every search, read as columns (no objects, no
+    query built each time, no ORM execution layer)."""
+    return list(core_read(session, _SAVED_MENU, {"user_id": user_id}))
 
 
 def delete_saved_search(session: Session, user_id: int, saved_id: int) -> bool:

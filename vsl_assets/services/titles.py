@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from vsl_assets.db.engine import core_read
 from vsl_assets.db.models import BreakdownRow, Source, Url, sure_value
 
 #: The longest title kept (an edit is cut here; a page title too).
@@ -140,6 +141,15 @@ def title_of(row: Any) -> Title:
     )
 
 
+@lru_cache(maxsize=8192)
+def _known_title(url: str, custom: str | None, page: str | None, product: str | None, hook: str | None) -> Title:
+    """:func:`display_title` of these parts, kept by the parts themselves (a pure function of
+    them, so an edit or a new detection is a new key, never a stale title): a search page asks
+    for 20 titles, most of them asked before, and making each again (cleaning, the URL's parts,
+    the hook's sentence) was about half of the titles' CPU."""
+    return display_title(url, custom=custom, page=page, product=product, hook=hook)
+
+
 def sort_key(min_confidence: float) -> Any:
     """SQL: the title's order for ``sort=title`` — the same precedence as :func:`display_title`
     (the hook whole rather than cut, which orders the same; a page title that only repeats the
@@ -157,9 +167,11 @@ def titles_for(session: Session, keys: Iterable[str], *, min_confidence: float) 
     wanted = list(dict.fromkeys(keys))
     out: dict[str, Title] = {}
     statement = _titles_statement(min_confidence)
+    session.flush()  # what session.execute's autoflush did (nothing to do on a search page)
     for start in range(0, len(wanted), 500):
-        rows = session.execute(statement, {"keys": wanted[start : start + 500]}).all()
-        out.update((r.partition_key, title_of(r)) for r in rows)
+        # Columns only, on the session's connection (``core_read``: no ORM execution layer).
+        rows = core_read(session, statement, {"keys": wanted[start : start + 500]}).all()
+        out.update((r[0], _known_title(*r[1:])) for r in rows)
     return out
 
 

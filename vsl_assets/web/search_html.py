@@ -1,4 +1,4 @@
-"""The search page's moments (each result's hits), rendered in one pass.
+"""The search page's results and their moments (each result's hits), rendered in one pass.
 
 A results page shows up to 100 moments (20 VSLs, 5 each); through the template's loop each cost
 a link with two filter calls (``round``, ``clock``), autoescaped attribute lookups and the
@@ -9,11 +9,12 @@ This builds the very same markup the loop built (the same attributes, escaping a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from markupsafe import Markup, escape
 
-from vsl_assets.search import Hit
+from vsl_assets.search import Hit, VslHits
+from vsl_assets.services.library import host_of
 from vsl_assets.web.i18n import fmt_clock
 
 #: What the template's loop put around each item (its indentation in ``search.html``).
@@ -34,3 +35,36 @@ def search_hits(key: str, hits: Sequence[Hit]) -> Markup:
             for h in hits
         )
     )
+
+
+def search_results(
+    groups: Sequence[VslHits],
+    label: Callable[[str, str], str],
+    money: Callable[[float, str | None], str],
+    moments: str,
+) -> Markup:
+    """Every result of a page (the ``<li class="result">`` of each VSL with its tags and its
+    moments), the markup ``search.html``'s loop built, in one pass: 20 results through the loop
+    cost ~200 autoescaped lookups and ~100 helper calls per page.  ``label`` and ``money`` are the
+    page's (in its language), ``moments`` the translated "moment(s)"; every text is escaped as
+    the template escaped it (``test_search_html`` compares the two)."""
+    out = []
+    for g in groups:
+        v = g.vsl
+        key = escape(v.key)
+        tags = (
+            f'<span class="tag">{escape(label("language", v.language))}</span>' if v.language else "",
+            f'<span class="tag">{escape(label("niche", v.niche))}</span>' if v.niche else "",
+            f'<span class="tag">{escape(label("lead", v.lead_type))}</span>' if v.lead_type else "",
+            f'<span class="tag price">{escape(money(v.price, v.currency))}</span>' if v.price is not None else "",
+            f'<span class="tag">{escape(fmt_clock(v.duration_s))}</span>' if v.duration_s is not None else "",
+            f"<small>{escape(g.hit_count)} {escape(moments)}</small>" if g.hit_count else "",
+        )
+        hits = f'\n      <ul class="hits">\n      {search_hits(v.key, g.hits)}\n      </ul>\n      ' if g.hits else ""
+        out.append(
+            f'\n    <li class="result" data-key="{key}">'
+            f'\n      <h2 class="result-title"><a href="/vsl/{key}">{escape(v.title or host_of(v.url))}</a></h2>'
+            f'\n      <p class="result-meta">\n        ' + "\n        ".join(tags) + "\n      </p>"
+            f"\n      {hits}\n    </li>\n  "
+        )
+    return Markup("".join(out))

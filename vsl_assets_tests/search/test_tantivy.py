@@ -13,10 +13,12 @@ from typing import Any
 from unittest import mock
 
 import pytest
+import tantivy
 
 from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, open_search
 from vsl_assets.search import bulk as search_bulk
-from vsl_assets.search.sqlite import SqliteSearch
+from vsl_assets.search.query import fts5_terms
+from vsl_assets.search.sqlite import POSITION_BITS, SqliteSearch
 from vsl_assets.search.tantivy_backend import IndexBusyError, TantivySearch
 from vsl_assets_tests.search.corpus import bulk_docs
 
@@ -187,8 +189,9 @@ def test_a_bulk_build_beside_runs_indexing_one_vsl_each_loses_nothing(tmp_path: 
         assert [g.vsl.key for g in found.vsls] == [f"bulk{i}"] and found.total_hits == 7
 
 
+@pytest.mark.parametrize("terms_up_to", [64, 0], ids=["vsl-terms-ored", "term-set"])
 @pytest.mark.parametrize("per_hit", [4, 1], ids=["reads-every-match-of-the-page", "stops-at-its-limit"])
-def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, per_hit: int) -> None:
+def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, per_hit: int, terms_up_to: int) -> None:
     # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 4 (every VSL's shortest
     # segment ranks first, so those are four VSLs' one hit each): the counts come from the
     # aggregation that ran beside the ranking, the page VSLs' second hits from a search inside them
@@ -197,6 +200,7 @@ def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, p
     assert isinstance(search, TantivySearch)
     search.TOP_N, search.READ_PER_HIT = 1, 1
     search.FILL_PER_HIT = per_hit
+    search.TERMS_UP_TO = terms_up_to  # the page VSLs' fill restricted by their terms ORed, or a term set
     words = "nossa garantia vale por trinta dias corridos".split()
     search.index_many(
         VslDocument(
@@ -349,3 +353,36 @@ def test_a_filter_s_vsls_are_read_again_when_a_vsl_is_indexed_or_deleted(tmp_pat
     assert search.delete_vsl("health0") and search.delete_vsl("health1")
     search.index_vsl(VslDocument(key="money8", url="https://x", language="pt", niche="health", segments=said))
     assert {g.vsl.key for g in search.search(health).vsls} == {*(f"health{i}" for i in range(2, 8)), "new", "money8"}
+
+
+def test_a_restriction_to_a_few_vsls_finds_their_segments_only(tmp_path: Path) -> None:
+    """``_restrict`` to a few VSLs (their ``vsl`` terms ORed: a Python int is the u64 column's
+    term) and to many (a term set) keep the same segments, with the text's own scores."""
+    search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
+    assert isinstance(search, TantivySearch)
+    search.index_many(
+        VslDocument(
+            key=f"r{i}",
+            url="https://x",
+            language="pt",
+            segments=[Segment(float(j), float(j + 1), f"garantia de {j + 1} dias") for j in range(3)],
+        )
+        for i in range(6)
+    )
+    ids = sorted(int(r[0]) for r in search._conn().execute("SELECT id FROM vsls"))
+    searcher = search._reader()
+    text = tantivy.Query.term_query(search._schema, "terms", fts5_terms(["garantia"], "pt"))
+    alone = {sid: score for score, sid in _scored(searcher, text)}
+    found = {}
+    for terms_up_to in (64, 0):
+        search.TERMS_UP_TO = terms_up_to
+        found[terms_up_to] = _scored(searcher, search._restrict(text, [ids[1], ids[4]]))
+    assert found[64] == found[0]
+    assert sorted(sid >> POSITION_BITS for _, sid in found[64]) == [ids[1]] * 3 + [ids[4]] * 3
+    assert all(alone[sid] == score for score, sid in found[64])
+
+
+def _scored(searcher: tantivy.Searcher, query: tantivy.Query) -> list[tuple[float, int]]:
+    hits = searcher.search(query, 100, count=False).hits
+    sids = searcher.fast_field_values("sid", [addr for _, addr in hits])
+    return sorted(zip([score for score, _ in hits], sids, strict=True))

@@ -295,3 +295,24 @@ def test_existing_boards_become_team_boards_in_their_order(
     dispose_all()
     with create_engine(normalise_database_url(url)).begin() as conn:
         command.downgrade(alembic_config(conn), "0011_names_export")
+
+
+def test_board_menu_lists_what_visible_boards_lists(env: Env) -> None:
+    """The search page's menu (id, name as columns) is each viewer's ``visible_boards``: the same
+    boards in the same order, a private one for its owner and members only, a deleted one for nobody."""
+    ana, bia, _keys = _world(env, 0)
+    with env.sessions() as s:
+        caio = _user(s, "caio")
+        boards.create_board(s, ana, "zeta", None, "team")
+        secret = boards.create_board(s, ana, "secret", None, "private")
+        boards.create_board(s, bia, "alfa", None, "team")
+        gone = boards.create_board(s, bia, "gone", None, "team")
+        boards.add_member(s, secret, ana, "bia")
+        boards.delete_board(s, gone, bia)
+    with env.sessions() as s:
+        menus = {who: [(b.id, b.name) for b in boards.board_menu(s, who)] for who in (ana, bia, caio)}
+        for who, menu in menus.items():
+            assert menu == [(b.id, b.name) for b in boards.visible_boards(s, who)]
+        assert [name for _, name in menus[ana]] == ["zeta", "secret", "alfa"]
+        assert [name for _, name in menus[bia]] == ["zeta", "secret", "alfa"]
+        assert [name for _, name in menus[caio]] == ["zeta", "alfa"]

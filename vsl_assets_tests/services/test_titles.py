@@ -118,3 +118,30 @@ def test_titles_for_many_keys_in_chunks_each_by_its_own_rule(titled_database: st
     assert found["t10-example"].detected == UNTITLED
     assert sure_at_half["t10-example"].detected == "Product 10"
     assert sure_at_half["t5-example"].text == "Page 5"
+
+
+def test_titles_for_follows_an_edit_at_once_even_unflushed(tmp_path: Path) -> None:
+    """Titles are kept by their parts (``_known_title``), never by key: an edit, a cleared edit or
+    a new page title is named at once, in the same session before any flush too (as the ORM's
+    autoflush did), and two VSLs with the same parts share the one title."""
+    database = f"sqlite:///{tmp_path / 'vsl.db'}"
+    now = datetime.now(UTC)
+    with session_scope(database) as s:
+        for name in ("a", "b"):
+            url = Url(
+                url=f"https://{name}.example/vsl", partition_key=f"{name}-example", status="analyzed", created_at=now
+            )
+            s.add(url)
+            s.flush()
+            s.add(Source(url_id=url.id, page_url=url.url, stream_url=url.url, kind="hls", title="Same page"))
+    with session_scope(database) as s:
+        before = titles_for(s, ["a-example", "b-example"], min_confidence=0.6)
+        assert before["a-example"].text == before["b-example"].text == "Same page"
+        url = s.query(Url).filter_by(partition_key="a-example").one()
+        url.title = "  Renamed   by hand "
+        after = titles_for(s, ["a-example", "b-example"], min_confidence=0.6)
+        assert (after["a-example"].text, after["a-example"].source) == ("Renamed by hand", "custom")
+        assert after["b-example"].text == "Same page"
+        source = s.query(Source).filter_by(url_id=url.id).one()
+        url.title, source.title = None, "New page title"
+        assert titles_for(s, ["a-example"], min_confidence=0.6)["a-example"].text == "New page title"

@@ -1,14 +1,16 @@
-"""The search page's moments built in one pass are the markup the template's loop built: the
-same links (key, second to a tenth), clocks past the hour, marks, escaping and whitespace."""
+"""The search page's results and moments built in one pass are the markup the template's loops
+built: the same links (key, second to a tenth), clocks past the hour, marks, escaping and whitespace."""
 
 from __future__ import annotations
 
+import pytest
 from jinja2 import Environment
 
-from vsl_assets.search import Hit
-from vsl_assets.search.model import Snippet
-from vsl_assets.web.i18n import fmt_clock
-from vsl_assets.web.search_html import search_hits
+from vsl_assets.search import Hit, VslHits
+from vsl_assets.search.model import Snippet, VslSummary
+from vsl_assets.services.library import host_of
+from vsl_assets.web.i18n import fmt_clock, template_helpers
+from vsl_assets.web.search_html import search_hits, search_results
 
 #: The loop as ``search.html`` had it before the one-pass helper.
 LOOP = """<ul class="hits">
@@ -64,3 +66,91 @@ def test_a_key_is_escaped_in_the_link() -> None:
     """Keys are validated slugs, but the helper does not rely on it."""
     html = search_hits('k"><script>', HITS[:1])
     assert 'href="/vsl/k&#34;&gt;&lt;script&gt;?t=0.0"' in html and "<script>" not in html
+
+
+#: The results loop as ``search.html`` had it before the one-pass helper (with its moments' helper).
+RESULTS_LOOP = """<ol class="results" id="results">
+  {% for g in results %}
+    <li class="result" data-key="{{ g.vsl.key }}">
+      <h2 class="result-title"><a href="/vsl/{{ g.vsl.key }}">{{ g.vsl.title or host_of(g.vsl.url) }}</a></h2>
+      <p class="result-meta">
+        {% if g.vsl.language %}<span class="tag">{{ label("language", g.vsl.language) }}</span>{% endif %}
+        {% if g.vsl.niche %}<span class="tag">{{ label("niche", g.vsl.niche) }}</span>{% endif %}
+        {% if g.vsl.lead_type %}<span class="tag">{{ label("lead", g.vsl.lead_type) }}</span>{% endif %}
+        {% if g.vsl.price is not none %}<span class="tag price">{{ money(g.vsl.price, g.vsl.currency) }}</span>{% endif %}
+        {% if g.vsl.duration_s is not none %}<span class="tag">{{ g.vsl.duration_s|clock }}</span>{% endif %}
+        {% if g.hit_count %}<small>{{ g.hit_count }} {{ _("moment(s)") }}</small>{% endif %}
+      </p>
+      {% if g.hits %}
+      <ul class="hits">
+      {#- one pass #}
+      {{ search_hits(g.vsl.key, g.hits) }}
+      </ul>
+      {% endif %}
+    </li>
+  {% endfor %}
+  </ol>"""
+
+RESULTS_ONE_PASS = """<ol class="results" id="results">
+  {{ search_results(results, label, money, _("moment(s)")) }}{# one pass #}
+  </ol>"""
+
+
+def _vsl(key: str, **fields: object) -> VslSummary:
+    base: dict[str, object] = {
+        "key": key,
+        "url": f"https://{key}.example.com/oferta",
+        "title": None,
+        "language": None,
+        "niche": None,
+        "lead_type": None,
+        "player": None,
+        "duration_s": None,
+        "added_at": None,
+        "awareness": None,
+        "pitch_s": None,
+        "price": None,
+        "currency": None,
+        "segment_count": 900,
+    }
+    return VslSummary(**{**base, **fields})  # type: ignore[arg-type]
+
+
+RESULTS = [
+    VslHits(
+        _vsl(
+            "a-1",
+            title='Dieta <b>& "já"</b>',
+            language="pt",
+            niche="health/weight_loss",
+            lead_type="story",
+            price=197.0,
+            currency="BRL",
+            duration_s=3725.4,
+        ),
+        3.5,
+        12,
+        tuple(HITS),
+    ),
+    VslHits(_vsl("b-2", language="es", price=0.0, duration_s=0.0), 2.0, 1, tuple(HITS[:1])),  # no title: the host
+    VslHits(_vsl("c-3", niche="unknown-niche", lead_type="not-a-lead", price=37.0), 1.0, 0, ()),  # no moments
+]
+
+
+@pytest.mark.parametrize("lang", ["pt-BR", "en", "es"])
+def test_results_in_one_pass_match_the_template_loop(lang: str) -> None:
+    """Every result's title (the host when none), tags (labels and money in the page's language,
+    a zero price and a zero duration shown, an unknown code as itself), count and moments, with
+    the same escaping and whitespace as the loop it replaced."""
+    env = Environment(autoescape=True)
+    env.filters["clock"] = fmt_clock
+    helpers = template_helpers(lang)
+    data = {**helpers, "results": RESULTS, "host_of": host_of, "search_hits": search_hits}
+    looped = env.from_string(RESULTS_LOOP).render(data)
+    one_pass = env.from_string(RESULTS_ONE_PASS).render({**data, "search_results": search_results})
+    assert one_pass == looped
+    assert 'data-key="a-1"' in one_pass and "Dieta &lt;b&gt;&amp; &#34;já&#34;&lt;/b&gt;" in one_pass
+    assert '<a href="/vsl/b-2">b-2.example.com</a>' in one_pass
+    assert one_pass.count('<ul class="hits">') == 2 and one_pass.count('<li class="result"') == 3
+    assert f"<small>12 {helpers['_']('moment(s)')}</small>" in one_pass
+    assert ">1:02:05<" in one_pass and ">0:00<" in one_pass

@@ -56,7 +56,8 @@ class ResolvedSource:
     #: ``vidalytics``, ``lightbox`` (a click-to-play link to a stream file), ``hls.js``, ``videojs``,
     #: ``html5``, ``json-ld``, ``og-video``, ``iframe`` (a self-hosted player inside a followed
     #: iframe; vturb/Panda/yt-dlp keep their own kind there), ``jwplayer`` and ``bunny`` (read by
-    #: the project when yt-dlp is off or fails) or ``yt-dlp:<extractor>`` (hosted
+    #: the project when yt-dlp is off or fails), ``mux`` and ``cloudflare-stream`` (the playlist
+    #: their embed's id names) or ``yt-dlp:<extractor>`` (hosted
     #: players: YouTube, also through the IFrame API or a lightbox, Vimeo, Wistia, JW, Bunny...).
     kind: str
     title: str | None = None

@@ -18,12 +18,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from vsl_assets.search import SearchQueryError, SearchResults, shared_search
 from vsl_assets.services import boards, library
 from vsl_assets.services import search as search_service
-from vsl_assets.services.library import host_of
 from vsl_assets.web.deps import Ctx, Db, PageUser
 from vsl_assets.web.filters import PageSearchFilters
 from vsl_assets.web.limits import SEARCH_Q_MAX, DbId
 from vsl_assets.web.render import render
-from vsl_assets.web.search_html import search_hits
+from vsl_assets.web.search_html import search_results
 
 router = APIRouter(include_in_schema=False)
 
@@ -72,12 +71,11 @@ def search_page(
         results=results,
         error=error,
         facets=library.facets(session),
-        boards=boards.visible_boards(session, user.user_id),
+        boards=boards.board_menu(session, user.user_id),
         here=here,
         links=links,
-        host_of=host_of,
-        search_hits=search_hits,
-        saved=search_service.saved_searches(session, user.user_id),
+        search_results=search_results,
+        saved=search_service.saved_search_menu(session, user.user_id),
     )
 
 

@@ -13,17 +13,30 @@ script-based and element-based embeds common on sales pages are read:
   player page is ``https://<account>.cdn.vooplayer.com/publish/<id>`` (``…spotlightr.com/watch/<id>``);
 * ``<lite-youtube videoid="<id>">``, the lazy YouTube facade many page builders use;
 * Vidyard's v4 embed code ``<img class="vidyard-player-embed" data-uuid="<uuid>">`` (next to
-  ``play.vidyard.com/embed/v4.js``): its player page is ``https://play.vidyard.com/<uuid>``.
+  ``play.vidyard.com/embed/v4.js``): its player page is ``https://play.vidyard.com/<uuid>``;
+* Elementor's video widget (WordPress): ``<div class="elementor-widget-video" data-settings=
+  '{"video_type": "youtube", "youtube_url": "…"}'>`` — the iframe is built by Elementor's script,
+  so the saved HTML has only the setting (``vimeo_url``/``dailymotion_url`` for those types), as
+  yt-dlp's ElementorEmbed extractor reads it (real pages: code corpus find_string ids 40611653654,
+  124958005, 12925496636, 7747339920, 30276113191).
 
 Embeds are kept in page order: the VSL sits above the testimonials.
+
+:func:`in_scripts` reads the page's own script files for an embed they write in: a click-to-play
+cover whose script puts ``<iframe src="https://www.youtube.com/embed/<id>">`` into the page, or
+``createElement("iframe")`` given such a URL (extra real pages youtube-click-to-play-script_rfrancodev
+and youtube-iframe-script_youthduo).
 """
 
 from __future__ import annotations
 
+import json
 import re
 
+from vsl_assets.media.pages.fetch import Fetcher
 from vsl_assets.media.pages.hosts import is_known_host
 from vsl_assets.media.pages.page import Page
+from vsl_assets.media.pages.players import page_scripts
 from vsl_assets.media.pages.players.base import Candidate, iframe_src
 
 KIND = "embed"
@@ -57,11 +70,18 @@ def detect(page: Page) -> Candidate | None:
     found.extend(_element_embeds(page))
     if not found:
         return None
-    # The first embed on the page is the VSL; the rest keep the order they were found in.
+    # The first embed on the page is the VSL; the rest keep the order they were found in, each
+    # video once (a saved Elementor page keeps the widget's setting and the iframe it built).
     position, main = min(found)
-    urls = list(dict.fromkeys([main, *(url for _, url in found)]))
+    every = list(dict.fromkeys([main, *(url for _, url in found)]))
+    urls: list[str] = []
+    seen: set[str] = set()
+    for url in every:
+        if _video_key(url) not in seen:
+            seen.add(_video_key(url))
+            urls.append(url)
     return Candidate(
-        kind=KIND, embed_url=main, ytdlp=True, others=tuple(urls[1:]), claims=tuple(urls), position=position
+        kind=KIND, embed_url=main, ytdlp=True, others=tuple(urls[1:]), claims=tuple(every), position=position
     )
 
 
@@ -90,6 +110,9 @@ def _element_embeds(page: Page) -> list[tuple[int, str]]:
         vidyard = attrs.get("data-uuid", "") if "vidyard-player-embed" in element.classes else ""
         if re.fullmatch(r"[0-9A-Za-z_-]{10,40}", vidyard):
             found.append((element.index, f"https://play.vidyard.com/{vidyard}"))
+        elementor = _elementor_video(attrs) if "elementor-widget-video" in element.classes else None
+        if elementor:
+            found.append((element.index, elementor))
         vimeo = attrs.get("data-vimeo-url") or attrs.get("data-vimeo-id")
         if vimeo and element.tag != "a":  # click-to-play links are the lightbox detector's
             url = vimeo if vimeo.startswith("http") else f"https://player.vimeo.com/video/{vimeo}"
@@ -98,6 +121,62 @@ def _element_embeds(page: Page) -> list[tuple[int, str]]:
     return found
 
 
+_YOUTUBE_ID = re.compile(r"(?:youtube(?:-nocookie)?\.com/(?:watch\?(?:.*&)?v=|embed/|shorts/)|youtu\.be/)([\w-]{11})")
+_VIMEO_ID = re.compile(r"vimeo\.com/(?:video/)?(\d{4,12})(?:[/?#]|$)")
+
+
+def _video_key(url: str) -> str:
+    """One key per video for the URL forms of one YouTube or Vimeo video; the URL otherwise."""
+    youtube, vimeo = _YOUTUBE_ID.search(url), _VIMEO_ID.search(url)
+    return f"youtube:{youtube.group(1)}" if youtube else f"vimeo:{vimeo.group(1)}" if vimeo else url
+
+
+#: Elementor video widget types whose URL setting is a video site's page (``hosted`` is a <video>).
+_ELEMENTOR_TYPES = ("youtube", "vimeo", "dailymotion")
+
+
+def _elementor_video(attrs: dict[str, str]) -> str | None:
+    """The video page an Elementor video widget's ``data-settings`` names (YouTube by default)."""
+    try:
+        settings = json.loads(attrs.get("data-settings") or "{}")
+    except ValueError:
+        return None
+    if not isinstance(settings, dict):
+        return None
+    kind = settings.get("video_type") or "youtube"
+    url = settings.get(f"{kind}_url") if kind in _ELEMENTOR_TYPES else None
+    if isinstance(url, str) and url.startswith(("https://", "http://")) and is_known_host(url, embed=True):
+        return url.strip()
+    return None
+
+
 def _brightcove(account: str, player: str, video: str) -> str:
     player = player if _ID.match(player) else "default"
     return f"https://players.brightcove.net/{account}/{player}_default/index.html?videoId={video}"
+
+
+#: A quoted YouTube, Vimeo or Wistia player URL inside script text.
+_EMBED_IN_SCRIPT = re.compile(
+    r"""["'`](?P<url>(?:https?:)?//(?:www\.)?(?:youtube(?:-nocookie)?\.com/embed/[\w-]{11}|"""
+    r"""player\.vimeo\.com/video/\d{4,12}|fast\.wistia\.(?:net|com)/embed/iframe/[0-9a-z]{6,20})"""
+    r"""(?:[?&#][^"'`\s<>\\]*)?)["'`]""",
+    re.I,
+)
+#: The script builds an iframe: written as markup or created with the DOM API.
+_BUILDS_IFRAME = re.compile(r"""<iframe\b|createElement\(\s*["'`]iframe["'`]\s*\)""", re.I)
+
+
+def in_scripts(fetcher: Fetcher, page: Page) -> Candidate | None:
+    """The player embed one of the page's own script files writes into the page, or None.
+
+    Only same-site files that build an iframe count (a third-party widget's video is not this
+    page's VSL); the first embed they name is the VSL, the others are listed.
+    """
+    for script in page_scripts.read(fetcher, page, same_site=True):
+        if not _BUILDS_IFRAME.search(script.text):
+            continue
+        urls = [m.group("url") for m in _EMBED_IN_SCRIPT.finditer(script.text)]
+        urls = list(dict.fromkeys("https:" + u if u.startswith("//") else u for u in urls))
+        if urls:
+            return Candidate(kind=KIND, embed_url=urls[0], ytdlp=True, others=tuple(urls[1:]), claims=tuple(urls))
+    return None

@@ -24,7 +24,12 @@ _NOT_PLAYERS = re.compile(
     r"jquery|bootstrap|googletagmanager|google-analytics|gtag/js|fbevents|connect\.facebook|"
     r"hotjar|clarity\.ms|tiktok|wp-emoji|wp-includes|elementor|swiper|slick|owl\.carousel|"
     r"fontawesome|recaptcha|cloudflare|polyfill|lodash|moment|gsap|aos\.js|utmify|pixel|"
-    r"lazysizes|lazyload|modernizr|/hls(?:\.min)?\.js|plyr|smartplayer\.js",
+    r"lazysizes|lazyload|modernizr|/hls(?:\.min)?\.js|plyr|smartplayer\.js|"
+    # UI frameworks pages load from a CDN (extra, youtube-nocookie_urbanabundance-vsl: React and
+    # Babel from unpkg; youtube-multi_preciousfunnel-vsl and youtube-iframe_metodovap: Tailwind's
+    # CDN script): never a player, and each would spend one of the few script reads.
+    r"/react(?:-dom)?(?:\.production|\.development)?(?:\.min)?\.js|@babel/standalone|/babel(?:\.min)?\.js|"
+    r"cdn\.tailwindcss\.com|/vue(?:\.global)?(?:\.prod)?(?:\.min)?\.js|alpinejs",
     re.I,
 )
 

@@ -209,9 +209,14 @@ def detect(page: Page) -> Candidate | None:
         return replace(base, stream_url=preloaded or mapped)
 
     def complete(fetcher: Fetcher) -> Candidate:
-        stream, drm = _from_embed_page(fetcher, main, page.url)
+        stream, drm, player = _from_embed_page(fetcher, main, page.url)
         return replace(
-            base, stream_url=stream, drm="Panda Video player has DRM enabled" if drm else None, complete=None
+            base,
+            stream_url=stream,
+            drm="Panda Video player has DRM enabled" if drm else None,
+            referer=player,
+            headers={"Referer": player, "Origin": origin_of(player)},
+            complete=None,
         )
 
     return replace(base, complete=complete)
@@ -238,8 +243,9 @@ def _embed_for_playlist(playlist: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/embed/?v={video}"
 
 
-def _from_embed_page(fetcher: Fetcher, embed: str, referer: str) -> tuple[str, bool]:
-    """The playlist a non-standard embed page's player would load, and whether DRM is on."""
+def _from_embed_page(fetcher: Fetcher, embed: str, referer: str) -> tuple[str, bool, str]:
+    """The playlist a non-standard embed page's player would load, whether DRM is on, and the
+    page the player runs in (the embed URL, or where it redirected: the stream's Referer)."""
     try:
         fetched = fetcher.get(
             embed,
@@ -251,9 +257,16 @@ def _from_embed_page(fetcher: Fetcher, embed: str, referer: str) -> tuple[str, b
         raise unreadable(NAME, "embed page", exc) from None
     text = decode_html(fetched.body, fetched.charset).replace("\\/", "/")
     drm = bool(_DRM.search(text))
+    player = fetched.url
     stream = _playlist_in(text, fetched.url)
     if stream:
-        return stream, drm
+        return stream, drm, player
+    # Panda's embed page takes the library from its own address (``window.location``: the host
+    # ``player-vz-<lib>…`` or ``l=vz-<lib>``; see the real embed page in shared/realpages, component
+    # panda-real-embed-page-fallback): after a redirect that is the address it landed on.
+    moved = playlist_url(fetched.url) if fetched.url != embed else None
+    if moved:
+        return moved, drm, player
     video = (parse_qs(urlsplit(embed).query).get("v") or [""])[0].lower() or None
     for match in _CONFIG_JSON.finditer(text):
         config_url = urljoin(fetched.url, match.group("url"))
@@ -271,12 +284,12 @@ def _from_embed_page(fetcher: Fetcher, embed: str, referer: str) -> tuple[str, b
         drm = drm or bool(_DRM.search(config_text))
         stream = _playlist_in(config_text, config.url, relative=False)
         if stream:
-            return stream, drm
+            return stream, drm, player
         text += "\n" + config_text
         video = video or match.group("uuid").lower()
     built = _built_playlist(text, embed, video)
     if built:
-        return built, drm
+        return built, drm, player
     if urlsplit(embed).hostname in _OLD_HOSTS and not _PULLZONE.search(text):
         raise PlayerConfigError(
             "the Panda Video player config could not be parsed: the embed URL names no library "
