@@ -818,13 +818,24 @@ def _by_kind(p: Prepared, section_seg: int | None) -> tuple[str, Evidence, int] 
     return found
 
 
+def _kind_refs(p: Prepared, text: str) -> list[re.Match[str]]:
+    """The references to a kind in ``text`` that the transcript's language reads as definite."""
+    out = []
+    for m in _KIND_REFERENCE.finditer(text):
+        art = m.group("art").lower()
+        if art == "a" and p.language == "en":
+            continue  # English "a" is the indefinite article: "a method" is any method, not the one sold
+        if art in _CONTRACTED["pt"] | _CONTRACTED["es"] and art not in _CONTRACTED.get(p.language or "", ()):
+            continue
+        out.append(m)
+    return out
+
+
 def _kind_segments(p: Prepared, said: str) -> list[int]:
     """The segments that refer to the product by the kind ``said`` ("el programa"), anywhere in the copy."""
     kind = fold(said.split()[-1])
     return [
-        i
-        for i, seg in enumerate(p.segments)
-        if any(fold(m.group("kind")) == kind for m in _KIND_REFERENCE.finditer(seg.text))
+        i for i, seg in enumerate(p.segments) if any(fold(m.group("kind")) == kind for m in _kind_refs(p, seg.text))
     ]
 
 
@@ -833,12 +844,8 @@ def _kind_said(p: Prepared, start: int) -> tuple[str, Evidence, int] | None:
     forms: dict[str, Counter[str]] = {}
     first: dict[str, int] = {}
     for i in range(start, len(p.segments)):
-        for m in _KIND_REFERENCE.finditer(p.segments[i].text):
+        for m in _kind_refs(p, p.segments[i].text):
             art = m.group("art").lower()
-            if art == "a" and p.language == "en":
-                continue  # English "a" is the indefinite article: "a method" is any method, not the one sold
-            if art in _CONTRACTED["pt"] | _CONTRACTED["es"] and art not in _CONTRACTED.get(p.language or "", ()):
-                continue
             kind = fold(m.group("kind"))
             said[kind] += 1
             first.setdefault(kind, i)
@@ -849,7 +856,7 @@ def _kind_said(p: Prepared, start: int) -> tuple[str, Evidence, int] | None:
     if n < 2:
         return None
     surface = next(
-        m.group("kind") for m in _KIND_REFERENCE.finditer(p.segments[first[kind]].text) if fold(m.group("kind")) == kind
+        m.group("kind") for m in _kind_refs(p, p.segments[first[kind]].text) if fold(m.group("kind")) == kind
     )
     definite = [f for f in forms[kind] if f]
     article = max(definite, key=lambda f: forms[kind][f]) if definite else ""
