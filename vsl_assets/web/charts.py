@@ -19,10 +19,14 @@ from vsl_assets.services.insights import Bar, BeatStat, Point
 Translate = Callable[[str], str]
 WIDTH = 420
 ROW = 26
-LABEL_W = 130
+#: Room left of the bars for a label: 17 characters at 15 px (``insights.css``) are ~150 units
+#: ("Chamada para ação", "Consciente da sol…"); at 130 the start of such a label was cut off.
+LABEL_W = 170
+#: Characters a label keeps (the rest becomes "…"): ``LABEL_W`` over a wide glyph (0.6 em at 15 px).
+LABEL_ROOM = int((LABEL_W - 6) / 9)
 
 
-def _short(label: str, room: int = 18) -> str:
+def _short(label: str, room: int = LABEL_ROOM) -> str:
     """A label that fits left of the bars (the whole of it is in the mark's ``<title>``)."""
     return label if len(label) <= room else label[: room - 1] + "\u2026"
 
