@@ -159,7 +159,7 @@ def test_insights_charts_link_to_the_library_in_chromium(server: str, browser: A
         assert _overflowing(page) == [], device
         shot(page, f"insights_{device}")
         # The "story" bar (read as "História" on a PT page) counts one VSL; its link lists exactly that one.
-        bar = page.locator('#chart-lead a.mark:has(title:text-is("História: 1 VSLs"))')
+        bar = page.locator('#chart-lead a.mark:has(title:text-is("História: 1 VSL"))')
         assert bar.count() == 1
         bar.click()
         page.wait_for_selector("#grid")
