@@ -11,7 +11,7 @@ from typing import Any
 
 from vsl_assets.cli import pipeline
 from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, partitions, search_index, sessions
-from vsl_assets.db import repo, session_scope
+from vsl_assets.db import Url, repo, session_scope
 from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import intake
 from vsl_assets.settings import Settings, retranscribe_language, url_language
@@ -73,6 +73,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     for r in rows:
         reason = f"  — {r['reason']}" if r["reason"] else ""
+        if r["alias_of"]:
+            reason = f"  — same video as {r['alias_of']}"
         print(f"{r['partition_key']:<40} {r['status']:<15} {r['url']}{reason}")
         if args.workers and r["steps"]:
             print("    " + "  ".join(f"{j['step']}={j['outcome']}@{j['worker']}" for j in r["steps"]))
@@ -87,8 +89,13 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     with session_scope(settings.database) as s:
         row = repo.get_url(s, key)
+        original = s.get(Url, row.alias_of) if row is not None and row.alias_of is not None else None
+        original_key = original.partition_key if original is not None else None
     if row is None:
         err(f"no URL with key {key}")
+        return EXIT_FAILED
+    if original_key is not None:  # an alias has no transcript of its own: say whose it is
+        err(f"{key} is the same video as {original_key}: vsl show {original_key}")
         return EXIT_FAILED
     path = StorageLayout(settings.storage_root).transcript_path(key, args.format)
     if not store_for(settings).fetch(path):

@@ -435,12 +435,17 @@ def status_rows(session: Session, status: str | None = None) -> list[dict[str, A
         query = query.where(Url.status == status)
     urls = list(session.scalars(query))
     steps = _latest_jobs(session, [u.id for u in urls])
+    originals: dict[int, str] = {}
+    for part in chunks(sorted({u.alias_of for u in urls if u.alias_of is not None})):
+        originals.update((i, k) for i, k in session.execute(select(Url.id, Url.partition_key).where(Url.id.in_(part))))
     return [
         {
             "url": u.url,
             "partition_key": u.partition_key,
             "status": u.status,
             "reason": u.reason,
+            #: The original's key when this URL is an alias (the same video as that one).
+            "alias_of": originals.get(u.alias_of) if u.alias_of is not None else None,
             "created_at": u.created_at.isoformat() if u.created_at else None,
             "updated_at": u.updated_at.isoformat() if u.updated_at else None,
             "steps": steps.get(u.id, []),

@@ -229,6 +229,8 @@ REASONS: tuple[ReasonPattern, ...] = (
     _reason("could not connect to the stream URL server"),
     _reason("the stream URL returned an empty body"),
     _reason("the stream URL did not return an HLS playlist"),
+    _reason("the stream URL did not return an HLS playlist (got {got})"),
+    _reason("the stream URL did not return video (got {got})"),
     _reason("the stream contains no audio or video stream"),
     _reason("the stream URL contains no audio or video stream"),
     _reason("the HLS playlist lists no segments"),
@@ -320,6 +322,10 @@ def _hole(lang: str, name: str, value: str) -> str:
         return fmt_number(lang, float(value), 2)
     if name == "seconds_total":
         return fmt_number(lang, float(value))
+    if name in ("quote", "code"):  # words of the transcript, a script's own name: as written
+        return value
+    if name == "role":
+        return label(lang, "role", value)
     return translate(lang, value)
 
 
@@ -383,6 +389,58 @@ def warning(lang: str, raw: str | None) -> Reason:
     if lang not in MESSAGES or lang == "en":
         return Reason(raw or "", raw or "")
     return _known(lang, raw, WARNINGS)
+
+
+#: Why the breakdown read an amount as it did (``breakdown.prices``: ``PriceMention.why``, parts
+#: joined by "; ") and where a page's reveal second was read (``media.pages``: ``cta_source``,
+#: "page script setTimeout"), as the domain code words them; matched like failure reasons.
+EXPLANATIONS: tuple[ReasonPattern, ...] = (
+    _reason('instalment: "{quote}"'),
+    _reason("a scale amount (millions)"),
+    _reason("income: the next sentence says it is earned"),
+    _reason('income: "{quote}"'),
+    _reason('per unit: "{quote}"'),
+    _reason('"{quote}" (a comparison)'),
+    _reason("relative amount (more / off / saving)"),
+    _reason('rejected: "{quote}"'),
+    _reason("bonus value (free / valued at)"),
+    _reason('what someone would pay: "{quote}"'),
+    _reason('what was spent: "{quote}"'),
+    _reason('anchor: a price someone else wanted ("{quote}")'),
+    _reason('anchor: a lower price follows after "{quote}"'),
+    _reason("anchor: a stated value (valued at)"),
+    _reason('anchor: "{quote}"'),
+    _reason('a later price: "{quote}"'),
+    _reason('cost of something else: "{quote}"'),
+    _reason("offer cue: the amount said as a sentence of its own"),
+    _reason("offer cue: a spoken price (hundreds) its payment plan adds up to"),
+    _reason("offer cue: one item of a price list (label \u2014 amount)"),
+    _reason('offer cue: "{quote}"'),
+    _reason("offer: the lower price after the contrast"),
+    _reason("no cue"),
+    _reason('"{quote}": a bound, not a price'),
+    _reason("said per month"),
+    _reason('"de ... por ..." ({role})', role=r"[a-z_]+"),
+    _reason("a range of amounts (a rate or a result, not a price)"),
+    _reason("another package / tier than the base offer"),
+    _reason("page script {code}"),
+    _reason("same-site script {code}"),
+    _reason("page ClickFunnels timed element"),
+    _reason("vturb config {code}"),
+    _reason("Panda config {code}"),
+)
+
+
+def explain(lang: str, raw: str | None) -> Reason:
+    """A price's reading or a reveal's source in the reader's language when every part of it is
+    known (raw kept), else as written: half a sentence translated reads worse than English."""
+    raw = raw or ""
+    if lang not in MESSAGES or lang == "en" or not raw:
+        return Reason(raw, raw)
+    parts = [_known(lang, part, EXPLANATIONS) for part in raw.split("; ")]
+    if not all(part.translated for part in parts):
+        return Reason(raw, raw)
+    return Reason("; ".join(part.text for part in parts), raw)
 
 
 # -- numbers, money, dates, durations ----------------------------------------------------------
@@ -547,6 +605,7 @@ def template_helpers(lang: str, zone: str | None = None) -> dict[str, Any]:
         "label": lambda kind, code: label(lang, kind, code),
         "reason": lambda raw: reason(lang, raw),
         "warning": lambda raw: warning(lang, raw),
+        "explain": lambda raw: explain(lang, raw),
         "num": lambda value, decimals=0: fmt_number(lang, value, decimals),
         "money": lambda amount, currency: fmt_money(lang, amount, currency),
         "date": lambda value: fmt_date(lang, value, zone),

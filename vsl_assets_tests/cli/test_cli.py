@@ -514,3 +514,23 @@ def test_analyze_refuses_bad_files_with_a_reason(tmp_path, name: str, content: b
     assert out.stdout == ""
     missing = _vsl_in(tmp_path, "analyze", "nope.srt", env=_bare_env())
     assert missing.returncode != 0 and "nope.srt" in missing.stderr
+
+
+def test_status_and_show_name_the_original_of_an_alias(vsl_env) -> None:
+    """A trial: `vsl status` listed the stream of an added page as `alias` with no word of which
+    VSL it repeats, and `vsl show` on it would say "no transcript yet" (there never is one)."""
+    from vsl_assets.db import repo
+
+    with db_session() as s:
+        first, second = repo.add_urls(s, ["https://a.example.com/oferta", "https://cdn.example.com/a/main.m3u8"])
+        original, alias = first.partition_key, second.partition_key
+        row = repo.require_url(s, alias)
+        row.status, row.alias_of = "alias", repo.require_url(s, original).id
+    status = in_process("status")
+    assert status.returncode == 0
+    [line] = [line for line in status.stdout.splitlines() if line.startswith(alias)]
+    assert line.endswith(f"https://cdn.example.com/a/main.m3u8  — same video as {original}")
+    listed = {r["partition_key"]: r["alias_of"] for r in json.loads(in_process("status", "--json").stdout)}
+    assert listed == {original: None, alias: original}
+    shown = in_process("show", alias)
+    assert shown.returncode == 1 and f"{alias} is the same video as {original}: vsl show {original}" in shown.stderr

@@ -87,6 +87,25 @@ def test_every_state_changing_form_needs_the_csrf_token(sqlite_web: Web) -> None
     assert web.client.post("/api/urls", json={"urls": ["https://b.example.com"]}, headers=web.bearer).status_code == 200
 
 
+def test_invalid_lines_come_back_in_the_box_so_nothing_pasted_is_lost(sqlite_web: Web) -> None:
+    """A trial: a paste with a typo was answered "Invalid" and an empty box, the paste gone."""
+    web = sqlite_web
+    csrf = web.login()
+    none_valid = web.client.post("/add", data={"urls": "htp://typo.example.com/v\nnot a url\n", "csrf_token": csrf})
+    assert none_valid.status_code == 400
+    box = none_valid.text.split("<textarea")[1].split("</textarea>")[0]
+    assert "htp://typo.example.com/v" in box and "not a url" in box
+    assert "The invalid lines are back in the box above" in none_valid.text
+    mixed = web.client.post(
+        "/add", data={"urls": "https://ok.example.com/v\nftp://typo.example.com/v", "csrf_token": csrf}
+    )
+    assert mixed.status_code == 200  # the valid one was taken (the redirect to its batch)
+    box = mixed.text.split("<textarea")[1].split("</textarea>")[0]
+    assert "ftp://typo.example.com/v" in box and "ok.example.com" not in box
+    with web.session() as s:
+        assert s.scalars(select(Url.url)).all() == ["https://ok.example.com/v"]
+
+
 def test_hostile_form_input_is_refused_or_escaped(sqlite_web: Web) -> None:
     web = sqlite_web
     csrf = web.login()
@@ -196,3 +215,13 @@ def test_password_guessing_is_throttled(sqlite_web: Web) -> None:
     assert blocked.status_code == 429 and "too many failed logins" in blocked.json()["detail"]
     assert 0 < int(blocked.headers["retry-after"]) <= 301
     assert web.client.get("/api/vsls").status_code == 401
+
+
+def test_every_page_names_its_icon_so_the_browser_asks_no_missing_favicon(sqlite_web: Web) -> None:
+    """A trial's console showed a 404 for /favicon.ico on every page: the pages now name an icon
+    that is served to anyone (the login page's tab has one too)."""
+    login = sqlite_web.client.get("/login")
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in login.text
+    icon = sqlite_web.client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+    assert icon.text.startswith("<svg")

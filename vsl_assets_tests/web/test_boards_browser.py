@@ -46,7 +46,11 @@ def test_boards_in_chromium(server: str, browser: Any, small_mp4: Path, device: 
         layout = StorageLayout(settings.storage_root)
         keys = [
             seed(s, layout, Fake(f"https://{h}.example.com/vsl", title=t, duration_s=4.0), small_mp4)
-            for h, t in (("a", "Ritual da manhã"), ("b", "Segredo do chá"), ("c", "Café que emagrece"))
+            for h, t in (
+                ("a", "Ritual da manhã"),
+                ("b", "Segredo do chá"),
+                ("c", "Café que emagrece enquanto você dorme: o método completo"),
+            )
         ]
     a, b, c = keys
     context = browser.new_context(viewport=viewport, locale="pt-BR")
@@ -97,6 +101,9 @@ def test_boards_in_chromium(server: str, browser: Any, small_mp4: Path, device: 
     assert _cards(page) == [c, a, b]
     page.reload()
     assert _cards(page) == [c, a, b]  # persisted
+    # A long title wraps onto two lines (then "…"), never cut mid-word on one (a trial's board card).
+    cut = page.eval_on_selector(f"#item-{c} .title strong", "e => e.scrollWidth > e.clientWidth + 1")
+    assert not cut
     shot(page, f"boards_{device}_2_reordered")
 
     # Tags: edited on a card, then the filter (case and accents aside).

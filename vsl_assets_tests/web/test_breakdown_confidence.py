@@ -182,11 +182,18 @@ def test_page_not_sure_and_roles(web: Web, lang: str) -> None:
     web.client.get(f"/lang/{lang}")
     html = web.client.get(f"/vsl/{unsure}").text
     not_sure, rejected = ("not sure", "rejected") if lang == "en" else ("não tenho certeza", "descartado")
+    why = (
+        "<em>rejected: &#34;não é&#34;</em>"
+        if lang == "en"
+        else ('<em title="rejected: &#34;não é&#34;">descartado: &#34;não é&#34;</em>')
+    )
     assert html.count(f"{not_sure} <small>") == 2  # offer price and lead
     assert 'data-field="offer_price"' in html and "“não é quinhentos reais”" in html
     assert "500,00" not in html.split('id="offer"')[1].split("</dd>")[0]  # no confident number in the offer
-    assert f'<span class="role">{rejected}</span>: <em>rejected: &#34;não é&#34;</em>' in html
+    assert f'<span class="role">{rejected}</span>: {why}' in html  # why it was read so: in the reader's words
     assert 'id="product-reveal"' in html and 'id="pitch-page"' in html and 'id="pitch-transcript"' in html
+    anchor = html.split("<dt>Anchor</dt>" if lang == "en" else "<dt>Âncora</dt>")[1].split("</dd>")[0]
+    assert "—</span>" in anchor  # no anchor said: a dash that says "Not found", not a blank line (a trial)
 
 
 def test_library_page_filters_by_product_reveal_and_hides_an_unsure_price_on_the_card(web: Web) -> None:

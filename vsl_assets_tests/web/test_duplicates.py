@@ -33,12 +33,15 @@ def test_an_alias_is_shown_as_such_and_linked_both_ways(web: Web) -> None:
     web.login()
     with web.session() as s:
         original = seed(s, web.layout, Fake("https://a.example.com/v", title="Método A"))
-        alias = seed(s, web.layout, Fake("https://b.example.com/v", status="alias", title="Método B"))
+        alias = seed(s, web.layout, Fake("https://b.example.com/v", status="alias", title="Método B", segments=[]))
         repo.require_url(s, alias).alias_of = repo.require_url(s, original).id
     html = web.client.get(f"/vsl/{alias}").text
     link = re.search(r'<p class="alias" id="alias-of">Same video as <a href="/vsl/([^"]+)">([^<]+)</a>', html)
     assert link and link.groups() == (original, "Método A")
     assert 'data-status="alias"' in html
+    # No "No video stored yet" and empty transcript box (a trial): its video is the original's, never its own.
+    assert 'id="alias-empty"' in html and f'href="/vsl/{original}">Método A</a></p>' in html
+    assert "No video stored yet" not in html and 'class="transcript-col"' not in html
     back = web.client.get(f"/vsl/{original}").text
     assert f'<a href="/vsl/{alias}">{alias}</a>' in back.split('id="aliases"')[1].split("</p>")[0]
     detail = web.client.get(f"/api/vsls/{alias}", headers=web.bearer).json()

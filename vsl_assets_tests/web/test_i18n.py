@@ -262,6 +262,37 @@ def test_error_pages_are_pages_in_the_readers_language(sqlite_web: Web) -> None:
     _assert_security_headers(big)
 
 
+def test_a_refused_form_says_why_in_the_readers_language_and_links_back(sqlite_web: Web) -> None:
+    """A trial: a 500-character board name answered pydantic's English ("name: String should have
+    at most 120 characters") on a Portuguese page, with no way back to what was typed."""
+    web = sqlite_web
+    csrf = web.login()
+    form = {**HTML, "Referer": "http://testserver/boards?x=1"}
+    long = {"name": "x" * 500, "csrf_token": csrf}
+    for lang, said in (("pt-BR", "Nome: no máximo 120 caracteres"), ("es", "Nombre: como máximo 120 caracteres")):
+        page = web.client.post("/boards", data=long, headers={**form, "Accept-Language": lang})
+        assert page.status_code == 422 and said in page.text, page.text
+        assert "String should have" not in page.text
+        assert '<a href="/boards?x=1" id="error-back" data-back>' in page.text
+        _assert_security_headers(page)
+    english = web.client.post("/boards", data=long, headers={**form, "Accept-Language": "en"})
+    assert "Name: at most 120 characters" in english.text and "Back to the form" in english.text
+    # No link back to another site's page, nor on a page that was not a form.
+    elsewhere = web.client.post("/boards", data=long, headers={**HTML, "Referer": "https://evil.example/boards"})
+    assert elsewhere.status_code == 422 and "error-back" not in elsewhere.text
+    # The API's 422 is pydantic's JSON, as before.
+    api = web.client.post("/api/boards", json={"name": "x" * 500}, headers=web.bearer)
+    assert api.status_code == 422 and api.json()["detail"][0]["msg"] == "String should have at most 120 characters"
+    # A paste over the body cap: how large it may be, in the reader's language, and the way back.
+    big = web.client.post(
+        "/add",
+        content=b"urls=" + b"x" * (web.settings.web_max_body_mb * 1_000_000 + 10).__int__(),
+        headers={**HTML, "Accept-Language": "pt-BR", "Referer": "http://testserver/add"},
+    )
+    assert big.status_code == 413 and f"no máximo {web.settings.web_max_body_mb:g} MB" in big.text
+    assert '<a href="/add" id="error-back" data-back>Voltar ao formulário</a>' in big.text
+
+
 def test_a_crash_is_a_page_too_and_the_api_keeps_json(sqlite_web: Web) -> None:
     web = sqlite_web
     web.login()
@@ -302,6 +333,38 @@ def test_the_reasons_the_code_writes_are_the_ones_translated() -> None:
     assert "Widevine" in reason("es", DrmProtectedError("Widevine").reason).text
 
 
+@pytest.mark.parametrize(
+    ("hint", "first", "pt", "es"),
+    [
+        (
+            None,
+            ("text/plain", b"hello"),
+            "a URL do stream n\u00e3o devolveu v\u00eddeo (veio text/plain)",
+            "(lleg\u00f3 text/plain)",
+        ),
+        (
+            True,
+            ("text/html", b"<!doctype html><p>x"),
+            "playlist HLS (veio uma p\u00e1gina web)",
+            "(lleg\u00f3 una p\u00e1gina web)",
+        ),
+    ],
+)
+def test_a_url_that_is_not_a_stream_fails_with_a_translated_reason(
+    hint: bool | None, first: tuple[str, bytes], pt: str, es: str
+) -> None:
+    """What a sales page's stream check writes when the URL serves text or a page (a real trial: a
+    ``.txt`` added by mistake showed "Motivo: the stream URL did not return video" in English)."""
+    from vsl_assets.media.pages.errors import NotAStreamError
+    from vsl_assets.media.pages.hls_probe import check_stream
+
+    with pytest.raises(NotAStreamError) as info:
+        check_stream(None, "https://cdn.example.com/a/file", headers={}, hls_hint=hint, first=first)  # type: ignore[arg-type]
+    raw = info.value.reason
+    assert pt in reason("pt-BR", raw).text and reason("pt-BR", raw).raw == raw
+    assert es in reason("es", raw).text
+
+
 def test_a_library_card_reads_its_name_labels_and_price_from_one_pass_per_page() -> None:
     """``card_texts`` makes what each card shows once per page (a call through Jinja per value
     cost ~7 a card): the same words as ``label``/``fmt_money``, the untitled name translated, and
@@ -337,3 +400,43 @@ def test_a_library_card_reads_its_name_labels_and_price_from_one_pass_per_page()
     assert texts["b"].name == translate("pt-BR", UNTITLED) != UNTITLED and texts["b"].initial == "▶"
     assert texts["b"].language == texts["b"].niche == texts["b"].lead == texts["b"].price == ""
     assert texts["c"].initial == "▶" and texts["c"].price == "1.234.567,50"
+
+
+# -- why an amount was read as it was, where a page's reveal was read ---------------------------
+
+
+@pytest.mark.parametrize("lang", TRANSLATED)
+def test_every_known_explanation_is_translated_with_the_same_holes(lang: str) -> None:
+    from vsl_assets.web.i18n import EXPLANATIONS
+
+    for known in EXPLANATIONS:
+        text = MESSAGES[lang].get(known.message)
+        assert text, f"{known.message!r} has no {lang} text"
+        assert {n for _, n, _, _ in string.Formatter().parse(text) if n} == {
+            n for _, n, _, _ in string.Formatter().parse(known.message) if n
+        }, known.message
+
+
+def test_the_explanations_the_code_writes_are_the_ones_translated() -> None:
+    """A trial's VSL page in Portuguese read "oferta: offer cue: "apenas"" and "0:30 (page script
+    setTimeout)": built here from the real price reader and reveal reader, so a reworded
+    explanation fails here instead of showing in English."""
+    from vsl_assets.breakdown.prepared import Prepared
+    from vsl_assets.breakdown.prices import read_prices
+    from vsl_assets.media.pages.players.reveal import timers_in
+    from vsl_assets.web.i18n import explain
+    from vsl_assets_tests.breakdown.samples import timed
+
+    lines = ["Hoje você leva o curso por apenas 97 reais.", "Antes custava 497 reais."]
+    whys = [m.why for m in read_prices(Prepared.build(timed(lines), "pt"))]
+    [timer] = timers_in("setTimeout(function(){document.getElementById('buy').style.display='block'}, 30000);")
+    assert whys and timer.source == "page script setTimeout"
+    for raw in [*whys, timer.source]:
+        for lang in TRANSLATED:
+            shown = explain(lang, raw)
+            assert shown.translated and shown.raw == raw, (lang, raw)
+    assert explain("pt-BR", timer.source).text == "script da página: setTimeout"
+    assert explain("pt-BR", 'offer cue: "apenas"; said per month').text == 'sinal de oferta: "apenas"; dito por mês'
+    assert explain("en", timer.source).text == timer.source
+    half = 'offer cue: "apenas"; something nobody foresaw'
+    assert explain("es", half).text == half  # half a sentence translated reads worse than English

@@ -119,7 +119,7 @@ def test_insights_page_draws_accessible_linked_charts(sqlite_web: Web) -> None:
     assert "Hook" in beats_svg and ">hook<" not in beats_svg
     spanish = web.client.get("/insights", params={"niche": "health"}, headers={"Accept-Language": "es"}).text
     assert "<title>Historia: 2 VSLs</title>" in spanish and "Gancho" in spanish
-    assert "<title>unknown: 1 VSLs</title>" in lead_svg  # the unknown bar, without a link
+    assert "<title>unknown: 1 VSL</title>" in lead_svg  # the unknown bar, without a link
     pitch_svg = html.split('id="chart-pitch"')[1].split("</svg>")[0]
     assert f'href="/vsl/{keys["a"]}?t=9.5"' in pitch_svg
     # c and e sit at the same place (2 min, pitch 9.5 s): one dot for both, linking to them both.
@@ -140,3 +140,48 @@ def test_empty_scope_says_so(sqlite_web: Web) -> None:
     assert "No analysed VSL here yet." in html
     data = web.client.get("/api/insights", params={"niche": "nothing"}, headers=web.bearer).json()
     assert data["analysed"] == 0 and data["leads"] == [] and data["beats"] == []
+
+
+def test_a_chart_label_fits_left_of_its_bars() -> None:
+    """A trial at 1366 px: "Consciente da solução" and "Chamada para ação" lost their first letters
+    left of the chart.  Each label, at 0.6 em a character in the page's 15 px font, must end where
+    the bars start (``x`` is the label's right edge: ``text-anchor="end"``)."""
+    from vsl_assets.services.insights import Bar, BeatStat
+    from vsl_assets.web import charts
+
+    words = {"solution_aware": "Consciente da solução", "cta": "Chamada para ação", "x": "Llamada a la acción"}.get
+    svg = charts.bars("a", "Consciência", [Bar(label="solution_aware", count=1, link="/?a=1")], 0, str, words=words)
+    svg += charts.beats(
+        "b", "Blocos", [BeatStat(beat="cta", count=1, mean_start=0.9, mean_end=1.0, link="/")], str, words
+    )
+    svg += charts.beats(
+        "c", "Bloques", [BeatStat(beat="x", count=1, mean_start=0.9, mean_end=1.0, link="/")], str, words
+    )
+    labels = re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="end" class="label">([^<]*)</text>', svg)
+    assert [text for _x, text in labels] == ["Consciente da sol\u2026", "Chamada para ação", "Llamada a la acci\u2026"]
+    for x, text in labels:
+        assert len(text) * 0.6 * 15 <= float(x), text
+
+
+def test_one_vsl_is_counted_in_the_singular(sqlite_web: Web) -> None:
+    """A trial with one VSL read "1 VSLs analisadas" on insights and "1 VSLs" on a board."""
+    web = sqlite_web
+    csrf = web.login()
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://a.example/1", niche="health/sleep", price=97.0))
+    web.client.cookies.set("vsl_lang", "pt-BR")
+    insights = web.client.get("/insights").text
+    count = re.search(r'id="insights-count"><a [^>]*>([^<]*)</a>', insights)
+    assert count and count.group(1).strip() == "1 VSL analisada"
+    # and each chart's mark, as a screen reader reads it (its <title>)
+    assert "<title>História: 1 VSL</title>" in insights and "1 VSLs" not in insights
+    assert re.search(r'id="total">1 VSL ·', web.client.get("/").text)
+    board = web.client.post("/boards", data={"name": "Sono", "csrf_token": csrf}, follow_redirects=False)
+    where = board.headers["location"]
+    web.client.post(f"{where}/items", data={"partition_key": key, "csrf_token": csrf})
+    assert "· 1 VSL</p>" in web.client.get(where).text
+    web.client.cookies.set("vsl_lang", "en")
+    assert '<span class="count">1 VSL</span>' in web.client.get("/boards").text
+    board_id = int(where.rsplit("/", 1)[1])
+    shared = web.client.post(f"/api/boards/{board_id}/shares", json={"days": 7}, headers=web.bearer).json()["url"]
+    assert '<p class="board-meta">1 VSL</p>' in web.client.get(shared.removeprefix("http://testserver")).text

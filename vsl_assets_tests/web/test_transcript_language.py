@@ -79,8 +79,15 @@ def test_transcribe_again_from_the_vsl_page_and_the_api(sqlite_web: Web) -> None
     csrf = web.login()
     with web.session() as s:
         key = seed(s, web.layout, Fake("https://again.example.com/v", title="Again"))
+        broken = seed(
+            s,
+            web.layout,
+            Fake("https://txt.example.com/a.txt", status="failed", reason="no video player found on page", segments=[]),
+        )
     html = web.client.get(f"/vsl/{key}").text
     assert 'id="retranscribe"' in html and f'action="/vsl/{key}/retranscribe"' in html
+    # Failed before any audio was kept (a trial: a .txt added by mistake): nothing to transcribe again.
+    assert 'id="retranscribe"' not in web.client.get(f"/vsl/{broken}").text
     done = web.client.post(
         f"/vsl/{key}/retranscribe", data={"language": "es", "csrf_token": csrf}, follow_redirects=False
     )

@@ -9,6 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from vsl_assets.db import Board, BreakdownRow, WatchEvent, WatchPage, repo
+from vsl_assets.db.models import utcnow
 from vsl_assets.net.urls import normalize_url
 from vsl_assets.services import watch
 from vsl_assets_tests.loopback import LOOPBACK
@@ -140,3 +141,23 @@ def test_breakdown_change_in_feed_shows_the_fields(sqlite_web: Web) -> None:
         watch.compare_versions(s, watch.utcnow())
     html = " ".join(web.client.get("/changes?kind=price_changed").text.split())
     assert "price changed" in html and "price: 197 → 147" in html
+
+
+def test_vsl_page_says_why_a_page_is_down_in_the_readers_language(sqlite_web: Web) -> None:
+    """A trial: "fora do ar desde … — no video player found on page" (the reason left in English)."""
+    web = sqlite_web
+    web.login()
+    with PageHost() as page:
+        key = _changed_page(web, page)
+    with web.session() as s:
+        url_id = repo.require_url(s, key).id
+        s.execute(
+            update(WatchPage)
+            .where(WatchPage.url_id == url_id)
+            .values(down_since=utcnow(), down_reason="no video player found on page")
+        )
+    web.client.cookies.set("vsl_lang", "pt-BR")
+    life = re.search(r'id="watch-life">(.*?)</p>', web.client.get(f"/vsl/{key}").text, re.S)
+    assert life and "fora do ar desde" in life.group(1)
+    assert "nenhum player de vídeo encontrado na página" in life.group(1).lower()
+    assert 'title="no video player found on page"' in life.group(1)  # the raw reason kept beside it
