@@ -29,7 +29,7 @@ from vsl_assets.breakdown.labels import (
     niche_confidence,
 )
 from vsl_assets.breakdown.models import SUPPORTED_LANGUAGES, Beat, Breakdown, Evidence
-from vsl_assets.breakdown.names import find_hook, find_mechanism, find_product
+from vsl_assets.breakdown.names import KIND_CONFIDENCE, find_hook, find_mechanism, find_product
 from vsl_assets.breakdown.offer import read_guarantee
 from vsl_assets.breakdown.prepared import Prepared
 from vsl_assets.breakdown.prices import choose_offer, deal_segments, price_segments
@@ -96,7 +96,8 @@ class LocalEngine:
                 ),
             )
         product, product_ev, product_segs, product_conf = find_product(p, section_seg)
-        mechanism, mech_ev, mech_segs = find_mechanism(p, product)
+        # A kind given for an unnamed product ("el programa") is no name to keep out of the mechanism.
+        mechanism, mech_ev, mech_segs = find_mechanism(p, None if product_conf == KIND_CONFIDENCE else product)
         price_segs = price_segments(p)
         signals = beat_rules.Signals(
             price_segments=price_segs,

@@ -48,10 +48,11 @@ def bars(
     _: Translate,
     *,
     words: Translate | None = None,
-    unit: str = "VSLs",
+    unit: tuple[str, str] = ("VSL", "VSLs"),
 ) -> Markup:
     """Horizontal bars, one per value, longest = largest; the unknown count as a grey bar (no link).
-    ``words`` reads a coded value (a lead type, an awareness level) as words."""
+    ``words`` reads a coded value (a lead type, an awareness level) as words; ``unit`` is what is
+    counted, for one and for more ("História: 1 VSL", "Oferta: 3 VSLs")."""
     rows = [(words(b.label) if words else b.label, b.count, b.link) for b in items]
     if unknown:
         rows.append((_("unknown"), unknown, ""))
@@ -61,7 +62,7 @@ def bars(
     for i, (label, n, link) in enumerate(rows):
         y = i * ROW + 4
         w = max(2, round(span * n / top))
-        name = f"{label}: {n} {_(unit)}"
+        name = f"{label}: {n} {_(unit[n != 1])}"
         mark = (
             f'<text x="{LABEL_W - 6}" y="{y + 16}" text-anchor="end" class="label">{escape(_short(label))}</text>'
             f'<rect x="{LABEL_W}" y="{y}" width="{w}" height="{ROW - 8}" class="{"bar" if link else "bar unknown"}"/>'
@@ -127,7 +128,11 @@ def scatter(chart_id: str, title: str, points: Sequence[Point], _: Translate, sc
             f'<a href="{escape(link)}" class="mark"><title>{escape(name)}</title>'
             f'<circle cx="{x(duration / 60):.1f}" cy="{y(pitch / 60):.1f}" r="{r}" class="dot"/></a>'
         )
-    desc = _("{n} VSLs: the offer section's start against the VSL's length.").replace("{n}", str(len(points)))
+    desc = _(
+        "{n} VSL: the offer section's start against the VSL's length."
+        if len(points) == 1
+        else "{n} VSLs: the offer section's start against the VSL's length."
+    ).replace("{n}", str(len(points)))
     return _svg(title, desc, height, "".join(out), chart_id)
 
 
@@ -146,7 +151,7 @@ def beats(chart_id: str, title: str, items: Sequence[BeatStat], _: Translate, wo
         x0 = LABEL_W + span * b.mean_start
         w = max(3.0, span * (b.mean_end - b.mean_start))
         name = (
-            f"{words(b.beat)}: {b.count} {_('VSLs')}, "
+            f"{words(b.beat)}: {b.count} {_('VSL') if b.count == 1 else _('VSLs')}, "
             f"{round(b.mean_start * 100)}%\u2013{round(b.mean_end * 100)}% {_('of the VSL')}"
         )
         out.append(

@@ -111,6 +111,85 @@ ERROR_TITLES = {
 }
 
 
+#: What a form's field is called on its page, by the parameter's name: the message a 422 page
+#: reads it as ("Nome: no máximo 120 caracteres"); a field not listed is named as the parameter.
+FIELD_LABELS = {
+    "name": "Name",
+    "note": "Description",
+    "tags": "Tags",
+    "title": "Title",
+    "label": "What it is for",
+    "urls": "URLs",
+    "q": "Search words",
+    "query": "Search",
+    "price_min": "Price",
+    "price_max": "Price",
+    "duration_min": "Duration",
+    "duration_max": "Duration",
+    "language": "Language",
+    "days": "Days",
+    "page": "Page",
+    "batch": "Batch",
+    "password": "Password",
+}
+#: A validation error's rule as a person reads it, by pydantic's error type; ``{holes}`` are the
+#: error's context (``max_length``...).  A type not listed keeps pydantic's own (English) message.
+VALIDATION_RULES = {
+    "missing": "required",
+    "string_too_short": "at least {min_length} characters",
+    "string_too_long": "at most {max_length} characters",
+    "greater_than_equal": "at least {ge}",
+    "greater_than": "more than {gt}",
+    "less_than_equal": "at most {le}",
+    "less_than": "less than {lt}",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "finite_number": "a number",
+    "literal_error": "not one of the choices offered",
+    "enum": "not one of the choices offered",
+}
+
+
+def validation_message(lang: str, errors: list[Any]) -> str:
+    """Pydantic's validation errors as one line in ``lang``, a field per part: "Nome: no máximo
+    120 caracteres" for a 500-character board name (pydantic says "name: String should have at
+    most 120 characters").  The API keeps pydantic's JSON; this is for pages."""
+    from vsl_assets.web.i18n import fmt_number, translate
+
+    parts = []
+    for item in errors:
+        if not isinstance(item, dict):
+            continue
+        where = [str(x) for x in item.get("loc", ()) if x not in ("query", "path", "body", "form")]
+        field = where[-1] if where else ""
+        rule = VALIDATION_RULES.get(str(item.get("type", "")))
+        if rule is None:
+            why = str(item.get("msg", ""))
+        else:
+            why = translate(lang, rule)
+            for name, value in (item.get("ctx") or {}).items():
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    value = fmt_number(lang, value, 0 if float(value).is_integer() else 2)
+                why = why.replace("{" + name + "}", str(value))
+        name = translate(lang, FIELD_LABELS[field]) if field in FIELD_LABELS else field
+        parts.append(f"{name}: {why}" if name else why)
+    return "; ".join(parts) or translate(lang, "invalid request")
+
+
+def back_link(request: Request) -> str | None:
+    """Where a refused form was posted from (its page, from the Referer when it is this site's),
+    for the error page's link back; None for anything else."""
+    if request.method != "POST":
+        return None
+    referer = request.headers.get("referer", "")
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    if not referer.startswith(origin + "/"):
+        return None
+    back = referer[len(origin) :]
+    return back if not back.startswith("//") else None
+
+
 def wants_html(request: Request) -> bool:
     path = request.url.path
     if path.startswith(("/api/", "/pipeline/", "/openapi.json", "/healthz")):
@@ -121,7 +200,7 @@ def wants_html(request: Request) -> bool:
 def error_response(request: Request, status: int, detail: Any, headers: dict[str, str] | None = None) -> Response:
     if wants_html(request):
         try:
-            from vsl_assets.web.render import render
+            from vsl_assets.web.render import language, render
 
             page = render(
                 request,
@@ -130,24 +209,14 @@ def error_response(request: Request, status: int, detail: Any, headers: dict[str
                 status_code=status,
                 status=status,
                 title=ERROR_TITLES.get(status, "Something went wrong"),
-                detail=_readable(detail),
+                detail=validation_message(language(request), detail) if isinstance(detail, list) else str(detail),
+                back=back_link(request) if status in (413, 422) else None,
             )
             page.headers.update(headers or {})
             return page
         except Exception:  # the page itself failed: the JSON answer still says what happened
             logger.exception("could not render the error page")
     return JSONResponse({"detail": detail}, status_code=status, headers=headers)
-
-
-def _readable(detail: Any) -> str:
-    if isinstance(detail, list):  # validation errors: "where: why" per field
-        parts = []
-        for item in detail:
-            if isinstance(item, dict):
-                where = ".".join(str(x) for x in item.get("loc", ()) if x not in ("query", "path", "body"))
-                parts.append(f"{where}: {item.get('msg', '')}" if where else str(item.get("msg", "")))
-        return "; ".join(parts) or "invalid request"
-    return str(detail)
 
 
 def install_error_pages(app: FastAPI) -> None:

@@ -41,13 +41,14 @@ def search_results(
     groups: Sequence[VslHits],
     label: Callable[[str, str], str],
     money: Callable[[float, str | None], str],
-    moments: str,
+    moments: tuple[str, str],
 ) -> Markup:
     """Every result of a page (the ``<li class="result">`` of each VSL with its tags and its
     moments), the markup ``search.html``'s loop built, in one pass: 20 results through the loop
     cost ~200 autoescaped lookups and ~100 helper calls per page.  ``label`` and ``money`` are the
-    page's (in its language), ``moments`` the translated "moment(s)"; every text is escaped as
-    the template escaped it (``test_search_html`` compares the two)."""
+    page's (in its language), ``moments`` the translated "moment" and "moments" (for one and for
+    more: "1 moment", "12 moments"); every text is escaped as the template escaped it
+    (``test_search_html`` compares the two)."""
     out = []
     for g in groups:
         v = g.vsl
@@ -58,7 +59,7 @@ def search_results(
             f'<span class="tag">{escape(label("lead", v.lead_type))}</span>' if v.lead_type else "",
             f'<span class="tag price">{escape(money(v.price, v.currency))}</span>' if v.price is not None else "",
             f'<span class="tag">{escape(fmt_clock(v.duration_s))}</span>' if v.duration_s is not None else "",
-            f"<small>{escape(g.hit_count)} {escape(moments)}</small>" if g.hit_count else "",
+            f"<small>{escape(g.hit_count)} {escape(moments[g.hit_count != 1])}</small>" if g.hit_count else "",
         )
         hits = f'\n      <ul class="hits">\n      {search_hits(v.key, g.hits)}\n      </ul>\n      ' if g.hits else ""
         out.append(

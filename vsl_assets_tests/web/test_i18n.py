@@ -262,6 +262,37 @@ def test_error_pages_are_pages_in_the_readers_language(sqlite_web: Web) -> None:
     _assert_security_headers(big)
 
 
+def test_a_refused_form_says_why_in_the_readers_language_and_links_back(sqlite_web: Web) -> None:
+    """A trial: a 500-character board name answered pydantic's English ("name: String should have
+    at most 120 characters") on a Portuguese page, with no way back to what was typed."""
+    web = sqlite_web
+    csrf = web.login()
+    form = {**HTML, "Referer": "http://testserver/boards?x=1"}
+    long = {"name": "x" * 500, "csrf_token": csrf}
+    for lang, said in (("pt-BR", "Nome: no máximo 120 caracteres"), ("es", "Nombre: como máximo 120 caracteres")):
+        page = web.client.post("/boards", data=long, headers={**form, "Accept-Language": lang})
+        assert page.status_code == 422 and said in page.text, page.text
+        assert "String should have" not in page.text
+        assert '<a href="/boards?x=1" id="error-back" data-back>' in page.text
+        _assert_security_headers(page)
+    english = web.client.post("/boards", data=long, headers={**form, "Accept-Language": "en"})
+    assert "Name: at most 120 characters" in english.text and "Back to the form" in english.text
+    # No link back to another site's page, nor on a page that was not a form.
+    elsewhere = web.client.post("/boards", data=long, headers={**HTML, "Referer": "https://evil.example/boards"})
+    assert elsewhere.status_code == 422 and "error-back" not in elsewhere.text
+    # The API's 422 is pydantic's JSON, as before.
+    api = web.client.post("/api/boards", json={"name": "x" * 500}, headers=web.bearer)
+    assert api.status_code == 422 and api.json()["detail"][0]["msg"] == "String should have at most 120 characters"
+    # A paste over the body cap: how large it may be, in the reader's language, and the way back.
+    big = web.client.post(
+        "/add",
+        content=b"urls=" + b"x" * (web.settings.web_max_body_mb * 1_000_000 + 10).__int__(),
+        headers={**HTML, "Accept-Language": "pt-BR", "Referer": "http://testserver/add"},
+    )
+    assert big.status_code == 413 and f"no máximo {web.settings.web_max_body_mb:g} MB" in big.text
+    assert '<a href="/add" id="error-back" data-back>Voltar ao formulário</a>' in big.text
+
+
 def test_a_crash_is_a_page_too_and_the_api_keeps_json(sqlite_web: Web) -> None:
     web = sqlite_web
     web.login()

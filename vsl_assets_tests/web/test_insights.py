@@ -119,7 +119,7 @@ def test_insights_page_draws_accessible_linked_charts(sqlite_web: Web) -> None:
     assert "Hook" in beats_svg and ">hook<" not in beats_svg
     spanish = web.client.get("/insights", params={"niche": "health"}, headers={"Accept-Language": "es"}).text
     assert "<title>Historia: 2 VSLs</title>" in spanish and "Gancho" in spanish
-    assert "<title>unknown: 1 VSLs</title>" in lead_svg  # the unknown bar, without a link
+    assert "<title>unknown: 1 VSL</title>" in lead_svg  # the unknown bar, without a link
     pitch_svg = html.split('id="chart-pitch"')[1].split("</svg>")[0]
     assert f'href="/vsl/{keys["a"]}?t=9.5"' in pitch_svg
     # c and e sit at the same place (2 min, pitch 9.5 s): one dot for both, linking to them both.
@@ -170,8 +170,11 @@ def test_one_vsl_is_counted_in_the_singular(sqlite_web: Web) -> None:
     with web.session() as s:
         key = seed(s, web.layout, Fake("https://a.example/1", niche="health/sleep", price=97.0))
     web.client.cookies.set("vsl_lang", "pt-BR")
-    count = re.search(r'id="insights-count"><a [^>]*>([^<]*)</a>', web.client.get("/insights").text)
+    insights = web.client.get("/insights").text
+    count = re.search(r'id="insights-count"><a [^>]*>([^<]*)</a>', insights)
     assert count and count.group(1).strip() == "1 VSL analisada"
+    # and each chart's mark, as a screen reader reads it (its <title>)
+    assert "<title>História: 1 VSL</title>" in insights and "1 VSLs" not in insights
     assert re.search(r'id="total">1 VSL ·', web.client.get("/").text)
     board = web.client.post("/boards", data={"name": "Sono", "csrf_token": csrf}, follow_redirects=False)
     where = board.headers["location"]

@@ -79,7 +79,7 @@ RESULTS_LOOP = """<ol class="results" id="results">
         {% if g.vsl.lead_type %}<span class="tag">{{ label("lead", g.vsl.lead_type) }}</span>{% endif %}
         {% if g.vsl.price is not none %}<span class="tag price">{{ money(g.vsl.price, g.vsl.currency) }}</span>{% endif %}
         {% if g.vsl.duration_s is not none %}<span class="tag">{{ g.vsl.duration_s|clock }}</span>{% endif %}
-        {% if g.hit_count %}<small>{{ g.hit_count }} {{ _("moment(s)") }}</small>{% endif %}
+        {% if g.hit_count %}<small>{{ g.hit_count }} {{ _("moment") if g.hit_count == 1 else _("moments") }}</small>{% endif %}
       </p>
       {% if g.hits %}
       <ul class="hits">
@@ -92,7 +92,7 @@ RESULTS_LOOP = """<ol class="results" id="results">
   </ol>"""
 
 RESULTS_ONE_PASS = """<ol class="results" id="results">
-  {{ search_results(results, label, money, _("moment(s)")) }}{# one pass #}
+  {{ search_results(results, label, money, (_("moment"), _("moments"))) }}{# one pass #}
   </ol>"""
 
 
@@ -152,5 +152,6 @@ def test_results_in_one_pass_match_the_template_loop(lang: str) -> None:
     assert 'data-key="a-1"' in one_pass and "Dieta &lt;b&gt;&amp; &#34;já&#34;&lt;/b&gt;" in one_pass
     assert '<a href="/vsl/b-2">b-2.example.com</a>' in one_pass
     assert one_pass.count('<ul class="hits">') == 2 and one_pass.count('<li class="result"') == 3
-    assert f"<small>12 {helpers['_']('moment(s)')}</small>" in one_pass
+    assert f"<small>12 {helpers['_']('moments')}</small>" in one_pass
+    assert f"<small>1 {helpers['_']('moment')}</small>" in one_pass  # one moment in the singular
     assert ">1:02:05<" in one_pass and ">0:00<" in one_pass

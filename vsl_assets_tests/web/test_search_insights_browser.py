@@ -77,6 +77,28 @@ def _overflowing(page: Any) -> list[str]:
     )
 
 
+def _assert_filters_line_up(page: Any) -> None:
+    """On a phone (a trial): every filter's control starts at one x, the price and duration
+    ranges' boxes are the same columns, and no filter row is taller than its control plus a little
+    (a wrapping row had left a line's height of empty space under some menus)."""
+    box = {
+        name: page.locator(f"#search-form [name={name}]").bounding_box()
+        for name in ("language", "niche", "board", "price_min", "price_max", "duration_min", "duration_max")
+    }
+    assert {round(box[n]["x"]) for n in ("language", "niche", "board", "price_min", "duration_min")} == {
+        round(box["language"]["x"])
+    }, box
+    for low, high in (("price_min", "duration_min"), ("price_max", "duration_max")):
+        assert (round(box[low]["x"]), round(box[low]["width"])) == (round(box[high]["x"]), round(box[high]["width"]))
+    assert box["price_max"]["x"] > box["price_min"]["x"] + box["price_min"]["width"]  # side by side, in order
+    rows = page.evaluate(
+        "() => [...document.querySelectorAll('#search-form label')].map(l => "
+        "[l.textContent.trim().split('\\n')[0], l.getBoundingClientRect().height, "
+        "l.querySelector('select, input').getBoundingClientRect().height])"
+    )
+    assert all(height <= control + 4 for _name, height, control in rows), rows
+
+
 def test_filtered_search_in_chromium(server: str, browser: Any) -> None:  # noqa: F811
     keys = _seed()
     for device, viewport in DEVICES:
@@ -113,6 +135,8 @@ def test_filtered_search_in_chromium(server: str, browser: Any) -> None:  # noqa
         page.wait_for_selector("#saved-searches")
         assert f"Garantia {device}" in page.inner_text("#saved-searches")
         assert _overflowing(page) == [], device
+        if device == "phone":
+            _assert_filters_line_up(page)
         shot(page, f"search_{device}")
         # A moment opens the VSL at its second.
         page.goto(f"{server}/search?q=vinte+e+sete")
@@ -135,7 +159,7 @@ def test_insights_charts_link_to_the_library_in_chromium(server: str, browser: A
         assert _overflowing(page) == [], device
         shot(page, f"insights_{device}")
         # The "story" bar (read as "História" on a PT page) counts one VSL; its link lists exactly that one.
-        bar = page.locator('#chart-lead a.mark:has(title:text-is("História: 1 VSLs"))')
+        bar = page.locator('#chart-lead a.mark:has(title:text-is("História: 1 VSL"))')
         assert bar.count() == 1
         bar.click()
         page.wait_for_selector("#grid")

@@ -122,6 +122,28 @@ def test_search_results_grouped_with_titles_and_moments(sqlite_web: Web) -> None
     assert "<mark>ritual</mark>" in story
 
 
+def test_counts_read_one_in_the_singular_in_every_language(sqlite_web: Web) -> None:
+    """A trial read "1 VSLs, 1 trecho(s)": the summary and each result's moments count one in the
+    singular and more in the plural, in the reader's language."""
+    web = sqlite_web
+    _seed_three(web)
+    web.login()
+
+    def summary(lang: str, **params: str) -> tuple[str, list[str]]:
+        web.client.cookies.set("vsl_lang", lang)
+        page = web.client.get("/search", params={"q": "ritual", **params}).text
+        count = re.search(r'id="search-count">([^<]*)</p>', page)
+        assert count is not None
+        return count.group(1), re.findall(r"<small>([^<]*)</small>", page)
+
+    assert summary("pt-BR", language="es") == ("1 VSL, 1 trecho", ["1 momento"])
+    assert summary("pt-BR", language="pt") == ("2 VSLs, 4 trechos", ["2 momentos", "2 momentos"])
+    assert summary("en", language="es") == ("1 VSL, 1 segment", ["1 moment"])
+    assert summary("en", language="pt") == ("2 VSLs, 4 segments", ["2 moments", "2 moments"])
+    assert summary("es", language="es") == ("1 VSL, 1 fragmento", ["1 momento"])
+    assert summary("es", language="pt") == ("2 VSLs, 4 fragmentos", ["2 momentos", "2 momentos"])
+
+
 def test_board_filter_on_search_and_library(sqlite_web: Web) -> None:
     web = sqlite_web
     keys = _seed_three(web)

@@ -240,6 +240,12 @@
   // (open on wide screens, and always without JavaScript).
   function setupLayout() {
     document.documentElement.classList.add("js");
+    // An error page's "Back to the form" goes back in history, where the browser gives the form
+    // back with what was typed in it; without JavaScript it opens the form's page afresh.
+    var back = document.querySelector("a[data-back]");
+    if (back && window.history.length > 1) {
+      back.addEventListener("click", function (ev) { ev.preventDefault(); window.history.back(); });
+    }
     var toggle = document.querySelector(".menu-toggle");
     var menu = document.getElementById("site-menu");
     if (toggle && menu) {
