@@ -43,9 +43,14 @@ def extract(url: str, *, referer: str | None, options: ResolveOptions | None = N
 
 
 def download_hls(
-    url: str, dest: Path, options: HlsOptions | None = None, log: Callable[[str], None] | None = None
+    url: str,
+    dest: Path,
+    options: HlsOptions | None = None,
+    log: Callable[[str], None] | None = None,
+    *,
+    pcm: Path | None = None,
 ) -> MediaInfo:
-    return _download_hls(url, dest, replace(options or HlsOptions(), net=LOOPBACK), log)
+    return _download_hls(url, dest, replace(options or HlsOptions(), net=LOOPBACK), log, pcm=pcm)
 
 
 def download_stream(

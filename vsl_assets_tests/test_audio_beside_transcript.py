@@ -71,9 +71,17 @@ def test_transcription_starts_before_the_audio_is_stored_and_is_written_after_it
         return real_extract(*args, **kwargs)
 
     monkeypatch.setattr(media_step, "extract_audio", observed_extract)
+    decoded: list[Path] = []
+    real_decode = media_step.decode_pcm
+    monkeypatch.setattr(
+        media_step, "decode_pcm", lambda video, *a, **k: decoded.append(video) or real_decode(video, *a, **k)
+    )
     [key] = add_urls(media_server.url("/good/index.m3u8"))
     result = run_partition(instance, key)
     assert result.success
+    # The transcription read the PCM the HLS download decoded as the segments arrived: the video
+    # was not decoded again before it could start.
+    assert decoded == []
     # The encode beside the transcription runs at a lower priority than the transcription.
     [(encode, own)] = niceness
     assert encode == min(19, own + media_step.ENCODE_NICENESS) and encode > own
@@ -84,7 +92,7 @@ def test_transcription_starts_before_the_audio_is_stored_and_is_written_after_it
     assert (audio.outcome, transcript.outcome) == ("succeeded", "succeeded")
     # The engine read the lossless decode, not the Opus file.
     lines = _messages(instance, result)
-    reading = next(i for i, m in enumerate(lines) if "transcribing .tmp-pcm-" in m and ".wav" in m)
+    reading = next(i for i, m in enumerate(lines) if f"transcribing .tmp-pcm-{key}-download.wav" in m)
     # The run's time limit followed the audio before the transcription began (run monitoring's backstop).
     assert any(m.startswith("run time limit now") for m in lines[:reading]), lines
     limit = int(instance.get_run_by_id(result.run_id).tags["dagster/max_runtime"])
@@ -181,6 +189,8 @@ def test_transcription_that_fails_beside_the_audio_keeps_the_stored_audio(vsl_en
         assert s.scalar(select(Url.status).where(Url.partition_key == key)) == "analyzed"
     assert _checkpoints(_layout(vsl_env), key) == []  # used, then cleared
     assert any("reusing the result saved by an earlier attempt" in m for m in _messages(instance, again))
+    # The video was not downloaded again, so its PCM was decoded from the stored video (same bytes).
+    assert any(f"transcribing .tmp-pcm-{key}-" in m and "download" not in m for m in _messages(instance, again))
 
 
 def test_the_api_engine_transcribes_the_stored_audio(vsl_env, instance, media_server, monkeypatch):

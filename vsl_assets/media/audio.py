@@ -107,17 +107,21 @@ def decode_pcm(
     waits for the encode nor hears its artefacts.  The caller owns ``dest`` (a temporary file).
     """
     result = run_ffmpeg(
-        [
-            *_first_audio_track_mono(video, sample_rate),
-            "-c:a",
-            "pcm_s16le",
-            "-f",
-            "wav",
-            str(dest),
-        ],
+        [*_first_audio_track_mono(video, sample_rate), *PCM_WAV_ARGS, str(dest)],
         timeout_s=timeout_s,
         ffmpeg=ffmpeg,
     )
     if result.returncode != 0:
         raise MediaError("ffmpeg could not decode the audio track", detail=result.tail())
     return dest
+
+
+#: The output of :func:`decode_pcm` (after ``-ac 1 -ar <rate>``): 16-bit PCM in a WAV file.
+PCM_WAV_ARGS = ("-c:a", "pcm_s16le", "-f", "wav")
+
+
+def pcm_output_args(sample_rate: int = 16000) -> list[str]:
+    """ffmpeg's output options for what :func:`decode_pcm` writes, for an input that is already
+    open (the HLS download's tee, ``media.hls.remux``): the first audio track, mono, at
+    ``sample_rate``, as 16-bit PCM WAV."""
+    return ["-map", "0:a:0", "-vn", "-sn", "-dn", "-ac", "1", "-ar", str(sample_rate), *PCM_WAV_ARGS]

@@ -237,11 +237,15 @@ def fetch_video(
     hls: bool | None = None,
     hls_options: HlsOptions | None = None,
     log: Callable[[str], None] | None = None,
+    pcm: Path | None = None,
 ) -> MediaInfo:
     """Download a resolved stream: HLS with concurrent fragments, anything else with ffmpeg.
 
     ``hls=None`` decides by the URL; a URL that turns out not to be a playlist falls back to
     ffmpeg, which handles direct media and names the problem when it is not media at all.
+    ``pcm``: where an HLS download also writes its audio as 16 kHz mono PCM WAV while it
+    downloads (best effort, see :func:`~vsl_assets.media.hls.download_hls`; direct media never
+    writes it: the caller decodes the video when the file is not there).
     """
     opts = options or DownloadOptions()
     if hls is None:
@@ -260,7 +264,7 @@ def fetch_video(
             ffmpeg=base.ffmpeg or opts.ffmpeg,
         )
         try:
-            return download_hls(stream_url, dest, tuned, log)
+            return download_hls(stream_url, dest, tuned, log, pcm=pcm)
         except NotHlsError:
             if log is not None:
                 log("the stream URL is not an HLS playlist; downloading it as a media file")

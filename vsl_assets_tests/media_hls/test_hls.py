@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import wave
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from cryptography.hazmat.primitives import padding
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
 from vsl_assets.errors import DownloadError, TransientDownloadError
+from vsl_assets.media.audio import decode_pcm
 from vsl_assets.media.ffmpeg import USER_AGENT
 from vsl_assets.media.hls import HlsOptions, NotHlsError
 from vsl_assets_tests.loopback import download_hls
@@ -314,8 +316,11 @@ def test_master_playlist_variant_policy(server: TimedServer, tmp_path: Path, pol
 @pytest.mark.slow
 def test_separate_audio_rendition_is_muxed(server: TimedServer, tmp_path: Path) -> None:
     logged: list[str] = []
-    info = download_hls(server.url("alt/index.m3u8"), tmp_path / "v.mp4", FAST, log=logged.append)
+    pcm = tmp_path / "v.wav"
+    info = download_hls(server.url("alt/index.m3u8"), tmp_path / "v.mp4", FAST, log=logged.append, pcm=pcm)
     assert info.video_codec == "h264" and info.audio_codec == "aac"
+    # The tee decodes the rendition's own track: the PCM is what the MP4's audio decodes to.
+    assert pcm.read_bytes() == decode_pcm(tmp_path / "v.mp4", tmp_path / "decoded.wav").read_bytes()
     assert abs(_decoded_audio_s(tmp_path / "v.mp4") - audio_duration(SPEECH_EN)) < 0.5
     assert _segments_requested(server, "/alt/audio/") and _segments_requested(server, "/alt/video/")
     assert any("audio rendition 'English'" in line for line in logged)
@@ -381,6 +386,39 @@ def test_segment_failing_twice_is_retried_and_the_output_is_complete(server: Tim
 
 def _assert_nothing_left(directory: Path) -> None:
     assert not directory.exists() or list(directory.iterdir()) == []
+
+
+@pytest.mark.parametrize("stream", ["plain", "fmp4"])
+def test_the_download_also_decodes_the_pcm_the_transcription_reads(
+    server: TimedServer, tmp_path: Path, stream: str
+) -> None:
+    """The tee's WAV is, byte for byte, what decoding the downloaded MP4 gives (``decode_pcm``)."""
+    dest, pcm = tmp_path / "videos" / "vsl.mp4", tmp_path / "audio" / "vsl.wav"
+    pcm.parent.mkdir()
+    info = download_hls(server.url(f"{stream}/index.m3u8"), dest, FAST, pcm=pcm)
+    decoded = decode_pcm(dest, tmp_path / "decoded.wav")
+    assert pcm.read_bytes() == decoded.read_bytes()
+    with wave.open(str(pcm)) as w:
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (16000, 1, 2)
+        assert abs(w.getnframes() / 16000 - info.duration_s) < 0.5
+    assert sorted(p.name for p in dest.parent.iterdir()) == ["vsl.mp4"]
+
+
+def test_no_pcm_for_a_stream_without_audio_and_the_video_is_still_made(server: TimedServer, tmp_path: Path) -> None:
+    pcm = tmp_path / "vsl.wav"
+    info = download_hls(server.url("alt/video/index.m3u8"), tmp_path / "v.mp4", FAST, pcm=pcm)
+    assert info.video_codec == "h264" and info.audio_codec is None
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["v.mp4"]
+
+
+def test_a_failed_download_leaves_no_pcm(server: TimedServer, tmp_path: Path) -> None:
+    server.set_status("/plain/seg_006.ts", 404)
+    pcm = tmp_path / "audio" / "vsl.wav"
+    pcm.parent.mkdir()
+    with pytest.raises(DownloadError):
+        download_hls(server.url("plain/index.m3u8"), tmp_path / "videos" / "vsl.mp4", FAST, pcm=pcm)
+    assert list(pcm.parent.iterdir()) == []
+    _assert_nothing_left(tmp_path / "videos")
 
 
 def test_missing_segment_fails_naming_it_and_leaves_no_file(server: TimedServer, tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ what is here is what only Dagster needs: the asset graph, pools, the run's bookk
 metadata shown in the UI.
 """
 
+import functools
 from collections.abc import Iterator
 
 from dagster import (
@@ -71,8 +72,11 @@ def video_file(
     storage: StorageResource,
     media: MediaResource,
 ) -> MaterializeResult:
-    done = UrlStatus.DOWNLOADED if _audio_made_beside_transcription(context) else None
-    result = run_step(context, config, db, media, steps.run_video, step_resources(db, storage, media), done_status=done)
+    beside = _audio_made_beside_transcription(context)
+    done = UrlStatus.DOWNLOADED if beside else None
+    # Going on to the transcription, the download also decodes the audio for it as it arrives.
+    run = functools.partial(steps.run_video, pcm=beside)
+    result = run_step(context, config, db, media, run, step_resources(db, storage, media), done_status=done)
     return MaterializeResult(
         metadata=md.video_metadata(result), check_results=checks.selected(context, checks.video_checks(result.info))
     )
@@ -146,6 +150,7 @@ def _media_steps(
         for done in steps.audio_beside_transcript(DagsterSteps(context, config, db, media), res):
             yield _materialized(context, storage, media, done)
         return
+    steps.discard_downloaded_pcm(context.partition_key, res)
     if "audio_file" in wanted:
         audio = run_step(context, config, db, media, steps.run_audio, res, "audio_file")
         follow_the_audio(context, db.session, context.partition_key, audio.info.duration_s)

@@ -103,7 +103,7 @@ def _check_output(tmp: Path, tracks: list[Track]) -> MediaInfo:
     return info
 
 
-async def _download(url: str, dest: Path, opts: HlsOptions, log: Log) -> MediaInfo:
+async def _download(url: str, dest: Path, opts: HlsOptions, log: Log, pcm: Path | None) -> MediaInfo:
     started = time.monotonic()
     async with _client(opts) as client:
         http = Http(client, opts)
@@ -113,9 +113,14 @@ async def _download(url: str, dest: Path, opts: HlsOptions, log: Log) -> MediaIn
             total = sum(len(t.playlist.segments) for t in tracks)
             log(f"HLS: {_describe(tracks)}; fetching {opts.concurrency} at a time")
             progress = Progress(total, log, opts.progress_interval_s)
-            with atomic_path(dest) as tmp:
-                await remux(http, tracks, tmp, opts, progress)
-                info = _check_output(tmp, tracks)
+            try:
+                with atomic_path(dest) as tmp:
+                    await remux(http, tracks, tmp, opts, progress, pcm)
+                    info = _check_output(tmp, tracks)
+            except BaseException:
+                if pcm is not None:
+                    pcm.unlink(missing_ok=True)  # the audio of a download that failed
+                raise
         finally:
             await http.close()
     elapsed = time.monotonic() - started
@@ -126,10 +131,10 @@ async def _download(url: str, dest: Path, opts: HlsOptions, log: Log) -> MediaIn
     return dataclasses.replace(info, path=str(dest))
 
 
-async def _bounded(url: str, dest: Path, opts: HlsOptions, log: Log) -> MediaInfo:
+async def _bounded(url: str, dest: Path, opts: HlsOptions, log: Log, pcm: Path | None) -> MediaInfo:
     try:
         async with asyncio.timeout(step_deadline.remaining(opts.step_timeout_s)) as timer:
-            return await _download(url, dest, opts, log)
+            return await _download(url, dest, opts, log, pcm)
     except TimeoutError:
         if timer.expired():
             step_deadline.check()
@@ -144,8 +149,14 @@ def download_hls(
     dest: Path,
     options: HlsOptions | None = None,
     log: Callable[[str], None] | None = None,
+    *,
+    pcm: Path | None = None,
 ) -> MediaInfo:
     """Download the HLS stream at ``url`` into the MP4 ``dest`` (atomically); return what it holds.
+
+    With ``pcm``, the audio is also decoded into that 16 kHz mono PCM WAV while it downloads
+    (``remux``'s tee), where it can be: afterwards the file exists only if it is whole and the
+    download succeeded.
 
     Raises :class:`NotHlsError` when ``url`` is not an M3U8 playlist (fall back to ffmpeg),
     :class:`DownloadError` for what will not pass by itself (404, DRM, live, limits, bad data)
@@ -157,7 +168,7 @@ def download_hls(
     def quiet(_message: str) -> None:
         return None
 
-    coro = _bounded(url, dest, opts, log or quiet)
+    coro = _bounded(url, dest, opts, log or quiet, pcm)
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -21,6 +21,7 @@ from vsl_assets.services.steps.media import (
     MediaResult,
     audio_reusable,
     decode_for_transcription,
+    downloaded_pcm,
     pcm_checkpoints,
     remove_stale_pcm,
     start_audio,
@@ -49,7 +50,9 @@ def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[
     to the same bytes), so the chunk results it saved are reused.
     """
     audio_inputs = track.begin("audio_file", UrlStatus.DOWNLOADED)
-    remove_stale_pcm(audio_inputs, res)
+    # The PCM the download decoded as it arrived, else a decode of the video made here.
+    pcm = downloaded_pcm(audio_inputs.key, res)
+    remove_stale_pcm(audio_inputs, res, keep=pcm)
     background = start_audio(audio_inputs, res)
 
     def audio_stored() -> None:
@@ -60,10 +63,10 @@ def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[
     transcribing = False
     done: TranscriptResult | None = None
     error: Exception | None = None
-    pcm = None
     try:
         with deadline.step_deadline(res.media.step_timeout_s, "audio_file"):
-            pcm = decode_for_transcription(audio_inputs, res)
+            if pcm is None:
+                pcm = decode_for_transcription(audio_inputs, res)
             track.follow_audio(probe(pcm).duration_s)
     except Exception as exc:  # the audio step, in its thread, says what is wrong with the video's audio
         if pcm is not None:

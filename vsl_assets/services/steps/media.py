@@ -7,6 +7,7 @@ import contextvars
 import os
 import tempfile
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,10 +36,15 @@ class MediaResult:
     video_duration_s: float | None = None
 
 
-def run_video(inputs: StepInputs, res: StepResources) -> MediaResult:
+def run_video(inputs: StepInputs, res: StepResources, *, pcm: bool = False) -> MediaResult:
+    """Download the stream (or reuse the stored video).  ``pcm``: the transcription comes next in
+    this process (:func:`~vsl_assets.services.steps.beside.audio_beside_transcript`), so an HLS
+    download also decodes its audio for it as it arrives (:func:`downloaded_pcm`)."""
     layout, store = res.layout, res.store
     dest = layout.video_path(inputs.key)
     remove_stale_temps(layout.videos, inputs.key)
+    handoff = _handoff_path(inputs.key, res)
+    handoff.unlink(missing_ok=True)  # it stands for a video made before this step
     info = None if inputs.force or not store.fetch(dest) else reusable(dest)
     reused = info is not None
     if info is None:
@@ -48,13 +54,15 @@ def run_video(inputs: StepInputs, res: StepResources) -> MediaResult:
         stream = source.stream_url if source is not None else inputs.url
         referer = source.referer if source is not None else None
         headers = tuple((source.headers or {}).items()) if source is not None else ()
-        info = fetch_video(
-            stream,
-            dest,
-            res.media.download_options(referer=referer, headers=headers),
-            hls_options=res.media.hls_options(),
-            log=inputs.log,
-        )
+        with _pcm_beside(inputs.key, res, dest, pcm) as pcm_tmp:
+            info = fetch_video(
+                stream,
+                dest,
+                res.media.download_options(referer=referer, headers=headers),
+                hls_options=res.media.hls_options(),
+                log=inputs.log,
+                pcm=pcm_tmp,
+            )
     store.publish(dest)  # shared (when configured) before the row says it exists
     with res.sessions() as s, insights.counted(s, [inputs.url_id]):  # a point needs the video's length
         repo.upsert(
@@ -131,6 +139,54 @@ def pcm_checkpoints(key: str, res: StepResources) -> bool:
     """Whether an earlier attempt left chunk results behind (made from the PCM, which decodes to
     the same bytes again, so a retry that reads the PCM reuses them)."""
     return any(res.layout.checkpoint_dir(key).glob("*.json"))
+
+
+def _handoff_path(key: str, res: StepResources) -> Path:
+    """Where :func:`run_video` leaves the PCM its download decoded, for the transcription."""
+    return res.layout.audio / f"{PCM_PREFIX}{key}-download.wav"
+
+
+@contextlib.contextmanager
+def _pcm_beside(key: str, res: StepResources, video: Path, wanted: bool) -> Iterator[Path | None]:
+    """A temporary path for the download's PCM (None when not ``wanted``); once the download has
+    succeeded, a whole PCM is handed off (:func:`downloaded_pcm`) with the video's modification
+    time, which names the video it was decoded from."""
+    if not wanted:
+        yield None
+        return
+    res.layout.audio.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f"{PCM_PREFIX}{key}-", suffix=".wav", dir=res.layout.audio)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        if tmp.is_file() and tmp.stat().st_size > 0:
+            mtime = video.stat().st_mtime_ns
+            os.utime(tmp, ns=(mtime, mtime))
+            os.replace(tmp, _handoff_path(key, res))
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def downloaded_pcm(key: str, res: StepResources) -> Path | None:
+    """The PCM the video's own download decoded (``run_video(pcm=True)``), when it is there and
+    stands for the stored video (same modification time); otherwise None, and a stale one is
+    removed.  The caller owns (and deletes) the file it is given."""
+    handoff = _handoff_path(key, res)
+    video = res.layout.video_path(key)
+    try:
+        same = handoff.stat().st_mtime_ns == video.stat().st_mtime_ns
+    except FileNotFoundError:
+        same = False
+    if not same:
+        handoff.unlink(missing_ok=True)
+        return None
+    return handoff
+
+
+def discard_downloaded_pcm(key: str, res: StepResources) -> None:
+    """The download's PCM is not read (the audio is made by its own step, or already stored)."""
+    _handoff_path(key, res).unlink(missing_ok=True)
 
 
 #: How much nicer than the run the encode beside a transcription is (its thread and the ffmpeg it starts).
@@ -239,12 +295,14 @@ def start_audio(inputs: StepInputs, res: StepResources) -> AudioInBackground:
     return job
 
 
-def remove_stale_pcm(inputs: StepInputs, res: StepResources) -> None:
-    """Leftovers of :func:`decode_for_transcription` from a killed attempt."""
+def remove_stale_pcm(inputs: StepInputs, res: StepResources, keep: Path | None = None) -> None:
+    """Leftovers of :func:`decode_for_transcription` (or of a download's PCM) from a killed
+    attempt; ``keep``: the PCM this attempt reads (:func:`downloaded_pcm`)."""
     audio_dir = res.layout.audio
     if audio_dir.is_dir():
         for p in audio_dir.glob(f"{PCM_PREFIX}{inputs.key}-*"):
-            p.unlink(missing_ok=True)
+            if p != keep:
+                p.unlink(missing_ok=True)
 
 
 def decode_for_transcription(inputs: StepInputs, res: StepResources) -> Path:
