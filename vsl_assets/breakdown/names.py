@@ -492,13 +492,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if name is not None and not _PART.match(name) and fold(name) not in shouted:
                 add(name, i, 5)
                 named.add(name)
-        for m in _LOWER_APPOSITION.finditer(seg.text) if lower_cased else ():
-            word = m.group("word")
-            if _coined(word, p.language) and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
-                add(word, i, 5)
-                named.add(word)
-                lower_named.add(word)
-        for m in _LOWER_FOR_YOU.finditer(seg.text) if lower_cased else ():
+        lower_forms = (_LOWER_APPOSITION, _LOWER_FOR_YOU) if lower_cased else ()
+        for m in (m for form in lower_forms for m in form.finditer(seg.text)):
             word = m.group("word")
             if _coined(word, p.language) and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
                 add(word, i, 5)

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import json
 import random
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 import pytest
-from sqlalchemy import event, insert, select, text, update
+from sqlalchemy import insert, select, text, update
 
 from vsl_assets.db import engine, session_scope
 from vsl_assets.db.engine import get_engine
@@ -28,6 +27,7 @@ from vsl_assets.db.models import BreakdownRow, Source, TranscriptRow, Url, Video
 from vsl_assets.db.watch_models import WatchVersion
 from vsl_assets.services import library
 from vsl_assets.services.library import LibraryFilters
+from vsl_assets_tests.statements import sent_statements
 
 T = 0.6
 NICHES = ("health/weight_loss", "health/diabetes", "wealth/trading", "relationships/dating", "health")
@@ -253,21 +253,6 @@ def test_a_card_is_made_once_per_row_and_anew_when_its_row_changes(
 
 
 # -- PostgreSQL's plan ----------------------------------------------------------------------------
-
-
-@contextmanager
-def sent_statements(database: str) -> Iterator[list[tuple[str, Any]]]:
-    engine = get_engine(database)
-    sent: list[tuple[str, Any]] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_args: Any) -> None:
-        sent.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield sent
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def plan_of(database: str, statement: str, parameters: Any) -> dict[str, Any]:

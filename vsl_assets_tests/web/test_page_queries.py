@@ -4,32 +4,11 @@ page).  A loop that reads one row per card (an N+1) makes the second count large
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
-from sqlalchemy import event
-
-from vsl_assets.db.engine import get_engine
 from vsl_assets.db.web_models import Board, BoardItem
 from vsl_assets.services import insights
+from vsl_assets_tests.statements import sent_statements
 from vsl_assets_tests.web.conftest import Web
 from vsl_assets_tests.web.seed import Fake, index_all, seed, url_id
-
-
-@contextmanager
-def _counting(web: Web) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    engine = get_engine(web.settings.database)
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _add(web: Web, board_id: int, start: int, count: int) -> list[str]:
@@ -69,7 +48,7 @@ def _counts(web: Web, board_id: int, key: str) -> dict[str, int]:
         insights._cache.clear()
         web.client.get(page)  # the first request of a kind warms caches (e.g. facet menus)
         insights._cache.clear()
-        with _counting(web) as statements:
+        with sent_statements(web.settings.database) as statements:
             response = web.client.get(page)
         assert response.status_code == 200, (page, response.text[:300])
         out[page] = len(statements)
@@ -101,10 +80,10 @@ def test_the_vsl_page_reads_its_row_and_one_to_one_rows_once(sqlite_web: Web) ->
     with web.session() as s:
         key = seed(s, web.layout, Fake("https://one.example.com/vsl", title="Ritual da manhã"))
     web.client.get(f"/vsl/{key}")
-    with _counting(web) as statements:
+    with sent_statements(web.settings.database) as statements:
         response = web.client.get(f"/vsl/{key}")
     assert response.status_code == 200 and "Ritual da manhã" in response.text
-    flat = [" ".join(s.split()) for s in statements]
+    flat = [" ".join(s.split()) for s, _ in statements]
     full_row = [s for s in flat if s.startswith("SELECT urls.id, urls.url, urls.partition_key, urls.status")]
     assert len(full_row) == 1, full_row
     for table in ("sources", "videos", "audio", "transcripts", "breakdowns"):

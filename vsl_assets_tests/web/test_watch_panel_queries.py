@@ -10,20 +10,16 @@ sales page and for a stream pasted directly, a page that is down, and a URL neve
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import event
-
-from vsl_assets.db.engine import get_engine
 from vsl_assets.db.models import Source, Url
 from vsl_assets.db.watch_models import WatchPage, WatchSwitch, WatchVersion
 from vsl_assets.db.web_models import Board, BoardItem
 from vsl_assets.services import watch
 from vsl_assets.web import watchview
+from vsl_assets_tests.statements import sent_statements
 from vsl_assets_tests.web.conftest import Web
 
 PAGE = "shop-example-com-oferta"
@@ -81,25 +77,10 @@ def _add(web: Web) -> Ids:
         return Ids(page.id, v2.id, v3.id, direct.id, board.id)
 
 
-@contextmanager
-def _counting(web: Web) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(" ".join(statement.split()))
-
-    engine = get_engine(web.settings.database)
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def _panel(web: Web, key: str, url_id: int, all_pages: bool = True) -> tuple[dict[str, Any], list[str]]:
-    with web.session() as s, _counting(web) as statements:
+    with web.session() as s, sent_statements(web.settings.database) as sent:
         shown = watchview.panel(s, key, all_pages, url_id)
-    return shown, statements
+    return shown, [" ".join(statement.split()) for statement, _ in sent]
 
 
 def _life(web: Web, url_id: int, all_pages: bool = True) -> watch.Longevity:
