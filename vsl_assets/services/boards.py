@@ -129,14 +129,14 @@ def _visible(user_id: Any) -> Any:
     return or_(Board.visibility == "team", Board.user_id == user_id, Board.id.in_(member_of))
 
 
+#: The Boards page's order, which every list of boards a viewer sees follows.
+_BOARD_ORDER = (Board.position, Board.name, Board.id)
+
+
 def visible_boards(session: Session, user_id: int) -> list[Board]:
     """The boards ``user_id`` may see, in the Boards page's order."""
     return list(
-        session.scalars(
-            select(Board)
-            .where(Board.deleted_at.is_(None), _visible(user_id))
-            .order_by(Board.position, Board.name, Board.id)
-        )
+        session.scalars(select(Board).where(Board.deleted_at.is_(None), _visible(user_id)).order_by(*_BOARD_ORDER))
     )
 
 
@@ -144,7 +144,7 @@ def visible_boards(session: Session, user_id: int) -> list[Board]:
 _MENU = (
     select(Board.id, Board.name)
     .where(Board.deleted_at.is_(None), _visible(bindparam("viewer")))
-    .order_by(Board.position, Board.name, Board.id)
+    .order_by(*_BOARD_ORDER)
 )
 
 
