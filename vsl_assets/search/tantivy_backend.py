@@ -494,28 +494,27 @@ class TantivySearch:
         return arms[0][1] if len(arms) == 1 else tantivy.Query.boolean_query(arms)
 
     def _of_vsls(self, vsl_ids: list[int]) -> tantivy.Query:
-        # A term set, not delete_documents_by_term, which takes a Python int as i64 (never equal
-        # to the u64 column's terms).  ``Query.term_query`` types the int by the field's schema
-        # (u64 here; ``test_a_restriction_to_a_few_vsls_finds_their_segments_only``).
-        return tantivy.Query.term_set_query(self._schema, "vsl", vsl_ids)
+        """The documents of these VSLs (a restriction, a VSL's old documents to delete).
+
+        Not delete_documents_by_term, which takes a Python int as i64 (never equal to the u64
+        column's terms): ``Query.term_query`` types the int by the field's schema (u64 here;
+        ``test_a_restriction_to_a_few_vsls_finds_their_segments_only``).  A few VSLs (up to
+        :data:`TERMS_UP_TO`: one to delete, the fill's, a small board) are their ``vsl`` terms ORed;
+        more are one term set.  A term set costs ~0.2 ms whatever its size (a bit set as large as
+        each index segment, filled and walked), its terms ORed ~0.03 ms for 20 VSLs but more per
+        VSL: 0.05 against 0.27 ms for 20 VSLs at 1,000,200 segments, 0.16 against 0.32 for 64, 1.4
+        against 0.8 for 500.  The same documents either way."""
+        if len(vsl_ids) > self.TERMS_UP_TO:
+            return tantivy.Query.term_set_query(self._schema, "vsl", vsl_ids)
+        should = tantivy.Occur.Should
+        return tantivy.Query.boolean_query(
+            [(should, tantivy.Query.term_query(self._schema, "vsl", v)) for v in vsl_ids]
+        )
 
     def _restrict(self, text: tantivy.Query, vsl_ids: list[int]) -> tantivy.Query:
-        """``text`` inside these VSLs only; the restriction scores 0, so BM25 stays comparable.
-
-        A few VSLs (up to :data:`TERMS_UP_TO`: the fill's, a small board) are their ``vsl`` terms
-        ORed; more are one term set.  A term set costs ~0.2 ms whatever its size (a bit set as
-        large as each index segment, filled and walked), its terms ORed ~0.03 ms for 20 VSLs but
-        more per VSL: 0.05 against 0.27 ms for 20 VSLs at 1,000,200 segments, 0.16 against 0.32 for
-        64, 1.4 against 0.8 for 500.  The same documents either way, so the same hits and scores."""
-        if len(vsl_ids) <= self.TERMS_UP_TO:
-            should = tantivy.Occur.Should
-            # The u64 column's own terms: a Python int becomes a u64 term for a u64 field
-            # (``test_tantivy``: a VSL's hits are found through them).
-            ored = [(should, tantivy.Query.term_query(self._schema, "vsl", v)) for v in vsl_ids]
-            kept = tantivy.Query.boolean_query(ored)
-        else:
-            kept = self._of_vsls(vsl_ids)
-        only = tantivy.Query.const_score_query(kept, 0.0)
+        """``text`` inside these VSLs only; the restriction scores 0, so BM25 stays comparable
+        (the same hits and scores whichever form :meth:`_of_vsls` takes)."""
+        only = tantivy.Query.const_score_query(self._of_vsls(vsl_ids), 0.0)
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, text), (tantivy.Occur.Must, only)])
 
     def _allowed(self, conn: sqlite3.Connection, query: SearchQuery, where: str, params: dict[str, Any]) -> _Allowed:
