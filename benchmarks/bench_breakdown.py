@@ -20,8 +20,9 @@ a tuning set from the seventh round on) and ``$VSL_REALCOPY_EXTRA7`` (default ``
 seventh hold-out, ``real-holdout7``, a tuning set from the eighth round on) and ``$VSL_REALCOPY_EXTRA8``
 (default ``/work/realcopy-extra8``, an eighth hold-out labelled without seeing the engine, ``real-holdout8``,
 a tuning set from the ninth round on) and ``$VSL_REALCOPY_EXTRA9`` (default ``/work/realcopy-extra9``, a
-ninth hold-out labelled without seeing the engine, ``real-holdout9``, sealed: scored only when
-``--real-splits`` names it), per language, with the
+ninth hold-out labelled without seeing the engine, ``real-holdout9``, a tuning set from the tenth round on)
+and ``$VSL_REALCOPY_EXTRA10`` (default ``/work/realcopy-extra10``, a tenth hold-out labelled without seeing the
+engine, ``real-holdout10``, sealed: scored only when ``--real-splits`` names it), per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -411,11 +412,14 @@ REALCOPY_DIRS = {
     # round's rules were being written; tuned on from the ninth round (hold-out 9 replaces it).
     "real-holdout8": Path(os.environ.get("VSL_REALCOPY_EXTRA8", "/work/realcopy-extra8")),
     # Built and labelled by someone who saw neither the engine's rules nor its answers, while the ninth
-    # round's rules were being written; never tuned on.
+    # round's rules were being written; tuned on from the tenth round (hold-out 10 replaces it).
     "real-holdout9": Path(os.environ.get("VSL_REALCOPY_EXTRA9", "/work/realcopy-extra9")),
+    # Built and labelled by someone who saw neither the engine's rules nor its answers, while the tenth
+    # round's rules were being written; never tuned on.
+    "real-holdout10": Path(os.environ.get("VSL_REALCOPY_EXTRA10", "/work/realcopy-extra10")),
 }
 #: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.
-SEALED = frozenset({"real-holdout9"})
+SEALED = frozenset({"real-holdout10"})
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",
