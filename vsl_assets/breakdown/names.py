@@ -199,6 +199,10 @@ _ANY_CASE_CUE = re.compile(
     r"(?:i|we)(?:'ve)? (?:built|created)|(?:i|we) run|the answer is|i'?m from|"
     r"chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|apresento|apresentamos|conhe[cç]a|"
     r"a resposta est[aá] n[oa]|sou d[ao]|nasceu|"
+    # The speaker making it, as the capitalised cues read it ("eu criei o X", "construí el X"): the verbs of
+    # :data:`_MADE_CUE` in Portuguese and Spanish, which this list had only in English ("i created", "we built").
+    r"criei|criamos|constru[ií]|constru[ií]mos|desenvolvi|desenvolvemos|lancei|lan[cç]amos|desarroll[ée]|"
+    r"desarrollamos|lanzamos|"
     r"se llama|llamad[oa]|lo llamamos|lo llamo|te presento|les presento|presentamos|cre[ée]|creamos|soy de|"
     r"la respuesta est[aá] en|conoce)\s+(?:this\s+|esse\s+|essa\s+|este\s+|esta\s+)?" + _ART + r"(?P<word>[\w-]{2,})",
     re.IGNORECASE,
@@ -458,6 +462,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # Segments where the offer's price is said (the price model has chosen it by now: other cued amounts
     # are "alternative"): "X College is $70,000 a year", what something else costs, names no product.
     asked = {m.seg for m in read_prices(p) if m.role in ("offer", "installment")}
+    times: dict[str, int] = {}  # how often a phrase is said (folded pattern -> count), for the lower-case rules
     for i, seg in enumerate(p.segments):
         for text, m in _across_cut(p, i, _STRONG_CUES):
             name = _clean_name(m.group("name"))
@@ -472,13 +477,28 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 cue = re.sub(_KIND_APPOSITION + r"$", "", text[m.start() : m.start("name")])
                 if _MADE_CUE.search(re.sub(r"\b" + _ART + r"$", "", cue.rstrip() + " ").rstrip() + " "):
                     made.add(name)
-        for m in _ANY_CASE_CUE.finditer(seg.text) if lower_cased else ():
+        # Across the recogniser's cut too: "presentamos" | "smart sales bot pro" (hold-out 9 16 re-cut bare), as
+        # :func:`_across_cut` reads the capitalised constructions.
+        for text, m in _across_cut(p, i, _ANY_CASE_CUE) if lower_cased else ():
             word = m.group("word")
-            phrase = _repeated_phrase(p, seg.text[m.start("word") :])
+            after = text[m.start("word") :]
+            # The apposition that closes the name may run on past the next cut ("a science" | "backed protocol").
+            following = p.segments[i + 1].text if text is seg.text and i + 1 < len(p.segments) else ""
+            if (bounded := _bounded_name(p, f"{after} {following}")) is not None:
+                add(bounded, i, 5)
+                named.add(bounded)
+                if len(p.hits(re.compile(r"\b" + re.escape(bounded) + r"\b"))) < 2:
+                    lower_named.add(bounded)  # said once: the grammar bounds it, nothing confirms it
+                continue
+            phrase = _repeated_phrase(p, after)
             if phrase is not None:
                 add(phrase, i, 5)
                 named.add(phrase)
-            elif (kinded := _kind_ended(p, seg.text[m.start("word") :])) is not None:
+            elif (undetermined := _undetermined_phrase(p, after, times)) is not None:
+                add(undetermined, i, 5)
+                named.add(undetermined)
+                lower_named.add(undetermined)
+            elif (kinded := _kind_ended(p, after)) is not None:
                 add(kinded, i, 5)
                 named.add(kinded)
                 lower_named.add(kinded)
@@ -499,6 +519,15 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(word, i, 5)
                 named.add(word)
                 lower_named.add(word)
+        for _, m in _across_cut(p, i, _LOWER_KIND_FIRST) if lower_cased and p.language in ("pt", "es") else ():
+            if (kind_first := _kind_first(p, m, times)) is not None:
+                add(kind_first, i, 3)  # as the capitalised "o curso Cita Segura" (:data:`_KIND_CUES`)
+        for m in _LOWER_ARTICLE_COINED.finditer(seg.text) if lower_cased and p.language in ("pt", "es") else ():
+            word = m.group("word")
+            if m.group(0).split()[0] in ("a", "ao", "al") and _INFINITIVE.search(word):
+                continue  # "aprendi a desapegar", "voy a desapegar": "a" is the preposition before a verb
+            if _coined(word, p.language) and _said(p, times, r"(?:" + _DEFINITE_PT_ES + r")\s+" + re.escape(word)) >= 2:
+                add(word, i, 1)  # as :data:`_ARTICLE_NAME` reads "o Evolua" in a capitalised transcript
         for text, m in _across_cut(p, i, _LOWER_DEFINED) if lower_cased else ():
             # "vendas sem segredos é o programa de 90 dias", "o stuff intercâmbio é o app que": the words
             # before the copula, as many as are said together again (case cannot tell where the name starts).
@@ -930,6 +959,125 @@ def _repeated_phrase(p: Prepared, after: str) -> str | None:
         folded = fold(" ".join(phrase))
         if len(p.hits(re.compile(r"\b" + re.escape(folded) + r"\b"))) >= 2:
             return folded
+    return None
+
+
+def _said(p: Prepared, cache: dict[str, int], pattern: str) -> int:
+    """How many times the folded transcript says ``pattern`` (a regular expression over folded words),
+    counted once per transcript and pattern."""
+    if pattern not in cache:
+        cache[pattern] = len(p.hits(re.compile(r"(?<![\w-])" + pattern + r"(?![\w-])")))
+    return cache[pattern]
+
+
+#: The definite articles and the PT/ES prepositions fused with them, folded: what PT and ES put before a brand.
+_DEFINITE_PT_ES = r"o|a|el|la|do|da|no|na|ao|pelo|pela|del|al"
+#: The kinds of offering a Portuguese or Spanish name opens with ("o método Life Max", "el programa Voz
+#: Libre": :data:`_KIND_TITLE`'s grammar, the kind first), in a lower-cased transcript.
+_LOWER_KIND_FIRST = re.compile(
+    r"(?<![\w-])(?:o|a|el|la|do|da|no|na|ao|del|al|nosso|nossa|meu|minha|seu|sua|nuestro|nuestra|mi|su|tu)\s+"
+    r"(?P<kind>m[ée]todo|programa|curso|treinamento|desaf[ií]o|protocolo|sistema|mentoria|mentor[ií]a|reto|"
+    r"entrenamiento|f[óo]rmula|kit|pacote|paquete|workshop|taller|clube|club|comunidade|comunidad)\s+"
+    r"(?P<rest>[\w'-]+(?:\s+[\w'-]+){0,3})"
+)
+#: A definite article (or a preposition fused with it) before one lower-case word.
+_LOWER_ARTICLE_COINED = re.compile(r"(?<![\w-])(?:" + _DEFINITE_PT_ES + r")\s+(?P<word>[a-zà-ÿ][a-zà-ÿ0-9-]{3,})\b")
+#: The ending of a Portuguese or Spanish infinitive, which follows the preposition "a" (grammar of both).
+_INFINITIVE = re.compile(r"(?:ar|er|ir|ír)$")
+#: Words that end no name: a copula or an auxiliary said right after it ("o método 21 dias é", "vai").
+_NAME_NEVER_ENDS = frozenset("e es is are sao son era foi fue vai va will esta".split())
+
+
+def _kind_first(p: Prepared, m: re.Match[str], cache: dict[str, int]) -> str | None:
+    """The kind and the words after it that the copy says after that kind again, in a lower-cased PT or ES
+    transcript: "o método 21 dias é diferente ... o método 21 dias é um guia" gives "método 21 dias"
+    (hold-out 9 02 re-cut bare), "o método life max" five times "método life max" (hold-out 8 02 re-cut
+    bare).  Case cannot tell where the name ends, so its repetition after the kind does (a name is said as a
+    unit), as :func:`_repeated_phrase` reads one after a naming verb; no end word a function word or a
+    copula, and one word rarer than a common one or a figure: "o curso completo", said twice, names
+    nothing."""
+    kind = fold(m.group("kind"))
+    words = m.group("rest").split()
+    if _said(p, cache, re.escape(kind + " " + fold(words[0]))) < 2:
+        return None
+    ends = _FUNCTION_WORDS | _SENTENCE_WORDS | _NAME_NEVER_ENDS
+    for k in range(len(words), 0, -1):
+        phrase = words[:k]
+        if fold(phrase[0]) in ends or fold(phrase[-1]) in ends:
+            continue
+        if all(_common(w, p.language) and not any(c.isdigit() for c in w) for w in phrase):
+            continue
+        if k == 1 and not _coined(phrase[0], p.language):
+            continue
+        folded = fold(" ".join([kind, *phrase]))
+        if _said(p, cache, re.escape(folded)) >= 2:
+            return folded
+    return None
+
+
+#: The words that determine an English noun phrase (articles, demonstratives, possessives, quantifiers).
+_DETERMINERS_EN = r"the|a|an|this|that|these|those|my|your|our|his|her|their|its|some|any|no|every|each"
+
+
+def _undetermined_phrase(p: Prepared, after: str, cache: dict[str, int]) -> str | None:
+    """Common words after a naming verb that the copy says again and again without a determiner, in a
+    lower-cased English transcript: "we call it alpha fuel pro", then "taking alpha fuel pro", "with alpha
+    fuel pro" twenty-odd times (hold-out 7 15 re-cut bare).  By English grammar a singular common noun
+    phrase takes a determiner ("the ledger switch", "our proven system"); one said bare, time after time, is
+    a proper name.  Three times at least, with a determiner at most one time in three; the caller shows it
+    unsure, since a mass noun ("deep work") is said bare too."""
+    if p.language != "en":
+        return None
+    words = re.findall(r"[\w'-]+", after)[:_LOWER_NAME_WORDS]
+    for k in range(len(words), 1, -1):
+        phrase = words[:k]
+        if fold(phrase[0]) in _FUNCTION_WORDS or fold(phrase[-1]) in _FUNCTION_WORDS | _SENTENCE_WORDS:
+            continue
+        folded = re.escape(fold(" ".join(phrase)))
+        n = _said(p, cache, folded)
+        if n >= 3:
+            determined = _said(p, cache, r"(?:" + _DETERMINERS_EN + r")\s+" + folded)
+            return fold(" ".join(phrase)) if 3 * determined <= n else None
+    return None
+
+
+#: What a name is, said right after it: an apposition or a definition by a kind of offering, with an article or
+#: a possessive ("... um método onde", "... é um sistema completo", "... a science-backed protocol that").
+_KIND_AFTER = re.compile(
+    r"\s+(?:(?:é|is|es)\s+)?(?:um|uma|o|a|an?|the|el|la|un|una|seu|sua|nosso|nossa|your|our|tu|su|nuestro|"
+    r"nuestra)\s+(?:[\w-]+\s+){0,2}?" + _KIND_NOUNS + r"s?\b"
+)
+#: Words a name bounded by a naming verb and its apposition may run to.
+_BOUNDED_WORDS = 5
+
+
+def _bounded_name(p: Prepared, after: str) -> str | None:
+    """The words after a naming verb up to what they are said to be, in a lower-cased transcript: "eu criei o
+    life max um método onde" gives "life max" (hold-out 8 02 re-cut bare), "o que eu construí chama sprint 100k
+    é um sistema completo" gives "sprint 100k" (real-dev 06 re-cut bare), "i created the seven day dopamine
+    reset a science backed protocol" gives "seven day dopamine reset" (hold-out 9 13 re-cut bare), each said
+    once that way.  The naming verb opens the name and the apposition or definition closes it (grammar of
+    the three languages: the noun phrase after it names the same thing), so case is not needed to find its
+    ends.  None of its end words a function word, and one of its words rarer than a common one (or a
+    figure): "i created a course for you, a simple program" names nothing."""
+    while (verb := _ANY_CASE_CUE.match(after)) is not None:
+        after = after[verb.start("word") :]  # "o que eu construí chama X": the name follows the last verb
+    words = re.findall(r"[\w'-]+", after)[: _BOUNDED_WORDS + 1]
+    for k in range(1, min(len(words), _BOUNDED_WORDS) + 1):
+        head = re.match(r"\s*" + r"\s+".join(re.escape(w) for w in words[:k]), after)
+        if head is None or not _KIND_AFTER.match(after, head.end()):
+            continue
+        name = words[:k]
+        ends = _FUNCTION_WORDS | _SENTENCE_WORDS | _STOP_NAMES
+        if fold(name[0]) in ends or fold(name[-1]) in ends:
+            return None
+        folded = fold(" ".join(name))
+        if k == 1 and not _coined(name[0].lower(), p.language):
+            return None  # one common-ish word ("treinamento é um programa"): no name
+        if all(_common(w.lower(), p.language) and not any(c.isdigit() for c in w) for w in name):
+            # Common words only ("life max", hold-out 8 02): a name when the copy says them together again.
+            return folded if len(p.hits(re.compile(r"\b" + re.escape(folded) + r"\b"))) >= 2 else None
+        return folded
     return None
 
 
