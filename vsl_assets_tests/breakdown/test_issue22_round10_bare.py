@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import pytest
 
+from vsl_assets.breakdown.engine import analyze
+from vsl_assets_tests.breakdown.samples import timed
+from vsl_assets_tests.breakdown.test_issue22_round5 import FILLER
 from vsl_assets_tests.breakdown.test_issue22_round9_names import _lower_product
 
 # --- (a) a naming verb opens the name, what it is said to be closes it ---------------------------------------
@@ -177,3 +180,43 @@ def test_a_lower_case_english_phrase_said_with_its_article_is_no_name() -> None:
         "and the slow burn keeps going all day",
     ]
     assert _lower_product(lines, "en")[0] != "slow burn"
+
+
+# --- (e) a capitalised transcript that writes the name in lower case ----------------------------------------
+
+
+def _product(lines: list[str], language: str, pad: int = 10) -> tuple[str | None, float | None]:
+    b = analyze(timed([*[FILLER[language]] * pad, *lines]), language)
+    return b.product, b.confidence.get("product")
+
+
+def test_a_lower_case_name_after_a_naming_verb_in_a_capitalised_transcript_is_the_product_unsure() -> None:
+    lines = [
+        "Foi exatamente por isso que criamos o letramento ativo na prática.",
+        "São cem fichas prontas para imprimir e usar em sala.",
+        "Clique no botão abaixo e garanta agora o seu acesso ao letramento ativo na prática.",
+    ]
+    found, confidence = _product(lines, "pt")
+    assert found is not None and found.startswith("letramento ativo")
+    assert confidence is not None and confidence < 0.6
+
+
+def test_a_lower_case_science_word_after_called_in_a_capitalised_transcript_is_no_name() -> None:
+    lines = [
+        "Your body starts a process called autophagy when you stop eating at night.",
+        "That is when the old cells are cleaned out.",
+        "Click the button below to watch the next lesson.",
+    ]
+    assert _product(lines, "en")[0] is None
+
+
+def test_a_coined_brand_written_in_lower_case_in_a_capitalised_transcript_is_the_product_unsure() -> None:
+    lines = [
+        "Hola, soy Marta y hace doce años que trabajo con perfumes de nalvesa.",
+        "En nalvesa hay tres maneras de ganar dinero.",
+        "La primera es vender los productos de nalvesa a tus amigas.",
+        "Escríbeme por aquí abajo y te cuento cómo empezar.",
+    ]
+    found, confidence = _product(lines, "es")
+    assert found == "nalvesa"
+    assert confidence is not None and confidence < 0.6
