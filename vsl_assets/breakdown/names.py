@@ -208,6 +208,11 @@ _ANY_CASE_CUE = re.compile(
     r"la respuesta est[aá] en|conoce)\s+(?:this\s+|esse\s+|essa\s+|este\s+|esta\s+)?" + _ART + r"(?P<word>[\w-]{2,})",
     re.IGNORECASE,
 )
+#: The verbs by which the speaker makes the product (of :data:`_MADE_CUE`), as opposed to those that only name.
+_MAKING_VERB = re.compile(
+    r"(?i)\b(?:cri(?:ei|amos)|constru[ií](?:mos)?|desenvolv(?:i|emos)|lan[cç](?:ei|amos)|created|built|launched|"
+    r"cre[ée]|creamos|desarroll(?:[ée]|amos)|lanzamos)\b"
+)
 #: A word this rare (Zipf frequency, wordfreq's "small" lists) in the transcript's language and in English
 #: is coined: a brand ("reviewrush", "mounjatina"), not a common word ("morning", "gelatina").
 COINED_ZIPF = 3.0
@@ -488,8 +493,10 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 # case]" ... "acesso ao [the same]", hold-out 9 01 as written and re-cut): the words after the
                 # naming verb, said together again, several of them, as in a caption file; unsure, since the
                 # transcript's own capitals did not name it (a single rare word after "called" there is more
-                # often a science word, see ``lower_cased`` above).
-                if word.islower() and (phrase := _repeated_phrase(p, after)) is not None:
+                # often a science word, see ``lower_cased`` above).  Only after a verb of making: "la herramienta se
+                # llama la carta de aclaración" names a tool of the story, not what is sold.
+                making = _MAKING_VERB.search(text[m.start() : m.start("word")])
+                if making and word.islower() and (phrase := _repeated_phrase(p, after)) is not None:
                     add(phrase, i, 5)
                     named.add(phrase)
                     lower_named.add(phrase)

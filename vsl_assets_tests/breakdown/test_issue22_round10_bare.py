@@ -220,3 +220,14 @@ def test_a_coined_brand_written_in_lower_case_in_a_capitalised_transcript_is_the
     found, confidence = _product(lines, "es")
     assert found == "nalvesa"
     assert confidence is not None and confidence < 0.6
+
+
+def test_a_lower_case_tool_named_with_se_llama_in_a_capitalised_transcript_is_not_the_product() -> None:
+    lines = [
+        "La herramienta se llama la plantilla de rectificación, y si la llenas bien, el banco tiene que responder.",
+        "Todo lo puse en el programa Crédito Sano, con videos cortos.",
+        "Dentro tienes la plantilla de rectificación para cada tipo de deuda.",
+        "Da clic abajo para entrar a Crédito Sano hoy.",
+    ]
+    found, _ = _product(lines, "es")
+    assert found is None or "rectificacion" not in found.lower()
