@@ -551,6 +551,12 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if name is not None and not _PART.match(name) and fold(name) not in shouted:
                 add(name, i, 5)
                 named.add(name)
+        for m in _LOWER_SHORT_APPOSITION.finditer(seg.text) if lower_cased else ():
+            word = m.group("word")
+            if _coined(word, p.language) and _said(p, times, fold(word), _DEFINITE_PT_ES + "|the") >= 2:
+                add(word, i, 5)
+                named.add(word)
+                lower_named.add(word)
         lower_forms = (_LOWER_APPOSITION, _LOWER_FOR_YOU) if lower_cased else ()
         for m in (m for form in lower_forms for m in form.finditer(seg.text)):
             word = m.group("word")
@@ -842,6 +848,15 @@ _APPOSITION = re.compile(
 #: of :data:`_APPOSITION`.  A common word there ("na clínica o sistema") is no name.
 _LOWER_APPOSITION = re.compile(
     r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:o|a|the|el|la)\s+(?:[\w-]+\s+){0,1}?" + _KIND_NOUNS + r"\b"
+)
+#: A short name (two or three letters: an acronym said as letters) between a definite article and an apposition
+#: in a lower-cased transcript: "o tq uma ferramenta que" (hold-out 7 05 re-cut bare, its "o TQ - uma ferramenta"
+#: read by :data:`_APPOSITION` as written).  The article opens it and the apposition closes it, so a word too
+#: short for the coined-word test alone is a name here when the copy puts the article before it again.
+_LOWER_SHORT_APPOSITION = re.compile(
+    r"(?<![\w-])(?:o|a|el|la|the)\s+(?P<word>[a-z]{2,3})\s+(?:[-,:]\s+)?(?:uma?|una?|an?)\s+(?:[\w-]+\s+){0,1}?"
+    + _KIND_NOUNS
+    + r"\b"
 )
 #: The construction of :data:`_SUBJECT_FOR_YOU` in a lower-cased transcript, with a coined word as its
 #: subject: "opositappss te ayuda a entrenar" (hold-out 7 11 re-cut bare); "[coined] helps you", "[coined] te

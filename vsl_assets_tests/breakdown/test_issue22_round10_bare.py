@@ -157,6 +157,24 @@ def test_an_infinitive_after_the_preposition_a_is_no_name() -> None:
     assert _lower_product(lines, "pt")[0] != "desapegar"
 
 
+def test_a_two_letter_name_between_an_article_and_its_apposition_is_the_product() -> None:
+    lines = [
+        "hoje eu vou te mostrar o zq - uma ferramenta que transforma o áudio da consulta em relatório",
+        "o zq funciona em três passos simples e você não digita mais nada",
+        "com o zq você para de perder tempo teste grátis por sete dias",
+    ]
+    assert _lower_product(lines, "pt")[0] == "zq"
+
+
+def test_a_common_two_letter_word_before_an_apposition_is_no_name() -> None:
+    lines = [
+        "hoje eu vou te mostrar a ia uma ferramenta que escreve por você",
+        "a ia faz o trabalho pesado e você só revisa",
+        "clique abaixo e garanta a sua vaga",
+    ]
+    assert _lower_product(lines, "pt")[0] != "ia"
+
+
 # --- (d) English: a phrase said again and again without a determiner is a proper name ------------------------
 
 
