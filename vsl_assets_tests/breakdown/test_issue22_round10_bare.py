@@ -233,11 +233,23 @@ def test_a_coined_brand_written_in_lower_case_in_a_capitalised_transcript_is_the
         "Hola, soy Marta y hace doce años que trabajo con perfumes de nalvesa.",
         "En nalvesa hay tres maneras de ganar dinero.",
         "La primera es vender los productos de nalvesa a tus amigas.",
+        "Hoy la inscripción en nalvesa cuesta solo 20 dólares y recibes tu primer kit.",
         "Escríbeme por aquí abajo y te cuento cómo empezar.",
     ]
     found, confidence = _product(lines, "es")
     assert found == "nalvesa"
     assert confidence is not None and confidence < 0.6
+
+
+def test_a_coined_word_only_the_story_says_in_a_capitalised_transcript_is_not_the_product() -> None:
+    lines = [
+        "Everyone I know has tried ozempic at least once.",
+        "My sister took ozempic for a year, and ozempic made her sick.",
+        "So I started looking for something gentler, and I found it.",
+        "Today the full guide is just 27 dollars, one payment.",
+        "Click the button below and get it now.",
+    ]
+    assert _product(lines, "en")[0] != "ozempic"
 
 
 def test_a_lower_case_tool_named_with_se_llama_in_a_capitalised_transcript_is_not_the_product() -> None:
