@@ -33,7 +33,7 @@ CASES = {
         "viewport": {"width": 1366, "height": 800},
         "lang": "pt-BR",
         "zone": ("America/Sao_Paulo", "BRT"),
-        "coverage": "Fala sem texto: 2 trecho(s) de fala, 28 s no total, sem texto",
+        "coverage": "Fala sem texto: 2 trechos de fala, 28 s no total, sem texto",
         "unsure": "Idioma incerto: o idioma português foi detectado com probabilidade 0,42",
         "saved": "Ordem salva.",
         "lead": "História",

@@ -339,8 +339,9 @@ def test_the_reasons_the_code_writes_are_the_ones_translated() -> None:
         (
             None,
             ("text/plain", b"hello"),
-            "a URL do stream n\u00e3o devolveu v\u00eddeo (veio text/plain)",
-            "(lleg\u00f3 text/plain)",
+            "n\u00e3o \u00e9 um v\u00eddeo nem uma p\u00e1gina de vendas: o endere\u00e7o respondeu com um arquivo de "
+            "texto (text/plain)",
+            "respondi\u00f3 con un archivo de texto (text/plain)",
         ),
         (
             True,
