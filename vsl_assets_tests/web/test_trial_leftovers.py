@@ -1,0 +1,145 @@
+"""What a new user saw in the trials and should not see again (trial 16): each test reads the page
+as a person does, in English and Brazilian Portuguese.
+
+An alias with no name of its own called "Untitled VSL"; a ``.txt`` URL shown as a page "down";
+"Watch this page" offered for a stream URL; "trecho(s)"; no confirmation after adding URLs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from vsl_assets.db import WatchPage, repo
+from vsl_assets.db.models import Source, utcnow
+from vsl_assets.net.urls import normalize_url
+from vsl_assets.web.i18n import reason
+from vsl_assets_tests.web.conftest import Web
+from vsl_assets_tests.web.seed import Fake, seed
+
+#: What the resolver writes for a URL that serves plain text (``hls_probe.check_stream``).
+NOT_VIDEO = "the stream URL did not return video (got text/plain)"
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+
+def _bare_url(web: Web, url: str, **values: object) -> tuple[str, int]:
+    """A URL row with nothing else: no page read, no video, no transcript (an alias, a failure)."""
+    with web.session() as s:
+        [added] = repo.add_urls(s, [normalize_url(url)])
+        row = repo.require_url(s, added.partition_key)
+        for name, value in values.items():
+            setattr(row, name, value)
+        return row.partition_key, row.id
+
+
+def test_an_alias_with_no_title_of_its_own_is_called_by_its_originals(sqlite_web: Web) -> None:
+    """A trial pasted a sales page and its ``.m3u8``: the stream's card said "Untitled VSL"."""
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        original = seed(s, web.layout, Fake("https://sono.example.com/vsl", title="Método Sono Profundo"))
+        original_id = repo.require_url(s, original).id
+    alias, _ = _bare_url(web, "https://cdn.example.com/sono/main.m3u8", status="alias", alias_of=original_id)
+
+    for lang, untitled in (("en", "Untitled VSL"), ("pt-BR", "VSL sem título")):
+        web.client.cookies.set("vsl_lang", lang)
+        library = web.client.get("/").text
+        card = library.split(f'data-key="{alias}"')[1].split("</a>")[0]
+        assert re.search(r'<strong class="title"[^>]*>Método Sono Profundo</strong>', card), card
+        page = web.client.get(f"/vsl/{alias}").text
+        title = re.search(r'<h1 id="vsl-title"[^>]*>(.*?)</h1>', page)
+        assert title and title.group(1) == "Método Sono Profundo"
+        assert untitled not in card and untitled not in page
+    api = web.client.get(f"/api/vsls/{alias}", headers=web.bearer).json()
+    assert api["title"] == "Método Sono Profundo" and api["alias_of"]["partition_key"] == original
+    # A person's own title for the alias still wins.
+    web.client.patch(f"/api/vsls/{alias}", json={"title": "Stream do Sono"}, headers=web.bearer)
+    assert web.client.get(f"/api/vsls/{alias}", headers=web.bearer).json()["title"] == "Stream do Sono"
+
+
+def test_a_text_file_url_says_it_is_not_a_video_or_a_sales_page_rather_than_down(sqlite_web: Web) -> None:
+    """A trial added a ``.txt``: it failed in English ("did not return video") and its watch panel
+    said "down since …", as if a page once live had gone."""
+    web = sqlite_web
+    web.login()
+    key, url_id = _bare_url(web, "https://oferta.example.com/roteiro.txt", status="failed", reason=NOT_VIDEO)
+    with web.session() as s:
+        now = utcnow()
+        s.add(
+            WatchPage(
+                url_id=url_id,
+                host="oferta.example.com",
+                next_check_at=now,
+                first_seen_at=now,
+                down_since=now,
+                down_reason="no video player found on page",
+            )
+        )
+    expected = {
+        "en": ("no video found at this address", "not a video or a sales page: the address answered with a text file"),
+        "pt-BR": (
+            "nenhum vídeo encontrado neste endereço",
+            "não é um vídeo nem uma página de vendas: o endereço respondeu com um arquivo de texto",
+        ),
+    }
+    for lang, (life_words, why) in expected.items():
+        web.client.cookies.set("vsl_lang", lang)
+        page = web.client.get(f"/vsl/{key}").text
+        life = re.search(r'id="watch-life">(.*?)</p>', page, re.S)
+        assert life, page
+        said = _text(life.group(1))
+        assert said.startswith(life_words) and why in said, said
+        assert "down since" not in said and "fora do ar" not in said
+        assert why in _text(page.split('id="reason"')[1].split("</p>")[0])  # the failure itself, same words
+    assert reason("en", NOT_VIDEO).raw == NOT_VIDEO  # the raw text kept (the page's Details fold)
+
+
+def test_a_stream_url_is_not_offered_page_watching(sqlite_web: Web) -> None:
+    """A ``.m3u8`` pasted directly has no page to re-check: no "Watch this page" button, a note."""
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        stream = seed(s, web.layout, Fake("https://cdn.example.com/a/main.m3u8", title=None))
+        s.query(Source).filter(Source.url_id == repo.require_url(s, stream).id).update({"kind": "direct-hls"})
+        page_key = seed(s, web.layout, Fake("https://oferta.example.com/vsl", title="Oferta"))
+    web.client.put(f"/api/vsls/{page_key}/watch", json={"on": False}, headers=web.bearer)
+    for lang, button, note in (
+        ("en", "Watch this page", "This URL is a video stream, not a sales page"),
+        ("pt-BR", "Monitorar esta página", "Esta URL é um stream de vídeo, não uma página de vendas"),
+    ):
+        web.client.cookies.set("vsl_lang", lang)
+        panel = web.client.get(f"/vsl/{stream}").text.split('id="watch"')[1].split("</section>")[0]
+        assert button not in panel and note in _text(panel)
+        assert 'id="watch-life"' not in panel  # no "not checked yet" for what is never checked
+        other = web.client.get(f"/vsl/{page_key}").text.split('id="watch"')[1].split("</section>")[0]
+        assert button in other and note not in other  # a sales page keeps its switch
+
+
+def test_the_add_page_confirms_what_a_submit_did(sqlite_web: Web) -> None:
+    """After Add nothing said "3 URLs added"; now the count, the known ones and the invalid lines."""
+    web = sqlite_web
+    csrf = web.login()
+    web.client.post("/api/urls", json={"urls": ["https://velha.example.com/vsl"]}, headers=web.bearer)
+    lines = "\n".join(
+        ["https://a.example.com/vsl", "https://b.example.com/vsl", "https://velha.example.com/vsl", "ftp://x.example/v"]
+    )
+    page = web.client.post("/add", data={"urls": lines, "csrf_token": csrf}, follow_redirects=True)
+    assert page.status_code == 200
+    summary = re.search(r'<p class="add-summary" id="add-summary" role="status">(.*?)</p>', page.text, re.S)
+    assert summary and _text(summary.group(1)) == "✓ 2 URLs added · 1 was already in the library · 1 invalid line"
+    web.client.cookies.set("vsl_lang", "pt-BR")
+    again = web.client.post(
+        "/add",
+        data={"urls": "https://c.example.com/vsl\nhttps://velha.example.com/vsl", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert again.status_code == 303
+    shown = web.client.get(again.headers["location"]).text
+    summary = re.search(r'id="add-summary" role="status">(.*?)</p>', shown, re.S)
+    assert summary and _text(summary.group(1)) == "✓ 1 URL adicionada · 1 já estava na biblioteca"
+    # The page opened on its own (no submit just now) confirms nothing.
+    batch = again.headers["location"].split("batch=")[1].split("&")[0]
+    assert 'id="add-summary"' not in web.client.get(f"/add?batch={batch}").text
