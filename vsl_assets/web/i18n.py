@@ -358,9 +358,19 @@ def _hole(lang: str, name: str, value: str) -> str:
         return label(lang, "role", value)
     if name in ("host", "address"):
         return value
+    if name == "ranked":  # "pt 0.67, es 0.33": each language by name, its score in the locale's digits
+        return ", ".join(_ranked(lang, part) for part in value.split(", "))
     if name == "category":  # "loopback", "private"... (net.guard.address_category)
         return MESSAGES.get(lang, {}).get(f"address:{value}", value)
     return translate(lang, value)
+
+
+def _ranked(lang: str, part: str) -> str:
+    code, _, score = part.rpartition(" ")
+    try:
+        return f"{language_name(lang, code, in_sentence=True)} {fmt_number(lang, float(score), 2)}"
+    except ValueError:
+        return part
 
 
 _DECIMAL = r"\d+(?:\.\d+)?"

@@ -45,3 +45,18 @@ def test_the_markdown_swipe_writes_cta_as_initials(one_vsl: str, capsys: pytest.
     md = capsys.readouterr().out
     assert "- **CTA** 0:10\u20130:15" in md and "### CTA (0:10)" in md
     assert "Cta" not in md
+
+
+def test_watch_list_says_never_seen_and_live_since_today() -> None:
+    """``vsl watch list`` said "down since …" of a ``.txt`` that never played anything, and "live
+    for 0 days" of a page first seen today."""
+    from datetime import UTC, datetime
+
+    from vsl_assets.cli.watch import _life
+    from vsl_assets.services.watch import Longevity
+
+    now = datetime.now(UTC)
+    never = Longevity("k", True, now, None, now, "no video player found on page", 0, 0)
+    assert _life(never) == "no video found at this address: no video player found on page"
+    today = Longevity("k", True, now, now, None, None, 1, 1)
+    assert _life(today) == "live since today, 1 version"

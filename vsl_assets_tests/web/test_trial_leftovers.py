@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import html
 import re
+from pathlib import Path
 
-from vsl_assets.db import WatchPage, repo
-from vsl_assets.db.models import Source, utcnow
+import pytest
+from sqlalchemy import select
+
+from vsl_assets.db import WatchEvent, WatchPage, repo
+from vsl_assets.db.models import Source, Url, utcnow
 from vsl_assets.net.urls import normalize_url
 from vsl_assets.web.i18n import reason
-from vsl_assets_tests.web.conftest import Web
+from vsl_assets_tests.web.conftest import Web, make_web
 from vsl_assets_tests.web.seed import Fake, seed
 
 #: What the resolver writes for a URL that serves plain text (``hls_probe.check_stream``).
@@ -143,3 +147,61 @@ def test_the_add_page_confirms_what_a_submit_did(sqlite_web: Web) -> None:
     # The page opened on its own (no submit just now) confirms nothing.
     batch = again.headers["location"].split("batch=")[1].split("&")[0]
     assert 'id="add-summary"' not in web.client.get(f"/add?batch={batch}").text
+
+
+def test_what_a_failed_url_and_the_changes_feed_show(sqlite_web: Web) -> None:
+    """The trial's second look: a failed ``.txt``'s page had a transcript search box over nothing and
+    an empty "Downloads" heading; the Changes feed left its reason in English; an alias's page listed
+    it by key on its original."""
+    web = sqlite_web
+    web.login()
+    key, url_id = _bare_url(web, "https://oferta.example.com/roteiro.txt", status="failed", reason=NOT_VIDEO)
+    with web.session() as s:
+        s.add(
+            WatchEvent(url_id=url_id, kind="page_down", at=utcnow(), detail={"reason": "no video player found on page"})
+        )
+        original = seed(s, web.layout, Fake("https://sono.example.com/vsl", title="Método Sono"))
+        original_id = repo.require_url(s, original).id
+    alias, _ = _bare_url(web, "https://sono.example.com/vsl-b", status="alias", alias_of=original_id)
+    with web.session() as s:
+        s.add(
+            Source(
+                url_id=repo.require_url(s, alias).id,
+                page_url="https://sono.example.com/vsl-b",
+                stream_url="https://cdn.example.com/s.m3u8",
+                kind="hls",
+                title="Sono B",
+            )
+        )
+    web.client.cookies.set("vsl_lang", "pt-BR")
+    page = web.client.get(f"/vsl/{key}").text
+    assert 'id="no-transcript"' in page and "Ainda sem transcrição." in page
+    assert 'id="transcript-filter"' not in page and "Downloads" not in page and 'id="exports"' not in page
+    feed = web.client.get("/changes").text
+    said = re.search(r'<small class="reason" title="no video player found on page">(.*?)</small>', feed)
+    assert said and said.group(1) == "nenhum player de vídeo encontrado na página"
+    back = web.client.get(f"/vsl/{original}").text.split('id="aliases"')[1].split("</p>")[0]
+    assert f'<a href="/vsl/{alias}">Sono B</a>' in back
+    assert 'id="exports"' in web.client.get(f"/vsl/{original}").text  # an analysed VSL keeps its documents
+
+
+def test_a_paste_warning_goes_once_its_url_went_through(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A trial's Add page still said "Will be refused: … loopback" beside rows already Ready (the
+    setting was changed after the paste)."""
+    monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")
+    for web in make_web(f"sqlite:///{tmp_path / 'storage' / 'vsl.db'}", tmp_path / "storage", monkeypatch):
+        csrf = web.login()
+        done = web.client.post(
+            "/add",
+            data={"urls": "http://10.1.2.3/a.m3u8\nhttp://10.1.2.4/b.m3u8", "csrf_token": csrf},
+            follow_redirects=False,
+        )
+        where = done.headers["location"]
+        before = web.client.get(where).text
+        assert before.count("Will be refused") == 2
+        with web.session() as s:
+            first = s.scalars(select(Url).where(Url.url == "http://10.1.2.3/a.m3u8")).one()
+            first.status = "analyzed"
+            key = first.partition_key
+        after = web.client.get(where).text
+        assert after.count("Will be refused") == 1 and f"<code>{key}</code>" not in after.split('id="live"')[0]
