@@ -190,7 +190,8 @@ def niche_label(lang: str, code: str) -> str:
     language = _taxonomy_language(lang)
     try:
         if "/" in code:
-            return taxonomy.label(code, language)
+            top, _, sub = taxonomy.label(code, language).partition(" / ")
+            return top if sub == top else f"{top} / {sub}"  # "other/other": "Outros", not "Outros / Outros"
         labels = taxonomy.top_labels[code]
         return labels.get(language) or labels["en"]
     except KeyError:

@@ -205,3 +205,11 @@ def test_a_paste_warning_goes_once_its_url_went_through(tmp_path: Path, monkeypa
             key = first.partition_key
         after = web.client.get(where).text
         assert after.count("Will be refused") == 1 and f"<code>{key}</code>" not in after.split('id="live"')[0]
+
+
+def test_a_niche_with_no_sub_niche_reads_once() -> None:
+    """The trial's VSL page and card said "Outros / Outros"."""
+    from vsl_assets.web.i18n import label
+
+    assert (label("pt-BR", "niche", "other/other"), label("en", "niche", "other/other")) == ("Outros", "Other")
+    assert label("pt-BR", "niche", "health/diabetes") == "Saúde / Diabetes"
