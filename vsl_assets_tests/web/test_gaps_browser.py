@@ -43,7 +43,7 @@ CASES = {
         "viewport": {"width": 390, "height": 844},
         "lang": "es",
         "zone": ("Europe/Madrid", "CET"),
-        "coverage": "Habla sin texto: 2 tramo(s) de habla, 28 s en total, sin texto",
+        "coverage": "Habla sin texto: 2 tramos de habla, 28 s en total, sin texto",
         "unsure": "Idioma dudoso: el idioma portugués se detectó con probabilidad 0,42",
         "saved": "Orden guardado.",
         "lead": "Historia",
