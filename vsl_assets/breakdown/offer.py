@@ -12,9 +12,13 @@ from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared
 from vsl_assets.breakdown.taxonomy import fold
 
+#: Words that give the money back: a guarantee's own, and what turns a free trial into one.
+_MONEY_BACK_WORDS = (
+    r"garantia|reembolso|dinheiro de volta|devolv|devuelv|regresamos|guarantee|refund|money back|money-back|"
+    r"every penny|every cent|cada centavo"
+)
 _GUARANTEE_CUE = lazy(
-    r"\b(?:garantia|reembolso|dinheiro de volta|devolv|devuelv|regresamos|guarantee|refund|money back|money-back|"
-    r"your money|every penny|every cent|cada centavo|sem risco|sin riesgo|testar|try it|para probar|probarlo|"
+    r"\b(?:" + _MONEY_BACK_WORDS + r"|your money|sem risco|sin riesgo|testar|try it|para probar|probarlo|"
     # "o valor dos produtos volta", "o seu dinheiro volta": the money comes back;
     # "you don't pay our fee", "você não paga nada": a fee-back promise with a deadline.
     r"(?:o|seu|o seu) (?:valor|dinheiro)\b[^.;!?]{0,30}\bvolta|"
@@ -43,10 +47,7 @@ _TRIAL_NEAR = lazy(
 )
 #: What turns a trial into a guarantee: the money is given back ("Reembolso 100% si no te gusta",
 #: said two lines after "Probá Ohana 30 días completamente gratis", is a money-back guarantee).
-_MONEY_BACK = lazy(
-    r"\b(?:garantia|reembolso|dinheiro de volta|devolv|devuelv|regresamos|guarantee|refund|money back|money-back|"
-    r"every penny|every cent|cada centavo)"
-)
+_MONEY_BACK = lazy(r"\b(?:" + _MONEY_BACK_WORDS + ")")
 #: A period in the past ("in the last twelve months", "nos últimos 6 meses", "hace 2 años", "30 days ago"): by
 #: the grammar of the three languages a time already spent, never the window a buyer has ahead (hold-out 6 05,
 #: a performance promise said beside "the last twelve months").
