@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from vsl_assets.breakdown.lazyre import lazy
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared, clip
 from vsl_assets.breakdown.prices import read_prices
@@ -207,11 +208,6 @@ _ANY_CASE_CUE = re.compile(
     r"se llama|llamad[oa]|lo llamamos|lo llamo|te presento|les presento|presentamos|cre[ée]|creamos|soy de|"
     r"la respuesta est[aá] en|conoce)\s+(?:this\s+|esse\s+|essa\s+|este\s+|esta\s+)?" + _ART + r"(?P<word>[\w-]{2,})",
     re.IGNORECASE,
-)
-#: The verbs by which the speaker makes the product (of :data:`_MADE_CUE`), as opposed to those that only name.
-_MAKING_VERB = re.compile(
-    r"(?i)\b(?:cri(?:ei|amos)|constru[ií](?:mos)?|desenvolv(?:i|emos)|lan[cç](?:ei|amos)|created|built|launched|"
-    r"cre[ée]|creamos|desarroll(?:[ée]|amos)|lanzamos)\b"
 )
 #: A word this rare (Zipf frequency, wordfreq's "small" lists) in the transcript's language and in English
 #: is coined: a brand ("reviewrush", "mounjatina"), not a common word ("morning", "gelatina").
@@ -506,22 +502,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                     made.add(name)
         # Across the recogniser's cut too: "presentamos" | "smart sales bot pro" (hold-out 9 16 re-cut bare), as
         # :func:`_across_cut` reads the capitalised constructions.
-        for text, m in _near_cut(p, i, _ANY_CASE_CUE) if lower_cased or _MAKING_VERB.search(seg.text) else ():
+        for text, m in _near_cut(p, i, _ANY_CASE_CUE) if lower_cased else ():
             word = m.group("word")
             after = text[m.start("word") :]
-            if not lower_cased:
-                # A capitalised transcript may still write the name in lower case ("criamos o [name in lower
-                # case]" ... "acesso ao [the same]", hold-out 9 01 as written and re-cut): the words after the
-                # naming verb, said together again, several of them, as in a caption file; unsure, since the
-                # transcript's own capitals did not name it (a single rare word after "called" there is more
-                # often a science word, see ``lower_cased`` above).  Only after a verb of making: "la herramienta se
-                # llama la carta de aclaración" names a tool of the story, not what is sold.
-                making = _MAKING_VERB.search(text[m.start() : m.start("word")])
-                if making and word.islower() and (phrase := _repeated_phrase(p, after)) is not None:
-                    add(phrase, i, 5)
-                    named.add(phrase)
-                    lower_named.add(phrase)
-                continue
             # The apposition that closes the name may run on past the next cut ("a science" | "backed protocol").
             following = p.segments[i + 1].text if text is seg.text and i + 1 < len(p.segments) else ""
             if (bounded := _bounded_name(p, f"{after} {following}", times)) is not None:
@@ -857,7 +840,7 @@ _LOWER_APPOSITION = re.compile(
 #: in a lower-cased transcript: "o tq uma ferramenta que" (hold-out 7 05 re-cut bare, its "o TQ - uma ferramenta"
 #: read by :data:`_APPOSITION` as written).  The article opens it and the apposition closes it, so a word too
 #: short for the coined-word test alone is a name here when the copy puts the article before it again.
-_LOWER_SHORT_APPOSITION = re.compile(
+_LOWER_SHORT_APPOSITION = lazy(
     r"(?<![\w-])(?:o|a|el|la|the)\s+(?P<word>[a-z]{2,3})\s+(?:[-,:]\s+)?(?:uma?|una?|an?)\s+(?:[\w-]+\s+){0,1}?"
     + _KIND_NOUNS
     + r"\b"
@@ -1046,16 +1029,16 @@ def _said(p: Prepared, cache: dict[str, int], phrase: str, before: str = "") -> 
 _DEFINITE_PT_ES = r"o|a|el|la|do|da|no|na|ao|pelo|pela|del|al"
 #: The kinds of offering a Portuguese or Spanish name opens with ("o método Life Max", "el programa Voz
 #: Libre": :data:`_KIND_TITLE`'s grammar, the kind first), in a lower-cased transcript.
-_LOWER_KIND_FIRST = re.compile(
+_LOWER_KIND_FIRST = lazy(
     r"(?<![\w-])(?:o|a|el|la|do|da|no|na|ao|del|al|nosso|nossa|meu|minha|seu|sua|nuestro|nuestra|mi|su|tu)\s+"
     r"(?P<kind>m[ée]todo|programa|curso|treinamento|desaf[ií]o|protocolo|sistema|mentoria|mentor[ií]a|reto|"
     r"entrenamiento|f[óo]rmula|kit|pacote|paquete|workshop|taller|clube|club|comunidade|comunidad)\s+"
     r"(?P<rest>[\w'-]+(?:\s+[\w'-]+){0,3})"
 )
 #: A definite article (or a preposition fused with it) before one lower-case word.
-_LOWER_ARTICLE_COINED = re.compile(r"(?<![\w-])(?:" + _DEFINITE_PT_ES + r")\s+(?P<word>[a-zà-ÿ][a-zà-ÿ0-9-]{3,})\b")
+_LOWER_ARTICLE_COINED = lazy(r"(?<![\w-])(?:" + _DEFINITE_PT_ES + r")\s+(?P<word>[a-zà-ÿ][a-zà-ÿ0-9-]{3,})\b")
 #: The ending of a Portuguese or Spanish infinitive, which follows the preposition "a" (grammar of both).
-_INFINITIVE = re.compile(r"(?:ar|er|ir|ír)$")
+_INFINITIVE = lazy(r"(?:ar|er|ir|ír)$")
 #: Words that end no name: a copula or an auxiliary said right after it ("o método 21 dias é", "vai").
 _NAME_NEVER_ENDS = frozenset("e es is are sao son era foi fue vai va will esta".split())
 
@@ -1115,7 +1098,7 @@ def _undetermined_phrase(p: Prepared, after: str, cache: dict[str, int]) -> str 
 
 #: What a name is, said right after it: an apposition or a definition by a kind of offering, with an article or
 #: a possessive ("... um método onde", "... é um sistema completo", "... a science-backed protocol that").
-_KIND_AFTER = re.compile(
+_KIND_AFTER = lazy(
     r"\s+(?:(?:é|is|es)\s+)?(?:um|uma|o|a|an?|the|el|la|un|una|seu|sua|nosso|nossa|your|our|tu|su|nuestro|"
     r"nuestra)\s+(?:[\w-]+\s+){0,2}?" + _KIND_NOUNS + r"s?\b"
 )
