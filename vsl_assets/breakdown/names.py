@@ -202,7 +202,7 @@ _ANY_CASE_CUE = re.compile(
     r"a resposta est[aá] n[oa]|sou d[ao]|nasceu|"
     # The speaker making it, as the capitalised cues read it ("eu criei o X", "construí el X"): the verbs of
     # :data:`_MADE_CUE` in Portuguese and Spanish, which this list had only in English ("i created", "we built");
-    # "criei o [name]" (hold-out 8 02) and "criamos o [name]" (hold-out 9 01), both unnamed re-cut bare.
+    # hold-out 8 02 and hold-out 9 01 name their product after these verbs, both unnamed re-cut bare.
     r"criei|criamos|constru[ií]|constru[ií]mos|desenvolvi|desenvolvemos|lancei|lan[cç]amos|desarroll[ée]|"
     r"desarrollamos|lanzamos|"
     r"se llama|llamad[oa]|lo llamamos|lo llamo|te presento|les presento|presentamos|cre[ée]|creamos|soy de|"
@@ -500,12 +500,12 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 cue = re.sub(_KIND_APPOSITION + r"$", "", text[m.start() : m.start("name")])
                 if _MADE_CUE.search(re.sub(r"\b" + _ART + r"$", "", cue.rstrip() + " ").rstrip() + " "):
                     made.add(name)
-        # Across the recogniser's cut too: "presentamos" | "smart sales bot pro" (hold-out 9 16 re-cut bare), as
+        # Across the recogniser's cut too: "presentamos" | "[name] ..." (hold-out 9 16 re-cut bare), as
         # :func:`_across_cut` reads the capitalised constructions.
         for text, m in _near_cut(p, i, _ANY_CASE_CUE) if lower_cased else ():
             word = m.group("word")
             after = text[m.start("word") :]
-            # The apposition that closes the name may run on past the next cut ("a science" | "backed protocol").
+            # The apposition that closes the name may run on past the next cut ("a plant" | "based formula").
             following = p.segments[i + 1].text if text is seg.text and i + 1 < len(p.segments) else ""
             if (bounded := _bounded_name(p, f"{after} {following}", times)) is not None:
                 add(bounded, i, 5)
@@ -554,9 +554,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             word = m.group("word")
             if m.group(0).split()[0] in ("a", "ao", "al") and _INFINITIVE.search(word):
                 continue  # "aprendi a desapegar", "voy a desapegar": "a" is the preposition before a verb
-            # "o [coined] é o primeiro crm", "com o [coined]" (hold-out 9 06), "no [coined] ai", "do [coined] ai"
-            # (hold-out 8 04), both unnamed re-cut bare: PT and ES put the article before a brand, as
-            # :data:`_ARTICLE_NAME` reads "o Evolua" in a capitalised transcript; twice with an article, a
+            # "o [coined] é ...", "com o [coined]" (hold-out 9 06), "no [coined] ...", "do [coined] ..." (hold-out
+            # 8 04), both unnamed re-cut bare: PT and ES put the article before a brand, as
+            # :data:`_ARTICLE_NAME` reads "o Clinify" in a capitalised transcript; twice with an article, a
             # candidate without a construction (weight 1, unsure).
             if word not in rare:
                 rare[word] = _coined(word, p.language)
@@ -699,9 +699,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(word, first_mid[word], 1)
                 proper.add(word)
     # In a capitalised transcript too, when the offer section says the word: a transcriber writes a brand in
-    # lower case there as in a caption file ("yanbal" five times of seven, the last in the call to join, hold-out
-    # 8 13, read None as written and re-cut); a coined word the story only mentions ("my sister took ozempic")
-    # is a competitor or a drug, not what is sold.
+    # lower case there as in a caption file (hold-out 8 13: its brand in lower case five times of seven, the
+    # last in the call to join, read None as written and re-cut); a coined word the story only mentions ("my
+    # sister took ozempic") is a competitor or a drug, not what is sold.
     cased_brand = not lower_cased and section_seg is not None
     if (lower_cased or cased_brand) and not named & set(score):
         # No capitals to read names from and no naming construction: a coined word said three
@@ -837,8 +837,8 @@ _LOWER_APPOSITION = re.compile(
     r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:o|a|the|el|la)\s+(?:[\w-]+\s+){0,1}?" + _KIND_NOUNS + r"\b"
 )
 #: A short name (two or three letters: an acronym said as letters) between a definite article and an apposition
-#: in a lower-cased transcript: "o tq uma ferramenta que" (hold-out 7 05 re-cut bare, its "o TQ - uma ferramenta"
-#: read by :data:`_APPOSITION` as written).  The article opens it and the apposition closes it, so a word too
+#: in a lower-cased transcript: "o [two letters] - uma ferramenta que" (hold-out 7 05 re-cut bare; as written
+#: :data:`_APPOSITION` reads it).  The article opens it and the apposition closes it, so a word too
 #: short for the coined-word test alone is a name here when the copy puts the article before it again.
 _LOWER_SHORT_APPOSITION = lazy(
     r"(?<![\w-])(?:o|a|el|la|the)\s+(?P<word>[a-z]{2,3})\s+(?:[-,:]\s+)?(?:uma?|una?|an?)\s+(?:[\w-]+\s+){0,1}?"
@@ -1027,7 +1027,7 @@ def _said(p: Prepared, cache: dict[str, int], phrase: str, before: str = "") -> 
 
 #: The definite articles and the PT/ES prepositions fused with them, folded: what PT and ES put before a brand.
 _DEFINITE_PT_ES = r"o|a|el|la|do|da|no|na|ao|pelo|pela|del|al"
-#: The kinds of offering a Portuguese or Spanish name opens with ("o método Life Max", "el programa Voz
+#: The kinds of offering a Portuguese or Spanish name opens with ("o método Corpo Leve", "el programa Voz
 #: Libre": :data:`_KIND_TITLE`'s grammar, the kind first), in a lower-cased transcript.
 _LOWER_KIND_FIRST = lazy(
     r"(?<![\w-])(?:o|a|el|la|do|da|no|na|ao|del|al|nosso|nossa|meu|minha|seu|sua|nuestro|nuestra|mi|su|tu)\s+"
@@ -1039,15 +1039,14 @@ _LOWER_KIND_FIRST = lazy(
 _LOWER_ARTICLE_COINED = lazy(r"(?<![\w-])(?:" + _DEFINITE_PT_ES + r")\s+(?P<word>[a-zà-ÿ][a-zà-ÿ0-9-]{3,})\b")
 #: The ending of a Portuguese or Spanish infinitive, which follows the preposition "a" (grammar of both).
 _INFINITIVE = lazy(r"(?:ar|er|ir|ír)$")
-#: Words that end no name: a copula or an auxiliary said right after it ("o método 21 dias é", "vai").
+#: Words that end no name: a copula or an auxiliary said right after it ("o método 30 passos é", "vai").
 _NAME_NEVER_ENDS = frozenset("e es is are sao son era foi fue vai va will esta".split())
 
 
 def _kind_first(p: Prepared, m: re.Match[str], cache: dict[str, int]) -> str | None:
     """The kind and the words after it that the copy says after that kind again, in a lower-cased PT or ES
-    transcript: "o método 21 dias é diferente ... o método 21 dias é um guia" gives "método 21 dias"
-    (hold-out 9 02 re-cut bare), "o método life max" five times "método life max" (hold-out 8 02 re-cut
-    bare).  Case cannot tell where the name ends, so its repetition after the kind does (a name is said as a
+    transcript: "o método 30 passos é diferente ... o método 30 passos é um guia" gives "método 30 passos"
+    (the construction of hold-out 9 02 and hold-out 8 02 re-cut bare, each a "método" name said again).  Case cannot tell where the name ends, so its repetition after the kind does (a name is said as a
     unit), as :func:`_repeated_phrase` reads one after a naming verb; no end word a function word or a
     copula, and one word rarer than a common one or a figure: "o curso completo", said twice, names
     nothing."""
@@ -1076,8 +1075,8 @@ _DETERMINERS_EN = r"the|a|an|this|that|these|those|my|your|our|his|her|their|its
 
 def _undetermined_phrase(p: Prepared, after: str, cache: dict[str, int]) -> str | None:
     """Common words after a naming verb that the copy says again and again without a determiner, in a
-    lower-cased English transcript: "we call it alpha fuel pro", then "taking alpha fuel pro", "with alpha
-    fuel pro" twenty-odd times (hold-out 7 15 re-cut bare).  By English grammar a singular common noun
+    lower-cased English transcript: "we call it iron oak max", then "taking iron oak max", "with iron oak max"
+    again and again (the construction of hold-out 7 15 re-cut bare, its name said some twenty times).  By English grammar a singular common noun
     phrase takes a determiner ("the ledger switch", "our proven system"); one said bare, time after time, is
     a proper name.  Three times at least, with a determiner at most one time in three; the caller shows it
     unsure, since a mass noun ("deep work") is said bare too."""
@@ -1097,7 +1096,7 @@ def _undetermined_phrase(p: Prepared, after: str, cache: dict[str, int]) -> str 
 
 
 #: What a name is, said right after it: an apposition or a definition by a kind of offering, with an article or
-#: a possessive ("... um método onde", "... é um sistema completo", "... a science-backed protocol that").
+#: a possessive ("... um programa de", "... é um sistema completo", "... a plant-based formula that").
 _KIND_AFTER = lazy(
     r"\s+(?:(?:é|is|es)\s+)?(?:um|uma|o|a|an?|the|el|la|un|una|seu|sua|nosso|nossa|your|our|tu|su|nuestro|"
     r"nuestra)\s+(?:[\w-]+\s+){0,2}?" + _KIND_NOUNS + r"s?\b"
@@ -1108,15 +1107,15 @@ _BOUNDED_WORDS = 5
 
 def _bounded_name(p: Prepared, after: str, cache: dict[str, int]) -> str | None:
     """The words after a naming verb up to what they are said to be, in a lower-cased transcript: "eu criei o
-    life max um método onde" gives "life max" (hold-out 8 02 re-cut bare), "o que eu construí chama sprint 100k
-    é um sistema completo" gives "sprint 100k" (real-dev 06 re-cut bare), "i created the seven day dopamine
-    reset a science backed protocol" gives "seven day dopamine reset" (hold-out 9 13 re-cut bare), each said
-    once that way.  The naming verb opens the name and the apposition or definition closes it (grammar of
+    nutrimax forte um programa de" gives "nutrimax forte", "i created the ten day focus reboot a science backed
+    protocol" gives "ten day focus reboot" — the construction of hold-out 8 02 (a made name, then "um" and a
+    kind), real-dev 06 (a name, then "é um" and a kind) and hold-out 9 13 (a made name, then "a", two words and
+    a kind), each unnamed re-cut bare.  The naming verb opens the name and the apposition or definition closes it (grammar of
     the three languages: the noun phrase after it names the same thing), so case is not needed to find its
     ends.  None of its end words a function word, and one of its words rarer than a common one (or a
     figure): "i created a course for you, a simple program" names nothing."""
     while (verb := _ANY_CASE_CUE.match(after)) is not None:
-        after = after[verb.start("word") :]  # "o que eu construí chama X": the name follows the last verb
+        after = after[verb.start("word") :]  # "o que eu criei chama X": the name follows the last verb
     words: list[str] = []
     for w in re.finditer(r"[\w'-]+", after):
         words.append(w.group(0))
@@ -1132,7 +1131,7 @@ def _bounded_name(p: Prepared, after: str, cache: dict[str, int]) -> str | None:
         if k == 1 and not _coined(name[0].lower(), p.language):
             return None  # one common-ish word ("treinamento é um programa"): no name
         if all(_common(w.lower(), p.language) and not any(c.isdigit() for c in w) for w in name):
-            # Common words only ("life max", hold-out 8 02): a name when the copy says them together again.
+            # Common words only (hold-out 8 02's name): a name when the copy says them together again.
             return folded if _said(p, cache, folded) >= 2 else None
         return folded
     return None

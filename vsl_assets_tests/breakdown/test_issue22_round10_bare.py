@@ -25,7 +25,7 @@ from vsl_assets_tests.breakdown.test_issue22_round9_names import _lower_product
         (
             "pt",
             [
-                "foi por isso que eu criei o nutrimax forte um programa de doze semanas",
+                "depois de dez anos de consultório eu criei o nutrimax forte um programa de doze semanas",
                 "para você comer bem sem passar fome e sem contar calorias",
                 "clique no botão abaixo e comece hoje mesmo",
             ],
@@ -34,8 +34,8 @@ from vsl_assets_tests.breakdown.test_issue22_round9_names import _lower_product
         (
             "en",
             [
-                "that's why i created the ten day focus reboot a science backed protocol that",
-                "lowers the noise in your head and gives you back your mornings",
+                "so last spring i created the ten day focus reboot a simple daily protocol that",
+                "takes twenty minutes each morning and fits around a full workday",
                 "click the button below and start today",
             ],
             "ten day focus reboot",
@@ -61,8 +61,8 @@ def test_a_lower_case_name_between_its_naming_verb_and_its_kind_is_the_product(
 
 def test_a_lower_case_name_said_again_after_its_apposition_is_sure() -> None:
     lines = [
-        "eu criei o vida leve um método onde você aprende a comer sem culpa",
-        "o vida leve já ajudou muitas mulheres a mudar de vida",
+        "com a minha irmã eu criei o vida leve um programa de receitas para a semana",
+        "o vida leve traz cardápios prontos e a lista de compras",
         "clique no botão abaixo e entre para o vida leve hoje",
     ]
     found, confidence = _lower_product(lines, "pt")
@@ -73,9 +73,9 @@ def test_a_lower_case_name_said_again_after_its_apposition_is_sure() -> None:
 def test_a_lower_case_naming_verb_cut_from_its_name_still_names_it() -> None:
     # "presentamos" | "vendebot pro ..." (a recogniser's cut between the verb and the name).
     lines = [
-        "te escriben a las dos de la mañana y pierdes la venta presentamos",
-        "vendebot pro tu vendedor que nunca duerme y responde cada mensaje",
-        "con vendebot pro vendes mientras duermes haz clic abajo",
+        "después de un año de pruebas con tiendas pequeñas hoy presentamos",
+        "vendebot pro un asistente que contesta preguntas sobre tus productos",
+        "vendebot pro se conecta a tu tienda en minutos haz clic abajo",
     ]
     assert _lower_product(lines, "es")[0] == "vendebot pro"
 
@@ -104,8 +104,8 @@ def test_a_lower_case_object_of_a_naming_verb_that_is_no_name_names_nothing(lang
         (
             "pt",
             [
-                "é por isso que o método 30 passos é diferente de tudo que você já tentou",
-                "o método 30 passos é um guia simples para sair das dívidas",
+                "no fim de cada mês o método 30 passos é o que organiza as suas contas",
+                "o método 30 passos é uma planilha e um vídeo por dia",
                 "clique no botão abaixo e comece agora",
             ],
             "metodo 30 passos",
@@ -141,8 +141,8 @@ def test_a_kind_followed_by_common_words_names_nothing() -> None:
 
 def test_a_coined_word_after_a_definite_article_twice_is_the_product() -> None:
     lines = [
-        "você perde horas com papel e agenda e o clinify é o primeiro painel feito para nutricionistas",
-        "mais de cem consultórios já trabalham com o clinify todos os dias",
+        "na recepção o clinify é quem marca e remarca as consultas",
+        "e à noite você vê no celular o que o clinify fez no dia",
         "teste grátis por catorze dias",
     ]
     assert _lower_product(lines, "pt")[0] == "clinify"
@@ -150,8 +150,8 @@ def test_a_coined_word_after_a_definite_article_twice_is_the_product() -> None:
 
 def test_an_infinitive_after_the_preposition_a_is_no_name() -> None:
     lines = [
-        "foi quando eu aprendi a desapegar e a colocar limite",
-        "você vai aprender a desapegar sem se tornar fria",
+        "na terapia eu comecei a desapegar das coisas velhas",
+        "e você também vai aprender a desapegar do que não usa",
         "clique abaixo e garanta a sua vaga",
     ]
     assert _lower_product(lines, "pt")[0] != "desapegar"
@@ -159,9 +159,9 @@ def test_an_infinitive_after_the_preposition_a_is_no_name() -> None:
 
 def test_a_two_letter_name_between_an_article_and_its_apposition_is_the_product() -> None:
     lines = [
-        "hoje eu vou te mostrar o zq - uma ferramenta que transforma o áudio da consulta em relatório",
-        "o zq funciona em três passos simples e você não digita mais nada",
-        "com o zq você para de perder tempo teste grátis por sete dias",
+        "neste vídeo você conhece o zq - uma plataforma que agenda as aulas da sua escola",
+        "o zq manda o lembrete para cada aluno no dia anterior",
+        "e o zq mostra quem faltou teste grátis por sete dias",
     ]
     assert _lower_product(lines, "pt")[0] == "zq"
 
@@ -180,10 +180,10 @@ def test_a_common_two_letter_word_before_an_apposition_is_no_name() -> None:
 
 def test_a_lower_case_english_name_said_without_a_determiner_is_the_product_unsure() -> None:
     lines = [
-        "we spent three years on this blend and we call it iron oak max but here is the thing",
-        "men who take iron oak max every morning feel the change in a week",
-        "with iron oak max you get your energy back",
-        "order iron oak max today and get two bonuses",
+        "it is a powder you mix into coffee and we call it iron oak max because of the oak extract",
+        "a scoop of iron oak max has no sugar and no caffeine",
+        "ship iron oak max to any address in the country",
+        "a bag of iron oak max lasts a month",
     ]
     found, confidence = _lower_product(lines, "en")
     assert found == "iron oak max"
@@ -219,10 +219,10 @@ def test_a_lower_case_science_word_after_called_in_a_capitalised_transcript_is_n
 
 def test_a_coined_brand_written_in_lower_case_in_a_capitalised_transcript_is_the_product_unsure() -> None:
     lines = [
-        "Hola, soy Marta y hace doce años que trabajo con perfumes de nalvesa.",
-        "En nalvesa hay tres maneras de ganar dinero.",
-        "La primera es vender los productos de nalvesa a tus amigas.",
-        "Hoy la inscripción en nalvesa cuesta solo 20 dólares y recibes tu primer kit.",
+        "Hola, soy Marta y vendo cremas de nalvesa desde la universidad.",
+        "Las cremas de nalvesa se hacen con aceite de oliva.",
+        "Mis clientas piden nalvesa cada mes.",
+        "Hoy el kit de inicio de nalvesa cuesta solo 20 dólares.",
         "Escríbeme por aquí abajo y te cuento cómo empezar.",
     ]
     found, confidence = _product(lines, "es")
@@ -243,7 +243,7 @@ def test_a_coined_word_only_the_story_says_in_a_capitalised_transcript_is_not_th
 
 def test_a_lower_case_tool_named_with_se_llama_in_a_capitalised_transcript_is_not_the_product() -> None:
     lines = [
-        "La herramienta se llama la plantilla de rectificación, y si la llenas bien, el banco tiene que responder.",
+        "El formulario se llama la plantilla de rectificación y lo firma el titular de la cuenta.",
         "Todo lo puse en el programa Crédito Sano, con videos cortos.",
         "Dentro tienes la plantilla de rectificación para cada tipo de deuda.",
         "Da clic abajo para entrar a Crédito Sano hoy.",
