@@ -77,6 +77,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
@@ -101,7 +102,8 @@ from vsl_assets.search.query import (
 from vsl_assets.search.snippet import highlight
 from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, VSL_COLUMNS, segment_id
 
-SCHEMA_VERSION = "3"  # 2: numbers said in words indexed as digits; 3: "1.000"/"1,000" as 1000
+#: 2: numbers said in words indexed as digits; 3: "1.000"/"1,000" as 1000; 4: the word-pair field.
+SCHEMA_VERSION = "4"
 _SIDE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vsls (
@@ -114,6 +116,8 @@ CREATE TABLE IF NOT EXISTS segments (
 )
 """
 _FIELD = "terms"
+#: Each segment's adjacent terms as one term each (:func:`pair_terms`): what a phrase is matched by.
+_PAIRS = "pairs"
 #: Per-VSL match counts without ranking: a terms aggregation over the ``vsl`` column walks the
 #: posting lists only (no BM25), one bucket per VSL.
 _PER_VSL = {"v": {"terms": {"field": "vsl", "size": 1 << 24}}}
@@ -144,10 +148,22 @@ def _decode_time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def pair_terms(terms: str) -> str:
+    """A segment's (or a phrase's) adjacent terms, each pair as one term: "pt_garant pt_de pt_30" ->
+    "pt_garant_pt_de pt_de_pt_30".  "_" joins them: a term is a tag ("pt_") and a word of letters
+    and digits only, so a pair reads back one way, and never equals a term of one word.  In C
+    (``map``, ``pairwise``, ``join``): no Python step per word, so indexing stays at tantivy's speed."""
+    ws = terms.split(" ")
+    return " ".join(map("_".join, pairwise(ws)))
+
+
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     # Terms arrive analysed (folded, stemmed, tagged "pt_garant"): whitespace splits them only.
     builder.add_text_field(_FIELD, stored=False, tokenizer_name="whitespace", index_option="position")
+    # Documents only (no frequencies, no positions): a pair term says which segments hold the two
+    # words side by side; the phrase's own query on ``terms`` still scores them (``_form``).
+    builder.add_text_field(_PAIRS, stored=False, tokenizer_name="whitespace", index_option="basic")
     builder.add_unsigned_field("vsl", indexed=True, fast=True)
     builder.add_unsigned_field("sid", fast=True)
     return builder.build()
@@ -175,6 +191,9 @@ class TantivySearch:
     ALLOWED_CACHE = 64
     #: A restriction to at most this many VSLs is their terms ORed, not a term set (``_restrict``).
     TERMS_UP_TO = 64
+    #: Phrases matched through the word-pair field (``_form``); False: the phrase query alone, as
+    #: before the field existed (the tests compare the two on one index).
+    PAIRS = True
 
     def __init__(self, path: Path | str, *, lock_timeout_s: float = 120.0) -> None:
         self.path = Path(path)
@@ -414,6 +433,8 @@ class TantivySearch:
             if t:
                 d = document()
                 d.add_text(_FIELD, t)
+                if " " in t:
+                    d.add_text(_PAIRS, pair_terms(t))
                 d.add_unsigned("vsl", vsl_id)
                 d.add_unsigned("sid", segment_id(vsl_id, i))
                 add(d)
@@ -461,15 +482,26 @@ class TantivySearch:
         groups = tuple(VslHits(summary_from_row(r, _decode_time), 0.0, 0, ()) for r in rows)
         return SearchResults(query, int(total), 0, groups, parsed.notes)
 
-    def _clause(self, clause: Clause, language: str | None) -> tantivy.Query:
+    def _clause(self, clause: Clause, language: str | None, scored: bool) -> tantivy.Query:
         """The clause in each of its forms (``query.clause_forms``: numbers across languages,
         a prefix that begins a number word), ORed."""
         forms = clause_forms(clause, language)
         if len(forms) == 1:
-            return self._form(forms[0], language)
-        return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._form(f, language)) for f in forms])
+            return self._form(forms[0], language, scored)
+        should = tantivy.Occur.Should
+        return tantivy.Query.boolean_query([(should, self._form(f, language, scored)) for f in forms])
 
-    def _form(self, clause: Clause, language: str | None) -> tantivy.Query:
+    def _form(self, clause: Clause, language: str | None, scored: bool) -> tantivy.Query:
+        """One form of a clause.  A phrase is matched by its word pairs (:func:`pair_terms`): a
+        segment holds the phrase only if it holds each of its adjacent pairs, so the pairs' posting
+        lists (as rare as the phrase, where its words' are as common as the words) lead the
+        intersection, and the phrase's positions are checked only in the segments they name.
+
+        ``scored`` (the ranking): the phrase query on ``terms`` inside that intersection, the pairs
+        scoring 0, so its BM25 is the phrase query's own (the same ranking as without pairs).
+        Unscored (the per-VSL count, an excluded clause): a phrase of two words is its one pair
+        term, exactly the segments that hold it; a longer one still needs the positions, since its
+        pairs may occur apart ("a b x b c" holds "a b" and "b c", not "a b c")."""
         terms: list[str | tuple[int, str]] = list(fts5_terms(list(clause.words), language).split(" "))
         if clause.prefix:
             # One word: tantivy turns a phrase prefix of no phrase into a range over the term
@@ -477,19 +509,32 @@ class TantivySearch:
             return tantivy.Query.phrase_prefix_query(self._schema, _FIELD, terms)
         if len(terms) == 1:
             return tantivy.Query.term_query(self._schema, _FIELD, str(terms[0]))
-        return tantivy.Query.phrase_query(self._schema, _FIELD, terms)
+        if not self.PAIRS:
+            return tantivy.Query.phrase_query(self._schema, _FIELD, terms)
+        pairs = [
+            tantivy.Query.term_query(self._schema, _PAIRS, p, index_option="basic")
+            for p in dict.fromkeys(pair_terms(" ".join(map(str, terms))).split(" "))
+        ]
+        if len(terms) == 2 and not scored:
+            return pairs[0]
+        must = tantivy.Occur.Must
+        phrase = tantivy.Query.phrase_query(self._schema, _FIELD, terms)
+        if scored:
+            pairs = [tantivy.Query.const_score_query(p, 0.0) for p in pairs]
+        return tantivy.Query.boolean_query([(must, p) for p in pairs] + [(must, phrase)])
 
-    def _text_query(self, parsed: ParsedQuery, languages: tuple[str | None, ...]) -> tantivy.Query:
+    def _text_query(self, parsed: ParsedQuery, languages: tuple[str | None, ...], scored: bool = True) -> tantivy.Query:
         """The query once per language, in that language's tagged stems, ORed (as ``to_fts5``):
-        a segment carries one language's terms, so only its own arm scores."""
+        a segment carries one language's terms, so only its own arm scores.  ``scored``: see
+        :meth:`_form` (the same segments either way)."""
         should, must, must_not = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot
         arms = []
         for language in languages:
             parts = []
             for group in parsed.groups:
-                ors = [(should, self._clause(c, language)) for c in group]
+                ors = [(should, self._clause(c, language, scored)) for c in group]
                 parts.append((must, ors[0][1] if len(ors) == 1 else tantivy.Query.boolean_query(ors)))
-            parts += [(must_not, self._clause(c, language)) for c in parsed.excluded]
+            parts += [(must_not, self._clause(c, language, False)) for c in parsed.excluded]
             arms.append((should, tantivy.Query.boolean_query(parts)))
         return arms[0][1] if len(arms) == 1 else tantivy.Query.boolean_query(arms)
 
@@ -559,7 +604,9 @@ class TantivySearch:
         (a board, a rare lead type), or a query whose first hits are mostly outside the filter,
         is ranked inside the filter's VSLs as before.  Either way the same hits, scores and counts."""
         searcher = self._reader()
-        text = self._text_query(parsed, query_languages(query.language))
+        languages = query_languages(query.language)
+        text = self._text_query(parsed, languages)
+        counted_text = self._text_query(parsed, languages, scored=False)  # the same segments, unranked
         where, filter_params = vsl_filter(query, _encode_time)
         ranked_text = text  # what the ranking runs
         keep: frozenset[int] | None = None  # the filter, applied to the ranked hits
@@ -573,6 +620,7 @@ class TantivySearch:
                 keep = counted = allowed.members
             else:
                 ranked_text = self._restrict(text, allowed.ids)
+                counted_text = self._restrict(counted_text, allowed.ids)
         limit, offset = page_bounds(query)
         k = query.hits_per_vsl
         wanted = offset + limit
@@ -580,7 +628,7 @@ class TantivySearch:
         # no BM25), started now in another thread: tantivy releases the GIL, so it runs beside the
         # ranking and is waited for only when the ranking did not read every match (a query of
         # few matches counts them from its own hits; its count is cheap).
-        counting: Future[Any] = _counter_pool().submit(searcher.aggregate, ranked_text, _PER_VSL)
+        counting: Future[Any] = _counter_pool().submit(searcher.aggregate, counted_text, _PER_VSL)
         n = max(self.TOP_N, self.READ_PER_HIT * wanted * k)
         while True:
             # count=False: counting would make tantivy score every match (no block skipping).
