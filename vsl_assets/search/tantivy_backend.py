@@ -161,9 +161,8 @@ def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     # Terms arrive analysed (folded, stemmed, tagged "pt_garant"): whitespace splits them only.
     builder.add_text_field(_FIELD, stored=False, tokenizer_name="whitespace", index_option="position")
-    # Documents only (no frequencies, no positions): a pair term says which segments hold the two
-    # words side by side; the phrase's own query on ``terms`` still scores them (``_form``).
-    builder.add_text_field(_PAIRS, stored=False, tokenizer_name="whitespace", index_option="basic")
+    # With positions: a phrase of n words is the phrase of its n - 1 pairs (``_form``).
+    builder.add_text_field(_PAIRS, stored=False, tokenizer_name="whitespace", index_option="position")
     builder.add_unsigned_field("vsl", indexed=True, fast=True)
     builder.add_unsigned_field("sid", fast=True)
     return builder.build()
@@ -492,16 +491,18 @@ class TantivySearch:
         return tantivy.Query.boolean_query([(should, self._form(f, language, scored)) for f in forms])
 
     def _form(self, clause: Clause, language: str | None, scored: bool) -> tantivy.Query:
-        """One form of a clause.  A phrase is matched by its word pairs (:func:`pair_terms`): a
-        segment holds the phrase only if it holds each of its adjacent pairs, so the pairs' posting
-        lists (as rare as the phrase, where its words' are as common as the words) lead the
-        intersection, and the phrase's positions are checked only in the segments they name.
+        """One form of a clause.  A phrase is matched through its word pairs (:func:`pair_terms`):
+        the words side by side in order are the pairs side by side in order, so a phrase of two
+        words is its pair term and one of n words the phrase of its n - 1 pairs, and the pairs'
+        posting lists are about as long as the phrase's matches where the words' are as long as
+        each word's (``y los``: 14,270 matches, 0.3 ms to count at 1,000,200 segments, 4.9 ms
+        through the words).
 
-        ``scored`` (the ranking): the phrase query on ``terms`` inside that intersection, the pairs
-        scoring 0, so its BM25 is the phrase query's own (the same ranking as without pairs).
-        Unscored (the per-VSL count, an excluded clause): a phrase of two words is its one pair
-        term, exactly the segments that hold it; a longer one still needs the positions, since its
-        pairs may occur apart ("a b x b c" holds "a b" and "b c", not "a b c")."""
+        ``scored`` (the ranking): the phrase query on ``terms``, its words' BM25 as before the
+        pairs, inside the pairs' intersection (scoring 0), which leads it: the same scores and
+        ranking, for the cost of scoring each match (a phrase gets no block skipping), where the
+        words' intersection walked every segment holding its words.  Unscored (the per-VSL count,
+        an excluded clause): the pairs alone."""
         terms: list[str | tuple[int, str]] = list(fts5_terms(list(clause.words), language).split(" "))
         if clause.prefix:
             # One word: tantivy turns a phrase prefix of no phrase into a range over the term
@@ -511,17 +512,21 @@ class TantivySearch:
             return tantivy.Query.term_query(self._schema, _FIELD, str(terms[0]))
         if not self.PAIRS:
             return tantivy.Query.phrase_query(self._schema, _FIELD, terms)
-        pairs = [
-            tantivy.Query.term_query(self._schema, _PAIRS, p, index_option="basic")
-            for p in dict.fromkeys(pair_terms(" ".join(map(str, terms))).split(" "))
-        ]
-        if len(terms) == 2 and not scored:
-            return pairs[0]
+        pairs = pair_terms(" ".join(map(str, terms))).split(" ")
+        if not scored:
+            if len(pairs) == 1:
+                return tantivy.Query.term_query(self._schema, _PAIRS, pairs[0])
+            return tantivy.Query.phrase_query(self._schema, _PAIRS, list(pairs))
         must = tantivy.Occur.Must
-        phrase = tantivy.Query.phrase_query(self._schema, _FIELD, terms)
-        if scored:
-            pairs = [tantivy.Query.const_score_query(p, 0.0) for p in pairs]
-        return tantivy.Query.boolean_query([(must, p) for p in pairs] + [(must, phrase)])
+        return tantivy.Query.boolean_query(
+            [
+                *(
+                    (must, tantivy.Query.const_score_query(tantivy.Query.term_query(self._schema, _PAIRS, p), 0.0))
+                    for p in dict.fromkeys(pairs)
+                ),
+                (must, tantivy.Query.phrase_query(self._schema, _FIELD, terms)),
+            ]
+        )
 
     def _text_query(self, parsed: ParsedQuery, languages: tuple[str | None, ...], scored: bool = True) -> tantivy.Query:
         """The query once per language, in that language's tagged stems, ORed (as ``to_fts5``):
