@@ -11,7 +11,9 @@ query they look at ``meta.json``'s change time and reload when a writer committe
 
 Layout (``vsl.db`` -> ``vsl.tantivy/``): ``index/`` is the tantivy index of segment terms only
 (the same stemmed, folded, language-tagged terms as the FTS5 backend, ``query.fts5_terms_of_texts``,
-split on whitespace, with positions for phrases) plus two numeric columns (``vsl``, ``sid``);
+split on whitespace, with positions for phrases), the same terms' adjacent pairs as one term each
+(``pairs``, with positions: :func:`pair_terms`, what phrases are matched through) and two numeric
+columns (``vsl``, ``sid``);
 ``side.db`` is a small SQLite file with the VSL table the filters read (``filters.vsl_filter``,
 the same SQL as the other backends) and each segment's text and times for the hits shown.  A
 write changes the side table in a transaction committed only after tantivy's commit, so a crash
@@ -28,14 +30,20 @@ clauses match as a constant score (tantivy's automaton queries do not compute BM
 ranks them by BM25.
 
 A phrase (or any query that is not a union of terms) gets no block skipping: its ranking scores
-every match whatever n, so it and the count each evaluate the phrase in full (~1.5 ms each for
-the bench's phrases at 1,000,200 segments; the ranking with ``count=True`` costs the same).  Not
-done, measured (issue 29): counting only the page's VSLs (~0.4 ms, their terms drive it) and
-estimating how many VSLs match, from an even sample of 24 of the VSLs not among the hits read
-(off by 7% on average, up to 38%, over 440 phrase/filter/page variants) or from the hits read
-(Chao1: 20%, up to 66%).  Dropping the full count saves ~2.3 ms of the ~14 ms page; with the
-page's counts, the sample and the hits inside a niche counted apart it saved 0.4-1 ms per search:
-too little for a number of VSLs shown that wrong.
+every match whatever n, and the count reads every match.  Both used to walk the intersection of
+the phrase's words' posting lists (led by its rarest word's) and check positions in every segment
+holding all the words (~1.5 ms each for the bench's phrases at 1,000,200 segments).
+Since schema 4 the index also holds each segment's word pairs (``_form``): the count of a
+two-word phrase is its pair term's posting list, of a longer one the phrase of its pairs (three
+times cheaper over the bench's phrases, 18.8 -> 6.3 ms for the 12), and the ranking scores the
+phrase on the words as before inside the pairs' intersection, so scores and ranking are the same
+(13.5 ms against 17.5 for the 12: the rest is scoring each match, which a ranking by the pairs'
+own BM25 would skip, at the price of other scores; not done).  Not done, measured (issue 29):
+counting only the page's VSLs (~0.4 ms, their terms drive it) and estimating how many VSLs match,
+from an even sample of 24 of the VSLs not among the hits read (off by 7% on average, up to 38%,
+over 440 phrase/filter/page variants) or from the hits read (Chao1: 20%, up to 66%): too wrong a
+number of VSLs shown.  The pairs cost the index ~80% more size (37 -> 68 MB at 1,000,200
+segments) and the bulk build the time to write them (``benchmarks/bench_search.py``).
 
 Filters are the side table's (``filters.vsl_filter``); their VSL set is read once per filter and
 VSL-table version (``_allowed``).  A known language alone is answered by its tagged terms.  Other
