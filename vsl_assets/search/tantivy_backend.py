@@ -35,10 +35,12 @@ the phrase's words' posting lists (led by its rarest word's) and check positions
 holding all the words (~1.5 ms each for the bench's phrases at 1,000,200 segments).
 Since schema 4 the index also holds each segment's word pairs (``_form``): the count of a
 two-word phrase is its pair term's posting list, of a longer one the phrase of its pairs (three
-times cheaper over the bench's phrases, 18.8 -> 6.3 ms for the 12), and the ranking scores the
-phrase on the words as before inside the pairs' intersection, so scores and ranking are the same
-(13.5 ms against 17.5 for the 12: the rest is scoring each match, which a ranking by the pairs'
-own BM25 would skip, at the price of other scores; not done).  Not done, measured (issue 29):
+times cheaper over the bench's phrases, 18.8 -> 6.3 ms for the 12).  A query that is one phrase
+in one language is ranked by its pairs' BM25 too, which orders its segments as its words' BM25
+does (``_ranked_by_pairs`` says why; the scores differ by one factor): 5.6 ms for the 12 against
+17.5.  Any other query with a phrase scores the phrase on the words as before, inside the pairs'
+intersection (13.5 ms for the 12: the rest is scoring each match), so scores and ranking stay the
+same.  Not done, measured (issue 29):
 counting only the page's VSLs (~0.4 ms, their terms drive it) and estimating how many VSLs match,
 from an even sample of 24 of the VSLs not among the hits read (off by 7% on average, up to 38%,
 over 440 phrase/filter/page variants) or from the hits read (Chao1: 20%, up to 66%): too wrong a
@@ -163,6 +165,17 @@ def pair_terms(terms: str) -> str:
     (``map``, ``pairwise``, ``join``): no Python step per word, so indexing stays at tantivy's speed."""
     ws = terms.split(" ")
     return " ".join(map("_".join, pairwise(ws)))
+
+
+#: The last token of every segment's ``pairs``: n terms make n - 1 pairs and this, so the field's
+#: length is the ``terms`` field's in every segment (and so its BM25 length normalisation, what
+#: lets ``_match`` rank a phrase by its pairs in the same order).  Never a term or a pair.
+_PAD = "."
+
+
+def _pairs_field(terms: str) -> str:
+    """A segment's ``pairs`` field: its pairs, then :data:`_PAD`."""
+    return f"{pair_terms(terms)} {_PAD}" if " " in terms else _PAD
 
 
 def _schema() -> tantivy.Schema:
@@ -440,8 +453,7 @@ class TantivySearch:
             if t:
                 d = document()
                 d.add_text(_FIELD, t)
-                if " " in t:
-                    d.add_text(_PAIRS, pair_terms(t))
+                d.add_text(_PAIRS, _pairs_field(t))
                 d.add_unsigned("vsl", vsl_id)
                 d.add_unsigned("sid", segment_id(vsl_id, i))
                 add(d)
@@ -506,11 +518,12 @@ class TantivySearch:
         each word's (``y los``: 14,270 matches, 0.3 ms to count at 1,000,200 segments, 4.9 ms
         through the words).
 
-        ``scored`` (the ranking): the phrase query on ``terms``, its words' BM25 as before the
-        pairs, inside the pairs' intersection (scoring 0), which leads it: the same scores and
-        ranking, for the cost of scoring each match (a phrase gets no block skipping), where the
-        words' intersection walked every segment holding its words.  Unscored (the per-VSL count,
-        an excluded clause): the pairs alone."""
+        ``scored`` (the ranking of a query with more than the phrase, ``_ranked_by_pairs``): the
+        phrase query on ``terms``, its words' BM25 as before the pairs, inside the pairs'
+        intersection (scoring 0), which leads it: the same scores and ranking, for the cost of
+        scoring each match (a phrase gets no block skipping), where the words' intersection walked
+        every segment holding its words.  Otherwise (the per-VSL count, an excluded clause, the
+        ranking of a phrase alone in one language): the pairs alone."""
         terms: list[str | tuple[int, str]] = list(fts5_terms(list(clause.words), language).split(" "))
         if clause.prefix:
             # One word: tantivy turns a phrase prefix of no phrase into a range over the term
@@ -523,7 +536,7 @@ class TantivySearch:
         pairs = pair_terms(" ".join(map(str, terms))).split(" ")
         if not scored:
             if len(pairs) == 1:
-                return tantivy.Query.term_query(self._schema, _PAIRS, pairs[0])
+                return tantivy.Query.term_query(self._schema, _PAIRS, pairs[0], index_option="freq")
             return tantivy.Query.phrase_query(self._schema, _PAIRS, list(pairs))
         must = tantivy.Occur.Must
         return tantivy.Query.boolean_query(
@@ -550,6 +563,25 @@ class TantivySearch:
             parts += [(must_not, self._clause(c, language, False)) for c in parsed.excluded]
             arms.append((should, tantivy.Query.boolean_query(parts)))
         return arms[0][1] if len(arms) == 1 else tantivy.Query.boolean_query(arms)
+
+    def _ranked_by_pairs(self, parsed: ParsedQuery, languages: tuple[str | None, ...]) -> bool:
+        """Whether the query is one phrase in one language (one form, no other clause; exclusions
+        score nothing), which its pairs rank in the order its words would.
+
+        Why the order is the same: a phrase's BM25 on ``terms`` is ``idf(its words) x tf / (tf +
+        norm(length))``, its pairs' on ``pairs`` ``idf(the pairs) x tf / (tf + norm(length))``;
+        the phrase occurs where its pairs do (the same tf), and every segment's ``pairs`` has as
+        many tokens as its ``terms`` (:data:`_PAD`; so the same lengths, average and norm).  The
+        scores differ by one factor, the same for every segment the query matches, so the order
+        (and ties, broken by the index's order) is the same; only the number differs, and nothing
+        compares it with another clause's.  The pairs' ranking is a term's (block skipping) for two
+        words and a phrase of fewer, rarer postings for more: 5.6 ms against 13.5 for the bench's
+        12 phrases at 1,000,200 segments.  A query of several clauses or languages adds or
+        compares scores of different phrases, so it is ranked by the words (:meth:`_form`)."""
+        if not self.PAIRS or len(languages) != 1 or len(parsed.groups) != 1 or len(parsed.groups[0]) != 1:
+            return False
+        clause = parsed.groups[0][0]
+        return not clause.prefix and len(clause.words) > 1 and len(clause_forms(clause, languages[0])) == 1
 
     def _of_vsls(self, vsl_ids: list[int]) -> tantivy.Query:
         """The documents of these VSLs (a restriction, a VSL's old documents to delete).
@@ -618,8 +650,15 @@ class TantivySearch:
         is ranked inside the filter's VSLs as before.  Either way the same hits, scores and counts."""
         searcher = self._reader()
         languages = query_languages(query.language)
-        text = self._text_query(parsed, languages)
-        counted_text = self._text_query(parsed, languages, scored=False)  # the same segments, unranked
+        # The same segments unranked (``_form``): only a phrase is read otherwise.  A phrase alone
+        # in one language is ranked by its pairs too (:meth:`_ranked_by_pairs`).
+        phrases = any(len(c.words) > 1 for c in parsed.clauses())
+        counted_text = self._text_query(parsed, languages, scored=False) if phrases else None
+        if counted_text is not None and self._ranked_by_pairs(parsed, languages):
+            text = counted_text
+        else:
+            text = self._text_query(parsed, languages)
+            counted_text = counted_text or text
         where, filter_params = vsl_filter(query, _encode_time)
         ranked_text = text  # what the ranking runs
         keep: frozenset[int] | None = None  # the filter, applied to the ranked hits
@@ -633,7 +672,7 @@ class TantivySearch:
                 keep = counted = allowed.members
             else:
                 ranked_text = self._restrict(text, allowed.ids)
-                counted_text = self._restrict(counted_text, allowed.ids)
+                counted_text = self._restrict(counted_text, allowed.ids) if phrases else ranked_text
         limit, offset = page_bounds(query)
         k = query.hits_per_vsl
         wanted = offset + limit
