@@ -26,7 +26,13 @@ def _secure(request: Request) -> bool:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, context: Ctx, next: str = "/", error: str | None = None) -> Response:
+def login_form(request: Request, context: Ctx, next: str = "/") -> Response:
+    """The form; what it says above the fields is never taken from the query string (a link to
+    ``/login?error=...`` must not put someone else's words on this page)."""
+    return _login_page(request, context, next)
+
+
+def _login_page(request: Request, context: Ctx, next: str, error: str | None = None) -> Response:
     nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(16)
     response = render(
         request,
@@ -65,7 +71,9 @@ def login(
     user = authenticate(session, username, password)
     context.throttle.finish(attempt.attempt_id, ok=user is not None)
     if user is None:
-        return login_form(request, context, next=next, error="Wrong user name or password.")
+        return _login_page(request, context, next, error="Wrong user name or password.")
+    # A new session, and the one this browser had (if any) ends: a session id is never carried across a login.
+    end_session(session, request.cookies.get(SESSION_COOKIE))
     cookie = create_session(session, user, context.session_policy, address)
     session.commit()  # live before the browser follows the redirect
     response = redirect(safe_next(next))
