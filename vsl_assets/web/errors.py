@@ -217,8 +217,9 @@ def back_link(request: Request) -> str | None:
     origin = f"{request.url.scheme}://{request.url.netloc}"
     if not referer.startswith(origin + "/"):
         return None
-    back = referer[len(origin) :]
-    return back if not back.startswith("//") else None
+    from vsl_assets.web.render import safe_next
+
+    return safe_next(referer[len(origin) :], "") or None  # never ``//host`` nor ``/\\host`` (another site)
 
 
 def wants_html(request: Request) -> bool:
