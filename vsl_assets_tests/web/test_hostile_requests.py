@@ -1,0 +1,139 @@
+"""What an attacker or an unlucky user sends the web tier, and the answer they must get (sec16's
+audit): text no database stores is a 400 that says so (never a 500) with nothing written, the login
+page carries no words from its query string, a login ends the browser's earlier session, links
+built from a reader's filters are encoded, and an error page's way back stays on this site.
+
+Each test fails on the code before its fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from vsl_assets.db import WatchEvent, repo
+from vsl_assets.db.models import Url, utcnow
+from vsl_assets.db.web_models import Board, LoginAttempt
+from vsl_assets.net.guard import STRICT
+from vsl_assets.services import intake
+from vsl_assets_tests.web.conftest import Web, csrf_of, make_web
+from vsl_assets_tests.web.seed import Fake, seed
+
+UNSTORABLE = "the request holds a character that is not text (a NUL or an unpaired surrogate)"
+
+
+def test_an_unpaired_surrogate_is_a_400_that_says_so_and_writes_nothing(sqlite_web: Web) -> None:
+    """``"\\ud800"`` is valid JSON but not text: no database (nor the JSON answer) can encode it."""
+    web = sqlite_web
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://a.example.com/v", title="Kept title"))
+    headers = {**web.bearer, "content-type": "application/json"}
+    sent = [
+        web.client.post("/api/boards", content=b'{"name": "a\\ud800b"}', headers=headers),
+        web.client.post("/api/urls", content=b'{"urls": ["https://b.example.com/\\udc00"]}', headers=headers),
+        web.client.patch(f"/api/vsls/{key}", content=b'{"title": "x\\ud800"}', headers=headers),
+    ]
+    for answer in sent:
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["detail"].startswith(UNSTORABLE)
+        assert "content-security-policy" in answer.headers
+    with web.session() as s:
+        assert s.scalar(select(func.count(Board.id))) == 0
+        assert s.scalars(select(Url.url)).all() == ["https://a.example.com/v"]
+    assert web.client.get(f"/api/vsls/{key}", headers=web.bearer).json()["title"] == "Kept title"
+    assert web.client.get("/api/vsls", headers=web.bearer).status_code == 200  # the app serves on
+
+
+@pytest.fixture
+def pg_web(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Web]:
+    server = request.getfixturevalue("postgres")
+    yield from make_web(server.create_database("web_hostile_nul"), tmp_path / "storage", monkeypatch)
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_a_nul_character_is_a_400_on_postgresql_with_nothing_written(pg_web: Web) -> None:
+    """PostgreSQL refuses NUL in text: a name, a note, a filter or a login name with one was a 500
+    (an anonymous login too); now a 400 naming the problem, in the reader's language on pages."""
+    web = pg_web
+    anonymous = TestClient(web.client.app)
+    token = csrf_of(anonymous.get("/login").text)
+    login = anonymous.post("/login", data={"username": "ana\x00", "password": "x", "csrf_token": token})
+    assert login.status_code == 400 and login.json()["detail"].startswith(UNSTORABLE)
+    csrf = web.login()
+    assert web.client.get("/api/vsls", params={"q": "a\x00b"}).json()["detail"].startswith(UNSTORABLE)
+    assert web.client.get("/api/statuses", params={"keys": "a\x00"}).status_code == 400
+    api = web.client.post("/api/boards", json={"name": "b\x00"}, headers=web.bearer)
+    assert api.status_code == 400
+    web.client.cookies.set("vsl_lang", "pt-BR")
+    page = web.client.post("/boards", data={"name": "b\x00", "csrf_token": csrf}, headers={"accept": "text/html"})
+    assert page.status_code == 400 and "caractere que não é texto" in page.text
+    with web.session() as s:
+        assert s.scalar(select(func.count(Board.id))) == 0
+        assert s.scalar(select(func.count(LoginAttempt.id))) == 1  # ana's own login; the NUL one left none
+
+
+def test_the_login_page_shows_no_words_from_its_query_string(sqlite_web: Web) -> None:
+    """``/login?error=Call+us...`` put anyone's words in the page's alert, on this site's address."""
+    page = sqlite_web.client.get("/login", params={"error": "Account locked: call 555-0100"})
+    assert page.status_code == 200
+    assert 'role="alert"' not in page.text
+    assert "Account locked" not in re.sub(r'href="[^"]*"', "", page.text)
+    wrong = sqlite_web.client.post(
+        "/login", data={"username": "ana", "password": "wrong", "csrf_token": csrf_of(page.text)}
+    )
+    assert wrong.status_code == 401 and 'role="alert"' in wrong.text  # our own message still shows
+
+
+def test_logging_in_again_ends_the_session_the_browser_had(sqlite_web: Web) -> None:
+    web = sqlite_web
+    web.login()
+    before = web.client.cookies["vsl_session"]
+    web.login()
+    after = web.client.cookies["vsl_session"]
+    assert after != before
+    assert TestClient(web.client.app, cookies={"vsl_session": before}).get("/api/vsls").status_code == 401
+    assert web.client.get("/api/vsls").status_code == 200
+
+
+def test_the_changes_feeds_next_page_link_encodes_its_filters(sqlite_web: Web) -> None:
+    """A niche with ``&`` in it ("health & beauty") made the link's query another filter."""
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://a.example.com/v", niche="health & beauty"))
+        url_id = repo.require_url(s, key).id
+        now = utcnow()
+        s.add_all(WatchEvent(url_id=url_id, kind="page_down", at=now - timedelta(minutes=i)) for i in range(51))
+    html = web.client.get("/changes", params={"niche": "health & beauty"}).text
+    more = re.search(r'href="(/changes\?before=[^"]*)"', html)
+    assert more, "no link to the next page"
+    assert more.group(1).endswith("&amp;niche=health+%26+beauty")
+
+
+def test_an_error_pages_way_back_never_leads_to_another_site(sqlite_web: Web) -> None:
+    web = sqlite_web
+    csrf = web.login()
+    data = {"name": "x" * 500, "csrf_token": csrf}
+    home = web.client.post("/boards", data=data, headers={"accept": "text/html", "referer": "http://testserver/boards"})
+    assert home.status_code == 422 and 'href="/boards"' in home.text
+    evil = web.client.post(
+        "/boards", data=data, headers={"accept": "text/html", "referer": "http://testserver/\\evil.example.com/"}
+    )
+    assert evil.status_code == 422 and "evil.example.com" not in evil.text
+
+
+@pytest.mark.parametrize("url", ["http://2130706433/", "http://0x7f.1/", "http://0177.0.0.1/", "http://127.1/"])
+def test_intake_warns_about_loopback_written_as_a_number(sqlite_web: Web, url: str) -> None:
+    """The resolver reads ``2130706433`` and ``0x7f.1`` as 127.0.0.1: the fetch was refused, but
+    the URL was stored without the warning a dotted 127.0.0.1 gets."""
+    with sqlite_web.session() as s:
+        report = intake.add_urls(s, [url], partitions=None, net=STRICT)
+    [item] = report.items
+    assert item.warning is not None and "resolves to a loopback address (127.0.0.1)" in item.warning
