@@ -8,20 +8,26 @@ Each test fails on the code before its fix.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.server import ServerState
 
 from vsl_assets.db import WatchEvent, repo
 from vsl_assets.db.models import Url, utcnow
 from vsl_assets.db.web_models import Board, LoginAttempt
 from vsl_assets.net.guard import STRICT
 from vsl_assets.services import intake
+from vsl_assets.web import workers
 from vsl_assets_tests.web.conftest import Web, csrf_of, make_web
 from vsl_assets_tests.web.seed import Fake, seed
 
@@ -137,3 +143,66 @@ def test_intake_warns_about_loopback_written_as_a_number(sqlite_web: Web, url: s
         report = intake.add_urls(s, [url], partitions=None, net=STRICT)
     [item] = report.items
     assert item.warning is not None and "resolves to a loopback address (127.0.0.1)" in item.warning
+
+
+class _Transport(asyncio.Transport):
+    """What a protocol writes, and whether it closed the connection."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = b""
+        self.closed = False
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        self.written += bytes(data)
+
+    def close(self) -> None:
+        self.closed = True
+
+    def is_closing(self) -> bool:
+        return self.closed
+
+    def get_extra_info(self, name: str, default: object = None) -> object:
+        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 50000)}.get(name, default)
+
+    def pause_reading(self) -> None: ...
+
+    def resume_reading(self) -> None: ...
+
+
+def test_the_server_refuses_a_request_head_over_its_cap_before_the_app_sees_it() -> None:
+    """httptools (uvicorn's ``auto``) buffered a request line and headers of any size: 50 MB of
+    headers from anyone held 50 MB of a worker's memory.  ``vsl web`` serves with a capped one."""
+    seen: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        seen.append(scope["path"])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    assert workers.http_protocol() == "vsl_assets.web.httphead:HeadCappedHttpTools"
+    loop = asyncio.new_event_loop()
+    try:
+        config = uvicorn.Config(app, http=workers.http_protocol(), log_level="critical")
+        config.load()
+
+        def connect() -> tuple[HttpToolsProtocol, _Transport]:
+            protocol = config.http_protocol_class(config=config, server_state=ServerState(), app_state={}, _loop=loop)
+            assert isinstance(protocol, HttpToolsProtocol)
+            transport = _Transport()
+            protocol.connection_made(transport)
+            return protocol, transport
+
+        protocol, transport = connect()
+        protocol.data_received(b"GET /ok HTTP/1.1\r\nHost: x\r\nX-Fine: " + b"a" * 100_000 + b"\r\n\r\n")
+        loop.run_until_complete(asyncio.sleep(0.05))
+        assert seen == ["/ok"] and transport.written.startswith(b"HTTP/1.1 204")
+        protocol, transport = connect()
+        protocol.data_received(b"GET /big HTTP/1.1\r\nHost: x\r\nX-Huge: ")
+        for _ in range(20):  # 1.25 MB of one header, in reads as the network delivers them
+            protocol.data_received(b"a" * 65_536)
+        assert transport.written.startswith(b"HTTP/1.1 431") and transport.closed
+        assert b"at most 1 MiB" in transport.written
+        assert seen == ["/ok"]  # the app never saw it
+    finally:
+        loop.close()
