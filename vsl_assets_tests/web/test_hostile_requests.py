@@ -28,7 +28,7 @@ from vsl_assets.db.web_models import Board, LoginAttempt
 from vsl_assets.net.guard import STRICT
 from vsl_assets.services import intake
 from vsl_assets.web import workers
-from vsl_assets_tests.web.conftest import Web, csrf_of, make_web
+from vsl_assets_tests.web.conftest import PASSWORD, Web, csrf_of, make_web
 from vsl_assets_tests.web.seed import Fake, seed
 
 UNSTORABLE = "the request holds a character that is not text (a NUL or an unpaired surrogate)"
@@ -206,3 +206,19 @@ def test_the_server_refuses_a_request_head_over_its_cap_before_the_app_sees_it()
         assert seen == ["/ok"]  # the app never saw it
     finally:
         loop.close()
+
+
+def test_a_csrf_token_that_is_not_ascii_is_refused_as_invalid_not_a_500(sqlite_web: Web) -> None:
+    """``hmac.compare_digest`` raises on a non-ASCII str: the login form (anyone), a page's form
+    and the API's header answered 500 for a token with an accent."""
+    web = sqlite_web
+    anonymous = TestClient(web.client.app)
+    token = csrf_of(anonymous.get("/login").text)
+    login = anonymous.post("/login", data={"username": "ana", "password": PASSWORD, "csrf_token": "é" + token})
+    assert login.status_code == 403 and "CSRF" in login.json()["detail"]
+    web.login()
+    form = web.client.post("/boards", data={"name": "b", "csrf_token": "é"}, follow_redirects=False)
+    header = web.client.post("/api/urls", json={"urls": []}, headers={"X-CSRF-Token": "é".encode("latin-1")})
+    assert form.status_code == header.status_code == 403
+    with web.session() as s:
+        assert s.scalar(select(func.count(Board.id))) == 0
