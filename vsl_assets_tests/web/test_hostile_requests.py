@@ -222,3 +222,18 @@ def test_a_csrf_token_that_is_not_ascii_is_refused_as_invalid_not_a_500(sqlite_w
     assert form.status_code == header.status_code == 403
     with web.session() as s:
         assert s.scalar(select(func.count(Board.id))) == 0
+
+
+def test_a_number_json_cannot_carry_is_a_422_naming_it_not_a_500(sqlite_web: Web) -> None:
+    """Python's JSON reads ``1e400`` (inf) and ``NaN``; the 422 that echoed them back could not be
+    written as JSON and became a 500."""
+    web = sqlite_web
+    headers = {**web.bearer, "content-type": "application/json"}
+    for body in (b'{"ids": [1e400]}', b'{"ids": [NaN]}'):
+        answer = web.client.put("/api/boards/order", content=body, headers=headers)
+        assert answer.status_code == 422, answer.text
+        [error] = answer.json()["detail"]
+        assert error["loc"] == ["body", "ids", 0] and error["input"] in ("inf", "nan")
+    share = web.client.post("/api/boards", json={"name": "b"}, headers=web.bearer).json()["id"]
+    days = web.client.post(f"/api/boards/{share}/shares", content=b'{"days": -Infinity}', headers=headers)
+    assert days.status_code == 422 and days.json()["detail"][0]["input"] == "-inf"
