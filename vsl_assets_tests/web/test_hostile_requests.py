@@ -1,7 +1,9 @@
 """What an attacker or an unlucky user sends the web tier, and the answer they must get (sec16's
 audit): text no database stores is a 400 that says so (never a 500) with nothing written, the login
 page carries no words from its query string, a login ends the browser's earlier session, links
-built from a reader's filters are encoded, and an error page's way back stays on this site.
+built from a reader's filters are encoded, an error page's way back stays on this site, a huge
+request head is refused before the app, odd CSRF tokens and JSON numbers are refused (not 500s),
+and a long search's address survives the login it leads to.
 
 Each test fails on the code before its fix.
 """
@@ -237,3 +239,19 @@ def test_a_number_json_cannot_carry_is_a_422_naming_it_not_a_500(sqlite_web: Web
     share = web.client.post("/api/boards", json={"name": "b"}, headers=web.bearer).json()["id"]
     days = web.client.post(f"/api/boards/{share}/shares", content=b'{"days": -Infinity}', headers=headers)
     assert days.status_code == 422 and days.json()["detail"][0]["input"] == "-inf"
+
+
+def test_a_long_search_survives_the_login_that_it_led_to(sqlite_web: Web) -> None:
+    """A search of 1,000 characters in Portuguese is over 3,000 percent-encoded: sent to log in
+    from it, the login form's ``next`` was refused (422) at 2,000 and nobody could log in."""
+    web = sqlite_web
+    words = "ação " * 200
+    redirected = web.client.get("/search", params={"q": words}, follow_redirects=False)
+    target = redirected.headers["location"].split("next=", 1)[1]
+    page = web.client.get("/login?next=" + target)
+    next_value = re.search(r'name="next" value="([^"]+)"', page.text)
+    assert next_value and len(next_value.group(1)) > 3000
+    data = {"username": "ana", "password": PASSWORD, "csrf_token": csrf_of(page.text), "next": next_value.group(1)}
+    done = web.client.post("/login", data=data, follow_redirects=False)
+    assert done.status_code == 303 and done.headers["location"].startswith("/search?q=a%C3%A7%C3%A3o")
+    assert web.client.get(done.headers["location"]).status_code == 200

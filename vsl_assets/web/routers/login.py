@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
+from vsl_assets.web.limits import NEXT_MAX
 from vsl_assets.web.render import redirect, render, safe_next
 from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
@@ -55,7 +56,7 @@ def login(
     username: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
     csrf_token: Annotated[str, Form(max_length=200)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
+    next: Annotated[str, Form(max_length=NEXT_MAX)] = "/",
 ) -> Response:
     nonce = request.cookies.get(LOGIN_COOKIE) or ""
     if not nonce or not context.signer.check_csrf("login:" + nonce, csrf_token):
