@@ -107,8 +107,9 @@ def died_before_a_step(
     ``queued``; a few of them after a restart block every queued run behind them.  The run is
     failed (which frees its places and slots) and, if it is the URL's current run, its URL, which
     it never touched, failed with a ``RunNotStarted`` letter and re-queued within
-    ``crash_retries``, like any crash.  A URL with
-    job rows is left to :func:`decide`, which judges it by its rows' workers.
+    ``crash_retries``, like any crash.  The same holds for a run that died between two steps (its
+    URL past ``queued``, no row open at that moment): a ``WorkerDied`` crash.  A URL with an open
+    job row is left to :func:`decide`, which judges it by its rows' workers.
     """
     fresh = {i.key: i for i in items if not i.jobs and i.last_job is None}
     actions: list[Action] = []
@@ -116,11 +117,14 @@ def died_before_a_step(
         item = fresh.get(proc.key)
         if item is None or proc.pid is None or process_alive(proc.pid, proc.reported_at) is not False:
             continue
-        reason = process_died_reason(proc.run_id)
+        # A URL past ``queued`` sits between two steps of its run (no row open at this moment).
+        before = item.status == "queued"
+        reason = process_died_reason(proc.run_id) if before else waiting_died_reason(proc.run_id)
         actions.append(FailRun(proc.run_id, reason))
         if proc.owner:
             requeue = item.crashes + 1 <= crash_retries
-            actions.append(FailUrl(item.key, proc.run_id, reason, RUN_NOT_STARTED, requeue, owner=True))
+            letter = RUN_NOT_STARTED if before else WORKER_DIED
+            actions.append(FailUrl(item.key, proc.run_id, reason, letter, requeue, owner=True))
     return actions
 
 

@@ -178,6 +178,10 @@ def test_a_run_dead_before_its_first_step_is_failed_and_only_its_own_url_is_resu
         FailUrl("q", "run-dead-0001", reason, RUN_NOT_STARTED, requeue=True, owner=True),
         FailRun("run-old-00002", reason.replace("run-dead", "run-old-")),
     ]
+    # Past "queued", between two steps of its run when its process died: a crash like any other.
+    between = InProgress("q", "analyzing", NOW, ())
+    [_, died] = died_before_a_step([between], procs[:1], lambda pid, at: False, crash_retries=1)
+    assert isinstance(died, FailUrl) and died.error_class == WORKER_DIED and "between steps" in died.reason
     # A live process, or one that cannot be known, keeps its run.
     assert died_before_a_step([queued], procs[:1], lambda pid, at: None, crash_retries=1) == []
     # A URL that already crashed as often as allowed stays failed.
