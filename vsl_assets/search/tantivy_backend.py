@@ -44,8 +44,9 @@ same.  Not done, measured (issue 29):
 counting only the page's VSLs (~0.4 ms, their terms drive it) and estimating how many VSLs match,
 from an even sample of 24 of the VSLs not among the hits read (off by 7% on average, up to 38%,
 over 440 phrase/filter/page variants) or from the hits read (Chao1: 20%, up to 66%): too wrong a
-number of VSLs shown.  The pairs cost the index ~80% more size (37 -> 68 MB at 1,000,200
-segments) and the bulk build the time to write them (``benchmarks/bench_search.py``).
+number of VSLs shown.  The pairs cost the index ~85% more size (37 -> 69 MB at 1,000,200
+segments) and a bulk build ~23% of its speed (``bench_search.py --build-only``, load 4-6.5:
+28,310 against 36,908 segments/s; 2.3 us a segment of it is making the pairs in Python).
 
 Filters are the side table's (``filters.vsl_filter``); their VSL set is read once per filter and
 VSL-table version (``_allowed``).  A known language alone is answered by its tagged terms.  Other
