@@ -22,6 +22,7 @@ from vsl_assets.web.deps import Ctx, Db, PageUser
 from vsl_assets.web.filters import PageSearchFilters
 from vsl_assets.web.limits import SEARCH_Q_MAX, DbId
 from vsl_assets.web.render import render
+from vsl_assets.web.routers.search import index_rebuild
 from vsl_assets.web.search_html import search_results
 
 router = APIRouter(include_in_schema=False)
@@ -56,6 +57,7 @@ def search_page(
             )
         except SearchQueryError as exc:
             error = exc.reason
+    rebuild = index_rebuild(context)  # an index refilled after an upgrade: the page says so
     here = search_service.search_query_string(q, filters)
     links = {}
     if results is not None and page < results.pages:
@@ -70,6 +72,7 @@ def search_page(
         f=filters,
         results=results,
         error=error,
+        rebuild=rebuild,
         facets=library.facets(session),
         boards=boards.board_menu(session, user.user_id),
         here=here,
