@@ -99,7 +99,8 @@ _segments = Table(
     Column("cfg", Text),
 )
 #: Bumped when what is indexed changes (2: numbers said in words indexed as digits); a table of
-#: another version is derived data, dropped and recreated empty (``vsl reindex`` fills it again).
+#: another version is derived data, dropped and recreated empty and marked ``rebuild_state``
+#: pending (the web app refills it: ``services.reindex.rebuild_in_background``; or ``vsl reindex``).
 SCHEMA_VERSION = "3"  # 3: numbers written "1.000"/"1,000" analysed as 1000
 _META = "CREATE TABLE IF NOT EXISTS search_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
 

@@ -165,7 +165,8 @@ class SqliteSearch:
 
     def ensure_schema(self) -> None:
         """Create the tables; an index of another layout is derived data, so it is dropped and
-        recreated empty (``vsl reindex`` fills it again)."""
+        recreated empty and marked ``rebuild_state`` pending (the web app refills it:
+        ``services.reindex.rebuild_in_background``; or ``vsl reindex``)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._open()) as conn:
             conn.execute("PRAGMA journal_mode = WAL")

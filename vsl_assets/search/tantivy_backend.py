@@ -280,7 +280,8 @@ class TantivySearch:
 
     def ensure_schema(self) -> None:
         """Create the side table and the index; an index of another layout is derived data, so it is
-        dropped and recreated empty (``vsl reindex`` fills it again).  Under the writer lock, so
+        dropped and recreated empty and marked ``rebuild_state`` pending (the web app refills it:
+        ``services.reindex.rebuild_in_background``; or ``vsl reindex``).  Under the writer lock, so
         processes starting together create it once."""
         with self._writer_lock():
             with closing(self._open_side()) as conn:
