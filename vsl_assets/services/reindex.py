@@ -102,7 +102,7 @@ class RebuildProgress:
         return (
             f"the search index is being rebuilt after an upgrade: {self.indexed:,} of "
             f"{counted(self.total, 'VSL')} so far; results are incomplete until it is done"
-            + ("" if self.running else " (it starts with the web app's next search, or run `vsl reindex`)")
+            + ("" if self.running else " (it starts with the web app, or run `vsl reindex`)")
         )
 
 
@@ -146,8 +146,8 @@ def rebuild_in_background(*, sessions: Sessions, index: SearchBackend, min_confi
     the rebuild (one process of all, by a compare-and-set of the state) and fill it from the
     database in a thread of this process; returns the progress (None: complete).
 
-    Called by the web app at each search, so an upgrade refills the index by itself, without the
-    operator, while search says how far it is.  The fill is :func:`reindex` under the backend's
+    Called by the web app as it starts and at each search, so an upgrade refills the index by
+    itself, without the operator, while search says how far it is.  The fill is :func:`reindex` under the backend's
     own write rules (tantivy: the single-writer lock, released between batches of
     ``index_many``), so a pipeline run indexing a VSL meanwhile is not blocked, and its VSL is not
     lost: one added after the pass began is kept (:func:`_gone`), and one changed meanwhile is

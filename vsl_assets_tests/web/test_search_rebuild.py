@@ -18,7 +18,7 @@ import pytest
 import tantivy
 
 from vsl_assets import search as search_module
-from vsl_assets.search import VslDocument, search_path_for
+from vsl_assets.search import SearchQuery, VslDocument, search_path_for
 from vsl_assets.search.tantivy_backend import TantivySearch
 from vsl_assets.services import reindex as reindex_module
 from vsl_assets.services.reindex import rebuild_progress, reindex, wait_for_rebuilds
@@ -110,6 +110,21 @@ def test_an_index_of_the_old_format_refills_itself_and_search_says_so_meanwhile(
     api = web.client.get("/api/search", params={"q": "ritual"}, headers=web.bearer)
     assert sorted({row["partition_key"] for row in api.json()}) == sorted(keys)
     assert "X-Search-Index-Rebuilding" not in api.headers
+
+
+def test_the_web_app_starting_refills_it_before_anyone_searches(sqlite_web: Web) -> None:
+    # `vsl up` / `vsl web` after the upgrade: the rebuild starts as the app starts.
+    from vsl_assets.web import create_app
+
+    web = sqlite_web
+    keys = _seed(web, 2)
+    _make_it_the_layout_before_word_pairs(web)
+    create_app(web.settings)
+    wait_for_rebuilds(30)
+    index = search_of(web.settings)
+    assert index.keys() == set(keys)
+    assert rebuild_progress(sessions=web.session, index=index) is None
+    assert index.search(SearchQuery(text='"garantia de trinta dias"')).total_vsls == 2
 
 
 def test_a_vsl_a_run_indexed_during_the_pass_is_not_dropped_as_stale(sqlite_web: Web) -> None:
