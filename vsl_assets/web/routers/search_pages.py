@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from vsl_assets.errors import ConfigurationError
 from vsl_assets.search import SearchQueryError, SearchResults, shared_search
 from vsl_assets.services import boards, library
 from vsl_assets.services import search as search_service
@@ -57,7 +58,10 @@ def search_page(
             )
         except SearchQueryError as exc:
             error = exc.reason
-    rebuild = index_rebuild(context)  # an index refilled after an upgrade: the page says so
+    try:
+        rebuild = index_rebuild(context)  # an index refilled after an upgrade: the page says so
+    except ConfigurationError:  # no index to look at (a misconfigured backend): a search says why
+        rebuild = None
     here = search_service.search_query_string(q, filters)
     links = {}
     if results is not None and page < results.pages:
