@@ -38,8 +38,8 @@ class MediaResult:
 
 def run_video(inputs: StepInputs, res: StepResources, *, pcm: bool = False) -> MediaResult:
     """Download the stream (or reuse the stored video).  ``pcm``: the transcription comes next in
-    this process (:func:`~vsl_assets.services.steps.beside.audio_beside_transcript`), so an HLS
-    download also decodes its audio for it as it arrives (:func:`downloaded_pcm`)."""
+    this process (:func:`~vsl_assets.services.steps.beside.audio_beside_transcript`), so the
+    download (HLS or direct media) also decodes its audio for it as it arrives (:func:`downloaded_pcm`)."""
     layout, store = res.layout, res.store
     dest = layout.video_path(inputs.key)
     remove_stale_temps(layout.videos, inputs.key)
