@@ -11,12 +11,15 @@ Failures become reasons a person understands ("HTTP 404 from the stream URL").
 from __future__ import annotations
 
 import contextlib
+import queue
 import subprocess
+import threading
 import time
 import wave
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 import httpx
@@ -109,6 +112,8 @@ def _status_error(code: int) -> VslError:
 
 #: How far into a file :class:`_PcmTee` looks for an MP4's index before it gives up on the file.
 _HEAD_MAX = 4 * 1024 * 1024
+#: Blocks (of up to 1 MiB) queued for :class:`_PcmTee`'s decoder before the download waits for it.
+_QUEUE_BLOCKS = 64
 
 
 def index_first(head: bytes) -> bool | None:
@@ -150,7 +155,12 @@ class _PcmTee:
     PCM WAV a local transcription reads (``media.audio.decode_pcm``'s output): the HLS download's
     tee (``media.hls.remux``) for a single file.  Best effort: a file ffmpeg cannot read from a pipe
     (an MP4 whose index is at its end: :func:`index_first`), no audio track, or a codec it cannot
-    decode leave no PCM, and the download goes on as if none had been asked for."""
+    decode leave no PCM, and the download goes on as if none had been asked for.
+
+    A thread feeds the decoder from a queue of up to :data:`_QUEUE_BLOCKS` blocks, so the download
+    never waits on it (on a busy machine, a download coupled to another process's turns on the CPU
+    took half as long again on 127.0.0.1); what is queued when the download ends is decoded while
+    the remux runs."""
 
     def __init__(self, pcm: Path, opts: DownloadOptions) -> None:
         self.pcm = pcm
@@ -158,17 +168,33 @@ class _PcmTee:
         # The remux's own limits: plain media demuxers only, nothing but this pipe, its length cap.
         cmd += ["-protocol_whitelist", "pipe", "-format_whitelist", MEDIA_DEMUXERS, "-i", "pipe:0"]
         cmd += ["-t", str(opts.max_duration_s), *pcm_output_args(), str(pcm)]
-        self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
-            cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         assert self.proc.stdin is not None
         grow_pipe(self.proc.stdin.fileno())
+        #: The file's first bytes, held until :func:`index_first` says whether a pipe can read it.
         self._head: bytes | None = b""
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_BLOCKS)
+        self._ended = False
+        #: The decoder stopped reading (or was stopped): nothing more is written, no PCM.
+        self._broken = False
+        self._feeder = threading.Thread(target=self._feed, args=(self.proc.stdin,), name="pcm-tee", daemon=True)
+        self._feeder.start()
+
+    def _feed(self, stdin: IO[bytes]) -> None:
+        while (block := self._blocks.get()) is not None:
+            if self._broken:
+                continue  # drained, so that the downloader never waits on a full queue
+            try:
+                stdin.write(block)
+            except OSError:  # it stopped reading (BrokenPipeError): it could not decode this file
+                self._broken = True
+        with contextlib.suppress(OSError):
+            stdin.close()  # end of input: it decodes what it has and exits
 
     def write(self, block: bytes) -> None:
-        if self.proc is None or self.proc.stdin is None:
+        if self._ended or self._broken:
             return
-        if self._head is not None:  # held back until the file's layout says a pipe can be read
+        if self._head is not None:  # held back until the file's layout says a pipe can read it
             self._head += block
             readable = index_first(self._head)
             if readable is None and len(self._head) < _HEAD_MAX:
@@ -177,48 +203,43 @@ class _PcmTee:
             if not readable:
                 self.drop()
                 return
-        try:
-            self.proc.stdin.write(block)
-        except OSError:  # it stopped reading (BrokenPipeError): it could not decode this file
-            self.drop()
+        self._blocks.put(block)
 
     def end_input(self) -> None:
         """Every byte is written: it decodes the rest while the remux runs."""
-        if self._head is not None and self.proc is not None:  # a file shorter than what decides
+        if self._ended:
+            return
+        if self._head is not None and not self._broken:  # a file shorter than what decides
             head, self._head = self._head, None
             if index_first(head):
-                self.write(head)
+                self._blocks.put(head)
             else:
-                self.drop()
-        if self.proc is not None and self.proc.stdin is not None:
-            with contextlib.suppress(OSError):
-                self.proc.stdin.close()
+                self._broken = True
+        self._ended = True
+        self._blocks.put(None)
 
     def finish(self, timeout_s: float) -> bool:
         """Wait for it; whether the PCM is whole (otherwise it is removed)."""
         self.end_input()
-        proc, ok = self.proc, False
-        if proc is not None:
-            try:
-                ok = proc.wait(timeout=max(0.1, timeout_s)) == 0
-            except subprocess.TimeoutExpired:
-                ok = False
-        if ok and self._head is None and _has_samples(self.pcm):
-            self.proc = None
+        give_up = time.monotonic() + max(0.1, timeout_s)
+        self._feeder.join(timeout=max(0.1, timeout_s))
+        try:
+            ok = not self._broken and self.proc.wait(timeout=max(0.1, give_up - time.monotonic())) == 0
+        except subprocess.TimeoutExpired:
+            ok = False
+        if ok and not self._broken and self._head is None and _has_samples(self.pcm):
             return True
         self.drop()
         return False
 
     def drop(self) -> None:
         """Stop it and remove what it wrote."""
-        proc, self.proc = self.proc, None
-        if proc is not None:
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait()
-            if proc.stdin is not None:
-                with contextlib.suppress(OSError):
-                    proc.stdin.close()
+        self._broken = True
+        if self.proc.poll() is None:
+            self.proc.kill()  # a write under way fails now, and the feeder drains the queue
+        self.proc.wait()
+        self.end_input()
+        self._feeder.join()
         self.pcm.unlink(missing_ok=True)
 
 
