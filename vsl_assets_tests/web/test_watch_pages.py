@@ -59,12 +59,12 @@ def test_vsl_page_panel_versions_and_switch(sqlite_web: Web) -> None:
         key = _changed_page(web, page)
     html = web.client.get(f"/vsl/{key}").text
     life = re.search(r'id="watch-life">(.*?)</p>', html, re.S)
-    assert life and " ".join(life.group(1).split()) == "live for 0 days, 2 versions"
+    assert life and " ".join(life.group(1).split()) == "live since today, 2 versions"
     assert f'href="/compare?keys={key},{key}-v2&amp;mode=diff"' in html
     assert f'href="/vsl/{key}-v2"' in html
     got = web.client.get(f"/api/vsls/{key}-v2/watch", headers=web.bearer).json()
     assert got["key"] == key and got["watched"] is True and [v["number"] for v in got["versions"]] == [2, 1]
-    assert got["summary"] == "live for 0 days, 2 versions"
+    assert got["summary"] == "live since today, 2 versions"
     assert web.client.post(f"/vsl/{key}/watch", data={"on": "0"}, follow_redirects=False).status_code == 403
     done = web.client.post(f"/vsl/{key}/watch", data={"on": "0", "csrf_token": csrf}, follow_redirects=False)
     assert done.status_code == 303
