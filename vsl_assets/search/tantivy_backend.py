@@ -96,7 +96,7 @@ from typing import Any, cast
 import tantivy
 
 from vsl_assets.errors import PermanentError, TransientError
-from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
+from vsl_assets.search.backend import REBUILD_PENDING, IndexCount, page_bounds, summary_from_row, vsl_values
 from vsl_assets.search.bulk import PARALLEL_AFTER, analysed
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
@@ -111,7 +111,7 @@ from vsl_assets.search.query import (
     query_languages,
 )
 from vsl_assets.search.snippet import highlight
-from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, VSL_COLUMNS, segment_id
+from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, VSL_COLUMNS, segment_id, swap_rebuild_state
 
 #: 2: numbers said in words indexed as digits; 3: "1.000"/"1,000" as 1000; 4: the word-pair field.
 SCHEMA_VERSION = "4"
@@ -280,7 +280,8 @@ class TantivySearch:
 
     def ensure_schema(self) -> None:
         """Create the side table and the index; an index of another layout is derived data, so it is
-        dropped and recreated empty (``vsl reindex`` fills it again).  Under the writer lock, so
+        dropped and recreated empty and marked ``rebuild_state`` pending (the web app refills it:
+        ``services.reindex.rebuild_in_background``; or ``vsl reindex``).  Under the writer lock, so
         processes starting together create it once."""
         with self._writer_lock():
             with closing(self._open_side()) as conn:
@@ -297,6 +298,10 @@ class TantivySearch:
                     for statement in _SIDE_SCHEMA.split(";"):
                         if statement.strip():
                             conn.execute(statement)
+                    if stale:  # it held VSLs: say so until the rebuild has put them back (services.reindex)
+                        conn.execute(
+                            "INSERT OR REPLACE INTO meta (name, value) VALUES ('rebuild', ?)", (REBUILD_PENDING,)
+                        )
                     conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
                     # Names this side table's life: a table dropped and made again (another layout)
                     # starts its ids again, so the filter cache (``_allowed``) keys on it too.
@@ -311,6 +316,13 @@ class TantivySearch:
                     raise
                 conn.execute("COMMIT")
         self._ready = True
+
+    def rebuild_state(self) -> str | None:
+        row = self._conn().execute("SELECT value FROM meta WHERE name = 'rebuild'").fetchone()
+        return None if row is None else str(row[0])
+
+    def set_rebuild_state(self, expected: str | None, new: str | None) -> bool:
+        return swap_rebuild_state(self._conn(), expected, new)
 
     def mark_built(self) -> None:
         """After a full ``vsl reindex``: drop the mark ``open_search`` leaves on an index created
