@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
+from vsl_assets.breakdown.lazyre import lazy
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared, clip
 from vsl_assets.breakdown.prices import read_prices
@@ -55,16 +57,16 @@ _KIND_APPOSITION = (
     r"(?:(?i:programa|curso|treinamento|m[ée]todo|sistema|aplicativo|app|program|course|system|"
     r"entrenamiento|aplicaci[óo]n|plataforma|platform)\s+)?[\"\u201c]?"
 )
-_STRONG_CUES = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _KIND_APPOSITION + _NAME)
+_STRONG_CUES = lazy(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _KIND_APPOSITION + _NAME)
 #: The cue ending one line and the name opening the next: a script written a phrase per line ("That's
 #: why I created" / "The Seven Day Reset", "Introducing:" / "The X."), or a recogniser's cut between the
 #: verb and the name.
-_CUE_AT_END = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s*[:\u2014-]?\s*$")
-_NAME_AT_START = re.compile(r"^\s*" + _ART + _NAME)
+_CUE_AT_END = lazy(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s*[:\u2014-]?\s*$")
+_NAME_AT_START = lazy(r"^\s*" + _ART + _NAME)
 #: The product said as the answer to the need just described: "That's exactly what the X Blueprint is"
 #: (hold-out 4), "That's exactly what X does" (real-dev); "é exatamente o que o X faz", "es exactamente lo
 #: que X hace" by the same grammar.
-_EXACTLY_WHAT = re.compile(
+_EXACTLY_WHAT = lazy(
     r"(?i:that(?:['\u2019]s| is) exactly what|[ée] exatamente (?:isso )?o que|es exactamente lo que)\s+"
     + _ART
     + _NAME
@@ -72,16 +74,16 @@ _EXACTLY_WHAT = re.compile(
 )
 #: What the buyer gets inside a named product: "here's what you get inside X" (hold-out 4), "Inside X,
 #: you get" (hold-out 4, a second course); "o que você recebe dentro do X", "lo que recibes dentro de X".
-_GET_INSIDE = re.compile(
+_GET_INSIDE = lazy(
     r"(?i:(?:what )?you(?:'ll| will)? get inside|(?:recebe|vai receber|leva) dentro d[oa]|(?:recibes|obtienes|vas a recibir) dentro de(?:l)?)\s+"
     + _ART
     + _NAME
 )
-_INSIDE_GET = re.compile(r"\b[Ii]nside\s+" + _ART + _NAME + r",?\s+you(?:'ll| will)? (?:also )?get\b")
+_INSIDE_GET = lazy(r"\b[Ii]nside\s+" + _ART + _NAME + r",?\s+you(?:'ll| will)? (?:also )?get\b")
 #: The product set apart from what the viewer has: "Com a open33 é diferente" (hold-out 4), "é por isso que o
 #: "Método 21 Dias" é diferente" (hold-out 2); "con X es diferente", "with X, it's different" alike.  The
 #: name is capitalised or a coined word ("open33"): "o mundo é diferente" names nothing.
-_DIFFERENT = re.compile(
+_DIFFERENT = lazy(
     r"(?:\b(?:[Cc]om|[Cc]on|[Ww]ith)\s+)?\b(?:[oOaA]|[eE]l|[lL]a|[tT]he)\s+[\"\u201c]?"
     r"(?P<name>[\w][\w'-]*(?:\s+[A-Z0-9À-Ý][\w'-]*){0,3})[\"\u201d]?,?\s+"
     r"(?:[ée]|es|is|it'?s|fica)\s+(?:totalmente\s+|completely\s+|muy\s+)?(?:diferente|different)\b"
@@ -91,7 +93,7 @@ _DIFFERENT = re.compile(
 #: (hold-out 3 09); "O X te ensina", "El X te enseña" by the same grammar (the verbs of the offer section's
 #: rule in ``section``).  Said at a sentence start; a numbered part ("Day 0 teaches you", "Módulo 2 te
 #: ensina") is a piece of the product, not its name.
-_SUBJECT_FOR_YOU = re.compile(
+_SUBJECT_FOR_YOU = lazy(
     r"(?:^|[.!?:]\s+)" + _ART + _NAME + r"\s+(?:teaches|gives|walks) you\b|"
     r"(?:^|[.!?:]\s+)" + _ART + _NAME.replace("(?P<name>", "(?P<name2>") + r"\s+te (?:ensina|d[áa]|ense[ñn]a)\b"
 )
@@ -100,30 +102,30 @@ _SUBJECT_FOR_YOU = re.compile(
 #: journey" (hold-out 4 09), "Pedidos Express é a solução completa" (hold-out 5 03), "Skool es una comunidad
 #: donde" (real-dev 05): a name, a copula and an article, then (a few words on) what kind of thing it is.
 #: A person is defined by a trade ("Sarah is a copywriter"), which is no kind of offering.
-_DEFINED = re.compile(
+_DEFINED = lazy(
     r"(?:^|[.!?]\s+)" + _ART + _NAME + r"\s+(?:is|[ée]|es)\s+(?:an?|uma?|una?|the|la|el|o)\s+"
     r"(?:[\w-]+,?\s+){0,4}?(?i:" + "|".join(KINDS.values()) + r"|tool|solution|solu[çc][ãa]o|soluci[óo]n|practice|"
     r"pr[áa]tica|ferramenta|herramienta|journey|app)s?\b"
 )
 #: Cheap tests that a segment may hold one of the two constructions above (their full patterns backtrack
 #: over every capitalised word, so they run only where the verb is said).
-_DEFINED_HINT = re.compile(r"\b(?:is|[ée]|es)\s+(?:an?|uma?|una?|the|la|el|o)\s", re.IGNORECASE)
-_FOR_YOU_HINT = re.compile(r"\b(?:teaches|gives|walks) you\b|\bte (?:ensina|d[áa]|ense[ñn]a)\b", re.IGNORECASE)
+_DEFINED_HINT = lazy(r"\b(?:is|[ée]|es)\s+(?:an?|uma?|una?|the|la|el|o)\s", re.IGNORECASE)
+_FOR_YOU_HINT = lazy(r"\b(?:teaches|gives|walks) you\b|\bte (?:ensina|d[áa]|ense[ñn]a)\b", re.IGNORECASE)
 #: A capitalised word inside a sentence: after a lower-case word or a comma, not after a sentence end.
-_MID_CAPITAL = re.compile(r"(?<=[a-zà-ÿ,] )([A-ZÀ-Ý][a-zà-ÿ]{3,})\b")
+_MID_CAPITAL = lazy(r"(?<=[a-zà-ÿ,] )([A-ZÀ-Ý][a-zà-ÿ]{3,})\b")
 #: Words every language capitalises in English whatever their use: months and weekdays.
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december monday tuesday "
     "wednesday thursday friday saturday sunday".split()
 )
 #: The article that opens a sentence is capitalised but is no part of the name ("The X walks you").
-_SENTENCE_ARTICLE = re.compile(r"^(?:The|O|A|Os|As|El|La|Los|Las)\s+(?=\S)")
-_PART = re.compile(
+_SENTENCE_ARTICLE = lazy(r"^(?:The|O|A|Os|As|El|La|Los|Las)\s+(?=\S)")
+_PART = lazy(
     r"(?i)^(?:day|days|week|module|step|part|lesson|phase|dia|dias|semana|m[óo]dulo|passo|parte|aula|fase|d[íi]a|lecci[óo]n|paso)\b"
 )
 #: The named product as the subject of its price: "X is $297. One-time payment." (hold-out 4), "The X
 #: Retreat is $3,500, all-inclusive" (hold-out 4); "O X custa R$ 97", "X cuesta $47" alike.
-_PRICED_NAME = re.compile(
+_PRICED_NAME = lazy(
     r"(?:^|[.!?:]\s+)" + _ART + _NAME + r"\s+(?i:is|costs|is only|is just|custa|sai por|cuesta|es de)\s+"
     r"(?:(?i:only|just|apenas|solo|somente)\s+)?"
     # An amount of money, not a duration ("Turnaround is 30 to 90 days"): a currency sign or word.
@@ -133,7 +135,7 @@ _PRICED_NAME = re.compile(
 #: "introducing"), as opposed to those that only name something ("called", "chamado", "se llama"), which
 #: also name a category or a process ("this is called Answer Engine Optimization", "what scientists call
 #: night burning"): a name the speaker made outranks a name only given.
-_MADE_CUE = re.compile(
+_MADE_CUE = lazy(
     r"(?i:cri(?:ei|ou|amos)|desenvolv(?:emos|eu|i)|apresent(?:o|amos)|constru[ií]|lan[cç](?:ei|amos)|"
     r"introducing|meet|created|built|launched|i run|we run|welcome to|cre[ée]|creamos|present(?:o|amos)|"
     r"desarrollamos|prepar[ée]|lanzamos|"
@@ -145,7 +147,7 @@ _MADE_CUE = re.compile(
     r"i call it|we call it|chamamos(?: isso)? de|chamo(?: isso)? de|lo llamamos|lo llamo)\s+$"
 )
 # A kind of product then its name ("o curso Cita Segura", "the Ledger system"): a name, less surely ours.
-_KIND_CUES = re.compile(
+_KIND_CUES = lazy(
     r"(?:curso|programa|treinamento|m[ée]todo|program|course|entrenamiento|sistema|system)\s+" + _ART + _NAME
 )
 #: A name built on a kind of offering, every word capitalised: "the Grand Slam Protocol is designed" (hold-out
@@ -160,7 +162,7 @@ _KIND_WORDS_EN = (
     r"(?:Masterclass|Protocol|Method|Program|Programme|Course|System|Blueprint|Challenge|Workshop|Accelerator|"
     r"Formula|Bootcamp|Mentorship|Audit|Suite|Retreat|Reset|Sprint|Package)"
 )
-_KIND_TITLE = re.compile(
+_KIND_TITLE = lazy(
     r"(?<![\w-])(?P<name>(?:(?:[A-Z][\w'\u2019-]*|[A-Z]{2,})\s+){1,4}" + _KIND_WORDS_EN + r")\b(?!\s+[A-Z])|"
     r"(?<=[a-zà-ÿ,] )(?P<name2>(?:M[ée]todo|Protocolo|Programa|Desaf[ií]o|Curso|Mentor[ií]a|F[óo]rmula)"
     r"(?:\s+(?:de|da|do|del)?\s*[A-ZÀ-Ý][\w'\u2019-]*){1,3})"
@@ -168,24 +170,24 @@ _KIND_TITLE = re.compile(
 #: A sentence that is only a name: "COWBOY Energia." (real-dev 07), "AI Video Editing Masterclass." (hold-out 6
 #: 02), "Vendas Sem Segredos." (hold-out 6 03) — a verbless sentence of two to four capitalised words is a title
 #: said aloud (the product's card on screen), by the grammar of the three languages.
-_TITLE_SENTENCE = re.compile(
+_TITLE_SENTENCE = lazy(
     r"(?:^|(?<=[.!?] ))(?P<name>[A-ZÀ-Ý][\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?[A-ZÀ-Ý0-9][\w'\u2019%-]*){1,3})[.!](?=\s|$)"
 )
 #: A name headed by a kind of offering: "X Challenge", "Y Protocol" (English puts the kind last), "Método X",
 #: "Programa X" (Portuguese and Spanish put it first).
-_KIND_HEADED = re.compile(
+_KIND_HEADED = lazy(
     r"\b" + _KIND_WORDS_EN + r"$|^(?:M[ée]todo|Protocolo|Programa|Desaf[ií]o|Curso|Mentor[ií]a|F[óo]rmula|Sistema)\b",
     re.IGNORECASE,
 )
 # Weaker contexts: the name must also be said a second time.
-_WEAK_CUES = re.compile(
+_WEAK_CUES = lazy(
     r"(?i:sobre|entrar n[oa]|get|join|for the full|funciona|conoces|conhece|tomaste|pide|pe[cç]a|order)\s+"
     + _ART
     + _NAME
 )
 #: A name a transcriber wrote in lower case ("nós chamamos de mounjatina", "it's called glucoflow"): only
 #: after a verb that names, and only when the transcript says it again (see find_product).
-_LOWER_NAMED = re.compile(
+_LOWER_NAMED = lazy(
     r"(?i:chamamos(?: isso)? de|chamo(?: isso)? de|se chama|it'?s called|is called|i call it|we call it|"
     r"se llama|lo llamamos|lo llamo)\s+" + _ART + r"(?P<name>[a-zà-ÿ][a-zà-ÿ0-9-]{4,})"
     # One coined word ending the phrase: "the ledger switch" (two common words) names a mechanism.
@@ -194,7 +196,7 @@ _LOWER_NAMED = re.compile(
 #: A naming or presenting verb, in any case: in a lower-cased transcript ("it's called reviewrush",
 #: "te presento agutidesigns") the word after it is a name only when the word is coined (see
 #: :func:`_coined`), since case no longer tells a name from a common word.
-_ANY_CASE_CUE = re.compile(
+_ANY_CASE_CUE = lazy(
     r"\b(?:it'?s called|is called|called|i call it|we call it|what (?:i|we) call|introducing|meet|welcome to|built with|"
     r"(?:i|we)(?:'ve)? (?:built|created)|(?:i|we) run|the answer is|i'?m from|"
     r"chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|apresento|apresentamos|conhe[cç]a|"
@@ -208,18 +210,35 @@ _ANY_CASE_CUE = re.compile(
 COINED_ZIPF = 3.0
 
 #: Things given with the product, whose names the same constructions introduce.
-_EXTRA_BEFORE = re.compile(
+_EXTRA_BEFORE = lazy(
     r"(?i:\b(?:report|guide|book|e-?book|bonus|chapter|pdf|cheat ?sheet|checklist|relat[óo]rio|guia|livro|b[ôo]nus|"
     r"cap[íi]tulo|reporte|gu[íi]a|libro|bono|regalo|gift)\b(?:\s+\w+){0,2}\s*$)"
 )
 #: A name marked as a trade name: "Theta Gate™", "VigorRoot®".
-_MARKED = re.compile(rf"{_NAME}(?<=[™®])")
+_MARKED = lazy(rf"{_NAME}(?<=[™®])")
 #: An all-capitals word of 3+ letters ("RECYMEX", "COWBOY Energia"), with the capitalised words after it.
-_CAPS_BRAND = re.compile(r"\b([A-ZÀ-Ý]{3,}[0-9]*)\b(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*")
+_CAPS_BRAND = lazy(r"\b([A-ZÀ-Ý]{3,}[0-9]*)\b(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*")
+
+
+@lru_cache(maxsize=4096)
+def _word(folded: str) -> re.Pattern[str]:
+    """The whole words ``folded`` (a name, folded as the transcript's flowing text is): compiled once per
+    process for each name, however many times the candidates' mentions are counted."""
+    return re.compile(r"\b" + re.escape(folded) + r"\b")
+
+
+#: Constant patterns the readers below used to build inline at every match.
+_LOWER_WORDS = lazy(r"\b[a-zà-ÿ]{2,}\b")
+_CAPS_WORDS = lazy(r"\b[A-ZÀ-Ý]{4,}\b")
+_IM = lazy(r"(?i)i'?m\b")
+_KIND_APPOSITION_END = lazy(_KIND_APPOSITION + r"$")
+_ART_END = lazy(r"\b" + _ART + r"$")
+_TWO_CAPITALS = lazy(r"[A-Z]{2}")
+_LOWER_TOKENS = lazy(r"\b[a-zà-ÿ][a-zà-ÿ0-9-]{3,}\b")
 
 
 #: A web address said or shown: "propello-omega.vercel.app", "www.puntosestilo.com/demo", "ylada.com/x".
-_WEB_ADDRESS = re.compile(
+_WEB_ADDRESS = lazy(
     r"(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+)(?:\.[a-z0-9-]+)*\.(?:com|app|io|ai|net|org|co|br|mx|es)\b(?:/\S*)?",
     re.IGNORECASE,
 )
@@ -249,9 +268,9 @@ def _shouted_common_words(p: Prepared) -> set[str]:
     # A web address is written in lower case whatever it names ("ylada.com/dra-ana" for the brand YLADA,
     # hold-out 7 08): its words are no evidence that a word in capitals is common (orthography).
     text = _WEB_ADDRESS.sub(" ", " ".join(s.text for s in p.segments))
-    lower = {fold(w) for w in re.findall(r"\b[a-zà-ÿ]{2,}\b", text)}
+    lower = {fold(w) for w in _LOWER_WORDS.findall(text)}
     # Four letters or more: short capitals are acronyms ("IA", "CRM", "VIP") inside real names.
-    caps = {w for w in re.findall(r"\b[A-ZÀ-Ý]{4,}\b", text)} - {w.upper() for w in lower}
+    caps = {w for w in _CAPS_WORDS.findall(text)} - {w.upper() for w in lower}
     return lower | {fold(w) for w in caps if _common(w.lower(), p.language)}
 
 
@@ -268,15 +287,15 @@ def _common(word: str, language: str | None) -> bool:
     return zipf_frequency(word, language, wordlist="small") >= COMMON_ZIPF
 
 
-_BORN = re.compile(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
+_BORN = lazy(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
 #: A definite article, then one capitalised word that the next word does not continue as a name.
-_ARTICLE_NAME = re.compile(r"\b(?:[oO]|[aA]|[eE]l|[lL]a)\s+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]{3,})\b(?!\s+[A-ZÀ-Ý])")
+_ARTICLE_NAME = lazy(r"\b(?:[oO]|[aA]|[eE]l|[lL]a)\s+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]{3,})\b(?!\s+[A-ZÀ-Ý])")
 # A coined one-word name: "GlicoEquilíbrio", "VigorRoot", "ArterX" (a capital inside the word).
 # A capital inside a word is no spelling of a common word in the three languages (orthography): "FloraViva",
 # and with a lower-case start a brand's own casing, "opositAPPSS" (hold-out 7 11), "eBay", "iPhone".
-_COINED = re.compile(r"\b(?:[A-ZÀ-Ý][a-zà-ÿ]+|[a-zà-ÿ]{1,12})[A-ZÀ-Ý][\wÀ-ÿ]*\b")
+_COINED = lazy(r"\b(?:[A-ZÀ-Ý][a-zà-ÿ]+|[a-zà-ÿ]{1,12})[A-ZÀ-Ý][\wÀ-ÿ]*\b")
 # A run of two or more capitalised words inside a sentence ("o curso completo Cita Segura").
-_TITLE_RUN = re.compile(rf"{_UP}[\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?{_UP}[\w'\u2019-]*)+")
+_TITLE_RUN = lazy(rf"{_UP}[\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?{_UP}[\w'\u2019-]*)+")
 _SENTENCE_WORDS = frozenset(
     {
         "con",
@@ -344,7 +363,7 @@ _STOP_NAMES = frozenset(
     }
 )
 
-_MECHANISM = re.compile(
+_MECHANISM = lazy(
     r"(?:i call (?:this|it)|he calls (?:this|it)|she calls (?:this|it)|they call (?:this|it)|we call (?:this|it)|"
     r"something called|known as|le dicen|le llamaba|le llaman|llamaban a esto|llaman a esto|se llama|"
     r"(?:cientificos|científicos|investigadores|expertos|médicos|medicos) llaman|eu chamo (?:isso |esse \w+ |essa \w+ )?de|chamam (?:isso |esse \w+ |essa \w+ )?de|"
@@ -353,7 +372,7 @@ _MECHANISM = re.compile(
     r"(?P<m>[^,.;:!?]{3,80})",
     re.IGNORECASE,
 )
-_MECH_END = re.compile(
+_MECH_END = lazy(
     r"\s(?:que|e|and|it's|which|where|when|is|es|y|quando|cuando|porque|because|that|it|and|para|for)\s.*$",
     re.IGNORECASE,
 )
@@ -400,7 +419,7 @@ def _clean_name(name: str) -> str | None:
 #: A line that heads a numbered part ("Phase 1: Product Research — The Filter System", "Módulo 2: O Mapa",
 #: "Paso 3 — La Rutina"): a name given there is the part's title, not the product's (hold-out 7 14, read sure
 #: as the product; the grammar of :data:`_PART`, a numbered piece of the product).
-_PART_LINE = re.compile(
+_PART_LINE = lazy(
     r"^\W*(?i:phase|module|step|week|part|day|pillar|lesson|stage|fase|m[óo]dulo|passo|semana|parte|dia|aula|"
     r"etapa|pilar|paso|d[íi]a|lecci[óo]n)\s+(?:\d+|[ivx]+|one|two|three|four|five|six|seven|um|dois|tr[eê]s|uno|dos)\s*[:.\u2014\u2013-]"
 )
@@ -439,8 +458,13 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         score[name] += weight
         first_seen.setdefault(name, i)
 
+    said_at: dict[str, list[int]] = {}
+
     def mentions(name: str) -> list[int]:
-        return sorted(set(p.hits(re.compile(r"\b" + re.escape(fold(name)) + r"\b"))))
+        # Counted once per candidate: the ranking below asks for a name's mentions several times.
+        if name not in said_at:
+            said_at[name] = sorted(set(p.hits(_word(fold(name)))))
+        return said_at[name]
 
     shouted = _shouted_common_words(p)
     named: set[str] = set()
@@ -467,10 +491,10 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(name, i, 5)
             if name is not None:
                 named.add(name)
-                if re.match(r"(?i)i'?m\b", m.group(0)):
+                if _IM.match(m.group(0)):
                     company.add(name)
-                cue = re.sub(_KIND_APPOSITION + r"$", "", text[m.start() : m.start("name")])
-                if _MADE_CUE.search(re.sub(r"\b" + _ART + r"$", "", cue.rstrip() + " ").rstrip() + " "):
+                cue = _KIND_APPOSITION_END.sub("", text[m.start() : m.start("name")])
+                if _MADE_CUE.search(_ART_END.sub("", cue.rstrip() + " ").rstrip() + " "):
                     made.add(name)
         for m in _ANY_CASE_CUE.finditer(seg.text) if lower_cased else ():
             word = m.group("word")
@@ -488,14 +512,14 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         for _, m in _across_cut(p, i, _APPOSITION):
             raw = m.group("name").strip()
             # An acronym of two capitals is a name here ("o TQ - uma ferramenta"): the apposition says so.
-            name = _clean_name(raw) or (raw if re.fullmatch(r"[A-Z]{2}", raw) else None)
+            name = _clean_name(raw) or (raw if _TWO_CAPITALS.fullmatch(raw) else None)
             if name is not None and not _PART.match(name) and fold(name) not in shouted:
                 add(name, i, 5)
                 named.add(name)
         lower_forms = (_LOWER_APPOSITION, _LOWER_FOR_YOU) if lower_cased else ()
         for m in (m for form in lower_forms for m in form.finditer(seg.text)):
             word = m.group("word")
-            if _coined(word, p.language) and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
+            if _coined(word, p.language) and len(p.hits(_word(fold(word)))) >= 2:
                 add(word, i, 5)
                 named.add(word)
                 lower_named.add(word)
@@ -510,10 +534,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         for m in _LOWER_NAMED.finditer(seg.text):
             word = m.group("name")
             lower_named.add(word)
-            if (
-                fold(word) not in _FUNCTION_WORDS
-                and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 3
-            ):
+            if fold(word) not in _FUNCTION_WORDS and len(p.hits(_word(fold(word)))) >= 3:
                 add(word, i, 5)
                 named.add(word)
         if i > 0 and _CUE_AT_END.search(p.segments[i - 1].text):
@@ -605,7 +626,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             word = m.group("word")
             if fold(word) in shouted or _common(fold(word), p.language):
                 continue
-            if len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
+            if len(p.hits(_word(fold(word)))) >= 2:
                 add(word, i, 1)
         for m in _TITLE_RUN.finditer(seg.text):
             words = m.group(0).split()
@@ -646,10 +667,10 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         said = " ".join(seg.text for seg in p.segments).lower()
         # Four letters are enough for a coined word ("reos", hold-out 7 01; "aios", real-dev 02, re-cut bare):
         # the test of :func:`_coined` (rare in both lists) tells it from a common word, not its length.
-        for word, n in Counter(re.findall(r"\b[a-zà-ÿ][a-zà-ÿ0-9-]{3,}\b", said)).most_common():
+        for word, n in Counter(_LOWER_TOKENS.findall(said)).most_common():
             if n < 3:
                 break
-            at = p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))
+            at = p.hits(_word(fold(word)))
             if at and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
                 add(fold(word), at[0], 1)
     # A candidate the product's site is named after ("Puntos Estilo" / puntosestilo.com) is given a name
@@ -746,14 +767,14 @@ _KIND_NOUNS = (
 #: plataforma" alike — the construction of :data:`_DEFINED` without the capitals that mark where the name
 #: starts, so the name is the words before it said together again (real-dev 06's "[name] é um sistema", said
 #: once, stays unnamed).
-_LOWER_DEFINED = re.compile(
+_LOWER_DEFINED = lazy(
     r"(?<=\s)(?P<copula>[ée]|is|es)\s+(?:o|a|um|uma|the|an?|el|la|un|una)\s+(?:[\w-]+\s+){0,3}?" + _KIND_NOUNS + r"s?\b"
 )
 #: A name, then what kind of offering it is, set apart by a comma, a colon or a dash: "Puntos Estilo, el
 #: sistema integral de" (hold-out 6 07), "o TQ - uma ferramenta que" (hold-out 7 05), "SmartDoctor: o sistema
 #: completo" (hold-out 7 09); "X, the platform that" alike.  An apposition, by the grammar of the three
 #: languages: the noun phrase after the mark names the same thing as the name before it.
-_APPOSITION = re.compile(
+_APPOSITION = lazy(
     r"(?<![\w-])"
     + _NAME
     + r"\s*(?:[,:\u2013\u2014]|\s-)\s*(?:uma?|an?|una?|o|a|the|el|la)\s+(?:[\w-]+\s+){0,2}?"
@@ -763,13 +784,13 @@ _APPOSITION = re.compile(
 #: The same in a lower-cased, unpunctuated transcript, where the marks are gone: a coined word then the kind
 #: ("smartdoctor o sistema completo", hold-out 7 09 re-cut bare); the apposition's grammar, with the sources
 #: of :data:`_APPOSITION`.  A common word there ("na clínica o sistema") is no name.
-_LOWER_APPOSITION = re.compile(
+_LOWER_APPOSITION = lazy(
     r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:o|a|the|el|la)\s+(?:[\w-]+\s+){0,1}?" + _KIND_NOUNS + r"\b"
 )
 #: The construction of :data:`_SUBJECT_FOR_YOU` in a lower-cased transcript, with a coined word as its
 #: subject: "opositappss te ayuda a entrenar" (hold-out 7 11 re-cut bare); "[coined] helps you", "[coined] te
 #: ensina" alike.  Its sources are those of the capitalised rule.
-_LOWER_FOR_YOU = re.compile(
+_LOWER_FOR_YOU = lazy(
     r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:te (?:ayuda|ense[ñn]a|ensina|ajuda|d[áa])|(?:helps|teaches|gives|walks) you)\b"
 )
 #: The kinds of product an offer section refers to by a definite article or a demonstrative when it never
@@ -784,7 +805,7 @@ _KIND_REF_NOUNS = (
 )
 #: A kind said as the thing sold, with no name after it: "el programa", "este curso", "your system".  A
 #: capitalised word after it ("o programa Sprint") is a name, which the constructions above read.
-_KIND_REFERENCE = re.compile(
+_KIND_REFERENCE = lazy(
     r"(?<![\w-])(?P<art>(?i:the|this|your|our|o|a|esse|essa|este|esta|seu|sua|nosso|nossa|el|la|ese|esa|tu|"
     r"nuestro|nuestra|del|al|do|da|no|na|ao|pelo|pela))\s+(?P<kind>(?i:"
     + _KIND_REF_NOUNS
@@ -876,12 +897,12 @@ def _repeated_before(p: Prepared, before: str) -> str | None:
         if k == 1 and not _coined(phrase[0].lower(), p.language):
             continue
         folded = fold(" ".join(phrase))
-        if len(p.hits(re.compile(r"\b" + re.escape(folded) + r"\b"))) >= 2:
+        if len(p.hits(_word(folded))) >= 2:
             return folded
     return None
 
 
-_KIND_LOWER = re.compile(r"(?i)^" + _KIND_WORDS_EN + r"$")
+_KIND_LOWER = lazy(r"(?i)^" + _KIND_WORDS_EN + r"$")
 #: Words a lower-case name headed by its kind may run to.
 _KIND_NAME_WORDS = 5
 
@@ -906,7 +927,7 @@ def _kind_ended(p: Prepared, after: str) -> str | None:
                 return phrase
             if all(_common(x.lower(), p.language) for x in words[:j]):
                 return None  # "our proven system", said three times: common words, no name
-            return phrase if len(p.hits(re.compile(r"\b" + re.escape(phrase) + r"\b"))) >= 2 else None
+            return phrase if len(p.hits(_word(phrase))) >= 2 else None
     return None
 
 
@@ -928,7 +949,7 @@ def _repeated_phrase(p: Prepared, after: str) -> str | None:
         if all(_common(w.lower(), p.language) or fold(w) in _SENTENCE_WORDS for w in phrase):
             continue
         folded = fold(" ".join(phrase))
-        if len(p.hits(re.compile(r"\b" + re.escape(folded) + r"\b"))) >= 2:
+        if len(p.hits(_word(folded))) >= 2:
             return folded
     return None
 
@@ -975,9 +996,7 @@ def find_mechanism(p: Prepared, product: str | None) -> tuple[str | None, Eviden
     return best, p.evidence(found[best]), mentions(best)
 
 
-_FILLER = re.compile(
-    r"^(?:(?:so|okay|ok|well|look|oi|ola|olá|e aí|hola|bueno|mira|então|entao)[,!.]?\s+)+", re.IGNORECASE
-)
+_FILLER = lazy(r"^(?:(?:so|okay|ok|well|look|oi|ola|olá|e aí|hola|bueno|mira|então|entao)[,!.]?\s+)+", re.IGNORECASE)
 
 
 def find_hook(p: Prepared, hook_segments: int) -> tuple[str | None, Evidence | None]:

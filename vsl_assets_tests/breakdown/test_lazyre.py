@@ -9,7 +9,7 @@ from types import ModuleType
 
 import pytest
 
-from vsl_assets.breakdown import numbers, prices, section
+from vsl_assets.breakdown import names, numbers, prices, section
 from vsl_assets.breakdown.lazyre import LazyPattern, lazy
 
 
@@ -24,7 +24,7 @@ def _patterns(module: ModuleType) -> dict[str, object]:
     return found
 
 
-@pytest.mark.parametrize("module", [section, prices, numbers], ids=lambda m: m.__name__.rsplit(".", 1)[1])
+@pytest.mark.parametrize("module", [section, prices, numbers, names], ids=lambda m: m.__name__.rsplit(".", 1)[1])
 def test_importing_a_reader_compiles_none_of_its_patterns(module: ModuleType) -> None:
     patterns = _patterns(module)
     assert len(patterns) >= 10, sorted(patterns)
