@@ -645,6 +645,12 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         for m in _LOWER_NAMED.finditer(seg.text):
             word = m.group("name")
             lower_named.add(word)
+            if not lower_cased and not _coined(word.lower(), p.language):
+                # Where the transcriber capitalises names, a word of the language's own vocabulary left in
+                # lower case is a common word, an activity or a science term ("se llama adivinar",
+                # real-holdout8 12, read as the product), not a brand (orthography); a coined one
+                # ("mounjatina") may still be a brand the transcriber did not know.
+                continue
             if fold(word) not in _FUNCTION_WORDS and len(p.hits(_word(fold(word)))) >= 3:
                 add(word, i, 5)
                 named.add(word)

@@ -261,3 +261,75 @@ def test_a_short_ad_s_one_proper_name_is_the_product_unsure(language: str, lines
 def test_a_person_a_place_or_two_things_joined_is_no_product(language: str, lines: list[str]) -> None:
     product, _ = _ad(lines, language)
     assert product is None
+
+
+# --- (d) a word of the language left in lower case after "se llama" in a capitalised transcript ----------
+
+
+@pytest.mark.parametrize(
+    ("language", "lines"),
+    [
+        (
+            "es",
+            [
+                "Subes una foto, pagas diez dólares y esperas.",
+                "Lo que estás haciendo se llama adivinar.",
+                "Y adivinar sale caro. Deja de adivinar hoy.",
+            ],
+        ),
+        (
+            "pt",
+            [
+                "Você posta, paga dez reais e espera.",
+                "O que você está fazendo se chama apostar.",
+                "E apostar sai caro. Pare de apostar hoje.",
+            ],
+        ),
+        (
+            "en",
+            [
+                "You post, pay ten dollars and wait.",
+                "What you are doing is called gambling.",
+                "And gambling is expensive. Stop gambling today.",
+            ],
+        ),
+    ],
+)
+def test_a_common_word_after_a_naming_verb_in_a_capitalised_transcript_is_no_product(
+    language: str, lines: list[str]
+) -> None:
+    product, _ = _read(lines, language)
+    assert product is None
+
+
+@pytest.mark.parametrize(
+    ("language", "lines", "name"),
+    [
+        (
+            "es",
+            [
+                "Mi abuela tomaba una mezcla cada mañana.",
+                "Hoy esa mezcla se llama brotivax.",
+                "Pide brotivax hoy.",
+                "Con brotivax duermes mejor.",
+            ],
+            "brotivax",
+        ),
+        (
+            "pt",
+            [
+                "Minha avó tomava uma mistura toda manhã.",
+                "Hoje essa mistura se chama brotivax.",
+                "Peça brotivax hoje.",
+                "Com brotivax você dorme melhor.",
+            ],
+            "brotivax",
+        ),
+    ],
+)
+def test_a_coined_lower_case_word_after_a_naming_verb_still_names_the_product(
+    language: str, lines: list[str], name: str
+) -> None:
+    product, confidence = _read(lines, language)
+    assert product == name
+    assert confidence is not None and confidence < 0.6
