@@ -505,8 +505,12 @@ def _named_once(p: Prepared, shouted: set[str]) -> tuple[str, int] | None:
             before = re.findall(r"[\w'\u2019]+", text[: m.start("name")])[-2:]
             prev = fold(before[-1]) if before else ""
             prev2 = fold(before[0]) if len(before) == 2 else ""
-            if prev in _PERSON_BEFORE or any(w.isdigit() for w in words) or fold(words[0]) in _CALENDAR:
+            if prev in _PERSON_BEFORE or (prev in _ARTICLES and prev2 in _PERSON_BEFORE):
+                continue  # "con X", "going with the X": a person, or what the speaker goes with
+            if any(w.isdigit() for w in words) or fold(words[0]) in _CALENDAR:
                 continue
+            if _EXTRA_BEFORE.search(text[: m.start("name")]):
+                continue  # "a free bonus called the X Course": a bonus's name
             capitals = any(len(w) > 1 and w.isupper() for w in words)
             if (prev in _PLACE_BEFORE or (prev in _ARTICLES and prev2 in _PLACE_BEFORE)) and not capitals:
                 continue
@@ -524,6 +528,13 @@ def _named_once(p: Prepared, shouted: set[str]) -> tuple[str, int] | None:
     return name, first[name]
 
 
+#: A phrase opening with a kind of offering ("programa más completo para tu negocio") describes the kind.
+_KIND_START = lazy(
+    r"(?i)(?:programa|program|curso|course|sistema|system|m[ée]todo|method|mentoria|mentor[ií]a|mentorship|"
+    r"treinamento|training|entrenamiento|desaf[ií]o|challenge|comunidade|comunidad|community|plataforma|"
+    r"platform|aplicativo|app|aplicaci[óo]n|servi[çc]o|servicio|service|kit|pacote|paquete|package|protocolo|"
+    r"protocol|e-?book|livro|libro|book|guia|gu[íi]a|guide|workshop|masterclass)s?\b"
+)
 #: Words that never end a name: a clause cut before its noun ("a mecânica do" | "amor").
 _OPEN_ENDS = frozenset(
     {"de", "da", "do", "das", "dos", "del", "of", "the", "and", "e", "y", "la", "el", "to", "a", "o"}
@@ -540,8 +551,8 @@ def _lower_made(p: Prepared, i: int, text: str, m: re.Match[str], found: dict[st
         return  # English "a" is the indefinite article: "I created a new habit" names nothing
     if fold(words[0]) in _FUNCTION_WORDS | _SENTENCE_WORDS or fold(words[-1]) in _FUNCTION_WORDS | _OPEN_ENDS:
         return
-    if _PART.match(name):
-        return
+    if _PART.match(name) or _KIND_START.match(name):
+        return  # "creé el programa más completo": a kind described, which the kind's reading gives
     following = p.segments[i + 1].text.lstrip() if i + 1 < len(p.segments) else ""
     if m.end() == len(text) and text == p.segments[i].text and following[:1].islower():
         return  # the clause goes on in the next segment: the match across the cut has the whole name
