@@ -673,8 +673,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 named.add(name)
                 if _MADE_CUE.search(p.segments[i - 1].text.rstrip() + " "):
                     made.add(name)
-        for pat in (_EXACTLY_WHAT, _WHAT_IT_GIVES, _GET_INSIDE, _INSIDE_GET):
-            for _, m in _across_cut(p, i, pat):
+        clefts = ((m for _, m in _across_cut(p, i, pat)) for pat in (_EXACTLY_WHAT, _WHAT_IT_GIVES))
+        for found in (*clefts, _GET_INSIDE.finditer(seg.text), _INSIDE_GET.finditer(seg.text)):
+            for m in found:
                 name = _clean_name(m.group("name"))
                 add(name, i, 5)
                 if name is not None:
