@@ -483,6 +483,7 @@ _PERSON_BEFORE = frozenset(
 #: The prepositions of place: "em São Paulo", "in the Texas Hill Country" name a place.
 _PLACE_BEFORE = frozenset("em no na nos nas in en at from de do da del of to para desde on".split())
 _ARTICLES = frozenset("o a os as the el la los las".split())
+_WORDS_BEFORE = lazy(r"[\w'\u2019]+")
 #: The confidence of a name said once with no construction: below any threshold the UI trusts.
 ONCE_CONFIDENCE = 0.4
 
@@ -502,7 +503,7 @@ def _named_once(p: Prepared, shouted: set[str]) -> tuple[str, int] | None:
         for text, m in _across_cut(p, i, _INNER_RUN):
             name = m.group("name").strip("'\u2019")
             words = name.split()
-            before = re.findall(r"[\w'\u2019]+", text[: m.start("name")])[-2:]
+            before = _WORDS_BEFORE.findall(text, max(0, m.start("name") - 40), m.start("name"))[-2:]
             prev = fold(before[-1]) if before else ""
             prev2 = fold(before[0]) if len(before) == 2 else ""
             if prev in _PERSON_BEFORE or (prev in _ARTICLES and prev2 in _PERSON_BEFORE):
