@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 from vsl_assets.transcription import LocalTranscriber, bundled  # noqa: E402
 from vsl_assets.transcription.audio import load_audio  # noqa: E402
 from vsl_assets.transcription.quality import word_error_rate  # noqa: E402
-from vsl_assets_tests.transcription.test_language_id import music_first  # noqa: E402
+from vsl_assets_tests.transcription._audio import music_first  # noqa: E402
 
 DATA = ROOT / "vsl_assets_tests" / "data"
 ALLOWED = ("pt", "en", "es")

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parent.parent
 PACKAGE = REPO / "vsl_assets"
 sys.path.insert(0, str(REPO))
 
-from vsl_assets_tests.test_layers import FRONT_ENDS, _reads_current_settings  # noqa: E402
+from vsl_assets_tests.layers import FRONT_ENDS, reads_current_settings  # noqa: E402
 
 MAX_ASSET_LINES = 30
 MAX_FRONT_END_LINES = 250
@@ -148,7 +148,7 @@ def main() -> int:
 
     readers: dict[str, list[int]] = {}
     for path in sorted(PACKAGE.rglob("*.py")):
-        if found := _reads_current_settings(path):
+        if found := reads_current_settings(path):
             readers[str(path.relative_to(PACKAGE))] = found
     below = {p: n for p, n in readers.items() if p.split("/")[0].removesuffix(".py") not in (*FRONT_ENDS, "settings")}
     shown = ", ".join(f"{p}:{','.join(map(str, n))}" for p, n in readers.items())

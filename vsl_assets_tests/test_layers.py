@@ -8,6 +8,7 @@ import tomllib
 from pathlib import Path
 
 import vsl_assets
+from vsl_assets_tests.layers import FRONT_ENDS, reads_current_settings
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -57,34 +58,6 @@ def test_no_router_imports_another_router() -> None:
     assert {name: mods for name, mods in offenders.items() if mods} == {}
 
 
-#: The front ends: their entry points read the settings and hand them down.
-FRONT_ENDS = ("cli", "defs", "definitions", "web", "scaleout")
-
-
-def _reads_current_settings(path: Path) -> list[int]:
-    """Lines where ``settings.current()`` (under any alias) is referenced."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    modules: set[str] = set()
-    functions: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module == "vsl_assets":
-            modules |= {a.asname or a.name for a in node.names if a.name == "settings"}
-        elif isinstance(node, ast.ImportFrom) and node.module == "vsl_assets.settings":
-            functions |= {a.asname or a.name for a in node.names if a.name == "current"}
-        elif isinstance(node, ast.Import):
-            modules |= {a.asname for a in node.names if a.name == "vsl_assets.settings" and a.asname}
-    lines = []
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Attribute)
-            and node.attr == "current"
-            and isinstance(node.value, ast.Name)
-            and node.value.id in modules
-        ) or (isinstance(node, ast.Name) and node.id in functions):
-            lines.append(node.lineno)
-    return sorted(lines)
-
-
 def test_no_domain_module_reads_the_settings() -> None:
     """Settings are passed in from the edges: only the front ends call ``settings.current()``."""
     package = REPO / "vsl_assets"
@@ -93,7 +66,7 @@ def test_no_domain_module_reads_the_settings() -> None:
         relative = path.relative_to(package)
         if relative.parts[0].removesuffix(".py") in (*FRONT_ENDS, "settings"):
             continue
-        if lines := _reads_current_settings(path):
+        if lines := reads_current_settings(path):
             readers[str(relative)] = lines
     assert readers == {}
 
@@ -105,4 +78,4 @@ def test_the_settings_check_sees_every_spelling(tmp_path: Path) -> None:
         "from vsl_assets.settings import current as now\nimport vsl_assets.settings as s3\n"
         "a = settings.current()\nb = s2.current().ffmpeg\nc = now()\nd = s3.current\n"
     )
-    assert _reads_current_settings(sample) == [5, 6, 7, 8]
+    assert reads_current_settings(sample) == [5, 6, 7, 8]

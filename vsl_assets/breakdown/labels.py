@@ -22,6 +22,7 @@ import re
 from collections import Counter
 
 from vsl_assets.breakdown import cues
+from vsl_assets.breakdown.lazyre import lazy
 from vsl_assets.breakdown.models import AWARENESS_LEVELS, Evidence
 from vsl_assets.breakdown.prepared import Prepared, count
 from vsl_assets.breakdown.prices import deal_segments, read_prices
@@ -37,65 +38,63 @@ FIRST_WEIGHT = 4.0
 HOOK_WEIGHT = 3.0
 #: A first sentence this short, with nobody in it, is a proclamation ("Dieta não emagrece.").
 _SHORT_CLAIM_WORDS = 12
-_NEVER = re.compile(r"(?!)")
+_NEVER = lazy(r"(?!)")
 #: A sentence end: "!", "?" or one full stop, not the dots of an ellipsis ("tienda... y"), which is a pause.
-_SENTENCE_END = re.compile(r"(?:[!?]|(?<!\.)\.(?!\.))(?:\s|$)")
+_SENTENCE_END = lazy(r"(?:[!?]|(?<!\.)\.(?!\.))(?:\s|$)")
 _SECRET_OPENER = {
-    "pt": re.compile(r"(?:existe|existem|ha|tem) (?:uma?|um|algo|\d+) (?!forma|maneira|jeito|razao|motivo|explicacao)"),
-    "en": re.compile(r"(?:there's|there is|there are) (?:an?|one|\d+|something) (?!way|reason|simple way)"),
-    "es": re.compile(r"(?:existe|existen|hay) (?:una?|algo|\d+) (?!forma|manera|razon|motivo|explicacion)"),
+    "pt": lazy(r"(?:existe|existem|ha|tem) (?:uma?|um|algo|\d+) (?!forma|maneira|jeito|razao|motivo|explicacao)"),
+    "en": lazy(r"(?:there's|there is|there are) (?:an?|one|\d+|something) (?!way|reason|simple way)"),
+    "es": lazy(r"(?:existe|existen|hay) (?:una?|algo|\d+) (?!forma|manera|razon|motivo|explicacion)"),
 }
 #: "Você sabia que existe…" / "Did you know there's…" / "¿Sabías que hay…": a secret is about to be told.
 _SECRET_QUESTION = {
-    "pt": re.compile(r"^(?:\W*)(?:voce (?:ja )?sabia|sabia) que (?:existe|existem|ha|tem)\b"),
-    "en": re.compile(r"^(?:\W*)(?:did you know|do you know) (?:that )?(?:there'?s|there is|there are)\b"),
-    "es": re.compile(r"^(?:\W*)(?:¿\s*)?(?:sabias|sabia usted|sabes) que (?:existe|existen|hay)\b"),
+    "pt": lazy(r"^(?:\W*)(?:voce (?:ja )?sabia|sabia) que (?:existe|existem|ha|tem)\b"),
+    "en": lazy(r"^(?:\W*)(?:did you know|do you know) (?:that )?(?:there'?s|there is|there are)\b"),
+    "es": lazy(r"^(?:\W*)(?:¿\s*)?(?:sabias|sabia usted|sabes) que (?:existe|existen|hay)\b"),
 }
 #: A dated scene opens a story: "Às 3 da manhã meu celular tocou", "Last March I...", "Hace 6 meses, mi...".
 _SCENE_TIME = {
-    "pt": re.compile(
+    "pt": lazy(
         r"^(?:\W*)(?:as \d{1,2}(?:h| horas)?(?: e \d+)? da (?:manha|tarde|noite|madrugada)|era (?:uma|um|1) \w+|"
         r"(?:em|no ano de) (?:19|20)\d\d|ha \d+ (?:anos|meses|semanas|dias)|(?:naquela|numa|em uma|em 1) (?:noite|manha|tarde)|"
         r"(?:no|num) (?:dia|domingo|sabado|inverno|verao)\b)"
     ),
-    "en": re.compile(
+    "en": lazy(
         r"^(?:\W*)(?:at \d{1,2}(?::\d\d)? ?(?:a\.?m\.?|p\.?m\.?|o'clock)|(?:last|one|1) (?:night|morning|summer|winter|"
         r"spring|fall|year|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|"
         r"july|august|september|october|november|december)|in (?:19|20)\d\d|\d+ (?:years|months|weeks|days) ago|"
         r"on (?:a|the) (?:cold|hot|rainy|quiet)?\s?\w+ (?:night|morning|afternoon))"
     ),
-    "es": re.compile(
+    "es": lazy(
         r"^(?:\W*)(?:a las \d{1,2}(?::\d\d)? de la (?:manana|tarde|noche|madrugada)|hace \d+ (?:anos|meses|semanas|dias)|"
         r"en (?:19|20)\d\d|(?:una|1|esa|aquella) (?:noche|manana|tarde)|el (?:dia|domingo|sabado|verano|invierno)\b)"
     ),
 }
 _FIRST_PERSON_PAST = {
-    "pt": re.compile(r"\b(?:eu|meu|minha|me|comigo|nos)\b"),
-    "en": re.compile(r"\b(?:i|my|me|we|our)\b"),
-    "es": re.compile(r"\b(?:yo|mi|me|nos|nuestro|nuestra)\b"),
+    "pt": lazy(r"\b(?:eu|meu|minha|me|comigo|nos)\b"),
+    "en": lazy(r"\b(?:i|my|me|we|our)\b"),
+    "es": lazy(r"\b(?:yo|mi|me|nos|nuestro|nuestra)\b"),
 }
 #: A first sentence that tells what the speaker did, in the first person and the simple past ("I built my
 #: first tool in 7 days.", "Eu perdi tudo em 2019.", "Yo trabajaba de noche."), narrates: a story opens
 #: (Masterson & Forde), by the grammar of the narrative past in the three languages.  The subject comes
 #: first; "I know", "eu sei" (present) are no narration.
 _I_DID = {
-    "pt": re.compile(
+    "pt": lazy(
         r"^\W*(?:eu )?(?:era|estava|tinha|trabalhava|morava|perdi|comecei|construi|fui|acordei|quebrei|larguei|"
         r"passei|vivi|cresci)\b"
     ),
-    "en": re.compile(
+    "en": lazy(
         r"^\W*i (?:was|had|built|lost|quit|spent|started|woke|grew|lived|worked|broke|left|went|made|found|"
         # A regular past in -ed, not a verb that only ends so ("need", "feed", "succeed").
         r"\w{2,}(?<!e)ed)\b(?! (?:to|you)\b)"
     ),
-    "es": re.compile(
-        r"^\W*(?:yo )?(?:era|estaba|tenia|trabajaba|vivia|perdi|empece|construi|fui|desperte|rompi|creci)\b"
-    ),
+    "es": lazy(r"^\W*(?:yo )?(?:era|estaba|tenia|trabajaba|vivia|perdi|empece|construi|fui|desperte|rompi|creci)\b"),
 }
 #: A first sentence that points at what is on screen ("Watch this.", "This is a plumber's website.", "Olha
 #: isso.", "Esto es lo que ves.") shows, it does not proclaim: a demonstration opening (hold-out 3 10 and
 #: hold-out 5 09, both problem-led; a deictic is no claim about the world).
-_SHOWING = re.compile(
+_SHOWING = lazy(
     # A greeting or a thanks ("Antes de qualquer coisa, obrigado por estar aqui.", "Hi there.") is phatic: it
     # opens the talk and claims nothing (grammar of the three languages; hold-out 5 02).
     r"^\W*(?:(?:hi|hello|hey|ola|oi|hola|buenas|first of all|antes de (?:qualquer coisa|mais nada|nada|todo)|"
@@ -106,30 +105,30 @@ _SHOWING = re.compile(
 )
 #: The viewer's loss said in the present ("you're losing money every night") is a problem opening.
 _PRESENT_LOSS = {
-    "pt": re.compile(r"\bvoce (?:esta|ta|vem) (?:perdendo|jogando fora|deixando)\b|\bvoce (?:perde|nao consegue)\b"),
-    "en": re.compile(
+    "pt": lazy(r"\bvoce (?:esta|ta|vem) (?:perdendo|jogando fora|deixando)\b|\bvoce (?:perde|nao consegue)\b"),
+    "en": lazy(
         r"\byou(?:'re| are) (?:losing|leaving|wasting|throwing away|stuck)\b|\byou (?:lose|can't|keep losing)\b"
     ),
-    "es": re.compile(r"\b(?:estas|esta usted) (?:perdiendo|dejando|tirando)\b|\b(?:pierdes|no puedes)\b"),
+    "es": lazy(r"\b(?:estas|esta usted) (?:perdiendo|dejando|tirando)\b|\b(?:pierdes|no puedes)\b"),
 }
 #: "If you…" / "Se a sua…" / "Si tu…" at the very start addresses a viewer with a problem.
 _CONDITIONAL_OPENER = {
-    "pt": re.compile(r"se "),
-    "en": re.compile(r"if "),
-    "es": re.compile(r"(?:¿\s*)?si "),
+    "pt": lazy(r"se "),
+    "en": lazy(r"if "),
+    "es": lazy(r"(?:¿\s*)?si "),
 }
-_PROMISE_QUESTION = re.compile(r"\b(?:what if|imagine|e se voce|imagin|y si pudieras|y si tu)")
+_PROMISE_QUESTION = lazy(r"\b(?:what if|imagine|e se voce|imagin|y si pudieras|y si tu)")
 #: People in a sentence: a narrator or a viewer makes it a story or an address, not a bare claim.
 _PERSON = {
-    "pt": re.compile(r"\b(?:eu|me|meu|minha|voce|voces|te|seu|sua|nos|nosso|nossa)\b"),
-    "en": re.compile(r"\b(?:i|i'm|i've|me|my|you|you're|you've|your|we|our)\b"),
-    "es": re.compile(r"\b(?:yo|me|mi|mis|tu|tus|te|usted|su|nosotros|nuestro|nuestra)\b"),
+    "pt": lazy(r"\b(?:eu|me|meu|minha|voce|voces|te|seu|sua|nos|nosso|nossa)\b"),
+    "en": lazy(r"\b(?:i|i'm|i've|me|my|you|you're|you've|your|we|our)\b"),
+    "es": lazy(r"\b(?:yo|me|mi|mis|tu|tus|te|usted|su|nosotros|nuestro|nuestra)\b"),
 }
 #: A greeting (and "how are you? I hope you're well") opens the talk and says nothing about the lead: "E
 #: aí!", "Hola, ¿cómo estás?", "Olá!", "Hey —" are phatic in the three languages (grammar; hold-out 7 05 and
 #: 08, hold-out 7 14, hold-out 8 13: a greeting read as a short bare claim, or its "how are you?" as the
 #: problem question).  The opening is read from what follows it.
-_GREETING = re.compile(
+_GREETING = lazy(
     r"^\W*(?:hi|hello|hey|ola|oi|hola|e ai|eai|buenas|buenos dias|bom dia|boa tarde|boa noite|good morning|"
     r"good evening)\b(?: (?:there|everyone|everybody|guys|pessoal|gente|galera|amigos|amigas|a todos|todos))?"
     r"[\s,!.;:¡¿\u2014\u2013-]*(?:(?:como (?:estas|esta|vai|voce esta|vao)|how are you(?: doing)?|tudo bem)\W*)?"
@@ -138,7 +137,7 @@ _GREETING = re.compile(
 #: The opening names what is sold as its first act: "Bienvenidos a [X], el sistema…", "[X] é o app que…",
 #: "[X]: o sistema completo…" — an offer lead (Masterson & Forde: the offer lead opens on the product and
 #: the deal; hold-out 6 07, hold-out 7 07 and 09, each labelled offer).  Read in the first seconds only.
-_WELCOME = re.compile(r"^\W*(?:bem-vind[oa]s?|bienvenid[oa]s?|welcome) (?:a|ao|a la|al|to) ")
+_WELCOME = lazy(r"^\W*(?:bem-vind[oa]s?|bienvenid[oa]s?|welcome) (?:a|ao|a la|al|to) ")
 _PRODUCT_KIND = (
     r"(?:app|aplicativo|aplicacion|sistema|plataforma|software|ferramenta|herramienta|system|platform|tool|"
     r"programa|program|servico|servicio|service)"
@@ -152,16 +151,16 @@ PRODUCT_DEFINITION_S = 10.0
 #: 04 cut bare).  Spanish drops the subject, the verb's ending says "you" (grammar).  What the viewer is about to do or is watching ("you're about to hear", "you're
 #: probably watching this") is the video's frame, not their situation.
 _VIEWER_NOW = {
-    "pt": re.compile(
+    "pt": lazy(
         r"^\W*(?:voce|tu) (?:esta|ta|vive|trabalha|passa|gasta|sente|acorda|perde|paga|continua|segue|acordou|"
         r"descobriu|recebeu|perdeu)\b"
         r"(?! (?:prestes|assistindo|vendo|aqui|ouvindo)\b)"
     ),
-    "en": re.compile(
+    "en": lazy(
         r"^\W*(?:you(?:'re| are) (?!(?:going|gonna|about|watching|probably|here|listening|invited|in for|one|just|"
         r"not alone|now)\b)\w+|you (?:just )?(?:woke up|found out|lost|received|got a)\b)"
     ),
-    "es": re.compile(
+    "es": lazy(
         r"^\W*(?:(?:tu|usted) )?(?:estas|trabajas|gestionas|usas|pasas|gastas|vives|sigues|pierdes|pagas|"
         r"te despertaste|descubriste|perdiste|recibiste|"
         r"usted (?:esta|trabaja|vive|pasa|gasta|sigue|pierde|paga))\b(?! (?:a punto|viendo|aqui|escuchando)\b)"
@@ -171,9 +170,9 @@ _VIEWER_NOW = {
 #: people are in the sentence and it is no bare claim (grammar: the -amos/-emos/-imos ending of Portuguese
 #: and Spanish, "let's" in English; hold-out 8 11, a problem-solution opening read as a proclamation).
 _HORTATIVE = {
-    "pt": re.compile(r"^\W*\w+(?:amos|emos|imos)\b"),
-    "en": re.compile(r"^\W*let(?:'s| us)\b"),
-    "es": re.compile(r"^\W*\w+(?:amos|emos|imos)\b"),
+    "pt": lazy(r"^\W*\w+(?:amos|emos|imos)\b"),
+    "en": lazy(r"^\W*let(?:'s| us)\b"),
+    "es": lazy(r"^\W*\w+(?:amos|emos|imos)\b"),
 }
 #: Awareness cues are read up to this second.
 AWARENESS_WINDOW_S = 75.0
@@ -293,7 +292,7 @@ def _without_money(p: Prepared) -> str:
 
 
 #: A bracketed note of a script (one line at most): a stand-in or an instruction, not words said.
-_BRACKETED = re.compile(r"\[[^\]\n]*\]")
+_BRACKETED = lazy(r"\[[^\]\n]*\]")
 
 
 #: A video this short (a reel, an ad) is read as one stretch for the niche.
@@ -399,7 +398,7 @@ def _defines_product(p: Prepared, opener: str, product: str | None) -> bool:
 
 
 #: A full stop that ends a sentence: one period, not the dots of an ellipsis ("..." or "…").
-_FULL_STOP = re.compile(r"(?<!\.)\.(?!\.)")
+_FULL_STOP = lazy(r"(?<!\.)\.(?!\.)")
 
 
 def _structure(p: Prepared, lang: str, product: str | None = None) -> dict[str, float]:

@@ -8,6 +8,11 @@ pattern the first time one of its methods is used, then keeps the compiled patte
 method on itself: the same matches, and after the first call the same speed as the compiled
 pattern (one attribute lookup).
 
+A pattern whose text is itself costly to build (a label's cue phrases, each read again with its numbers
+as digits: :mod:`.cues`) gives ``lazy`` a function that returns the text instead of the text; it is
+called on first use too, just before the compile.  This is the breakdown's one way of compiling a
+pattern when it is first needed.
+
 It stands in for the pattern's methods and attributes (``search``, ``finditer``, ``sub``, ``pattern``,
 ``groupindex``...), not for the type: ``re.search(lazy_pattern, text)`` and ``isinstance(x, re.Pattern)``
 do not accept it.  The modules that use it call the pattern's methods only.
@@ -17,11 +22,13 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Callable
 from typing import Any, cast
 
 __all__ = ["LazyPattern", "lazy"]
 
-_compiling = threading.Lock()
+# Re-entrant: building a text (cues._source) uses other lazy patterns (numbers.words_to_digits).
+_compiling = threading.RLock()
 
 
 class LazyPattern:
@@ -29,7 +36,7 @@ class LazyPattern:
 
     __slots__ = ("__dict__", "_compiled", "_flags", "_source")
 
-    def __init__(self, source: str, flags: int = 0) -> None:
+    def __init__(self, source: str | Callable[[], str], flags: int = 0) -> None:
         self._source = source
         self._flags = flags
         self._compiled: re.Pattern[str] | None = None
@@ -41,7 +48,8 @@ class LazyPattern:
             with _compiling:
                 found = self._compiled
                 if found is None:
-                    found = self._compiled = re.compile(self._source, self._flags)
+                    source = self._source if isinstance(self._source, str) else self._source()
+                    found = self._compiled = re.compile(source, self._flags)
         return found
 
     def __getattr__(self, name: str) -> Any:
@@ -56,6 +64,7 @@ class LazyPattern:
         return f"lazy({self._source!r}, {self._flags!r})"
 
 
-def lazy(source: str, flags: int = 0) -> re.Pattern[str]:
-    """``re.compile(source, flags)``, compiled on first use; typed as the pattern it stands in for."""
+def lazy(source: str | Callable[[], str], flags: int = 0) -> re.Pattern[str]:
+    """``re.compile(source, flags)``, compiled on first use (``source()`` first, when it is a function);
+    typed as the pattern it stands in for."""
     return cast("re.Pattern[str]", LazyPattern(source, flags))

@@ -7,19 +7,24 @@ from __future__ import annotations
 
 import re
 
+from vsl_assets.breakdown.lazyre import lazy
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared
 from vsl_assets.breakdown.taxonomy import fold
 
-_GUARANTEE_CUE = re.compile(
-    r"\b(?:garantia|reembolso|dinheiro de volta|devolv|devuelv|regresamos|guarantee|refund|money back|money-back|"
-    r"your money|every penny|every cent|cada centavo|sem risco|sin riesgo|testar|try it|para probar|probarlo|"
+#: Words that give the money back: a guarantee's own, and what turns a free trial into one.
+_MONEY_BACK_WORDS = (
+    r"garantia|reembolso|dinheiro de volta|devolv|devuelv|regresamos|guarantee|refund|money back|money-back|"
+    r"every penny|every cent|cada centavo"
+)
+_GUARANTEE_CUE = lazy(
+    r"\b(?:" + _MONEY_BACK_WORDS + r"|your money|sem risco|sin riesgo|testar|try it|para probar|probarlo|"
     # "o valor dos produtos volta", "o seu dinheiro volta": the money comes back;
     # "you don't pay our fee", "você não paga nada": a fee-back promise with a deadline.
     r"(?:o|seu|o seu) (?:valor|dinheiro)\b[^.;!?]{0,30}\bvolta|"
     r"you don'?t pay (?:our|the|us|a|anything)|voce nao paga (?:nada|a nossa|o nosso|a taxa)|no pagas (?:nada|nuestra|el))"
 )
-_DURATION = re.compile(
+_DURATION = lazy(
     r"\b(?P<n>\d{1,3})\s*(?P<u>dias?|days?|dias?|semanas?|weeks?|mes(?:es)?|meses|months?|anos?|years?|anos?|"
     # A window in hours ("garantia total de 72 horas", "a 48-hour money-back guarantee"): whole days only
     # (hold-out 6 04; the unit's meaning in the three languages).
@@ -30,36 +35,33 @@ _DURATION = re.compile(
 #: does not make a 90-day guarantee while a nearer reading exists (a recogniser's segment often
 #: holds the end of one sentence and the start of the next).
 _SENTENCE_GAP = 250
-_SENTENCE_END = re.compile(r"[.!?](?=\s|$)")
+_SENTENCE_END = lazy(r"[.!?](?=\s|$)")
 _UNIT_DAYS = {"d": 1, "s": 7, "w": 7, "m": 30, "a": 365, "y": 365, "h": 0}
 #: A free trial ("2 días gratis para probarlo", "prueba gratis por 7 días", "teste grátis por 14 dias",
 #: "a 14-day free trial"): the days are how long the buyer tries before paying, not a money-back
 #: window.  Seen in two hold-out VSLs labelled without a guarantee (a chatbot and an AI agent, both
 #: Spanish); PT and EN by the same grammar.
 _FREE = r"(?:gratis|gratuit[oa]s?|gratuitamente|free|sin costo|sem custo|de graca)"
-_TRIAL_NEAR = re.compile(
+_TRIAL_NEAR = lazy(
     r"(?:" + _FREE + r"|trial|prueba|teste|test(?:e|ar)?)\W+(?:\w+\W+){0,2}$|^\W*(?:\w+\W+){0,1}" + _FREE + r"\b"
 )
 #: What turns a trial into a guarantee: the money is given back ("Reembolso 100% si no te gusta",
 #: said two lines after "Probá Ohana 30 días completamente gratis", is a money-back guarantee).
-_MONEY_BACK = re.compile(
-    r"\b(?:garantia|reembolso|dinheiro de volta|devolv|devuelv|regresamos|guarantee|refund|money back|money-back|"
-    r"every penny|every cent|cada centavo)"
-)
+_MONEY_BACK = lazy(r"\b(?:" + _MONEY_BACK_WORDS + ")")
 #: A period in the past ("in the last twelve months", "nos últimos 6 meses", "hace 2 años", "30 days ago"): by
 #: the grammar of the three languages a time already spent, never the window a buyer has ahead (hold-out 6 05,
 #: a performance promise said beside "the last twelve months").
-_PAST_BEFORE = re.compile(
+_PAST_BEFORE = lazy(
     r"(?:\b(?:in|over|during|for) the (?:last|past)|\b(?:nos|nas) (?:ultim[oa]s|passad[oa]s)|\bhá|\bha|"
     r"\ben (?:los|las) (?:ultim[oa]s|pasad[oa]s)|\bhace)\s+$"
 )
-_PAST_AFTER = re.compile(r"^\s+(?:ago|atras|atrás)\b")
+_PAST_AFTER = lazy(r"^\s+(?:ago|atras|atrás)\b")
 #: A rate ("24 horas por dia", "7 days a week", "24 horas al día"): how often, never how long (grammar).
-_RATE_AFTER = re.compile(r"^\s*(?:por|per|a|an|al|ao|each|cada)\s+(?:dia|day|semana|week|mes|month|ano|year)\b")
+_RATE_AFTER = lazy(r"^\s*(?:por|per|a|an|al|ao|each|cada)\s+(?:dia|day|semana|week|mes|month|ano|year)\b")
 #: How near its guarantee word a window in hours must be said (characters), and the deadline verbs that make
 #: one a closing time instead (folded text).
 _HOURS_REACH = 40
-_DEADLINE_BEFORE = re.compile(
+_DEADLINE_BEFORE = lazy(
     r"\b(?:clos\w*|ends?|ending|expir\w*|encerr\w*|termin\w*|acab\w*|cierr\w*|fech\w*|vence\w*|sai do ar)\b"
 )
 #: How many segments after a trial a money-back sentence still covers it.

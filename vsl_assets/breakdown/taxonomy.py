@@ -63,8 +63,8 @@ class Taxonomy:
         return f"{self.top_labels[top][lang]} / {found.labels[lang]}"
 
 
-def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex for a keyword list (folded), or None when the list is empty."""
+def keyword_source(keywords: tuple[str, ...]) -> str | None:
+    """The text of one regex for a keyword list (folded), or None when the list is empty."""
     parts = []
     for raw in keywords:
         kw = fold(raw)
@@ -73,7 +73,13 @@ def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
         parts.append(rf"{body}s?\b" if whole else body)
     if not parts:
         return None
-    return re.compile(r"\b(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")")
+    return r"\b(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")"
+
+
+def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One regex for a keyword list (folded), or None when the list is empty."""
+    source = keyword_source(keywords)
+    return None if source is None else re.compile(source)
 
 
 def _with_digits(words: tuple[str, ...], language: str) -> tuple[str, ...]:

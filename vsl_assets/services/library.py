@@ -23,7 +23,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Integer, and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.breakdown.models import is_sure
@@ -543,7 +543,9 @@ def detail(session: Session, key: str, *, min_confidence: float) -> schemas.VslD
     return found[0] if found is not None else None
 
 
-#: A VSL's row and its one-to-one rows, in one statement (six, one per table, before).
+#: A VSL's row and its one-to-one rows, in one statement (six, one per table, before).  The
+#: transcript's plain text is left in the database: the detail shows its timed segments, and the
+#: text is ~50 KB for an hour of speech on every view of a VSL's page.
 _DETAIL_ROWS = (
     select(Url, Source, Video, Audio, TranscriptRow, BreakdownRow)
     .outerjoin(Source, Source.url_id == Url.id)
@@ -551,6 +553,7 @@ _DETAIL_ROWS = (
     .outerjoin(Audio, Audio.url_id == Url.id)
     .outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
     .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+    .options(defer(TranscriptRow.text))
 )
 
 

@@ -185,6 +185,11 @@ def clean_query_string(raw: str) -> str:
     return urlencode(pairs)[:4000]
 
 
+#: A user's saved searches, newest first: the order they are listed in, and the one whose first
+#: ``MAX_SAVED`` are kept.
+_SAVED_ORDER = (SavedSearch.id.desc(),)
+
+
 def save_search(session: Session, user_id: int, name: str, query_string: str) -> SavedSearch:
     """Keep a search under a name for its user; the oldest beyond ``MAX_SAVED`` are dropped.
 
@@ -197,7 +202,7 @@ def save_search(session: Session, user_id: int, name: str, query_string: str) ->
     session.add(saved)
     session.flush()
     extra = session.scalars(
-        select(SavedSearch.id).where(SavedSearch.user_id == user_id).order_by(SavedSearch.id.desc()).offset(MAX_SAVED)
+        select(SavedSearch.id).where(SavedSearch.user_id == user_id).order_by(*_SAVED_ORDER).offset(MAX_SAVED)
     ).all()
     for old_id in extra:
         old = session.get(SavedSearch, old_id)
@@ -208,16 +213,14 @@ def save_search(session: Session, user_id: int, name: str, query_string: str) ->
 
 def saved_searches(session: Session, user_id: int) -> list[SavedSearch]:
     """A user's saved searches, newest first (only theirs)."""
-    return list(
-        session.scalars(select(SavedSearch).where(SavedSearch.user_id == user_id).order_by(SavedSearch.id.desc()))
-    )
+    return list(session.scalars(select(SavedSearch).where(SavedSearch.user_id == user_id).order_by(*_SAVED_ORDER)))
 
 
 #: :func:`saved_search_menu`'s query, built once (the user bound at execution).
 _SAVED_MENU = (
     select(SavedSearch.id, SavedSearch.name, SavedSearch.query)
     .where(SavedSearch.user_id == bindparam("user_id"))
-    .order_by(SavedSearch.id.desc())
+    .order_by(*_SAVED_ORDER)
 )
 
 

@@ -1,4 +1,5 @@
-"""Audio fixtures for the chunking tests, made with real ffmpeg at test time.
+"""Audio fixtures for the transcription tests (chunking, language detection) and their benchmarks,
+made with real ffmpeg at test time.
 
 Long fixtures are built by encoding the 19 s speech clip once exactly like the pipeline does
 (``extract_audio``: mono 16 kHz Opus 32 kbit/s in Ogg) and repeating it by stream copy.
@@ -46,6 +47,35 @@ def tone(dest: Path, seconds: float) -> Path:
             "32k",
             "-f",
             "ogg",
+            str(dest),
+        ]
+    )
+    return dest
+
+
+def music_first(speech: Path, dest: Path, music_s: float = 35.0) -> Path:
+    """``music_s`` seconds of a synthetic two-voice melody, then the speech clip.
+
+    Whisper's own detection reads only the first 30 s, which here hold no speech at all.
+    """
+    melody = (
+        "aevalsrc=0.25*sin(2*PI*(220+110*floor(mod(t\\,4)))*t)+0.15*sin(2*PI*330*t)*lt(mod(t\\,0.5)\\,0.25)"
+        f":s=16000:d={music_s}"
+    )
+    run_ffmpeg(
+        [
+            "-f",
+            "lavfi",
+            "-i",
+            melody,
+            "-i",
+            str(speech),
+            "-filter_complex",
+            "[1:a]aresample=16000,aformat=channel_layouts=mono[s];[0:a][s]concat=n=2:v=0:a=1",
+            "-c:a",
+            "libopus",
+            "-b:a",
+            "32k",
             str(dest),
         ]
     )

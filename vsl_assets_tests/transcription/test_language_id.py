@@ -14,7 +14,7 @@ from vsl_assets.transcription import LocalTranscriber, bundled
 from vsl_assets.transcription.languages import language_warning, settle_language
 from vsl_assets.transcription.models import Transcript
 from vsl_assets.transcription.quality import word_error_rate
-from vsl_assets_tests.servers import run_ffmpeg
+from vsl_assets_tests.transcription._audio import music_first
 
 #: real faster-whisper language detection on the speech fixtures (seconds each): in the full suite, not the fast tier.
 # xdist_group: the base model is assembled and loaded once, on one worker (./test.sh runs workers in parallel)
@@ -32,35 +32,6 @@ def base_engine(tmp_path_factory: pytest.TempPathFactory) -> LocalTranscriber:
     return LocalTranscriber(
         "base", download_root=cache / "hf", bundled_cache_dir=cache / "bundled", languages=ALLOWED, cpu_threads=2
     )
-
-
-def music_first(speech: Path, dest: Path, music_s: float = 35.0) -> Path:
-    """``music_s`` seconds of a synthetic two-voice melody, then the speech clip.
-
-    Whisper's own detection reads only the first 30 s, which here hold no speech at all.
-    """
-    melody = (
-        "aevalsrc=0.25*sin(2*PI*(220+110*floor(mod(t\\,4)))*t)+0.15*sin(2*PI*330*t)*lt(mod(t\\,0.5)\\,0.25)"
-        f":s=16000:d={music_s}"
-    )
-    run_ffmpeg(
-        [
-            "-f",
-            "lavfi",
-            "-i",
-            melody,
-            "-i",
-            str(speech),
-            "-filter_complex",
-            "[1:a]aresample=16000,aformat=channel_layouts=mono[s];[0:a][s]concat=n=2:v=0:a=1",
-            "-c:a",
-            "libopus",
-            "-b:a",
-            "32k",
-            str(dest),
-        ]
-    )
-    return dest
 
 
 @pytest.mark.parametrize("lang", ["pt", "en", "es"])
