@@ -47,7 +47,9 @@ _STRONG_CUE_WORDS = (
     # (hold-out 1 06 and hold-out 5 12, both selling the company's service).
     r"i'?m (?:\[[^\]]{1,20}\]|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?)),? (?:from|with)|"
     r"se llama|llamad[oa]|lo llamamos|lo llamo|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|"
-    r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a)"
+    r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a|"
+    # "nasceu" had no Spanish twin: "así nació X", "por eso nace X" (grammar, as "assim nasceu o X").
+    r"naci[óo]|nace)"
 )
 # A naming verb starts its word: "half-built Notion workspaces" is no "built X" (an adjective, not
 # the speaker building something).
@@ -742,6 +744,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         for m in _BORN.finditer(seg.text):
             # "that's how X was born" / "assim nasceu o X": a naming construction too.
             name = _clean_name(m.group("name"))
+            if name is not None and " " not in name and _common(fold(name), p.language):
+                continue  # "Así nació X", "Assim nasceu o X": the adverb opening the sentence, not a name
             add(name, i, 5)
             if name is not None:
                 named.add(name)

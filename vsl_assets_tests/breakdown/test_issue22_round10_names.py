@@ -333,3 +333,29 @@ def test_a_coined_lower_case_word_after_a_naming_verb_still_names_the_product(
     product, confidence = _read(lines, language)
     assert product == name
     assert confidence is not None and confidence < 0.6
+
+
+# --- (e) "así nació X": the adverb opening the sentence is no name ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "name"),
+    [
+        ("es", "Así nació Ruta Clara.", "Ruta Clara"),
+        ("pt", "Assim nasceu o Rota Clara.", "Rota Clara"),
+        ("en", "And so Clear Route was born.", "Clear Route"),
+    ],
+)
+def test_the_product_born_is_named_surely(language: str, line: str, name: str) -> None:
+    product, confidence = _read([FILLER[language], line, FILLER[language]], language)
+    assert product == name
+    assert confidence is not None and confidence >= 0.6
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [("es", "Así nació mi empresa."), ("pt", "Assim nasceu a minha empresa."), ("en", "Thus was born my company.")],
+)
+def test_the_adverb_before_born_is_no_product(language: str, line: str) -> None:
+    product, _ = _read([FILLER[language], line, FILLER[language]], language)
+    assert product is None
