@@ -48,8 +48,9 @@ _STRONG_CUE_WORDS = (
     r"i'?m (?:\[[^\]]{1,20}\]|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?)),? (?:from|with)|"
     r"se llama|llamad[oa]|lo llamamos|lo llamo|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|"
     r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a|"
-    # "nasceu" had no Spanish twin: "así nació X", "por eso nace X" (grammar, as "assim nasceu o X").
-    r"naci[óo]|nace)"
+    # "nasceu" had no Spanish twin: "así nació X", "por eso nace X" (grammar, as "assim nasceu o X"); "welcome
+    # to" / "bienvenido a" had no Portuguese one: "bem-vindo ao X".
+    r"naci[óo]|nace|bem-vind[oa]s? (?:ao|à|a))"
 )
 # A naming verb starts its word: "half-built Notion workspaces" is no "built X" (an adjective, not
 # the speaker building something).

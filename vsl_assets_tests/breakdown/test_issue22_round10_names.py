@@ -385,3 +385,17 @@ def test_a_kind_headed_name_with_a_number_is_the_product(language: str, line: st
 def test_a_kind_with_a_bare_figure_numbers_a_part(language: str, line: str) -> None:
     product, _ = _read([FILLER[language], line, FILLER[language]], language)
     assert product is None
+
+
+# --- (g) "bem-vindo ao X", the Portuguese twin of "welcome to X" / "bienvenido a X" ----------------------
+
+
+def test_welcome_to_the_product_in_portuguese_names_it() -> None:
+    product, confidence = _read([FILLER["pt"], "Seja bem-vinda ao Rota Serena.", FILLER["pt"]], "pt")
+    assert product == "Rota Serena"
+    assert confidence is not None and confidence >= 0.6
+
+
+def test_welcome_to_a_common_thing_in_portuguese_names_nothing() -> None:
+    product, _ = _read([FILLER["pt"], "Seja bem-vinda ao vídeo de hoje.", FILLER["pt"]], "pt")
+    assert product is None
