@@ -178,13 +178,13 @@ def test_remove_forgets_the_vsl_everywhere_and_reindex_rebuilds_the_index(
     monkeypatch.setenv("VSL_SEARCH_BACKEND", "sqlite")
     rebuilt = vsl("reindex")
     assert rebuilt.returncode == 0, rebuilt.stderr
-    assert rebuilt.stdout.startswith("indexed 2 VSL(s), 6 segment(s)")
+    assert rebuilt.stdout.startswith("indexed 2 VSLs, 6 segments")
     monkeypatch.delenv("VSL_SEARCH_BACKEND")
     assert _hits("guarantees") == [(three_languages["en"], 5.5, 12.0)] and not (storage / "vsl.tantivy").exists()
     # ...until `vsl reindex` builds the tantivy index, which every command reads from then on.
     upgraded = vsl("reindex")
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "indexed 2 VSL(s), 6 segment(s)" in upgraded.stdout and "search now uses tantivy" in upgraded.stdout
+    assert "indexed 2 VSLs, 6 segments" in upgraded.stdout and "search now uses tantivy" in upgraded.stdout
     assert (storage / "vsl.tantivy" / "side.db").exists() and not list(storage.glob("vsl.tantivy.building-*"))
     assert _hits("guarantees") == [(three_languages["en"], 5.5, 12.0)]
     assert _hits("intestino") == []

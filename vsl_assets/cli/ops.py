@@ -13,6 +13,7 @@ from typing import Any
 
 from vsl_assets import settings as settings_module
 from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance
+from vsl_assets.core.humanize import counted
 from vsl_assets.db import session_scope
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.settings import Settings
@@ -105,7 +106,9 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             dagster.dispose()
         if created:
-            print(f"vsl worker {name}: created pool(s) {', '.join(created)} at the instance's default limit")
+            print(
+                f"vsl worker {name}: created {'pool' if len(created) == 1 else 'pools'} {', '.join(created)} at the instance's default limit"
+            )
     env = settings_module.child_environment(
         VSL_WORKER_NAME=name,
         VSL_PROJECT_DIR=str(settings.project_dir),
@@ -117,7 +120,7 @@ def cmd_worker(args: argparse.Namespace, settings: Settings) -> int:
         "--prefetch-multiplier=1", "-O", "fair", "--without-gossip", "--without-mingle",
         "-l", args.log_level,
     ]  # fmt: skip
-    print(f"vsl worker {name}: queues {', '.join(queues)}, {args.concurrency} run(s) at a time", flush=True)
+    print(f"vsl worker {name}: queues {', '.join(queues)}, {counted(args.concurrency, 'run')} at a time", flush=True)
     os.chdir(settings.project_dir)
     os.execve(sys.executable, command, env)
 

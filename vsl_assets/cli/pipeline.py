@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance, sessions
+from vsl_assets.core.humanize import counted
 from vsl_assets.settings import Settings
 
 
@@ -33,7 +34,7 @@ def cmd_process(args: argparse.Namespace, settings: Settings) -> int:
     )
     if fixed["failed"] or fixed["requeued"]:
         print(
-            f"reconciled: {fixed['failed']} abandoned URL(s) failed ({fixed['resumed']} of them re-queued after "
+            f"reconciled: {counted(fixed['failed'], 'abandoned URL')} failed ({fixed['resumed']} of them re-queued after "
             f"a crash), {fixed['requeued']} re-queued"
         )
     runner = InProcessRunner(dagster)

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from vsl_assets.cli.common import EXIT_OK, EXIT_USAGE, err, search_index, sessions
+from vsl_assets.core.humanize import counted
 from vsl_assets.settings import Settings
 
 
@@ -54,10 +55,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     for group in results.vsls:
         vsl = group.vsl
-        print(f"{vsl.title}  [{vsl.key}]  {group.hit_count} hit(s)")
+        print(f"{vsl.title}  [{vsl.key}]  {counted(group.hit_count, 'hit')}")
         for hit in group.hits:
             print(f"  {clock(hit.start):>8}  {hit.snippet.marked()}")
-    print(f"{results.total_vsls} VSL(s), {results.total_hits} segment(s)")
+    print(f"{counted(results.total_vsls, 'VSL')}, {counted(results.total_hits, 'segment')}")
     return EXIT_OK
 
 
@@ -92,7 +93,7 @@ def cmd_insights(args: argparse.Namespace, settings: Settings) -> int:
     with sessions(settings)() as s:
         if args.rebuild:
             rows = insights.rebuild_counts(s, t)
-            print(f"rebuilt the insights counts at confidence {t}: {rows} row(s)")
+            print(f"rebuilt the insights counts at confidence {t}: {counted(rows, 'row')}")
         else:
             built = insights.counts_built(s, t)
             print(f"insights counts at confidence {t}: {'built' if built else 'not built (computed per view)'}")

@@ -11,6 +11,7 @@ from typing import Any
 
 from vsl_assets.cli import pipeline
 from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, partitions, search_index, sessions
+from vsl_assets.core.humanize import counted
 from vsl_assets.db import Url, repo, session_scope
 from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import intake
@@ -57,7 +58,7 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         if item.warning:
             err(f"note: {intake.refusal_note(item)}")
     if report.invalid:
-        err(f"{report.invalid} invalid URL(s) refused; {len(report.accepted)} accepted")
+        err(f"{counted(report.invalid, 'invalid URL')} refused; {len(report.accepted)} accepted")
         return EXIT_USAGE
     return EXIT_OK
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, partitions, sessions
+from vsl_assets.core.humanize import counted
 from vsl_assets.db import Board, BoardItem, Url, repo, session_scope
 from vsl_assets.services import watch
 from vsl_assets.settings import Settings
@@ -62,7 +63,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
             lives = watch.longevity(s, [p[0] for p in pages], cfg.all_pages)
             for url_id, key, url in pages:
                 life = lives[url_id]
-                print(f"{key}\t{life.summary() or 'not checked yet'}\t{url}")
+                print(f"{key}\t{_life(life)}\t{url}")
         return EXIT_OK
     found = _url_ids(args, settings)
     if found is None:
@@ -75,6 +76,16 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     for line in summary.events:
         print(line)
     return EXIT_FAILED if summary.failed and summary.failed == summary.checked else EXIT_OK
+
+
+def _life(life: watch.Longevity) -> str:
+    """A page's life as the pages say it: a URL never seen with a video is not "down" (it never
+    was up), and a page first seen today is "live since today", not "live for 0 days"."""
+    if life.down_since is not None and life.last_live_at is None:
+        return "no video found at this address" + (f": {life.down_reason}" if life.down_reason else "")
+    if life.down_since is None and life.days_live == 0:
+        return ", ".join(["live since today", *([counted(life.versions, "version")] if life.versions else [])])
+    return life.summary() or "not checked yet"
 
 
 def register(sub: Any) -> None:

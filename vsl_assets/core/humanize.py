@@ -18,3 +18,9 @@ def human_bytes(n: int | float) -> str:
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1000
     return f"{size:.1f} GB"
+
+
+def counted(n: int, one: str, many: str | None = None) -> str:
+    """``1 hit``, ``2 hits``, ``0 hits``: a count with its noun in the right number (``many``:
+    the plural when it is not ``one`` + "s", e.g. ``counted(n, "match", "matches")``)."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"

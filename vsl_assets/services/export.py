@@ -228,8 +228,12 @@ def _span(start: float, end: float) -> str:
     return f"{clock(start)}\u2013{clock(end)}"
 
 
+#: Beats said by their initials: capitalised like a word, "cta" read as the typo "Cta".
+_INITIALISMS = {"cta": "CTA"}
+
+
 def beat_label(beat: str) -> str:
-    return beat.replace("_", " ").capitalize()
+    return _INITIALISMS.get(beat) or beat.replace("_", " ").capitalize()
 
 
 def _money(amount: float | None, currency: str | None) -> str:

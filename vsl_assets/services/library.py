@@ -386,7 +386,20 @@ def cards_for(session: Session, keys: list[str], *, min_confidence: float) -> di
             (r.partition_key, _card(r))
             for r in session.execute(_joined(select(*columns)).where(Url.partition_key.in_(part)))
         )
-    return out
+    named = _named_aliases(session, list(out.values()), min_confidence)
+    return {c.partition_key: c for c in named}
+
+
+def _named_aliases(session: Session, cards: list[schemas.VslCard], t: float) -> list[schemas.VslCard]:
+    """Cards of aliases with no title of their own called by their original's title (one query,
+    only when such a card is in the list); the shared cached cards are copied, never changed."""
+    untitled = [c.partition_key for c in cards if c.alias and c.title_source == "none"]
+    if not untitled:
+        return cards
+    found = titles.alias_titles(session, untitled, min_confidence=t)
+    return [
+        c.model_copy(update=_title_fields(found[c.partition_key])) if c.partition_key in found else c for c in cards
+    ]
 
 
 def _count(f: LibraryFilters, t: float) -> Any:
@@ -485,7 +498,7 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
         page_ids = [r.id for r in rows]
         found = {r.id: r for r in core_read(session, _cards_by_id(t), {_IDS: page_ids})}
         rows = [found[i] for i in page_ids if i in found]  # (one removed in between: not shown)
-    items = [_card(r) for r in rows]
+    items = _named_aliases(session, [_card(r) for r in rows], t)
     next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
     return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)
 
@@ -569,6 +582,8 @@ def detail_and_id(session: Session, key: str, *, min_confidence: float) -> tuple
         session, [key, *([original] if original else []), *aliases], min_confidence=min_confidence
     )
     title = named[key]
+    if original and title.source == "none":  # an alias with no name of its own: its original's
+        title = named[original]
     beats = session.scalars(select(BeatRow).where(BeatRow.url_id == url.id).order_by(BeatRow.position)).all()
     jobs = session.scalars(select(Job).where(Job.url_id == url.id, Job.step != WAIT_STEP).order_by(Job.id)).all()
     letters = session.scalars(select(DeadLetter).where(DeadLetter.url_id == url.id).order_by(DeadLetter.id)).all()

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from vsl_assets.core.humanize import counted
 from vsl_assets.search import SearchBackend, VslDocument
 from vsl_assets.services.ports import Sessions
 
@@ -23,7 +24,7 @@ class ReindexReport:
 
     def describe(self) -> str:
         return (
-            f"indexed {self.indexed} VSL(s), {self.segments} segment(s); "
+            f"indexed {counted(self.indexed, 'VSL')}, {counted(self.segments, 'segment')}; "
             f"removed {len(self.stale)} no longer in the database"
         )
 

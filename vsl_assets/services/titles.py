@@ -3,7 +3,10 @@ results, boards, exports, the API).
 
 In order: the title a person gave it (``urls.title``); else the sales page's og:title/``<title>``
 (``sources.title``, read by the resolver); else the product name the breakdown read, only when the
-engine was sure of it; else the hook's first words (also only when sure); else "Untitled VSL".
+engine was sure of it; else the hook's first words (also only when sure); else "Untitled VSL" —
+except an alias (another URL of a VSL already in the library, e.g. its stream pasted directly),
+which has nothing of its own to be named by and is called by its original's title
+(:func:`alias_titles`).
 Never the host or the URL: a direct stream on ``127.0.0.1`` is not a name.  The detected title is
 computed, not stored, so a person's edit never overwrites it and clearing the edit brings it back.
 """
@@ -18,7 +21,7 @@ from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from vsl_assets.db.engine import core_read
 from vsl_assets.db.models import BreakdownRow, Source, Url, sure_value
@@ -186,6 +189,24 @@ def _titles_statement(min_confidence: float) -> Any:
         .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
         .where(Url.partition_key.in_(bindparam("keys", expanding=True)))
     )
+
+
+def alias_titles(session: Session, keys: Iterable[str], *, min_confidence: float) -> dict[str, Title]:
+    """The original's title of each alias among ``keys`` (by the alias's key; other keys are left
+    out).  Callers ask only for aliases with no title of their own: a stream URL pasted after its
+    sales page has no page title, transcript or breakdown, and "Untitled VSL" told a reader nothing."""
+    wanted = list(dict.fromkeys(keys))
+    if not wanted:
+        return {}
+    original = aliased(Url)
+    rows = session.execute(
+        select(Url.partition_key, original.partition_key)
+        .join(original, original.id == Url.alias_of)
+        .where(Url.partition_key.in_(wanted))
+    )
+    pairs: dict[str, str] = {alias: key for alias, key in rows}
+    named = titles_for(session, pairs.values(), min_confidence=min_confidence)
+    return {alias: named[key] for alias, key in pairs.items() if key in named}
 
 
 class TitleError(ValueError):

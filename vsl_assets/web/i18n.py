@@ -140,6 +140,26 @@ def translate(lang: str, text: str) -> str:
     return MESSAGES.get(lang, {}).get(text, text)
 
 
+class _Plurals(string.Formatter):
+    """A catalog text's ``{count:trecho|trechos}``: the word for one when the hole's value is 1,
+    else the other (the value itself is written by its own ``{count}``).  Raw texts write
+    "stretch(es)"; a reader sees "1 trecho", "2 trechos"."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if "|" in format_spec:
+            one, _, many = format_spec.partition("|")
+            return one if str(value).strip() == "1" else many
+        return str(format(value, format_spec))
+
+
+_PLURALS = _Plurals()
+
+
+def plural_format(text: str, **parts: Any) -> str:
+    """``text.format(**parts)`` where a ``{name:one|many}`` hole picks its word by ``name``'s value."""
+    return _PLURALS.format(text, **parts)
+
+
 # -- coded values -------------------------------------------------------------------------------
 
 
@@ -170,7 +190,8 @@ def niche_label(lang: str, code: str) -> str:
     language = _taxonomy_language(lang)
     try:
         if "/" in code:
-            return taxonomy.label(code, language)
+            top, _, sub = taxonomy.label(code, language).partition(" / ")
+            return top if sub == top else f"{top} / {sub}"  # "other/other": "Outros", not "Outros / Outros"
         labels = taxonomy.top_labels[code]
         return labels.get(language) or labels["en"]
     except KeyError:
@@ -249,6 +270,16 @@ REASONS: tuple[ReasonPattern, ...] = (
     _reason("the run {run} failed before the pipeline finished", run=r"\w+"),
     _reason("the run {run} was cancelled before the pipeline finished", run=r"\w+"),
     _reason("VSL_TRANSCRIBER=openai needs OPENAI_API_KEY to be set"),
+    # what the network guard says of an address it will not fetch (net.guard.check_address)
+    *(
+        _reason(
+            f"the URL's host {{host}} {verb} {article} {{category}} address{after}, which the pipeline does not "
+            "fetch; set VSL_ALLOW_PRIVATE_NETWORKS=1 to allow it",
+            category=r"[\w ()./:-]+?",
+        )
+        for verb, after in (("is", ""), ("resolves to", " ({address})"))
+        for article in ("a", "an")
+    ),
     # URLs refused when added (vsl_assets.net.urls)
     _reason("empty URL"),
     _reason("URL is longer than {limit} characters", limit=r"\d+"),
@@ -305,7 +336,7 @@ def _known(lang: str, raw: str | None, patterns: tuple[ReasonPattern, ...]) -> R
         if found is None:
             continue
         parts = {name: _hole(lang, name, value) for name, value in found.groupdict().items()}
-        return Reason(translate(lang, known.message).format(**parts), raw)
+        return Reason(plural_format(translate(lang, known.message), **parts), raw)
     return Reason(raw, raw)
 
 
@@ -326,7 +357,21 @@ def _hole(lang: str, name: str, value: str) -> str:
         return value
     if name == "role":
         return label(lang, "role", value)
+    if name in ("host", "address"):
+        return value
+    if name == "ranked":  # "pt 0.67, es 0.33": each language by name, its score in the locale's digits
+        return ", ".join(_ranked(lang, part) for part in value.split(", "))
+    if name == "category":  # "loopback", "private"... (net.guard.address_category)
+        return MESSAGES.get(lang, {}).get(f"address:{value}", value)
     return translate(lang, value)
+
+
+def _ranked(lang: str, part: str) -> str:
+    code, _, score = part.rpartition(" ")
+    try:
+        return f"{language_name(lang, code, in_sentence=True)} {fmt_number(lang, float(score), 2)}"
+    except ValueError:
+        return part
 
 
 _DECIMAL = r"\d+(?:\.\d+)?"
@@ -386,8 +431,11 @@ WARNINGS: tuple[ReasonPattern, ...] = (
 def warning(lang: str, raw: str | None) -> Reason:
     """A transcript's warning or language note in the reader's language (raw kept), else as written
     (English is the text the code wrote: shown as is, with no fold repeating it)."""
-    if lang not in MESSAGES or lang == "en":
+    if lang not in MESSAGES:
         return Reason(raw or "", raw or "")
+    if lang == "en":  # as written, but for the few the English catalog words better (plurals)
+        shown = _known(lang, raw, tuple(w for w in WARNINGS if w.message in MESSAGES["en"]))
+        return Reason(shown.text, shown.text)
     return _known(lang, raw, WARNINGS)
 
 

@@ -57,7 +57,7 @@ def test_add_refuses_invalid_urls_with_clear_message(vsl_env, instance, run_vsl:
     assert out.returncode == 2
     assert "invalid URL 'file:///etc/passwd': unsupported URL scheme 'file'" in out.stderr
     assert "invalid URL 'not a url'" in out.stderr
-    assert "2 invalid URL(s) refused; 1 accepted" in out.stderr
+    assert "2 invalid URLs refused; 1 accepted" in out.stderr
     assert out.stdout.count("\tadded\t") == 1
     assert run_vsl("add").returncode == 2
 
@@ -248,7 +248,7 @@ def test_vsl_process_killed_mid_transcription_resumes_on_the_next_call(
 
         out = vsl("process")
         assert out.returncode == 0, out.stdout + out.stderr
-        assert "1 abandoned URL(s) failed (1 of them re-queued after a crash)" in out.stdout
+        assert "1 abandoned URL failed (1 of them re-queued after a crash)" in out.stdout
         [row] = json.loads(vsl("status", "--json").stdout)
         assert row["status"] == "analyzed" and row["reason"] is None
         paid = api.successful_requests

@@ -47,7 +47,7 @@ def test_remove_reindex_export(seeded: list[str], instance, capsys) -> None:
     assert out == f"{seeded[0]}\tremoved\n" and "no URL with key no-such-key" in err
     assert instance.get_dynamic_partitions(PARTITIONS_NAME) == [seeded[1]]
     assert main(["reindex"]) == 0
-    assert capsys.readouterr().out == "indexed 1 VSL(s), 3 segment(s); removed 0 no longer in the database\n"
+    assert capsys.readouterr().out == "indexed 1 VSL, 3 segments; removed 0 no longer in the database\n"
     assert main(["export", "--format", "json"]) == 0
     assert [r["partition_key"] for r in json.loads(capsys.readouterr().out)] == [seeded[1]]
     assert main(["export", "--format", "parquet"]) == 2

@@ -35,7 +35,7 @@ def test_watch_on_off_list_check(vsl_env, capsys, monkeypatch) -> None:
         assert out.startswith("checked 1: 0 unchanged (ETag), 0 changed, 0 failed, 0 down")
         assert main(["watch", "list"]) == 0
         listed = capsys.readouterr().out.splitlines()
-        assert [line.split("\t")[:2] for line in listed] == [[a, "live for 0 days, 1 version"], [b, "not checked yet"]]
+        assert [line.split("\t")[:2] for line in listed] == [[a, "live since today, 1 version"], [b, "not checked yet"]]
         assert main(["watch", "off", a]) == 0
         capsys.readouterr()
         assert main(["watch", "list"]) == 0

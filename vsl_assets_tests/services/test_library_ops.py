@@ -76,7 +76,7 @@ def test_reindex_indexes_every_vsl_and_drops_what_the_database_no_longer_has(env
         index.close()
     assert (report.indexed, report.stale) == (1, [keys[1]])
     assert report.segments == 3
-    assert report.describe() == "indexed 1 VSL(s), 3 segment(s); removed 1 no longer in the database"
+    assert report.describe() == "indexed 1 VSL, 3 segments; removed 1 no longer in the database"
     assert _found(env, "ritual") == {keys[0]}
 
 

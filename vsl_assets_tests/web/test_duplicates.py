@@ -43,7 +43,7 @@ def test_an_alias_is_shown_as_such_and_linked_both_ways(web: Web) -> None:
     assert 'id="alias-empty"' in html and f'href="/vsl/{original}">Método A</a></p>' in html
     assert "No video stored yet" not in html and 'class="transcript-col"' not in html
     back = web.client.get(f"/vsl/{original}").text
-    assert f'<a href="/vsl/{alias}">{alias}</a>' in back.split('id="aliases"')[1].split("</p>")[0]
+    assert f'<a href="/vsl/{alias}">Método B</a>' in back.split('id="aliases"')[1].split("</p>")[0]
     detail = web.client.get(f"/api/vsls/{alias}", headers=web.bearer).json()
     assert detail["status"] == "alias"
     assert detail["alias_of"] == {"partition_key": original, "title": "Método A"}

@@ -239,7 +239,7 @@ def test_the_url_count_per_add_is_a_setting_with_a_clear_message(
         csrf = web.login()
         page = web.client.post("/add", data={"urls": "\n".join(urls), "csrf_token": csrf})
         assert page.status_code == 200
-        assert "2 line(s) not taken" in page.text and "at most 3" in page.text
+        assert "2 lines not taken" in page.text and "at most 3" in page.text
         textarea = page.text.split("<textarea")[1].split("</textarea>")[0]
         assert urls[3] in textarea and urls[4] in textarea and urls[0] not in textarea
         with web.session() as s:

@@ -76,10 +76,10 @@ def test_warnings_read_in_portuguese_and_spanish() -> None:
     w = written()
     assert (
         warning("pt-BR", w["coverage"]).text
-        == "2 trecho(s) de fala, 28 s no total, sem texto: 0:20-0:32 (12 s), 1:00-1:16 (16 s)"
+        == "2 trechos de fala, 28 s no total, sem texto: 0:20-0:32 (12 s), 1:00-1:16 (16 s)"
     )
-    assert "ainda faltando depois de transcrever de novo 2 janela(s)" in warning("pt-BR", w["coverage_retried"]).text
-    assert warning("es", w["coverage"]).text.startswith("2 tramo(s) de habla, 28 s en total, sin texto: 0:20-0:32")
+    assert "ainda faltando depois de transcrever de novo 2 janelas" in warning("pt-BR", w["coverage_retried"]).text
+    assert warning("es", w["coverage"]).text.startswith("2 tramos de habla, 28 s en total, sin texto: 0:20-0:32")
     # Language codes as names, decimals in the locale's digits.
     assert warning("pt-BR", w["unsure"]).text == (
         "o idioma português foi detectado com probabilidade 0,42, abaixo de 0,60: confira, ou transcreva de novo "
@@ -120,7 +120,7 @@ def test_the_vsl_page_shows_the_warnings_translated(sqlite_web: Web) -> None:
     items = re.findall(r'<li class="warning" data-kind="(\w+)">(.*?)</li>', pt, re.S)
     assert [kind for kind, _ in items] == ["coverage", "language"]
     coverage, language = (html.unescape(re.sub(r"<[^>]+>", "", body)) for _, body in items)
-    assert coverage.startswith("⚠ Fala sem texto: 2 trecho(s) de fala, 28 s no total, sem texto")
+    assert coverage.startswith("⚠ Fala sem texto: 2 trechos de fala, 28 s no total, sem texto")
     assert language.startswith("⚠ Idioma incerto: o idioma português foi detectado com probabilidade 0,42")
     assert "Detalhes" in language and w["unsure"] in language  # the raw text kept in a fold
     assert '<span data-source="detected">detectado</span>, 0,42' in pt
@@ -129,12 +129,14 @@ def test_the_vsl_page_shows_the_warnings_translated(sqlite_web: Web) -> None:
     )
 
     es = _vsl_page(web, key, "es")
-    assert "⚠ <strong>Habla sin texto</strong>: 2 tramo(s) de habla" in es
+    assert "⚠ <strong>Habla sin texto</strong>: 2 tramos de habla" in es
     assert "⚠ <strong>Idioma dudoso</strong>: el idioma portugués se detectó con probabilidad 0,42" in es
 
     en = _vsl_page(web, key, "en")
     shown = html.unescape(en.split('id="transcript-warnings"')[1].split("</ul>")[0])
     assert "⚠ <strong>Language not sure</strong>: " + w["unsure"] in shown
+    # English too says one stretch or two, not "stretch(es)" (a trial's leftover).
+    assert "2 stretches of speech, 28 s in all, have no text: 0:20-0:32" in shown
     assert (
         "Detalles" not in en
         and "<summary>Details</summary>" not in en.split('id="transcript-warnings"')[1].split("</ul>")[0]

@@ -81,12 +81,12 @@ def test_changes_feed_and_vsl_panel_in_chromium(server: str, browser: Any) -> No
         assert page.locator("#changes li").count() == 1
 
         page.goto(f"{server}/vsl/{key}")
-        assert " ".join(page.locator("#watch-life").inner_text().split()) == "live for 0 days, 2 versions"
+        assert " ".join(page.locator("#watch-life").inner_text().split()) == "live since today, 2 versions"
         assert page.locator(".watch-versions li").count() == 2
         _no_sideways_scroll(page)
         shot(page, f"watch_vsl_{name}")
         page.goto(f"{server}/")
-        assert "live for 0 days, 2 versions" in page.locator(f"a[data-key='{key}'] .watch-life").inner_text()
+        assert "live since today, 2 versions" in page.locator(f"a[data-key='{key}'] .watch-life").inner_text()
         assert page.locator(f"a[data-key='{key}-v2']").count() == 0
         shot(page, f"watch_library_{name}")
         context.close()

@@ -59,7 +59,7 @@ def test_vsl_page_panel_versions_and_switch(sqlite_web: Web) -> None:
         key = _changed_page(web, page)
     html = web.client.get(f"/vsl/{key}").text
     life = re.search(r'id="watch-life">(.*?)</p>', html, re.S)
-    assert life and " ".join(life.group(1).split()) == "live for 0 days, 2 versions"
+    assert life and " ".join(life.group(1).split()) == "live since today, 2 versions"
     assert f'href="/compare?keys={key},{key}-v2&amp;mode=diff"' in html
     assert f'href="/vsl/{key}-v2"' in html
     got = web.client.get(f"/api/vsls/{key}-v2/watch", headers=web.bearer).json()

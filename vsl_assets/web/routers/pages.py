@@ -113,16 +113,23 @@ def add_page(
     context: Ctx,
     batch: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
+    added: Annotated[int | None, Query(ge=0, le=1_000_000)] = None,
+    known: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> Response:
+    """``added``/``known``: what the submit just did (the redirect after it says), confirmed on page 1."""
     view = addpage.batch_view(session, user.user_id, batch, page)
     if view is None:
         raise HTTPException(status_code=404, detail=f"no batch {batch} of yours")
+    summary = None
+    if added is not None and view.page == 1:
+        summary = {"added": added, "known": known, "invalid": len(view.refused)}
     return render(
         request,
         "add.html",
         user,
         max_urls=context.settings.web_max_urls_per_add,
         languages=context.settings.language_list,
+        summary=summary,
         **view.template_data(),
         **_live(session, view.rows),
     )
@@ -162,7 +169,9 @@ def add_submit(
         return render(
             request, "add.html", user, status_code=400, max_urls=cap, languages=languages, **view.template_data()
         )
-    return redirect(f"/add?batch={batch.id}")  # a reload shows the batch, never posts it twice
+    # A reload shows the batch, never posts it twice; the counts confirm what this submit did.
+    counts = urlencode({"batch": batch.id, "added": report.added, "known": report.known})
+    return redirect(f"/add?{counts}")
 
 
 #: Rows shown per list on the queue page (the rest are counted).

@@ -11,7 +11,7 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
 
-from vsl_assets.services import boards, library, requeue
+from vsl_assets.services import boards, library, requeue, watch
 from vsl_assets.settings import retranscribe_language
 from vsl_assets.web.deps import Ctx, Db, Key, PageUser
 from vsl_assets.web.render import redirect, render, safe_next
@@ -39,6 +39,8 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
         on_boards=set(boards.boards_of(session, key, user.user_id)),
         languages=context.settings.language_list,
         **watch_panel(session, key, context.settings.watch_all_pages, url_id),
+        # A stream pasted directly has no page to re-check: no "Watch this page" for it.
+        watchable=watch.is_sales_page(found.url, found.source.player if found.source else None),
     )
 
 

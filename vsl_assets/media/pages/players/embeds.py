@@ -20,6 +20,9 @@ script-based and element-based embeds common on sales pages are read:
   yt-dlp's ElementorEmbed extractor reads it (real pages: code corpus find_string ids 40611653654,
   124958005, 12925496636, 7747339920, 30276113191).
 
+* a ``<body>`` inline script that builds an iframe (``createElement("iframe")`` or ``<iframe`` in
+  its text, JSX included) with such a player URL: the player sits where that script is.
+
 Embeds are kept in page order: the VSL sits above the testimonials.
 
 :func:`in_scripts` reads the page's own script files for an embed they write in: a click-to-play
@@ -68,6 +71,7 @@ def detect(page: Page) -> Candidate | None:
         if match:
             found.append((element.index, f"https://cdn.jwplayer.com/v2/media/{match.group(1)}"))
     found.extend(_element_embeds(page))
+    found.extend(_inline_script_embeds(page))
     if not found:
         return None
     # The first embed on the page is the VSL; the rest keep the order they were found in, each
@@ -164,6 +168,29 @@ _EMBED_IN_SCRIPT = re.compile(
 )
 #: The script builds an iframe: written as markup or created with the DOM API.
 _BUILDS_IFRAME = re.compile(r"""<iframe\b|createElement\(\s*["'`]iframe["'`]\s*\)""", re.I)
+
+
+def _inline_script_embeds(page: Page) -> list[tuple[int, str]]:
+    """The player a ``<body>`` inline script writes in, at that script's place on the page.
+
+    The same reading as :func:`in_scripts`, for the page's own inline code: a hero that swaps its
+    placeholder for ``createElement("iframe")`` with a youtube-nocookie URL (extra real page
+    youtube-inline-createelement-plus-loop-video_ridley-lprewrite), or a React-in-the-browser page
+    whose JSX holds the ``<iframe src>`` (youtube-nocookie_urbanabundance-vsl).  Head scripts are
+    left out: what they build (a consent dialog, a pop-up) is not where the page shows its video.
+    """
+    body = next(iter(page.find("body")), None)
+    if body is None:
+        return []
+    found: list[tuple[int, str]] = []
+    for script in page.find("script"):
+        if script.index < body.index or script.get("src") or not _BUILDS_IFRAME.search(script.text):
+            continue
+        match = _EMBED_IN_SCRIPT.search(script.text)
+        if match:
+            url = match.group("url")
+            found.append((script.index, "https:" + url if url.startswith("//") else url))
+    return found
 
 
 def in_scripts(fetcher: Fetcher, page: Page) -> Candidate | None:

@@ -6,7 +6,8 @@ read here, from inline scripts and then from the page's same-site script files:
 * vturb's generated snippets: ``SECONDS_TO_DISPLAY`` (with ``CLASS_TO_DISPLAY``), ``delaySeconds``
   and ``displayHiddenElements(N, [selectors])``;
 * hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (also ``N * 1000``, a
-  variable holding the delay, or a named function), and jQuery ``$(sel).delay(ms).fadeIn()``;
+  variable holding the delay — or computed from constants set before it, as JavaScript evaluates
+  ``((min * 60) + sec) * 1000`` — or a named function), and jQuery ``$(sel).delay(ms).fadeIn()``;
 * a delay kept as a clock string in a setting named for it (``tempoDeDelay: "24:32"``,
   ``delayTime = "1:05:00"``) and handed to the timer through a converting function; an amount
   added for the click on play is left out, since the string is the video's own second;
@@ -36,8 +37,8 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 
@@ -213,16 +214,19 @@ def _timers(js: str, where: str) -> Iterable[Timer]:
             yield Timer(ms / 1000, f"{where} countdown", near or everything, shown, strict=bool(near))
 
 
-def _arith(expr: str) -> float | None:
-    """The value of a delay written as sums and products of numbers (``18 * 60 + 25``)."""
+def _arith(expr: str, names: Callable[[str], float | None] | None = None) -> float | None:
+    """The value of a delay written as sums and products of numbers (``18 * 60 + 25``), and —
+    given ``names`` — of the constants the script set before (``(min * 60 + sec) * 1000``)."""
     try:
         tree = ast.parse(expr.strip(), mode="eval")
-    except SyntaxError:
+    except (SyntaxError, ValueError):
         return None
 
     def value(node: ast.AST) -> float | None:
         if isinstance(node, ast.Constant) and isinstance(node.value, int | float) and not isinstance(node.value, bool):
             return float(node.value)
+        if isinstance(node, ast.Name) and names is not None:
+            return names(node.id)
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult):
             left, right = value(node.left), value(node.right)
             if left is None or right is None:
@@ -362,6 +366,8 @@ class _Index:
     functions: dict[str, int]
     numbers: dict[str, str]
     bindings: dict[str, str]
+    #: Constants computed from other constants (``const delayMs = ((min * 60) + sec) * 1000``).
+    formulas: dict[str, str] = field(default_factory=dict)
 
 
 _NAME = r"[A-Za-z_$][\w$]*"
@@ -369,6 +375,13 @@ _DEFINES_FUNCTION = re.compile(
     rf"(?:function\s+(?P<a>{_NAME})\s*\([^)]*\)|\b(?P<b>{_NAME})\s*=\s*(?:function\s*\([^)]*\)|\([^)]*\)\s*=>))\s*\{{"
 )
 _ASSIGNS_NUMBER = re.compile(rf"\b(?P<name>{_NAME})\s*=\s*(?P<expr>{_EXPR})")
+#: ``name = <sums and products of numbers and names>`` ending the statement.  This is the language's
+#: own evaluation, not a guess: a delay set as ``((min * 60) + sec) * 1000`` after ``const min = 23``
+#: and ``const sec = 0`` is 1 380 000 ms (seen on extra real page panda-iframe-samesite-timer_ed02-vsl,
+#: its same-site script.js).  Names with no number behind them (a call, a property) leave it unknown.
+_ASSIGNS_FORMULA = re.compile(
+    rf"\b(?:const|let|var)\s+(?P<name>{_NAME})\s*=\s*(?P<expr>[\w$\s*+().]{{1,120}}?)\s*(?:;|\n)"
+)
 _BINDS_ELEMENT = re.compile(rf"\b(?P<name>{_NAME})\s*=\s*(?:document\.)?[\w$.]*?\(\s*[\"'`][^\"'`]+[\"'`]")
 
 
@@ -383,7 +396,11 @@ def _index(js: str) -> _Index:
     bindings: dict[str, str] = {}
     for match in _BINDS_ELEMENT.finditer(js):
         bindings.setdefault(match.group("name"), match.group(0))
-    return _Index(functions, numbers, bindings)
+    formulas: dict[str, str] = {}
+    for match in islice(_ASSIGNS_FORMULA.finditer(js), _MAX_MATCHES * 10):
+        if re.search(r"[A-Za-z_$]", match.group("expr")) and re.search(r"[*+]", match.group("expr")):
+            formulas.setdefault(match.group("name"), match.group("expr"))
+    return _Index(functions, numbers, bindings, formulas)
 
 
 def _milliseconds(js: str, expr: str) -> float | None:
@@ -437,9 +454,19 @@ def _product(expr: str) -> float | None:
     return total
 
 
-def _variable(js: str, name: str) -> float | None:
-    expr = _index(js).numbers.get(name)
-    return _arith(expr) if expr is not None else None
+#: How many constants deep a formula is followed (``delay`` -> ``total`` -> ``min``).
+_FORMULA_DEPTH = 3
+
+
+def _variable(js: str, name: str, depth: int = 0) -> float | None:
+    index = _index(js)
+    expr = index.numbers.get(name)
+    if expr is not None:
+        return _arith(expr)
+    formula = index.formulas.get(name)
+    if formula is None or depth >= _FORMULA_DEPTH:
+        return None
+    return _arith(formula, lambda other: None if other == name else _variable(js, other, depth + 1))
 
 
 def _value(js: str, token: str) -> float | None:

@@ -1,0 +1,62 @@
+"""The ``vsl`` command's words as a person reads them (trial 16): "1 hit", not "1 hit(s)"; "CTA",
+not "Cta", in the swipe document."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+
+from vsl_assets import settings as settings_module
+from vsl_assets.cli import main
+from vsl_assets.core.humanize import counted
+from vsl_assets.db import session_scope
+from vsl_assets.db.models import BeatRow
+from vsl_assets.storage import StorageLayout
+from vsl_assets_tests.web.seed import Fake, index_all, seed
+
+
+@pytest.fixture
+def one_vsl(vsl_env, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.chdir(Path.cwd())  # main() moves to the project; put the test's directory back after
+    settings = settings_module.current()
+    with session_scope(settings.database) as s:
+        key = seed(s, StorageLayout(settings.storage_root), Fake("https://a.example/v"))
+        s.execute(update(BeatRow).where(BeatRow.beat == "offer").values(beat="cta"))
+        index_all(s, settings, [key])
+    return key
+
+
+def test_counts_read_in_the_right_number() -> None:
+    assert [counted(n, "hit") for n in (0, 1, 2)] == ["0 hits", "1 hit", "2 hits"]
+    assert counted(3, "match", "matches") == "3 matches"
+
+
+def test_search_says_one_hit_and_one_segment(one_vsl: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["search", "garantia"]) == 0
+    out = capsys.readouterr().out
+    assert f"[{one_vsl}]  1 hit\n" in out and out.endswith("1 VSL, 1 segment\n")
+    assert "(s)" not in out
+
+
+def test_the_markdown_swipe_writes_cta_as_initials(one_vsl: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["export", "--vsl", one_vsl]) == 0
+    md = capsys.readouterr().out
+    assert "- **CTA** 0:10\u20130:15" in md and "### CTA (0:10)" in md
+    assert "Cta" not in md
+
+
+def test_watch_list_says_never_seen_and_live_since_today() -> None:
+    """``vsl watch list`` said "down since …" of a ``.txt`` that never played anything, and "live
+    for 0 days" of a page first seen today."""
+    from datetime import UTC, datetime
+
+    from vsl_assets.cli.watch import _life
+    from vsl_assets.services.watch import Longevity
+
+    now = datetime.now(UTC)
+    never = Longevity("k", True, now, None, now, "no video player found on page", 0, 0)
+    assert _life(never) == "no video found at this address: no video player found on page"
+    today = Longevity("k", True, now, now, None, None, 1, 1)
+    assert _life(today) == "live since today, 1 version"
