@@ -29,7 +29,7 @@ assembled into the temp dir, exactly as ``LocalTranscriber(model="base")`` does)
      the engine's decoding settings (``language``, ``beam_size=5``, ``vad_filter=True``, default
      temperature fallback, no prompt, no word timestamps), on the very model object the engine loaded;
    * *pipe 1x*: the WAV stored as the pipeline stores audio (``extract_audio`` defaults: Opus
-     32 kbit/s, ``-application voip``, in Ogg, mono 16 kHz) through ``LocalTranscriber`` in one
+     32 kbit/s, ``-application voip``, complexity 6, in Ogg, mono 16 kHz) through ``LocalTranscriber`` in one
      pass -- the product's local default (``max_chunk_s`` unset);
    * *pipe chunked*: the same file through ``LocalTranscriber(max_chunk_s=60)`` (``--chunk-s``),
      cut at pauses (what long files and the API engines go through).  60 s is a stress test; the
@@ -123,7 +123,7 @@ media_audio.AUDIO_FORMATS.setdefault(
 )
 #: libopus' encoder complexity (``-compression_level``, 0-10, 10 is libopus' default): the encode's
 #: CPU time on a long VSL sits on the pipeline's critical path (bench_pipeline.py --only e2e).
-for _level in (0, 5, 10):
+for _level in (0, 5, 6, 7, 10):
     media_audio.AUDIO_FORMATS.setdefault(
         f"opus-c{_level}",
         AudioFormat("ogg", ("-c:a", "libopus", "-application", "voip", "-compression_level", str(_level)), "ogg"),
@@ -134,6 +134,8 @@ SETTINGS = (
     ("opus voip 16k 24k", "opus", 16000, "24k"),
     ("opus voip 16k 48k", "opus", 16000, "48k"),
     ("opus voip c10 16k 32k", "opus-c10", 16000, "32k"),
+    ("opus voip c7 16k 32k", "opus-c7", 16000, "32k"),
+    ("opus voip c6 16k 32k", "opus-c6", 16000, "32k"),
     ("opus voip c5 16k 32k", "opus-c5", 16000, "32k"),
     ("opus voip c0 16k 32k", "opus-c0", 16000, "32k"),
     ("opus audio 16k 32k", "opus-audio", 16000, "32k"),
@@ -693,11 +695,14 @@ def main() -> None:
         )
         results: dict[str, ModelResult] = {}
         recorded: list[record.Row] = []
-        for label, exe in builds:
+        for n, (label, exe) in enumerate(builds):
             PINNED[0] = exe  # handed to extract_audio and the engines: the pipeline encodes with it
             print(f"   ffmpeg ({label}): {exe} -- {ffmpeg_version(exe)}")
             timed = len(timings)
-            rows, results = accuracy(copies, models, tmp, timings, args.chunk_s, not args.no_one_pass)
+            # Each build encodes its own files (``store`` reuses a file already in the directory).
+            build_dir = tmp / f"build{n}"
+            build_dir.mkdir()
+            rows, results = accuracy(copies, models, build_dir, timings, args.chunk_s, not args.no_one_pass)
             recorded += wer_rows(results, f"{label}, {ffmpeg_version(exe).split(' Copyright')[0]}", args.chunk_s)
             recorded += [
                 record.Row(f"real-time factor, {model} {what}; ffmpeg {label}", f"{secs / audio_s:.3f}")
@@ -706,18 +711,16 @@ def main() -> None:
             for row in rows:
                 print("  ", row)
             print()
+            if args.sweep:  # each build's candidates against its own direct and product runs
+                print(f"== 1b'. Candidate storage settings, one-pass accuracy, ffmpeg {label} ==")
+                for row in sweep(copies, results, build_dir, args.sweep_only.split(",") if args.sweep_only else None):
+                    print("  ", row)
+                print()
         timed = len(timings)
         PINNED[0] = builds[0][1]
-        print(
-            "== 1b. Candidate storage settings: size"
-            + (" and one-pass accuracy ==" if args.sweep else " (--sweep adds WER) ==")
-        )
+        print("== 1b. Candidate storage settings: size (--sweep adds each one's accuracy above, per ffmpeg build) ==")
         for row in storage(en, tmp):
             print("  ", row)
-        if args.sweep:
-            print()
-            for row in sweep(copies, results, tmp, args.sweep_only.split(",") if args.sweep_only else None):
-                print("  ", row)
         if args.pt and base is not None:
             print()
             print("== 1c. Portuguese (base), informational ==")

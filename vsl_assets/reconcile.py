@@ -49,6 +49,8 @@ class FailUrl:
     error_class: str = RUN_ABANDONED
     #: A crash that is not the URL's fault: re-queue it at once after failing it.
     requeue: bool = False
+    #: ``run_id`` is known to be the URL's current run though it has no job row (its run key says so).
+    owner: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,63 @@ class Requeue:
 
 
 Action = FailUrl | FailRun | Requeue
+
+
+@dataclass(frozen=True)
+class RunProcess:
+    """A run Dagster still thinks is starting or running, launched on this host by the default
+    launcher, and the run worker process it reported (its "Started process for run" event)."""
+
+    run_id: str
+    key: str
+    #: None while the run has not reported its process yet (run monitoring's start timeout covers it).
+    pid: int | None
+    #: When the process reported itself: a process with that pid started later is another one.
+    reported_at: datetime
+    #: The run is the URL's current one (its run key is the URL's current attempt's), not one
+    #: from before a ``vsl retry``.
+    owner: bool = True
+
+
+def process_died_reason(run_id: str) -> str:
+    return (
+        f"the process of run {run_id[:8]} died (killed, crashed, or stopped with a restart) before its first step began"
+    )
+
+
+def died_before_a_step(
+    items: Sequence[InProgress],
+    processes: Sequence[RunProcess],
+    process_alive: Callable[[int, datetime], bool | None],
+    crash_retries: int,
+) -> list[Action]:
+    """Runs whose worker process is gone before they opened any job row (e.g. ``vsl up`` stopped
+    while they were loading): nothing else would ever notice them.
+
+    Dagster's default launcher cannot report a run worker's health, so such a run stays "started"
+    for ever, holds one of the run queue's places (``max_concurrent_runs``), and its URL stays
+    ``queued``; a few of them after a restart block every queued run behind them.  The run is
+    failed (which frees its places and slots) and, if it is the URL's current run, its URL, which
+    it never touched, failed with a ``RunNotStarted`` letter and re-queued within
+    ``crash_retries``, like any crash.  The same holds for a run that died between two steps (its
+    URL past ``queued``, no row open at that moment): a ``WorkerDied`` crash.  A URL with an open
+    job row is left to :func:`decide`, which judges it by its rows' workers.
+    """
+    fresh = {i.key: i for i in items if not i.jobs and i.last_job is None}
+    actions: list[Action] = []
+    for proc in processes:
+        item = fresh.get(proc.key)
+        if item is None or proc.pid is None or process_alive(proc.pid, proc.reported_at) is not False:
+            continue
+        # A URL past ``queued`` sits between two steps of its run (no row open at this moment).
+        before = item.status == "queued"
+        reason = process_died_reason(proc.run_id) if before else waiting_died_reason(proc.run_id)
+        actions.append(FailRun(proc.run_id, reason))
+        if proc.owner:
+            requeue = item.crashes + 1 <= crash_retries
+            letter = RUN_NOT_STARTED if before else WORKER_DIED
+            actions.append(FailUrl(item.key, proc.run_id, reason, letter, requeue, owner=True))
+    return actions
 
 
 def finished_reason(run_id: str, status: str | None) -> str:

@@ -212,3 +212,52 @@ def test_the_api_engine_transcribes_the_stored_audio(vsl_env, instance, media_se
     assert jobs["audio_file"].outcome == "succeeded" and jobs["transcript"].outcome == "failed"
     assert jobs["transcript"].started_at >= jobs["audio_file"].finished_at
     assert _files(_layout(vsl_env)) == [f"audio/{key}.ogg", f"videos/{key}.mp4"]
+
+
+def test_a_run_cancelled_while_it_waits_for_its_transcription_slot_takes_its_pcm_with_it(
+    vsl_env, instance, media_server
+):
+    """The download's PCM waits on disk for the same run's transcription (115 MB per hour of audio).
+    A run cancelled while it waits for its transcription slot never reaches that op: the PCM goes
+    when the run ends, not at the URL's next run (which may never come)."""
+    import signal
+    import time
+
+    from dagster import DagsterRunStatus
+
+    from vsl_assets import settings
+
+    layout = _layout(vsl_env)
+    [key] = add_urls(media_server.url("/good/index.m3u8"))
+    pool = settings.current().transcription_pool
+    events = instance.event_log_storage
+    events.set_concurrency_slots(pool, 1)
+    # Another URL's transcription holds the only slot, so this run waits once its video is stored.
+    assert events.claim_concurrency_slot(pool, "another-run", "audio_and_transcript").is_claimed
+    handoff = layout.audio / f".tmp-pcm-{key}-download.wav"
+    seen_waiting: list[bool] = []
+
+    def cancel_while_waiting() -> None:
+        give_up = time.monotonic() + 120
+        while not handoff.exists() and time.monotonic() < give_up:
+            time.sleep(0.05)
+        seen_waiting.append(handoff.exists())
+        time.sleep(0.5)  # the video step closes its records; the run is then waiting for the slot
+        [run] = instance.get_runs(limit=1)
+        instance.report_run_canceling(run)
+        os.kill(os.getpid(), signal.SIGINT)  # what terminating a run sends its process
+        # The slot comes free; the interrupted run takes it and stops at its op's first line.
+        events.free_concurrency_slot_for_step("another-run", "audio_and_transcript")
+
+    canceller = threading.Thread(target=cancel_while_waiting)
+    canceller.start()
+    try:
+        result = run_partition(instance, key)
+    finally:
+        canceller.join()
+    assert seen_waiting == [True]  # the PCM was there while the run waited
+    assert not result.success
+    assert instance.get_run_by_id(result.run_id).status == DagsterRunStatus.CANCELED
+    assert _jobs(key).keys() == {"source_page", "video_file"}  # the op never began
+    # The stored video stays for the next run; nothing temporary outlives the cancelled run.
+    assert _files(layout) == [f"videos/{key}.mp4"]

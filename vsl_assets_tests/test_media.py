@@ -16,6 +16,7 @@ import pytest
 
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError
 from vsl_assets.media import audio, download, probe
+from vsl_assets.media.audio import decode_pcm
 from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
 from vsl_assets.media.probe import MediaInfo
@@ -72,13 +73,71 @@ def test_download_hls_and_extract_audio(media_server, tmp_path: Path) -> None:
     assert audio.audio_codec == "opus" and audio.channels == 1 and audio.video_codec is None
     assert abs(audio.duration_s - video.duration_s) < 1.0
     # 32 kbit/s: about 4 KB per second of audio, far under the API's 25 MB for an hour and a half.
-    assert audio.size_bytes < 6_000 * audio.duration_s
+    assert 2_500 * audio.duration_s < audio.size_bytes < 6_000 * audio.duration_s
+    # ffmpeg reads it back whole: as long as the video, mono.
+    back = probe(decode_pcm(tmp_path / "a.ogg", tmp_path / "back.wav", ffmpeg=_BUILD["ffmpeg"]))
+    assert back.channels == 1 and abs(back.duration_s - video.duration_s) < 1.0
+    (tmp_path / "back.wav").unlink()
     assert _leftovers(tmp_path) == ["a.ogg", "v.mp4"]
 
 
 def test_direct_mp4_url(media_server, tmp_path: Path) -> None:
     info = download_stream(media_server.url("/direct/video.mp4"), tmp_path / "v.mp4")
     assert info.audio_codec == "aac" and info.duration_s > 15
+
+
+def _direct(media_server, url: str, tmp_path: Path, pcm: Path) -> MediaInfo:
+    options = DownloadOptions(ffmpeg=_BUILD["ffmpeg"], net=loopback.LOOPBACK)
+    return download.fetch_video(media_server.url(url), tmp_path / "videos" / "v.mp4", options, pcm=pcm)
+
+
+@pytest.mark.slow
+def test_a_direct_media_download_also_decodes_the_pcm_the_transcription_reads(media_server, tmp_path: Path) -> None:
+    """As with HLS, the PCM is decoded from the bytes as they arrive: byte for byte what decoding the
+    stored MP4 gives (``decode_pcm``), so the transcription need not decode the video first."""
+    pcm = tmp_path / "audio" / "vsl.wav"
+    pcm.parent.mkdir()
+    info = _direct(media_server, "/direct/video.mp4", tmp_path, pcm)
+    decoded = decode_pcm(tmp_path / "videos" / "v.mp4", tmp_path / "decoded.wav", ffmpeg=_BUILD["ffmpeg"])
+    assert pcm.read_bytes() == decoded.read_bytes()
+    assert abs(probe(pcm).duration_s - info.duration_s) < 0.5
+    assert _leftovers(tmp_path / "audio") == ["vsl.wav"] and _leftovers(tmp_path / "videos") == ["v.mp4"]
+
+
+@pytest.mark.slow
+def test_a_direct_mp4_with_its_index_at_the_end_is_stored_without_a_pcm(media_server, tmp_path: Path) -> None:
+    """A pipe cannot be read back to an index written after the media (ffmpeg then writes an empty
+    WAV and exits 0): no PCM, and the video is stored as before; so is a failed download."""
+    late = media_server.root / "late-index" / "video.mp4"
+    if not late.exists():
+        late.parent.mkdir(exist_ok=True)
+        src = media_server.root / "direct" / "video.mp4"
+        subprocess.run(
+            [_BUILD["ffmpeg"], "-loglevel", "error", "-y", "-i", str(src), "-c", "copy", str(late)], check=True
+        )
+    assert download.index_first(late.read_bytes()[:65536]) is False
+    pcm = tmp_path / "audio" / "vsl.wav"
+    pcm.parent.mkdir()
+    info = _direct(media_server, "/late-index/video.mp4", tmp_path, pcm)
+    assert info.audio_codec == "aac" and info.duration_s > 15
+    assert _leftovers(tmp_path / "audio") == []
+    with pytest.raises(DownloadError, match="HTTP 404"):
+        _direct(media_server, "/direct/missing.mp4", tmp_path, pcm)
+    assert _leftovers(tmp_path / "audio") == []
+
+
+def test_an_mp4_is_piped_to_the_decoder_only_when_its_index_comes_first() -> None:
+    def box(kind: bytes, body: bytes = b"") -> bytes:
+        return (8 + len(body)).to_bytes(4, "big") + kind + body
+
+    ftyp = box(b"ftyp", b"isom\0\0\2\0")
+    assert download.index_first(ftyp + box(b"free") + box(b"moov", b"x" * 20)) is True
+    assert download.index_first(ftyp + box(b"mdat", b"x" * 20) + box(b"moov")) is False
+    # A 64-bit size: the box after it is where that size says.
+    large = (1).to_bytes(4, "big") + b"free" + (24).to_bytes(8, "big") + b"y" * 8
+    assert download.index_first(ftyp + large + box(b"moov")) is True
+    assert download.index_first(ftyp + box(b"free", b"z" * 100)[:20]) is None  # not told yet
+    assert download.index_first(b"\x1aE\xdf\xa3webm...") is True  # not an MP4: the demuxer decides
 
 
 def test_mp3_audio_format(media_server, tmp_path: Path) -> None:

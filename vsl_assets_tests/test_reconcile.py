@@ -158,3 +158,42 @@ def test_a_downloaded_url_whose_run_ended_badly_is_failed_but_a_finished_downloa
     assert isinstance(cancelled, FailUrl) and "was cancelled" in cancelled.reason and not cancelled.requeue
     assert _decide_waiting(_waiting("a", "run-success-4"), process=None) == []  # split stages: next run's turn
     assert _decide_waiting(_waiting("a", "gone-run-id"), process=False) == []  # unknown: wrong is worse
+
+
+def test_a_run_dead_before_its_first_step_is_failed_and_only_its_own_url_is_resumed() -> None:
+    from vsl_assets.reconcile import RUN_NOT_STARTED, RunProcess, died_before_a_step
+
+    queued = _item("q")
+    busy = _item("b", ("run-started-1", "h:1:1"))
+    procs = [
+        RunProcess("run-dead-0001", "q", 41, NOW),
+        RunProcess("run-old-00002", "q", 42, NOW, owner=False),  # from before a `vsl retry`
+        RunProcess("run-busy-0003", "b", 43, NOW),  # has job rows: decide() judges it
+        RunProcess("run-load-0004", "q", None, NOW),  # has not reported its process yet
+    ]
+    actions = died_before_a_step([queued, busy], procs, lambda pid, at: pid == 99, crash_retries=1)
+    reason = "the process of run run-dead died (killed, crashed, or stopped with a restart) before its first step began"
+    assert actions == [
+        FailRun("run-dead-0001", reason),
+        FailUrl("q", "run-dead-0001", reason, RUN_NOT_STARTED, requeue=True, owner=True),
+        FailRun("run-old-00002", reason.replace("run-dead", "run-old-")),
+    ]
+    # Past "queued", between two steps of its run when its process died: a crash like any other.
+    between = InProgress("q", "analyzing", NOW, ())
+    [_, died] = died_before_a_step([between], procs[:1], lambda pid, at: False, crash_retries=1)
+    assert isinstance(died, FailUrl) and died.error_class == WORKER_DIED and "between steps" in died.reason
+    # A live process, or one that cannot be known, keeps its run.
+    assert died_before_a_step([queued], procs[:1], lambda pid, at: None, crash_retries=1) == []
+    # A URL that already crashed as often as allowed stays failed.
+    [_, fail] = died_before_a_step([_item("q", crashes=1)], procs[:1], lambda pid, at: False, crash_retries=1)
+    assert isinstance(fail, FailUrl) and not fail.requeue
+
+
+def test_a_pid_taken_by_a_newer_process_is_not_the_run_that_reported_it() -> None:
+    import os
+
+    from vsl_assets.core.worker import pid_alive
+
+    assert pid_alive(os.getpid(), datetime.now(UTC)) is True
+    assert pid_alive(os.getpid(), datetime(2000, 1, 1, tzinfo=UTC)) is False  # reported before this process began
+    assert pid_alive(2**22 + 17, datetime.now(UTC)) is False

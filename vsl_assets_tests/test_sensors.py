@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -296,3 +297,38 @@ def test_a_transcription_stage_run_is_limited_by_its_audio_and_the_audio_ahead(v
     # No transcription timed here yet: real-time factor 1.0, VSL_TRANSCRIBE_TIME_FACTOR 4.
     # short: 1800 + max(600, 4 x 120) + 4 x 1200 ahead; long: 1800 + 4 x 1200 + 4 x 120 ahead.
     assert limits == {short: 1800 + 600 + 4800, long: 1800 + 4800 + 480}
+
+
+def test_a_run_whose_process_died_before_its_first_step_frees_its_place_and_requeues_its_url(vsl_env, instance) -> None:
+    """``vsl up`` stopped while runs were loading: Dagster keeps them "started" for ever (the default
+    launcher cannot tell a dead run worker), they fill the run queue's places, and their URLs stay
+    queued.  Reconciliation finds their reported process gone and fails them; the URL is re-queued."""
+    from dagster._core.events import EngineEventData
+    from dagster._core.test_utils import create_run_for_test
+
+    [key, loading] = add_urls("https://cdn.example.com/restart.m3u8", "https://cdn.example.com/loading.m3u8")
+    tick = _tick(instance, vsl_env)
+    assert {r.partition_key for r in tick.run_requests} == {key, loading}
+
+    def run_of(k: str, pid: int):
+        run = create_run_for_test(
+            instance,
+            job_name="ingest_vsl",
+            status=DagsterRunStatus.STARTED,
+            tags={"dagster/partition": k, "dagster/run_key": k},
+        )
+        instance.report_engine_event(f"Started process for run (pid: {pid}).", run, EngineEventData.in_process(pid))
+        return run
+
+    dead = run_of(key, 2**22 + 17)  # above Linux's largest pid: no such process
+    alive = run_of(loading, os.getpid())
+    assert reconcile(instance, _db(vsl_env)) == {"failed": 1, "requeued": 0, "resumed": 1}
+    assert instance.get_run_by_id(dead.run_id).status == DagsterRunStatus.FAILURE
+    assert instance.get_run_by_id(alive.run_id).status == DagsterRunStatus.STARTED
+    with db_session() as s:
+        rows = {u.partition_key: u for u in s.scalars(select(Url))}
+        assert rows[key].status == "pending_ingest" and rows[loading].status == "queued"
+        [letter] = s.scalars(select(DeadLetter))
+        assert letter.error_class == "RunNotStarted" and "before its first step began" in letter.message
+    # The re-queued URL gets its next run at the sensor's next tick.
+    assert [r.partition_key for r in _tick(instance, vsl_env).run_requests] == [key]

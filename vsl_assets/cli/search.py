@@ -35,6 +35,7 @@ def _search_query(args: argparse.Namespace) -> Any:
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets.core.humanize import clock
     from vsl_assets.search import SearchQueryError
+    from vsl_assets.services.reindex import rebuild_progress
     from vsl_assets.services.search import with_titles
 
     with search_index(settings) as backend:
@@ -43,6 +44,10 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         except SearchQueryError as exc:
             err(exc.reason)
             return EXIT_USAGE
+        # An index that a new format recreated empty says so: never a silent "no match".
+        progress = rebuild_progress(sessions=sessions(settings), index=backend)
+    if progress is not None:
+        err(f"note: {progress.describe()}")
     with sessions(settings)() as s:
         results = with_titles(results, s, min_confidence=settings.breakdown_min_confidence)
     if args.json:

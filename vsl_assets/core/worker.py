@@ -62,6 +62,34 @@ def worker_alive(worker: str | None) -> bool | None:
     return True
 
 
+#: Slack between a process's start time as ``/proc`` gives it (boot time in whole seconds plus
+#: clock ticks) and a time the process itself reported.
+_START_SLACK = timedelta(seconds=2)
+
+
+def pid_alive(pid: int, reported_at: datetime) -> bool | None:
+    """Whether the process ``pid`` that reported itself at ``reported_at`` (on this host) still lives.
+
+    A process with that pid that started after ``reported_at`` is a new one (pid reuse): False.
+    None when ``/proc`` is missing (not Linux): the caller then knows nothing.
+    """
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks = _start_ticks(pid)
+    if ticks is None:
+        return False
+    try:
+        boot = next(
+            int(line.split()[1]) for line in (proc / "stat").read_text().splitlines() if line.startswith("btime")
+        )
+        started = datetime.fromtimestamp(boot + int(ticks) / os.sysconf("SC_CLK_TCK"), UTC)
+    except (OSError, StopIteration, ValueError):
+        return True
+    at = reported_at if reported_at.tzinfo else reported_at.replace(tzinfo=UTC)
+    return started <= at + _START_SLACK
+
+
 #: How often a process running steps refreshes its open job rows (``jobs.heartbeat_at``).
 HEARTBEAT_S = 10.0
 #: A worker on another host whose open jobs have not beaten for this long is taken for dead

@@ -11,8 +11,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from dagster import (
+    DagsterEventType,
     DagsterInstance,
     DagsterRun,
+    DagsterRunStatus,
+    DefaultRunLauncher,
     DefaultSensorStatus,
     Definitions,
     RunsFilter,
@@ -25,11 +28,13 @@ from dagster import (
 
 from vsl_assets import reconcile as decisions
 from vsl_assets import settings
-from vsl_assets.core.worker import liveness, worker_alive
+from vsl_assets.core.worker import liveness, pid_alive, worker_alive
 from vsl_assets.db import repo
 from vsl_assets.db.models import IN_FLIGHT
+from vsl_assets.defs.jobs import TRANSCRIBE, URL_JOBS
 from vsl_assets.defs.partitions import PARTITION_TAG
 from vsl_assets.defs.resources import DatabaseResource
+from vsl_assets.defs.sensors import run_key
 from vsl_assets.settings import Settings
 
 LOOKUP_CHUNK = 100
@@ -59,7 +64,43 @@ def reconcile(
         for run in instance.get_runs(RunsFilter(tags={PARTITION_TAG: list(part)})):
             latest.setdefault(run.tags.get(PARTITION_TAG, ""), _view(run))  # newest first
     actions = decisions.decide(items, runs, latest, liveness(beats, now), now, crash_retries, worker_alive)
+    actions += decisions.died_before_a_step(items, _run_processes(instance, db, items), pid_alive, crash_retries)
     return apply(instance, db, actions)
+
+
+def _run_processes(
+    instance: DagsterInstance, db: DatabaseResource, items: list[repo.InProgress]
+) -> list[decisions.RunProcess]:
+    """Starting/started runs of URLs that have no job row yet, with the process each reported.
+
+    Only under the default run launcher, whose run workers are processes of this host (the
+    code server's children): another launcher's runs live elsewhere, and Celery's launcher
+    reports its workers' health to run monitoring itself.  Cheap: one query for the runs in
+    progress (at most ``max_concurrent_runs`` of them) and one event query per candidate.
+    """
+    if not isinstance(instance.run_launcher, DefaultRunLauncher):
+        return []
+    fresh = {i.key for i in items if not i.jobs and i.last_job is None}
+    if not fresh:
+        return []
+    names = {job.name for job in URL_JOBS}
+    found: list[decisions.RunProcess] = []
+    for run in instance.get_runs(RunsFilter(statuses=[DagsterRunStatus.STARTING, DagsterRunStatus.STARTED])):
+        key = run.tags.get(PARTITION_TAG)
+        if run.job_name not in names or key is None or key not in fresh:
+            continue
+        with db.session() as s:
+            url = repo.get_url(s, key)
+            current = {run_key(key, url.queue_count, stage) for stage in (None, TRANSCRIBE)} if url else set()
+        owner = run.tags.get("dagster/run_key") in current
+        for entry in instance.all_logs(run.run_id, of_type=DagsterEventType.ENGINE_EVENT):
+            data = entry.dagster_event.engine_event_data if entry.dagster_event else None
+            pid = data.metadata.get("pid") if data is not None else None
+            if pid is not None and str(pid.value).isdigit():
+                at = datetime.fromtimestamp(entry.timestamp, UTC)
+                found.append(decisions.RunProcess(run.run_id, key, int(str(pid.value)), at, owner))
+                break
+    return found
 
 
 def apply(instance: DagsterInstance, db: DatabaseResource, actions: list[decisions.Action]) -> dict[str, int]:
@@ -75,7 +116,13 @@ def apply(instance: DagsterInstance, db: DatabaseResource, actions: list[decisio
             elif isinstance(action, decisions.FailUrl):
                 # IN_FLIGHT: a run that died between steps leaves its URL "downloaded".
                 if repo.fail_abandoned(
-                    s, action.key, action.run_id, action.reason, IN_FLIGHT, error_class=action.error_class
+                    s,
+                    action.key,
+                    action.run_id,
+                    action.reason,
+                    IN_FLIGHT,
+                    error_class=action.error_class,
+                    owner=action.owner,
                 ):
                     counts["failed"] += 1
                     if action.requeue:

@@ -31,6 +31,7 @@ from vsl_assets.media.download import DownloadOptions
 from vsl_assets.media.hls import HlsOptions
 from vsl_assets.net.guard import NetPolicy, parse_allowed_addresses
 from vsl_assets.search import SearchBackend, shared_search
+from vsl_assets.services.steps.media import clear_pcm
 from vsl_assets.settings import Settings, normalise_language, parse_languages
 from vsl_assets.storage import LocalStore, StorageLayout
 from vsl_assets.storage.objectstore import S3Config, open_store
@@ -111,6 +112,17 @@ class StorageResource(ConfigurableResource):
     @property
     def layout(self) -> StorageLayout:
         return StorageLayout(Path(self.root).resolve())
+
+    def teardown_after_execution(self, context: InitResourceContext) -> None:
+        """A URL's run ends, whichever way: the PCM its download decoded for a transcription that
+        did not take it (the run cancelled or failed while it waited for its slot) goes with the run,
+        instead of waiting on disk for the URL's next run (``services.steps.clear_pcm``).  Dagster
+        tears a run's resources down after its last step, an interrupted run's too (in process:
+        once per run).  Sensors and other builds without a partitioned run do nothing here."""
+        run = context.run
+        key = run.tags.get(PARTITION_TAG) if run is not None else None
+        if key:
+            clear_pcm(key, self.layout)
 
     @property
     def store(self) -> LocalStore:

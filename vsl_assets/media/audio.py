@@ -23,8 +23,17 @@ class AudioFormat:
     container: str
 
 
+#: Opus for speech (``voip``) at encoder complexity 6 of libopus' 0-10 (its default is 10): 28 % less
+#: CPU than 10 with Debian's ffmpeg 5.1 (15 % with imageio-ffmpeg's) for the same word errors in
+#: ``bench_transcription.py --quick --sweep`` (both builds together: 109 at 6, 109 at 10); 8-10 write
+#: the same bytes, 7 costs more for nothing heard, 5 and below were heard worse.  The encode runs
+#: beside a local transcription and takes CPU from it on a busy machine (docs/pipeline.md).
+OPUS_COMPLEXITY = 6
+
 AUDIO_FORMATS: dict[str, AudioFormat] = {
-    "opus": AudioFormat("ogg", ("-c:a", "libopus", "-application", "voip"), "ogg"),
+    "opus": AudioFormat(
+        "ogg", ("-c:a", "libopus", "-application", "voip", "-compression_level", str(OPUS_COMPLEXITY)), "ogg"
+    ),
     "mp3": AudioFormat("mp3", ("-c:a", "libmp3lame"), "mp3"),
 }
 

@@ -10,10 +10,16 @@ Failures become reasons a person understands ("HTTP 404 from the stream URL").
 
 from __future__ import annotations
 
+import contextlib
+import queue
+import subprocess
+import threading
 import time
+import wave
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 import httpx
@@ -21,8 +27,10 @@ import httpx
 from vsl_assets.core import deadline
 from vsl_assets.core.humanize import human_bytes
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError, VslError, is_transient_status
-from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, run_ffmpeg, says_invalid_data
+from vsl_assets.media.audio import pcm_output_args
+from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, find_ffmpeg, run_ffmpeg, says_invalid_data
 from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
+from vsl_assets.media.hls.pipe import grow_pipe
 from vsl_assets.media.probe import MediaInfo, probe
 from vsl_assets.net.guard import STRICT, NetPolicy, check_url, guard_client_kwargs
 from vsl_assets.net.urls import redact_url
@@ -102,8 +110,143 @@ def _status_error(code: int) -> VslError:
     return DownloadError(f"HTTP {code} from the stream URL")
 
 
-def _fetch_file(url: str, dest: Path, opts: DownloadOptions, log: Callable[[str], None] | None) -> int:
-    """Stream ``url`` into ``dest`` through the guarded client; returns the bytes written."""
+#: How far into a file :class:`_PcmTee` looks for an MP4's index before it gives up on the file.
+_HEAD_MAX = 4 * 1024 * 1024
+#: Blocks (of up to 1 MiB) queued for :class:`_PcmTee`'s decoder before the download waits for it.
+_QUEUE_BLOCKS = 64
+
+
+def index_first(head: bytes) -> bool | None:
+    """Whether a reader of a pipe can decode the file that starts with ``head``: for an MP4 (ISO BMFF,
+    a ``ftyp`` box first) whether its index (``moov``) comes before its media (``mdat``), as in a
+    "faststart" file; without the index first ffmpeg reads nothing from a pipe and still exits 0.
+    Any other container: True.  None: these bytes do not tell yet."""
+    if len(head) < 8:
+        return None
+    if head[4:8] != b"ftyp":
+        return True
+    offset = 0
+    while offset + 8 <= len(head):
+        size, kind = int.from_bytes(head[offset : offset + 4], "big"), head[offset + 4 : offset + 8]
+        if kind == b"moov":
+            return True
+        if kind == b"mdat":
+            return False
+        if size == 1:  # a 64-bit size follows the type
+            if offset + 16 > len(head):
+                return None
+            size = int.from_bytes(head[offset + 8 : offset + 16], "big")
+        if size < 8:  # a box to the end of the file (0), or a broken size: no index before it
+            return False
+        offset += size
+    return None
+
+
+def _has_samples(wav: Path) -> bool:
+    try:
+        with wave.open(str(wav)) as w:
+            return w.getnframes() > 0
+    except (OSError, EOFError, wave.Error):
+        return False
+
+
+class _PcmTee:
+    """A second ffmpeg that decodes the direct media's bytes, as they arrive, into the 16 kHz mono
+    PCM WAV a local transcription reads (``media.audio.decode_pcm``'s output): the HLS download's
+    tee (``media.hls.remux``) for a single file.  Best effort: a file ffmpeg cannot read from a pipe
+    (an MP4 whose index is at its end: :func:`index_first`), no audio track, or a codec it cannot
+    decode leave no PCM, and the download goes on as if none had been asked for.
+
+    A thread feeds the decoder from a queue of up to :data:`_QUEUE_BLOCKS` blocks, so the download
+    never waits on it (on a busy machine, a download coupled to another process's turns on the CPU
+    took half as long again on 127.0.0.1); what is queued when the download ends is decoded while
+    the remux runs."""
+
+    def __init__(self, pcm: Path, opts: DownloadOptions) -> None:
+        self.pcm = pcm
+        cmd = [opts.ffmpeg or find_ffmpeg(), "-nostdin", "-hide_banner", "-y", "-loglevel", "error"]
+        # The remux's own limits: plain media demuxers only, nothing but this pipe, its length cap.
+        cmd += ["-protocol_whitelist", "pipe", "-format_whitelist", MEDIA_DEMUXERS, "-i", "pipe:0"]
+        cmd += ["-t", str(opts.max_duration_s), *pcm_output_args(), str(pcm)]
+        self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert self.proc.stdin is not None
+        grow_pipe(self.proc.stdin.fileno())
+        #: The file's first bytes, held until :func:`index_first` says whether a pipe can read it.
+        self._head: bytes | None = b""
+        self._blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=_QUEUE_BLOCKS)
+        self._ended = False
+        #: The decoder stopped reading (or was stopped): nothing more is written, no PCM.
+        self._broken = False
+        self._feeder = threading.Thread(target=self._feed, args=(self.proc.stdin,), name="pcm-tee", daemon=True)
+        self._feeder.start()
+
+    def _feed(self, stdin: IO[bytes]) -> None:
+        while (block := self._blocks.get()) is not None:
+            if self._broken:
+                continue  # drained, so that the downloader never waits on a full queue
+            try:
+                stdin.write(block)
+            except OSError:  # it stopped reading (BrokenPipeError): it could not decode this file
+                self._broken = True
+        with contextlib.suppress(OSError):
+            stdin.close()  # end of input: it decodes what it has and exits
+
+    def write(self, block: bytes) -> None:
+        if self._ended or self._broken:
+            return
+        if self._head is not None:  # held back until the file's layout says a pipe can read it
+            self._head += block
+            readable = index_first(self._head)
+            if readable is None and len(self._head) < _HEAD_MAX:
+                return
+            block, self._head = self._head, None
+            if not readable:
+                self.drop()
+                return
+        self._blocks.put(block)
+
+    def end_input(self) -> None:
+        """Every byte is written: it decodes the rest while the remux runs."""
+        if self._ended:
+            return
+        if self._head is not None and not self._broken:  # a file shorter than what decides
+            head, self._head = self._head, None
+            if index_first(head):
+                self._blocks.put(head)
+            else:
+                self._broken = True
+        self._ended = True
+        self._blocks.put(None)
+
+    def finish(self, timeout_s: float) -> bool:
+        """Wait for it; whether the PCM is whole (otherwise it is removed)."""
+        self.end_input()
+        give_up = time.monotonic() + max(0.1, timeout_s)
+        self._feeder.join(timeout=max(0.1, timeout_s))
+        try:
+            ok = not self._broken and self.proc.wait(timeout=max(0.1, give_up - time.monotonic())) == 0
+        except subprocess.TimeoutExpired:
+            ok = False
+        if ok and not self._broken and self._head is None and _has_samples(self.pcm):
+            return True
+        self.drop()
+        return False
+
+    def drop(self) -> None:
+        """Stop it and remove what it wrote."""
+        self._broken = True
+        if self.proc.poll() is None:
+            self.proc.kill()  # a write under way fails now, and the feeder drains the queue
+        self.proc.wait()
+        self.end_input()
+        self._feeder.join()
+        self.pcm.unlink(missing_ok=True)
+
+
+def _fetch_file(
+    url: str, dest: Path, opts: DownloadOptions, log: Callable[[str], None] | None, tee: _PcmTee | None = None
+) -> int:
+    """Stream ``url`` into ``dest`` through the guarded client (and into ``tee``); returns the bytes written."""
     timeout = httpx.Timeout(deadline.remaining(opts.read_timeout_s), connect=opts.connect_timeout_s)
     written = 0
     started = last = time.monotonic()
@@ -137,6 +280,8 @@ def _fetch_file(url: str, dest: Path, opts: DownloadOptions, log: Callable[[str]
                             f"the video is larger than the limit of {human_bytes(opts.max_bytes)} (VSL_MAX_DOWNLOAD_MB)"
                         )
                     fh.write(block)
+                    if tee is not None:
+                        tee.write(block)
                     deadline.check()
                     now = time.monotonic()
                     if log is not None and now - last >= 30:
@@ -174,15 +319,27 @@ def download_direct(
     dest: Path,
     options: DownloadOptions | None = None,
     log: Callable[[str], None] | None = None,
+    *,
+    pcm: Path | None = None,
 ) -> MediaInfo:
-    """Fetch the direct media at ``url`` into the MP4 ``dest`` (atomically); return what it holds."""
+    """Fetch the direct media at ``url`` into the MP4 ``dest`` (atomically); return what it holds.
+
+    ``pcm``: also decode its audio into that 16 kHz mono PCM WAV while the bytes arrive (best effort,
+    :class:`_PcmTee`): it exists afterwards only when whole, and the download succeeded."""
     opts = options or DownloadOptions()
     check_url(url, policy=opts.net)  # a clear reason before any connection; the client checks every hop again
     started = time.monotonic()
+    tee: _PcmTee | None = None
+    teed = False
     with atomic_path(dest) as tmp:
         raw = tmp.with_name(f"{TEMP_PREFIX}{dest.stem}-source")
         try:
-            size = _fetch_file(url, raw, opts, log)
+            if pcm is not None:
+                with contextlib.suppress(OSError):  # no process: no PCM
+                    tee = _PcmTee(pcm, opts)
+            size = _fetch_file(url, raw, opts, log, tee)
+            if tee is not None:
+                tee.end_input()
             _refuse_scripts(raw)
             result = run_ffmpeg(
                 [
@@ -211,16 +368,25 @@ def download_direct(
                 timeout_s=opts.step_timeout_s,
                 ffmpeg=opts.ffmpeg,
             )
+            if result.returncode == 0 and tee is not None:
+                teed = tee.finish(deadline.remaining(opts.read_timeout_s))
         finally:
             raw.unlink(missing_ok=True)
-        if result.returncode != 0:
-            raise _remux_failure(result)
+            if tee is not None and not teed:
+                tee.drop()
         try:
-            info = probe(tmp)
-        except MediaError as exc:
-            raise DownloadError(f"the download is not readable media: {exc.reason}") from None
-        if info.duration_s <= 0:
-            raise DownloadError("the stream has no duration (empty or not a video)")
+            if result.returncode != 0:
+                raise _remux_failure(result)
+            try:
+                info = probe(tmp)
+            except MediaError as exc:
+                raise DownloadError(f"the download is not readable media: {exc.reason}") from None
+            if info.duration_s <= 0:
+                raise DownloadError("the stream has no duration (empty or not a video)")
+        except BaseException:
+            if pcm is not None:
+                pcm.unlink(missing_ok=True)  # a failed download leaves neither file
+            raise
         if log is not None:
             log(
                 f"downloaded {redact_url(url)}: {size / 1e6:.1f} MB, {info.duration_s:.1f} s of media "
@@ -243,9 +409,9 @@ def fetch_video(
 
     ``hls=None`` decides by the URL; a URL that turns out not to be a playlist falls back to
     ffmpeg, which handles direct media and names the problem when it is not media at all.
-    ``pcm``: where an HLS download also writes its audio as 16 kHz mono PCM WAV while it
-    downloads (best effort, see :func:`~vsl_assets.media.hls.download_hls`; direct media never
-    writes it: the caller decodes the video when the file is not there).
+    ``pcm``: where the download also writes its audio as 16 kHz mono PCM WAV while it downloads
+    (best effort, see :func:`~vsl_assets.media.hls.download_hls` and :func:`download_direct`: the
+    caller decodes the video when the file is not there).
     """
     opts = options or DownloadOptions()
     if hls is None:
@@ -268,7 +434,7 @@ def fetch_video(
         except NotHlsError:
             if log is not None:
                 log("the stream URL is not an HLS playlist; downloading it as a media file")
-    return download_direct(stream_url, dest, opts, log)
+    return download_direct(stream_url, dest, opts, log, pcm=pcm)
 
 
 def download_stream(

@@ -35,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import ipaddress
+import re
 import socket
 import threading
 import urllib.request
@@ -208,7 +209,7 @@ def check_address(address: str, *, host: str, url: str | None = None, policy: Ne
     if policy.allows(ipaddress.ip_address(address.split("%", 1)[0])):
         return
     article = "an" if category[0] in "aeiou" else "a"
-    if _literal_ip(host) is not None:
+    if _canonical_ip(host) is not None:
         what = f"the URL's host {address} is {article} {category} address"
     else:
         what = f"the URL's host {host} resolves to {article} {category} address ({address})"
@@ -237,11 +238,32 @@ def _host_and_port(url: str) -> tuple[str, int]:
     return host, port or (443 if scheme == "https" else 80)
 
 
-def _literal_ip(host: str) -> str | None:
+#: An IPv4 address as ``inet_aton`` (and so the resolver, curl, ffmpeg) and the WHATWG URL
+#: standard read it: one to four parts, each decimal, octal (``0177``) or hex (``0x7f``), the last
+#: filling the remaining bytes: ``127.1``, ``0x7f.1``, ``2130706433`` and ``0177.0.0.1`` are all
+#: 127.0.0.1.
+_LOOSE_IPV4 = re.compile(r"^(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}$")
+
+
+def _canonical_ip(host: str) -> str | None:
+    """``host`` as an address when it is written the one way Python reads (``127.0.0.1``, ``::1``)."""
     try:
         return str(ipaddress.ip_address(host.split("%", 1)[0]))
     except ValueError:
         return None
+
+
+def _literal_ip(host: str) -> str | None:
+    """The address ``host`` is written as, however spelled (None: a name to resolve)."""
+    canonical = _canonical_ip(host)
+    if canonical is not None:
+        return canonical
+    if _LOOSE_IPV4.match(host):
+        try:
+            return socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:  # a part too large: no address, and nothing a resolver would connect to
+            return None
+    return None
 
 
 def _check_static(host: str, url: str, policy: NetPolicy) -> bool:

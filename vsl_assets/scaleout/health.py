@@ -107,9 +107,29 @@ def check_search(s: Settings) -> Check:
             stopped = leftover_builds(search_path_for(s.database, "tantivy"))
             if stopped:
                 detail += f"; {len(stopped)} stopped tantivy build(s) to delete: {', '.join(p.name for p in stopped)}"
+        progress = _rebuild_progress(s, choice.engine)
+        if progress is not None:
+            detail += f"; {progress.describe()}"
         return detail
 
     return _timed("search", run, s)
+
+
+def _rebuild_progress(s: Settings, engine: str) -> Any:
+    """How far the refill of an index that a new format recreated empty is (None: complete, or
+    no index yet: nothing is created here).  Opening it ensures its schema, as every process does."""
+    from vsl_assets.db.engine import session_scope
+    from vsl_assets.search import open_search, search_path_for
+    from vsl_assets.services.reindex import rebuild_progress
+
+    if engine != "postgres" and not search_path_for(s.database, engine).exists():
+        return None
+    index = open_search(s.database, engine=engine)
+    try:
+        index.ensure_schema()
+        return rebuild_progress(sessions=lambda: session_scope(s.database), index=index)
+    finally:
+        index.close()
 
 
 def check_dagster(s: Settings) -> Check:

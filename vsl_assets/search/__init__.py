@@ -26,7 +26,7 @@ Backends (``backend.SearchBackend`` is the protocol; a new engine is one module 
   per VSL at index time.
 - ``tantivy_backend.TantivySearch`` (the default beside a SQLite app database, see
   :func:`choose_backend`; FTS5 stays where only its index exists until ``vsl reindex``): a tantivy index of
-  the same analysed terms in ``vsl.tantivy/`` next to a SQLite app database, a side SQLite table
+  the same analysed terms (and their adjacent pairs, for phrases) in ``vsl.tantivy/`` next to a SQLite app database, a side SQLite table
   for filters and texts, one writer at a time under an ``fcntl`` lock (runs queue, never fail);
   ``vsl reindex`` commits per ~100,000 segments.
 - ``postgres.PostgresSearch``: ``search_vsls``/``search_segments`` tables in the app database,

@@ -17,6 +17,10 @@ class IndexCount:
     segments: int
 
 
+#: The rebuild state of an index that ``ensure_schema`` recreated empty because its format changed.
+REBUILD_PENDING = "pending"
+
+
 @runtime_checkable
 class SearchBackend(Protocol):
     """Index and query VSL transcripts.  A new engine (e.g. OpenSearch) is one module implementing this."""
@@ -52,6 +56,15 @@ class SearchBackend(Protocol):
 
     def close(self) -> None:
         """Release connections; the backend must not be used afterwards."""
+
+    def rebuild_state(self) -> str | None:
+        """None when the index holds what it was given; :data:`REBUILD_PENDING` after
+        ``ensure_schema`` recreated it empty because its format changed (the VSLs are all in the
+        app database still), or what the rebuild that took it wrote (``services.reindex``)."""
+
+    def set_rebuild_state(self, expected: str | None, new: str | None) -> bool:
+        """Set the rebuild state to ``new`` (None: built) if it is ``expected``; False otherwise
+        (another process changed it first)."""
 
 
 @dataclass(frozen=True)

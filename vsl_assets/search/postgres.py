@@ -38,7 +38,14 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 
 from vsl_assets.errors import ConfigurationError
-from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_columns_sql, vsl_values
+from vsl_assets.search.backend import (
+    REBUILD_PENDING,
+    IndexCount,
+    page_bounds,
+    summary_from_row,
+    vsl_columns_sql,
+    vsl_values,
+)
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
 from vsl_assets.search.query import ParsedQuery, parse_search, query_languages, to_tsquery_text
@@ -92,7 +99,8 @@ _segments = Table(
     Column("cfg", Text),
 )
 #: Bumped when what is indexed changes (2: numbers said in words indexed as digits); a table of
-#: another version is derived data, dropped and recreated empty (``vsl reindex`` fills it again).
+#: another version is derived data, dropped and recreated empty and marked ``rebuild_state``
+#: pending (the web app refills it: ``services.reindex.rebuild_in_background``; or ``vsl reindex``).
 SCHEMA_VERSION = "3"  # 3: numbers written "1.000"/"1,000" analysed as 1000
 _META = "CREATE TABLE IF NOT EXISTS search_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)"
 
@@ -125,10 +133,17 @@ class PostgresSearch:
         try:
             with self._engine.begin() as conn:
                 conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_ID})
-                self._drop_if_stale(conn)
+                stale = self._drop_if_stale(conn)
                 for statement in _SCHEMA:
                     conn.execute(text(statement))
                 conn.execute(text(_META))
+                if stale:  # it held VSLs: say so until the rebuild has put them back (services.reindex)
+                    conn.execute(
+                        text(
+                            "INSERT INTO search_meta (name, value) VALUES ('rebuild', :v) ON CONFLICT (name) DO NOTHING"
+                        ),
+                        {"v": REBUILD_PENDING},
+                    )
                 conn.execute(
                     text("INSERT INTO search_meta (name, value) VALUES ('schema', :v) ON CONFLICT (name) DO NOTHING"),
                     {"v": SCHEMA_VERSION},
@@ -142,8 +157,9 @@ class PostgresSearch:
         self._schema_ready = True
 
     @staticmethod
-    def _drop_if_stale(conn: Connection) -> None:
-        """Tables written by another version of the index (or before versions were kept) go."""
+    def _drop_if_stale(conn: Connection) -> bool:
+        """Tables written by another version of the index (or before versions were kept) go;
+        True when they did."""
         tables = set(
             conn.execute(
                 text(
@@ -153,12 +169,14 @@ class PostgresSearch:
             ).scalars()
         )
         if "search_segments" not in tables and "search_vsls" not in tables:
-            return
+            return False
         version = None
         if "search_meta" in tables:
             version = conn.execute(text("SELECT value FROM search_meta WHERE name = 'schema'")).scalar()
         if version != SCHEMA_VERSION:
             conn.execute(text("DROP TABLE IF EXISTS search_segments, search_vsls, search_meta"))
+            return True
+        return False
 
     def close(self) -> None:
         self._engine.dispose()
@@ -200,6 +218,29 @@ class PostgresSearch:
     def delete_vsl(self, key: str) -> bool:
         with self._begin() as conn:
             return conn.execute(text("DELETE FROM search_vsls WHERE key = :key"), {"key": key}).rowcount > 0
+
+    def rebuild_state(self) -> str | None:
+        with self._begin() as conn:
+            value = conn.execute(text("SELECT value FROM search_meta WHERE name = 'rebuild'")).scalar()
+        return None if value is None else str(value)
+
+    def set_rebuild_state(self, expected: str | None, new: str | None) -> bool:
+        with self._begin() as conn:
+            current = conn.execute(text("SELECT value FROM search_meta WHERE name = 'rebuild' FOR UPDATE")).scalar()
+            if current is None and expected is None:
+                # No row to lock: two callers inserting race on the primary key, and one insert wins.
+                inserted = conn.execute(
+                    text("INSERT INTO search_meta (name, value) VALUES ('rebuild', :v) ON CONFLICT (name) DO NOTHING"),
+                    {"v": new},
+                ).rowcount
+                return new is None or inserted == 1
+            if current != expected:
+                return False
+            if new is None:
+                conn.execute(text("DELETE FROM search_meta WHERE name = 'rebuild'"))
+            else:
+                conn.execute(text("UPDATE search_meta SET value = :v WHERE name = 'rebuild'"), {"v": new})
+            return True
 
     # -- reading -----------------------------------------------------------------
 

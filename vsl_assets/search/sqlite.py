@@ -37,7 +37,14 @@ from pathlib import Path
 from typing import Any
 
 from vsl_assets.errors import PermanentError
-from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_columns_sql, vsl_values
+from vsl_assets.search.backend import (
+    REBUILD_PENDING,
+    IndexCount,
+    page_bounds,
+    summary_from_row,
+    vsl_columns_sql,
+    vsl_values,
+)
 from vsl_assets.search.bulk import PARALLEL_AFTER, analysed
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
@@ -158,7 +165,8 @@ class SqliteSearch:
 
     def ensure_schema(self) -> None:
         """Create the tables; an index of another layout is derived data, so it is dropped and
-        recreated empty (``vsl reindex`` fills it again)."""
+        recreated empty and marked ``rebuild_state`` pending (the web app refills it:
+        ``services.reindex.rebuild_in_background``; or ``vsl reindex``)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._open()) as conn:
             conn.execute("PRAGMA journal_mode = WAL")
@@ -166,12 +174,15 @@ class SqliteSearch:
             try:
                 has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
                 version = has_meta and conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone()
-                if has_meta and (version is None or version[0] != SCHEMA_VERSION):
+                stale = bool(has_meta) and (version is None or version[0] != SCHEMA_VERSION)
+                if stale:
                     for table in ("segments_fts", "segments", "vsls", "meta"):
                         conn.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         conn.execute(statement)
+                if stale:  # it held VSLs: say so until the rebuild has put them back (services.reindex)
+                    conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('rebuild', ?)", (REBUILD_PENDING,))
                 conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -277,6 +288,15 @@ class SqliteSearch:
     def delete_vsl(self, key: str) -> bool:
         with self._write() as conn:
             return self._delete(conn, key)
+
+    def rebuild_state(self) -> str | None:
+        with self._connect() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE name = 'rebuild'").fetchone()
+        return None if row is None else str(row[0])
+
+    def set_rebuild_state(self, expected: str | None, new: str | None) -> bool:
+        with self._connect() as conn:
+            return swap_rebuild_state(conn, expected, new)
 
     # -- reading -----------------------------------------------------------------
 
@@ -469,3 +489,23 @@ class SqliteSearch:
                 for sid, rank in best
             ),
         )
+
+
+def swap_rebuild_state(conn: sqlite3.Connection, expected: str | None, new: str | None) -> bool:
+    """Compare-and-set of the ``rebuild`` meta row (None: no row), for one SQLite connection in
+    autocommit mode (the embedded backends' ``set_rebuild_state``)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        row = conn.execute("SELECT value FROM meta WHERE name = 'rebuild'").fetchone()
+        if (None if row is None else str(row[0])) != expected:
+            conn.execute("ROLLBACK")
+            return False
+        if new is None:
+            conn.execute("DELETE FROM meta WHERE name = 'rebuild'")
+        else:
+            conn.execute("INSERT OR REPLACE INTO meta (name, value) VALUES ('rebuild', ?)", (new,))
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+    return True

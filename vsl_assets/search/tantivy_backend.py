@@ -11,7 +11,9 @@ query they look at ``meta.json``'s change time and reload when a writer committe
 
 Layout (``vsl.db`` -> ``vsl.tantivy/``): ``index/`` is the tantivy index of segment terms only
 (the same stemmed, folded, language-tagged terms as the FTS5 backend, ``query.fts5_terms_of_texts``,
-split on whitespace, with positions for phrases) plus two numeric columns (``vsl``, ``sid``);
+split on whitespace, with positions for phrases), the same terms' adjacent pairs as one term each
+(``pairs``, with positions: :func:`pair_terms`, what phrases are matched through) and two numeric
+columns (``vsl``, ``sid``);
 ``side.db`` is a small SQLite file with the VSL table the filters read (``filters.vsl_filter``,
 the same SQL as the other backends) and each segment's text and times for the hits shown.  A
 write changes the side table in a transaction committed only after tantivy's commit, so a crash
@@ -28,14 +30,23 @@ clauses match as a constant score (tantivy's automaton queries do not compute BM
 ranks them by BM25.
 
 A phrase (or any query that is not a union of terms) gets no block skipping: its ranking scores
-every match whatever n, so it and the count each evaluate the phrase in full (~1.5 ms each for
-the bench's phrases at 1,000,200 segments; the ranking with ``count=True`` costs the same).  Not
-done, measured (issue 29): counting only the page's VSLs (~0.4 ms, their terms drive it) and
-estimating how many VSLs match, from an even sample of 24 of the VSLs not among the hits read
-(off by 7% on average, up to 38%, over 440 phrase/filter/page variants) or from the hits read
-(Chao1: 20%, up to 66%).  Dropping the full count saves ~2.3 ms of the ~14 ms page; with the
-page's counts, the sample and the hits inside a niche counted apart it saved 0.4-1 ms per search:
-too little for a number of VSLs shown that wrong.
+every match whatever n, and the count reads every match.  Both used to walk the intersection of
+the phrase's words' posting lists (led by its rarest word's) and check positions in every segment
+holding all the words (~1.5 ms each for the bench's phrases at 1,000,200 segments).
+Since schema 4 the index also holds each segment's word pairs (``_form``): the count of a
+two-word phrase is its pair term's posting list, of a longer one the phrase of its pairs (three
+times cheaper over the bench's phrases, 18.8 -> 6.3 ms for the 12).  A query that is one phrase
+in one language is ranked by its pairs' BM25 too, which orders its segments as its words' BM25
+does (``_ranked_by_pairs`` says why; the scores differ by one factor): 5.6 ms for the 12 against
+17.5.  Any other query with a phrase scores the phrase on the words as before, inside the pairs'
+intersection (13.5 ms for the 12: the rest is scoring each match), so scores and ranking stay the
+same.  Not done, measured (issue 29):
+counting only the page's VSLs (~0.4 ms, their terms drive it) and estimating how many VSLs match,
+from an even sample of 24 of the VSLs not among the hits read (off by 7% on average, up to 38%,
+over 440 phrase/filter/page variants) or from the hits read (Chao1: 20%, up to 66%): too wrong a
+number of VSLs shown.  The pairs cost the index ~85% more size (37 -> 69 MB at 1,000,200
+segments) and a bulk build ~23% of its speed (``bench_search.py --build-only``, load 4-6.5:
+28,310 against 36,908 segments/s; 2.3 us a segment of it is making the pairs in Python).
 
 Filters are the side table's (``filters.vsl_filter``); their VSL set is read once per filter and
 VSL-table version (``_allowed``).  A known language alone is answered by its tagged terms.  Other
@@ -77,6 +88,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
@@ -84,7 +96,7 @@ from typing import Any, cast
 import tantivy
 
 from vsl_assets.errors import PermanentError, TransientError
-from vsl_assets.search.backend import IndexCount, page_bounds, summary_from_row, vsl_values
+from vsl_assets.search.backend import REBUILD_PENDING, IndexCount, page_bounds, summary_from_row, vsl_values
 from vsl_assets.search.bulk import PARALLEL_AFTER, analysed
 from vsl_assets.search.filters import vsl_filter
 from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
@@ -99,9 +111,10 @@ from vsl_assets.search.query import (
     query_languages,
 )
 from vsl_assets.search.snippet import highlight
-from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, VSL_COLUMNS, segment_id
+from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, VSL_COLUMNS, segment_id, swap_rebuild_state
 
-SCHEMA_VERSION = "3"  # 2: numbers said in words indexed as digits; 3: "1.000"/"1,000" as 1000
+#: 2: numbers said in words indexed as digits; 3: "1.000"/"1,000" as 1000; 4: the word-pair field.
+SCHEMA_VERSION = "4"
 _SIDE_SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS vsls (
@@ -114,6 +127,8 @@ CREATE TABLE IF NOT EXISTS segments (
 )
 """
 _FIELD = "terms"
+#: Each segment's adjacent terms as one term each (:func:`pair_terms`): what a phrase is matched by.
+_PAIRS = "pairs"
 #: Per-VSL match counts without ranking: a terms aggregation over the ``vsl`` column walks the
 #: posting lists only (no BM25), one bucket per VSL.
 _PER_VSL = {"v": {"terms": {"field": "vsl", "size": 1 << 24}}}
@@ -144,10 +159,32 @@ def _decode_time(value: Any) -> datetime | None:
     return datetime.fromisoformat(value) if value else None
 
 
+def pair_terms(terms: str) -> str:
+    """A segment's (or a phrase's) adjacent terms, each pair as one term: "pt_garant pt_de pt_30" ->
+    "pt_garant_pt_de pt_de_pt_30".  "_" joins them: a term is a tag ("pt_") and a word of letters
+    and digits only, so a pair reads back one way, and never equals a term of one word.  In C
+    (``map``, ``pairwise``, ``join``): no Python step per word, so indexing stays at tantivy's speed."""
+    ws = terms.split(" ")
+    return " ".join(map("_".join, pairwise(ws)))
+
+
+#: The last token of every segment's ``pairs``: n terms make n - 1 pairs and this, so the field's
+#: length is the ``terms`` field's in every segment (and so its BM25 length normalisation, what
+#: lets ``_match`` rank a phrase by its pairs in the same order).  Never a term or a pair.
+_PAD = "."
+
+
+def _pairs_field(terms: str) -> str:
+    """A segment's ``pairs`` field: its pairs, then :data:`_PAD`."""
+    return f"{pair_terms(terms)} {_PAD}" if " " in terms else _PAD
+
+
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     # Terms arrive analysed (folded, stemmed, tagged "pt_garant"): whitespace splits them only.
     builder.add_text_field(_FIELD, stored=False, tokenizer_name="whitespace", index_option="position")
+    # With positions: a phrase of n words is the phrase of its n - 1 pairs (``_form``).
+    builder.add_text_field(_PAIRS, stored=False, tokenizer_name="whitespace", index_option="position")
     builder.add_unsigned_field("vsl", indexed=True, fast=True)
     builder.add_unsigned_field("sid", fast=True)
     return builder.build()
@@ -175,6 +212,9 @@ class TantivySearch:
     ALLOWED_CACHE = 64
     #: A restriction to at most this many VSLs is their terms ORed, not a term set (``_restrict``).
     TERMS_UP_TO = 64
+    #: Phrases matched through the word-pair field (``_form``); False: the phrase query alone, as
+    #: before the field existed (the tests compare the two on one index).
+    PAIRS = True
 
     def __init__(self, path: Path | str, *, lock_timeout_s: float = 120.0) -> None:
         self.path = Path(path)
@@ -240,7 +280,8 @@ class TantivySearch:
 
     def ensure_schema(self) -> None:
         """Create the side table and the index; an index of another layout is derived data, so it is
-        dropped and recreated empty (``vsl reindex`` fills it again).  Under the writer lock, so
+        dropped and recreated empty and marked ``rebuild_state`` pending (the web app refills it:
+        ``services.reindex.rebuild_in_background``; or ``vsl reindex``).  Under the writer lock, so
         processes starting together create it once."""
         with self._writer_lock():
             with closing(self._open_side()) as conn:
@@ -257,6 +298,10 @@ class TantivySearch:
                     for statement in _SIDE_SCHEMA.split(";"):
                         if statement.strip():
                             conn.execute(statement)
+                    if stale:  # it held VSLs: say so until the rebuild has put them back (services.reindex)
+                        conn.execute(
+                            "INSERT OR REPLACE INTO meta (name, value) VALUES ('rebuild', ?)", (REBUILD_PENDING,)
+                        )
                     conn.execute("INSERT OR IGNORE INTO meta (name, value) VALUES ('schema', ?)", (SCHEMA_VERSION,))
                     # Names this side table's life: a table dropped and made again (another layout)
                     # starts its ids again, so the filter cache (``_allowed``) keys on it too.
@@ -271,6 +316,13 @@ class TantivySearch:
                     raise
                 conn.execute("COMMIT")
         self._ready = True
+
+    def rebuild_state(self) -> str | None:
+        row = self._conn().execute("SELECT value FROM meta WHERE name = 'rebuild'").fetchone()
+        return None if row is None else str(row[0])
+
+    def set_rebuild_state(self, expected: str | None, new: str | None) -> bool:
+        return swap_rebuild_state(self._conn(), expected, new)
 
     def mark_built(self) -> None:
         """After a full ``vsl reindex``: drop the mark ``open_search`` leaves on an index created
@@ -414,6 +466,7 @@ class TantivySearch:
             if t:
                 d = document()
                 d.add_text(_FIELD, t)
+                d.add_text(_PAIRS, _pairs_field(t))
                 d.add_unsigned("vsl", vsl_id)
                 d.add_unsigned("sid", segment_id(vsl_id, i))
                 add(d)
@@ -461,15 +514,29 @@ class TantivySearch:
         groups = tuple(VslHits(summary_from_row(r, _decode_time), 0.0, 0, ()) for r in rows)
         return SearchResults(query, int(total), 0, groups, parsed.notes)
 
-    def _clause(self, clause: Clause, language: str | None) -> tantivy.Query:
+    def _clause(self, clause: Clause, language: str | None, scored: bool) -> tantivy.Query:
         """The clause in each of its forms (``query.clause_forms``: numbers across languages,
         a prefix that begins a number word), ORed."""
         forms = clause_forms(clause, language)
         if len(forms) == 1:
-            return self._form(forms[0], language)
-        return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._form(f, language)) for f in forms])
+            return self._form(forms[0], language, scored)
+        should = tantivy.Occur.Should
+        return tantivy.Query.boolean_query([(should, self._form(f, language, scored)) for f in forms])
 
-    def _form(self, clause: Clause, language: str | None) -> tantivy.Query:
+    def _form(self, clause: Clause, language: str | None, scored: bool) -> tantivy.Query:
+        """One form of a clause.  A phrase is matched through its word pairs (:func:`pair_terms`):
+        the words side by side in order are the pairs side by side in order, so a phrase of two
+        words is its pair term and one of n words the phrase of its n - 1 pairs, and the pairs'
+        posting lists are about as long as the phrase's matches where the words' are as long as
+        each word's (``y los``: 14,270 matches, 0.3 ms to count at 1,000,200 segments, 4.9 ms
+        through the words).
+
+        ``scored`` (the ranking of a query with more than the phrase, ``_ranked_by_pairs``): the
+        phrase query on ``terms``, its words' BM25 as before the pairs, inside the pairs'
+        intersection (scoring 0), which leads it: the same scores and ranking, for the cost of
+        scoring each match (a phrase gets no block skipping), where the words' intersection walked
+        every segment holding its words.  Otherwise (the per-VSL count, an excluded clause, the
+        ranking of a phrase alone in one language): the pairs alone."""
         terms: list[str | tuple[int, str]] = list(fts5_terms(list(clause.words), language).split(" "))
         if clause.prefix:
             # One word: tantivy turns a phrase prefix of no phrase into a range over the term
@@ -477,21 +544,57 @@ class TantivySearch:
             return tantivy.Query.phrase_prefix_query(self._schema, _FIELD, terms)
         if len(terms) == 1:
             return tantivy.Query.term_query(self._schema, _FIELD, str(terms[0]))
-        return tantivy.Query.phrase_query(self._schema, _FIELD, terms)
+        if not self.PAIRS:
+            return tantivy.Query.phrase_query(self._schema, _FIELD, terms)
+        pairs = pair_terms(" ".join(map(str, terms))).split(" ")
+        if not scored:
+            if len(pairs) == 1:
+                return tantivy.Query.term_query(self._schema, _PAIRS, pairs[0], index_option="freq")
+            return tantivy.Query.phrase_query(self._schema, _PAIRS, list(pairs))
+        must = tantivy.Occur.Must
+        return tantivy.Query.boolean_query(
+            [
+                *(
+                    (must, tantivy.Query.const_score_query(tantivy.Query.term_query(self._schema, _PAIRS, p), 0.0))
+                    for p in dict.fromkeys(pairs)
+                ),
+                (must, tantivy.Query.phrase_query(self._schema, _FIELD, terms)),
+            ]
+        )
 
-    def _text_query(self, parsed: ParsedQuery, languages: tuple[str | None, ...]) -> tantivy.Query:
+    def _text_query(self, parsed: ParsedQuery, languages: tuple[str | None, ...], scored: bool = True) -> tantivy.Query:
         """The query once per language, in that language's tagged stems, ORed (as ``to_fts5``):
-        a segment carries one language's terms, so only its own arm scores."""
+        a segment carries one language's terms, so only its own arm scores.  ``scored``: see
+        :meth:`_form` (the same segments either way)."""
         should, must, must_not = tantivy.Occur.Should, tantivy.Occur.Must, tantivy.Occur.MustNot
         arms = []
         for language in languages:
             parts = []
             for group in parsed.groups:
-                ors = [(should, self._clause(c, language)) for c in group]
+                ors = [(should, self._clause(c, language, scored)) for c in group]
                 parts.append((must, ors[0][1] if len(ors) == 1 else tantivy.Query.boolean_query(ors)))
-            parts += [(must_not, self._clause(c, language)) for c in parsed.excluded]
+            parts += [(must_not, self._clause(c, language, False)) for c in parsed.excluded]
             arms.append((should, tantivy.Query.boolean_query(parts)))
         return arms[0][1] if len(arms) == 1 else tantivy.Query.boolean_query(arms)
+
+    def _ranked_by_pairs(self, parsed: ParsedQuery, languages: tuple[str | None, ...]) -> bool:
+        """Whether the query is one phrase in one language (one form, no other clause; exclusions
+        score nothing), which its pairs rank in the order its words would.
+
+        Why the order is the same: a phrase's BM25 on ``terms`` is ``idf(its words) x tf / (tf +
+        norm(length))``, its pairs' on ``pairs`` ``idf(the pairs) x tf / (tf + norm(length))``;
+        the phrase occurs where its pairs do (the same tf), and every segment's ``pairs`` has as
+        many tokens as its ``terms`` (:data:`_PAD`; so the same lengths, average and norm).  The
+        scores differ by one factor, the same for every segment the query matches, so the order
+        (and ties, broken by the index's order) is the same; only the number differs, and nothing
+        compares it with another clause's.  The pairs' ranking is a term's (block skipping) for two
+        words and a phrase of fewer, rarer postings for more: 5.6 ms against 13.5 for the bench's
+        12 phrases at 1,000,200 segments.  A query of several clauses or languages adds or
+        compares scores of different phrases, so it is ranked by the words (:meth:`_form`)."""
+        if not self.PAIRS or len(languages) != 1 or len(parsed.groups) != 1 or len(parsed.groups[0]) != 1:
+            return False
+        clause = parsed.groups[0][0]
+        return not clause.prefix and len(clause.words) > 1 and len(clause_forms(clause, languages[0])) == 1
 
     def _of_vsls(self, vsl_ids: list[int]) -> tantivy.Query:
         """The documents of these VSLs (a restriction, a VSL's old documents to delete).
@@ -559,7 +662,16 @@ class TantivySearch:
         (a board, a rare lead type), or a query whose first hits are mostly outside the filter,
         is ranked inside the filter's VSLs as before.  Either way the same hits, scores and counts."""
         searcher = self._reader()
-        text = self._text_query(parsed, query_languages(query.language))
+        languages = query_languages(query.language)
+        # The same segments unranked (``_form``): only a phrase is read otherwise.  A phrase alone
+        # in one language is ranked by its pairs too (:meth:`_ranked_by_pairs`).
+        phrases = any(len(c.words) > 1 for c in parsed.clauses())
+        counted_text = self._text_query(parsed, languages, scored=False) if phrases else None
+        if counted_text is not None and self._ranked_by_pairs(parsed, languages):
+            text = counted_text
+        else:
+            text = self._text_query(parsed, languages)
+            counted_text = counted_text or text
         where, filter_params = vsl_filter(query, _encode_time)
         ranked_text = text  # what the ranking runs
         keep: frozenset[int] | None = None  # the filter, applied to the ranked hits
@@ -573,6 +685,7 @@ class TantivySearch:
                 keep = counted = allowed.members
             else:
                 ranked_text = self._restrict(text, allowed.ids)
+                counted_text = self._restrict(counted_text, allowed.ids) if phrases else ranked_text
         limit, offset = page_bounds(query)
         k = query.hits_per_vsl
         wanted = offset + limit
@@ -580,7 +693,7 @@ class TantivySearch:
         # no BM25), started now in another thread: tantivy releases the GIL, so it runs beside the
         # ranking and is waited for only when the ranking did not read every match (a query of
         # few matches counts them from its own hits; its count is cheap).
-        counting: Future[Any] = _counter_pool().submit(searcher.aggregate, ranked_text, _PER_VSL)
+        counting: Future[Any] = _counter_pool().submit(searcher.aggregate, counted_text, _PER_VSL)
         n = max(self.TOP_N, self.READ_PER_HIT * wanted * k)
         while True:
             # count=False: counting would make tantivy score every match (no block skipping).

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import socket
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vsl_assets.core.humanize import counted
 from vsl_assets.search import SearchBackend, VslDocument
+from vsl_assets.search.backend import REBUILD_PENDING
 from vsl_assets.services.ports import Sessions
 
 
@@ -43,14 +48,145 @@ def reindex(*, sessions: Sessions, index: SearchBackend, min_confidence: float) 
     with sessions() as s:
         # In bulk: the embedded index takes many VSLs per transaction (``index_many``).
         segments = index.index_many(documents(s))
-    stale = sorted(index.keys() - seen)
+    stale = _gone(sessions, sorted(index.keys() - seen))
     for key in stale:
         index.delete_vsl(key)
     from vsl_assets.search.tantivy_backend import TantivySearch
 
     if isinstance(index, TantivySearch):
         index.mark_built()  # a tantivy index created empty beside FTS5 now has every VSL: auto may read it
+    state = index.rebuild_state()
+    if state is not None:  # recreated by a new format, now filled (by hand or by rebuild_in_background)
+        index.set_rebuild_state(state, None)
     return ReindexReport(len(seen), segments, stale)
+
+
+def _gone(sessions: Sessions, keys: list[str]) -> list[str]:
+    """Of the indexed keys the pass did not read, those the database has no transcript of now: a
+    run that added a VSL after the pass began indexed it itself, and it must stay."""
+    from vsl_assets.db.models import TranscriptRow, Url
+
+    present: set[str] = set()
+    with sessions() as s:
+        for i in range(0, len(keys), 500):
+            chunk = keys[i : i + 500]
+            present.update(
+                s.scalars(
+                    select(Url.partition_key)
+                    .join(TranscriptRow, TranscriptRow.url_id == Url.id)
+                    .where(Url.partition_key.in_(chunk))
+                )
+            )
+    return [k for k in keys if k not in present]
+
+
+# -- the rebuild after a format change ------------------------------------------------------------
+
+log = logging.getLogger(__name__)
+#: The rebuild state a process writes when it takes the rebuild: ``running <host> <pid>``.
+RUNNING = "running"
+_threads: list[threading.Thread] = []
+_threads_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class RebuildProgress:
+    """An index recreated empty by a new format and not yet filled again: what search says."""
+
+    indexed: int
+    total: int
+    #: Whether a process is filling it now (else it waits for the web app's next search or `vsl reindex`).
+    running: bool
+
+    def describe(self) -> str:
+        return (
+            f"the search index is being rebuilt after an upgrade: {self.indexed:,} of "
+            f"{counted(self.total, 'VSL')} so far; results are incomplete until it is done"
+            + ("" if self.running else " (it starts with the web app, or run `vsl reindex`)")
+        )
+
+
+def rebuild_progress(*, sessions: Sessions, index: SearchBackend) -> RebuildProgress | None:
+    """None when the index is complete; else how far its refill is (VSLs indexed against VSLs
+    with a transcript in the database)."""
+    state = index.rebuild_state()
+    if state is None:
+        return None
+    from vsl_assets.db.models import TranscriptRow
+
+    with sessions() as s:
+        total = int(s.scalar(select(func.count()).select_from(TranscriptRow)) or 0)
+    return RebuildProgress(min(index.count().vsls, total), total, state.startswith(RUNNING) and not _abandoned(state))
+
+
+def _owner() -> str:
+    return f"{RUNNING} {socket.gethostname()} {os.getpid()}"
+
+
+def _abandoned(state: str) -> bool:
+    """A ``running`` state of a process of this host that is gone (killed half-way)."""
+    parts = state.split(" ")
+    if len(parts) != 3 or parts[0] != RUNNING or parts[1] != socket.gethostname() or not parts[2].isdigit():
+        return False
+    pid = int(parts[2])
+    if pid == os.getpid():
+        with _threads_lock:
+            return not any(t.is_alive() for t in _threads)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def rebuild_in_background(*, sessions: Sessions, index: SearchBackend, min_confidence: float) -> RebuildProgress | None:
+    """Where ``index`` was recreated empty because its format changed (``rebuild_state``), take
+    the rebuild (one process of all, by a compare-and-set of the state) and fill it from the
+    database in a thread of this process; returns the progress (None: complete).
+
+    Called by the web app as it starts and at each search, so an upgrade refills the index by
+    itself, without the operator, while search says how far it is.  The fill is :func:`reindex` under the backend's
+    own write rules (tantivy: the single-writer lock, released between batches of
+    ``index_many``), so a pipeline run indexing a VSL meanwhile is not blocked, and its VSL is not
+    lost: one added after the pass began is kept (:func:`_gone`), and one changed meanwhile is
+    written again by a second pass (as ``upgrade_to_tantivy`` does), which reads the database
+    after the run's change.  A process killed half-way leaves ``running <host> <pid>``, which the
+    next search on that host takes over; ``vsl reindex`` by hand fills it at any time."""
+    state = index.rebuild_state()
+    if state is None:
+        return None
+    if state == REBUILD_PENDING or _abandoned(state):
+        owner = _owner()
+        if index.set_rebuild_state(state, owner):
+            thread = threading.Thread(
+                target=_rebuild, args=(sessions, index, min_confidence, owner), name="search-rebuild", daemon=True
+            )
+            with _threads_lock:
+                _threads[:] = [t for t in _threads if t.is_alive()]
+                _threads.append(thread)
+            thread.start()
+            log.info("search index recreated by a new format: rebuilding it from the database")
+    return rebuild_progress(sessions=sessions, index=index)
+
+
+def _rebuild(sessions: Sessions, index: SearchBackend, min_confidence: float, owner: str) -> None:
+    try:
+        first = reindex(sessions=sessions, index=index, min_confidence=min_confidence)  # clears the state
+        second = reindex(sessions=sessions, index=index, min_confidence=min_confidence)  # what runs changed meanwhile
+        log.info("search index rebuilt after an upgrade: %s; then %s", first.describe(), second.describe())
+    except Exception:
+        log.exception("the search index rebuild stopped; the next search starts it again (or run `vsl reindex`)")
+        index.set_rebuild_state(owner, REBUILD_PENDING)
+
+
+def wait_for_rebuilds(timeout_s: float | None = None) -> None:
+    """Join this process's rebuild threads (tests, and a clean shutdown)."""
+    with _threads_lock:
+        threads = list(_threads)
+    for thread in threads:
+        thread.join(timeout_s)
 
 
 def upgrade_to_tantivy(*, sessions: Sessions, database_url: str, min_confidence: float) -> ReindexReport:

@@ -283,7 +283,10 @@ class RetranscribeRequest(BaseModel):
         description="Transcribe in this language (kept for the URL); auto = detect; empty = as before.",
     )
     model: str | None = Field(
-        default=None, max_length=256, description="Whisper model name or directory for this URL; empty = as before."
+        default=None,
+        max_length=256,
+        description="Whisper model for this URL: the configured one or a standard faster-whisper size "
+        "(tiny ... large-v3, turbo, distil-*); empty = as before.",
     )
 
     @field_validator("language")

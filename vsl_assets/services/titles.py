@@ -2,7 +2,9 @@
 results, boards, exports, the API).
 
 In order: the title a person gave it (``urls.title``); else the sales page's og:title/``<title>``
-(``sources.title``, read by the resolver); else the product name the breakdown read, only when the
+(``sources.title``, read by the resolver); else the page title of an alias of it (an original that
+is a stream URL pasted before its sales page has no page of its own, and its hook's first words,
+often garbled, named it while the sales page said its real name); else the product name the breakdown read, only when the
 engine was sure of it; else the hook's first words (also only when sure); else "Untitled VSL" —
 except an alias (another URL of a VSL already in the library, e.g. its stream pasted directly),
 which has nothing of its own to be named by and is called by its original's title
@@ -100,14 +102,18 @@ def display_title(
     page: str | None = None,
     product: str | None = None,
     hook: str | None = None,
+    alias_page: str | None = None,
 ) -> Title:
     """The VSL's title from its parts.  ``product`` and ``hook`` must already be None when the
-    engine was not sure of them (:func:`title_columns` does that in SQL)."""
+    engine was not sure of them (:func:`title_columns` does that in SQL).  ``alias_page``: the page
+    title of one of its aliases (its sales page, when the original is the stream itself), which
+    names it when it has no page title of its own; a person's edit still wins."""
     detected: tuple[str, TitleSource] = (UNTITLED, "none")
     # In order of precedence, each computed only if those before it gave nothing (a library page
     # made all three for each of its cards, the hook's words cut for none of them).
     for make, source in (
         (lambda: _page_title(page, url), "page"),
+        (lambda: _page_title(alias_page, url), "page"),
         (lambda: clean(product), "product"),
         (lambda: hook_words(hook), "hook"),
     ):
@@ -130,6 +136,23 @@ def title_columns(min_confidence: float) -> tuple[Any, ...]:
         Source.title.label("title_page"),
         sure_value(BreakdownRow.product, "product", min_confidence).label("title_product"),
         sure_value(BreakdownRow.hook, "hook", min_confidence).label("title_hook"),
+        alias_page_title().label("title_alias_page"),
+    )
+
+
+def alias_page_title() -> Any:
+    """SQL, correlated to ``urls``: the page title of the URL's first alias that has one (by the
+    ``alias_of`` index: one lookup per row, most finding no alias)."""
+    alias = aliased(Url)
+    page = aliased(Source)
+    return (
+        select(page.title)
+        .join(alias, alias.id == page.url_id)
+        .where(alias.alias_of == Url.id, func.nullif(func.trim(page.title), "").is_not(None))
+        .order_by(alias.id)
+        .limit(1)
+        .correlate(Url)
+        .scalar_subquery()
     )
 
 
@@ -141,16 +164,24 @@ def title_of(row: Any) -> Title:
         page=row.title_page,
         product=row.title_product,
         hook=row.title_hook,
+        alias_page=row.title_alias_page,
     )
 
 
 @lru_cache(maxsize=8192)
-def _known_title(url: str, custom: str | None, page: str | None, product: str | None, hook: str | None) -> Title:
+def _known_title(
+    url: str,
+    custom: str | None,
+    page: str | None,
+    product: str | None,
+    hook: str | None,
+    alias_page: str | None = None,
+) -> Title:
     """:func:`display_title` of these parts, kept by the parts themselves (a pure function of
     them, so an edit or a new detection is a new key, never a stale title): a search page asks
     for 20 titles, most of them asked before, and making each again (cleaning, the URL's parts,
     the hook's sentence) was about half of the titles' CPU."""
-    return display_title(url, custom=custom, page=page, product=product, hook=hook)
+    return display_title(url, custom=custom, page=page, product=product, hook=hook, alias_page=alias_page)
 
 
 def sort_key(min_confidence: float) -> Any:
@@ -160,6 +191,7 @@ def sort_key(min_confidence: float) -> Any:
     return func.coalesce(
         func.nullif(func.trim(Url.title), ""),
         func.nullif(func.trim(Source.title), ""),
+        alias_page_title(),
         sure_value(BreakdownRow.product, "product", min_confidence),
         sure_value(BreakdownRow.hook, "hook", min_confidence),
     )

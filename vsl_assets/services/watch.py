@@ -222,9 +222,19 @@ def is_sales_page(url: str, kind: str | None) -> bool:
     return not (is_hls_url(url) or is_media_url(url))
 
 
-def _watched(own: bool | None, on_board: bool, all_pages: bool, url: str, kind: str | None) -> bool:
-    """A URL's own switch wins; else a board it is on that is switched on; else the default for pages."""
-    return own if own is not None else (on_board or (all_pages and is_sales_page(url, kind)))
+def never_had_a_video(status: str, kind: str | None) -> bool:
+    """A URL that failed before any player was found (no ``sources`` row: a ``.txt`` address, a
+    page without a video): there is nothing to watch for, and re-checking it would only record
+    "page down" events for a page that was never up.  ``vsl retry`` that finds a video changes it."""
+    return kind is None and status == UrlStatus.FAILED.value
+
+
+def _watched(own: bool | None, on_board: bool, all_pages: bool, url: str, kind: str | None, status: str = "") -> bool:
+    """A URL's own switch wins; else a board it is on that is switched on; else the default for
+    pages that had (or may yet have) a video."""
+    if own is not None:
+        return own
+    return on_board or (all_pages and is_sales_page(url, kind) and not never_had_a_video(status, kind))
 
 
 def watched_pages(session: Session, all_pages: bool, among: Iterable[int] | None = None) -> list[tuple[int, str, str]]:
@@ -247,13 +257,15 @@ def watched_pages(session: Session, all_pages: bool, among: Iterable[int] | None
         )
     )
     versions = later_version_ids(session)
-    query = select(Url.id, Url.partition_key, Url.url, Source.kind).outerjoin(Source, Source.url_id == Url.id)
+    query = select(Url.id, Url.partition_key, Url.url, Source.kind, Url.status).outerjoin(
+        Source, Source.url_id == Url.id
+    )
     if among is not None:
         query = query.where(Url.id.in_(list(among)))
     rows = session.execute(query).all()
     out: list[tuple[int, str, str]] = []
-    for url_id, key, url, kind in rows:
-        if url_id not in versions and _watched(own.get(url_id), url_id in boards_on, all_pages, url, kind):
+    for url_id, key, url, kind, status in rows:
+        if url_id not in versions and _watched(own.get(url_id), url_id in boards_on, all_pages, url, kind, status):
             out.append((url_id, key, url))
     return out
 
@@ -830,11 +842,14 @@ class Longevity:
         return max(0, (_aware(self.last_live_at) - _aware(self.first_seen_at)).days)
 
     def summary(self) -> str:
-        """``live for 94 days, 3 versions`` (English; the templates translate the parts)."""
+        """``live for 94 days, 3 versions`` (English; the templates translate the parts and say the
+        same: ``live since today`` on the first day, as the VSL page and the cards do)."""
         days = self.days_live
         parts = []
         if self.down_since is not None:
             parts.append(f"down since {_aware(self.down_since).date().isoformat()}")
+        elif days == 0:
+            parts.append("live since today")
         elif days is not None:
             parts.append(f"live for {days} day{'s' if days != 1 else ''}")
         if self.versions:
@@ -928,6 +943,7 @@ def _page_watch_query() -> Any:
         select(
             Url.partition_key,
             Url.url,
+            Url.status,
             Source.kind,
             WatchPage.first_seen_at,
             WatchPage.last_live_at,
@@ -968,7 +984,7 @@ def page_watch(session: Session, url_id: int, all_pages: bool) -> tuple[Longevit
     versions = [r for r in rows if r.number is not None]
     life = Longevity(
         key=page.partition_key,
-        watched=_watched(page.own_switch, bool(page.on_board), all_pages, page.url, page.kind),
+        watched=_watched(page.own_switch, bool(page.on_board), all_pages, page.url, page.kind, page.status),
         first_seen_at=page.first_seen_at,
         last_live_at=page.last_live_at,
         down_since=page.down_since,

@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     app.state.web = WebContext.build(settings, partitions)
     with app.state.web.sessions.begin() as session:  # a new database or an upgrade: count once
         insights_service.ensure_counts(session, settings.breakdown_min_confidence)
+    search.rebuild_at_start(app.state.web)  # an index a new format recreated: refilled in the background
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (health, urls, vsls, search, media, boards, board_shares, exports, account):
         _add_routes(app, module.router)

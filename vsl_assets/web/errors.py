@@ -10,10 +10,12 @@ can read (``error.html``), with the API's JSON kept for ``/api`` and scripts.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
@@ -86,14 +88,45 @@ class SecurityHeadersMiddleware:
 
         try:
             await self.app(scope, receive, with_headers)
-        except Exception:
-            logger.exception("unhandled error on %s %s", scope.get("method"), path)
+        except Exception as exc:
+            if started or not unstorable_text(exc):
+                logger.exception("unhandled error on %s %s", scope.get("method"), path)
             if started:
                 raise
-            response = error_response(
-                Request(scope), 500, "internal error: the server could not answer this; it is logged"
-            )
+            if unstorable_text(exc):  # the client's text, not our fault: say so (the work was rolled back)
+                logger.info("refused text no database stores on %s %s: %s", scope.get("method"), path, exc)
+                response = error_response(Request(scope), 400, UNSTORABLE)
+            else:
+                response = error_response(
+                    Request(scope), 500, "internal error: the server could not answer this; it is logged"
+                )
             await response(scope, receive, with_headers)
+
+
+#: What a request is told when it sent text no database can store: PostgreSQL refuses a NUL
+#: character (``\x00``) in text, and an unpaired UTF-16 surrogate (``"\ud800"`` in JSON) is not
+#: UTF-8 for SQLite, PostgreSQL or the JSON answer.  Refused where the driver meets it (the unit of
+#: work rolls back, nothing is written) rather than a 500 ("internal error") for the client's input.
+UNSTORABLE = "the request holds a character that is not text (a NUL or an unpaired surrogate); remove it and send again"
+
+
+def unstorable_text(exc: BaseException) -> bool:
+    """Whether ``exc`` (or what it wraps: SQLAlchemy's ``orig``, a cause, a context) is a driver's
+    refusal of such text: psycopg's "cannot contain NUL (0x00)", or UTF-8's "surrogates not allowed"."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, UnicodeEncodeError) and "surrogate" in str(current.reason):
+            return True
+        if isinstance(current, ValueError) and "NUL (0x00)" in str(current):
+            return True
+        orig = getattr(current, "orig", None)
+        todo += [orig if isinstance(orig, BaseException) else None, current.__cause__, current.__context__]
+    return False
 
 
 #: What a person reads as an error page's heading (translated like every message; the detail,
@@ -186,8 +219,9 @@ def back_link(request: Request) -> str | None:
     origin = f"{request.url.scheme}://{request.url.netloc}"
     if not referer.startswith(origin + "/"):
         return None
-    back = referer[len(origin) :]
-    return back if not back.startswith("//") else None
+    from vsl_assets.web.render import safe_next
+
+    return safe_next(referer[len(origin) :], "") or None  # never ``//host`` nor ``/\\host`` (another site)
 
 
 def wants_html(request: Request) -> bool:
@@ -230,4 +264,17 @@ def install_error_pages(app: FastAPI) -> None:
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if wants_html(request):
             return error_response(request, 422, list(exc.errors()))
-        return await request_validation_exception_handler(request, exc)
+        # FastAPI's own answer, with what was sent made JSON: ``1e400`` or ``NaN`` in a JSON body is
+        # a float JSON cannot carry, and echoing it back as the error's input was a 500.
+        return JSONResponse({"detail": _json_safe(jsonable_encoder(exc.errors()))}, status_code=422)
+
+
+def _json_safe(value: Any) -> Any:
+    """``value`` with every infinite or NaN float written as text ("inf", "nan")."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(v) for v in value]
+    return value

@@ -300,6 +300,9 @@ REASONS: tuple[ReasonPattern, ...] = (
     _reason("too many failed logins; try again in {seconds} s", seconds=r"\d+"),
     _reason("internal error: the server could not answer this; it is logged"),
     _reason("request body too large: at most {mb} MB (VSL_WEB_MAX_BODY_MB); send less at a time", mb=r"[\d.e+-]+"),
+    _reason(
+        "the request holds a character that is not text (a NUL or an unpaired surrogate); remove it and send again"
+    ),
     _reason("no URLs given"),
     _reason("the OpenAI engine needs an API key; set OPENAI_API_KEY"),
 )

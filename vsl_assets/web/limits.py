@@ -25,6 +25,11 @@ DbId = Annotated[int, Path(ge=1, le=MAX_ID, description="a database id")]
 #: exclusions, well under what makes the query parser slow; the library's title/URL text filter
 #: (``q`` of ``/`` and ``/api/vsls``) has its own, shorter limit (200).
 SEARCH_Q_MAX = 1000
+#: Characters of a page's own address carried through a form (``next``: where the login, a
+#: Retry or "add to board" goes back to): a search of ``SEARCH_Q_MAX`` characters percent-encoded
+#: (up to 12 per character: 4 UTF-8 bytes, ``%XX`` each) with its filters; 2,000 refused the
+#: login of someone sent there from a long Portuguese search.
+NEXT_MAX = 16_000
 
 
 def too_large_reason(limit: int) -> str:

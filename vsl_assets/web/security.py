@@ -101,4 +101,7 @@ class Signer:
         return self._mac("csrf", session_nonce)
 
     def check_csrf(self, session_nonce: str, token: str | None) -> bool:
-        return bool(token) and hmac.compare_digest(str(token), self.csrf_token(session_nonce))
+        # As bytes: compare_digest refuses (TypeError, a 500) a str that is not ASCII, and the
+        # token is whatever the form or header sent.
+        expected = self.csrf_token(session_nonce).encode()
+        return bool(token) and hmac.compare_digest(str(token).encode("utf-8", "surrogatepass"), expected)

@@ -77,6 +77,16 @@ def _worker(config: dict[str, Any]) -> None:
     uvicorn.Server(uvicorn.Config(**config)).run(sockets=[sock])
 
 
+def http_protocol() -> str:
+    """httptools with a cap on the request's head (``web/httphead``) where httptools is installed
+    (uvicorn's ``auto`` picks it then), else h11, which caps a head itself."""
+    try:
+        import httptools  # noqa: F401
+    except ImportError:
+        return "h11"
+    return "vsl_assets.web.httphead:HeadCappedHttpTools"
+
+
 def serve(app_factory: str, host: str, port: int, workers: int, log_level: str = "info") -> int:
     """Serve ``app_factory`` (``module:function``) on ``host:port`` with ``workers`` processes
     until SIGINT/SIGTERM; the exit status (0, or 1 when a worker could not start)."""
@@ -88,6 +98,7 @@ def serve(app_factory: str, host: str, port: int, workers: int, log_level: str =
         "host": host,
         "port": port,
         "proxy_headers": False,  # X-Forwarded-* is read by the app, from configured proxies only
+        "http": http_protocol(),
         "log_level": log_level,
     }
     if workers <= 1 or port == 0 or not hasattr(socket, "SO_REUSEPORT"):

@@ -6,8 +6,10 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import multiprocessing.synchronize
+import shutil
 import time
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -17,7 +19,7 @@ import tantivy
 
 from vsl_assets.search import IndexCount, SearchQuery, Segment, VslDocument, open_search
 from vsl_assets.search import bulk as search_bulk
-from vsl_assets.search.query import fts5_terms
+from vsl_assets.search.query import fts5_terms, parse, query_languages
 from vsl_assets.search.sqlite import POSITION_BITS, SqliteSearch
 from vsl_assets.search.tantivy_backend import IndexBusyError, TantivySearch
 from vsl_assets_tests.search.corpus import bulk_docs
@@ -338,7 +340,7 @@ def test_a_wide_filter_is_applied_to_the_ranked_hits_and_a_narrow_one_inside_the
         assert _answers(search.search(query)) == _answers(inside.search(query)), query
     with mock.patch.object(search, "_restrict", wraps=search._restrict) as restrict:
         assert [g.vsl.key for g in search.search(queries[3]).vsls] == ["health3"]
-        assert restrict.call_count == 1
+        assert restrict.call_count == 1  # a word: the ranking's query is the count's
 
 
 def test_a_filter_s_vsls_are_read_again_when_a_vsl_is_indexed_or_deleted(tmp_path: Path) -> None:
@@ -386,3 +388,154 @@ def _scored(searcher: tantivy.Searcher, query: tantivy.Query) -> list[tuple[floa
     hits = searcher.search(query, 100, count=False).hits
     sids = searcher.fast_field_values("sid", [addr for _, addr in hits])
     return sorted(zip([score for score, _ in hits], sids, strict=True))
+
+
+#: Sentences written for this test: repeated words, accents, inflections, numbers said both ways,
+#: hyphens, and phrases that run across two segments (which a phrase must not match).
+_PHRASE_TEXTS = {
+    "pt": [
+        "Você vai receber a garantia de trinta dias.",
+        "voce vai ver: garantias de 30 dias, bem bem simples",
+        "Clique no botão abaixo agora. Clique no botão",
+        "abaixo fica o e-mail do suporte, bem bem bem rápido",
+        "a garantia vale por vinte e sete dias",
+        "nossa garantia de trinta",
+        "dias corridos para você testar",
+    ],
+    "en": [
+        "Click the button below to get the thirty day guarantee",
+        "the button below is the one; click the button",
+        "below you see our 30 day guarantee, a very very good deal",
+        "guarantees of thirty days, twenty-seven days, e-mail us",
+    ],
+    "es": [
+        "Haz clic en el botón de abajo y los resultados llegan",
+        "y los resultados, y los resultados, y a la semana",
+        "garantía de treinta días en el botón",
+    ],
+}
+_PHRASES = [
+    '"garantia de trinta dias"',  # 4 words, numbers said in words vs digits
+    '"garantia de 30 dias"',
+    '"voce vai"',  # accents folded
+    '"Você vai receber"',
+    '"garantias de"',  # stemmed
+    '"bem bem"',  # a repeated word
+    '"bem bem bem"',
+    '"no botão abaixo"',
+    '"botão abaixo"',
+    '"trinta dias"',  # across two segments in one VSL ("... de trinta" | "dias corridos ...")
+    '"vinte e sete dias"',  # a number of three words: one term, then a two-term phrase
+    '"27 days"',
+    '"e-mail"',  # a hyphen: two words
+    '"click the button"',
+    '"the button below"',
+    '"y los resultados"',
+    '"y a la"',
+    '"thirty day guarantee"',
+    '"garantía de treinta días"',
+    'garantia -"trinta dias"',  # an excluded phrase
+    '"botão abaixo" OR "button below"',
+    '"nao existe aqui"',
+]
+
+
+@pytest.mark.parametrize("language", [None, "pt"])
+def test_phrases_matched_by_word_pairs_find_and_rank_what_the_phrase_query_alone_does(
+    tmp_path: Path, language: str | None
+) -> None:
+    # The same index read two ways: phrases through the word-pair field (the default) and through
+    # the phrase query alone (what the backend did before the field).  Every hit, score, total and
+    # per-VSL count must be the same; the ranking reads only the best 2 so the counts come from
+    # the aggregation (the pair term alone for two words), and a page's VSLs are filled in.
+    search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
+    assert isinstance(search, TantivySearch)
+    search.TOP_N, search.READ_PER_HIT = 2, 1
+    docs = [
+        VslDocument(
+            key=f"{lang}{copy}",
+            url="https://x",
+            language=lang,
+            segments=[Segment(float(j), float(j + 1), t) for j, t in enumerate(texts[copy:] + texts[:copy])],
+        )
+        for lang, texts in _PHRASE_TEXTS.items()
+        for copy in range(3)
+    ]
+    search.index_many(docs)
+    alone = TantivySearch(search.path)
+    alone.TOP_N, alone.READ_PER_HIT, alone.PAIRS = 2, 1, False
+    found_any = 0
+    for text in _PHRASES:
+        for page in (1, 2):
+            query = SearchQuery(text=text, language=language, page=page, per_page=2, hits_per_vsl=2)
+            a, b = search.search(query), alone.search(query)
+            assert (a.total_vsls, a.total_hits) == (b.total_vsls, b.total_hits), text
+            assert [(g.vsl.key, g.hit_count, [h.position for h in g.hits]) for g in a.vsls] == [
+                (g.vsl.key, g.hit_count, [h.position for h in g.hits]) for g in b.vsls
+            ], text
+            pairs = zip(a.vsls, b.vsls, strict=True)
+            scores = [(h.score, o.score) for g, f in pairs for h, o in zip(g.hits, f.hits, strict=True)]
+            if not search._ranked_by_pairs(parse(text), query_languages(language)):
+                assert all(x == y for x, y in scores), text  # ranked by the words, as before
+            else:
+                # One phrase in one language is ranked by its pairs: the same order, its scores
+                # the words' times one factor.
+                assert len({round(x / y, 4) for x, y in scores}) <= 1, (text, scores)
+            found_any += a.total_hits
+    assert found_any > 0
+    assert search._ranked_by_pairs(parse('"no botão abaixo"'), ("pt",))
+    assert not search._ranked_by_pairs(parse('"no botão abaixo"'), query_languages(None))
+    # What the phrases find, spelled out for a few (every copy of a VSL holds each sentence once).
+    totals = {
+        text: search.search(SearchQuery(text=text, language=language)).total_hits
+        for text in ('"trinta dias"', '"bem bem"', '"bem bem bem"', '"e-mail"', '"garantia de 30 dias"')
+    }
+    assert totals == {
+        # "trinta dias." and "30 dias" in PT, 3 copies each (and ES's "treinta días" without a
+        # language filter); never "de trinta" | "dias corridos", the end of one segment and the
+        # start of the next
+        '"trinta dias"': 6 if language else 9,
+        '"bem bem"': 6,  # "bem bem simples" and "bem bem bem rápido", 3 copies each
+        '"bem bem bem"': 3,
+        '"e-mail"': 3 if language else 6,  # PT's, and EN's without a language filter
+        '"garantia de 30 dias"': 6 if language else 9,  # "garantia de trinta dias", "garantias de 30 dias"
+    }
+    assert search.search(SearchQuery(text='"27 days"')).total_hits == 3  # "twenty-seven days"
+    assert search.search(SearchQuery(text='"vinte e sete dias"', language="pt")).total_hits == 3
+
+
+def test_an_index_of_the_layout_before_word_pairs_is_made_again_with_them(tmp_path: Path) -> None:
+    # An index written before the pair field (side table schema 3, a tantivy index without
+    # "pairs") cannot take a document with pairs, and its phrases would be read the new way: it is
+    # recreated empty with the field (derived data; ``vsl reindex`` fills it again).
+    import sqlite3
+
+    path = tmp_path / "vsl.tantivy"
+    said = VslDocument(key="k", url="https://x", language="pt", segments=[Segment(0, 1, "Garantia de trinta dias!")])
+    TantivySearch(path).index_vsl(said)  # the side table's rows; the index is replaced below
+    shutil.rmtree(path / "index")
+    (path / "index").mkdir()
+    builder = tantivy.SchemaBuilder()  # the layout of schema 3
+    builder.add_text_field("terms", stored=False, tokenizer_name="whitespace", index_option="position")
+    builder.add_unsigned_field("vsl", indexed=True, fast=True)
+    builder.add_unsigned_field("sid", fast=True)
+    writer = tantivy.Index(builder.build(), path=str(path / "index")).writer(heap_size=15_000_000, num_threads=1)
+    doc = tantivy.Document()
+    doc.add_text("terms", fts5_terms(["garantia", "de", "30", "dias"], "pt"))
+    doc.add_unsigned("vsl", 1)
+    doc.add_unsigned("sid", 1 << POSITION_BITS)
+    writer.add_document(doc)
+    writer.commit()
+    writer.wait_merging_threads()
+    with closing(sqlite3.connect(path / "side.db")) as conn, conn:
+        conn.execute("UPDATE meta SET value = '3' WHERE name = 'schema'")
+    search = TantivySearch(path)
+    search.ensure_schema()
+    assert search.count() == IndexCount(0, 0)  # made again, empty
+    assert search.search(SearchQuery(text='"garantia de 30 dias"')).total_hits == 0
+    search.index_vsl(said)  # as ``vsl reindex`` does
+    found = search.search(SearchQuery(text='"garantia de 30 dias"'))
+    assert (found.total_vsls, found.total_hits) == (1, 1)
+    assert search.search(SearchQuery(text='"de trinta"')).total_hits == 1
+    with closing(sqlite3.connect(path / "side.db")) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() == ("4",)

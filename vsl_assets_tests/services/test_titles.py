@@ -145,3 +145,44 @@ def test_titles_for_follows_an_edit_at_once_even_unflushed(tmp_path: Path) -> No
         source = s.query(Source).filter_by(url_id=url.id).one()
         url.title, source.title = None, "New page title"
         assert titles_for(s, ["a-example"], min_confidence=0.6)["a-example"].text == "New page title"
+
+
+def test_an_original_without_a_page_takes_its_alias_pages_title_and_an_edit_still_wins(tmp_path: Path) -> None:
+    """The stream pasted first is the original, its sales page pasted later an alias: the original
+    was named by its hook's first words (often garbled speech) while the alias had the page's name."""
+    from vsl_assets.services.library import cards_for
+
+    database = f"sqlite:///{tmp_path / 'vsl.db'}"
+    now = datetime.now(UTC)
+    with session_scope(database) as s:
+        stream = Url(url=STREAM, partition_key="stream-example", status="analyzed", created_at=now)
+        s.add(stream)
+        s.flush()
+        page = Url(url=PAGE, partition_key="page-example", status="analyzed", created_at=now, alias_of=stream.id)
+        s.add(page)
+        s.flush()
+        s.add(Source(url_id=stream.id, page_url=STREAM, stream_url=STREAM, kind="hls", title=None))
+        s.add(Source(url_id=page.id, page_url=PAGE, stream_url=STREAM, kind="hls", title="Método Joelho Livre"))
+        s.add(
+            BreakdownRow(
+                url_id=stream.id,
+                status="ok",
+                engine="t",
+                model="t",
+                data={},
+                hook="Pare e tudo o mundo agora.",
+                confidence={"hook": 0.9},
+            )
+        )
+    with session_scope(database) as s:
+        found = titles_for(s, ["stream-example", "page-example"], min_confidence=0.6)
+        assert (found["stream-example"].text, found["stream-example"].source) == ("Método Joelho Livre", "page")
+        assert found["page-example"].text == "Método Joelho Livre"
+        assert cards_for(s, ["stream-example"], min_confidence=0.6)["stream-example"].title == "Método Joelho Livre"
+        s.query(Url).filter_by(partition_key="stream-example").one().title = "Meu nome"
+        edited = titles_for(s, ["stream-example"], min_confidence=0.6)["stream-example"]
+        assert (edited.text, edited.source, edited.detected) == ("Meu nome", "custom", "Método Joelho Livre")
+        # Its own page title, once it has one, comes first.
+        s.query(Url).filter_by(partition_key="stream-example").one().title = None
+        s.query(Source).filter_by(page_url=STREAM).one().title = "Página própria"
+        assert titles_for(s, ["stream-example"], min_confidence=0.6)["stream-example"].text == "Página própria"

@@ -309,7 +309,7 @@ def test_feed_lists_events_newest_first_with_the_compare_link(env: Env, hosts) -
         ids = {repo.get_url(s, key).id, repo.get_url(s, f"{key}-v2").id}
         for life in watch.longevity(s, ids, True).values():
             assert life.versions == 2 and life.key == key
-            assert life.summary() == "live for 0 days, 2 versions"
+            assert life.summary() == "live since today, 2 versions"
         since = utcnow() - timedelta(days=1)
         assert set(s.scalars(watch.changed_since_ids(s, since))) == {repo.get_url(s, key).id}
 
@@ -387,3 +387,18 @@ def test_the_guard_refuses_a_private_page_and_nothing_reaches_it(env: Env, hosts
     with env.sessions() as s:
         check = s.scalars(select(WatchCheck)).one()
     assert check.outcome == "down" and "127.0.0.1" in (check.error or "")
+
+
+def test_a_url_that_failed_before_any_player_was_found_is_not_watched_by_default(env: Env) -> None:
+    """A ``.txt`` address (or a page without a video) failed at its first step: re-checking it would
+    only put "page down" on the Changes feed for a page that never had a video."""
+    notes = _add(env, "https://pages.example.com/notes.txt")
+    waiting = _add(env, "https://pages.example.com/oferta/")
+    with env.sessions() as s:
+        repo.set_status(s, [notes], UrlStatus.FAILED)
+        assert {k for _i, k, _u in watch.watched_pages(s, True)} == {waiting}  # not processed yet: still watched
+        notes_id = repo.get_url(s, notes).id
+        assert watch.page_watch(s, notes_id, True)[0].watched is False
+        watch.set_switch(s, url_ids=[notes_id], on=True)  # the operator's own switch still wins
+        assert {k for _i, k, _u in watch.watched_pages(s, True)} == {notes, waiting}
+        assert watch.page_watch(s, notes_id, True)[0].watched is True

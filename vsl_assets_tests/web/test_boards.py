@@ -423,3 +423,24 @@ def test_a_private_board_of_another_user_filters_to_nothing_in_the_library_searc
     assert table.status_code == 200 and a not in table.text and b not in table.text
     assert api.get(f"/api/insights?board={bid}", headers=auth).json()["analysed"] == 2
     assert api.get(f"/api/insights?board={bid}", headers=bia).json()["analysed"] == 0
+
+
+def test_the_share_links_poster_uses_the_configured_ffmpeg(web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Like the signed-in poster route: an install whose ffmpeg is not on PATH (``VSL_FFMPEG``)
+    must get share-link posters too."""
+    from vsl_assets.web.routers import share
+
+    asked: list[str | None] = []
+
+    def fake_poster(layout: object, key: str, duration: float | None = None, **kwargs: object) -> None:
+        asked.append(kwargs.get("ffmpeg"))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(share, "ensure_poster", fake_poster)
+    context = web.client.app.state.web  # type: ignore[attr-defined]
+    monkeypatch.setattr(context, "settings", context.settings.model_copy(update={"ffmpeg": "/opt/ffmpeg-7/bin/ffmpeg"}))
+    a, *_ = _vsls(web)
+    bid = web.client.post("/api/boards", json={"name": "Cartaz"}, headers=web.bearer).json()["id"]
+    web.client.post(f"/api/boards/{bid}/items", json={"partition_key": a}, headers=web.bearer)
+    path = _share(web, bid)
+    assert TestClient(web.client.app).get(f"{path}/v/{a}/poster.jpg").status_code == 404  # no video: no poster
+    assert asked == ["/opt/ffmpeg-7/bin/ffmpeg"]

@@ -107,6 +107,24 @@ def test_transcribe_again_from_the_vsl_page_and_the_api(sqlite_web: Web) -> None
         url = s.scalar(select(Url).where(Url.partition_key == key))
         assert (url.language, url.transcribe_model, url.redo_from) == (None, "small", "transcript")
     assert web.client.post("/api/vsls/nope/retranscribe", json={}, headers=web.bearer).status_code == 404
+    # Only the configured model and the standard sizes from the API: a Hugging Face repo id would be a
+    # download on the server, a directory path's error would say whether the path exists there.
+    for model, lang, said in (
+        ("someone/whisper-finetune", "en", "this model is not offered here: choose one of "),
+        ("/srv/private/models", "pt-BR", "este modelo não é oferecido aqui: escolha um de "),
+    ):
+        refused = web.client.post(
+            f"/api/vsls/{key}/retranscribe",
+            json={"model": model},
+            headers={**web.bearer, "Accept-Language": lang},
+        )
+        assert refused.status_code == 422 and refused.json()["detail"].startswith(said), refused.text
+        assert "large-v3" in refused.json()["detail"] and model not in refused.json()["detail"]
+    with web.session() as s:
+        assert s.scalar(select(Url.transcribe_model).where(Url.partition_key == key)) == "small"
+    configured = web.settings.model
+    ok = web.client.post(f"/api/vsls/{key}/retranscribe", json={"model": configured}, headers=web.bearer)
+    assert ok.status_code == 200
 
 
 def test_needs_review_filter_card_flag_and_low_confidence_marks(sqlite_web: Web) -> None:

@@ -64,7 +64,7 @@ def test_vsl_page_panel_versions_and_switch(sqlite_web: Web) -> None:
     assert f'href="/vsl/{key}-v2"' in html
     got = web.client.get(f"/api/vsls/{key}-v2/watch", headers=web.bearer).json()
     assert got["key"] == key and got["watched"] is True and [v["number"] for v in got["versions"]] == [2, 1]
-    assert got["summary"] == "live for 0 days, 2 versions"
+    assert got["summary"] == "live since today, 2 versions"
     assert web.client.post(f"/vsl/{key}/watch", data={"on": "0"}, follow_redirects=False).status_code == 403
     done = web.client.post(f"/vsl/{key}/watch", data={"on": "0", "csrf_token": csrf}, follow_redirects=False)
     assert done.status_code == 303

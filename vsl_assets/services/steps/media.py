@@ -20,7 +20,7 @@ from vsl_assets.media.ffmpeg import announce_spawns
 from vsl_assets.media.probe import MediaInfo
 from vsl_assets.services import insights
 from vsl_assets.services.steps.common import StepInputs, StepResources, reusable
-from vsl_assets.storage import TEMP_PREFIX, remove_stale_temps
+from vsl_assets.storage import TEMP_PREFIX, StorageLayout, remove_stale_temps, validate_key
 
 #: What the transcription engines are given: mono speech at 16 kHz.
 SAMPLE_RATE_HZ = 16000
@@ -38,8 +38,8 @@ class MediaResult:
 
 def run_video(inputs: StepInputs, res: StepResources, *, pcm: bool = False) -> MediaResult:
     """Download the stream (or reuse the stored video).  ``pcm``: the transcription comes next in
-    this process (:func:`~vsl_assets.services.steps.beside.audio_beside_transcript`), so an HLS
-    download also decodes its audio for it as it arrives (:func:`downloaded_pcm`)."""
+    this process (:func:`~vsl_assets.services.steps.beside.audio_beside_transcript`), so the
+    download (HLS or direct media) also decodes its audio for it as it arrives (:func:`downloaded_pcm`)."""
     layout, store = res.layout, res.store
     dest = layout.video_path(inputs.key)
     remove_stale_temps(layout.videos, inputs.key)
@@ -298,11 +298,22 @@ def start_audio(inputs: StepInputs, res: StepResources) -> AudioInBackground:
 def remove_stale_pcm(inputs: StepInputs, res: StepResources, keep: Path | None = None) -> None:
     """Leftovers of :func:`decode_for_transcription` (or of a download's PCM) from a killed
     attempt; ``keep``: the PCM this attempt reads (:func:`downloaded_pcm`)."""
-    audio_dir = res.layout.audio
-    if audio_dir.is_dir():
-        for p in audio_dir.glob(f"{PCM_PREFIX}{inputs.key}-*"):
+    clear_pcm(inputs.key, res.layout, keep=keep)
+
+
+def clear_pcm(key: str, layout: StorageLayout, *, keep: Path | None = None) -> int:
+    """Remove every temporary PCM of ``key`` (``.tmp-pcm-<key>-*``) but ``keep``; returns how many went.
+
+    Also what a run's end calls, however the run ended (``StorageResource.teardown_after_execution``):
+    a download's PCM waits on disk for the transcription of the same run (115 MB per hour of
+    audio), and a run cancelled or failed before that op leaves nobody else to remove it."""
+    removed = 0
+    if layout.audio.is_dir():
+        for p in layout.audio.glob(f"{PCM_PREFIX}{validate_key(key)}-*"):
             if p != keep:
                 p.unlink(missing_ok=True)
+                removed += 1
+    return removed
 
 
 def decode_for_transcription(inputs: StepInputs, res: StepResources) -> Path:

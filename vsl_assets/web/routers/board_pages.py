@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 from vsl_assets.services import boards
 from vsl_assets.web.boardview import Direction, PageBoard, TagFilter, board_view, refusals
 from vsl_assets.web.deps import Ctx, Db, Key, PageUser
-from vsl_assets.web.limits import MAX_ID, DbId
+from vsl_assets.web.limits import MAX_ID, NEXT_MAX, DbId
 from vsl_assets.web.render import redirect, render, safe_next, with_query
 
 router = APIRouter(include_in_schema=False)
@@ -120,7 +120,7 @@ def add_board_item(
     partition_key: Annotated[str, Form(max_length=64)],
     note: Annotated[str, Form(max_length=5000)] = "",
     tags: Annotated[str, Form(max_length=2000)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "",
+    next: Annotated[str, Form(max_length=NEXT_MAX)] = "",
 ) -> Response:
     with refusals(400):
         added = boards.add_item(session, board, partition_key, note, tags)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from vsl_assets.web.deps import LOGIN_COOKIE, SESSION_COOKIE, Ctx, Db, PageUser
 from vsl_assets.web.i18n import LANG_COOKIE, LANGUAGES
+from vsl_assets.web.limits import NEXT_MAX
 from vsl_assets.web.render import redirect, render, safe_next
 from vsl_assets.web.sessions import create_session, end_session
 from vsl_assets.web.users import authenticate
@@ -26,7 +27,13 @@ def _secure(request: Request) -> bool:
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, context: Ctx, next: str = "/", error: str | None = None) -> Response:
+def login_form(request: Request, context: Ctx, next: str = "/") -> Response:
+    """The form; what it says above the fields is never taken from the query string (a link to
+    ``/login?error=...`` must not put someone else's words on this page)."""
+    return _login_page(request, context, next)
+
+
+def _login_page(request: Request, context: Ctx, next: str, error: str | None = None) -> Response:
     nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(16)
     response = render(
         request,
@@ -49,7 +56,7 @@ def login(
     username: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
     csrf_token: Annotated[str, Form(max_length=200)] = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
+    next: Annotated[str, Form(max_length=NEXT_MAX)] = "/",
 ) -> Response:
     nonce = request.cookies.get(LOGIN_COOKIE) or ""
     if not nonce or not context.signer.check_csrf("login:" + nonce, csrf_token):
@@ -65,7 +72,9 @@ def login(
     user = authenticate(session, username, password)
     context.throttle.finish(attempt.attempt_id, ok=user is not None)
     if user is None:
-        return login_form(request, context, next=next, error="Wrong user name or password.")
+        return _login_page(request, context, next, error="Wrong user name or password.")
+    # A new session, and the one this browser had (if any) ends: a session id is never carried across a login.
+    end_session(session, request.cookies.get(SESSION_COOKIE))
     cookie = create_session(session, user, context.session_policy, address)
     session.commit()  # live before the browser follows the redirect
     response = redirect(safe_next(next))

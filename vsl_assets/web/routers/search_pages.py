@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from vsl_assets.errors import ConfigurationError
 from vsl_assets.search import SearchQueryError, SearchResults, shared_search
 from vsl_assets.services import boards, library
 from vsl_assets.services import search as search_service
@@ -22,6 +23,7 @@ from vsl_assets.web.deps import Ctx, Db, PageUser
 from vsl_assets.web.filters import PageSearchFilters
 from vsl_assets.web.limits import SEARCH_Q_MAX, DbId
 from vsl_assets.web.render import render
+from vsl_assets.web.routers.search import index_rebuild
 from vsl_assets.web.search_html import search_results
 
 router = APIRouter(include_in_schema=False)
@@ -56,6 +58,10 @@ def search_page(
             )
         except SearchQueryError as exc:
             error = exc.reason
+    try:
+        rebuild = index_rebuild(context)  # an index refilled after an upgrade: the page says so
+    except ConfigurationError:  # no index to look at (a misconfigured backend): a search says why
+        rebuild = None
     here = search_service.search_query_string(q, filters)
     links = {}
     if results is not None and page < results.pages:
@@ -70,6 +76,7 @@ def search_page(
         f=filters,
         results=results,
         error=error,
+        rebuild=rebuild,
         facets=library.facets(session),
         boards=boards.board_menu(session, user.user_id),
         here=here,

@@ -182,7 +182,7 @@ def shared_poster(request: Request, token: ShareToken, key: ShareKey, session: D
     duration = session.scalar(
         select(Video.duration_s).join(Url, Url.id == Video.url_id).where(Url.partition_key == key)
     )
-    path = ensure_poster(context.layout, key, duration, store=context.store)
+    path = ensure_poster(context.layout, key, duration, store=context.store, ffmpeg=context.settings.ffmpeg)
     served = serve_file(request, context.layout.root, path, "image/jpeg", f"{key}.jpg", NO_STORE) if path else None
     if served is None:
         return Response("no poster", status_code=404, media_type="text/plain")

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from vsl_assets.services import boards, library, requeue, watch
 from vsl_assets.settings import retranscribe_language
 from vsl_assets.web.deps import Ctx, Db, Key, PageUser
+from vsl_assets.web.limits import NEXT_MAX
 from vsl_assets.web.render import redirect, render, safe_next
 from vsl_assets.web.vslview import renamed, vsl_or_404
 from vsl_assets.web.watchview import panel as watch_panel
@@ -46,7 +47,7 @@ def vsl_page(request: Request, key: Key, context: Ctx, session: Db, user: PageUs
 
 @router.post("/vsl/{key}/retry")
 def retry_form(
-    key: Key, session: Db, _user: PageUser, next: Annotated[str, Form(max_length=2000)] = "/queue"
+    key: Key, session: Db, _user: PageUser, next: Annotated[str, Form(max_length=NEXT_MAX)] = "/queue"
 ) -> Response:
     vsl_or_404(requeue.requeue_one(session, key), key)
     return redirect(safe_next(next, "/queue"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,8 @@ from vsl_assets.services import library, requeue, schemas
 from vsl_assets.services.removal import Removed, remove_urls
 from vsl_assets.web.deps import ApiUser, Ctx, Db, Key
 from vsl_assets.web.filters import ApiFilters
+from vsl_assets.web.i18n import translate
+from vsl_assets.web.render import language
 from vsl_assets.web.vslview import renamed, vsl_or_404
 
 router = APIRouter(tags=["vsls"])
@@ -110,8 +112,20 @@ def remove(key: Key, session: Db, context: Ctx, _user: ApiUser) -> schemas.Remov
 
 @router.post("/api/vsls/{key}/retranscribe", response_model=schemas.RequeueResponse)
 def retranscribe(
-    key: Key, session: Db, _user: ApiUser, body: schemas.RetranscribeRequest | None = None
+    request: Request,
+    key: Key,
+    session: Db,
+    context: Ctx,
+    _user: ApiUser,
+    body: schemas.RetranscribeRequest | None = None,
 ) -> schemas.RequeueResponse:
-    """Transcribe again (the audio is reused) and redo what follows; the old transcript stays until then."""
+    """Transcribe again (the audio is reused) and redo what follows; the old transcript stays until then.
+
+    ``model``: the configured model or a standard faster-whisper size only (422 otherwise)."""
     body = body or schemas.RetranscribeRequest()
+    offered = requeue.offered_models(context.settings)
+    refusal = requeue.model_refusal(body.model, offered)
+    if refusal is not None:
+        said = translate(language(request), refusal).replace("{models}", ", ".join(offered))
+        raise HTTPException(status_code=422, detail=said)
     return vsl_or_404(requeue.retranscribe_one(session, key, body.language, body.model), key)

@@ -8,6 +8,7 @@ to the compare page (``/compare?keys=OLD,NEW&mode=diff``), which another module 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -86,9 +87,10 @@ def changes_page(
 ) -> Response:
     _seen_board(session, board, user.user_id)
     items = _feed(session, board, niche, kind, 50, before)
-    more = f"/changes?before={items[-1].id}" if len(items) == 50 else None
-    if more:
-        more += "".join(f"&{k}={v}" for k, v in (("board", board), ("niche", niche), ("kind", kind)) if v)
+    more = None
+    if len(items) == 50:  # the filters' values are the reader's text: encoded, never spliced in
+        kept = [(k, v) for k, v in (("board", board), ("niche", niche), ("kind", kind)) if v]
+        more = "/changes?" + urlencode([("before", items[-1].id), *kept])
     return render(
         request,
         "changes.html",
