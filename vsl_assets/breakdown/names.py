@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from vsl_assets.breakdown.lazyre import lazy
 from vsl_assets.breakdown.models import Evidence
@@ -46,7 +47,10 @@ _STRONG_CUE_WORDS = (
     # (hold-out 1 06 and hold-out 5 12, both selling the company's service).
     r"i'?m (?:\[[^\]]{1,20}\]|(?-i:[A-Z][a-z]+(?: [A-Z][a-z]+)?)),? (?:from|with)|"
     r"se llama|llamad[oa]|lo llamamos|lo llamo|cre[ée]|creamos|present(?:o|amos)|desarrollamos|prepar[ée]|"
-    r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a)"
+    r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a|"
+    # "nasceu" had no Spanish twin: "así nació X", "por eso nace X" (grammar, as "assim nasceu o X"); "welcome
+    # to" / "bienvenido a" had no Portuguese one: "bem-vindo ao X".
+    r"naci[óo]|nace|bem-vind[oa]s? (?:ao|à|a))"
 )
 # A naming verb starts its word: "half-built Notion workspaces" is no "built X" (an adjective, not
 # the speaker building something).
@@ -56,33 +60,46 @@ _KIND_APPOSITION = (
     r"(?:(?i:programa|curso|treinamento|m[ée]todo|sistema|aplicativo|app|program|course|system|"
     r"entrenamiento|aplicaci[óo]n|plataforma|platform)\s+)?[\"\u201c]?"
 )
-_STRONG_CUES = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _KIND_APPOSITION + _NAME)
+_STRONG_CUES = lazy(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _KIND_APPOSITION + _NAME)
 #: The cue ending one line and the name opening the next: a script written a phrase per line ("That's
 #: why I created" / "The Seven Day Reset", "Introducing:" / "The X."), or a recogniser's cut between the
 #: verb and the name.
-_CUE_AT_END = re.compile(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s*[:\u2014-]?\s*$")
-_NAME_AT_START = re.compile(r"^\s*" + _ART + _NAME)
+_CUE_AT_END = lazy(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s*[:\u2014-]?\s*$")
+_NAME_AT_START = lazy(r"^\s*" + _ART + _NAME)
 #: The product said as the answer to the need just described: "That's exactly what the X Blueprint is"
 #: (hold-out 4), "That's exactly what X does" (real-dev); "é exatamente o que o X faz", "es exactamente lo
 #: que X hace" by the same grammar.
-_EXACTLY_WHAT = re.compile(
+_EXACTLY_WHAT = lazy(
     r"(?i:that(?:['\u2019]s| is) exactly what|[ée] exatamente (?:isso )?o que|es exactamente lo que)\s+"
     + _ART
     + _NAME
     + r"\s+(?i:is|does|do|[ée]|faz|es|hace)\b"
 )
+#: The same cleft without "exactly", with what the product does for the buyer as its verb: "Here is what X
+#: installs" (real-holdout8 10), "É isso que o X entrega" (real-holdout9 05), each product said once and
+#: unnamed before, "That's what X delivers" (real-holdout8 05, named before only unsure); "this is what X
+#: gives you", "esto es lo que X te da" by the grammar of the cleft.  Only verbs of giving: "that's what
+#: Carla does" / "here's what Mike told me" is a person in the story.
+_WHAT_IT_GIVES = lazy(
+    r"(?i:(?:that|this|here)(?:['\u2019]s| is) (?:exactly )?what|[ée] (?:exatamente )?isso (?:o )?que|"
+    r"isso [ée] (?:exatamente )?o que|(?:eso|esto) es (?:exactamente )?lo que|aqu[íi] est[áa] lo que)\s+"
+    + _ART
+    + _NAME
+    + r"\s+(?i:gives you|delivers|installs|offers you|teaches you|entrega|oferece|instala|te ensina|te d[áa]|"
+    r"ofrece|instala|te ense[ñn]a)\b"
+)
 #: What the buyer gets inside a named product: "here's what you get inside X" (hold-out 4), "Inside X,
 #: you get" (hold-out 4, a second course); "o que você recebe dentro do X", "lo que recibes dentro de X".
-_GET_INSIDE = re.compile(
+_GET_INSIDE = lazy(
     r"(?i:(?:what )?you(?:'ll| will)? get inside|(?:recebe|vai receber|leva) dentro d[oa]|(?:recibes|obtienes|vas a recibir) dentro de(?:l)?)\s+"
     + _ART
     + _NAME
 )
-_INSIDE_GET = re.compile(r"\b[Ii]nside\s+" + _ART + _NAME + r",?\s+you(?:'ll| will)? (?:also )?get\b")
+_INSIDE_GET = lazy(r"\b[Ii]nside\s+" + _ART + _NAME + r",?\s+you(?:'ll| will)? (?:also )?get\b")
 #: The product set apart from what the viewer has: "Com a open33 é diferente" (hold-out 4), "é por isso que o
 #: "Método 21 Dias" é diferente" (hold-out 2); "con X es diferente", "with X, it's different" alike.  The
 #: name is capitalised or a coined word ("open33"): "o mundo é diferente" names nothing.
-_DIFFERENT = re.compile(
+_DIFFERENT = lazy(
     r"(?:\b(?:[Cc]om|[Cc]on|[Ww]ith)\s+)?\b(?:[oOaA]|[eE]l|[lL]a|[tT]he)\s+[\"\u201c]?"
     r"(?P<name>[\w][\w'-]*(?:\s+[A-Z0-9À-Ý][\w'-]*){0,3})[\"\u201d]?,?\s+"
     r"(?:[ée]|es|is|it'?s|fica)\s+(?:totalmente\s+|completely\s+|muy\s+)?(?:diferente|different)\b"
@@ -92,7 +109,7 @@ _DIFFERENT = re.compile(
 #: (hold-out 3 09); "O X te ensina", "El X te enseña" by the same grammar (the verbs of the offer section's
 #: rule in ``section``).  Said at a sentence start; a numbered part ("Day 0 teaches you", "Módulo 2 te
 #: ensina") is a piece of the product, not its name.
-_SUBJECT_FOR_YOU = re.compile(
+_SUBJECT_FOR_YOU = lazy(
     r"(?:^|[.!?:]\s+)" + _ART + _NAME + r"\s+(?:teaches|gives|walks) you\b|"
     r"(?:^|[.!?:]\s+)" + _ART + _NAME.replace("(?P<name>", "(?P<name2>") + r"\s+te (?:ensina|d[áa]|ense[ñn]a)\b"
 )
@@ -101,30 +118,30 @@ _SUBJECT_FOR_YOU = re.compile(
 #: journey" (hold-out 4 09), "Pedidos Express é a solução completa" (hold-out 5 03), "Skool es una comunidad
 #: donde" (real-dev 05): a name, a copula and an article, then (a few words on) what kind of thing it is.
 #: A person is defined by a trade ("Sarah is a copywriter"), which is no kind of offering.
-_DEFINED = re.compile(
+_DEFINED = lazy(
     r"(?:^|[.!?]\s+)" + _ART + _NAME + r"\s+(?:is|[ée]|es)\s+(?:an?|uma?|una?|the|la|el|o)\s+"
     r"(?:[\w-]+,?\s+){0,4}?(?i:" + "|".join(KINDS.values()) + r"|tool|solution|solu[çc][ãa]o|soluci[óo]n|practice|"
     r"pr[áa]tica|ferramenta|herramienta|journey|app)s?\b"
 )
 #: Cheap tests that a segment may hold one of the two constructions above (their full patterns backtrack
 #: over every capitalised word, so they run only where the verb is said).
-_DEFINED_HINT = re.compile(r"\b(?:is|[ée]|es)\s+(?:an?|uma?|una?|the|la|el|o)\s", re.IGNORECASE)
-_FOR_YOU_HINT = re.compile(r"\b(?:teaches|gives|walks) you\b|\bte (?:ensina|d[áa]|ense[ñn]a)\b", re.IGNORECASE)
+_DEFINED_HINT = lazy(r"\b(?:is|[ée]|es)\s+(?:an?|uma?|una?|the|la|el|o)\s", re.IGNORECASE)
+_FOR_YOU_HINT = lazy(r"\b(?:teaches|gives|walks) you\b|\bte (?:ensina|d[áa]|ense[ñn]a)\b", re.IGNORECASE)
 #: A capitalised word inside a sentence: after a lower-case word or a comma, not after a sentence end.
-_MID_CAPITAL = re.compile(r"(?<=[a-zà-ÿ,] )([A-ZÀ-Ý][a-zà-ÿ]{3,})\b")
+_MID_CAPITAL = lazy(r"(?<=[a-zà-ÿ,] )([A-ZÀ-Ý][a-zà-ÿ]{3,})\b")
 #: Words every language capitalises in English whatever their use: months and weekdays.
 _CALENDAR = frozenset(
     "january february march april may june july august september october november december monday tuesday "
     "wednesday thursday friday saturday sunday".split()
 )
 #: The article that opens a sentence is capitalised but is no part of the name ("The X walks you").
-_SENTENCE_ARTICLE = re.compile(r"^(?:The|O|A|Os|As|El|La|Los|Las)\s+(?=\S)")
-_PART = re.compile(
+_SENTENCE_ARTICLE = lazy(r"^(?:The|O|A|Os|As|El|La|Los|Las)\s+(?=\S)")
+_PART = lazy(
     r"(?i)^(?:day|days|week|module|step|part|lesson|phase|dia|dias|semana|m[óo]dulo|passo|parte|aula|fase|d[íi]a|lecci[óo]n|paso)\b"
 )
 #: The named product as the subject of its price: "X is $297. One-time payment." (hold-out 4), "The X
 #: Retreat is $3,500, all-inclusive" (hold-out 4); "O X custa R$ 97", "X cuesta $47" alike.
-_PRICED_NAME = re.compile(
+_PRICED_NAME = lazy(
     r"(?:^|[.!?:]\s+)" + _ART + _NAME + r"\s+(?i:is|costs|is only|is just|custa|sai por|cuesta|es de)\s+"
     r"(?:(?i:only|just|apenas|solo|somente)\s+)?"
     # An amount of money, not a duration ("Turnaround is 30 to 90 days"): a currency sign or word.
@@ -134,7 +151,7 @@ _PRICED_NAME = re.compile(
 #: "introducing"), as opposed to those that only name something ("called", "chamado", "se llama"), which
 #: also name a category or a process ("this is called Answer Engine Optimization", "what scientists call
 #: night burning"): a name the speaker made outranks a name only given.
-_MADE_CUE = re.compile(
+_MADE_CUE = lazy(
     r"(?i:cri(?:ei|ou|amos)|desenvolv(?:emos|eu|i)|apresent(?:o|amos)|constru[ií]|lan[cç](?:ei|amos)|"
     r"introducing|meet|created|built|launched|i run|we run|welcome to|cre[ée]|creamos|present(?:o|amos)|"
     r"desarrollamos|prepar[ée]|lanzamos|"
@@ -145,8 +162,20 @@ _MADE_CUE = re.compile(
     # may name what others named.
     r"i call it|we call it|chamamos(?: isso)? de|chamo(?: isso)? de|lo llamamos|lo llamo)\s+$"
 )
+#: A name the speaker made or gave, written in lower case inside a capitalised transcript: "eu criei a
+#: [name]." (real-holdout8 01, said three times), "criamos o [name]." (real-holdout9 01, said once), "what I call
+#: the [name], a ..." (real-holdout9 08, said twice) — all three unnamed before.  The verb of making or of the
+#: speaker's naming (:data:`_MADE_CUE`), a definite article, then the lower-case words up to the end of the
+#: clause: with no capitals to end the name, the clause's end does (grammar: the object noun phrase closes the
+#: clause).  Read only when nothing else is named (see :func:`find_product`) and shown unsure.
+_LOWER_MADE = lazy(
+    r"(?<![\w-])(?i:cri(?:ei|amos)|(?:i|we) created|cre[ée]|creamos|(?:what|o que) (?:i|we|eu|n[óo]s) "
+    r"(?:call|chamo de|chamamos de)|lo que (?:yo )?llamo|i call it|we call it|chamamos de|chamo de|lo llamamos|"
+    r"lo llamo)\s+(?P<art>o|a|os|as|the|el|la|los|las)\s+"
+    r"(?P<name>[a-zà-ÿ][\w'\u2019-]*(?:\s+[a-zà-ÿ0-9][\w'\u2019-]*){1,5})(?=\s*[.,;:!?]|\s*$)"
+)
 # A kind of product then its name ("o curso Cita Segura", "the Ledger system"): a name, less surely ours.
-_KIND_CUES = re.compile(
+_KIND_CUES = lazy(
     r"(?:curso|programa|treinamento|m[ée]todo|program|course|entrenamiento|sistema|system)\s+" + _ART + _NAME
 )
 #: A name built on a kind of offering, every word capitalised: "the Grand Slam Protocol is designed" (hold-out
@@ -161,32 +190,35 @@ _KIND_WORDS_EN = (
     r"(?:Masterclass|Protocol|Method|Program|Programme|Course|System|Blueprint|Challenge|Workshop|Accelerator|"
     r"Formula|Bootcamp|Mentorship|Audit|Suite|Retreat|Reset|Sprint|Package)"
 )
-_KIND_TITLE = re.compile(
+_KIND_TITLE = lazy(
     r"(?<![\w-])(?P<name>(?:(?:[A-Z][\w'\u2019-]*|[A-Z]{2,})\s+){1,4}" + _KIND_WORDS_EN + r")\b(?!\s+[A-Z])|"
     r"(?<=[a-zà-ÿ,] )(?P<name2>(?:M[ée]todo|Protocolo|Programa|Desaf[ií]o|Curso|Mentor[ií]a|F[óo]rmula)"
-    r"(?:\s+(?:de|da|do|del)?\s*[A-ZÀ-Ý][\w'\u2019-]*){1,3})"
+    # A number written into the name: "o Método 8X" (real-holdout9 05), "Método 21 Dias" (real-holdout9 02),
+    # as "Sprint 100k" (real-dev 06) — a figure with letters, or one a capitalised word goes on from; a bare
+    # figure ("Programa 2") numbers a part.
+    r"(?:\s+(?:de|da|do|del)?\s*(?:[A-ZÀ-Ý][\w'\u2019-]*|\d+[A-Za-z][\w-]*|\d+(?=\s+[A-ZÀ-Ý]))){1,3})"
 )
 #: A sentence that is only a name: "COWBOY Energia." (real-dev 07), "AI Video Editing Masterclass." (hold-out 6
 #: 02), "Vendas Sem Segredos." (hold-out 6 03) — a verbless sentence of two to four capitalised words is a title
 #: said aloud (the product's card on screen), by the grammar of the three languages.
-_TITLE_SENTENCE = re.compile(
+_TITLE_SENTENCE = lazy(
     r"(?:^|(?<=[.!?] ))(?P<name>[A-ZÀ-Ý][\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?[A-ZÀ-Ý0-9][\w'\u2019%-]*){1,3})[.!](?=\s|$)"
 )
 #: A name headed by a kind of offering: "X Challenge", "Y Protocol" (English puts the kind last), "Método X",
 #: "Programa X" (Portuguese and Spanish put it first).
-_KIND_HEADED = re.compile(
+_KIND_HEADED = lazy(
     r"\b" + _KIND_WORDS_EN + r"$|^(?:M[ée]todo|Protocolo|Programa|Desaf[ií]o|Curso|Mentor[ií]a|F[óo]rmula|Sistema)\b",
     re.IGNORECASE,
 )
 # Weaker contexts: the name must also be said a second time.
-_WEAK_CUES = re.compile(
+_WEAK_CUES = lazy(
     r"(?i:sobre|entrar n[oa]|get|join|for the full|funciona|conoces|conhece|tomaste|pide|pe[cç]a|order)\s+"
     + _ART
     + _NAME
 )
 #: A name a transcriber wrote in lower case ("nós chamamos de mounjatina", "it's called glucoflow"): only
 #: after a verb that names, and only when the transcript says it again (see find_product).
-_LOWER_NAMED = re.compile(
+_LOWER_NAMED = lazy(
     r"(?i:chamamos(?: isso)? de|chamo(?: isso)? de|se chama|it'?s called|is called|i call it|we call it|"
     r"se llama|lo llamamos|lo llamo)\s+" + _ART + r"(?P<name>[a-zà-ÿ][a-zà-ÿ0-9-]{4,})"
     # One coined word ending the phrase: "the ledger switch" (two common words) names a mechanism.
@@ -195,7 +227,7 @@ _LOWER_NAMED = re.compile(
 #: A naming or presenting verb, in any case: in a lower-cased transcript ("it's called reviewrush",
 #: "te presento agutidesigns") the word after it is a name only when the word is coined (see
 #: :func:`_coined`), since case no longer tells a name from a common word.
-_ANY_CASE_CUE = re.compile(
+_ANY_CASE_CUE = lazy(
     r"\b(?:it'?s called|is called|called|i call it|we call it|what (?:i|we) call|introducing|meet|welcome to|built with|"
     r"(?:i|we)(?:'ve)? (?:built|created)|(?:i|we) run|the answer is|i'?m from|"
     r"chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|apresento|apresentamos|conhe[cç]a|"
@@ -214,18 +246,35 @@ _ANY_CASE_CUE = re.compile(
 COINED_ZIPF = 3.0
 
 #: Things given with the product, whose names the same constructions introduce.
-_EXTRA_BEFORE = re.compile(
+_EXTRA_BEFORE = lazy(
     r"(?i:\b(?:report|guide|book|e-?book|bonus|chapter|pdf|cheat ?sheet|checklist|relat[óo]rio|guia|livro|b[ôo]nus|"
     r"cap[íi]tulo|reporte|gu[íi]a|libro|bono|regalo|gift)\b(?:\s+\w+){0,2}\s*$)"
 )
 #: A name marked as a trade name: "Theta Gate™", "VigorRoot®".
-_MARKED = re.compile(rf"{_NAME}(?<=[™®])")
+_MARKED = lazy(rf"{_NAME}(?<=[™®])")
 #: An all-capitals word of 3+ letters ("RECYMEX", "COWBOY Energia"), with the capitalised words after it.
-_CAPS_BRAND = re.compile(r"\b([A-ZÀ-Ý]{3,}[0-9]*)\b(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*")
+_CAPS_BRAND = lazy(r"\b([A-ZÀ-Ý]{3,}[0-9]*)\b(?:\s+[A-ZÀ-Ý][a-zà-ÿ]+)*")
+
+
+@lru_cache(maxsize=4096)
+def _word(folded: str) -> re.Pattern[str]:
+    """The whole words ``folded`` (a name, folded as the transcript's flowing text is): compiled once per
+    process for each name, however many times the candidates' mentions are counted."""
+    return re.compile(r"\b" + re.escape(folded) + r"\b")
+
+
+#: Constant patterns the readers below used to build inline at every match.
+_LOWER_WORDS = lazy(r"\b[a-zà-ÿ]{2,}\b")
+_CAPS_WORDS = lazy(r"\b[A-ZÀ-Ý]{4,}\b")
+_IM = lazy(r"(?i)i'?m\b")
+_KIND_APPOSITION_END = lazy(_KIND_APPOSITION + r"$")
+_ART_END = lazy(r"\b" + _ART + r"$")
+_TWO_CAPITALS = lazy(r"[A-Z]{2}")
+_LOWER_TOKENS = lazy(r"\b[a-zà-ÿ][a-zà-ÿ0-9-]{3,}\b")
 
 
 #: A web address said or shown: "propello-omega.vercel.app", "www.puntosestilo.com/demo", "ylada.com/x".
-_WEB_ADDRESS = re.compile(
+_WEB_ADDRESS = lazy(
     r"(?:https?://)?(?:www\.)?(?P<host>[a-z0-9-]+)(?:\.[a-z0-9-]+)*\.(?:com|app|io|ai|net|org|co|br|mx|es)\b(?:/\S*)?",
     re.IGNORECASE,
 )
@@ -255,9 +304,9 @@ def _shouted_common_words(p: Prepared) -> set[str]:
     # A web address is written in lower case whatever it names ("ylada.com/dra-ana" for the brand YLADA,
     # hold-out 7 08): its words are no evidence that a word in capitals is common (orthography).
     text = _WEB_ADDRESS.sub(" ", " ".join(s.text for s in p.segments))
-    lower = {fold(w) for w in re.findall(r"\b[a-zà-ÿ]{2,}\b", text)}
+    lower = {fold(w) for w in _LOWER_WORDS.findall(text)}
     # Four letters or more: short capitals are acronyms ("IA", "CRM", "VIP") inside real names.
-    caps = {w for w in re.findall(r"\b[A-ZÀ-Ý]{4,}\b", text)} - {w.upper() for w in lower}
+    caps = {w for w in _CAPS_WORDS.findall(text)} - {w.upper() for w in lower}
     return lower | {fold(w) for w in caps if _common(w.lower(), p.language)}
 
 
@@ -274,15 +323,15 @@ def _common(word: str, language: str | None) -> bool:
     return zipf_frequency(word, language, wordlist="small") >= COMMON_ZIPF
 
 
-_BORN = re.compile(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
+_BORN = lazy(_NAME + r"\s+(?i:was born|nasceu|naci[óo])")
 #: A definite article, then one capitalised word that the next word does not continue as a name.
-_ARTICLE_NAME = re.compile(r"\b(?:[oO]|[aA]|[eE]l|[lL]a)\s+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]{3,})\b(?!\s+[A-ZÀ-Ý])")
+_ARTICLE_NAME = lazy(r"\b(?:[oO]|[aA]|[eE]l|[lL]a)\s+(?P<word>[A-ZÀ-Ý][a-zà-ÿ]{3,})\b(?!\s+[A-ZÀ-Ý])")
 # A coined one-word name: "GlicoEquilíbrio", "VigorRoot", "ArterX" (a capital inside the word).
 # A capital inside a word is no spelling of a common word in the three languages (orthography): "FloraViva",
 # and with a lower-case start a brand's own casing, "opositAPPSS" (hold-out 7 11), "eBay", "iPhone".
-_COINED = re.compile(r"\b(?:[A-ZÀ-Ý][a-zà-ÿ]+|[a-zà-ÿ]{1,12})[A-ZÀ-Ý][\wÀ-ÿ]*\b")
+_COINED = lazy(r"\b(?:[A-ZÀ-Ý][a-zà-ÿ]+|[a-zà-ÿ]{1,12})[A-ZÀ-Ý][\wÀ-ÿ]*\b")
 # A run of two or more capitalised words inside a sentence ("o curso completo Cita Segura").
-_TITLE_RUN = re.compile(rf"{_UP}[\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?{_UP}[\w'\u2019-]*)+")
+_TITLE_RUN = lazy(rf"{_UP}[\w'\u2019-]*(?:\s+(?:(?:de|da|do|del|of|the)\s+)?{_UP}[\w'\u2019-]*)+")
 _SENTENCE_WORDS = frozenset(
     {
         "con",
@@ -350,7 +399,7 @@ _STOP_NAMES = frozenset(
     }
 )
 
-_MECHANISM = re.compile(
+_MECHANISM = lazy(
     r"(?:i call (?:this|it)|he calls (?:this|it)|she calls (?:this|it)|they call (?:this|it)|we call (?:this|it)|"
     r"something called|known as|le dicen|le llamaba|le llaman|llamaban a esto|llaman a esto|se llama|"
     r"(?:cientificos|científicos|investigadores|expertos|médicos|medicos) llaman|eu chamo (?:isso |esse \w+ |essa \w+ )?de|chamam (?:isso |esse \w+ |essa \w+ )?de|"
@@ -359,7 +408,7 @@ _MECHANISM = re.compile(
     r"(?P<m>[^,.;:!?]{3,80})",
     re.IGNORECASE,
 )
-_MECH_END = re.compile(
+_MECH_END = lazy(
     r"\s(?:que|e|and|it's|which|where|when|is|es|y|quando|cuando|porque|because|that|it|and|para|for)\s.*$",
     re.IGNORECASE,
 )
@@ -406,7 +455,7 @@ def _clean_name(name: str) -> str | None:
 #: A line that heads a numbered part ("Phase 1: Product Research — The Filter System", "Módulo 2: O Mapa",
 #: "Paso 3 — La Rutina"): a name given there is the part's title, not the product's (hold-out 7 14, read sure
 #: as the product; the grammar of :data:`_PART`, a numbered piece of the product).
-_PART_LINE = re.compile(
+_PART_LINE = lazy(
     r"^\W*(?i:phase|module|step|week|part|day|pillar|lesson|stage|fase|m[óo]dulo|passo|semana|parte|dia|aula|"
     r"etapa|pilar|paso|d[íi]a|lecci[óo]n)\s+(?:\d+|[ivx]+|one|two|three|four|five|six|seven|um|dois|tr[eê]s|uno|dos)\s*[:.\u2014\u2013-]"
 )
@@ -449,6 +498,99 @@ def _near_cut(p: Prepared, i: int, pattern: re.Pattern[str]) -> list[tuple[str, 
 _NEAR_CUT_CHARS = 60
 
 
+#: A run of capitalised words inside a sentence (after a lower-case word or a comma), or after the article
+#: that opens one ("A X Y entende você"): by the grammar of the three languages a proper name, since common
+#: words take no capital there.  Articles, prepositions and possessives stay lower case inside a title
+#: ("Despierta tu Voz").
+_INNER_RUN = lazy(
+    r"(?:(?<=[a-zà-ÿ,] )|(?:^|(?<=[.!?] ))(?:A|O|El|La|The)\s+)"
+    r"(?P<name>[A-ZÀ-Ý][\w\u2019'-]*(?:\s+(?:(?:de|da|do|del|of|the|tu|su|your|seu|sua|mi|my|&)\s+)?"
+    r"[A-ZÀ-Ý0-9][\w\u2019'-]*)+)"
+)
+#: The words before a name that make it a person's ("Soy X", "con X", "my name is X", "Dr. X").
+_PERSON_BEFORE = frozenset(
+    "con com with soy sou i'm im is e es dr dra doutor doutora doctor by por name nome nombre".split()
+)
+#: The prepositions of place: "em São Paulo", "in the Texas Hill Country" name a place.
+_PLACE_BEFORE = frozenset("em no na nos nas in en at from de do da del of to para desde on".split())
+_ARTICLES = frozenset("o a os as the el la los las".split())
+_WORDS_BEFORE = lazy(r"[\w'\u2019]+")
+#: The confidence of a name said once with no construction: below any threshold the UI trusts.
+ONCE_CONFIDENCE = 0.4
+
+
+def _named_once(p: Prepared, shouted: set[str]) -> tuple[str, int] | None:
+    """(name, segment): the one proper name of a copy that names nothing else — short ads say the brand
+    once, with no naming verb: "en X Abogados estamos para" (real-holdout6 06), "A X Y entende você"
+    (real-holdout6 08), "Hoje o Time X tem" (real-holdout6 12), "al grupo X de Despierta tu Voz" (real-holdout6
+    13), "using X Y" (real-holdout9 12), none named before.  A run of capitalised words inside a sentence
+    (:data:`_INNER_RUN`) that is no person (after "soy", "con", "my name is"), no place (after "em", "in"; a
+    word in capitals, a brand's, may follow one: "en X Abogados"), no numbered thing ("Artigo 833", "Dia
+    23"), no two things joined ("X e Y"), no shouted common words.  When several remain, the one a definite
+    article puts before it (a brand, as in :data:`_ARTICLE_NAME`) if it is the only one; otherwise none."""
+    found: dict[str, bool] = {}
+    first: dict[str, int] = {}
+    for i in range(len(p.segments)):
+        for text, m in _across_cut(p, i, _INNER_RUN):
+            name = m.group("name").strip("'\u2019")
+            words = name.split()
+            before = _WORDS_BEFORE.findall(text, max(0, m.start("name") - 40), m.start("name"))[-2:]
+            prev = fold(before[-1]) if before else ""
+            prev2 = fold(before[0]) if len(before) == 2 else ""
+            if prev in _PERSON_BEFORE or (prev in _ARTICLES and prev2 in _PERSON_BEFORE):
+                continue  # "con X", "going with the X": a person, or what the speaker goes with
+            if any(w.isdigit() for w in words) or fold(words[0]) in _CALENDAR:
+                continue
+            if _EXTRA_BEFORE.search(text[: m.start("name")]):
+                continue  # "a free bonus called the X Course": a bonus's name
+            capitals = any(len(w) > 1 and w.isupper() for w in words)
+            if (prev in _PLACE_BEFORE or (prev in _ARTICLES and prev2 in _PLACE_BEFORE)) and not capitals:
+                continue
+            if any(fold(w) in shouted for w in words if w.isupper()):
+                continue
+            if _clean_name(name) != name or fold(words[0]) in _FUNCTION_WORDS | _STOP_NAMES:
+                continue
+            found[name] = found.get(name, False) or prev in _ARTICLES
+            first.setdefault(name, i)
+    if len(found) > 1:
+        found = {n: led for n, led in found.items() if led}
+    if len(found) != 1:
+        return None
+    name = next(iter(found))
+    return name, first[name]
+
+
+#: A phrase opening with a kind of offering ("programa más completo para tu negocio") describes the kind.
+_KIND_START = lazy(
+    r"(?i)(?:programa|program|curso|course|sistema|system|m[ée]todo|method|mentoria|mentor[ií]a|mentorship|"
+    r"treinamento|training|entrenamiento|desaf[ií]o|challenge|comunidade|comunidad|community|plataforma|"
+    r"platform|aplicativo|app|aplicaci[óo]n|servi[çc]o|servicio|service|kit|pacote|paquete|package|protocolo|"
+    r"protocol|e-?book|livro|libro|book|guia|gu[íi]a|guide|workshop|masterclass)s?\b"
+)
+#: Words that never end a name: a clause cut before its noun ("a mecânica do" | "amor").
+_OPEN_ENDS = frozenset(
+    {"de", "da", "do", "das", "dos", "del", "of", "the", "and", "e", "y", "la", "el", "to", "a", "o"}
+)
+
+
+def _lower_made(p: Prepared, i: int, text: str, m: re.Match[str], found: dict[str, int]) -> None:
+    """Keep the lower-case name of a :data:`_LOWER_MADE` match in ``found`` (name -> first segment), unless
+    it is a function word's phrase, a numbered part, or a clause the recogniser cut and the next segment
+    goes on with (its rest is read across the cut)."""
+    name = m.group("name")
+    words = name.split()
+    if p.language == "en" and m.group("art").lower() != "the":
+        return  # English "a" is the indefinite article: "I created a new habit" names nothing
+    if fold(words[0]) in _FUNCTION_WORDS | _SENTENCE_WORDS or fold(words[-1]) in _FUNCTION_WORDS | _OPEN_ENDS:
+        return
+    if _PART.match(name) or _KIND_START.match(name):
+        return  # "creé el programa más completo": a kind described, which the kind's reading gives
+    following = p.segments[i + 1].text.lstrip() if i + 1 < len(p.segments) else ""
+    if m.end() == len(text) and text == p.segments[i].text and following[:1].islower():
+        return  # the clause goes on in the next segment: the match across the cut has the whole name
+    found.setdefault(name, i)
+
+
 def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | None, Evidence | None, list[int], float]:
     """(name, evidence of its introduction, indices of the segments that mention it).
 
@@ -465,8 +607,13 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         score[name] += weight
         first_seen.setdefault(name, i)
 
+    said_at: dict[str, list[int]] = {}
+
     def mentions(name: str) -> list[int]:
-        return sorted(set(p.hits(re.compile(r"\b" + re.escape(fold(name)) + r"\b"))))
+        # Counted once per candidate: the ranking below asks for a name's mentions several times.
+        if name not in said_at:
+            said_at[name] = sorted(set(p.hits(_word(fold(name)))))
+        return said_at[name]
 
     shouted = _shouted_common_words(p)
     named: set[str] = set()
@@ -481,6 +628,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     # Only where case tells nothing: in a capitalised transcript a lower-case rare word after "called" is
     # more often a science word ("a process called autophagy") than the product.
     lower_cased = _lower_cased(p)
+    #: Lower-case names after a verb of making in a capitalised transcript (:data:`_LOWER_MADE`), with the
+    #: segment each is first said in: read only when nothing else is named.
+    lower_made: dict[str, int] = {}
     # Segments where the offer's price is said (the price model has chosen it by now: other cued amounts
     # are "alternative"): "X College is $70,000 a year", what something else costs, names no product.
     asked = {m.seg for m in read_prices(p) if m.role in ("offer", "installment")}
@@ -495,10 +645,10 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             add(name, i, 5)
             if name is not None:
                 named.add(name)
-                if re.match(r"(?i)i'?m\b", m.group(0)):
+                if _IM.match(m.group(0)):
                     company.add(name)
-                cue = re.sub(_KIND_APPOSITION + r"$", "", text[m.start() : m.start("name")])
-                if _MADE_CUE.search(re.sub(r"\b" + _ART + r"$", "", cue.rstrip() + " ").rstrip() + " "):
+                cue = _KIND_APPOSITION_END.sub("", text[m.start() : m.start("name")])
+                if _MADE_CUE.search(_ART_END.sub("", cue.rstrip() + " ").rstrip() + " "):
                     made.add(name)
         # Across the recogniser's cut too: "presentamos" | "[name] ..." (hold-out 9 16 re-cut bare), as
         # :func:`_across_cut` reads the capitalised constructions.
@@ -530,7 +680,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         for _, m in _across_cut(p, i, _APPOSITION):
             raw = m.group("name").strip()
             # An acronym of two capitals is a name here ("o TQ - uma ferramenta"): the apposition says so.
-            name = _clean_name(raw) or (raw if re.fullmatch(r"[A-Z]{2}", raw) else None)
+            name = _clean_name(raw) or (raw if _TWO_CAPITALS.fullmatch(raw) else None)
             if name is not None and not _PART.match(name) and fold(name) not in shouted:
                 add(name, i, 5)
                 named.add(name)
@@ -543,7 +693,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         lower_forms = (_LOWER_APPOSITION, _LOWER_FOR_YOU) if lower_cased else ()
         for m in (m for form in lower_forms for m in form.finditer(seg.text)):
             word = m.group("word")
-            if _coined(word, p.language) and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
+            if _coined(word, p.language) and len(p.hits(_word(fold(word)))) >= 2:
                 add(word, i, 5)
                 named.add(word)
                 lower_named.add(word)
@@ -570,13 +720,18 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(phrase, i, 5)
                 named.add(phrase)
                 lower_named.add(phrase)
+        for text, m in _across_cut(p, i, _LOWER_MADE) if not lower_cased else ():
+            _lower_made(p, i, text, m, lower_made)
         for m in _LOWER_NAMED.finditer(seg.text):
             word = m.group("name")
             lower_named.add(word)
-            if (
-                fold(word) not in _FUNCTION_WORDS
-                and len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 3
-            ):
+            if not lower_cased and not _coined(word.lower(), p.language):
+                # Where the transcriber capitalises names, a word of the language's own vocabulary left in
+                # lower case is a common word, an activity or a science term ("se llama adivinar",
+                # real-holdout8 12, read as the product), not a brand (orthography); a coined one
+                # ("mounjatina") may still be a brand the transcriber did not know.
+                continue
+            if fold(word) not in _FUNCTION_WORDS and len(p.hits(_word(fold(word)))) >= 3:
                 add(word, i, 5)
                 named.add(word)
         if i > 0 and _CUE_AT_END.search(p.segments[i - 1].text):
@@ -587,8 +742,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 named.add(name)
                 if _MADE_CUE.search(p.segments[i - 1].text.rstrip() + " "):
                     made.add(name)
-        for pat in (_EXACTLY_WHAT, _GET_INSIDE, _INSIDE_GET):
-            for m in pat.finditer(seg.text):
+        clefts = ((m for _, m in _across_cut(p, i, pat)) for pat in (_EXACTLY_WHAT, _WHAT_IT_GIVES))
+        for found in (*clefts, _GET_INSIDE.finditer(seg.text), _INSIDE_GET.finditer(seg.text)):
+            for m in found:
                 name = _clean_name(m.group("name"))
                 add(name, i, 5)
                 if name is not None:
@@ -654,6 +810,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         for m in _BORN.finditer(seg.text):
             # "that's how X was born" / "assim nasceu o X": a naming construction too.
             name = _clean_name(m.group("name"))
+            if name is not None and " " not in name and _common(fold(name), p.language):
+                continue  # "Así nació X", "Assim nasceu o X": the adverb opening the sentence, not a name
             add(name, i, 5)
             if name is not None:
                 named.add(name)
@@ -668,7 +826,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             word = m.group("word")
             if fold(word) in shouted or _common(fold(word), p.language):
                 continue
-            if len(p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))) >= 2:
+            if len(p.hits(_word(fold(word)))) >= 2:
                 add(word, i, 1)
         for m in _TITLE_RUN.finditer(seg.text):
             words = m.group(0).split()
@@ -698,6 +856,12 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             if _common(fold(word), p.language):
                 add(word, first_mid[word], 1)
                 proper.add(word)
+    if lower_made and not named & set(score):
+        # Nothing capitalised is named: the lower-case name the speaker made is the product, unsure (0.5).
+        for name, i in lower_made.items():
+            add(name, i, 5)
+            named.add(name)
+            lower_named.add(name)
     # In a capitalised transcript too, when the offer section says the word: a transcriber writes a brand in
     # lower case there as in a caption file (hold-out 8 13: its brand in lower case five times of seven, the
     # last in the call to join, read None as written and re-cut); a coined word the story only mentions ("my
@@ -714,10 +878,10 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
         said = " ".join(seg.text for seg in p.segments).lower()
         # Four letters are enough for a coined word ("reos", hold-out 7 01; "aios", real-dev 02, re-cut bare):
         # the test of :func:`_coined` (rare in both lists) tells it from a common word, not its length.
-        for word, n in Counter(re.findall(r"\b[a-zà-ÿ][a-zà-ÿ0-9-]{3,}\b", said)).most_common():
+        for word, n in Counter(_LOWER_TOKENS.findall(said)).most_common():
             if n < 3:
                 break
-            at = p.hits(re.compile(r"\b" + re.escape(fold(word)) + r"\b"))
+            at = p.hits(_word(fold(word)))
             if cased_brand and not any(k >= (section_seg or 0) for k in at):
                 continue
             if at and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
@@ -751,6 +915,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     if not ranked:
         by_kind = _by_kind(p, section_seg)
         if by_kind is None:
+            once = _named_once(p, shouted)
+            if once is not None:
+                return once[0], p.evidence(once[1]), [once[1]], ONCE_CONFIDENCE
             return None, None, [], 0.0
         return by_kind[0], by_kind[1], _kind_segments(p, by_kind[0]), KIND_CONFIDENCE
     best = max(ranked)
@@ -816,14 +983,14 @@ _KIND_NOUNS = (
 #: plataforma" alike — the construction of :data:`_DEFINED` without the capitals that mark where the name
 #: starts, so the name is the words before it said together again (real-dev 06's "[name] é um sistema", said
 #: once, stays unnamed).
-_LOWER_DEFINED = re.compile(
+_LOWER_DEFINED = lazy(
     r"(?<=\s)(?P<copula>[ée]|is|es)\s+(?:o|a|um|uma|the|an?|el|la|un|una)\s+(?:[\w-]+\s+){0,3}?" + _KIND_NOUNS + r"s?\b"
 )
 #: A name, then what kind of offering it is, set apart by a comma, a colon or a dash: "Puntos Estilo, el
 #: sistema integral de" (hold-out 6 07), "o TQ - uma ferramenta que" (hold-out 7 05), "SmartDoctor: o sistema
 #: completo" (hold-out 7 09); "X, the platform that" alike.  An apposition, by the grammar of the three
 #: languages: the noun phrase after the mark names the same thing as the name before it.
-_APPOSITION = re.compile(
+_APPOSITION = lazy(
     r"(?<![\w-])"
     + _NAME
     + r"\s*(?:[,:\u2013\u2014]|\s-)\s*(?:uma?|an?|una?|o|a|the|el|la)\s+(?:[\w-]+\s+){0,2}?"
@@ -833,7 +1000,7 @@ _APPOSITION = re.compile(
 #: The same in a lower-cased, unpunctuated transcript, where the marks are gone: a coined word then the kind
 #: ("smartdoctor o sistema completo", hold-out 7 09 re-cut bare); the apposition's grammar, with the sources
 #: of :data:`_APPOSITION`.  A common word there ("na clínica o sistema") is no name.
-_LOWER_APPOSITION = re.compile(
+_LOWER_APPOSITION = lazy(
     r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:o|a|the|el|la)\s+(?:[\w-]+\s+){0,1}?" + _KIND_NOUNS + r"\b"
 )
 #: A short name (two or three letters: an acronym said as letters) between a definite article and an apposition
@@ -848,7 +1015,7 @@ _LOWER_SHORT_APPOSITION = lazy(
 #: The construction of :data:`_SUBJECT_FOR_YOU` in a lower-cased transcript, with a coined word as its
 #: subject: "opositappss te ayuda a entrenar" (hold-out 7 11 re-cut bare); "[coined] helps you", "[coined] te
 #: ensina" alike.  Its sources are those of the capitalised rule.
-_LOWER_FOR_YOU = re.compile(
+_LOWER_FOR_YOU = lazy(
     r"(?<![\w-])(?P<word>[a-zà-ÿ][\w-]{3,})\s+(?:te (?:ayuda|ense[ñn]a|ensina|ajuda|d[áa])|(?:helps|teaches|gives|walks) you)\b"
 )
 #: The kinds of product an offer section refers to by a definite article or a demonstrative when it never
@@ -863,7 +1030,7 @@ _KIND_REF_NOUNS = (
 )
 #: A kind said as the thing sold, with no name after it: "el programa", "este curso", "your system".  A
 #: capitalised word after it ("o programa Sprint") is a name, which the constructions above read.
-_KIND_REFERENCE = re.compile(
+_KIND_REFERENCE = lazy(
     r"(?<![\w-])(?P<art>(?i:the|this|your|our|o|a|esse|essa|este|esta|seu|sua|nosso|nossa|el|la|ese|esa|tu|"
     r"nuestro|nuestra|del|al|do|da|no|na|ao|pelo|pela))\s+(?P<kind>(?i:"
     + _KIND_REF_NOUNS
@@ -955,12 +1122,12 @@ def _repeated_before(p: Prepared, before: str) -> str | None:
         if k == 1 and not _coined(phrase[0].lower(), p.language):
             continue
         folded = fold(" ".join(phrase))
-        if len(p.hits(re.compile(r"\b" + re.escape(folded) + r"\b"))) >= 2:
+        if len(p.hits(_word(folded))) >= 2:
             return folded
     return None
 
 
-_KIND_LOWER = re.compile(r"(?i)^" + _KIND_WORDS_EN + r"$")
+_KIND_LOWER = lazy(r"(?i)^" + _KIND_WORDS_EN + r"$")
 #: Words a lower-case name headed by its kind may run to.
 _KIND_NAME_WORDS = 5
 
@@ -985,7 +1152,7 @@ def _kind_ended(p: Prepared, after: str) -> str | None:
                 return phrase
             if all(_common(x.lower(), p.language) for x in words[:j]):
                 return None  # "our proven system", said three times: common words, no name
-            return phrase if len(p.hits(re.compile(r"\b" + re.escape(phrase) + r"\b"))) >= 2 else None
+            return phrase if len(p.hits(_word(phrase))) >= 2 else None
     return None
 
 
@@ -1007,7 +1174,7 @@ def _repeated_phrase(p: Prepared, after: str) -> str | None:
         if all(_common(w.lower(), p.language) or fold(w) in _SENTENCE_WORDS for w in phrase):
             continue
         folded = fold(" ".join(phrase))
-        if len(p.hits(re.compile(r"\b" + re.escape(folded) + r"\b"))) >= 2:
+        if len(p.hits(_word(folded))) >= 2:
             return folded
     return None
 
@@ -1179,9 +1346,7 @@ def find_mechanism(p: Prepared, product: str | None) -> tuple[str | None, Eviden
     return best, p.evidence(found[best]), mentions(best)
 
 
-_FILLER = re.compile(
-    r"^(?:(?:so|okay|ok|well|look|oi|ola|olá|e aí|hola|bueno|mira|então|entao)[,!.]?\s+)+", re.IGNORECASE
-)
+_FILLER = lazy(r"^(?:(?:so|okay|ok|well|look|oi|ola|olá|e aí|hola|bueno|mira|então|entao)[,!.]?\s+)+", re.IGNORECASE)
 
 
 def find_hook(p: Prepared, hook_segments: int) -> tuple[str | None, Evidence | None]:

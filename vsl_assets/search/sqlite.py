@@ -30,6 +30,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager
 from datetime import UTC, datetime
@@ -169,7 +170,7 @@ class SqliteSearch:
         ``services.reindex.rebuild_in_background``; or ``vsl reindex``)."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with closing(self._open()) as conn:
-            conn.execute("PRAGMA journal_mode = WAL")
+            use_wal(conn, self.busy_timeout_s)
             conn.execute("BEGIN IMMEDIATE")
             try:
                 has_meta = conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone()
@@ -489,6 +490,23 @@ class SqliteSearch:
                 for sid, rank in best
             ),
         )
+
+
+def use_wal(conn: sqlite3.Connection, timeout_s: float) -> None:
+    """Put the index file in WAL mode (it stays so).  Switching takes an exclusive lock, and SQLite
+    answers "database is locked" at once, without waiting, where waiting could deadlock (processes
+    opening a new index together), so the switch is tried again until ``timeout_s``; a file already
+    in WAL mode is only read."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def swap_rebuild_state(conn: sqlite3.Connection, expected: str | None, new: str | None) -> bool:
