@@ -35,6 +35,11 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
+# A benchmark that imports the test suite's fixtures (``vsl_assets_tests.conftest`` points
+# $VSL_BENCH_RESULTS at a temporary folder, so that a test never overwrites the committed results)
+# still records here: set before that import, the folder is kept.  Inside the suite, conftest has
+# already set it, and this leaves it alone.
+os.environ.setdefault("VSL_BENCH_RESULTS", str(RESULTS))
 #: Bumped when a field changes meaning; report.py refuses a file of another version.
 FORMAT = 1
 VERDICTS = ("PASS", "FAIL", "undecided", "pass~", "fail~")
