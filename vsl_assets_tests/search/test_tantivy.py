@@ -6,7 +6,6 @@ from __future__ import annotations
 import fcntl
 import multiprocessing
 import multiprocessing.synchronize
-import shutil
 import time
 from collections.abc import Callable
 from contextlib import closing
@@ -23,6 +22,7 @@ from vsl_assets.search.query import fts5_terms, parse, query_languages
 from vsl_assets.search.sqlite import POSITION_BITS, SqliteSearch
 from vsl_assets.search.tantivy_backend import IndexBusyError, TantivySearch
 from vsl_assets_tests.search.corpus import bulk_docs
+from vsl_assets_tests.search.layouts import tantivy_before_word_pairs
 
 
 def _index_many(db_url: str, worker: int) -> None:
@@ -513,13 +513,7 @@ def test_an_index_of_the_layout_before_word_pairs_is_made_again_with_them(tmp_pa
     path = tmp_path / "vsl.tantivy"
     said = VslDocument(key="k", url="https://x", language="pt", segments=[Segment(0, 1, "Garantia de trinta dias!")])
     TantivySearch(path).index_vsl(said)  # the side table's rows; the index is replaced below
-    shutil.rmtree(path / "index")
-    (path / "index").mkdir()
-    builder = tantivy.SchemaBuilder()  # the layout of schema 3
-    builder.add_text_field("terms", stored=False, tokenizer_name="whitespace", index_option="position")
-    builder.add_unsigned_field("vsl", indexed=True, fast=True)
-    builder.add_unsigned_field("sid", fast=True)
-    writer = tantivy.Index(builder.build(), path=str(path / "index")).writer(heap_size=15_000_000, num_threads=1)
+    writer = tantivy_before_word_pairs(path).writer(heap_size=15_000_000, num_threads=1)
     doc = tantivy.Document()
     doc.add_text("terms", fts5_terms(["garantia", "de", "30", "dias"], "pt"))
     doc.add_unsigned("vsl", 1)
@@ -527,8 +521,6 @@ def test_an_index_of_the_layout_before_word_pairs_is_made_again_with_them(tmp_pa
     writer.add_document(doc)
     writer.commit()
     writer.wait_merging_threads()
-    with closing(sqlite3.connect(path / "side.db")) as conn, conn:
-        conn.execute("UPDATE meta SET value = '3' WHERE name = 'schema'")
     search = TantivySearch(path)
     search.ensure_schema()
     assert search.count() == IndexCount(0, 0)  # made again, empty

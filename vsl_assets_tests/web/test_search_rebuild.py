@@ -7,21 +7,18 @@ from __future__ import annotations
 
 import html
 import re
-import shutil
-import sqlite3
 import threading
 from collections.abc import Iterable
-from contextlib import closing
 from pathlib import Path
 
 import pytest
-import tantivy
 
 from vsl_assets import search as search_module
 from vsl_assets.search import SearchQuery, VslDocument, search_path_for
 from vsl_assets.search.tantivy_backend import TantivySearch
 from vsl_assets.services import reindex as reindex_module
 from vsl_assets.services.reindex import rebuild_progress, reindex, wait_for_rebuilds
+from vsl_assets_tests.search.layouts import tantivy_before_word_pairs
 from vsl_assets_tests.web.conftest import Web
 from vsl_assets_tests.web.seed import Fake, index_all, search_of, seed
 
@@ -45,15 +42,7 @@ def _make_it_the_layout_before_word_pairs(web: Web) -> Path:
     search_of(web.settings).close()
     search_module._shared.clear()
     path = search_path_for(web.settings.database, "tantivy")
-    shutil.rmtree(path / "index")
-    (path / "index").mkdir()
-    builder = tantivy.SchemaBuilder()  # the layout of schema 3
-    builder.add_text_field("terms", stored=False, tokenizer_name="whitespace", index_option="position")
-    builder.add_unsigned_field("vsl", indexed=True, fast=True)
-    builder.add_unsigned_field("sid", fast=True)
-    tantivy.Index(builder.build(), path=str(path / "index"))
-    with closing(sqlite3.connect(path / "side.db")) as conn, conn:
-        conn.execute("UPDATE meta SET value = '3' WHERE name = 'schema'")
+    tantivy_before_word_pairs(path)
     return path
 
 
