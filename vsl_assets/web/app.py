@@ -22,6 +22,7 @@ from vsl_assets.db import engine as db_engine
 from vsl_assets.services import insights as insights_service
 from vsl_assets.services.ports import PartitionPort
 from vsl_assets.settings import Settings
+from vsl_assets.web import search_rebuild
 from vsl_assets.web.context import HERE, WebContext
 from vsl_assets.web.deps import ApiUser, LoginRequired, PageUser
 from vsl_assets.web.errors import SecurityHeadersMiddleware, install_error_pages
@@ -72,7 +73,7 @@ def create_app(settings: Settings | None = None, partitions: PartitionPort | Non
     app.state.web = WebContext.build(settings, partitions)
     with app.state.web.sessions.begin() as session:  # a new database or an upgrade: count once
         insights_service.ensure_counts(session, settings.breakdown_min_confidence)
-    search.rebuild_at_start(app.state.web)  # an index a new format recreated: refilled in the background
+    search_rebuild.rebuild_at_start(app.state.web)  # an index a new format recreated: refilled in the background
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     for module in (health, urls, vsls, search, media, boards, board_shares, exports, account):
         _add_routes(app, module.router)

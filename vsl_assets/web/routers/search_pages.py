@@ -23,8 +23,8 @@ from vsl_assets.web.deps import Ctx, Db, PageUser
 from vsl_assets.web.filters import PageSearchFilters
 from vsl_assets.web.limits import SEARCH_Q_MAX, DbId
 from vsl_assets.web.render import render
-from vsl_assets.web.routers.search import index_rebuild
 from vsl_assets.web.search_html import search_results
+from vsl_assets.web.search_rebuild import index_rebuild
 
 router = APIRouter(include_in_schema=False)
 
