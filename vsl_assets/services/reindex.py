@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from vsl_assets.core.humanize import counted
+from vsl_assets.core.worker import current_worker, worker_alive
 from vsl_assets.search import SearchBackend, VslDocument
 from vsl_assets.search.backend import REBUILD_PENDING
 from vsl_assets.services.ports import Sessions
@@ -83,7 +83,7 @@ def _gone(sessions: Sessions, keys: list[str]) -> list[str]:
 # -- the rebuild after a format change ------------------------------------------------------------
 
 log = logging.getLogger(__name__)
-#: The rebuild state a process writes when it takes the rebuild: ``running <host> <pid>``.
+#: The rebuild state a process writes when it takes the rebuild: ``running <host>:<pid>:<start-time>``.
 RUNNING = "running"
 _threads: list[threading.Thread] = []
 _threads_lock = threading.Lock()
@@ -120,25 +120,20 @@ def rebuild_progress(*, sessions: Sessions, index: SearchBackend) -> RebuildProg
 
 
 def _owner() -> str:
-    return f"{RUNNING} {socket.gethostname()} {os.getpid()}"
+    return f"{RUNNING} {current_worker()}"
 
 
 def _abandoned(state: str) -> bool:
-    """A ``running`` state of a process of this host that is gone (killed half-way)."""
-    parts = state.split(" ")
-    if len(parts) != 3 or parts[0] != RUNNING or parts[1] != socket.gethostname() or not parts[2].isdigit():
+    """A ``running`` state of a process of this host that is gone (killed half-way): the owner is
+    ``core.worker.current_worker``'s ``host:pid:start-time``, read by ``worker_alive`` as
+    reconciliation reads a job's worker (a reused pid is a new process, so not the owner)."""
+    kind, _, worker = state.partition(" ")
+    if kind != RUNNING or not worker:
         return False
-    pid = int(parts[2])
-    if pid == os.getpid():
+    if worker == current_worker():
         with _threads_lock:
             return not any(t.is_alive() for t in _threads)
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    return False
+    return worker_alive(worker) is False
 
 
 def rebuild_in_background(*, sessions: Sessions, index: SearchBackend, min_confidence: float) -> RebuildProgress | None:
@@ -152,8 +147,8 @@ def rebuild_in_background(*, sessions: Sessions, index: SearchBackend, min_confi
     ``index_many``), so a pipeline run indexing a VSL meanwhile is not blocked, and its VSL is not
     lost: one added after the pass began is kept (:func:`_gone`), and one changed meanwhile is
     written again by a second pass (as ``upgrade_to_tantivy`` does), which reads the database
-    after the run's change.  A process killed half-way leaves ``running <host> <pid>``, which the
-    next search on that host takes over; ``vsl reindex`` by hand fills it at any time."""
+    after the run's change.  A process killed half-way leaves ``running <host>:<pid>:<start-time>``, which
+    the next search on that host takes over (a reused pid does not hold it); ``vsl reindex`` by hand fills it at any time."""
     state = index.rebuild_state()
     if state is None:
         return None
