@@ -213,3 +213,15 @@ def test_a_niche_with_no_sub_niche_reads_once() -> None:
 
     assert (label("pt-BR", "niche", "other/other"), label("en", "niche", "other/other")) == ("Outros", "Other")
     assert label("pt-BR", "niche", "health/diabetes") == "Saúde / Diabetes"
+
+
+def test_the_search_button_reads_as_a_verb(sqlite_web: Web) -> None:
+    """The search page's button read "Busca" (the menu's noun) in Portuguese: it says "Buscar"."""
+    web = sqlite_web
+    web.login()
+    for lang, menu, button in (("pt-BR", "Busca", "Buscar"), ("es", "Buscar", "Buscar"), ("en", "Search", "Search")):
+        web.client.cookies.set("vsl_lang", lang)
+        page = web.client.get("/search?q=garantia").text
+        form = page.split('<form method="get"')[1].split("</form>")[0]
+        assert f'<button type="submit">{button}</button>' in form
+        assert f'<a href="/search" aria-current="page">{menu}</a>' in page  # the menu keeps its noun
