@@ -245,3 +245,23 @@ def test_a_stream_whose_sales_page_came_later_points_to_the_page_watched(sqlite_
         panel = web.client.get(f"/vsl/{stream}").text.split('id="watch"')[1].split("</section>")[0]
         assert note in _text(panel) and old not in _text(panel)
         assert f'<a href="/vsl/{page}#watch">' in panel
+
+
+def test_a_vsl_page_before_any_board_says_where_boards_are_made(sqlite_web: Web) -> None:
+    """A new user's VSL page had no "Add to board" at all until a board existed elsewhere."""
+    web = sqlite_web
+    csrf = web.login()
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://oferta.example.com/quadro", title="Oferta"))
+    for lang, text in (
+        ("en", "No boards yet: create one on the Boards page"),
+        ("pt-BR", "Nenhum quadro ainda: crie um"),
+    ):
+        web.client.cookies.set("vsl_lang", lang)
+        page = web.client.get(f"/vsl/{key}").text
+        assert 'id="board-form"' not in page
+        hint = page.split('id="no-boards">')[1].split("</p>")[0]
+        assert _text(hint).startswith(text) and '<a href="/boards">' in hint
+    web.client.post("/boards", data={"name": "Sono", "csrf_token": csrf})
+    page = web.client.get(f"/vsl/{key}").text
+    assert 'id="board-form"' in page and 'id="no-boards"' not in page
