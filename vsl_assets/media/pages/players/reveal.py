@@ -68,7 +68,11 @@ _STRING = r"""["'`]([^"'`]{1,200})["'`]"""
 
 #: A delay written as arithmetic: ``1820``, ``18 * 60 + 25``, ``(8 * 60 + 20) * 1000``.
 _EXPR = r"\(?\s*\d+(?:\.\d+)?(?:\s*[*+]\s*\(?\s*\d+(?:\.\d+)?\s*\)?)*\s*\)?(?:\s*\*\s*\d+)?"
-_VTURB_SECONDS = re.compile(r"\bSECONDS_TO_DISPLAY\s*=\s*(" + _EXPR + ")")
+#: ``SECONDS_TO_DISPLAY = <expression>``: a number, or — as JavaScript evaluates it — a name or a
+#: formula of names the script set before (``window.SECONDS_TO_DISPLAY = window.buttonTiming`` with
+#: ``window.buttonTiming = 2094``: extra page plantsulin-index; ``(DELAY_MINUTES * 60) +
+#: DELAY_SECONDS + (DELAY_MS / 1000)``: pages5 page r5-frecuenciadavinci-vsl, its /vsl/vsl.js).
+_VTURB_SECONDS = re.compile(r"\bSECONDS_TO_DISPLAY\s*=\s*(?P<expr>[\w$ \t*+/().]{1,160}?)\s*(?=[;,\n}]|$)")
 _VTURB_CLASS = re.compile(r"\b(?:CLASS|ELEMENT|SELECTOR)S?_TO_DISPLAY\s*=\s*" + _STRING)
 _VTURB_DELAY = re.compile(r"\bdelaySeconds\s*=\s*(" + _EXPR + ")")
 _VTURB_HIDDEN = re.compile(
@@ -151,15 +155,19 @@ def timers_in(text: str, where: str = "page script") -> list[Timer]:
 
 
 def _all_timers(texts: Iterable[str], where: str) -> list[Timer]:
-    return [timer for text in texts for timer in _timers(text, where)]
+    # The scripts of one page share their global names (``window.buttonTiming`` set in one inline
+    # script, read by ``SECONDS_TO_DISPLAY`` in another): their joined text is where a name one
+    # script does not set is looked up.
+    scripts = list(texts)
+    shared = "\n;\n".join(scripts) if len(scripts) > 1 else ""
+    return [timer for text in scripts for timer in _timers(text, where, shared)]
 
 
-def _timers(js: str, where: str) -> Iterable[Timer]:
+def _timers(js: str, where: str, shared: str = "") -> Iterable[Timer]:
     everything = _script_targets(js, js)
     loose = " ".join(everything)
     # vturb's generated snippets (their names are kept as the source, as before).
-    match = _VTURB_SECONDS.search(js)
-    seconds = _arith(match.group(1)) if match else None
+    seconds = _vturb_seconds(js, shared)
     if seconds is not None:
         cls = _VTURB_CLASS.search(js)
         if cls:
@@ -214,8 +222,27 @@ def _timers(js: str, where: str) -> Iterable[Timer]:
             yield Timer(ms / 1000, f"{where} countdown", near or everything, shown, strict=bool(near))
 
 
+def _vturb_seconds(js: str, shared: str = "") -> float | None:
+    """The first ``SECONDS_TO_DISPLAY`` assignment whose value can be read (a browser's global
+    ``window.name`` is the name itself; a name this script does not set is looked up in
+    ``shared``, the page's scripts together)."""
+
+    def names(name: str) -> float | None:
+        found = _variable(js, name)
+        return found if found is not None or not shared else _variable(shared, name)
+
+    for match in islice(_VTURB_SECONDS.finditer(js), _MAX_MATCHES):
+        expr = re.sub(r"\bwindow\.(?=[A-Za-z_$])", "", match.group("expr"))
+        seconds = _arith(expr, names)
+        if seconds is None and (number_first := re.match(_EXPR, expr)):
+            seconds = _arith(number_first.group(0))  # ``= 754`` before code with no separator
+        if seconds is not None:
+            return seconds
+    return None
+
+
 def _arith(expr: str, names: Callable[[str], float | None] | None = None) -> float | None:
-    """The value of a delay written as sums and products of numbers (``18 * 60 + 25``), and —
+    """The value of a delay written as sums, products and quotients of numbers (``18 * 60 + 25``), and —
     given ``names`` — of the constants the script set before (``(min * 60 + sec) * 1000``)."""
     try:
         tree = ast.parse(expr.strip(), mode="eval")
@@ -227,10 +254,12 @@ def _arith(expr: str, names: Callable[[str], float | None] | None = None) -> flo
             return float(node.value)
         if isinstance(node, ast.Name) and names is not None:
             return names(node.id)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult | ast.Div):
             left, right = value(node.left), value(node.right)
-            if left is None or right is None:
+            if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
                 return None
+            if isinstance(node.op, ast.Div):
+                return left / right
             return left + right if isinstance(node.op, ast.Add) else left * right
         return None
 
@@ -255,6 +284,10 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
     return Timer((ms + started_after) / 1000, f"{where} setTimeout", _script_targets(body, js), body)
 
 
+#: A code string handed to a timer: ``"mostrar()"``, ``'show(1)'`` (no quotes inside).
+_CODE_STRING = re.compile(r"""\s*(?P<q>["'])(?P<code>[^"'\\]{1,200})(?P=q)(?=\s*,)""")
+
+
 def _callback_and_delay(js: str, at: int) -> tuple[str, str] | None:
     """The callback's body and the delay's text of the ``setTimeout(`` whose ``(`` ends at ``at``."""
     head = js[at : at + 200]
@@ -265,6 +298,12 @@ def _callback_and_delay(js: str, at: int) -> tuple[str, str] | None:
         if close_at is None:
             return None
         body, rest_at = js[open_at + 1 : close_at], close_at + 1
+    elif code := _CODE_STRING.match(head):
+        # ``setTimeout("mostrar()", res)``: a string of code, which the timer runs as a script (the
+        # HTML timers' string form); what it shows is what its calls show (``_with_called``).  Seen
+        # on pages5 real page r5-saludcorpo-pv (its reveal) and as a counter's tick on extra pages
+        # filhobrilhante, radiantoralhealth-pv and juliatetolas.
+        body, rest_at = code.group("code"), at + code.end()
     else:
         named = re.match(r"\s*([A-Za-z_$][\w$]*)\s*,", head)
         if not named:
