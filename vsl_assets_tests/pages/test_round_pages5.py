@@ -67,3 +67,39 @@ def test_seconds_to_display_read_from_a_global_another_inline_script_sets() -> N
 def test_seconds_to_display_as_an_expression(script: str, expected: float | None) -> None:
     seconds, _ = _reveal(f"<script>var CLASS_TO_DISPLAY = '.esconder';{script}</script>")
     assert seconds == expected
+
+
+_READS_ITS_ELEMENT = """<script>document.addEventListener("DOMContentLoaded", function () {
+    var caixaOferta = document.getElementById('caixaOferta');
+    var SECONDS_TO_DISPLAY = 0;
+    if (caixaOferta) { SECONDS_TO_DISPLAY = parseInt(caixaOferta.getAttribute('data-liberar-em')) || 0; } else { return; }
+    function mostrar() { caixaOferta.style.display = 'block'; }
+});</script>"""
+
+
+@pytest.mark.parametrize(
+    ("markup", "expected"),
+    [
+        # The hidden element carries its own second; the 0 set first is a placeholder.
+        ('<div id="caixaOferta" data-liberar-em="1290" style="display:none">Comprar</div>', 1290),
+        # No such attribute (or no such element): nothing is guessed.
+        ('<div id="caixaOferta" style="display:none">Comprar</div>', None),
+        ('<div id="outraCaixa" data-liberar-em="1290">Comprar</div>', None),
+    ],
+)
+def test_seconds_to_display_read_from_the_hidden_elements_attribute(markup: str, expected: float | None) -> None:
+    seconds, _ = _reveal(markup + _READS_ITS_ELEMENT)
+    assert seconds == expected
+
+
+@pytest.mark.parametrize(
+    ("body_attrs", "expected"),
+    [('data-segundos-oferta="845"', 845), ("", 2710)],  # the script's own default when <body> says nothing
+)
+def test_seconds_to_display_read_from_a_body_attribute(body_attrs: str, expected: float) -> None:
+    script = (
+        "<script>var SECONDS_TO_DISPLAY = parseInt(document.body.getAttribute('data-segundos-oferta'), 10) || 2710;"
+        "var CLASS_TO_DISPLAY = '.esconder';</script>"
+    )
+    html = f"<html><body {body_attrs}><h1>Assista</h1>{_OFFER}{script}</body></html>"
+    assert page_reveal(parse_page(_SALES, html)) == (expected, "page script SECONDS_TO_DISPLAY")
