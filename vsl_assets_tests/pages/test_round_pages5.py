@@ -103,3 +103,14 @@ def test_seconds_to_display_read_from_a_body_attribute(body_attrs: str, expected
     )
     html = f"<html><body {body_attrs}><h1>Assista</h1>{_OFFER}{script}</body></html>"
     assert page_reveal(parse_page(_SALES, html)) == (expected, "page script SECONDS_TO_DISPLAY")
+
+
+def test_a_string_timer_that_starts_the_reveal_timer_adds_its_short_wait() -> None:
+    # As with a function handed to the timer: a short start-up wait adds up.
+    script = """<script>
+        function iniciar() {
+            setTimeout(function () { document.getElementById("comprar").style.visibility = "visible"; }, 600000);
+        }
+        setTimeout("iniciar()", 2000);
+    </script>"""
+    assert _reveal(script) == (602, "page script setTimeout")

@@ -419,7 +419,7 @@ def _started_after(js: str, at: int) -> float | None:
         return 0.0
     escaped = re.escape(name)
     called = re.compile(
-        rf"\bsetTimeout\s*\(\s*(?:{escaped}\s*,|{_CALLBACK_OPENS}[^{{}}]{{0,300}}?(?<![\w$.]){escaped}\s*\()"
+        rf"\bsetTimeout\s*\(\s*(?:{escaped}\s*,|[\"']{escaped}\s*\(|{_CALLBACK_OPENS}[^{{}}]{{0,300}}?(?<![\w$.]){escaped}\s*\()"
     )
     outer = called.search(js)
     if outer is None:
