@@ -111,6 +111,22 @@ _PRESENT_LOSS = {
     ),
     "es": lazy(r"\b(?:estas|esta usted) (?:perdiendo|dejando|tirando)\b|\b(?:pierdes|no puedes)\b"),
 }
+#: What something costs a person, said with the one who pays as the indirect object ("ahorita te está costando
+#: dinero", "quanto está te custando…", "este mensaje le puede costar los ahorros", "it's costing you clients"),
+#: names a loss: the opening addresses a problem, it proclaims nothing about the world (real-dev 03, hold-out 10
+#: 01 and 23, all problem-solution; 23 was read as a short bare claim).  "Não te custa nada" / "it won't cost
+#: you a cent" is the offer's reassurance, no loss.
+_COSTS_SOMEONE = {
+    "pt": lazy(
+        r"(?<!nao )\b(?:te|lhe|lhes|nos|me) (?:(?:pode|podem|poderia|vai|vao|esta|estao|ja) )?(?:custar|custando|custou)\b|"
+        r"(?<!nao )\b(?:pode|podem|poderia|vai|vao|esta|estao) (?:te|lhe|nos) (?:custar|custando)\b"
+    ),
+    "en": lazy(r"(?<!n't )(?<!not )(?<!never )\b(?:cost|costs|costing) (?:you|your|someone|people|families)\b"),
+    "es": lazy(
+        r"(?<!no )\b(?:te|le|les|nos|me) (?:(?:puede|pueden|podria|va a|van a|esta|estan) )?(?:costar|costando|costo)\b|"
+        r"(?<!no )\b(?:puede|pueden|podria|esta|estan) (?:costarte|costarle|costandote|costandole)\b"
+    ),
+}
 #: "If you…" / "Se a sua…" / "Si tu…" at the very start addresses a viewer with a problem.
 _CONDITIONAL_OPENER = {
     "pt": lazy(r"se "),
@@ -360,17 +376,27 @@ def _opening(p: Prepared, hook_n: int) -> list[tuple[int, float]]:
 
 def _opener(p: Prepared) -> str:
     """The first segment (folded), past a greeting: what follows "Hola, ¿cómo estás?" opens the video.  When
-    the greeting fills the first segment, the next one is the opener."""
+    the greeting fills the first segment, the next one is the opener.  A pattern interrupt of one or two words
+    ("Para.", "Otra vez.", "Stop.") is passed over the same way: a fragment with no verb or no object states
+    nothing, so the sentence after it opens the video (hold-out 9 05 and hold-out 10 20, both problem-solution
+    openings; "Otra vez." was read as a short bare claim, a proclamation)."""
     if not p.segments:
         return ""
     first = p.folded[0]
     m = _GREETING.match(first)
-    if m is None or m.end() == 0:
+    rest = first if m is None or m.end() == 0 else first[m.end() :].strip()
+    fragment = _first_sentence(rest)
+    if fragment and "?" not in fragment and len(re.findall(r"\w+", fragment)) <= _FRAGMENT_WORDS:
+        rest = rest[len(fragment) :].strip()
+    elif rest is first:
         return first
-    rest = first[m.end() :].strip()
     if len(re.findall(r"\w+", rest)) < 2 and len(p.segments) > 1:
         return p.folded[1]
     return rest
+
+
+#: A first sentence of this many words or fewer is a fragment (see :func:`_opener`).
+_FRAGMENT_WORDS = 2
 
 
 def _first_sentence(text: str) -> str:
@@ -422,6 +448,9 @@ def _structure(p: Prepared, lang: str, product: str | None = None) -> dict[str, 
         out["story"] = out.get("story", 0.0) + 5.0
     if _PRESENT_LOSS.get(lang, _NEVER).search(sentence0):
         out["problem_solution"] = out.get("problem_solution", 0.0) + 3.0
+    costs = bool(_COSTS_SOMEONE.get(lang, _NEVER).search(sentence0))
+    if costs:
+        out["problem_solution"] = out.get("problem_solution", 0.0) + 3.0
     viewer_now = bool(_VIEWER_NOW.get(lang, _NEVER).match(sentence0)) and "?" not in sentence0
     if viewer_now:
         out["problem_solution"] = out.get("problem_solution", 0.0) + 5.0
@@ -442,7 +471,12 @@ def _structure(p: Prepared, lang: str, product: str | None = None) -> dict[str, 
         out["problem_solution"] = out.get("problem_solution", 0.0) + 2.0
     sentence = _first_sentence(first)
     words = re.findall(r"[\w'-]+", sentence)
-    if sentence and "?" not in sentence and 2 <= len(words) <= _SHORT_CLAIM_WORDS and not (viewer_now or defines):
+    if (
+        sentence
+        and "?" not in sentence
+        and 2 <= len(words) <= _SHORT_CLAIM_WORDS
+        and not (viewer_now or defines or costs)
+    ):
         addressed = _PERSON.get(lang, _NEVER).search(sentence) or _HORTATIVE.get(lang, _NEVER).match(sentence)
         if not addressed and not _SHOWING.match(sentence):
             out["proclamation"] = out.get("proclamation", 0.0) + 4.0

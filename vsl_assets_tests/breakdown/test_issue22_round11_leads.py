@@ -1,0 +1,87 @@
+"""Issue 22, eleventh round: a pattern-interrupt fragment and a cost to a person in the opening, in PT, EN and ES.
+
+Every sentence here was written for these tests (never copied from a VSL).  Each rule has a positive and a
+negative case; the grammar or the real documents behind each rule are named next to the rule in
+``vsl_assets/breakdown/labels.py``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vsl_assets.breakdown.engine import analyze
+from vsl_assets.breakdown.models import Breakdown
+from vsl_assets_tests.breakdown.samples import timed
+
+#: A body with no lead cue of its own, so the opening alone decides.
+BODY = {
+    "en": "Here is how the work is split, step by step, across the week.",
+    "pt": "Aqui está como o trabalho se divide, passo a passo, ao longo da semana.",
+    "es": "Así se reparte el trabajo, paso a paso, a lo largo de la semana.",
+}
+
+
+def _read(language: str, *opening: str) -> Breakdown:
+    return analyze(timed([*opening, *[BODY[language]] * 12]), language)
+
+
+# --- a fragment of one or two words is passed over -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("es", "Otra vez. Mandas la factura y nadie te contesta."),
+        ("pt", "De novo. Você manda o orçamento e o cliente some."),
+        ("en", "Not again. You send the invoice and nobody answers."),
+    ],
+)
+def test_a_pattern_interrupt_fragment_is_no_proclamation(language: str, opening: str) -> None:
+    b = _read(language, opening)
+    assert b.lead_type == "problem_solution"
+    assert b.awareness == "problem_aware"
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("es", "Las facturas en papel ya no sirven para nada."),
+        ("pt", "Planilha de papel já não serve para nada."),
+        ("en", "Paper invoices stopped working ten years ago."),
+    ],
+)
+def test_a_short_bare_claim_of_three_words_or_more_is_still_read_as_a_proclamation(language: str, opening: str) -> None:
+    assert _read(language, opening).lead_type == "proclamation"
+
+
+# --- what something costs a person names a loss ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("es", "Este error le puede costar la casa a una familia."),
+        ("pt", "Este erro pode lhe custar a casa inteira."),
+        ("en", "One wrong invoice is costing someone a whole month of work."),
+    ],
+)
+def test_a_cost_to_a_person_opens_a_problem(language: str, opening: str) -> None:
+    assert _read(language, opening).lead_type == "problem_solution"
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("es", "Un mal invierno puede costar millones al campo."),
+        ("pt", "Um inverno ruim pode custar milhões ao campo."),
+        ("en", "A bad winter will cost farms millions."),
+    ],
+)
+def test_a_cost_to_nobody_in_particular_stays_a_bare_claim(language: str, opening: str) -> None:
+    assert _read(language, opening).lead_type == "proclamation"
+
+
+def test_a_cost_denied_is_the_offers_reassurance_not_a_loss() -> None:
+    # "It won't cost you a cent" is no loss: the rule does not lift the problem reading to sure.
+    b = _read("en", "This won't cost you a cent, and it never will.")
+    assert not (b.lead_type == "problem_solution" and b.confidence["lead_type"] >= 0.6)
