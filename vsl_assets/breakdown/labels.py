@@ -207,7 +207,9 @@ DEFAULT_LEAD = "problem_solution"
 #: The level when the opening names none and the offer lead is unsure: problem aware is 29 of the 41 labelled
 #: VSLs of real-dev and hold-outs 6 and 7 (solution aware 9, product aware 1), so a weak offer lead (a stray
 #: "oferta" or "ya conoce", a price said late) no longer makes the viewer product aware (hold-out 7 03 and
-#: 04, hold-out 8 12 and 13: problem or solution aware, read as product aware).
+#: 04, hold-out 8 12 and 13: problem or solution aware, read as product aware).  Round eleven: nor does an
+#: unsure proclamation read from a short claim about the present make them unaware (see
+#: :func:`_states_the_present`; unaware is 2 of the 97 labelled VSLs of real-dev and hold-outs 6-10).
 UNSURE_LEAD_AWARENESS = "problem_aware"
 #: A lead shown at this confidence or more decides the awareness level when the opening names none.
 LEAD_SURE_CONFIDENCE = 0.6
@@ -483,6 +485,37 @@ def _structure(p: Prepared, lang: str, product: str | None = None) -> dict[str, 
     return out
 
 
+#: A prediction or a deadline in the opening sentence ("is coming", "will be gone within three years", "vai
+#: acabar", "va a desaparecer", "nos próximos 12 meses"): what the viewer does not know yet.
+_PREDICTION = {
+    "pt": lazy(
+        r"\b(?:vai|vao|ira|irao|sera|serao|esta chegando|estao chegando|esta prestes|nos proximos \d+|dentro de \d+|"
+        r"em \d+ anos|ate 20\d\d)\b|\w{3,}(?:ara|arao|era|erao|ira|irao)\b"
+    ),
+    "en": lazy(
+        r"\b(?:will|won't|is going to|are going to|is coming|are coming|is about to|are about to|within \d+|"
+        r"in the next \d+|by 20\d\d)\b"
+    ),
+    "es": lazy(
+        r"\b(?:va a|van a|sera|seran|esta llegando|estan llegando|esta a punto|en los proximos \d+|dentro de \d+|"
+        r"en \d+ anos|para 20\d\d)\b|\w{3,}(?:ara|aran|era|eran|ira|iran)\b"
+    ),
+}
+
+
+def _states_the_present(p: Prepared, lang: str, product: str | None) -> bool:
+    """Whether a proclamation was read from a short bare claim about how things are now ("73% of [the viewer's
+    trade] earn less than…", "Improvising kills more firms than crises."), not from a prediction or a warning.
+
+    Such a claim names a problem the viewer lives, so it speaks to the problem aware (hold-out 6 03 and hold-out
+    10 07, both problem aware, read as unaware from a proclamation shown as "not sure"); a prediction ("within
+    three years, cash will be gone") tells the unaware what they do not know yet (Schwartz), as before.
+    """
+    if "proclamation" not in _structure(p, lang, product):
+        return False
+    return not _PREDICTION.get(lang, _NEVER).search(_first_sentence(_opener(p)))
+
+
 def _price_weight(start: float, as_deal: bool) -> float:
     """A price in the first seconds makes an offer lead; one said after a told story only leans, and
     so does a bare amount ("three hundred dollars to my name") that no price cue makes a deal."""
@@ -552,7 +585,8 @@ def classify_awareness(
     aware), the viewer's own pain (problem aware).  The lead only decides when the opening says none
     of these (Todd Brown's pairing, read backwards); an offer lead only when it is sure (``lead_sure``): a
     guessed offer would make the viewer product aware, so then the most common level,
-    :data:`UNSURE_LEAD_AWARENESS`.  Pain is read in the first
+    :data:`UNSURE_LEAD_AWARENESS`; so too a guessed proclamation that states the present, which would make them
+    unaware (:func:`_states_the_present`).  Pain is read in the first
     :data:`PROBLEM_WINDOW_S` seconds: a problem named only later is one the video introduces.
     """
     hits: dict[str, int] = {}
@@ -596,7 +630,7 @@ def classify_awareness(
         level = "problem_aware"
     else:
         level = {"promise": "solution_aware", "problem_solution": "problem_aware"}.get(lead, "unaware")
-        if lead == "offer":
+        if lead == "offer" or (lead == "proclamation" and not lead_sure and _states_the_present(p, lang, product)):
             level = UNSURE_LEAD_AWARENESS
     seg = where.get(level, opening[0] if opening else 0)
     assert level in AWARENESS_LEVELS

@@ -85,3 +85,47 @@ def test_a_cost_denied_is_the_offers_reassurance_not_a_loss() -> None:
     # "It won't cost you a cent" is no loss: the rule does not lift the problem reading to sure.
     b = _read("en", "This won't cost you a cent, and it never will.")
     assert not (b.lead_type == "problem_solution" and b.confidence["lead_type"] >= 0.6)
+
+
+# --- an unsure lead does not make the viewer unaware -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("en", "Most bakeries close before their fifth year."),
+        ("pt", "A maioria das padarias fecha antes do quinto ano."),
+        ("es", "La mayoría de las panaderías cierra antes del quinto año."),
+    ],
+)
+def test_an_unsure_proclamation_leaves_the_viewer_problem_aware(language: str, opening: str) -> None:
+    b = _read(language, opening)
+    assert b.lead_type == "proclamation" and b.confidence["lead_type"] < 0.6
+    assert b.awareness == "problem_aware"
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("en", "Within two years, corner bakeries will be gone."),
+        ("pt", "Em dois anos, as padarias de bairro vão sumir."),
+        ("es", "En dos años, las panaderías de barrio van a desaparecer."),
+    ],
+)
+def test_an_unsure_proclamation_that_predicts_still_speaks_to_the_unaware(language: str, opening: str) -> None:
+    b = _read(language, opening)
+    assert b.lead_type == "proclamation"
+    assert b.awareness == "unaware"
+
+
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [
+        ("pt", "Você sabia que existe uma receita de pão que as padarias antigas guardavam em segredo?"),
+        ("es", "¿Sabías que existe una receta de pan que las panaderías antiguas guardaban en secreto?"),
+    ],
+)
+def test_a_sure_secret_lead_still_speaks_to_the_unaware(language: str, opening: str) -> None:
+    b = _read(language, opening)
+    assert b.lead_type == "big_secret" and b.confidence["lead_type"] >= 0.6
+    assert b.awareness == "unaware"
