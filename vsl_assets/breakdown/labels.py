@@ -288,9 +288,13 @@ def consistency_note(lead: str | None, awareness: str | None) -> str | None:
 
 
 def niche_confidence(tops: dict[str, float]) -> float:
-    """How sure the niche is: the winning top level's share of all niche hits (0.3 with almost none)."""
+    """How sure the niche is: the winning top level's share of all niche hits (0.3 with almost none).
+
+    When no top level has the hits to be named (:func:`classify_niche` answers ``other/other``), the answer is
+    a lack of evidence, shown as "not sure" whatever the share (hold-out 6 10: three thin hits, "other" at 0.68
+    for a business workshop; hold-out 10 01 and 14 at 0.47)."""
     total = sum(tops.values())
-    if total < _MIN_HITS * 2:
+    if total < _MIN_HITS * 2 or max(tops.values()) < _MIN_HITS * 2:
         return 0.3
     share = max(tops.values()) / total
     return round(min(0.95, 0.2 + 0.8 * share), 2)

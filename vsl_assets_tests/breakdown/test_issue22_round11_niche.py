@@ -136,3 +136,28 @@ def test_a_sellers_shop_and_catalogue_name_the_business_niche() -> None:
 def test_a_product_not_sold_in_shops_names_no_business() -> None:
     line = "No lo vas a encontrar en ninguna tienda ni farmacia del país."
     assert _hits("wealth/business", "es", line) == 0
+
+
+# --- a niche too thin to name is shown as "not sure" -----------------------------------------------------
+
+
+def test_other_for_lack_of_hits_is_never_sure_whatever_the_share() -> None:
+    from vsl_assets.breakdown.labels import niche_confidence
+
+    # Three hits for one top, two for another: no top reaches the four a niche needs, so "other/other".
+    assert niche_confidence({"wealth": 3, "health": 2}) == 0.3
+    # Enough hits for the top level: the share decides, as before.
+    assert niche_confidence({"wealth": 8, "health": 2}) >= 0.6
+
+
+def test_a_video_with_two_stray_niche_words_is_other_and_not_sure() -> None:
+    # One business word and one health word, each counted twice in a short video: no top reaches four.
+    lines = [
+        "Join me live on Thursday for a free session.",
+        "We will build three automations together, step by step.",
+        "Bring your questions about your business and your health.",
+        "Save your seat below this video.",
+    ]
+    b = analyze(timed(lines), "en")
+    assert b.niche == "other/other"
+    assert b.confidence["niche"] < 0.6
