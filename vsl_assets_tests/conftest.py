@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import gc
 import json
 import os
 import shutil
@@ -165,6 +166,15 @@ def longest_files_first(tests: list[tuple[str, str]], known: dict[str, dict[str,
         return -cost[path], first[path]
 
     return sorted(range(len(tests)), key=key)
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Move what collection made (the project, Dagster, FastAPI and every test module, ~1 M
+    objects) out of the garbage collector's view: they live to the end anyway, and each full
+    collection walked them all again (~0.4 s of CPU each, ~27 per worker: 11 s of a worker's
+    ~75 s).  What the tests create is collected as before."""
+    gc.collect()
+    gc.freeze()
 
 
 def pytest_configure(config: pytest.Config) -> None:
