@@ -64,6 +64,8 @@ def reindex(
         index.mark_built()  # a tantivy index created empty beside FTS5 now has every VSL: auto may read it
     if lease is not None:
         lease.stop()  # its last beat is written before the mark is cleared, not after
+        if lease.lost:  # taken over after this pass read its last VSL: the mark is the new owner's
+            return ReindexReport(len(seen), segments, stale)
     for _ in range(5):  # recreated by a new format, now filled (by hand or by rebuild_in_background)
         state = index.rebuild_state()  # (read again where an owner's beat changed it meanwhile)
         if state is None or index.set_rebuild_state(state, None):
