@@ -230,9 +230,10 @@ def test_a_rebuild_of_another_host_that_beats_is_left_to_it(sqlite_web: Web) -> 
     assert index.rebuild_state() == mark and index.keys() == set()
 
 
-def test_the_owner_beats_as_the_pass_goes_on_and_stops_when_taken_over(sqlite_web: Web) -> None:
+def test_the_owner_beats_as_the_pass_goes_on_and_stops_when_taken_over(tmp_path: Path) -> None:
     start = 1_000_000.0
-    index = _marked(sqlite_web, f"running me:1:2 {start:.0f}")
+    index = TantivySearch(tmp_path / "search")  # the mark alone: no app, no VSLs
+    assert index.set_rebuild_state(None, f"running me:1:2 {start:.0f}")
     lease = reindex_module.RebuildLease(index, f"running me:1:2 {start:.0f}", "me:1:2")
     assert lease.beat(now=start + 30)  # nothing read since: no beat written
     assert index.rebuild_state() == f"running me:1:2 {start:.0f}"
