@@ -1111,8 +1111,8 @@ def bench_e2e(tmp, minutes, rounds, wait_turn=None):
                         out["steps"].append(spans)
                 out["words"].append((pwords, dwords))
                 log(
-                    f"round {i}/{rounds}: pipeline {p:.1f} s ({pwords} words), direct faster-whisper {d:.1f} s "
-                    f"({dwords} words): {p / d:.2f}x"
+                    f"round {i}/{rounds} ({order[0]} first): pipeline {p:.1f} s ({pwords} words), direct "
+                    f"faster-whisper {d:.1f} s ({dwords} words): {p / d:.2f}x; load {os.getloadavg()[0]:.1f}"
                 )
             if wait_turn is not None:
                 wait_turn(True)

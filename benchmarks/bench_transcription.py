@@ -29,7 +29,7 @@ assembled into the temp dir, exactly as ``LocalTranscriber(model="base")`` does)
      the engine's decoding settings (``language``, ``beam_size=5``, ``vad_filter=True``, default
      temperature fallback, no prompt, no word timestamps), on the very model object the engine loaded;
    * *pipe 1x*: the WAV stored as the pipeline stores audio (``extract_audio`` defaults: Opus
-     32 kbit/s, ``-application voip``, complexity 6, in Ogg, mono 16 kHz) through ``LocalTranscriber`` in one
+     32 kbit/s, ``-application voip``, complexity 10, in Ogg, mono 16 kHz) through ``LocalTranscriber`` in one
      pass -- the product's local default (``max_chunk_s`` unset);
    * *pipe chunked*: the same file through ``LocalTranscriber(max_chunk_s=60)`` (``--chunk-s``),
      cut at pauses (what long files and the API engines go through).  60 s is a stress test; the

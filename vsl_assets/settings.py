@@ -256,7 +256,7 @@ class Settings(BaseSettings):
     word_timestamps: bool = False
     """local engine: keep word-level timestamps in the JSON."""
     audio_format: Literal["opus", "mp3"] = "opus"
-    """`opus` (Opus in Ogg, speech mode, encoder complexity 6 of 0-10) or `mp3`; mono 16 kHz."""
+    """`opus` (Opus in Ogg, speech mode, encoder complexity 10 of 0-10) or `mp3`; mono 16 kHz."""
     audio_bitrate: str = Field(default="32k", pattern=r"^\d+k$")
     """`opus` or `mp3`; 32 kbit/s keeps ~100 minutes under the API's 25 MB."""
     download_timeout_s: PositiveFloat = 30.0

@@ -23,12 +23,14 @@ class AudioFormat:
     container: str
 
 
-#: Opus for speech (``voip``) at encoder complexity 6 of libopus' 0-10 (its default is 10): 28 % less
-#: CPU than 10 with Debian's ffmpeg 5.1 (15 % with imageio-ffmpeg's) for the same word errors in
-#: ``bench_transcription.py --quick --sweep`` (both builds together: 109 at 6, 109 at 10); 8-10 write
-#: the same bytes, 7 costs more for nothing heard, 5 and below were heard worse.  The encode runs
-#: beside a local transcription and takes CPU from it on a busy machine (docs/pipeline.md).
-OPUS_COMPLEXITY = 6
+#: Opus for speech (``voip``) at libopus' default encoder complexity, 10 of 0-10.  Complexity 6 costs
+#: 28 % less CPU (Debian's ffmpeg 5.1; 15 % with imageio-ffmpeg's), but on the full corpus of
+#: ``bench_transcription.py`` (9.6 minutes, 24 readings) tiny.en lost whole readings from it: word
+#: errors 306 at 6 against 111 at 10 with Debian's build (ratio 2.76, 90 % interval 1.61-4.11), 313
+#: against 263 with imageio-ffmpeg's; base 89/84 and 93/107 (direct: 86 tiny.en, 79 base).  8-10
+#: write the same bytes.  The encode runs beside a local transcription, at a lower priority
+#: (docs/pipeline.md), so its CPU is off the critical path where a core is free.
+OPUS_COMPLEXITY = 10
 
 AUDIO_FORMATS: dict[str, AudioFormat] = {
     "opus": AudioFormat(

@@ -30,6 +30,7 @@ from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError,
 from vsl_assets.media.audio import pcm_output_args
 from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, find_ffmpeg, run_ffmpeg, says_invalid_data
 from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
+from vsl_assets.media.hls.client import tls_context
 from vsl_assets.media.hls.pipe import grow_pipe
 from vsl_assets.media.probe import MediaInfo, probe
 from vsl_assets.net.guard import STRICT, NetPolicy, check_url, guard_client_kwargs
@@ -257,7 +258,7 @@ def _fetch_file(
                 timeout=timeout,
                 follow_redirects=True,
                 max_redirects=opts.max_redirects,
-                **guard_client_kwargs(opts.net),
+                **guard_client_kwargs(opts.net, verify=tls_context()),
             ) as client,
             client.stream("GET", url) as response,
         ):

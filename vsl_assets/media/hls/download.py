@@ -16,7 +16,7 @@ import httpx
 from vsl_assets.core import deadline as step_deadline
 from vsl_assets.core.humanize import clock
 from vsl_assets.errors import DownloadError, MediaError, TransientDownloadError
-from vsl_assets.media.hls.client import Http
+from vsl_assets.media.hls.client import Http, tls_context
 from vsl_assets.media.hls.options import HlsOptions, Log
 from vsl_assets.media.hls.ordered import Progress
 from vsl_assets.media.hls.remux import remux
@@ -45,7 +45,9 @@ def _client(opts: HlsOptions) -> httpx.AsyncClient:
         follow_redirects=True,
         max_redirects=10,
         **guard_async_client_kwargs(
-            opts.net, limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool, keepalive_expiry=30.0)
+            opts.net,
+            limits=httpx.Limits(max_connections=pool, max_keepalive_connections=pool, keepalive_expiry=30.0),
+            verify=tls_context(),
         ),
     )
 

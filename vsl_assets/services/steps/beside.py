@@ -11,6 +11,7 @@ caller's (:class:`StepTracker`: the Dagster asset's bookkeeping, or any other fr
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from vsl_assets.core import deadline
@@ -28,6 +29,9 @@ from vsl_assets.services.steps.media import (
 )
 from vsl_assets.services.steps.tracking import StepTracker, tracked
 from vsl_assets.services.steps.transcript import TranscriptResult, run_transcript
+
+#: A wait for the encode after the transcription this long is logged (it adds to the step's time).
+ENCODE_WAIT_NOTED_S = 0.1
 
 
 class _AudioFailed(Exception):
@@ -57,8 +61,12 @@ def audio_beside_transcript(track: StepTracker, res: StepResources) -> Iterator[
 
     def audio_stored() -> None:
         background.hurry()  # the transcription is done: nothing waits now but for the encode
+        started = time.monotonic()
         if not background.succeeded():
             raise _AudioFailed()
+        waited = time.monotonic() - started
+        if waited >= ENCODE_WAIT_NOTED_S:  # the encode was on the critical path: say by how much
+            track.log(f"the transcript waited {waited:.1f} s for the stored audio's encode after the transcription")
 
     transcribing = False
     done: TranscriptResult | None = None
