@@ -18,6 +18,13 @@ from __future__ import annotations
 from vsl_assets.breakdown.names.claims import find_hook, find_mechanism
 from vsl_assets.breakdown.names.kinds import KIND_CONFIDENCE
 from vsl_assets.breakdown.names.product import find_product
-from vsl_assets.breakdown.names.written import ONCE_CONFIDENCE
+from vsl_assets.breakdown.names.written import ONCE_CONFIDENCE, seller_introduction
 
-__all__ = ["KIND_CONFIDENCE", "ONCE_CONFIDENCE", "find_hook", "find_mechanism", "find_product"]
+__all__ = [
+    "KIND_CONFIDENCE",
+    "ONCE_CONFIDENCE",
+    "find_hook",
+    "find_mechanism",
+    "find_product",
+    "seller_introduction",
+]

@@ -12,11 +12,13 @@ from vsl_assets.breakdown.names.bare import (
     _INFINITIVE,
     _LOWER_APPOSITION,
     _LOWER_ARTICLE_COINED,
+    _LOWER_BETWEEN,
     _LOWER_DEFINED,
     _LOWER_FOR_YOU,
     _LOWER_KIND_FIRST,
     _LOWER_SHORT_APPOSITION,
     _LOWER_TOKENS,
+    _between_name,
     _bounded_name,
     _kind_ended,
     _kind_first,
@@ -62,6 +64,7 @@ from vsl_assets.breakdown.names.written import (
     _GET_INSIDE,
     _IM,
     _INSIDE_GET,
+    _INTERROGATIVE,
     _KIND_APPOSITION_END,
     _KIND_CUES,
     _KIND_HEADED,
@@ -70,6 +73,7 @@ from vsl_assets.breakdown.names.written import (
     _LOWER_NAMED,
     _MADE_CUE,
     _MARKED,
+    _MARKED_QUESTION,
     _MID_CAPITAL,
     _NAME_AT_START,
     _PRICED_NAME,
@@ -175,6 +179,20 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             elif len(word) >= 4 and word.islower() and fold(word) not in _FUNCTION_WORDS and _coined(word, p.language):
                 add(word, i, 5)
                 named.add(word)
+        # Across the recogniser's cut too ("se llama" | "¿X?"), as the other constructions read it.
+        marked = (
+            "\u00bf" in seg.text
+            or "\u00a1" in seg.text
+            or (i + 1 < len(p.segments) and "\u00bf" in p.segments[i + 1].text)
+        )
+        for _, m in _across_cut(p, i, _MARKED_QUESTION) if marked else ():
+            inner = (m.group("name") or m.group("name2")).strip()
+            name = _clean_name(inner)
+            # Whole and capitalised, as a title; no interrogative in it: "se llama ¿y sabes qué?", "¿Por qué
+            # será?" are the speaker's own questions (Spanish writes an interrogative with its accent).
+            if name is not None and name == inner and name[0].isupper() and not _INTERROGATIVE.search(name):
+                add(name, i, 5)
+                named.add(name)
         for _, m in _across_cut(p, i, _APPOSITION):
             raw = m.group("name").strip()
             # An acronym of two capitals is a name here ("o TQ - uma ferramenta"): the apposition says so.
@@ -210,6 +228,12 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 rare[word] = _coined(word, p.language)
             if rare[word] and _said(p, times, fold(word), _DEFINITE_PT_ES) >= 2:
                 add(word, i, 1)
+        for _, m in _near_cut(p, i, _LOWER_BETWEEN) if lower_cased else ():
+            between = _between_name(p, (m.group("name") or m.group("name2")).split(), times)
+            if between is not None:
+                add(between, i, 5)
+                named.add(between)
+                lower_named.add(between)  # case gone, the grammar bounds it: unsure
         for text, m in _across_cut(p, i, _LOWER_DEFINED) if lower_cased else ():
             # "vendas sem segredos é o programa de 90 dias", "o stuff intercâmbio é o app que": the words
             # before the copula, as many as are said together again (case cannot tell where the name starts).

