@@ -277,6 +277,26 @@ _OPTIONS: dict[str, re.Pattern[str]] = {
         r"\b(?:tienes|tiene usted|tiene|vas a tener) (?:dos|tres|2|3) (?:opciones|caminos)\b|\b(?:una|1) de (?:dos|tres|2|3) cosas\b"
     ),
 }
+#: The viewer addressed on a condition of being ready or moved: "If this is resonating with you, how do we do
+#: this?" (holdout10/19, its labelled offer start), "If you're ready to stop guessing — run your free audit"
+#: (holdout6/11, its labelled offer start), "Se você está pronto para parar de sobreviver…, toque no botão"
+#: (holdout10/01, its labelled alternative start): the conditional hands the next step to the viewer, which is
+#: where an unpriced video's offer opens.  Priced videos say it too, inside or after their offer (holdout9/05),
+#: so it is read only in the no-price fallback, in the second half, after turns and invitations.
+_READY: dict[str, re.Pattern[str]] = {
+    "en": lazy(
+        r"\bif (?:this|that|any of this|all of this|what i'?m saying) (?:is resonating|resonates|resonated|makes sense|"
+        r"made sense|sounds like you)\b|\bif you'?re ready to\b|\bif you are ready to\b"
+    ),
+    "pt": lazy(
+        r"\bse (?:isso|isto|tudo isso) (?:faz|fez) sentido (?:pra|para) (?:voce|ti)\b|"
+        r"\bse voce (?:esta|ta) pront[oa] (?:para|pra)\b|\bse voce se identificou\b"
+    ),
+    "es": lazy(
+        r"\bsi (?:esto|todo esto) (?:tiene|tuvo) sentido para ti\b|\bsi esto resuena contigo\b|"
+        r"\bsi (?:estas|esta usted|estás) list[oa] para\b|\bsi te identificaste\b"
+    ),
+}
 #: The turn announced as the moment the viewer waited for ("agora vem a parte que você tava esperando",
 #: "agora — a parte que todo mundo quer saber": hold-out 5 02 and hold-out 6 14, both where the labelled
 #: offer section starts; EN and ES by the same grammar).  It names the offer as what comes next, so in a
@@ -521,6 +541,11 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
         # offers.  Measured on hold-outs 5 and 6: right on four of six short no-price videos (a reel's
         # invitation is often its closing line, after the offer was presented), so below "not sure".
         return invited[0], p.evidence(invited[0]), 0.5
+    ready_pat = _READY.get(p.language or "")
+    ready = [i for i in p.hits(ready_pat) if p.segments[i].start >= p.duration * 0.5] if ready_pat is not None else []
+    if ready:
+        # No price, turn or invitation: the viewer asked whether they are ready opens the next step; unsure.
+        return ready[0], p.evidence(ready[0]), 0.4
     options = _OPTIONS.get(p.language or "")
     chosen = [i for i in p.hits(options) if p.segments[i].start >= p.duration * 0.5] if options is not None else []
     if chosen:

@@ -260,3 +260,47 @@ def test_welcome_followed_by_common_words_names_nothing_in_a_lower_cased_transcr
         ["bienvenidos a la mañana de hoy donde hablamos de todo un poco", "y hoy hablamos de la lluvia"], "es"
     )
     assert found is None
+
+
+# --- (g) the viewer asked whether they are ready: an unpriced video's next step -----------------------------
+
+
+def _coaching(language: str, ready: str) -> list[str]:
+    story = {
+        "en": "I spent years painting for other people and never once for myself, and it showed.",
+        "pt": "Passei anos pintando para os outros e nunca para mim, e isso aparecia em tudo.",
+    }[language]
+    close = {
+        "en": "Write me your name and a few lines about where you are now, and I will answer you.",
+        "pt": "Me escreva seu nome e algumas linhas sobre onde você está hoje, e eu vou te responder.",
+    }[language]
+    return [*[story] * 8, ready, close]
+
+
+@pytest.mark.parametrize(
+    ("language", "ready"),
+    [
+        ("en", "If this is resonating with you, here is how we start."),
+        ("pt", "Se isso fez sentido pra você, é assim que a gente começa."),
+    ],
+)
+def test_an_unpriced_video_opens_its_offer_where_it_asks_if_the_viewer_is_ready(language: str, ready: str) -> None:
+    segments = timed(_coaching(language, ready))
+    b = analyze(segments, language)
+    assert b.pitch_s == segments[8].start
+    assert b.confidence["pitch_s"] < 0.5
+
+
+def test_the_readiness_question_in_the_opening_half_starts_nothing() -> None:
+    lines = _coaching("en", "If this is resonating with you, here is how we start.")
+    lines = [lines[8], *lines[:8], lines[9]]
+    b = analyze(timed(lines), "en")
+    assert b.pitch_s is None
+
+
+def test_a_priced_video_starts_its_offer_at_the_price_not_at_the_readiness_question() -> None:
+    lines = _coaching("pt", "Se isso fez sentido pra você, é assim que a gente começa.")
+    lines[5] = "O investimento para entrar hoje é de apenas R$ 97 à vista."
+    segments = timed(lines)
+    b = analyze(segments, "pt")
+    assert b.pitch_s == segments[5].start
