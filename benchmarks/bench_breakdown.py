@@ -22,7 +22,9 @@ seventh hold-out, ``real-holdout7``, a tuning set from the eighth round on) and 
 a tuning set from the ninth round on) and ``$VSL_REALCOPY_EXTRA9`` (default ``/work/realcopy-extra9``, a
 ninth hold-out labelled without seeing the engine, ``real-holdout9``, a tuning set from the tenth round on)
 and ``$VSL_REALCOPY_EXTRA10`` (default ``/work/realcopy-extra10``, a tenth hold-out labelled without seeing the
-engine, ``real-holdout10``, sealed: scored only when ``--real-splits`` names it), per language, with the
+engine, ``real-holdout10``, a tuning set from the eleventh round on) and ``$VSL_REALCOPY_EXTRA11`` (default
+``/work/realcopy-extra11``, an eleventh hold-out labelled without seeing the engine, ``real-holdout11``,
+sealed: scored only when ``--real-splits`` names it), per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -400,11 +402,8 @@ REALCOPY_DIRS = {
     # round's rules changed; never tuned on (hold-out 4 is tuned on from the fifth round).
     "real-holdout5": Path(os.environ.get("VSL_REALCOPY_EXTRA5", "/work/realcopy-extra5")),
     # Built and labelled by someone who saw neither the engine's rules nor its answers, while the sixth
-    # round's rules were being written; never tuned on (hold-out 5 is tuned on from the sixth round).
-    # Built and labelled by someone who saw neither the engine's rules nor its answers, while the sixth
     # round's rules were being written; tuned on from the seventh round (hold-out 7 replaces it).
     "real-holdout6": Path(os.environ.get("VSL_REALCOPY_EXTRA6", "/work/realcopy-extra6")),
-    # Built and labelled while the seventh round's rules were being written; never tuned on.
     # Built and labelled while the seventh round's rules were being written; tuned on from the eighth round
     # (hold-out 8 replaces it).
     "real-holdout7": Path(os.environ.get("VSL_REALCOPY_EXTRA7", "/work/realcopy-extra7")),
@@ -415,11 +414,14 @@ REALCOPY_DIRS = {
     # round's rules were being written; tuned on from the tenth round (hold-out 10 replaces it).
     "real-holdout9": Path(os.environ.get("VSL_REALCOPY_EXTRA9", "/work/realcopy-extra9")),
     # Built and labelled by someone who saw neither the engine's rules nor its answers, while the tenth
-    # round's rules were being written; never tuned on.
+    # round's rules were being written; tuned on from the eleventh round (hold-out 11 replaces it).
     "real-holdout10": Path(os.environ.get("VSL_REALCOPY_EXTRA10", "/work/realcopy-extra10")),
+    # Built and labelled by someone who saw neither the engine's rules nor its answers, while the eleventh
+    # round's rules were being written (more priced Spanish copy); never tuned on.
+    "real-holdout11": Path(os.environ.get("VSL_REALCOPY_EXTRA11", "/work/realcopy-extra11")),
 }
 #: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.
-SEALED = frozenset({"real-holdout10"})
+SEALED = frozenset({"real-holdout11"})
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",
