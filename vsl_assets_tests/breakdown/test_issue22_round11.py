@@ -32,6 +32,20 @@ def test_a_name_written_as_a_question_after_a_naming_verb_is_read_between_its_ma
     assert b.confidence["product"] >= 0.6
 
 
+def test_a_name_written_as_a_question_is_read_across_a_recognisers_cut() -> None:
+    b = analyze(
+        timed(
+            [
+                "Tu tía recibió un mensaje del banco pidiendo su clave.",
+                "No sabía si era verdad. Ahora hay una forma simple de saberlo. Se llama",
+                "¿Lo Mando?. Pegas el mensaje y te dice si es una trampa.",
+            ]
+        ),
+        "es",
+    )
+    assert b.product == "Lo Mando"
+
+
 @pytest.mark.parametrize(
     "line",
     [

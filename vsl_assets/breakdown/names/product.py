@@ -180,11 +180,8 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(word, i, 5)
                 named.add(word)
         # Across the recogniser's cut too ("se llama" | "¿X?"), as the other constructions read it.
-        marked = (
-            "\u00bf" in seg.text
-            or "\u00a1" in seg.text
-            or (i + 1 < len(p.segments) and "\u00bf" in p.segments[i + 1].text)
-        )
+        next_text = p.segments[i + 1].text if i + 1 < len(p.segments) else ""
+        marked = "\u00bf" in seg.text or "\u00a1" in seg.text or "\u00bf" in next_text or "\u00a1" in next_text
         for _, m in _across_cut(p, i, _MARKED_QUESTION) if marked else ():
             inner = (m.group("name") or m.group("name2")).strip()
             name = _clean_name(inner)
