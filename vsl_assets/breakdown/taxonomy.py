@@ -5,6 +5,18 @@ touching code.  Keywords are matched on lowercased text without accents, at the 
 keyword is a prefix ("emagrec" finds "emagrecer", "emagreceu"), except one of four letters or fewer,
 or one ending in a space, which must be a whole word or its plural ("dor" must not find "dormir",
 "diet" finds "diets").
+
+A sub may also list, per language, phrases its keywords must not be read in (``"not"``): a keyword found
+where one of them starts is no hit ("nervous" in "nervous system" is anatomy, not nerves before a talk).
+
+The file cannot hold comments, so the evidence of round eleven's keyword changes (issue 22) is kept here:
+the nervous system is health (hold-out 8 08, hold-out 10 19); a bare "vision"/"visão"/"visión" names a
+business's vision and "à vista" a cash price, not eyesight (hold-out 7 04, hold-out 8 09, hold-out 10 22;
+hold-out 6 03, hold-out 8 02, hold-out 9 07), so only phrases of failing eyesight stay; "olvídate"/"esqueça"
+(forget about it) is an imperative of dismissal, no memory loss (grammar; hold-out 10 22); a therapist and
+the emotional life are self-improvement (hold-out 10 01 and 02, hold-out 10 11; "fome emocional" is eating, so
+weight loss); a catalogue, the viewer's shop and "vendes" name a seller's business (hold-out 6 07, hold-out 7
+10, hold-out 8 13, hold-out 9 16, hold-out 10 09 and 20).
 """
 
 from __future__ import annotations
@@ -37,6 +49,7 @@ class SubNiche:
     id: str
     labels: dict[str, str]
     keywords: dict[str, tuple[str, ...]]
+    exceptions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     patterns: dict[str, re.Pattern[str] | None] = field(default_factory=dict, compare=False)
 
     @property
@@ -63,8 +76,9 @@ class Taxonomy:
         return f"{self.top_labels[top][lang]} / {found.labels[lang]}"
 
 
-def keyword_source(keywords: tuple[str, ...]) -> str | None:
-    """The text of one regex for a keyword list (folded), or None when the list is empty."""
+def keyword_source(keywords: tuple[str, ...], exceptions: tuple[str, ...] = ()) -> str | None:
+    """The text of one regex for a keyword list (folded), or None when the list is empty; no keyword matches
+    where one of ``exceptions`` starts."""
     parts = []
     for raw in keywords:
         kw = fold(raw)
@@ -73,12 +87,14 @@ def keyword_source(keywords: tuple[str, ...]) -> str | None:
         parts.append(rf"{body}s?\b" if whole else body)
     if not parts:
         return None
-    return r"\b(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")"
+    unless = "|".join(sorted((re.escape(fold(e).strip()) for e in exceptions), key=len, reverse=True))
+    guard = rf"(?!(?:{unless})\b)" if unless else ""
+    return r"\b" + guard + "(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")"
 
 
-def keyword_pattern(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One regex for a keyword list (folded), or None when the list is empty."""
-    source = keyword_source(keywords)
+def keyword_pattern(keywords: tuple[str, ...], exceptions: tuple[str, ...] = ()) -> re.Pattern[str] | None:
+    """One regex for a keyword list (folded), or None when the list is empty (see :func:`keyword_source`)."""
+    source = keyword_source(keywords, exceptions)
     return None if source is None else re.compile(source)
 
 
@@ -99,8 +115,12 @@ def _parse(data: Any) -> Taxonomy:
             top_labels[top["id"]] = dict(top["labels"])
             for sub in top["subs"]:
                 keywords = {lang: tuple(words) for lang, words in sub["keywords"].items()}
-                patterns = {lang: keyword_pattern(_with_digits(words, lang)) for lang, words in keywords.items()}
-                subs.append(SubNiche(top["id"], sub["id"], dict(sub["labels"]), keywords, patterns))
+                exceptions = {lang: tuple(words) for lang, words in sub.get("not", {}).items()}
+                patterns = {
+                    lang: keyword_pattern(_with_digits(words, lang), exceptions.get(lang, ()))
+                    for lang, words in keywords.items()
+                }
+                subs.append(SubNiche(top["id"], sub["id"], dict(sub["labels"]), keywords, exceptions, patterns))
     except (KeyError, TypeError) as exc:
         raise ConfigurationError(f"the niche taxonomy file is malformed (missing or wrong {exc})") from exc
     return Taxonomy(top_labels, tuple(subs))

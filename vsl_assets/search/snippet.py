@@ -133,20 +133,18 @@ def highlight(text: str, parsed: ParsedQuery, language: str | None) -> Snippet:
         raw = [w.replace(".", "").replace(",", "") for w in raw]
     folded = raw if source is lowered else fold_text("\n".join(raw)).split("\n")
     runs = number_runs(folded, language)
-    origin: list[tuple[int, int]] | None = None
     if runs:
-        # A number said in words becomes one word (its digits) spanning all of its words.
+        # A number said in words becomes one word (its digits) spanning all of its words; which
+        # words a matched word came from is worked out for the matches only (``_spans``): mapping
+        # every word cost a tuple per word of each segment with a number in it (a number query's
+        # hits all have one).
         words: list[str] = []
-        origin = []
         at = 0
         for start, end, value in runs:
             words += folded[at:start]
-            origin += [(k, k + 1) for k in range(at, start)]
             words.append(str(value))
-            origin.append((start, end))
             at = end
         words += folded[at:]
-        origin += [(k, k + 1) for k in range(at, len(folded))]
     else:
         words = folded
     stems = stem_all(words, language)
@@ -157,11 +155,28 @@ def highlight(text: str, parsed: ParsedQuery, language: str | None) -> Snippet:
         return _window(text, [])
     # offsets[2k] is where word k starts, offsets[2k + 1] where it ends.
     offsets = list(accumulate(map(len, parts)))
-    if origin is None:
+    if not runs:
         marks = [(offsets[2 * k], offsets[2 * k + 1]) for k in sorted(hit)]
     else:
-        marks = [(offsets[2 * origin[k][0]], offsets[2 * origin[k][1] - 1]) for k in sorted(hit)]
+        marks = [(offsets[2 * first], offsets[2 * end - 1]) for first, end in _spans(sorted(hit), runs)]
     return _window(text, marks)
+
+
+def _spans(hit: list[int], runs: list[tuple[int, int, int]]) -> list[tuple[int, int]]:
+    """The words ``[first, end)`` of the text that each matched word (an index among the words
+    with every number run as one word, ascending) stands for: a run's word its run's words, any
+    other word itself, shifted by the words the runs before it folded away."""
+    out: list[tuple[int, int]] = []
+    r = shift = 0  # runs before the word, and how many words they folded away
+    for k in hit:
+        while r < len(runs) and runs[r][0] - shift < k:
+            shift += runs[r][1] - runs[r][0] - 1
+            r += 1
+        if r < len(runs) and runs[r][0] - shift == k:
+            out.append((runs[r][0], runs[r][1]))
+        else:
+            out.append((k + shift, k + shift + 1))
+    return out
 
 
 def _window(text: str, spans: list[tuple[int, int]]) -> Snippet:

@@ -4,10 +4,14 @@ Pages hide the buy button and show it when the pitch starts, whatever the player
 read here, from inline scripts and then from the page's same-site script files:
 
 * vturb's generated snippets: ``SECONDS_TO_DISPLAY`` (with ``CLASS_TO_DISPLAY``), ``delaySeconds``
-  and ``displayHiddenElements(N, [selectors])``;
+  and ``displayHiddenElements(N, [selectors])``; ``SECONDS_TO_DISPLAY`` may be set from a name
+  (``window.buttonTiming``, also one another inline script sets), a formula of constants
+  (``(min * 60) + sec + (ms / 1000)``) or an attribute of the hidden element or of ``<body>``
+  (``parseInt(el.getAttribute("data-show-delay")) || 0``); a ``0`` set first is a placeholder;
 * hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (also ``N * 1000``, a
   variable holding the delay — or computed from constants set before it, as JavaScript evaluates
-  ``((min * 60) + sec) * 1000`` — or a named function), and jQuery ``$(sel).delay(ms).fadeIn()``;
+  ``((min * 60) + sec) * 1000`` — a named function, or a string of code, ``setTimeout("mostrar()",
+  espera)``), and jQuery ``$(sel).delay(ms).fadeIn()``;
 * a delay kept as a clock string in a setting named for it (``tempoDeDelay: "24:32"``,
   ``delayTime = "1:05:00"``) and handed to the timer through a converting function; an amount
   added for the click on play is left out, since the string is the video's own second;
@@ -68,7 +72,19 @@ _STRING = r"""["'`]([^"'`]{1,200})["'`]"""
 
 #: A delay written as arithmetic: ``1820``, ``18 * 60 + 25``, ``(8 * 60 + 20) * 1000``.
 _EXPR = r"\(?\s*\d+(?:\.\d+)?(?:\s*[*+]\s*\(?\s*\d+(?:\.\d+)?\s*\)?)*\s*\)?(?:\s*\*\s*\d+)?"
-_VTURB_SECONDS = re.compile(r"\bSECONDS_TO_DISPLAY\s*=\s*(" + _EXPR + ")")
+#: ``SECONDS_TO_DISPLAY = <expression>``: a number, or — as JavaScript evaluates it — a name or a
+#: formula of names the script set before (``window.SECONDS_TO_DISPLAY = window.buttonTiming`` with
+#: ``window.buttonTiming = 2094``: extra page plantsulin-index; ``(DELAY_MINUTES * 60) +
+#: DELAY_SECONDS + (DELAY_MS / 1000)``: pages5 page r5-frecuenciadavinci-vsl, its /vsl/vsl.js).
+#: Also ``parseInt(<element>.getAttribute("data-…"), 10) || <default>``, the delay written on the
+#: hidden element or on <body> (pages5 page r5-prazeresdacama-vsl; public code-corpus files
+#: 44121957436 — the same snippet — and 71182842752, ``document.body`` with a default).
+_VTURB_SECONDS_ANY = re.compile(r"\bSECONDS_TO_DISPLAY\s*=(?!=)\s*(?P<rhs>[^;\n]{1,200})")
+_VTURB_SECONDS_EXPR = re.compile(r"(?P<expr>[\w$ \t*+/().]{1,160}?)\s*(?=[;,\n}]|$)")
+_READS_ATTRIBUTE = re.compile(
+    r"""parseInt\(\s*(?P<el>document\.body|[A-Za-z_$][\w$]*)\.getAttribute\(\s*["'](?P<attr>[\w:-]{1,60})["']\s*\)"""
+    r"""\s*(?:,\s*10\s*)?\)(?:\s*\|\|\s*(?P<fallback>\d+(?:\.\d+)?))?"""
+)
 _VTURB_CLASS = re.compile(r"\b(?:CLASS|ELEMENT|SELECTOR)S?_TO_DISPLAY\s*=\s*" + _STRING)
 _VTURB_DELAY = re.compile(r"\bdelaySeconds\s*=\s*(" + _EXPR + ")")
 _VTURB_HIDDEN = re.compile(
@@ -116,11 +132,12 @@ def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | Non
 
     With a ``fetcher``, the page's same-site script files are read when no inline script has one.
     """
-    timers = [t for t in _all_timers(page.scripts(), "page script") if _counts(page, t)]
+    attribute = _attribute_reader(page)
+    timers = [t for t in _all_timers(page.scripts(), "page script", attribute) if _counts(page, t)]
     timers += [t for t in _timed_elements(page) if _counts(page, t)]
     if not timers and fetcher is not None:
         texts = (s.text for s in page_scripts.read(fetcher, page, same_site=True))
-        timers = [t for t in _all_timers(texts, "same-site script") if _counts(page, t)]
+        timers = [t for t in _all_timers(texts, "same-site script", attribute) if _counts(page, t)]
     if not timers:
         return None, None
     best = max(enumerate(timers), key=lambda item: (_offer_score(item[1]), -item[0]))[1]
@@ -150,16 +167,39 @@ def timers_in(text: str, where: str = "page script") -> list[Timer]:
     return list(_timers(text, where))
 
 
-def _all_timers(texts: Iterable[str], where: str) -> list[Timer]:
-    return [timer for text in texts for timer in _timers(text, where)]
+#: Reads an attribute of a page element a script names: ``(element reference, attribute) -> value``
+#: (the reference is ``document.body`` or a selector), None when the page has no such value.
+_AttributeReader = Callable[[str, str], str | None]
 
 
-def _timers(js: str, where: str) -> Iterable[Timer]:
+def _attribute_reader(page: Page) -> _AttributeReader:
+    def read(ref: str, attribute: str) -> str | None:
+        if ref == "document.body":
+            found = page.find("body")
+            return found[0].attrs.get(attribute) if found else None
+        ids = re.fullmatch(r"#([\w-]+)", ref)
+        if ids is None:
+            return None
+        element = next((e for e in page.elements if e.get("id") == ids.group(1)), None)
+        return element.attrs.get(attribute) if element is not None else None
+
+    return read
+
+
+def _all_timers(texts: Iterable[str], where: str, attribute: _AttributeReader | None = None) -> list[Timer]:
+    # The scripts of one page share their global names (``window.buttonTiming`` set in one inline
+    # script, read by ``SECONDS_TO_DISPLAY`` in another): their joined text is where a name one
+    # script does not set is looked up.
+    scripts = list(texts)
+    shared = "\n;\n".join(scripts) if len(scripts) > 1 else ""
+    return [timer for text in scripts for timer in _timers(text, where, shared, attribute)]
+
+
+def _timers(js: str, where: str, shared: str = "", attribute: _AttributeReader | None = None) -> Iterable[Timer]:
     everything = _script_targets(js, js)
     loose = " ".join(everything)
     # vturb's generated snippets (their names are kept as the source, as before).
-    match = _VTURB_SECONDS.search(js)
-    seconds = _arith(match.group(1)) if match else None
+    seconds = _vturb_seconds(js, shared, attribute)
     if seconds is not None:
         cls = _VTURB_CLASS.search(js)
         if cls:
@@ -214,8 +254,63 @@ def _timers(js: str, where: str) -> Iterable[Timer]:
             yield Timer(ms / 1000, f"{where} countdown", near or everything, shown, strict=bool(near))
 
 
+def _vturb_seconds(js: str, shared: str = "", attribute: _AttributeReader | None = None) -> float | None:
+    """The first non-zero ``SECONDS_TO_DISPLAY`` assignment whose value can be read (a ``0`` set
+    first and replaced later is a placeholder), else ``0`` if that is all there is.  A browser's
+    global ``window.name`` is the name itself; a name this script does not set is looked up in
+    ``shared``, the page's scripts together; ``parseInt(el.getAttribute("data-…"))`` reads that
+    attribute of the page element ``el`` is bound to (``attribute``)."""
+
+    def names(name: str) -> float | None:
+        found = _variable(js, name)
+        return found if found is not None or not shared else _variable(shared, name)
+
+    zero = None
+    for match in islice(_VTURB_SECONDS_ANY.finditer(js), _MAX_MATCHES):
+        seconds = _seconds_expression(js, match.group("rhs"), names, attribute)
+        if seconds:
+            return seconds
+        zero = seconds if seconds is not None else zero
+    return zero
+
+
+def _seconds_expression(
+    js: str, rhs: str, names: Callable[[str], float | None], attribute: _AttributeReader | None
+) -> float | None:
+    read = _READS_ATTRIBUTE.match(rhs)
+    if read:
+        value = _attribute_value(js, read.group("el"), read.group("attr"), attribute)
+        if value is None and read.group("fallback"):
+            value = number(read.group("fallback"))  # ``|| 3498``: the script's own default
+        return value
+    arithmetic = _VTURB_SECONDS_EXPR.match(rhs)
+    if arithmetic is None:
+        return None
+    expr = re.sub(r"\bwindow\.(?=[A-Za-z_$])", "", arithmetic.group("expr"))
+    seconds = _arith(expr, names)
+    if seconds is None and (number_first := re.match(_EXPR, expr)):
+        seconds = _arith(number_first.group(0))  # ``= 754`` before code with no separator
+    return seconds
+
+
+def _attribute_value(js: str, ref: str, name: str, attribute: _AttributeReader | None) -> float | None:
+    """The number in attribute ``name`` of the element ``ref`` names (``document.body``, or a
+    variable bound to a lookup of one element by id)."""
+    if attribute is None:
+        return None
+    if ref != "document.body":
+        binding = _index(js).bindings.get(ref)
+        selectors = _script_targets(binding) if binding and "getElementById" in binding else ()
+        if len(selectors) != 1:
+            return None
+        ref = selectors[0]
+    raw = attribute(ref, name)
+    match = re.match(r"\s*(\d+(?:\.\d+)?)", raw or "")
+    return float(int(float(match.group(1)))) if match else None  # parseInt keeps the integer part
+
+
 def _arith(expr: str, names: Callable[[str], float | None] | None = None) -> float | None:
-    """The value of a delay written as sums and products of numbers (``18 * 60 + 25``), and —
+    """The value of a delay written as sums, products and quotients of numbers (``18 * 60 + 25``), and —
     given ``names`` — of the constants the script set before (``(min * 60 + sec) * 1000``)."""
     try:
         tree = ast.parse(expr.strip(), mode="eval")
@@ -227,10 +322,12 @@ def _arith(expr: str, names: Callable[[str], float | None] | None = None) -> flo
             return float(node.value)
         if isinstance(node, ast.Name) and names is not None:
             return names(node.id)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult):
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mult | ast.Div):
             left, right = value(node.left), value(node.right)
-            if left is None or right is None:
+            if left is None or right is None or (isinstance(node.op, ast.Div) and right == 0):
                 return None
+            if isinstance(node.op, ast.Div):
+                return left / right
             return left + right if isinstance(node.op, ast.Add) else left * right
         return None
 
@@ -255,6 +352,10 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
     return Timer((ms + started_after) / 1000, f"{where} setTimeout", _script_targets(body, js), body)
 
 
+#: A code string handed to a timer: ``"mostrar()"``, ``'show(1)'`` (no quotes inside).
+_CODE_STRING = re.compile(r"""\s*(?P<q>["'])(?P<code>[^"'\\]{1,200})(?P=q)(?=\s*,)""")
+
+
 def _callback_and_delay(js: str, at: int) -> tuple[str, str] | None:
     """The callback's body and the delay's text of the ``setTimeout(`` whose ``(`` ends at ``at``."""
     head = js[at : at + 200]
@@ -265,6 +366,12 @@ def _callback_and_delay(js: str, at: int) -> tuple[str, str] | None:
         if close_at is None:
             return None
         body, rest_at = js[open_at + 1 : close_at], close_at + 1
+    elif code := _CODE_STRING.match(head):
+        # ``setTimeout("mostrar()", res)``: a string of code, which the timer runs as a script (the
+        # HTML timers' string form); what it shows is what its calls show (``_with_called``).  Seen
+        # on pages5 real page r5-saludcorpo-pv (its reveal) and as a counter's tick on extra pages
+        # filhobrilhante, radiantoralhealth-pv and juliatetolas.
+        body, rest_at = code.group("code"), at + code.end()
     else:
         named = re.match(r"\s*([A-Za-z_$][\w$]*)\s*,", head)
         if not named:
@@ -312,7 +419,7 @@ def _started_after(js: str, at: int) -> float | None:
         return 0.0
     escaped = re.escape(name)
     called = re.compile(
-        rf"\bsetTimeout\s*\(\s*(?:{escaped}\s*,|{_CALLBACK_OPENS}[^{{}}]{{0,300}}?(?<![\w$.]){escaped}\s*\()"
+        rf"\bsetTimeout\s*\(\s*(?:{escaped}\s*,|[\"']{escaped}\s*\(|{_CALLBACK_OPENS}[^{{}}]{{0,300}}?(?<![\w$.]){escaped}\s*\()"
     )
     outer = called.search(js)
     if outer is None:
