@@ -115,7 +115,7 @@ TARGET_ADD_S = 10.0
 
 def setup_environment(tmp: Path) -> dict[str, str]:
     """Point every setting at ``tmp``.  Must run before vsl_assets modules are imported."""
-    from vsl_assets_tests.conftest import tiny_en_model, write_dagster_yaml
+    from vsl_assets_tests.instance import tiny_en_model, write_dagster_yaml
 
     home = tmp / "dagster_home"
     home.mkdir()
@@ -137,7 +137,7 @@ def setup_environment(tmp: Path) -> dict[str, str]:
 
 
 def fresh_instance_home(path: Path) -> Path:
-    from vsl_assets_tests.conftest import write_dagster_yaml
+    from vsl_assets_tests.instance import write_dagster_yaml
 
     path.mkdir(parents=True)
     write_dagster_yaml(path)
@@ -450,7 +450,7 @@ def bench_overhead(tmp, k, trivial_runs):
     from vsl_assets.defs.jobs import INGEST_JOB_NAME
     from vsl_assets.defs.partitions import PARTITIONS_NAME
     from vsl_assets.transcription import LocalTranscriber
-    from vsl_assets_tests.conftest import SPEECH_EN
+    from vsl_assets_tests.instance import SPEECH_EN
     from vsl_assets_tests.servers import MediaHTTPServer, make_hls
 
     media_root = tmp / "media"
@@ -1002,7 +1002,7 @@ def long_program(tmp, minutes):
 
     scripts = corpus.EN_SCRIPTS + corpus.EN_SCRIPTS_B
     scripts = (scripts * 3)[: max(1, round(len(scripts) * minutes / 9.6))]  # ~24 s a reading
-    from vsl_assets_tests.conftest import SPEECH_EN
+    from vsl_assets_tests.instance import SPEECH_EN
 
     return corpus.build_program("en", scripts, tmp / "long.wav", ffmpeg, (SPEECH_EN, ""))
 
@@ -1048,7 +1048,7 @@ def bench_e2e(tmp, minutes, rounds, wait_turn=None):
     from vsl_assets.definitions import build_definitions
     from vsl_assets.defs.jobs import INGEST_JOB_NAME
     from vsl_assets.defs.partitions import PARTITIONS_NAME
-    from vsl_assets_tests.conftest import SPEECH_EN
+    from vsl_assets_tests.instance import SPEECH_EN
     from vsl_assets_tests.servers import MediaHTTPServer, make_hls
 
     with Timer() as t:

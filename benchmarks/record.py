@@ -35,10 +35,10 @@ from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 RESULTS = REPO / "benchmarks" / "results"
-# A benchmark that imports the test suite's fixtures (``vsl_assets_tests.conftest`` points
-# $VSL_BENCH_RESULTS at a temporary folder, so that a test never overwrites the committed results)
-# still records here: set before that import, the folder is kept.  Inside the suite, conftest has
-# already set it, and this leaves it alone.
+# Benchmarks import what they share with the tests from ``vsl_assets_tests.instance``, never from
+# ``conftest`` (which points $VSL_BENCH_RESULTS at a temporary folder, so that a test never overwrites
+# the committed results); should one import it anyway, it still records here: set first, the folder is
+# kept.  Inside the suite, conftest has already set it, and this leaves it alone.
 os.environ.setdefault("VSL_BENCH_RESULTS", str(RESULTS))
 #: Bumped when a field changes meaning; report.py refuses a file of another version.
 FORMAT = 1

@@ -31,7 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from vsl_assets_tests.conftest import SCALEOUT_YAML  # noqa: E402
+from vsl_assets_tests.instance import SCALEOUT_YAML  # noqa: E402
 from vsl_assets_tests.servers import PostgresServer  # noqa: E402
 
 BIN = Path(sys.executable).parent

@@ -14,6 +14,9 @@ from vsl_assets.db import Url, UrlStatus, dispose_all, get_engine, normalise_dat
 from vsl_assets.db.engine import SCHEMA_HEAD
 from vsl_assets.db.models import Base
 
+#: Every new database here is migrated by Alembic (conftest's template copy is not used).
+pytestmark = pytest.mark.migrations
+
 
 def test_migration_matches_models_and_is_idempotent(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'a.db'}"

@@ -6,7 +6,7 @@ import pytest
 import yaml
 from dagster._serdes import ConfigurableClassData
 
-from vsl_assets_tests.conftest import SCALEOUT_YAML
+from vsl_assets_tests.instance import SCALEOUT_YAML
 
 
 def _launcher():

@@ -91,6 +91,32 @@ def _direct(media_server, url: str, tmp_path: Path, pcm: Path) -> MediaInfo:
     return download.fetch_video(media_server.url(url), tmp_path / "videos" / "v.mp4", options, pcm=pcm)
 
 
+def test_a_vp8_webm_is_converted_to_an_mp4_a_browser_plays(media_server, tmp_path: Path) -> None:
+    """VP8 has no MP4 tag, so ``-c copy`` fails on every ffmpeg; the download converts it once to
+    H.264/AAC and says so, instead of failing with a misleading "invalid data"."""
+    webm = media_server.root / "webm" / "vp8.webm"
+    if not webm.exists():
+        webm.parent.mkdir(exist_ok=True)
+        subprocess.run(
+            [_BUILD["ffmpeg"], "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10",
+             "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2",
+             "-c:v", "libvpx", "-b:v", "100k", "-c:a", "libopus", "-b:a", "32k", str(webm)],
+            check=True,
+        )  # fmt: skip
+    said: list[str] = []
+    info = download_stream(media_server.url("/webm/vp8.webm"), tmp_path / "videos" / "v.mp4", log=said.append)
+    assert (info.video_codec, info.audio_codec, info.container.split(",")[0]) == ("h264", "aac", "mov")
+    assert abs(info.duration_s - 2.0) < 0.3
+    assert any("converting it to H.264/AAC" in line for line in said)
+    assert _leftovers(tmp_path / "videos") == ["v.mp4"]
+
+
+def test_a_codec_an_mp4_cannot_hold_gets_its_own_reason() -> None:
+    stderr = "[mp4 @ 0x1] Could not find tag for codec theora in stream #0, codec not currently supported in container"
+    failure = download._remux_failure(download.FfmpegResult(1, stderr, 0.0))
+    assert failure.reason == "the video's codec cannot be stored as MP4 and could not be converted"
+
+
 @pytest.mark.slow
 def test_a_direct_media_download_also_decodes_the_pcm_the_transcription_reads(media_server, tmp_path: Path) -> None:
     """As with HLS, the PCM is decoded from the bytes as they arrive: byte for byte what decoding the

@@ -30,7 +30,8 @@ from vsl_assets.scaleout.pg_storage import (
     PooledScheduleStorage,
     pooled_engine,
 )
-from vsl_assets_tests.conftest import SCALEOUT_YAML, require, wait_until
+from vsl_assets_tests.conftest import require, wait_until
+from vsl_assets_tests.instance import SCALEOUT_YAML
 from vsl_assets_tests.servers import PostgresServer
 
 # xdist_group: its own PostgreSQL server starts once, on one worker (./test.sh runs workers in parallel)

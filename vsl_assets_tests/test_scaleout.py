@@ -23,7 +23,8 @@ from sqlalchemy import select
 
 from vsl_assets.db import DeadLetter, Job, Url
 from vsl_assets_tests.cli.test_cli import vsl
-from vsl_assets_tests.conftest import REPO, SCALEOUT_YAML, db_session, wait_until
+from vsl_assets_tests.conftest import db_session, wait_until
+from vsl_assets_tests.instance import REPO, SCALEOUT_YAML
 from vsl_assets_tests.servers import FakeOpenAIServer
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]

@@ -29,11 +29,17 @@ from vsl_assets.breakdown.labels import (
     niche_confidence,
 )
 from vsl_assets.breakdown.models import SUPPORTED_LANGUAGES, Beat, Breakdown, Evidence
-from vsl_assets.breakdown.names import KIND_CONFIDENCE, find_hook, find_mechanism, find_product
+from vsl_assets.breakdown.names import (
+    KIND_CONFIDENCE,
+    find_hook,
+    find_mechanism,
+    find_product,
+    seller_introduction,
+)
 from vsl_assets.breakdown.offer import read_guarantee
 from vsl_assets.breakdown.prepared import Prepared
 from vsl_assets.breakdown.prices import choose_offer, deal_segments, price_segments
-from vsl_assets.breakdown.section import offer_section
+from vsl_assets.breakdown.section import offer_section, presented_section
 from vsl_assets.transcription.base import LogFn
 from vsl_assets.transcription.models import Segment
 
@@ -96,6 +102,11 @@ class LocalEngine:
                 ),
             )
         product, product_ev, product_segs, product_conf = find_product(p, section_seg)
+        if section_seg is None and product_conf > KIND_CONFIDENCE:
+            # Nothing marks an offer section: a short ad's offer is where it presents its product by name.
+            section_seg, section_ev, section_conf = presented_section(
+                p, product_segs[0] if product_segs else None, product
+            )
         # A kind given for an unnamed product ("el programa") is no name to keep out of the mechanism.
         mechanism, mech_ev, mech_segs = find_mechanism(p, None if product_conf == KIND_CONFIDENCE else product)
         price_segs = price_segments(p)
@@ -116,7 +127,11 @@ class LocalEngine:
             evidence["pitch_s"] = pitch_ev
             confidence["pitch_s"] = section_conf
         reveal_s: float | None = None
-        reveal_seg = product_segs[0] if product_segs else _unnamed_reveal(p, beats, early)
+        # Unnamed, a personal service is revealed where its seller says who they are (names.seller_introduction).
+        intro = None if product_segs else seller_introduction(p)
+        reveal_seg = (
+            product_segs[0] if product_segs else intro if intro is not None else _unnamed_reveal(p, beats, early)
+        )
         if reveal_seg is not None:
             reveal_s = p.segments[reveal_seg].start
             evidence["product_reveal_s"] = p.evidence(reveal_seg)

@@ -34,11 +34,14 @@ from vsl_assets.breakdown.lazyre import lazy
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared
 from vsl_assets.breakdown.prices import read_prices
+from vsl_assets.breakdown.taxonomy import fold
 
 #: A turn phrase this long before the first deal price is where the section starts.
 TURN_BEFORE_PRICE_S = 150.0
 #: The offer section does not start in the opening: evidence before this share of the video is ignored.
 EARLIEST_SHARE = 0.2
+#: A video this short (seconds) is an ad or a reel: it presents its offer where it names its product.
+SHORT_AD_S = 120.0
 
 _TURN: dict[str, re.Pattern[str]] = {
     "en": lazy(
@@ -81,7 +84,9 @@ _TURN: dict[str, re.Pattern[str]] = {
         # languages already had — the stack as "everything that's included" (ES "todo lo que está incluido",
         # PT "tudo que está incluso"), the offer made to the viewer (PT "vou te fazer uma proposta").
         r"(?:let me show you |here'?s )?everything (?:that'?s|that is) included|"
-        r"(?:i want to|let me|i'?m going to|i'?d like to) make you an? (?:offer|proposal)\b)"
+        r"(?:i want to|let me|i'?m going to|i'?d like to) make you an? (?:offer|proposal)\b|"
+        # The speaker's own offer stated (PT below, holdout10/01 and 03): "what I offer (you) is", "I offer you".
+        r"what i (?:can )?offer(?: you)? is\b|\bi offer you\b)"
     ),
     "pt": lazy(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -112,7 +117,12 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:quero|vou|deixa eu|deixe eu) te fazer (?:uma|1) (?:proposta|oferta)|"
         r"tudo (?:o )?que (?:esta )?(?:incluso|incluido)|"
         r"(?:abro|abrimos|vou abrir|vamos abrir) as portas|"
-        r"quando voce (?:entrar|se inscrever|assinar|se juntar)(?: hoje| agora)?,? (?:voce )?(?:vai (?:receber|ter)|recebe|tera))"
+        r"quando voce (?:entrar|se inscrever|assinar|se juntar)(?: hoje| agora)?,? (?:voce )?(?:vai (?:receber|ter)|recebe|tera)|"
+        # The speaker stating what she offers, a personal service's offer with no price: "eu ofereço [a
+        # promise]" after a rejected one (holdout10/01), "O que eu ofereço é algo mais sólido" (holdout10/03);
+        # the verb of "a minha proposta", with the speaker as subject.  "não te ofereço" is no offer (the
+        # negation stands between the subject and the verb, so it does not read as one here).
+        r"o que (?:eu )?(?:te |lhe )?ofereco (?:e|aqui)\b|\beu (?:te |lhe )?ofereco\b)"
     ),
     "es": lazy(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
@@ -143,7 +153,10 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:vas a (?:recibir|tener)|recibes|recibiras|obtienes|obtendras|tendras)|"
         r"todo lo que (?:esta )?incluido|"
         r"(?:hacerte|te hago|te quiero hacer|quiero hacerte|te voy a hacer) (?:una|1) (?:oferta|propuesta)|"
-        r"(?:abro|abrimos|voy a abrir|vamos a abrir) las puertas)"
+        r"(?:abro|abrimos|voy a abrir|vamos a abrir) las puertas|"
+        # The speaker's own offer stated (PT above, holdout10/01 and 03): "lo que (yo) (te) ofrezco es", "te
+        # ofrezco"; grammar.
+        r"lo que (?:yo )?(?:te )?ofrezco (?:es|aqui)\b|\b(?:yo )?te ofrezco\b)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
@@ -262,6 +275,26 @@ _OPTIONS: dict[str, re.Pattern[str]] = {
     ),
     "es": lazy(
         r"\b(?:tienes|tiene usted|tiene|vas a tener) (?:dos|tres|2|3) (?:opciones|caminos)\b|\b(?:una|1) de (?:dos|tres|2|3) cosas\b"
+    ),
+}
+#: The viewer addressed on a condition of being ready or moved: "If this is resonating with you, how do we do
+#: this?" (holdout10/19, its labelled offer start), "If you're ready to stop guessing — run your free audit"
+#: (holdout6/11, its labelled offer start), "Se você está pronto para parar de sobreviver…, toque no botão"
+#: (holdout10/01, its labelled alternative start): the conditional hands the next step to the viewer, which is
+#: where an unpriced video's offer opens.  Priced videos say it too, inside or after their offer (holdout9/05),
+#: so it is read only in the no-price fallback, in the second half, after turns and invitations.
+_READY: dict[str, re.Pattern[str]] = {
+    "en": lazy(
+        r"\bif (?:this|that|any of this|all of this|what i'?m saying) (?:is resonating|resonates|resonated|makes sense|"
+        r"made sense|sounds like you)\b|\bif you'?re ready to\b|\bif you are ready to\b"
+    ),
+    "pt": lazy(
+        r"\bse (?:isso|isto|tudo isso) (?:faz|fez) sentido (?:pra|para) (?:voce|ti)\b|"
+        r"\bse voce (?:esta|ta) pront[oa] (?:para|pra)\b|\bse voce se identificou\b"
+    ),
+    "es": lazy(
+        r"\bsi (?:esto|todo esto) (?:tiene|tuvo) sentido para ti\b|\bsi esto resuena contigo\b|"
+        r"\bsi (?:estas|esta usted|estás) list[oa] para\b|\bsi te identificaste\b"
     ),
 }
 #: The turn announced as the moment the viewer waited for ("agora vem a parte que você tava esperando",
@@ -508,6 +541,11 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
         # offers.  Measured on hold-outs 5 and 6: right on four of six short no-price videos (a reel's
         # invitation is often its closing line, after the offer was presented), so below "not sure".
         return invited[0], p.evidence(invited[0]), 0.5
+    ready_pat = _READY.get(p.language or "")
+    ready = [i for i in p.hits(ready_pat) if p.segments[i].start >= p.duration * 0.5] if ready_pat is not None else []
+    if ready:
+        # No price, turn or invitation: the viewer asked whether they are ready opens the next step; unsure.
+        return ready[0], p.evidence(ready[0]), 0.4
     options = _OPTIONS.get(p.language or "")
     chosen = [i for i in p.hits(options) if p.segments[i].start >= p.duration * 0.5] if options is not None else []
     if chosen:
@@ -531,3 +569,27 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     if close:
         return close[0], p.evidence(close[0]), 0.4
     return None, None, 0.0
+
+
+def presented_section(
+    p: Prepared, reveal_seg: int | None, name: str | None = None
+) -> tuple[int | None, Evidence | None, float]:
+    """Where a video that marks no offer section (no price, turn, invitation or close: :func:`offer_section`
+    gives None) presents what it sells: the segment that first names the product, when that is past the
+    opening.  A short product-first ad names its product and says what it does, and that is its offer
+    ("Meet X. The assistant for your firm.", holdout10/14; "Con X armás tu tienda", holdout10/20; "Ahora hay
+    dónde preguntar. Se llama X", holdout10/23: each labelled pitch is the naming or the sentence before it).
+    A name said in the opening is the video's title card, not its offer (holdout10/10 and 21, where the
+    labelled offer comes later): none there.  Only in a short video (:data:`SHORT_AD_S`): in a longer one a
+    product is often named minutes before it is sold, and a naming nothing follows is only a reveal.  As
+    unsure as a close (0.4)."""
+    if reveal_seg is None or not p.segments or p.duration > SHORT_AD_S:
+        return None, None, 0.0
+    seg = p.segments[reveal_seg]
+    # When the name is said inside a long segment (a recogniser's cut), at its share of the segment's words.
+    text = fold(seg.text)
+    at = text.find(fold(name)) if name else -1
+    said_s = seg.start + (seg.end - seg.start) * at / len(text) if at > 0 else seg.start
+    if said_s < p.duration * EARLIEST_SHARE:
+        return None, None, 0.0
+    return reveal_seg, p.evidence(reveal_seg), 0.4

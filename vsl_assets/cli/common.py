@@ -23,6 +23,34 @@ def err(message: str) -> None:
     print(f"vsl: {message}", file=sys.stderr)
 
 
+#: ``--lang``'s help: the web app's languages (``web.i18n.LANGUAGES``, not imported for a help line).
+LANG_HELP = "en, pt-BR or es"
+
+
+def ui_language(value: str | None) -> str | None:
+    """``--lang`` checked against the web app's languages (``vsl export --vsl``, ``status``, ``show``):
+    the language, or None after saying what to give (exit 2).  Blank: English."""
+    if not value:
+        return "en"
+    from vsl_assets.web.i18n import LANGUAGES  # Babel and the catalogs: only when a command words things
+
+    lang = value
+    if lang not in LANGUAGES:
+        err(f"--lang {value!r}: use one of {', '.join(LANGUAGES)}")
+        return None
+    return lang
+
+
+def human_reason(lang: str, raw: str | None) -> str:
+    """A failure reason as the web app shows it (``web.i18n.reason``): a known one in ``lang``'s
+    words ("not a video or a sales page: ..."), any other as the pipeline wrote it."""
+    if not raw:
+        return ""
+    from vsl_assets.web.i18n import reason
+
+    return reason(lang, raw).text
+
+
 def sessions(settings: Settings) -> Sessions:
     return lambda: session_scope(settings.database)
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance, sessions
+from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, LANG_HELP, err, instance, sessions, ui_language
 from vsl_assets.core.humanize import counted
 from vsl_assets.settings import Settings
 
@@ -64,12 +64,12 @@ def _export_vsl(args: argparse.Namespace, settings: Settings, out: Path | None) 
         return EXIT_USAGE
     words = RAW
     if args.lang:
-        from vsl_assets.web.i18n import LANGUAGES, export_words  # Babel and the catalogs: only when asked
-
-        if args.lang not in LANGUAGES:
-            err(f"--lang {args.lang!r}: use one of {', '.join(LANGUAGES)}")
+        lang = ui_language(args.lang)
+        if lang is None:
             return EXIT_USAGE
-        words = export_words(args.lang)
+        from vsl_assets.web.i18n import export_words  # Babel and the catalogs: only when asked
+
+        words = export_words(lang)
     with sessions(settings)() as s:
         found = swipe_document(s, args.vsl, args.format, min_confidence=settings.breakdown_min_confidence, words=words)
     if found is None:
@@ -122,6 +122,6 @@ def register_export(sub: Any) -> None:
     p.add_argument("--out", help="file to write (default: stdout; required for parquet)")
     p.add_argument(
         "--lang",
-        help="with --vsl: headings, labels and money in this language, en, pt-BR or es (default: English with the codes)",
+        help=f"with --vsl: headings, labels and money in this language, {LANG_HELP} (default: English with the codes)",
     )
     p.set_defaults(func=cmd_export)

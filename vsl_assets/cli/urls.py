@@ -10,7 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from vsl_assets.cli import pipeline
-from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, partitions, search_index, sessions
+from vsl_assets.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    LANG_HELP,
+    err,
+    human_reason,
+    partitions,
+    search_index,
+    sessions,
+    ui_language,
+)
 from vsl_assets.core.humanize import counted
 from vsl_assets.db import Url, repo, session_scope
 from vsl_assets.net.guard import NetPolicy
@@ -64,8 +75,13 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    lang = ui_language(args.lang)
+    if lang is None:
+        return EXIT_USAGE
     with session_scope(settings.database) as s:
         rows = repo.status_rows(s, args.status)
+    for r in rows:  # as the web app words it; ``reason`` stays as the pipeline wrote it
+        r["reason_text"] = human_reason(lang, r["reason"]) or None
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
@@ -73,7 +89,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         print("no URLs yet: add some with `vsl add URL`")
         return EXIT_OK
     for r in rows:
-        reason = f"  — {r['reason']}" if r["reason"] else ""
+        reason = f"  — {r['reason_text']}" if r["reason_text"] else ""
         if r["alias_of"]:
             reason = f"  — same video as {r['alias_of']}"
         print(f"{r['partition_key']:<40} {r['status']:<15} {r['url']}{reason}")
@@ -83,6 +99,9 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    lang = ui_language(args.lang)
+    if lang is None:
+        return EXIT_USAGE
     try:
         key = validate_key(args.key)
     except ValueError:
@@ -100,7 +119,7 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_FAILED
     path = StorageLayout(settings.storage_root).transcript_path(key, args.format)
     if not store_for(settings).fetch(path):
-        why = f": {row.reason}" if row.reason else ""
+        why = f": {human_reason(lang, row.reason)}" if row.reason else ""
         err(f"{key} has no transcript yet (status {row.status}{why})")
         return EXIT_FAILED
     sys.stdout.write(path.read_text(encoding="utf-8"))
@@ -169,10 +188,12 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--workers", "-w", action="store_true", help="also show each step's outcome and the worker that ran it"
     )
+    p.add_argument("--lang", help=f"failure reasons worded as the web app shows them in {LANG_HELP} (default: en)")
     p.set_defaults(func=cmd_status)
     p = sub.add_parser("show", help="print a transcript")
     p.add_argument("key")
     p.add_argument("--format", choices=OUTPUT_EXTENSIONS, default="txt")
+    p.add_argument("--lang", help=f"the failure reason (no transcript yet) in {LANG_HELP} (default: en)")
     p.set_defaults(func=cmd_show)
     pipeline.register_process(sub)
     p = sub.add_parser("retry", help="re-queue URLs (the sensor or `vsl process` picks them up)")

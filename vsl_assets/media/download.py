@@ -65,10 +65,37 @@ class DownloadOptions:
 MEDIA_DEMUXERS = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,mpegts,flv,avi,asf,mp3,aac,ogg,wav"
 
 
+#: How ffmpeg says a track's codec cannot be stored in an MP4 as it is (VP8, Theora, Vorbis...).
+_NOT_IN_MP4 = ("Could not find tag for codec", "codec not currently supported in container")
+
+#: The one re-encode when a codec cannot be copied into an MP4: H.264 and AAC, which every browser plays.
+REENCODE_CODECS = (
+    "-c:v",
+    "libx264",
+    "-preset",
+    "veryfast",
+    "-crf",
+    "23",
+    "-pix_fmt",
+    "yuv420p",
+    "-c:a",
+    "aac",
+    "-b:a",
+    "128k",
+)
+
+
+def codec_not_in_mp4(stderr: str) -> bool:
+    """ffmpeg refused to copy a track into an MP4 because the container has no tag for its codec."""
+    return any(phrase in stderr for phrase in _NOT_IN_MP4)
+
+
 def _remux_failure(result: FfmpegResult) -> VslError:
     """Why ffmpeg could not remux a downloaded file (it reads only that file: no network errors)."""
     err = result.stderr
     detail = result.tail()
+    if codec_not_in_mp4(err):
+        return DownloadError("the video's codec cannot be stored as MP4 and could not be converted", detail=detail)
     if "not on whitelist" in err:
         return DownloadError("the stream URL is not a plain media file (ffmpeg refused its format)", detail=detail)
     if says_invalid_data(err):
@@ -315,6 +342,36 @@ def _fetch_file(
     return written
 
 
+def _remux(raw: Path, out: Path, opts: DownloadOptions, codecs: tuple[str, ...]) -> FfmpegResult:
+    """The downloaded file's first video and audio track into the MP4 ``out``, with ``codecs``."""
+    return run_ffmpeg(
+        [
+            "-loglevel",
+            "warning",
+            "-protocol_whitelist",
+            "file",
+            "-format_whitelist",
+            MEDIA_DEMUXERS,
+            "-i",
+            str(raw),
+            "-t",
+            str(opts.max_duration_s),
+            "-map",
+            "0:v:0?",
+            "-map",
+            "0:a:0?",
+            *codecs,
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            str(out),
+        ],
+        timeout_s=opts.step_timeout_s,
+        ffmpeg=opts.ffmpeg,
+    )
+
+
 def download_direct(
     url: str,
     dest: Path,
@@ -342,33 +399,12 @@ def download_direct(
             if tee is not None:
                 tee.end_input()
             _refuse_scripts(raw)
-            result = run_ffmpeg(
-                [
-                    "-loglevel",
-                    "warning",
-                    "-protocol_whitelist",
-                    "file",
-                    "-format_whitelist",
-                    MEDIA_DEMUXERS,
-                    "-i",
-                    str(raw),
-                    "-t",
-                    str(opts.max_duration_s),
-                    "-map",
-                    "0:v:0?",
-                    "-map",
-                    "0:a:0?",
-                    "-c",
-                    "copy",
-                    "-movflags",
-                    "+faststart",
-                    "-f",
-                    "mp4",
-                    str(tmp),
-                ],
-                timeout_s=opts.step_timeout_s,
-                ffmpeg=opts.ffmpeg,
-            )
+            result = _remux(raw, tmp, opts, ("-c", "copy"))
+            if result.returncode != 0 and codec_not_in_mp4(result.stderr):
+                # A WebM of VP8 (or an Ogg of Theora) has no MP4 tag: convert it once instead of refusing it.
+                if log is not None:
+                    log("the video's codec cannot be copied into an MP4: converting it to H.264/AAC")
+                result = _remux(raw, tmp, opts, REENCODE_CODECS)
             if result.returncode == 0 and tee is not None:
                 teed = tee.finish(deadline.remaining(opts.read_timeout_s))
         finally:

@@ -21,45 +21,31 @@ from vsl_assets.net import guard as netguard
 from vsl_assets.net.guard import NetPolicy
 from vsl_assets.net.urls import TrackingParams, normalize_url, partition_key_for
 from vsl_assets.services.ports import PartitionPort
+from vsl_assets.services.schemas import AddedUrl
 from vsl_assets.settings import DEFAULT_URL_TRACKING_PARAMS
 
 #: Said when no partition port was given: the URL waits for the sensor instead of being runnable now.
 NO_PARTITIONS_NOTE = "no Dagster instance (DAGSTER_HOME unset, no project): partitions will be registered by the sensor"
 
 
-@dataclass(frozen=True)
-class IntakeItem:
-    """One input line's outcome, in input order."""
-
-    #: The normalised URL, or the input (cut to 300 characters) when it was refused.
-    url: str
-    partition_key: str | None = None
-    status: str | None = None
-    #: True for the first occurrence of a URL that was not in the database before.
-    added: bool = False
-    #: Why the URL was refused (then partition_key and status are None).
-    error: str | None = None
-    #: Why the running pipeline will refuse to fetch it (stored all the same), or None.
-    warning: str | None = None
-
-
 @dataclass
 class IntakeReport:
-    items: list[IntakeItem]
+    #: One per input line, in input order: ``POST /api/urls`` answers with them as they are.
+    items: list[AddedUrl]
     #: One line per fact every front end should show (e.g. partitions left to the sensor).
     notes: list[str] = field(default_factory=list)
 
     @property
-    def accepted(self) -> list[IntakeItem]:
+    def accepted(self) -> list[AddedUrl]:
         """The stored URLs, once each, in input order."""
-        seen: dict[str, IntakeItem] = {}
+        seen: dict[str, AddedUrl] = {}
         for item in self.items:
             if item.partition_key is not None and item.partition_key not in seen:
                 seen[item.partition_key] = item
         return list(seen.values())
 
     @property
-    def refused(self) -> list[IntakeItem]:
+    def refused(self) -> list[AddedUrl]:
         return [i for i in self.items if i.error]
 
     @property
@@ -148,17 +134,21 @@ def add_urls(
         r.partition_key: r for r in repo.add_urls(session, [u for u in normalised if isinstance(u, str)], language)
     }
     session.commit()
-    items: list[IntakeItem] = []
+    items: list[AddedUrl] = []
     seen: set[str] = set()
     for raw, url in zip(raw_urls, normalised, strict=True):
         if isinstance(url, InvalidUrlError):
-            items.append(IntakeItem(url=str(raw)[:300], error=url.reason))
+            items.append(AddedUrl(url=str(raw)[:300], error=url.reason))
             continue
         r = stored[partition_key_for(url)]
         first = r.partition_key not in seen
         seen.add(r.partition_key)
         refusal = None if net.allow_private else netguard.static_refusal(r.url, net)
-        items.append(IntakeItem(r.url, r.partition_key, r.status, added=r.created and first, warning=refusal))
+        items.append(
+            AddedUrl(
+                url=r.url, partition_key=r.partition_key, status=r.status, added=r.created and first, warning=refusal
+            )
+        )
     report = IntakeReport(items)
     if report.keys:
         if partitions is not None:
@@ -168,7 +158,7 @@ def add_urls(
     return report
 
 
-def refusal_note(item: IntakeItem) -> str:
+def refusal_note(item: AddedUrl) -> str:
     """The warning for a stored URL the guard will refuse, with what to do about it."""
     return (
         f"{item.partition_key}: {item.warning}. The running app fetches such addresses only if it was "

@@ -6,6 +6,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,8 +35,12 @@ class ReindexReport:
         )
 
 
-def reindex(*, sessions: Sessions, index: SearchBackend, min_confidence: float) -> ReindexReport:
-    """``min_confidence``: breakdown fields graded below it are indexed as unknown."""
+def reindex(
+    *, sessions: Sessions, index: SearchBackend, min_confidence: float, lease: RebuildLease | None = None
+) -> ReindexReport:
+    """``min_confidence``: breakdown fields graded below it are indexed as unknown.  ``lease``: the
+    rebuild after a format change holds the mark by it (told of each VSL read, so it beats as the
+    pass goes on; the pass stops where another process took the rebuild over)."""
     from vsl_assets.search.documents import all_documents
 
     seen: set[str] = set()
@@ -43,6 +48,8 @@ def reindex(*, sessions: Sessions, index: SearchBackend, min_confidence: float) 
     def documents(s: Session) -> Iterator[VslDocument]:
         for doc in all_documents(s, min_confidence=min_confidence):
             seen.add(doc.key)
+            if lease is not None:
+                lease.progressed()
             yield doc
 
     with sessions() as s:
@@ -55,9 +62,14 @@ def reindex(*, sessions: Sessions, index: SearchBackend, min_confidence: float) 
 
     if isinstance(index, TantivySearch):
         index.mark_built()  # a tantivy index created empty beside FTS5 now has every VSL: auto may read it
-    state = index.rebuild_state()
-    if state is not None:  # recreated by a new format, now filled (by hand or by rebuild_in_background)
-        index.set_rebuild_state(state, None)
+    if lease is not None:
+        lease.stop()  # its last beat is written before the mark is cleared, not after
+        if lease.lost:  # taken over after this pass read its last VSL: the mark is the new owner's
+            return ReindexReport(len(seen), segments, stale)
+    for _ in range(5):  # recreated by a new format, now filled (by hand or by rebuild_in_background)
+        state = index.rebuild_state()  # (read again where an owner's beat changed it meanwhile)
+        if state is None or index.set_rebuild_state(state, None):
+            break
     return ReindexReport(len(seen), segments, stale)
 
 
@@ -83,8 +95,15 @@ def _gone(sessions: Sessions, keys: list[str]) -> list[str]:
 # -- the rebuild after a format change ------------------------------------------------------------
 
 log = logging.getLogger(__name__)
-#: The rebuild state a process writes when it takes the rebuild: ``running <host>:<pid>:<start-time>``.
+#: The rebuild state a process writes when it takes the rebuild, its lease:
+#: ``running <host>:<pid>:<start-time> <beat>``, ``beat`` the Unix time of its last progress.
 RUNNING = "running"
+#: The owner writes a new beat at most this often, and only when the pass went on since the last one...
+BEAT_S = 15.0
+#: ...and a mark whose beat is older than this is taken over by the next process that looks, on any
+#: host (where ``worker_alive`` cannot see the owner's pid): the owner stopped, or stopped getting on.
+#: Generous beside a batch's commit and the clocks of two hosts.
+LEASE_S = 120.0
 _threads: list[threading.Thread] = []
 _threads_lock = threading.Lock()
 
@@ -119,21 +138,86 @@ def rebuild_progress(*, sessions: Sessions, index: SearchBackend) -> RebuildProg
     return RebuildProgress(min(index.count().vsls, total), total, state.startswith(RUNNING) and not _abandoned(state))
 
 
-def _owner() -> str:
-    return f"{RUNNING} {current_worker()}"
+def _mark(worker: str, beat: float) -> str:
+    return f"{RUNNING} {worker} {beat:.3f}"
 
 
-def _abandoned(state: str) -> bool:
-    """A ``running`` state of a process of this host that is gone (killed half-way): the owner is
-    ``core.worker.current_worker``'s ``host:pid:start-time``, read by ``worker_alive`` as
-    reconciliation reads a job's worker (a reused pid is a new process, so not the owner)."""
-    kind, _, worker = state.partition(" ")
+def _abandoned(state: str, now: float | None = None) -> bool:
+    """A ``running`` state whose owner is gone or stalled: this process with no rebuild thread left;
+    a process of this host that is gone (killed half-way: the owner is ``core.worker``'s
+    ``host:pid:start-time``, read by ``worker_alive`` as reconciliation reads a job's worker, so a
+    reused pid is not the owner); or, on any host, an owner whose beat is older than
+    :data:`LEASE_S` (a mark of the version before the lease has no beat: taken over)."""
+    kind, _, rest = state.partition(" ")
+    worker, _, beat = rest.partition(" ")
     if kind != RUNNING or not worker:
         return False
     if worker == current_worker():
         with _threads_lock:
             return not any(t.is_alive() for t in _threads)
-    return worker_alive(worker) is False
+    if worker_alive(worker) is False:
+        return True
+    try:
+        beaten = float(beat)
+    except ValueError:
+        return True
+    return (time.time() if now is None else now) - beaten > LEASE_S
+
+
+class LeaseLost(RuntimeError):
+    """Another process took the rebuild over (this one's beats stopped reaching the mark in time)."""
+
+
+class RebuildLease:
+    """The mark a rebuild holds, beaten by a thread of its own as the pass goes on.
+
+    The beat is written from its own thread, not from the pass: the embedded backends' pass holds
+    the index's write transaction while it reads the VSLs, which the mark's compare-and-set waits
+    for.  A beat is written only where the pass went on since the last one, so a pass stuck for
+    :data:`LEASE_S` loses the rebuild to the next process as a dead one does.  Lost (the
+    compare-and-set found another mark), it stops beating and the pass stops at its next VSL."""
+
+    def __init__(self, index: SearchBackend, state: str, worker: str) -> None:
+        self.index, self.state, self.worker = index, state, worker
+        self.lost = False
+        self._read = self._beaten = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="search-rebuild-lease", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def progressed(self) -> None:
+        """One more VSL read by the pass (no write here: a counter the beat thread reads)."""
+        if self.lost:
+            raise LeaseLost("the search index rebuild was taken over by another process")
+        self._read += 1
+
+    def beat(self, now: float | None = None) -> bool:
+        """Write the time into the mark where the pass went on since the last beat; False once lost."""
+        read = self._read
+        if self.lost or read == self._beaten:
+            return not self.lost
+        new = _mark(self.worker, time.time() if now is None else now)
+        if self.index.set_rebuild_state(self.state, new):
+            self.state, self._beaten = new, read
+            return True
+        self.lost = True
+        return False
+
+    def _run(self) -> None:
+        while not self._stop.wait(BEAT_S):
+            try:
+                if not self.beat():
+                    return
+            except Exception:  # a busy index: the next beat tries again, within the lease
+                log.warning("could not write the search index rebuild's beat", exc_info=True)
+
+    def stop(self) -> None:
+        """No beat after this returns (the mark is the caller's to clear or give back)."""
+        self._stop.set()
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join()
 
 
 def rebuild_in_background(*, sessions: Sessions, index: SearchBackend, min_confidence: float) -> RebuildProgress | None:
@@ -147,16 +231,20 @@ def rebuild_in_background(*, sessions: Sessions, index: SearchBackend, min_confi
     ``index_many``), so a pipeline run indexing a VSL meanwhile is not blocked, and its VSL is not
     lost: one added after the pass began is kept (:func:`_gone`), and one changed meanwhile is
     written again by a second pass (as ``upgrade_to_tantivy`` does), which reads the database
-    after the run's change.  A process killed half-way leaves ``running <host>:<pid>:<start-time>``, which
-    the next search on that host takes over (a reused pid does not hold it); ``vsl reindex`` by hand fills it at any time."""
+    after the run's change.  The owner holds the mark as a lease, ``running <host>:<pid>:<start-time>
+    <beat>``, beaten as its pass goes on (:class:`RebuildLease`): a process killed half-way is taken
+    over by the next search on its host at once (a reused pid does not hold it), and on any host
+    once its beat is :data:`LEASE_S` old; ``vsl reindex`` by hand fills it at any time."""
     state = index.rebuild_state()
     if state is None:
         return None
     if state == REBUILD_PENDING or _abandoned(state):
-        owner = _owner()
+        worker = current_worker()
+        owner = _mark(worker, time.time())
         if index.set_rebuild_state(state, owner):
+            lease = RebuildLease(index, owner, worker)
             thread = threading.Thread(
-                target=_rebuild, args=(sessions, index, min_confidence, owner), name="search-rebuild", daemon=True
+                target=_rebuild, args=(sessions, index, min_confidence, lease), name="search-rebuild", daemon=True
             )
             with _threads_lock:
                 _threads[:] = [t for t in _threads if t.is_alive()]
@@ -166,14 +254,20 @@ def rebuild_in_background(*, sessions: Sessions, index: SearchBackend, min_confi
     return rebuild_progress(sessions=sessions, index=index)
 
 
-def _rebuild(sessions: Sessions, index: SearchBackend, min_confidence: float, owner: str) -> None:
+def _rebuild(sessions: Sessions, index: SearchBackend, min_confidence: float, lease: RebuildLease) -> None:
+    lease.start()
     try:
-        first = reindex(sessions=sessions, index=index, min_confidence=min_confidence)  # clears the state
+        first = reindex(sessions=sessions, index=index, min_confidence=min_confidence, lease=lease)  # clears the state
         second = reindex(sessions=sessions, index=index, min_confidence=min_confidence)  # what runs changed meanwhile
         log.info("search index rebuilt after an upgrade: %s; then %s", first.describe(), second.describe())
+    except LeaseLost as exc:
+        log.warning("%s: this process stops its pass", exc)
     except Exception:
         log.exception("the search index rebuild stopped; the next search starts it again (or run `vsl reindex`)")
-        index.set_rebuild_state(owner, REBUILD_PENDING)
+        lease.stop()
+        index.set_rebuild_state(lease.state, REBUILD_PENDING)
+    finally:
+        lease.stop()
 
 
 def wait_for_rebuilds(timeout_s: float | None = None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from vsl_assets.settings import retranscribe_language, url_language
 
@@ -31,9 +31,15 @@ class AddUrlsRequest(BaseModel):
 
 
 class AddedUrl(BaseModel):
+    """One pasted URL's outcome, in input order (``services.intake.add_urls`` makes them)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    #: The normalised URL, or the input (cut to 300 characters) when it was refused.
     url: str
     partition_key: str | None = None
     status: str | None = None
+    #: True for the first occurrence of a URL that was not in the database before.
     added: bool = False
     #: Why the URL was refused (then partition_key and status are null).
     error: str | None = None

@@ -254,6 +254,7 @@ REASONS: tuple[ReasonPattern, ...] = (
     _reason("the stream URL did not return video (got {got})"),
     _reason("the stream contains no audio or video stream"),
     _reason("the stream URL contains no audio or video stream"),
+    _reason("the video's codec cannot be stored as MP4 and could not be converted"),
     _reason("the HLS playlist lists no segments"),
     _reason("the playlist contains no segments"),
     _reason("the video has no audio track, so there is nothing to transcribe"),

@@ -3,7 +3,7 @@
 Caption files and some recognisers give no capitals and no punctuation, so where a name starts and ends is
 read from the grammar around it (a naming verb before it and what it is said to be after it; the kind of
 offering before a Portuguese or Spanish name; an article before a brand) or from its repetition.  Every
-sentence here is written for this project; the rules' comments in ``vsl_assets/breakdown/names.py`` name the
+sentence here is written for this project; the rules' comments in ``vsl_assets/breakdown/names/`` name the
 real-copy documents behind them.
 """
 

@@ -1,7 +1,7 @@
 """Issue 22, round ten: product names read as written (the "sentences" cut) — a name said once in a cleft
 ("Here is what X installs"), a lower-case name the speaker made inside a capitalised transcript.
 
-Every sentence here is written for this project; each rule's comment in ``vsl_assets/breakdown/names.py``
+Every sentence here is written for this project; each rule's comment in ``vsl_assets/breakdown/names/``
 names the real-copy documents (by split and id) or the grammar behind it.
 """
 

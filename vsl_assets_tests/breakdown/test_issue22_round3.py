@@ -192,7 +192,7 @@ def test_common_words_shouted_in_capitals_are_not_names(language: str, lines: li
 def test_capitals_of_a_common_word_are_shouted_even_never_said_in_lower_case(
     language: str, lines: list[str], shouted: set[str], names: set[str]
 ) -> None:
-    from vsl_assets.breakdown.names import _shouted_common_words
+    from vsl_assets.breakdown.names.words import _shouted_common_words
     from vsl_assets.breakdown.prepared import Prepared
 
     found = _shouted_common_words(Prepared.build(timed(lines), language))

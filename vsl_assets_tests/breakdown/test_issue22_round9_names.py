@@ -1,7 +1,7 @@
 """Issue 22, round nine: product names across a recogniser's cuts, in lower-cased transcripts, in
 appositions and in the product's web address.
 
-Every sentence here is written for this project; each rule's comment in ``vsl_assets/breakdown/names.py``
+Every sentence here is written for this project; each rule's comment in ``vsl_assets/breakdown/names/``
 names the real-copy documents (by split and id) or the grammar behind it.
 """
 

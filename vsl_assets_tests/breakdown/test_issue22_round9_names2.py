@@ -3,7 +3,7 @@
 When no construction names the product and the offer section calls what it sells only "el programa",
 "o sistema", "this course", the engine answers that kind with a low confidence (the UI shows it as "not
 sure") instead of a company, a list or a topic word of the story.  Every sentence here is written for this
-project; the rule's comment in ``vsl_assets/breakdown/names.py`` names the real-copy documents behind it.
+project; the rule's comment in ``vsl_assets/breakdown/names/`` names the real-copy documents behind it.
 """
 
 from __future__ import annotations

@@ -10,8 +10,9 @@ from types import ModuleType
 
 import pytest
 
-from vsl_assets.breakdown import cues, labels, names, numbers, offer, prices, section
+from vsl_assets.breakdown import cues, labels, numbers, offer, prices, section
 from vsl_assets.breakdown.lazyre import LazyPattern, lazy
+from vsl_assets.breakdown.names import bare, product, words, written
 
 
 def _patterns(module: ModuleType) -> dict[str, object]:
@@ -31,7 +32,9 @@ def _patterns(module: ModuleType) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(
-    "module", [section, prices, numbers, cues, labels, offer, names], ids=lambda m: m.__name__.rsplit(".", 1)[1]
+    "module",
+    [section, prices, numbers, cues, labels, offer, words, written, bare, product],
+    ids=lambda m: m.__name__.rsplit(".", 1)[1],
 )
 def test_importing_a_reader_compiles_none_of_its_patterns(module: ModuleType) -> None:
     patterns = _patterns(module)

@@ -534,3 +534,33 @@ def test_status_and_show_name_the_original_of_an_alias(vsl_env) -> None:
     assert listed == {original: None, alias: original}
     shown = in_process("show", alias)
     assert shown.returncode == 1 and f"{alias} is the same video as {original}: vsl show {original}" in shown.stderr
+
+
+def test_status_and_show_word_a_failure_as_the_web_app_does_and_keep_the_raw_reason(vsl_env) -> None:
+    """The queue page says "not a video or a sales page..." (in the viewer's language); `vsl status`
+    and `vsl show` printed the pipeline's raw text.  They print the web's words, in English or
+    ``--lang``; ``--json`` keeps the raw reason beside them."""
+    from vsl_assets.db import repo
+
+    raw = "the stream URL did not return video (got text/plain)"
+    with db_session() as s:
+        [added] = repo.add_urls(s, ["https://a.example.com/notes.txt"])
+        key = added.partition_key
+        row = repo.require_url(s, key)
+        row.status, row.reason = "failed", raw
+    english = "not a video or a sales page: the address answered with a text file (text/plain)"
+    portuguese = "não é um vídeo nem uma página de vendas: o endereço respondeu com um arquivo de texto (text/plain)"
+    [line] = in_process("status").stdout.splitlines()
+    assert line.endswith(f"https://a.example.com/notes.txt  — {english}")
+    [line] = in_process("status", "--lang", "pt-BR").stdout.splitlines()
+    assert line.endswith(f"— {portuguese}")
+    [listed] = json.loads(in_process("status", "--json", "--lang", "pt-BR").stdout)
+    assert (listed["reason"], listed["reason_text"]) == (raw, portuguese)
+    shown = in_process("show", key, "--lang", "pt-BR")
+    assert (
+        shown.returncode == 1
+        and shown.stderr.strip() == f"vsl: {key} has no transcript yet (status failed: {portuguese})"
+    )
+    assert english in in_process("show", key).stderr
+    wrong = in_process("status", "--lang", "fr")
+    assert wrong.returncode == 2 and "--lang 'fr': use one of en, pt-BR, es" in wrong.stderr

@@ -83,6 +83,7 @@ def test_the_repo_instance_uses_it(tmp_path: Path) -> None:
         instance.dispose()
 
 
+@pytest.mark.migrations  # the app database's own Alembic run is what is watched
 def test_alembic_runs_under_one_process_lock_for_the_app_database_and_each_new_shard(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

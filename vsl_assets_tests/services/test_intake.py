@@ -137,3 +137,31 @@ def test_a_url_stored_before_tracking_was_dropped_keeps_its_key(env: Env) -> Non
     with env.sessions() as s:
         third = intake.add_urls(s, [old], partitions=None, net=STRICT, tracking=TRACKING)
     assert third.keys == other.keys
+
+
+def test_each_item_is_the_apis_added_url_as_it_is(env: Env) -> None:
+    # One definition of an added URL: what intake reports is what POST /api/urls answers, field for field.
+    from vsl_assets.services.schemas import AddedUrl, AddUrlsResponse
+
+    with env.sessions() as s:
+        report = intake.add_urls(s, ["https://example.com/v", "ftp://x"], partitions=env.partitions, net=STRICT)
+    assert all(isinstance(item, AddedUrl) for item in report.items)
+    answer = AddUrlsResponse(results=report.items, added=report.added, known=report.known, invalid=report.invalid)
+    assert answer.model_dump()["results"] == [
+        {
+            "url": "https://example.com/v",
+            "partition_key": report.keys[0],
+            "status": "pending_ingest",
+            "added": True,
+            "error": None,
+            "warning": None,
+        },
+        {
+            "url": "ftp://x",
+            "partition_key": None,
+            "status": None,
+            "added": False,
+            "error": "unsupported URL scheme 'ftp': only http and https URLs can be added",
+            "warning": None,
+        },
+    ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -15,9 +16,10 @@ import pytest
 
 from vsl_assets import search as search_module
 from vsl_assets.search import SearchQuery, VslDocument, search_path_for
+from vsl_assets.search.backend import REBUILD_PENDING
 from vsl_assets.search.tantivy_backend import TantivySearch
 from vsl_assets.services import reindex as reindex_module
-from vsl_assets.services.reindex import rebuild_progress, reindex, wait_for_rebuilds
+from vsl_assets.services.reindex import rebuild_in_background, rebuild_progress, reindex, wait_for_rebuilds
 from vsl_assets_tests.search.layouts import tantivy_before_word_pairs
 from vsl_assets_tests.web.conftest import Web
 from vsl_assets_tests.web.seed import Fake, index_all, search_of, seed
@@ -183,3 +185,103 @@ def _cli_args(query: str) -> object:
         currency=None,
         json=False,
     )
+
+
+# -- the rebuild's lease: an owner on another host that stopped beating is taken over -----------
+
+OTHER_HOST = "another-host:4242:99"
+
+
+def _marked(web: Web, state: str) -> TantivySearch:
+    """The index recreated by a new format, its mark set to ``state`` (as another process left it)."""
+    _seed(web, 2)
+    _make_it_the_layout_before_word_pairs(web)
+    index = search_of(web.settings)
+    assert isinstance(index, TantivySearch)
+    assert index.set_rebuild_state(REBUILD_PENDING, state)
+    return index
+
+
+def _in_background(web: Web, index: TantivySearch) -> reindex_module.RebuildProgress | None:
+    return rebuild_in_background(
+        sessions=web.session, index=index, min_confidence=web.settings.breakdown_min_confidence
+    )
+
+
+def test_a_rebuild_whose_owner_on_another_host_stopped_beating_is_taken_over(sqlite_web: Web) -> None:
+    # worker_alive cannot see a pid of another host: before the lease, this mark stayed "running" forever.
+    stale = time.time() - 3600  # an hour without a beat
+    index = _marked(sqlite_web, f"running {OTHER_HOST} {stale:.0f}")
+    progress = rebuild_progress(sessions=sqlite_web.session, index=index)
+    assert progress is not None and not progress.running  # nobody is filling it: search says how to
+    _in_background(sqlite_web, index)
+    wait_for_rebuilds(30)
+    assert index.rebuild_state() is None
+    assert len(index.keys()) == 2
+    assert rebuild_progress(sessions=sqlite_web.session, index=index) is None
+
+
+def test_a_rebuild_of_another_host_that_beats_is_left_to_it(sqlite_web: Web) -> None:
+    mark = f"running {OTHER_HOST} {time.time():.0f}"
+    index = _marked(sqlite_web, mark)
+    progress = _in_background(sqlite_web, index)
+    wait_for_rebuilds(30)
+    assert progress is not None and progress.running and progress.indexed == 0
+    assert index.rebuild_state() == mark and index.keys() == set()
+
+
+def test_the_owner_beats_as_the_pass_goes_on_and_stops_when_taken_over(tmp_path: Path) -> None:
+    start = 1_000_000.0
+    index = TantivySearch(tmp_path / "search")  # the mark alone: no app, no VSLs
+    assert index.set_rebuild_state(None, f"running me:1:2 {start:.0f}")
+    lease = reindex_module.RebuildLease(index, f"running me:1:2 {start:.0f}", "me:1:2")
+    assert lease.beat(now=start + 30)  # nothing read since: no beat written
+    assert index.rebuild_state() == f"running me:1:2 {start:.0f}"
+    lease.progressed()
+    assert lease.beat(now=start + 60)
+    assert index.rebuild_state() == f"running me:1:2 {start + 60:.3f}"
+    assert not reindex_module._abandoned(index.rebuild_state() or "", now=start + 60 + reindex_module.LEASE_S)
+    assert reindex_module._abandoned(index.rebuild_state() or "", now=start + 61 + reindex_module.LEASE_S)
+    # Another process took it over: the next beat finds its mark, and the pass stops at its next VSL.
+    assert index.set_rebuild_state(f"running me:1:2 {start + 60:.3f}", f"running {OTHER_HOST} {start + 200:.0f}")
+    lease.progressed()
+    assert not lease.beat(now=start + 210)
+    assert index.rebuild_state() == f"running {OTHER_HOST} {start + 200:.0f}"
+    with pytest.raises(reindex_module.LeaseLost):
+        lease.progressed()
+
+
+def test_a_rebuild_writes_its_beat_while_it_runs(sqlite_web: Web, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The real rebuild thread and its beat thread: the mark's beat moves while the pass is under way.
+    web = sqlite_web
+    _seed(web, 2)
+    _make_it_the_layout_before_word_pairs(web)
+    monkeypatch.setattr(reindex_module, "BEAT_S", 0.05)
+    base = search_of(web.settings)
+    assert isinstance(base, TantivySearch)
+    seen: list[str | None] = []
+
+    class Slow(TantivySearch):
+        def index_many(self, docs: Iterable[VslDocument]) -> int:
+            pending = iter(docs)
+            first = next(pending)  # read: the lease was told; wait (outside the write) for its beat
+            if seen:  # the second pass, which holds no lease
+                return super().index_many([first, *pending])
+            taken = self.rebuild_state() or ""
+            for _ in range(3000):
+                state = self.rebuild_state()
+                if state != taken:
+                    break
+                time.sleep(0.01)
+            seen.extend([taken, state])
+            return super().index_many([first, *pending])
+
+    index = Slow(base.path)
+    index.set_rebuild_state(REBUILD_PENDING, f"running {OTHER_HOST} 0")  # an owner gone long ago
+    rebuild_in_background(sessions=web.session, index=index, min_confidence=web.settings.breakdown_min_confidence)
+    wait_for_rebuilds(30)
+    taken, beaten = seen[0], seen[1]
+    assert taken is not None and beaten is not None
+    assert taken.split(" ")[:2] == beaten.split(" ")[:2] == ["running", reindex_module.current_worker()]
+    assert beaten != taken and float(beaten.split(" ")[2]) >= float(taken.split(" ")[2])
+    assert index.rebuild_state() is None and len(index.keys()) == 2

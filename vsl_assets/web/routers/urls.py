@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import intake
-from vsl_assets.services.schemas import AddedUrl, AddUrlsRequest, AddUrlsResponse
+from vsl_assets.services.schemas import AddUrlsRequest, AddUrlsResponse
 from vsl_assets.web.context import WebContext
 from vsl_assets.web.deps import ApiUser, Ctx, Db
 
@@ -29,9 +29,8 @@ def add_many(
         tracking=context.settings.url_tracking_params,
         language=language,
     )
-    results = [AddedUrl.model_validate(i, from_attributes=True) for i in report.items]
     return AddUrlsResponse(
-        results=results, added=report.added, known=report.known, invalid=report.invalid, notes=report.notes
+        results=report.items, added=report.added, known=report.known, invalid=report.invalid, notes=report.notes
     )
 
 

@@ -90,7 +90,7 @@
     if (copy && video) {
       copy.addEventListener("click", function () {
         var link = location.origin + location.pathname + "?t=" + Math.floor(video.currentTime);
-        if (out) { out.value = link; out.select(); }
+        if (out) { out.hidden = false; out.value = link; out.select(); }
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(link).then(function () { copy.textContent = copy.dataset.copied; }, function () {});
         }
@@ -145,6 +145,8 @@
     if (!box) return;
     box.textContent = "";
     if (item.stage === null || item.stage === undefined || FINAL[item.status]) return;
+    var head = row.closest("table") && row.closest("table").querySelector("th.progress[data-unreported]");
+    if (head) head.removeAttribute("data-unreported");  // a row reports progress now: show the column
     box.appendChild(span("stage", item.stage + "/5", {stage: item.stage}));
     if (item.percent !== null && item.percent !== undefined) {
       box.appendChild(document.createTextNode(" "));
