@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,6 +52,15 @@ def locate(cwd: Path, settings: Settings) -> Settings:
     raise ConfigurationError(settings_module.project_not_found_message(cwd))
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush does not fail on the closed pipe again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # stdout is not a file (tests, embedding)
+        pass
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     for name in ("file", "out"):  # `add --file`, `analyze FILE`, `export --out`: before moving to the project
@@ -75,6 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         err("interrupted")
         return 130
+    except BrokenPipeError:  # `vsl search x --json | head`: the reader stopped reading, which is no error
+        _silence_stdout()
+        return EXIT_OK
     except OSError as exc:
         err(str(exc))
         return EXIT_FAILED

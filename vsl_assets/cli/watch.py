@@ -71,8 +71,10 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     summary = watch.run_checks(sessions(settings), cfg, partitions=partitions(settings), keys=found[1])
     print(
         f"checked {summary.checked}: {summary.not_modified} unchanged (ETag), {summary.changed} changed, "
-        f"{summary.failed} failed, {summary.down} down; {summary.requests} requests"
+        f"{summary.failed} failed, {summary.down} down; {counted(summary.requests, 'request')}"
     )
+    for line in summary.problems:  # which page, and why: "1 down" alone leaves the reader guessing
+        print(line)
     for line in summary.events:
         print(line)
     return EXIT_FAILED if summary.failed and summary.failed == summary.checked else EXIT_OK

@@ -296,6 +296,8 @@ class RunSummary:
     requests: int = 0
     new_versions: list[str] = field(default_factory=list)
     events: list[str] = field(default_factory=list)
+    # ``KEY: reason`` of each page found down or failing, so ``vsl watch check`` says why, not only how many
+    problems: list[str] = field(default_factory=list)
     seconds: float = 0.0
     webhook_sent: int = 0
     webhook_failed: int = 0
@@ -382,7 +384,7 @@ def run_checks(
             with write:
                 with sessions() as s:
                     events, new_keys = record_check(s, page, result, cfg, now())
-                _count(summary, result, events, new_keys)
+                _count(summary, result, events, new_keys, key=page.key)
                 if new_keys and partitions is not None:
                     partitions.register(new_keys)
 
@@ -407,7 +409,9 @@ def _interleaved(by_host: dict[str, list[DuePage]]) -> list[list[DuePage]]:
     return sorted(by_host.values(), key=len, reverse=True)
 
 
-def _count(summary: RunSummary, result: PageCheck, events: list[WatchEvent], new_keys: list[str]) -> None:
+def _count(
+    summary: RunSummary, result: PageCheck, events: list[WatchEvent], new_keys: list[str], *, key: str = ""
+) -> None:
     summary.checked += 1
     summary.requests += result.requests
     if result.outcome == NOT_MODIFIED:
@@ -416,6 +420,9 @@ def _count(summary: RunSummary, result: PageCheck, events: list[WatchEvent], new
         summary.failed += 1
     elif result.outcome == DOWN:
         summary.down += 1
+    if result.outcome in (ERROR, DOWN):
+        what = "failed" if result.outcome == ERROR else "down"
+        summary.problems.append(f"{key}\t{what}: {result.error or 'no reason given'}")
     if new_keys:
         summary.changed += 1
     summary.new_versions += new_keys

@@ -60,3 +60,22 @@ def test_watch_list_says_never_seen_and_live_since_today() -> None:
     assert _life(never) == "no video found at this address: no video player found on page"
     today = Longevity("k", True, now, now, None, None, 1, 1)
     assert _life(today) == "live since today, 1 version"
+
+
+class _ClosedPipe:
+    """stdout as `| head` leaves it once head has read its lines."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_output_piped_into_head_ends_quietly(
+    one_vsl: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`vsl search x --json | head` printed "vsl: [Errno 32] Broken pipe" and exited 1."""
+    monkeypatch.setattr("sys.stdout", _ClosedPipe())
+    assert main(["search", "garantia", "--json"]) == 0
+    assert capsys.readouterr().err == ""

@@ -45,3 +45,17 @@ def test_watch_on_off_list_check(vsl_env, capsys, monkeypatch) -> None:
         assert main(["watch", "check"]) == 2
         assert main(["watch", "on", "nope-000000000000"]) == 2
         assert cdn.seen == []
+
+
+def test_watch_check_names_each_page_down_and_why(vsl_env, capsys, monkeypatch) -> None:
+    """A new user's first check of a page the guard refuses: "1 down" alone said neither which nor why."""
+    monkeypatch.setenv("VSL_WATCH_HOST_INTERVAL_S", "0")
+    with PageHost() as page, PageHost() as cdn:
+        (key,) = add_urls(page.serve("/pagina/", video_page(cdn.url("/v.m3u8"))))
+        monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")  # production's policy: loopback is refused
+        capsys.readouterr()
+        assert main(["watch", "check", key]) == 0
+        lines = capsys.readouterr().out.splitlines()
+        assert page.seen == []
+    assert lines[0] == "checked 1: 0 unchanged (ETag), 0 changed, 0 failed, 1 down; 1 request"
+    assert lines[1].startswith(f"{key}\tdown: ") and "loopback" in lines[1]

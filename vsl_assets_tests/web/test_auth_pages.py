@@ -225,3 +225,15 @@ def test_every_page_names_its_icon_so_the_browser_asks_no_missing_favicon(sqlite
     icon = sqlite_web.client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
     assert icon.text.startswith("<svg")
+
+
+def test_a_wrong_password_keeps_the_name_typed_and_asks_only_the_password(sqlite_web: Web) -> None:
+    """A pt-BR trial: after "Usuário ou senha incorretos." both fields were empty again."""
+    web = sqlite_web
+    token = csrf_of(web.client.get("/login").text)
+    wrong = web.client.post("/login", data={"username": "ana<b>", "password": "nope-nope", "csrf_token": token})
+    assert wrong.status_code == 401
+    assert 'name="username" autocomplete="username" required value="ana&lt;b&gt;">' in wrong.text
+    assert 'name="password" type="password" autocomplete="current-password" required autofocus>' in wrong.text
+    fresh = web.client.get("/login").text
+    assert 'required value="" autofocus>' in fresh and "required autofocus>" not in fresh.split('name="password"')[1]

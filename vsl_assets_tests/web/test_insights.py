@@ -185,3 +185,18 @@ def test_one_vsl_is_counted_in_the_singular(sqlite_web: Web) -> None:
     board_id = int(where.rsplit("/", 1)[1])
     shared = web.client.post(f"/api/boards/{board_id}/shares", json={"days": 7}, headers=web.bearer).json()["url"]
     assert '<p class="board-meta">1 VSL</p>' in web.client.get(shared.removeprefix("http://testserver")).text
+
+
+def test_price_buckets_read_in_the_readers_numbers(sqlite_web: Web) -> None:
+    """A pt-BR trial read the bucket "50-99.99" (an English decimal point) on the insights page."""
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        seed(s, web.layout, Fake("https://a.example/1", niche="health/sleep", price=97.0, currency="BRL"))
+        seed(s, web.layout, Fake("https://a.example/2", niche="health/sleep", price=2500.0, currency="BRL"))
+    for lang, mid, top in (("pt-BR", "50\u201399,99", "2.000+"), ("en", "50\u201399.99", "2,000+")):
+        web.client.cookies.set("vsl_lang", lang)
+        page = web.client.get("/insights").text
+        chart = page.split('id="chart-price-brl"')[1].split("</svg>")[0]
+        assert f">{mid}</text>" in chart and f">{top}</text>" in chart
+        assert f">{mid}</a></td>" in page  # the table under the charts too

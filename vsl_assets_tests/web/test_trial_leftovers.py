@@ -213,3 +213,55 @@ def test_a_niche_with_no_sub_niche_reads_once() -> None:
 
     assert (label("pt-BR", "niche", "other/other"), label("en", "niche", "other/other")) == ("Outros", "Other")
     assert label("pt-BR", "niche", "health/diabetes") == "Saúde / Diabetes"
+
+
+def test_the_search_button_reads_as_a_verb(sqlite_web: Web) -> None:
+    """The search page's button read "Busca" (the menu's noun) in Portuguese: it says "Buscar"."""
+    web = sqlite_web
+    web.login()
+    for lang, menu, button in (("pt-BR", "Busca", "Buscar"), ("es", "Buscar", "Buscar"), ("en", "Search", "Search")):
+        web.client.cookies.set("vsl_lang", lang)
+        page = web.client.get("/search?q=garantia").text
+        form = page.split('<form method="get"')[1].split("</form>")[0]
+        assert f'<button type="submit">{button}</button>' in form
+        assert f'<a href="/search" aria-current="page">{menu}</a>' in page  # the menu keeps its noun
+
+
+def test_a_stream_whose_sales_page_came_later_points_to_the_page_watched(sqlite_web: Web) -> None:
+    """A trial pasted a ``.m3u8``, then its sales page (which became its alias and was watched):
+    the stream's page still said "there is no page to watch for changes"."""
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        stream = seed(s, web.layout, Fake("https://cdn.example.com/b/main.m3u8", title=None))
+        stream_id = repo.require_url(s, stream).id
+        s.query(Source).filter(Source.url_id == stream_id).update({"kind": "direct-hls"})
+    page, _ = _bare_url(web, "https://oferta.example.com/seca", status="alias", alias_of=stream_id)
+    for lang, note, old in (
+        ("en", "watching for changes is done on the sales page that plays it:", "there is no page to watch"),
+        ("pt-BR", "o monitoramento é feito na página de vendas que o toca:", "não há página para monitorar"),
+    ):
+        web.client.cookies.set("vsl_lang", lang)
+        panel = web.client.get(f"/vsl/{stream}").text.split('id="watch"')[1].split("</section>")[0]
+        assert note in _text(panel) and old not in _text(panel)
+        assert f'<a href="/vsl/{page}#watch">' in panel
+
+
+def test_a_vsl_page_before_any_board_says_where_boards_are_made(sqlite_web: Web) -> None:
+    """A new user's VSL page had no "Add to board" at all until a board existed elsewhere."""
+    web = sqlite_web
+    csrf = web.login()
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://oferta.example.com/quadro", title="Oferta"))
+    for lang, text in (
+        ("en", "No boards yet: create one on the Boards page"),
+        ("pt-BR", "Nenhum quadro ainda: crie um"),
+    ):
+        web.client.cookies.set("vsl_lang", lang)
+        page = web.client.get(f"/vsl/{key}").text
+        assert 'id="board-form"' not in page
+        hint = page.split('id="no-boards">')[1].split("</p>")[0]
+        assert _text(hint).startswith(text) and '<a href="/boards">' in hint
+    web.client.post("/boards", data={"name": "Sono", "csrf_token": csrf})
+    page = web.client.get(f"/vsl/{key}").text
+    assert 'id="board-form"' in page and 'id="no-boards"' not in page

@@ -11,7 +11,7 @@ from vsl_assets.services import insights as insights_service
 from vsl_assets.web import charts
 from vsl_assets.web.deps import ApiUser, Ctx, Db, PageUser
 from vsl_assets.web.filters import ApiFilters, PageFilters
-from vsl_assets.web.i18n import label, translate
+from vsl_assets.web.i18n import fmt_number, label, translate
 from vsl_assets.web.render import language, render
 
 router = APIRouter(tags=["insights"])
@@ -32,11 +32,19 @@ def insights_page(request: Request, filters: PageFilters, context: Ctx, session:
     def _(text: str) -> str:
         return translate(lang, text)
 
+    ranges = {chart.currency: price_ranges(lang, chart.bars) for chart in data.prices}
     drawn = {
         "prices": [
             (
                 chart.currency,
-                charts.bars(f"chart-price-{chart.currency.lower()}", _("Price points"), chart.bars, 0, _),
+                charts.bars(
+                    f"chart-price-{chart.currency.lower()}",
+                    _("Price points"),
+                    chart.bars,
+                    0,
+                    _,
+                    words=ranges[chart.currency].__getitem__,
+                ),
             )
             for chart in data.prices
         ],
@@ -73,4 +81,15 @@ def insights_page(request: Request, filters: PageFilters, context: Ctx, session:
         facets=library.facets(session),
         boards=all_boards,
         board_name=board_name,
+        price_ranges=ranges,
     )
+
+
+def price_ranges(lang: str, bars: list[insights_service.Bar]) -> dict[str, str]:
+    """Each price bucket's label in the reader's numbers: "50-99,99" and "2.000+" in Portuguese, where
+    the service's plain "50-99.99" read as an English decimal point (the currency is the chart's heading)."""
+    out = {}
+    for bar in bars:
+        low = fmt_number(lang, bar.low or 0)
+        out[bar.label] = f"{low}+" if bar.high is None else f"{low}\u2013{fmt_number(lang, bar.high, 2)}"
+    return out

@@ -33,7 +33,7 @@ def login_form(request: Request, context: Ctx, next: str = "/") -> Response:
     return _login_page(request, context, next)
 
 
-def _login_page(request: Request, context: Ctx, next: str, error: str | None = None) -> Response:
+def _login_page(request: Request, context: Ctx, next: str, error: str | None = None, username: str = "") -> Response:
     nonce = request.cookies.get(LOGIN_COOKIE) or secrets.token_urlsafe(16)
     response = render(
         request,
@@ -43,6 +43,7 @@ def _login_page(request: Request, context: Ctx, next: str, error: str | None = N
         next=safe_next(next),
         login_csrf=context.signer.csrf_token("login:" + nonce),
         error=error,
+        username=username,  # after a wrong password the name stays typed: only the password is asked again
     )
     response.set_cookie(LOGIN_COOKIE, nonce, httponly=True, samesite="lax", secure=_secure(request), max_age=3600)
     return response
@@ -72,7 +73,7 @@ def login(
     user = authenticate(session, username, password)
     context.throttle.finish(attempt.attempt_id, ok=user is not None)
     if user is None:
-        return _login_page(request, context, next, error="Wrong user name or password.")
+        return _login_page(request, context, next, error="Wrong user name or password.", username=username)
     # A new session, and the one this browser had (if any) ends: a session id is never carried across a login.
     end_session(session, request.cookies.get(SESSION_COOKIE))
     cookie = create_session(session, user, context.session_policy, address)
