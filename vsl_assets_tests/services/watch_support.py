@@ -115,7 +115,7 @@ class PageHost:
         self.server.daemon_threads = True
         self.server.request_queue_size = 1024
         self.port = self.server.server_address[1]
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
     def __enter__(self) -> PageHost:
         self._thread.start()
