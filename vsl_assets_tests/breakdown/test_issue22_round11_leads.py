@@ -12,7 +12,6 @@ import pytest
 from vsl_assets.breakdown.engine import analyze
 from vsl_assets_tests.breakdown.samples import read_opening, timed
 
-
 # --- a fragment of one or two words is passed over -------------------------------------------------------
 
 
