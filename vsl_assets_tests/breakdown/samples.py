@@ -6,6 +6,7 @@ per minute, like a TXT transcript, so the tests can reason about where each beat
 
 from __future__ import annotations
 
+from vsl_assets.breakdown.models import Breakdown
 from vsl_assets.transcription.models import Segment
 
 
@@ -17,6 +18,21 @@ def timed(lines: list[str], words_per_minute: float = 150.0) -> list[Segment]:
         out.append(Segment(start=round(t, 2), end=round(t + d, 2), text=line))
         t = round(t + d, 2)
     return out
+
+
+#: A body with no lead cue of its own, so the opening alone decides (:func:`read_opening`).
+NEUTRAL_BODY = {
+    "en": "Here is how the work is split, step by step, across the week.",
+    "pt": "Aqui está como o trabalho se divide, passo a passo, ao longo da semana.",
+    "es": "Así se reparte el trabajo, paso a paso, a lo largo de la semana.",
+}
+
+
+def read_opening(language: str, *opening: str) -> Breakdown:
+    """The breakdown of ``opening`` followed by a neutral body: what the opening alone makes of the lead."""
+    from vsl_assets.breakdown.engine import analyze
+
+    return analyze(timed([*opening, *[NEUTRAL_BODY[language]] * 12]), language)
 
 
 #: Joint pain, story lead, Portuguese; spelled-out prices with instalments and a 30-day guarantee.

@@ -10,20 +10,7 @@ from __future__ import annotations
 import pytest
 
 from vsl_assets.breakdown.engine import analyze
-from vsl_assets.breakdown.models import Breakdown
-from vsl_assets_tests.breakdown.samples import timed
-
-#: A body with no lead cue of its own, so the opening alone decides.
-BODY = {
-    "en": "Here is how the work is split, step by step, across the week.",
-    "pt": "Aqui está como o trabalho se divide, passo a passo, ao longo da semana.",
-    "es": "Así se reparte el trabajo, paso a paso, a lo largo de la semana.",
-}
-
-
-def _read(language: str, *opening: str) -> Breakdown:
-    return analyze(timed([*opening, *[BODY[language]] * 12]), language)
-
+from vsl_assets_tests.breakdown.samples import read_opening, timed
 
 # --- a fragment of one or two words is passed over -------------------------------------------------------
 
@@ -37,7 +24,7 @@ def _read(language: str, *opening: str) -> Breakdown:
     ],
 )
 def test_a_pattern_interrupt_fragment_is_no_proclamation(language: str, opening: str) -> None:
-    b = _read(language, opening)
+    b = read_opening(language, opening)
     assert b.lead_type == "problem_solution"
     assert b.awareness == "problem_aware"
 
@@ -51,7 +38,7 @@ def test_a_pattern_interrupt_fragment_is_no_proclamation(language: str, opening:
     ],
 )
 def test_a_short_bare_claim_of_three_words_or_more_is_still_read_as_a_proclamation(language: str, opening: str) -> None:
-    assert _read(language, opening).lead_type == "proclamation"
+    assert read_opening(language, opening).lead_type == "proclamation"
 
 
 # --- what something costs a person names a loss ---------------------------------------------------------
@@ -66,7 +53,7 @@ def test_a_short_bare_claim_of_three_words_or_more_is_still_read_as_a_proclamati
     ],
 )
 def test_a_cost_to_a_person_opens_a_problem(language: str, opening: str) -> None:
-    assert _read(language, opening).lead_type == "problem_solution"
+    assert read_opening(language, opening).lead_type == "problem_solution"
 
 
 @pytest.mark.parametrize(
@@ -78,12 +65,12 @@ def test_a_cost_to_a_person_opens_a_problem(language: str, opening: str) -> None
     ],
 )
 def test_a_cost_to_nobody_in_particular_stays_a_bare_claim(language: str, opening: str) -> None:
-    assert _read(language, opening).lead_type == "proclamation"
+    assert read_opening(language, opening).lead_type == "proclamation"
 
 
 def test_a_cost_denied_is_the_offers_reassurance_not_a_loss() -> None:
     # "It won't cost you a cent" is no loss: the rule does not lift the problem reading to sure.
-    b = _read("en", "This won't cost you a cent, and it never will.")
+    b = read_opening("en", "This won't cost you a cent, and it never will.")
     assert not (b.lead_type == "problem_solution" and b.confidence["lead_type"] >= 0.6)
 
 
@@ -99,7 +86,7 @@ def test_a_cost_denied_is_the_offers_reassurance_not_a_loss() -> None:
     ],
 )
 def test_an_unsure_proclamation_leaves_the_viewer_problem_aware(language: str, opening: str) -> None:
-    b = _read(language, opening)
+    b = read_opening(language, opening)
     assert b.lead_type == "proclamation" and b.confidence["lead_type"] < 0.6
     assert b.awareness == "problem_aware"
 
@@ -113,7 +100,7 @@ def test_an_unsure_proclamation_leaves_the_viewer_problem_aware(language: str, o
     ],
 )
 def test_an_unsure_proclamation_that_predicts_still_speaks_to_the_unaware(language: str, opening: str) -> None:
-    b = _read(language, opening)
+    b = read_opening(language, opening)
     assert b.lead_type == "proclamation"
     assert b.awareness == "unaware"
 
@@ -126,7 +113,7 @@ def test_an_unsure_proclamation_that_predicts_still_speaks_to_the_unaware(langua
     ],
 )
 def test_a_sure_secret_lead_still_speaks_to_the_unaware(language: str, opening: str) -> None:
-    b = _read(language, opening)
+    b = read_opening(language, opening)
     assert b.lead_type == "big_secret" and b.confidence["lead_type"] >= 0.6
     assert b.awareness == "unaware"
 

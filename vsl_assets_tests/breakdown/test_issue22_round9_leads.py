@@ -9,21 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from vsl_assets.breakdown.engine import analyze
 from vsl_assets.breakdown.labels import LEAD_SURE_CONFIDENCE
 from vsl_assets.breakdown.models import Breakdown
-from vsl_assets_tests.breakdown.samples import timed
-
-#: A body with no lead cue of its own, so the opening alone decides.
-BODY = {
-    "en": "Here is how the work is split, step by step, across the week.",
-    "pt": "Aqui está como o trabalho se divide, passo a passo, ao longo da semana.",
-    "es": "Así se reparte el trabajo, paso a paso, a lo largo de la semana.",
-}
-
-
-def _read(language: str, *opening: str) -> Breakdown:
-    return analyze(timed([*opening, *[BODY[language]] * 12]), language)
+from vsl_assets_tests.breakdown.samples import read_opening
 
 
 def _sure(b: Breakdown) -> bool:
@@ -42,7 +30,7 @@ def _sure(b: Breakdown) -> bool:
     ],
 )
 def test_a_greeting_is_no_proclamation(language: str, opening: str) -> None:
-    assert _read(language, opening).lead_type == "problem_solution"
+    assert read_opening(language, opening).lead_type == "problem_solution"
 
 
 @pytest.mark.parametrize(
@@ -54,7 +42,7 @@ def test_a_greeting_is_no_proclamation(language: str, opening: str) -> None:
 )
 def test_the_lead_is_read_after_the_greeting(language: str, greeting: str, opening: str) -> None:
     # "How are you?" is no problem question: the secret that follows it opens the video.
-    assert _read(language, greeting, opening).lead_type == "big_secret"
+    assert read_opening(language, greeting, opening).lead_type == "big_secret"
 
 
 @pytest.mark.parametrize(
@@ -62,7 +50,7 @@ def test_the_lead_is_read_after_the_greeting(language: str, greeting: str, openi
     [("es", "El azúcar no es el enemigo."), ("pt", "Dieta não emagrece ninguém."), ("en", "Diets don't work.")],
 )
 def test_a_bare_short_claim_without_a_greeting_is_still_a_proclamation(language: str, opening: str) -> None:
-    assert _read(language, opening).lead_type == "proclamation"
+    assert read_opening(language, opening).lead_type == "proclamation"
 
 
 # --- the product introduced by name in the first breath is an offer lead -------------------------------
@@ -90,7 +78,7 @@ def test_a_bare_short_claim_without_a_greeting_is_still_a_proclamation(language:
     ],
 )
 def test_a_product_introduced_by_name_opens_an_offer_lead(language: str, opening: list[str]) -> None:
-    b = _read(language, *opening)
+    b = read_opening(language, *opening)
     assert b.lead_type == "offer"
     assert _sure(b)
     # It introduces the product: the viewer knows the kind of solution, not yet this one.
@@ -106,7 +94,7 @@ def test_a_product_introduced_by_name_opens_an_offer_lead(language: str, opening
     ],
 )
 def test_a_kind_of_product_without_its_name_is_no_offer_lead(language: str, opening: str) -> None:
-    assert _read(language, opening).lead_type != "offer"
+    assert read_opening(language, opening).lead_type != "offer"
 
 
 # --- the viewer's present situation, with the viewer as subject, opens a problem ------------------------
@@ -126,7 +114,7 @@ def test_a_kind_of_product_without_its_name_is_no_offer_lead(language: str, open
     ],
 )
 def test_the_viewers_present_situation_opens_a_sure_problem_lead(language: str, opening: str) -> None:
-    b = _read(language, opening)
+    b = read_opening(language, opening)
     assert b.lead_type == "problem_solution"
     assert _sure(b)
 
@@ -139,7 +127,7 @@ def test_the_viewers_present_situation_opens_a_sure_problem_lead(language: str, 
     ],
 )
 def test_what_the_viewer_will_do_is_no_present_situation(language: str, opening: str, lead: str) -> None:
-    assert _read(language, opening).lead_type == lead
+    assert read_opening(language, opening).lead_type == lead
 
 
 @pytest.mark.parametrize(
@@ -150,7 +138,7 @@ def test_what_the_viewer_will_do_is_no_present_situation(language: str, opening:
     ],
 )
 def test_the_videos_frame_is_no_sure_problem(opening: str) -> None:
-    b = _read("en", opening)
+    b = read_opening("en", opening)
     assert not (b.lead_type == "problem_solution" and _sure(b))
 
 
@@ -166,7 +154,7 @@ def test_the_videos_frame_is_no_sure_problem(opening: str) -> None:
     ],
 )
 def test_a_first_person_plural_exhortation_is_no_proclamation(language: str, opening: str) -> None:
-    assert _read(language, opening).lead_type == "problem_solution"
+    assert read_opening(language, opening).lead_type == "problem_solution"
 
 
 # --- calibration ------------------------------------------------------------------------------------------
@@ -182,7 +170,7 @@ def test_a_first_person_plural_exhortation_is_no_proclamation(language: str, ope
     ],
 )
 def test_an_ambiguous_or_thin_opening_is_shown_not_sure(language: str, opening: str) -> None:
-    assert not _sure(_read(language, opening))
+    assert not _sure(read_opening(language, opening))
 
 
 @pytest.mark.parametrize(
@@ -193,6 +181,6 @@ def test_an_ambiguous_or_thin_opening_is_shown_not_sure(language: str, opening: 
     ],
 )
 def test_an_unsure_offer_lead_does_not_make_the_viewer_product_aware(language: str, opening: str) -> None:
-    b = _read(language, opening)
+    b = read_opening(language, opening)
     assert not (b.lead_type == "offer" and _sure(b))
     assert b.awareness not in ("product_aware", "most_aware")
