@@ -12,7 +12,10 @@ FRONT_ENDS = ("cli", "defs", "definitions", "web", "scaleout")
 
 def reads_current_settings(path: Path) -> list[int]:
     """Lines where ``settings.current()`` (under any alias) is referenced."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    text = path.read_text(encoding="utf-8")
+    if "settings" not in text:  # every import the walk below looks for names the settings module
+        return []
+    tree = ast.parse(text)
     modules: set[str] = set()
     functions: set[str] = set()
     for node in ast.walk(tree):

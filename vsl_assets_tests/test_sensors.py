@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from vsl_assets.core.worker import current_worker
 from vsl_assets.db import DeadLetter, Job, JobOutcome, Url, UrlStatus, repo
-from vsl_assets.defs.partitions import PARTITIONS_NAME
+from vsl_assets.defs.partitions import ADD_CHUNK, PARTITIONS_NAME
 from vsl_assets.defs.reconcile import reconcile
 from vsl_assets.defs.resources import DatabaseResource
 from vsl_assets.defs.sensors import sensor_named
@@ -168,18 +168,21 @@ def test_tick_as_the_daemon_evaluates_it_carries_resolved_partitions(vsl_env, in
     """evaluate_tick is what the code server runs for the daemon (its speed: benchmarks/)."""
     from vsl_assets.definitions import build_definitions
 
-    keys = add_urls(*[f"https://cdn.example.com/{i}/main.m3u8" for i in range(3000)])
-    instance.add_dynamic_partitions(PARTITIONS_NAME, keys[:1500])  # half registered already
-    monkeypatch.setenv("VSL_SENSOR_BATCH", "3000")
+    # 1200 URLs (half registered): the existence lookups (repo.CHUNK) and the partition additions
+    # (ADD_CHUNK) both still span several chunks of 500, at 2/5 of the work 3000 took.
+    assert 600 > ADD_CHUNK and 1200 > 2 * repo.CHUNK
+    keys = add_urls(*[f"https://cdn.example.com/{i}/main.m3u8" for i in range(1200)])
+    instance.add_dynamic_partitions(PARTITIONS_NAME, keys[:600])  # half registered already
+    monkeypatch.setenv("VSL_SENSOR_BATCH", "1200")
     ctx = build_sensor_context(instance=instance, resources={"db": _db(vsl_env)}, definitions=build_definitions())
     data = sensor_named(current_settings(), "pending_urls_sensor").evaluate_tick(ctx)
-    assert len(data.run_requests) == 3000
+    assert len(data.run_requests) == 1200
     first = data.run_requests[0]
     assert first.tags["dagster/partition"] == keys[0] and first.partition_key == keys[0]
     assert first.tags["dagster/partition_set"] == "ingest_vsl_partition_set"
     assert first.tags["dagster/max_runtime"] == "28800"  # audio unknown yet: VSL_RUN_MAX_TIME_S
     added = [k for req in data.dynamic_partitions_requests for k in req.partition_keys]
-    assert added == keys[1500:]
+    assert added == keys[600:]
 
 
 def _failed_run(instance, key: str, run_key_tag: str, job_name: str = "transcribe_vsl"):

@@ -30,7 +30,8 @@ def test_outside_a_step_there_is_no_deadline() -> None:
 
 def test_ffmpeg_is_stopped_at_the_steps_cap_with_the_steps_reason() -> None:
     started = time.monotonic()
-    with step_deadline(1.0, "audio_file"), pytest.raises(StepTimeoutError) as info:
+    # 0.6 s: the reason rounds it to the 0:01 asserted below, and the test waits 0.4 s less.
+    with step_deadline(0.6, "audio_file"), pytest.raises(StepTimeoutError) as info:
         run_ffmpeg(SLOW_FFMPEG, timeout_s=600)
     assert time.monotonic() - started < 5
     assert (
@@ -42,7 +43,7 @@ def test_ffmpeg_is_stopped_at_the_steps_cap_with_the_steps_reason() -> None:
 
 def test_ffmpeg_own_timeout_stays_transient() -> None:
     with step_deadline(600, "audio_file"), pytest.raises(TransientError, match="did not finish within 1 s"):
-        run_ffmpeg(SLOW_FFMPEG, timeout_s=1)
+        run_ffmpeg(SLOW_FFMPEG, timeout_s=0.6)  # said as "1 s" (rounded): 0.4 s less waiting
 
 
 @pytest.mark.slow

@@ -57,7 +57,7 @@ def test_page_timeout_is_transient(hosts: Hosts) -> None:
     hosts.page.set_delay("/slow/", 3.0)
     started = time.monotonic()
     with pytest.raises(NetworkError) as info:
-        resolve(hosts.page.url("/slow/"), options=ResolveOptions(read_timeout_s=0.3))
+        resolve(hosts.page.url("/slow/"), options=ResolveOptions(read_timeout_s=0.1))
     assert time.monotonic() - started < 2.5
     assert info.value.reason == "the page did not respond in time (ReadTimeout)"
     assert info.value.transient
@@ -67,7 +67,7 @@ def test_page_stalled_mid_body_is_transient(hosts: Hosts) -> None:
     hosts.page.add_route("/stall/", b"<html>" + b" " * 10_000, HTML_TYPE)
     hosts.page.set_stall("/stall/", 100)
     with pytest.raises(NetworkError) as info:
-        resolve(hosts.page.url("/stall/"), options=ResolveOptions(read_timeout_s=0.3))
+        resolve(hosts.page.url("/stall/"), options=ResolveOptions(read_timeout_s=0.1))
     assert info.value.reason == "the page did not respond in time (ReadTimeout)"
 
 

@@ -155,10 +155,10 @@ def test_unreachable_api_is_transient(tmp_path: Path) -> None:
 
 def test_timeout_is_transient(server: FakeOpenAIServer) -> None:
     server.delay_s = 3.0
-    transcriber = engine(server, timeout_s=0.5, max_retries=0)
+    transcriber = engine(server, timeout_s=0.2, max_retries=0)
     with pytest.raises(TransientTranscriptionError) as info:
         transcriber.transcribe(SPEECH_EN, language="en")
-    assert info.value.reason == "OpenAI API request timed out (limit 0.5 s per attempt) after 1 attempt"
+    assert info.value.reason == "OpenAI API request timed out (limit 0.2 s per attempt) after 1 attempt"
 
 
 def test_local_checks_before_upload(server: FakeOpenAIServer, tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ a real storage root, a user with a password and an API token, and a client of th
 from __future__ import annotations
 
 import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -23,13 +24,19 @@ from vsl_assets.db import dispose_all, session_scope
 from vsl_assets.services import insights
 from vsl_assets.settings import Settings
 from vsl_assets.storage import StorageLayout
-from vsl_assets.web import create_app
+from vsl_assets.web import create_app, security, users
 from vsl_assets.web.users import add_user, create_token
 from vsl_assets_tests.servers import free_port as free_port  # the suite's one helper (servers/ports.py)
 from vsl_assets_tests.servers import make_mp4
 
 PASSWORD = "correct horse battery"
 _CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+# The suite's passwords are hashed with scrypt N=2**4, not the product's 2**14 (~80 ms of CPU per
+# hash, and the fast tier logs in about a hundred times). Every hash carries its own N, so
+# verifying takes the same path; a user made by `vsl` in a child process still gets 2**14.
+security._SCRYPT_N = 2**4
+security.DUMMY_HASH = users.DUMMY_HASH = security.hash_password(secrets.token_hex(8))
 
 
 def pytest_configure(config: pytest.Config) -> None:
