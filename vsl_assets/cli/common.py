@@ -34,11 +34,10 @@ def ui_language(value: str | None) -> str | None:
         return "en"
     from vsl_assets.web.i18n import LANGUAGES  # Babel and the catalogs: only when a command words things
 
-    lang = value
-    if lang not in LANGUAGES:
+    if value not in LANGUAGES:
         err(f"--lang {value!r}: use one of {', '.join(LANGUAGES)}")
         return None
-    return lang
+    return value
 
 
 def human_reason(lang: str, raw: str | None) -> str:

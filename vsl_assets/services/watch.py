@@ -409,9 +409,7 @@ def _interleaved(by_host: dict[str, list[DuePage]]) -> list[list[DuePage]]:
     return sorted(by_host.values(), key=len, reverse=True)
 
 
-def _count(
-    summary: RunSummary, result: PageCheck, events: list[WatchEvent], new_keys: list[str], *, key: str = ""
-) -> None:
+def _count(summary: RunSummary, result: PageCheck, events: list[WatchEvent], new_keys: list[str], *, key: str) -> None:
     summary.checked += 1
     summary.requests += result.requests
     if result.outcome == NOT_MODIFIED:
