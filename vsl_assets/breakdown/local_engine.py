@@ -127,11 +127,12 @@ class LocalEngine:
             evidence["pitch_s"] = pitch_ev
             confidence["pitch_s"] = section_conf
         reveal_s: float | None = None
-        # Unnamed, a personal service is revealed where its seller says who they are (names.seller_introduction).
-        intro = None if product_segs else seller_introduction(p)
-        reveal_seg = (
-            product_segs[0] if product_segs else intro if intro is not None else _unnamed_reveal(p, beats, early)
-        )
+        if product_segs:
+            reveal_seg: int | None = product_segs[0]
+        else:  # unnamed, a personal service is revealed where its seller says who they are
+            reveal_seg = seller_introduction(p)
+            if reveal_seg is None:
+                reveal_seg = _unnamed_reveal(p, beats, early)
         if reveal_seg is not None:
             reveal_s = p.segments[reveal_seg].start
             evidence["product_reveal_s"] = p.evidence(reveal_seg)
