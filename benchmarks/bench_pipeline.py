@@ -1132,37 +1132,38 @@ def bench_e2e(tmp, minutes, rounds, wait_turn=None):
     return out
 
 
-def e2e_ratios(e):
+def e2e_ratios(pipeline, direct):
     """Each round's ratio, pipeline over direct (the two ran back to back in that round)."""
-    return [p / d for p, d in zip(e["pipeline"], e["direct"], strict=True)]
-
-
-def e2e_judged(ratios):
-    """The rounds' interval (:func:`ratio_stats.rounds_interval`) and the verdict from the whole of it."""
-    ci = ratio_stats.rounds_interval(ratios)
-    return ci, ratio_stats.verdict_at_most(ci, E2E_TARGET_RATIO)
-
-
-def e2e_ratio_text(ci):
-    """The ratio column: the interval judged on, then the median and the rounds' range, which are
-    shown but not judged on (the range only widens as rounds are added)."""
-    return f"{ci.describe()}; median {ci.median:.2f}x, rounds {ci.lowest:.2f}-{ci.highest:.2f}"
+    return [p / d for p, d in zip(pipeline, direct, strict=True)]
 
 
 def e2e_verdict_line(ratios):
-    """The printed verdict: every round's ratio, the median, the interval, the range and the verdict."""
-    ci, verdict_ = e2e_judged(ratios)
+    """The printed verdict: every round's ratio, the median, the interval judged on, the rounds'
+    lowest-highest (shown, never judged on: it only widens as rounds are added) and the verdict."""
+    ci = ratio_stats.rounds_interval(ratios)
     return (
         f"ratio per round {', '.join(f'{r:.2f}' for r in ratios)}; median {ci.median:.2f}x; geometric mean "
         f"{ci.estimate:.2f}x, {100 * ci.level:.0f}% interval {ci.low:.2f}-{ci.high:.2f} (t on the log ratios); "
-        f"rounds min-max {ci.lowest:.2f}-{ci.highest:.2f}; target <= {E2E_TARGET_RATIO}x: {verdict_} "
-        "(judged on the whole interval)"
+        f"rounds min-max {ci.lowest:.2f}-{ci.highest:.2f}; target <= {E2E_TARGET_RATIO}x: "
+        f"{ratio_stats.verdict_at_most(ci, E2E_TARGET_RATIO)} (judged on the whole interval)"
+    )
+
+
+def e2e_row(what, pipeline, direct):
+    """Figure 4's recorded row (a run of its own, or one side of ``--baseline-ref``): the verdict
+    from the 95% interval of the rounds' ratios (:mod:`ratio_stats`)."""
+    ci = ratio_stats.rounds_interval(e2e_ratios(pipeline, direct))
+    return record.Row(
+        f"{what}, {ci.n} interleaved rounds",
+        fmt_s(median(pipeline)),
+        floor=f"faster-whisper direct {fmt_s(median(direct))}",
+        ratio=f"{ci.describe()}; median {ci.median:.2f}x, rounds {ci.lowest:.2f}-{ci.highest:.2f}",
+        target=f"<= {E2E_TARGET_RATIO}x",
+        verdict=ratio_stats.verdict_at_most(ci, E2E_TARGET_RATIO),
     )
 
 
 def print_e2e(e):
-    ratios = e2e_ratios(e)
-    ci, verdict_ = e2e_judged(ratios)
     print(f"\n4. End to end on a {e['minutes']:.1f}-minute VSL (HLS over 127.0.0.1, tiny.en, in-process run)")
     print(f"   whole pipeline (job.execute_in_process): {spread(e['pipeline'])}")
     for step in e["steps"][0]:
@@ -1173,15 +1174,8 @@ def print_e2e(e):
     print(f"   words heard (pipeline, direct) per round: {e['words']}")
     if e.get("pipeline_cpu"):
         print(f"   {cpu_line(e)}")
-    print(f"   {e2e_verdict_line(ratios)}")
-    return record.Row(
-        f"4. a {e['minutes']:.1f}-minute VSL end to end (tiny.en), {len(ratios)} interleaved rounds",
-        fmt_s(median(e["pipeline"])),
-        floor=f"faster-whisper direct {fmt_s(median(e['direct']))}",
-        ratio=e2e_ratio_text(ci),
-        target=f"<= {E2E_TARGET_RATIO}x",
-        verdict=verdict_,
-    )
+    print(f"   {e2e_verdict_line(e2e_ratios(e['pipeline'], e['direct']))}")
+    return e2e_row(f"4. a {e['minutes']:.1f}-minute VSL end to end (tiny.en)", e["pipeline"], e["direct"])
 
 
 # -- figure 1 before/after: another revision in the same run ----------------------------------
@@ -1310,20 +1304,9 @@ def compare_e2e(ref, alternations, minutes, e2e_rounds):
     for name, outs in results.items():
         pipe = [p for e in outs for p in e["pipeline"]]
         direct = [d for e in outs for d in e["direct"]]
-        ratios = [p / d for p, d in zip(pipe, direct, strict=True)]
-        ci, verdict_ = e2e_judged(ratios)
-        recorded.append(
-            record.Row(
-                f"4. a {minutes:.1f}-minute VSL end to end (tiny.en), {name}, {len(ratios)} interleaved rounds",
-                fmt_s(median(pipe)),
-                floor=f"faster-whisper direct {fmt_s(median(direct))}",
-                ratio=e2e_ratio_text(ci),
-                target=f"<= {E2E_TARGET_RATIO}x",
-                verdict=verdict_,
-            )
-        )
+        recorded.append(e2e_row(f"4. a {minutes:.1f}-minute VSL end to end (tiny.en), {name}", pipe, direct))
         print(f"  {name}: pipeline {spread(pipe)}, faster-whisper direct {spread(direct)}")
-        print(f"      {e2e_verdict_line(ratios)}")
+        print(f"      {e2e_verdict_line(e2e_ratios(pipe, direct))}")
         print(f"      {cpu_line(*outs)}")
         steps = sorted({st for e in outs for sp in e["steps"] for st in sp})
         for st in steps:
