@@ -1300,6 +1300,11 @@ def compare_e2e(ref, alternations, minutes, e2e_rounds):
                     proc.kill()
                     proc.wait()
     print(f"\nfigure 4 before/after, load now {os.getloadavg()}")
+    return _print_e2e_comparison(results, minutes)
+
+
+def _print_e2e_comparison(results, minutes):
+    """Each side's rounds (``{name: [its measurements]}``), printed and recorded as :func:`e2e_row`."""
     recorded = []
     for name, outs in results.items():
         pipe = [p for e in outs for p in e["pipeline"]]

@@ -98,18 +98,32 @@ def test_bench_pipeline_end_to_end_verdict_comes_from_the_interval(capsys: pytes
     assert "95% interval 0.94-1.05 (t on the log ratios); rounds min-max 0.95-1.12; target <= 1.1x: PASS" in printed
 
 
-def test_bench_pipeline_before_after_rows_are_judged_the_same_way() -> None:
+def test_bench_pipeline_before_after_rows_are_judged_the_same_way(capsys: pytest.CaptureFixture[str]) -> None:
     """``--baseline-ref``'s rows (one per side) come from the same interval: FAIL when it is wholly over 1.10."""
     import bench_pipeline
 
     direct = [40.0, 41.0, 39.0, 40.0]
-    slow = bench_pipeline.e2e_row(
-        "4. x, before (main 1111111)", [d * r for d, r in zip(direct, [1.2, 1.25, 1.22, 1.3], strict=True)], direct
+
+    def side(ratios: list[float]) -> list[dict[str, object]]:
+        return [
+            {
+                "pipeline": [d * r for d, r in zip(direct, ratios, strict=True)],
+                "direct": direct,
+                "steps": [{"audio_and_transcript": 38.0}] * len(direct),
+                "pipeline_cpu": [(30.0, 7.0)] * len(direct),
+                "direct_cpu": [29.0] * len(direct),
+            }
+        ]
+
+    slow, spread = bench_pipeline._print_e2e_comparison(
+        {"before (main 1111111)": side([1.2, 1.25, 1.22, 1.3]), "after (2222222)": side([0.92, 1.00, 0.87, 1.27])},
+        7.6,
     )
-    spread = bench_pipeline.e2e_row(
-        "4. x, after (2222222)", [d * r for d, r in zip(direct, [0.92, 0.99, 0.87, 1.27], strict=True)], direct
-    )
-    assert (slow.what, slow.verdict) == ("4. x, before (main 1111111), 4 interleaved rounds", "FAIL")
+    printed = capsys.readouterr().out
+    assert slow.what == "4. a 7.6-minute VSL end to end (tiny.en), before (main 1111111), 4 interleaved rounds"
+    assert slow.verdict == "FAIL"
     assert slow.ratio is not None and slow.ratio.startswith("1.24x [1.18-1.31] (95% t interval")
-    assert spread.verdict == "undecided"
     assert (slow.product, slow.floor) == ("49.62 s", "faster-whisper direct 40.00 s")
+    assert spread.verdict == "undecided"
+    assert "ratio per round 0.92, 1.00, 0.87, 1.27; median 0.96x" in printed
+    assert "rounds min-max 0.87-1.27; target <= 1.1x: undecided" in printed
