@@ -1043,13 +1043,15 @@ def direct_whisper(engine, wav, language):
     return time.perf_counter() - started, words
 
 
-def bench_e2e(tmp, minutes, rounds, wait_turn=None):
+def bench_e2e(tmp, minutes, rounds, wait_turn=None, out=None):
     """The whole pipeline (download of the HLS over 127.0.0.1, audio, transcript, breakdown,
     index; ``execute_in_process``) against faster-whisper direct on the same speech, alternating.
 
     ``wait_turn(last)``: called once everything is set up and warmed, before each round and after
     the last one (``last`` True); with ``--serve`` it hands the turn to the other side's process
-    (:func:`compare_e2e`), so the two sides' rounds interleave."""
+    (:func:`compare_e2e`), so the two sides' rounds interleave.  ``out``: the dict the rounds are
+    written into as they end (returned), so that a run that fails in a late round still reports the
+    rounds it finished (:func:`complete_rounds`)."""
     from dagster import DagsterInstance
 
     from vsl_assets import settings as settings_module
@@ -1076,7 +1078,8 @@ def bench_e2e(tmp, minutes, rounds, wait_turn=None):
     defs = build_definitions()
     job = defs.resolve_job_def(INGEST_JOB_NAME)
     engine = defs.resources["transcriber"].build()  # the pipeline's engine settings
-    out = {"minutes": program.duration_s / 60, "pipeline": [], "direct": [], "steps": [], "words": []}
+    out = {} if out is None else out
+    out.update(minutes=program.duration_s / 60, pipeline=[], direct=[], steps=[], words=[])
     # CPU seconds: the pipeline's process (transcription, steps, Dagster) and its ffmpeg children
     # apart; on a loaded machine they move much less than the wall seconds the target is judged on.
     out.update(pipeline_cpu=[], direct_cpu=[])
@@ -1130,6 +1133,15 @@ def bench_e2e(tmp, minutes, rounds, wait_turn=None):
     finally:
         instance.dispose()
     return out
+
+
+def complete_rounds(e):
+    """``e`` cut to its complete rounds (both sides measured): a failure in the middle of a round
+    leaves one side a measurement ahead.  None when no round is complete."""
+    n = len(e.get("words") or [])
+    if not n:
+        return None
+    return {k: v[:n] if isinstance(v, list) else v for k, v in e.items()}
 
 
 def e2e_ratios(pipeline, direct):
@@ -1450,10 +1462,14 @@ def record_verdict(verdict_):
 FIGURES = ("overhead", "sensor", "add", "e2e")
 
 
-def e2e_size(args):
-    """The issue's size for figure 4 is a 7.6-minute VSL in at least 2 rounds."""
+def e2e_size(args, done=None):
+    """The issue's size for figure 4 is a 7.6-minute VSL in at least 2 rounds; ``done``: the rounds
+    a run of its own completed, when it failed before the last (then never the issue's size)."""
     full = args.e2e_minutes >= 7.6 and args.e2e_rounds * max(args.rounds, 1) >= 2
-    return full, f"{args.e2e_minutes:g}-minute VSL, {args.e2e_rounds} round(s) x {args.rounds} alternation(s)"
+    sizes = f"{args.e2e_minutes:g}-minute VSL, {args.e2e_rounds} round(s) x {args.rounds} alternation(s)"
+    if done is not None and done < args.e2e_rounds:
+        return False, f"{sizes}, of which {done} complete (the run failed)"
+    return full, sizes
 
 
 def main(argv=None):
@@ -1501,6 +1517,7 @@ def main(argv=None):
         print(f"vsl-assets benchmark in {tmp} (python {sys.version.split()[0]}, {os.cpu_count()} CPUs)", flush=True)
         stderr_log = tmp / "stderr.log"
         o = s = a = e = None
+        e_rounds = {}  # figure 4's rounds as they end: reported even if a later round fails
         try:
             with stderr_to(stderr_log):
                 if "overhead" in only:
@@ -1514,7 +1531,9 @@ def main(argv=None):
                     a = bench_add(tmp, args.pending)
                 if "e2e" in only:
                     print(f"\n[4] end to end, {args.e2e_minutes} min VSL, {args.e2e_rounds} rounds", flush=True)
-                    e = bench_e2e(tmp, args.e2e_minutes, args.e2e_rounds, serve_turns() if args.serve else None)
+                    e = bench_e2e(
+                        tmp, args.e2e_minutes, args.e2e_rounds, serve_turns() if args.serve else None, out=e_rounds
+                    )
         except Exception:
             # Show what Dagster logged just before the failure, then the error itself.
             tail = stderr_log.read_text(errors="replace").splitlines()[-40:] if stderr_log.exists() else []
@@ -1522,6 +1541,10 @@ def main(argv=None):
             raise
         finally:
             rows = print_report(o, s, a, time.perf_counter() - started)
+            if e is None and not args.serve:  # it failed: what its finished rounds say
+                e = complete_rounds(e_rounds)
+                if e is not None:
+                    print(f"\nfigure 4 failed after {len(e['words'])} complete round(s) of {args.e2e_rounds}")
             e2e_row = print_e2e(e) if e and e["pipeline"] else None
             if args.json and (o or e):
                 Path(args.json).write_text(json.dumps(o or e), encoding="utf-8")
@@ -1529,7 +1552,7 @@ def main(argv=None):
                 recorded = record_rows(rows) + ([e2e_row] if e2e_row else [])
                 full, sizes = not args.quick, f"{k} URLs, {args.pending:,} pending"
                 if e2e_row:
-                    e2e_full, e2e_sizes = e2e_size(args)
+                    e2e_full, e2e_sizes = e2e_size(args, len(e["words"]))
                     full, sizes = (
                         (e2e_full, e2e_sizes) if only == {"e2e"} else (full and e2e_full, f"{sizes}; {e2e_sizes}")
                     )

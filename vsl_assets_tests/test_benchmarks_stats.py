@@ -127,3 +127,33 @@ def test_bench_pipeline_before_after_rows_are_judged_the_same_way(capsys: pytest
     assert spread.verdict == "undecided"
     assert "ratio per round 0.92, 1.00, 0.87, 1.27; median 0.96x" in printed
     assert "rounds min-max 0.87-1.27; target <= 1.1x: undecided" in printed
+
+
+def test_bench_pipeline_reports_the_complete_rounds_of_a_run_that_failed() -> None:
+    """A run that fails in its third round (the pipeline measured, not yet direct) reports two rounds."""
+    import bench_pipeline
+
+    partial = {
+        "minutes": 7.6,
+        "pipeline": [40.0, 41.0, 39.0],
+        "direct": [40.0, 40.0],
+        "steps": [{}, {}, {}],
+        "words": [(1176, 1176), (1176, 1176)],
+        "pipeline_cpu": [(30.0, 7.0)] * 3,
+        "direct_cpu": [29.0, 29.0],
+    }
+    done = bench_pipeline.complete_rounds(partial)
+    assert done is not None
+    assert (done["pipeline"], done["direct"], done["minutes"], len(done["pipeline_cpu"])) == (
+        [40.0, 41.0],
+        [40.0, 40.0],
+        7.6,
+        2,
+    )
+    assert bench_pipeline.complete_rounds({"pipeline": [40.0], "direct": [], "words": []}) is None
+    args = bench_pipeline.argparse.Namespace(e2e_minutes=7.6, e2e_rounds=7, rounds=1)
+    assert bench_pipeline.e2e_size(args, 2) == (
+        False,
+        "7.6-minute VSL, 7 round(s) x 1 alternation(s), of which 2 complete (the run failed)",
+    )
+    assert bench_pipeline.e2e_size(args, 7) == (True, "7.6-minute VSL, 7 round(s) x 1 alternation(s)")
