@@ -657,6 +657,11 @@ def classify_awareness(
     assert level in AWARENESS_LEVELS
     # A level read from the viewer's own words is surer than one inferred from the lead alone.
     confidence = 0.7 if level in where else 0.4
+    if lead == "offer" and level not in SUITS[lead]:
+        # An opening that leads with the deal speaks to viewers who know the product; a pain cue in it says
+        # the opposite, and with the two readings at odds the level was wrong on every such reading of the
+        # tuning sets (hold-out 6 07, hold-out 10 22, hold-out 11 07; every cut): shown, never as sure.
+        confidence = min(confidence, AWARE_OF_PRODUCT_MAX_CONFIDENCE)
     if level in ("product_aware", "most_aware"):
         # Read from a channel, a reorder or a reopened cart, these were wrong on every real VSL they were
         # read on (real-dev 05, hold-out 1 06, hold-out 2 07, hold-out 3 07: an ad's "one of our ads"
