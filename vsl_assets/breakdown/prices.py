@@ -663,11 +663,11 @@ def _near_instalment(best: Mention, mentions: list[Mention]) -> Mention | None:
 ANCHOR_BEFORE_SECTION_S = 120.0
 ANCHOR_BEFORE_OFFER_S = 600.0
 #: An anchor is a price the offer is set against ("normally $497, today $97"): on the labelled sets the
-#: largest is 20 times the offer (hold-out 11 01).  An amount hundreds of times the price is what something
-#: else is worth or earns (a six-figure "$100,000 over 10 years" of missed deductions against a $147 ticket,
-#: hold-out 7 02 re-cut; a raffle's 400,000-peso prize against a 150-peso ticket, hold-out 11 09 bare), not
-#: what this offer would otherwise cost.
-ANCHOR_MAX_RATIO = 30.0
+#: largest is 20 times the offer (hold-out 11 01), a stated value up to about 50 times.  An amount two orders of
+#: magnitude above the price is what something else is worth or earns (a six-figure "$100,000 over 10 years"
+#: of missed deductions against a $147 ticket, hold-out 7 02 re-cut; a raffle's 400,000-peso prize against a
+#: 150-peso ticket, hold-out 11 09 bare), not what this offer would otherwise cost.
+ANCHOR_MAX_RATIO = 100.0
 
 
 def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
