@@ -26,8 +26,8 @@ hold-outs 6-11, the synthetic dev, hold-out and leads sets) and changed vocabula
   9 08, hold-out 6 04, hold-out 9 15, hold-out 11 09); pt "tempo" and "rotina" (19 and 7 documents of other
   tops); en "training", "exercise", es "ejercicio"; "confidence"/"confiança", "comunicação"/"communication";
   es "conversación" (a sales bot's chats: hold-out 8 11, hold-out 9 16, hold-out 11 10); "attract"/"atração"
-  (clients: hold-out 9 08, hold-out 11 01); "milagre", "senhor"/"señor" (a form of address); es "olvid" and
-  en "forget" (dismissal, as "olvídate" in round eleven); a bare "coração"/"corazón" (figurative: hold-out 8 01,
+  (clients: hold-out 9 08, hold-out 11 01); "milagre", "senhor"/"señor" (a form of address); en "forget"
+  (dismissal, "forget about cold calls", as "olvídate" in round eleven; hold-out 6 05, hold-out 7 01); a bare "coração"/"corazón" (figurative: hold-out 8 01,
   hold-out 11 09, four synthetic openings), a bare "caída" (of a market: hold-out 10 21, hold-out 11 08, dev
   es-03) and "entradas" (cash in, trade entries: hold-out 7 04, hold-out 11 13, leads es-02).  Each keeps its
   unambiguous phrases ("love life", "ex de volta", "caída del cabello", "doença cardíaca", "self-confidence").
