@@ -79,6 +79,24 @@ def test_the_topics_own_phrases_still_hit(niche: str, language: str, line: str) 
     assert _hits(niche, language, line) >= 1
 
 
+@pytest.mark.parametrize(
+    ("niche", "language", "line"),
+    [
+        # Verb forms and everyday synonyms: "invers" finds "inversión" but never "invertir" or "invierte".
+        ("wealth/investing", "es", "Quiero invertir contigo y que tu dinero se invierta solo."),
+        ("wealth/investing", "pt", "Saí da renda fixa para a renda variável e o Ibovespa."),
+        ("wealth/investing", "en", "Put it in an index fund inside your Roth account."),
+        ("health/weight_loss", "es", "Bajé de peso con ayuno intermitente y adiós a la panza."),
+        ("health/weight_loss", "pt", "Fiz jejum intermitente e a compulsão alimentar passou."),
+        ("health/weight_loss", "en", "Intermittent fasting melted my love handles."),
+        ("health/diabetes", "es", "Tenía el azúcar alta y los niveles de azúcar no bajaban."),
+        ("health/diabetes", "pt", "Meu açúcar alto e o nível de açúcar não baixavam."),
+    ],
+)
+def test_a_niches_inflections_and_synonyms_hit_twice(niche: str, language: str, line: str) -> None:
+    assert _hits(niche, language, line) >= 2
+
+
 # --- whole areas a language lacked: trading, products in a store, scams, fundraising, exams ------------------
 
 
