@@ -309,3 +309,42 @@ def test_a_normal_price_a_few_times_the_offer_is_the_anchor() -> None:
     )
     assert b.offer_price is not None and b.offer_price.amount == 147
     assert b.anchor_price is not None and b.anchor_price.amount == 997
+
+
+# --- a call to action's verb is no word of the name ----------------------------------------------------------
+
+
+def test_the_verb_of_a_call_to_action_is_no_word_of_the_product_name() -> None:
+    b = analyze(
+        timed(
+            [
+                "Your phone rings at night and a voice you trust asks for money.",
+                "THE CALM LINE PROTOCOL",
+                "I built a four-step routine that stops the scam before any money moves.",
+                "Step one: agree on a family safe word tonight.",
+                "Get The Calm Line Protocol. Nineteen dollars. Instant download.",
+                "Get The Calm Line Protocol today.",
+            ]
+        ),
+        "en",
+    )
+    assert b.product is not None
+    assert not b.product.lower().startswith("get ")
+    assert "Calm Line Protocol" in b.product
+    # Revealed where the name is first said, as a heading, not at the call to action.
+    assert b.product_reveal_s is not None and b.product_reveal_s < 10
+
+
+def test_a_name_that_only_starts_like_a_verb_keeps_its_first_word() -> None:
+    b = analyze(
+        timed(
+            [
+                "Most weekends end before they start.",
+                "That is why we made something different. It's called Getaway Club.",
+                "Getaway Club plans the trip, books the room and sends you the list.",
+                "Join today for nine dollars a month.",
+            ]
+        ),
+        "en",
+    )
+    assert b.product == "Getaway Club"
