@@ -110,7 +110,7 @@ from vsl_assets.search.query import (
     parse_search,
     query_languages,
 )
-from vsl_assets.search.snippet import highlight
+from vsl_assets.search.snippet import highlight_many
 from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, VSL_COLUMNS, segment_id, swap_rebuild_state
 
 #: 2: numbers said in words indexed as digits; 3: "1.000"/"1,000" as 1000; 4: the word-pair field.
@@ -735,7 +735,7 @@ class TantivySearch:
             )
         }
         groups = [(vsls[v], best[v]) for v in page_ids]
-        hit_groups = [self._hits(vsl, kept, texts, parsed) for vsl, kept in groups]
+        hit_groups = _page_hits(groups, texts, parsed)
         return SearchResults(
             query,
             len(per_vsl),
@@ -775,20 +775,6 @@ class TantivySearch:
                 return  # every match of those VSLs was read
             short = [v for v in short if len(best[v]) < k]
 
-    def _hits(
-        self, vsl: sqlite3.Row, best: list[tuple[int, float]], texts: dict[int, sqlite3.Row], parsed: ParsedQuery
-    ) -> tuple[Hit, ...]:
-        """A page VSL's hits with their texts and snippets (a hit whose text is gone is left out)."""
-        base = segment_id(vsl["id"], 0)
-        language = vsl["language"]
-        out = []
-        for sid, score in best:
-            row = texts.get(sid)
-            if row is not None:
-                _, start, end, said = row
-                out.append(Hit(sid - base, start, end, said, highlight(said, parsed, language), score))
-        return tuple(out)
-
 
 #: The VSL table's version for ``TantivySearch._allowed`` (one statement: one snapshot).
 _VERSION = "SELECT count(*), max(id), (SELECT value FROM meta WHERE name = 'generation') FROM vsls"
@@ -812,6 +798,35 @@ def _only_a_known_language(filter_params: dict[str, Any]) -> bool:
     language tag, so the arm matches those VSLs' segments only.  The restriction (a term set of
     ~a third of the VSLs) would be read by the ranking, the count and the fill each."""
     return filter_params.keys() == {"f_language"} and filter_params["f_language"] in FTS5_TAGS
+
+
+def _page_hits(
+    groups: list[tuple[sqlite3.Row, list[tuple[int, float]]]], texts: dict[int, sqlite3.Row], parsed: ParsedQuery
+) -> list[tuple[Hit, ...]]:
+    """Each page VSL's hits with their texts and snippets (a hit whose text is gone is left out).
+
+    The snippets of all the page's hits of one language are made in one call
+    (``snippet.highlight_many``: one analysis of all their words), the same as text by text."""
+    found: list[list[tuple[int, int, sqlite3.Row, float]]] = []  # per VSL: (position, sid, row, score)
+    by_language: dict[str | None, list[str]] = {}
+    for vsl, best in groups:
+        base = segment_id(vsl["id"], 0)
+        said = by_language.setdefault(vsl["language"], [])
+        kept = []
+        for sid, score in best:
+            row = texts.get(sid)
+            if row is not None:
+                kept.append((sid - base, len(said), row, score))
+                said.append(row[3])
+        found.append(kept)
+    snippets = {lang: highlight_many(said, parsed, lang) for lang, said in by_language.items()}
+    return [
+        tuple(
+            Hit(position, row[1], row[2], row[3], snippets[vsl["language"]][at], score)
+            for position, at, row, score in kept
+        )
+        for (vsl, _best), kept in zip(groups, found, strict=True)
+    ]
 
 
 def _sids(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> list[int]:
