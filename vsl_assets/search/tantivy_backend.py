@@ -200,8 +200,14 @@ class TantivySearch:
     #: Best segments read per query at least (see ``_match``), and per hit the page shows: the
     #: page VSLs whose best k are not among them get them from a search of those VSLs (1,000,800
     #: segments, same queries: mixed p95 7.4 ms, against 9.1 ms with n = 1024 and one search per VSL).
+    #: 4 per hit rather than 8 (issue 29, the search page's CPU per request, which is what its
+    #: throughput at 8 clients is): reading 800 hits made 800 hit objects, their ``sid`` and their
+    #: grouping in Python for a page of 100, and a conjunction ("30 dias") scores every match
+    #: whatever n; the fill does the rest.  1,000,000 segments, the bench's 36 queries, 12 interleaved
+    #: rounds at load 6.5: CPU per query 5.80 against 6.27 ms (number), 4.92 against 5.52 (word),
+    #: 5.61 against 5.77 (phrase+filters); the same pages either way (the fill gives the same hits).
     TOP_N = 256
-    READ_PER_HIT = 8
+    READ_PER_HIT = 4
     #: Hits read per hit wanted when the page VSLs short of theirs are searched (``_fill``).
     FILL_PER_HIT = 4
     #: A filter whose VSLs hold at least this share of the segments the query can match (its
