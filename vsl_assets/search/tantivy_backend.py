@@ -27,7 +27,8 @@ than n segments matched; the page VSLs with fewer than k hits among the n read, 
 than that by their count, get them from one query restricted to them (same index-wide BM25
 statistics, so the same scores; 4 read per hit wanted, again for those still short).  Prefix
 clauses match as a constant score (tantivy's automaton queries do not compute BM25), where FTS5
-ranks them by BM25.
+ranks them by BM25.  The page's snippets are made per language in one analysis of all its hits'
+words (``snippet.highlight_many``), the same as text by text.
 
 A phrase (or any query that is not a union of terms) gets no block skipping: its ranking scores
 every match whatever n, and the count reads every match.  Both used to walk the intersection of
