@@ -22,8 +22,8 @@ never reused: AUTOINCREMENT).
 
 Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
 block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
-column (no scoring), started in another thread beside the ranking and waited for only when more
-than n segments matched; the page VSLs with fewer than k hits among the n read, and more matches
+column (no scoring), run after the ranking and only when more than n segments matched (fewer
+are counted from the hits read); the page VSLs with fewer than k hits among the n read, and more matches
 than that by their count, get them from one query restricted to them (same index-wide BM25
 statistics, so the same scores; 4 read per hit wanted, again for those still short).  Prefix
 clauses match as a constant score (tantivy's automaton queries do not compute BM25), where FTS5
@@ -85,7 +85,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -134,18 +133,6 @@ _PAIRS = "pairs"
 #: posting lists only (no BM25), one bucket per VSL.
 _PER_VSL = {"v": {"terms": {"field": "vsl", "size": 1 << 24}}}
 _KEY_AND_COUNT = itemgetter("key", "doc_count")
-_counters: tuple[int, ThreadPoolExecutor] | None = None
-_counters_lock = threading.Lock()
-
-
-def _counter_pool() -> ThreadPoolExecutor:
-    """Threads that count a query's matches beside its ranking (one pool per process: a forked
-    child must not inherit its parent's threads' state)."""
-    global _counters
-    with _counters_lock:
-        if _counters is None or _counters[0] != os.getpid():
-            _counters = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="tantivy-count"))
-        return _counters[1]
 
 
 class IndexBusyError(TransientError):
@@ -696,11 +683,6 @@ class TantivySearch:
         limit, offset = page_bounds(query)
         k = query.hits_per_vsl
         wanted = offset + limit
-        # Exact totals come from a terms aggregation over the ``vsl`` column (posting lists only,
-        # no BM25), started now in another thread: tantivy releases the GIL, so it runs beside the
-        # ranking and is waited for only when the ranking did not read every match (a query of
-        # few matches counts them from its own hits; its count is cheap).
-        counting: Future[Any] = _counter_pool().submit(searcher.aggregate, counted_text, _PER_VSL)
         n = max(self.TOP_N, self.READ_PER_HIT * wanted * k)
         while True:
             # count=False: counting would make tantivy score every match (no block skipping).
@@ -729,8 +711,15 @@ class TantivySearch:
         if complete:
             per_vsl = Counter(sid >> POSITION_BITS for sid in ranked)
         else:
+            # Exact totals: a terms aggregation over the ``vsl`` column (posting lists only, no
+            # BM25), only now that the ranking did not read every match (a query of fewer counts
+            # them from its own hits).  It ran in another thread beside the ranking until issue 29's
+            # last pass: on a loaded server (8 clients, 2 cores) that thread cost CPU, not time
+            # (1,000,000 segments, the bench's 36 queries, 6 interleaved rounds at load 6-8: CPU
+            # per query 5.00 against 5.41 ms for a number, 3.96 against 4.39 for a word, 4.70
+            # against 4.90 for a phrase with filters), and it counted queries that needed no count.
             # (key, doc_count) of each bucket taken in C (the keys are ints already).
-            found = dict(map(_KEY_AND_COUNT, counting.result()["v"]["buckets"]))
+            found = dict(map(_KEY_AND_COUNT, searcher.aggregate(counted_text, _PER_VSL)["v"]["buckets"]))
             per_vsl = Counter(found if counted is None else {v: c for v, c in found.items() if v in counted})
             # A page VSL short of k here may have more matches below the n read: its count says.
             self._fill(searcher, text, [v for v in page_ids if len(best[v]) < min(k, per_vsl[v])], best, k)

@@ -196,7 +196,7 @@ def test_a_bulk_build_beside_runs_indexing_one_vsl_each_loses_nothing(tmp_path: 
 def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, per_hit: int, terms_up_to: int) -> None:
     # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 4 (every VSL's shortest
     # segment ranks first, so those are four VSLs' one hit each): the counts come from the
-    # aggregation that ran beside the ranking, the page VSLs' second hits from a search inside them
+    # aggregation run after the ranking, the page VSLs' second hits from a search inside them
     # (reading all their matches, or stopping at 1 per hit wanted, then again for any still short).
     search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
     assert isinstance(search, TantivySearch)
