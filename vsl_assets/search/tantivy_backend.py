@@ -23,8 +23,8 @@ never reused: AUTOINCREMENT).
 Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
 block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
 column (no scoring), run after the ranking and only when more than n segments matched (fewer
-are counted from the hits read); the page VSLs with fewer than k hits among the n read, and more matches
-than that by their count, get them from one query restricted to them (same index-wide BM25
+are counted from the hits read); the page VSLs with fewer than k hits among the n read, and
+more matches than that by their count, get them from one query restricted to them (same index-wide BM25
 statistics, so the same scores; 4 read per hit wanted, again for those still short).  Prefix
 clauses match as a constant score (tantivy's automaton queries do not compute BM25), where FTS5
 ranks them by BM25.  The page's snippets are made per language in one analysis of all its hits'
@@ -803,7 +803,8 @@ def _page_hits(
 
     The snippets of all the page's hits of one language are made in one call
     (``snippet.highlight_many``: one analysis of all their words), the same as text by text."""
-    found: list[list[tuple[int, int, sqlite3.Row, float]]] = []  # per VSL: (position, sid, row, score)
+    # Per VSL: (position, index of its text among its language's, row, score).
+    found: list[list[tuple[int, int, sqlite3.Row, float]]] = []
     by_language: dict[str | None, list[str]] = {}
     for vsl, best in groups:
         base = segment_id(vsl["id"], 0)
