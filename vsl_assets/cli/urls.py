@@ -119,8 +119,12 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_FAILED
     path = StorageLayout(settings.storage_root).transcript_path(key, args.format)
     if not store_for(settings).fetch(path):
-        why = f": {human_reason(lang, row.reason)}" if row.reason else ""
-        err(f"{key} has no transcript yet (status {row.status}{why})")
+        if row.status == "failed":  # "yet" promised one that is not coming: say how to try again
+            why = f" ({human_reason(lang, row.reason)})" if row.reason else ""
+            err(f"{key} has no transcript: it failed{why}; `vsl retry {key}` tries again")
+        else:
+            why = f": {human_reason(lang, row.reason)}" if row.reason else ""
+            err(f"{key} has no transcript yet (status {row.status}{why})")
         return EXIT_FAILED
     sys.stdout.write(path.read_text(encoding="utf-8"))
     return EXIT_OK
