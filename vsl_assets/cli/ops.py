@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from vsl_assets import settings as settings_module
-from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance
+from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance, own_command
 from vsl_assets.core.humanize import counted
 from vsl_assets.db import session_scope
 from vsl_assets.errors import ConfigurationError
@@ -64,7 +64,8 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
 
     with session_scope(settings.database) as s:
         if not s.scalar(select(func.count(User.id))):
-            print("vsl: no login yet: create one with  vsl user add NAME  (then sign in)", flush=True)
+            vsl = own_command(settings.project_dir)
+            print(f"vsl: no login yet: create one with  {vsl} user add NAME  (then sign in)", flush=True)
     return supervise(children, settings.project_dir)
 
 

@@ -79,3 +79,18 @@ def test_output_piped_into_head_ends_quietly(
     monkeypatch.setattr("sys.stdout", _ClosedPipe())
     assert main(["search", "garantia", "--json"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_the_login_hint_names_a_command_the_reader_can_type(tmp_path: Path) -> None:
+    """``./run.sh`` said "create one with  vsl user add NAME", but ``vsl`` is on run.sh's PATH, not on the
+    reader's: in the project's folder (where the README has them type it) it is ``.venv/bin/vsl``."""
+    from vsl_assets.cli.common import own_command
+
+    bin_dir = tmp_path / "proj" / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "vsl").write_text("#!/bin/sh\n")
+    python = str(bin_dir / "python")
+    assert own_command(tmp_path / "proj", python) == ".venv/bin/vsl"
+    assert own_command(tmp_path / "elsewhere", python) == str(bin_dir / "vsl")
+    assert own_command(None, python) == str(bin_dir / "vsl")
+    assert own_command(tmp_path / "proj", str(tmp_path / "python")) == "vsl"  # no vsl beside it
