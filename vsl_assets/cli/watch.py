@@ -102,6 +102,7 @@ def _life(life: watch.Longevity) -> str:
 def register(sub: Any) -> None:
     p = sub.add_parser("watch", help="watch sales pages over time: on/off per URL or board, list, check now")
     p.add_argument("action", choices=("on", "off", "list", "check"))
-    p.add_argument("keys", nargs="*", metavar="KEY")
+    # default: without one argparse lists KEY as required when the action is missing ("action, KEY")
+    p.add_argument("keys", nargs="*", metavar="KEY", default=[])
     p.add_argument("--board", type=int, help="a board's id: its VSLs (on/off switch the board itself)")
     p.set_defaults(func=cmd_watch)

@@ -14,6 +14,7 @@ from vsl_assets.core.humanize import counted
 from vsl_assets.db import session_scope
 from vsl_assets.db.models import BeatRow
 from vsl_assets.storage import StorageLayout
+from vsl_assets_tests.conftest import add_urls
 from vsl_assets_tests.web.seed import Fake, index_all, seed
 
 
@@ -94,3 +95,25 @@ def test_the_login_hint_names_a_command_the_reader_can_type(tmp_path: Path) -> N
     assert own_command(tmp_path / "elsewhere", python) == str(bin_dir / "vsl")
     assert own_command(None, python) == str(bin_dir / "vsl")
     assert own_command(tmp_path / "proj", str(tmp_path / "python")) == "vsl"  # no vsl beside it
+
+
+def test_status_filter_names_the_statuses_and_says_none_is_in_it(vsl_env, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--status bogus`` said "no URLs yet: add some with `vsl add URL`" (exit 0) to a full library."""
+    add_urls("https://a.example.com/v.m3u8")
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as refused:
+        main(["status", "--status", "faild"])
+    assert (
+        refused.value.code == 2 and "invalid choice: 'faild' (choose from 'pending_ingest'" in capsys.readouterr().err
+    )
+    assert main(["status", "--status", "failed"]) == 0
+    assert capsys.readouterr().out == "no URL is failed\n"
+    assert main(["status", "--status", "pending_ingest"]) == 0
+    assert "https://a.example.com/v.m3u8" in capsys.readouterr().out
+
+
+def test_watch_without_an_action_asks_for_the_action_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """KEY is optional (``list`` takes none), but argparse listed it as required: "action, KEY"."""
+    with pytest.raises(SystemExit):
+        main(["watch"])
+    assert capsys.readouterr().err.rstrip().endswith("error: the following arguments are required: action")
