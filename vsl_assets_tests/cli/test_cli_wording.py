@@ -41,6 +41,16 @@ def test_search_says_one_hit_and_one_segment(one_vsl: str, capsys: pytest.Captur
     assert "(s)" not in out
 
 
+def test_search_refuses_a_language_it_holds_none_of(one_vsl: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--lang fr`` said "no match" (exit 0), as if nothing French had been said; the API says 422."""
+    assert main(["search", "garantia", "--lang", "fr"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "vsl: --lang 'fr' is not a language the search knows: use one of pt, en, es\n"
+    assert main(["search", "garantia", "--lang", "pt-BR"]) == 0  # the UI's code for Portuguese is fine
+    assert f"[{one_vsl}]  1 hit" in capsys.readouterr().out
+
+
 def test_the_markdown_swipe_writes_cta_as_initials(one_vsl: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "--vsl", one_vsl]) == 0
     md = capsys.readouterr().out
