@@ -8,7 +8,6 @@ import os
 import re
 import signal
 import sys
-from pathlib import Path
 from typing import Any
 
 from vsl_assets import settings as settings_module
@@ -17,6 +16,9 @@ from vsl_assets.core.humanize import counted
 from vsl_assets.db import session_scope
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.settings import Settings
+
+#: The start of the warning ``dagster dev`` gives on every start (``-W`` matches a message by its start).
+DAGSTER_DEV_SUPERSEDED = "Function `dev_command` is superseded"
 
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
@@ -31,12 +33,18 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     if settings.project_dir is None:
         err("vsl up needs the project (workspace.yaml, dagster.yaml): run it from the project or set VSL_PROJECT_DIR")
         return EXIT_USAGE
-    bin_dir = Path(sys.executable).parent
     children = [
         Child(
             "dagster",
             [
-                str(bin_dir / "dagster"),
+                sys.executable,
+                # `dagster dev` warns on every start that it is "superseded ... Use 'dg dev' instead": advice
+                # for Dagster's own scaffold, not for this project (`dg` is not installed), read by a new user
+                # of run.sh as something to act on
+                "-W",
+                f"ignore:{DAGSTER_DEV_SUPERSEDED}",
+                "-m",
+                "dagster",
                 "dev",
                 "-h",
                 args.dagster_host,
