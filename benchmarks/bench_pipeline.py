@@ -7,7 +7,7 @@ Run it from the repository root::
     .venv/bin/python benchmarks/bench_pipeline.py --urls 8   # 8 URLs in figure 1
     .venv/bin/python benchmarks/bench_pipeline.py --only overhead --urls 3 --baseline-ref main --rounds 2
                                                              # figure 1 before/after, same run
-    .venv/bin/python benchmarks/bench_pipeline.py --only e2e  # figure 4, a 7.6-minute VSL, 7 rounds, ~11 min
+    .venv/bin/python benchmarks/bench_pipeline.py --only e2e  # figure 4, a 7.6-minute VSL, 7 rounds, 7-11 min
     .venv/bin/python benchmarks/bench_pipeline.py --only e2e --e2e-rounds 3 --baseline-ref main --rounds 1
                                                              # figure 4 before/after, same run
 
@@ -994,8 +994,9 @@ def record_rows(rows):
 
 
 E2E_TARGET_RATIO = 1.10  # issue 29
-#: Rounds of figure 4 by default: ~11 minutes on a quiet 2-core machine (~70 s of set-up and warm-up,
-#: ~85 s a round), the most a quiet run after a merge can spend; the interval narrows as sqrt(rounds).
+#: Rounds of figure 4 by default: 7-11 minutes on a quiet 2-core machine (~50 s of set-up and warm-up,
+#: 50-85 s a round as the host's speed goes), what a quiet run after a merge can spend; the interval
+#: narrows as sqrt(rounds).
 E2E_ROUNDS = 7
 
 
