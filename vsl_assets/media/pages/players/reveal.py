@@ -17,7 +17,9 @@ read here, from inline scripts and then from the page's same-site script files:
   added for the click on play is left out, since the string is the video's own second;
 * named settings such as ``displayTime``/``TIME_TO_SHOW…``/``SECONDS_TO_SHOW…`` (seconds);
 * a player clock compared with a drop time: Vidalytics' ``getCurrentVideoTime() >= N``, a
-  ``currentTime >= N`` on the page's own player;
+  ``currentTime >= N`` on the page's own player, also through a variable holding the clock
+  (``var agora = player.getCurrentTime()``) and as a minified guard (``v.currentTime<t||show()``,
+  ``t`` read at its last assignment before the guard, as one-letter names are reused);
 * ClickFunnels' timed elements: ``data-timed-style="fade"`` with ``data-timed-minutes`` /
   ``data-timed-seconds`` on the element itself;
 * wall-clock countdowns: ``Date.now() + 8 * 60 * 1000`` (or a variable holding it), judged by what
@@ -102,6 +104,22 @@ _NAMED_SECONDS = re.compile(
 _CLOCK = re.compile(
     r"(?:getCurrentVideoTime\(\)|getCurrentTime\(\)|\.currentTime)\s*>=?\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)"
 )
+#: The same clock read into a variable first (``var agora = player.getCurrentTime();`` … ``agora >=
+#: LIBERAR``): the variable holds the clock, as JavaScript evaluates it (pages6 real page
+#: r6-blackmediasleuth-vslep1; its sibling vsl1 page in the same repo, and s1's ``const now =
+#: Math.floor(player.video.currentTime || 0)``).
+_CLOCK_READ = r"(?:getCurrentVideoTime\(\)|getCurrentTime\(\)|\.currentTime\b)"
+_CLOCK_ALIAS = re.compile(
+    r"\b(?:var|let|const)\s+(?P<name>[A-Za-z_$][\w$]*)\s*=\s*"
+    r"(?:(?:Math\.(?:floor|round|ceil)|parseInt|parseFloat|Number)\s*\(\s*)?[\w$.]*" + _CLOCK_READ + r"(?!\s*=[^=])"
+)
+#: ``clock < N || show()``: the guard a minifier makes of ``if (clock < N) return; show()`` — the call
+#: runs once the clock reaches N.  vturb's timeupdate snippet as page builders ship it minified
+#: (``c.video.currentTime<t||n()`` after ``var t=1430``, or the number inlined): public repos
+#: Danaga04/uhealthy.site v1/js, Dedoxx1221/wellnessdaily.lifestyle neuro/js and dpv1/js,
+#: MchrDigital/naturalhealthdailyguide laisygdbcao/js (three independent owners).
+_GUARD_AFTER = r"\s*<\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)\s*\|\|\s*(?P<call>[A-Za-z_$][\w$]*)\s*\("
+_CLOCK_GUARD = re.compile(_CLOCK_READ + _GUARD_AFTER)
 _WALL_CLOCK = re.compile(
     r"(?:Date\.now\(\)|new\s+Date\(\)\.getTime\(\)|\.getTime\(\))\s*\+\s*"
     r"(?P<expr>\d+(?:\s*\*\s*\d+)*|[A-Za-z_$][\w$]*(?:\s*\*\s*\d+)?)"
@@ -237,6 +255,7 @@ def _timers(js: str, where: str, shared: str = "", attribute: _AttributeReader |
             source = "getCurrentVideoTime" if "getCurrentVideoTime" in clock.group(0) else "player currentTime"
             near = _script_targets(body, js)
             yield Timer(value, f"{where} {source}", near or everything, body, strict=bool(near))
+    yield from _clock_reads(js, where, everything)
     for wall in islice(_WALL_CLOCK.finditer(js), _MAX_MATCHES):
         ms = _milliseconds(js, wall.group("expr"))
         if ms is None:
@@ -252,6 +271,44 @@ def _timers(js: str, where: str, shared: str = "", attribute: _AttributeReader |
         if _SHOWS.search(shown):
             near = _script_targets(shown, js)
             yield Timer(ms / 1000, f"{where} countdown", near or everything, shown, strict=bool(near))
+
+
+def _clock_reads(js: str, where: str, everything: tuple[str, ...]) -> Iterable[Timer]:
+    """Player clocks read through a variable (``agora >= N``) or as a minified guard
+    (``clock < N || show()``); the plain ``clock >= N`` is read by ``_timers`` itself."""
+    found: list[tuple[re.Match[str], float]] = []
+    for guard in islice(_CLOCK_GUARD.finditer(js), _MAX_MATCHES):
+        value = _value_before(js, guard.group("n"), guard.start())
+        if value is not None:
+            found.append((guard, value))
+    for alias in islice(_CLOCK_ALIAS.finditer(js), _MAX_VARIABLES):
+        name = re.escape(alias.group("name"))
+        compare = re.compile(
+            rf"(?<![\w$.]){name}(?:\s*>=?\s*(?P<at_least>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)|{_GUARD_AFTER})"
+        )
+        for use in islice(compare.finditer(js, alias.end()), _MAX_MATCHES):
+            value = _value_before(js, use.group("at_least") or use.group("n"), use.start())
+            if value is not None:
+                found.append((use, value))
+    for match, value in found:
+        # What runs once the clock is reached: the guard's call and on, or what follows ``>= N``.
+        start = match.start("call") if match.group("call") else match.end()
+        body = js[start : match.end() + 400]
+        if _SHOWS.search(body + js):
+            near = _script_targets(body, js)
+            yield Timer(value, f"{where} player currentTime", near or everything, body, strict=bool(near))
+
+
+def _value_before(js: str, token: str, at: int) -> float | None:
+    """The number ``token`` is, or holds where it is read at ``at``: the last assignment before it,
+    since a minified script reuses one-letter names in every function; else the script's first."""
+    if token[0].isdigit():
+        return number(token)
+    assigned = re.compile(rf"(?<![\w$.]){re.escape(token)}\s*=(?!=)\s*(?P<expr>{_EXPR})(?=\s*[,;\n)}}])")
+    last = None
+    for last in assigned.finditer(js, 0, at):  # noqa: B007 - the last one before ``at`` is wanted
+        continue
+    return _arith(last.group("expr")) if last is not None else _variable(js, token)
 
 
 def _vturb_seconds(js: str, shared: str = "", attribute: _AttributeReader | None = None) -> float | None:
