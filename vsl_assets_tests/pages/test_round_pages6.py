@@ -69,3 +69,27 @@ def test_a_clock_read_into_a_variable_is_compared_with_the_named_drop_second() -
 )
 def test_clock_reads_that_name_no_drop_second_reveal_nothing(script: str) -> None:
     assert _reveal(script) == (None, None)
+
+
+#: Fake purchase toasts that start four minutes in and then repeat: social proof, not the offer.
+_TOASTS = """<div id="notificacao-compra" class="toast"><b id="quem"></b> acabou de garantir o seu</div>
+<script>
+    const nomes = ['Ana', 'Caio', 'Rita'];
+    const aviso = document.getElementById('notificacao-compra');
+    function mostrarAviso() {
+        document.getElementById('quem').textContent = nomes[Math.floor(Math.random() * nomes.length)];
+        aviso.classList.add('visivel');
+        setTimeout(() => aviso.classList.remove('visivel'), 4000);
+    }
+    setTimeout(() => { mostrarAviso(); setInterval(mostrarAviso, 20000); }, 240000);
+</script>"""
+
+
+def test_a_timer_that_only_starts_purchase_notifications_is_not_the_reveal() -> None:
+    assert _reveal(_TOASTS) == (None, None)
+
+
+def test_the_offer_timer_still_counts_beside_purchase_notifications() -> None:
+    offer = """<script>setTimeout(function () {
+        document.querySelector('.oferta-atrasada').style.display = 'block'; }, 1320000);</script>"""
+    assert _reveal(_TOASTS + offer) == (1320, "page script setTimeout")

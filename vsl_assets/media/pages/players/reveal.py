@@ -33,7 +33,8 @@ is not an offer second by itself.
 
 A timer counts only when it shows something, is at least ``MIN_SECONDS`` long (short timers are
 animations) and — when the script names what it reveals — that element exists on the page: a
-timer aimed at an element the page lacks belongs to some other page.  When timers compete, the one
+timer aimed at an element the page lacks belongs to some other page; a timer that shows social-proof
+toasts ("someone just bought") starts notifications, not the offer.  When timers compete, the one
 revealing the buy button or offer section wins over others (comments, pop-ups); among equals the
 first read wins.  External files are read only when the inline scripts hold no timer, through
 :mod:`page_scripts` (same host only, its limit, the guarded fetcher, each file once).
@@ -70,6 +71,12 @@ _BUY = re.compile(
     re.I,
 )
 _NOT_OFFER = re.compile(r"coment|comment|faq|depoiment|testimon|review|chat|popup|exit|cookie|notif|whats", re.I)
+#: Social-proof toasts ("someone just bought"): a timer that only shows these starts the fake
+#: purchase notifications, never the offer, however long it waits — extra page
+#: vturb-v4-notification-timer-only_thetrucoasiatico-truque (180 s), the pv and pv1 pages of public
+#: repo GGlistano/lifeboostsecrets.online (480 s, 180 s), and vinicin0102/ed-02's script.js (14 s,
+#: beside the real 1380 s reveal of extra page panda-iframe-samesite-timer_ed02-vsl).
+_SOCIAL_PROOF = re.compile(r"notif|social-?proof|prova-?social|toast|sales-?pop|purchase-?pop|fomo", re.I)
 _STRING = r"""["'`]([^"'`]{1,200})["'`]"""
 
 #: A delay written as arithmetic: ``1820``, ``18 * 60 + 25``, ``(8 * 60 + 20) * 1000``.
@@ -698,6 +705,9 @@ def _exists(page: Page, selector: str) -> bool | None:
 def _counts(page: Page, timer: Timer) -> bool:
     if timer.seconds < MIN_SECONDS:
         return False
+    toasts = [t for t in timer.targets if _SOCIAL_PROOF.search(t)]
+    if toasts and not any(_BUY.search(t) for t in timer.targets if t not in toasts):
+        return False  # it starts purchase notifications (and fills in their text), not the offer
     if not timer.strict:
         return True
     verdicts = [_exists(page, sel) for sel in timer.targets]
