@@ -55,9 +55,27 @@ def test_a_clock_read_into_a_variable_is_compared_with_the_named_drop_second() -
     assert _reveal(script) == (412, "page script player currentTime")
 
 
+def test_a_clock_variable_that_picks_the_players_method_with_a_fallback() -> None:
+    script = """<script>
+        var MOSTRAR_APOS = 380;
+        setInterval(function () {
+            var p = window.smartplayer && smartplayer.instances[0];
+            if (!p) return;
+            var t = (typeof p.getCurrentTime === 'function') ? p.getCurrentTime()
+                  : (p.video && p.video.currentTime) || 0;
+            if (t >= MOSTRAR_APOS) { document.querySelector('.oferta-atrasada').style.display = 'block'; }
+        }, 1000);
+    </script>"""
+    assert _reveal(script) == (380, "page script player currentTime")
+
+
 @pytest.mark.parametrize(
     "script",
     [
+        # Time left, not the clock: arithmetic makes the variable something else.
+        """<script>video.addEventListener('timeupdate', function () {
+          var faltam = video.duration - video.currentTime;
+          if (faltam >= 120) { document.querySelector('.oferta-atrasada').style.display = 'block'; } });</script>""",
         # The clock in a variable compared with each chat message's own time: no drop second.
         """<script>var mensagens = [{t: 30, texto: 'oi'}];
         video.addEventListener('timeupdate', function () { const atual = video.currentTime;

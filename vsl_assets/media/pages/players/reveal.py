@@ -116,9 +116,14 @@ _CLOCK = re.compile(
 #: r6-blackmediasleuth-vslep1; its sibling vsl1 page in the same repo, and s1's ``const now =
 #: Math.floor(player.video.currentTime || 0)``).
 _CLOCK_READ = r"(?:getCurrentVideoTime\(\)|getCurrentTime\(\)|\.currentTime\b)"
+#: The value may pick the player's method with a fallback (``typeof p.getCurrentTime === 'function' ?
+#: p.getCurrentTime() : p.video.currentTime || 0``: public repo Lucius-Brandhuber/codigo-mensagem-
+#: magnetica-quiz, vsl2.html); arithmetic makes it something else (time left, minutes), see
+#: ``_holds_clock``.
 _CLOCK_ALIAS = re.compile(
-    r"\b(?:var|let|const)\s+(?P<name>[A-Za-z_$][\w$]*)\s*=\s*"
-    r"(?:(?:Math\.(?:floor|round|ceil)|parseInt|parseFloat|Number)\s*\(\s*)?[\w$.]*" + _CLOCK_READ + r"(?!\s*=[^=])"
+    r"\b(?:var|let|const)\s+(?P<name>[A-Za-z_$][\w$]*)\s*=(?!=)\s*(?P<rhs>[^;{}]{0,160}?"
+    + _CLOCK_READ
+    + r"[^;{}]{0,120}?)\s*;"
 )
 #: ``clock < N || show()``: the guard a minifier makes of ``if (clock < N) return; show()`` — the call
 #: runs once the clock reaches N.  vturb's timeupdate snippet as page builders ship it minified
@@ -288,7 +293,8 @@ def _clock_reads(js: str, where: str, everything: tuple[str, ...]) -> Iterable[T
         value = _value_before(js, guard.group("n"), guard.start())
         if value is not None:
             found.append((guard, value))
-    for alias in islice(_CLOCK_ALIAS.finditer(js), _MAX_VARIABLES):
+    aliases = (alias for alias in _CLOCK_ALIAS.finditer(js) if _holds_clock(alias.group("rhs")))
+    for alias in islice(aliases, _MAX_VARIABLES):
         name = re.escape(alias.group("name"))
         compare = re.compile(
             rf"(?<![\w$.]){name}(?:\s*>=?\s*(?P<at_least>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)|{_GUARD_AFTER})"
@@ -304,6 +310,14 @@ def _clock_reads(js: str, where: str, everything: tuple[str, ...]) -> Iterable[T
         if _SHOWS.search(body + js):
             near = _script_targets(body, js)
             yield Timer(value, f"{where} player currentTime", near or everything, body, strict=bool(near))
+
+
+def _holds_clock(rhs: str) -> bool:
+    """Whether a variable set to ``rhs`` holds the player's clock itself: clock reads, rounding,
+    ``typeof`` checks and ``?:``/``||`` fallbacks — no arithmetic (``duration - currentTime`` is the
+    time left, ``currentTime / 60`` minutes) and no other assignment."""
+    text = re.sub(r"(?:===?|!==?|<=|>=)", " ", rhs)
+    return not re.search(r"[-+*/%=]", text)
 
 
 def _value_before(js: str, token: str, at: int) -> float | None:
