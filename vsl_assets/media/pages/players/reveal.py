@@ -120,11 +120,7 @@ _CLOCK_READ = r"(?:getCurrentVideoTime\(\)|getCurrentTime\(\)|\.currentTime\b)"
 #: p.getCurrentTime() : p.video.currentTime || 0``: public repo Lucius-Brandhuber/codigo-mensagem-
 #: magnetica-quiz, vsl2.html); arithmetic makes it something else (time left, minutes), see
 #: ``_holds_clock``.
-_CLOCK_ALIAS = re.compile(
-    r"\b(?:var|let|const)\s+(?P<name>[A-Za-z_$][\w$]*)\s*=(?!=)\s*(?P<rhs>[^;{}]{0,160}?"
-    + _CLOCK_READ
-    + r"[^;{}]{0,120}?)\s*;"
-)
+_DECLARES = re.compile(r"\b(?:var|let|const)\s+(?P<name>[A-Za-z_$][\w$]*)\s*=(?!=)")
 #: ``clock < N || show()``: the guard a minifier makes of ``if (clock < N) return; show()`` — the call
 #: runs once the clock reaches N.  vturb's timeupdate snippet as page builders ship it minified
 #: (``c.video.currentTime<t||n()`` after ``var t=1430``, or the number inlined): public repos
@@ -288,18 +284,18 @@ def _timers(js: str, where: str, shared: str = "", attribute: _AttributeReader |
 def _clock_reads(js: str, where: str, everything: tuple[str, ...]) -> Iterable[Timer]:
     """Player clocks read through a variable (``agora >= N``) or as a minified guard
     (``clock < N || show()``); the plain ``clock >= N`` is read by ``_timers`` itself."""
+    if "urrentTime" not in js and "getCurrentVideoTime" not in js:
+        return  # no player clock read at all (most large bundles): skip the scans
     found: list[tuple[re.Match[str], float]] = []
     for guard in islice(_CLOCK_GUARD.finditer(js), _MAX_MATCHES):
         value = _value_before(js, guard.group("n"), guard.start())
         if value is not None:
             found.append((guard, value))
-    aliases = (alias for alias in _CLOCK_ALIAS.finditer(js) if _holds_clock(alias.group("rhs")))
-    for alias in islice(aliases, _MAX_VARIABLES):
-        name = re.escape(alias.group("name"))
+    for alias, after in islice(_clock_aliases(js), _MAX_VARIABLES):
         compare = re.compile(
-            rf"(?<![\w$.]){name}(?:\s*>=?\s*(?P<at_least>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)|{_GUARD_AFTER})"
+            rf"(?<![\w$.]){re.escape(alias)}(?:\s*>=?\s*(?P<at_least>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)|{_GUARD_AFTER})"
         )
-        for use in islice(compare.finditer(js, alias.end()), _MAX_MATCHES):
+        for use in islice(compare.finditer(js, after, after + _BODY_LIMIT), _MAX_MATCHES):
             value = _value_before(js, use.group("at_least") or use.group("n"), use.start())
             if value is not None:
                 found.append((use, value))
@@ -312,12 +308,33 @@ def _clock_reads(js: str, where: str, everything: tuple[str, ...]) -> Iterable[T
             yield Timer(value, f"{where} player currentTime", near or everything, body, strict=bool(near))
 
 
+def _clock_aliases(js: str) -> Iterable[tuple[str, int]]:
+    """``(name, end of statement)`` of each variable declared to hold the player's clock: found from
+    the clock reads back to their statement's start, so that a large bundle costs one scan."""
+    seen: set[int] = set()
+    for read in islice(re.finditer(_CLOCK_READ, js), _MAX_MATCHES):
+        start = max(js.rfind(char, 0, read.start()) for char in ";{}") + 1
+        statement = js[start : read.start()]
+        declared = _DECLARES.match(js, start + len(statement) - len(statement.lstrip()))
+        end = js.find(";", read.end(), read.end() + 120)
+        if declared is None or declared.end() > read.start() or len(statement) > 200 or end < 0 or end in seen:
+            continue
+        seen.add(end)
+        rhs = js[declared.end() : end]
+        if "{" not in rhs and "}" not in rhs and _holds_clock(rhs):
+            yield declared.group("name"), end
+
+
 def _holds_clock(rhs: str) -> bool:
     """Whether a variable set to ``rhs`` holds the player's clock itself: clock reads, rounding,
     ``typeof`` checks and ``?:``/``||`` fallbacks — no arithmetic (``duration - currentTime`` is the
     time left, ``currentTime / 60`` minutes) and no other assignment."""
     text = re.sub(r"(?:===?|!==?|<=|>=)", " ", rhs)
     return not re.search(r"[-+*/%=]", text)
+
+
+#: How far before a clock comparison its number's assignment is looked for.
+_LOOKBACK = 20_000
 
 
 def _value_before(js: str, token: str, at: int) -> float | None:
@@ -327,7 +344,7 @@ def _value_before(js: str, token: str, at: int) -> float | None:
         return number(token)
     assigned = re.compile(rf"(?<![\w$.]){re.escape(token)}\s*=(?!=)\s*(?P<expr>{_EXPR})(?=\s*[,;\n)}}])")
     last = None
-    for last in assigned.finditer(js, 0, at):  # noqa: B007 - the last one before ``at`` is wanted
+    for last in assigned.finditer(js, max(0, at - _LOOKBACK), at):  # noqa: B007 - the last one is wanted
         continue
     return _arith(last.group("expr")) if last is not None else _variable(js, token)
 
