@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from vsl_assets.db import session_scope
@@ -21,6 +22,18 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 def err(message: str) -> None:
     print(f"vsl: {message}", file=sys.stderr)
+
+
+def own_command(project_dir: Path | None, executable: str = sys.executable) -> str:
+    """How the reader calls this ``vsl`` from the project's folder: ``.venv/bin/vsl`` when it lives
+    in the project (``run.sh`` puts ``.venv/bin`` on its own PATH, not on the reader's shell's, so a
+    bare ``vsl`` there is "command not found"), its full path elsewhere, ``vsl`` when it has none."""
+    found = Path(executable).parent / "vsl"
+    if not found.is_file():
+        return "vsl"
+    if project_dir is not None and found.is_relative_to(project_dir):
+        return str(found.relative_to(project_dir))
+    return str(found)
 
 
 #: ``--lang``'s help: the web app's languages (``web.i18n.LANGUAGES``, not imported for a help line).
