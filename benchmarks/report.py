@@ -36,7 +36,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     ),
     "bench_pipeline-e2e": (
         "a 7.6-minute VSL end to end vs faster-whisper direct",
-        "python benchmarks/bench_pipeline.py --only e2e --e2e-rounds 3",
+        "python benchmarks/bench_pipeline.py --only e2e",
     ),
     "bench_search": (
         "search at 1,000,800 segments vs raw FTS5 and tantivy",
