@@ -9,7 +9,6 @@ passes on an interval reaching under the target.
 from __future__ import annotations
 
 import asyncio
-import random
 import sys
 import threading
 from collections.abc import Awaitable, Callable
@@ -65,12 +64,18 @@ def test_search_queries_are_the_same_for_every_side() -> None:
 
 @pytest.mark.parametrize(
     ("ratios", "expected"),
-    [([3.4, 3.6, 3.5], "PASS"), ([1.1, 1.3, 0.9], "FAIL"), ([1.5, 6.0, 3.0], "UNDECIDED")],
+    [
+        ([3.4, 3.6, 3.5], "PASS"),
+        ([1.1, 1.3, 0.9], "FAIL"),
+        ([1.5, 6.0, 3.0], "UNDECIDED"),
+        # every round over 3x, but three rounds this spread do not show the typical ratio is: a
+        # bootstrap over the rounds (never wider than their lowest-highest range) said PASS here
+        ([3.05, 3.1, 3.3], "UNDECIDED"),
+    ],
 )
 def test_verdict_comes_from_the_whole_interval(ratios: list[float], expected: str) -> None:
-    mean, lo, hi = bench_web.ratio_interval(ratios, random.Random(3))
+    mean, lo, hi = bench_web.ratio_interval(ratios)
     assert lo <= mean <= hi
-    assert min(ratios) - 1e-9 <= lo and hi <= max(ratios) + 1e-9
     assert bench_web.verdict(lo, hi, 3.0) == expected
 
 
@@ -176,7 +181,7 @@ def test_the_throughput_verdicts_are_recorded_with_the_ratio_they_were_judged_on
     }
     found = judged[f"sqlite: {search}, concurrency 8: throughput vs before"]
     assert found.verdict == "PASS" and found.target == ">= 3x before's req/s"
-    assert found.ratio is not None and found.ratio.startswith("3.50x [3.4") and "95% interval" in found.ratio
+    assert found.ratio is not None and found.ratio.startswith("3.50x [3.26-3.76]") and "95% t interval" in found.ratio
     assert (found.product, found.before) == ("35.0 req/s (median of 3 rounds)", "10.0 req/s")
     straddles = judged[f"sqlite: {library}, concurrency 8: throughput vs before"]
     assert straddles.verdict == "undecided" and straddles.ratio == "3.90-4.50x (lowest-highest of 3 rounds)"
