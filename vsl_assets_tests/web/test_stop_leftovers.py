@@ -54,3 +54,24 @@ def test_an_empty_boards_page_says_what_a_board_is_and_how_to_make_one(sqlite_we
         assert "Nothing here." not in page and "Nada aqui." not in page
     web.client.post("/api/boards", json={"name": "Chás"}, headers=web.bearer)
     assert 'id="no-boards"' not in web.client.get("/boards").text
+
+
+def test_a_failed_page_with_a_title_shows_its_title_escaped(sqlite_web: Web) -> None:
+    """A URL whose page was read but gave no video (``urls.page_title``, no ``sources`` row)."""
+    from sqlalchemy import delete
+
+    from vsl_assets.db import Source, repo
+
+    web = sqlite_web
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://oferta.example.com/cha", status="failed", segments=[]))
+        url = repo.require_url(s, key)
+        url.page_title = "Chá & Cia <b>oferta</b>"
+        s.execute(delete(Source).where(Source.url_id == url.id))
+    web.login()
+    shown = "Chá &amp; Cia &lt;b&gt;oferta&lt;/b&gt;"
+    for lang, untitled in (("en", "Untitled VSL"), ("pt-BR", "VSL sem título")):
+        web.client.cookies.set("vsl_lang", lang)
+        library, page = web.client.get("/").text, web.client.get(f"/vsl/{key}").text
+        assert shown in library and f'<h1 id="vsl-title" data-title-source="page">{shown}</h1>' in page
+        assert untitled not in library and untitled not in page and "<b>oferta" not in page + library
