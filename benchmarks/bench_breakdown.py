@@ -24,7 +24,9 @@ ninth hold-out labelled without seeing the engine, ``real-holdout9``, a tuning s
 and ``$VSL_REALCOPY_EXTRA10`` (default ``/work/realcopy-extra10``, a tenth hold-out labelled without seeing the
 engine, ``real-holdout10``, a tuning set from the eleventh round on) and ``$VSL_REALCOPY_EXTRA11`` (default
 ``/work/realcopy-extra11``, an eleventh hold-out labelled without seeing the engine, ``real-holdout11``,
-sealed: scored only when ``--real-splits`` names it), per language, with the
+a tuning set from the twelfth round on) and ``$VSL_REALCOPY_EXTRA12`` (default ``/work/realcopy-extra12``, a
+twelfth hold-out labelled without seeing the engine, ``real-holdout12``, sealed: a split in ``SEALED`` is
+scored only when ``--real-splits`` names it), per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -417,11 +419,14 @@ REALCOPY_DIRS = {
     # round's rules were being written; tuned on from the eleventh round (hold-out 11 replaces it).
     "real-holdout10": Path(os.environ.get("VSL_REALCOPY_EXTRA10", "/work/realcopy-extra10")),
     # Built and labelled by someone who saw neither the engine's rules nor its answers, while the eleventh
-    # round's rules were being written (more priced Spanish copy); never tuned on.
+    # round's rules were being written (more priced Spanish copy); tuned on from the twelfth round.
     "real-holdout11": Path(os.environ.get("VSL_REALCOPY_EXTRA11", "/work/realcopy-extra11")),
+    # Built and labelled by someone who saw neither the engine's rules nor its answers, while the twelfth
+    # round's rules were being written (long-form Brazilian course VSLs, call funnels); never tuned on.
+    "real-holdout12": Path(os.environ.get("VSL_REALCOPY_EXTRA12", "/work/realcopy-extra12")),
 }
 #: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.
-SEALED = frozenset({"real-holdout11"})
+SEALED: frozenset[str] = frozenset({"real-holdout12"})
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",
@@ -832,8 +837,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--real-splits",
         default=",".join(split for split in REALCOPY_DIRS if split not in SEALED),
-        help="with --split real: which real-copy splits to score (real-dev to develop without seeing the hold-out); "
-        f"the sealed hold-out ({', '.join(sorted(SEALED))}) only when named",
+        help="with --split real: which real-copy splits to score (real-dev to develop without seeing the hold-out)"
+        + (f"; the sealed hold-out ({', '.join(sorted(SEALED))}) only when named" if SEALED else ""),
     )
     ap.add_argument(
         "--variants",

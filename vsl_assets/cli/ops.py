@@ -8,15 +8,17 @@ import os
 import re
 import signal
 import sys
-from pathlib import Path
 from typing import Any
 
 from vsl_assets import settings as settings_module
-from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance
+from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, instance, own_command
 from vsl_assets.core.humanize import counted
 from vsl_assets.db import session_scope
 from vsl_assets.errors import ConfigurationError
 from vsl_assets.settings import Settings
+
+#: The start of the warning ``dagster dev`` gives on every start (``-W`` matches a message by its start).
+DAGSTER_DEV_SUPERSEDED = "Function `dev_command` is superseded"
 
 
 def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
@@ -31,12 +33,18 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
     if settings.project_dir is None:
         err("vsl up needs the project (workspace.yaml, dagster.yaml): run it from the project or set VSL_PROJECT_DIR")
         return EXIT_USAGE
-    bin_dir = Path(sys.executable).parent
     children = [
         Child(
             "dagster",
             [
-                str(bin_dir / "dagster"),
+                sys.executable,
+                # `dagster dev` warns on every start that it is "superseded ... Use 'dg dev' instead": advice
+                # for Dagster's own scaffold, not for this project (`dg` is not installed), read by a new user
+                # of run.sh as something to act on
+                "-W",
+                f"ignore:{DAGSTER_DEV_SUPERSEDED}",
+                "-m",
+                "dagster",
                 "dev",
                 "-h",
                 args.dagster_host,
@@ -64,7 +72,8 @@ def cmd_up(args: argparse.Namespace, settings: Settings) -> int:
 
     with session_scope(settings.database) as s:
         if not s.scalar(select(func.count(User.id))):
-            print("vsl: no login yet: create one with  vsl user add NAME  (then sign in)", flush=True)
+            vsl = own_command(settings.project_dir)
+            print(f"vsl: no login yet: create one with  {vsl} user add NAME  (then sign in)", flush=True)
     return supervise(children, settings.project_dir)
 
 

@@ -38,6 +38,12 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
     from vsl_assets.services.reindex import rebuild_progress
     from vsl_assets.services.search import with_titles
 
+    if args.lang:  # as the API and the search page: a language the index holds none of is said, not "no match"
+        from vsl_assets.search.text import LANGUAGES, normalise_language
+
+        if normalise_language(args.lang) is None:
+            err(f"--lang {args.lang!r} is not a language the search knows: use one of {', '.join(LANGUAGES)}")
+            return EXIT_USAGE
     with search_index(settings) as backend:
         try:
             results = backend.search(_search_query(args))

@@ -22,7 +22,7 @@ from vsl_assets.cli.common import (
     sessions,
     ui_language,
 )
-from vsl_assets.db import Url, repo, session_scope
+from vsl_assets.db import Url, UrlStatus, repo, session_scope
 from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import intake
 from vsl_assets.settings import Settings, retranscribe_language, url_language
@@ -111,7 +111,7 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return EXIT_OK
     if not rows:
-        print("no URLs yet: add some with `vsl add URL`")
+        print(f"no URL is {args.status}" if args.status else "no URLs yet: add some with `vsl add URL`")
         return EXIT_OK
     for r in rows:
         reason = f"  — {r['reason_text']}" if r["reason_text"] else ""
@@ -144,8 +144,12 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_FAILED
     path = StorageLayout(settings.storage_root).transcript_path(key, args.format)
     if not store_for(settings).fetch(path):
-        why = f": {human_reason(lang, row.reason)}" if row.reason else ""
-        err(f"{key} has no transcript yet (status {row.status}{why})")
+        if row.status == "failed":  # "yet" promised one that is not coming: say how to try again
+            why = f" ({human_reason(lang, row.reason)})" if row.reason else ""
+            err(f"{key} has no transcript: it failed{why}; `vsl retry {key}` tries again")
+        else:
+            why = f": {human_reason(lang, row.reason)}" if row.reason else ""
+            err(f"{key} has no transcript yet (status {row.status}{why})")
         return EXIT_FAILED
     sys.stdout.write(path.read_text(encoding="utf-8"))
     return EXIT_OK
@@ -210,7 +214,10 @@ def register(sub: Any) -> None:
     p.set_defaults(func=cmd_add)
     p = sub.add_parser("status", help="list URLs with status and reason")
     p.add_argument("--json", action="store_true", help="print a JSON list")
-    p.add_argument("--status", help="only URLs with this status")
+    # choices: a typo ("--status faild") was "no URLs yet: add some", as if the library were empty
+    p.add_argument(
+        "--status", choices=[str(s) for s in UrlStatus], metavar="S", help="only URLs with this status: %(choices)s"
+    )
     p.add_argument(
         "--workers", "-w", action="store_true", help="also show each step's outcome and the worker that ran it"
     )

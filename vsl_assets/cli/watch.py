@@ -73,15 +73,24 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     if found is None:
         return EXIT_USAGE
     summary = watch.run_checks(sessions(settings), cfg, partitions=partitions(settings), keys=found[1])
-    print(
-        f"checked {summary.checked}: {summary.not_modified} unchanged (ETag), {summary.changed} changed, "
-        f"{summary.failed} failed, {summary.down} down; {counted(summary.requests, 'request')}"
-    )
+    print(_check_line(summary))
     for line in summary.problems:  # which page, and why: "1 down" alone leaves the reader guessing
         print(line)
     for line in summary.events:
         print(line)
     return EXIT_FAILED if summary.failed and summary.failed == summary.checked else EXIT_OK
+
+
+def _check_line(summary: watch.RunSummary) -> str:
+    """``checked 2: 2 unchanged (1 by ETag), 0 changed, 0 failed, 0 down; 2 requests``: the four counts
+    add up to the pages checked. "Unchanged" counted only the answers to the ETag (304), so a page
+    fetched again and found playing the same video was in none of them ("checked 1: 0 unchanged")."""
+    unchanged = summary.checked - summary.changed - summary.failed - summary.down
+    by_etag = f" ({summary.not_modified} by ETag)" if summary.not_modified else ""
+    return (
+        f"checked {summary.checked}: {unchanged} unchanged{by_etag}, {summary.changed} changed, "
+        f"{summary.failed} failed, {summary.down} down; {counted(summary.requests, 'request')}"
+    )
 
 
 def _life(life: watch.Longevity) -> str:
@@ -97,6 +106,7 @@ def _life(life: watch.Longevity) -> str:
 def register(sub: Any) -> None:
     p = sub.add_parser("watch", help="watch sales pages over time: on/off per URL or board, list, check now")
     p.add_argument("action", choices=("on", "off", "list", "check"))
-    p.add_argument("keys", nargs="*", metavar="KEY")
+    # default: without one argparse lists KEY as required when the action is missing ("action, KEY")
+    p.add_argument("keys", nargs="*", metavar="KEY", default=[])
     p.add_argument("--board", type=int, help="a board's id: its VSLs (on/off switch the board itself)")
     p.set_defaults(func=cmd_watch)

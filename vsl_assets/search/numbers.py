@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count
 
 _UNIT, _TEEN, _TEN, _HUNDRED, _CEM, _CENTO, _TIMES_HUNDRED, _THOUSAND, _ZERO, _ARTICLE = range(10)
 
@@ -347,15 +348,14 @@ def number_runs(words: list[str], language: str | None) -> list[tuple[int, int, 
     # articles ("a", "um", "un") are among the commonest words, so they are not read one by one.
     strong = number_words(language)
     joiner = grammar.joiner
+    # The words of the grammar are found in C (``compress`` of a membership ``map``): a Python test
+    # per word was most of a search page's number reading (issue 29); the rule is looked at only
+    # for those few.
     starts = [
         k
-        for k, w in enumerate(words)
-        if w in strong
-        or (
-            w in table
-            and k + 1 < n
-            and (words[k + 1] in table or (words[k + 1] == joiner and k + 2 < n and words[k + 2] in table))
-        )
+        for k in compress(count(), map(table.__contains__, words))
+        if words[k] in strong
+        or (k + 1 < n and (words[k + 1] in table or (words[k + 1] == joiner and k + 2 < n and words[k + 2] in table)))
     ]
     at = 0
     for i in starts:

@@ -15,6 +15,8 @@ something matched.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -160,6 +162,84 @@ def highlight(text: str, parsed: ParsedQuery, language: str | None) -> Snippet:
     else:
         marks = [(offsets[2 * first], offsets[2 * end - 1]) for first, end in _spans(sorted(hit), runs)]
     return _window(text, marks)
+
+
+def highlight_many(texts: Sequence[str], parsed: ParsedQuery, language: str | None) -> list[Snippet]:
+    """:func:`highlight` of each text (of one language: a page VSL's hits), the same snippets,
+    with the analysis done once for all of them: one fold of every word not ASCII, one reading
+    of numbers said in words and one stemmer call over all the texts' words (a line break, which
+    is never a word, between two texts: no number, phrase or prefix matches across it), and each
+    form's matches found over all of them (``list.index``, in C).  What stays per text is the
+    split at its words and, for a text that matched, its marks' offsets.
+
+    Why: a results page builds ~100 snippets, and text by text each paid a dozen calls into C
+    and the Python around them (~14 us a text, ~19 with a number said in words, where the number
+    reader ran once per text): the search page's largest cost after the HTML (issue 29)."""
+    forms = _forms(parsed, language)
+    split: list[tuple[list[str], int, int]] = []  # per text: its parts, first word, end (in ``folded``)
+    folded: list[str] = []  # every text's folded words, a "\n" after each text's
+    unfolded: list[tuple[int, int]] = []  # where in ``folded`` the words of texts not ASCII are
+    pending: list[str] = []  # those words, to fold in one call
+    for text in texts:
+        lowered = text.lower()
+        source = lowered if lowered.isascii() and len(lowered) == len(text) else text
+        grouped = _GROUPED.search(source) is not None
+        parts = (_SPLIT_GROUPED if grouped else _SPLIT).split(source)
+        raw = parts[1::2]
+        if grouped:
+            raw = [w.replace(".", "").replace(",", "") for w in raw]
+        first = len(folded)
+        folded += raw
+        if raw and source is not lowered:
+            unfolded.append((first, len(folded)))
+            pending += raw
+        split.append((parts, first, len(folded)))
+        folded.append("\n")
+    if pending:
+        done = fold_text("\n".join(pending)).split("\n")
+        at = 0
+        for start, end in unfolded:
+            folded[start:end] = done[at : at + end - start]
+            at += end - start
+    runs = number_runs(folded, language)
+    # The words with each number said in words as one word (its digits); a run never crosses a
+    # text's end.
+    words: list[str] = []
+    at = 0
+    for start, end, value in runs:
+        words += folded[at:start]
+        words.append(str(value))
+        at = end
+    words += folded[at:]
+    stems = stem_all(words, language)
+    hit: list[int] = []
+    for form in forms:
+        hit += _positions(form, words, stems)
+    hit = sorted(set(hit))
+    # A text's words are ``words[first - folded_before[j] : end - folded_before[j_end]]``, where
+    # runs[j:j_end] are its runs and ``folded_before[j]`` the words the runs before it folded away.
+    run_starts = [a for a, _b, _v in runs]
+    folded_before = [0, *accumulate(b - a - 1 for a, b, _v in runs)]
+    out: list[Snippet] = []
+    h = 0
+    for text, (parts, first, end) in zip(texts, split, strict=True):
+        j = bisect_left(run_starts, first)
+        j_end = bisect_left(run_starts, end, j)  # the text's runs are runs[j:j_end]
+        base = first - folded_before[j]
+        until = bisect_left(hit, end - folded_before[j_end], h)
+        if until == h:
+            out.append(_window(text, []))
+            continue
+        mine = [k - base for k in hit[h:until]]
+        h = until
+        offsets = list(accumulate(map(len, parts)))
+        if j_end == j:
+            marks = [(offsets[2 * k], offsets[2 * k + 1]) for k in mine]
+        else:
+            own = [(a - first, b - first, v) for a, b, v in runs[j:j_end]]
+            marks = [(offsets[2 * a], offsets[2 * b - 1]) for a, b in _spans(mine, own)]
+        out.append(_window(text, marks))
+    return out
 
 
 def _spans(hit: list[int], runs: list[tuple[int, int, int]]) -> list[tuple[int, int]]:

@@ -48,7 +48,7 @@ from vsl_assets.search.backend import (
 )
 from vsl_assets.search.bulk import PARALLEL_AFTER, analysed
 from vsl_assets.search.filters import vsl_filter
-from vsl_assets.search.model import Hit, SearchQuery, SearchResults, VslDocument, VslHits
+from vsl_assets.search.model import Hit, SearchQuery, SearchResults, Snippet, VslDocument, VslHits
 from vsl_assets.search.query import (
     ParsedQuery,
     fts5_terms_of_texts,
@@ -56,7 +56,7 @@ from vsl_assets.search.query import (
     query_languages,
     to_fts5,
 )
-from vsl_assets.search.snippet import highlight
+from vsl_assets.search.snippet import highlight_many
 
 #: 5: numbers said in words indexed as digits; 6: "1.000"/"1,000" read as 1000; 7: one prefix
 #: index (tag + 2 characters) instead of two.
@@ -461,7 +461,12 @@ class SqliteSearch:
                 f"SELECT id, start_s, end_s, text FROM segments WHERE id IN ({','.join('?' * len(sids))})", sids
             )
         }
-        groups = tuple(self._group(vsls[v], per_vsl[v], best[v], texts, parsed) for v in page_ids)
+        # The page's snippets per language in one analysis (``snippet.highlight_many``).
+        said: dict[str | None, list[str]] = {}
+        for v in page_ids:
+            said.setdefault(vsls[v]["language"], []).extend(texts[sid]["text"] for sid, _ in best[v])
+        made = {language: iter(highlight_many(each, parsed, language)) for language, each in said.items()}
+        groups = tuple(self._group(vsls[v], per_vsl[v], best[v], texts, made[vsls[v]["language"]]) for v in page_ids)
         return SearchResults(query, total_vsls, total_hits, groups, parsed.notes)
 
     @staticmethod
@@ -470,10 +475,10 @@ class SqliteSearch:
         hit_count: int,
         best: list[tuple[int, float]],
         texts: dict[int, sqlite3.Row],
-        parsed: ParsedQuery,
+        snippets: Iterator[Snippet],
     ) -> VslHits:
+        """A page VSL's hits; ``snippets`` gives theirs in order (the page's, per language)."""
         base = segment_id(vsl["id"], 0)
-        language = vsl["language"]
         return VslHits(
             vsl=summary_from_row(vsl, _decode_time),
             score=-float(best[0][1]),
@@ -484,7 +489,7 @@ class SqliteSearch:
                     start=texts[sid]["start_s"],
                     end=texts[sid]["end_s"],
                     text=texts[sid]["text"],
-                    snippet=highlight(texts[sid]["text"], parsed, language),
+                    snippet=next(snippets),
                     score=-float(rank),
                 )
                 for sid, rank in best

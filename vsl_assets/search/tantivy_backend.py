@@ -22,12 +22,13 @@ never reused: AUTOINCREMENT).
 
 Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
 block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
-column (no scoring), started in another thread beside the ranking and waited for only when more
-than n segments matched; the page VSLs with fewer than k hits among the n read, and more matches
-than that by their count, get them from one query restricted to them (same index-wide BM25
+column (no scoring), run after the ranking and only when more than n segments matched (fewer
+are counted from the hits read); the page VSLs with fewer than k hits among the n read, and
+more matches than that by their count, get them from one query restricted to them (same index-wide BM25
 statistics, so the same scores; 4 read per hit wanted, again for those still short).  Prefix
 clauses match as a constant score (tantivy's automaton queries do not compute BM25), where FTS5
-ranks them by BM25.
+ranks them by BM25.  The page's snippets are made per language in one analysis of all its hits'
+words (``snippet.highlight_many``), the same as text by text.
 
 A phrase (or any query that is not a union of terms) gets no block skipping: its ranking scores
 every match whatever n, and the count reads every match.  Both used to walk the intersection of
@@ -84,7 +85,6 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -110,7 +110,7 @@ from vsl_assets.search.query import (
     parse_search,
     query_languages,
 )
-from vsl_assets.search.snippet import highlight
+from vsl_assets.search.snippet import highlight_many
 from vsl_assets.search.sqlite import MAX_SEGMENTS, POSITION_BITS, VSL_COLUMNS, segment_id, swap_rebuild_state
 
 #: 2: numbers said in words indexed as digits; 3: "1.000"/"1,000" as 1000; 4: the word-pair field.
@@ -133,18 +133,6 @@ _PAIRS = "pairs"
 #: posting lists only (no BM25), one bucket per VSL.
 _PER_VSL = {"v": {"terms": {"field": "vsl", "size": 1 << 24}}}
 _KEY_AND_COUNT = itemgetter("key", "doc_count")
-_counters: tuple[int, ThreadPoolExecutor] | None = None
-_counters_lock = threading.Lock()
-
-
-def _counter_pool() -> ThreadPoolExecutor:
-    """Threads that count a query's matches beside its ranking (one pool per process: a forked
-    child must not inherit its parent's threads' state)."""
-    global _counters
-    with _counters_lock:
-        if _counters is None or _counters[0] != os.getpid():
-            _counters = (os.getpid(), ThreadPoolExecutor(max_workers=4, thread_name_prefix="tantivy-count"))
-        return _counters[1]
 
 
 class IndexBusyError(TransientError):
@@ -200,8 +188,14 @@ class TantivySearch:
     #: Best segments read per query at least (see ``_match``), and per hit the page shows: the
     #: page VSLs whose best k are not among them get them from a search of those VSLs (1,000,800
     #: segments, same queries: mixed p95 7.4 ms, against 9.1 ms with n = 1024 and one search per VSL).
+    #: 4 per hit rather than 8 (issue 29, the search page's CPU per request, which is what its
+    #: throughput at 8 clients is): reading 800 hits made 800 hit objects, their ``sid`` and their
+    #: grouping in Python for a page of 100, and a conjunction ("30 dias") scores every match
+    #: whatever n; the fill does the rest.  1,000,000 segments, the bench's 36 queries, 12 interleaved
+    #: rounds at load 6.5: CPU per query 5.80 against 6.27 ms (number), 4.92 against 5.52 (word),
+    #: 5.61 against 5.77 (phrase+filters); the same pages either way (the fill gives the same hits).
     TOP_N = 256
-    READ_PER_HIT = 8
+    READ_PER_HIT = 4
     #: Hits read per hit wanted when the page VSLs short of theirs are searched (``_fill``).
     FILL_PER_HIT = 4
     #: A filter whose VSLs hold at least this share of the segments the query can match (its
@@ -689,11 +683,6 @@ class TantivySearch:
         limit, offset = page_bounds(query)
         k = query.hits_per_vsl
         wanted = offset + limit
-        # Exact totals come from a terms aggregation over the ``vsl`` column (posting lists only,
-        # no BM25), started now in another thread: tantivy releases the GIL, so it runs beside the
-        # ranking and is waited for only when the ranking did not read every match (a query of
-        # few matches counts them from its own hits; its count is cheap).
-        counting: Future[Any] = _counter_pool().submit(searcher.aggregate, counted_text, _PER_VSL)
         n = max(self.TOP_N, self.READ_PER_HIT * wanted * k)
         while True:
             # count=False: counting would make tantivy score every match (no block skipping).
@@ -722,8 +711,15 @@ class TantivySearch:
         if complete:
             per_vsl = Counter(sid >> POSITION_BITS for sid in ranked)
         else:
+            # Exact totals: a terms aggregation over the ``vsl`` column (posting lists only, no
+            # BM25), only now that the ranking did not read every match (a query of fewer counts
+            # them from its own hits).  It ran in another thread beside the ranking until issue 29's
+            # last pass: on a loaded server (8 clients, 2 cores) that thread cost CPU, not time
+            # (1,000,000 segments, the bench's 36 queries, 6 interleaved rounds at load 6-8: CPU
+            # per query 5.00 against 5.41 ms for a number, 3.96 against 4.39 for a word, 4.70
+            # against 4.90 for a phrase with filters), and it counted queries that needed no count.
             # (key, doc_count) of each bucket taken in C (the keys are ints already).
-            found = dict(map(_KEY_AND_COUNT, counting.result()["v"]["buckets"]))
+            found = dict(map(_KEY_AND_COUNT, searcher.aggregate(counted_text, _PER_VSL)["v"]["buckets"]))
             per_vsl = Counter(found if counted is None else {v: c for v, c in found.items() if v in counted})
             # A page VSL short of k here may have more matches below the n read: its count says.
             self._fill(searcher, text, [v for v in page_ids if len(best[v]) < min(k, per_vsl[v])], best, k)
@@ -735,7 +731,7 @@ class TantivySearch:
             )
         }
         groups = [(vsls[v], best[v]) for v in page_ids]
-        hit_groups = [self._hits(vsl, kept, texts, parsed) for vsl, kept in groups]
+        hit_groups = _page_hits(groups, texts, parsed)
         return SearchResults(
             query,
             len(per_vsl),
@@ -775,20 +771,6 @@ class TantivySearch:
                 return  # every match of those VSLs was read
             short = [v for v in short if len(best[v]) < k]
 
-    def _hits(
-        self, vsl: sqlite3.Row, best: list[tuple[int, float]], texts: dict[int, sqlite3.Row], parsed: ParsedQuery
-    ) -> tuple[Hit, ...]:
-        """A page VSL's hits with their texts and snippets (a hit whose text is gone is left out)."""
-        base = segment_id(vsl["id"], 0)
-        language = vsl["language"]
-        out = []
-        for sid, score in best:
-            row = texts.get(sid)
-            if row is not None:
-                _, start, end, said = row
-                out.append(Hit(sid - base, start, end, said, highlight(said, parsed, language), score))
-        return tuple(out)
-
 
 #: The VSL table's version for ``TantivySearch._allowed`` (one statement: one snapshot).
 _VERSION = "SELECT count(*), max(id), (SELECT value FROM meta WHERE name = 'generation') FROM vsls"
@@ -812,6 +794,36 @@ def _only_a_known_language(filter_params: dict[str, Any]) -> bool:
     language tag, so the arm matches those VSLs' segments only.  The restriction (a term set of
     ~a third of the VSLs) would be read by the ranking, the count and the fill each."""
     return filter_params.keys() == {"f_language"} and filter_params["f_language"] in FTS5_TAGS
+
+
+def _page_hits(
+    groups: list[tuple[sqlite3.Row, list[tuple[int, float]]]], texts: dict[int, sqlite3.Row], parsed: ParsedQuery
+) -> list[tuple[Hit, ...]]:
+    """Each page VSL's hits with their texts and snippets (a hit whose text is gone is left out).
+
+    The snippets of all the page's hits of one language are made in one call
+    (``snippet.highlight_many``: one analysis of all their words), the same as text by text."""
+    # Per VSL: (position, index of its text among its language's, row, score).
+    found: list[list[tuple[int, int, sqlite3.Row, float]]] = []
+    by_language: dict[str | None, list[str]] = {}
+    for vsl, best in groups:
+        base = segment_id(vsl["id"], 0)
+        said = by_language.setdefault(vsl["language"], [])
+        kept = []
+        for sid, score in best:
+            row = texts.get(sid)
+            if row is not None:
+                kept.append((sid - base, len(said), row, score))
+                said.append(row[3])
+        found.append(kept)
+    snippets = {lang: highlight_many(said, parsed, lang) for lang, said in by_language.items()}
+    return [
+        tuple(
+            Hit(position, row[1], row[2], row[3], snippets[vsl["language"]][at], score)
+            for position, at, row, score in kept
+        )
+        for (vsl, _best), kept in zip(groups, found, strict=True)
+    ]
 
 
 def _sids(searcher: tantivy.Searcher, hits: list[tuple[Any, Any]]) -> list[int]:

@@ -15,6 +15,7 @@ honoured), else English.
 from __future__ import annotations
 
 import json
+import math
 import re
 import string
 from collections.abc import Iterable
@@ -594,10 +595,20 @@ def fmt_clock(value: float | None) -> str:
     return "" if value is None else clock(value)
 
 
+def seek_at(seconds: float) -> float:
+    """The ``?t=`` of a moment that starts at ``seconds``: the first tenth at or after it.
+
+    Rounded down (``|int``) or to the nearest tenth, the second can fall before the start, inside
+    the segment before it, which the VSL page then plays and highlights: a search hit said at
+    10.62 s opened on the sentence said at 10.0 s (``round`` to 10.6)."""
+    return math.ceil(round(seconds * 10, 6)) / 10
+
+
 def install(env: Environment) -> None:
     """Filters the templates use; each takes the page's language as its first argument."""
     env.globals["translate"] = translate
     env.filters["clock"] = fmt_clock
+    env.filters["seek"] = seek_at
     env.globals["fmt_number"] = fmt_number
     env.globals["fmt_money"] = fmt_money
     env.globals["fmt_date"] = fmt_date

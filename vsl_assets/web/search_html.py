@@ -1,7 +1,7 @@
 """The search page's results and their moments (each result's hits), rendered in one pass.
 
 A results page shows up to 100 moments (20 VSLs, 5 each); through the template's loop each cost
-a link with two filter calls (``round``, ``clock``), autoescaped attribute lookups and the
+a link with two filter calls (``seek``, ``clock``), autoescaped attribute lookups and the
 snippet's markup: a few milliseconds of every search page, in the Python that holds the GIL.
 This builds the very same markup the loop built (the same attributes, escaping and whitespace;
 ``test_search_html`` compares the two) with one f-string per moment.
@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from vsl_assets.search import Hit, VslHits
 from vsl_assets.services.library import host_of
-from vsl_assets.web.i18n import fmt_clock
+from vsl_assets.web.i18n import fmt_clock, seek_at
 
 #: What the template's loop put around each item (its indentation in ``search.html``).
 _BEFORE = "\n        "
@@ -23,13 +23,14 @@ _AFTER = "\n      "
 
 
 def search_hits(key: str, hits: Sequence[Hit]) -> Markup:
-    """The ``<li>`` of every moment of one VSL: a link to its second (``?t=`` to a tenth), the
+    """The ``<li>`` of every moment of one VSL: a link to its second (``?t=``: the first tenth at or
+    after its start, :func:`~vsl_assets.web.i18n.seek_at`, so it opens inside the moment), the
     clock and the snippet with the matched words marked (``Snippet.html`` escapes the text)."""
     href = f"/vsl/{escape(key)}?t="
     # Numbers and clocks hold no character to escape (str(float), "h:mm:ss"): only the key.
     return Markup(
         "".join(
-            f'{_BEFORE}<li><a class="hit" href="{href}{round(h.start, 1)}" data-start="{h.start}">'
+            f'{_BEFORE}<li><a class="hit" href="{href}{seek_at(h.start)}" data-start="{h.start}">'
             f'<span class="time">{fmt_clock(h.start)}</span> <span class="snippet">{h.snippet.html()}</span></a></li>'
             f"{_AFTER}"
             for h in hits

@@ -180,9 +180,10 @@ def test_a_reels_niche_counts_what_it_says_after_the_turn() -> None:
 
 
 def test_a_long_videos_close_still_counts_once() -> None:
-    # The same close in a ten-minute video: the generic words after the turn weigh half, as before.
+    # The same close in a ten-minute video: the generic words after the turn weigh half, as before.  (Three
+    # wealth words: "invertir" is one too since round twelve, so the first line says "cuidar" instead.)
     lines = [FILLER["es"]] * 60 + [
-        "Mi curso de ahorro te enseña desde cero a invertir tu sueldo.",
+        "Mi curso de ahorro te enseña desde cero a cuidar tu sueldo.",
         "Vas a ganar más dinero con tus inversiones y a multiplicar tus ingresos.",
     ]
     b = analyze(timed(lines), "es")

@@ -206,7 +206,8 @@ def test_process_status_show_and_retry(vsl_env, instance, media_server) -> None:
     missing = in_process("show", bad_key)
     assert (
         missing.returncode == 1
-        and "has no transcript yet (status failed: HTTP 404 from the stream URL)" in missing.stderr
+        and f"has no transcript: it failed (HTTP 404 from the stream URL); `vsl retry {bad_key}` tries again"
+        in missing.stderr
     )
     assert in_process("show", "../../etc/passwd").returncode == 2
     assert "no URL with key" in in_process("show", "nope-123").stderr
@@ -577,8 +578,16 @@ def test_status_and_show_word_a_failure_as_the_web_app_does_and_keep_the_raw_rea
     shown = in_process("show", key, "--lang", "pt-BR")
     assert (
         shown.returncode == 1
-        and shown.stderr.strip() == f"vsl: {key} has no transcript yet (status failed: {portuguese})"
+        and shown.stderr.strip()
+        == f"vsl: {key} has no transcript: it failed ({portuguese}); `vsl retry {key}` tries again"
     )
     assert english in in_process("show", key).stderr
+    with db_session() as s:
+        row = repo.require_url(s, key)
+        row.status, row.reason = "transcribing", None
+    waiting = in_process("show", key)
+    assert (
+        waiting.returncode == 1 and waiting.stderr.strip() == f"vsl: {key} has no transcript yet (status transcribing)"
+    )
     wrong = in_process("status", "--lang", "fr")
     assert wrong.returncode == 2 and "--lang 'fr': use one of en, pt-BR, es" in wrong.stderr

@@ -14,6 +14,7 @@ from vsl_assets.core.humanize import counted
 from vsl_assets.db import session_scope
 from vsl_assets.db.models import BeatRow
 from vsl_assets.storage import StorageLayout
+from vsl_assets_tests.conftest import add_urls
 from vsl_assets_tests.web.seed import Fake, index_all, seed
 
 
@@ -38,6 +39,16 @@ def test_search_says_one_hit_and_one_segment(one_vsl: str, capsys: pytest.Captur
     out = capsys.readouterr().out
     assert f"[{one_vsl}]  1 hit\n" in out and out.endswith("1 VSL, 1 segment\n")
     assert "(s)" not in out
+
+
+def test_search_refuses_a_language_it_holds_none_of(one_vsl: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--lang fr`` said "no match" (exit 0), as if nothing French had been said; the API says 422."""
+    assert main(["search", "garantia", "--lang", "fr"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == "vsl: --lang 'fr' is not a language the search knows: use one of pt, en, es\n"
+    assert main(["search", "garantia", "--lang", "pt-BR"]) == 0  # the UI's code for Portuguese is fine
+    assert f"[{one_vsl}]  1 hit" in capsys.readouterr().out
 
 
 def test_the_markdown_swipe_writes_cta_as_initials(one_vsl: str, capsys: pytest.CaptureFixture[str]) -> None:
@@ -79,3 +90,40 @@ def test_output_piped_into_head_ends_quietly(
     monkeypatch.setattr("sys.stdout", _ClosedPipe())
     assert main(["search", "garantia", "--json"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_the_login_hint_names_a_command_the_reader_can_type(tmp_path: Path) -> None:
+    """``./run.sh`` said "create one with  vsl user add NAME", but ``vsl`` is on run.sh's PATH, not on the
+    reader's: in the project's folder (where the README has them type it) it is ``.venv/bin/vsl``."""
+    from vsl_assets.cli.common import own_command
+
+    bin_dir = tmp_path / "proj" / ".venv" / "bin"
+    bin_dir.mkdir(parents=True)
+    (bin_dir / "vsl").write_text("#!/bin/sh\n")
+    python = str(bin_dir / "python")
+    assert own_command(tmp_path / "proj", python) == ".venv/bin/vsl"
+    assert own_command(tmp_path / "elsewhere", python) == str(bin_dir / "vsl")
+    assert own_command(None, python) == str(bin_dir / "vsl")
+    assert own_command(tmp_path / "proj", str(tmp_path / "python")) == "vsl"  # no vsl beside it
+
+
+def test_status_filter_names_the_statuses_and_says_none_is_in_it(vsl_env, capsys: pytest.CaptureFixture[str]) -> None:
+    """``--status bogus`` said "no URLs yet: add some with `vsl add URL`" (exit 0) to a full library."""
+    add_urls("https://a.example.com/v.m3u8")
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as refused:
+        main(["status", "--status", "faild"])
+    assert (
+        refused.value.code == 2 and "invalid choice: 'faild' (choose from 'pending_ingest'" in capsys.readouterr().err
+    )
+    assert main(["status", "--status", "failed"]) == 0
+    assert capsys.readouterr().out == "no URL is failed\n"
+    assert main(["status", "--status", "pending_ingest"]) == 0
+    assert "https://a.example.com/v.m3u8" in capsys.readouterr().out
+
+
+def test_watch_without_an_action_asks_for_the_action_only(capsys: pytest.CaptureFixture[str]) -> None:
+    """KEY is optional (``list`` takes none), but argparse listed it as required: "action, KEY"."""
+    with pytest.raises(SystemExit):
+        main(["watch"])
+    assert capsys.readouterr().err.rstrip().endswith("error: the following arguments are required: action")

@@ -133,6 +133,7 @@ def test_vsl_up_serves_both_and_sigterm_stops_everything_even_when_backgrounded(
         output = proc.stdout.read() if proc.stdout else ""
         assert f"http://127.0.0.1:{web_port}" in output and f"http://127.0.0.1:{dagster_port}" in output
         assert "stopping (SIGTERM)" in output
+        assert "Use 'dg dev' instead" not in output  # dagster dev's warning, advice a run.sh user cannot act on
         # Nothing is left listening or running: webserver, daemon, code servers, the web app.
         time.sleep(2)
         assert not _listening(web_port, "/healthz") and not _listening(dagster_port, "/server_info")

@@ -32,7 +32,8 @@ def test_watch_on_off_list_check(vsl_env, capsys, monkeypatch) -> None:
         assert "1 URLs" in capsys.readouterr().out
         assert main(["watch", "check", a]) == 0
         out = capsys.readouterr().out
-        assert out.startswith("checked 1: 0 unchanged (ETag), 0 changed, 0 failed, 0 down")
+        # the page fetched again, the same video: unchanged (it was in no count: "checked 1: 0 unchanged")
+        assert out.startswith("checked 1: 1 unchanged, 0 changed, 0 failed, 0 down")
         assert main(["watch", "list"]) == 0
         listed = capsys.readouterr().out.splitlines()
         assert [line.split("\t")[:2] for line in listed] == [[a, "live since today, 1 version"], [b, "not checked yet"]]
@@ -57,8 +58,22 @@ def test_watch_check_names_each_page_down_and_why(vsl_env, capsys, monkeypatch) 
         assert main(["watch", "check", key]) == 0
         lines = capsys.readouterr().out.splitlines()
         assert page.seen == []
-    assert lines[0] == "checked 1: 0 unchanged (ETag), 0 changed, 0 failed, 1 down; 1 request"
+    assert lines[0] == "checked 1: 0 unchanged, 0 changed, 0 failed, 1 down; 1 request"
     assert lines[1].startswith(f"{key}\tdown: ") and "loopback" in lines[1]
+
+
+def test_check_counts_add_up_to_the_pages_checked() -> None:
+    """Pages answered 304 and pages fetched again with the same video are both unchanged: the line
+    once counted only the 304s, so "checked 2: 1 unchanged (ETag), 0 changed, 0 failed, 0 down"."""
+    from vsl_assets.cli.watch import _check_line
+    from vsl_assets.services.watch import RunSummary
+
+    assert _check_line(RunSummary(checked=2, not_modified=1, requests=2)) == (
+        "checked 2: 2 unchanged (1 by ETag), 0 changed, 0 failed, 0 down; 2 requests"
+    )
+    assert _check_line(RunSummary(checked=4, changed=1, failed=1, down=1, requests=4)) == (
+        "checked 4: 1 unchanged, 1 changed, 1 failed, 1 down; 4 requests"
+    )
 
 
 def test_a_check_without_the_apps_environment_fails_and_records_nothing(vsl_env, capsys, monkeypatch, tmp_path) -> None:
@@ -73,7 +88,7 @@ def test_a_check_without_the_apps_environment_fails_and_records_nothing(vsl_env,
     with PageHost() as page, PageHost() as cdn:
         (key,) = add_urls(page.serve("/pagina/", video_page(cdn.url("/v.m3u8"))))
         assert main(["watch", "check", key]) == 0  # the app's environment: the page is live
-        assert capsys.readouterr().out.startswith("checked 1: 0 unchanged (ETag), 0 changed, 0 failed, 0 down")
+        assert "0 failed, 0 down" in capsys.readouterr().out.splitlines()[0]
         seen = len(page.seen)
 
         def recorded() -> tuple[int, int]:

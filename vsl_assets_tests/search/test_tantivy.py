@@ -196,7 +196,7 @@ def test_a_bulk_build_beside_runs_indexing_one_vsl_each_loses_nothing(tmp_path: 
 def test_totals_are_exact_when_the_ranking_reads_only_the_best(tmp_path: Path, per_hit: int, terms_up_to: int) -> None:
     # 70 matches, and page 1 of 2 VSLs x 2 hits reads only the best 4 (every VSL's shortest
     # segment ranks first, so those are four VSLs' one hit each): the counts come from the
-    # aggregation that ran beside the ranking, the page VSLs' second hits from a search inside them
+    # aggregation run after the ranking, the page VSLs' second hits from a search inside them
     # (reading all their matches, or stopping at 1 per hit wanted, then again for any still short).
     search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
     assert isinstance(search, TantivySearch)
@@ -531,3 +531,83 @@ def test_an_index_of_the_layout_before_word_pairs_is_made_again_with_them(tmp_pa
     assert search.search(SearchQuery(text='"de trinta"')).total_hits == 1
     with closing(sqlite3.connect(path / "side.db")) as conn:
         assert conn.execute("SELECT value FROM meta WHERE name = 'schema'").fetchone() == ("4",)
+
+
+def _number_docs() -> list[VslDocument]:
+    """VSLs in three languages saying 30 days in words and in digits (and 35 days, which is not
+    30), the Portuguese ones 2, 3, 4 and 5 times, so every total is known."""
+    pt = [
+        VslDocument(
+            key=f"pt{i}",
+            url="https://x",
+            language="pt",
+            segments=[
+                Segment(float(j), float(j + 1), text)
+                for j, text in enumerate(
+                    [
+                        "garantia de trinta dias para você",
+                        "são 30 dias corridos",
+                        "trinta e cinco dias depois",
+                        f"vsl{i} sem número nenhum",
+                        *(f"mais trinta dias de teste {k}" for k in range(i)),
+                    ]
+                )
+            ],
+        )
+        for i in range(4)
+    ]
+    en = VslDocument(
+        key="en0",
+        url="https://x",
+        language="en",
+        segments=[Segment(0.0, 1.0, "thirty days guarantee"), Segment(1.0, 2.0, "then 30 days more")],
+    )
+    es = VslDocument(
+        key="es0",
+        url="https://x",
+        language="es",
+        segments=[
+            Segment(0.0, 1.0, "treinta días de garantía"),
+            Segment(1.0, 2.0, "en 30 días lo verás"),
+            Segment(2.0, 3.0, "treinta y cinco días"),
+        ],
+    )
+    return [*pt, en, es]
+
+
+def _page(found: Any) -> list[tuple[str, int, list[tuple[int, float, str]]]]:
+    return [(g.vsl.key, g.hit_count, [(h.position, h.score, h.snippet.marked()) for h in g.hits]) for g in found.vsls]
+
+
+@pytest.mark.parametrize("typed", ["30 dias", "trinta dias", "treinta días"])
+def test_a_number_query_finds_the_number_in_words_and_digits_with_exact_totals(tmp_path: Path, typed: str) -> None:
+    # A number typed as digits or said in any language's words, and the word after it: the
+    # Portuguese and Spanish VSLs that say 30 days either way (never 35), with their counts, and
+    # each hit's snippet marking the number and the word; the same page whether the ranking read
+    # every match or only the best (the counts from the aggregation, the hits from the fill).
+    search = open_search("sqlite://", path=tmp_path / "t", engine="tantivy")
+    assert isinstance(search, TantivySearch)
+    search.index_many(_number_docs())
+    everything = TantivySearch(search.path)  # 16 matches < TOP_N: read in its first ranking
+    search.TOP_N, search.READ_PER_HIT = 1, 1
+    seen: list[str] = []
+    for page in (1, 2, 3):
+        query = SearchQuery(text=typed, page=page, per_page=2, hits_per_vsl=2)
+        found = search.search(query)
+        assert (found.total_vsls, found.total_hits) == (5, 16)
+        assert _page(found) == _page(everything.search(query))
+        seen += [g.vsl.key for g in found.vsls]
+    assert sorted(seen) == ["es0", "pt0", "pt1", "pt2", "pt3"]
+    whole = search.search(SearchQuery(text=typed, per_page=10, hits_per_vsl=10))
+    assert {g.vsl.key: g.hit_count for g in whole.vsls} == {"pt0": 2, "pt1": 3, "pt2": 4, "pt3": 5, "es0": 2}
+    marks = {h.snippet.marked() for g in whole.vsls for h in g.hits}
+    assert marks == {
+        "garantia de [trinta] [dias] para você",
+        "são [30] [dias] corridos",
+        *(f"mais [trinta] [dias] de teste {k}" for k in range(3)),
+        "[treinta] [días] de garantía",
+        "en [30] [días] lo verás",
+    }
+    english = search.search(SearchQuery(text="30 days", per_page=10, hits_per_vsl=10))
+    assert [(g.vsl.key, g.hit_count) for g in english.vsls] == [("en0", 2)]
+    assert [h.snippet.marked() for h in english.vsls[0].hits] == ["[thirty] [days] guarantee", "then [30] [days] more"]

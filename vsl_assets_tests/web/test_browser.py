@@ -141,6 +141,8 @@ def test_the_swipe_in_chromium(server: str, browser: Any, instance: Any, media_s
     assert page.locator("#grid .vcard").count() == 2
     page.wait_for_function("() => [...document.querySelectorAll('#grid img')].every(i => i.complete)")
     shot(page, "04_library")
+    # A long title takes two lines before its "…" (the rule's selector once matched no card: one line)
+    assert page.eval_on_selector("#grid .vcard .title", "e => getComputedStyle(e).webkitLineClamp") == "2"
     page.select_option("select[name=status]", "analyzed")
     page.click("#filters button[type=submit]")
     page.wait_for_url("**status=analyzed**")
@@ -158,6 +160,10 @@ def test_the_swipe_in_chromium(server: str, browser: Any, instance: Any, media_s
     hit.click()
     page.wait_for_url(f"**/vsl/{good_key}?t=*")
     assert abs(wait_seeked_near(page, hit_start) - hit_start) < 2
+    # ... inside the moment found: its segment is the one highlighted (``?t=`` rounded to a tenth below
+    # the start opened the sentence before it)
+    page.wait_for_selector("#transcript .seg.current")
+    assert float(page.get_attribute("#transcript .seg.current", "data-start") or "nan") == hit_start
     shot(page, "06_vsl_at_hit")
 
     # Click a transcript segment, then a beat: the player seeks there.

@@ -101,9 +101,10 @@ def test_compare_page_shows_columns_lanes_and_transcripts(sqlite_web: Web) -> No
         old, new, other = seed_versions(s, web.layout)
     html = web.client.get(f"/compare?keys={old},{new},{other}").text
     assert re.findall(r'<div class="cmp-lane" data-key="([^"]+)"', html) == [old, new, other]
-    # Beats on one axis (30 s, the longest): the new version's offer at 12.6 s is at 42 %.
+    # Beats on one axis (30 s, the longest): the new version's offer at 12.6 s is at 42 %, and its link
+    # opens at 12.6 s, inside the offer (``?t=12`` opened 0.6 s before it, in the beat before).
     assert re.search(
-        rf'href="/vsl/{new}\?t=12" class="lane-beat" data-beat="offer" data-start="12.6"><svg x="42.0%"', html
+        rf'href="/vsl/{new}\?t=12.6" class="lane-beat" data-beat="offer" data-start="12.6"><svg x="42.0%"', html
     )
     assert re.findall(r'<ol class="cmp-transcript" data-key="([^"]+)"', html) == [old, new, other]
     offer_row = html.split('<tr data-field="offer_price" class="differs">')[1].split("</tr>")[0]

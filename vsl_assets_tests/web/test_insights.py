@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from vsl_assets.db.models import BreakdownRow, Url
 from vsl_assets.services import boards, insights
@@ -200,3 +200,20 @@ def test_price_buckets_read_in_the_readers_numbers(sqlite_web: Web) -> None:
         chart = page.split('id="chart-price-brl"')[1].split("</svg>")[0]
         assert f">{mid}</text>" in chart and f">{top}</text>" in chart
         assert f">{mid}</a></td>" in page  # the table under the charts too
+
+
+def test_no_sure_pitch_second_is_said_not_drawn_as_an_empty_plot(sqlite_web: Web) -> None:
+    """A new user's first VSLs had no sure pitch second: the card drew empty axes from 0 to 1 minute
+    over "0 / 0 shown · unknown: 2"; it now says "unknown: 2" as the price card does."""
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        key = seed(s, web.layout, Fake("https://a.example/1", niche="health/sleep", price=97.0))
+        s.execute(update(BreakdownRow).values(pitch_s=None))
+        board = boards.create_board(s, 1, "Sono", None)
+        boards.add_item(s, board, key, None, [])
+        board_id = board.id
+    page = web.client.get("/insights", params={"board": board_id}).text
+    card = page.split('aria-labelledby="h-pitch">')[1].split("</section>")[0]
+    assert "<svg" not in card and "shown" not in card
+    assert re.search(r'<p class="unknown" id="no-pitch">unknown: 1</p>', card)

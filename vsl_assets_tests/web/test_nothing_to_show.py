@@ -84,3 +84,20 @@ def test_the_vsl_page_shows_no_empty_moment_link_box(sqlite_web: Web, small_mp4:
     box = re.search(r'<input id="moment-link"[^>]*>', page)
     assert box is not None and " hidden " in box.group(0) and 'value=""' in box.group(0)
     assert 'id="copy-moment"' in page  # the button that makes the moment (app.js shows the box then)
+
+
+def test_the_tokens_page_without_a_token_says_what_one_is_for(sqlite_web: Web) -> None:
+    """A new user's API tokens page said only "Nothing here." under a form asking "What it is for"."""
+    from sqlalchemy import delete
+
+    from vsl_assets.db.web_models import ApiToken
+
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        s.execute(delete(ApiToken))  # the fixture's own token
+    page = web.client.get("/tokens").text
+    assert "Nothing here." not in page
+    assert re.search(r'<p class="empty" id="no-tokens">No token yet\. A token lets a script use the API', page)
+    web.client.get("/lang/pt-BR")
+    assert "Nenhum token ainda. Um token deixa um script usar a API em seu nome" in web.client.get("/tokens").text

@@ -1,5 +1,5 @@
 """The search page's results and moments built in one pass are the markup the template's loops
-built: the same links (key, second to a tenth), clocks past the hour, marks, escaping and whitespace."""
+built: the same links (key, the first tenth at or after the moment), clocks past the hour, marks, escaping and whitespace."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ from jinja2 import Environment
 from vsl_assets.search import Hit, VslHits
 from vsl_assets.search.model import Snippet, VslSummary
 from vsl_assets.services.library import host_of
-from vsl_assets.web.i18n import fmt_clock, template_helpers
+from vsl_assets.web.i18n import fmt_clock, seek_at, template_helpers
 from vsl_assets.web.search_html import search_hits, search_results
 
 #: The loop as ``search.html`` had it before the one-pass helper.
 LOOP = """<ul class="hits">
       {% for h in g.hits %}
-        <li><a class="hit" href="/vsl/{{ g.vsl.key }}?t={{ h.start|round(1) }}" data-start="{{ h.start }}"><span class="time">{{ h.start|clock }}</span> <span class="snippet">{{ h.snippet.html()|safe }}</span></a></li>
+        <li><a class="hit" href="/vsl/{{ g.vsl.key }}?t={{ h.start|seek }}" data-start="{{ h.start }}"><span class="time">{{ h.start|clock }}</span> <span class="snippet">{{ h.snippet.html()|safe }}</span></a></li>
       {% endfor %}
       </ul>"""
 
@@ -49,6 +49,7 @@ class _Group:
 def test_one_pass_matches_the_template_loop() -> None:
     env = Environment(autoescape=True)
     env.filters["clock"] = fmt_clock
+    env.filters["seek"] = seek_at
     looped = env.from_string(LOOP).render(g=_Group())
     one_pass = env.from_string(ONE_PASS).render(g=_Group(), search_hits=search_hits)
     assert one_pass == looped
@@ -60,6 +61,15 @@ def test_one_pass_matches_the_template_loop() -> None:
     assert ">1:02:05<" in one_pass and "…a <mark>janela</mark> cortada" in one_pass
     assert "{{ not a template }}" in one_pass
     assert one_pass.count("<li>") == len(HITS)
+
+
+def test_a_hit_links_to_a_second_inside_its_moment() -> None:
+    """A moment said from 10.62 s linked ``?t=10.6`` (rounded): the VSL page started 0.02 s early, in the
+    sentence before, and highlighted that one instead of the words searched for."""
+    html = search_hits("k", [_hit(10.62, "esta oferta é só hoje", ((5, 11),)), _hit(7.0, "dias", ())])
+    assert 'href="/vsl/k?t=10.7" data-start="10.62"' in html
+    assert 'href="/vsl/k?t=7.0" data-start="7.0"' in html  # a start on a tenth stays as it is
+    assert [seek_at(s) for s in (0.1 + 0.2, 3599.96, 3725.125, 12.6)] == [0.3, 3600.0, 3725.2, 12.6]
 
 
 def test_a_key_is_escaped_in_the_link() -> None:

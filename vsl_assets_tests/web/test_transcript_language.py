@@ -150,3 +150,11 @@ def test_needs_review_filter_card_flag_and_low_confidence_marks(sqlite_web: Web)
     html = web.client.get(f"/vsl/{doubtful}").text
     marks = re.findall(r'<li class="seg( low)?" data-start="([^"]+)"', html)
     assert marks == [("", "0.0"), (" low", "4.0"), ("", "9.5")]
+    # the marks are explained where they are (a wavy underline alone reads as a spelling checker's)
+    assert 'id="low-legend"><span class="low-sample">Wavy underline</span>: words the speech model' in html
+    web.client.get("/lang/pt-BR")
+    assert (
+        '<span class="low-sample">Sublinhado ondulado</span>: palavras de que'
+        in web.client.get(f"/vsl/{doubtful}").text
+    )
+    assert 'id="low-legend"' not in web.client.get(f"/vsl/{fine}").text

