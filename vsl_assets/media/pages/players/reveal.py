@@ -17,7 +17,9 @@ read here, from inline scripts and then from the page's same-site script files:
   added for the click on play is left out, since the string is the video's own second;
 * named settings such as ``displayTime``/``TIME_TO_SHOW…``/``SECONDS_TO_SHOW…`` (seconds);
 * a player clock compared with a drop time: Vidalytics' ``getCurrentVideoTime() >= N``, a
-  ``currentTime >= N`` on the page's own player;
+  ``currentTime >= N`` on the page's own player, also through a variable holding the clock
+  (``var agora = player.getCurrentTime()``) and as a minified guard (``v.currentTime<t||show()``,
+  ``t`` read at its last assignment before the guard, as one-letter names are reused);
 * ClickFunnels' timed elements: ``data-timed-style="fade"`` with ``data-timed-minutes`` /
   ``data-timed-seconds`` on the element itself;
 * wall-clock countdowns: ``Date.now() + 8 * 60 * 1000`` (or a variable holding it), judged by what
@@ -31,7 +33,8 @@ is not an offer second by itself.
 
 A timer counts only when it shows something, is at least ``MIN_SECONDS`` long (short timers are
 animations) and — when the script names what it reveals — that element exists on the page: a
-timer aimed at an element the page lacks belongs to some other page.  When timers compete, the one
+timer aimed at an element the page lacks belongs to some other page; a timer that shows social-proof
+toasts ("someone just bought") starts notifications, not the offer.  When timers compete, the one
 revealing the buy button or offer section wins over others (comments, pop-ups); among equals the
 first read wins.  External files are read only when the inline scripts hold no timer, through
 :mod:`page_scripts` (same host only, its limit, the guarded fetcher, each file once).
@@ -68,6 +71,12 @@ _BUY = re.compile(
     re.I,
 )
 _NOT_OFFER = re.compile(r"coment|comment|faq|depoiment|testimon|review|chat|popup|exit|cookie|notif|whats", re.I)
+#: Social-proof toasts ("someone just bought"): a timer that only shows these starts the fake
+#: purchase notifications, never the offer, however long it waits — extra page
+#: vturb-v4-notification-timer-only_thetrucoasiatico-truque (180 s), the pv and pv1 pages of public
+#: repo GGlistano/lifeboostsecrets.online (480 s, 180 s), and vinicin0102/ed-02's script.js (14 s,
+#: beside the real 1380 s reveal of extra page panda-iframe-samesite-timer_ed02-vsl).
+_SOCIAL_PROOF = re.compile(r"notif|social-?proof|prova-?social|toast|sales-?pop|purchase-?pop|fomo", re.I)
 _STRING = r"""["'`]([^"'`]{1,200})["'`]"""
 
 #: A delay written as arithmetic: ``1820``, ``18 * 60 + 25``, ``(8 * 60 + 20) * 1000``.
@@ -102,6 +111,23 @@ _NAMED_SECONDS = re.compile(
 _CLOCK = re.compile(
     r"(?:getCurrentVideoTime\(\)|getCurrentTime\(\)|\.currentTime)\s*>=?\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)"
 )
+#: The same clock read into a variable first (``var agora = player.getCurrentTime();`` … ``agora >=
+#: LIBERAR``): the variable holds the clock, as JavaScript evaluates it (pages6 real page
+#: r6-blackmediasleuth-vslep1; its sibling vsl1 page in the same repo, and s1's ``const now =
+#: Math.floor(player.video.currentTime || 0)``).
+_CLOCK_READ = r"(?:getCurrentVideoTime\(\)|getCurrentTime\(\)|\.currentTime\b)"
+#: The value may pick the player's method with a fallback (``typeof p.getCurrentTime === 'function' ?
+#: p.getCurrentTime() : p.video.currentTime || 0``: public repo Lucius-Brandhuber/codigo-mensagem-
+#: magnetica-quiz, vsl2.html); arithmetic makes it something else (time left, minutes), see
+#: ``_holds_clock``.
+_DECLARES = re.compile(r"\b(?:var|let|const)\s+(?P<name>[A-Za-z_$][\w$]*)\s*=(?!=)")
+#: ``clock < N || show()``: the guard a minifier makes of ``if (clock < N) return; show()`` — the call
+#: runs once the clock reaches N.  vturb's timeupdate snippet as page builders ship it minified
+#: (``c.video.currentTime<t||n()`` after ``var t=1430``, or the number inlined): public repos
+#: Danaga04/uhealthy.site v1/js, Dedoxx1221/wellnessdaily.lifestyle neuro/js and dpv1/js,
+#: MchrDigital/naturalhealthdailyguide laisygdbcao/js (three independent owners).
+_GUARD_AFTER = r"\s*<\s*(?P<n>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)\s*\|\|\s*(?P<call>[A-Za-z_$][\w$]*)\s*\("
+_CLOCK_GUARD = re.compile(_CLOCK_READ + _GUARD_AFTER)
 _WALL_CLOCK = re.compile(
     r"(?:Date\.now\(\)|new\s+Date\(\)\.getTime\(\)|\.getTime\(\))\s*\+\s*"
     r"(?P<expr>\d+(?:\s*\*\s*\d+)*|[A-Za-z_$][\w$]*(?:\s*\*\s*\d+)?)"
@@ -237,6 +263,7 @@ def _timers(js: str, where: str, shared: str = "", attribute: _AttributeReader |
             source = "getCurrentVideoTime" if "getCurrentVideoTime" in clock.group(0) else "player currentTime"
             near = _script_targets(body, js)
             yield Timer(value, f"{where} {source}", near or everything, body, strict=bool(near))
+    yield from _clock_reads(js, where, everything)
     for wall in islice(_WALL_CLOCK.finditer(js), _MAX_MATCHES):
         ms = _milliseconds(js, wall.group("expr"))
         if ms is None:
@@ -252,6 +279,74 @@ def _timers(js: str, where: str, shared: str = "", attribute: _AttributeReader |
         if _SHOWS.search(shown):
             near = _script_targets(shown, js)
             yield Timer(ms / 1000, f"{where} countdown", near or everything, shown, strict=bool(near))
+
+
+def _clock_reads(js: str, where: str, everything: tuple[str, ...]) -> Iterable[Timer]:
+    """Player clocks read through a variable (``agora >= N``) or as a minified guard
+    (``clock < N || show()``); the plain ``clock >= N`` is read by ``_timers`` itself."""
+    if "urrentTime" not in js and "getCurrentVideoTime" not in js:
+        return  # no player clock read at all (most large bundles): skip the scans
+    found: list[tuple[re.Match[str], float]] = []
+    for guard in islice(_CLOCK_GUARD.finditer(js), _MAX_MATCHES):
+        value = _value_before(js, guard.group("n"), guard.start())
+        if value is not None:
+            found.append((guard, value))
+    for alias, after in islice(_clock_aliases(js), _MAX_VARIABLES):
+        compare = re.compile(
+            rf"(?<![\w$.]){re.escape(alias)}(?:\s*>=?\s*(?P<at_least>\d+(?:\.\d+)?|[A-Za-z_$][\w$]*)|{_GUARD_AFTER})"
+        )
+        for use in islice(compare.finditer(js, after, after + _BODY_LIMIT), _MAX_MATCHES):
+            value = _value_before(js, use.group("at_least") or use.group("n"), use.start())
+            if value is not None:
+                found.append((use, value))
+    for match, value in found:
+        # What runs once the clock is reached: the guard's call and on, or what follows ``>= N``.
+        start = match.start("call") if match.group("call") else match.end()
+        body = js[start : match.end() + 400]
+        if _SHOWS.search(body + js):
+            near = _script_targets(body, js)
+            yield Timer(value, f"{where} player currentTime", near or everything, body, strict=bool(near))
+
+
+def _clock_aliases(js: str) -> Iterable[tuple[str, int]]:
+    """``(name, end of statement)`` of each variable declared to hold the player's clock: found from
+    the clock reads back to their statement's start, so that a large bundle costs one scan."""
+    seen: set[int] = set()
+    for read in islice(re.finditer(_CLOCK_READ, js), _MAX_MATCHES):
+        start = max(js.rfind(char, 0, read.start()) for char in ";{}") + 1
+        statement = js[start : read.start()]
+        declared = _DECLARES.match(js, start + len(statement) - len(statement.lstrip()))
+        end = js.find(";", read.end(), read.end() + 120)
+        if declared is None or declared.end() > read.start() or len(statement) > 200 or end < 0 or end in seen:
+            continue
+        seen.add(end)
+        rhs = js[declared.end() : end]
+        if "{" not in rhs and "}" not in rhs and _holds_clock(rhs):
+            yield declared.group("name"), end
+
+
+def _holds_clock(rhs: str) -> bool:
+    """Whether a variable set to ``rhs`` holds the player's clock itself: clock reads, rounding,
+    ``typeof`` checks and ``?:``/``||`` fallbacks — no arithmetic (``duration - currentTime`` is the
+    time left, ``currentTime / 60`` minutes) and no other assignment."""
+    text = re.sub(r"(?:===?|!==?|<=|>=)", " ", rhs)
+    return not re.search(r"[-+*/%=]", text)
+
+
+#: How far before a clock comparison its number's assignment is looked for.
+_LOOKBACK = 20_000
+
+
+def _value_before(js: str, token: str, at: int) -> float | None:
+    """The number ``token`` is, or holds where it is read at ``at``: the last assignment before it,
+    since a minified script reuses one-letter names in every function; else the script's first."""
+    if token[0].isdigit():
+        return number(token)
+    assigned = re.compile(rf"(?<![\w$.]){re.escape(token)}\s*=(?!=)\s*(?P<expr>{_EXPR})(?=\s*[,;\n)}}])")
+    last = None
+    for last in assigned.finditer(js, max(0, at - _LOOKBACK), at):  # noqa: B007 - the last one is wanted
+        continue
+    return _arith(last.group("expr")) if last is not None else _variable(js, token)
 
 
 def _vturb_seconds(js: str, shared: str = "", attribute: _AttributeReader | None = None) -> float | None:
@@ -641,6 +736,9 @@ def _exists(page: Page, selector: str) -> bool | None:
 def _counts(page: Page, timer: Timer) -> bool:
     if timer.seconds < MIN_SECONDS:
         return False
+    toasts = [t for t in timer.targets if _SOCIAL_PROOF.search(t)]
+    if toasts and not any(_BUY.search(t) for t in timer.targets if t not in toasts):
+        return False  # it starts purchase notifications (and fills in their text), not the offer
     if not timer.strict:
         return True
     verdicts = [_exists(page, sel) for sel in timer.targets]
