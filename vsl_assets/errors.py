@@ -21,6 +21,9 @@ class VslError(Exception):
 
     #: Whether retrying the same work later can succeed (timeouts, 429/5xx, resets).
     transient: bool = False
+    #: The title of the page this failure came after reading (og:title or ``<title>``), where one
+    #: was read: a sales page with no video on it is still called by its own name.
+    page_title: str | None = None
 
     def __init__(self, reason: str, *, detail: str | None = None, retried: bool = False) -> None:
         super().__init__(reason)

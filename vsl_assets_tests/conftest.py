@@ -291,10 +291,9 @@ def migrated_from_template(request: pytest.FixtureRequest, monkeypatch: pytest.M
     monkeypatch.setattr(db_engine, "migrate", migrate)
 
 
-@pytest.fixture(scope="session")
-def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """HLS streams and an MP4 generated once per session with real ffmpeg."""
-    root = tmp_path_factory.mktemp("media")
+def _build_media(root: Path) -> None:
+    """The streams every media test serves: HLS (speech, a longer segment, no audio, silence), an
+    MP4 and a playlist that is not one."""
     make_hls(root / "good", SPEECH_EN)
     make_hls(root / "good2", SPEECH_EN, segment_s=4.0)
     make_hls(root / "noaudio", None, with_audio=False, duration_s=4.0)
@@ -302,7 +301,47 @@ def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     make_mp4(root / "direct" / "video.mp4", SPEECH_EN)
     (root / "notvideo").mkdir()
     (root / "notvideo" / "index.m3u8").write_text("<html><body>Not a playlist</body></html>")
-    return root
+
+
+def _media_recipe() -> str:
+    """What the media are made of (this recipe, the makers' code, the speech, the ffmpeg): a folder
+    named by it is never one built from anything else."""
+    import hashlib
+    import inspect
+
+    from vsl_assets_tests.servers import media as media_makers
+
+    digest = hashlib.sha256(inspect.getsource(_build_media).encode())
+    digest.update(inspect.getsource(media_makers).encode())
+    digest.update(SPEECH_EN.read_bytes())
+    ffmpeg = media_makers.ffmpeg_exe()
+    digest.update(f"{ffmpeg} {os.stat(ffmpeg).st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """``build`` once per test run, whatever the number of xdist workers: the first worker to come
+    builds it in the run's shared temp folder under a file lock, the others wait for it and use it
+    (read-only: a test that changes files copies them first).  Without xdist: in this run's folder."""
+    import fcntl
+
+    own = tmp_path_factory.getbasetemp()
+    shared = own.parent if os.environ.get("PYTEST_XDIST_WORKER") else own
+    done = shared / name
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes (or the process dies)
+        if not done.is_dir():
+            partial = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=shared))
+            build(partial)
+            partial.rename(done)  # complete or absent: a worker that died mid-build left only a .tmp folder
+    return done
+
+
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """HLS streams and an MP4 generated once per test run with real ffmpeg (shared by the xdist
+    workers: each built its own, 4-8 s of ffmpeg per worker, all at once at the run's start)."""
+    return shared_build(tmp_path_factory, f"media-{_media_recipe()}", _build_media)
 
 
 @pytest.fixture

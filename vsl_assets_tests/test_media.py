@@ -5,6 +5,7 @@ ffmpeg is installed: Debian's (5.x, on PATH when installed) and imageio-ffmpeg's
 fallback on a machine with only Python) both run every test here.
 """
 
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -95,14 +96,16 @@ def test_a_vp8_webm_is_converted_to_an_mp4_a_browser_plays(media_server, tmp_pat
     """VP8 has no MP4 tag, so ``-c copy`` fails on every ffmpeg; the download converts it once to
     H.264/AAC and says so, instead of failing with a misleading "invalid data"."""
     webm = media_server.root / "webm" / "vp8.webm"
-    if not webm.exists():
+    if not webm.exists():  # into the media every worker shares: made whole, then named (os.replace)
         webm.parent.mkdir(exist_ok=True)
+        part = webm.with_name(f".{os.getpid()}.webm")
         subprocess.run(
             [_BUILD["ffmpeg"], "-loglevel", "error", "-y", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10",
              "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000", "-t", "2",
-             "-c:v", "libvpx", "-b:v", "100k", "-c:a", "libopus", "-b:a", "32k", str(webm)],
+             "-c:v", "libvpx", "-b:v", "100k", "-c:a", "libopus", "-b:a", "32k", str(part)],
             check=True,
         )  # fmt: skip
+        os.replace(part, webm)
     said: list[str] = []
     info = download_stream(media_server.url("/webm/vp8.webm"), tmp_path / "videos" / "v.mp4", log=said.append)
     assert (info.video_codec, info.audio_codec, info.container.split(",")[0]) == ("h264", "aac", "mov")
@@ -135,12 +138,14 @@ def test_a_direct_mp4_with_its_index_at_the_end_is_stored_without_a_pcm(media_se
     """A pipe cannot be read back to an index written after the media (ffmpeg then writes an empty
     WAV and exits 0): no PCM, and the video is stored as before; so is a failed download."""
     late = media_server.root / "late-index" / "video.mp4"
-    if not late.exists():
+    if not late.exists():  # into the media every worker shares: made whole, then named (os.replace)
         late.parent.mkdir(exist_ok=True)
         src = media_server.root / "direct" / "video.mp4"
+        part = late.with_name(f".{os.getpid()}.mp4")
         subprocess.run(
-            [_BUILD["ffmpeg"], "-loglevel", "error", "-y", "-i", str(src), "-c", "copy", str(late)], check=True
+            [_BUILD["ffmpeg"], "-loglevel", "error", "-y", "-i", str(src), "-c", "copy", str(part)], check=True
         )
+        os.replace(part, late)
     assert download.index_first(late.read_bytes()[:65536]) is False
     pcm = tmp_path / "audio" / "vsl.wav"
     pcm.parent.mkdir()

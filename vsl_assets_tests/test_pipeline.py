@@ -140,6 +140,8 @@ def test_rerun_reuses_outputs_and_force_redoes_them(vsl_env, instance, media_ser
     assert len([p for p in media_server.paths_requested("GET") if p.endswith(".ts")]) == segment_gets
     assert _materializations(again, "transcript")[0].materialization.metadata["reused_existing"].value is True
     assert _materializations(again, "breakdown")[0].materialization.metadata["reused_existing"].value is True
+    with db_session() as s:  # a run that only reused what was there leaves the VSL analysed
+        assert s.scalar(select(Url.status).where(Url.partition_key == key)) == "analyzed"
 
     forced = run_partition(instance, key, force=True)
     assert forced.success

@@ -63,6 +63,23 @@ def human_reason(lang: str, raw: str | None) -> str:
     return reason(lang, raw).text
 
 
+def missing_database(settings: Settings) -> str | None:
+    """Why this command must not open the app database, or None: a SQLite file that does not
+    exist means ``vsl`` runs without the app's environment (another folder, no ``.env``, no
+    ``VSL_DATABASE_URL``); opening it would make a new, empty database there and act on it."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(settings.database)
+    path = url.database
+    if not url.drivername.startswith("sqlite") or not path or path == ":memory:" or Path(path).exists():
+        return None
+    where = f"the project {settings.project_dir}" if settings.project_dir else "this folder"
+    return (
+        f"no app database at {path} (from {where}): vsl is not running with the app's environment. Run it in "
+        "the app's project, set VSL_PROJECT_DIR to it, or set VSL_DATABASE_URL to the app's database"
+    )
+
+
 def sessions(settings: Settings) -> Sessions:
     return lambda: session_scope(settings.database)
 

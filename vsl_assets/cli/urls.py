@@ -22,7 +22,6 @@ from vsl_assets.cli.common import (
     sessions,
     ui_language,
 )
-from vsl_assets.core.humanize import counted
 from vsl_assets.db import Url, UrlStatus, repo, session_scope
 from vsl_assets.net.guard import NetPolicy
 from vsl_assets.services import intake
@@ -41,6 +40,9 @@ def _read_urls(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
+    lang = ui_language(args.lang)
+    if lang is None:
+        return EXIT_USAGE
     raw = _read_urls(args)
     if not raw:
         err("no URLs given (pass URLs or --file FILE)")
@@ -63,15 +65,38 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
         err(f"invalid URL {item.url[:200]!r}: {item.error}")
     for note in report.notes:
         err(note)
+    words = add_words(lang)
     for item in report.accepted:
-        state = "added" if item.added else f"already known ({item.status})"
+        state = words["added"] if item.added else f"{words['known']} ({item.status})"
         print(f"{item.partition_key}\t{state}\t{item.url}")
         if item.warning:
             err(f"note: {intake.refusal_note(item)}")
-    if report.invalid:
-        err(f"{counted(report.invalid, 'invalid URL')} refused; {len(report.accepted)} accepted")
-        return EXIT_USAGE
-    return EXIT_OK
+    err(add_summary(lang, report.added, report.known, report.invalid))
+    return EXIT_USAGE if report.invalid else EXIT_OK
+
+
+def add_words(lang: str) -> dict[str, str]:
+    """Each accepted URL's state as ``vsl add`` prints it: new, or already in the library (as the
+    Add page and ``POST /api/urls`` tell them apart), in ``lang``."""
+    from vsl_assets.web.i18n import translate
+
+    return {"added": translate(lang, "added"), "known": translate(lang, "already in the library")}
+
+
+def add_summary(lang: str, added: int, known: int, invalid: int) -> str:
+    """What one ``vsl add`` did, counted as the Add page counts it: "2 URLs added · 1 was already in
+    the library · 1 invalid URL refused" (a URL already known is not one more "accepted")."""
+    from vsl_assets.web.i18n import fmt_number, translate
+
+    def n(count: int, one: str, many: str) -> str:
+        return f"{fmt_number(lang, count)} {translate(lang, one if count == 1 else many)}"
+
+    parts = [n(added, "URL added", "URLs added") if added else translate(lang, "No new URL")]
+    if known:
+        parts.append(n(known, "was already in the library", "were already in the library"))
+    if invalid:
+        parts.append(n(invalid, "invalid URL refused", "invalid URLs refused"))
+    return " · ".join(parts)
 
 
 def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
@@ -185,6 +210,7 @@ def register(sub: Any) -> None:
     p.add_argument("urls", nargs="*", metavar="URL")
     p.add_argument("--file", "-f", help="file with one URL per line ('-' = stdin)")
     p.add_argument("--language", "-l", help="the VSLs' language (pt, en, es...): transcribed in it instead of detected")
+    p.add_argument("--lang", help=f"what it did, worded in {LANG_HELP} (default: en)")
     p.set_defaults(func=cmd_add)
     p = sub.add_parser("status", help="list URLs with status and reason")
     p.add_argument("--json", action="store_true", help="print a JSON list")

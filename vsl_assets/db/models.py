@@ -117,6 +117,9 @@ class Url(Base):
     #: The title a person gave this VSL; None = the detected one (``services.titles``), which is
     #: never overwritten by an edit, so clearing the edit restores it.
     title: Mapped[str | None] = mapped_column(Text, default=None)
+    #: The title its sales page showed when the page was read but gave no video (no player, DRM...):
+    #: what it is called while it has no ``sources`` row (``services.titles``).  Set by ``source_page``.
+    page_title: Mapped[str | None] = mapped_column(Text, default=None)
     #: The VSL this URL is a duplicate of: its page resolved to the same video (status ``alias``,
     #: not processed again).  Set by the ``source_page`` step (``services.steps.source``).
     #: (No FOREIGN KEY: SQLite cannot add one to an existing table without copying it; removing

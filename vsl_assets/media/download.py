@@ -32,6 +32,7 @@ from vsl_assets.media.ffmpeg import USER_AGENT, FfmpegResult, find_ffmpeg, run_f
 from vsl_assets.media.hls import HlsOptions, NotHlsError, download_hls
 from vsl_assets.media.hls.client import tls_context
 from vsl_assets.media.hls.pipe import grow_pipe
+from vsl_assets.media.isobmff import TO_THE_END, box_header
 from vsl_assets.media.probe import MediaInfo, probe
 from vsl_assets.net.guard import STRICT, NetPolicy, check_url, guard_client_kwargs
 from vsl_assets.net.urls import redact_url
@@ -154,19 +155,14 @@ def index_first(head: bytes) -> bool | None:
     if head[4:8] != b"ftyp":
         return True
     offset = 0
-    while offset + 8 <= len(head):
-        size, kind = int.from_bytes(head[offset : offset + 4], "big"), head[offset + 4 : offset + 8]
-        if kind == b"moov":
+    while (box := box_header(head, offset)) is not None:
+        if box.kind == b"moov":
             return True
-        if kind == b"mdat":
+        if box.kind == b"mdat":
             return False
-        if size == 1:  # a 64-bit size follows the type
-            if offset + 16 > len(head):
-                return None
-            size = int.from_bytes(head[offset + 8 : offset + 16], "big")
-        if size < 8:  # a box to the end of the file (0), or a broken size: no index before it
+        if box.size == TO_THE_END or box.size < box.header:  # nothing after it, or a broken size: no index first
             return False
-        offset += size
+        offset += box.size
     return None
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from vsl_assets.errors import MediaError
+from vsl_assets.media.isobmff import box_in
 
 
 @dataclass(frozen=True)
@@ -149,30 +150,12 @@ _MP4_PATH = (b"moov", b"trak", b"mdia", b"minf", b"stbl")
 _MP4_MAX_ENTRIES = 10_000_000
 
 
-def _box_header(data: bytes, at: int, room: int) -> tuple[bytes, int, int] | None:
-    """(type, header length, size) of the ISO BMFF box whose header starts at ``data[at:]``, with
-    ``room`` bytes from there to the end of its parent (a size of 0 means all of them); None when
-    the header is cut off or its size is shorter than the header."""
-    if at + 8 > len(data):
-        return None
-    size, kind = struct.unpack_from(">I4s", data, at)
-    header = 8
-    if size == 1:  # a 64-bit size follows the type
-        if at + 16 > len(data) or room < 16:
-            return None
-        (size,) = struct.unpack_from(">Q", data, at + 8)
-        header = 16
-    elif size == 0:
-        size = room
-    return None if size < header else (kind, header, size)
-
-
 def _boxes(data: bytes, start: int = 0, end: int | None = None) -> Iterator[tuple[bytes, int, int]]:
     """(type, payload start, payload end) of each ISO BMFF box in ``data[start:end]``."""
     end = len(data) if end is None else end
     pos = start
     while pos + 8 <= end:
-        box = _box_header(data, pos, end - pos)
+        box = box_in(data, pos, end - pos)
         if box is None or pos + box[2] > end:
             return
         kind, header, size = box
@@ -188,7 +171,7 @@ def _read_moov(path: Path) -> bytes | None:
         pos = 0
         while pos + 8 <= size_total:
             fh.seek(pos)
-            box = _box_header(fh.read(16), 0, size_total - pos)
+            box = box_in(fh.read(16), 0, size_total - pos)
             if box is None:
                 return None
             kind, _, size = box

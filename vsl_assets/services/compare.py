@@ -1,5 +1,6 @@
-"""Compare two or three VSLs side by side, and say what changed between two (versions of one VSL,
-or any two): the rows come from the library's detail, the work from :mod:`vsl_assets.compare`.
+"""Compare two or three VSLs side by side, and say what changed between two versions of one VSL
+(:func:`versions_of_one`: the pages offer "what changed" only there; ``/api/diff`` diffs any two):
+the rows come from the library's detail, the work from :mod:`vsl_assets.compare`.
 
 The library's detail already withholds every breakdown value the engine was not sure of (with the
 configured ``VSL_BREAKDOWN_MIN_CONFIDENCE``) and names it under ``unsure``; the facts handed to the
@@ -8,17 +9,20 @@ diff are built from that, so "not sure" is decided in one place and a guess is n
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.compare import FIELDS, BeatSpan, Diff, Facts, diff_versions, time_axis
 from vsl_assets.compare.facts import diff_field
 from vsl_assets.db.models import Url
+from vsl_assets.db.watch_models import WatchVersion
 from vsl_assets.services import library, schemas
 from vsl_assets.storage import validate_key
 
@@ -100,6 +104,9 @@ class Comparison(BaseModel):
     axis_s: float
     ticks: list[float]
     fields: list[FieldRow]
+    #: For each VSL after the first: whether it and the one before it are versions of one VSL
+    #: (:func:`versions_of_one`), the only pairs the page offers "what changed" between.
+    versions: list[bool] = []
 
 
 class Changes(Diff):
@@ -188,7 +195,47 @@ def compare(session: Session, keys: list[str], *, min_confidence: float) -> Comp
         rows.append(FieldRow(field=name, cells=cells, differs=differs))
     axis_s, ticks = time_axis([duration_of(d) for d in details])
     vsls = [ComparedVsl(**header_of(d).model_dump(), breakdown=d.breakdown, segments=d.segments) for d in details]
-    return Comparison(vsls=vsls, axis_s=axis_s, ticks=ticks, fields=rows)
+    pairs = versions_of_one(session, keys)
+    return Comparison(vsls=vsls, axis_s=axis_s, ticks=ticks, fields=rows, versions=pairs)
+
+
+def _address(url: str) -> tuple[str, str, str]:
+    """A URL's page, whatever its scheme, ``www.``, trailing slash and fragment: "the same address"
+    (the query stays: ``?p=12`` and ``?p=13`` are two pages; tracking parameters are already gone)."""
+    parts = urlsplit(url)
+    return (parts.hostname or "").lower().removeprefix("www."), parts.path.rstrip("/"), parts.query
+
+
+def versions_of_one(session: Session, keys: list[str]) -> list[bool]:
+    """For each neighbouring pair of ``keys``: whether the two are versions of one VSL, so that
+    "what changed" between them means something. They are when the watch found both on one page
+    (a page and its later versions, ``watch_versions``), when one is the other's alias (or both
+    one VSL's), or when both are the same address (:func:`_address`). Two unrelated VSLs are compared side by side, never "changed" into each other."""
+    rows = {
+        r.partition_key: r
+        for r in session.execute(
+            select(Url.partition_key, Url.id, Url.url, Url.alias_of).where(Url.partition_key.in_(keys))
+        )
+    }
+    ids = [r.id for r in rows.values()]
+    page_of: dict[int, int] = {
+        version: page
+        for version, page in session.execute(
+            select(WatchVersion.version_url_id, WatchVersion.url_id).where(WatchVersion.version_url_id.in_(ids))
+        )
+    }
+
+    def one_vsl(a: str, b: str) -> bool:
+        x, y = rows.get(a), rows.get(b)
+        if x is None or y is None:
+            return False
+        if page_of.get(x.id, x.id) == page_of.get(y.id, y.id):
+            return True
+        if (x.alias_of or x.id) == (y.alias_of or y.id):
+            return True
+        return _address(x.url) == _address(y.url)
+
+    return [one_vsl(a, b) for a, b in itertools.pairwise(keys)]
 
 
 def diff(session: Session, old_key: str, new_key: str, *, min_confidence: float) -> Changes:
@@ -212,4 +259,21 @@ def headers(session: Session, keys: list[str], *, min_confidence: float) -> list
         found = library.detail(session, key, min_confidence=min_confidence)
         if found is not None:
             out.append(header_of(found))
+    return out
+
+
+def later_versions(session: Session, page_keys: list[str], *, min_confidence: float) -> dict[str, list[VslHeader]]:
+    """Each of these watched pages' later versions, oldest first: the library shows one card per
+    page, and the picker lists its versions under it, so two of them can be picked for "what changed"."""
+    page, version = aliased(Url), aliased(Url)
+    rows = session.execute(
+        select(page.partition_key, version.partition_key)
+        .join(WatchVersion, WatchVersion.url_id == page.id)
+        .join(version, version.id == WatchVersion.version_url_id)
+        .where(page.partition_key.in_(page_keys), WatchVersion.number > 1)
+        .order_by(page.id, WatchVersion.number)
+    ).all()
+    out: dict[str, list[VslHeader]] = {}
+    for page_key, key in rows:
+        out.setdefault(page_key, []).extend(headers(session, [key], min_confidence=min_confidence))
     return out

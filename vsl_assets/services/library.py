@@ -145,6 +145,7 @@ def _filtered(query: Any, f: LibraryFilters, min_confidence: float) -> Any:
                 Url.url.ilike(pattern, escape="\\"),
                 Url.title.ilike(pattern, escape="\\"),
                 Source.title.ilike(pattern, escape="\\"),
+                Url.page_title.ilike(pattern, escape="\\"),
             )
         )
     if f.board is not None:

@@ -2,7 +2,7 @@
 results, boards, exports, the API).
 
 In order: the title a person gave it (``urls.title``); else the sales page's og:title/``<title>``
-(``sources.title``, read by the resolver); else the page title of an alias of it (an original that
+(``sources.title``, read by the resolver; ``urls.page_title`` when the page was read but gave no video); else the page title of an alias of it (an original that
 is a stream URL pasted before its sales page has no page of its own, and its hook's first words,
 often garbled, named it while the sales page said its real name); else the product name the breakdown read, only when the
 engine was sure of it; else the hook's first words (also only when sure); else "Untitled VSL" —
@@ -133,7 +133,9 @@ def title_columns(min_confidence: float) -> tuple[Any, ...]:
     return (
         Url.url.label("title_url"),
         Url.title.label("title_custom"),
-        Source.title.label("title_page"),
+        # A page read but without a video (no player, DRM) has no ``sources`` row: its title is kept
+        # on the URL (``urls.page_title``).
+        func.coalesce(func.nullif(func.trim(Source.title), ""), Url.page_title).label("title_page"),
         sure_value(BreakdownRow.product, "product", min_confidence).label("title_product"),
         sure_value(BreakdownRow.hook, "hook", min_confidence).label("title_hook"),
         alias_page_title().label("title_alias_page"),

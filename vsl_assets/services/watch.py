@@ -39,6 +39,7 @@ from vsl_assets.db.engine import PREPARED, core_read
 from vsl_assets.db.models import BreakdownRow, Source, Url, UrlStatus, utcnow
 from vsl_assets.db.watch_models import WatchCheck, WatchEvent, WatchPage, WatchSwitch, WatchVersion
 from vsl_assets.db.web_models import BoardItem
+from vsl_assets.errors import ConfigurationError
 from vsl_assets.media.pages.check import (
     CHANGED,
     DOWN,
@@ -52,7 +53,8 @@ from vsl_assets.media.pages.check import (
 )
 from vsl_assets.media.pages.options import ResolveOptions
 from vsl_assets.media.pages.players.base import is_hls_url, is_media_url
-from vsl_assets.net.guard import STRICT, NetPolicy
+from vsl_assets.net.guard import STRICT, NetPolicy, static_refusal
+from vsl_assets.net.urls import redact_url
 from vsl_assets.services.ports import PartitionPort, Sessions
 from vsl_assets.services.steps.source import SOURCE_COLUMNS, source_row
 from vsl_assets.settings import Settings
@@ -358,6 +360,9 @@ def run_checks(
     summary = RunSummary()
     with sessions() as s:
         pages = due_pages(s, cfg, now(), keys=keys)
+        refused = refused_here(s, pages, cfg.net)
+    if refused:
+        raise ConfigurationError(refused)
     by_host: dict[str, list[DuePage]] = defaultdict(list)
     for page in pages:
         by_host[page.host].append(page)
@@ -402,6 +407,39 @@ def run_checks(
         summary.webhook_sent, summary.webhook_failed = deliver_webhooks(sessions, cfg)
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def refused_here(session: Session, pages: Sequence[DuePage], net: NetPolicy) -> str | None:
+    """Why these checks must not run here, or None: a page the app has already fetched (it has a
+    source, or a check that read it) whose address this process's network policy refuses.  The
+    process then runs without the app's environment (another ``.env``, no
+    ``VSL_ALLOW_PRIVATE_NETWORKS``): every such page would be recorded "down", with an event and
+    a webhook, though nothing changed on it.  A page never fetched is checked as always (the
+    guard's refusal is then what a person must learn about it)."""
+    if net.allow_private:
+        return None
+    blocked = {p.url_id: (p, why) for p in pages if (why := static_refusal(p.url, net)) is not None}
+    if not blocked:
+        return None
+    ids = list(blocked)
+    read = set(session.scalars(select(Source.url_id).where(Source.url_id.in_(ids))))
+    read |= set(
+        session.scalars(
+            select(WatchCheck.url_id).where(
+                WatchCheck.url_id.in_(ids), WatchCheck.outcome.in_([SAME, CHANGED, NOT_MODIFIED])
+            )
+        )
+    )
+    if not read:
+        return None
+    page, why = blocked[min(read)]
+    more = f" (and {len(read) - 1} more)" if len(read) > 1 else ""
+    return (
+        f"{page.key}{more}: the app has fetched {redact_url(page.url)}, but this environment's network policy "
+        f"refuses it ({why}). vsl is not running with the app's settings: run it in the app's project (or "
+        "with VSL_PROJECT_DIR and the app's VSL_ALLOW_PRIVATE_NETWORKS / VSL_ALLOW_ADDRESSES). "
+        "Nothing was checked or recorded."
+    )
 
 
 def _interleaved(by_host: dict[str, list[DuePage]]) -> list[list[DuePage]]:

@@ -46,7 +46,7 @@ def test_add_validates_dedupes_and_registers_partitions(vsl_env, instance, tmp_p
 
     again = vsl("add", url)
     assert again.returncode == 0
-    assert again.stdout.strip() == f"{key}\talready known (pending_ingest)\t{url}"
+    assert again.stdout.strip() == f"{key}\talready in the library (pending_ingest)\t{url}"
     with db_session() as s:
         assert len(s.scalars(select(Url)).all()) == 2
 
@@ -57,9 +57,27 @@ def test_add_refuses_invalid_urls_with_clear_message(vsl_env, instance, run_vsl:
     assert out.returncode == 2
     assert "invalid URL 'file:///etc/passwd': unsupported URL scheme 'file'" in out.stderr
     assert "invalid URL 'not a url'" in out.stderr
-    assert "2 invalid URLs refused; 1 accepted" in out.stderr
+    assert "1 URL added · 2 invalid URLs refused" in out.stderr and "accepted" not in out.stderr
     assert out.stdout.count("\tadded\t") == 1
     assert run_vsl("add").returncode == 2
+
+
+def test_add_counts_a_known_url_as_already_there_in_the_readers_language(vsl_env, instance) -> None:
+    """A URL already in the library was counted "accepted" beside the new ones: each is told apart,
+    per line and in the counts, as the Add page does, in English, Portuguese or Spanish."""
+    first = in_process("add", "https://a.example.com/vsl")
+    assert first.returncode == 0 and first.stderr.endswith("1 URL added\n")
+    out = in_process("add", "https://a.example.com/vsl", "https://b.example.com/vsl", "not a url", "--lang", "pt-BR")
+    assert out.returncode == 2
+    states = [line.split("\t")[1] for line in out.stdout.strip().splitlines()]
+    assert states == ["já estava na biblioteca (pending_ingest)", "adicionada"]
+    assert out.stderr.endswith("1 URL adicionada · 1 já estava na biblioteca · 1 URL inválida recusada\n")
+    again = in_process("add", "https://a.example.com/vsl", "https://b.example.com/vsl")
+    assert again.returncode == 0 and again.stderr.endswith("No new URL · 2 were already in the library\n")
+    assert "accepted" not in first.stderr + out.stderr + again.stderr
+    spanish = in_process("add", "https://b.example.com/vsl", "--lang", "es")
+    assert spanish.stderr.endswith("Ninguna URL nueva · 1 ya estaba en la biblioteca\n")
+    assert in_process("add", "https://c.example.com/vsl", "--lang", "fr").returncode == 2
 
 
 def test_add_with_a_language_stores_it_and_refuses_a_bad_one(vsl_env, instance) -> None:

@@ -74,3 +74,40 @@ def test_check_counts_add_up_to_the_pages_checked() -> None:
     assert _check_line(RunSummary(checked=4, changed=1, failed=1, down=1, requests=4)) == (
         "checked 4: 1 unchanged, 1 changed, 1 failed, 1 down; 4 requests"
     )
+
+
+def test_a_check_without_the_apps_environment_fails_and_records_nothing(vsl_env, capsys, monkeypatch, tmp_path) -> None:
+    """Run where the app's settings are not (another folder, no ``.env``), ``vsl watch check`` made a
+    new empty database, or recorded a page the app reads every day as "down" (an event, a webhook)
+    because this shell's network policy refused its address."""
+    from sqlalchemy import func, select
+
+    from vsl_assets.db.watch_models import WatchCheck, WatchEvent
+
+    monkeypatch.setenv("VSL_WATCH_HOST_INTERVAL_S", "0")
+    with PageHost() as page, PageHost() as cdn:
+        (key,) = add_urls(page.serve("/pagina/", video_page(cdn.url("/v.m3u8"))))
+        assert main(["watch", "check", key]) == 0  # the app's environment: the page is live
+        assert "0 failed, 0 down" in capsys.readouterr().out.splitlines()[0]
+        seen = len(page.seen)
+
+        def recorded() -> tuple[int, int]:
+            with db_session() as s:
+                return s.scalar(select(func.count(WatchCheck.id))), s.scalar(select(func.count(WatchEvent.id)))
+
+        before = recorded()
+        monkeypatch.setenv("VSL_ALLOW_PRIVATE_NETWORKS", "0")  # a shell without the app's .env
+        assert main(["watch", "check", key]) == 2
+        said = capsys.readouterr()
+        assert said.out == "" and f"vsl: {key}: the app has fetched http://127.0.0.1:" in said.err
+        assert (
+            "vsl is not running with the app's settings" in said.err and "Nothing was checked or recorded" in said.err
+        )
+        assert recorded() == before and len(page.seen) == seen
+
+    nowhere = tmp_path / "elsewhere" / "vsl.db"
+    monkeypatch.setenv("VSL_DATABASE_URL", f"sqlite:///{nowhere}")
+    assert main(["watch", "check", key]) == 2
+    err = capsys.readouterr().err
+    assert f"vsl: no app database at {nowhere}" in err and "not running with the app's environment" in err
+    assert not nowhere.exists()

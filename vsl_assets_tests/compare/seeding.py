@@ -13,6 +13,8 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from vsl_assets.breakdown.models import Beat, Breakdown, Evidence, Price
+from vsl_assets.db import repo
+from vsl_assets.db.watch_models import WatchVersion
 from vsl_assets.storage import StorageLayout
 from vsl_assets_tests.web.seed import Fake, seed, seed_breakdown
 
@@ -109,8 +111,21 @@ NEW_BREAKDOWN = _breakdown(
 )
 
 
+def link_versions(session: Session, page: str, *later: str) -> None:
+    """``later`` as the watch records them: the next versions of the page ``page`` (version 1)."""
+    from sqlalchemy import func, select
+
+    page_id = repo.require_url(session, page).id
+    last = session.scalar(select(func.max(WatchVersion.number)).where(WatchVersion.url_id == page_id)) or 0
+    keys = later if last else (page, *later)
+    for number, key in enumerate(keys, start=last + 1):
+        version_id = repo.require_url(session, key).id
+        session.add(WatchVersion(url_id=page_id, number=number, identity=f"stream-{number}", version_url_id=version_id))
+    session.flush()
+
+
 def seed_versions(session: Session, layout: StorageLayout, video: Path | None = None) -> tuple[str, str, str]:
-    """The old version, the new one (re-cut), and another VSL; returns their keys."""
+    """The old version, the new one (re-cut) of one watched page, and another VSL; their keys."""
     old = seed(
         session,
         layout,
@@ -146,4 +161,5 @@ def seed_versions(session: Session, layout: StorageLayout, video: Path | None = 
         ),
         video,
     )
+    link_versions(session, old, new)
     return old, new, other

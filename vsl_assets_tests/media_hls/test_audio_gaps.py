@@ -69,3 +69,27 @@ def test_what_the_table_cannot_answer_is_left_to_the_demuxer(tmp_path: Path) -> 
     not_mp4 = tmp_path / "x.ts"
     not_mp4.write_bytes(b"\x47" + bytes(187))
     assert [mp4_audio_durations(p) for p in (fragmented, silent, not_mp4)] == [None, None, None]
+
+
+def test_a_box_that_runs_to_the_end_is_read_by_each_walk_as_its_own_end(tmp_path: Path) -> None:
+    """A size of 0 is "to the end": the sample-table walk reads a last ``moov`` declared so as the
+    rest of the file; a reader of a file's first bytes reads it as "nothing after this box"."""
+    from vsl_assets.media import download
+    from vsl_assets.media.isobmff import box_header, box_in
+
+    file = mp4(tmp_path / "v.mp4", track(b"soun", RATE, [(10, FRAME), (2, RATE)]), moov_last=True)
+    data = bytearray(file.read_bytes())
+    moov_at = data.index(b"moov") - 4
+    data[moov_at : moov_at + 4] = bytes(4)  # the last box: its size says "to the end of the file"
+    file.write_bytes(bytes(data))
+    assert box_in(bytes(data), moov_at, len(data) - moov_at) == (b"moov", 8, len(data) - moov_at)
+    assert mp4_audio_durations(file) == (RATE, [(10, FRAME), (2, RATE)])
+
+    ftyp = box(b"ftyp", payload=b"isom\0\0\2\0")
+    to_the_end = bytes(4) + b"free" + bytes(8)
+    assert download.index_first(ftyp + to_the_end + box(b"moov")) is False  # nothing follows such a box
+    # A 64-bit size shorter than its own 16-byte header is broken, whatever the bytes after say.
+    broken = (1).to_bytes(4, "big") + b"free" + (12).to_bytes(8, "big") + b"moov" + bytes(8)
+    assert box_header(broken, 0) == (b"free", 16, 12)
+    assert download.index_first(ftyp + broken) is False
+    assert box_in(broken, 0, len(broken)) is None

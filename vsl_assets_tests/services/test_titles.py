@@ -186,3 +186,38 @@ def test_an_original_without_a_page_takes_its_alias_pages_title_and_an_edit_stil
         s.query(Url).filter_by(partition_key="stream-example").one().title = None
         s.query(Source).filter_by(page_url=STREAM).one().title = "Página própria"
         assert titles_for(s, ["stream-example"], min_confidence=0.6)["stream-example"].text == "Página própria"
+
+
+def test_a_page_read_without_a_video_is_named_by_its_title(env, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sales page that was fetched but had no player was "Untitled VSL" though its ``<title>``
+    said what it is: its title (trimmed, entities decoded, markup kept as text) names it."""
+    from types import SimpleNamespace
+
+    from vsl_assets.db import repo
+    from vsl_assets.media.pages import ytdlp
+    from vsl_assets.media.pages.errors import NoPlayerFoundError
+    from vsl_assets.net.guard import NetPolicy
+    from vsl_assets.services import library
+    from vsl_assets.services.steps import StepInputs, StepResources, run_source
+    from vsl_assets.storage.objectstore import store_for
+    from vsl_assets_tests.services.watch_support import PageHost
+
+    def no_video(*args: object, **kwargs: object) -> None:
+        raise NoPlayerFoundError("no video player found on page")
+
+    monkeypatch.setattr(ytdlp, "extract", no_video)  # yt-dlp's last resort finds nothing either
+    page = "<html><head><title>\n   Chá &amp; Cia &lt;b&gt;oferta&lt;/b&gt;   \n</title></head><body><p>Em breve.</p></body></html>"
+    with PageHost() as host:
+        url = host.serve("/oferta/", page, content_type="text/html; charset=utf-8")
+        with env.sessions() as s:
+            [added] = repo.add_urls(s, [url])
+            inputs = StepInputs(added.partition_key, url, repo.require_url(s, added.partition_key).id)
+        media = SimpleNamespace(max_page_bytes=1 << 20, max_page_scripts=2, net_policy=NetPolicy(allow_private=True))
+        res = StepResources(sessions=env.sessions, layout=env.layout, store=store_for(env.settings), media=media)  # type: ignore[arg-type]
+        with pytest.raises(NoPlayerFoundError) as failed:
+            run_source(inputs, res)
+    assert failed.value.page_title == "Chá & Cia <b>oferta</b>"
+    with env.sessions() as s:
+        found = library.detail(s, added.partition_key, min_confidence=0.6)
+    assert found is not None and (found.title, found.title_source) == ("Chá & Cia <b>oferta</b>", "page")
+    assert found.source is None  # no stream came of it

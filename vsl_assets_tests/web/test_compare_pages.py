@@ -7,7 +7,9 @@ import re
 
 import pytest
 
-from vsl_assets_tests.compare.seeding import ADDED, REMOVED, REWRITTEN, seed_versions
+from vsl_assets.db import repo
+from vsl_assets.services import compare
+from vsl_assets_tests.compare.seeding import ADDED, REMOVED, REWRITTEN, link_versions, seed_versions
 from vsl_assets_tests.web.conftest import Web
 
 
@@ -115,10 +117,9 @@ def test_compare_page_shows_columns_lanes_and_transcripts(sqlite_web: Web) -> No
     assert (
         'data-unsure="lead_type">not sure<' in lead_row and "Story" in lead_row and "Promise" in lead_row
     )  # values as words (label), not codes
-    assert (
-        f'href="/compare?keys={old},{new}&amp;mode=diff"' in html
-        and f"/compare?keys={new},{other}&amp;mode=diff" in html
-    )
+    # "What changed" between the two versions of one page only, never into another VSL.
+    assert f'href="/compare?keys={old},{new}&amp;mode=diff"' in html and f"keys={new},{other}&amp;mode=diff" not in html
+    assert html.count("What changed") == 1 and 'id="cmp-unrelated"' not in html
     assert '<link rel="stylesheet" href="/static/compare.css">' in html
 
 
@@ -201,6 +202,7 @@ def test_a_vsl_without_breakdown_or_transcript_compares_as_unknown(sqlite_web: W
     with web.session() as s:
         old, _, _ = seed_versions(s, web.layout)
         failed = seed(s, web.layout, Fake("https://cdn.example.com/broken.m3u8", status="failed", segments=[]))
+        link_versions(s, old, failed)
     html = web.client.get(f"/compare?keys={old},{failed}").text
     assert "No breakdown yet." in html and "No transcript yet." in html
     offer = html.split('<tr data-field="offer_price"')[1].split("</tr>")[0]
@@ -215,3 +217,32 @@ def test_a_vsl_without_breakdown_or_transcript_compares_as_unknown(sqlite_web: W
     assert fields["offer_price"] == "unknown" and fields["mechanism"] == "unknown"
     assert fields["page_pitch_s"] == "same" and fields["duration_s"] == "changed"
     assert diff["breakdown"]["beats"] == []
+
+
+def test_what_changed_is_offered_only_between_versions_of_one_vsl(sqlite_web: Web) -> None:
+    """Compare offered "what changed" from a tea VSL into an English course: between two different
+    VSLs it compares them side by side and says why, in the reader's language."""
+    from vsl_assets_tests.web.seed import Fake, seed
+
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        old, new, other = seed_versions(s, web.layout)
+        http = seed(s, web.layout, Fake("http://www.cdn.example.com/ingles.m3u8/#again", title="Inglês (http)"))
+        alias = seed(s, web.layout, Fake("https://pages.example.com/ingles", title="Inglês (página)"))
+        repo.require_url(s, alias).alias_of = repo.require_url(s, other).id
+    for lang, unrelated in (
+        ("en", "These are different VSLs, not versions of one page"),
+        ("pt-BR", "Estas são VSLs diferentes, não versões de uma página"),
+    ):
+        web.client.cookies.set("vsl_lang", lang)
+        side = web.client.get(f"/compare?keys={new},{other}&mode=diff").text
+        assert re.findall(r'<div class="cmp-lane" data-key="([^"]+)"', side) == [new, other]
+        assert unrelated in side and 'class="drow' not in side and "mode=diff" not in side
+    web.client.cookies.set("vsl_lang", "en")
+    assert "O que mudou" not in side and 'class="drow' in web.client.get(f"/compare?keys={old},{new}&mode=diff").text
+    with web.session() as s:
+        assert compare.versions_of_one(s, [old, new, other, alias, http]) == [True, False, True, False]
+        assert compare.versions_of_one(s, [other, http]) == [True]  # one address, another scheme and www.
+    pick = web.client.get("/compare?edit=1").text
+    assert "or 2 versions of one VSL to see what changed" in pick

@@ -63,6 +63,9 @@ class Step:
     name: str = ""
     attempt: int = 1
     reused: bool = False
+    #: The URL's status when the step began: a step that only reuses its output ends there when
+    #: that is further on than its own done status (``services.steps.further_on``).
+    before: str | None = None
 
     def inputs(self, context: AssetExecutionContext, config: StepConfig) -> StepInputs:
         """What the step's service gets: this URL, ``force`` from the run config, the run's log."""
@@ -119,10 +122,13 @@ def begin_step(
     media: MediaResource,
     step_name: str,
     status: UrlStatus | None = None,
+    *,
+    force: bool = False,
 ) -> Step:
     """Open the step's ``jobs`` row and move the URL to the step's status (``STEP_STATUSES``, or
-    ``status`` where the caller knows better)."""
-    start_status = status or STEP_STATUSES[step_name][0]
+    ``status`` where the caller knows better), unless the URL is already further on and the run
+    does not force the work (``services.steps.StepTracker.begin``)."""
+    start_status: UrlStatus | None = status or STEP_STATUSES[step_name][0]
     key = context.partition_key
     attempt = context.retry_number + 1
     with db.session() as s:
@@ -135,11 +141,14 @@ def begin_step(
                 ),
                 allow_retries=False,
             )
+        before = row.status
+        if not force and start_status is not None and steps.further_on(before, start_status):
+            start_status = None  # it stays where it is; the step's end decides (end_step)
         worker = current_worker(media.worker_name or None)
         job_id = repo.start_job(
             s, key, step_name, context.run.run_id, attempt, start_status, worker, close_wait=db.take_wait()
         )
-        step = Step(key, row.url, row.id, job_id, step_name, attempt)
+        step = Step(key, row.url, row.id, job_id, step_name, attempt, before=before)
     heartbeat.keep_beating(db.url, worker)
     if attempt > 1:
         # Said only for a retry: each run-log line is a write to the event log (~20 ms on SQLite
@@ -158,11 +167,15 @@ def end_step(
     error: str | None = None,
 ) -> None:
     """Close the step's ``jobs`` row; move the URL to ``status`` (default: the step's done status)
-    unless told not to (a step that ends while a later one already runs must not move the URL back)."""
+    unless told not to (a step that ends while a later one already runs must not move the URL back),
+    or unless the step only reused its output on a URL that was already further on: it stays there."""
+    done = status or STEP_STATUSES[step.name][1]
+    if step.reused and step.before is not None and steps.further_on(step.before, done):
+        done = UrlStatus(step.before)
     with db.session() as s:
         repo.finish_job(s, step.job_id, outcome or (JobOutcome.REUSED if step.reused else JobOutcome.SUCCEEDED), error)
         if move_status and outcome is None:
-            repo.set_status(s, [step.key], status or STEP_STATUSES[step.name][1])
+            repo.set_status(s, [step.key], done)
 
 
 def fail_step(context: AssetExecutionContext, db: DatabaseResource, step: Step, exc: BaseException) -> NoReturn:
@@ -189,7 +202,7 @@ class DagsterSteps:
     _open: dict[str, Step] = field(default_factory=dict)
 
     def begin(self, step: str, status: UrlStatus | None = None) -> StepInputs:
-        opened = self._open[step] = begin_step(self.context, self.db, self.media, step, status)
+        opened = self._open[step] = begin_step(self.context, self.db, self.media, step, status, force=self.config.force)
         return opened.inputs(self.context, self.config)
 
     def end(

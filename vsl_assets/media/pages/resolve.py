@@ -134,7 +134,11 @@ class _Resolver:
         if fetched.stream_kind is not None:
             return self._direct(url, fetched)
         page = _page(fetched)
-        return self._from_page(url, page)
+        try:
+            return self._from_page(url, page)
+        except VslError as exc:  # the page was read: whatever failed after, it is named by its title
+            exc.page_title = exc.page_title or page.title
+            raise
 
     # -- streams given directly ---------------------------------------------------------------
 

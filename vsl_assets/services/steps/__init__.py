@@ -26,10 +26,11 @@ from vsl_assets.services.steps.media import (
 )
 from vsl_assets.services.steps.search import IndexResult, run_search_index
 from vsl_assets.services.steps.source import SourceResult, run_source
-from vsl_assets.services.steps.tracking import StepTracker, tracked
+from vsl_assets.services.steps.tracking import PROGRESS, StepTracker, further_on, tracked
 from vsl_assets.services.steps.transcript import TranscriptResult, run_transcript
 
 __all__ = [
+    "PROGRESS",
     "AudioInBackground",
     "BreakdownResult",
     "IndexResult",
@@ -45,6 +46,7 @@ __all__ = [
     "decode_for_transcription",
     "discard_downloaded_pcm",
     "downloaded_pcm",
+    "further_on",
     "goes_beside",
     "pcm_checkpoints",
     "remove_stale_pcm",

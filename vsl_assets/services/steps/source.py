@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from vsl_assets.db import Source, Url, UrlStatus, Video, repo
 from vsl_assets.db.watch_repo import pinned_source
-from vsl_assets.errors import InvalidUrlError
+from vsl_assets.errors import InvalidUrlError, VslError
 from vsl_assets.media.pages import ResolvedSource, ResolveOptions, resolve
 from vsl_assets.net.urls import DEFAULT_TRACKING, normalize_url, redact_url
 from vsl_assets.services.steps.common import StepInputs, StepResources, reusable
@@ -106,7 +106,15 @@ def run_source(inputs: StepInputs, res: StepResources) -> SourceResult:
             max_page_scripts=res.media.max_page_scripts,
             net=res.media.net_policy,
         )
-        row = source_row(resolve(inputs.url, options=options))
+        try:
+            row = source_row(resolve(inputs.url, options=options))
+        except VslError as exc:
+            if exc.page_title:  # the page said what it is: named by it, though no video came of it
+                with res.sessions() as s:
+                    url = s.get(Url, inputs.url_id)
+                    if url is not None:
+                        url.page_title = exc.page_title
+            raise
         how = "resolved"
     # Decided here, where the stream is known and before anything is downloaded: a URL whose
     # video another URL already has becomes that VSL's alias and is not processed again.  Never a

@@ -16,12 +16,40 @@ from vsl_assets.services.steps.common import StepInputs, StepResources
 
 R = TypeVar("R")
 
+#: The statuses a run moves a URL through, in order (``failed`` and ``alias`` are off this line).
+PROGRESS: tuple[UrlStatus, ...] = (
+    UrlStatus.PENDING_INGEST,
+    UrlStatus.QUEUED,
+    UrlStatus.DOWNLOADING,
+    UrlStatus.DOWNLOADED,
+    UrlStatus.TRANSCRIBING,
+    UrlStatus.TRANSCRIBED,
+    UrlStatus.ANALYZING,
+    UrlStatus.ANALYZED,
+)
+#: A stage a URL rests in once its steps are done (no run needs to own it).
+_FINISHED = frozenset({UrlStatus.DOWNLOADED, UrlStatus.TRANSCRIBED, UrlStatus.ANALYZED})
+
+
+def further_on(before: str | None, status: UrlStatus) -> bool:
+    """Whether ``before`` (the URL's status when a step began) is a finished stage past ``status``:
+    an analysed VSL whose transcript step runs again is further on than "transcribing" or
+    "transcribed".  A step that re-runs on such a URL and only reuses its output must leave it
+    there (``StepTracker``): its status never goes back for work nobody redid."""
+    if before not in _FINISHED or status not in PROGRESS:
+        return False
+    return PROGRESS.index(UrlStatus(before)) > PROGRESS.index(status)
+
 
 class StepTracker(Protocol):
     """How a front end records a step: its ``jobs`` row, the URL's status, its failure."""
 
     def begin(self, step: str, status: UrlStatus | None = None) -> StepInputs:
-        """Open the step's row, move the URL to ``status`` (default: the step's own); its inputs."""
+        """Open the step's row, move the URL to ``status`` (default: the step's own); its inputs.
+
+        Not a URL already further on (:func:`further_on`) unless the run forces the work: a step
+        that re-runs there most often reuses its output, and a run stopped half way must not leave
+        an analysed VSL "transcribing" (nor failed by reconciliation)."""
         ...
 
     def end(
@@ -34,7 +62,9 @@ class StepTracker(Protocol):
         failed: str | None = None,
     ) -> None:
         """Close the step's row and move the URL to ``status`` (default: the step's done status)
-        unless ``move_status`` is False; ``failed``: as failed, with that reason, nothing more recorded."""
+        unless ``move_status`` is False; ``failed``: as failed, with that reason, nothing more recorded.
+        ``reused``: the step did no work, so a URL further on than ``status`` when the step began
+        stays where it was (:func:`further_on`)."""
         ...
 
     def fail(self, step: str, error: BaseException) -> NoReturn:

@@ -95,14 +95,22 @@ def compare_page(
                     status_code=400,
                     detail=f"what changed compares exactly 2 VSLs (keys=OLD,NEW), got {len(chosen)}",
                 )
-            changes = compare.diff(session, chosen[0], chosen[1], min_confidence=threshold)
-            return render(request, "compare_diff.html", user, d=changes, only=only, keys=chosen, facts=compare.FACTS)
+            if compare.versions_of_one(session, chosen) == [True]:
+                changes = compare.diff(session, chosen[0], chosen[1], min_confidence=threshold)
+                return render(
+                    request, "compare_diff.html", user, d=changes, only=only, keys=chosen, facts=compare.FACTS
+                )
+            # Two different VSLs: nothing "changed" from one into the other; side by side instead.
         if len(chosen) >= compare.MIN_VSLS and not edit:
             found = compare.compare(session, chosen, min_confidence=threshold)
-            return render(request, "compare.html", user, c=found, keys=chosen, facts=compare.FACTS)
+            return render(
+                request, "compare.html", user, c=found, keys=chosen, facts=compare.FACTS, unrelated=mode == "diff"
+            )
     except compare.UnknownVsl as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
     cards = library.list_vsls(session, LibraryFilters(q=q or None, limit=PICKER_LIMIT), min_confidence=threshold)
     listed = {c.partition_key for c in cards.items}
+    versions = compare.later_versions(session, list(listed), min_confidence=threshold)
+    listed |= {h.key for found in versions.values() for h in found}
     kept = [h for h in compare.headers(session, chosen, min_confidence=threshold) if h.key not in listed]
-    return render(request, "compare_pick.html", user, cards=cards.items, kept=kept, keys=chosen, q=q)
+    return render(request, "compare_pick.html", user, cards=cards.items, versions=versions, kept=kept, keys=chosen, q=q)
