@@ -86,7 +86,17 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:let me show you |here'?s )?everything (?:that'?s|that is) included|"
         r"(?:i want to|let me|i'?m going to|i'?d like to) make you an? (?:offer|proposal)\b|"
         # The speaker's own offer stated (PT below, holdout10/01 and 03): "what I offer (you) is", "I offer you".
-        r"what i (?:can )?offer(?: you)? is\b|\bi offer you\b)"
+        r"what i (?:can )?offer(?: you)? is\b|\bi offer you\b|"
+        # Round thirteen: the price asked as the question that opens the offer ("how much does all this
+        # cost?", "what's the investment?"): hold-out 12 01 (its labelled offer start) and 05, hold-out 6 14
+        # (both seconds after theirs), three authors; PT and ES below alike.  It stands right before the
+        # price, so it starts the section only where no earlier turn leads into that price.
+        r"how much (?:does|will|would) (?:it|this|that|all (?:of )?this|all (?:of )?that) cost\b|"
+        r"how much is (?:it|this|the investment)\b|what(?:'?s| is) the investment\b|what does (?:it|this) cost\b|"
+        # Round thirteen: the invitation as a noun, the form of "I want to invite you to" above ("quiero hacerte
+        # una invitación", hold-out 12 04's labelled offer start, an application funnel; grammar, PT and ES below).
+        r"(?:i want to|i'?d like to|let me|i'?m going to) (?:make|extend|give) you an? (?:\w+ )?invitation\b|"
+        r"i have an? (?:\w+ )?invitation for you\b)"
     ),
     "pt": lazy(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -122,7 +132,13 @@ _TURN: dict[str, re.Pattern[str]] = {
         # promise]" after a rejected one (holdout10/01), "O que eu ofereço é algo mais sólido" (holdout10/03);
         # the verb of "a minha proposta", with the speaker as subject.  "não te ofereço" is no offer (the
         # negation stands between the subject and the verb, so it does not read as one here).
-        r"o que (?:eu )?(?:te |lhe )?ofereco (?:e|aqui)\b|\beu (?:te |lhe )?ofereco\b)"
+        r"o que (?:eu )?(?:te |lhe )?ofereco (?:e|aqui)\b|\beu (?:te |lhe )?ofereco\b|"
+        # Round thirteen, the price question (EN above; hold-out 12 01 and 05, hold-out 6 14): "quanto custa
+        # (tudo) isso?", "quanto (que) é o investimento (pra entrar)?", "qual é o investimento?".
+        r"quanto (?:que )?(?:custa|vai custar|e|vai ser|fica) (?:tudo )?(?:isso|isto)\b|"
+        r"quanto (?:que )?(?:e|vai ser|fica) (?:o )?(?:seu )?investimento\b|qual (?:e|vai ser|sera) o (?:seu )?investimento\b|"
+        # Round thirteen, the invitation as a noun (EN above, hold-out 12 04; grammar).
+        r"(?:quero|vou|deixa eu|deixe eu) (?:te |lhe )?fazer (?:um|1) (?:\w+ )?convite\b|tenho (?:um|1) convite (?:pra|para) (?:voce|ti)\b)"
     ),
     "es": lazy(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
@@ -156,7 +172,13 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:abro|abrimos|voy a abrir|vamos a abrir) las puertas|"
         # The speaker's own offer stated (PT above, holdout10/01 and 03): "lo que (yo) (te) ofrezco es", "te
         # ofrezco"; grammar.
-        r"lo que (?:yo )?(?:te )?ofrezco (?:es|aqui)\b|\b(?:yo )?te ofrezco\b)"
+        r"lo que (?:yo )?(?:te )?ofrezco (?:es|aqui)\b|\b(?:yo )?te ofrezco\b|"
+        # Round thirteen, the price question (EN and PT above): "¿cuánto cuesta (todo) esto?", "¿cuál es la
+        # inversión?"; grammar.
+        r"cuanto (?:cuesta|va a costar|es|sale) (?:todo )?(?:esto|eso)\b|"
+        r"cuanto (?:es|sera) (?:la )?(?:tu )?inversion\b|cual (?:es|sera) (?:la )?(?:tu )?inversion\b|"
+        # Round thirteen, the invitation as a noun beside "te invito a" (hold-out 12 04; grammar).
+        r"(?:quiero|voy a|dejame|permiteme) hacerte (?:una|1) (?:\w+ )?invitacion\b|te hago una (?:\w+ )?invitacion\b|tengo una (?:\w+ )?invitacion para ti\b)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
@@ -178,7 +200,10 @@ _INTRO: dict[str, re.Pattern[str]] = {
         # ("introducing yourself to strangers", "introducing your kids to...").
         r"introducing\b(?! (?:yourself|myself|himself|herself|themselves|ourselves|your|my|his|her|our|their|them|"
         r"him|me|us|people|someone|somebody|kids|children)\b)|"
-        r"(?:that'?s|that is|this is) (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
+        # Round thirteen: the same verbs after "ended up" / "decided to" ("that's why we ended up creating a
+        # workshop", hold-out 12 06's product reveal, a call funnel): the periphrasis of the past tense (grammar).
+        r"(?:that'?s|that is|this is) (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed|"
+        r"(?:ended up|decided to|went on to) (?:creat(?:e|ing)|build(?:ing)?|design(?:ing)?|develop(?:ing)?|mak(?:e|ing)|offer(?:ing)?))|"
         # The same turn with the product as the subject of a passive ("this is why the X Protocol is
         # designed to be a complete solution", hold-out 6 01): grammar of the active form above.
         r"(?:that'?s|that is|this is) (?:exactly )?why (?:the |our |my )?(?:[\w'-]+ ){1,4}(?:is|was) "
