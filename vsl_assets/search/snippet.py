@@ -135,20 +135,10 @@ def highlight(text: str, parsed: ParsedQuery, language: str | None) -> Snippet:
         raw = [w.replace(".", "").replace(",", "") for w in raw]
     folded = raw if source is lowered else fold_text("\n".join(raw)).split("\n")
     runs = number_runs(folded, language)
-    if runs:
-        # A number said in words becomes one word (its digits) spanning all of its words; which
-        # words a matched word came from is worked out for the matches only (``_spans``): mapping
-        # every word cost a tuple per word of each segment with a number in it (a number query's
-        # hits all have one).
-        words: list[str] = []
-        at = 0
-        for start, end, value in runs:
-            words += folded[at:start]
-            words.append(str(value))
-            at = end
-        words += folded[at:]
-    else:
-        words = folded
+    # A number said in words becomes one word (its digits) spanning all of its words; which words a
+    # matched word came from is worked out for the matches only (``_spans``): mapping every word cost
+    # a tuple per word of each segment with a number in it (a number query's hits all have one).
+    words = _numbers_as_digits(folded, runs)
     stems = stem_all(words, language)
     hit: set[int] = set()
     for form in forms:
@@ -201,16 +191,9 @@ def highlight_many(texts: Sequence[str], parsed: ParsedQuery, language: str | No
         for start, end in unfolded:
             folded[start:end] = done[at : at + end - start]
             at += end - start
+    # A run never crosses a text's end: the texts are parted by a line break.
     runs = number_runs(folded, language)
-    # The words with each number said in words as one word (its digits); a run never crosses a
-    # text's end.
-    words: list[str] = []
-    at = 0
-    for start, end, value in runs:
-        words += folded[at:start]
-        words.append(str(value))
-        at = end
-    words += folded[at:]
+    words = _numbers_as_digits(folded, runs)
     stems = stem_all(words, language)
     hit: list[int] = []
     for form in forms:
@@ -240,6 +223,20 @@ def highlight_many(texts: Sequence[str], parsed: ParsedQuery, language: str | No
             marks = [(offsets[2 * a], offsets[2 * b - 1]) for a, b in _spans(mine, own)]
         out.append(_window(text, marks))
     return out
+
+
+def _numbers_as_digits(folded: list[str], runs: list[tuple[int, int, int]]) -> list[str]:
+    """``folded`` with each number said in words (a run of :func:`number_runs`) as one word: its digits."""
+    if not runs:
+        return folded
+    words: list[str] = []
+    at = 0
+    for start, end, value in runs:
+        words += folded[at:start]
+        words.append(str(value))
+        at = end
+    words += folded[at:]
+    return words
 
 
 def _spans(hit: list[int], runs: list[tuple[int, int, int]]) -> list[tuple[int, int]]:

@@ -28,6 +28,23 @@ NEUTRAL_BODY = {
 }
 
 
+def niche_hits(niche: str, language: str, text: str) -> int:
+    """How many times ``niche``'s keywords (one sub-niche, ``"top/sub"``) match ``text`` in ``language``."""
+    from vsl_assets.breakdown.taxonomy import fold, load_taxonomy
+
+    sub = next(s for s in load_taxonomy().subs if s.niche == niche)
+    pattern = sub.patterns[language]
+    return 0 if pattern is None else len(pattern.findall(fold(text)))
+
+
+def top_niche(language: str, lines: list[str]) -> str | None:
+    """The top niche (``"health"`` of ``"health/joints"``) the engine reads in ``lines``, or None."""
+    from vsl_assets.breakdown.engine import analyze
+
+    niche = analyze(timed(lines), language).niche
+    return None if niche is None else niche.split("/")[0]
+
+
 def read_opening(language: str, *opening: str) -> Breakdown:
     """The breakdown of ``opening`` followed by a neutral body: what the opening alone makes of the lead."""
     from vsl_assets.breakdown.engine import analyze

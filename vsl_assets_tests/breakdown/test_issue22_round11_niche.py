@@ -13,20 +13,8 @@ from __future__ import annotations
 import pytest
 
 from vsl_assets.breakdown.engine import analyze
-from vsl_assets.breakdown.taxonomy import _parse, fold, load_taxonomy
-from vsl_assets_tests.breakdown.samples import timed
-
-
-def _hits(niche: str, language: str, text: str) -> int:
-    sub = next(s for s in load_taxonomy().subs if s.niche == niche)
-    pattern = sub.patterns[language]
-    return 0 if pattern is None else len(pattern.findall(fold(text)))
-
-
-def _top(language: str, lines: list[str]) -> str | None:
-    niche = analyze(timed(lines), language).niche
-    return None if niche is None else niche.split("/")[0]
-
+from vsl_assets.breakdown.taxonomy import _parse
+from vsl_assets_tests.breakdown.samples import niche_hits, timed, top_niche
 
 # --- a keyword is no hit where one of the sub's exceptions starts ------------------------------------------
 
@@ -55,9 +43,9 @@ def test_an_exception_blocks_its_keyword_only_where_it_starts() -> None:
 
 def test_the_nervous_system_is_anatomy_not_nerves() -> None:
     line = "Your nervous system stays on alert all day and your nervous system never rests."
-    assert _hits("self_improvement/other", "en", line) == 0
-    assert _hits("health/other", "en", line) == 2
-    assert _hits("self_improvement/other", "en", "I got nervous before meetings.") == 2
+    assert niche_hits("self_improvement/other", "en", line) == 0
+    assert niche_hits("health/other", "en", line) == 2
+    assert niche_hits("self_improvement/other", "en", "I got nervous before meetings.") == 2
 
 
 @pytest.mark.parametrize(
@@ -69,7 +57,7 @@ def test_the_nervous_system_is_anatomy_not_nerves() -> None:
     ],
 )
 def test_a_vision_for_a_business_and_a_cash_price_are_no_eyesight(language: str, line: str) -> None:
-    assert _hits("health/vision", language, line) == 0
+    assert niche_hits("health/vision", language, line) == 0
 
 
 @pytest.mark.parametrize(
@@ -81,7 +69,7 @@ def test_a_vision_for_a_business_and_a_cash_price_are_no_eyesight(language: str,
     ],
 )
 def test_failing_eyesight_still_names_the_vision_niche(language: str, line: str) -> None:
-    assert _hits("health/vision", language, line) == 2
+    assert niche_hits("health/vision", language, line) == 2
 
 
 @pytest.mark.parametrize(
@@ -94,7 +82,7 @@ def test_failing_eyesight_still_names_the_vision_niche(language: str, line: str)
     ],
 )
 def test_forget_about_it_is_no_memory_loss(language: str, line: str, hits: int) -> None:
-    assert _hits("health/memory", language, line) == hits
+    assert niche_hits("health/memory", language, line) == hits
 
 
 # --- therapy and the emotional life ---------------------------------------------------------------------
@@ -110,13 +98,15 @@ THERAPIST_PT = [
 
 
 def test_a_therapists_video_is_self_improvement() -> None:
-    assert _top("pt", THERAPIST_PT) == "self_improvement"
+    assert top_niche("pt", THERAPIST_PT) == "self_improvement"
 
 
 def test_hormone_therapy_is_no_talk_therapy() -> None:
-    assert _hits("self_improvement/other", "pt", "A terapia hormonal e a terapia de reposição baixam o calor.") == 0
-    assert _hits("self_improvement/other", "es", "La terapia hormonal alivia los sofocos.") == 0
-    assert _hits("self_improvement/other", "es", "Con un terapeuta, la terapia avanza.") == 2
+    assert (
+        niche_hits("self_improvement/other", "pt", "A terapia hormonal e a terapia de reposição baixam o calor.") == 0
+    )
+    assert niche_hits("self_improvement/other", "es", "La terapia hormonal alivia los sofocos.") == 0
+    assert niche_hits("self_improvement/other", "es", "Con un terapeuta, la terapia avanza.") == 2
 
 
 # --- the viewer's shop and catalogue ----------------------------------------------------------------------
@@ -130,12 +120,12 @@ SHOP_ES = [
 
 
 def test_a_sellers_shop_and_catalogue_name_the_business_niche() -> None:
-    assert _top("es", SHOP_ES) == "wealth"
+    assert top_niche("es", SHOP_ES) == "wealth"
 
 
 def test_a_product_not_sold_in_shops_names_no_business() -> None:
     line = "No lo vas a encontrar en ninguna tienda ni farmacia del país."
-    assert _hits("wealth/business", "es", line) == 0
+    assert niche_hits("wealth/business", "es", line) == 0
 
 
 # --- a niche too thin to name is shown as "not sure" -----------------------------------------------------

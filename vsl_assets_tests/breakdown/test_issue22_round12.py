@@ -12,20 +12,7 @@ import pytest
 
 from vsl_assets.breakdown.engine import analyze
 from vsl_assets.breakdown.labels import niche_confidence
-from vsl_assets.breakdown.taxonomy import fold, load_taxonomy
-from vsl_assets_tests.breakdown.samples import timed
-
-
-def _hits(niche: str, language: str, text: str) -> int:
-    sub = next(s for s in load_taxonomy().subs if s.niche == niche)
-    pattern = sub.patterns[language]
-    return 0 if pattern is None else len(pattern.findall(fold(text)))
-
-
-def _top(language: str, lines: list[str]) -> str | None:
-    niche = analyze(timed(lines), language).niche
-    return None if niche is None else niche.split("/")[0]
-
+from vsl_assets_tests.breakdown.samples import niche_hits, timed, top_niche
 
 # --- words of everyday life name no topic --------------------------------------------------------------------
 
@@ -53,7 +40,7 @@ def _top(language: str, lines: list[str]) -> str | None:
     ],
 )
 def test_a_word_of_everyday_life_is_no_niche_hit(niche: str, language: str, line: str) -> None:
-    assert _hits(niche, language, line) == 0
+    assert niche_hits(niche, language, line) == 0
 
 
 @pytest.mark.parametrize(
@@ -76,7 +63,7 @@ def test_a_word_of_everyday_life_is_no_niche_hit(niche: str, language: str, line
     ],
 )
 def test_the_topics_own_phrases_still_hit(niche: str, language: str, line: str) -> None:
-    assert _hits(niche, language, line) >= 1
+    assert niche_hits(niche, language, line) >= 1
 
 
 @pytest.mark.parametrize(
@@ -94,7 +81,7 @@ def test_the_topics_own_phrases_still_hit(niche: str, language: str, line: str) 
     ],
 )
 def test_a_niches_inflections_and_synonyms_hit_twice(niche: str, language: str, line: str) -> None:
-    assert _hits(niche, language, line) >= 2
+    assert niche_hits(niche, language, line) >= 2
 
 
 # --- whole areas a language lacked: trading, products in a store, scams, fundraising, exams ------------------
@@ -109,7 +96,7 @@ def test_a_niches_inflections_and_synonyms_hit_twice(niche: str, language: str, 
     ],
 )
 def test_trading_jargon_is_trading(language: str, line: str) -> None:
-    assert _hits("wealth/trading", language, line) >= 3
+    assert niche_hits("wealth/trading", language, line) >= 3
 
 
 def test_a_spanish_trading_reel_is_wealth_not_hair_loss() -> None:
@@ -120,7 +107,7 @@ def test_a_spanish_trading_reel_is_wealth_not_hair_loss() -> None:
         "Cuando operas con un plan y gestión de riesgo, no necesitas suerte.",
         "Eso comparto con mi grupo cada día. Link en la bio.",
     ]
-    assert _top("es", lines) == "wealth"
+    assert top_niche("es", lines) == "wealth"
 
 
 @pytest.mark.parametrize(
@@ -159,7 +146,7 @@ def test_a_guide_against_voice_clone_scams_is_no_relationship_niche() -> None:
         "A family safe word stops the scam before any money moves.",
         "This guide shows your family how to set it up tonight, in ten minutes.",
     ]
-    assert _top("en", lines) == "other"
+    assert top_niche("en", lines) == "other"
 
 
 @pytest.mark.parametrize(
@@ -171,12 +158,12 @@ def test_a_guide_against_voice_clone_scams_is_no_relationship_niche() -> None:
     ],
 )
 def test_fundraising_is_named(language: str, line: str) -> None:
-    assert _hits("other/other", language, line) >= 2
+    assert niche_hits("other/other", language, line) >= 2
 
 
 def test_a_bank_slip_is_no_raffle_ticket() -> None:
     # "boleto" is a ticket in Spanish only; in Portuguese it is a way to pay.
-    assert _hits("other/other", "pt", "Pague no boleto ou no cartão.") == 0
+    assert niche_hits("other/other", "pt", "Pague no boleto ou no cartão.") == 0
 
 
 @pytest.mark.parametrize(
@@ -201,7 +188,7 @@ def test_a_bank_slip_is_no_raffle_ticket() -> None:
     ],
 )
 def test_studying_for_an_exam_is_self_improvement(language: str, lines: list[str]) -> None:
-    assert _top(language, lines) == "self_improvement"
+    assert top_niche(language, lines) == "self_improvement"
 
 
 # --- calibration: wrong is worse than unknown ----------------------------------------------------------------
