@@ -25,8 +25,8 @@ and ``$VSL_REALCOPY_EXTRA10`` (default ``/work/realcopy-extra10``, a tenth hold-
 engine, ``real-holdout10``, a tuning set from the eleventh round on) and ``$VSL_REALCOPY_EXTRA11`` (default
 ``/work/realcopy-extra11``, an eleventh hold-out labelled without seeing the engine, ``real-holdout11``,
 a tuning set from the twelfth round on) and ``$VSL_REALCOPY_EXTRA12`` (default ``/work/realcopy-extra12``, a
-twelfth hold-out labelled without seeing the engine, ``real-holdout12``, sealed: a split in ``SEALED`` is
-scored only when ``--real-splits`` names it), per language, with the
+twelfth hold-out labelled without seeing the engine, ``real-holdout12``, a tuning set from the thirteenth round
+on; a split in ``SEALED`` is scored only when ``--real-splits`` names it), per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -422,11 +422,14 @@ REALCOPY_DIRS = {
     # round's rules were being written (more priced Spanish copy); tuned on from the twelfth round.
     "real-holdout11": Path(os.environ.get("VSL_REALCOPY_EXTRA11", "/work/realcopy-extra11")),
     # Built and labelled by someone who saw neither the engine's rules nor its answers, while the twelfth
-    # round's rules were being written (long-form Brazilian course VSLs, call funnels); never tuned on.
+    # round's rules were being written (long-form Brazilian course VSLs, call funnels); tuned on from the
+    # thirteenth round (its untouched scores are the honest estimate).
     "real-holdout12": Path(os.environ.get("VSL_REALCOPY_EXTRA12", "/work/realcopy-extra12")),
 }
-#: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.
-SEALED: frozenset[str] = frozenset({"real-holdout12"})
+#: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.  Empty
+#: since round thirteen, when hold-out 12 (scored untouched first, those figures being the honest estimate)
+#: became a tuning set like the others.
+SEALED: frozenset[str] = frozenset()
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",

