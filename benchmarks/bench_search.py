@@ -796,7 +796,9 @@ def main() -> None:
         )
         if ptv is not None:
             print(
-                f"  product-tantivy build speed: {n_segments / builds['product-tantivy']:,.0f} segments/s; "
+                f"  product-tantivy build speed (one commit per VSL, as the pipeline indexes): "
+                f"{n_segments / builds['product-tantivy']:,.0f} segments/s; target >= 30,000 segments/s: "
+                f"{'PASS' if n_segments / builds['product-tantivy'] >= 30_000 else 'FAIL'}; "
                 f"index + side table {(ptv.size_bytes() or 0) / 1e6:,.0f} MB"
             )
         bulk = open_search(f"sqlite:///{base}/bulk.db", engine="sqlite")
@@ -813,6 +815,7 @@ def main() -> None:
         bulk.close()
         for f in base.glob("bulk.search.db*"):
             f.unlink()
+        tbulk_s: float | None = None
         if ptv is not None:
             from vsl_assets.search.tantivy_backend import TantivySearch
 
@@ -922,7 +925,7 @@ def main() -> None:
             atexit.unregister(baseline.close)
         if args.pg_local:
             bench_postgres(base, docs, queries, args.rounds)
-        record_search(args, n_segments, builds, bulk_s, mixed, rates)
+        record_search(args, n_segments, builds, bulk_s, mixed, rates, tbulk_s)
 
 
 def record_search(
@@ -932,8 +935,10 @@ def record_search(
     bulk_s: float,
     mixed: dict[str, list[float]],
     rates: dict[tuple[str, int], float],
+    tantivy_bulk_s: float | None = None,
 ) -> None:
-    """What ``main`` printed, for ``benchmarks/results/bench_search.json``: the builds, the mixed
+    """What ``main`` printed, for ``benchmarks/results/bench_search.json``: the builds (both backends: tantivy is
+    the default one, so its one-commit-per-VSL build is what the pipeline gets), the mixed
     queries' p95 next to raw FTS5 (floor) and tantivy (peer) with the intervals and verdicts printed."""
 
     def printed(a: list[float], b: list[float] | None) -> tuple[float, float, float]:
@@ -953,7 +958,14 @@ def record_search(
     rate = n_segments / builds["product"]
     bulk = n_segments / bulk_s
     peer = f"tantivy {n_segments / builds['tantivy']:,.0f}/s" if builds.get("tantivy") else None
-    for what, value in (("index build, one transaction per VSL", rate), ("bulk build (vsl reindex)", bulk)):
+    builds_judged = [("index build, one transaction per VSL", rate), ("bulk build (vsl reindex)", bulk)]
+    if builds.get("product-tantivy"):
+        builds_judged.append(
+            ("product-tantivy index build, one commit per VSL", n_segments / builds["product-tantivy"])
+        )
+    if tantivy_bulk_s:
+        builds_judged.append(("product-tantivy bulk build (vsl reindex)", n_segments / tantivy_bulk_s))
+    for what, value in builds_judged:
         rows.append(
             record.Row(
                 f"{what}, segments/s",

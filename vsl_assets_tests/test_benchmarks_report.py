@@ -315,8 +315,9 @@ def test_bench_search_records_the_intervals_it_printed(tmp_path: Path, monkeypat
     printed = bench_search.ratio_interval(mixed["product"], mixed["raw FTS5"], 95, rng)
     absolute = bench_search.ratio_interval(mixed["product"], [0.025] * 60, 95, rng)
     args = Namespace(n=2, segments=30, rounds=1)
-    builds = {"product": 2.0, "raw FTS5": 1.0, "tantivy": 0.0, "product-tantivy": 0.0}
-    bench_search.record_search(args, 60_000, builds, 1.5, mixed, {("before", 1): 5.0, ("product", 1): 7.0})
+    builds = {"product": 2.0, "raw FTS5": 1.0, "tantivy": 0.0, "product-tantivy": 3.0}
+    rates = {("before", 1): 5.0, ("product", 1): 7.0}
+    bench_search.record_search(args, 60_000, builds, 1.5, mixed, rates, tantivy_bulk_s=1.0)
 
     result = record.Result.from_json((tmp_path / "bench_search.json").read_text(encoding="utf-8"))
     by_what = {row.what: row for row in result.rows}
@@ -329,6 +330,10 @@ def test_bench_search_records_the_intervals_it_printed(tmp_path: Path, monkeypat
     assert p95.product.endswith(f"[{absolute[1] * 25:.1f}-{absolute[2] * 25:.1f}]")
     build = by_what["index build, one transaction per VSL, segments/s"]
     assert (build.product, build.floor, build.verdict) == ("30,000/s", "raw FTS5 60,000/s", "PASS")
+    # the default backend's builds are judged too: one commit per VSL is what the pipeline gets
+    per_vsl = by_what["product-tantivy index build, one commit per VSL, segments/s"]
+    assert (per_vsl.product, per_vsl.verdict) == ("20,000/s", "FAIL")
+    assert by_what["product-tantivy bulk build (vsl reindex), segments/s"].verdict == "PASS"
     assert by_what["product: throughput, 1 client(s), mixed queries"].before == "5.0 req/s"
     assert result.full_size is False
 
