@@ -67,11 +67,10 @@ def missing_database(settings: Settings) -> str | None:
     """Why this command must not open the app database, or None: a SQLite file that does not
     exist means ``vsl`` runs without the app's environment (another folder, no ``.env``, no
     ``VSL_DATABASE_URL``); opening it would make a new, empty database there and act on it."""
-    from sqlalchemy.engine import make_url
+    from vsl_assets.db.engine import sqlite_file
 
-    url = make_url(settings.database)
-    path = url.database
-    if not url.drivername.startswith("sqlite") or not path or path == ":memory:" or Path(path).exists():
+    path = sqlite_file(settings.database)
+    if path is None or path.exists():
         return None
     where = f"the project {settings.project_dir}" if settings.project_dir else "this folder"
     return (

@@ -349,6 +349,14 @@ def use_prepared_statements(on: bool) -> None:
                 setattr(engine.dialect, PREPARED, engine.dialect.driver == "psycopg2" and on)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite database URL, or None (another backend, or SQLite in memory)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
 def get_engine(url: str) -> Engine:
     """One migrated engine per URL per process."""
     url = normalise_database_url(url)
@@ -357,13 +365,14 @@ def get_engine(url: str) -> Engine:
         if engine is not None:
             return engine
         parsed = make_url(url)
+        file = sqlite_file(url)
         kwargs: dict[str, Any] = {}
-        if parsed.get_backend_name() != "sqlite" or (parsed.database and parsed.database != ":memory:"):
+        if parsed.get_backend_name() != "sqlite" or file is not None:
             kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
         if parsed.get_backend_name() == "sqlite":
-            if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-                owner_only(Path(parsed.database))
+            if file is not None:
+                file.parent.mkdir(parents=True, exist_ok=True)
+                owner_only(file)
             kwargs["connect_args"] = {"timeout": 30}
         else:
             kwargs["pool_recycle"] = POOL_RECYCLE_S
