@@ -700,15 +700,30 @@ ANCHOR_BEFORE_OFFER_S = 600.0
 ANCHOR_MAX_RATIO = 100.0
 
 
-def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
-    """The price asked for the base offer, its anchor, their evidence and confidence, and every mention.
+def unpriced_funnel(p: Prepared) -> bool:
+    """Whether the video says it sets no price, or is a call or application funnel (the next step, a call,
+    named :data:`CALL_FUNNEL_MIN` times or more): where an amount only weakly cued is not the offer."""
+    if "unpriced_funnel" not in p.memo:
+        p.memo["unpriced_funnel"] = bool(_NO_LIST_PRICE.search(p.folded_text)) or (
+            len(_CALL_FUNNEL.findall(p.folded_text)) >= CALL_FUNNEL_MIN
+        )
+    found: bool = p.memo["unpriced_funnel"]
+    return found
 
-    Only amounts said from the offer section on (``section_seg``) may be the offer, unless the
-    section was not found, when the last third of the video is used.  Within it the amount with the
-    strongest offer cue wins, then the one said most often, then the first (the entry package of a
-    bundle is named first); an uncued amount is the offer only with an explicit currency.
-    """
-    mentions = read_prices(p)
+
+def offer_from(p: Prepared, section_seg: int | None) -> tuple[float, str | None, float] | None:
+    """(amount, currency, confidence) of the price :func:`choose_offer` asks for when the offer section starts
+    at ``section_seg``, or None; changes no mention's role."""
+    best, confidence, _ = _best_offer(p, read_prices(p), section_seg)
+    if best is None:
+        return None
+    amount = _instalment_total(best) if best.role == "installment" else best.money.amount
+    return round(amount, 2), best.money.currency, confidence
+
+
+def _best_offer(p: Prepared, mentions: list[Mention], section_seg: int | None) -> tuple[Mention | None, float, int]:
+    """The mention asked for as the base offer from ``section_seg`` on (the last third of the video when it is
+    None), its confidence, and the section's first segment."""
     if section_seg is None:
         start_s = p.duration * 0.66
         section_seg = p.first_index_at(start_s)
@@ -766,6 +781,19 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
         # figure — an invented price, the worst answer.  A strongly cued price (>= 0.8) and one said as the
         # price ("the investment to work with me is $5,997", hold-out 7 14, a priced call funnel) still stand.
         best, confidence = None, 0.0
+    return best, confidence, section_seg
+
+
+def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
+    """The price asked for the base offer, its anchor, their evidence and confidence, and every mention.
+
+    Only amounts said from the offer section on (``section_seg``) may be the offer, unless the
+    section was not found, when the last third of the video is used.  Within it the amount with the
+    strongest offer cue wins, then the one said most often, then the first (the entry package of a
+    bundle is named first); an uncued amount is the offer only with an explicit currency.
+    """
+    mentions = read_prices(p)
+    best, confidence, section_seg = _best_offer(p, mentions, section_seg)
     offer: Price | None = None
     evidence: Evidence | None = None
     if best is not None:

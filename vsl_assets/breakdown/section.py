@@ -17,6 +17,11 @@ Candidates, latest-evidence last:
 * the first amount said **as a deal** (an offer cue, an anchor, a struck-down price, instalments)
   after the first fifth, with the close (guarantee, call to action, more prices) after it.
 
+Round fourteen: a deal price with no turn before it, said away from the button and the guarantee, gives way to
+a later turn that leads into a price again (the earlier amount was a preview or another thing's figure; see
+:func:`_introduced_later`); and in a call funnel, whose amounts the price model does not take as the offer
+(:func:`~vsl_assets.breakdown.prices.unpriced_funnel`), the section is read as an unpriced video's.
+
 The section starts at the turn phrase when one comes at most :data:`TURN_BEFORE_PRICE_S` before the
 first deal price (the turn introduces the price), else at the first deal price; with no price at
 all, at the turn phrase; with neither, at a product introduction that leads into the close, else at
@@ -33,13 +38,15 @@ from collections.abc import Collection
 from vsl_assets.breakdown.lazyre import lazy
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared
-from vsl_assets.breakdown.prices import read_prices
+from vsl_assets.breakdown.prices import offer_from, read_prices, unpriced_funnel
 from vsl_assets.breakdown.taxonomy import fold
 
 #: A turn phrase this long before the first deal price is where the section starts.
 TURN_BEFORE_PRICE_S = 150.0
 #: The offer section does not start in the opening: evidence before this share of the video is ignored.
 EARLIEST_SHARE = 0.2
+#: How near a price (seconds) the button or the guarantee is said with it.
+PRICE_WITH_S = 15.0
 #: A video this short (seconds) is an ad or a reel: it presents its offer where it names its product.
 SHORT_AD_S = 120.0
 
@@ -53,6 +60,9 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:show|explain to|tell) you how (?:\w+ ){1,4}?(?:get|gain|claim) (?:your )?access\b|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
         r"you(?:'re going to|'ll| will) get (?:instant )?access|here'?s what happens when you|"
         r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+|"
+        # Round fourteen: the progressive of "here's what you get" ("here's what you're getting", hold-out 7 02
+        # and hold-out 11 03, each where its stack opens; grammar; PT and ES below alike).
+        r"here'?s what you(?:'re| are) getting|here is what you(?:'re| are) getting|"
         # An offer that is a call: the section opens where the call is given as the next step ("your
         # next step is to book your strategy call below", "the first call that we'll have is down
         # below", where "first" reads "1st" by then; two done-for-you VSLs with no price).
@@ -99,6 +109,7 @@ _TURN: dict[str, re.Pattern[str]] = {
         # método", hold-out 3 01 re-cut; the issue's "vou te mostrar como ter acesso"): grammar.
         r"te (?:mostrar|explicar|dizer) como (?:\w+ ){1,4}?(?:ter|garantir|conseguir) (?:o )?(?:seu )?acesso|"
         r"tudo (?:o )?que voce vai receber|o que voce vai receber|voce vai receber|chegou a hora|"
+        r"o que voce (?:esta|ta) (?:recebendo|levando)\b|"
         r"aqui (?:vai|esta|ta) (?:o meu desafio|a minha proposta|a oferta|o que voce leva)|"
         r"agora (?:preste|presta) (?:muita )?atencao|a minha proposta|vou te fazer uma proposta|"
         r"e aqui (?:ta|esta) a diferenca|quando voce entra|ao entrar hoje|"
@@ -133,6 +144,7 @@ _TURN: dict[str, re.Pattern[str]] = {
     "es": lazy(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
         r"(?:vas a|va a) recibir|te invito a|aqui esta (?:la|mi) oferta|esta es (?:la|mi) oferta|"
+        r"lo que (?:estas|esta) (?:recibiendo|obteniendo|llevando)\b|"
         r"(?:como|asi puedes) (?:acceder|obtener acceso)|"
         r"(?:mostrarte|explicarte|decirte|te (?:voy a )?(?:mostrar|explicar|decir)) como (?:\w+ ){1,4}?"
         r"(?:acceder|tener acceso|obtener acceso|conseguir acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
@@ -231,7 +243,10 @@ _INTRO: dict[str, re.Pattern[str]] = {
         r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
-_CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
+# A name may open with a count joined by a hyphen ("The 7-Day Sprint teaches you", hold-out 12 08; "the 21-Day
+# Engineering Career Launch Blueprint", hold-out 12 07; "The 37-Minute Framework has", hold-out 11 03): the
+# compound adjective of English, written with a digit.
+_CAP = r"(?:\d{1,3}-)?[A-ZÀ-Ý][\w'\u2019-]*"
 #: A named product defined as a kind of offer, on the text as written (the capitals tell a name): "The X
 #: Retreat is a six-day journey for" (hold-out 4), the form of "this is a program for" above with the
 #: name as its subject.  ("That's exactly what X does" was tried: in a real-dev VSL it is said before
@@ -461,8 +476,10 @@ def _raw_hits(p: Prepared, pattern: re.Pattern[str]) -> list[int]:
 #: written: the capitals tell a name from a pronoun ("It gives you", "That shows you"), and a numbered
 #: part ("Day 0 teaches you") is a piece of the product, not the offer.
 # An article or a possessive is never the name itself ("The number it gives you", hold-out 7 13: the article
-# read as a capitalised name when the optional article before it was skipped; grammar).
-_NOT_PRODUCT = r"(?!(?:The|Our|My|O|Os|As|El|La|Los|Las|Meu|Minha|Nosso|Nossa|Mi|Nuestro|Nuestra|It|That|This|He|She|They|We|You|I|Ele|Ela|Eles|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Voc[êe]|Eu|Yo|Uma|Um|Una|Un|An|A|Each|Every|Cada|Todo|Toda|Que|Quien|Quem|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso)\b)"
+# read as a capitalised name when the optional article before it was skipped; grammar), nor is a conjunction or a
+# negative pronoun at the head of a sentence ("E ninguém te ensina isso", hold-out 8 01: no product teaches there;
+# grammar of the three languages).
+_NOT_PRODUCT = r"(?!(?:The|Our|My|O|Os|As|El|La|Los|Las|Meu|Minha|Nosso|Nossa|Mi|Nuestro|Nuestra|It|That|This|He|She|They|We|You|I|Ele|Ela|Eles|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Voc[êe]|Eu|Yo|Uma|Um|Una|Un|An|A|Each|Every|Cada|Todo|Toda|Que|Quien|Quem|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso|And|But|Or|So|No|Nobody|Nothing|Never|E|Mas|Ou|Ent[ãa]o|Ningu[ée]m|Nada|Nunca|Nem|Y|Pero|Entonces|Nadie|Ni)\b)"
 _GIVES_YOU: dict[str, re.Pattern[str]] = {
     "en": lazy(
         rf"(?:^|[.!?:]\s+)(?:(?:[Tt]he|[Oo]ur|[Mm]y)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]y )"
@@ -509,63 +526,104 @@ def _stack_start(p: Prepared, first_deal: int, candidates: Collection[int]) -> i
     return best
 
 
-def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tuple[int | None, Evidence | None, float]:
-    """(first segment of the offer section, its evidence, confidence); None when nothing marks one."""
-    if not p.segments:
-        return None, None, 0.0
-    if opens_on_offer(p):
-        # "¿Cómo funcionan mis señales VIP?": the offer is what the whole (short) video presents; less
-        # sure than a turn phrase (two reels of one author behind it, and the definition of an offer lead).
-        return 0, p.evidence(0), 0.5
-    earliest = p.duration * EARLIEST_SHARE
-    late = [i for i in range(len(p.segments)) if p.segments[i].start >= earliest]
-    if not late:
-        return None, None, 0.0
-    announced_pat = _ANNOUNCED.get(p.language or "")
-    announced = [i for i in p.hits(announced_pat) if p.segments[i].start >= earliest] if announced_pat else []
-    turns = sorted({i for i in turn_segments(p) if p.segments[i].start >= earliest} | set(announced))
-    intro_pat = _INTRO.get(p.language or "")
-    found = set(p.hits(intro_pat)) if intro_pat else set()
-    named = _NAMED_INTRO.get(p.language or "")
-    if named is not None:
-        found |= set(_raw_hits(p, named))
-    intros = [i for i in sorted(found) if p.segments[i].start >= earliest]
-    deals = sorted(
-        {
-            m.seg
-            for m in read_prices(p)
-            if m.role in ("offer", "anchor", "rejected", "installment") and p.segments[m.seg].start >= earliest
-        }
+def _introduced_later(
+    p: Prepared, first_deal: int, turns: Collection[int], intros: Collection[int], deals: list[int]
+) -> int | None:
+    """A turn or introduction said after ``first_deal`` (a deal price with no turn before it) that leads into a
+    later deal price: there the offer section opens, and the price read alone was what the problem costs, a
+    client's figure or a preview said once in the body.  Seen in four real VSLs of four authors, each labelled at
+    the later turn: hold-out 6 14 (a client's "R$ 127 mil/mês", then "agora vem a parte que você tava esperando"),
+    hold-out 11 05 ("this costs twenty-seven dollars" in an argument, then "here's what you get"), hold-out 11 03
+    (a "zero dollars" and income figures, then "here's what you're getting") and hold-out 12 05 (what building
+    it from scratch costs, then "deixa eu te mostrar exatamente o que você recebe").  None when:
+
+    * the price is said with the buy button or the guarantee (within :data:`PRICE_WITH_S`): the offer section is
+      where the button appears (the issue's definition), so that price is the offer asked (hold-out 12 02, whose
+      later "você vai receber" presents a bonus);
+    * the price the later section would ask was already said between them: a turn after the price is a recap or
+      a bonus (hold-out 12 03, a bonus's "você vai receber" after the price and the guarantee);
+    * the later section asks no price at all.
+
+    The turn must stand in a segment of its own, between the previous price and the next: one said in the
+    price's segment may follow it ("the ticket is $147, and here's what you're getting", hold-out 7 02 re-cut)."""
+    at, end = p.segments[first_deal].start, p.segments[first_deal].end
+    said = " ".join(
+        p.folded[i] for i in range(len(p.segments)) if at - PRICE_WITH_S <= p.segments[i].start <= end + PRICE_WITH_S
     )
-    first_deal = deals[0] if deals else None
-    if first_deal is not None:
-        asked_pat = _PRICE_QUESTION.get(p.language or "")
-        asked = [i for i in p.hits(asked_pat) if p.segments[i].start >= earliest] if asked_pat is not None else []
-        # Only asked: as unsure as the price read alone (hold-out 6 05 re-cut asks it minutes after its offer
-        # opened), for it stands seconds before the price.
-        only_asked = set(asked) - set(turns)
-        turns = sorted({*turns, *asked})
-        near = TURN_BEFORE_PRICE_S
-        # An introduction starts the section only when nothing else turns into the offer between it
-        # and the price ("That's why I built X" ... "So here's what you get" ... "$49": the turn wins).
-        before = [
-            t
-            for t in sorted({*turns, *(k for k in intros if not any(k < t <= first_deal for t in turns))})
-            if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= near
+    if _CTA.search(said) or _GUARANTEE.search(said):
+        return None  # the price said with the button or the guarantee: the offer asked there
+    previous = first_deal
+    for d in deals:
+        if d <= first_deal:
+            continue
+        at = p.segments[d].start
+        near = [t for t in turns if previous < t < d and at - p.segments[t].start <= TURN_BEFORE_PRICE_S]
+        near += [
+            k
+            for k in intros
+            if previous < k < d
+            and at - p.segments[k].start <= TURN_BEFORE_PRICE_S
+            and not any(k < t <= d for t in turns)
         ]
-        stacked = _stack_start(
-            p, first_deal, {*turns, *intros} - {k for k in intros if any(k < t <= first_deal for t in turns)}
-        )
-        if stacked is not None and (not before or stacked < before[0]):
-            # A turn further back, joined to the price by the items of its stack: as sure as a turn
-            # near the price (hold-out 5 01, hold-out 6 02).
-            return stacked, p.evidence(stacked), 0.55 if stacked in only_asked else 0.8
-        if before:
-            i = before[0]
-            return i, p.evidence(i), 0.55 if i in only_asked else 0.8
-        # Measured on the real-copy dev set: a section read from the price alone (no turn phrase) was
-        # right about half the time, so it is reported below the default "not sure" threshold.
-        return first_deal, p.evidence(first_deal), 0.55
+        previous = d
+        if near:
+            start = min(near)
+            asked = offer_from(p, start)
+            if asked is None:
+                return None
+            # ... and the price was not asked between them (a turn after the price is a recap or a bonus).
+            between = any(first_deal < m.seg < start and abs(m.money.amount - asked[0]) < 0.005 for m in read_prices(p))
+            return None if between else start
+    return None
+
+
+def _priced_section(
+    p: Prepared, earliest: float, first_deal: int, deals: list[int], turns: list[int], intros: list[int]
+) -> tuple[int, float]:
+    """(first segment, confidence) of the offer section of a video that says a deal price (``first_deal``)."""
+    asked_pat = _PRICE_QUESTION.get(p.language or "")
+    asked = [i for i in p.hits(asked_pat) if p.segments[i].start >= earliest] if asked_pat is not None else []
+    # Only asked: as unsure as the price read alone (hold-out 6 05 re-cut asks it minutes after its offer
+    # opened), for it stands seconds before the price.
+    only_asked = set(asked) - set(turns)
+    turns = sorted({*turns, *asked})
+    near = TURN_BEFORE_PRICE_S
+    # An introduction starts the section only when nothing else turns into the offer between it
+    # and the price ("That's why I built X" ... "So here's what you get" ... "$49": the turn wins).
+    before = [
+        t
+        for t in sorted({*turns, *(k for k in intros if not any(k < t <= first_deal for t in turns))})
+        if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= near
+    ]
+    stacked = _stack_start(
+        p, first_deal, {*turns, *intros} - {k for k in intros if any(k < t <= first_deal for t in turns)}
+    )
+    if stacked is not None and (not before or stacked < before[0]):
+        # A turn further back, joined to the price by the items of its stack: as sure as a turn
+        # near the price (hold-out 5 01, hold-out 6 02).
+        return stacked, 0.55 if stacked in only_asked else 0.8
+    if before:
+        i = before[0]
+        return i, 0.55 if i in only_asked else 0.8
+    later = _introduced_later(p, first_deal, turns, intros, deals)
+    if later is not None:
+        # Either reading could be right (the earlier price may have been the offer said early): "not sure".
+        return later, 0.55
+    # Measured on the real-copy dev set: a section read from the price alone (no turn phrase) was
+    # right about half the time, so it is reported below the default "not sure" threshold.
+    return first_deal, 0.55
+
+
+def _unpriced_section(
+    p: Prepared,
+    earliest: float,
+    turns: list[int],
+    announced: list[int],
+    intros: list[int],
+    guarantee_segments: Collection[int],
+) -> tuple[int | None, Evidence | None, float]:
+    """The offer section of a video that asks no price: an announced turn, a turn, an invitation, the viewer
+    asked if ready, a choice, an introduction that leads into the close, else the close."""
     if announced:
         return announced[0], p.evidence(announced[0]), 0.6
     if turns:
@@ -605,6 +663,50 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     if close:
         return close[0], p.evidence(close[0]), 0.4
     return None, None, 0.0
+
+
+def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tuple[int | None, Evidence | None, float]:
+    """(first segment of the offer section, its evidence, confidence); None when nothing marks one."""
+    if not p.segments:
+        return None, None, 0.0
+    if opens_on_offer(p):
+        # "¿Cómo funcionan mis señales VIP?": the offer is what the whole (short) video presents; less
+        # sure than a turn phrase (two reels of one author behind it, and the definition of an offer lead).
+        return 0, p.evidence(0), 0.5
+    earliest = p.duration * EARLIEST_SHARE
+    late = [i for i in range(len(p.segments)) if p.segments[i].start >= earliest]
+    if not late:
+        return None, None, 0.0
+    announced_pat = _ANNOUNCED.get(p.language or "")
+    announced = [i for i in p.hits(announced_pat) if p.segments[i].start >= earliest] if announced_pat else []
+    turns = sorted({i for i in turn_segments(p) if p.segments[i].start >= earliest} | set(announced))
+    intro_pat = _INTRO.get(p.language or "")
+    found = set(p.hits(intro_pat)) if intro_pat else set()
+    named = _NAMED_INTRO.get(p.language or "")
+    if named is not None:
+        found |= set(_raw_hits(p, named))
+    intros = [i for i in sorted(found) if p.segments[i].start >= earliest]
+    deals = sorted(
+        {
+            m.seg
+            for m in read_prices(p)
+            if m.role in ("offer", "anchor", "rejected", "installment") and p.segments[m.seg].start >= earliest
+        }
+    )
+    first_deal = deals[0] if deals else None
+    if first_deal is not None:
+        seg, conf = _priced_section(p, earliest, first_deal, deals, turns, intros)
+        if offer_from(p, seg) is not None or not unpriced_funnel(p):
+            return seg, p.evidence(seg), conf
+        # A call funnel or a video that says it sets no price asks none (see prices.unpriced_funnel): its amounts
+        # are a house's cost, a salary, a case's figure, so its section is read as an unpriced video's, where
+        # the call or the invitation is offered ("quiero hacerte una invitación", hold-out 12 04, after two
+        # houses' prices) — unless that reading would find an offer price the price reading did not.
+        alt = _unpriced_section(p, earliest, turns, announced, intros, guarantee_segments)
+        if alt[0] is not None and offer_from(p, alt[0]) is None:
+            return alt
+        return seg, p.evidence(seg), conf
+    return _unpriced_section(p, earliest, turns, announced, intros, guarantee_segments)
 
 
 def presented_section(

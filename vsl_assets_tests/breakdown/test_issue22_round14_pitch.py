@@ -1,0 +1,193 @@
+"""Issue 22, round fourteen: the pitch second (where the offer section starts) on long real VSLs.
+
+- A price said alone in the body (what the problem costs, a preview said once) does not open the offer section
+  when a turn later leads into the price again: the section opens at that turn, still "not sure".
+- The progressive "here's what you're getting" is the turn "here's what you get".
+- A product's name may open with a count ("The 7-Day Sprint teaches you"); a conjunction or a negative pronoun
+  at the head of a sentence ("E ninguém te ensina isso") is never a product.
+- A call funnel asks no price: its amounts do not open the section, its invitation does.
+
+Every sentence here was written for these tests (never copied from a VSL).  Each rule has a positive and a
+negative case; the real documents behind each change are named where the rule lives
+(``vsl_assets/breakdown/section.py``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from vsl_assets.breakdown.engine import analyze
+from vsl_assets.breakdown.prepared import Prepared
+from vsl_assets.breakdown.section import turn_segments
+from vsl_assets_tests.breakdown.samples import timed
+
+_BODY = {
+    "pt": "Durante anos eu tentei de tudo e nada parecia mudar de verdade na minha vida.",
+    "en": "For years I tried everything and nothing seemed to really change in my life.",
+    "es": "Durante años lo intenté todo y nada parecía cambiar de verdad en mi vida.",
+}
+_CLOSE = {
+    "pt": "Você tem sete dias de garantia, clique no botão abaixo.",
+    "en": "You have a thirty day guarantee, click the button below.",
+    "es": "Tienes siete días de garantía, haz clic en el botón de abajo.",
+}
+_EARLY = {
+    "pt": "Montar isso sozinho leva meses. Esse kit custa só R$ 27.",
+    "en": "Doing this alone takes months. This kit costs just $27.",
+    "es": "Hacer esto solo lleva meses. Este kit cuesta solo $27.",
+}
+_TURN = {
+    "pt": "Então deixa eu te mostrar o que você recebe.",
+    "en": "So here's what you're getting.",
+    "es": "Esto es lo que recibes.",
+}
+_STACK = {
+    "pt": "O guia, os roteiros e a lista de verificação.",
+    "en": "The guide, the scripts and the checklist.",
+    "es": "La guía, los guiones y la lista de control.",
+}
+_TODAY = {"pt": "Hoje: R$ 27.", "en": "Today: $27.", "es": "Hoy: $27."}
+
+
+def _preview_video(language: str, early: str | None = None) -> list[str]:
+    return (
+        [_BODY[language]] * 12
+        + [early or _EARLY[language]]
+        + [_BODY[language]] * 25
+        + [_TURN[language], _STACK[language], _TODAY[language], _CLOSE[language]]
+    )
+
+
+# --- a price said alone early does not open the section when a later turn leads into it -------------------------
+
+
+@pytest.mark.parametrize("language", ["pt", "en", "es"])
+def test_a_turn_into_the_price_said_again_opens_the_section(language: str) -> None:
+    lines = _preview_video(language)
+    segments = timed(lines)
+    b = analyze(segments, language)
+    assert b.pitch_s == segments[lines.index(_TURN[language])].start
+    assert b.confidence["pitch_s"] < 0.6  # the earlier price could still be the offer: "not sure"
+    assert b.offer_price is not None and b.offer_price.amount == 27
+
+
+@pytest.mark.parametrize(
+    ("language", "early"),
+    [
+        ("pt", "Esse kit custa só R$ 27, clique no botão abaixo."),
+        ("en", "This kit costs just $27, click the button below."),
+        ("es", "Este kit cuesta solo $27, haz clic en el botón de abajo."),
+    ],
+)
+def test_a_price_said_with_the_button_keeps_the_section(language: str, early: str) -> None:
+    lines = _preview_video(language, early)
+    segments = timed(lines)
+    b = analyze(segments, language)
+    assert b.pitch_s == segments[lines.index(early)].start
+
+
+@pytest.mark.parametrize("language", ["pt", "en", "es"])
+def test_a_turn_after_the_price_was_asked_again_is_a_recap(language: str) -> None:
+    # The price is asked twice before the turn: the turn comes after the offer, so the section stays.
+    lines = _preview_video(language)
+    lines[14] = _TODAY[language]
+    segments = timed(lines)
+    b = analyze(segments, language)
+    assert b.pitch_s == segments[lines.index(_EARLY[language])].start
+
+
+# --- "here's what you're getting" --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "Here's what you're getting today."),
+        ("en", "Here is what you are getting:"),
+        ("pt", "Olha o que você está recebendo:"),
+        ("es", "Mira lo que estás recibiendo:"),
+    ],
+)
+def test_the_progressive_of_here_is_what_you_get_is_a_turn(language: str, line: str) -> None:
+    p = Prepared.build(timed([_BODY[language], line]), language)
+    assert turn_segments(p) == [1]
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "You're getting older every single year."),
+        ("pt", "Você está recebendo menos do que merece no trabalho."),
+        ("es", "Estás recibiendo menos de lo que mereces."),
+    ],
+)
+def test_getting_something_else_is_no_turn(language: str, line: str) -> None:
+    p = Prepared.build(timed([_BODY[language], line]), language)
+    assert turn_segments(p) == []
+
+
+# --- a name that opens with a count; a conjunction is no name ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "The 5-Week Reset teaches you a simple routine."),
+        ("en", "The 30-Day Garden Plan gives you a map for every bed."),
+    ],
+)
+def test_a_name_that_opens_with_a_count_gives_what_the_buyer_gets(language: str, line: str) -> None:
+    p = Prepared.build(timed([_BODY[language], line]), language)
+    assert turn_segments(p) == [1]
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("en", "The 5-week wait gives you time to think."),
+        ("pt", "E ninguém te ensina isso na escola."),
+        ("es", "Y nadie te enseña esto en la escuela."),
+        ("en", "And nobody teaches you this at school."),
+        ("pt", "Mas ninguém te dá uma resposta honesta."),
+    ],
+)
+def test_a_conjunction_or_a_lower_case_count_is_no_product(language: str, line: str) -> None:
+    p = Prepared.build(timed([_BODY[language], line]), language)
+    assert turn_segments(p) == []
+
+
+# --- a call funnel's amounts do not open the section; its invitation does ----------------------------------------
+
+
+_CALL_OPENING = [
+    "Congrats on booking your strategy call with me.",
+    "I want this video to make our time on the call useful.",
+]
+_INVITE = "Now I'd like to extend you an invitation."
+
+
+def test_a_call_funnels_figure_does_not_open_the_section() -> None:
+    lines = (
+        _CALL_OPENING
+        + [_BODY["en"]] * 8
+        + ["Let's do the math on a new salary.", "$30,000."]
+        + [_BODY["en"]] * 30
+        + [_INVITE, "Book your call with my team using the link below."]
+    )
+    segments = timed(lines)
+    b = analyze(segments, "en")
+    assert b.offer_price is None
+    assert b.pitch_s == segments[lines.index(_INVITE)].start
+
+
+def test_the_same_figure_without_a_call_is_still_the_price() -> None:
+    lines = (
+        [_BODY["en"]] * 10
+        + ["Let's do the math on a new salary.", "$30,000."]
+        + [_BODY["en"]] * 30
+        + [_INVITE, "See you soon."]
+    )
+    segments = timed(lines)
+    b = analyze(segments, "en")
+    assert b.offer_price is not None and b.offer_price.amount == 30000
+    assert b.pitch_s == segments[lines.index("$30,000.")].start
