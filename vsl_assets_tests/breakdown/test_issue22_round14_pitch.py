@@ -191,3 +191,36 @@ def test_the_same_figure_without_a_call_is_still_the_price() -> None:
     b = analyze(segments, "en")
     assert b.offer_price is not None and b.offer_price.amount == 30000
     assert b.pitch_s == segments[lines.index("$30,000.")].start
+
+
+# --- an amount someone has is no price --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("es", "Si tengo cien mil dólares en efectivo, prefiero comprar dos terrenos."),
+        ("pt", "Se você tem 5000 reais guardados, eles perdem valor todo mês."),
+        ("en", "Now let's say they also have $12,000 in savings."),
+    ],
+)
+def test_an_amount_someone_has_is_no_price(language: str, line: str) -> None:
+    from vsl_assets.breakdown.prices import read_prices
+
+    p = Prepared.build(timed([_BODY[language], line]), language)
+    roles = {m.role for m in read_prices(p)}
+    assert roles == {"comparison"}
+    assert analyze(timed([_BODY[language]] * 6 + [line, _CLOSE[language]]), language).offer_price is None
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("es", "Hoy tienes todo por solo $97."),
+        ("pt", "Hoje você tem tudo isso por apenas R$ 97."),
+        ("en", "Today you have it all for just $97."),
+    ],
+)
+def test_a_price_after_you_have_it_all_for_stays_the_price(language: str, line: str) -> None:
+    b = analyze(timed([_BODY[language]] * 6 + [line, _CLOSE[language]]), language)
+    assert b.offer_price is not None and b.offer_price.amount == 97
