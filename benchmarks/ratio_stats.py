@@ -1,7 +1,8 @@
 """The interval of a ratio measured in a few interleaved rounds, and the verdict it allows.
 
 Used by ``bench_pipeline.py`` (figure 4: the whole pipeline against faster-whisper direct, one ratio
-per round).  Each round runs the product and its floor back to back, the one that goes first
+per round; figure 1 before/after: the orchestration overhead in seconds, one per round, through
+:func:`mean_interval`).  Each round runs the product and its floor back to back, the one that goes first
 alternating, so a change of the machine's speed between rounds hits both sides of that round alike;
 the round's ratio (product / floor) is the paired measurement.  This module turns the rounds' ratios
 into a 95 % interval of their typical ratio and a verdict against a target.
@@ -95,9 +96,17 @@ class RoundsInterval:
     highest: float
     n: int
     level: float = LEVEL
+    #: Seconds (:func:`mean_interval`: the arithmetic mean of a difference), not a ratio.
+    seconds: bool = False
 
     def describe(self) -> str:
-        """``1.01x [0.93-1.10] (95% t interval of the geometric mean of 7 rounds)``."""
+        """``1.01x [0.93-1.10] (95% t interval of the geometric mean of 7 rounds)``, or for seconds
+        ``0.412 s [0.301-0.523] (95% t interval of the mean of 5 rounds)``."""
+        if self.seconds:
+            return (
+                f"{self.estimate:.3f} s [{self.low:.3f}-{self.high:.3f}] "
+                f"({100 * self.level:.0f}% t interval of the mean of {self.n} rounds)"
+            )
         return (
             f"{self.estimate:.2f}x [{self.low:.2f}-{self.high:.2f}] "
             f"({100 * self.level:.0f}% t interval of the geometric mean of {self.n} rounds)"
@@ -130,6 +139,37 @@ def rounds_interval(ratios: list[float], level: float = LEVEL) -> RoundsInterval
         highest=max(values),
         n=n,
         level=level,
+    )
+
+
+def mean_interval(values: list[float], level: float = LEVEL) -> RoundsInterval:
+    """The t interval of the rounds' arithmetic mean, for a figure in seconds that is a difference
+    paired within each round (``bench_pipeline``'s figure 1: the product's run less its own raw
+    work, measured back to back): the same t as :func:`rounds_interval`, on the values themselves,
+    since a difference may be zero or negative (no logarithm) and its noise is the two sides'
+    added, not a factor.  One round: unbounded, as there."""
+    values = [v for v in values if v == v]  # without NaN
+    if not values:
+        raise ValueError("no rounds")
+    if any(math.isinf(v) for v in values):
+        raise ValueError(f"a round's value must be finite: {values}")
+    mean = statistics.fmean(values)
+    n = len(values)
+    if n < 2:
+        low, high = -math.inf, math.inf
+    else:
+        half = t_quantile(level, n - 1) * statistics.stdev(values) / math.sqrt(n)
+        low, high = mean - half, mean + half
+    return RoundsInterval(
+        estimate=mean,
+        low=low,
+        high=high,
+        median=statistics.median(values),
+        lowest=min(values),
+        highest=max(values),
+        n=n,
+        level=level,
+        seconds=True,
     )
 
 
