@@ -17,7 +17,7 @@ from pathlib import Path
 
 from vsl_assets import settings as settings_module
 from vsl_assets.cli import ops, search, urls, watch
-from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err
+from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, missing_database
 from vsl_assets.db import engine as db_engine
 from vsl_assets.errors import ConfigurationError, VslError
 from vsl_assets.settings import Settings
@@ -52,6 +52,14 @@ def locate(cwd: Path, settings: Settings) -> Settings:
     raise ConfigurationError(settings_module.project_not_found_message(cwd))
 
 
+def _may_create_database(args: argparse.Namespace) -> bool:
+    """Whether this command may start a new library where none is: the README's first steps,
+    ``./run.sh`` (``vsl up``, or ``vsl web`` alone) and the first ``vsl add`` (then ``vsl process``
+    without a daemon), set ``creates_database``; ``vsl analyze`` opens no database.  Every other
+    command reads or changes a library that must already exist (``missing_database``)."""
+    return bool(getattr(args, "creates_database", False) or getattr(args, "standalone", False))
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null, so the interpreter's last flush does not fail on the closed pipe again."""
     try:
@@ -71,6 +79,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_module.current()
         if not getattr(args, "standalone", False):
             settings = locate(Path.cwd(), settings)
+        missing = None if _may_create_database(args) else missing_database(settings)
+        if missing is not None:  # opening it would make a new, empty library here and act on that
+            err(missing)
+            return EXIT_USAGE
         db_engine.use_prepared_statements(settings.database_prepared_statements)
         if settings.project_dir is not None:
             # Relative paths in dagster.yaml are relative to the project, as for `dagster dev`.

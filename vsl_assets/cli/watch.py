@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, missing_database, partitions, sessions
+from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, partitions, sessions
 from vsl_assets.core.humanize import counted
 from vsl_assets.db import Board, BoardItem, Url, repo, session_scope
 from vsl_assets.services import watch
@@ -39,10 +39,6 @@ def _url_ids(args: argparse.Namespace, settings: Settings) -> tuple[list[int], l
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
-    missing = missing_database(settings)
-    if missing is not None:  # a check here would record pages "down" in a database nobody reads
-        err(missing)
-        return EXIT_USAGE
     cfg = watch.WatchConfig.from_settings(settings)
     if args.action in ("on", "off", "check") and not args.keys and args.board is None:
         err(f"vsl watch {args.action}: name KEYs or --board ID")
