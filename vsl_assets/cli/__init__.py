@@ -54,9 +54,11 @@ def locate(cwd: Path, settings: Settings) -> Settings:
 
 def _may_create_database(args: argparse.Namespace) -> bool:
     """Whether this command may start a new library where none is: the README's first steps,
-    ``./run.sh`` (``vsl up``, or ``vsl web`` alone) and the first ``vsl add`` (then ``vsl process``
-    without a daemon), set ``creates_database``; ``vsl analyze`` opens no database.  Every other
-    command reads or changes a library that must already exist (``missing_database``)."""
+    ``./run.sh`` (``vsl up``, or ``vsl web`` alone), its first login (``vsl user add``, which
+    ``run.sh`` and docs/using.md have made before the app ever ran) and the first ``vsl add`` (then
+    ``vsl process`` without a daemon) set ``creates_database``, and say so when they do;
+    ``vsl analyze`` opens no database.  Every other command reads or changes a library that must
+    already exist (``missing_database``)."""
     return bool(getattr(args, "creates_database", False) or getattr(args, "standalone", False))
 
 
@@ -79,10 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_module.current()
         if not getattr(args, "standalone", False):
             settings = locate(Path.cwd(), settings)
-        missing = None if _may_create_database(args) else missing_database(settings)
-        if missing is not None:  # opening it would make a new, empty library here and act on that
-            err(missing)
+        missing = missing_database(settings)
+        if missing is not None and not _may_create_database(args):
+            err(missing)  # opening it would make a new, empty library here and act on that
             return EXIT_USAGE
+        if missing is not None:  # said first, so a library started in the wrong folder is seen at once
+            err(f"starting a new library at {db_engine.sqlite_file(settings.database)} (no app database was there)")
         db_engine.use_prepared_statements(settings.database_prepared_statements)
         if settings.project_dir is not None:
             # Relative paths in dagster.yaml are relative to the project, as for `dagster dev`.

@@ -173,7 +173,7 @@ def register(subparsers: Any, app_factory: str = DEFAULT_APP_FACTORY) -> None:
     q = users.add_parser("add", help="create a login (or change its password)")
     q.add_argument("name")
     q.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    q.set_defaults(func=cmd_user_add)
+    q.set_defaults(func=cmd_user_add, creates_database=True)  # the first login, before the app ever ran
     q = users.add_parser("list", help="logins, live sessions and tokens")
     q.set_defaults(func=cmd_user_list)
     q = users.add_parser("disable", help="stop a login: its sessions end and its tokens are revoked")

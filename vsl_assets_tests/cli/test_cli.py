@@ -373,7 +373,6 @@ NEEDS_A_LIBRARY = [
     ("watch", "list"),
     ("health",),
     ("user", "list"),
-    ("user", "add", "ana", "--password-stdin"),
     ("token", "list"),
     ("token", "create", "ana"),
 ]
@@ -392,9 +391,23 @@ def test_commands_refuse_a_library_that_is_not_there_and_the_first_add_starts_on
         assert ran.stdout == "" and not database.exists(), args
     added = in_process("add", "https://cdn.example.com/first.m3u8")  # the README's first URL starts it
     assert added.returncode == 0, added.stderr
-    assert database.is_file()
+    assert database.is_file() and added.stderr.startswith(
+        f"vsl: starting a new library at {database} (no app database was there)\n"
+    )
     listed = in_process("status")
     assert listed.returncode == 0 and "https://cdn.example.com/first.m3u8" in listed.stdout
+    again = in_process("add", "https://cdn.example.com/second.m3u8")
+    assert again.returncode == 0 and "new library" not in again.stderr
+
+
+def test_the_first_login_may_start_the_library_and_says_so(vsl_env) -> None:
+    """docs/using.md makes a login before ``vsl web`` ever ran: ``vsl user add`` starts the library,
+    and says where, so one started in the wrong folder is seen at once."""
+    database = Path(vsl_env["VSL_STORAGE_DIR"]) / "vsl.db"
+    made = in_process("user", "add", "ana", "--password-stdin", stdin="a-long-password-1\n")
+    assert made.returncode == 0 and made.stdout == "user ana created\n"
+    assert made.stderr == f"vsl: starting a new library at {database} (no app database was there)\n"
+    assert in_process("token", "list").returncode == 0
 
 
 @pytest.mark.slow
