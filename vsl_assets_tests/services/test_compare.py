@@ -80,3 +80,29 @@ def test_describe_summarises_a_diff_for_operators(env: Env, keys: tuple[str, str
     assert "offer moved -0:03" in text and "bonus added" in text
     assert f"“{REWRITTEN[0]}” → “{REWRITTEN[1]}”" in text and f"“{ADDED}”" in text and f"“{REMOVED}”" in text
     assert "lead_type: story" not in text  # a guess never shows as a change
+
+
+def test_later_versions_and_picked_headers_come_from_rows_not_details(
+    env: Env, keys: tuple[str, str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The picker's headers are what each VSL's detail says (title, duration, language, analysed),
+    read without loading a detail per version (its segments, beats, jobs, dead letters)."""
+    from vsl_assets.services import library
+
+    old, new, other = keys
+    t = env.settings.breakdown_min_confidence
+    with env.sessions() as s:
+        full = {}
+        for key in (new, other):
+            found = library.detail(s, key, min_confidence=t)
+            assert found is not None
+            full[key] = compare.header_of(found)
+
+    def no_detail(*_: object, **__: object) -> None:
+        raise AssertionError("a header loaded a whole detail")
+
+    monkeypatch.setattr(library, "detail", no_detail)
+    with env.sessions() as s:
+        assert compare.later_versions(s, [old, other], min_confidence=t) == {old: [full[new]]}
+        assert compare.headers(s, [other, "nobody-000000000000", new], min_confidence=t) == [full[other], full[new]]
+    assert full[new].title == "Ritual — v2" and full[new].duration_s == 26.0 and full[new].has_breakdown
