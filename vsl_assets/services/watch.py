@@ -668,7 +668,11 @@ def _ensure_version(
 
 
 def _update_liveness(session: Session, url_id: int, identity: str | None, now: datetime, window: int) -> None:
-    """Live = seen in one of the page's last ``window`` good checks (A/B variants served in turn)."""
+    """Live = seen in one of the page's last ``window`` good checks (A/B variants served in turn),
+    and not replaced: a version not seen since a later one first appeared is no longer live,
+    from the check that found the later one on.  An A/B page serves the older one again at a
+    later check, which makes it live again beside the newer; a page that swapped its video does
+    not, and its old version no longer showed "live" for ``window`` more days."""
     recent = set(
         session.scalars(
             select(WatchCheck.identity)
@@ -679,10 +683,16 @@ def _update_liveness(session: Session, url_id: int, identity: str | None, now: d
     )
     if identity:
         recent.add(identity)
-    for version in session.scalars(select(WatchVersion).where(WatchVersion.url_id == url_id)):
-        version.live = version.identity in recent
+    versions = sorted(
+        session.scalars(select(WatchVersion).where(WatchVersion.url_id == url_id)), key=lambda v: v.number
+    )
+    for version in versions:
         if version.identity == identity:
             version.last_seen_at = now
+    for version in versions:
+        later = [_aware(v.first_seen_at) for v in versions if v.number > version.number and v.first_seen_at]
+        replaced = bool(later) and (version.last_seen_at is None or _aware(version.last_seen_at) < min(later))
+        version.live = version.identity in recent and not replaced
 
 
 # -- change events from breakdowns ------------------------------------------------------------------

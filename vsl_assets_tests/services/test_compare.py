@@ -106,3 +106,27 @@ def test_later_versions_and_picked_headers_come_from_rows_not_details(
         assert compare.later_versions(s, [old, other], min_confidence=t) == {old: [full[new]]}
         assert compare.headers(s, [other, "nobody-000000000000", new], min_confidence=t) == [full[other], full[new]]
     assert full[new].title == "Ritual — v2" and full[new].duration_s == 26.0 and full[new].has_breakdown
+
+
+def test_a_watched_pages_card_shows_its_newest_analysed_versions_facts(env: Env, keys: tuple[str, str, str]) -> None:
+    """The page swapped its video (197 BRL, 28 s -> 147 BRL, 26 s): its one card in the library, on
+    a board and in the API said 197 and 28 s, what the page no longer sold.  The picker's box picks
+    the page's own version, so the picker keeps the page's own facts."""
+    from vsl_assets.services import library
+    from vsl_assets.services.library import LibraryFilters
+
+    old, new, other = keys
+    t = env.settings.breakdown_min_confidence
+    with env.sessions() as s:
+        listed = {c.partition_key: c for c in library.list_vsls(s, LibraryFilters(), min_confidence=t).items}
+        on_board = library.cards_for(s, [old, other], min_confidence=t)
+        own = {
+            c.partition_key: c
+            for c in library.list_vsls(s, LibraryFilters(), min_confidence=t, newest_facts=False).items
+        }
+    assert set(listed) == {old, other}  # one card per page: the version is not a card of its own
+    for card in (listed[old], on_board[old]):
+        assert (card.price, card.currency, card.duration_s, card.versions) == (147.0, "BRL", 26.0, 2)
+        assert (card.partition_key, card.title) == (old, "Ritual — v1")  # the page's key and name stay
+    assert (own[old].price, own[old].duration_s) == (197.0, 28.0)
+    assert listed[other] == own[other] and (listed[other].price, listed[other].versions) == (97.0, None)
