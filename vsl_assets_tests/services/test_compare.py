@@ -115,7 +115,7 @@ def test_a_watched_pages_card_shows_its_newest_analysed_versions_facts(env: Env,
     from vsl_assets.services import library
     from vsl_assets.services.library import LibraryFilters
 
-    old, new, other = keys
+    old, _new, other = keys
     t = env.settings.breakdown_min_confidence
     with env.sessions() as s:
         listed = {c.partition_key: c for c in library.list_vsls(s, LibraryFilters(), min_confidence=t).items}
