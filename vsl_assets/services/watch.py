@@ -424,9 +424,8 @@ def run_checks(
             http.close()
     with sessions() as s:
         compared = compare_versions(s, now())
-        page_keys: dict[int, str] = dict(
-            s.execute(select(Url.id, Url.partition_key).where(Url.id.in_({e.url_id for e in compared}))).tuples()
-        )
+        rows = s.execute(select(Url.id, Url.partition_key).where(Url.id.in_({e.url_id for e in compared})))
+        page_keys = {url_id: key for url_id, key in rows}
         summary.events += [Told.of(e, page_keys.get(e.url_id, e.new_key or "")) for e in compared]
     if cfg.webhook_url:
         summary.webhook_sent, summary.webhook_failed = deliver_webhooks(sessions, cfg)
