@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 
 #: The interval's level, everywhere this module is used.
@@ -122,24 +123,7 @@ def rounds_interval(ratios: list[float], level: float = LEVEL) -> RoundsInterval
         raise ValueError("no rounds")
     if any(r <= 0 or math.isinf(r) for r in values):
         raise ValueError(f"a ratio must be positive and finite: {values}")
-    logs = [math.log(r) for r in values]
-    mean = statistics.fmean(logs)
-    n = len(logs)
-    if n < 2:
-        low, high = 0.0, math.inf
-    else:
-        half = t_quantile(level, n - 1) * statistics.stdev(logs) / math.sqrt(n)
-        low, high = math.exp(mean - half), math.exp(mean + half)
-    return RoundsInterval(
-        estimate=math.exp(mean),
-        low=low,
-        high=high,
-        median=statistics.median(values),
-        lowest=min(values),
-        highest=max(values),
-        n=n,
-        level=level,
-    )
+    return _t_interval(values, [math.log(r) for r in values], math.exp, level, seconds=False)
 
 
 def mean_interval(values: list[float], level: float = LEVEL) -> RoundsInterval:
@@ -153,23 +137,27 @@ def mean_interval(values: list[float], level: float = LEVEL) -> RoundsInterval:
         raise ValueError("no rounds")
     if any(math.isinf(v) for v in values):
         raise ValueError(f"a round's value must be finite: {values}")
-    mean = statistics.fmean(values)
-    n = len(values)
-    if n < 2:
-        low, high = -math.inf, math.inf
-    else:
-        half = t_quantile(level, n - 1) * statistics.stdev(values) / math.sqrt(n)
-        low, high = mean - half, mean + half
+    return _t_interval(values, values, lambda x: x, level, seconds=True)
+
+
+def _t_interval(
+    values: list[float], scale: list[float], back: Callable[[float], float], level: float, *, seconds: bool
+) -> RoundsInterval:
+    """The t interval of ``scale``'s mean (the values, or their logarithms), given back through
+    ``back`` (``exp`` for a geometric mean); one round: unbounded (``back`` of -inf and inf)."""
+    mean = statistics.fmean(scale)
+    n = len(scale)
+    half = t_quantile(level, n - 1) * statistics.stdev(scale) / math.sqrt(n) if n >= 2 else math.inf
     return RoundsInterval(
-        estimate=mean,
-        low=low,
-        high=high,
+        estimate=back(mean),
+        low=back(mean - half),
+        high=back(mean + half),
         median=statistics.median(values),
         lowest=min(values),
         highest=max(values),
         n=n,
         level=level,
-        seconds=True,
+        seconds=seconds,
     )
 
 
