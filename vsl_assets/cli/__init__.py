@@ -81,16 +81,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = settings_module.current()
         if not getattr(args, "standalone", False):
             settings = locate(Path.cwd(), settings)
+        db_engine.use_prepared_statements(settings.database_prepared_statements)
+        if settings.project_dir is not None:
+            # Relative paths in dagster.yaml are relative to the project, as for `dagster dev`.
+            os.chdir(settings.project_dir)
+        # Looked for where the command will open it (a relative SQLite URL is the project's).
         missing = missing_database(settings)
         if missing is not None and not _may_create_database(args):
             err(missing)  # opening it would make a new, empty library here and act on that
             return EXIT_USAGE
         if missing is not None:  # said first, so a library started in the wrong folder is seen at once
             err(f"starting a new library at {db_engine.sqlite_file(settings.database)} (no app database was there)")
-        db_engine.use_prepared_statements(settings.database_prepared_statements)
-        if settings.project_dir is not None:
-            # Relative paths in dagster.yaml are relative to the project, as for `dagster dev`.
-            os.chdir(settings.project_dir)
         return int(args.func(args, settings))
     except ConfigurationError as exc:
         err(exc.reason)
