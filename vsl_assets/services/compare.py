@@ -279,6 +279,10 @@ def _light_headers(session: Session, keys: list[str], *, min_confidence: float) 
     if not keys:
         return {}
     named = titles.titles_for(session, keys, min_confidence=min_confidence)
+    # An alias with no title of its own is called by its original's, as its detail calls it.
+    named |= titles.alias_titles(
+        session, [k for k, t in named.items() if t.source == "none"], min_confidence=min_confidence
+    )
     rows = session.execute(
         select(
             Url.partition_key,

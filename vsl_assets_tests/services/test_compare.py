@@ -89,11 +89,24 @@ def test_later_versions_and_picked_headers_come_from_rows_not_details(
     read without loading a detail per version (its segments, beats, jobs, dead letters)."""
     from vsl_assets.services import library
 
+    from vsl_assets.db import Url, repo
+
     old, new, other = keys
+    alias = "cdn-example-com-a11a5a11a5a1"  # the stream of ``other``, pasted later: no title of its own
     t = env.settings.breakdown_min_confidence
     with env.sessions() as s:
+        original = repo.require_url(s, other)
+        s.add(
+            Url(
+                url="https://cdn.example.com/ingles/stream.m3u8",
+                partition_key=alias,
+                status="alias",
+                alias_of=original.id,
+            )
+        )
+        s.flush()
         full = {}
-        for key in (new, other):
+        for key in (new, other, alias):
             found = library.detail(s, key, min_confidence=t)
             assert found is not None
             full[key] = compare.header_of(found)
@@ -104,8 +117,13 @@ def test_later_versions_and_picked_headers_come_from_rows_not_details(
     monkeypatch.setattr(library, "detail", no_detail)
     with env.sessions() as s:
         assert compare.later_versions(s, [old, other], min_confidence=t) == {old: [full[new]]}
-        assert compare.headers(s, [other, "nobody-000000000000", new], min_confidence=t) == [full[other], full[new]]
+        assert compare.headers(s, [other, "nobody-000000000000", new, alias], min_confidence=t) == [
+            full[other],
+            full[new],
+            full[alias],
+        ]
     assert full[new].title == "Ritual — v2" and full[new].duration_s == 26.0 and full[new].has_breakdown
+    assert full[alias].title == full[other].title and not full[alias].has_breakdown
 
 
 def test_a_watched_pages_card_shows_its_newest_analysed_versions_facts(env: Env, keys: tuple[str, str, str]) -> None:
