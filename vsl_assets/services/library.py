@@ -412,7 +412,7 @@ VERSION_FACTS = (
 def _newest_facts(session: Session, cards: list[schemas.VslCard], t: float) -> list[schemas.VslCard]:
     """Cards of watched pages with later versions show their newest analysed version's facts:
     version 1's price and length, shown after the page had swapped its video, were what it no
-    longer sold.  One query, only when a card on the list has versions; a version not analysed
+    longer sold.  Two queries, only when a card on the list has versions; a version not analysed
     yet leaves the facts of the one before it.  The shared cached cards are copied, never changed."""
     pages = [c.partition_key for c in cards if c.versions and c.versions > 1]
     if not pages:
