@@ -87,9 +87,8 @@ def test_later_versions_and_picked_headers_come_from_rows_not_details(
 ) -> None:
     """The picker's headers are what each VSL's detail says (title, duration, language, analysed),
     read without loading a detail per version (its segments, beats, jobs, dead letters)."""
-    from vsl_assets.services import library
-
     from vsl_assets.db import Url, repo
+    from vsl_assets.services import library
 
     old, new, other = keys
     alias = "cdn-example-com-a11a5a11a5a1"  # the stream of ``other``, pasted later: no title of its own
