@@ -96,7 +96,7 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:let me show you |here'?s )?everything (?:that'?s|that is) included|"
         r"(?:i want to|let me|i'?m going to|i'?d like to) make you an? (?:offer|proposal)\b|"
         # The speaker's own offer stated (PT below, holdout10/01 and 03): "what I offer (you) is", "I offer you".
-        r"what i (?:can )?offer(?: you)? is\b|\bi offer you\b|"
+        r"what i (?:can )?offer(?: you)? is\b|\bi offer you\b|here'?s what i propose\b|"
         # Round thirteen: the invitation as a noun, the form of "I want to invite you to" above ("quiero hacerte
         # una invitación", hold-out 12 04's labelled offer start, an application funnel; grammar, PT and ES below).
         r"(?:i want to|i'?d like to|let me|i'?m going to) (?:make|extend|give) you an? (?:\w+ )?invitation\b|"
@@ -138,6 +138,7 @@ _TURN: dict[str, re.Pattern[str]] = {
         # the verb of "a minha proposta", with the speaker as subject.  "não te ofereço" is no offer (the
         # negation stands between the subject and the verb, so it does not read as one here).
         r"o que (?:eu )?(?:te |lhe )?ofereco (?:e|aqui)\b|\beu (?:te |lhe )?ofereco\b|"
+        r"(?:e isso|aqui esta|isto e|isso e) o que (?:eu )?(?:te |lhe )?proponho\b|"
         # Round thirteen, the invitation as a noun (EN above, hold-out 12 04; grammar).
         r"(?:quero|vou|deixa eu|deixe eu) (?:te |lhe )?fazer (?:um|1) (?:\w+ )?convite\b|tenho (?:um|1) convite (?:pra|para) (?:voce|ti)\b)"
     ),
@@ -175,6 +176,9 @@ _TURN: dict[str, re.Pattern[str]] = {
         # The speaker's own offer stated (PT above, holdout10/01 and 03): "lo que (yo) (te) ofrezco es", "te
         # ofrezco"; grammar.
         r"lo que (?:yo )?(?:te )?ofrezco (?:es|aqui)\b|\b(?:yo )?te ofrezco\b|"
+        # Round fourteen: the verb of "hacerte una propuesta" above, the speaker proposing what they will do for
+        # the viewer (hold-out 8 12's labelled offer start; grammar, PT and EN alike).
+        r"(?:esto es|aqui esta) lo que (?:yo )?te propongo\b|"
         # Round thirteen, the invitation as a noun beside "te invito a" (hold-out 12 04; grammar).
         r"(?:quiero|voy a|dejame|permiteme) hacerte (?:una|1) (?:\w+ )?invitacion\b|te hago una (?:\w+ )?invitacion\b|tengo una (?:\w+ )?invitacion para ti\b)"
     ),
@@ -184,18 +188,23 @@ _TURN: dict[str, re.Pattern[str]] = {
 #: esto?"): hold-out 12 01 (its labelled offer start) and 05, hold-out 6 14 (both seconds after theirs), three
 #: authors; ES by the same grammar.  Read only where a deal price follows (as a turn into it): in a video with
 #: no price the question is an objection answered ("what does it cost? The call costs nothing", hold-out 6 09).
+#: Round fourteen: the same question said elliptically, the price named alone as a question after "and" (as in "E o
+#: preço?", "And the investment?"; hold-out 9 02 and 05, seconds before each price; grammar of the three languages).
 _PRICE_QUESTION: dict[str, re.Pattern[str]] = {
     "en": lazy(
         r"\b(?:how much (?:does|will|would) (?:it|this|that|all (?:of )?this|all (?:of )?that) cost\b|"
-        r"how much is (?:it|this|the investment)\b|what(?:'?s| is) the investment\b|what does (?:it|this) cost\b)"
+        r"how much is (?:it|this|the investment)\b|what(?:'?s| is) the investment\b|what does (?:it|this) cost\b|"
+        r"(?<![\w,] )and the (?:investment|price)\?)"
     ),
     "pt": lazy(
         r"\b(?:quanto (?:que )?(?:custa|vai custar|e|vai ser|fica) (?:tudo )?(?:isso|isto)\b|"
-        r"quanto (?:que )?(?:e|vai ser|fica) (?:o )?(?:seu )?investimento\b|qual (?:e|vai ser|sera) o (?:seu )?investimento\b)"
+        r"quanto (?:que )?(?:e|vai ser|fica) (?:o )?(?:seu )?investimento\b|qual (?:e|vai ser|sera) o (?:seu )?investimento\b|"
+        r"(?<![\w,] )e (?:o (?:investimento|preco|valor)|quanto custa)\?)"
     ),
     "es": lazy(
         r"\b(?:cuanto (?:cuesta|va a costar|es|sale) (?:todo )?(?:esto|eso)\b|"
-        r"cuanto (?:es|sera) (?:la )?(?:tu )?inversion\b|cual (?:es|sera) (?:la )?(?:tu )?inversion\b)"
+        r"cuanto (?:es|sera) (?:la )?(?:tu )?inversion\b|cual (?:es|sera) (?:la )?(?:tu )?inversion\b|"
+        r"(?<![\w,] )y (?:la inversion|el precio|cuanto cuesta)\?)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we

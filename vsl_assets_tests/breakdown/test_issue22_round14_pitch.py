@@ -224,3 +224,61 @@ def test_an_amount_someone_has_is_no_price(language: str, line: str) -> None:
 def test_a_price_after_you_have_it_all_for_stays_the_price(language: str, line: str) -> None:
     b = analyze(timed([_BODY[language]] * 6 + [line, _CLOSE[language]]), language)
     assert b.offer_price is not None and b.offer_price.amount == 97
+
+
+# --- the proposal said with its verb -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("es", "Esto es lo que te propongo: durante un mes yo llevo tu cuenta."),
+        ("pt", "É isso o que eu te proponho: por um mês eu cuido da sua conta."),
+        ("en", "Here's what I propose: for one month I run your account."),
+    ],
+)
+def test_the_proposal_said_with_its_verb_is_a_turn(language: str, line: str) -> None:
+    p = Prepared.build(timed([_BODY[language], line]), language)
+    assert turn_segments(p) == [1]
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("es", "Mi socio me propuso un viaje a la costa."),
+        ("pt", "Meu sócio me propôs uma viagem para a praia."),
+        ("en", "My partner proposed a trip to the coast."),
+    ],
+)
+def test_a_proposal_told_of_is_no_turn(language: str, line: str) -> None:
+    p = Prepared.build(timed([_BODY[language], line]), language)
+    assert turn_segments(p) == []
+
+
+# --- the price asked elliptically ----------------------------------------------------------------------------------
+
+
+_PRICE = {"pt": "Apenas R$ 47 hoje.", "en": "Just $47 today.", "es": "Solo $47 hoy."}
+
+
+@pytest.mark.parametrize(
+    ("language", "question"),
+    [("pt", "E o preço?"), ("pt", "E o investimento?"), ("en", "And the investment?"), ("es", "¿Y la inversión?")],
+)
+def test_the_price_asked_elliptically_opens_the_section(language: str, question: str) -> None:
+    lines = [_BODY[language]] * 12 + [question, _PRICE[language], _CLOSE[language]]
+    segments = timed(lines)
+    b = analyze(segments, language)
+    assert b.pitch_s == segments[lines.index(question)].start
+    assert b.confidence["pitch_s"] < 0.6
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [("pt", "Eu comparei o carro e o preço?"), ("en", "I compared the car and the price?")],
+)
+def test_a_price_named_inside_a_sentence_is_no_question_into_the_offer(language: str, line: str) -> None:
+    lines = [_BODY[language]] * 12 + [line, _PRICE[language], _CLOSE[language]]
+    segments = timed(lines)
+    b = analyze(segments, language)
+    assert b.pitch_s == segments[lines.index(_PRICE[language])].start
