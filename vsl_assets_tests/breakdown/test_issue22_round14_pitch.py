@@ -282,3 +282,41 @@ def test_a_price_named_inside_a_sentence_is_no_question_into_the_offer(language:
     segments = timed(lines)
     b = analyze(segments, language)
     assert b.pitch_s == segments[lines.index(_PRICE[language])].start
+
+
+# --- a turn said before the product is introduced turns into the body ------------------------------------------
+
+
+_ATTENTION = {"pt": "Agora preste muita atenção.", "es": "Ahora presta mucha atención."}
+_PASSIVE = {
+    "pt": "Foi por isso que o Plano Farol foi criado.",
+    "es": "Por eso el Plan Faro fue creado para ti.",
+}
+_ASKED = {"pt": "E quanto custa tudo isso?", "es": "¿Y cuánto cuesta todo esto?"}
+_CHEAP = {"pt": "Apenas R$ 47 hoje.", "es": "Solo $47 hoy."}
+
+
+@pytest.mark.parametrize("language", ["pt", "es"])
+def test_the_product_introduced_after_a_turn_opens_the_section(language: str) -> None:
+    lines = (
+        [_BODY[language]] * 14
+        + [_ATTENTION[language]]
+        + [_BODY[language]] * 8
+        + [_PASSIVE[language], _BODY[language], _ASKED[language], _CHEAP[language], _CLOSE[language]]
+    )
+    segments = timed(lines)
+    b = analyze(segments, language)
+    assert b.pitch_s == segments[lines.index(_PASSIVE[language])].start
+
+
+@pytest.mark.parametrize("language", ["pt", "es"])
+def test_a_turn_with_no_introduction_after_it_still_opens_the_section(language: str) -> None:
+    lines = (
+        [_BODY[language]] * 14
+        + [_ATTENTION[language]]
+        + [_BODY[language]] * 9
+        + [_ASKED[language], _CHEAP[language], _CLOSE[language]]
+    )
+    segments = timed(lines)
+    b = analyze(segments, language)
+    assert b.pitch_s == segments[lines.index(_ATTENTION[language])].start
