@@ -13,6 +13,7 @@ from vsl_assets.breakdown.names.words import (
     _FUNCTION_WORDS,
     _KIND_NOUNS,
     _KIND_WORDS_EN,
+    _NOT_THE_CALL,
     _SENTENCE_WORDS,
     _STOP_NAMES,
     _coined,
@@ -29,14 +30,17 @@ from vsl_assets.breakdown.taxonomy import fold
 _ANY_CASE_CUE = lazy(
     r"\b(?:it'?s called|is called|called|i call it|we call it|what (?:i|we) call|introducing|meet|welcome to|built with|"
     r"(?:i|we)(?:'ve)? (?:built|created)|(?:i|we) run|the answer is|i'?m from|"
-    r"chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|apresento|apresentamos|conhe[cç]a|"
+    + _NOT_THE_CALL
+    + r"chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|apresento|apresentamos|conhe[cç]a|"
     r"a resposta est[aá] n[oa]|sou d[ao]|nasceu|"
     # The speaker making it, as the capitalised cues read it ("eu criei o X", "construí el X"): the verbs of
     # :data:`_MADE_CUE` in Portuguese and Spanish, which this list had only in English ("i created", "we built");
     # hold-out 8 02 and hold-out 9 01 name their product after these verbs, both unnamed re-cut bare.
     r"criei|criamos|constru[ií]|constru[ií]mos|desenvolvi|desenvolvemos|lancei|lan[cç]amos|desarroll[ée]|"
     r"desarrollamos|lanzamos|"
-    r"se llama|llamad[oa]|lo llamamos|lo llamo|te presento|les presento|presentamos|cre[ée]|creamos|soy de|"
+    r"se llama|"
+    + _NOT_THE_CALL
+    + r"llamad[oa]|lo llamamos|lo llamo|te presento|les presento|presentamos|cre[ée]|creamos|soy de|"
     r"la respuesta est[aá] en|conoce|"
     # "welcome to" had no PT or ES twin here, as the capitalised cues have ("bienvenidos a X", holdout10/22;
     # "bem-vindo ao X", holdout10/09): grammar.

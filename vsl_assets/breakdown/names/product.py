@@ -33,6 +33,7 @@ from vsl_assets.breakdown.names.words import (
     _EXTRA_BEFORE,
     _FUNCTION_WORDS,
     _PART,
+    _PART_BEFORE,
     _PART_LINE,
     _SENTENCE_ARTICLE,
     _SENTENCE_WORDS,
@@ -303,6 +304,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             name = _clean_name(_SENTENCE_ARTICLE.sub("", m.group("name") or m.group("name2")))
             if name is None or " " not in name or _EXTRA_BEFORE.search(seg.text[: m.start()]):
                 continue  # "The Method", "a bonus called the X Course": no name of this product
+            before = seg.text[: m.start()] if m.start() or i == 0 else p.segments[i - 1].text + " "
+            if _PART_BEFORE.search(before):
+                continue  # "Module 3: The X Method", the label maybe before the cut: a part's title, not the product
             if fold(name.split()[0]) in _FUNCTION_WORDS | _SENTENCE_WORDS:
                 continue
             add(name, i, 3)
@@ -351,6 +355,13 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             words = m.group(0).split()
             if fold(words[0]) in _SENTENCE_WORDS:
                 words = words[1:]
+            run = (_clean_name(" ".join(words)) or "").split() if len(words) >= 2 else []
+            opens = m.start() == 0 or seg.text[: m.start()].rstrip()[-1:] in ".!?:"
+            if opens and run and all(w.isdigit() for w in run[1:]) and _common(fold(run[0]), p.language):
+                # "Hace 3 meses", "Since 2019 I": a common word capitalised because the sentence starts there, then
+                # a number, which takes no capital: no capital marks a name (grammar of the three languages;
+                # real-holdout11 08, "Hace 3" read as the product).
+                continue
             if len(words) >= 2:
                 add(_clean_name(" ".join(words)), i, 0)
 
