@@ -191,3 +191,31 @@ def test_the_call_as_a_noun_names_no_product(language: str, lines: list[str]) ->
 def test_the_participle_after_a_noun_still_names_the_product(language: str, lines: list[str], name: str) -> None:
     b = analyze(timed(lines), language)
     assert b.product == name
+
+
+# --- a time-boxed offering named by its length, in a lower-cased transcript ------------------------------------------
+
+
+def test_a_lower_case_offering_named_by_its_length_is_the_product_unsure() -> None:
+    lines = [
+        "for years i tried everything and nothing seemed to change",
+        "so i packed all of it into the 14-day client magnet sprint and it",
+        "teaches you one system to land your first three clients",
+        "click the button below and book your call with my team",
+    ]
+    b = analyze(timed(lines), "en")
+    assert b.product == "14-day client magnet sprint"
+    assert b.confidence["product"] < 0.6
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "you are covered by the 30-day money back guarantee on every order",
+        "and the 3-step system i use is simple to follow for anyone",
+    ],
+)
+def test_a_length_before_no_kind_of_offering_names_no_product(line: str) -> None:
+    lines = ["for years i tried everything and nothing seemed to change", line, "click the button below"]
+    b = analyze(timed(lines), "en")
+    assert b.product is None

