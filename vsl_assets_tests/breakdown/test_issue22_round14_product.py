@@ -219,3 +219,41 @@ def test_a_length_before_no_kind_of_offering_names_no_product(line: str) -> None
     lines = ["for years i tried everything and nothing seemed to change", line, "click the button below"]
     b = analyze(timed(lines), "en")
     assert b.product is None
+
+
+# --- a title keeps its prepositions and, quoted, its first word ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "name"),
+    [
+        ("pt", "Foi por isso que eu criei o Reels pra Vender.", "Reels pra Vender"),
+        ("pt", "Foi por isso que eu criei o Calma para Mães.", "Calma para Mães"),
+        ("es", "Por eso creé el Taller Voz sin Miedo.", "Taller Voz sin Miedo"),
+    ],
+)
+def test_a_lower_case_preposition_inside_a_title_is_part_of_the_name(language: str, line: str, name: str) -> None:
+    b = analyze(timed(_video(language, line)), language)
+    assert b.product == name
+
+
+def test_a_preposition_before_a_lower_case_word_ends_the_name() -> None:
+    b = analyze(timed(_video("pt", "Foi por isso que eu criei o Reels para quem vende online.")), "pt")
+    assert b.product == "Reels"
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "name"),
+    [
+        ("pt", 'Por isso eu construí o programa "Não Perca Seu Dinheiro".', "Não Perca Seu Dinheiro"),
+        ("es", "Por eso creé el curso \u201cNo Pierdas Tu Dinero\u201d para ti.", "No Pierdas Tu Dinero"),
+    ],
+)
+def test_a_quoted_title_keeps_its_first_word(language: str, line: str, name: str) -> None:
+    b = analyze(timed(_video(language, line)), language)
+    assert b.product == name
+
+
+def test_an_unquoted_name_still_loses_a_leading_function_word() -> None:
+    b = analyze(timed(_video("pt", "Então eu criei Hoje Leve para você.")), "pt")
+    assert b.product == "Leve"

