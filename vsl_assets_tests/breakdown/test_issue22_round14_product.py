@@ -257,3 +257,28 @@ def test_a_quoted_title_keeps_its_first_word(language: str, line: str, name: str
 def test_an_unquoted_name_still_loses_a_leading_function_word() -> None:
     b = analyze(timed(_video("pt", "Então eu criei Hoje Leve para você.")), "pt")
     assert b.product == "Leve"
+
+
+# --- each language's own articles before a lower-case brand ----------------------------------------------------------
+
+
+def test_the_spanish_conjunction_o_is_no_article_before_a_brand() -> None:
+    lines = [
+        "durante años lo intenté todo y nada parecía cambiar",
+        "la casa puede ser para vivir vender o rentar",
+        "tú decides si quieres vender o rentar después",
+        "agenda tu llamada con mi equipo",
+    ]
+    b = analyze(timed(lines), "es")
+    assert b.product is None
+
+
+def test_the_portuguese_article_still_marks_a_lower_case_brand() -> None:
+    lines = [
+        "durante anos eu tentei de tudo e nada mudava",
+        "foi quando eu comecei a usar o vendorix todo dia",
+        "hoje o vendorix organiza a minha agenda inteira",
+        "agende a sua conversa com a equipe",
+    ]
+    b = analyze(timed(lines), "pt")
+    assert b.product == "vendorix"

@@ -30,6 +30,7 @@ from vsl_assets.breakdown.names.bare import (
 from vsl_assets.breakdown.names.kinds import KIND_CONFIDENCE, _by_kind, _kind_segments
 from vsl_assets.breakdown.names.words import (
     _CALENDAR,
+    _DEFINITE_BY_LANGUAGE,
     _DEFINITE_PT_ES,
     _EXTRA_BEFORE,
     _FUNCTION_WORDS,
@@ -225,6 +226,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(kind_first, i, 3)  # as the capitalised "o curso Cita Segura" (:data:`_KIND_CUES`)
         for m in _LOWER_ARTICLE_COINED.finditer(seg.text) if lower_cased and p.language in ("pt", "es") else ():
             word = m.group("word")
+            definite = _DEFINITE_BY_LANGUAGE[p.language or "pt"]
+            if m.group(0).split()[0] not in definite.split("|"):
+                continue  # Spanish "vender o rentar": "o" is "or" there, no article (see _DEFINITE_BY_LANGUAGE)
             if m.group(0).split()[0] in ("a", "ao", "al") and _INFINITIVE.search(word):
                 continue  # "aprendi a desapegar", "voy a desapegar": "a" is the preposition before a verb
             # "o [coined] é ...", "com o [coined]" (hold-out 9 06), "no [coined] ...", "do [coined] ..." (hold-out
@@ -233,7 +237,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             # candidate without a construction (weight 1, unsure).
             if word not in rare:
                 rare[word] = _coined(word, p.language)
-            if rare[word] and _said(p, times, fold(word), _DEFINITE_PT_ES) >= 2:
+            if rare[word] and _said(p, times, fold(word), definite) >= 2:
                 add(word, i, 1)
         for _, m in _near_cut(p, i, _LOWER_BETWEEN) if lower_cased else ():
             between = _between_name(p, (m.group("name") or m.group("name2")).split(), times)

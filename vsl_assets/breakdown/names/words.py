@@ -351,6 +351,12 @@ def _said(p: Prepared, cache: dict[str, int], phrase: str, before: str = "") -> 
 _DEFINITE_PT_ES = r"o|a|el|la|do|da|no|na|ao|pelo|pela|del|al"
 
 
+#: The same, each language's own: Spanish "o" is the conjunction "or" and "no" the negation ("vender o rentar",
+#: real-holdout12 04 re-cut bare, read "rentar" as a brand said with an article; "no rentar"), Portuguese has no
+#: "el" / "la" (grammar of each language, as ``kinds._CONTRACTED`` reads the fused forms).
+_DEFINITE_BY_LANGUAGE = {"pt": r"o|a|do|da|no|na|ao|pelo|pela", "es": r"el|la|del|al"}
+
+
 def _lower_cased(p: Prepared) -> bool:
     """Whether the transcript was written without capitals (some caption files are): fewer than 1 in
     200 words start with a capital letter."""
