@@ -709,15 +709,26 @@ ANCHOR_BEFORE_OFFER_S = 600.0
 ANCHOR_MAX_RATIO = 100.0
 
 
+def _no_list_price(p: Prepared) -> bool:
+    """Whether the video says it sets no price (:data:`_NO_LIST_PRICE`); read once per transcript."""
+    if "no_list_price" not in p.memo:
+        p.memo["no_list_price"] = _NO_LIST_PRICE.search(p.folded_text) is not None
+    said: bool = p.memo["no_list_price"]
+    return said
+
+
+def _call_funnel(p: Prepared) -> bool:
+    """Whether the next step is a call or an application, named :data:`CALL_FUNNEL_MIN` times or more; read once."""
+    if "call_funnel" not in p.memo:
+        p.memo["call_funnel"] = len(_CALL_FUNNEL.findall(p.folded_text)) >= CALL_FUNNEL_MIN
+    funnel: bool = p.memo["call_funnel"]
+    return funnel
+
+
 def unpriced_funnel(p: Prepared) -> bool:
-    """Whether the video says it sets no price, or is a call or application funnel (the next step, a call,
-    named :data:`CALL_FUNNEL_MIN` times or more): where an amount only weakly cued is not the offer."""
-    if "unpriced_funnel" not in p.memo:
-        p.memo["unpriced_funnel"] = bool(_NO_LIST_PRICE.search(p.folded_text)) or (
-            len(_CALL_FUNNEL.findall(p.folded_text)) >= CALL_FUNNEL_MIN
-        )
-    found: bool = p.memo["unpriced_funnel"]
-    return found
+    """Whether the video says it sets no price, or is a call or application funnel: where an amount only weakly
+    cued is not the offer (see :func:`choose_offer`)."""
+    return _no_list_price(p) or _call_funnel(p)
 
 
 def offer_from(p: Prepared, section_seg: int | None) -> tuple[float, str | None, float] | None:
@@ -774,7 +785,7 @@ def _best_offer(p: Prepared, mentions: list[Mention], section_seg: int | None) -
     if best is not None and best.money.spoken_hundreds and _near_instalment(best, mentions) is None:
         # "nine ninety-seven dollars" with no payment plan to tell 997 from 9.97: shown, never as sure.
         confidence = min(confidence, 0.55)
-    if best is not None and confidence < 0.8 and _NO_LIST_PRICE.search(p.folded_text):
+    if best is not None and confidence < 0.8 and _no_list_price(p):
         # "We don't publish a price list" (hold-out 6 05), "No hay tarifa de lista" (real-dev 03): the video
         # says it sets no price; an amount only weakly cued after that is a range's floor or an example, and
         # an invented price is the worst answer.  A strongly cued price (>= 0.8) still stands.
@@ -783,7 +794,7 @@ def _best_offer(p: Prepared, mentions: list[Mention], section_seg: int | None) -
         best is not None
         and confidence < 0.8
         and not _PRICE_NAMED.search(_sentence_before(p, best.seg, best.money.start))
-        and len(_CALL_FUNNEL.findall(p.folded_text)) >= CALL_FUNNEL_MIN
+        and _call_funnel(p)
     ):
         # A call or application funnel (hold-out 12 04 and 11, two authors, both unpriced): the price is given on
         # the call, so an amount only weakly cued and not named a price is a salary, a house's cost or a case's
