@@ -5,6 +5,7 @@ VSL" on a Portuguese page, and some refusals stayed English on Portuguese error 
 from __future__ import annotations
 
 import html
+import re
 
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from vsl_assets.db.models import BreakdownRow, Url
 from vsl_assets.net.urls import normalize_url
 from vsl_assets.web.i18n import explain, reason, template_helpers
 from vsl_assets_tests.web.conftest import Web
-from vsl_assets_tests.web.seed import Fake, seed
+from vsl_assets_tests.web.seed import Fake, index_all, seed
 
 HTML = {"Accept": "text/html"}
 PT = {**HTML, "Accept-Language": "pt-BR"}
@@ -115,3 +116,32 @@ def test_refusals_a_user_can_reach_read_in_their_language(sqlite_web: Web) -> No
     assert reason("pt-BR", "no live token 7 of yours").text == "você não tem o token ativo 7 (talvez já revogado)"
     assert reason("pt-BR", "'k-1' is not on board 3").text == "'k-1' não está no quadro 3"
     assert reason("es", "no saved search 4 of yours").text == "no tienes la búsqueda guardada 4 (quizá ya borrada)"
+
+
+def test_the_search_page_names_what_was_asked(sqlite_web: Web) -> None:
+    """A first search read "No VSL says these words with these filters." with no filter set, and a
+    filter alone read "2 VSLs, 0 segments", as if nothing had been found inside them."""
+    web = sqlite_web
+    with web.session() as s:
+        keys = [seed(s, web.layout, Fake(f"https://{n}.example.com/v", title=f"Ritual {n}")) for n in ("a", "b")]
+        index_all(s, web.settings, keys)
+    web.login()
+
+    def said(lang: str, **params: str) -> str:
+        web.client.cookies.set("vsl_lang", lang)
+        page = web.client.get("/search", params=params).text
+        found = re.search(r'id="search-empty"[^>]*>(.*?)</div>', page, re.S) or re.search(
+            r'id="search-count"[^>]*>(.*?)</p>', page, re.S
+        )
+        assert found is not None, page
+        return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", found.group(1))).split())
+
+    assert said("pt-BR", language="pt") == "2 VSLs"
+    assert said("en", language="pt") == "2 VSLs"
+    assert said("en", q="ritual", language="pt") == "2 VSLs, 2 segments"
+    assert (
+        said("pt-BR", q="zzyzx")
+        == "Nenhuma VSL diz estas palavras. Tente menos palavras ou outras, ou o começo de uma palavra com * (garant*)."
+    )
+    assert said("en", q="zzyzx", language="es").startswith("No VSL says these words with these filters.")
+    assert said("es", language="es") == "Ninguna VSL cumple estos filtros. Prueba menos filtros."
