@@ -44,7 +44,7 @@ def test_add_from_a_file_that_is_not_there_says_so(
     missing = tmp_path / "urls.txt"
     assert main(["add", "--file", str(missing)]) == 2
     said = capsys.readouterr()
-    assert said.err == f"vsl: --file {missing}: no such file\n" and said.out == ""
+    assert f"vsl: --file {missing}: no such file\n" in said.err and said.out == ""
     assert main(["add", "--file", str(tmp_path)]) == 2
     assert "is a folder, not a file of URLs" in capsys.readouterr().err
     latin1 = tmp_path / "latin1.txt"
