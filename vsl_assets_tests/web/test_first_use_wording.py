@@ -79,13 +79,18 @@ def test_an_untitled_vsl_on_a_board_is_named_in_the_readers_language(sqlite_web:
     with web.session() as s:
         [added] = repo.add_urls(s, [normalize_url("https://nada.example.com/x.m3u8")])  # nothing read yet
         key = added.partition_key
+        ready = seed(s, web.layout, Fake("https://pronta.example.com/v", title="Ritual pronto"))
     made = web.client.post("/api/boards", json={"name": "Estudo"}, headers=web.bearer)
     bid = made.json()["id"]
-    assert (
-        web.client.post(f"/api/boards/{bid}/items", json={"partition_key": key}, headers=web.bearer).status_code == 200
-    )
+    for item in (key, ready):
+        added_to = web.client.post(f"/api/boards/{bid}/items", json={"partition_key": item}, headers=web.bearer)
+        assert added_to.status_code == 200
     page = web.client.get(f"/boards/{bid}", headers=PT).text
     assert "<strong>VSL sem título</strong>" in page and "Untitled VSL" not in page
+    # not ready yet: its card says so (a failed or waiting VSL on a board read like a ready one);
+    # a ready one has no badge
+    assert 'data-status="pending_ingest">Recebida</span>' in page
+    assert page.count('class="badge s-') == 1 and "<strong>Ritual pronto</strong>" in page
     assert (
         "<strong>VSL sin título</strong>"
         in web.client.get(f"/boards/{bid}", headers={**HTML, "Accept-Language": "es"}).text
