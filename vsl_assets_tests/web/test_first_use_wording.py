@@ -12,7 +12,8 @@ from sqlalchemy import select
 from vsl_assets.db import repo
 from vsl_assets.db.models import BreakdownRow, Url
 from vsl_assets.net.urls import normalize_url
-from vsl_assets.web.i18n import explain, reason, template_helpers
+from vsl_assets.web.errors import FIELD_LABELS
+from vsl_assets.web.i18n import MESSAGES, explain, reason, template_helpers
 from vsl_assets_tests.web.conftest import Web
 from vsl_assets_tests.web.seed import Fake, index_all, seed
 
@@ -150,3 +151,21 @@ def test_the_search_page_names_what_was_asked(sqlite_web: Web) -> None:
     )
     assert said("en", q="zzyzx", language="es").startswith("No VSL says these words with these filters.")
     assert said("es", language="es") == "Ninguna VSL cumple estos filtros. Prueba menos filtros."
+
+
+def test_a_refused_filter_is_named_as_its_menu_names_it(sqlite_web: Web) -> None:
+    """A hand-edited or stale link read "sort: não é uma das opções oferecidas", "t: um número",
+    "board_id: um número inteiro": the parameter's name, not the field's."""
+    web = sqlite_web
+    web.login()
+    for path, said in (
+        ("/?sort=bogus", "Ordenar: não é uma das opções oferecidas"),
+        ("/?niche=x&pitch_min=abc", "Pitch (transcrição): um número"),
+        ("/boards/abc", "Quadro: um número inteiro"),
+        ("/vsl/some-key?t=abc", "Segundo do vídeo: um número"),
+    ):
+        page = web.client.get(path, headers=PT)
+        assert page.status_code == 422, path
+        assert said in html.unescape(page.text), path
+    for lang in ("pt-BR", "es"):
+        assert all(MESSAGES[lang].get(text) for text in FIELD_LABELS.values()), lang
