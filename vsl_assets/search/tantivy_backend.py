@@ -18,7 +18,8 @@ columns (``vsl``, ``sid``);
 the same SQL as the other backends) and each segment's text and times for the hits shown.  A
 write changes the side table in a transaction committed only after tantivy's commit, so a crash
 in between leaves terms whose VSL id the side table does not know, which reads skip (ids are
-never reused: AUTOINCREMENT).
+never reused: AUTOINCREMENT); the merges that commit started are joined after the side commit,
+still under the writer lock.
 
 Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
 block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
@@ -59,15 +60,31 @@ each at 1,000,200 segments).  The answers are the same either way (``test_tantiv
 queries and 288 variants with other filters and pages at 1,000,200 segments).  Nothing changes in
 the index (filters are not indexed in tantivy), so nothing needs rebuilding.
 
-Writes: a pipeline run indexes its VSL in one commit (``index_vsl``: 65-100 ms for a 60-minute VSL
-into a 1,000,800-segment index at load 9-13, nearly all of it tantivy's commit, which writes and
-fsyncs a new index segment; opening the index and the writer take 1-9 ms, waiting for merges
-0-2 ms on a bulk-built index).  An index built one commit per VSL has many small segments, and each
-commit waits for the merges it triggers (``wait_merging_threads`` is what releases tantivy's own
-lock; a writer dropped without it abandons them, and unmerged segments slow every query); the
-Python binding sets no merge policy.  That is the likely reason per-VSL commits average ~230 ms
-over a 1,000,800-segment build (bench_search.py), not measured apart.  Batching those commits
-would take one long-lived indexing process that runs queue to; not built.  ``vsl reindex``
+Writes: a pipeline run indexes its VSL in one commit (``index_vsl``).  Where a 60-minute VSL's
+time went (issue 29, 200 VSLs into a fresh index at load 0.8: 34.8 ms a VSL, 43.7 ms over a
+1,112-VSL build): the analysis, before the lock (7.6 ms; ~20% less CPU since the per-language stem
+table and the ASCII word split in ``text.py``, the same terms), opening the index and the writer
+(1.5 ms), tantivy's commit (14.4 ms), the merges it starts (5.4 ms, more as the index grows) and
+the side table's rows.  The commit is mostly the disk's: it syncs ~14 times (each of the new
+segment's 6 files, ``.managed.json`` rewritten and synced once per new file, ``meta.json``, the
+directory; strace), so on a busy disk it is nearly all of it (117 ms a VSL at load 4-5, the same
+commits 18 ms on tmpfs); its CPU is mostly fixed per commit (the writer's term table walked
+whole, the term dictionaries' FST builders, the document channel), not the ~29,000 tokens.  Since
+this pass the side rows are inserted while tantivy commits (``_commit_beside``: its commit
+releases the GIL) and the side table commits while the merges run, which are then joined, still
+under the lock: with the analysis, 59.0 against 65.6 ms a VSL on tmpfs and 96.6 against 96.7 on
+disk (200 VSLs, each interleaved with main's code in one process, load 4-5: on a busy disk the
+syncs are all there is); bench_search.py --n 1112 at load 4.4-5.9: 15,961 segments/s (the disk's
+fdatasync 0.2 ms median, 297 ms p90 in that run).  Measured and not kept: the writer's heap at tantivy's floor (15 MB: the same CPU,
+its term table is as large); ``pairs`` without positions (~10% less of tantivy's CPU, but phrases
+of three words or more are matched through the pairs' positions).  Not possible with tantivy-py
+0.27: a merge policy, fewer files or syncs per commit.  So one commit per VSL stays under 30,000
+segments/s (33 ms a 60-minute VSL, about what its commit and merges alone take at low load):
+batching the commits of several runs would take one long-lived indexing process that runs queue
+to; not built (runs one after another would still commit one by one).  Each commit waits for the
+merges it triggers: ``wait_merging_threads`` is what releases tantivy's own lock; a writer dropped
+without it abandons them, and unmerged segments slow every query.  A commit that fails drops
+tantivy's writer at once (the error's traceback kept it, and its lock, alive).  ``vsl reindex``
 (``index_many``) commits about every 100,000 segments, releasing the lock in between
 (bench_search.py).
 """
