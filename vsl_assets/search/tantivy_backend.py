@@ -60,33 +60,34 @@ each at 1,000,200 segments).  The answers are the same either way (``test_tantiv
 queries and 288 variants with other filters and pages at 1,000,200 segments).  Nothing changes in
 the index (filters are not indexed in tantivy), so nothing needs rebuilding.
 
-Writes: a pipeline run indexes its VSL in one commit (``index_vsl``).  Where a 60-minute VSL's
-time went (issue 29, 200 VSLs into a fresh index at load 0.8: 34.8 ms a VSL, 43.7 ms over a
-1,112-VSL build): the analysis, before the lock (7.6 ms; ~20% less CPU since the per-language stem
-table and the ASCII word split in ``text.py``, the same terms), opening the index and the writer
-(1.5 ms), tantivy's commit (14.4 ms), the merges it starts (5.4 ms, more as the index grows) and
-the side table's rows.  The commit is mostly the disk's: it syncs ~14 times (each of the new
-segment's 6 files, ``.managed.json`` rewritten and synced once per new file, ``meta.json``, the
-directory; strace), so on a busy disk it is nearly all of it (117 ms a VSL at load 4-5, the same
-commits 18 ms on tmpfs); its CPU is mostly fixed per commit (the writer's term table walked
-whole, the term dictionaries' FST builders, the document channel), not the ~29,000 tokens.  Since
-this pass the side rows are inserted while tantivy commits (``_commit_beside``: its commit
+Writes: a pipeline run indexes its VSL in one commit (``index_vsl``).  Where a 60-minute VSL's time
+went (issue 29, 200 VSLs into a fresh index at load 0.8: 34.8 ms a VSL, 43.7 ms over a 1,112-VSL
+build): the analysis, before the lock (7.6 ms; ~20% less CPU since the per-language stem table and
+the ASCII word split in ``text.py``, the same terms), opening the index and the writer (1.5 ms),
+tantivy's commit (14.4 ms), the merges it starts (5.4 ms, more as the index grows) and the side
+table's rows.  The commit is mostly the disk's: it syncs ~14 times (each of the new segment's 6
+files, ``.managed.json`` rewritten and synced once per new file, ``meta.json``, the directory;
+strace -T of 40 VSLs at load 4: 32 ms a VSL in fdatasync, half of it the ~8 atomic rewrites of
+``.managed.json``/``meta.json``), so on a busy disk it is nearly all of it (117 ms a VSL at load
+4-5, the same commits 18 ms on tmpfs); its CPU is mostly fixed per commit (the writer's term table
+walked whole, the term dictionaries' FST builders, the document channel), not the ~29,000 tokens.
+Since this pass the side rows are inserted while tantivy commits (``_commit_beside``: its commit
 releases the GIL) and the side table commits while the merges run, which are then joined, still
-under the lock: with the analysis, 59.0 against 65.6 ms a VSL on tmpfs and 96.6 against 96.7 on
-disk (200 VSLs, each interleaved with main's code in one process, load 4-5: on a busy disk the
-syncs are all there is); bench_search.py --n 1112 at load 4.4-5.9: 15,961 segments/s (the disk's
-fdatasync 0.2 ms median, 297 ms p90 in that run).  Measured and not kept: the writer's heap at tantivy's floor (15 MB: the same CPU,
-its term table is as large); ``pairs`` without positions (~10% less of tantivy's CPU, but phrases
-of three words or more are matched through the pairs' positions).  Not possible with tantivy-py
-0.27: a merge policy, fewer files or syncs per commit.  So one commit per VSL stays under 30,000
-segments/s (33 ms a 60-minute VSL, about what its commit and merges alone take at low load):
-batching the commits of several runs would take one long-lived indexing process that runs queue
-to; not built (runs one after another would still commit one by one).  Each commit waits for the
-merges it triggers: ``wait_merging_threads`` is what releases tantivy's own lock; a writer dropped
-without it abandons them, and unmerged segments slow every query.  A commit that fails drops
-tantivy's writer at once (the error's traceback kept it, and its lock, alive).  ``vsl reindex``
-(``index_many``) commits about every 100,000 segments, releasing the lock in between
-(bench_search.py).
+under the lock: with the analysis, 59.0 against 65.6 ms a VSL on tmpfs (200 VSLs, load 4.7) and
+98.2 against 102.3 on disk (300 VSLs, load 3-4), each VSL indexed by this code and main's in turn
+in one process: on a busy disk the syncs are nearly all there is; bench_search.py --n 1112 at load
+4.4-5.9: 15,961 segments/s (the disk's fdatasync 0.2 ms median, 297 ms p90 in that run).  Measured
+and not kept: the writer's heap at tantivy's floor (15 MB: the same CPU, its term table is as
+large); ``pairs`` without positions (~10% less of tantivy's CPU, but phrases of three words or more
+are matched through the pairs' positions).  Not possible with tantivy-py 0.27: a merge policy,
+fewer files or syncs per commit.  So one commit per VSL stays under 30,000 segments/s (33 ms a
+60-minute VSL, about what its commit and merges alone take at low load): batching the commits of
+several runs would take one long-lived indexing process that runs queue to; not built (runs one
+after another would still commit one by one).  Each commit waits for the merges it triggers:
+``wait_merging_threads`` is what releases tantivy's own lock; a writer dropped without it abandons
+them, and unmerged segments slow every query.  A commit that fails drops tantivy's writer at once
+(the error's traceback kept it, and its lock, alive).  ``vsl reindex`` (``index_many``) commits
+about every 100,000 segments, releasing the lock in between (bench_search.py).
 """
 
 from __future__ import annotations
