@@ -31,10 +31,26 @@ from vsl_assets.storage.objectstore import store_for
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 
 
-def _read_urls(args: argparse.Namespace) -> list[str]:
+def _read_file(path: Path) -> str | None:
+    """``--file``'s text; else None, the reason said as a person can act on it (not "[Errno 2] ...")."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        err(f"--file {path}: no such file")
+    except IsADirectoryError:
+        err(f"--file {path}: is a folder, not a file of URLs")
+    except UnicodeDecodeError as exc:
+        err(f"--file {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again")
+    return None
+
+
+def _read_urls(args: argparse.Namespace) -> list[str] | None:
+    """The URLs given and those of ``--file``; None when the file cannot be read (said on stderr)."""
     urls = list(args.urls)
     if args.file:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        text = sys.stdin.read() if args.file == "-" else _read_file(Path(args.file))
+        if text is None:
+            return None
         urls += [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     return urls
 
@@ -44,6 +60,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if lang is None:
         return EXIT_USAGE
     raw = _read_urls(args)
+    if raw is None:
+        return EXIT_USAGE
     if not raw:
         err("no URLs given (pass URLs or --file FILE)")
         return EXIT_USAGE
