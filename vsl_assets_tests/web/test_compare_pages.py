@@ -246,3 +246,32 @@ def test_what_changed_is_offered_only_between_versions_of_one_vsl(sqlite_web: We
         assert compare.versions_of_one(s, [other, http]) == [True]  # one address, another scheme and www.
     pick = web.client.get("/compare?edit=1").text
     assert "or 2 versions of one VSL to see what changed" in pick
+
+
+def test_compare_pages_in_portuguese_name_an_untitled_vsl_and_refuse_in_portuguese(sqlite_web: Web) -> None:
+    """A Portuguese reader saw "Untitled VSL" in the picker, the columns and the diff, and
+    "keys: at most 3 VSLs at once, got 5" in English (a new user's trial)."""
+    from vsl_assets_tests.web.seed import Fake, seed
+
+    web = sqlite_web
+    web.login()
+    web.client.cookies.set("vsl_lang", "pt-BR")
+    with web.session() as s:
+        old, new, other = seed_versions(s, web.layout)
+        failed = seed(s, web.layout, Fake("https://cdn.example.com/broken.m3u8", status="failed", segments=[]))
+        link_versions(s, old, failed)
+        assert repo.get_url(s, failed) is not None
+    pages = [
+        web.client.get(f"/compare?keys={old},{failed}").text,
+        web.client.get(f"/compare?keys={old},{failed}&mode=diff").text,
+        web.client.get(f"/compare?keys={failed}&edit=1").text,
+    ]
+    for html in pages:
+        assert "Untitled VSL" not in html and "VSL sem título" in html
+    html_headers = {"accept": "text/html"}
+    five = web.client.get(f"/compare?keys={old},{new},{other},{failed},abc123", headers=html_headers)
+    assert five.status_code == 400 and "compare no máximo 3 VSLs por vez (5 escolhidas)" in five.text
+    two = web.client.get(f"/compare?keys={old},{new},{other}&mode=diff", headers=html_headers)
+    assert two.status_code == 400 and "compara exatamente 2 VSLs (a antiga e a nova); vieram 3" in two.text
+    bad = web.client.get(f"/compare?keys={old},zz..zz", headers=html_headers)
+    assert bad.status_code == 400 and "não é uma chave de VSL" in bad.text
