@@ -59,9 +59,13 @@ MIN_SECONDS = 10.0
 #: hold thousands of ``setTimeout`` calls, and each is read against the whole file.
 _MAX_MATCHES = 100
 _MAX_VARIABLES = 20
+#: jQuery's ``.removeClass("d-none")`` is the same DOM change as ``classList.remove("d-none")`` (jQuery's
+#: documented API; Bootstrap's ``d-none`` is ``display: none``): pages7 real page r7-oportunidade-vsl
+#: (``setTimeout(() => { $('.continue').removeClass('d-none') }, 480000)``), and public code-corpus
+#: files 26133097463 and 26633102231 (a lesson video whose next button is revealed so, 4 s).
 _SHOWS = re.compile(
-    r"display|classList\.(?:remove|add|toggle)|\.show\(|fadeIn|slideDown|visibility|hidden|esconder|reveal|"
-    r"opacity|removeAttribute|\bshow[A-Z]\w*\(",
+    r"display|classList\.(?:remove|add|toggle)|\.removeClass\(|\.show\(|fadeIn|slideDown|visibility|hidden|"
+    r"esconder|reveal|opacity|removeAttribute|\bshow[A-Z]\w*\(",
     re.I,
 )
 #: Words naming the buy button / offer section; words naming what is *not* the offer.
