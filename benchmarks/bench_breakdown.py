@@ -26,7 +26,9 @@ engine, ``real-holdout10``, a tuning set from the eleventh round on) and ``$VSL_
 ``/work/realcopy-extra11``, an eleventh hold-out labelled without seeing the engine, ``real-holdout11``,
 a tuning set from the twelfth round on) and ``$VSL_REALCOPY_EXTRA12`` (default ``/work/realcopy-extra12``, a
 twelfth hold-out labelled without seeing the engine, ``real-holdout12``, a tuning set from the thirteenth round
-on; a split in ``SEALED`` is scored only when ``--real-splits`` names it), per language, with the
+on) and ``$VSL_REALCOPY_EXTRA13`` (default ``/work/realcopy-extra13``, a thirteenth hold-out labelled without
+seeing the engine, ``real-holdout13``, sealed; a split in ``SEALED`` is scored only when ``--real-splits``
+names it), per language, with the
 local engine of each ``--baseline-ref`` (comma-separated; run from ``git archive`` in a child process)
 in the same run.  Each split is scored as read (``sentences``) and re-cut like a speech recogniser's
 output (``whisper``: mid-sentence cuts every 8-25 words; ``bare``: the same, lower-cased, without
@@ -425,11 +427,15 @@ REALCOPY_DIRS = {
     # round's rules were being written (long-form Brazilian course VSLs, call funnels); tuned on from the
     # thirteenth round (its untouched scores are the honest estimate).
     "real-holdout12": Path(os.environ.get("VSL_REALCOPY_EXTRA12", "/work/realcopy-extra12")),
+    # Built and labelled by someone who saw neither the engine's rules nor its answers, while the fourteenth
+    # round's rules were being written (English-heavy scripts, few Portuguese; no timings, 150 wpm); sealed:
+    # scored untouched at 0533099 and after the round, never tuned on.
+    "real-holdout13": Path(os.environ.get("VSL_REALCOPY_EXTRA13", "/work/realcopy-extra13")),
 }
-#: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.  Empty
-#: since round thirteen, when hold-out 12 (scored untouched first, those figures being the honest estimate)
-#: became a tuning set like the others.
-SEALED: frozenset[str] = frozenset()
+#: Scored only when named in ``--real-splits``: whoever tunes rules runs the default and never sees it.  Hold-out
+#: 12 (scored untouched first, those figures being the honest estimate) became a tuning set in round thirteen;
+#: hold-out 13 is sealed from round fourteen.
+SEALED: frozenset[str] = frozenset({"real-holdout13"})
 REAL_PITCH_S = 30.0
 REAL_FIELDS = (
     "niche_top",

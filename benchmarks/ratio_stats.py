@@ -1,7 +1,8 @@
 """The interval of a ratio measured in a few interleaved rounds, and the verdict it allows.
 
 Used by ``bench_pipeline.py`` (figure 4: the whole pipeline against faster-whisper direct, one ratio
-per round).  Each round runs the product and its floor back to back, the one that goes first
+per round; figure 1 before/after: the orchestration overhead in seconds, one per round, through
+:func:`mean_interval`).  Each round runs the product and its floor back to back, the one that goes first
 alternating, so a change of the machine's speed between rounds hits both sides of that round alike;
 the round's ratio (product / floor) is the paired measurement.  This module turns the rounds' ratios
 into a 95 % interval of their typical ratio and a verdict against a target.
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 
 #: The interval's level, everywhere this module is used.
@@ -95,9 +97,17 @@ class RoundsInterval:
     highest: float
     n: int
     level: float = LEVEL
+    #: Seconds (:func:`mean_interval`: the arithmetic mean of a difference), not a ratio.
+    seconds: bool = False
 
     def describe(self) -> str:
-        """``1.01x [0.93-1.10] (95% t interval of the geometric mean of 7 rounds)``."""
+        """``1.01x [0.93-1.10] (95% t interval of the geometric mean of 7 rounds)``, or for seconds
+        ``0.412 s [0.301-0.523] (95% t interval of the mean of 5 rounds)``."""
+        if self.seconds:
+            return (
+                f"{self.estimate:.3f} s [{self.low:.3f}-{self.high:.3f}] "
+                f"({100 * self.level:.0f}% t interval of the mean of {self.n} rounds)"
+            )
         return (
             f"{self.estimate:.2f}x [{self.low:.2f}-{self.high:.2f}] "
             f"({100 * self.level:.0f}% t interval of the geometric mean of {self.n} rounds)"
@@ -113,23 +123,41 @@ def rounds_interval(ratios: list[float], level: float = LEVEL) -> RoundsInterval
         raise ValueError("no rounds")
     if any(r <= 0 or math.isinf(r) for r in values):
         raise ValueError(f"a ratio must be positive and finite: {values}")
-    logs = [math.log(r) for r in values]
-    mean = statistics.fmean(logs)
-    n = len(logs)
-    if n < 2:
-        low, high = 0.0, math.inf
-    else:
-        half = t_quantile(level, n - 1) * statistics.stdev(logs) / math.sqrt(n)
-        low, high = math.exp(mean - half), math.exp(mean + half)
+    return _t_interval(values, [math.log(r) for r in values], math.exp, level, seconds=False)
+
+
+def mean_interval(values: list[float], level: float = LEVEL) -> RoundsInterval:
+    """The t interval of the rounds' arithmetic mean, for a figure in seconds that is a difference
+    paired within each round (``bench_pipeline``'s figure 1: the product's run less its own raw
+    work, measured back to back): the same t as :func:`rounds_interval`, on the values themselves,
+    since a difference may be zero or negative (no logarithm) and its noise is the two sides'
+    added, not a factor.  One round: unbounded, as there."""
+    values = [v for v in values if v == v]  # without NaN
+    if not values:
+        raise ValueError("no rounds")
+    if any(math.isinf(v) for v in values):
+        raise ValueError(f"a round's value must be finite: {values}")
+    return _t_interval(values, values, lambda x: x, level, seconds=True)
+
+
+def _t_interval(
+    values: list[float], scale: list[float], back: Callable[[float], float], level: float, *, seconds: bool
+) -> RoundsInterval:
+    """The t interval of ``scale``'s mean (the values, or their logarithms), given back through
+    ``back`` (``exp`` for a geometric mean); one round: unbounded (``back`` of -inf and inf)."""
+    mean = statistics.fmean(scale)
+    n = len(scale)
+    half = t_quantile(level, n - 1) * statistics.stdev(scale) / math.sqrt(n) if n >= 2 else math.inf
     return RoundsInterval(
-        estimate=math.exp(mean),
-        low=low,
-        high=high,
+        estimate=back(mean),
+        low=back(mean - half),
+        high=back(mean + half),
         median=statistics.median(values),
         lowest=min(values),
         highest=max(values),
         n=n,
         level=level,
+        seconds=seconds,
     )
 
 

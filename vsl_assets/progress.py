@@ -26,18 +26,22 @@ from vsl_assets.db.models import Audio, Job, JobOutcome, Url, UrlStatus, Video
 DEFAULT_RTF = 1.0
 #: Recent transcriptions the measured real-time factor is the median of.
 RTF_SAMPLE = 20
-#: The order of the pipeline's stages as a person reads them: the stage shown never goes back.
-STAGE_ORDER = {
-    UrlStatus.PENDING_INGEST.value: 0,
-    UrlStatus.QUEUED.value: 0,
-    UrlStatus.DOWNLOADING.value: 1,
-    UrlStatus.DOWNLOADED.value: 2,
-    UrlStatus.TRANSCRIBING.value: 3,
-    UrlStatus.TRANSCRIBED.value: 4,
-    UrlStatus.ANALYZING.value: 4,
-    UrlStatus.ANALYZED.value: 5,
-}
-STAGE_COUNT = 5
+#: The stages a person reads, in the pipeline's order, each with the statuses shown as it: the one
+#: definition of the order a run moves a URL through (``services.steps.tracking.PROGRESS`` is its
+#: statuses in a row; ``failed`` and ``alias`` are off this line).
+STAGES: tuple[tuple[UrlStatus, ...], ...] = (
+    (UrlStatus.PENDING_INGEST, UrlStatus.QUEUED),
+    (UrlStatus.DOWNLOADING,),
+    (UrlStatus.DOWNLOADED,),
+    (UrlStatus.TRANSCRIBING,),
+    (UrlStatus.TRANSCRIBED, UrlStatus.ANALYZING),
+    (UrlStatus.ANALYZED,),
+)
+#: The statuses a run moves a URL through, in order.
+PROGRESS: tuple[UrlStatus, ...] = tuple(status for stage in STAGES for status in stage)
+#: Each status's stage (0-5): the stage shown never goes back.
+STAGE_ORDER = {status.value: n for n, stage in enumerate(STAGES) for status in stage}
+STAGE_COUNT = len(STAGES) - 1
 
 
 @dataclass(frozen=True)

@@ -444,7 +444,8 @@ class Settings(BaseSettings):
     """due pages checked per run at most (the rest wait for the next tick)."""
     watch_live_checks: Annotated[int, Field(ge=1, le=50)] = 3
     """a version is live while it was seen in one of the page's last this-many good checks (A/B variants served in
-    turn stay live together; a replaced video stops being live after that many checks).
+    turn stay live together) and has been seen since a later version first appeared (a replaced video stops being
+    live at the check that finds the new one).
     """
     watch_retry_s: PositiveFloat = 600.0
     """a check that failed (timeout, 5xx) is retried after this, doubling with each further failure, never sooner

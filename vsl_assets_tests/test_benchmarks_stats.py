@@ -75,6 +75,43 @@ def test_rounds_interval_refuses_what_is_not_a_ratio() -> None:
         ratio_stats.rounds_interval([1.0, 0.0])
 
 
+def test_mean_interval_of_seconds_that_may_be_negative() -> None:
+    """Overheads -0.1, 0, 0.1 s: mean 0, sd 0.1, t(2) = 4.303 (a log interval could not take them)."""
+    ci = ratio_stats.mean_interval([-0.1, 0.0, 0.1])
+    half = 4.302653 * 0.1 / math.sqrt(3)
+    assert ci.estimate == pytest.approx(0.0, abs=1e-12)
+    assert (ci.low, ci.high) == (pytest.approx(-half, rel=1e-5), pytest.approx(half, rel=1e-5))
+    assert ci.describe() == "0.000 s [-0.248-0.248] (95% t interval of the mean of 3 rounds)"
+    one = ratio_stats.mean_interval([0.2])
+    assert (one.low, one.high) == (-math.inf, math.inf) and ratio_stats.verdict_at_most(one, 1.0) == "undecided"
+
+
+def test_bench_pipeline_overhead_before_after_is_judged_on_the_interval(capsys: pytest.CaptureFixture[str]) -> None:
+    """Figure 1 before/after (``--only overhead --baseline-ref``): six rounds near 0.5 s and one at
+    1.1 s straddle the 1.0 s target by their lowest-highest range, which judged it "undecided";
+    the 95% interval of their mean is wholly under it: PASS.  A side wholly over it: FAIL."""
+    import bench_pipeline
+
+    def side(overheads: list[float]) -> list[dict[str, object]]:
+        return [{"full": [2.0 + x], "raw": [2.0], "steps": [{"video_file": 1.0}], "floor": [0.3]} for x in overheads]
+
+    rows = bench_pipeline._print_overhead_comparison(
+        {
+            "before (main 1111111)": side([1.4, 1.5, 1.45, 1.6]),
+            "after (2222222)": side([0.45, 0.5, 0.55, 0.5, 0.48, 0.52, 1.1]),
+        },
+        3,
+    )
+    printed = capsys.readouterr().out
+    before, after = (r for r in rows if r.what.startswith("1. orchestration"))
+    assert (before.verdict, after.verdict) == ("FAIL", "PASS")
+    assert after.ratio is not None and after.ratio.startswith(
+        "0.586 s [0.374-0.797] (95% t interval of the mean of 7 rounds)"
+    )
+    assert "rounds min-max 0.450-1.100 s, shown, not judged" in after.ratio
+    assert "target <= 1.0 s: PASS (0.586 s [0.374-0.797]" in printed
+
+
 def test_bench_pipeline_end_to_end_verdict_comes_from_the_interval(capsys: pytest.CaptureFixture[str]) -> None:
     """Figure 4's row and printout: PASS from the interval although one round is over 1.10; every
     round's ratio, the median and the min-max are still printed."""

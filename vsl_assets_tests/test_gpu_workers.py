@@ -39,6 +39,8 @@ def test_auto_falls_back_to_the_cpu_with_the_sequential_pipeline() -> None:
 def test_a_gpu_worker_on_a_host_without_a_gpu_refuses_to_start(vsl_env, monkeypatch) -> None:
     monkeypatch.setenv("VSL_CELERY_BROKER_URL", "redis://127.0.0.1:1/0")
     monkeypatch.setenv("VSL_WHISPER_DEVICE", "cuda")
+    with db_session():  # the app's database exists (a worker never starts one: vsl refuses it missing)
+        pass
     refused = in_process("worker", "-q", "vsl", "--name", "gpu-1")
     assert refused.returncode == 2 and NO_CUDA in refused.stderr
     # A worker that only downloads does not transcribe: the device does not matter to it.
@@ -50,6 +52,8 @@ def test_a_gpu_worker_on_a_host_without_a_gpu_refuses_to_start(vsl_env, monkeypa
 
 def test_a_worker_without_a_broker_says_which_variable_is_missing(vsl_env, monkeypatch) -> None:
     monkeypatch.delenv("VSL_CELERY_BROKER_URL", raising=False)
+    with db_session():  # the app's database exists (a worker never starts one: vsl refuses it missing)
+        pass
     refused = in_process("worker")
     assert refused.returncode == 2 and "VSL_CELERY_BROKER_URL" in refused.stderr
 

@@ -54,3 +54,21 @@ def test_a_url_waiting_with_its_video_only_counts_its_length(vsl_env) -> None:
     # One after the other at the default speed (1.0): the third's ETA counts all three.
     waited = sorted((found[k].eta_at - now).total_seconds() for k in (first, second, third))
     assert abs(waited[-1] - (300.0 + 118.0 + 60.0)) < 1.0
+
+
+def test_one_order_of_the_stages_serves_the_queue_and_the_steps() -> None:
+    """The queue's stages (``STAGE_ORDER``) and the order a step never moves a URL back along
+    (``services.steps.tracking.PROGRESS``) were two lists kept alike by hand: now one."""
+    from vsl_assets import progress
+    from vsl_assets.db import UrlStatus
+    from vsl_assets.services.steps import tracking
+
+    assert tracking.PROGRESS is progress.PROGRESS
+    assert set(progress.STAGE_ORDER) == {s.value for s in progress.PROGRESS}
+    stages = [progress.STAGE_ORDER[s.value] for s in progress.PROGRESS]
+    assert stages == sorted(stages) and stages[0] == 0 and stages[-1] == progress.STAGE_COUNT == 5
+    assert progress.STAGE_ORDER["queued"] == progress.STAGE_ORDER["pending_ingest"]
+    assert progress.STAGE_ORDER["analyzing"] == progress.STAGE_ORDER["transcribed"] == 4
+    assert tracking.further_on("analyzed", UrlStatus.TRANSCRIBING)
+    assert not tracking.further_on("downloaded", UrlStatus.TRANSCRIBING)
+    assert not tracking.further_on("failed", UrlStatus.DOWNLOADING)

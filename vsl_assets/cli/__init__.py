@@ -17,7 +17,7 @@ from pathlib import Path
 
 from vsl_assets import settings as settings_module
 from vsl_assets.cli import ops, search, urls, watch
-from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err
+from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, missing_database
 from vsl_assets.db import engine as db_engine
 from vsl_assets.errors import ConfigurationError, VslError
 from vsl_assets.settings import Settings
@@ -52,6 +52,16 @@ def locate(cwd: Path, settings: Settings) -> Settings:
     raise ConfigurationError(settings_module.project_not_found_message(cwd))
 
 
+def _may_create_database(args: argparse.Namespace) -> bool:
+    """Whether this command may start a new library where none is: the README's first steps,
+    ``./run.sh`` (``vsl up``, or ``vsl web`` alone), its first login (``vsl user add``, which
+    ``run.sh`` and docs/using.md have made before the app ever ran) and the first ``vsl add`` (then
+    ``vsl process`` without a daemon) set ``creates_database``, and say so when they do;
+    ``vsl analyze`` opens no database.  Every other command reads or changes a library that must
+    already exist (``missing_database``)."""
+    return bool(getattr(args, "creates_database", False) or getattr(args, "standalone", False))
+
+
 def _silence_stdout() -> None:
     """Point stdout at /dev/null, so the interpreter's last flush does not fail on the closed pipe again."""
     try:
@@ -75,6 +85,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.project_dir is not None:
             # Relative paths in dagster.yaml are relative to the project, as for `dagster dev`.
             os.chdir(settings.project_dir)
+        # Looked for where the command will open it (a relative SQLite URL is the project's).
+        missing = missing_database(settings)
+        if missing is not None and not _may_create_database(args):
+            err(missing)  # opening it would make a new, empty library here and act on that
+            return EXIT_USAGE
+        if missing is not None:  # said first, so a library started in the wrong folder is seen at once
+            err(f"starting a new library at {db_engine.sqlite_file(settings.database)} (no app database was there)")
         return int(args.func(args, settings))
     except ConfigurationError as exc:
         err(exc.reason)

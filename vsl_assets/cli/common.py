@@ -64,7 +64,8 @@ def human_reason(lang: str, raw: str | None) -> str:
 
 
 def missing_database(settings: Settings) -> str | None:
-    """Why this command must not open the app database, or None: a SQLite file that does not
+    """Why a command must not open the app database, or None (``main`` asks it for every command
+    but those that may start a library): a SQLite file that does not
     exist means ``vsl`` runs without the app's environment (another folder, no ``.env``, no
     ``VSL_DATABASE_URL``); opening it would make a new, empty database there and act on it."""
     from vsl_assets.db.engine import sqlite_file
@@ -75,7 +76,8 @@ def missing_database(settings: Settings) -> str | None:
     where = f"the project {settings.project_dir}" if settings.project_dir else "this folder"
     return (
         f"no app database at {path} (from {where}): vsl is not running with the app's environment. Run it in "
-        "the app's project, set VSL_PROJECT_DIR to it, or set VSL_DATABASE_URL to the app's database"
+        "the app's project, set VSL_PROJECT_DIR to it, or set VSL_DATABASE_URL to the app's database "
+        "(a new library starts with ./run.sh or vsl add URL)"
     )
 
 

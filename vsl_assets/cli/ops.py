@@ -175,4 +175,4 @@ def register_up(sub: Any) -> None:
         action="store_true",
         help="allow a non-loopback --dagster-host (only behind a firewall or an authenticating proxy)",
     )
-    p.set_defaults(func=cmd_up)
+    p.set_defaults(func=cmd_up, creates_database=True)  # ./run.sh: the README's first command

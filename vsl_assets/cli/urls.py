@@ -211,7 +211,7 @@ def register(sub: Any) -> None:
     p.add_argument("--file", "-f", help="file with one URL per line ('-' = stdin)")
     p.add_argument("--language", "-l", help="the VSLs' language (pt, en, es...): transcribed in it instead of detected")
     p.add_argument("--lang", help=f"what it did, worded in {LANG_HELP} (default: en)")
-    p.set_defaults(func=cmd_add)
+    p.set_defaults(func=cmd_add, creates_database=True)  # the first URL starts a library (README)
     p = sub.add_parser("status", help="list URLs with status and reason")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     # choices: a typo ("--status faild") was "no URLs yet: add some", as if the library were empty

@@ -7,7 +7,16 @@ from typing import Any
 
 from sqlalchemy import select
 
-from vsl_assets.cli.common import EXIT_FAILED, EXIT_OK, EXIT_USAGE, err, missing_database, partitions, sessions
+from vsl_assets.cli.common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    LANG_HELP,
+    err,
+    partitions,
+    sessions,
+    ui_language,
+)
 from vsl_assets.core.humanize import counted
 from vsl_assets.db import Board, BoardItem, Url, repo, session_scope
 from vsl_assets.services import watch
@@ -39,9 +48,8 @@ def _url_ids(args: argparse.Namespace, settings: Settings) -> tuple[list[int], l
 
 
 def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
-    missing = missing_database(settings)
-    if missing is not None:  # a check here would record pages "down" in a database nobody reads
-        err(missing)
+    lang = ui_language(args.lang)
+    if lang is None:
         return EXIT_USAGE
     cfg = watch.WatchConfig.from_settings(settings)
     if args.action in ("on", "off", "check") and not args.keys and args.board is None:
@@ -73,24 +81,50 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     if found is None:
         return EXIT_USAGE
     summary = watch.run_checks(sessions(settings), cfg, partitions=partitions(settings), keys=found[1])
-    print(_check_line(summary))
-    for line in summary.problems:  # which page, and why: "1 down" alone leaves the reader guessing
-        print(line)
-    for line in summary.events:
+    for line in check_report(lang, summary):
         print(line)
     return EXIT_FAILED if summary.failed and summary.failed == summary.checked else EXIT_OK
 
 
-def _check_line(summary: watch.RunSummary) -> str:
-    """``checked 2: 2 unchanged (1 by ETag), 0 changed, 0 failed, 0 down; 2 requests``: the four counts
-    add up to the pages checked. "Unchanged" counted only the answers to the ETag (304), so a page
-    fetched again and found playing the same video was in none of them ("checked 1: 0 unchanged")."""
+#: ``vsl watch check``'s count line, a catalog text (``{n:one|many}`` picks the word by ``n``).
+CHECK_LINE = (
+    "checked {checked}: {unchanged} unchanged{by_etag}, {changed} changed, {failed} failed, {down} down; "
+    "{requests} {requests:request|requests}"
+)
+BY_ETAG = " ({n} by ETag)"
+
+
+def check_report(lang: str, summary: watch.RunSummary) -> list[str]:
+    """What ``vsl watch check`` prints, in ``lang`` (``--lang``, as ``vsl add`` and ``vsl status``):
+    the counts, then each page found down or failing with its reason ("1 down" alone leaves the
+    reader guessing), then each event as the Changes page words it ("page: new VSL version —
+    version 2 (page-v2)"), never its code ("new_version page-v2").
+
+    The counts (``checked 2: 2 unchanged (1 by ETag), 0 changed, 0 failed, 0 down; 2 requests``)
+    add up to the pages checked: "unchanged" once counted only the answers to the ETag (304), so a
+    page fetched again and found playing the same video was in none of them."""
+    from vsl_assets.web.i18n import plural_format, translate
+
+    def words(text: str) -> str:
+        return translate(lang, text)
+
     unchanged = summary.checked - summary.changed - summary.failed - summary.down
-    by_etag = f" ({summary.not_modified} by ETag)" if summary.not_modified else ""
-    return (
-        f"checked {summary.checked}: {unchanged} unchanged{by_etag}, {summary.changed} changed, "
-        f"{summary.failed} failed, {summary.down} down; {counted(summary.requests, 'request')}"
-    )
+    by_etag = plural_format(words(BY_ETAG), n=summary.not_modified) if summary.not_modified else ""
+    lines = [
+        plural_format(
+            words(CHECK_LINE),
+            checked=summary.checked,
+            unchanged=unchanged,
+            by_etag=by_etag,
+            changed=summary.changed,
+            failed=summary.failed,
+            down=summary.down,
+            requests=summary.requests,
+        )
+    ]
+    lines += [f"{key}\t{words(what)}: {why or words('no reason given')}" for key, what, why in summary.problems]
+    lines += [watch.describe(told, told.key, words) for told in summary.events]
+    return lines
 
 
 def _life(life: watch.Longevity) -> str:
@@ -109,4 +143,5 @@ def register(sub: Any) -> None:
     # default: without one argparse lists KEY as required when the action is missing ("action, KEY")
     p.add_argument("keys", nargs="*", metavar="KEY", default=[])
     p.add_argument("--board", type=int, help="a board's id: its VSLs (on/off switch the board itself)")
+    p.add_argument("--lang", help=f"the language check's report is worded in: {LANG_HELP} (default en)")
     p.set_defaults(func=cmd_watch)

@@ -35,7 +35,7 @@ def watch_pages_op(context: OpExecutionContext, db: DatabaseResource) -> Output[
         f"checked {summary.checked} pages in {summary.seconds:.1f} s: {summary.not_modified} unchanged by ETag, "
         f"{summary.changed} changed, {summary.failed} failed, {summary.down} down"
     )
-    events = "\n".join(f"- {line}" for line in summary.events[:200]) or "none"
+    events = "\n".join(f"- {told.code}" for told in summary.events[:200]) or "none"
     return Output(
         summary.checked,
         metadata={

@@ -130,6 +130,27 @@ def normalize_url(raw: str, *, tracking: TrackingParams = NO_TRACKING) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def page_address(url: str) -> tuple[str, str, str]:
+    """A URL's page, whatever its scheme, ``www.``, trailing slash and fragment: "the same address"
+    (``services.compare.versions_of_one``: two URLs there are versions of one VSL).
+
+    It starts from :func:`normalize_url` (host case, IDNA, a trailing dot, the default port,
+    the query's order, the fragment: what makes two URLs one partition) and only then is looser,
+    which is why it is not ``normalize_url`` itself: a key must keep ``http`` and ``https``,
+    ``www.`` and ``/path/`` vs ``/path`` apart (they may serve different things, so both are
+    fetched as given), while a person calls them one page.  A port other than the default stays
+    (another server), and so does the query: ``?p=12`` and ``?p=13`` are two pages (tracking
+    parameters were dropped where the URL was added).  A URL ``normalize_url`` refuses is read as
+    it is."""
+    try:
+        url = normalize_url(url)
+    except InvalidUrlError:
+        pass
+    parts = urlsplit(url)
+    host = parts.netloc.rpartition("@")[2].lower().removeprefix("www.")
+    return host, parts.path.rstrip("/"), parts.query
+
+
 def partition_key_for(normalized_url: str) -> str:
     """``<host-slug>-<12 hex>``: readable in the UI, unique per normalised URL."""
     digest = hashlib.sha256(normalized_url.encode("utf-8")).hexdigest()[:_HASH_LEN]

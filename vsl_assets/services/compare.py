@@ -12,7 +12,6 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable
 from typing import Any
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -21,9 +20,10 @@ from sqlalchemy.orm import Session, aliased
 from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.compare import FIELDS, BeatSpan, Diff, Facts, diff_versions, time_axis
 from vsl_assets.compare.facts import diff_field
-from vsl_assets.db.models import Url
+from vsl_assets.db.models import Audio, BreakdownRow, TranscriptRow, Url, Video
 from vsl_assets.db.watch_models import WatchVersion
-from vsl_assets.services import library, schemas
+from vsl_assets.net.urls import page_address
+from vsl_assets.services import library, schemas, titles
 from vsl_assets.storage import validate_key
 
 #: Each compared fact's definition by name: how the pages show its value and its change.
@@ -199,18 +199,11 @@ def compare(session: Session, keys: list[str], *, min_confidence: float) -> Comp
     return Comparison(vsls=vsls, axis_s=axis_s, ticks=ticks, fields=rows, versions=pairs)
 
 
-def _address(url: str) -> tuple[str, str, str]:
-    """A URL's page, whatever its scheme, ``www.``, trailing slash and fragment: "the same address"
-    (the query stays: ``?p=12`` and ``?p=13`` are two pages; tracking parameters are already gone)."""
-    parts = urlsplit(url)
-    return (parts.hostname or "").lower().removeprefix("www."), parts.path.rstrip("/"), parts.query
-
-
 def versions_of_one(session: Session, keys: list[str]) -> list[bool]:
     """For each neighbouring pair of ``keys``: whether the two are versions of one VSL, so that
     "what changed" between them means something. They are when the watch found both on one page
     (a page and its later versions, ``watch_versions``), when one is the other's alias (or both
-    one VSL's), or when both are the same address (:func:`_address`). Two unrelated VSLs are compared side by side, never "changed" into each other."""
+    one VSL's), or when both are the same address (``net.urls.page_address``). Two unrelated VSLs are compared side by side, never "changed" into each other."""
     rows = {
         r.partition_key: r
         for r in session.execute(
@@ -233,7 +226,7 @@ def versions_of_one(session: Session, keys: list[str]) -> list[bool]:
             return True
         if (x.alias_of or x.id) == (y.alias_of or y.id):
             return True
-        return _address(x.url) == _address(y.url)
+        return page_address(x.url) == page_address(y.url)
 
     return [one_vsl(a, b) for a, b in itertools.pairwise(keys)]
 
@@ -254,17 +247,16 @@ def in_added_order(session: Session, keys: list[str]) -> list[str]:
 
 def headers(session: Session, keys: list[str], *, min_confidence: float) -> list[VslHeader]:
     """The named VSLs that exist (for a picker that keeps what was already chosen)."""
-    out = []
-    for key in keys:
-        found = library.detail(session, key, min_confidence=min_confidence)
-        if found is not None:
-            out.append(header_of(found))
-    return out
+    found = _light_headers(session, keys, min_confidence=min_confidence)
+    return [found[key] for key in keys if key in found]
 
 
 def later_versions(session: Session, page_keys: list[str], *, min_confidence: float) -> dict[str, list[VslHeader]]:
     """Each of these watched pages' later versions, oldest first: the library shows one card per
-    page, and the picker lists its versions under it, so two of them can be picked for "what changed"."""
+    page, and the picker lists its versions under it, so two of them can be picked for "what changed".
+
+    A header needs a few columns of each version's rows (:func:`_light_headers`), not its detail:
+    the detail reads the transcript's segments, beats, jobs and dead letters of every version."""
     page, version = aliased(Url), aliased(Url)
     rows = session.execute(
         select(page.partition_key, version.partition_key)
@@ -273,7 +265,51 @@ def later_versions(session: Session, page_keys: list[str], *, min_confidence: fl
         .where(page.partition_key.in_(page_keys), WatchVersion.number > 1)
         .order_by(page.id, WatchVersion.number)
     ).all()
+    found = _light_headers(session, [key for _, key in rows], min_confidence=min_confidence)
     out: dict[str, list[VslHeader]] = {}
     for page_key, key in rows:
-        out.setdefault(page_key, []).extend(headers(session, [key], min_confidence=min_confidence))
+        if key in found:
+            out.setdefault(page_key, []).append(found[key])
     return out
+
+
+def _light_headers(session: Session, keys: list[str], *, min_confidence: float) -> dict[str, VslHeader]:
+    """These VSLs' headers, as :func:`header_of` makes them from a detail, from one statement and
+    their titles (``titles.titles_for``): the media's duration, else the transcript's."""
+    if not keys:
+        return {}
+    named = titles.titles_for(session, keys, min_confidence=min_confidence)
+    # An alias with no title of its own is called by its original's, as its detail calls it.
+    named |= titles.alias_titles(
+        session, [k for k, t in named.items() if t.source == "none"], min_confidence=min_confidence
+    )
+    rows = session.execute(
+        select(
+            Url.partition_key,
+            Url.url,
+            Url.status,
+            Video.duration_s.label("video_s"),
+            Audio.duration_s.label("audio_s"),
+            TranscriptRow.duration_s.label("transcript_s"),
+            TranscriptRow.language,
+            BreakdownRow.id.label("breakdown_id"),
+        )
+        .select_from(Url)
+        .outerjoin(Video, Video.url_id == Url.id)
+        .outerjoin(Audio, Audio.url_id == Url.id)
+        .outerjoin(TranscriptRow, TranscriptRow.url_id == Url.id)
+        .outerjoin(BreakdownRow, BreakdownRow.url_id == Url.id)
+        .where(Url.partition_key.in_(keys))
+    )
+    return {
+        r.partition_key: VslHeader(
+            key=r.partition_key,
+            title=named[r.partition_key].text,
+            url=r.url,
+            status=r.status,
+            duration_s=next((float(d) for d in (r.video_s, r.audio_s, r.transcript_s) if d), None),
+            language=r.language,
+            has_breakdown=r.breakdown_id is not None,
+        )
+        for r in rows
+    }

@@ -22,8 +22,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import Integer, and_, bindparam, func, or_, select
-from sqlalchemy.orm import Session, defer
+from sqlalchemy import Integer, and_, bindparam, exists, func, or_, select
+from sqlalchemy.orm import Session, aliased, defer
 
 from vsl_assets.breakdown import columns as breakdown_columns
 from vsl_assets.breakdown.models import is_sure
@@ -379,16 +379,68 @@ def _make_card(r: Any) -> schemas.VslCard:
 
 def cards_for(session: Session, keys: list[str], *, min_confidence: float) -> dict[str, schemas.VslCard]:
     """The cards of these VSLs (a board's), by key: the same columns and rules as the library's."""
+    out = _cards_of(session, keys, min_confidence)
+    named = _newest_facts(session, _named_aliases(session, list(out.values()), min_confidence), min_confidence)
+    return {c.partition_key: c for c in named}
+
+
+def _cards_of(session: Session, keys: Iterable[str], t: float) -> dict[str, schemas.VslCard]:
+    wanted = list(keys)
     out: dict[str, schemas.VslCard] = {}
-    columns = _card_columns(min_confidence)
-    for start in range(0, len(keys), 500):
-        part = keys[start : start + 500]
+    columns = _card_columns(t)
+    for start in range(0, len(wanted), 500):
+        part = wanted[start : start + 500]
         out.update(
             (r.partition_key, _card(r))
             for r in session.execute(_joined(select(*columns)).where(Url.partition_key.in_(part)))
         )
-    named = _named_aliases(session, list(out.values()), min_confidence)
-    return {c.partition_key: c for c in named}
+    return out
+
+
+#: What a watched page's card shows of its newest analysed version (what the page sells now): the
+#: breakdown's card columns, the duration, the language and the transcript's flags.  The page's
+#: own stay: its key, address, title (a person renames the page), status, and its life and versions.
+VERSION_FACTS = (
+    "duration_s",
+    "language",
+    *(c.card for c in CARD_COLUMNS if c.card),
+    "needs_review",
+    "transcript_quality",
+)
+
+
+def _newest_facts(session: Session, cards: list[schemas.VslCard], t: float) -> list[schemas.VslCard]:
+    """Cards of watched pages with later versions show their newest analysed version's facts:
+    version 1's price and length, shown after the page had swapped its video, were what it no
+    longer sold.  Two queries, only when a card on the list has versions; a version not analysed
+    yet leaves the facts of the one before it.  The shared cached cards are copied, never changed."""
+    pages = [c.partition_key for c in cards if c.versions and c.versions > 1]
+    if not pages:
+        return cards
+    page, version = aliased(Url), aliased(Url)
+    newest: dict[str, str] = {}
+    for page_key, version_key in session.execute(
+        select(page.partition_key, version.partition_key)
+        .join(WatchVersion, WatchVersion.url_id == page.id)
+        .join(version, version.id == WatchVersion.version_url_id)
+        .where(
+            page.partition_key.in_(pages),
+            WatchVersion.number > 1,
+            exists().where(BreakdownRow.url_id == version.id),
+        )
+        .order_by(page.id, WatchVersion.number)
+    ):
+        newest[page_key] = version_key  # ordered by number: the last one wins
+    if not newest:
+        return cards
+    found = _cards_of(session, newest.values(), t)
+    out = []
+    for card in cards:
+        latest = found.get(newest.get(card.partition_key, ""))
+        if latest is not None:
+            card = card.model_copy(update={name: getattr(latest, name) for name in VERSION_FACTS})
+        out.append(card)
+    return out
 
 
 def _named_aliases(session: Session, cards: list[schemas.VslCard], t: float) -> list[schemas.VslCard]:
@@ -479,9 +531,15 @@ def _cards_by_id(t: float) -> Any:
     return _joined(select(*_card_columns(t))).where(Url.id.in_(ids)).execution_options(**{JOIN_AS_WRITTEN: True})
 
 
-def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> schemas.VslPage:
+def list_vsls(
+    session: Session, f: LibraryFilters, *, min_confidence: float, newest_facts: bool = True
+) -> schemas.VslPage:
     """One page of cards and the total: one statement for the whole library sorted by id (one
-    round trip to PostgreSQL), two for a filter or another sort (see ``_page_statements``)."""
+    round trip to PostgreSQL), two for a filter or another sort (see ``_page_statements``).
+
+    ``newest_facts``: a watched page's card shows its newest analysed version's facts
+    (:func:`_newest_facts`); the compare picker, whose box picks the page's own version, asks
+    for the page's own."""
     t = min_confidence
     limit = max(1, min(f.limit, MAX_LIMIT))
     keyset = f.after is not None and f.sort in _KEYSET_SORTS
@@ -500,6 +558,8 @@ def list_vsls(session: Session, f: LibraryFilters, *, min_confidence: float) -> 
         found = {r.id: r for r in core_read(session, _cards_by_id(t), {_IDS: page_ids})}
         rows = [found[i] for i in page_ids if i in found]  # (one removed in between: not shown)
     items = _named_aliases(session, [_card(r) for r in rows], t)
+    if newest_facts:
+        items = _newest_facts(session, items, t)
     next_after = rows[-1].id if len(rows) == limit and f.sort in ("newest", "oldest") else None
     return schemas.VslPage(items=items, total=total, limit=limit, offset=offset, next_after=next_after)
 

@@ -286,6 +286,26 @@ class DuePage:
     ytdlp_fallback: bool = False
 
 
+@dataclass(frozen=True)
+class Told:
+    """An event one run recorded, kept past the session that wrote its row: what ``vsl watch
+    check`` words in the reader's language (:func:`describe`) and the schedule's metadata lists."""
+
+    key: str  # the watched page's
+    kind: str
+    new_key: str | None
+    detail: dict[str, Any]
+
+    @classmethod
+    def of(cls, event: WatchEvent, key: str) -> Told:
+        return cls(key=key, kind=event.kind, new_key=event.new_key, detail=dict(event.detail or {}))
+
+    @property
+    def code(self) -> str:
+        """``new_version page-v2``: the kind as the API and the webhook name it (the operator's record)."""
+        return f"{self.kind} {self.new_key or ''}".strip()
+
+
 @dataclass
 class RunSummary:
     """What one run did: the schedule's metadata and ``vsl watch check``'s output."""
@@ -297,9 +317,10 @@ class RunSummary:
     down: int = 0
     requests: int = 0
     new_versions: list[str] = field(default_factory=list)
-    events: list[str] = field(default_factory=list)
-    # ``KEY: reason`` of each page found down or failing, so ``vsl watch check`` says why, not only how many
-    problems: list[str] = field(default_factory=list)
+    events: list[Told] = field(default_factory=list)
+    # (key, ``failed`` or ``down``, reason) of each page found down or failing, so ``vsl watch check``
+    # says why, not only how many
+    problems: list[tuple[str, str, str]] = field(default_factory=list)
     seconds: float = 0.0
     webhook_sent: int = 0
     webhook_failed: int = 0
@@ -402,7 +423,10 @@ def run_checks(
         if own_client:
             http.close()
     with sessions() as s:
-        summary.events += [f"{e.kind} {e.new_key or ''}".strip() for e in compare_versions(s, now())]
+        compared = compare_versions(s, now())
+        rows = s.execute(select(Url.id, Url.partition_key).where(Url.id.in_({e.url_id for e in compared})))
+        page_keys = {url_id: key for url_id, key in rows}
+        summary.events += [Told.of(e, page_keys.get(e.url_id, e.new_key or "")) for e in compared]
     if cfg.webhook_url:
         summary.webhook_sent, summary.webhook_failed = deliver_webhooks(sessions, cfg)
     summary.seconds = time.monotonic() - started
@@ -458,11 +482,11 @@ def _count(summary: RunSummary, result: PageCheck, events: list[WatchEvent], new
         summary.down += 1
     if result.outcome in (ERROR, DOWN):
         what = "failed" if result.outcome == ERROR else "down"
-        summary.problems.append(f"{key}\t{what}: {result.error or 'no reason given'}")
+        summary.problems.append((key, what, result.error or ""))
     if new_keys:
         summary.changed += 1
     summary.new_versions += new_keys
-    summary.events += [f"{e.kind} {e.new_key or ''}".strip() for e in events]
+    summary.events += [Told.of(e, key) for e in events]
 
 
 # -- recording one check ----------------------------------------------------------------------------
@@ -645,7 +669,11 @@ def _ensure_version(
 
 
 def _update_liveness(session: Session, url_id: int, identity: str | None, now: datetime, window: int) -> None:
-    """Live = seen in one of the page's last ``window`` good checks (A/B variants served in turn)."""
+    """Live = seen in one of the page's last ``window`` good checks (A/B variants served in turn),
+    and not replaced: a version not seen since a later one first appeared is no longer live,
+    from the check that found the later one on.  An A/B page serves the older one again at a
+    later check, which makes it live again beside the newer; a page that swapped its video does
+    not, and its old version no longer showed "live" for ``window`` more days."""
     recent = set(
         session.scalars(
             select(WatchCheck.identity)
@@ -656,10 +684,16 @@ def _update_liveness(session: Session, url_id: int, identity: str | None, now: d
     )
     if identity:
         recent.add(identity)
-    for version in session.scalars(select(WatchVersion).where(WatchVersion.url_id == url_id)):
-        version.live = version.identity in recent
+    versions = sorted(
+        session.scalars(select(WatchVersion).where(WatchVersion.url_id == url_id)), key=lambda v: v.number
+    )
+    for version in versions:
         if version.identity == identity:
             version.last_seen_at = now
+    for version in versions:
+        later = [_aware(v.first_seen_at) for v in versions if v.number > version.number and v.first_seen_at]
+        replaced = bool(later) and (version.last_seen_at is None or _aware(version.last_seen_at) < min(later))
+        version.live = version.identity in recent and not replaced
 
 
 # -- change events from breakdowns ------------------------------------------------------------------
@@ -777,20 +811,26 @@ def compare_link(old_key: str | None, new_key: str | None) -> str | None:
     return f"/compare?keys={old_key},{new_key}&mode=diff"
 
 
-def describe(event: WatchEvent, key: str) -> str:
-    """One line a person reads (the feed, the webhook's Slack ``text``)."""
-    what = EVENT_KINDS.get(event.kind, event.kind)
+def _as_is(text: str) -> str:
+    return text
+
+
+def describe(event: WatchEvent | Told, key: str, words: Callable[[str], str] = _as_is) -> str:
+    """One line a person reads (the feed, the webhook's Slack ``text``, ``vsl watch check``):
+    "page: new VSL version — version 2 (page-v2)"; ``words`` puts its words in the reader's
+    language (the UI catalog's, where :data:`EVENT_KINDS` and :data:`FIELD_LABELS` are)."""
+    what = words(EVENT_KINDS.get(event.kind, event.kind))
     detail = event.detail or {}
     parts = [f"{key}: {what}"]
     for change in detail.get("changes", []):
-        label = FIELD_LABELS.get(change["field"], change["field"])
+        label = words(FIELD_LABELS.get(change["field"], change["field"]))
         parts.append(f"{label} {_shown(change['old'])} → {_shown(change['new'])}")
     if "old" in detail:
         parts.append(f"{_shown(detail['old'])} → {_shown(detail['new'])}")
     if detail.get("reason"):
         parts.append(str(detail["reason"]))
     if event.kind == "new_version" and event.new_key:
-        parts.append(f"version {detail.get('version', '?')} ({event.new_key})")
+        parts.append(f"{words('version')} {detail.get('version', '?')} ({event.new_key})")
     return " — ".join(parts)
 
 

@@ -167,13 +167,13 @@ def register(subparsers: Any, app_factory: str = DEFAULT_APP_FACTORY) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=None, help="worker processes (default VSL_WEB_WORKERS or per core)")
-    p.set_defaults(func=functools.partial(cmd_web, app_factory=app_factory))
+    p.set_defaults(func=functools.partial(cmd_web, app_factory=app_factory), creates_database=True)  # as `vsl up`
     p = subparsers.add_parser("user", help="web app logins")
     users = p.add_subparsers(dest="user_command", required=True)
     q = users.add_parser("add", help="create a login (or change its password)")
     q.add_argument("name")
     q.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    q.set_defaults(func=cmd_user_add)
+    q.set_defaults(func=cmd_user_add, creates_database=True)  # the first login, before the app ever ran
     q = users.add_parser("list", help="logins, live sessions and tokens")
     q.set_defaults(func=cmd_user_list)
     q = users.add_parser("disable", help="stop a login: its sessions end and its tokens are revoked")

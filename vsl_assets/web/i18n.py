@@ -562,7 +562,8 @@ def time_zone(name: str | None) -> ZoneInfo:
 
 def fmt_date(lang: str, value: datetime | None, zone: str | None = None) -> str:
     """The locale's medium date and a 24-hour time in the viewer's zone, the zone always named:
-    "6 de dez. de 2026 13:05 BRT", "Dec 6, 2026 16:05 UTC" (the one rule for every date shown).
+    "6 de dez. de 2026 13:05 BRT", "Dec 6, 2026 13:05 BRT", "Dec 6, 2026 16:05 UTC" (the one rule
+    for every date shown; the zone's name from :func:`_zone_name`).
 
     A stored instant without a zone is UTC (the database keeps UTC; SQLite drops the offset)."""
     if value is None:
@@ -570,7 +571,29 @@ def fmt_date(lang: str, value: datetime | None, zone: str | None = None) -> str:
     locale = _babel(lang)
     tz = time_zone(zone)
     local = (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(tz)
-    return f"{format_date(local, 'medium', locale=locale)} {format_time(local, 'HH:mm z', tzinfo=tz, locale=locale)}"
+    key = (lang, str(tz), local.utcoffset(), local.dst())
+    name = _zone_names.get(key)
+    if name is None:
+        name = _zone_names.setdefault(key, _zone_name(lang, tz, local))
+    return f"{format_date(local, 'medium', locale=locale)} {format_time(local, 'HH:mm', locale=locale)} {name}"
+
+
+#: What Babel writes for a zone its locale has no short name for: a bare offset ("-0300").
+_RAW_OFFSET = re.compile(r"[+-]\d{4}")
+#: Zone names by (language, zone, offset, daylight saving): a few zones are ever shown.
+_zone_names: dict[tuple[str, str, timedelta | None, timedelta | None], str] = {}
+
+
+def _zone_name(lang: str, tz: ZoneInfo, when: datetime) -> str:
+    """The zone's short name at ``when`` as one of the UI's languages writes it ("BRT", "EST",
+    "CET"), the reader's first: Babel's English has no short name for Brasília's zone (CLDR lists
+    it only for pt-BR), so an English reader in São Paulo saw "-0300" where a Portuguese one saw
+    "BRT".  A zone none of them names is written in the reader's GMT form ("GMT+05:30")."""
+    for code in dict.fromkeys((lang, *LANGUAGES)):
+        name = format_time(when, "z", tzinfo=tz, locale=_babel(code))
+        if not _RAW_OFFSET.fullmatch(name):
+            return name
+    return format_time(when, "OOOO", tzinfo=tz, locale=_babel(lang))
 
 
 def fmt_duration(lang: str, seconds: float | None, direction: bool = False) -> str:

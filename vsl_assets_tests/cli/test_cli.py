@@ -347,11 +347,67 @@ def test_vsl_without_a_project_says_what_it_looked_for_and_creates_nothing(tmp_p
     assert list(empty.iterdir()) == [] and not list(site.rglob("*.db"))
     bad = _vsl_in(empty, "status", env={**env, "VSL_PROJECT_DIR": str(tmp_path / "nowhere")}, module=True)
     assert bad.returncode == 2 and "is not a vsl project" in bad.stderr
-    # An explicit database and storage need no project.
+    # An explicit database and storage need no project: the first `vsl add` starts the library there,
+    # which `vsl status` then reads (before it, status refuses a database that is not there).
     explicit = {**env, "VSL_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}", "VSL_STORAGE_DIR": str(tmp_path)}
+    refused = _vsl_in(empty, "status", env=explicit, module=True)
+    assert refused.returncode == 2 and f"no app database at {tmp_path / 'db.sqlite'}" in refused.stderr
+    added = _vsl_in(empty, "add", "https://cdn.example.com/a.m3u8", env=explicit, module=True)
+    assert added.returncode == 0, added.stderr
     ok = _vsl_in(empty, "status", env=explicit, module=True)
     assert ok.returncode == 0, ok.stderr
-    assert "no URLs yet" in ok.stdout
+    assert "https://cdn.example.com/a.m3u8" in ok.stdout
+
+
+#: Every command that reads or changes a library, with the arguments it needs to get that far.
+NEEDS_A_LIBRARY = [
+    ("status",),
+    ("show", "some-key"),
+    ("process",),
+    ("retry", "--failed"),
+    ("remove", "some-key"),
+    ("export",),
+    ("search", "garantia"),
+    ("reindex",),
+    ("insights",),
+    ("watch", "list"),
+    ("health",),
+    ("user", "list"),
+    ("token", "list"),
+    ("token", "create", "ana"),
+]
+
+
+def test_commands_refuse_a_library_that_is_not_there_and_the_first_add_starts_one(vsl_env, instance) -> None:
+    """Run from a folder without the app's database (a project whose storage/ was never made),
+    every command but the ones that start a library made a new, empty database there and acted
+    on it: "no URLs yet" for a library of hundreds, a login nobody can use."""
+    database = Path(vsl_env["VSL_STORAGE_DIR"]) / "vsl.db"
+    for args in NEEDS_A_LIBRARY:
+        ran = in_process(*args, stdin="a-long-password-1\n")
+        assert ran.returncode == 2, (args, ran.stdout, ran.stderr)
+        assert f"vsl: no app database at {database}" in ran.stderr, args
+        assert "set VSL_DATABASE_URL to the app's database" in ran.stderr and "vsl add URL" in ran.stderr
+        assert ran.stdout == "" and not database.exists(), args
+    added = in_process("add", "https://cdn.example.com/first.m3u8")  # the README's first URL starts it
+    assert added.returncode == 0, added.stderr
+    assert database.is_file() and added.stderr.startswith(
+        f"vsl: starting a new library at {database} (no app database was there)\n"
+    )
+    listed = in_process("status")
+    assert listed.returncode == 0 and "https://cdn.example.com/first.m3u8" in listed.stdout
+    again = in_process("add", "https://cdn.example.com/second.m3u8")
+    assert again.returncode == 0 and "new library" not in again.stderr
+
+
+def test_the_first_login_may_start_the_library_and_says_so(vsl_env) -> None:
+    """docs/using.md makes a login before ``vsl web`` ever ran: ``vsl user add`` starts the library,
+    and says where, so one started in the wrong folder is seen at once."""
+    database = Path(vsl_env["VSL_STORAGE_DIR"]) / "vsl.db"
+    made = in_process("user", "add", "ana", "--password-stdin", stdin="a-long-password-1\n")
+    assert made.returncode == 0 and made.stdout == "user ana created\n"
+    assert made.stderr == f"vsl: starting a new library at {database} (no app database was there)\n"
+    assert in_process("token", "list").returncode == 0
 
 
 @pytest.mark.slow

@@ -65,15 +65,40 @@ def test_watch_check_names_each_page_down_and_why(vsl_env, capsys, monkeypatch) 
 def test_check_counts_add_up_to_the_pages_checked() -> None:
     """Pages answered 304 and pages fetched again with the same video are both unchanged: the line
     once counted only the 304s, so "checked 2: 1 unchanged (ETag), 0 changed, 0 failed, 0 down"."""
-    from vsl_assets.cli.watch import _check_line
+    from vsl_assets.cli.watch import check_report
     from vsl_assets.services.watch import RunSummary
 
-    assert _check_line(RunSummary(checked=2, not_modified=1, requests=2)) == (
+    assert check_report("en", RunSummary(checked=2, not_modified=1, requests=2)) == [
         "checked 2: 2 unchanged (1 by ETag), 0 changed, 0 failed, 0 down; 2 requests"
-    )
-    assert _check_line(RunSummary(checked=4, changed=1, failed=1, down=1, requests=4)) == (
+    ]
+    assert check_report("en", RunSummary(checked=4, changed=1, failed=1, down=1, requests=4)) == [
         "checked 4: 1 unchanged, 1 changed, 1 failed, 1 down; 4 requests"
-    )
+    ]
+    assert check_report("pt-BR", RunSummary(checked=1, not_modified=1, requests=1)) == [
+        "1 verificadas: 1 sem mudança (1 pelo ETag), 0 com mudança, 0 com falha, 0 fora do ar; 1 requisição"
+    ]
+
+
+def test_watch_check_words_its_events_in_the_readers_language(vsl_env, capsys, monkeypatch) -> None:
+    """A new video on the page printed ``new_version page-v2``, the event's code: now the words the
+    Changes page uses, in ``--lang`` (English by default), as ``vsl add`` and ``vsl status`` word theirs."""
+    monkeypatch.setenv("VSL_WATCH_HOST_INTERVAL_S", "0")
+    with PageHost() as page, PageHost() as cdn:
+        (key,) = add_urls(page.serve("/pagina/", video_page(cdn.url("/a.m3u8"))))
+        assert main(["watch", "check", key]) == 0
+        capsys.readouterr()
+        page.serve("/pagina/", video_page(cdn.url("/b.m3u8")))  # the advertiser changed the video
+        assert main(["watch", "check", key, "--lang", "pt-BR"]) == 0
+        portuguese = capsys.readouterr().out.splitlines()
+        page.serve("/pagina/", video_page(cdn.url("/c.m3u8")))
+        assert main(["watch", "check", key]) == 0
+        english = capsys.readouterr().out.splitlines()
+        assert main(["watch", "check", key, "--lang", "fr"]) == 2
+        assert "--lang 'fr': use one of en, pt-BR, es" in capsys.readouterr().err
+    assert portuguese[0].startswith("1 verificadas: 0 sem mudança, 1 com mudança, 0 com falha, 0 fora do ar; ")
+    assert portuguese[1:] == [f"{key}: nova versão da VSL — versão 2 ({key}-v2)"]
+    assert english[0].startswith("checked 1: 0 unchanged, 1 changed, 0 failed, 0 down; ")
+    assert english[1:] == [f"{key}: new VSL version — version 3 ({key}-v3)"]
 
 
 def test_a_check_without_the_apps_environment_fails_and_records_nothing(vsl_env, capsys, monkeypatch, tmp_path) -> None:

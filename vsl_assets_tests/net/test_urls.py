@@ -1,7 +1,7 @@
 import pytest
 
 from vsl_assets.errors import InvalidUrlError
-from vsl_assets.net.urls import normalize_url, partition_key_for, redact_url
+from vsl_assets.net.urls import normalize_url, page_address, partition_key_for, redact_url
 from vsl_assets.storage import validate_key
 
 
@@ -80,3 +80,21 @@ def test_urls_pasted_without_a_scheme_are_read_as_https(pasted: str, read_as: st
 def test_other_schemes_are_not_mistaken_for_hosts(pasted: str) -> None:
     with pytest.raises(InvalidUrlError, match="unsupported URL scheme"):
         normalize_url(pasted)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("https://www.oferta.example.com/vsl/", "http://oferta.example.com/vsl", True),  # scheme, www., slash
+        ("https://Oferta.Example.com./vsl#video", "https://oferta.example.com/vsl", True),  # case, dot, fragment
+        ("https://oferta.example.com:443/vsl?b=2&a=1", "https://oferta.example.com/vsl?a=1&b=2", True),
+        ("https://oferta.example.com/vsl?p=12", "https://oferta.example.com/vsl?p=13", False),  # two pages
+        ("https://oferta.example.com:8443/vsl", "https://oferta.example.com/vsl", False),  # another server
+        ("https://oferta.example.com/vsl", "https://oferta.example.com/vsl2", False),
+    ],
+)
+def test_page_address_is_the_key_rules_then_looser(a: str, b: str, same: bool) -> None:
+    """One page to a person (compare's "versions of one VSL"): what makes two URLs one key, then
+    neither scheme, ``www.`` nor a trailing slash; a port stays (the old rule dropped it)."""
+    assert (page_address(a) == page_address(b)) is same
+    assert page_address(normalize_url(a)) == page_address(a)

@@ -80,3 +80,70 @@ def test_describe_summarises_a_diff_for_operators(env: Env, keys: tuple[str, str
     assert "offer moved -0:03" in text and "bonus added" in text
     assert f"“{REWRITTEN[0]}” → “{REWRITTEN[1]}”" in text and f"“{ADDED}”" in text and f"“{REMOVED}”" in text
     assert "lead_type: story" not in text  # a guess never shows as a change
+
+
+def test_later_versions_and_picked_headers_come_from_rows_not_details(
+    env: Env, keys: tuple[str, str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The picker's headers are what each VSL's detail says (title, duration, language, analysed),
+    read without loading a detail per version (its segments, beats, jobs, dead letters)."""
+    from vsl_assets.db import Url, repo
+    from vsl_assets.services import library
+
+    old, new, other = keys
+    alias = "cdn-example-com-a11a5a11a5a1"  # the stream of ``other``, pasted later: no title of its own
+    t = env.settings.breakdown_min_confidence
+    with env.sessions() as s:
+        original = repo.require_url(s, other)
+        s.add(
+            Url(
+                url="https://cdn.example.com/ingles/stream.m3u8",
+                partition_key=alias,
+                status="alias",
+                alias_of=original.id,
+            )
+        )
+        s.flush()
+        full = {}
+        for key in (new, other, alias):
+            found = library.detail(s, key, min_confidence=t)
+            assert found is not None
+            full[key] = compare.header_of(found)
+
+    def no_detail(*_: object, **__: object) -> None:
+        raise AssertionError("a header loaded a whole detail")
+
+    monkeypatch.setattr(library, "detail", no_detail)
+    with env.sessions() as s:
+        assert compare.later_versions(s, [old, other], min_confidence=t) == {old: [full[new]]}
+        assert compare.headers(s, [other, "nobody-000000000000", new, alias], min_confidence=t) == [
+            full[other],
+            full[new],
+            full[alias],
+        ]
+    assert full[new].title == "Ritual — v2" and full[new].duration_s == 26.0 and full[new].has_breakdown
+    assert full[alias].title == full[other].title and not full[alias].has_breakdown
+
+
+def test_a_watched_pages_card_shows_its_newest_analysed_versions_facts(env: Env, keys: tuple[str, str, str]) -> None:
+    """The page swapped its video (197 BRL, 28 s -> 147 BRL, 26 s): its one card in the library, on
+    a board and in the API said 197 and 28 s, what the page no longer sold.  The picker's box picks
+    the page's own version, so the picker keeps the page's own facts."""
+    from vsl_assets.services import library
+    from vsl_assets.services.library import LibraryFilters
+
+    old, _new, other = keys
+    t = env.settings.breakdown_min_confidence
+    with env.sessions() as s:
+        listed = {c.partition_key: c for c in library.list_vsls(s, LibraryFilters(), min_confidence=t).items}
+        on_board = library.cards_for(s, [old, other], min_confidence=t)
+        own = {
+            c.partition_key: c
+            for c in library.list_vsls(s, LibraryFilters(), min_confidence=t, newest_facts=False).items
+        }
+    assert set(listed) == {old, other}  # one card per page: the version is not a card of its own
+    for card in (listed[old], on_board[old]):
+        assert (card.price, card.currency, card.duration_s, card.versions) == (147.0, "BRL", 26.0, 2)
+        assert (card.partition_key, card.title) == (old, "Ritual — v1")  # the page's key and name stay
+    assert (own[old].price, own[old].duration_s) == (197.0, 28.0)
+    assert listed[other] == own[other] and (listed[other].price, listed[other].versions) == (97.0, None)

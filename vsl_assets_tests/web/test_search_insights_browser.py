@@ -99,6 +99,12 @@ def _assert_filters_line_up(page: Any) -> None:
     assert all(height <= control + 4 for _name, height, control in rows), rows
 
 
+def _open_filters(page: Any) -> None:
+    """The filters' drawer, opened where a phone folds it (app.js)."""
+    if page.locator("#search-drawer").get_attribute("open") is None:
+        page.click("#search-drawer summary")
+
+
 def test_filtered_search_in_chromium(server: str, browser: Any) -> None:  # noqa: F811
     keys = _seed()
     for device, viewport in DEVICES:
@@ -106,6 +112,11 @@ def test_filtered_search_in_chromium(server: str, browser: Any) -> None:  # noqa
         page = context.new_page()
         _login(page, server)
         page.wait_for_selector("#search-form")
+        # A phone shows the words and folds the filters (a whole screen of menus, always open before).
+        folded = page.locator("#search-drawer").get_attribute("open") is None
+        assert folded is (device == "phone") and page.locator("select[name=niche]").is_visible() is not folded
+        assert page.locator("input[name=q]").is_visible()
+        _open_filters(page)
         # Portuguese labels, and the language is a menu of the languages present.
         assert page.inner_text("label:has(select[name=language])").startswith("Idioma")
         assert page.locator("select[name=language] option").all_inner_texts()[1:] == [
@@ -124,6 +135,7 @@ def test_filtered_search_in_chromium(server: str, browser: Any) -> None:  # noqa
         assert words.locator("h2").inner_text() == "Ritual da Manhã"
         assert words.locator("mark").all_inner_texts() == ["garantia", "de", "trinta", "dias"]
         # The lead filter narrows to one.
+        _open_filters(page)
         page.select_option("select[name=lead]", "big_secret")
         page.click("#search-form button[type=submit]")
         page.wait_for_selector("#results")
@@ -136,6 +148,7 @@ def test_filtered_search_in_chromium(server: str, browser: Any) -> None:  # noqa
         assert f"Garantia {device}" in page.inner_text("#saved-searches")
         assert _overflowing(page) == [], device
         if device == "phone":
+            _open_filters(page)
             _assert_filters_line_up(page)
         shot(page, f"search_{device}")
         # A moment opens the VSL at its second.

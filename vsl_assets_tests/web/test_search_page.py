@@ -104,6 +104,26 @@ def test_search_page_filters_like_the_library(sqlite_web: Web) -> None:
     assert web.client.get("/search", params={"q": "x", "price_min": "-1"}).status_code == 422
 
 
+def test_search_filters_sit_in_a_drawer_the_words_outside_it(sqlite_web: Web) -> None:
+    """On a phone the filters took the whole first screen, always open: they are in a drawer now,
+    open as served (a desktop, or no scripts), folded on a narrow screen by app.js as the library's
+    (``data-collapse-narrow``; no inline script), its summary counting the filters set."""
+    web = sqlite_web
+    web.login()
+    page = web.client.get("/search", params={"q": "ritual", "niche": "health", "price_max": "100"}).text
+    start = page.index('<form method="get" action="/search"')
+    form = page[start : page.index("</form>", start)]
+    words, drawer = form.split('<details class="drawer" id="search-drawer" open data-collapse-narrow>')
+    assert 'name="q"' in words and '<button type="submit">' in words  # always in view
+    for name in ("language", "niche", "lead", "awareness", "board", "price_min", "price_max", "duration_max"):
+        assert f'name="{name}"' in drawer and f'name="{name}"' not in words
+    assert '<summary>Filters <span class="active-count">(2)</span></summary>' in drawer
+    assert "<script" not in form and '<script src="/static/app.js' in page
+    web.client.cookies.set("vsl_lang", "pt-BR")
+    plain = web.client.get("/search").text
+    assert "<summary>Filtros</summary>" in plain  # none set: no count
+
+
 def test_search_results_grouped_with_titles_and_moments(sqlite_web: Web) -> None:
     web = sqlite_web
     keys = _seed_three(web)

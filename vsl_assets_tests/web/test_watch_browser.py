@@ -83,11 +83,16 @@ def test_changes_feed_and_vsl_panel_in_chromium(server: str, browser: Any) -> No
         page.goto(f"{server}/vsl/{key}")
         assert " ".join(page.locator("#watch-life").inner_text().split()) == "live since today, 2 versions"
         assert page.locator(".watch-versions li").count() == 2
+        # The page swapped its video: version 1 is no longer live (it was for three more checks).
+        assert page.locator(".watch-versions li[data-version='2'] .badge.watch-on").count() == 1
+        assert page.locator(".watch-versions li[data-version='1'] .badge.watch-on").count() == 0
         _no_sideways_scroll(page)
         shot(page, f"watch_vsl_{name}")
         page.goto(f"{server}/")
         assert "live since today, 2 versions" in page.locator(f"a[data-key='{key}'] .watch-life").inner_text()
         assert page.locator(f"a[data-key='{key}-v2']").count() == 0
+        # One card for the page, with what it sells now: version 2's price, not version 1's.
+        assert page.locator(f"a[data-key='{key}'] .tag.price").inner_text() == "R$\u00a097.00"
         shot(page, f"watch_library_{name}")
         context.close()
     # The switch, once, by clicking.

@@ -12,21 +12,11 @@ from typing import NoReturn, Protocol, TypeVar
 
 from vsl_assets.core import deadline
 from vsl_assets.db import UrlStatus
+from vsl_assets.progress import PROGRESS
 from vsl_assets.services.steps.common import StepInputs, StepResources
 
 R = TypeVar("R")
 
-#: The statuses a run moves a URL through, in order (``failed`` and ``alias`` are off this line).
-PROGRESS: tuple[UrlStatus, ...] = (
-    UrlStatus.PENDING_INGEST,
-    UrlStatus.QUEUED,
-    UrlStatus.DOWNLOADING,
-    UrlStatus.DOWNLOADED,
-    UrlStatus.TRANSCRIBING,
-    UrlStatus.TRANSCRIBED,
-    UrlStatus.ANALYZING,
-    UrlStatus.ANALYZED,
-)
 #: A stage a URL rests in once its steps are done (no run needs to own it).
 _FINISHED = frozenset({UrlStatus.DOWNLOADED, UrlStatus.TRANSCRIBED, UrlStatus.ANALYZED})
 

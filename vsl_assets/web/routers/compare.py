@@ -108,7 +108,10 @@ def compare_page(
             )
     except compare.UnknownVsl as exc:
         raise HTTPException(status_code=404, detail=str(exc)) from None
-    cards = library.list_vsls(session, LibraryFilters(q=q or None, limit=PICKER_LIMIT), min_confidence=threshold)
+    # The page's own facts: its box picks the page's own version (its later ones are listed under it).
+    cards = library.list_vsls(
+        session, LibraryFilters(q=q or None, limit=PICKER_LIMIT), min_confidence=threshold, newest_facts=False
+    )
     listed = {c.partition_key for c in cards.items}
     versions = compare.later_versions(session, list(listed), min_confidence=threshold)
     listed |= {h.key for found in versions.values() for h in found}
