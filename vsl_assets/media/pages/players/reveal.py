@@ -8,7 +8,8 @@ read here, from inline scripts and then from the page's same-site script files:
   (``window.buttonTiming``, also one another inline script sets), a formula of constants
   (``(min * 60) + sec + (ms / 1000)``) or an attribute of the hidden element or of ``<body>``
   (``parseInt(el.getAttribute("data-show-delay")) || 0``); a ``0`` set first is a placeholder;
-* hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (also ``N * 1000``, a
+* hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (or ``classList.remove``,
+  jQuery's ``.removeClass("d-none")``; also ``N * 1000``, a
   variable holding the delay — or computed from constants set before it, as JavaScript evaluates
   ``((min * 60) + sec) * 1000`` — a named function, or a string of code, ``setTimeout("mostrar()",
   espera)``), and jQuery ``$(sel).delay(ms).fadeIn()``;
