@@ -35,7 +35,8 @@ is not an offer second by itself.
 A timer counts only when it shows something, is at least ``MIN_SECONDS`` long (short timers are
 animations) and — when the script names what it reveals — that element exists on the page: a
 timer aimed at an element the page lacks belongs to some other page; a timer that shows social-proof
-toasts ("someone just bought") starts notifications, not the offer.  When timers compete, the one
+toasts ("someone just bought") starts notifications, not the offer; a same-site script's timer set in a
+function nothing on the page calls never runs there.  When timers compete, the one
 revealing the buy button or offer section wins over others (comments, pop-ups); among equals the
 first read wins.  External files are read only when the inline scripts hold no timer, through
 :mod:`page_scripts` (same host only, its limit, the guarded fetcher, each file once).
@@ -156,6 +157,8 @@ class Timer:
     #: The targets are what this timer itself shows (its body, its selector list), so a page without
     #: them is not this timer's page; script-wide lookups only help ranking.
     strict: bool = True
+    #: The named function whose body sets this timer (None at top level or in anonymous callbacks).
+    inside: str | None = None
 
 
 def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | None, str | None]:
@@ -167,8 +170,10 @@ def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | Non
     timers = [t for t in _all_timers(page.scripts(), "page script", attribute) if _counts(page, t)]
     timers += [t for t in _timed_elements(page) if _counts(page, t)]
     if not timers and fetcher is not None:
-        texts = (s.text for s in page_scripts.read(fetcher, page, same_site=True))
-        timers = [t for t in _all_timers(texts, "same-site script", attribute) if _counts(page, t)]
+        texts = [s.text for s in page_scripts.read(fetcher, page, same_site=True)]
+        timers = [
+            t for t in _all_timers(texts, "same-site script", attribute) if _counts(page, t) and _called(page, texts, t)
+        ]
     if not timers:
         return None, None
     best = max(enumerate(timers), key=lambda item: (_offer_score(item[1]), -item[0]))[1]
@@ -449,7 +454,8 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
     started_after = _started_after(js, at)
     if started_after is None:
         return None
-    return Timer((ms + started_after) / 1000, f"{where} setTimeout", _script_targets(body, js), body)
+    inside = _enclosing_name(js, at)
+    return Timer((ms + started_after) / 1000, f"{where} setTimeout", _script_targets(body, js), body, inside=inside)
 
 
 #: A code string handed to a timer: ``"mostrar()"``, ``'show(1)'`` (no quotes inside).
@@ -736,6 +742,28 @@ def _exists(page: Page, selector: str) -> bool | None:
             continue
         return True
     return False
+
+
+def _called(page: Page, texts: list[str], timer: Timer) -> bool:
+    """Whether the function that sets ``timer`` can run on this page: a site-wide script file holds
+    functions for several pages, and one nothing on this page names (no call, handler attribute,
+    listener or callback reference in the page or in its same-site scripts) never runs here, so
+    neither does its timer — JavaScript runs a function's body only when it is called (the rule
+    rests on that, not on a page count).  Seen on the quiz pages spotify/ and spotpremiado/ of public
+    repo GGlistano/lifeboostsecrets.online and verificar-conta/ of GGlistano/thetrucoasiatico.site,
+    whose site-wide js/scripts.js chains quiz pop-ups 10 s apart in a function none of them calls
+    (read as a 10 s reveal before); on pages6's dev pool of 98 pages whose reveal lives in same-site
+    scripts, these three are the only ones it changes."""
+    if timer.inside is None:
+        return True
+    name = re.escape(timer.inside)
+    # A call (``in1()``, also in a handler or a string of code) or the function handed on as a value
+    # (``addEventListener("click", in1)``, ``window.onload = in1``); its own ``function in1(`` is not.
+    used = re.compile(rf"(?<![\w$.]){name}\s*\(|[(,=:]\s*{name}\s*[),;}}]")
+    defined = re.compile(rf"\bfunction\s+{name}\s*\(")
+    handlers = (v for e in page.elements for k, v in e.attrs.items() if k.startswith("on") or k == "href")
+    sources = [*page.scripts(), *handlers, *texts]
+    return sum(len(used.findall(text)) - len(defined.findall(text)) for text in sources) > 0
 
 
 def _counts(page: Page, timer: Timer) -> bool:
