@@ -1,7 +1,8 @@
 """Reveal patterns from the pages7 round (real pages in /work/realpages-extra, session "pages7", and
 unlabelled pages of public repos), each reproduced with HTML and script written for these tests:
 jQuery's ``.removeClass("d-none")`` in a timer, read like ``classList.remove`` (r7-oportunidade-vsl),
-and a site-wide script's timer set in a function the page never calls (a quiz pop-up chain)."""
+a site-wide script's timer set in a function the page never calls (a quiz pop-up chain), and a timer
+that only hides something (a loader's fallback)."""
 
 from __future__ import annotations
 
@@ -111,3 +112,23 @@ def test_the_same_timer_counts_once_the_page_calls_its_function(caller: str) -> 
 def test_the_offer_page_that_calls_the_reveal_function_at_load_gets_its_second() -> None:
     body = '<a class="comprar" href="/checkout" style="display:none">Comprar</a><script>liberarOferta();</script>'
     assert _site_reveal(body) == (754, "same-site script setTimeout")
+
+
+def test_a_timer_that_only_hides_a_loader_reveals_nothing() -> None:
+    body = """<div class="carregando-form">Carregando…</div><form class="inscricao"></form>
+    <script>
+        var aviso = document.querySelector('.carregando-form');
+        function esconderAviso() { aviso.style.display = "none"; }
+        setTimeout(esconderAviso, 15000);
+        setTimeout(function () { $('.carregando-form').hide(); $('.inscricao').addClass('d-none'); }, 20000);
+    </script>"""
+    assert _reveal(body) == (None, None)
+
+
+def test_a_timer_that_hides_the_player_and_shows_the_offer_still_reveals() -> None:
+    body = """<div id="player">…</div><div id="oferta" style="display:none"><a href="/checkout">Comprar</a></div>
+    <script>setTimeout(function () {
+        document.getElementById('player').style.display = 'none';
+        document.getElementById('oferta').style.display = 'block';
+    }, 900000);</script>"""
+    assert _reveal(body) == (900, "page script setTimeout")

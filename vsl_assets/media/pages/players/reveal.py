@@ -32,7 +32,7 @@ not from page load (JavaScript's own semantics): after a short start-up wait (``
 500)``) the wait is added; after a long or unreadable one (pop-ups started once the offer shows) it
 is not an offer second by itself.
 
-A timer counts only when it shows something, is at least ``MIN_SECONDS`` long (short timers are
+A timer counts only when it shows something (hiding alone is not showing), is at least ``MIN_SECONDS`` long (short timers are
 animations) and — when the script names what it reveals — that element exists on the page: a
 timer aimed at an element the page lacks belongs to some other page; a timer that shows social-proof
 toasts ("someone just bought") starts notifications, not the offer; a same-site script's timer set in a
@@ -68,6 +68,17 @@ _MAX_VARIABLES = 20
 _SHOWS = re.compile(
     r"display|classList\.(?:remove|add|toggle)|\.removeClass\(|\.show\(|fadeIn|slideDown|visibility|hidden|"
     r"esconder|reveal|opacity|removeAttribute|\bshow[A-Z]\w*\(",
+    re.I,
+)
+#: What hides an element (CSS ``display: none``, the HTML ``hidden`` state, jQuery's ``hide``/``fadeOut``,
+#: a hiding class added): a timer whose body does only this shows nothing, e.g. a loader's 10 s
+#: fallback (``setTimeout(hideLoader, 10000)`` with ``loader.style.display = "none"``: public repo
+#: EasyEarl1/YTASITE, 1k-free.html and 75-rpm-niche-revealed.html) — CSS/DOM semantics, not a page count.
+_HIDES = re.compile(
+    r"""\.style\.display\s*=\s*["'`]none["'`]|\.css\(\s*["']display["']\s*,\s*["']none["']\s*\)|"""
+    r"""\.(?:hide|fadeOut|slideUp)\(\s*(?:\d+\s*)?\)|\.hidden\s*=\s*(?:true|!0)|"""
+    r"""(?:classList\.add|addClass)\(\s*["'](?:d-none|hidden|hide|oculto|esconder)["']\s*\)|"""
+    r"""\.style\.visibility\s*=\s*["'`]hidden["'`]""",
     re.I,
 )
 #: Words naming the buy button / offer section; words naming what is *not* the offer.
@@ -446,7 +457,7 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
         return None
     body, delay = call
     body = _with_called(js, body)
-    if not _SHOWS.search(body):
+    if not _SHOWS.search(_HIDES.sub(" ", body)):
         return None
     ms = _delay_ms(js, delay)
     if ms is None:
