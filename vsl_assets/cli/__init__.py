@@ -91,7 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             err(missing)  # opening it would make a new, empty library here and act on that
             return EXIT_USAGE
         if missing is not None:  # said first, so a library started in the wrong folder is seen at once
-            err(f"starting a new library at {db_engine.sqlite_file(settings.database)} (no app database was there)")
+            notice = f"starting a new library at {db_engine.sqlite_file(settings.database)} (no app database was there)"
+            if getattr(args, "notice_after_input", False):
+                args.new_library_notice = notice  # said once its input is read: `vsl add --file /missing` starts none
+            else:
+                err(notice)
         return int(args.func(args, settings))
     except ConfigurationError as exc:
         err(exc.reason)

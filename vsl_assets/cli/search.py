@@ -11,6 +11,18 @@ from vsl_assets.core.humanize import counted
 from vsl_assets.settings import Settings
 
 
+def _at_least_one(text: str) -> int:
+    """``--limit`` and ``--page``: a whole number from 1, refused by the option's own name (the
+    search's "page, per_page and hits_per_vsl" are its parameters, not the command's)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
+
+
 def _search_query(args: argparse.Namespace) -> Any:
     """The ``SearchQuery`` of ``vsl search``'s arguments (``services.search.query_for``)."""
     from vsl_assets.services.search import query_for
@@ -208,8 +220,8 @@ def register(sub: Any) -> None:
     p.add_argument("--price-min", type=float, help="offer price at least this (a not-sure price never matches)")
     p.add_argument("--price-max", type=float, help="offer price at most this")
     p.add_argument("--currency", help="offer currency, ISO 4217 (BRL, USD...)")
-    p.add_argument("--limit", type=int, default=20, help="VSLs per page (default 20)")
-    p.add_argument("--page", type=int, default=1)
+    p.add_argument("--limit", type=_at_least_one, default=20, help="VSLs per page (default 20)")
+    p.add_argument("--page", type=_at_least_one, default=1)
     p.set_defaults(func=cmd_search)
     p = sub.add_parser("reindex", help="rebuild the search index from the database")
     p.set_defaults(func=cmd_reindex)

@@ -31,10 +31,26 @@ from vsl_assets.storage.objectstore import store_for
 from vsl_assets.transcription.writers import OUTPUT_EXTENSIONS
 
 
-def _read_urls(args: argparse.Namespace) -> list[str]:
+def _read_file(path: Path) -> str | None:
+    """``--file``'s text; else None, the reason said as a person can act on it (not "[Errno 2] ...")."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        err(f"--file {path}: no such file")
+    except IsADirectoryError:
+        err(f"--file {path}: is a folder, not a file of URLs")
+    except UnicodeDecodeError as exc:
+        err(f"--file {path}: not UTF-8 text (byte {exc.start}); save it as UTF-8 and try again")
+    return None
+
+
+def _read_urls(args: argparse.Namespace) -> list[str] | None:
+    """The URLs given and those of ``--file``; None when the file cannot be read (said on stderr)."""
     urls = list(args.urls)
     if args.file:
-        text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text(encoding="utf-8")
+        text = sys.stdin.read() if args.file == "-" else _read_file(Path(args.file))
+        if text is None:
+            return None
         urls += [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     return urls
 
@@ -44,6 +60,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     if lang is None:
         return EXIT_USAGE
     raw = _read_urls(args)
+    if raw is None:
+        return EXIT_USAGE
     if not raw:
         err("no URLs given (pass URLs or --file FILE)")
         return EXIT_USAGE
@@ -52,6 +70,8 @@ def cmd_add(args: argparse.Namespace, settings: Settings) -> int:
     except ValueError as exc:
         err(f"invalid --language {args.language!r}: {exc}")
         return EXIT_USAGE
+    if getattr(args, "new_library_notice", None):  # the input is good: this add starts the library
+        err(args.new_library_notice)
     with session_scope(settings.database) as s:
         report = intake.add_urls(
             s,
@@ -211,7 +231,7 @@ def register(sub: Any) -> None:
     p.add_argument("--file", "-f", help="file with one URL per line ('-' = stdin)")
     p.add_argument("--language", "-l", help="the VSLs' language (pt, en, es...): transcribed in it instead of detected")
     p.add_argument("--lang", help=f"what it did, worded in {LANG_HELP} (default: en)")
-    p.set_defaults(func=cmd_add, creates_database=True)  # the first URL starts a library (README)
+    p.set_defaults(func=cmd_add, creates_database=True, notice_after_input=True)  # the first URL starts a library
     p = sub.add_parser("status", help="list URLs with status and reason")
     p.add_argument("--json", action="store_true", help="print a JSON list")
     # choices: a typo ("--status faild") was "no URLs yet: add some", as if the library were empty

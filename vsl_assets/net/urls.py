@@ -32,16 +32,23 @@ _HASH_LEN = 12
 
 #: ``scheme:`` at the start of a URL; ``host:8080/...`` is a port, not a scheme.
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:(?!\d+(?:[/?#]|$))")
+#: ``http//host/...``: a scheme typed without its colon, which read as https would fetch the host "http".
+_COLONLESS_SCHEME_RE = re.compile(r"^https?//", re.IGNORECASE)
+#: One DNS label of a host name (RFC 1035: 1 to 63 characters); ``example..com`` has an empty one.
+_MAX_LABEL = 63
 
 
 def _assume_https(url: str) -> str:
     """``example.com/v.m3u8`` or ``//cdn.example.com/v.m3u8`` (as copied from a page): read as https.
 
     Browsers do the same with what is pasted into their address bar; anything with a scheme of
-    its own (``javascript:``, ``file:``, ``ftp:``) is left for the scheme check to refuse.
+    its own (``javascript:``, ``file:``, ``ftp:``) is left for the scheme check to refuse, and
+    ``http//host`` (the colon forgotten) is refused here: read as https it would name the host "http".
     """
     if url.startswith("//"):
         return "https:" + url
+    if _COLONLESS_SCHEME_RE.match(url):
+        raise InvalidUrlError("the URL starts with http// or https// without the colon: write http:// or https://")
     if _SCHEME_RE.match(url):
         return url
     return "https://" + url
@@ -121,13 +128,20 @@ def normalize_url(raw: str, *, tracking: TrackingParams = NO_TRACKING) -> str:
         raise InvalidUrlError(f"invalid host name {parts.hostname!r}") from None
     if ":" in host:
         host = f"[{host}]"
-    if not _HOST_RE.match(host):
+    if not _HOST_RE.match(host) or not _labels_ok(host):
         raise InvalidUrlError(f"invalid host name {parts.hostname!r}")
     netloc = host if port in (None, _DEFAULT_PORTS[scheme]) else f"{host}:{port}"
     path = quote(unquote(parts.path or "/"), safe="/%:@!$&'()*+,;=-._~")
     params = parse_qsl(parts.query, keep_blank_values=True)
     query = urlencode(sorted((k, v) for k, v in params if not tracking.matches(k)), doseq=True)
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def _labels_ok(host: str) -> bool:
+    """Every dot-separated label of a name is 1 to 63 characters (an IP literal in brackets has none)."""
+    if host.startswith("["):
+        return True
+    return all(0 < len(label) <= _MAX_LABEL for label in host.split("."))
 
 
 def page_address(url: str) -> tuple[str, str, str]:

@@ -44,6 +44,13 @@ MIN_PREFIX = 2
 _TOKEN = re.compile(r'"[^"]*"?|[^\s"]+')
 #: Characters that never join two words into one term ("e-mail" and "30-day" do stay joined).
 _SEPARATORS = re.compile(r"[()\[\]{}<>,;!?&|^~=+:]")
+#: A currency sign typed before a price, outside quotes ("R$ 97", "US$37", "$ 37").  The index
+#: keeps words only: "$37" is the word "37", and a price is said "97 reais" as often as written
+#: "R$ 97", so "R$" as the word "r" (or "US$" as "us") found only the transcripts that wrote the
+#: sign.  The real (Brazil) is read as its sign or its name; a dollar sign, which the index never
+#: holds, is left out.
+_CURRENCY_SIGN = re.compile(r"^(?P<sign>R|US|U\$S|MX|CA|AU|NZ|A|C)?\$(?P<rest>\d[\d.,]*)?$", re.IGNORECASE)
+_REAL_WORDS = ("r", "OR", "reais", "OR", "real")
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,22 @@ def parse_search(query: SearchQuery) -> ParsedQuery:
     if parsed.empty and not query.has_filters():
         raise SearchQueryError("Type a word or a phrase to search for, or choose a filter.")
     return parsed
+
+
+def _currency_signs(tokens: list[str]) -> list[str]:
+    """``R$`` before a price reads as "r", "reais" or "real" (either); a dollar sign is dropped;
+    quoted phrases are left as typed (:data:`_CURRENCY_SIGN`)."""
+    out: list[str] = []
+    for token in tokens:
+        sign = _CURRENCY_SIGN.match(token)
+        if sign is None:
+            out.append(token)
+            continue
+        if (sign.group("sign") or "").upper() == "R":
+            out.extend(_REAL_WORDS)
+        if sign.group("rest"):
+            out.append(sign.group("rest"))
+    return out
 
 
 def _numbers_as_phrases(tokens: list[str]) -> list[str]:
@@ -148,7 +171,8 @@ def parse(text: str) -> ParsedQuery:
     excluded: list[Clause] = []
     negate_next = or_next = False
     # "1,000" is one number before "," separates words ("R$ 1.000" and "1,000" both read 1000).
-    for raw in _numbers_as_phrases(_TOKEN.findall(_SEPARATORS.sub(" ", join_thousands(text)))):
+    tokens = _currency_signs(_TOKEN.findall(_SEPARATORS.sub(" ", join_thousands(text))))
+    for raw in _numbers_as_phrases(tokens):
         if raw == "OR":
             or_next = bool(groups)
             continue

@@ -18,7 +18,8 @@ columns (``vsl``, ``sid``);
 the same SQL as the other backends) and each segment's text and times for the hits shown.  A
 write changes the side table in a transaction committed only after tantivy's commit, so a crash
 in between leaves terms whose VSL id the side table does not know, which reads skip (ids are
-never reused: AUTOINCREMENT).
+never reused: AUTOINCREMENT); the merges that commit started are joined after the side commit,
+still under the writer lock.
 
 Queries are top-k first, as in the FTS5 backend: the best n segments by BM25 (tantivy's
 block-max pruning), grouped per VSL; exact totals come from a terms aggregation over the ``vsl``
@@ -59,17 +60,34 @@ each at 1,000,200 segments).  The answers are the same either way (``test_tantiv
 queries and 288 variants with other filters and pages at 1,000,200 segments).  Nothing changes in
 the index (filters are not indexed in tantivy), so nothing needs rebuilding.
 
-Writes: a pipeline run indexes its VSL in one commit (``index_vsl``: 65-100 ms for a 60-minute VSL
-into a 1,000,800-segment index at load 9-13, nearly all of it tantivy's commit, which writes and
-fsyncs a new index segment; opening the index and the writer take 1-9 ms, waiting for merges
-0-2 ms on a bulk-built index).  An index built one commit per VSL has many small segments, and each
-commit waits for the merges it triggers (``wait_merging_threads`` is what releases tantivy's own
-lock; a writer dropped without it abandons them, and unmerged segments slow every query); the
-Python binding sets no merge policy.  That is the likely reason per-VSL commits average ~230 ms
-over a 1,000,800-segment build (bench_search.py), not measured apart.  Batching those commits
-would take one long-lived indexing process that runs queue to; not built.  ``vsl reindex``
-(``index_many``) commits about every 100,000 segments, releasing the lock in between
-(bench_search.py).
+Writes: a pipeline run indexes its VSL in one commit (``index_vsl``).  Where a 60-minute VSL's time
+went (issue 29, 200 VSLs into a fresh index at load 0.8: 34.8 ms a VSL, 43.7 ms over a 1,112-VSL
+build): the analysis, before the lock (7.6 ms; ~20% less CPU since the per-language stem table and
+the ASCII word split in ``text.py``, the same terms), opening the index and the writer (1.5 ms),
+tantivy's commit (14.4 ms), the merges it starts (5.4 ms, more as the index grows) and the side
+table's rows.  The commit is mostly the disk's: it syncs ~14 times (each of the new segment's 6
+files, ``.managed.json`` rewritten and synced once per new file, ``meta.json``, the directory;
+strace -T of 40 VSLs at load 4: 32 ms a VSL in fdatasync, half of it the ~8 atomic rewrites of
+``.managed.json``/``meta.json``), so on a busy disk it is nearly all of it (117 ms a VSL at load
+4-5, the same commits 18 ms on tmpfs); its CPU is mostly fixed per commit (the writer's term table
+walked whole, the term dictionaries' FST builders, the document channel), not the ~29,000 tokens.
+Since this pass the side rows are inserted while tantivy commits (``_commit_beside``: its commit
+releases the GIL) and the side table commits while the merges run, which are then joined, still
+under the lock: with the analysis, 59.0 against 65.6 ms a VSL on tmpfs (200 VSLs, load 4.7) and
+98.2 against 102.3 on disk (300 VSLs, load 3-4), each VSL indexed by this code and main's in turn
+in one process: on a busy disk the syncs are nearly all there is; bench_search.py --n 1112 at load
+4.4-5.9: 15,961 segments/s (the disk's fdatasync 0.2 ms median, 297 ms p90 in that run).  Measured
+and not kept: the writer's heap at tantivy's floor (15 MB: the same CPU, its term table is as
+large); ``pairs`` without positions (~10% less of tantivy's CPU, but phrases of three words or more
+are matched through the pairs' positions).  Not possible with tantivy-py 0.27: a merge policy,
+fewer files or syncs per commit.  So one commit per VSL stays under 30,000 segments/s (33 ms a
+60-minute VSL, about what its commit and merges alone take at low load): batching the commits of
+several runs would take one long-lived indexing process that runs queue to; not built (runs one
+after another would still commit one by one).  Each commit waits for the merges it triggers:
+``wait_merging_threads`` is what releases tantivy's own lock; a writer dropped without it abandons
+them, and unmerged segments slow every query.  A commit that fails drops tantivy's writer at once
+(the error's traceback kept it, and its lock, alive).  ``vsl reindex`` (``index_many``) commits
+about every 100,000 segments, releasing the lock in between (bench_search.py).
 """
 
 from __future__ import annotations
@@ -84,11 +102,11 @@ import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from itertools import pairwise
+from itertools import chain, pairwise
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, cast
@@ -183,7 +201,9 @@ class TantivySearch:
     across processes (one writer at a time under ``writer.lock``, readers reload on commit)."""
 
     name = "tantivy"
-    #: Memory of the (short-lived) writer: tantivy's floor is 15 MB per indexing thread.
+    #: Memory of the (short-lived) writer: tantivy's floor is 15 MB per indexing thread.  The floor
+    #: for one VSL's writer was measured (issue 29): the same CPU per commit (18.6-20.1 against
+    #: 19.6-19.8 ms a 60-minute VSL, process time, load 11): the writer's term table is as large.
     WRITER_HEAP = 64_000_000
     #: Best segments read per query at least (see ``_match``), and per hit the page shows: the
     #: page VSLs whose best k are not among them get them from a search of those VSLs (1,000,800
@@ -369,29 +389,43 @@ class TantivySearch:
         return vsl_id
 
     @contextmanager
-    def _write(self) -> Iterator[tuple[sqlite3.Connection, list[Any]]]:
+    def _write(self) -> Iterator[tuple[sqlite3.Connection, list[Any], _SideRows]]:
         """Side-table transaction + tantivy writer under the single-writer lock; the side table
-        commits after tantivy's commit.  Yields (connection, [writer]) — the writer is opened only
-        when the body asks for it (``_tantivy_writer``)."""
+        commits after tantivy's commit.  Yields (connection, [writer], segments' side rows) — the
+        writer is opened only when the body asks for it (``_tantivy_writer``); the rows, per VSL
+        id, are inserted while tantivy commits (``_commit_beside``), in the same transaction."""
         conn = self._conn()  # before the lock: a first call ensures the schema, under that lock
         with self._writer_lock():
             conn.execute("BEGIN IMMEDIATE")
             holder: list[Any] = []
+            rows: _SideRows = {}
+            side_committed = False
             try:
-                yield conn, holder
+                yield conn, holder, rows
                 if holder:
-                    writer = holder[0]
-                    writer.commit()
-                    writer.wait_merging_threads()  # joins merges and releases tantivy's own lock
+                    _commit_beside(holder[0], lambda: _insert_segments(conn, rows))
+                else:
+                    _insert_segments(conn, rows)
+                conn.execute("COMMIT")  # after tantivy's commit (the module's docstring says why)
+                side_committed = True
+                if holder:
+                    # Joins the merges the commit started (they ran beside the side table's
+                    # commit) and releases tantivy's own lock, still inside ours.
+                    holder[0].wait_merging_threads()
             except BaseException:
-                if holder:
-                    with suppress(Exception):  # the original error is what matters
-                        holder[0].rollback()
-                conn.execute("ROLLBACK")
+                if not side_committed:
+                    if holder:
+                        with suppress(Exception):  # the original error is what matters
+                            holder[0].rollback()
+                        # Drops tantivy's writer now, and with it tantivy's own lock: the error's
+                        # traceback keeps the Python object alive, and the next write of this
+                        # process (or any other, until this one exits) got LockBusy.
+                        with suppress(Exception):
+                            holder[0].wait_merging_threads()
+                    conn.execute("ROLLBACK")
                 raise
             finally:
                 holder.clear()
-            conn.execute("COMMIT")
 
     def _tantivy_writer(self, holder: list[Any]) -> Any:
         if not holder:
@@ -401,8 +435,8 @@ class TantivySearch:
 
     def index_vsl(self, doc: VslDocument) -> int:
         terms = fts5_terms_of_texts([s.text for s in doc.segments], doc.language)  # before the lock
-        with self._write() as (conn, holder):
-            return self._insert(conn, self._tantivy_writer(holder), doc, terms)
+        with self._write() as (conn, holder, rows):
+            return self._insert(conn, self._tantivy_writer(holder), rows, doc, terms)
 
     #: Segments written per commit by :meth:`index_many`: the writer lock is held that long (about
     #: 2 s at the bulk speed), so a pipeline run indexing meanwhile waits that long at most.
@@ -425,19 +459,22 @@ class TantivySearch:
         with closing(analysed(docs, self.PARALLEL_AFTER)) as pending:  # on another core (bulk.py)
             while True:
                 batch = 0
-                with self._write() as (conn, holder):
+                with self._write() as (conn, holder, rows):
                     writer = None
                     for doc, terms in pending:
                         writer = writer or self._tantivy_writer(holder)
-                        batch += self._insert(conn, writer, doc, terms)
+                        batch += self._insert(conn, writer, rows, doc, terms)
                         if batch >= self.BULK_SEGMENTS:
                             break
                 total += batch
                 if batch < self.BULK_SEGMENTS:
                     return total
 
-    def _insert(self, conn: sqlite3.Connection, writer: Any, doc: VslDocument, terms: list[str] | None = None) -> int:
-        """Replace what is indexed for ``doc.key``, inside the caller's side transaction and writer."""
+    def _insert(
+        self, conn: sqlite3.Connection, writer: Any, rows: _SideRows, doc: VslDocument, terms: list[str] | None = None
+    ) -> int:
+        """Replace what is indexed for ``doc.key``, inside the caller's side transaction and writer;
+        the segments' side rows go to ``rows`` (``_write`` inserts them while tantivy commits)."""
         if len(doc.segments) > MAX_SEGMENTS:
             raise PermanentError(
                 f"a VSL of {len(doc.segments):,} segments is more than the index takes ({MAX_SEGMENTS:,})"
@@ -446,15 +483,12 @@ class TantivySearch:
             terms = fts5_terms_of_texts([s.text for s in doc.segments], doc.language)
         old = self._delete_side(conn, doc.key)
         if old is not None:
+            rows.pop(old, None)  # its rows not inserted yet (the same key twice in one index_many batch)
             writer.delete_documents_by_query(self._of_vsls([old]))
         values = vsl_values(doc, _encode_time) | {"indexed_at": _encode_time(datetime.now(UTC))}
         cols = ", ".join(values)
         cur = conn.execute(f"INSERT INTO vsls ({cols}) VALUES ({', '.join(':' + c for c in values)})", values)
         vsl_id = int(cur.lastrowid or 0)
-        conn.executemany(
-            "INSERT INTO segments (id, start_s, end_s, text) VALUES (?, ?, ?, ?)",
-            [(segment_id(vsl_id, i), s.start, s.end, s.text) for i, s in enumerate(doc.segments)],
-        )
         add, document = writer.add_document, tantivy.Document
         for i, t in enumerate(terms):
             if t:
@@ -464,10 +498,11 @@ class TantivySearch:
                 d.add_unsigned("vsl", vsl_id)
                 d.add_unsigned("sid", segment_id(vsl_id, i))
                 add(d)
+        rows[vsl_id] = [(segment_id(vsl_id, i), s.start, s.end, s.text) for i, s in enumerate(doc.segments)]
         return len(doc.segments)
 
     def delete_vsl(self, key: str) -> bool:
-        with self._write() as (conn, holder):
+        with self._write() as (conn, holder, _rows):
             old = self._delete_side(conn, key)
             if old is not None:
                 self._tantivy_writer(holder).delete_documents_by_query(self._of_vsls([old]))
@@ -770,6 +805,44 @@ class TantivySearch:
             if len(inside) < n:
                 return  # every match of those VSLs was read
             short = [v for v in short if len(best[v]) < k]
+
+
+#: Segments' side rows (id, start, end, text) per VSL id, waiting for ``TantivySearch._write``.
+_SideRows = dict[int, list[tuple[int, float, float, str]]]
+
+
+def _insert_segments(conn: sqlite3.Connection, rows: _SideRows) -> None:
+    conn.executemany(
+        "INSERT INTO segments (id, start_s, end_s, text) VALUES (?, ?, ?, ?)", chain.from_iterable(rows.values())
+    )
+
+
+def _commit_beside(writer: Any, work: Callable[[], None]) -> None:
+    """``writer.commit()`` in a thread while ``work`` (the side rows' inserts) runs in this one;
+    raises the first error of either, once both ended.
+
+    Why: tantivy's commit releases the GIL for all of its time, most of which is waiting on the
+    disk (~14 fsyncs a commit: each of a segment's 6 files, ``.managed.json`` rewritten and synced
+    once per new file, ``meta.json`` and the directory), so the ~900 inserts of a 60-minute VSL
+    cost no time beside it.  If ``work`` fails after tantivy committed, the side transaction is
+    rolled back: documents whose VSL id the side table does not know, which reads skip (the same
+    state as a crash between the two commits)."""
+    failed: list[BaseException] = []
+
+    def commit() -> None:
+        try:
+            writer.commit()
+        except BaseException as exc:  # raised below, in the caller's thread
+            failed.append(exc)
+
+    committing = threading.Thread(target=commit, name="tantivy-commit")
+    committing.start()
+    try:
+        work()
+    finally:
+        committing.join()
+    if failed:
+        raise failed[0]
 
 
 #: The VSL table's version for ``TantivySearch._allowed`` (one statement: one snapshot).

@@ -71,8 +71,14 @@ def cmd_web(args: argparse.Namespace, settings: Settings, app_factory: str = DEF
 def _read_password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    first = getpass.getpass(f"password for {args.name}: ")
-    if getpass.getpass("again: ") != first:
+    try:
+        first = getpass.getpass(f"password for {args.name}: ")
+        again = getpass.getpass("again: ")
+    except EOFError:  # no terminal and nothing piped (a script, cron): say so, not a traceback
+        raise UserError(
+            "no password read (no terminal here): type it at a prompt, or pipe it in with --password-stdin"
+        ) from None
+    if again != first:
         raise UserError("the two passwords differ")
     return first
 

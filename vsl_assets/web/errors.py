@@ -164,6 +164,23 @@ FIELD_LABELS = {
     "page": "Page",
     "batch": "Batch",
     "password": "Password",
+    # the library's and search's filters (web/filters.py) and a VSL page's ?t=, as their menus name them
+    "sort": "Sort",
+    "status": "Status",
+    "niche": "Niche",
+    "lead": "Lead",
+    "awareness": "Awareness",
+    "board": "Board",
+    "board_id": "Board",
+    "pitch_min": "Pitch (transcript)",
+    "pitch_max": "Pitch (transcript)",
+    "reveal_min": "Product named",
+    "reveal_max": "Product named",
+    "guarantee": "Guarantee",
+    "days_live_min": "Live for",
+    "changed_days": "Changed in the last",
+    "kind": "Event",
+    "t": "Second of the video",
 }
 #: A validation error's rule as a person reads it, by pydantic's error type; ``{holes}`` are the
 #: error's context (``max_length``...).  A type not listed keeps pydantic's own (English) message.

@@ -44,6 +44,7 @@ from vsl_assets.breakdown.taxonomy import load_taxonomy
 from vsl_assets.core.humanize import clock
 from vsl_assets.db.models import PIPELINE_STEPS, JobOutcome, UrlStatus
 from vsl_assets.services.export import BOARD_COLUMNS, TABLE_COLUMNS, Words
+from vsl_assets.services.titles import UNTITLED
 from vsl_assets.transcription.models import LANGUAGE_SOURCES, WARNING_KINDS
 from vsl_assets.web.tokens import SCOPES, TOKEN_STATES
 
@@ -244,6 +245,7 @@ REASONS: tuple[ReasonPattern, ...] = (
     _reason("retrying after attempt {attempt}: {reason}", attempt=r"\d+"),
     _reason("HTTP {code} from the {what}", code=r"\d{3}"),
     _reason("no video player found on page"),
+    _reason("no video player found on page (only the first part of a very large page was read)"),
     _reason("the video is DRM-protected ({why}); it cannot be downloaded"),
     _reason("the site reports DRM"),
     _reason("the stream URL has expired (signed URL token no longer valid)"),
@@ -291,10 +293,18 @@ REASONS: tuple[ReasonPattern, ...] = (
     _reason("URLs with embedded credentials (user:password@) are not accepted"),
     _reason("URL has no host name"),
     _reason("invalid host name {host}"),
+    _reason("the URL starts with http// or https// without the colon: write http:// or https://"),
     # the web's own refusals (error pages)
     _reason("no VSL with key {key}"),
     _reason("no board {board}", board=r"\d+"),
     _reason("no batch {batch} of yours", batch=r"\d+"),
+    _reason("no live token {token} of yours", token=r"\d+"),
+    _reason("{key} is not on board {board}", board=r"\d+"),
+    _reason("no deleted board {board} of yours to restore", board=r"\d+"),
+    _reason("no saved search {saved} of yours", saved=r"\d+"),
+    _reason("no UI language {code}; choose one of {languages}"),
+    _reason("language {value} is not one the search knows: use one of {languages}"),
+    _reason("language and lang disagree ({given})"),
     _reason("Not Found"),
     _reason("Method Not Allowed"),
     _reason("missing or invalid CSRF token; reload the page and try again"),
@@ -484,16 +494,28 @@ EXPLANATIONS: tuple[ReasonPattern, ...] = (
 )
 
 
-def explain(lang: str, raw: str | None) -> Reason:
+def explain(lang: str, raw: str | None, role: str | None = None) -> Reason:
     """A price's reading or a reveal's source in the reader's language when every part of it is
-    known (raw kept), else as written: half a sentence translated reads worse than English."""
+    known (raw kept), else as written: half a sentence translated reads worse than English.
+
+    ``role``: the price's role, shown just before the reading ("anchor: <reading>"); a reading
+    that opens with that same word ("anchor: a lower price follows...") drops it, so the page
+    does not say "anchor: anchor: ..." (the raw text keeps it)."""
     raw = raw or ""
     if lang not in MESSAGES or lang == "en" or not raw:
-        return Reason(raw, raw)
-    parts = [_known(lang, part, EXPLANATIONS) for part in raw.split("; ")]
-    if not all(part.translated for part in parts):
-        return Reason(raw, raw)
-    return Reason("; ".join(part.text for part in parts), raw)
+        shown = Reason(raw, raw)
+    else:
+        parts = [_known(lang, part, EXPLANATIONS) for part in raw.split("; ")]
+        shown = (
+            Reason("; ".join(part.text for part in parts), raw)
+            if all(p.translated for p in parts)
+            else Reason(raw, raw)
+        )
+    if role:
+        said = label(lang, "role", role) + ": "
+        if shown.text[: len(said)].casefold() == said.casefold() and len(shown.text) > len(said):
+            return Reason(shown.text[len(said) :], raw)
+    return shown
 
 
 # -- numbers, money, dates, durations ----------------------------------------------------------
@@ -691,7 +713,9 @@ def template_helpers(lang: str, zone: str | None = None) -> dict[str, Any]:
         "label": lambda kind, code: label(lang, kind, code),
         "reason": lambda raw: reason(lang, raw),
         "warning": lambda raw: warning(lang, raw),
-        "explain": lambda raw: explain(lang, raw),
+        "explain": lambda raw, role=None: explain(lang, raw, role),
+        # a title as a list shows it (boards): "Untitled VSL" is the one the reader's language words
+        "vsl_name": lambda title, fallback="": translate(lang, title) if title == UNTITLED else (title or fallback),
         "num": lambda value, decimals=0: fmt_number(lang, value, decimals),
         "money": lambda amount, currency: fmt_money(lang, amount, currency),
         "date": lambda value: fmt_date(lang, value, zone),

@@ -400,6 +400,18 @@ def test_commands_refuse_a_library_that_is_not_there_and_the_first_add_starts_on
     assert again.returncode == 0 and "new library" not in again.stderr
 
 
+def test_an_add_whose_input_is_bad_starts_no_library_and_does_not_say_it_did(vsl_env, tmp_path) -> None:
+    """``vsl add --file`` naming a missing file said "starting a new library at ..." and then refused
+    the file: nothing was started, so the first line was false."""
+    database = Path(vsl_env["VSL_STORAGE_DIR"]) / "vsl.db"
+    for args in (("add", "--file", str(tmp_path / "nope.txt")), ("add", "--file", str(tmp_path)), ("add",)):
+        ran = in_process(*args)
+        assert ran.returncode == 2, (args, ran.stderr)
+        assert "new library" not in ran.stderr and ran.stderr.startswith("vsl: "), (args, ran.stderr)
+        assert not database.exists(), args
+    assert "--file" in in_process("add", "--file", str(tmp_path / "nope.txt")).stderr
+
+
 def test_the_first_login_may_start_the_library_and_says_so(vsl_env) -> None:
     """docs/using.md makes a login before ``vsl web`` ever ran: ``vsl user add`` starts the library,
     and says where, so one started in the wrong folder is seen at once."""

@@ -43,6 +43,13 @@ def test_key_is_short_stable_readable_and_path_safe() -> None:
         ("https://example.com:99999/a.m3u8", "malformed URL"),
         ("https://" + "a" * 5000 + ".com/", "longer than"),
         ("https://exa_mple!.com/a", "invalid host name"),
+        # trial 19: read as https, these named the host "http" or held an empty label, and were
+        # stored, queued and failed later with "could not connect to the page host http"
+        ("http//cdn.example.com/a.m3u8", "http// or https// without the colon"),
+        ("HTTPS//cdn.example.com/a.m3u8", "http// or https// without the colon"),
+        ("https://example..com/a.m3u8", "invalid host name 'example..com'"),
+        ("https://." + "example.com/a", "invalid host name"),
+        ("https://" + "a" * 64 + ".example.com/a", "invalid host name"),
     ],
 )
 def test_invalid_urls_are_refused_with_a_reason(raw: str, reason: str) -> None:

@@ -8,11 +8,20 @@ import sys
 import pytest
 
 from vsl_assets.errors import ConfigurationError
-from vsl_assets.search import SearchQuery, SearchQueryError, open_search, search_path_for
+from vsl_assets.search import SearchQuery, SearchQueryError, open_search, search_path_for, text
 from vsl_assets.search.postgres import PostgresSearch
-from vsl_assets.search.query import MAX_CLAUSES, Clause, parse, query_languages, to_fts5, to_tsquery_text
+from vsl_assets.search.query import (
+    MAX_CLAUSES,
+    Clause,
+    fts5_terms,
+    fts5_terms_of_texts,
+    parse,
+    query_languages,
+    to_fts5,
+    to_tsquery_text,
+)
 from vsl_assets.search.sqlite import SqliteSearch
-from vsl_assets.search.text import fold, normalise_language, terms
+from vsl_assets.search.text import fold, normalise_language, terms, words
 
 
 def test_parse_reads_words_phrases_prefixes_exclusions_and_or() -> None:
@@ -81,6 +90,42 @@ def test_folding_and_terms() -> None:
     assert terms("Você vai EMAGRECER", "pt") == terms("voce vai emagrecimento", "pt") == "voc vai emagrec"
     assert terms("Guarantees, guaranteed!", "en") == "guarante guarante"
     assert terms("Garantías", None) == "garantias"
+
+
+#: Segments whose words split alike by either pattern of ``text.words_and_breaks`` only if the
+#: non-ASCII separators are handled: "¿"/"¡", a dash, curly quotes, a letter that folds to none
+#: ASCII ("ß", "ø", Cyrillic), underscores, thousands, numbers said in words.
+_MIXED = [
+    "¿Você já sabe quanto custa? ¡Trinta e sete reais!",
+    "Garantía de 30 días — sin preguntas… “de verdad”",
+    "Straße, Ørsted und привет мир_2024",
+    "snake_case 1.000 vezes, R$ 12.500,00",
+    "",
+    "???",
+    "mil novecientos ochenta y cuatro",
+]
+
+
+@pytest.mark.parametrize("language", ["pt", "en", "es", None])
+def test_a_vsls_terms_at_once_are_each_segments_terms(language: str | None) -> None:
+    # One analysis of the whole VSL (the index build: ASCII split after blanking "¿", "—"...)
+    # gives every segment the terms it gets alone (the query side: the Unicode word pattern).
+    expected = [fts5_terms(words(t), language) for t in _MIXED]
+    assert fts5_terms_of_texts(_MIXED, language) == expected
+    tag = expected[0][:3]
+    assert len(expected[1].split(" ")) == 8 and expected[1].split(" ")[2] == f"{tag}30"  # "—", "…", quotes: no term
+    assert f"{tag}привет" in expected[2].split(" ") and "_2024" in expected[2]  # kept, not ASCII
+    assert expected[4] == expected[5] == ""
+
+
+def test_the_stems_kept_are_bounded_and_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The per-language stem table (``text._Stems``) empties itself at STEMS_KEPT words: the stems
+    # stay PyStemmer's whatever was kept before.
+    monkeypatch.setattr(text, "STEMS_KEPT", 3)
+    said = ["garantias", "garantido", "emagrecer", "emagrecimento", "dias", "garantias", "vezes"]
+    assert text.stem_all(said, "pt") == list(text._stemmer("pt").stemWords(said))
+    assert len(text._STEMS["pt"]) <= 3
+    assert text.stem_all(said, "xx") == said and text.stem_all(said, None) == said
 
 
 def test_open_search_follows_the_app_database(tmp_path) -> None:

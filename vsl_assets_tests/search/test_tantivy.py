@@ -129,6 +129,57 @@ def test_a_write_waits_for_the_writer_of_another_process_instead_of_failing(tmp_
     assert search.search(SearchQuery(text="garantia")).total_hits == 1
 
 
+class _Writer:
+    """A tantivy writer whose ``commit`` or ``wait_merging_threads`` fails (after doing its work)."""
+
+    def __init__(self, writer: Any, failing: str) -> None:
+        self.writer, self.failing = writer, failing
+
+    def commit(self) -> Any:
+        if self.failing == "commit":
+            raise OSError("disk full")
+        return self.writer.commit()
+
+    def wait_merging_threads(self) -> None:
+        self.writer.wait_merging_threads()  # tantivy's own lock released, as after a merge that failed
+        if self.failing == "merges":
+            raise RuntimeError("a merge failed")
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.writer, name)
+
+
+def _failing(search: TantivySearch, failing: str) -> Any:
+    opened = search._tantivy_writer
+
+    def writer(holder: list[Any]) -> Any:
+        if not holder:
+            holder.append(_Writer(opened([]), failing))
+        return holder[0]
+
+    return mock.patch.object(search, "_tantivy_writer", writer)
+
+
+def test_a_commit_that_fails_leaves_nothing_and_one_that_failed_joining_merges_keeps_the_vsl(tmp_path: Path) -> None:
+    search = open_search(f"sqlite:///{tmp_path / 'vsl.db'}", engine="tantivy")
+    assert isinstance(search, TantivySearch)
+    doc = VslDocument(key="k", url="https://x", language="pt", segments=[Segment(0, 1, "garantia de trinta dias")])
+    # Tantivy's commit failed: the side table is rolled back with it (nothing half written).
+    with _failing(search, "commit"), pytest.raises(OSError, match="disk full"):
+        search.index_vsl(doc)
+    assert search.count() == IndexCount(0, 0) and search.search(SearchQuery(text="garantia")).total_hits == 0
+    # Both committed, then joining the merges failed: the error is raised and the VSL stays indexed
+    # (the side table commits before the merges are joined, still under the writer lock).
+    with _failing(search, "merges"), pytest.raises(RuntimeError, match="a merge failed"):
+        search.index_vsl(doc)
+    assert search.count() == IndexCount(1, 1)
+    found = search.search(SearchQuery(text='"30 dias"'))
+    assert [g.vsl.key for g in found.vsls] == ["k"] and found.total_hits == 1
+    # The locks were released: the next write goes through and replaces the VSL.
+    search.index_vsl(VslDocument(key="k", url="https://x", language="pt", segments=[Segment(0, 1, "outra coisa")]))
+    assert search.count() == IndexCount(1, 1) and search.search(SearchQuery(text="garantia")).total_hits == 0
+
+
 def test_the_setting_picks_the_backend_and_refuses_what_cannot_work(tmp_path: Path) -> None:
     from vsl_assets.errors import ConfigurationError
 

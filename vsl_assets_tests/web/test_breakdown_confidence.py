@@ -182,11 +182,9 @@ def test_page_not_sure_and_roles(web: Web, lang: str) -> None:
     web.client.get(f"/lang/{lang}")
     html = web.client.get(f"/vsl/{unsure}").text
     not_sure, rejected = ("not sure", "rejected") if lang == "en" else ("não tenho certeza", "descartado")
-    why = (
-        "<em>rejected: &#34;não é&#34;</em>"
-        if lang == "en"
-        else ('<em title="rejected: &#34;não é&#34;">descartado: &#34;não é&#34;</em>')
-    )
+    # the role is said once: "rejected: "não é"", not "rejected: rejected: "não é"" (trial 19)
+    why = '<em title="rejected: &#34;não é&#34;">&#34;não é&#34;</em>'
+    assert f"{rejected}: {rejected}" not in html
     assert html.count(f"{not_sure} <small>") == 2  # offer price and lead
     assert 'data-field="offer_price"' in html and "“não é quinhentos reais”" in html
     assert "500,00" not in html.split('id="offer"')[1].split("</dd>")[0]  # no confident number in the offer

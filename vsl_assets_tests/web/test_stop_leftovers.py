@@ -24,8 +24,8 @@ def test_a_search_with_no_match_says_it_once_with_a_hint(sqlite_web: Web) -> Non
         index_all(s, web.settings, [key])
     web.login()
     for lang, said, hint in (
-        ("en", "No VSL says these words with these filters.", "a word's start with * (garant*)"),
-        ("pt-BR", "Nenhuma VSL diz estas palavras com estes filtros.", "o começo de uma palavra com * (garant*)"),
+        ("en", "No VSL says these words.", "a word's start with * (garant*)"),  # no filter set: none named (trial 19)
+        ("pt-BR", "Nenhuma VSL diz estas palavras.", "o começo de uma palavra com * (garant*)"),
     ):
         web.client.cookies.set("vsl_lang", lang)
         page = web.client.get("/search", params={"q": "zzyzx"}).text

