@@ -8,11 +8,11 @@ read here, from inline scripts and then from the page's same-site script files:
   (``window.buttonTiming``, also one another inline script sets), a formula of constants
   (``(min * 60) + sec + (ms / 1000)``) or an attribute of the hidden element or of ``<body>``
   (``parseInt(el.getAttribute("data-show-delay")) || 0``); a ``0`` set first is a placeholder;
-* hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (or ``classList.remove``,
-  jQuery's ``.removeClass("d-none")``; also ``N * 1000``, a
-  variable holding the delay — or computed from constants set before it, as JavaScript evaluates
-  ``((min * 60) + sec) * 1000`` — a named function, or a string of code, ``setTimeout("mostrar()",
-  espera)``), and jQuery ``$(sel).delay(ms).fadeIn()``;
+* hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (or
+  ``classList.remove``, jQuery's ``.removeClass("d-none")``; also ``N * 1000``, a variable holding
+  the delay — or computed from constants set before it, as JavaScript evaluates ``((min * 60) +
+  sec) * 1000`` — a named function, or a string of code, ``setTimeout("mostrar()", espera)``), and
+  jQuery ``$(sel).delay(ms).fadeIn()``;
 * a delay kept as a clock string in a setting named for it (``tempoDeDelay: "24:32"``,
   ``delayTime = "1:05:00"``) and handed to the timer through a converting function; an amount
   added for the click on play is left out, since the string is the video's own second;
@@ -32,14 +32,15 @@ not from page load (JavaScript's own semantics): after a short start-up wait (``
 500)``) the wait is added; after a long or unreadable one (pop-ups started once the offer shows) it
 is not an offer second by itself.
 
-A timer counts only when it shows something (hiding alone is not showing), is at least ``MIN_SECONDS`` long (short timers are
-animations) and — when the script names what it reveals — that element exists on the page: a
-timer aimed at an element the page lacks belongs to some other page; a timer that shows social-proof
-toasts ("someone just bought") starts notifications, not the offer; a same-site script's timer set in a
-function nothing on the page calls never runs there.  When timers compete, the one
-revealing the buy button or offer section wins over others (comments, pop-ups); among equals the
-first read wins.  External files are read only when the inline scripts hold no timer, through
-:mod:`page_scripts` (same host only, its limit, the guarded fetcher, each file once).
+A timer counts only when it shows something (hiding alone is not showing), is at least
+``MIN_SECONDS`` long (short timers are animations) and — when the script names what it reveals —
+that element exists on the page: a timer aimed at an element the page lacks belongs to some other
+page; a timer that shows social-proof toasts ("someone just bought") starts notifications, not the
+offer; a same-site script's timer set in a function nothing on the page calls never runs there.
+When timers compete, the one revealing the buy button or offer section wins over others (comments,
+pop-ups); among equals the first read wins.  External files are read only when the inline scripts
+hold no timer, through :mod:`page_scripts` (same host only, its limit, the guarded fetcher, each
+file once).
 """
 
 from __future__ import annotations
