@@ -232,6 +232,18 @@ def parse_amount(raw: str) -> float:
     return float(f"{whole}.{frac}" if frac else whole)
 
 
+#: In Portuguese "peso(s)" is a weight ("perder peso", "três pesos"), and a recogniser hears "pessoas" as
+#: "pesos" ("três mil pessoas" -> "três mil pesos", read as MX$ 3.000 in a Brazilian VSL, a new user's
+#: trial): no Portuguese-speaking country's money is the peso, so there it is money only with its country
+#: ("pesos argentinos") or a sign ("$ 500 pesos"), by the language's grammar.
+_PESO_WORDS = frozenset({"pesos", "peso"})
+
+
+def _peso_named(text: str, at: int) -> bool:
+    nearby = text[at : at + 40].lower()
+    return any(word in nearby for word in _PESO_COUNTRY)
+
+
 def _peso_currency(text: str, at: int) -> str:
     nearby = text[at : at + 40].lower()
     for word, code in _PESO_COUNTRY.items():
@@ -280,12 +292,15 @@ def _is_weight(text: str, m: re.Match[str]) -> bool:
 
 def _raw_mentions(text: str, language: str | None = None) -> Iterable[Money]:
     english = (language or "").lower()[:2] == "en"
+    portuguese = (language or "").lower()[:2] == "pt"
     for m in _MONEY.finditer(text):
         raw = m.group("a1") or m.group("a2") or m.group("a3")
         word = (m.group("w1") or m.group("w2") or "").lower()
         sym = m.group("sym") or m.group("sym2")
         if word in _AMBIGUOUS_WORDS and sym is None and _is_weight(text, m):
             continue
+        if portuguese and word in _PESO_WORDS and sym is None and not _peso_named(text, m.end()):
+            continue  # "três pesos", "dois pesos e duas medidas": weights (no Portuguese-speaking country pays in pesos)
         try:
             amount = parse_amount(raw)
         except ValueError:

@@ -24,7 +24,8 @@ from vsl_assets.settings import Settings
 
 
 def _url_ids(args: argparse.Namespace, settings: Settings) -> tuple[list[int], list[str]] | None:
-    """The URL ids and keys named (keys, or a board's items); None after saying what is wrong."""
+    """The URL ids and keys named (keys, or a board's items); None after saying what is wrong, in
+    the words (and, from ``cmd_watch``, the exit status 1) of every other command for a missing one."""
     with session_scope(settings.database) as s:
         if args.board is not None:
             if s.get(Board, args.board) is None:
@@ -40,7 +41,7 @@ def _url_ids(args: argparse.Namespace, settings: Settings) -> tuple[list[int], l
         for key in args.keys:
             row = repo.get_url(s, key)
             if row is None:
-                err(f"unknown key {key}")
+                err(f"no URL with key {key}")
                 return None
             ids.append(watch.page_id_of(s, row.id))  # a version's switch is its page's
             keys.append(key)
@@ -58,7 +59,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
     if args.action in ("on", "off"):
         found = _url_ids(args, settings)
         if found is None:
-            return EXIT_USAGE
+            return EXIT_FAILED  # as `vsl show`, `vsl retry`: what was named is not there
         on = args.action == "on"
         with session_scope(settings.database) as s:
             if args.board is not None:
@@ -79,7 +80,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_OK
     found = _url_ids(args, settings)
     if found is None:
-        return EXIT_USAGE
+        return EXIT_FAILED
     summary = watch.run_checks(sessions(settings), cfg, partitions=partitions(settings), keys=found[1])
     for line in check_report(lang, summary):
         print(line)

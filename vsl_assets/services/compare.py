@@ -171,12 +171,24 @@ def facts_of(detail: schemas.VslDetail) -> Facts:
     )
 
 
+#: What an alias shows of its original: the video it plays is that VSL's, analysed there once.
+CONTENT_OF_ORIGINAL = ("segments", "breakdown", "video", "audio", "language")
+
+
 def _details(session: Session, keys: list[str], min_confidence: float) -> list[schemas.VslDetail]:
+    """Each key's detail; an alias (a page whose video was already in the library, so it was not
+    processed again) carries its original's transcript, breakdown and media under its own key,
+    title, address and page facts: a watched page whose first video was a duplicate compared as
+    "not analysed, every sentence added" against its next version (a new user's trial)."""
     out = []
     for key in keys:
         found = library.detail(session, key, min_confidence=min_confidence)
         if found is None:
             raise UnknownVsl(key)
+        if found.alias_of is not None and found.breakdown is None and not found.segments:
+            original = library.detail(session, found.alias_of.partition_key, min_confidence=min_confidence)
+            if original is not None:
+                found = found.model_copy(update={name: getattr(original, name) for name in CONTENT_OF_ORIGINAL})
         out.append(found)
     return out
 

@@ -81,13 +81,29 @@ def _page_title(page: str | None, url: str) -> str | None:
     return text
 
 
+#: A hook's opening sentence shorter than this is a call for attention ("Atenção!", "Stop.", "Olá!"),
+#: not what the VSL is about: the title starts at the next sentence (a new user's trial: a card named
+#: "Atenção").
+MIN_HOOK_SENTENCE = 3
+
+
 def hook_words(hook: str | None, words: int = HOOK_WORDS) -> str | None:
-    """The hook's first sentence, at most ``words`` words, "…" when cut."""
+    """The hook's first sentence of at least :data:`MIN_HOOK_SENTENCE` words (the first one when
+    none is that long), at most ``words`` words, "…" when cut."""
     text = clean(hook)
     if text is None:
         return None
-    end = _SENTENCE_END.search(text)
-    sentence = text[: end.start()] if end else text
+    sentence = first = None
+    rest = text
+    while rest:
+        end = _SENTENCE_END.search(rest)
+        candidate = (rest[: end.start()] if end else rest).strip()
+        first = first or candidate
+        if len(candidate.split(" ")) >= MIN_HOOK_SENTENCE:
+            sentence = candidate
+            break
+        rest = rest[end.end() :].strip() if end else ""
+    sentence = sentence or first or text
     split = sentence.split(" ")
     short = " ".join(split[:words]).rstrip(_TRAILING + ".!?")
     if not short:
@@ -188,8 +204,9 @@ def _known_title(
 
 def sort_key(min_confidence: float) -> Any:
     """SQL: the title's order for ``sort=title`` — the same precedence as :func:`display_title`
-    (the hook whole rather than cut, which orders the same; a page title that only repeats the
-    address is not filtered here, so such a VSL sorts by it)."""
+    (the hook whole rather than cut, which orders the same, except that a hook opening with a
+    short call such as "Atenção!" sorts by that call while its title starts at the next sentence;
+    a page title that only repeats the address is not filtered here, so such a VSL sorts by it)."""
     return func.coalesce(
         func.nullif(func.trim(Url.title), ""),
         func.nullif(func.trim(Source.title), ""),

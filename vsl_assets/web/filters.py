@@ -18,6 +18,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BeforeValidator, Field
 from sqlalchemy.orm import Session
 
+from vsl_assets.db import UrlStatus
 from vsl_assets.search.text import LANGUAGES, normalise_language
 from vsl_assets.services import boards, library, schemas
 from vsl_assets.web.deps import ApiUser, Db, PageUser
@@ -59,8 +60,13 @@ BoardId = Annotated[
 ]
 
 
+#: A URL's status is one of the pipeline's (a made-up one matched nothing and still counted as a
+#: filter set: "Filtros (1)" over an empty library, a new user's trial): 422 "not one of the choices".
+Status = Annotated[UrlStatus | None, Blank, Query(description="the URL's pipeline status")]
+
+
 async def library_filters(  # async: plain validation, no trip to the threadpool
-    status: str | None = None,
+    status: Status = None,
     language: str | None = None,
     niche: str | None = None,
     lead: str | None = None,
@@ -102,7 +108,7 @@ async def library_filters(  # async: plain validation, no trip to the threadpool
     ] = None,
 ) -> library.LibraryFilters:
     return library.LibraryFilters(
-        status=status or None,
+        status=status.value if status else None,
         language=language or None,
         niche=niche or None,
         lead=lead or None,

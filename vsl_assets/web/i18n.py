@@ -317,6 +317,12 @@ REASONS: tuple[ReasonPattern, ...] = (
     ),
     _reason("no URLs given"),
     _reason("the OpenAI engine needs an API key; set OPENAI_API_KEY"),
+    # compare's refusals (services.compare.parse_keys, web/routers/compare.py)
+    _reason("keys: at most {limit} VSLs at once, got {count}", limit=r"\d+", count=r"\d+"),
+    _reason("keys: at most {limit} VSLs at once", limit=r"\d+"),
+    _reason("keys: at most {limit} VSL keys, separated by commas", limit=r"\d+"),
+    _reason("keys: {key} is not a VSL key"),
+    _reason("what changed compares exactly 2 VSLs (keys=OLD,NEW), got {count}", count=r"\d+"),
 )
 
 

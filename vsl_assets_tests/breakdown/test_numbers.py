@@ -119,3 +119,24 @@ def test_bare_dollar_sign_takes_the_currency_the_transcript_names() -> None:
 def test_transcript_currency_falls_back_to_the_language() -> None:
     assert transcript_currency(["sem preço nenhum"], "pt") == "BRL"
     assert transcript_currency(["nothing"], "fr") is None
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    [
+        # Portuguese "peso" is a weight, and a recogniser hears "pessoas" as "pesos": not money alone.
+        ("pt", "mais de três mil pesos já mudaram de vida com o método", []),
+        ("pt", "ela tirou 2 pesos da mochila antes do treino", []),
+        ("pt", "o curso custa 500 pesos argentinos lá fora", [(500.0, "ARS")]),
+        ("pt", "lá custa $ 900 pesos", [(900.0, "MXN")]),
+        ("pt", "hoje por apenas 97 reais", [(97.0, "BRL")]),
+        # Spanish and English keep the peso as money.
+        ("es", "hoy solo 499 pesos", [(499.0, "MXN")]),
+        ("en", "it costs 300 pesos in Mexico", [(300.0, "MXN")]),
+    ],
+)
+def test_a_peso_in_portuguese_is_money_only_with_its_country_or_a_sign(
+    language: str, text: str, expected: list[tuple[float, str]]
+) -> None:
+    found = find_money(words_to_digits(text, language), language)
+    assert [(m.amount, m.currency) for m in found] == expected

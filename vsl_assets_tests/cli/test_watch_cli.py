@@ -44,7 +44,12 @@ def test_watch_on_off_list_check(vsl_env, capsys, monkeypatch) -> None:
         assert main(["watch", "check", f"{a}"]) == 0
         capsys.readouterr()
         assert main(["watch", "check"]) == 2
-        assert main(["watch", "on", "nope-000000000000"]) == 2
+        capsys.readouterr()
+        # Worded and numbered as every other command's missing key (`vsl show`, `vsl retry`).
+        assert main(["watch", "on", "nope-000000000000"]) == 1
+        assert capsys.readouterr().err == "vsl: no URL with key nope-000000000000\n"
+        assert main(["watch", "check", "--board", "999"]) == 1
+        assert capsys.readouterr().err == "vsl: no board 999\n"
         assert cdn.seen == []
 
 

@@ -48,6 +48,19 @@ def test_hook_gives_its_first_words_with_an_ellipsis_when_cut() -> None:
     assert hook_words("   ") is None
 
 
+def test_a_hook_opening_with_a_short_call_is_named_by_its_next_sentence() -> None:
+    """A new user's trial: a card named "Atenção" (the hook's first sentence, one word)."""
+    assert hook_words("Atenção! Se você sente dor nas costas ao acordar, veja isto.") == (
+        "Se você sente dor nas costas ao acordar…"
+    )
+    assert hook_words("Stop. Right now. This is what your doctor never told you.") == (
+        "This is what your doctor never told you"
+    )
+    assert hook_words("¡Atención! Esto cambia todo.") == "Esto cambia todo"
+    assert hook_words("Atenção!") == "Atenção"  # nothing longer: the call is all there is
+    assert hook_words("Olá. Oi.") == "Olá"
+
+
 def test_a_persons_edit_wins_and_the_detected_title_is_kept_apart() -> None:
     title = display_title(PAGE, custom="  Joelho — versão B  ", page="Método Joelho Livre")
     assert (title.text, title.source, title.custom) == ("Joelho — versão B", "custom", "Joelho — versão B")

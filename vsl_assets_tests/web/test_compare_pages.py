@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from sqlalchemy import delete
 
-from vsl_assets.db import repo
+from vsl_assets.db import WatchVersion, repo
 from vsl_assets.services import compare
 from vsl_assets_tests.compare.seeding import ADDED, REMOVED, REWRITTEN, link_versions, seed_versions
 from vsl_assets_tests.web.conftest import Web
@@ -246,3 +247,59 @@ def test_what_changed_is_offered_only_between_versions_of_one_vsl(sqlite_web: We
         assert compare.versions_of_one(s, [other, http]) == [True]  # one address, another scheme and www.
     pick = web.client.get("/compare?edit=1").text
     assert "or 2 versions of one VSL to see what changed" in pick
+
+
+def test_compare_pages_in_portuguese_name_an_untitled_vsl_and_refuse_in_portuguese(sqlite_web: Web) -> None:
+    """A Portuguese reader saw "Untitled VSL" in the picker, the columns and the diff, and
+    "keys: at most 3 VSLs at once, got 5" in English (a new user's trial)."""
+    from vsl_assets_tests.web.seed import Fake, seed
+
+    web = sqlite_web
+    web.login()
+    web.client.cookies.set("vsl_lang", "pt-BR")
+    with web.session() as s:
+        old, new, other = seed_versions(s, web.layout)
+        failed = seed(s, web.layout, Fake("https://cdn.example.com/broken.m3u8", status="failed", segments=[]))
+        link_versions(s, old, failed)
+        assert repo.get_url(s, failed) is not None
+    pages = [
+        web.client.get(f"/compare?keys={old},{failed}").text,
+        web.client.get(f"/compare?keys={old},{failed}&mode=diff").text,
+        web.client.get(f"/compare?keys={failed}&edit=1").text,
+    ]
+    for html in pages:
+        assert "Untitled VSL" not in html and "VSL sem título" in html
+    html_headers = {"accept": "text/html"}
+    five = web.client.get(f"/compare?keys={old},{new},{other},{failed},abc123", headers=html_headers)
+    assert five.status_code == 400 and "compare no máximo 3 VSLs por vez (5 escolhidas)" in five.text
+    two = web.client.get(f"/compare?keys={old},{new},{other}&mode=diff", headers=html_headers)
+    assert two.status_code == 400 and "compara exatamente 2 VSLs (a antiga e a nova); vieram 3" in two.text
+    bad = web.client.get(f"/compare?keys={old},zz..zz", headers=html_headers)
+    assert bad.status_code == 400 and "não é uma chave de VSL" in bad.text
+
+
+def test_a_watched_page_whose_first_video_was_a_duplicate_compares_with_that_videos_transcript(
+    sqlite_web: Web,
+) -> None:
+    """A trial watched a sales page whose first video was already in the library (so the page was
+    an alias, not processed again), then changed its video: "what changed" showed version 1 as
+    not analysed, with an empty transcript and every sentence of version 2 added."""
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        old, new, _ = seed_versions(s, web.layout)  # old: the video as first analysed
+        [added] = repo.add_urls(s, ["https://pages.example.com/ritual"])
+        page = repo.require_url(s, added.partition_key)
+        page.status, page.alias_of = "alias", repo.require_url(s, old).id
+        s.flush()
+        page_key = page.partition_key
+        s.execute(delete(WatchVersion))  # the seed made ``new`` a version of ``old``: of the page here
+        link_versions(s, page_key, new)
+    diff = web.client.get("/api/diff", params={"old": page_key, "new": new}, headers=web.bearer).json()
+    kinds = [r["kind"] for r in diff["transcript"]["rows"]]
+    assert kinds.count("added") == 1 and kinds.count("removed") == 1 and kinds.count("rewritten") == 1
+    assert diff["old_key"] == page_key and diff["old"]["has_breakdown"] is True
+    fields = {f["field"]: f for f in diff["breakdown"]["fields"]}
+    assert fields["offer_price"]["old"]["amount"] == 197.0 and fields["offer_price"]["status"] == "changed"
+    html = web.client.get(f"/compare?keys={page_key},{new}&mode=diff").text
+    assert f'data-not-analysed="{page_key}"' not in html and "<ins>147</ins>" in html
