@@ -8,10 +8,11 @@ read here, from inline scripts and then from the page's same-site script files:
   (``window.buttonTiming``, also one another inline script sets), a formula of constants
   (``(min * 60) + sec + (ms / 1000)``) or an attribute of the hidden element or of ``<body>``
   (``parseInt(el.getAttribute("data-show-delay")) || 0``); a ``0`` set first is a placeholder;
-* hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (also ``N * 1000``, a
-  variable holding the delay — or computed from constants set before it, as JavaScript evaluates
-  ``((min * 60) + sec) * 1000`` — a named function, or a string of code, ``setTimeout("mostrar()",
-  espera)``), and jQuery ``$(sel).delay(ms).fadeIn()``;
+* hand-written ``setTimeout(function () { … display = "block" … }, 1245000)`` (or
+  ``classList.remove``, jQuery's ``.removeClass("d-none")``; also ``N * 1000``, a variable holding
+  the delay — or computed from constants set before it, as JavaScript evaluates ``((min * 60) +
+  sec) * 1000`` — a named function, or a string of code, ``setTimeout("mostrar()", espera)``), and
+  jQuery ``$(sel).delay(ms).fadeIn()``;
 * a delay kept as a clock string in a setting named for it (``tempoDeDelay: "24:32"``,
   ``delayTime = "1:05:00"``) and handed to the timer through a converting function; an amount
   added for the click on play is left out, since the string is the video's own second;
@@ -31,13 +32,15 @@ not from page load (JavaScript's own semantics): after a short start-up wait (``
 500)``) the wait is added; after a long or unreadable one (pop-ups started once the offer shows) it
 is not an offer second by itself.
 
-A timer counts only when it shows something, is at least ``MIN_SECONDS`` long (short timers are
-animations) and — when the script names what it reveals — that element exists on the page: a
-timer aimed at an element the page lacks belongs to some other page; a timer that shows social-proof
-toasts ("someone just bought") starts notifications, not the offer.  When timers compete, the one
-revealing the buy button or offer section wins over others (comments, pop-ups); among equals the
-first read wins.  External files are read only when the inline scripts hold no timer, through
-:mod:`page_scripts` (same host only, its limit, the guarded fetcher, each file once).
+A timer counts only when it shows something (hiding alone is not showing), is at least
+``MIN_SECONDS`` long (short timers are animations) and — when the script names what it reveals —
+that element exists on the page: a timer aimed at an element the page lacks belongs to some other
+page; a timer that shows social-proof toasts ("someone just bought") starts notifications, not the
+offer; a same-site script's timer set in a function nothing on the page calls never runs there.
+When timers compete, the one revealing the buy button or offer section wins over others (comments,
+pop-ups); among equals the first read wins.  External files are read only when the inline scripts
+hold no timer, through :mod:`page_scripts` (same host only, its limit, the guarded fetcher, each
+file once).
 """
 
 from __future__ import annotations
@@ -59,9 +62,24 @@ MIN_SECONDS = 10.0
 #: hold thousands of ``setTimeout`` calls, and each is read against the whole file.
 _MAX_MATCHES = 100
 _MAX_VARIABLES = 20
+#: jQuery's ``.removeClass("d-none")`` is the same DOM change as ``classList.remove("d-none")`` (jQuery's
+#: documented API; Bootstrap's ``d-none`` is ``display: none``): pages7 real page r7-oportunidade-vsl
+#: (``setTimeout(() => { $('.continue').removeClass('d-none') }, 480000)``), and public code-corpus
+#: files 26133097463 and 26633102231 (a lesson video whose next button is revealed so, 4 s).
 _SHOWS = re.compile(
-    r"display|classList\.(?:remove|add|toggle)|\.show\(|fadeIn|slideDown|visibility|hidden|esconder|reveal|"
-    r"opacity|removeAttribute|\bshow[A-Z]\w*\(",
+    r"display|classList\.(?:remove|add|toggle)|\.removeClass\(|\.show\(|fadeIn|slideDown|visibility|hidden|"
+    r"esconder|reveal|opacity|removeAttribute|\bshow[A-Z]\w*\(",
+    re.I,
+)
+#: What hides an element (CSS ``display: none``, the HTML ``hidden`` state, jQuery's ``hide``/``fadeOut``,
+#: a hiding class added): a timer whose body does only this shows nothing, e.g. a loader's 10 s
+#: fallback (``setTimeout(hideLoader, 10000)`` with ``loader.style.display = "none"``: public repo
+#: EasyEarl1/YTASITE, 1k-free.html and 75-rpm-niche-revealed.html) — CSS/DOM semantics, not a page count.
+_HIDES = re.compile(
+    r"""\.style\.display\s*=\s*["'`]none["'`]|\.css\(\s*["']display["']\s*,\s*["']none["']\s*\)|"""
+    r"""\.(?:hide|fadeOut|slideUp)\(\s*(?:\d+\s*)?\)|\.hidden\s*=\s*(?:true|!0)|"""
+    r"""(?:classList\.add|addClass)\(\s*["'](?:d-none|hidden|hide|oculto|esconder)["']\s*\)|"""
+    r"""\.style\.visibility\s*=\s*["'`]hidden["'`]""",
     re.I,
 )
 #: Words naming the buy button / offer section; words naming what is *not* the offer.
@@ -151,6 +169,8 @@ class Timer:
     #: The targets are what this timer itself shows (its body, its selector list), so a page without
     #: them is not this timer's page; script-wide lookups only help ranking.
     strict: bool = True
+    #: The named function whose body sets this timer (None at top level or in anonymous callbacks).
+    inside: str | None = None
 
 
 def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | None, str | None]:
@@ -162,8 +182,10 @@ def page_reveal(page: Page, fetcher: Fetcher | None = None) -> tuple[float | Non
     timers = [t for t in _all_timers(page.scripts(), "page script", attribute) if _counts(page, t)]
     timers += [t for t in _timed_elements(page) if _counts(page, t)]
     if not timers and fetcher is not None:
-        texts = (s.text for s in page_scripts.read(fetcher, page, same_site=True))
-        timers = [t for t in _all_timers(texts, "same-site script", attribute) if _counts(page, t)]
+        texts = [s.text for s in page_scripts.read(fetcher, page, same_site=True)]
+        timers = [
+            t for t in _all_timers(texts, "same-site script", attribute) if _counts(page, t) and _called(page, texts, t)
+        ]
     if not timers:
         return None, None
     best = max(enumerate(timers), key=lambda item: (_offer_score(item[1]), -item[0]))[1]
@@ -436,7 +458,7 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
         return None
     body, delay = call
     body = _with_called(js, body)
-    if not _SHOWS.search(body):
+    if not _SHOWS.search(_HIDES.sub(" ", body)):
         return None
     ms = _delay_ms(js, delay)
     if ms is None:
@@ -444,7 +466,8 @@ def _timeout(js: str, at: int, where: str) -> Timer | None:
     started_after = _started_after(js, at)
     if started_after is None:
         return None
-    return Timer((ms + started_after) / 1000, f"{where} setTimeout", _script_targets(body, js), body)
+    inside = _enclosing_name(js, at)
+    return Timer((ms + started_after) / 1000, f"{where} setTimeout", _script_targets(body, js), body, inside=inside)
 
 
 #: A code string handed to a timer: ``"mostrar()"``, ``'show(1)'`` (no quotes inside).
@@ -731,6 +754,28 @@ def _exists(page: Page, selector: str) -> bool | None:
             continue
         return True
     return False
+
+
+def _called(page: Page, texts: list[str], timer: Timer) -> bool:
+    """Whether the function that sets ``timer`` can run on this page: a site-wide script file holds
+    functions for several pages, and one nothing on this page names (no call, handler attribute,
+    listener or callback reference in the page or in its same-site scripts) never runs here, so
+    neither does its timer — JavaScript runs a function's body only when it is called (the rule
+    rests on that, not on a page count).  Seen on the quiz pages spotify/ and spotpremiado/ of public
+    repo GGlistano/lifeboostsecrets.online and verificar-conta/ of GGlistano/thetrucoasiatico.site,
+    whose site-wide js/scripts.js chains quiz pop-ups 10 s apart in a function none of them calls
+    (read as a 10 s reveal before); on pages6's dev pool of 98 pages whose reveal lives in same-site
+    scripts, these three are the only ones it changes."""
+    if timer.inside is None:
+        return True
+    name = re.escape(timer.inside)
+    # A call (``in1()``, also in a handler or a string of code) or the function handed on as a value
+    # (``addEventListener("click", in1)``, ``window.onload = in1``); its own ``function in1(`` is not.
+    used = re.compile(rf"(?<![\w$.]){name}\s*\(|[(,=:]\s*{name}\s*[),;}}]")
+    defined = re.compile(rf"\bfunction\s+{name}\s*\(")
+    handlers = (v for e in page.elements for k, v in e.attrs.items() if k.startswith("on") or k == "href")
+    sources = [*page.scripts(), *handlers, *texts]
+    return sum(len(used.findall(text)) - len(defined.findall(text)) for text in sources) > 0
 
 
 def _counts(page: Page, timer: Timer) -> bool:
