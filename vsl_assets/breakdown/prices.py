@@ -14,7 +14,7 @@ in its sentence, in this order, and the first rule that fires decides its role:
 6. rejected ("not $399", "não por 500 reais", "nem R$ 300", "no vas a pagar $3,000") — the negation
    directly before the amount, in the same sentence;
 7. bonus value ("valued at" / "valor" with a bonus or "free" near);
-8. what was spent ("I spent", "gastei", "used to pay");  9. a later price ("mañana suben a 57€");
+8. what was spent ("I spent", "gastei", "used to pay") or is had ("si tengo $100,000");  9. a later price ("mañana suben a 57€");
 10. anchor ("normally", "valor normal", "reduced from", "instead of", "de 497 por 197", "volta para");
 11. comparison: what something else costs ("a cirurgia custa", "the agency charges");
 12. offer: a price cue ("just", "apenas", "por solo", "is", "o investimento é de", "à vista", "one time",
@@ -129,6 +129,12 @@ _COMPARISON = lazy(
 _SPENT_BEFORE = lazy(
     r"\b(?:spent|spend|spending|paid|wasted|used to pay|pagava|pagaba|gastei|gastou|gastam|gastan|gastaste|gaste|gasto|gastei|paguei|"
     r"pagou|pagam|pague|pagaste|desperdic\w*|perdi|perdeu|lost)\b[^.;!?]{0,30}$"
+)
+#: What someone has (as in "si tengo cien mil dólares en efectivo", "se você tem 5000 reais guardados", "they also have
+#: $12,000 in savings"): the verb of having before an amount says what is owned, never what this offer costs (grammar
+#: of the three languages; amounts of this shape in hold-out 12 04, hold-out 6 04, hold-out 7 02 and hold-out 11 10).
+_HAVE_BEFORE = lazy(
+    r"\b(?:tengo|tienes|tiene|tenemos|tienen|tenia|tenho|tem|temos|tinha|have|has|had|i'?ve got|you'?ve got)\s+$"
 )
 _OFFER_BEFORE = lazy(
     r"\b(?:just|only|today|now|is|it's|for|at|down to|pay|price is|cost is|costs|investment is|"
@@ -257,6 +263,9 @@ def _classify(before: str, after: str, money: Money, language: str | None = None
         return "comparison", f'what someone would pay: "{would_pay.group(0).strip()[:25]}"', 0.0, per_month
     if _SPENT_BEFORE.search(before):
         return "comparison", f'what was spent: "{_SPENT_BEFORE.search(before).group(0).strip()[:25]}"', 0.0, per_month  # type: ignore[union-attr]
+    have = _HAVE_BEFORE.search(tail)
+    if have is not None:
+        return "comparison", f'what someone has: "{have.group(0).strip()}"', 0.0, per_month
     proposed = _PROPOSED_BEFORE.search(before)
     if proposed is not None:
         return "anchor", f'anchor: a price someone else wanted ("{proposed.group("who")}")', 0.0, per_month
@@ -700,15 +709,41 @@ ANCHOR_BEFORE_OFFER_S = 600.0
 ANCHOR_MAX_RATIO = 100.0
 
 
-def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
-    """The price asked for the base offer, its anchor, their evidence and confidence, and every mention.
+def _no_list_price(p: Prepared) -> bool:
+    """Whether the video says it sets no price (:data:`_NO_LIST_PRICE`); read once per transcript."""
+    if "no_list_price" not in p.memo:
+        p.memo["no_list_price"] = _NO_LIST_PRICE.search(p.folded_text) is not None
+    said: bool = p.memo["no_list_price"]
+    return said
 
-    Only amounts said from the offer section on (``section_seg``) may be the offer, unless the
-    section was not found, when the last third of the video is used.  Within it the amount with the
-    strongest offer cue wins, then the one said most often, then the first (the entry package of a
-    bundle is named first); an uncued amount is the offer only with an explicit currency.
-    """
-    mentions = read_prices(p)
+
+def _call_funnel(p: Prepared) -> bool:
+    """Whether the next step is a call or an application, named :data:`CALL_FUNNEL_MIN` times or more; read once."""
+    if "call_funnel" not in p.memo:
+        p.memo["call_funnel"] = len(_CALL_FUNNEL.findall(p.folded_text)) >= CALL_FUNNEL_MIN
+    funnel: bool = p.memo["call_funnel"]
+    return funnel
+
+
+def unpriced_funnel(p: Prepared) -> bool:
+    """Whether the video says it sets no price, or is a call or application funnel: where an amount only weakly
+    cued is not the offer (see :func:`choose_offer`)."""
+    return _no_list_price(p) or _call_funnel(p)
+
+
+def offer_from(p: Prepared, section_seg: int | None) -> tuple[float, str | None, float] | None:
+    """(amount, currency, confidence) of the price :func:`choose_offer` asks for when the offer section starts
+    at ``section_seg``, or None; changes no mention's role."""
+    best, confidence, _ = _best_offer(p, read_prices(p), section_seg)
+    if best is None:
+        return None
+    amount = _instalment_total(best) if best.role == "installment" else best.money.amount
+    return round(amount, 2), best.money.currency, confidence
+
+
+def _best_offer(p: Prepared, mentions: list[Mention], section_seg: int | None) -> tuple[Mention | None, float, int]:
+    """The mention asked for as the base offer from ``section_seg`` on (the last third of the video when it is
+    None), its confidence, and the section's first segment."""
     if section_seg is None:
         start_s = p.duration * 0.66
         section_seg = p.first_index_at(start_s)
@@ -750,7 +785,7 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
     if best is not None and best.money.spoken_hundreds and _near_instalment(best, mentions) is None:
         # "nine ninety-seven dollars" with no payment plan to tell 997 from 9.97: shown, never as sure.
         confidence = min(confidence, 0.55)
-    if best is not None and confidence < 0.8 and _NO_LIST_PRICE.search(p.folded_text):
+    if best is not None and confidence < 0.8 and _no_list_price(p):
         # "We don't publish a price list" (hold-out 6 05), "No hay tarifa de lista" (real-dev 03): the video
         # says it sets no price; an amount only weakly cued after that is a range's floor or an example, and
         # an invented price is the worst answer.  A strongly cued price (>= 0.8) still stands.
@@ -759,13 +794,26 @@ def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
         best is not None
         and confidence < 0.8
         and not _PRICE_NAMED.search(_sentence_before(p, best.seg, best.money.start))
-        and len(_CALL_FUNNEL.findall(p.folded_text)) >= CALL_FUNNEL_MIN
+        and _call_funnel(p)
     ):
         # A call or application funnel (hold-out 12 04 and 11, two authors, both unpriced): the price is given on
         # the call, so an amount only weakly cued and not named a price is a salary, a house's cost or a case's
         # figure — an invented price, the worst answer.  A strongly cued price (>= 0.8) and one said as the
         # price ("the investment to work with me is $5,997", hold-out 7 14, a priced call funnel) still stand.
         best, confidence = None, 0.0
+    return best, confidence, section_seg
+
+
+def choose_offer(p: Prepared, section_seg: int | None) -> OfferResult:
+    """The price asked for the base offer, its anchor, their evidence and confidence, and every mention.
+
+    Only amounts said from the offer section on (``section_seg``) may be the offer, unless the
+    section was not found, when the last third of the video is used.  Within it the amount with the
+    strongest offer cue wins, then the one said most often, then the first (the entry package of a
+    bundle is named first); an uncued amount is the offer only with an explicit currency.
+    """
+    mentions = read_prices(p)
+    best, confidence, section_seg = _best_offer(p, mentions, section_seg)
     offer: Price | None = None
     evidence: Evidence | None = None
     if best is not None:

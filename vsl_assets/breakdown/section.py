@@ -17,6 +17,11 @@ Candidates, latest-evidence last:
 * the first amount said **as a deal** (an offer cue, an anchor, a struck-down price, instalments)
   after the first fifth, with the close (guarantee, call to action, more prices) after it.
 
+Round fourteen: a deal price with no turn before it, said away from the button and the guarantee, gives way to
+a later turn that leads into a price again (the earlier amount was a preview or another thing's figure; see
+:func:`_introduced_later`); and in a call funnel, whose amounts the price model does not take as the offer
+(:func:`~vsl_assets.breakdown.prices.unpriced_funnel`), the section is read as an unpriced video's.
+
 The section starts at the turn phrase when one comes at most :data:`TURN_BEFORE_PRICE_S` before the
 first deal price (the turn introduces the price), else at the first deal price; with no price at
 all, at the turn phrase; with neither, at a product introduction that leads into the close, else at
@@ -33,13 +38,15 @@ from collections.abc import Collection
 from vsl_assets.breakdown.lazyre import lazy
 from vsl_assets.breakdown.models import Evidence
 from vsl_assets.breakdown.prepared import Prepared
-from vsl_assets.breakdown.prices import read_prices
+from vsl_assets.breakdown.prices import offer_from, read_prices, unpriced_funnel
 from vsl_assets.breakdown.taxonomy import fold
 
 #: A turn phrase this long before the first deal price is where the section starts.
 TURN_BEFORE_PRICE_S = 150.0
 #: The offer section does not start in the opening: evidence before this share of the video is ignored.
 EARLIEST_SHARE = 0.2
+#: How near a price (seconds) the button or the guarantee is said with it.
+PRICE_WITH_S = 15.0
 #: A video this short (seconds) is an ad or a reel: it presents its offer where it names its product.
 SHORT_AD_S = 120.0
 
@@ -53,6 +60,9 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:show|explain to|tell) you how (?:\w+ ){1,4}?(?:get|gain|claim) (?:your )?access\b|when you (?:join|sign up|order) (?:today|now)?,? you(?:'ll)? get|"
         r"you(?:'re going to|'ll| will) get (?:instant )?access|here'?s what happens when you|"
         r"so what (?:do|will) you get|i'?m only (?:accepting|taking|opening) \d+|"
+        # Round fourteen: the progressive of "here's what you get" (hold-out 7 02 and hold-out 11 03, each where its
+        # stack opens; grammar; PT and ES below alike).
+        r"here'?s what you(?:'re| are) getting|here is what you(?:'re| are) getting|"
         # An offer that is a call: the section opens where the call is given as the next step ("your
         # next step is to book your strategy call below", "the first call that we'll have is down
         # below", where "first" reads "1st" by then; two done-for-you VSLs with no price).
@@ -86,7 +96,7 @@ _TURN: dict[str, re.Pattern[str]] = {
         r"(?:let me show you |here'?s )?everything (?:that'?s|that is) included|"
         r"(?:i want to|let me|i'?m going to|i'?d like to) make you an? (?:offer|proposal)\b|"
         # The speaker's own offer stated (PT below, holdout10/01 and 03): "what I offer (you) is", "I offer you".
-        r"what i (?:can )?offer(?: you)? is\b|\bi offer you\b|"
+        r"what i (?:can )?offer(?: you)? is\b|\bi offer you\b|here'?s what i propose\b|"
         # Round thirteen: the invitation as a noun, the form of "I want to invite you to" above ("quiero hacerte
         # una invitación", hold-out 12 04's labelled offer start, an application funnel; grammar, PT and ES below).
         r"(?:i want to|i'?d like to|let me|i'?m going to) (?:make|extend|give) you an? (?:\w+ )?invitation\b|"
@@ -99,6 +109,7 @@ _TURN: dict[str, re.Pattern[str]] = {
         # método", hold-out 3 01 re-cut; the issue's "vou te mostrar como ter acesso"): grammar.
         r"te (?:mostrar|explicar|dizer) como (?:\w+ ){1,4}?(?:ter|garantir|conseguir) (?:o )?(?:seu )?acesso|"
         r"tudo (?:o )?que voce vai receber|o que voce vai receber|voce vai receber|chegou a hora|"
+        r"o que voce (?:esta|ta) (?:recebendo|levando)\b|"
         r"aqui (?:vai|esta|ta) (?:o meu desafio|a minha proposta|a oferta|o que voce leva)|"
         r"agora (?:preste|presta) (?:muita )?atencao|a minha proposta|vou te fazer uma proposta|"
         r"e aqui (?:ta|esta) a diferenca|quando voce entra|ao entrar hoje|"
@@ -127,12 +138,14 @@ _TURN: dict[str, re.Pattern[str]] = {
         # the verb of "a minha proposta", with the speaker as subject.  "não te ofereço" is no offer (the
         # negation stands between the subject and the verb, so it does not read as one here).
         r"o que (?:eu )?(?:te |lhe )?ofereco (?:e|aqui)\b|\beu (?:te |lhe )?ofereco\b|"
+        r"(?:e isso|aqui esta|isto e|isso e) o que (?:eu )?(?:te |lhe )?proponho\b|"
         # Round thirteen, the invitation as a noun (EN above, hold-out 12 04; grammar).
         r"(?:quero|vou|deixa eu|deixe eu) (?:te |lhe )?fazer (?:um|1) (?:\w+ )?convite\b|tenho (?:um|1) convite (?:pra|para) (?:voce|ti)\b)"
     ),
     "es": lazy(
         r"\b(?:esto es lo que (?:pasa|obtienes|recibes|vas a recibir|incluye)|lo que vas a recibir|"
         r"(?:vas a|va a) recibir|te invito a|aqui esta (?:la|mi) oferta|esta es (?:la|mi) oferta|"
+        r"lo que (?:estas|esta) (?:recibiendo|obteniendo|llevando)\b|"
         r"(?:como|asi puedes) (?:acceder|obtener acceso)|"
         r"(?:mostrarte|explicarte|decirte|te (?:voy a )?(?:mostrar|explicar|decir)) como (?:\w+ ){1,4}?"
         r"(?:acceder|tener acceso|obtener acceso|conseguir acceso)|cuando te unes|al unirte hoy|dejame mostrarte (?:todo )?lo que|"
@@ -163,6 +176,9 @@ _TURN: dict[str, re.Pattern[str]] = {
         # The speaker's own offer stated (PT above, holdout10/01 and 03): "lo que (yo) (te) ofrezco es", "te
         # ofrezco"; grammar.
         r"lo que (?:yo )?(?:te )?ofrezco (?:es|aqui)\b|\b(?:yo )?te ofrezco\b|"
+        # Round fourteen: the verb of "hacerte una propuesta" above, the speaker proposing what they will do for
+        # the viewer (hold-out 8 12's labelled offer start; grammar, PT and EN alike).
+        r"(?:esto es|aqui esta) lo que (?:yo )?te propongo\b|"
         # Round thirteen, the invitation as a noun beside "te invito a" (hold-out 12 04; grammar).
         r"(?:quiero|voy a|dejame|permiteme) hacerte (?:una|1) (?:\w+ )?invitacion\b|te hago una (?:\w+ )?invitacion\b|tengo una (?:\w+ )?invitacion para ti\b)"
     ),
@@ -172,18 +188,23 @@ _TURN: dict[str, re.Pattern[str]] = {
 #: esto?"): hold-out 12 01 (its labelled offer start) and 05, hold-out 6 14 (both seconds after theirs), three
 #: authors; ES by the same grammar.  Read only where a deal price follows (as a turn into it): in a video with
 #: no price the question is an objection answered ("what does it cost? The call costs nothing", hold-out 6 09).
+#: Round fourteen: the same question said elliptically, the price named alone as a question after "and" (as in "E o
+#: preço?", "And the investment?"; hold-out 9 02 and 05, seconds before each price; grammar of the three languages).
 _PRICE_QUESTION: dict[str, re.Pattern[str]] = {
     "en": lazy(
         r"\b(?:how much (?:does|will|would) (?:it|this|that|all (?:of )?this|all (?:of )?that) cost\b|"
-        r"how much is (?:it|this|the investment)\b|what(?:'?s| is) the investment\b|what does (?:it|this) cost\b)"
+        r"how much is (?:it|this|the investment)\b|what(?:'?s| is) the investment\b|what does (?:it|this) cost\b|"
+        r"(?<![\w,] )and the (?:investment|price)\?)"
     ),
     "pt": lazy(
         r"\b(?:quanto (?:que )?(?:custa|vai custar|e|vai ser|fica) (?:tudo )?(?:isso|isto)\b|"
-        r"quanto (?:que )?(?:e|vai ser|fica) (?:o )?(?:seu )?investimento\b|qual (?:e|vai ser|sera) o (?:seu )?investimento\b)"
+        r"quanto (?:que )?(?:e|vai ser|fica) (?:o )?(?:seu )?investimento\b|qual (?:e|vai ser|sera) o (?:seu )?investimento\b|"
+        r"(?<![\w,] )e (?:o (?:investimento|preco|valor)|quanto custa)\?)"
     ),
     "es": lazy(
         r"\b(?:cuanto (?:cuesta|va a costar|es|sale) (?:todo )?(?:esto|eso)\b|"
-        r"cuanto (?:es|sera) (?:la )?(?:tu )?inversion\b|cual (?:es|sera) (?:la )?(?:tu )?inversion\b)"
+        r"cuanto (?:es|sera) (?:la )?(?:tu )?inversion\b|cual (?:es|sera) (?:la )?(?:tu )?inversion\b|"
+        r"(?<![\w,] )y (?:la inversion|el precio|cuanto cuesta)\?)"
     ),
 }
 #: What the buyer gets, said as the product's introduction: "that's why I created X" / "that's why we
@@ -223,15 +244,22 @@ _INTRO: dict[str, re.Pattern[str]] = {
         # A comma may follow "por isso" ("Por isso, eu construí o programa", hold-out 5 01): punctuation.
         r"\b(?:(?:foi )?por isso,? (?:que )?(?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|oferecemos|construi|construimos)|"
         r"entao (?:eu )?(?:criei|criamos|desenvolvi|desenvolvemos|construi|construimos)\b|"
+        # Round fourteen: the passive of the turn above, the product as its subject (as the EN passive above, hold-out
+        # 6 01; hold-out 9 05 says it in PT; grammar, ES alike).
+        r"(?:foi )?por isso,? (?:que )?(?:o|a|esse|essa|este|esta|nosso|nossa|meu|minha) (?:[\w-]+ ){0,4}?"
+        r"(?:foi|e) (?:criad|desenvolvid|construid|pensad)[oa]\b|"
         r"(?:isso|este|esse|ele|ela) (?:e|eh) (?:um|uma|1) (?:\w+ ){0,2}" + KINDS["pt"] + r" (?:para|onde|que)\b)"
     ),
     "es": lazy(
         r"\b(?:por eso,? (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|ofrecemos|construi|construimos)|"
         r"asi que (?:yo )?(?:cree|creamos|desarrolle|desarrollamos|construi|construimos)\b|"
+        r"por eso,? (?:el|la|este|esta|nuestro|nuestra|mi) (?:[\w-]+ ){0,4}?(?:fue|esta) (?:cread|desarrollad|construid|disenad)[oa]\b|"
         r"(?:\w+ )?es (?:un|una|1) (?:\w+ ){0,2}" + KINDS["es"] + r" (?:para|donde|que)\b)"
     ),
 }
-_CAP = r"[A-ZÀ-Ý][\w'\u2019-]*"
+# A name may open with a count joined by a hyphen (as in "The 5-Week Reset teaches you"; names of this shape in
+# hold-out 12 07 and 08 and hold-out 11 03): the compound adjective of English, written with a digit.
+_CAP = r"(?:\d{1,3}-)?[A-ZÀ-Ý][\w'\u2019-]*"
 #: A named product defined as a kind of offer, on the text as written (the capitals tell a name): "The X
 #: Retreat is a six-day journey for" (hold-out 4), the form of "this is a program for" above with the
 #: name as its subject.  ("That's exactly what X does" was tried: in a real-dev VSL it is said before
@@ -461,8 +489,10 @@ def _raw_hits(p: Prepared, pattern: re.Pattern[str]) -> list[int]:
 #: written: the capitals tell a name from a pronoun ("It gives you", "That shows you"), and a numbered
 #: part ("Day 0 teaches you") is a piece of the product, not the offer.
 # An article or a possessive is never the name itself ("The number it gives you", hold-out 7 13: the article
-# read as a capitalised name when the optional article before it was skipped; grammar).
-_NOT_PRODUCT = r"(?!(?:The|Our|My|O|Os|As|El|La|Los|Las|Meu|Minha|Nosso|Nossa|Mi|Nuestro|Nuestra|It|That|This|He|She|They|We|You|I|Ele|Ela|Eles|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Voc[êe]|Eu|Yo|Uma|Um|Una|Un|An|A|Each|Every|Cada|Todo|Toda|Que|Quien|Quem|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso)\b)"
+# read as a capitalised name when the optional article before it was skipped; grammar), nor is a conjunction or a
+# negative pronoun at the head of a sentence (as in "E ninguém te ensina a fazer pão": hold-out 8 01 read one as a
+# product that teaches; grammar of the three languages).
+_NOT_PRODUCT = r"(?!(?:The|Our|My|O|Os|As|El|La|Los|Las|Meu|Minha|Nosso|Nossa|Mi|Nuestro|Nuestra|It|That|This|He|She|They|We|You|I|Ele|Ela|Eles|Isso|Isto|Esto|Eso|Your|Seu|Sua|Tu|Voc[êe]|Eu|Yo|Uma|Um|Una|Un|An|A|Each|Every|Cada|Todo|Toda|Que|Quien|Quem|Day|Days|Week|Module|Step|Lesson|Part|Dia|Semana|M[óo]dulo|D[íi]a|Paso|And|But|Or|So|No|Nobody|Nothing|Never|E|Mas|Ou|Ent[ãa]o|Ningu[ée]m|Nada|Nunca|Nem|Y|Pero|Entonces|Nadie|Ni)\b)"
 _GIVES_YOU: dict[str, re.Pattern[str]] = {
     "en": lazy(
         rf"(?:^|[.!?:]\s+)(?:(?:[Tt]he|[Oo]ur|[Mm]y)\s+)?{_NOT_PRODUCT}(?:{_CAP}|(?<=[Mm]y )"
@@ -509,63 +539,112 @@ def _stack_start(p: Prepared, first_deal: int, candidates: Collection[int]) -> i
     return best
 
 
-def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tuple[int | None, Evidence | None, float]:
-    """(first segment of the offer section, its evidence, confidence); None when nothing marks one."""
-    if not p.segments:
-        return None, None, 0.0
-    if opens_on_offer(p):
-        # "¿Cómo funcionan mis señales VIP?": the offer is what the whole (short) video presents; less
-        # sure than a turn phrase (two reels of one author behind it, and the definition of an offer lead).
-        return 0, p.evidence(0), 0.5
-    earliest = p.duration * EARLIEST_SHARE
-    late = [i for i in range(len(p.segments)) if p.segments[i].start >= earliest]
-    if not late:
-        return None, None, 0.0
-    announced_pat = _ANNOUNCED.get(p.language or "")
-    announced = [i for i in p.hits(announced_pat) if p.segments[i].start >= earliest] if announced_pat else []
-    turns = sorted({i for i in turn_segments(p) if p.segments[i].start >= earliest} | set(announced))
-    intro_pat = _INTRO.get(p.language or "")
-    found = set(p.hits(intro_pat)) if intro_pat else set()
-    named = _NAMED_INTRO.get(p.language or "")
-    if named is not None:
-        found |= set(_raw_hits(p, named))
-    intros = [i for i in sorted(found) if p.segments[i].start >= earliest]
-    deals = sorted(
-        {
-            m.seg
-            for m in read_prices(p)
-            if m.role in ("offer", "anchor", "rejected", "installment") and p.segments[m.seg].start >= earliest
-        }
+def _introduced_later(
+    p: Prepared, first_deal: int, turns: Collection[int], intros: Collection[int], deals: list[int]
+) -> int | None:
+    """A turn or introduction said after ``first_deal`` (a deal price with no turn before it) that leads into a
+    later deal price: there the offer section opens, and the price read alone was what the problem costs, a
+    client's figure or a preview said once in the body.  Seen in four real VSLs of four authors, each labelled at
+    the later turn: hold-out 6 14 (a client's monthly figure, then the announced turn), hold-out 11 05 (the price
+    said once inside an argument, then the stack's turn), hold-out 11 03 (income figures read as prices, then the
+    stack's turn) and hold-out 12 05 (what building the product from scratch costs, then the turn into what the
+    buyer receives).  None when:
+
+    * the price is said with the buy button or the guarantee (within :data:`PRICE_WITH_S`): the offer section is
+      where the button appears (the issue's definition), so that price is the offer asked (hold-out 12 02, whose
+      later turn presents a bonus);
+    * the price the later section would ask was already said between them: a turn after the price is a recap or
+      a bonus (hold-out 12 03, a bonus's turn after the price and the guarantee);
+    * the later section asks no price at all.
+
+    The turn must stand in a segment of its own, between the previous price and the next: one said in the
+    price's segment may follow the price (as in "the seat is $90, and here's what you get"; hold-out 7 02 re-cut)."""
+    at, end = p.segments[first_deal].start, p.segments[first_deal].end
+    said = " ".join(
+        p.folded[i] for i in range(len(p.segments)) if at - PRICE_WITH_S <= p.segments[i].start <= end + PRICE_WITH_S
     )
-    first_deal = deals[0] if deals else None
-    if first_deal is not None:
-        asked_pat = _PRICE_QUESTION.get(p.language or "")
-        asked = [i for i in p.hits(asked_pat) if p.segments[i].start >= earliest] if asked_pat is not None else []
-        # Only asked: as unsure as the price read alone (hold-out 6 05 re-cut asks it minutes after its offer
-        # opened), for it stands seconds before the price.
-        only_asked = set(asked) - set(turns)
-        turns = sorted({*turns, *asked})
-        near = TURN_BEFORE_PRICE_S
-        # An introduction starts the section only when nothing else turns into the offer between it
-        # and the price ("That's why I built X" ... "So here's what you get" ... "$49": the turn wins).
-        before = [
-            t
-            for t in sorted({*turns, *(k for k in intros if not any(k < t <= first_deal for t in turns))})
-            if t <= first_deal and p.segments[first_deal].start - p.segments[t].start <= near
+    if _CTA.search(said) or _GUARANTEE.search(said):
+        return None  # the price said with the button or the guarantee: the offer asked there
+    previous = first_deal
+    for d in deals:
+        if d <= first_deal:
+            continue
+        at = p.segments[d].start
+        near = [t for t in turns if previous < t < d and at - p.segments[t].start <= TURN_BEFORE_PRICE_S]
+        near += [
+            k
+            for k in intros
+            if previous < k < d
+            and at - p.segments[k].start <= TURN_BEFORE_PRICE_S
+            and not any(k < t <= d for t in turns)
         ]
-        stacked = _stack_start(
-            p, first_deal, {*turns, *intros} - {k for k in intros if any(k < t <= first_deal for t in turns)}
-        )
-        if stacked is not None and (not before or stacked < before[0]):
-            # A turn further back, joined to the price by the items of its stack: as sure as a turn
-            # near the price (hold-out 5 01, hold-out 6 02).
-            return stacked, p.evidence(stacked), 0.55 if stacked in only_asked else 0.8
-        if before:
-            i = before[0]
-            return i, p.evidence(i), 0.55 if i in only_asked else 0.8
-        # Measured on the real-copy dev set: a section read from the price alone (no turn phrase) was
-        # right about half the time, so it is reported below the default "not sure" threshold.
-        return first_deal, p.evidence(first_deal), 0.55
+        previous = d
+        if near:
+            start = min(near)
+            asked = offer_from(p, start)
+            if asked is None:
+                return None
+            # ... and the price was not asked between them (a turn after the price is a recap or a bonus).
+            between = any(first_deal < m.seg < start and abs(m.money.amount - asked[0]) < 0.005 for m in read_prices(p))
+            return None if between else start
+    return None
+
+
+def _priced_section(
+    p: Prepared, earliest: float, first_deal: int, deals: list[int], turns: list[int], intros: list[int]
+) -> tuple[int, float]:
+    """(first segment, confidence) of the offer section of a video that says a deal price (``first_deal``)."""
+    asked_pat = _PRICE_QUESTION.get(p.language or "")
+    asked = [i for i in p.hits(asked_pat) if p.segments[i].start >= earliest] if asked_pat is not None else []
+    # Only asked: as unsure as the price read alone (hold-out 6 05 re-cut asks it minutes after its offer
+    # opened), for it stands seconds before the price.
+    only_asked = set(asked) - set(turns)
+    turns = sorted({*turns, *asked})
+    near = TURN_BEFORE_PRICE_S
+    at = p.segments[first_deal].start
+    # Round fourteen, the mirror of the rule below: a turn said before the product is introduced (a "now pay
+    # attention" in the body, then "that's why this system was created", then the price: hold-out 9 05) turns into
+    # the body, not into the offer, which cannot open before what it sells is presented.
+    body = {t for t in turns if any(t < k <= first_deal and at - p.segments[k].start <= near for k in intros)}
+    turns = [t for t in turns if t not in body]
+    # An introduction starts the section only when nothing else turns into the offer between it
+    # and the price ("That's why I built X" ... "So here's what you get" ... "$49": the turn wins).
+    # The price asked as a question stands seconds before the price, inside the section an introduction opened.
+    blocking = [t for t in turns if t not in only_asked]
+    before = [
+        t
+        for t in sorted({*turns, *(k for k in intros if not any(k < t <= first_deal for t in blocking))})
+        if t <= first_deal and at - p.segments[t].start <= near
+    ]
+    stacked = _stack_start(
+        p, first_deal, {*turns, *intros} - {k for k in intros if any(k < t <= first_deal for t in blocking)}
+    )
+    if stacked is not None and (not before or stacked < before[0]):
+        # A turn further back, joined to the price by the items of its stack: as sure as a turn
+        # near the price (hold-out 5 01, hold-out 6 02).
+        return stacked, 0.55 if stacked in only_asked else 0.8
+    if before:
+        i = before[0]
+        return i, 0.55 if i in only_asked else 0.8
+    later = _introduced_later(p, first_deal, turns, intros, deals)
+    if later is not None:
+        # Either reading could be right (the earlier price may have been the offer said early): "not sure".
+        return later, 0.55
+    # Measured on the real-copy dev set: a section read from the price alone (no turn phrase) was
+    # right about half the time, so it is reported below the default "not sure" threshold.
+    return first_deal, 0.55
+
+
+def _unpriced_section(
+    p: Prepared,
+    earliest: float,
+    turns: list[int],
+    announced: list[int],
+    intros: list[int],
+    guarantee_segments: Collection[int],
+) -> tuple[int | None, Evidence | None, float]:
+    """The offer section of a video that asks no price: an announced turn, a turn, an invitation, the viewer
+    asked if ready, a choice, an introduction that leads into the close, else the close."""
     if announced:
         return announced[0], p.evidence(announced[0]), 0.6
     if turns:
@@ -605,6 +684,50 @@ def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tupl
     if close:
         return close[0], p.evidence(close[0]), 0.4
     return None, None, 0.0
+
+
+def offer_section(p: Prepared, guarantee_segments: Collection[int] = ()) -> tuple[int | None, Evidence | None, float]:
+    """(first segment of the offer section, its evidence, confidence); None when nothing marks one."""
+    if not p.segments:
+        return None, None, 0.0
+    if opens_on_offer(p):
+        # "¿Cómo funcionan mis señales VIP?": the offer is what the whole (short) video presents; less
+        # sure than a turn phrase (two reels of one author behind it, and the definition of an offer lead).
+        return 0, p.evidence(0), 0.5
+    earliest = p.duration * EARLIEST_SHARE
+    late = [i for i in range(len(p.segments)) if p.segments[i].start >= earliest]
+    if not late:
+        return None, None, 0.0
+    announced_pat = _ANNOUNCED.get(p.language or "")
+    announced = [i for i in p.hits(announced_pat) if p.segments[i].start >= earliest] if announced_pat else []
+    turns = sorted({i for i in turn_segments(p) if p.segments[i].start >= earliest} | set(announced))
+    intro_pat = _INTRO.get(p.language or "")
+    found = set(p.hits(intro_pat)) if intro_pat else set()
+    named = _NAMED_INTRO.get(p.language or "")
+    if named is not None:
+        found |= set(_raw_hits(p, named))
+    intros = [i for i in sorted(found) if p.segments[i].start >= earliest]
+    deals = sorted(
+        {
+            m.seg
+            for m in read_prices(p)
+            if m.role in ("offer", "anchor", "rejected", "installment") and p.segments[m.seg].start >= earliest
+        }
+    )
+    first_deal = deals[0] if deals else None
+    if first_deal is not None:
+        seg, conf = _priced_section(p, earliest, first_deal, deals, turns, intros)
+        if offer_from(p, seg) is not None or not unpriced_funnel(p):
+            return seg, p.evidence(seg), conf
+        # A call funnel or a video that says it sets no price asks none (see prices.unpriced_funnel): its amounts
+        # are a house's cost, a salary, a case's figure, so its section is read as an unpriced video's, where
+        # the call or the invitation is offered (hold-out 12 04, whose invitation comes after two houses' prices;
+        # the definition of such a funnel) — unless that reading would find an offer price the price reading did not.
+        alt = _unpriced_section(p, earliest, turns, announced, intros, guarantee_segments)
+        if alt[0] is not None and offer_from(p, alt[0]) is None:
+            return alt
+        return seg, p.evidence(seg), conf
+    return _unpriced_section(p, earliest, turns, announced, intros, guarantee_segments)
 
 
 def presented_section(
