@@ -54,14 +54,26 @@ def find_mechanism(p: Prepared, product: str | None) -> tuple[str | None, Eviden
 _FILLER = lazy(r"^(?:(?:so|okay|ok|well|look|oi|ola|olá|e aí|hola|bueno|mira|então|entao)[,!.]?\s+)+", re.IGNORECASE)
 
 
+#: An opening sentence shorter than this is a call for attention, not the hook's claim (``find_hook``).
+CALL_WORDS = 3
+
+
 def find_hook(p: Prepared, hook_segments: int) -> tuple[str | None, Evidence | None]:
     """The opening claim: the first sentence of the hook, fillers ("So", "Oi, oi") removed."""
     if not p.segments:
         return None, None
     n = max(1, hook_segments)
     text = " ".join(s.text.strip() for s in p.segments[:n])
-    first = re.split(r"(?<=[.!?])\s+", text, maxsplit=1)[0]
-    first = _FILLER.sub("", first).strip(" ,")
+    sentences = re.split(r"(?<=[.!?])\s+", text, maxsplit=2)
+    first = _FILLER.sub("", sentences[0]).strip(" ,")
+    if len(first.split()) < CALL_WORDS:
+        # A call for attention ("Atenção!", "Stop.", "¡Atención!") opens the video; the claim is the
+        # sentence after it, in the hook or in the segment after it (a card named "Atenção": a trial).
+        if len(sentences) == 1 and n < len(p.segments):
+            n += 1
+            sentences = re.split(r"(?<=[.!?])\s+", " ".join(s.text.strip() for s in p.segments[:n]), maxsplit=2)
+        if len(sentences) > 1:
+            first = f"{first} {sentences[1].strip()}".strip() if first else _FILLER.sub("", sentences[1]).strip(" ,")
     if not first:
         return None, None
     hook = clip(first, 160)
