@@ -261,11 +261,13 @@ def test_compare_pages_in_portuguese_name_an_untitled_vsl_and_refuse_in_portugue
         old, new, other = seed_versions(s, web.layout)
         failed = seed(s, web.layout, Fake("https://cdn.example.com/broken.m3u8", status="failed", segments=[]))
         link_versions(s, old, failed)
-        assert repo.get_url(s, failed) is not None
+        # One more, on its own: the picker lists it as a card of the library, not under a page.
+        seed(s, web.layout, Fake("https://cdn.example.com/solta.m3u8", status="failed", segments=[]))
     pages = [
         web.client.get(f"/compare?keys={old},{failed}").text,
         web.client.get(f"/compare?keys={old},{failed}&mode=diff").text,
         web.client.get(f"/compare?keys={failed}&edit=1").text,
+        web.client.get("/compare?edit=1").text,  # the picker's own list of the library's VSLs
     ]
     for html in pages:
         assert "Untitled VSL" not in html and "VSL sem título" in html
