@@ -305,3 +305,17 @@ def test_a_watched_page_whose_first_video_was_a_duplicate_compares_with_that_vid
     assert fields["offer_price"]["old"]["amount"] == 197.0 and fields["offer_price"]["status"] == "changed"
     html = web.client.get(f"/compare?keys={page_key},{new}&mode=diff").text
     assert f'data-not-analysed="{page_key}"' not in html and "<ins>147</ins>" in html
+
+
+def test_a_vsl_with_nothing_to_compare_offers_no_compare_link(sqlite_web: Web) -> None:
+    """A failed VSL's page offered "Compare with…" (a new user's trial): it has no transcript nor
+    breakdown, so every column would read "not analysed"."""
+    from vsl_assets_tests.web.seed import Fake, seed
+
+    web = sqlite_web
+    web.login()
+    with web.session() as s:
+        old, _, _ = seed_versions(s, web.layout)
+        failed = seed(s, web.layout, Fake("https://cdn.example.com/falhou.m3u8", status="failed", segments=[]))
+    assert 'id="compare-link"' not in web.client.get(f"/vsl/{failed}").text
+    assert 'id="compare-link"' in web.client.get(f"/vsl/{old}").text
