@@ -27,7 +27,7 @@ def render(request: Request, name: str, identity: Identity | None, status_code: 
     context: dict[str, Any] = {
         "status_labels": {status.value: label(lang, "status", status.value) for status in UrlStatus},
         # What app.js writes itself (live progress), in the page's language.
-        "js_messages": {m: translate(lang, m) for m in ("ahead", "ETA", "stalled", "Step", "Progress")},
+        "js_messages": {m: translate(lang, m) for m in ("ahead in line", "ETA", "stalled", "Step", "Progress")},
         "here": request.url.path + (f"?{request.url.query}" if request.url.query else ""),
         "user": identity.name if identity else None,
         "csrf": identity.csrf if identity else None,

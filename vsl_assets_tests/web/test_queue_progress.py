@@ -27,6 +27,7 @@ def test_queue_shows_percent_eta_place_in_line_and_a_stalled_run(sqlite_web: Web
             name: seed(s, web.layout, Fake(f"https://{name}.example.com/v", status=status))
             for name, status in (("running", "transcribing"), ("waiting", "downloaded"), ("dead", "transcribing"))
         }
+        later = seed(s, web.layout, Fake("https://later.example.com/v", status="queued"))  # in line after "waiting"
         # A past transcription measured here: 30 s of work for 60 s of audio (real-time factor 0.5).
         done = seed(s, web.layout, Fake("https://done.example.com/v"))
         s.add(Audio(url_id=_url(s, done).id, path="a", size_bytes=1, duration_s=60.0, codec="opus"))
@@ -63,6 +64,10 @@ def test_queue_shows_percent_eta_place_in_line_and_a_stalled_run(sqlite_web: Web
     assert 'data-stalled="1"' in rows[keys["dead"]]
     waiting = rows[keys["waiting"]]
     assert 'data-stage="2"' in waiting
+    # Said as words, not bare numbers ("0/5 1 na frente" read as one cramped figure: a new user's trial).
+    assert ">Step 2/5</span>" in waiting and "data-ahead" not in waiting  # first in line
+    behind = html.split(f'data-poll-key="{later}"')[1].split("</tr>")[0]
+    assert '<span class="ahead" data-ahead="1">1 ahead in line</span>' in behind
     eta = datetime.fromisoformat(re.search(r'data-eta="([^"]+)"', waiting).group(1))
     # After the running transcription (~120 s left), 600 s of audio at the measured 0.5.
     assert timedelta(seconds=400) < eta - now < timedelta(seconds=440)

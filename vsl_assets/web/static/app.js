@@ -147,14 +147,14 @@
     if (item.stage === null || item.stage === undefined || FINAL[item.status]) return;
     var head = row.closest("table") && row.closest("table").querySelector("th.progress[data-unreported]");
     if (head) head.removeAttribute("data-unreported");  // a row reports progress now: show the column
-    box.appendChild(span("stage", item.stage + "/5", {stage: item.stage}));
+    box.appendChild(span("stage", msg("Step") + " " + item.stage + "/5", {stage: item.stage}));
     if (item.percent !== null && item.percent !== undefined) {
       box.appendChild(document.createTextNode(" "));
       box.appendChild(span("percent", Math.round(item.percent) + "%", {percent: item.percent}));
     }
     if (item.ahead) {
       box.appendChild(document.createTextNode(" "));
-      box.appendChild(span("ahead", item.ahead + " " + msg("ahead"), {ahead: item.ahead}));
+      box.appendChild(span("ahead", item.ahead + " " + msg("ahead in line"), {ahead: item.ahead}));
     }
     if (item.eta_at) {
       var when = Date.parse(item.eta_at);
