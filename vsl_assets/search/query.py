@@ -98,9 +98,15 @@ def parse_search(query: SearchQuery) -> ParsedQuery:
 
 def _currency_signs(tokens: list[str]) -> list[str]:
     """``R$`` before a price reads as "r", "reais" or "real" (either); a dollar sign is dropped;
-    quoted phrases are left as typed (:data:`_CURRENCY_SIGN`)."""
+    quoted phrases are left as typed (:data:`_CURRENCY_SIGN`).  The other way round too: "reais",
+    and "real" after a number ("1 real"), read as the same three, so "500 reais" or "quinhentos
+    reais" finds a transcript that wrote "R$ 500,00" (a new user's trial)."""
     out: list[str] = []
-    for token in tokens:
+    for i, token in enumerate(tokens):
+        lowered = token.lower()
+        if lowered == "reais" or (lowered == "real" and i > 0 and tokens[i - 1][:1].isdigit()):
+            out.extend(_REAL_WORDS)
+            continue
         sign = _CURRENCY_SIGN.match(token)
         if sign is None:
             out.append(token)

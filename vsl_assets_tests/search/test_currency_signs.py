@@ -28,7 +28,10 @@ def test_a_currency_sign_reads_as_the_currency_or_is_left_out() -> None:
     assert _words("US$ 37") == _words("US$37") == _words("$37") == _words("$ 37") == [[("37",)]]
     assert _words("garantia R$ 97") == [[("garantia",)], real, [("97",)]]
     assert _words('"R$ 500"') == [[("r", "500")]]  # a quoted phrase is searched as typed
-    assert _words("500 reais") == [[("500",)], [("reais",)]]
+    # The other way round: the currency's name reads as its sign too ("real" only after a number).
+    assert _words("500 reais") == _words("500 Reais") == [[("500",)], real]
+    assert _words("1 real") == [[("1",)], real]
+    assert _words("real estate") == [[("real",)], [("estate",)]]
 
 
 @pytest.fixture
@@ -46,5 +49,7 @@ def test_a_price_is_found_written_or_said_in_every_backend(prices: SearchBackend
     assert _found(prices, "R$ 500") == ["pt-said", "pt-written"]  # not "500 pessoas"
     assert _found(prices, "R$500") == ["pt-said", "pt-written"]
     assert _found(prices, "R$ quinhentos") == ["pt-said", "pt-written"]  # the number in words too
+    assert _found(prices, "500 reais") == ["pt-said", "pt-written"]  # the name finds the sign
+    assert _found(prices, "quinhentos reais") == ["pt-said", "pt-written"]
     assert _found(prices, "US$ 37") == ["en-dollars"]
     assert _found(prices, "$37") == ["en-dollars"]

@@ -157,7 +157,9 @@ def number_words_pt_en_es() -> dict[str, list[str]]:
 
 
 def test_unquoted_number_words_are_read_as_one_number() -> None:
-    assert [c.words for g in parse("vinte e sete reais").groups for c in g] == [("vinte", "e", "sete"), ("reais",)]
+    assert [c.words for g in parse("vinte e sete dias").groups for c in g] == [("vinte", "e", "sete"), ("dias",)]
+    # "reais" also reads as the sign's "r" (test_currency_signs): the number is still one phrase.
+    assert [c.words for c in parse("vinte e sete reais").groups[0]] == [("vinte", "e", "sete")]
     assert [c.words for g in parse("one hundred and twenty").groups for c in g] == [("one", "hundred", "and", "twenty")]
     # Words that are not a number together stay apart ("e" alone, "a" before no multiplier).
     assert [c.words for g in parse("arroz e feijao").groups for c in g] == [("arroz",), ("e",), ("feijao",)]
