@@ -17,7 +17,6 @@ from vsl_assets.cli.common import (
     sessions,
     ui_language,
 )
-from vsl_assets.core.humanize import counted
 from vsl_assets.db import Board, BoardItem, Url, repo, session_scope
 from vsl_assets.services import watch
 from vsl_assets.settings import Settings
@@ -75,8 +74,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
             pages = watch.watched_pages(s, cfg.all_pages)
             lives = watch.longevity(s, [p[0] for p in pages], cfg.all_pages)
             for url_id, key, url in pages:
-                life = lives[url_id]
-                print(f"{key}\t{_life(life)}\t{url}")
+                print(f"{key}\t{_life(lives[url_id], lang)}\t{url}")
         return EXIT_OK
     found = _url_ids(args, settings)
     if found is None:
@@ -128,14 +126,29 @@ def check_report(lang: str, summary: watch.RunSummary) -> list[str]:
     return lines
 
 
-def _life(life: watch.Longevity) -> str:
-    """A page's life as the pages say it: a URL never seen with a video is not "down" (it never
-    was up), and a page first seen today is "live since today", not "live for 0 days"."""
+def _life(life: watch.Longevity, lang: str = "en") -> str:
+    """A page's life as the pages say it, in ``lang`` (``--lang``): a URL never seen with a video is
+    not "down" (it never was up), and a page first seen today is "live since today", not "live for
+    0 days"."""
+    from vsl_assets.web.i18n import fmt_number, reason, translate
+
+    def words(text: str) -> str:
+        return translate(lang, text)
+
     if life.down_since is not None and life.last_live_at is None:
-        return "no video found at this address" + (f": {life.down_reason}" if life.down_reason else "")
-    if life.down_since is None and life.days_live == 0:
-        return ", ".join(["live since today", *([counted(life.versions, "version")] if life.versions else [])])
-    return life.summary() or "not checked yet"
+        why = f": {reason(lang, life.down_reason).text}" if life.down_reason else ""
+        return words("no video found at this address") + why
+    parts = []
+    if life.down_since is not None:
+        parts.append(f"{words('down since')} {life.down_since.date().isoformat()}")  # ISO, as the CLI writes days
+    elif life.days_live == 0:
+        parts.append(words("live since today"))
+    elif life.days_live is not None:
+        days = life.days_live
+        parts.append(f"{words('live for')} {fmt_number(lang, days)} {words('day' if days == 1 else 'days')}")
+    if life.versions:
+        parts.append(f"{fmt_number(lang, life.versions)} {words('version' if life.versions == 1 else 'versions')}")
+    return ", ".join(parts) or words("not checked yet")
 
 
 def register(sub: Any) -> None:
@@ -144,5 +157,5 @@ def register(sub: Any) -> None:
     # default: without one argparse lists KEY as required when the action is missing ("action, KEY")
     p.add_argument("keys", nargs="*", metavar="KEY", default=[])
     p.add_argument("--board", type=int, help="a board's id: its VSLs (on/off switch the board itself)")
-    p.add_argument("--lang", help=f"the language check's report is worded in: {LANG_HELP} (default en)")
+    p.add_argument("--lang", help=f"the language list and check are worded in: {LANG_HELP} (default en)")
     p.set_defaults(func=cmd_watch)

@@ -61,7 +61,7 @@ def test_the_markdown_swipe_writes_cta_as_initials(one_vsl: str, capsys: pytest.
 def test_watch_list_says_never_seen_and_live_since_today() -> None:
     """``vsl watch list`` said "down since …" of a ``.txt`` that never played anything, and "live
     for 0 days" of a page first seen today."""
-    from datetime import UTC, datetime
+    from datetime import UTC, datetime, timedelta
 
     from vsl_assets.cli.watch import _life
     from vsl_assets.services.watch import Longevity
@@ -71,6 +71,14 @@ def test_watch_list_says_never_seen_and_live_since_today() -> None:
     assert _life(never) == "no video found at this address: no video player found on page"
     today = Longevity("k", True, now, now, None, None, 1, 1)
     assert _life(today) == "live since today, 1 version"
+    # --lang, as `vsl watch check`: the Changes page's words.
+    assert _life(today, "pt-BR") == "no ar desde hoje, 1 versão"
+    assert (
+        _life(never, "pt-BR") == "nenhum vídeo encontrado neste endereço: nenhum player de vídeo encontrado na página"
+    )
+    long = Longevity("k", True, now - timedelta(days=1200), now, None, None, 3, 3)
+    assert _life(long) == "live for 1,200 days, 3 versions"
+    assert _life(long, "pt-BR") == "no ar há 1.200 dias, 3 versões"
 
 
 class _ClosedPipe:
