@@ -239,17 +239,14 @@ def parse_amount(raw: str) -> float:
 _PESO_WORDS = frozenset({"pesos", "peso"})
 
 
-def _peso_named(text: str, at: int) -> bool:
+def _peso_country(text: str, at: int) -> str | None:
+    """The peso named by the nationality word just after ``at`` ("pesos colombianos": COP), else None."""
     nearby = text[at : at + 40].lower()
-    return any(word in nearby for word in _PESO_COUNTRY)
+    return next((code for word, code in _PESO_COUNTRY.items() if word in nearby), None)
 
 
 def _peso_currency(text: str, at: int) -> str:
-    nearby = text[at : at + 40].lower()
-    for word, code in _PESO_COUNTRY.items():
-        if word in nearby:
-            return code
-    return _DEFAULT_PESO
+    return _peso_country(text, at) or _DEFAULT_PESO
 
 
 def _resolve_symbol(sym: str | None, word: str, text: str, word_end: int) -> tuple[str | None, bool]:
@@ -299,7 +296,7 @@ def _raw_mentions(text: str, language: str | None = None) -> Iterable[Money]:
         sym = m.group("sym") or m.group("sym2")
         if word in _AMBIGUOUS_WORDS and sym is None and _is_weight(text, m):
             continue
-        if portuguese and word in _PESO_WORDS and sym is None and not _peso_named(text, m.end()):
+        if portuguese and word in _PESO_WORDS and sym is None and _peso_country(text, m.end()) is None:
             continue  # "três pesos", "dois pesos e duas medidas": weights (no Portuguese-speaking country pays in pesos)
         try:
             amount = parse_amount(raw)
