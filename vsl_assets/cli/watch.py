@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -104,8 +105,7 @@ def check_report(lang: str, summary: watch.RunSummary) -> list[str]:
     page fetched again and found playing the same video was in none of them."""
     from vsl_assets.web.i18n import plural_format, translate
 
-    def words(text: str) -> str:
-        return translate(lang, text)
+    words = partial(translate, lang)
 
     unchanged = summary.checked - summary.changed - summary.failed - summary.down
     by_etag = plural_format(words(BY_ETAG), n=summary.not_modified) if summary.not_modified else ""
@@ -129,26 +129,14 @@ def check_report(lang: str, summary: watch.RunSummary) -> list[str]:
 def _life(life: watch.Longevity, lang: str = "en") -> str:
     """A page's life as the pages say it, in ``lang`` (``--lang``): a URL never seen with a video is
     not "down" (it never was up), and a page first seen today is "live since today", not "live for
-    0 days"."""
+    0 days" (``Longevity.summary``)."""
     from vsl_assets.web.i18n import fmt_number, reason, translate
 
-    def words(text: str) -> str:
-        return translate(lang, text)
-
+    words = partial(translate, lang)
     if life.down_since is not None and life.last_live_at is None:
         why = f": {reason(lang, life.down_reason).text}" if life.down_reason else ""
         return words("no video found at this address") + why
-    parts = []
-    if life.down_since is not None:
-        parts.append(f"{words('down since')} {life.down_since.date().isoformat()}")  # ISO, as the CLI writes days
-    elif life.days_live == 0:
-        parts.append(words("live since today"))
-    elif life.days_live is not None:
-        days = life.days_live
-        parts.append(f"{words('live for')} {fmt_number(lang, days)} {words('day' if days == 1 else 'days')}")
-    if life.versions:
-        parts.append(f"{fmt_number(lang, life.versions)} {words('version' if life.versions == 1 else 'versions')}")
-    return ", ".join(parts) or words("not checked yet")
+    return life.summary(words, partial(fmt_number, lang)) or words("not checked yet")
 
 
 def register(sub: Any) -> None:

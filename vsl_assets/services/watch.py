@@ -924,19 +924,20 @@ class Longevity:
             return None
         return max(0, (_aware(self.last_live_at) - _aware(self.first_seen_at)).days)
 
-    def summary(self) -> str:
-        """``live for 94 days, 3 versions`` (English; the templates translate the parts and say the
-        same: ``live since today`` on the first day, as the VSL page and the cards do)."""
+    def summary(self, words: Callable[[str], str] = _as_is, number: Callable[[int], str] = str) -> str:
+        """``live for 94 days, 3 versions`` (``live since today`` on the first day, as the VSL page
+        and the cards say it); ``words`` and ``number`` put it in the reader's language (``vsl watch
+        list --lang``; the templates translate the same parts), English as it is by default."""
         days = self.days_live
         parts = []
         if self.down_since is not None:
-            parts.append(f"down since {_aware(self.down_since).date().isoformat()}")
+            parts.append(f"{words('down since')} {_aware(self.down_since).date().isoformat()}")
         elif days == 0:
-            parts.append("live since today")
+            parts.append(words("live since today"))
         elif days is not None:
-            parts.append(f"live for {days} day{'s' if days != 1 else ''}")
+            parts.append(f"{words('live for')} {number(days)} {words('day' if days == 1 else 'days')}")
         if self.versions:
-            parts.append(f"{self.versions} version{'s' if self.versions != 1 else ''}")
+            parts.append(f"{number(self.versions)} {words('version' if self.versions == 1 else 'versions')}")
         return ", ".join(parts)
 
 
