@@ -223,6 +223,13 @@ class PriceMention(_Strict):
     why: str = Field(default="", description="The cue that decided the role, e.g. 'rejected: \"não por\"'.")
 
 
+#: An opening sentence shorter than this many words is a call for attention ("Atenção!", "Stop.",
+#: "¡Atención!"), not the hook's claim: the hook holds the sentence after it (``names.claims.find_hook``)
+#: and a title made from a hook starts there (``services.titles.hook_words``; a new user's trial named a
+#: card "Atenção").
+HOOK_CALL_WORDS = 3
+
+
 class Breakdown(_Strict):
     """Niche, lead, awareness, timed beats and offer of one VSL.
 

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, aliased
 
+from vsl_assets.breakdown.models import HOOK_CALL_WORDS
 from vsl_assets.db.engine import core_read
 from vsl_assets.db.models import BreakdownRow, Source, Url, sure_value
 
@@ -81,15 +82,9 @@ def _page_title(page: str | None, url: str) -> str | None:
     return text
 
 
-#: A hook's opening sentence shorter than this is a call for attention ("Atenção!", "Stop.", "Olá!"),
-#: not what the VSL is about: the title starts at the next sentence (a new user's trial: a card named
-#: "Atenção").
-MIN_HOOK_SENTENCE = 3
-
-
 def hook_words(hook: str | None, words: int = HOOK_WORDS) -> str | None:
-    """The hook's first sentence of at least :data:`MIN_HOOK_SENTENCE` words (the first one when
-    none is that long), at most ``words`` words, "…" when cut."""
+    """The hook's first sentence of at least ``HOOK_CALL_WORDS`` words (a shorter one is a call for
+    attention; the first one when none is that long), at most ``words`` words, "…" when cut."""
     text = clean(hook)
     if text is None:
         return None
@@ -99,7 +94,7 @@ def hook_words(hook: str | None, words: int = HOOK_WORDS) -> str | None:
         end = _SENTENCE_END.search(rest)
         candidate = (rest[: end.start()] if end else rest).strip()
         first = first or candidate
-        if len(candidate.split(" ")) >= MIN_HOOK_SENTENCE:
+        if len(candidate.split(" ")) >= HOOK_CALL_WORDS:
             sentence = candidate
             break
         rest = rest[end.end() :].strip() if end else ""

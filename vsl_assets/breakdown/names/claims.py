@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from vsl_assets.breakdown.lazyre import lazy
-from vsl_assets.breakdown.models import Evidence
+from vsl_assets.breakdown.models import HOOK_CALL_WORDS, Evidence
 from vsl_assets.breakdown.prepared import Prepared, clip
 from vsl_assets.breakdown.taxonomy import fold
 
@@ -54,10 +54,6 @@ def find_mechanism(p: Prepared, product: str | None) -> tuple[str | None, Eviden
 _FILLER = lazy(r"^(?:(?:so|okay|ok|well|look|oi|ola|olá|e aí|hola|bueno|mira|então|entao)[,!.]?\s+)+", re.IGNORECASE)
 
 
-#: An opening sentence shorter than this is a call for attention, not the hook's claim (``find_hook``).
-CALL_WORDS = 3
-
-
 def find_hook(p: Prepared, hook_segments: int) -> tuple[str | None, Evidence | None]:
     """The opening claim: the first sentence of the hook, fillers ("So", "Oi, oi") removed."""
     if not p.segments:
@@ -66,7 +62,7 @@ def find_hook(p: Prepared, hook_segments: int) -> tuple[str | None, Evidence | N
     text = " ".join(s.text.strip() for s in p.segments[:n])
     sentences = re.split(r"(?<=[.!?])\s+", text, maxsplit=2)
     first = _FILLER.sub("", sentences[0]).strip(" ,")
-    if len(first.split()) < CALL_WORDS:
+    if len(first.split()) < HOOK_CALL_WORDS:
         # A call for attention ("Atenção!", "Stop.", "¡Atención!") opens the video; the claim is the
         # sentence after it, in the hook or in the segment after it (a card named "Atenção": a trial).
         if len(sentences) == 1 and n < len(p.segments):
